@@ -1,0 +1,158 @@
+/* test_sema.c: signatures, type inference (NumPy 2 promotion) and parallel-loop analysis. */
+#include "translator.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures, checks;
+
+static void result(const char *what, const char *want, const char *got) {
+  checks++;
+  if (strcmp(want, got)) {
+    failures++;
+    printf("FAIL %s\n  want: %s\n  got:  %s\n", what, want, got);
+  } else {
+    printf("ok   %s: %s\n", what, got);
+  }
+}
+
+typedef struct {
+  Arena arena;
+  Diags diags;
+  Program *prog;
+} Run;
+
+static Run *analyse(const char *src) {
+  static Run r;
+  arena_free(&r.arena);
+  buf_free(&r.diags.out);
+  r = (Run){.diags = {.filename = "t.py", .src = src, .len = strlen(src)}};
+  Options opt = {.filename = "t.py", .module_name = "t", .compiler = "clang"};
+  TokenStream ts = tokenize(&r.arena, &r.diags);
+  Module *m = parse(&r.arena, &r.diags, &ts);
+  r.prog = r.diags.nerrors ? NULL : sema(&r.arena, &r.diags, m, &opt);
+  return &r;
+}
+
+static const char *first_diag(Run *r) {
+  static char line[512];
+  if (!r->diags.out.data)
+    return "";
+  snprintf(line, sizeof line, "%s", r->diags.out.data);
+  char *nl = strchr(line, '\n');
+  if (nl)
+    *nl = '\0';
+  return line;
+}
+
+// Type of variable `name` in the first instance of the first kernel.
+static const char *var_type(Run *r, const char *name) {
+  if (!r->prog || !r->prog->ninsts)
+    return first_diag(r);
+  for (Var *v = r->prog->insts[0].vars; v; v = v->next)
+    if (!strcmp(v->name, name))
+      return v->ty ? ty_name(&r->arena, v->ty) : "?";
+  return "(none)";
+}
+
+static const char *sig(Run *r) {
+  return r->prog && r->prog->kernels ? r->prog->kernels->sigs[0].text : first_diag(r);
+}
+
+static const char *sharing(Run *r, const char *name) {
+  static char buf[128];
+  if (!r->prog || !r->prog->ninsts || !r->prog->insts[0].nregions)
+    return first_diag(r);
+  Region *reg = &r->prog->insts[0].regions[0];
+  for (RegionVar *rv = reg->vars; rv; rv = rv->next) {
+    if (strcmp(rv->var->name, name))
+      continue;
+    static const char *names[] = {"firstprivate", "private", "reduction", "shared"};
+    if (rv->var->ty->kind == TY_ARRAY)
+      snprintf(buf, sizeof buf, "%s%s%s", rv->read ? "read" : "", rv->written ? " written" : "",
+               rv->full_write ? " full" : "");
+    else
+      snprintf(buf, sizeof buf, "%s%s%s", names[rv->sharing], rv->redop ? " " : "",
+               rv->redop ? rv->redop : "");
+    return buf;
+  }
+  return "(untouched)";
+}
+
+#define HEAD "import appy\nimport numpy as np\n"
+
+int main(void) {
+  // Signature inference: APPy's defaults.
+  result("inferred", "f(float64[:], float64[:, :], int64, float64)",
+         sig(analyse(HEAD "@appy.jit\ndef f(x, A, n, alpha):\n"
+                          "    for i in range(n):\n        x[i] = alpha * A[i, 0]\n")));
+  result("inferred from shape", "f(float64[:, :, :])",
+         sig(analyse(HEAD "@appy.jit\ndef f(A):\n    return A.shape[2]\n")));
+  result("declared", "f(float32[:], int32)",
+         sig(analyse(HEAD "# appy: export f(float32[:], int32)\n@appy.jit\ndef f(x, n):\n    x[0] = n\n")));
+  // NumPy 2 promotion (NEP 50): Python scalars are weak.
+  const char *prom = HEAD "# appy: export f(float32[:], int32[:])\n@appy.jit\ndef f(x, k):\n"
+                          "    a = x[0] * 2.0\n    b = k[0] + 1\n    c = k[0] + x[0]\n    d = k[0] / 2\n"
+                          "    e = 0\n    e += x[0]\n    g = 7 // 2\n    h = np.sqrt(k[0])\n"
+                          "    m = math.sqrt(x[0])\n    t = x[0] > 0\n";
+  Run *r = analyse(prom);
+  result("float32 * 2.0", "float32", var_type(r, "a"));
+  result("int32 + 1", "int32", var_type(r, "b"));
+  result("int32 + float32", "float64", var_type(r, "c"));
+  result("int32 / 2", "float64", var_type(r, "d"));
+  result("0 then += float32", "float32", var_type(r, "e"));
+  result("7 // 2", "int64", var_type(r, "g"));
+  result("np.sqrt(int32)", "float64", var_type(r, "h"));
+  result("math.sqrt(float32)", "float64", var_type(r, "m"));
+  result("comparison", "bool", var_type(r, "t"));
+  // Parallel loops: sharing of scalars and use of arrays.
+  const char *red = HEAD "@appy.jit\ndef f(a, b, n):\n    s = 0.0\n    m = a[0]\n    p = 1.0\n"
+                         "    #pragma parallel for\n    for i in range(a.shape[0]):\n"
+                         "        t = a[i] * 2\n        s += t\n        m = max(m, a[i])\n"
+                         "        p = p * b[i]\n        b[i] = t\n    return s, m, p\n";
+  r = analyse(red);
+  result("private", "private", sharing(r, "t"));
+  result("sum reduction", "reduction +", sharing(r, "s"));
+  result("max reduction", "reduction max", sharing(r, "m"));
+  result("product reduction", "reduction *", sharing(r, "p"));
+  result("array read", "read", sharing(r, "a"));
+  result("array read and written", "read written", sharing(r, "b"));
+  result("firstprivate", "(untouched)", sharing(r, "n"));
+  r = analyse(HEAD "@appy.jit\ndef f(a, c):\n    for i in appy.prange(c.shape[0]):\n        c[i] = a[i]\n");
+  result("full write", " written full", sharing(r, "c"));
+  r = analyse(HEAD "@appy.jit\ndef f(a, c):\n    for i in appy.prange(1, c.shape[0]):\n        c[i] = a[i]\n");
+  result("partial write", " written", sharing(r, "c"));
+  r = analyse(HEAD "@appy.jit\ndef f(A):\n    #pragma parallel for\n    for i in range(A.shape[0]):\n"
+                   "        #pragma parallel for\n        for j in range(A.shape[1]):\n            A[i, j] = 0.0\n");
+  checks++;
+  if (r->prog && r->prog->insts[0].nregions == 1 && r->prog->insts[0].regions[0].collapse == 2)
+    printf("ok   nested parallel loops collapse(2)\n");
+  else
+    failures++, printf("FAIL nested parallel loops should collapse: %s\n", first_diag(r));
+  // Errors.
+  result("carried scalar",
+         "t.py:8:16: error: 'x' carries a value from one iteration of the parallel loop to the next; "
+         "assign it before reading it in each iteration, update it only as a reduction "
+         "('x += ...', 'x = max(x, ...)'), or name it in shared(x)",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    x = 0.0\n    #pragma parallel for\n"
+                                 "    for i in range(10):\n        a[i] = x\n        x = a[i] + 1\n")));
+  result("undefined name",
+         "t.py:5:12: error: name 'y' is not defined in this kernel (only parameters and local "
+         "variables can be used)",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    a[0] = y\n")));
+  result("float index", "t.py:5:7: error: array indices must be integers, not float64",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    a[1.5] = 0.0\n")));
+  result("bad signature",
+         "t.py:3:1: error: signature 'f(float64[:])' has 1 type but 'f' takes 2 parameters",
+         first_diag(analyse(HEAD "# appy: export f(float64[:])\n@appy.jit\ndef f(a, b):\n    a[0] = b\n")));
+  result("same-element write",
+         "t.py:6:9: warning: every iteration of the parallel loop writes the same element of 'b'; "
+         "the result depends on which iteration runs last",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a, b):\n    for i in appy.prange(10):\n"
+                                 "        b[0] = a[i]\n")));
+  result("pragma without loop", "t.py:5:5: error: '#pragma parallel for' must be followed by a for loop",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    #pragma parallel for\n    a[0] = 1.0\n")));
+  printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures != 0;
+}

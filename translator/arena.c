@@ -1,0 +1,158 @@
+/* arena.c: the translator's only allocator, growable strings, and diagnostics.
+ * Every stage allocates from one Arena that is freed in one go when translation ends. */
+#include "translator.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ArenaBlock {
+  ArenaBlock *next;   // Previous (older) block
+  size_t used;        // Bytes handed out
+  size_t cap;         // Bytes available in data
+  _Alignas(16) unsigned char data[];   // Storage
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void *arena_alloc(Arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  ArenaBlock *b = a->head;
+  if (!b || b->used + n > b->cap) {
+    size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+    b = malloc(sizeof(ArenaBlock) + cap);
+    if (!b) {
+      fputs("appy-translate: out of memory\n", stderr);
+      exit(70);
+    }
+    b->next = a->head;
+    b->used = 0;
+    b->cap = cap;
+    a->head = b;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  return p;
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
+}
+
+void arena_free(Arena *a) {
+  while (a->head) {
+    ArenaBlock *next = a->head->next;
+    free(a->head);
+    a->head = next;
+  }
+}
+
+static void buf_reserve(Buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  char *p = realloc(b->data, cap);
+  if (!p) {
+    fputs("appy-translate: out of memory\n", stderr);
+    exit(70);
+  }
+  b->data = p;
+  b->cap = cap;
+}
+
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  buf_reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  b->len += (size_t)n;
+}
+
+void buf_printf(Buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void buf_puts(Buf *b, const char *s) {
+  size_t n = strlen(s);
+  buf_reserve(b, n);
+  memcpy(b->data + b->len, s, n + 1);
+  b->len += n;
+}
+
+void buf_free(Buf *b) {
+  free(b->data);
+  *b = (Buf){0};
+}
+
+// Finds the start and length of 1-based line `line` of the source.
+static const char *source_line(const Diags *d, int line, int *len) {
+  const char *p = d->src, *end = d->src + d->len;
+  for (int l = 1; l < line && p < end; p++)
+    if (*p == '\n')
+      l++;
+  const char *q = p;
+  while (q < end && *q != '\n' && *q != '\r')
+    q++;
+  *len = (int)(q - p);
+  return p;
+}
+
+static const char *level_name[] = {"error", "warning", "note"};
+
+void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap) {
+  if (line > 0)
+    buf_printf(&d->out, "%s:%d:%d: %s: ", d->filename, line, col, level_name[lvl]);
+  else
+    buf_printf(&d->out, "%s: %s: ", d->filename, level_name[lvl]);
+  buf_vprintf(&d->out, fmt, ap);
+  buf_puts(&d->out, "\n");
+  if (line > 0 && d->src) {
+    int len;
+    const char *p = source_line(d, line, &len);
+    buf_printf(&d->out, "%5d | %.*s\n      | ", line, len, p);
+    // Keep tabs so that the caret lines up under the column in a terminal.
+    for (int i = 0; i < col - 1 && i < len; i++)
+      buf_puts(&d->out, p[i] == '\t' ? "\t" : " ");
+    buf_puts(&d->out, "^\n");
+  }
+  if (lvl == DIAG_ERROR)
+    d->nerrors++;
+  else if (lvl == DIAG_WARNING)
+    d->nwarnings++;
+}
+
+void diag_at(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vat(d, lvl, line, col, fmt, ap);
+  va_end(ap);
+}
+
+void diag_tok(Diags *d, DiagLevel lvl, const Token *tok, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vat(d, lvl, tok ? tok->line : 0, tok ? tok->col : 0, fmt, ap);
+  va_end(ap);
+}

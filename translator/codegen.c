@@ -1,0 +1,984 @@
+/* codegen.c: C for each kernel instance, with OpenMP target regions for parallel loops.
+ *
+ * A kernel becomes `static int kernel_NAME_K(appy_frame *fr, <params>, PyObject **ret)`,
+ * run without the GIL. Arrays are a data pointer plus extents (`A`, `A_shape0`, `A_size`,
+ * `A_obj`), scalars are C scalars. Each parallel loop maps its arrays with
+ * `target enter data`, runs `target teams distribute parallel for`, and copies back with
+ * `target exit data`, timing the three steps separately for APPY_PROFILE. */
+#include "translator.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  Arena *arena;        // Allocation
+  Diags *diags;        // Source text (for comments)
+  const Options *opt;  // Options
+  Instance *inst;      // Instance being emitted
+  Buf *out;            // Output
+  int indent;          // Current indentation (levels of two spaces)
+  int tmp;             // Counter for temporaries
+  Region *region;      // Region being emitted, or NULL in host code
+} Gen;
+
+static char *expr(Gen *g, Node *n);
+static void stmts(Gen *g, Node *n);
+
+static void line(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(Gen *g, const char *fmt, ...) {
+  for (int i = 0; i < g->indent; i++)
+    buf_puts(g->out, "  ");
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(g->out, fmt, ap);
+  va_end(ap);
+  buf_puts(g->out, "\n");
+}
+
+// Emits the Python source of lines [from, to] as a comment.
+static void source_comment(Gen *g, int from, int to) {
+  const char *p = g->diags->src, *end = p + g->diags->len;
+  for (int l = 1; l < from && p < end; p++)
+    if (*p == '\n')
+      l++;
+  for (int l = from; l <= to && p < end; l++) {
+    const char *q = p;
+    while (q < end && *q != '\n')
+      q++;
+    const char *s = p;
+    while (s < q && (*s == ' ' || *s == '\t'))
+      s++;
+    Buf b = {0};
+    for (const char *c = s; c < q; c++) {
+      if (*c == '*' && c + 1 < q && c[1] == '/')
+        buf_puts(&b, "* ");   // keep the comment closed only where we close it
+      else if (*c != '\r')
+        buf_printf(&b, "%c", *c);
+    }
+    if (b.len)
+      line(g, "/* %s:%d: %s */", g->opt->filename, l, b.data);
+    buf_free(&b);
+    p = q < end ? q + 1 : q;
+  }
+}
+
+static const char *suffix(const Type *t) {
+  switch (t->kind) {
+  case TY_INT32: return "i32";
+  case TY_FLOAT32: return "f32";
+  case TY_FLOAT64: return "f64";
+  default: return "i64";
+  }
+}
+
+static Type *ctype_of(Type *t) {
+  t = ty_strong(t);
+  return t;
+}
+
+static char *cast(Gen *g, char *e, Type *from, Type *to) {
+  from = ctype_of(from);
+  to = ctype_of(to);
+  if (from->kind == to->kind)
+    return e;
+  if (to->kind == TY_BOOL)
+    return arena_printf(g->arena, "((%s) != 0)", e);
+  return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+}
+
+static char *number(Gen *g, Node *n) {
+  Token *t = n->tok;
+  if (!t->is_float)
+    return arena_printf(g->arena, "INT64_C(%lld)", (long long)t->ival);
+  if (isinf(t->fval))
+    return "HUGE_VAL";
+  char *s = arena_printf(g->arena, "%.17g", t->fval);
+  if (!strpbrk(s, ".en"))
+    s = arena_printf(g->arena, "%s.0", s);
+  return s;
+}
+
+// Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
+static char *element(Gen *g, Node *n) {
+  const char *a = n->var->cname;
+  char *idx = NULL;
+  int k = 0;
+  for (Node *i = n->args; i; i = i->next, k++) {
+    int64_t c;
+    char *e;
+    if (const_int(i, &c) && c < 0)
+      e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c);
+    else
+      e = expr(g, i);
+    idx = k == 0 ? e : arena_printf(g->arena, "(%s) * %s_shape%d + %s", idx, a, k, e);
+  }
+  return arena_printf(g->arena, "%s[%s]", a, idx);
+}
+
+static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
+  Type *t = ctype_of(rt);
+  char *a = expr(g, l), *b = expr(g, r);
+  if (!strcmp(op, "**")) {
+    if (ty_is_float(t)) {
+      const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
+      return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+    }
+    return arena_printf(g->arena, "appy_ipow_%s(%s, %s)", suffix(t), cast(g, a, l->ty, t),
+                        cast(g, b, r->ty, t));
+  }
+  if (!strcmp(op, "//") || !strcmp(op, "%")) {
+    const char *fn = op[0] == '/' ? "floordiv" : "mod";
+    return arena_printf(g->arena, "appy_%s_%s(%s, %s)", fn, suffix(t), cast(g, a, l->ty, t),
+                        cast(g, b, r->ty, t));
+  }
+  if (!strcmp(op, "<<") || !strcmp(op, ">>") || !strcmp(op, "&") || !strcmp(op, "|") ||
+      !strcmp(op, "^"))
+    return arena_printf(g->arena, "(%s %s %s)", cast(g, a, l->ty, t), op, cast(g, b, r->ty, t));
+  return arena_printf(g->arena, "(%s %s %s)", cast(g, a, l->ty, t), op, cast(g, b, r->ty, t));
+}
+
+static char *compare(Gen *g, Node *n) {
+  Node *prev = n->lhs, *rhs = n->args;
+  char *out = NULL;
+  for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
+    char *c = arena_printf(g->arena, "%s %s %s", expr(g, prev), n->ops[i], expr(g, rhs));
+    out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
+    prev = rhs;
+  }
+  return arena_printf(g->arena, "(%s)", out);
+}
+
+static char *boolop(Gen *g, Node *n) {
+  Type *t = ctype_of(n->ty);
+  char *a = cast(g, expr(g, n->lhs), n->lhs->ty, t), *b = cast(g, expr(g, n->rhs), n->rhs->ty, t);
+  bool is_and = !strcmp(n->op, "and");
+  if (t->kind == TY_BOOL)
+    return arena_printf(g->arena, "(%s %s %s)", a, is_and ? "&&" : "||", b);
+  // Python returns an operand, not a bool: `x or y` is x when x is true.
+  return arena_printf(g->arena, "(%s%s ? %s : %s)", is_and ? "!" : "", a, a, b);
+}
+
+static char *minmax(Gen *g, Node *n, const char *which) {
+  Type *t = ctype_of(n->ty);
+  Type *ct = t->kind == TY_BOOL ? ty_int64 : t;
+  char *acc = NULL;
+  for (Node *a = n->args; a; a = a->next) {
+    char *e = cast(g, expr(g, a), a->ty, ct);
+    acc = acc ? arena_printf(g->arena, "appy_%s_%s(%s, %s)", which, suffix(ct), acc, e) : e;
+  }
+  return cast(g, acc, ct, t);
+}
+
+static char *math_fn(Gen *g, Node *n) {
+  const char *colon = strchr(n->name, ':');
+  bool is_math = !strncmp(n->name, "math", 4);
+  const char *py = colon + 1;
+  static const struct { const char *py, *c; } alias[] = {
+      {"arcsin", "asin"}, {"arccos", "acos"}, {"arctan", "atan"}, {"arcsinh", "asinh"},
+      {"arccosh", "acosh"}, {"arctanh", "atanh"}, {"arctan2", "atan2"}, {"power", "pow"},
+      {NULL, NULL}};
+  const char *c = py;
+  for (int i = 0; alias[i].py; i++)
+    if (!strcmp(alias[i].py, py))
+      c = alias[i].c;
+  // math.* computes in double; np.* in the promoted type (float32 stays float32).
+  Type *ct = is_math ? ty_float64 : ty_strong(n->ty);
+  if (!ty_is_float(ct))
+    ct = ty_float64;
+  const char *f = ct->kind == TY_FLOAT32 ? "f" : "";
+  char *args = NULL;
+  for (Node *a = n->args; a; a = a->next) {
+    char *e = cast(g, expr(g, a), a->ty, ct);
+    args = args ? arena_printf(g->arena, "%s, %s", args, e) : e;
+  }
+  char *call = arena_printf(g->arena, "%s%s(%s)", c, f, args);
+  if (is_math && ty_is_int(n->ty))
+    return arena_printf(g->arena, "(int64_t)%s", call);
+  return call;
+}
+
+static char *call(Gen *g, Node *n) {
+  const char *f = n->name;
+  if (strchr(f, ':') && strncmp(f, "alloc", 5))
+    return math_fn(g, n);
+  if (!strcmp(f, "min") || !strcmp(f, "max"))
+    return minmax(g, n, f);
+  if (!strcmp(f, "len"))
+    return arena_printf(g->arena, "%s_shape0", n->args->var->cname);
+  char *a = expr(g, n->args);
+  Type *at = ctype_of(n->args->ty);
+  if (!strcmp(f, "abs")) {
+    if (ty_is_float(at))
+      return arena_printf(g->arena, "%s(%s)", at->kind == TY_FLOAT32 ? "fabsf" : "fabs", a);
+    char *x = cast(g, a, at, ctype_of(n->ty));
+    return arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x);
+  }
+  if (!strcmp(f, "bool"))
+    return arena_printf(g->arena, "(%s != 0)", a);
+  return cast(g, a, at, n->ty);   // int(), float(), np.float32() & co
+}
+
+static char *expr(Gen *g, Node *n) {
+  switch (n->kind) {
+  case ND_NUM: return number(g, n);
+  case ND_BOOL: return n->ival ? "true" : "false";
+  case ND_NAME: return (char *)n->var->cname;
+  case ND_ATTR:
+    if (n->ival) {   // np.pi & co
+      if (!strcmp(n->name, "pi")) return "3.141592653589793";
+      if (!strcmp(n->name, "e")) return "2.718281828459045";
+      if (!strcmp(n->name, "inf")) return "HUGE_VAL";
+      return "NAN";
+    }
+    if (!strcmp(n->name, "ndim"))
+      return arena_printf(g->arena, "INT64_C(%d)", n->lhs->ty->ndim);
+    return arena_printf(g->arena, "%s_size", n->var->cname);
+  case ND_SUBSCRIPT:
+    if (n->name)   // A.shape[k]
+      return arena_printf(g->arena, "%s_shape%d", n->var->cname, n->ival);
+    return element(g, n);
+  case ND_CALL: return call(g, n);
+  case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
+  case ND_UNARY: {
+    char *a = cast(g, expr(g, n->lhs), n->lhs->ty, n->ty);
+    if (!strcmp(n->op, "~") && ctype_of(n->ty)->kind == TY_BOOL)
+      return arena_printf(g->arena, "(!%s)", a);
+    return arena_printf(g->arena, "(%s%s)", n->op, a);
+  }
+  case ND_NOT: return arena_printf(g->arena, "(!%s)", expr(g, n->lhs));
+  case ND_BOOLOP: return boolop(g, n);
+  case ND_COMPARE: return compare(g, n);
+  case ND_IFEXP:
+    return arena_printf(g->arena, "(%s ? %s : %s)", expr(g, n->cond),
+                        cast(g, expr(g, n->body), n->body->ty, n->ty),
+                        cast(g, expr(g, n->orelse), n->orelse->ty, n->ty));
+  default: return "0";
+  }
+}
+
+//
+// Statements
+//
+
+// Temporaries start with appy_, a prefix that user names never get in C (sema renames them).
+static char *tmpname(Gen *g, const char *base) {
+  return arena_printf(g->arena, "appy_%s%d", base, g->tmp++);
+}
+
+// Copies the parts of array value `src` (a C name prefix) into array variable `dst`.
+static void copy_array(Gen *g, const char *dst, const char *src, int ndim) {
+  line(g, "%s = %s;", dst, src);
+  for (int k = 0; k < ndim; k++)
+    line(g, "%s_shape%d = %s_shape%d;", dst, k, src, k);
+  line(g, "%s_size = %s_size;", dst, src);
+  line(g, "%s_obj = %s_obj;", dst, src);
+}
+
+static void declare_array_tmp(Gen *g, const char *tmp, Var *src) {
+  Type *t = src->ty;
+  line(g, "%s *%s = %s;", ty_ctype(t->elem), tmp, src->cname);
+  for (int k = 0; k < t->ndim; k++)
+    line(g, "int64_t %s_shape%d = %s_shape%d;", tmp, k, src->cname, k);
+  line(g, "int64_t %s_size = %s_size;", tmp, src->cname);
+  line(g, "PyObject *%s_obj = %s_obj;", tmp, src->cname);
+}
+
+// x = np.zeros((n, m), dtype=...) & co: allocation through NumPy, owned by the frame.
+static void alloc(Gen *g, Var *v, Node *call) {
+  const char *how = strchr(call->name, ':') + 1;
+  bool like = strstr(how, "_like") != NULL;
+  bool full = !strncmp(how, "full", 4);
+  Type *t = v->ty;
+  char *shape;
+  Node *first = call->args;
+  if (like) {
+    const char *src = first->var->cname;
+    shape = arena_printf(g->arena, "%s_shape0", src);
+    for (int k = 1; k < t->ndim; k++)
+      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
+  } else if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
+    shape = NULL;
+    for (Node *e = first->args; e; e = e->next) {
+      char *x = cast(g, expr(g, e), e->ty, ty_int64);
+      shape = shape ? arena_printf(g->arena, "%s, %s", shape, x) : x;
+    }
+  } else if (first->ty->kind == TY_TUPLE) {   // np.empty(A.shape)
+    const char *src = first->var->cname;
+    shape = arena_printf(g->arena, "%s_shape0", src);
+    for (int k = 1; k < t->ndim; k++)
+      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
+  } else {
+    shape = cast(g, expr(g, first), first->ty, ty_int64);
+  }
+  char *fill = "0.0";
+  if (full) {
+    Node *f = first->next;
+    while (f->kind == ND_KEYWORD)
+      f = f->next;
+    fill = cast(g, expr(g, f), f->ty, ty_float64);
+  }
+  char *tmp = tmpname(g, "a");
+  line(g, "{");
+  g->indent++;
+  line(g, "appy_array %s;", tmp);
+  line(g, "if (appy_alloc(fr, \"%s\", %s, %d, (const int64_t[]){%s}, %s, &%s) < 0)",
+       like ? arena_strndup(g->arena, how, (size_t)(strstr(how, "_like") - how)) : how,
+       ty_dtype_enum(t->elem), t->ndim, shape, fill, tmp);
+  line(g, "  goto fail;");
+  line(g, "%s = (%s *)%s.data;", v->cname, ty_ctype(t->elem), tmp);
+  for (int k = 0; k < t->ndim; k++)
+    line(g, "%s_shape%d = %s.shape[%d];", v->cname, k, tmp, k);
+  line(g, "%s_size = %s.size;", v->cname, tmp);
+  line(g, "%s_obj = %s.obj;", v->cname, tmp);
+  g->indent--;
+  line(g, "}");
+}
+
+static void store(Gen *g, Node *target, char *value, Type *vt) {
+  if (target->kind == ND_NAME) {
+    Var *v = target->var;
+    if (v->ty->kind == TY_ARRAY)
+      copy_array(g, v->cname, value, v->ty->ndim);
+    else
+      line(g, "%s = %s;", v->cname, cast(g, value, vt, v->ty));
+    return;
+  }
+  line(g, "%s = %s;", element(g, target), cast(g, value, vt, target->ty));
+}
+
+// a, b = b, a and n, m = A.shape: every value first, then every store.
+static void unpack(Gen *g, Node *target, Node *rhs) {
+  line(g, "{");
+  g->indent++;
+  char **vals = arena_alloc(g->arena, sizeof(char *) * (size_t)target->nargs);
+  Type **tys = arena_alloc(g->arena, sizeof(Type *) * (size_t)target->nargs);
+  Node *e = rhs->kind == ND_TUPLE ? rhs->args : NULL;
+  for (int i = 0; i < target->nargs; i++) {
+    vals[i] = tmpname(g, "t");
+    if (e && e->ty->kind == TY_ARRAY) {
+      declare_array_tmp(g, vals[i], e->var);
+      tys[i] = e->ty;
+    } else {
+      tys[i] = e ? e->ty : ty_int64;
+      char *v = e ? expr(g, e) : arena_printf(g->arena, "%s_shape%d", rhs->var->cname, i);
+      line(g, "const %s %s = %s;", ty_ctype(ctype_of(tys[i])), vals[i], v);
+    }
+    if (e)
+      e = e->next;
+  }
+  int i = 0;
+  for (Node *t = target->args; t; t = t->next, i++)
+    store(g, t, vals[i], tys[i]);
+  g->indent--;
+  line(g, "}");
+}
+
+static void assign(Gen *g, Node *n) {
+  Node *rhs = n->rhs;
+  if (rhs->kind == ND_CALL && rhs->name && !strncmp(rhs->name, "alloc:", 6)) {
+    Node *t = n->args;
+    alloc(g, t->var, rhs);
+    for (Node *o = t->next; o; o = o->next)
+      copy_array(g, o->var->cname, t->var->cname, t->var->ty->ndim);
+    return;
+  }
+  if (n->args->kind == ND_TUPLE || n->args->kind == ND_LIST) {
+    for (Node *t = n->args; t; t = t->next)
+      unpack(g, t, rhs);
+    return;
+  }
+  if (rhs->ty->kind == TY_ARRAY) {
+    for (Node *t = n->args; t; t = t->next)
+      copy_array(g, t->var->cname, rhs->var->cname, rhs->ty->ndim);
+    return;
+  }
+  char *v = expr(g, rhs);
+  if (n->nargs > 1) {   // a = b = expr: evaluate once
+    char *t = tmpname(g, "t");
+    line(g, "const %s %s = %s;", ty_ctype(ctype_of(rhs->ty)), t, v);
+    v = t;
+  }
+  for (Node *t = n->args; t; t = t->next)
+    store(g, t, v, rhs->ty);
+}
+
+static void augassign(Gen *g, Node *n) {
+  char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
+  store(g, n->lhs, v, n->ty);
+}
+
+static char *box(Gen *g, Node *e) {
+  Type *t = e->ty;
+  if (t->kind == TY_ARRAY)
+    return arena_printf(g->arena, "appy_box_array(&(appy_array){.obj = %s_obj})", e->var->cname);
+  if (t->kind == TY_NONE)
+    return "(Py_INCREF(Py_None), Py_None)";
+  if (t->kind == TY_TUPLE) {
+    char *items = NULL;
+    for (Node *a = e->args; a; a = a->next) {
+      char *b = box(g, a);
+      items = items ? arena_printf(g->arena, "%s, %s", items, b) : b;
+    }
+    return arena_printf(g->arena, "appy_box_tuple(%d, (PyObject *[]){%s})", e->nargs, items);
+  }
+  Type *st = ctype_of(t);
+  const char *fn = st->kind == TY_BOOL ? "bool" : st->kind == TY_INT32 ? "int32"
+                   : st->kind == TY_INT64 ? "int64" : st->kind == TY_FLOAT32 ? "float32" : "float64";
+  return arena_printf(g->arena, "appy_box_%s(%s)", fn, expr(g, e));
+}
+
+static void return_stmt(Gen *g, Node *n) {
+  if (!n->lhs || n->lhs->kind == ND_NONE) {
+    line(g, "return 0;");
+    return;
+  }
+  line(g, "*ret = %s;", box(g, n->lhs));
+  line(g, "return *ret ? 0 : -1;");
+}
+
+// Python evaluates range() arguments once: hoist anything that is not a plain value,
+// except in the inner loops of a collapse, which must stay perfectly nested.
+static char *loop_bound(Gen *g, Node *e, const char *what, bool hoist) {
+  char *v = cast(g, expr(g, e), e->ty, ty_int64);
+  if (!hoist || e->kind == ND_NUM || (e->kind == ND_SUBSCRIPT && e->name))
+    return v;
+  char *t = tmpname(g, what);
+  line(g, "const int64_t %s = %s;", t, v);
+  return t;
+}
+
+typedef struct {
+  char *start, *stop, *step;   // C expressions (hoisted)
+  int64_t cstep;               // Step if constant
+  bool const_step;             // Step known at translation time
+} Range;
+
+static Range range_of(Gen *g, Node *loop, bool hoist) {
+  Range r = {.cstep = 1, .const_step = true};
+  Node *args[3];
+  int n = 0;
+  for (Node *a = loop->iter->args; a; a = a->next)
+    if (a->kind != ND_KEYWORD)
+      args[n++] = a;
+  r.start = n >= 2 ? loop_bound(g, args[0], "start", hoist) : "0";
+  r.stop = loop_bound(g, args[n >= 2 ? 1 : 0], "stop", hoist);
+  if (n == 3) {
+    r.const_step = const_int(args[2], &r.cstep);
+    r.step = r.const_step ? arena_printf(g->arena, "%lld", (long long)r.cstep)
+                          : loop_bound(g, args[2], "step", hoist);
+  } else {
+    r.step = "1";
+  }
+  return r;
+}
+
+// The for header; with a step only known at run time the loop counts iterations.
+static void for_header(Gen *g, Node *loop, Range r, const char *counter) {
+  const char *i = loop->target->var->cname;
+  if (r.const_step && r.cstep == 1)
+    line(g, "for (%s = %s; %s < %s; %s++) {", i, r.start, i, r.stop, i);
+  else if (r.const_step)
+    line(g, "for (%s = %s; %s %s %s; %s += %s) {", i, r.start, i, r.cstep > 0 ? "<" : ">",
+         r.stop, i, r.step);
+  else {
+    line(g, "for (int64_t %s = 0; %s < appy_range_len(%s, %s, %s); %s++) {", counter, counter,
+         r.start, r.stop, r.step, counter);
+    line(g, "  %s = %s + %s * %s;", i, r.start, counter, r.step);
+  }
+}
+
+static void seq_for(Gen *g, Node *n) {
+  line(g, "{");
+  g->indent++;
+  Range r = range_of(g, n, true);
+  for_header(g, n, r, tmpname(g, "it"));
+  g->indent++;
+  stmts(g, n->body);
+  g->indent--;
+  line(g, "}");
+  g->indent--;
+  line(g, "}");
+}
+
+//
+// Parallel regions
+//
+
+typedef struct {
+  Buf enter, exit;        // target enter / exit data clauses
+  Buf maps, clauses;      // clauses of the target construct
+  char *bytes_in;         // C expression: bytes copied to the device
+  char *bytes_out;        // C expression: bytes copied back
+} Clauses;
+
+static const char *section(Gen *g, Var *v) {
+  return arena_printf(g->arena, "%s[0:%s_size]", v->cname, v->cname);
+}
+
+static void add_to(Gen *g, char **acc, Var *v) {
+  char *b = arena_printf(g->arena, "sizeof(*%s) * %s_size", v->cname, v->cname);
+  *acc = *acc ? arena_printf(g->arena, "%s + %s", *acc, b) : b;
+}
+
+// Appends `name` to a clause list such as "map(to: ...)" kept per kind.
+static void list_add(Buf *b, const char *item) {
+  buf_printf(b, "%s%s", b->len ? ", " : "", item);
+}
+
+static Clauses region_clauses(Gen *g, Region *r) {
+  Clauses c = {0};
+  Buf to = {0}, from = {0}, tofrom = {0}, alloc_ = {0}, rel = {0}, priv = {0}, shared = {0};
+  for (RegionVar *rv = r->vars; rv; rv = rv->next) {
+    Var *v = rv->var;
+    if (v->ty->kind == TY_ARRAY) {
+      const char *s = section(g, v);
+      if (rv->written && rv->full_write) {
+        list_add(&from, s);
+        list_add(&alloc_, s);
+        add_to(g, &c.bytes_out, v);
+      } else if (rv->written) {
+        list_add(&tofrom, s);
+        add_to(g, &c.bytes_in, v);
+        add_to(g, &c.bytes_out, v);
+      } else {
+        list_add(&to, s);
+        list_add(&rel, s);
+        add_to(g, &c.bytes_in, v);
+      }
+      continue;
+    }
+    if (rv->sharing == SH_PRIVATE)
+      list_add(&priv, v->cname);
+    else if (rv->sharing == SH_SHARED)
+      list_add(&shared, v->cname);
+    else if (rv->sharing == SH_REDUCTION)
+      buf_printf(&c.clauses, " reduction(%s: %s)", rv->redop, v->cname);
+  }
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->sharing == SH_REDUCTION)
+      list_add(&shared, rv->var->cname);
+  if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
+  if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
+  if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
+  if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
+  if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
+  if (to.len || tofrom.len) {
+    buf_printf(&c.enter, " map(to: %s%s%s)", to.data ? to.data : "", to.len && tofrom.len ? ", " : "",
+               tofrom.data ? tofrom.data : "");
+  }
+  if (alloc_.len) buf_printf(&c.enter, " map(alloc: %s)", alloc_.data);
+  if (from.len || tofrom.len)
+    buf_printf(&c.exit, " map(from: %s%s%s)", from.data ? from.data : "",
+               from.len && tofrom.len ? ", " : "", tofrom.data ? tofrom.data : "");
+  if (rel.len) buf_printf(&c.exit, " map(release: %s)", rel.data);
+  buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&alloc_), buf_free(&rel);
+  buf_free(&priv), buf_free(&shared);
+  if (!c.bytes_in) c.bytes_in = "0";
+  if (!c.bytes_out) c.bytes_out = "0";
+  return c;
+}
+
+static char *directive(Gen *g, Region *r, Clauses *c) {
+  bool simd = !strcmp(g->opt->compiler, "gcc");   // gcc maps simd to warp lanes
+  char *d = arena_printf(g->arena, "#pragma omp target teams distribute parallel for%s",
+                         simd ? " simd" : "");
+  if (r->collapse > 1)
+    d = arena_printf(g->arena, "%s collapse(%d)", d, r->collapse);
+  return arena_printf(g->arena, "%s%s%s", d, c->maps.data ? c->maps.data : "",
+                      c->clauses.data ? c->clauses.data : "");
+}
+
+static void free_clauses(Clauses *c) {
+  buf_free(&c->enter), buf_free(&c->exit), buf_free(&c->maps), buf_free(&c->clauses);
+}
+
+static void parallel_for(Gen *g, Node *n) {
+  Region *r = n->region;
+  Clauses c = region_clauses(g, r);
+  line(g, "{");
+  g->indent++;
+  // Bounds of the outermost loop are computed on the host, before the region.
+  Range outer = range_of(g, n, true);
+  line(g, "const double appy_start = appy_clock();");
+  if (c.enter.len)
+    line(g, "#pragma omp target enter data%s", c.enter.data);
+  line(g, "const double appy_mapped = appy_clock();");
+  line(g, "%s", directive(g, r, &c));
+  Node *loop = n;
+  char *counter = tmpname(g, "it");
+  for_header(g, loop, outer, counter);
+  for (int k = 1; k < r->collapse; k++) {
+    loop = loop->body;
+    g->indent++;
+    source_comment(g, loop->tok->line, loop->tok->line);
+    Range inner = range_of(g, loop, false);
+    for_header(g, loop, inner, tmpname(g, "it"));
+  }
+  g->indent++;
+  g->region = r;
+  stmts(g, loop->body);
+  g->region = NULL;
+  g->indent--;
+  for (int k = 1; k < r->collapse; k++) {
+    line(g, "}");
+    g->indent--;
+  }
+  line(g, "}");
+  line(g, "const double appy_ran = appy_clock();");
+  if (c.exit.len)
+    line(g, "#pragma omp target exit data%s", c.exit.data);
+  line(g, "appy_profile_region(\"%s\", \"%s\", %d, %s, appy_mapped - appy_start, appy_ran - appy_mapped, %s,",
+       g->opt->module_name, g->inst->kernel->name, n->tok->line, c.bytes_in, c.bytes_out);
+  line(g, "                    appy_clock() - appy_ran);");
+  g->indent--;
+  line(g, "}");
+  free_clauses(&c);
+}
+
+static void if_stmt(Gen *g, Node *n, bool is_elif) {
+  if (is_elif)
+    g->out->len -= 1, buf_puts(g->out, " "),
+        buf_printf(g->out, "else if (%s) {\n", expr(g, n->cond));
+  else
+    line(g, "if (%s) {", expr(g, n->cond));
+  g->indent++;
+  stmts(g, n->body);
+  g->indent--;
+  if (n->orelse && n->orelse->kind == ND_IF && !n->orelse->next && n->orelse->tok &&
+      n->orelse->tok->loc[0] == 'e') {   // elif
+    line(g, "}");
+    if_stmt(g, n->orelse, true);
+    return;
+  }
+  if (n->orelse) {
+    line(g, "} else {");
+    g->indent++;
+    stmts(g, n->orelse);
+    g->indent--;
+  }
+  line(g, "}");
+}
+
+static void stmt(Gen *g, Node *n) {
+  switch (n->kind) {
+  case ND_ASSIGN: assign(g, n); break;
+  case ND_AUGASSIGN: augassign(g, n); break;
+  case ND_IF: if_stmt(g, n, false); break;
+  case ND_WHILE:
+    line(g, "while (%s) {", expr(g, n->cond));
+    g->indent++;
+    stmts(g, n->body);
+    g->indent--;
+    line(g, "}");
+    break;
+  case ND_FOR:
+    if (n->region)
+      parallel_for(g, n);
+    else
+      seq_for(g, n);
+    break;
+  case ND_BREAK: line(g, "break;"); break;
+  case ND_CONTINUE: line(g, "continue;"); break;
+  case ND_RETURN: return_stmt(g, n); break;
+  default: break;
+  }
+}
+
+static void stmts(Gen *g, Node *n) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_IGNORED || n->kind == ND_PASS)
+      continue;
+    int last = n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF ? n->tok->line
+                                                                              : n->end_line;
+    source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
+    stmt(g, n);
+  }
+}
+
+//
+// Functions
+//
+
+static const char *kernel_cname(Gen *g, Instance *inst) {
+  return arena_printf(g->arena, "kernel_%s_%d", inst->kernel->name, inst->index);
+}
+
+static void prototype(Gen *g, Instance *inst, const char *end) {
+  Buf b = {0};
+  buf_printf(&b, "static int %s(appy_frame *fr", kernel_cname(g, inst));
+  int i = 0;
+  for (Var *v = inst->vars; v && v->kind == VAR_PARAM; v = v->next, i++) {
+    Type *t = inst->sig->params[i];
+    if (t->kind == TY_ARRAY)
+      buf_printf(&b, ", const appy_array *%s_arg", v->cname);
+    else
+      buf_printf(&b, ", %s %s", ty_ctype(t), v->cname);
+  }
+  buf_printf(&b, ", PyObject **ret)%s", end);
+  line(g, "%s", b.data);
+  buf_free(&b);
+}
+
+// True if `name` occurs as an identifier in C text, outside comments.
+static bool uses(const char *text, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = text; *p; p++) {
+    if (p[0] == '/' && p[1] == '*') {
+      const char *e = strstr(p + 2, "*/");
+      if (!e)
+        return false;
+      p = e + 1;
+      continue;
+    }
+    bool before = p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                                 (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
+    char c = p[n];
+    bool after = !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    if (before && after && !strncmp(p, name, n))
+      return true;
+  }
+  return false;
+}
+
+// Declares what the body uses of array variable v (so the C compiles without warnings).
+static void declare_array(Gen *g, Var *v, const char *body) {
+  Type *t = v->ty;
+  const char *c = v->cname, *el = ty_ctype(t->elem);
+  bool param = v->kind == VAR_PARAM, any = false;
+  const char *shape = arena_printf(g->arena, "%s_shape", c);
+  if (uses(body, c)) {
+    if (param)
+      line(g, "%s *%s = (%s *)%s_arg->data;", el, c, el, c);
+    else
+      line(g, "%s *%s = NULL;", el, c);
+    any = true;
+  }
+  for (int k = 0; k < t->ndim; k++) {
+    const char *s = arena_printf(g->arena, "%s%d", shape, k);
+    if (!uses(body, s))
+      continue;
+    any = true;
+    if (param)
+      line(g, "int64_t %s = %s_arg->shape[%d];", s, c, k);
+    else
+      line(g, "int64_t %s = 0;", s);
+  }
+  const char *size = arena_printf(g->arena, "%s_size", c);
+  if (uses(body, size)) {
+    any = true;
+    line(g, param ? "int64_t %s = %s_arg->size;" : "int64_t %s = 0;", size, c);
+  }
+  const char *obj = arena_printf(g->arena, "%s_obj", c);
+  if (uses(body, obj)) {
+    any = true;
+    line(g, param ? "PyObject *%s = %s_arg->obj;" : "PyObject *%s = NULL;", obj, c);
+  }
+  if (param && !any)
+    line(g, "(void)%s_arg;", c);
+}
+
+// The variable a line of generated C stores to ("x = ...;" or "T x = ...;"), or NULL.
+static const char *store_target(Arena *a, const char *line, const char *end) {
+  const char *eq = strstr(line, " = ");
+  if (!eq || eq > end)
+    return NULL;
+  const char *s = eq;
+  while (s > line && (s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
+                      (s[-1] >= '0' && s[-1] <= '9')))
+    s--;
+  for (const char *p = line; p < s; p++)
+    if (*p == '(' || *p == '[' || *p == '/' || *p == '=')
+      return NULL;
+  return s < eq ? arena_strndup(a, s, (size_t)(eq - s)) : NULL;
+}
+
+static bool ident_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Occurrences of identifier `name` in C text, outside comments.
+static int count_uses(const char *text, const char *name) {
+  int n = 0;
+  size_t len = strlen(name);
+  for (const char *p = text; *p; p++) {
+    if (p[0] == '/' && p[1] == '*') {
+      const char *e = strstr(p + 2, "*/");
+      if (!e)
+        break;
+      p = e + 1;
+    } else if (!strncmp(p, name, len) && (p == text || !ident_char(p[-1])) && !ident_char(p[len])) {
+      n++;
+    }
+  }
+  return n;
+}
+
+static bool is_candidate(const char *t, const char *const *names, int n) {
+  if (!strncmp(t, "appy_t", 6))
+    return true;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(t, names[i]))
+      return true;
+  return false;
+}
+
+// Drops stores to local array parts and temporaries that nothing reads, until none is
+// left: C compilers warn about variables that are set but never used, and swaps and
+// allocations set every part of an array whether the kernel needs it or not.
+static char *drop_dead_stores(Arena *a, const char *text, const char *const *names, int nnames) {
+  char *cur = arena_strndup(a, text, strlen(text));
+  for (bool changed = true; changed;) {
+    changed = false;
+    Buf out = {0};
+    for (const char *l = cur; *l;) {
+      const char *e = strchr(l, '\n');
+      e = e ? e + 1 : l + strlen(l);
+      const char *t = store_target(a, l, e);
+      bool dead = false;
+      if (t && is_candidate(t, names, nnames)) {
+        int stores = 0;
+        for (const char *m = cur; *m;) {
+          const char *me = strchr(m, '\n');
+          me = me ? me + 1 : m + strlen(m);
+          const char *mt = store_target(a, m, me);
+          stores += mt && !strcmp(mt, t);
+          m = me;
+        }
+        dead = count_uses(cur, t) == stores;
+      }
+      if (dead)
+        changed = true;
+      else
+        buf_printf(&out, "%.*s", (int)(e - l), l);
+      l = e;
+    }
+    cur = arena_strndup(a, out.data ? out.data : "", out.len);
+    buf_free(&out);
+  }
+  return cur;
+}
+
+// Names of the parts of the local (not parameter) arrays of an instance.
+static const char **local_array_parts(Gen *g, Instance *inst, int *n) {
+  int cap = 0;
+  for (Var *v = inst->vars; v; v = v->next)
+    if (v->ty->kind == TY_ARRAY)
+      cap += v->ty->ndim + 3;
+  const char **names = arena_alloc(g->arena, sizeof(char *) * (size_t)(cap + 1));
+  *n = 0;
+  for (Var *v = inst->vars; v; v = v->next) {
+    if (v->ty->kind != TY_ARRAY || v->kind == VAR_PARAM)
+      continue;
+    names[(*n)++] = v->cname;
+    for (int k = 0; k < v->ty->ndim; k++)
+      names[(*n)++] = arena_printf(g->arena, "%s_shape%d", v->cname, k);
+    names[(*n)++] = arena_printf(g->arena, "%s_size", v->cname);
+    names[(*n)++] = arena_printf(g->arena, "%s_obj", v->cname);
+  }
+  return names;
+}
+
+static void function(Gen *g, Instance *inst) {
+  Kernel *k = inst->kernel;
+  Buf body = {0}, *saved = g->out;
+  g->out = &body;
+  g->indent = 1;
+  stmts(g, k->fn->body);
+  g->out = saved;
+  g->indent = 0;
+  int nparts;
+  const char **parts = local_array_parts(g, inst, &nparts);
+  const char *text = drop_dead_stores(g->arena, body.data ? body.data : "", parts, nparts);
+
+  line(g, "/* %s -- %s:%d */", inst->sig->text, g->opt->filename, k->fn->tok->line);
+  prototype(g, inst, "");
+  line(g, "{");
+  g->indent++;
+  for (Var *v = inst->vars; v; v = v->next) {
+    if (v->ty->kind == TY_ARRAY)
+      declare_array(g, v, text);
+    else if (v->kind == VAR_LOCAL && uses(text, v->cname))
+      line(g, "%s %s = 0;", ty_ctype(ctype_of(v->ty)), v->cname);
+    else if (v->kind == VAR_PARAM && !uses(text, v->cname))
+      line(g, "(void)%s;", v->cname);
+  }
+  if (!uses(text, "fr"))
+    line(g, "(void)fr;");
+  if (!uses(text, "ret"))
+    line(g, "(void)ret;");
+  g->indent--;
+  buf_puts(g->out, text);
+  Node *last = k->fn->body;
+  while (last && last->next)
+    last = last->next;
+  if (!last || last->kind != ND_RETURN)
+    line(g, "  return 0;");
+  if (strstr(text, "goto fail")) {
+    line(g, "fail:");
+    line(g, "  return -1;");
+  }
+  line(g, "}");
+  line(g, "%s", "");
+  buf_free(&body);
+}
+
+void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
+  Gen g = {.arena = a, .diags = d, .opt = opt, .out = out};
+  Diags quiet = *d;
+  quiet.out = (Buf){0};
+  for (int i = 0; i < p->ninsts; i++) {
+    g.inst = &p->insts[i];
+    sema_instance(a, &quiet, g.inst, opt);
+    function(&g, g.inst);
+  }
+  buf_free(&quiet.out);
+}
+
+//
+// --explain
+//
+
+static const char *sharing_name(Sharing s) {
+  switch (s) {
+  case SH_FIRSTPRIVATE: return "firstprivate (read-only copy)";
+  case SH_PRIVATE: return "private (assigned before use in each iteration)";
+  case SH_REDUCTION: return "reduction";
+  default: return "shared (named in shared(...))";
+  }
+}
+
+void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
+  Diags quiet = {0};
+  Gen g = {.arena = a, .opt = opt, .out = &(Buf){0}};
+  for (int i = 0; i < p->ninsts; i++) {
+    Instance *inst = &p->insts[i];
+    g.inst = inst;
+    for (int j = 0; j < inst->nregions; j++) {
+      Region *r = &inst->regions[j];
+      Clauses c = region_clauses(&g, r);
+      buf_printf(out, "%s:%d: parallel loop in %s\n", opt->filename, r->loop->tok->line,
+                 inst->sig->text);
+      buf_printf(out, "  mode: individual (one loop iteration per OpenMP thread)%s\n",
+                 r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
+      buf_printf(out, "  directive: %s\n", directive(&g, r, &c));
+      buf_printf(out, "  data: target enter data%s; target exit data%s\n",
+                 c.enter.len ? c.enter.data : " (nothing)", c.exit.len ? c.exit.data : " (nothing)");
+      for (RegionVar *rv = r->vars; rv; rv = rv->next) {
+        Var *v = rv->var;
+        if (v->ty->kind == TY_ARRAY)
+          buf_printf(out, "  %s: %s, %s\n", v->name,
+                     rv->written ? (rv->full_write ? "written at every index, so copied out only"
+                                                   : "written, so copied in and out")
+                                 : "only read, so copied in only",
+                     ty_name(a, v->ty));
+        else
+          buf_printf(out, "  %s: %s%s%s\n", v->name, sharing_name(rv->sharing),
+                     rv->redop ? " " : "", rv->redop ? rv->redop : "");
+      }
+      free_clauses(&c);
+    }
+  }
+  (void)quiet;
+  buf_free(g.out);
+}

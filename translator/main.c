@@ -1,0 +1,335 @@
+/* main.c: appy-translate, the command-line driver over libappy-translate.
+ * Reads the source, translates it, writes NAME.c and runs the offload compiler to
+ * build NAME.abi3.so beside the source (or where -o says). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "appy/translate.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef APPY_DEFAULT_COMPILER
+#define APPY_DEFAULT_COMPILER "none"
+#endif
+#ifndef APPY_CLANG
+#define APPY_CLANG "clang"
+#endif
+#ifndef APPY_GCC
+#define APPY_GCC "gcc"
+#endif
+#ifndef APPY_HOST_CC
+#define APPY_HOST_CC "cc"
+#endif
+#ifndef APPY_CUDA_ARCH
+#define APPY_CUDA_ARCH "sm_90"
+#endif
+#ifndef APPY_LLVM_LIBDIR
+#define APPY_LLVM_LIBDIR "/usr/lib/llvm-19/lib"
+#endif
+#ifndef APPY_PYTHON
+#define APPY_PYTHON "python3"
+#endif
+#ifndef APPY_PYTHON_CPPFLAGS
+#define APPY_PYTHON_CPPFLAGS ""
+#endif
+#ifndef APPY_INCLUDEDIR
+#define APPY_INCLUDEDIR "/usr/local/include"
+#endif
+#ifndef APPY_LIBDIR
+#define APPY_LIBDIR "/usr/local/lib"
+#endif
+
+enum { MAX_SIGS = 64, MAX_ARGS = 64 };
+
+typedef struct {
+  const char *input;      // Source file
+  const char *output;     // -o
+  const char *module;     // -m
+  const char *compiler;   // --compiler
+  const char *arch;       // --offload-arch
+  const char *sigs[MAX_SIGS];   // -s
+  int nsigs;              // Count of -s
+  bool emit_c;            // --emit-c
+  bool verbose;           // -v
+  bool explain;           // --explain
+} Cli;
+
+static const char usage[] =
+    "usage: appy-translate [options] FILE.py\n"
+    "\n"
+    "Translates the @appy.jit kernels of FILE.py to C with OpenMP target offload and\n"
+    "builds a CPython extension FILE.abi3.so beside it (import it as usual).\n"
+    "\n"
+    "options:\n"
+    "  -o PATH              output: the .abi3.so (or the .c with --emit-c)\n"
+    "  -m NAME              module name (default: FILE's name)\n"
+    "  --emit-c             write the C file only, do not compile\n"
+    "  --compiler NAME      clang, gcc or none (host only); default: " APPY_DEFAULT_COMPILER "\n"
+    "  --offload-arch ARCH  GPU architecture, e.g. sm_90; default: " APPY_CUDA_ARCH "\n"
+    "  -s SIGNATURE         add an overload, e.g. 'f(float32[:], int64)' (repeatable)\n"
+    "  --explain            describe how each parallel loop is mapped to the GPU\n"
+    "  -v                   show the compiler command\n"
+    "  --print-config       show the configuration and exit\n"
+    "  --version            show the version and exit\n";
+
+static void print_config(void) {
+  printf("appy-translate %s\n", appy_translate_version());
+  printf("default compiler: %s\n", APPY_DEFAULT_COMPILER);
+  printf("clang (offload):  %s\n", *APPY_CLANG ? APPY_CLANG : "not found");
+  printf("gcc (offload):    %s\n", *APPY_GCC ? APPY_GCC : "not found");
+  printf("host compiler:    %s\n", APPY_HOST_CC);
+  printf("offload arch:     %s\n", APPY_CUDA_ARCH);
+  printf("llvm libdir:      %s\n", APPY_LLVM_LIBDIR);
+  printf("python:           %s\n", APPY_PYTHON);
+  printf("python cppflags:  %s\n", APPY_PYTHON_CPPFLAGS);
+  printf("includedir:       %s\n", getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR);
+  printf("libdir:           %s\n", getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR);
+}
+
+static _Noreturn void fail(const char *fmt, const char *arg) {
+  fprintf(stderr, "appy-translate: error: ");
+  fprintf(stderr, fmt, arg);
+  fputc('\n', stderr);
+  exit(1);
+}
+
+static const char *need_arg(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc)
+    fail("option '%s' needs an argument", argv[*i]);
+  return argv[++*i];
+}
+
+static Cli parse_cli(int argc, char **argv) {
+  Cli c = {.compiler = APPY_DEFAULT_COMPILER, .arch = APPY_CUDA_ARCH};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      exit(0);
+    } else if (!strcmp(a, "--version")) {
+      printf("appy-translate %s\n", appy_translate_version());
+      exit(0);
+    } else if (!strcmp(a, "--print-config")) {
+      print_config();
+      exit(0);
+    } else if (!strcmp(a, "-o")) {
+      c.output = need_arg(argc, argv, &i);
+    } else if (!strcmp(a, "-m")) {
+      c.module = need_arg(argc, argv, &i);
+    } else if (!strcmp(a, "--compiler")) {
+      c.compiler = need_arg(argc, argv, &i);
+    } else if (!strncmp(a, "--compiler=", 11)) {
+      c.compiler = a + 11;
+    } else if (!strcmp(a, "--offload-arch")) {
+      c.arch = need_arg(argc, argv, &i);
+    } else if (!strncmp(a, "--offload-arch=", 15)) {
+      c.arch = a + 15;
+    } else if (!strcmp(a, "-s")) {
+      if (c.nsigs == MAX_SIGS)
+        fail("too many -s options (at most %s)", "64");
+      c.sigs[c.nsigs++] = need_arg(argc, argv, &i);
+    } else if (!strcmp(a, "--emit-c")) {
+      c.emit_c = true;
+    } else if (!strcmp(a, "--explain")) {
+      c.explain = true;
+    } else if (!strcmp(a, "-v")) {
+      c.verbose = true;
+    } else if (a[0] == '-' && a[1]) {
+      fail("unknown option '%s' (see appy-translate --help)", a);
+    } else if (c.input) {
+      fail("more than one input file ('%s'); translate one file at a time", a);
+    } else {
+      c.input = a;
+    }
+  }
+  if (!c.input)
+    fail("%s", "no input file (see appy-translate --help)");
+  if (strcmp(c.compiler, "clang") && strcmp(c.compiler, "gcc") && strcmp(c.compiler, "none"))
+    fail("unknown compiler '%s'; use clang, gcc or none", c.compiler);
+  if (strncmp(c.arch, "sm_", 3) || !c.arch[3])
+    fail("unknown offload architecture '%s'; use sm_XX, e.g. sm_90", c.arch);
+  return c;
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "appy-translate: error: cannot open '%s': %s\n", path, strerror(errno));
+    exit(1);
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap)
+      buf = realloc(buf, cap *= 2);
+  }
+  fclose(f);
+  if (!buf)
+    fail("%s", "out of memory");
+  *len = n;
+  return buf;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  if (!f || fputs(text, f) == EOF || fclose(f) == EOF) {
+    fprintf(stderr, "appy-translate: error: cannot write '%s': %s\n", path, strerror(errno));
+    exit(1);
+  }
+}
+
+static char *dup_printf(const char *fmt, const char *a, const char *b) {
+  size_t n = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 1;
+  char *s = malloc(n);
+  snprintf(s, n, fmt, a, b ? b : "");
+  return s;
+}
+
+// Directory part of path ("." if none) and the base name without extension.
+static void split_path(const char *path, char **dir, char **stem) {
+  const char *slash = strrchr(path, '/');
+  *dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup(".");
+  const char *base = slash ? slash + 1 : path;
+  const char *dot = strchr(base, '.');
+  *stem = dot ? strndup(base, (size_t)(dot - base)) : strdup(base);
+}
+
+static bool is_identifier(const char *s) {
+  if (!*s || (*s >= '0' && *s <= '9'))
+    return false;
+  for (; *s; s++)
+    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+      return false;
+  return true;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// Splits APPY_PYTHON_CPPFLAGS ("-I/usr/include/python3.11 ...") into argv entries.
+static int add_words(const char **argv, int n, char *words) {
+  for (char *w = strtok(words, " "); w && n < MAX_ARGS - 16; w = strtok(NULL, " "))
+    argv[n++] = w;
+  return n;
+}
+
+static const char *gcc_isa(const char *arch) {
+  // gcc-12's nvptx back end knows ISAs up to sm_80; the driver JIT-compiles newer GPUs.
+  int v = atoi(arch + 3);
+  static char buf[64];
+  snprintf(buf, sizeof buf, "-foffload-options=-misa=%s", v >= 80 ? "sm_80" : arch);
+  return buf;
+}
+
+static int compile(const Cli *c, const char *cfile, const char *sofile) {
+  const char *inc = getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR;
+  const char *lib = getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR;
+  const char *argv[MAX_ARGS];
+  int n = 0;
+  bool clang = !strcmp(c->compiler, "clang"), gcc = !strcmp(c->compiler, "gcc");
+  const char *cc = getenv("APPY_CC") ? getenv("APPY_CC")
+                   : clang ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
+  if (!*cc)
+    fail("the %s offload compiler was not found when appy-omp was configured; use --compiler "
+         "with another, or reconfigure", c->compiler);
+  argv[n++] = cc;
+  argv[n++] = "-O3";
+  argv[n++] = "-fPIC";
+  argv[n++] = "-shared";
+  argv[n++] = "-fopenmp";
+  argv[n++] = "-Wall";
+  argv[n++] = "-Wextra";
+  if (clang) {
+    argv[n++] = dup_printf("--offload-arch=%s", c->arch, NULL);
+    argv[n++] = "-fopenmp-target-jit";
+    argv[n++] = dup_printf("-Wl,-rpath,%s", APPY_LLVM_LIBDIR, NULL);
+  } else if (gcc) {
+    argv[n++] = "-foffload=nvptx-none";
+    argv[n++] = "-fcf-protection=none";
+    argv[n++] = gcc_isa(c->arch);
+    argv[n++] = "-foffload-options=-lm";
+    argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
+  } else {
+    argv[n++] = "-foffload=disable";   // a gcc with offload plugins would offload by default
+  }
+  argv[n++] = dup_printf("-I%s", inc, NULL);
+  n = add_words(argv, n, strdup(APPY_PYTHON_CPPFLAGS));
+  argv[n++] = cfile;
+  argv[n++] = dup_printf("%s/libappyrt.a", lib, NULL);
+  argv[n++] = "-lm";
+  argv[n++] = "-o";
+  argv[n++] = sofile;
+  argv[n] = NULL;
+  if (c->verbose) {
+    for (int i = 0; i < n; i++)
+      fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+    fputc('\n', stderr);
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    execvp(argv[0], (char *const *)argv);
+    fprintf(stderr, "appy-translate: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) < 0)
+    fail("cannot start the compiler: %s", strerror(errno));
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int main(int argc, char **argv) {
+  Cli c = parse_cli(argc, argv);
+  char *dir, *stem;
+  split_path(c.input, &dir, &stem);
+  const char *module = c.module ? c.module : stem;
+  if (!is_identifier(module))
+    fail("'%s' is not a valid module name; rename the file or pass -m NAME", module);
+
+  size_t len;
+  char *src = read_file(c.input, &len);
+  appy_translate_options opt = {
+      .filename = c.input, .module_name = module, .compiler = c.compiler,
+      .signatures = c.sigs, .nsignatures = c.nsigs, .explain = c.explain,
+  };
+  appy_translate_result r;
+  int rc = appy_translate(src, len, &opt, &r);
+  fputs(r.diagnostics, stderr);
+  if (c.explain)
+    fputs(r.explanation, stdout);
+  if (rc) {
+    fprintf(stderr, "appy-translate: %d error%s in %s; nothing was written\n", r.nerrors,
+            r.nerrors == 1 ? "" : "s", c.input);
+    return 1;
+  }
+  // The C file goes beside the output: the source folder unless -o says otherwise.
+  char *odir = dir, *ostem = stem;
+  if (c.output)
+    split_path(c.output, &odir, &ostem);
+  char *cfile = c.emit_c && c.output ? strdup(c.output) : dup_printf("%s/%s.c", odir, module);
+  write_file(cfile, r.c_source);
+  appy_translate_result_free(&r);
+  if (c.emit_c)
+    return 0;
+  char *sofile = c.output ? strdup(c.output) : dup_printf("%s/%s.abi3.so", dir, module);
+  fprintf(stderr, "appy-translate: compiling %s with %s (%s) ...\n", cfile, c.compiler,
+          !strcmp(c.compiler, "none") ? "host only" : c.arch);
+  double t0 = now();
+  if (compile(&c, cfile, sofile)) {
+    fprintf(stderr, "appy-translate: error: the C compiler failed on %s\n", cfile);
+    return 1;
+  }
+  fprintf(stderr, "appy-translate: wrote %s in %.1f s\n", sofile, now() - t0);
+  return 0;
+}

@@ -1,0 +1,221 @@
+/* module.c: the CPython extension around the kernels, in the shape of CPython's
+ * Modules/xxlimited.c: limited API, one wrapper per kernel with its docstring, one method
+ * table, multi-phase init. Wrappers check and convert arguments (libappyrt does the
+ * work and raises the exceptions), pick the overload, and call the kernel without the GIL. */
+#include "translator.h"
+
+#include <string.h>
+
+static void out(Buf *b, const char *s) { buf_puts(b, s); }
+
+static bool is_target_of(Node *t, const char *name) {
+  if (t->kind == ND_SUBSCRIPT)
+    return t->lhs->kind == ND_NAME && !strcmp(t->lhs->name, name);
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST)
+    for (Node *e = t->args; e; e = e->next)
+      if (is_target_of(e, name))
+        return true;
+  return false;
+}
+
+static bool names(Node *e, const char *name) {
+  if (e->kind == ND_NAME)
+    return !strcmp(e->name, name);
+  if (e->kind == ND_TUPLE)
+    for (Node *a = e->args; a; a = a->next)
+      if (names(a, name))
+        return true;
+  return false;
+}
+
+// Does the body store into array `name` (or into any array, with name = NULL)? Sets
+// *aliased when the array is bound to another name (then any store may reach it).
+static bool stores(Node *n, const char *name, bool *aliased) {
+  bool found = false;
+  for (; n; n = n->next) {
+    switch (n->kind) {
+    case ND_ASSIGN:
+      for (Node *t = n->args; t; t = t->next)
+        found |= name ? is_target_of(t, name) : t->kind == ND_SUBSCRIPT;
+      if (name && names(n->rhs, name))
+        *aliased = true;
+      break;
+    case ND_AUGASSIGN:
+      found |= n->lhs->kind == ND_SUBSCRIPT &&
+               (!name || (n->lhs->lhs->kind == ND_NAME && !strcmp(n->lhs->lhs->name, name)));
+      break;
+    case ND_IF:
+    case ND_WHILE:
+    case ND_FOR:
+      found |= stores(n->body, name, aliased);
+      found |= stores(n->orelse, name, aliased);
+      break;
+    default:
+      break;
+    }
+  }
+  return found;
+}
+
+static bool param_written(Kernel *k, const char *name) {
+  bool aliased = false;
+  if (stores(k->fn->body, name, &aliased))
+    return true;
+  return aliased && stores(k->fn->body, NULL, &aliased);
+}
+
+static const char *scalar_conv(const Type *t) {
+  switch (t->kind) {
+  case TY_BOOL: return "bool";
+  case TY_INT32: return "int32";
+  case TY_INT64: return "int64";
+  case TY_FLOAT32: return "float32";
+  default: return "float64";
+  }
+}
+
+// call_NAME_K: converts the arguments for overload K and runs it without the GIL.
+static void emit_call(Buf *b, Arena *a, Instance *inst) {
+  Kernel *k = inst->kernel;
+  Signature *sig = inst->sig;
+  buf_printf(b, "static PyObject *\ncall_%s_%d(appy_frame *fr, PyObject *const *argv)\n{\n",
+             k->name, inst->index);
+  for (int i = 0; i < k->nparams; i++) {
+    Type *t = sig->params[i];
+    buf_printf(b, "    %s p%d;\n", t->kind == TY_ARRAY ? "appy_array" : ty_ctype(t), i);
+  }
+  out(b, "    PyObject *ret = NULL;\n    int rc;\n\n");
+  for (int i = 0; i < k->nparams; i++) {
+    Type *t = sig->params[i];
+    if (t->kind == TY_ARRAY)
+      buf_printf(b, "    if (appy_arg_array(fr, argv[%d], \"%s\", %s, %d, %d, &p%d) < 0)\n", i,
+                 k->pnames[i], ty_dtype_enum(t->elem), t->ndim, param_written(k, k->pnames[i]), i);
+    else
+      buf_printf(b, "    if (appy_arg_%s(fr, argv[%d], \"%s\", &p%d) < 0)\n", scalar_conv(t), i,
+                 k->pnames[i], i);
+    out(b, "        return NULL;\n");
+  }
+  out(b, "    Py_BEGIN_ALLOW_THREADS\n");
+  buf_printf(b, "    rc = kernel_%s_%d(fr", k->name, inst->index);
+  for (int i = 0; i < k->nparams; i++)
+    buf_printf(b, ", %sp%d", sig->params[i]->kind == TY_ARRAY ? "&" : "", i);
+  out(b, ", &ret);\n    Py_END_ALLOW_THREADS\n");
+  out(b, "    if (rc < 0)\n        return NULL;\n");
+  out(b, "    if (ret == NULL)\n        Py_RETURN_NONE;\n    return ret;\n}\n\n");
+  (void)a;
+}
+
+// The condition under which overload `sig` takes the call.
+static void emit_match(Buf *b, Kernel *k, Signature *sig) {
+  for (int i = 0; i < k->nparams; i++) {
+    Type *t = sig->params[i];
+    if (i)
+      out(b, "\n        && ");
+    if (t->kind == TY_ARRAY)
+      buf_printf(b, "appy_match_array(argv[%d], %s, %d)", i, ty_dtype_enum(t->elem), t->ndim);
+    else
+      buf_printf(b, "appy_match_scalar(argv[%d], %s)", i, ty_dtype_enum(t));
+  }
+  if (!k->nparams)
+    out(b, "1");
+}
+
+// Writes s as the contents of a C string literal.
+static void c_string(Buf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '\n')
+      out(b, "\\n");
+    else if (*s == '"' || *s == '\\')
+      buf_printf(b, "\\%c", *s);
+    else
+      buf_printf(b, "%c", *s);
+  }
+}
+
+static char *signatures_text(Arena *a, Kernel *k) {
+  Buf b = {0};
+  for (int i = 0; i < k->nsigs; i++)
+    buf_printf(&b, "  %s\n", k->sigs[i].text);
+  char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+  buf_free(&b);
+  return s;
+}
+
+static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options *opt) {
+  // Docstring with a text signature, so that help() and inspect.signature() work.
+  buf_printf(b, "PyDoc_STRVAR(py_%s_doc,\n\"%s($module", k->name, k->name);
+  for (int i = 0; i < k->nparams; i++)
+    buf_printf(b, ", %s", k->pnames[i]);
+  out(b, ")\\n--\\n\\n\"\n\"");
+  c_string(b, arena_printf(a, "Runs %s from %s:%d, compiled by appy-translate.\n\n%s:\n%s",
+                           k->name, opt->filename, k->fn->tok->line,
+                           k->inferred ? "Signature (inferred)" : "Signatures",
+                           signatures_text(a, k)));
+  out(b, "\");\n\n");
+
+  buf_printf(b, "static PyObject *\npy_%s(PyObject *self, PyObject *args, PyObject *kwargs)\n{\n",
+             k->name);
+  out(b, "    static const char *const names[] = {");
+  for (int i = 0; i < k->nparams; i++)
+    buf_printf(b, "\"%s\", ", k->pnames[i]);
+  buf_printf(b, "NULL};\n    PyObject *argv[%d];\n    appy_frame fr;\n    PyObject *result;\n\n",
+             k->nparams ? k->nparams : 1);
+  out(b, "    (void)self;\n");
+  buf_printf(b, "    if (appy_parse_args(\"%s\", args, kwargs, names, %d, argv) < 0)\n", k->name,
+             k->nparams);
+  out(b, "        return NULL;\n    if (appy_offload_check() < 0)\n        return NULL;\n");
+  buf_printf(b, "    appy_frame_init(&fr, \"%s\", \"%s\");\n", opt->module_name, k->name);
+  bool first = true;
+  for (int i = 0; i < p->ninsts; i++) {
+    Instance *inst = &p->insts[i];
+    if (inst->kernel != k)
+      continue;
+    if (k->nsigs == 1) {
+      buf_printf(b, "    result = call_%s_%d(&fr, argv);\n", k->name, inst->index);
+      break;
+    }
+    buf_printf(b, "    %sif (", first ? "" : "else ");
+    emit_match(b, k, inst->sig);
+    buf_printf(b, ")\n        result = call_%s_%d(&fr, argv);\n", k->name, inst->index);
+    first = false;
+  }
+  if (k->nsigs > 1) {
+    buf_printf(b, "    else\n        result = appy_no_match(&fr, argv, %d, \"", k->nparams);
+    c_string(b, signatures_text(a, k));
+    out(b, "\");\n");
+  }
+  out(b, "    if (appy_frame_release(&fr) < 0)\n        Py_CLEAR(result);\n    return result;\n}\n\n");
+}
+
+static void emit_init(Buf *b, Program *p, const Options *opt) {
+  const char *m = opt->module_name;
+  out(b, "static PyMethodDef module_methods[] = {\n");
+  for (Kernel *k = p->kernels; k; k = k->next)
+    buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))py_%s, METH_VARARGS | METH_KEYWORDS, "
+                  "py_%s_doc},\n", k->name, k->name, k->name);
+  out(b, "    {\"_appy_device\", appy_device_info, METH_NOARGS,\n"
+         "     PyDoc_STR(\"Where kernels run: 'gpu: ...' or 'host: ...'.\")},\n");
+  out(b, "    {NULL, NULL, 0, NULL}\n};\n\n");
+  out(b, "static int\nmodule_exec(PyObject *module)\n{\n");
+  buf_printf(b, "    if (PyModule_AddStringConstant(module, \"__appy_compiler__\", \"%s\") < 0)\n"
+                "        return -1;\n", opt->compiler);
+  buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
+  out(b, "static PyModuleDef_Slot module_slots[] = {\n    {Py_mod_exec, module_exec},\n"
+         "    {0, NULL}\n};\n\n");
+  buf_printf(b, "PyDoc_STRVAR(module_doc, \"Kernels compiled by appy-translate from %s.\");\n\n",
+             opt->filename);
+  buf_printf(b, "static struct PyModuleDef module_def = {\n    PyModuleDef_HEAD_INIT,\n"
+                "    .m_name = \"%s\",\n    .m_doc = module_doc,\n    .m_size = 0,\n"
+                "    .m_methods = module_methods,\n    .m_slots = module_slots,\n};\n\n", m);
+  buf_printf(b, "PyMODINIT_FUNC\nPyInit_%s(void)\n{\n    return PyModuleDef_Init(&module_def);\n}\n",
+             m);
+}
+
+void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
+  out(b, "/* Python bindings */\n\n");
+  for (int i = 0; i < p->ninsts; i++)
+    emit_call(b, a, &p->insts[i]);
+  for (Kernel *k = p->kernels; k; k = k->next)
+    emit_wrapper(b, a, p, k, opt);
+  emit_init(b, p, opt);
+}

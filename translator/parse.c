@@ -1,0 +1,812 @@
+/* parse.c: recursive-descent parser for the kernel subset of Python.
+ *
+ * Each function is named after the rule of CPython's Grammar/python.gram that it
+ * implements, restricted to the subset; the rule is written above it. Top-level code
+ * that is not a kernel function is skipped token by token, never rejected. The first
+ * syntax error inside a kernel ends parsing (one precise message beats a cascade). */
+#include "translator.h"
+
+#include <setjmp.h>
+#include <string.h>
+
+typedef struct {
+  Arena *arena;      // Allocation
+  Diags *diags;      // Error reports
+  Token *tok;        // Current token
+  Pragma *pragma;    // First pragma not yet claimed
+  jmp_buf fail;      // Where a syntax error returns to
+} Parser;
+
+static Node *expression(Parser *p);
+static Node *star_expressions(Parser *p);
+static Node *block(Parser *p);
+static Node *statement(Parser *p);
+
+static _Noreturn void error_tok(Parser *p, Token *tok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void error_tok(Parser *p, Token *tok, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vat(p->diags, DIAG_ERROR, tok->line, tok->col, fmt, ap);
+  va_end(ap);
+  longjmp(p->fail, 1);
+}
+
+static const char *tok_text(Parser *p, Token *tok) {
+  switch (tok->kind) {
+  case TK_NEWLINE: return "end of line";
+  case TK_INDENT: return "indent";
+  case TK_DEDENT: return "dedent";
+  case TK_EOF: return "end of file";
+  default: return arena_printf(p->arena, "'%.*s'", tok->len, tok->loc);
+  }
+}
+
+static bool at(Parser *p, const char *s) {
+  return (p->tok->kind == TK_OP || p->tok->kind == TK_NAME) && tok_equal(p->tok, s);
+}
+
+static bool consume(Parser *p, const char *s) {
+  if (!at(p, s))
+    return false;
+  p->tok = p->tok->next;
+  return true;
+}
+
+static Token *expect(Parser *p, const char *s) {
+  if (!at(p, s))
+    error_tok(p, p->tok, "expected '%s', found %s", s, tok_text(p, p->tok));
+  Token *t = p->tok;
+  p->tok = t->next;
+  return t;
+}
+
+static void expect_kind(Parser *p, TokenKind k, const char *what) {
+  if (p->tok->kind != k)
+    error_tok(p, p->tok, "expected %s, found %s", what, tok_text(p, p->tok));
+  p->tok = p->tok->next;
+}
+
+static Node *new_node(Parser *p, NodeKind kind, Token *tok) {
+  Node *n = arena_alloc(p->arena, sizeof(Node));
+  n->kind = kind;
+  n->tok = tok;
+  return n;
+}
+
+static const char *tok_str(Parser *p, Token *tok) {
+  return arena_strndup(p->arena, tok->loc, (size_t)tok->len);
+}
+
+static Node *binop(Parser *p, Token *tok, Node *lhs, Node *rhs) {
+  Node *n = new_node(p, ND_BINOP, tok);
+  n->op = tok_str(p, tok);
+  n->lhs = lhs;
+  n->rhs = rhs;
+  return n;
+}
+
+static bool starts_expression(Parser *p) {
+  Token *t = p->tok;
+  if (t->kind == TK_NAME)
+    return !tok_is_keyword(t) || tok_equal(t, "not") || tok_equal(t, "True") ||
+           tok_equal(t, "False") || tok_equal(t, "None") || tok_equal(t, "lambda") ||
+           tok_equal(t, "await");
+  if (t->kind == TK_NUMBER || t->kind == TK_STRING)
+    return true;
+  return at(p, "(") || at(p, "[") || at(p, "{") || at(p, "-") || at(p, "+") || at(p, "~") ||
+         at(p, "...") || at(p, "*");
+}
+
+// Appends n to the list whose last element is *tail.
+static void append(Node **head, Node **tail, Node *n) {
+  if (*tail)
+    (*tail)->next = n;
+  else
+    *head = n;
+  *tail = n;
+}
+
+//
+// Expressions
+//
+
+/* slice: [expression] ':' [expression] [':' [expression]] | expression */
+static Node *slice(Parser *p) {
+  Token *start = p->tok;
+  Node *lo = NULL;
+  if (!at(p, ":"))
+    lo = expression(p);
+  if (!at(p, ":"))
+    return lo;
+  Node *n = new_node(p, ND_SLICE, start);
+  n->lo = lo;
+  consume(p, ":");
+  if (!at(p, ":") && !at(p, "]") && !at(p, ","))
+    n->hi = expression(p);
+  if (consume(p, ":") && !at(p, "]") && !at(p, ","))
+    n->step = expression(p);
+  return n;
+}
+
+/* slices: slice (',' slice)* [','] */
+static Node *slices(Parser *p, Node *value, Token *tok) {
+  Node *n = new_node(p, ND_SUBSCRIPT, tok);
+  n->lhs = value;
+  Node *tail = NULL;
+  do {
+    if (at(p, "]"))
+      break;
+    append(&n->args, &tail, slice(p));
+    n->nargs++;
+  } while (consume(p, ","));
+  if (!n->nargs)
+    error_tok(p, p->tok, "expected an index");
+  expect(p, "]");
+  return n;
+}
+
+/* args: (expression | NAME '=' expression) (',' ...)* [','] */
+static Node *call_args(Parser *p, Node *fn, Token *tok) {
+  Node *n = new_node(p, ND_CALL, tok);
+  n->lhs = fn;
+  Node *tail = NULL;
+  while (!at(p, ")")) {
+    if (at(p, "*") || at(p, "**"))
+      error_tok(p, p->tok, "argument unpacking is not supported in kernel functions");
+    Node *arg;
+    if (p->tok->kind == TK_NAME && p->tok->next && tok_equal(p->tok->next, "=") &&
+        p->tok->next->kind == TK_OP) {
+      arg = new_node(p, ND_KEYWORD, p->tok);
+      arg->name = tok_str(p, p->tok);
+      p->tok = p->tok->next->next;
+      arg->lhs = expression(p);
+    } else {
+      arg = expression(p);
+      if (at(p, "for"))
+        error_tok(p, p->tok, "generator expressions are not supported in kernel functions");
+    }
+    append(&n->args, &tail, arg);
+    n->nargs++;
+    if (!consume(p, ","))
+      break;
+  }
+  expect(p, ")");
+  return n;
+}
+
+/* tuple_or_group: '(' [star_expressions] ')' ;  list: '[' [star_expressions] ']' */
+static Node *paren(Parser *p, const char *close, NodeKind list_kind) {
+  Token *start = p->tok;
+  p->tok = p->tok->next;
+  if (consume(p, close)) {
+    Node *n = new_node(p, list_kind == ND_LIST ? ND_LIST : ND_TUPLE, start);
+    return n;
+  }
+  Node *e = star_expressions(p);
+  if (at(p, "for"))
+    error_tok(p, p->tok, "comprehensions are not supported in kernel functions");
+  expect(p, close);
+  if (list_kind == ND_LIST) {
+    Node *n = new_node(p, ND_LIST, start);
+    if (e->kind == ND_TUPLE && e->ival == 0) {
+      n->args = e->args;
+      n->nargs = e->nargs;
+    } else {
+      n->args = e;
+      n->nargs = 1;
+    }
+    return n;
+  }
+  if (e->kind == ND_TUPLE)
+    e->ival = 1;   // parenthesised: a tuple written (a, b) stays one atom
+  return e;
+}
+
+/* atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | tuple | group | list | '...' */
+static Node *atom(Parser *p) {
+  Token *t = p->tok;
+  if (t->kind == TK_NUMBER) {
+    if (t->is_imag)
+      error_tok(p, t, "complex numbers are not supported in kernel functions");
+    p->tok = t->next;
+    return new_node(p, ND_NUM, t);
+  }
+  if (t->kind == TK_STRING) {
+    while (p->tok->kind == TK_STRING)
+      p->tok = p->tok->next;
+    return new_node(p, ND_STR, t);
+  }
+  if (at(p, "("))
+    return paren(p, ")", ND_TUPLE);
+  if (at(p, "["))
+    return paren(p, "]", ND_LIST);
+  if (at(p, "{"))
+    error_tok(p, t, "dicts and sets are not supported in kernel functions");
+  if (t->kind == TK_NAME) {
+    p->tok = t->next;
+    if (tok_equal(t, "True") || tok_equal(t, "False")) {
+      Node *n = new_node(p, ND_BOOL, t);
+      n->ival = tok_equal(t, "True");
+      return n;
+    }
+    if (tok_equal(t, "None"))
+      return new_node(p, ND_NONE, t);
+    if (tok_equal(t, "lambda"))
+      error_tok(p, t, "lambda is not supported in kernel functions");
+    if (tok_is_keyword(t))
+      error_tok(p, t, "unexpected keyword '%.*s'", t->len, t->loc);
+    Node *n = new_node(p, ND_NAME, t);
+    n->name = tok_str(p, t);
+    return n;
+  }
+  error_tok(p, t, "expected an expression, found %s", tok_text(p, t));
+}
+
+/* primary: atom ('.' NAME | '(' [args] ')' | '[' slices ']')* */
+static Node *primary(Parser *p) {
+  Node *n = atom(p);
+  for (;;) {
+    Token *t = p->tok;
+    if (consume(p, ".")) {
+      Node *attr = new_node(p, ND_ATTR, t);
+      attr->lhs = n;
+      if (p->tok->kind != TK_NAME)
+        error_tok(p, p->tok, "expected an attribute name, found %s", tok_text(p, p->tok));
+      attr->name = tok_str(p, p->tok);
+      attr->tok = p->tok;
+      p->tok = p->tok->next;
+      n = attr;
+    } else if (consume(p, "(")) {
+      n = call_args(p, n, t);
+    } else if (consume(p, "[")) {
+      n = slices(p, n, t);
+    } else {
+      return n;
+    }
+  }
+}
+
+/* factor: ('+' | '-' | '~') factor | power
+ * power: primary ['**' factor] */
+static Node *factor(Parser *p) {
+  Token *t = p->tok;
+  if (at(p, "+") || at(p, "-") || at(p, "~")) {
+    p->tok = t->next;
+    Node *n = new_node(p, ND_UNARY, t);
+    n->op = tok_str(p, t);
+    n->lhs = factor(p);
+    return n;
+  }
+  if (at(p, "await"))
+    error_tok(p, t, "await is not supported in kernel functions");
+  Node *n = primary(p);
+  if (at(p, "**")) {
+    Token *op = p->tok;
+    p->tok = op->next;
+    return binop(p, op, n, factor(p));
+  }
+  return n;
+}
+
+// Parses a left-associative level: operand (op operand)*, ops NULL-terminated.
+static Node *left_assoc(Parser *p, Node *(*operand)(Parser *), const char *const *ops) {
+  Node *n = operand(p);
+  for (;;) {
+    const char *const *op = ops;
+    while (*op && !(p->tok->kind == TK_OP && tok_equal(p->tok, *op)))
+      op++;
+    if (!*op)
+      return n;
+    Token *t = p->tok;
+    p->tok = t->next;
+    n = binop(p, t, n, operand(p));
+  }
+}
+
+/* term: term ('*' | '/' | '//' | '%' | '@') factor | factor */
+static Node *term(Parser *p) {
+  static const char *const ops[] = {"*", "/", "//", "%", "@", NULL};
+  return left_assoc(p, factor, ops);
+}
+
+/* sum: sum ('+' | '-') term | term */
+static Node *sum(Parser *p) {
+  static const char *const ops[] = {"+", "-", NULL};
+  return left_assoc(p, term, ops);
+}
+
+/* shift_expr: shift_expr ('<<' | '>>') sum | sum */
+static Node *shift_expr(Parser *p) {
+  static const char *const ops[] = {"<<", ">>", NULL};
+  return left_assoc(p, sum, ops);
+}
+
+/* bitwise_and: bitwise_and '&' shift_expr | shift_expr */
+static Node *bitwise_and(Parser *p) {
+  static const char *const ops[] = {"&", NULL};
+  return left_assoc(p, shift_expr, ops);
+}
+
+/* bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and */
+static Node *bitwise_xor(Parser *p) {
+  static const char *const ops[] = {"^", NULL};
+  return left_assoc(p, bitwise_and, ops);
+}
+
+/* bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor */
+static Node *bitwise_or(Parser *p) {
+  static const char *const ops[] = {"|", NULL};
+  return left_assoc(p, bitwise_xor, ops);
+}
+
+// Returns the comparison operator at the cursor and advances, or NULL.
+static const char *compare_op(Parser *p) {
+  static const char *const ops[] = {"==", "!=", "<=", ">=", "<", ">", NULL};
+  for (const char *const *op = ops; *op; op++)
+    if (p->tok->kind == TK_OP && tok_equal(p->tok, *op)) {
+      p->tok = p->tok->next;
+      return *op;
+    }
+  if (at(p, "in") || at(p, "is") || (at(p, "not") && tok_equal(p->tok->next, "in")))
+    error_tok(p, p->tok, "'%.*s' is not supported in kernel functions", p->tok->len, p->tok->loc);
+  return NULL;
+}
+
+/* comparison: bitwise_or (compare_op bitwise_or)* */
+static Node *comparison(Parser *p) {
+  Node *first = bitwise_or(p);
+  Token *t = p->tok;
+  const char *op = compare_op(p);
+  if (!op)
+    return first;
+  Node *n = new_node(p, ND_COMPARE, t);
+  n->lhs = first;
+  const char *ops[64];
+  Node *tail = NULL;
+  do {
+    if (n->nargs == 64)
+      error_tok(p, t, "too many chained comparisons");
+    ops[n->nargs++] = op;
+    append(&n->args, &tail, bitwise_or(p));
+  } while ((op = compare_op(p)));
+  n->ops = arena_alloc(p->arena, sizeof(char *) * (size_t)n->nargs);
+  memcpy(n->ops, ops, sizeof(char *) * (size_t)n->nargs);
+  return n;
+}
+
+/* inversion: 'not' inversion | comparison */
+static Node *inversion(Parser *p) {
+  Token *t = p->tok;
+  if (consume(p, "not")) {
+    Node *n = new_node(p, ND_NOT, t);
+    n->lhs = inversion(p);
+    return n;
+  }
+  return comparison(p);
+}
+
+static Node *boolop(Parser *p, Token *t, Node *lhs, Node *rhs) {
+  Node *n = new_node(p, ND_BOOLOP, t);
+  n->op = tok_str(p, t);
+  n->lhs = lhs;
+  n->rhs = rhs;
+  return n;
+}
+
+/* conjunction: inversion ('and' inversion)* */
+static Node *conjunction(Parser *p) {
+  Node *n = inversion(p);
+  while (at(p, "and")) {
+    Token *t = p->tok;
+    p->tok = t->next;
+    n = boolop(p, t, n, inversion(p));
+  }
+  return n;
+}
+
+/* disjunction: conjunction ('or' conjunction)* */
+static Node *disjunction(Parser *p) {
+  Node *n = conjunction(p);
+  while (at(p, "or")) {
+    Token *t = p->tok;
+    p->tok = t->next;
+    n = boolop(p, t, n, conjunction(p));
+  }
+  return n;
+}
+
+/* expression: disjunction ['if' disjunction 'else' expression] */
+static Node *expression(Parser *p) {
+  Node *n = disjunction(p);
+  if (!at(p, "if"))
+    return n;
+  Node *e = new_node(p, ND_IFEXP, p->tok);
+  p->tok = p->tok->next;
+  e->body = n;
+  e->cond = disjunction(p);
+  expect(p, "else");
+  e->orelse = expression(p);
+  return e;
+}
+
+/* star_expressions: expression (',' expression)* [','] */
+static Node *star_expressions(Parser *p) {
+  Token *start = p->tok;
+  if (at(p, "*"))
+    error_tok(p, start, "starred expressions are not supported in kernel functions");
+  Node *first = expression(p);
+  if (!at(p, ","))
+    return first;
+  Node *n = new_node(p, ND_TUPLE, start);
+  Node *tail = NULL;
+  append(&n->args, &tail, first);
+  n->nargs = 1;
+  while (consume(p, ",")) {
+    if (!starts_expression(p))
+      break;
+    append(&n->args, &tail, expression(p));
+    n->nargs++;
+  }
+  return n;
+}
+
+//
+// Statements
+//
+
+// Claims the own-line pragmas that come before line `line`.
+static void attach_pragmas(Parser *p, Node *stmt) {
+  int line = stmt->tok->line;
+  for (; p->pragma && p->pragma->line < line; p->pragma = p->pragma->next) {
+    Pragma *pr = p->pragma;
+    if (pr->is_appy || pr->used)
+      continue;
+    pr->used = true;
+    if (!stmt->pragma)
+      stmt->pragma = pr;
+    stmt->npragmas++;
+  }
+}
+
+// Skips pragmas before `line` without claiming them (code outside kernels).
+static void skip_pragmas(Parser *p, int line) {
+  while (p->pragma && p->pragma->line < line)
+    p->pragma = p->pragma->next;
+}
+
+static bool is_augassign(Token *t) {
+  static const char *const ops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=",
+                                    "|=", "^=", "<<=", ">>=", "@=", NULL};
+  if (t->kind != TK_OP)
+    return false;
+  for (const char *const *op = ops; *op; op++)
+    if (tok_equal(t, *op))
+      return true;
+  return false;
+}
+
+/* assignment: (star_targets '=')+ star_expressions | single_target augassign star_expressions
+ *           | NAME ':' expression ['=' star_expressions]
+ * star_expressions (an expression statement) */
+static Node *expr_stmt(Parser *p) {
+  Token *start = p->tok;
+  Node *first = star_expressions(p);
+  if (is_augassign(p->tok)) {
+    Node *n = new_node(p, ND_AUGASSIGN, p->tok);
+    n->op = arena_strndup(p->arena, p->tok->loc, (size_t)p->tok->len - 1);
+    p->tok = p->tok->next;
+    n->lhs = first;
+    n->rhs = star_expressions(p);
+    return n;
+  }
+  if (at(p, ":")) {   // annotated assignment: the annotation is ignored
+    p->tok = p->tok->next;
+    expression(p);
+    if (!consume(p, "=")) {
+      Node *n = new_node(p, ND_IGNORED, start);
+      return n;
+    }
+    Node *n = new_node(p, ND_ASSIGN, start);
+    n->args = first;
+    n->nargs = 1;
+    n->rhs = star_expressions(p);
+    return n;
+  }
+  if (!at(p, "=")) {
+    Node *n = new_node(p, ND_EXPR_STMT, start);
+    n->lhs = first;
+    return n;
+  }
+  Node *n = new_node(p, ND_ASSIGN, start);
+  Node *tail = NULL, *value = first;
+  while (consume(p, "=")) {
+    append(&n->args, &tail, value);
+    n->nargs++;
+    value = star_expressions(p);
+  }
+  n->rhs = value;
+  return n;
+}
+
+/* simple_stmt: assignment | star_expressions | 'return' [star_expressions] | 'pass'
+ *            | 'break' | 'continue' | import_stmt */
+static Node *simple_stmt(Parser *p) {
+  Token *t = p->tok;
+  if (consume(p, "pass"))
+    return new_node(p, ND_PASS, t);
+  if (consume(p, "break"))
+    return new_node(p, ND_BREAK, t);
+  if (consume(p, "continue"))
+    return new_node(p, ND_CONTINUE, t);
+  if (consume(p, "return")) {
+    Node *n = new_node(p, ND_RETURN, t);
+    if (starts_expression(p))
+      n->lhs = star_expressions(p);
+    return n;
+  }
+  if (at(p, "import") || at(p, "from")) {
+    while (p->tok->kind != TK_NEWLINE && !at(p, ";") && p->tok->kind != TK_EOF)
+      p->tok = p->tok->next;
+    return new_node(p, ND_IGNORED, t);
+  }
+  static const char *const unsupported[] = {"global", "nonlocal", "del", "assert", "raise",
+                                            "yield", "async", "print", NULL};
+  for (const char *const *kw = unsupported; *kw; kw++)
+    if (at(p, *kw) && tok_is_keyword(t))
+      error_tok(p, t, "'%s' statements are not supported in kernel functions", *kw);
+  if (t->kind == TK_STRING && (t->next->kind == TK_NEWLINE || tok_equal(t->next, ";"))) {
+    p->tok = t->next;
+    return new_node(p, ND_IGNORED, t);   // docstring or bare string
+  }
+  return expr_stmt(p);
+}
+
+/* simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE */
+static Node *simple_stmts(Parser *p) {
+  Node *head = NULL, *tail = NULL;
+  do {
+    if (p->tok->kind == TK_NEWLINE)
+      break;
+    append(&head, &tail, simple_stmt(p));
+  } while (consume(p, ";"));
+  expect_kind(p, TK_NEWLINE, "end of line");
+  return head;
+}
+
+/* if_stmt: 'if' named_expression ':' block elif_stmt | 'if' named_expression ':' block [else_block]
+ * elif_stmt: 'elif' named_expression ':' block (elif_stmt | [else_block]) */
+static Node *if_stmt(Parser *p) {
+  Node *n = new_node(p, ND_IF, p->tok);
+  p->tok = p->tok->next;
+  n->cond = expression(p);
+  expect(p, ":");
+  n->body = block(p);
+  if (at(p, "elif")) {
+    n->orelse = if_stmt(p);
+  } else if (consume(p, "else")) {
+    expect(p, ":");
+    n->orelse = block(p);
+  }
+  return n;
+}
+
+/* while_stmt: 'while' named_expression ':' block */
+static Node *while_stmt(Parser *p) {
+  Node *n = new_node(p, ND_WHILE, p->tok);
+  p->tok = p->tok->next;
+  n->cond = expression(p);
+  expect(p, ":");
+  n->body = block(p);
+  if (at(p, "else"))
+    error_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+  return n;
+}
+
+/* star_targets: target (',' target)* [','] -- names, subscripts, tuples of them */
+static Node *for_targets(Parser *p) {
+  Token *start = p->tok;
+  Node *first = bitwise_or(p);
+  if (!at(p, ","))
+    return first;
+  Node *n = new_node(p, ND_TUPLE, start);
+  Node *tail = NULL;
+  append(&n->args, &tail, first);
+  n->nargs = 1;
+  while (consume(p, ",") && !at(p, "in")) {
+    append(&n->args, &tail, bitwise_or(p));
+    n->nargs++;
+  }
+  return n;
+}
+
+/* for_stmt: 'for' star_targets 'in' star_expressions ':' block */
+static Node *for_stmt(Parser *p) {
+  Node *n = new_node(p, ND_FOR, p->tok);
+  p->tok = p->tok->next;
+  n->target = for_targets(p);
+  expect(p, "in");
+  n->iter = star_expressions(p);
+  expect(p, ":");
+  n->body = block(p);
+  if (at(p, "else"))
+    error_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+  return n;
+}
+
+/* block: NEWLINE INDENT statements DEDENT | simple_stmts */
+static Node *block(Parser *p) {
+  if (p->tok->kind != TK_NEWLINE)
+    return simple_stmts(p);
+  p->tok = p->tok->next;
+  expect_kind(p, TK_INDENT, "an indented block");
+  Node *head = NULL, *tail = NULL;
+  while (p->tok->kind != TK_DEDENT && p->tok->kind != TK_EOF) {
+    Node *s = statement(p);
+    append(&head, &tail, s);
+    while (tail->next)
+      tail = tail->next;
+  }
+  if (p->tok->kind == TK_DEDENT)
+    p->tok = p->tok->next;
+  return head;
+}
+
+// Line of the last token before the cursor: where a compound statement ended.
+static int last_line(Token *start, Token *end) {
+  int line = start->line;
+  for (Token *t = start; t && t != end; t = t->next)
+    if (t->kind != TK_NEWLINE && t->kind != TK_INDENT && t->kind != TK_DEDENT)
+      line = t->line;
+  return line;
+}
+
+/* statement: compound_stmt | simple_stmts
+ * compound_stmt: if_stmt | for_stmt | while_stmt */
+static Node *statement(Parser *p) {
+  Token *t = p->tok;
+  Node *probe = &(Node){.tok = t};
+  attach_pragmas(p, probe);
+  Node *n;
+  if (at(p, "if"))
+    n = if_stmt(p);
+  else if (at(p, "for"))
+    n = for_stmt(p);
+  else if (at(p, "while"))
+    n = while_stmt(p);
+  else if (tok_is_keyword(t) && (at(p, "def") || at(p, "class") || at(p, "with") ||
+                                 at(p, "try") || at(p, "async")))
+    error_tok(p, t, "'%.*s' is not supported inside kernel functions", t->len, t->loc);
+  else if (at(p, "@"))
+    error_tok(p, t, "nested functions are not supported in kernel functions");
+  else
+    n = simple_stmts(p);
+  n->pragma = probe->pragma;
+  n->npragmas = probe->npragmas;
+  n->end_line = last_line(t, p->tok);
+  return n;
+}
+
+// Skips one top-level statement: to the end of its logical line and over its block.
+static void skip_statement(Parser *p) {
+  while (p->tok->kind != TK_NEWLINE && p->tok->kind != TK_EOF)
+    p->tok = p->tok->next;
+  if (p->tok->kind == TK_NEWLINE)
+    p->tok = p->tok->next;
+  if (p->tok->kind != TK_INDENT)
+    return;
+  int depth = 0;
+  do {
+    if (p->tok->kind == TK_INDENT)
+      depth++;
+    else if (p->tok->kind == TK_DEDENT)
+      depth--;
+    p->tok = p->tok->next;
+  } while (depth > 0 && p->tok->kind != TK_EOF);
+}
+
+// True for the decorators that mark a kernel: jit, appy.jit, with or without a call.
+static bool is_jit(Node *dec) {
+  if (dec->kind == ND_CALL)
+    dec = dec->lhs;
+  if (dec->kind == ND_NAME)
+    return !strcmp(dec->name, "jit");
+  return dec->kind == ND_ATTR && !strcmp(dec->name, "jit") && dec->lhs->kind == ND_NAME &&
+         !strcmp(dec->lhs->name, "appy");
+}
+
+/* params: NAME [':' expression] (',' NAME [':' expression])* [','] */
+static Node *params(Parser *p, int *count) {
+  Node *head = NULL, *tail = NULL;
+  *count = 0;
+  while (!at(p, ")")) {
+    if (at(p, "*") || at(p, "**") || at(p, "/"))
+      error_tok(p, p->tok, "kernel parameters must be plain names");
+    if (p->tok->kind != TK_NAME || tok_is_keyword(p->tok))
+      error_tok(p, p->tok, "expected a parameter name, found %s", tok_text(p, p->tok));
+    Node *n = new_node(p, ND_NAME, p->tok);
+    n->name = tok_str(p, p->tok);
+    p->tok = p->tok->next;
+    if (consume(p, ":"))
+      expression(p);
+    if (at(p, "="))
+      error_tok(p, p->tok, "default values of kernel parameters are not supported");
+    append(&head, &tail, n);
+    (*count)++;
+    if (!consume(p, ","))
+      break;
+  }
+  expect(p, ")");
+  return head;
+}
+
+/* function_def: decorators 'def' NAME '(' [params] ')' ['->' expression] ':' block */
+static Node *function_def(Parser *p, Node *decorators) {
+  Token *t = p->tok;
+  p->tok = t->next;
+  if (p->tok->kind != TK_NAME)
+    error_tok(p, p->tok, "expected a function name");
+  Node *fn = new_node(p, ND_FUNCDEF, p->tok);
+  fn->name = tok_str(p, p->tok);
+  fn->decorators = decorators;
+  p->tok = p->tok->next;
+  expect(p, "(");
+  fn->params = params(p, &fn->nargs);
+  if (consume(p, "->"))
+    expression(p);
+  expect(p, ":");
+  fn->body = block(p);
+  fn->end_line = last_line(t, p->tok);
+  return fn;
+}
+
+/* decorators: ('@' named_expression NEWLINE)+ */
+static Node *decorators(Parser *p) {
+  Node *head = NULL, *tail = NULL;
+  while (consume(p, "@")) {
+    append(&head, &tail, expression(p));
+    expect_kind(p, TK_NEWLINE, "end of line after the decorator");
+  }
+  return head;
+}
+
+// Parses one top-level statement: a kernel definition, or anything else (skipped).
+static void top_level(Parser *p, Module *m, Node **tail) {
+  Token *start = p->tok;
+  if (!at(p, "@")) {
+    skip_pragmas(p, start->line);
+    skip_statement(p);
+    return;
+  }
+  Node *decs = decorators(p);
+  bool kernel = false;
+  for (Node *d = decs; d; d = d->next)
+    kernel |= is_jit(d);
+  if (!kernel || !at(p, "def")) {
+    skip_pragmas(p, p->tok->line);
+    skip_statement(p);
+    return;
+  }
+  skip_pragmas(p, p->tok->line);
+  Node *fn = function_def(p, decs);
+  append(&m->funcs, tail, fn);
+}
+
+/* file: [statements] ENDMARKER */
+Module *parse(Arena *a, Diags *d, TokenStream *ts) {
+  Parser p = {.arena = a, .diags = d, .tok = ts->tokens, .pragma = ts->pragmas};
+  Module *m = arena_alloc(a, sizeof(Module));
+  m->pragmas = ts->pragmas;
+  Node *tail = NULL;
+  if (setjmp(p.fail))
+    return m;
+  while (p.tok->kind != TK_EOF) {
+    if (p.tok->kind == TK_NEWLINE || p.tok->kind == TK_DEDENT || p.tok->kind == TK_INDENT) {
+      p.tok = p.tok->next;
+      continue;
+    }
+    top_level(&p, m, &tail);
+  }
+  return m;
+}

@@ -1,0 +1,1239 @@
+/* sema.c: signatures, scopes, types, and the facts codegen needs about parallel loops.
+ *
+ * For each kernel and each overload (an Instance) the tree is annotated with types
+ * (a fixed point over assignments, since Python locals take the type of every value
+ * they are given) and every parallel loop gets a Region: collapse depth, and for each
+ * variable it touches, how it is shared (firstprivate, private, reduction, shared) and
+ * whether arrays are read or written there. */
+#include "translator.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  Arena *arena;        // Allocation
+  Diags *diags;        // Where errors go (the final pass only)
+  Instance *inst;      // Instance being analysed
+  const Options *opt;  // Translation options
+  bool report;         // Final pass: report errors, annotate for codegen
+  bool changed;        // Inference pass: some variable's type grew
+  Node *region_loop;   // Outermost loop of the region being walked, or NULL
+  int seq_loops;       // Sequential loops enclosing the current statement inside the region/host
+} Sema;
+
+static Type *expr(Sema *s, Node *n);
+static void stmts(Sema *s, Node *n);
+
+static void error_at(Sema *s, Node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void error_at(Sema *s, Node *n, const char *fmt, ...) {
+  if (!s->report)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vat(s->diags, DIAG_ERROR, n->tok->line, n->tok->col, fmt, ap);
+  va_end(ap);
+}
+
+static void warn_at(Sema *s, Node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn_at(Sema *s, Node *n, const char *fmt, ...) {
+  if (!s->report)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vat(s->diags, DIAG_WARNING, n->tok->line, n->tok->col, fmt, ap);
+  va_end(ap);
+}
+
+static bool is_name(Node *n, const char *name) {
+  return n && n->kind == ND_NAME && !strcmp(n->name, name);
+}
+
+// True for m.attr where m is one of the module names given (NULL-terminated).
+static bool is_module_attr(Node *n, const char *attr) {
+  if (!n || n->kind != ND_ATTR || n->lhs->kind != ND_NAME || strcmp(n->name, attr))
+    return false;
+  const char *m = n->lhs->name;
+  return !strcmp(m, "np") || !strcmp(m, "numpy") || !strcmp(m, "math") || !strcmp(m, "appy");
+}
+
+static const char *module_of(Node *callee) {
+  if (callee->kind != ND_ATTR || callee->lhs->kind != ND_NAME)
+    return NULL;
+  const char *m = callee->lhs->name;
+  if (!strcmp(m, "np") || !strcmp(m, "numpy"))
+    return "np";
+  if (!strcmp(m, "math") || !strcmp(m, "appy"))
+    return m;
+  return NULL;
+}
+
+Pragma *find_pragma(Node *n, const char *word) {
+  Pragma *p = n->pragma;
+  size_t len = strlen(word);
+  for (int i = 0; i < n->npragmas && p; i++, p = p->next) {
+    while (p && (p->is_appy || !p->used))
+      p = p->next;
+    if (!p)
+      break;
+    if (!strncmp(p->text, word, len) && (p->text[len] == '\0' || p->text[len] == ' '))
+      return p;
+  }
+  return NULL;
+}
+
+// True for a keyword argument parallel=True among a call's arguments.
+static bool has_parallel_kw(Node *call) {
+  for (Node *a = call->args; a; a = a->next)
+    if (a->kind == ND_KEYWORD && !strcmp(a->name, "parallel"))
+      return a->lhs->kind == ND_BOOL && a->lhs->ival;
+  return false;
+}
+
+bool is_parallel_for(Node *n) {
+  if (n->kind != ND_FOR)
+    return false;
+  if (find_pragma(n, "parallel"))
+    return true;
+  Node *it = n->iter;
+  if (it->kind != ND_CALL)
+    return false;
+  if (is_name(it->lhs, "prange") || is_module_attr(it->lhs, "prange"))
+    return true;
+  return (is_module_attr(it->lhs, "range")) && has_parallel_kw(it);
+}
+
+//
+// Variables
+//
+
+static Var *find_var(Sema *s, const char *name) {
+  for (Var *v = s->inst->vars; v; v = v->next)
+    if (!strcmp(v->name, name))
+      return v;
+  return NULL;
+}
+
+// C keywords and names the generated code uses get a trailing underscore.
+static const char *c_name(Sema *s, const char *name) {
+  static const char *const reserved[] = {
+      "auto", "case", "char", "const", "default", "do", "double", "enum", "extern", "float",
+      "goto", "inline", "int", "long", "register", "restrict", "short", "signed", "sizeof",
+      "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
+      "bool", "true", "false", "int32_t", "int64_t", "main", "fr", "ret", "rc", "argv",
+      "self", "args", "kwargs", "errno", "NULL", "omp", "exp", "log", "sqrt", "pow", "fabs",
+      "floor", "ceil", "sin", "cos", "tan", "erf", "abs", "fmin", "fmax", "round", "signbit",
+      NULL};
+  for (const char *const *r = reserved; *r; r++)
+    if (!strcmp(*r, name))
+      return arena_printf(s->arena, "%s_", name);
+  if (!strncmp(name, "appy_", 5) || !strncmp(name, "_", 1) || strchr(name, '\x80'))
+    return arena_printf(s->arena, "v_%s", name);
+  for (const char *c = name; *c; c++)
+    if ((unsigned char)*c >= 0x80)
+      return arena_printf(s->arena, "v%p", (void *)name);
+  return name;
+}
+
+static Var *new_var(Sema *s, const char *name, VarKind kind, Token *tok) {
+  Var *v = arena_alloc(s->arena, sizeof(Var));
+  v->name = name;
+  v->cname = c_name(s, name);
+  v->kind = kind;
+  v->tok = tok;
+  Var **p = &s->inst->vars;
+  while (*p)
+    p = &(*p)->next;
+  *p = v;
+  return v;
+}
+
+// Declares every name assigned anywhere in the body (Python's function scope).
+static void declare_targets(Sema *s, Node *t) {
+  if (!t)
+    return;
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
+    for (Node *e = t->args; e; e = e->next)
+      declare_targets(s, e);
+  } else if (t->kind == ND_NAME && !find_var(s, t->name)) {
+    new_var(s, t->name, VAR_LOCAL, t->tok);
+  }
+}
+
+static void declare_locals(Sema *s, Node *n) {
+  for (; n; n = n->next) {
+    switch (n->kind) {
+    case ND_ASSIGN:
+      for (Node *t = n->args; t; t = t->next)
+        declare_targets(s, t);
+      break;
+    case ND_AUGASSIGN:
+      declare_targets(s, n->lhs);
+      break;
+    case ND_FOR:
+      declare_targets(s, n->target);
+      if (n->target->kind == ND_NAME)
+        find_var(s, n->target->name)->is_loop_var = true;
+      declare_locals(s, n->body);
+      break;
+    case ND_IF:
+    case ND_WHILE:
+      declare_locals(s, n->body);
+      declare_locals(s, n->orelse);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+// Joins a new value type into a local's type (Python variables take every value).
+static void assign_type(Sema *s, Var *v, Node *at, Type *t) {
+  if (!t)
+    return;
+  if (t->kind == TY_TUPLE || t->kind == TY_NONE) {
+    error_at(s, at, "'%s' cannot hold a %s; kernel variables hold scalars or arrays",
+             v->name, t->kind == TY_NONE ? "None" : "tuple");
+    return;
+  }
+  if (!v->ty) {
+    v->ty = t;
+    s->changed = true;
+    return;
+  }
+  if (v->ty->kind == TY_ARRAY || t->kind == TY_ARRAY) {
+    if (!ty_equal(v->ty, t))
+      error_at(s, at, "'%s' is a %s here but a %s elsewhere; an array variable keeps one type",
+               v->name, ty_name(s->arena, t), ty_name(s->arena, v->ty));
+    return;
+  }
+  if (v->kind == VAR_PARAM) {
+    return;   // Parameters keep their declared type; assignments convert.
+  }
+  Type *j = ty_promote(v->ty, t);
+  if (!ty_equal(j, v->ty) || j->weak != v->ty->weak) {
+    v->ty = j;
+    s->changed = true;
+  }
+}
+
+//
+// Expressions
+//
+
+typedef struct {
+  const char *name;    // Python name (math.NAME or np.NAME)
+  int nargs;           // Arity
+  const char *c;       // C function for double; float version appends 'f'
+} MathFn;
+
+static const MathFn math_fns[] = {
+    {"sqrt", 1, "sqrt"},     {"exp", 1, "exp"},         {"log", 1, "log"},
+    {"log2", 1, "log2"},     {"log10", 1, "log10"},     {"log1p", 1, "log1p"},
+    {"expm1", 1, "expm1"},   {"exp2", 1, "exp2"},       {"cbrt", 1, "cbrt"},
+    {"sin", 1, "sin"},       {"cos", 1, "cos"},         {"tan", 1, "tan"},
+    {"asin", 1, "asin"},     {"acos", 1, "acos"},       {"atan", 1, "atan"},
+    {"arcsin", 1, "asin"},   {"arccos", 1, "acos"},     {"arctan", 1, "atan"},
+    {"sinh", 1, "sinh"},     {"cosh", 1, "cosh"},       {"tanh", 1, "tanh"},
+    {"asinh", 1, "asinh"},   {"acosh", 1, "acosh"},     {"atanh", 1, "atanh"},
+    {"arcsinh", 1, "asinh"}, {"arccosh", 1, "acosh"},   {"arctanh", 1, "atanh"},
+    {"erf", 1, "erf"},       {"erfc", 1, "erfc"},       {"fabs", 1, "fabs"},
+    {"floor", 1, "floor"},   {"ceil", 1, "ceil"},       {"trunc", 1, "trunc"},
+    {"pow", 2, "pow"},       {"power", 2, "pow"},       {"hypot", 2, "hypot"},
+    {"atan2", 2, "atan2"},   {"arctan2", 2, "atan2"},   {"fmin", 2, "fmin"},
+    {"fmax", 2, "fmax"},     {"copysign", 2, "copysign"}, {"fmod", 2, "fmod"},
+    {NULL, 0, NULL},
+};
+
+static const MathFn *find_math(const char *name) {
+  for (const MathFn *f = math_fns; f->name; f++)
+    if (!strcmp(f->name, name))
+      return f;
+  return NULL;
+}
+
+static int count_positional(Node *call) {
+  int n = 0;
+  for (Node *a = call->args; a; a = a->next)
+    n += a->kind != ND_KEYWORD;
+  return n;
+}
+
+static Node *keyword(Node *call, const char *name) {
+  for (Node *a = call->args; a; a = a->next)
+    if (a->kind == ND_KEYWORD && !strcmp(a->name, name))
+      return a->lhs;
+  return NULL;
+}
+
+static Node *positional(Node *call, int i) {
+  for (Node *a = call->args; a; a = a->next)
+    if (a->kind != ND_KEYWORD && i-- == 0)
+      return a;
+  return NULL;
+}
+
+static Type *scalar_operand(Sema *s, Node *n, const char *what) {
+  Type *t = expr(s, n);
+  if (t && !ty_is_scalar(t)) {
+    error_at(s, n, "%s needs a number, not a %s", what, ty_name(s->arena, t));
+    return NULL;
+  }
+  return t;
+}
+
+// Whole-array operations belong to group mode; say so rather than miscompile.
+static void no_array_math(Sema *s, Node *n) {
+  error_at(s, n, "arithmetic on whole arrays or slices is not supported yet; "
+                 "write the loop over the elements");
+}
+
+static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
+  const MathFn *f = find_math(fname);
+  if (!f) {
+    error_at(s, n, "'%s.%s' is not supported in kernel functions", mod, fname);
+    return NULL;
+  }
+  if (count_positional(n) != f->nargs || keyword(n, "out")) {
+    error_at(s, n, "'%s.%s' takes %d argument%s here", mod, fname, f->nargs,
+             f->nargs > 1 ? "s" : "");
+    return NULL;
+  }
+  Type *t = NULL;
+  for (Node *a = n->args; a; a = a->next) {
+    Type *at = scalar_operand(s, a, fname);
+    if (!at)
+      return NULL;
+    t = t ? ty_promote(t, at) : at;
+  }
+  n->name = arena_printf(s->arena, "%s:%s", mod, fname);
+  if (!strcmp(mod, "math"))
+    return !strcmp(fname, "floor") || !strcmp(fname, "ceil") ||
+                   !strcmp(fname, "trunc")
+               ? ty_weak_int
+               : ty_weak_float;
+  // NumPy: float32 stays float32; integers and Python scalars compute in float64.
+  return ty_strong(t)->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+}
+
+// Shape argument of np.empty & co: an int or a tuple of ints.
+static int shape_rank(Sema *s, Node *shape) {
+  if (shape->kind == ND_TUPLE || shape->kind == ND_LIST) {
+    for (Node *e = shape->args; e; e = e->next) {
+      Type *t = expr(s, e);
+      if (t && !ty_is_int(t) && t->kind != TY_BOOL)
+        error_at(s, e, "array extents must be integers, not %s", ty_name(s->arena, t));
+    }
+    return shape->nargs;
+  }
+  Type *t = expr(s, shape);
+  if (t && t->kind == TY_TUPLE)
+    return t->nfields;
+  if (t && !ty_is_int(t))
+    error_at(s, shape, "array extents must be integers, not %s", ty_name(s->arena, t));
+  return 1;
+}
+
+static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
+  Node *d = keyword(call, "dtype");
+  if (!d)
+    return deflt;
+  const char *text = d->tok->loc;
+  size_t len = 0;
+  if (d->kind == ND_ATTR) {
+    text = d->lhs->tok->loc;
+    len = (size_t)(d->tok->loc + d->tok->len - text);
+  } else if (d->kind == ND_NAME) {
+    len = (size_t)d->tok->len;
+  } else if (d->kind == ND_STR) {
+    text++;
+    len = (size_t)d->tok->len - 2;
+  }
+  Type *t = len ? ty_from_name(text, len) : NULL;
+  if (!t)
+    error_at(s, d, "unsupported dtype; use float64, float32, int64, int32 or bool");
+  return t ? t : deflt;
+}
+
+// np.empty/zeros/ones/full(shape, [fill], dtype=) and the *_like forms.
+static Type *alloc_call(Sema *s, Node *n, const char *fname) {
+  if (s->region_loop) {
+    error_at(s, n, "arrays cannot be allocated inside a parallel loop; allocate before it");
+    return NULL;
+  }
+  bool like = strstr(fname, "_like") != NULL;
+  bool full = !strncmp(fname, "full", 4);
+  int want = 1 + full;
+  if (count_positional(n) != want) {
+    error_at(s, n, "np.%s takes %d positional argument%s here", fname, want, want > 1 ? "s" : "");
+    return NULL;
+  }
+  Node *first = positional(n, 0);
+  if (full)
+    scalar_operand(s, positional(n, 1), "the fill value");
+  n->name = arena_printf(s->arena, "alloc:%s", fname);
+  if (like) {
+    Type *t = expr(s, first);
+    if (t && t->kind != TY_ARRAY) {
+      error_at(s, first, "np.%s needs an array, not %s", fname, ty_name(s->arena, t));
+      return NULL;
+    }
+    return t ? ty_array(s->arena, dtype_arg(s, n, t->elem), t->ndim) : NULL;
+  }
+  int rank = shape_rank(s, first);
+  return ty_array(s->arena, dtype_arg(s, n, ty_float64), rank);
+}
+
+static Type *minmax_call(Sema *s, Node *n, const char *fname) {
+  if (count_positional(n) < 2 || count_positional(n) != n->nargs) {
+    error_at(s, n, "%s() needs two or more numbers here", fname);
+    return NULL;
+  }
+  Type *t = NULL;
+  for (Node *a = n->args; a; a = a->next) {
+    Type *at = scalar_operand(s, a, fname);
+    if (!at)
+      return NULL;
+    t = t ? ty_promote(t, at) : at;
+  }
+  n->name = fname;
+  return t;
+}
+
+static Type *builtin_call(Sema *s, Node *n, const char *fname) {
+  if (!strcmp(fname, "min") || !strcmp(fname, "max"))
+    return minmax_call(s, n, fname);
+  if (n->nargs != 1 || n->args->kind == ND_KEYWORD) {
+    error_at(s, n, "%s() takes one argument here", fname);
+    return NULL;
+  }
+  if (!strcmp(fname, "len")) {
+    Type *t = expr(s, n->args);
+    if (t && t->kind != TY_ARRAY)
+      error_at(s, n, "len() needs an array here, not %s", ty_name(s->arena, t));
+    n->name = "len";
+    return ty_weak_int;
+  }
+  Type *t = scalar_operand(s, n->args, fname);
+  n->name = fname;
+  if (!t)
+    return NULL;
+  if (!strcmp(fname, "abs"))
+    return t->kind == TY_BOOL ? ty_weak_int : t;
+  if (!strcmp(fname, "int"))
+    return ty_weak_int;
+  if (!strcmp(fname, "float"))
+    return ty_weak_float;
+  return ty_weak_bool;   // bool()
+}
+
+static Type *call(Sema *s, Node *n) {
+  Node *fn = n->lhs;
+  if (fn->kind == ND_NAME) {
+    static const char *const builtins[] = {"abs", "min", "max", "int", "float", "bool", "len", NULL};
+    for (const char *const *b = builtins; *b; b++)
+      if (!strcmp(fn->name, *b) && !find_var(s, fn->name))
+        return builtin_call(s, n, *b);
+    if (!strcmp(fn->name, "range") || !strcmp(fn->name, "prange"))
+      error_at(s, n, "%s() is only supported as the iterable of a for loop", fn->name);
+    else
+      error_at(s, n, "calls to '%s' are not supported in kernel functions", fn->name);
+    return NULL;
+  }
+  const char *mod = module_of(fn);
+  if (mod && !strcmp(mod, "np")) {
+    static const char *const allocs[] = {"empty", "zeros", "ones", "full", "empty_like",
+                                         "zeros_like", "ones_like", "full_like", NULL};
+    for (const char *const *a = allocs; *a; a++)
+      if (!strcmp(fn->name, *a))
+        return alloc_call(s, n, *a);
+    Type *cast = ty_from_name(fn->name, strlen(fn->name));
+    if (cast && strcmp(fn->name, "float") && strcmp(fn->name, "int") && strcmp(fn->name, "bool")) {
+      if (n->nargs != 1 || !scalar_operand(s, n->args, fn->name))
+        return NULL;
+      n->name = "cast";
+      return cast;
+    }
+    if (!strcmp(fn->name, "abs") || !strcmp(fn->name, "absolute")) {
+      Type *t = n->nargs == 1 ? scalar_operand(s, n->args, "np.abs") : NULL;
+      n->name = "abs";
+      return t ? ty_strong(t) : NULL;
+    }
+    if (!strcmp(fn->name, "maximum") || !strcmp(fn->name, "minimum")) {
+      Type *t = minmax_call(s, n, fn->name[1] == 'a' ? "max" : "min");
+      return t ? ty_strong(t) : NULL;
+    }
+    if (!strcmp(fn->name, "sum") || !strcmp(fn->name, "dot") || !strcmp(fn->name, "mean")) {
+      no_array_math(s, n);
+      return NULL;
+    }
+  }
+  if (mod && (!strcmp(mod, "np") || !strcmp(mod, "math")))
+    return math_call(s, n, mod, fn->name);
+  error_at(s, n, "this call is not supported in kernel functions");
+  return NULL;
+}
+
+// Normalises a constant index expression (negative literal allowed); false if not constant.
+bool const_int(Node *n, int64_t *out) {
+  if (n->kind == ND_NUM && !n->tok->is_float) {
+    *out = n->tok->ival;
+    return true;
+  }
+  if (n->kind == ND_UNARY && !strcmp(n->op, "-") && const_int(n->lhs, out)) {
+    *out = -*out;
+    return true;
+  }
+  return false;
+}
+
+// A.shape[k]: a scalar extent.
+static Type *shape_index(Sema *s, Node *n) {
+  Type *at = expr(s, n->lhs->lhs);
+  int64_t k;
+  if (n->nargs != 1 || !const_int(n->args, &k)) {
+    error_at(s, n, "the index of '.shape' must be a constant integer");
+    return NULL;
+  }
+  if (!at)
+    return NULL;
+  if (at->kind != TY_ARRAY) {
+    error_at(s, n, "'.shape' needs an array, not %s", ty_name(s->arena, at));
+    return NULL;
+  }
+  if (k < -at->ndim || k >= at->ndim) {
+    error_at(s, n->args, "shape index %lld is out of range for an array of rank %d",
+             (long long)k, at->ndim);
+    return NULL;
+  }
+  n->name = "shape";
+  n->ival = (int)(k < 0 ? k + at->ndim : k);
+  n->var = n->lhs->lhs->kind == ND_NAME ? n->lhs->lhs->var : NULL;
+  return ty_weak_int;
+}
+
+// Rewrites A[i][j] into A[i, j] so that codegen sees one element access.
+static void flatten_subscript(Node *n) {
+  while (n->lhs->kind == ND_SUBSCRIPT && n->lhs->lhs->kind == ND_NAME) {
+    Node *inner = n->lhs;
+    Node *last = inner->args;
+    while (last->next)
+      last = last->next;
+    last->next = n->args;
+    n->args = inner->args;
+    n->nargs += inner->nargs;
+    n->lhs = inner->lhs;
+  }
+}
+
+static Type *subscript(Sema *s, Node *n) {
+  if (n->lhs->kind == ND_ATTR && !strcmp(n->lhs->name, "shape"))
+    return shape_index(s, n);
+  flatten_subscript(n);
+  if (n->lhs->kind != ND_NAME) {
+    error_at(s, n, "only named arrays can be indexed in kernel functions");
+    return NULL;
+  }
+  Type *at = expr(s, n->lhs);
+  n->var = n->lhs->var;
+  if (!at)
+    return NULL;
+  if (at->kind != TY_ARRAY) {
+    error_at(s, n, "'%s' is a %s, not an array; it cannot be indexed", n->lhs->name,
+             ty_name(s->arena, at));
+    return NULL;
+  }
+  for (Node *i = n->args; i; i = i->next) {
+    if (i->kind == ND_SLICE) {
+      no_array_math(s, i);
+      return NULL;
+    }
+    Type *it = expr(s, i);
+    if (it && !ty_is_int(it))
+      error_at(s, i, "array indices must be integers, not %s", ty_name(s->arena, it));
+  }
+  if (n->nargs != at->ndim) {
+    if (n->nargs < at->ndim)
+      no_array_math(s, n);
+    else
+      error_at(s, n, "too many indices: '%s' has rank %d, indexed with %d", n->lhs->name,
+               at->ndim, n->nargs);
+    return NULL;
+  }
+  return at->elem;
+}
+
+static Type *attribute(Sema *s, Node *n) {
+  const char *mod = module_of(n);
+  if (mod) {
+    if (!strcmp(n->name, "pi") || !strcmp(n->name, "e") || !strcmp(n->name, "inf") ||
+        !strcmp(n->name, "nan"))
+      return n->ival = 1, ty_weak_float;
+    error_at(s, n, "'%s.%s' is not supported as a value in kernel functions", n->lhs->name, n->name);
+    return NULL;
+  }
+  Type *t = expr(s, n->lhs);
+  if (!t)
+    return NULL;
+  if (t->kind != TY_ARRAY) {
+    error_at(s, n, "'%s' has no attribute '%s' in kernel functions", ty_name(s->arena, t), n->name);
+    return NULL;
+  }
+  n->var = n->lhs->kind == ND_NAME ? n->lhs->var : NULL;
+  if (!strcmp(n->name, "size") || !strcmp(n->name, "ndim"))
+    return ty_weak_int;
+  if (!strcmp(n->name, "shape")) {
+    Type **f = arena_alloc(s->arena, sizeof(Type *) * (size_t)t->ndim);
+    for (int i = 0; i < t->ndim; i++)
+      f[i] = ty_weak_int;
+    return ty_tuple(s->arena, f, t->ndim);
+  }
+  error_at(s, n, "array attribute '%s' is not supported in kernel functions", n->name);
+  return NULL;
+}
+
+static Type *binary(Sema *s, Node *n) {
+  Type *a = expr(s, n->lhs), *b = expr(s, n->rhs);
+  if (!a || !b)
+    return NULL;
+  if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
+    no_array_math(s, n);
+    return NULL;
+  }
+  if (!ty_is_scalar(a) || !ty_is_scalar(b)) {
+    error_at(s, n, "unsupported operand types for %s: %s and %s", n->op, ty_name(s->arena, a),
+             ty_name(s->arena, b));
+    return NULL;
+  }
+  const char *op = n->op;
+  Type *t = ty_promote(a, b);
+  if (!strcmp(op, "@")) {
+    no_array_math(s, n);
+    return NULL;
+  }
+  if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
+      !strcmp(op, ">>")) {
+    if (ty_is_float(t)) {
+      error_at(s, n, "'%s' needs integers or bools, not %s", op, ty_name(s->arena, t));
+      return NULL;
+    }
+    if (t->kind == TY_BOOL && (op[0] == '<' || op[0] == '>'))
+      return t->weak ? ty_weak_int : ty_int64;
+    return t;
+  }
+  if (t->kind == TY_BOOL)   // arithmetic on bools happens on ints, as in Python
+    t = t->weak ? ty_weak_int : ty_int64;
+  if (!strcmp(op, "/"))
+    return ty_is_float(t) ? t : (t->weak ? ty_weak_float : ty_float64);
+  int64_t k;
+  if (!strcmp(op, "**") && ty_is_int(t) && const_int(n->rhs, &k) && k < 0)
+    return t->weak ? ty_weak_float : ty_float64;
+  return t;
+}
+
+static Type *compare(Sema *s, Node *n) {
+  bool weak = true;
+  Type *prev = expr(s, n->lhs);
+  Node *rhs = n->args;
+  for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
+    Type *t = expr(s, rhs);
+    if (!prev || !t)
+      return NULL;
+    if (!ty_is_scalar(prev) || !ty_is_scalar(t)) {
+      if (prev->kind == TY_ARRAY || t->kind == TY_ARRAY)
+        no_array_math(s, n);
+      else
+        error_at(s, n, "cannot compare %s with %s", ty_name(s->arena, prev), ty_name(s->arena, t));
+      return NULL;
+    }
+    weak &= prev->weak && t->weak;
+    prev = t;
+  }
+  return weak ? ty_weak_bool : ty_bool;
+}
+
+static Type *tuple(Sema *s, Node *n) {
+  Type **f = arena_alloc(s->arena, sizeof(Type *) * (size_t)(n->nargs ? n->nargs : 1));
+  int i = 0;
+  for (Node *e = n->args; e; e = e->next) {
+    f[i] = expr(s, e);
+    if (!f[i++])
+      return NULL;
+  }
+  return ty_tuple(s->arena, f, n->nargs);
+}
+
+static Type *name_ref(Sema *s, Node *n) {
+  Var *v = find_var(s, n->name);
+  n->var = v;
+  if (v)
+    return v->ty;
+  if (!strcmp(n->name, "np") || !strcmp(n->name, "numpy") || !strcmp(n->name, "math") ||
+      !strcmp(n->name, "appy"))
+    error_at(s, n, "module '%s' cannot be used as a value", n->name);
+  else
+    error_at(s, n, "name '%s' is not defined in this kernel (only parameters and local "
+                   "variables can be used)", n->name);
+  return NULL;
+}
+
+static Type *expr(Sema *s, Node *n) {
+  Type *t = NULL;
+  switch (n->kind) {
+  case ND_NUM: t = n->tok->is_float ? ty_weak_float : ty_weak_int; break;
+  case ND_BOOL: t = ty_weak_bool; break;
+  case ND_NAME: t = name_ref(s, n); break;
+  case ND_ATTR: t = attribute(s, n); break;
+  case ND_CALL: t = call(s, n); break;
+  case ND_SUBSCRIPT: t = subscript(s, n); break;
+  case ND_BINOP: t = binary(s, n); break;
+  case ND_UNARY:
+    t = scalar_operand(s, n->lhs, n->op);
+    if (t && t->kind == TY_BOOL && (strcmp(n->op, "~") || t->weak))
+      t = t->weak ? ty_weak_int : ty_int64;
+    if (t && ty_is_float(t) && !strcmp(n->op, "~")) {
+      error_at(s, n, "'~' needs an integer or bool, not %s", ty_name(s->arena, t));
+      t = NULL;
+    }
+    break;
+  case ND_NOT: t = scalar_operand(s, n->lhs, "not") ? ty_weak_bool : NULL; break;
+  case ND_BOOLOP: {
+    Type *a = scalar_operand(s, n->lhs, n->op), *b = scalar_operand(s, n->rhs, n->op);
+    t = a && b ? ty_promote(a, b) : NULL;
+    break;
+  }
+  case ND_COMPARE: t = compare(s, n); break;
+  case ND_IFEXP: {
+    scalar_operand(s, n->cond, "a condition");
+    Type *a = scalar_operand(s, n->body, "a conditional expression");
+    Type *b = scalar_operand(s, n->orelse, "a conditional expression");
+    t = a && b ? ty_promote(a, b) : NULL;
+    break;
+  }
+  case ND_TUPLE: t = tuple(s, n); break;
+  case ND_NONE: t = ty_none; break;
+  case ND_STR: error_at(s, n, "strings are not supported in kernel functions"); break;
+  case ND_LIST: error_at(s, n, "lists are not supported in kernel functions; use a NumPy array"); break;
+  case ND_SLICE: no_array_math(s, n); break;
+  case ND_KEYWORD: error_at(s, n, "unexpected keyword argument '%s'", n->name); break;
+  default: error_at(s, n, "unsupported expression"); break;
+  }
+  n->ty = t;
+  return t;
+}
+
+//
+// Statements
+//
+
+static void assign_target(Sema *s, Node *t, Type *vt, Node *at) {
+  if (t->kind == ND_NAME) {
+    Var *v = find_var(s, t->name);
+    t->var = v;
+    assign_type(s, v, at, vt);
+    t->ty = v->ty;
+    return;
+  }
+  if (t->kind == ND_SUBSCRIPT) {
+    Type *et = expr(s, t);
+    if (et && vt && !ty_is_scalar(vt))
+      error_at(s, at, "cannot store a %s into an element of '%s'", ty_name(s->arena, vt),
+               t->lhs->name);
+    return;
+  }
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
+    if (vt && (vt->kind != TY_TUPLE || vt->nfields != t->nargs)) {
+      error_at(s, at, "cannot unpack %s into %d targets", ty_name(s->arena, vt), t->nargs);
+      return;
+    }
+    int i = 0;
+    for (Node *e = t->args; e; e = e->next, i++)
+      assign_target(s, e, vt ? vt->fields[i] : NULL, at);
+    return;
+  }
+  error_at(s, t, "cannot assign to this expression in a kernel function");
+}
+
+static void assign(Sema *s, Node *n) {
+  Type *vt = expr(s, n->rhs);
+  if (vt && vt->kind == TY_TUPLE && n->rhs->kind != ND_TUPLE && n->rhs->kind != ND_ATTR) {
+    error_at(s, n->rhs, "tuples can only be unpacked where they are written");
+    return;
+  }
+  for (Node *t = n->args; t; t = t->next)
+    assign_target(s, t, vt, n->rhs);
+}
+
+static void augassign(Sema *s, Node *n) {
+  if (n->lhs->kind != ND_NAME && n->lhs->kind != ND_SUBSCRIPT) {
+    error_at(s, n, "cannot update this expression in a kernel function");
+    return;
+  }
+  Node bin = {.kind = ND_BINOP, .tok = n->tok, .op = n->op, .lhs = n->lhs, .rhs = n->rhs};
+  Type *t = expr(s, &bin);
+  if (n->lhs->kind == ND_NAME && t)
+    assign_target(s, n->lhs, t, n);
+  n->ty = t;
+}
+
+// The range(...) call of a for loop; reports anything else.
+static Node *range_call(Sema *s, Node *n) {
+  Node *it = n->iter;
+  if (it->kind == ND_CALL && (is_name(it->lhs, "range") || is_name(it->lhs, "prange") ||
+                              is_module_attr(it->lhs, "prange") || is_module_attr(it->lhs, "range"))) {
+    int np = count_positional(it);
+    if (np < 1 || np > 3) {
+      error_at(s, it, "range() takes 1 to 3 arguments");
+      return NULL;
+    }
+    for (Node *a = it->args; a; a = a->next) {
+      if (a->kind == ND_KEYWORD) {
+        if (strcmp(a->name, "parallel") || a->lhs->kind != ND_BOOL)
+          error_at(s, a, "range() accepts only parallel=True or parallel=False as a keyword");
+        continue;
+      }
+      Type *t = expr(s, a);
+      if (t && !ty_is_int(t))
+        error_at(s, a, "range() arguments must be integers, not %s", ty_name(s->arena, t));
+    }
+    int64_t step;
+    if (np == 3 && const_int(positional(it, 2), &step) && step == 0)
+      error_at(s, positional(it, 2), "range() step must not be zero");
+    return it;
+  }
+  error_at(s, it, "only 'for ... in range(...)' loops are supported in kernel functions");
+  return NULL;
+}
+
+static void for_stmt(Sema *s, Node *n) {
+  if (n->target->kind != ND_NAME) {
+    error_at(s, n->target, "the loop variable must be a plain name");
+    return;
+  }
+  range_call(s, n);
+  assign_target(s, n->target, ty_weak_int, n->target);
+  bool par = is_parallel_for(n);
+  n->parallel = par && !s->region_loop;
+  if (n->parallel) {
+    s->region_loop = n;
+    int saved = s->seq_loops;
+    s->seq_loops = 0;
+    stmts(s, n->body);
+    s->seq_loops = saved;
+    s->region_loop = NULL;
+    return;
+  }
+  s->seq_loops++;
+  stmts(s, n->body);
+  s->seq_loops--;
+}
+
+static void simple(Sema *s, Node *n) {
+  switch (n->kind) {
+  case ND_ASSIGN: assign(s, n); break;
+  case ND_AUGASSIGN: augassign(s, n); break;
+  case ND_RETURN:
+    if (s->region_loop)
+      error_at(s, n, "'return' inside a parallel loop is not allowed");
+    else if (n->lhs)
+      expr(s, n->lhs);
+    break;
+  case ND_BREAK:
+  case ND_CONTINUE:
+    if (!s->seq_loops)
+      error_at(s, n, "'%s' cannot leave a parallel loop; only sequential loops support it",
+               n->kind == ND_BREAK ? "break" : "continue");
+    break;
+  case ND_EXPR_STMT:
+    if (n->lhs->kind == ND_CALL && is_name(n->lhs->lhs, "print"))
+      error_at(s, n, "print() is not supported in kernel functions");
+    else
+      error_at(s, n, "this expression statement has no effect in a kernel function");
+    break;
+  default: break;
+  }
+}
+
+static void check_pragmas(Sema *s, Node *n) {
+  Pragma *p = n->pragma;
+  for (int i = 0; i < n->npragmas && p; p = p->next) {
+    if (p->is_appy || !p->used)
+      continue;
+    i++;
+    Node at = {.tok = &(Token){.line = p->line, .col = p->col}};
+    bool par = !strncmp(p->text, "parallel", 8);
+    bool inner = !strncmp(p->text, "simd", 4) || !strncmp(p->text, "workshare", 9);
+    if (par && n->kind != ND_FOR)
+      error_at(s, &at, "'#pragma %s' must be followed by a for loop", p->text);
+    else if (par && strncmp(p->text, "parallel for", 12))
+      error_at(s, &at, "expected '#pragma parallel for'");
+    else if (inner && n->kind != ND_FOR)
+      warn_at(s, &at, "'#pragma %s' is not followed by a for loop; ignored", p->text);
+    else if (inner && !s->region_loop)
+      warn_at(s, &at, "'#pragma %s' outside a parallel loop is ignored", p->text);
+    else if (!par && !inner)
+      warn_at(s, &at, "unknown pragma '%s' ignored", p->text);
+  }
+}
+
+static void stmts(Sema *s, Node *n) {
+  for (; n; n = n->next) {
+    if (n->npragmas)
+      check_pragmas(s, n);
+    switch (n->kind) {
+    case ND_IF:
+      scalar_operand(s, n->cond, "a condition");
+      stmts(s, n->body);
+      stmts(s, n->orelse);
+      break;
+    case ND_WHILE:
+      scalar_operand(s, n->cond, "a condition");
+      s->seq_loops++;
+      stmts(s, n->body);
+      s->seq_loops--;
+      break;
+    case ND_FOR: for_stmt(s, n); break;
+    default: simple(s, n); break;
+    }
+  }
+}
+
+//
+// Signatures
+//
+
+// type: NAME ['[' ':' (',' ':')* ']']
+static Type *parse_sig_type(Sema *s, const char **pp) {
+  const char *p = *pp;
+  while (*p == ' ')
+    p++;
+  const char *start = p;
+  while (*p && (*p == '_' || *p == '.' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+    p++;
+  Type *t = ty_from_name(start, (size_t)(p - start));
+  if (!t)
+    return NULL;
+  while (*p == ' ')
+    p++;
+  if (*p == '[') {
+    int rank = 1;
+    for (p++; *p && *p != ']'; p++) {
+      if (*p == ',')
+        rank++;
+      else if (*p != ':' && *p != ' ' && *p != '1')
+        return NULL;
+    }
+    if (*p != ']')
+      return NULL;
+    p++;
+    t = ty_array(s->arena, t, rank);
+  }
+  *pp = p;
+  return t;
+}
+
+// signature: NAME '(' [type (',' type)*] ')'
+static bool parse_signature(Sema *s, const char *text, const char **name, size_t *nlen,
+                            Signature *sig) {
+  const char *p = text;
+  while (*p == ' ')
+    p++;
+  *name = p;
+  while (*p && *p != '(' && *p != ' ')
+    p++;
+  *nlen = (size_t)(p - *name);
+  while (*p == ' ')
+    p++;
+  if (*p != '(' || !*nlen)
+    return false;
+  p++;
+  Type *types[64];
+  int n = 0;
+  while (*p == ' ')
+    p++;
+  while (*p != ')') {
+    if (n == 64 || !(types[n++] = parse_sig_type(s, &p)))
+      return false;
+    while (*p == ' ')
+      p++;
+    if (*p == ',')
+      p++;
+    else if (*p != ')')
+      return false;
+  }
+  sig->text = arena_strndup(s->arena, *name, (size_t)(p + 1 - *name));
+  sig->nparams = n;
+  sig->params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(n ? n : 1));
+  memcpy(sig->params, types, sizeof(Type *) * (size_t)n);
+  return true;
+}
+
+static Kernel *find_kernel(Program *p, const char *name, size_t len) {
+  for (Kernel *k = p->kernels; k; k = k->next)
+    if (strlen(k->name) == len && !strncmp(k->name, name, len))
+      return k;
+  return NULL;
+}
+
+static void add_signature(Sema *s, Program *prog, const char *text, int line, int col) {
+  Signature sig;
+  const char *name;
+  size_t nlen;
+  if (!parse_signature(s, text, &name, &nlen, &sig)) {
+    diag_at(s->diags, DIAG_ERROR, line, col,
+            "malformed signature '%s'; expected e.g. 'f(float64[:], float32[:, :], int64)'", text);
+    return;
+  }
+  Kernel *k = find_kernel(prog, name, nlen);
+  if (!k) {
+    diag_at(s->diags, DIAG_ERROR, line, col, "signature for '%.*s', which is not a kernel "
+            "function (decorated with @appy.jit) in this file", (int)nlen, name);
+    return;
+  }
+  if (sig.nparams != k->nparams) {
+    diag_at(s->diags, DIAG_ERROR, line, col, "signature '%s' has %d type%s but '%s' takes %d "
+            "parameter%s", sig.text, sig.nparams, sig.nparams == 1 ? "" : "s", k->name,
+            k->nparams, k->nparams == 1 ? "" : "s");
+    return;
+  }
+  Signature *sigs = arena_alloc(s->arena, sizeof(Signature) * (size_t)(k->nsigs + 1));
+  memcpy(sigs, k->sigs, sizeof(Signature) * (size_t)k->nsigs);
+  sigs[k->nsigs++] = sig;
+  k->sigs = sigs;
+}
+
+//
+// Signature inference (APPy's defaults)
+//
+
+typedef struct {
+  int rank;        // Highest rank seen for an array use (0: not an array)
+  bool integer;    // Used in an index or a range bound
+} ParamUse;
+
+static int param_index(Kernel *k, const char *name) {
+  for (int i = 0; i < k->nparams; i++)
+    if (!strcmp(k->pnames[i], name))
+      return i;
+  return -1;
+}
+
+static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer);
+
+static void infer_list(Kernel *k, ParamUse *u, Node *n, bool integer) {
+  for (; n; n = n->next)
+    infer_expr(k, u, n, integer);
+}
+
+static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer) {
+  if (!n)
+    return;
+  int i;
+  switch (n->kind) {
+  case ND_NAME:
+    if ((i = param_index(k, n->name)) >= 0 && integer)
+      u[i].integer = true;
+    return;
+  case ND_SUBSCRIPT: {
+    Node *base = n->lhs;
+    int rank = n->nargs;
+    while (base->kind == ND_SUBSCRIPT)
+      rank += base->nargs, infer_list(k, u, base->args, true), base = base->lhs;
+    if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
+        (i = param_index(k, base->lhs->name)) >= 0) {
+      int64_t kk;
+      int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
+      if (u[i].rank < need)
+        u[i].rank = need;
+      return;
+    }
+    if (base->kind == ND_NAME && (i = param_index(k, base->name)) >= 0 && u[i].rank < rank)
+      u[i].rank = rank;
+    infer_list(k, u, n->args, true);
+    return;
+  }
+  case ND_ATTR:
+    if (n->lhs->kind == ND_NAME && (i = param_index(k, n->lhs->name)) >= 0 && !u[i].rank &&
+        (!strcmp(n->name, "shape") || !strcmp(n->name, "size") || !strcmp(n->name, "ndim")))
+      u[i].rank = 1;
+    return;
+  case ND_CALL: {
+    bool idx = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
+               is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range") ||
+               (n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
+                (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
+                 !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full")));
+    bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
+    for (Node *a = n->args; a; a = a->next) {
+      Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
+      if (arr && v->kind == ND_NAME && (i = param_index(k, v->name)) >= 0 && !u[i].rank)
+        u[i].rank = 1;
+      infer_expr(k, u, v, idx && a == n->args ? true : idx && n->lhs->kind != ND_ATTR);
+    }
+    return;
+  }
+  default:
+    infer_expr(k, u, n->lhs, integer && n->kind != ND_COMPARE);
+    infer_expr(k, u, n->rhs, integer);
+    infer_list(k, u, n->args, integer && n->kind != ND_COMPARE);
+    infer_expr(k, u, n->cond, false);
+    infer_expr(k, u, n->body, integer);
+    infer_expr(k, u, n->orelse, integer);
+    infer_expr(k, u, n->lo, true);
+    infer_expr(k, u, n->hi, true);
+    infer_expr(k, u, n->step, true);
+    return;
+  }
+}
+
+static void infer_stmts(Kernel *k, ParamUse *u, Node *n) {
+  for (; n; n = n->next) {
+    switch (n->kind) {
+    case ND_IF:
+    case ND_WHILE:
+      infer_expr(k, u, n->cond, false);
+      infer_stmts(k, u, n->body);
+      infer_stmts(k, u, n->orelse);
+      break;
+    case ND_FOR:
+      infer_expr(k, u, n->iter, true);
+      infer_stmts(k, u, n->body);
+      break;
+    case ND_ASSIGN:
+      for (Node *t = n->args; t; t = t->next)
+        infer_expr(k, u, t, false);
+      infer_expr(k, u, n->rhs, false);
+      break;
+    default:
+      infer_expr(k, u, n->lhs, false);
+      infer_expr(k, u, n->rhs, false);
+      break;
+    }
+  }
+}
+
+static void infer_signature(Sema *s, Kernel *k) {
+  ParamUse *u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
+  infer_stmts(k, u, k->fn->body);
+  Signature *sig = arena_alloc(s->arena, sizeof(Signature));
+  sig->nparams = k->nparams;
+  sig->params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
+  Buf b = {0};
+  buf_printf(&b, "%s(", k->name);
+  for (int i = 0; i < k->nparams; i++) {
+    Type *t = u[i].rank ? ty_array(s->arena, ty_float64, u[i].rank)
+                        : u[i].integer ? ty_int64 : ty_float64;
+    sig->params[i] = t;
+    buf_printf(&b, "%s%s", i ? ", " : "", ty_name(s->arena, t));
+  }
+  buf_puts(&b, ")");
+  sig->text = arena_strndup(s->arena, b.data, b.len);
+  buf_free(&b);
+  k->sigs = sig;
+  k->nsigs = 1;
+  k->inferred = true;
+}
+
+//
+// Instances
+//
+
+bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
+  Sema s = {.arena = a, .diags = d, .inst = inst, .opt = opt};
+  Kernel *k = inst->kernel;
+  inst->vars = NULL;
+  int i = 0;
+  for (Node *p = k->fn->params; p; p = p->next, i++) {
+    Var *v = new_var(&s, p->name, VAR_PARAM, p->tok);
+    v->param_index = i;
+    v->ty = inst->sig->params[i];
+  }
+  declare_locals(&s, k->fn->body);
+  for (int iter = 0; iter < 16; iter++) {
+    s.changed = false;
+    stmts(&s, k->fn->body);
+    if (!s.changed)
+      break;
+  }
+  int before = d->nerrors;
+  s.report = true;
+  stmts(&s, k->fn->body);
+  for (Var *v = inst->vars; v; v = v->next)
+    if (!v->ty && d->nerrors == before)
+      diag_at(d, DIAG_ERROR, v->tok->line, v->tok->col,
+              "cannot tell the type of '%s': no value assigned to it has a known type", v->name);
+  if (d->nerrors != before)
+    return false;
+  find_regions(a, d, inst);
+  return d->nerrors == before;
+}
+
+static Kernel *new_kernel(Sema *s, Node *fn) {
+  Kernel *k = arena_alloc(s->arena, sizeof(Kernel));
+  k->fn = fn;
+  k->name = fn->name;
+  k->nparams = fn->nargs;
+  k->pnames = arena_alloc(s->arena, sizeof(char *) * (size_t)(fn->nargs + 1));
+  int i = 0;
+  for (Node *p = fn->params; p; p = p->next) {
+    for (int j = 0; j < i; j++)
+      if (!strcmp(k->pnames[j], p->name))
+        diag_tok(s->diags, DIAG_ERROR, p->tok, "duplicate parameter '%s'", p->name);
+    k->pnames[i++] = p->name;
+  }
+  return k;
+}
+
+static void collect_signatures(Sema *s, Program *prog, Module *m) {
+  for (Pragma *p = m->pragmas; p; p = p->next) {
+    if (!p->is_appy)
+      continue;
+    if (!strncmp(p->text, "export ", 7))
+      add_signature(s, prog, p->text + 7, p->line, p->col);
+    else
+      diag_at(s->diags, DIAG_WARNING, p->line, p->col, "unknown '# appy:' directive ignored");
+  }
+  for (int i = 0; i < s->opt->nextra_sigs; i++)
+    add_signature(s, prog, s->opt->extra_sigs[i], 0, 0);
+}
+
+static void add_instances(Arena *a, Diags *d, Program *prog, const Options *opt) {
+  for (Kernel *k = prog->kernels; k; k = k->next)
+    prog->ninsts += k->nsigs;
+  prog->insts = arena_alloc(a, sizeof(Instance) * (size_t)(prog->ninsts + 1));
+  int n = 0;
+  for (Kernel *k = prog->kernels; k; k = k->next) {
+    int errors = d->nerrors;
+    for (int i = 0; i < k->nsigs; i++) {
+      Instance *inst = &prog->insts[n++];
+      *inst = (Instance){.kernel = k, .sig = &k->sigs[i], .index = i};
+      int before = d->nerrors;
+      // Errors the first overload shares with the others are reported once.
+      if (i > 0 && d->nerrors > errors)
+        continue;
+      if (!sema_instance(a, d, inst, opt) && k->nsigs > 1)
+        diag_at(d, DIAG_NOTE, k->fn->tok->line, k->fn->tok->col, "while translating '%s'",
+                k->sigs[i].text);
+      (void)before;
+    }
+  }
+}
+
+Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
+  Sema s = {.arena = a, .diags = d, .opt = opt};
+  Program *prog = arena_alloc(a, sizeof(Program));
+  Kernel **tail = &prog->kernels;
+  for (Node *fn = m->funcs; fn; fn = fn->next) {
+    if (find_kernel(prog, fn->name, strlen(fn->name)))
+      diag_tok(d, DIAG_ERROR, fn->tok, "kernel '%s' is defined twice", fn->name);
+    *tail = new_kernel(&s, fn);
+    tail = &(*tail)->next;
+  }
+  collect_signatures(&s, prog, m);
+  for (Kernel *k = prog->kernels; k; k = k->next)
+    if (!k->nsigs)
+      infer_signature(&s, k);
+  if (d->nerrors)
+    return prog;
+  add_instances(a, d, prog, opt);
+  return prog;
+}

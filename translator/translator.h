@@ -1,0 +1,368 @@
+/* translator.h: the stages of appy-translate and the data that flows between them.
+ *
+ *   source text -> tokenize.c -> Token list (+ pragma comments)
+ *               -> parse.c    -> Node tree (module: kernel functions)
+ *               -> sema.c     -> types, variables, parallel-region facts on the tree
+ *               -> codegen.c  -> C for the kernels (OpenMP target regions)
+ *               -> module.c   -> CPython extension glue around them
+ *   api.c strings the stages together behind include/appy/translate.h;
+ *   main.c is the command-line driver over that API.
+ *
+ * Every stage allocates from one Arena and reports into one Diags; nothing else is global. */
+#ifndef APPY_TRANSLATOR_H
+#define APPY_TRANSLATOR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Token Token;
+typedef struct Pragma Pragma;
+typedef struct Node Node;
+typedef struct Type Type;
+typedef struct Var Var;
+typedef struct Kernel Kernel;
+typedef struct Region Region;
+
+//
+// arena.c: allocation, growable strings, diagnostics
+//
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+  ArenaBlock *head;   // Most recent block
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n);               // Zeroed, 16-byte aligned
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(Arena *a);
+
+typedef struct {
+  char *data;         // NUL-terminated contents (malloc'd)
+  size_t len;         // Bytes used, without the NUL
+  size_t cap;         // Bytes allocated
+} Buf;
+
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+void buf_puts(Buf *b, const char *s);
+void buf_free(Buf *b);
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+typedef struct {
+  const char *filename;   // Name shown in messages
+  const char *src;        // Whole source text, NUL-terminated
+  size_t len;             // Length of src
+  Buf out;                // Rendered diagnostics, in order
+  int nerrors;            // Errors reported so far
+  int nwarnings;          // Warnings reported so far
+} Diags;
+
+// Reports "file:line:col: level: message", the source line and a caret under col.
+void diag_at(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap);
+void diag_tok(Diags *d, DiagLevel lvl, const Token *tok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+//
+// tokenize.c
+//
+
+typedef enum {
+  TK_NAME,      // Identifier or keyword
+  TK_NUMBER,    // Integer, float or imaginary literal
+  TK_STRING,    // String or bytes literal, prefixes and quotes included
+  TK_OP,        // Operator or delimiter
+  TK_NEWLINE,   // End of a logical line
+  TK_INDENT,    // Indentation increased
+  TK_DEDENT,    // Indentation decreased
+  TK_EOF,       // End of input
+} TokenKind;
+
+struct Token {
+  TokenKind kind;   // Token kind
+  Token *next;      // Next token
+  const char *loc;  // Start in the source text
+  int len;          // Length in bytes
+  int line;         // 1-based line of loc
+  int col;          // 1-based column (bytes) of loc
+  bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
+  bool is_imag;     // TK_NUMBER: imaginary literal (ends in j/J)
+  int64_t ival;     // TK_NUMBER: value of an integer literal (saturates)
+  double fval;      // TK_NUMBER: value as a double
+  bool at_bol;      // First token of a logical line
+};
+
+// A comment that starts with "#pragma" or "# appy:", kept for the parser.
+struct Pragma {
+  Pragma *next;       // Next pragma in source order
+  const char *text;   // Text after "#pragma " or "# appy:", trimmed, NUL-terminated
+  bool is_appy;       // "# appy:" directive rather than "#pragma"
+  int line;           // Line of the '#'
+  int col;            // Column of the '#'
+  bool own_line;      // Only whitespace before the '#' on its line
+  bool used;          // Claimed by a statement (set by the parser)
+};
+
+typedef struct {
+  Token *tokens;      // Token list ending in TK_EOF
+  Pragma *pragmas;    // Pragma comments in source order
+} TokenStream;
+
+// Tokenizes any Python 3 source. On a lexical error reports it and returns
+// tokens up to that point followed by TK_EOF.
+TokenStream tokenize(Arena *a, Diags *d);
+
+bool tok_equal(const Token *tok, const char *op);    // Same text as op (any kind)
+bool tok_is_keyword(const Token *tok);               // Python 3 keyword
+
+//
+// types (type.c)
+//
+
+typedef enum {
+  TY_BOOL,      // bool / numpy bool_
+  TY_INT32,     // int32
+  TY_INT64,     // int64 (Python int)
+  TY_FLOAT32,   // float32
+  TY_FLOAT64,   // float64 (Python float)
+  TY_ARRAY,     // N-d NumPy array of a scalar dtype
+  TY_TUPLE,     // tuple of values (A.shape, multiple return)
+  TY_NONE,      // None, functions without a value
+} TypeKind;
+
+struct Type {
+  TypeKind kind;     // Kind
+  bool weak;         // Python literal: adapts to the other operand (NEP 50)
+  Type *elem;        // TY_ARRAY: element type
+  int ndim;          // TY_ARRAY: rank
+  int nfields;       // TY_TUPLE: number of elements
+  Type **fields;     // TY_TUPLE: element types
+};
+
+extern Type *ty_bool, *ty_int32, *ty_int64, *ty_float32, *ty_float64, *ty_none;
+extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;
+
+bool ty_is_scalar(const Type *t);
+bool ty_is_int(const Type *t);        // int32, int64 (not bool)
+bool ty_is_float(const Type *t);
+bool ty_equal(const Type *a, const Type *b);
+Type *ty_strong(Type *t);             // Same type without the weak flag
+Type *ty_array(Arena *a, Type *elem, int ndim);
+Type *ty_tuple(Arena *a, Type **fields, int n);
+Type *ty_promote(Type *a, Type *b);   // NumPy 2 promotion of two scalars
+const char *ty_name(Arena *a, const Type *t);   // "float64", "float32[:, :]", ...
+const char *ty_ctype(const Type *t);            // "double", "int32_t", "bool", ...
+const char *ty_dtype_enum(const Type *t);       // "APPY_FLOAT64", ...
+// Parses a dtype name ("float32", "np.float64", "int", "float", "bool"); NULL if unknown.
+Type *ty_from_name(const char *name, size_t len);
+
+//
+// parse.c
+//
+
+typedef enum {
+  // expressions
+  ND_NUM,        // Number literal (tok has the value)
+  ND_BOOL,       // True / False (ival)
+  ND_NONE,       // None
+  ND_STR,        // String literal
+  ND_NAME,       // Identifier (name)
+  ND_ATTR,       // lhs.name
+  ND_CALL,       // lhs(args, keywords)
+  ND_KEYWORD,    // name=lhs inside a call's argument list
+  ND_SUBSCRIPT,  // lhs[args]  (args: one node per comma-separated index)
+  ND_SLICE,      // lo:hi:step inside a subscript (each may be NULL)
+  ND_TUPLE,      // (args,)
+  ND_LIST,       // [args]
+  ND_BINOP,      // lhs op rhs
+  ND_UNARY,      // op lhs
+  ND_BOOLOP,     // lhs and/or rhs (op is "and" / "or")
+  ND_NOT,        // not lhs
+  ND_COMPARE,    // lhs ops[0] args[0] ops[1] args[1] ... (chained)
+  ND_IFEXP,      // body if cond else orelse
+  // statements
+  ND_FUNCDEF,    // def name(params): body
+  ND_ASSIGN,     // targets (args list, for a = b = c) = value (rhs)
+  ND_AUGASSIGN,  // lhs op= rhs
+  ND_EXPR_STMT,  // expression statement (lhs)
+  ND_IF,         // if cond: body else orelse (elif is a nested ND_IF in orelse)
+  ND_WHILE,      // while cond: body
+  ND_FOR,        // for target in iter: body
+  ND_BREAK,      // break
+  ND_CONTINUE,   // continue
+  ND_PASS,       // pass
+  ND_RETURN,     // return [lhs]
+  ND_IGNORED,    // import, docstring and other statements with no effect on kernels
+} NodeKind;
+
+struct Node {
+  NodeKind kind;     // Node kind
+  Node *next;        // Next statement, argument, element, ...
+  Token *tok;        // Representative token, for positions
+  Type *ty;          // Expression type (sema)
+
+  const char *op;    // Operator text: "+", "//", "<", "and", "-=" ...
+  Node *lhs;         // Left operand, callee, subscripted value, object of ND_ATTR
+  Node *rhs;         // Right operand, assigned value
+  Node *args;        // Call arguments, subscript indices, tuple elements, assign targets
+  const char **ops;  // ND_COMPARE: operator of each comparison (nargs of them)
+  int nargs;         // Length of args
+
+  const char *name;  // ND_NAME, ND_ATTR, ND_KEYWORD, ND_FUNCDEF name
+  Node *cond;        // ND_IF, ND_WHILE, ND_IFEXP condition
+  Node *body;        // Statement list; ND_IFEXP value when true
+  Node *orelse;      // else branch; ND_IFEXP value when false
+  Node *target;      // ND_FOR target
+  Node *iter;        // ND_FOR iterable
+  Node *lo, *hi, *step;   // ND_SLICE bounds
+
+  // ND_FUNCDEF
+  Node *params;      // Parameters (ND_NAME list)
+  Node *decorators;  // Decorator expressions
+  int end_line;      // Last source line of the statement (compound statements)
+
+  Pragma *pragma;    // "#pragma" lines directly above this statement (first of a chain)
+  int npragmas;      // How many pragmas are attached
+
+  // sema results
+  Var *var;          // ND_NAME: resolved variable; ND_SUBSCRIPT / shape: the array
+  Region *region;    // ND_FOR: the parallel region it starts (NULL if sequential)
+  bool parallel;     // ND_FOR: loop is parallel
+  int ival;          // ND_BOOL value; misc small integer
+};
+
+typedef struct {
+  Node *funcs;       // Kernel function definitions, in order (ND_FUNCDEF)
+  Pragma *pragmas;   // Every pragma comment of the file ("# appy: export" lines among them)
+} Module;
+
+// Parses the token stream. Kernel functions are parsed fully; everything else at
+// top level is skipped. Reports syntax errors against the subset.
+Module *parse(Arena *a, Diags *d, TokenStream *ts);
+
+//
+// sema.c
+//
+
+typedef enum {
+  VAR_PARAM,    // Function parameter
+  VAR_LOCAL,    // Local variable
+} VarKind;
+
+struct Var {
+  Var *next;         // Next variable of the same function
+  const char *name;  // Python name
+  const char *cname; // Name in the generated C
+  VarKind kind;      // Parameter or local
+  Type *ty;          // Inferred or declared type
+  Token *tok;        // First definition
+  int param_index;   // VAR_PARAM: position
+  bool is_loop_var;  // Target of some for loop
+  bool used_outside_loop;  // Loop variable read outside the loop it controls
+};
+
+typedef enum {
+  SH_FIRSTPRIVATE,   // Read-only scalar captured from the host
+  SH_PRIVATE,        // Assigned in every iteration before it is read
+  SH_REDUCTION,      // Reduction variable
+  SH_SHARED,         // Named in shared(...): mapped tofrom, updates are the user's
+} Sharing;
+
+typedef struct RegionVar RegionVar;
+struct RegionVar {
+  RegionVar *next;   // Next variable of the region
+  Var *var;          // The variable
+  Sharing sharing;   // Data-sharing
+  const char *redop; // SH_REDUCTION: "+", "*", "max", "min"
+  bool read;         // Array: element read in the region
+  bool written;      // Array: element written in the region
+  bool full_write;   // Array: every element written (map(from) suffices)
+};
+
+struct Region {
+  Node *loop;          // Outermost parallel ND_FOR
+  int collapse;        // Number of perfectly nested parallel loops collapsed (>= 1)
+  bool simd;           // simd clause requested
+  RegionVar *vars;     // Variables the region touches
+  int id;              // Index of the region within its kernel
+};
+
+typedef struct {
+  const char *text;  // Signature as written, e.g. "f(float64[:], int64)"
+  Type **params;     // Parameter types
+  int nparams;       // Count
+} Signature;
+
+struct Kernel {
+  Kernel *next;        // Next kernel in the module
+  Node *fn;            // ND_FUNCDEF
+  const char *name;    // Function name
+  int nparams;         // Number of parameters
+  const char **pnames; // Parameter names
+  Signature *sigs;     // Overloads (declared or inferred)
+  int nsigs;           // Number of overloads
+  bool inferred;       // Signature was inferred, not declared
+};
+
+// Instance of a kernel for one overload: what codegen needs.
+typedef struct {
+  Kernel *kernel;      // The kernel
+  Signature *sig;      // The overload
+  int index;           // Overload number
+  Var *vars;           // All variables with types for this overload
+  Region *regions;     // Parallel regions (array)
+  int nregions;        // Count
+} Instance;
+
+typedef struct {
+  const char *filename;    // Source file name, for messages and comments
+  const char *module_name; // Python module name
+  const char *compiler;    // "clang", "gcc" or "none": directives tuned per compiler
+  const char **extra_sigs; // Signatures given on the command line (-s)
+  int nextra_sigs;         // Count
+  bool explain;            // Describe each parallel loop on stderr-bound text
+} Options;
+
+typedef struct {
+  Kernel *kernels;     // Kernel functions in source order
+  Instance *insts;     // One per (kernel, overload)
+  int ninsts;          // Count
+} Program;
+
+Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
+// Re-annotates the tree (types, variables, regions) for one instance; codegen calls it
+// before emitting each overload, since overloads share one tree.
+bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
+// Parallel-loop test: "#pragma parallel for", prange(...) or appy.range(..., parallel=True).
+bool is_parallel_for(Node *n);
+// First attached pragma whose text starts with word ("parallel", "simd", ...), or NULL.
+Pragma *find_pragma(Node *n, const char *word);
+
+//
+// region.c
+//
+
+// Builds inst->regions: collapse depth and the data-sharing of every variable of each
+// outermost parallel loop (marked by sema in ND_FOR.parallel). Reports loop-carried
+// scalars and warns about writes that every iteration makes to the same element.
+void find_regions(Arena *a, Diags *d, Instance *inst);
+// Constant integer, a negative literal included.
+bool const_int(Node *n, int64_t *out);
+
+//
+// codegen.c / module.c
+//
+
+// Appends C for every instance (kernel bodies and their target regions) to out.
+void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out);
+// Appends the CPython extension module (wrappers, method table, init) to out.
+void emit_module(Arena *a, Program *p, const Options *opt, Buf *out);
+// Appends, for --explain, one paragraph per parallel loop.
+void explain(Arena *a, Program *p, const Options *opt, Buf *out);
+
+#endif
