@@ -244,6 +244,13 @@ static Node *atom(Parser *p) {
   error_tok(p, t, "expected an expression, found %s", tok_text(p, t));
 }
 
+// First token of an expression chain: the `np` of `np.sqrt(x)`, for messages.
+static Token *first_tok(Node *n) {
+  while ((n->kind == ND_ATTR || n->kind == ND_CALL || n->kind == ND_SUBSCRIPT) && n->lhs)
+    n = n->lhs;
+  return n->tok;
+}
+
 /* primary: atom ('.' NAME | '(' [args] ')' | '[' slices ']')* */
 static Node *primary(Parser *p) {
   Node *n = atom(p);
@@ -259,7 +266,7 @@ static Node *primary(Parser *p) {
       p->tok = p->tok->next;
       n = attr;
     } else if (consume(p, "(")) {
-      n = call_args(p, n, t);
+      n = call_args(p, n, first_tok(n));
     } else if (consume(p, "[")) {
       n = slices(p, n, t);
     } else {

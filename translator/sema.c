@@ -511,18 +511,21 @@ static Type *shape_index(Sema *s, Node *n) {
   return ty_weak_int;
 }
 
-// Rewrites A[i][j] into A[i, j] so that codegen sees one element access.
+// Rewrites A[i][j][k] into A[i, j, k] so that codegen sees one element access.
 static void flatten_subscript(Node *n) {
-  while (n->lhs->kind == ND_SUBSCRIPT && n->lhs->lhs->kind == ND_NAME) {
-    Node *inner = n->lhs;
-    Node *last = inner->args;
-    while (last->next)
-      last = last->next;
-    last->next = n->args;
-    n->args = inner->args;
-    n->nargs += inner->nargs;
-    n->lhs = inner->lhs;
-  }
+  if (n->lhs->kind != ND_SUBSCRIPT)
+    return;
+  flatten_subscript(n->lhs);
+  Node *inner = n->lhs;
+  if (inner->lhs->kind != ND_NAME)
+    return;
+  Node *last = inner->args;
+  while (last->next)
+    last = last->next;
+  last->next = n->args;
+  n->args = inner->args;
+  n->nargs += inner->nargs;
+  n->lhs = inner->lhs;
 }
 
 static Type *subscript(Sema *s, Node *n) {

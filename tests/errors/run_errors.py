@@ -35,7 +35,7 @@ def check(translator, name, source, expect, tmp):
         f.write(source)
     if os.path.exists(out):
         os.remove(out)
-    p = subprocess.run([translator, "--emit-c", "-o", out, src], cwd=tmp,
+    p = subprocess.run([translator, "--emit-c", "-o", "case.c", "case.py"], cwd=tmp,
                        capture_output=True, text=True, timeout=60)
     lines = p.stderr.splitlines()
     problems = []
