@@ -259,7 +259,8 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
     argv[n++] = "-foffload=nvptx-none";
     argv[n++] = "-fcf-protection=none";
     argv[n++] = gcc_isa(c->arch);
-    argv[n++] = "-foffload-options=-lm";
+    // Device libm, and libatomic: gcc combines several reductions with 16-byte atomics.
+    argv[n++] = "-foffload-options=-lm -latomic";
     argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
   } else {
     argv[n++] = "-foffload=disable";   // a gcc with offload plugins would offload by default

@@ -184,13 +184,15 @@ static const char *comment(Lexer *L, const char *p) {
   return end;
 }
 
-// Explicit line joining: a backslash ending a physical line joins the next one to it.
+// Explicit line joining: a backslash ending a physical line joins the next one to it,
+// which must exist.
 static const char *continuation(Lexer *L, const char *p) {
-  if (is_eol(p[1]))
-    return next_line(L, p + 1);
   if (p[1] == '\0' && p + 1 == L->end)
     return error_here(L, p + 1, "unexpected EOF while parsing");
-  return error_here(L, p, "unexpected character after line continuation character");
+  if (!is_eol(p[1]))
+    return error_here(L, p, "unexpected character after line continuation character");
+  p = next_line(L, p + 1);
+  return p == L->end ? error_here(L, p, "unexpected EOF while parsing") : p;
 }
 
 //
@@ -293,8 +295,8 @@ static const char *digits(Lexer *L, const char *p, int base) {
   } while (*p == '_' && is_base_digit(p[-1], base));
   if ((base == 8 || base == 2) && is_digit(*p))
     return error_here(L, p, "invalid digit '%c' in %s literal", *p, base_name(base));
-  if (!is_base_digit(p[-1], base))
-    return error_here(L, p, "invalid %s literal", base_name(base));
+  if (!is_base_digit(p[-1], base))   // At the stray '_' or the bare prefix, as CPython
+    return error_here(L, p - 1, "invalid %s literal", base_name(base));
   return p;
 }
 
@@ -315,9 +317,8 @@ static const char *number_end(Lexer *L, const char *p, int base) {
 static const char *exponent(Lexer *L, const char *p, bool *is_int) {
   const char *q = p + 1;
   if (*q == '+' || *q == '-') {
-    q++;
-    if (!is_digit(*q))
-      return error_here(L, q, "invalid decimal literal");
+    if (!is_digit(*++q))
+      return error_here(L, q - 1, "invalid decimal literal");
   }
   if (!is_digit(*q))
     return p;

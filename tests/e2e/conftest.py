@@ -1,0 +1,102 @@
+"""Fixtures of the end-to-end tests.
+
+`build(src)` translates one annotated program with $APPY_TRANSLATE, builds it with
+$APPY_TEST_COMPILER (clang, gcc or none; default none), imports the compiled module and
+loads the same source as plain Python, the oracle. `case` gives fresh random inputs from a
+printed seed and comparisons that name it (see e2ekit.py).
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "python") not in sys.path:    # PYTHONPATH normally has it already
+    sys.path.insert(0, str(ROOT / "python"))
+
+from e2ekit import Case, Program, new_seed  # noqa: E402
+
+COMPILERS = ("clang", "gcc", "none")
+
+
+@pytest.fixture(scope="session")
+def translator():
+    if os.environ.get("APPY_PREBUILT"):
+        return None, os.environ.get("APPY_TEST_COMPILER", "prebuilt")
+    path = os.environ.get("APPY_TRANSLATE")
+    if not path:
+        pytest.fail("APPY_TRANSLATE is not set: point it at the appy-translate binary, "
+                    "e.g. APPY_TRANSLATE=translator/appy-translate", pytrace=False)
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(f"APPY_TRANSLATE={path} is not an executable file", pytrace=False)
+    compiler = os.environ.get("APPY_TEST_COMPILER", "none")
+    if compiler not in COMPILERS:
+        pytest.fail(f"APPY_TEST_COMPILER={compiler}: expected one of {COMPILERS}", pytrace=False)
+    return os.path.abspath(path), compiler
+
+
+@pytest.fixture(scope="session")
+def build(translator, tmp_path_factory):
+    """build(src) -> Program; each source is translated once per session."""
+    cache = {}
+
+    def build(src):
+        src = Path(src).resolve()
+        if src not in cache:
+            cache[src] = _build(translator, src, tmp_path_factory.mktemp(src.stem))
+        if isinstance(cache[src], str):
+            pytest.fail(cache[src], pytrace=False)
+        return cache[src]
+    return build
+
+
+def _build(translator, src, workdir):
+    """Translates a copy of src in workdir (so that nothing is written beside the source)
+    and loads the result; returns a Program or the text of the failure. With
+    APPY_PREBUILT=DIR (the GPU machine has no offload compiler), loads DIR/NAME.abi3.so,
+    built beforehand by tests/gpu/build.sh, instead."""
+    exe, compiler = translator
+    name = src.stem
+    prebuilt = os.environ.get("APPY_PREBUILT")
+    if prebuilt:
+        path = Path(prebuilt) / f"{name}.abi3.so"
+        if not path.is_file():
+            return f"APPY_PREBUILT={prebuilt} has no {path.name}"
+        return Program(_load(name, path), _load(f"oracle_{name}", src))
+    copy = workdir / src.name
+    shutil.copyfile(src, copy)
+    out = workdir / f"{name}.abi3.so"
+    cmd = [exe, "--compiler", compiler, "-o", str(out), "-m", name, str(copy)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return f"appy-translate timed out on {src.name}\n$ {' '.join(cmd)}"
+    if proc.returncode != 0:
+        return (f"appy-translate failed (exit {proc.returncode}) on {src.name}\n"
+                f"$ {' '.join(cmd)}\n{proc.stderr}{proc.stdout}")
+    if not out.is_file():
+        return f"appy-translate exited 0 but wrote no {out}\n$ {' '.join(cmd)}\n{proc.stderr}"
+    try:
+        compiled = _load(name, out)
+    except Exception:
+        return f"cannot import the module built from {src.name}:\n{traceback.format_exc()}"
+    return Program(compiled, _load(f"oracle_{name}", src))
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def case():
+    seed = new_seed()
+    print(f"random seed {seed} (rerun with APPY_TEST_SEED={seed})")
+    return Case(seed)

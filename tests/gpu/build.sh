@@ -1,0 +1,26 @@
+#!/bin/bash
+# Builds, on the development machine, everything the GPU run needs, for each offload
+# compiler: the end-to-end programs, the examples and the vadd benchmark, into
+# DEST/<compiler>/NAME.abi3.so (default DEST: .gpu/build). Then carry .gpu to the GPU
+# machine and run tests/gpu/run.sh there (see ../shared/gpu/README.md).
+#
+# usage: tests/gpu/build.sh [DEST]      env: APPY_TRANSLATE (default: translator/appy-translate)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+dest=${1:-$top/.gpu/build}
+translate=${APPY_TRANSLATE:-$top/translator/appy-translate}
+compilers=${APPY_GPU_COMPILERS:-clang gcc}
+for cc in $compilers; do
+  out=$dest/$cc
+  rm -rf "$out"
+  mkdir -p "$out"
+  for src in "$top"/tests/e2e/programs/*.py "$top"/examples/*.py "$top"/bench/*.py; do
+    name=$(basename "$src" .py)
+    case $name in profile_*|run_*|__init__) continue ;; esac
+    "$translate" --compiler "$cc" -o "$out/$name.abi3.so" "$src" 2>"$out/$name.log" || {
+      cat "$out/$name.log"; exit 1; }
+  done
+  rm -f "$out"/*.c
+  echo "built $(ls "$out"/*.abi3.so | wc -l) modules with $cc into $out"
+done
+du -sh "$dest"
