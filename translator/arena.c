@@ -109,8 +109,9 @@ void buf_free(Buf *b) {
 // Finds the start and length of 1-based line `line` of the source.
 static const char *source_line(const Diags *d, int line, int *len) {
   const char *p = d->src, *end = d->src + d->len;
+  // Lines end in \n, \r\n or a lone \r, as for the tokenizer.
   for (int l = 1; l < line && p < end; p++)
-    if (*p == '\n')
+    if (*p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n')))
       l++;
   const char *q = p;
   while (q < end && *q != '\n' && *q != '\r')

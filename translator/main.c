@@ -251,6 +251,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   argv[n++] = "-fopenmp";
   argv[n++] = "-Wall";
   argv[n++] = "-Wextra";
+  argv[n++] = "-fwrapv";   // integers wrap around on overflow, as NumPy's do
   if (clang) {
     argv[n++] = dup_printf("--offload-arch=%s", c->arch, NULL);
     argv[n++] = "-fopenmp-target-jit";

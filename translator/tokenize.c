@@ -8,7 +8,6 @@
  * The first lexical error is reported and ends the list: tokens so far, then TK_EOF. */
 #include "translator.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,11 +50,14 @@ typedef struct {
 
 static const char *fstring_field(Lexer *L, const char *p, const StrCtx *s);
 
-static void *verror(Lexer *L, int line, int col, const char *fmt, va_list ap) {
+static int col_of(const Lexer *L, const char *p) {
+  return (int)(p - L->bol) + 1;
+}
+
+static void verror(Lexer *L, int line, int col, const char *fmt, va_list ap) {
   if (!L->failed)   // Later errors would only be consequences of the first
     diag_vat(L->diags, DIAG_ERROR, line, col, fmt, ap);
   L->failed = true;
-  return NULL;
 }
 
 // Reports an error at line:col and returns NULL, for "return error(...)".
@@ -75,13 +77,9 @@ static void *error_here(Lexer *L, const char *p, const char *fmt, ...)
 static void *error_here(Lexer *L, const char *p, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  verror(L, L->line, (int)(p - L->bol) + 1, fmt, ap);
+  verror(L, L->line, col_of(L, p), fmt, ap);
   va_end(ap);
   return NULL;
-}
-
-static int col_of(const Lexer *L, const char *p) {
-  return (int)(p - L->bol) + 1;
 }
 
 static bool is_eol(char c) {
@@ -408,7 +406,7 @@ static bool string_prefix(const char *p, const char *end, bool *raw, bool *fmt) 
     return false;
   for (; p < end; p++) {
     const char *k = strchr(letters, *p | 0x20);
-    if (!k || !*k || seen[k - letters])
+    if (!k || seen[k - letters])
       return false;
     seen[k - letters] = true;
   }
@@ -598,14 +596,16 @@ static const char *close_bracket(Lexer *L, const char *p) {
 }
 
 // Operators and delimiters, longest match first; anything else is an invalid character.
-static const char *operator(Lexer *L, const char *p) {
+static const char *punct(Lexer *L, const char *p) {
   static const char *ops[] = {
     "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "<<", ">>",
     "**", "//", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
   };
-  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-    if (!strncmp(p, ops[i], strlen(ops[i])))
-      return p + strlen(ops[i]);
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+    const char *o = ops[i];
+    if (p[0] == o[0] && p[1] == o[1] && (!o[2] || p[2] == o[2]))
+      return p + (o[2] ? 3 : 2);
+  }
   if (*p && strchr("([{", *p))
     return open_bracket(L, p);
   if (*p && strchr(")]}", *p))
@@ -634,7 +634,7 @@ static const char *token(Lexer *L, const char *p) {
     kind = end && (end[-1] == '\'' || end[-1] == '"') ? TK_STRING : TK_NAME;
   } else {
     kind = TK_OP;
-    end = operator(L, p);
+    end = punct(L, p);
   }
   if (!end)
     return NULL;
