@@ -1,0 +1,34 @@
+"""dot: a reduction. `s += ...` in a parallel loop is detected as a sum over all
+iterations, and s holds the total after the loop."""
+import sys
+
+import numpy as np
+import appy
+
+
+@appy.jit
+def dot(x, y):
+    s = 0.0
+    #pragma parallel for
+    for i in range(x.shape[0]):
+        s += x[i] * y[i]
+    return s
+
+
+if __name__ == "__main__":
+    import dot as compiled
+    if not hasattr(compiled, "_appy_device"):
+        sys.exit("dot: not compiled yet: run appy-translate dot.py first")
+    rng = np.random.default_rng()
+
+    x, y = rng.standard_normal(10_000), rng.standard_normal(10_000)
+    err = abs(compiled.dot(x, y) - dot(x, y)) / np.abs(x * y).sum()
+
+    n = 1 << 24
+    x, y = rng.standard_normal(n), rng.standard_normal(n)
+    err = max(err, abs(compiled.dot(x, y) - np.dot(x, y)) / np.abs(x * y).sum())
+
+    ok = err <= 1e-12          # summation order differs: relative to sum |x_i y_i|
+    print(f"dot: {n} float64 elements on {compiled._appy_device()}: "
+          f"relative error {err:.3g} -> {'OK' if ok else 'FAIL'}")
+    sys.exit(0 if ok else 1)

@@ -1,0 +1,192 @@
+/* appy/pyops.h: Python's arithmetic where C's differs, callable inside target regions.
+ *
+ * For int32_t (_i32), int64_t (_i64), float (_f32) and double (_f64):
+ *   appy_floordiv_T(a, b)  a // b     rounds toward -inf, not toward zero as C's /
+ *   appy_mod_T(a, b)       a % b      takes the sign of b, not of a as C's %
+ *   appy_max_T(a, b)       max(a, b)  b > a ? b : a, so max(nan, 1) is nan, max(1, nan) 1
+ *   appy_min_T(a, b)       min(a, b)  b < a ? b : a
+ * and appy_ipow_i64/_i32(a, n) for a ** n, appy_range_len(start, stop, step) for
+ * len(range(start, stop, step)).
+ *
+ * Device code cannot raise, so where Python would, these give NumPy's answer instead:
+ * integer // and % by zero give 0; float // by zero gives a / b (inf or nan) and float %
+ * by zero nan; INT_MIN // -1 wraps to INT_MIN; ** and products wrap modulo 2^bits. The
+ * translator raises ZeroDivisionError itself where it can check on the host.
+ *
+ * The float versions are CPython's float_divmod step by step, signed zeros included
+ * (float32 does the same steps in float32, as NumPy does). */
+#ifndef APPY_PYOPS_H
+#define APPY_PYOPS_H
+
+#include <math.h>
+#include <stdint.h>
+
+#ifdef _OPENMP
+#pragma omp declare target
+#endif
+
+/* int64 */
+
+static inline int64_t appy_floordiv_i64(int64_t a, int64_t b)
+{
+  int64_t q;
+  if (b == 0)
+    return 0;
+  if (b == -1)
+    return (int64_t)(0 - (uint64_t)a);  /* C's INT64_MIN / -1 traps */
+  q = a / b;
+  if (q * b != a && (a < 0) != (b < 0))
+    q--;
+  return q;
+}
+
+static inline int64_t appy_mod_i64(int64_t a, int64_t b)
+{
+  int64_t r;
+  if (b == 0 || b == -1)
+    return 0;  /* C's INT64_MIN % -1 traps */
+  r = a % b;
+  if (r != 0 && (r < 0) != (b < 0))
+    r += b;
+  return r;
+}
+
+/* n >= 0; a negative n (a float in Python) gives 0. */
+static inline int64_t appy_ipow_i64(int64_t a, int64_t n)
+{
+  uint64_t r = 1, x = (uint64_t)a;  /* unsigned: overflow wraps instead of being undefined */
+  if (n < 0)
+    return 0;
+  for (; n; n >>= 1, x *= x)
+    if (n & 1)
+      r *= x;
+  return (int64_t)r;
+}
+
+static inline int64_t appy_max_i64(int64_t a, int64_t b) { return b > a ? b : a; }
+static inline int64_t appy_min_i64(int64_t a, int64_t b) { return b < a ? b : a; }
+
+/* int32: its own code, since 32-bit division is much cheaper than 64-bit on GPUs */
+
+static inline int32_t appy_floordiv_i32(int32_t a, int32_t b)
+{
+  int32_t q;
+  if (b == 0)
+    return 0;
+  if (b == -1)
+    return (int32_t)(0 - (uint32_t)a);
+  q = a / b;
+  if (q * b != a && (a < 0) != (b < 0))
+    q--;
+  return q;
+}
+
+static inline int32_t appy_mod_i32(int32_t a, int32_t b)
+{
+  int32_t r;
+  if (b == 0 || b == -1)
+    return 0;
+  r = a % b;
+  if (r != 0 && (r < 0) != (b < 0))
+    r += b;
+  return r;
+}
+
+static inline int32_t appy_ipow_i32(int32_t a, int32_t n)
+{
+  uint32_t r = 1, x = (uint32_t)a;
+  if (n < 0)
+    return 0;
+  for (; n; n >>= 1, x *= x)
+    if (n & 1)
+      r *= x;
+  return (int32_t)r;
+}
+
+static inline int32_t appy_max_i32(int32_t a, int32_t b) { return b > a ? b : a; }
+static inline int32_t appy_min_i32(int32_t a, int32_t b) { return b < a ? b : a; }
+
+/* float64 */
+
+static inline double appy_mod_f64(double a, double b)
+{
+  double mod = fmod(a, b);
+  if (mod != 0.0) {
+    if ((b < 0) != (mod < 0))
+      mod += b;
+  } else {
+    mod = copysign(0.0, b);  /* fmod's zero has a's sign; Python's has b's */
+  }
+  return mod;
+}
+
+static inline double appy_floordiv_f64(double a, double b)
+{
+  double mod, div, floordiv;
+  if (b == 0.0)
+    return a / b;
+  mod = fmod(a, b);
+  div = (a - mod) / b;  /* an exact multiple of b up to rounding */
+  if (mod != 0.0 && (b < 0) != (mod < 0))
+    div -= 1.0;
+  if (div == 0.0)
+    return copysign(0.0, a / b);
+  floordiv = floor(div);
+  if (div - floordiv > 0.5)  /* snap to the nearest integer */
+    floordiv += 1.0;
+  return floordiv;
+}
+
+static inline double appy_max_f64(double a, double b) { return b > a ? b : a; }
+static inline double appy_min_f64(double a, double b) { return b < a ? b : a; }
+
+/* float32 */
+
+static inline float appy_mod_f32(float a, float b)
+{
+  float mod = fmodf(a, b);
+  if (mod != 0.0f) {
+    if ((b < 0) != (mod < 0))
+      mod += b;
+  } else {
+    mod = copysignf(0.0f, b);
+  }
+  return mod;
+}
+
+static inline float appy_floordiv_f32(float a, float b)
+{
+  float mod, div, floordiv;
+  if (b == 0.0f)
+    return a / b;
+  mod = fmodf(a, b);
+  div = (a - mod) / b;
+  if (mod != 0.0f && (b < 0) != (mod < 0))
+    div -= 1.0f;
+  if (div == 0.0f)
+    return copysignf(0.0f, a / b);
+  floordiv = floorf(div);
+  if (div - floordiv > 0.5f)
+    floordiv += 1.0f;
+  return floordiv;
+}
+
+static inline float appy_max_f32(float a, float b) { return b > a ? b : a; }
+static inline float appy_min_f32(float a, float b) { return b < a ? b : a; }
+
+/* len(range(start, stop, step)), step != 0; the length must fit in int64. Unsigned
+ * differences, because stop - start overflows int64 for far-apart bounds. */
+static inline int64_t appy_range_len(int64_t start, int64_t stop, int64_t step)
+{
+  if (step > 0 && start < stop)
+    return (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1);
+  if (step < 0 && start > stop)
+    return (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1);
+  return 0;
+}
+
+#ifdef _OPENMP
+#pragma omp end declare target
+#endif
+
+#endif

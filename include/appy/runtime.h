@@ -1,0 +1,171 @@
+/* appy/runtime.h: libappyrt, what every generated module calls.
+ *
+ * A generated module includes Python.h (with Py_LIMITED_API 0x030B0000), omp.h and the
+ * appy/ headers, and links libappyrt.a. The library itself is plain host C without
+ * OpenMP, so one build serves modules made by any offload compiler; what needs OpenMP
+ * lives in appy/offload.h and appy/pyops.h and is compiled into each module.
+ *
+ * Each module links its own copy of the library: the functions below have hidden
+ * visibility, so modules never share (or clobber) each other's runtime state.
+ *
+ * GIL: the argument functions (args.c) and appy_frame_release run with the GIL held, as
+ * the wrapper does. Everything a kernel body calls (allocation, boxing, raising,
+ * profiling) takes the GIL itself with PyGILState_Ensure, so kernel bodies run between
+ * Py_BEGIN_ALLOW_THREADS and Py_END_ALLOW_THREADS; calling them with the GIL held is
+ * fine too. */
+#ifndef APPY_RUNTIME_H
+#define APPY_RUNTIME_H
+
+#include <Python.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define APPY_API __attribute__((visibility("hidden")))
+
+#define APPY_MAXDIM 8
+
+typedef enum { APPY_BOOL, APPY_INT32, APPY_INT64, APPY_FLOAT32, APPY_FLOAT64 } appy_dtype;
+
+typedef struct appy_array {
+  void *data;                  /* C-contiguous elements */
+  int64_t shape[APPY_MAXDIM];  /* extent of each dimension */
+  int64_t size;                /* number of elements */
+  int ndim;                    /* rank */
+  appy_dtype dtype;            /* element type */
+  PyObject *obj;               /* the Python object this array stands for: the caller's
+                                  argument (even when data is a contiguous copy of it) or
+                                  the array appy_alloc made; kept alive by the frame */
+} appy_array;
+
+/* One Python object whose memory a kernel uses, held until appy_frame_release. */
+typedef struct appy_hold {
+  Py_buffer view;   /* buffer that appy_array.data points into */
+  PyObject *arg;    /* caller's argument a copy was made of (borrowed), else NULL */
+  PyObject *orig;   /* ndarray view of arg that the copy is written back to, else NULL */
+  PyObject *own;    /* the contiguous copy or the array appy_alloc made, else NULL */
+  int writeback;    /* copy own back into orig at release */
+} appy_hold;
+
+#define APPY_FRAME_BLOCK 8
+
+/* Holds come in blocks that never move (a Py_buffer stays where it was filled in). */
+typedef struct appy_holds {
+  struct appy_holds *prev;        /* previous block, NULL for the frame's first */
+  int n;                          /* holds used in this block */
+  appy_hold h[APPY_FRAME_BLOCK];  /* the holds */
+} appy_holds;
+
+/* Everything one call of a kernel has taken from Python; lives on the wrapper's stack. */
+typedef struct appy_frame {
+  const char *module;  /* module name, for messages and profiles */
+  const char *func;    /* Python-visible function name */
+  appy_holds *top;     /* block that receives the next hold */
+  appy_holds first;    /* first block, on the stack with the frame */
+} appy_frame;
+
+/* alloc.c: the frame */
+APPY_API void appy_frame_init(appy_frame *fr, const char *module, const char *func);
+/* GIL held. Writes strided copies back into the caller's arrays (also when an exception
+ * is pending, as Python keeps writes made before a raise), releases buffers and drops
+ * arrays the frame owns (arrays allocated in a loop stay alive until then). Returns 0, or
+ * -1 if a write-back failed: an exception is then set (the one pending before, if any)
+ * and the wrapper must drop its result and return NULL. */
+APPY_API int appy_frame_release(appy_frame *fr);
+
+/* args.c: wrapper side, GIL held. All return 0 on success, -1 with an exception set. */
+
+/* Positional and keyword arguments, all required, into out[0..n-1] (borrowed). */
+APPY_API int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
+                             const char *const *names, int n, PyObject **out);
+/* Any buffer of dtype dt and rank ndim. A strided buffer is replaced by a C-contiguous
+ * copy, written back at appy_frame_release when writable; the same strided object passed
+ * twice shares one copy. Distinct objects that overlap in memory are not detected. */
+APPY_API int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                            int ndim, int writable, appy_array *out);
+/* Integers: anything with __index__ (int, bool, NumPy integers), never float or
+ * numpy.bool_. Out of range: OverflowError naming the parameter. */
+APPY_API int appy_arg_int64(appy_frame *fr, PyObject *obj, const char *param, int64_t *out);
+APPY_API int appy_arg_int32(appy_frame *fr, PyObject *obj, const char *param, int32_t *out);
+/* Floats: float, NumPy floating, or an integer (converted exactly as float() would). */
+APPY_API int appy_arg_float64(appy_frame *fr, PyObject *obj, const char *param, double *out);
+APPY_API int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, float *out);
+/* Booleans: bool or numpy.bool_ only. */
+APPY_API int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, bool *out);
+
+/* Overload dispatch: 1 if appy_arg_array / appy_arg_<dt> would accept obj's kind (a
+ * read-only array or an int32 out of range still matches, and then fails in the
+ * appy_arg_ call with its usual message), else 0. Never leave an exception set. */
+APPY_API int appy_match_array(PyObject *obj, appy_dtype dt, int ndim);
+APPY_API int appy_match_scalar(PyObject *obj, appy_dtype dt);
+/* Raises TypeError describing argv and listing the accepted signatures, given one per
+ * line ("f(float64[:], int64)\nf(int32[:], int64)"; indentation and blank lines are
+ * ignored); returns NULL. */
+APPY_API PyObject *appy_no_match(appy_frame *fr, PyObject *const *argv, int n,
+                                 const char *signatures);
+
+/* alloc.c: kernel side, takes the GIL itself. */
+
+/* how: "empty", "zeros", "ones" or "full" (with fill). The frame owns the new array until
+ * appy_frame_release; appy_box_array keeps it alive past that. Returns 0 / -1. */
+APPY_API int appy_alloc(appy_frame *fr, const char *how, appy_dtype dt, int ndim,
+                        const int64_t *shape, double fill, appy_array *out);
+
+/* New references, NULL with an exception set on error. int32 and float32 become NumPy
+ * scalars so the result keeps its dtype, the others Python int, float and bool. */
+APPY_API PyObject *appy_box_int64(int64_t v);
+APPY_API PyObject *appy_box_int32(int32_t v);
+APPY_API PyObject *appy_box_float64(double v);
+APPY_API PyObject *appy_box_float32(float v);
+APPY_API PyObject *appy_box_bool(int v);
+APPY_API PyObject *appy_box_array(appy_array *a);
+/* Steals the references in items; if any is NULL, drops the others and returns NULL. */
+APPY_API PyObject *appy_box_tuple(int n, PyObject **items);
+
+enum {
+  APPY_TYPE_ERROR,
+  APPY_VALUE_ERROR,
+  APPY_RUNTIME_ERROR,
+  APPY_INDEX_ERROR,
+  APPY_ZERO_DIVISION_ERROR,
+  APPY_OVERFLOW_ERROR
+};
+/* printf-style message (all of C's conversions). Returns -1. */
+APPY_API int appy_raise(int exc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+APPY_API const char *appy_dtype_name(appy_dtype dt);  /* "float64", ... */
+APPY_API size_t appy_dtype_size(appy_dtype dt);       /* bytes per element */
+
+/* profile.c */
+APPY_API double appy_clock(void);         /* monotonic seconds */
+APPY_API int appy_profile_enabled(void);  /* APPY_PROFILE set, not "" and not "0" */
+/* One line per launch on sys.stderr, and a per-region summary at interpreter exit.
+ * Times in seconds. Takes the GIL itself. */
+APPY_API void appy_profile_region(const char *module, const char *func, int line,
+                                  size_t bytes_in, double t_in, double t_kernel,
+                                  size_t bytes_out, double t_out);
+
+/* device.c */
+/* From PyInit_<module>, GIL held; compiler is "clang", "gcc" or "none". For clang,
+ * registers LLVM's NVPTX back end and puts ptxas on PATH (the JIT needs both before the
+ * first kernel). Returns 0. */
+APPY_API int appy_runtime_init(const char *compiler);
+/* For appy/offload.h: whether this module has device code (compiler is not "none"). */
+APPY_API int appy_offload_built(void);
+/* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and
+ * on_device whether a probe region ran on a device (0 if none was run). Raises
+ * RuntimeError when OMP_TARGET_OFFLOAD=MANDATORY cannot be met, warns once when a GPU is
+ * present but kernels run on the host. Returns 0 / -1. */
+APPY_API int appy_offload_verdict(int ndev, int on_device);
+/* For appy/offload.h: the str that _appy_device() returns. */
+APPY_API PyObject *appy_device_describe(int ndev, int dev, int on_device);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,485 @@
+/* args.c: a kernel's Python arguments, checked and converted to C.
+ *
+ * Messages follow CPython's argument errors and always name the function, the parameter
+ * and what was expected, since the user wrote neither the wrapper nor its types. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FOREIGN_ORDER '<'
+#define FOREIGN_NAME "little-endian "
+#else
+#define FOREIGN_ORDER '>'
+#define FOREIGN_NAME "big-endian "
+#endif
+
+static const char *const scalar_want[] = {
+  [APPY_BOOL] = "a bool",
+  [APPY_INT32] = "an integer (int32)",
+  [APPY_INT64] = "an integer (int64)",
+  [APPY_FLOAT32] = "a number (float32)",
+  [APPY_FLOAT64] = "a number (float64)",
+};
+
+/* parse_args */
+
+static int find_name(PyObject *key, const char *const *names, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0)
+      return i;
+  return -1;
+}
+
+/* Binds the keyword arguments after nargs positional ones are in out[0..nargs-1]. */
+static int bind_keywords(const char *func, PyObject *kwargs, const char *const *names, int n,
+                         Py_ssize_t nargs, PyObject **out)
+{
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(kwargs, &pos, &key, &value)) {
+    int i;
+    if (!PyUnicode_Check(key)) {
+      PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", func);
+      return -1;
+    }
+    i = find_name(key, names, n);
+    if (i < 0) {
+      PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", func, key);
+      return -1;
+    }
+    if (i < nargs || out[i]) {
+      PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", func,
+                   names[i]);
+      return -1;
+    }
+    out[i] = value;
+  }
+  return 0;
+}
+
+int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
+                    const char *const *names, int n, PyObject **out)
+{
+  Py_ssize_t nargs = args ? PyTuple_Size(args) : 0;
+  Py_ssize_t nkw = kwargs ? PyDict_Size(kwargs) : 0;
+  if (nargs > n) {
+    PyErr_Format(PyExc_TypeError, "%s() takes %d argument%s (%zd given)", func, n,
+                 n == 1 ? "" : "s", nargs + nkw);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    out[i] = i < nargs ? PyTuple_GetItem(args, i) : NULL;
+  if (nkw > 0 && bind_keywords(func, kwargs, names, n, nargs, out) < 0)
+    return -1;
+  for (int i = 0; i < n; i++) {
+    if (!out[i]) {
+      PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %d)", func,
+                   names[i], i + 1);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* What a buffer holds, from its struct-module format and item size. */
+typedef struct bufkind {
+  int known;         /* dtype is one of appy's, in native byte order */
+  appy_dtype dtype;  /* valid when known */
+  char name[64];     /* NumPy's name for it: "float32", "uint8", "big-endian float64" */
+} bufkind;
+
+/* NumPy's name for one struct format character of the given item size. */
+static const char *format_name(char c, Py_ssize_t itemsize, char *buf, size_t n)
+{
+  switch (c) {
+  case '?': return "bool";
+  case 'e': return "float16";
+  case 'f': return "float32";
+  case 'd': return "float64";
+  case 'g': return "longdouble";
+  case 'O': return "object";
+  case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
+    snprintf(buf, n, "int%d", (int)(8 * itemsize));
+    return buf;
+  case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N':
+    snprintf(buf, n, "uint%d", (int)(8 * itemsize));
+    return buf;
+  default:
+    return NULL;
+  }
+}
+
+static void classify(const Py_buffer *v, bufkind *k)
+{
+  static const char *const ours[] = {
+    [APPY_BOOL] = "bool", [APPY_INT32] = "int32", [APPY_INT64] = "int64",
+    [APPY_FLOAT32] = "float32", [APPY_FLOAT64] = "float64",
+  };
+  const char *f = v->format ? v->format : "B";
+  const char *base;
+  char buf[16];
+  int foreign = 0;
+  if (strchr("@=<>!", *f)) {
+    foreign = *f == FOREIGN_ORDER || (*f == '!' && FOREIGN_ORDER == '>');
+    f++;
+  }
+  base = f[0] && !f[1] ? format_name(f[0], v->itemsize, buf, sizeof buf) : NULL;
+  k->known = 0;
+  if (!base) {
+    snprintf(k->name, sizeof k->name, "format '%.40s'", v->format);
+    return;
+  }
+  snprintf(k->name, sizeof k->name, "%s%s", foreign ? FOREIGN_NAME : "", base);
+  for (int d = APPY_BOOL; d <= APPY_FLOAT64 && !foreign; d++) {
+    if (strcmp(base, ours[d]) == 0) {
+      k->known = 1;
+      k->dtype = (appy_dtype)d;
+    }
+  }
+}
+
+/* arg_array */
+
+/* "an int32", "a float64", "a uint8": the article English wants before a dtype name. */
+static const char *article(const char *name)
+{
+  return name[0] == 'i' || name[0] == 'o' ? "an" : "a";
+}
+
+static int not_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                     int ndim, const char *detail)
+{
+  char name[64];
+  appy_type_name(obj, name, sizeof name);
+  PyErr_Format(PyExc_TypeError, "%s() argument '%s' must be %s %s array of rank %d, not %s%s",
+               fr->func, param, article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim, name,
+               detail);
+  return -1;
+}
+
+static int check_kind(appy_frame *fr, PyObject *obj, const char *param, const Py_buffer *v,
+                      appy_dtype dt, int ndim)
+{
+  bufkind k;
+  char detail[96];
+  classify(v, &k);
+  if (k.known && k.dtype == dt && v->ndim == ndim)
+    return 0;
+  if (appy_numpy_isinstance(obj, "ndarray")) {
+    PyErr_Format(PyExc_TypeError,
+                 "%s() argument '%s' must be %s %s array of rank %d, got %s %s array of rank %d",
+                 fr->func, param, article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim,
+                 article(k.name), k.name, v->ndim);
+    return -1;
+  }
+  if (appy_numpy_isinstance(obj, "generic"))
+    return not_array(fr, obj, param, dt, ndim, "");  /* a NumPy scalar, not an array */
+  snprintf(detail, sizeof detail, " (%s %s buffer of rank %d)", article(k.name), k.name,
+           v->ndim);
+  return not_array(fr, obj, param, dt, ndim, detail);
+}
+
+static appy_hold *find_copy(appy_frame *fr, PyObject *obj)
+{
+  for (appy_holds *b = fr->top; b; b = b->prev)
+    for (int i = 0; i < b->n; i++)
+      if (b->h[i].arg == obj)
+        return &b->h[i];
+  return NULL;
+}
+
+/* A strided argument: the kernel gets a C-contiguous copy, written back at release.
+ * An object passed twice shares its copy, so writes through one name reach the other. */
+static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
+                     appy_array *out)
+{
+  appy_hold *h = find_copy(fr, obj);
+  PyObject *args;
+  if (h) {
+    h->writeback |= writable;
+    appy_fill_array(out, &h->view, dt, obj);
+    return 0;
+  }
+  if (!(h = appy_frame_push(fr)))
+    return -1;
+  if (!(args = PyTuple_Pack(1, obj)))
+    goto fail;
+  h->orig = appy_numpy_call("asarray", args, NULL);
+  Py_DECREF(args);
+  if (!h->orig || !(args = PyTuple_Pack(1, h->orig)))
+    goto fail;
+  h->own = appy_numpy_call("ascontiguousarray", args, NULL);
+  Py_DECREF(args);
+  if (!h->own || PyObject_GetBuffer(h->own, &h->view, PyBUF_RECORDS) < 0)
+    goto fail;
+  h->arg = obj;
+  h->writeback = writable;
+  appy_fill_array(out, &h->view, dt, obj);
+  return 0;
+fail:
+  Py_XDECREF(h->orig);
+  Py_XDECREF(h->own);
+  appy_frame_pop(fr);
+  return -1;
+}
+
+int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt, int ndim,
+                   int writable, appy_array *out)
+{
+  appy_hold *h;
+  if (obj == Py_None || !PyObject_CheckBuffer(obj))
+    return not_array(fr, obj, param, dt, ndim, "");
+  if (!(h = appy_frame_push(fr)))
+    return -1;
+  if (PyObject_GetBuffer(obj, &h->view, PyBUF_RECORDS_RO) < 0) {
+    appy_frame_pop(fr);
+    PyErr_Clear();
+    return not_array(fr, obj, param, dt, ndim, " (it exports no usable buffer)");
+  }
+  if (check_kind(fr, obj, param, &h->view, dt, ndim) < 0)
+    goto fail;
+  if (writable && h->view.readonly) {
+    PyErr_Format(PyExc_ValueError, "%s() argument '%s' is read-only, but %s writes to it",
+                 fr->func, param, fr->func);
+    goto fail;
+  }
+  if (PyBuffer_IsContiguous(&h->view, 'C')) {
+    appy_fill_array(out, &h->view, dt, obj);
+    return 0;
+  }
+  PyBuffer_Release(&h->view);
+  appy_frame_pop(fr);
+  return hold_copy(fr, obj, dt, writable, out);
+fail:
+  PyBuffer_Release(&h->view);
+  appy_frame_pop(fr);
+  return -1;
+}
+
+/* scalars */
+
+static int scalar_error(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt)
+{
+  char name[64];
+  appy_type_name(obj, name, sizeof name);
+  PyErr_Format(PyExc_TypeError, "%s() argument '%s' must be %s, not %s", fr->func, param,
+               scalar_want[dt], name);
+  return -1;
+}
+
+static int is_bool(PyObject *obj)
+{
+  return PyBool_Check(obj) || appy_numpy_isinstance(obj, "bool_");
+}
+
+/* Python's integers: anything with __index__, except numpy.bool_, whose __index__ only
+ * raises (it is no int, unlike bool). */
+static int is_index(PyObject *obj)
+{
+  return PyLong_Check(obj) || (PyIndex_Check(obj) && !appy_numpy_isinstance(obj, "bool_"));
+}
+
+/* An integer argument within [lo, hi]; values outside name the parameter. */
+static int index_value(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                       long long lo, long long hi, long long *out)
+{
+  PyObject *idx;
+  int overflow;
+  if (!is_index(obj))
+    return scalar_error(fr, obj, param, dt);
+  if (!(idx = PyNumber_Index(obj)))
+    return -1;
+  *out = PyLong_AsLongLongAndOverflow(idx, &overflow);
+  if (!PyErr_Occurred() && (overflow || *out < lo || *out > hi)) {
+    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' = %R does not fit in %s", fr->func,
+                 param, idx, appy_dtype_name(dt));
+  }
+  Py_DECREF(idx);
+  return PyErr_Occurred() ? -1 : 0;
+}
+
+int appy_arg_int64(appy_frame *fr, PyObject *obj, const char *param, int64_t *out)
+{
+  long long v;
+  if (index_value(fr, obj, param, APPY_INT64, INT64_MIN, INT64_MAX, &v) < 0)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int appy_arg_int32(appy_frame *fr, PyObject *obj, const char *param, int32_t *out)
+{
+  long long v;
+  if (index_value(fr, obj, param, APPY_INT32, INT32_MIN, INT32_MAX, &v) < 0)
+    return -1;
+  *out = (int32_t)v;
+  return 0;
+}
+
+static int is_float(PyObject *obj)
+{
+  return PyFloat_Check(obj) || appy_numpy_isinstance(obj, "floating");
+}
+
+/* float(obj) for floats and integers; an int too large for a double names the parameter. */
+static int float_value(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                       double *out)
+{
+  PyObject *idx;
+  if (is_float(obj)) {
+    *out = PyFloat_AsDouble(obj);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+  }
+  if (!is_index(obj))
+    return scalar_error(fr, obj, param, dt);
+  if (!(idx = PyNumber_Index(obj)))
+    return -1;
+  *out = PyLong_AsDouble(idx);
+  if (*out == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' = %R does not fit in %s", fr->func,
+                 param, idx, appy_dtype_name(dt));
+  }
+  Py_DECREF(idx);
+  return PyErr_Occurred() ? -1 : 0;
+}
+
+int appy_arg_float64(appy_frame *fr, PyObject *obj, const char *param, double *out)
+{
+  return float_value(fr, obj, param, APPY_FLOAT64, out);
+}
+
+/* Rounds to float32 the way numpy.float32(x) does (overflow gives inf). */
+int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, float *out)
+{
+  double v;
+  if (float_value(fr, obj, param, APPY_FLOAT32, &v) < 0)
+    return -1;
+  *out = (float)v;
+  return 0;
+}
+
+int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, bool *out)
+{
+  int v;
+  if (!is_bool(obj))
+    return scalar_error(fr, obj, param, APPY_BOOL);
+  if ((v = PyObject_IsTrue(obj)) < 0)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* overload dispatch */
+
+int appy_match_array(PyObject *obj, appy_dtype dt, int ndim)
+{
+  Py_buffer v;
+  bufkind k;
+  if (obj == Py_None || !PyObject_CheckBuffer(obj))
+    return 0;
+  if (PyObject_GetBuffer(obj, &v, PyBUF_RECORDS_RO) < 0) {
+    PyErr_Clear();
+    return 0;
+  }
+  classify(&v, &k);
+  PyBuffer_Release(&v);
+  return k.known && k.dtype == dt && v.ndim == ndim;
+}
+
+int appy_match_scalar(PyObject *obj, appy_dtype dt)
+{
+  switch (dt) {
+  case APPY_BOOL: return is_bool(obj);
+  case APPY_INT32: case APPY_INT64: return is_index(obj);
+  default: return is_float(obj) || is_index(obj);
+  }
+}
+
+/* A growing message. */
+typedef struct strbuf {
+  char *s;     /* text, NUL-terminated (NULL after a failed allocation) */
+  size_t len;  /* bytes used */
+  size_t cap;  /* bytes allocated */
+} strbuf;
+
+static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(strbuf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+  if (!b->s)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  if (n >= 0 && (size_t)n >= b->cap - b->len) {
+    char *s = realloc(b->s, b->cap = b->len + n + 256);
+    if (!s) {
+      free(b->s);
+      b->s = NULL;
+      return;
+    }
+    b->s = s;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+  }
+  b->len += n > 0 ? (size_t)n : 0;
+}
+
+/* An argument the way a signature spells a type: "float32[:,:]", "int", "None". */
+static void describe_arg(strbuf *b, PyObject *obj)
+{
+  Py_buffer v;
+  bufkind k;
+  char name[64];
+  if (obj != Py_None && PyObject_CheckBuffer(obj) && !appy_numpy_isinstance(obj, "generic")
+      && PyObject_GetBuffer(obj, &v, PyBUF_RECORDS_RO) == 0) {
+    classify(&v, &k);
+    sb_printf(b, "%s[", k.name);
+    for (int d = 0; d < v.ndim; d++)
+      sb_printf(b, d ? ",:" : ":");
+    sb_printf(b, v.ndim ? "]" : "()]");
+    PyBuffer_Release(&v);
+    return;
+  }
+  PyErr_Clear();
+  appy_type_name(obj, name, sizeof name);
+  sb_printf(b, "%s", name);
+}
+
+PyObject *appy_no_match(appy_frame *fr, PyObject *const *argv, int n, const char *signatures)
+{
+  strbuf b = {malloc(256), 0, 256};
+  const char *line = signatures;
+  if (b.s)
+    b.s[0] = '\0';
+  sb_printf(&b, "%s(): no signature matches (", fr->func);
+  for (int i = 0; i < n; i++) {
+    sb_printf(&b, i ? ", " : "");
+    describe_arg(&b, argv[i]);
+  }
+  sb_printf(&b, "); expected one of:");
+  while (line && *line) {
+    const char *end = strchr(line, '\n');
+    int len;
+    line += strspn(line, " \t");
+    len = end ? (int)(end - line) : (int)strlen(line);
+    if (len > 0)
+      sb_printf(&b, "\n  %.*s", len, line);
+    line = end ? end + 1 : NULL;
+  }
+  if (b.s)
+    PyErr_SetString(PyExc_TypeError, b.s);
+  else
+    PyErr_NoMemory();
+  free(b.s);
+  return NULL;
+}

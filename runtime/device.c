@@ -1,0 +1,218 @@
+/* device.c: toolchain workarounds at module init, and judging where kernels really run.
+ *
+ * The OpenMP side (probing with a target region) is in appy/offload.h, compiled into each
+ * module by its offload compiler; this file only interprets the result, so it stays
+ * plain C. Facts behind the workarounds: shared/gpu/README.md. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Exported by libLLVM.so.19.1, which libomptarget.so.19.1 loads; NULL elsewhere. */
+extern void LLVMInitializeNVPTXTargetInfo(void) __attribute__((weak));
+extern void LLVMInitializeNVPTXTarget(void) __attribute__((weak));
+extern void LLVMInitializeNVPTXTargetMC(void) __attribute__((weak));
+extern void LLVMInitializeNVPTXAsmPrinter(void) __attribute__((weak));
+
+static char compiler[16] = "?";  /* as given to appy_runtime_init */
+
+typedef void (*init_fn)(void);
+
+/* dlsym for functions, without ISO C's object-to-function pointer cast. */
+static init_fn lookup(void *lib, const char *name)
+{
+  void *p = dlsym(lib, name);
+  init_fn f;
+  memcpy(&f, &p, sizeof f);
+  return f;
+}
+
+/* LLVM 19's JIT (-fopenmp-target-jit) finds no target for nvptx64 unless the NVPTX back
+ * end is registered in the process first: "Unable to find target for this triple". */
+static void register_nvptx(void)
+{
+  static const char *const names[] = {
+    "LLVMInitializeNVPTXTargetInfo", "LLVMInitializeNVPTXTarget",
+    "LLVMInitializeNVPTXTargetMC", "LLVMInitializeNVPTXAsmPrinter",
+  };
+  init_fn weak[] = {
+    LLVMInitializeNVPTXTargetInfo, LLVMInitializeNVPTXTarget,
+    LLVMInitializeNVPTXTargetMC, LLVMInitializeNVPTXAsmPrinter,
+  };
+  void *llvm = NULL;
+  for (int i = 0; i < 4; i++) {
+    init_fn f = weak[i] ? weak[i] : lookup(RTLD_DEFAULT, names[i]);
+    if (!f && (llvm || (llvm = dlopen("libLLVM.so.19.1", RTLD_LAZY | RTLD_NOLOAD))))
+      f = lookup(llvm, names[i]);
+    if (f)
+      f();
+  }
+  if (llvm)
+    dlclose(llvm);
+}
+
+static int executable(const char *dir, size_t len)
+{
+  char path[4096];
+  if (len == 0 || len + sizeof "/ptxas" > sizeof path)
+    return 0;
+  snprintf(path, sizeof path, "%.*s/ptxas", (int)len, dir);
+  return access(path, X_OK) == 0;
+}
+
+static int ptxas_on_path(void)
+{
+  const char *p = getenv("PATH");
+  while (p && *p) {
+    const char *end = strchr(p, ':');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (executable(p, len))
+      return 1;
+    p = end ? end + 1 : NULL;
+  }
+  return 0;
+}
+
+/* The JIT runs ptxas by name; CUDA installs often leave it off PATH. */
+static void find_ptxas(void)
+{
+  const char *home = getenv("CUDA_HOME"), *path = getenv("PATH");
+  char dirs[2][4096], *newpath;
+  if (ptxas_on_path())
+    return;
+  snprintf(dirs[0], sizeof dirs[0], "%s/bin", home ? home : "");
+  snprintf(dirs[1], sizeof dirs[1], "/usr/local/cuda/bin");
+  for (int i = home ? 0 : 1; i < 2; i++) {
+    if (!executable(dirs[i], strlen(dirs[i])))
+      continue;
+    if (!(newpath = malloc(strlen(dirs[i]) + (path ? strlen(path) : 0) + 2)))
+      return;
+    sprintf(newpath, "%s%s%s", dirs[i], path && *path ? ":" : "", path ? path : "");
+    setenv("PATH", newpath, 1);
+    free(newpath);
+    return;
+  }
+}
+
+int appy_runtime_init(const char *comp)
+{
+  snprintf(compiler, sizeof compiler, "%s", comp);
+  if (strcmp(comp, "clang") == 0) {
+    register_nvptx();
+    find_ptxas();
+  }
+  return 0;
+}
+
+int appy_offload_built(void)
+{
+  return strcmp(compiler, "none") != 0;
+}
+
+static int mandatory(void)
+{
+  const char *s = getenv("OMP_TARGET_OFFLOAD");
+  return s && strcasecmp(s, "mandatory") == 0;
+}
+
+/* Why OpenMP might see no device, as far as this process can tell. */
+static void diagnose(char *buf, size_t n)
+{
+  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY);
+  size_t k = 0;
+  buf[0] = '\0';
+  if (!cuda)
+    k += snprintf(buf + k, n - k, " the NVIDIA driver library libcuda.so.1 cannot be loaded;");
+  else
+    dlclose(cuda);
+  if (k < n && strcmp(compiler, "clang") == 0 && !ptxas_on_path())
+    k += snprintf(buf + k, n - k, " ptxas is not on PATH (clang's JIT needs it);");
+  if (k < n && strcmp(compiler, "gcc") == 0) {
+    void *plugin = dlopen("libgomp-plugin-nvptx.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    if (!plugin)
+      k += snprintf(buf + k, n - k, " libgomp-plugin-nvptx.so.1 is not loaded;");
+    else
+      dlclose(plugin);
+  }
+  if (k < n)
+    snprintf(buf + k, n - k, " or the module's device image does not suit this GPU");
+}
+
+static int mandatory_error(int ndev)
+{
+  char why[512];
+  if (!appy_offload_built()) {
+    PyErr_SetString(PyExc_RuntimeError,
+                    "appy: OMP_TARGET_OFFLOAD=MANDATORY, but this module was built without "
+                    "offload (compiler 'none'); rebuild it with clang or gcc offload, or "
+                    "unset OMP_TARGET_OFFLOAD");
+    return -1;
+  }
+  if (ndev > 0) {
+    PyErr_Format(PyExc_RuntimeError,
+                 "appy: OMP_TARGET_OFFLOAD=MANDATORY, but a probe kernel ran on the host "
+                 "although OpenMP sees %d device(s): the module's device image (built with "
+                 "%s) is unusable here", ndev, compiler);
+    return -1;
+  }
+  diagnose(why, sizeof why);
+  PyErr_Format(PyExc_RuntimeError,
+               "appy: OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP found no offload device "
+               "(module built with %s). Likely causes:%s", compiler, why);
+  return -1;
+}
+
+int appy_offload_verdict(int ndev, int on_device)
+{
+  if (on_device)
+    return 0;
+  if (mandatory())
+    return mandatory_error(ndev);
+  if (ndev > 0 && appy_offload_built())
+    return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                            "appy: a GPU is present but kernels ran on the host: OpenMP sees "
+                            "%d device(s), yet a probe kernel of this module (built with %s) "
+                            "ran on the host; set OMP_TARGET_OFFLOAD=MANDATORY to make this an "
+                            "error", ndev, compiler);
+  return 0;
+}
+
+/* The CUDA name of the device with this ordinal, if the driver is already loaded. */
+static const char *gpu_name(int dev, char *buf, int n)
+{
+  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  int (*get)(int *, int);
+  int (*name)(char *, int, int);
+  void *sym;
+  int handle;
+  const char *r = "unknown GPU";
+  if (!cuda)
+    return r;
+  sym = dlsym(cuda, "cuDeviceGet");
+  memcpy(&get, &sym, sizeof get);
+  sym = dlsym(cuda, "cuDeviceGetName");
+  memcpy(&name, &sym, sizeof name);
+  if (get && name && get(&handle, dev) == 0 && name(buf, n, handle) == 0)
+    r = buf;
+  dlclose(cuda);
+  return r;
+}
+
+PyObject *appy_device_describe(int ndev, int dev, int on_device)
+{
+  char name[256];
+  if (on_device)
+    return PyUnicode_FromFormat("gpu: OpenMP device %d of %d (%s)", dev, ndev,
+                                gpu_name(dev, name, sizeof name));
+  if (!appy_offload_built())
+    return PyUnicode_FromFormat("host: module built without offload (OpenMP sees %d "
+                                "device(s))", ndev);
+  if (ndev == 0)
+    return PyUnicode_FromString("host: no OpenMP offload device");
+  return PyUnicode_FromFormat("host: OpenMP sees %d device(s), but this module's kernels run "
+                              "on the host", ndev);
+}

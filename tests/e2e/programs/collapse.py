@@ -1,0 +1,64 @@
+"""Directly nested parallel loops collapse."""
+import numpy as np
+import appy
+
+
+# appy: export add2(float64[:, :], float64[:, :], float64[:, :])
+# appy: export add2(float32[:, :], float32[:, :], float32[:, :])
+# appy: export add2(int64[:, :], int64[:, :], int64[:, :])
+# appy: export add2(int32[:, :], int32[:, :], int32[:, :])
+@appy.jit
+def add2(A, B, C):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        #pragma parallel for
+        for j in range(A.shape[1]):
+            C[i, j] = A[i, j] + B[i, j] * (i - j)
+
+
+# appy: export add3(float64[:, :, :], float64[:, :, :])
+# appy: export add3(int32[:, :, :], int32[:, :, :])
+@appy.jit
+def add3(A, B):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        #pragma parallel for
+        for j in range(A.shape[1]):
+            #pragma parallel for
+            for k in range(A.shape[2]):
+                B[i, j, k] = A[i, j, k] * 2 - i + j * k
+
+
+# appy: export interior(float64[:, :], float64[:, :])
+# appy: export interior(float32[:, :], float32[:, :])
+@appy.jit
+def interior(A, B):
+    """Loops that start past 0 and stop short of the end."""
+    #pragma parallel for
+    for i in range(1, A.shape[0] - 1):
+        #pragma parallel for
+        for j in range(2, A.shape[1]):
+            B[i, j] = A[i - 1, j] + A[i + 1, j - 2]
+
+
+# appy: export sum2(float64[:, :])
+# appy: export sum2(float32[:, :])
+@appy.jit
+def sum2(A):
+    """A reduction over a collapsed nest."""
+    s = 0.0
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        #pragma parallel for
+        for j in range(A.shape[1]):
+            s += A[i, j] * (j + 1)
+    return s
+
+
+# appy: export prange2(float64[:, :], float64[:, :])
+# appy: export prange2(int32[:, :], int32[:, :])
+@appy.jit
+def prange2(A, B):
+    for i in appy.prange(A.shape[0]):
+        for j in appy.prange(A.shape[1]):
+            B[i, j] = A[i, j] - A[i, 0]

@@ -1,0 +1,89 @@
+"""Reductions in parallel loops: + - * max min, clause or detected, prange, appy.range."""
+import numpy as np
+import pytest
+
+from e2ekit import FLOATS, INTS, PROGRAMS, RTOL, SIZES
+
+
+@pytest.fixture(scope="module")
+def prog(build):
+    return build(PROGRAMS / "reduction.py")
+
+
+def sum_tol(dtype, *terms):
+    """Tolerances for a sum: rtol of the dtype, atol that much of the sum of |terms|."""
+    rtol = RTOL[np.dtype(dtype)]
+    return dict(rtol=rtol, atol=rtol * (1 + sum(float(np.abs(t).sum()) for t in terms)))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES + (100003,))
+def test_float_sum(prog, case, dtype, n):
+    a = case.array(n, dtype)
+    case.same(prog, "fsum", a, **sum_tol(dtype, a))
+
+
+@pytest.mark.parametrize("dtype", INTS)
+@pytest.mark.parametrize("n", SIZES + (100003,))
+def test_int_sum_with_initial_value(prog, case, dtype, n):
+    case.same(prog, "isum", case.array(n, dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_float_product(prog, case, dtype, n):
+    a = case.array(n, dtype, 0.99, 1.01) * case.gen.choice([-1, 1], n).astype(dtype)
+    case.same(prog, "fprod", a, rtol=RTOL[np.dtype(dtype)] * (1 + n))
+
+
+@pytest.mark.parametrize("dtype", INTS)
+@pytest.mark.parametrize("n", SIZES)
+def test_int_product(prog, case, dtype, n):
+    a = case.gen.choice(np.array([-1, 1], dtype), n)
+    a[case.gen.permutation(n)[:20]] = 2
+    case.same(prog, "iprod", a)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_float_min_max(prog, case, dtype, n):
+    case.same(prog, "fminmax", case.array(n, dtype))
+
+
+@pytest.mark.parametrize("dtype", INTS)
+@pytest.mark.parametrize("n", SIZES)
+def test_int_min_max(prog, case, dtype, n):
+    case.same(prog, "iminmax", case.array(n, dtype, -5000, 5000))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_reduction_clause(prog, case, dtype, n):
+    x, y = case.array(n, dtype), case.array(n, dtype)
+    case.same(prog, "dot", x, y, **sum_tol(dtype, x * y))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_prange(prog, case, dtype, n):
+    a = case.array(n, dtype)
+    case.same(prog, "sum_prange", a, **sum_tol(dtype, a))
+
+
+@pytest.mark.parametrize("dtype", INTS)
+@pytest.mark.parametrize("n", SIZES)
+def test_range_parallel_true(prog, case, dtype, n):
+    case.same(prog, "sum_range_parallel", case.array(n, dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES[1:])
+def test_several_in_one_loop(prog, case, dtype, n):
+    a = case.array(n, dtype)
+    case.same(prog, "several", a, np.zeros(n, dtype), **sum_tol(dtype, a, a * a))
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.int32))
+@pytest.mark.parametrize("n", SIZES)
+def test_conditional_count(prog, case, dtype, n):
+    case.same(prog, "count_positive", case.array(n, dtype))
