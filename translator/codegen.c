@@ -77,11 +77,26 @@ static Type *ctype_of(Type *t) {
   return t;
 }
 
+// An integer literal as emitted by number(): "INT64_C(42)".
+static bool int_literal(const char *e, long long *v) {
+  char end;
+  return sscanf(e, "INT64_C(%lld%c", v, &end) == 2 && end == ')' && !strchr(e + 8, ' ');
+}
+
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
   from = ctype_of(from);
   to = ctype_of(to);
   if (from->kind == to->kind)
     return e;
+  long long v;
+  if (int_literal(e, &v) && v >= INT32_MIN && v <= INT32_MAX) {   // write 2.0, not (double)2
+    if (to->kind == TY_FLOAT64)
+      return arena_printf(g->arena, "%lld.0", v);
+    if (to->kind == TY_FLOAT32)
+      return arena_printf(g->arena, "%lld.0f", v);
+    if (to->kind == TY_INT32)
+      return arena_printf(g->arena, "%lld", v);
+  }
   if (to->kind == TY_BOOL)
     return arena_printf(g->arena, "((%s) != 0)", e);
   return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
@@ -109,9 +124,17 @@ static char *element(Gen *g, Node *n) {
     char *e;
     if (const_int(i, &c) && c < 0)
       e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c);
+    else if (const_int(i, &c))
+      e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c);
     else
       e = expr(g, i);
-    idx = k == 0 ? e : arena_printf(g->arena, "(%s) * %s_shape%d + %s", idx, a, k, e);
+    long long z;
+    if (k == 0 || (int_literal(idx, &z) && z == 0))
+      idx = e;   // A[0, j] is A[j]
+    else
+      idx = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s", strchr(idx, ' ') ? "(" : "",
+                         int_literal(idx, &z) ? arena_printf(g->arena, "%lld", z) : idx,
+                         strchr(idx, ' ') ? ")" : "", a, k, e);
   }
   return arena_printf(g->arena, "%s[%s]", a, idx);
 }

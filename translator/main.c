@@ -36,6 +36,9 @@
 #ifndef APPY_PYTHON
 #define APPY_PYTHON "python3"
 #endif
+#ifndef APPY_HOST_OPENMP_FLAGS
+#define APPY_HOST_OPENMP_FLAGS "-fopenmp -foffload=disable"
+#endif
 #ifndef APPY_PYTHON_CPPFLAGS
 #define APPY_PYTHON_CPPFLAGS ""
 #endif
@@ -225,11 +228,18 @@ static int add_words(const char **argv, int n, char *words) {
   return n;
 }
 
+// gcc-12's nvptx back end knows a few ISAs; take the newest one the GPU has (the driver
+// JIT-compiles the PTX for newer GPUs).
 static const char *gcc_isa(const char *arch) {
-  // gcc-12's nvptx back end knows ISAs up to sm_80; the driver JIT-compiles newer GPUs.
-  int v = atoi(arch + 3);
+  static const int isas[] = {80, 75, 70, 53, 35, 30};
   static char buf[64];
-  snprintf(buf, sizeof buf, "-foffload-options=-misa=%s", v >= 80 ? "sm_80" : arch);
+  int v = atoi(arch + 3), isa = 30;
+  for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++)
+    if (isas[i] <= v) {
+      isa = isas[i];
+      break;
+    }
+  snprintf(buf, sizeof buf, "-foffload-options=-misa=sm_%d", isa);
   return buf;
 }
 
@@ -248,7 +258,10 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   argv[n++] = "-O3";
   argv[n++] = "-fPIC";
   argv[n++] = "-shared";
-  argv[n++] = "-fopenmp";
+  if (clang || gcc)
+    argv[n++] = "-fopenmp";
+  else   // a gcc with offload plugins would offload by default
+    n = add_words(argv, n, strdup(APPY_HOST_OPENMP_FLAGS));
   argv[n++] = "-Wall";
   argv[n++] = "-Wextra";
   argv[n++] = "-fwrapv";   // integers wrap around on overflow, as NumPy's do
@@ -263,8 +276,6 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
     // Device libm, and libatomic: gcc combines several reductions with 16-byte atomics.
     argv[n++] = "-foffload-options=-lm -latomic";
     argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
-  } else {
-    argv[n++] = "-foffload=disable";   // a gcc with offload plugins would offload by default
   }
   argv[n++] = dup_printf("-I%s", inc, NULL);
   n = add_words(argv, n, strdup(APPY_PYTHON_CPPFLAGS));
