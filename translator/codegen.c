@@ -496,9 +496,12 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
   return r;
 }
 
-// The for header; with a step only known at run time the loop counts iterations.
+// The for header; with a step only known at run time, or a loop variable read after the
+// loop (Python leaves it at the last value taken, not one past), the loop counts iterations.
 static void for_header(Gen *g, Node *loop, Range r, const char *counter) {
   const char *i = loop->target->var->cname;
+  if (!loop->parallel && loop->target->var->used_outside_loop)
+    r.const_step = false;
   if (r.const_step && r.cstep == 1)
     line(g, "for (%s = %s; %s < %s; %s++) {", i, r.start, i, r.stop, i);
   else if (r.const_step)

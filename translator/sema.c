@@ -1140,6 +1140,38 @@ static void infer_signature(Sema *s, Kernel *k) {
 // Instances
 //
 
+// Marks loop variables read where no loop binding them is active: Python leaves such a
+// variable at its last value (or the one at a break), which codegen must reproduce.
+static void mark_outside_reads(Node *n, Var **active, int depth) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_NAME && n->var && n->var->is_loop_var) {
+      bool inside = false;
+      for (int i = 0; i < depth; i++)
+        inside |= active[i] == n->var;
+      n->var->used_outside_loop |= !inside;
+    }
+    if (n->kind == ND_FOR && n->target->kind == ND_NAME && depth < 64) {
+      mark_outside_reads(n->iter, active, depth);
+      active[depth] = n->target->var;
+      mark_outside_reads(n->body, active, depth + 1);
+      continue;
+    }
+    if (n->kind == ND_ASSIGN) {   // targets are not reads, but their indices are
+      for (Node *t = n->args; t; t = t->next)
+        if (t->kind != ND_NAME)
+          mark_outside_reads(t->kind == ND_SUBSCRIPT ? t->args : t->args, active, depth);
+      mark_outside_reads(n->rhs, active, depth);
+      continue;
+    }
+    mark_outside_reads(n->lhs, active, depth);
+    mark_outside_reads(n->rhs, active, depth);
+    mark_outside_reads(n->args, active, depth);
+    mark_outside_reads(n->cond, active, depth);
+    mark_outside_reads(n->body, active, depth);
+    mark_outside_reads(n->orelse, active, depth);
+  }
+}
+
 bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
   Sema s = {.arena = a, .diags = d, .inst = inst, .opt = opt};
   Kernel *k = inst->kernel;
@@ -1166,6 +1198,8 @@ bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
               "cannot tell the type of '%s': no value assigned to it has a known type", v->name);
   if (d->nerrors != before)
     return false;
+  Var *active[64];
+  mark_outside_reads(k->fn->body, active, 0);
   find_regions(a, d, inst);
   return d->nerrors == before;
 }
