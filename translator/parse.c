@@ -402,27 +402,22 @@ static Node *boolop(Parser *p, Token *t, Node *lhs, Node *rhs) {
   return n;
 }
 
-/* conjunction: inversion ('and' inversion)* */
-static Node *conjunction(Parser *p) {
-  Node *n = inversion(p);
-  while (at(p, "and")) {
+// Parses operand (word operand)*, left-associative, for 'and' and 'or'.
+static Node *bool_chain(Parser *p, Node *(*operand)(Parser *), const char *word) {
+  Node *n = operand(p);
+  while (at(p, word)) {
     Token *t = p->tok;
     p->tok = t->next;
-    n = boolop(p, t, n, inversion(p));
+    n = boolop(p, t, n, operand(p));
   }
   return n;
 }
 
+/* conjunction: inversion ('and' inversion)* */
+static Node *conjunction(Parser *p) { return bool_chain(p, inversion, "and"); }
+
 /* disjunction: conjunction ('or' conjunction)* */
-static Node *disjunction(Parser *p) {
-  Node *n = conjunction(p);
-  while (at(p, "or")) {
-    Token *t = p->tok;
-    p->tok = t->next;
-    n = boolop(p, t, n, conjunction(p));
-  }
-  return n;
-}
+static Node *disjunction(Parser *p) { return bool_chain(p, conjunction, "or"); }
 
 /* expression: disjunction ['if' disjunction 'else' expression] */
 static Node *expression(Parser *p) {

@@ -24,25 +24,20 @@ typedef struct {
 static Type *expr(Sema *s, Node *n);
 static void stmts(Sema *s, Node *n);
 
-static void error_at(Sema *s, Node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void error_at(Sema *s, Node *n, const char *fmt, ...) {
+// Reports at n's position, in the final pass only (inference passes stay quiet).
+static void report(Sema *s, DiagLevel lvl, Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(Sema *s, DiagLevel lvl, Node *n, const char *fmt, ...) {
   if (!s->report)
     return;
   va_list ap;
   va_start(ap, fmt);
-  diag_vat(s->diags, DIAG_ERROR, n->tok->line, n->tok->col, fmt, ap);
+  diag_vat(s->diags, lvl, n->tok->line, n->tok->col, fmt, ap);
   va_end(ap);
 }
 
-static void warn_at(Sema *s, Node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void warn_at(Sema *s, Node *n, const char *fmt, ...) {
-  if (!s->report)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  diag_vat(s->diags, DIAG_WARNING, n->tok->line, n->tok->col, fmt, ap);
-  va_end(ap);
-}
+#define error_at(s, n, ...) report(s, DIAG_ERROR, n, __VA_ARGS__)
+#define warn_at(s, n, ...) report(s, DIAG_WARNING, n, __VA_ARGS__)
 
 static bool is_name(Node *n, const char *name) {
   return n && n->kind == ND_NAME && !strcmp(n->name, name);

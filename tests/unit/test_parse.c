@@ -106,19 +106,6 @@ static char *parse_dump(const char *src) {
   return out;
 }
 
-static void check(const char *body, const char *want) {
-  char src[2048];
-  snprintf(src, sizeof src, "import appy\n@appy.jit\ndef f(a, b):\n%s\n", body);
-  const char *got = parse_dump(src);
-  checks++;
-  if (strcmp(got, want)) {
-    failures++;
-    printf("FAIL\n  source: %s\n  want:   %s\n  got:    %s\n", body, want, got);
-  } else {
-    printf("ok   %s\n", want);
-  }
-}
-
 static void check_file(const char *src, const char *want) {
   const char *got = parse_dump(src);
   checks++;
@@ -128,6 +115,13 @@ static void check_file(const char *src, const char *want) {
   } else {
     printf("ok   %s\n", want);
   }
+}
+
+// Checks a kernel body (indented lines) inside `def f(a, b)`.
+static void check(const char *body, const char *want) {
+  char src[2048];
+  snprintf(src, sizeof src, "import appy\n@appy.jit\ndef f(a, b):\n%s\n", body);
+  check_file(src, want);
 }
 
 int main(void) {
