@@ -443,6 +443,63 @@ static int count_parallel(Node *n) {
   return c;
 }
 
+// Variables private to a parallel loop have no defined value after it (Python would give
+// the last iteration's). Scanning the statements after the loop in order, finds whether v
+// is read (1) before it is surely assigned (-1); 0: neither yet.
+static int read_after(Node *n, Node *loop, Var *v, bool *after, Node **at) {
+  for (; n; n = n->next) {
+    if (n == loop) {
+      *after = true;
+      continue;
+    }
+    bool was_after = *after;
+    if (n->kind == ND_FOR && n->region && was_after) {
+      RegionVar *rv = n->region->vars;
+      while (rv && rv->var != v)
+        rv = rv->next;
+      if (!rv || rv->sharing == SH_PRIVATE || n->target->var == v)
+        continue;   // untouched, or private there too
+    }
+    if (was_after && n->kind == ND_ASSIGN && !mentions(n->rhs, v)) {
+      for (Node *t = n->args; t; t = t->next)
+        if (t->kind == ND_NAME && t->var == v)
+          return -1;
+    }
+    if (was_after && (mentions(n->cond, v) || mentions(n->iter, v) || mentions(n->rhs, v) ||
+                      (n->kind != ND_ASSIGN && mentions(n->lhs, v)))) {
+      *at = n;
+      return 1;
+    }
+    if (was_after && n->kind == ND_RETURN)
+      return -1;
+    if (n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF) {
+      int a = read_after(n->body, loop, v, after, at);
+      if (a > 0)
+        return a;
+      int b = n->kind == ND_IF ? read_after(n->orelse, loop, v, after, at) : 0;
+      if (b > 0)
+        return b;
+      if (was_after && n->kind == ND_IF && a < 0 && b < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+static void check_reads_after(Diags *d, Instance *inst, Region *r) {
+  for (RegionVar *rv = r->vars; rv; rv = rv->next) {
+    if (rv->sharing != SH_PRIVATE)
+      continue;
+    bool after = false;
+    Node *at = NULL;
+    if (read_after(inst->kernel->fn->body, r->loop, rv->var, &after, &at) > 0)
+      diag_at(d, DIAG_ERROR, at->tok->line, at->tok->col,
+              "'%s' is private to each iteration of the parallel loop at line %d, so it has "
+              "no value after the loop; assign it after the loop, or name it in shared(%s)",
+              rv->var->name, r->loop->tok->line, rv->var->name);
+  }
+}
+
 void find_regions(Arena *a, Diags *d, Instance *inst) {
   Node *body = inst->kernel->fn->body;
   int n = count_parallel(body);
@@ -455,4 +512,6 @@ void find_regions(Arena *a, Diags *d, Instance *inst) {
     list[i]->loop->region = &inst->regions[i];
   }
   inst->nregions = count;
+  for (int i = 0; i < count; i++)
+    check_reads_after(d, inst, &inst->regions[i]);
 }
