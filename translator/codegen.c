@@ -20,6 +20,8 @@ typedef struct {
   int indent;          // Current indentation (levels of two spaces)
   int tmp;             // Counter for temporaries
   Region *region;      // Region being emitted, or NULL in host code
+  Var *par[16];        // Loop variables of the parallel loops around the current statement
+  int npar;            // Count
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -427,6 +429,12 @@ static void assign(Gen *g, Node *n) {
 }
 
 static void augassign(Gen *g, Node *n) {
+  if (g->npar && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, g->par, g->npar)) {
+    // Several iterations may update this element: atomically (region.c checked the op).
+    line(g, "#pragma omp atomic update");
+    line(g, "%s %s= %s;", element(g, n->lhs), n->op, expr(g, n->rhs));
+    return;
+  }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
   store(g, n->lhs, v, n->ty);
 }
@@ -634,9 +642,14 @@ static bool use_simd(Gen *g, Region *r) {
 
 static char *directive(Gen *g, Region *r, Clauses *c) {
   bool simd = use_simd(g, r);
+  if (r->inner)   // a marked loop of a group: the team's threads share it
+    return arena_printf(g->arena, "#pragma omp parallel for%s%s", simd ? " simd" : "",
+                        c->clauses.data ? c->clauses.data : "");
   // if(target: ...): run on the host, without mapping, where the device cannot be used.
-  char *d = arena_printf(g->arena, "#pragma omp target teams distribute parallel for%s "
-                         "if(target: appy_use_device())", simd ? " simd" : "");
+  // Group mode: one team per iteration; marked inner loops add `parallel for`.
+  char *d = arena_printf(g->arena, "#pragma omp target teams distribute%s "
+                         "if(target: appy_use_device())",
+                         r->group ? "" : simd ? " parallel for simd" : " parallel for");
   if (r->collapse > 1)
     d = arena_printf(g->arena, "%s collapse(%d)", d, r->collapse);
   return arena_printf(g->arena, "%s%s%s", d, c->maps.data ? c->maps.data : "",
@@ -671,7 +684,11 @@ static void parallel_for(Gen *g, Node *n) {
   }
   g->indent++;
   g->region = r;
+  g->npar = 0;
+  for (Node *l = n; g->npar < r->collapse; l = l->body)
+    g->par[g->npar++] = l->target->var;
   stmts(g, loop->body);
+  g->npar = 0;
   g->region = NULL;
   g->indent--;
   for (int k = 1; k < r->collapse; k++) {
@@ -685,6 +702,25 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "appy_profile_region(\"%s\", \"%s\", %d, %s, appy_mapped - appy_start, appy_ran - appy_mapped, %s,",
        g->opt->module_name, g->inst->kernel->name, n->tok->line, c.bytes_in, c.bytes_out);
   line(g, "                    appy_clock() - appy_ran);");
+  g->indent--;
+  line(g, "}");
+  free_clauses(&c);
+}
+
+// A marked inner loop of a group-mode region: a worksharing loop over the team's threads.
+static void inner_for(Gen *g, Node *n) {
+  Clauses c = region_clauses(g, n->region);
+  line(g, "{");
+  g->indent++;
+  Range r = range_of(g, n, true);
+  line(g, "%s", directive(g, n->region, &c));
+  for_header(g, n, r, tmpname(g, "it"));
+  g->indent++;
+  g->par[g->npar++] = n->target->var;
+  stmts(g, n->body);
+  g->npar--;
+  g->indent--;
+  line(g, "}");
   g->indent--;
   line(g, "}");
   free_clauses(&c);
@@ -727,7 +763,9 @@ static void stmt(Gen *g, Node *n) {
     line(g, "}");
     break;
   case ND_FOR:
-    if (n->region)
+    if (n->region && n->region->inner && g->region)
+      inner_for(g, n);
+    else if (n->region && !n->region->inner)
       parallel_for(g, n);
     else
       seq_for(g, n);
@@ -1013,7 +1051,11 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       Clauses c = region_clauses(&g, r);
       buf_printf(out, "%s:%d: parallel loop in %s\n", opt->filename, r->loop->tok->line,
                  inst->sig->text);
-      buf_printf(out, "  mode: individual (one loop iteration per OpenMP thread)%s\n",
+      buf_printf(out, "  mode: %s%s\n",
+                 r->group ? "group (one OpenMP team per iteration; loops marked simd or "
+                            "workshare are shared by the team's threads)"
+                          : "individual (one loop iteration per OpenMP thread; no inner loop "
+                            "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
       buf_printf(out, "  directive: %s\n", directive(&g, r, &c));
       buf_printf(out, "  data: target enter data%s; target exit data%s\n",

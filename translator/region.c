@@ -137,7 +137,7 @@ static void store(Walk *w, Node *t, const bool *da, Node *stmt) {
     for (Var *v = w->inst->vars; v; v = v->next)
       varies |= ty_is_scalar(v->ty) && w->acc[var_index(w, v)].written && mentions(i, v);
   }
-  if (!varies)
+  if (!varies && stmt->kind == ND_ASSIGN)
     diag_at(w->diags, DIAG_WARNING, stmt->tok->line, stmt->tok->col,
             "every iteration of the parallel loop writes the same element of '%s'; "
             "the result depends on which iteration runs last", t->var->name);
@@ -180,11 +180,27 @@ static void assign(Walk *w, Node *n, bool *da) {
   }
 }
 
+// Iterations that may update one element do it atomically: only some operators can.
+static void check_atomic(Walk *w, Node *n) {
+  static const char *const ops[] = {"+", "-", "*", "&", "|", "^", "<<", ">>", NULL};
+  if (owned_index(n->lhs, w->loopvars, w->depth))
+    return;
+  bool ok = !strcmp(n->op, "/") && ty_is_float(n->lhs->ty);
+  for (const char *const *op = ops; *op; op++)
+    ok |= !strcmp(n->op, *op);
+  if (!ok)
+    diag_at(w->diags, DIAG_ERROR, n->tok->line, n->tok->col,
+            "several iterations of the parallel loop may update this element of '%s', which "
+            "is done atomically, and '%s=' has no atomic form; use +=, -=, *=, &=, |= or ^=",
+            n->lhs->var->name, n->op);
+}
+
 static void augassign(Walk *w, Node *n, bool *da) {
   if (n->lhs->kind == ND_SUBSCRIPT) {
     reads(w, n->lhs, da);
     reads(w, n->rhs, da);
     store(w, n->lhs, da, n);
+    check_atomic(w, n);
     return;
   }
   Var *v = n->lhs->var;
@@ -244,6 +260,32 @@ static void walk(Walk *w, Node *n, bool *da) {
   case ND_RETURN: reads(w, n->lhs, da); break;
   default: break;
   }
+}
+
+// v, v + c, v - c or c + v, for a constant c.
+static bool direct(Node *e, Var *v) {
+  int64_t c;
+  if (e->kind == ND_NAME)
+    return e->var == v;
+  if (e->kind != ND_BINOP || (strcmp(e->op, "+") && strcmp(e->op, "-")))
+    return false;
+  return (direct(e->lhs, v) && const_int(e->rhs, &c)) ||
+         (!strcmp(e->op, "+") && const_int(e->lhs, &c) && direct(e->rhs, v));
+}
+
+bool owned_index(Node *target, Var *const *vars, int n) {
+  for (int k = 0; k < n; k++) {
+    bool found = false;
+    for (Node *i = target->args; i; i = i->next)
+      found |= direct(i, vars[k]);
+    if (!found)
+      return false;
+  }
+  return true;
+}
+
+bool is_marked_loop(Node *n) {
+  return n->kind == ND_FOR && (find_pragma(n, "simd") || find_pragma(n, "workshare"));
 }
 
 // range(X.shape[k]), range(len(X)) (k = 0), range(X.size) (rank 1), or with start 0.
@@ -376,14 +418,37 @@ static bool classify(Walk *w, Region *r, Pragma *pr, Var *v, Acc *a) {
   return false;
 }
 
-static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int id) {
+static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int id, bool inner);
+
+// Gives each outermost marked loop in a group-mode body its own inner region.
+static bool find_inner(Arena *a, Diags *d, Instance *inst, Node *n) {
+  bool any = false;
+  for (; n; n = n->next) {
+    if (is_marked_loop(n)) {
+      n->region = build_region(a, d, inst, n, -1, true);
+      any = true;
+    } else if (n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF) {
+      any |= find_inner(a, d, inst, n->body);
+      any |= find_inner(a, d, inst, n->orelse);
+    }
+  }
+  return any;
+}
+
+static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int id, bool inner) {
   Walk w = {.arena = a, .diags = d, .inst = inst};
   for (Var *v = inst->vars; v; v = v->next)
     w.nvars++;
   w.acc = arena_alloc(a, sizeof(Acc) * (size_t)(w.nvars + 1));
   w.loops = arena_alloc(a, sizeof(Node *) * 8);
   w.loopvars = arena_alloc(a, sizeof(Var *) * 8);
-  w.depth = collapse_depth(loop, w.loops, w.loopvars);
+  if (inner) {
+    w.loops[0] = loop;
+    w.loopvars[0] = loop->target->var;
+    w.depth = 1;
+  } else {
+    w.depth = collapse_depth(loop, w.loops, w.loopvars);
+  }
   bool *da = arena_alloc(a, sizeof(bool) * (size_t)(w.nvars + 1));
   for (int k = 0; k < w.depth; k++) {
     if (k > 0)
@@ -398,7 +463,11 @@ static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int 
   r->loop = loop;
   r->collapse = w.depth;
   r->id = id;
-  Pragma *pr = find_pragma(loop, "parallel");
+  r->inner = inner;
+  if (!inner)
+    r->group = find_inner(a, d, inst, body);
+  Pragma *pr = find_pragma(loop, inner ? (find_pragma(loop, "simd") ? "simd" : "workshare")
+                                       : "parallel");
   r->simd = pr && strstr(pr->text, "simd");
   int i = 0;
   for (Var *v = inst->vars; v; v = v->next, i++) {
@@ -420,7 +489,7 @@ static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int 
 static void collect(Arena *a, Diags *d, Instance *inst, Node *n, Region **list, int *count) {
   for (; n; n = n->next) {
     if (n->kind == ND_FOR && n->parallel) {
-      Region *r = build_region(a, d, inst, n, *count);
+      Region *r = build_region(a, d, inst, n, *count, false);
       n->region = r;
       list[(*count)++] = r;
       continue;

@@ -285,9 +285,11 @@ struct RegionVar {
 };
 
 struct Region {
-  Node *loop;          // Outermost parallel ND_FOR
+  Node *loop;          // Outermost parallel ND_FOR (the inner loop, for an inner region)
   int collapse;        // Number of perfectly nested parallel loops collapsed (>= 1)
   bool simd;           // simd clause requested
+  bool group;          // Group mode: one team per iteration, marked inner loops shared
+  bool inner;          // A marked inner loop of a group-mode region (parallel for)
   RegionVar *vars;     // Variables the region touches
   int id;              // Index of the region within its kernel
 };
@@ -353,6 +355,11 @@ Pragma *find_pragma(Node *n, const char *word);
 void find_regions(Arena *a, Diags *d, Instance *inst);
 // Constant integer, a negative literal included.
 bool const_int(Node *n, int64_t *out);
+// True if element store `target` (ND_SUBSCRIPT) cannot collide between iterations of the
+// parallel loops over vars: each of them is an index, possibly plus or minus a constant.
+bool owned_index(Node *target, Var *const *vars, int n);
+// An inner loop marked #pragma simd or #pragma workshare.
+bool is_marked_loop(Node *n);
 
 //
 // codegen.c / module.c
