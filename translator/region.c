@@ -188,8 +188,9 @@ static void check_atomic(Walk *w, Node *n) {
   bool ok = !strcmp(n->op, "/") && ty_is_float(n->lhs->ty);
   for (const char *const *op = ops; *op; op++)
     ok |= !strcmp(n->op, *op);
+  Token *at = n->lhs->lhs->tok;   // the array's name
   if (!ok)
-    diag_at(w->diags, DIAG_ERROR, n->tok->line, n->tok->col,
+    diag_at(w->diags, DIAG_ERROR, at->line, at->col,
             "several iterations of the parallel loop may update this element of '%s', which "
             "is done atomically, and '%s=' has no atomic form; use +=, -=, *=, &=, |= or ^=",
             n->lhs->var->name, n->op);
