@@ -22,6 +22,9 @@ typedef struct {
   Region *region;      // Region being emitted, or NULL in host code
   Var *par[16];        // Loop variables of the parallel loops around the current statement
   int npar;            // Count
+  Node *acc_of[8];     // Element updates of the current marked loop done through...
+  char *acc[8];        // ...these team-reduced accumulators
+  int nacc;            // Count
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -429,6 +432,11 @@ static void assign(Gen *g, Node *n) {
 }
 
 static void augassign(Gen *g, Node *n) {
+  for (int i = 0; i < g->nacc; i++)
+    if (g->acc_of[i] == n) {
+      line(g, "%s %s= %s;", g->acc[i], n->op, expr(g, n->rhs));
+      return;
+    }
   if (g->npar && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, g->par, g->npar)) {
     // Several iterations may update this element: atomically (region.c checked the op).
     line(g, "#pragma omp atomic update");
@@ -707,20 +715,79 @@ static void parallel_for(Gen *g, Node *n) {
   free_clauses(&c);
 }
 
+static bool assigns(Node *n, Var *v) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_ASSIGN)
+      for (Node *t = n->args; t; t = t->next)
+        if ((t->kind == ND_NAME && t->var == v) || (t->kind == ND_TUPLE && assigns(t->args, v)))
+          return true;
+    if ((n->kind == ND_AUGASSIGN && n->lhs->kind == ND_NAME && n->lhs->var == v) ||
+        (n->kind == ND_FOR && n->target->var == v) || assigns(n->body, v) || assigns(n->orelse, v))
+      return true;
+  }
+  return false;
+}
+
+static bool mentions_var(Node *n, Var *v) {
+  for (; n; n = n->next)
+    if (((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v) ||
+        mentions_var(n->lhs, v) || mentions_var(n->rhs, v) || mentions_var(n->args, v) ||
+        mentions_var(n->cond, v) || mentions_var(n->body, v) || mentions_var(n->orelse, v) ||
+        mentions_var(n->iter, v))
+      return true;
+  return false;
+}
+
+// `y[i] += e` at the top of a marked loop, the same element in every iteration and the
+// array not otherwise used there: a reduction into a private accumulator, added to the
+// element once after the loop, instead of one atomic update per iteration.
+static void find_accumulators(Gen *g, Node *loop) {
+  g->nacc = 0;
+  for (Node *s = loop->body; s && g->nacc < 8; s = s->next) {
+    if (s->kind != ND_AUGASSIGN || s->lhs->kind != ND_SUBSCRIPT ||
+        (strcmp(s->op, "+") && strcmp(s->op, "-") && strcmp(s->op, "*")))
+      continue;
+    Var *x = s->lhs->var;
+    bool invariant = !mentions_var(s->lhs->args, loop->target->var);
+    for (Var *v = g->inst->vars; v && invariant; v = v->next)
+      invariant = !(mentions_var(s->lhs->args, v) && assigns(loop->body, v));
+    int uses_x = 0;
+    for (Node *t = loop->body; t; t = t->next)
+      uses_x += mentions_var(t, x);
+    if (!invariant || uses_x != 1 || mentions_var(s->rhs, x))
+      continue;
+    g->acc_of[g->nacc] = s;
+    g->acc[g->nacc++] = tmpname(g, "acc");
+  }
+}
+
 // A marked inner loop of a group-mode region: a worksharing loop over the team's threads.
 static void inner_for(Gen *g, Node *n) {
   Clauses c = region_clauses(g, n->region);
   line(g, "{");
   g->indent++;
   Range r = range_of(g, n, true);
+  find_accumulators(g, n);
+  int nacc = g->nacc;
+  Node *acc_of[8];
+  char *acc[8];
+  for (int i = 0; i < nacc; i++) {
+    acc_of[i] = g->acc_of[i], acc[i] = g->acc[i];
+    Type *et = acc_of[i]->lhs->ty;
+    line(g, "%s %s = %s;", ty_ctype(et), acc[i], acc_of[i]->op[0] == '*' ? "1" : "0");
+    buf_printf(&c.clauses, " reduction(%s: %s)", acc_of[i]->op[0] == '*' ? "*" : "+", acc[i]);
+  }
   line(g, "%s", directive(g, n->region, &c));
   for_header(g, n, r, tmpname(g, "it"));
   g->indent++;
   g->par[g->npar++] = n->target->var;
   stmts(g, n->body);
   g->npar--;
+  g->nacc = 0;
   g->indent--;
   line(g, "}");
+  for (int i = 0; i < nacc; i++)
+    line(g, "%s %s= %s;", element(g, acc_of[i]->lhs), acc_of[i]->op[0] == '*' ? "*" : "+", acc[i]);
   g->indent--;
   line(g, "}");
   free_clauses(&c);
