@@ -650,9 +650,11 @@ static bool use_simd(Gen *g, Region *r) {
 
 static char *directive(Gen *g, Region *r, Clauses *c) {
   bool simd = use_simd(g, r);
-  if (r->inner)   // a marked loop of a group: the team's threads share it
-    return arena_printf(g->arena, "#pragma omp parallel for%s%s", simd ? " simd" : "",
-                        c->clauses.data ? c->clauses.data : "");
+  // A marked loop of a group: the team's threads share it. On the host fallback every
+  // team is one thread already; a parallel region per outer iteration would only cost.
+  if (r->inner)
+    return arena_printf(g->arena, "#pragma omp parallel for%s if(!omp_is_initial_device())%s",
+                        simd ? " simd" : "", c->clauses.data ? c->clauses.data : "");
   // if(target: ...): run on the host, without mapping, where the device cannot be used.
   // Group mode: one team per iteration; marked inner loops add `parallel for`.
   char *d = arena_printf(g->arena, "#pragma omp target teams distribute%s "

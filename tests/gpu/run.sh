@@ -24,6 +24,8 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
     done
     echo "=== $cc: vadd bandwidth"
     APPY_PROFILE=1 python3 bench/profile_vadd.py "$build/$cc" 26 10 2>/dev/null || rc=1
+    echo "=== $cc: group vs individual mode (softmax, matvec, spmv)"
+    OUT=${OUT:+$OUT/$cc} APPY_PROFILE=1 python3 bench/run_group.py "$build/$cc" || rc=1
     exit $rc
   ) || status=1
 done

@@ -1,0 +1,94 @@
+"""Group mode against individual mode, float64: row-wise softmax, dense matvec and CSR SpMV.
+
+The *_group kernels mark their inner loops `#pragma simd`: one team per outer iteration,
+the marked loops (and their reductions) shared by the team's threads. The *_individual
+kernels are the same code without the marks: one thread per outer iteration, inner loops
+sequential. Run by bench/run_group.py.
+"""
+import numpy as np
+import appy
+
+
+# appy: export softmax_group(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_group(A, out):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        m = A[i, 0]
+        #pragma simd
+        for j in range(A.shape[1]):
+            m = max(m, A[i, j])
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            e = np.exp(A[i, j] - m)
+            out[i, j] = e
+            s += e
+        r = 1.0 / s
+        #pragma simd
+        for j in range(A.shape[1]):
+            out[i, j] *= r
+
+
+# appy: export softmax_individual(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_individual(A, out):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        m = A[i, 0]
+        for j in range(A.shape[1]):
+            m = max(m, A[i, j])
+        s = 0.0
+        for j in range(A.shape[1]):
+            e = np.exp(A[i, j] - m)
+            out[i, j] = e
+            s += e
+        r = 1.0 / s
+        for j in range(A.shape[1]):
+            out[i, j] *= r
+
+
+# appy: export matvec_group(float64[:, :], float64[:], float64[:])
+@appy.jit
+def matvec_group(A, x, y):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += A[i, j] * x[j]
+        y[i] = s
+
+
+# appy: export matvec_individual(float64[:, :], float64[:], float64[:])
+@appy.jit
+def matvec_individual(A, x, y):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        for j in range(A.shape[1]):
+            s += A[i, j] * x[j]
+        y[i] = s
+
+
+# appy: export spmv_group(int64[:], int64[:], float64[:], float64[:], float64[:])
+@appy.jit
+def spmv_group(indptr, indices, data, x, y):
+    #pragma parallel for
+    for i in range(y.shape[0]):
+        s = 0.0
+        #pragma simd
+        for jj in range(indptr[i], indptr[i + 1]):
+            s += data[jj] * x[indices[jj]]
+        y[i] = s
+
+
+# appy: export spmv_individual(int64[:], int64[:], float64[:], float64[:], float64[:])
+@appy.jit
+def spmv_individual(indptr, indices, data, x, y):
+    #pragma parallel for
+    for i in range(y.shape[0]):
+        s = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):
+            s += data[jj] * x[indices[jj]]
+        y[i] = s
