@@ -621,31 +621,28 @@ static Clauses region_clauses(Gen *g, Region *r) {
   return c;
 }
 
-// Calls into libm other than the ones the GPU does in an instruction or two.
-static bool calls_libm(Node *n) {
-  static const char *const inline_fns[] = {"sqrt", "fabs", "floor", "ceil", "trunc", "fmin",
-                                           "fmax", "copysign", NULL};
+// Calls sin or cos (math.* or np.*).
+static bool calls_sincos(Node *n) {
   for (; n; n = n->next) {
-    if (n->kind == ND_CALL && n->name && strchr(n->name, ':') && strncmp(n->name, "alloc", 5)) {
+    if (n->kind == ND_CALL && n->name && strchr(n->name, ':')) {
       const char *f = strchr(n->name, ':') + 1;
-      bool cheap = false;
-      for (const char *const *i = inline_fns; *i; i++)
-        cheap |= !strcmp(f, *i);
-      if (!cheap)
+      if (!strcmp(f, "sin") || !strcmp(f, "cos"))
         return true;
     }
-    if (calls_libm(n->lhs) || calls_libm(n->rhs) || calls_libm(n->args) || calls_libm(n->cond) ||
-        calls_libm(n->body) || calls_libm(n->orelse) || calls_libm(n->iter))
+    if (calls_sincos(n->lhs) || calls_sincos(n->rhs) || calls_sincos(n->args) ||
+        calls_sincos(n->cond) || calls_sincos(n->body) || calls_sincos(n->orelse) ||
+        calls_sincos(n->iter))
       return true;
   }
   return false;
 }
 
 // gcc maps simd to the lanes of a warp (twice the bandwidth of plain `parallel for` on
-// streaming loops), but gcc-12 computes sin and cos wrongly in such loops on nvptx once a
-// team runs several chunks: keep simd to loops without libm calls.
+// streaming loops, and the only way to use more than one lane per warp in a group's inner
+// loops), but gcc-12 computes sin and cos wrongly in such loops on nvptx once a team runs
+// several chunks (exp, log, tan, tanh, erf, pow, hypot, atan2 were right): no simd there.
 static bool use_simd(Gen *g, Region *r) {
-  return !strcmp(g->opt->compiler, "gcc") && !calls_libm(r->loop->body);
+  return !strcmp(g->opt->compiler, "gcc") && !calls_sincos(r->loop->body);
 }
 
 static char *directive(Gen *g, Region *r, Clauses *c) {
