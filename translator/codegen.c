@@ -1106,6 +1106,21 @@ static const char *sharing_name(Sharing s) {
   }
 }
 
+// --explain lines for the marked inner loops of a group-mode region.
+static void explain_inner(Gen *g, Node *n, Buf *out) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_FOR && n->region && n->region->inner) {
+      Clauses c = region_clauses(g, n->region);
+      buf_printf(out, "  line %d: inner loop shared by the team's threads: %s\n", n->tok->line,
+                 directive(g, n->region, &c));
+      free_clauses(&c);
+      continue;
+    }
+    explain_inner(g, n->body, out);
+    explain_inner(g, n->orelse, out);
+  }
+}
+
 void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
   Diags quiet = {0};
   Gen g = {.arena = a, .opt = opt, .out = &(Buf){0}};
@@ -1124,6 +1139,8 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                             "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
       buf_printf(out, "  directive: %s\n", directive(&g, r, &c));
+      if (r->group)
+        explain_inner(&g, r->loop->body, out);
       buf_printf(out, "  data: target enter data%s; target exit data%s\n",
                  c.enter.len ? c.enter.data : " (nothing)", c.exit.len ? c.exit.data : " (nothing)");
       for (RegionVar *rv = r->vars; rv; rv = rv->next) {
