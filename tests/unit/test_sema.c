@@ -130,6 +130,21 @@ int main(void) {
     printf("ok   nested parallel loops collapse(2)\n");
   else
     failures++, printf("FAIL nested parallel loops should collapse: %s\n", first_diag(r));
+  // Group mode: a marked inner loop makes the region group mode, with its own reductions.
+  r = analyse(HEAD "@appy.jit\ndef f(A, y):\n    for i in appy.prange(A.shape[0]):\n"
+                   "        s = 0.0\n        #pragma simd\n        for j in range(A.shape[1]):\n"
+                   "            s += A[i, j]\n        y[i] = s\n");
+  checks++;
+  Region *g = r->prog && r->prog->insts[0].nregions ? &r->prog->insts[0].regions[0] : NULL;
+  Node *inner = g ? g->loop->body->next : NULL;
+  RegionVar *rs = inner && inner->region ? inner->region->vars : NULL;
+  while (rs && strcmp(rs->var->name, "s"))
+    rs = rs->next;
+  if (g && g->group && inner->region->inner && rs && rs->sharing == SH_REDUCTION)
+    printf("ok   marked inner loop: group mode, inner reduction of s\n");
+  else
+    failures++, printf("FAIL group mode not detected: %s\n", first_diag(r));
+  result("team-private in group", "private", sharing(r, "s"));
   // Errors.
   result("carried scalar",
          "t.py:8:16: error: 'x' carries a value from one iteration of the parallel loop to the next; "
