@@ -113,10 +113,35 @@ static char *number(Gen *g, Node *n) {
     return arena_printf(g->arena, "INT64_C(%lld)", (long long)t->ival);
   if (isinf(t->fval))
     return "HUGE_VAL";
-  char *s = arena_printf(g->arena, "%.17g", t->fval);
-  if (!strpbrk(s, ".en"))
-    s = arena_printf(g->arena, "%s.0", s);
+  // A decimal float literal means the same double in C: keep it as written, less '_'.
+  Buf b = {0};
+  for (int i = 0; i < t->len; i++)
+    if (t->loc[i] != '_')
+      buf_printf(&b, "%c", t->loc[i]);
+  char *s = arena_strndup(g->arena, b.data, b.len);
+  buf_free(&b);
   return s;
+}
+
+// Literal operands next to a variable need no INT64_C: C converts them to its type.
+static char *plain_literal(Gen *g, char *e, const char *other) {
+  long long v, w;
+  if (int_literal(e, &v) && !int_literal(other, &w) && v >= INT32_MIN && v <= INT32_MAX)
+    return arena_printf(g->arena, "%lld", v);
+  return e;
+}
+
+// True if e is one parenthesised expression, "(...)".
+static bool wrapped(const char *e) {
+  if (e[0] != '(')
+    return false;
+  int depth = 0;
+  for (const char *p = e; *p; p++) {
+    depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+    if (depth == 0 && p[1])
+      return false;
+  }
+  return true;
 }
 
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
@@ -137,9 +162,10 @@ static char *element(Gen *g, Node *n) {
     if (k == 0 || (int_literal(idx, &z) && z == 0))
       idx = e;   // A[0, j] is A[j]
     else
-      idx = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s", strchr(idx, ' ') ? "(" : "",
+      idx = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s",
+                         strchr(idx, ' ') && !wrapped(idx) ? "(" : "",
                          int_literal(idx, &z) ? arena_printf(g->arena, "%lld", z) : idx,
-                         strchr(idx, ' ') ? ")" : "", a, k, e);
+                         strchr(idx, ' ') && !wrapped(idx) ? ")" : "", a, k, e);
   }
   return arena_printf(g->arena, "%s[%s]", a, idx);
 }
@@ -160,17 +186,18 @@ static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
     return arena_printf(g->arena, "appy_%s_%s(%s, %s)", fn, suffix(t), cast(g, a, l->ty, t),
                         cast(g, b, r->ty, t));
   }
-  if (!strcmp(op, "<<") || !strcmp(op, ">>") || !strcmp(op, "&") || !strcmp(op, "|") ||
-      !strcmp(op, "^"))
-    return arena_printf(g->arena, "(%s %s %s)", cast(g, a, l->ty, t), op, cast(g, b, r->ty, t));
-  return arena_printf(g->arena, "(%s %s %s)", cast(g, a, l->ty, t), op, cast(g, b, r->ty, t));
+  char *ca = cast(g, a, l->ty, t), *cb = cast(g, b, r->ty, t);
+  return arena_printf(g->arena, "(%s %s %s)", plain_literal(g, ca, cb), op,
+                      plain_literal(g, cb, ca));
 }
 
 static char *compare(Gen *g, Node *n) {
   Node *prev = n->lhs, *rhs = n->args;
   char *out = NULL;
   for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
-    char *c = arena_printf(g->arena, "%s %s %s", expr(g, prev), n->ops[i], expr(g, rhs));
+    char *a = expr(g, prev), *b = expr(g, rhs);
+    char *c = arena_printf(g->arena, "%s %s %s", plain_literal(g, a, b), n->ops[i],
+                           plain_literal(g, b, a));
     out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
     prev = rhs;
   }
