@@ -467,7 +467,8 @@ static void augassign(Gen *g, Node *n) {
   if (g->npar && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, g->par, g->npar)) {
     // Several iterations may update this element: atomically (region.c checked the op).
     line(g, "#pragma omp atomic update");
-    line(g, "%s %s= %s;", element(g, n->lhs), n->op, expr(g, n->rhs));
+    char *v = expr(g, n->rhs);
+    line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
     return;
   }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
@@ -668,8 +669,33 @@ static bool calls_sincos(Node *n) {
 // streaming loops, and the only way to use more than one lane per warp in a group's inner
 // loops), but gcc-12 computes sin and cos wrongly in such loops on nvptx once a team runs
 // several chunks (exp, log, tan, tanh, erf, pow, hypot, atan2 were right): no simd there.
+// An element update in n that iterations over vars may share: an atomic update.
+static bool has_atomic(Node *n, Var *const *vars, int nvars) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, vars, nvars))
+      return true;
+    if (has_atomic(n->body, vars, nvars) || has_atomic(n->orelse, vars, nvars))
+      return true;
+  }
+  return false;
+}
+
+// ... and atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25).
 static bool use_simd(Gen *g, Region *r) {
-  return !strcmp(g->opt->compiler, "gcc") && !calls_sincos(r->loop->body);
+  if (strcmp(g->opt->compiler, "gcc") || calls_sincos(r->loop->body))
+    return false;
+  Var *vars[17];
+  int n = 0;
+  if (r->inner) {
+    for (int i = 0; i < g->npar && n < 16; i++)
+      vars[n++] = g->par[i];
+    vars[n++] = r->loop->target->var;
+  } else {
+    Node *l = r->loop;
+    for (int k = 0; k < r->collapse; k++, l = l->body)
+      vars[n++] = l->target->var;
+  }
+  return !has_atomic(r->loop->body, vars, n);
 }
 
 static char *directive(Gen *g, Region *r, Clauses *c) {
