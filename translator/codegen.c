@@ -77,11 +77,6 @@ static const char *suffix(const Type *t) {
   }
 }
 
-static Type *ctype_of(Type *t) {
-  t = ty_strong(t);
-  return t;
-}
-
 // An integer literal as emitted by number(): "INT64_C(42)".
 static bool int_literal(const char *e, long long *v) {
   char end;
@@ -89,8 +84,8 @@ static bool int_literal(const char *e, long long *v) {
 }
 
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
-  from = ctype_of(from);
-  to = ctype_of(to);
+  from = ty_strong(from);
+  to = ty_strong(to);
   if (from->kind == to->kind)
     return e;
   long long v;
@@ -171,7 +166,7 @@ static char *element(Gen *g, Node *n) {
 }
 
 static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
-  Type *t = ctype_of(rt);
+  Type *t = ty_strong(rt);
   char *a = expr(g, l), *b = expr(g, r);
   if (!strcmp(op, "**")) {
     if (ty_is_float(t)) {
@@ -205,7 +200,7 @@ static char *compare(Gen *g, Node *n) {
 }
 
 static char *boolop(Gen *g, Node *n) {
-  Type *t = ctype_of(n->ty);
+  Type *t = ty_strong(n->ty);
   char *a = cast(g, expr(g, n->lhs), n->lhs->ty, t), *b = cast(g, expr(g, n->rhs), n->rhs->ty, t);
   bool is_and = !strcmp(n->op, "and");
   if (t->kind == TY_BOOL)
@@ -215,7 +210,7 @@ static char *boolop(Gen *g, Node *n) {
 }
 
 static char *minmax(Gen *g, Node *n, const char *which) {
-  Type *t = ctype_of(n->ty);
+  Type *t = ty_strong(n->ty);
   Type *ct = t->kind == TY_BOOL ? ty_int64 : t;
   char *acc = NULL;
   for (Node *a = n->args; a; a = a->next) {
@@ -262,11 +257,11 @@ static char *call(Gen *g, Node *n) {
   if (!strcmp(f, "len"))
     return arena_printf(g->arena, "%s_shape0", n->args->var->cname);
   char *a = expr(g, n->args);
-  Type *at = ctype_of(n->args->ty);
+  Type *at = ty_strong(n->args->ty);
   if (!strcmp(f, "abs")) {
     if (ty_is_float(at))
       return arena_printf(g->arena, "%s(%s)", at->kind == TY_FLOAT32 ? "fabsf" : "fabs", a);
-    char *x = cast(g, a, at, ctype_of(n->ty));
+    char *x = cast(g, a, at, ty_strong(n->ty));
     return arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x);
   }
   if (!strcmp(f, "bool"))
@@ -297,7 +292,7 @@ static char *expr(Gen *g, Node *n) {
   case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
   case ND_UNARY: {
     char *a = cast(g, expr(g, n->lhs), n->lhs->ty, n->ty);
-    if (!strcmp(n->op, "~") && ctype_of(n->ty)->kind == TY_BOOL)
+    if (!strcmp(n->op, "~") && ty_strong(n->ty)->kind == TY_BOOL)
       return arena_printf(g->arena, "(!%s)", a);
     return arena_printf(g->arena, "(%s%s)", n->op, a);
   }
@@ -417,7 +412,7 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
     } else {
       tys[i] = e ? e->ty : ty_int64;
       char *v = e ? expr(g, e) : arena_printf(g->arena, "%s_shape%d", rhs->var->cname, i);
-      line(g, "const %s %s = %s;", ty_ctype(ctype_of(tys[i])), vals[i], v);
+      line(g, "const %s %s = %s;", ty_ctype(ty_strong(tys[i])), vals[i], v);
     }
     if (e)
       e = e->next;
@@ -451,7 +446,7 @@ static void assign(Gen *g, Node *n) {
   char *v = expr(g, rhs);
   if (n->nargs > 1) {   // a = b = expr: evaluate once
     char *t = tmpname(g, "t");
-    line(g, "const %s %s = %s;", ty_ctype(ctype_of(rhs->ty)), t, v);
+    line(g, "const %s %s = %s;", ty_ctype(ty_strong(rhs->ty)), t, v);
     v = t;
   }
   for (Node *t = n->args; t; t = t->next)
@@ -489,7 +484,7 @@ static char *box(Gen *g, Node *e) {
     }
     return arena_printf(g->arena, "appy_box_tuple(%d, (PyObject *[]){%s})", e->nargs, items);
   }
-  Type *st = ctype_of(t);
+  Type *st = ty_strong(t);
   const char *fn = st->kind == TY_BOOL ? "bool" : st->kind == TY_INT32 ? "int32"
                    : st->kind == TY_INT64 ? "int64" : st->kind == TY_FLOAT32 ? "float32" : "float64";
   return arena_printf(g->arena, "appy_box_%s(%s)", fn, expr(g, e));
@@ -1110,7 +1105,7 @@ static void function(Gen *g, Instance *inst) {
     if (v->ty->kind == TY_ARRAY)
       declare_array(g, v, text);
     else if (v->kind == VAR_LOCAL && uses(text, v->cname))
-      line(g, "%s %s = 0;", ty_ctype(ctype_of(v->ty)), v->cname);
+      line(g, "%s %s = 0;", ty_ctype(ty_strong(v->ty)), v->cname);
     else if (v->kind == VAR_PARAM && !uses(text, v->cname))
       line(g, "(void)%s;", v->cname);
   }
@@ -1175,7 +1170,6 @@ static void explain_inner(Gen *g, Node *n, Buf *out) {
 }
 
 void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
-  Diags quiet = {0};
   Gen g = {.arena = a, .opt = opt, .out = &(Buf){0}};
   for (int i = 0; i < p->ninsts; i++) {
     Instance *inst = &p->insts[i];
@@ -1211,6 +1205,5 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       free_clauses(&c);
     }
   }
-  (void)quiet;
   buf_free(g.out);
 }

@@ -75,7 +75,7 @@ static const char *scalar_conv(const Type *t) {
 }
 
 // call_NAME_K: converts the arguments for overload K and runs it without the GIL.
-static void emit_call(Buf *b, Arena *a, Instance *inst) {
+static void emit_call(Buf *b, Instance *inst) {
   Kernel *k = inst->kernel;
   Signature *sig = inst->sig;
   buf_printf(b, "static PyObject *\ncall_%s_%d(appy_frame *fr, PyObject *const *argv)\n{\n",
@@ -102,7 +102,6 @@ static void emit_call(Buf *b, Arena *a, Instance *inst) {
   out(b, ", &ret);\n    Py_END_ALLOW_THREADS\n");
   out(b, "    if (rc < 0)\n        return NULL;\n");
   out(b, "    if (ret == NULL)\n        Py_RETURN_NONE;\n    return ret;\n}\n\n");
-  (void)a;
 }
 
 // The condition under which overload `sig` takes the call.
@@ -214,7 +213,7 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
   out(b, "/* Python bindings */\n\n");
   for (int i = 0; i < p->ninsts; i++)
-    emit_call(b, a, &p->insts[i]);
+    emit_call(b, &p->insts[i]);
   for (Kernel *k = p->kernels; k; k = k->next)
     emit_wrapper(b, a, p, k, opt);
   emit_init(b, p, opt);

@@ -1238,14 +1238,12 @@ static void add_instances(Arena *a, Diags *d, Program *prog, const Options *opt)
     for (int i = 0; i < k->nsigs; i++) {
       Instance *inst = &prog->insts[n++];
       *inst = (Instance){.kernel = k, .sig = &k->sigs[i], .index = i};
-      int before = d->nerrors;
       // Errors the first overload shares with the others are reported once.
       if (i > 0 && d->nerrors > errors)
         continue;
       if (!sema_instance(a, d, inst, opt) && k->nsigs > 1)
         diag_at(d, DIAG_NOTE, k->fn->tok->line, k->fn->tok->col, "while translating '%s'",
                 k->sigs[i].text);
-      (void)before;
     }
   }
 }
