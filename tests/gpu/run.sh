@@ -14,7 +14,9 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
   (
     source .gpu/on-device.sh "$cc"
     echo "=== $cc: end-to-end tests (OMP_TARGET_OFFLOAD=$OMP_TARGET_OFFLOAD)"
-    APPY_PREBUILT=$build/$cc python3 -m pytest -q -p no:cacheprovider tests/e2e 2>&1 | tail -15
+    # test_cli.py runs the translator, which the GPU machine does not have.
+    APPY_PREBUILT=$build/$cc python3 -m pytest -q -p no:cacheprovider tests/e2e \
+      --ignore=tests/e2e/test_cli.py 2>&1 | tail -15
     rc=${PIPESTATUS[0]}
     echo "=== $cc: examples"
     for ex in examples/*.py; do
