@@ -775,16 +775,6 @@ static bool assigns(Node *n, Var *v) {
   return false;
 }
 
-static bool mentions_var(Node *n, Var *v) {
-  for (; n; n = n->next)
-    if (((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v) ||
-        mentions_var(n->lhs, v) || mentions_var(n->rhs, v) || mentions_var(n->args, v) ||
-        mentions_var(n->cond, v) || mentions_var(n->body, v) || mentions_var(n->orelse, v) ||
-        mentions_var(n->iter, v))
-      return true;
-  return false;
-}
-
 // `y[i] += e` at the top of a marked loop, the same element in every iteration and the
 // array not otherwise used there: a reduction into a private accumulator, added to the
 // element once after the loop, instead of one atomic update per iteration.
@@ -795,13 +785,14 @@ static void find_accumulators(Gen *g, Node *loop) {
         (strcmp(s->op, "+") && strcmp(s->op, "-") && strcmp(s->op, "*")))
       continue;
     Var *x = s->lhs->var;
-    bool invariant = !mentions_var(s->lhs->args, loop->target->var);
-    for (Var *v = g->inst->vars; v && invariant; v = v->next)
-      invariant = !(mentions_var(s->lhs->args, v) && assigns(loop->body, v));
-    int uses_x = 0;
+    bool invariant = true;
+    for (Node *i = s->lhs->args; i && invariant; i = i->next)
+      for (Var *v = g->inst->vars; v && invariant; v = v->next)
+        invariant = !(mentions(i, v) && (v == loop->target->var || assigns(loop->body, v)));
+    int uses_x = 0;   // statements of the loop that use x: this update alone
     for (Node *t = loop->body; t; t = t->next)
-      uses_x += mentions_var(t, x);
-    if (!invariant || uses_x != 1 || mentions_var(s->rhs, x))
+      uses_x += mentions(t, x);
+    if (!invariant || uses_x != 1 || mentions(s->rhs, x))
       continue;
     g->acc_of[g->nacc] = s;
     g->acc[g->nacc++] = tmpname(g, "acc");

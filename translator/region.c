@@ -41,16 +41,21 @@ static int var_index(Walk *w, Var *v) {
   return -1;
 }
 
-static bool mentions(Node *n, Var *v) {
+static bool mentions_list(Node *n, Var *v) {
+  for (; n; n = n->next)
+    if (mentions(n, v))
+      return true;
+  return false;
+}
+
+bool mentions(Node *n, Var *v) {
   if (!n)
     return false;
   if ((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v)
     return true;
-  for (Node *a = n->args; a; a = a->next)
-    if (mentions(a, v))
-      return true;
-  return mentions(n->lhs, v) || mentions(n->rhs, v) || mentions(n->cond, v) ||
-         mentions(n->body, v) || mentions(n->orelse, v) || mentions(n->lo, v) ||
+  return mentions_list(n->args, v) || mentions_list(n->body, v) ||
+         mentions_list(n->orelse, v) || mentions(n->lhs, v) || mentions(n->rhs, v) ||
+         mentions(n->cond, v) || mentions(n->iter, v) || mentions(n->lo, v) ||
          mentions(n->hi, v) || mentions(n->step, v);
 }
 

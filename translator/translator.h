@@ -353,6 +353,8 @@ Pragma *find_pragma(Node *n, const char *word);
 // outermost parallel loop (marked by sema in ND_FOR.parallel). Reports loop-carried
 // scalars and warns about writes that every iteration makes to the same element.
 void find_regions(Arena *a, Diags *d, Instance *inst);
+// Does expression or statement n (not the ones after it) use variable v?
+bool mentions(Node *n, Var *v);
 // Constant integer, a negative literal included.
 bool const_int(Node *n, int64_t *out);
 // True if element store `target` (ND_SUBSCRIPT) cannot collide between iterations of the
