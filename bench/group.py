@@ -3,7 +3,9 @@
 The *_group kernels mark their inner loops `#pragma simd`: one team per outer iteration,
 the marked loops (and their reductions) shared by the team's threads. The *_individual
 kernels are the same code without the marks: one thread per outer iteration, inner loops
-sequential. Run by bench/run_group.py.
+sequential. The *_arrays kernels are written with array expressions (np.max, np.sum, slices),
+which the translator lowers to the same marked loops; softmax_reread computes exp twice
+instead of reading back what it wrote. Run by bench/run_group.py.
 """
 import numpy as np
 import appy
@@ -28,6 +30,27 @@ def softmax_group(A, out):
         #pragma simd
         for j in range(A.shape[1]):
             out[i, j] *= r
+
+
+# appy: export softmax_arrays(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_arrays(A, out):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        m = np.max(A[i, :])
+        out[i, :] = np.exp(A[i, :] - m)
+        s = np.sum(out[i, :])
+        out[i, :] /= s
+
+
+# appy: export softmax_reread(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_reread(A, out):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        m = np.max(A[i, :])
+        s = np.sum(np.exp(A[i, :] - m))
+        out[i, :] = np.exp(A[i, :] - m) / s
 
 
 # appy: export softmax_individual(float64[:, :], float64[:, :])
@@ -58,6 +81,14 @@ def matvec_group(A, x, y):
         for j in range(A.shape[1]):
             s += A[i, j] * x[j]
         y[i] = s
+
+
+# appy: export matvec_arrays(float64[:, :], float64[:], float64[:])
+@appy.jit
+def matvec_arrays(A, x, y):
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        y[i] = A[i, :] @ x
 
 
 # appy: export matvec_individual(float64[:, :], float64[:], float64[:])

@@ -250,6 +250,14 @@ static char *math_fn(Gen *g, Node *n) {
 
 static char *call(Gen *g, Node *n) {
   const char *f = n->name;
+  if (!strncmp(f, "slice_", 6)) {   // lower.c's slice arithmetic; None: a bound left out
+    Buf b = {0};
+    for (Node *a = n->args; a; a = a->next)
+      buf_printf(&b, "%s%s", a == n->args ? "" : ", ", a->kind == ND_NONE ? "APPY_OMIT" : expr(g, a));
+    char *s = arena_printf(g->arena, "appy_%s(%s)", f, b.data);
+    buf_free(&b);
+    return s;
+  }
   if (strchr(f, ':') && strncmp(f, "alloc", 5))
     return math_fn(g, n);
   if (!strcmp(f, "min") || !strcmp(f, "max"))
@@ -424,8 +432,23 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   line(g, "}");
 }
 
+// buf = appy.buffer(n, dtype): an array in the team's scope. clang places it in shared
+// memory through the pteam allocator; gcc-12 has no allocate directive and keeps it
+// where the team's master thread keeps shared locals. Its extents are constants.
+static void buffer(Gen *g, Var *v, Node *call) {
+  const char *c = v->cname;
+  line(g, "%s %s[%d];", ty_ctype(v->ty->elem), c, call->ival);
+  if (!strcmp(g->opt->compiler, "clang"))
+    line(g, "#pragma omp allocate(%s) allocator(omp_pteam_mem_alloc)", c);
+  line(g, "enum { %s_shape0 = %d, %s_size = %d };", c, call->ival, c, call->ival);
+}
+
 static void assign(Gen *g, Node *n) {
   Node *rhs = n->rhs;
+  if (rhs->kind == ND_CALL && rhs->name && !strcmp(rhs->name, "buffer")) {
+    buffer(g, n->args->var, rhs);
+    return;
+  }
   if (rhs->kind == ND_CALL && rhs->name && !strncmp(rhs->name, "alloc:", 6)) {
     Node *t = n->args;
     alloc(g, t->var, rhs);
@@ -626,6 +649,8 @@ static Clauses region_clauses(Gen *g, Region *r) {
   if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
   if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
   if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
+  if (r->raises && !r->inner)
+    list_add(&shared, "appy_failed");
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
   if (to.len || tofrom.len) {
@@ -715,6 +740,34 @@ static void free_clauses(Clauses *c) {
   buf_free(&c->enter), buf_free(&c->exit), buf_free(&c->maps), buf_free(&c->clauses);
 }
 
+// ValueError from lower.c's checks: raised here in host code; in a parallel loop the
+// region records which check failed and the code after the region raises.
+static void raise_stmt(Gen *g, Node *n) {
+  if (g->region) {
+    line(g, "#pragma omp atomic write");
+    line(g, "appy_failed = %d;", n->ival);
+    return;
+  }
+  line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name, g->opt->filename,
+       n->tok->line);
+  line(g, "goto fail;");
+}
+
+// After a region that can fail: the message of the check that failed.
+static void raise_after(Gen *g, Node *n) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_RAISE) {
+      line(g, "if (appy_failed == %d) {", n->ival);
+      line(g, "  appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name,
+           g->opt->filename, n->tok->line);
+      line(g, "  goto fail;");
+      line(g, "}");
+    }
+    raise_after(g, n->body);
+    raise_after(g, n->orelse);
+  }
+}
+
 static void parallel_for(Gen *g, Node *n) {
   Region *r = n->region;
   Clauses c = region_clauses(g, r);
@@ -733,7 +786,8 @@ static void parallel_for(Gen *g, Node *n) {
   for (int k = 1; k < r->collapse; k++) {
     loop = loop->body;
     g->indent++;
-    source_comment(g, loop->tok->line, loop->tok->line);
+    if (loop->end_line >= 0)
+      source_comment(g, loop->tok->line, loop->tok->line);
     Range inner = range_of(g, loop, false);
     for_header(g, loop, inner, tmpname(g, "it"));
   }
@@ -757,6 +811,8 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "appy_profile_region(\"%s\", \"%s\", %d, %s, appy_mapped - appy_start, appy_ran - appy_mapped, %s,",
        g->opt->module_name, g->inst->kernel->name, n->tok->line, c.bytes_in, c.bytes_out);
   line(g, "                    appy_clock() - appy_ran);");
+  if (r->raises)
+    raise_after(g, n->body);
   g->indent--;
   line(g, "}");
   free_clauses(&c);
@@ -831,12 +887,18 @@ static void inner_for(Gen *g, Node *n) {
   free_clauses(&c);
 }
 
+// A condition without the parentheses around all of it (clang warns of `if ((a == b))`).
+static char *condition(Gen *g, Node *cond) {
+  char *c = expr(g, cond);
+  return wrapped(c) ? arena_strndup(g->arena, c + 1, strlen(c) - 2) : c;
+}
+
 static void if_stmt(Gen *g, Node *n, bool is_elif) {
   if (is_elif)
     g->out->len -= 1, buf_puts(g->out, " "),
-        buf_printf(g->out, "else if (%s) {\n", expr(g, n->cond));
+        buf_printf(g->out, "else if (%s) {\n", condition(g, n->cond));
   else
-    line(g, "if (%s) {", expr(g, n->cond));
+    line(g, "if (%s) {", condition(g, n->cond));
   g->indent++;
   stmts(g, n->body);
   g->indent--;
@@ -857,11 +919,12 @@ static void if_stmt(Gen *g, Node *n, bool is_elif) {
 
 static void stmt(Gen *g, Node *n) {
   switch (n->kind) {
+  case ND_RAISE: raise_stmt(g, n); break;
   case ND_ASSIGN: assign(g, n); break;
   case ND_AUGASSIGN: augassign(g, n); break;
   case ND_IF: if_stmt(g, n, false); break;
   case ND_WHILE:
-    line(g, "while (%s) {", expr(g, n->cond));
+    line(g, "while (%s) {", condition(g, n->cond));
     g->indent++;
     stmts(g, n->body);
     g->indent--;
@@ -888,7 +951,8 @@ static void stmts(Gen *g, Node *n) {
       continue;
     int last = n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF ? n->tok->line
                                                                               : n->end_line;
-    source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
+    if (n->end_line >= 0)   // lower.c's statements: the source line is above the first
+      source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
     stmt(g, n);
   }
 }
@@ -1065,7 +1129,7 @@ static const char **local_array_parts(Gen *g, Instance *inst, int *n) {
   const char **names = arena_alloc(g->arena, sizeof(char *) * (size_t)(cap + 1));
   *n = 0;
   for (Var *v = inst->vars; v; v = v->next) {
-    if (v->ty->kind != TY_ARRAY || v->kind == VAR_PARAM)
+    if (v->ty->kind != TY_ARRAY || v->kind == VAR_PARAM || v->buffer)
       continue;
     names[(*n)++] = v->cname;
     for (int k = 0; k < v->ty->ndim; k++)
@@ -1081,7 +1145,7 @@ static void function(Gen *g, Instance *inst) {
   Buf body = {0}, *saved = g->out;
   g->out = &body;
   g->indent = 1;
-  stmts(g, k->fn->body);
+  stmts(g, inst->body);
   g->out = saved;
   g->indent = 0;
   int nparts;
@@ -1093,6 +1157,8 @@ static void function(Gen *g, Instance *inst) {
   line(g, "{");
   g->indent++;
   for (Var *v = inst->vars; v; v = v->next) {
+    if (v->buffer)   // declared where assigned
+      continue;
     if (v->ty->kind == TY_ARRAY)
       declare_array(g, v, text);
     else if (v->kind == VAR_LOCAL && uses(text, v->cname))
@@ -1100,13 +1166,15 @@ static void function(Gen *g, Instance *inst) {
     else if (v->kind == VAR_PARAM && !uses(text, v->cname))
       line(g, "(void)%s;", v->cname);
   }
+  if (uses(text, "appy_failed"))
+    line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
   if (!uses(text, "fr"))
     line(g, "(void)fr;");
   if (!uses(text, "ret"))
     line(g, "(void)ret;");
   g->indent--;
   buf_puts(g->out, text);
-  Node *last = k->fn->body;
+  Node *last = inst->body;
   while (last && last->next)
     last = last->next;
   if (!last || last->kind != ND_RETURN)
@@ -1172,7 +1240,7 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                  inst->sig->text);
       buf_printf(out, "  mode: %s%s\n",
                  r->group ? "group (one OpenMP team per iteration; loops marked simd or "
-                            "workshare are shared by the team's threads)"
+                            "workshare, and array statements, are shared by the team's threads)"
                           : "individual (one loop iteration per OpenMP thread; no inner loop "
                             "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
@@ -1183,6 +1251,8 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                  c.enter.len ? c.enter.data : " (nothing)", c.exit.len ? c.exit.data : " (nothing)");
       for (RegionVar *rv = r->vars; rv; rv = rv->next) {
         Var *v = rv->var;
+        if (v->temp)   // lower.c's loop counters, extents and accumulators
+          continue;
         if (v->ty->kind == TY_ARRAY)
           buf_printf(out, "  %s: %s, %s\n", v->name,
                      rv->written ? (rv->full_write ? "written at every index, so copied out only"

@@ -57,11 +57,12 @@ static bool stores(Node *n, const char *name, bool *aliased) {
   return found;
 }
 
-static bool param_written(Kernel *k, const char *name) {
+// In this overload's body, as lowered (x *= 2 became element stores).
+static bool param_written(Instance *inst, const char *name) {
   bool aliased = false;
-  if (stores(k->fn->body, name, &aliased))
+  if (stores(inst->body, name, &aliased))
     return true;
-  return aliased && stores(k->fn->body, NULL, &aliased);
+  return aliased && stores(inst->body, NULL, &aliased);
 }
 
 static const char *scalar_conv(const Type *t) {
@@ -89,7 +90,7 @@ static void emit_call(Buf *b, Instance *inst) {
     Type *t = sig->params[i];
     if (t->kind == TY_ARRAY)
       buf_printf(b, "    if (appy_arg_array(fr, argv[%d], \"%s\", %s, %d, %d, &p%d) < 0)\n", i,
-                 k->pnames[i], ty_dtype_enum(t->elem), t->ndim, param_written(k, k->pnames[i]), i);
+                 k->pnames[i], ty_dtype_enum(t->elem), t->ndim, param_written(inst, k->pnames[i]), i);
     else
       buf_printf(b, "    if (appy_arg_%s(fr, argv[%d], \"%s\", &p%d) < 0)\n", scalar_conv(t), i,
                  k->pnames[i], i);

@@ -812,3 +812,63 @@ Module *parse(Arena *a, Diags *d, TokenStream *ts) {
   }
   return m;
 }
+
+//
+// Tree utilities
+//
+
+static Node *clone(Arena *a, Node *n) {
+  if (!n)
+    return NULL;
+  Node *c = arena_alloc(a, sizeof(Node));
+  *c = *n;
+  c->next = NULL;
+  c->lhs = clone(a, n->lhs);
+  c->rhs = clone(a, n->rhs);
+  c->args = clone_list(a, n->args);
+  c->cond = clone(a, n->cond);
+  c->body = n->kind == ND_FUNCDEF ? n->body : clone_list(a, n->body);
+  c->orelse = clone_list(a, n->orelse);
+  c->target = clone(a, n->target);
+  c->iter = clone(a, n->iter);
+  c->lo = clone(a, n->lo);
+  c->hi = clone(a, n->hi);
+  c->step = clone(a, n->step);
+  return c;
+}
+
+Node *clone_list(Arena *a, Node *n) {
+  Node head = {0}, *tail = &head;
+  for (; n; n = n->next)
+    tail = tail->next = clone(a, n);
+  return head.next;
+}
+
+static bool same_list(Node *a, Node *b) {
+  for (; a && b; a = a->next, b = b->next)
+    if (!same_expr(a, b))
+      return false;
+  return !a && !b;
+}
+
+bool same_expr(Node *a, Node *b) {
+  if (!a || !b)
+    return a == b;
+  if (a->kind != b->kind || a->nargs != b->nargs || a->ival != b->ival)
+    return false;
+  if ((a->op || b->op) && (!a->op || !b->op || strcmp(a->op, b->op)))
+    return false;
+  if ((a->name || b->name) && (!a->name || !b->name || strcmp(a->name, b->name)))
+    return false;
+  if (a->kind == ND_NUM && (a->tok->is_float != b->tok->is_float || a->tok->ival != b->tok->ival ||
+                            a->tok->fval != b->tok->fval))
+    return false;
+  if (a->kind == ND_COMPARE)
+    for (int i = 0; i < a->nargs; i++)
+      if (strcmp(a->ops[i], b->ops[i]))
+        return false;
+  return same_expr(a->lhs, b->lhs) && same_expr(a->rhs, b->rhs) && same_list(a->args, b->args) &&
+         same_expr(a->cond, b->cond) && same_expr(a->body, b->body) &&
+         same_expr(a->orelse, b->orelse) && same_expr(a->lo, b->lo) && same_expr(a->hi, b->hi) &&
+         same_expr(a->step, b->step);
+}

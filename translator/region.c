@@ -142,7 +142,7 @@ static void store(Walk *w, Node *t, const bool *da, Node *stmt) {
     for (Var *v = w->inst->vars; v; v = v->next)
       varies |= ty_is_scalar(v->ty) && w->acc[var_index(w, v)].written && mentions(i, v);
   }
-  if (!varies && stmt->kind == ND_ASSIGN)
+  if (!varies && stmt->kind == ND_ASSIGN && !t->var->buffer)   // a buffer is the team's
     diag_at(w->diags, DIAG_WARNING, stmt->tok->line, stmt->tok->col,
             "every iteration of the parallel loop writes the same element of '%s'; "
             "the result depends on which iteration runs last", t->var->name);
@@ -226,6 +226,12 @@ static void augassign(Walk *w, Node *n, bool *da) {
   write_scalar(w, v, da, true);
 }
 
+static bool ends_in_raise(Node *n) {
+  while (n && n->next)
+    n = n->next;
+  return n && n->kind == ND_RAISE;
+}
+
 static void walk_block(Walk *w, Node *n, bool *da) {
   for (; n; n = n->next)
     walk(w, n, da);
@@ -243,8 +249,8 @@ static void walk(Walk *w, Node *n, bool *da) {
     memcpy(b, da, sz);
     walk_block(w, n->body, a);
     walk_block(w, n->orelse, b);
-    for (int i = 0; i < w->nvars; i++)
-      da[i] = a[i] && b[i];
+    for (int i = 0; i < w->nvars; i++)   // a branch that raises never gets past the if
+      da[i] = (a[i] || ends_in_raise(n->body)) && (b[i] || ends_in_raise(n->orelse));
     break;
   }
   case ND_WHILE: {
@@ -268,15 +274,26 @@ static void walk(Walk *w, Node *n, bool *da) {
   }
 }
 
-// v, v + c, v - c or c + v, for a constant c.
-static bool direct(Node *e, Var *v) {
+// A constant, or a temporary of lower.c (set before the loops it makes, not in them).
+static bool invariant(Node *e) {
   int64_t c;
+  return const_int(e, &c) || (e->kind == ND_NAME && e->var && e->var->temp && !e->var->is_loop_var);
+}
+
+// v, v + c, v - c, c + v, c - v and v * k, k * v, recursively, for invariant c and
+// constant k != 0 (or a step of lower.c): distinct v, distinct values.
+static bool direct(Node *e, Var *v) {
+  int64_t k;
   if (e->kind == ND_NAME)
     return e->var == v;
-  if (e->kind != ND_BINOP || (strcmp(e->op, "+") && strcmp(e->op, "-")))
+  if (e->kind != ND_BINOP)
     return false;
-  return (direct(e->lhs, v) && const_int(e->rhs, &c)) ||
-         (!strcmp(e->op, "+") && const_int(e->lhs, &c) && direct(e->rhs, v));
+  if (!strcmp(e->op, "*"))   // a step of lower.c held in a temporary is never zero
+    return (direct(e->lhs, v) && ((const_int(e->rhs, &k) && k) || invariant(e->rhs))) ||
+           (direct(e->rhs, v) && const_int(e->lhs, &k) && k);
+  if (strcmp(e->op, "+") && strcmp(e->op, "-"))
+    return false;
+  return (direct(e->lhs, v) && invariant(e->rhs)) || (invariant(e->lhs) && direct(e->rhs, v));
 }
 
 bool owned_index(Node *target, Var *const *vars, int n) {
@@ -426,6 +443,13 @@ static bool classify(Walk *w, Region *r, Pragma *pr, Var *v, Acc *a) {
 
 static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int id, bool inner);
 
+static bool has_raise(Node *n) {
+  for (; n; n = n->next)
+    if (n->kind == ND_RAISE || has_raise(n->body) || has_raise(n->orelse))
+      return true;
+  return false;
+}
+
 // Gives each outermost marked loop in a group-mode body its own inner region.
 static bool find_inner(Arena *a, Diags *d, Instance *inst, Node *n) {
   bool any = false;
@@ -470,6 +494,7 @@ static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int 
   r->collapse = w.depth;
   r->id = id;
   r->inner = inner;
+  r->raises = has_raise(body);
   if (!inner)
     r->group = find_inner(a, d, inst, body);
   Pragma *pr = find_pragma(loop, inner ? (find_pragma(loop, "simd") ? "simd" : "workshare")
@@ -481,7 +506,7 @@ static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int 
     if (!acc->touched)
       continue;
     if (v->ty->kind == TY_ARRAY) {
-      if (acc->elem_read || acc->elem_written)
+      if ((acc->elem_read || acc->elem_written) && !v->buffer)   // a scratchpad stays on chip
         add_rvar(r, a, v, SH_SHARED, NULL, acc);
     } else if (acc->written) {
       classify(&w, r, pr, v, acc);
@@ -567,7 +592,7 @@ static void check_reads_after(Diags *d, Instance *inst, Region *r) {
       continue;
     bool after = false;
     Node *at = NULL;
-    if (read_after(inst->kernel->fn->body, r->loop, rv->var, &after, &at) > 0)
+    if (read_after(inst->body, r->loop, rv->var, &after, &at) > 0)
       diag_at(d, DIAG_ERROR, at->tok->line, at->tok->col,
               "'%s' is private to each iteration of the parallel loop at line %d, so it has "
               "no value after the loop; assign it after the loop, or name it in shared(%s)",
@@ -576,7 +601,7 @@ static void check_reads_after(Diags *d, Instance *inst, Region *r) {
 }
 
 void find_regions(Arena *a, Diags *d, Instance *inst) {
-  Node *body = inst->kernel->fn->body;
+  Node *body = inst->body;
   int n = count_parallel(body);
   Region **list = arena_alloc(a, sizeof(Region *) * (size_t)(n + 1));
   int count = 0;

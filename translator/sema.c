@@ -19,6 +19,9 @@ typedef struct {
   bool changed;        // Inference pass: some variable's type grew
   Node *region_loop;   // Outermost loop of the region being walked, or NULL
   int seq_loops;       // Sequential loops enclosing the current statement inside the region/host
+  bool lowered;        // lower.c has run: array values are left only where none is allowed
+  bool rechecking;     // Final pass over lowered code: warnings were given the first time
+  int in_branch;       // if statements enclosing the current statement
 } Sema;
 
 static Type *expr(Sema *s, Node *n);
@@ -28,7 +31,7 @@ static void stmts(Sema *s, Node *n);
 static void report(Sema *s, DiagLevel lvl, Node *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void report(Sema *s, DiagLevel lvl, Node *n, const char *fmt, ...) {
-  if (!s->report)
+  if (!s->report || (s->rechecking && lvl != DIAG_ERROR))
     return;
   va_list ap;
   va_start(ap, fmt);
@@ -129,6 +132,22 @@ static const char *c_name(Sema *s, const char *name) {
   return name;
 }
 
+Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
+  Var *v = arena_alloc(a, sizeof(Var));
+  v->name = name;   // "appy.len3": no Python name has a dot, no user C name starts appy_
+  char *c = arena_strndup(a, name, strlen(name));
+  *strchr(c, '.') = '_';
+  v->cname = c;
+  v->kind = VAR_LOCAL;
+  v->ty = ty;
+  v->temp = true;
+  Var **p = &inst->vars;
+  while (*p)
+    p = &(*p)->next;
+  *p = v;
+  return v;
+}
+
 static Var *new_var(Sema *s, const char *name, VarKind kind, Token *tok) {
   Var *v = arena_alloc(s->arena, sizeof(Var));
   v->name = name;
@@ -201,7 +220,7 @@ static void assign_type(Sema *s, Var *v, Node *at, Type *t) {
                v->name, ty_name(s->arena, t), ty_name(s->arena, v->ty));
     return;
   }
-  if (v->kind == VAR_PARAM) {
+  if (v->kind == VAR_PARAM || v->temp) {
     return;   // Parameters keep their declared type; assignments convert.
   }
   Type *j = ty_promote(v->ty, t);
@@ -276,10 +295,28 @@ static Type *scalar_operand(Sema *s, Node *n, const char *what) {
   return t;
 }
 
-// Whole-array operations belong to group mode; say so rather than miscompile.
-static void no_array_math(Sema *s, Node *n) {
-  error_at(s, n, "arithmetic on whole arrays or slices is not supported yet; "
-                 "write the loop over the elements");
+// Element type of an array value, or the scalar itself.
+static Type *elem_of(Type *t) {
+  return t->kind == TY_ARRAY ? t->elem : t;
+}
+
+// Result of an elementwise operation whose element result is t over operands of these
+// types: an array of the largest rank among them (NumPy broadcasting), or the scalar.
+static Type *elementwise(Sema *s, Type *t, Type *a, Type *b) {
+  int rank = a->kind == TY_ARRAY ? a->ndim : 0;
+  if (b && b->kind == TY_ARRAY && b->ndim > rank)
+    rank = b->ndim;
+  return t && rank ? ty_array(s->arena, ty_strong(t), rank) : t;
+}
+
+// Scalar or array operand of an elementwise function.
+static Type *value_operand(Sema *s, Node *n, const char *what) {
+  Type *t = expr(s, n);
+  if (t && !ty_is_scalar(t) && t->kind != TY_ARRAY) {
+    error_at(s, n, "%s needs a number or an array, not a %s", what, ty_name(s->arena, t));
+    return NULL;
+  }
+  return t;
 }
 
 static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
@@ -293,11 +330,14 @@ static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
              f->nargs > 1 ? "s" : "");
     return NULL;
   }
-  Type *t = NULL;
+  Type *t = NULL, *shape = NULL;
   for (Node *a = n->args; a; a = a->next) {
-    Type *at = scalar_operand(s, a, fname);
+    Type *at = !strcmp(mod, "np") ? value_operand(s, a, fname) : scalar_operand(s, a, fname);
     if (!at)
       return NULL;
+    if (at->kind == TY_ARRAY && (!shape || at->ndim > shape->ndim))
+      shape = at;
+    at = elem_of(at);
     t = t ? ty_promote(t, at) : at;
   }
   n->name = arena_printf(s->arena, "%s:%s", mod, fname);
@@ -307,7 +347,8 @@ static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
                ? ty_weak_int
                : ty_weak_float;
   // NumPy: float32 stays float32; integers and Python scalars compute in float64.
-  return ty_strong(t)->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+  t = ty_strong(t)->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+  return shape ? elementwise(s, t, shape, NULL) : t;
 }
 
 // Shape argument of np.empty & co: an int or a tuple of ints.
@@ -332,9 +373,19 @@ static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
   Node *d = keyword(call, "dtype");
   if (!d)
     return deflt;
+  if (d->kind == ND_ATTR && !strcmp(d->name, "dtype") && !module_of(d)) {   // A.dtype
+    Type *t = expr(s, d->lhs);
+    if (t && t->kind == TY_ARRAY)
+      return t->elem;
+    error_at(s, d, "'.dtype' needs an array");
+    return deflt;
+  }
   const char *text = d->tok->loc;
   size_t len = 0;
-  if (d->kind == ND_ATTR) {
+  if (d->kind == ND_ATTR && module_of(d)) {   // np.float32 (by name: lower.c makes some)
+    text = d->name;
+    len = strlen(text);
+  } else if (d->kind == ND_ATTR) {
     text = d->lhs->tok->loc;
     len = (size_t)(d->tok->loc + d->tok->len - text);
   } else if (d->kind == ND_NAME) {
@@ -378,25 +429,94 @@ static Type *alloc_call(Sema *s, Node *n, const char *fname) {
   return ty_array(s->arena, dtype_arg(s, n, ty_float64), rank);
 }
 
-static Type *minmax_call(Sema *s, Node *n, const char *fname) {
-  if (count_positional(n) < 2 || count_positional(n) != n->nargs) {
-    error_at(s, n, "%s() needs two or more numbers here", fname);
+// min(a, b, ...), max(...); np.maximum(a, b) and np.minimum(a, b) also on arrays.
+static Type *minmax_call(Sema *s, Node *n, const char *fname, bool arrays) {
+  if (count_positional(n) < 2 || count_positional(n) != n->nargs || (arrays && n->nargs != 2)) {
+    error_at(s, n, arrays ? "np.%simum() takes two arguments here"
+                          : "%s() needs two or more numbers here", fname);
     return NULL;
   }
-  Type *t = NULL;
+  Type *t = NULL, *shape = ty_none;
   for (Node *a = n->args; a; a = a->next) {
-    Type *at = scalar_operand(s, a, fname);
+    Type *at = arrays ? value_operand(s, a, fname) : scalar_operand(s, a, fname);
     if (!at)
       return NULL;
+    if (at->kind == TY_ARRAY && (shape->kind != TY_ARRAY || at->ndim > shape->ndim))
+      shape = at;
+    at = elem_of(at);
     t = t ? ty_promote(t, at) : at;
   }
   n->name = fname;
-  return t;
+  return shape->kind == TY_ARRAY ? elementwise(s, t, shape, NULL) : t;
+}
+
+// np.sum, np.max, np.min, np.mean of an array expression, np.dot of two 1-d ones: a
+// scalar of NumPy's result type. lower.c turns them into loops.
+static Type *reduction_call(Sema *s, Node *n, const char *fname) {
+  bool dot = !strcmp(fname, "dot");
+  int want = dot ? 2 : 1;
+  if (count_positional(n) != want || n->nargs != want) {
+    error_at(s, n, dot ? "np.dot() takes two 1-d arrays here"
+                       : "np.%s() takes one array here (no axis, out or other keywords)", fname);
+    return NULL;
+  }
+  Type *a = value_operand(s, n->args, fname);
+  Type *b = dot ? value_operand(s, n->args->next, fname) : NULL;
+  if (!a || (dot && !b))
+    return NULL;
+  if (a->kind != TY_ARRAY || (dot && (b->kind != TY_ARRAY || a->ndim != 1 || b->ndim != 1))) {
+    error_at(s, n, dot ? "np.dot() needs two 1-d arrays here" : "np.%s() needs an array here",
+             fname);
+    return NULL;
+  }
+  Type *e = a->elem;
+  n->name = arena_printf(s->arena, "reduce_%s", fname);
+  if (dot) {
+    Type *t = ty_promote(e, b->elem);
+    if (t->kind == TY_BOOL) {
+      error_at(s, n, "np.dot() of bool arrays is not supported");
+      return NULL;
+    }
+    return t;
+  }
+  if (!strcmp(fname, "sum"))   // NumPy sums bools and small ints in the platform int
+    return e->kind == TY_BOOL || e->kind == TY_INT32 ? ty_int64 : e;
+  if (!strcmp(fname, "mean"))
+    return e->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+  return e;
+}
+
+
+// appy.buffer(n, dtype): a team's scratchpad of n elements, n a constant; only as the
+// value of `name = ...` directly in a parallel loop's body (checked by assign()).
+static Type *buffer_call(Sema *s, Node *n) {
+  Node *size = positional(n, 0), *dt = positional(n, 1);
+  int64_t len;
+  if (!size || count_positional(n) > 2 || (dt && keyword(n, "dtype"))) {
+    error_at(s, n, "appy.buffer() takes a size and a dtype: appy.buffer(256, np.float64)");
+    return NULL;
+  }
+  if (!const_int(size, &len) || len <= 0 || len > (1 << 20)) {
+    error_at(s, size, "the size of appy.buffer() must be a positive integer constant "
+                      "(up to 1048576)");
+    return NULL;
+  }
+  Type *elem = ty_float64;
+  if (dt) {
+    Node kw = {.kind = ND_KEYWORD, .name = "dtype", .lhs = dt};
+    Node fake = {.kind = ND_CALL, .tok = n->tok, .args = &kw};
+    elem = dtype_arg(s, &fake, ty_float64);
+  } else {
+    elem = dtype_arg(s, n, ty_float64);
+  }
+  n->name = "buffer";
+  n->ival = (int)len;
+  return ty_array(s->arena, elem, 1);
 }
 
 static Type *builtin_call(Sema *s, Node *n, const char *fname) {
   if (!strcmp(fname, "min") || !strcmp(fname, "max"))
-    return minmax_call(s, n, fname);
+    return minmax_call(s, n, fname, false);
   if (n->nargs != 1 || n->args->kind == ND_KEYWORD) {
     error_at(s, n, "%s() takes one argument here", fname);
     return NULL;
@@ -428,6 +548,12 @@ static Type *call(Sema *s, Node *n) {
     for (const char *const *b = builtins; *b; b++)
       if (!strcmp(fn->name, *b) && !find_var(s, fn->name))
         return builtin_call(s, n, *b);
+    if (!strncmp(fn->name, "appy.", 5)) {   // lower.c's slice helpers
+      for (Node *a = n->args; a; a = a->next)
+        expr(s, a);
+      n->name = fn->name + 5;
+      return ty_int64;
+    }
     if (!strcmp(fn->name, "range") || !strcmp(fn->name, "prange"))
       error_at(s, n, "%s() is only supported as the iterable of a for loop", fn->name);
     else
@@ -435,6 +561,8 @@ static Type *call(Sema *s, Node *n) {
     return NULL;
   }
   const char *mod = module_of(fn);
+  if (mod && !strcmp(mod, "appy") && !strcmp(fn->name, "buffer"))
+    return buffer_call(s, n);
   if (mod && !strcmp(mod, "np")) {
     static const char *const allocs[] = {"empty", "zeros", "ones", "full", "empty_like",
                                          "zeros_like", "ones_like", "full_like", NULL};
@@ -449,18 +577,20 @@ static Type *call(Sema *s, Node *n) {
       return cast;
     }
     if (!strcmp(fn->name, "abs") || !strcmp(fn->name, "absolute")) {
-      Type *t = n->nargs == 1 ? scalar_operand(s, n->args, "np.abs") : NULL;
+      Type *t = n->nargs == 1 ? value_operand(s, n->args, "np.abs") : NULL;
       n->name = "abs";
-      return t ? ty_strong(t) : NULL;
+      return t ? elementwise(s, ty_strong(elem_of(t)), t, NULL) : NULL;
     }
     if (!strcmp(fn->name, "maximum") || !strcmp(fn->name, "minimum")) {
-      Type *t = minmax_call(s, n, fn->name[1] == 'a' ? "max" : "min");
-      return t ? ty_strong(t) : NULL;
+      Type *t = minmax_call(s, n, fn->name[1] == 'a' ? "max" : "min", true);
+      return t ? (t->kind == TY_ARRAY ? t : ty_strong(t)) : NULL;
     }
-    if (!strcmp(fn->name, "sum") || !strcmp(fn->name, "dot") || !strcmp(fn->name, "mean")) {
-      no_array_math(s, n);
-      return NULL;
-    }
+    static const char *const reductions[] = {"sum", "max", "min", "mean", "dot", NULL};
+    for (const char *const *r = reductions; *r; r++)
+      if (!strcmp(fn->name, *r))
+        return reduction_call(s, n, *r);
+    if (!strcmp(fn->name, "amax") || !strcmp(fn->name, "amin"))
+      return reduction_call(s, n, fn->name + 1);
   }
   if (mod && (!strcmp(mod, "np") || !strcmp(mod, "math")))
     return math_call(s, n, mod, fn->name);
@@ -514,6 +644,9 @@ static void flatten_subscript(Node *n) {
   Node *inner = n->lhs;
   if (inner->lhs->kind != ND_NAME)
     return;
+  for (Node *i = inner->args; i; i = i->next)
+    if (i->kind == ND_SLICE)   // A[1:][0] is row 1, not A[1:, 0]
+      return;
   Node *last = inner->args;
   while (last->next)
     last = last->next;
@@ -540,24 +673,32 @@ static Type *subscript(Sema *s, Node *n) {
              ty_name(s->arena, at));
     return NULL;
   }
+  int rank = 0;
   for (Node *i = n->args; i; i = i->next) {
-    if (i->kind == ND_SLICE) {
-      no_array_math(s, i);
-      return NULL;
+    if (i->kind == ND_SLICE) {   // lo:hi:step, a dimension of the view
+      rank++;
+      Node *parts[] = {i->lo, i->hi, i->step};
+      for (int k = 0; k < 3; k++) {
+        Type *pt = parts[k] ? expr(s, parts[k]) : NULL;
+        if (pt && !ty_is_int(pt) && pt->kind != TY_NONE)
+          error_at(s, parts[k], "slice bounds must be integers, not %s", ty_name(s->arena, pt));
+      }
+      int64_t step;
+      if (i->step && const_int(i->step, &step) && step == 0)
+        error_at(s, i->step, "slice step cannot be zero");
+      continue;
     }
     Type *it = expr(s, i);
     if (it && !ty_is_int(it))
       error_at(s, i, "array indices must be integers, not %s", ty_name(s->arena, it));
   }
-  if (n->nargs != at->ndim) {
-    if (n->nargs < at->ndim)
-      no_array_math(s, n);
-    else
-      error_at(s, n, "too many indices: '%s' has rank %d, indexed with %d", n->lhs->name,
-               at->ndim, n->nargs);
+  if (n->nargs > at->ndim) {
+    error_at(s, n, "too many indices: '%s' has rank %d, indexed with %d", n->lhs->name,
+             at->ndim, n->nargs);
     return NULL;
   }
-  return at->elem;
+  rank += at->ndim - n->nargs;
+  return rank ? ty_array(s->arena, at->elem, rank) : at->elem;
 }
 
 static Type *attribute(Sema *s, Node *n) {
@@ -589,14 +730,27 @@ static Type *attribute(Sema *s, Node *n) {
   return NULL;
 }
 
+static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b);
+
+// Arithmetic: on scalars, or elementwise where an operand is an array; '@' of 1-d arrays.
 static Type *binary(Sema *s, Node *n) {
   Type *a = expr(s, n->lhs), *b = expr(s, n->rhs);
   if (!a || !b)
     return NULL;
-  if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
-    no_array_math(s, n);
-    return NULL;
+  if (!strcmp(n->op, "@")) {
+    if (a->kind != TY_ARRAY || b->kind != TY_ARRAY || a->ndim != 1 || b->ndim != 1) {
+      error_at(s, n, "'@' is supported between two 1-d arrays only");
+      return NULL;
+    }
+    n->name = "reduce_dot";
+    return ty_promote(a->elem, b->elem);
   }
+  if (a->kind == TY_ARRAY || b->kind == TY_ARRAY)
+    return elementwise(s, binary_scalar(s, n, elem_of(a), elem_of(b)), a, b);
+  return binary_scalar(s, n, a, b);
+}
+
+static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   if (!ty_is_scalar(a) || !ty_is_scalar(b)) {
     error_at(s, n, "unsupported operand types for %s: %s and %s", n->op, ty_name(s->arena, a),
              ty_name(s->arena, b));
@@ -604,10 +758,6 @@ static Type *binary(Sema *s, Node *n) {
   }
   const char *op = n->op;
   Type *t = ty_promote(a, b);
-  if (!strcmp(op, "@")) {
-    no_array_math(s, n);
-    return NULL;
-  }
   if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
       !strcmp(op, ">>")) {
     if (ty_is_float(t)) {
@@ -636,11 +786,14 @@ static Type *compare(Sema *s, Node *n) {
     Type *t = expr(s, rhs);
     if (!prev || !t)
       return NULL;
+    if ((prev->kind == TY_ARRAY || t->kind == TY_ARRAY) && n->nargs == 1 &&
+        ty_is_scalar(elem_of(prev)) && ty_is_scalar(elem_of(t)))
+      return elementwise(s, ty_bool, prev, t);   // elementwise, to a bool array
     if (!ty_is_scalar(prev) || !ty_is_scalar(t)) {
-      if (prev->kind == TY_ARRAY || t->kind == TY_ARRAY)
-        no_array_math(s, n);
-      else
-        error_at(s, n, "cannot compare %s with %s", ty_name(s->arena, prev), ty_name(s->arena, t));
+      error_at(s, n, prev->kind == TY_ARRAY || t->kind == TY_ARRAY
+                         ? "chained comparisons of arrays are ambiguous; compare two at a time"
+                         : "cannot compare %s with %s",
+               ty_name(s->arena, prev), ty_name(s->arena, t));
       return NULL;
     }
     weak &= prev->weak && t->weak;
@@ -684,15 +837,19 @@ static Type *expr(Sema *s, Node *n) {
   case ND_CALL: t = call(s, n); break;
   case ND_SUBSCRIPT: t = subscript(s, n); break;
   case ND_BINOP: t = binary(s, n); break;
-  case ND_UNARY:
-    t = scalar_operand(s, n->lhs, n->op);
+  case ND_UNARY: {
+    Type *at = value_operand(s, n->lhs, n->op);
+    t = at ? elem_of(at) : NULL;
     if (t && t->kind == TY_BOOL && (strcmp(n->op, "~") || t->weak))
       t = t->weak ? ty_weak_int : ty_int64;
     if (t && ty_is_float(t) && !strcmp(n->op, "~")) {
       error_at(s, n, "'~' needs an integer or bool, not %s", ty_name(s->arena, t));
       t = NULL;
     }
+    if (t && at->kind == TY_ARRAY)
+      t = elementwise(s, t, at, NULL);
     break;
+  }
   case ND_NOT: t = scalar_operand(s, n->lhs, "not") ? ty_weak_bool : NULL; break;
   case ND_BOOLOP: {
     Type *a = scalar_operand(s, n->lhs, n->op), *b = scalar_operand(s, n->rhs, n->op);
@@ -711,11 +868,22 @@ static Type *expr(Sema *s, Node *n) {
   case ND_NONE: t = ty_none; break;
   case ND_STR: error_at(s, n, "strings are not supported in kernel functions"); break;
   case ND_LIST: error_at(s, n, "lists are not supported in kernel functions; use a NumPy array"); break;
-  case ND_SLICE: no_array_math(s, n); break;
+  case ND_SLICE: error_at(s, n, "a slice is only allowed as an index"); break;
   case ND_KEYWORD: error_at(s, n, "unexpected keyword argument '%s'", n->name); break;
   default: error_at(s, n, "unsupported expression"); break;
   }
   n->ty = t;
+  // Whatever array values lower.c did not turn into loops have no place to go.
+  if (s->lowered && t && t->kind == TY_ARRAY && n->kind != ND_NAME &&
+      !(n->kind == ND_CALL && n->name &&
+        (!strncmp(n->name, "alloc:", 6) || !strcmp(n->name, "buffer")))) {
+    error_at(s, n, "an array value (%s) cannot be used here: array expressions can be "
+                   "assigned to a slice (x[:] = ...), updated in place (x[a:b] += ...), "
+                   "reduced (np.sum, np.max, np.min, np.mean, np.dot) or, outside parallel "
+                   "loops, assigned to a new name", ty_name(s->arena, t));
+    n->ty = NULL;
+    return NULL;
+  }
   return t;
 }
 
@@ -733,7 +901,13 @@ static void assign_target(Sema *s, Node *t, Type *vt, Node *at) {
   }
   if (t->kind == ND_SUBSCRIPT) {
     Type *et = expr(s, t);
-    if (et && vt && !ty_is_scalar(vt))
+    if (et && et->kind == TY_ARRAY) {   // a slice: lower.c stores element by element
+      if (vt && vt->kind == TY_ARRAY && vt->ndim > et->ndim)
+        error_at(s, at, "cannot assign a %s to a %s slice of '%s'", ty_name(s->arena, vt),
+                 ty_name(s->arena, et), t->lhs->name);
+      return;
+    }
+    if (et && vt && !ty_is_scalar(vt) && !(s->lowered && vt->kind == TY_ARRAY))
       error_at(s, at, "cannot store a %s into an element of '%s'", ty_name(s->arena, vt),
                t->lhs->name);
     return;
@@ -753,6 +927,14 @@ static void assign_target(Sema *s, Node *t, Type *vt, Node *at) {
 
 static void assign(Sema *s, Node *n) {
   Type *vt = expr(s, n->rhs);
+  if (n->rhs->kind == ND_CALL && n->rhs->name && !strcmp(n->rhs->name, "buffer")) {
+    if (!s->region_loop || s->seq_loops || n->nargs != 1 || n->args->kind != ND_NAME ||
+        s->in_branch)
+      error_at(s, n, "appy.buffer() must be assigned to a name directly in the body of a "
+                     "parallel loop (one scratchpad per team)");
+    else if (vt)
+      find_var(s, n->args->name)->buffer = n->rhs->ival;
+  }
   if (vt && vt->kind == TY_TUPLE && n->rhs->kind != ND_TUPLE && n->rhs->kind != ND_ATTR) {
     error_at(s, n->rhs, "tuples can only be unpacked where they are written");
     return;
@@ -768,6 +950,18 @@ static void augassign(Sema *s, Node *n) {
   }
   Node bin = {.kind = ND_BINOP, .tok = n->tok, .op = n->op, .lhs = n->lhs, .rhs = n->rhs};
   Type *t = expr(s, &bin);
+  Type *lt = n->lhs->ty;
+  if (t && lt && lt->kind == TY_ARRAY) {   // in place, as NumPy does: the array keeps its type
+    if (t->kind == TY_ARRAY && t->ndim > lt->ndim)
+      error_at(s, n, "cannot update a %s in place with a %s", ty_name(s->arena, lt),
+               ty_name(s->arena, t));
+    else if (!ty_is_float(lt->elem) && ty_is_float(elem_of(t)))
+      error_at(s, n, "cannot update %s in place with %s values: NumPy casts only within a "
+                     "kind; write the result into a float array", ty_name(s->arena, lt),
+               ty_name(s->arena, ty_strong(elem_of(t))));
+    n->ty = lt;
+    return;
+  }
   if (n->lhs->kind == ND_NAME && t)
     assign_target(s, n->lhs, t, n);
   n->ty = t;
@@ -880,8 +1074,10 @@ static void stmts(Sema *s, Node *n) {
     switch (n->kind) {
     case ND_IF:
       scalar_operand(s, n->cond, "a condition");
+      s->in_branch++;
       stmts(s, n->body);
       stmts(s, n->orelse);
+      s->in_branch--;
       break;
     case ND_WHILE:
       scalar_operand(s, n->cond, "a condition");
@@ -1167,6 +1363,16 @@ static void mark_outside_reads(Node *n, Var **active, int depth) {
   }
 }
 
+// Types every variable: a fixed point, since a local takes the type of every value it gets.
+static void infer_types(Sema *s) {
+  for (int iter = 0; iter < 16; iter++) {
+    s->changed = false;
+    stmts(s, s->inst->body);
+    if (!s->changed)
+      break;
+  }
+}
+
 bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
   Sema s = {.arena = a, .diags = d, .inst = inst, .opt = opt};
   Kernel *k = inst->kernel;
@@ -1177,24 +1383,34 @@ bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
     v->param_index = i;
     v->ty = inst->sig->params[i];
   }
-  declare_locals(&s, k->fn->body);
-  for (int iter = 0; iter < 16; iter++) {
-    s.changed = false;
-    stmts(&s, k->fn->body);
-    if (!s.changed)
-      break;
-  }
+  inst->body = clone_list(a, k->fn->body);
+  declare_locals(&s, inst->body);
   int before = d->nerrors;
+  infer_types(&s);
   s.report = true;
-  stmts(&s, k->fn->body);
+  stmts(&s, inst->body);
   for (Var *v = inst->vars; v; v = v->next)
     if (!v->ty && d->nerrors == before)
       diag_at(d, DIAG_ERROR, v->tok->line, v->tok->col,
               "cannot tell the type of '%s': no value assigned to it has a known type", v->name);
   if (d->nerrors != before)
     return false;
+  // Array statements become element loops, typed and checked again like the user's code
+  // (without repeating its warnings); what is left of arrays then has no place to go.
+  if (lower(a, d, inst)) {
+    if (d->nerrors != before)
+      return false;
+    s.report = false;
+    s.lowered = true;
+    declare_locals(&s, inst->body);
+    infer_types(&s);
+    s.report = s.rechecking = true;
+    stmts(&s, inst->body);
+  }
+  if (d->nerrors != before)
+    return false;
   Var *active[64];
-  mark_outside_reads(k->fn->body, active, 0);
+  mark_outside_reads(inst->body, active, 0);
   find_regions(a, d, inst);
   return d->nerrors == before;
 }

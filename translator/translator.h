@@ -3,6 +3,7 @@
  *   source text -> tokenize.c -> Token list (+ pragma comments)
  *               -> parse.c    -> Node tree (module: kernel functions)
  *               -> sema.c     -> types, variables, parallel-region facts on the tree
+ *                  (lower.c turns array statements into element loops along the way)
  *               -> codegen.c  -> C for the kernels (OpenMP target regions)
  *               -> module.c   -> CPython extension glue around them
  *   api.c strings the stages together behind include/appy/translate.h;
@@ -197,6 +198,7 @@ typedef enum {
   ND_CONTINUE,   // continue
   ND_PASS,       // pass
   ND_RETURN,     // return [lhs]
+  ND_RAISE,      // ValueError with message `name` (made by lower.c for shapes that differ)
   ND_IGNORED,    // import, docstring and other statements with no effect on kernels
 } NodeKind;
 
@@ -264,6 +266,8 @@ struct Var {
   int param_index;   // VAR_PARAM: position
   bool is_loop_var;  // Target of some for loop
   bool used_outside_loop;  // Loop variable read outside the loop it controls
+  bool temp;         // Made by the translator (lower.c): its type is fixed
+  int64_t buffer;    // appy.buffer(n): a team's scratchpad of n elements (0: not one)
 };
 
 typedef enum {
@@ -290,6 +294,7 @@ struct Region {
   bool simd;           // simd clause requested
   bool group;          // Group mode: one team per iteration, marked inner loops shared
   bool inner;          // A marked inner loop of a group-mode region (parallel for)
+  bool raises;         // Contains an ND_RAISE: reports failure through appy_failed_line
   RegionVar *vars;     // Variables the region touches
   int id;              // Index of the region within its kernel
 };
@@ -316,6 +321,7 @@ typedef struct {
   Kernel *kernel;      // The kernel
   Signature *sig;      // The overload
   int index;           // Overload number
+  Node *body;          // This overload's copy of the function body (lowered)
   Var *vars;           // All variables with types for this overload
   Region *regions;     // Parallel regions (array)
   int nregions;        // Count
@@ -344,6 +350,22 @@ bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
 bool is_parallel_for(Node *n);
 // First attached pragma whose text starts with word ("parallel", "simd", ...), or NULL.
 Pragma *find_pragma(Node *n, const char *word);
+
+// Deep copy of a statement or expression list (next links included).
+Node *clone_list(Arena *a, Node *n);
+// Same expression: same shape, operators, names and constants.
+bool same_expr(Node *a, Node *b);
+
+//
+// lower.c
+//
+
+// Rewrites statements on arrays and slices (elementwise arithmetic, assignment and
+// in-place updates of slices, np.sum & co) of a typed instance body into element loops.
+// Returns true if it changed anything; reports what it cannot lower.
+bool lower(Arena *a, Diags *d, Instance *inst);
+// The variable that lower.c's temporaries of the given name ("appy.len3") get.
+Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 
 //
 // region.c

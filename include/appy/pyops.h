@@ -6,7 +6,8 @@
  *   appy_max_T(a, b)       max(a, b)  b > a ? b : a, so max(nan, 1) is nan, max(1, nan) 1
  *   appy_min_T(a, b)       min(a, b)  b < a ? b : a
  * and appy_ipow_i64/_i32(a, n) for a ** n, appy_range_len(start, stop, step) for
- * len(range(start, stop, step)).
+ * len(range(start, stop, step)), appy_slice_start/_len(lo, hi, step, n) for the first
+ * index and length of the slice lo:hi:step of n elements.
  *
  * Device code cannot raise, so where Python would, these give NumPy's answer instead:
  * integer // and % by zero give 0; float // by zero gives a / b (inf or nan) and float %
@@ -183,6 +184,36 @@ static inline int64_t appy_range_len(int64_t start, int64_t stop, int64_t step)
   if (step < 0 && start > stop)
     return (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1);
   return 0;
+}
+
+/* Slices lo:hi:step of a dimension of n elements, as Python's slice.indices(n): bounds
+ * counted from the end when negative, then clipped; APPY_OMIT for a bound left out. */
+#define APPY_OMIT INT64_MIN
+
+static inline int64_t appy_slice_bound(int64_t b, int64_t step, int64_t n, int64_t omitted)
+{
+  if (b == APPY_OMIT)
+    return omitted;
+  if (b < 0) {
+    b += n;
+    return b < 0 ? (step < 0 ? -1 : 0) : b;
+  }
+  return b >= n ? (step < 0 ? n - 1 : n) : b;
+}
+
+/* First index of the slice. */
+static inline int64_t appy_slice_start(int64_t lo, int64_t hi, int64_t step, int64_t n)
+{
+  (void)hi;
+  return appy_slice_bound(lo, step, n, step < 0 ? n - 1 : 0);
+}
+
+/* Number of elements of the slice. */
+static inline int64_t appy_slice_len(int64_t lo, int64_t hi, int64_t step, int64_t n)
+{
+  int64_t start = appy_slice_bound(lo, step, n, step < 0 ? n - 1 : 0);
+  int64_t stop = appy_slice_bound(hi, step, n, step < 0 ? -1 : n);
+  return appy_range_len(start, stop, step);
 }
 
 #ifdef _OPENMP

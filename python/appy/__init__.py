@@ -8,7 +8,7 @@ file runs unmodified (this is how the tests compute the expected answers).
 
 import builtins
 
-__all__ = ["jit", "prange", "range", "__version__"]
+__all__ = ["jit", "prange", "range", "buffer", "__version__"]
 
 __version__ = "0.1.0"
 
@@ -28,6 +28,13 @@ def jit(fn=None, **options):
 def prange(*args):
     """A parallel loop's range: ``range(*args)`` when run as plain Python."""
     return builtins.range(*args)
+
+
+def buffer(size, dtype=float):
+    """A team's scratchpad inside a parallel loop (GPU shared memory when translated):
+    ``numpy.empty(size, dtype)`` when run as plain Python."""
+    import numpy
+    return numpy.empty(size, dtype)
 
 
 def range(*args, parallel=False):

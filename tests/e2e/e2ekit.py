@@ -16,6 +16,23 @@ RTOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12}
 NUMPY2 = int(np.__version__.split(".")[0]) >= 2
 
 
+def row_tol(dtype, terms):
+    """Tolerances for sums along the last axis (per row): the dtype's rtol, atol that much of the
+    largest sum of |terms|. Exact (no tolerance) for ints."""
+    if np.dtype(dtype).kind in "iu":
+        return {}
+    rtol = RTOL[np.dtype(dtype)]
+    largest = float(np.abs(terms).sum(axis=-1, initial=0).max(initial=0))
+    return dict(rtol=rtol, atol=rtol * (1 + largest))
+
+
+def small(case, shape, dtype):
+    """Floats in [-2, 2), ints in [-10, 10]: int32 products summed over a row do not wrap."""
+    if np.dtype(dtype).kind == "f":
+        return case.array(shape, dtype)
+    return case.array(shape, dtype, -10, 10)
+
+
 def new_seed():
     """APPY_TEST_SEED if set (to replay a failure), else a fresh one."""
     env = os.environ.get("APPY_TEST_SEED")

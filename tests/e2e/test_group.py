@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from e2ekit import DTYPES, FLOATS, INTS, PROGRAMS, RTOL
+from e2ekit import DTYPES, FLOATS, INTS, PROGRAMS, RTOL, row_tol, small
 
 # rows x columns: empty both ways, one element, none a multiple of a block size, tall and wide
 SHAPES = ((0, 3), (3, 0), (1, 1), (7, 33), (33, 257), (257, 7), (1000, 33), (5, 4099))
@@ -13,23 +13,6 @@ WIDE = (2, 50021)                                 # long rows: many threads per 
 @pytest.fixture(scope="module")
 def prog(build):
     return build(PROGRAMS / "group.py")
-
-
-def row_tol(dtype, terms):
-    """Tolerances for per-row sums: the dtype's rtol, atol that much of the largest row sum
-    of |terms|. Exact (no tolerance) for ints."""
-    if np.dtype(dtype).kind in "iu":
-        return {}
-    rtol = RTOL[np.dtype(dtype)]
-    largest = float(np.abs(terms).sum(axis=-1, initial=0).max(initial=0))
-    return dict(rtol=rtol, atol=rtol * (1 + largest))
-
-
-def small(case, shape, dtype):
-    """Floats in [-2, 2), ints in [-10, 10]: int32 products summed over a row do not wrap."""
-    if np.dtype(dtype).kind == "f":
-        return case.array(shape, dtype)
-    return case.array(shape, dtype, -10, 10)
 
 
 @pytest.mark.parametrize("name", ("softmax", "softmax_math"))

@@ -25,12 +25,12 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
       (cd "$build/$cc" && cp "$OLDPWD/$ex" "./$name.py" && python3 "$name.py") || rc=1
     done
     echo "=== $cc: vadd bandwidth"
-    APPY_PROFILE=1 python3 bench/profile_vadd.py "$build/$cc" 26 10 2>/dev/null || rc=1
+    APPY_PROFILE=1 python3 bench/profile_vadd.py "$build/$cc/bench" 26 10 2>/dev/null || rc=1
     echo "=== $cc: group vs individual mode (softmax, matvec, spmv)"
     # CuPy in the same process breaks libgomp's next launch ("invalid resource handle"):
     # CuPy's figures come from the clang run.
     nocupy=; [ "$cc" = gcc ] && nocupy=--no-cupy
-    OUT=${OUT:+$OUT/$cc} APPY_PROFILE=1 python3 bench/run_group.py "$build/$cc" $nocupy || rc=1
+    OUT=${OUT:+$OUT/$cc} APPY_PROFILE=1 python3 bench/run_group.py "$build/$cc/bench" $nocupy || rc=1
     exit $rc
   ) || status=1
 done
