@@ -497,8 +497,7 @@ static Type *buffer_call(Sema *s, Node *n) {
     return NULL;
   }
   if (!const_int(size, &len) || len <= 0 || len > (1 << 20)) {
-    error_at(s, size, "the size of appy.buffer() must be a positive integer constant "
-                      "(up to 1048576)");
+    error_at(s, size, "the size of appy.buffer() must be a positive integer constant");
     return NULL;
   }
   Type *elem = ty_float64;
@@ -508,6 +507,14 @@ static Type *buffer_call(Sema *s, Node *n) {
     elem = dtype_arg(s, &fake, ty_float64);
   } else {
     elem = dtype_arg(s, n, ty_float64);
+  }
+  size_t bytes = (size_t)len * (elem->kind == TY_FLOAT64 || elem->kind == TY_INT64 ? 8
+                                : elem->kind == TY_BOOL                           ? 1
+                                                                                  : 4);
+  if (bytes > 48 * 1024) {
+    error_at(s, n, "appy.buffer(%lld, %s) needs %zu bytes; a team's static shared memory holds "
+                   "48 KB (49152 bytes)", (long long)len, ty_name(s->arena, elem), bytes);
+    return NULL;
   }
   n->name = "buffer";
   n->ival = (int)len;
