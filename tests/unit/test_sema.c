@@ -145,6 +145,31 @@ int main(void) {
   else
     failures++, printf("FAIL group mode not detected: %s\n", first_diag(r));
   result("team-private in group", "private", sharing(r, "s"));
+  // Array expressions (lower.c): in a parallel loop, the team's worksharing loops...
+  r = analyse(HEAD "@appy.jit\ndef f(C, beta):\n    for i in appy.prange(C.shape[0]):\n"
+                   "        C[i, :i + 1] *= beta\n");
+  checks++;
+  g = r->prog && r->prog->insts[0].nregions ? &r->prog->insts[0].regions[0] : NULL;
+  if (g && g->group && g->collapse == 1)
+    printf("ok   C[i, :i + 1] *= beta in a parallel loop: group mode\n");
+  else
+    failures++, printf("FAIL triangular slice update not in group mode: %s\n", first_diag(r));
+  result("slice update in place", "read written", sharing(r, "C"));
+  // ...in host code, parallel loops of their own, collapsed, and reductions.
+  r = analyse(HEAD "# appy: export f(float64[:, :], float64)\n@appy.jit\ndef f(C, beta):\n    C *= beta\n");
+  checks++;
+  g = r->prog && r->prog->insts[0].nregions ? &r->prog->insts[0].regions[0] : NULL;
+  if (g && !g->group && g->collapse == 2)
+    printf("ok   C *= beta in host code: one parallel loop nest, collapse(2)\n");
+  else
+    failures++, printf("FAIL whole-array update: %s\n", first_diag(r));
+  r = analyse(HEAD "# appy: export f(int32[:])\n@appy.jit\ndef f(x):\n    s = np.sum(x)\n"
+                   "    m = np.mean(x)\n    return s, m\n");
+  result("np.sum of int32", "int64", var_type(r, "s"));
+  result("np.mean of int32", "float64", var_type(r, "m"));
+  r = analyse(HEAD "# appy: export f(float32[:], float32[:])\n@appy.jit\ndef f(x, y):\n"
+                   "    y[:] = 2.0 * x[::-1] + 1\n");
+  result("full slice write", " written full", sharing(r, "y"));
   // Errors.
   result("carried scalar",
          "t.py:8:16: error: 'x' carries a value from one iteration of the parallel loop to the next; "
