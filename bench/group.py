@@ -53,6 +53,35 @@ def softmax_reread(A, out):
         out[i, :] = np.exp(A[i, :] - m) / s
 
 
+# appy: export softmax_online(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_online(A, out):
+    """Reads each row twice and writes it once: 256 strided partial (max, sum) pairs per
+    row, kept online (the sum rescaled when the max grows) in two team scratchpads, then
+    combined; then out = exp(A - max) / sum."""
+    n = A.shape[1]
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        bm = appy.buffer(256, np.float64)
+        bs = appy.buffer(256, np.float64)
+        #pragma simd
+        for t in range(256):
+            mt = -np.inf
+            st = 0.0
+            for k in range(t, n, 256):
+                a = A[i, k]
+                if a > mt:
+                    st = st * np.exp(mt - a) + 1.0
+                    mt = a
+                else:
+                    st += np.exp(a - mt)
+            bm[t] = mt
+            bs[t] = st
+        m = np.max(bm)
+        s = np.sum(bs * np.exp(bm - m))
+        out[i, :] = np.exp(A[i, :] - m) / s
+
+
 # appy: export softmax_individual(float64[:, :], float64[:, :])
 @appy.jit
 def softmax_individual(A, out):

@@ -342,9 +342,28 @@ static int space_of(Lower *l, Node *e, Node **extents, int best) {
   return best;
 }
 
+// An extent known at translation: a constant, or the size of an appy.buffer.
+static bool known_extent(Node *e, int64_t *v) {
+  if (const_int(e, v))
+    return true;
+  if (e->kind == ND_SUBSCRIPT && e->lhs->kind == ND_ATTR && e->lhs->lhs->kind == ND_NAME &&
+      e->lhs->lhs->var && e->lhs->lhs->var->buffer) {
+    *v = e->lhs->lhs->var->buffer;
+    return true;
+  }
+  return false;
+}
+
 static void require_equal(Lower *l, Node *a, Node *b) {
+  int64_t ka, kb;
   if (same_expr(a, b))
     return;
+  if (known_extent(a, &ka) && known_extent(b, &kb)) {
+    if (ka != kb)
+      error(l, l->at, "operands could not be broadcast together: extents %lld and %lld",
+            (long long)ka, (long long)kb);
+    return;
+  }
   for (int i = 0; i < l->nchecks; i++)
     if (same_expr(l->check[i][0], a) && same_expr(l->check[i][1], b))
       return;

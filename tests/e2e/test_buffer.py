@@ -42,3 +42,12 @@ def test_neighbours(prog, case, dtype, rows, cols):
     rtol = RTOL[np.dtype(dtype)] * 4
     case.same(prog, "neighbours", case.array((rows, cols), dtype), case.array((rows, cols), dtype),
               rtol=rtol, atol=rtol * 4)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("cols", (1, 5, 64, 65, 1000, 4099))
+def test_online_softmax(prog, case, dtype, rows, cols):
+    rtol = RTOL[np.dtype(dtype)] * np.sqrt(1 + cols) * 4
+    case.same(prog, "online_softmax", case.array((rows, cols), dtype, -30, 30),
+              case.array((rows, cols), dtype), rtol=rtol, atol=rtol)

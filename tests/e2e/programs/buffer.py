@@ -53,3 +53,32 @@ def neighbours(A, out):
         buf[n + 1] = 0
         buf[1:n + 1] = A[i, :]
         out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3
+
+
+# appy: export online_softmax(float64[:, :], float64[:, :])
+# appy: export online_softmax(float32[:, :], float32[:, :])
+@appy.jit
+def online_softmax(A, out):
+    """64 strided partial (max, sum) pairs per row in two scratchpads, combined by the team;
+    rows of any length >= 1 (slots beyond the row stay at (-inf, 0))."""
+    n = A.shape[1]
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        bm = appy.buffer(64, A.dtype)
+        bs = appy.buffer(64, A.dtype)
+        #pragma simd
+        for t in range(64):
+            mt = -np.inf
+            st = 0.0
+            for k in range(t, n, 64):
+                a = A[i, k]
+                if a > mt:
+                    st = st * np.exp(mt - a) + 1.0
+                    mt = a
+                else:
+                    st += np.exp(a - mt)
+            bm[t] = mt
+            bs[t] = st
+        m = np.max(bm)
+        s = np.sum(bs * np.exp(bm - m))
+        out[i, :] = np.exp(A[i, :] - m) / s
