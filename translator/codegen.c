@@ -740,17 +740,22 @@ static void free_clauses(Clauses *c) {
   buf_free(&c->enter), buf_free(&c->exit), buf_free(&c->maps), buf_free(&c->clauses);
 }
 
-// ValueError from lower.c's checks: raised here in host code; in a parallel loop the
-// region records which check failed and the code after the region raises.
-static void raise_stmt(Gen *g, Node *n) {
-  if (g->region) {
-    line(g, "#pragma omp atomic write");
-    line(g, "appy_failed = %d;", n->ival);
-    return;
-  }
+// appy_raise(ValueError) for check n, and leave the kernel.
+static void raise_now(Gen *g, Node *n) {
   line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name, g->opt->filename,
        n->tok->line);
   line(g, "goto fail;");
+}
+
+// ValueError from lower.c's checks: raised here in host code; in a parallel loop the
+// region records which check failed and the code after the region raises.
+static void raise_stmt(Gen *g, Node *n) {
+  if (!g->region) {
+    raise_now(g, n);
+    return;
+  }
+  line(g, "#pragma omp atomic write");
+  line(g, "appy_failed = %d;", n->ival);
 }
 
 // After a region that can fail: the message of the check that failed.
@@ -758,9 +763,9 @@ static void raise_after(Gen *g, Node *n) {
   for (; n; n = n->next) {
     if (n->kind == ND_RAISE) {
       line(g, "if (appy_failed == %d) {", n->ival);
-      line(g, "  appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name,
-           g->opt->filename, n->tok->line);
-      line(g, "  goto fail;");
+      g->indent++;
+      raise_now(g, n);
+      g->indent--;
       line(g, "}");
     }
     raise_after(g, n->body);

@@ -203,20 +203,32 @@ static bool is_view(Node *n) {
   return is_array(n) && (n->kind == ND_NAME || (n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME));
 }
 
+// The array (ND_NAME) that view n is of.
+static Node *viewed(Node *n) { return n->kind == ND_NAME ? n : n->lhs; }
+
 // The temporary holding appy.FN(args), made once per statement.
+// The int64 temporary holding value, assigned once per statement; *made says whether this
+// call assigned it.
+static Node *once(Lower *l, Node *value, const char *base, bool *made) {
+  *made = false;
+  for (int i = 0; i < l->ncache; i++)
+    if (same_expr(l->cache[i].call, value))
+      return var_ref(l, l->cache[i].var);
+  Node *t = temp(l, base, ty_int64);
+  emit(l, assign(l, t, copy(l, value)));
+  if (l->ncache < 32)
+    l->cache[l->ncache++] = (Cached){value, t->var};
+  *made = true;
+  return var_ref(l, t->var);
+}
+
 static Node *slice_value(Lower *l, const char *fn, Node *lo, Node *hi, Node *step, Node *n) {
   Node *c = call(l, name(l, arena_printf(l->arena, "appy.%s", fn), NULL),
                  (Node *[]){lo ? copy(l, lo) : node(l, ND_NONE),
                             hi ? copy(l, hi) : node(l, ND_NONE), step, n,
                             NULL});
-  for (int i = 0; i < l->ncache; i++)
-    if (same_expr(l->cache[i].call, c))
-      return var_ref(l, l->cache[i].var);
-  Node *t = temp(l, !strcmp(fn, "slice_len") ? "len" : "start", ty_int64);
-  emit(l, assign(l, t, c));
-  if (l->ncache < 32)
-    l->cache[l->ncache++] = (Cached){c, t->var};
-  return var_ref(l, t->var);
+  bool made;
+  return once(l, c, !strcmp(fn, "slice_len") ? "len" : "start", &made);
 }
 
 static Node *compare(Lower *l, Node *a, const char *op, Node *b) {
@@ -239,37 +251,38 @@ static Node *and(Lower *l, Node *a, Node *b) {
   return n;
 }
 
+// raise ValueError(message); the number tells the checks of a parallel loop apart.
+static Node *raise(Lower *l, const char *message) {
+  Node *n = node(l, ND_RAISE);
+  n->name = message;
+  n->ival = ++l->ntemps;
+  return n;
+}
+
 // if cond: body else: raise ValueError(message)
 static Node *unless(Lower *l, Node *cond, Node *body, const char *message) {
-  Node *raise = node(l, ND_RAISE);
-  raise->name = message;
-  raise->ival = ++l->ntemps;
   Node *n = node(l, ND_IF);
   n->cond = cond;
   n->body = body;
-  n->orelse = raise;
+  n->orelse = raise(l, message);
   return n;
 }
 
 // A step known at run time, in a temporary (once per statement); zero raises ValueError.
 static Node *step_value(Lower *l, Node *step) {
-  for (int i = 0; i < l->ncache; i++)
-    if (same_expr(l->cache[i].call, step))
-      return var_ref(l, l->cache[i].var);
-  Node *t = temp(l, "step", ty_int64);
-  emit(l, assign(l, t, copy(l, step)));
-  Node *zero = compare(l, var_ref(l, t->var), "==", num(l, 0));
-  Node *check = unless(l, zero, NULL, "slice step cannot be zero");
-  check->body = check->orelse;   // if step == 0: raise
-  check->orelse = NULL;
-  emit(l, check);
-  if (l->ncache < 32)
-    l->cache[l->ncache++] = (Cached){copy(l, step), t->var};
-  return var_ref(l, t->var);
+  bool made;
+  Node *t = once(l, copy(l, step), "step", &made);
+  if (made) {   // if step == 0: raise
+    Node *check = node(l, ND_IF);
+    check->cond = compare(l, var_ref(l, t->var), "==", num(l, 0));
+    check->body = raise(l, "slice step cannot be zero");
+    emit(l, check);
+  }
+  return t;
 }
 
 static void view_of(Lower *l, Node *e, View *v) {
-  Node *arr = e->kind == ND_NAME ? e : e->lhs;
+  Node *arr = viewed(e);
   *v = (View){.array = arr, .ndim = arr->var->ty->ndim};
   Node *idx = e->kind == ND_SUBSCRIPT ? e->args : NULL;
   for (int d = 0; d < v->ndim && d < MAXDIM; d++, idx = idx ? idx->next : NULL) {
@@ -548,7 +561,7 @@ static bool same_view(View *a, View *b) {
 // Does e read array x other than through exactly the elements of view `target`?
 static bool reads_other_view(Lower *l, Node *e, Var *x, View *target) {
   for (; e; e = e->next) {
-    if (is_view(e) && (e->kind == ND_NAME ? e : e->lhs)->var == x) {
+    if (is_view(e) && viewed(e)->var == x) {
       View v;
       view_of(l, e, &v);
       if (!same_view(&v, target))
@@ -566,7 +579,7 @@ static bool reads_other_view(Lower *l, Node *e, Var *x, View *target) {
 
 // target = value or target op= value, target a view: loops storing each element.
 static Node *store_loops(Lower *l, Node *target, const char *op, Node *value) {
-  Var *x = (target->kind == ND_NAME ? target : target->lhs)->var;
+  Var *x = viewed(target)->var;
   View v;
   view_of(l, target, &v);
   if (reads_other_view(l, value, x, &v)) {
@@ -604,7 +617,7 @@ static Node *new_array(Lower *l, Node *target, Node *value) {
     return NULL;
   }
   if (is_view(value)) {
-    const char *x = (value->kind == ND_NAME ? value : value->lhs)->name;
+    const char *x = viewed(value)->name;
     error(l, value, "a slice of '%s' given a name would share memory with '%s', which kernels "
                     "do not support: index '%s' directly instead", x, x, x);
     return NULL;
@@ -627,14 +640,11 @@ static Node *new_array(Lower *l, Node *target, Node *value) {
   dtype->lhs = np_attr(l, ty_name(l->arena, value->ty->elem));
   Node *alloc = call(l, np_attr(l, "empty"), (Node *[]){shape, dtype, NULL});
   emit(l, assign(l, copy(l, target), alloc));
-  Node *whole = var_ref(l, y);
-  whole->ty = value->ty;
+  View whole;
+  view_of(l, var_ref(l, y), &whole);
   Node *js[MAXDIM];
   loop_vars(l, js, rank);
-  Node *lhs = element(l, &(View){.array = whole, .ndim = rank, .rank = rank,
-                                 .step = {1, 1, 1, 1, 1, 1, 1, 1}},
-                      js);
-  Node *s = assign(l, lhs, at_element(l, value, js, extents, rank));
+  Node *s = assign(l, element(l, &whole, js), at_element(l, value, js, extents, rank));
   return guarded(l, nest(l, js, extents, rank, s), "operands could not be broadcast together");
 }
 
@@ -773,8 +783,6 @@ static void block(Lower *l, Node **link) {
     Node *first = l->pre ? l->pre : next;
     if (l->pre) {
       first->end_line = n->end_line > n->tok->line ? n->end_line : n->tok->line;
-      if (first->kind == ND_FOR || first->kind == ND_IF || first->kind == ND_WHILE)
-        first->end_line = n->tok->line;
       *l->tail = next;
     }
     *link = first;

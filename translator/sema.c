@@ -319,6 +319,24 @@ static Type *value_operand(Sema *s, Node *n, const char *what) {
   return t;
 }
 
+// Types the arguments of function fname (arrays too, where `arrays`): returns their
+// promoted element type, and in *shape the array argument of highest rank (NULL if none);
+// NULL after an error.
+static Type *operands(Sema *s, Node *args, const char *fname, bool arrays, Type **shape) {
+  Type *t = NULL;
+  *shape = NULL;
+  for (Node *a = args; a; a = a->next) {
+    Type *at = arrays ? value_operand(s, a, fname) : scalar_operand(s, a, fname);
+    if (!at)
+      return NULL;
+    if (at->kind == TY_ARRAY && (!*shape || at->ndim > (*shape)->ndim))
+      *shape = at;
+    at = elem_of(at);
+    t = t ? ty_promote(t, at) : at;
+  }
+  return t;
+}
+
 static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
   const MathFn *f = find_math(fname);
   if (!f) {
@@ -330,16 +348,9 @@ static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
              f->nargs > 1 ? "s" : "");
     return NULL;
   }
-  Type *t = NULL, *shape = NULL;
-  for (Node *a = n->args; a; a = a->next) {
-    Type *at = !strcmp(mod, "np") ? value_operand(s, a, fname) : scalar_operand(s, a, fname);
-    if (!at)
-      return NULL;
-    if (at->kind == TY_ARRAY && (!shape || at->ndim > shape->ndim))
-      shape = at;
-    at = elem_of(at);
-    t = t ? ty_promote(t, at) : at;
-  }
+  Type *shape, *t = operands(s, n->args, fname, !strcmp(mod, "np"), &shape);
+  if (!t)
+    return NULL;
   n->name = arena_printf(s->arena, "%s:%s", mod, fname);
   if (!strcmp(mod, "math"))
     return !strcmp(fname, "floor") || !strcmp(fname, "ceil") ||
@@ -436,18 +447,11 @@ static Type *minmax_call(Sema *s, Node *n, const char *fname, bool arrays) {
                           : "%s() needs two or more numbers here", fname);
     return NULL;
   }
-  Type *t = NULL, *shape = ty_none;
-  for (Node *a = n->args; a; a = a->next) {
-    Type *at = arrays ? value_operand(s, a, fname) : scalar_operand(s, a, fname);
-    if (!at)
-      return NULL;
-    if (at->kind == TY_ARRAY && (shape->kind != TY_ARRAY || at->ndim > shape->ndim))
-      shape = at;
-    at = elem_of(at);
-    t = t ? ty_promote(t, at) : at;
-  }
+  Type *shape, *t = operands(s, n->args, fname, arrays, &shape);
+  if (!t)
+    return NULL;
   n->name = fname;
-  return shape->kind == TY_ARRAY ? elementwise(s, t, shape, NULL) : t;
+  return shape ? elementwise(s, t, shape, NULL) : t;
 }
 
 // np.sum, np.max, np.min, np.mean of an array expression, np.dot of two 1-d ones: a
