@@ -33,7 +33,10 @@ static void prologue(Buf *b, const Options *opt) {
               "#include <omp.h>\n"
               "#include <appy/runtime.h>\n"
               "#include <appy/pyops.h>\n"
-              "#include <appy/offload.h>\n\n");
+              "#include <appy/offload.h>\n");
+  if (!strcmp(opt->compiler, "clang"))   // group mode as bare kernels
+    buf_puts(b, "#include <appy/group.h>\n");
+  buf_puts(b, "\n");
 }
 
 int appy_translate(const char *src, size_t len, const appy_translate_options *o,

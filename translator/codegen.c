@@ -25,6 +25,9 @@ typedef struct {
   Node *acc_of[8];     // Element updates of the current marked loop done through...
   char *acc[8];        // ...these team-reduced accumulators
   int nacc;            // Count
+  bool bare;           // In a bare group kernel (clang): every lane of a group runs this...
+  bool lanes;          // ...except in its marked loops, where each lane takes its iterations
+  bool host;           // In the host loop that stands in for a bare kernel off the device
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -435,10 +438,11 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
 // buf = appy.buffer(n, dtype): an array in the team's scope. clang places it in shared
 // memory through the pteam allocator; gcc-12 has no allocate directive and keeps it
 // where the team's master thread keeps shared locals. Its extents are constants.
+// In a bare kernel it is static: one per block, the block being the group.
 static void buffer(Gen *g, Var *v, Node *call) {
   const char *c = v->cname;
-  line(g, "%s %s[%d];", ty_ctype(v->ty->elem), c, call->ival);
-  if (!strcmp(g->opt->compiler, "clang"))
+  line(g, "%s%s %s[%d];", g->bare ? "static " : "", ty_ctype(v->ty->elem), c, call->ival);
+  if (!strcmp(g->opt->compiler, "clang") && !g->host)
     line(g, "#pragma omp allocate(%s) allocator(omp_pteam_mem_alloc)", c);
   line(g, "enum { %s_shape0 = %d, %s_size = %d };", c, call->ival, c, call->ival);
 }
@@ -719,6 +723,10 @@ static bool use_simd(Gen *g, Region *r) {
 }
 
 static char *directive(Gen *g, Region *r, Clauses *c) {
+  if (g->host)   // the host loop of a bare kernel: its marked loops run in one thread
+    return r->inner ? NULL
+                    : arena_printf(g->arena, "#pragma omp parallel for%s",
+                                   c->clauses.data ? c->clauses.data : "");
   bool simd = use_simd(g, r);
   // A marked loop of a group: the team's threads share it. On the host fallback every
   // team is one thread already; a parallel region per outer iteration would only cost.
@@ -773,18 +781,10 @@ static void raise_after(Gen *g, Node *n) {
   }
 }
 
-static void parallel_for(Gen *g, Node *n) {
+// Group and individual mode as OpenMP teams: `target teams distribute [parallel for]`.
+static void generic_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
-  Clauses c = region_clauses(g, r);
-  line(g, "{");
-  g->indent++;
-  // Bounds of the outermost loop are computed on the host, before the region.
-  Range outer = range_of(g, n, true);
-  line(g, "const double appy_start = appy_clock();");
-  if (c.enter.len)
-    line(g, "#pragma omp target enter data if(appy_use_device())%s", c.enter.data);
-  line(g, "const double appy_mapped = appy_clock();");
-  line(g, "%s", directive(g, r, &c));
+  line(g, "%s", directive(g, r, c));
   Node *loop = n;
   char *counter = tmpname(g, "it");
   for_header(g, loop, outer, counter);
@@ -810,6 +810,161 @@ static void parallel_for(Gen *g, Node *n) {
     g->indent--;
   }
   line(g, "}");
+}
+
+// Group mode as a bare kernel (clang): what it handles. Reductions into scalars of the
+// outer loop, shared(...) scalars and collapsed loops keep the teams-distribute form.
+static bool lane_type(const Type *t) {
+  return t->kind == TY_INT32 || t->kind == TY_INT64 || t->kind == TY_FLOAT32 ||
+         t->kind == TY_FLOAT64;
+}
+
+// Adds what assignment target t stores to: names, elements.
+static void target_kinds(Node *t, bool *names, bool *elems) {
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
+    for (Node *p = t->args; p; p = p->next)
+      target_kinds(p, names, elems);
+    return;
+  }
+  *names |= t->kind == ND_NAME;
+  *elems |= t->kind == ND_SUBSCRIPT;
+}
+
+static bool bare_body_ok(Node *n) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_FOR && n->region && n->region->inner) {
+      for (RegionVar *rv = n->region->vars; rv; rv = rv->next)
+        if (rv->var->ty->kind != TY_ARRAY &&
+            (rv->sharing == SH_SHARED || (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty))))
+          return false;
+      continue;
+    }
+    if (n->kind == ND_ASSIGN) {   // one lane stores elements, every lane assigns names
+      bool names = false, elems = false;
+      for (Node *t = n->args; t; t = t->next)
+        target_kinds(t, &names, &elems);
+      if (names && elems)
+        return false;
+    }
+    if (!bare_body_ok(n->body) || !bare_body_ok(n->orelse))
+      return false;
+  }
+  return true;
+}
+
+static bool bare_ok(Gen *g, Region *r) {
+  if (strcmp(g->opt->compiler, "clang") || !r->group || r->collapse > 1)
+    return false;
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_REDUCTION || rv->sharing == SH_SHARED))
+      return false;
+  return bare_body_ok(r->loop->body);
+}
+
+static bool has_buffer(Node *n) {
+  for (; n; n = n->next)
+    if ((n->kind == ND_ASSIGN && n->rhs->kind == ND_CALL && n->rhs->name &&
+         !strcmp(n->rhs->name, "buffer")) ||
+        has_buffer(n->body) || has_buffer(n->orelse))
+      return true;
+  return false;
+}
+
+// Private scalars are declared in the kernel instead (see below).
+static char *bare_directive(Gen *g, Clauses *c) {
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
+                      "num_teams(appy_group_blocks(appy_n, appy_g)) "
+                      "thread_limit(appy_group_block(appy_g))%s",
+                      c->maps.data ? c->maps.data : "");
+}
+
+// Each thread's own copies of the loop variable and the private scalars, declared in the
+// kernel: clang keeps these in registers, where a private(...) clause on the construct made
+// the same kernels up to twice as slow (H100, CSR SpMV and softmax).
+static void lane_locals(Gen *g, Region *r) {
+  Var *i = r->loop->target->var;
+  line(g, "%s %s;", ty_ctype(i->ty), i->cname);
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind != TY_ARRAY && rv->sharing == SH_PRIVATE)
+      line(g, "%s %s;", ty_ctype(rv->var->ty), rv->var->cname);
+}
+
+// On the device, a bare kernel: groups of appy_g lanes, appy_group_block(appy_g) / appy_g
+// of them per block, each taking iterations appy_k of the loop in turn. Elsewhere the
+// same loop on the host's threads.
+static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
+  Region *r = n->region;
+  const char *i = n->target->var->cname;
+  line(g, "if (appy_use_device()) {");
+  g->indent++;
+  line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
+  line(g, "const int appy_g = appy_group_size(appy_n, %d);", has_buffer(n->body));
+  line(g, "if (appy_n > 0) {");
+  g->indent++;
+  line(g, "%s", bare_directive(g, c));
+  line(g, "{");
+  g->indent++;
+  lane_locals(g, r);
+  line(g, "static uint64_t appy_red[32];   // the group's partial results, one per warp");
+  line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
+  line(g, "const int appy_lane = ompx_thread_id_x() %% appy_g;");
+  line(g, "const int appy_groups = appy_group_block(appy_g) / appy_g;");
+  line(g, "(void)appy_red;");
+  line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;");
+  line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
+  g->indent++;
+  if (!strcmp(outer.start, "0") && !strcmp(outer.step, "1"))
+    line(g, "%s = appy_k;", i);
+  else
+    line(g, "%s = %s + appy_k * %s;", i, outer.start, outer.step);
+  g->bare = true;
+  stmts(g, n->body);
+  if (has_buffer(n->body))   // the next iteration refills the scratchpads
+    line(g, "appy_group_sync(appy_g);");
+  g->bare = false;
+  g->indent--;
+  line(g, "}");
+  g->indent--;
+  line(g, "}");
+  g->indent--;
+  line(g, "}");
+  g->indent--;
+  line(g, "} else {");
+  g->indent++;
+  g->host = true;
+  line(g, "%s", directive(g, r, c));
+  for_header(g, n, outer, tmpname(g, "it"));
+  g->indent++;
+  stmts(g, n->body);
+  g->indent--;
+  line(g, "}");
+  g->host = false;
+  g->indent--;
+  line(g, "}");
+}
+
+static void parallel_for(Gen *g, Node *n) {
+  Region *r = n->region;
+  Clauses c = region_clauses(g, r);
+  line(g, "{");
+  g->indent++;
+  // Bounds of the outermost loop are computed on the host, before the region.
+  Range outer = range_of(g, n, true);
+  line(g, "const double appy_start = appy_clock();");
+  if (c.enter.len)
+    line(g, "#pragma omp target enter data if(appy_use_device())%s", c.enter.data);
+  line(g, "const double appy_mapped = appy_clock();");
+  g->region = r;
+  g->npar = 0;
+  g->par[g->npar++] = n->target->var;
+  if (bare_ok(g, r)) {
+    bare_parallel_for(g, n, outer, &c);
+  } else {
+    g->npar = 0;
+    generic_parallel_for(g, n, outer, &c);
+  }
+  g->npar = 0;
+  g->region = NULL;
   line(g, "const double appy_ran = appy_clock();");
   if (c.exit.len)
     line(g, "#pragma omp target exit data if(appy_use_device())%s", c.exit.data);
@@ -860,6 +1015,82 @@ static void find_accumulators(Gen *g, Node *loop) {
   }
 }
 
+// The identity of a reduction: where each lane's partial sum or product starts.
+static const char *identity(const char *op) {
+  return op[0] == '*' ? "1" : "0";
+}
+
+// The header of a marked loop in a bare kernel: lane k takes iterations k, k + G, ...
+static void lane_header(Gen *g, Node *loop, Range r, const char *counter) {
+  const char *i = loop->target->var->cname;
+  if (r.const_step && r.cstep == 1 && !strcmp(r.start, "0"))
+    line(g, "for (%s = appy_lane; %s < %s; %s += appy_g) {", i, i, r.stop, i);
+  else if (r.const_step && r.cstep == 1)
+    line(g, "for (%s = %s + appy_lane; %s < %s; %s += appy_g) {", i, r.start, i, r.stop, i);
+  else if (r.const_step)
+    line(g, "for (%s = %s + appy_lane * %s; %s %s %s; %s += appy_g * %s) {", i, r.start, r.step,
+         i, r.cstep > 0 ? "<" : ">", r.stop, i, r.step);
+  else {
+    line(g, "for (int64_t %s = appy_lane; %s < appy_range_len(%s, %s, %s); %s += appy_g) {",
+         counter, counter, r.start, r.stop, r.step, counter);
+    line(g, "  %s = %s + %s * %s;", i, r.start, counter, r.step);
+  }
+}
+
+// A marked loop in a bare kernel. Each lane reduces into its own copy (sums and products
+// from the identity, max and min from the value before the loop), then the group combines
+// the copies; the barrier at the end stands for the worksharing loop's.
+static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int nacc) {
+  char *orig[16];
+  int nred = 0;
+  for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
+    if (rv->sharing != SH_REDUCTION)
+      continue;
+    const char *v = rv->var->cname;
+    orig[nred] = NULL;
+    if (!strcmp(rv->redop, "+") || !strcmp(rv->redop, "*")) {
+      orig[nred] = tmpname(g, "before");
+      line(g, "const %s %s = %s;", ty_ctype(rv->var->ty), orig[nred], v);
+      line(g, "%s = %s;", v, identity(rv->redop));
+    }
+    nred++;
+  }
+  lane_header(g, n, r, tmpname(g, "it"));
+  g->indent++;
+  g->lanes = true;
+  stmts(g, n->body);
+  g->lanes = false;
+  g->indent--;
+  line(g, "}");
+  nred = 0;
+  for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
+    if (rv->sharing != SH_REDUCTION)
+      continue;
+    const char *v = rv->var->cname, *op = rv->redop;
+    const char *fn = !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
+    char *all = arena_printf(g->arena, "appy_group_%s_%s(%s, appy_g, appy_red)", fn,
+                             suffix(rv->var->ty), v);
+    if (orig[nred])
+      line(g, "%s = %s %s %s;", v, orig[nred], op, all);
+    else
+      line(g, "%s = %s;", v, all);
+    nred++;
+  }
+  for (int i = 0; i < nacc; i++) {
+    const char *fn = acc_of[i]->op[0] == '*' ? "prod" : "sum";
+    line(g, "%s = appy_group_%s_%s(%s, appy_g, appy_red);", acc[i], fn,
+         suffix(acc_of[i]->lhs->ty), acc[i]);
+  }
+  if (nacc) {
+    line(g, "if (appy_lane == 0) {");
+    for (int i = 0; i < nacc; i++)
+      line(g, "  %s %s= %s;", element(g, acc_of[i]->lhs), acc_of[i]->op[0] == '*' ? "*" : "+",
+           acc[i]);
+    line(g, "}");
+  }
+  line(g, "appy_group_sync(appy_g);");
+}
+
 // A marked inner loop of a group-mode region: a worksharing loop over the team's threads.
 static void inner_for(Gen *g, Node *n) {
   Clauses c = region_clauses(g, n->region);
@@ -867,26 +1098,39 @@ static void inner_for(Gen *g, Node *n) {
   g->indent++;
   Range r = range_of(g, n, true);
   find_accumulators(g, n);
-  int nacc = g->nacc;
+  int nacc = 0;
   Node *acc_of[8];
   char *acc[8];
-  for (int i = 0; i < nacc; i++) {
-    acc_of[i] = g->acc_of[i], acc[i] = g->acc[i];
-    Type *et = acc_of[i]->lhs->ty;
-    line(g, "%s %s = %s;", ty_ctype(et), acc[i], acc_of[i]->op[0] == '*' ? "1" : "0");
-    buf_printf(&c.clauses, " reduction(%s: %s)", acc_of[i]->op[0] == '*' ? "*" : "+", acc[i]);
+  for (int i = 0; i < g->nacc; i++) {
+    if (g->bare && !lane_type(g->acc_of[i]->lhs->ty))
+      continue;   // combined by the group in these types only; others update atomically
+    acc_of[nacc] = g->acc_of[i], acc[nacc] = g->acc[i];
+    Type *et = acc_of[nacc]->lhs->ty;
+    line(g, "%s %s = %s;", ty_ctype(et), acc[nacc], identity(acc_of[nacc]->op));
+    if (!g->bare)
+      buf_printf(&c.clauses, " reduction(%s: %s)", acc_of[nacc]->op[0] == '*' ? "*" : "+", acc[nacc]);
+    nacc++;
   }
-  line(g, "%s", directive(g, n->region, &c));
-  for_header(g, n, r, tmpname(g, "it"));
-  g->indent++;
+  for (int i = 0; i < nacc; i++)
+    g->acc_of[i] = acc_of[i], g->acc[i] = acc[i];
+  g->nacc = nacc;
   g->par[g->npar++] = n->target->var;
-  stmts(g, n->body);
+  if (g->bare) {
+    lane_for(g, n, r, acc_of, acc, nacc);
+  } else {
+    char *d = directive(g, n->region, &c);
+    if (d)
+      line(g, "%s", d);
+    for_header(g, n, r, tmpname(g, "it"));
+    g->indent++;
+    stmts(g, n->body);
+    g->indent--;
+    line(g, "}");
+    for (int i = 0; i < nacc; i++)
+      line(g, "%s %s= %s;", element(g, acc_of[i]->lhs), acc_of[i]->op[0] == '*' ? "*" : "+", acc[i]);
+  }
   g->npar--;
   g->nacc = 0;
-  g->indent--;
-  line(g, "}");
-  for (int i = 0; i < nacc; i++)
-    line(g, "%s %s= %s;", element(g, acc_of[i]->lhs), acc_of[i]->op[0] == '*' ? "*" : "+", acc[i]);
   g->indent--;
   line(g, "}");
   free_clauses(&c);
@@ -922,7 +1166,34 @@ static void if_stmt(Gen *g, Node *n, bool is_elif) {
   line(g, "}");
 }
 
+static bool stores_element(Node *n) {
+  bool names = false, elems = false;
+  if (n->kind == ND_ASSIGN)
+    for (Node *t = n->args; t; t = t->next)
+      target_kinds(t, &names, &elems);
+  return elems || (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT);
+}
+
+static void stmt(Gen *g, Node *n);
+
+// An element store in a group's own code (outside its marked loops) of a bare kernel: one
+// lane stores, and the group waits for it before anything reads the element.
+static void lane0_stmt(Gen *g, Node *n) {
+  line(g, "if (appy_lane == 0) {");
+  g->indent++;
+  g->lanes = true;
+  stmt(g, n);
+  g->lanes = false;
+  g->indent--;
+  line(g, "}");
+  line(g, "appy_group_sync(appy_g);");
+}
+
 static void stmt(Gen *g, Node *n) {
+  if (g->bare && !g->lanes && stores_element(n)) {
+    lane0_stmt(g, n);
+    return;
+  }
   switch (n->kind) {
   case ND_RAISE: raise_stmt(g, n); break;
   case ND_ASSIGN: assign(g, n); break;
@@ -1219,8 +1490,14 @@ static const char *sharing_name(Sharing s) {
 }
 
 // --explain lines for the marked inner loops of a group-mode region.
-static void explain_inner(Gen *g, Node *n, Buf *out) {
+static void explain_inner(Gen *g, Node *n, Buf *out, bool bare) {
   for (; n; n = n->next) {
+    if (n->kind == ND_FOR && n->region && n->region->inner && bare) {
+      buf_printf(out, "  line %d: inner loop shared by the group's lanes (lane k takes "
+                 "iterations k, k + G, ...; reductions combined by warp shuffles), then a "
+                 "barrier\n", n->tok->line);
+      continue;
+    }
     if (n->kind == ND_FOR && n->region && n->region->inner) {
       Clauses c = region_clauses(g, n->region);
       buf_printf(out, "  line %d: inner loop shared by the team's threads: %s\n", n->tok->line,
@@ -1228,8 +1505,8 @@ static void explain_inner(Gen *g, Node *n, Buf *out) {
       free_clauses(&c);
       continue;
     }
-    explain_inner(g, n->body, out);
-    explain_inner(g, n->orelse, out);
+    explain_inner(g, n->body, out, bare);
+    explain_inner(g, n->orelse, out, bare);
   }
 }
 
@@ -1243,15 +1520,26 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       Clauses c = region_clauses(&g, r);
       buf_printf(out, "%s:%d: parallel loop in %s\n", opt->filename, r->loop->tok->line,
                  inst->sig->text);
+      bool bare = bare_ok(&g, r);
       buf_printf(out, "  mode: %s%s\n",
-                 r->group ? "group (one OpenMP team per iteration; loops marked simd or "
-                            "workshare, and array statements, are shared by the team's threads)"
-                          : "individual (one loop iteration per OpenMP thread; no inner loop "
-                            "is marked simd or workshare)",
+                 bare ? "group, as a bare GPU kernel (each iteration runs on a group of G "
+                        "threads, G from 8 to 512 chosen at run time from the trip count, "
+                        "APPY_GROUP_SIZE to force it; loops marked simd or workshare, and "
+                        "array statements, are shared by the group's lanes; a host loop "
+                        "where the GPU is not used)"
+                 : r->group ? "group (one OpenMP team per iteration; loops marked simd or "
+                              "workshare, and array statements, are shared by the team's threads)"
+                            : "individual (one loop iteration per OpenMP thread; no inner loop "
+                              "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
-      buf_printf(out, "  directive: %s\n", directive(&g, r, &c));
+      if (!bare && r->group && !strcmp(opt->compiler, "clang"))
+        buf_printf(out, "  why not a bare kernel: %s\n",
+                   r->collapse > 1 ? "collapsed loops"
+                                   : "a reduction or shared(...) scalar of the parallel loop, "
+                                     "or a statement storing both names and elements");
+      buf_printf(out, "  directive: %s\n", bare ? bare_directive(&g, &c) : directive(&g, r, &c));
       if (r->group)
-        explain_inner(&g, r->loop->body, out);
+        explain_inner(&g, r->loop->body, out, bare);
       buf_printf(out, "  data: target enter data%s; target exit data%s\n",
                  c.enter.len ? c.enter.data : " (nothing)", c.exit.len ? c.exit.data : " (nothing)");
       for (RegionVar *rv = r->vars; rv; rv = rv->next) {
