@@ -29,19 +29,20 @@ def main():
     rng = np.random.default_rng()
     a, b = rng.random(n), rng.random(n)
     c = np.zeros(n)
-    lines = []
+    lines, calls = [], []   # the loop's profile lines, the call's
     for _ in range(runs + 1):   # the first run includes the JIT compile of the kernel
         saved, sys.stderr = sys.stderr, io.StringIO()
         try:
             mod.vadd(a, b, c)
         finally:
             out, sys.stderr = sys.stderr.getvalue(), saved
-        lines += [l for l in out.splitlines() if "kernel" in l]
+        lines += [l for l in out.splitlines() if " line " in l]
+        calls += [l for l in out.splitlines() if " call: " in l]
     if not np.array_equal(c, a + b):
         sys.exit("profile_vadd.py: wrong result")
     times = [float(re.search(r"kernel ([0-9.]+) ms", l).group(1)) for l in lines[1:]]
-    copy_in = [float(re.search(r"copy-in [0-9.]+ MB ([0-9.]+) ms", l).group(1)) for l in lines[1:]]
-    copy_out = [float(re.search(r"copy-out [0-9.]+ MB ([0-9.]+) ms", l).group(1)) for l in lines[1:]]
+    copy_in = [float(re.search(r"copied in [0-9.]+ MB ([0-9.]+) ms", l).group(1)) for l in calls[1:]]
+    copy_out = [float(re.search(r"copied out [0-9.]+ MB ([0-9.]+) ms", l).group(1)) for l in calls[1:]]
     best, med = min(times), sorted(times)[len(times) // 2]
     nbytes = 3 * 8 * n
     print(f"device: {mod._appy_device()}")
@@ -50,7 +51,7 @@ def main():
           f"best {best:.3f} ms ({nbytes / best / 1e9:.2f} TB/s)")
     print(f"  copy-in median {sorted(copy_in)[len(copy_in) // 2]:.1f} ms for {2 * 8 * n / 1e6:.0f} MB, "
           f"copy-out median {sorted(copy_out)[len(copy_out) // 2]:.1f} ms for {8 * n / 1e6:.0f} MB")
-    print(f"  profile line: {lines[-1].strip()}")
+    print(f"  profile lines: {lines[-1].strip()}\n                 {calls[-1].strip()}")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,11 @@ Effective bandwidth:
 CuPy runs on device-resident arrays, timed with cupy.cuda.Event around the whole expression,
 median of RUNS after one warm-up; its bandwidth uses the same byte counts.
 
+With --resident the calls run inside `appy.device(...)`: the arrays stay on the GPU between
+calls, as CuPy's do (without it each call maps freshly allocated device memory).
+
 usage: APPY_PROFILE=1 python3 bench/run_group.py DIR_WITH_group.abi3.so [--small] [--runs N]
-           [--only softmax,matvec,spmv]
+           [--only softmax,matvec,spmv] [--resident] [--no-cupy]
 Writes $OUT/group_bench.md and $OUT/group_bench.json when OUT is set.
 """
 import argparse
@@ -35,8 +38,8 @@ SIZES = {
               "spmv_shape": (10**4, 10**4)},
 }
 KERNEL_RE = re.compile(r"kernel ([0-9.]+) ms")
-COPY_IN_RE = re.compile(r"copy-in [0-9.]+ MB ([0-9.]+) ms")
-COPY_OUT_RE = re.compile(r"copy-out [0-9.]+ MB ([0-9.]+) ms")
+COPY_IN_RE = re.compile(r"copied in [0-9.]+ MB ([0-9.]+) ms")     # the call's line
+COPY_OUT_RE = re.compile(r"copied out [0-9.]+ MB ([0-9.]+) ms")
 
 
 def log(msg):
@@ -77,13 +80,15 @@ def time_appy(fn, args, runs):
     last = ""
     for _ in range(runs):
         lines = profiled_call(fn, args)
-        if len(lines) != 1:
-            sys.exit(f"run_group.py: expected one appy-profile line per call, got {len(lines)}"
+        loops = [l for l in lines if " line " in l]
+        calls = [l for l in lines if " call: " in l]
+        if len(loops) != 1 or len(calls) != 1:
+            sys.exit(f"run_group.py: expected one loop and one call line per call, got {lines}"
                      " (is APPY_PROFILE=1 set?)")
-        last = lines[0]
+        last = loops[0]
         kern.append(float(KERNEL_RE.search(last).group(1)))
-        cin.append(float(COPY_IN_RE.search(last).group(1)))
-        cout.append(float(COPY_OUT_RE.search(last).group(1)))
+        cin.append(float(COPY_IN_RE.search(calls[0]).group(1)))
+        cout.append(float(COPY_OUT_RE.search(calls[0]).group(1)))
     return {"kernel_ms": median(kern), "kernel_best_ms": min(kern), "kernel_all_ms": kern,
             "copy_in_ms": median(cin), "copy_out_ms": median(cout), "profile_line": last}
 
@@ -139,7 +144,7 @@ def make_spmv(rng, shape, nnz):
 
 # ---------------------------------------------------------------- APPy
 
-def run_appy(mod, name, mode, inp, runs):
+def run_appy(mod, name, mode, inp, runs, resident=False):
     fn = getattr(mod, f"{name}_{mode}")
     if name == "softmax":
         out = np.full_like(inp["A"], np.nan)
@@ -159,7 +164,12 @@ def run_appy(mod, name, mode, inp, runs):
         result = lambda: y
         check = lambda got: rel_err(got, inp["want"], inp["want"])
         tol = 1e-11
-    t = time_appy(fn, args, runs)
+    if resident:                               # arrays mapped once for all the calls
+        import appy
+        with appy.device(*args):
+            t = time_appy(fn, args, runs)
+    else:
+        t = time_appy(fn, args, runs)
     err = check(result())                      # after the warm-up and the timed calls
     ok = bool(np.isfinite(err) and err <= tol)
     t.update({"rel_err": err, "ok": ok})
@@ -227,6 +237,8 @@ def main():
     ap.add_argument("--only", default="softmax,matvec,spmv",
                     help="comma-separated kernels to run (default: all)")
     ap.add_argument("--no-cupy", action="store_true", help="skip CuPy")
+    ap.add_argument("--resident", action="store_true",
+                    help="run the calls inside appy.device(...): data stays on the GPU")
     opts = ap.parse_args()
     if os.environ.get("APPY_PROFILE", "") in ("", "0"):
         # read by the runtime at the first launch, so setting it here still works
@@ -277,7 +289,7 @@ def main():
         for mode in [m for m in ("group", "arrays", "reread", "online", "individual")
                      if hasattr(mod, f"{name}_{m}")]:
             tm = time.perf_counter()
-            r = appy[mode] = run_appy(mod, name, mode, inp, opts.runs)
+            r = appy[mode] = run_appy(mod, name, mode, inp, opts.runs, opts.resident)
             failed |= not r["ok"]
             log(f"  {mode}: kernel median {r['kernel_ms']:.3f} ms (best {r['kernel_best_ms']:.3f}), "
                 f"rel. error {r['rel_err']:.2g} -> {'OK' if r['ok'] else 'WRONG'} "
@@ -307,8 +319,9 @@ def main():
         del inp
 
     md = [f"Device: {device}. Kernel time: median of {opts.runs} runs after a warm-up "
-          f"(APPY_PROFILE kernel time, copies excluded; CuPy: cupy.cuda.Event on device-resident "
-          f"arrays). float64.", ""]
+          f"(APPY_PROFILE kernel time, copies excluded; "
+          f"{'arrays kept on the GPU by appy.device' if opts.resident else 'arrays mapped afresh for each call'}; "
+          f"CuPy: cupy.cuda.Event on device-resident arrays). float64.", ""]
     if cupy_note:
         md += [cupy_note + ".", ""]
     md += ["| kernel | size | mode | ms | TB/s | CuPy ms | CuPy TB/s | check |",

@@ -216,3 +216,13 @@ PyObject *appy_device_describe(int ndev, int dev, int on_device)
   return PyUnicode_FromFormat("host: OpenMP sees %d device(s), but this module's kernels run "
                               "on the host", ndev);
 }
+
+void appy_register_module(PyObject *module)
+{
+  PyObject *appy = PyImport_ImportModule("appy"), *r = NULL;
+  if (appy)
+    r = PyObject_CallMethod(appy, "_register", "O", module);
+  Py_XDECREF(r);
+  Py_XDECREF(appy);
+  PyErr_Clear();   /* no appy package, or an older one: appy.device will not see us */
+}

@@ -21,6 +21,7 @@ typedef struct region {
   double t_in;         /* seconds copying in */
   double t_kernel;     /* seconds in kernels */
   double t_out;        /* seconds copying out */
+  double t_call;       /* line 0, a whole call: seconds from entry to exit */
 } region;
 
 /* Guarded by the GIL, which appy_profile_region holds while it touches them. */
@@ -86,7 +87,8 @@ static region *find_region(const char *module, const char *func, int line)
 static int by_total_time(const void *a, const void *b)
 {
   const region *x = a, *y = b;
-  double tx = x->t_in + x->t_kernel + x->t_out, ty = y->t_in + y->t_kernel + y->t_out;
+  double tx = x->line ? x->t_in + x->t_kernel + x->t_out : x->t_call;
+  double ty = y->line ? y->t_in + y->t_kernel + y->t_out : y->t_call;
   return (tx < ty) - (tx > ty);
 }
 
@@ -98,18 +100,22 @@ static PyObject *print_summary(PyObject *self, PyObject *unused)
   if (nregions == 0)
     Py_RETURN_NONE;
   qsort(regions, nregions, sizeof *regions, by_total_time);
-  PySys_WriteStderr("appy-profile summary, slowest region first:\n");
+  PySys_WriteStderr("appy-profile summary, slowest first (a call's row: its copies, all its "
+                    "kernels, the whole call):\n");
   PySys_WriteStderr("  %-32s %8s %12s %12s %12s %12s %12s %12s\n", "region", "launches",
                     "copy-in MB", "copy-in ms", "kernel ms", "copy-out MB", "copy-out ms",
                     "total ms");
   for (int i = 0; i < nregions; i++) {
     region *r = &regions[i];
     char name[256];
-    snprintf(name, sizeof name, "%s.%s line %d", r->module, r->func, r->line);
+    if (r->line)
+      snprintf(name, sizeof name, "%s.%s line %d", r->module, r->func, r->line);
+    else
+      snprintf(name, sizeof name, "%s.%s (calls)", r->module, r->func);
     PySys_WriteStderr("  %-32s %8ld %12.1f %12.2f %12.3f %12.1f %12.2f %12.2f\n", name,
                       r->launches, r->bytes_in * 1e-6, r->t_in * 1e3, r->t_kernel * 1e3,
                       r->bytes_out * 1e-6, r->t_out * 1e3,
-                      (r->t_in + r->t_kernel + r->t_out) * 1e3);
+                      (r->line ? r->t_in + r->t_kernel + r->t_out : r->t_call) * 1e3);
   }
   Py_RETURN_NONE;
 }
@@ -156,6 +162,34 @@ void appy_profile_region(const char *module, const char *func, int line, size_t 
     r->t_in += t_in;
     r->t_kernel += t_kernel;
     r->t_out += t_out;
+  }
+  register_summary();
+  PyGILState_Release(g);
+}
+
+void appy_profile_call(const char *module, const char *func, size_t bytes_in, double t_in,
+                       int launches, double t_kernels, size_t bytes_out, double t_out,
+                       double t_call)
+{
+  char in[96], out[96];
+  PyGILState_STATE g;
+  region *r;
+  if (!appy_profile_enabled())
+    return;
+  copy_text(in, sizeof in, "in", (double)bytes_in, t_in);
+  copy_text(out, sizeof out, "out", (double)bytes_out, t_out);
+  g = PyGILState_Ensure();
+  PySys_WriteStderr("appy-profile: %s.%s call: copied %s | %d kernels %.3f ms | copied %s | "
+                    "call %.3f ms\n", module, func, in, launches, t_kernels * 1e3, out,
+                    t_call * 1e3);
+  if ((r = find_region(module, func, 0))) {
+    r->launches++;
+    r->bytes_in += (double)bytes_in;
+    r->bytes_out += (double)bytes_out;
+    r->t_in += t_in;
+    r->t_kernel += t_kernels;
+    r->t_out += t_out;
+    r->t_call += t_call;
   }
   register_summary();
   PyGILState_Release(g);

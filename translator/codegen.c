@@ -2,9 +2,10 @@
  *
  * A kernel becomes `static int kernel_NAME_K(appy_frame *fr, <params>, PyObject **ret)`,
  * run without the GIL. Arrays are a data pointer plus extents (`A`, `A_shape0`, `A_size`,
- * `A_obj`), scalars are C scalars. Each parallel loop maps its arrays with
- * `target enter data`, runs `target teams distribute parallel for`, and copies back with
- * `target exit data`, timing the three steps separately for APPY_PROFILE. */
+ * `A_obj`), scalars are C scalars. A kernel with parallel loops keeps a data environment
+ * for the call (appy_env, appy/offload.h): each array is mapped at the first loop that uses
+ * it and copied only where the other side changed it; each loop runs as
+ * `target teams distribute parallel for` (or a bare kernel in group mode with clang). */
 #include "translator.h"
 
 #include <math.h>
@@ -28,10 +29,13 @@ typedef struct {
   bool bare;           // In a bare group kernel (clang): every lane of a group runs this...
   bool lanes;          // ...except in its marked loops, where each lane takes its iterations
   bool host;           // In the host loop that stands in for a bare kernel off the device
+  bool env;            // The function has parallel loops: a data environment (appy_data)
+  bool covered;        // In host code whose array uses were declared before it began
 } Gen;
 
 static char *expr(Gen *g, Node *n);
 static void stmts(Gen *g, Node *n);
+static void env_end(Gen *g);
 
 static void line(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void line(Gen *g, const char *fmt, ...) {
@@ -519,10 +523,12 @@ static char *box(Gen *g, Node *e) {
 
 static void return_stmt(Gen *g, Node *n) {
   if (!n->lhs || n->lhs->kind == ND_NONE) {
+    env_end(g);
     line(g, "return 0;");
     return;
   }
   line(g, "*ret = %s;", box(g, n->lhs));
+  env_end(g);
   line(g, "return *ret ? 0 : -1;");
 }
 
@@ -591,6 +597,189 @@ static void seq_for(Gen *g, Node *n) {
   line(g, "}");
   g->indent--;
   line(g, "}");
+}
+
+//
+// The call's data environment (appy_env in appy/offload.h)
+//
+
+// Some parallel loop of the instance uses array v.
+static bool in_region(Gen *g, Var *v) {
+  for (int i = 0; i < g->inst->nregions; i++)
+    for (RegionVar *rv = g->inst->regions[i].vars; rv; rv = rv->next)
+      if (rv->var == v)
+        return true;
+  return false;
+}
+
+// Array names bound to one another (B = A, A, B = B, A): x, y pairs in n.
+static bool binds(Node *n, Var *x, Var *y) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_ASSIGN && n->rhs->ty && n->rhs->ty->kind == TY_ARRAY)
+      for (Node *t = n->args; t; t = t->next)
+        if (t->kind == ND_NAME && n->rhs->kind == ND_NAME &&
+            ((t->var == x && n->rhs->var == y) || (t->var == y && n->rhs->var == x)))
+          return true;
+    if (n->kind == ND_ASSIGN && n->rhs->kind == ND_TUPLE)
+      for (Node *t = n->args; t; t = t->next)
+        if (t->kind == ND_TUPLE)
+          for (Node *l = t->args, *r = n->rhs->args; l && r; l = l->next, r = r->next)
+            if (l->kind == ND_NAME && r->kind == ND_NAME &&
+                ((l->var == x && r->var == y) || (l->var == y && r->var == x)))
+              return true;
+    if (binds(n->body, x, y) || binds(n->orelse, x, y))
+      return true;
+  }
+  return false;
+}
+
+// Array v may hold data a parallel loop uses: it is used in one, or bound to (a name
+// bound to ...) an array that is.
+static bool on_device(Gen *g, Var *v) {
+  Var *seen[64];
+  int n = 0, done = 0;
+  seen[n++] = v;
+  while (done < n) {
+    Var *x = seen[done++];
+    if (in_region(g, x))
+      return true;
+    for (Var *y = g->inst->vars; y && n < 64; y = y->next) {
+      bool known = false;
+      for (int i = 0; i < n; i++)
+        known |= seen[i] == y;
+      if (!known && y->ty->kind == TY_ARRAY && binds(g->inst->body, x, y))
+        seen[n++] = y;
+    }
+  }
+  return false;
+}
+
+// Statement list n holds a parallel loop.
+static bool has_region(Node *n) {
+  for (; n; n = n->next)
+    if ((n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
+        has_region(n->orelse))
+      return true;
+  return false;
+}
+
+// Statement n is or holds a parallel loop.
+static bool stmt_has_region(Node *n) {
+  return (n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
+         has_region(n->orelse);
+}
+
+typedef struct {
+  Var *v[64];
+  int how[64];   // APPY_READS | APPY_WRITES
+  int n;
+} Uses;
+
+static void add_use(Gen *g, Uses *u, Var *v, int how) {
+  if (!v || v->ty->kind != TY_ARRAY || !on_device(g, v))
+    return;
+  for (int i = 0; i < u->n; i++)
+    if (u->v[i] == v) {
+      u->how[i] |= how;
+      return;
+    }
+  if (u->n < 64)
+    u->v[u->n] = v, u->how[u->n++] = how;
+}
+
+static void expr_uses(Gen *g, Node *n, Uses *u);
+
+// Element stores: the array is written, its index expressions read.
+static void target_uses(Gen *g, Node *t, Uses *u, int how) {
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
+    for (Node *p = t->args; p; p = p->next)
+      target_uses(g, p, u, how);
+  } else if (t->kind == ND_SUBSCRIPT) {
+    add_use(g, u, t->var, how);
+    for (Node *i = t->args; i; i = i->next)
+      expr_uses(g, i, u);
+  }
+}
+
+// The arrays whose elements host code n (one node and what hangs from it) touches.
+static void expr_uses(Gen *g, Node *n, Uses *u) {
+  if (!n)
+    return;
+  switch (n->kind) {
+  case ND_ASSIGN:
+    for (Node *t = n->args; t; t = t->next)
+      target_uses(g, t, u, 2);
+    expr_uses(g, n->rhs, u);
+    return;
+  case ND_AUGASSIGN:
+    target_uses(g, n->lhs, u, 3);
+    expr_uses(g, n->rhs, u);
+    return;
+  case ND_SUBSCRIPT:
+    add_use(g, u, n->var, 1);
+    for (Node *i = n->args; i; i = i->next)
+      expr_uses(g, i, u);
+    return;
+  case ND_RETURN:   // the caller gets the returned arrays
+    if (n->lhs && (n->lhs->kind == ND_NAME || n->lhs->kind == ND_TUPLE))
+      for (Node *e = n->lhs->kind == ND_TUPLE ? n->lhs->args : n->lhs; e;
+           e = n->lhs->kind == ND_TUPLE ? e->next : NULL)
+        if (e->kind == ND_NAME)
+          add_use(g, u, e->var, 1);
+    expr_uses(g, n->lhs, u);
+    return;
+  case ND_FOR:
+    expr_uses(g, n->iter, u);
+    break;
+  default:
+    break;
+  }
+  expr_uses(g, n->lhs, u);
+  expr_uses(g, n->rhs, u);
+  for (Node *a = n->args; a; a = a->next)
+    expr_uses(g, a, u);
+  expr_uses(g, n->cond, u);
+  expr_uses(g, n->lo, u), expr_uses(g, n->hi, u), expr_uses(g, n->step, u);
+  for (Node *b = n->body; b; b = b->next)
+    expr_uses(g, b, u);
+  for (Node *b = n->orelse; b; b = b->next)
+    expr_uses(g, b, u);
+}
+
+static void emit_host_uses(Gen *g, Uses *u) {
+  for (int i = 0; i < u->n; i++)
+    line(g, "appy_env_host(&appy_data, %s, %s);", u->v[i]->cname,
+         u->how[i] == 1 ? "APPY_READS" : u->how[i] == 2 ? "APPY_WRITES" : "APPY_READS | APPY_WRITES");
+}
+
+// Before host statement n: the device's changes to what it reads, and a note of what it
+// writes. Statements with parallel loops inside: only what is evaluated before them.
+static void host_uses(Gen *g, Node *n) {
+  Uses u = {.n = 0};
+  if (!stmt_has_region(n))
+    expr_uses(g, n, &u);
+  else if (n->kind == ND_FOR && !n->region)
+    expr_uses(g, n->iter, &u);
+  else if (n->kind == ND_IF)
+    for (Node *c = n; c; c = c->orelse && c->orelse->kind == ND_IF && !c->orelse->next ? c->orelse : NULL)
+      expr_uses(g, c->cond, &u);
+  emit_host_uses(g, &u);
+}
+
+// How parallel loop region r uses array rv.
+static const char *device_how(RegionVar *rv) {
+  if (rv->written && rv->full_write)
+    return "APPY_WRITES_ALL";
+  if (rv->written)
+    return rv->read ? "APPY_READS | APPY_WRITES" : "APPY_WRITES";
+  return "APPY_READS";
+}
+
+// At every exit of the function: the caller's arrays back, mappings released, profile.
+static void env_end(Gen *g) {
+  if (g->env)
+    line(g, "appy_env_end(&appy_data, \"%s\", \"%s\", appy_called);", g->opt->module_name,
+         g->inst->kernel->name);
 }
 
 //
@@ -950,9 +1139,12 @@ static void parallel_for(Gen *g, Node *n) {
   g->indent++;
   // Bounds of the outermost loop are computed on the host, before the region.
   Range outer = range_of(g, n, true);
+  line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
-  if (c.enter.len)
-    line(g, "#pragma omp target enter data if(appy_use_device())%s", c.enter.data);
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
+      line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", rv->var->cname,
+           rv->var->cname, rv->var->cname, device_how(rv));
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;
@@ -966,11 +1158,9 @@ static void parallel_for(Gen *g, Node *n) {
   g->npar = 0;
   g->region = NULL;
   line(g, "const double appy_ran = appy_clock();");
-  if (c.exit.len)
-    line(g, "#pragma omp target exit data if(appy_use_device())%s", c.exit.data);
-  line(g, "appy_profile_region(\"%s\", \"%s\", %d, %s, appy_mapped - appy_start, appy_ran - appy_mapped, %s,",
-       g->opt->module_name, g->inst->kernel->name, n->tok->line, c.bytes_in, c.bytes_out);
-  line(g, "                    appy_clock() - appy_ran);");
+  line(g, "appy_env_ran(&appy_data, \"%s\", \"%s\", %d, appy_data.bytes_in - appy_in,",
+       g->opt->module_name, g->inst->kernel->name, n->tok->line);
+  line(g, "             appy_mapped - appy_start, appy_ran - appy_mapped);");
   if (r->raises)
     raise_after(g, n->body);
   g->indent--;
@@ -1200,6 +1390,22 @@ static void stmt(Gen *g, Node *n) {
   case ND_AUGASSIGN: augassign(g, n); break;
   case ND_IF: if_stmt(g, n, false); break;
   case ND_WHILE:
+    if (g->env && !g->region && has_region(n->body)) {
+      // Host code between its parallel loops: the condition sees the device's changes.
+      Uses u = {.n = 0};
+      expr_uses(g, n->cond, &u);
+      if (u.n) {
+        line(g, "for (;;) {");
+        g->indent++;
+        emit_host_uses(g, &u);
+        line(g, "if (!(%s))", condition(g, n->cond));
+        line(g, "  break;");
+        stmts(g, n->body);
+        g->indent--;
+        line(g, "}");
+        break;
+      }
+    }
     line(g, "while (%s) {", condition(g, n->cond));
     g->indent++;
     stmts(g, n->body);
@@ -1229,7 +1435,13 @@ static void stmts(Gen *g, Node *n) {
                                                                               : n->end_line;
     if (n->end_line >= 0)   // lower.c's statements: the source line is above the first
       source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
+    bool was = g->covered;
+    bool cover = g->env && !g->region && !was && !(n->kind == ND_FOR && n->region);
+    if (cover)
+      host_uses(g, n);
+    g->covered = was || (cover && !stmt_has_region(n));
     stmt(g, n);
+    g->covered = was;
   }
 }
 
@@ -1421,6 +1633,7 @@ static void function(Gen *g, Instance *inst) {
   Buf body = {0}, *saved = g->out;
   g->out = &body;
   g->indent = 1;
+  g->env = inst->nregions > 0;
   stmts(g, inst->body);
   g->out = saved;
   g->indent = 0;
@@ -1444,6 +1657,14 @@ static void function(Gen *g, Instance *inst) {
   }
   if (uses(text, "appy_failed"))
     line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
+  if (g->env) {
+    line(g, "appy_env appy_data = {0};   /* arrays on the device during this call */");
+    line(g, "const double appy_called = appy_clock();");
+    for (Var *v = inst->vars; v; v = v->next)
+      if (v->kind == VAR_PARAM && v->ty->kind == TY_ARRAY && on_device(g, v))
+        line(g, "appy_env_param(&appy_data, %s, sizeof(*%s) * %s_size);", v->cname, v->cname,
+             v->cname);
+  }
   if (!uses(text, "fr"))
     line(g, "(void)fr;");
   if (!uses(text, "ret"))
@@ -1453,12 +1674,20 @@ static void function(Gen *g, Instance *inst) {
   Node *last = inst->body;
   while (last && last->next)
     last = last->next;
-  if (!last || last->kind != ND_RETURN)
-    line(g, "  return 0;");
+  g->indent = 1;
+  if (!last || last->kind != ND_RETURN) {
+    env_end(g);
+    line(g, "return 0;");
+  }
+  g->indent = 0;
   if (strstr(text, "goto fail")) {
     line(g, "fail:");
-    line(g, "  return -1;");
+    g->indent = 1;
+    env_end(g);
+    line(g, "return -1;");
+    g->indent = 0;
   }
+  g->env = false;
   line(g, "}");
   line(g, "%s", "");
   buf_free(&body);
@@ -1540,8 +1769,9 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       buf_printf(out, "  directive: %s\n", bare ? bare_directive(&g, &c) : directive(&g, r, &c));
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);
-      buf_printf(out, "  data: target enter data%s; target exit data%s\n",
-                 c.enter.len ? c.enter.data : " (nothing)", c.exit.len ? c.exit.data : " (nothing)");
+      buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "
+                      "copied in only if the host changed it since, back when host code or the "
+                      "caller needs it\n");
       for (RegionVar *rv = r->vars; rv; rv = rv->next) {
         Var *v = rv->var;
         if (v->temp)   // lower.c's loop counters, extents and accumulators

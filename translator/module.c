@@ -195,10 +195,13 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
                   "py_%s_doc},\n", k->name, k->name, k->name);
   out(b, "    {\"_appy_device\", appy_device_info, METH_NOARGS,\n"
          "     PyDoc_STR(\"Where kernels run: 'gpu: ...' or 'host: ...'.\")},\n");
+  out(b, "    {\"_appy_data\", appy_data_op, METH_VARARGS,\n"
+         "     PyDoc_STR(\"_appy_data(op, array): for appy.device, appy.to_host, appy.to_device.\")},\n");
   out(b, "    {NULL, NULL, 0, NULL}\n};\n\n");
   out(b, "static int\nmodule_exec(PyObject *module)\n{\n");
   buf_printf(b, "    if (PyModule_AddStringConstant(module, \"__appy_compiler__\", \"%s\") < 0)\n"
                 "        return -1;\n", opt->compiler);
+  out(b, "    appy_register_module(module);\n");
   buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
   out(b, "static PyModuleDef_Slot module_slots[] = {\n    {Py_mod_exec, module_exec},\n"
          "    {0, NULL}\n};\n\n");

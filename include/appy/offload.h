@@ -7,6 +7,7 @@
 #define APPY_OFFLOAD_H
 
 #include <omp.h>
+#include <string.h>
 
 #include "runtime.h"
 
@@ -59,6 +60,279 @@ static inline int appy_offload_check(void)
     return -1;
   *state = on_device;
   return 0;
+}
+
+/* One kernel call's data environment.
+ *
+ * Every array a parallel loop of the call uses is mapped once, at its first use, and
+ * released when the call ends; in between the host and the device copy are kept in step
+ * by two flags per array, so that each copy is made only where the other side will look:
+ * before a parallel loop, the host's changes are copied to the device if the loop reads
+ * the array; before host code touches an array, the device's changes are copied back; at
+ * the end, what the device changed in the caller's arrays is copied back. An array that
+ * is already on the device when the call starts (mapped by appy.device) stays the
+ * device's: the call copies nothing of it in and nothing out.
+ *
+ * Entries are found by host address, so two names of one array (B = A, swaps) share an
+ * entry. The generated code calls these with the GIL released. */
+enum {
+  APPY_ENV_MAX = 64,      /* arrays per call */
+  APPY_READS = 1,         /* the loop or host code reads the array */
+  APPY_WRITES = 2,        /* ... writes some of its elements */
+  APPY_WRITES_ALL = 4,    /* ... writes every element and reads none first */
+};
+
+typedef struct {
+  char *host;             /* first byte of the array's data */
+  size_t bytes;           /* its size */
+  unsigned char resident; /* on the device before the call: the device's copy counts */
+  unsigned char dev_new;  /* the device copy has changes the host has not */
+  unsigned char host_new; /* the host copy has changes the device has not */
+  unsigned char caller;   /* an argument: its changes go back to the caller */
+  unsigned char mapped;   /* mapped by this call */
+  unsigned char wrote;    /* a parallel loop of the call wrote it */
+} appy_env_entry;
+
+typedef struct {
+  appy_env_entry e[APPY_ENV_MAX];
+  int n;                  /* entries used */
+  int full;               /* an array was left off: more than APPY_ENV_MAX */
+  size_t bytes_in, bytes_out;  /* moved so far, for APPY_PROFILE */
+  double t_in, t_out;
+  int launches;           /* parallel loops run */
+  double t_kernels;       /* their time */
+} appy_env;
+
+static inline appy_env_entry *appy_env_find(appy_env *env, const void *p)
+{
+  for (int i = 0; i < env->n; i++)
+    if (env->e[i].host == (const char *)p)
+      return &env->e[i];
+  return NULL;
+}
+
+static inline void appy_env_to_device(appy_env *env, appy_env_entry *e)
+{
+  char *c = e->host;
+  double t = appy_clock();
+#pragma omp target update to(c[0:e->bytes])
+  (void)c;   /* gcc without offloading ignores the directive */
+  env->t_in += appy_clock() - t;
+  env->bytes_in += e->bytes;
+  e->host_new = 0;
+}
+
+static inline void appy_env_to_host(appy_env *env, appy_env_entry *e)
+{
+  char *c = e->host;
+  double t = appy_clock();
+#pragma omp target update from(c[0:e->bytes])
+  (void)c;
+  env->t_out += appy_clock() - t;
+  env->bytes_out += e->bytes;
+  e->dev_new = 0;
+}
+
+/* At the start of the call, for each array argument a parallel loop may use. */
+static inline void appy_env_param(appy_env *env, void *p, size_t bytes)
+{
+  appy_env_entry *e;
+  if (!appy_use_device() || bytes == 0 || appy_env_find(env, p))
+    return;
+  if (env->n == APPY_ENV_MAX) {   /* the loops' own map clauses copy it, every time */
+    env->full = 1;
+    return;
+  }
+  e = &env->e[env->n++];
+  memset(e, 0, sizeof *e);
+  e->host = (char *)p;
+  e->bytes = bytes;
+  e->caller = 1;
+}
+
+/* Before a parallel loop that uses the array at p (bytes long) as `how` says. An array
+ * the call has not mapped yet is mapped now. */
+static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how)
+{
+  appy_env_entry *e;
+  char *c = (char *)p;
+  if (!appy_use_device() || bytes == 0)
+    return;
+  e = appy_env_find(env, p);
+  if (!e && env->n == APPY_ENV_MAX) {
+    env->full = 1;
+    return;
+  }
+  if (!e) {
+    e = &env->e[env->n++];
+    memset(e, 0, sizeof *e);
+    e->host = c;
+    e->bytes = bytes;
+  }
+  if (!e->mapped) {
+    e->mapped = 1;
+    e->resident = (unsigned char)omp_target_is_present(c, omp_get_default_device());
+    e->dev_new = e->resident;   /* the host's copy may be behind the device's */
+    e->host_new = !e->resident;
+#pragma omp target enter data map(alloc: c[0:bytes])
+  }
+  (void)c;
+  if (e->host_new && !(how & APPY_WRITES_ALL))
+    appy_env_to_device(env, e);
+  e->host_new = 0;
+  if (how & (APPY_WRITES | APPY_WRITES_ALL))
+    e->dev_new = e->wrote = 1;
+}
+
+/* Before host code that uses the array at p as `how` says. */
+static inline void appy_env_host(appy_env *env, const void *p, int how)
+{
+  appy_env_entry *e = appy_use_device() ? appy_env_find(env, p) : NULL;
+  if (!e || !e->mapped)
+    return;
+  if (e->dev_new && !(how & APPY_WRITES_ALL))
+    appy_env_to_host(env, e);
+  e->dev_new = 0;
+  if (how & (APPY_WRITES | APPY_WRITES_ALL))
+    e->host_new = 1;
+}
+
+/* Arrays mapped for longer than a call (appy.device) that a kernel of this module changed
+ * on the device: leaving the appy.device block copies back only those. */
+typedef struct {
+  const char *host[256];
+  int n;
+  int overflow;   /* some were left off: every array counts as changed */
+} appy_written_set;
+
+static inline appy_written_set *appy_written(void)
+{
+  static appy_written_set set;
+  return &set;
+}
+
+static inline void appy_note_written(const char *p)
+{
+  appy_written_set *w = appy_written();
+#pragma omp critical(appy_written)
+  {
+    int i = 0;
+    while (i < w->n && w->host[i] != p)
+      i++;
+    if (i == w->n && w->n < 256)
+      w->host[w->n++] = p;
+    else if (i == w->n)
+      w->overflow = 1;
+  }
+}
+
+/* Whether a kernel of this module changed the array at p on the device; forgets it. */
+static inline int appy_take_written(const char *p)
+{
+  appy_written_set *w = appy_written();
+  int found = 0;
+#pragma omp critical(appy_written)
+  {
+    found = w->overflow;
+    for (int i = 0; i < w->n; i++)
+      if (w->host[i] == p) {
+        w->host[i] = w->host[--w->n];
+        found = 1;
+        break;
+      }
+  }
+  return found;
+}
+
+/* At the end of the call, also when it fails: the caller's arrays get the device's
+ * changes; arrays that were on the device before the call get the host's; the call's
+ * mappings are released. */
+static inline void appy_env_close(appy_env *env)
+{
+  for (int i = 0; i < env->n; i++) {
+    appy_env_entry *e = &env->e[i];
+    char *c = e->host;
+    if (!e->mapped)
+      continue;
+    if (e->resident && e->wrote)
+      appy_note_written(e->host);
+    if (e->resident && e->host_new)
+      appy_env_to_device(env, e);
+    else if (!e->resident && e->caller && e->dev_new)
+      appy_env_to_host(env, e);
+#pragma omp target exit data map(release: c[0:e->bytes])
+    (void)c;
+  }
+  env->n = 0;
+}
+
+/* After a parallel loop: its profile line (copies made for it, kernel time). */
+static inline void appy_env_ran(appy_env *env, const char *module, const char *func, int line,
+                                size_t bytes_in, double t_in, double t_kernel)
+{
+  env->launches++;
+  env->t_kernels += t_kernel;
+  appy_profile_region(module, func, line, bytes_in, t_in, t_kernel, 0, 0.0);
+}
+
+/* At every exit of a kernel function: close, and the call's profile line. */
+static inline void appy_env_end(appy_env *env, const char *module, const char *func,
+                                double called)
+{
+  appy_env_close(env);
+  if (env->launches)
+    appy_profile_call(module, func, env->bytes_in, env->t_in, env->launches, env->t_kernels,
+                      env->bytes_out, env->t_out, appy_clock() - called);
+}
+
+/* _appy_data(op, array): what appy.device, appy.to_host and appy.to_device do through a
+ * module of each OpenMP runtime (mappings live in the runtime, shared by its modules).
+ * op: "enter" (map, copying in), "exit" (release), "to_device", "to_host" (copy), "present"
+ * and "written" (a kernel of this module changed it on the device since last asked). The
+ * array must be C-contiguous. METH_VARARGS. */
+static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
+{
+  const char *op;
+  PyObject *arr, *result = NULL;
+  Py_buffer view;
+  int dev = omp_get_default_device(), flag = 0;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "sO", &op, &arr))
+    return NULL;
+  if (appy_offload_check() < 0)
+    return NULL;
+  if (PyObject_GetBuffer(arr, &view, PyBUF_C_CONTIGUOUS) < 0)
+    return NULL;
+  char *c = (char *)view.buf;
+  size_t bytes = (size_t)view.len;
+  int use = appy_use_device() && bytes > 0;
+  if (!strcmp(op, "to_host") && view.readonly) {
+    PyErr_SetString(PyExc_ValueError, "appy: cannot copy device data back into a read-only array");
+  } else if (!strcmp(op, "enter")) {
+    Py_BEGIN_ALLOW_THREADS
+#pragma omp target enter data if(use) map(to: c[0:bytes])
+    Py_END_ALLOW_THREADS
+  } else if (!strcmp(op, "exit")) {
+#pragma omp target exit data if(use) map(release: c[0:bytes])
+  } else if (!strcmp(op, "to_device")) {
+    Py_BEGIN_ALLOW_THREADS
+#pragma omp target update if(use) to(c[0:bytes])
+    Py_END_ALLOW_THREADS
+  } else if (!strcmp(op, "to_host")) {
+    Py_BEGIN_ALLOW_THREADS
+#pragma omp target update if(use) from(c[0:bytes])
+    Py_END_ALLOW_THREADS
+  } else if (!strcmp(op, "present")) {
+    flag = use && omp_target_is_present(c, dev);
+  } else if (!strcmp(op, "written")) {
+    flag = appy_take_written(c);
+  } else {
+    PyErr_Format(PyExc_ValueError, "appy: unknown data operation '%s'", op);
+  }
+  PyBuffer_Release(&view);
+  if (!PyErr_Occurred())
+    result = PyBool_FromLong(flag);
+  return result;
 }
 
 /* _appy_device(): "gpu: OpenMP device 0 of 1 (NVIDIA H100 80GB HBM3)" or "host: ...",

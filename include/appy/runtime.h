@@ -148,12 +148,20 @@ APPY_API int appy_profile_enabled(void);  /* APPY_PROFILE set, not "" and not "0
 APPY_API void appy_profile_region(const char *module, const char *func, int line,
                                   size_t bytes_in, double t_in, double t_kernel,
                                   size_t bytes_out, double t_out);
+/* One line per call of a kernel function with parallel loops: what its data environment
+ * copied each way, its kernels, the whole call; and a row in the summary. */
+APPY_API void appy_profile_call(const char *module, const char *func, size_t bytes_in,
+                                double t_in, int launches, double t_kernels, size_t bytes_out,
+                                double t_out, double t_call);
 
 /* device.c */
 /* From PyInit_<module>, GIL held; compiler is "clang", "gcc" or "none". For clang,
  * registers LLVM's NVPTX back end and puts ptxas on PATH (the JIT needs both before the
  * first kernel). Returns 0. */
 APPY_API int appy_runtime_init(const char *compiler);
+/* From PyInit_<module>: tells the appy package, if it can be imported, that this module
+ * exists (appy.device maps arrays through the modules' OpenMP runtimes). Never fails. */
+APPY_API void appy_register_module(PyObject *module);
 /* For appy/offload.h: whether this module has device code (compiler is not "none"). */
 APPY_API int appy_offload_built(void);
 /* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and

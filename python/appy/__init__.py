@@ -4,11 +4,16 @@ appy-translate reads ``@appy.jit``, ``appy.prange`` and ``appy.range(..., parall
 at translation time. Under plain CPython and NumPy they mean nothing special: ``jit``
 returns the function unchanged and the loops are ordinary ``range`` loops, so an annotated
 file runs unmodified (this is how the tests compute the expected answers).
+
+``device``, ``to_host`` and ``to_device`` keep NumPy arrays on the GPU across calls of
+translated kernels (see ``help(appy.device)``).
 """
 
 import builtins
+import weakref
 
-__all__ = ["jit", "prange", "range", "buffer", "__version__"]
+__all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device",
+           "__version__"]
 
 __version__ = "0.1.0"
 
@@ -40,3 +45,111 @@ def buffer(size, dtype=float):
 def range(*args, parallel=False):
     """``range(*args)``; ``parallel=True`` marks the loop parallel for appy-translate."""
     return builtins.range(*args)
+
+
+# Arrays mapped by `device` blocks: (runtime, address, bytes) -> [blocks holding it, module].
+_mapped = {}
+
+
+# Modules built by appy-translate, as they are imported (weak references).
+_modules = []
+
+
+def _register(module):
+    """Called by each module built by appy-translate when it is imported."""
+    _modules.append(weakref.ref(module))
+
+
+def _kernel_modules(runtime=None):
+    alive = [m for m in (r() for r in _modules) if m is not None]
+    return [m for m in alive if hasattr(m, "_appy_data")
+            and getattr(m, "__appy_compiler__", None) in ((runtime,) if runtime else ("clang", "gcc"))]
+
+
+def _runtimes():
+    """One imported kernel module per OpenMP runtime that offloads ("clang", "gcc"): a
+    mapping made through one module is seen by every module of its runtime."""
+    found = {}
+    for m in _kernel_modules():
+        found.setdefault(m.__appy_compiler__, m)
+    return found
+
+
+def _key(runtime, a):
+    return (runtime, a.__array_interface__["data"][0], a.nbytes)
+
+
+def _check(what, arrays):
+    import numpy
+    for k, a in enumerate(arrays):
+        if not isinstance(a, numpy.ndarray):
+            raise TypeError("appy.%s: argument %d must be a numpy.ndarray, not %s"
+                            % (what, k + 1, type(a).__name__))
+        if not a.flags.c_contiguous:
+            raise ValueError("appy.%s: argument %d is not C-contiguous (a kernel would get a "
+                             "copy of it); pass numpy.ascontiguousarray(...)" % (what, k + 1))
+
+
+class device:
+    """``with appy.device(A, B): ...`` keeps A and B on the GPU for the whole block.
+
+    Entering copies each array to the device once; kernel calls in the block then find it
+    there and copy nothing of it, in or out. Leaving the block copies back the arrays a
+    kernel changed on the device, and frees the device copies. Inside the block the
+    device's copy is the one that counts: after changing an array on the host, call
+    ``appy.to_device(A)``; to look at a kernel's results before the block ends, call
+    ``appy.to_host(A)``. Blocks nest (an array stays mapped until the last block holding it
+    ends), and the arrays must be C-contiguous. Without a GPU, or before any module built by
+    appy-translate with an offloading compiler is imported, the block does nothing."""
+
+    def __init__(self, *arrays):
+        _check("device", arrays)
+        self.arrays = arrays
+        self._held = []
+
+    def __enter__(self):
+        for rt, module in _runtimes().items():
+            for a in self.arrays:
+                key = _key(rt, a)
+                if key in _mapped:
+                    _mapped[key][0] += 1
+                else:
+                    module._appy_data("enter", a)
+                    _mapped[key] = [1, module]
+                self._held.append((key, a))
+        return self
+
+    def __exit__(self, *exc):
+        held, self._held = self._held, []
+        for key, a in held:
+            entry = _mapped[key]
+            entry[0] -= 1
+            if entry[0] > 0:
+                continue
+            del _mapped[key]
+            module = entry[1]
+            written = [m._appy_data("written", a) for m in _kernel_modules(key[0])]   # resets each
+            if any(written) and a.flags.writeable:
+                module._appy_data("to_host", a)
+            module._appy_data("exit", a)
+        return False
+
+
+def _update(op, arrays):
+    for rt, _ in _runtimes().items():
+        for a in arrays:
+            entry = _mapped.get(_key(rt, a))
+            if entry:
+                entry[1]._appy_data(op, a)
+
+
+def to_host(*arrays):
+    """Copies arrays held on the GPU by an ``appy.device`` block back to the host now."""
+    _check("to_host", arrays)
+    _update("to_host", arrays)
+
+
+def to_device(*arrays):
+    """Copies host changes of arrays held on the GPU by an ``appy.device`` block to it."""
+    _check("to_device", arrays)
+    _update("to_device", arrays)

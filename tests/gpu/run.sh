@@ -26,11 +26,16 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
     done
     echo "=== $cc: vadd bandwidth"
     APPY_PROFILE=1 python3 bench/profile_vadd.py "$build/$cc/bench" 26 10 2>/dev/null || rc=1
+    echo "=== $cc: data environments (2-D Jacobi)"
+    OUT=${OUT:+$OUT/$cc} APPY_PROFILE=1 python3 bench/run_jacobi.py "$build/$cc/bench" 2>/dev/null || rc=1
     echo "=== $cc: group vs individual mode (softmax, matvec, spmv)"
     # CuPy in the same process breaks libgomp's next launch ("invalid resource handle"):
     # CuPy's figures come from the clang run.
     nocupy=; [ "$cc" = gcc ] && nocupy=--no-cupy
     OUT=${OUT:+$OUT/$cc} APPY_PROFILE=1 python3 bench/run_group.py "$build/$cc/bench" $nocupy || rc=1
+    echo "=== $cc: the same, arrays kept on the GPU between calls (appy.device)"
+    OUT=${OUT:+$OUT/$cc/resident} APPY_PROFILE=1 python3 bench/run_group.py "$build/$cc/bench" \
+      --resident $nocupy 2>/dev/null | grep '^|' || rc=1
     exit $rc
   ) || status=1
 done
