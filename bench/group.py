@@ -5,7 +5,7 @@ the marked loops (and their reductions) shared by the team's threads. The *_indi
 kernels are the same code without the marks: one thread per outer iteration, inner loops
 sequential. The *_arrays kernels are written with array expressions (np.max, np.sum, slices),
 which the translator lowers to the same marked loops; softmax_reread computes exp twice
-instead of reading back what it wrote. Run by bench/run_group.py.
+instead of reading back what it wrote (softmax_reread_mul: times the reciprocal of the sum). Run by bench/run_group.py.
 """
 import numpy as np
 import appy
@@ -51,6 +51,17 @@ def softmax_reread(A, out):
         m = np.max(A[i, :])
         s = np.sum(np.exp(A[i, :] - m))
         out[i, :] = np.exp(A[i, :] - m) / s
+
+
+# appy: export softmax_reread_mul(float64[:, :], float64[:, :])
+@appy.jit
+def softmax_reread_mul(A, out):
+    """softmax_reread with one division per row: out = exp(A - max) * (1 / sum)."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        m = np.max(A[i, :])
+        r = 1.0 / np.sum(np.exp(A[i, :] - m))
+        out[i, :] = np.exp(A[i, :] - m) * r
 
 
 # appy: export softmax_online(float64[:, :], float64[:, :])

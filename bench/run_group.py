@@ -286,7 +286,7 @@ def main():
         log(f"{name} {inp['desc']}: inputs and NumPy reference in {time.perf_counter() - tg:.1f} s"
             + (f" (reference: {inp['ref']})" if "ref" in inp else ""))
         appy = {}
-        for mode in [m for m in ("group", "arrays", "reread", "online", "individual")
+        for mode in [m for m in ("group", "arrays", "reread", "reread_mul", "online", "individual")
                      if hasattr(mod, f"{name}_{m}")]:
             tm = time.perf_counter()
             r = appy[mode] = run_appy(mod, name, mode, inp, opts.runs, opts.resident)

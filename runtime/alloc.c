@@ -76,6 +76,8 @@ void appy_frame_init(appy_frame *fr, const char *module, const char *func)
   fr->top = &fr->first;
   fr->first.prev = NULL;
   fr->first.n = 0;
+  fr->gpu_ok = 0;
+  fr->gpu_kind = fr->gpu_like = NULL;
 }
 
 appy_hold *appy_frame_push(appy_frame *fr)
@@ -110,6 +112,7 @@ void appy_fill_array(appy_array *a, const Py_buffer *v, appy_dtype dt, PyObject 
     a->size *= a->shape[d] = v->shape[d];
   a->dtype = dt;
   a->obj = obj;
+  a->device = NULL;
 }
 
 /* Releases one hold. A failed write-back leaves its exception set and returns -1. */
@@ -121,6 +124,7 @@ static int release_hold(appy_hold *h)
   PyBuffer_Release(&h->view);
   Py_XDECREF(h->orig);
   Py_XDECREF(h->own);
+  appy_release_shadow(h);
   return rc;
 }
 
@@ -141,6 +145,8 @@ int appy_frame_release(appy_frame *fr)
       free(b);
   }
   fr->top = &fr->first;
+  Py_CLEAR(fr->gpu_kind);
+  fr->gpu_like = NULL;
   failed = first[0] != NULL;
   if (pending[0]) {
     /* The kernel's own exception says more than a write-back failing after it. */

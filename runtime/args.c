@@ -232,6 +232,12 @@ int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype 
                    int writable, appy_array *out)
 {
   appy_hold *h;
+  if (fr->gpu_ok && appy_is_gpu_array(obj))
+    return appy_gpu_array_arg(fr, obj, param, dt, ndim, writable, out);
+  if (appy_is_gpu_array(obj))
+    return not_array(fr, obj, param, dt, ndim,
+                     " (a GPU array: only kernels with parallel loops, built with clang and "
+                     "running on the GPU, take those; pass a NumPy array)");
   if (obj == Py_None || !PyObject_CheckBuffer(obj))
     return not_array(fr, obj, param, dt, ndim, "");
   if (!(h = appy_frame_push(fr)))
@@ -381,6 +387,8 @@ int appy_match_array(PyObject *obj, appy_dtype dt, int ndim)
 {
   Py_buffer v;
   bufkind k;
+  if (appy_match_gpu_array(obj, dt, ndim))
+    return 1;
   if (obj == Py_None || !PyObject_CheckBuffer(obj))
     return 0;
   if (PyObject_GetBuffer(obj, &v, PyBUF_RECORDS_RO) < 0) {

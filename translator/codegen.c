@@ -715,8 +715,9 @@ static void expr_uses(Gen *g, Node *n, Uses *u) {
     target_uses(g, n->lhs, u, 3);
     expr_uses(g, n->rhs, u);
     return;
-  case ND_SUBSCRIPT:
-    add_use(g, u, n->var, 1);
+  case ND_SUBSCRIPT:   // an element; A.shape[k] reads no element
+    if (!(n->lhs && n->lhs->kind == ND_ATTR))
+      add_use(g, u, n->var, 1);
     for (Node *i = n->args; i; i = i->next)
       expr_uses(g, i, u);
     return;
@@ -1662,8 +1663,8 @@ static void function(Gen *g, Instance *inst) {
     line(g, "const double appy_called = appy_clock();");
     for (Var *v = inst->vars; v; v = v->next)
       if (v->kind == VAR_PARAM && v->ty->kind == TY_ARRAY && on_device(g, v))
-        line(g, "appy_env_param(&appy_data, %s, sizeof(*%s) * %s_size);", v->cname, v->cname,
-             v->cname);
+        line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s_size, %s_arg->device);", v->cname,
+             v->cname, v->cname, v->cname);
   }
   if (!uses(text, "fr"))
     line(g, "(void)fr;");

@@ -76,9 +76,12 @@ static const char *scalar_conv(const Type *t) {
 }
 
 // call_NAME_K: converts the arguments for overload K and runs it without the GIL.
-static void emit_call(Buf *b, Instance *inst) {
+static void emit_call(Buf *b, Instance *inst, const Options *opt) {
   Kernel *k = inst->kernel;
   Signature *sig = inst->sig;
+  // GPU arrays (CuPy, PyTorch) go straight to the parallel loops' data environment; LLVM's
+  // offload runtime shares CUDA's primary context with them.
+  bool gpu = !strcmp(opt->compiler, "clang") && inst->nregions > 0;
   buf_printf(b, "static PyObject *\ncall_%s_%d(appy_frame *fr, PyObject *const *argv)\n{\n",
              k->name, inst->index);
   for (int i = 0; i < k->nparams; i++) {
@@ -86,6 +89,8 @@ static void emit_call(Buf *b, Instance *inst) {
     buf_printf(b, "    %s p%d;\n", t->kind == TY_ARRAY ? "appy_array" : ty_ctype(t), i);
   }
   out(b, "    PyObject *ret = NULL;\n    int rc;\n\n");
+  if (gpu)
+    out(b, "    fr->gpu_ok = appy_use_device();\n");
   for (int i = 0; i < k->nparams; i++) {
     Type *t = sig->params[i];
     if (t->kind == TY_ARRAY)
@@ -102,7 +107,8 @@ static void emit_call(Buf *b, Instance *inst) {
     buf_printf(b, ", %sp%d", sig->params[i]->kind == TY_ARRAY ? "&" : "", i);
   out(b, ", &ret);\n    Py_END_ALLOW_THREADS\n");
   out(b, "    if (rc < 0)\n        return NULL;\n");
-  out(b, "    if (ret == NULL)\n        Py_RETURN_NONE;\n    return ret;\n}\n\n");
+  out(b, "    if (ret == NULL)\n        Py_RETURN_NONE;\n");
+  out(b, gpu ? "    return appy_result_kind(fr, ret);\n}\n\n" : "    return ret;\n}\n\n");
 }
 
 // The condition under which overload `sig` takes the call.
@@ -217,7 +223,7 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
   out(b, "/* Python bindings */\n\n");
   for (int i = 0; i < p->ninsts; i++)
-    emit_call(b, &p->insts[i]);
+    emit_call(b, &p->insts[i], opt);
   for (Kernel *k = p->kernels; k; k = k->next)
     emit_wrapper(b, a, p, k, opt);
   emit_init(b, p, opt);

@@ -91,6 +91,7 @@ typedef struct {
   unsigned char caller;   /* an argument: its changes go back to the caller */
   unsigned char mapped;   /* mapped by this call */
   unsigned char wrote;    /* a parallel loop of the call wrote it */
+  unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
 } appy_env_entry;
 
 typedef struct {
@@ -148,6 +149,21 @@ static inline void appy_env_param(appy_env *env, void *p, size_t bytes)
   e->host = (char *)p;
   e->bytes = bytes;
   e->caller = 1;
+}
+
+/* At the start of the call, for each array argument a parallel loop may use; device is
+ * its GPU address when the argument is a GPU array (appy_array.device), else NULL. The
+ * host stand-in p is then associated with that memory: the loops use it in place. */
+static inline void appy_env_arg(appy_env *env, void *p, size_t bytes, void *device)
+{
+  appy_env_entry *e;
+  appy_env_param(env, p, bytes);
+  if (!device || !(e = appy_env_find(env, p)) || e->gpu)
+    return;
+  if (omp_target_associate_ptr(p, device, bytes, 0, omp_get_default_device()) != 0)
+    return;   /* cannot happen for fresh stand-in memory; the loops would copy it */
+  e->gpu = e->mapped = e->resident = e->dev_new = 1;
+  e->caller = 0;
 }
 
 /* Before a parallel loop that uses the array at p (bytes long) as `how` says. An array
@@ -260,6 +276,10 @@ static inline void appy_env_close(appy_env *env)
       appy_env_to_device(env, e);
     else if (!e->resident && e->caller && e->dev_new)
       appy_env_to_host(env, e);
+    if (e->gpu) {
+      omp_target_disassociate_ptr(c, omp_get_default_device());
+      continue;
+    }
 #pragma omp target exit data map(release: c[0:e->bytes])
     (void)c;
   }

@@ -40,6 +40,9 @@ typedef struct appy_array {
   PyObject *obj;               /* the Python object this array stands for: the caller's
                                   argument (even when data is a contiguous copy of it) or
                                   the array appy_alloc made; kept alive by the frame */
+  void *device;                /* a GPU array argument (__cuda_array_interface__): its GPU
+                                  address, data being host memory that stands in for it;
+                                  else NULL */
 } appy_array;
 
 /* One Python object whose memory a kernel uses, held until appy_frame_release. */
@@ -49,6 +52,8 @@ typedef struct appy_hold {
   PyObject *orig;   /* ndarray view of arg that the copy is written back to, else NULL */
   PyObject *own;    /* the contiguous copy or the array appy_alloc made, else NULL */
   int writeback;    /* copy own back into orig at release */
+  void *shadow;     /* host memory standing in for a GPU array argument, else NULL */
+  size_t shadow_len;
 } appy_hold;
 
 #define APPY_FRAME_BLOCK 8
@@ -65,6 +70,9 @@ typedef struct appy_frame {
   const char *module;  /* module name, for messages and profiles */
   const char *func;    /* Python-visible function name */
   appy_holds *top;     /* block that receives the next hold */
+  int gpu_ok;          /* array arguments may be GPU arrays (set by the module) */
+  PyObject *gpu_kind;  /* the module (cupy, torch) of the first GPU array argument */
+  PyObject *gpu_like;  /* that argument (borrowed) */
   appy_holds first;    /* first block, on the stack with the frame */
 } appy_frame;
 
@@ -101,6 +109,16 @@ APPY_API int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, boo
  * read-only array or an int32 out of range still matches, and then fails in the
  * appy_arg_ call with its usual message), else 0. Never leave an exception set. */
 APPY_API int appy_match_array(PyObject *obj, appy_dtype dt, int ndim);
+/* gpuarray.c: arrays on the GPU, through __cuda_array_interface__ (CuPy, PyTorch, Numba). */
+APPY_API int appy_is_gpu_array(PyObject *obj);
+APPY_API int appy_match_gpu_array(PyObject *obj, appy_dtype dt, int ndim);
+/* Like appy_arg_array for a GPU array: data is host memory standing in for it, device its
+ * GPU address. */
+APPY_API int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                                int ndim, int writable, appy_array *out);
+/* A kernel's result, with the NumPy arrays in it turned into the kind of the call's GPU
+ * array arguments (cupy.asarray, torch.as_tensor on their device). Steals result. */
+APPY_API PyObject *appy_result_kind(appy_frame *fr, PyObject *result);
 APPY_API int appy_match_scalar(PyObject *obj, appy_dtype dt);
 /* Raises TypeError describing argv and listing the accepted signatures, given one per
  * line ("f(float64[:], int64)\nf(int32[:], int64)"; indentation and blank lines are

@@ -1,0 +1,216 @@
+/* gpuarray.c: arguments that already live on the GPU (CuPy arrays, PyTorch CUDA tensors,
+ * anything with __cuda_array_interface__).
+ *
+ * Such an argument reaches the kernel as an appy_array whose `device` is the GPU address
+ * and whose `data` is host memory of the same size standing in for it (mapped lazily, so
+ * untouched pages cost nothing). The kernel's data environment (appy/offload.h) tells the
+ * OpenMP runtime that the stand-in corresponds to the GPU memory, so its parallel loops
+ * work on the GPU array itself and nothing is copied; host code of the kernel that reads
+ * the array gets a copy in the stand-in. Results the kernel allocates are handed back in
+ * the arguments' kind (cupy.asarray, torch.as_tensor on the same device). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+/* The interface's typestr ("<f8", "|b1", ...) as one of ours; -1 if it is none of them. */
+static int typestr_dtype(const char *t)
+{
+  static const char *const names[] = {
+    [APPY_BOOL] = "|b1", [APPY_INT32] = "<i4", [APPY_INT64] = "<i8",
+    [APPY_FLOAT32] = "<f4", [APPY_FLOAT64] = "<f8",
+  };
+  for (int d = APPY_BOOL; d <= APPY_FLOAT64; d++)
+    if (strcmp(t, names[d]) == 0)
+      return d;
+  return -1;
+}
+
+typedef struct {
+  int dtype;                  /* ours, or -1 */
+  char typestr[16];
+  int ndim;
+  int64_t shape[APPY_MAXDIM];
+  int contiguous;             /* C order, no gaps */
+  uintptr_t ptr;
+  int readonly;
+} cai;
+
+/* Reads obj.__cuda_array_interface__; 0 if obj has none (no exception left). */
+static int read_cai(PyObject *obj, cai *c)
+{
+  PyObject *d = PyObject_GetAttrString(obj, "__cuda_array_interface__");
+  PyObject *shape, *typestr, *data, *strides;
+  const char *ts;
+  int ok = 0;
+  memset(c, 0, sizeof *c);
+  if (!d) {
+    PyErr_Clear();
+    return 0;
+  }
+  shape = PyDict_Check(d) ? PyDict_GetItemString(d, "shape") : NULL;
+  typestr = PyDict_Check(d) ? PyDict_GetItemString(d, "typestr") : NULL;
+  data = PyDict_Check(d) ? PyDict_GetItemString(d, "data") : NULL;
+  strides = PyDict_Check(d) ? PyDict_GetItemString(d, "strides") : NULL;
+  if (!shape || !PyTuple_Check(shape) || PyTuple_Size(shape) > APPY_MAXDIM || !typestr ||
+      !(ts = PyUnicode_AsUTF8AndSize(typestr, NULL)) || !data || !PyTuple_Check(data) ||
+      PyTuple_Size(data) != 2)
+    goto done;
+  snprintf(c->typestr, sizeof c->typestr, "%s", ts);
+  c->dtype = typestr_dtype(ts);
+  c->ndim = (int)PyTuple_Size(shape);
+  for (int k = 0; k < c->ndim; k++)
+    c->shape[k] = PyLong_AsLongLong(PyTuple_GetItem(shape, k));
+  c->ptr = (uintptr_t)PyLong_AsVoidPtr(PyTuple_GetItem(data, 0));
+  c->readonly = PyObject_IsTrue(PyTuple_GetItem(data, 1)) == 1;
+  c->contiguous = 1;
+  if (strides && strides != Py_None && PyTuple_Check(strides)) {
+    int64_t want = c->typestr[2] ? (int64_t)atoi(c->typestr + 2) : 0;
+    for (int k = c->ndim - 1; k >= 0; k--) {
+      if (c->shape[k] > 1 && PyLong_AsLongLong(PyTuple_GetItem(strides, k)) != want)
+        c->contiguous = 0;
+      want *= c->shape[k];
+    }
+  }
+  ok = !PyErr_Occurred();
+done:
+  PyErr_Clear();
+  Py_DECREF(d);
+  return ok;
+}
+
+int appy_is_gpu_array(PyObject *obj)
+{
+  cai c;
+  return read_cai(obj, &c);
+}
+
+int appy_match_gpu_array(PyObject *obj, appy_dtype dt, int ndim)
+{
+  cai c;
+  return read_cai(obj, &c) && c.dtype == (int)dt && c.ndim == ndim;
+}
+
+/* The module that made obj ("cupy", "torch"), imported; NULL if it cannot be. */
+static PyObject *maker(PyObject *obj)
+{
+  PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__module__"), *m = NULL;
+  const char *s = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, NULL) : NULL;
+  char top[64];
+  if (s) {
+    snprintf(top, sizeof top, "%s", s);
+    top[strcspn(top, ".")] = 0;
+    m = PyImport_ImportModule(top);
+  }
+  Py_XDECREF(name);
+  return m;
+}
+
+int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
+                       int ndim, int writable, appy_array *out)
+{
+  cai c;
+  appy_hold *h;
+  size_t bytes;
+  if (!read_cai(obj, &c)) {
+    PyErr_Format(PyExc_TypeError, "%s() argument '%s': unreadable __cuda_array_interface__",
+                 fr->func, param);
+    return -1;
+  }
+  if (c.dtype != (int)dt || c.ndim != ndim) {
+    PyErr_Format(PyExc_TypeError,
+                 "%s() argument '%s' must be a %s array of rank %d, got a GPU array of "
+                 "typestr '%s' and rank %d", fr->func, param, appy_dtype_name(dt), ndim,
+                 c.typestr, c.ndim);
+    return -1;
+  }
+  if (!c.contiguous) {
+    PyErr_Format(PyExc_ValueError, "%s() argument '%s' is a GPU array that is not "
+                 "C-contiguous; pass a contiguous copy (cupy.ascontiguousarray(x), "
+                 "x.contiguous())", fr->func, param);
+    return -1;
+  }
+  if (writable && c.readonly) {
+    PyErr_Format(PyExc_ValueError, "%s() argument '%s' is read-only, but %s writes to it",
+                 fr->func, param, fr->func);
+    return -1;
+  }
+  if (!(h = appy_frame_push(fr)))
+    return -1;
+  out->ndim = ndim;
+  out->size = 1;
+  for (int k = 0; k < ndim; k++)
+    out->size *= out->shape[k] = c.shape[k];
+  bytes = (size_t)out->size * appy_dtype_size(dt);
+  h->shadow_len = bytes ? bytes : 1;
+  h->shadow = mmap(NULL, h->shadow_len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (h->shadow == MAP_FAILED) {
+    h->shadow = NULL;
+    appy_frame_pop(fr);
+    return PyErr_NoMemory(), -1;
+  }
+  out->data = h->shadow;
+  out->device = (void *)c.ptr;
+  out->dtype = dt;
+  out->obj = obj;
+  if (!fr->gpu_kind && (fr->gpu_kind = maker(obj)))
+    fr->gpu_like = obj;
+  PyErr_Clear();
+  return 0;
+}
+
+void appy_release_shadow(appy_hold *h)
+{
+  if (h->shadow)
+    munmap(h->shadow, h->shadow_len);
+  h->shadow = NULL;
+}
+
+/* ndarray x as the GPU kind of the call's GPU arguments. New reference. */
+static PyObject *as_gpu(appy_frame *fr, PyObject *x)
+{
+  const char *kind = PyModule_GetName(fr->gpu_kind);
+  if (!appy_numpy_isinstance(x, "ndarray") || !kind)
+    return Py_NewRef(x);
+  if (strcmp(kind, "torch") == 0) {
+    PyObject *dev = PyObject_GetAttrString(fr->gpu_like, "device"), *r = NULL;
+    PyObject *f = PyObject_GetAttrString(fr->gpu_kind, "as_tensor"), *args, *kw;
+    if (dev && f && (args = PyTuple_Pack(1, x))) {
+      if ((kw = Py_BuildValue("{s:O}", "device", dev))) {
+        r = PyObject_Call(f, args, kw);
+        Py_DECREF(kw);
+      }
+      Py_DECREF(args);
+    }
+    Py_XDECREF(dev);
+    Py_XDECREF(f);
+    return r;
+  }
+  return PyObject_CallMethod(fr->gpu_kind, "asarray", "O", x);
+}
+
+PyObject *appy_result_kind(appy_frame *fr, PyObject *result)
+{
+  PyObject *r;
+  if (!result || !fr->gpu_kind)
+    return result;
+  if (PyTuple_Check(result)) {
+    Py_ssize_t n = PyTuple_Size(result);
+    r = PyTuple_New(n);
+    for (Py_ssize_t k = 0; r && k < n; k++) {
+      PyObject *e = as_gpu(fr, PyTuple_GetItem(result, k));
+      if (!e) {
+        Py_CLEAR(r);
+        break;
+      }
+      PyTuple_SetItem(r, k, e);
+    }
+  } else {
+    r = as_gpu(fr, result);
+  }
+  Py_DECREF(result);
+  return r;
+}
