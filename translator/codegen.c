@@ -1087,10 +1087,12 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   const char *i = n->target->var->cname;
   line(g, "if (appy_use_device()) {");
   g->indent++;
+  line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
-  line(g, "const int appy_g = appy_group_size(appy_n, %d);", has_buffer(n->body));
+  line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", has_buffer(n->body));
   line(g, "if (appy_n > 0) {");
   g->indent++;
+  line(g, "const double appy_t0 = appy_clock();");
   line(g, "%s", bare_directive(g, c));
   line(g, "{");
   g->indent++;
@@ -1116,6 +1118,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
   g->indent--;
   line(g, "}");
+  line(g, "appy_tune_ran(&appy_tune, appy_clock() - appy_t0);");
   g->indent--;
   line(g, "}");
   g->indent--;
@@ -1753,8 +1756,8 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       bool bare = bare_ok(&g, r);
       buf_printf(out, "  mode: %s%s\n",
                  bare ? "group, as a bare GPU kernel (each iteration runs on a group of G "
-                        "threads, G from 8 to 512 chosen at run time from the trip count, "
-                        "APPY_GROUP_SIZE to force it; loops marked simd or workshare, and "
+                        "threads, G chosen at run time from the trip count and tuned on the "
+                        "first three calls, APPY_GROUP_SIZE to force it; loops marked simd or workshare, and "
                         "array statements, are shared by the group's lanes; a host loop "
                         "where the GPU is not used)"
                  : r->group ? "group (one OpenMP team per iteration; loops marked simd or "

@@ -44,6 +44,53 @@ static inline int appy_group_size(int64_t n, int whole_block)
   return whole_block && g < 64 ? 64 : g;
 }
 
+/* The group size a loop runs with, tuned on its first calls: the size appy_group_size
+ * picks, half of it and twice it are each timed once, after a first call that is not
+ * timed (it may include loading the kernel), within 8 ... 1024 (at least 64 with
+ * scratchpads); then the fastest is kept while the trip count keeps the same pick.
+ * Measured on an H100 (docs/performance.md): the best size depends on the kernel's
+ * register use, which only the JIT knows: 8192-row softmax written in three passes ran
+ * 0.62 ms with 1024 lanes and 0.94 with 512; written in two passes, 0.77 with 512 and
+ * 1.03 with 1024. One tuner per parallel loop, in the generated code. */
+typedef struct {
+  int base;       /* appy_group_size's pick the tuning was for; 0 before the first call */
+  int size[3];    /* candidates */
+  double t[3];    /* their kernel times */
+  int tried;      /* candidates timed so far; -1 during the untimed first call */
+  int pick;       /* the size the current call runs with */
+} appy_tuner;
+
+static inline int appy_tune_size(appy_tuner *tu, int64_t n, int whole_block)
+{
+  int base = appy_group_size(n, whole_block), lo = whole_block ? 64 : 8;
+  const char *forced = getenv("APPY_GROUP_SIZE");
+  if (forced && *forced)
+    return tu->pick = base;
+  if (tu->base != base) {
+    tu->base = base;
+    tu->size[0] = base;
+    tu->size[1] = base / 2 >= lo ? base / 2 : base;
+    tu->size[2] = base * 2 <= 1024 ? base * 2 : base;
+    tu->tried = -1;
+  }
+  if (tu->tried < 3)
+    return tu->pick = tu->size[tu->tried < 0 ? 0 : tu->tried];
+  int best = 0;
+  for (int k = 1; k < 3; k++)
+    if (tu->t[k] < tu->t[best])
+      best = k;
+  return tu->pick = tu->size[best];
+}
+
+/* After the call's kernel: its time, for the candidate it ran with. */
+static inline void appy_tune_ran(appy_tuner *tu, double seconds)
+{
+  if (tu->tried < 0)
+    tu->tried = 0;
+  else if (tu->tried < 3 && tu->pick == tu->size[tu->tried])
+    tu->t[tu->tried++] = seconds;
+}
+
 /* Threads per block for groups of g threads. */
 static inline int appy_group_block(int g)
 {
