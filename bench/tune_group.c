@@ -7,7 +7,8 @@
  * Build (here) and run (on the GPU machine, after `source .gpu/on-device.sh`):
  *   clang-19 -O3 -fopenmp --offload-arch=sm_90 -fopenmp-target-jit -Iinclude \
  *     -Wl,-rpath,/usr/lib/llvm-19/lib bench/tune_group.c -lm -ldl -o tune_group
- *   ./tune_group [s|p]      (s: softmax only, p: SpMV only) */
+ *   ./tune_group [s|p]      (s: softmax only, p: SpMV only; UNIFORM=1: SpMV columns
+ *                            uniformly random, else clustered around a random start) */
 #include <dlfcn.h>
 #include <math.h>
 #include <omp.h>
@@ -201,7 +202,8 @@ static void spmv(void) {
   uint64_t s = 2463534242ull;
   for (long k = 0; k < NNZ; k++) ip[1 + (long)(rnd(&s)*NR)]++;
   for (int i = 0; i < NR; i++) ip[i+1] += ip[i];
-  for (int i = 0; i < NR; i++) { int64_t c = (int64_t)(rnd(&s) * NR / 12.0); for (int64_t k = ip[i]; k < ip[i+1]; k++) { c += 1 + (int64_t)(rnd(&s)*NR/(ip[i+1]-ip[i]+1)/2); ix[k] = c % NR; } }
+  if (getenv("UNIFORM")) { for (long k = 0; k < NNZ; k++) ix[k] = (int64_t)(rnd(&s) * NR); }
+  else for (int i = 0; i < NR; i++) { int64_t c = (int64_t)(rnd(&s) * NR / 12.0); for (int64_t k = ip[i]; k < ip[i+1]; k++) { c += 1 + (int64_t)(rnd(&s)*NR/(ip[i+1]-ip[i]+1)/2); ix[k] = c % NR; } }
   for (long k = 0; k < NNZ; k++) dv[k] = rnd(&s);
   for (int i = 0; i < NR; i++) xv[i] = rnd(&s);
   for (int i = 0; i < NR; i++) { double a = 0; for (int64_t k = ip[i]; k < ip[i+1]; k++) a += dv[k]*xv[ix[k]]; yr[i] = a; }

@@ -1060,12 +1060,21 @@ static bool has_buffer(Node *n) {
   return false;
 }
 
-// Private scalars are declared in the kernel instead (see below).
-static char *bare_directive(Gen *g, Clauses *c) {
-  return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
-                      "num_teams(appy_group_blocks(appy_n, appy_g)) "
-                      "thread_limit(appy_group_block(appy_g))%s",
-                      c->maps.data ? c->maps.data : "");
+// Arrays come as device addresses (the call's data environment has mapped them), so that
+// a launch looks nothing up in the OpenMP runtime's table: on an H100, CSR SpMV on mapped
+// data went from 0.196 to 0.177 ms. Private scalars are declared in the kernel instead.
+static char *bare_directive(Gen *g, Region *r) {
+  Buf b = {0};
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
+      list_add(&b, rv->var->cname);
+  char *d = arena_printf(g->arena, "#pragma omp target teams ompx_bare "
+                         "num_teams(appy_group_blocks(appy_n, appy_g)) "
+                         "thread_limit(appy_group_block(appy_g))%s%s%s%s",
+                         b.len ? " is_device_ptr(" : "", b.len ? b.data : "", b.len ? ")" : "",
+                         r->raises ? " map(tofrom: appy_failed)" : "");
+  buf_free(&b);
+  return d;
 }
 
 // Each thread's own copies of the loop variable and the private scalars, declared in the
@@ -1085,15 +1094,25 @@ static void lane_locals(Gen *g, Region *r) {
 static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
   const char *i = n->target->var->cname;
-  line(g, "if (appy_use_device()) {");
+  line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
+      line(g, "%s *const appy_dev_%s = appy_env_ptr(%s);", ty_ctype(rv->var->ty->elem),
+           rv->var->cname, rv->var->cname);
   line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
   line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", has_buffer(n->body));
   line(g, "if (appy_n > 0) {");
   g->indent++;
   line(g, "const double appy_t0 = appy_clock();");
-  line(g, "%s", bare_directive(g, c));
+  line(g, "{");
+  g->indent++;
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
+      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(rv->var->ty->elem),
+           rv->var->cname, rv->var->cname);
+  line(g, "%s", bare_directive(g, r));
   line(g, "{");
   g->indent++;
   lane_locals(g, r);
@@ -1114,6 +1133,8 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   if (has_buffer(n->body))   // the next iteration refills the scratchpads
     line(g, "appy_group_sync(appy_g);");
   g->bare = false;
+  g->indent--;
+  line(g, "}");
   g->indent--;
   line(g, "}");
   g->indent--;
@@ -1770,7 +1791,7 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                    r->collapse > 1 ? "collapsed loops"
                                    : "a reduction or shared(...) scalar of the parallel loop, "
                                      "or a statement storing both names and elements");
-      buf_printf(out, "  directive: %s\n", bare ? bare_directive(&g, &c) : directive(&g, r, &c));
+      buf_printf(out, "  directive: %s\n", bare ? bare_directive(&g, r) : directive(&g, r, &c));
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);
       buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "
