@@ -142,12 +142,28 @@ static void register_summary(void)
   Py_XDECREF(atexit);
 }
 
+/* Adds one launch (line > 0) or one call (line 0) to the summary. GIL held. */
+static void record(const char *module, const char *func, int line, size_t bytes_in,
+                   double t_in, double t_kernel, size_t bytes_out, double t_out, double t_call)
+{
+  region *r = find_region(module, func, line);
+  if (r) {
+    r->launches++;
+    r->bytes_in += (double)bytes_in;
+    r->bytes_out += (double)bytes_out;
+    r->t_in += t_in;
+    r->t_kernel += t_kernel;
+    r->t_out += t_out;
+    r->t_call += t_call;
+  }
+  register_summary();
+}
+
 void appy_profile_region(const char *module, const char *func, int line, size_t bytes_in,
                          double t_in, double t_kernel, size_t bytes_out, double t_out)
 {
   char in[96], out[96];
   PyGILState_STATE g;
-  region *r;
   if (!appy_profile_enabled())
     return;
   copy_text(in, sizeof in, "copy-in", (double)bytes_in, t_in);
@@ -155,15 +171,7 @@ void appy_profile_region(const char *module, const char *func, int line, size_t 
   g = PyGILState_Ensure();
   PySys_WriteStderr("appy-profile: %s.%s line %d: %s | kernel %.3f ms | %s\n", module, func,
                     line, in, t_kernel * 1e3, out);
-  if ((r = find_region(module, func, line))) {
-    r->launches++;
-    r->bytes_in += (double)bytes_in;
-    r->bytes_out += (double)bytes_out;
-    r->t_in += t_in;
-    r->t_kernel += t_kernel;
-    r->t_out += t_out;
-  }
-  register_summary();
+  record(module, func, line, bytes_in, t_in, t_kernel, bytes_out, t_out, 0.0);
   PyGILState_Release(g);
 }
 
@@ -173,7 +181,6 @@ void appy_profile_call(const char *module, const char *func, size_t bytes_in, do
 {
   char in[96], out[96];
   PyGILState_STATE g;
-  region *r;
   if (!appy_profile_enabled())
     return;
   copy_text(in, sizeof in, "in", (double)bytes_in, t_in);
@@ -182,15 +189,6 @@ void appy_profile_call(const char *module, const char *func, size_t bytes_in, do
   PySys_WriteStderr("appy-profile: %s.%s call: copied %s | %d kernels %.3f ms | copied %s | "
                     "call %.3f ms\n", module, func, in, launches, t_kernels * 1e3, out,
                     t_call * 1e3);
-  if ((r = find_region(module, func, 0))) {
-    r->launches++;
-    r->bytes_in += (double)bytes_in;
-    r->bytes_out += (double)bytes_out;
-    r->t_in += t_in;
-    r->t_kernel += t_kernels;
-    r->t_out += t_out;
-    r->t_call += t_call;
-  }
-  register_summary();
+  record(module, func, 0, bytes_in, t_in, t_kernels, bytes_out, t_out, t_call);
   PyGILState_Release(g);
 }

@@ -200,6 +200,7 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     e->dev_new = e->wrote = 1;
 }
 
+#ifdef __clang__   /* gcc-12's libgomp has no omp_get_mapped_ptr; only clang's bare kernels use it */
 /* The device address of an array the call has mapped (or a GPU array argument), for
  * kernels that take device pointers (is_device_ptr) instead of looking their arrays up in
  * the OpenMP runtime's table at each launch; NULL if it is not on the device. */
@@ -207,6 +208,7 @@ static inline void *appy_env_ptr(const void *p)
 {
   return omp_get_mapped_ptr(p, omp_get_default_device());
 }
+#endif
 
 /* Before host code that uses the array at p as `how` says. */
 static inline void appy_env_host(appy_env *env, const void *p, int how)
