@@ -1108,7 +1108,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
   for (int k = 0; k < narr; k++)
-    line(g, "%s *const appy_dev_%s = appy_env_ptr(%s);", ty_ctype(arr[k]->ty->elem),
+    line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(arr[k]->ty->elem),
          arr[k]->cname, arr[k]->cname);
   line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);

@@ -62,9 +62,11 @@ typedef struct {
 
 static inline int appy_tune_size(appy_tuner *tu, int64_t n, int whole_block)
 {
+  static int forced = -1;
   int base = appy_group_size(n, whole_block), lo = whole_block ? 64 : 8;
-  const char *forced = getenv("APPY_GROUP_SIZE");
-  if (forced && *forced)
+  if (forced < 0)
+    forced = getenv("APPY_GROUP_SIZE") && *getenv("APPY_GROUP_SIZE");
+  if (forced)
     return tu->pick = base;
   if (tu->base != base) {
     tu->base = base;

@@ -92,6 +92,7 @@ typedef struct {
   unsigned char mapped;   /* mapped by this call */
   unsigned char wrote;    /* a parallel loop of the call wrote it */
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
+  void *dev;              /* its device address, once a bare kernel asked (appy_env_ptr) */
 } appy_env_entry;
 
 typedef struct {
@@ -203,10 +204,16 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
 #ifdef __clang__   /* gcc-12's libgomp has no omp_get_mapped_ptr; only clang's bare kernels use it */
 /* The device address of an array the call has mapped (or a GPU array argument), for
  * kernels that take device pointers (is_device_ptr) instead of looking their arrays up in
- * the OpenMP runtime's table at each launch; NULL if it is not on the device. */
-static inline void *appy_env_ptr(const void *p)
+ * the OpenMP runtime's table at each launch; looked up once per call. NULL if it is not
+ * on the device. */
+static inline void *appy_env_ptr(appy_env *env, const void *p)
 {
-  return omp_get_mapped_ptr(p, omp_get_default_device());
+  appy_env_entry *e = appy_env_find(env, p);
+  if (!e || !e->mapped)
+    return NULL;
+  if (!e->dev)
+    e->dev = omp_get_mapped_ptr(p, omp_get_default_device());
+  return e->dev;
 }
 #endif
 
