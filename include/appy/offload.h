@@ -165,6 +165,7 @@ static inline void appy_env_arg(appy_env *env, void *p, size_t bytes, void *devi
     return;   /* cannot happen for fresh stand-in memory; the loops would copy it */
   e->gpu = e->mapped = e->resident = e->dev_new = 1;
   e->caller = 0;
+  e->dev = device;
 }
 
 /* Before a parallel loop that uses the array at p (bytes long) as `how` says. An array
@@ -192,6 +193,9 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     e->dev_new = e->resident;   /* the host's copy may be behind the device's */
     e->host_new = !e->resident;
 #pragma omp target enter data map(alloc: c[0:bytes])
+#ifdef __clang__   /* for bare kernels (appy_env_ptr), once per call */
+    e->dev = omp_get_mapped_ptr(c, omp_get_default_device());
+#endif
   }
   (void)c;
   if (e->host_new && !(how & APPY_WRITES_ALL))
@@ -204,8 +208,8 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
 #ifdef __clang__   /* gcc-12's libgomp has no omp_get_mapped_ptr; only clang's bare kernels use it */
 /* The device address of an array the call has mapped (or a GPU array argument), for
  * kernels that take device pointers (is_device_ptr) instead of looking their arrays up in
- * the OpenMP runtime's table at each launch; looked up once per call. NULL if it is not
- * on the device. */
+ * the OpenMP runtime's table at each launch; found when the call maps the array. NULL if
+ * it is not on the device. */
 static inline void *appy_env_ptr(appy_env *env, const void *p)
 {
   appy_env_entry *e = appy_env_find(env, p);
