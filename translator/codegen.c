@@ -787,20 +787,14 @@ static void env_end(Gen *g) {
 // Parallel regions
 //
 
+// Clauses of a target construct; the call's data environment has mapped the arrays before
+// it, so its map clauses find them present and copy nothing.
 typedef struct {
-  Buf enter, exit;        // target enter / exit data clauses
-  Buf maps, clauses;      // clauses of the target construct
-  char *bytes_in;         // C expression: bytes copied to the device
-  char *bytes_out;        // C expression: bytes copied back
+  Buf maps, clauses;      // map clauses; the others (private, reduction)
 } Clauses;
 
 static const char *section(Gen *g, Var *v) {
   return arena_printf(g->arena, "%s[0:%s_size]", v->cname, v->cname);
-}
-
-static void add_to(Gen *g, char **acc, Var *v) {
-  char *b = arena_printf(g->arena, "sizeof(*%s) * %s_size", v->cname, v->cname);
-  *acc = *acc ? arena_printf(g->arena, "%s + %s", *acc, b) : b;
 }
 
 // Appends `name` to a clause list such as "map(to: ...)" kept per kind.
@@ -810,24 +804,11 @@ static void list_add(Buf *b, const char *item) {
 
 static Clauses region_clauses(Gen *g, Region *r) {
   Clauses c = {0};
-  Buf to = {0}, from = {0}, tofrom = {0}, alloc_ = {0}, rel = {0}, priv = {0}, shared = {0};
+  Buf to = {0}, from = {0}, tofrom = {0}, priv = {0}, shared = {0};
   for (RegionVar *rv = r->vars; rv; rv = rv->next) {
     Var *v = rv->var;
     if (v->ty->kind == TY_ARRAY) {
-      const char *s = section(g, v);
-      if (rv->written && rv->full_write) {
-        list_add(&from, s);
-        list_add(&alloc_, s);
-        add_to(g, &c.bytes_out, v);
-      } else if (rv->written) {
-        list_add(&tofrom, s);
-        add_to(g, &c.bytes_in, v);
-        add_to(g, &c.bytes_out, v);
-      } else {
-        list_add(&to, s);
-        list_add(&rel, s);
-        add_to(g, &c.bytes_in, v);
-      }
+      list_add(rv->written ? rv->full_write ? &from : &tofrom : &to, section(g, v));
       continue;
     }
     if (rv->sharing == SH_PRIVATE)
@@ -847,19 +828,7 @@ static Clauses region_clauses(Gen *g, Region *r) {
     list_add(&shared, "appy_failed");
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
-  if (to.len || tofrom.len) {
-    buf_printf(&c.enter, " map(to: %s%s%s)", to.data ? to.data : "", to.len && tofrom.len ? ", " : "",
-               tofrom.data ? tofrom.data : "");
-  }
-  if (alloc_.len) buf_printf(&c.enter, " map(alloc: %s)", alloc_.data);
-  if (from.len || tofrom.len)
-    buf_printf(&c.exit, " map(from: %s%s%s)", from.data ? from.data : "",
-               from.len && tofrom.len ? ", " : "", tofrom.data ? tofrom.data : "");
-  if (rel.len) buf_printf(&c.exit, " map(release: %s)", rel.data);
-  buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&alloc_), buf_free(&rel);
-  buf_free(&priv), buf_free(&shared);
-  if (!c.bytes_in) c.bytes_in = "0";
-  if (!c.bytes_out) c.bytes_out = "0";
+  buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&priv), buf_free(&shared);
   return c;
 }
 
@@ -935,7 +904,7 @@ static char *directive(Gen *g, Region *r, Clauses *c) {
 }
 
 static void free_clauses(Clauses *c) {
-  buf_free(&c->enter), buf_free(&c->exit), buf_free(&c->maps), buf_free(&c->clauses);
+  buf_free(&c->maps), buf_free(&c->clauses);
 }
 
 // appy_raise(ValueError) for check n, and leave the kernel.
@@ -1060,12 +1029,12 @@ static bool has_buffer(Node *n) {
   return false;
 }
 
-// The arrays a bare kernel takes as device addresses: all but its scratchpads.
-static int device_arrays(Region *r, Var **out) {
+// The arrays region r uses (region.c leaves its scratchpads out), at most 64.
+static int device_arrays(Region *r, RegionVar **out) {
   int n = 0;
   for (RegionVar *rv = r->vars; rv && n < 64; rv = rv->next)
-    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
-      out[n++] = rv->var;
+    if (rv->var->ty->kind == TY_ARRAY)
+      out[n++] = rv;
   return n;
 }
 
@@ -1074,9 +1043,9 @@ static int device_arrays(Region *r, Var **out) {
 // data went from 0.196 to 0.177 ms. Private scalars are declared in the kernel instead.
 static char *bare_directive(Gen *g, Region *r) {
   Buf b = {0};
-  Var *arr[64];
+  RegionVar *arr[64];
   for (int k = 0, n = device_arrays(r, arr); k < n; k++)
-    list_add(&b, arr[k]->cname);
+    list_add(&b, arr[k]->var->cname);
   char *d = arena_printf(g->arena, "#pragma omp target teams ompx_bare "
                          "num_teams(appy_group_blocks(appy_n, appy_g)) "
                          "thread_limit(appy_group_block(appy_g))%s%s%s%s",
@@ -1103,8 +1072,12 @@ static void lane_locals(Gen *g, Region *r) {
 static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
   const char *i = n->target->var->cname;
+  RegionVar *rvs[64];
   Var *arr[64];
-  int narr = device_arrays(r, arr);
+  int narr = device_arrays(r, rvs);
+  bool buffers = has_buffer(n->body);
+  for (int k = 0; k < narr; k++)
+    arr[k] = rvs[k]->var;
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
   for (int k = 0; k < narr; k++)
@@ -1112,7 +1085,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
          arr[k]->cname, arr[k]->cname);
   line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
-  line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", has_buffer(n->body));
+  line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", buffers);
   line(g, "if (appy_n > 0) {");
   g->indent++;
   line(g, "const double appy_t0 = appy_clock();");
@@ -1139,7 +1112,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
     line(g, "%s = %s + appy_k * %s;", i, outer.start, outer.step);
   g->bare = true;
   stmts(g, n->body);
-  if (has_buffer(n->body))   // the next iteration refills the scratchpads
+  if (buffers)   // the next iteration refills the scratchpads
     line(g, "appy_group_sync(appy_g);");
   g->bare = false;
   g->indent--;
@@ -1175,10 +1148,10 @@ static void parallel_for(Gen *g, Node *n) {
   Range outer = range_of(g, n, true);
   line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
-  for (RegionVar *rv = r->vars; rv; rv = rv->next)
-    if (rv->var->ty->kind == TY_ARRAY && !rv->var->buffer)
-      line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", rv->var->cname,
-           rv->var->cname, rv->var->cname, device_how(rv));
+  RegionVar *arr[64];
+  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++)
+    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", arr[k]->var->cname,
+         arr[k]->var->cname, arr[k]->var->cname, device_how(arr[k]));
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;

@@ -23,21 +23,27 @@
 #include <omp.h>
 #include <ompx.h>
 
+/* APPY_GROUP_SIZE, if it is a power of two from 1 to 1024, else 0; read once. */
+static inline int appy_group_forced(void)
+{
+  static int forced = -1;
+  if (forced < 0) {
+    const char *e = getenv("APPY_GROUP_SIZE");
+    int v = e ? atoi(e) : 0;
+    forced = v >= 1 && v <= 1024 && (v & (v - 1)) == 0 ? v : 0;
+  }
+  return forced;
+}
+
 /* Threads per group for a loop of n iterations: about 4M threads in all, so that short
  * rows (CSR SpMV: 8 lanes per row of about 10 nonzeros) and few long rows (softmax of 8192
  * rows: 512 lanes) both fill the GPU; at least 64 (one group per block) when the group
  * holds scratchpads. APPY_GROUP_SIZE (a power of two, 1 to 1024) overrides the choice. */
 static inline int appy_group_size(int64_t n, int whole_block)
 {
-  static int forced = -1;
   int g = 8;
-  if (forced < 0) {
-    const char *e = getenv("APPY_GROUP_SIZE");
-    int v = e ? atoi(e) : 0;
-    forced = v >= 1 && v <= 1024 && (v & (v - 1)) == 0 ? v : 0;
-  }
-  if (forced)
-    g = forced;
+  if (appy_group_forced())
+    g = appy_group_forced();
   else
     while (g < 512 && n * g * 2 <= (int64_t)1 << 22)
       g *= 2;
@@ -62,11 +68,8 @@ typedef struct {
 
 static inline int appy_tune_size(appy_tuner *tu, int64_t n, int whole_block)
 {
-  static int forced = -1;
   int base = appy_group_size(n, whole_block), lo = whole_block ? 64 : 8;
-  if (forced < 0)
-    forced = getenv("APPY_GROUP_SIZE") && *getenv("APPY_GROUP_SIZE");
-  if (forced)
+  if (appy_group_forced())
     return tu->pick = base;
   if (tu->base != base) {
     tu->base = base;

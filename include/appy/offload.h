@@ -92,7 +92,7 @@ typedef struct {
   unsigned char mapped;   /* mapped by this call */
   unsigned char wrote;    /* a parallel loop of the call wrote it */
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
-  void *dev;              /* its device address, once a bare kernel asked (appy_env_ptr) */
+  void *dev;              /* its device address once mapped (clang only: appy_env_ptr) */
 } appy_env_entry;
 
 typedef struct {
@@ -135,21 +135,22 @@ static inline void appy_env_to_host(appy_env *env, appy_env_entry *e)
   e->dev_new = 0;
 }
 
-/* At the start of the call, for each array argument a parallel loop may use. */
-static inline void appy_env_param(appy_env *env, void *p, size_t bytes)
+/* The entry of the array at p: the call's, or a new blank one; NULL when the call has
+ * no room left (env->full: the loops' own map clauses then copy that array, every time). */
+static inline appy_env_entry *appy_env_entry_of(appy_env *env, void *p, size_t bytes)
 {
-  appy_env_entry *e;
-  if (!appy_use_device() || bytes == 0 || appy_env_find(env, p))
-    return;
-  if (env->n == APPY_ENV_MAX) {   /* the loops' own map clauses copy it, every time */
+  appy_env_entry *e = appy_env_find(env, p);
+  if (e)
+    return e;
+  if (env->n == APPY_ENV_MAX) {
     env->full = 1;
-    return;
+    return NULL;
   }
   e = &env->e[env->n++];
   memset(e, 0, sizeof *e);
   e->host = (char *)p;
   e->bytes = bytes;
-  e->caller = 1;
+  return e;
 }
 
 /* At the start of the call, for each array argument a parallel loop may use; device is
@@ -158,8 +159,10 @@ static inline void appy_env_param(appy_env *env, void *p, size_t bytes)
 static inline void appy_env_arg(appy_env *env, void *p, size_t bytes, void *device)
 {
   appy_env_entry *e;
-  appy_env_param(env, p, bytes);
-  if (!device || !(e = appy_env_find(env, p)) || e->gpu)
+  if (!appy_use_device() || bytes == 0 || !(e = appy_env_entry_of(env, p, bytes)))
+    return;
+  e->caller = 1;
+  if (!device || e->gpu)
     return;
   if (omp_target_associate_ptr(p, device, bytes, 0, omp_get_default_device()) != 0)
     return;   /* cannot happen for fresh stand-in memory; the loops would copy it */
@@ -176,17 +179,8 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
   char *c = (char *)p;
   if (!appy_use_device() || bytes == 0)
     return;
-  e = appy_env_find(env, p);
-  if (!e && env->n == APPY_ENV_MAX) {
-    env->full = 1;
+  if (!(e = appy_env_entry_of(env, p, bytes)))
     return;
-  }
-  if (!e) {
-    e = &env->e[env->n++];
-    memset(e, 0, sizeof *e);
-    e->host = c;
-    e->bytes = bytes;
-  }
   if (!e->mapped) {
     e->mapped = 1;
     e->resident = (unsigned char)omp_target_is_present(c, omp_get_default_device());
@@ -213,11 +207,7 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
 static inline void *appy_env_ptr(appy_env *env, const void *p)
 {
   appy_env_entry *e = appy_env_find(env, p);
-  if (!e || !e->mapped)
-    return NULL;
-  if (!e->dev)
-    e->dev = omp_get_mapped_ptr(p, omp_get_default_device());
-  return e->dev;
+  return e && e->mapped ? e->dev : NULL;
 }
 #endif
 
