@@ -8,7 +8,9 @@
  *   clang-19 -O3 -fopenmp --offload-arch=sm_90 -fopenmp-target-jit -Iinclude \
  *     -Wl,-rpath,/usr/lib/llvm-19/lib bench/tune_group.c -lm -ldl -o tune_group
  *   ./tune_group [s|p]      (s: softmax only, p: SpMV only; UNIFORM=1: SpMV columns
- *                            uniformly random, else clustered around a random start) */
+ *                            uniformly random, else clustered around a random start;
+ *                            SWEEP_ONLY_HINTS=1: stop after the load-hint variants)
+ * GPU time without the launch: ncu --metrics gpu__time_duration.sum ./tune_group p */
 #include <dlfcn.h>
 #include <math.h>
 #include <omp.h>
@@ -197,6 +199,33 @@ static void sp_bare(int G, int T) {
     appy_group_sync(G);
   BARE_END
 }
+
+/* Load hints for the SpMV experiment: read-only cache (ld.global.nc) and streaming
+ * (ld.global.cs: evict first, so the gathered x stays in L2). */
+static inline double ld_nc_d(const double *p) { return *p; }
+static inline int64_t ld_nc_l(const int64_t *p) { return *p; }
+static inline double ld_cs_d(const double *p) { return *p; }
+static inline int64_t ld_cs_l(const int64_t *p) { return *p; }
+#pragma omp begin declare variant match(device = {arch(nvptx64)})
+__attribute__((unused)) static inline double ld_nc_d(const double *p) { return __nvvm_ldg_d(p); }
+__attribute__((unused)) static inline int64_t ld_nc_l(const int64_t *p) { return __nvvm_ldg_ll((const long long *)p); }
+__attribute__((unused)) static inline double ld_cs_d(const double *p) { double v; __asm__ volatile("ld.global.cs.f64 %0, [%1];" : "=d"(v) : "l"(p)); return v; }
+__attribute__((unused)) static inline int64_t ld_cs_l(const int64_t *p) { int64_t v; __asm__ volatile("ld.global.cs.s64 %0, [%1];" : "=l"(v) : "l"(p)); return v; }
+#pragma omp end declare variant
+#define SP_HINT(NAME, LDI, LDD, LDX, LDP) \
+static void NAME(int G, int T) { \
+  BARE_BEGIN(NR) \
+    int64_t i = appy_it; double s = 0; \
+    { const int64_t a = LDP(&ip[i]), b = LDP(&ip[i+1]); double p = 0; for (int64_t k = a + appy_lane; k < b; k += G) p += LDD(&dv[k])*LDX(&xv[LDI(&ix[k])]); s += appy_group_sum_f64(p, G, appy_red); } \
+    if (appy_lane == 0) yv[i] = s; \
+    appy_group_sync(G); \
+  BARE_END }
+#define PLAIN_D(p) (*(p))
+#define PLAIN_L(p) (*(p))
+SP_HINT(sp_nc_all, ld_nc_l, ld_nc_d, ld_nc_d, ld_nc_l)
+SP_HINT(sp_nc_x, PLAIN_L, PLAIN_D, ld_nc_d, PLAIN_L)
+SP_HINT(sp_cs_stream, ld_cs_l, ld_cs_d, PLAIN_D, PLAIN_L)
+SP_HINT(sp_cs_stream_nc_x, ld_cs_l, ld_cs_d, ld_nc_d, ld_nc_l)
 static void spmv(void) {
   ip = calloc(NR+1, 8); ix = malloc(8L*NNZ); dv = malloc(8L*NNZ); xv = malloc(8L*NR); yv = calloc(NR, 8); yr = malloc(8L*NR);
   uint64_t s = 2463534242ull;
@@ -227,6 +256,17 @@ static void spmv(void) {
   
   
 
+  TIME("launch only (1 block)", 1, 0, _Pragma("omp target teams ompx_bare num_teams(1) thread_limit(32)") { if (ompx_thread_id_x() == 99) yv[0] = 1; });
+  for (int rep = 0; rep < 2; rep++) {
+    TIME("sp bareG G8 plain", bytes, sp_err(), sp_bare(8, 256););
+    TIME("sp ldg all", bytes, sp_err(), sp_nc_all(8, 256););
+    TIME("sp ldg x", bytes, sp_err(), sp_nc_x(8, 256););
+    TIME("sp cs data+indices", bytes, sp_err(), sp_cs_stream(8, 256););
+    TIME("sp cs data+indices, ldg x", bytes, sp_err(), sp_cs_stream_nc_x(8, 256););
+    TIME("sp cs+ldg G4", bytes, sp_err(), sp_cs_stream_nc_x(4, 256););
+    TIME("sp cs+ldg G16", bytes, sp_err(), sp_cs_stream_nc_x(16, 256););
+  }
+  if (getenv("SWEEP_ONLY_HINTS")) return;
   { int cfg[][2] = {{2,256},{4,256},{8,256},{8,128},{8,512},{16,256},{32,256}};
     for (int c = 0; c < 7; c++) { char nm[64]; int G = cfg[c][0], T = cfg[c][1];
       sprintf(nm, "sp bareG G%d T%d", G, T); TIME(nm, bytes, sp_err(), sp_bare(G, T);); } }

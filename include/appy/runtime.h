@@ -185,7 +185,8 @@ APPY_API int appy_offload_built(void);
 /* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and
  * on_device whether a probe region ran on a device (0 if none was run). Raises
  * RuntimeError when OMP_TARGET_OFFLOAD=MANDATORY cannot be met, warns once when a GPU is
- * present but kernels run on the host. Returns 0 / -1. */
+ * present but kernels run on the host. When kernels run on the GPU of a clang module, sets
+ * the CUDA contexts' wait policy (APPY_GPU_WAIT, device.c). Returns 0 / -1. */
 APPY_API int appy_offload_verdict(int ndev, int on_device);
 /* For appy/offload.h: the str that _appy_device() returns. */
 APPY_API PyObject *appy_device_describe(int ndev, int dev, int on_device);
