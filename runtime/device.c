@@ -268,3 +268,27 @@ void appy_register_module(PyObject *module)
   Py_XDECREF(appy);
   PyErr_Clear();   /* no appy package, or an older one: appy.device will not see us */
 }
+
+int appy_python_host(PyObject *module, const char *source, const char *filename,
+                     const char *loops)
+{
+  PyObject *host = PyImport_ImportModule("appy._host"), *r;
+  if (!host) {
+    PyObject *name = PyModule_GetNameObject(module);
+    if (PyErr_ExceptionMatches(PyExc_ImportError)) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_ImportError,
+                   "module %S keeps the host code of some functions as Python, which needs "
+                   "the appy package installed with appy-omp (python/appy; put it on "
+                   "PYTHONPATH)", name ? name : Py_None);
+    }
+    Py_XDECREF(name);
+    return -1;
+  }
+  r = PyObject_CallMethod(host, "install", "Osss", module, source, filename, loops);
+  Py_DECREF(host);
+  if (!r)
+    return -1;
+  Py_DECREF(r);
+  return 0;
+}

@@ -51,13 +51,14 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
       .explain = o->explain != 0,
   };
   Diags d = {.filename = opt.filename, .src = arena_strndup(&arena, src, len), .len = len};
+  opt.source = d.src;
   Buf c = {0}, ex = {0};
   TokenStream ts = tokenize(&arena, &d);
   if (!d.nerrors) {
     Module *m = parse(&arena, &d, &ts);
     if (!d.nerrors && !m->funcs)
       diag_at(&d, DIAG_ERROR, 0, 0, "no kernel functions: decorate a function with @appy.jit");
-    Program *p = d.nerrors ? NULL : sema(&arena, &d, m, &opt);
+    Program *p = d.nerrors ? NULL : analyse_module(&arena, &d, m, &opt);
     if (p && !d.nerrors) {
       if (opt.explain)
         explain(&arena, p, &opt, &ex);

@@ -123,6 +123,14 @@ static const char *source_line(const Diags *d, int line, int *len) {
 static const char *level_name[] = {"error", "warning", "note"};
 
 void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap) {
+  if (lvl == DIAG_ERROR && d->record && d->nrecord < d->maxrecord) {
+    DiagRecord *r = &d->record[d->nrecord++];
+    va_list copy;
+    va_copy(copy, ap);
+    r->line = line;
+    vsnprintf(r->message, sizeof r->message, fmt, copy);
+    va_end(copy);
+  }
   if (line > 0)
     buf_printf(&d->out, "%s:%d:%d: %s: ", d->filename, line, col, level_name[lvl]);
   else

@@ -193,11 +193,71 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
   out(b, "    if (appy_frame_release(&fr) < 0)\n        Py_CLEAR(result);\n    return result;\n}\n\n");
 }
 
+static bool has_python(Program *p) {
+  for (Kernel *k = p->kernels; k; k = k->next)
+    if (k->python)
+      return true;
+  return false;
+}
+
+// For appy/_host.py: the source, and for each function whose host code stays Python,
+// its parallel loops as a Python literal: {"f": [(line, entry, (params), (outputs),
+// (indices of the array parameters the loop writes)), ...], ...}.
+static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
+  out(b, "/* The file's source: the host code of");
+  for (Kernel *k = p->kernels; k; k = k->next)
+    if (k->python)
+      buf_printf(b, " %s", k->name);
+  out(b, " stays Python (appy/_host.py runs it). */\nstatic const char appy_source[] =\n    \"");
+  for (const char *s = opt->source; *s; s++) {
+    if (*s == '\n')
+      out(b, s[1] ? "\\n\"\n    \"" : "\\n");
+    else if (*s == '"' || *s == '\\')
+      buf_printf(b, "\\%c", *s);
+    else if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '?')
+      buf_printf(b, "\\%03o", (unsigned char)*s);
+    else
+      buf_printf(b, "%c", *s);
+  }
+  out(b, "\";\n\nstatic const char appy_host_loops[] =\n    \"{");
+  for (Kernel *h = p->kernels; h; h = h->next) {
+    if (!h->python)
+      continue;
+    buf_printf(b, "'%s': [", h->name);
+    for (Kernel *k = p->kernels; k; k = k->next) {
+      if (k->host != h)
+        continue;
+      buf_printf(b, "(%d, '%s', (", k->fn->tok->line, k->name);
+      for (int i = 0; i < k->nparams; i++)
+        buf_printf(b, "'%s', ", k->pnames[i]);
+      out(b, "), (");
+      Node *ret = k->fn->body->next;
+      Node *o = ret ? (ret->lhs->kind == ND_TUPLE ? ret->lhs->args : ret->lhs) : NULL;
+      for (; o; o = ret->lhs->kind == ND_TUPLE ? o->next : NULL)
+        buf_printf(b, "'%s', ", o->name);
+      out(b, "), (");
+      for (int i = 0; i < k->nparams; i++) {
+        bool written = false;
+        for (int j = 0; j < p->ninsts; j++)
+          if (p->insts[j].kernel == k && p->insts[j].sig->params[i]->kind == TY_ARRAY)
+            written |= param_written(&p->insts[j], k->pnames[i]);
+        if (written)
+          buf_printf(b, "%d, ", i);
+      }
+      out(b, ")), ");
+    }
+    out(b, "], ");
+  }
+  out(b, "}\";\n\n");
+  (void)a;
+}
+
 static void emit_init(Buf *b, Program *p, const Options *opt) {
   const char *m = opt->module_name;
   out(b, "static PyMethodDef module_methods[] = {\n");
   for (Kernel *k = p->kernels; k; k = k->next)
-    buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))py_%s, METH_VARARGS | METH_KEYWORDS, "
+    if (!k->python)
+      buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))py_%s, METH_VARARGS | METH_KEYWORDS, "
                   "py_%s_doc},\n", k->name, k->name, k->name);
   out(b, "    {\"_appy_device\", appy_device_info, METH_NOARGS,\n"
          "     PyDoc_STR(\"Where kernels run: 'gpu: ...' or 'host: ...'.\")},\n");
@@ -208,7 +268,14 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
   buf_printf(b, "    if (PyModule_AddStringConstant(module, \"__appy_compiler__\", \"%s\") < 0)\n"
                 "        return -1;\n", opt->compiler);
   out(b, "    appy_register_module(module);\n");
-  buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
+  if (has_python(p)) {
+    buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n", opt->compiler);
+    out(b, "    return appy_python_host(module, appy_source, \"");
+    c_string(b, opt->filename);
+    out(b, "\", appy_host_loops);\n}\n\n");
+  } else {
+    buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
+  }
   out(b, "static PyModuleDef_Slot module_slots[] = {\n    {Py_mod_exec, module_exec},\n"
          "    {0, NULL}\n};\n\n");
   buf_printf(b, "PyDoc_STRVAR(module_doc, \"Kernels compiled by appy-translate from %s.\");\n\n",
@@ -225,6 +292,9 @@ void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
   for (int i = 0; i < p->ninsts; i++)
     emit_call(b, &p->insts[i], opt);
   for (Kernel *k = p->kernels; k; k = k->next)
-    emit_wrapper(b, a, p, k, opt);
+    if (!k->python)
+      emit_wrapper(b, a, p, k, opt);
+  if (has_python(p))
+    emit_python_host(b, a, p, opt);
   emit_init(b, p, opt);
 }

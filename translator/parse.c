@@ -15,17 +15,22 @@ typedef struct {
   Token *tok;        // Current token
   Pragma *pragma;    // First pragma not yet claimed
   jmp_buf fail;      // Where a syntax error returns to
+  bool unsupported;  // The error was a construct outside the subset, not bad Python
+  int parallel;      // Parallel loops around the statement being parsed
+  Node *attached;    // The pragmas of the statement being parsed (for_stmt reads them)
 } Parser;
 
 static Node *expression(Parser *p);
 static Node *star_expressions(Parser *p);
 static Node *block(Parser *p);
-static Node *statement(Parser *p);
+// Not inlined into host_statement, whose setjmp would make its locals volatile.
+static Node *statement(Parser *p) __attribute__((noinline));
 
 static _Noreturn void error_tok(Parser *p, Token *tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void error_tok(Parser *p, Token *tok, const char *fmt, ...) {
+  p->unsupported = strstr(fmt, "not supported") != NULL;
   va_list ap;
   va_start(ap, fmt);
   diag_vat(p->diags, DIAG_ERROR, tok->line, tok->col, fmt, ap);
@@ -631,11 +636,18 @@ static Node *for_stmt(Parser *p) {
   expect(p, "in");
   n->iter = star_expressions(p);
   expect(p, ":");
+  n->pragma = p->attached->pragma;
+  n->npragmas = p->attached->npragmas;
+  bool parallel = is_parallel_for(n);
+  p->parallel += parallel;
   n->body = block(p);
+  p->parallel -= parallel;
   if (at(p, "else"))
     error_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
   return n;
 }
+
+static Node *host_statement(Parser *p);
 
 /* block: NEWLINE INDENT statements DEDENT | simple_stmts */
 static Node *block(Parser *p) {
@@ -645,7 +657,7 @@ static Node *block(Parser *p) {
   expect_kind(p, TK_INDENT, "an indented block");
   Node *head = NULL, *tail = NULL;
   while (p->tok->kind != TK_DEDENT && p->tok->kind != TK_EOF) {
-    Node *s = statement(p);
+    Node *s = p->parallel ? statement(p) : host_statement(p);
     append(&head, &tail, s);
     while (tail->next)
       tail = tail->next;
@@ -670,6 +682,7 @@ static Node *statement(Parser *p) {
   Token *t = p->tok;
   Node *probe = &(Node){.tok = t};
   attach_pragmas(p, probe);
+  p->attached = probe;
   Node *n;
   if (at(p, "if"))
     n = if_stmt(p);
@@ -706,6 +719,62 @@ static void skip_statement(Parser *p) {
       depth--;
     p->tok = p->tok->next;
   } while (depth > 0 && p->tok->kind != TK_EOF);
+}
+
+// Whether tokens [start, end) hold a parallel loop: prange, parallel=True, or a
+// "#pragma parallel" line among them.
+static bool hides_parallel_loop(Parser *p, Token *start, Token *end, Pragma *pragma) {
+  int last = start->line;
+  for (Token *t = start; t && t != end; t = t->next) {
+    if (t->kind == TK_NAME && (tok_equal(t, "prange") ||
+                               (tok_equal(t, "parallel") && tok_equal(t->next, "="))))
+      return true;
+    last = t->line;
+  }
+  for (Pragma *pr = pragma; pr && pr->line <= last; pr = pr->next)
+    if (!pr->is_appy && !strncmp(pr->text, "parallel", 8))
+      return true;
+  (void)p;
+  return false;
+}
+
+/* statement, in host code (outside parallel loops): any Python statement. One that uses
+ * constructs outside the subset is skipped, with its block, as ND_PYTHON: its error is
+ * withdrawn and kept in the node, for outline.c to report or to keep the function's host
+ * code as Python. Syntax errors, and statements that hide a parallel loop, stay errors. */
+static Node *host_statement(Parser *p) {
+  Token *volatile start = p->tok;
+  Pragma *volatile pragma = p->pragma;
+  Diags *d = p->diags;
+  size_t len = d->out.len;
+  int nerrors = d->nerrors, nwarnings = d->nwarnings, parallel = p->parallel;
+  jmp_buf outer;
+  memcpy(outer, p->fail, sizeof outer);
+  if (!setjmp(p->fail)) {
+    Node *n = statement(p);
+    memcpy(p->fail, outer, sizeof outer);
+    return n;
+  }
+  memcpy(p->fail, outer, sizeof outer);
+  p->parallel = parallel;
+  if (!p->unsupported)
+    longjmp(p->fail, 1);
+  p->tok = start;
+  skip_statement(p);   // and the clauses that continue it (try: ... except: ... else: ...)
+  while (at(p, "except") || at(p, "finally") || at(p, "else") || at(p, "elif"))
+    skip_statement(p);
+  if (hides_parallel_loop(p, start, p->tok, pragma))
+    longjmp(p->fail, 1);
+  Node *n = new_node(p, ND_PYTHON, start);
+  n->python = arena_strndup(p->arena, d->out.data + len, d->out.len - len);
+  n->end_line = last_line(start, p->tok);
+  d->out.len = len;
+  d->out.data[len] = '\0';
+  d->nerrors = nerrors;
+  d->nwarnings = nwarnings;
+  for (p->pragma = pragma; p->pragma && p->pragma->line <= n->end_line; p->pragma = p->pragma->next)
+    p->pragma->used = true;
+  return n;
 }
 
 // True for the decorators that mark a kernel: jit, appy.jit, with or without a call.

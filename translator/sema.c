@@ -1262,17 +1262,17 @@ static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer) {
       u[i].rank = 1;
     return;
   case ND_CALL: {
-    bool idx = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
-               is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range") ||
-               (n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
-                (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
-                 !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full")));
+    bool rng = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
+               is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range");
+    bool alloc = n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
+                 (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
+                  !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
     bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
     for (Node *a = n->args; a; a = a->next) {
       Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
       if (arr && v->kind == ND_NAME && (i = param_index(k, v->name)) >= 0 && !u[i].rank)
         u[i].rank = 1;
-      infer_expr(k, u, v, idx && a == n->args ? true : idx && n->lhs->kind != ND_ATTR);
+      infer_expr(k, u, v, rng || (alloc && a == n->args));   // bounds, a shape
     }
     return;
   }
@@ -1316,26 +1316,76 @@ static void infer_stmts(Kernel *k, ParamUse *u, Node *n) {
   }
 }
 
-static void infer_signature(Sema *s, Kernel *k) {
+// k's signature: parameter i has type from[i] if that is set, else the type inferred
+// from its use (APPy's defaults: float64 arrays of the rank used, int64 indices and
+// range bounds, float64 otherwise; arrays of elem if that is given).
+static Signature make_signature(Sema *s, Kernel *k, Type **from, Type *elem) {
   ParamUse *u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
   infer_stmts(k, u, k->fn->body);
-  Signature *sig = arena_alloc(s->arena, sizeof(Signature));
-  sig->nparams = k->nparams;
-  sig->params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
+  Signature sig = {.nparams = k->nparams};
+  sig.params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
   Buf b = {0};
   buf_printf(&b, "%s(", k->name);
   for (int i = 0; i < k->nparams; i++) {
-    Type *t = u[i].rank ? ty_array(s->arena, ty_float64, u[i].rank)
-                        : u[i].integer ? ty_int64 : ty_float64;
-    sig->params[i] = t;
+    Type *t = from && from[i] ? from[i]
+              : u[i].rank ? ty_array(s->arena, elem ? elem : ty_float64, u[i].rank)
+              : u[i].integer ? ty_int64 : ty_float64;
+    sig.params[i] = t;
     buf_printf(&b, "%s%s", i ? ", " : "", ty_name(s->arena, t));
   }
   buf_puts(&b, ")");
-  sig->text = arena_strndup(s->arena, b.data, b.len);
+  sig.text = arena_strndup(s->arena, b.data, b.len);
   buf_free(&b);
-  k->sigs = sig;
+  return sig;
+}
+
+static void infer_signature(Sema *s, Kernel *k) {
+  k->sigs = arena_alloc(s->arena, sizeof(Signature));
+  k->sigs[0] = make_signature(s, k, NULL, NULL);
   k->nsigs = 1;
   k->inferred = true;
+}
+
+// The element type that all float arrays of a signature share, or NULL.
+static Type *float_elem(Signature *sig) {
+  Type *elem = NULL;
+  for (int i = 0; i < sig->nparams; i++) {
+    Type *t = sig->params[i];
+    if (t->kind != TY_ARRAY || !ty_is_float(t->elem))
+      continue;
+    if (elem && elem != t->elem)
+      return NULL;
+    elem = t->elem;
+  }
+  return elem;
+}
+
+static void add_unique(Kernel *k, Signature sig) {
+  for (int i = 0; i < k->nsigs; i++)
+    if (!strcmp(k->sigs[i].text, sig.text))
+      return;
+  k->sigs[k->nsigs++] = sig;
+}
+
+// An entry point outlined from host function h (outline.c): for each declared overload
+// of h, the parameters h passes on unchanged keep h's types, and the others are inferred,
+// their arrays once as float64 and once with the float type of h's arrays in that
+// overload (overloads that come out the same are made once). Without declared
+// overloads of h, all are inferred.
+static void outlined_signatures(Sema *s, Kernel *k, Kernel *h) {
+  k->host = h;
+  if (!h->nsigs)
+    return;
+  Type **from = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
+  k->sigs = arena_alloc(s->arena, sizeof(Signature) * (size_t)(2 * h->nsigs));
+  for (int j = 0; j < h->nsigs; j++) {
+    for (int i = 0; i < k->nparams; i++)
+      from[i] = k->fn->host_param[i] >= 0 ? h->sigs[j].params[k->fn->host_param[i]] : NULL;
+    Type *elem = float_elem(&h->sigs[j]);
+    if (elem)
+      add_unique(k, make_signature(s, k, from, elem));
+    add_unique(k, make_signature(s, k, from, NULL));
+  }
 }
 
 //
@@ -1431,6 +1481,8 @@ static Kernel *new_kernel(Sema *s, Node *fn) {
   k->fn = fn;
   k->name = fn->name;
   k->nparams = fn->nargs;
+  k->python = fn->python != NULL;
+  k->python_why = fn->python;
   k->pnames = arena_alloc(s->arena, sizeof(char *) * (size_t)(fn->nargs + 1));
   int i = 0;
   for (Node *p = fn->params; p; p = p->next) {
@@ -1457,12 +1509,12 @@ static void collect_signatures(Sema *s, Program *prog, Module *m) {
 
 static void add_instances(Arena *a, Diags *d, Program *prog, const Options *opt) {
   for (Kernel *k = prog->kernels; k; k = k->next)
-    prog->ninsts += k->nsigs;
+    prog->ninsts += k->python ? 0 : k->nsigs;
   prog->insts = arena_alloc(a, sizeof(Instance) * (size_t)(prog->ninsts + 1));
   int n = 0;
   for (Kernel *k = prog->kernels; k; k = k->next) {
     int errors = d->nerrors;
-    for (int i = 0; i < k->nsigs; i++) {
+    for (int i = 0; i < k->nsigs && !k->python; i++) {
       Instance *inst = &prog->insts[n++];
       *inst = (Instance){.kernel = k, .sig = &k->sigs[i], .index = i};
       // Errors the first overload shares with the others are reported once.
@@ -1486,6 +1538,9 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
     tail = &(*tail)->next;
   }
   collect_signatures(&s, prog, m);
+  for (Kernel *k = prog->kernels; k; k = k->next)
+    if (k->fn->host)
+      outlined_signatures(&s, k, find_kernel(prog, k->fn->host->name, strlen(k->fn->host->name)));
   for (Kernel *k = prog->kernels; k; k = k->next)
     if (!k->nsigs)
       infer_signature(&s, k);

@@ -54,12 +54,19 @@ void buf_free(Buf *b);
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
 typedef struct {
+  int line;           // Line of an error (0: none)
+  char message[240];  // Its message, without position (truncated)
+} DiagRecord;
+
+typedef struct {
   const char *filename;   // Name shown in messages
   const char *src;        // Whole source text, NUL-terminated
   size_t len;             // Length of src
   Buf out;                // Rendered diagnostics, in order
   int nerrors;            // Errors reported so far
   int nwarnings;          // Warnings reported so far
+  DiagRecord *record;     // If set, errors are also recorded here (outline.c's trial run)
+  int nrecord, maxrecord; // Records made, room for
 } Diags;
 
 // Reports "file:line:col: level: message", the source line and a caret under col.
@@ -200,6 +207,7 @@ typedef enum {
   ND_RETURN,     // return [lhs]
   ND_RAISE,      // ValueError with message `name` (made by lower.c for shapes that differ)
   ND_IGNORED,    // import, docstring and other statements with no effect on kernels
+  ND_PYTHON,     // host statement outside the subset, kept as Python
 } NodeKind;
 
 struct Node {
@@ -227,6 +235,11 @@ struct Node {
   Node *params;      // Parameters (ND_NAME list)
   Node *decorators;  // Decorator expressions
   int end_line;      // Last source line of the statement (compound statements)
+  const char *python;  // ND_PYTHON, ND_FUNCDEF whose host code stays Python: why (the
+                       // rendered error of the first construct outside the subset)
+  Node *host;        // ND_FUNCDEF made by outline.c: the function whose loop it is
+  int *host_param;   // ... and for each parameter, the host function's parameter it
+                     // passes on unchanged (index), or -1
 
   Pragma *pragma;    // "#pragma" lines directly above this statement (first of a chain)
   int npragmas;      // How many pragmas are attached
@@ -314,6 +327,9 @@ struct Kernel {
   Signature *sigs;     // Overloads (declared or inferred)
   int nsigs;           // Number of overloads
   bool inferred;       // Signature was inferred, not declared
+  bool python;         // Host code stays Python (outline.c): no C of its own
+  Kernel *host;        // A parallel loop outlined from this host function, or NULL
+  const char *python_why;  // python: the first construct outside the subset, rendered
 };
 
 // Instance of a kernel for one overload: what codegen needs.
@@ -329,6 +345,7 @@ typedef struct {
 
 typedef struct {
   const char *filename;    // Source file name, for messages and comments
+  const char *source;      // Source text (embedded when host code stays Python)
   const char *module_name; // Python module name
   const char *compiler;    // "clang", "gcc" or "none": directives tuned per compiler
   const char **extra_sigs; // Signatures given on the command line (-s)
@@ -355,6 +372,19 @@ Pragma *find_pragma(Node *n, const char *word);
 Node *clone_list(Arena *a, Node *n);
 // Same expression: same shape, operators, names and constants.
 bool same_expr(Node *a, Node *b);
+
+//
+// outline.c
+//
+
+// Semantic analysis (sema) of the module, with the kernel functions whose host code
+// stays Python outlined first: a function with parallel loops whose host code (outside
+// them) the subset cannot express is marked (ND_FUNCDEF python: why) and each of its
+// outermost parallel loops is appended to m->funcs as a kernel function of its own (its
+// free variables the parameters, its reductions returned). Errors are reported as sema's.
+Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt);
+// Name of the entry point of the parallel loop at `line` of host function fn.
+const char *outline_name(Arena *a, const char *fn, int line);
 
 //
 // lower.c

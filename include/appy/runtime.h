@@ -180,6 +180,13 @@ APPY_API int appy_runtime_init(const char *compiler);
 /* From PyInit_<module>: tells the appy package, if it can be imported, that this module
  * exists (appy.device maps arrays through the modules' OpenMP runtimes). Never fails. */
 APPY_API void appy_register_module(PyObject *module);
+/* From PyInit_<module> of a module some of whose functions keep their host code as
+ * Python: appy._host.install(module, source, filename, loops) runs the file's top-level
+ * code in the module and defines those functions, their parallel loops calling the
+ * module's entry points. Returns 0, or -1 with the exception set (ImportError naming the
+ * appy package if it cannot be imported). */
+APPY_API int appy_python_host(PyObject *module, const char *source, const char *filename,
+                              const char *loops);
 /* For appy/offload.h: whether this module has device code (compiler is not "none"). */
 APPY_API int appy_offload_built(void);
 /* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and

@@ -56,6 +56,19 @@ def test_explain_names_mode_and_maps(run, tmp_path):
     assert "mode: individual" in p.stdout and "reduction" in p.stdout and "map(to:" in p.stdout
 
 
+def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
+    p = run("--emit-c", "--explain", "-o", tmp_path / "p.c", PROGRAMS / "pyhost.py")
+    assert p.returncode == 0, p.stderr
+    assert "pyhost.py:18: normalize_rows: host code stays Python, because of" in p.stdout
+    assert "dicts and sets are not supported" in p.stdout            # iterate's reason
+    assert ("line 40: _appy_iterate_line40(n, w, a, b, diff) returns diff; "
+            "signatures: _appy_iterate_line40(int64, float64, float64[:], float64[:], "
+            "float64)") in p.stdout
+    assert "line 75: _appy_guarded_line75(x, inv, out, s) returns s" in p.stdout
+    c = (tmp_path / "p.c").read_text()
+    assert "appy_python_host(module, appy_source" in c and "kernel_normalize_rows" not in c
+
+
 def test_print_config_and_version(run):
     p = run("--print-config")
     assert p.returncode == 0 and "default compiler:" in p.stdout and "offload arch:" in p.stdout

@@ -77,6 +77,8 @@ static void dump(Buf *b, Node *n) {
   case ND_PASS: buf_puts(b, "pass"); break;
   case ND_RETURN: buf_puts(b, "(return "), dump(b, n->lhs), buf_puts(b, ")"); break;
   case ND_IGNORED: buf_puts(b, "ignored"); break;
+  case ND_PYTHON: buf_printf(b, "(python %d-%d)", n->tok->line, n->end_line); break;
+  case ND_RAISE: buf_printf(b, "(raise %s)", n->name); break;
   case ND_FUNCDEF: buf_printf(b, "(def %s", n->name), dump_list(b, n->params), buf_puts(b, ")"); break;
   }
 }
@@ -164,10 +166,24 @@ int main(void) {
   // Errors point at the offending token.
   check("    x = (a +", "t.py:4:9: error: '(' was never closed");
   check("    x = a +* b", "t.py:4:12: error: expected an expression, found '*'");
-  check("    with a: pass", "t.py:4:5: error: 'with' is not supported inside kernel functions");
-  check("    x = [i for i in a]", "t.py:4:12: error: comprehensions are not supported in kernel functions");
-  check("    for i in range(3):\n        pass\n    else:\n        pass",
-        "t.py:6:5: error: 'else' after a loop is not supported in kernel functions");
+  check("    x = [i for i in a]\n    #pragma parallel for\n    for i in range(3):\n"
+        "        a[i] = [i for i in a]",
+        "t.py:7:19: error: comprehensions are not supported in kernel functions");
+  check("    #pragma parallel for\n    for i in range(3):\n        with a: pass",
+        "t.py:6:9: error: 'with' is not supported inside kernel functions");
+  check("    for i in range(3):\n        x = {}\n        for j in appy.prange(3):\n"
+        "            pass",
+        "(def f a b) (for i (call range 3) (python 5-5) (for j (call (. appy prange) 3) pass))");
+  check("    with a:\n        #pragma parallel for\n        for i in range(3):\n            pass",
+        "t.py:4:5: error: 'with' is not supported inside kernel functions");
+  // Host statements outside the subset are kept as Python (outline.c decides).
+  check("    with a: pass\n    x = [i for i in a]\n    b[0] = 1",
+        "(def f a b) (python 4-4) (python 5-5) (= (idx b 0) 1)");
+  check("    try:\n        x = a\n    except E:\n        pass\n    finally:\n        y = 2\n"
+        "    for i in range(3):\n        pass\n    else:\n        pass\n    x = 1",
+        "(def f a b) (python 4-9) (python 10-13) (= x 1)");
+  check("    while a:\n        print(a, {1: 2})\n        a -= 1",
+        "(def f a b) (while a (python 5-5) (-= a 1))");
   printf("%d passed, %d failed\n", checks - failures, failures);
   return failures != 0;
 }
