@@ -9,7 +9,8 @@
  *     -Wl,-rpath,/usr/lib/llvm-19/lib bench/tune_group.c -lm -ldl -o tune_group
  *   ./tune_group [s|p]      (s: softmax only, p: SpMV only; UNIFORM=1: SpMV columns
  *                            uniformly random, else clustered around a random start;
- *                            SWEEP_ONLY_HINTS=1: stop after the load-hint variants)
+ *                            SWEEP_ONLY_HINTS=1: stop after the load-hint variants;
+ *                            SWEEP_PARTS=1: only the generated kernel's parts, taken apart)
  * GPU time without the launch: ncu --metrics gpu__time_duration.sum ./tune_group p */
 #include <dlfcn.h>
 #include <math.h>
@@ -226,6 +227,41 @@ SP_HINT(sp_nc_all, ld_nc_l, ld_nc_d, ld_nc_d, ld_nc_l)
 SP_HINT(sp_nc_x, PLAIN_L, PLAIN_D, ld_nc_d, PLAIN_L)
 SP_HINT(sp_cs_stream, ld_cs_l, ld_cs_d, PLAIN_D, PLAIN_L)
 SP_HINT(sp_cs_stream_nc_x, ld_cs_l, ld_cs_d, ld_nc_d, ld_nc_l)
+/* Where the hand-written kernel's 15 % come from: the generated form with the lane count
+ * a literal (LIT), lane and group from shifts and masks of a run-time power of two (SHIFT),
+ * without the warp barrier after lane 0's store (NOSYNC). */
+#define SP_LIT(NAME, GL) \
+static void NAME(void) { \
+  const int64_t appy_n = NR; const int appy_gpb = 256 / GL; \
+  int appy_nb = (int)((appy_n + appy_gpb - 1) / appy_gpb); if (appy_nb > 65536) appy_nb = 65536; \
+  _Pragma("omp target teams ompx_bare num_teams(appy_nb) thread_limit(256)") \
+  { static uint64_t appy_red[32]; _Pragma("omp allocate(appy_red) allocator(omp_pteam_mem_alloc)") \
+    const int appy_lane = ompx_thread_id_x() % GL; \
+    for (int64_t appy_it = (int64_t)ompx_block_id_x() * appy_gpb + ompx_thread_id_x() / GL; appy_it < appy_n; appy_it += (int64_t)ompx_grid_dim_x() * appy_gpb) { \
+      int64_t i = appy_it; double s = 0; \
+      { const int64_t a = ip[i], b = ip[i+1]; double p = 0; for (int64_t k = a + appy_lane; k < b; k += GL) p += dv[k]*xv[ix[k]]; s += appy_group_sum_f64(p, GL, appy_red); } \
+      if (appy_lane == 0) yv[i] = s; \
+      appy_group_sync(GL); } } }
+SP_LIT(sp_lit8, 8)
+static void sp_shift(int G) {
+  const int64_t appy_n = NR; const int appy_gpb = 256 / G; const int lg = __builtin_ctz((unsigned)G);
+  int appy_nb = (int)((appy_n + appy_gpb - 1) / appy_gpb); if (appy_nb > 65536) appy_nb = 65536;
+  _Pragma("omp target teams ompx_bare num_teams(appy_nb) thread_limit(256)")
+  { static uint64_t appy_red[32]; _Pragma("omp allocate(appy_red) allocator(omp_pteam_mem_alloc)")
+    const int appy_lane = ompx_thread_id_x() & (G - 1);
+    for (int64_t appy_it = (int64_t)ompx_block_id_x() * appy_gpb + (ompx_thread_id_x() >> lg); appy_it < appy_n; appy_it += (int64_t)ompx_grid_dim_x() * appy_gpb) {
+      int64_t i = appy_it; double s = 0;
+      { const int64_t a = ip[i], b = ip[i+1]; double p = 0; for (int64_t k = a + appy_lane; k < b; k += G) p += dv[k]*xv[ix[k]]; s += appy_group_sum_f64(p, G, appy_red); }
+      if (appy_lane == 0) yv[i] = s;
+      appy_group_sync(G); } } }
+static void sp_nosync(int G, int T) {
+  BARE_BEGIN(NR)
+    int64_t i = appy_it; double s = 0;
+    { const int64_t a = ip[i], b = ip[i+1]; double p = 0; for (int64_t k = a + appy_lane; k < b; k += G) p += dv[k]*xv[ix[k]]; s += appy_group_sum_f64(p, G, appy_red); }
+    if (appy_lane == 0) yv[i] = s;
+  BARE_END
+}
+
 static void spmv(void) {
   ip = calloc(NR+1, 8); ix = malloc(8L*NNZ); dv = malloc(8L*NNZ); xv = malloc(8L*NR); yv = calloc(NR, 8); yr = malloc(8L*NR);
   uint64_t s = 2463534242ull;
@@ -257,6 +293,16 @@ static void spmv(void) {
   
 
   TIME("launch only (1 block)", 1, 0, _Pragma("omp target teams ompx_bare num_teams(1) thread_limit(32)") { if (ompx_thread_id_x() == 99) yv[0] = 1; });
+  if (getenv("SWEEP_PARTS")) {
+    for (int rep = 0; rep < 2; rep++) {
+      TIME("sp generated G8", bytes, sp_err(), sp_bare(8, 256););
+      TIME("sp literal 8", bytes, sp_err(), sp_lit8(););
+      TIME("sp shifts G8", bytes, sp_err(), sp_shift(8););
+      TIME("sp no trailing sync G8", bytes, sp_err(), sp_nosync(8, 256););
+      TIME("sp hand-written SP_BARE(8)", bytes, sp_err(), SP_BARE(8));
+    }
+    return;
+  }
   for (int rep = 0; rep < 2; rep++) {
     TIME("sp bareG G8 plain", bytes, sp_err(), sp_bare(8, 256););
     TIME("sp ldg all", bytes, sp_err(), sp_nc_all(8, 256););

@@ -26,6 +26,7 @@ typedef struct {
   Node *acc_of[8];     // Element updates of the current marked loop done through...
   char *acc[8];        // ...these team-reduced accumulators
   int nacc;            // Count
+  Node *bare_last;     // The last statement of a bare kernel's iteration body
   bool bare;           // In a bare group kernel (clang): every lane of a group runs this...
   bool lanes;          // ...except in its marked loops, where each lane takes its iterations
   bool host;           // In the host loop that stands in for a bare kernel off the device
@@ -1111,7 +1112,10 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   else
     line(g, "%s = %s + appy_k * %s;", i, outer.start, outer.step);
   g->bare = true;
+  for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
+    g->bare_last = g->bare_last->next;
   stmts(g, n->body);
+  g->bare_last = NULL;
   if (buffers)   // the next iteration refills the scratchpads
     line(g, "appy_group_sync(appy_g);");
   g->bare = false;
@@ -1383,7 +1387,11 @@ static void lane0_stmt(Gen *g, Node *n) {
   g->lanes = false;
   g->indent--;
   line(g, "}");
-  line(g, "appy_group_sync(appy_g);");
+  // The other lanes wait for the store, unless the iteration ends with it: no lane of the
+  // group reads it in this iteration, and other iterations' elements are their own (a
+  // scratchpad refill waits at the barrier that ends the iteration). SpMV: 133 -> 120 us.
+  if (n != g->bare_last)
+    line(g, "appy_group_sync(appy_g);");
 }
 
 static void stmt(Gen *g, Node *n) {

@@ -1,0 +1,65 @@
+"""CSR sparse matrix-vector product y = A @ x (int64 indptr/indices, float64 data, about 10 nonzeros per row; group mode: a group of threads per row). Least traffic: indptr, indices and data once, x and y once (8 (rows + 1) + 16 nnz + 8 cols + 8 rows bytes); 2 nnz flops."""
+import numpy as np
+import appy
+
+SIZES = {"full": {"rows": 10**6, "cols": 10**6, "nnz": 10**7},
+         "small": {"rows": 1000, "cols": 777, "nnz": 9500}}
+KERNEL = "spmv"
+OUTPUTS = ("y",)
+
+
+def _csr(rng, rows, cols, nnz):
+    """Random CSR structure with exactly nnz nonzeros, placed uniformly: distinct, sorted
+    columns in each row (row lengths about Poisson(nnz / rows))."""
+    keys = np.unique(rng.integers(0, rows * cols, nnz + nnz * nnz // (rows * cols) + 100))
+    while keys.size < nnz:
+        keys = np.union1d(keys, rng.integers(0, rows * cols, nnz - keys.size + 100))
+    if keys.size > nnz:
+        keys = np.delete(keys, rng.choice(keys.size, keys.size - nnz, replace=False))
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // cols, minlength=rows), out=indptr[1:])
+    return indptr, (keys % cols).astype(np.int64)
+
+
+def make(rng, rows, cols, nnz):
+    indptr, indices = _csr(rng, rows, cols, nnz)
+    return {"indptr": indptr, "indices": indices, "data": rng.standard_normal(nnz),
+            "x": rng.standard_normal(cols), "y": np.zeros(rows)}
+
+
+def traffic(rows, cols, nnz):
+    return 8 * (rows + 1) + 16 * nnz + 8 * cols + 8 * rows, 2 * nnz
+
+
+# appy: export spmv(int64[:], int64[:], float64[:], float64[:], float64[:])
+@appy.jit
+def spmv(indptr, indices, data, x, y):
+    for i in appy.prange(y.shape[0]):
+        s = 0.0
+        #pragma simd
+        for jj in range(indptr[i], indptr[i + 1]):
+            s += data[jj] * x[indices[jj]]
+        y[i] = s
+
+
+def numpy_impl(xp, indptr, indices, data, x, y):
+    if xp is np:                  # NumPy has no sparse matrices: a bincount over row ids
+        row = np.repeat(np.arange(y.shape[0]), np.diff(indptr))
+        y[:] = np.bincount(row, weights=data * x[indices], minlength=y.shape[0])
+    else:                         # CuPy: cuSPARSE through cupyx.scipy.sparse
+        import cupyx.scipy.sparse as sparse
+        A = sparse.csr_matrix((data, indices, indptr), shape=(y.shape[0], x.shape[0]))
+        y[...] = A @ x
+
+
+def torch_impl(torch, indptr, indices, data, x, y):
+    A = torch.sparse_csr_tensor(indptr, indices, data, size=(y.shape[0], x.shape[0]))
+    y.copy_(torch.mv(A, x))
+
+
+def jax_impl(jnp, indptr, indices, data, x, y):
+    import jax
+    rows, nnz = y.shape[0], data.shape[0]
+    row = jnp.repeat(jnp.arange(rows), jnp.diff(indptr), total_repeat_length=nnz)
+    return {"y": jax.ops.segment_sum(data * x[indices], row, num_segments=rows,
+                                     indices_are_sorted=True)}
