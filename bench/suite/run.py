@@ -380,6 +380,7 @@ def markdown(res):
              "each followed by the library's device synchronisation; GPU inputs resident on the "
              "device (appy: inside `appy.device(...)`). Device copy bandwidth (CuPy copy of "
              f"1 GiB, read + write): {bw / 1e12:.2f} TB/s." if bw else "Device copy bandwidth: not measured.",
+             ] + ([f"", f"**{res['note']}**"] if res.get("note") else []) + [
              "", "## Time per call (ms) on device-resident data", "",
              "| kernel | " + " | ".join(peers) + " | appy GB/s | % of copy bw |",
              "| --- | " + " | ".join("---:" for _ in peers) + " | ---: | ---: |"]
@@ -441,8 +442,9 @@ def chart(res, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    peers = [p for p in PEERS if p not in ("appy", "numpy")]
     ks = list(res["kernels"])
+    peers = [p for p in PEERS if p not in ("appy", "numpy") and
+             any("s" in res["kernels"][k]["peers"].get(p, {}) for k in ks)]
     fig, ax = plt.subplots(figsize=(max(8, 0.6 * len(ks)), 5))
     w = 0.8 / len(peers)
     for j, p in enumerate(peers):
