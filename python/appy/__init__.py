@@ -136,11 +136,16 @@ class device:
 
 
 def _update(op, arrays):
+    """op ("to_host" or "to_device") on the arrays that are mapped; returns how many
+    copies that made."""
+    done = 0
     for rt, _ in _runtimes().items():
         for a in arrays:
             entry = _mapped.get(_key(rt, a))
             if entry:
                 entry[1]._appy_data(op, a)
+                done += 1
+    return done
 
 
 def to_host(*arrays):

@@ -19,7 +19,7 @@ import builtins
 import linecache
 import sys
 
-from . import _key, _kernel_modules, _mapped, _runtimes
+from . import _key, _kernel_modules, _mapped, _runtimes, _update
 
 __all__ = ["install", "Session"]
 
@@ -75,11 +75,7 @@ class Session:
         return [e for e in _held.values() if e[0] is a or np.may_share_memory(e[0], a)]
 
     def _update(self, op, a):
-        for rt, _ in _runtimes().items():
-            entry = _mapped.get(_key(rt, a))
-            if entry:
-                entry[1]._appy_data(op, a)
-                stats[op] += 1
+        stats[op] += _update(op, [a])
 
     def kernel(self, entry, args, writes, where):
         """Runs entry point `entry` on args; args[i] for i in writes are arrays it writes;

@@ -1,6 +1,7 @@
 """CSR sparse times dense matrix C = A @ B (A: rows x cols, int64 indptr/indices, float64 data, about 10 nonzeros per row; B: cols x k; group mode: a group of threads per row of C, a lane per column). Least traffic: A once, B and C once (8 (rows + 1) + 16 nnz + 8 cols k + 8 rows k bytes); 2 nnz k flops."""
 import numpy as np
 import appy
+from _data import random_csr
 
 SIZES = {"full": {"rows": 200000, "cols": 200000, "nnz": 2 * 10**6, "k": 64},
          "small": {"rows": 300, "cols": 250, "nnz": 2900, "k": 21}}
@@ -8,21 +9,8 @@ KERNEL = "spmm"
 OUTPUTS = ("C",)
 
 
-def _csr(rng, rows, cols, nnz):
-    """Random CSR structure with exactly nnz nonzeros, placed uniformly: distinct, sorted
-    columns in each row (row lengths about Poisson(nnz / rows))."""
-    keys = np.unique(rng.integers(0, rows * cols, nnz + nnz * nnz // (rows * cols) + 100))
-    while keys.size < nnz:
-        keys = np.union1d(keys, rng.integers(0, rows * cols, nnz - keys.size + 100))
-    if keys.size > nnz:
-        keys = np.delete(keys, rng.choice(keys.size, keys.size - nnz, replace=False))
-    indptr = np.zeros(rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // cols, minlength=rows), out=indptr[1:])
-    return indptr, (keys % cols).astype(np.int64)
-
-
 def make(rng, rows, cols, nnz, k):
-    indptr, indices = _csr(rng, rows, cols, nnz)
+    indptr, indices = random_csr(rng, rows, cols, nnz)
     return {"indptr": indptr, "indices": indices, "data": rng.standard_normal(nnz),
             "B": rng.standard_normal((cols, k)), "C": np.zeros((rows, k))}
 

@@ -1,6 +1,7 @@
 """CSR sparse matrix-vector product y = A @ x (int64 indptr/indices, float64 data, about 10 nonzeros per row; group mode: a group of threads per row). Least traffic: indptr, indices and data once, x and y once (8 (rows + 1) + 16 nnz + 8 cols + 8 rows bytes); 2 nnz flops."""
 import numpy as np
 import appy
+from _data import random_csr
 
 SIZES = {"full": {"rows": 10**6, "cols": 10**6, "nnz": 10**7},
          "small": {"rows": 1000, "cols": 777, "nnz": 9500}}
@@ -8,21 +9,8 @@ KERNEL = "spmv"
 OUTPUTS = ("y",)
 
 
-def _csr(rng, rows, cols, nnz):
-    """Random CSR structure with exactly nnz nonzeros, placed uniformly: distinct, sorted
-    columns in each row (row lengths about Poisson(nnz / rows))."""
-    keys = np.unique(rng.integers(0, rows * cols, nnz + nnz * nnz // (rows * cols) + 100))
-    while keys.size < nnz:
-        keys = np.union1d(keys, rng.integers(0, rows * cols, nnz - keys.size + 100))
-    if keys.size > nnz:
-        keys = np.delete(keys, rng.choice(keys.size, keys.size - nnz, replace=False))
-    indptr = np.zeros(rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // cols, minlength=rows), out=indptr[1:])
-    return indptr, (keys % cols).astype(np.int64)
-
-
 def make(rng, rows, cols, nnz):
-    indptr, indices = _csr(rng, rows, cols, nnz)
+    indptr, indices = random_csr(rng, rows, cols, nnz)
     return {"indptr": indptr, "indices": indices, "data": rng.standard_normal(nnz),
             "x": rng.standard_normal(cols), "y": np.zeros(rows)}
 
