@@ -452,6 +452,9 @@ def chart(res, path):
     ks = list(res["kernels"])
     peers = [p for p in PEERS if p not in ("appy", "numpy") and
              any("s" in res["kernels"][k]["peers"].get(p, {}) for k in ks)]
+    if not peers:
+        log("no GPU or CPU peer was timed: suite.png not drawn")
+        return
     fig, ax = plt.subplots(figsize=(max(8, 0.6 * len(ks)), 5))
     w = 0.8 / len(peers)
     for j, p in enumerate(peers):
@@ -481,8 +484,8 @@ def write(res, out, draw=False):
     if draw:
         try:
             chart(res, out / "suite.png")
-        except ImportError:
-            log("no matplotlib: suite.png not drawn")
+        except Exception as e:                     # noqa: BLE001 (no matplotlib, or broken)
+            log(f"suite.png not drawn: {type(e).__name__}: {e}")
 
 
 def main():
