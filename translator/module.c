@@ -246,7 +246,7 @@ static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
       }
       out(b, ")), ");
     }
-    out(b, "], ");
+    out(b, "],\"\n    \"");   // a line per function
   }
   out(b, "}\";\n\n");
   (void)a;
