@@ -69,6 +69,20 @@ def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
     assert "appy_python_host(module, appy_source" in c and "kernel_normalize_rows" not in c
 
 
+def test_python_host_entry_types(run, tmp_path):
+    """A parameter the Python host code rebinds loses its declared type in the entry
+    point (inferred: the overload's float type, and float64); the others keep theirs."""
+    src = tmp_path / "rb.py"
+    src.write_text("import numpy as np\nimport appy\n\n"
+                   "# appy: export f(float32[:], float32[:], int64)\n@appy.jit\n"
+                   "def f(a, b, n):\n    print({'n': n})\n    a, c = a * 2, 1\n"
+                   "    for i in appy.prange(n):\n        b[i] = a[i] + n\n")
+    p = run("--emit-c", "--explain", "-o", tmp_path / "rb.c", src)
+    assert p.returncode == 0, p.stderr
+    assert ("line 9: _appy_f_line9(n, a, b); signatures: _appy_f_line9(int64, float32[:], "
+            "float32[:]), _appy_f_line9(int64, float64[:], float32[:])") in p.stdout, p.stdout
+
+
 def test_print_config_and_version(run):
     p = run("--print-config")
     assert p.returncode == 0 and "default compiler:" in p.stdout and "offload arch:" in p.stdout
