@@ -22,7 +22,8 @@ static char compiler[16] = "?";  /* as given to appy_runtime_init */
 
 typedef void (*init_fn)(void);
 
-/* dlsym for functions, without ISO C's object-to-function pointer cast. */
+/* dlsym for functions, without ISO C's object-to-function pointer cast (callers cast the
+ * result to the function's own type, a cast between function pointer types). */
 static init_fn lookup(void *lib, const char *name)
 {
   void *p = dlsym(lib, name);
@@ -178,22 +179,16 @@ static void cuda_wait_policy(void)
   enum { SCHED_MASK = 0x7, SCHED_AUTO = 0x0 };
   const char *how = getenv("APPY_GPU_WAIT");
   void *cuda;
-  int (*count)(int *), (*get)(int *, int), (*state)(int, unsigned *, int *);
-  int (*set)(int, unsigned);
-  void *sym;
   int n = 0;
   if (how && strcasecmp(how, "block") == 0)
     return;
   if (!(cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD)))
     return;
-  sym = dlsym(cuda, "cuDeviceGetCount");
-  memcpy(&count, &sym, sizeof count);
-  sym = dlsym(cuda, "cuDeviceGet");
-  memcpy(&get, &sym, sizeof get);
-  sym = dlsym(cuda, "cuDevicePrimaryCtxGetState");
-  memcpy(&state, &sym, sizeof state);
-  sym = dlsym(cuda, "cuDevicePrimaryCtxSetFlags_v2");
-  memcpy(&set, &sym, sizeof set);
+  int (*count)(int *) = (int (*)(int *))lookup(cuda, "cuDeviceGetCount");
+  int (*get)(int *, int) = (int (*)(int *, int))lookup(cuda, "cuDeviceGet");
+  int (*state)(int, unsigned *, int *) =
+      (int (*)(int, unsigned *, int *))lookup(cuda, "cuDevicePrimaryCtxGetState");
+  int (*set)(int, unsigned) = (int (*)(int, unsigned))lookup(cuda, "cuDevicePrimaryCtxSetFlags_v2");
   if (count && get && state && set && count(&n) == 0)
     for (int i = 0; i < n; i++) {
       int dev, active = 0;
@@ -227,17 +222,12 @@ int appy_offload_verdict(int ndev, int on_device)
 static const char *gpu_name(int dev, char *buf, int n)
 {
   void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
-  int (*get)(int *, int);
-  int (*name)(char *, int, int);
-  void *sym;
   int handle;
   const char *r = "unknown GPU";
   if (!cuda)
     return r;
-  sym = dlsym(cuda, "cuDeviceGet");
-  memcpy(&get, &sym, sizeof get);
-  sym = dlsym(cuda, "cuDeviceGetName");
-  memcpy(&name, &sym, sizeof name);
+  int (*get)(int *, int) = (int (*)(int *, int))lookup(cuda, "cuDeviceGet");
+  int (*name)(char *, int, int) = (int (*)(char *, int, int))lookup(cuda, "cuDeviceGetName");
   if (get && name && get(&handle, dev) == 0 && name(buf, n, handle) == 0)
     r = buf;
   dlclose(cuda);

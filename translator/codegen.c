@@ -1759,10 +1759,9 @@ static void explain_python(Program *p, const Options *opt, Buf *out) {
   for (Kernel *h = p->kernels; h; h = h->next) {
     if (!h->python)
       continue;
-    const char *why = h->python_why, *end = strchr(why, '\n');
     buf_printf(out, "%s:%d: %s: host code stays Python, because of\n  %.*s\n",
-               opt->filename, h->fn->tok->line, h->name, end ? (int)(end - why) : (int)strlen(why),
-               why);
+               opt->filename, h->fn->tok->line, h->name, (int)strcspn(h->python, "\n"),
+               h->python);
     buf_puts(out, "  it runs as Python (appy/_host.py); each parallel loop is an entry point of the "
                   "module, called with the arrays kept on the GPU for the whole call:\n");
     for (Kernel *k = p->kernels; k; k = k->next) {
@@ -1771,16 +1770,10 @@ static void explain_python(Program *p, const Options *opt, Buf *out) {
       buf_printf(out, "  line %d: %s(", k->fn->tok->line, k->name);
       for (int i = 0; i < k->nparams; i++)
         buf_printf(out, "%s%s", i ? ", " : "", k->pnames[i]);
-      Node *ret = k->fn->body->next;
       buf_puts(out, ")");
-      if (ret) {
-        buf_puts(out, " returns ");
-        if (ret->lhs->kind == ND_TUPLE)
-          for (Node *o = ret->lhs->args; o; o = o->next)
-            buf_printf(out, "%s%s", o == ret->lhs->args ? "" : ", ", o->name);
-        else
-          buf_puts(out, ret->lhs->name);
-      }
+      Node *outputs = outline_outputs(k->fn);
+      for (Node *o = outputs; o; o = o->next)
+        buf_printf(out, "%s%s", o == outputs ? " returns " : ", ", o->name);
       buf_printf(out, "; %s: ", k->inferred ? "signature (inferred)" : "signatures");
       for (int i = 0; i < k->nsigs; i++)
         buf_printf(out, "%s%s", i ? ", " : "", k->sigs[i].text);

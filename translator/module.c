@@ -126,13 +126,17 @@ static void emit_match(Buf *b, Kernel *k, Signature *sig) {
     out(b, "1");
 }
 
-// Writes s as the contents of a C string literal.
-static void c_string(Buf *b, const char *s) {
+// Writes s as the contents of a C string literal. For a whole file (lines), each line of s
+// ends the literal and starts the next one, and other control characters and '?' (no
+// trigraphs) become octal escapes.
+static void c_string(Buf *b, const char *s, bool lines) {
   for (; *s; s++) {
     if (*s == '\n')
-      out(b, "\\n");
+      out(b, lines && s[1] ? "\\n\"\n    \"" : "\\n");
     else if (*s == '"' || *s == '\\')
       buf_printf(b, "\\%c", *s);
+    else if (lines && ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '?'))
+      buf_printf(b, "\\%03o", (unsigned char)*s);
     else
       buf_printf(b, "%c", *s);
   }
@@ -156,7 +160,7 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
   c_string(b, arena_printf(a, "Runs %s from %s:%d, compiled by appy-translate.\n\n%s:\n%s",
                            k->name, opt->filename, k->fn->tok->line,
                            k->inferred ? "Signature (inferred)" : "Signatures",
-                           signatures_text(a, k)));
+                           signatures_text(a, k)), false);
   out(b, "\");\n\n");
 
   buf_printf(b, "static PyObject *\npy_%s(PyObject *self, PyObject *args, PyObject *kwargs)\n{\n",
@@ -187,7 +191,7 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
   }
   if (k->nsigs > 1) {
     buf_printf(b, "    else\n        result = appy_no_match(&fr, argv, %d, \"", k->nparams);
-    c_string(b, signatures_text(a, k));
+    c_string(b, signatures_text(a, k), false);
     out(b, "\");\n");
   }
   out(b, "    if (appy_frame_release(&fr) < 0)\n        Py_CLEAR(result);\n    return result;\n}\n\n");
@@ -203,22 +207,13 @@ static bool has_python(Program *p) {
 // For appy/_host.py: the source, and for each function whose host code stays Python,
 // its parallel loops as a Python literal: {"f": [(line, entry, (params), (outputs),
 // (indices of the array parameters the loop writes)), ...], ...}.
-static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
+static void emit_python_host(Buf *b, Program *p, const Options *opt) {
   out(b, "/* The file's source: the host code of");
   for (Kernel *k = p->kernels; k; k = k->next)
     if (k->python)
       buf_printf(b, " %s", k->name);
   out(b, " stays Python (appy/_host.py runs it). */\nstatic const char appy_source[] =\n    \"");
-  for (const char *s = opt->source; *s; s++) {
-    if (*s == '\n')
-      out(b, s[1] ? "\\n\"\n    \"" : "\\n");
-    else if (*s == '"' || *s == '\\')
-      buf_printf(b, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '?')
-      buf_printf(b, "\\%03o", (unsigned char)*s);
-    else
-      buf_printf(b, "%c", *s);
-  }
+  c_string(b, opt->source, true);
   out(b, "\";\n\nstatic const char appy_host_loops[] =\n    \"{");
   for (Kernel *h = p->kernels; h; h = h->next) {
     if (!h->python)
@@ -231,9 +226,7 @@ static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
       for (int i = 0; i < k->nparams; i++)
         buf_printf(b, "'%s', ", k->pnames[i]);
       out(b, "), (");
-      Node *ret = k->fn->body->next;
-      Node *o = ret ? (ret->lhs->kind == ND_TUPLE ? ret->lhs->args : ret->lhs) : NULL;
-      for (; o; o = ret->lhs->kind == ND_TUPLE ? o->next : NULL)
+      for (Node *o = outline_outputs(k->fn); o; o = o->next)
         buf_printf(b, "'%s', ", o->name);
       out(b, "), (");
       for (int i = 0; i < k->nparams; i++) {
@@ -249,7 +242,6 @@ static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
     out(b, "],\"\n    \"");   // a line per function
   }
   out(b, "}\";\n\n");
-  (void)a;
 }
 
 static void emit_init(Buf *b, Program *p, const Options *opt) {
@@ -271,7 +263,7 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
   if (has_python(p)) {
     buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n", opt->compiler);
     out(b, "    return appy_python_host(module, appy_source, \"");
-    c_string(b, opt->filename);
+    c_string(b, opt->filename, false);
     out(b, "\", appy_host_loops);\n}\n\n");
   } else {
     buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
@@ -295,6 +287,6 @@ void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
     if (!k->python)
       emit_wrapper(b, a, p, k, opt);
   if (has_python(p))
-    emit_python_host(b, a, p, opt);
+    emit_python_host(b, p, opt);
   emit_init(b, p, opt);
 }

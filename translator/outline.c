@@ -59,7 +59,8 @@ static void add(Arena *a, NameSet *s, const char *name) {
   s->names[s->n++] = name;
 }
 
-const char *outline_name(Arena *a, const char *fn, int line) {
+// Name of the entry point of the parallel loop at `line` of host function fn.
+static const char *outline_name(Arena *a, const char *fn, int line) {
   return arena_printf(a, "_appy_%s_line%d", fn, line);
 }
 
@@ -106,14 +107,13 @@ static bool in_loop(Node **loops, int nloops, int line) {
 // Names bound at the file's top level (imports, assignments, def, class)
 //
 
-static bool word_at(const char *p, const char *end, const char *w, size_t n) {
-  return (size_t)(end - p) >= n && !strncmp(p, w, n) &&
-         (p + n == end || !(p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
-                            (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9')));
-}
-
 static bool ident_char(char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The word w (n bytes) at p, not followed by more of an identifier before end.
+static bool word_at(const char *p, const char *end, const char *w, size_t n) {
+  return (size_t)(end - p) >= n && !strncmp(p, w, n) && (p + n == end || !ident_char(p[n]));
 }
 
 static bool top_level_name(const char *src, const char *name) {
@@ -173,11 +173,6 @@ typedef struct {
   NameSet stores;     // Every name the loop assigns
 } Free;
 
-static bool is_module_name(Node *n) {
-  return n->kind == ND_NAME && (!strcmp(n->name, "np") || !strcmp(n->name, "numpy") ||
-                                !strcmp(n->name, "math") || !strcmp(n->name, "appy"));
-}
-
 static void reads(Free *f, Node *e);
 
 static void reads_list(Free *f, Node *e) {
@@ -194,7 +189,7 @@ static void reads(Free *f, Node *e) {
       add(f->arena, &f->inputs, e->name);
     return;
   case ND_ATTR:
-    if (!is_module_name(e->lhs))
+    if (e->lhs->kind != ND_NAME || !is_module_name(e->lhs->name))
       reads(f, e->lhs);
     return;
   case ND_CALL:
@@ -316,16 +311,14 @@ static bool python_binds(Node *py, const char *name) {
                             tok_equal(prev, "global") || tok_equal(prev, "nonlocal"))))
       return true;
     Token *next = t->next;
-    if (depth == 0 && (tok_equal(next, "=") || tok_equal(next, ",") || tok_equal(next, ":=") ||
-                       (next->kind == TK_OP && next->len >= 2 && next->loc[next->len - 1] == '=' &&
-                        !tok_equal(next, "==") && !tok_equal(next, "!=") &&
-                        !tok_equal(next, "<=") && !tok_equal(next, ">=")))) {
-      if (!tok_equal(next, ","))
-        return true;
+    if (depth > 0)
+      continue;
+    if (tok_equal(next, "=") || tok_equal(next, ":=") || tok_is_augassign(next))
+      return true;
+    if (tok_equal(next, ","))   // a, name = ...
       for (Token *u = next; u->kind != TK_NEWLINE && u->kind != TK_EOF; u = u->next)
-        if (tok_equal(u, "=") )
+        if (tok_equal(u, "="))
           return true;
-    }
   }
   return false;
 }
@@ -445,15 +438,18 @@ static Node *entry_point(Arena *a, Node *fn, Node *loop) {
   return e;
 }
 
+Node *outline_outputs(Node *entry) {
+  Node *ret = entry->body->next;
+  return !ret ? NULL : ret->lhs->kind == ND_TUPLE ? ret->lhs->args : ret->lhs;
+}
+
 //
 // Deciding
 //
 
-// Outlines fn's loops if it is to stay Python, given why (NULL: it is not).
+// Marks fn as staying Python because of why and appends its loops' entry points at *tail.
 static void make_python(Arena *a, Node *fn, const char *why, Node **loops, int nloops,
                         Node ***tail) {
-  if (!why)
-    return;
   fn->python = why;
   for (int i = 0; i < nloops; i++) {
     Node *e = entry_point(a, fn, loops[i]);

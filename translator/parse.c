@@ -483,24 +483,13 @@ static void skip_pragmas(Parser *p, int line) {
     p->pragma = p->pragma->next;
 }
 
-static bool is_augassign(Token *t) {
-  static const char *const ops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=",
-                                    "|=", "^=", "<<=", ">>=", "@=", NULL};
-  if (t->kind != TK_OP)
-    return false;
-  for (const char *const *op = ops; *op; op++)
-    if (tok_equal(t, *op))
-      return true;
-  return false;
-}
-
 /* assignment: (star_targets '=')+ star_expressions | single_target augassign star_expressions
  *           | NAME ':' expression ['=' star_expressions]
  * star_expressions (an expression statement) */
 static Node *expr_stmt(Parser *p) {
   Token *start = p->tok;
   Node *first = star_expressions(p);
-  if (is_augassign(p->tok)) {
+  if (tok_is_augassign(p->tok)) {
     Node *n = new_node(p, ND_AUGASSIGN, p->tok);
     n->op = arena_strndup(p->arena, p->tok->loc, (size_t)p->tok->len - 1);
     p->tok = p->tok->next;
@@ -723,7 +712,7 @@ static void skip_statement(Parser *p) {
 
 // Whether tokens [start, end) hold a parallel loop: prange, parallel=True, or a
 // "#pragma parallel" line among them.
-static bool hides_parallel_loop(Parser *p, Token *start, Token *end, Pragma *pragma) {
+static bool hides_parallel_loop(Token *start, Token *end, Pragma *pragma) {
   int last = start->line;
   for (Token *t = start; t && t != end; t = t->next) {
     if (t->kind == TK_NAME && (tok_equal(t, "prange") ||
@@ -734,7 +723,6 @@ static bool hides_parallel_loop(Parser *p, Token *start, Token *end, Pragma *pra
   for (Pragma *pr = pragma; pr && pr->line <= last; pr = pr->next)
     if (!pr->is_appy && !strncmp(pr->text, "parallel", 8))
       return true;
-  (void)p;
   return false;
 }
 
@@ -763,7 +751,7 @@ static Node *host_statement(Parser *p) {
   skip_statement(p);   // and the clauses that continue it (try: ... except: ... else: ...)
   while (at(p, "except") || at(p, "finally") || at(p, "else") || at(p, "elif"))
     skip_statement(p);
-  if (hides_parallel_loop(p, start, p->tok, pragma))
+  if (hides_parallel_loop(start, p->tok, pragma))
     longjmp(p->fail, 1);
   Node *n = new_node(p, ND_PYTHON, start);
   n->python = arena_strndup(p->arena, d->out.data + len, d->out.len - len);

@@ -46,12 +46,16 @@ static bool is_name(Node *n, const char *name) {
   return n && n->kind == ND_NAME && !strcmp(n->name, name);
 }
 
-// True for m.attr where m is one of the module names given (NULL-terminated).
+bool is_module_name(const char *name) {
+  return !strcmp(name, "np") || !strcmp(name, "numpy") || !strcmp(name, "math") ||
+         !strcmp(name, "appy");
+}
+
+// True for m.attr where m is one of the modules kernels may name.
 static bool is_module_attr(Node *n, const char *attr) {
   if (!n || n->kind != ND_ATTR || n->lhs->kind != ND_NAME || strcmp(n->name, attr))
     return false;
-  const char *m = n->lhs->name;
-  return !strcmp(m, "np") || !strcmp(m, "numpy") || !strcmp(m, "math") || !strcmp(m, "appy");
+  return is_module_name(n->lhs->name);
 }
 
 static const char *module_of(Node *callee) {
@@ -829,8 +833,7 @@ static Type *name_ref(Sema *s, Node *n) {
   n->var = v;
   if (v)
     return v->ty;
-  if (!strcmp(n->name, "np") || !strcmp(n->name, "numpy") || !strcmp(n->name, "math") ||
-      !strcmp(n->name, "appy"))
+  if (is_module_name(n->name))
     error_at(s, n, "module '%s' cannot be used as a value", n->name);
   else
     error_at(s, n, "name '%s' is not defined in this kernel (only parameters and local "
@@ -1316,12 +1319,17 @@ static void infer_stmts(Kernel *k, ParamUse *u, Node *n) {
   }
 }
 
-// k's signature: parameter i has type from[i] if that is set, else the type inferred
-// from its use (APPy's defaults: float64 arrays of the rank used, int64 indices and
-// range bounds, float64 otherwise; arrays of elem if that is given).
-static Signature make_signature(Sema *s, Kernel *k, Type **from, Type *elem) {
+// How k's body uses its parameters.
+static ParamUse *param_uses(Sema *s, Kernel *k) {
   ParamUse *u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
   infer_stmts(k, u, k->fn->body);
+  return u;
+}
+
+// k's signature: parameter i has type from[i] if that is set, else the type inferred
+// from its use u (APPy's defaults: float64 arrays of the rank used, int64 indices and
+// range bounds, float64 otherwise; arrays of elem if that is given).
+static Signature make_signature(Sema *s, Kernel *k, ParamUse *u, Type **from, Type *elem) {
   Signature sig = {.nparams = k->nparams};
   sig.params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
   Buf b = {0};
@@ -1341,7 +1349,7 @@ static Signature make_signature(Sema *s, Kernel *k, Type **from, Type *elem) {
 
 static void infer_signature(Sema *s, Kernel *k) {
   k->sigs = arena_alloc(s->arena, sizeof(Signature));
-  k->sigs[0] = make_signature(s, k, NULL, NULL);
+  k->sigs[0] = make_signature(s, k, param_uses(s, k), NULL, NULL);
   k->nsigs = 1;
   k->inferred = true;
 }
@@ -1376,6 +1384,7 @@ static void outlined_signatures(Sema *s, Kernel *k, Kernel *h) {
   k->host = h;
   if (!h->nsigs)
     return;
+  ParamUse *u = param_uses(s, k);
   Type **from = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
   k->sigs = arena_alloc(s->arena, sizeof(Signature) * (size_t)(2 * h->nsigs));
   for (int j = 0; j < h->nsigs; j++) {
@@ -1383,8 +1392,8 @@ static void outlined_signatures(Sema *s, Kernel *k, Kernel *h) {
       from[i] = k->fn->host_param[i] >= 0 ? h->sigs[j].params[k->fn->host_param[i]] : NULL;
     Type *elem = float_elem(&h->sigs[j]);
     if (elem)
-      add_unique(k, make_signature(s, k, from, elem));
-    add_unique(k, make_signature(s, k, from, NULL));
+      add_unique(k, make_signature(s, k, u, from, elem));
+    add_unique(k, make_signature(s, k, u, from, NULL));
   }
 }
 
@@ -1481,8 +1490,7 @@ static Kernel *new_kernel(Sema *s, Node *fn) {
   k->fn = fn;
   k->name = fn->name;
   k->nparams = fn->nargs;
-  k->python = fn->python != NULL;
-  k->python_why = fn->python;
+  k->python = fn->python;
   k->pnames = arena_alloc(s->arena, sizeof(char *) * (size_t)(fn->nargs + 1));
   int i = 0;
   for (Node *p = fn->params; p; p = p->next) {

@@ -727,6 +727,18 @@ bool tok_equal(const Token *tok, const char *op) {
   return (size_t)tok->len == n && !memcmp(tok->loc, op, n);
 }
 
+// An augmented assignment operator: +=, //=, @= ...
+bool tok_is_augassign(const Token *tok) {
+  static const char *const ops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=",
+                                    "|=", "^=", "<<=", ">>=", "@="};
+  if (tok->kind != TK_OP)
+    return false;
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (tok_equal(tok, ops[i]))
+      return true;
+  return false;
+}
+
 // Python 3's hard keywords (soft keywords such as match, case, type are names).
 bool tok_is_keyword(const Token *tok) {
   static const char *kw[] = {

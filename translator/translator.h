@@ -65,7 +65,7 @@ typedef struct {
   Buf out;                // Rendered diagnostics, in order
   int nerrors;            // Errors reported so far
   int nwarnings;          // Warnings reported so far
-  DiagRecord *record;     // If set, errors are also recorded here (outline.c's trial run)
+  DiagRecord *record;     // If set, errors are also recorded here (outline.c's first run)
   int nrecord, maxrecord; // Records made, room for
 } Diags;
 
@@ -127,6 +127,7 @@ TokenStream tokenize(Arena *a, Diags *d);
 
 bool tok_equal(const Token *tok, const char *op);    // Same text as op (any kind)
 bool tok_is_keyword(const Token *tok);               // Python 3 keyword
+bool tok_is_augassign(const Token *tok);             // +=, -=, ... @=
 
 //
 // types (type.c)
@@ -327,9 +328,9 @@ struct Kernel {
   Signature *sigs;     // Overloads (declared or inferred)
   int nsigs;           // Number of overloads
   bool inferred;       // Signature was inferred, not declared
-  bool python;         // Host code stays Python (outline.c): no C of its own
+  const char *python;  // Host code stays Python (outline.c), no C of its own, because of
+                       // this (the first construct outside the subset, rendered); or NULL
   Kernel *host;        // A parallel loop outlined from this host function, or NULL
-  const char *python_why;  // python: the first construct outside the subset, rendered
 };
 
 // Instance of a kernel for one overload: what codegen needs.
@@ -363,6 +364,8 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
 // Re-annotates the tree (types, variables, regions) for one instance; codegen calls it
 // before emitting each overload, since overloads share one tree.
 bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
+// The modules kernels may name: np, numpy, math, appy.
+bool is_module_name(const char *name);
 // Parallel-loop test: "#pragma parallel for", prange(...) or appy.range(..., parallel=True).
 bool is_parallel_for(Node *n);
 // First attached pragma whose text starts with word ("parallel", "simd", ...), or NULL.
@@ -383,8 +386,8 @@ bool same_expr(Node *a, Node *b);
 // outermost parallel loops is appended to m->funcs as a kernel function of its own (its
 // free variables the parameters, its reductions returned). Errors are reported as sema's.
 Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt);
-// Name of the entry point of the parallel loop at `line` of host function fn.
-const char *outline_name(Arena *a, const char *fn, int line);
+// The names an entry point made by analyse_module returns (a list of ND_NAME), or NULL.
+Node *outline_outputs(Node *entry);
 
 //
 // lower.c

@@ -108,31 +108,58 @@ class device:
         self._held = []
 
     def __enter__(self):
-        for rt, module in _runtimes().items():
-            for a in self.arrays:
-                key = _key(rt, a)
-                if key in _mapped:
-                    _mapped[key][0] += 1
-                else:
-                    module._appy_data("enter", a)
-                    _mapped[key] = [1, module]
-                self._held.append((key, a))
+        for a in self.arrays:
+            _hold(a)
+            self._held.append(a)
         return self
 
     def __exit__(self, *exc):
         held, self._held = self._held, []
-        for key, a in held:
-            entry = _mapped[key]
-            entry[0] -= 1
-            if entry[0] > 0:
-                continue
-            del _mapped[key]
-            module = entry[1]
-            written = [m._appy_data("written", a) for m in _kernel_modules(key[0])]   # resets each
-            if any(written) and a.flags.writeable:
-                module._appy_data("to_host", a)
-            module._appy_data("exit", a)
+        for a in held:
+            _release(a, lambda written: written)
         return False
+
+
+def _hold(a):
+    """One more holder of array a in each OpenMP runtime that offloads, mapping it (a copy
+    to the device) where it is not mapped yet. Returns (runtimes where it already was,
+    runtimes where it was mapped now)."""
+    present = entered = 0
+    for rt, module in _runtimes().items():
+        key = _key(rt, a)
+        if key in _mapped:
+            _mapped[key][0] += 1
+            present += 1
+        else:
+            module._appy_data("enter", a)
+            _mapped[key] = [1, module]
+            entered += 1
+    return present, entered
+
+
+def _release(a, copy_back):
+    """One holder less of array a in each runtime that holds it. Where that was the last
+    one, the modules' flags of what kernels wrote are reset, the device's copy comes back
+    if a is writeable and copy_back(whether a kernel wrote it) says so, and the mapping is
+    released. Returns (the modules of runtimes that still hold a, copies made back)."""
+    kept, copied = [], 0
+    for rt, _ in _runtimes().items():
+        key = _key(rt, a)
+        entry = _mapped.get(key)
+        if entry is None:
+            continue
+        entry[0] -= 1
+        if entry[0] > 0:
+            kept.append(entry[1])
+            continue
+        del _mapped[key]
+        module = entry[1]
+        written = [m._appy_data("written", a) for m in _kernel_modules(rt)]   # resets each
+        if copy_back(any(written)) and a.flags.writeable:
+            module._appy_data("to_host", a)
+            copied += 1
+        module._appy_data("exit", a)
+    return kept, copied
 
 
 def _update(op, arrays):

@@ -19,7 +19,7 @@ import builtins
 import linecache
 import sys
 
-from . import _key, _kernel_modules, _mapped, _runtimes, _update
+from . import _hold, _release, _update
 
 __all__ = ["install", "Session"]
 
@@ -53,17 +53,10 @@ class Session:
         key = _arrays_key(a)
         entry = _held.get(key)
         if entry is None:
-            state = _SAME
-            for rt, module in _runtimes().items():
-                k = _key(rt, a)
-                if k in _mapped:             # an appy.device block holds it: the GPU's counts
-                    _mapped[k][0] += 1
-                    state = _DEVICE_NEWER
-                else:
-                    module._appy_data("enter", a)
-                    stats["enter"] += 1
-                    _mapped[k] = [1, module]
-            entry = _held[key] = [a, state, 0]
+            present, entered = _hold(a)
+            stats["enter"] += entered
+            # held by an appy.device block: the GPU's copy is the one that counts
+            entry = _held[key] = [a, _DEVICE_NEWER if present else _SAME, 0]
         if key not in self._mine:
             entry[2] += 1
             self._mine.append(key)
@@ -138,24 +131,12 @@ class Session:
             if e[2] > 0:
                 continue
             del _held[key]
-            a = e[0]
-            for rt, _ in _runtimes().items():
-                k = _key(rt, a)
-                m = _mapped.get(k)
-                if m is None:
-                    continue
-                m[0] -= 1
-                if m[0] > 0:                 # an appy.device block still holds it
-                    if e[1] == _HOST_NEWER:
-                        m[1]._appy_data("to_device", a)
-                    continue
-                del _mapped[k]
-                for other in _kernel_modules(rt):
-                    other._appy_data("written", a)   # resets the written flags
-                if e[1] == _DEVICE_NEWER and a.flags.writeable:
-                    m[1]._appy_data("to_host", a)
-                    stats["to_host"] += 1
-                m[1]._appy_data("exit", a)
+            a, state = e[0], e[1]
+            kept, copied = _release(a, lambda written: state == _DEVICE_NEWER)
+            stats["to_host"] += copied
+            if state == _HOST_NEWER:        # an appy.device block still holds it
+                for module in kept:
+                    module._appy_data("to_device", a)
         self._mine = []
 
 
@@ -165,7 +146,7 @@ class Session:
 def _uses(node):
     """Names that statement or expression node uses, other than for metadata
     (A.shape, len(A), ...)."""
-    meta, other = set(), set()
+    other = set()
     parents = {}
     for parent in ast.walk(node):
         for child in ast.iter_child_nodes(parent):
@@ -174,12 +155,10 @@ def _uses(node):
         if not isinstance(n, ast.Name):
             continue
         p = parents.get(n)
-        if isinstance(p, ast.Attribute) and p.attr in _META:
-            meta.add(n.id)
-        elif isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "len" \
-                and p.args and p.args[0] is n:
-            meta.add(n.id)
-        else:
+        metadata = (isinstance(p, ast.Attribute) and p.attr in _META) or \
+            (isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "len"
+             and p.args and p.args[0] is n)
+        if not metadata:
             other.add(n.id)
     return sorted(other)
 
