@@ -153,7 +153,7 @@ def make_peer(name, spec, compiled):
     if name == "cupy":
         import cupy as cp
         p.gpu = True
-        p.to_device = cp.asarray
+        p.to_device = lambda a: cp.asarray(a) if isinstance(a, np.ndarray) else a   # scalars stay Python's
         p.to_host = lambda a: cp.asnumpy(a) if isinstance(a, cp.ndarray) else np.asarray(a)
         p.sync = cp.cuda.Device().synchronize
         p.free = cp.get_default_memory_pool().free_all_blocks

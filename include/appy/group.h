@@ -17,6 +17,7 @@
 #define APPY_GROUP_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,5 +208,120 @@ APPY_GROUP_REDUCTIONS(double, f64, APPY_FLOAT_NAN)
 APPY_GROUP_REDUCTIONS(float, f32, APPY_FLOAT_NAN)
 APPY_GROUP_REDUCTIONS(int64_t, i64, APPY_INT_NAN)
 APPY_GROUP_REDUCTIONS(int32_t, i32, APPY_INT_NAN)
+
+/* ---- Scalar reductions of individual-mode loops as bare kernels (clang) ----
+ *
+ * A prange loop that reduces into scalars (`s += x[i]`) runs as appy_red_blocks(n) blocks
+ * of APPY_RED_THREADS threads, each thread taking iterations k, k + (all threads), ...
+ * (four at a time, so that four loads are in flight) into its own copy of each
+ * scalar. A block combines its threads' values (appy_group_OP_SUF with g = the block),
+ * thread 0 stores the block's value in the loop's scratch area on the device and takes a
+ * ticket; the block that takes the last one combines every block's value, in block order
+ * (the result does not depend on which block finished last), and stores the totals for
+ * the host to read back (one copy), which combines them with the scalars' values before
+ * the loop. Measured on an H100 (docs/performance.md): 2^26 float64 sum in 0.29 ms
+ * against 0.50 ms as `target teams distribute parallel for reduction(+: s)`.
+ *
+ * Scratch layout (8-byte slots): [0] the ticket counter, [1 .. nvars] the totals, then
+ * APPY_RED_MAX_BLOCKS values per variable. One area per loop, allocated on first use;
+ * a call that finds it in use (another thread running the same loop) allocates its own. */
+#define APPY_RED_THREADS 256
+#define APPY_RED_MAX_BLOCKS 1024
+
+typedef struct {
+  uint64_t *dev;   /* the loop's scratch area on the device, NULL before the first call */
+  int busy;        /* a call is using dev */
+} appy_red_scratch;
+
+static inline int appy_red_blocks(int64_t n)
+{
+  int64_t b = (n + APPY_RED_THREADS - 1) / APPY_RED_THREADS;
+  return b < 1 ? 1 : b > APPY_RED_MAX_BLOCKS ? APPY_RED_MAX_BLOCKS : (int)b;
+}
+
+static inline uint64_t *appy_red_alloc(int nvars)
+{
+  size_t bytes = sizeof(uint64_t) * (1 + nvars + (size_t)nvars * APPY_RED_MAX_BLOCKS);
+  int dev = omp_get_default_device();
+  uint64_t *p = (uint64_t *)omp_target_alloc(bytes, dev), zero = 0;
+  if (p && omp_target_memcpy(p, &zero, sizeof zero, 0, 0, dev, omp_get_initial_device())) {
+    omp_target_free(p, dev);
+    p = NULL;
+  }
+  return p;
+}
+
+/* The scratch area a call uses: the loop's own, or a new one (*own = 1); NULL if the
+ * device has no memory left for it. */
+static inline uint64_t *appy_red_take(appy_red_scratch *s, int nvars, int *own)
+{
+  *own = 0;
+  if (!__atomic_exchange_n(&s->busy, 1, __ATOMIC_ACQUIRE)) {
+    if (!s->dev)
+      s->dev = appy_red_alloc(nvars);
+    if (s->dev)
+      return s->dev;
+    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+  }
+  *own = 1;
+  return appy_red_alloc(nvars);
+}
+
+/* Reads the totals back into vals (nvars slots) and gives the area back. A failed copy
+ * ends the process, as the OpenMP runtime does when a kernel fails. */
+static inline void appy_red_give(appy_red_scratch *s, uint64_t *dev, int own, uint64_t *vals, int nvars)
+{
+  int d = omp_get_default_device();
+  if (omp_target_memcpy(vals, dev, sizeof(uint64_t) * nvars, 0, sizeof(uint64_t),
+                        omp_get_initial_device(), d)) {
+    fprintf(stderr, "appy: copying a reduction's result from the device failed\n");
+    abort();
+  }
+  if (own)
+    omp_target_free(dev, d);
+  else
+    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+}
+
+/* Host versions (never called: the kernels run on the device only). */
+static inline int appy_red_last(uint64_t *scr, uint64_t *red)
+{
+  (void)scr;
+  (void)red;
+  return 0;
+}
+
+#pragma omp begin declare variant match(device = {arch(nvptx64)})
+/* After thread 0 stored the block's values: whether this block is the last to finish
+ * (in every thread of the block); the last block resets the counter for the next call. */
+static inline int appy_red_last(uint64_t *scr, uint64_t *red)
+{
+  if (ompx_thread_id_x() == 0) {
+    __nvvm_membar_gl();   /* the block's values are visible before its ticket */
+    uint64_t ticket = __atomic_fetch_add(&scr[0], 1, __ATOMIC_ACQ_REL);
+    int last = ticket == (uint64_t)ompx_grid_dim_x() - 1;
+    if (last)
+      __atomic_store_n(&scr[0], 0, __ATOMIC_RELAXED);
+    red[0] = (uint64_t)last;
+  }
+  ompx_sync_block(ompx_acq_rel);
+  int last = (int)red[0];
+  ompx_sync_block(ompx_acq_rel);
+  if (last)
+    __nvvm_membar_gl();
+  return last;
+}
+#pragma omp end declare variant
+
+/* Stores / loads a block's value of reduction variable v (of nvars) in the scratch area. */
+static inline void appy_red_put(uint64_t *scr, int nvars, int v, int block, const void *val, size_t size)
+{
+  memcpy(&scr[1 + nvars + (size_t)v * APPY_RED_MAX_BLOCKS + block], val, size);
+}
+static inline void appy_red_get(const uint64_t *scr, int nvars, int v, int block, void *val, size_t size)
+{
+  uint64_t b = ((const volatile uint64_t *)scr)[1 + nvars + (size_t)v * APPY_RED_MAX_BLOCKS + block];
+  memcpy(val, &b, size);
+}
 
 #endif

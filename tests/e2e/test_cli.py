@@ -52,8 +52,17 @@ def test_explain_names_mode_and_maps(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "g.c", PROGRAMS / "group.py")
     assert p.returncode == 0, p.stderr
     assert "mode: group" in p.stdout and "inner loop shared by the team's threads" in p.stdout
-    p = run("--emit-c", "--explain", "-o", tmp_path / "r.c", PROGRAMS / "reduction.py")
-    assert "mode: individual" in p.stdout and "reduction" in p.stdout and "map(to:" in p.stdout
+    for cc in ("clang", "gcc"):
+        p = run("--compiler", cc, "--emit-c", "--explain", "-o", tmp_path / f"r-{cc}.c",
+                PROGRAMS / "reduction.py")
+        assert p.returncode == 0, p.stderr
+        assert "mode: individual" in p.stdout and "s: reduction +" in p.stdout
+        if cc == "clang":   # scalar reductions: bare kernels, arrays as device addresses
+            assert "reducing into scalars as a bare GPU kernel" in p.stdout
+            assert "thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)" in p.stdout
+        else:
+            assert "map(to: a[0:a_size])" in p.stdout and "reduction(+: s)" in p.stdout
+            assert "bare" not in p.stdout
 
 
 def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):

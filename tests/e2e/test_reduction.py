@@ -87,3 +87,30 @@ def test_several_in_one_loop(prog, case, dtype, n):
 @pytest.mark.parametrize("n", SIZES)
 def test_conditional_count(prog, case, dtype, n):
     case.same(prog, "count_positive", case.array(n, dtype))
+
+
+# More iterations than a GPU reduction kernel has threads (1024 blocks of 256): each
+# thread reduces several, four at a time and then the rest (codegen.c bare_reduce_for).
+BIG = 1024 * 256 * 9 + 12345
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.float32))
+def test_many_per_thread_sum_and_extremes(prog, case, dtype):
+    a = case.array(BIG, dtype, -1.0, 1.0)
+    case.same(prog, "fsum", a, **sum_tol(dtype, a))
+    case.same(prog, "fminmax", a)
+    if dtype == np.float64:   # float32 sums of a * a over one host thread drift further
+        case.same(prog, "several", a, np.zeros(BIG, dtype), **sum_tol(dtype, a, a * a))
+
+
+@pytest.mark.parametrize("dtype", (np.int64, np.int32))
+def test_many_per_thread_int(prog, case, dtype):
+    case.same(prog, "isum", case.array(BIG, dtype, -1000, 1000))
+    case.same(prog, "iminmax", case.array(BIG, dtype, -10**6, 10**6))
+    if dtype == np.int32:
+        case.same(prog, "count_positive", case.array(BIG, dtype, -1000, 1000))
+
+
+def test_many_per_thread_float_product(prog, case):
+    a = case.array(BIG, np.float64, 0.999999, 1.000001)
+    case.same(prog, "fprod", a, rtol=RTOL[np.dtype(np.float64)] * BIG)
