@@ -15,6 +15,8 @@ import appy
 SIZES = {"full": {"m": 1080, "n": 900}, "small": {"m": 47, "n": 39}}
 KERNEL = "gramschmidt"
 OUTPUTS = ("A", "R", "Q")
+NO_TORCH_COMPILE = ("its Python loop (n = 900 steps) would be unrolled into one graph (a "
+                    "full-suite run ended after more than six minutes inside this compile)")
 RTOL = 1e-8
 
 
