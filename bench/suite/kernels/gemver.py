@@ -1,6 +1,11 @@
 """PolyBench gemver, A += u1 v1^T + u2 v2^T; x += beta A^T y + z; w += alpha A x (float64, n x n).
 Least traffic: read and write A, read it again for A x (24 n^2 bytes, plus 12 n for the
-vectors); 8 n^2 + 5 n flops."""
+vectors); 8 n^2 + 5 n flops.
+
+On an H100 (APPY_PROFILE, resident): the A update 0.375 ms (2.73 TB/s), A^T y 0.565 ms (its
+group's lanes read down a column of A), A x 0.217 ms. A^T y as individual mode (no `simd`:
+one thread per column, reading rows coalesced) took 7.26 ms for the whole kernel: 8000
+threads keep too few loads in flight."""
 import numpy as np
 import appy
 
