@@ -114,3 +114,24 @@ def test_many_per_thread_int(prog, case, dtype):
 def test_many_per_thread_float_product(prog, case):
     a = case.array(BIG, np.float64, 0.999999, 1.000001)
     case.same(prog, "fprod", a, rtol=RTOL[np.dtype(np.float64)] * BIG)
+
+
+def test_threads_running_one_loop_at_once(prog, case):
+    """Calls release the GIL: Python threads may run the same reduction loop at the same
+    time. On the GPU each loop has one scratch area for its blocks' values; a call that
+    finds it in use takes its own. Every thread must get its own array's sum."""
+    import threading
+    arrays = [case.array(BIG, np.float64) for _ in range(8)]
+    got = [None] * len(arrays)
+
+    def work(k):
+        for _ in range(5):
+            got[k] = prog.compiled.fsum(arrays[k])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(arrays))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, g in zip(arrays, got):
+        np.testing.assert_allclose(g, prog.oracle.fsum(a), **sum_tol(np.float64, a))
