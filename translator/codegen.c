@@ -1067,6 +1067,20 @@ static void lane_locals(Gen *g, Region *r) {
       line(g, "%s %s;", ty_ctype(rv->var->ty), rv->var->cname);
 }
 
+// The loop variable i at position k (a C expression) of the range: i = start + k * step.
+static void loop_var_at(Gen *g, const char *i, Range r, const char *k) {
+  bool sum = strchr(k, ' ') != NULL;   // "a + b": parenthesised before "* step"
+  if (!strcmp(r.start, "0") && !strcmp(r.step, "1"))
+    line(g, "%s = %s;", i, k);
+  else
+    line(g, "%s = %s + %s%s%s * %s;", i, r.start, sum ? "(" : "", k, sum ? ")" : "", r.step);
+}
+
+// The appy/group.h reduction helper for operator op: appy_group_<name>_<suffix>.
+static const char *reduce_fn(const char *op) {
+  return !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
+}
+
 // On the device, a bare kernel: groups of appy_g lanes, appy_group_block(appy_g) / appy_g
 // of them per block, each taking iterations appy_k of the loop in turn. Elsewhere the
 // same loop on the host's threads.
@@ -1107,10 +1121,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;");
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
   g->indent++;
-  if (!strcmp(outer.start, "0") && !strcmp(outer.step, "1"))
-    line(g, "%s = appy_k;", i);
-  else
-    line(g, "%s = %s + appy_k * %s;", i, outer.start, outer.step);
+  loop_var_at(g, i, outer, "appy_k");
   g->bare = true;
   for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
     g->bare_last = g->bare_last->next;
@@ -1238,11 +1249,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (int appy_u = 0; appy_u < 4; appy_u++) {");
   g->indent++;
   const char *i = n->target->var->cname;
-  bool plain = !strcmp(outer.start, "0") && !strcmp(outer.step, "1");
-  if (plain)
-    line(g, "%s = appy_k + appy_u * appy_stride;", i);
-  else
-    line(g, "%s = %s + (appy_k + appy_u * appy_stride) * %s;", i, outer.start, outer.step);
+  loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride");
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -1250,16 +1257,13 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
   line(g, "for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest");
   g->indent++;
-  if (plain)
-    line(g, "%s = appy_k;", i);
-  else
-    line(g, "%s = %s + appy_k * %s;", i, outer.start, outer.step);
+  loop_var_at(g, i, outer, "appy_k");
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
   for (int k = 0; k < nred; k++) {
     const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
-    const char *fn = !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
+    const char *fn = reduce_fn(op);
     line(g, "%s = appy_group_%s_%s(%s, APPY_RED_THREADS, appy_red);", v, fn, sf, v);
     line(g, "if (ompx_thread_id_x() == 0)");
     line(g, "  appy_red_put(appy_scr, %d, %d, ompx_block_id_x(), &%s, sizeof %s);", nred, k, v, v);
@@ -1268,7 +1272,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent++;
   for (int k = 0; k < nred; k++) {
     const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
-    const char *fn = !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
+    const char *fn = reduce_fn(op);
     const char *ct = ty_ctype(red[k]->var->ty);
     char *p = tmpname(g, "part");
     line(g, "%s = %s;", v, from[k]);
@@ -1382,7 +1386,6 @@ static void find_accumulators(Gen *g, Node *loop) {
   }
 }
 
-
 // The header of a marked loop in a bare kernel: lane k takes iterations k, k + G, ...
 static void lane_header(Gen *g, Node *loop, Range r, const char *counter) {
   const char *i = loop->target->var->cname;
@@ -1430,7 +1433,7 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
     if (rv->sharing != SH_REDUCTION)
       continue;
     const char *v = rv->var->cname, *op = rv->redop;
-    const char *fn = !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
+    const char *fn = reduce_fn(op);
     char *all = arena_printf(g->arena, "appy_group_%s_%s(%s, appy_g, appy_red)", fn,
                              suffix(rv->var->ty), v);
     if (orig[nred])

@@ -135,3 +135,11 @@ def test_threads_running_one_loop_at_once(prog, case):
         t.join()
     for a, g in zip(arrays, got):
         np.testing.assert_allclose(g, prog.oracle.fsum(a), **sum_tol(np.float64, a))
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.int64))
+@pytest.mark.parametrize("n, start, step", [(1, 0, 1), (1000, 3, 2), (BIG, 5, 3), (BIG, 0, 1)])
+def test_strided_range(prog, case, dtype, n, start, step):
+    a = case.array(n, dtype)
+    tol = sum_tol(dtype, a * 7) if dtype == np.float64 else {}
+    case.same(prog, "strided_sum", a, start, step, **tol)

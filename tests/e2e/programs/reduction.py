@@ -138,3 +138,16 @@ def count_positive(a):
         if a[i] > 0:
             n += 1
     return n
+
+
+# appy: export strided_sum(float64[:], int64, int64)
+# appy: export strided_sum(int64[:], int64, int64)
+@appy.jit
+def strided_sum(a, start, step):
+    """A reduction over range(start, n, step): the loop variable from the iteration count."""
+    s = a[0] * 0
+    m = a[0]
+    for i in appy.prange(start, a.shape[0], step):
+        s += a[i] * (i % 7)
+        m = max(m, a[i])
+    return s, m
