@@ -12,7 +12,6 @@
  *                            SWEEP_ONLY_HINTS=1: stop after the load-hint variants;
  *                            SWEEP_PARTS=1: only the generated kernel's parts, taken apart)
  * GPU time without the launch: ncu --metrics gpu__time_duration.sum ./tune_group p */
-#include <dlfcn.h>
 #include <math.h>
 #include <omp.h>
 #include <ompx.h>
@@ -21,17 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <appy/group.h>
+#include "tune.h"
 
-static void reg(void) {
-  const char *n[] = {"LLVMInitializeNVPTXTargetInfo", "LLVMInitializeNVPTXTarget",
-                     "LLVMInitializeNVPTXTargetMC", "LLVMInitializeNVPTXAsmPrinter"};
-  void *l = dlopen("libLLVM.so.19.1", RTLD_LAZY);
-  for (int i = 0; i < 4; i++) { void (*f)(void); void *p = l ? dlsym(l, n[i]) : 0; memcpy(&f, &p, sizeof f); if (f) f(); }
-}
-static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
-#define DO_PRAGMA(x) _Pragma(#x)
-#define PRAGMA(x) DO_PRAGMA(x)
-#define RUNS 11
 #define TIME(name, bytes, check, ...) do { double t[RUNS]; \
   for (int r = -1; r < RUNS; r++) { double t0 = omp_get_wtime(); { __VA_ARGS__ } double t1 = omp_get_wtime(); if (r >= 0) t[r] = t1 - t0; } \
   qsort(t, RUNS, sizeof *t, cmp); double err = check; \

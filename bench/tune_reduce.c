@@ -9,7 +9,6 @@
  *   clang-19 -O3 -fopenmp --offload-arch=sm_90 -fopenmp-target-jit -Iinclude \
  *     -Wl,-rpath,/usr/lib/llvm-19/lib bench/tune_reduce.c -lm -ldl -o tune_reduce
  *   ./tune_reduce */
-#include <dlfcn.h>
 #include <math.h>
 #include <omp.h>
 #include <ompx.h>
@@ -17,17 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tune.h"
 
-static void reg(void) {
-  const char *n[] = {"LLVMInitializeNVPTXTargetInfo", "LLVMInitializeNVPTXTarget",
-                     "LLVMInitializeNVPTXTargetMC", "LLVMInitializeNVPTXAsmPrinter"};
-  void *l = dlopen("libLLVM.so.19.1", RTLD_LAZY);
-  for (int i = 0; i < 4; i++) { void (*f)(void); void *p = l ? dlsym(l, n[i]) : 0; memcpy(&f, &p, sizeof f); if (f) f(); }
-}
-static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
-#define DO_PRAGMA(x) _Pragma(#x)
-#define PRAGMA(x) DO_PRAGMA(x)
-#define RUNS 11
 #define N (1L << 26)
 static double *x, ref, mref;
 static unsigned char *mask;
