@@ -403,6 +403,14 @@ def targets(res, geo, bw):
         g = float(np.exp(np.mean(np.log(geo[p]))))
         out.append(f"- geometric mean over {p} >= {want:g}x: {g:.2f}x over {len(geo[p])} kernels, "
                    + ("**met**" if g >= want else f"**missed** by a factor {want / g:.1f}"))
+        # The most any implementation could gain on the bandwidth-bound kernels: the peer's
+        # time over the time to move the kernel's least bytes at the copy bandwidth.
+        ceil = [e["peers"][p]["s"] * bw / e["bytes"] for e in res["kernels"].values()
+                if bw and e["flops"] < BW_BOUND * e["bytes"] and "s" in e["peers"].get(p, {})]
+        if ceil:
+            out.append(f"  (bound: on its {len(ceil)} bandwidth-bound kernels, moving only their "
+                       f"least bytes at the copy bandwidth would give at most "
+                       f"{float(np.exp(np.mean(np.log(ceil)))):.2f}x over {p})")
     low, slow = [], []
     for k, e in res["kernels"].items():
         a = e["peers"].get("appy", {})
