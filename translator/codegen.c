@@ -1042,18 +1042,40 @@ static int device_arrays(Region *r, RegionVar **out) {
 // Arrays come as device addresses (the call's data environment has mapped them), so that
 // a launch looks nothing up in the OpenMP runtime's table: on an H100, CSR SpMV on mapped
 // data went from 0.196 to 0.177 ms. Private scalars are declared in the kernel instead.
-static char *bare_directive(Gen *g, Region *r) {
+// The data clauses of a bare kernel: its arrays and `extra` (NULL: none) as device
+// addresses, and the flag a failing check sets.
+static char *bare_data(Gen *g, Region *r, const char *extra) {
   Buf b = {0};
   RegionVar *arr[64];
   for (int k = 0, n = device_arrays(r, arr); k < n; k++)
     list_add(&b, arr[k]->var->cname);
-  char *d = arena_printf(g->arena, "#pragma omp target teams ompx_bare "
-                         "num_teams(appy_group_blocks(appy_n, appy_g)) "
-                         "thread_limit(appy_group_block(appy_g))%s%s%s%s",
-                         b.len ? " is_device_ptr(" : "", b.len ? b.data : "", b.len ? ")" : "",
+  if (extra)
+    list_add(&b, extra);
+  char *d = arena_printf(g->arena, "%s%s%s%s", b.len ? " is_device_ptr(" : "",
+                         b.len ? b.data : "", b.len ? ")" : "",
                          r->raises ? " map(tofrom: appy_failed)" : "");
   buf_free(&b);
   return d;
+}
+
+// Before a bare kernel, each array's device address (from the call's data environment);
+// inside the block that launches it, the array's name stands for that address.
+static void device_addresses(Gen *g, Region *r, bool shadow) {
+  RegionVar *arr[64];
+  for (int k = 0, n = device_arrays(r, arr); k < n; k++) {
+    Var *v = arr[k]->var;
+    if (shadow)
+      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), v->cname, v->cname);
+    else
+      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem),
+           v->cname, v->cname);
+  }
+}
+
+static char *bare_directive(Gen *g, Region *r) {
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
+                      "num_teams(appy_group_blocks(appy_n, appy_g)) "
+                      "thread_limit(appy_group_block(appy_g))%s", bare_data(g, r, NULL));
 }
 
 // Each thread's own copies of the loop variable and the private scalars, declared in the
@@ -1087,17 +1109,10 @@ static const char *reduce_fn(const char *op) {
 static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
   const char *i = n->target->var->cname;
-  RegionVar *rvs[64];
-  Var *arr[64];
-  int narr = device_arrays(r, rvs);
   bool buffers = has_buffer(n->body);
-  for (int k = 0; k < narr; k++)
-    arr[k] = rvs[k]->var;
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
-  for (int k = 0; k < narr; k++)
-    line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(arr[k]->ty->elem),
-         arr[k]->cname, arr[k]->cname);
+  device_addresses(g, r, false);
   line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
   line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", buffers);
@@ -1106,9 +1121,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "const double appy_t0 = appy_clock();");
   line(g, "{");
   g->indent++;
-  for (int k = 0; k < narr; k++)
-    line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(arr[k]->ty->elem),
-         arr[k]->cname, arr[k]->cname);
+  device_addresses(g, r, true);
   line(g, "%s", bare_directive(g, r));
   line(g, "{");
   g->indent++;
@@ -1180,17 +1193,9 @@ static bool bare_reduce_ok(Gen *g, Region *r) {
 }
 
 static char *bare_reduce_directive(Gen *g, Region *r) {
-  Buf ptrs = {0};
-  RegionVar *arr[64];
-  for (int k = 0, n = device_arrays(r, arr); k < n; k++)
-    list_add(&ptrs, arr[k]->var->cname);
-  list_add(&ptrs, "appy_scr");
-  char *d = arena_printf(g->arena, "#pragma omp target teams ompx_bare "
-                         "num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) "
-                         "is_device_ptr(%s)%s", ptrs.data,
-                         r->raises ? " map(tofrom: appy_failed)" : "");
-  buf_free(&ptrs);
-  return d;
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
+                      "num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS)%s",
+                      bare_data(g, r, "appy_scr"));
 }
 
 // c = c OP p for reduction operator op, NaN-keeping for max and min as appy/group.h's.
@@ -1205,8 +1210,8 @@ static void combine(Gen *g, const char *c, const char *p, const char *op, const 
 
 static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
-  RegionVar *rvs[64], *red[16];
-  int narr = device_arrays(r, rvs), nred = 0;
+  RegionVar *red[16];
+  int nred = 0;
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->var->ty->kind != TY_ARRAY && rv->sharing == SH_REDUCTION)
       red[nred++] = rv;
@@ -1217,23 +1222,20 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
        nred);
   g->indent++;
   line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
-  char *from[16];
+  const char *from[16];
   for (int k = 0; k < nred; k++) {   // max and min start from the scalar's value
     const char *op = red[k]->redop;
-    from[k] = arena_printf(g->arena, "%s", identity(op));
+    from[k] = identity(op);
     if (!strcmp(op, "max") || !strcmp(op, "min")) {
-      from[k] = tmpname(g, "from");
-      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), from[k], red[k]->var->cname);
+      char *t = tmpname(g, "from");
+      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), t, red[k]->var->cname);
+      from[k] = t;
     }
   }
-  for (int k = 0; k < narr; k++)
-    line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);",
-         ty_ctype(rvs[k]->var->ty->elem), rvs[k]->var->cname, rvs[k]->var->cname);
+  device_addresses(g, r, false);
   line(g, "{");
   g->indent++;
-  for (int k = 0; k < narr; k++)
-    line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(rvs[k]->var->ty->elem),
-         rvs[k]->var->cname, rvs[k]->var->cname);
+  device_addresses(g, r, true);
   line(g, "%s", bare_reduce_directive(g, r));
   line(g, "{");
   g->indent++;

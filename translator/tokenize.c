@@ -727,30 +727,30 @@ bool tok_equal(const Token *tok, const char *op) {
   return (size_t)tok->len == n && !memcmp(tok->loc, op, n);
 }
 
-// An augmented assignment operator: +=, //=, @= ...
-bool tok_is_augassign(const Token *tok) {
-  static const char *const ops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=",
-                                    "|=", "^=", "<<=", ">>=", "@="};
-  if (tok->kind != TK_OP)
+// Token of the given kind spelled as one of the n words.
+static bool tok_in(const Token *tok, TokenKind kind, const char *const *words, size_t n) {
+  if (tok->kind != kind)
     return false;
-  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-    if (tok_equal(tok, ops[i]))
+  for (size_t i = 0; i < n; i++)
+    if (tok_equal(tok, words[i]))
       return true;
   return false;
 }
 
+// An augmented assignment operator: +=, //=, @= ...
+bool tok_is_augassign(const Token *tok) {
+  static const char *const ops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=",
+                                    "|=", "^=", "<<=", ">>=", "@="};
+  return tok_in(tok, TK_OP, ops, sizeof ops / sizeof *ops);
+}
+
 // Python 3's hard keywords (soft keywords such as match, case, type are names).
 bool tok_is_keyword(const Token *tok) {
-  static const char *kw[] = {
+  static const char *const kw[] = {
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
     "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
     "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
     "return", "try", "while", "with", "yield",
   };
-  if (tok->kind != TK_NAME)
-    return false;
-  for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
-    if (tok_equal(tok, kw[i]))
-      return true;
-  return false;
+  return tok_in(tok, TK_NAME, kw, sizeof kw / sizeof *kw);
 }

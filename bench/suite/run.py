@@ -392,6 +392,14 @@ BW_BOUND = 10.0             # flops per least byte below which a kernel counts a
 PEER_TARGET = 0.5           # of the fastest GPU peer's speed
 
 
+def geomean(xs):
+    return float(np.exp(np.mean(np.log(xs))))
+
+
+def bandwidth_bound(e):
+    return e["flops"] < BW_BOUND * e["bytes"]
+
+
 def targets(res, geo, bw):
     out = ["", "## Targets", "",
            "Met or missed, and by how much (factor = what the target asks for / what was measured). "
@@ -400,23 +408,23 @@ def targets(res, geo, bw):
         if not geo.get(p):
             out.append(f"- geometric mean over {p} >= {want:g}x: not measured")
             continue
-        g = float(np.exp(np.mean(np.log(geo[p]))))
+        g = geomean(geo[p])
         out.append(f"- geometric mean over {p} >= {want:g}x: {g:.2f}x over {len(geo[p])} kernels, "
                    + ("**met**" if g >= want else f"**missed** by a factor {want / g:.1f}"))
         # The most any implementation could gain on the bandwidth-bound kernels: the peer's
         # time over the time to move the kernel's least bytes at the copy bandwidth.
         ceil = [e["peers"][p]["s"] * bw / e["bytes"] for e in res["kernels"].values()
-                if bw and e["flops"] < BW_BOUND * e["bytes"] and "s" in e["peers"].get(p, {})]
+                if bw and bandwidth_bound(e) and "s" in e["peers"].get(p, {})]
         if ceil:
             out.append(f"  (bound: on its {len(ceil)} bandwidth-bound kernels, moving only their "
                        f"least bytes at the copy bandwidth would give at most "
-                       f"{float(np.exp(np.mean(np.log(ceil)))):.2f}x over {p})")
+                       f"{geomean(ceil):.2f}x over {p})")
     low, slow = [], []
     for k, e in res["kernels"].items():
         a = e["peers"].get("appy", {})
         if "s" not in a:
             continue
-        if bw and e["flops"] < BW_BOUND * e["bytes"] and e["bytes"] / a["s"] < BW_TARGET * bw:
+        if bw and bandwidth_bound(e) and e["bytes"] / a["s"] < BW_TARGET * bw:
             low.append(f"{k} {100 * e['bytes'] / a['s'] / bw:.0f} %")
         best = min(((r["s"], p) for p, r in e["peers"].items()
                     if p in GPU_PEERS and p != "appy" and "s" in r), default=None)
@@ -468,7 +476,7 @@ def markdown(res):
                 row.append("-")
         lines.append(f"| {k} | " + " | ".join(row) + " |")
     lines.append("| **geometric mean** | " + " | ".join(
-        (f"**{np.exp(np.mean(np.log(geo[p]))):.2f}** ({len(geo[p])})" if geo[p] else "-")
+        (f"**{geomean(geo[p]):.2f}** ({len(geo[p])})" if geo[p] else "-")
         for p in peers if p != "appy") + " |")
     lines += targets(res, geo, bw)
     lines += ["", "## End to end from NumPy arrays (ms: copies in, the call, copies out)", "",

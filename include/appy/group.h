@@ -314,13 +314,17 @@ static inline int appy_red_last(uint64_t *scr, uint64_t *red)
 #pragma omp end declare variant
 
 /* Stores / loads a block's value of reduction variable v (of nvars) in the scratch area. */
+static inline size_t appy_red_slot(int nvars, int v, int block)
+{
+  return 1 + (size_t)nvars + (size_t)v * APPY_RED_MAX_BLOCKS + (size_t)block;
+}
 static inline void appy_red_put(uint64_t *scr, int nvars, int v, int block, const void *val, size_t size)
 {
-  memcpy(&scr[1 + nvars + (size_t)v * APPY_RED_MAX_BLOCKS + block], val, size);
+  memcpy(&scr[appy_red_slot(nvars, v, block)], val, size);
 }
 static inline void appy_red_get(const uint64_t *scr, int nvars, int v, int block, void *val, size_t size)
 {
-  uint64_t b = ((const volatile uint64_t *)scr)[1 + nvars + (size_t)v * APPY_RED_MAX_BLOCKS + block];
+  uint64_t b = ((const volatile uint64_t *)scr)[appy_red_slot(nvars, v, block)];
   memcpy(val, &b, size);
 }
 
