@@ -1092,10 +1092,14 @@ static void lane_locals(Gen *g, Region *r) {
 // The loop variable i at position k (a C expression) of the range: i = start + k * step.
 static void loop_var_at(Gen *g, const char *i, Range r, const char *k) {
   bool sum = strchr(k, ' ') != NULL;   // "a + b": parenthesised before "* step"
-  if (!strcmp(r.start, "0") && !strcmp(r.step, "1"))
+  bool zero = !strcmp(r.start, "0"), one = !strcmp(r.step, "1");
+  if (zero && one)
     line(g, "%s = %s;", i, k);
+  else if (one)
+    line(g, "%s = %s + %s;", i, r.start, k);
   else
-    line(g, "%s = %s + %s%s%s * %s;", i, r.start, sum ? "(" : "", k, sum ? ")" : "", r.step);
+    line(g, "%s = %s%s%s%s%s * %s;", i, zero ? "" : r.start, zero ? "" : " + ", sum ? "(" : "", k,
+         sum ? ")" : "", r.step);
 }
 
 // The appy/group.h reduction helper for operator op: appy_group_<name>_<suffix>.
@@ -1313,6 +1317,187 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
 }
 
+// Individual mode without scalar reductions, as a bare kernel (clang; appy/group.h): one
+// iteration per thread, a collapsed nest flattened (the last loop varies fastest), arrays
+// as device addresses. On an H100 (bench/tune_loop.c) a 2048^2 5-point sweep took 37.4 us
+// this way and 42.6 us as `target teams distribute parallel for collapse(2)` with map
+// clauses (a 3-D 7-point sweep 39.0 against 47.0, a 2^26 vector add 539 against 590).
+static bool bare_loop_ok(Gen *g, Region *r) {
+  if (strcmp(g->opt->compiler, "clang") || r->group || r->inner || has_region(r->loop->body))
+    return false;
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_SHARED || rv->sharing == SH_REDUCTION))
+      return false;
+  return true;
+}
+
+// How n uses array x: *scatter counts atomic `x[...] += / -= ...` updates (indices the
+// iterations vars do not own), *other every other mention of x.
+static void scatter_uses(Node *n, Var *x, Var *const *vars, int nvars, int *scatter, int *other) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT && n->lhs->var == x &&
+        (!strcmp(n->op, "+") || !strcmp(n->op, "-")) && !owned_index(n->lhs, vars, nvars)) {
+      (*scatter)++;
+      scatter_uses(n->lhs->args, x, vars, nvars, scatter, other);
+      scatter_uses(n->rhs, x, vars, nvars, scatter, other);
+      continue;
+    }
+    *other += n->kind == ND_NAME && n->var == x;
+    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse, n->iter, n->lo, n->hi,
+                    n->step};
+    for (size_t k = 0; k < sizeof kids / sizeof *kids; k++)
+      scatter_uses(kids[k], x, vars, nvars, scatter, other);
+  }
+}
+
+// The arrays of region r that its loop only scatters into (`hist[idx[i]] += 1`): on the
+// device each block adds into its own copy in shared memory, when they fit in
+// APPY_PRIV_BYTES together, and merges it into the array once at its end.
+static int scatter_targets(Region *r, Var *const *vars, int nvars, RegionVar **out) {
+  RegionVar *arr[64];
+  int n = 0;
+  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++) {
+    int scatter = 0, other = 0;
+    scatter_uses(r->loop->body, arr[k]->var, vars, nvars, &scatter, &other);
+    if (scatter && !other && lane_type(arr[k]->var->ty->elem))
+      out[n++] = arr[k];
+  }
+  return n;
+}
+
+static char *bare_loop_directive(Gen *g, Region *r, bool priv) {
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare num_teams(%s) "
+                      "thread_limit(APPY_LOOP_THREADS)%s",
+                      priv ? "appy_red_blocks(appy_n)" : "appy_loop_blocks(appy_n)",
+                      bare_data(g, r, NULL));
+}
+
+// The kernel of bare_loop_for: with npriv scatter targets, their block copies first.
+static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, RegionVar **priv,
+                             int npriv) {
+  Region *r = loops[0]->region;
+  line(g, "%s", bare_loop_directive(g, r, npriv > 0));
+  line(g, "{");
+  g->indent++;
+  if (npriv) {
+    line(g, "static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets");
+    line(g, "#pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)");
+    for (int k = 0; k < npriv; k++) {
+      Var *v = priv[k]->var;
+      line(g, "%s *const appy_priv_%s = (%s *)((char *)appy_priv + appy_at%d);",
+           ty_ctype(v->ty->elem), v->cname, ty_ctype(v->ty->elem), k);
+    }
+    line(g, "for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at%d / 8; appy_w += APPY_LOOP_THREADS)",
+         npriv);
+    line(g, "  appy_priv[appy_w] = 0;");
+    line(g, "appy_group_sync(APPY_LOOP_THREADS);");
+    line(g, "{");
+    g->indent++;
+    for (int k = 0; k < npriv; k++) {
+      Var *v = priv[k]->var;
+      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), v->cname,
+           v->cname);
+    }
+  }
+  for (int d = 1; d < r->collapse; d++)
+    line(g, "%s %s;", ty_ctype(loops[d]->target->var->ty), loops[d]->target->var->cname);
+  lane_locals(g, r);
+  line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();");
+  line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {");
+  g->indent++;
+  const char *k = "appy_k";
+  if (r->collapse > 1) {
+    line(g, "int64_t appy_q = appy_k;");
+    k = "appy_q";
+  }
+  for (int d = r->collapse - 1; d > 0; d--) {
+    loop_var_at(g, loops[d]->target->var->cname, ranges[d],
+                arena_printf(g->arena, "appy_q %% %s", lens[d]));
+    line(g, "appy_q /= %s;", lens[d]);
+  }
+  loop_var_at(g, loops[0]->target->var->cname, ranges[0], k);
+  g->npar = 0;
+  for (int d = 0; d < r->collapse; d++)
+    g->par[g->npar++] = loops[d]->target->var;
+  stmts(g, loops[r->collapse - 1]->body);
+  g->indent--;
+  line(g, "}");
+  if (npriv) {
+    g->indent--;
+    line(g, "}");
+    line(g, "appy_group_sync(APPY_LOOP_THREADS);");
+    for (int k = 0; k < npriv; k++) {   // merged into the array
+      const char *v = priv[k]->var->cname;
+      line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s_size; appy_e += APPY_LOOP_THREADS)", v);
+      line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
+      line(g, "    #pragma omp atomic update");
+      line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+      line(g, "  }");
+    }
+  }
+  g->indent--;
+  line(g, "}");
+}
+
+static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
+  Region *r = n->region;
+  Node *loops[8] = {n};
+  Range ranges[8] = {outer};
+  char *lens[8] = {NULL};
+  line(g, "if (appy_use_device() && !appy_data.full) {");
+  g->indent++;
+  device_addresses(g, r, false);
+  for (int d = 1; d < r->collapse; d++) {   // the inner loops' ranges, computed here
+    loops[d] = loops[d - 1]->body;
+    ranges[d] = range_of(g, loops[d], true);
+    lens[d] = tmpname(g, "len");
+    line(g, "const int64_t %s = appy_range_len(%s, %s, %s);", lens[d], ranges[d].start,
+         ranges[d].stop, ranges[d].step);
+  }
+  Buf total = {0};
+  buf_printf(&total, "appy_range_len(%s, %s, %s)", outer.start, outer.stop, outer.step);
+  for (int d = 1; d < r->collapse; d++)
+    buf_printf(&total, " * %s", lens[d]);
+  line(g, "const int64_t appy_n = %s;", total.data);
+  buf_free(&total);
+  Var *vars[8];
+  for (int d = 0; d < r->collapse; d++)
+    vars[d] = loops[d]->target->var;
+  RegionVar *priv[64];
+  int npriv = scatter_targets(r, vars, r->collapse, priv);
+  if (npriv) {   // where each copy starts in shared memory (8-byte aligned), and the end
+    line(g, "const int64_t appy_at0 = 0;");
+    for (int k = 0; k < npriv; k++)
+      line(g, "const int64_t appy_at%d = appy_at%d + (%s_size * (int64_t)sizeof(*%s) + 7) / 8 * 8;",
+           k + 1, k, priv[k]->var->cname, priv[k]->var->cname);
+  }
+  line(g, "if (appy_n > 0) {");
+  g->indent++;
+  device_addresses(g, r, true);
+  if (npriv) {
+    line(g, "if (appy_at%d <= APPY_PRIV_BYTES) {", npriv);
+    g->indent++;
+    bare_loop_kernel(g, loops, ranges, lens, priv, npriv);
+    g->indent--;
+    line(g, "} else {");
+    g->indent++;
+  }
+  bare_loop_kernel(g, loops, ranges, lens, NULL, 0);
+  if (npriv) {
+    g->indent--;
+    line(g, "}");
+  }
+  g->indent--;
+  line(g, "}");
+  g->indent--;
+  line(g, "} else {");
+  g->indent++;
+  g->npar = 0;
+  generic_parallel_for(g, n, outer, c);
+  g->indent--;
+  line(g, "}");
+}
+
 static void parallel_for(Gen *g, Node *n) {
   Region *r = n->region;
   Clauses c = region_clauses(g, r);
@@ -1334,6 +1519,8 @@ static void parallel_for(Gen *g, Node *n) {
     bare_parallel_for(g, n, outer, &c);
   } else if (bare_reduce_ok(g, r)) {
     bare_reduce_for(g, n, outer, &c);
+  } else if (bare_loop_ok(g, r)) {
+    bare_loop_for(g, n, outer, &c);
   } else {
     g->npar = 0;
     generic_parallel_for(g, n, outer, &c);
@@ -1961,8 +2148,11 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       buf_printf(out, "%s:%d: parallel loop in %s\n", opt->filename, r->loop->tok->line,
                  inst->sig->text);
       bool bare = bare_ok(&g, r), bare_red = !bare && bare_reduce_ok(&g, r);
+      bool bare_loop = !bare && !bare_red && bare_loop_ok(&g, r);
       buf_printf(out, "  mode: %s%s\n",
-                 bare_red ? "individual, reducing into scalars as a bare GPU kernel (up to 1024 "
+                 bare_loop ? "individual, as a bare GPU kernel (one iteration per thread, "
+                             "blocks of 256 threads; a teams loop where the GPU is not used)"
+                 : bare_red ? "individual, reducing into scalars as a bare GPU kernel (up to 1024 "
                             "blocks of 256 threads, each thread taking a strided share of the "
                             "iterations four at a time; the blocks' values combined on the "
                             "device in block order and copied back once; a teams loop with a "
@@ -1982,9 +2172,23 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                    r->collapse > 1 ? "collapsed loops"
                                    : "a reduction or shared(...) scalar of the parallel loop, "
                                      "or a statement storing both names and elements");
-      buf_printf(out, "  directive: %s\n", bare       ? bare_directive(&g, r)
-                                            : bare_red ? bare_reduce_directive(&g, r)
-                                                       : directive(&g, r, &c));
+      const char *d = bare        ? bare_directive(&g, r)
+                      : bare_red  ? bare_reduce_directive(&g, r)
+                      : bare_loop ? bare_loop_directive(&g, r, false)
+                                  : directive(&g, r, &c);
+      buf_printf(out, "  directive: %s\n", d ? d : "");
+      if (bare_loop) {
+        Var *vars[8];
+        Node *l = r->loop;
+        for (int d = 0; d < r->collapse; d++, l = l->body)
+          vars[d] = l->target->var;
+        RegionVar *priv[64];
+        for (int k = 0, n = scatter_targets(r, vars, r->collapse, priv); k < n; k++)
+          buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", priv[k]->var->name,
+                     k + 1 < n ? "" : " (atomic updates; each block of threads adds into its own "
+                                      "copies in shared memory when they fit in 24 KB together, "
+                                      "merged into the arrays at its end)\n");
+      }
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);
       buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "

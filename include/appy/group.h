@@ -111,6 +111,29 @@ static inline int appy_group_blocks(int64_t n, int g)
   return b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
 }
 
+/* ---- Plain individual-mode loops as bare kernels (clang) ----
+ *
+ * A prange loop (or collapsed nest) without scalar reductions runs as appy_loop_blocks(n)
+ * blocks of APPY_LOOP_THREADS threads, one iteration per thread, up to 2^20 blocks (the
+ * kernel loops over the rest). Measured on an H100 (bench/tune_loop.c, docs/performance.md):
+ * a 2^26 float64 vector add 0.539 ms against 0.590 ms as `target teams distribute parallel
+ * for` with map clauses; a 2048^2 5-point sweep 37.4 against 42.6 us, a 150x158x166
+ * 7-point sweep 39.0 against 47.0 us. */
+#define APPY_LOOP_THREADS 256
+
+/* Such a loop that scatters into small arrays (`hist[idx[i]] += 1`, only += and -=) gives
+ * each block its own copies of them in shared memory when they fit in APPY_PRIV_BYTES
+ * together: appy_red_blocks(n) blocks add into their copies and merge each into the array
+ * once, with atomic adds of the nonzero elements. 24 KB leaves room for eight blocks of
+ * 256 threads per SM. */
+#define APPY_PRIV_BYTES (24 * 1024)
+
+static inline int appy_loop_blocks(int64_t n)
+{
+  int64_t b = (n + APPY_LOOP_THREADS - 1) / APPY_LOOP_THREADS;
+  return b < 1 ? 1 : b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
+}
+
 /* Host versions: never called (the bare kernels run on the device only), but the host
  * compilation of the kernel needs them. */
 static inline uint32_t appy_group_mask(int g)

@@ -65,6 +65,20 @@ def test_explain_names_mode_and_maps(run, tmp_path):
             assert "bare" not in p.stdout
 
 
+def test_explain_plain_loops_and_scatter_targets(run, tmp_path):
+    for cc in ("clang", "gcc"):
+        p = run("--compiler", cc, "--emit-c", "--explain", "-o", tmp_path / f"s-{cc}.c",
+                PROGRAMS / "scatter.py")
+        assert p.returncode == 0, p.stderr
+        if cc == "clang":   # one iteration per thread; sums_counts' two targets copied per block
+            assert "individual, as a bare GPU kernel (one iteration per thread" in p.stdout
+            assert "thread_limit(APPY_LOOP_THREADS) is_device_ptr(k, w, counts, sums)" in p.stdout
+            assert "scattered into: counts, sums (atomic updates; each block" in p.stdout
+        else:
+            assert "bare" not in p.stdout and "scattered into" not in p.stdout
+            assert "map(tofrom: counts[0:counts_size], sums[0:sums_size])" in p.stdout
+
+
 def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "p.c", PROGRAMS / "pyhost.py")
     assert p.returncode == 0, p.stderr

@@ -44,3 +44,10 @@ def test_nested_prange(prog, case, dtype, shape):
     if 0 in shape[1:]:
         shape = (shape[0], 1)     # B[i, j] reads A[i, 0]
     case.same(prog, "prange2", case.array(shape, dtype), np.zeros(shape, dtype))
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.int32))
+@pytest.mark.parametrize("shape,s", (((0, 4, 5), 0), ((5, 2, 3), 4), ((1, 1, 1), 0), ((7, 10, 6), 1),
+                                     ((33, 40, 129), 2), ((301, 31, 257), 0)))
+def test_strided_3d(prog, case, dtype, shape, s):
+    case.same(prog, "strided3", case.array(shape, dtype), case.array(shape, dtype), s)

@@ -78,3 +78,16 @@ def test_scatter_2d(prog, case, idx_dtype, dtype, grid, n):
 def test_scatter_in_marked_inner_loop(prog, case, dtype, bins, shape):
     idx = case.gen.integers(0, bins, shape).astype(dtype)
     case.same(prog, "row_histograms", idx, case.array((shape[0], bins), dtype))
+
+
+@pytest.mark.parametrize("idx_dtype, w_dtype, count_dtype", ((np.int64, np.float64, np.int32),
+                                                             (np.int32, np.float32, np.int64)))
+@pytest.mark.parametrize("bins", (3, 1000, 2047, 2048, 2049, 5000))
+def test_block_copies(prog, case, idx_dtype, w_dtype, count_dtype, bins):
+    # float64 sums with int32 counts fit the block copies (24 KB) up to 2048 bins; the
+    # float32/int64 pair up to 2048 as well; beyond, the kernel adds into the arrays.
+    n = 100003
+    k = case.gen.integers(0, bins, n).astype(idx_dtype)
+    w = case.array(n, w_dtype)
+    case.same(prog, "sums_counts", k, w, case.array(bins, count_dtype, -5, 5),
+              case.array(bins, w_dtype), **sum_tol(w_dtype, w))

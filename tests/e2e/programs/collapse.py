@@ -62,3 +62,18 @@ def prange2(A, B):
     for i in appy.prange(A.shape[0]):
         for j in appy.prange(A.shape[1]):
             B[i, j] = A[i, j] - A[i, 0]
+
+
+# appy: export strided3(float64[:, :, :], float64[:, :, :], int64)
+# appy: export strided3(int32[:, :, :], int32[:, :, :], int64)
+@appy.jit
+def strided3(A, B, s):
+    """Collapsed loops with constant steps, one of them negative, and a start from a scalar:
+    on the GPU (clang) one flat index split back into i, j, k."""
+    #pragma parallel for
+    for i in range(A.shape[0] - 1, -1, -2):
+        #pragma parallel for
+        for j in range(s, A.shape[1], 3):
+            #pragma parallel for
+            for k in range(A.shape[2]):
+                B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s

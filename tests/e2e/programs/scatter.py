@@ -48,6 +48,19 @@ def transfer(src, dst, w, balance):
         balance[dst[i]] += w[i] * 2
 
 
+# appy: export sums_counts(int64[:], float64[:], int32[:], float64[:])
+# appy: export sums_counts(int32[:], float32[:], int64[:], float32[:])
+@appy.jit
+def sums_counts(k, w, counts, sums):
+    """Two scatter targets of different element sizes. On the GPU (clang) each block adds
+    into its own copies in shared memory when both fit in 24 KB together, else into the
+    arrays themselves."""
+    #pragma parallel for
+    for i in range(k.shape[0]):
+        counts[k[i]] += 1
+        sums[k[i]] -= w[i]
+
+
 # appy: export scatter2d(int64[:], int64[:], float64[:], float64[:, :])
 # appy: export scatter2d(int64[:], int64[:], float32[:], float32[:, :])
 # appy: export scatter2d(int32[:], int32[:], int64[:], int64[:, :])
