@@ -972,6 +972,17 @@ static void generic_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
 }
 
+// Ends the device branch of a bare kernel: the teams loop where the GPU is not used.
+static void else_generic(Gen *g, Node *n, Range outer, Clauses *c) {
+  g->indent--;
+  line(g, "} else {");
+  g->indent++;
+  g->npar = 0;
+  generic_parallel_for(g, n, outer, c);
+  g->indent--;
+  line(g, "}");
+}
+
 // Group mode as a bare kernel (clang): what it handles. Reductions into scalars of the
 // outer loop, shared(...) scalars and collapsed loops keep the teams-distribute form.
 static bool lane_type(const Type *t) {
@@ -1308,13 +1319,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
     line(g, "memcpy(&%s, &appy_totals[%d], sizeof %s);", t, k, t);
     combine(g, v, t, red[k]->redop, red[k]->var->ty);
   }
-  g->indent--;
-  line(g, "} else {");
-  g->indent++;
-  g->npar = 0;
-  generic_parallel_for(g, n, outer, c);
-  g->indent--;
-  line(g, "}");
+  else_generic(g, n, outer, c);
 }
 
 // Individual mode without scalar reductions, as a bare kernel (clang; appy/group.h): one
@@ -1489,13 +1494,7 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   }
   g->indent--;
   line(g, "}");
-  g->indent--;
-  line(g, "} else {");
-  g->indent++;
-  g->npar = 0;
-  generic_parallel_for(g, n, outer, c);
-  g->indent--;
-  line(g, "}");
+  else_generic(g, n, outer, c);
 }
 
 static void parallel_for(Gen *g, Node *n) {
