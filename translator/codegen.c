@@ -178,6 +178,8 @@ static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
   char *a = expr(g, l), *b = expr(g, r);
   if (!strcmp(op, "**")) {
     if (ty_is_float(t)) {
+      if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
+        return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), cast(g, a, l->ty, t));
       const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
       return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
     }
@@ -245,6 +247,18 @@ static char *math_fn(Gen *g, Node *n) {
   if (!ty_is_float(ct))
     ct = ty_float64;
   const char *f = ct->kind == TY_FLOAT32 ? "f" : "";
+  // The square root of a literal (math.sqrt(2.0)) is written as its value: IEEE sqrt is
+  // exact to the last bit, and in clang's device code sqrt() is a libdevice call that is
+  // not folded.
+  if (!strcmp(c, "sqrt") && ct->kind == TY_FLOAT64 && n->args && !n->args->next &&
+      n->args->kind == ND_NUM) {
+    Token *t = n->args->tok;
+    double v = t->is_float ? t->fval : (double)t->ival;
+    if (v >= 0 && isfinite(v)) {
+      char *e = arena_printf(g->arena, "%.17g", sqrt(v));
+      return strpbrk(e, ".e") ? e : arena_printf(g->arena, "%s.0", e);
+    }
+  }
   char *args = NULL;
   for (Node *a = n->args; a; a = a->next) {
     char *e = cast(g, expr(g, a), a->ty, ct);

@@ -52,6 +52,18 @@ static inline int64_t appy_mod_i64(int64_t a, int64_t b)
   return r;
 }
 
+/* x ** 2 for floats: x * x, which is what NumPy computes (and C's pow(x, 2.0) returns), without
+ * a pow call: in clang's device code pow() is libdevice's __nv_pow, which LLVM does not
+ * simplify. */
+static inline double appy_square_f64(double x)
+{
+  return x * x;
+}
+static inline float appy_square_f32(float x)
+{
+  return x * x;
+}
+
 /* n >= 0; a negative n (a float in Python) gives 0. */
 static inline int64_t appy_ipow_i64(int64_t a, int64_t n)
 {

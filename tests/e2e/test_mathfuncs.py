@@ -20,3 +20,9 @@ def test_float_functions(prog, case, dtype, n):
 @pytest.mark.parametrize("n", SIZES)
 def test_functions_of_ints(prog, case, dtype, n):
     case.same(prog, "int_math", case.array(n, dtype), np.zeros(n))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_literal_roots_and_squares(prog, case, dtype, n):
+    case.same(prog, "literal_math", case.array(n, dtype), np.zeros((3, n), dtype))

@@ -54,3 +54,15 @@ def int_math(k, out):
     #pragma parallel for
     for i in range(k.shape[0]):
         out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3)
+
+
+# appy: export literal_math(float64[:], float64[:, :])
+# appy: export literal_math(float32[:], float32[:, :])
+@appy.jit
+def literal_math(x, out):
+    """Square roots of literals (written as their values) and squares (x * x, not pow)."""
+    #pragma parallel for
+    for i in range(x.shape[0]):
+        out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i]
+        out[1, i] = np.sqrt(0.5) * x[i] ** 2 + (x[i] - 1.0) ** 2.0
+        out[2, i] = math.sqrt(1e30) * x[i] + math.sqrt(0) + np.sqrt(16)
