@@ -35,6 +35,7 @@ typedef struct {
 } Gen;
 
 static char *expr(Gen *g, Node *n);
+static bool on_device(Gen *g, Var *v);
 static void stmts(Gen *g, Node *n);
 static void env_end(Gen *g);
 
@@ -411,6 +412,9 @@ static void alloc(Gen *g, Var *v, Node *call) {
     line(g, "%s_shape%d = %s.shape[%d];", v->cname, k, tmp, k);
   line(g, "%s_size = %s.size;", v->cname, tmp);
   line(g, "%s_obj = %s.obj;", v->cname, tmp);
+  if (g->env && !strncmp(how, "empty", 5) && on_device(g, v))   // nothing to copy in
+    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s_size);", v->cname, v->cname,
+         v->cname);
   g->indent--;
   line(g, "}");
 }

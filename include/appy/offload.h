@@ -92,6 +92,7 @@ typedef struct {
   unsigned char mapped;   /* mapped by this call */
   unsigned char wrote;    /* a parallel loop of the call wrote it */
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
+  unsigned char fresh;    /* made by np.empty in this call: no contents to copy in */
   void *dev;              /* its device address once mapped (clang only: appy_env_ptr) */
 } appy_env_entry;
 
@@ -171,6 +172,15 @@ static inline void appy_env_arg(appy_env *env, void *p, size_t bytes, void *devi
   e->dev = device;
 }
 
+/* After np.empty made the array at p in this call: the first loop that maps it need not
+ * copy the host's (undefined) contents in. trmm's and syrk's copies of B and A^T are such. */
+static inline void appy_env_fresh(appy_env *env, void *p, size_t bytes)
+{
+  appy_env_entry *e;
+  if (appy_use_device() && bytes && (e = appy_env_entry_of(env, p, bytes)))
+    e->fresh = 1;
+}
+
 /* Before a parallel loop that uses the array at p (bytes long) as `how` says. An array
  * the call has not mapped yet is mapped now. */
 static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how)
@@ -185,7 +195,7 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     e->mapped = 1;
     e->resident = (unsigned char)omp_target_is_present(c, omp_get_default_device());
     e->dev_new = e->resident;   /* the host's copy may be behind the device's */
-    e->host_new = !e->resident;
+    e->host_new = !e->resident && !e->fresh;
 #pragma omp target enter data map(alloc: c[0:bytes])
 #ifdef __clang__   /* for bare kernels (appy_env_ptr), once per call */
     e->dev = omp_get_mapped_ptr(c, omp_get_default_device());
