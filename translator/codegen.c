@@ -882,6 +882,14 @@ static bool has_atomic(Node *n, Var *const *vars, int nvars) {
   return false;
 }
 
+// The loop variables of region r's collapsed nest, outermost first (at most 8).
+static int collapsed_vars(Region *r, Var **out) {
+  Node *l = r->loop;
+  for (int k = 0; k < r->collapse; k++, l = l->body)
+    out[k] = l->target->var;
+  return r->collapse;
+}
+
 // ... and atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25).
 static bool use_simd(Gen *g, Region *r) {
   if (strcmp(g->opt->compiler, "gcc") || calls_sincos(r->loop->body))
@@ -893,9 +901,7 @@ static bool use_simd(Gen *g, Region *r) {
       vars[n++] = g->par[i];
     vars[n++] = r->loop->target->var;
   } else {
-    Node *l = r->loop;
-    for (int k = 0; k < r->collapse; k++, l = l->body)
-      vars[n++] = l->target->var;
+    n = collapsed_vars(r, vars);
   }
   return !has_atomic(r->loop->body, vars, n);
 }
@@ -1118,6 +1124,20 @@ static void lane_locals(Gen *g, Region *r) {
       line(g, "%s %s;", ty_ctype(rv->var->ty), rv->var->cname);
 }
 
+// Opens a bare kernel of group or reduction form: its directive and each thread's locals.
+static void bare_kernel_head(Gen *g, Region *r, const char *directive) {
+  line(g, "%s", directive);
+  line(g, "{");
+  g->indent++;
+  lane_locals(g, r);
+}
+
+// The shared slots where a kernel's warps leave partial results ("group's" or "block's").
+static void partial_slots(Gen *g, const char *whose) {
+  line(g, "static uint64_t appy_red[32];   // the %s partial results, one per warp", whose);
+  line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
+}
+
 // The loop variable i at position k (a C expression) of the range: i = start + k * step.
 static void loop_var_at(Gen *g, const char *i, Range r, const char *k) {
   bool sum = strchr(k, ' ') != NULL;   // "a + b": parenthesised before "* step"
@@ -1155,12 +1175,8 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "{");
   g->indent++;
   device_addresses(g, r, true);
-  line(g, "%s", bare_directive(g, r));
-  line(g, "{");
-  g->indent++;
-  lane_locals(g, r);
-  line(g, "static uint64_t appy_red[32];   // the group's partial results, one per warp");
-  line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
+  bare_kernel_head(g, r, bare_directive(g, r));
+  partial_slots(g, "group's");
   line(g, "const int appy_lane = ompx_thread_id_x() %% appy_g;");
   line(g, "const int appy_groups = appy_group_block(appy_g) / appy_g;");
   line(g, "(void)appy_red;");
@@ -1269,14 +1285,10 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "{");
   g->indent++;
   device_addresses(g, r, true);
-  line(g, "%s", bare_reduce_directive(g, r));
-  line(g, "{");
-  g->indent++;
-  lane_locals(g, r);
+  bare_kernel_head(g, r, bare_reduce_directive(g, r));
   for (int k = 0; k < nred; k++)
     line(g, "%s %s = %s;", ty_ctype(red[k]->var->ty), red[k]->var->cname, from[k]);
-  line(g, "static uint64_t appy_red[32];   // the block's partial results, one per warp");
-  line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
+  partial_slots(g, "block's");
   line(g, "const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;");
   line(g, "int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();");
   line(g, "for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight");
@@ -1484,10 +1496,8 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "const int64_t appy_n = %s;", total.data);
   buf_free(&total);
   Var *vars[8];
-  for (int d = 0; d < r->collapse; d++)
-    vars[d] = loops[d]->target->var;
   RegionVar *priv[64];
-  int npriv = scatter_targets(r, vars, r->collapse, priv);
+  int npriv = scatter_targets(r, vars, collapsed_vars(r, vars), priv);
   if (npriv) {   // where each copy starts in shared memory (8-byte aligned), and the end
     line(g, "const int64_t appy_at0 = 0;");
     for (int k = 0; k < npriv; k++)
@@ -2196,11 +2206,8 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       buf_printf(out, "  directive: %s\n", d ? d : "");
       if (bare_loop) {
         Var *vars[8];
-        Node *l = r->loop;
-        for (int d = 0; d < r->collapse; d++, l = l->body)
-          vars[d] = l->target->var;
         RegionVar *priv[64];
-        for (int k = 0, n = scatter_targets(r, vars, r->collapse, priv); k < n; k++)
+        for (int k = 0, n = scatter_targets(r, vars, collapsed_vars(r, vars), priv); k < n; k++)
           buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", priv[k]->var->name,
                      k + 1 < n ? "" : " (atomic updates; each block of threads adds into its own "
                                       "copies in shared memory when they fit in 24 KB together, "
