@@ -32,11 +32,14 @@ typedef struct {
   bool host;           // In the host loop that stands in for a bare kernel off the device
   bool env;            // The function has parallel loops: a data environment (appy_data)
   bool covered;        // In host code whose array uses were declared before it began
+  struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
 } Gen;
 
 static char *expr(Gen *g, Node *n);
+static char *panel_element(Gen *g, Node *n);
 static bool on_device(Gen *g, Var *v);
 static void stmts(Gen *g, Node *n);
+static void one_stmt(Gen *g, Node *n);
 static void env_end(Gen *g);
 
 static void line(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -318,7 +321,7 @@ static char *expr(Gen *g, Node *n) {
   case ND_SUBSCRIPT:
     if (n->name)   // A.shape[k]
       return arena_printf(g->arena, "%s_shape%d", n->var->cname, n->ival);
-    return element(g, n);
+    return g->tiling ? panel_element(g, n) : element(g, n);
   case ND_CALL: return call(g, n);
   case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
   case ND_UNARY: {
@@ -1474,11 +1477,475 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
   line(g, "}");
 }
 
+//
+// Dense nests in tiles (clang)
+//
+
+// A collapsed (i, j) nest whose iterations run sequential k loops reading arrays at
+// [i, k], [k, i], [j, k] or [k, j] (matrix products: symm, syrk, syr2k, trmm) runs in tiles:
+// a block of APPY_TILE_THREADS threads takes APPY_TILE_I x APPY_TILE_J iterations, each
+// thread APPY_TILE_U of them, and the k loops of a thread's iterations run together
+// (jammed), a chunk of steps at a time, reading those arrays from panels the block copies
+// into shared memory (the next chunk read into registers while this one is used). Each
+// iteration still runs its own statements in its own order over its own range of k; the
+// ones outside the nest, their guard or their range at a step skip it (a slower copy of
+// the chunk checks each). The sizes are appy/group.h's.
+enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_THREADS = 256, TILE_SHARED = 40 * 1024 };
+
+typedef struct {
+  Var *x;        // Array
+  bool jside;    // Indexed by j (else by i)
+  bool kfirst;   // x[k, i] (else x[i, k])
+  Node *loop;    // The k loop that reads it
+} Panel;
+
+typedef struct {
+  Node *loop;    // A jammed k loop
+  int kc;        // Its steps of k per chunk: TILE_K, half or a quarter (more panels)
+} Chunk;
+
+typedef struct Tiling {
+  Node *body;         // The iteration's statements (inside cond)
+  Node *cond;         // `if cond:` around all of them, or NULL
+  Var *vi, *vj;       // Loop variables of the nest
+  Node *ref[64];      // Subscripts read from panels...
+  int of[64];         // ...and the panel of each
+  int nref;
+  Panel panel[16];
+  int npanel;
+  Chunk chunk[16];
+  int nchunk;
+} Tiling;
+
+static bool assigns(Node *n, Var *v);
+static char *condition(Gen *g, Node *cond);
+
+// Statements without loops, break, continue, return or raise.
+static bool straight(Node *n) {
+  for (; n; n = n->next)
+    if (n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_BREAK ||
+        n->kind == ND_CONTINUE || n->kind == ND_RETURN || n->kind == ND_RAISE ||
+        !straight(n->body) || !straight(n->orelse))
+      return false;
+  return true;
+}
+
+// Some statement of n stores into array x.
+static bool stores_into(Node *n, Var *x) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_ASSIGN)
+      for (Node *t = n->args; t; t = t->next)
+        if (t->var == x || ((t->kind == ND_TUPLE || t->kind == ND_LIST) && stores_into(t->args, x)))
+          return true;
+    if ((n->kind == ND_AUGASSIGN && n->lhs->var == x) || n->var == x ||
+        stores_into(n->body, x) || stores_into(n->orelse, x))
+      return true;
+  }
+  return false;
+}
+
+// A range bound the k loop's body cannot change: numbers, names it does not assign,
+// extents and arithmetic.
+static bool fixed_bound(Node *e, Node *body) {
+  switch (e->kind) {
+  case ND_NUM: return true;
+  case ND_NAME: return !assigns(body, e->var);
+  case ND_ATTR: return e->lhs == NULL || e->ival || e->lhs->kind == ND_NAME;
+  case ND_SUBSCRIPT: return e->name != NULL;
+  case ND_BINOP: return fixed_bound(e->lhs, body) && fixed_bound(e->rhs, body);
+  case ND_UNARY: return fixed_bound(e->lhs, body);
+  default: return false;
+  }
+}
+
+// Loop n can be jammed: `for k in range(a, b)` (step 1) over straight statements, k not
+// assigned in them nor read after the loop, bounds the body does not change.
+static bool jam_loop(Node *n, Tiling *t) {
+  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || !straight(n->body))
+    return false;
+  Var *k = n->target->var;
+  if (k == t->vi || k == t->vj || k->used_outside_loop || assigns(n->body, k))
+    return false;
+  int nargs = 0;
+  for (Node *a = n->iter->args; a; a = a->next) {
+    if (a->kind == ND_KEYWORD)
+      continue;
+    int64_t step;
+    if (++nargs == 3 && !(const_int(a, &step) && step == 1))
+      return false;
+    if (nargs < 3 && !fixed_bound(a, n->body))
+      return false;
+  }
+  return true;
+}
+
+static int panel_bytes(const Panel *p, int kc) {
+  TypeKind e = p->x->ty->elem->kind;
+  int size = e == TY_FLOAT64 || e == TY_INT64 ? 8 : e == TY_BOOL ? 1 : 4;
+  return (((p->jside ? TILE_J : TILE_I) + 1) * kc * size + 7) / 8 * 8;
+}
+
+// The subscripts of expression tree n that loop k of region r can read from panels:
+// x[i, k], x[k, i], x[j, k], x[k, j] with x two-dimensional and never stored into in r.
+// *used: panel memory of this loop so far, with kc steps per chunk; *missed: subscripts
+// left without a panel for want of memory.
+static void panel_refs(Tiling *t, Node *n, Node *loop, Region *r, int kc, int *used, int *missed) {
+  for (; n; n = n->next) {
+    Var *k = loop->target->var;
+    if (n->kind == ND_SUBSCRIPT && !n->name && n->nargs == 2 && n->var->ty->kind == TY_ARRAY &&
+        n->var->ty->ndim == 2 && n->args->kind == ND_NAME && n->args->next->kind == ND_NAME &&
+        t->nref < 64 && !stores_into(r->loop->body, n->var)) {
+      Var *a = n->args->var, *b = n->args->next->var;
+      bool kfirst = a == k, ok = (a == k) != (b == k);
+      Var *ij = kfirst ? b : a;
+      if (ok && (ij == t->vi || ij == t->vj)) {
+        Panel want = {.x = n->var, .jside = ij == t->vj, .kfirst = kfirst, .loop = loop};
+        int p = 0;
+        while (p < t->npanel && !(t->panel[p].loop == loop && t->panel[p].x == want.x &&
+                                  t->panel[p].jside == want.jside &&
+                                  t->panel[p].kfirst == want.kfirst))
+          p++;
+        if (p == t->npanel && t->npanel < 16 && *used + panel_bytes(&want, kc) <= TILE_SHARED) {
+          *used += panel_bytes(&want, kc);
+          t->panel[t->npanel++] = want;
+        }
+        if (p < t->npanel) {
+          t->ref[t->nref] = n;
+          t->of[t->nref++] = p;
+          continue;
+        }
+        (*missed)++;
+      }
+    }
+    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse};
+    for (size_t q = 0; q < sizeof kids / sizeof *kids; q++)
+      panel_refs(t, kids[q], loop, r, kc, used, missed);
+  }
+}
+
+// Whether the nest of region r runs in tiles, and how (*t).
+static bool tile_plan(Region *r, Tiling *t) {
+  memset(t, 0, sizeof *t);
+  if (r->collapse != 2 || r->raises)
+    return false;
+  Var *vars[8];
+  collapsed_vars(r, vars);
+  t->vi = vars[0];
+  t->vj = vars[1];
+  t->body = r->loop->body->body;
+  if (t->body->kind == ND_IF && !t->body->next && !t->body->orelse) {
+    t->cond = t->body->cond;
+    t->body = t->body->body;
+  }
+  for (Node *s = t->body; s && t->nchunk < 16; s = s->next) {
+    if (!jam_loop(s, t))
+      continue;
+    // The most steps per chunk (16, 8, 4) whose panels all fit, with at most 8 elements
+    // of 8 bytes per thread in flight to the next chunk (the registers that prefetch takes).
+    int nref = t->nref, npanel = t->npanel, used = 0, missed = 0, kc = TILE_K;
+    for (;; kc /= 2) {
+      t->nref = nref;
+      t->npanel = npanel;
+      used = missed = 0;
+      panel_refs(t, s->body, s, r, kc, &used, &missed);
+      int ahead = 0;
+      for (int p = npanel; p < t->npanel; p++)
+        ahead += panel_bytes(&t->panel[p], kc) / (TILE_THREADS * 8);
+      if (kc == TILE_K / 4 || (!missed && ahead <= 8))
+        break;
+    }
+    t->chunk[t->nchunk++] = (Chunk){s, kc};
+  }
+  return t->nref > 0;
+}
+
+// A subscript in a tiled kernel: from its panel (step appy_kk of the chunk, this thread's
+// element appy_u) or, if it has none, from the array.
+static char *panel_element(Gen *g, Node *n) {
+  Tiling *t = g->tiling;
+  for (int q = 0; q < t->nref; q++) {
+    if (t->ref[q] != n)
+      continue;
+    const Panel *p = &t->panel[t->of[q]];
+    return arena_printf(g->arena, "appy_v%d[appy_kk * (APPY_TILE_%c + 1) + APPY_TILE_U%c(appy_u)]",
+                        t->of[q], p->jside ? 'J' : 'I', p->jside ? 'J' : 'I');
+  }
+  return element(g, n);
+}
+
+static void close_blocks(Gen *g, int n) {
+  while (n-- > 0) {
+    g->indent--;
+    line(g, "}");
+  }
+}
+
+// Opens the loop over this thread's elements of the tile with i and j set; with check,
+// only for the elements in the nest (and, with guard, whose guard holds). Returns the
+// blocks opened.
+static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, bool guard) {
+  line(g, "#pragma unroll");
+  line(g, "for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {");
+  g->indent++;
+  line(g, "const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), "
+          "appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);");
+  int open = 1;
+  if (check) {
+    line(g, "if (appy_qi < %s && appy_qj < %s) {", lens[0], lens[1]);
+    g->indent++;
+    open++;
+  }
+  loop_var_at(g, t->vi->cname, ranges[0], "appy_qi");
+  loop_var_at(g, t->vj->cname, ranges[1], "appy_qj");
+  if (guard && t->cond) {
+    line(g, "if (%s) {", condition(g, t->cond));
+    g->indent++;
+    open++;
+  }
+  return open;
+}
+
+// Element appy_w of this thread's share of a chunk of panel pn: its row or column appy_r in
+// the tile and its step appy_kk (consecutive threads take consecutive elements of the array).
+static void panel_share(Gen *g, const Panel *pn) {
+  char side = pn->jside ? 'J' : 'I';
+  line(g, "const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;");
+  if (pn->kfirst)
+    line(g, "const int appy_r = appy_e %% APPY_TILE_%c, appy_kk = appy_e / APPY_TILE_%c;", side, side);
+  else
+    line(g, "const int appy_r = appy_e / appy_kc, appy_kk = appy_e %% appy_kc;");
+}
+
+static void share_loop(Gen *g, const Panel *pn) {
+  line(g, "#pragma unroll");
+  line(g, "for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_%c / APPY_TILE_THREADS; appy_w++) {",
+       pn->jside ? 'J' : 'I');
+  g->indent++;
+  panel_share(g, pn);
+}
+
+// Reads this thread's share of chunk kf of loop n's panels into registers appy_fP (zero
+// outside the array).
+static void fetch_panels(Gen *g, Tiling *t, Node *n, const char *kf, Range *ranges, char **lens) {
+  for (int p = 0; p < t->npanel; p++) {
+    const Panel *pn = &t->panel[p];
+    if (pn->loop != n)
+      continue;
+    Var *x = pn->x, *k = n->target->var, *ij = pn->jside ? t->vj : t->vi;
+    share_loop(g, pn);
+    line(g, "const int64_t appy_q = appy_%cb + appy_r;", pn->jside ? 'j' : 'i');
+    line(g, "%s = %s + appy_kk;", k->cname, kf);
+    loop_var_at(g, ij->cname, ranges[pn->jside], "appy_q");
+    const char *a = pn->kfirst ? k->cname : ij->cname, *b = pn->kfirst ? ij->cname : k->cname;
+    line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s_shape0 && %s >= 0 && %s < %s_shape1", p,
+         lens[pn->jside], a, a, x->cname, b, b, x->cname);
+    line(g, "    ? %s[%s * %s_shape1 + %s] : 0;", x->cname, a, x->cname, b);
+    close_blocks(g, 1);
+  }
+}
+
+// Stores the registers of fetch_panels into loop n's panels.
+static void store_panels(Gen *g, Tiling *t, Node *n) {
+  for (int p = 0; p < t->npanel; p++) {
+    const Panel *pn = &t->panel[p];
+    if (pn->loop != n)
+      continue;
+    share_loop(g, pn);
+    line(g, "appy_p%d[appy_kk * (APPY_TILE_%c + 1) + appy_r] = appy_f%d[appy_w];", p,
+         pn->jside ? 'J' : 'I', p);
+    close_blocks(g, 1);
+  }
+}
+
+// Jammed k loop n of a tiled kernel.
+static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
+  const char *k = n->target->var->cname;
+  source_comment(g, n->tok->line, n->tok->line);
+  line(g, "{");
+  g->indent++;
+  int kc = TILE_K;
+  for (int q = 0; q < t->nchunk; q++)
+    kc = t->chunk[q].loop == n ? t->chunk[q].kc : kc;
+  line(g, "enum { appy_kc = APPY_TILE_K%s };   // steps of k per chunk",
+       kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4");
+  line(g, "int64_t appy_lo = INT64_MAX, appy_hi = INT64_MIN;   // the k of this thread's iterations, then the block's");
+  line(g, "int64_t appy_all_lo = INT64_MIN, appy_all_hi = INT64_MAX;   // the k all of this thread's take");
+  int open = tile_each(g, t, ranges, lens, true, false);
+  if (t->cond) {
+    line(g, "if (!(%s)) {", condition(g, t->cond));
+    line(g, "  appy_all_lo = INT64_MAX;");
+    line(g, "  continue;");
+    line(g, "}");
+  }
+  Range kr = range_of(g, n, false);
+  line(g, "const int64_t appy_a = %s, appy_b = %s;", kr.start, kr.stop);
+  line(g, "if (appy_a < appy_b) {");
+  line(g, "  appy_lo = appy_a < appy_lo ? appy_a : appy_lo;");
+  line(g, "  appy_hi = appy_b > appy_hi ? appy_b : appy_hi;");
+  line(g, "}");
+  line(g, "appy_all_lo = appy_a > appy_all_lo ? appy_a : appy_all_lo;");
+  line(g, "appy_all_hi = appy_b < appy_all_hi ? appy_b : appy_all_hi;");
+  g->indent--;
+  line(g, "} else {");
+  line(g, "  appy_all_lo = INT64_MAX;");
+  line(g, "}");
+  close_blocks(g, open - 1);
+  line(g, "const int64_t appy_my_lo = appy_lo, appy_my_hi = appy_hi;");
+  line(g, "appy_lo = appy_group_min_i64(appy_lo, APPY_TILE_THREADS, appy_red);");
+  line(g, "appy_hi = appy_group_max_i64(appy_hi, APPY_TILE_THREADS, appy_red);");
+  for (int p = 0; p < t->npanel; p++)   // the next chunk of each panel, read while this one is used
+    if (t->panel[p].loop == n)
+      line(g, "%s appy_f%d[appy_kc * APPY_TILE_%c / APPY_TILE_THREADS];",
+           ty_ctype(t->panel[p].x->ty->elem), p, t->panel[p].jside ? 'J' : 'I');
+  Tiling *was = g->tiling;
+  g->tiling = NULL;
+  line(g, "if (appy_lo < appy_hi) {");
+  g->indent++;
+  fetch_panels(g, t, n, "appy_lo", ranges, lens);
+  close_blocks(g, 1);
+  line(g, "for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {");
+  g->indent++;
+  store_panels(g, t, n);
+  line(g, "ompx_sync_block(ompx_acq_rel);");
+  line(g, "if (appy_k0 + appy_kc < appy_hi) {");
+  g->indent++;
+  fetch_panels(g, t, n, "(appy_k0 + appy_kc)", ranges, lens);
+  close_blocks(g, 1);
+  g->tiling = was;
+  line(g, "if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k");
+  g->indent++;
+  line(g, "#pragma unroll");
+  line(g, "for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {");
+  g->indent++;
+  line(g, "%s = appy_k0 + appy_kk;", k);
+  open = tile_each(g, t, ranges, lens, false, false);
+  stmts(g, n->body);
+  close_blocks(g, open + 1);
+  g->indent--;
+  line(g, "} else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k");
+  g->indent++;
+  line(g, "for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {");
+  g->indent++;
+  line(g, "%s = appy_k0 + appy_kk;", k);
+  open = tile_each(g, t, ranges, lens, true, true);
+  kr = range_of(g, n, false);
+  line(g, "if (%s >= %s && %s < %s) {", k, kr.start, k, kr.stop);
+  g->indent++;
+  stmts(g, n->body);
+  close_blocks(g, open + 3);
+  line(g, "ompx_sync_block(ompx_acq_rel);");
+  close_blocks(g, 2);
+}
+
+static char *tile_directive(Gen *g, Region *r) {
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare num_teams(appy_tile_blocks(appy_tiles)) "
+                      "thread_limit(APPY_TILE_THREADS)%s", bare_data(g, r, NULL));
+}
+
+// The kernel of a tiled nest (tile_plan): blocks take tiles appy_tile of appy_tiles in turn.
+static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t) {
+  line(g, "%s", tile_directive(g, r));
+  line(g, "{");
+  g->indent++;
+  // Panel memory: the k loops run one after another, each from offset 0 (sizes from
+  // appy/group.h, so that they hold whatever the geometry there).
+  char *at[16], *size = NULL;
+  for (int c = 0; c < t->nchunk; c++) {
+    char *end = "0";
+    for (int p = 0; p < t->npanel; p++) {
+      if (t->panel[p].loop != t->chunk[c].loop)
+        continue;
+      at[p] = end;
+      int kc = t->chunk[c].kc;
+      char *bytes = arena_printf(g->arena, "APPY_PANEL_BYTES(APPY_TILE_%c, APPY_TILE_K%s, %s)",
+                                 t->panel[p].jside ? 'J' : 'I',
+                                 kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4",
+                                 ty_ctype(t->panel[p].x->ty->elem));
+      end = strcmp(end, "0") ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
+    }
+    if (strcmp(end, "0"))
+      size = size ? arena_printf(g->arena, "APPY_MAX(%s, %s)", size, end) : end;
+  }
+  line(g, "static uint64_t appy_st[(%s) / 8];   // the panels of arrays read along k", size);
+  line(g, "#pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)");
+  partial_slots(g, "block's");
+  line(g, "const int64_t appy_t = ompx_thread_id_x();");
+  for (int p = 0; p < t->npanel; p++) {   // each panel, and where this thread's elements start in it
+    const Panel *pn = &t->panel[p];
+    const char *ct = ty_ctype(pn->x->ty->elem), *k = pn->loop->target->var->name;
+    const char *ij = (pn->jside ? t->vj : t->vi)->name;
+    line(g, "%s *const appy_p%d = (%s *)((char *)appy_st + %s);   // %s[%s, %s], line %d", ct, p,
+         ct, at[p], pn->x->name, pn->kfirst ? k : ij, pn->kfirst ? ij : k, pn->loop->tok->line);
+    line(g, "const %s *const appy_v%d = appy_p%d + APPY_TILE_T%c(appy_t);", ct, p, p,
+         pn->jside ? 'J' : 'I');
+  }
+  line(g, "%s %s;", ty_ctype(t->vi->ty), t->vi->cname);
+  line(g, "%s %s;", ty_ctype(t->vj->ty), t->vj->cname);
+  // The jammed loops' variables are the block's; every other private scalar is one per
+  // element (a register each, once the element loops are unrolled).
+  Var *jam[16];
+  int njam = 0;
+  for (Node *s = t->body; s; s = s->next) {
+    if (!jam_loop(s, t))
+      continue;
+    Var *k = s->target->var;
+    bool seen = false;
+    for (int q = 0; q < njam; q++)
+      seen |= jam[q] == k;
+    if (!seen && njam < 16) {
+      jam[njam++] = k;
+      line(g, "%s %s;", ty_ctype(k->ty), k->cname);
+    }
+  }
+  RegionVar *own[64];
+  const char *was[64];
+  int nown = 0;
+  for (RegionVar *rv = r->vars; rv && nown < 64; rv = rv->next) {
+    Var *v = rv->var;
+    bool skip = v->ty->kind == TY_ARRAY || rv->sharing != SH_PRIVATE || v == t->vi || v == t->vj;
+    for (int q = 0; q < njam; q++)
+      skip |= jam[q] == v;
+    if (skip)
+      continue;
+    line(g, "%s %s[APPY_TILE_U];", ty_ctype(v->ty), v->cname);
+    was[nown] = v->cname;
+    own[nown++] = rv;
+    v->cname = arena_printf(g->arena, "%s[appy_u]", v->cname);
+  }
+  line(g, "for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {");
+  g->indent++;
+  line(g, "const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile %% appy_tj * APPY_TILE_J;");
+  g->npar = 0;
+  g->par[g->npar++] = t->vi;
+  g->par[g->npar++] = t->vj;
+  g->tiling = t;
+  for (Node *s = t->body; s;) {
+    if (jam_loop(s, t)) {
+      tile_jam(g, t, s, ranges, lens);
+      s = s->next;
+      continue;
+    }
+    int open = tile_each(g, t, ranges, lens, true, true);
+    for (; s && !jam_loop(s, t); s = s->next)   // a run of other statements: each element in turn
+      one_stmt(g, s);
+    close_blocks(g, open);
+  }
+  g->tiling = NULL;
+  for (int q = 0; q < nown; q++)
+    own[q]->var->cname = was[q];
+  close_blocks(g, 2);
+}
+
 static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
   Node *loops[8] = {n};
   Range ranges[8] = {outer};
   char *lens[8] = {NULL};
+  Var *vars[8];
+  RegionVar *priv[64];
+  int npriv = scatter_targets(r, vars, collapsed_vars(r, vars), priv);
+  Tiling tiling;
+  bool tiled = !npriv && tile_plan(r, &tiling);
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
   device_addresses(g, r, false);
@@ -1491,13 +1958,16 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   }
   Buf total = {0};
   buf_printf(&total, "appy_range_len(%s, %s, %s)", outer.start, outer.stop, outer.step);
+  if (tiled) {
+    lens[0] = tmpname(g, "len");
+    line(g, "const int64_t %s = %s;", lens[0], total.data);
+    total.len = 0;
+    buf_puts(&total, lens[0]);
+  }
   for (int d = 1; d < r->collapse; d++)
     buf_printf(&total, " * %s", lens[d]);
   line(g, "const int64_t appy_n = %s;", total.data);
   buf_free(&total);
-  Var *vars[8];
-  RegionVar *priv[64];
-  int npriv = scatter_targets(r, vars, collapsed_vars(r, vars), priv);
   if (npriv) {   // where each copy starts in shared memory (8-byte aligned), and the end
     line(g, "const int64_t appy_at0 = 0;");
     for (int k = 0; k < npriv; k++)
@@ -1507,18 +1977,22 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "if (appy_n > 0) {");
   g->indent++;
   device_addresses(g, r, true);
-  if (npriv) {
+  if (tiled) {
+    line(g, "const int64_t appy_tj = (%s + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j", lens[1]);
+    line(g, "const int64_t appy_tiles = (%s + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;", lens[0]);
+    tile_kernel(g, r, ranges, lens, &tiling);
+  } else if (npriv) {
     line(g, "if (appy_at%d <= APPY_PRIV_BYTES) {", npriv);
     g->indent++;
     bare_loop_kernel(g, loops, ranges, lens, priv, npriv);
     g->indent--;
     line(g, "} else {");
     g->indent++;
-  }
-  bare_loop_kernel(g, loops, ranges, lens, NULL, 0);
-  if (npriv) {
+    bare_loop_kernel(g, loops, ranges, lens, NULL, 0);
     g->indent--;
     line(g, "}");
+  } else {
+    bare_loop_kernel(g, loops, ranges, lens, NULL, 0);
   }
   g->indent--;
   line(g, "}");
@@ -1823,22 +2297,26 @@ static void stmt(Gen *g, Node *n) {
   }
 }
 
+// Statement n with its source line as a comment.
+static void one_stmt(Gen *g, Node *n) {
+  if (n->kind == ND_IGNORED || n->kind == ND_PASS)
+    return;
+  int last = n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF ? n->tok->line
+                                                                            : n->end_line;
+  if (n->end_line >= 0)   // lower.c's statements: the source line is above the first
+    source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
+  bool was = g->covered;
+  bool cover = g->env && !g->region && !was && !(n->kind == ND_FOR && n->region);
+  if (cover)
+    host_uses(g, n);
+  g->covered = was || (cover && !stmt_has_region(n));
+  stmt(g, n);
+  g->covered = was;
+}
+
 static void stmts(Gen *g, Node *n) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_IGNORED || n->kind == ND_PASS)
-      continue;
-    int last = n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_IF ? n->tok->line
-                                                                              : n->end_line;
-    if (n->end_line >= 0)   // lower.c's statements: the source line is above the first
-      source_comment(g, n->tok->line, last < n->tok->line ? n->tok->line : last);
-    bool was = g->covered;
-    bool cover = g->env && !g->region && !was && !(n->kind == ND_FOR && n->region);
-    if (cover)
-      host_uses(g, n);
-    g->covered = was || (cover && !stmt_has_region(n));
-    stmt(g, n);
-    g->covered = was;
-  }
+  for (; n; n = n->next)
+    one_stmt(g, n);
 }
 
 //
@@ -2176,8 +2654,16 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                  inst->sig->text);
       bool bare = bare_ok(&g, r), bare_red = !bare && bare_reduce_ok(&g, r);
       bool bare_loop = !bare && !bare_red && bare_loop_ok(&g, r);
+      Var *vars[8];
+      RegionVar *priv[64];
+      int npriv = bare_loop ? scatter_targets(r, vars, collapsed_vars(r, vars), priv) : 0;
+      Tiling tiling;
+      bool tiled = bare_loop && !npriv && tile_plan(r, &tiling);
       buf_printf(out, "  mode: %s%s\n",
-                 bare_loop ? "individual, as a bare GPU kernel (one iteration per thread, "
+                 tiled ? "individual, in tiles as a bare GPU kernel (blocks of 256 threads, each "
+                         "taking 64 x 64 iterations of the nest, 16 per thread, whose k loops "
+                         "run together; a teams loop where the GPU is not used)"
+                 : bare_loop ? "individual, as a bare GPU kernel (one iteration per thread, "
                              "blocks of 256 threads; a teams loop where the GPU is not used)"
                  : bare_red ? "individual, reducing into scalars as a bare GPU kernel (up to 1024 "
                             "blocks of 256 threads, each thread taking a strided share of the "
@@ -2201,17 +2687,30 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                                      "or a statement storing both names and elements");
       const char *d = bare        ? bare_directive(&g, r)
                       : bare_red  ? bare_reduce_directive(&g, r)
+                      : tiled     ? tile_directive(&g, r)
                       : bare_loop ? bare_loop_directive(&g, r, false)
                                   : directive(&g, r, &c);
       buf_printf(out, "  directive: %s\n", d ? d : "");
-      if (bare_loop) {
-        Var *vars[8];
-        RegionVar *priv[64];
-        for (int k = 0, n = scatter_targets(r, vars, collapsed_vars(r, vars), priv); k < n; k++)
-          buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", priv[k]->var->name,
-                     k + 1 < n ? "" : " (atomic updates; each block of threads adds into its own "
-                                      "copies in shared memory when they fit in 24 KB together, "
-                                      "merged into the arrays at its end)\n");
+      for (int k = 0; k < npriv; k++)
+        buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", priv[k]->var->name,
+                   k + 1 < npriv ? "" : " (atomic updates; each block of threads adds into its own "
+                                        "copies in shared memory when they fit in 24 KB together, "
+                                        "merged into the arrays at its end)\n");
+      for (int q = 0; tiled && q < tiling.nchunk; q++) {
+        Node *n = tiling.chunk[q].loop;
+        buf_printf(out, "  line %d: k loop run by each thread for its 16 iterations together, "
+                   "%d steps at a time", n->tok->line, tiling.chunk[q].kc);
+        for (int p = 0, first = 1; p < tiling.npanel; p++) {
+          const Panel *pn = &tiling.panel[p];
+          if (pn->loop != n)
+            continue;
+          const char *ij = (pn->jside ? tiling.vj : tiling.vi)->name, *k = n->target->var->name;
+          buf_printf(out, "%s%s[%s, %s]", first ? "; read from panels in shared memory (the next "
+                                                  "steps read ahead into registers): " : ", ",
+                     pn->x->name, pn->kfirst ? k : ij, pn->kfirst ? ij : k);
+          first = 0;
+        }
+        buf_puts(out, "\n");
       }
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);

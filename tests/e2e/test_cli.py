@@ -79,6 +79,25 @@ def test_explain_plain_loops_and_scatter_targets(run, tmp_path):
             assert "map(tofrom: counts[0:counts_size], sums[0:sums_size])" in p.stdout
 
 
+def test_explain_tiles(run, tmp_path):
+    for cc in ("clang", "gcc"):
+        p = run("--compiler", cc, "--emit-c", "--explain", "-o", tmp_path / f"t-{cc}.c",
+                PROGRAMS / "tiles.py")
+        assert p.returncode == 0, p.stderr
+        c = (tmp_path / f"t-{cc}.c").read_text()
+        if cc == "clang":   # two_loops: both k loops jammed, each with its two panels
+            assert "individual, in tiles as a bare GPU kernel" in p.stdout
+            assert ("line 60: k loop run by each thread for its 16 iterations together, 16 steps "
+                    "at a time; read from panels in shared memory (the next steps read ahead into "
+                    "registers): A[i, k], B[k, j]") in p.stdout
+            assert "line 63: k loop run by each thread" in p.stdout and "A[k, i], B[k, j]" in p.stdout
+            assert "line 106: k loop run by each thread for its 16 iterations together, 4 steps" in p.stdout
+            assert "line 80: k loop" not in p.stdout    # mixed's step-2 loop is not jammed
+            assert "APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double)" in c
+        else:
+            assert "in tiles" not in p.stdout and "appy_tile" not in c
+
+
 def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "p.c", PROGRAMS / "pyhost.py")
     assert p.returncode == 0, p.stderr

@@ -5,7 +5,10 @@ PolyBench's loop nest scatters the mirrored products into earlier rows of C
 (2400 long sequential threads: 2.4 s on an H200). Here each C[i, j] gathers the same sums
 itself, reading A[k, i] for the mirrored part, so every (i, j) is independent: a collapsed
 prange over rows and columns, each iteration a sequential dot product down a column of B
-(consecutive j read consecutive addresses, A's element is the same for the whole warp)."""
+(consecutive j read consecutive addresses, A's element is the same for the whole warp).
+On the GPU (clang) the nest runs in tiles (codegen.c, appy/group.h): each thread 4 x 4
+elements, both k loops through panels of A and B in shared memory. On an H100: 3.7-3.8 ms,
+against 10.2 ms one element per thread."""
 import numpy as np
 import appy
 
