@@ -91,7 +91,7 @@ def test_explain_tiles(run, tmp_path):
                     "at a time; read from panels in shared memory (the next steps read ahead into "
                     "registers): A[i, k], B[k, j]") in p.stdout
             assert "line 63: k loop run by each thread" in p.stdout and "A[k, i], B[k, j]" in p.stdout
-            assert "line 106: k loop run by each thread for its 16 iterations together, 4 steps" in p.stdout
+            assert "line 124: k loop run by each thread for its 16 iterations together, 4 steps" in p.stdout
             assert "line 80: k loop" not in p.stdout    # mixed's step-2 loop is not jammed
             assert "APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double)" in c
         else:

@@ -66,6 +66,13 @@ def test_sparse_guard(prog, case, n, m, k):
               **tol(np.float64, 4 * k + 2))
 
 
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+@pytest.mark.parametrize("n,m,k", ((2, 3, 9), (70, 130, 21), (131, 65, 40)))
+def test_branches_in_k_loop(prog, case, dtype, n, m, k):
+    case.same(prog, "branchy", case.array((n, k), dtype), case.array((k, m), dtype),
+              np.zeros((n, m), dtype), **tol(dtype, 4 * k + 4))
+
+
 @pytest.mark.parametrize("n", (3, 70, 133))
 def test_many_panels(prog, case, n):
     a = [case.array((n, n), np.float64) for _ in range(5)]

@@ -95,6 +95,24 @@ def sparse_guard(A, B, C):
                 C[i, j] = s
 
 
+# appy: export branchy(float64[:, :], float64[:, :], float64[:, :])
+# appy: export branchy(float32[:, :], float32[:, :], float32[:, :])
+@appy.jit
+def branchy(A, B, C):
+    """Branches inside the k loop, a maximum kept beside the sum, bounds that depend on j."""
+    for i in appy.prange(C.shape[0]):
+        for j in appy.prange(C.shape[1]):
+            s = 0.0
+            top = -1.0
+            for k in range(j % 5, A.shape[1]):
+                if A[i, k] > 0:
+                    s += A[i, k] * B[k, j]
+                else:
+                    s -= B[k, j]
+                top = max(top, B[k, j])
+            C[i, j] = s + top
+
+
 # appy: export many(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])
 @appy.jit
 def many(A, B, D, E, F, C):
