@@ -1490,7 +1490,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
 // iteration still runs its own statements in its own order over its own range of k; the
 // ones outside the nest, their guard or their range at a step skip it (a slower copy of
 // the chunk checks each). The sizes are appy/group.h's.
-enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_THREADS = 256, TILE_SHARED = 40 * 1024 };
+enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_THREADS = 256, TILE_SHARED = 40 * 1024,
+       TILE_BODY = 80 };
 
 typedef struct {
   Var *x;        // Array
@@ -1558,10 +1559,25 @@ static bool fixed_bound(Node *e, Node *body) {
   }
 }
 
+// Nodes of tree n, counted up to limit.
+static int tree_size(Node *n, int limit) {
+  int size = 0;
+  for (; n && size < limit; n = n->next) {
+    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse};
+    size++;
+    for (size_t q = 0; q < sizeof kids / sizeof *kids; q++)
+      size += tree_size(kids[q], limit);
+  }
+  return size;
+}
+
 // Loop n can be jammed: `for k in range(a, b)` (step 1) over straight statements, k not
-// assigned in them nor read after the loop, bounds the body does not change.
+// assigned in them nor read after the loop, bounds the body does not change. Its body is
+// copied for each of a thread's 16 elements and each step of a chunk: a body of more than
+// TILE_BODY nodes is not (the build, and the JIT at the first call, would take long).
 static bool jam_loop(Node *n, Tiling *t) {
-  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || !straight(n->body))
+  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || !straight(n->body) ||
+      tree_size(n->body, TILE_BODY + 1) > TILE_BODY)
     return false;
   Var *k = n->target->var;
   if (k == t->vi || k == t->vj || k->used_outside_loop || assigns(n->body, k))

@@ -98,6 +98,28 @@ def test_explain_tiles(run, tmp_path):
             assert "in tiles" not in p.stdout and "appy_tile" not in c
 
 
+def test_long_k_loop_bodies_are_not_jammed(run, tmp_path):
+    """A k loop body is copied 256 times per thread in a tile: a long one keeps the loop
+    one iteration per thread (the build and the JIT would take long)."""
+    terms = " + ".join(f"A[i, k] * B[k, j] * {n}.0" for n in range(1, 4))
+    long_terms = " + ".join(f"A[i, k] * B[k, j] * {n}.0" for n in range(1, 30))
+    for body, tiled in ((terms, True), (long_terms, False)):
+        src = tmp_path / "k.py"
+        src.write_text("import appy\n\n\n@appy.jit\ndef f(A, B, C):\n"
+                       "    for i in appy.prange(C.shape[0]):\n"
+                       "        for j in appy.prange(C.shape[1]):\n"
+                       "            s = 0.0\n"
+                       "            for k in range(A.shape[1]):\n"
+                       f"                s += {body}\n"
+                       "            C[i, j] = s\n")
+        p = run("--compiler", "clang", "--emit-c", "--explain",
+                "-s", "f(float64[:, :], float64[:, :], float64[:, :])",
+                "-o", tmp_path / "k.c", src)
+        assert p.returncode == 0, p.stderr
+        assert ("in tiles" in p.stdout) == tiled, p.stdout
+        assert ("one iteration per thread" in p.stdout) != tiled
+
+
 def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "p.c", PROGRAMS / "pyhost.py")
     assert p.returncode == 0, p.stderr
