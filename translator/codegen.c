@@ -1531,17 +1531,11 @@ static bool straight(Node *n) {
   return true;
 }
 
-// Some statement of n stores into array x.
-static bool stores_into(Node *n, Var *x) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_ASSIGN)
-      for (Node *t = n->args; t; t = t->next)
-        if (t->var == x || ((t->kind == ND_TUPLE || t->kind == ND_LIST) && stores_into(t->args, x)))
-          return true;
-    if ((n->kind == ND_AUGASSIGN && n->lhs->var == x) || n->var == x ||
-        stores_into(n->body, x) || stores_into(n->orelse, x))
-      return true;
-  }
+// Region r stores into elements of array x (region.c's analysis).
+static bool region_writes(Region *r, Var *x) {
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    if (rv->var == x)
+      return rv->written;
   return false;
 }
 
@@ -1610,7 +1604,7 @@ static void panel_refs(Tiling *t, Node *n, Node *loop, Region *r, int kc, int *u
     Var *k = loop->target->var;
     if (n->kind == ND_SUBSCRIPT && !n->name && n->nargs == 2 && n->var->ty->kind == TY_ARRAY &&
         n->var->ty->ndim == 2 && n->args->kind == ND_NAME && n->args->next->kind == ND_NAME &&
-        t->nref < 64 && !stores_into(r->loop->body, n->var)) {
+        t->nref < 64 && !region_writes(r, n->var)) {
       Var *a = n->args->var, *b = n->args->next->var;
       bool kfirst = a == k, ok = (a == k) != (b == k);
       Var *ij = kfirst ? b : a;
@@ -1673,6 +1667,14 @@ static bool tile_plan(Region *r, Tiling *t) {
     t->chunk[t->nchunk++] = (Chunk){s, kc};
   }
   return t->nref > 0;
+}
+
+// The chunking of statement n of the iteration if tile_plan jams it, else NULL.
+static const Chunk *chunk_of(const Tiling *t, Node *n) {
+  for (int q = 0; q < t->nchunk; q++)
+    if (t->chunk[q].loop == n)
+      return &t->chunk[q];
+  return NULL;
 }
 
 // A subscript in a tiled kernel: from its panel (step appy_kk of the chunk, this thread's
@@ -1779,9 +1781,7 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   source_comment(g, n->tok->line, n->tok->line);
   line(g, "{");
   g->indent++;
-  int kc = TILE_K;
-  for (int q = 0; q < t->nchunk; q++)
-    kc = t->chunk[q].loop == n ? t->chunk[q].kc : kc;
+  int kc = chunk_of(t, n)->kc;
   line(g, "enum { appy_kc = APPY_TILE_K%s };   // steps of k per chunk",
        kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4");
   line(g, "int64_t appy_lo = INT64_MAX, appy_hi = INT64_MIN;   // the k of this thread's iterations, then the block's");
@@ -1901,10 +1901,8 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
   // element (a register each, once the element loops are unrolled).
   Var *jam[16];
   int njam = 0;
-  for (Node *s = t->body; s; s = s->next) {
-    if (!jam_loop(s, t))
-      continue;
-    Var *k = s->target->var;
+  for (int q = 0; q < t->nchunk; q++) {
+    Var *k = t->chunk[q].loop->target->var;
     bool seen = false;
     for (int q = 0; q < njam; q++)
       seen |= jam[q] == k;
@@ -1936,13 +1934,13 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
   g->par[g->npar++] = t->vj;
   g->tiling = t;
   for (Node *s = t->body; s;) {
-    if (jam_loop(s, t)) {
+    if (chunk_of(t, s)) {
       tile_jam(g, t, s, ranges, lens);
       s = s->next;
       continue;
     }
     int open = tile_each(g, t, ranges, lens, true, true);
-    for (; s && !jam_loop(s, t); s = s->next)   // a run of other statements: each element in turn
+    for (; s && !chunk_of(t, s); s = s->next)   // a run of other statements: each element in turn
       one_stmt(g, s);
     close_blocks(g, open);
   }
@@ -1972,14 +1970,15 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
     line(g, "const int64_t %s = appy_range_len(%s, %s, %s);", lens[d], ranges[d].start,
          ranges[d].stop, ranges[d].step);
   }
-  Buf total = {0};
-  buf_printf(&total, "appy_range_len(%s, %s, %s)", outer.start, outer.stop, outer.step);
-  if (tiled) {
+  char *outer_len = arena_printf(g->arena, "appy_range_len(%s, %s, %s)", outer.start,
+                                 outer.stop, outer.step);
+  if (tiled) {   // the tiles need it by name
     lens[0] = tmpname(g, "len");
-    line(g, "const int64_t %s = %s;", lens[0], total.data);
-    total.len = 0;
-    buf_puts(&total, lens[0]);
+    line(g, "const int64_t %s = %s;", lens[0], outer_len);
+    outer_len = lens[0];
   }
+  Buf total = {0};
+  buf_puts(&total, outer_len);
   for (int d = 1; d < r->collapse; d++)
     buf_printf(&total, " * %s", lens[d]);
   line(g, "const int64_t appy_n = %s;", total.data);
