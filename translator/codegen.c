@@ -1854,7 +1854,7 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
 }
 
 static char *tile_directive(Gen *g, Region *r) {
-  return arena_printf(g->arena, "#pragma omp target teams ompx_bare num_teams(appy_tile_blocks(appy_tiles)) "
+  return arena_printf(g->arena, "#pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) "
                       "thread_limit(APPY_TILE_THREADS)%s", bare_data(g, r, NULL));
 }
 

@@ -128,10 +128,15 @@ static inline int appy_group_blocks(int64_t n, int g)
  * 256 threads per SM. */
 #define APPY_PRIV_BYTES (24 * 1024)
 
+/* b blocks, at least one and at most 2^20 (the kernel loops over the rest). */
+static inline int appy_grid_blocks(int64_t b)
+{
+  return b < 1 ? 1 : b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
+}
+
 static inline int appy_loop_blocks(int64_t n)
 {
-  int64_t b = (n + APPY_LOOP_THREADS - 1) / APPY_LOOP_THREADS;
-  return b < 1 ? 1 : b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
+  return appy_grid_blocks((n + APPY_LOOP_THREADS - 1) / APPY_LOOP_THREADS);
 }
 
 /* ---- Dense nests in tiles (clang) ----
@@ -168,11 +173,6 @@ static inline int appy_loop_blocks(int64_t n)
 /* Bytes of a panel of side x kc elements of type T, a row padded by one element, 8-byte aligned. */
 #define APPY_PANEL_BYTES(side, kc, T) ((((side) + 1) * (kc) * sizeof(T) + 7) / 8 * 8)
 #define APPY_MAX(a, b) ((a) > (b) ? (a) : (b))
-
-static inline int appy_tile_blocks(int64_t tiles)
-{
-  return tiles < 1 ? 1 : tiles > ((int64_t)1 << 20) ? 1 << 20 : (int)tiles;
-}
 
 /* Host versions: never called (the bare kernels run on the device only), but the host
  * compilation of the kernel needs them. */
