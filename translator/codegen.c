@@ -1490,8 +1490,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
 // iteration still runs its own statements in its own order over its own range of k; the
 // ones outside the nest, their guard or their range at a step skip it (a slower copy of
 // the chunk checks each). The sizes are appy/group.h's.
-enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_THREADS = 256, TILE_SHARED = 40 * 1024,
-       TILE_BODY = 80 };
+enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_PAD = 4, TILE_THREADS = 256,
+       TILE_SHARED = 40 * 1024, TILE_BODY = 80 };
 
 typedef struct {
   Var *x;        // Array
@@ -1500,9 +1500,23 @@ typedef struct {
   Node *loop;    // The k loop that reads it
 } Panel;
 
+// A jammed k loop whose body is `s += x[i, k] * y[k, j] + ...` (or -=, and sums and
+// differences of such products), s a float64 scalar of the iteration and every factor a
+// float64 panel, one across i and one across j: on GPUs that have them, a warp whose
+// elements all take a whole chunk runs it on the tensor cores (appy_dmma), 4 steps of k
+// per instruction, the 4 products of a step of an element added in the hardware's order.
+typedef struct {
+  Var *acc;      // s; NULL if the loop does not run so
+  int nterm;     // Its products:
+  int a[4];      // the panel across i,
+  int b[4];      // the panel across j,
+  bool neg[4];   // and whether it is subtracted
+} Dmma;
+
 typedef struct {
   Node *loop;    // A jammed k loop
   int kc;        // Its steps of k per chunk: TILE_K, half or a quarter (more panels)
+  Dmma mma;
 } Chunk;
 
 typedef struct Tiling {
@@ -1592,7 +1606,7 @@ static bool jam_loop(Node *n, Tiling *t) {
 static int panel_bytes(const Panel *p, int kc) {
   TypeKind e = p->x->ty->elem->kind;
   int size = e == TY_FLOAT64 || e == TY_INT64 ? 8 : e == TY_BOOL ? 1 : 4;
-  return (((p->jside ? TILE_J : TILE_I) + 1) * kc * size + 7) / 8 * 8;
+  return (((p->jside ? TILE_J : TILE_I) + TILE_PAD) * kc * size + 7) / 8 * 8;
 }
 
 // The subscripts of expression tree n that loop k of region r can read from panels:
@@ -1633,6 +1647,57 @@ static void panel_refs(Tiling *t, Node *n, Node *loop, Region *r, int kc, int *u
   }
 }
 
+// The panel of subscript n in tiling t, or -1.
+static int panel_of(const Tiling *t, Node *n) {
+  for (int q = 0; q < t->nref; q++)
+    if (t->ref[q] == n)
+      return t->of[q];
+  return -1;
+}
+
+// Adds the products of e (a sum or difference of x * y, x and y float64 panels of loop,
+// one across i and one across j) to *m, subtracted if neg; false if e is anything else.
+static bool dmma_terms(const Tiling *t, Node *e, Node *loop, bool neg, Dmma *m) {
+  if (e->kind == ND_UNARY && !strcmp(e->op, "-"))
+    return dmma_terms(t, e->lhs, loop, !neg, m);
+  if (e->kind != ND_BINOP)
+    return false;
+  if (!strcmp(e->op, "+") || !strcmp(e->op, "-"))
+    return dmma_terms(t, e->lhs, loop, neg, m) &&
+           dmma_terms(t, e->rhs, loop, neg != !strcmp(e->op, "-"), m);
+  if (strcmp(e->op, "*") || m->nterm == 4)
+    return false;
+  int x = panel_of(t, e->lhs), y = panel_of(t, e->rhs);
+  if (x < 0 || y < 0 || t->panel[x].loop != loop || t->panel[y].loop != loop ||
+      t->panel[x].jside == t->panel[y].jside || t->panel[x].x->ty->elem->kind != TY_FLOAT64 ||
+      t->panel[y].x->ty->elem->kind != TY_FLOAT64)
+    return false;
+  m->a[m->nterm] = t->panel[x].jside ? y : x;
+  m->b[m->nterm] = t->panel[x].jside ? x : y;
+  m->neg[m->nterm++] = neg;
+  return true;
+}
+
+// Whether jammed loop n of region r can run on the tensor cores (Dmma), and how (*m).
+static bool dmma_plan(const Tiling *t, Region *r, Node *n, Dmma *m) {
+  memset(m, 0, sizeof *m);
+  Node *s = n->body;
+  if (s->next || s->kind != ND_AUGASSIGN || s->lhs->kind != ND_NAME ||
+      (strcmp(s->op, "+") && strcmp(s->op, "-")))
+    return false;
+  Var *v = s->lhs->var;
+  bool own = false;   // one per element of the thread (tile_kernel)
+  for (RegionVar *rv = r->vars; rv; rv = rv->next)
+    own |= rv->var == v && rv->sharing == SH_PRIVATE;
+  if (!own || v->ty->kind != TY_FLOAT64 || v == t->vi || v == t->vj ||
+      !dmma_terms(t, s->rhs, n, !strcmp(s->op, "-"), m)) {
+    m->nterm = 0;
+    return false;
+  }
+  m->acc = v;
+  return true;
+}
+
 // Whether the nest of region r runs in tiles, and how (*t).
 static bool tile_plan(Region *r, Tiling *t) {
   memset(t, 0, sizeof *t);
@@ -1664,7 +1729,12 @@ static bool tile_plan(Region *r, Tiling *t) {
       if (kc == TILE_K / 4 || (!missed && ahead <= 8))
         break;
     }
-    t->chunk[t->nchunk++] = (Chunk){s, kc};
+    // On the tensor cores, 8 steps per chunk: with 16, the JIT gave the kernel 164
+    // registers (one block per SM) and it ran slower than without them (docs/performance.md).
+    Chunk *c = &t->chunk[t->nchunk++];
+    *c = (Chunk){s, kc, {0}};
+    if (dmma_plan(t, r, s, &c->mma) && kc == TILE_K)
+      c->kc = TILE_K / 2;
   }
   return t->nref > 0;
 }
@@ -1685,7 +1755,7 @@ static char *panel_element(Gen *g, Node *n) {
     if (t->ref[q] != n)
       continue;
     const Panel *p = &t->panel[t->of[q]];
-    return arena_printf(g->arena, "appy_v%d[appy_kk * (APPY_TILE_%c + 1) + APPY_TILE_U%c(appy_u)]",
+    return arena_printf(g->arena, "appy_v%d[appy_kk * APPY_TILE_S%c + APPY_TILE_U%c(appy_u)]",
                         t->of[q], p->jside ? 'J' : 'I', p->jside ? 'J' : 'I');
   }
   return element(g, n);
@@ -1724,14 +1794,18 @@ static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, 
 }
 
 // Element appy_w of this thread's share of a chunk of panel pn: its row or column appy_r in
-// the tile and its step appy_kk (consecutive threads take consecutive elements of the array).
+// the tile and its step appy_kk. Consecutive threads take consecutive elements of the array:
+// 32 of a step of x[k, i]; of x[i, k], 4 steps of 8 rows (a 32-byte sector of each row for
+// float64), so that the warp's stores into the panel, whose steps are APPY_TILE_PAD (4)
+// elements longer than the side, hit every bank alike.
 static void panel_share(Gen *g, const Panel *pn) {
   char side = pn->jside ? 'J' : 'I';
   line(g, "const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;");
   if (pn->kfirst)
     line(g, "const int appy_r = appy_e %% APPY_TILE_%c, appy_kk = appy_e / APPY_TILE_%c;", side, side);
   else
-    line(g, "const int appy_r = appy_e / appy_kc, appy_kk = appy_e %% appy_kc;");
+    line(g, "const int appy_r = appy_e / 4 %% 8 + appy_e / (8 * appy_kc) * 8, "
+            "appy_kk = appy_e %% 4 + appy_e / 32 %% (appy_kc / 4) * 4;");
 }
 
 static void share_loop(Gen *g, const Panel *pn) {
@@ -1769,10 +1843,49 @@ static void store_panels(Gen *g, Tiling *t, Node *n) {
     if (pn->loop != n)
       continue;
     share_loop(g, pn);
-    line(g, "appy_p%d[appy_kk * (APPY_TILE_%c + 1) + appy_r] = appy_f%d[appy_w];", p,
+    line(g, "appy_p%d[appy_kk * APPY_TILE_S%c + appy_r] = appy_f%d[appy_w];", p,
          pn->jside ? 'J' : 'I', p);
     close_blocks(g, 1);
   }
+}
+
+// A chunk of a loop that runs on the tensor cores (m): each 4 steps of k, every panel's
+// operand parts into registers, then an mma for each product and 8 x 8 block of the
+// warp's elements (the accumulators, element appy_u and appy_u + 1 of s, in their places).
+static void tile_dmma(Gen *g, Tiling *t, const Dmma *m) {
+  line(g, "#pragma unroll 1");   // unrolled, the JIT gave the kernel more registers
+  line(g, "for (int appy_kq = 0; appy_kq < appy_kc; appy_kq += 4) {");
+  g->indent++;
+  line(g, "const int appy_ka = appy_kq + APPY_TILE_FK(appy_t);   // this lane's step of k in the operands");
+  for (int p = 0; p < t->npanel; p++) {
+    bool used = false;
+    for (int q = 0; q < m->nterm; q++)
+      used |= m->a[q] == p || m->b[q] == p;
+    if (!used)
+      continue;
+    line(g, "double appy_o%d[APPY_TILE_R%s];", p, t->panel[p].jside ? "J / 2" : "I");
+    line(g, "#pragma unroll");
+    if (t->panel[p].jside) {
+      line(g, "for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++)");
+      line(g, "  appy_o%d[appy_n] = appy_p%d[appy_ka * APPY_TILE_SJ + APPY_TILE_FJ(appy_t) + "
+              "APPY_TILE_UJ(2 * appy_n)];", p, p);
+    } else {
+      line(g, "for (int appy_m = 0; appy_m < APPY_TILE_RI; appy_m++)");
+      line(g, "  appy_o%d[appy_m] = appy_v%d[appy_ka * APPY_TILE_SI + APPY_TILE_UI(appy_m * APPY_TILE_RJ)];",
+           p, p);
+    }
+  }
+  line(g, "#pragma unroll");
+  line(g, "for (int appy_m = 0; appy_m < APPY_TILE_RI; appy_m++) {");
+  line(g, "  #pragma unroll");
+  line(g, "  for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {");
+  line(g, "    const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;");
+  for (int q = 0; q < m->nterm; q++)
+    line(g, "    appy_dmma(&%s, %sappy_o%d[appy_m], appy_o%d[appy_n]);", m->acc->cname,
+         m->neg[q] ? "-" : "", m->a[q], m->b[q]);
+  line(g, "  }");
+  line(g, "}");
+  close_blocks(g, 1);
 }
 
 // Jammed k loop n of a tiled kernel.
@@ -1828,15 +1941,25 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   fetch_panels(g, t, n, "(appy_k0 + appy_kc)", ranges, lens);
   close_blocks(g, 1);
   g->tiling = was;
-  line(g, "if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k");
-  g->indent++;
-  line(g, "#pragma unroll");
-  line(g, "for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {");
-  g->indent++;
-  line(g, "%s = appy_k0 + appy_kk;", k);
-  open = tile_each(g, t, ranges, lens, false, false);
-  stmts(g, n->body);
-  close_blocks(g, open + 1);
+  const Dmma *m = &chunk_of(t, n)->mma;
+  if (m->acc) {
+    // A warp whose elements all take the whole chunk: on the tensor cores; any other
+    // (and on GPUs without them, every one): the checking copy below. No unchecked copy:
+    // with it the JIT gave the kernel more registers than two blocks per SM leave.
+    line(g, "if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi)) {   // every element of the warp takes every k");
+    g->indent++;
+    tile_dmma(g, t, m);
+  } else {
+    line(g, "if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k");
+    g->indent++;
+    line(g, "#pragma unroll");
+    line(g, "for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {");
+    g->indent++;
+    line(g, "%s = appy_k0 + appy_kk;", k);
+    open = tile_each(g, t, ranges, lens, false, false);
+    stmts(g, n->body);
+    close_blocks(g, open + 1);
+  }
   g->indent--;
   line(g, "} else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k");
   g->indent++;
@@ -2715,6 +2838,11 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
         Node *n = tiling.chunk[q].loop;
         buf_printf(out, "  line %d: k loop run by each thread for its 16 iterations together, "
                    "%d steps at a time", n->tok->line, tiling.chunk[q].kc);
+        if (tiling.chunk[q].mma.acc)
+          buf_printf(out, "; on the tensor cores (sm_80 and later) where a warp's 512 iterations "
+                     "all take the whole chunk: %s accumulated by float64 mma.m8n8k4, 4 steps per "
+                     "instruction, an iteration's 4 products added in the hardware's order",
+                     tiling.chunk[q].mma.acc->name);
         for (int p = 0, first = 1; p < tiling.npanel; p++) {
           const Panel *pn = &tiling.panel[p];
           if (pn->loop != n)

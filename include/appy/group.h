@@ -147,32 +147,88 @@ static inline int appy_loop_blocks(int64_t n)
  * APPY_TILE_U of them, at rows APPY_TILE_QI(t, u) and columns APPY_TILE_QJ(t, u) of the
  * tile (u = 0 ... APPY_TILE_U - 1), and runs their k loops together, up to APPY_TILE_K
  * steps at a time, reading those arrays from panels (side x steps elements, a row padded
- * by one element against bank conflicts) that the block copies into shared memory, the
- * next steps read into registers while the current ones are used. Measured on an H100
- * (bench/tune_dense.c, docs/performance.md), a 2600 x 2600 x 2000 float64 product: 12.3 ms
- * one element per thread, 5.4 ms with register tiles read through the cache, 2.7 ms as
- * generated here (10 TFLOP/s). 4 x 4 elements per thread rather than 8 x 4: the JIT gives
- * such a kernel about 120 registers, which leaves room for two blocks per SM (one at 176);
- * the translator (codegen.c, TILE_*) chooses the steps per chunk with the same numbers. */
+ * by APPY_TILE_PAD elements against bank conflicts) that the block copies into shared
+ * memory, the next steps read into registers while the current ones are used. Measured on
+ * an H100 (bench/tune_dense.c, docs/performance.md), a 2600 x 2600 x 2000 float64
+ * product: 12.3 ms one element per thread, 5.4 ms with register tiles read through the
+ * cache, 2.7 ms as generated here (10 TFLOP/s). 4 x 4 elements per thread rather than
+ * 8 x 4: the JIT gives such a kernel about 120 registers, which leaves room for two blocks
+ * per SM (one at 176); the translator (codegen.c, TILE_*) chooses the steps per chunk with
+ * the same numbers.
+ *
+ * Each warp takes 32 rows x 16 columns of the tile (2 x 4 warps), and lane l of it rows
+ * l / 4 + 8 m (m < 4) and columns 2 (l % 4) + e + 8 n (e, n < 2) of those: the places of
+ * the accumulators of mma.m8n8k4 (8 x 8 x 4 float64 products on the tensor cores,
+ * sm_80 and later), so that a k loop that only sums products of an i panel and a j panel
+ * into a float64 scalar can run on them (appy_dmma), four steps of k per instruction. */
 #define APPY_TILE_THREADS 256
-#define APPY_TILE_TX 16                               /* threads across j */
-#define APPY_TILE_TY 16                               /* threads across i */
 #define APPY_TILE_RI 4                                /* a thread's elements across i ... */
 #define APPY_TILE_RJ 4                                /* ... and across j */
 #define APPY_TILE_U (APPY_TILE_RI * APPY_TILE_RJ)
-#define APPY_TILE_I (APPY_TILE_TY * APPY_TILE_RI)     /* 64 */
-#define APPY_TILE_J (APPY_TILE_TX * APPY_TILE_RJ)     /* 64 */
+#define APPY_TILE_I 64                                /* 2 warps of 32 rows ... */
+#define APPY_TILE_J 64                                /* ... and 4 of 16 columns */
 #define APPY_TILE_K 16
-#define APPY_TILE_TI(t) ((t) / APPY_TILE_TX * APPY_TILE_RI)   /* thread t's first row */
-#define APPY_TILE_TJ(t) ((t) % APPY_TILE_TX)                  /* and column */
-#define APPY_TILE_UI(u) ((u) / APPY_TILE_RJ)                  /* element u's from there */
-#define APPY_TILE_UJ(u) (APPY_TILE_TX * ((u) % APPY_TILE_RJ))
+#define APPY_TILE_PAD 4
+#define APPY_TILE_SI (APPY_TILE_I + APPY_TILE_PAD)    /* elements from one step of a panel */
+#define APPY_TILE_SJ (APPY_TILE_J + APPY_TILE_PAD)    /* to the next */
+#define APPY_TILE_WI(t) ((t) / 32 / 4 * 32)           /* thread t's warp's first row */
+#define APPY_TILE_WJ(t) ((t) / 32 % 4 * 16)           /* and column */
+#define APPY_TILE_TI(t) (APPY_TILE_WI(t) + (t) % 32 / 4)      /* thread t's first row */
+#define APPY_TILE_TJ(t) (APPY_TILE_WJ(t) + (t) % 4 * 2)       /* and column */
+#define APPY_TILE_UI(u) ((u) / APPY_TILE_RJ * 8)              /* element u's from there */
+#define APPY_TILE_UJ(u) ((u) % 2 + (u) % APPY_TILE_RJ / 2 * 8)
 #define APPY_TILE_QI(t, u) (APPY_TILE_TI(t) + APPY_TILE_UI(u))
 #define APPY_TILE_QJ(t, u) (APPY_TILE_TJ(t) + APPY_TILE_UJ(u))
+/* Lane t % 32's parts of the mma operands at steps kq ... kq + 3 of a chunk: A (8 rows x 4
+ * steps) at step kq + APPY_TILE_FK(t) of the rows of its accumulators; B (4 steps x 8
+ * columns) at the same step, column APPY_TILE_FJ(t) + 8 n. */
+#define APPY_TILE_FK(t) ((t) % 4)
+#define APPY_TILE_FJ(t) (APPY_TILE_WJ(t) + (t) % 32 / 4)
 
-/* Bytes of a panel of side x kc elements of type T, a row padded by one element, 8-byte aligned. */
-#define APPY_PANEL_BYTES(side, kc, T) ((((side) + 1) * (kc) * sizeof(T) + 7) / 8 * 8)
+/* Bytes of a panel of side x kc elements of type T, a row padded, 8-byte aligned. */
+#define APPY_PANEL_BYTES(side, kc, T) ((((side) + APPY_TILE_PAD) * (kc) * sizeof(T) + 7) / 8 * 8)
 #define APPY_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Host versions (never called: the tiled kernels run on the device only). */
+static inline int appy_warp_all(int p)
+{
+  (void)p;
+  return 0;
+}
+static inline void appy_dmma(double *d, double a, double b)
+{
+  (void)d;
+  (void)a;
+  (void)b;
+}
+
+#pragma omp begin declare variant match(device = {arch(nvptx64)})
+/* Whether p holds in every lane of the warp (all lanes call it); never on GPUs without
+ * float64 mma, so that appy_dmma is not reached there. */
+static inline int appy_warp_all(int p)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  return __nvvm_vote_all_sync(0xffffffffu, p);
+#else
+  (void)p;
+  return 0;
+#endif
+}
+/* d[0], d[1] (this lane's two accumulators of an 8 x 8 block) += the 8 x 4 A times the 4 x 8
+ * B whose lane parts are a and b, on the tensor cores; every lane of the warp calls it. */
+static inline void appy_dmma(double *d, double a, double b)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  __asm__ volatile("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0, %1}, {%2}, {%3}, {%0, %1};"
+                   : "+d"(d[0]), "+d"(d[1])
+                   : "d"(a), "d"(b));
+#else
+  (void)d;
+  (void)a;
+  (void)b;
+#endif
+}
+#pragma omp end declare variant
 
 /* Host versions: never called (the bare kernels run on the device only), but the host
  * compilation of the kernel needs them. */

@@ -87,9 +87,22 @@ def test_explain_tiles(run, tmp_path):
         c = (tmp_path / f"t-{cc}.c").read_text()
         if cc == "clang":   # two_loops: both k loops jammed, each with its two panels
             assert "individual, in tiles as a bare GPU kernel" in p.stdout
-            assert ("line 60: k loop run by each thread for its 16 iterations together, 16 steps "
-                    "at a time; read from panels in shared memory (the next steps read ahead into "
+            mma = ("8 steps at a time; on the tensor cores (sm_80 and later) where a warp's 512 "
+                   "iterations all take the whole chunk: {} accumulated by float64 mma.m8n8k4")
+            assert ("line 60: k loop run by each thread for its 16 iterations together, "
+                    + mma.format("t")) in p.stdout
+            assert ("read from panels in shared memory (the next steps read ahead into "
                     "registers): A[i, k], B[k, j]") in p.stdout
+            # float64 matmul on the tensor cores, the other dtypes not; signed's two loops
+            assert "line 17: k loop run by each thread for its 16 iterations together, " + mma.format("s") in p.stdout
+            assert "line 17: k loop run by each thread for its 16 iterations together, 16 steps at a time; read" in p.stdout
+            assert "line 137: k loop run by each thread for its 16 iterations together, " + mma.format("s") in p.stdout
+            assert "line 140: k loop run by each thread for its 16 iterations together, " + mma.format("t") in p.stdout
+            for no in (76, 107, 124):   # C[i, j] accumulated, branches, a term without j
+                assert f"line {no}: k loop" in p.stdout
+                assert "tensor" not in p.stdout.split(f"line {no}: k loop")[1].split("\n")[0]
+            # one mma per product: matmul, lower, triangular, two_loops 2, sparse_guard, signed 2 + 1
+            assert c.count("appy_dmma(") == 9
             assert "line 63: k loop run by each thread" in p.stdout and "A[k, i], B[k, j]" in p.stdout
             assert "line 124: k loop run by each thread for its 16 iterations together, 4 steps" in p.stdout
             assert "line 80: k loop" not in p.stdout    # mixed's step-2 loop is not jammed

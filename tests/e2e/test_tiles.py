@@ -1,6 +1,7 @@
 """Dense nests (collapsed (i, j) prange loops around k loops), run in tiles on the GPU:
-sizes on both sides of the tile (64 x 64 iterations, up to 16 steps of k at a time),
-guards, bounds that depend on i, steps, reads without panels, and many panels."""
+sizes on both sides of the tile (64 x 64 iterations, up to 16 steps of k at a time, warps
+of 32 x 16), guards, bounds that depend on i, steps, reads without panels, many panels,
+and float64 sums of products (on the tensor cores where the GPU has them)."""
 import numpy as np
 import pytest
 
@@ -77,3 +78,10 @@ def test_branches_in_k_loop(prog, case, dtype, n, m, k):
 def test_many_panels(prog, case, n):
     a = [case.array((n, n), np.float64) for _ in range(5)]
     case.same(prog, "many", *a, np.zeros((n, n)), **tol(np.float64, 14 * n))
+
+
+@pytest.mark.parametrize("n,m,k", ((3, 5, 7), (70, 130, 36), (129, 64, 8), (64, 80, 203)))
+def test_signed_products(prog, case, n, m, k):
+    case.same(prog, "signed", case.array((n, k), np.float64), case.array((k, m), np.float64),
+              case.array((k, n), np.float64), case.array((m, k), np.float64),
+              case.array((n, m), np.float64), **tol(np.float64, 8 * k + 4))

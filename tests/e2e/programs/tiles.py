@@ -124,3 +124,19 @@ def many(A, B, D, E, F, C):
             for k in range(A.shape[1]):
                 s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i]
             C[i, j] = s
+
+
+# appy: export signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])
+@appy.jit
+def signed(A, B, D, E, C):
+    """Sums of products on the tensor cores: subtracted, negated, factors either way round,
+    D read down its columns, an accumulator that starts from C."""
+    for i in appy.prange(C.shape[0]):
+        for j in appy.prange(C.shape[1]):
+            s = C[i, j]
+            for k in range(A.shape[1]):
+                s -= B[k, j] * A[i, k] - D[k, i] * E[j, k]
+            t = 0.0
+            for k in range(A.shape[1]):
+                t += -(A[i, k] * E[j, k])
+            C[i, j] = s + 2.0 * t
