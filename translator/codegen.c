@@ -1898,14 +1898,23 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   line(g, "enum { appy_kc = APPY_TILE_K%s };   // steps of k per chunk",
        kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4");
   line(g, "int64_t appy_lo = INT64_MAX, appy_hi = INT64_MIN;   // the k of this thread's iterations, then the block's");
-  line(g, "int64_t appy_all_lo = INT64_MIN, appy_all_hi = INT64_MAX;   // the k all of this thread's take");
+  // On the tensor cores, the elements outside the nest or its guard take part too (their
+  // accumulators are never read); only those in it count.
+  bool mma = chunk_of(t, n)->mma.acc != NULL;
+  line(g, "int64_t appy_all_lo = INT64_MIN, appy_all_hi = INT64_MAX;   // the k all of this thread's %stake",
+       mma ? "counted elements " : "");
+  if (mma)
+    line(g, "int appy_counts = 0;   // this thread has elements in the nest%s", t->cond ? " and its guard" : "");
   int open = tile_each(g, t, ranges, lens, true, false);
   if (t->cond) {
     line(g, "if (!(%s)) {", condition(g, t->cond));
-    line(g, "  appy_all_lo = INT64_MAX;");
+    if (!mma)
+      line(g, "  appy_all_lo = INT64_MAX;");
     line(g, "  continue;");
     line(g, "}");
   }
+  if (mma)
+    line(g, "appy_counts = 1;");
   Range kr = range_of(g, n, false);
   line(g, "const int64_t appy_a = %s, appy_b = %s;", kr.start, kr.stop);
   line(g, "if (appy_a < appy_b) {");
@@ -1914,11 +1923,15 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   line(g, "}");
   line(g, "appy_all_lo = appy_a > appy_all_lo ? appy_a : appy_all_lo;");
   line(g, "appy_all_hi = appy_b < appy_all_hi ? appy_b : appy_all_hi;");
-  g->indent--;
-  line(g, "} else {");
-  line(g, "  appy_all_lo = INT64_MAX;");
-  line(g, "}");
-  close_blocks(g, open - 1);
+  if (mma) {
+    close_blocks(g, open);
+  } else {
+    g->indent--;
+    line(g, "} else {");
+    line(g, "  appy_all_lo = INT64_MAX;");
+    line(g, "}");
+    close_blocks(g, open - 1);
+  }
   line(g, "const int64_t appy_my_lo = appy_lo, appy_my_hi = appy_hi;");
   line(g, "appy_lo = appy_group_min_i64(appy_lo, APPY_TILE_THREADS, appy_red);");
   line(g, "appy_hi = appy_group_max_i64(appy_hi, APPY_TILE_THREADS, appy_red);");
@@ -1946,7 +1959,8 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
     // A warp whose elements all take the whole chunk: on the tensor cores; any other
     // (and on GPUs without them, every one): the checking copy below. No unchecked copy:
     // with it the JIT gave the kernel more registers than two blocks per SM leave.
-    line(g, "if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi)) {   // every element of the warp takes every k");
+    line(g, "if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {");
+    line(g, "  // every counted element of the warp takes every k, and there is one");
     g->indent++;
     tile_dmma(g, t, m);
   } else {

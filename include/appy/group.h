@@ -195,6 +195,10 @@ static inline int appy_warp_all(int p)
   (void)p;
   return 0;
 }
+static inline int appy_warp_any(int p)
+{
+  return p;
+}
 static inline void appy_dmma(double *d, double a, double b)
 {
   (void)d;
@@ -213,6 +217,11 @@ static inline int appy_warp_all(int p)
   (void)p;
   return 0;
 #endif
+}
+/* Whether p holds in some lane of the warp (all lanes call it). */
+static inline int appy_warp_any(int p)
+{
+  return __nvvm_vote_any_sync(0xffffffffu, p);
 }
 /* d[0], d[1] (this lane's two accumulators of an 8 x 8 block) += the 8 x 4 A times the 4 x 8
  * B whose lane parts are a and b, on the tensor cores; every lane of the warp calls it. */
