@@ -151,10 +151,10 @@ static inline int appy_loop_blocks(int64_t n)
  * memory, the next steps read into registers while the current ones are used. Measured on
  * an H100 (bench/tune_dense.c, docs/performance.md), a 2600 x 2600 x 2000 float64
  * product: 12.3 ms one element per thread, 5.4 ms with register tiles read through the
- * cache, 2.7 ms as generated here (10 TFLOP/s). 4 x 4 elements per thread rather than
- * 8 x 4: the JIT gives such a kernel about 120 registers, which leaves room for two blocks
- * per SM (one at 176); the translator (codegen.c, TILE_*) chooses the steps per chunk with
- * the same numbers.
+ * cache, 2.7 ms as generated here with FMAs (10 TFLOP/s), 1.43 ms with the tensor cores
+ * (below). 4 x 4 elements per thread rather than 8 x 4: the JIT gives such a kernel about
+ * 120 registers, which leaves room for two blocks per SM (one above 128); the translator
+ * (codegen.c, TILE_*) chooses the steps per chunk with the same numbers.
  *
  * Each warp takes 32 rows x 16 columns of the tile (2 x 4 warps), and lane l of it rows
  * l / 4 + 8 m (m < 4) and columns 2 (l % 4) + e + 8 n (e, n < 2) of those: the places of
