@@ -1503,8 +1503,9 @@ typedef struct {
 // A jammed k loop whose body is `s += x[i, k] * y[k, j] + ...` (or -=, and sums and
 // differences of such products), s a float64 scalar of the iteration and every factor a
 // float64 panel, one across i and one across j: on GPUs that have them, a warp whose
-// elements all take a whole chunk runs it on the tensor cores (appy_dmma), 4 steps of k
-// per instruction, the 4 products of a step of an element added in the hardware's order.
+// elements in the nest and its guard all take a whole chunk runs it on the tensor cores
+// (appy_dmma), 4 steps of k per instruction, the 4 products of a step of an element added
+// in the hardware's order.
 typedef struct {
   Var *acc;      // s; NULL if the loop does not run so
   int nterm;     // Its products:
@@ -1956,7 +1957,7 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   g->tiling = was;
   const Dmma *m = &chunk_of(t, n)->mma;
   if (m->acc) {
-    // A warp whose elements all take the whole chunk: on the tensor cores; any other
+    // A warp whose counted elements all take the whole chunk: on the tensor cores; any other
     // (and on GPUs without them, every one): the checking copy below. No unchecked copy:
     // with it the JIT gave the kernel more registers than two blocks per SM leave.
     line(g, "if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {");
@@ -2853,9 +2854,10 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
         buf_printf(out, "  line %d: k loop run by each thread for its 16 iterations together, "
                    "%d steps at a time", n->tok->line, tiling.chunk[q].kc);
         if (tiling.chunk[q].mma.acc)
-          buf_printf(out, "; on the tensor cores (sm_80 and later) where a warp's 512 iterations "
-                     "all take the whole chunk: %s accumulated by float64 mma.m8n8k4, 4 steps per "
-                     "instruction, an iteration's 4 products added in the hardware's order",
+          buf_printf(out, "; on the tensor cores (sm_80 and later) for a warp whose 512 iterations, "
+                     "those in the nest and its guard, all take the whole chunk: %s accumulated by "
+                     "float64 mma.m8n8k4, 4 steps per instruction, an iteration's 4 products added "
+                     "in the hardware's order",
                      tiling.chunk[q].mma.acc->name);
         for (int p = 0, first = 1; p < tiling.npanel; p++) {
           const Panel *pn = &tiling.panel[p];

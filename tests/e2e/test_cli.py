@@ -87,8 +87,9 @@ def test_explain_tiles(run, tmp_path):
         c = (tmp_path / f"t-{cc}.c").read_text()
         if cc == "clang":   # two_loops: both k loops jammed, each with its two panels
             assert "individual, in tiles as a bare GPU kernel" in p.stdout
-            mma = ("8 steps at a time; on the tensor cores (sm_80 and later) where a warp's 512 "
-                   "iterations all take the whole chunk: {} accumulated by float64 mma.m8n8k4")
+            mma = ("8 steps at a time; on the tensor cores (sm_80 and later) for a warp whose 512 "
+                   "iterations, those in the nest and its guard, all take the whole chunk: {} "
+                   "accumulated by float64 mma.m8n8k4")
             assert ("line 60: k loop run by each thread for its 16 iterations together, "
                     + mma.format("t")) in p.stdout
             assert ("read from panels in shared memory (the next steps read ahead into "
