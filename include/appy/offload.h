@@ -93,6 +93,7 @@ typedef struct {
   unsigned char wrote;    /* a parallel loop of the call wrote it */
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
   unsigned char fresh;    /* made by np.empty in this call: no contents to copy in */
+  unsigned char spare;    /* its device memory is a spare block (appy_spare_take) */
   void *dev;              /* its device address once mapped (clang only: appy_env_ptr) */
 } appy_env_entry;
 
@@ -172,6 +173,87 @@ static inline void appy_env_arg(appy_env *env, void *p, size_t bytes, void *devi
   e->dev = device;
 }
 
+#ifdef __clang__
+/* Device memory of the arrays a call makes with np.empty, kept for the next call: the
+ * OpenMP runtime allocates and frees device memory of that size at each call, which cost
+ * trmm's 38 MB copy of B about 0.1-0.3 ms a call on an H100 (docs/performance.md). At most
+ * APPY_SPARE_MAX blocks and APPY_SPARE_BYTES in all per module; a block is reused for an
+ * array of exactly its size; all are freed when an allocation fails. clang only (the
+ * blocks are associated with the host arrays, as GPU array arguments are). */
+enum { APPY_SPARE_MAX = 8 };
+#define APPY_SPARE_BYTES ((size_t)512 << 20)
+
+typedef struct {
+  void *dev[APPY_SPARE_MAX];
+  size_t bytes[APPY_SPARE_MAX];
+  int n;
+  size_t total;
+  int lock;
+} appy_spares;
+
+static inline appy_spares *appy_spare_pool(void)
+{
+  static appy_spares pool;
+  return &pool;
+}
+
+static inline void appy_spare_lock(appy_spares *s)
+{
+  while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE))
+    ;
+}
+
+static inline void appy_spare_unlock(appy_spares *s)
+{
+  __atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Device memory for an array of `bytes`: a spare block of that size, else a new one (the
+ * spares freed first if the device has no room); NULL if there is none. */
+static inline void *appy_spare_take(size_t bytes)
+{
+  appy_spares *s = appy_spare_pool();
+  int dev = omp_get_default_device();
+  void *d = NULL;
+  appy_spare_lock(s);
+  for (int i = 0; i < s->n && !d; i++)
+    if (s->bytes[i] == bytes) {
+      d = s->dev[i];
+      s->total -= bytes;
+      s->dev[i] = s->dev[--s->n];
+      s->bytes[i] = s->bytes[s->n];
+    }
+  appy_spare_unlock(s);
+  if (d || (d = omp_target_alloc(bytes, dev)))
+    return d;
+  appy_spare_lock(s);
+  while (s->n > 0) {
+    s->n--;
+    omp_target_free(s->dev[s->n], dev);
+  }
+  s->total = 0;
+  appy_spare_unlock(s);
+  return omp_target_alloc(bytes, dev);
+}
+
+/* Gives device memory from appy_spare_take back: kept if there is room, else freed. */
+static inline void appy_spare_give(void *d, size_t bytes)
+{
+  appy_spares *s = appy_spare_pool();
+  int kept = 0;
+  appy_spare_lock(s);
+  if (s->n < APPY_SPARE_MAX && s->total + bytes <= APPY_SPARE_BYTES) {
+    s->dev[s->n] = d;
+    s->bytes[s->n++] = bytes;
+    s->total += bytes;
+    kept = 1;
+  }
+  appy_spare_unlock(s);
+  if (!kept)
+    omp_target_free(d, omp_get_default_device());
+}
+#endif
+
 /* After np.empty made the array at p in this call: the first loop that maps it need not
  * copy the host's (undefined) contents in. trmm's and syrk's copies of B and A^T are such. */
 static inline void appy_env_fresh(appy_env *env, void *p, size_t bytes)
@@ -196,9 +278,20 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     e->resident = (unsigned char)omp_target_is_present(c, omp_get_default_device());
     e->dev_new = e->resident;   /* the host's copy may be behind the device's */
     e->host_new = !e->resident && !e->fresh;
+#ifdef __clang__
+    if (e->fresh && !e->resident && (e->dev = appy_spare_take(bytes))) {
+      if (omp_target_associate_ptr(c, e->dev, bytes, 0, omp_get_default_device()) == 0)
+        e->spare = 1;
+      else
+        appy_spare_give(e->dev, bytes);
+    }
+    if (!e->spare) {
 #pragma omp target enter data map(alloc: c[0:bytes])
-#ifdef __clang__   /* for bare kernels (appy_env_ptr), once per call */
-    e->dev = omp_get_mapped_ptr(c, omp_get_default_device());
+      /* for bare kernels (appy_env_ptr), once per call */
+      e->dev = omp_get_mapped_ptr(c, omp_get_default_device());
+    }
+#else
+#pragma omp target enter data map(alloc: c[0:bytes])
 #endif
   }
   (void)c;
@@ -301,6 +394,13 @@ static inline void appy_env_close(appy_env *env)
       omp_target_disassociate_ptr(c, omp_get_default_device());
       continue;
     }
+#ifdef __clang__
+    if (e->spare) {
+      omp_target_disassociate_ptr(c, omp_get_default_device());
+      appy_spare_give(e->dev, e->bytes);
+      continue;
+    }
+#endif
 #pragma omp target exit data map(release: c[0:e->bytes])
     (void)c;
   }
