@@ -50,3 +50,15 @@ def test_return_scalars(prog, case):
         case.same(prog, "int_result", a, b)
     for a in (-3, 0, 4):
         case.same(prog, "bool_result", a)
+
+
+def test_temporaries_across_calls(prog, case):
+    """The device memory of np.empty arrays is kept from one call to the next (clang on the
+    GPU): sizes the same and different in turn; what earlier calls returned stays as it was."""
+    kept = []
+    for shape in ((300, 70), (300, 70), (17, 5), (300, 70), (17, 5), (1, 1)):
+        got, _ = case.same(prog, "likes", case.array(shape, np.float64))
+        kept.append([(a, a.copy()) for a in got.ret])
+    for returned in kept:
+        for a, copy in returned:
+            np.testing.assert_array_equal(a, copy)
