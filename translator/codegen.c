@@ -1604,6 +1604,16 @@ static bool jam_loop(Node *n, Tiling *t) {
   return true;
 }
 
+// 'I' or 'J': the side of the tile panel p runs along (appy/group.h's APPY_TILE_I, _SI ...).
+static char panel_side(const Panel *p) {
+  return p->jside ? 'J' : 'I';
+}
+
+// kc steps per chunk as appy/group.h spells it: "APPY_TILE_K" and " / 2" or " / 4".
+static const char *chunk_steps(int kc) {
+  return kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4";
+}
+
 static int panel_bytes(const Panel *p, int kc) {
   TypeKind e = p->x->ty->elem->kind;
   int size = e == TY_FLOAT64 || e == TY_INT64 ? 8 : e == TY_BOOL ? 1 : 4;
@@ -1751,15 +1761,12 @@ static const Chunk *chunk_of(const Tiling *t, Node *n) {
 // A subscript in a tiled kernel: from its panel (step appy_kk of the chunk, this thread's
 // element appy_u) or, if it has none, from the array.
 static char *panel_element(Gen *g, Node *n) {
-  Tiling *t = g->tiling;
-  for (int q = 0; q < t->nref; q++) {
-    if (t->ref[q] != n)
-      continue;
-    const Panel *p = &t->panel[t->of[q]];
-    return arena_printf(g->arena, "appy_v%d[appy_kk * APPY_TILE_S%c + APPY_TILE_U%c(appy_u)]",
-                        t->of[q], p->jside ? 'J' : 'I', p->jside ? 'J' : 'I');
-  }
-  return element(g, n);
+  int p = panel_of(g->tiling, n);
+  if (p < 0)
+    return element(g, n);
+  char side = panel_side(&g->tiling->panel[p]);
+  return arena_printf(g->arena, "appy_v%d[appy_kk * APPY_TILE_S%c + APPY_TILE_U%c(appy_u)]", p,
+                      side, side);
 }
 
 static void close_blocks(Gen *g, int n) {
@@ -1800,7 +1807,7 @@ static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, 
 // float64), so that the warp's stores into the panel, whose steps are APPY_TILE_PAD (4)
 // elements longer than the side, hit every bank alike.
 static void panel_share(Gen *g, const Panel *pn) {
-  char side = pn->jside ? 'J' : 'I';
+  char side = panel_side(pn);
   line(g, "const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;");
   if (pn->kfirst)
     line(g, "const int appy_r = appy_e %% APPY_TILE_%c, appy_kk = appy_e / APPY_TILE_%c;", side, side);
@@ -1812,7 +1819,7 @@ static void panel_share(Gen *g, const Panel *pn) {
 static void share_loop(Gen *g, const Panel *pn) {
   line(g, "#pragma unroll");
   line(g, "for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_%c / APPY_TILE_THREADS; appy_w++) {",
-       pn->jside ? 'J' : 'I');
+       panel_side(pn));
   g->indent++;
   panel_share(g, pn);
 }
@@ -1845,7 +1852,7 @@ static void store_panels(Gen *g, Tiling *t, Node *n) {
       continue;
     share_loop(g, pn);
     line(g, "appy_p%d[appy_kk * APPY_TILE_S%c + appy_r] = appy_f%d[appy_w];", p,
-         pn->jside ? 'J' : 'I', p);
+         panel_side(pn), p);
     close_blocks(g, 1);
   }
 }
@@ -1895,13 +1902,12 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   source_comment(g, n->tok->line, n->tok->line);
   line(g, "{");
   g->indent++;
-  int kc = chunk_of(t, n)->kc;
-  line(g, "enum { appy_kc = APPY_TILE_K%s };   // steps of k per chunk",
-       kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4");
+  const Chunk *c = chunk_of(t, n);
+  line(g, "enum { appy_kc = APPY_TILE_K%s };   // steps of k per chunk", chunk_steps(c->kc));
   line(g, "int64_t appy_lo = INT64_MAX, appy_hi = INT64_MIN;   // the k of this thread's iterations, then the block's");
   // On the tensor cores, the elements outside the nest or its guard take part too (their
   // accumulators are never read); only those in it count.
-  bool mma = chunk_of(t, n)->mma.acc != NULL;
+  bool mma = c->mma.acc != NULL;
   line(g, "int64_t appy_all_lo = INT64_MIN, appy_all_hi = INT64_MAX;   // the k all of this thread's %stake",
        mma ? "counted elements " : "");
   if (mma)
@@ -1939,7 +1945,7 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   for (int p = 0; p < t->npanel; p++)   // the next chunk of each panel, read while this one is used
     if (t->panel[p].loop == n)
       line(g, "%s appy_f%d[appy_kc * APPY_TILE_%c / APPY_TILE_THREADS];",
-           ty_ctype(t->panel[p].x->ty->elem), p, t->panel[p].jside ? 'J' : 'I');
+           ty_ctype(t->panel[p].x->ty->elem), p, panel_side(&t->panel[p]));
   Tiling *was = g->tiling;
   g->tiling = NULL;
   line(g, "if (appy_lo < appy_hi) {");
@@ -1955,15 +1961,14 @@ static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
   fetch_panels(g, t, n, "(appy_k0 + appy_kc)", ranges, lens);
   close_blocks(g, 1);
   g->tiling = was;
-  const Dmma *m = &chunk_of(t, n)->mma;
-  if (m->acc) {
+  if (mma) {
     // A warp whose counted elements all take the whole chunk: on the tensor cores; any other
     // (and on GPUs without them, every one): the checking copy below. No unchecked copy:
     // with it the JIT gave the kernel more registers than two blocks per SM leave.
     line(g, "if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {");
     line(g, "  // every counted element of the warp takes every k, and there is one");
     g->indent++;
-    tile_dmma(g, t, m);
+    tile_dmma(g, t, &c->mma);
   } else {
     line(g, "if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k");
     g->indent++;
@@ -2010,10 +2015,8 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
       if (t->panel[p].loop != t->chunk[c].loop)
         continue;
       at[p] = end;
-      int kc = t->chunk[c].kc;
       char *bytes = arena_printf(g->arena, "APPY_PANEL_BYTES(APPY_TILE_%c, APPY_TILE_K%s, %s)",
-                                 t->panel[p].jside ? 'J' : 'I',
-                                 kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4",
+                                 panel_side(&t->panel[p]), chunk_steps(t->chunk[c].kc),
                                  ty_ctype(t->panel[p].x->ty->elem));
       end = strcmp(end, "0") ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
     }
@@ -2031,7 +2034,7 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
     line(g, "%s *const appy_p%d = (%s *)((char *)appy_st + %s);   // %s[%s, %s], line %d", ct, p,
          ct, at[p], pn->x->name, pn->kfirst ? k : ij, pn->kfirst ? ij : k, pn->loop->tok->line);
     line(g, "const %s *const appy_v%d = appy_p%d + APPY_TILE_T%c(appy_t);", ct, p, p,
-         pn->jside ? 'J' : 'I');
+         panel_side(pn));
   }
   line(g, "%s %s;", ty_ctype(t->vi->ty), t->vi->cname);
   line(g, "%s %s;", ty_ctype(t->vj->ty), t->vj->cname);
