@@ -187,25 +187,12 @@ typedef struct {
   void *dev[APPY_SPARE_MAX];
   size_t bytes[APPY_SPARE_MAX];
   int n;
-  size_t total;
-  int lock;
 } appy_spares;
 
 static inline appy_spares *appy_spare_pool(void)
 {
   static appy_spares pool;
   return &pool;
-}
-
-static inline void appy_spare_lock(appy_spares *s)
-{
-  while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE))
-    ;
-}
-
-static inline void appy_spare_unlock(appy_spares *s)
-{
-  __atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
 }
 
 /* Device memory for an array of `bytes`: a spare block of that size, else a new one (the
@@ -215,24 +202,20 @@ static inline void *appy_spare_take(size_t bytes)
   appy_spares *s = appy_spare_pool();
   int dev = omp_get_default_device();
   void *d = NULL;
-  appy_spare_lock(s);
+#pragma omp critical(appy_spares)
   for (int i = 0; i < s->n && !d; i++)
     if (s->bytes[i] == bytes) {
       d = s->dev[i];
-      s->total -= bytes;
       s->dev[i] = s->dev[--s->n];
       s->bytes[i] = s->bytes[s->n];
     }
-  appy_spare_unlock(s);
   if (d || (d = omp_target_alloc(bytes, dev)))
     return d;
-  appy_spare_lock(s);
+#pragma omp critical(appy_spares)
   while (s->n > 0) {
     s->n--;
     omp_target_free(s->dev[s->n], dev);
   }
-  s->total = 0;
-  appy_spare_unlock(s);
   return omp_target_alloc(bytes, dev);
 }
 
@@ -241,14 +224,17 @@ static inline void appy_spare_give(void *d, size_t bytes)
 {
   appy_spares *s = appy_spare_pool();
   int kept = 0;
-  appy_spare_lock(s);
-  if (s->n < APPY_SPARE_MAX && s->total + bytes <= APPY_SPARE_BYTES) {
-    s->dev[s->n] = d;
-    s->bytes[s->n++] = bytes;
-    s->total += bytes;
-    kept = 1;
+#pragma omp critical(appy_spares)
+  {
+    size_t total = bytes;
+    for (int i = 0; i < s->n; i++)
+      total += s->bytes[i];
+    if (s->n < APPY_SPARE_MAX && total <= APPY_SPARE_BYTES) {
+      s->dev[s->n] = d;
+      s->bytes[s->n++] = bytes;
+      kept = 1;
+    }
   }
-  appy_spare_unlock(s);
   if (!kept)
     omp_target_free(d, omp_get_default_device());
 }
@@ -390,17 +376,14 @@ static inline void appy_env_close(appy_env *env)
       appy_env_to_device(env, e);
     else if (!e->resident && e->caller && e->dev_new)
       appy_env_to_host(env, e);
-    if (e->gpu) {
+    if (e->gpu || e->spare) {   /* associated memory: the caller's GPU array or a spare block */
       omp_target_disassociate_ptr(c, omp_get_default_device());
-      continue;
-    }
 #ifdef __clang__
-    if (e->spare) {
-      omp_target_disassociate_ptr(c, omp_get_default_device());
-      appy_spare_give(e->dev, e->bytes);
+      if (e->spare)
+        appy_spare_give(e->dev, e->bytes);
+#endif
       continue;
     }
-#endif
 #pragma omp target exit data map(release: c[0:e->bytes])
     (void)c;
   }
