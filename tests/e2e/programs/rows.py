@@ -1,0 +1,171 @@
+"""Rows held in registers: group-mode iterations that work on row i of an array in several
+marked loops over the whole row (softmax, layer norm), with the loops' variants that must
+still read and write memory: a row only partly stored, a written row also used another
+way, a row loop inside an if, arrays that overlap, rows longer than the registers hold.
+"""
+import numpy as np
+import appy
+
+
+# appy: export softmax(float64[:, :], float64[:, :])
+# appy: export softmax(float32[:, :], float32[:, :])
+@appy.jit
+def softmax(A, out):
+    """Array statements: A read in two loops, out stored, summed, divided."""
+    for i in appy.prange(A.shape[0]):
+        m = np.max(A[i, :])
+        out[i, :] = np.exp(A[i, :] - m)
+        s = np.sum(out[i, :])
+        out[i, :] /= s
+
+
+# appy: export layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :])
+# appy: export layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])
+@appy.jit
+def layernorm(X, gamma, beta, eps, out):
+    """X read in three loops; gamma and beta in one."""
+    for i in appy.prange(X.shape[0]):
+        m = np.mean(X[i, :])
+        v = np.mean((X[i, :] - m) ** 2)
+        r = 1.0 / np.sqrt(v + eps)
+        out[i, :] = (X[i, :] - m) * r * gamma + beta
+
+
+# appy: export inplace(float64[:, :])
+# appy: export inplace(int64[:, :])
+# appy: export inplace(int32[:, :])
+@appy.jit
+def inplace(A):
+    """One array read, then updated twice, in place: read in the first loop, stored back in
+    the last."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        hi = A[i, 0]
+        #pragma simd
+        for j in range(A.shape[1]):
+            hi = max(hi, A[i, j])
+        #pragma simd
+        for j in range(A.shape[1]):
+            A[i, j] = A[i, j] - hi
+        #pragma simd
+        for j in range(A.shape[1]):
+            A[i, j] = A[i, j] * 3 + j
+
+
+# appy: export partial(float64[:, :], float64[:, :])
+# appy: export partial(float32[:, :], float32[:, :])
+@appy.jit
+def partial(A, B):
+    """B stored only where A is positive, then scaled: B's row is read first, and the
+    elements not stored keep their values."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        #pragma simd
+        for j in range(A.shape[1]):
+            if A[i, j] > 0:
+                B[i, j] = A[i, j]
+        #pragma simd
+        for j in range(A.shape[1]):
+            B[i, j] *= 2
+
+
+# appy: export written_elsewhere(float64[:, :], float64[:, :])
+@appy.jit
+def written_elsewhere(A, B):
+    """B is also stored at B[i, 0] outside the loops, so its row stays in memory; A (only
+    read) is still held."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            B[i, j] = A[i, j] * 2
+            s += A[i, j]
+        B[i, 0] = s
+        #pragma simd
+        for j in range(A.shape[1]):
+            B[i, j] += A[i, j]
+
+
+# appy: export shorter(float64[:, :], float64[:, :], int64)
+@appy.jit
+def shorter(A, out, k):
+    """Loops over the first k elements of the rows only."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(k):
+            s += A[i, j]
+        #pragma simd
+        for j in range(k):
+            out[i, j] = A[i, j] - s
+
+
+# appy: export mixed_stops(float64[:, :], float64[:, :], int64)
+@appy.jit
+def mixed_stops(A, out, k):
+    """Two loops over different lengths: held only when they are equal at run time."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += A[i, j]
+        #pragma simd
+        for j in range(k):
+            out[i, j] = A[i, j] * s
+
+
+# appy: export inner_loop(float64[:, :], float64[:, :], int64)
+@appy.jit
+def inner_loop(A, out, reps):
+    """A sequential loop inside a row loop reads and updates the same elements."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        #pragma simd
+        for j in range(A.shape[1]):
+            out[i, j] = A[i, j]
+            for t in range(reps):
+                out[i, j] = out[i, j] * 0.5 + A[i, j]
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += out[i, j]
+        #pragma simd
+        for j in range(A.shape[1]):
+            out[i, j] -= s
+
+
+# appy: export three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :])
+@appy.jit
+def three_rows(A, B, C, out):
+    """Three arrays read in two loops each: two are held, the third read from memory."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += A[i, j] * B[i, j] - C[i, j]
+        #pragma simd
+        for j in range(A.shape[1]):
+            out[i, j] = A[i, j] + B[i, j] * C[i, j] + s
+
+
+# appy: export guarded(float64[:, :], float64[:, :], float64)
+@appy.jit
+def guarded(A, out, t):
+    """The row loops sit under an if of the iteration (not held) or at its top (held)."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        s = 0.0
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += A[i, j]
+        if s > t:
+            #pragma simd
+            for j in range(A.shape[1]):
+                out[i, j] = A[i, j] - s
+        #pragma simd
+        for j in range(A.shape[1]):
+            out[i, j] += A[i, j]
