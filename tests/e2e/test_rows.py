@@ -32,9 +32,12 @@ def test_softmax_in_place(prog, case, dtype, shape):
 @pytest.mark.parametrize("dtype", (np.float64, np.float32))
 @pytest.mark.parametrize("shape", ((1, 2), (93, 250), (4, 8192), (4, 9000)))
 def test_layernorm(prog, case, dtype, shape):
+    """float32 means of thousands of elements summed in order differ from NumPy's pairwise
+    sums by about 1e-4 of the mean: outputs near 0 need an absolute tolerance."""
     X = 3 + case.array(shape, dtype)
+    tol = dict(atol=2e-3) if dtype == np.float32 else {}
     case.same(prog, "layernorm", X, case.array(shape[1], dtype), case.array(shape[1], dtype),
-              dtype(1e-5), np.zeros(shape, dtype))
+              dtype(1e-5), np.zeros(shape, dtype), **tol)
 
 
 @pytest.mark.parametrize("dtype", (np.float64, np.int64, np.int32))
