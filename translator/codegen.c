@@ -1180,6 +1180,7 @@ static const char *reduce_fn(const char *op) {
  * whatever registers it takes); else it is the plain group kernel. */
 
 #define ROW_ARRAYS 2   // arrays held, each taking APPY_ROW_SLOTS registers (two for 8 bytes)
+#define ROW_SLOTS 32   // APPY_ROW_SLOTS, for --explain
 
 typedef struct Rows {
   Var *iv;                // The iteration variable: the row index
@@ -3255,6 +3256,23 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       }
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);
+      Rows rows;
+      if (bare && row_plan(r, &rows)) {
+        buf_puts(out, "  rows in registers:");
+        for (int k = 0; k < rows.nx; k++)
+          buf_printf(out, "%s %s%s", k ? "," : "", rows.x[k]->name,
+                     rows.back[k] ? " (written)" : "");
+        buf_puts(out, " in the loops at lines");
+        for (int k = 0; k < rows.nloop; k++)
+          buf_printf(out, "%s %d", k ? "," : "", rows.loop[k]->tok->line);
+        buf_printf(out, ": each lane keeps its elements of row %s (j = lane + t G) in "
+                   "registers, up to %d, read from memory in the first loop that uses them "
+                   "(unless it stores them first) and stored back in the last that writes "
+                   "them; taken when the loops' lengths are equal, at most %d, and no held row "
+                   "overlaps an array written in the loop, with G of 8 to 256 lanes (about 8 "
+                   "elements each, not tuned); otherwise the plain kernel\n",
+                   rows.iv->name, ROW_SLOTS, ROW_SLOTS * 256);
+      }
       buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "
                       "copied in only if the host changed it since, back when host code or the "
                       "caller needs it\n");
