@@ -3262,15 +3262,13 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
         for (int k = 0; k < rows.nx; k++)
           buf_printf(out, "%s %s%s", k ? "," : "", rows.x[k]->name,
                      rows.back[k] ? " (written)" : "");
-        buf_puts(out, " in the loops at lines");
+        buf_puts(out, ", in the loops at lines");
         for (int k = 0; k < rows.nloop; k++)
           buf_printf(out, "%s %d", k ? "," : "", rows.loop[k]->tok->line);
-        buf_printf(out, ": each lane keeps its elements of row %s (j = lane + t G) in "
-                   "registers, up to %d, read from memory in the first loop that uses them "
-                   "(unless it stores them first) and stored back in the last that writes "
-                   "them; taken when the loops' lengths are equal, at most %d, and no held row "
-                   "overlaps an array written in the loop, with G of 8 to 256 lanes (about 8 "
-                   "elements each, not tuned); otherwise the plain kernel\n",
+        buf_printf(out, " (each lane's elements of row %s, up to %d, read from memory once and "
+                   "stored once; when the loops' lengths are equal and at most %d and no held "
+                   "row overlaps an array written in the loop, with G = 8 to 256 lanes, not "
+                   "tuned; else the plain kernel)\n",
                    rows.iv->name, ROW_SLOTS, ROW_SLOTS * 256);
       }
       buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "

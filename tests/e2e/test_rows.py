@@ -53,6 +53,12 @@ def test_partly_stored_row(prog, case, dtype, shape):
 
 
 @pytest.mark.parametrize("shape", ((1, 1), (10, 100), (4, 8192)))
+def test_first_element(prog, case, shape):
+    case.same(prog, "first_element", case.array(shape, np.float64),
+              case.array(shape, np.float64))
+
+
+@pytest.mark.parametrize("shape", ((1, 1), (10, 100), (4, 8192)))
 def test_written_elsewhere(prog, case, shape):
     case.same(prog, "written_elsewhere", case.array(shape, np.float64),
               case.array(shape, np.float64))

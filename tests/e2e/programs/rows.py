@@ -40,13 +40,13 @@ def inplace(A):
     the last."""
     #pragma parallel for
     for i in range(A.shape[0]):
-        hi = A[i, 0]
+        s = 0
         #pragma simd
         for j in range(A.shape[1]):
-            hi = max(hi, A[i, j])
+            s += A[i, j]
         #pragma simd
         for j in range(A.shape[1]):
-            A[i, j] = A[i, j] - hi
+            A[i, j] = A[i, j] - s
         #pragma simd
         for j in range(A.shape[1]):
             A[i, j] = A[i, j] * 3 + j
@@ -67,6 +67,21 @@ def partial(A, B):
         #pragma simd
         for j in range(A.shape[1]):
             B[i, j] *= 2
+
+
+# appy: export first_element(float64[:, :], float64[:, :])
+@appy.jit
+def first_element(A, B):
+    """A[i, 0] is read outside the loops and A is written: its row stays in memory."""
+    #pragma parallel for
+    for i in range(A.shape[0]):
+        first = A[i, 0]
+        #pragma simd
+        for j in range(A.shape[1]):
+            A[i, j] = A[i, j] - first
+        #pragma simd
+        for j in range(A.shape[1]):
+            B[i, j] = A[i, j] * 2
 
 
 # appy: export written_elsewhere(float64[:, :], float64[:, :])
