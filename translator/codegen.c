@@ -33,13 +33,10 @@ typedef struct {
   bool env;            // The function has parallel loops: a data environment (appy_data)
   bool covered;        // In host code whose array uses were declared before it began
   struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
-  struct Rows *rows;       // In a group kernel holding rows in registers (row_plan)...
-  Node *row_loop;          // ...and in this one of its row loops: the lane's slot appy_t
 } Gen;
 
 static char *expr(Gen *g, Node *n);
 static char *panel_element(Gen *g, Node *n);
-static char *row_slot(Gen *g, Node *n);
 static bool on_device(Gen *g, Var *v);
 static void stmts(Gen *g, Node *n);
 static void one_stmt(Gen *g, Node *n);
@@ -156,9 +153,6 @@ static bool wrapped(const char *e) {
 
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
 static char *element(Gen *g, Node *n) {
-  char *slot = g->row_loop ? row_slot(g, n) : NULL;
-  if (slot)
-    return slot;
   const char *a = n->var->cname;
   char *idx = NULL;
   int k = 0;
@@ -1179,339 +1173,22 @@ static const char *reduce_fn(const char *op) {
   return !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
 }
 
-/* ---- Rows in registers (group mode) ----
- *
- * An iteration that works on row i of an array in several marked loops (softmax: the max,
- * the exponentials, their sum, the division) reads the row from memory in each of them.
- * When those loops all run over j in range(S), S the same in each and not changed by the
- * iteration, and use the array only as X[i, j], lane k meets the same elements in every
- * loop: j = k + t G for t = 0, 1, ... So the lane keeps them in registers, appy_row_X[t],
- * for t < APPY_ROW_SLOTS (appy/group.h): read from memory in the first of the loops
- * (unless it begins by storing the element), stored back at the end of the last loop that
- * writes X. An array only read may be read elsewhere too (from memory); a written one may
- * not. At run time the kernel holds the rows when the row fits and no written row overlaps
- * another array, with appy_row_group(S) lanes (at most 256, so that the kernel launches
- * whatever registers it takes); else it is the plain group kernel. */
-
-#define ROW_ARRAYS 2   // arrays held, each taking APPY_ROW_SLOTS registers (two for 8 bytes)
-#define ROW_SLOTS 32   // APPY_ROW_SLOTS, for --explain
-
-typedef struct Rows {
-  Var *iv;                // The iteration variable: the row index
-  Node *loop[16];         // The row loops that use the held arrays, in order
-  int nloop;
-  Var *x[ROW_ARRAYS];     // The held arrays
-  Node *load[ROW_ARRAYS]; // The loop that reads x's row into registers (NULL: stores first)
-  Node *back[ROW_ARRAYS]; // The loop that stores x's row back (NULL: x only read)
-  int nx;
-} Rows;
-
-static bool assigns(Node *n, Var *v);
-static bool region_writes(Region *r, Var *x);
-
-// A loop bound the iteration does not change: numbers, scalars it does not assign, extents.
-static bool row_bound(Node *body, Var *iv, Node *e) {
-  switch (e->kind) {
-  case ND_NUM: return !e->tok->is_float;
-  case ND_NAME:
-    return e->var && e->var != iv && e->var->ty->kind != TY_ARRAY && !assigns(body, e->var);
-  case ND_SUBSCRIPT: return e->name != NULL;   // A.shape[k]
-  case ND_BINOP:
-    return (!strcmp(e->op, "+") || !strcmp(e->op, "-") || !strcmp(e->op, "*")) &&
-           row_bound(body, iv, e->lhs) && row_bound(body, iv, e->rhs);
-  default: return false;
-  }
-}
-
-// The stop of loop n if it is range(S) or range(0, S[, 1]), else NULL.
-static Node *row_stop(Node *n) {
-  Node *args[3] = {NULL, NULL, NULL};
-  int k = 0;
-  for (Node *a = n->iter->args; a; a = a->next)
-    if (a->kind != ND_KEYWORD && k < 3)
-      args[k++] = a;
-  int64_t c;
-  if (k == 0 || (k == 3 && !(const_int(args[2], &c) && c == 1)) ||
-      (k >= 2 && !(const_int(args[0], &c) && c == 0)))
-    return NULL;
-  return args[k >= 2 ? 1 : 0];
-}
-
-static bool exits(Node *n) {
-  for (; n; n = n->next)
-    if (n->kind == ND_BREAK || n->kind == ND_CONTINUE || n->kind == ND_RETURN ||
-        exits(n->body) || exits(n->orelse))
-      return true;
-  return false;
-}
-
-// A marked loop that runs once in every iteration, in order: a statement of the iteration,
-// or of an `if` in it whose else raises (lower.c's checks of extents), over range(S) with S
-// a row_bound, neither its variable nor i assigned in it, no marked loop inside.
-static bool row_loop_ok(Node *body, Var *iv, Node *n) {
-  Node *stop;
-  return n->kind == ND_FOR && n->region && n->region->inner && (stop = row_stop(n)) &&
-         row_bound(body, iv, stop) && !assigns(n->body, n->target->var) &&
-         !assigns(n->body, iv) && !has_region(n->body);
-}
-
-static bool raises(Node *n) {
-  for (; n; n = n->next)
-    if (n->kind == ND_RAISE)
-      return true;
-  return false;
-}
-
-// X[i, j]: the element of row i that the lane's slot holds in row loop `loop` (variable j).
-static bool row_access(Node *n, Var *iv, Node *loop) {
-  Node *a = n->args;
-  return n->kind == ND_SUBSCRIPT && !n->name && n->nargs == 2 && a->kind == ND_NAME &&
-         a->var == iv && a->next->kind == ND_NAME && a->next->var == loop->target->var;
-}
-
-typedef struct {
-  Var *v;
-  int nloop;          // Row loops using v as v[i, j]
-  Node *last_loop;    // The last of them met so far
-  Node *first;        // The first
-  bool other;         // Used otherwise somewhere in the iteration
-} RowUse;
-
-typedef struct {
-  Var *iv;
-  Node *cand[16];     // The row loops (row_loop_ok), in order
-  int ncand;
-  RowUse use[64];     // The arrays the iteration uses
-  int nuse;
-  bool full;          // More arrays than that
-} RowScan;
-
-static RowUse *row_use(RowScan *s, Var *v) {
-  for (int k = 0; k < s->nuse; k++)
-    if (s->use[k].v == v)
-      return &s->use[k];
-  if (s->nuse == 64) {
-    s->full = true;
-    return &s->use[0];
-  }
-  s->use[s->nuse] = (RowUse){.v = v};
-  return &s->use[s->nuse++];
-}
-
-static bool row_cand(RowScan *s, Node *n) {
-  for (int k = 0; k < s->ncand; k++)
-    if (s->cand[k] == n)
-      return true;
-  return false;
-}
-
-// Notes every use of an array in statements or expressions n, `loop` the row loop around.
-static void row_scan(RowScan *s, Node *n, Node *loop) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_FOR && row_cand(s, n)) {
-      row_scan(s, n->body, n);
-      continue;
-    }
-    if (n->kind == ND_SUBSCRIPT && n->name)
-      continue;   // A.shape[k]
-    if (n->kind == ND_ATTR && n->var)
-      continue;   // A.size, A.ndim
-    if ((n->kind == ND_SUBSCRIPT || n->kind == ND_NAME) && n->var &&
-        n->var->ty->kind == TY_ARRAY) {
-      RowUse *u = row_use(s, n->var);
-      if (n->kind == ND_SUBSCRIPT && loop && row_access(n, s->iv, loop)) {
-        if (u->last_loop != loop)
-          u->nloop++, u->last_loop = loop;
-        if (!u->first)
-          u->first = loop;
-      } else {
-        u->other = true;
-      }
-      row_scan(s, n->args, loop);
-      continue;
-    }
-    row_scan(s, n->args, loop);
-    row_scan(s, n->body, loop);
-    row_scan(s, n->orelse, loop);
-    row_scan(s, n->lhs, loop);
-    row_scan(s, n->rhs, loop);
-    row_scan(s, n->cond, loop);
-    row_scan(s, n->iter, loop);
-    row_scan(s, n->lo, loop);
-    row_scan(s, n->hi, loop);
-    row_scan(s, n->step, loop);
-  }
-}
-
-// Whether the first statement of loop n that mentions x stores x[i, j] from a value that
-// does not read x (so the loop need not read the row first).
-static bool stores_first(Node *n, Var *x, Var *iv) {
-  Node *s = n->body;
-  while (s && !mentions(s, x))
-    s = s->next;
-  return s && s->kind == ND_ASSIGN && s->args && !s->args->next && s->args->var == x &&
-         row_access(s->args, iv, n) && !mentions(s->rhs, x);
-}
-
-// Whether assignment target t stores into an element of x.
-static bool target_stores(Node *t, Var *x) {
-  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
-    for (Node *p = t->args; p; p = p->next)
-      if (target_stores(p, x))
-        return true;
-    return false;
-  }
-  return t->kind == ND_SUBSCRIPT && t->var == x;
-}
-
-// Whether statements n store into elements of x.
-static bool stores_into(Node *n, Var *x) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_ASSIGN)
-      for (Node *t = n->args; t; t = t->next)
-        if (target_stores(t, x))
-          return true;
-    if ((n->kind == ND_AUGASSIGN && target_stores(n->lhs, x)) || stores_into(n->body, x) ||
-        stores_into(n->orelse, x))
-      return true;
-  }
-  return false;
-}
-
-// Which arrays the iterations of group-mode region r can hold in registers, and how (*p).
-static bool row_plan(Region *r, Rows *p) {
-  Node *body = r->loop->body;
-  Var *iv = r->loop->target->var;
-  if (has_buffer(body) || exits(body) || assigns(body, iv))
-    return false;
-  RowScan s = {.iv = iv};
-  for (Node *n = body; n; n = n->next) {
-    if (n->kind == ND_IF && raises(n->orelse))
-      for (Node *m = n->body; m && s.ncand < 16; m = m->next)
-        if (row_loop_ok(body, iv, m))
-          s.cand[s.ncand++] = m;
-    if (row_loop_ok(body, iv, n) && s.ncand < 16)
-      s.cand[s.ncand++] = n;
-  }
-  row_scan(&s, body, NULL);
-  *p = (Rows){.iv = iv};
-  if (s.full)
-    return false;
-  for (int pass = 0; pass < 2; pass++)   // the arrays used in most loops first
-    for (int k = 0; k < s.nuse && p->nx < ROW_ARRAYS; k++) {
-      RowUse *u = &s.use[k];
-      bool written = region_writes(r, u->v);
-      if (u->nloop < 2 || (written && u->other) || u->v->ty->ndim != 2 ||
-          !lane_type(u->v->ty->elem) || (pass == 0) != (u->nloop > 2))
-        continue;
-      p->x[p->nx] = u->v;
-      p->load[p->nx] = stores_first(u->first, u->v, iv) ? NULL : u->first;
-      p->back[p->nx] = NULL;
-      for (int c = 0; c < s.ncand && written; c++)
-        if (stores_into(s.cand[c]->body, u->v))
-          p->back[p->nx] = s.cand[c];
-      p->nx++;
-    }
-  for (int c = 0; c < s.ncand; c++) {
-    bool uses = false;
-    for (int k = 0; k < p->nx; k++)
-      uses |= mentions(s.cand[c]->body, p->x[k]);
-    if (uses)
-      p->loop[p->nloop++] = s.cand[c];
-  }
-  return p->nx > 0;
-}
-
-// The register that holds n = X[i, j] in the current row loop, or NULL.
-static char *row_slot(Gen *g, Node *n) {
-  for (int k = 0; k < g->rows->nx; k++)
-    if (n->var == g->rows->x[k] && row_access(n, g->rows->iv, g->row_loop))
-      return arena_printf(g->arena, "appy_row_%s[appy_t]", n->var->cname);
-  return NULL;
-}
-
-static bool is_row_loop(const Rows *p, Node *n) {
-  for (int k = 0; p && k < p->nloop; k++)
-    if (p->loop[k] == n)
-      return true;
-  return false;
-}
-
-// Adds `term` to condition *c ("a && b && ..."), unless it is there already.
-static void and_term(Gen *g, char **c, const char *term) {
-  if (*c && (!strcmp(*c, term) || strstr(*c, arena_printf(g->arena, "%s && ", term)) ||
-             strstr(*c, arena_printf(g->arena, " && %s", term))))
-    return;
-  *c = *c ? arena_printf(g->arena, "%s && %s", *c, term) : arena_strndup(g->arena, term, strlen(term));
-}
-
-// The run-time condition for holding the rows: the row loops' stops equal and within the
-// held arrays' rows; no held row overlapping another array where either is written.
-static char *row_condition(Gen *g, Region *r, const Rows *p, char **stop0) {
-  Node *e0 = row_stop(p->loop[0]);
-  char *s0 = cast(g, expr(g, e0), e0->ty, ty_int64), *c = NULL;
-  for (int k = 1; k < p->nloop; k++) {
-    Node *e = row_stop(p->loop[k]);
-    char *s = cast(g, expr(g, e), e->ty, ty_int64);
-    if (strcmp(s, s0))
-      and_term(g, &c, arena_printf(g->arena, "%s == %s", s, s0));
-  }
-  for (int k = 0; k < p->nx; k++) {
-    char *w = arena_printf(g->arena, "%s_shape1", p->x[k]->cname);
-    if (strcmp(w, s0))
-      and_term(g, &c, arena_printf(g->arena, "%s <= %s", s0, w));
-  }
-  RegionVar *arr[64];
-  int na = device_arrays(r, arr);
-  for (int k = 0; k < p->nx; k++) {
-    const char *x = p->x[k]->cname;
-    for (int q = 0; q < na; q++) {
-      const char *y = arr[q]->var->cname;
-      bool held_before = false;   // the pair was added the other way round
-      for (int m = 0; m < k; m++)
-        held_before |= p->x[m] == arr[q]->var;
-      if (arr[q]->var != p->x[k] && !held_before && (p->back[k] || arr[q]->written))
-        and_term(g, &c, arena_printf(g->arena, "appy_disjoint(appy_dev_%s, sizeof(*%s) * %s_size, "
-                                     "appy_dev_%s, sizeof(*%s) * %s_size)", x, x, x, y, y, y));
-    }
-  }
-  *stop0 = s0;
-  return c;
-}
-
-// A row loop (lane_for's header): slot t of each lane for j = lane + t G, loading the held
-// rows it reads first.
-static void row_header(Gen *g, Node *n, Range r) {
-  const char *j = n->target->var->cname, *i = g->rows->iv->cname;
-  line(g, "#pragma unroll");
-  line(g, "for (int appy_t = 0; appy_t < APPY_ROW_SLOTS; appy_t++) {");
-  g->indent++;
-  line(g, "%s = appy_lane + appy_t * appy_g;", j);
-  line(g, "if (%s < %s) {", j, r.stop);
-  for (int k = 0; k < g->rows->nx; k++)
-    if (g->rows->load[k] == n)
-      line(g, "  appy_row_%s[appy_t] = %s[%s * %s_shape1 + %s];", g->rows->x[k]->cname,
-           g->rows->x[k]->cname, i, g->rows->x[k]->cname, j);
-}
-
-// The end of a row loop: the rows stored back here, then the braces row_header opened.
-static void row_footer(Gen *g, Node *n) {
-  const char *j = n->target->var->cname, *i = g->rows->iv->cname;
-  for (int k = 0; k < g->rows->nx; k++)
-    if (g->rows->back[k] == n)
-      line(g, "  %s[%s * %s_shape1 + %s] = appy_row_%s[appy_t];", g->rows->x[k]->cname, i,
-           g->rows->x[k]->cname, j, g->rows->x[k]->cname);
-  line(g, "}");
-  g->indent--;
-  line(g, "}");
-}
-
-// The bare kernel of a group-mode loop (appy_g lanes per group, appy_group_block(appy_g) /
-// appy_g groups per block, each taking iterations appy_k in turn), holding rows in
-// registers if `rows`.
-static void group_kernel(Gen *g, Node *n, Range outer, bool buffers, Rows *rows) {
+// On the device, a bare kernel: groups of appy_g lanes, appy_group_block(appy_g) / appy_g
+// of them per block, each taking iterations appy_k of the loop in turn. Elsewhere the
+// same loop on the host's threads.
+static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
   const char *i = n->target->var->cname;
+  bool buffers = has_buffer(n->body);
+  line(g, "if (appy_use_device() && !appy_data.full) {");
+  g->indent++;
+  device_addresses(g, r, false);
+  line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
+  line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
+  line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", buffers);
+  line(g, "if (appy_n > 0) {");
+  g->indent++;
+  line(g, "const double appy_t0 = appy_clock();");
   line(g, "{");
   g->indent++;
   device_addresses(g, r, true);
@@ -1524,12 +1201,7 @@ static void group_kernel(Gen *g, Node *n, Range outer, bool buffers, Rows *rows)
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
   g->indent++;
   loop_var_at(g, i, outer, "appy_k");
-  for (int k = 0; rows && k < rows->nx; k++)
-    line(g, "%s appy_row_%s[APPY_ROW_SLOTS];   // the lane's elements of row %s of %s",
-         ty_ctype(rows->x[k]->ty->elem), rows->x[k]->cname, n->target->var->name,
-         rows->x[k]->name);
   g->bare = true;
-  g->rows = rows;
   for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
     g->bare_last = g->bare_last->next;
   stmts(g, n->body);
@@ -1537,56 +1209,13 @@ static void group_kernel(Gen *g, Node *n, Range outer, bool buffers, Rows *rows)
   if (buffers)   // the next iteration refills the scratchpads
     line(g, "appy_group_sync(appy_g);");
   g->bare = false;
-  g->rows = NULL;
   g->indent--;
   line(g, "}");
   g->indent--;
   line(g, "}");
   g->indent--;
   line(g, "}");
-}
-
-// On the device, a bare kernel (group_kernel); with rows it can hold in registers, that
-// kernel where they fit, else the plain one. Elsewhere the same loop on the host's threads.
-static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
-  Region *r = n->region;
-  bool buffers = has_buffer(n->body);
-  Rows rows;
-  bool held = row_plan(r, &rows);
-  line(g, "if (appy_use_device() && !appy_data.full) {");
-  g->indent++;
-  device_addresses(g, r, false);
-  line(g, "static appy_tuner appy_tune;   // the group size, tried on the first calls");
-  line(g, "const int64_t appy_n = appy_range_len(%s, %s, %s);", outer.start, outer.stop, outer.step);
-  if (held) {
-    char *stop, *cond = row_condition(g, r, &rows, &stop);
-    line(g, "// lanes for rows of %s elements held in registers; 0: the plain kernel", stop);
-    if (cond)
-      line(g, "const int appy_rows = %s ? appy_row_group(%s) : 0;", cond, stop);
-    else
-      line(g, "const int appy_rows = appy_row_group(%s);", stop);
-    line(g, "const int appy_g = appy_rows ? appy_rows : appy_tune_size(&appy_tune, appy_n, %d);",
-         buffers);
-  } else {
-    line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", buffers);
-  }
-  line(g, "if (appy_n > 0) {");
-  g->indent++;
-  line(g, "const double appy_t0 = appy_clock();");
-  if (held) {
-    line(g, "if (appy_rows) {");
-    g->indent++;
-    group_kernel(g, n, outer, buffers, &rows);
-    g->indent--;
-    line(g, "} else {");
-    g->indent++;
-  }
-  group_kernel(g, n, outer, buffers, NULL);
   line(g, "appy_tune_ran(&appy_tune, appy_clock() - appy_t0);");
-  if (held) {
-    g->indent--;
-    line(g, "}");
-  }
   g->indent--;
   line(g, "}");
   g->indent--;
@@ -2652,22 +2281,13 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
     }
     nred++;
   }
-  bool row = is_row_loop(g->rows, n);
-  if (row)
-    row_header(g, n, r);
-  else
-    lane_header(g, n, r, tmpname(g, "it"));
+  lane_header(g, n, r, tmpname(g, "it"));
   g->indent++;
   g->lanes = true;
-  g->row_loop = row ? n : NULL;
   stmts(g, n->body);
-  g->row_loop = NULL;
   g->lanes = false;
   g->indent--;
-  if (row)
-    row_footer(g, n);
-  else
-    line(g, "}");
+  line(g, "}");
   nred = 0;
   for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
     if (rv->sharing != SH_REDUCTION)
@@ -3270,21 +2890,6 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
       }
       if (r->group)
         explain_inner(&g, r->loop->body, out, bare);
-      Rows rows;
-      if (bare && row_plan(r, &rows)) {
-        buf_puts(out, "  rows in registers:");
-        for (int k = 0; k < rows.nx; k++)
-          buf_printf(out, "%s %s%s", k ? "," : "", rows.x[k]->name,
-                     rows.back[k] ? " (written)" : "");
-        buf_puts(out, ", in the loops at lines");
-        for (int k = 0; k < rows.nloop; k++)
-          buf_printf(out, "%s %d", k ? "," : "", rows.loop[k]->tok->line);
-        buf_printf(out, " (each lane's elements of row %s, up to %d, read from memory once and "
-                   "stored once; when the loops' lengths are equal and at most %d and no held "
-                   "row overlaps an array written in the loop, with G = 8 to 256 lanes, not "
-                   "tuned; else the plain kernel)\n",
-                   rows.iv->name, ROW_SLOTS, ROW_SLOTS * 256);
-      }
       buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "
                       "copied in only if the host changed it since, back when host code or the "
                       "caller needs it\n");

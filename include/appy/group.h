@@ -111,35 +111,6 @@ static inline int appy_group_blocks(int64_t n, int g)
   return b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
 }
 
-/* ---- Rows held in registers ----
- *
- * A group whose iteration works on row i of an array in several marked loops over
- * range(len) keeps lane k's elements of the row, j = k + t G, in registers appy_row_X[t]
- * (codegen.c, row_plan): up to APPY_ROW_SLOTS per lane, so rows of up to
- * APPY_ROW_SLOTS * 256 elements. */
-#define APPY_ROW_SLOTS 32
-
-/* The group size for rows of len elements held in registers: about 8 elements per lane,
- * from 8 to 256 lanes (256 threads launch whatever registers the kernel takes: 255 at
- * most); APPY_GROUP_SIZE if it is forced and holds the row; 0 if the row does not fit. */
-static inline int appy_row_group(int64_t len)
-{
-  int g = 8;
-  if (appy_group_forced())
-    g = appy_group_forced();
-  else
-    while (g < 256 && (int64_t)g * 8 < len)
-      g *= 2;
-  return g <= 256 && len <= (int64_t)APPY_ROW_SLOTS * g ? g : 0;
-}
-
-/* Whether the na bytes at a and the nb bytes at b do not overlap. */
-static inline int appy_disjoint(const void *a, size_t na, const void *b, size_t nb)
-{
-  uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-  return x + na <= y || y + nb <= x;
-}
-
 /* ---- Plain individual-mode loops as bare kernels (clang) ----
  *
  * A prange loop (or collapsed nest) without scalar reductions runs as appy_loop_blocks(n)

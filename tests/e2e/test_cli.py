@@ -112,35 +112,6 @@ def test_explain_tiles(run, tmp_path):
             assert "in tiles" not in p.stdout and "appy_tile" not in c
 
 
-def test_explain_rows_in_registers(run, tmp_path):
-    """Which arrays' rows each group-mode loop holds in registers, and where they stay in
-    memory: a row also used another way, an overlapping argument is a run-time matter."""
-    for cc in ("clang", "gcc"):
-        p = run("--compiler", cc, "--emit-c", "--explain", "-o", tmp_path / f"r-{cc}.c",
-                PROGRAMS / "rows.py")
-        assert p.returncode == 0, p.stderr
-        c = (tmp_path / f"r-{cc}.c").read_text()
-        if cc == "gcc":
-            assert "rows in registers" not in p.stdout and "appy_row_" not in c
-            continue
-        loops = {}
-        for part in p.stdout.split("parallel loop in ")[1:]:
-            held = [l for l in part.splitlines() if "rows in registers" in l]
-            loops[part.split("(")[0]] = held[0].split(": ", 1)[1].split(" (each")[0] if held else None
-        assert loops["softmax"] == "out (written), A, in the loops at lines 16, 17, 18, 19"
-        assert loops["layernorm"] == "X, in the loops at lines 28, 29, 31"
-        assert loops["inplace"] == "A (written), in the loops at lines 45, 48, 51"
-        assert loops["partial"] == "B (written), in the loops at lines 64, 68"
-        assert loops["first_element"] is None
-        assert loops["written_elsewhere"] == "A, in the loops at lines 96, 101"
-        assert loops["three_rows"] == "A, B, in the loops at lines 163, 166"
-        assert loops["guarded"] == "A, in the loops at lines 178, 185"
-        # partial's B is read before its first store; softmax's out is not
-        assert "appy_row_B[appy_t] = B[i * B_shape1 + j];" in c
-        assert "appy_row_out[appy_t] = out[" not in c
-        assert "appy_disjoint(appy_dev_out, sizeof(*out) * out_size, appy_dev_A" in c
-
-
 def test_long_k_loop_bodies_are_not_jammed(run, tmp_path):
     """A k loop body is copied 256 times per thread in a tile: a long one keeps the loop
     one iteration per thread (the build and the JIT would take long)."""

@@ -1,6 +1,5 @@
-"""Rows held in registers (group mode on the GPU): every kernel against NumPy, with rows
-that fit (up to 8192 elements) and rows that do not (the plain kernel), overlapping
-arguments, and loops that must still read or write memory."""
+"""Row kernels in group mode (programs/rows.py) against NumPy: rows from 1 to 12000
+elements, overlapping arguments, in-place and partial updates."""
 import numpy as np
 import pytest
 
@@ -24,7 +23,7 @@ def test_softmax(prog, case, dtype, shape):
 @pytest.mark.parametrize("dtype", (np.float64, np.float32))
 @pytest.mark.parametrize("shape", ((2, 3), (33, 250), (9, 8192)))
 def test_softmax_in_place(prog, case, dtype, shape):
-    """softmax(A, A): out overlaps A, so the rows stay in memory."""
+    """softmax(A, A): out is A."""
     A = case.array(shape, dtype, -5, 5)
     case.same(prog, "softmax", A, A)
 

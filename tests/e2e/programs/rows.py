@@ -1,7 +1,8 @@
-"""Rows held in registers: group-mode iterations that work on row i of an array in several
-marked loops over the whole row (softmax, layer norm), with the loops' variants that must
-still read and write memory: a row only partly stored, a written row also used another
-way, a row loop inside an if, arrays that overlap, rows longer than the registers hold.
+"""Row kernels in group mode: iterations that work on row i of arrays in several marked
+loops (softmax, layer norm), and their variants: a row updated in place, a row only partly
+stored, a row element used outside the loops, loops over part of the row or over lengths
+that differ, a sequential loop inside a marked one, a marked loop under an if, arguments
+that overlap, rows from 1 to 12000 elements.
 """
 import numpy as np
 import appy
@@ -23,7 +24,7 @@ def softmax(A, out):
 # appy: export layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])
 @appy.jit
 def layernorm(X, gamma, beta, eps, out):
-    """X read in three loops; gamma and beta in one."""
+    """X read in three loops, gamma and beta in one."""
     for i in appy.prange(X.shape[0]):
         m = np.mean(X[i, :])
         v = np.mean((X[i, :] - m) ** 2)
@@ -36,17 +37,17 @@ def layernorm(X, gamma, beta, eps, out):
 # appy: export inplace(int32[:, :])
 @appy.jit
 def inplace(A):
-    """One array read, then updated twice, in place: read in the first loop, stored back in
-    the last."""
+    """One array summed, then updated twice in place (sums of magnitudes: no cancellation,
+    so float results agree with NumPy's to rounding)."""
     #pragma parallel for
     for i in range(A.shape[0]):
         s = 0
         #pragma simd
         for j in range(A.shape[1]):
-            s += A[i, j]
+            s += abs(A[i, j])
         #pragma simd
         for j in range(A.shape[1]):
-            A[i, j] = A[i, j] - s
+            A[i, j] = A[i, j] * 3 + s
         #pragma simd
         for j in range(A.shape[1]):
             A[i, j] = A[i, j] * 3 + j
@@ -56,8 +57,8 @@ def inplace(A):
 # appy: export partial(float32[:, :], float32[:, :])
 @appy.jit
 def partial(A, B):
-    """B stored only where A is positive, then scaled: B's row is read first, and the
-    elements not stored keep their values."""
+    """B stored only where A is positive, then scaled: the elements not stored keep their
+    values."""
     #pragma parallel for
     for i in range(A.shape[0]):
         #pragma simd
@@ -72,7 +73,7 @@ def partial(A, B):
 # appy: export first_element(float64[:, :], float64[:, :])
 @appy.jit
 def first_element(A, B):
-    """A[i, 0] is read outside the loops and A is written: its row stays in memory."""
+    """A[i, 0] read outside the loops, then the row updated: every lane reads it first."""
     #pragma parallel for
     for i in range(A.shape[0]):
         first = A[i, 0]
@@ -87,8 +88,8 @@ def first_element(A, B):
 # appy: export written_elsewhere(float64[:, :], float64[:, :])
 @appy.jit
 def written_elsewhere(A, B):
-    """B is also stored at B[i, 0] outside the loops, so its row stays in memory; A (only
-    read) is still held."""
+    """B stored in both loops and at B[i, 0] between them (by one lane, before the others
+    read it)."""
     #pragma parallel for
     for i in range(A.shape[0]):
         s = 0.0
@@ -120,7 +121,7 @@ def shorter(A, out, k):
 # appy: export mixed_stops(float64[:, :], float64[:, :], int64)
 @appy.jit
 def mixed_stops(A, out, k):
-    """Two loops over different lengths: held only when they are equal at run time."""
+    """Two loops over lengths that may differ."""
     #pragma parallel for
     for i in range(A.shape[0]):
         s = 0.0
@@ -155,7 +156,7 @@ def inner_loop(A, out, reps):
 # appy: export three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :])
 @appy.jit
 def three_rows(A, B, C, out):
-    """Three arrays read in two loops each: two are held, the third read from memory."""
+    """Three arrays read in two loops each."""
     #pragma parallel for
     for i in range(A.shape[0]):
         s = 0.0
@@ -170,7 +171,7 @@ def three_rows(A, B, C, out):
 # appy: export guarded(float64[:, :], float64[:, :], float64)
 @appy.jit
 def guarded(A, out, t):
-    """The row loops sit under an if of the iteration (not held) or at its top (held)."""
+    """A marked loop under an if of the iteration, between two at its top."""
     #pragma parallel for
     for i in range(A.shape[0]):
         s = 0.0
