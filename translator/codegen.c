@@ -846,6 +846,15 @@ static Clauses region_clauses(Gen *g, Region *r) {
   if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
   if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
   if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
+  if (r->collapse > 1 && !strcmp(g->opt->compiler, "gcc")) {
+    // A collapsed nest's loop variables not read after it: private, else gcc keeps their
+    // last values (lastprivate) and its simd loops warn that the count behind them may be
+    // uninitialized (-Wmaybe-uninitialized).
+    Node *l = r->loop;
+    for (int k = 0; k < r->collapse; k++, l = l->body)
+      if (!l->target->var->used_outside_loop)
+        list_add(&priv, l->target->var->cname);
+  }
   if (r->raises && !r->inner)
     list_add(&shared, "appy_failed");
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
@@ -971,20 +980,6 @@ static void raise_after(Gen *g, Node *n) {
 // Group and individual mode as OpenMP teams: `target teams distribute [parallel for]`.
 static void generic_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
-  if (r->collapse > 1 && !strcmp(g->opt->compiler, "gcc")) {
-    // Loop variables not read after the nest: private, else gcc keeps their last values
-    // (lastprivate) and its simd loops warn that the count behind them may be uninitialized
-    // (-Wmaybe-uninitialized).
-    const char *sep = " private(";
-    Node *l = n;
-    for (int k = 0; k < r->collapse; k++, l = l->body)
-      if (!l->target->var->used_outside_loop) {
-        buf_printf(&c->clauses, "%s%s", sep, l->target->var->cname);
-        sep = ", ";
-      }
-    if (sep[0] == ',')
-      buf_puts(&c->clauses, ")");
-  }
   line(g, "%s", directive(g, r, c));
   Node *loop = n;
   char *counter = tmpname(g, "it");
