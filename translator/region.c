@@ -421,8 +421,11 @@ static bool classify(Walk *w, Region *r, Pragma *pr, Var *v, Acc *a) {
   if (is_loopvar)
     return true;
   Node *at = a->first;
+  // As in APPy, a shared(...) scalar updated only in a reduction's form is a reduction:
+  // its updates must not race. Other shared scalars are left to the user.
   if (clause_names(pr, "shared", v->name)) {
-    add_rvar(r, w->arena, v, SH_SHARED, NULL, a);
+    bool reduction = a->updates && !a->read && !a->plain_write && strcmp(a->redop, "?");
+    add_rvar(r, w->arena, v, reduction ? SH_REDUCTION : SH_SHARED, reduction ? a->redop : NULL, a);
     return true;
   }
   if (!a->read && !a->updates) {

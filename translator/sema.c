@@ -1059,6 +1059,62 @@ static void simple(Sema *s, Node *n) {
   }
 }
 
+// The clauses APPy's pragmas accept. block, to and from are hints that change nothing
+// here (group sizes are tuned at run time, data moves as the loops need it).
+static bool known_clause(const char *name, size_t len, bool parens) {
+  static const char *const words[] = {"simd", NULL};
+  static const char *const calls[] = {"shared", "reduction", "block", "to", "from", NULL};
+  for (const char *const *w = parens ? calls : words; *w; w++)
+    if (strlen(*w) == len && !strncmp(*w, name, len))
+      return true;
+  return false;
+}
+
+/* clauses: (NAME ['(' (any character but ')')* ')'])*
+ * Reports the first clause of pragma p, after its first `skip` words, that APPy does not
+ * know (APPy rejects them too), at its column. */
+static void check_clauses(Sema *s, Pragma *p, int skip) {
+  const char *t = p->text;
+  for (int w = 0; w < skip; w++) {
+    while (*t && *t != ' ' && *t != '\t')
+      t++;
+    while (*t == ' ' || *t == '\t')
+      t++;
+  }
+  while (*t) {
+    const char *start = t;
+    while (*t == '_' || (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+           (*t >= '0' && *t <= '9'))
+      t++;
+    size_t len = (size_t)(t - start);
+    const char *after = t;
+    while (*after == ' ' || *after == '\t')
+      after++;
+    bool parens = *after == '(';
+    Node at = {.tok = &(Token){.line = p->line, .col = p->text_col + (int)(start - p->text)}};
+    if (!len) {
+      error_at(s, &at, "unexpected '%c' in '#pragma %s'", *start, p->text);
+      return;
+    }
+    if (!known_clause(start, len, parens)) {
+      error_at(s, &at, "unknown clause '%.*s' in '#pragma %s' (known: simd, shared(...), "
+               "reduction(op: ...), block(...), to(...), from(...))", (int)len, start, p->text);
+      return;
+    }
+    t = after;
+    if (parens) {
+      t = strchr(t, ')');
+      if (!t) {
+        error_at(s, &at, "'%.*s(' is not closed in '#pragma %s'", (int)len, start, p->text);
+        return;
+      }
+      t++;
+    }
+    while (*t == ' ' || *t == '\t')
+      t++;
+  }
+}
+
 static void check_pragmas(Sema *s, Node *n) {
   Pragma *p = n->pragma;
   for (int i = 0; i < n->npragmas && p; p = p->next) {
@@ -1072,11 +1128,17 @@ static void check_pragmas(Sema *s, Node *n) {
       error_at(s, &at, "'#pragma %s' must be followed by a for loop", p->text);
     else if (par && strncmp(p->text, "parallel for", 12))
       error_at(s, &at, "expected '#pragma parallel for'");
+    else if (par)
+      check_clauses(s, p, 2);
     else if (inner && n->kind != ND_FOR)
       warn_at(s, &at, "'#pragma %s' is not followed by a for loop; ignored", p->text);
     else if (inner && !s->region_loop)
       warn_at(s, &at, "'#pragma %s' outside a parallel loop is ignored", p->text);
-    else if (!par && !inner)
+    else if (inner)
+      check_clauses(s, p, 1);
+    else if (!strcmp(p->text, "atomic") && n->kind == ND_AUGASSIGN)
+      continue;   // updates that iterations may share are atomic anyway
+    else
       warn_at(s, &at, "unknown pragma '%s' ignored", p->text);
   }
 }

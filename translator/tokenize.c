@@ -159,6 +159,7 @@ static void add_pragma(Lexer *L, const char *hash, const char *text, const char 
   pr->is_appy = is_appy;
   pr->line = L->line;
   pr->col = col_of(L, hash);
+  pr->text_col = col_of(L, text);
   pr->own_line = true;
   for (const char *q = L->bol; q < hash; q++)
     pr->own_line &= is_space(*q);

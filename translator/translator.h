@@ -112,6 +112,7 @@ struct Pragma {
   bool is_appy;       // "# appy:" directive rather than "#pragma"
   int line;           // Line of the '#'
   int col;            // Column of the '#'
+  int text_col;       // Column where text starts
   bool own_line;      // Only whitespace before the '#' on its line
   bool used;          // Claimed by a statement (set by the parser)
 };
