@@ -45,6 +45,7 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
   Options opt = {
       .filename = o->filename ? o->filename : "<string>",
       .module_name = o->module_name,
+      .only = o->function,
       .compiler = o->compiler ? o->compiler : "none",
       .extra_sigs = (const char **)o->signatures,
       .nextra_sigs = o->nsignatures,
@@ -55,8 +56,10 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
   Buf c = {0}, ex = {0};
   TokenStream ts = tokenize(&arena, &d);
   if (!d.nerrors) {
-    Module *m = parse(&arena, &d, &ts);
-    if (!d.nerrors && !m->funcs)
+    Module *m = parse(&arena, &d, &ts, opt.only);
+    if (!d.nerrors && !m->funcs && opt.only)
+      diag_at(&d, DIAG_ERROR, 0, 0, "no top-level function '%s'", opt.only);
+    else if (!d.nerrors && !m->funcs)
       diag_at(&d, DIAG_ERROR, 0, 0, "no kernel functions: decorate a function with @appy.jit");
     Program *p = d.nerrors ? NULL : analyse_module(&arena, &d, m, &opt);
     if (p && !d.nerrors) {

@@ -1,6 +1,9 @@
 /* main.c: appy-translate, the command-line driver over libappy-translate.
  * Reads the source, translates it, writes NAME.c and runs the offload compiler to
- * build NAME.abi3.so beside the source (or where -o says). */
+ * build NAME.abi3.so beside the source (or where -o says).
+ *
+ * Exit status: 0 built; 1 errors in the source or on the command line; 2 the C compiler
+ * failed; 3 the compiler could not be run (appy.jit then runs the Python instead). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -55,6 +58,8 @@ typedef struct {
   const char *input;      // Source file
   const char *output;     // -o
   const char *module;     // -m
+  const char *function;   // --function
+  const char *source_name; // --source-name
   const char *compiler;   // --compiler
   const char *arch;       // --offload-arch
   const char *sigs[MAX_SIGS];   // -s
@@ -77,6 +82,8 @@ static const char usage[] =
     "  --compiler NAME      clang, gcc or none (host only); default: " APPY_DEFAULT_COMPILER "\n"
     "  --offload-arch ARCH  GPU architecture, e.g. sm_90; default: " APPY_CUDA_ARCH "\n"
     "  -s SIGNATURE         add an overload, e.g. 'f(float32[:], int64)' (repeatable)\n"
+    "  --function NAME      translate only the top-level function NAME (decorated or not)\n"
+    "  --source-name PATH   the file name diagnostics show (FILE '-' reads standard input)\n"
     "  --explain            describe how each parallel loop is mapped to the GPU\n"
     "  -v                   show the compiler command\n"
     "  --print-config       show the configuration and exit\n"
@@ -130,6 +137,10 @@ static Cli parse_cli(int argc, char **argv) {
       c.compiler = need_arg(argc, argv, &i);
     } else if (!strncmp(a, "--compiler=", 11)) {
       c.compiler = a + 11;
+    } else if (!strcmp(a, "--source-name")) {
+      c.source_name = need_arg(argc, argv, &i);
+    } else if (!strcmp(a, "--function")) {
+      c.function = need_arg(argc, argv, &i);
     } else if (!strcmp(a, "--offload-arch")) {
       c.arch = need_arg(argc, argv, &i);
     } else if (!strncmp(a, "--offload-arch=", 15)) {
@@ -162,7 +173,7 @@ static Cli parse_cli(int argc, char **argv) {
 }
 
 static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
   if (!f) {
     fprintf(stderr, "appy-translate: error: cannot open '%s': %s\n", path, strerror(errno));
     exit(1);
@@ -175,7 +186,8 @@ static char *read_file(const char *path, size_t *len) {
     if (n == cap)
       buf = realloc(buf, cap *= 2);
   }
-  fclose(f);
+  if (f != stdin)
+    fclose(f);
   if (!buf)
     fail("%s", "out of memory");
   *len = n;
@@ -243,6 +255,23 @@ static const char *gcc_isa(const char *arch) {
   return buf;
 }
 
+// Is cmd an executable file, or the name of one on PATH?
+static bool can_run(const char *cmd) {
+  if (strchr(cmd, '/'))
+    return access(cmd, X_OK) == 0;
+  const char *path = getenv("PATH");
+  for (const char *p = path ? path : ""; *p;) {
+    const char *end = strchr(p, ':');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char full[4096];
+    if (n && snprintf(full, sizeof full, "%.*s/%s", (int)n, p, cmd) < (int)sizeof full &&
+        access(full, X_OK) == 0)
+      return true;
+    p += n + (end != NULL);
+  }
+  return false;
+}
+
 static int compile(const Cli *c, const char *cfile, const char *sofile) {
   const char *inc = getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR;
   const char *lib = getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR;
@@ -251,9 +280,13 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   bool clang = !strcmp(c->compiler, "clang"), gcc = !strcmp(c->compiler, "gcc");
   const char *cc = getenv("APPY_CC") ? getenv("APPY_CC")
                    : clang ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
-  if (!*cc)
-    fail("the %s offload compiler was not found when appy-omp was configured; use --compiler "
-         "with another, or reconfigure", c->compiler);
+  if (!*cc || !can_run(cc)) {
+    fprintf(stderr, "appy-translate: error: %s%s%s; use --compiler with another (clang, gcc "
+            "or none), set APPY_CC, or reconfigure\n", *cc ? "cannot run the compiler '" : "",
+            *cc ? cc : "the offload compiler was not found when appy-omp was configured",
+            *cc ? "'" : "");
+    exit(3);
+  }
   argv[n++] = cc;
   argv[n++] = "-O3";
   argv[n++] = "-fPIC";
@@ -313,7 +346,7 @@ int main(int argc, char **argv) {
   size_t len;
   char *src = read_file(c.input, &len);
   appy_translate_options opt = {
-      .filename = c.input, .module_name = module, .compiler = c.compiler,
+      .filename = c.source_name ? c.source_name : c.input, .module_name = module, .compiler = c.compiler, .function = c.function,
       .signatures = c.sigs, .nsignatures = c.nsigs, .explain = c.explain,
   };
   appy_translate_result r;
@@ -323,7 +356,7 @@ int main(int argc, char **argv) {
     fputs(r.explanation, stdout);
   if (rc) {
     fprintf(stderr, "appy-translate: %d error%s in %s; nothing was written\n", r.nerrors,
-            r.nerrors == 1 ? "" : "s", c.input);
+            r.nerrors == 1 ? "" : "s", opt.filename);
     return 1;
   }
   // The C file goes beside the output: the source folder unless -o says otherwise.
@@ -341,7 +374,7 @@ int main(int argc, char **argv) {
   double t0 = now();
   if (compile(&c, cfile, sofile)) {
     fprintf(stderr, "appy-translate: error: the C compiler failed on %s\n", cfile);
-    return 1;
+    return 2;
   }
   fprintf(stderr, "appy-translate: wrote %s in %.1f s\n", sofile, now() - t0);
   return 0;

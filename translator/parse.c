@@ -18,6 +18,7 @@ typedef struct {
   bool unsupported;  // The error was a construct outside the subset, not bad Python
   int parallel;      // Parallel loops around the statement being parsed
   Node *attached;    // The pragmas of the statement being parsed (for_stmt reads them)
+  const char *only;  // The one kernel function to parse (decorated or not), or NULL
 } Parser;
 
 static Node *expression(Parser *p);
@@ -830,17 +831,230 @@ static Node *decorators(Parser *p) {
   return head;
 }
 
+// Is the def at p->tok the one function that p->only names?
+static bool is_only(Parser *p) {
+  Token *name = p->tok->next;
+  return p->only && at(p, "def") && name->kind == TK_NAME &&
+         (size_t)name->len == strlen(p->only) && !strncmp(name->loc, p->only, (size_t)name->len);
+}
+
+// The module kernels know a dotted name as ("np", "math"), or NULL.
+static const char *known_module(const char *name) {
+  if (!strcmp(name, "numpy") || !strcmp(name, "scipy.special"))
+    return "np";
+  return !strcmp(name, "math") ? "math" : NULL;
+}
+
+/* dotted_name: NAME ('.' NAME)* */
+static const char *dotted_name(Parser *p) {
+  Buf b = {0};
+  while (p->tok->kind == TK_NAME) {
+    buf_printf(&b, "%.*s", p->tok->len, p->tok->loc);
+    p->tok = p->tok->next;
+    if (!at(p, ".") || p->tok->next->kind != TK_NAME)
+      break;
+    buf_puts(&b, ".");
+    p->tok = p->tok->next;
+  }
+  const char *s = b.data ? arena_strndup(p->arena, b.data, b.len) : "";
+  buf_free(&b);
+  return s;
+}
+
+static void add_import(Parser *p, Module *m, const char *alias, const char *module,
+                       const char *name) {
+  Import *im = arena_alloc(p->arena, sizeof(Import));
+  *im = (Import){.next = m->imports, .alias = alias, .module = module, .name = name};
+  m->imports = im;
+}
+
+/* import_name: 'import' dotted_name ['as' NAME] (',' dotted_name ['as' NAME])*
+ * import_from: 'from' dotted_name 'import' ['('] NAME ['as' NAME] (',' NAME ['as' NAME])* [')']
+ * Records the imports of modules kernels know; the statement is skipped either way. */
+static void import_stmt(Parser *p, Module *m) {
+  if (consume(p, "import")) {
+    do {
+      const char *mod = known_module(dotted_name(p));
+      if (consume(p, "as") && p->tok->kind == TK_NAME && mod)
+        add_import(p, m, tok_str(p, p->tok), mod, NULL);
+    } while (p->tok->kind == TK_NAME && consume(p, ","));
+  } else if (consume(p, "from")) {
+    const char *mod = known_module(dotted_name(p));
+    if (mod && consume(p, "import")) {
+      consume(p, "(");
+      while (p->tok->kind == TK_NAME) {
+        const char *name = tok_str(p, p->tok), *alias = name;
+        p->tok = p->tok->next;
+        if (consume(p, "as") && p->tok->kind == TK_NAME) {
+          alias = tok_str(p, p->tok);
+          p->tok = p->tok->next;
+        }
+        add_import(p, m, alias, mod, name);
+        if (!consume(p, ","))
+          break;
+      }
+    }
+  }
+  skip_statement(p);
+}
+
+static Const *find_const(Module *m, const char *s, size_t len) {
+  for (Const *c = m->consts; c; c = c->next)
+    if (strlen(c->name) == len && !strncmp(c->name, s, len))
+      return c;
+  return NULL;
+}
+
+// Notes that top-level statement tokens [t, NEWLINE) bind a name the file may use as a
+// constant again: it is none.
+static void rebinds(Module *m, Token *t) {
+  Const *c;
+  if (t->kind == TK_NAME && (c = find_const(m, t->loc, (size_t)t->len)) &&
+      (tok_equal(t->next, "=") || tok_is_augassign(t->next) || tok_equal(t->next, ",")))
+    c->rebound = true;
+}
+
+// Replaces the constants in expression n by their values (themselves without names).
+static void inline_consts(Parser *p, Module *m, Node *n) {
+  for (; n; n = n->next) {
+    Const *c = n->kind == ND_NAME ? find_const(m, n->name, strlen(n->name)) : NULL;
+    if (c) {
+      Node *keep = n->next;
+      *n = *clone_list(p->arena, c->value);
+      n->next = keep;
+      continue;
+    }
+    inline_consts(p, m, n->lhs);
+    inline_consts(p, m, n->rhs);
+    inline_consts(p, m, n->args);
+  }
+}
+
+/* constant: NAME '=' expression NEWLINE, the expression made of numbers, + - * / // % **,
+ * parentheses and earlier constants only. Returns false (nothing consumed) otherwise. */
+static bool constant(Parser *p, Module *m) {
+  Token *name = p->tok, *t = name->next;
+  if (name->kind != TK_NAME || tok_is_keyword(name) || !tok_equal(t, "="))
+    return false;
+  for (t = t->next; t->kind != TK_NEWLINE && t->kind != TK_EOF; t = t->next) {
+    bool number = t->kind == TK_NUMBER && !t->is_imag;
+    bool known = t->kind == TK_NAME && find_const(m, t->loc, (size_t)t->len);
+    bool op = t->kind == TK_OP && (tok_equal(t, "+") || tok_equal(t, "-") || tok_equal(t, "*") ||
+                                   tok_equal(t, "/") || tok_equal(t, "//") || tok_equal(t, "%") ||
+                                   tok_equal(t, "**") || tok_equal(t, "(") || tok_equal(t, ")"));
+    if (!number && !known && !op)
+      return false;
+  }
+  if (t == name->next->next || find_const(m, name->loc, (size_t)name->len))
+    return false;
+  p->tok = name->next->next;
+  Const *c = arena_alloc(p->arena, sizeof(Const));
+  *c = (Const){.next = m->consts, .name = tok_str(p, name), .value = expression(p)};
+  inline_consts(p, m, c->value);
+  m->consts = c;
+  if (p->tok->kind != TK_NEWLINE)   // e.g. "1 2": not a constant after all
+    c->rebound = true;
+  skip_statement(p);
+  return true;
+}
+
+// Names a function declares global may change at run time: none of them is a constant.
+static void globals_rebound(Module *m, Token *t) {
+  for (; t; t = t->next) {
+    if (t->kind != TK_NAME || !tok_equal(t, "global"))
+      continue;
+    for (Token *g = t->next; g->kind == TK_NAME || tok_equal(g, ","); g = g->next) {
+      Const *c = g->kind == TK_NAME ? find_const(m, g->loc, (size_t)g->len) : NULL;
+      if (c)
+        c->rebound = true;
+    }
+  }
+}
+
+// Does function fn bind `name` itself (a parameter, an assignment or loop target)?
+static bool binds(Node *n, const char *name) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_NAME && n->name && !strcmp(n->name, name))
+      return true;
+    if ((n->kind == ND_ASSIGN && binds(n->args, name)) ||
+        (n->kind == ND_FOR && binds(n->target, name)) ||
+        ((n->kind == ND_TUPLE || n->kind == ND_LIST) && binds(n->args, name)) ||
+        ((n->kind == ND_IF || n->kind == ND_WHILE || n->kind == ND_FOR) &&
+         (binds(n->body, name) || binds(n->orelse, name))))
+      return true;
+  }
+  return false;
+}
+
+static Const *const_of(Module *m, Node *fn, const char *name) {
+  Const *c = find_const(m, name, strlen(name));
+  return c && !c->rebound && !binds(fn->params, name) && !binds(fn->body, name) ? c : NULL;
+}
+
+static Import *import_of(Module *m, Node *fn, const char *name) {
+  for (Import *im = m->imports; im; im = im->next)
+    if (!strcmp(im->alias, name))
+      return binds(fn->params, name) || binds(fn->body, name) ? NULL : im;
+  return NULL;
+}
+
+// Spells the calls of imported functions in n (and what follows it) as np.NAME / math.NAME,
+// and imported modules by their canonical names.
+static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n) {
+  for (; n; n = n->next) {
+    Import *im;
+    Const *c;
+    if (n->kind == ND_NAME && (c = const_of(m, fn, n->name))) {
+      Node *keep = n->next, *v = clone_list(p->arena, c->value);
+      *n = *v;
+      n->next = keep;
+      continue;   // the value holds no names of the function
+    }
+    if (n->kind == ND_CALL && n->lhs->kind == ND_NAME &&
+        (im = import_of(m, fn, n->lhs->name)) && im->name) {
+      Node *mod = new_node(p, ND_NAME, n->lhs->tok);
+      mod->name = im->module;
+      n->lhs->kind = ND_ATTR;
+      n->lhs->lhs = mod;
+      n->lhs->name = im->name;
+    } else if (n->kind == ND_ATTR && n->lhs->kind == ND_NAME &&
+               (im = import_of(m, fn, n->lhs->name)) && !im->name) {
+      n->lhs->name = im->module;
+    }
+    resolve_imports(p, m, fn, n->lhs);
+    resolve_imports(p, m, fn, n->rhs);
+    resolve_imports(p, m, fn, n->args);
+    resolve_imports(p, m, fn, n->cond);
+    resolve_imports(p, m, fn, n->body);
+    resolve_imports(p, m, fn, n->orelse);
+    resolve_imports(p, m, fn, n->iter);
+    resolve_imports(p, m, fn, n->lo);
+    resolve_imports(p, m, fn, n->hi);
+    resolve_imports(p, m, fn, n->step);
+  }
+}
+
 // Parses one top-level statement: a kernel definition, or anything else (skipped).
 static void top_level(Parser *p, Module *m, Node **tail) {
   Token *start = p->tok;
-  if (!at(p, "@")) {
+  if (at(p, "import") || at(p, "from")) {
+    skip_pragmas(p, start->line);
+    import_stmt(p, m);
+    return;
+  }
+  rebinds(m, start);
+  if (!at(p, "@") && !is_only(p) && constant(p, m)) {
+    skip_pragmas(p, start->line);
+    return;
+  }
+  if (!at(p, "@") && !is_only(p)) {
     skip_pragmas(p, start->line);
     skip_statement(p);
     return;
   }
   Node *decs = decorators(p);
-  bool kernel = false;
-  for (Node *d = decs; d; d = d->next)
+  bool kernel = p->only ? is_only(p) : false;
+  for (Node *d = decs; d && !p->only; d = d->next)
     kernel |= is_jit(d);
   if (!kernel || !at(p, "def")) {
     skip_pragmas(p, p->tok->line);
@@ -853,8 +1067,8 @@ static void top_level(Parser *p, Module *m, Node **tail) {
 }
 
 /* file: [statements] ENDMARKER */
-Module *parse(Arena *a, Diags *d, TokenStream *ts) {
-  Parser p = {.arena = a, .diags = d, .tok = ts->tokens, .pragma = ts->pragmas};
+Module *parse(Arena *a, Diags *d, TokenStream *ts, const char *only) {
+  Parser p = {.arena = a, .diags = d, .tok = ts->tokens, .pragma = ts->pragmas, .only = only};
   Module *m = arena_alloc(a, sizeof(Module));
   m->pragmas = ts->pragmas;
   Node *tail = NULL;
@@ -867,6 +1081,9 @@ Module *parse(Arena *a, Diags *d, TokenStream *ts) {
     }
     top_level(&p, m, &tail);
   }
+  globals_rebound(m, ts->tokens);
+  for (Node *fn = m->funcs; fn && (m->imports || m->consts); fn = fn->next)
+    resolve_imports(&p, m, fn, fn->body);
   return m;
 }
 

@@ -1564,12 +1564,22 @@ static Kernel *new_kernel(Sema *s, Node *fn) {
   return k;
 }
 
+// Does signature text name a function other than `only` (when set)?
+static bool names_other(const char *text, const char *only) {
+  while (*text == ' ')
+    text++;
+  size_t n = strlen(only ? only : "");
+  return only && (strncmp(text, only, n) || (text[n] != '(' && text[n] != ' '));
+}
+
 static void collect_signatures(Sema *s, Program *prog, Module *m) {
   for (Pragma *p = m->pragmas; p; p = p->next) {
     if (!p->is_appy)
       continue;
-    if (!strncmp(p->text, "export ", 7))
+    if (!strncmp(p->text, "export ", 7) && !names_other(p->text + 7, s->opt->only))
       add_signature(s, prog, p->text + 7, p->line, p->col);
+    else if (!strncmp(p->text, "export ", 7))
+      continue;   // for a function this translation leaves out
     else
       diag_at(s->diags, DIAG_WARNING, p->line, p->col, "unknown '# appy:' directive ignored");
   }

@@ -253,14 +253,39 @@ struct Node {
   int ival;          // ND_BOOL value; misc small integer
 };
 
+// A top-level import of a module kernels may name: `from math import erf as f` (alias
+// "f", module "math", name "erf") or `import numpy as xp` (alias "xp", module "np", name
+// NULL). scipy.special's functions are NumPy ufuncs: module "np".
+typedef struct Import Import;
+struct Import {
+  Import *next;       // Next import
+  const char *alias;  // Name the file uses
+  const char *module; // "np" or "math"
+  const char *name;   // Function imported, or NULL for the module itself
+};
+
+// A name the file binds once, at top level, to a number: `N = 1000`, `STEP = 1.0 / N`.
+typedef struct Const Const;
+struct Const {
+  Const *next;        // Next constant
+  const char *name;   // Its name
+  Node *value;        // Its expression: numbers, operators and earlier constants
+  bool rebound;       // Bound again elsewhere (or declared global in a function): no constant
+};
+
 typedef struct {
   Node *funcs;       // Kernel function definitions, in order (ND_FUNCDEF)
   Pragma *pragmas;   // Every pragma comment of the file ("# appy: export" lines among them)
+  Import *imports;   // Top-level imports of math, numpy and scipy.special
+  Const *consts;     // Top-level names bound to numbers
 } Module;
 
-// Parses the token stream. Kernel functions are parsed fully; everything else at
-// top level is skipped. Reports syntax errors against the subset.
-Module *parse(Arena *a, Diags *d, TokenStream *ts);
+// Parses the token stream. Kernel functions (decorated with jit; with `only`, the one
+// top-level function of that name, decorated or not) are parsed fully; everything else at
+// top level is skipped but imports and numeric constants: the kernels' calls of imported
+// functions and modules are spelled as np.NAME or math.NAME, their uses of constants
+// replaced by the constants' expressions. Reports syntax errors against the subset.
+Module *parse(Arena *a, Diags *d, TokenStream *ts, const char *only);
 
 //
 // sema.c
@@ -349,6 +374,7 @@ typedef struct {
   const char *filename;    // Source file name, for messages and comments
   const char *source;      // Source text (embedded when host code stays Python)
   const char *module_name; // Python module name
+  const char *only;        // The one function to translate (appy.jit's), or NULL for all
   const char *compiler;    // "clang", "gcc" or "none": directives tuned per compiler
   const char **extra_sigs; // Signatures given on the command line (-s)
   int nextra_sigs;         // Count

@@ -15,6 +15,8 @@ typedef struct appy_translate_options {
   const char *filename;      /* name used in diagnostics and comments ("<string>" if NULL) */
   const char *module_name;   /* Python module name (required) */
   const char *compiler;      /* "clang", "gcc" or "none": tunes the OpenMP directives */
+  const char *function;      /* translate only this top-level function (decorated or not);
+                                NULL: every @appy.jit function */
   const char *const *signatures; /* extra signatures, e.g. "f(float32[:], int64)" */
   int nsignatures;           /* number of extra signatures */
   int explain;               /* non-zero: fill explanation with one paragraph per parallel loop */

@@ -202,3 +202,58 @@ def test_translation_error_writes_nothing(run, tmp_path):
     assert p.returncode == 1
     assert "bad.py:4:12: error: name 'y' is not defined" in p.stderr
     assert "nothing was written" in p.stderr and not (tmp_path / "bad.c").exists()
+
+
+TWO = """import appy
+@appy.jit
+def good(a):
+    for i in appy.prange(a.shape[0]):
+        a[i] = 1.0
+
+def helper(a):
+    #pragma parallel for bogus
+    for i in range(a.shape[0]):
+        a[i] = 2.0
+"""
+
+
+def test_function_reads_stdin_and_names_the_source(translator, tmp_path):
+    """What appy.jit runs: one function (decorated or not) from standard input, the file
+    name diagnostics show given apart; export lines of the others are left alone."""
+    exe, compiler = translator
+
+    def run(*args):
+        return subprocess.run([exe, *args, "-"], input=TWO + "# appy: export helper(int64)\n",
+                              capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    p = run("--function", "good", "-m", "m1", "-o", str(tmp_path / "m1.c"), "--emit-c")
+    assert p.returncode == 0, p.stderr
+    c = (tmp_path / "m1.c").read_text()
+    assert "kernel_good_0" in c and "helper" not in c
+    p = run("--function", "helper", "--source-name", "/my/file.py", "-m", "m2", "--emit-c",
+            "-o", str(tmp_path / "m2.c"))
+    assert p.returncode == 1
+    assert "/my/file.py:8:26: error: unknown clause 'bogus'" in p.stderr, p.stderr
+    p = run("--function", "nothing", "-m", "m3", "--emit-c", "-o", str(tmp_path / "m3.c"))
+    assert p.returncode == 1 and "no top-level function 'nothing'" in p.stderr
+
+
+def test_compiler_that_cannot_run_exits_3(translator, tmp_path):
+    exe, compiler = translator
+    src = tmp_path / "k.py"
+    src.write_text(TWO)
+    p = subprocess.run([exe, "--compiler", compiler, "--function", "good", str(src)],
+                       env={"APPY_CC": "/nonexistent/cc", "PATH": "/usr/bin:/bin"},
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 3, p.stderr
+    assert "cannot run the compiler '/nonexistent/cc'" in p.stderr
+
+
+def test_compiler_failure_exits_2(translator, tmp_path):
+    exe, compiler = translator
+    src = tmp_path / "k.py"
+    src.write_text(TWO)
+    p = subprocess.run([exe, "--compiler", compiler, "--function", "good", str(src)],
+                       env={"APPY_CC": "false", "PATH": "/usr/bin:/bin"},
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 2, p.stderr
+    assert "the C compiler failed" in p.stderr

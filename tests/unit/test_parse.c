@@ -89,7 +89,7 @@ static char *parse_dump(const char *src) {
   Arena a = {0};
   Diags d = {.filename = "t.py", .src = src, .len = strlen(src)};
   TokenStream ts = tokenize(&a, &d);
-  Module *m = d.nerrors ? NULL : parse(&a, &d, &ts);
+  Module *m = d.nerrors ? NULL : parse(&a, &d, &ts, NULL);
   Buf b = {0};
   if (d.nerrors) {
     char *nl = strchr(d.out.data, '\n');

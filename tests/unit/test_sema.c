@@ -30,7 +30,7 @@ static Run *analyse(const char *src) {
   r = (Run){.diags = {.filename = "t.py", .src = src, .len = strlen(src)}};
   Options opt = {.filename = "t.py", .module_name = "t", .compiler = "clang"};
   TokenStream ts = tokenize(&r.arena, &r.diags);
-  Module *m = parse(&r.arena, &r.diags, &ts);
+  Module *m = parse(&r.arena, &r.diags, &ts, NULL);
   r.prog = r.diags.nerrors ? NULL : sema(&r.arena, &r.diags, m, &opt);
   return &r;
 }
