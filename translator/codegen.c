@@ -2419,6 +2419,11 @@ static void stmt(Gen *g, Node *n) {
     lane0_stmt(g, n);
     return;
   }
+  if (g->bare && !g->lanes && n->sync_after) {   // every lane reads before any writes
+    assign(g, n);
+    line(g, "appy_group_sync(appy_g);");
+    return;
+  }
   switch (n->kind) {
   case ND_RAISE: raise_stmt(g, n); break;
   case ND_ASSIGN: assign(g, n); break;

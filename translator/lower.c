@@ -558,18 +558,57 @@ static bool same_view(View *a, View *b) {
   return true;
 }
 
-// Does e read array x other than through exactly the elements of view `target`?
+// Are the element loops of views a and b of one array over the same elements, or over
+// elements of which none is in both? So when every dimension that one slices the other
+// slices alike, and the others are indexed (path[k, :] and path[i, :]: one row, or two),
+// with indices that do not read the array itself.
+static bool same_or_apart(View *a, View *b, Var *x) {
+  if (a->rank != b->rank || a->ndim != b->ndim)
+    return false;
+  for (int d = 0, k = 0; d < a->ndim; d++) {
+    if (a->index[d] || b->index[d]) {
+      if (!a->index[d] || !b->index[d] || mentions(a->index[d], x) || mentions(b->index[d], x))
+        return false;
+      continue;
+    }
+    if (!same_expr(a->start[d], b->start[d]) || a->step[d] != b->step[d] ||
+        !same_expr(a->stepv[d], b->stepv[d]) || !same_expr(a->extent[k], b->extent[k]))
+      return false;
+    k++;
+  }
+  return true;
+}
+
+// Replaces e, an element of the array the statement writes, by a temporary read before the
+// statement: NumPy reads it before it writes anything.
+static void read_first(Lower *l, Node *e) {
+  Node *t = temp(l, "elem", e->ty);
+  Node *read = assign(l, t, copy(l, e));
+  read->sync_after = l->region;
+  emit(l, read);
+  Node *keep = e->next;
+  *e = *var_ref(l, t->var);
+  e->next = keep;
+}
+
+// Does e read array x other than through the elements of view `target`, each at the step
+// that writes it, or through views that share no element with it?
 static bool reads_other_view(Lower *l, Node *e, Var *x, View *target) {
   for (; e; e = e->next) {
     if (is_view(e) && viewed(e)->var == x) {
       View v;
       view_of(l, e, &v);
-      if (!same_view(&v, target))
+      if (!same_view(&v, target) && !same_or_apart(&v, target, x))
         return true;
       continue;
     }
-    if (e->kind == ND_SUBSCRIPT && e->lhs->kind == ND_NAME && e->lhs->var == x)
-      return true;   // an element, which the statement may write before reading it
+    if (e->kind == ND_SUBSCRIPT && e->lhs->kind == ND_NAME && e->lhs->var == x) {
+      for (Node *i = e->args; i; i = i->next)
+        if (mentions(i, x))
+          return true;
+      read_first(l, e);
+      continue;
+    }
     if (reads_other_view(l, e->lhs, x, target) || reads_other_view(l, e->rhs, x, target) ||
         reads_other_view(l, e->args, x, target))
       return true;

@@ -250,6 +250,8 @@ struct Node {
   Var *var;          // ND_NAME: resolved variable; ND_SUBSCRIPT / shape: the array
   Region *region;    // ND_FOR: the parallel region it starts (NULL if sequential)
   bool parallel;     // ND_FOR: loop is parallel
+  bool sync_after;   // ND_ASSIGN made by lower.c reading an element that the next
+                     // statement's element loops may write: a group's lanes wait after it
   int ival;          // ND_BOOL value; misc small integer
 };
 
