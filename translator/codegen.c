@@ -748,8 +748,13 @@ static void expr_uses(Gen *g, Node *n, Uses *u) {
       for (Node *e = n->lhs->kind == ND_TUPLE ? n->lhs->args : n->lhs; e;
            e = n->lhs->kind == ND_TUPLE ? e->next : NULL)
         if (e->kind == ND_NAME)
-          add_use(g, u, e->var, 1);
-    expr_uses(g, n->lhs, u);
+          add_use(g, u, e->var, 8);   // APPY_RETURNS
+    if (n->lhs && n->lhs->kind != ND_NAME && n->lhs->kind != ND_TUPLE)
+      expr_uses(g, n->lhs, u);
+    else if (n->lhs && n->lhs->kind == ND_TUPLE)
+      for (Node *e = n->lhs->args; e; e = e->next)
+        if (e->kind != ND_NAME)
+          expr_uses(g, e, u);
     return;
   case ND_FOR:
     expr_uses(g, n->iter, u);
@@ -770,9 +775,12 @@ static void expr_uses(Gen *g, Node *n, Uses *u) {
 }
 
 static void emit_host_uses(Gen *g, Uses *u) {
+  static const char *const hows[] = {
+      [1] = "APPY_READS", [2] = "APPY_WRITES", [3] = "APPY_READS | APPY_WRITES",
+      [8] = "APPY_RETURNS", [9] = "APPY_READS", [10] = "APPY_READS | APPY_WRITES",
+      [11] = "APPY_READS | APPY_WRITES"};
   for (int i = 0; i < u->n; i++)
-    line(g, "appy_env_host(&appy_data, %s, %s);", u->v[i]->cname,
-         u->how[i] == 1 ? "APPY_READS" : u->how[i] == 2 ? "APPY_WRITES" : "APPY_READS | APPY_WRITES");
+    line(g, "appy_env_host(&appy_data, %s, %s);", u->v[i]->cname, hows[u->how[i]]);
 }
 
 // Before host statement n: the device's changes to what it reads, and a note of what it

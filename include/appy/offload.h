@@ -80,6 +80,7 @@ enum {
   APPY_READS = 1,         /* the loop or host code reads the array */
   APPY_WRITES = 2,        /* ... writes some of its elements */
   APPY_WRITES_ALL = 4,    /* ... writes every element and reads none first */
+  APPY_RETURNS = 8,       /* host code returns the array to the caller, reading nothing */
 };
 
 typedef struct {
@@ -306,6 +307,8 @@ static inline void appy_env_host(appy_env *env, const void *p, int how)
   appy_env_entry *e = appy_use_device() ? appy_env_find(env, p) : NULL;
   if (!e || !e->mapped)
     return;
+  if (how == APPY_RETURNS && e->gpu)
+    return;   /* the caller gets its GPU array back: the device's copy is the array */
   if (e->dev_new && !(how & APPY_WRITES_ALL))
     appy_env_to_host(env, e);
   e->dev_new = 0;
