@@ -1,37 +1,31 @@
-"""appy: the names APPy-annotated code imports, for running it as plain Python.
+"""appy: APPy's annotated parallelism for Python, on NVIDIA GPUs through OpenMP offload.
 
-appy-translate reads ``@appy.jit``, ``appy.prange`` and ``appy.range(..., parallel=True)``
-at translation time. Under plain CPython and NumPy they mean nothing special: ``jit``
-returns the function unchanged and the loops are ordinary ``range`` loops, so an annotated
-file runs unmodified (this is how the tests compute the expected answers).
+``@appy.jit`` compiles a function's parallel loops (``#pragma parallel for``,
+``prange``, ``appy.range(..., parallel=True)``) on its first call, for the call's
+argument types, and keeps what it built on disk (see ``help(appy.jit)`` and
+``appy._jit``). ``appy-translate FILE.py`` does the same ahead of time. Under
+APPY_DISABLE_JIT=1, or without the decorator, the same file runs as plain Python:
+``prange`` and ``appy.range`` are then ordinary ``range`` loops.
 
 ``device``, ``to_host`` and ``to_device`` keep NumPy arrays on the GPU across calls of
-translated kernels (see ``help(appy.device)``).
+compiled kernels (see ``help(appy.device)``); ``appy.np_shared`` makes NumPy arrays as
+APPy's Metal-flavoured programs expect.
 """
 
 import builtins
 import weakref
 
-__all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device",
-           "__version__"]
+from ._jit import jit, CompileError, cache_dir
+
+__all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device", "vidx",
+           "to_gpu", "to_cpu", "CompileError", "cache_dir", "__version__"]
 
 __version__ = "0.1.0"
 
 
-def jit(fn=None, **options):
-    """Marks a kernel function; ``@jit``, ``@jit()`` and ``@jit(backend=...)`` all work.
-
-    The options are accepted and ignored; the function is returned unchanged.
-    """
-    if fn is None:
-        return lambda f: f
-    if not callable(fn):
-        raise TypeError("appy.jit: expected a function, got %r" % (fn,))
-    return fn
-
-
-def prange(*args):
-    """A parallel loop's range: ``range(*args)`` when run as plain Python."""
+def prange(*args, shared=None):
+    """A parallel loop's range: ``range(*args)`` when run as plain Python. ``shared`` (a
+    list of names, as in APPy) means the same as the pragma's shared(...) clause."""
     return builtins.range(*args)
 
 
@@ -42,9 +36,44 @@ def buffer(size, dtype=float):
     return numpy.empty(size, dtype)
 
 
-def range(*args, parallel=False):
+def range(*args, parallel=False, simd=False):
     """``range(*args)``; ``parallel=True`` marks the loop parallel for appy-translate."""
     return builtins.range(*args)
+
+
+def vidx(start, stepsize, bound=None):
+    """APPy's vector index: the slice of `stepsize` elements from `start`, cut at `bound`."""
+    return slice(start, min(bound, start + stepsize) if bound else start + stepsize)
+
+
+def to_gpu(*arrays):
+    """APPy's data transfer: NumPy arrays (and lists) as PyTorch CUDA tensors; scalars and
+    tensors already on the GPU as they are. One argument, one result; several, a list."""
+    out = [_to_gpu(a) for a in arrays]
+    return out[0] if len(out) == 1 else out
+
+
+def _to_gpu(a):
+    import torch
+    if isinstance(a, (int, float, bool)):
+        return a
+    if isinstance(a, torch.Tensor):
+        return a.to("cuda")
+    if isinstance(a, list):
+        return torch.tensor(a).to("cuda")
+    return torch.from_numpy(a).to("cuda")
+
+
+def to_cpu(*arrays):
+    """The inverse of `to_gpu`: tensors as NumPy arrays (0-d ones as Python scalars)."""
+    out = [_to_cpu(a) for a in arrays]
+    return out[0] if len(out) == 1 else out
+
+
+def _to_cpu(a):
+    if type(a).__module__.split(".")[0] == "torch":
+        return a.item() if a.ndim == 0 else a.to("cpu").numpy()
+    return a
 
 
 # Arrays mapped by `device` blocks: (runtime, address, bytes) -> [blocks holding it, module].

@@ -258,17 +258,28 @@ class _Rewriter:
         return fn
 
 
+def _is_jit(decorator):
+    d = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return (isinstance(d, ast.Name) and d.id == "jit") or \
+        (isinstance(d, ast.Attribute) and d.attr == "jit")
+
+
 def install(module, source, filename, loops):
     """Runs the file's top-level code in module, with the functions named in loops (a
     Python literal: {name: [(line, entry, params, outputs, written), ...]}) rewritten;
-    the functions compiled to C keep their compiled versions."""
+    the functions compiled to C keep their compiled versions. A module built by appy.jit
+    (module.__appy_jit__) only keeps loops, as __appy_loops__, for `rewrite`."""
     loops = ast.literal_eval(loops)
+    if getattr(module, "__appy_jit__", False):
+        module.__appy_loops__ = loops
+        return
     ns = module.__dict__
     tree = ast.parse(source, filename)
     body = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.name in loops:
+            if node.name in loops:     # compiled already: not again by appy.jit
+                node.decorator_list = [d for d in node.decorator_list if not _is_jit(d)]
                 node = _Rewriter(node.name, loops[node.name]).function(node)
             elif node.name in ns:          # compiled: the extension's function stays
                 continue
@@ -282,3 +293,33 @@ def install(module, source, filename, loops):
     ns["_appy_host"] = sys.modules[__name__]
     ns["_appy_module"] = module
     exec(code, ns)
+
+
+def rewrite(fn, module, source):
+    """fn, a function under appy.jit whose host code stays Python, with its parallel loops
+    replaced by calls of the entry points of module (built by appy.jit from source, the text
+    appy-translate read, where fn is a top-level function at its own lines). The new
+    function has fn's globals, closure values and defaults."""
+    filename = fn.__code__.co_filename
+    tree = ast.parse(source, filename)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == fn.__name__
+                and min([n.lineno] + [d.lineno for d in n.decorator_list])
+                == fn.__code__.co_firstlineno)
+    node.decorator_list = []
+    node = _Rewriter(fn.__name__, module.__appy_loops__[fn.__name__]).function(node)
+    # Made by a function of _appy_host, _appy_module and the closure's variables, so that the
+    # rewritten code finds them without touching fn's globals.
+    names = ["_appy_host", "_appy_module"] + list(fn.__code__.co_freevars)
+    maker = ast.FunctionDef(name="_appy_make",
+                            args=ast.arguments(posonlyargs=[], args=[ast.arg(n) for n in names],
+                                               kwonlyargs=[], kw_defaults=[], defaults=[]),
+                            body=[node, ast.Return(ast.Name(fn.__name__, ast.Load()))],
+                            decorator_list=[])
+    tree = ast.Module(body=[ast.copy_location(maker, node)], type_ignores=[])
+    ast.fix_missing_locations(tree)
+    ns = {}
+    exec(compile(tree, filename, "exec"), fn.__globals__, ns)
+    cells = [c.cell_contents for c in fn.__closure__ or ()]
+    new = ns["_appy_make"](sys.modules[__name__], module, *cells)
+    new.__defaults__, new.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
+    return new

@@ -89,9 +89,19 @@ def _build(translator, src, workdir):
 
 
 def _load(name, path):
+    """Imports path as module `name`; a .py file as plain Python (APPY_DISABLE_JIT: its
+    @appy.jit functions stay as written, the oracle)."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    before = os.environ.get("APPY_DISABLE_JIT")
+    os.environ["APPY_DISABLE_JIT"] = "1"
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        if before is None:
+            del os.environ["APPY_DISABLE_JIT"]
+        else:
+            os.environ["APPY_DISABLE_JIT"] = before
     return module
 
 
