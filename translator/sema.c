@@ -177,6 +177,25 @@ static void declare_targets(Sema *s, Node *t) {
   }
 }
 
+// Marks the locals a parallel loop names in shared(...).
+static void mark_shared(Sema *s, Node *loop) {
+  Pragma *p = is_parallel_for(loop) ? find_pragma(loop, "parallel") : NULL;
+  const char *c = p ? strstr(p->text, "shared") : NULL;
+  if (!c || !(c = strchr(c, '(')))
+    return;
+  for (c++; *c && *c != ')';) {
+    while (*c == ' ' || *c == ',')
+      c++;
+    const char *start = c;
+    while (*c && *c != ',' && *c != ')' && *c != ' ')
+      c++;
+    char *name = arena_strndup(s->arena, start, (size_t)(c - start));
+    Var *v = *name ? find_var(s, name) : NULL;
+    if (v && v->kind == VAR_LOCAL)
+      v->shared = true;
+  }
+}
+
 static void declare_locals(Sema *s, Node *n) {
   for (; n; n = n->next) {
     switch (n->kind) {
@@ -192,6 +211,7 @@ static void declare_locals(Sema *s, Node *n) {
       if (n->target->kind == ND_NAME)
         find_var(s, n->target->name)->is_loop_var = true;
       declare_locals(s, n->body);
+      mark_shared(s, n);
       break;
     case ND_IF:
     case ND_WHILE:
@@ -214,7 +234,7 @@ static void assign_type(Sema *s, Var *v, Node *at, Type *t) {
     return;
   }
   if (!v->ty) {
-    v->ty = t;
+    v->ty = v->shared ? ty_strong(t) : t;
     s->changed = true;
     return;
   }
@@ -224,10 +244,13 @@ static void assign_type(Sema *s, Var *v, Node *at, Type *t) {
                v->name, ty_name(s->arena, t), ty_name(s->arena, v->ty));
     return;
   }
-  if (v->kind == VAR_PARAM || v->temp) {
+  if (v->kind == VAR_PARAM || v->temp)
     return;   // Parameters keep their declared type; assignments convert.
-  }
-  Type *j = ty_promote(v->ty, t);
+  // A shared(...) scalar is typed as a NumPy value, as in APPy, which keeps it in a
+  // one-element array made from its value before the loop: b = 0.0; b += x[i] over
+  // float32 x sums in float64 and gives a Python float. It still widens as Python would
+  // (s = 0; s += 0.5 is a float), where APPy's array would truncate.
+  Type *j = v->shared ? ty_promote(ty_strong(v->ty), ty_strong(t)) : ty_promote(v->ty, t);
   if (!ty_equal(j, v->ty) || j->weak != v->ty->weak) {
     v->ty = j;
     s->changed = true;

@@ -309,6 +309,7 @@ struct Var {
   bool is_loop_var;  // Target of some for loop
   bool used_outside_loop;  // Loop variable read outside the loop it controls
   bool temp;         // Made by the translator (lower.c): its type is fixed
+  bool shared;       // Named in a shared(...) clause: keeps the type of its first value
   int64_t buffer;    // appy.buffer(n): a team's scratchpad of n elements (0: not one)
 };
 

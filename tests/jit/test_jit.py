@@ -87,6 +87,16 @@ def test_shared_float_sum(kernels, rng):
         assert abs(kernels.shared_sum(a) - a.sum()) <= 1e-9 * a.sum()
 
 
+def test_shared_scalar_keeps_its_type(kernels, rng):
+    """As in APPy (a shared scalar lives in a one-element array made from its value before
+    the loop): b = 0.0 summing float32 elements sums in float64 and returns a Python float,
+    where plain Python would give a float32."""
+    a = rng.random(1 << 16).astype(np.float32)
+    got = kernels.shared_fsum(a)
+    assert type(got) is float
+    assert abs(got - a.astype(np.float64).sum()) <= 1e-12 * got
+
+
 def test_shared_flag_is_kept(kernels):
     """A shared scalar that is not a reduction: any iteration's write is seen after the loop."""
     a = np.arange(100, dtype=np.int64)

@@ -35,6 +35,15 @@ def shared_sum(a):
     return s
 
 
+@appy.jit
+def shared_fsum(a):
+    b = 0.0
+    #pragma parallel for simd shared(b)
+    for i in range(a.shape[0]):
+        b += a[i]
+    return b
+
+
 @appy.jit(backend="triton")
 def shared_max(a):
     m = a[0]
