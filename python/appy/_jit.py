@@ -433,6 +433,12 @@ class Dispatcher:
         """The signatures compiled so far in this process."""
         return list(self._built)
 
+    def runs_on(self):
+        """Where the latest compiled specialisation runs: 'gpu: ...' or 'host: ...' (the
+        module's _appy_device()), or 'python' where it runs as plain Python."""
+        module = next(reversed(self.modules.values()), None) if self.modules else None
+        return module._appy_device() if module is not None else "python"
+
     def _specialise(self, args, key):
         with _lock:
             if key in self._specs:
