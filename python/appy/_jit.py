@@ -75,7 +75,11 @@ def jit(fn=None, **options):
         raise NotImplementedError("appy.jit(shader=True): APPy's Metal shader mode is not "
                                   "supported; use #pragma parallel for loops")
     if fn is None:
-        return lambda f: jit(f, **options)
+        return lambda f: _decorate(f, options)
+    return _decorate(fn, options)
+
+
+def _decorate(fn, options):
     if not callable(fn):
         raise TypeError("appy.jit: expected a function, got %r" % (fn,))
     if isinstance(fn, Dispatcher):
@@ -89,7 +93,7 @@ def jit(fn=None, **options):
     except (OSError, TypeError):
         warnings.warn("appy.jit: the source of %s is not available (defined in %s); it runs "
                       "as plain Python" % (fn.__qualname__, fn.__code__.co_filename),
-                      RuntimeWarning, stacklevel=2)
+                      RuntimeWarning, stacklevel=3)
         return fn
     if not _PARALLEL.search(text):
         return fn
