@@ -7,7 +7,14 @@
  * OpenMP runtime that the stand-in corresponds to the GPU memory, so its parallel loops
  * work on the GPU array itself and nothing is copied; host code of the kernel that reads
  * the array gets a copy in the stand-in. Results the kernel allocates are handed back in
- * the arguments' kind (cupy.asarray, torch.as_tensor on the same device). */
+ * the arguments' kind (cupy.asarray, torch.as_tensor on the same device).
+ *
+ * The producer's pending work on the array comes first: the interface's `stream` (version
+ * 3) names the CUDA stream its writes are ordered on, and the call waits for that stream
+ * before using the array. LLVM's offload runtime launches on streams of its own, which
+ * do not wait for others: without this, a PyTorch tensor made just before the call was
+ * read before it was written (APPy's examples/03-spmv.py, H200, most runs). */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +43,7 @@ typedef struct {
   int contiguous;             /* C order, no gaps */
   uintptr_t ptr;
   int readonly;
+  uintptr_t stream;           /* the producer's CUDA stream (1: legacy default), 0: none */
 } cai;
 
 /* Reads obj.__cuda_array_interface__; 0 if obj has none (no exception left). */
@@ -54,6 +62,9 @@ static int read_cai(PyObject *obj, cai *c)
   typestr = PyDict_Check(d) ? PyDict_GetItemString(d, "typestr") : NULL;
   data = PyDict_Check(d) ? PyDict_GetItemString(d, "data") : NULL;
   strides = PyDict_Check(d) ? PyDict_GetItemString(d, "strides") : NULL;
+  PyObject *stream = PyDict_Check(d) ? PyDict_GetItemString(d, "stream") : NULL;
+  if (stream && PyLong_Check(stream))
+    c->stream = (uintptr_t)PyLong_AsVoidPtr(stream);
   if (!shape || !PyTuple_Check(shape) || PyTuple_Size(shape) > APPY_MAXDIM || !typestr ||
       !(ts = PyUnicode_AsUTF8AndSize(typestr, NULL)) || !data || !PyTuple_Check(data) ||
       PyTuple_Size(data) != 2)
@@ -79,6 +90,25 @@ done:
   PyErr_Clear();
   Py_DECREF(d);
   return ok;
+}
+
+/* Waits for the work queued on CUDA stream s (cuStreamSynchronize of the driver that the
+ * array's producer loaded). */
+static int wait_stream(appy_frame *fr, const char *param, uintptr_t s)
+{
+  typedef int (*sync_fn)(void *);
+  static sync_fn sync;
+  if (!sync) {
+    void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
+    sync = cuda ? (sync_fn)dlsym(cuda, "cuStreamSynchronize") : NULL;
+  }
+  int rc = sync ? sync((void *)s) : 0;
+  if (rc != 0) {
+    PyErr_Format(PyExc_RuntimeError, "%s() argument '%s': waiting for the GPU array's stream "
+                 "failed (CUDA error %d)", fr->func, param, rc);
+    return -1;
+  }
+  return 0;
 }
 
 int appy_is_gpu_array(PyObject *obj)
@@ -137,6 +167,8 @@ int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dt
                  fr->func, param, fr->func);
     return -1;
   }
+  if (c.stream && wait_stream(fr, param, c.stream) < 0)
+    return -1;
   if (!(h = appy_frame_push(fr)))
     return -1;
   out->ndim = ndim;
