@@ -361,8 +361,16 @@ static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
                    !strcmp(fname, "trunc")
                ? ty_weak_int
                : ty_weak_float;
-  // NumPy: float32 stays float32; integers and Python scalars compute in float64.
-  t = ty_strong(t)->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+  // NumPy computes in the smallest float type that holds the argument's values: float32
+  // for float32 and 16-bit integers, float16 for bool and 8-bit ones (which we lack),
+  // float64 for the others and for Python scalars.
+  if (!t->weak && (t->kind == TY_BOOL || ty_size(t) == 1)) {
+    error_at(s, n, "np.%s of %s is float16 in NumPy, which kernels do not support; convert "
+                   "the argument first, e.g. np.%s(np.float32(x))", fname, ty_name(s->arena, t),
+             fname);
+    return NULL;
+  }
+  t = !t->weak && (t->kind == TY_FLOAT32 || ty_size(t) == 2) ? ty_float32 : ty_float64;
   return shape ? elementwise(s, t, shape, NULL) : t;
 }
 
@@ -411,7 +419,8 @@ static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
   }
   Type *t = len ? ty_from_name(text, len) : NULL;
   if (!t)
-    error_at(s, d, "unsupported dtype; use float64, float32, int64, int32 or bool");
+    error_at(s, d, "unsupported dtype; use bool, int8, int16, int32, int64, uint8, uint16, "
+                   "uint32, uint64, float32 or float64");
   return t ? t : deflt;
 }
 
@@ -487,8 +496,8 @@ static Type *reduction_call(Sema *s, Node *n, const char *fname) {
     }
     return t;
   }
-  if (!strcmp(fname, "sum"))   // NumPy sums bools and small ints in the platform int
-    return e->kind == TY_BOOL || e->kind == TY_INT32 ? ty_int64 : e;
+  if (!strcmp(fname, "sum"))   // NumPy sums bools and integers in int64 or uint64
+    return ty_is_unsigned(e) ? ty_uint64 : ty_is_float(e) ? e : ty_int64;
   if (!strcmp(fname, "mean"))
     return e->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
   return e;
@@ -516,9 +525,7 @@ static Type *buffer_call(Sema *s, Node *n) {
   } else {
     elem = dtype_arg(s, n, ty_float64);
   }
-  size_t bytes = (size_t)len * (elem->kind == TY_FLOAT64 || elem->kind == TY_INT64 ? 8
-                                : elem->kind == TY_BOOL                           ? 1
-                                                                                  : 4);
+  size_t bytes = (size_t)len * (size_t)ty_size(elem);
   if (bytes > 48 * 1024) {
     error_at(s, n, "appy.buffer(%lld, %s) needs %zu bytes; a team's static shared memory holds "
                    "48 KB (49152 bytes)", (long long)len, ty_name(s->arena, elem), bytes);
@@ -547,8 +554,8 @@ static Type *builtin_call(Sema *s, Node *n, const char *fname) {
   n->name = fname;
   if (!t)
     return NULL;
-  if (!strcmp(fname, "abs"))
-    return t->kind == TY_BOOL ? ty_weak_int : t;
+  if (!strcmp(fname, "abs"))   // Python's abs(True) is 1; NumPy's of a bool_, True
+    return t == ty_weak_bool ? ty_weak_int : t;
   if (!strcmp(fname, "int"))
     return ty_weak_int;
   if (!strcmp(fname, "float"))
@@ -765,6 +772,34 @@ static Type *binary(Sema *s, Node *n) {
   return binary_scalar(s, n, a, b);
 }
 
+// NumPy 2 raises OverflowError where a Python int literal meets an integer type that
+// cannot hold it (np.uint8(5) + 300, u8 - -1); here that is known before the run.
+static void check_literal(Sema *s, Node *lit, Type *t) {
+  int64_t v;
+  if (!ty_is_int(t) || t->weak || !const_int(lit, &v) || lit->tok->is_float)
+    return;
+  int bits = 8 * ty_size(t);
+  bool fits = ty_is_unsigned(t) ? v >= 0 && (bits == 64 || v < (INT64_C(1) << bits))
+                                : bits == 64 || (v >= -(INT64_C(1) << (bits - 1)) &&
+                                                 v < (INT64_C(1) << (bits - 1)));
+  if (!fits)
+    error_at(s, lit, "Python integer %lld out of bounds for %s (NumPy raises OverflowError)",
+             (long long)v, ty_name(s->arena, t));
+}
+
+// Arithmetic on NumPy bools: + and * are or and and, - is refused, / gives float64, and
+// //, %, **, << and >> compute in int8.
+static Type *bool_arith(Sema *s, Node *n, const char *op) {
+  if (!strcmp(op, "+") || !strcmp(op, "*") || !strcmp(op, "&") || !strcmp(op, "|") ||
+      !strcmp(op, "^"))
+    return ty_bool;
+  if (!strcmp(op, "-")) {
+    error_at(s, n, "NumPy does not subtract bools; use ^ (or !=) instead");
+    return NULL;
+  }
+  return !strcmp(op, "/") ? ty_float64 : ty_int8;
+}
+
 static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   if (!ty_is_scalar(a) || !ty_is_scalar(b)) {
     error_at(s, n, "unsupported operand types for %s: %s and %s", n->op, ty_name(s->arena, a),
@@ -773,18 +808,18 @@ static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   }
   const char *op = n->op;
   Type *t = ty_promote(a, b);
-  if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
-      !strcmp(op, ">>")) {
-    if (ty_is_float(t)) {
-      error_at(s, n, "'%s' needs integers or bools, not %s", op, ty_name(s->arena, t));
-      return NULL;
-    }
-    if (t->kind == TY_BOOL && (op[0] == '<' || op[0] == '>'))
-      return t->weak ? ty_weak_int : ty_int64;
-    return t;
+  check_literal(s, n->lhs, t);
+  check_literal(s, n->rhs, t);
+  bool bits = !strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
+              !strcmp(op, ">>");
+  if (bits && ty_is_float(t)) {
+    error_at(s, n, "'%s' needs integers or bools, not %s", op, ty_name(s->arena, t));
+    return NULL;
   }
-  if (t->kind == TY_BOOL)   // arithmetic on bools happens on ints, as in Python
-    t = t->weak ? ty_weak_int : ty_int64;
+  if (t->kind == TY_BOOL && !t->weak)
+    return bool_arith(s, n, op);
+  if (t->kind == TY_BOOL && (!bits || op[0] == '<' || op[0] == '>'))
+    t = ty_weak_int;   // arithmetic on Python bools happens on ints
   if (!strcmp(op, "/"))
     return ty_is_float(t) ? t : (t->weak ? ty_weak_float : ty_float64);
   int64_t k;
@@ -854,8 +889,12 @@ static Type *expr(Sema *s, Node *n) {
   case ND_UNARY: {
     Type *at = value_operand(s, n->lhs, n->op);
     t = at ? elem_of(at) : NULL;
-    if (t && t->kind == TY_BOOL && (strcmp(n->op, "~") || t->weak))
-      t = t->weak ? ty_weak_int : ty_int64;
+    if (t && t->kind == TY_BOOL && !t->weak && !strcmp(n->op, "-")) {
+      error_at(s, n, "NumPy does not negate bools; use ~ (or not) instead");
+      t = NULL;
+    }
+    if (t && t == ty_weak_bool)   // -True is -1 in Python
+      t = ty_weak_int;
     if (t && ty_is_float(t) && !strcmp(n->op, "~")) {
       error_at(s, n, "'~' needs an integer or bool, not %s", ty_name(s->arena, t));
       t = NULL;

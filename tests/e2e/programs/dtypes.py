@@ -1,0 +1,162 @@
+"""Every NumPy integer, float and bool dtype, with NumPy 2's promotion (NEP 50) and
+arithmetic: wraparound, Python's // and % signs, shifts, exact comparisons, masks, results
+of every dtype."""
+import numpy as np
+import appy
+
+
+# appy: export ints(int8[:], int8[:], int8[:, :], float64[:])
+# appy: export ints(int16[:], int16[:], int16[:, :], float64[:])
+# appy: export ints(int32[:], int32[:], int32[:, :], float64[:])
+# appy: export ints(int64[:], int64[:], int64[:, :], float64[:])
+# appy: export ints(uint8[:], uint8[:], uint8[:, :], float64[:])
+# appy: export ints(uint16[:], uint16[:], uint16[:, :], float64[:])
+# appy: export ints(uint32[:], uint32[:], uint32[:, :], float64[:])
+# appy: export ints(uint64[:], uint64[:], uint64[:, :], float64[:])
+# appy: export ints(uint8[:], int8[:], int16[:, :], float64[:])
+# appy: export ints(uint16[:], int32[:], int32[:, :], float64[:])
+# appy: export ints(uint32[:], int32[:], int64[:, :], float64[:])
+# appy: export ints(int64[:], uint32[:], int64[:, :], float64[:])
+# appy: export ints(uint8[:], uint32[:], uint32[:, :], float64[:])
+# appy: export ints(bool[:], int16[:], int16[:, :], float64[:])
+@appy.jit
+def ints(a, b, out, q):
+    """Integer arithmetic in the promoted type, wrapping around as NumPy's; b != 0."""
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        out[0, i] = a[i] + b[i]
+        out[1, i] = a[i] - b[i]
+        out[2, i] = a[i] * b[i]
+        out[3, i] = a[i] // b[i]
+        out[4, i] = a[i] % b[i]
+        out[5, i] = a[i] ** (b[i] & 3)
+        out[6, i] = a[i] << (b[i] & 15)
+        out[7, i] = a[i] >> (b[i] & 15)
+        out[8, i] = a[i] & b[i]
+        out[9, i] = a[i] | b[i]
+        out[10, i] = a[i] ^ b[i]
+        out[11, i] = -b[i]
+        out[12, i] = ~b[i]
+        out[13, i] = abs(b[i])
+        out[14, i] = max(a[i], b[i])
+        out[15, i] = min(a[i], b[i])
+        out[16, i] = b[i] * 3 + 1
+        out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7
+        out[18, i] = b[i] % 7 + b[i] // 5
+        q[i] = a[i] / b[i]
+
+
+# appy: export floats(float32[:], float32[:], float32[:, :])
+# appy: export floats(float64[:], float64[:], float64[:, :])
+# appy: export floats(int8[:], float32[:], float32[:, :])
+# appy: export floats(uint16[:], float32[:], float32[:, :])
+# appy: export floats(uint32[:], float32[:], float64[:, :])
+# appy: export floats(uint64[:], int64[:], float64[:, :])
+# appy: export floats(int16[:], uint64[:], float64[:, :])
+# appy: export floats(float32[:], float64[:], float64[:, :])
+# appy: export floats(bool[:], float32[:], float32[:, :])
+@appy.jit
+def floats(a, b, out):
+    """Arithmetic whose promoted type is a float; b != 0."""
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        out[0, i] = a[i] + b[i]
+        out[1, i] = a[i] - b[i]
+        out[2, i] = a[i] * b[i]
+        out[3, i] = a[i] // b[i]
+        out[4, i] = a[i] % b[i]
+        out[5, i] = a[i] / b[i]
+        out[6, i] = (a[i] + b[i]) ** 2
+        out[7, i] = max(a[i], b[i])
+        out[8, i] = min(a[i], b[i])
+        out[9, i] = b[i] * 0.1 + 1
+        out[10, i] = -b[i]
+        out[11, i] = abs(b[i])
+        out[12, i] = b[i] > 0.1
+
+
+# appy: export compare(uint64[:], int64[:], bool[:, :])
+# appy: export compare(int64[:], uint64[:], bool[:, :])
+# appy: export compare(uint8[:], int8[:], bool[:, :])
+# appy: export compare(uint32[:], int32[:], bool[:, :])
+# appy: export compare(uint16[:], int64[:], bool[:, :])
+# appy: export compare(int8[:], uint64[:], bool[:, :])
+# appy: export compare(uint32[:], float32[:], bool[:, :])
+# appy: export compare(float32[:], float64[:], bool[:, :])
+@appy.jit
+def compare(a, b, out):
+    """Comparisons by value, as NumPy 2 makes them (and Python ints beyond a's range)."""
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        out[0, i] = a[i] < b[i]
+        out[1, i] = a[i] <= b[i]
+        out[2, i] = a[i] == b[i]
+        out[3, i] = a[i] != b[i]
+        out[4, i] = a[i] > b[i]
+        out[5, i] = a[i] >= b[i]
+        out[6, i] = a[i] > -1
+        out[7, i] = a[i] < 300
+        out[8, i] = b[i] == 200
+        out[9, i] = -129 < b[i] < 1000
+
+
+# appy: export bools(bool[:], bool[:], bool[:, :], int8[:, :])
+@appy.jit
+def bools(a, b, out, iout):
+    """NumPy's bool arithmetic: + is or, * is and; // and % compute in int8."""
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        out[0, i] = a[i] + b[i]
+        out[1, i] = a[i] * b[i]
+        out[2, i] = a[i] & b[i]
+        out[3, i] = a[i] | b[i]
+        out[4, i] = a[i] ^ b[i]
+        out[5, i] = ~a[i]
+        out[6, i] = a[i] < b[i]
+        out[7, i] = a[i] + True
+        out[8, i] = abs(a[i])
+        iout[0, i] = a[i] // True
+        iout[1, i] = a[i] % True
+        iout[2, i] = a[i] ** b[i]
+        iout[3, i] = a[i] + 1
+        iout[4, i] = a[i] << b[i]
+
+
+# appy: export masked(float32[:], bool[:], float32[:])
+@appy.jit
+def masked(x, mask, out):
+    """A bool mask selects; summing it counts (0 + bool is int64)."""
+    c = 0
+    #pragma parallel for
+    for i in range(x.shape[0]):
+        if mask[i]:
+            out[i] = x[i]
+        else:
+            out[i] = 0
+        c += mask[i]
+    positive = x > 0
+    return c, positive
+
+
+# appy: export make(int, uint8)
+@appy.jit
+def make(n, v):
+    """Arrays and scalars of small and unsigned dtypes made and returned."""
+    a = np.empty(n, dtype=np.uint8)
+    b = np.zeros((n, 2), dtype=np.int16)
+    c = np.full(n, 7, dtype=np.uint64)
+    d = np.ones(n, dtype=np.int8)
+    #pragma parallel for
+    for i in range(n):
+        a[i] = v + i
+        b[i, 0] = -i
+        c[i] += i
+        d[i] = d[i] * 100 + i % 7
+    return a, b, c, d, v * 2, np.uint16(v) * 300
+
+
+# appy: export aliases(byte[:], ubyte[:], short[:], ushort[:], intc[:], uintc[:], intp[:], uintp[:], longlong[:], ulonglong[:], np.single[:], numpy.double[:], np.bool_[:])
+@appy.jit
+def aliases(a, b, c, d, e, f, g, h, k, m, p, r, t):
+    """NumPy's alias names in a signature."""
+    return a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], k[0], m[0], p[0], r[0], t[0]
