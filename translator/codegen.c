@@ -610,6 +610,16 @@ static void assign(Gen *g, Node *n) {
     store(g, t, v, rhs->ty);
 }
 
+// The name of appy/atomic.h's update for operator op ("+": add).
+static const char *atomic_op(const char *op) {
+  static const char *const names[][2] = {{"+", "add"}, {"-", "sub"}, {"*", "mul"}, {"&", "and"},
+                                         {"|", "or"}, {"^", "xor"}, {"<<", "shl"}, {">>", "shr"}};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+    if (!strcmp(op, names[k][0]))
+      return names[k][1];
+  return op;
+}
+
 static void augassign(Gen *g, Node *n) {
   for (int i = 0; i < g->nacc; i++)
     if (g->acc_of[i] == n) {
@@ -618,9 +628,15 @@ static void augassign(Gen *g, Node *n) {
     }
   if (g->npar && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, g->par, g->npar)) {
     // Several iterations may update this element: atomically (region.c checked the op).
-    line(g, "#pragma omp atomic update");
     char *v = expr(g, n->rhs);
-    line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+    Type *et = n->lhs->ty;
+    if (ty_size(et) < 4)   // appy/atomic.h
+      line(g, "appy_atomic_%s_%s(&%s, %s);", atomic_op(n->op), ty_name(g->arena, et),
+           element(g, n->lhs), cast(g, v, n->rhs->ty, ty_int64));
+    else {
+      line(g, "#pragma omp atomic update");
+      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+    }
     return;
   }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
@@ -1123,7 +1139,7 @@ static void else_generic(Gen *g, Node *n, Range outer, Clauses *c) {
 // Group mode as a bare kernel (clang): what it handles. Reductions into scalars of the
 // outer loop, shared(...) scalars and collapsed loops keep the teams-distribute form.
 static bool lane_type(const Type *t) {
-  return t->kind == TY_INT32 || t->kind == TY_INT64 || ty_is_float(t);
+  return ty_is_int(t) || ty_is_float(t);
 }
 
 // Adds what assignment target t stores to: names, elements.
@@ -1577,8 +1593,13 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
       const char *v = priv[k]->var->cname;
       line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s_size; appy_e += APPY_LOOP_THREADS)", v);
       line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
-      line(g, "    #pragma omp atomic update");
-      line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+      if (ty_size(priv[k]->var->ty->elem) < 4) {
+        line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
+             ty_name(g->arena, priv[k]->var->ty->elem), v, v);
+      } else {
+        line(g, "    #pragma omp atomic update");
+        line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+      }
       line(g, "  }");
     }
   }
@@ -2856,6 +2877,21 @@ static const char *sharing_name(Sharing s) {
   }
 }
 
+// A scalar that region r (or a loop marked in its body n) reduces and no GPU kernel's
+// reduction takes (appy/group.h's are of integers and floats: not bools), or NULL.
+static Var *unreducible(Region *r, Node *n) {
+  for (RegionVar *rv = r ? r->vars : NULL; rv; rv = rv->next)
+    if (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty))
+      return rv->var;
+  for (; n; n = n->next) {
+    Var *v = n->kind == ND_FOR && n->region && n->region->inner ? unreducible(n->region, NULL)
+                                                                 : NULL;
+    if (v || (v = unreducible(NULL, n->body)) || (v = unreducible(NULL, n->orelse)))
+      return v;
+  }
+  return NULL;
+}
+
 // --explain lines for the marked inner loops of a group-mode region.
 static void explain_inner(Gen *g, Node *n, Buf *out, bool bare) {
   for (; n; n = n->next) {
@@ -2944,7 +2980,12 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                             : "individual (one loop iteration per OpenMP thread; no inner loop "
                               "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
-      if (!bare && r->group && !strcmp(opt->compiler, "clang"))
+      Var *odd = unreducible(r, r->loop->body);
+      if (odd && !bare && !bare_red && !strcmp(opt->compiler, "clang"))
+        buf_printf(out, "  why not a bare kernel: it reduces a bool (%s), and the GPU kernels "
+                   "reduce integers and floats only; an OpenMP reduction instead\n",
+                   odd->temp ? "np.max or np.min of bools" : arena_printf(a, "'%s'", odd->name));
+      else if (!bare && r->group && !strcmp(opt->compiler, "clang"))
         buf_printf(out, "  why not a bare kernel: %s\n",
                    r->collapse > 1 ? "collapsed loops"
                                    : "a reduction or shared(...) scalar of the parallel loop, "

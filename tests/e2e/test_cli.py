@@ -68,6 +68,17 @@ def test_extra_signatures_take_every_dtype_name(run, tmp_path):
     assert p.returncode != 0 and "malformed signature 'f(uint7[:], int)'" in p.stderr
 
 
+def test_explain_says_why_bool_reductions_are_not_bare(run, tmp_path):
+    src = tmp_path / "k.py"
+    src.write_text("import appy\n# appy: export f(bool[:])\n@appy.jit\ndef f(a):\n    m = a[0]\n"
+                   "    for i in appy.prange(a.shape[0]):\n        m = max(m, a[i])\n    return m\n")
+    p = run("--compiler", "clang", "--emit-c", "--explain", "-o", tmp_path / "k.c", src)
+    assert p.returncode == 0, p.stderr
+    assert ("why not a bare kernel: it reduces a bool ('m'), and the GPU kernels reduce "
+            "integers and floats only; an OpenMP reduction instead") in p.stdout
+    assert "reduction(max: m)" in p.stdout
+
+
 def test_explain_names_mode_and_maps(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "g.c", PROGRAMS / "group.py")
     assert p.returncode == 0, p.stderr

@@ -218,13 +218,48 @@ def test_bool_arithmetic(prog, case):
     case.same(prog, "bools", a, b, np.zeros((9, n), bool), np.zeros((5, n), np.int8))
 
 
-# Masks, results, signatures, errors
+# Reductions, group mode, scatter, masks
+
+@pytest.mark.parametrize("dtype", (np.int8, np.uint16, np.uint64, np.bool_), ids=name)
+@pytest.mark.parametrize("n", (1, 5000))
+def test_reductions(prog, case, dtype, n):
+    """s = 0; s += x[i] keeps x's dtype and wraps (int8); max; np.sum in int64 or uint64."""
+    x = values(case, n, dtype)
+    got, want = case.same(prog, "reduce", x)
+    same_dtypes(got.ret, want.ret, "reduce returned", case.seed)
+
+
+@pytest.mark.parametrize("dtype", (np.int8, np.uint8, np.int16, np.uint16, np.uint32, np.uint64),
+                         ids=name)
+@pytest.mark.parametrize("shape", ((1, 1), (5, 7), (37, 130)))
+def test_group_reductions(prog, case, dtype, shape):
+    """A team (a group of lanes with clang) per row: sums and minima in the row's dtype."""
+    A = values(case, shape, dtype)
+    total = np.uint64 if np.dtype(dtype).kind == "u" else np.int64   # np.sum's dtype
+    case.same(prog, "rows", A, np.zeros((shape[0], 3), total), values(case, shape[0], dtype))
+
+
+@pytest.mark.parametrize("idx_t", INTS, ids=name)
+@pytest.mark.parametrize("n", (0, 100003))
+def test_scatter_and_gather(prog, case, idx_t, n):
+    """Index arrays of every integer type; atomic += and -= on uint8, int16 and uint64
+    counters (uint8 wraps past 255) and |= on bools, many iterations per element."""
+    bins = 100
+    idx = case.gen.integers(0, bins, n).astype(idx_t)
+    w = values(case, n, np.int16)
+    args = (idx, w, case.array(bins, np.float64), values(case, bins, np.uint8),
+            values(case, bins, np.int16), values(case, bins, np.uint64), values(case, bins, bool),
+            np.zeros(n))
+    case.same(prog, "scatter", *args)
+
 
 def test_masks(prog, case):
     x, mask = values(case, 999, np.float32), values(case, 999, bool)
     got, want = case.same(prog, "masked", x, mask, np.zeros(999, np.float32))
     same_dtypes(got.ret, want.ret, "masked returned", case.seed)
 
+
+# Results, signatures, errors
 
 @pytest.mark.parametrize("n", (0, 1, 200))   # NumPy 2 refuses uint8 + a Python int over 255
 def test_results_of_every_kind(prog, case, n):

@@ -144,7 +144,8 @@ def test_runtime_compiles_warning_free(tmp_path, cc):
         run([cc, "-O2", "-fPIC", *CFLAGS, "-c", src, "-o", tmp_path / (src.stem + ".o")])
 
 
-@pytest.mark.parametrize("order", ["runtime pyops offload", "offload", "pyops runtime offload"])
+@pytest.mark.parametrize("order", ["runtime pyops offload", "offload", "pyops runtime offload",
+                                   "atomic runtime offload"])
 def test_headers_compile(tmp_path, order):
     """Warning-free in any order, with this compiler and with plain gcc -fopenmp."""
     includes = "\n".join(f'#include "appy/{h}.h"' for h in order.split())

@@ -1,6 +1,6 @@
 """Every NumPy integer, float and bool dtype, with NumPy 2's promotion (NEP 50) and
-arithmetic: wraparound, Python's // and % signs, shifts, exact comparisons, masks, results
-of every dtype."""
+arithmetic: wraparound, Python's // and % signs, shifts, exact comparisons, reductions,
+atomic scatter, group-mode reductions, index arrays and masks, results of every dtype."""
 import numpy as np
 import appy
 
@@ -120,6 +120,66 @@ def bools(a, b, out, iout):
         iout[2, i] = a[i] ** b[i]
         iout[3, i] = a[i] + 1
         iout[4, i] = a[i] << b[i]
+
+
+# appy: export reduce(int8[:])
+# appy: export reduce(uint16[:])
+# appy: export reduce(uint64[:])
+# appy: export reduce(bool[:])
+@appy.jit
+def reduce(x):
+    """Reductions: s takes x's dtype (0 + int8 is int8) and wraps; np.sum is int64/uint64."""
+    s = 0
+    p = 1
+    m = x[0]
+    #pragma parallel for
+    for i in range(x.shape[0]):
+        s += x[i]
+        p *= x[i]
+        m = max(m, x[i])
+    return s, p, m, np.sum(x), np.min(x)
+
+
+# appy: export rows(int8[:, :], int64[:, :], int8[:])
+# appy: export rows(uint8[:, :], uint64[:, :], uint8[:])
+# appy: export rows(int16[:, :], int64[:, :], int16[:])
+# appy: export rows(uint16[:, :], uint64[:, :], uint16[:])
+# appy: export rows(uint32[:, :], uint64[:, :], uint32[:])
+# appy: export rows(uint64[:, :], uint64[:, :], uint64[:])
+@appy.jit
+def rows(A, out, y):
+    """Group mode: a team (or group of lanes) per row reduces in A's dtype."""
+    for i in appy.prange(A.shape[0]):
+        s = 0
+        m = A[i, 0]
+        #pragma simd
+        for j in range(A.shape[1]):
+            s += A[i, j]
+            m = min(m, A[i, j])
+            y[i] += A[i, j]
+        out[i, 0] = s
+        out[i, 1] = m
+        out[i, 2] = np.sum(A[i, :])
+
+
+# appy: export scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+# appy: export scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])
+@appy.jit
+def scatter(idx, w, x, h8, h16, h64, hb, g):
+    """Index arrays of every integer type; atomic updates of 1-, 2- and 8-byte elements."""
+    #pragma parallel for
+    for i in range(idx.shape[0]):
+        h8[idx[i]] += 1
+        h16[idx[i]] -= w[i]
+        h64[idx[i]] += 3
+        hb[idx[i]] |= w[i] > 0
+        g[i] = x[idx[i]]
 
 
 # appy: export masked(float32[:], bool[:], float32[:])
