@@ -1378,7 +1378,7 @@ static Signature make_signature(Sema *s, Kernel *k, ParamUse *u, Type **from, Ty
               : u[i].rank ? ty_array(s->arena, elem ? elem : ty_float64, u[i].rank)
               : u[i].integer ? ty_int64 : ty_float64;
     sig.params[i] = t;
-    buf_printf(&b, "%s%s", i ? ", " : "", ty_name(s->arena, t));
+    buf_printf(&b, "%s%s", i ? ", " : "", ty_sig_name(s->arena, t));
   }
   buf_puts(&b, ")");
   sig.text = arena_strndup(s->arena, b.data, b.len);

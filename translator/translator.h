@@ -152,7 +152,7 @@ typedef enum {
 
 struct Type {
   TypeKind kind;     // Kind
-  bool weak;         // Python literal: adapts to the other operand (NEP 50)
+  bool weak;         // Python scalar: adapts to the other operand (NEP 50)
   Type *elem;        // TY_ARRAY: element type
   int ndim;          // TY_ARRAY: rank
   int nfields;       // TY_TUPLE: number of elements
@@ -161,7 +161,7 @@ struct Type {
 
 extern Type *ty_bool, *ty_int8, *ty_int16, *ty_int32, *ty_int64;
 extern Type *ty_uint8, *ty_uint16, *ty_uint32, *ty_uint64, *ty_float32, *ty_float64, *ty_none;
-extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;
+extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;   // Python int, float, bool
 
 bool ty_is_scalar(const Type *t);
 bool ty_is_int(const Type *t);        // int8 ... uint64 (not bool)
@@ -175,9 +175,12 @@ Type *ty_array(Arena *a, Type *elem, int ndim);
 Type *ty_tuple(Arena *a, Type **fields, int n);
 Type *ty_promote(Type *a, Type *b);   // NumPy 2 promotion of two scalars
 const char *ty_name(Arena *a, const Type *t);   // "float64", "float32[:, :]", ...
+// As a signature spells it: Python scalars "int", "float", "bool", else ty_name.
+const char *ty_sig_name(Arena *a, const Type *t);
 const char *ty_ctype(const Type *t);            // "double", "int32_t", "bool", ...
 const char *ty_dtype_enum(const Type *t);       // "APPY_FLOAT64", ...
-// Parses a dtype name ("float32", "np.uint8", "intp", "int", ...); NULL if unknown.
+// Parses a dtype name ("float32", "np.uint8", "intp", ...; "int", "float" and "bool"
+// without "np." are Python's, weak); NULL if unknown.
 Type *ty_from_name(const char *name, size_t len);
 
 //

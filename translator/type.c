@@ -1,6 +1,7 @@
 /* type.c: the value types of the subset and NumPy 2's promotion rules (NEP 50).
- * Python literals and Python-scalar variables are "weak": they take the type of the
- * NumPy operand they meet (float32 * 2.0 stays float32; int8 + 1 stays int8). */
+ * Python scalars (literals, and parameters a signature calls int, float or bool) are
+ * "weak": they take the type of the NumPy operand they meet (float32 * 2.0 stays
+ * float32; int8 + 1 stays int8). */
 #include "translator.h"
 
 #include <string.h>
@@ -157,6 +158,12 @@ const char *ty_name(Arena *a, const Type *t) {
   return s;
 }
 
+const char *ty_sig_name(Arena *a, const Type *t) {
+  if (!t->weak)
+    return ty_name(a, t);
+  return t->kind == TY_BOOL ? "bool" : t->kind == TY_INT64 ? "int" : "float";
+}
+
 const char *ty_ctype(const Type *t) {
   return ty_is_scalar(t) ? info[t->kind].ctype : "void";
 }
@@ -177,15 +184,21 @@ Type *ty_from_name(const char *name, size_t len) {
       {"uint64", TY_UINT64},    {"uintp", TY_UINT64},     {"uint", TY_UINT64},
       {"ulong", TY_UINT64},     {"ulonglong", TY_UINT64}, {"float32", TY_FLOAT32},
       {"single", TY_FLOAT32},   {"float64", TY_FLOAT64},  {"double", TY_FLOAT64},
-      {"float_", TY_FLOAT64},   {"bool", TY_BOOL},        {"int", TY_INT64},
-      {"float", TY_FLOAT64},
+      {"float_", TY_FLOAT64},
   };
+  static const struct { const char *name; Type *ty; } python[] = {
+      {"int", &t_wint}, {"float", &t_wfloat}, {"bool", &t_wbool},
+  };
+  bool numpy = false;   // np.bool is NumPy's, strong
   if (len > 3 && !strncmp(name, "np.", 3))
-    name += 3, len -= 3;
+    name += 3, len -= 3, numpy = true;
   else if (len > 6 && !strncmp(name, "numpy.", 6))
-    name += 6, len -= 6;
+    name += 6, len -= 6, numpy = true;
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
     if (strlen(names[i].name) == len && !strncmp(names[i].name, name, len))
       return ty_of(names[i].kind);
+  for (size_t i = 0; i < sizeof(python) / sizeof(python[0]); i++)
+    if (strlen(python[i].name) == len && !strncmp(python[i].name, name, len))
+      return numpy ? ty_strong(python[i].ty) : python[i].ty;
   return NULL;
 }

@@ -259,7 +259,7 @@ def test_masks(prog, case):
     same_dtypes(got.ret, want.ret, "masked returned", case.seed)
 
 
-# Results, signatures, errors
+# Results, signatures, Python scalars, errors
 
 @pytest.mark.parametrize("n", (0, 1, 200))   # NumPy 2 refuses uint8 + a Python int over 255
 def test_results_of_every_kind(prog, case, n):
@@ -283,6 +283,21 @@ def test_alias_names_in_signatures(prog):
         prog.compiled.aliases(*args)
     assert str(e.value) == ("aliases() argument 'd' must be a uint16 array of rank 1, got an "
                             "int16 array of rank 1")
+
+
+@pytest.mark.parametrize("n", (0, 1000))
+def test_python_scalars_are_weak(prog, case, n):
+    """scale(float32[:], float, int, bool, ...): alpha * x[i] + k in float32, as NumPy 2
+    computes a float32 with Python scalars; with float64 and int64 (NumPy's), in float64."""
+    x, alpha, k = values(case, n, np.float32), float(case.gen.uniform(-3, 3)), 7
+    for flip in (False, True):
+        got, want = case.same(prog, "scale", x, alpha, k, flip, np.zeros(n, np.float32), rtol=2e-7)
+        f32 = np.float32(alpha) * x + np.float32(k)
+        np.testing.assert_allclose(got.args[4], -f32 if flip else f32, rtol=2e-7, atol=0)
+        got, want = case.same(prog, "scale", x, np.float64(alpha), np.int64(k), flip,
+                              np.zeros(n), rtol=1e-15)
+        f64 = alpha * x.astype(np.float64) + k
+        np.testing.assert_allclose(got.args[4], -f64 if flip else f64, rtol=1e-15)
 
 
 @pytest.mark.parametrize("args, exc, message", [

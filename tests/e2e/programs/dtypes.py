@@ -220,3 +220,16 @@ def make(n, v):
 def aliases(a, b, c, d, e, f, g, h, k, m, p, r, t):
     """NumPy's alias names in a signature."""
     return a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], k[0], m[0], p[0], r[0], t[0]
+
+
+# appy: export scale(float32[:], float, int, bool, float32[:])
+# appy: export scale(float32[:], float64, int64, bool, float64[:])
+@appy.jit
+def scale(x, alpha, k, flip, out):
+    """int, float and bool in a signature are Python scalars, weak: alpha * x[i] stays
+    float32; float64 and int64 are NumPy's."""
+    #pragma parallel for
+    for i in range(x.shape[0]):
+        out[i] = alpha * x[i] + k
+        if flip:
+            out[i] = -out[i]
