@@ -1255,7 +1255,18 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
 typedef struct {
   int rank;        // Highest rank seen for an array use (0: not an array)
   bool integer;    // Used in an index or a range bound
+  bool int_elems;  // An array whose elements are used so
 } ParamUse;
+
+// How a kernel's body uses its parameters, and which of its locals hold integers: those
+// used where an integer is (an index, a range bound), whose values then are too.
+typedef struct {
+  Kernel *k;              // The kernel
+  ParamUse *u;            // Use of each parameter
+  const char *ints[64];   // Locals used as integers
+  int nints;
+  bool changed;           // Some local joined ints in this pass
+} Infer;
 
 static int param_index(Kernel *k, const char *name) {
   for (int i = 0; i < k->nparams; i++)
@@ -1264,118 +1275,164 @@ static int param_index(Kernel *k, const char *name) {
   return -1;
 }
 
-static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer);
-
-static void infer_list(Kernel *k, ParamUse *u, Node *n, bool integer) {
-  for (; n; n = n->next)
-    infer_expr(k, u, n, integer);
+static bool int_local(Infer *in, const char *name) {
+  for (int i = 0; i < in->nints; i++)
+    if (!strcmp(in->ints[i], name))
+      return true;
+  return false;
 }
 
-static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer) {
+static void infer_expr(Infer *in, Node *n, bool integer);
+
+static void infer_list(Infer *in, Node *n, bool integer) {
+  for (; n; n = n->next)
+    infer_expr(in, n, integer);
+}
+
+static void infer_name(Infer *in, Node *n, bool integer) {
+  int i = param_index(in->k, n->name);
+  if (i >= 0 && integer)
+    in->u[i].integer = true;
+  else if (i < 0 && integer && !int_local(in, n->name) && in->nints < 64) {
+    in->ints[in->nints++] = n->name;
+    in->changed = true;
+  }
+}
+
+static void infer_subscript(Infer *in, Node *n, bool integer) {
+  ParamUse *u = in->u;
+  Node *base = n->lhs;
+  int rank = n->nargs, i;
+  while (base->kind == ND_SUBSCRIPT)
+    rank += base->nargs, infer_list(in, base->args, true), base = base->lhs;
+  if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
+      (i = param_index(in->k, base->lhs->name)) >= 0) {
+    int64_t kk;
+    int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
+    if (u[i].rank < need)
+      u[i].rank = need;
+    return;
+  }
+  if (base->kind == ND_NAME && (i = param_index(in->k, base->name)) >= 0) {
+    if (u[i].rank < rank)
+      u[i].rank = rank;
+    u[i].int_elems |= integer;   // x[idx[j]], range(indptr[i], indptr[i + 1])
+  }
+  infer_list(in, n->args, true);
+}
+
+static void infer_call(Infer *in, Node *n, bool integer) {
+  ParamUse *u = in->u;
+  int i;
+  bool rng = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
+             is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range");
+  bool alloc = n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
+               (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
+                !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
+  bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
+  // min(a, b) is an integer where a and b are
+  bool through = is_name(n->lhs, "min") || is_name(n->lhs, "max") || is_name(n->lhs, "abs");
+  for (Node *a = n->args; a; a = a->next) {
+    Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
+    if (arr && v->kind == ND_NAME && (i = param_index(in->k, v->name)) >= 0 && !u[i].rank)
+      u[i].rank = 1;
+    infer_expr(in, v, rng || (alloc && a == n->args) || (through && integer));   // bounds, a shape
+  }
+}
+
+static void infer_expr(Infer *in, Node *n, bool integer) {
   if (!n)
     return;
   int i;
   switch (n->kind) {
-  case ND_NAME:
-    if ((i = param_index(k, n->name)) >= 0 && integer)
-      u[i].integer = true;
-    return;
-  case ND_SUBSCRIPT: {
-    Node *base = n->lhs;
-    int rank = n->nargs;
-    while (base->kind == ND_SUBSCRIPT)
-      rank += base->nargs, infer_list(k, u, base->args, true), base = base->lhs;
-    if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
-        (i = param_index(k, base->lhs->name)) >= 0) {
-      int64_t kk;
-      int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
-      if (u[i].rank < need)
-        u[i].rank = need;
-      return;
-    }
-    if (base->kind == ND_NAME && (i = param_index(k, base->name)) >= 0 && u[i].rank < rank)
-      u[i].rank = rank;
-    infer_list(k, u, n->args, true);
-    return;
-  }
+  case ND_NAME: infer_name(in, n, integer); return;
+  case ND_SUBSCRIPT: infer_subscript(in, n, integer); return;
   case ND_ATTR:
-    if (n->lhs->kind == ND_NAME && (i = param_index(k, n->lhs->name)) >= 0 && !u[i].rank &&
+    if (n->lhs->kind == ND_NAME && (i = param_index(in->k, n->lhs->name)) >= 0 &&
+        !in->u[i].rank &&
         (!strcmp(n->name, "shape") || !strcmp(n->name, "size") || !strcmp(n->name, "ndim")))
-      u[i].rank = 1;
+      in->u[i].rank = 1;
     return;
-  case ND_CALL: {
-    bool rng = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
-               is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range");
-    bool alloc = n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
-                 (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
-                  !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
-    bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
-    for (Node *a = n->args; a; a = a->next) {
-      Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
-      if (arr && v->kind == ND_NAME && (i = param_index(k, v->name)) >= 0 && !u[i].rank)
-        u[i].rank = 1;
-      infer_expr(k, u, v, rng || (alloc && a == n->args));   // bounds, a shape
-    }
-    return;
-  }
+  case ND_CALL: infer_call(in, n, integer); return;
   default:
-    infer_expr(k, u, n->lhs, integer && n->kind != ND_COMPARE);
-    infer_expr(k, u, n->rhs, integer);
-    infer_list(k, u, n->args, integer && n->kind != ND_COMPARE);
-    infer_expr(k, u, n->cond, false);
-    infer_expr(k, u, n->body, integer);
-    infer_expr(k, u, n->orelse, integer);
-    infer_expr(k, u, n->lo, true);
-    infer_expr(k, u, n->hi, true);
-    infer_expr(k, u, n->step, true);
+    infer_expr(in, n->lhs, integer && n->kind != ND_COMPARE);
+    infer_expr(in, n->rhs, integer);
+    infer_list(in, n->args, integer && n->kind != ND_COMPARE);
+    infer_expr(in, n->cond, false);
+    infer_expr(in, n->body, integer);
+    infer_expr(in, n->orelse, integer);
+    infer_expr(in, n->lo, true);
+    infer_expr(in, n->hi, true);
+    infer_expr(in, n->step, true);
     return;
   }
 }
 
-static void infer_stmts(Kernel *k, ParamUse *u, Node *n) {
+// An assignment: its targets, and its value as an integer where the target is one.
+static void infer_assign(Infer *in, Node *t, Node *value) {
+  if ((t->kind == ND_TUPLE || t->kind == ND_LIST) && value->kind == ND_TUPLE &&
+      t->nargs == value->nargs) {
+    for (Node *e = t->args, *v = value->args; e; e = e->next, v = v->next)
+      infer_assign(in, e, v);
+    return;
+  }
+  if (t->kind != ND_NAME)
+    infer_expr(in, t, false);
+  infer_expr(in, value, t->kind == ND_NAME && int_local(in, t->name));
+}
+
+static void infer_stmts(Infer *in, Node *n) {
   for (; n; n = n->next) {
     switch (n->kind) {
     case ND_IF:
     case ND_WHILE:
-      infer_expr(k, u, n->cond, false);
-      infer_stmts(k, u, n->body);
-      infer_stmts(k, u, n->orelse);
+      infer_expr(in, n->cond, false);
+      infer_stmts(in, n->body);
+      infer_stmts(in, n->orelse);
       break;
     case ND_FOR:
-      infer_expr(k, u, n->iter, true);
-      infer_stmts(k, u, n->body);
+      infer_expr(in, n->iter, true);
+      infer_stmts(in, n->body);
       break;
     case ND_ASSIGN:
       for (Node *t = n->args; t; t = t->next)
-        infer_expr(k, u, t, false);
-      infer_expr(k, u, n->rhs, false);
+        infer_assign(in, t, n->rhs);
+      break;
+    case ND_AUGASSIGN:
+      infer_assign(in, n->lhs, n->rhs);
       break;
     default:
-      infer_expr(k, u, n->lhs, false);
-      infer_expr(k, u, n->rhs, false);
+      infer_expr(in, n->lhs, false);
+      infer_expr(in, n->rhs, false);
       break;
     }
   }
 }
 
-// How k's body uses its parameters.
+// How k's body uses its parameters; integers flow back through locals (a fixed point).
 static ParamUse *param_uses(Sema *s, Kernel *k) {
-  ParamUse *u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
-  infer_stmts(k, u, k->fn->body);
-  return u;
+  Infer in = {.k = k};
+  in.u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
+  do {
+    in.changed = false;
+    infer_stmts(&in, k->fn->body);
+  } while (in.changed);
+  return in.u;
 }
 
 // k's signature: parameter i has type from[i] if that is set, else the type inferred
 // from its use u (APPy's defaults: float64 arrays of the rank used, int64 indices and
-// range bounds, float64 otherwise; arrays of elem if that is given).
+// range bounds, float64 otherwise; arrays of elem if that is given; int64 arrays whose
+// elements are indices or range bounds).
 static Signature make_signature(Sema *s, Kernel *k, ParamUse *u, Type **from, Type *elem) {
   Signature sig = {.nparams = k->nparams};
   sig.params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
   Buf b = {0};
   buf_printf(&b, "%s(", k->name);
   for (int i = 0; i < k->nparams; i++) {
+    Type *e = u[i].int_elems ? ty_int64 : elem ? elem : ty_float64;
     Type *t = from && from[i] ? from[i]
-              : u[i].rank ? ty_array(s->arena, elem ? elem : ty_float64, u[i].rank)
+              : u[i].rank ? ty_array(s->arena, e, u[i].rank)
               : u[i].integer ? ty_int64 : ty_float64;
     sig.params[i] = t;
     buf_printf(&b, "%s%s", i ? ", " : "", ty_sig_name(s->arena, t));

@@ -259,7 +259,7 @@ def test_masks(prog, case):
     same_dtypes(got.ret, want.ret, "masked returned", case.seed)
 
 
-# Results, signatures, Python scalars, errors
+# Results, signatures, Python scalars, inference, errors
 
 @pytest.mark.parametrize("n", (0, 1, 200))   # NumPy 2 refuses uint8 + a Python int over 255
 def test_results_of_every_kind(prog, case, n):
@@ -298,6 +298,18 @@ def test_python_scalars_are_weak(prog, case, n):
                               np.zeros(n), rtol=1e-15)
         f64 = alpha * x.astype(np.float64) + k
         np.testing.assert_allclose(got.args[4], -f64 if flip else f64, rtol=1e-15)
+
+
+def test_inferred_index_arrays(prog, case):
+    """Without an export line, arrays read as indices or range bounds are int64."""
+    assert "spmv(int64[:], int64[:], float64[:], float64[:], float64[:])" in \
+        prog.compiled.spmv.__doc__
+    rows, cols = 50, 40
+    counts = case.gen.integers(0, 6, rows)
+    indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    indices = case.gen.integers(0, cols, indptr[-1]).astype(np.int64)
+    case.same(prog, "spmv", indptr, indices, case.array(indptr[-1], np.float64),
+              case.array(cols, np.float64), np.zeros(rows))
 
 
 @pytest.mark.parametrize("args, exc, message", [

@@ -149,6 +149,16 @@ int main(void) {
                     "support; convert the argument first, e.g. np.exp(np.float32(x))",
          first_diag(analyse(HEAD "# appy: export f(int8[:], float32[:])\n@appy.jit\ndef f(k, x):\n"
                                  "    x[0] = np.exp(k[0])\n")));
+  // Inference: index arrays and range bounds are int64 arrays, also through locals.
+  result("inferred index arrays", "f(int64[:], int64[:], float64[:], float64[:], float64[:])",
+         sig(analyse(HEAD "@appy.jit\ndef f(indptr, indices, data, x, y):\n"
+                          "    for i in appy.prange(y.shape[0]):\n"
+                          "        start, end = indptr[i], indptr[i + 1]\n        s = 0.0\n"
+                          "        for j in range(start, end):\n"
+                          "            s += data[j] * x[indices[j]]\n        y[i] = s\n")));
+  result("inferred integers through locals", "f(float64[:], int64, int64)",
+         sig(analyse(HEAD "@appy.jit\ndef f(a, width, height):\n    size = width * height\n"
+                          "    for i in appy.prange(size):\n        a[i] = 0.0\n")));
   // Parallel loops: sharing of scalars and use of arrays.
   const char *red = HEAD "@appy.jit\ndef f(a, b, n):\n    s = 0.0\n    m = a[0]\n    p = 1.0\n"
                          "    #pragma parallel for\n    for i in range(a.shape[0]):\n"

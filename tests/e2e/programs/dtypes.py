@@ -233,3 +233,14 @@ def scale(x, alpha, k, flip, out):
         out[i] = alpha * x[i] + k
         if flip:
             out[i] = -out[i]
+
+
+@appy.jit
+def spmv(indptr, indices, data, x, y):
+    """No export line: indptr and indices are indices, so int64 arrays."""
+    for i in appy.prange(y.shape[0]):
+        start, end = indptr[i], indptr[i + 1]
+        s = 0.0
+        for j in range(start, end):
+            s += data[j] * x[indices[j]]
+        y[i] = s
