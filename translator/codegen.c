@@ -98,10 +98,9 @@ static bool int_literal(const char *e, long long *v) {
 
 // Integer literal v is a value of integer type t.
 static bool fits(long long v, const Type *t) {
-  int bits = 8 * ty_size(t);
-  if (ty_is_unsigned(t))
-    return v >= 0 && (bits == 64 || v < (1LL << bits));
-  return bits == 64 || (v >= -(1LL << (bits - 1)) && v < (1LL << (bits - 1)));
+  int64_t lo, hi;
+  ty_range(t, &lo, &hi);
+  return v >= lo && v <= hi;
 }
 
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
@@ -246,12 +245,9 @@ static const char *mirrored(const char *op) {
 static const char *decided(const char *op, const Type *t, long long v) {
   if (!(ty_is_int(t) || t->kind == TY_BOOL) || t->weak)
     return NULL;
-  int bits = t->kind == TY_BOOL ? 1 : 8 * ty_size(t);
-  bool sign = !ty_is_unsigned(t) && bits > 1;
-  long long lo = !sign ? 0 : bits == 64 ? INT64_MIN : -(1LL << (bits - 1));
-  long long hi = bits == 64 ? INT64_MAX : sign ? (1LL << (bits - 1)) - 1 : (1LL << bits) - 1;
-  bool above = t->kind == TY_UINT64 ? false : v > hi;   // uint64 exceeds every literal
-  bool at_top = t->kind == TY_UINT64 ? false : v >= hi;
+  int64_t lo, hi;
+  ty_range(t, &lo, &hi);
+  bool above = v > hi, at_top = v >= hi && t->kind != TY_UINT64;   // uint64 goes on above
   bool always = false, never = false;
   if (!strcmp(op, "<"))
     always = above, never = v <= lo;

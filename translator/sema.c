@@ -775,14 +775,11 @@ static Type *binary(Sema *s, Node *n) {
 // NumPy 2 raises OverflowError where a Python int literal meets an integer type that
 // cannot hold it (np.uint8(5) + 300, u8 - -1); here that is known before the run.
 static void check_literal(Sema *s, Node *lit, Type *t) {
-  int64_t v;
-  if (!ty_is_int(t) || t->weak || !const_int(lit, &v) || lit->tok->is_float)
+  int64_t v, lo, hi;
+  if (!ty_is_int(t) || t->weak || !const_int(lit, &v))
     return;
-  int bits = 8 * ty_size(t);
-  bool fits = ty_is_unsigned(t) ? v >= 0 && (bits == 64 || v < (INT64_C(1) << bits))
-                                : bits == 64 || (v >= -(INT64_C(1) << (bits - 1)) &&
-                                                 v < (INT64_C(1) << (bits - 1)));
-  if (!fits)
+  ty_range(t, &lo, &hi);
+  if (v < lo || v > hi)
     error_at(s, lit, "Python integer %lld out of bounds for %s (NumPy raises OverflowError)",
              (long long)v, ty_name(s->arena, t));
 }

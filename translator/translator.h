@@ -168,6 +168,9 @@ bool ty_is_int(const Type *t);        // int8 ... uint64 (not bool)
 bool ty_is_unsigned(const Type *t);   // uint8 ... uint64
 bool ty_is_float(const Type *t);
 int ty_size(const Type *t);           // Bytes of a scalar
+// The values of integer or bool type t, lo to hi (for uint64, hi is INT64_MAX: the values
+// of an int64 literal that it holds).
+void ty_range(const Type *t, int64_t *lo, int64_t *hi);
 Type *ty_of(TypeKind kind);           // The (strong) scalar type of a kind
 bool ty_equal(const Type *a, const Type *b);
 Type *ty_strong(Type *t);             // Same type without the weak flag

@@ -47,6 +47,13 @@ bool ty_is_float(const Type *t) { return t && (t->kind == TY_FLOAT32 || t->kind 
 int ty_size(const Type *t) { return ty_is_scalar(t) ? info[t->kind].size : 0; }
 Type *ty_of(TypeKind kind) { return &scalars[kind]; }
 
+void ty_range(const Type *t, int64_t *lo, int64_t *hi) {
+  int bits = t->kind == TY_BOOL ? 1 : 8 * ty_size(t);
+  bool sign = ty_is_int(t) && !ty_is_unsigned(t);
+  *lo = !sign ? 0 : bits == 64 ? INT64_MIN : -(INT64_C(1) << (bits - 1));
+  *hi = bits == 64 ? INT64_MAX : sign ? (INT64_C(1) << (bits - 1)) - 1 : (INT64_C(1) << bits) - 1;
+}
+
 bool ty_equal(const Type *a, const Type *b) {
   if (a->kind != b->kind)
     return false;
