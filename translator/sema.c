@@ -555,7 +555,7 @@ static Type *builtin_call(Sema *s, Node *n, const char *fname) {
   if (!t)
     return NULL;
   if (!strcmp(fname, "abs"))   // Python's abs(True) is 1; NumPy's of a bool_, True
-    return t == ty_weak_bool ? ty_weak_int : t;
+    return t->kind == TY_BOOL && t->weak ? ty_weak_int : t;
   if (!strcmp(fname, "int"))
     return ty_weak_int;
   if (!strcmp(fname, "float"))
@@ -890,7 +890,7 @@ static Type *expr(Sema *s, Node *n) {
       error_at(s, n, "NumPy does not negate bools; use ~ (or not) instead");
       t = NULL;
     }
-    if (t && t == ty_weak_bool)   // -True is -1 in Python
+    if (t && t->kind == TY_BOOL && t->weak)   // -True is -1 in Python
       t = ty_weak_int;
     if (t && ty_is_float(t) && !strcmp(n->op, "~")) {
       error_at(s, n, "'~' needs an integer or bool, not %s", ty_name(s->arena, t));
@@ -1260,8 +1260,8 @@ typedef struct {
 typedef struct {
   Kernel *k;              // The kernel
   ParamUse *u;            // Use of each parameter
-  const char *ints[64];   // Locals used as integers
-  int nints;
+  const char *ints[64];   // Locals used as integers...
+  int nints;              // ...how many
   bool changed;           // Some local joined ints in this pass
 } Infer;
 
@@ -1327,7 +1327,7 @@ static void infer_call(Infer *in, Node *n, bool integer) {
                (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
                 !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
   bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
-  // min(a, b) is an integer where a and b are
+  // min(a, b), max and abs are integers where their arguments are
   bool through = is_name(n->lhs, "min") || is_name(n->lhs, "max") || is_name(n->lhs, "abs");
   for (Node *a = n->args; a; a = a->next) {
     Node *v = a->kind == ND_KEYWORD ? a->lhs : a;

@@ -145,6 +145,9 @@ int main(void) {
   result("bool subtraction", "t.py:6:17: error: NumPy does not subtract bools; use ^ (or !=) instead",
          first_diag(analyse(HEAD "# appy: export f(bool[:])\n@appy.jit\ndef f(b):\n"
                                  "    b[0] = b[1] - b[2]\n")));
+  result("bool negation", "t.py:6:12: error: NumPy does not negate bools; use ~ (or not) instead",
+         first_diag(analyse(HEAD "# appy: export f(bool[:])\n@appy.jit\ndef f(b):\n"
+                                 "    b[0] = -b[1]\n")));
   result("float16", "t.py:6:12: error: np.exp of int8 is float16 in NumPy, which kernels do not "
                     "support; convert the argument first, e.g. np.exp(np.float32(x))",
          first_diag(analyse(HEAD "# appy: export f(int8[:], float32[:])\n@appy.jit\ndef f(k, x):\n"
