@@ -218,7 +218,7 @@ def test_bool_arithmetic(prog, case):
     case.same(prog, "bools", a, b, np.zeros((9, n), bool), np.zeros((5, n), np.int8))
 
 
-# Reductions, group mode, scatter, masks
+# Reductions, group mode, scatter, array expressions, masks
 
 @pytest.mark.parametrize("dtype", (np.int8, np.uint16, np.uint64, np.bool_), ids=name)
 @pytest.mark.parametrize("n", (1, 5000))
@@ -251,6 +251,12 @@ def test_scatter_and_gather(prog, case, idx_t, n):
             values(case, bins, np.int16), values(case, bins, np.uint64), values(case, bins, bool),
             np.zeros(n))
     case.same(prog, "scatter", *args)
+
+
+@pytest.mark.parametrize("n", (1, 1000))
+def test_array_expressions(prog, case, n):
+    got, want = case.same(prog, "arrays", values(case, n, np.uint8), np.zeros(n, np.uint8))
+    same_dtypes(got.ret, want.ret, "arrays returned", case.seed)
 
 
 def test_masks(prog, case):

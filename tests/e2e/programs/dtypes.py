@@ -182,6 +182,17 @@ def scatter(idx, w, x, h8, h16, h64, hb, g):
         g[i] = x[idx[i]]
 
 
+# appy: export arrays(uint8[:], uint8[:])
+@appy.jit
+def arrays(x, y):
+    """Array expressions in host code: elementwise in uint8 (wrapping), np.sum in uint64,
+    np.dot in uint8."""
+    y[:] = x * 3 + 1
+    y[1:] -= x[:-1] // 3
+    z = x ^ y
+    return np.sum(x), np.dot(x, y), np.max(z), np.mean(x), z
+
+
 # appy: export masked(float32[:], bool[:], float32[:])
 @appy.jit
 def masked(x, mask, out):
