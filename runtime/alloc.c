@@ -7,12 +7,16 @@
 #include "internal.h"
 
 static const char *const dtype_names[] = {
-  [APPY_BOOL] = "bool", [APPY_INT32] = "int32", [APPY_INT64] = "int64",
-  [APPY_FLOAT32] = "float32", [APPY_FLOAT64] = "float64",
+  [APPY_BOOL] = "bool", [APPY_INT8] = "int8", [APPY_INT16] = "int16", [APPY_INT32] = "int32",
+  [APPY_INT64] = "int64", [APPY_UINT8] = "uint8", [APPY_UINT16] = "uint16",
+  [APPY_UINT32] = "uint32", [APPY_UINT64] = "uint64", [APPY_FLOAT32] = "float32",
+  [APPY_FLOAT64] = "float64",
 };
 
 static const size_t dtype_sizes[] = {
-  [APPY_BOOL] = 1, [APPY_INT32] = 4, [APPY_INT64] = 8, [APPY_FLOAT32] = 4, [APPY_FLOAT64] = 8,
+  [APPY_BOOL] = 1, [APPY_INT8] = 1, [APPY_INT16] = 2, [APPY_INT32] = 4, [APPY_INT64] = 8,
+  [APPY_UINT8] = 1, [APPY_UINT16] = 2, [APPY_UINT32] = 4, [APPY_UINT64] = 8,
+  [APPY_FLOAT32] = 4, [APPY_FLOAT64] = 8,
 };
 
 const char *appy_dtype_name(appy_dtype dt)
@@ -268,7 +272,7 @@ PyObject *appy_box_bool(int v)
   return r;
 }
 
-/* numpy.<type>(x): exact, since every int32 and float32 is a Python int or float. */
+/* numpy.<type>(x): exact, since x is a Python int or float holding the value. */
 static PyObject *numpy_scalar(const char *type, PyObject *x)
 {
   PyObject *args = x ? PyTuple_Pack(1, x) : NULL, *r = NULL;
@@ -279,21 +283,23 @@ static PyObject *numpy_scalar(const char *type, PyObject *x)
   return r;
 }
 
-PyObject *appy_box_int32(int32_t v)
-{
-  PyGILState_STATE g = PyGILState_Ensure();
-  PyObject *r = numpy_scalar("int32", PyLong_FromLong(v));
-  PyGILState_Release(g);
-  return r;
-}
-
-PyObject *appy_box_float32(float v)
-{
-  PyGILState_STATE g = PyGILState_Ensure();
-  PyObject *r = numpy_scalar("float32", PyFloat_FromDouble(v));
-  PyGILState_Release(g);
-  return r;
-}
+/* appy_box_<NAME>: numpy.<NAME>(v), v made a Python object by FROM. */
+#define APPY_BOX_NUMPY(NAME, T, FROM, C)                                              \
+  PyObject *appy_box_##NAME(T v)                                                     \
+  {                                                                                  \
+    PyGILState_STATE g = PyGILState_Ensure();                                        \
+    PyObject *r = numpy_scalar(#NAME, FROM((C)v));                                   \
+    PyGILState_Release(g);                                                           \
+    return r;                                                                        \
+  }
+APPY_BOX_NUMPY(int8, int8_t, PyLong_FromLong, long)
+APPY_BOX_NUMPY(int16, int16_t, PyLong_FromLong, long)
+APPY_BOX_NUMPY(int32, int32_t, PyLong_FromLong, long)
+APPY_BOX_NUMPY(uint8, uint8_t, PyLong_FromUnsignedLong, unsigned long)
+APPY_BOX_NUMPY(uint16, uint16_t, PyLong_FromUnsignedLong, unsigned long)
+APPY_BOX_NUMPY(uint32, uint32_t, PyLong_FromUnsignedLong, unsigned long)
+APPY_BOX_NUMPY(uint64, uint64_t, PyLong_FromUnsignedLongLong, unsigned long long)
+APPY_BOX_NUMPY(float32, float, PyFloat_FromDouble, double)
 
 PyObject *appy_box_array(appy_array *a)
 {

@@ -19,8 +19,14 @@
 
 static const char *const scalar_want[] = {
   [APPY_BOOL] = "a bool",
+  [APPY_INT8] = "an integer (int8)",
+  [APPY_INT16] = "an integer (int16)",
   [APPY_INT32] = "an integer (int32)",
   [APPY_INT64] = "an integer (int64)",
+  [APPY_UINT8] = "an integer (uint8)",
+  [APPY_UINT16] = "an integer (uint16)",
+  [APPY_UINT32] = "an integer (uint32)",
+  [APPY_UINT64] = "an integer (uint64)",
   [APPY_FLOAT32] = "a number (float32)",
   [APPY_FLOAT64] = "a number (float64)",
 };
@@ -114,12 +120,10 @@ static const char *format_name(char c, Py_ssize_t itemsize, char *buf, size_t n)
   }
 }
 
+/* The item's kind comes from its size, not its character: 'l' and 'q' are both int64 on
+ * Linux, and a standard-size prefix ('=', '<') makes 'l' 4 bytes. */
 static void classify(const Py_buffer *v, bufkind *k)
 {
-  static const char *const ours[] = {
-    [APPY_BOOL] = "bool", [APPY_INT32] = "int32", [APPY_INT64] = "int64",
-    [APPY_FLOAT32] = "float32", [APPY_FLOAT64] = "float64",
-  };
   const char *f = v->format ? v->format : "B";
   const char *base;
   char buf[16];
@@ -136,7 +140,7 @@ static void classify(const Py_buffer *v, bufkind *k)
   }
   snprintf(k->name, sizeof k->name, "%s%s", foreign ? FOREIGN_NAME : "", base);
   for (int d = APPY_BOOL; d <= APPY_FLOAT64 && !foreign; d++) {
-    if (strcmp(base, ours[d]) == 0) {
+    if (strcmp(base, appy_dtype_name((appy_dtype)d)) == 0) {
       k->known = 1;
       k->dtype = (appy_dtype)d;
     }
@@ -146,7 +150,7 @@ static void classify(const Py_buffer *v, bufkind *k)
 /* arg_array */
 
 /* "an int32", "a float64", "a uint8": the article English wants before a dtype name. */
-static const char *article(const char *name)
+const char *appy_article(const char *name)
 {
   return name[0] == 'i' || name[0] == 'o' ? "an" : "a";
 }
@@ -157,8 +161,8 @@ static int not_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtyp
   char name[64];
   appy_type_name(obj, name, sizeof name);
   PyErr_Format(PyExc_TypeError, "%s() argument '%s' must be %s %s array of rank %d, not %s%s",
-               fr->func, param, article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim, name,
-               detail);
+               fr->func, param, appy_article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim,
+               name, detail);
   return -1;
 }
 
@@ -173,14 +177,14 @@ static int check_kind(appy_frame *fr, PyObject *obj, const char *param, const Py
   if (appy_numpy_isinstance(obj, "ndarray")) {
     PyErr_Format(PyExc_TypeError,
                  "%s() argument '%s' must be %s %s array of rank %d, got %s %s array of rank %d",
-                 fr->func, param, article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim,
-                 article(k.name), k.name, v->ndim);
+                 fr->func, param, appy_article(appy_dtype_name(dt)), appy_dtype_name(dt), ndim,
+                 appy_article(k.name), k.name, v->ndim);
     return -1;
   }
   if (appy_numpy_isinstance(obj, "generic"))
     return not_array(fr, obj, param, dt, ndim, "");  /* a NumPy scalar, not an array */
-  snprintf(detail, sizeof detail, " (%s %s buffer of rank %d)", article(k.name), k.name,
-           v->ndim);
+  snprintf(detail, sizeof detail, " (%s %s buffer of rank %d)", appy_article(k.name),
+           k.name, v->ndim);
   return not_array(fr, obj, param, dt, ndim, detail);
 }
 
@@ -309,23 +313,46 @@ static int index_value(appy_frame *fr, PyObject *obj, const char *param, appy_dt
   return PyErr_Occurred() ? -1 : 0;
 }
 
-int appy_arg_int64(appy_frame *fr, PyObject *obj, const char *param, int64_t *out)
+/* A uint64 argument: the values above INT64_MAX too. */
+static int uint64_value(appy_frame *fr, PyObject *obj, const char *param, uint64_t *out)
 {
-  long long v;
-  if (index_value(fr, obj, param, APPY_INT64, INT64_MIN, INT64_MAX, &v) < 0)
+  PyObject *idx;
+  if (!is_index(obj))
+    return scalar_error(fr, obj, param, APPY_UINT64);
+  if (!(idx = PyNumber_Index(obj)))
     return -1;
-  *out = v;
-  return 0;
+  *out = PyLong_AsUnsignedLongLong(idx);
+  if (PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_OverflowError)) {
+    PyErr_Clear();
+    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' = %R does not fit in uint64",
+                 fr->func, param, idx);
+  }
+  Py_DECREF(idx);
+  return PyErr_Occurred() ? -1 : 0;
 }
 
-int appy_arg_int32(appy_frame *fr, PyObject *obj, const char *param, int32_t *out)
+int appy_arg_uint64(appy_frame *fr, PyObject *obj, const char *param, uint64_t *out)
 {
-  long long v;
-  if (index_value(fr, obj, param, APPY_INT32, INT32_MIN, INT32_MAX, &v) < 0)
-    return -1;
-  *out = (int32_t)v;
-  return 0;
+  return uint64_value(fr, obj, param, out);
 }
+
+/* appy_arg_<NAME> for an integer dtype DT whose values (LO to HI) fit in a long long. */
+#define APPY_ARG_INT(NAME, T, DT, LO, HI)                                              \
+  int appy_arg_##NAME(appy_frame *fr, PyObject *obj, const char *param, T *out)        \
+  {                                                                                    \
+    long long v;                                                                       \
+    if (index_value(fr, obj, param, DT, LO, HI, &v) < 0)                               \
+      return -1;                                                                       \
+    *out = (T)v;                                                                       \
+    return 0;                                                                          \
+  }
+APPY_ARG_INT(int8, int8_t, APPY_INT8, INT8_MIN, INT8_MAX)
+APPY_ARG_INT(int16, int16_t, APPY_INT16, INT16_MIN, INT16_MAX)
+APPY_ARG_INT(int32, int32_t, APPY_INT32, INT32_MIN, INT32_MAX)
+APPY_ARG_INT(int64, int64_t, APPY_INT64, INT64_MIN, INT64_MAX)
+APPY_ARG_INT(uint8, uint8_t, APPY_UINT8, 0, UINT8_MAX)
+APPY_ARG_INT(uint16, uint16_t, APPY_UINT16, 0, UINT16_MAX)
+APPY_ARG_INT(uint32, uint32_t, APPY_UINT32, 0, UINT32_MAX)
 
 static int is_float(PyObject *obj)
 {
@@ -404,8 +431,8 @@ int appy_match_scalar(PyObject *obj, appy_dtype dt)
 {
   switch (dt) {
   case APPY_BOOL: return is_bool(obj);
-  case APPY_INT32: case APPY_INT64: return is_index(obj);
-  default: return is_float(obj) || is_index(obj);
+  case APPY_FLOAT32: case APPY_FLOAT64: return is_float(obj) || is_index(obj);
+  default: return is_index(obj);
   }
 }
 

@@ -22,15 +22,24 @@
 
 #include "internal.h"
 
-/* The interface's typestr ("<f8", "|b1", ...) as one of ours; -1 if it is none of them. */
+/* The interface's typestr ("<f8", "|b1", "|u1", "<i2", ...) as one of ours; -1 if it is
+ * none of them. Single bytes have no order ('|'), though '<' is read the same. */
 static int typestr_dtype(const char *t)
 {
-  static const char *const names[] = {
-    [APPY_BOOL] = "|b1", [APPY_INT32] = "<i4", [APPY_INT64] = "<i8",
-    [APPY_FLOAT32] = "<f4", [APPY_FLOAT64] = "<f8",
+  static const char kinds[] = {
+    [APPY_BOOL] = 'b', [APPY_INT8] = 'i', [APPY_INT16] = 'i', [APPY_INT32] = 'i',
+    [APPY_INT64] = 'i', [APPY_UINT8] = 'u', [APPY_UINT16] = 'u', [APPY_UINT32] = 'u',
+    [APPY_UINT64] = 'u', [APPY_FLOAT32] = 'f', [APPY_FLOAT64] = 'f',
   };
+  char *end;
+  long size;
+  if (!t[0] || !strchr("<|", t[0]) || !t[1] || !t[2])
+    return -1;
+  size = strtol(t + 2, &end, 10);
+  if (*end || (t[0] == '|' && size != 1))
+    return -1;
   for (int d = APPY_BOOL; d <= APPY_FLOAT64; d++)
-    if (strcmp(t, names[d]) == 0)
+    if (kinds[d] == t[1] && (long)appy_dtype_size((appy_dtype)d) == size)
       return d;
   return -1;
 }
@@ -151,9 +160,9 @@ int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dt
   }
   if (c.dtype != (int)dt || c.ndim != ndim) {
     PyErr_Format(PyExc_TypeError,
-                 "%s() argument '%s' must be a %s array of rank %d, got a GPU array of "
-                 "typestr '%s' and rank %d", fr->func, param, appy_dtype_name(dt), ndim,
-                 c.typestr, c.ndim);
+                 "%s() argument '%s' must be %s %s array of rank %d, got a GPU array of "
+                 "typestr '%s' and rank %d", fr->func, param, appy_article(appy_dtype_name(dt)),
+                 appy_dtype_name(dt), ndim, c.typestr, c.ndim);
     return -1;
   }
   if (!c.contiguous) {

@@ -16,6 +16,9 @@ APPY_API int appy_numpy_isinstance(PyObject *obj, const char *type);
 /* Writes what a message calls obj's kind: "None", "list", "float32" (a NumPy scalar). */
 APPY_API void appy_type_name(PyObject *obj, char *buf, size_t n);
 
+/* args.c */
+APPY_API const char *appy_article(const char *name);  /* "an int8", "a uint8" */
+
 /* gpuarray.c */
 APPY_API void appy_release_shadow(appy_hold *h);   /* frees a GPU argument's stand-in */
 

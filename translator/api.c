@@ -33,6 +33,7 @@ static void prologue(Buf *b, const Options *opt) {
               "#include <omp.h>\n"
               "#include <appy/runtime.h>\n"
               "#include <appy/pyops.h>\n"
+              "#include <appy/atomic.h>\n"
               "#include <appy/offload.h>\n");
   if (!strcmp(opt->compiler, "clang"))   // group mode as bare kernels
     buf_puts(b, "#include <appy/group.h>\n");

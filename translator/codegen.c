@@ -80,19 +80,27 @@ static void source_comment(Gen *g, int from, int to) {
   }
 }
 
+// The suffix of appy/pyops.h's and appy/group.h's helpers for type t; bools compute as int64.
 static const char *suffix(const Type *t) {
-  switch (t->kind) {
-  case TY_INT32: return "i32";
-  case TY_FLOAT32: return "f32";
-  case TY_FLOAT64: return "f64";
-  default: return "i64";
-  }
+  static const char *const names[] = {
+      [TY_BOOL] = "i64", [TY_INT8] = "i8",   [TY_INT16] = "i16",  [TY_INT32] = "i32",
+      [TY_INT64] = "i64", [TY_UINT8] = "u8", [TY_UINT16] = "u16", [TY_UINT32] = "u32",
+      [TY_UINT64] = "u64", [TY_FLOAT32] = "f32", [TY_FLOAT64] = "f64",
+  };
+  return ty_is_scalar(t) ? names[t->kind] : "i64";
 }
 
 // An integer literal as emitted by number(): "INT64_C(42)".
 static bool int_literal(const char *e, long long *v) {
   char end;
   return sscanf(e, "INT64_C(%lld%c", v, &end) == 2 && end == ')' && !strchr(e + 8, ' ');
+}
+
+// Integer literal v is a value of integer type t.
+static bool fits(long long v, const Type *t) {
+  int64_t lo, hi;
+  ty_range(t, &lo, &hi);
+  return v >= lo && v <= hi;
 }
 
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
@@ -106,12 +114,20 @@ static char *cast(Gen *g, char *e, Type *from, Type *to) {
       return arena_printf(g->arena, "%lld.0", v);
     if (to->kind == TY_FLOAT32)
       return arena_printf(g->arena, "%lld.0f", v);
-    if (to->kind == TY_INT32)
+    if (ty_is_int(to) && fits(v, to))   // C converts it where it meets a value of type to
       return arena_printf(g->arena, "%lld", v);
   }
   if (to->kind == TY_BOOL)
     return arena_printf(g->arena, "((%s) != 0)", e);
   return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+}
+
+// C computes in int what is narrower: the result of an arithmetic expression e of type t,
+// wrapped around to t as NumPy's (uint8 200 + 100 is 44).
+static char *wrap(Gen *g, char *e, const Type *t) {
+  if (!ty_is_int(t) || ty_size(t) >= 4)
+    return e;
+  return arena_printf(g->arena, "(%s)%s", ty_ctype(t), e);
 }
 
 static char *number(Gen *g, Node *n) {
@@ -177,36 +193,114 @@ static char *element(Gen *g, Node *n) {
   return arena_printf(g->arena, "%s[%s]", a, idx);
 }
 
+static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt);
+
+// A sum, difference or product, whose result C computes in int and wrap() wraps.
+static bool ring_op(const char *op) {
+  return (op[0] == '+' || op[0] == '-' || op[0] == '*') && !op[1];
+}
+
+// Operand n of ring operation of type t: a sum, difference or product of type t itself is
+// left unwrapped (one wrap at the end agrees with one at every step, modulo 2^bits).
+static char *operand(Gen *g, Node *n, Type *t, const char *op) {
+  if (n->kind == ND_BINOP && ring_op(op) && ring_op(n->op) && ty_strong(n->ty) == t &&
+      ty_is_int(t))
+    return binop_c(g, n->op, n->lhs, n->rhs, NULL);
+  return expr(g, n);
+}
+
+// l op r of type rt; NULL: of the type of the ring operation it is an operand of, unwrapped.
 static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
-  Type *t = ty_strong(rt);
-  char *a = expr(g, l), *b = expr(g, r);
-  if (!strcmp(op, "**")) {
-    if (ty_is_float(t)) {
-      if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
-        return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), cast(g, a, l->ty, t));
-      const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
-      return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
-    }
-    return arena_printf(g->arena, "appy_ipow_%s(%s, %s)", suffix(t), cast(g, a, l->ty, t),
-                        cast(g, b, r->ty, t));
+  bool unwrapped = !rt;
+  Type *t = ty_strong(rt ? rt : ty_promote(l->ty, r->ty));
+  char *a = operand(g, l, t, op), *b = operand(g, r, t, op);
+  if (!strcmp(op, "**") && ty_is_float(t)) {
+    if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
+      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), cast(g, a, l->ty, t));
+    const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
+    return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
   }
-  if (!strcmp(op, "//") || !strcmp(op, "%")) {
-    const char *fn = op[0] == '/' ? "floordiv" : "mod";
-    return arena_printf(g->arena, "appy_%s_%s(%s, %s)", fn, suffix(t), cast(g, a, l->ty, t),
-                        cast(g, b, r->ty, t));
-  }
+  static const struct { const char *op, *fn; } helpers[] = {   // appy/pyops.h
+      {"**", "ipow"}, {"//", "floordiv"}, {"%", "mod"}, {"<<", "lshift"}, {">>", "rshift"}};
+  for (size_t k = 0; k < sizeof helpers / sizeof *helpers; k++)
+    if (!strcmp(op, helpers[k].op) && (ty_is_int(t) || ty_is_float(t)))
+      return arena_printf(g->arena, "appy_%s_%s(%s, %s)", helpers[k].fn, suffix(t),
+                          cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+  if (t->kind == TY_BOOL && (op[0] == '+' || op[0] == '*'))   // NumPy's or and and
+    op = op[0] == '+' ? "||" : "&&";
   char *ca = cast(g, a, l->ty, t), *cb = cast(g, b, r->ty, t);
-  return arena_printf(g->arena, "(%s %s %s)", plain_literal(g, ca, cb), op,
-                      plain_literal(g, cb, ca));
+  char *e = arena_printf(g->arena, "(%s %s %s)", plain_literal(g, ca, cb), op,
+                         plain_literal(g, cb, ca));
+  return strchr("&|^", op[0]) || unwrapped ? e : wrap(g, e, t);   // bitwise: in range
+}
+
+// The operator that compares b with a as op compares a with b (a < b is b > a).
+static const char *mirrored(const char *op) {
+  return !strcmp(op, "<") ? ">" : !strcmp(op, ">") ? "<" : !strcmp(op, "<=") ? ">="
+         : !strcmp(op, ">=") ? "<=" : op;
+}
+
+// "true" or "false" where x OP v, x of integer or bool type t and v a literal, has one
+// answer for every x (C compilers warn of such comparisons: u8 < 300, u32 >= 0), else NULL.
+static const char *decided(const char *op, const Type *t, long long v) {
+  if (!(ty_is_int(t) || t->kind == TY_BOOL) || t->weak)
+    return NULL;
+  int64_t lo, hi;
+  ty_range(t, &lo, &hi);
+  bool above = v > hi, at_top = v >= hi && t->kind != TY_UINT64;   // uint64 goes on above
+  bool always = false, never = false;
+  if (!strcmp(op, "<"))
+    always = above, never = v <= lo;
+  else if (!strcmp(op, "<="))
+    always = at_top, never = v < lo;
+  else if (!strcmp(op, ">"))
+    always = v < lo, never = at_top;
+  else if (!strcmp(op, ">="))
+    always = v <= lo, never = above;
+  else if (!strcmp(op, "=="))
+    never = v < lo || above;
+  else
+    always = v < lo || above;
+  return always ? "true" : never ? "false" : NULL;
+}
+
+// a OP b exactly as NumPy 2 compares: integers of any two types by their values (C would
+// convert a signed operand to the unsigned type: -1 < 1u is false), a float with another
+// number in their promoted type (float32 with a Python float: in float32).
+static char *compare_pair(Gen *g, Node *l, const char *op, Node *r) {
+  char *a = expr(g, l), *b = expr(g, r);
+  Type *lt = ty_strong(l->ty), *rt = ty_strong(r->ty);
+  long long v;
+  const char *known = int_literal(b, &v) ? decided(op, l->ty, v)
+                      : int_literal(a, &v) ? decided(mirrored(op), r->ty, v) : NULL;
+  if (known)
+    return (char *)known;
+  bool lu = ty_is_unsigned(lt), ru = ty_is_unsigned(rt);
+  if (ty_is_int(lt) && ty_is_int(rt) && lu != ru) {
+    char *u = lu ? a : b, *sv = lu ? b : a;
+    Type *ut = lu ? lt : rt;
+    if (int_literal(sv, &v) && v >= 0 && v <= INT32_MAX)   // C converts it right
+      sv = arena_printf(g->arena, "%lld", v);
+    else if (ut->kind == TY_UINT64)
+      return arena_printf(g->arena, "appy_cmp_u64_i64(%s, %s) %s 0", u,
+                          cast(g, sv, lu ? r->ty : l->ty, ty_int64), lu ? op : mirrored(op));
+    else
+      u = cast(g, u, ut, ty_int64);
+    a = lu ? u : sv;
+    b = lu ? sv : u;
+  } else if ((ty_is_float(lt) || ty_is_float(rt)) && lt->kind != TY_BOOL && rt->kind != TY_BOOL) {
+    Type *ct = ty_promote(l->ty, r->ty);
+    a = cast(g, a, l->ty, ct);
+    b = cast(g, b, r->ty, ct);
+  }
+  return arena_printf(g->arena, "%s %s %s", plain_literal(g, a, b), op, plain_literal(g, b, a));
 }
 
 static char *compare(Gen *g, Node *n) {
   Node *prev = n->lhs, *rhs = n->args;
   char *out = NULL;
   for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
-    char *a = expr(g, prev), *b = expr(g, rhs);
-    char *c = arena_printf(g->arena, "%s %s %s", plain_literal(g, a, b), n->ops[i],
-                           plain_literal(g, b, a));
+    char *c = compare_pair(g, prev, n->ops[i], rhs);
     out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
     prev = rhs;
   }
@@ -293,10 +387,13 @@ static char *call(Gen *g, Node *n) {
   char *a = expr(g, n->args);
   Type *at = ty_strong(n->args->ty);
   if (!strcmp(f, "abs")) {
+    Type *t = ty_strong(n->ty);
     if (ty_is_float(at))
       return arena_printf(g->arena, "%s(%s)", at->kind == TY_FLOAT32 ? "fabsf" : "fabs", a);
-    char *x = cast(g, a, at, ty_strong(n->ty));
-    return arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x);
+    if (ty_is_unsigned(t) || t->kind == TY_BOOL)
+      return a;
+    char *x = cast(g, a, at, t);   // abs of int8 -128 is -128, as in NumPy
+    return wrap(g, arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x), t);
   }
   if (!strcmp(f, "bool"))
     return arena_printf(g->arena, "(%s != 0)", a);
@@ -325,10 +422,13 @@ static char *expr(Gen *g, Node *n) {
   case ND_CALL: return call(g, n);
   case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
   case ND_UNARY: {
+    if (!strcmp(n->op, "-") && n->lhs->kind == ND_NUM && !n->lhs->tok->is_float)
+      return arena_printf(g->arena, "INT64_C(%lld)", -(long long)n->lhs->tok->ival);
     char *a = cast(g, expr(g, n->lhs), n->lhs->ty, n->ty);
-    if (!strcmp(n->op, "~") && ty_strong(n->ty)->kind == TY_BOOL)
-      return arena_printf(g->arena, "(!%s)", a);
-    return arena_printf(g->arena, "(%s%s)", n->op, a);
+    Type *t = ty_strong(n->ty);
+    if (t->kind == TY_BOOL)   // NumPy's ~ of a bool is not; + leaves it
+      return !strcmp(n->op, "~") ? arena_printf(g->arena, "(!%s)", a) : a;
+    return wrap(g, arena_printf(g->arena, "(%s%s)", n->op, a), t);
   }
   case ND_NOT: return arena_printf(g->arena, "(!%s)", expr(g, n->lhs));
   case ND_BOOLOP: return boolop(g, n);
@@ -506,6 +606,16 @@ static void assign(Gen *g, Node *n) {
     store(g, t, v, rhs->ty);
 }
 
+// The name of appy/atomic.h's update for operator op ("+": add).
+static const char *atomic_op(const char *op) {
+  static const char *const names[][2] = {{"+", "add"}, {"-", "sub"}, {"*", "mul"}, {"&", "and"},
+                                         {"|", "or"}, {"^", "xor"}, {"<<", "shl"}, {">>", "shr"}};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+    if (!strcmp(op, names[k][0]))
+      return names[k][1];
+  return op;
+}
+
 static void augassign(Gen *g, Node *n) {
   for (int i = 0; i < g->nacc; i++)
     if (g->acc_of[i] == n) {
@@ -514,9 +624,15 @@ static void augassign(Gen *g, Node *n) {
     }
   if (g->npar && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, g->par, g->npar)) {
     // Several iterations may update this element: atomically (region.c checked the op).
-    line(g, "#pragma omp atomic update");
     char *v = expr(g, n->rhs);
-    line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+    Type *et = n->lhs->ty;
+    if (ty_size(et) < 4)   // appy/atomic.h
+      line(g, "appy_atomic_%s_%s(&%s, %s);", atomic_op(n->op), ty_name(g->arena, et),
+           element(g, n->lhs), cast(g, v, n->rhs->ty, ty_int64));
+    else {
+      line(g, "#pragma omp atomic update");
+      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+    }
     return;
   }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
@@ -537,10 +653,7 @@ static char *box(Gen *g, Node *e) {
     }
     return arena_printf(g->arena, "appy_box_tuple(%d, (PyObject *[]){%s})", e->nargs, items);
   }
-  Type *st = ty_strong(t);
-  const char *fn = st->kind == TY_BOOL ? "bool" : st->kind == TY_INT32 ? "int32"
-                   : st->kind == TY_INT64 ? "int64" : st->kind == TY_FLOAT32 ? "float32" : "float64";
-  return arena_printf(g->arena, "appy_box_%s(%s)", fn, expr(g, e));
+  return arena_printf(g->arena, "appy_box_%s(%s)", ty_name(g->arena, ty_strong(t)), expr(g, e));
 }
 
 static void return_stmt(Gen *g, Node *n) {
@@ -1030,8 +1143,7 @@ static void else_generic(Gen *g, Node *n, Range outer, Clauses *c) {
 // Group mode as a bare kernel (clang): what it handles. Reductions into scalars of the
 // outer loop, shared(...) scalars and collapsed loops keep the teams-distribute form.
 static bool lane_type(const Type *t) {
-  return t->kind == TY_INT32 || t->kind == TY_INT64 || t->kind == TY_FLOAT32 ||
-         t->kind == TY_FLOAT64;
+  return ty_is_int(t) || ty_is_float(t);
 }
 
 // Adds what assignment target t stores to: names, elements.
@@ -1269,7 +1381,7 @@ static char *bare_reduce_directive(Gen *g, Region *r) {
 
 // c = c OP p for reduction operator op, NaN-keeping for max and min as appy/group.h's.
 static void combine(Gen *g, const char *c, const char *p, const char *op, const Type *t) {
-  bool fp = t->kind == TY_FLOAT32 || t->kind == TY_FLOAT64;
+  bool fp = ty_is_float(t);
   if (!strcmp(op, "max") || !strcmp(op, "min"))
     line(g, "%s = %s %s %s%s%s%s ? %s : %s;", c, c, op[1] == 'a' ? ">" : "<", p,
          fp ? " || " : "", fp ? c : "", fp ? arena_printf(g->arena, " != %s", c) : "", c, p);
@@ -1485,8 +1597,13 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
       const char *v = priv[k]->var->cname;
       line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s_size; appy_e += APPY_LOOP_THREADS)", v);
       line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
-      line(g, "    #pragma omp atomic update");
-      line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+      if (ty_size(priv[k]->var->ty->elem) < 4) {
+        line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
+             ty_name(g->arena, priv[k]->var->ty->elem), v, v);
+      } else {
+        line(g, "    #pragma omp atomic update");
+        line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+      }
       line(g, "  }");
     }
   }
@@ -1632,8 +1749,7 @@ static const char *chunk_steps(int kc) {
 }
 
 static int panel_bytes(const Panel *p, int kc) {
-  TypeKind e = p->x->ty->elem->kind;
-  int size = e == TY_FLOAT64 || e == TY_INT64 ? 8 : e == TY_BOOL ? 1 : 4;
+  int size = ty_size(p->x->ty->elem);
   return (((p->jside ? TILE_J : TILE_I) + TILE_PAD) * kc * size + 7) / 8 * 8;
 }
 
@@ -2770,6 +2886,21 @@ static const char *sharing_name(Sharing s) {
   }
 }
 
+// A scalar that region r (or a loop marked in its body n) reduces and no GPU kernel's
+// reduction takes (appy/group.h's are of integers and floats: not bools), or NULL.
+static Var *unreducible(Region *r, Node *n) {
+  for (RegionVar *rv = r ? r->vars : NULL; rv; rv = rv->next)
+    if (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty))
+      return rv->var;
+  for (; n; n = n->next) {
+    Var *v = n->kind == ND_FOR && n->region && n->region->inner ? unreducible(n->region, NULL)
+                                                                 : NULL;
+    if (v || (v = unreducible(NULL, n->body)) || (v = unreducible(NULL, n->orelse)))
+      return v;
+  }
+  return NULL;
+}
+
 // --explain lines for the marked inner loops of a group-mode region.
 static void explain_inner(Gen *g, Node *n, Buf *out, bool bare) {
   for (; n; n = n->next) {
@@ -2858,7 +2989,12 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                             : "individual (one loop iteration per OpenMP thread; no inner loop "
                               "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
-      if (!bare && r->group && !strcmp(opt->compiler, "clang"))
+      Var *odd = unreducible(r, r->loop->body);
+      if (odd && !bare && !bare_red && !strcmp(opt->compiler, "clang"))
+        buf_printf(out, "  why not a bare kernel: it reduces a bool (%s), and the GPU kernels "
+                   "reduce integers and floats only; an OpenMP reduction instead\n",
+                   odd->temp ? "np.max or np.min of bools" : arena_printf(a, "'%s'", odd->name));
+      else if (!bare && r->group && !strcmp(opt->compiler, "clang"))
         buf_printf(out, "  why not a bare kernel: %s\n",
                    r->collapse > 1 ? "collapsed loops"
                                    : "a reduction or shared(...) scalar of the parallel loop, "

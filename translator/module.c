@@ -65,18 +65,8 @@ static bool param_written(Instance *inst, const char *name) {
   return aliased && stores(inst->body, NULL, &aliased);
 }
 
-static const char *scalar_conv(const Type *t) {
-  switch (t->kind) {
-  case TY_BOOL: return "bool";
-  case TY_INT32: return "int32";
-  case TY_INT64: return "int64";
-  case TY_FLOAT32: return "float32";
-  default: return "float64";
-  }
-}
-
 // call_NAME_K: converts the arguments for overload K and runs it without the GIL.
-static void emit_call(Buf *b, Instance *inst, const Options *opt) {
+static void emit_call(Buf *b, Arena *a, Instance *inst, const Options *opt) {
   Kernel *k = inst->kernel;
   Signature *sig = inst->sig;
   // GPU arrays (CuPy, PyTorch) go straight to the parallel loops' data environment; LLVM's
@@ -97,8 +87,8 @@ static void emit_call(Buf *b, Instance *inst, const Options *opt) {
       buf_printf(b, "    if (appy_arg_array(fr, argv[%d], \"%s\", %s, %d, %d, &p%d) < 0)\n", i,
                  k->pnames[i], ty_dtype_enum(t->elem), t->ndim, param_written(inst, k->pnames[i]), i);
     else
-      buf_printf(b, "    if (appy_arg_%s(fr, argv[%d], \"%s\", &p%d) < 0)\n", scalar_conv(t), i,
-                 k->pnames[i], i);
+      buf_printf(b, "    if (appy_arg_%s(fr, argv[%d], \"%s\", &p%d) < 0)\n",
+                 ty_name(a, ty_strong(t)), i, k->pnames[i], i);
     out(b, "        return NULL;\n");
   }
   out(b, "    Py_BEGIN_ALLOW_THREADS\n");
@@ -282,7 +272,7 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
   out(b, "/* Python bindings */\n\n");
   for (int i = 0; i < p->ninsts; i++)
-    emit_call(b, &p->insts[i], opt);
+    emit_call(b, a, &p->insts[i], opt);
   for (Kernel *k = p->kernels; k; k = k->next)
     if (!k->python)
       emit_wrapper(b, a, p, k, opt);

@@ -199,6 +199,12 @@ static void check_atomic(Walk *w, Node *n) {
             "several iterations of the parallel loop may update this element of '%s', which "
             "is done atomically, and '%s=' has no atomic form; use +=, -=, *=, &=, |= or ^=",
             n->lhs->var->name, n->op);
+  else if (ty_size(n->lhs->ty) < 4 && n->rhs->ty && ty_is_float(n->rhs->ty))
+    diag_at(w->diags, DIAG_ERROR, at->line, at->col,
+            "several iterations of the parallel loop may update this element of '%s', which "
+            "is done atomically, and an atomic update of a %s element takes an integer; "
+            "convert the value with int() first", n->lhs->var->name,
+            ty_name(w->arena, n->lhs->ty));
 }
 
 static void augassign(Walk *w, Node *n, bool *da) {

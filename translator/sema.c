@@ -384,8 +384,16 @@ static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
                    !strcmp(fname, "trunc")
                ? ty_weak_int
                : ty_weak_float;
-  // NumPy: float32 stays float32; integers and Python scalars compute in float64.
-  t = ty_strong(t)->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
+  // NumPy computes in the smallest float type that holds the argument's values: float32
+  // for float32 and 16-bit integers, float16 for bool and 8-bit ones (which we lack),
+  // float64 for the others and for Python scalars.
+  if (!t->weak && (t->kind == TY_BOOL || ty_size(t) == 1)) {
+    error_at(s, n, "np.%s of %s is float16 in NumPy, which kernels do not support; convert "
+                   "the argument first, e.g. np.%s(np.float32(x))", fname, ty_name(s->arena, t),
+             fname);
+    return NULL;
+  }
+  t = !t->weak && (t->kind == TY_FLOAT32 || ty_size(t) == 2) ? ty_float32 : ty_float64;
   return shape ? elementwise(s, t, shape, NULL) : t;
 }
 
@@ -434,7 +442,8 @@ static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
   }
   Type *t = len ? ty_from_name(text, len) : NULL;
   if (!t)
-    error_at(s, d, "unsupported dtype; use float64, float32, int64, int32 or bool");
+    error_at(s, d, "unsupported dtype; use bool, int8, int16, int32, int64, uint8, uint16, "
+                   "uint32, uint64, float32 or float64");
   return t ? t : deflt;
 }
 
@@ -510,8 +519,8 @@ static Type *reduction_call(Sema *s, Node *n, const char *fname) {
     }
     return t;
   }
-  if (!strcmp(fname, "sum"))   // NumPy sums bools and small ints in the platform int
-    return e->kind == TY_BOOL || e->kind == TY_INT32 ? ty_int64 : e;
+  if (!strcmp(fname, "sum"))   // NumPy sums bools and integers in int64 or uint64
+    return ty_is_unsigned(e) ? ty_uint64 : ty_is_float(e) ? e : ty_int64;
   if (!strcmp(fname, "mean"))
     return e->kind == TY_FLOAT32 ? ty_float32 : ty_float64;
   return e;
@@ -539,9 +548,7 @@ static Type *buffer_call(Sema *s, Node *n) {
   } else {
     elem = dtype_arg(s, n, ty_float64);
   }
-  size_t bytes = (size_t)len * (elem->kind == TY_FLOAT64 || elem->kind == TY_INT64 ? 8
-                                : elem->kind == TY_BOOL                           ? 1
-                                                                                  : 4);
+  size_t bytes = (size_t)len * (size_t)ty_size(elem);
   if (bytes > 48 * 1024) {
     error_at(s, n, "appy.buffer(%lld, %s) needs %zu bytes; a team's static shared memory holds "
                    "48 KB (49152 bytes)", (long long)len, ty_name(s->arena, elem), bytes);
@@ -570,8 +577,8 @@ static Type *builtin_call(Sema *s, Node *n, const char *fname) {
   n->name = fname;
   if (!t)
     return NULL;
-  if (!strcmp(fname, "abs"))
-    return t->kind == TY_BOOL ? ty_weak_int : t;
+  if (!strcmp(fname, "abs"))   // Python's abs(True) is 1; NumPy's of a bool_, True
+    return t->kind == TY_BOOL && t->weak ? ty_weak_int : t;
   if (!strcmp(fname, "int"))
     return ty_weak_int;
   if (!strcmp(fname, "float"))
@@ -788,6 +795,31 @@ static Type *binary(Sema *s, Node *n) {
   return binary_scalar(s, n, a, b);
 }
 
+// NumPy 2 raises OverflowError where a Python int literal meets an integer type that
+// cannot hold it (np.uint8(5) + 300, u8 - -1); here that is known before the run.
+static void check_literal(Sema *s, Node *lit, Type *t) {
+  int64_t v, lo, hi;
+  if (!ty_is_int(t) || t->weak || !const_int(lit, &v))
+    return;
+  ty_range(t, &lo, &hi);
+  if (v < lo || v > hi)
+    error_at(s, lit, "Python integer %lld out of bounds for %s (NumPy raises OverflowError)",
+             (long long)v, ty_name(s->arena, t));
+}
+
+// Arithmetic on NumPy bools: + and * are or and and, - is refused, / gives float64, and
+// //, %, **, << and >> compute in int8.
+static Type *bool_arith(Sema *s, Node *n, const char *op) {
+  if (!strcmp(op, "+") || !strcmp(op, "*") || !strcmp(op, "&") || !strcmp(op, "|") ||
+      !strcmp(op, "^"))
+    return ty_bool;
+  if (!strcmp(op, "-")) {
+    error_at(s, n, "NumPy does not subtract bools; use ^ (or !=) instead");
+    return NULL;
+  }
+  return !strcmp(op, "/") ? ty_float64 : ty_int8;
+}
+
 static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   if (!ty_is_scalar(a) || !ty_is_scalar(b)) {
     error_at(s, n, "unsupported operand types for %s: %s and %s", n->op, ty_name(s->arena, a),
@@ -796,18 +828,18 @@ static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   }
   const char *op = n->op;
   Type *t = ty_promote(a, b);
-  if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
-      !strcmp(op, ">>")) {
-    if (ty_is_float(t)) {
-      error_at(s, n, "'%s' needs integers or bools, not %s", op, ty_name(s->arena, t));
-      return NULL;
-    }
-    if (t->kind == TY_BOOL && (op[0] == '<' || op[0] == '>'))
-      return t->weak ? ty_weak_int : ty_int64;
-    return t;
+  check_literal(s, n->lhs, t);
+  check_literal(s, n->rhs, t);
+  bool bits = !strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
+              !strcmp(op, ">>");
+  if (bits && ty_is_float(t)) {
+    error_at(s, n, "'%s' needs integers or bools, not %s", op, ty_name(s->arena, t));
+    return NULL;
   }
-  if (t->kind == TY_BOOL)   // arithmetic on bools happens on ints, as in Python
-    t = t->weak ? ty_weak_int : ty_int64;
+  if (t->kind == TY_BOOL && !t->weak)
+    return bool_arith(s, n, op);
+  if (t->kind == TY_BOOL && (!bits || op[0] == '<' || op[0] == '>'))
+    t = ty_weak_int;   // arithmetic on Python bools happens on ints
   if (!strcmp(op, "/"))
     return ty_is_float(t) ? t : (t->weak ? ty_weak_float : ty_float64);
   int64_t k;
@@ -877,8 +909,12 @@ static Type *expr(Sema *s, Node *n) {
   case ND_UNARY: {
     Type *at = value_operand(s, n->lhs, n->op);
     t = at ? elem_of(at) : NULL;
-    if (t && t->kind == TY_BOOL && (strcmp(n->op, "~") || t->weak))
-      t = t->weak ? ty_weak_int : ty_int64;
+    if (t && t->kind == TY_BOOL && !t->weak && !strcmp(n->op, "-")) {
+      error_at(s, n, "NumPy does not negate bools; use ~ (or not) instead");
+      t = NULL;
+    }
+    if (t && t->kind == TY_BOOL && t->weak)   // -True is -1 in Python
+      t = ty_weak_int;
     if (t && ty_is_float(t) && !strcmp(n->op, "~")) {
       error_at(s, n, "'~' needs an integer or bool, not %s", ty_name(s->arena, t));
       t = NULL;
@@ -1301,7 +1337,18 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
 typedef struct {
   int rank;        // Highest rank seen for an array use (0: not an array)
   bool integer;    // Used in an index or a range bound
+  bool int_elems;  // An array whose elements are used so
 } ParamUse;
+
+// How a kernel's body uses its parameters, and which of its locals hold integers: those
+// used where an integer is (an index, a range bound), whose values then are too.
+typedef struct {
+  Kernel *k;              // The kernel
+  ParamUse *u;            // Use of each parameter
+  const char *ints[64];   // Locals used as integers...
+  int nints;              // ...how many
+  bool changed;           // Some local joined ints in this pass
+} Infer;
 
 static int param_index(Kernel *k, const char *name) {
   for (int i = 0; i < k->nparams; i++)
@@ -1310,121 +1357,167 @@ static int param_index(Kernel *k, const char *name) {
   return -1;
 }
 
-static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer);
-
-static void infer_list(Kernel *k, ParamUse *u, Node *n, bool integer) {
-  for (; n; n = n->next)
-    infer_expr(k, u, n, integer);
+static bool int_local(Infer *in, const char *name) {
+  for (int i = 0; i < in->nints; i++)
+    if (!strcmp(in->ints[i], name))
+      return true;
+  return false;
 }
 
-static void infer_expr(Kernel *k, ParamUse *u, Node *n, bool integer) {
+static void infer_expr(Infer *in, Node *n, bool integer);
+
+static void infer_list(Infer *in, Node *n, bool integer) {
+  for (; n; n = n->next)
+    infer_expr(in, n, integer);
+}
+
+static void infer_name(Infer *in, Node *n, bool integer) {
+  int i = param_index(in->k, n->name);
+  if (i >= 0 && integer)
+    in->u[i].integer = true;
+  else if (i < 0 && integer && !int_local(in, n->name) && in->nints < 64) {
+    in->ints[in->nints++] = n->name;
+    in->changed = true;
+  }
+}
+
+static void infer_subscript(Infer *in, Node *n, bool integer) {
+  ParamUse *u = in->u;
+  Node *base = n->lhs;
+  int rank = n->nargs, i;
+  while (base->kind == ND_SUBSCRIPT)
+    rank += base->nargs, infer_list(in, base->args, true), base = base->lhs;
+  if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
+      (i = param_index(in->k, base->lhs->name)) >= 0) {
+    int64_t kk;
+    int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
+    if (u[i].rank < need)
+      u[i].rank = need;
+    return;
+  }
+  if (base->kind == ND_NAME && (i = param_index(in->k, base->name)) >= 0) {
+    if (u[i].rank < rank)
+      u[i].rank = rank;
+    u[i].int_elems |= integer;   // x[idx[j]], range(indptr[i], indptr[i + 1])
+  }
+  infer_list(in, n->args, true);
+}
+
+static void infer_call(Infer *in, Node *n, bool integer) {
+  ParamUse *u = in->u;
+  int i;
+  bool rng = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
+             is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range");
+  bool alloc = n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
+               (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
+                !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
+  bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
+  // min(a, b), max and abs are integers where their arguments are
+  bool through = is_name(n->lhs, "min") || is_name(n->lhs, "max") || is_name(n->lhs, "abs");
+  for (Node *a = n->args; a; a = a->next) {
+    Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
+    if (arr && v->kind == ND_NAME && (i = param_index(in->k, v->name)) >= 0 && !u[i].rank)
+      u[i].rank = 1;
+    infer_expr(in, v, rng || (alloc && a == n->args) || (through && integer));   // bounds, a shape
+  }
+}
+
+static void infer_expr(Infer *in, Node *n, bool integer) {
   if (!n)
     return;
   int i;
   switch (n->kind) {
-  case ND_NAME:
-    if ((i = param_index(k, n->name)) >= 0 && integer)
-      u[i].integer = true;
-    return;
-  case ND_SUBSCRIPT: {
-    Node *base = n->lhs;
-    int rank = n->nargs;
-    while (base->kind == ND_SUBSCRIPT)
-      rank += base->nargs, infer_list(k, u, base->args, true), base = base->lhs;
-    if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
-        (i = param_index(k, base->lhs->name)) >= 0) {
-      int64_t kk;
-      int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
-      if (u[i].rank < need)
-        u[i].rank = need;
-      return;
-    }
-    if (base->kind == ND_NAME && (i = param_index(k, base->name)) >= 0 && u[i].rank < rank)
-      u[i].rank = rank;
-    infer_list(k, u, n->args, true);
-    return;
-  }
+  case ND_NAME: infer_name(in, n, integer); return;
+  case ND_SUBSCRIPT: infer_subscript(in, n, integer); return;
   case ND_ATTR:
-    if (n->lhs->kind == ND_NAME && (i = param_index(k, n->lhs->name)) >= 0 && !u[i].rank &&
+    if (n->lhs->kind == ND_NAME && (i = param_index(in->k, n->lhs->name)) >= 0 &&
+        !in->u[i].rank &&
         (!strcmp(n->name, "shape") || !strcmp(n->name, "size") || !strcmp(n->name, "ndim")))
-      u[i].rank = 1;
+      in->u[i].rank = 1;
     return;
-  case ND_CALL: {
-    bool rng = is_name(n->lhs, "range") || is_name(n->lhs, "prange") ||
-               is_module_attr(n->lhs, "prange") || is_module_attr(n->lhs, "range");
-    bool alloc = n->lhs->kind == ND_ATTR && !strstr(n->lhs->name, "_like") &&
-                 (!strcmp(n->lhs->name, "empty") || !strcmp(n->lhs->name, "zeros") ||
-                  !strcmp(n->lhs->name, "ones") || !strcmp(n->lhs->name, "full"));
-    bool arr = is_name(n->lhs, "len") || (n->lhs->kind == ND_ATTR && strstr(n->lhs->name, "_like"));
-    for (Node *a = n->args; a; a = a->next) {
-      Node *v = a->kind == ND_KEYWORD ? a->lhs : a;
-      if (arr && v->kind == ND_NAME && (i = param_index(k, v->name)) >= 0 && !u[i].rank)
-        u[i].rank = 1;
-      infer_expr(k, u, v, rng || (alloc && a == n->args));   // bounds, a shape
-    }
-    return;
-  }
+  case ND_CALL: infer_call(in, n, integer); return;
   default:
-    infer_expr(k, u, n->lhs, integer && n->kind != ND_COMPARE);
-    infer_expr(k, u, n->rhs, integer);
-    infer_list(k, u, n->args, integer && n->kind != ND_COMPARE);
-    infer_expr(k, u, n->cond, false);
-    infer_expr(k, u, n->body, integer);
-    infer_expr(k, u, n->orelse, integer);
-    infer_expr(k, u, n->lo, true);
-    infer_expr(k, u, n->hi, true);
-    infer_expr(k, u, n->step, true);
+    infer_expr(in, n->lhs, integer && n->kind != ND_COMPARE);
+    infer_expr(in, n->rhs, integer);
+    infer_list(in, n->args, integer && n->kind != ND_COMPARE);
+    infer_expr(in, n->cond, false);
+    infer_expr(in, n->body, integer);
+    infer_expr(in, n->orelse, integer);
+    infer_expr(in, n->lo, true);
+    infer_expr(in, n->hi, true);
+    infer_expr(in, n->step, true);
     return;
   }
 }
 
-static void infer_stmts(Kernel *k, ParamUse *u, Node *n) {
+// An assignment: its targets, and its value as an integer where the target is one.
+static void infer_assign(Infer *in, Node *t, Node *value) {
+  if ((t->kind == ND_TUPLE || t->kind == ND_LIST) && value->kind == ND_TUPLE &&
+      t->nargs == value->nargs) {
+    for (Node *e = t->args, *v = value->args; e; e = e->next, v = v->next)
+      infer_assign(in, e, v);
+    return;
+  }
+  if (t->kind != ND_NAME)
+    infer_expr(in, t, false);
+  infer_expr(in, value, t->kind == ND_NAME && int_local(in, t->name));
+}
+
+static void infer_stmts(Infer *in, Node *n) {
   for (; n; n = n->next) {
     switch (n->kind) {
     case ND_IF:
     case ND_WHILE:
-      infer_expr(k, u, n->cond, false);
-      infer_stmts(k, u, n->body);
-      infer_stmts(k, u, n->orelse);
+      infer_expr(in, n->cond, false);
+      infer_stmts(in, n->body);
+      infer_stmts(in, n->orelse);
       break;
     case ND_FOR:
-      infer_expr(k, u, n->iter, true);
-      infer_stmts(k, u, n->body);
+      infer_expr(in, n->iter, true);
+      infer_stmts(in, n->body);
       break;
     case ND_ASSIGN:
       for (Node *t = n->args; t; t = t->next)
-        infer_expr(k, u, t, false);
-      infer_expr(k, u, n->rhs, false);
+        infer_assign(in, t, n->rhs);
+      break;
+    case ND_AUGASSIGN:
+      infer_assign(in, n->lhs, n->rhs);
       break;
     default:
-      infer_expr(k, u, n->lhs, false);
-      infer_expr(k, u, n->rhs, false);
+      infer_expr(in, n->lhs, false);
+      infer_expr(in, n->rhs, false);
       break;
     }
   }
 }
 
-// How k's body uses its parameters.
+// How k's body uses its parameters; integers flow back through locals (a fixed point).
 static ParamUse *param_uses(Sema *s, Kernel *k) {
-  ParamUse *u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
-  infer_stmts(k, u, k->fn->body);
-  return u;
+  Infer in = {.k = k};
+  in.u = arena_alloc(s->arena, sizeof(ParamUse) * (size_t)(k->nparams + 1));
+  do {
+    in.changed = false;
+    infer_stmts(&in, k->fn->body);
+  } while (in.changed);
+  return in.u;
 }
 
 // k's signature: parameter i has type from[i] if that is set, else the type inferred
 // from its use u (APPy's defaults: float64 arrays of the rank used, int64 indices and
-// range bounds, float64 otherwise; arrays of elem if that is given).
+// range bounds, float64 otherwise; arrays of elem if that is given; int64 arrays whose
+// elements are indices or range bounds).
 static Signature make_signature(Sema *s, Kernel *k, ParamUse *u, Type **from, Type *elem) {
   Signature sig = {.nparams = k->nparams};
   sig.params = arena_alloc(s->arena, sizeof(Type *) * (size_t)(k->nparams + 1));
   Buf b = {0};
   buf_printf(&b, "%s(", k->name);
   for (int i = 0; i < k->nparams; i++) {
+    Type *e = u[i].int_elems ? ty_int64 : elem ? elem : ty_float64;
     Type *t = from && from[i] ? from[i]
-              : u[i].rank ? ty_array(s->arena, elem ? elem : ty_float64, u[i].rank)
+              : u[i].rank ? ty_array(s->arena, e, u[i].rank)
               : u[i].integer ? ty_int64 : ty_float64;
     sig.params[i] = t;
-    buf_printf(&b, "%s%s", i ? ", " : "", ty_name(s->arena, t));
+    buf_printf(&b, "%s%s", i ? ", " : "", ty_sig_name(s->arena, t));
   }
   buf_puts(&b, ")");
   sig.text = arena_strndup(s->arena, b.data, b.len);

@@ -136,10 +136,16 @@ bool tok_is_augassign(const Token *tok);             // +=, -=, ... @=
 
 typedef enum {
   TY_BOOL,      // bool / numpy bool_
+  TY_INT8,      // int8
+  TY_INT16,     // int16
   TY_INT32,     // int32
   TY_INT64,     // int64 (Python int)
+  TY_UINT8,     // uint8
+  TY_UINT16,    // uint16
+  TY_UINT32,    // uint32
+  TY_UINT64,    // uint64
   TY_FLOAT32,   // float32
-  TY_FLOAT64,   // float64 (Python float)
+  TY_FLOAT64,   // float64 (Python float); the last scalar kind
   TY_ARRAY,     // N-d NumPy array of a scalar dtype
   TY_TUPLE,     // tuple of values (A.shape, multiple return)
   TY_NONE,      // None, functions without a value
@@ -147,28 +153,38 @@ typedef enum {
 
 struct Type {
   TypeKind kind;     // Kind
-  bool weak;         // Python literal: adapts to the other operand (NEP 50)
+  bool weak;         // Python scalar: adapts to the other operand (NEP 50)
   Type *elem;        // TY_ARRAY: element type
   int ndim;          // TY_ARRAY: rank
   int nfields;       // TY_TUPLE: number of elements
   Type **fields;     // TY_TUPLE: element types
 };
 
-extern Type *ty_bool, *ty_int32, *ty_int64, *ty_float32, *ty_float64, *ty_none;
-extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;
+extern Type *ty_bool, *ty_int8, *ty_int16, *ty_int32, *ty_int64;
+extern Type *ty_uint8, *ty_uint16, *ty_uint32, *ty_uint64, *ty_float32, *ty_float64, *ty_none;
+extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;   // Python int, float, bool
 
 bool ty_is_scalar(const Type *t);
-bool ty_is_int(const Type *t);        // int32, int64 (not bool)
+bool ty_is_int(const Type *t);        // int8 ... uint64 (not bool)
+bool ty_is_unsigned(const Type *t);   // uint8 ... uint64
 bool ty_is_float(const Type *t);
+int ty_size(const Type *t);           // Bytes of a scalar
+// The values of integer or bool type t, lo to hi (for uint64, hi is INT64_MAX: the values
+// of an int64 literal that it holds).
+void ty_range(const Type *t, int64_t *lo, int64_t *hi);
+Type *ty_of(TypeKind kind);           // The (strong) scalar type of a kind
 bool ty_equal(const Type *a, const Type *b);
 Type *ty_strong(Type *t);             // Same type without the weak flag
 Type *ty_array(Arena *a, Type *elem, int ndim);
 Type *ty_tuple(Arena *a, Type **fields, int n);
 Type *ty_promote(Type *a, Type *b);   // NumPy 2 promotion of two scalars
 const char *ty_name(Arena *a, const Type *t);   // "float64", "float32[:, :]", ...
+// As a signature spells it: Python scalars "int", "float", "bool", else ty_name.
+const char *ty_sig_name(Arena *a, const Type *t);
 const char *ty_ctype(const Type *t);            // "double", "int32_t", "bool", ...
 const char *ty_dtype_enum(const Type *t);       // "APPY_FLOAT64", ...
-// Parses a dtype name ("float32", "np.float64", "int", "float", "bool"); NULL if unknown.
+// Parses a dtype name ("float32", "np.uint8", "intp", ...; "int", "float" and "bool"
+// without "np." are Python's, weak); NULL if unknown.
 Type *ty_from_name(const char *name, size_t len);
 
 //

@@ -279,7 +279,7 @@ static inline uint32_t appy_xor_u32(uint32_t v, int d, uint32_t mask)
 }
 #pragma omp end declare variant
 
-/* The value of lane (this lane xor d), for 4- and 8-byte types. */
+/* The value of lane (this lane xor d), for types of 1 to 8 bytes (uint32_t: above). */
 #define APPY_XOR_SHUFFLE(T, SUF)                                                    \
   static inline T appy_xor_##SUF(T v, int d, uint32_t mask)                        \
   {                                                                                 \
@@ -295,6 +295,11 @@ APPY_XOR_SHUFFLE(double, f64)
 APPY_XOR_SHUFFLE(float, f32)
 APPY_XOR_SHUFFLE(int64_t, i64)
 APPY_XOR_SHUFFLE(int32_t, i32)
+APPY_XOR_SHUFFLE(int16_t, i16)
+APPY_XOR_SHUFFLE(int8_t, i8)
+APPY_XOR_SHUFFLE(uint64_t, u64)
+APPY_XOR_SHUFFLE(uint16_t, u16)
+APPY_XOR_SHUFFLE(uint8_t, u8)
 
 /* appy_group_OP_SUF(v, g, red): OP of v over the g lanes of the group, in every lane.
  * Within a warp, a butterfly (each step combines two lanes' values in both of them, so
@@ -336,6 +341,12 @@ APPY_GROUP_REDUCTIONS(double, f64, APPY_FLOAT_NAN)
 APPY_GROUP_REDUCTIONS(float, f32, APPY_FLOAT_NAN)
 APPY_GROUP_REDUCTIONS(int64_t, i64, APPY_INT_NAN)
 APPY_GROUP_REDUCTIONS(int32_t, i32, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(int16_t, i16, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(int8_t, i8, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(uint64_t, u64, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(uint32_t, u32, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(uint16_t, u16, APPY_INT_NAN)
+APPY_GROUP_REDUCTIONS(uint8_t, u8, APPY_INT_NAN)
 
 /* ---- Scalar reductions of individual-mode loops as bare kernels (clang) ----
  *

@@ -1,13 +1,17 @@
-/* appy/pyops.h: Python's arithmetic where C's differs, callable inside target regions.
+/* appy/pyops.h: Python's and NumPy's arithmetic where C's differs, callable inside target
+ * regions.
  *
- * For int32_t (_i32), int64_t (_i64), float (_f32) and double (_f64):
+ * For every integer type (_i8, _i16, _i32, _i64, _u8, _u16, _u32, _u64), float (_f32) and
+ * double (_f64):
  *   appy_floordiv_T(a, b)  a // b     rounds toward -inf, not toward zero as C's /
  *   appy_mod_T(a, b)       a % b      takes the sign of b, not of a as C's %
  *   appy_max_T(a, b)       max(a, b)  b > a ? b : a, so max(nan, 1) is nan, max(1, nan) 1
  *   appy_min_T(a, b)       min(a, b)  b < a ? b : a
- * and appy_ipow_i64/_i32(a, n) for a ** n, appy_range_len(start, stop, step) for
- * len(range(start, stop, step)), appy_slice_start/_len(lo, hi, step, n) for the first
- * index and length of the slice lo:hi:step of n elements.
+ * and for the integer types appy_ipow_T(a, n) for a ** n and appy_lshift_T / _rshift_T for
+ * << and >>; appy_cmp_u64_i64(a, b) compares a uint64 with an int64;
+ * appy_range_len(start, stop, step) for len(range(start, stop, step)),
+ * appy_slice_start/_len(lo, hi, step, n) for the first index and length of the slice
+ * lo:hi:step of n elements.
  *
  * Device code cannot raise, so where Python would, these give NumPy's answer instead:
  * integer // and % by zero give 0; float // by zero gives a / b (inf or nan) and float %
@@ -26,30 +30,87 @@
 #pragma omp declare target
 #endif
 
-/* int64 */
+/* Signed integers (int8 _i8, int16 _i16, int32 _i32, int64 _i64), with U the unsigned
+ * type of their width and W the unsigned type (32 bits at least) that ** wraps in; each
+ * width its own code, since 32-bit division is much cheaper than 64-bit on GPUs. */
+#define APPY_SIGNED_OPS(T, SUF, U, W, BITS)                                            \
+  static inline T appy_floordiv_##SUF(T a, T b)                                       \
+  {                                                                                    \
+    T q;                                                                               \
+    if (b == 0)                                                                        \
+      return 0;                                                                        \
+    if (b == -1)                                                                       \
+      return (T)(0 - (U)a); /* C's MIN / -1 traps */                                   \
+    q = (T)(a / b);                                                                    \
+    if ((T)(q * b) != a && (a < 0) != (b < 0))                                         \
+      q--;                                                                             \
+    return q;                                                                          \
+  }                                                                                    \
+  static inline T appy_mod_##SUF(T a, T b)                                            \
+  {                                                                                    \
+    T r;                                                                               \
+    if (b == 0 || b == -1)                                                             \
+      return 0; /* C's MIN % -1 traps */                                               \
+    r = (T)(a % b);                                                                    \
+    if (r != 0 && (r < 0) != (b < 0))                                                  \
+      r = (T)(r + b);                                                                  \
+    return r;                                                                          \
+  }                                                                                    \
+  /* n >= 0; a negative n (an error in NumPy, a float in Python) gives 0. */           \
+  static inline T appy_ipow_##SUF(T a, T n)                                           \
+  {                                                                                    \
+    W r = 1, x = (W)a; /* unsigned: overflow wraps instead of being undefined */       \
+    if (n < 0)                                                                         \
+      return 0;                                                                        \
+    for (; n; n >>= 1, x *= x)                                                         \
+      if (n & 1)                                                                       \
+        r *= x;                                                                        \
+    return (T)r;                                                                       \
+  }                                                                                    \
+  /* NumPy's shifts: by BITS or more, or by a negative count, all bits go. */          \
+  static inline T appy_lshift_##SUF(T a, T b)                                         \
+  {                                                                                    \
+    return (uint64_t)b < BITS ? (T)((W)a << b) : 0;                                    \
+  }                                                                                    \
+  static inline T appy_rshift_##SUF(T a, T b)                                         \
+  {                                                                                    \
+    return (uint64_t)b < BITS ? (T)(a >> b) : a < 0 ? -1 : 0;                          \
+  }                                                                                    \
+  static inline T appy_max_##SUF(T a, T b) { return b > a ? b : a; }                   \
+  static inline T appy_min_##SUF(T a, T b) { return b < a ? b : a; }
+APPY_SIGNED_OPS(int8_t, i8, uint8_t, uint32_t, 8)
+APPY_SIGNED_OPS(int16_t, i16, uint16_t, uint32_t, 16)
+APPY_SIGNED_OPS(int32_t, i32, uint32_t, uint32_t, 32)
+APPY_SIGNED_OPS(int64_t, i64, uint64_t, uint64_t, 64)
 
-static inline int64_t appy_floordiv_i64(int64_t a, int64_t b)
-{
-  int64_t q;
-  if (b == 0)
-    return 0;
-  if (b == -1)
-    return (int64_t)(0 - (uint64_t)a);  /* C's INT64_MIN / -1 traps */
-  q = a / b;
-  if (q * b != a && (a < 0) != (b < 0))
-    q--;
-  return q;
-}
+/* Unsigned integers (uint8 _u8 ... uint64 _u64): C's / and % are Python's already. */
+#define APPY_UNSIGNED_OPS(T, SUF, W, BITS)                                             \
+  static inline T appy_floordiv_##SUF(T a, T b) { return b ? (T)(a / b) : 0; }        \
+  static inline T appy_mod_##SUF(T a, T b) { return b ? (T)(a % b) : 0; }              \
+  static inline T appy_ipow_##SUF(T a, T n)                                           \
+  {                                                                                    \
+    W r = 1, x = a;                                                                    \
+    for (; n; n >>= 1, x *= x)                                                         \
+      if (n & 1)                                                                       \
+        r *= x;                                                                        \
+    return (T)r;                                                                       \
+  }                                                                                    \
+  static inline T appy_lshift_##SUF(T a, T b)                                         \
+  {                                                                                    \
+    return b < BITS ? (T)((W)a << b) : 0;                                              \
+  }                                                                                    \
+  static inline T appy_rshift_##SUF(T a, T b) { return b < BITS ? (T)(a >> b) : 0; }   \
+  static inline T appy_max_##SUF(T a, T b) { return b > a ? b : a; }                   \
+  static inline T appy_min_##SUF(T a, T b) { return b < a ? b : a; }
+APPY_UNSIGNED_OPS(uint8_t, u8, uint32_t, 8)
+APPY_UNSIGNED_OPS(uint16_t, u16, uint32_t, 16)
+APPY_UNSIGNED_OPS(uint32_t, u32, uint32_t, 32)
+APPY_UNSIGNED_OPS(uint64_t, u64, uint64_t, 64)
 
-static inline int64_t appy_mod_i64(int64_t a, int64_t b)
+/* a compared with b (-1, 0, 1), exactly: C would convert b to uint64 first. */
+static inline int appy_cmp_u64_i64(uint64_t a, int64_t b)
 {
-  int64_t r;
-  if (b == 0 || b == -1)
-    return 0;  /* C's INT64_MIN % -1 traps */
-  r = a % b;
-  if (r != 0 && (r < 0) != (b < 0))
-    r += b;
-  return r;
+  return b < 0 || a > (uint64_t)b ? 1 : a < (uint64_t)b ? -1 : 0;
 }
 
 /* x ** 2 for floats: x * x, which is what NumPy computes (and C's pow(x, 2.0) returns), without
@@ -63,61 +124,6 @@ static inline float appy_square_f32(float x)
 {
   return x * x;
 }
-
-/* n >= 0; a negative n (a float in Python) gives 0. */
-static inline int64_t appy_ipow_i64(int64_t a, int64_t n)
-{
-  uint64_t r = 1, x = (uint64_t)a;  /* unsigned: overflow wraps instead of being undefined */
-  if (n < 0)
-    return 0;
-  for (; n; n >>= 1, x *= x)
-    if (n & 1)
-      r *= x;
-  return (int64_t)r;
-}
-
-static inline int64_t appy_max_i64(int64_t a, int64_t b) { return b > a ? b : a; }
-static inline int64_t appy_min_i64(int64_t a, int64_t b) { return b < a ? b : a; }
-
-/* int32: its own code, since 32-bit division is much cheaper than 64-bit on GPUs */
-
-static inline int32_t appy_floordiv_i32(int32_t a, int32_t b)
-{
-  int32_t q;
-  if (b == 0)
-    return 0;
-  if (b == -1)
-    return (int32_t)(0 - (uint32_t)a);
-  q = a / b;
-  if (q * b != a && (a < 0) != (b < 0))
-    q--;
-  return q;
-}
-
-static inline int32_t appy_mod_i32(int32_t a, int32_t b)
-{
-  int32_t r;
-  if (b == 0 || b == -1)
-    return 0;
-  r = a % b;
-  if (r != 0 && (r < 0) != (b < 0))
-    r += b;
-  return r;
-}
-
-static inline int32_t appy_ipow_i32(int32_t a, int32_t n)
-{
-  uint32_t r = 1, x = (uint32_t)a;
-  if (n < 0)
-    return 0;
-  for (; n; n >>= 1, x *= x)
-    if (n & 1)
-      r *= x;
-  return (int32_t)r;
-}
-
-static inline int32_t appy_max_i32(int32_t a, int32_t b) { return b > a ? b : a; }
-static inline int32_t appy_min_i32(int32_t a, int32_t b) { return b < a ? b : a; }
 
 /* float64 */
 

@@ -29,7 +29,13 @@ extern "C" {
 
 #define APPY_MAXDIM 8
 
-typedef enum { APPY_BOOL, APPY_INT32, APPY_INT64, APPY_FLOAT32, APPY_FLOAT64 } appy_dtype;
+/* NumPy's bool, integer and float dtypes; APPY_FLOAT64 is the last. */
+typedef enum {
+  APPY_BOOL,
+  APPY_INT8, APPY_INT16, APPY_INT32, APPY_INT64,
+  APPY_UINT8, APPY_UINT16, APPY_UINT32, APPY_UINT64,
+  APPY_FLOAT32, APPY_FLOAT64
+} appy_dtype;
 
 typedef struct appy_array {
   void *data;                  /* C-contiguous elements */
@@ -96,9 +102,15 @@ APPY_API int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
 APPY_API int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
                             int ndim, int writable, appy_array *out);
 /* Integers: anything with __index__ (int, bool, NumPy integers), never float or
- * numpy.bool_. Out of range: OverflowError naming the parameter. */
-APPY_API int appy_arg_int64(appy_frame *fr, PyObject *obj, const char *param, int64_t *out);
+ * numpy.bool_. Out of the dtype's range: OverflowError naming the parameter. */
+APPY_API int appy_arg_int8(appy_frame *fr, PyObject *obj, const char *param, int8_t *out);
+APPY_API int appy_arg_int16(appy_frame *fr, PyObject *obj, const char *param, int16_t *out);
 APPY_API int appy_arg_int32(appy_frame *fr, PyObject *obj, const char *param, int32_t *out);
+APPY_API int appy_arg_int64(appy_frame *fr, PyObject *obj, const char *param, int64_t *out);
+APPY_API int appy_arg_uint8(appy_frame *fr, PyObject *obj, const char *param, uint8_t *out);
+APPY_API int appy_arg_uint16(appy_frame *fr, PyObject *obj, const char *param, uint16_t *out);
+APPY_API int appy_arg_uint32(appy_frame *fr, PyObject *obj, const char *param, uint32_t *out);
+APPY_API int appy_arg_uint64(appy_frame *fr, PyObject *obj, const char *param, uint64_t *out);
 /* Floats: float, NumPy floating, or an integer (converted exactly as float() would). */
 APPY_API int appy_arg_float64(appy_frame *fr, PyObject *obj, const char *param, double *out);
 APPY_API int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, float *out);
@@ -106,8 +118,8 @@ APPY_API int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, 
 APPY_API int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, bool *out);
 
 /* Overload dispatch: 1 if appy_arg_array / appy_arg_<dt> would accept obj's kind (a
- * read-only array or an int32 out of range still matches, and then fails in the
- * appy_arg_ call with its usual message), else 0. Never leave an exception set. */
+ * read-only array or an integer out of the dtype's range still matches, and then fails
+ * in the appy_arg_ call with its usual message), else 0. Never leave an exception set. */
 APPY_API int appy_match_array(PyObject *obj, appy_dtype dt, int ndim);
 /* gpuarray.c: arrays on the GPU, through __cuda_array_interface__ (CuPy, PyTorch, Numba). */
 APPY_API int appy_is_gpu_array(PyObject *obj);
@@ -133,10 +145,17 @@ APPY_API PyObject *appy_no_match(appy_frame *fr, PyObject *const *argv, int n,
 APPY_API int appy_alloc(appy_frame *fr, const char *how, appy_dtype dt, int ndim,
                         const int64_t *shape, double fill, appy_array *out);
 
-/* New references, NULL with an exception set on error. int32 and float32 become NumPy
- * scalars so the result keeps its dtype, the others Python int, float and bool. */
-APPY_API PyObject *appy_box_int64(int64_t v);
+/* New references, NULL with an exception set on error. int64, float64 and bool become
+ * Python int, float and bool; the other dtypes NumPy scalars, so the result keeps its
+ * dtype. */
+APPY_API PyObject *appy_box_int8(int8_t v);
+APPY_API PyObject *appy_box_int16(int16_t v);
 APPY_API PyObject *appy_box_int32(int32_t v);
+APPY_API PyObject *appy_box_int64(int64_t v);
+APPY_API PyObject *appy_box_uint8(uint8_t v);
+APPY_API PyObject *appy_box_uint16(uint16_t v);
+APPY_API PyObject *appy_box_uint32(uint32_t v);
+APPY_API PyObject *appy_box_uint64(uint64_t v);
 APPY_API PyObject *appy_box_float64(double v);
 APPY_API PyObject *appy_box_float32(float v);
 APPY_API PyObject *appy_box_bool(int v);

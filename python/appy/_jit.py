@@ -113,7 +113,7 @@ def _numpy():
     if _ndarray is None:
         for t in (numpy.bool_, numpy.int8, numpy.int16, numpy.int32, numpy.int64, numpy.uint8,
                   numpy.uint16, numpy.uint32, numpy.uint64, numpy.float32, numpy.float64):
-            _SCALARS[t] = numpy.dtype(t).name
+            _SCALARS[t] = numpy.dtype(t).name if t is not numpy.bool_ else "bool_"
         _ndarray = numpy.ndarray
     return numpy
 

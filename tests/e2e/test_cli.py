@@ -48,6 +48,37 @@ def test_extra_signature_adds_an_overload(run, tmp_path):
     assert "f(int32[:], int64)" in c and "f(float32[:], int64)" in c
 
 
+def test_extra_signatures_take_every_dtype_name(run, tmp_path):
+    """-s with NumPy's names and aliases, and Python's int, float and bool; never
+    'malformed signature' for a valid name."""
+    src = tmp_path / "k.py"
+    src.write_text("import appy\n@appy.jit\ndef f(a, n):\n    for i in appy.prange(a.shape[0]):\n"
+                   "        a[i] = a[i] + n\n")
+    names = ("int8", "int16", "uint8", "uint16", "uint32", "uint64", "ubyte", "byte", "short",
+             "ushort", "uintc", "intc", "intp", "uintp", "longlong", "ulonglong", "np.uint8",
+             "numpy.int16", "np.bool_", "bool_", "single", "double")
+    sigs = [f"f({t}[:], {s})" for t, s in zip(names, names[1:] + names[:1])]
+    sigs += ["f(uint8[:], int)", "f(float32[:], float)", "f(bool[:], bool)"]
+    p = run("--emit-c", *(a for s in sigs for a in ("-s", s)), "-o", tmp_path / "k.c", src)
+    assert p.returncode == 0, p.stderr
+    c = (tmp_path / "k.c").read_text()
+    assert all(s in c for s in sigs)
+    assert "appy_arg_uint64(fr, argv[1], \"n\"" in c   # ulonglong
+    p = run("--emit-c", "-s", "f(uint7[:], int)", "-o", tmp_path / "k.c", src)
+    assert p.returncode != 0 and "malformed signature 'f(uint7[:], int)'" in p.stderr
+
+
+def test_explain_says_why_bool_reductions_are_not_bare(run, tmp_path):
+    src = tmp_path / "k.py"
+    src.write_text("import appy\n# appy: export f(bool[:])\n@appy.jit\ndef f(a):\n    m = a[0]\n"
+                   "    for i in appy.prange(a.shape[0]):\n        m = max(m, a[i])\n    return m\n")
+    p = run("--compiler", "clang", "--emit-c", "--explain", "-o", tmp_path / "k.c", src)
+    assert p.returncode == 0, p.stderr
+    assert ("why not a bare kernel: it reduces a bool ('m'), and the GPU kernels reduce "
+            "integers and floats only; an OpenMP reduction instead") in p.stdout
+    assert "reduction(max: m)" in p.stdout
+
+
 def test_explain_names_mode_and_maps(run, tmp_path):
     p = run("--emit-c", "--explain", "-o", tmp_path / "g.c", PROGRAMS / "group.py")
     assert p.returncode == 0, p.stderr

@@ -248,6 +248,64 @@ kernel_scalars_0(appy_frame *fr, int64_t i64, int32_t i32, double f64, float f32
     return (*ret = appy_box_tuple(5, items)) ? 0 : -1;
 }
 
+/* 1 # appy: export ints(int8, int16, uint8, uint16, uint32, uint64)
+ * 2 def ints(i8, i16, u8, u16, u32, u64):
+ * 3     return i8, i16, u8, u16, u32, u64                                           */
+static int
+kernel_ints_0(appy_frame *fr, int8_t i8, int16_t i16, uint8_t u8, uint16_t u16, uint32_t u32,
+              uint64_t u64, PyObject **ret)
+{
+    PyObject *items[6];
+
+    (void)fr;
+    items[0] = appy_box_int8(i8);
+    items[1] = appy_box_int16(i16);
+    items[2] = appy_box_uint8(u8);
+    items[3] = appy_box_uint16(u16);
+    items[4] = appy_box_uint32(u32);
+    items[5] = appy_box_uint64(u64);
+    return (*ret = appy_box_tuple(6, items)) ? 0 : -1;
+}
+
+/* 1 # appy: export last(bool[:]), and for each integer and float dtype
+ * 2 def last(a):
+ * 3     return a[a.shape[0] - 1]                                                     */
+#define LAST(SUF, T, DT)                                                                 \
+    static int                                                                           \
+    kernel_last_##SUF(appy_frame *fr, appy_array *a, PyObject **ret)                     \
+    {                                                                                    \
+        (void)fr;                                                                        \
+        if (a->shape[0] == 0)                                                            \
+            return appy_raise(APPY_INDEX_ERROR, "index -1 is out of bounds for axis 0 "  \
+                              "with size 0");                                            \
+        return (*ret = appy_box_##SUF(((T *)a->data)[a->shape[0] - 1])) ? 0 : -1;        \
+    }                                                                                    \
+    static PyObject *                                                                    \
+    call_last_##SUF(appy_frame *fr, PyObject *const *argv)                               \
+    {                                                                                    \
+        appy_array p0;                                                                   \
+        PyObject *ret = NULL;                                                            \
+        int rc;                                                                          \
+                                                                                         \
+        if (appy_arg_array(fr, argv[0], "a", DT, 1, 0, &p0) < 0)                         \
+            return NULL;                                                                 \
+        Py_BEGIN_ALLOW_THREADS                                                           \
+        rc = kernel_last_##SUF(fr, &p0, &ret);                                           \
+        Py_END_ALLOW_THREADS                                                             \
+        return rc < 0 ? NULL : ret;                                                      \
+    }
+LAST(bool, bool, APPY_BOOL)
+LAST(int8, int8_t, APPY_INT8)
+LAST(int16, int16_t, APPY_INT16)
+LAST(int32, int32_t, APPY_INT32)
+LAST(int64, int64_t, APPY_INT64)
+LAST(uint8, uint8_t, APPY_UINT8)
+LAST(uint16, uint16_t, APPY_UINT16)
+LAST(uint32, uint32_t, APPY_UINT32)
+LAST(uint64, uint64_t, APPY_UINT64)
+LAST(float32, float, APPY_FLOAT32)
+LAST(float64, double, APPY_FLOAT64)
+
 /* 1 def count(mask):
  * 2     s = 0
  * 3     #pragma parallel for reduction(+: s)
@@ -461,6 +519,31 @@ call_scalars_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
+call_ints_0(appy_frame *fr, PyObject *const *argv)
+{
+    int8_t p0;
+    int16_t p1;
+    uint8_t p2;
+    uint16_t p3;
+    uint32_t p4;
+    uint64_t p5;
+    PyObject *ret = NULL;
+    int rc;
+
+    if (appy_arg_int8(fr, argv[0], "i8", &p0) < 0
+        || appy_arg_int16(fr, argv[1], "i16", &p1) < 0
+        || appy_arg_uint8(fr, argv[2], "u8", &p2) < 0
+        || appy_arg_uint16(fr, argv[3], "u16", &p3) < 0
+        || appy_arg_uint32(fr, argv[4], "u32", &p4) < 0
+        || appy_arg_uint64(fr, argv[5], "u64", &p5) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = kernel_ints_0(fr, p0, p1, p2, p3, p4, p5, &ret);
+    Py_END_ALLOW_THREADS
+    return rc < 0 ? NULL : ret;
+}
+
+static PyObject *
 call_count_0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
@@ -536,6 +619,7 @@ call_idiv_0(appy_frame *fr, PyObject *const *argv)
 #define dispatch_make call_make_0
 #define dispatch_rangelen call_rangelen_0
 #define dispatch_scalars call_scalars_0
+#define dispatch_ints call_ints_0
 #define dispatch_count call_count_0
 #define dispatch_bump call_bump_0
 #define dispatch_idiv call_idiv_0
@@ -570,6 +654,26 @@ dispatch_pyops(appy_frame *fr, PyObject *const *argv)
                          "pyops(int64, float32[:], float32[:], float32[:])");
 }
 
+static PyObject *
+dispatch_last(appy_frame *fr, PyObject *const *argv)
+{
+    static const appy_dtype dts[] = {APPY_BOOL, APPY_INT8, APPY_INT16, APPY_INT32, APPY_INT64,
+                                     APPY_UINT8, APPY_UINT16, APPY_UINT32, APPY_UINT64,
+                                     APPY_FLOAT32, APPY_FLOAT64};
+    static PyObject *(*const calls[])(appy_frame *, PyObject *const *) = {
+        call_last_bool, call_last_int8, call_last_int16, call_last_int32, call_last_int64,
+        call_last_uint8, call_last_uint16, call_last_uint32, call_last_uint64,
+        call_last_float32, call_last_float64,
+    };
+
+    for (int k = 0; k < 11; k++)
+        if (appy_match_array(argv[0], dts[k], 1))
+            return calls[k](fr, argv);
+    return appy_no_match(fr, argv, 1, "last(bool[:])\nlast(int8[:])\nlast(int16[:])\n"
+                         "last(int32[:])\nlast(int64[:])\nlast(uint8[:])\nlast(uint16[:])\n"
+                         "last(uint32[:])\nlast(uint64[:])\nlast(float32[:])\nlast(float64[:])");
+}
+
 WRAPPER(scale, 3, "a", "c", "alpha")
 WRAPPER(axpy2, 3, "alpha", "x", "y")
 WRAPPER(make, 3, "n", "fill", "k")
@@ -577,6 +681,8 @@ WRAPPER(total, 2, "x", "start")
 WRAPPER(pyops, 4, "op", "a", "b", "out")
 WRAPPER(rangelen, 3, "start", "stop", "step")
 WRAPPER(scalars, 5, "i64", "i32", "f64", "f32", "b")
+WRAPPER(ints, 6, "i8", "i16", "u8", "u16", "u32", "u64")
+WRAPPER(last, 1, "a")
 WRAPPER(count, 1, "mask")
 WRAPPER(bump, 1, "c")
 WRAPPER(idiv, 2, "a", "b")
@@ -593,6 +699,8 @@ static PyMethodDef module_methods[] = {
     METHOD(pyops, "pyops(op, a, b, out): out = a // b, a % b, max, min or ** (op 0..4)."),
     METHOD(rangelen, "rangelen(start, stop, step): len(range(start, stop, step))."),
     METHOD(scalars, "scalars(i64, i32, f64, f32, b): the arguments, converted and boxed."),
+    METHOD(ints, "ints(i8, i16, u8, u16, u32, u64): the arguments, converted and boxed."),
+    METHOD(last, "last(a): the last element of a 1-d array of any dtype, boxed."),
     METHOD(count, "count(mask): number of True in a bool array."),
     METHOD(bump, "bump(c): c[()] += 1 for a rank-0 int64 array."),
     METHOD(idiv, "idiv(a, b): a // b, raising ZeroDivisionError from the kernel."),

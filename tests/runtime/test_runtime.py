@@ -18,6 +18,7 @@ import importlib.util
 import math
 import os
 import re
+import struct
 import subprocess
 import sys
 import sysconfig
@@ -143,7 +144,8 @@ def test_runtime_compiles_warning_free(tmp_path, cc):
         run([cc, "-O2", "-fPIC", *CFLAGS, "-c", src, "-o", tmp_path / (src.stem + ".o")])
 
 
-@pytest.mark.parametrize("order", ["runtime pyops offload", "offload", "pyops runtime offload"])
+@pytest.mark.parametrize("order", ["runtime pyops offload", "offload", "pyops runtime offload",
+                                   "atomic runtime offload"])
 def test_headers_compile(tmp_path, order):
     """Warning-free in any order, with this compiler and with plain gcc -fopenmp."""
     includes = "\n".join(f'#include "appy/{h}.h"' for h in order.split())
@@ -389,6 +391,110 @@ def test_scalar_errors(rt, pos, value, exc, message):
         assert str(e.value) == message
     else:
         assert str(e.value).startswith("scalars() argument 'f64' = 1000")
+
+
+SMALL_INTS = (np.int8, np.int16, np.uint8, np.uint16, np.uint32, np.uint64)
+
+
+def test_small_and_unsigned_ints_round_trip(rt, rng, seed):
+    for _ in range(100):
+        vals = [int(rng.integers(np.iinfo(t).min, np.iinfo(t).max, endpoint=True, dtype=t))
+                for t in SMALL_INTS]
+        got = rt.ints(*vals)
+        assert got == tuple(vals), f"seed {seed}"
+        assert [type(v) for v in got] == list(SMALL_INTS)
+    for bound in ("min", "max"):
+        vals = [getattr(np.iinfo(t), bound) for t in SMALL_INTS]
+        assert rt.ints(*vals) == tuple(vals)
+        assert rt.ints(*[t(v) for t, v in zip(SMALL_INTS, vals)]) == tuple(vals)
+    assert rt.ints(True, np.uint64(3), np.int64(4), 5, np.uint8(6), 2**64 - 1)[5] == 2**64 - 1
+
+
+@pytest.mark.parametrize("pos", range(6))
+def test_small_and_unsigned_int_errors(rt, pos):
+    names = ("i8", "i16", "u8", "u16", "u32", "u64")
+    t = SMALL_INTS[pos]
+    for bad in (int(np.iinfo(t).min) - 1, int(np.iinfo(t).max) + 1):
+        args = [0] * 6
+        args[pos] = bad
+        with pytest.raises(OverflowError) as e:
+            rt.ints(*args)
+        assert str(e.value) == f"ints() argument '{names[pos]}' = {bad} does not fit in {t.__name__}"
+    args = [0] * 6
+    args[pos] = 1.0
+    with pytest.raises(TypeError) as e:
+        rt.ints(*args)
+    assert str(e.value) == (f"ints() argument '{names[pos]}' must be an integer "
+                            f"({t.__name__}), not float")
+
+
+ALL_DTYPES = (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+              np.uint64, np.float32, np.float64)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_arrays_of_every_dtype(rt, rng, seed, dtype):
+    n = int(rng.integers(1, 50))
+    if dtype == np.bool_:
+        a = rng.random(n) < 0.5
+    elif np.dtype(dtype).kind == "f":
+        a = rng.standard_normal(n).astype(dtype)
+    else:
+        info = np.iinfo(dtype)
+        a = rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True)
+    got = rt.last(a)
+    python = dtype in (np.bool_, np.int64, np.float64)   # boxed as bool, int, float
+    assert got == a[-1] and type(got) == type(a[-1].item() if python else a[-1]), f"seed {seed}"
+    assert rt.last(a[::-2]) == a[::-2][-1], f"seed {seed}"   # strided: a contiguous copy
+    with pytest.raises(TypeError) as e:
+        rt.last(a.reshape(1, n))
+    assert str(e.value).startswith(f"last(): no signature matches ({np.dtype(dtype).name}[:,:])")
+
+
+
+@pytest.mark.parametrize("fmt, value", [
+    ("b", -5), ("h", -300), ("i", -70000), ("l", -2**40), ("q", -2**40), ("B", 200),
+    ("H", 60000), ("I", 2**32 - 1), ("L", 2**64 - 1), ("Q", 2**63), ("?", True),
+    ("f", 1.5), ("d", 2.25)])
+def test_buffer_formats(rt, fmt, value):
+    data = struct.pack(fmt, value) * 3
+    assert rt.last(memoryview(data).cast(fmt)) == value
+
+
+@pytest.mark.parametrize("ctype, value", [
+    (ctypes.c_int8, -5), (ctypes.c_int16, -300), (ctypes.c_int32, 7), (ctypes.c_long, -2**40),
+    (ctypes.c_uint8, 255), (ctypes.c_uint16, 65535), (ctypes.c_uint32, 2**32 - 1),
+    (ctypes.c_ulong, 2**64 - 1), (ctypes.c_bool, True), (ctypes.c_float, -0.5),
+    (ctypes.c_double, 3.25)])
+def test_standard_size_buffer_formats(rt, ctype, value):
+    """ctypes arrays export "<b", "<q", ... (and "<q" for a C long, 64 bits on Linux)."""
+    a = (ctype * 3)(value, value, value)
+    assert memoryview(a).format[0] == "<"
+    assert rt.last(a) == value
+
+
+class FakeGPUArray:
+    """An object with a __cuda_array_interface__ (never used on a GPU here)."""
+    def __init__(self, typestr):
+        self.__cuda_array_interface__ = {"shape": (3,), "typestr": typestr, "data": (4096, False),
+                                         "strides": None, "version": 3}
+
+
+@pytest.mark.parametrize("typestr, name", [
+    ("|b1", "a bool"), ("|i1", "an int8"), ("<i1", "an int8"), ("<i2", "an int16"),
+    ("<i4", "an int32"), ("<i8", "an int64"), ("|u1", "a uint8"), ("<u2", "a uint16"),
+    ("<u4", "a uint32"), ("<u8", "a uint64"), ("<f4", "a float32"), ("<f8", "a float64"),
+    ("<f2", None), (">i4", None), ("|i2", None), ("<i16", None), ("<c8", None)])
+def test_gpu_array_typestrs(rt, typestr, name):
+    """Dispatch reads the dtype from the typestr; rtcheck cannot take GPU arrays, so the
+    chosen overload refuses it naming its dtype."""
+    with pytest.raises(TypeError) as e:
+        rt.last(FakeGPUArray(typestr))
+    if name:
+        assert str(e.value).startswith(f"last() argument 'a' must be {name} array of rank 1, "
+                                       "not FakeGPUArray (a GPU array")
+    else:
+        assert str(e.value).startswith("last(): no signature matches")
 
 
 # allocation and boxing

@@ -106,6 +106,62 @@ int main(void) {
   result("np.sqrt(int32)", "float64", var_type(r, "h"));
   result("math.sqrt(float32)", "float64", var_type(r, "m"));
   result("comparison", "bool", var_type(r, "t"));
+  // Every dtype: NumPy 2's table (tests/e2e/test_dtypes.py checks all of it against NumPy).
+  r = analyse(HEAD "# appy: export f(uint8[:], int8[:], uint64[:], int64[:], float32[:], int16[:], "
+                   "bool[:], float, uint32[:])\n@appy.jit\ndef f(u, s, U, S, x, h, b, alpha, w):\n"
+                   "    a = u[0] + s[0]\n    c = U[0] + S[0]\n    d = w[0] * x[0]\n    e = h[0] * x[0]\n"
+                   "    g = u[0] + 1\n    k = b[0] + 1\n    m = u[0] * 2.0\n    n = alpha * x[0]\n"
+                   "    p = np.sum(u)\n    q = b[0] + b[0]\n    t = b[0] // b[0]\n    v = np.sqrt(h[0])\n"
+                   "    y = alpha * 2\n");
+  result("uint8 + int8", "int16", var_type(r, "a"));
+  result("uint64 + int64", "float64", var_type(r, "c"));
+  result("uint32 * float32", "float64", var_type(r, "d"));
+  result("int16 * float32", "float32", var_type(r, "e"));
+  result("uint8 + 1", "uint8", var_type(r, "g"));
+  result("bool + 1", "int64", var_type(r, "k"));
+  result("uint8 * 2.0", "float64", var_type(r, "m"));
+  result("Python float * float32", "float32", var_type(r, "n"));
+  result("np.sum of uint8", "uint64", var_type(r, "p"));
+  result("bool + bool (or)", "bool", var_type(r, "q"));
+  result("bool // bool", "int8", var_type(r, "t"));
+  result("np.sqrt(int16)", "float32", var_type(r, "v"));
+  result("Python float * 2", "float64", var_type(r, "y"));
+  checks++;
+  Var *yv = r->prog ? r->prog->insts[0].vars : NULL;
+  while (yv && strcmp(yv->name, "y"))
+    yv = yv->next;
+  if (yv && yv->ty->weak && !strcmp(ty_sig_name(&r->arena, yv->ty), "float"))
+    printf("ok   alpha * 2 stays a Python float (weak)\n");
+  else
+    failures++, printf("FAIL alpha * 2 should be a Python float: %s\n", first_diag(r));
+  result("literal out of range",
+         "t.py:6:19: error: Python integer 300 out of bounds for uint8 (NumPy raises OverflowError)",
+         first_diag(analyse(HEAD "# appy: export f(uint8[:])\n@appy.jit\ndef f(u):\n"
+                                 "    u[0] = u[1] + 300\n")));
+  result("negative literal with uint",
+         "t.py:6:19: error: Python integer -1 out of bounds for uint32 (NumPy raises OverflowError)",
+         first_diag(analyse(HEAD "# appy: export f(uint32[:])\n@appy.jit\ndef f(u):\n"
+                                 "    u[0] = u[1] * -1\n")));
+  result("bool subtraction", "t.py:6:17: error: NumPy does not subtract bools; use ^ (or !=) instead",
+         first_diag(analyse(HEAD "# appy: export f(bool[:])\n@appy.jit\ndef f(b):\n"
+                                 "    b[0] = b[1] - b[2]\n")));
+  result("bool negation", "t.py:6:12: error: NumPy does not negate bools; use ~ (or not) instead",
+         first_diag(analyse(HEAD "# appy: export f(bool[:])\n@appy.jit\ndef f(b):\n"
+                                 "    b[0] = -b[1]\n")));
+  result("float16", "t.py:6:12: error: np.exp of int8 is float16 in NumPy, which kernels do not "
+                    "support; convert the argument first, e.g. np.exp(np.float32(x))",
+         first_diag(analyse(HEAD "# appy: export f(int8[:], float32[:])\n@appy.jit\ndef f(k, x):\n"
+                                 "    x[0] = np.exp(k[0])\n")));
+  // Inference: index arrays and range bounds are int64 arrays, also through locals.
+  result("inferred index arrays", "f(int64[:], int64[:], float64[:], float64[:], float64[:])",
+         sig(analyse(HEAD "@appy.jit\ndef f(indptr, indices, data, x, y):\n"
+                          "    for i in appy.prange(y.shape[0]):\n"
+                          "        start, end = indptr[i], indptr[i + 1]\n        s = 0.0\n"
+                          "        for j in range(start, end):\n"
+                          "            s += data[j] * x[indices[j]]\n        y[i] = s\n")));
+  result("inferred integers through locals", "f(float64[:], int64, int64)",
+         sig(analyse(HEAD "@appy.jit\ndef f(a, width, height):\n    size = width * height\n"
+                          "    for i in appy.prange(size):\n        a[i] = 0.0\n")));
   // Parallel loops: sharing of scalars and use of arrays.
   const char *red = HEAD "@appy.jit\ndef f(a, b, n):\n    s = 0.0\n    m = a[0]\n    p = 1.0\n"
                          "    #pragma parallel for\n    for i in range(a.shape[0]):\n"
