@@ -154,7 +154,7 @@ def _type_name(code, param):
     naming the parameter for what no kernel can take."""
     if isinstance(code, str):
         return code
-    kind = code[0]
+    kind = code[0] if isinstance(code[0], str) else "numpy"   # a dtype compares equal to '?'
     if kind == "?":
         raise TypeError("argument '%s': a %s cannot be passed to a compiled kernel (NumPy "
                         "arrays, device arrays and int, float or bool scalars can)"

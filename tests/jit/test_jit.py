@@ -275,3 +275,46 @@ def test_clear_cache(kernels, tmp_path):
     assert f2(a) == 45
     assert os.path.getmtime(f2.modules["int64[:]"].__file__) >= mtime
     assert f2.modules["int64[:]"].__file__ == d
+
+
+@pytest.fixture
+def nep50():
+    """NumPy 2's promotion (NumPy 1.x here has it behind a switch)."""
+    old = None if np.__version__ >= "2" else np._get_promotion_state()
+    if old:
+        np._set_promotion_state("weak")
+    with np.errstate(over="ignore"):
+        yield
+    if old:
+        np._set_promotion_state(old)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "uint32", "int64", "float32", "bool"])
+def test_every_dtype_from_the_call(kernels, oracle, rng, nep50, dtype):
+    """Arrays of small and unsigned integer types: NumPy's wraparound and result types, with
+    a Python int (weak) and a NumPy scalar (strong) for k."""
+    a = rng.integers(0, 2, 1000).astype(dtype) if dtype == "bool" else \
+        rng.integers(0, 100, 1000).astype(dtype)
+    for k in (3, np.int16(3)):
+        out_t = (a * k + 1).dtype
+        got, want = np.zeros(1000, out_t), np.zeros(1000, out_t)
+        kernels.scale_add(a, k, got)
+        oracle.scale_add(a, k, want)
+        np.testing.assert_array_equal(got, want)
+    assert any(s.startswith(dtype + "[:], int,") for s in kernels.scale_add.signatures)
+
+
+@pytest.mark.parametrize("itype", ["uint8", "int16", "int32", "uint64"])
+@pytest.mark.parametrize("htype", ["uint8", "int16", "int32", "float64"])
+def test_histograms_of_every_integer_type(kernels, rng, itype, htype):
+    """Updates several iterations make to one element are atomic for every element type
+    (1- and 2-byte ones by a compare-and-swap on their word): repeated, the counts stay
+    exact."""
+    idx = rng.integers(0, 50, 20000).astype(itype)
+    want = np.bincount(idx.astype(np.int64), minlength=50).astype(htype)
+    if htype == "uint8":
+        want = (np.bincount(idx.astype(np.int64), minlength=50) % 256).astype(htype)
+    for _ in range(20):
+        hist = np.zeros(50, htype)
+        kernels.histogram(idx, hist)
+        np.testing.assert_array_equal(hist, want)

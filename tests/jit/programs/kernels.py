@@ -111,3 +111,17 @@ def make_nested(c):
         for i in range(a.shape[0]):
             out[i] = a[i] * 2.0
     return scaled
+
+
+@appy.jit
+def scale_add(a, k, out):
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        out[i] = a[i] * k + 1
+
+
+@appy.jit
+def histogram(idx, hist):
+    #pragma parallel for
+    for i in range(idx.shape[0]):
+        hist[idx[i]] += 1
