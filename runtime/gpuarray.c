@@ -9,11 +9,13 @@
  * the array gets a copy in the stand-in. Results the kernel allocates are handed back in
  * the arguments' kind (cupy.asarray, torch.as_tensor on the same device).
  *
- * The producer's pending work on the array comes first: the interface's `stream` (version
- * 3) names the CUDA stream its writes are ordered on, and the call waits for that stream
- * before using the array. LLVM's offload runtime launches on streams of its own, which
- * do not wait for others: without this, a PyTorch tensor made just before the call was
- * read before it was written (APPy's examples/03-spmv.py, H200, most runs). */
+ * The producer's pending work on the array comes first: LLVM's offload runtime launches on
+ * streams of its own, which do not wait for others. The interface's `stream` (version 3,
+ * CuPy) names the CUDA stream the array's writes are ordered on, and the call waits for
+ * it; None says there is nothing to wait for. Without the key (version 2, PyTorch) the
+ * call waits for the whole context. Without this, a CSR matrix PyTorch made on the GPU
+ * just before the call was read before it was written (APPy's examples/03-spmv.py, H200,
+ * most runs). */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,7 @@ typedef struct {
   uintptr_t ptr;
   int readonly;
   uintptr_t stream;           /* the producer's CUDA stream (1: legacy default), 0: none */
+  int unordered;              /* no stream given: the producer's work may be anywhere */
 } cai;
 
 /* Reads obj.__cuda_array_interface__; 0 if obj has none (no exception left). */
@@ -74,6 +77,7 @@ static int read_cai(PyObject *obj, cai *c)
   PyObject *stream = PyDict_Check(d) ? PyDict_GetItemString(d, "stream") : NULL;
   if (stream && PyLong_Check(stream))
     c->stream = (uintptr_t)PyLong_AsVoidPtr(stream);
+  c->unordered = !stream;
   if (!shape || !PyTuple_Check(shape) || PyTuple_Size(shape) > APPY_MAXDIM || !typestr ||
       !(ts = PyUnicode_AsUTF8AndSize(typestr, NULL)) || !data || !PyTuple_Check(data) ||
       PyTuple_Size(data) != 2)
@@ -101,17 +105,21 @@ done:
   return ok;
 }
 
-/* Waits for the work queued on CUDA stream s (cuStreamSynchronize of the driver that the
- * array's producer loaded). */
+/* Waits for the work queued on CUDA stream s, or with s = 0 for all the work of the
+ * current context (cuStreamSynchronize, cuCtxSynchronize of the driver that the array's
+ * producer loaded). */
 static int wait_stream(appy_frame *fr, const char *param, uintptr_t s)
 {
-  typedef int (*sync_fn)(void *);
-  static sync_fn sync;
-  if (!sync) {
+  typedef int (*stream_fn)(void *);
+  typedef int (*ctx_fn)(void);
+  static stream_fn sync_stream;
+  static ctx_fn sync_ctx;
+  if (!sync_stream) {
     void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
-    sync = cuda ? (sync_fn)dlsym(cuda, "cuStreamSynchronize") : NULL;
+    sync_stream = cuda ? (stream_fn)dlsym(cuda, "cuStreamSynchronize") : NULL;
+    sync_ctx = cuda ? (ctx_fn)dlsym(cuda, "cuCtxSynchronize") : NULL;
   }
-  int rc = sync ? sync((void *)s) : 0;
+  int rc = s ? (sync_stream ? sync_stream((void *)s) : 0) : (sync_ctx ? sync_ctx() : 0);
   if (rc != 0) {
     PyErr_Format(PyExc_RuntimeError, "%s() argument '%s': waiting for the GPU array's stream "
                  "failed (CUDA error %d)", fr->func, param, rc);
@@ -176,7 +184,7 @@ int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dt
                  fr->func, param, fr->func);
     return -1;
   }
-  if (c.stream && wait_stream(fr, param, c.stream) < 0)
+  if ((c.stream || c.unordered) && wait_stream(fr, param, c.stream) < 0)
     return -1;
   if (!(h = appy_frame_push(fr)))
     return -1;
