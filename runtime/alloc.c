@@ -80,7 +80,7 @@ void appy_frame_init(appy_frame *fr, const char *module, const char *func)
   fr->top = &fr->first;
   fr->first.prev = NULL;
   fr->first.n = 0;
-  fr->gpu_ok = 0;
+  fr->gpu_ok = fr->gpu_waited = 0;
   fr->gpu_kind = fr->gpu_like = NULL;
 }
 

@@ -184,8 +184,9 @@ int appy_gpu_array_arg(appy_frame *fr, PyObject *obj, const char *param, appy_dt
                  fr->func, param, fr->func);
     return -1;
   }
-  if ((c.stream || c.unordered) && wait_stream(fr, param, c.stream) < 0)
+  if ((c.stream || (c.unordered && !fr->gpu_waited)) && wait_stream(fr, param, c.stream) < 0)
     return -1;
+  fr->gpu_waited |= c.unordered;   /* once per call is enough */
   if (!(h = appy_frame_push(fr)))
     return -1;
   out->ndim = ndim;

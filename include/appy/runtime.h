@@ -79,6 +79,7 @@ typedef struct appy_frame {
   int gpu_ok;          /* array arguments may be GPU arrays (set by the module) */
   PyObject *gpu_kind;  /* the module (cupy, torch) of the first GPU array argument */
   PyObject *gpu_like;  /* that argument (borrowed) */
+  int gpu_waited;      /* the call waited for the whole CUDA context (gpuarray.c) */
   appy_holds first;    /* first block, on the stack with the frame */
 } appy_frame;
 
