@@ -268,23 +268,17 @@ def test_function_reads_stdin_and_names_the_source(translator, tmp_path):
     assert p.returncode == 1 and "no top-level function 'nothing'" in p.stderr
 
 
-def test_compiler_that_cannot_run_exits_3(translator, tmp_path):
+@pytest.mark.parametrize("cc, status, message", [
+    ("/nonexistent/cc", 3, "cannot run the compiler '/nonexistent/cc'"),
+    ("false", 2, "the C compiler failed"),
+])
+def test_compiler_exit_statuses(translator, tmp_path, cc, status, message):
+    """3: the compiler cannot be run (appy.jit then runs the Python); 2: it failed."""
     exe, compiler = translator
     src = tmp_path / "k.py"
     src.write_text(TWO)
     p = subprocess.run([exe, "--compiler", compiler, "--function", "good", str(src)],
-                       env={"APPY_CC": "/nonexistent/cc", "PATH": "/usr/bin:/bin"},
+                       env={"APPY_CC": cc, "PATH": "/usr/bin:/bin"},
                        capture_output=True, text=True, timeout=600)
-    assert p.returncode == 3, p.stderr
-    assert "cannot run the compiler '/nonexistent/cc'" in p.stderr
-
-
-def test_compiler_failure_exits_2(translator, tmp_path):
-    exe, compiler = translator
-    src = tmp_path / "k.py"
-    src.write_text(TWO)
-    p = subprocess.run([exe, "--compiler", compiler, "--function", "good", str(src)],
-                       env={"APPY_CC": "false", "PATH": "/usr/bin:/bin"},
-                       capture_output=True, text=True, timeout=600)
-    assert p.returncode == 2, p.stderr
-    assert "the C compiler failed" in p.stderr
+    assert p.returncode == status, p.stderr
+    assert message in p.stderr
