@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 import warnings
@@ -243,17 +244,20 @@ def _source(fn):
     return filename, "".join(lines), code.co_firstlineno
 
 
-def _unit(text, first):
+def _unit(text, first, extra=()):
     """What appy-translate reads for the function whose definition starts at line `first`:
     the file itself, or for a nested function, the file with the statement around it
-    blanked and the function moved to column 0 on its own lines. Returns (text, the
-    function's lines (first, last), the indentation removed)."""
+    blanked and the function moved to column 0 on its own lines, the names of `extra`
+    (variables of the enclosing function it uses) added to its parameters. Returns (text,
+    the function's lines (first, last), the indentation removed)."""
     lines = text.splitlines(True)
     block = inspect.getblock(lines[first - 1:])
     last = first + len(block) - 1
     indent = len(block[0]) - len(block[0].lstrip())
     if indent == 0:
         return text, (first, last), 0
+    if extra:
+        block = _with_params(block, indent, extra)
     outer = None
     for node in ast.parse(text).body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
@@ -265,6 +269,28 @@ def _unit(text, first):
     for k, line in enumerate(block):
         out[first - 1 + k] = line[indent:] if line.startswith(" " * indent) else line.lstrip() or "\n"
     return "".join(out), (first, last), indent
+
+
+def _with_params(block, indent, extra):
+    """The lines of a function definition with parameters `extra` added after its own."""
+    node = ast.parse(textwrap.dedent("".join(block))).body[0]
+    a = node.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
+        raise CompileError("appy.jit: %s uses variables of its enclosing function (%s) and has "
+                           "*, ** or keyword-only parameters; pass them as arguments instead"
+                           % (node.name, ", ".join(extra)))
+    if a.args:   # after the last one (its annotation, its default, if any)
+        ends = [a.args[-1]] + [x for x in (a.args[-1].annotation,) if x] + a.defaults[-1:]
+        end = max(ends, key=lambda x: (x.end_lineno, x.end_col_offset))
+        row, col, add = end.end_lineno - 1, end.end_col_offset, ", " + ", ".join(extra)
+    else:        # just inside the parentheses after the name
+        row = next(r for r in range(len(block)) if re.match(r"\s*def\s", block[r]))
+        col = block[row].index("(", block[row].index("def")) + 1 - indent
+        add = ", ".join(extra)
+    out = list(block)
+    line = out[row]
+    out[row] = line[:indent + col] + add + line[indent + col:]
+    return out
 
 
 _DIAG = re.compile(r"^(.*?):(\d+):(\d+): (error|warning|note): ")
@@ -304,11 +330,12 @@ def _load(path, modname):
 class _Build:
     """One specialisation in the cache: translate and compile it if it is not there."""
 
-    def __init__(self, fn, sig, text, first):
+    def __init__(self, fn, sig, text, first, extra):
         self.fn = fn
         self.sig = sig
         self.text = text
         self.first = first
+        self.extra = extra
         exe, choice, self.setup = _toolchain()
         self.exe = exe
         key = "\n".join([choice, fn.__code__.co_filename, fn.__qualname__, str(first), sig, text])
@@ -337,7 +364,7 @@ class _Build:
             raise FileNotFoundError("appy-translate was not found (set APPY_TRANSLATE, or put "
                                     "it on PATH)")
         fn = self.fn
-        text, span, indent = _unit(self.text, self.first)
+        text, span, indent = _unit(self.text, self.first, self.extra)
         parent = os.path.dirname(self.dir)
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".build-", dir=parent)
@@ -403,6 +430,9 @@ class Dispatcher:
         self.py_func = fn                  # the function as written (Numba's name)
         self.options = dict(options)
         self._params = list(inspect.signature(fn).parameters)
+        self._cells = fn.__closure__ or () # variables of the enclosing function it uses...
+        self._passed = None                # ...passed as extra arguments (indices; None: not
+                                           # decided yet)
         self._specs = {}                   # argument codes -> callable
         self._built = {}                   # signature -> callable
         self.modules = {}                  # signature -> its extension module (None: Python)
@@ -417,6 +447,8 @@ class Dispatcher:
     def __call__(self, *args, **kwargs):
         if kwargs:
             args = self._bind(args, kwargs)
+        if self._cells:
+            args = args + self._closure_args()
         try:
             return self._specs[tuple(map(_code, args))](*args)
         except KeyError:
@@ -426,6 +458,23 @@ class Dispatcher:
         if spec is None:
             spec = self._specialise(args, key)
         return spec(*args)
+
+    def _closure_args(self):
+        """The values of the enclosing function's variables the function uses, passed to
+        the compiled code as extra arguments (modules, functions and classes are not: the
+        translator knows np, math and appy by name and calls no functions in loops)."""
+        if self._passed is None:
+            self._passed = []
+            for k, cell in enumerate(self._cells):
+                try:
+                    value = cell.cell_contents
+                except ValueError:      # not assigned yet
+                    continue
+                if not (inspect.ismodule(value) or callable(value)):
+                    self._passed.append(k)
+            names = self.py_func.__code__.co_freevars
+            self._params = self._params + [names[k] for k in self._passed]
+        return tuple(self._cells[k].cell_contents for k in self._passed)
 
     def _bind(self, args, kwargs):
         bound = inspect.signature(self.py_func).bind(*args, **kwargs)
@@ -448,12 +497,14 @@ class Dispatcher:
             if key in self._specs:
                 return self._specs[key]
             if len(args) != len(self._params):
-                self.py_func(*args)          # raises Python's own TypeError
+                self.py_func(*args[:len(args) - len(self._passed or ())])   # Python's TypeError
             names = [_type_name(c, p) for c, p in zip(key, self._params)]
             sig = ", ".join(names)
             spec = self._built.get(sig)
             if spec is None:
                 spec = self._built[sig] = self._compile(sig)
+            if spec is self.py_func and self._passed:   # the closure's values are its own
+                spec = functools.partial(_without_closure, spec, len(self._passed))
             if any(isinstance(c, tuple) and c[0] == "torch" and not c[3] for c in key):
                 spec = _converting(spec)
             self._specs[key] = spec
@@ -462,7 +513,8 @@ class Dispatcher:
     def _compile(self, sig):
         fn, opt = self.py_func, self.options
         filename, text, first = _source(fn)
-        build = _Build(fn, sig, text, first)
+        extra = [fn.__code__.co_freevars[k] for k in self._passed or ()]
+        build = _Build(fn, sig, text, first, extra)
         explain = None
         if self._fresh or not build.cached():
             self._fresh = False
@@ -493,7 +545,11 @@ class Dispatcher:
         if compiled is not None:
             return compiled
         from . import _host
-        return _host.rewrite(fn, module, _unit(text, first)[0])
+        return _host.rewrite(fn, module, _unit(text, first, extra)[0])
+
+
+def _without_closure(fn, n, *args):
+    return fn(*args[:-n])
 
 
 def _raise(err, *args):

@@ -318,3 +318,20 @@ def test_histograms_of_every_integer_type(kernels, rng, itype, htype):
         hist = np.zeros(50, htype)
         kernels.histogram(idx, hist)
         np.testing.assert_array_equal(hist, want)
+
+
+def test_closure_variables(kernels, rng):
+    """A nested kernel's variables of the enclosing function (a number, an array) are
+    passed to the compiled code; a new value of them is seen at the next call."""
+    a = rng.random(100)
+    w = rng.random(7)
+    f = kernels.make_closure(60, w)
+    out = np.zeros(100)
+    f(a, out)
+    want = np.zeros(100)
+    want[:60] = a[:60] * w[np.arange(60) % 7] + 60
+    np.testing.assert_allclose(out, want, rtol=1e-15)
+    w[:] = 2.0                                     # the same array, changed
+    f(a, out)
+    np.testing.assert_allclose(out[:60], a[:60] * 2.0 + 60, rtol=1e-15)
+    assert f.signatures == ["float64[:], float64[:], int, float64[:]"]

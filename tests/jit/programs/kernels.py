@@ -125,3 +125,13 @@ def histogram(idx, hist):
     #pragma parallel for
     for i in range(idx.shape[0]):
         hist[idx[i]] += 1
+
+
+def make_closure(n, weights):
+    """A kernel using its enclosing function's variables: n, weights (an array) and np."""
+    @appy.jit
+    def weighted(a, out):
+        #pragma parallel for
+        for i in range(n):
+            out[i] = a[i] * weights[i % weights.shape[0]] + np.float64(n)
+    return weighted
