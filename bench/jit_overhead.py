@@ -1,7 +1,7 @@
 """What @appy.jit costs: a cold compile, a first call that finds the disk cache, and the
 dispatch of every later call.
 
-    /usr/bin/python3 bench/jit_overhead.py [--runs 5] [--calls 200000]
+    /usr/bin/python3 bench/jit_overhead.py [--runs 5] [--calls 20000]
 
 Each cold and warm figure is the first call of a fresh Python process (the median of
 --runs processes): cold with an empty cache (translate with appy-translate, compile with
@@ -121,7 +121,7 @@ def aot_first_call(path, which, env):
     return float(p.stdout.split()[-1])
 
 
-CALLS = 200000
+CALLS = 20000
 
 
 def main():
