@@ -15,6 +15,10 @@
 
 const char *appy_translate_version(void) { return PACKAGE_VERSION; }
 
+const char *target_name(Target t) {
+  return t == TARGET_CLANG ? "clang" : t == TARGET_GCC ? "gcc" : "none";
+}
+
 static char *take(Buf *b) {
   char *s = b->data ? b->data : strdup("");
   *b = (Buf){0};
@@ -35,7 +39,7 @@ static void prologue(Buf *b, const Options *opt) {
               "#include <appy/pyops.h>\n"
               "#include <appy/atomic.h>\n"
               "#include <appy/offload.h>\n");
-  if (!strcmp(opt->compiler, "clang"))   // group mode as bare kernels
+  if (opt->target == TARGET_CLANG)   // group mode as bare kernels
     buf_puts(b, "#include <appy/group.h>\n");
   buf_puts(b, "\n");
 }
@@ -47,12 +51,17 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
       .filename = o->filename ? o->filename : "<string>",
       .module_name = o->module_name,
       .only = o->function,
-      .compiler = o->compiler ? o->compiler : "none",
+      .target = !o->compiler             ? TARGET_HOST
+                : !strcmp(o->compiler, "clang") ? TARGET_CLANG
+                : !strcmp(o->compiler, "gcc")   ? TARGET_GCC
+                                                : TARGET_HOST,
       .extra_sigs = (const char **)o->signatures,
       .nextra_sigs = o->nsignatures,
       .explain = o->explain != 0,
   };
   Diags d = {.filename = opt.filename, .src = arena_strndup(&arena, src, len), .len = len};
+  if (o->compiler && strcmp(o->compiler, "none") && opt.target == TARGET_HOST)
+    diag_at(&d, DIAG_ERROR, 0, 0, "unknown compiler '%s'; use clang, gcc or none", o->compiler);
   opt.source = d.src;
   Buf c = {0}, ex = {0};
   TokenStream ts = tokenize(&arena, &d);

@@ -568,7 +568,7 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
 static void buffer(Gen *g, Var *v, Node *call) {
   const char *c = v->cname;
   line(g, "%s%s %s[%d];", g->bare ? "static " : "", ty_ctype(v->ty->elem), c, call->ival);
-  if (!strcmp(g->opt->compiler, "clang") && !g->host)
+  if (g->opt->target == TARGET_CLANG && !g->host)
     line(g, "#pragma omp allocate(%s) allocator(omp_pteam_mem_alloc)", c);
   line(g, "enum { %s_shape0 = %d, %s_size = %d };", c, call->ival, c, call->ival);
 }
@@ -967,7 +967,7 @@ static Clauses region_clauses(Gen *g, Region *r) {
   if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
   if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
   if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
-  if (r->collapse > 1 && !strcmp(g->opt->compiler, "gcc")) {
+  if (r->collapse > 1 && g->opt->target == TARGET_GCC) {
     // A collapsed nest's loop variables not read after it: private, else gcc keeps their
     // last values (lastprivate) and its simd loops warn that the count behind them may be
     // uninitialized (-Wmaybe-uninitialized).
@@ -1025,7 +1025,7 @@ static int collapsed_vars(Region *r, Var **out) {
 
 // ... and atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25).
 static bool use_simd(Gen *g, Region *r) {
-  if (strcmp(g->opt->compiler, "gcc") || calls_sincos(r->loop->body))
+  if (g->opt->target != TARGET_GCC || calls_sincos(r->loop->body))
     return false;
   Var *vars[17];
   int n = 0;
@@ -1180,7 +1180,7 @@ static bool bare_body_ok(Node *n) {
 }
 
 static bool bare_ok(Gen *g, Region *r) {
-  if (strcmp(g->opt->compiler, "clang") || !r->group || r->collapse > 1)
+  if (g->opt->target != TARGET_CLANG || !r->group || r->collapse > 1)
     return false;
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_REDUCTION || rv->sharing == SH_SHARED))
@@ -1359,7 +1359,7 @@ static const char *identity(const char *op) {
 // H100 a 2^26 float64 sum took 0.29 ms this way and 0.50 ms as `target teams distribute
 // parallel for reduction(+: s)` (LLVM 19's teams reduction, one load in flight per thread).
 static bool bare_reduce_ok(Gen *g, Region *r) {
-  if (strcmp(g->opt->compiler, "clang") || r->group || r->inner || r->collapse > 1 ||
+  if (g->opt->target != TARGET_CLANG || r->group || r->inner || r->collapse > 1 ||
       has_region(r->loop->body))
     return false;
   int nred = 0;
@@ -1490,7 +1490,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
 // this way and 42.6 us as `target teams distribute parallel for collapse(2)` with map
 // clauses (a 3-D 7-point sweep 39.0 against 47.0, a 2^26 vector add 539 against 590).
 static bool bare_loop_ok(Gen *g, Region *r) {
-  if (strcmp(g->opt->compiler, "clang") || r->group || r->inner || has_region(r->loop->body))
+  if (g->opt->target != TARGET_CLANG || r->group || r->inner || has_region(r->loop->body))
     return false;
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_SHARED || rv->sharing == SH_REDUCTION))
@@ -2986,11 +2986,11 @@ void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
                               "is marked simd or workshare)",
                  r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
       Var *odd = unreducible(r, r->loop->body);
-      if (odd && !bare && !bare_red && !strcmp(opt->compiler, "clang"))
+      if (odd && !bare && !bare_red && opt->target == TARGET_CLANG)
         buf_printf(out, "  why not a bare kernel: it reduces a bool (%s), and the GPU kernels "
                    "reduce integers and floats only; an OpenMP reduction instead\n",
                    odd->temp ? "np.max or np.min of bools" : arena_printf(a, "'%s'", odd->name));
-      else if (!bare && r->group && !strcmp(opt->compiler, "clang"))
+      else if (!bare && r->group && opt->target == TARGET_CLANG)
         buf_printf(out, "  why not a bare kernel: %s\n",
                    r->collapse > 1 ? "collapsed loops"
                                    : "a reduction or shared(...) scalar of the parallel loop, "

@@ -71,7 +71,7 @@ static void emit_call(Buf *b, Arena *a, Instance *inst, const Options *opt) {
   Signature *sig = inst->sig;
   // GPU arrays (CuPy, PyTorch) go straight to the parallel loops' data environment; LLVM's
   // offload runtime shares CUDA's primary context with them.
-  bool gpu = !strcmp(opt->compiler, "clang") && inst->nregions > 0;
+  bool gpu = opt->target == TARGET_CLANG && inst->nregions > 0;
   buf_printf(b, "static PyObject *\ncall_%s_%d(appy_frame *fr, PyObject *const *argv)\n{\n",
              k->name, inst->index);
   for (int i = 0; i < k->nparams; i++) {
@@ -248,15 +248,15 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
   out(b, "    {NULL, NULL, 0, NULL}\n};\n\n");
   out(b, "static int\nmodule_exec(PyObject *module)\n{\n");
   buf_printf(b, "    if (PyModule_AddStringConstant(module, \"__appy_compiler__\", \"%s\") < 0)\n"
-                "        return -1;\n", opt->compiler);
+                "        return -1;\n", target_name(opt->target));
   out(b, "    appy_register_module(module);\n");
   if (has_python(p)) {
-    buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n", opt->compiler);
+    buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n", target_name(opt->target));
     out(b, "    return appy_python_host(module, appy_source, \"");
     c_string(b, opt->filename, false);
     out(b, "\", appy_host_loops);\n}\n\n");
   } else {
-    buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", opt->compiler);
+    buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", target_name(opt->target));
   }
   out(b, "static PyModuleDef_Slot module_slots[] = {\n    {Py_mod_exec, module_exec},\n"
          "    {0, NULL}\n};\n\n");

@@ -389,12 +389,22 @@ typedef struct {
   int nregions;        // Count
 } Instance;
 
+// The compiler the generated C is for (appy-translate --compiler).
+typedef enum {
+  TARGET_HOST,    // "none": host OpenMP only
+  TARGET_CLANG,   // "clang": clang-19 offload to NVPTX (JIT), bare kernels
+  TARGET_GCC,     // "gcc": gcc-12 -foffload=nvptx-none
+} Target;
+
+// Its name as appy-translate and the runtime spell it ("none", "clang", "gcc").
+const char *target_name(Target t);
+
 typedef struct {
   const char *filename;    // Source file name, for messages and comments
   const char *source;      // Source text (embedded when host code stays Python)
   const char *module_name; // Python module name
   const char *only;        // The one function to translate (appy.jit's), or NULL for all
-  const char *compiler;    // "clang", "gcc" or "none": directives tuned per compiler
+  Target target;           // The compiler the C is for: directives tuned per compiler
   const char **extra_sigs; // Signatures given on the command line (-s)
   int nextra_sigs;         // Count
   bool explain;            // Describe each parallel loop on stderr-bound text

@@ -28,7 +28,7 @@ static Run *analyse(const char *src) {
   arena_free(&r.arena);
   buf_free(&r.diags.out);
   r = (Run){.diags = {.filename = "t.py", .src = src, .len = strlen(src)}};
-  Options opt = {.filename = "t.py", .module_name = "t", .compiler = "clang"};
+  Options opt = {.filename = "t.py", .module_name = "t", .target = TARGET_CLANG};
   TokenStream ts = tokenize(&r.arena, &r.diags);
   Module *m = parse(&r.arena, &r.diags, &ts, NULL);
   r.prog = r.diags.nerrors ? NULL : sema(&r.arena, &r.diags, m, &opt);
