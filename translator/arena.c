@@ -122,15 +122,32 @@ static const char *source_line(const Diags *d, int line, int *len) {
 
 static const char *level_name[] = {"error", "warning", "note"};
 
-void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap) {
-  if (lvl == DIAG_ERROR && d->record && d->nrecord < d->maxrecord) {
+static void render(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap);
+
+void diag_kind_vat(Diags *d, DiagKind kind, const char *name, int line, int col,
+                   const char *fmt, va_list ap) {
+  if (d->record && d->nrecord < d->maxrecord) {
     DiagRecord *r = &d->record[d->nrecord++];
     va_list copy;
     va_copy(copy, ap);
-    r->line = line;
+    *r = (DiagRecord){.line = line, .kind = kind};
+    snprintf(r->name, sizeof r->name, "%s", name ? name : "");
     vsnprintf(r->message, sizeof r->message, fmt, copy);
     va_end(copy);
   }
+  render(d, DIAG_ERROR, line, col, fmt, ap);
+}
+
+void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap) {
+  if (lvl == DIAG_ERROR) {
+    diag_kind_vat(d, DK_OTHER, NULL, line, col, fmt, ap);
+    return;
+  }
+  render(d, lvl, line, col, fmt, ap);
+}
+
+// Reports "file:line:col: level: message", the source line and a caret under col.
+static void render(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap) {
   if (line > 0)
     buf_printf(&d->out, "%s:%d:%d: %s: ", d->filename, line, col, level_name[lvl]);
   else

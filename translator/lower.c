@@ -64,6 +64,16 @@ static void error(Lower *l, Node *n, const char *fmt, ...) {
   va_end(ap);
 }
 
+// An error that says the subset lacks what n does (host code may then stay Python).
+static void unsupported(Lower *l, Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void unsupported(Lower *l, Node *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_kind_vat(l->diags, DK_UNSUPPORTED, NULL, n->tok->line, n->tok->col, fmt, ap);
+  va_end(ap);
+}
+
 //
 // Making nodes
 //
@@ -802,7 +812,7 @@ static void block(Lower *l, Node **link) {
     l->nchecks = 0;
     Node *made;
     if (n->kind == ND_WHILE) {
-      error(l, n->cond, "np.sum & co. in a while condition are not supported; compute the "
+      unsupported(l, n->cond, "np.sum & co. in a while condition are not supported; compute the "
                         "value into a variable before the loop and at the end of its body");
       made = n;
     } else if (n->kind == ND_IF) {

@@ -103,63 +103,22 @@ static bool in_loop(Node **loops, int nloops, int line) {
   return false;
 }
 
-//
-// Names bound at the file's top level (imports, assignments, def, class)
-//
-
 static bool ident_char(char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// The word w (n bytes) at p, not followed by more of an identifier before end.
-static bool word_at(const char *p, const char *end, const char *w, size_t n) {
-  return (size_t)(end - p) >= n && !strncmp(p, w, n) && (p + n == end || !ident_char(p[n]));
-}
-
-static bool top_level_name(const char *src, const char *name) {
-  size_t n = strlen(name);
-  for (const char *line = src; *line;) {
-    const char *end = strchr(line, '\n');
-    if (!end)
-      end = line + strlen(line);
-    const char *p = line;
-    if (word_at(p, end, "def", 3) || word_at(p, end, "class", 5)) {
-      p += *p == 'd' ? 3 : 5;
-      while (p < end && *p == ' ')
-        p++;
-      if (word_at(p, end, name, n))
-        return true;
-    } else if (word_at(p, end, "import", 6) || word_at(p, end, "from", 4)) {
-      for (const char *q = p; q < end; q++)
-        if ((q == p || !ident_char(q[-1])) && word_at(q, end, name, n))
-          return true;
-    } else if (word_at(p, end, name, n)) {
-      p += n;
-      while (p < end && *p == ' ')
-        p++;
-      if (p < end && ((*p == '=' && p[1] != '=') || *p == ':' || *p == ','))
-        return true;
-    }
-    line = *end ? end + 1 : end;
-  }
-  return false;
-}
-
-// An error of the first analysis that means "Python outside the subset", not a mistake.
-static bool outside_subset(const char *src, const char *msg) {
-  if (strstr(msg, "not supported"))
+// An error of the first analysis that means "Python outside the subset", not a mistake:
+// a construct the subset lacks, or a name the file binds at top level (a helper function,
+// an imported module, a global).
+static bool outside_subset(Module *m, const DiagRecord *r) {
+  if (r->kind == DK_UNSUPPORTED)
     return true;
-  const char *q = strstr(msg, "name '");
-  if (!q || !strstr(msg, "is not defined"))
+  if (r->kind != DK_UNDEFINED)
     return false;
-  q += 6;
-  const char *e = strchr(q, '\'');
-  char name[128];
-  if (!e || e - q >= (long)sizeof name)
-    return false;
-  memcpy(name, q, (size_t)(e - q));
-  name[e - q] = '\0';
-  return top_level_name(src, name);
+  for (Node *g = m->globals; g; g = g->next)
+    if (!strcmp(g->name, r->name))
+      return true;
+  return false;
 }
 
 //
@@ -505,7 +464,7 @@ Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
     const char *why = NULL;
     for (int i = 0; i < first.nrecord && !why; i++)
       if (rec[i].line >= fn->tok->line && rec[i].line <= fn->end_line &&
-          !in_loop(loops, nloops, rec[i].line) && outside_subset(d->src, rec[i].message))
+          !in_loop(loops, nloops, rec[i].line) && outside_subset(m, &rec[i]))
         why = arena_printf(a, "%s:%d: error: %s\n", d->filename, rec[i].line, rec[i].message);
     if (why) {
       make_python(a, fn, why, loops, nloops, &tail);

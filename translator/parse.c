@@ -29,12 +29,25 @@ static Node *statement(Parser *p) __attribute__((noinline));
 
 static _Noreturn void error_tok(Parser *p, Token *tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static _Noreturn void unsupported_tok(Parser *p, Token *tok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
+// A syntax error against Python or the subset.
 static void error_tok(Parser *p, Token *tok, const char *fmt, ...) {
-  p->unsupported = strstr(fmt, "not supported") != NULL;
+  p->unsupported = false;
   va_list ap;
   va_start(ap, fmt);
   diag_vat(p->diags, DIAG_ERROR, tok->line, tok->col, fmt, ap);
+  va_end(ap);
+  longjmp(p->fail, 1);
+}
+
+// Python that is fine but outside the subset: host code may keep it as Python.
+static void unsupported_tok(Parser *p, Token *tok, const char *fmt, ...) {
+  p->unsupported = true;
+  va_list ap;
+  va_start(ap, fmt);
+  diag_kind_vat(p->diags, DK_UNSUPPORTED, NULL, tok->line, tok->col, fmt, ap);
   va_end(ap);
   longjmp(p->fail, 1);
 }
@@ -160,7 +173,7 @@ static Node *call_args(Parser *p, Node *fn, Token *tok) {
   Node *tail = NULL;
   while (!at(p, ")")) {
     if (at(p, "*") || at(p, "**"))
-      error_tok(p, p->tok, "argument unpacking is not supported in kernel functions");
+      unsupported_tok(p, p->tok, "argument unpacking is not supported in kernel functions");
     Node *arg;
     if (p->tok->kind == TK_NAME && p->tok->next && tok_equal(p->tok->next, "=") &&
         p->tok->next->kind == TK_OP) {
@@ -171,7 +184,7 @@ static Node *call_args(Parser *p, Node *fn, Token *tok) {
     } else {
       arg = expression(p);
       if (at(p, "for"))
-        error_tok(p, p->tok, "generator expressions are not supported in kernel functions");
+        unsupported_tok(p, p->tok, "generator expressions are not supported in kernel functions");
     }
     append(&n->args, &tail, arg);
     n->nargs++;
@@ -192,7 +205,7 @@ static Node *paren(Parser *p, const char *close, NodeKind list_kind) {
   }
   Node *e = star_expressions(p);
   if (at(p, "for"))
-    error_tok(p, p->tok, "comprehensions are not supported in kernel functions");
+    unsupported_tok(p, p->tok, "comprehensions are not supported in kernel functions");
   expect(p, close);
   if (list_kind == ND_LIST) {
     Node *n = new_node(p, ND_LIST, start);
@@ -215,7 +228,7 @@ static Node *atom(Parser *p) {
   Token *t = p->tok;
   if (t->kind == TK_NUMBER) {
     if (t->is_imag)
-      error_tok(p, t, "complex numbers are not supported in kernel functions");
+      unsupported_tok(p, t, "complex numbers are not supported in kernel functions");
     p->tok = t->next;
     return new_node(p, ND_NUM, t);
   }
@@ -229,7 +242,7 @@ static Node *atom(Parser *p) {
   if (at(p, "["))
     return paren(p, "]", ND_LIST);
   if (at(p, "{"))
-    error_tok(p, t, "dicts and sets are not supported in kernel functions");
+    unsupported_tok(p, t, "dicts and sets are not supported in kernel functions");
   if (t->kind == TK_NAME) {
     p->tok = t->next;
     if (tok_equal(t, "True") || tok_equal(t, "False")) {
@@ -240,7 +253,7 @@ static Node *atom(Parser *p) {
     if (tok_equal(t, "None"))
       return new_node(p, ND_NONE, t);
     if (tok_equal(t, "lambda"))
-      error_tok(p, t, "lambda is not supported in kernel functions");
+      unsupported_tok(p, t, "lambda is not supported in kernel functions");
     if (tok_is_keyword(t))
       error_tok(p, t, "unexpected keyword '%.*s'", t->len, t->loc);
     Node *n = new_node(p, ND_NAME, t);
@@ -293,7 +306,7 @@ static Node *factor(Parser *p) {
     return n;
   }
   if (at(p, "await"))
-    error_tok(p, t, "await is not supported in kernel functions");
+    unsupported_tok(p, t, "await is not supported in kernel functions");
   Node *n = primary(p);
   if (at(p, "**")) {
     Token *op = p->tok;
@@ -363,7 +376,7 @@ static const char *compare_op(Parser *p) {
       return *op;
     }
   if (at(p, "in") || at(p, "is") || (at(p, "not") && tok_equal(p->tok->next, "in")))
-    error_tok(p, p->tok, "'%.*s' is not supported in kernel functions", p->tok->len, p->tok->loc);
+    unsupported_tok(p, p->tok, "'%.*s' is not supported in kernel functions", p->tok->len, p->tok->loc);
   return NULL;
 }
 
@@ -443,7 +456,7 @@ static Node *expression(Parser *p) {
 static Node *star_expressions(Parser *p) {
   Token *start = p->tok;
   if (at(p, "*"))
-    error_tok(p, start, "starred expressions are not supported in kernel functions");
+    unsupported_tok(p, start, "starred expressions are not supported in kernel functions");
   Node *first = expression(p);
   if (!at(p, ","))
     return first;
@@ -552,7 +565,7 @@ static Node *simple_stmt(Parser *p) {
                                             "yield", "async", "print", NULL};
   for (const char *const *kw = unsupported; *kw; kw++)
     if (at(p, *kw) && tok_is_keyword(t))
-      error_tok(p, t, "'%s' statements are not supported in kernel functions", *kw);
+      unsupported_tok(p, t, "'%s' statements are not supported in kernel functions", *kw);
   if (t->kind == TK_STRING && (t->next->kind == TK_NEWLINE || tok_equal(t->next, ";"))) {
     p->tok = t->next;
     return new_node(p, ND_IGNORED, t);   // docstring or bare string
@@ -597,7 +610,7 @@ static Node *while_stmt(Parser *p) {
   expect(p, ":");
   n->body = block(p);
   if (at(p, "else"))
-    error_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+    unsupported_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
   return n;
 }
 
@@ -633,7 +646,7 @@ static Node *for_stmt(Parser *p) {
   n->body = block(p);
   p->parallel -= parallel;
   if (at(p, "else"))
-    error_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+    unsupported_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
   return n;
 }
 
@@ -682,9 +695,9 @@ static Node *statement(Parser *p) {
     n = while_stmt(p);
   else if (tok_is_keyword(t) && (at(p, "def") || at(p, "class") || at(p, "with") ||
                                  at(p, "try") || at(p, "async")))
-    error_tok(p, t, "'%.*s' is not supported inside kernel functions", t->len, t->loc);
+    unsupported_tok(p, t, "'%.*s' is not supported inside kernel functions", t->len, t->loc);
   else if (at(p, "@"))
-    error_tok(p, t, "nested functions are not supported in kernel functions");
+    unsupported_tok(p, t, "nested functions are not supported in kernel functions");
   else
     n = simple_stmts(p);
   n->pragma = probe->pragma;
@@ -791,7 +804,7 @@ static Node *params(Parser *p, int *count) {
     if (consume(p, ":"))
       expression(p);
     if (at(p, "="))
-      error_tok(p, p->tok, "default values of kernel parameters are not supported");
+      unsupported_tok(p, p->tok, "default values of kernel parameters are not supported");
     append(&head, &tail, n);
     (*count)++;
     if (!consume(p, ","))
@@ -861,6 +874,31 @@ static const char *dotted_name(Parser *p) {
   return s;
 }
 
+// Notes a name the file binds at top level (a def, a class, an import, an assignment).
+static void add_global(Parser *p, Module *m, const char *name) {
+  Node *n = arena_alloc(p->arena, sizeof(Node));
+  *n = (Node){.kind = ND_NAME, .name = name, .next = m->globals};
+  m->globals = n;
+}
+
+// Notes the names a top-level statement starting at t binds: `def f`, `class C`,
+// `a = ...`, `a: int = ...`, `a, b = ...`.
+static void statement_globals(Parser *p, Module *m, Token *t) {
+  if ((tok_equal(t, "def") || tok_equal(t, "class")) && t->next->kind == TK_NAME) {
+    add_global(p, m, tok_str(p, t->next));
+    return;
+  }
+  Token *u = t;
+  while (u->kind == TK_NAME && !tok_is_keyword(u) && tok_equal(u->next, ","))
+    u = u->next->next;
+  if (u->kind != TK_NAME || tok_is_keyword(u) ||
+      !(tok_equal(u->next, "=") || tok_equal(u->next, ":")))
+    return;
+  for (; t != u->next; t = t->next)
+    if (t->kind == TK_NAME)
+      add_global(p, m, tok_str(p, t));
+}
+
 static void add_import(Parser *p, Module *m, const char *alias, const char *module,
                        const char *name) {
   Import *im = arena_alloc(p->arena, sizeof(Import));
@@ -871,25 +909,38 @@ static void add_import(Parser *p, Module *m, const char *alias, const char *modu
 /* import_name: 'import' dotted_name ['as' NAME] (',' dotted_name ['as' NAME])*
  * import_from: 'from' dotted_name 'import' ['('] NAME ['as' NAME] (',' NAME ['as' NAME])* [')']
  * Records the imports of modules kernels know; the statement is skipped either way. */
+// ['as' NAME]: the alias, or NULL.
+static const char *as_name(Parser *p) {
+  if (!consume(p, "as") || p->tok->kind != TK_NAME)
+    return NULL;
+  const char *alias = tok_str(p, p->tok);
+  p->tok = p->tok->next;
+  return alias;
+}
+
+/* import_name: 'import' dotted_name ['as' NAME] (',' dotted_name ['as' NAME])*
+ * import_from: 'from' dotted_name 'import' ['('] NAME ['as' NAME] (',' NAME ['as' NAME])* [')']
+ * Records the names the statement binds, and the imports of modules kernels know; the
+ * rest of the statement is skipped. */
 static void import_stmt(Parser *p, Module *m) {
   if (consume(p, "import")) {
     do {
-      const char *mod = known_module(dotted_name(p));
-      if (consume(p, "as") && p->tok->kind == TK_NAME && mod)
-        add_import(p, m, tok_str(p, p->tok), mod, NULL);
-    } while (p->tok->kind == TK_NAME && consume(p, ","));
+      const char *dotted = dotted_name(p), *alias = as_name(p), *mod = known_module(dotted);
+      if (alias && mod)
+        add_import(p, m, alias, mod, NULL);
+      add_global(p, m, alias ? alias : arena_strndup(p->arena, dotted, strcspn(dotted, ".")));
+    } while (consume(p, ","));
   } else if (consume(p, "from")) {
     const char *mod = known_module(dotted_name(p));
-    if (mod && consume(p, "import")) {
+    if (consume(p, "import")) {
       consume(p, "(");
       while (p->tok->kind == TK_NAME) {
-        const char *name = tok_str(p, p->tok), *alias = name;
+        const char *name = tok_str(p, p->tok);
         p->tok = p->tok->next;
-        if (consume(p, "as") && p->tok->kind == TK_NAME) {
-          alias = tok_str(p, p->tok);
-          p->tok = p->tok->next;
-        }
-        add_import(p, m, alias, mod, name);
+        const char *alias = as_name(p);
+        if (mod)
+          add_import(p, m, alias ? alias : name, mod, name);
+        add_global(p, m, alias ? alias : name);
         if (!consume(p, ","))
           break;
       }
@@ -1043,6 +1094,7 @@ static void top_level(Parser *p, Module *m, Node **tail) {
     return;
   }
   rebinds(m, start);
+  statement_globals(p, m, start);
   if (!at(p, "@") && !is_only(p) && constant(p, m)) {
     skip_pragmas(p, start->line);
     return;
@@ -1053,6 +1105,7 @@ static void top_level(Parser *p, Module *m, Node **tail) {
     return;
   }
   Node *decs = decorators(p);
+  statement_globals(p, m, p->tok);
   bool kernel = p->only ? is_only(p) : false;
   for (Node *d = decs; d && !p->only; d = d->next)
     kernel |= is_jit(d);

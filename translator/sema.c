@@ -40,6 +40,20 @@ static void report(Sema *s, DiagLevel lvl, Node *n, const char *fmt, ...) {
 }
 
 #define error_at(s, n, ...) report(s, DIAG_ERROR, n, __VA_ARGS__)
+
+// An error of a kind outline.c decides on (DK_UNSUPPORTED, DK_UNDEFINED with its name).
+static void report_kind(Sema *s, DiagKind kind, const char *name, Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void report_kind(Sema *s, DiagKind kind, const char *name, Node *n, const char *fmt, ...) {
+  if (!s->report)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  diag_kind_vat(s->diags, kind, name, n->tok->line, n->tok->col, fmt, ap);
+  va_end(ap);
+}
+
+#define unsupported_at(s, n, ...) report_kind(s, DK_UNSUPPORTED, NULL, n, __VA_ARGS__)
 #define warn_at(s, n, ...) report(s, DIAG_WARNING, n, __VA_ARGS__)
 
 static bool is_name(Node *n, const char *name) {
@@ -367,7 +381,7 @@ static Type *operands(Sema *s, Node *args, const char *fname, bool arrays, Type 
 static Type *math_call(Sema *s, Node *n, const char *mod, const char *fname) {
   const MathFn *f = find_math(fname);
   if (!f) {
-    error_at(s, n, "'%s.%s' is not supported in kernel functions", mod, fname);
+    unsupported_at(s, n, "'%s.%s' is not supported in kernel functions", mod, fname);
     return NULL;
   }
   if (count_positional(n) != f->nargs || keyword(n, "out")) {
@@ -514,7 +528,7 @@ static Type *reduction_call(Sema *s, Node *n, const char *fname) {
   if (dot) {
     Type *t = ty_promote(e, b->elem);
     if (t->kind == TY_BOOL) {
-      error_at(s, n, "np.dot() of bool arrays is not supported");
+      unsupported_at(s, n, "np.dot() of bool arrays is not supported");
       return NULL;
     }
     return t;
@@ -602,7 +616,7 @@ static Type *call(Sema *s, Node *n) {
     if (!strcmp(fn->name, "range") || !strcmp(fn->name, "prange"))
       error_at(s, n, "%s() is only supported as the iterable of a for loop", fn->name);
     else
-      error_at(s, n, "calls to '%s' are not supported in kernel functions", fn->name);
+      unsupported_at(s, n, "calls to '%s' are not supported in kernel functions", fn->name);
     return NULL;
   }
   const char *mod = module_of(fn);
@@ -639,7 +653,7 @@ static Type *call(Sema *s, Node *n) {
   }
   if (mod && (!strcmp(mod, "np") || !strcmp(mod, "math")))
     return math_call(s, n, mod, fn->name);
-  error_at(s, n, "this call is not supported in kernel functions");
+  unsupported_at(s, n, "this call is not supported in kernel functions");
   return NULL;
 }
 
@@ -752,7 +766,7 @@ static Type *attribute(Sema *s, Node *n) {
     if (!strcmp(n->name, "pi") || !strcmp(n->name, "e") || !strcmp(n->name, "inf") ||
         !strcmp(n->name, "nan"))
       return n->ival = 1, ty_weak_float;
-    error_at(s, n, "'%s.%s' is not supported as a value in kernel functions", n->lhs->name, n->name);
+    unsupported_at(s, n, "'%s.%s' is not supported as a value in kernel functions", n->lhs->name, n->name);
     return NULL;
   }
   Type *t = expr(s, n->lhs);
@@ -771,7 +785,7 @@ static Type *attribute(Sema *s, Node *n) {
       f[i] = ty_weak_int;
     return ty_tuple(s->arena, f, t->ndim);
   }
-  error_at(s, n, "array attribute '%s' is not supported in kernel functions", n->name);
+  unsupported_at(s, n, "array attribute '%s' is not supported in kernel functions", n->name);
   return NULL;
 }
 
@@ -891,7 +905,7 @@ static Type *name_ref(Sema *s, Node *n) {
   if (is_module_name(n->name))
     error_at(s, n, "module '%s' cannot be used as a value", n->name);
   else
-    error_at(s, n, "name '%s' is not defined in this kernel (only parameters and local "
+    report_kind(s, DK_UNDEFINED, n->name, n, "name '%s' is not defined in this kernel (only parameters and local "
                    "variables can be used)", n->name);
   return NULL;
 }
@@ -939,8 +953,8 @@ static Type *expr(Sema *s, Node *n) {
   }
   case ND_TUPLE: t = tuple(s, n); break;
   case ND_NONE: t = ty_none; break;
-  case ND_STR: error_at(s, n, "strings are not supported in kernel functions"); break;
-  case ND_LIST: error_at(s, n, "lists are not supported in kernel functions; use a NumPy array"); break;
+  case ND_STR: unsupported_at(s, n, "strings are not supported in kernel functions"); break;
+  case ND_LIST: unsupported_at(s, n, "lists are not supported in kernel functions; use a NumPy array"); break;
   case ND_SLICE: error_at(s, n, "a slice is only allowed as an index"); break;
   case ND_KEYWORD: error_at(s, n, "unexpected keyword argument '%s'", n->name); break;
   default: error_at(s, n, "unsupported expression"); break;
@@ -1110,7 +1124,7 @@ static void simple(Sema *s, Node *n) {
     break;
   case ND_EXPR_STMT:
     if (n->lhs->kind == ND_CALL && is_name(n->lhs->lhs, "print"))
-      error_at(s, n, "print() is not supported in kernel functions");
+      unsupported_at(s, n, "print() is not supported in kernel functions");
     else
       error_at(s, n, "this expression statement has no effect in a kernel function");
     break;

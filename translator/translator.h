@@ -53,8 +53,18 @@ void buf_free(Buf *b);
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
+// What an error says, for the stages that decide on it (outline.c); the wording is for
+// people only.
+typedef enum {
+  DK_OTHER,          // A mistake in the source
+  DK_UNSUPPORTED,    // Python the subset does not have ("... is not supported ...")
+  DK_UNDEFINED,      // A name that is neither a parameter nor a local (DiagRecord.name)
+} DiagKind;
+
 typedef struct {
   int line;           // Line of an error (0: none)
+  DiagKind kind;      // What it says
+  char name[64];      // DK_UNDEFINED: the name
   char message[240];  // Its message, without position (truncated)
 } DiagRecord;
 
@@ -73,6 +83,9 @@ typedef struct {
 void diag_at(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void diag_vat(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, va_list ap);
+// The same for an error of a kind other than DK_OTHER (name: DK_UNDEFINED's, or NULL).
+void diag_kind_vat(Diags *d, DiagKind kind, const char *name, int line, int col,
+                   const char *fmt, va_list ap);
 void diag_tok(Diags *d, DiagLevel lvl, const Token *tok, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -296,6 +309,7 @@ typedef struct {
   Pragma *pragmas;   // Every pragma comment of the file ("# appy: export" lines among them)
   Import *imports;   // Top-level imports of math, numpy and scipy.special
   Const *consts;     // Top-level names bound to numbers
+  Node *globals;     // Every name the file binds at top level (ND_NAME list)
 } Module;
 
 // Parses the token stream. Kernel functions (decorated with jit; with `only`, the one

@@ -82,7 +82,52 @@ static const char *sharing(Run *r, const char *name) {
 
 #define HEAD "import appy\nimport numpy as np\n"
 
+// The names a source binds at top level, as the parser records them (last first).
+static const char *globals(const char *src) {
+  static char buf[256];
+  Arena a = {0};
+  Diags d = {.filename = "t.py", .src = src, .len = strlen(src)};
+  TokenStream ts = tokenize(&a, &d);
+  Module *m = parse(&a, &d, &ts, NULL);
+  buf[0] = '\0';
+  for (Node *g = m->globals; g; g = g->next)
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", g->name);
+  arena_free(&a);
+  buf_free(&d.out);
+  return buf;
+}
+
+// The kind (and name) of the first error recorded for src.
+static const char *first_kind(const char *src) {
+  static char buf[128];
+  static const char *kinds[] = {"other", "unsupported", "undefined"};
+  Arena a = {0};
+  DiagRecord rec[4];
+  Diags d = {.filename = "t.py", .src = src, .len = strlen(src), .record = rec, .maxrecord = 4};
+  Options opt = {.filename = "t.py", .module_name = "t", .target = TARGET_CLANG};
+  TokenStream ts = tokenize(&a, &d);
+  Module *m = parse(&a, &d, &ts, NULL);
+  if (!d.nerrors)
+    sema(&a, &d, m, &opt);
+  snprintf(buf, sizeof buf, "%s %s", d.nrecord ? kinds[rec[0].kind] : "none",
+           d.nrecord ? rec[0].name : "");
+  arena_free(&a);
+  buf_free(&d.out);
+  return buf;
+}
+
 int main(void) {
+  // What the parser records of the file's top level, and the kinds errors carry.
+  result("top-level names", "helper C M N pi root xp os",
+         globals("import os, numpy as xp\nfrom math import sqrt as root, pi\nN, M = 1, 2\n"
+                 "class C:\n    pass\ndef helper():\n    pass\n"));
+  result("undefined name's kind", "undefined y",
+         first_kind(HEAD "@appy.jit\ndef f(a):\n    a[0] = y\n"));
+  result("unsupported call's kind", "unsupported ",
+         first_kind(HEAD "@appy.jit\ndef f(a):\n    print(a[0])\n"));
+  result("two imports on a line", "float64",
+         var_type(analyse("import numpy as xp, math as m\nimport appy\n@appy.jit\ndef f(a):\n"
+                          "    r = m.sqrt(a[0]) + xp.exp(a[0])\n"), "r"));
   // Signature inference: APPy's defaults.
   result("inferred", "f(float64[:], float64[:, :], int64, float64)",
          sig(analyse(HEAD "@appy.jit\ndef f(x, A, n, alpha):\n"
