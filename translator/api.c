@@ -15,9 +15,6 @@
 
 const char *appy_translate_version(void) { return PACKAGE_VERSION; }
 
-const char *target_name(Target t) {
-  return t == TARGET_CLANG ? "clang" : t == TARGET_GCC ? "gcc" : "none";
-}
 
 static char *take(Buf *b) {
   char *s = b->data ? b->data : strdup("");

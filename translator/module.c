@@ -8,6 +8,10 @@
 
 static void out(Buf *b, const char *s) { buf_puts(b, s); }
 
+const char *target_name(Target t) {
+  return t == TARGET_CLANG ? "clang" : t == TARGET_GCC ? "gcc" : "none";
+}
+
 static bool is_target_of(Node *t, const char *name) {
   if (t->kind == ND_SUBSCRIPT)
     return t->lhs->kind == ND_NAME && !strcmp(t->lhs->name, name);

@@ -41,24 +41,6 @@ static int var_index(Walk *w, Var *v) {
   return -1;
 }
 
-static bool mentions_list(Node *n, Var *v) {
-  for (; n; n = n->next)
-    if (mentions(n, v))
-      return true;
-  return false;
-}
-
-bool mentions(Node *n, Var *v) {
-  if (!n)
-    return false;
-  if ((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v)
-    return true;
-  return mentions_list(n->args, v) || mentions_list(n->body, v) ||
-         mentions_list(n->orelse, v) || mentions(n->lhs, v) || mentions(n->rhs, v) ||
-         mentions(n->cond, v) || mentions(n->iter, v) || mentions(n->lo, v) ||
-         mentions(n->hi, v) || mentions(n->step, v);
-}
-
 // Reads in an expression: scalars are checked against the definitely-assigned set.
 static void reads(Walk *w, Node *n, const bool *da) {
   if (!n)
@@ -311,10 +293,6 @@ bool owned_index(Node *target, Var *const *vars, int n) {
       return false;
   }
   return true;
-}
-
-bool is_marked_loop(Node *n) {
-  return n->kind == ND_FOR && (find_pragma(n, "simd") || find_pragma(n, "workshare"));
 }
 
 // range(X.shape[k]), range(len(X)) (k = 0), range(X.size) (rank 1), or with start 0.

@@ -56,22 +56,6 @@ static void report_kind(Sema *s, DiagKind kind, const char *name, Node *n, const
 #define unsupported_at(s, n, ...) report_kind(s, DK_UNSUPPORTED, NULL, n, __VA_ARGS__)
 #define warn_at(s, n, ...) report(s, DIAG_WARNING, n, __VA_ARGS__)
 
-static bool is_name(Node *n, const char *name) {
-  return n && n->kind == ND_NAME && !strcmp(n->name, name);
-}
-
-bool is_module_name(const char *name) {
-  return !strcmp(name, "np") || !strcmp(name, "numpy") || !strcmp(name, "math") ||
-         !strcmp(name, "appy");
-}
-
-// True for m.attr where m is one of the modules kernels may name.
-static bool is_module_attr(Node *n, const char *attr) {
-  if (!n || n->kind != ND_ATTR || n->lhs->kind != ND_NAME || strcmp(n->name, attr))
-    return false;
-  return is_module_name(n->lhs->name);
-}
-
 static const char *module_of(Node *callee) {
   if (callee->kind != ND_ATTR || callee->lhs->kind != ND_NAME)
     return NULL;
@@ -81,41 +65,6 @@ static const char *module_of(Node *callee) {
   if (!strcmp(m, "math") || !strcmp(m, "appy"))
     return m;
   return NULL;
-}
-
-Pragma *find_pragma(Node *n, const char *word) {
-  Pragma *p = n->pragma;
-  size_t len = strlen(word);
-  for (int i = 0; i < n->npragmas && p; i++, p = p->next) {
-    while (p && (p->is_appy || !p->used))
-      p = p->next;
-    if (!p)
-      break;
-    if (!strncmp(p->text, word, len) && (p->text[len] == '\0' || p->text[len] == ' '))
-      return p;
-  }
-  return NULL;
-}
-
-// True for a keyword argument parallel=True among a call's arguments.
-static bool has_parallel_kw(Node *call) {
-  for (Node *a = call->args; a; a = a->next)
-    if (a->kind == ND_KEYWORD && !strcmp(a->name, "parallel"))
-      return a->lhs->kind == ND_BOOL && a->lhs->ival;
-  return false;
-}
-
-bool is_parallel_for(Node *n) {
-  if (n->kind != ND_FOR)
-    return false;
-  if (find_pragma(n, "parallel"))
-    return true;
-  Node *it = n->iter;
-  if (it->kind != ND_CALL)
-    return false;
-  if (is_name(it->lhs, "prange") || is_module_attr(it->lhs, "prange"))
-    return true;
-  return (is_module_attr(it->lhs, "range")) && has_parallel_kw(it);
 }
 
 //
@@ -148,22 +97,6 @@ static const char *c_name(Sema *s, const char *name) {
     if ((unsigned char)*c >= 0x80)
       return arena_printf(s->arena, "v%p", (void *)name);
   return name;
-}
-
-Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
-  Var *v = arena_alloc(a, sizeof(Var));
-  v->name = name;   // "appy.len3": no Python name has a dot, no user C name starts appy_
-  char *c = arena_strndup(a, name, strlen(name));
-  *strchr(c, '.') = '_';
-  v->cname = c;
-  v->kind = VAR_LOCAL;
-  v->ty = ty;
-  v->temp = true;
-  Var **p = &inst->vars;
-  while (*p)
-    p = &(*p)->next;
-  *p = v;
-  return v;
 }
 
 static Var *new_var(Sema *s, const char *name, VarKind kind, Token *tok) {
@@ -655,19 +588,6 @@ static Type *call(Sema *s, Node *n) {
     return math_call(s, n, mod, fn->name);
   unsupported_at(s, n, "this call is not supported in kernel functions");
   return NULL;
-}
-
-// Normalises a constant index expression (negative literal allowed); false if not constant.
-bool const_int(Node *n, int64_t *out) {
-  if (n->kind == ND_NUM && !n->tok->is_float) {
-    *out = n->tok->ival;
-    return true;
-  }
-  if (n->kind == ND_UNARY && !strcmp(n->op, "-") && const_int(n->lhs, out)) {
-    *out = -*out;
-    return true;
-  }
-  return false;
 }
 
 // A.shape[k]: a scalar extent.

@@ -2,6 +2,7 @@
  *
  *   source text -> tokenize.c -> Token list (+ pragma comments)
  *               -> parse.c    -> Node tree (module: kernel functions)
+ *                  (tree.c: the queries and copies of the tree every later stage shares)
  *               -> sema.c     -> types, variables, parallel-region facts on the tree
  *                  (lower.c turns array statements into element loops along the way)
  *               -> codegen.c  -> C for the kernels (OpenMP target regions)
@@ -320,7 +321,7 @@ typedef struct {
 Module *parse(Arena *a, Diags *d, TokenStream *ts, const char *only);
 
 //
-// sema.c
+// sema.c: the data it builds (variables, regions, kernels, instances)
 //
 
 typedef enum {
@@ -410,8 +411,6 @@ typedef enum {
   TARGET_GCC,     // "gcc": gcc-12 -foffload=nvptx-none
 } Target;
 
-// Its name as appy-translate and the runtime spell it ("none", "clang", "gcc").
-const char *target_name(Target t);
 
 typedef struct {
   const char *filename;    // Source file name, for messages and comments
@@ -430,21 +429,41 @@ typedef struct {
   int ninsts;          // Count
 } Program;
 
-Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
-// Re-annotates the tree (types, variables, regions) for one instance; codegen calls it
-// before emitting each overload, since overloads share one tree.
-bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
+//
+// tree.c: queries and copies of the tree that the stages share
+//
+
+// n is the name `name`.
+bool is_name(Node *n, const char *name);
 // The modules kernels may name: np, numpy, math, appy.
 bool is_module_name(const char *name);
-// Parallel-loop test: "#pragma parallel for", prange(...) or appy.range(..., parallel=True).
-bool is_parallel_for(Node *n);
+// n is MODULE.attr for one of those modules.
+bool is_module_attr(Node *n, const char *attr);
 // First attached pragma whose text starts with word ("parallel", "simd", ...), or NULL.
 Pragma *find_pragma(Node *n, const char *word);
-
+// Parallel-loop test: "#pragma parallel for", prange(...) or appy.range(..., parallel=True).
+bool is_parallel_for(Node *n);
+// An inner loop marked #pragma simd or #pragma workshare.
+bool is_marked_loop(Node *n);
+// Constant integer, a negative literal included.
+bool const_int(Node *n, int64_t *out);
+// Does expression or statement n (not the ones after it) use variable v?
+bool mentions(Node *n, Var *v);
 // Deep copy of a statement or expression list (next links included).
 Node *clone_list(Arena *a, Node *n);
 // Same expression: same shape, operators, names and constants.
 bool same_expr(Node *a, Node *b);
+// The variable that lower.c's temporaries of the given name ("appy.len3") get.
+Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
+
+//
+// sema.c
+//
+
+Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
+// Re-annotates the tree (types, variables, regions) for one instance; codegen calls it
+// before emitting each overload, since overloads share one tree.
+bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
 
 //
 // outline.c
@@ -467,8 +486,6 @@ Node *outline_outputs(Node *entry);
 // in-place updates of slices, np.sum & co) of a typed instance body into element loops.
 // Returns true if it changed anything; reports what it cannot lower.
 bool lower(Arena *a, Diags *d, Instance *inst);
-// The variable that lower.c's temporaries of the given name ("appy.len3") get.
-Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 
 //
 // region.c
@@ -478,15 +495,9 @@ Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 // outermost parallel loop (marked by sema in ND_FOR.parallel). Reports loop-carried
 // scalars and warns about writes that every iteration makes to the same element.
 void find_regions(Arena *a, Diags *d, Instance *inst);
-// Does expression or statement n (not the ones after it) use variable v?
-bool mentions(Node *n, Var *v);
-// Constant integer, a negative literal included.
-bool const_int(Node *n, int64_t *out);
 // True if element store `target` (ND_SUBSCRIPT) cannot collide between iterations of the
 // parallel loops over vars: each of them is an index, possibly plus or minus a constant.
 bool owned_index(Node *target, Var *const *vars, int n);
-// An inner loop marked #pragma simd or #pragma workshare.
-bool is_marked_loop(Node *n);
 
 //
 // codegen.c / module.c
@@ -494,6 +505,8 @@ bool is_marked_loop(Node *n);
 
 // Appends C for every instance (kernel bodies and their target regions) to out.
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out);
+// The target's name as appy-translate and the runtime spell it ("none", "clang", "gcc").
+const char *target_name(Target t);
 // Appends the CPython extension module (wrappers, method table, init) to out.
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *out);
 // Appends, for --explain, one paragraph per parallel loop.

@@ -1,0 +1,164 @@
+/* tree.c: queries and copies of the tree that every stage after the parser shares: names,
+ * pragmas, parallel loops, constants, which variables an expression mentions, deep copies
+ * and comparisons, and the translator's own temporaries. Calls no stage. */
+#include "translator.h"
+
+#include <string.h>
+
+bool is_name(Node *n, const char *name) {
+  return n && n->kind == ND_NAME && !strcmp(n->name, name);
+}
+
+bool is_module_name(const char *name) {
+  return !strcmp(name, "np") || !strcmp(name, "numpy") || !strcmp(name, "math") ||
+         !strcmp(name, "appy");
+}
+
+// True for m.attr where m is one of the modules kernels may name.
+bool is_module_attr(Node *n, const char *attr) {
+  if (!n || n->kind != ND_ATTR || n->lhs->kind != ND_NAME || strcmp(n->name, attr))
+    return false;
+  return is_module_name(n->lhs->name);
+}
+
+Pragma *find_pragma(Node *n, const char *word) {
+  Pragma *p = n->pragma;
+  size_t len = strlen(word);
+  for (int i = 0; i < n->npragmas && p; i++, p = p->next) {
+    while (p && (p->is_appy || !p->used))
+      p = p->next;
+    if (!p)
+      break;
+    if (!strncmp(p->text, word, len) && (p->text[len] == '\0' || p->text[len] == ' '))
+      return p;
+  }
+  return NULL;
+}
+
+// True for a keyword argument parallel=True among a call's arguments.
+static bool has_parallel_kw(Node *call) {
+  for (Node *a = call->args; a; a = a->next)
+    if (a->kind == ND_KEYWORD && !strcmp(a->name, "parallel"))
+      return a->lhs->kind == ND_BOOL && a->lhs->ival;
+  return false;
+}
+
+bool is_parallel_for(Node *n) {
+  if (n->kind != ND_FOR)
+    return false;
+  if (find_pragma(n, "parallel"))
+    return true;
+  Node *it = n->iter;
+  if (it->kind != ND_CALL)
+    return false;
+  if (is_name(it->lhs, "prange") || is_module_attr(it->lhs, "prange"))
+    return true;
+  return (is_module_attr(it->lhs, "range")) && has_parallel_kw(it);
+}
+
+bool is_marked_loop(Node *n) {
+  return n->kind == ND_FOR && (find_pragma(n, "simd") || find_pragma(n, "workshare"));
+}
+
+// Normalises a constant index expression (negative literal allowed); false if not constant.
+bool const_int(Node *n, int64_t *out) {
+  if (n->kind == ND_NUM && !n->tok->is_float) {
+    *out = n->tok->ival;
+    return true;
+  }
+  if (n->kind == ND_UNARY && !strcmp(n->op, "-") && const_int(n->lhs, out)) {
+    *out = -*out;
+    return true;
+  }
+  return false;
+}
+
+static bool mentions_list(Node *n, Var *v) {
+  for (; n; n = n->next)
+    if (mentions(n, v))
+      return true;
+  return false;
+}
+
+bool mentions(Node *n, Var *v) {
+  if (!n)
+    return false;
+  if ((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v)
+    return true;
+  return mentions_list(n->args, v) || mentions_list(n->body, v) ||
+         mentions_list(n->orelse, v) || mentions(n->lhs, v) || mentions(n->rhs, v) ||
+         mentions(n->cond, v) || mentions(n->iter, v) || mentions(n->lo, v) ||
+         mentions(n->hi, v) || mentions(n->step, v);
+}
+
+Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
+  Var *v = arena_alloc(a, sizeof(Var));
+  v->name = name;   // "appy.len3": no Python name has a dot, no user C name starts appy_
+  char *c = arena_strndup(a, name, strlen(name));
+  *strchr(c, '.') = '_';
+  v->cname = c;
+  v->kind = VAR_LOCAL;
+  v->ty = ty;
+  v->temp = true;
+  Var **p = &inst->vars;
+  while (*p)
+    p = &(*p)->next;
+  *p = v;
+  return v;
+}
+
+static Node *clone(Arena *a, Node *n) {
+  if (!n)
+    return NULL;
+  Node *c = arena_alloc(a, sizeof(Node));
+  *c = *n;
+  c->next = NULL;
+  c->lhs = clone(a, n->lhs);
+  c->rhs = clone(a, n->rhs);
+  c->args = clone_list(a, n->args);
+  c->cond = clone(a, n->cond);
+  c->body = n->kind == ND_FUNCDEF ? n->body : clone_list(a, n->body);
+  c->orelse = clone_list(a, n->orelse);
+  c->target = clone(a, n->target);
+  c->iter = clone(a, n->iter);
+  c->lo = clone(a, n->lo);
+  c->hi = clone(a, n->hi);
+  c->step = clone(a, n->step);
+  return c;
+}
+
+Node *clone_list(Arena *a, Node *n) {
+  Node head = {0}, *tail = &head;
+  for (; n; n = n->next)
+    tail = tail->next = clone(a, n);
+  return head.next;
+}
+
+static bool same_list(Node *a, Node *b) {
+  for (; a && b; a = a->next, b = b->next)
+    if (!same_expr(a, b))
+      return false;
+  return !a && !b;
+}
+
+bool same_expr(Node *a, Node *b) {
+  if (!a || !b)
+    return a == b;
+  if (a->kind != b->kind || a->nargs != b->nargs || a->ival != b->ival)
+    return false;
+  if ((a->op || b->op) && (!a->op || !b->op || strcmp(a->op, b->op)))
+    return false;
+  if ((a->name || b->name) && (!a->name || !b->name || strcmp(a->name, b->name)))
+    return false;
+  if (a->kind == ND_NUM && (a->tok->is_float != b->tok->is_float || a->tok->ival != b->tok->ival ||
+                            a->tok->fval != b->tok->fval))
+    return false;
+  if (a->kind == ND_COMPARE)
+    for (int i = 0; i < a->nargs; i++)
+      if (strcmp(a->ops[i], b->ops[i]))
+        return false;
+  return same_expr(a->lhs, b->lhs) && same_expr(a->rhs, b->rhs) && same_list(a->args, b->args) &&
+         same_expr(a->cond, b->cond) && same_expr(a->body, b->body) &&
+         same_expr(a->orelse, b->orelse) && same_expr(a->lo, b->lo) && same_expr(a->hi, b->hi) &&
+         same_expr(a->step, b->step);
+}
