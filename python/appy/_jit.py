@@ -449,10 +449,6 @@ class Dispatcher:
             args = self._bind(args, kwargs)
         if self._cells:
             args = args + self._closure_args()
-        try:
-            return self._specs[tuple(map(_code, args))](*args)
-        except KeyError:
-            pass
         key = tuple(map(_code, args))
         spec = self._specs.get(key)
         if spec is None:

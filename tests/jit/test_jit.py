@@ -335,3 +335,15 @@ def test_closure_variables(kernels, rng):
     f(a, out)
     np.testing.assert_allclose(out[:60], a[:60] * 2.0 + 60, rtol=1e-15)
     assert f.signatures == ["float64[:], float64[:], int, float64[:]"]
+
+
+def test_exception_of_the_function_itself(kernels):
+    """A KeyError the function raises reaches the caller after one run (not taken for a
+    missing specialisation and run again)."""
+    a = np.zeros(4)
+    kernels.lookup(a, 1)
+    np.testing.assert_array_equal(a, 2.5)
+    before = kernels.TABLE["calls"]
+    with pytest.raises(KeyError):
+        kernels.lookup(a, 7)
+    assert kernels.TABLE["calls"] == before + 1

@@ -135,3 +135,15 @@ def make_closure(n, weights):
         for i in range(n):
             out[i] = a[i] * weights[i % weights.shape[0]] + np.float64(n)
     return weighted
+
+
+TABLE = {"calls": 0, 1: 2.5}
+
+
+@appy.jit
+def lookup(a, k):
+    TABLE["calls"] += 1                  # host code outside the subset: stays Python
+    x = TABLE[k]                         # KeyError for a key the table lacks
+    #pragma parallel for
+    for i in range(a.shape[0]):
+        a[i] = x
