@@ -15,7 +15,7 @@ APPy's Metal-flavoured programs expect.
 import builtins
 import weakref
 
-from ._jit import jit, CompileError, cache_dir
+from ._jit import jit, CompileError, cache_dir, is_torch
 
 __all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device", "vidx",
            "to_gpu", "to_cpu", "CompileError", "cache_dir", "__version__"]
@@ -71,7 +71,7 @@ def to_cpu(*arrays):
 
 
 def _to_cpu(a):
-    if type(a).__module__.split(".")[0] == "torch":
+    if is_torch(a):
         return a.item() if a.ndim == 0 else a.to("cpu").numpy()
     return a
 

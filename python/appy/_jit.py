@@ -19,7 +19,6 @@ APPY_OFFLOAD_ARCH (sm_XX), APPY_TRANSLATE (the appy-translate to run), APPY_JIT_
 function unchanged: the program runs as plain Python).
 """
 import ast
-import builtins
 import functools
 import hashlib
 import inspect
@@ -135,7 +134,7 @@ def _slow_code(a):
         return (a.dtype, a.ndim)
     if isinstance(a, np.generic) and type(a) in _SCALARS:
         return _SCALARS[type(a)]
-    if t.__module__.split(".")[0] == "torch" and hasattr(a, "is_cuda"):
+    if is_torch(a) and hasattr(a, "is_cuda"):
         return ("torch", str(a.dtype).replace("torch.", ""), a.dim(), bool(a.is_cuda))
     if hasattr(a, "__cuda_array_interface__"):
         dtype, ndim = getattr(a, "dtype", None), getattr(a, "ndim", None)
@@ -173,9 +172,14 @@ def _type_name(code, param):
     return dtype if ndim == 0 else "%s[%s]" % (dtype, ", ".join([":"] * ndim))
 
 
+def is_torch(a):
+    """Is a a PyTorch object (a tensor)?"""
+    return type(a).__module__.split(".")[0] == "torch"
+
+
 def _host_array(a):
     """A PyTorch tensor on the CPU, as a NumPy array sharing its memory."""
-    return a.detach().numpy() if type(a).__module__.split(".")[0] == "torch" and not a.is_cuda else a
+    return a.detach().numpy() if is_torch(a) and not a.is_cuda else a
 
 
 # -- the toolchain and the cache
@@ -234,14 +238,14 @@ def _toolchain():
 
 
 def _source(fn):
-    """(file name, the file's text, first line of fn's definition, decorators included)."""
+    """(the text of fn's file, first line of fn's definition, decorators included)."""
     code = fn.__code__
     filename = code.co_filename
     lines = linecache.getlines(filename, fn.__globals__)
     if not lines:
         raise CompileError("appy.jit: cannot read the source of %s (defined in %s); define it "
                            "in a file" % (fn.__qualname__, filename))
-    return filename, "".join(lines), code.co_firstlineno
+    return "".join(lines), code.co_firstlineno
 
 
 def _unit(text, first, extra=()):
@@ -345,6 +349,11 @@ class _Build:
         self.so = os.path.join(self.dir, self.modname + ".abi3.so")
         self.c = os.path.join(self.dir, self.modname + ".c")
 
+    @functools.cached_property
+    def unit(self):
+        """What appy-translate reads: (text, the function's lines, the indentation removed)."""
+        return _unit(self.text, self.first, self.extra)
+
     def cached(self):
         """Is the build there, and made by this setup (or can it not be made again here)?"""
         if not os.path.isfile(self.so):
@@ -364,7 +373,7 @@ class _Build:
             raise FileNotFoundError("appy-translate was not found (set APPY_TRANSLATE, or put "
                                     "it on PATH)")
         fn = self.fn
-        text, span, indent = _unit(self.text, self.first, self.extra)
+        text, span, indent = self.unit
         parent = os.path.dirname(self.dir)
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".build-", dir=parent)
@@ -508,7 +517,7 @@ class Dispatcher:
 
     def _compile(self, sig):
         fn, opt = self.py_func, self.options
-        filename, text, first = _source(fn)
+        text, first = _source(fn)
         extra = [fn.__code__.co_freevars[k] for k in self._passed or ()]
         build = _Build(fn, sig, text, first, extra)
         explain = None
@@ -541,7 +550,7 @@ class Dispatcher:
         if compiled is not None:
             return compiled
         from . import _host
-        return _host.rewrite(fn, module, _unit(text, first, extra)[0])
+        return _host.rewrite(fn, module, build.unit[0])
 
 
 def _without_closure(fn, n, *args):
