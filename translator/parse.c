@@ -965,14 +965,19 @@ static void rebinds(Module *m, Token *t) {
     c->rebound = true;
 }
 
+// Name n (in a list: its next link stays) becomes a copy of constant c's value.
+static void becomes_value(Parser *p, Node *n, Const *c) {
+  Node *keep = n->next;
+  *n = *clone_list(p->arena, c->value);
+  n->next = keep;
+}
+
 // Replaces the constants in expression n by their values (themselves without names).
 static void inline_consts(Parser *p, Module *m, Node *n) {
   for (; n; n = n->next) {
     Const *c = n->kind == ND_NAME ? find_const(m, n->name, strlen(n->name)) : NULL;
     if (c) {
-      Node *keep = n->next;
-      *n = *clone_list(p->arena, c->value);
-      n->next = keep;
+      becomes_value(p, n, c);
       continue;
     }
     inline_consts(p, m, n->lhs);
@@ -1056,9 +1061,7 @@ static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n) {
     Import *im;
     Const *c;
     if (n->kind == ND_NAME && (c = const_of(m, fn, n->name))) {
-      Node *keep = n->next, *v = clone_list(p->arena, c->value);
-      *n = *v;
-      n->next = keep;
+      becomes_value(p, n, c);
       continue;   // the value holds no names of the function
     }
     if (n->kind == ND_CALL && n->lhs->kind == ND_NAME &&
