@@ -361,28 +361,6 @@ static int collapse_depth(Node *loop, Node **loops, Var **vars) {
   }
 }
 
-// Parses shared(a, b) and reduction(op: v) clauses of the loop's pragma.
-static bool clause_names(Pragma *p, const char *clause, const char *name) {
-  if (!p)
-    return false;
-  size_t cl = strlen(clause), nl = strlen(name);
-  for (const char *c = strstr(p->text, clause); c; c = strstr(c + 1, clause)) {
-    const char *q = c + cl;
-    while (*q == ' ')
-      q++;
-    if (*q != '(')
-      continue;
-    for (q++; *q && *q != ')'; q++) {
-      bool start = q[-1] == '(' || q[-1] == ',' || q[-1] == ' ' || q[-1] == ':';
-      if (start && !strncmp(q, name, nl) && !(q[nl] == '_' || (q[nl] >= 'a' && q[nl] <= 'z') ||
-                                               (q[nl] >= 'A' && q[nl] <= 'Z') ||
-                                               (q[nl] >= '0' && q[nl] <= '9')))
-        return true;
-    }
-  }
-  return false;
-}
-
 static void add_rvar(Region *r, Arena *a, Var *v, Sharing sh, const char *op, Acc *acc) {
   RegionVar *rv = arena_alloc(a, sizeof(RegionVar));
   rv->var = v;

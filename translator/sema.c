@@ -127,20 +127,9 @@ static void declare_targets(Sema *s, Node *t) {
 // Marks the locals a parallel loop names in shared(...).
 static void mark_shared(Sema *s, Node *loop) {
   Pragma *p = is_parallel_for(loop) ? find_pragma(loop, "parallel") : NULL;
-  const char *c = p ? strstr(p->text, "shared") : NULL;
-  if (!c || !(c = strchr(c, '(')))
-    return;
-  for (c++; *c && *c != ')';) {
-    while (*c == ' ' || *c == ',')
-      c++;
-    const char *start = c;
-    while (*c && *c != ',' && *c != ')' && *c != ' ')
-      c++;
-    char *name = arena_strndup(s->arena, start, (size_t)(c - start));
-    Var *v = *name ? find_var(s, name) : NULL;
-    if (v && v->kind == VAR_LOCAL)
+  for (Var *v = s->inst->vars; v && p; v = v->next)
+    if (v->kind == VAR_LOCAL && clause_names(p, "shared", v->name))
       v->shared = true;
-  }
 }
 
 static void declare_locals(Sema *s, Node *n) {

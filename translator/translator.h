@@ -443,6 +443,8 @@ bool is_module_attr(Node *n, const char *attr);
 Pragma *find_pragma(Node *n, const char *word);
 // Parallel-loop test: "#pragma parallel for", prange(...) or appy.range(..., parallel=True).
 bool is_parallel_for(Node *n);
+// Does pragma p (may be NULL) name `name` in a clause such as shared(a, b) or reduction(+: s)?
+bool clause_names(Pragma *p, const char *clause, const char *name);
 // An inner loop marked #pragma simd or #pragma workshare.
 bool is_marked_loop(Node *n);
 // Constant integer, a negative literal included.

@@ -56,6 +56,27 @@ bool is_parallel_for(Node *n) {
   return (is_module_attr(it->lhs, "range")) && has_parallel_kw(it);
 }
 
+bool clause_names(Pragma *p, const char *clause, const char *name) {
+  if (!p)
+    return false;
+  size_t cl = strlen(clause), nl = strlen(name);
+  for (const char *c = strstr(p->text, clause); c; c = strstr(c + 1, clause)) {
+    const char *q = c + cl;
+    while (*q == ' ')
+      q++;
+    if (*q != '(')
+      continue;
+    for (q++; *q && *q != ')'; q++) {
+      bool start = q[-1] == '(' || q[-1] == ',' || q[-1] == ' ' || q[-1] == ':';
+      if (start && !strncmp(q, name, nl) && !(q[nl] == '_' || (q[nl] >= 'a' && q[nl] <= 'z') ||
+                                               (q[nl] >= 'A' && q[nl] <= 'Z') ||
+                                               (q[nl] >= '0' && q[nl] <= '9')))
+        return true;
+    }
+  }
+  return false;
+}
+
 bool is_marked_loop(Node *n) {
   return n->kind == ND_FOR && (find_pragma(n, "simd") || find_pragma(n, "workshare"));
 }
