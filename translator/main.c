@@ -346,7 +346,8 @@ int main(int argc, char **argv) {
   size_t len;
   char *src = read_file(c.input, &len);
   appy_translate_options opt = {
-      .filename = c.source_name ? c.source_name : c.input, .module_name = module, .compiler = c.compiler, .function = c.function,
+      .filename = c.source_name ? c.source_name : c.input, .module_name = module,
+      .compiler = c.compiler, .function = c.function,
       .signatures = c.sigs, .nsignatures = c.nsigs, .explain = c.explain,
   };
   appy_translate_result r;

@@ -255,7 +255,8 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
                 "        return -1;\n", target_name(opt->target));
   out(b, "    appy_register_module(module);\n");
   if (has_python(p)) {
-    buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n", target_name(opt->target));
+    buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n",
+               target_name(opt->target));
     out(b, "    return appy_python_host(module, appy_source, \"");
     c_string(b, opt->filename, false);
     out(b, "\", appy_host_loops);\n}\n\n");

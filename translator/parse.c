@@ -376,7 +376,8 @@ static const char *compare_op(Parser *p) {
       return *op;
     }
   if (at(p, "in") || at(p, "is") || (at(p, "not") && tok_equal(p->tok->next, "in")))
-    unsupported_tok(p, p->tok, "'%.*s' is not supported in kernel functions", p->tok->len, p->tok->loc);
+    unsupported_tok(p, p->tok, "'%.*s' is not supported in kernel functions", p->tok->len,
+                    p->tok->loc);
   return NULL;
 }
 

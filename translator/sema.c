@@ -675,7 +675,8 @@ static Type *attribute(Sema *s, Node *n) {
     if (!strcmp(n->name, "pi") || !strcmp(n->name, "e") || !strcmp(n->name, "inf") ||
         !strcmp(n->name, "nan"))
       return n->ival = 1, ty_weak_float;
-    unsupported_at(s, n, "'%s.%s' is not supported as a value in kernel functions", n->lhs->name, n->name);
+    unsupported_at(s, n, "'%s.%s' is not supported as a value in kernel functions", n->lhs->name,
+                   n->name);
     return NULL;
   }
   Type *t = expr(s, n->lhs);
@@ -814,8 +815,8 @@ static Type *name_ref(Sema *s, Node *n) {
   if (is_module_name(n->name))
     error_at(s, n, "module '%s' cannot be used as a value", n->name);
   else
-    report_kind(s, DK_UNDEFINED, n->name, n, "name '%s' is not defined in this kernel (only parameters and local "
-                   "variables can be used)", n->name);
+    report_kind(s, DK_UNDEFINED, n->name, n, "name '%s' is not defined in this kernel (only "
+                "parameters and local variables can be used)", n->name);
   return NULL;
 }
 
@@ -863,7 +864,9 @@ static Type *expr(Sema *s, Node *n) {
   case ND_TUPLE: t = tuple(s, n); break;
   case ND_NONE: t = ty_none; break;
   case ND_STR: unsupported_at(s, n, "strings are not supported in kernel functions"); break;
-  case ND_LIST: unsupported_at(s, n, "lists are not supported in kernel functions; use a NumPy array"); break;
+  case ND_LIST:
+    unsupported_at(s, n, "lists are not supported in kernel functions; use a NumPy array");
+    break;
   case ND_SLICE: error_at(s, n, "a slice is only allowed as an index"); break;
   case ND_KEYWORD: error_at(s, n, "unexpected keyword argument '%s'", n->name); break;
   default: error_at(s, n, "unsupported expression"); break;

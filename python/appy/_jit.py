@@ -271,7 +271,8 @@ def _unit(text, first, extra=()):
     for k in range(outer[0] - 1, outer[1]):
         out[k] = "\n"
     for k, line in enumerate(block):
-        out[first - 1 + k] = line[indent:] if line.startswith(" " * indent) else line.lstrip() or "\n"
+        moved = line[indent:] if line.startswith(" " * indent) else line.lstrip()
+        out[first - 1 + k] = moved or "\n"
     return "".join(out), (first, last), indent
 
 
