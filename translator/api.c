@@ -1,5 +1,5 @@
 /* api.c: the translator as a library: source text and options in, C and diagnostics out.
- * Strings the stages together; reads and writes no files. */
+ * The one driver of the stages, called here in order; reads and writes no files. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -13,7 +13,56 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
+enum { MAX_RECORDS = 256 };   // Errors of a first analysis that outline.c looks at
+
 const char *appy_translate_version(void) { return PACKAGE_VERSION; }
+
+// One instance, stage after stage: types, array statements lowered to element loops and
+// typed again, parallel regions.
+static bool analyse_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
+  int before = d->nerrors;
+  if (!sema_instance(a, d, inst, opt))
+    return false;
+  bool changed = lower(a, d, inst);
+  if (d->nerrors != before || !sema_lowered(a, d, inst, opt, changed))
+    return false;
+  find_regions(a, d, inst);
+  return d->nerrors == before;
+}
+
+Program *analyse_program(Arena *a, Diags *d, Module *m, const Options *opt) {
+  Program *p = sema(a, d, m, opt);
+  for (int i = 0, errors = d->nerrors; i < p->ninsts; i++) {
+    Instance *inst = &p->insts[i];
+    Kernel *k = inst->kernel;
+    if (inst->index == 0)
+      errors = d->nerrors;
+    else if (d->nerrors > errors)   // errors the first overload shares with the others: once
+      continue;
+    if (!analyse_instance(a, d, inst, opt) && k->nsigs > 1)
+      diag_at(d, DIAG_NOTE, k->fn->tok->line, k->fn->tok->col, "while translating '%s'",
+              inst->sig->text);
+  }
+  return p;
+}
+
+Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
+  if (!outline_python(a, d, m))
+    return NULL;
+  DiagRecord rec[MAX_RECORDS];
+  Diags first = {.filename = d->filename, .src = d->src, .len = d->len,
+                 .record = rec, .maxrecord = MAX_RECORDS};
+  Program *p = analyse_program(a, &first, m, opt);
+  if (outline_failures(a, &first, m)) {
+    buf_free(&first.out);
+    return analyse_program(a, d, m, opt);
+  }
+  buf_puts(&d->out, first.out.data ? first.out.data : "");
+  d->nerrors += first.nerrors;
+  d->nwarnings += first.nwarnings;
+  buf_free(&first.out);
+  return p;
+}
 
 
 static char *take(Buf *b) {

@@ -20,10 +20,11 @@
  * others get their types from their use in the loop, as undeclared kernels do.
  *
  * Which functions: those with parallel loops whose host code holds a statement the parser
- * kept as ND_PYTHON, or whose first analysis (sema into scratch diagnostics that record
- * each error) fails outside their parallel loops on a construct outside the subset
- * ("... is not supported", or a name the file binds at top level); the module is then
- * analysed again. Errors inside parallel loops stay errors: they are reported when the
+ * kept as ND_PYTHON (outline_python, before any analysis), or whose first analysis (api.c
+ * runs it into scratch diagnostics that record each error) fails outside their parallel
+ * loops on a construct outside the subset (an error of kind DK_UNSUPPORTED, or an
+ * undefined name that the file binds at top level: outline_failures); api.c then analyses
+ * the module again. Errors inside parallel loops stay errors: they are reported when the
  * entry points are analysed like any kernel. A function without parallel loops gets its
  * first error, as before. */
 #include "translator.h"
@@ -31,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_LOOPS = 64, MAX_RECORDS = 256 };
+enum { MAX_LOOPS = 64 };
 
 typedef struct {
   const char **names;   // In order of addition
@@ -424,8 +425,7 @@ static Node **funcs_end(Module *m) {
   return tail;
 }
 
-Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
-  // 1. Functions with Python statements: known from the parse alone.
+bool outline_python(Arena *a, Diags *d, Module *m) {
   Node **tail = funcs_end(m);
   for (Node *fn = m->funcs; fn && !fn->host; fn = fn->next) {
     Node *loops[MAX_LOOPS], *py = first_python(fn->body);
@@ -443,17 +443,13 @@ Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
       make_python(a, fn, py->python, loops, nloops, &tail);
     }
   }
-  if (d->nerrors)
-    return NULL;
+  return !d->nerrors;
+}
 
-  // 2. The others, from where a first analysis fails: its errors are recorded, and
-  // reported as they are unless they make a function stay Python.
-  DiagRecord rec[MAX_RECORDS];
-  Diags first = {.filename = d->filename, .src = d->src, .len = d->len,
-                 .record = rec, .maxrecord = MAX_RECORDS};
-  Program *p = sema(a, &first, m, opt);
+bool outline_failures(Arena *a, const Diags *first, Module *m) {
+  Node **tail = funcs_end(m);
   bool changed = false;
-  for (Node *fn = m->funcs; first.nerrors && fn && !fn->host; fn = fn->next) {
+  for (Node *fn = m->funcs; first->nerrors && fn && !fn->host; fn = fn->next) {
     Node *loops[MAX_LOOPS];
     int nloops = 0;
     if (fn->python)
@@ -462,22 +458,16 @@ Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
     if (!nloops || nloops > MAX_LOOPS)
       continue;
     const char *why = NULL;
-    for (int i = 0; i < first.nrecord && !why; i++)
-      if (rec[i].line >= fn->tok->line && rec[i].line <= fn->end_line &&
-          !in_loop(loops, nloops, rec[i].line) && outside_subset(m, &rec[i]))
-        why = arena_printf(a, "%s:%d: error: %s\n", d->filename, rec[i].line, rec[i].message);
+    for (int i = 0; i < first->nrecord && !why; i++) {
+      const DiagRecord *r = &first->record[i];
+      if (r->line >= fn->tok->line && r->line <= fn->end_line &&
+          !in_loop(loops, nloops, r->line) && outside_subset(m, r))
+        why = arena_printf(a, "%s:%d: error: %s\n", first->filename, r->line, r->message);
+    }
     if (why) {
       make_python(a, fn, why, loops, nloops, &tail);
       changed = true;
     }
   }
-  if (!changed) {
-    buf_puts(&d->out, first.out.data ? first.out.data : "");
-    d->nerrors += first.nerrors;
-    d->nwarnings += first.nwarnings;
-    buf_free(&first.out);
-    return p;
-  }
-  buf_free(&first.out);
-  return sema(a, d, m, opt);
+  return changed;
 }

@@ -1567,25 +1567,20 @@ bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
     if (!v->ty && d->nerrors == before)
       diag_at(d, DIAG_ERROR, v->tok->line, v->tok->col,
               "cannot tell the type of '%s': no value assigned to it has a known type", v->name);
-  if (d->nerrors != before)
-    return false;
-  // Array statements become element loops, typed and checked again like the user's code
-  // (without repeating its warnings); what is left of arrays then has no place to go.
-  if (lower(a, d, inst)) {
-    if (d->nerrors != before)
-      return false;
-    s.report = false;
-    s.lowered = true;
+  return d->nerrors == before;
+}
+
+bool sema_lowered(Arena *a, Diags *d, Instance *inst, const Options *opt, bool changed) {
+  Sema s = {.arena = a, .diags = d, .inst = inst, .opt = opt, .lowered = true};
+  int before = d->nerrors;
+  if (changed) {   // without repeating the warnings of the first pass
     declare_locals(&s, inst->body);
     infer_types(&s);
     s.report = s.rechecking = true;
     stmts(&s, inst->body);
   }
-  if (d->nerrors != before)
-    return false;
   Var *active[64];
   mark_outside_reads(inst->body, active, 0);
-  find_regions(a, d, inst);
   return d->nerrors == before;
 }
 
@@ -1629,24 +1624,15 @@ static void collect_signatures(Sema *s, Program *prog, Module *m) {
     add_signature(s, prog, s->opt->extra_sigs[i], 0, 0);
 }
 
-static void add_instances(Arena *a, Diags *d, Program *prog, const Options *opt) {
+// One instance per overload of each kernel whose host code is C, not yet analysed.
+static void add_instances(Arena *a, Program *prog) {
   for (Kernel *k = prog->kernels; k; k = k->next)
     prog->ninsts += k->python ? 0 : k->nsigs;
   prog->insts = arena_alloc(a, sizeof(Instance) * (size_t)(prog->ninsts + 1));
   int n = 0;
-  for (Kernel *k = prog->kernels; k; k = k->next) {
-    int errors = d->nerrors;
-    for (int i = 0; i < k->nsigs && !k->python; i++) {
-      Instance *inst = &prog->insts[n++];
-      *inst = (Instance){.kernel = k, .sig = &k->sigs[i], .index = i};
-      // Errors the first overload shares with the others are reported once.
-      if (i > 0 && d->nerrors > errors)
-        continue;
-      if (!sema_instance(a, d, inst, opt) && k->nsigs > 1)
-        diag_at(d, DIAG_NOTE, k->fn->tok->line, k->fn->tok->col, "while translating '%s'",
-                k->sigs[i].text);
-    }
-  }
+  for (Kernel *k = prog->kernels; k; k = k->next)
+    for (int i = 0; i < k->nsigs && !k->python; i++)
+      prog->insts[n++] = (Instance){.kernel = k, .sig = &k->sigs[i], .index = i};
 }
 
 Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
@@ -1668,6 +1654,6 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
       infer_signature(&s, k);
   if (d->nerrors)
     return prog;
-  add_instances(a, d, prog, opt);
+  add_instances(a, prog);
   return prog;
 }

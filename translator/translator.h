@@ -76,7 +76,7 @@ typedef struct {
   Buf out;                // Rendered diagnostics, in order
   int nerrors;            // Errors reported so far
   int nwarnings;          // Warnings reported so far
-  DiagRecord *record;     // If set, errors are also recorded here (outline.c's first run)
+  DiagRecord *record;     // If set, errors are also recorded here (for outline.c)
   int nrecord, maxrecord; // Records made, room for
 } Diags;
 
@@ -459,26 +459,34 @@ bool same_expr(Node *a, Node *b);
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 
 //
-// sema.c
-//
-
-Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
-// Re-annotates the tree (types, variables, regions) for one instance; codegen calls it
-// before emitting each overload, since overloads share one tree.
-bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
-
-//
 // outline.c
 //
 
-// Semantic analysis (sema) of the module, with the kernel functions whose host code
-// stays Python outlined first: a function with parallel loops whose host code (outside
-// them) the subset cannot express is marked (ND_FUNCDEF python: why) and each of its
-// outermost parallel loops is appended to m->funcs as a kernel function of its own (its
-// free variables the parameters, its reductions returned). Errors are reported as sema's.
-Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt);
-// The names an entry point made by analyse_module returns (a list of ND_NAME), or NULL.
+// The functions the parser left Python statements in (ND_PYTHON): each is marked
+// (ND_FUNCDEF python: why) and each of its outermost parallel loops is appended to m->funcs
+// as a kernel function of its own (its free variables the parameters, its reductions
+// returned). False after an error (such a function without parallel loops).
+bool outline_python(Arena *a, Diags *d, Module *m);
+// The same for the functions whose first analysis, recorded in `first`, failed outside
+// their parallel loops on Python outside the subset. True if it outlined any: the module
+// is then analysed again; otherwise first's errors are the module's.
+bool outline_failures(Arena *a, const Diags *first, Module *m);
+// The names an entry point made by outlining returns (a list of ND_NAME), or NULL.
 Node *outline_outputs(Node *entry);
+
+//
+// sema.c
+//
+
+// The kernels of the module, their signatures (declared or inferred) and one Instance per
+// overload, not yet analysed.
+Program *sema(Arena *a, Diags *d, Module *m, const Options *opt);
+// Types and checks one instance: its own copy of the body, its variables and their types.
+bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt);
+// After lower.c: types and checks the lowered body again if lowering `changed` it (errors
+// only; its warnings were given the first time), and marks loop variables read after
+// their loops.
+bool sema_lowered(Arena *a, Diags *d, Instance *inst, const Options *opt, bool changed);
 
 //
 // lower.c
@@ -513,5 +521,16 @@ const char *target_name(Target t);
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *out);
 // Appends, for --explain, one paragraph per parallel loop.
 void explain(Arena *a, Program *p, const Options *opt, Buf *out);
+
+//
+// api.c: the driver (also include/appy/translate.h's appy_translate)
+//
+
+// Every stage from sema on, for each instance in turn: sema, lower, sema again, regions.
+Program *analyse_program(Arena *a, Diags *d, Module *m, const Options *opt);
+// The same, with the functions whose host code stays Python outlined first: those the
+// parser found Python statements in, then those whose first analysis fails on Python
+// outside the subset (outline.c). Errors that outline nothing are reported as they are.
+Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt);
 
 #endif

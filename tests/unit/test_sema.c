@@ -31,7 +31,7 @@ static Run *analyse(const char *src) {
   Options opt = {.filename = "t.py", .module_name = "t", .target = TARGET_CLANG};
   TokenStream ts = tokenize(&r.arena, &r.diags);
   Module *m = parse(&r.arena, &r.diags, &ts, NULL);
-  r.prog = r.diags.nerrors ? NULL : sema(&r.arena, &r.diags, m, &opt);
+  r.prog = r.diags.nerrors ? NULL : analyse_program(&r.arena, &r.diags, m, &opt);
   return &r;
 }
 
@@ -108,7 +108,7 @@ static const char *first_kind(const char *src) {
   TokenStream ts = tokenize(&a, &d);
   Module *m = parse(&a, &d, &ts, NULL);
   if (!d.nerrors)
-    sema(&a, &d, m, &opt);
+    analyse_program(&a, &d, m, &opt);
   snprintf(buf, sizeof buf, "%s %s", d.nrecord ? kinds[rec[0].kind] : "none",
            d.nrecord ? rec[0].name : "");
   arena_free(&a);
