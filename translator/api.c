@@ -18,7 +18,7 @@ enum { MAX_RECORDS = 256 };   // Errors of a first analysis that outline.c looks
 const char *appy_translate_version(void) { return PACKAGE_VERSION; }
 
 // One instance, stage after stage: types, array statements lowered to element loops and
-// typed again, parallel regions.
+// typed again, parallel regions, their kernels.
 static bool analyse_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
   int before = d->nerrors;
   if (!sema_instance(a, d, inst, opt))
@@ -27,7 +27,10 @@ static bool analyse_instance(Arena *a, Diags *d, Instance *inst, const Options *
   if (d->nerrors != before || !sema_lowered(a, d, inst, opt, changed))
     return false;
   find_regions(a, d, inst);
-  return d->nerrors == before;
+  if (d->nerrors != before)
+    return false;
+  plan(a, inst, opt);
+  return true;
 }
 
 Program *analyse_program(Arena *a, Diags *d, Module *m, const Options *opt) {

@@ -789,15 +789,6 @@ static bool on_device(Gen *g, Var *v) {
   return false;
 }
 
-// Statement list n holds a parallel loop.
-static bool has_region(Node *n) {
-  for (; n; n = n->next)
-    if ((n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
-        has_region(n->orelse))
-      return true;
-  return false;
-}
-
 // Statement n is or holds a parallel loop.
 static bool stmt_has_region(Node *n) {
   return (n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
@@ -984,67 +975,12 @@ static Clauses region_clauses(Gen *g, Region *r) {
   return c;
 }
 
-// Calls sin or cos (math.* or np.*).
-static bool calls_sincos(Node *n) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_CALL && n->name && strchr(n->name, ':')) {
-      const char *f = strchr(n->name, ':') + 1;
-      if (!strcmp(f, "sin") || !strcmp(f, "cos"))
-        return true;
-    }
-    if (calls_sincos(n->lhs) || calls_sincos(n->rhs) || calls_sincos(n->args) ||
-        calls_sincos(n->cond) || calls_sincos(n->body) || calls_sincos(n->orelse) ||
-        calls_sincos(n->iter))
-      return true;
-  }
-  return false;
-}
-
-// gcc maps simd to the lanes of a warp (twice the bandwidth of plain `parallel for` on
-// streaming loops, and the only way to use more than one lane per warp in a group's inner
-// loops), but gcc-12 computes sin and cos wrongly in such loops on nvptx once a team runs
-// several chunks (exp, log, tan, tanh, erf, pow, hypot, atan2 were right): no simd there.
-// An element update in n that iterations over vars may share: an atomic update.
-static bool has_atomic(Node *n, Var *const *vars, int nvars) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, vars, nvars))
-      return true;
-    if (has_atomic(n->body, vars, nvars) || has_atomic(n->orelse, vars, nvars))
-      return true;
-  }
-  return false;
-}
-
-// The loop variables of region r's collapsed nest, outermost first (at most 8).
-static int collapsed_vars(Region *r, Var **out) {
-  Node *l = r->loop;
-  for (int k = 0; k < r->collapse; k++, l = l->body)
-    out[k] = l->target->var;
-  return r->collapse;
-}
-
-// ... and atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25).
-static bool use_simd(Gen *g, Region *r) {
-  if (g->opt->target != TARGET_GCC || calls_sincos(r->loop->body))
-    return false;
-  Var *vars[17];
-  int n = 0;
-  if (r->inner) {
-    for (int i = 0; i < g->npar && n < 16; i++)
-      vars[n++] = g->par[i];
-    vars[n++] = r->loop->target->var;
-  } else {
-    n = collapsed_vars(r, vars);
-  }
-  return !has_atomic(r->loop->body, vars, n);
-}
-
 static char *directive(Gen *g, Region *r, Clauses *c) {
   if (g->host)   // the host loop of a bare kernel: its marked loops run in one thread
     return r->inner ? NULL
                     : arena_printf(g->arena, "#pragma omp parallel for%s",
                                    c->clauses.data ? c->clauses.data : "");
-  bool simd = use_simd(g, r);
+  bool simd = r->plan->simd;
   // A marked loop of a group: the team's threads share it. On the host fallback every
   // team is one thread already; a parallel region per outer iteration would only cost.
   if (r->inner)
@@ -1140,54 +1076,6 @@ static void else_generic(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
 }
 
-// Group mode as a bare kernel (clang): what it handles. Reductions into scalars of the
-// outer loop, shared(...) scalars and collapsed loops keep the teams-distribute form.
-static bool lane_type(const Type *t) {
-  return ty_is_int(t) || ty_is_float(t);
-}
-
-// Adds what assignment target t stores to: names, elements.
-static void target_kinds(Node *t, bool *names, bool *elems) {
-  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
-    for (Node *p = t->args; p; p = p->next)
-      target_kinds(p, names, elems);
-    return;
-  }
-  *names |= t->kind == ND_NAME;
-  *elems |= t->kind == ND_SUBSCRIPT;
-}
-
-static bool bare_body_ok(Node *n) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_FOR && n->region && n->region->inner) {
-      for (RegionVar *rv = n->region->vars; rv; rv = rv->next)
-        if (rv->var->ty->kind != TY_ARRAY &&
-            (rv->sharing == SH_SHARED || (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty))))
-          return false;
-      continue;
-    }
-    if (n->kind == ND_ASSIGN) {   // one lane stores elements, every lane assigns names
-      bool names = false, elems = false;
-      for (Node *t = n->args; t; t = t->next)
-        target_kinds(t, &names, &elems);
-      if (names && elems)
-        return false;
-    }
-    if (!bare_body_ok(n->body) || !bare_body_ok(n->orelse))
-      return false;
-  }
-  return true;
-}
-
-static bool bare_ok(Gen *g, Region *r) {
-  if (g->opt->target != TARGET_CLANG || !r->group || r->collapse > 1)
-    return false;
-  for (RegionVar *rv = r->vars; rv; rv = rv->next)
-    if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_REDUCTION || rv->sharing == SH_SHARED))
-      return false;
-  return bare_body_ok(r->loop->body);
-}
-
 static bool has_buffer(Node *n) {
   for (; n; n = n->next)
     if ((n->kind == ND_ASSIGN && n->rhs->kind == ND_CALL && n->rhs->name &&
@@ -1195,15 +1083,6 @@ static bool has_buffer(Node *n) {
         has_buffer(n->body) || has_buffer(n->orelse))
       return true;
   return false;
-}
-
-// The arrays region r uses (region.c leaves its scratchpads out), at most 64.
-static int device_arrays(Region *r, RegionVar **out) {
-  int n = 0;
-  for (RegionVar *rv = r->vars; rv && n < 64; rv = rv->next)
-    if (rv->var->ty->kind == TY_ARRAY)
-      out[n++] = rv;
-  return n;
 }
 
 // Arrays come as device addresses (the call's data environment has mapped them), so that
@@ -1214,7 +1093,7 @@ static int device_arrays(Region *r, RegionVar **out) {
 static char *bare_data(Gen *g, Region *r, const char *extra) {
   Buf b = {0};
   RegionVar *arr[64];
-  for (int k = 0, n = device_arrays(r, arr); k < n; k++)
+  for (int k = 0, n = region_arrays(r, arr); k < n; k++)
     list_add(&b, arr[k]->var->cname);
   if (extra)
     list_add(&b, extra);
@@ -1229,7 +1108,7 @@ static char *bare_data(Gen *g, Region *r, const char *extra) {
 // inside the block that launches it, the array's name stands for that address.
 static void device_addresses(Gen *g, Region *r, bool shadow) {
   RegionVar *arr[64];
-  for (int k = 0, n = device_arrays(r, arr); k < n; k++) {
+  for (int k = 0, n = region_arrays(r, arr); k < n; k++) {
     Var *v = arr[k]->var;
     if (shadow)
       line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), v->cname, v->cname);
@@ -1353,26 +1232,6 @@ static const char *identity(const char *op) {
   return op[0] == '*' ? "1" : "0";
 }
 
-// Individual mode reducing into scalars, as a bare kernel (clang; appy/group.h): each
-// thread reduces a strided share of the iterations, unrolled four times, the blocks'
-// values are combined on the device in block order and read back with one copy. On an
-// H100 a 2^26 float64 sum took 0.29 ms this way and 0.50 ms as `target teams distribute
-// parallel for reduction(+: s)` (LLVM 19's teams reduction, one load in flight per thread).
-static bool bare_reduce_ok(Gen *g, Region *r) {
-  if (g->opt->target != TARGET_CLANG || r->group || r->inner || r->collapse > 1 ||
-      has_region(r->loop->body))
-    return false;
-  int nred = 0;
-  for (RegionVar *rv = r->vars; rv; rv = rv->next) {
-    if (rv->var->ty->kind == TY_ARRAY)
-      continue;
-    if (rv->sharing == SH_SHARED || (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty)))
-      return false;
-    nred += rv->sharing == SH_REDUCTION;
-  }
-  return nred > 0 && nred <= 16;
-}
-
 static char *bare_reduce_directive(Gen *g, Region *r) {
   return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
                       "num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS)%s",
@@ -1484,54 +1343,6 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   else_generic(g, n, outer, c);
 }
 
-// Individual mode without scalar reductions, as a bare kernel (clang; appy/group.h): one
-// iteration per thread, a collapsed nest flattened (the last loop varies fastest), arrays
-// as device addresses. On an H100 (bench/tune_loop.c) a 2048^2 5-point sweep took 37.4 us
-// this way and 42.6 us as `target teams distribute parallel for collapse(2)` with map
-// clauses (a 3-D 7-point sweep 39.0 against 47.0, a 2^26 vector add 539 against 590).
-static bool bare_loop_ok(Gen *g, Region *r) {
-  if (g->opt->target != TARGET_CLANG || r->group || r->inner || has_region(r->loop->body))
-    return false;
-  for (RegionVar *rv = r->vars; rv; rv = rv->next)
-    if (rv->var->ty->kind != TY_ARRAY && (rv->sharing == SH_SHARED || rv->sharing == SH_REDUCTION))
-      return false;
-  return true;
-}
-
-// How n uses array x: *scatter counts atomic `x[...] += / -= ...` updates (indices the
-// iterations vars do not own), *other every other mention of x.
-static void scatter_uses(Node *n, Var *x, Var *const *vars, int nvars, int *scatter, int *other) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT && n->lhs->var == x &&
-        (!strcmp(n->op, "+") || !strcmp(n->op, "-")) && !owned_index(n->lhs, vars, nvars)) {
-      (*scatter)++;
-      scatter_uses(n->lhs->args, x, vars, nvars, scatter, other);
-      scatter_uses(n->rhs, x, vars, nvars, scatter, other);
-      continue;
-    }
-    *other += n->kind == ND_NAME && n->var == x;
-    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse, n->iter, n->lo, n->hi,
-                    n->step};
-    for (size_t k = 0; k < sizeof kids / sizeof *kids; k++)
-      scatter_uses(kids[k], x, vars, nvars, scatter, other);
-  }
-}
-
-// The arrays of region r that its loop only scatters into (`hist[idx[i]] += 1`): on the
-// device each block adds into its own copy in shared memory, when they fit in
-// APPY_PRIV_BYTES together, and merges it into the array once at its end.
-static int scatter_targets(Region *r, Var *const *vars, int nvars, RegionVar **out) {
-  RegionVar *arr[64];
-  int n = 0;
-  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++) {
-    int scatter = 0, other = 0;
-    scatter_uses(r->loop->body, arr[k]->var, vars, nvars, &scatter, &other);
-    if (scatter && !other && lane_type(arr[k]->var->ty->elem))
-      out[n++] = arr[k];
-  }
-  return n;
-}
-
 static char *bare_loop_directive(Gen *g, Region *r, bool priv) {
   return arena_printf(g->arena, "#pragma omp target teams ompx_bare num_teams(%s) "
                       "thread_limit(APPY_LOOP_THREADS)%s",
@@ -1615,128 +1426,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
 // Dense nests in tiles (clang)
 //
 
-// A collapsed (i, j) nest whose iterations run sequential k loops reading arrays at
-// [i, k], [k, i], [j, k] or [k, j] (matrix products: symm, syrk, syr2k, trmm) runs in tiles:
-// a block of APPY_TILE_THREADS threads takes APPY_TILE_I x APPY_TILE_J iterations, each
-// thread APPY_TILE_U of them, and the k loops of a thread's iterations run together
-// (jammed), a chunk of steps at a time, reading those arrays from panels the block copies
-// into shared memory (the next chunk read into registers while this one is used). Each
-// iteration still runs its own statements in its own order over its own range of k; the
-// ones outside the nest, their guard or their range at a step skip it (a slower copy of
-// the chunk checks each). The sizes are appy/group.h's.
-enum { TILE_I = 64, TILE_J = 64, TILE_K = 16, TILE_PAD = 4, TILE_THREADS = 256,
-       TILE_SHARED = 40 * 1024, TILE_BODY = 80 };
 
-typedef struct {
-  Var *x;        // Array
-  bool jside;    // Indexed by j (else by i)
-  bool kfirst;   // x[k, i] (else x[i, k])
-  Node *loop;    // The k loop that reads it
-} Panel;
-
-// A jammed k loop whose body is `s += x[i, k] * y[k, j] + ...` (or -=, and sums and
-// differences of such products), s a float64 scalar of the iteration and every factor a
-// float64 panel, one across i and one across j: on GPUs that have them, a warp whose
-// elements in the nest and its guard all take a whole chunk runs it on the tensor cores
-// (appy_dmma), 4 steps of k per instruction, the 4 products of a step of an element added
-// in the hardware's order.
-typedef struct {
-  Var *acc;      // s; NULL if the loop does not run so
-  int nterm;     // Its products:
-  int a[4];      // the panel across i,
-  int b[4];      // the panel across j,
-  bool neg[4];   // and whether it is subtracted
-} Dmma;
-
-typedef struct {
-  Node *loop;    // A jammed k loop
-  int kc;        // Its steps of k per chunk: TILE_K, half or a quarter (more panels)
-  Dmma mma;
-} Chunk;
-
-typedef struct Tiling {
-  Node *body;         // The iteration's statements (inside cond)
-  Node *cond;         // `if cond:` around all of them, or NULL
-  Var *vi, *vj;       // Loop variables of the nest
-  Node *ref[64];      // Subscripts read from panels...
-  int of[64];         // ...and the panel of each
-  int nref;
-  Panel panel[16];
-  int npanel;
-  Chunk chunk[16];
-  int nchunk;
-} Tiling;
-
-static bool assigns(Node *n, Var *v);
 static char *condition(Gen *g, Node *cond);
-
-// Statements without loops, break, continue, return or raise.
-static bool straight(Node *n) {
-  for (; n; n = n->next)
-    if (n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_BREAK ||
-        n->kind == ND_CONTINUE || n->kind == ND_RETURN || n->kind == ND_RAISE ||
-        !straight(n->body) || !straight(n->orelse))
-      return false;
-  return true;
-}
-
-// Region r stores into elements of array x (region.c's analysis).
-static bool region_writes(Region *r, Var *x) {
-  for (RegionVar *rv = r->vars; rv; rv = rv->next)
-    if (rv->var == x)
-      return rv->written;
-  return false;
-}
-
-// A range bound the k loop's body cannot change: numbers, names it does not assign,
-// extents and arithmetic.
-static bool fixed_bound(Node *e, Node *body) {
-  switch (e->kind) {
-  case ND_NUM: return true;
-  case ND_NAME: return !assigns(body, e->var);
-  case ND_ATTR: return e->lhs == NULL || e->ival || e->lhs->kind == ND_NAME;
-  case ND_SUBSCRIPT: return e->name != NULL;
-  case ND_BINOP: return fixed_bound(e->lhs, body) && fixed_bound(e->rhs, body);
-  case ND_UNARY: return fixed_bound(e->lhs, body);
-  default: return false;
-  }
-}
-
-// Nodes of tree n, counted up to limit.
-static int tree_size(Node *n, int limit) {
-  int size = 0;
-  for (; n && size < limit; n = n->next) {
-    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse};
-    size++;
-    for (size_t q = 0; q < sizeof kids / sizeof *kids; q++)
-      size += tree_size(kids[q], limit);
-  }
-  return size;
-}
-
-// Loop n can be jammed: `for k in range(a, b)` (step 1) over straight statements, k not
-// assigned in them nor read after the loop, bounds the body does not change. Its body is
-// copied for each of a thread's 16 elements and each step of a chunk: a body of more than
-// TILE_BODY nodes is not (the build, and the JIT at the first call, would take long).
-static bool jam_loop(Node *n, Tiling *t) {
-  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || !straight(n->body) ||
-      tree_size(n->body, TILE_BODY + 1) > TILE_BODY)
-    return false;
-  Var *k = n->target->var;
-  if (k == t->vi || k == t->vj || k->used_outside_loop || assigns(n->body, k))
-    return false;
-  int nargs = 0;
-  for (Node *a = n->iter->args; a; a = a->next) {
-    if (a->kind == ND_KEYWORD)
-      continue;
-    int64_t step;
-    if (++nargs == 3 && !(const_int(a, &step) && step == 1))
-      return false;
-    if (nargs < 3 && !fixed_bound(a, n->body))
-      return false;
-  }
-  return true;
-}
 
 // 'I' or 'J': the side of the tile panel p runs along (appy/group.h's APPY_TILE_I, _SI ...).
 static char panel_side(const Panel *p) {
@@ -1745,145 +1436,10 @@ static char panel_side(const Panel *p) {
 
 // kc steps per chunk as appy/group.h spells it: "APPY_TILE_K" and " / 2" or " / 4".
 static const char *chunk_steps(int kc) {
-  return kc == TILE_K ? "" : kc == TILE_K / 2 ? " / 2" : " / 4";
+  return kc == APPY_TILE_K ? "" : kc == APPY_TILE_K / 2 ? " / 2" : " / 4";
 }
 
-static int panel_bytes(const Panel *p, int kc) {
-  int size = ty_size(p->x->ty->elem);
-  return (((p->jside ? TILE_J : TILE_I) + TILE_PAD) * kc * size + 7) / 8 * 8;
-}
-
-// The subscripts of expression tree n that loop k of region r can read from panels:
-// x[i, k], x[k, i], x[j, k], x[k, j] with x two-dimensional and never stored into in r.
-// *used: panel memory of this loop so far, with kc steps per chunk; *missed: subscripts
-// left without a panel for want of memory.
-static void panel_refs(Tiling *t, Node *n, Node *loop, Region *r, int kc, int *used, int *missed) {
-  for (; n; n = n->next) {
-    Var *k = loop->target->var;
-    if (n->kind == ND_SUBSCRIPT && !n->name && n->nargs == 2 && n->var->ty->kind == TY_ARRAY &&
-        n->var->ty->ndim == 2 && n->args->kind == ND_NAME && n->args->next->kind == ND_NAME &&
-        t->nref < 64 && !region_writes(r, n->var)) {
-      Var *a = n->args->var, *b = n->args->next->var;
-      bool kfirst = a == k, ok = (a == k) != (b == k);
-      Var *ij = kfirst ? b : a;
-      if (ok && (ij == t->vi || ij == t->vj)) {
-        Panel want = {.x = n->var, .jside = ij == t->vj, .kfirst = kfirst, .loop = loop};
-        int p = 0;
-        while (p < t->npanel && !(t->panel[p].loop == loop && t->panel[p].x == want.x &&
-                                  t->panel[p].jside == want.jside &&
-                                  t->panel[p].kfirst == want.kfirst))
-          p++;
-        if (p == t->npanel && t->npanel < 16 && *used + panel_bytes(&want, kc) <= TILE_SHARED) {
-          *used += panel_bytes(&want, kc);
-          t->panel[t->npanel++] = want;
-        }
-        if (p < t->npanel) {
-          t->ref[t->nref] = n;
-          t->of[t->nref++] = p;
-          continue;
-        }
-        (*missed)++;
-      }
-    }
-    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse};
-    for (size_t q = 0; q < sizeof kids / sizeof *kids; q++)
-      panel_refs(t, kids[q], loop, r, kc, used, missed);
-  }
-}
-
-// The panel of subscript n in tiling t, or -1.
-static int panel_of(const Tiling *t, Node *n) {
-  for (int q = 0; q < t->nref; q++)
-    if (t->ref[q] == n)
-      return t->of[q];
-  return -1;
-}
-
-// Adds the products of e (a sum or difference of x * y, x and y float64 panels of loop,
-// one across i and one across j) to *m, subtracted if neg; false if e is anything else.
-static bool dmma_terms(const Tiling *t, Node *e, Node *loop, bool neg, Dmma *m) {
-  if (e->kind == ND_UNARY && !strcmp(e->op, "-"))
-    return dmma_terms(t, e->lhs, loop, !neg, m);
-  if (e->kind != ND_BINOP)
-    return false;
-  if (!strcmp(e->op, "+") || !strcmp(e->op, "-"))
-    return dmma_terms(t, e->lhs, loop, neg, m) &&
-           dmma_terms(t, e->rhs, loop, neg != !strcmp(e->op, "-"), m);
-  if (strcmp(e->op, "*") || m->nterm == 4)
-    return false;
-  int x = panel_of(t, e->lhs), y = panel_of(t, e->rhs);
-  if (x < 0 || y < 0 || t->panel[x].loop != loop || t->panel[y].loop != loop ||
-      t->panel[x].jside == t->panel[y].jside || t->panel[x].x->ty->elem->kind != TY_FLOAT64 ||
-      t->panel[y].x->ty->elem->kind != TY_FLOAT64)
-    return false;
-  m->a[m->nterm] = t->panel[x].jside ? y : x;
-  m->b[m->nterm] = t->panel[x].jside ? x : y;
-  m->neg[m->nterm++] = neg;
-  return true;
-}
-
-// Whether jammed loop n of region r can run on the tensor cores (Dmma), and how (*m).
-static bool dmma_plan(const Tiling *t, Region *r, Node *n, Dmma *m) {
-  memset(m, 0, sizeof *m);
-  Node *s = n->body;
-  if (s->next || s->kind != ND_AUGASSIGN || s->lhs->kind != ND_NAME ||
-      (strcmp(s->op, "+") && strcmp(s->op, "-")))
-    return false;
-  Var *v = s->lhs->var;
-  bool own = false;   // one per element of the thread (tile_kernel)
-  for (RegionVar *rv = r->vars; rv; rv = rv->next)
-    own |= rv->var == v && rv->sharing == SH_PRIVATE;
-  if (!own || v->ty->kind != TY_FLOAT64 || v == t->vi || v == t->vj ||
-      !dmma_terms(t, s->rhs, n, !strcmp(s->op, "-"), m)) {
-    m->nterm = 0;
-    return false;
-  }
-  m->acc = v;
-  return true;
-}
-
-// Whether the nest of region r runs in tiles, and how (*t).
-static bool tile_plan(Region *r, Tiling *t) {
-  memset(t, 0, sizeof *t);
-  if (r->collapse != 2 || r->raises)
-    return false;
-  Var *vars[8];
-  collapsed_vars(r, vars);
-  t->vi = vars[0];
-  t->vj = vars[1];
-  t->body = r->loop->body->body;
-  if (t->body->kind == ND_IF && !t->body->next && !t->body->orelse) {
-    t->cond = t->body->cond;
-    t->body = t->body->body;
-  }
-  for (Node *s = t->body; s && t->nchunk < 16; s = s->next) {
-    if (!jam_loop(s, t))
-      continue;
-    // The most steps per chunk (16, 8, 4) whose panels all fit, with at most 8 elements
-    // of 8 bytes per thread in flight to the next chunk (the registers that prefetch takes).
-    int nref = t->nref, npanel = t->npanel, used = 0, missed = 0, kc = TILE_K;
-    for (;; kc /= 2) {
-      t->nref = nref;
-      t->npanel = npanel;
-      used = missed = 0;
-      panel_refs(t, s->body, s, r, kc, &used, &missed);
-      int ahead = 0;
-      for (int p = npanel; p < t->npanel; p++)
-        ahead += panel_bytes(&t->panel[p], kc) / (TILE_THREADS * 8);
-      if (kc == TILE_K / 4 || (!missed && ahead <= 8))
-        break;
-    }
-    // On the tensor cores, 8 steps per chunk: with 16, the JIT gave the kernel 164
-    // registers (one block per SM) and it ran slower than without them (docs/performance.md).
-    Chunk *c = &t->chunk[t->nchunk++];
-    *c = (Chunk){s, kc, {0}};
-    if (dmma_plan(t, r, s, &c->mma) && kc == TILE_K)
-      c->kc = TILE_K / 2;
-  }
-  return t->nref > 0;
-}
-
-// The chunking of statement n of the iteration if tile_plan jams it, else NULL.
+// The chunking of statement n of the iteration if the plan jams it, else NULL.
 static const Chunk *chunk_of(const Tiling *t, Node *n) {
   for (int q = 0; q < t->nchunk; q++)
     if (t->chunk[q].loop == n)
@@ -2134,7 +1690,7 @@ static char *tile_directive(Gen *g, Region *r) {
                       "thread_limit(APPY_TILE_THREADS)%s", bare_data(g, r, NULL));
 }
 
-// The kernel of a tiled nest (tile_plan): blocks take tiles appy_tile of appy_tiles in turn.
+// The kernel of a tiled nest (SHAPE_TILES): blocks take tiles appy_tile of appy_tiles in turn.
 static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t) {
   line(g, "%s", tile_directive(g, r));
   line(g, "{");
@@ -2229,11 +1785,10 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Node *loops[8] = {n};
   Range ranges[8] = {outer};
   char *lens[8] = {NULL};
-  Var *vars[8];
-  RegionVar *priv[64];
-  int npriv = scatter_targets(r, vars, collapsed_vars(r, vars), priv);
-  Tiling tiling;
-  bool tiled = !npriv && tile_plan(r, &tiling);
+  RegionVar **priv = r->plan->scatter;
+  int npriv = r->plan->nscatter;
+  Tiling *tiling = r->plan->tiling;
+  bool tiled = r->plan->shape == SHAPE_TILES;
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
   device_addresses(g, r, false);
@@ -2269,7 +1824,7 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   if (tiled) {
     line(g, "const int64_t appy_tj = (%s + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j", lens[1]);
     line(g, "const int64_t appy_tiles = (%s + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;", lens[0]);
-    tile_kernel(g, r, ranges, lens, &tiling);
+    tile_kernel(g, r, ranges, lens, tiling);
   } else if (npriv) {
     line(g, "if (appy_at%d <= APPY_PRIV_BYTES) {", npriv);
     g->indent++;
@@ -2298,22 +1853,28 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
   RegionVar *arr[64];
-  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++)
+  for (int k = 0, narr = region_arrays(r, arr); k < narr; k++)
     line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", arr[k]->var->cname,
          arr[k]->var->cname, arr[k]->var->cname, device_how(arr[k]));
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;
   g->par[g->npar++] = n->target->var;
-  if (bare_ok(g, r)) {
+  switch (r->plan->shape) {
+  case SHAPE_GROUP:
     bare_parallel_for(g, n, outer, &c);
-  } else if (bare_reduce_ok(g, r)) {
+    break;
+  case SHAPE_REDUCE:
     bare_reduce_for(g, n, outer, &c);
-  } else if (bare_loop_ok(g, r)) {
+    break;
+  case SHAPE_LOOP:
+  case SHAPE_TILES:
     bare_loop_for(g, n, outer, &c);
-  } else {
+    break;
+  case SHAPE_TEAMS:
     g->npar = 0;
     generic_parallel_for(g, n, outer, &c);
+    break;
   }
   g->npar = 0;
   g->region = NULL;
@@ -2326,19 +1887,6 @@ static void parallel_for(Gen *g, Node *n) {
   g->indent--;
   line(g, "}");
   free_clauses(&c);
-}
-
-static bool assigns(Node *n, Var *v) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_ASSIGN)
-      for (Node *t = n->args; t; t = t->next)
-        if ((t->kind == ND_NAME && t->var == v) || (t->kind == ND_TUPLE && assigns(t->args, v)))
-          return true;
-    if ((n->kind == ND_AUGASSIGN && n->lhs->kind == ND_NAME && n->lhs->var == v) ||
-        (n->kind == ND_FOR && n->target->var == v) || assigns(n->body, v) || assigns(n->orelse, v))
-      return true;
-  }
-  return false;
 }
 
 // `y[i] += e` at the top of a marked loop, the same element in every iteration and the
@@ -2447,7 +1995,7 @@ static void inner_for(Gen *g, Node *n) {
   Node *acc_of[8];
   char *acc[8];
   for (int i = 0; i < g->nacc; i++) {
-    if (g->bare && !lane_type(g->acc_of[i]->lhs->ty))
+    if (g->bare && !ty_is_number(g->acc_of[i]->lhs->ty))
       continue;   // combined by the group in these types only; others update atomically
     acc_of[nacc] = g->acc_of[i], acc[nacc] = g->acc[i];
     Type *et = acc_of[nacc]->lhs->ty;
@@ -2869,186 +2417,17 @@ void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
   }
 }
 
-//
-// --explain
-//
-
-static const char *sharing_name(Sharing s) {
-  switch (s) {
-  case SH_FIRSTPRIVATE: return "firstprivate (read-only copy)";
-  case SH_PRIVATE: return "private (assigned before use in each iteration)";
-  case SH_REDUCTION: return "reduction";
-  default: return "shared (named in shared(...))";
+const char *region_directive(Arena *a, const Options *opt, Instance *inst, Region *r) {
+  Gen g = {.arena = a, .opt = opt, .inst = inst};
+  switch (r->plan->shape) {
+  case SHAPE_GROUP: return bare_directive(&g, r);
+  case SHAPE_REDUCE: return bare_reduce_directive(&g, r);
+  case SHAPE_TILES: return tile_directive(&g, r);
+  case SHAPE_LOOP: return bare_loop_directive(&g, r, false);
+  case SHAPE_TEAMS: break;
   }
-}
-
-// A scalar that region r (or a loop marked in its body n) reduces and no GPU kernel's
-// reduction takes (appy/group.h's are of integers and floats: not bools), or NULL.
-static Var *unreducible(Region *r, Node *n) {
-  for (RegionVar *rv = r ? r->vars : NULL; rv; rv = rv->next)
-    if (rv->sharing == SH_REDUCTION && !lane_type(rv->var->ty))
-      return rv->var;
-  for (; n; n = n->next) {
-    Var *v = n->kind == ND_FOR && n->region && n->region->inner ? unreducible(n->region, NULL)
-                                                                 : NULL;
-    if (v || (v = unreducible(NULL, n->body)) || (v = unreducible(NULL, n->orelse)))
-      return v;
-  }
-  return NULL;
-}
-
-// --explain lines for the marked inner loops of a group-mode region.
-static void explain_inner(Gen *g, Node *n, Buf *out, bool bare) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_FOR && n->region && n->region->inner && bare) {
-      buf_printf(out, "  line %d: inner loop shared by the group's lanes (lane k takes "
-                 "iterations k, k + G, ...; reductions combined by warp shuffles), then a "
-                 "barrier\n", n->tok->line);
-      continue;
-    }
-    if (n->kind == ND_FOR && n->region && n->region->inner) {
-      Clauses c = region_clauses(g, n->region);
-      buf_printf(out, "  line %d: inner loop shared by the team's threads: %s\n", n->tok->line,
-                 directive(g, n->region, &c));
-      free_clauses(&c);
-      continue;
-    }
-    explain_inner(g, n->body, out, bare);
-    explain_inner(g, n->orelse, out, bare);
-  }
-}
-
-// The functions whose host code stays Python (outline.c), and their entry points.
-static void explain_python(Program *p, const Options *opt, Buf *out) {
-  for (Kernel *h = p->kernels; h; h = h->next) {
-    if (!h->python)
-      continue;
-    buf_printf(out, "%s:%d: %s: host code stays Python, because of\n  %.*s\n",
-               opt->filename, h->fn->tok->line, h->name, (int)strcspn(h->python, "\n"),
-               h->python);
-    buf_puts(out, "  it runs as Python (appy/_host.py); each parallel loop is an entry point of the "
-                  "module, called with the arrays kept on the GPU for the whole call:\n");
-    for (Kernel *k = p->kernels; k; k = k->next) {
-      if (k->host != h)
-        continue;
-      buf_printf(out, "  line %d: %s(", k->fn->tok->line, k->name);
-      for (int i = 0; i < k->nparams; i++)
-        buf_printf(out, "%s%s", i ? ", " : "", k->pnames[i]);
-      buf_puts(out, ")");
-      Node *outputs = outline_outputs(k->fn);
-      for (Node *o = outputs; o; o = o->next)
-        buf_printf(out, "%s%s", o == outputs ? " returns " : ", ", o->name);
-      buf_printf(out, "; %s: ", k->inferred ? "signature (inferred)" : "signatures");
-      for (int i = 0; i < k->nsigs; i++)
-        buf_printf(out, "%s%s", i ? ", " : "", k->sigs[i].text);
-      buf_puts(out, "\n");
-    }
-  }
-}
-
-void explain(Arena *a, Program *p, const Options *opt, Buf *out) {
-  Gen g = {.arena = a, .opt = opt, .out = &(Buf){0}};
-  explain_python(p, opt, out);
-  for (int i = 0; i < p->ninsts; i++) {
-    Instance *inst = &p->insts[i];
-    g.inst = inst;
-    for (int j = 0; j < inst->nregions; j++) {
-      Region *r = &inst->regions[j];
-      Clauses c = region_clauses(&g, r);
-      buf_printf(out, "%s:%d: parallel loop in %s\n", opt->filename, r->loop->tok->line,
-                 inst->sig->text);
-      bool bare = bare_ok(&g, r), bare_red = !bare && bare_reduce_ok(&g, r);
-      bool bare_loop = !bare && !bare_red && bare_loop_ok(&g, r);
-      Var *vars[8];
-      RegionVar *priv[64];
-      int npriv = bare_loop ? scatter_targets(r, vars, collapsed_vars(r, vars), priv) : 0;
-      Tiling tiling;
-      bool tiled = bare_loop && !npriv && tile_plan(r, &tiling);
-      buf_printf(out, "  mode: %s%s\n",
-                 tiled ? "individual, in tiles as a bare GPU kernel (blocks of 256 threads, each "
-                         "taking 64 x 64 iterations of the nest, 16 per thread, whose k loops "
-                         "run together; a teams loop where the GPU is not used)"
-                 : bare_loop ? "individual, as a bare GPU kernel (one iteration per thread, "
-                             "blocks of 256 threads; a teams loop where the GPU is not used)"
-                 : bare_red ? "individual, reducing into scalars as a bare GPU kernel (up to 1024 "
-                            "blocks of 256 threads, each thread taking a strided share of the "
-                            "iterations four at a time; the blocks' values combined on the "
-                            "device in block order and copied back once; a teams loop with a "
-                            "reduction clause where the GPU is not used)"
-                 : bare ? "group, as a bare GPU kernel (each iteration runs on a group of G "
-                        "threads, G chosen at run time from the trip count and tuned on the "
-                        "first three calls, APPY_GROUP_SIZE to force it; loops marked simd or workshare, and "
-                        "array statements, are shared by the group's lanes; a host loop "
-                        "where the GPU is not used)"
-                 : r->group ? "group (one OpenMP team per iteration; loops marked simd or "
-                              "workshare, and array statements, are shared by the team's threads)"
-                            : "individual (one loop iteration per OpenMP thread; no inner loop "
-                              "is marked simd or workshare)",
-                 r->collapse > 1 ? arena_printf(a, ", %d nested loops collapsed", r->collapse) : "");
-      Var *odd = unreducible(r, r->loop->body);
-      if (odd && !bare && !bare_red && opt->target == TARGET_CLANG)
-        buf_printf(out, "  why not a bare kernel: it reduces a bool (%s), and the GPU kernels "
-                   "reduce integers and floats only; an OpenMP reduction instead\n",
-                   odd->temp ? "np.max or np.min of bools" : arena_printf(a, "'%s'", odd->name));
-      else if (!bare && r->group && opt->target == TARGET_CLANG)
-        buf_printf(out, "  why not a bare kernel: %s\n",
-                   r->collapse > 1 ? "collapsed loops"
-                                   : "a reduction or shared(...) scalar of the parallel loop, "
-                                     "or a statement storing both names and elements");
-      const char *d = bare        ? bare_directive(&g, r)
-                      : bare_red  ? bare_reduce_directive(&g, r)
-                      : tiled     ? tile_directive(&g, r)
-                      : bare_loop ? bare_loop_directive(&g, r, false)
-                                  : directive(&g, r, &c);
-      buf_printf(out, "  directive: %s\n", d ? d : "");
-      for (int k = 0; k < npriv; k++)
-        buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", priv[k]->var->name,
-                   k + 1 < npriv ? "" : " (atomic updates; each block of threads adds into its own "
-                                        "copies in shared memory when they fit in 24 KB together, "
-                                        "merged into the arrays at its end)\n");
-      for (int q = 0; tiled && q < tiling.nchunk; q++) {
-        Node *n = tiling.chunk[q].loop;
-        buf_printf(out, "  line %d: k loop run by each thread for its 16 iterations together, "
-                   "%d steps at a time", n->tok->line, tiling.chunk[q].kc);
-        if (tiling.chunk[q].mma.acc)
-          buf_printf(out, "; on the tensor cores (sm_80 and later) for a warp whose 512 iterations, "
-                     "those in the nest and its guard, all take the whole chunk: %s accumulated by "
-                     "float64 mma.m8n8k4, 4 steps per instruction, an iteration's 4 products added "
-                     "in the hardware's order",
-                     tiling.chunk[q].mma.acc->name);
-        for (int p = 0, first = 1; p < tiling.npanel; p++) {
-          const Panel *pn = &tiling.panel[p];
-          if (pn->loop != n)
-            continue;
-          const char *ij = (pn->jside ? tiling.vj : tiling.vi)->name, *k = n->target->var->name;
-          buf_printf(out, "%s%s[%s, %s]", first ? "; read from panels in shared memory (the next "
-                                                  "steps read ahead into registers): " : ", ",
-                     pn->x->name, pn->kfirst ? k : ij, pn->kfirst ? ij : k);
-          first = 0;
-        }
-        buf_puts(out, "\n");
-      }
-      if (r->group)
-        explain_inner(&g, r->loop->body, out, bare);
-      buf_printf(out, "  data: each array is mapped once per call, at the first loop that uses it; "
-                      "copied in only if the host changed it since, back when host code or the "
-                      "caller needs it\n");
-      for (RegionVar *rv = r->vars; rv; rv = rv->next) {
-        Var *v = rv->var;
-        if (v->temp)   // lower.c's loop counters, extents and accumulators
-          continue;
-        if (v->ty->kind == TY_ARRAY)
-          buf_printf(out, "  %s: %s, %s\n", v->name,
-                     rv->written ? (rv->full_write ? "written at every index, so copied out only"
-                                                   : "written, so copied in and out")
-                                 : "only read, so copied in only",
-                     ty_name(a, v->ty));
-        else
-          buf_printf(out, "  %s: %s%s%s\n", v->name, sharing_name(rv->sharing),
-                     rv->redop ? " " : "", rv->redop ? rv->redop : "");
-      }
-      free_clauses(&c);
-    }
-  }
-  buf_free(g.out);
+  Clauses c = region_clauses(&g, r);
+  char *d = directive(&g, r, &c);
+  free_clauses(&c);
+  return d;
 }

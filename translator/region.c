@@ -580,3 +580,18 @@ void find_regions(Arena *a, Diags *d, Instance *inst) {
   for (int i = 0; i < count; i++)
     check_reads_after(d, inst, &inst->regions[i]);
 }
+
+int region_loop_vars(Region *r, Var **out) {
+  Node *l = r->loop;
+  for (int k = 0; k < r->collapse; k++, l = l->body)
+    out[k] = l->target->var;
+  return r->collapse;
+}
+
+int region_arrays(Region *r, RegionVar **out) {
+  int n = 0;
+  for (RegionVar *rv = r->vars; rv && n < 64; rv = rv->next)
+    if (rv->var->ty->kind == TY_ARRAY)
+      out[n++] = rv;
+  return n;
+}

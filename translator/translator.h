@@ -3,12 +3,16 @@
  *   source text -> tokenize.c -> Token list (+ pragma comments)
  *               -> parse.c    -> Node tree (module: kernel functions)
  *                  (tree.c: the queries and copies of the tree every later stage shares)
- *               -> sema.c     -> types, variables, parallel-region facts on the tree
- *                  (lower.c turns array statements into element loops along the way)
- *               -> codegen.c  -> C for the kernels (OpenMP target regions)
+ *               -> outline.c  -> functions whose host code stays Python split from their loops
+ *               -> sema.c     -> kernels, overloads; per instance types and variables
+ *               -> lower.c    -> array statements as element loops (typed again by sema.c)
+ *               -> region.c   -> parallel regions: collapse, data-sharing of each variable
+ *               -> plan.c     -> each region's kernel shape, decided once (Region.plan)
+ *               -> codegen.c  -> C for the kernels (OpenMP target regions), by the plans
  *               -> module.c   -> CPython extension glue around them
- *   api.c strings the stages together behind include/appy/translate.h;
- *   main.c is the command-line driver over that API.
+ *               -> explain.c  -> --explain: the plans in words
+ *   api.c calls the stages in that order (the only driver), behind include/appy/translate.h;
+ *   main.c is the command-line driver over that API. A stage calls only earlier ones.
  *
  * Every stage allocates from one Arena and reports into one Diags; nothing else is global. */
 #ifndef APPY_TRANSLATOR_H
@@ -19,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "appy/sizes.h"   // The GPU kernels' sizes, as appy/group.h has them
+
 typedef struct Token Token;
 typedef struct Pragma Pragma;
 typedef struct Node Node;
@@ -26,6 +32,7 @@ typedef struct Type Type;
 typedef struct Var Var;
 typedef struct Kernel Kernel;
 typedef struct Region Region;
+typedef struct Plan Plan;
 
 //
 // arena.c: allocation, growable strings, diagnostics
@@ -182,6 +189,7 @@ bool ty_is_scalar(const Type *t);
 bool ty_is_int(const Type *t);        // int8 ... uint64 (not bool)
 bool ty_is_unsigned(const Type *t);   // uint8 ... uint64
 bool ty_is_float(const Type *t);
+bool ty_is_number(const Type *t);   // Integer or float, not bool: what GPU reductions take
 int ty_size(const Type *t);           // Bytes of a scalar
 // The values of integer or bool type t, lo to hi (for uint64, hi is INT64_MAX: the values
 // of an int64 literal that it holds).
@@ -371,6 +379,7 @@ struct Region {
   bool raises;         // Contains an ND_RAISE: reports failure through appy_failed_line
   RegionVar *vars;     // Variables the region touches
   int id;              // Index of the region within its kernel
+  Plan *plan;          // Its kernel (plan.c)
 };
 
 typedef struct {
@@ -455,6 +464,12 @@ bool mentions(Node *n, Var *v);
 Node *clone_list(Arena *a, Node *n);
 // Same expression: same shape, operators, names and constants.
 bool same_expr(Node *a, Node *b);
+// Statement list n holds an outermost parallel loop (a region that is not a marked loop).
+bool has_region(Node *n);
+// Adds what assignment target t (a name, element, tuple or list of them) stores to.
+void target_kinds(Node *t, bool *names, bool *elems);
+// Statements n (and those after them) assign variable v: a target, an update, a loop.
+bool assigns(Node *n, Var *v);
 // The variable that lower.c's temporaries of the given name ("appy.len3") get.
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 
@@ -508,25 +523,118 @@ void find_regions(Arena *a, Diags *d, Instance *inst);
 // True if element store `target` (ND_SUBSCRIPT) cannot collide between iterations of the
 // parallel loops over vars: each of them is an index, possibly plus or minus a constant.
 bool owned_index(Node *target, Var *const *vars, int n);
+// The loop variables of region r's collapsed nest, outermost first (r->collapse <= 8).
+int region_loop_vars(Region *r, Var **out);
+// The arrays region r uses (its scratchpads left out), at most 64.
+int region_arrays(Region *r, RegionVar **out);
 
 //
-// codegen.c / module.c
+// plan.c: the kernel each parallel loop becomes, decided once
+//
+
+typedef enum {
+  SHAPE_TEAMS,    // `target teams distribute [parallel for [simd]]`: every compiler, the fallback
+  SHAPE_GROUP,    // Group mode as a bare kernel (clang): a group of lanes per iteration
+  SHAPE_REDUCE,   // Reductions into scalars as a bare kernel (clang), combined on the device
+  SHAPE_LOOP,     // One iteration per thread as a bare kernel (clang)
+  SHAPE_TILES,    // A dense (i, j) nest in tiles as a bare kernel (clang)
+} Shape;
+
+// A collapsed (i, j) nest whose iterations run sequential k loops reading arrays at
+// [i, k], [k, i], [j, k] or [k, j] (matrix products: symm, syrk, syr2k, trmm) runs in tiles:
+// a block of APPY_TILE_THREADS threads takes APPY_TILE_I x APPY_TILE_J iterations, each
+// thread APPY_TILE_U of them, and the k loops of a thread's iterations run together
+// (jammed), a chunk of steps at a time, reading those arrays from panels the block copies
+// into shared memory (the next chunk read into registers while this one is used). Each
+// iteration still runs its own statements in its own order over its own range of k; the
+// ones outside the nest, their guard or their range at a step skip it (a slower copy of
+// the chunk checks each). The sizes are appy/sizes.h's.
+typedef struct {
+  Var *x;        // Array
+  bool jside;    // Indexed by j (else by i)
+  bool kfirst;   // x[k, i] (else x[i, k])
+  Node *loop;    // The k loop that reads it
+} Panel;
+
+// A jammed k loop whose body is `s += x[i, k] * y[k, j] + ...` (or -=, and sums and
+// differences of such products), s a float64 scalar of the iteration and every factor a
+// float64 panel, one across i and one across j: on GPUs that have them, a warp whose
+// elements in the nest and its guard all take a whole chunk runs it on the tensor cores
+// (appy_dmma), 4 steps of k per instruction, the 4 products of a step of an element added
+// in the hardware's order.
+typedef struct {
+  Var *acc;      // s; NULL if the loop does not run so
+  int nterm;     // Its products:
+  int a[4];      // the panel across i,
+  int b[4];      // the panel across j,
+  bool neg[4];   // and whether it is subtracted
+} Dmma;
+
+typedef struct {
+  Node *loop;    // A jammed k loop
+  int kc;        // Its steps of k per chunk: APPY_TILE_K, half or a quarter (more panels)
+  Dmma mma;
+} Chunk;
+
+typedef struct Tiling {
+  Node *body;         // The iteration's statements (inside cond)
+  Node *cond;         // `if cond:` around all of them, or NULL
+  Var *vi, *vj;       // Loop variables of the nest
+  Node *ref[64];      // Subscripts read from panels...
+  int of[64];         // ...and the panel of each
+  int nref;
+  Panel panel[16];
+  int npanel;
+  Chunk chunk[16];
+  int nchunk;
+} Tiling;
+
+struct Plan {
+  Shape shape;           // The kernel
+  const char *why_teams; // Clang, SHAPE_TEAMS in group mode or reducing bools: why, or NULL
+  bool simd;             // The teams form (a marked loop's `parallel for`) carries simd
+  RegionVar **scatter;   // SHAPE_LOOP: the arrays each block adds into copies of...
+  int nscatter;          // ...how many
+  Tiling *tiling;        // SHAPE_TILES: the panels and the jammed k loops
+};
+
+// Decides the plan of every region of inst and of the marked loops in group-mode regions.
+void plan(Arena *a, Instance *inst, const Options *opt);
+// The panel of subscript n in tiling t, or -1.
+int panel_of(const Tiling *t, Node *n);
+
+//
+// codegen.c
 //
 
 // Appends C for every instance (kernel bodies and their target regions) to out.
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out);
+// The OpenMP directive that codegen writes for region r by its plan (for the device).
+const char *region_directive(Arena *a, const Options *opt, Instance *inst, Region *r);
+
+//
+// module.c
+//
+
 // The target's name as appy-translate and the runtime spell it ("none", "clang", "gcc").
 const char *target_name(Target t);
 // Appends the CPython extension module (wrappers, method table, init) to out.
 void emit_module(Arena *a, Program *p, const Options *opt, Buf *out);
-// Appends, for --explain, one paragraph per parallel loop.
+
+//
+// explain.c
+//
+
+// Appends, for --explain, the functions whose host code stays Python and one paragraph
+// per parallel loop.
 void explain(Arena *a, Program *p, const Options *opt, Buf *out);
 
 //
 // api.c: the driver (also include/appy/translate.h's appy_translate)
 //
 
-// Every stage from sema on, for each instance in turn: sema, lower, sema again, regions.
+// Every stage from sema on, for each instance in turn: sema, lower, sema again, regions,
+// plans.
 Program *analyse_program(Arena *a, Diags *d, Module *m, const Options *opt);
 // The same, with the functions whose host code stays Python outlined first: those the
 // parser found Python statements in, then those whose first analysis fails on Python

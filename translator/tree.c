@@ -183,3 +183,34 @@ bool same_expr(Node *a, Node *b) {
          same_expr(a->orelse, b->orelse) && same_expr(a->lo, b->lo) && same_expr(a->hi, b->hi) &&
          same_expr(a->step, b->step);
 }
+
+bool has_region(Node *n) {
+  for (; n; n = n->next)
+    if ((n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
+        has_region(n->orelse))
+      return true;
+  return false;
+}
+
+bool assigns(Node *n, Var *v) {
+  for (; n; n = n->next) {
+    if (n->kind == ND_ASSIGN)
+      for (Node *t = n->args; t; t = t->next)
+        if ((t->kind == ND_NAME && t->var == v) || (t->kind == ND_TUPLE && assigns(t->args, v)))
+          return true;
+    if ((n->kind == ND_AUGASSIGN && n->lhs->kind == ND_NAME && n->lhs->var == v) ||
+        (n->kind == ND_FOR && n->target->var == v) || assigns(n->body, v) || assigns(n->orelse, v))
+      return true;
+  }
+  return false;
+}
+
+void target_kinds(Node *t, bool *names, bool *elems) {
+  if (t->kind == ND_TUPLE || t->kind == ND_LIST) {
+    for (Node *p = t->args; p; p = p->next)
+      target_kinds(p, names, elems);
+    return;
+  }
+  *names |= t->kind == ND_NAME;
+  *elems |= t->kind == ND_SUBSCRIPT;
+}

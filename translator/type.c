@@ -44,6 +44,10 @@ bool ty_is_scalar(const Type *t) { return t && t->kind <= TY_FLOAT64; }
 bool ty_is_int(const Type *t) { return t && t->kind >= TY_INT8 && t->kind <= TY_UINT64; }
 bool ty_is_unsigned(const Type *t) { return t && t->kind >= TY_UINT8 && t->kind <= TY_UINT64; }
 bool ty_is_float(const Type *t) { return t && (t->kind == TY_FLOAT32 || t->kind == TY_FLOAT64); }
+
+bool ty_is_number(const Type *t) {
+  return ty_is_int(t) || ty_is_float(t);
+}
 int ty_size(const Type *t) { return ty_is_scalar(t) ? info[t->kind].size : 0; }
 Type *ty_of(TypeKind kind) { return &scalars[kind]; }
 

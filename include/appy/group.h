@@ -24,6 +24,8 @@
 #include <omp.h>
 #include <ompx.h>
 
+#include "sizes.h"   /* APPY_LOOP_THREADS, APPY_TILE_I, ...: shared with the translator */
+
 /* APPY_GROUP_SIZE, if it is a power of two from 1 to 1024, else 0; read once. */
 static inline int appy_group_forced(void)
 {
@@ -119,14 +121,12 @@ static inline int appy_group_blocks(int64_t n, int g)
  * a 2^26 float64 vector add 0.539 ms against 0.590 ms as `target teams distribute parallel
  * for` with map clauses; a 2048^2 5-point sweep 37.4 against 42.6 us, a 150x158x166
  * 7-point sweep 39.0 against 47.0 us. */
-#define APPY_LOOP_THREADS 256
 
 /* Such a loop that scatters into small arrays (`hist[idx[i]] += 1`, only += and -=) gives
  * each block its own copies of them in shared memory when they fit in APPY_PRIV_BYTES
  * together: appy_red_blocks(n) blocks add into their copies and merge each into the array
  * once, with atomic adds of the nonzero elements. 24 KB leaves room for eight blocks of
  * 256 threads per SM. */
-#define APPY_PRIV_BYTES (24 * 1024)
 
 /* b blocks, at least one and at most 2^20 (the kernel loops over the rest). */
 static inline int appy_grid_blocks(int64_t b)
@@ -154,21 +154,13 @@ static inline int appy_loop_blocks(int64_t n)
  * cache, 2.7 ms as generated here with FMAs (10 TFLOP/s), 1.43 ms with the tensor cores
  * (below). 4 x 4 elements per thread rather than 8 x 4: the JIT gives such a kernel about
  * 120 registers, which leaves room for two blocks per SM (one above 128); the translator
- * (codegen.c, TILE_*) chooses the steps per chunk with the same numbers.
+ * (plan.c) chooses the steps per chunk from the same numbers, appy/sizes.h.
  *
  * Each warp takes 32 rows x 16 columns of the tile (2 x 4 warps), and lane l of it rows
  * l / 4 + 8 m (m < 4) and columns 2 (l % 4) + e + 8 n (e, n < 2) of those: the places of
  * the accumulators of mma.m8n8k4 (8 x 8 x 4 float64 products on the tensor cores,
  * sm_80 and later), so that a k loop that only sums products of an i panel and a j panel
  * into a float64 scalar can run on them (appy_dmma), four steps of k per instruction. */
-#define APPY_TILE_THREADS 256
-#define APPY_TILE_RI 4                                /* a thread's elements across i ... */
-#define APPY_TILE_RJ 4                                /* ... and across j */
-#define APPY_TILE_U (APPY_TILE_RI * APPY_TILE_RJ)
-#define APPY_TILE_I 64                                /* 2 warps of 32 rows ... */
-#define APPY_TILE_J 64                                /* ... and 4 of 16 columns */
-#define APPY_TILE_K 16
-#define APPY_TILE_PAD 4
 #define APPY_TILE_SI (APPY_TILE_I + APPY_TILE_PAD)    /* elements from one step of a panel */
 #define APPY_TILE_SJ (APPY_TILE_J + APPY_TILE_PAD)    /* to the next */
 #define APPY_TILE_WI(t) ((t) / 32 / 4 * 32)           /* thread t's warp's first row */
@@ -364,7 +356,6 @@ APPY_GROUP_REDUCTIONS(uint8_t, u8, APPY_INT_NAN)
  * Scratch layout (8-byte slots): [0] the ticket counter, [1 .. nvars] the totals, then
  * APPY_RED_MAX_BLOCKS values per variable. One area per loop, allocated on first use;
  * a call that finds it in use (another thread running the same loop) allocates its own. */
-#define APPY_RED_THREADS 256
 #define APPY_RED_MAX_BLOCKS 1024
 
 typedef struct {
