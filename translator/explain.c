@@ -58,8 +58,11 @@ static void explain_inner(Arena *a, const Options *opt, Instance *inst, Node *n,
       continue;
     }
     if (n->kind == ND_FOR && n->region && n->region->inner) {
-      buf_printf(out, "  line %d: inner loop shared by the team's threads: %s\n", n->tok->line,
-                 region_directive(a, opt, inst, n->region));
+      const Plan *p = n->region->plan;
+      bool why = n->region->simd && !p->simd;   // asked, and not in the directive
+      buf_printf(out, "  line %d: inner loop shared by the team's threads: %s%s%s%s\n",
+                 n->tok->line, region_directive(a, opt, inst, n->region),
+                 why ? " (simd: " : "", why ? p->simd_why : "", why ? ")" : "");
       continue;
     }
     explain_inner(a, opt, inst, n->body, out, bare);
@@ -151,6 +154,8 @@ static void explain_region(Arena *a, const Options *opt, Instance *inst, Region 
     buf_printf(out, "  why not a bare kernel: %s\n", p->why_teams);
   const char *d = region_directive(a, opt, inst, r);
   buf_printf(out, "  directive: %s\n", d ? d : "");
+  if (p->simd_why)
+    buf_printf(out, "  simd: %s\n", p->simd_why);
   for (int k = 0; k < p->nscatter; k++)
     buf_printf(out, "%s%s%s", k ? ", " : "  scattered into: ", p->scatter[k]->var->name,
                k + 1 < p->nscatter ? "" : " (atomic updates; each block of threads adds into its "

@@ -44,16 +44,43 @@ static bool has_atomic(Node *n, Var *const *vars, int nvars) {
   return false;
 }
 
-// gcc maps simd to the lanes of a warp (twice the bandwidth of plain `parallel for` on
-// streaming loops, and the only way to use more than one lane per warp in a group's inner
-// loops), but gcc-12 computes sin and cos wrongly in such loops on nvptx once a team runs
-// several chunks (exp, log, tan, tanh, erf, pow, hypot, atan2 were right): no simd there;
-// and atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25). vars: the
-// loop variables of the parallel loops the loop of r runs in, its own included.
-static bool use_simd(Region *r, const Options *opt, Var *const *vars, int nvars) {
-  if (opt->target != TARGET_GCC || calls_sincos(r->loop->body))
-    return false;
-  return !has_atomic(r->loop->body, vars, nvars);
+// Whether the loop of region r carries simd, and why (Plan.simd_why). vars: the loop
+// variables of the parallel loops it runs in, its own included. The user's `simd`
+// (#pragma parallel for simd, #pragma simd on a marked loop, lower.c's loops) is kept with
+// gcc and on the host, unless gcc-12 gets it wrong:
+// - gcc-12 computes sin and cos wrongly in simd loops on nvptx once a team runs several
+//   chunks (exp, log, tan, tanh, erf, pow, hypot, atan2 were right);
+// - atomic updates inside gcc's simd loops hung on the GPU (H200, 2026-11-25).
+// gcc also gets simd where it is not asked: it maps simd to the lanes of a warp, and
+// without it runs one iteration per warp, 31 lanes idle (twice the bandwidth with it on
+// streaming loops, docs/performance.md), while the iterations of a parallel loop are
+// independent whether the user says simd or not. clang-19 runs `parallel for` on every
+// lane already, and its bare kernels one iteration per lane: what simd asks for; the
+// clause itself only makes it warn "loop not vectorized" for each such loop on the GPU.
+static void plan_simd(Region *r, const Options *opt, Var *const *vars, int nvars, Plan *p) {
+  bool gcc = opt->target == TARGET_GCC, clang = opt->target == TARGET_CLANG;
+  const char *unsafe = !gcc ? NULL
+                       : calls_sincos(r->loop->body)
+                           ? "gcc-12 computes sin and cos wrongly in simd loops on the GPU"
+                       : has_atomic(r->loop->body, vars, nvars)
+                           ? "atomic updates in gcc-12's simd loops hang on the GPU"
+                           : NULL;
+  p->simd = (r->simd || gcc) && !unsafe && !clang && !r->group;
+  if (r->group)   // `target teams distribute`: a team per iteration, no lanes to fill
+    p->simd_why = r->simd ? "not on the loop itself: a team runs each iteration, and the "
+                            "loops marked in it take simd" : NULL;
+  else if (r->simd && unsafe)
+    p->simd_why = unsafe;
+  else if (r->simd && clang && p->shape != SHAPE_TEAMS)
+    p->simd_why = "as asked: this kernel runs one iteration per GPU thread, on the lanes of "
+                  "its warps";
+  else if (r->simd && clang)
+    p->simd_why = "as asked, without the clause: clang runs parallel for on every lane of "
+                  "its warps, and warns 'loop not vectorized' for a simd clause on the GPU";
+  else if (r->simd)
+    p->simd_why = "as asked";
+  else if (p->simd)
+    p->simd_why = "added (without it gcc runs one iteration per warp, 31 lanes idle)";
 }
 
 //
@@ -436,7 +463,7 @@ static void plan_inner(Arena *a, Node *n, const Options *opt, Var **vars, int nv
       vars[nvars] = r->loop->target->var;
       r->plan = arena_alloc(a, sizeof(Plan));
       r->plan->shape = SHAPE_TEAMS;
-      r->plan->simd = use_simd(r, opt, vars, nvars + 1);
+      plan_simd(r, opt, vars, nvars + 1, r->plan);
       plan_inner(a, n->body, opt, vars, nvars + 1);
       continue;
     }
@@ -452,7 +479,7 @@ void plan(Arena *a, Instance *inst, const Options *opt) {
     int nvars = region_loop_vars(r, vars);
     r->plan = arena_alloc(a, sizeof(Plan));
     plan_shape(a, r, opt, r->plan);
-    r->plan->simd = use_simd(r, opt, vars, nvars);
+    plan_simd(r, opt, vars, nvars, r->plan);
     if (r->group)
       plan_inner(a, r->loop->body, opt, vars, nvars);
   }

@@ -373,7 +373,7 @@ struct RegionVar {
 struct Region {
   Node *loop;          // Outermost parallel ND_FOR (the inner loop, for an inner region)
   int collapse;        // Number of perfectly nested parallel loops collapsed (>= 1)
-  bool simd;           // simd clause requested
+  bool simd;           // The user asked for simd (parallel for simd; #pragma simd)
   bool group;          // Group mode: one team per iteration, marked inner loops shared
   bool inner;          // A marked inner loop of a group-mode region (parallel for)
   bool raises;         // Contains an ND_RAISE: reports failure through appy_failed_line
@@ -593,6 +593,7 @@ struct Plan {
   Shape shape;           // The kernel
   const char *why_teams; // Clang, SHAPE_TEAMS in group mode or reducing bools: why, or NULL
   bool simd;             // The teams form (a marked loop's `parallel for`) carries simd
+  const char *simd_why;  // Why (asked, added, dropped: --explain), or NULL: not asked, none
   RegionVar **scatter;   // SHAPE_LOOP: the arrays each block adds into copies of...
   int nscatter;          // ...how many
   Tiling *tiling;        // SHAPE_TILES: the panels and the jammed k loops

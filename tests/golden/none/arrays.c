@@ -48,7 +48,7 @@ static int kernel_row_axpy_0(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
           }
@@ -109,7 +109,7 @@ static int kernel_row_axpy_1(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
           }
@@ -170,7 +170,7 @@ static int kernel_row_axpy_2(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
           }
@@ -231,7 +231,7 @@ static int kernel_row_axpy_3(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
           }
@@ -300,7 +300,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
           }
@@ -312,7 +312,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0));
           }
@@ -324,7 +324,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0);
           }
@@ -336,7 +336,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
           }
@@ -348,7 +348,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f64(A[i * A_shape1 + appy_j9], -3.0));
           }
@@ -360,7 +360,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
             out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f64(A[i * A_shape1 + appy_j11]));
           }
@@ -372,7 +372,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
             out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabs(A[i * A_shape1 + appy_j13]) - appy_max_f64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
           }
@@ -384,7 +384,7 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
             out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f64(A[i * A_shape1 + appy_j15], 3.0) + appy_max_f64((-B[i * B_shape1 + appy_j15]), appy_floordiv_f64(A[i * A_shape1 + appy_j15], 4.0)));
           }
@@ -481,7 +481,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
           }
@@ -493,7 +493,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0f));
           }
@@ -505,7 +505,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0f);
           }
@@ -517,7 +517,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
           }
@@ -529,7 +529,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f32(A[i * A_shape1 + appy_j9], -3.0f));
           }
@@ -541,7 +541,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
             out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f32(A[i * A_shape1 + appy_j11]));
           }
@@ -553,7 +553,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
             out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabsf(A[i * A_shape1 + appy_j13]) - appy_max_f32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
           }
@@ -565,7 +565,7 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
             out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f32(A[i * A_shape1 + appy_j15], 3.0f) + appy_max_f32((-B[i * B_shape1 + appy_j15]), appy_floordiv_f32(A[i * A_shape1 + appy_j15], 4.0f)));
           }
@@ -662,7 +662,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
           }
@@ -674,7 +674,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
           }
@@ -686,7 +686,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
           }
@@ -698,7 +698,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
           }
@@ -710,7 +710,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i64(A[i * A_shape1 + appy_j9], INT64_C(-3)));
           }
@@ -722,7 +722,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
             out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i64(A[i * A_shape1 + appy_j11], INT64_C(2)));
           }
@@ -734,7 +734,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
             out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
           }
@@ -746,7 +746,7 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
             out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i64(A[i * A_shape1 + appy_j15], INT64_C(3)) + appy_max_i64((-B[i * B_shape1 + appy_j15]), appy_floordiv_i64(A[i * A_shape1 + appy_j15], INT64_C(4))));
           }
@@ -843,7 +843,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
           }
@@ -855,7 +855,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
           }
@@ -867,7 +867,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
           }
@@ -879,7 +879,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
           }
@@ -891,7 +891,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i32(A[i * A_shape1 + appy_j9], -3));
           }
@@ -903,7 +903,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
             out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i32(A[i * A_shape1 + appy_j11], 2));
           }
@@ -915,7 +915,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
             out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
           }
@@ -927,7 +927,7 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
             out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i32(A[i * A_shape1 + appy_j15], 3) + appy_max_i32((-B[i * B_shape1 + appy_j15]), appy_floordiv_i32(A[i * A_shape1 + appy_j15], 4)));
           }
@@ -1021,7 +1021,7 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - 0.5) / B[i * B_shape1 + appy_j1]);
           }
@@ -1033,7 +1033,7 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (exp(A[i * A_shape1 + appy_j3]) * 0.5);
           }
@@ -1045,7 +1045,7 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrt(fabs(A[i * A_shape1 + appy_j5])) - sin((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
           }
@@ -1057,7 +1057,7 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
       if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (pow((fabs(B[i * B_shape1 + appy_j7]) + 1.0), A[i * A_shape1 + appy_j7]) + pow(fabs(A[i * A_shape1 + appy_j7]), 0.5));
           }
@@ -1069,7 +1069,7 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f64(exp((-A[i * A_shape1 + appy_j9])), 1.5) / appy_min_f64((fabs(B[i * B_shape1 + appy_j9]) + 2.0), 3.0));
           }
@@ -1151,7 +1151,7 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - (float)0.5) / B[i * B_shape1 + appy_j1]);
           }
@@ -1163,7 +1163,7 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
       if (A_shape1 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
             out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (expf(A[i * A_shape1 + appy_j3]) * (float)0.5);
           }
@@ -1175,7 +1175,7 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
             out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrtf(fabsf(A[i * A_shape1 + appy_j5])) - sinf((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
           }
@@ -1187,7 +1187,7 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
       if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
             out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (powf((fabsf(B[i * B_shape1 + appy_j7]) + (float)1.0), A[i * A_shape1 + appy_j7]) + powf(fabsf(A[i * A_shape1 + appy_j7]), (float)0.5));
           }
@@ -1199,7 +1199,7 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
             out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f32(expf((-A[i * A_shape1 + appy_j9])), (float)1.5) / appy_min_f32((fabsf(B[i * B_shape1 + appy_j9]) + (float)2.0), (float)3.0));
           }
@@ -1309,7 +1309,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
       if (appy_len3 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
           }
@@ -1327,7 +1327,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
         {
           const int64_t appy_stop58 = appy_len6;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < appy_stop58; appy_j7++) {
             out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
           }
@@ -1344,7 +1344,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len16 == appy_len13) {
         {
           const int64_t appy_stop60 = appy_len13;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j14 = 0; appy_j14 < appy_stop60; appy_j14++) {
             out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
           }
@@ -1361,7 +1361,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len22 == appy_len19) {
         {
           const int64_t appy_stop62 = appy_len19;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j20 = 0; appy_j20 < appy_stop62; appy_j20++) {
             out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2.0);
           }
@@ -1377,7 +1377,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len27 == appy_len25) {
         {
           const int64_t appy_stop64 = appy_len25;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j26 = 0; appy_j26 < appy_stop64; appy_j26++) {
             out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
           }
@@ -1395,7 +1395,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
         {
           const int64_t appy_stop66 = appy_len30;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j31 = 0; appy_j31 < appy_stop66; appy_j31++) {
             out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
           }
@@ -1414,7 +1414,7 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
         {
           const int64_t appy_stop68 = appy_len37;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j38 = 0; appy_j38 < appy_stop68; appy_j38++) {
             out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
           }
@@ -1532,7 +1532,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
       if (appy_len3 == out_shape2) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
             out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
           }
@@ -1550,7 +1550,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
         {
           const int64_t appy_stop72 = appy_len6;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < appy_stop72; appy_j7++) {
             out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
           }
@@ -1567,7 +1567,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len16 == appy_len13) {
         {
           const int64_t appy_stop74 = appy_len13;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j14 = 0; appy_j14 < appy_stop74; appy_j14++) {
             out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
           }
@@ -1584,7 +1584,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len22 == appy_len19) {
         {
           const int64_t appy_stop76 = appy_len19;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j20 = 0; appy_j20 < appy_stop76; appy_j20++) {
             out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2);
           }
@@ -1600,7 +1600,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len27 == appy_len25) {
         {
           const int64_t appy_stop78 = appy_len25;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j26 = 0; appy_j26 < appy_stop78; appy_j26++) {
             out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
           }
@@ -1618,7 +1618,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
         {
           const int64_t appy_stop80 = appy_len30;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j31 = 0; appy_j31 < appy_stop80; appy_j31++) {
             out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
           }
@@ -1637,7 +1637,7 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
       if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
         {
           const int64_t appy_stop82 = appy_len37;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j38 = 0; appy_j38 < appy_stop82; appy_j38++) {
             out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
           }
@@ -1741,7 +1741,7 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len7 == appy_len4) {
         {
           const int64_t appy_stop85 = appy_len4;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < appy_stop85; appy_j5++) {
             out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2.0 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
           }
@@ -1761,7 +1761,7 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
       appy_sum14 = 0.0;
       {
         const int64_t appy_stop87 = appy_len12;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum14)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14)
         for (appy_j13 = 0; appy_j13 < appy_stop87; appy_j13++) {
           appy_sum14 = (appy_sum14 + A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
         }
@@ -1846,7 +1846,7 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
       if (appy_len7 == appy_len4) {
         {
           const int64_t appy_stop90 = appy_len4;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < appy_stop90; appy_j5++) {
             out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
           }
@@ -1866,7 +1866,7 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
       appy_sum14 = INT64_C(0);
       {
         const int64_t appy_stop92 = appy_len12;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum14)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14)
         for (appy_j13 = 0; appy_j13 < appy_stop92; appy_j13++) {
           appy_sum14 = (appy_sum14 + (int64_t)A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
         }
@@ -1931,7 +1931,7 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
       appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
       {
         const int64_t appy_stop95 = appy_len2;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j3 = 0; appy_j3 < appy_stop95; appy_j3++) {
           A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
         }
@@ -1941,7 +1941,7 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
       appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
       {
         const int64_t appy_stop97 = appy_len5;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j6 = 0; appy_j6 < appy_stop97; appy_j6++) {
           A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
         }
@@ -1951,7 +1951,7 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
       appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
       {
         const int64_t appy_stop99 = appy_len8;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j9 = 0; appy_j9 < appy_stop99; appy_j9++) {
           A[i * A_shape1 + (appy_start7 + appy_j9)] = 0.0f;
         }
@@ -2000,7 +2000,7 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
       appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
       {
         const int64_t appy_stop102 = appy_len2;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j3 = 0; appy_j3 < appy_stop102; appy_j3++) {
           A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
         }
@@ -2010,7 +2010,7 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
       appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
       {
         const int64_t appy_stop104 = appy_len5;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j6 = 0; appy_j6 < appy_stop104; appy_j6++) {
           A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
         }
@@ -2020,7 +2020,7 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
       appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
       {
         const int64_t appy_stop106 = appy_len8;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j9 = 0; appy_j9 < appy_stop106; appy_j9++) {
           A[i * A_shape1 + (appy_start7 + appy_j9)] = 0;
         }
@@ -2071,7 +2071,7 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
     for (j = 0; j < A_shape1; j++) {
       /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
           A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
         }
@@ -2081,7 +2081,7 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
       appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
       {
         const int64_t appy_stop110 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j4 = 0; appy_j4 < appy_stop110; appy_j4++) {
           A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
         }
@@ -2089,7 +2089,7 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
       appy_sum6 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum6)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6)
         for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
           appy_sum6 = (appy_sum6 + A[appy_j5 * A_shape1 + j]);
         }
@@ -2141,7 +2141,7 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
     for (j = 0; j < A_shape1; j++) {
       /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
           A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
         }
@@ -2151,7 +2151,7 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
       appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
       {
         const int64_t appy_stop115 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j4 = 0; appy_j4 < appy_stop115; appy_j4++) {
           A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
         }
@@ -2159,7 +2159,7 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
       appy_sum6 = INT64_C(0);
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum6)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6)
         for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
           appy_sum6 = (appy_sum6 + (int64_t)A[appy_j5 * A_shape1 + j]);
         }
@@ -2218,7 +2218,7 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
       if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) private(appy_j2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             {
               for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
@@ -2238,7 +2238,7 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
       if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
         {
           const int64_t appy_stop121 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) private(appy_j7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7)
           for (appy_j6 = 0; appy_j6 < appy_stop121; appy_j6++) {
             {
               for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
@@ -2315,7 +2315,7 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
       if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) private(appy_j2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             {
               for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
@@ -2335,7 +2335,7 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
       if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
         {
           const int64_t appy_stop127 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) private(appy_j7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7)
           for (appy_j6 = 0; appy_j6 < appy_stop127; appy_j6++) {
             {
               for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
@@ -2417,7 +2417,7 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
       appy_sum2 = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
           }
@@ -2431,7 +2431,7 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot5 = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot5)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
           for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
             appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
           }
@@ -2445,7 +2445,7 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot8 = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot8)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
           for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
             appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
           }
@@ -2528,7 +2528,7 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
       appy_sum2 = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
           }
@@ -2542,7 +2542,7 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot5 = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot5)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
           for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
             appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
           }
@@ -2556,7 +2556,7 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot8 = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot8)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
           for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
             appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
           }
@@ -2639,7 +2639,7 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
       appy_sum2 = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
           }
@@ -2653,7 +2653,7 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot5 = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot5)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
           for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
             appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
           }
@@ -2667,7 +2667,7 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot8 = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot8)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
           for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
             appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
           }
@@ -2750,7 +2750,7 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
       appy_sum2 = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_sum2 = (appy_sum2 + (int64_t)(A[i * A_shape1 + appy_j1] * x[appy_j1]));
           }
@@ -2764,7 +2764,7 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot5 = 0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot5)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
           for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
             appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
           }
@@ -2778,7 +2778,7 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
       appy_dot8 = 0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_dot8)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
           for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
             appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
           }
@@ -2857,7 +2857,7 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
       appy_sum2 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
         }
@@ -2868,7 +2868,7 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum5 = 0.0;
       {
         const int64_t appy_stop148 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < appy_stop148; appy_j4++) {
           appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
         }
@@ -2880,7 +2880,7 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum9 = 0.0;
       {
         const int64_t appy_stop150 = appy_len7;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum9)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
         for (appy_j8 = 0; appy_j8 < appy_stop150; appy_j8++) {
           appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
         }
@@ -2940,7 +2940,7 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
       appy_sum2 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
         }
@@ -2951,7 +2951,7 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum5 = 0.0f;
       {
         const int64_t appy_stop154 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < appy_stop154; appy_j4++) {
           appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
         }
@@ -2963,7 +2963,7 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum9 = 0.0f;
       {
         const int64_t appy_stop156 = appy_len7;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum9)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
         for (appy_j8 = 0; appy_j8 < appy_stop156; appy_j8++) {
           appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
         }
@@ -3023,7 +3023,7 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
       appy_sum2 = INT64_C(0);
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
         }
@@ -3034,7 +3034,7 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum5 = INT64_C(0);
       {
         const int64_t appy_stop160 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < appy_stop160; appy_j4++) {
           appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
         }
@@ -3046,7 +3046,7 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum9 = INT64_C(0);
       {
         const int64_t appy_stop162 = appy_len7;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum9)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
         for (appy_j8 = 0; appy_j8 < appy_stop162; appy_j8++) {
           appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
         }
@@ -3106,7 +3106,7 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
       appy_sum2 = INT64_C(0);
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -3117,7 +3117,7 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum5 = INT64_C(0);
       {
         const int64_t appy_stop166 = appy_len3;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < appy_stop166; appy_j4++) {
           appy_sum5 = (appy_sum5 + (int64_t)A[i * A_shape1 + appy_j4]);
         }
@@ -3129,7 +3129,7 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
       appy_sum9 = INT64_C(0);
       {
         const int64_t appy_stop168 = appy_len7;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum9)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
         for (appy_j8 = 0; appy_j8 < appy_stop168; appy_j8++) {
           appy_sum9 = (appy_sum9 + (int64_t)A[i * A_shape1 + (appy_start6 + appy_j8)]);
         }
@@ -3197,7 +3197,7 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3215,7 +3215,7 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
         {
           const int64_t appy_stop172 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(min: appy_min7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
           for (appy_j6 = 0; appy_j6 < appy_stop172; appy_j6++) {
             appy_min7 = appy_min_f64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
           }
@@ -3229,7 +3229,7 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
       appy_mean10 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean10)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
         for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
           appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
         }
@@ -3241,7 +3241,7 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max12 = fabs((A[i * A_shape1 + INT64_C(0)] - m));
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max12)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
           for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
             appy_max12 = appy_max_f64(appy_max12, fabs((A[i * A_shape1 + appy_j11] - m)));
           }
@@ -3329,7 +3329,7 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3347,7 +3347,7 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
         {
           const int64_t appy_stop178 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(min: appy_min7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
           for (appy_j6 = 0; appy_j6 < appy_stop178; appy_j6++) {
             appy_min7 = appy_min_f32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
           }
@@ -3361,7 +3361,7 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
       appy_mean10 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean10)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
         for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
           appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
         }
@@ -3373,7 +3373,7 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max12 = fabsf((A[i * A_shape1 + INT64_C(0)] - m));
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max12)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
           for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
             appy_max12 = appy_max_f32(appy_max12, fabsf((A[i * A_shape1 + appy_j11] - m)));
           }
@@ -3461,7 +3461,7 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_i64(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3479,7 +3479,7 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
         {
           const int64_t appy_stop184 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(min: appy_min7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
           for (appy_j6 = 0; appy_j6 < appy_stop184; appy_j6++) {
             appy_min7 = appy_min_i64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
           }
@@ -3493,7 +3493,7 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
       appy_mean10 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean10)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
         for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
           appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
         }
@@ -3505,7 +3505,7 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max12)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
           for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
             appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
           }
@@ -3593,7 +3593,7 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_i32(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3611,7 +3611,7 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
         appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
         {
           const int64_t appy_stop190 = appy_len5;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(min: appy_min7)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
           for (appy_j6 = 0; appy_j6 < appy_stop190; appy_j6++) {
             appy_min7 = appy_min_i32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
           }
@@ -3625,7 +3625,7 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
       appy_mean10 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean10)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
         for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
           appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
         }
@@ -3637,7 +3637,7 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 > 0) {
         appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max12)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
           for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
             appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
           }
@@ -3711,7 +3711,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3725,7 +3725,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
             out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
           }
@@ -3737,7 +3737,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
       appy_sum7 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum7)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
         for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
           appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
         }
@@ -3745,7 +3745,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       s = appy_sum7;
       /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
           out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
         }
@@ -3809,7 +3809,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -3823,7 +3823,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
             out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
           }
@@ -3835,7 +3835,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
       appy_sum7 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum7)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
         for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
           appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
         }
@@ -3843,7 +3843,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       s = appy_sum7;
       /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
           out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
         }
@@ -3908,7 +3908,7 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
       appy_mean2 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
         }
@@ -3917,7 +3917,7 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
             out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
           }
@@ -3929,7 +3929,7 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
       appy_mean6 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean6)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
         for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
           appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
         }
@@ -3991,7 +3991,7 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
       appy_mean2 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
         }
@@ -4000,7 +4000,7 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
             out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
           }
@@ -4012,7 +4012,7 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
       appy_mean6 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean6)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
         for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
           appy_mean6 = (appy_mean6 + appy_square_f32(out[i * out_shape1 + appy_j5]));
         }
@@ -4074,7 +4074,7 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
       appy_mean2 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_mean2 = (appy_mean2 + (double)A[i * A_shape1 + appy_j1]);
         }
@@ -4083,7 +4083,7 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
             out[i * out_shape1 + appy_j3] = ((double)A[i * A_shape1 + appy_j3] - mu);
           }
@@ -4095,7 +4095,7 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
       appy_mean6 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean6)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
         for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
           appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
         }
@@ -4144,7 +4144,7 @@ static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double b
       appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
       {
         const int64_t appy_stop217 = appy_len1;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j2 = 0; appy_j2 < appy_stop217; appy_j2++) {
           C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
         }
@@ -4185,7 +4185,7 @@ static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float be
       appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
       {
         const int64_t appy_stop220 = appy_len1;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j2 = 0; appy_j2 < appy_stop220; appy_j2++) {
           C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
         }
@@ -4226,7 +4226,7 @@ static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t 
       appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
       {
         const int64_t appy_stop223 = appy_len1;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j2 = 0; appy_j2 < appy_stop223; appy_j2++) {
           C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
         }
@@ -4267,7 +4267,7 @@ static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t 
       appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
       {
         const int64_t appy_stop226 = appy_len1;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j2 = 0; appy_j2 < appy_stop226; appy_j2++) {
           C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
         }
@@ -4325,7 +4325,7 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len3 == appy_len1) {
         {
           const int64_t appy_stop229 = appy_len1;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j2 = 0; appy_j2 < appy_stop229; appy_j2++) {
             C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
           }
@@ -4342,7 +4342,7 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len9 == appy_len6) {
         {
           const int64_t appy_stop231 = appy_len6;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < appy_stop231; appy_j7++) {
             C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2.0f * A[i * A_shape1 + (appy_start8 + appy_j7)]));
           }
@@ -4357,7 +4357,7 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len13 == appy_len11) {
         {
           const int64_t appy_stop233 = appy_len11;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j12 = 0; appy_j12 < appy_stop233; appy_j12++) {
             A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
           }
@@ -4434,7 +4434,7 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len3 == appy_len1) {
         {
           const int64_t appy_stop236 = appy_len1;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j2 = 0; appy_j2 < appy_stop236; appy_j2++) {
             C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
           }
@@ -4451,7 +4451,7 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len9 == appy_len6) {
         {
           const int64_t appy_stop238 = appy_len6;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j7 = 0; appy_j7 < appy_stop238; appy_j7++) {
             C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2 * A[i * A_shape1 + (appy_start8 + appy_j7)]));
           }
@@ -4466,7 +4466,7 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
       if (appy_len13 == appy_len11) {
         {
           const int64_t appy_stop240 = appy_len11;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j12 = 0; appy_j12 < appy_stop240; appy_j12++) {
             A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
           }
@@ -4535,7 +4535,7 @@ static int kernel_rows_add_0(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
           }
@@ -4596,7 +4596,7 @@ static int kernel_rows_add_1(appy_frame *fr, const appy_array *A_arg, const appy
       /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
             out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
           }

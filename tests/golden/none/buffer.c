@@ -64,7 +64,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       if (A_shape1 == appy_len1) {
         {
           const int64_t appy_stop1 = appy_len1;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j2 = 0; appy_j2 < appy_stop1; appy_j2++) {
             buf[appy_j2] = A[i * A_shape1 + appy_j2];
           }
@@ -79,7 +79,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_max6 = buf[INT64_C(0)];
         {
           const int64_t appy_stop3 = appy_len4;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max6)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6)
           for (appy_j5 = 0; appy_j5 < appy_stop3; appy_j5++) {
             appy_max6 = appy_max_f64(appy_max6, buf[appy_j5]);
           }
@@ -94,7 +94,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
       {
         const int64_t appy_stop5 = appy_len8;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j9 = 0; appy_j9 < appy_stop5; appy_j9++) {
           buf[appy_j9] = exp((buf[appy_j9] - m));
         }
@@ -104,7 +104,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       appy_sum12 = 0.0;
       {
         const int64_t appy_stop7 = appy_len10;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum12)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12)
         for (appy_j11 = 0; appy_j11 < appy_stop7; appy_j11++) {
           appy_sum12 = (appy_sum12 + buf[appy_j11]);
         }
@@ -114,7 +114,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
       appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
       if (appy_len14 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
             out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
           }
@@ -199,7 +199,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       if (A_shape1 == appy_len1) {
         {
           const int64_t appy_stop11 = appy_len1;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j2 = 0; appy_j2 < appy_stop11; appy_j2++) {
             buf[appy_j2] = A[i * A_shape1 + appy_j2];
           }
@@ -214,7 +214,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_max6 = buf[INT64_C(0)];
         {
           const int64_t appy_stop13 = appy_len4;
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max6)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6)
           for (appy_j5 = 0; appy_j5 < appy_stop13; appy_j5++) {
             appy_max6 = appy_max_f32(appy_max6, buf[appy_j5]);
           }
@@ -229,7 +229,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
       {
         const int64_t appy_stop15 = appy_len8;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j9 = 0; appy_j9 < appy_stop15; appy_j9++) {
           buf[appy_j9] = expf((buf[appy_j9] - m));
         }
@@ -239,7 +239,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       appy_sum12 = 0.0f;
       {
         const int64_t appy_stop17 = appy_len10;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum12)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12)
         for (appy_j11 = 0; appy_j11 < appy_stop17; appy_j11++) {
           appy_sum12 = (appy_sum12 + buf[appy_j11]);
         }
@@ -249,7 +249,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
       appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
       if (appy_len14 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
             out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
           }
@@ -318,7 +318,7 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
         const int64_t appy_stop21 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop21; j++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
           buf[j] = j;
@@ -327,7 +327,7 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
         const int64_t appy_stop23 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop23; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
           out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
@@ -378,7 +378,7 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
         const int64_t appy_stop26 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop26; j++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
           buf[j] = j;
@@ -387,7 +387,7 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
         const int64_t appy_stop28 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop28; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
           out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
@@ -438,7 +438,7 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
         const int64_t appy_stop31 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop31; j++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
           buf[j] = j;
@@ -447,7 +447,7 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
         const int64_t appy_stop33 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop33; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
           out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
@@ -514,7 +514,7 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
       if (A_shape1 == appy_len2) {
         {
           const int64_t appy_stop36 = appy_len2;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < appy_stop36; appy_j3++) {
             buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
           }
@@ -531,7 +531,7 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
       if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
             out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0);
           }
@@ -612,7 +612,7 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
       if (A_shape1 == appy_len2) {
         {
           const int64_t appy_stop40 = appy_len2;
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j3 = 0; appy_j3 < appy_stop40; appy_j3++) {
             buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
           }
@@ -629,7 +629,7 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
       if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
             out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0f);
           }
@@ -708,7 +708,7 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
       enum { bs_shape0 = 64, bs_size = 64 };
       /* tests/e2e/programs/buffer.py:70: for t in range(64): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) private(mt, st, k, a)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt, st, k, a)
         for (t = 0; t < INT64_C(64); t++) {
           /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
           mt = (-HUGE_VAL);
@@ -743,7 +743,7 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
       if (bm_shape0 > 0) {
         appy_max2 = bm[INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
             appy_max2 = appy_max_f64(appy_max2, bm[appy_j1]);
           }
@@ -757,7 +757,7 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
       /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
       appy_sum5 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
           appy_sum5 = (appy_sum5 + (bs[appy_j4] * exp((bm[appy_j4] - m))));
         }
@@ -766,7 +766,7 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
       /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
             out[i * out_shape1 + appy_j6] = (exp((A[i * A_shape1 + appy_j6] - m)) / s);
           }
@@ -845,7 +845,7 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
       enum { bs_shape0 = 64, bs_size = 64 };
       /* tests/e2e/programs/buffer.py:70: for t in range(64): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) private(mt, st, k, a)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt, st, k, a)
         for (t = 0; t < INT64_C(64); t++) {
           /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
           mt = (float)(-HUGE_VAL);
@@ -880,7 +880,7 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
       if (bm_shape0 > 0) {
         appy_max2 = bm[INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
             appy_max2 = appy_max_f32(appy_max2, bm[appy_j1]);
           }
@@ -894,7 +894,7 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
       /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
       appy_sum5 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum5)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
         for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
           appy_sum5 = (appy_sum5 + (bs[appy_j4] * expf((bm[appy_j4] - m))));
         }
@@ -903,7 +903,7 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
       /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
             out[i * out_shape1 + appy_j6] = (expf((A[i * A_shape1 + appy_j6] - m)) / s);
           }

@@ -139,7 +139,7 @@ static int kernel_attr_called_0(appy_frame *fr, const appy_array *a_arg, const a
     appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
     appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
     for (i = 0; i < a_shape0; i++) {
       /* tests/e2e/programs/decorators.py:30: b[i] = a[i] + 4 */
       b[i] = (a[i] + 4.0);

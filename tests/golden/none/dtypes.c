@@ -2665,7 +2665,7 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         int8_t appy_acc45 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc45)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc45)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (int8_t)(s + A[i * A_shape1 + j]);
@@ -2683,7 +2683,7 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = INT64_C(0);
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -2740,7 +2740,7 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint8_t appy_acc49 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc49)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc49)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (uint8_t)(s + A[i * A_shape1 + j]);
@@ -2758,7 +2758,7 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = 0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -2815,7 +2815,7 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         int16_t appy_acc53 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc53)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc53)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (int16_t)(s + A[i * A_shape1 + j]);
@@ -2833,7 +2833,7 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = INT64_C(0);
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -2890,7 +2890,7 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint16_t appy_acc57 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc57)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc57)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (uint16_t)(s + A[i * A_shape1 + j]);
@@ -2908,7 +2908,7 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = 0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -2965,7 +2965,7 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint32_t appy_acc61 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc61)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc61)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -2983,7 +2983,7 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = 0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
         }
@@ -3040,7 +3040,7 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint64_t appy_acc65 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc65)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc65)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -3058,7 +3058,7 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
       appy_sum2 = 0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
         for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
           appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
         }

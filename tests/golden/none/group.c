@@ -47,7 +47,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       m = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
           m = appy_max_f64(m, A[i * A_shape1 + j]);
@@ -57,7 +57,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       s = 0.0;
       /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(e)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(e)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
           e = exp((A[i * A_shape1 + j] - m));
@@ -71,7 +71,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       r = (1.0 / s);
       /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:33: out[i, j] *= r */
           out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
@@ -121,7 +121,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       m = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
           m = appy_max_f32(m, A[i * A_shape1 + j]);
@@ -131,7 +131,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       s = (float)0.0;
       /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(e)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(e)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
           e = expf((A[i * A_shape1 + j] - m));
@@ -145,7 +145,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       r = ((float)1.0 / s);
       /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:33: out[i, j] *= r */
           out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
@@ -193,7 +193,7 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
       m = (-1e30);
       /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
           m = appy_max_f64(A[i * A_shape1 + j], m);
@@ -203,7 +203,7 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
       s = 0.0;
       /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
           s = (s + exp((A[i * A_shape1 + j] - m)));
@@ -211,7 +211,7 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
       }
       /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
           out[i * out_shape1 + j] = (exp((A[i * A_shape1 + j] - m)) / s);
@@ -259,7 +259,7 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
       m = (float)(-1e30);
       /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
           m = appy_max_f32(A[i * A_shape1 + j], m);
@@ -269,7 +269,7 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
       s = 0.0;
       /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
           s = (s + exp((double)(A[i * A_shape1 + j] - m)));
@@ -277,7 +277,7 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
       }
       /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
           out[i * out_shape1 + j] = (float)(exp((double)(A[i * A_shape1 + j] - m)) / s);
@@ -327,7 +327,7 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0.0;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -379,7 +379,7 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0.0f;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -431,7 +431,7 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = INT64_C(0);
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -483,7 +483,7 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -535,7 +535,7 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         double appy_acc25 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc25)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_acc25)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
           appy_acc25 += (A[i * A_shape1 + j] * x[j]);
@@ -586,7 +586,7 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         float appy_acc28 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc28)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_acc28)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
           appy_acc28 += (A[i * A_shape1 + j] * x[j]);
@@ -637,7 +637,7 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         int64_t appy_acc31 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc31)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_acc31)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
           appy_acc31 += (A[i * A_shape1 + j] * x[j]);
@@ -688,7 +688,7 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         int32_t appy_acc34 = 0;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc34)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_acc34)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
           appy_acc34 += (A[i * A_shape1 + j] * x[j]);
@@ -748,7 +748,7 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
       {
         const int64_t appy_start37 = indptr[i];
         const int64_t appy_stop38 = indptr[(i + 1)];
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (jj = appy_start37; jj < appy_stop38; jj++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
           s = (s + (data[jj] * x[indices[jj]]));
@@ -809,7 +809,7 @@ static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const app
       {
         const int64_t appy_start41 = indptr[i];
         const int64_t appy_stop42 = indptr[(i + 1)];
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (jj = appy_start41; jj < appy_stop42; jj++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
           s = (s + (data[jj] * x[indices[jj]]));
@@ -870,7 +870,7 @@ static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const app
       {
         const int64_t appy_start45 = (int64_t)indptr[i];
         const int64_t appy_stop46 = (int64_t)indptr[(i + 1)];
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (jj = appy_start45; jj < appy_stop46; jj++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
           s = (s + (data[jj] * x[indices[jj]]));
@@ -931,7 +931,7 @@ static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const app
       {
         const int64_t appy_start49 = (int64_t)indptr[i];
         const int64_t appy_stop50 = (int64_t)indptr[(i + 1)];
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (jj = appy_start49; jj < appy_stop50; jj++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
           s = (s + (data[jj] * x[indices[jj]]));
@@ -1138,7 +1138,7 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
       /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
       {
         const int64_t appy_start65 = i;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = appy_start65; j < C_shape1; j++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
           C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)((j - i) + 1)));
@@ -1183,7 +1183,7 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
       /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
       {
         const int64_t appy_start68 = i;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = appy_start68; j < C_shape1; j++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
           C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)((j - i) + 1)));
@@ -1230,7 +1230,7 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
         const int64_t appy_stop71 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < appy_stop71; j++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1279,7 +1279,7 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
         const int64_t appy_stop74 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < appy_stop74; j++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1328,7 +1328,7 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
         const int64_t appy_stop77 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < appy_stop77; j++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1377,7 +1377,7 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
         const int64_t appy_stop80 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < appy_stop80; j++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1432,7 +1432,7 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
       k = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
           m = appy_max_f64(m, A[i * A_shape1 + j]);
@@ -1491,7 +1491,7 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
       k = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
           m = appy_max_f32(m, A[i * A_shape1 + j]);
@@ -1550,7 +1550,7 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
       k = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
           m = appy_max_i64(m, A[i * A_shape1 + j]);
@@ -1609,7 +1609,7 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
       k = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
           m = appy_max_i32(m, A[i * A_shape1 + j]);
@@ -1667,7 +1667,7 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
       s = 0.0;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(t, u)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
           t = (A[i * A_shape1 + j] * 2.0);
@@ -1731,7 +1731,7 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
       s = 0.0f;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(t, u)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
           t = (A[i * A_shape1 + j] * 2.0f);
@@ -1795,7 +1795,7 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
       s = INT64_C(0);
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(t, u)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
           t = (A[i * A_shape1 + j] * 2);
@@ -1859,7 +1859,7 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
       s = 0;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s) private(t, u)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
           t = (A[i * A_shape1 + j] * 2);
@@ -1926,7 +1926,7 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
       s = 0.0;
       /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:195: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1940,7 +1940,7 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
       sq = 0.0;
       /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: sq) private(d)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq) private(d)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
           d = (A[i * A_shape1 + j] - mean);
@@ -2001,7 +2001,7 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
       s = (float)0.0;
       /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:195: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -2015,7 +2015,7 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
       sq = (float)0.0;
       /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: sq) private(d)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq) private(d)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
           d = (A[i * A_shape1 + j] - mean);
@@ -2074,7 +2074,7 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
         const int64_t appy_stop105 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop105; j++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
           tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
@@ -2083,7 +2083,7 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
         const int64_t appy_stop107 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop107; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
           out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
@@ -2136,7 +2136,7 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
         const int64_t appy_stop110 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop110; j++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
           tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
@@ -2145,7 +2145,7 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
         const int64_t appy_stop112 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop112; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
           out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
@@ -2198,7 +2198,7 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
         const int64_t appy_stop115 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop115; j++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
           tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
@@ -2207,7 +2207,7 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
         const int64_t appy_stop117 = n;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop117; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
           out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
@@ -2258,7 +2258,7 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
       s = 0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
           s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
@@ -2317,7 +2317,7 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
       s = (float)0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
           s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
@@ -2376,7 +2376,7 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
       s = INT64_C(0);
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
           s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
@@ -2435,7 +2435,7 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
       s = 0;
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
           s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
@@ -2680,7 +2680,7 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
           s = 0.0;
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
             for (j = 0; j < A_shape1; j++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
               s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
@@ -2741,7 +2741,7 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
           s = 0.0f;
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
             for (j = 0; j < A_shape1; j++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
               s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
@@ -2802,7 +2802,7 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
           s = INT64_C(0);
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
             for (j = 0; j < A_shape1; j++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
               s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
@@ -2856,7 +2856,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
           /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop148 = (A_shape1 - 1);
-            #pragma omp parallel for if(!omp_is_initial_device())
+            #pragma omp parallel for simd if(!omp_is_initial_device())
             for (j = INT64_C(1); j < appy_stop148; j++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
               tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * 0.25);
@@ -2917,7 +2917,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
           /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop155 = (A_shape1 - 1);
-            #pragma omp parallel for if(!omp_is_initial_device())
+            #pragma omp parallel for simd if(!omp_is_initial_device())
             for (j = INT64_C(1); j < appy_stop155; j++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
               tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * (float)0.25);

@@ -43,7 +43,7 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0.0;
       /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -91,7 +91,7 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = (float)0.0;
       /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -139,7 +139,7 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
       s = INT64_C(0);
       /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
           s = (s + (A[i * A_shape1 + j] * (appy_mod_i64(j, INT64_C(3)) - 1)));
@@ -187,7 +187,7 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
       s = 0;
       /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
           s = (s + (A[i * A_shape1 + j] * (int32_t)(appy_mod_i64(j, INT64_C(3)) - 1)));
@@ -239,7 +239,7 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0.0;
       /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -291,7 +291,7 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = (float)0.0;
       /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));
@@ -339,7 +339,7 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
       c = (f[i] * 2.0);
       /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (double)j);
@@ -385,7 +385,7 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
       c = (f[i] * 2.0f);
       /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (float)j);
@@ -431,7 +431,7 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
       c = (f[i] * 2);
       /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + j);
@@ -477,7 +477,7 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
       c = (f[i] * 2);
       /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (int32_t)j);

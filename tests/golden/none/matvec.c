@@ -47,7 +47,7 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
       s = 0.0;
       /* examples/matvec.py:16: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* examples/matvec.py:17: s += A[i, j] * x[j] */
           s = (s + (A[i * A_shape1 + j] * x[j]));

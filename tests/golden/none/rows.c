@@ -51,7 +51,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -65,7 +65,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
             out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
           }
@@ -77,7 +77,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
       appy_sum7 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum7)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
         for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
           appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
         }
@@ -85,7 +85,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
       s = appy_sum7;
       /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
           out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
         }
@@ -149,7 +149,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       if (A_shape1 > 0) {
         appy_max2 = A[i * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for if(!omp_is_initial_device()) reduction(max: appy_max2)
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
           for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
             appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
           }
@@ -163,7 +163,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
             out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
           }
@@ -175,7 +175,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
       appy_sum7 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_sum7)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
         for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
           appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
         }
@@ -183,7 +183,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
       s = appy_sum7;
       /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
           out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
         }
@@ -256,7 +256,7 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
       appy_mean2 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
         for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
           appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
         }
@@ -265,7 +265,7 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
       appy_mean4 = 0.0;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean4)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4)
         for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
           appy_mean4 = (appy_mean4 + appy_square_f64((X[i * X_shape1 + appy_j3] - m)));
         }
@@ -276,7 +276,7 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
       if (((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1)) && (beta_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
             out[i * out_shape1 + appy_j5] = ((((X[i * X_shape1 + appy_j5] - m) * r) * gamma[appy_j5]) + beta[appy_j5]);
           }
@@ -349,7 +349,7 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
       appy_mean2 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean2)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
         for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
           appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
         }
@@ -358,7 +358,7 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
       appy_mean4 = 0.0f;
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_mean4)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4)
         for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
           appy_mean4 = (appy_mean4 + appy_square_f32((X[i * X_shape1 + appy_j3] - m)));
         }
@@ -369,7 +369,7 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
       if (((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1)) && (beta_shape0 == out_shape1)) {
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
             out[i * out_shape1 + appy_j5] = ((((X[i * X_shape1 + appy_j5] - m) * r) * gamma[appy_j5]) + beta[appy_j5]);
           }
@@ -421,7 +421,7 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
       s = 0.0;
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
           s = (s + fabs(A[i * A_shape1 + j]));
@@ -429,7 +429,7 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + s);
@@ -437,7 +437,7 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
@@ -479,7 +479,7 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
       s = INT64_C(0);
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
           s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
@@ -487,7 +487,7 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
@@ -495,7 +495,7 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
@@ -537,7 +537,7 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
       s = 0;
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
           s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
@@ -545,7 +545,7 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
@@ -553,7 +553,7 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
           A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
@@ -597,7 +597,7 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
     for (i = 0; i < A_shape0; i++) {
       /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
           if (A[i * A_shape1 + j] > 0.0) {
@@ -608,7 +608,7 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
       }
       /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
           B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0);
@@ -652,7 +652,7 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
     for (i = 0; i < A_shape0; i++) {
       /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
           if (A[i * A_shape1 + j] > 0.0f) {
@@ -663,7 +663,7 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
       }
       /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
           B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0f);
@@ -710,7 +710,7 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
       first = A[i * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/rows.py:81: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:82: A[i, j] = A[i, j] - first */
           A[i * A_shape1 + j] = (A[i * A_shape1 + j] - first);
@@ -718,7 +718,7 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
       }
       /* tests/e2e/programs/rows.py:84: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
           B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
@@ -765,7 +765,7 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
       s = 0.0;
       /* tests/e2e/programs/rows.py:97: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
           B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
@@ -777,7 +777,7 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
       B[i * B_shape1 + INT64_C(0)] = s;
       /* tests/e2e/programs/rows.py:102: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
           B[i * B_shape1 + j] = (B[i * B_shape1 + j] + A[i * A_shape1 + j]);
@@ -825,7 +825,7 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:114: for j in range(k): */
       {
         const int64_t appy_stop43 = k;
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < appy_stop43; j++) {
           /* tests/e2e/programs/rows.py:115: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -834,7 +834,7 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
       /* tests/e2e/programs/rows.py:117: for j in range(k): */
       {
         const int64_t appy_stop45 = k;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop45; j++) {
           /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
           out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
@@ -881,7 +881,7 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
       s = 0.0;
       /* tests/e2e/programs/rows.py:129: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:130: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -890,7 +890,7 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
       /* tests/e2e/programs/rows.py:132: for j in range(k): */
       {
         const int64_t appy_stop49 = k;
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop49; j++) {
           /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
           out[i * out_shape1 + j] = (A[i * A_shape1 + j] * s);
@@ -936,7 +936,7 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
     for (i = 0; i < A_shape0; i++) {
       /* tests/e2e/programs/rows.py:143: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) private(t)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(t)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
           out[i * out_shape1 + j] = A[i * A_shape1 + j];
@@ -954,7 +954,7 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
       s = 0.0;
       /* tests/e2e/programs/rows.py:149: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:150: s += out[i, j] */
           s = (s + out[i * out_shape1 + j]);
@@ -962,7 +962,7 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
       }
       /* tests/e2e/programs/rows.py:152: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
           out[i * out_shape1 + j] = (out[i * out_shape1 + j] - s);
@@ -1019,7 +1019,7 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
       s = 0.0;
       /* tests/e2e/programs/rows.py:164: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
           s = (s + ((A[i * A_shape1 + j] * B[i * B_shape1 + j]) - C[i * C_shape1 + j]));
@@ -1027,7 +1027,7 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
       }
       /* tests/e2e/programs/rows.py:167: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
           out[i * out_shape1 + j] = ((A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j])) + s);
@@ -1074,7 +1074,7 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
       s = 0.0;
       /* tests/e2e/programs/rows.py:179: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:180: s += A[i, j] */
           s = (s + A[i * A_shape1 + j]);
@@ -1084,7 +1084,7 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
       if (s > t) {
         /* tests/e2e/programs/rows.py:183: for j in range(A.shape[1]): */
         {
-          #pragma omp parallel for if(!omp_is_initial_device())
+          #pragma omp parallel for simd if(!omp_is_initial_device())
           for (j = 0; j < A_shape1; j++) {
             /* tests/e2e/programs/rows.py:184: out[i, j] = A[i, j] - s */
             out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
@@ -1093,7 +1093,7 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
       }
       /* tests/e2e/programs/rows.py:186: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
           out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[i * A_shape1 + j]);

@@ -34,7 +34,7 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
     appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
     appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
     for (i = 0; i < x_shape0; i++) {
       /* examples/saxpy.py:16: y[i] = alpha * x[i] + y[i] */
       y[i] = ((alpha * x[i]) + y[i]);

@@ -840,7 +840,7 @@ static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, co
     for (i = 0; i < idx_shape0; i++) {
       /* tests/e2e/programs/scatter.py:83: for j in range(idx.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < idx_shape1; j++) {
           /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
           #pragma omp atomic update
@@ -885,7 +885,7 @@ static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, co
     for (i = 0; i < idx_shape0; i++) {
       /* tests/e2e/programs/scatter.py:83: for j in range(idx.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device())
+        #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < idx_shape1; j++) {
           /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
           #pragma omp atomic update
