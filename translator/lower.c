@@ -541,14 +541,10 @@ static void hoist(Lower *l, Node *e) {
   }
 }
 
-static bool has_reduction(Node *e) {
-  for (; e; e = e->next)
-    if (is_reduction(e) || has_reduction(e->lhs) || has_reduction(e->rhs) ||
-        has_reduction(e->args) || has_reduction(e->cond) ||
-        (e->kind == ND_IFEXP && (has_reduction(e->body) || has_reduction(e->orelse))) ||
-        (e->kind == ND_SLICE && (has_reduction(e->lo) || has_reduction(e->hi))))
-      return true;
-  return false;
+// A reduction (np.sum & co), as a tree walker's predicate.
+static bool is_reduction_of(Node *e, void *ctx) {
+  (void)ctx;
+  return is_reduction(e);
 }
 
 //
@@ -771,9 +767,9 @@ static bool stmt_needs(Node *n) {
     return needs(n->lhs);
   case ND_IF:
   case ND_WHILE:
-    return has_reduction(n->cond);
+    return tree_any(n->cond, is_reduction_of, NULL);
   case ND_FOR:
-    return has_reduction(n->iter);
+    return tree_any(n->iter, is_reduction_of, NULL);
   default:
     return false;
   }

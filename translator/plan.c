@@ -17,31 +17,24 @@ enum { TILE_BODY = 80 };   // The most nodes of a loop body that tiles jam (jam_
 // simd
 //
 
-// Calls sin or cos (math.* or np.*).
-static bool calls_sincos(Node *n) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_CALL && n->name && strchr(n->name, ':')) {
-      const char *f = strchr(n->name, ':') + 1;
-      if (!strcmp(f, "sin") || !strcmp(f, "cos"))
-        return true;
-    }
-    if (calls_sincos(n->lhs) || calls_sincos(n->rhs) || calls_sincos(n->args) ||
-        calls_sincos(n->cond) || calls_sincos(n->body) || calls_sincos(n->orelse) ||
-        calls_sincos(n->iter))
-      return true;
-  }
-  return false;
+// A call of sin or cos (math.* or np.*).
+static bool is_sincos(Node *n, void *ctx) {
+  (void)ctx;
+  const char *f = n->kind == ND_CALL && n->name ? strchr(n->name, ':') : NULL;
+  return f && (!strcmp(f + 1, "sin") || !strcmp(f + 1, "cos"));
 }
 
-// An element update in n that iterations over vars may share: an atomic update.
-static bool has_atomic(Node *n, Var *const *vars, int nvars) {
-  for (; n; n = n->next) {
-    if (n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT && !owned_index(n->lhs, vars, nvars))
-      return true;
-    if (has_atomic(n->body, vars, nvars) || has_atomic(n->orelse, vars, nvars))
-      return true;
-  }
-  return false;
+// Iterations over the loop variables of a region (a statement walker's context).
+typedef struct {
+  Var *const *vars;   // The loop variables
+  int n;              // How many
+} Iterations;
+
+// An element update that several iterations may make to the same element: an atomic update.
+static bool is_atomic(Node *n, void *ctx) {
+  const Iterations *it = ctx;
+  return n->kind == ND_AUGASSIGN && n->lhs->kind == ND_SUBSCRIPT &&
+         !owned_index(n->lhs, it->vars, it->n);
 }
 
 // Whether the loop of region r carries simd, and why (Plan.simd_why). vars: the loop
@@ -60,9 +53,9 @@ static bool has_atomic(Node *n, Var *const *vars, int nvars) {
 static void plan_simd(Region *r, const Options *opt, Var *const *vars, int nvars, Plan *p) {
   bool gcc = opt->target == TARGET_GCC, clang = opt->target == TARGET_CLANG;
   const char *unsafe = !gcc ? NULL
-                       : calls_sincos(r->loop->body)
+                       : tree_any(r->loop->body, is_sincos, NULL)
                            ? "gcc-12 computes sin and cos wrongly in simd loops on the GPU"
-                       : has_atomic(r->loop->body, vars, nvars)
+                       : stmts_any(r->loop->body, is_atomic, &(Iterations){vars, nvars})
                            ? "atomic updates in gcc-12's simd loops hang on the GPU"
                            : NULL;
   p->simd = (r->simd || gcc) && !unsafe && !clang && !r->group;
@@ -192,14 +185,11 @@ static int scatter_targets(Region *r, Var *const *vars, int nvars, RegionVar **o
 // Dense nests in tiles (clang)
 //
 
-// Statements without loops, break, continue, return or raise.
-static bool straight(Node *n) {
-  for (; n; n = n->next)
-    if (n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_BREAK ||
-        n->kind == ND_CONTINUE || n->kind == ND_RETURN || n->kind == ND_RAISE ||
-        !straight(n->body) || !straight(n->orelse))
-      return false;
-  return true;
+// A loop, break, continue, return or raise: what a jammed loop's body may not hold.
+static bool is_jump(Node *n, void *ctx) {
+  (void)ctx;
+  return n->kind == ND_FOR || n->kind == ND_WHILE || n->kind == ND_BREAK ||
+         n->kind == ND_CONTINUE || n->kind == ND_RETURN || n->kind == ND_RAISE;
 }
 
 // Region r stores into elements of array x (region.c's analysis).
@@ -241,7 +231,7 @@ static int tree_size(Node *n, int limit) {
 // copied for each of a thread's 16 elements and each step of a chunk: a body of more than
 // TILE_BODY nodes is not (the build, and the JIT at the first call, would take long).
 static bool jam_loop(Node *n, Tiling *t) {
-  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || !straight(n->body) ||
+  if (n->kind != ND_FOR || n->region || n->target->kind != ND_NAME || stmts_any(n->body, is_jump, NULL) ||
       tree_size(n->body, TILE_BODY + 1) > TILE_BODY)
     return false;
   Var *k = n->target->var;

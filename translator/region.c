@@ -408,11 +408,9 @@ static bool classify(Walk *w, Region *r, Pragma *pr, Var *v, Acc *a) {
 
 static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int id, bool inner);
 
-static bool has_raise(Node *n) {
-  for (; n; n = n->next)
-    if (n->kind == ND_RAISE || has_raise(n->body) || has_raise(n->orelse))
-      return true;
-  return false;
+static bool is_raise(Node *n, void *ctx) {
+  (void)ctx;
+  return n->kind == ND_RAISE;
 }
 
 // Gives each outermost marked loop in a group-mode body its own inner region.
@@ -459,7 +457,7 @@ static Region *build_region(Arena *a, Diags *d, Instance *inst, Node *loop, int 
   r->collapse = w.depth;
   r->id = id;
   r->inner = inner;
-  r->raises = has_raise(body);
+  r->raises = stmts_any(body, is_raise, NULL);
   if (!inner)
     r->group = find_inner(a, d, inst, body);
   Pragma *pr = find_pragma(loop, inner ? (find_pragma(loop, "simd") ? "simd" : "workshare")

@@ -466,6 +466,13 @@ Node *clone_list(Arena *a, Node *n);
 bool same_expr(Node *a, Node *b);
 // Statement list n holds an outermost parallel loop (a region that is not a marked loop).
 bool has_region(Node *n);
+// Does pred hold for a node of n or of the nodes after it, searched through every operand,
+// argument, condition, body, else branch, loop iterable and slice bound? (The one walker
+// of the tree's queries; ctx is pred's.)
+bool tree_any(Node *n, bool (*pred)(Node *n, void *ctx), void *ctx);
+// The same over statements only: n and the statements after it, their bodies and else
+// branches.
+bool stmts_any(Node *n, bool (*pred)(Node *n, void *ctx), void *ctx);
 // Adds what assignment target t (a name, element, tuple or list of them) stores to.
 void target_kinds(Node *t, bool *names, bool *elems);
 // Statements n (and those after them) assign variable v: a target, an update, a loop.

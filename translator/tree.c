@@ -184,12 +184,13 @@ bool same_expr(Node *a, Node *b) {
          same_expr(a->step, b->step);
 }
 
+static bool is_region_loop(Node *n, void *ctx) {
+  (void)ctx;
+  return n->kind == ND_FOR && n->region && !n->region->inner;
+}
+
 bool has_region(Node *n) {
-  for (; n; n = n->next)
-    if ((n->kind == ND_FOR && n->region && !n->region->inner) || has_region(n->body) ||
-        has_region(n->orelse))
-      return true;
-  return false;
+  return stmts_any(n, is_region_loop, NULL);
 }
 
 bool assigns(Node *n, Var *v) {
@@ -213,4 +214,24 @@ void target_kinds(Node *t, bool *names, bool *elems) {
   }
   *names |= t->kind == ND_NAME;
   *elems |= t->kind == ND_SUBSCRIPT;
+}
+
+bool tree_any(Node *n, bool (*pred)(Node *n, void *ctx), void *ctx) {
+  for (; n; n = n->next) {
+    if (pred(n, ctx))
+      return true;
+    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse, n->iter,
+                    n->lo, n->hi, n->step};
+    for (size_t k = 0; k < sizeof kids / sizeof *kids; k++)
+      if (tree_any(kids[k], pred, ctx))
+        return true;
+  }
+  return false;
+}
+
+bool stmts_any(Node *n, bool (*pred)(Node *n, void *ctx), void *ctx) {
+  for (; n; n = n->next)
+    if (pred(n, ctx) || stmts_any(n->body, pred, ctx) || stmts_any(n->orelse, pred, ctx))
+      return true;
+  return false;
 }
