@@ -27,6 +27,9 @@ what=${1:-all}
 if [ "$what" = tests ] || [ "$what" = all ]; then
   step env APPY_TEST_COMPILER=clang python3 -m pytest -q -p no:cacheprovider -rfE \
     --basetemp=/tmp/appy-jit-tests tests/jit
+  # Each example through appy.jit, then built ahead of time; none may fall back to Python.
+  step sh -c 'PYTHON=python3 sh examples/run-all.sh > "$0/examples.txt" 2>&1; rc=$?;
+    cat "$0/examples.txt"; ! grep -n " on python" "$0/examples.txt" && exit $rc' "$out"
 fi
 if [ "$what" = compat ] || [ "$what" = all ]; then
   step tools/appy-compat --python python3 --gpu --timeout 300 --json "$out/compat.json" \

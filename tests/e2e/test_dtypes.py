@@ -119,6 +119,8 @@ def kernel_name(op, b):
 def test_promotion_table(translator, tmp_path):
     """Every operator, every pair of dtypes and every dtype with a Python int, float and
     bool: the translator's result dtype is NumPy's, and where NumPy refuses, so does it."""
+    if translator[0] is None:
+        pytest.skip("runs the translator, which a run on prebuilt modules does not have")
     accepted, refused = {}, {}
     for op in OPS:
         for b in ALL + PYTHON:

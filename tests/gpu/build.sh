@@ -5,11 +5,14 @@
 # .gpu/build). Then carry .gpu to the GPU
 # machine and run tests/gpu/run.sh there (see ../shared/gpu/README.md).
 #
-# usage: tests/gpu/build.sh [DEST]      env: APPY_TRANSLATE (default: translator/appy-translate)
+# usage: tests/gpu/build.sh [DEST]      env: APPY_TRANSLATE (default: translator/appy-translate),
+#   APPY_INCLUDEDIR, APPY_LIBDIR (default: include/ and runtime/ of this tree)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dest=${1:-$top/.gpu/build}
 translate=${APPY_TRANSLATE:-$top/translator/appy-translate}
+# The headers and runtime of this tree, not an installed copy
+export APPY_INCLUDEDIR=${APPY_INCLUDEDIR:-$top/include} APPY_LIBDIR=${APPY_LIBDIR:-$top/runtime}
 compilers=${APPY_GPU_COMPILERS:-clang gcc}
 for cc in $compilers; do
   out=$dest/$cc
@@ -18,7 +21,7 @@ for cc in $compilers; do
   # In parallel: clang's link step takes about a second per parallel loop of a module.
   for src in "$top"/tests/e2e/programs/*.py "$top"/examples/*.py "$top"/bench/*.py; do
     name=$(basename "$src" .py)
-    case $name in profile_*|run_*|translate_*|__init__) continue ;; esac
+    case $name in profile_*|run_*|translate_*|jit_*|device_*|__init__) continue ;; esac   # JIT-only
     echo "$src"
   done | xargs -P "$(nproc)" -I{} sh -c 'name=$(basename "$1" .py); dir=$4;
     case $1 in */bench/*) dir=$4/bench ;; esac   # bench/group.py is not tests/.../group.py

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs on the GPU machine, from the repository root, what tests/gpu/build.sh built:
 # for each compiler, the end-to-end suite on the prebuilt modules with
-# OMP_TARGET_OFFLOAD=MANDATORY (set by on-device.sh) and APPY_EXPECT_GPU=1, the examples,
-# and the vadd bandwidth benchmark with APPY_PROFILE=1.
+# OMP_TARGET_OFFLOAD=MANDATORY (set by on-device.sh) and APPY_EXPECT_GPU=1, and the vadd
+# bandwidth benchmark with APPY_PROFILE=1. The examples compile through appy.jit on their
+# first call: tools/gpu-jit.sh tests runs them, with the compiler carried to the GPU.
 #
 # usage: bash tests/gpu/run.sh [BUILD_DIR]     (default: .gpu/build)
 set -uo pipefail
@@ -18,12 +19,6 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
     APPY_PREBUILT=$build/$cc python3 -m pytest -q -p no:cacheprovider tests/e2e \
       --ignore=tests/e2e/test_cli.py 2>&1 | tail -15
     rc=${PIPESTATUS[0]}
-    echo "=== $cc: examples"
-    for ex in examples/*.py; do
-      name=$(basename "$ex" .py)
-      [ -f "$build/$cc/$name.abi3.so" ] || continue
-      (cd "$build/$cc" && cp "$OLDPWD/$ex" "./$name.py" && python3 "$name.py") || rc=1
-    done
     echo "=== $cc: vadd bandwidth"
     APPY_PROFILE=1 python3 bench/profile_vadd.py "$build/$cc/bench" 26 10 2>/dev/null || rc=1
     echo "=== $cc: data environments (2-D Jacobi)"
