@@ -9,7 +9,6 @@
 #include "translator.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -33,6 +32,7 @@ typedef struct {
   bool env;            // The function has parallel loops: a data environment (appy_data)
   bool covered;        // In host code whose array uses were declared before it began
   struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
+  char *grouped, *inner;   // The last expression written in parentheses, and it without them
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -90,10 +90,18 @@ static const char *suffix(const Type *t) {
   return ty_is_scalar(t) ? names[t->kind] : "i64";
 }
 
-// An integer literal as emitted by number(): "INT64_C(42)".
-static bool int_literal(const char *e, long long *v) {
-  char end;
-  return sscanf(e, "INT64_C(%lld%c", v, &end) == 2 && end == ')' && !strchr(e + 8, ' ');
+// The value of expression n when expr() writes it as the integer literal INT64_C(v): a
+// number, a negated one, an array's ndim, or one converted to its own type (int(2)).
+static bool int_literal(Node *n, long long *v) {
+  Node *num = n->kind == ND_UNARY && !strcmp(n->op, "-") ? n->lhs : n;
+  if (num->kind == ND_NUM && !num->tok->is_float)
+    *v = num == n ? (long long)n->tok->ival : -(long long)num->tok->ival;
+  else if (n->kind == ND_ATTR && !n->ival && !strcmp(n->name, "ndim"))
+    *v = n->lhs->ty->ndim;
+  else
+    return n->kind == ND_CALL && n->name && (!strcmp(n->name, "int") || !strcmp(n->name, "cast")) &&
+           ty_strong(n->ty)->kind == ty_strong(n->args->ty)->kind && int_literal(n->args, v);
+  return true;
 }
 
 // Integer literal v is a value of integer type t.
@@ -103,23 +111,42 @@ static bool fits(long long v, const Type *t) {
   return v >= lo && v <= hi;
 }
 
+// "(inner)", kept as the last expression written in parentheses for condition() to leave them
+// out: expr()'s result is it when its outermost operation is one (nothing is written after it).
+static char *group(Gen *g, char *inner) {
+  g->inner = inner;
+  return g->grouped = arena_printf(g->arena, "(%s)", inner);
+}
+
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
   from = ty_strong(from);
   to = ty_strong(to);
   if (from->kind == to->kind)
     return e;
+  if (to->kind == TY_BOOL)
+    return group(g, arena_printf(g->arena, "(%s) != 0", e));
+  return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+}
+
+// e, the C of expression n (or of operand() for it), converted to type to.
+static char *convert(Gen *g, Node *n, char *e, Type *to) {
+  Type *t = ty_strong(to);
   long long v;
-  if (int_literal(e, &v) && v >= INT32_MIN && v <= INT32_MAX) {   // write 2.0, not (double)2
-    if (to->kind == TY_FLOAT64)
+  if (ty_strong(n->ty)->kind != t->kind && int_literal(n, &v) && v >= INT32_MIN &&
+      v <= INT32_MAX) {   // write 2.0, not (double)2
+    if (t->kind == TY_FLOAT64)
       return arena_printf(g->arena, "%lld.0", v);
-    if (to->kind == TY_FLOAT32)
+    if (t->kind == TY_FLOAT32)
       return arena_printf(g->arena, "%lld.0f", v);
-    if (ty_is_int(to) && fits(v, to))   // C converts it where it meets a value of type to
+    if (ty_is_int(t) && fits(v, t))   // C converts it where it meets a value of type to
       return arena_printf(g->arena, "%lld", v);
   }
-  if (to->kind == TY_BOOL)
-    return arena_printf(g->arena, "((%s) != 0)", e);
-  return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+  return cast(g, e, n->ty, to);
+}
+
+// The C of expression n, converted to type to.
+static char *expr_as(Gen *g, Node *n, Type *to) {
+  return convert(g, n, expr(g, n), to);
 }
 
 // C computes in int what is narrower: the result of an arithmetic expression e of type t,
@@ -146,49 +173,38 @@ static char *number(Gen *g, Node *n) {
   return s;
 }
 
-// Literal operands next to a variable need no INT64_C: C converts them to its type.
-static char *plain_literal(Gen *g, char *e, const char *other) {
-  long long v, w;
-  if (int_literal(e, &v) && !int_literal(other, &w) && v >= INT32_MIN && v <= INT32_MAX)
+// Literal operands next to a variable need no INT64_C: C converts them to its type. lit:
+// e is INT64_C(v); other: so is the other operand.
+static char *plain_literal(Gen *g, char *e, bool lit, long long v, bool other) {
+  if (lit && !other && v >= INT32_MIN && v <= INT32_MAX)
     return arena_printf(g->arena, "%lld", v);
   return e;
-}
-
-// True if e is one parenthesised expression, "(...)".
-static bool wrapped(const char *e) {
-  if (e[0] != '(')
-    return false;
-  int depth = 0;
-  for (const char *p = e; *p; p++) {
-    depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-    if (depth == 0 && p[1])
-      return false;
-  }
-  return true;
 }
 
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
 static char *element(Gen *g, Node *n) {
   const char *a = n->var->cname;
   char *idx = NULL;
+  bool sum = false, lit = false;   // idx: a sum (parenthesised before "*"), INT64_C(z)
+  long long z = 0;
   int k = 0;
   for (Node *i = n->args; i; i = i->next, k++) {
     int64_t c;
     char *e;
+    bool esum = false, elit = false;   // the same of e
+    long long ez = 0;
     if (const_int(i, &c) && c < 0)
-      e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c);
+      e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c), esum = true;
     else if (const_int(i, &c))
-      e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c);
-    else
-      e = expr(g, i);
-    long long z;
-    if (k == 0 || (int_literal(idx, &z) && z == 0))
-      idx = e;   // A[0, j] is A[j]
-    else
-      idx = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s",
-                         strchr(idx, ' ') && !wrapped(idx) ? "(" : "",
-                         int_literal(idx, &z) ? arena_printf(g->arena, "%lld", z) : idx,
-                         strchr(idx, ' ') && !wrapped(idx) ? ")" : "", a, k, e);
+      e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c), elit = true, ez = c;
+    else   // what expr() writes, C binds tighter than "*"
+      e = expr(g, i), elit = int_literal(i, &ez);
+    if (k > 0 && !(lit && z == 0)) {   // A[0, j] is A[j]
+      e = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s", sum ? "(" : "",
+                       lit ? arena_printf(g->arena, "%lld", z) : idx, sum ? ")" : "", a, k, e);
+      esum = true, elit = false;
+    }
+    idx = e, sum = esum, lit = elit, z = ez;
   }
   return arena_printf(g->arena, "%s[%s]", a, idx);
 }
@@ -216,21 +232,24 @@ static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
   char *a = operand(g, l, t, op), *b = operand(g, r, t, op);
   if (!strcmp(op, "**") && ty_is_float(t)) {
     if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
-      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), cast(g, a, l->ty, t));
+      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), convert(g, l, a, t));
     const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
-    return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+    return arena_printf(g->arena, "%s(%s, %s)", fn, convert(g, l, a, t), convert(g, r, b, t));
   }
   static const struct { const char *op, *fn; } helpers[] = {   // appy/pyops.h
       {"**", "ipow"}, {"//", "floordiv"}, {"%", "mod"}, {"<<", "lshift"}, {">>", "rshift"}};
   for (size_t k = 0; k < sizeof helpers / sizeof *helpers; k++)
     if (!strcmp(op, helpers[k].op) && (ty_is_int(t) || ty_is_float(t)))
       return arena_printf(g->arena, "appy_%s_%s(%s, %s)", helpers[k].fn, suffix(t),
-                          cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+                          convert(g, l, a, t), convert(g, r, b, t));
   if (t->kind == TY_BOOL && (op[0] == '+' || op[0] == '*'))   // NumPy's or and and
     op = op[0] == '+' ? "||" : "&&";
-  char *ca = cast(g, a, l->ty, t), *cb = cast(g, b, r->ty, t);
-  char *e = arena_printf(g->arena, "(%s %s %s)", plain_literal(g, ca, cb), op,
-                         plain_literal(g, cb, ca));
+  long long va, vb;   // a literal of type t stays one
+  bool la = int_literal(l, &va) && ty_strong(l->ty)->kind == t->kind;
+  bool lb = int_literal(r, &vb) && ty_strong(r->ty)->kind == t->kind;
+  char *ca = plain_literal(g, convert(g, l, a, t), la, va, lb);
+  char *cb = plain_literal(g, convert(g, r, b, t), lb, vb, la);
+  char *e = group(g, arena_printf(g->arena, "%s %s %s", ca, op, cb));
   return strchr("&|^", op[0]) || unwrapped ? e : wrap(g, e, t);   // bitwise: in range
 }
 
@@ -268,32 +287,35 @@ static const char *decided(const char *op, const Type *t, long long v) {
 // convert a signed operand to the unsigned type: -1 < 1u is false), a float with another
 // number in their promoted type (float32 with a Python float: in float32).
 static char *compare_pair(Gen *g, Node *l, const char *op, Node *r) {
-  char *a = expr(g, l), *b = expr(g, r);
-  Type *lt = ty_strong(l->ty), *rt = ty_strong(r->ty);
-  long long v;
-  const char *known = int_literal(b, &v) ? decided(op, l->ty, v)
-                      : int_literal(a, &v) ? decided(mirrored(op), r->ty, v) : NULL;
+  long long va, vb;
+  bool la = int_literal(l, &va), lb = int_literal(r, &vb);   // a, b: INT64_C(va), INT64_C(vb)
+  const char *known = lb ? decided(op, l->ty, vb) : la ? decided(mirrored(op), r->ty, va) : NULL;
   if (known)
     return (char *)known;
+  char *a = expr(g, l), *b = expr(g, r);
+  Type *lt = ty_strong(l->ty), *rt = ty_strong(r->ty);
   bool lu = ty_is_unsigned(lt), ru = ty_is_unsigned(rt);
   if (ty_is_int(lt) && ty_is_int(rt) && lu != ru) {
     char *u = lu ? a : b, *sv = lu ? b : a;
-    Type *ut = lu ? lt : rt;
-    if (int_literal(sv, &v) && v >= 0 && v <= INT32_MAX)   // C converts it right
-      sv = arena_printf(g->arena, "%lld", v);
-    else if (ut->kind == TY_UINT64)
+    Node *un = lu ? l : r, *sn = lu ? r : l;
+    long long v;
+    if (int_literal(sn, &v) && v >= 0 && v <= INT32_MAX)   // C converts it right
+      sv = arena_printf(g->arena, "%lld", v), la = lb = false;
+    else if (ty_strong(un->ty)->kind == TY_UINT64)
       return arena_printf(g->arena, "appy_cmp_u64_i64(%s, %s) %s 0", u,
-                          cast(g, sv, lu ? r->ty : l->ty, ty_int64), lu ? op : mirrored(op));
+                          convert(g, sn, sv, ty_int64), lu ? op : mirrored(op));
     else
-      u = cast(g, u, ut, ty_int64);
+      u = convert(g, un, u, ty_int64);
     a = lu ? u : sv;
     b = lu ? sv : u;
   } else if ((ty_is_float(lt) || ty_is_float(rt)) && lt->kind != TY_BOOL && rt->kind != TY_BOOL) {
     Type *ct = ty_promote(l->ty, r->ty);
-    a = cast(g, a, l->ty, ct);
-    b = cast(g, b, r->ty, ct);
+    a = convert(g, l, a, ct);
+    b = convert(g, r, b, ct);
+    la = lb = false;   // an integer literal became a float one
   }
-  return arena_printf(g->arena, "%s %s %s", plain_literal(g, a, b), op, plain_literal(g, b, a));
+  return arena_printf(g->arena, "%s %s %s", plain_literal(g, a, la, va, lb), op,
+                      plain_literal(g, b, lb, vb, la));
 }
 
 static char *compare(Gen *g, Node *n) {
@@ -304,17 +326,17 @@ static char *compare(Gen *g, Node *n) {
     out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
     prev = rhs;
   }
-  return arena_printf(g->arena, "(%s)", out);
+  return group(g, out);
 }
 
 static char *boolop(Gen *g, Node *n) {
   Type *t = ty_strong(n->ty);
-  char *a = cast(g, expr(g, n->lhs), n->lhs->ty, t), *b = cast(g, expr(g, n->rhs), n->rhs->ty, t);
+  char *a = expr_as(g, n->lhs, t), *b = expr_as(g, n->rhs, t);
   bool is_and = !strcmp(n->op, "and");
   if (t->kind == TY_BOOL)
-    return arena_printf(g->arena, "(%s %s %s)", a, is_and ? "&&" : "||", b);
+    return group(g, arena_printf(g->arena, "%s %s %s", a, is_and ? "&&" : "||", b));
   // Python returns an operand, not a bool: `x or y` is x when x is true.
-  return arena_printf(g->arena, "(%s%s ? %s : %s)", is_and ? "!" : "", a, a, b);
+  return group(g, arena_printf(g->arena, "%s%s ? %s : %s", is_and ? "!" : "", a, a, b));
 }
 
 static char *minmax(Gen *g, Node *n, const char *which) {
@@ -322,7 +344,7 @@ static char *minmax(Gen *g, Node *n, const char *which) {
   Type *ct = t->kind == TY_BOOL ? ty_int64 : t;
   char *acc = NULL;
   for (Node *a = n->args; a; a = a->next) {
-    char *e = cast(g, expr(g, a), a->ty, ct);
+    char *e = expr_as(g, a, ct);
     acc = acc ? arena_printf(g->arena, "appy_%s_%s(%s, %s)", which, suffix(ct), acc, e) : e;
   }
   return cast(g, acc, ct, t);
@@ -352,14 +374,14 @@ static char *math_fn(Gen *g, Node *n) {
       n->args->kind == ND_NUM) {
     Token *t = n->args->tok;
     double v = t->is_float ? t->fval : (double)t->ival;
-    if (v >= 0 && isfinite(v)) {
-      char *e = arena_printf(g->arena, "%.17g", sqrt(v));
-      return strpbrk(e, ".e") ? e : arena_printf(g->arena, "%s.0", e);
+    if (v >= 0 && isfinite(v)) {   // %.17g writes a whole number below 1e17 as one
+      double r = sqrt(v);
+      return arena_printf(g->arena, "%.17g%s", r, r == floor(r) && r < 1e17 ? ".0" : "");
     }
   }
   char *args = NULL;
   for (Node *a = n->args; a; a = a->next) {
-    char *e = cast(g, expr(g, a), a->ty, ct);
+    char *e = expr_as(g, a, ct);
     args = args ? arena_printf(g->arena, "%s, %s", args, e) : e;
   }
   char *call = arena_printf(g->arena, "%s%s(%s)", c, f, args);
@@ -392,12 +414,12 @@ static char *call(Gen *g, Node *n) {
       return arena_printf(g->arena, "%s(%s)", at->kind == TY_FLOAT32 ? "fabsf" : "fabs", a);
     if (ty_is_unsigned(t) || t->kind == TY_BOOL)
       return a;
-    char *x = cast(g, a, at, t);   // abs of int8 -128 is -128, as in NumPy
-    return wrap(g, arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x), t);
+    char *x = convert(g, n->args, a, t);   // abs of int8 -128 is -128, as in NumPy
+    return wrap(g, group(g, arena_printf(g->arena, "%s < 0 ? -%s : %s", x, x, x)), t);
   }
   if (!strcmp(f, "bool"))
-    return arena_printf(g->arena, "(%s != 0)", a);
-  return cast(g, a, at, n->ty);   // int(), float(), np.float32() & co
+    return group(g, arena_printf(g->arena, "%s != 0", a));
+  return convert(g, n->args, a, n->ty);   // int(), float(), np.float32() & co
 }
 
 static char *expr(Gen *g, Node *n) {
@@ -424,19 +446,18 @@ static char *expr(Gen *g, Node *n) {
   case ND_UNARY: {
     if (!strcmp(n->op, "-") && n->lhs->kind == ND_NUM && !n->lhs->tok->is_float)
       return arena_printf(g->arena, "INT64_C(%lld)", -(long long)n->lhs->tok->ival);
-    char *a = cast(g, expr(g, n->lhs), n->lhs->ty, n->ty);
+    char *a = expr_as(g, n->lhs, n->ty);
     Type *t = ty_strong(n->ty);
     if (t->kind == TY_BOOL)   // NumPy's ~ of a bool is not; + leaves it
-      return !strcmp(n->op, "~") ? arena_printf(g->arena, "(!%s)", a) : a;
-    return wrap(g, arena_printf(g->arena, "(%s%s)", n->op, a), t);
+      return !strcmp(n->op, "~") ? group(g, arena_printf(g->arena, "!%s", a)) : a;
+    return wrap(g, group(g, arena_printf(g->arena, "%s%s", n->op, a)), t);
   }
-  case ND_NOT: return arena_printf(g->arena, "(!%s)", expr(g, n->lhs));
+  case ND_NOT: return group(g, arena_printf(g->arena, "!%s", expr(g, n->lhs)));
   case ND_BOOLOP: return boolop(g, n);
   case ND_COMPARE: return compare(g, n);
   case ND_IFEXP:
-    return arena_printf(g->arena, "(%s ? %s : %s)", expr(g, n->cond),
-                        cast(g, expr(g, n->body), n->body->ty, n->ty),
-                        cast(g, expr(g, n->orelse), n->orelse->ty, n->ty));
+    return group(g, arena_printf(g->arena, "%s ? %s : %s", expr(g, n->cond),
+                                 expr_as(g, n->body, n->ty), expr_as(g, n->orelse, n->ty)));
   default: return "0";
   }
 }
@@ -484,7 +505,7 @@ static void alloc(Gen *g, Var *v, Node *call) {
   } else if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
     shape = NULL;
     for (Node *e = first->args; e; e = e->next) {
-      char *x = cast(g, expr(g, e), e->ty, ty_int64);
+      char *x = expr_as(g, e, ty_int64);
       shape = shape ? arena_printf(g->arena, "%s, %s", shape, x) : x;
     }
   } else if (first->ty->kind == TY_TUPLE) {   // np.empty(A.shape)
@@ -493,14 +514,14 @@ static void alloc(Gen *g, Var *v, Node *call) {
     for (int k = 1; k < t->ndim; k++)
       shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
   } else {
-    shape = cast(g, expr(g, first), first->ty, ty_int64);
+    shape = expr_as(g, first, ty_int64);
   }
   char *fill = "0.0";
   if (full) {
     Node *f = first->next;
     while (f->kind == ND_KEYWORD)
       f = f->next;
-    fill = cast(g, expr(g, f), f->ty, ty_float64);
+    fill = expr_as(g, f, ty_float64);
   }
   char *tmp = tmpname(g, "a");
   line(g, "{");
@@ -522,16 +543,16 @@ static void alloc(Gen *g, Var *v, Node *call) {
   line(g, "}");
 }
 
-static void store(Gen *g, Node *target, char *value, Type *vt) {
-  if (target->kind == ND_NAME) {
-    Var *v = target->var;
-    if (v->ty->kind == TY_ARRAY)
-      copy_array(g, v->cname, value, v->ty->ndim);
-    else
-      line(g, "%s = %s;", v->cname, cast(g, value, vt, v->ty));
+// target = value, of type vt; src: the expression whose C value is, or NULL (a temporary).
+static void store(Gen *g, Node *target, char *value, Type *vt, Node *src) {
+  Var *v = target->kind == ND_NAME ? target->var : NULL;
+  if (v && v->ty->kind == TY_ARRAY) {
+    copy_array(g, v->cname, value, v->ty->ndim);
     return;
   }
-  line(g, "%s = %s;", element(g, target), cast(g, value, vt, target->ty));
+  Type *t = v ? v->ty : target->ty;
+  line(g, "%s = %s;", v ? v->cname : element(g, target),
+       src ? convert(g, src, value, t) : cast(g, value, vt, t));
 }
 
 // a, b = b, a and n, m = A.shape: every value first, then every store.
@@ -556,7 +577,7 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   }
   int i = 0;
   for (Node *t = target->args; t; t = t->next, i++)
-    store(g, t, vals[i], tys[i]);
+    store(g, t, vals[i], tys[i], NULL);
   g->indent--;
   line(g, "}");
 }
@@ -597,13 +618,14 @@ static void assign(Gen *g, Node *n) {
     return;
   }
   char *v = expr(g, rhs);
+  Node *src = rhs;
   if (n->nargs > 1) {   // a = b = expr: evaluate once
     char *t = tmpname(g, "t");
     line(g, "const %s %s = %s;", ty_ctype(ty_strong(rhs->ty)), t, v);
-    v = t;
+    v = t, src = NULL;
   }
   for (Node *t = n->args; t; t = t->next)
-    store(g, t, v, rhs->ty);
+    store(g, t, v, rhs->ty, src);
 }
 
 // The name of appy/atomic.h's update for operator op ("+": add).
@@ -628,15 +650,17 @@ static void augassign(Gen *g, Node *n) {
     Type *et = n->lhs->ty;
     if (ty_size(et) < 4)   // appy/atomic.h
       line(g, "appy_atomic_%s_%s(&%s, %s);", atomic_op(n->op), ty_name(g->arena, et),
-           element(g, n->lhs), cast(g, v, n->rhs->ty, ty_int64));
+           element(g, n->lhs), convert(g, n->rhs, v, ty_int64));
     else {
+      long long lit;
+      bool is_lit = int_literal(n->rhs, &lit);
       line(g, "#pragma omp atomic update");
-      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, is_lit, lit, false));
     }
     return;
   }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
-  store(g, n->lhs, v, n->ty);
+  store(g, n->lhs, v, n->ty, NULL);
 }
 
 static char *box(Gen *g, Node *e) {
@@ -670,7 +694,7 @@ static void return_stmt(Gen *g, Node *n) {
 // Python evaluates range() arguments once: hoist anything that is not a plain value,
 // except in the inner loops of a collapse, which must stay perfectly nested.
 static char *loop_bound(Gen *g, Node *e, const char *what, bool hoist) {
-  char *v = cast(g, expr(g, e), e->ty, ty_int64);
+  char *v = expr_as(g, e, ty_int64);
   if (!hoist || e->kind == ND_NUM || (e->kind == ND_SUBSCRIPT && e->name))
     return v;
   char *t = tmpname(g, what);
@@ -682,6 +706,7 @@ typedef struct {
   char *start, *stop, *step;   // C expressions (hoisted)
   int64_t cstep;               // Step if constant
   bool const_step;             // Step known at translation time
+  bool from0;                  // No start given: start is "0"
 } Range;
 
 static Range range_of(Gen *g, Node *loop, bool hoist) {
@@ -692,6 +717,7 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
     if (a->kind != ND_KEYWORD)
       args[n++] = a;
   r.start = n >= 2 ? loop_bound(g, args[0], "start", hoist) : "0";
+  r.from0 = n < 2;
   r.stop = loop_bound(g, args[n >= 2 ? 1 : 0], "stop", hoist);
   if (n == 3) {
     r.const_step = const_int(args[2], &r.cstep);
@@ -1270,10 +1296,10 @@ static void partial_slots(Gen *g, const char *whose) {
   line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
 }
 
-// The loop variable i at position k (a C expression) of the range: i = start + k * step.
-static void loop_var_at(Gen *g, const char *i, Range r, const char *k) {
-  bool sum = strchr(k, ' ') != NULL;   // "a + b": parenthesised before "* step"
-  bool zero = !strcmp(r.start, "0"), one = !strcmp(r.step, "1");
+// The loop variable i at position k (a C expression; sum: an operation, parenthesised
+// before "* step") of the range: i = start + k * step.
+static void loop_var_at(Gen *g, const char *i, Range r, const char *k, bool sum) {
+  bool zero = r.from0, one = r.const_step && r.cstep == 1;
   if (zero && one)
     line(g, "%s = %s;", i, k);
   else if (one)
@@ -1315,7 +1341,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;");
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
   g->indent++;
-  loop_var_at(g, i, outer, "appy_k");
+  loop_var_at(g, i, outer, "appy_k", false);
   g->bare = true;
   for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
     g->bare_last = g->bare_last->next;
@@ -1428,7 +1454,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (int appy_u = 0; appy_u < 4; appy_u++) {");
   g->indent++;
   const char *i = n->target->var->cname;
-  loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride");
+  loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride", true);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -1436,7 +1462,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
   line(g, "for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest");
   g->indent++;
-  loop_var_at(g, i, outer, "appy_k");
+  loop_var_at(g, i, outer, "appy_k", false);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -1579,10 +1605,10 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
   }
   for (int d = r->collapse - 1; d > 0; d--) {
     loop_var_at(g, loops[d]->target->var->cname, ranges[d],
-                arena_printf(g->arena, "appy_q %% %s", lens[d]));
+                arena_printf(g->arena, "appy_q %% %s", lens[d]), true);
     line(g, "appy_q /= %s;", lens[d]);
   }
-  loop_var_at(g, loops[0]->target->var->cname, ranges[0], k);
+  loop_var_at(g, loops[0]->target->var->cname, ranges[0], k, false);
   g->npar = 0;
   for (int d = 0; d < r->collapse; d++)
     g->par[g->npar++] = loops[d]->target->var;
@@ -1924,8 +1950,8 @@ static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, 
     g->indent++;
     open++;
   }
-  loop_var_at(g, t->vi->cname, ranges[0], "appy_qi");
-  loop_var_at(g, t->vj->cname, ranges[1], "appy_qj");
+  loop_var_at(g, t->vi->cname, ranges[0], "appy_qi", false);
+  loop_var_at(g, t->vj->cname, ranges[1], "appy_qj", false);
   if (guard && t->cond) {
     line(g, "if (%s) {", condition(g, t->cond));
     g->indent++;
@@ -1968,7 +1994,7 @@ static void fetch_panels(Gen *g, Tiling *t, Node *n, const char *kf, Range *rang
     share_loop(g, pn);
     line(g, "const int64_t appy_q = appy_%cb + appy_r;", pn->jside ? 'j' : 'i');
     line(g, "%s = %s + appy_kk;", k->cname, kf);
-    loop_var_at(g, ij->cname, ranges[pn->jside], "appy_q");
+    loop_var_at(g, ij->cname, ranges[pn->jside], "appy_q", false);
     const char *a = pn->kfirst ? k->cname : ij->cname, *b = pn->kfirst ? ij->cname : k->cname;
     line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s_shape0 && %s >= 0 && %s < %s_shape1", p,
          lens[pn->jside], a, a, x->cname, b, b, x->cname);
@@ -2143,17 +2169,17 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
   // appy/group.h, so that they hold whatever the geometry there).
   char *at[16], *size = NULL;
   for (int c = 0; c < t->nchunk; c++) {
-    char *end = "0";
+    char *end = NULL;   // of the panels so far: NULL, none
     for (int p = 0; p < t->npanel; p++) {
       if (t->panel[p].loop != t->chunk[c].loop)
         continue;
-      at[p] = end;
+      at[p] = end ? end : "0";
       char *bytes = arena_printf(g->arena, "APPY_PANEL_BYTES(APPY_TILE_%c, APPY_TILE_K%s, %s)",
                                  panel_side(&t->panel[p]), chunk_steps(t->chunk[c].kc),
                                  ty_ctype(t->panel[p].x->ty->elem));
-      end = strcmp(end, "0") ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
+      end = end ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
     }
-    if (strcmp(end, "0"))
+    if (end)
       size = size ? arena_printf(g->arena, "APPY_MAX(%s, %s)", size, end) : end;
   }
   line(g, "static uint64_t appy_st[(%s) / 8];   // the panels of arrays read along k", size);
@@ -2368,7 +2394,7 @@ static void find_accumulators(Gen *g, Node *loop) {
 // The header of a marked loop in a bare kernel: lane k takes iterations k, k + G, ...
 static void lane_header(Gen *g, Node *loop, Range r, const char *counter) {
   const char *i = loop->target->var->cname;
-  if (r.const_step && r.cstep == 1 && !strcmp(r.start, "0"))
+  if (r.const_step && r.cstep == 1 && r.from0)
     line(g, "for (%s = appy_lane; %s < %s; %s += appy_g) {", i, i, r.stop, i);
   else if (r.const_step && r.cstep == 1)
     line(g, "for (%s = %s + appy_lane; %s < %s; %s += appy_g) {", i, r.start, i, r.stop, i);
@@ -2484,7 +2510,7 @@ static void inner_for(Gen *g, Node *n) {
 // A condition without the parentheses around all of it (clang warns of `if ((a == b))`).
 static char *condition(Gen *g, Node *cond) {
   char *c = expr(g, cond);
-  return wrapped(c) ? arena_strndup(g->arena, c + 1, strlen(c) - 2) : c;
+  return c == g->grouped ? g->inner : c;
 }
 
 static void if_stmt(Gen *g, Node *n, bool is_elif) {
