@@ -11,6 +11,37 @@
 #include <math.h>
 #include <string.h>
 
+// A variable that the body names outside the stores function() may drop, and which parts.
+typedef struct Use {
+  struct Use *next;     // Next variable
+  Var *var;             // The variable
+  uint64_t parts;       // Its parts named (part_bit() of P_NAME, P_SIZE, ...)
+} Use;
+
+// A line of the body that sets a part of a local array or of a temporary holding one.
+typedef struct Store {
+  struct Store *next;   // Next store, in the order written
+  Var *dst, *src;       // Sets part `part` of dst from that of src (NULL: of no variable)
+  int part;             // P_NAME, P_SIZE, ...
+  size_t from, to;      // Its bytes in the body
+  bool dead;            // Nothing reads what it sets: left out
+} Store;
+
+// What the body of the kernel function being emitted uses, noted where codegen writes it:
+// function() declares what it names and drops the stores that nothing reads.
+typedef struct {
+  Use *uses;            // The variables named
+  Store *stores;        // The stores into parts of local arrays and temporaries
+  Store **end;          // Where the next goes
+  int own;              // The function's own names used (OWN_*)
+} Body;
+
+// The parts of a variable in C: the variable itself (a scalar, an array's data pointer A),
+// an array's A_size, A_obj and extents A_shape<k> (P_SHAPE + k).
+enum { P_NAME, P_SIZE, P_OBJ, P_SHAPE };
+// The names of the kernel function itself that its body may use.
+enum { OWN_FAILED = 1, OWN_FAIL = 2, OWN_FR = 4, OWN_RET = 8 };   // appy_failed, fail:, fr, ret
+
 typedef struct {
   Arena *arena;        // Allocation
   Diags *diags;        // Source text (for comments)
@@ -33,6 +64,7 @@ typedef struct {
   bool covered;        // In host code whose array uses were declared before it began
   struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
   char *grouped, *inner;   // The last expression written in parentheses, and it without them
+  Body *body;          // What the function body being written uses (NULL: not noted)
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -51,6 +83,77 @@ static void line(Gen *g, const char *fmt, ...) {
   buf_vprintf(g->out, fmt, ap);
   va_end(ap);
   buf_puts(g->out, "\n");
+}
+
+// Part p of variable v as C names it.
+static char *part_name(Gen *g, Var *v, int p) {
+  if (p >= P_SHAPE)
+    return arena_printf(g->arena, "%s_shape%d", v->cname, p - P_SHAPE);
+  return p == P_NAME ? (char *)v->cname
+                     : arena_printf(g->arena, "%s_%s", v->cname, p == P_SIZE ? "size" : "obj");
+}
+
+// Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
+static uint64_t part_bit(int p) {
+  return (uint64_t)1 << (p < 63 ? p : 63);
+}
+
+// Part p of variable v as C names it, noted as used by the body.
+static char *part(Gen *g, Var *v, int p) {
+  Use **u = g->body ? &g->body->uses : NULL;
+  while (u && *u && (*u)->var != v)
+    u = &(*u)->next;
+  if (u && !*u)
+    *u = arena_alloc(g->arena, sizeof(Use)), (*u)->var = v;
+  if (u)
+    (*u)->parts |= part_bit(p);
+  return part_name(g, v, p);
+}
+
+// The C name of variable v (of an array, its data pointer), noted as used.
+static char *name_of(Gen *g, Var *v) {
+  return part(g, v, P_NAME);
+}
+
+// Name `name`, one of the function's own (OWN_*), noted as used.
+static const char *own(Gen *g, int which, const char *name) {
+  if (g->body)
+    g->body->own |= which;
+  return name;
+}
+
+// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+static int part_at(int q, int ndim) {
+  return q == 0 ? P_NAME : q <= ndim ? P_SHAPE + q - 1 : q == ndim + 1 ? P_SIZE : P_OBJ;
+}
+
+// "T A_part": part p of array v declared.
+static char *part_decl(Gen *g, Var *v, int p) {
+  const char *t = p == P_NAME ? arena_printf(g->arena, "%s *", ty_ctype(v->ty->elem))
+                  : p == P_OBJ ? "PyObject *" : "int64_t ";
+  return arena_printf(g->arena, "%s%s", t, part_name(g, v, p));
+}
+
+// "[T ]dst = src;" for each part of array dst (decl: declaring it), from the same part of
+// array src, or of appy_array `from` (src NULL). Into a local array or a temporary, it is a
+// Store, which function() leaves out if nothing reads it; else a use of what it names.
+static void set_parts(Gen *g, bool decl, Var *dst, Var *src, const char *from) {
+  for (int q = 0; q < dst->ty->ndim + 3; q++) {
+    int p = part_at(q, dst->ty->ndim);
+    bool drop = g->body && dst->kind == VAR_LOCAL && !dst->buffer;
+    Store *s = drop ? arena_alloc(g->arena, sizeof(Store)) : NULL;
+    if (s) {
+      *s = (Store){.dst = dst, .src = src, .part = p, .from = g->out->len};
+      *g->body->end = s, g->body->end = &s->next;
+    }
+    const char *d = decl ? part_decl(g, dst, p) : s ? part_name(g, dst, p) : part(g, dst, p);
+    line(g, "%s = %s;", d, src ? (s ? part_name(g, src, p) : part(g, src, p))
+         : p == P_NAME ? arena_printf(g->arena, "(%s *)%s.data", ty_ctype(dst->ty->elem), from)
+         : p < P_SHAPE ? arena_printf(g->arena, "%s.%s", from, p == P_SIZE ? "size" : "obj")
+                       : arena_printf(g->arena, "%s.shape[%d]", from, p - P_SHAPE));
+    if (s)
+      s->to = g->out->len;
+  }
 }
 
 // Emits the Python source of lines [from, to] as a comment.
@@ -183,7 +286,7 @@ static char *plain_literal(Gen *g, char *e, bool lit, long long v, bool other) {
 
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
 static char *element(Gen *g, Node *n) {
-  const char *a = n->var->cname;
+  Var *a = n->var;
   char *idx = NULL;
   bool sum = false, lit = false;   // idx: a sum (parenthesised before "*"), INT64_C(z)
   long long z = 0;
@@ -194,19 +297,20 @@ static char *element(Gen *g, Node *n) {
     bool esum = false, elit = false;   // the same of e
     long long ez = 0;
     if (const_int(i, &c) && c < 0)
-      e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c), esum = true;
+      e = arena_printf(g->arena, "%s - %lld", part(g, a, P_SHAPE + k), (long long)-c), esum = true;
     else if (const_int(i, &c))
       e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c), elit = true, ez = c;
     else   // what expr() writes, C binds tighter than "*"
       e = expr(g, i), elit = int_literal(i, &ez);
     if (k > 0 && !(lit && z == 0)) {   // A[0, j] is A[j]
-      e = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s", sum ? "(" : "",
-                       lit ? arena_printf(g->arena, "%lld", z) : idx, sum ? ")" : "", a, k, e);
+      e = arena_printf(g->arena, "%s%s%s * %s + %s", sum ? "(" : "",
+                       lit ? arena_printf(g->arena, "%lld", z) : idx, sum ? ")" : "",
+                       part(g, a, P_SHAPE + k), e);
       esum = true, elit = false;
     }
     idx = e, sum = esum, lit = elit, z = ez;
   }
-  return arena_printf(g->arena, "%s[%s]", a, idx);
+  return arena_printf(g->arena, "%s[%s]", name_of(g, a), idx);
 }
 
 static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt);
@@ -405,7 +509,7 @@ static char *call(Gen *g, Node *n) {
   if (!strcmp(f, "min") || !strcmp(f, "max"))
     return minmax(g, n, f);
   if (!strcmp(f, "len"))
-    return arena_printf(g->arena, "%s_shape0", n->args->var->cname);
+    return part(g, n->args->var, P_SHAPE);
   char *a = expr(g, n->args);
   Type *at = ty_strong(n->args->ty);
   if (!strcmp(f, "abs")) {
@@ -426,7 +530,7 @@ static char *expr(Gen *g, Node *n) {
   switch (n->kind) {
   case ND_NUM: return number(g, n);
   case ND_BOOL: return n->ival ? "true" : "false";
-  case ND_NAME: return (char *)n->var->cname;
+  case ND_NAME: return name_of(g, n->var);
   case ND_ATTR:
     if (n->ival) {   // np.pi & co
       if (!strcmp(n->name, "pi")) return "3.141592653589793";
@@ -436,10 +540,10 @@ static char *expr(Gen *g, Node *n) {
     }
     if (!strcmp(n->name, "ndim"))
       return arena_printf(g->arena, "INT64_C(%d)", n->lhs->ty->ndim);
-    return arena_printf(g->arena, "%s_size", n->var->cname);
+    return part(g, n->var, P_SIZE);
   case ND_SUBSCRIPT:
     if (n->name)   // A.shape[k]
-      return arena_printf(g->arena, "%s_shape%d", n->var->cname, n->ival);
+      return part(g, n->var, P_SHAPE + n->ival);
     return g->tiling ? panel_element(g, n) : element(g, n);
   case ND_CALL: return call(g, n);
   case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
@@ -471,24 +575,6 @@ static char *tmpname(Gen *g, const char *base) {
   return arena_printf(g->arena, "appy_%s%d", base, g->tmp++);
 }
 
-// Copies the parts of array value `src` (a C name prefix) into array variable `dst`.
-static void copy_array(Gen *g, const char *dst, const char *src, int ndim) {
-  line(g, "%s = %s;", dst, src);
-  for (int k = 0; k < ndim; k++)
-    line(g, "%s_shape%d = %s_shape%d;", dst, k, src, k);
-  line(g, "%s_size = %s_size;", dst, src);
-  line(g, "%s_obj = %s_obj;", dst, src);
-}
-
-static void declare_array_tmp(Gen *g, const char *tmp, Var *src) {
-  Type *t = src->ty;
-  line(g, "%s *%s = %s;", ty_ctype(t->elem), tmp, src->cname);
-  for (int k = 0; k < t->ndim; k++)
-    line(g, "int64_t %s_shape%d = %s_shape%d;", tmp, k, src->cname, k);
-  line(g, "int64_t %s_size = %s_size;", tmp, src->cname);
-  line(g, "PyObject *%s_obj = %s_obj;", tmp, src->cname);
-}
-
 // x = np.zeros((n, m), dtype=...) & co: allocation through NumPy, owned by the frame.
 static void alloc(Gen *g, Var *v, Node *call) {
   const char *how = strchr(call->name, ':') + 1;
@@ -497,22 +583,16 @@ static void alloc(Gen *g, Var *v, Node *call) {
   Type *t = v->ty;
   char *shape;
   Node *first = call->args;
-  if (like) {
-    const char *src = first->var->cname;
-    shape = arena_printf(g->arena, "%s_shape0", src);
-    for (int k = 1; k < t->ndim; k++)
-      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
-  } else if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
+  if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
     shape = NULL;
     for (Node *e = first->args; e; e = e->next) {
       char *x = expr_as(g, e, ty_int64);
       shape = shape ? arena_printf(g->arena, "%s, %s", shape, x) : x;
     }
-  } else if (first->ty->kind == TY_TUPLE) {   // np.empty(A.shape)
-    const char *src = first->var->cname;
-    shape = arena_printf(g->arena, "%s_shape0", src);
+  } else if (like || first->ty->kind == TY_TUPLE) {   // np.empty_like(A), np.empty(A.shape)
+    shape = part(g, first->var, P_SHAPE);
     for (int k = 1; k < t->ndim; k++)
-      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
+      shape = arena_printf(g->arena, "%s, %s", shape, part(g, first->var, P_SHAPE + k));
   } else {
     shape = expr_as(g, first, ty_int64);
   }
@@ -527,18 +607,15 @@ static void alloc(Gen *g, Var *v, Node *call) {
   line(g, "{");
   g->indent++;
   line(g, "appy_array %s;", tmp);
-  line(g, "if (appy_alloc(fr, \"%s\", %s, %d, (const int64_t[]){%s}, %s, &%s) < 0)",
+  line(g, "if (appy_alloc(%s, \"%s\", %s, %d, (const int64_t[]){%s}, %s, &%s) < 0)",
+       own(g, OWN_FR, "fr"),
        like ? arena_strndup(g->arena, how, (size_t)(strstr(how, "_like") - how)) : how,
        ty_dtype_enum(t->elem), t->ndim, shape, fill, tmp);
-  line(g, "  goto fail;");
-  line(g, "%s = (%s *)%s.data;", v->cname, ty_ctype(t->elem), tmp);
-  for (int k = 0; k < t->ndim; k++)
-    line(g, "%s_shape%d = %s.shape[%d];", v->cname, k, tmp, k);
-  line(g, "%s_size = %s.size;", v->cname, tmp);
-  line(g, "%s_obj = %s.obj;", v->cname, tmp);
+  line(g, "  %s;", own(g, OWN_FAIL, "goto fail"));
+  set_parts(g, false, v, NULL, tmp);
   if (g->env && !strncmp(how, "empty", 5) && on_device(g, v))   // nothing to copy in
-    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s_size);", v->cname, v->cname,
-         v->cname);
+    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s);", name_of(g, v), name_of(g, v),
+         part(g, v, P_SIZE));
   g->indent--;
   line(g, "}");
 }
@@ -546,12 +623,8 @@ static void alloc(Gen *g, Var *v, Node *call) {
 // target = value, of type vt; src: the expression whose C value is, or NULL (a temporary).
 static void store(Gen *g, Node *target, char *value, Type *vt, Node *src) {
   Var *v = target->kind == ND_NAME ? target->var : NULL;
-  if (v && v->ty->kind == TY_ARRAY) {
-    copy_array(g, v->cname, value, v->ty->ndim);
-    return;
-  }
   Type *t = v ? v->ty : target->ty;
-  line(g, "%s = %s;", v ? v->cname : element(g, target),
+  line(g, "%s = %s;", v ? name_of(g, v) : element(g, target),
        src ? convert(g, src, value, t) : cast(g, value, vt, t));
 }
 
@@ -561,15 +634,17 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   g->indent++;
   char **vals = arena_alloc(g->arena, sizeof(char *) * (size_t)target->nargs);
   Type **tys = arena_alloc(g->arena, sizeof(Type *) * (size_t)target->nargs);
+  Var **arrays = arena_alloc(g->arena, sizeof(Var *) * (size_t)target->nargs);
   Node *e = rhs->kind == ND_TUPLE ? rhs->args : NULL;
   for (int i = 0; i < target->nargs; i++) {
     vals[i] = tmpname(g, "t");
-    if (e && e->ty->kind == TY_ARRAY) {
-      declare_array_tmp(g, vals[i], e->var);
-      tys[i] = e->ty;
+    if (e && e->ty->kind == TY_ARRAY) {   // a temporary array, a variable of its own
+      arrays[i] = arena_alloc(g->arena, sizeof(Var));
+      *arrays[i] = (Var){.name = vals[i], .cname = vals[i], .kind = VAR_LOCAL, .ty = e->ty};
+      set_parts(g, true, arrays[i], e->var, NULL);
     } else {
       tys[i] = e ? e->ty : ty_int64;
-      char *v = e ? expr(g, e) : arena_printf(g->arena, "%s_shape%d", rhs->var->cname, i);
+      const char *v = e ? expr(g, e) : part(g, rhs->var, P_SHAPE + i);
       line(g, "const %s %s = %s;", ty_ctype(ty_strong(tys[i])), vals[i], v);
     }
     if (e)
@@ -577,7 +652,10 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   }
   int i = 0;
   for (Node *t = target->args; t; t = t->next, i++)
-    store(g, t, vals[i], tys[i], NULL);
+    if (arrays[i])
+      set_parts(g, false, t->var, arrays[i], NULL);
+    else
+      store(g, t, vals[i], tys[i], NULL);
   g->indent--;
   line(g, "}");
 }
@@ -604,7 +682,7 @@ static void assign(Gen *g, Node *n) {
     Node *t = n->args;
     alloc(g, t->var, rhs);
     for (Node *o = t->next; o; o = o->next)
-      copy_array(g, o->var->cname, t->var->cname, t->var->ty->ndim);
+      set_parts(g, false, o->var, t->var, NULL);
     return;
   }
   if (n->args->kind == ND_TUPLE || n->args->kind == ND_LIST) {
@@ -614,7 +692,7 @@ static void assign(Gen *g, Node *n) {
   }
   if (rhs->ty->kind == TY_ARRAY) {
     for (Node *t = n->args; t; t = t->next)
-      copy_array(g, t->var->cname, rhs->var->cname, rhs->ty->ndim);
+      set_parts(g, false, t->var, rhs->var, NULL);
     return;
   }
   char *v = expr(g, rhs);
@@ -666,7 +744,8 @@ static void augassign(Gen *g, Node *n) {
 static char *box(Gen *g, Node *e) {
   Type *t = e->ty;
   if (t->kind == TY_ARRAY)
-    return arena_printf(g->arena, "appy_box_array(&(appy_array){.obj = %s_obj})", e->var->cname);
+    return arena_printf(g->arena, "appy_box_array(&(appy_array){.obj = %s})",
+                        part(g, e->var, P_OBJ));
   if (t->kind == TY_NONE)
     return "(Py_INCREF(Py_None), Py_None)";
   if (t->kind == TY_TUPLE) {
@@ -686,9 +765,10 @@ static void return_stmt(Gen *g, Node *n) {
     line(g, "return 0;");
     return;
   }
-  line(g, "*ret = %s;", box(g, n->lhs));
+  const char *ret = own(g, OWN_RET, "ret");
+  line(g, "*%s = %s;", ret, box(g, n->lhs));
   env_end(g);
-  line(g, "return *ret ? 0 : -1;");
+  line(g, "return *%s ? 0 : -1;", ret);
 }
 
 // Python evaluates range() arguments once: hoist anything that is not a plain value,
@@ -732,7 +812,7 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
 // The for header; with a step only known at run time, or a loop variable read after the
 // loop (Python leaves it at the last value taken, not one past), the loop counts iterations.
 static void for_header(Gen *g, Node *loop, Range r, const char *counter) {
-  const char *i = loop->target->var->cname;
+  const char *i = name_of(g, loop->target->var);
   if (!loop->parallel && loop->target->var->used_outside_loop)
     r.const_step = false;
   if (r.const_step && r.cstep == 1)
@@ -919,7 +999,7 @@ static void emit_host_uses(Gen *g, Uses *u) {
       [8] = "APPY_RETURNS", [9] = "APPY_READS", [10] = "APPY_READS | APPY_WRITES",
       [11] = "APPY_READS | APPY_WRITES"};
   for (int i = 0; i < u->n; i++)
-    line(g, "appy_env_host(&appy_data, %s, %s);", u->v[i]->cname, hows[u->how[i]]);
+    line(g, "appy_env_host(&appy_data, %s, %s);", name_of(g, u->v[i]), hows[u->how[i]]);
 }
 
 // Before host statement n: the device's changes to what it reads, and a note of what it
@@ -963,7 +1043,7 @@ typedef struct {
 } Clauses;
 
 static const char *section(Gen *g, Var *v) {
-  return arena_printf(g->arena, "%s[0:%s_size]", v->cname, v->cname);
+  return arena_printf(g->arena, "%s[0:%s]", name_of(g, v), part(g, v, P_SIZE));
 }
 
 // Appends `name` to a clause list such as "map(to: ...)" kept per kind.
@@ -981,15 +1061,15 @@ static Clauses region_clauses(Gen *g, Region *r) {
       continue;
     }
     if (rv->sharing == SH_PRIVATE)
-      list_add(&priv, v->cname);
+      list_add(&priv, name_of(g, v));
     else if (rv->sharing == SH_SHARED)
-      list_add(&shared, v->cname);
+      list_add(&shared, name_of(g, v));
     else if (rv->sharing == SH_REDUCTION)
-      buf_printf(&c.clauses, " reduction(%s: %s)", rv->redop, v->cname);
+      buf_printf(&c.clauses, " reduction(%s: %s)", rv->redop, name_of(g, v));
   }
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->sharing == SH_REDUCTION)
-      list_add(&shared, rv->var->cname);
+      list_add(&shared, name_of(g, rv->var));
   if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
   if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
   if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
@@ -1000,10 +1080,10 @@ static Clauses region_clauses(Gen *g, Region *r) {
     Node *l = r->loop;
     for (int k = 0; k < r->collapse; k++, l = l->body)
       if (!l->target->var->used_outside_loop)
-        list_add(&priv, l->target->var->cname);
+        list_add(&priv, name_of(g, l->target->var));
   }
   if (r->raises && !r->inner)
-    list_add(&shared, "appy_failed");
+    list_add(&shared, own(g, OWN_FAILED, "appy_failed"));
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
   buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&priv), buf_free(&shared);
@@ -1095,7 +1175,7 @@ static void free_clauses(Clauses *c) {
 static void raise_now(Gen *g, Node *n) {
   line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name, g->opt->filename,
        n->tok->line);
-  line(g, "goto fail;");
+  line(g, "%s;", own(g, OWN_FAIL, "goto fail"));
 }
 
 // ValueError from lower.c's checks: raised here in host code; in a parallel loop the
@@ -1106,14 +1186,14 @@ static void raise_stmt(Gen *g, Node *n) {
     return;
   }
   line(g, "#pragma omp atomic write");
-  line(g, "appy_failed = %d;", n->ival);
+  line(g, "%s = %d;", own(g, OWN_FAILED, "appy_failed"), n->ival);
 }
 
 // After a region that can fail: the message of the check that failed.
 static void raise_after(Gen *g, Node *n) {
   for (; n; n = n->next) {
     if (n->kind == ND_RAISE) {
-      line(g, "if (appy_failed == %d) {", n->ival);
+      line(g, "if (%s == %d) {", own(g, OWN_FAILED, "appy_failed"), n->ival);
       g->indent++;
       raise_now(g, n);
       g->indent--;
@@ -1241,12 +1321,13 @@ static char *bare_data(Gen *g, Region *r, const char *extra) {
   Buf b = {0};
   RegionVar *arr[64];
   for (int k = 0, n = device_arrays(r, arr); k < n; k++)
-    list_add(&b, arr[k]->var->cname);
+    list_add(&b, name_of(g, arr[k]->var));
   if (extra)
     list_add(&b, extra);
-  char *d = arena_printf(g->arena, "%s%s%s%s", b.len ? " is_device_ptr(" : "",
-                         b.len ? b.data : "", b.len ? ")" : "",
-                         r->raises ? " map(tofrom: appy_failed)" : "");
+  char *d = arena_printf(g->arena, "%s%s%s", b.len ? " is_device_ptr(" : "",
+                         b.len ? b.data : "", b.len ? ")" : "");
+  if (r->raises)
+    d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_FAILED, "appy_failed"));
   buf_free(&b);
   return d;
 }
@@ -1257,11 +1338,11 @@ static void device_addresses(Gen *g, Region *r, bool shadow) {
   RegionVar *arr[64];
   for (int k = 0, n = device_arrays(r, arr); k < n; k++) {
     Var *v = arr[k]->var;
+    const char *c = name_of(g, v);
     if (shadow)
-      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), v->cname, v->cname);
+      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), c, c);
     else
-      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem),
-           v->cname, v->cname);
+      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), c, c);
   }
 }
 
@@ -1276,10 +1357,10 @@ static char *bare_directive(Gen *g, Region *r) {
 // the same kernels up to twice as slow (H100, CSR SpMV and softmax).
 static void lane_locals(Gen *g, Region *r) {
   Var *i = r->loop->target->var;
-  line(g, "%s %s;", ty_ctype(i->ty), i->cname);
+  line(g, "%s %s;", ty_ctype(i->ty), name_of(g, i));
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->var->ty->kind != TY_ARRAY && rv->sharing == SH_PRIVATE)
-      line(g, "%s %s;", ty_ctype(rv->var->ty), rv->var->cname);
+      line(g, "%s %s;", ty_ctype(rv->var->ty), name_of(g, rv->var));
 }
 
 // Opens a bare kernel of group or reduction form: its directive and each thread's locals.
@@ -1319,7 +1400,7 @@ static const char *reduce_fn(const char *op) {
 // same loop on the host's threads.
 static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
-  const char *i = n->target->var->cname;
+  const char *i = name_of(g, n->target->var);
   bool buffers = has_buffer(n->body);
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
@@ -1435,7 +1516,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
     from[k] = identity(op);
     if (!strcmp(op, "max") || !strcmp(op, "min")) {
       char *t = tmpname(g, "from");
-      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), t, red[k]->var->cname);
+      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), t, name_of(g, red[k]->var));
       from[k] = t;
     }
   }
@@ -1445,7 +1526,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   device_addresses(g, r, true);
   bare_kernel_head(g, r, bare_reduce_directive(g, r));
   for (int k = 0; k < nred; k++)
-    line(g, "%s %s = %s;", ty_ctype(red[k]->var->ty), red[k]->var->cname, from[k]);
+    line(g, "%s %s = %s;", ty_ctype(red[k]->var->ty), name_of(g, red[k]->var), from[k]);
   partial_slots(g, "block's");
   line(g, "const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;");
   line(g, "int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();");
@@ -1453,7 +1534,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent++;
   line(g, "for (int appy_u = 0; appy_u < 4; appy_u++) {");
   g->indent++;
-  const char *i = n->target->var->cname;
+  const char *i = name_of(g, n->target->var);
   loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride", true);
   stmts(g, n->body);
   g->indent--;
@@ -1467,7 +1548,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent--;
   line(g, "}");
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
+    const char *v = name_of(g, red[k]->var), *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
     const char *fn = reduce_fn(op);
     line(g, "%s = appy_group_%s_%s(%s, APPY_RED_THREADS, appy_red);", v, fn, sf, v);
     line(g, "if (ompx_thread_id_x() == 0)");
@@ -1476,7 +1557,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order");
   g->indent++;
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
+    const char *v = name_of(g, red[k]->var), *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
     const char *fn = reduce_fn(op);
     const char *ct = ty_ctype(red[k]->var->ty);
     char *p = tmpname(g, "part");
@@ -1501,7 +1582,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "uint64_t appy_totals[%d];", nred);
   line(g, "appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, %d);", nred);
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname;
+    const char *v = name_of(g, red[k]->var);
     char *t = tmpname(g, "total");
     line(g, "%s %s;", ty_ctype(red[k]->var->ty), t);
     line(g, "memcpy(&%s, &appy_totals[%d], sizeof %s);", t, k, t);
@@ -1588,12 +1669,12 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     g->indent++;
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), v->cname,
+      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
            v->cname);
     }
   }
   for (int d = 1; d < r->collapse; d++)
-    line(g, "%s %s;", ty_ctype(loops[d]->target->var->ty), loops[d]->target->var->cname);
+    line(g, "%s %s;", ty_ctype(loops[d]->target->var->ty), name_of(g, loops[d]->target->var));
   lane_locals(g, r);
   line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();");
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {");
@@ -1604,11 +1685,11 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     k = "appy_q";
   }
   for (int d = r->collapse - 1; d > 0; d--) {
-    loop_var_at(g, loops[d]->target->var->cname, ranges[d],
+    loop_var_at(g, name_of(g, loops[d]->target->var), ranges[d],
                 arena_printf(g->arena, "appy_q %% %s", lens[d]), true);
     line(g, "appy_q /= %s;", lens[d]);
   }
-  loop_var_at(g, loops[0]->target->var->cname, ranges[0], k, false);
+  loop_var_at(g, name_of(g, loops[0]->target->var), ranges[0], k, false);
   g->npar = 0;
   for (int d = 0; d < r->collapse; d++)
     g->par[g->npar++] = loops[d]->target->var;
@@ -1620,8 +1701,9 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "}");
     line(g, "appy_group_sync(APPY_LOOP_THREADS);");
     for (int k = 0; k < npriv; k++) {   // merged into the array
-      const char *v = priv[k]->var->cname;
-      line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s_size; appy_e += APPY_LOOP_THREADS)", v);
+      const char *v = name_of(g, priv[k]->var);
+      line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s; appy_e += APPY_LOOP_THREADS)",
+           part(g, priv[k]->var, P_SIZE));
       line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
       if (ty_size(priv[k]->var->ty->elem) < 4) {
         line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
@@ -1950,8 +2032,8 @@ static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, 
     g->indent++;
     open++;
   }
-  loop_var_at(g, t->vi->cname, ranges[0], "appy_qi", false);
-  loop_var_at(g, t->vj->cname, ranges[1], "appy_qj", false);
+  loop_var_at(g, name_of(g, t->vi), ranges[0], "appy_qi", false);
+  loop_var_at(g, name_of(g, t->vj), ranges[1], "appy_qj", false);
   if (guard && t->cond) {
     line(g, "if (%s) {", condition(g, t->cond));
     g->indent++;
@@ -1993,12 +2075,13 @@ static void fetch_panels(Gen *g, Tiling *t, Node *n, const char *kf, Range *rang
     Var *x = pn->x, *k = n->target->var, *ij = pn->jside ? t->vj : t->vi;
     share_loop(g, pn);
     line(g, "const int64_t appy_q = appy_%cb + appy_r;", pn->jside ? 'j' : 'i');
-    line(g, "%s = %s + appy_kk;", k->cname, kf);
-    loop_var_at(g, ij->cname, ranges[pn->jside], "appy_q", false);
-    const char *a = pn->kfirst ? k->cname : ij->cname, *b = pn->kfirst ? ij->cname : k->cname;
-    line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s_shape0 && %s >= 0 && %s < %s_shape1", p,
-         lens[pn->jside], a, a, x->cname, b, b, x->cname);
-    line(g, "    ? %s[%s * %s_shape1 + %s] : 0;", x->cname, a, x->cname, b);
+    const char *kc = name_of(g, k), *ijc = name_of(g, ij);
+    line(g, "%s = %s + appy_kk;", kc, kf);
+    loop_var_at(g, ijc, ranges[pn->jside], "appy_q", false);
+    const char *a = pn->kfirst ? kc : ijc, *b = pn->kfirst ? ijc : kc;
+    line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s && %s >= 0 && %s < %s", p,
+         lens[pn->jside], a, a, part(g, x, P_SHAPE), b, b, part(g, x, P_SHAPE + 1));
+    line(g, "    ? %s[%s * %s + %s] : 0;", name_of(g, x), a, part(g, x, P_SHAPE + 1), b);
     close_blocks(g, 1);
   }
 }
@@ -2048,7 +2131,7 @@ static void tile_dmma(Gen *g, Tiling *t, const Dmma *m) {
   line(g, "  for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {");
   line(g, "    const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;");
   for (int q = 0; q < m->nterm; q++)
-    line(g, "    appy_dmma(&%s, %sappy_o%d[appy_m], appy_o%d[appy_n]);", m->acc->cname,
+    line(g, "    appy_dmma(&%s, %sappy_o%d[appy_m], appy_o%d[appy_n]);", name_of(g, m->acc),
          m->neg[q] ? "-" : "", m->a[q], m->b[q]);
   line(g, "  }");
   line(g, "}");
@@ -2057,7 +2140,7 @@ static void tile_dmma(Gen *g, Tiling *t, const Dmma *m) {
 
 // Jammed k loop n of a tiled kernel.
 static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
-  const char *k = n->target->var->cname;
+  const char *k = name_of(g, n->target->var);
   source_comment(g, n->tok->line, n->tok->line);
   line(g, "{");
   g->indent++;
@@ -2195,8 +2278,8 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
     line(g, "const %s *const appy_v%d = appy_p%d + APPY_TILE_T%c(appy_t);", ct, p, p,
          panel_side(pn));
   }
-  line(g, "%s %s;", ty_ctype(t->vi->ty), t->vi->cname);
-  line(g, "%s %s;", ty_ctype(t->vj->ty), t->vj->cname);
+  line(g, "%s %s;", ty_ctype(t->vi->ty), name_of(g, t->vi));
+  line(g, "%s %s;", ty_ctype(t->vj->ty), name_of(g, t->vj));
   // The jammed loops' variables are the block's; every other private scalar is one per
   // element (a register each, once the element loops are unrolled).
   Var *jam[16];
@@ -2208,7 +2291,7 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
       seen |= jam[q] == k;
     if (!seen && njam < 16) {
       jam[njam++] = k;
-      line(g, "%s %s;", ty_ctype(k->ty), k->cname);
+      line(g, "%s %s;", ty_ctype(k->ty), name_of(g, k));
     }
   }
   RegionVar *own[64];
@@ -2221,7 +2304,7 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
       skip |= jam[q] == v;
     if (skip)
       continue;
-    line(g, "%s %s[APPY_TILE_U];", ty_ctype(v->ty), v->cname);
+    line(g, "%s %s[APPY_TILE_U];", ty_ctype(v->ty), name_of(g, v));
     was[nown] = v->cname;
     own[nown++] = rv;
     v->cname = arena_printf(g->arena, "%s[appy_u]", v->cname);
@@ -2286,8 +2369,8 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   if (npriv) {   // where each copy starts in shared memory (8-byte aligned), and the end
     line(g, "const int64_t appy_at0 = 0;");
     for (int k = 0; k < npriv; k++)
-      line(g, "const int64_t appy_at%d = appy_at%d + (%s_size * (int64_t)sizeof(*%s) + 7) / 8 * 8;",
-           k + 1, k, priv[k]->var->cname, priv[k]->var->cname);
+      line(g, "const int64_t appy_at%d = appy_at%d + (%s * (int64_t)sizeof(*%s) + 7) / 8 * 8;",
+           k + 1, k, part(g, priv[k]->var, P_SIZE), name_of(g, priv[k]->var));
   }
   line(g, "if (appy_n > 0) {");
   g->indent++;
@@ -2324,9 +2407,11 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
   RegionVar *arr[64];
-  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++)
-    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", arr[k]->var->cname,
-         arr[k]->var->cname, arr[k]->var->cname, device_how(arr[k]));
+  for (int k = 0, narr = device_arrays(r, arr); k < narr; k++) {
+    const char *c = name_of(g, arr[k]->var);
+    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s, %s);", c, c,
+         part(g, arr[k]->var, P_SIZE), device_how(arr[k]));
+  }
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;
@@ -2393,7 +2478,7 @@ static void find_accumulators(Gen *g, Node *loop) {
 
 // The header of a marked loop in a bare kernel: lane k takes iterations k, k + G, ...
 static void lane_header(Gen *g, Node *loop, Range r, const char *counter) {
-  const char *i = loop->target->var->cname;
+  const char *i = name_of(g, loop->target->var);
   if (r.const_step && r.cstep == 1 && r.from0)
     line(g, "for (%s = appy_lane; %s < %s; %s += appy_g) {", i, i, r.stop, i);
   else if (r.const_step && r.cstep == 1)
@@ -2417,7 +2502,7 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
   for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
     if (rv->sharing != SH_REDUCTION)
       continue;
-    const char *v = rv->var->cname;
+    const char *v = name_of(g, rv->var);
     orig[nred] = NULL;
     if (!strcmp(rv->redop, "+") || !strcmp(rv->redop, "*")) {
       orig[nred] = tmpname(g, "before");
@@ -2437,7 +2522,7 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
   for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
     if (rv->sharing != SH_REDUCTION)
       continue;
-    const char *v = rv->var->cname, *op = rv->redop;
+    const char *v = name_of(g, rv->var), *op = rv->redop;
     const char *fn = reduce_fn(op);
     char *all = arena_printf(g->arena, "appy_group_%s_%s(%s, appy_g, appy_red)", fn,
                              suffix(rv->var->ty), v);
@@ -2514,17 +2599,12 @@ static char *condition(Gen *g, Node *cond) {
 }
 
 static void if_stmt(Gen *g, Node *n, bool is_elif) {
-  if (is_elif)
-    g->out->len -= 1, buf_puts(g->out, " "),
-        buf_printf(g->out, "else if (%s) {\n", condition(g, n->cond));
-  else
-    line(g, "if (%s) {", condition(g, n->cond));
+  line(g, "%sif (%s) {", is_elif ? "} else " : "", condition(g, n->cond));
   g->indent++;
   stmts(g, n->body);
   g->indent--;
   if (n->orelse && n->orelse->kind == ND_IF && !n->orelse->next && n->orelse->tok &&
       n->orelse->tok->loc[0] == 'e') {   // elif
-    line(g, "}");
     if_stmt(g, n->orelse, true);
     return;
   }
@@ -2663,177 +2743,63 @@ static void prototype(Gen *g, Instance *inst, const char *end) {
   buf_free(&b);
 }
 
-// True if `name` occurs as an identifier in C text, outside comments.
-static bool uses(const char *text, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = text; *p; p++) {
-    if (p[0] == '/' && p[1] == '*') {
-      const char *e = strstr(p + 2, "*/");
-      if (!e)
-        return false;
-      p = e + 1;
-      continue;
-    }
-    bool before = p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-                                 (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
-    char c = p[n];
-    bool after = !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
-    if (before && after && !strncmp(p, name, n))
+// The body uses part p of v: names it outside the stores that can be dropped, or a store that
+// stays reads it (after drop_dead_stores(), every store that stays sets a part used so).
+static bool used(Body *b, Var *v, int p) {
+  for (Use *u = b->uses; u; u = u->next)
+    if (u->var == v && (u->parts & part_bit(p)))
       return true;
-  }
+  for (Store *s = b->stores; s; s = s->next)
+    if (!s->dead && s->src == v && s->part == p)
+      return true;
   return false;
 }
 
-// Declares what the body uses of array variable v (so the C compiles without warnings).
-static void declare_array(Gen *g, Var *v, const char *body) {
-  Type *t = v->ty;
-  const char *c = v->cname, *el = ty_ctype(t->elem);
-  bool param = v->kind == VAR_PARAM, any = false;
-  const char *shape = arena_printf(g->arena, "%s_shape", c);
-  if (uses(body, c)) {
-    if (param)
-      line(g, "%s *%s = (%s *)%s_arg->data;", el, c, el, c);
-    else
-      line(g, "%s *%s = NULL;", el, c);
-    any = true;
+// Drops the stores of parts that nothing reads, until none is left: C compilers warn about
+// variables that are set but never used, and swaps and allocations set every part of an
+// array whether the kernel needs it or not. Stores that read one another (a swap's) stay.
+static void drop_dead_stores(Body *b) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Store *s = b->stores; s; s = s->next)
+      if (!s->dead && !used(b, s->dst, s->part))
+        s->dead = changed = true;
   }
-  for (int k = 0; k < t->ndim; k++) {
-    const char *s = arena_printf(g->arena, "%s%d", shape, k);
-    if (!uses(body, s))
+}
+
+// Declares what the body uses of array variable v (so the C compiles without warnings).
+static void declare_array(Gen *g, Var *v, Body *b) {
+  const char *c = v->cname, *el = ty_ctype(v->ty->elem);
+  bool param = v->kind == VAR_PARAM, any = false;
+  for (int q = 0; q < v->ty->ndim + 3; q++) {
+    int p = part_at(q, v->ty->ndim);
+    if (!used(b, v, p))
       continue;
     any = true;
-    if (param)
-      line(g, "int64_t %s = %s_arg->shape[%d];", s, c, k);
-    else
-      line(g, "int64_t %s = 0;", s);
-  }
-  const char *size = arena_printf(g->arena, "%s_size", c);
-  if (uses(body, size)) {
-    any = true;
-    line(g, param ? "int64_t %s = %s_arg->size;" : "int64_t %s = 0;", size, c);
-  }
-  const char *obj = arena_printf(g->arena, "%s_obj", c);
-  if (uses(body, obj)) {
-    any = true;
-    line(g, param ? "PyObject *%s = %s_arg->obj;" : "PyObject *%s = NULL;", obj, c);
+    const char *init = !param ? (p == P_NAME || p == P_OBJ ? "NULL" : "0")
+                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s_arg->data", el, c)
+                       : p == P_SIZE ? arena_printf(g->arena, "%s_arg->size", c)
+                       : p == P_OBJ  ? arena_printf(g->arena, "%s_arg->obj", c)
+                                     : arena_printf(g->arena, "%s_arg->shape[%d]", c, p - P_SHAPE);
+    line(g, "%s = %s;", part_decl(g, v, p), init);
   }
   if (param && !any)
     line(g, "(void)%s_arg;", c);
 }
 
-// The variable a line of generated C stores to ("x = ...;" or "T x = ...;"), or NULL.
-static const char *store_target(Arena *a, const char *line, const char *end) {
-  const char *eq = strstr(line, " = ");
-  if (!eq || eq > end)
-    return NULL;
-  const char *s = eq;
-  while (s > line && (s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
-                      (s[-1] >= '0' && s[-1] <= '9')))
-    s--;
-  for (const char *p = line; p < s; p++)
-    if (*p == '(' || *p == '[' || *p == '/' || *p == '=')
-      return NULL;
-  return s < eq ? arena_strndup(a, s, (size_t)(eq - s)) : NULL;
-}
-
-static bool ident_char(char c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// Occurrences of identifier `name` in C text, outside comments.
-static int count_uses(const char *text, const char *name) {
-  int n = 0;
-  size_t len = strlen(name);
-  for (const char *p = text; *p; p++) {
-    if (p[0] == '/' && p[1] == '*') {
-      const char *e = strstr(p + 2, "*/");
-      if (!e)
-        break;
-      p = e + 1;
-    } else if (!strncmp(p, name, len) && (p == text || !ident_char(p[-1])) && !ident_char(p[len])) {
-      n++;
-    }
-  }
-  return n;
-}
-
-static bool is_candidate(const char *t, const char *const *names, int n) {
-  if (!strncmp(t, "appy_t", 6))
-    return true;
-  for (int i = 0; i < n; i++)
-    if (!strcmp(t, names[i]))
-      return true;
-  return false;
-}
-
-// Drops stores to local array parts and temporaries that nothing reads, until none is
-// left: C compilers warn about variables that are set but never used, and swaps and
-// allocations set every part of an array whether the kernel needs it or not.
-static char *drop_dead_stores(Arena *a, const char *text, const char *const *names, int nnames) {
-  char *cur = arena_strndup(a, text, strlen(text));
-  for (bool changed = true; changed;) {
-    changed = false;
-    Buf out = {0};
-    for (const char *l = cur; *l;) {
-      const char *e = strchr(l, '\n');
-      e = e ? e + 1 : l + strlen(l);
-      const char *t = store_target(a, l, e);
-      bool dead = false;
-      if (t && is_candidate(t, names, nnames)) {
-        int stores = 0;
-        for (const char *m = cur; *m;) {
-          const char *me = strchr(m, '\n');
-          me = me ? me + 1 : m + strlen(m);
-          const char *mt = store_target(a, m, me);
-          stores += mt && !strcmp(mt, t);
-          m = me;
-        }
-        dead = count_uses(cur, t) == stores;
-      }
-      if (dead)
-        changed = true;
-      else
-        buf_printf(&out, "%.*s", (int)(e - l), l);
-      l = e;
-    }
-    cur = arena_strndup(a, out.data ? out.data : "", out.len);
-    buf_free(&out);
-  }
-  return cur;
-}
-
-// Names of the parts of the local (not parameter) arrays of an instance.
-static const char **local_array_parts(Gen *g, Instance *inst, int *n) {
-  int cap = 0;
-  for (Var *v = inst->vars; v; v = v->next)
-    if (v->ty->kind == TY_ARRAY)
-      cap += v->ty->ndim + 3;
-  const char **names = arena_alloc(g->arena, sizeof(char *) * (size_t)(cap + 1));
-  *n = 0;
-  for (Var *v = inst->vars; v; v = v->next) {
-    if (v->ty->kind != TY_ARRAY || v->kind == VAR_PARAM || v->buffer)
-      continue;
-    names[(*n)++] = v->cname;
-    for (int k = 0; k < v->ty->ndim; k++)
-      names[(*n)++] = arena_printf(g->arena, "%s_shape%d", v->cname, k);
-    names[(*n)++] = arena_printf(g->arena, "%s_size", v->cname);
-    names[(*n)++] = arena_printf(g->arena, "%s_obj", v->cname);
-  }
-  return names;
-}
-
 static void function(Gen *g, Instance *inst) {
   Kernel *k = inst->kernel;
-  Buf body = {0}, *saved = g->out;
-  g->out = &body;
+  Buf text = {0}, *saved = g->out;
+  Body body = {.end = &body.stores};
+  g->out = &text;
+  g->body = &body;
   g->indent = 1;
   g->env = inst->nregions > 0;
   stmts(g, inst->body);
   g->out = saved;
+  g->body = NULL;
   g->indent = 0;
-  int nparts;
-  const char **parts = local_array_parts(g, inst, &nparts);
-  const char *text = drop_dead_stores(g->arena, body.data ? body.data : "", parts, nparts);
+  drop_dead_stores(&body);
 
   line(g, "/* %s -- %s:%d */", inst->sig->text, g->opt->filename, k->fn->tok->line);
   prototype(g, inst, "");
@@ -2843,13 +2809,13 @@ static void function(Gen *g, Instance *inst) {
     if (v->buffer)   // declared where assigned
       continue;
     if (v->ty->kind == TY_ARRAY)
-      declare_array(g, v, text);
-    else if (v->kind == VAR_LOCAL && uses(text, v->cname))
+      declare_array(g, v, &body);
+    else if (v->kind == VAR_LOCAL && used(&body, v, P_NAME))
       line(g, "%s %s = 0;", ty_ctype(ty_strong(v->ty)), v->cname);
-    else if (v->kind == VAR_PARAM && !uses(text, v->cname))
+    else if (v->kind == VAR_PARAM && !used(&body, v, P_NAME))
       line(g, "(void)%s;", v->cname);
   }
-  if (uses(text, "appy_failed"))
+  if (body.own & OWN_FAILED)
     line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
   if (g->env) {
     line(g, "appy_env appy_data = {0};   /* arrays on the device during this call */");
@@ -2859,12 +2825,16 @@ static void function(Gen *g, Instance *inst) {
         line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s_size, %s_arg->device);", v->cname,
              v->cname, v->cname, v->cname);
   }
-  if (!uses(text, "fr"))
+  if (!(body.own & OWN_FR))
     line(g, "(void)fr;");
-  if (!uses(text, "ret"))
+  if (!(body.own & OWN_RET))
     line(g, "(void)ret;");
   g->indent--;
-  buf_puts(g->out, text);
+  size_t at = 0;   // the body, less the stores that nothing reads
+  for (Store *s = body.stores; s; s = s->next)
+    if (s->dead)
+      buf_printf(g->out, "%.*s", (int)(s->from - at), text.data + at), at = s->to;
+  buf_puts(g->out, text.len ? text.data + at : "");
   Node *last = inst->body;
   while (last && last->next)
     last = last->next;
@@ -2874,7 +2844,7 @@ static void function(Gen *g, Instance *inst) {
     line(g, "return 0;");
   }
   g->indent = 0;
-  if (strstr(text, "goto fail")) {
+  if (body.own & OWN_FAIL) {
     line(g, "fail:");
     g->indent = 1;
     env_end(g);
@@ -2884,7 +2854,7 @@ static void function(Gen *g, Instance *inst) {
   g->env = false;
   line(g, "}");
   line(g, "%s", "");
-  buf_free(&body);
+  buf_free(&text);
 }
 
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
