@@ -9,8 +9,38 @@
 #include "translator.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
+
+// A variable that the body names outside the stores function() may drop, and which parts.
+typedef struct Use {
+  struct Use *next;     // Next variable
+  Var *var;             // The variable
+  uint64_t parts;       // Its parts named (part_bit() of P_NAME, P_SIZE, ...)
+} Use;
+
+// A line of the body that sets a part of a local array or of a temporary holding one.
+typedef struct Store {
+  struct Store *next;   // Next store, in the order written
+  Var *dst, *src;       // Sets part `part` of dst from that of src (NULL: of no variable)
+  int part;             // P_NAME, P_SIZE, ...
+  size_t from, to;      // Its bytes in the body
+  bool dead;            // Nothing reads what it sets: left out
+} Store;
+
+// What the body of the kernel function being emitted uses, noted where codegen writes it:
+// function() declares what it names and drops the stores that nothing reads.
+typedef struct {
+  Use *uses;            // The variables named
+  Store *stores;        // The stores into parts of local arrays and temporaries
+  Store **end;          // Where the next goes
+  int own;              // The function's own names used (OWN_*)
+} Body;
+
+// The parts of a variable in C: the variable itself (a scalar, an array's data pointer A),
+// an array's A_size, A_obj and extents A_shape<k> (P_SHAPE + k).
+enum { P_NAME, P_SIZE, P_OBJ, P_SHAPE };
+// The names of the kernel function itself that its body may use.
+enum { OWN_FAILED = 1, OWN_FAIL = 2, OWN_FR = 4, OWN_RET = 8 };   // appy_failed, fail:, fr, ret
 
 typedef struct {
   Arena *arena;        // Allocation
@@ -33,6 +63,8 @@ typedef struct {
   bool env;            // The function has parallel loops: a data environment (appy_data)
   bool covered;        // In host code whose array uses were declared before it began
   struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
+  char *grouped, *inner;   // The last expression written in parentheses, and it without them
+  Body *body;          // What the function body being written uses (NULL: not noted)
 } Gen;
 
 static char *expr(Gen *g, Node *n);
@@ -51,6 +83,77 @@ static void line(Gen *g, const char *fmt, ...) {
   buf_vprintf(g->out, fmt, ap);
   va_end(ap);
   buf_puts(g->out, "\n");
+}
+
+// Part p of variable v as C names it.
+static char *part_name(Gen *g, Var *v, int p) {
+  if (p >= P_SHAPE)
+    return arena_printf(g->arena, "%s_shape%d", v->cname, p - P_SHAPE);
+  return p == P_NAME ? (char *)v->cname
+                     : arena_printf(g->arena, "%s_%s", v->cname, p == P_SIZE ? "size" : "obj");
+}
+
+// Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
+static uint64_t part_bit(int p) {
+  return (uint64_t)1 << (p < 63 ? p : 63);
+}
+
+// Part p of variable v as C names it, noted as used by the body.
+static char *part(Gen *g, Var *v, int p) {
+  Use **u = g->body ? &g->body->uses : NULL;
+  while (u && *u && (*u)->var != v)
+    u = &(*u)->next;
+  if (u && !*u)
+    *u = arena_alloc(g->arena, sizeof(Use)), (*u)->var = v;
+  if (u)
+    (*u)->parts |= part_bit(p);
+  return part_name(g, v, p);
+}
+
+// The C name of variable v (of an array, its data pointer), noted as used.
+static char *name_of(Gen *g, Var *v) {
+  return part(g, v, P_NAME);
+}
+
+// Name `name`, one of the function's own (OWN_*), noted as used.
+static const char *own(Gen *g, int which, const char *name) {
+  if (g->body)
+    g->body->own |= which;
+  return name;
+}
+
+// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+static int part_at(int q, int ndim) {
+  return q == 0 ? P_NAME : q <= ndim ? P_SHAPE + q - 1 : q == ndim + 1 ? P_SIZE : P_OBJ;
+}
+
+// "T A_part": part p of array v declared.
+static char *part_decl(Gen *g, Var *v, int p) {
+  const char *t = p == P_NAME ? arena_printf(g->arena, "%s *", ty_ctype(v->ty->elem))
+                  : p == P_OBJ ? "PyObject *" : "int64_t ";
+  return arena_printf(g->arena, "%s%s", t, part_name(g, v, p));
+}
+
+// "[T ]dst = src;" for each part of array dst (decl: declaring it), from the same part of
+// array src, or of appy_array `from` (src NULL). Into a local array or a temporary, it is a
+// Store, which function() leaves out if nothing reads it; else a use of what it names.
+static void set_parts(Gen *g, bool decl, Var *dst, Var *src, const char *from) {
+  for (int q = 0; q < dst->ty->ndim + 3; q++) {
+    int p = part_at(q, dst->ty->ndim);
+    bool drop = g->body && dst->kind == VAR_LOCAL && !dst->buffer;
+    Store *s = drop ? arena_alloc(g->arena, sizeof(Store)) : NULL;
+    if (s) {
+      *s = (Store){.dst = dst, .src = src, .part = p, .from = g->out->len};
+      *g->body->end = s, g->body->end = &s->next;
+    }
+    const char *d = decl ? part_decl(g, dst, p) : s ? part_name(g, dst, p) : part(g, dst, p);
+    line(g, "%s = %s;", d, src ? (s ? part_name(g, src, p) : part(g, src, p))
+         : p == P_NAME ? arena_printf(g->arena, "(%s *)%s.data", ty_ctype(dst->ty->elem), from)
+         : p < P_SHAPE ? arena_printf(g->arena, "%s.%s", from, p == P_SIZE ? "size" : "obj")
+                       : arena_printf(g->arena, "%s.shape[%d]", from, p - P_SHAPE));
+    if (s)
+      s->to = g->out->len;
+  }
 }
 
 // Emits the Python source of lines [from, to] as a comment.
@@ -90,10 +193,18 @@ static const char *suffix(const Type *t) {
   return ty_is_scalar(t) ? names[t->kind] : "i64";
 }
 
-// An integer literal as emitted by number(): "INT64_C(42)".
-static bool int_literal(const char *e, long long *v) {
-  char end;
-  return sscanf(e, "INT64_C(%lld%c", v, &end) == 2 && end == ')' && !strchr(e + 8, ' ');
+// The value of expression n when expr() writes it as the integer literal INT64_C(v): a
+// number, a negated one, an array's ndim, or one converted to its own type (int(2)).
+static bool int_literal(Node *n, long long *v) {
+  Node *num = n->kind == ND_UNARY && !strcmp(n->op, "-") ? n->lhs : n;
+  if (num->kind == ND_NUM && !num->tok->is_float)
+    *v = num == n ? (long long)n->tok->ival : -(long long)num->tok->ival;
+  else if (n->kind == ND_ATTR && !n->ival && !strcmp(n->name, "ndim"))
+    *v = n->lhs->ty->ndim;
+  else
+    return n->kind == ND_CALL && n->name && (!strcmp(n->name, "int") || !strcmp(n->name, "cast")) &&
+           ty_strong(n->ty)->kind == ty_strong(n->args->ty)->kind && int_literal(n->args, v);
+  return true;
 }
 
 // Integer literal v is a value of integer type t.
@@ -103,23 +214,42 @@ static bool fits(long long v, const Type *t) {
   return v >= lo && v <= hi;
 }
 
+// "(inner)", kept as the last expression written in parentheses for condition() to leave them
+// out: expr()'s result is it when its outermost operation is one (nothing is written after it).
+static char *group(Gen *g, char *inner) {
+  g->inner = inner;
+  return g->grouped = arena_printf(g->arena, "(%s)", inner);
+}
+
 static char *cast(Gen *g, char *e, Type *from, Type *to) {
   from = ty_strong(from);
   to = ty_strong(to);
   if (from->kind == to->kind)
     return e;
+  if (to->kind == TY_BOOL)
+    return group(g, arena_printf(g->arena, "(%s) != 0", e));
+  return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+}
+
+// e, the C of expression n (or of operand() for it), converted to type to.
+static char *convert(Gen *g, Node *n, char *e, Type *to) {
+  Type *t = ty_strong(to);
   long long v;
-  if (int_literal(e, &v) && v >= INT32_MIN && v <= INT32_MAX) {   // write 2.0, not (double)2
-    if (to->kind == TY_FLOAT64)
+  if (ty_strong(n->ty)->kind != t->kind && int_literal(n, &v) && v >= INT32_MIN &&
+      v <= INT32_MAX) {   // write 2.0, not (double)2
+    if (t->kind == TY_FLOAT64)
       return arena_printf(g->arena, "%lld.0", v);
-    if (to->kind == TY_FLOAT32)
+    if (t->kind == TY_FLOAT32)
       return arena_printf(g->arena, "%lld.0f", v);
-    if (ty_is_int(to) && fits(v, to))   // C converts it where it meets a value of type to
+    if (ty_is_int(t) && fits(v, t))   // C converts it where it meets a value of type to
       return arena_printf(g->arena, "%lld", v);
   }
-  if (to->kind == TY_BOOL)
-    return arena_printf(g->arena, "((%s) != 0)", e);
-  return arena_printf(g->arena, "(%s)%s", ty_ctype(to), e);
+  return cast(g, e, n->ty, to);
+}
+
+// The C of expression n, converted to type to.
+static char *expr_as(Gen *g, Node *n, Type *to) {
+  return convert(g, n, expr(g, n), to);
 }
 
 // C computes in int what is narrower: the result of an arithmetic expression e of type t,
@@ -146,51 +276,41 @@ static char *number(Gen *g, Node *n) {
   return s;
 }
 
-// Literal operands next to a variable need no INT64_C: C converts them to its type.
-static char *plain_literal(Gen *g, char *e, const char *other) {
-  long long v, w;
-  if (int_literal(e, &v) && !int_literal(other, &w) && v >= INT32_MIN && v <= INT32_MAX)
+// Literal operands next to a variable need no INT64_C: C converts them to its type. lit:
+// e is INT64_C(v); other: so is the other operand.
+static char *plain_literal(Gen *g, char *e, bool lit, long long v, bool other) {
+  if (lit && !other && v >= INT32_MIN && v <= INT32_MAX)
     return arena_printf(g->arena, "%lld", v);
   return e;
 }
 
-// True if e is one parenthesised expression, "(...)".
-static bool wrapped(const char *e) {
-  if (e[0] != '(')
-    return false;
-  int depth = 0;
-  for (const char *p = e; *p; p++) {
-    depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-    if (depth == 0 && p[1])
-      return false;
-  }
-  return true;
-}
-
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
 static char *element(Gen *g, Node *n) {
-  const char *a = n->var->cname;
+  Var *a = n->var;
   char *idx = NULL;
+  bool sum = false, lit = false;   // idx: a sum (parenthesised before "*"), INT64_C(z)
+  long long z = 0;
   int k = 0;
   for (Node *i = n->args; i; i = i->next, k++) {
     int64_t c;
     char *e;
+    bool esum = false, elit = false;   // the same of e
+    long long ez = 0;
     if (const_int(i, &c) && c < 0)
-      e = arena_printf(g->arena, "%s_shape%d - %lld", a, k, (long long)-c);
+      e = arena_printf(g->arena, "%s - %lld", part(g, a, P_SHAPE + k), (long long)-c), esum = true;
     else if (const_int(i, &c))
-      e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c);
-    else
-      e = expr(g, i);
-    long long z;
-    if (k == 0 || (int_literal(idx, &z) && z == 0))
-      idx = e;   // A[0, j] is A[j]
-    else
-      idx = arena_printf(g->arena, "%s%s%s * %s_shape%d + %s",
-                         strchr(idx, ' ') && !wrapped(idx) ? "(" : "",
-                         int_literal(idx, &z) ? arena_printf(g->arena, "%lld", z) : idx,
-                         strchr(idx, ' ') && !wrapped(idx) ? ")" : "", a, k, e);
+      e = arena_printf(g->arena, "INT64_C(%lld)", (long long)c), elit = true, ez = c;
+    else   // what expr() writes, C binds tighter than "*"
+      e = expr(g, i), elit = int_literal(i, &ez);
+    if (k > 0 && !(lit && z == 0)) {   // A[0, j] is A[j]
+      e = arena_printf(g->arena, "%s%s%s * %s + %s", sum ? "(" : "",
+                       lit ? arena_printf(g->arena, "%lld", z) : idx, sum ? ")" : "",
+                       part(g, a, P_SHAPE + k), e);
+      esum = true, elit = false;
+    }
+    idx = e, sum = esum, lit = elit, z = ez;
   }
-  return arena_printf(g->arena, "%s[%s]", a, idx);
+  return arena_printf(g->arena, "%s[%s]", name_of(g, a), idx);
 }
 
 static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt);
@@ -216,21 +336,24 @@ static char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
   char *a = operand(g, l, t, op), *b = operand(g, r, t, op);
   if (!strcmp(op, "**") && ty_is_float(t)) {
     if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
-      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), cast(g, a, l->ty, t));
+      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), convert(g, l, a, t));
     const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
-    return arena_printf(g->arena, "%s(%s, %s)", fn, cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+    return arena_printf(g->arena, "%s(%s, %s)", fn, convert(g, l, a, t), convert(g, r, b, t));
   }
   static const struct { const char *op, *fn; } helpers[] = {   // appy/pyops.h
       {"**", "ipow"}, {"//", "floordiv"}, {"%", "mod"}, {"<<", "lshift"}, {">>", "rshift"}};
   for (size_t k = 0; k < sizeof helpers / sizeof *helpers; k++)
     if (!strcmp(op, helpers[k].op) && (ty_is_int(t) || ty_is_float(t)))
       return arena_printf(g->arena, "appy_%s_%s(%s, %s)", helpers[k].fn, suffix(t),
-                          cast(g, a, l->ty, t), cast(g, b, r->ty, t));
+                          convert(g, l, a, t), convert(g, r, b, t));
   if (t->kind == TY_BOOL && (op[0] == '+' || op[0] == '*'))   // NumPy's or and and
     op = op[0] == '+' ? "||" : "&&";
-  char *ca = cast(g, a, l->ty, t), *cb = cast(g, b, r->ty, t);
-  char *e = arena_printf(g->arena, "(%s %s %s)", plain_literal(g, ca, cb), op,
-                         plain_literal(g, cb, ca));
+  long long va, vb;   // a literal of type t stays one
+  bool la = int_literal(l, &va) && ty_strong(l->ty)->kind == t->kind;
+  bool lb = int_literal(r, &vb) && ty_strong(r->ty)->kind == t->kind;
+  char *ca = plain_literal(g, convert(g, l, a, t), la, va, lb);
+  char *cb = plain_literal(g, convert(g, r, b, t), lb, vb, la);
+  char *e = group(g, arena_printf(g->arena, "%s %s %s", ca, op, cb));
   return strchr("&|^", op[0]) || unwrapped ? e : wrap(g, e, t);   // bitwise: in range
 }
 
@@ -268,32 +391,35 @@ static const char *decided(const char *op, const Type *t, long long v) {
 // convert a signed operand to the unsigned type: -1 < 1u is false), a float with another
 // number in their promoted type (float32 with a Python float: in float32).
 static char *compare_pair(Gen *g, Node *l, const char *op, Node *r) {
-  char *a = expr(g, l), *b = expr(g, r);
-  Type *lt = ty_strong(l->ty), *rt = ty_strong(r->ty);
-  long long v;
-  const char *known = int_literal(b, &v) ? decided(op, l->ty, v)
-                      : int_literal(a, &v) ? decided(mirrored(op), r->ty, v) : NULL;
+  long long va, vb;
+  bool la = int_literal(l, &va), lb = int_literal(r, &vb);   // a, b: INT64_C(va), INT64_C(vb)
+  const char *known = lb ? decided(op, l->ty, vb) : la ? decided(mirrored(op), r->ty, va) : NULL;
   if (known)
     return (char *)known;
+  char *a = expr(g, l), *b = expr(g, r);
+  Type *lt = ty_strong(l->ty), *rt = ty_strong(r->ty);
   bool lu = ty_is_unsigned(lt), ru = ty_is_unsigned(rt);
   if (ty_is_int(lt) && ty_is_int(rt) && lu != ru) {
     char *u = lu ? a : b, *sv = lu ? b : a;
-    Type *ut = lu ? lt : rt;
-    if (int_literal(sv, &v) && v >= 0 && v <= INT32_MAX)   // C converts it right
-      sv = arena_printf(g->arena, "%lld", v);
-    else if (ut->kind == TY_UINT64)
+    Node *un = lu ? l : r, *sn = lu ? r : l;
+    long long v;
+    if (int_literal(sn, &v) && v >= 0 && v <= INT32_MAX)   // C converts it right
+      sv = arena_printf(g->arena, "%lld", v), la = lb = false;
+    else if (ty_strong(un->ty)->kind == TY_UINT64)
       return arena_printf(g->arena, "appy_cmp_u64_i64(%s, %s) %s 0", u,
-                          cast(g, sv, lu ? r->ty : l->ty, ty_int64), lu ? op : mirrored(op));
+                          convert(g, sn, sv, ty_int64), lu ? op : mirrored(op));
     else
-      u = cast(g, u, ut, ty_int64);
+      u = convert(g, un, u, ty_int64);
     a = lu ? u : sv;
     b = lu ? sv : u;
   } else if ((ty_is_float(lt) || ty_is_float(rt)) && lt->kind != TY_BOOL && rt->kind != TY_BOOL) {
     Type *ct = ty_promote(l->ty, r->ty);
-    a = cast(g, a, l->ty, ct);
-    b = cast(g, b, r->ty, ct);
+    a = convert(g, l, a, ct);
+    b = convert(g, r, b, ct);
+    la = lb = false;   // an integer literal became a float one
   }
-  return arena_printf(g->arena, "%s %s %s", plain_literal(g, a, b), op, plain_literal(g, b, a));
+  return arena_printf(g->arena, "%s %s %s", plain_literal(g, a, la, va, lb), op,
+                      plain_literal(g, b, lb, vb, la));
 }
 
 static char *compare(Gen *g, Node *n) {
@@ -304,17 +430,17 @@ static char *compare(Gen *g, Node *n) {
     out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
     prev = rhs;
   }
-  return arena_printf(g->arena, "(%s)", out);
+  return group(g, out);
 }
 
 static char *boolop(Gen *g, Node *n) {
   Type *t = ty_strong(n->ty);
-  char *a = cast(g, expr(g, n->lhs), n->lhs->ty, t), *b = cast(g, expr(g, n->rhs), n->rhs->ty, t);
+  char *a = expr_as(g, n->lhs, t), *b = expr_as(g, n->rhs, t);
   bool is_and = !strcmp(n->op, "and");
   if (t->kind == TY_BOOL)
-    return arena_printf(g->arena, "(%s %s %s)", a, is_and ? "&&" : "||", b);
+    return group(g, arena_printf(g->arena, "%s %s %s", a, is_and ? "&&" : "||", b));
   // Python returns an operand, not a bool: `x or y` is x when x is true.
-  return arena_printf(g->arena, "(%s%s ? %s : %s)", is_and ? "!" : "", a, a, b);
+  return group(g, arena_printf(g->arena, "%s%s ? %s : %s", is_and ? "!" : "", a, a, b));
 }
 
 static char *minmax(Gen *g, Node *n, const char *which) {
@@ -322,7 +448,7 @@ static char *minmax(Gen *g, Node *n, const char *which) {
   Type *ct = t->kind == TY_BOOL ? ty_int64 : t;
   char *acc = NULL;
   for (Node *a = n->args; a; a = a->next) {
-    char *e = cast(g, expr(g, a), a->ty, ct);
+    char *e = expr_as(g, a, ct);
     acc = acc ? arena_printf(g->arena, "appy_%s_%s(%s, %s)", which, suffix(ct), acc, e) : e;
   }
   return cast(g, acc, ct, t);
@@ -352,14 +478,14 @@ static char *math_fn(Gen *g, Node *n) {
       n->args->kind == ND_NUM) {
     Token *t = n->args->tok;
     double v = t->is_float ? t->fval : (double)t->ival;
-    if (v >= 0 && isfinite(v)) {
-      char *e = arena_printf(g->arena, "%.17g", sqrt(v));
-      return strpbrk(e, ".e") ? e : arena_printf(g->arena, "%s.0", e);
+    if (v >= 0 && isfinite(v)) {   // %.17g writes a whole number below 1e17 as one
+      double r = sqrt(v);
+      return arena_printf(g->arena, "%.17g%s", r, r == floor(r) && r < 1e17 ? ".0" : "");
     }
   }
   char *args = NULL;
   for (Node *a = n->args; a; a = a->next) {
-    char *e = cast(g, expr(g, a), a->ty, ct);
+    char *e = expr_as(g, a, ct);
     args = args ? arena_printf(g->arena, "%s, %s", args, e) : e;
   }
   char *call = arena_printf(g->arena, "%s%s(%s)", c, f, args);
@@ -383,7 +509,7 @@ static char *call(Gen *g, Node *n) {
   if (!strcmp(f, "min") || !strcmp(f, "max"))
     return minmax(g, n, f);
   if (!strcmp(f, "len"))
-    return arena_printf(g->arena, "%s_shape0", n->args->var->cname);
+    return part(g, n->args->var, P_SHAPE);
   char *a = expr(g, n->args);
   Type *at = ty_strong(n->args->ty);
   if (!strcmp(f, "abs")) {
@@ -392,19 +518,19 @@ static char *call(Gen *g, Node *n) {
       return arena_printf(g->arena, "%s(%s)", at->kind == TY_FLOAT32 ? "fabsf" : "fabs", a);
     if (ty_is_unsigned(t) || t->kind == TY_BOOL)
       return a;
-    char *x = cast(g, a, at, t);   // abs of int8 -128 is -128, as in NumPy
-    return wrap(g, arena_printf(g->arena, "(%s < 0 ? -%s : %s)", x, x, x), t);
+    char *x = convert(g, n->args, a, t);   // abs of int8 -128 is -128, as in NumPy
+    return wrap(g, group(g, arena_printf(g->arena, "%s < 0 ? -%s : %s", x, x, x)), t);
   }
   if (!strcmp(f, "bool"))
-    return arena_printf(g->arena, "(%s != 0)", a);
-  return cast(g, a, at, n->ty);   // int(), float(), np.float32() & co
+    return group(g, arena_printf(g->arena, "%s != 0", a));
+  return convert(g, n->args, a, n->ty);   // int(), float(), np.float32() & co
 }
 
 static char *expr(Gen *g, Node *n) {
   switch (n->kind) {
   case ND_NUM: return number(g, n);
   case ND_BOOL: return n->ival ? "true" : "false";
-  case ND_NAME: return (char *)n->var->cname;
+  case ND_NAME: return name_of(g, n->var);
   case ND_ATTR:
     if (n->ival) {   // np.pi & co
       if (!strcmp(n->name, "pi")) return "3.141592653589793";
@@ -414,29 +540,28 @@ static char *expr(Gen *g, Node *n) {
     }
     if (!strcmp(n->name, "ndim"))
       return arena_printf(g->arena, "INT64_C(%d)", n->lhs->ty->ndim);
-    return arena_printf(g->arena, "%s_size", n->var->cname);
+    return part(g, n->var, P_SIZE);
   case ND_SUBSCRIPT:
     if (n->name)   // A.shape[k]
-      return arena_printf(g->arena, "%s_shape%d", n->var->cname, n->ival);
+      return part(g, n->var, P_SHAPE + n->ival);
     return g->tiling ? panel_element(g, n) : element(g, n);
   case ND_CALL: return call(g, n);
   case ND_BINOP: return binop_c(g, n->op, n->lhs, n->rhs, n->ty);
   case ND_UNARY: {
     if (!strcmp(n->op, "-") && n->lhs->kind == ND_NUM && !n->lhs->tok->is_float)
       return arena_printf(g->arena, "INT64_C(%lld)", -(long long)n->lhs->tok->ival);
-    char *a = cast(g, expr(g, n->lhs), n->lhs->ty, n->ty);
+    char *a = expr_as(g, n->lhs, n->ty);
     Type *t = ty_strong(n->ty);
     if (t->kind == TY_BOOL)   // NumPy's ~ of a bool is not; + leaves it
-      return !strcmp(n->op, "~") ? arena_printf(g->arena, "(!%s)", a) : a;
-    return wrap(g, arena_printf(g->arena, "(%s%s)", n->op, a), t);
+      return !strcmp(n->op, "~") ? group(g, arena_printf(g->arena, "!%s", a)) : a;
+    return wrap(g, group(g, arena_printf(g->arena, "%s%s", n->op, a)), t);
   }
-  case ND_NOT: return arena_printf(g->arena, "(!%s)", expr(g, n->lhs));
+  case ND_NOT: return group(g, arena_printf(g->arena, "!%s", expr(g, n->lhs)));
   case ND_BOOLOP: return boolop(g, n);
   case ND_COMPARE: return compare(g, n);
   case ND_IFEXP:
-    return arena_printf(g->arena, "(%s ? %s : %s)", expr(g, n->cond),
-                        cast(g, expr(g, n->body), n->body->ty, n->ty),
-                        cast(g, expr(g, n->orelse), n->orelse->ty, n->ty));
+    return group(g, arena_printf(g->arena, "%s ? %s : %s", expr(g, n->cond),
+                                 expr_as(g, n->body, n->ty), expr_as(g, n->orelse, n->ty)));
   default: return "0";
   }
 }
@@ -450,24 +575,6 @@ static char *tmpname(Gen *g, const char *base) {
   return arena_printf(g->arena, "appy_%s%d", base, g->tmp++);
 }
 
-// Copies the parts of array value `src` (a C name prefix) into array variable `dst`.
-static void copy_array(Gen *g, const char *dst, const char *src, int ndim) {
-  line(g, "%s = %s;", dst, src);
-  for (int k = 0; k < ndim; k++)
-    line(g, "%s_shape%d = %s_shape%d;", dst, k, src, k);
-  line(g, "%s_size = %s_size;", dst, src);
-  line(g, "%s_obj = %s_obj;", dst, src);
-}
-
-static void declare_array_tmp(Gen *g, const char *tmp, Var *src) {
-  Type *t = src->ty;
-  line(g, "%s *%s = %s;", ty_ctype(t->elem), tmp, src->cname);
-  for (int k = 0; k < t->ndim; k++)
-    line(g, "int64_t %s_shape%d = %s_shape%d;", tmp, k, src->cname, k);
-  line(g, "int64_t %s_size = %s_size;", tmp, src->cname);
-  line(g, "PyObject *%s_obj = %s_obj;", tmp, src->cname);
-}
-
 // x = np.zeros((n, m), dtype=...) & co: allocation through NumPy, owned by the frame.
 static void alloc(Gen *g, Var *v, Node *call) {
   const char *how = strchr(call->name, ':') + 1;
@@ -476,62 +583,49 @@ static void alloc(Gen *g, Var *v, Node *call) {
   Type *t = v->ty;
   char *shape;
   Node *first = call->args;
-  if (like) {
-    const char *src = first->var->cname;
-    shape = arena_printf(g->arena, "%s_shape0", src);
-    for (int k = 1; k < t->ndim; k++)
-      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
-  } else if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
+  if (first->kind == ND_TUPLE || first->kind == ND_LIST) {
     shape = NULL;
     for (Node *e = first->args; e; e = e->next) {
-      char *x = cast(g, expr(g, e), e->ty, ty_int64);
+      char *x = expr_as(g, e, ty_int64);
       shape = shape ? arena_printf(g->arena, "%s, %s", shape, x) : x;
     }
-  } else if (first->ty->kind == TY_TUPLE) {   // np.empty(A.shape)
-    const char *src = first->var->cname;
-    shape = arena_printf(g->arena, "%s_shape0", src);
+  } else if (like || first->ty->kind == TY_TUPLE) {   // np.empty_like(A), np.empty(A.shape)
+    shape = part(g, first->var, P_SHAPE);
     for (int k = 1; k < t->ndim; k++)
-      shape = arena_printf(g->arena, "%s, %s_shape%d", shape, src, k);
+      shape = arena_printf(g->arena, "%s, %s", shape, part(g, first->var, P_SHAPE + k));
   } else {
-    shape = cast(g, expr(g, first), first->ty, ty_int64);
+    shape = expr_as(g, first, ty_int64);
   }
   char *fill = "0.0";
   if (full) {
     Node *f = first->next;
     while (f->kind == ND_KEYWORD)
       f = f->next;
-    fill = cast(g, expr(g, f), f->ty, ty_float64);
+    fill = expr_as(g, f, ty_float64);
   }
   char *tmp = tmpname(g, "a");
   line(g, "{");
   g->indent++;
   line(g, "appy_array %s;", tmp);
-  line(g, "if (appy_alloc(fr, \"%s\", %s, %d, (const int64_t[]){%s}, %s, &%s) < 0)",
+  line(g, "if (appy_alloc(%s, \"%s\", %s, %d, (const int64_t[]){%s}, %s, &%s) < 0)",
+       own(g, OWN_FR, "fr"),
        like ? arena_strndup(g->arena, how, (size_t)(strstr(how, "_like") - how)) : how,
        ty_dtype_enum(t->elem), t->ndim, shape, fill, tmp);
-  line(g, "  goto fail;");
-  line(g, "%s = (%s *)%s.data;", v->cname, ty_ctype(t->elem), tmp);
-  for (int k = 0; k < t->ndim; k++)
-    line(g, "%s_shape%d = %s.shape[%d];", v->cname, k, tmp, k);
-  line(g, "%s_size = %s.size;", v->cname, tmp);
-  line(g, "%s_obj = %s.obj;", v->cname, tmp);
+  line(g, "  %s;", own(g, OWN_FAIL, "goto fail"));
+  set_parts(g, false, v, NULL, tmp);
   if (g->env && !strncmp(how, "empty", 5) && on_device(g, v))   // nothing to copy in
-    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s_size);", v->cname, v->cname,
-         v->cname);
+    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s);", name_of(g, v), name_of(g, v),
+         part(g, v, P_SIZE));
   g->indent--;
   line(g, "}");
 }
 
-static void store(Gen *g, Node *target, char *value, Type *vt) {
-  if (target->kind == ND_NAME) {
-    Var *v = target->var;
-    if (v->ty->kind == TY_ARRAY)
-      copy_array(g, v->cname, value, v->ty->ndim);
-    else
-      line(g, "%s = %s;", v->cname, cast(g, value, vt, v->ty));
-    return;
-  }
-  line(g, "%s = %s;", element(g, target), cast(g, value, vt, target->ty));
+// target = value, of type vt; src: the expression whose C value is, or NULL (a temporary).
+static void store(Gen *g, Node *target, char *value, Type *vt, Node *src) {
+  Var *v = target->kind == ND_NAME ? target->var : NULL;
+  Type *t = v ? v->ty : target->ty;
+  line(g, "%s = %s;", v ? name_of(g, v) : element(g, target),
+       src ? convert(g, src, value, t) : cast(g, value, vt, t));
 }
 
 // a, b = b, a and n, m = A.shape: every value first, then every store.
@@ -540,15 +634,17 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   g->indent++;
   char **vals = arena_alloc(g->arena, sizeof(char *) * (size_t)target->nargs);
   Type **tys = arena_alloc(g->arena, sizeof(Type *) * (size_t)target->nargs);
+  Var **arrays = arena_alloc(g->arena, sizeof(Var *) * (size_t)target->nargs);
   Node *e = rhs->kind == ND_TUPLE ? rhs->args : NULL;
   for (int i = 0; i < target->nargs; i++) {
     vals[i] = tmpname(g, "t");
-    if (e && e->ty->kind == TY_ARRAY) {
-      declare_array_tmp(g, vals[i], e->var);
-      tys[i] = e->ty;
+    if (e && e->ty->kind == TY_ARRAY) {   // a temporary array, a variable of its own
+      arrays[i] = arena_alloc(g->arena, sizeof(Var));
+      *arrays[i] = (Var){.name = vals[i], .cname = vals[i], .kind = VAR_LOCAL, .ty = e->ty};
+      set_parts(g, true, arrays[i], e->var, NULL);
     } else {
       tys[i] = e ? e->ty : ty_int64;
-      char *v = e ? expr(g, e) : arena_printf(g->arena, "%s_shape%d", rhs->var->cname, i);
+      const char *v = e ? expr(g, e) : part(g, rhs->var, P_SHAPE + i);
       line(g, "const %s %s = %s;", ty_ctype(ty_strong(tys[i])), vals[i], v);
     }
     if (e)
@@ -556,7 +652,10 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
   }
   int i = 0;
   for (Node *t = target->args; t; t = t->next, i++)
-    store(g, t, vals[i], tys[i]);
+    if (arrays[i])
+      set_parts(g, false, t->var, arrays[i], NULL);
+    else
+      store(g, t, vals[i], tys[i], NULL);
   g->indent--;
   line(g, "}");
 }
@@ -583,7 +682,7 @@ static void assign(Gen *g, Node *n) {
     Node *t = n->args;
     alloc(g, t->var, rhs);
     for (Node *o = t->next; o; o = o->next)
-      copy_array(g, o->var->cname, t->var->cname, t->var->ty->ndim);
+      set_parts(g, false, o->var, t->var, NULL);
     return;
   }
   if (n->args->kind == ND_TUPLE || n->args->kind == ND_LIST) {
@@ -593,17 +692,18 @@ static void assign(Gen *g, Node *n) {
   }
   if (rhs->ty->kind == TY_ARRAY) {
     for (Node *t = n->args; t; t = t->next)
-      copy_array(g, t->var->cname, rhs->var->cname, rhs->ty->ndim);
+      set_parts(g, false, t->var, rhs->var, NULL);
     return;
   }
   char *v = expr(g, rhs);
+  Node *src = rhs;
   if (n->nargs > 1) {   // a = b = expr: evaluate once
     char *t = tmpname(g, "t");
     line(g, "const %s %s = %s;", ty_ctype(ty_strong(rhs->ty)), t, v);
-    v = t;
+    v = t, src = NULL;
   }
   for (Node *t = n->args; t; t = t->next)
-    store(g, t, v, rhs->ty);
+    store(g, t, v, rhs->ty, src);
 }
 
 // The name of appy/atomic.h's update for operator op ("+": add).
@@ -628,21 +728,24 @@ static void augassign(Gen *g, Node *n) {
     Type *et = n->lhs->ty;
     if (ty_size(et) < 4)   // appy/atomic.h
       line(g, "appy_atomic_%s_%s(&%s, %s);", atomic_op(n->op), ty_name(g->arena, et),
-           element(g, n->lhs), cast(g, v, n->rhs->ty, ty_int64));
+           element(g, n->lhs), convert(g, n->rhs, v, ty_int64));
     else {
+      long long lit;
+      bool is_lit = int_literal(n->rhs, &lit);
       line(g, "#pragma omp atomic update");
-      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, "x"));
+      line(g, "%s %s= %s;", element(g, n->lhs), n->op, plain_literal(g, v, is_lit, lit, false));
     }
     return;
   }
   char *v = binop_c(g, n->op, n->lhs, n->rhs, n->ty);
-  store(g, n->lhs, v, n->ty);
+  store(g, n->lhs, v, n->ty, NULL);
 }
 
 static char *box(Gen *g, Node *e) {
   Type *t = e->ty;
   if (t->kind == TY_ARRAY)
-    return arena_printf(g->arena, "appy_box_array(&(appy_array){.obj = %s_obj})", e->var->cname);
+    return arena_printf(g->arena, "appy_box_array(&(appy_array){.obj = %s})",
+                        part(g, e->var, P_OBJ));
   if (t->kind == TY_NONE)
     return "(Py_INCREF(Py_None), Py_None)";
   if (t->kind == TY_TUPLE) {
@@ -662,15 +765,16 @@ static void return_stmt(Gen *g, Node *n) {
     line(g, "return 0;");
     return;
   }
-  line(g, "*ret = %s;", box(g, n->lhs));
+  const char *ret = own(g, OWN_RET, "ret");
+  line(g, "*%s = %s;", ret, box(g, n->lhs));
   env_end(g);
-  line(g, "return *ret ? 0 : -1;");
+  line(g, "return *%s ? 0 : -1;", ret);
 }
 
 // Python evaluates range() arguments once: hoist anything that is not a plain value,
 // except in the inner loops of a collapse, which must stay perfectly nested.
 static char *loop_bound(Gen *g, Node *e, const char *what, bool hoist) {
-  char *v = cast(g, expr(g, e), e->ty, ty_int64);
+  char *v = expr_as(g, e, ty_int64);
   if (!hoist || e->kind == ND_NUM || (e->kind == ND_SUBSCRIPT && e->name))
     return v;
   char *t = tmpname(g, what);
@@ -682,6 +786,7 @@ typedef struct {
   char *start, *stop, *step;   // C expressions (hoisted)
   int64_t cstep;               // Step if constant
   bool const_step;             // Step known at translation time
+  bool from0;                  // No start given: start is "0"
 } Range;
 
 static Range range_of(Gen *g, Node *loop, bool hoist) {
@@ -692,6 +797,7 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
     if (a->kind != ND_KEYWORD)
       args[n++] = a;
   r.start = n >= 2 ? loop_bound(g, args[0], "start", hoist) : "0";
+  r.from0 = n < 2;
   r.stop = loop_bound(g, args[n >= 2 ? 1 : 0], "stop", hoist);
   if (n == 3) {
     r.const_step = const_int(args[2], &r.cstep);
@@ -706,7 +812,7 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
 // The for header; with a step only known at run time, or a loop variable read after the
 // loop (Python leaves it at the last value taken, not one past), the loop counts iterations.
 static void for_header(Gen *g, Node *loop, Range r, const char *counter) {
-  const char *i = loop->target->var->cname;
+  const char *i = name_of(g, loop->target->var);
   if (!loop->parallel && loop->target->var->used_outside_loop)
     r.const_step = false;
   if (r.const_step && r.cstep == 1)
@@ -884,7 +990,7 @@ static void emit_host_uses(Gen *g, Uses *u) {
       [8] = "APPY_RETURNS", [9] = "APPY_READS", [10] = "APPY_READS | APPY_WRITES",
       [11] = "APPY_READS | APPY_WRITES"};
   for (int i = 0; i < u->n; i++)
-    line(g, "appy_env_host(&appy_data, %s, %s);", u->v[i]->cname, hows[u->how[i]]);
+    line(g, "appy_env_host(&appy_data, %s, %s);", name_of(g, u->v[i]), hows[u->how[i]]);
 }
 
 // Before host statement n: the device's changes to what it reads, and a note of what it
@@ -928,7 +1034,7 @@ typedef struct {
 } Clauses;
 
 static const char *section(Gen *g, Var *v) {
-  return arena_printf(g->arena, "%s[0:%s_size]", v->cname, v->cname);
+  return arena_printf(g->arena, "%s[0:%s]", name_of(g, v), part(g, v, P_SIZE));
 }
 
 // Appends `name` to a clause list such as "map(to: ...)" kept per kind.
@@ -946,15 +1052,15 @@ static Clauses region_clauses(Gen *g, Region *r) {
       continue;
     }
     if (rv->sharing == SH_PRIVATE)
-      list_add(&priv, v->cname);
+      list_add(&priv, name_of(g, v));
     else if (rv->sharing == SH_SHARED)
-      list_add(&shared, v->cname);
+      list_add(&shared, name_of(g, v));
     else if (rv->sharing == SH_REDUCTION)
-      buf_printf(&c.clauses, " reduction(%s: %s)", rv->redop, v->cname);
+      buf_printf(&c.clauses, " reduction(%s: %s)", rv->redop, name_of(g, v));
   }
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->sharing == SH_REDUCTION)
-      list_add(&shared, rv->var->cname);
+      list_add(&shared, name_of(g, rv->var));
   if (to.len) buf_printf(&c.maps, " map(to: %s)", to.data);
   if (from.len) buf_printf(&c.maps, " map(from: %s)", from.data);
   if (tofrom.len) buf_printf(&c.maps, " map(tofrom: %s)", tofrom.data);
@@ -965,10 +1071,10 @@ static Clauses region_clauses(Gen *g, Region *r) {
     Node *l = r->loop;
     for (int k = 0; k < r->collapse; k++, l = l->body)
       if (!l->target->var->used_outside_loop)
-        list_add(&priv, l->target->var->cname);
+        list_add(&priv, name_of(g, l->target->var));
   }
   if (r->raises && !r->inner)
-    list_add(&shared, "appy_failed");
+    list_add(&shared, own(g, OWN_FAILED, "appy_failed"));
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
   buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&priv), buf_free(&shared);
@@ -1005,7 +1111,7 @@ static void free_clauses(Clauses *c) {
 static void raise_now(Gen *g, Node *n) {
   line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name, g->opt->filename,
        n->tok->line);
-  line(g, "goto fail;");
+  line(g, "%s;", own(g, OWN_FAIL, "goto fail"));
 }
 
 // ValueError from lower.c's checks: raised here in host code; in a parallel loop the
@@ -1016,14 +1122,14 @@ static void raise_stmt(Gen *g, Node *n) {
     return;
   }
   line(g, "#pragma omp atomic write");
-  line(g, "appy_failed = %d;", n->ival);
+  line(g, "%s = %d;", own(g, OWN_FAILED, "appy_failed"), n->ival);
 }
 
 // After a region that can fail: the message of the check that failed.
 static void raise_after(Gen *g, Node *n) {
   for (; n; n = n->next) {
     if (n->kind == ND_RAISE) {
-      line(g, "if (appy_failed == %d) {", n->ival);
+      line(g, "if (%s == %d) {", own(g, OWN_FAILED, "appy_failed"), n->ival);
       g->indent++;
       raise_now(g, n);
       g->indent--;
@@ -1094,12 +1200,13 @@ static char *bare_data(Gen *g, Region *r, const char *extra) {
   Buf b = {0};
   RegionVar *arr[64];
   for (int k = 0, n = region_arrays(r, arr); k < n; k++)
-    list_add(&b, arr[k]->var->cname);
+    list_add(&b, name_of(g, arr[k]->var));
   if (extra)
     list_add(&b, extra);
-  char *d = arena_printf(g->arena, "%s%s%s%s", b.len ? " is_device_ptr(" : "",
-                         b.len ? b.data : "", b.len ? ")" : "",
-                         r->raises ? " map(tofrom: appy_failed)" : "");
+  char *d = arena_printf(g->arena, "%s%s%s", b.len ? " is_device_ptr(" : "",
+                         b.len ? b.data : "", b.len ? ")" : "");
+  if (r->raises)
+    d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_FAILED, "appy_failed"));
   buf_free(&b);
   return d;
 }
@@ -1110,11 +1217,11 @@ static void device_addresses(Gen *g, Region *r, bool shadow) {
   RegionVar *arr[64];
   for (int k = 0, n = region_arrays(r, arr); k < n; k++) {
     Var *v = arr[k]->var;
+    const char *c = name_of(g, v);
     if (shadow)
-      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), v->cname, v->cname);
+      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), c, c);
     else
-      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem),
-           v->cname, v->cname);
+      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), c, c);
   }
 }
 
@@ -1129,10 +1236,10 @@ static char *bare_directive(Gen *g, Region *r) {
 // the same kernels up to twice as slow (H100, CSR SpMV and softmax).
 static void lane_locals(Gen *g, Region *r) {
   Var *i = r->loop->target->var;
-  line(g, "%s %s;", ty_ctype(i->ty), i->cname);
+  line(g, "%s %s;", ty_ctype(i->ty), name_of(g, i));
   for (RegionVar *rv = r->vars; rv; rv = rv->next)
     if (rv->var->ty->kind != TY_ARRAY && rv->sharing == SH_PRIVATE)
-      line(g, "%s %s;", ty_ctype(rv->var->ty), rv->var->cname);
+      line(g, "%s %s;", ty_ctype(rv->var->ty), name_of(g, rv->var));
 }
 
 // Opens a bare kernel of group or reduction form: its directive and each thread's locals.
@@ -1149,10 +1256,10 @@ static void partial_slots(Gen *g, const char *whose) {
   line(g, "#pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)");
 }
 
-// The loop variable i at position k (a C expression) of the range: i = start + k * step.
-static void loop_var_at(Gen *g, const char *i, Range r, const char *k) {
-  bool sum = strchr(k, ' ') != NULL;   // "a + b": parenthesised before "* step"
-  bool zero = !strcmp(r.start, "0"), one = !strcmp(r.step, "1");
+// The loop variable i at position k (a C expression; sum: an operation, parenthesised
+// before "* step") of the range: i = start + k * step.
+static void loop_var_at(Gen *g, const char *i, Range r, const char *k, bool sum) {
+  bool zero = r.from0, one = r.const_step && r.cstep == 1;
   if (zero && one)
     line(g, "%s = %s;", i, k);
   else if (one)
@@ -1172,7 +1279,7 @@ static const char *reduce_fn(const char *op) {
 // same loop on the host's threads.
 static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   Region *r = n->region;
-  const char *i = n->target->var->cname;
+  const char *i = name_of(g, n->target->var);
   bool buffers = has_buffer(n->body);
   line(g, "if (appy_use_device() && !appy_data.full) {");
   g->indent++;
@@ -1194,7 +1301,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;");
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
   g->indent++;
-  loop_var_at(g, i, outer, "appy_k");
+  loop_var_at(g, i, outer, "appy_k", false);
   g->bare = true;
   for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
     g->bare_last = g->bare_last->next;
@@ -1268,7 +1375,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
     from[k] = identity(op);
     if (!strcmp(op, "max") || !strcmp(op, "min")) {
       char *t = tmpname(g, "from");
-      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), t, red[k]->var->cname);
+      line(g, "const %s %s = %s;", ty_ctype(red[k]->var->ty), t, name_of(g, red[k]->var));
       from[k] = t;
     }
   }
@@ -1278,7 +1385,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   device_addresses(g, r, true);
   bare_kernel_head(g, r, bare_reduce_directive(g, r));
   for (int k = 0; k < nred; k++)
-    line(g, "%s %s = %s;", ty_ctype(red[k]->var->ty), red[k]->var->cname, from[k]);
+    line(g, "%s %s = %s;", ty_ctype(red[k]->var->ty), name_of(g, red[k]->var), from[k]);
   partial_slots(g, "block's");
   line(g, "const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;");
   line(g, "int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();");
@@ -1286,8 +1393,8 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent++;
   line(g, "for (int appy_u = 0; appy_u < 4; appy_u++) {");
   g->indent++;
-  const char *i = n->target->var->cname;
-  loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride");
+  const char *i = name_of(g, n->target->var);
+  loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride", true);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -1295,12 +1402,12 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "}");
   line(g, "for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest");
   g->indent++;
-  loop_var_at(g, i, outer, "appy_k");
+  loop_var_at(g, i, outer, "appy_k", false);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
+    const char *v = name_of(g, red[k]->var), *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
     const char *fn = reduce_fn(op);
     line(g, "%s = appy_group_%s_%s(%s, APPY_RED_THREADS, appy_red);", v, fn, sf, v);
     line(g, "if (ompx_thread_id_x() == 0)");
@@ -1309,7 +1416,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order");
   g->indent++;
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname, *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
+    const char *v = name_of(g, red[k]->var), *op = red[k]->redop, *sf = suffix(red[k]->var->ty);
     const char *fn = reduce_fn(op);
     const char *ct = ty_ctype(red[k]->var->ty);
     char *p = tmpname(g, "part");
@@ -1334,7 +1441,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "uint64_t appy_totals[%d];", nred);
   line(g, "appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, %d);", nred);
   for (int k = 0; k < nred; k++) {
-    const char *v = red[k]->var->cname;
+    const char *v = name_of(g, red[k]->var);
     char *t = tmpname(g, "total");
     line(g, "%s %s;", ty_ctype(red[k]->var->ty), t);
     line(g, "memcpy(&%s, &appy_totals[%d], sizeof %s);", t, k, t);
@@ -1373,12 +1480,12 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     g->indent++;
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), v->cname,
+      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
            v->cname);
     }
   }
   for (int d = 1; d < r->collapse; d++)
-    line(g, "%s %s;", ty_ctype(loops[d]->target->var->ty), loops[d]->target->var->cname);
+    line(g, "%s %s;", ty_ctype(loops[d]->target->var->ty), name_of(g, loops[d]->target->var));
   lane_locals(g, r);
   line(g, "for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();");
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {");
@@ -1389,11 +1496,11 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     k = "appy_q";
   }
   for (int d = r->collapse - 1; d > 0; d--) {
-    loop_var_at(g, loops[d]->target->var->cname, ranges[d],
-                arena_printf(g->arena, "appy_q %% %s", lens[d]));
+    loop_var_at(g, name_of(g, loops[d]->target->var), ranges[d],
+                arena_printf(g->arena, "appy_q %% %s", lens[d]), true);
     line(g, "appy_q /= %s;", lens[d]);
   }
-  loop_var_at(g, loops[0]->target->var->cname, ranges[0], k);
+  loop_var_at(g, name_of(g, loops[0]->target->var), ranges[0], k, false);
   g->npar = 0;
   for (int d = 0; d < r->collapse; d++)
     g->par[g->npar++] = loops[d]->target->var;
@@ -1405,8 +1512,9 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "}");
     line(g, "appy_group_sync(APPY_LOOP_THREADS);");
     for (int k = 0; k < npriv; k++) {   // merged into the array
-      const char *v = priv[k]->var->cname;
-      line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s_size; appy_e += APPY_LOOP_THREADS)", v);
+      const char *v = name_of(g, priv[k]->var);
+      line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s; appy_e += APPY_LOOP_THREADS)",
+           part(g, priv[k]->var, P_SIZE));
       line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
       if (ty_size(priv[k]->var->ty->elem) < 4) {
         line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
@@ -1480,8 +1588,8 @@ static int tile_each(Gen *g, Tiling *t, Range *ranges, char **lens, bool check, 
     g->indent++;
     open++;
   }
-  loop_var_at(g, t->vi->cname, ranges[0], "appy_qi");
-  loop_var_at(g, t->vj->cname, ranges[1], "appy_qj");
+  loop_var_at(g, name_of(g, t->vi), ranges[0], "appy_qi", false);
+  loop_var_at(g, name_of(g, t->vj), ranges[1], "appy_qj", false);
   if (guard && t->cond) {
     line(g, "if (%s) {", condition(g, t->cond));
     g->indent++;
@@ -1523,12 +1631,13 @@ static void fetch_panels(Gen *g, Tiling *t, Node *n, const char *kf, Range *rang
     Var *x = pn->x, *k = n->target->var, *ij = pn->jside ? t->vj : t->vi;
     share_loop(g, pn);
     line(g, "const int64_t appy_q = appy_%cb + appy_r;", pn->jside ? 'j' : 'i');
-    line(g, "%s = %s + appy_kk;", k->cname, kf);
-    loop_var_at(g, ij->cname, ranges[pn->jside], "appy_q");
-    const char *a = pn->kfirst ? k->cname : ij->cname, *b = pn->kfirst ? ij->cname : k->cname;
-    line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s_shape0 && %s >= 0 && %s < %s_shape1", p,
-         lens[pn->jside], a, a, x->cname, b, b, x->cname);
-    line(g, "    ? %s[%s * %s_shape1 + %s] : 0;", x->cname, a, x->cname, b);
+    const char *kc = name_of(g, k), *ijc = name_of(g, ij);
+    line(g, "%s = %s + appy_kk;", kc, kf);
+    loop_var_at(g, ijc, ranges[pn->jside], "appy_q", false);
+    const char *a = pn->kfirst ? kc : ijc, *b = pn->kfirst ? ijc : kc;
+    line(g, "appy_f%d[appy_w] = appy_q < %s && %s >= 0 && %s < %s && %s >= 0 && %s < %s", p,
+         lens[pn->jside], a, a, part(g, x, P_SHAPE), b, b, part(g, x, P_SHAPE + 1));
+    line(g, "    ? %s[%s * %s + %s] : 0;", name_of(g, x), a, part(g, x, P_SHAPE + 1), b);
     close_blocks(g, 1);
   }
 }
@@ -1578,7 +1687,7 @@ static void tile_dmma(Gen *g, Tiling *t, const Dmma *m) {
   line(g, "  for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {");
   line(g, "    const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;");
   for (int q = 0; q < m->nterm; q++)
-    line(g, "    appy_dmma(&%s, %sappy_o%d[appy_m], appy_o%d[appy_n]);", m->acc->cname,
+    line(g, "    appy_dmma(&%s, %sappy_o%d[appy_m], appy_o%d[appy_n]);", name_of(g, m->acc),
          m->neg[q] ? "-" : "", m->a[q], m->b[q]);
   line(g, "  }");
   line(g, "}");
@@ -1587,7 +1696,7 @@ static void tile_dmma(Gen *g, Tiling *t, const Dmma *m) {
 
 // Jammed k loop n of a tiled kernel.
 static void tile_jam(Gen *g, Tiling *t, Node *n, Range *ranges, char **lens) {
-  const char *k = n->target->var->cname;
+  const char *k = name_of(g, n->target->var);
   source_comment(g, n->tok->line, n->tok->line);
   line(g, "{");
   g->indent++;
@@ -1699,17 +1808,17 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
   // appy/group.h, so that they hold whatever the geometry there).
   char *at[16], *size = NULL;
   for (int c = 0; c < t->nchunk; c++) {
-    char *end = "0";
+    char *end = NULL;   // of the panels so far: NULL, none
     for (int p = 0; p < t->npanel; p++) {
       if (t->panel[p].loop != t->chunk[c].loop)
         continue;
-      at[p] = end;
+      at[p] = end ? end : "0";
       char *bytes = arena_printf(g->arena, "APPY_PANEL_BYTES(APPY_TILE_%c, APPY_TILE_K%s, %s)",
                                  panel_side(&t->panel[p]), chunk_steps(t->chunk[c].kc),
                                  ty_ctype(t->panel[p].x->ty->elem));
-      end = strcmp(end, "0") ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
+      end = end ? arena_printf(g->arena, "%s + %s", end, bytes) : bytes;
     }
-    if (strcmp(end, "0"))
+    if (end)
       size = size ? arena_printf(g->arena, "APPY_MAX(%s, %s)", size, end) : end;
   }
   line(g, "static uint64_t appy_st[(%s) / 8];   // the panels of arrays read along k", size);
@@ -1725,8 +1834,8 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
     line(g, "const %s *const appy_v%d = appy_p%d + APPY_TILE_T%c(appy_t);", ct, p, p,
          panel_side(pn));
   }
-  line(g, "%s %s;", ty_ctype(t->vi->ty), t->vi->cname);
-  line(g, "%s %s;", ty_ctype(t->vj->ty), t->vj->cname);
+  line(g, "%s %s;", ty_ctype(t->vi->ty), name_of(g, t->vi));
+  line(g, "%s %s;", ty_ctype(t->vj->ty), name_of(g, t->vj));
   // The jammed loops' variables are the block's; every other private scalar is one per
   // element (a register each, once the element loops are unrolled).
   Var *jam[16];
@@ -1738,7 +1847,7 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
       seen |= jam[q] == k;
     if (!seen && njam < 16) {
       jam[njam++] = k;
-      line(g, "%s %s;", ty_ctype(k->ty), k->cname);
+      line(g, "%s %s;", ty_ctype(k->ty), name_of(g, k));
     }
   }
   RegionVar *own[64];
@@ -1751,7 +1860,7 @@ static void tile_kernel(Gen *g, Region *r, Range *ranges, char **lens, Tiling *t
       skip |= jam[q] == v;
     if (skip)
       continue;
-    line(g, "%s %s[APPY_TILE_U];", ty_ctype(v->ty), v->cname);
+    line(g, "%s %s[APPY_TILE_U];", ty_ctype(v->ty), name_of(g, v));
     was[nown] = v->cname;
     own[nown++] = rv;
     v->cname = arena_printf(g->arena, "%s[appy_u]", v->cname);
@@ -1815,8 +1924,8 @@ static void bare_loop_for(Gen *g, Node *n, Range outer, Clauses *c) {
   if (npriv) {   // where each copy starts in shared memory (8-byte aligned), and the end
     line(g, "const int64_t appy_at0 = 0;");
     for (int k = 0; k < npriv; k++)
-      line(g, "const int64_t appy_at%d = appy_at%d + (%s_size * (int64_t)sizeof(*%s) + 7) / 8 * 8;",
-           k + 1, k, priv[k]->var->cname, priv[k]->var->cname);
+      line(g, "const int64_t appy_at%d = appy_at%d + (%s * (int64_t)sizeof(*%s) + 7) / 8 * 8;",
+           k + 1, k, part(g, priv[k]->var, P_SIZE), name_of(g, priv[k]->var));
   }
   line(g, "if (appy_n > 0) {");
   g->indent++;
@@ -1853,9 +1962,11 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
   RegionVar *arr[64];
-  for (int k = 0, narr = region_arrays(r, arr); k < narr; k++)
-    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s_size, %s);", arr[k]->var->cname,
-         arr[k]->var->cname, arr[k]->var->cname, device_how(arr[k]));
+  for (int k = 0, narr = region_arrays(r, arr); k < narr; k++) {
+    const char *c = name_of(g, arr[k]->var);
+    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s, %s);", c, c,
+         part(g, arr[k]->var, P_SIZE), device_how(arr[k]));
+  }
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;
@@ -1915,8 +2026,8 @@ static void find_accumulators(Gen *g, Node *loop) {
 
 // The header of a marked loop in a bare kernel: lane k takes iterations k, k + G, ...
 static void lane_header(Gen *g, Node *loop, Range r, const char *counter) {
-  const char *i = loop->target->var->cname;
-  if (r.const_step && r.cstep == 1 && !strcmp(r.start, "0"))
+  const char *i = name_of(g, loop->target->var);
+  if (r.const_step && r.cstep == 1 && r.from0)
     line(g, "for (%s = appy_lane; %s < %s; %s += appy_g) {", i, i, r.stop, i);
   else if (r.const_step && r.cstep == 1)
     line(g, "for (%s = %s + appy_lane; %s < %s; %s += appy_g) {", i, r.start, i, r.stop, i);
@@ -1939,7 +2050,7 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
   for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
     if (rv->sharing != SH_REDUCTION)
       continue;
-    const char *v = rv->var->cname;
+    const char *v = name_of(g, rv->var);
     orig[nred] = NULL;
     if (!strcmp(rv->redop, "+") || !strcmp(rv->redop, "*")) {
       orig[nred] = tmpname(g, "before");
@@ -1959,7 +2070,7 @@ static void lane_for(Gen *g, Node *n, Range r, Node **acc_of, char **acc, int na
   for (RegionVar *rv = n->region->vars; rv && nred < 16; rv = rv->next) {
     if (rv->sharing != SH_REDUCTION)
       continue;
-    const char *v = rv->var->cname, *op = rv->redop;
+    const char *v = name_of(g, rv->var), *op = rv->redop;
     const char *fn = reduce_fn(op);
     char *all = arena_printf(g->arena, "appy_group_%s_%s(%s, appy_g, appy_red)", fn,
                              suffix(rv->var->ty), v);
@@ -2032,21 +2143,16 @@ static void inner_for(Gen *g, Node *n) {
 // A condition without the parentheses around all of it (clang warns of `if ((a == b))`).
 static char *condition(Gen *g, Node *cond) {
   char *c = expr(g, cond);
-  return wrapped(c) ? arena_strndup(g->arena, c + 1, strlen(c) - 2) : c;
+  return c == g->grouped ? g->inner : c;
 }
 
 static void if_stmt(Gen *g, Node *n, bool is_elif) {
-  if (is_elif)
-    g->out->len -= 1, buf_puts(g->out, " "),
-        buf_printf(g->out, "else if (%s) {\n", condition(g, n->cond));
-  else
-    line(g, "if (%s) {", condition(g, n->cond));
+  line(g, "%sif (%s) {", is_elif ? "} else " : "", condition(g, n->cond));
   g->indent++;
   stmts(g, n->body);
   g->indent--;
   if (n->orelse && n->orelse->kind == ND_IF && !n->orelse->next && n->orelse->tok &&
       n->orelse->tok->loc[0] == 'e') {   // elif
-    line(g, "}");
     if_stmt(g, n->orelse, true);
     return;
   }
@@ -2185,177 +2291,63 @@ static void prototype(Gen *g, Instance *inst, const char *end) {
   buf_free(&b);
 }
 
-// True if `name` occurs as an identifier in C text, outside comments.
-static bool uses(const char *text, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = text; *p; p++) {
-    if (p[0] == '/' && p[1] == '*') {
-      const char *e = strstr(p + 2, "*/");
-      if (!e)
-        return false;
-      p = e + 1;
-      continue;
-    }
-    bool before = p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-                                 (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
-    char c = p[n];
-    bool after = !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
-    if (before && after && !strncmp(p, name, n))
+// The body uses part p of v: names it outside the stores that can be dropped, or a store that
+// stays reads it (after drop_dead_stores(), every store that stays sets a part used so).
+static bool used(Body *b, Var *v, int p) {
+  for (Use *u = b->uses; u; u = u->next)
+    if (u->var == v && (u->parts & part_bit(p)))
       return true;
-  }
+  for (Store *s = b->stores; s; s = s->next)
+    if (!s->dead && s->src == v && s->part == p)
+      return true;
   return false;
 }
 
-// Declares what the body uses of array variable v (so the C compiles without warnings).
-static void declare_array(Gen *g, Var *v, const char *body) {
-  Type *t = v->ty;
-  const char *c = v->cname, *el = ty_ctype(t->elem);
-  bool param = v->kind == VAR_PARAM, any = false;
-  const char *shape = arena_printf(g->arena, "%s_shape", c);
-  if (uses(body, c)) {
-    if (param)
-      line(g, "%s *%s = (%s *)%s_arg->data;", el, c, el, c);
-    else
-      line(g, "%s *%s = NULL;", el, c);
-    any = true;
+// Drops the stores of parts that nothing reads, until none is left: C compilers warn about
+// variables that are set but never used, and swaps and allocations set every part of an
+// array whether the kernel needs it or not. Stores that read one another (a swap's) stay.
+static void drop_dead_stores(Body *b) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Store *s = b->stores; s; s = s->next)
+      if (!s->dead && !used(b, s->dst, s->part))
+        s->dead = changed = true;
   }
-  for (int k = 0; k < t->ndim; k++) {
-    const char *s = arena_printf(g->arena, "%s%d", shape, k);
-    if (!uses(body, s))
+}
+
+// Declares what the body uses of array variable v (so the C compiles without warnings).
+static void declare_array(Gen *g, Var *v, Body *b) {
+  const char *c = v->cname, *el = ty_ctype(v->ty->elem);
+  bool param = v->kind == VAR_PARAM, any = false;
+  for (int q = 0; q < v->ty->ndim + 3; q++) {
+    int p = part_at(q, v->ty->ndim);
+    if (!used(b, v, p))
       continue;
     any = true;
-    if (param)
-      line(g, "int64_t %s = %s_arg->shape[%d];", s, c, k);
-    else
-      line(g, "int64_t %s = 0;", s);
-  }
-  const char *size = arena_printf(g->arena, "%s_size", c);
-  if (uses(body, size)) {
-    any = true;
-    line(g, param ? "int64_t %s = %s_arg->size;" : "int64_t %s = 0;", size, c);
-  }
-  const char *obj = arena_printf(g->arena, "%s_obj", c);
-  if (uses(body, obj)) {
-    any = true;
-    line(g, param ? "PyObject *%s = %s_arg->obj;" : "PyObject *%s = NULL;", obj, c);
+    const char *init = !param ? (p == P_NAME || p == P_OBJ ? "NULL" : "0")
+                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s_arg->data", el, c)
+                       : p == P_SIZE ? arena_printf(g->arena, "%s_arg->size", c)
+                       : p == P_OBJ  ? arena_printf(g->arena, "%s_arg->obj", c)
+                                     : arena_printf(g->arena, "%s_arg->shape[%d]", c, p - P_SHAPE);
+    line(g, "%s = %s;", part_decl(g, v, p), init);
   }
   if (param && !any)
     line(g, "(void)%s_arg;", c);
 }
 
-// The variable a line of generated C stores to ("x = ...;" or "T x = ...;"), or NULL.
-static const char *store_target(Arena *a, const char *line, const char *end) {
-  const char *eq = strstr(line, " = ");
-  if (!eq || eq > end)
-    return NULL;
-  const char *s = eq;
-  while (s > line && (s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
-                      (s[-1] >= '0' && s[-1] <= '9')))
-    s--;
-  for (const char *p = line; p < s; p++)
-    if (*p == '(' || *p == '[' || *p == '/' || *p == '=')
-      return NULL;
-  return s < eq ? arena_strndup(a, s, (size_t)(eq - s)) : NULL;
-}
-
-static bool ident_char(char c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// Occurrences of identifier `name` in C text, outside comments.
-static int count_uses(const char *text, const char *name) {
-  int n = 0;
-  size_t len = strlen(name);
-  for (const char *p = text; *p; p++) {
-    if (p[0] == '/' && p[1] == '*') {
-      const char *e = strstr(p + 2, "*/");
-      if (!e)
-        break;
-      p = e + 1;
-    } else if (!strncmp(p, name, len) && (p == text || !ident_char(p[-1])) && !ident_char(p[len])) {
-      n++;
-    }
-  }
-  return n;
-}
-
-static bool is_candidate(const char *t, const char *const *names, int n) {
-  if (!strncmp(t, "appy_t", 6))
-    return true;
-  for (int i = 0; i < n; i++)
-    if (!strcmp(t, names[i]))
-      return true;
-  return false;
-}
-
-// Drops stores to local array parts and temporaries that nothing reads, until none is
-// left: C compilers warn about variables that are set but never used, and swaps and
-// allocations set every part of an array whether the kernel needs it or not.
-static char *drop_dead_stores(Arena *a, const char *text, const char *const *names, int nnames) {
-  char *cur = arena_strndup(a, text, strlen(text));
-  for (bool changed = true; changed;) {
-    changed = false;
-    Buf out = {0};
-    for (const char *l = cur; *l;) {
-      const char *e = strchr(l, '\n');
-      e = e ? e + 1 : l + strlen(l);
-      const char *t = store_target(a, l, e);
-      bool dead = false;
-      if (t && is_candidate(t, names, nnames)) {
-        int stores = 0;
-        for (const char *m = cur; *m;) {
-          const char *me = strchr(m, '\n');
-          me = me ? me + 1 : m + strlen(m);
-          const char *mt = store_target(a, m, me);
-          stores += mt && !strcmp(mt, t);
-          m = me;
-        }
-        dead = count_uses(cur, t) == stores;
-      }
-      if (dead)
-        changed = true;
-      else
-        buf_printf(&out, "%.*s", (int)(e - l), l);
-      l = e;
-    }
-    cur = arena_strndup(a, out.data ? out.data : "", out.len);
-    buf_free(&out);
-  }
-  return cur;
-}
-
-// Names of the parts of the local (not parameter) arrays of an instance.
-static const char **local_array_parts(Gen *g, Instance *inst, int *n) {
-  int cap = 0;
-  for (Var *v = inst->vars; v; v = v->next)
-    if (v->ty->kind == TY_ARRAY)
-      cap += v->ty->ndim + 3;
-  const char **names = arena_alloc(g->arena, sizeof(char *) * (size_t)(cap + 1));
-  *n = 0;
-  for (Var *v = inst->vars; v; v = v->next) {
-    if (v->ty->kind != TY_ARRAY || v->kind == VAR_PARAM || v->buffer)
-      continue;
-    names[(*n)++] = v->cname;
-    for (int k = 0; k < v->ty->ndim; k++)
-      names[(*n)++] = arena_printf(g->arena, "%s_shape%d", v->cname, k);
-    names[(*n)++] = arena_printf(g->arena, "%s_size", v->cname);
-    names[(*n)++] = arena_printf(g->arena, "%s_obj", v->cname);
-  }
-  return names;
-}
-
 static void function(Gen *g, Instance *inst) {
   Kernel *k = inst->kernel;
-  Buf body = {0}, *saved = g->out;
-  g->out = &body;
+  Buf text = {0}, *saved = g->out;
+  Body body = {.end = &body.stores};
+  g->out = &text;
+  g->body = &body;
   g->indent = 1;
   g->env = inst->nregions > 0;
   stmts(g, inst->body);
   g->out = saved;
+  g->body = NULL;
   g->indent = 0;
-  int nparts;
-  const char **parts = local_array_parts(g, inst, &nparts);
-  const char *text = drop_dead_stores(g->arena, body.data ? body.data : "", parts, nparts);
+  drop_dead_stores(&body);
 
   line(g, "/* %s -- %s:%d */", inst->sig->text, g->opt->filename, k->fn->tok->line);
   prototype(g, inst, "");
@@ -2365,13 +2357,13 @@ static void function(Gen *g, Instance *inst) {
     if (v->buffer)   // declared where assigned
       continue;
     if (v->ty->kind == TY_ARRAY)
-      declare_array(g, v, text);
-    else if (v->kind == VAR_LOCAL && uses(text, v->cname))
+      declare_array(g, v, &body);
+    else if (v->kind == VAR_LOCAL && used(&body, v, P_NAME))
       line(g, "%s %s = 0;", ty_ctype(ty_strong(v->ty)), v->cname);
-    else if (v->kind == VAR_PARAM && !uses(text, v->cname))
+    else if (v->kind == VAR_PARAM && !used(&body, v, P_NAME))
       line(g, "(void)%s;", v->cname);
   }
-  if (uses(text, "appy_failed"))
+  if (body.own & OWN_FAILED)
     line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
   if (g->env) {
     line(g, "appy_env appy_data = {0};   /* arrays on the device during this call */");
@@ -2381,12 +2373,16 @@ static void function(Gen *g, Instance *inst) {
         line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s_size, %s_arg->device);", v->cname,
              v->cname, v->cname, v->cname);
   }
-  if (!uses(text, "fr"))
+  if (!(body.own & OWN_FR))
     line(g, "(void)fr;");
-  if (!uses(text, "ret"))
+  if (!(body.own & OWN_RET))
     line(g, "(void)ret;");
   g->indent--;
-  buf_puts(g->out, text);
+  size_t at = 0;   // the body, less the stores that nothing reads
+  for (Store *s = body.stores; s; s = s->next)
+    if (s->dead)
+      buf_printf(g->out, "%.*s", (int)(s->from - at), text.data + at), at = s->to;
+  buf_puts(g->out, text.len ? text.data + at : "");
   Node *last = inst->body;
   while (last && last->next)
     last = last->next;
@@ -2396,7 +2392,7 @@ static void function(Gen *g, Instance *inst) {
     line(g, "return 0;");
   }
   g->indent = 0;
-  if (strstr(text, "goto fail")) {
+  if (body.own & OWN_FAIL) {
     line(g, "fail:");
     g->indent = 1;
     env_end(g);
@@ -2406,7 +2402,7 @@ static void function(Gen *g, Instance *inst) {
   g->env = false;
   line(g, "}");
   line(g, "%s", "");
-  buf_free(&body);
+  buf_free(&text);
 }
 
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
