@@ -68,6 +68,19 @@ Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
 }
 
 
+// The module's name is part of the C identifier PyInit_NAME, and Python looks for that
+// symbol under the name it imports: an ASCII identifier. (Python finds a non-ASCII name as
+// PyInitU_ and its punycode, which we do not write.)
+static bool is_c_identifier(const char *s) {
+  if (!s || !*s || (*s >= '0' && *s <= '9'))
+    return false;
+  for (; *s; s++)
+    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9')))
+      return false;
+  return true;
+}
+
 static char *take(Buf *b) {
   char *s = b->data ? b->data : strdup("");
   *b = (Buf){0};
@@ -111,6 +124,9 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
   Diags d = {.filename = opt.filename, .src = arena_strndup(&arena, src, len), .len = len};
   if (o->compiler && strcmp(o->compiler, "none") && opt.target == TARGET_HOST)
     diag_at(&d, DIAG_ERROR, 0, 0, "unknown compiler '%s'; use clang, gcc or none", o->compiler);
+  if (!is_c_identifier(opt.module_name))
+    diag_at(&d, DIAG_ERROR, 0, 0, "the module name '%s' is not an ASCII identifier (it "
+            "names the C function PyInit_NAME)", opt.module_name ? opt.module_name : "");
   opt.source = d.src;
   Buf c = {0}, ex = {0};
   TokenStream ts = tokenize(&arena, &d);
