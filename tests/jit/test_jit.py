@@ -1,5 +1,6 @@
 """@appy.jit: compiled on the first call for the call's types, kept in the disk cache,
 with APPy's semantics (shared(...) reductions, unknown clauses rejected)."""
+import importlib.util
 import os
 import re
 import shutil
@@ -163,6 +164,19 @@ def test_translation_error_points_at_the_file():
     with pytest.raises(appy.CompileError):      # again: the error is kept, not rebuilt
         bad.bad_clause(a, a)
     np.testing.assert_array_equal(bad.good(a, a), 2 * a)   # the file's other kernels work
+
+
+def test_translation_error_in_a_non_utf8_folder(tmp_path):
+    """The diagnostics name the file as Python does (os.fsdecode), whatever its bytes."""
+    path = tmp_path / os.fsdecode(b"lat\xe9") / "bad.py"
+    path.parent.mkdir()
+    shutil.copyfile(PROGRAMS / "bad.py", path)
+    spec = importlib.util.spec_from_file_location("bad_latin", path)
+    bad = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bad)
+    with pytest.raises(appy.CompileError) as e:
+        bad.bad_clause(np.ones(3), np.ones(3))
+    assert "%s:8:31: error: unknown clause 'my_directive'" % path in str(e.value), str(e.value)
 
 
 def test_translation_error_in_nested_function():
