@@ -106,6 +106,75 @@ void buf_free(Buf *b) {
   *b = (Buf){0};
 }
 
+// Length of the UTF-8 sequence at s (s[0] >= 0x80) as Python's strict decoder takes it:
+// no overlong form, surrogate or code point past U+10FFFF; 0 where it would fail. (The
+// NUL that ends s is no continuation byte: nothing past it is read.)
+static int utf8_len(const unsigned char *s) {
+  int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+  if (s[0] < 0xc2 || s[0] > 0xf4)
+    return 0;
+  for (int i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+      (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+    return 0;
+  return n;
+}
+
+// One ASCII byte of s into a comment; the comment stays open and on its line.
+static void comment_byte(Buf *b, const unsigned char *s) {
+  if ((s[0] == '*' && s[1] == '/') || (s[0] == '/' && s[1] == '*'))
+    buf_printf(b, "%c ", s[0]);
+  else if (s[0] == '\n' || s[0] == '\r')
+    buf_puts(b, s[0] == '\n' ? "\\n" : "\\r");
+  else if ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7f)
+    buf_printf(b, "\\%03o", s[0]);
+  else
+    buf_printf(b, "%c", s[0]);
+}
+
+// One byte of s into a string literal: printable ASCII as it is (readable names), but for
+// '"', '\\' and '?' (no trigraphs), and '%' doubled in a format; the others as octal
+// escapes, which take at most three digits (a hex escape would run into the next ones).
+static void string_byte(Buf *b, const unsigned char *s, CText how) {
+  if (s[0] == '\n')
+    buf_puts(b, how == C_LINES && s[1] ? "\\n\"\n    \"" : "\\n");
+  else if (s[0] == '"' || s[0] == '\\')
+    buf_printf(b, "\\%c", s[0]);
+  else if (s[0] == '%' && how == C_FORMAT)
+    buf_puts(b, "%%");
+  else if (s[0] < 0x20 || s[0] >= 0x7f || s[0] == '?')
+    buf_printf(b, "\\%03o", s[0]);
+  else
+    buf_printf(b, "%c", s[0]);
+}
+
+void buf_c_text(Buf *b, const char *s, CText how) {
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    int n = *p < 0x80 ? 1 : utf8_len(p);
+    if (!n) {   // Python reads every string as UTF-8: the byte as backslashreplace shows it
+      buf_printf(b, how == C_COMMENT ? "\\x%02x" : "\\\\x%02x", *p++);
+    } else if (how == C_COMMENT && n > 1) {
+      buf_printf(b, "%.*s", n, (const char *)p);
+      p += n;
+    } else if (how == C_COMMENT) {
+      comment_byte(b, p++);
+    } else {
+      for (; n; n--)
+        string_byte(b, p++, how);
+    }
+  }
+}
+
+char *c_text(Arena *a, const char *s, CText how) {
+  Buf b = {0};
+  buf_c_text(&b, s, how);
+  char *t = arena_strndup(a, b.data ? b.data : "", b.len);
+  buf_free(&b);
+  return t;
+}
+
 // Finds the start and length of 1-based line `line` of the source.
 static const char *source_line(const Diags *d, int line, int *len) {
   const char *p = d->src, *end = d->src + d->len;

@@ -472,8 +472,9 @@ static const char *device_how(RegionVar *rv) {
 // At every exit of the function: the caller's arrays back, mappings released, profile.
 static void env_end(Gen *g) {
   if (g->env)
-    line(g, "appy_env_end(&appy_data, \"%s\", \"%s\", appy_called);", g->opt->module_name,
-         g->inst->kernel->name);
+    line(g, "appy_env_end(&appy_data, \"%s\", \"%s\", appy_called);",
+         c_text(g->arena, g->opt->module_name, C_STRING),
+         c_text(g->arena, g->inst->kernel->name, C_STRING));
 }
 
 //
@@ -560,9 +561,11 @@ static void free_clauses(Clauses *c) {
   buf_free(&c->maps), buf_free(&c->clauses);
 }
 
-// appy_raise(ValueError) for check n, and leave the kernel.
+// appy_raise(ValueError) for check n, and leave the kernel. The message is appy_raise's
+// format: a '%' of the file name (or of a name in the message) is doubled.
 static void raise_now(Gen *g, Node *n) {
-  line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");", n->name, g->opt->filename,
+  line(g, "appy_raise(APPY_VALUE_ERROR, \"%s (%s, line %d)\");",
+       c_text(g->arena, n->name, C_FORMAT), c_text(g->arena, g->opt->filename, C_FORMAT),
        n->tok->line);
   line(g, "%s;", own(g, OWN_FAIL, "goto fail"));
 }
@@ -1283,8 +1286,10 @@ static void tile_panels(Gen *g, Tiling *t) {
     const Panel *pn = &t->panel[p];
     const char *ct = ty_ctype(pn->x->ty->elem), *k = pn->loop->target->var->name;
     const char *ij = (pn->jside ? t->vj : t->vi)->name;
-    line(g, "%s *const appy_p%d = (%s *)((char *)appy_st + %s);   // %s[%s, %s], line %d", ct, p,
-         ct, at[p], pn->x->name, pn->kfirst ? k : ij, pn->kfirst ? ij : k, pn->loop->tok->line);
+    line(g, "%s *const appy_p%d = (%s *)((char *)appy_st + %s);   // %s, line %d", ct, p, ct,
+         at[p], c_text(g->arena, arena_printf(g->arena, "%s[%s, %s]", pn->x->name,
+                                              pn->kfirst ? k : ij, pn->kfirst ? ij : k),
+                       C_COMMENT), pn->loop->tok->line);
     line(g, "const %s *const appy_v%d = appy_p%d + APPY_TILE_T%c(appy_t);", ct, p, p,
          panel_side(pn));
   }
@@ -1453,7 +1458,8 @@ static void parallel_for(Gen *g, Node *n) {
   g->region = NULL;
   line(g, "const double appy_ran = appy_clock();");
   line(g, "appy_env_ran(&appy_data, \"%s\", \"%s\", %d, appy_data.bytes_in - appy_in,",
-       g->opt->module_name, g->inst->kernel->name, n->tok->line);
+       c_text(g->arena, g->opt->module_name, C_STRING),
+       c_text(g->arena, g->inst->kernel->name, C_STRING), n->tok->line);
   line(g, "             appy_mapped - appy_start, appy_ran - appy_mapped);");
   if (r->raises)
     raise_after(g, n->body);
@@ -1805,7 +1811,8 @@ static void function(Gen *g, Instance *inst) {
   g->indent = 0;
   drop_dead_stores(&body);
 
-  line(g, "/* %s -- %s:%d */", inst->sig->text, g->opt->filename, k->fn->tok->line);
+  line(g, "/* %s -- %s:%d */", c_text(g->arena, inst->sig->text, C_COMMENT),
+       c_text(g->arena, g->opt->filename, C_COMMENT), k->fn->tok->line);
   prototype(g, inst, "");
   line(g, "{");
   g->indent++;

@@ -87,30 +87,20 @@ void set_parts(Gen *g, bool decl, Var *dst, Var *src, const char *from) {
   }
 }
 
-// Emits the Python source of lines [from, to] as a comment.
+// Emits the Python source of lines [from, to] as a comment, line by line. Lines end at
+// "\n", "\r\n" or "\r", as tokenize.c counts them.
 void source_comment(Gen *g, int from, int to) {
   const char *p = g->diags->src, *end = p + g->diags->len;
-  for (int l = 1; l < from && p < end; p++)
-    if (*p == '\n')
-      l++;
-  for (int l = from; l <= to && p < end; l++) {
+  for (int l = 1; l <= to && p < end; l++) {
     const char *q = p;
-    while (q < end && *q != '\n')
+    while (q < end && *q != '\n' && *q != '\r')
       q++;
-    const char *s = p;
-    while (s < q && (*s == ' ' || *s == '\t'))
-      s++;
-    Buf b = {0};
-    for (const char *c = s; c < q; c++) {
-      if (*c == '*' && c + 1 < q && c[1] == '/')
-        buf_puts(&b, "* ");   // keep the comment closed only where we close it
-      else if (*c != '\r')
-        buf_printf(&b, "%c", *c);
-    }
-    if (b.len)
-      line(g, "/* %s:%d: %s */", g->opt->filename, l, b.data);
-    buf_free(&b);
-    p = q < end ? q + 1 : q;
+    while (p < q && (*p == ' ' || *p == '\t'))
+      p++;
+    if (l >= from && p < q)
+      line(g, "/* %s:%d: %s */", c_text(g->arena, g->opt->filename, C_COMMENT), l,
+           c_text(g->arena, arena_strndup(g->arena, p, (size_t)(q - p)), C_COMMENT));
+    p = q + (q < end) + (q + 1 < end && q[0] == '\r' && q[1] == '\n');
   }
 }
 

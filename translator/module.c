@@ -89,10 +89,11 @@ static void emit_call(Buf *b, Arena *a, Instance *inst, const Options *opt) {
     Type *t = sig->params[i];
     if (t->kind == TY_ARRAY)
       buf_printf(b, "    if (appy_arg_array(fr, argv[%d], \"%s\", %s, %d, %d, &p%d) < 0)\n", i,
-                 k->pnames[i], ty_dtype_enum(t->elem), t->ndim, param_written(inst, k->pnames[i]), i);
+                 c_text(a, k->pnames[i], C_STRING), ty_dtype_enum(t->elem), t->ndim,
+                 param_written(inst, k->pnames[i]), i);
     else
       buf_printf(b, "    if (appy_arg_%s(fr, argv[%d], \"%s\", &p%d) < 0)\n",
-                 ty_name(a, ty_strong(t)), i, k->pnames[i], i);
+                 ty_name(a, ty_strong(t)), i, c_text(a, k->pnames[i], C_STRING), i);
     out(b, "        return NULL;\n");
   }
   out(b, "    Py_BEGIN_ALLOW_THREADS\n");
@@ -120,22 +121,6 @@ static void emit_match(Buf *b, Kernel *k, Signature *sig) {
     out(b, "1");
 }
 
-// Writes s as the contents of a C string literal. For a whole file (lines), each line of s
-// ends the literal and starts the next one, and other control characters and '?' (no
-// trigraphs) become octal escapes.
-static void c_string(Buf *b, const char *s, bool lines) {
-  for (; *s; s++) {
-    if (*s == '\n')
-      out(b, lines && s[1] ? "\\n\"\n    \"" : "\\n");
-    else if (*s == '"' || *s == '\\')
-      buf_printf(b, "\\%c", *s);
-    else if (lines && ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '?'))
-      buf_printf(b, "\\%03o", (unsigned char)*s);
-    else
-      buf_printf(b, "%c", *s);
-  }
-}
-
 static char *signatures_text(Arena *a, Kernel *k) {
   Buf b = {0};
   for (int i = 0; i < k->nsigs; i++)
@@ -147,28 +132,29 @@ static char *signatures_text(Arena *a, Kernel *k) {
 
 static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options *opt) {
   // Docstring with a text signature, so that help() and inspect.signature() work.
-  buf_printf(b, "PyDoc_STRVAR(py_%s_doc,\n\"%s($module", k->name, k->name);
+  buf_printf(b, "PyDoc_STRVAR(py_%s_doc,\n\"%s($module", k->name, c_text(a, k->name, C_STRING));
   for (int i = 0; i < k->nparams; i++)
-    buf_printf(b, ", %s", k->pnames[i]);
+    buf_printf(b, ", %s", c_text(a, k->pnames[i], C_STRING));
   out(b, ")\\n--\\n\\n\"\n\"");
-  c_string(b, arena_printf(a, "Runs %s from %s:%d, compiled by appy-translate.\n\n%s:\n%s",
-                           k->name, opt->filename, k->fn->tok->line,
-                           k->inferred ? "Signature (inferred)" : "Signatures",
-                           signatures_text(a, k)), false);
+  buf_c_text(b, arena_printf(a, "Runs %s from %s:%d, compiled by appy-translate.\n\n%s:\n%s",
+                             k->name, opt->filename, k->fn->tok->line,
+                             k->inferred ? "Signature (inferred)" : "Signatures",
+                             signatures_text(a, k)), C_STRING);
   out(b, "\");\n\n");
 
   buf_printf(b, "static PyObject *\npy_%s(PyObject *self, PyObject *args, PyObject *kwargs)\n{\n",
              k->name);
   out(b, "    static const char *const names[] = {");
   for (int i = 0; i < k->nparams; i++)
-    buf_printf(b, "\"%s\", ", k->pnames[i]);
+    buf_printf(b, "\"%s\", ", c_text(a, k->pnames[i], C_STRING));
   buf_printf(b, "NULL};\n    PyObject *argv[%d];\n    appy_frame fr;\n    PyObject *result;\n\n",
              k->nparams ? k->nparams : 1);
   out(b, "    (void)self;\n");
-  buf_printf(b, "    if (appy_parse_args(\"%s\", args, kwargs, names, %d, argv) < 0)\n", k->name,
-             k->nparams);
+  buf_printf(b, "    if (appy_parse_args(\"%s\", args, kwargs, names, %d, argv) < 0)\n",
+             c_text(a, k->name, C_STRING), k->nparams);
   out(b, "        return NULL;\n    if (appy_offload_check() < 0)\n        return NULL;\n");
-  buf_printf(b, "    appy_frame_init(&fr, \"%s\", \"%s\");\n", opt->module_name, k->name);
+  buf_printf(b, "    appy_frame_init(&fr, \"%s\", \"%s\");\n", c_text(a, opt->module_name, C_STRING),
+             c_text(a, k->name, C_STRING));
   bool first = true;
   for (int i = 0; i < p->ninsts; i++) {
     Instance *inst = &p->insts[i];
@@ -185,7 +171,7 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
   }
   if (k->nsigs > 1) {
     buf_printf(b, "    else\n        result = appy_no_match(&fr, argv, %d, \"", k->nparams);
-    c_string(b, signatures_text(a, k), false);
+    buf_c_text(b, signatures_text(a, k), C_STRING);
     out(b, "\");\n");
   }
   out(b, "    if (appy_frame_release(&fr) < 0)\n        Py_CLEAR(result);\n    return result;\n}\n\n");
@@ -201,27 +187,27 @@ static bool has_python(Program *p) {
 // For appy/_host.py: the source, and for each function whose host code stays Python,
 // its parallel loops as a Python literal: {"f": [(line, entry, (params), (outputs),
 // (indices of the array parameters the loop writes)), ...], ...}.
-static void emit_python_host(Buf *b, Program *p, const Options *opt) {
+static void emit_python_host(Buf *b, Arena *a, Program *p, const Options *opt) {
   out(b, "/* The file's source: the host code of");
   for (Kernel *k = p->kernels; k; k = k->next)
     if (k->python)
-      buf_printf(b, " %s", k->name);
+      buf_printf(b, " %s", c_text(a, k->name, C_COMMENT));
   out(b, " stays Python (appy/_host.py runs it). */\nstatic const char appy_source[] =\n    \"");
-  c_string(b, opt->source, true);
+  buf_c_text(b, opt->source, C_LINES);
   out(b, "\";\n\nstatic const char appy_host_loops[] =\n    \"{");
   for (Kernel *h = p->kernels; h; h = h->next) {
     if (!h->python)
       continue;
-    buf_printf(b, "'%s': [", h->name);
+    buf_printf(b, "'%s': [", c_text(a, h->name, C_STRING));
     for (Kernel *k = p->kernels; k; k = k->next) {
       if (k->host != h)
         continue;
-      buf_printf(b, "(%d, '%s', (", k->fn->tok->line, k->name);
+      buf_printf(b, "(%d, '%s', (", k->fn->tok->line, c_text(a, k->name, C_STRING));
       for (int i = 0; i < k->nparams; i++)
-        buf_printf(b, "'%s', ", k->pnames[i]);
+        buf_printf(b, "'%s', ", c_text(a, k->pnames[i], C_STRING));
       out(b, "), (");
       for (Node *o = outline_outputs(k->fn); o; o = o->next)
-        buf_printf(b, "'%s', ", o->name);
+        buf_printf(b, "'%s', ", c_text(a, o->name, C_STRING));
       out(b, "), (");
       for (int i = 0; i < k->nparams; i++) {
         bool written = false;
@@ -238,13 +224,13 @@ static void emit_python_host(Buf *b, Program *p, const Options *opt) {
   out(b, "}\";\n\n");
 }
 
-static void emit_init(Buf *b, Program *p, const Options *opt) {
+static void emit_init(Buf *b, Arena *a, Program *p, const Options *opt) {
   const char *m = opt->module_name;
   out(b, "static PyMethodDef module_methods[] = {\n");
   for (Kernel *k = p->kernels; k; k = k->next)
     if (!k->python)
       buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))py_%s, METH_VARARGS | METH_KEYWORDS, "
-                  "py_%s_doc},\n", k->name, k->name, k->name);
+                  "py_%s_doc},\n", c_text(a, k->name, C_STRING), k->name, k->name);
   out(b, "    {\"_appy_device\", appy_device_info, METH_NOARGS,\n"
          "     PyDoc_STR(\"Where kernels run: 'gpu: ...' or 'host: ...'.\")},\n");
   out(b, "    {\"_appy_data\", appy_data_op, METH_VARARGS,\n"
@@ -258,7 +244,7 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
     buf_printf(b, "    if (appy_runtime_init(\"%s\") < 0)\n        return -1;\n",
                target_name(opt->target));
     out(b, "    return appy_python_host(module, appy_source, \"");
-    c_string(b, opt->filename, false);
+    buf_c_text(b, opt->filename, C_STRING);
     out(b, "\", appy_host_loops);\n}\n\n");
   } else {
     buf_printf(b, "    return appy_runtime_init(\"%s\");\n}\n\n", target_name(opt->target));
@@ -266,10 +252,11 @@ static void emit_init(Buf *b, Program *p, const Options *opt) {
   out(b, "static PyModuleDef_Slot module_slots[] = {\n    {Py_mod_exec, module_exec},\n"
          "    {0, NULL}\n};\n\n");
   buf_printf(b, "PyDoc_STRVAR(module_doc, \"Kernels compiled by appy-translate from %s.\");\n\n",
-             opt->filename);
+             c_text(a, opt->filename, C_STRING));
   buf_printf(b, "static struct PyModuleDef module_def = {\n    PyModuleDef_HEAD_INIT,\n"
                 "    .m_name = \"%s\",\n    .m_doc = module_doc,\n    .m_size = 0,\n"
-                "    .m_methods = module_methods,\n    .m_slots = module_slots,\n};\n\n", m);
+                "    .m_methods = module_methods,\n    .m_slots = module_slots,\n};\n\n",
+             c_text(a, m, C_STRING));
   buf_printf(b, "PyMODINIT_FUNC\nPyInit_%s(void)\n{\n    return PyModuleDef_Init(&module_def);\n}\n",
              m);
 }
@@ -282,6 +269,6 @@ void emit_module(Arena *a, Program *p, const Options *opt, Buf *b) {
     if (!k->python)
       emit_wrapper(b, a, p, k, opt);
   if (has_python(p))
-    emit_python_host(b, p, opt);
-  emit_init(b, p, opt);
+    emit_python_host(b, a, p, opt);
+  emit_init(b, a, p, opt);
 }

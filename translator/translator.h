@@ -59,6 +59,24 @@ void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_puts(Buf *b, const char *s);
 void buf_free(Buf *b);
 
+// Where c_text writes text from outside the translator (a path, a Python name, a message,
+// the source) in the generated C: no byte of it may end the string or the comment early,
+// start a directive or a format conversion, or be a byte Python cannot decode.
+typedef enum {
+  C_STRING,    // Inside a string literal
+  C_FORMAT,    // Inside a string literal that is a printf format: '%' doubled
+  C_LINES,     // Inside a string literal, one literal per line ("a\n"\n    "b")
+  C_COMMENT,   // Inside a comment that more text follows on its line
+} CText;
+
+// Appends s escaped for `how`: in a literal, printable ASCII as it is but for '"', '\\'
+// and '?', the other bytes as octal escapes; in a comment, valid UTF-8 as it is but for
+// "*/" and "/*" (split by a space) and control characters (as escapes). A byte that is
+// not part of valid UTF-8 becomes the text \xNN, as Python's backslashreplace writes it.
+void buf_c_text(Buf *b, const char *s, CText how);
+// The same as a string in the arena, for a "%s" of buf_printf or line().
+char *c_text(Arena *a, const char *s, CText how);
+
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
 // What an error says, for the stages that decide on it (outline.c); the wording is for

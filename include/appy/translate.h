@@ -13,7 +13,8 @@ extern "C" {
 
 typedef struct appy_translate_options {
   const char *filename;      /* name used in diagnostics and comments ("<string>" if NULL) */
-  const char *module_name;   /* Python module name (required) */
+  const char *module_name;   /* Python module name (required): an ASCII identifier, as
+                                it names the C function PyInit_NAME */
   const char *compiler;      /* "clang", "gcc" or "none": tunes the OpenMP directives */
   const char *function;      /* translate only this top-level function (decorated or not);
                                 NULL: every @appy.jit function */

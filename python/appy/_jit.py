@@ -389,7 +389,10 @@ class _Build:
             if explain:
                 cmd.append("--explain")
             t0 = time.perf_counter()
-            proc = subprocess.run(cmd + ["-"], input=text, capture_output=True, text=True)
+            # The diagnostics name the file in the bytes of its path: decoded as Python
+            # decodes file names, not UTF-8 or fail.
+            proc = subprocess.run(cmd + ["-"], input=text, capture_output=True, text=True,
+                                  errors="surrogateescape")
             seconds = time.perf_counter() - t0
             if proc.returncode == 3:
                 raise FileNotFoundError(proc.stderr.strip().replace("appy-translate: error: ", ""))

@@ -219,11 +219,18 @@ def test_bad_command_lines_fail_clearly(run, args, message):
     assert message in p.stderr
 
 
-def test_invalid_module_name(run, tmp_path):
-    src = tmp_path / "my-kernels.py"
+@pytest.mark.parametrize("file, module", [
+    ("my-kernels.py", None), ("a b.py", None), ("1st.py", None), ("é.py", None),
+    ("日本.py", None), ("k.py", "x;y"), ("k.py", ""), ("k.py", "pkg.k"), ("k.py", "%s%n"),
+])
+def test_invalid_module_name(run, tmp_path, file, module):
+    """The module's name is part of the C name PyInit_NAME: an ASCII identifier or a
+    usage error, before anything is written."""
+    src = tmp_path / file
     src.write_text(SRC.read_text())
-    p = run("--emit-c", src)
-    assert p.returncode != 0 and "not a valid module name" in p.stderr and "-m NAME" in p.stderr
+    p = run("--emit-c", *(("-m", module) if module is not None else ()), src)
+    assert p.returncode == 1 and "not a valid module name" in p.stderr and "-m NAME" in p.stderr
+    assert p.stderr.startswith("appy-translate: error: ") and not list(tmp_path.glob("*.c"))
 
 
 def test_translation_error_writes_nothing(run, tmp_path):

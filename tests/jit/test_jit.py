@@ -1,7 +1,9 @@
 """@appy.jit: compiled on the first call for the call's types, kept in the disk cache,
 with APPy's semantics (shared(...) reductions, unknown clauses rejected)."""
+import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -164,6 +166,19 @@ def test_translation_error_points_at_the_file():
     np.testing.assert_array_equal(bad.good(a, a), 2 * a)   # the file's other kernels work
 
 
+def test_translation_error_in_a_non_utf8_folder(tmp_path):
+    """The diagnostics name the file as Python does (os.fsdecode), whatever its bytes."""
+    path = tmp_path / os.fsdecode(b"lat\xe9") / "bad.py"
+    path.parent.mkdir()
+    shutil.copyfile(PROGRAMS / "bad.py", path)
+    spec = importlib.util.spec_from_file_location("bad_latin", path)
+    bad = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bad)
+    with pytest.raises(appy.CompileError) as e:
+        bad.bad_clause(np.ones(3), np.ones(3))
+    assert "%s:8:31: error: unknown clause 'my_directive'" % path in str(e.value), str(e.value)
+
+
 def test_translation_error_in_nested_function():
     carried = load("bad").outer()
     with pytest.raises(appy.CompileError) as e:
@@ -234,6 +249,22 @@ def test_cache_filled_by_several_processes(tmp_path):
     entries = os.listdir(tmp_path / "cache")
     assert len([d for d in entries if d.startswith("double-")]) == 1, entries
     assert not [d for d in entries if d.startswith(".build-")], entries
+
+
+def test_file_in_a_hostile_folder(tmp_path):
+    """appy.jit names the function's file to appy-translate: a folder that closes a C
+    string and defines a constructor, with "*/", a newline and '%' in the path (issue 18),
+    builds, computes, and runs none of that code."""
+    folder = (tmp_path / 'x"); __attribute__((constructor)) static void f(void){puts("IN" '
+              '"JECTED");} PyDoc_STRVAR(zz, "' / "a*" / "%s%n\n#error q\\??")
+    folder.mkdir(parents=True)
+    shutil.copyfile(PROGRAMS / "cached.py", folder / "prog.py")
+    env = dict(os.environ, APPY_CACHE_DIR=str(tmp_path / "cache"), APPY_JIT_VERBOSE="1")
+    p = subprocess.run([sys.executable, str(folder / "prog.py")], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "compiled double(" in p.stderr, p.stderr
+    assert "INJECTED" not in p.stdout + p.stderr and p.stdout.startswith("first call"), p.stdout
 
 
 def test_no_compiler_runs_python_and_says_so(tmp_path):
