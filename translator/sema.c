@@ -1251,7 +1251,8 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
     return;
   }
   Signature *sigs = arena_alloc(s->arena, sizeof(Signature) * (size_t)(k->nsigs + 1));
-  memcpy(sigs, k->sigs, sizeof(Signature) * (size_t)k->nsigs);
+  if (k->nsigs)   // the first has none to copy, from NULL (memcpy's arguments must not be)
+    memcpy(sigs, k->sigs, sizeof(Signature) * (size_t)k->nsigs);
   sigs[k->nsigs++] = sig;
   k->sigs = sigs;
 }
