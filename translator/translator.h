@@ -181,6 +181,10 @@ struct Type {
   Type **fields;     // TY_TUPLE: element types
 };
 
+// Arrays have at most this many dimensions: the runtime's appy_array holds the extents of
+// that many (APPY_MAXDIM of appy/runtime.h).
+enum { MAXRANK = 8 };
+
 extern Type *ty_bool, *ty_int8, *ty_int16, *ty_int32, *ty_int64;
 extern Type *ty_uint8, *ty_uint16, *ty_uint32, *ty_uint64, *ty_float32, *ty_float64, *ty_none;
 extern Type *ty_weak_int, *ty_weak_float, *ty_weak_bool;   // Python int, float, bool
