@@ -825,10 +825,18 @@ static Type *name_ref(Sema *s, Node *n) {
   return NULL;
 }
 
+// A number literal. The tokenizer saturates integers at INT64_MAX; past it NumPy would
+// take one as uint64 or as a Python object, and int64 C holds neither.
+static Type *number(Sema *s, Node *n) {
+  if (n->tok->too_big)
+    error_at(s, n, "integer literal too large for int64");
+  return n->tok->is_float ? ty_weak_float : ty_weak_int;
+}
+
 static Type *expr(Sema *s, Node *n) {
   Type *t = NULL;
   switch (n->kind) {
-  case ND_NUM: t = n->tok->is_float ? ty_weak_float : ty_weak_int; break;
+  case ND_NUM: t = number(s, n); break;
   case ND_BOOL: t = ty_weak_bool; break;
   case ND_NAME: t = name_ref(s, n); break;
   case ND_ATTR: t = attribute(s, n); break;

@@ -122,6 +122,7 @@ struct Token {
   bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
   bool is_imag;     // TK_NUMBER: imaginary literal (ends in j/J)
   int64_t ival;     // TK_NUMBER: value of an integer literal (saturates)
+  bool too_big;     // TK_NUMBER: an integer literal past INT64_MAX (ival saturated)
   double fval;      // TK_NUMBER: value as a double
   bool at_bol;      // First token of a logical line
 };
