@@ -296,6 +296,7 @@ struct Node {
   bool sync_after;   // ND_ASSIGN made by lower.c reading an element that the next
                      // statement's element loops may write: a group's lanes wait after it
   int ival;          // ND_BOOL value; misc small integer
+  int height;        // Expression: nodes from it down to its deepest leaf (parse.c's limit)
 };
 
 // A top-level import of a module kernels may name: `from math import erf as f` (alias
