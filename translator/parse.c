@@ -1077,7 +1077,7 @@ static bool constant(Parser *p, Module *m) {
   for (t = t->next; t->kind != TK_NEWLINE && t->kind != TK_EOF; t = t->next) {
     bool number = t->kind == TK_NUMBER && !t->is_imag;
     Const *c = t->kind == TK_NAME ? find_const(m, t->loc, (size_t)t->len) : NULL;
-    bool known = c != NULL;
+    bool known = c && !c->rebound;   // bound again since: its value here is another
     bool op = t->kind == TK_OP && (tok_equal(t, "+") || tok_equal(t, "-") || tok_equal(t, "*") ||
                                    tok_equal(t, "/") || tok_equal(t, "//") || tok_equal(t, "%") ||
                                    tok_equal(t, "**") || tok_equal(t, "(") || tok_equal(t, ")"));
