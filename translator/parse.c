@@ -17,6 +17,8 @@
 enum {
   MAXDEPTH = 150,   // Levels of an expression's tree
   MAXBLOCKS = 32,   // Blocks nested in a kernel's body, an elif counting as one
+  MAXNAME = 1024,   // Bytes of a name in a kernel: the C repeats it at every use, and
+                    // ptxas (gcc's offload) mixes up names that agree in 65,535 bytes
 };
 
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
   const char *only;  // The one kernel function to parse (decorated or not), or NULL
   int depth;         // Nodes the operand being parsed will sit below, at least
   int blocks;        // Blocks around the statement being parsed (MAXBLOCKS)
+  bool kernel;       // Parsing a kernel function's definition (MAXNAME)
 } Parser;
 
 static Node *expression(Parser *p);
@@ -143,6 +146,16 @@ static Node *operand_below(Parser *p, Token *tok, Node *(*rule)(Parser *)) {
 
 static const char *tok_str(Parser *p, Token *tok) {
   return arena_strndup(p->arena, tok->loc, (size_t)tok->len);
+}
+
+// A variable's or a kernel's name, which becomes a C identifier. Outside kernels (a
+// constant, a decorator) any name Python takes is fine, and in host code such a name is
+// Python outside the subset (the statement stays Python).
+static const char *name_str(Parser *p, Token *tok) {
+  if (p->kernel && tok->len > MAXNAME)
+    unsupported_tok(p, tok, "name too long (%d bytes; names in kernel functions have at "
+                    "most %d)", tok->len, MAXNAME);
+  return tok_str(p, tok);
 }
 
 static Node *binop(Parser *p, Token *tok, Node *lhs, Node *rhs) {
@@ -305,7 +318,7 @@ static Node *atom(Parser *p) {
     if (tok_is_keyword(t))
       error_tok(p, t, "unexpected keyword '%.*s'", t->len, t->loc);
     Node *n = new_node(p, ND_NAME, t);
-    n->name = tok_str(p, t);
+    n->name = name_str(p, t);
     return n;
   }
   error_tok(p, t, "expected an expression, found %s", tok_text(p, t));
@@ -866,7 +879,7 @@ static Node *params(Parser *p, int *count) {
     if (p->tok->kind != TK_NAME || tok_is_keyword(p->tok))
       error_tok(p, p->tok, "expected a parameter name, found %s", tok_text(p, p->tok));
     Node *n = new_node(p, ND_NAME, p->tok);
-    n->name = tok_str(p, p->tok);
+    n->name = name_str(p, p->tok);
     p->tok = p->tok->next;
     if (consume(p, ":"))
       expression(p);
@@ -887,8 +900,9 @@ static Node *function_def(Parser *p, Node *decorators) {
   p->tok = t->next;
   if (p->tok->kind != TK_NAME)
     error_tok(p, p->tok, "expected a function name");
+  p->kernel = true;
   Node *fn = new_node(p, ND_FUNCDEF, p->tok);
-  fn->name = tok_str(p, p->tok);
+  fn->name = name_str(p, p->tok);
   fn->decorators = decorators;
   p->tok = p->tok->next;
   expect(p, "(");
@@ -898,6 +912,7 @@ static Node *function_def(Parser *p, Node *decorators) {
   expect(p, ":");
   fn->body = block(p);
   fn->end_line = last_line(t, p->tok);
+  p->kernel = false;
   return fn;
 }
 

@@ -265,6 +265,32 @@ int main(void) {
               "t.py:68:5: error: too many nested blocks (more than 32; each elif counts as one)");
   check_limit("33 nested blocks", nested_ifs(33),
               "t.py:36:133: error: too many nested blocks (more than 32; each elif counts as one)");
+  // Names in kernels (issue 18): at most 1024 bytes; Python outside kernels has no limit.
+  char *name = kernel_of("", "x", 100000, "");
+  const char *x = name + strlen("import appy\n@appy.jit\ndef f(a, b):\n");
+  check_limit("100,000-byte name", kernel_of("    for i in appy.prange(3):\n        ", x, 1, " = 1\n"),
+              "t.py:5:9: error: name too long (100000 bytes; names in kernel functions have at "
+              "most 1024)");
+  check_limit("100,000-byte name in host code", kernel_of("    ", x, 1, " = 1\n"),
+              "(def f a b) (python 4-4)");   // outline.c decides: no parallel loop, an error
+  check_limit("1024-byte name", kernel_of("    a = ", x + 100000 - 1024, 1, "\n"), "(def f a b) (= a "
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxx)");
+  Buf top = {0};
+  buf_printf(&top, "%s = 1\n@%s\ndef g():\n    pass\n@appy.jit\ndef f(a):\n    a[0] = 1\n", x, x);
+  check_limit("100,000-byte names outside kernels", top.data, "(def f a) (= (idx a 0) 1)");
+  free(name);
   check("    x = a\n" "    if a:\n" "        x = 1\n" "    elif b:\n" "        x = 2\n",
         "(def f a b) (= x a) (if a ( (= x 1)) ( (if b ( (= x 2)) ())))");
   printf("%d passed, %d failed\n", checks - failures, failures);
