@@ -172,6 +172,11 @@ static int check_kind(appy_frame *fr, PyObject *obj, const char *param, const Py
   bufkind k;
   char detail[96];
   classify(v, &k);
+  if (v->ndim > APPY_MAXDIM) {  /* appy_array has no room for its extents */
+    PyErr_Format(PyExc_TypeError, "%s() argument '%s' is an array of rank %d; kernels take "
+                 "arrays of at most %d dimensions", fr->func, param, v->ndim, APPY_MAXDIM);
+    return -1;
+  }
   if (k.known && k.dtype == dt && v->ndim == ndim)
     return 0;
   if (appy_numpy_isinstance(obj, "ndarray")) {

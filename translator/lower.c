@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-#define MAXDIM 8
+#define MAXDIM MAXRANK   // sema.c makes no array of more dimensions
 
 typedef struct {
   Node *call;   // appy.slice_start(...) / appy.slice_len(...) computed once...

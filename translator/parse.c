@@ -9,6 +9,18 @@
 #include <setjmp.h>
 #include <string.h>
 
+// Limits on nesting, so that no stage recurses without bound on hostile input, and the
+// C made of a kernel stays within what C compilers take: clang nests at most 256
+// brackets. The C of an expression nests about as deep as its tree, inside two brackets
+// per block, two per element loop of an array statement (8 at most) and about 10 for the
+// function and its parallel loop: 150 + 2 * 32 + 16 + 10 leaves room to spare.
+enum {
+  MAXDEPTH = 150,   // Levels of an expression's tree
+  MAXBLOCKS = 32,   // Blocks nested in a kernel's body, an elif counting as one
+  MAXNAME = 1024,   // Bytes of a name in a kernel: the C repeats it at every use, and
+                    // ptxas (gcc's offload) mixes up names that agree in 65,535 bytes
+};
+
 typedef struct {
   Arena *arena;      // Allocation
   Diags *diags;      // Error reports
@@ -19,6 +31,9 @@ typedef struct {
   int parallel;      // Parallel loops around the statement being parsed
   Node *attached;    // The pragmas of the statement being parsed (for_stmt reads them)
   const char *only;  // The one kernel function to parse (decorated or not), or NULL
+  int depth;         // Nodes the operand being parsed will sit below, at least
+  int blocks;        // Blocks around the statement being parsed (MAXBLOCKS)
+  bool kernel;       // Parsing a kernel function's definition (MAXNAME)
 } Parser;
 
 static Node *expression(Parser *p);
@@ -91,6 +106,41 @@ static Node *new_node(Parser *p, NodeKind kind, Token *tok) {
   Node *n = arena_alloc(p->arena, sizeof(Node));
   n->kind = kind;
   n->tok = tok;
+  n->height = 1;
+  return n;
+}
+
+static _Noreturn void too_deep(Parser *p, Token *tok) {
+  error_tok(p, tok, "expression too deeply nested (more than %d levels)", MAXDEPTH);
+}
+
+// Expression n, its operands parsed: its height, one more than its tallest operand's.
+// Chains that the parser builds in a loop (a + b + c ..., a.b.c, f()()) grow a tree
+// deeper than its recursion, so the limit is checked here, where each node is made.
+static Node *grown(Parser *p, Node *n) {
+  Node *kids[] = {n->lhs, n->rhs, n->cond, n->body, n->orelse, n->lo, n->hi, n->step};
+  int h = 0;
+  for (size_t i = 0; i < sizeof kids / sizeof *kids; i++)
+    if (kids[i] && kids[i]->height > h)
+      h = kids[i]->height;
+  for (Node *a = n->args; a; a = a->next)
+    if (a->height > h)
+      h = a->height;
+  n->height = h + 1;
+  if (n->height > MAXDEPTH)
+    too_deep(p, n->tok);
+  return n;
+}
+
+// Parses an operand that sits a node lower in the tree (a unary operator's, a call's
+// argument, ...): the parser's recursion stops where the tree would pass the limit,
+// before the stack runs out (the operand's own node makes one more level).
+static Node *operand_below(Parser *p, Token *tok, Node *(*rule)(Parser *)) {
+  if (p->depth + 1 >= MAXDEPTH)
+    too_deep(p, tok);
+  p->depth++;
+  Node *n = rule(p);
+  p->depth--;
   return n;
 }
 
@@ -98,12 +148,22 @@ static const char *tok_str(Parser *p, Token *tok) {
   return arena_strndup(p->arena, tok->loc, (size_t)tok->len);
 }
 
+// A variable's or a kernel's name, which becomes a C identifier. Outside kernels (a
+// constant, a decorator) any name Python takes is fine, and in host code such a name is
+// Python outside the subset (the statement stays Python).
+static const char *name_str(Parser *p, Token *tok) {
+  if (p->kernel && tok->len > MAXNAME)
+    unsupported_tok(p, tok, "name too long (%d bytes; names in kernel functions have at "
+                    "most %d)", tok->len, MAXNAME);
+  return tok_str(p, tok);
+}
+
 static Node *binop(Parser *p, Token *tok, Node *lhs, Node *rhs) {
   Node *n = new_node(p, ND_BINOP, tok);
   n->op = tok_str(p, tok);
   n->lhs = lhs;
   n->rhs = rhs;
-  return n;
+  return grown(p, n);
 }
 
 static bool starts_expression(Parser *p) {
@@ -146,7 +206,7 @@ static Node *slice(Parser *p) {
     n->hi = expression(p);
   if (consume(p, ":") && !at(p, "]") && !at(p, ","))
     n->step = expression(p);
-  return n;
+  return grown(p, n);
 }
 
 /* slices: slice (',' slice)* [','] */
@@ -157,13 +217,13 @@ static Node *slices(Parser *p, Node *value, Token *tok) {
   do {
     if (at(p, "]"))
       break;
-    append(&n->args, &tail, slice(p));
+    append(&n->args, &tail, operand_below(p, tok, slice));
     n->nargs++;
   } while (consume(p, ","));
   if (!n->nargs)
     error_tok(p, p->tok, "expected an index");
   expect(p, "]");
-  return n;
+  return grown(p, n);
 }
 
 /* args: (expression | NAME '=' expression) (',' ...)* [','] */
@@ -180,9 +240,10 @@ static Node *call_args(Parser *p, Node *fn, Token *tok) {
       arg = new_node(p, ND_KEYWORD, p->tok);
       arg->name = tok_str(p, p->tok);
       p->tok = p->tok->next->next;
-      arg->lhs = expression(p);
+      arg->lhs = operand_below(p, arg->tok, expression);
+      grown(p, arg);
     } else {
-      arg = expression(p);
+      arg = operand_below(p, tok, expression);
       if (at(p, "for"))
         unsupported_tok(p, p->tok, "generator expressions are not supported in kernel functions");
     }
@@ -192,7 +253,7 @@ static Node *call_args(Parser *p, Node *fn, Token *tok) {
       break;
   }
   expect(p, ")");
-  return n;
+  return grown(p, n);
 }
 
 /* tuple_or_group: '(' [star_expressions] ')' ;  list: '[' [star_expressions] ']' */
@@ -216,7 +277,7 @@ static Node *paren(Parser *p, const char *close, NodeKind list_kind) {
       n->args = e;
       n->nargs = 1;
     }
-    return n;
+    return grown(p, n);
   }
   if (e->kind == ND_TUPLE)
     e->ival = 1;   // parenthesised: a tuple written (a, b) stays one atom
@@ -257,7 +318,7 @@ static Node *atom(Parser *p) {
     if (tok_is_keyword(t))
       error_tok(p, t, "unexpected keyword '%.*s'", t->len, t->loc);
     Node *n = new_node(p, ND_NAME, t);
-    n->name = tok_str(p, t);
+    n->name = name_str(p, t);
     return n;
   }
   error_tok(p, t, "expected an expression, found %s", tok_text(p, t));
@@ -283,7 +344,7 @@ static Node *primary(Parser *p) {
       attr->name = tok_str(p, p->tok);
       attr->tok = p->tok;
       p->tok = p->tok->next;
-      n = attr;
+      n = grown(p, attr);
     } else if (consume(p, "(")) {
       n = call_args(p, n, first_tok(n));
     } else if (consume(p, "[")) {
@@ -302,8 +363,8 @@ static Node *factor(Parser *p) {
     p->tok = t->next;
     Node *n = new_node(p, ND_UNARY, t);
     n->op = tok_str(p, t);
-    n->lhs = factor(p);
-    return n;
+    n->lhs = operand_below(p, t, factor);
+    return grown(p, n);
   }
   if (at(p, "await"))
     unsupported_tok(p, t, "await is not supported in kernel functions");
@@ -311,7 +372,7 @@ static Node *factor(Parser *p) {
   if (at(p, "**")) {
     Token *op = p->tok;
     p->tok = op->next;
-    return binop(p, op, n, factor(p));
+    return binop(p, op, n, operand_below(p, op, factor));
   }
   return n;
 }
@@ -400,7 +461,7 @@ static Node *comparison(Parser *p) {
   } while ((op = compare_op(p)));
   n->ops = arena_alloc(p->arena, sizeof(char *) * (size_t)n->nargs);
   memcpy(n->ops, ops, sizeof(char *) * (size_t)n->nargs);
-  return n;
+  return grown(p, n);
 }
 
 /* inversion: 'not' inversion | comparison */
@@ -408,8 +469,8 @@ static Node *inversion(Parser *p) {
   Token *t = p->tok;
   if (consume(p, "not")) {
     Node *n = new_node(p, ND_NOT, t);
-    n->lhs = inversion(p);
-    return n;
+    n->lhs = operand_below(p, t, inversion);
+    return grown(p, n);
   }
   return comparison(p);
 }
@@ -419,7 +480,7 @@ static Node *boolop(Parser *p, Token *t, Node *lhs, Node *rhs) {
   n->op = tok_str(p, t);
   n->lhs = lhs;
   n->rhs = rhs;
-  return n;
+  return grown(p, n);
 }
 
 // Parses operand (word operand)*, left-associative, for 'and' and 'or'.
@@ -447,10 +508,10 @@ static Node *expression(Parser *p) {
   Node *e = new_node(p, ND_IFEXP, p->tok);
   p->tok = p->tok->next;
   e->body = n;
-  e->cond = disjunction(p);
+  e->cond = operand_below(p, e->tok, disjunction);
   expect(p, "else");
-  e->orelse = expression(p);
-  return e;
+  e->orelse = operand_below(p, e->tok, expression);
+  return grown(p, e);
 }
 
 /* star_expressions: expression (',' expression)* [','] */
@@ -471,7 +532,7 @@ static Node *star_expressions(Parser *p) {
     append(&n->args, &tail, expression(p));
     n->nargs++;
   }
-  return n;
+  return grown(p, n);
 }
 
 //
@@ -586,10 +647,20 @@ static Node *simple_stmts(Parser *p) {
   return head;
 }
 
+// Enters the block of the compound statement at t. An elif counts as a block nested in
+// its if's: the tree has it in the if's else branch, and every stage recurses into that.
+static void enter_block(Parser *p, Token *t) {
+  if (p->blocks >= MAXBLOCKS)
+    error_tok(p, t, "too many nested blocks (more than %d; each elif counts as one)",
+              MAXBLOCKS);
+  p->blocks++;
+}
+
 /* if_stmt: 'if' named_expression ':' block elif_stmt | 'if' named_expression ':' block [else_block]
  * elif_stmt: 'elif' named_expression ':' block (elif_stmt | [else_block]) */
 static Node *if_stmt(Parser *p) {
   Node *n = new_node(p, ND_IF, p->tok);
+  enter_block(p, n->tok);
   p->tok = p->tok->next;
   n->cond = expression(p);
   expect(p, ":");
@@ -600,18 +671,21 @@ static Node *if_stmt(Parser *p) {
     expect(p, ":");
     n->orelse = block(p);
   }
+  p->blocks--;
   return n;
 }
 
 /* while_stmt: 'while' named_expression ':' block */
 static Node *while_stmt(Parser *p) {
   Node *n = new_node(p, ND_WHILE, p->tok);
+  enter_block(p, n->tok);
   p->tok = p->tok->next;
   n->cond = expression(p);
   expect(p, ":");
   n->body = block(p);
   if (at(p, "else"))
     unsupported_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+  p->blocks--;
   return n;
 }
 
@@ -629,12 +703,13 @@ static Node *for_targets(Parser *p) {
     append(&n->args, &tail, bitwise_or(p));
     n->nargs++;
   }
-  return n;
+  return grown(p, n);
 }
 
 /* for_stmt: 'for' star_targets 'in' star_expressions ':' block */
 static Node *for_stmt(Parser *p) {
   Node *n = new_node(p, ND_FOR, p->tok);
+  enter_block(p, n->tok);
   p->tok = p->tok->next;
   n->target = for_targets(p);
   expect(p, "in");
@@ -648,6 +723,7 @@ static Node *for_stmt(Parser *p) {
   p->parallel -= parallel;
   if (at(p, "else"))
     unsupported_tok(p, p->tok, "'else' after a loop is not supported in kernel functions");
+  p->blocks--;
   return n;
 }
 
@@ -751,6 +827,7 @@ static Node *host_statement(Parser *p) {
   Diags *d = p->diags;
   size_t len = d->out.len;
   int nerrors = d->nerrors, nwarnings = d->nwarnings, parallel = p->parallel;
+  int depth = p->depth, blocks = p->blocks;
   jmp_buf outer;
   memcpy(outer, p->fail, sizeof outer);
   if (!setjmp(p->fail)) {
@@ -760,6 +837,8 @@ static Node *host_statement(Parser *p) {
   }
   memcpy(p->fail, outer, sizeof outer);
   p->parallel = parallel;
+  p->depth = depth;
+  p->blocks = blocks;
   if (!p->unsupported)
     longjmp(p->fail, 1);
   p->tok = start;
@@ -800,7 +879,7 @@ static Node *params(Parser *p, int *count) {
     if (p->tok->kind != TK_NAME || tok_is_keyword(p->tok))
       error_tok(p, p->tok, "expected a parameter name, found %s", tok_text(p, p->tok));
     Node *n = new_node(p, ND_NAME, p->tok);
-    n->name = tok_str(p, p->tok);
+    n->name = name_str(p, p->tok);
     p->tok = p->tok->next;
     if (consume(p, ":"))
       expression(p);
@@ -821,8 +900,9 @@ static Node *function_def(Parser *p, Node *decorators) {
   p->tok = t->next;
   if (p->tok->kind != TK_NAME)
     error_tok(p, p->tok, "expected a function name");
+  p->kernel = true;
   Node *fn = new_node(p, ND_FUNCDEF, p->tok);
-  fn->name = tok_str(p, p->tok);
+  fn->name = name_str(p, p->tok);
   fn->decorators = decorators;
   p->tok = p->tok->next;
   expect(p, "(");
@@ -832,6 +912,7 @@ static Node *function_def(Parser *p, Node *decorators) {
   expect(p, ":");
   fn->body = block(p);
   fn->end_line = last_line(t, p->tok);
+  p->kernel = false;
   return fn;
 }
 
@@ -973,7 +1054,8 @@ static void becomes_value(Parser *p, Node *n, Const *c) {
   n->next = keep;
 }
 
-// Replaces the constants in expression n by their values (themselves without names).
+// Replaces the constants in expression n by their values (themselves without names), and
+// measures it again.
 static void inline_consts(Parser *p, Module *m, Node *n) {
   for (; n; n = n->next) {
     Const *c = n->kind == ND_NAME ? find_const(m, n->name, strlen(n->name)) : NULL;
@@ -984,22 +1066,38 @@ static void inline_consts(Parser *p, Module *m, Node *n) {
     inline_consts(p, m, n->lhs);
     inline_consts(p, m, n->rhs);
     inline_consts(p, m, n->args);
+    grown(p, n);
   }
 }
 
+// Nodes of a constant's value (small: see constant).
+static int value_size(Node *n) {
+  int size = 0;
+  for (; n; n = n->next)
+    size += 1 + value_size(n->lhs) + value_size(n->rhs) + value_size(n->args);
+  return size;
+}
+
 /* constant: NAME '=' expression NEWLINE, the expression made of numbers, + - * / // % **,
- * parentheses and earlier constants only. Returns false (nothing consumed) otherwise. */
+ * parentheses and earlier constants only. Returns false (nothing consumed) otherwise.
+ * Kernels get a copy of the value at each use, the constants in it replaced by their
+ * values: a value of more than MAXDEPTH nodes makes no constant. Else A1 = A0 + A0,
+ * A2 = A1 + A1, ... would grow as 2**k, and a value could pass the parser's limit on
+ * nesting, which Python outside kernels must never meet. */
 static bool constant(Parser *p, Module *m) {
   Token *name = p->tok, *t = name->next;
   if (name->kind != TK_NAME || tok_is_keyword(name) || !tok_equal(t, "="))
     return false;
+  int size = 0;   // at most a node per token, a constant's name standing for its value's
   for (t = t->next; t->kind != TK_NEWLINE && t->kind != TK_EOF; t = t->next) {
     bool number = t->kind == TK_NUMBER && !t->is_imag;
-    bool known = t->kind == TK_NAME && find_const(m, t->loc, (size_t)t->len);
+    Const *c = t->kind == TK_NAME ? find_const(m, t->loc, (size_t)t->len) : NULL;
+    bool known = c && !c->rebound;   // bound again since: its value here is another
     bool op = t->kind == TK_OP && (tok_equal(t, "+") || tok_equal(t, "-") || tok_equal(t, "*") ||
                                    tok_equal(t, "/") || tok_equal(t, "//") || tok_equal(t, "%") ||
                                    tok_equal(t, "**") || tok_equal(t, "(") || tok_equal(t, ")"));
-    if (!number && !known && !op)
+    size += known ? value_size(c->value) : 1;
+    if ((!number && !known && !op) || size > MAXDEPTH)
       return false;
   }
   if (t == name->next->next || find_const(m, name->loc, (size_t)name->len))
@@ -1056,17 +1154,22 @@ static Import *import_of(Module *m, Node *fn, const char *name) {
 }
 
 // Spells the calls of imported functions in n (and what follows it) as np.NAME / math.NAME,
-// and imported modules by their canonical names.
-static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n) {
+// and imported modules by their canonical names; constants become their values. Calls and
+// constants make the tree deeper (depth: the expression nodes above n), within the limit.
+static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n, int depth) {
   for (; n; n = n->next) {
     Import *im;
     Const *c;
     if (n->kind == ND_NAME && (c = const_of(m, fn, n->name))) {
+      if (depth + c->value->height > MAXDEPTH)
+        too_deep(p, n->tok);
       becomes_value(p, n, c);
       continue;   // the value holds no names of the function
     }
     if (n->kind == ND_CALL && n->lhs->kind == ND_NAME &&
         (im = import_of(m, fn, n->lhs->name)) && im->name) {
+      if (depth + 3 > MAXDEPTH)   // the call, MODULE.NAME, MODULE
+        too_deep(p, n->lhs->tok);
       Node *mod = new_node(p, ND_NAME, n->lhs->tok);
       mod->name = im->module;
       n->lhs->kind = ND_ATTR;
@@ -1076,16 +1179,17 @@ static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n) {
                (im = import_of(m, fn, n->lhs->name)) && !im->name) {
       n->lhs->name = im->module;
     }
-    resolve_imports(p, m, fn, n->lhs);
-    resolve_imports(p, m, fn, n->rhs);
-    resolve_imports(p, m, fn, n->args);
-    resolve_imports(p, m, fn, n->cond);
-    resolve_imports(p, m, fn, n->body);
-    resolve_imports(p, m, fn, n->orelse);
-    resolve_imports(p, m, fn, n->iter);
-    resolve_imports(p, m, fn, n->lo);
-    resolve_imports(p, m, fn, n->hi);
-    resolve_imports(p, m, fn, n->step);
+    int below = n->kind < ND_FUNCDEF ? depth + 1 : 0;   // a statement's start anew
+    resolve_imports(p, m, fn, n->lhs, below);
+    resolve_imports(p, m, fn, n->rhs, below);
+    resolve_imports(p, m, fn, n->args, below);
+    resolve_imports(p, m, fn, n->cond, below);
+    resolve_imports(p, m, fn, n->body, below);
+    resolve_imports(p, m, fn, n->orelse, below);
+    resolve_imports(p, m, fn, n->iter, below);
+    resolve_imports(p, m, fn, n->lo, below);
+    resolve_imports(p, m, fn, n->hi, below);
+    resolve_imports(p, m, fn, n->step, below);
   }
 }
 
@@ -1140,6 +1244,6 @@ Module *parse(Arena *a, Diags *d, TokenStream *ts, const char *only) {
   }
   globals_rebound(m, ts->tokens);
   for (Node *fn = m->funcs; fn && (m->imports || m->consts); fn = fn->next)
-    resolve_imports(&p, m, fn, fn->body);
+    resolve_imports(&p, m, fn, fn->body, 0);
   return m;
 }

@@ -409,6 +409,11 @@ static Type *alloc_call(Sema *s, Node *n, const char *fname) {
     return t ? ty_array(s->arena, dtype_arg(s, n, t->elem), t->ndim) : NULL;
   }
   int rank = shape_rank(s, first);
+  if (rank > MAXRANK) {
+    error_at(s, n, "np.%s() makes an array of rank %d; arrays have at most %d dimensions",
+             fname, rank, MAXRANK);
+    return NULL;
+  }
   return ty_array(s->arena, dtype_arg(s, n, ty_float64), rank);
 }
 
@@ -820,10 +825,18 @@ static Type *name_ref(Sema *s, Node *n) {
   return NULL;
 }
 
+// A number literal. The tokenizer saturates integers at INT64_MAX; past it NumPy would
+// take one as uint64 or as a Python object, and int64 C holds neither.
+static Type *number(Sema *s, Node *n) {
+  if (n->tok->too_big)
+    error_at(s, n, "integer literal too large for int64");
+  return n->tok->is_float ? ty_weak_float : ty_weak_int;
+}
+
 static Type *expr(Sema *s, Node *n) {
   Type *t = NULL;
   switch (n->kind) {
-  case ND_NUM: t = n->tok->is_float ? ty_weak_float : ty_weak_int; break;
+  case ND_NUM: t = number(s, n); break;
   case ND_BOOL: t = ty_weak_bool; break;
   case ND_NAME: t = name_ref(s, n); break;
   case ND_ATTR: t = attribute(s, n); break;
@@ -1244,6 +1257,12 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
             "function (decorated with @appy.jit) in this file", (int)nlen, name);
     return;
   }
+  for (int i = 0; i < sig.nparams; i++)
+    if (sig.params[i]->kind == TY_ARRAY && sig.params[i]->ndim > MAXRANK) {
+      diag_at(s->diags, DIAG_ERROR, line, col, "signature '%s' has an array of rank %d; "
+              "arrays have at most %d dimensions", sig.text, sig.params[i]->ndim, MAXRANK);
+      return;
+    }
   if (sig.nparams != k->nparams) {
     diag_at(s->diags, DIAG_ERROR, line, col, "signature '%s' has %d type%s but '%s' takes %d "
             "parameter%s", sig.text, sig.nparams, sig.nparams == 1 ? "" : "s", k->name,
@@ -1251,7 +1270,8 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
     return;
   }
   Signature *sigs = arena_alloc(s->arena, sizeof(Signature) * (size_t)(k->nsigs + 1));
-  memcpy(sigs, k->sigs, sizeof(Signature) * (size_t)k->nsigs);
+  if (k->nsigs)   // the first has none to copy, from NULL (memcpy's arguments must not be)
+    memcpy(sigs, k->sigs, sizeof(Signature) * (size_t)k->nsigs);
   sigs[k->nsigs++] = sig;
   k->sigs = sigs;
 }
@@ -1262,6 +1282,7 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
 
 typedef struct {
   int rank;        // Highest rank seen for an array use (0: not an array)
+  Node *at;        // The use that showed it (an ND_NAME), for the rank limit
   bool integer;    // Used in an index or a range bound
   bool int_elems;  // An array whose elements are used so
 } ParamUse;
@@ -1316,14 +1337,16 @@ static void infer_subscript(Infer *in, Node *n, bool integer) {
   if (base->kind == ND_ATTR && !strcmp(base->name, "shape") && base->lhs->kind == ND_NAME &&
       (i = param_index(in->k, base->lhs->name)) >= 0) {
     int64_t kk;
-    int need = const_int(n->args, &kk) && kk >= 0 ? (int)kk + 1 : 1;
+    int need = 1;
+    if (const_int(n->args, &kk) && kk >= 0)   // past the limit: reported (no int overflow)
+      need = kk < MAXRANK ? (int)kk + 1 : MAXRANK + 1;
     if (u[i].rank < need)
-      u[i].rank = need;
+      u[i].rank = need, u[i].at = base->lhs;
     return;
   }
   if (base->kind == ND_NAME && (i = param_index(in->k, base->name)) >= 0) {
     if (u[i].rank < rank)
-      u[i].rank = rank;
+      u[i].rank = rank, u[i].at = base;
     u[i].int_elems |= integer;   // x[idx[j]], range(indptr[i], indptr[i + 1])
   }
   infer_list(in, n->args, true);
@@ -1425,6 +1448,10 @@ static ParamUse *param_uses(Sema *s, Kernel *k) {
     in.changed = false;
     infer_stmts(&in, k->fn->body);
   } while (in.changed);
+  for (int i = 0; i < k->nparams; i++)
+    if (in.u[i].rank > MAXRANK)
+      diag_tok(s->diags, DIAG_ERROR, in.u[i].at->tok, "'%s' is used as an array of more than "
+               "%d dimensions here; arrays have at most %d", k->pnames[i], MAXRANK, MAXRANK);
   return in.u;
 }
 

@@ -353,14 +353,16 @@ static const char *number(Lexer *L, const char *p) {
   return number_end(L, p, 10);
 }
 
-// Value of the digits s (no underscores) in base, saturating at INT64_MAX; *big gets
-// it as a double, for values past INT64_MAX.
-static int64_t int_value(const char *s, int base, double *big) {
+// Value of the digits s (no underscores) in base, saturating at INT64_MAX (*over then
+// set); *big gets it as a double, for values past INT64_MAX.
+static int64_t int_value(const char *s, int base, double *big, bool *over) {
   int64_t v = 0;
   *big = 0;
+  *over = false;
   for (; *s; s++) {
     int d = is_digit(*s) ? *s - '0' : (*s | 0x20) - 'a' + 10;
-    v = v > (INT64_MAX - d) / base ? INT64_MAX : v * base + d;
+    *over |= v > (INT64_MAX - d) / base;
+    v = *over ? INT64_MAX : v * base + d;
     *big = *big * base + d;
   }
   return v;
@@ -388,7 +390,7 @@ static void number_value(Lexer *L, Token *t) {
   t->is_float = base == 10 && strpbrk(buf, ".eE");
   double big;
   if (!t->is_float && !t->is_imag)
-    t->ival = int_value(buf, base, &big);
+    t->ival = int_value(buf, base, &big, &t->too_big);
   if (base == 10)
     t->fval = strtod(buf, NULL);
   else   // (double) of an int64 rounds correctly, unlike the running sum in big

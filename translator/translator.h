@@ -140,6 +140,7 @@ struct Token {
   bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
   bool is_imag;     // TK_NUMBER: imaginary literal (ends in j/J)
   int64_t ival;     // TK_NUMBER: value of an integer literal (saturates)
+  bool too_big;     // TK_NUMBER: an integer literal past INT64_MAX (ival saturated)
   double fval;      // TK_NUMBER: value as a double
   bool at_bol;      // First token of a logical line
 };
@@ -198,6 +199,10 @@ struct Type {
   int nfields;       // TY_TUPLE: number of elements
   Type **fields;     // TY_TUPLE: element types
 };
+
+// Arrays have at most this many dimensions: the runtime's appy_array holds the extents of
+// that many (APPY_MAXDIM of appy/runtime.h).
+enum { MAXRANK = 8 };
 
 extern Type *ty_bool, *ty_int8, *ty_int16, *ty_int32, *ty_int64;
 extern Type *ty_uint8, *ty_uint16, *ty_uint32, *ty_uint64, *ty_float32, *ty_float64, *ty_none;
@@ -309,6 +314,7 @@ struct Node {
   bool sync_after;   // ND_ASSIGN made by lower.c reading an element that the next
                      // statement's element loops may write: a group's lanes wait after it
   int ival;          // ND_BOOL value; misc small integer
+  int height;        // Expression: nodes from it down to its deepest leaf (parse.c's limit)
 };
 
 // A top-level import of a module kernels may name: `from math import erf as f` (alias

@@ -145,6 +145,7 @@ def _slow_code(a):
     return ("?", t.__name__)
 
 
+_MAXRANK = 8   # the runtime's arrays hold 8 extents (APPY_MAXDIM)
 _DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
            "float32", "float64")
 
@@ -169,6 +170,9 @@ def _type_name(code, param):
         raise TypeError("argument '%s': arrays of dtype %s are not supported (%s are)"
                         % (param, dtype if dtype != "?" else "of non-native byte order",
                            ", ".join(_DTYPES)))
+    if ndim > _MAXRANK:
+        raise TypeError("argument '%s': an array of rank %d; kernels take arrays of at most "
+                        "%d dimensions" % (param, ndim, _MAXRANK))
     return dtype if ndim == 0 else "%s[%s]" % (dtype, ", ".join([":"] * ndim))
 
 

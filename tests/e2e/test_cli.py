@@ -66,6 +66,10 @@ def test_extra_signatures_take_every_dtype_name(run, tmp_path):
     assert "appy_arg_uint64(fr, argv[1], \"n\"" in c   # ulonglong
     p = run("--emit-c", "-s", "f(uint7[:], int)", "-o", tmp_path / "k.c", src)
     assert p.returncode != 0 and "malformed signature 'f(uint7[:], int)'" in p.stderr
+    p = run("--emit-c", "-s", "f(uint8[:,:,:,:,:,:,:,:,:], int)", "-o", tmp_path / "k.c", src)
+    assert p.returncode != 0 and ("k.py: error: signature 'f(uint8[:,:,:,:,:,:,:,:,:], int)' "
+                                  "has an array of rank 9; arrays have at most 8 dimensions"
+                                  in p.stderr)
 
 
 def test_explain_says_why_bool_reductions_are_not_bare(run, tmp_path):

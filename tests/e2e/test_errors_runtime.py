@@ -41,6 +41,8 @@ def test_wrong_rank(mod):
     raises_naming(TypeError, "y", mod.saxpy, 2.0, f32(), np.float32(1.0))
     raises_naming(TypeError, "y", mod.saxpy, 2.0, f32(), np.array(1.0, np.float32))
     raises_naming(TypeError, "A", mod.total, np.zeros(3))
+    # More dimensions than the runtime's arrays hold (8): refused too (issue 18)
+    raises_naming(TypeError, "x", mod.saxpy, 2.0, np.zeros((1,) * 9, np.float32), f32())
 
 
 def test_none(mod):

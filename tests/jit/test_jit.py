@@ -144,6 +144,9 @@ def test_keywords_and_bad_calls(kernels, rng):
         kernels.axpy(1.0, x)                 # Python's own message: a missing argument
     with pytest.raises(TypeError, match="complex128"):
         kernels.axpy(1.0, x.astype(np.complex128), y)
+    with pytest.raises(TypeError, match="argument 'x': an array of rank 9; kernels take "
+                                        "arrays of at most 8 dimensions"):
+        kernels.axpy(1.0, np.zeros((1,) * 9), y)   # issue 18: not a translation failure
 
 
 def test_function_without_parallel_loops_is_plain_python(kernels):

@@ -342,6 +342,20 @@ kernel_bump_0(appy_frame *fr, appy_array *c, PyObject **ret)
     return 0;
 }
 
+/* 1 # appy: export deep(float64[:,:,:,:,:,:,:,:,:])
+ * 2 def deep(a):
+ * 3     a[0, 0, 0, 0, 0, 0, 0, 0, 0] = 1.0
+ * Rank 9, past appy_array's 8 extents: appy-translate refuses it now, but a module built
+ * before it did (or written by hand) must still not get such an array.            */
+static int
+kernel_deep_0(appy_frame *fr, appy_array *a, PyObject **ret)
+{
+    (void)fr;
+    (void)ret;
+    ((double *)a->data)[0] = 1.0;
+    return 0;
+}
+
 /* 1 def idiv(a, b):
  * 2     return a // b                                                              */
 static int
@@ -576,6 +590,23 @@ call_bump_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
+call_deep_0(appy_frame *fr, PyObject *const *argv)
+{
+    appy_array p0;
+    PyObject *ret = NULL;
+    int rc;
+
+    if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 9, 1, &p0) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = kernel_deep_0(fr, &p0, &ret);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 call_idiv_0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0, p1;
@@ -623,6 +654,7 @@ call_idiv_0(appy_frame *fr, PyObject *const *argv)
 #define dispatch_count call_count_0
 #define dispatch_bump call_bump_0
 #define dispatch_idiv call_idiv_0
+#define dispatch_deep call_deep_0
 
 static PyObject *
 dispatch_total(appy_frame *fr, PyObject *const *argv)
@@ -686,6 +718,7 @@ WRAPPER(last, 1, "a")
 WRAPPER(count, 1, "mask")
 WRAPPER(bump, 1, "c")
 WRAPPER(idiv, 2, "a", "b")
+WRAPPER(deep, 1, "a")
 
 #define METHOD(NAME, DOC)                                                                \
     {#NAME, (PyCFunction)(void (*)(void))py_##NAME, METH_VARARGS | METH_KEYWORDS,        \
@@ -704,6 +737,7 @@ static PyMethodDef module_methods[] = {
     METHOD(count, "count(mask): number of True in a bool array."),
     METHOD(bump, "bump(c): c[()] += 1 for a rank-0 int64 array."),
     METHOD(idiv, "idiv(a, b): a // b, raising ZeroDivisionError from the kernel."),
+    METHOD(deep, "deep(a): a[0, ..., 0] = 1.0 for a float64 array of rank 9 (refused)."),
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {NULL, NULL, 0, NULL}

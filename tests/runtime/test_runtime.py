@@ -305,6 +305,21 @@ def test_rank_and_int_dtype_wording(rt):
                             "got an int64 array of rank 1")
 
 
+def test_rank_past_appy_array(rt):
+    """appy_array holds 8 extents: a 9-d array is refused, naming the parameter, even where
+    the module declares rank 9 (built by an older translator), before anything is written
+    past them or into the array (issue 18)."""
+    want = "argument 'a' is an array of rank 9; kernels take arrays of at most 8 dimensions"
+    for a in (np.zeros((1,) * 9), np.zeros((2,) * 9)[..., ::2]):
+        with pytest.raises(TypeError) as e:
+            rt.deep(a)
+        assert str(e.value) == "deep() " + want
+        assert not a.any()
+    with pytest.raises(TypeError) as e:
+        rt.scale(np.zeros((1,) * 9), np.zeros(1), 1.0)
+    assert str(e.value) == "scale() " + want
+
+
 @pytest.mark.parametrize("strided", [False, True])
 def test_read_only_output(rt, strided):
     c = np.zeros(8)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int failures, checks;
 
@@ -126,6 +127,43 @@ static void check(const char *body, const char *want) {
   check_file(src, want);
 }
 
+// Source of kernel f(a, b) whose body is head, unit n times, then tail (malloc'd).
+static char *kernel_of(const char *head, const char *unit, int n, const char *tail) {
+  Buf b = {0};
+  buf_printf(&b, "import appy\n@appy.jit\ndef f(a, b):\n%s", head);
+  for (int i = 0; i < n; i++)
+    buf_puts(&b, unit);
+  buf_puts(&b, tail);
+  return b.data;
+}
+
+// The body of f nested n blocks deep: `if a:` in `if a:` ..., then x = 1.
+static char *nested_ifs(int n) {
+  Buf b = {0};
+  buf_puts(&b, "import appy\n@appy.jit\ndef f(a, b):\n");
+  for (int i = 1; i <= n; i++)
+    buf_printf(&b, "%*sif a:\n", 4 * i, "");
+  buf_printf(&b, "%*sx = 1\n", 4 * (n + 1), "");
+  return b.data;
+}
+
+// Issue 18's deep inputs crashed the parser or a later stage (unbounded recursion) or took
+// quadratic time: each must be refused with its diagnostic, in linear time (well under a
+// second; 2 s of CPU is the alarm). Takes src (malloc'd).
+static void check_limit(const char *what, char *src, const char *want) {
+  clock_t t0 = clock();
+  const char *got = parse_dump(src);
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  checks++;
+  if (strcmp(got, want) || secs > 2.0) {
+    failures++;
+    printf("FAIL %s (%.2f s)\n  want: %s\n  got:  %s\n", what, secs, want, got);
+  } else {
+    printf("ok   %s (%.3f s): %s\n", what, secs, want);
+  }
+  free(src);
+}
+
 int main(void) {
   // Precedence and associativity (python.gram).
   check("    x = a + b * 2", "(def f a b) (= x (+ a (* b 2)))");
@@ -184,6 +222,77 @@ int main(void) {
         "(def f a b) (python 4-9) (python 10-13) (= x 1)");
   check("    while a:\n        print(a, {1: 2})\n        a -= 1",
         "(def f a b) (while a (python 5-5) (-= a 1))");
+  // Limits on nesting (issue 18): the sizes that crashed, and the last ones that pass.
+  // Each error is at the 150th operator (column: its place on the line).
+  const char *deep = "t.py:4:%d: error: expression too deeply nested (more than 150 levels)";
+  char want[128], *closing = kernel_of("", ")", 160, "\n"), *ok = kernel_of("", "(u- ", 149, "a");
+  const char *parens = closing + strlen("import appy\n@appy.jit\ndef f(a, b):\n");
+  snprintf(want, sizeof want, deep, 9 + 149);
+  check_limit("43,000 unary minus", kernel_of("    x = ", "-", 43000, "a\n"), want);
+  snprintf(want, sizeof want, deep, 9 + 4 * 149);
+  check_limit("43,000 not", kernel_of("    x = ", "not ", 43000, "a\n"), want);
+  snprintf(want, sizeof want, deep, 11 + 5 * 149);
+  check_limit("47,000 **", kernel_of("    x = a", " ** a", 47000, "\n"), want);
+  snprintf(want, sizeof want, deep, 11 + 4 * 149);
+  check_limit("58,000 + terms", kernel_of("    x = a", " + a", 58000, "\n"), want);
+  check_limit("20,000 + terms", kernel_of("    x = a", " + a", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 11 + 6 * 149);
+  check_limit("20,000 and", kernel_of("    x = a", " and a", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 11 + 12 * 149);
+  check_limit("20,000 if-else", kernel_of("    x = a", " if b else a", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 9);   // where the callee starts
+  check_limit("20,000 calls", kernel_of("    x = a", "()", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 9 + 4 * 149);
+  check_limit("160 nested calls", kernel_of("    x = ", "abs(", 160, parens), want);
+  snprintf(want, sizeof want, deep, 11 + 2 * 149);
+  check_limit("20,000 attributes", kernel_of("    x = a", ".b", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 10 + 3 * 149);
+  check_limit("20,000 subscripts", kernel_of("    x = a", "[0]", 20000, "\n"), want);
+  snprintf(want, sizeof want, deep, 10 + 2 * 149);
+  for (char *c = closing; *c; c++)
+    *c = *c == ')' ? ']' : *c;
+  check_limit("160 nested subscripts", kernel_of("    x = ", "a[", 160, parens), want);
+  Buf b = {0};
+  buf_printf(&b, "(def f a b) (= x %s", ok + strlen("import appy\n@appy.jit\ndef f(a, b):\n"));
+  for (int i = 0; i < 150; i++)
+    buf_puts(&b, ")");
+  check_limit("149 unary minus pass", kernel_of("    x = ", "-", 149, "a\n"), b.data);
+  buf_free(&b);
+  free(closing);
+  free(ok);
+  check_limit("25,000 elif", kernel_of("    if a:\n        x = 1\n", "    elif a:\n        x = 1\n",
+                                       25000, ""),
+              "t.py:68:5: error: too many nested blocks (more than 32; each elif counts as one)");
+  check_limit("33 nested blocks", nested_ifs(33),
+              "t.py:36:133: error: too many nested blocks (more than 32; each elif counts as one)");
+  // Names in kernels (issue 18): at most 1024 bytes; Python outside kernels has no limit.
+  char *name = kernel_of("", "x", 100000, "");
+  const char *x = name + strlen("import appy\n@appy.jit\ndef f(a, b):\n");
+  check_limit("100,000-byte name", kernel_of("    for i in appy.prange(3):\n        ", x, 1, " = 1\n"),
+              "t.py:5:9: error: name too long (100000 bytes; names in kernel functions have at "
+              "most 1024)");
+  check_limit("100,000-byte name in host code", kernel_of("    ", x, 1, " = 1\n"),
+              "(def f a b) (python 4-4)");   // outline.c decides: no parallel loop, an error
+  check_limit("1024-byte name", kernel_of("    a = ", x + 100000 - 1024, 1, "\n"), "(def f a b) (= a "
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxx)");
+  Buf top = {0};
+  buf_printf(&top, "%s = 1\n@%s\ndef g():\n    pass\n@appy.jit\ndef f(a):\n    a[0] = 1\n", x, x);
+  check_limit("100,000-byte names outside kernels", top.data, "(def f a) (= (idx a 0) 1)");
+  free(name);
+  check("    x = a\n" "    if a:\n" "        x = 1\n" "    elif b:\n" "        x = 2\n",
+        "(def f a b) (= x a) (if a ( (= x 1)) ( (if b ( (= x 2)) ())))");
   printf("%d passed, %d failed\n", checks - failures, failures);
   return failures != 0;
 }

@@ -187,6 +187,14 @@ int main(void) {
          "t.py:6:19: error: Python integer -1 out of bounds for uint32 (NumPy raises OverflowError)",
          first_diag(analyse(HEAD "# appy: export f(uint32[:])\n@appy.jit\ndef f(u):\n"
                                  "    u[0] = u[1] * -1\n")));
+  result("integer literal past int64 (issue 18: it was 2**63 - 1)",
+         "t.py:5:12: error: integer literal too large for int64",
+         first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    a[0] = 99999999999999999999\n")));
+  result("int64's largest literal", "f(float64[:])",
+         sig(analyse(HEAD "@appy.jit\ndef f(a):\n    a[0] = 0x7fff_ffff_ffff_ffff\n")));
+  result("a larger one outside kernels is Python's", "f(float64[:])",
+         sig(analyse(HEAD "HUGE = 99999999999999999999\n@appy.jit\n"
+                          "def f(a):\n    a[0] = 1.0\n")));
   result("bool subtraction", "t.py:6:17: error: NumPy does not subtract bools; use ^ (or !=) instead",
          first_diag(analyse(HEAD "# appy: export f(bool[:])\n@appy.jit\ndef f(b):\n"
                                  "    b[0] = b[1] - b[2]\n")));
