@@ -248,32 +248,80 @@ static char *operand(Gen *g, Node *n, Type *t, const char *op) {
   return expr(g, n);
 }
 
-// l op r of type rt; NULL: of the type of the ring operation it is an operand of, unwrapped.
-char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
-  bool unwrapped = !rt;
-  Type *t = ty_strong(rt ? rt : ty_promote(l->ty, r->ty));
-  char *a = operand(g, l, t, op), *b = operand(g, r, t, op);
-  if (!strcmp(op, "**") && ty_is_float(t)) {
-    if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
-      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), convert(g, l, a, t));
-    const char *fn = t->kind == TY_FLOAT32 ? "powf" : "pow";
-    return arena_printf(g->arena, "%s(%s, %s)", fn, convert(g, l, a, t), convert(g, r, b, t));
-  }
-  static const struct { const char *op, *fn; } helpers[] = {   // appy/pyops.h
+// appy/pyops.h's helper (or C's pow) for l op r in type t, or NULL: C has op itself.
+static char *helper_call(Gen *g, const char *op, Node *l, Node *r, Type *t) {
+  static const struct { const char *op, *fn; } helpers[] = {
       {"**", "ipow"}, {"//", "floordiv"}, {"%", "mod"}, {"<<", "lshift"}, {">>", "rshift"}};
-  for (size_t k = 0; k < sizeof helpers / sizeof *helpers; k++)
-    if (!strcmp(op, helpers[k].op) && (ty_is_int(t) || ty_is_float(t)))
-      return arena_printf(g->arena, "appy_%s_%s(%s, %s)", helpers[k].fn, suffix(t),
-                          convert(g, l, a, t), convert(g, r, b, t));
+  for (size_t k = 0; k < sizeof helpers / sizeof *helpers; k++) {
+    if (strcmp(op, helpers[k].op) || !(ty_is_int(t) || ty_is_float(t)))
+      continue;
+    char *a = convert(g, l, operand(g, l, t, op), t), *b = convert(g, r, operand(g, r, t, op), t);
+    if (k > 0 || !ty_is_float(t))
+      return arena_printf(g->arena, "appy_%s_%s(%s, %s)", helpers[k].fn, suffix(t), a, b);
+    if (r->kind == ND_NUM && (r->tok->is_float ? r->tok->fval == 2.0 : r->tok->ival == 2))
+      return arena_printf(g->arena, "appy_square_%s(%s)", suffix(t), a);
+    return arena_printf(g->arena, "%s(%s, %s)", t->kind == TY_FLOAT32 ? "powf" : "pow", a, b);
+  }
+  return NULL;
+}
+
+// The operators whose chains C writes without brackets: a + b - c is (a + b) - c in C
+// too. Other pairs keep them, as gcc's -Wparentheses wants (a & b | c, a || b && c).
+static int family(const char *op) {
+  return !strcmp(op, "+") || !strcmp(op, "-") ? 1 : !strcmp(op, "*") || !strcmp(op, "/") ? 2
+         : !strcmp(op, "&") ? 3 : !strcmp(op, "|") ? 4 : !strcmp(op, "^") ? 5 : 0;
+}
+
+// x, the left operand of an operation op in type t, is one more link of its chain: an
+// operation of op's family in the same type (converting it would need its brackets).
+static bool links(Node *x, const char *op, Type *t) {
+  return x->kind == ND_BINOP && family(x->op) && family(x->op) == family(op) &&
+         ty_strong(x->ty)->kind == t->kind;
+}
+
+// " op b", the right operand r of a link of a chain in type t; la: its left operand is an
+// integer literal.
+static void link_c(Gen *g, Buf *out, const char *op, Node *r, Type *t, bool la) {
   if (t->kind == TY_BOOL && (op[0] == '+' || op[0] == '*'))   // NumPy's or and and
     op = op[0] == '+' ? "||" : "&&";
-  long long va, vb;   // a literal of type t stays one
-  bool la = int_literal(l, &va) && ty_strong(l->ty)->kind == t->kind;
+  long long vb;   // a literal of type t stays one
   bool lb = int_literal(r, &vb) && ty_strong(r->ty)->kind == t->kind;
-  char *ca = plain_literal(g, convert(g, l, a, t), la, va, lb);
-  char *cb = plain_literal(g, convert(g, r, b, t), lb, vb, la);
-  char *e = group(g, arena_printf(g->arena, "%s %s %s", ca, op, cb));
-  return strchr("&|^", op[0]) || unwrapped ? e : wrap(g, e, t);   // bitwise: in range
+  buf_printf(out, " %s %s", op, plain_literal(g, convert(g, r, operand(g, r, t, op), t), lb, vb, la));
+}
+
+// l op r in type t as C infix operators, without brackets around it, down the chain of
+// left operands that links() joins (a + b - c + d): in a loop, not a recursion, and the
+// text written once, so that a chain of n operations takes time and memory linear in n.
+static char *infix(Gen *g, const char *op, Node *l, Node *r, Type *t) {
+  int n = 0;
+  for (Node *x = l; links(x, op, t); x = x->lhs)
+    n++;
+  Node **link = arena_alloc(g->arena, sizeof(Node *) * (size_t)(n + 1));
+  link[n] = NULL;   // the last link: l op r itself
+  Node *first = l;
+  for (int i = n - 1; i >= 0; i--, first = first->lhs)
+    link[i] = first;
+  long long va, vb;
+  bool la = int_literal(first, &va) && ty_strong(first->ty)->kind == t->kind;
+  Node *r0 = n ? link[0]->rhs : r;
+  bool lb = int_literal(r0, &vb) && ty_strong(r0->ty)->kind == t->kind;
+  Buf out = {0};
+  buf_puts(&out, plain_literal(g, convert(g, first, operand(g, first, t, op), t), la, va, lb));
+  for (int i = 0; i <= n; i++)
+    link_c(g, &out, link[i] ? link[i]->op : op, link[i] ? link[i]->rhs : r, t, i == 0 && la);
+  char *s = arena_strndup(g->arena, out.data, out.len);
+  buf_free(&out);
+  return s;
+}
+
+// l op r of type rt; NULL: of the type of the ring operation it is an operand of, unwrapped.
+char *binop_c(Gen *g, const char *op, Node *l, Node *r, Type *rt) {
+  Type *t = ty_strong(rt ? rt : ty_promote(l->ty, r->ty));
+  char *e = helper_call(g, op, l, r, t);
+  if (e)
+    return e;
+  e = group(g, infix(g, op, l, r, t));
+  return strchr("&|^", op[0]) || !rt ? e : wrap(g, e, t);   // bitwise: in range
 }
 
 // The operator that compares b with a as op compares a with b (a < b is b > a).
@@ -343,23 +391,44 @@ static char *compare_pair(Gen *g, Node *l, const char *op, Node *r) {
 
 static char *compare(Gen *g, Node *n) {
   Node *prev = n->lhs, *rhs = n->args;
-  char *out = NULL;
+  Buf out = {0};   // not one string per link: linear in the length of the chain
   for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
-    char *c = compare_pair(g, prev, n->ops[i], rhs);
-    out = out ? arena_printf(g->arena, "%s && %s", out, c) : c;
+    buf_printf(&out, "%s%s", i ? " && " : "", compare_pair(g, prev, n->ops[i], rhs));
     prev = rhs;
   }
-  return group(g, out);
+  char *s = arena_strndup(g->arena, out.data, out.len);
+  buf_free(&out);
+  return group(g, s);
 }
 
+// x and y and z (or: or), in type t. Python's value is an operand, not a bool: x or y is
+// x when x is true. C writes the chain down the left operands of the same operator in
+// that type unbracketed, each operand once or twice: x ? x : y ? y : z, !x ? x : !y ? y : z.
 static char *boolop(Gen *g, Node *n) {
   Type *t = ty_strong(n->ty);
-  char *a = expr_as(g, n->lhs, t), *b = expr_as(g, n->rhs, t);
   bool is_and = !strcmp(n->op, "and");
-  if (t->kind == TY_BOOL)
-    return group(g, arena_printf(g->arena, "%s %s %s", a, is_and ? "&&" : "||", b));
-  // Python returns an operand, not a bool: `x or y` is x when x is true.
-  return group(g, arena_printf(g->arena, "%s%s ? %s : %s", is_and ? "!" : "", a, a, b));
+  int k = 1;
+  for (Node *x = n->lhs; x->kind == ND_BOOLOP && !strcmp(x->op, n->op) &&
+                         ty_strong(x->ty)->kind == t->kind; x = x->lhs)
+    k++;
+  Node **opnd = arena_alloc(g->arena, sizeof(Node *) * (size_t)(k + 1));
+  Node *x = n;
+  for (int i = k; i > 0; i--, x = x->lhs)
+    opnd[i] = x->rhs;
+  opnd[0] = x;
+  Buf out = {0};
+  for (int i = 0; i <= k; i++) {
+    char *e = expr_as(g, opnd[i], t);
+    if (i == k)
+      buf_puts(&out, e);
+    else if (t->kind == TY_BOOL)
+      buf_printf(&out, "%s %s ", e, is_and ? "&&" : "||");
+    else
+      buf_printf(&out, "%s%s ? %s : ", is_and ? "!" : "", e, e);
+  }
+  char *s = arena_strndup(g->arena, out.data, out.len);
+  buf_free(&out);
+  return group(g, s);
 }
 
 static char *minmax(Gen *g, Node *n, const char *which) {

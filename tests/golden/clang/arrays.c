@@ -3886,7 +3886,7 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
               k = appy_k;
               /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-              if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+              if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
                 {
                   for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
                     {
@@ -3930,7 +3930,7 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
       #pragma omp parallel for private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
       for (k = 0; k < T_shape0; k++) {
         /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-        if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+        if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
           {
             for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
               {
@@ -4055,7 +4055,7 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
               k = appy_k;
               /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-              if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+              if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
                 {
                   for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
                     {
@@ -4099,7 +4099,7 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
       #pragma omp parallel for private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
       for (k = 0; k < T_shape0; k++) {
         /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-        if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+        if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
           {
             for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
               {

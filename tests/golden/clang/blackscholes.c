@@ -81,7 +81,7 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
             /* examples/blackscholes.py:15: sqrt_t = math.sqrt(T[i]) */
             sqrt_t = sqrt(T[i]);
             /* examples/blackscholes.py:16: d1 = (math.log(S[i] / K[i]) + (r + 0.5 * v * v) * T[i]) / (v * sqrt_t) */
-            d1 = ((log((S[i] / K[i])) + ((r + ((0.5 * v) * v)) * T[i])) / (v * sqrt_t));
+            d1 = ((log((S[i] / K[i])) + ((r + (0.5 * v * v)) * T[i])) / (v * sqrt_t));
             /* examples/blackscholes.py:17: d2 = d1 - v * sqrt_t */
             d2 = (d1 - (v * sqrt_t));
             /* examples/blackscholes.py:18: n1 = 0.5 * (1.0 + math.erf(d1 / math.sqrt(2.0))) */
@@ -103,7 +103,7 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
         /* examples/blackscholes.py:15: sqrt_t = math.sqrt(T[i]) */
         sqrt_t = sqrt(T[i]);
         /* examples/blackscholes.py:16: d1 = (math.log(S[i] / K[i]) + (r + 0.5 * v * v) * T[i]) / (v * sqrt_t) */
-        d1 = ((log((S[i] / K[i])) + ((r + ((0.5 * v) * v)) * T[i])) / (v * sqrt_t));
+        d1 = ((log((S[i] / K[i])) + ((r + (0.5 * v * v)) * T[i])) / (v * sqrt_t));
         /* examples/blackscholes.py:17: d2 = d1 - v * sqrt_t */
         d2 = (d1 - (v * sqrt_t));
         /* examples/blackscholes.py:18: n1 = 0.5 * (1.0 + math.erf(d1 / math.sqrt(2.0))) */

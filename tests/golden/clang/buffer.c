@@ -574,7 +574,7 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
                 const int64_t appy_stop42 = n;
                 for (j = appy_lane; j < appy_stop42; j += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -603,7 +603,7 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
           const int64_t appy_stop47 = n;
           for (j = 0; j < appy_stop47; j++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
           }
         }
       }
@@ -685,7 +685,7 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
                 const int64_t appy_stop51 = n;
                 for (j = appy_lane; j < appy_stop51; j += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -714,7 +714,7 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
           const int64_t appy_stop56 = n;
           for (j = 0; j < appy_stop56; j++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
           }
         }
       }
@@ -796,7 +796,7 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
                 const int64_t appy_stop60 = n;
                 for (j = appy_lane; j < appy_stop60; j += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -825,7 +825,7 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
           const int64_t appy_stop65 = n;
           for (j = 0; j < appy_stop65; j++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
           }
         }
       }
@@ -941,10 +941,10 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
               appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
               appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
               appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+              if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
                 {
                   for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0);
+                    out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -988,10 +988,10 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
         appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
         appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+        if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
           {
             for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0);
+              out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
             }
           }
         } else {
@@ -1122,10 +1122,10 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
               appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
               appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
               appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+              if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
                 {
                   for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0f);
+                    out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1169,10 +1169,10 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
         appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
         appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+        if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
           {
             for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0f);
+              out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
             }
           }
         } else {

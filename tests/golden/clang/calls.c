@@ -234,7 +234,7 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             appy_q /= appy_len3;
             i = appy_q;
             /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
-            B[i * B_shape1 + j] = (((A[i * A_shape1 + j] * 2.0) + (double)(k * i)) - (double)j);
+            B[i * B_shape1 + j] = ((A[i * A_shape1 + j] * 2.0) + (double)(k * i) - (double)j);
           }
         }
       }
@@ -244,7 +244,7 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
         /* tests/e2e/programs/calls.py:30: for j in range(A.shape[1]): */
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
-          B[i * B_shape1 + j] = (((A[i * A_shape1 + j] * 2.0) + (double)(k * i)) - (double)j);
+          B[i * B_shape1 + j] = ((A[i * A_shape1 + j] * 2.0) + (double)(k * i) - (double)j);
         }
       }
     }

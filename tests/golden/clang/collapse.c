@@ -356,7 +356,7 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             appy_q /= appy_len12;
             i = appy_q;
             /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * 2.0) - (double)i) + (double)(j * k));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2.0) - (double)i + (double)(j * k));
           }
         }
       }
@@ -368,7 +368,7 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
           /* tests/e2e/programs/collapse.py:28: for k in range(A.shape[2]): */
           for (k = 0; k < A_shape2; k++) {
             /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * 2.0) - (double)i) + (double)(j * k));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2.0) - (double)i + (double)(j * k));
           }
         }
       }
@@ -432,7 +432,7 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
             appy_q /= appy_len17;
             i = appy_q;
             /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * 2) - (int32_t)i) + (int32_t)(j * k));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2) - (int32_t)i + (int32_t)(j * k));
           }
         }
       }
@@ -444,7 +444,7 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
           /* tests/e2e/programs/collapse.py:28: for k in range(A.shape[2]): */
           for (k = 0; k < A_shape2; k++) {
             /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * 2) - (int32_t)i) + (int32_t)(j * k));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2) - (int32_t)i + (int32_t)(j * k));
           }
         }
       }
@@ -857,7 +857,7 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
             appy_q /= appy_len43;
             i = appy_start40 + appy_q * -2;
             /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j) + (double)(k * s));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j + (double)(k * s));
           }
         }
       }
@@ -869,7 +869,7 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
           /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */
           for (k = 0; k < A_shape2; k++) {
             /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
-            B[(i * B_shape1 + j) * B_shape2 + k] = (((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j) + (double)(k * s));
+            B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j + (double)(k * s));
           }
         }
       }

@@ -2178,7 +2178,7 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
                 const int64_t appy_start120 = i;
                 for (j = appy_start120 + appy_lane; j < C_shape1; j += appy_g) {
                   /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)((j - i) + 1)));
+                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
                 }
                 appy_group_sync(appy_g);
               }
@@ -2195,7 +2195,7 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
           const int64_t appy_start123 = i;
           for (j = appy_start123; j < C_shape1; j++) {
             /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)((j - i) + 1)));
+            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
           }
         }
       }
@@ -2261,7 +2261,7 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
                 const int64_t appy_start125 = i;
                 for (j = appy_start125 + appy_lane; j < C_shape1; j += appy_g) {
                   /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)((j - i) + 1)));
+                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
                 }
                 appy_group_sync(appy_g);
               }
@@ -2278,7 +2278,7 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
           const int64_t appy_start128 = i;
           for (j = appy_start128; j < C_shape1; j++) {
             /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)((j - i) + 1)));
+            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
           }
         }
       }
@@ -4016,7 +4016,7 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
                 const int64_t appy_stop198 = n;
                 for (j = appy_lane; j < appy_stop198; j += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4043,7 +4043,7 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
           const int64_t appy_stop203 = n;
           for (j = 0; j < appy_stop203; j++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
           }
         }
       }
@@ -4129,7 +4129,7 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
                 const int64_t appy_stop207 = n;
                 for (j = appy_lane; j < appy_stop207; j += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4156,7 +4156,7 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
           const int64_t appy_stop212 = n;
           for (j = 0; j < appy_stop212; j++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
           }
         }
       }
@@ -4242,7 +4242,7 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
                 const int64_t appy_stop216 = n;
                 for (j = appy_lane; j < appy_stop216; j += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4269,7 +4269,7 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
           const int64_t appy_stop221 = n;
           for (j = 0; j < appy_stop221; j++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
           }
         }
       }
@@ -5276,7 +5276,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
                     const int64_t appy_stop269 = (A_shape1 - 1);
                     for (j = INT64_C(1) + appy_lane; j < appy_stop269; j += appy_g) {
                       /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                      tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * 0.25);
+                      tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
                     }
                     appy_group_sync(appy_g);
                   }
@@ -5308,7 +5308,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
               const int64_t appy_stop276 = (A_shape1 - 1);
               for (j = INT64_C(1); j < appy_stop276; j++) {
                 /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * 0.25);
+                tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
               }
             }
             /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
@@ -5390,7 +5390,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
                     const int64_t appy_stop282 = (A_shape1 - 1);
                     for (j = INT64_C(1) + appy_lane; j < appy_stop282; j += appy_g) {
                       /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                      tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+                      tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
                     }
                     appy_group_sync(appy_g);
                   }
@@ -5422,7 +5422,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
               const int64_t appy_stop289 = (A_shape1 - 1);
               for (j = INT64_C(1); j < appy_stop289; j++) {
                 /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+                tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
               }
             }
             /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */

@@ -58,7 +58,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                 i = INT64_C(1) + appy_k;
                 /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-                b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / 3.0);
+                b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
               }
             }
           }
@@ -66,7 +66,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
           for (i = INT64_C(1); i < appy_stop2; i++) {
             /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-            b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / 3.0);
+            b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
           }
         }
         const double appy_ran = appy_clock();
@@ -95,7 +95,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                 i = INT64_C(1) + appy_k;
                 /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-                a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / 3.0);
+                a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
               }
             }
           }
@@ -103,7 +103,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
           for (i = INT64_C(1); i < appy_stop4; i++) {
             /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-            a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / 3.0);
+            a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
           }
         }
         const double appy_ran = appy_clock();
@@ -161,7 +161,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                 i = INT64_C(1) + appy_k;
                 /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-                b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / (float)3.0);
+                b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / (float)3.0);
               }
             }
           }
@@ -169,7 +169,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
           for (i = INT64_C(1); i < appy_stop8; i++) {
             /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-            b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / (float)3.0);
+            b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / (float)3.0);
           }
         }
         const double appy_ran = appy_clock();
@@ -198,7 +198,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                 i = INT64_C(1) + appy_k;
                 /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-                a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / (float)3.0);
+                a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / (float)3.0);
               }
             }
           }
@@ -206,7 +206,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
           for (i = INT64_C(1); i < appy_stop10; i++) {
             /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-            a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / (float)3.0);
+            a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / (float)3.0);
           }
         }
         const double appy_ran = appy_clock();
@@ -706,7 +706,7 @@ static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const ap
                   b[i] = a[i];
                 } else {
                   /* tests/e2e/programs/hostloop.py:68: b[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1] */
-                  b[i] = (((0.25 * a[(i - 1)]) + (0.5 * a[i])) + (0.25 * a[(i + 1)]));
+                  b[i] = ((0.25 * a[(i - 1)]) + (0.5 * a[i]) + (0.25 * a[(i + 1)]));
                 }
               }
             }
@@ -720,7 +720,7 @@ static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const ap
               b[i] = a[i];
             } else {
               /* tests/e2e/programs/hostloop.py:68: b[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1] */
-              b[i] = (((0.25 * a[(i - 1)]) + (0.5 * a[i])) + (0.25 * a[(i + 1)]));
+              b[i] = ((0.25 * a[(i - 1)]) + (0.5 * a[i]) + (0.25 * a[(i + 1)]));
             }
           }
         }

@@ -61,7 +61,7 @@ static int kernel_scale2_0(appy_frame *fr, const appy_array *A_arg, double f, Py
             appy_q /= appy_len4;
             i = appy_q;
             /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-            A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (double)i) - (double)j);
+            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (double)i - (double)j);
           }
         }
       }
@@ -71,7 +71,7 @@ static int kernel_scale2_0(appy_frame *fr, const appy_array *A_arg, double f, Py
         /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
         for (j = 0; j < m; j++) {
           /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-          A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (double)i) - (double)j);
+          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (double)i - (double)j);
         }
       }
     }
@@ -131,7 +131,7 @@ static int kernel_scale2_1(appy_frame *fr, const appy_array *A_arg, int32_t f, P
             appy_q /= appy_len11;
             i = appy_q;
             /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-            A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (int32_t)i) - (int32_t)j);
+            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (int32_t)i - (int32_t)j);
           }
         }
       }
@@ -141,7 +141,7 @@ static int kernel_scale2_1(appy_frame *fr, const appy_array *A_arg, int32_t f, P
         /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
         for (j = 0; j < m; j++) {
           /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-          A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (int32_t)i) - (int32_t)j);
+          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (int32_t)i - (int32_t)j);
         }
       }
     }

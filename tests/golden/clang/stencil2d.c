@@ -64,7 +64,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_q /= appy_len4;
                 i = INT64_C(1) + appy_q;
                 /* examples/stencil2d.py:21: B[i, j] = 0.2 * (A[i, j] + A[i - 1, j] + A[i + 1, j] + A[i, j - 1] + A[i, j + 1]) */
-                B[i * B_shape1 + j] = (0.2 * ((((A[i * A_shape1 + j] + A[(i - 1) * A_shape1 + j]) + A[(i + 1) * A_shape1 + j]) + A[i * A_shape1 + (j - 1)]) + A[i * A_shape1 + (j + 1)]));
+                B[i * B_shape1 + j] = (0.2 * (A[i * A_shape1 + j] + A[(i - 1) * A_shape1 + j] + A[(i + 1) * A_shape1 + j] + A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + (j + 1)]));
               }
             }
           }
@@ -74,7 +74,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
             /* examples/stencil2d.py:20: for j in range(1, A.shape[1] - 1): */
             for (j = INT64_C(1); j < (A_shape1 - 1); j++) {
               /* examples/stencil2d.py:21: B[i, j] = 0.2 * (A[i, j] + A[i - 1, j] + A[i + 1, j] + A[i, j - 1] + A[i, j + 1]) */
-              B[i * B_shape1 + j] = (0.2 * ((((A[i * A_shape1 + j] + A[(i - 1) * A_shape1 + j]) + A[(i + 1) * A_shape1 + j]) + A[i * A_shape1 + (j - 1)]) + A[i * A_shape1 + (j + 1)]));
+              B[i * B_shape1 + j] = (0.2 * (A[i * A_shape1 + j] + A[(i - 1) * A_shape1 + j] + A[(i + 1) * A_shape1 + j] + A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + (j + 1)]));
             }
           }
         }
@@ -110,7 +110,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_q /= appy_len9;
                 i = INT64_C(1) + appy_q;
                 /* examples/stencil2d.py:26: A[i, j] = 0.2 * (B[i, j] + B[i - 1, j] + B[i + 1, j] + B[i, j - 1] + B[i, j + 1]) */
-                A[i * A_shape1 + j] = (0.2 * ((((B[i * B_shape1 + j] + B[(i - 1) * B_shape1 + j]) + B[(i + 1) * B_shape1 + j]) + B[i * B_shape1 + (j - 1)]) + B[i * B_shape1 + (j + 1)]));
+                A[i * A_shape1 + j] = (0.2 * (B[i * B_shape1 + j] + B[(i - 1) * B_shape1 + j] + B[(i + 1) * B_shape1 + j] + B[i * B_shape1 + (j - 1)] + B[i * B_shape1 + (j + 1)]));
               }
             }
           }
@@ -120,7 +120,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
             /* examples/stencil2d.py:25: for j in range(1, A.shape[1] - 1): */
             for (j = INT64_C(1); j < (A_shape1 - 1); j++) {
               /* examples/stencil2d.py:26: A[i, j] = 0.2 * (B[i, j] + B[i - 1, j] + B[i + 1, j] + B[i, j - 1] + B[i, j + 1]) */
-              A[i * A_shape1 + j] = (0.2 * ((((B[i * B_shape1 + j] + B[(i - 1) * B_shape1 + j]) + B[(i + 1) * B_shape1 + j]) + B[i * B_shape1 + (j - 1)]) + B[i * B_shape1 + (j + 1)]));
+              A[i * A_shape1 + j] = (0.2 * (B[i * B_shape1 + j] + B[(i - 1) * B_shape1 + j] + B[(i + 1) * B_shape1 + j] + B[i * B_shape1 + (j - 1)] + B[i * B_shape1 + (j + 1)]));
             }
           }
         }

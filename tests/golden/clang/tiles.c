@@ -2278,7 +2278,7 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-                C[i * C_shape1 + j] = (((alpha * A[i * A_shape1 + i]) * B[i * B_shape1 + j]) + t[appy_u]);
+                C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t[appy_u]);
               }
             }
           }
@@ -2311,7 +2311,7 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
             }
           }
           /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-          C[i * C_shape1 + j] = (((alpha * A[i * A_shape1 + i]) * B[i * B_shape1 + j]) + t);
+          C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t);
         }
       }
     }
@@ -3666,7 +3666,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                       i = appy_qi;
                       j = appy_qj;
                       /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-                      s[appy_u] = (s[appy_u] + ((((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
+                      s[appy_u] = (s[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
@@ -3680,7 +3680,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                         j = appy_qj;
                         if (k >= 0 && k < A_shape1) {
                           /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-                          s[appy_u] = (s[appy_u] + ((((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
+                          s[appy_u] = (s[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
                         }
                       }
                     }
@@ -3713,7 +3713,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
           {
             for (k = 0; k < A_shape1; k++) {
               /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-              s = (s + ((((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j])) - (F[i * F_shape1 + k] * B[k * B_shape1 + j])) + A[k * A_shape1 + i]));
+              s = (s + ((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j]) - (F[i * F_shape1 + k] * B[k * B_shape1 + j]) + A[k * A_shape1 + i]));
             }
           }
           /* tests/e2e/programs/tiles.py:126: C[i, j] = s */

@@ -49,7 +49,7 @@ static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const 
       /* tests/e2e/programs/promotion.py:16: out[3, i] = 1.1 - x[i] */
       out[3 * out_shape1 + i] = (double)((float)1.1 - x[i]);
       /* tests/e2e/programs/promotion.py:17: out[4, i] = x[i] * x[i] * 0.7 */
-      out[4 * out_shape1 + i] = (double)((x[i] * x[i]) * (float)0.7);
+      out[4 * out_shape1 + i] = (double)(x[i] * x[i] * (float)0.7);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "promotion", "f32_literals", 11, appy_data.bytes_in - appy_in,

@@ -47,7 +47,7 @@ static int kernel_scale2_0(appy_frame *fr, const appy_array *A_arg, double f, Py
       /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
       for (j = 0; j < m; j++) {
         /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-        A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (double)i) - (double)j);
+        A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (double)i - (double)j);
       }
     }
     const double appy_ran = appy_clock();
@@ -93,7 +93,7 @@ static int kernel_scale2_1(appy_frame *fr, const appy_array *A_arg, int32_t f, P
       /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
       for (j = 0; j < m; j++) {
         /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-        A[i * A_shape1 + j] = (((A[i * A_shape1 + j] * f) + (int32_t)i) - (int32_t)j);
+        A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (int32_t)i - (int32_t)j);
       }
     }
     const double appy_ran = appy_clock();

@@ -455,7 +455,7 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], A[0:A_size]) map(tofrom: out[0:out_size])
     for (i = 0; i < a_shape0; i++) {
       /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
-      out[i] = ((((a[i] - a[a_shape0 - 1]) + (A[i * A_shape1 + A_shape1 - 1] * 2.0)) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)]) + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
+      out[i] = (a[i] - a[a_shape0 - 1] + (A[i * A_shape1 + A_shape1 - 1] * 2.0) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "ends", 44, appy_data.bytes_in - appy_in,
@@ -496,7 +496,7 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], A[0:A_size]) map(tofrom: out[0:out_size])
     for (i = 0; i < a_shape0; i++) {
       /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
-      out[i] = ((((a[i] - a[a_shape0 - 1]) + (A[i * A_shape1 + A_shape1 - 1] * 2)) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)]) + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
+      out[i] = (a[i] - a[a_shape0 - 1] + (A[i * A_shape1 + A_shape1 - 1] * 2) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "ends", 44, appy_data.bytes_in - appy_in,
@@ -546,7 +546,7 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
     for (i = INT64_C(5); i < out_shape0; i++) {
       /* tests/e2e/programs/subscripts.py:60: out[i] = A.shape[2] * 1000 + len(A) * 100 + A.size + i */
-      out[i] = ((((A_shape2 * 1000) + (A_shape0 * 100)) + A_size) + i);
+      out[i] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_size + i);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "dims", 59, appy_data.bytes_in - appy_in,
@@ -596,7 +596,7 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
     for (i = INT64_C(5); i < out_shape0; i++) {
       /* tests/e2e/programs/subscripts.py:60: out[i] = A.shape[2] * 1000 + len(A) * 100 + A.size + i */
-      out[i] = ((((A_shape2 * 1000) + (A_shape0 * 100)) + A_size) + i);
+      out[i] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_size + i);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "dims", 59, appy_data.bytes_in - appy_in,
@@ -616,7 +616,7 @@ static int kernel_last_of_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t B_shape1 = B_arg->shape[1];
   (void)fr;
   /* tests/e2e/programs/subscripts.py:67: return a[-1] * 2 + B[-1, -2] - B[0][-1] */
-  *ret = appy_box_float64((((a[a_shape0 - 1] * 2.0) + (double)B[(B_shape0 - 1) * B_shape1 + B_shape1 - 2]) - (double)B[B_shape1 - 1]));
+  *ret = appy_box_float64(((a[a_shape0 - 1] * 2.0) + (double)B[(B_shape0 - 1) * B_shape1 + B_shape1 - 2] - (double)B[B_shape1 - 1]));
   return *ret ? 0 : -1;
 }
 

@@ -546,7 +546,7 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
           }
         }
         /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-        C[i * C_shape1 + j] = (((alpha * A[i * A_shape1 + i]) * B[i * B_shape1 + j]) + t);
+        C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t);
       }
     }
     const double appy_ran = appy_clock();
@@ -884,7 +884,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
         {
           for (k = 0; k < A_shape1; k++) {
             /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-            s = (s + ((((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j])) - (F[i * F_shape1 + k] * B[k * B_shape1 + j])) + A[k * A_shape1 + i]));
+            s = (s + ((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j]) - (F[i * F_shape1 + k] * B[k * B_shape1 + j]) + A[k * A_shape1 + i]));
           }
         }
         /* tests/e2e/programs/tiles.py:126: C[i, j] = s */

@@ -2216,7 +2216,7 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: T[0:T_size], w[0:w_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
     for (k = 0; k < T_shape0; k++) {
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-      if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+      if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
@@ -2313,7 +2313,7 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: T[0:T_size], w[0:w_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
     for (k = 0; k < T_shape0; k++) {
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
-      if (((T_shape1 == out_shape1) && (T_shape2 == out_shape2)) && (w_shape0 == out_shape2)) {
+      if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
           for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {

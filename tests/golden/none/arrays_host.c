@@ -347,7 +347,7 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
       for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = ((fabs(a[appy_j13]) - appy_max_f64(a[appy_j13], b[appy_j13])) + appy_min_f64(a[appy_j13], 3.0));
+        out[6 * out_shape1 + appy_j13] = (fabs(a[appy_j13]) - appy_max_f64(a[appy_j13], b[appy_j13]) + appy_min_f64(a[appy_j13], 3.0));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -547,7 +547,7 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
       for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = ((fabsf(a[appy_j13]) - appy_max_f32(a[appy_j13], b[appy_j13])) + appy_min_f32(a[appy_j13], 3.0f));
+        out[6 * out_shape1 + appy_j13] = (fabsf(a[appy_j13]) - appy_max_f32(a[appy_j13], b[appy_j13]) + appy_min_f32(a[appy_j13], 3.0f));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -747,7 +747,7 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
       for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = (((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i64(a[appy_j13], b[appy_j13])) + appy_min_i64(a[appy_j13], INT64_C(3)));
+        out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i64(a[appy_j13], b[appy_j13]) + appy_min_i64(a[appy_j13], INT64_C(3)));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -947,7 +947,7 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
       for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = (((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i32(a[appy_j13], b[appy_j13])) + appy_min_i32(a[appy_j13], 3));
+        out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i32(a[appy_j13], b[appy_j13]) + appy_min_i32(a[appy_j13], 3));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -2617,7 +2617,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
       appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
       appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
       appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((((((appy_len8 == appy_len2) && (appy_len10 == appy_len4)) && (appy_len11 == appy_len2)) && (appy_len13 == appy_len2)) && (appy_len14 == appy_len4)) && (appy_len16 == appy_len4)) {
+      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
         {
           const int64_t appy_stop139 = appy_len2;
           const size_t appy_in = appy_data.bytes_in;
@@ -2628,7 +2628,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
           for (appy_j5 = 0; appy_j5 < appy_stop139; appy_j5++) {
             for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = (0.2 * ((((A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)]) + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)]) + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6]) + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = (0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2655,7 +2655,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
       appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
       appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
       appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((((((appy_len25 == appy_len19) && (appy_len27 == appy_len21)) && (appy_len28 == appy_len19)) && (appy_len30 == appy_len19)) && (appy_len31 == appy_len21)) && (appy_len33 == appy_len21)) {
+      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
         {
           const int64_t appy_stop142 = appy_len19;
           const size_t appy_in = appy_data.bytes_in;
@@ -2666,7 +2666,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size])
           for (appy_j22 = 0; appy_j22 < appy_stop142; appy_j22++) {
             for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = (0.2 * ((((B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)]) + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)]) + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23]) + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = (0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2756,7 +2756,7 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
       appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
       appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
       appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((((((appy_len8 == appy_len2) && (appy_len10 == appy_len4)) && (appy_len11 == appy_len2)) && (appy_len13 == appy_len2)) && (appy_len14 == appy_len4)) && (appy_len16 == appy_len4)) {
+      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
         {
           const int64_t appy_stop147 = appy_len2;
           const size_t appy_in = appy_data.bytes_in;
@@ -2767,7 +2767,7 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
           for (appy_j5 = 0; appy_j5 < appy_stop147; appy_j5++) {
             for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = ((float)0.2 * ((((A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)]) + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)]) + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6]) + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = ((float)0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2794,7 +2794,7 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
       appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
       appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
       appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((((((appy_len25 == appy_len19) && (appy_len27 == appy_len21)) && (appy_len28 == appy_len19)) && (appy_len30 == appy_len19)) && (appy_len31 == appy_len21)) && (appy_len33 == appy_len21)) {
+      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
         {
           const int64_t appy_stop150 = appy_len19;
           const size_t appy_in = appy_data.bytes_in;
@@ -2805,7 +2805,7 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
           #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size])
           for (appy_j22 = 0; appy_j22 < appy_stop150; appy_j22++) {
             for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = ((float)0.2 * ((((B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)]) + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)]) + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23]) + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = ((float)0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2858,7 +2858,7 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
-  if (((A_shape0 == B_shape0) && (A_shape1 == B_shape1)) && (x_shape0 == B_shape1)) {
+  if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
@@ -2927,7 +2927,7 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
       for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
         for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = ((A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11]) + 1.0);
+          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -2981,7 +2981,7 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
-  if (((A_shape0 == B_shape0) && (A_shape1 == B_shape1)) && (x_shape0 == B_shape1)) {
+  if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
@@ -3050,7 +3050,7 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
       for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
         for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = ((A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11]) + 1.0f);
+          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0f);
         }
       }
       const double appy_ran = appy_clock();
@@ -3104,7 +3104,7 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
-  if (((A_shape0 == B_shape0) && (A_shape1 == B_shape1)) && (x_shape0 == B_shape1)) {
+  if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
@@ -3173,7 +3173,7 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
       for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
         for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = ((A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11]) + 1);
+          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1);
         }
       }
       const double appy_ran = appy_clock();

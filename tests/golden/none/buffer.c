@@ -330,7 +330,7 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop23; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
         }
       }
     }
@@ -390,7 +390,7 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop28; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
         }
       }
     }
@@ -450,7 +450,7 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop33; j++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[((n - 1) - j)]];
+          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
         }
       }
     }
@@ -529,11 +529,11 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
       appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
       appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+      if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0);
+            out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
           }
         }
       } else {
@@ -627,11 +627,11 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
       appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
       appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
       appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      if (((appy_len6 == out_shape1) && (appy_len8 == out_shape1)) && (appy_len10 == out_shape1)) {
+      if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = (((buf[appy_j5] + buf[(appy_start7 + appy_j5)]) + buf[(appy_start9 + appy_j5)]) / 3.0f);
+            out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
           }
         }
       } else {

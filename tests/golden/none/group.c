@@ -1141,7 +1141,7 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = appy_start65; j < C_shape1; j++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)((j - i) + 1)));
+          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
         }
       }
     }
@@ -1186,7 +1186,7 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = appy_start68; j < C_shape1; j++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)((j - i) + 1)));
+          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
         }
       }
     }
@@ -2086,7 +2086,7 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop107; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
         }
       }
     }
@@ -2148,7 +2148,7 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop112; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
         }
       }
     }
@@ -2210,7 +2210,7 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < appy_stop117; j++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + ((n - 1) - j)] - tmp[i * tmp_shape1 + j]);
+          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
         }
       }
     }
@@ -2859,7 +2859,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
             #pragma omp parallel for simd if(!omp_is_initial_device())
             for (j = INT64_C(1); j < appy_stop148; j++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-              tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * 0.25);
+              tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
             }
           }
           /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
@@ -2920,7 +2920,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
             #pragma omp parallel for simd if(!omp_is_initial_device())
             for (j = INT64_C(1); j < appy_stop155; j++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-              tmp[i * tmp_shape1 + j] = (((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j]) + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+              tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
             }
           }
           /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */

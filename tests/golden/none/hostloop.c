@@ -46,7 +46,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
         for (i = INT64_C(1); i < appy_stop2; i++) {
           /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-          b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / 3.0);
+          b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 14, appy_data.bytes_in - appy_in,
@@ -63,7 +63,7 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
         for (i = INT64_C(1); i < appy_stop4; i++) {
           /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-          a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / 3.0);
+          a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 17, appy_data.bytes_in - appy_in,
@@ -109,7 +109,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
         for (i = INT64_C(1); i < appy_stop8; i++) {
           /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-          b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / (float)3.0);
+          b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / (float)3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 14, appy_data.bytes_in - appy_in,
@@ -126,7 +126,7 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
         for (i = INT64_C(1); i < appy_stop10; i++) {
           /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-          a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / (float)3.0);
+          a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / (float)3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 17, appy_data.bytes_in - appy_in,
@@ -422,7 +422,7 @@ static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const ap
             b[i] = a[i];
           } else {
             /* tests/e2e/programs/hostloop.py:68: b[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1] */
-            b[i] = (((0.25 * a[(i - 1)]) + (0.5 * a[i])) + (0.25 * a[(i + 1)]));
+            b[i] = ((0.25 * a[(i - 1)]) + (0.5 * a[i]) + (0.25 * a[(i + 1)]));
           }
         }
         const double appy_ran = appy_clock();

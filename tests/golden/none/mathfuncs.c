@@ -237,7 +237,7 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size]) map(tofrom: out[0:out_size])
     for (i = 0; i < k_shape0; i++) {
       /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
-      out[i] = ((sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0))) - (double)(int64_t)floor(((double)k[i] / 3.0)));
+      out[i] = (sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0)) - (double)(int64_t)floor(((double)k[i] / 3.0)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "int_math", 55, appy_data.bytes_in - appy_in,
@@ -272,7 +272,7 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size]) map(tofrom: out[0:out_size])
     for (i = 0; i < k_shape0; i++) {
       /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
-      out[i] = ((sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0))) - (double)(int64_t)floor(((double)k[i] / 3.0)));
+      out[i] = (sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0)) - (double)(int64_t)floor(((double)k[i] / 3.0)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "int_math", 55, appy_data.bytes_in - appy_in,
@@ -312,7 +312,7 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
       /* tests/e2e/programs/mathfuncs.py:67: out[1, i] = np.sqrt(0.5) * x[i] ** 2 + (x[i] - 1.0) ** 2.0 */
       out[1 * out_shape1 + i] = ((0.70710678118654757 * appy_square_f64(x[i])) + appy_square_f64((x[i] - 1.0)));
       /* tests/e2e/programs/mathfuncs.py:68: out[2, i] = math.sqrt(1e30) * x[i] + math.sqrt(0) + np.sqrt(16) */
-      out[2 * out_shape1 + i] = (((1000000000000000.0 * x[i]) + 0.0) + 4.0);
+      out[2 * out_shape1 + i] = ((1000000000000000.0 * x[i]) + 0.0 + 4.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "literal_math", 65, appy_data.bytes_in - appy_in,

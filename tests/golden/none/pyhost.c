@@ -360,7 +360,7 @@ static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const a
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
     for (i = INT64_C(1); i < appy_stop13; i++) {
       /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-      b[i] = (((a[(i - 1)] + a[i]) + a[(i + 1)]) / 3.0);
+      b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_smooth_steps_line89", 89, appy_data.bytes_in - appy_in,
@@ -395,7 +395,7 @@ static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const a
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
     for (i = INT64_C(1); i < appy_stop15; i++) {
       /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-      a[i] = (((b[(i - 1)] + b[i]) + b[(i + 1)]) / 3.0);
+      a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_smooth_steps_line91", 91, appy_data.bytes_in - appy_in,

@@ -274,11 +274,11 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
       r = (1.0 / sqrt((v + eps)));
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
-      if (((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1)) && (beta_shape0 == out_shape1)) {
+      if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = ((((X[i * X_shape1 + appy_j5] - m) * r) * gamma[appy_j5]) + beta[appy_j5]);
+            out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
           }
         }
       } else {
@@ -367,11 +367,11 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
       /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
       r = ((float)1.0 / sqrtf((v + eps)));
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
-      if (((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1)) && (beta_shape0 == out_shape1)) {
+      if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
           for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = ((((X[i * X_shape1 + appy_j5] - m) * r) * gamma[appy_j5]) + beta[appy_j5]);
+            out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
           }
         }
       } else {
@@ -1030,7 +1030,7 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
         #pragma omp parallel for simd if(!omp_is_initial_device())
         for (j = 0; j < A_shape1; j++) {
           /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
-          out[i * out_shape1 + j] = ((A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j])) + s);
+          out[i * out_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j]) + s);
         }
       }
     }
