@@ -358,10 +358,21 @@ static int space_of(Lower *l, Node *e, Node **extents, int best) {
     }
     return best;
   }
-  best = space_of(l, e->lhs, extents, best);
-  best = space_of(l, e->rhs, extents, best);
-  for (Node *a = e->args; a; a = a->next)
-    best = space_of(l, a, extents, best);
+  // Down the left operands in a loop (chains, a + b + c ..., are deep), then the right
+  // operands and arguments from the innermost up, as a recursion would.
+  int n = 0;
+  for (Node *y = e; is_array(y) && !is_view(y); y = y->lhs)
+    n++;
+  Node **op = arena_alloc(l->arena, sizeof(Node *) * (size_t)n);
+  op[0] = e;
+  for (int k = 1; k < n; k++)
+    op[k] = op[k - 1]->lhs;
+  best = space_of(l, op[n - 1]->lhs, extents, best);
+  for (int k = n - 1; k >= 0; k--) {
+    best = space_of(l, op[k]->rhs, extents, best);
+    for (Node *a = op[k]->args; a; a = a->next)
+      best = space_of(l, a, extents, best);
+  }
   return best;
 }
 
@@ -411,17 +422,36 @@ static Node *at_element(Lower *l, Node *e, Node **js, Node **extents, int rank) 
       require_equal(l, v.extent[k], extents[skip + k]);
     return element(l, &v, js + skip);
   }
-  Node *n = arena_alloc(l->arena, sizeof(Node));
-  *n = *e;
-  n->next = NULL;
-  n->lhs = e->kind == ND_CALL ? copy(l, e->lhs) : at_element(l, e->lhs, js, extents, rank);
-  n->rhs = e->rhs ? at_element(l, e->rhs, js, extents, rank) : NULL;
-  Node **tail = &n->args;
-  for (Node *a = e->args; a; a = a->next) {
-    *tail = at_element(l, a, js, extents, rank);
-    tail = &(*tail)->next;
+  // The operations down the left operands in a loop (chains, a + b + c ..., are deep),
+  // made from the innermost up: each left operand before its right one and arguments.
+  int n = 0;
+  for (Node *y = e; y && is_array(y) && !is_view(y); y = y->lhs) {
+    n++;
+    if (y->kind == ND_CALL)
+      break;
   }
-  return n;
+  Node **op = arena_alloc(l->arena, sizeof(Node *) * (size_t)n);
+  op[0] = e;
+  for (int k = 1; k < n; k++)
+    op[k] = op[k - 1]->lhs;
+  Node *last = op[n - 1];
+  Node *made = last->kind == ND_CALL ? copy(l, last->lhs)
+               : last->lhs         ? at_element(l, last->lhs, js, extents, rank)
+                                   : NULL;
+  for (int k = n - 1; k >= 0; k--) {
+    Node *m = arena_alloc(l->arena, sizeof(Node));
+    *m = *op[k];
+    m->next = NULL;
+    m->lhs = made;
+    m->rhs = op[k]->rhs ? at_element(l, op[k]->rhs, js, extents, rank) : NULL;
+    Node **tail = &m->args;
+    for (Node *a = op[k]->args; a; a = a->next) {
+      *tail = at_element(l, a, js, extents, rank);
+      tail = &(*tail)->next;
+    }
+    made = m;
+  }
+  return made;
 }
 
 // Loops over the space around body: in a parallel loop the outermost is the team's
@@ -519,25 +549,41 @@ static void reduce(Lower *l, Node *n) {
   n->next = keep;
 }
 
-// Hoists the reductions in e (innermost first) into temporaries.
+// Hoists the reductions of e itself, its left operand left out, into temporaries.
+static void hoist_node(Lower *l, Node *e) {
+  hoist(l, e->rhs);
+  hoist(l, e->args);
+  hoist(l, e->cond);
+  if (e->kind == ND_IFEXP) {
+    hoist(l, e->body);
+    hoist(l, e->orelse);
+  }
+  if (e->kind == ND_SUBSCRIPT)
+    for (Node *i = e->args; i; i = i->next)
+      if (i->kind == ND_SLICE)
+        hoist(l, i->lo), hoist(l, i->hi);
+  if (is_reduction(e)) {
+    reduce(l, e);
+    l->changed = true;
+  }
+}
+
+// Hoists the reductions in e (innermost first) into temporaries: the left operands of a
+// chain (a + b + c ...) from the innermost up in a loop, not by a recursion as deep.
 static void hoist(Lower *l, Node *e) {
   for (; e; e = e->next) {
-    hoist(l, e->lhs);
-    hoist(l, e->rhs);
-    hoist(l, e->args);
-    hoist(l, e->cond);
-    if (e->kind == ND_IFEXP) {
-      hoist(l, e->body);
-      hoist(l, e->orelse);
+    int n = 0;
+    for (Node *x = e->lhs; x; x = x->lhs)
+      n++;
+    Node **left = arena_alloc(l->arena, sizeof(Node *) * (size_t)(n + 1));
+    n = 0;
+    for (Node *x = e->lhs; x; x = x->lhs)
+      left[n++] = x;
+    while (n-- > 0) {
+      hoist_node(l, left[n]);
+      hoist(l, left[n]->next);
     }
-    if (e->kind == ND_SUBSCRIPT)
-      for (Node *i = e->args; i; i = i->next)
-        if (i->kind == ND_SLICE)
-          hoist(l, i->lo), hoist(l, i->hi);
-    if (is_reduction(e)) {
-      reduce(l, e);
-      l->changed = true;
-    }
+    hoist_node(l, e);
   }
 }
 
@@ -598,26 +644,46 @@ static void read_first(Lower *l, Node *e) {
 }
 
 // Does e read array x other than through the elements of view `target`, each at the step
-// that writes it, or through views that share no element with it?
+// that writes it, or through views that share no element with it? (e itself: a view of x
+// or an element of x; false: e is neither.)
+static bool reads_other_at(Lower *l, Node *e, Var *x, View *target, bool *leaf) {
+  *leaf = true;
+  if (is_view(e) && viewed(e)->var == x) {
+    View v;
+    view_of(l, e, &v);
+    return !same_view(&v, target) && !same_or_apart(&v, target, x);
+  }
+  if (e->kind == ND_SUBSCRIPT && e->lhs->kind == ND_NAME && e->lhs->var == x) {
+    for (Node *i = e->args; i; i = i->next)
+      if (mentions(i, x))
+        return true;
+    read_first(l, e);
+    return false;
+  }
+  *leaf = false;
+  return false;
+}
+
 static bool reads_other_view(Lower *l, Node *e, Var *x, View *target) {
   for (; e; e = e->next) {
-    if (is_view(e) && viewed(e)->var == x) {
-      View v;
-      view_of(l, e, &v);
-      if (!same_view(&v, target) && !same_or_apart(&v, target, x))
+    // Down the left operands in a loop (chains, a + b + c ..., are deep), then the right
+    // operands and arguments of those passed, from the innermost up: a recursion's order.
+    int n = 0;
+    bool leaf = false;
+    for (Node *y = e; y; y = y->lhs) {
+      if (reads_other_at(l, y, x, target, &leaf))
         return true;
-      continue;
+      if (leaf)
+        break;
+      n++;
     }
-    if (e->kind == ND_SUBSCRIPT && e->lhs->kind == ND_NAME && e->lhs->var == x) {
-      for (Node *i = e->args; i; i = i->next)
-        if (mentions(i, x))
-          return true;
-      read_first(l, e);
-      continue;
-    }
-    if (reads_other_view(l, e->lhs, x, target) || reads_other_view(l, e->rhs, x, target) ||
-        reads_other_view(l, e->args, x, target))
-      return true;
+    Node **up = arena_alloc(l->arena, sizeof(Node *) * (size_t)(n + 1));
+    Node *y = e;
+    for (int k = 0; k < n; k++, y = y->lhs)
+      up[k] = y;
+    while (n-- > 0)
+      if (reads_other_view(l, up[n]->rhs, x, target) || reads_other_view(l, up[n]->args, x, target))
+        return true;
   }
   return false;
 }
@@ -746,14 +812,15 @@ static Node *simple(Lower *l, Node *n) {
 
 // Does statement n (not its body) need lowering?
 static bool needs(Node *e) {
-  for (; e; e = e->next) {
-    if (is_reduction(e) || (is_array(e) && e->kind != ND_NAME && !is_alloc(e)))
-      return true;
-    if (needs(e->lhs) || needs(e->rhs) || needs(e->args) ||
-        (e->kind == ND_IFEXP && (needs(e->body) || needs(e->orelse))) ||
-        (e->kind == ND_SLICE && (needs(e->lo) || needs(e->hi))))
-      return true;
-  }
+  for (; e; e = e->next)
+    for (Node *y = e; y; y = y->lhs) {   // left operands in a loop: chains are deep
+      if (is_reduction(y) || (is_array(y) && y->kind != ND_NAME && !is_alloc(y)))
+        return true;
+      if (needs(y->rhs) || needs(y->args) ||
+          (y->kind == ND_IFEXP && (needs(y->body) || needs(y->orelse))) ||
+          (y->kind == ND_SLICE && (needs(y->lo) || needs(y->hi))))
+        return true;
+    }
   return false;
 }
 

@@ -11,14 +11,22 @@
 
 // Limits on nesting, so that no stage recurses without bound on hostile input, and the
 // C made of a kernel stays within what C compilers take: clang nests at most 256
-// brackets. The C of an expression nests about as deep as its tree, inside two brackets
-// per block, two per element loop of an array statement (8 at most) and about 10 for the
-// function and its parallel loop: 150 + 2 * 32 + 16 + 10 leaves room to spare.
+// brackets. The C of an expression nests about as deep as its tree, but for the left
+// operands of a chain of one family of operators (a + b - c + d, a * b / c, a & b & c,
+// x and y and z), which C writes without brackets: an expression nests MAXDEPTH levels
+// at most, counted so, inside two brackets per block, two per element loop of an array
+// statement (8 at most) and about 10 for the function and its parallel loop:
+// 150 + 2 * 32 + 16 + 10 leaves room to spare. The tree itself, chains counted, is at
+// most MAXHEIGHT deep: CPython compiles chains of about 3,000 (its recursion limit); the
+// walkers of later stages go down a chain's left operands in a loop where they can, and
+// where they recurse, 10,000 takes a third of an 8 MiB stack under AddressSanitizer
+// (sema's expression walker, the deepest, overflowed at 26,500 there).
 enum {
-  MAXDEPTH = 150,   // Levels of an expression's tree
-  MAXBLOCKS = 32,   // Blocks nested in a kernel's body, an elif counting as one
-  MAXNAME = 1024,   // Bytes of a name in a kernel: the C repeats it at every use, and
-                    // ptxas (gcc's offload) mixes up names that agree in 65,535 bytes
+  MAXDEPTH = 150,     // Levels of nesting of an expression
+  MAXHEIGHT = 10000,  // Levels of an expression's tree, chains counted
+  MAXBLOCKS = 32,     // Blocks nested in a kernel's body, an elif counting as one
+  MAXNAME = 1024,     // Bytes of a name in a kernel: the C repeats it at every use, and
+                      // ptxas (gcc's offload) mixes up names that agree in 65,535 bytes
 };
 
 typedef struct {
@@ -107,6 +115,7 @@ static Node *new_node(Parser *p, NodeKind kind, Token *tok) {
   n->kind = kind;
   n->tok = tok;
   n->height = 1;
+  n->nest = 1;
   return n;
 }
 
@@ -114,21 +123,42 @@ static _Noreturn void too_deep(Parser *p, Token *tok) {
   error_tok(p, tok, "expression too deeply nested (more than %d levels)", MAXDEPTH);
 }
 
-// Expression n, its operands parsed: its height, one more than its tallest operand's.
-// Chains that the parser builds in a loop (a + b + c ..., a.b.c, f()()) grow a tree
-// deeper than its recursion, so the limit is checked here, where each node is made.
+// The family of operators whose chains C writes without brackets, or 0.
+static int family(const Node *n) {
+  static const char *const ops[] = {"+", "-", "*", "/", "&", "|", "^", "and", "or"};
+  static const int fam[] = {1, 1, 2, 2, 3, 4, 5, 6, 7};
+  if (n->kind != ND_BINOP && n->kind != ND_BOOLOP)
+    return 0;
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (!strcmp(n->op, ops[i]))
+      return fam[i];
+  return 0;
+}
+
+// Expression n, its operands parsed: its height, one more than its tallest operand's, and
+// its nesting, the same but for a left operand of its own family. Chains that the parser
+// builds in a loop (a + b + c ..., a.b.c, f()()) grow a tree deeper than its recursion,
+// so the limits are checked here, where each node is made.
 static Node *grown(Parser *p, Node *n) {
   Node *kids[] = {n->lhs, n->rhs, n->cond, n->body, n->orelse, n->lo, n->hi, n->step};
-  int h = 0;
+  int h = 0, d = 0;
   for (size_t i = 0; i < sizeof kids / sizeof *kids; i++)
-    if (kids[i] && kids[i]->height > h)
-      h = kids[i]->height;
-  for (Node *a = n->args; a; a = a->next)
-    if (a->height > h)
-      h = a->height;
+    if (kids[i]) {
+      h = kids[i]->height > h ? kids[i]->height : h;
+      int kd = kids[i]->nest + !(i == 0 && family(n) && family(kids[i]) == family(n));
+      d = kd > d ? kd : d;
+    }
+  for (Node *a = n->args; a; a = a->next) {
+    h = a->height > h ? a->height : h;
+    d = a->nest + 1 > d ? a->nest + 1 : d;
+  }
   n->height = h + 1;
-  if (n->height > MAXDEPTH)
+  n->nest = d ? d : 1;
+  if (n->nest > MAXDEPTH)
     too_deep(p, n->tok);
+  if (n->height > MAXHEIGHT)
+    error_tok(p, n->tok, "expression too long (a chain of more than %d operations)",
+              MAXHEIGHT);
   return n;
 }
 
@@ -451,16 +481,18 @@ static Node *comparison(Parser *p) {
     return first;
   Node *n = new_node(p, ND_COMPARE, t);
   n->lhs = first;
-  const char *ops[64];
   Node *tail = NULL;
+  int room = 0;
   do {
-    if (n->nargs == 64)
-      error_tok(p, t, "too many chained comparisons");
-    ops[n->nargs++] = op;
+    if (n->nargs == room) {   // doubled: linear in the length of the chain
+      const char **ops = arena_alloc(p->arena, sizeof(char *) * (size_t)(room = 2 * room + 4));
+      if (n->nargs)
+        memcpy(ops, n->ops, sizeof(char *) * (size_t)n->nargs);
+      n->ops = ops;
+    }
+    n->ops[n->nargs++] = op;
     append(&n->args, &tail, bitwise_or(p));
   } while ((op = compare_op(p)));
-  n->ops = arena_alloc(p->arena, sizeof(char *) * (size_t)n->nargs);
-  memcpy(n->ops, ops, sizeof(char *) * (size_t)n->nargs);
   return grown(p, n);
 }
 
@@ -1155,13 +1187,13 @@ static Import *import_of(Module *m, Node *fn, const char *name) {
 
 // Spells the calls of imported functions in n (and what follows it) as np.NAME / math.NAME,
 // and imported modules by their canonical names; constants become their values. Calls and
-// constants make the tree deeper (depth: the expression nodes above n), within the limit.
+// constants make the tree deeper (depth: the levels of nesting above n), within the limit.
 static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n, int depth) {
   for (; n; n = n->next) {
     Import *im;
     Const *c;
     if (n->kind == ND_NAME && (c = const_of(m, fn, n->name))) {
-      if (depth + c->value->height > MAXDEPTH)
+      if (depth + c->value->nest > MAXDEPTH)
         too_deep(p, n->tok);
       becomes_value(p, n, c);
       continue;   // the value holds no names of the function
@@ -1180,7 +1212,8 @@ static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n, int depth) 
       n->lhs->name = im->module;
     }
     int below = n->kind < ND_FUNCDEF ? depth + 1 : 0;   // a statement's start anew
-    resolve_imports(p, m, fn, n->lhs, below);
+    bool chain = family(n) && family(n->lhs) == family(n);   // see grown()
+    resolve_imports(p, m, fn, n->lhs, chain ? depth : below);
     resolve_imports(p, m, fn, n->rhs, below);
     resolve_imports(p, m, fn, n->args, below);
     resolve_imports(p, m, fn, n->cond, below);

@@ -315,6 +315,8 @@ struct Node {
                      // statement's element loops may write: a group's lanes wait after it
   int ival;          // ND_BOOL value; misc small integer
   int height;        // Expression: nodes from it down to its deepest leaf (parse.c's limit)
+  int nest;          // Expression: the same, a chain's left operands not counted (a + b + c
+                     // is 2: C writes it without brackets; parse.c's limit)
 };
 
 // A top-level import of a module kernels may name: `from math import erf as f` (alias

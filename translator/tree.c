@@ -101,15 +101,18 @@ static bool mentions_list(Node *n, Var *v) {
   return false;
 }
 
+// Down the left operands in a loop, here and in clone and same_expr: a chain of n
+// operations (a + b + c ...) is a tree n deep.
 bool mentions(Node *n, Var *v) {
-  if (!n)
-    return false;
-  if ((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v)
-    return true;
-  return mentions_list(n->args, v) || mentions_list(n->body, v) ||
-         mentions_list(n->orelse, v) || mentions(n->lhs, v) || mentions(n->rhs, v) ||
-         mentions(n->cond, v) || mentions(n->iter, v) || mentions(n->lo, v) ||
-         mentions(n->hi, v) || mentions(n->step, v);
+  for (; n; n = n->lhs) {
+    if ((n->kind == ND_NAME || n->kind == ND_SUBSCRIPT) && n->var == v)
+      return true;
+    if (mentions_list(n->args, v) || mentions_list(n->body, v) || mentions_list(n->orelse, v) ||
+        mentions(n->rhs, v) || mentions(n->cond, v) || mentions(n->iter, v) ||
+        mentions(n->lo, v) || mentions(n->hi, v) || mentions(n->step, v))
+      return true;
+  }
+  return false;
 }
 
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
@@ -129,23 +132,25 @@ Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
 }
 
 static Node *clone(Arena *a, Node *n) {
-  if (!n)
-    return NULL;
-  Node *c = arena_alloc(a, sizeof(Node));
-  *c = *n;
-  c->next = NULL;
-  c->lhs = clone(a, n->lhs);
-  c->rhs = clone(a, n->rhs);
-  c->args = clone_list(a, n->args);
-  c->cond = clone(a, n->cond);
-  c->body = n->kind == ND_FUNCDEF ? n->body : clone_list(a, n->body);
-  c->orelse = clone_list(a, n->orelse);
-  c->target = clone(a, n->target);
-  c->iter = clone(a, n->iter);
-  c->lo = clone(a, n->lo);
-  c->hi = clone(a, n->hi);
-  c->step = clone(a, n->step);
-  return c;
+  Node *top = NULL, **at = &top;
+  for (; n; n = n->lhs) {
+    Node *c = arena_alloc(a, sizeof(Node));
+    *c = *n;
+    c->next = NULL;
+    c->rhs = clone(a, n->rhs);
+    c->args = clone_list(a, n->args);
+    c->cond = clone(a, n->cond);
+    c->body = n->kind == ND_FUNCDEF ? n->body : clone_list(a, n->body);
+    c->orelse = clone_list(a, n->orelse);
+    c->target = clone(a, n->target);
+    c->iter = clone(a, n->iter);
+    c->lo = clone(a, n->lo);
+    c->hi = clone(a, n->hi);
+    c->step = clone(a, n->step);
+    *at = c;
+    at = &c->lhs;
+  }
+  return top;
 }
 
 Node *clone_list(Arena *a, Node *n) {
@@ -162,9 +167,8 @@ static bool same_list(Node *a, Node *b) {
   return !a && !b;
 }
 
-bool same_expr(Node *a, Node *b) {
-  if (!a || !b)
-    return a == b;
+// a and b, their left operands not compared.
+static bool same_node(Node *a, Node *b) {
   if (a->kind != b->kind || a->nargs != b->nargs || a->ival != b->ival)
     return false;
   if ((a->op || b->op) && (!a->op || !b->op || strcmp(a->op, b->op)))
@@ -178,10 +182,17 @@ bool same_expr(Node *a, Node *b) {
     for (int i = 0; i < a->nargs; i++)
       if (strcmp(a->ops[i], b->ops[i]))
         return false;
-  return same_expr(a->lhs, b->lhs) && same_expr(a->rhs, b->rhs) && same_list(a->args, b->args) &&
+  return same_expr(a->rhs, b->rhs) && same_list(a->args, b->args) &&
          same_expr(a->cond, b->cond) && same_expr(a->body, b->body) &&
          same_expr(a->orelse, b->orelse) && same_expr(a->lo, b->lo) && same_expr(a->hi, b->hi) &&
          same_expr(a->step, b->step);
+}
+
+bool same_expr(Node *a, Node *b) {
+  for (; a && b; a = a->lhs, b = b->lhs)
+    if (!same_node(a, b))
+      return false;
+  return a == b;
 }
 
 static bool is_region_loop(Node *n, void *ctx) {
@@ -217,15 +228,16 @@ void target_kinds(Node *t, bool *names, bool *elems) {
 }
 
 bool tree_any(Node *n, bool (*pred)(Node *n, void *ctx), void *ctx) {
-  for (; n; n = n->next) {
-    if (pred(n, ctx))
-      return true;
-    Node *kids[] = {n->lhs, n->rhs, n->args, n->cond, n->body, n->orelse, n->iter,
-                    n->lo, n->hi, n->step};
-    for (size_t k = 0; k < sizeof kids / sizeof *kids; k++)
-      if (tree_any(kids[k], pred, ctx))
+  for (; n; n = n->next)
+    for (Node *x = n; x; x = x->lhs) {   // left operands in a loop, as in mentions()
+      if (pred(x, ctx))
         return true;
-  }
+      Node *kids[] = {x->rhs, x->args, x->cond, x->body, x->orelse, x->iter, x->lo, x->hi,
+                      x->step, x == n ? NULL : x->next};
+      for (size_t k = 0; k < sizeof kids / sizeof *kids; k++)
+        if (tree_any(kids[k], pred, ctx))
+          return true;
+    }
   return false;
 }
 
