@@ -54,6 +54,7 @@ Program *analyse_module(Arena *a, Diags *d, Module *m, const Options *opt) {
     return NULL;
   DiagRecord rec[MAX_RECORDS];
   Diags first = {.filename = d->filename, .src = d->src, .len = d->len,
+                 .line_start = d->line_start, .nlines = d->nlines,
                  .record = rec, .maxrecord = MAX_RECORDS};
   Program *p = analyse_program(a, &first, m, opt);
   if (outline_failures(a, &first, m)) {

@@ -175,17 +175,75 @@ char *c_text(Arena *a, const char *s, CText how) {
   return t;
 }
 
-// Finds the start and length of 1-based line `line` of the source.
-static const char *source_line(const Diags *d, int line, int *len) {
+static size_t name_hash(const char *s, size_t len) {
+  size_t h = 14695981039346656037u;   // FNV-1a
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+// The slot of name in m: where it is, or the free one where it would go.
+static size_t map_slot(const Map *m, const char *name, size_t len) {
+  size_t i = name_hash(name, len) & (m->cap - 1);
+  while (m->key[i] && !(strlen(m->key[i]) == len && !memcmp(m->key[i], name, len)))
+    i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+void *map_get(const Map *m, const char *name, size_t len) {
+  if (!m->cap)
+    return NULL;
+  size_t i = map_slot(m, name, len);
+  return m->key[i] ? m->val[i] : NULL;
+}
+
+void map_put(Arena *a, Map *m, const char *name, void *val) {
+  if (2 * (m->len + 1) > m->cap) {   // at most half full; the old arrays stay in the arena
+    Map grown = {.cap = m->cap ? 2 * m->cap : 64};
+    grown.key = arena_alloc(a, sizeof(char *) * grown.cap);
+    grown.val = arena_alloc(a, sizeof(void *) * grown.cap);
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->key[i])
+        map_put(a, &grown, m->key[i], m->val[i]);
+    *m = grown;
+  }
+  size_t i = map_slot(m, name, strlen(name));
+  m->len += !m->key[i];
+  m->key[i] = name;
+  m->val[i] = val;
+}
+
+// The end of the line that starts at p: lines end in \n, \r\n or a lone \r, as for the
+// tokenizer.
+static const char *line_end(const char *p, const char *end) {
+  while (p < end && *p != '\n' && *p != '\r')
+    p++;
+  return p;
+}
+
+static const char *next_line(const char *q, const char *end) {
+  return q + (q < end) + (q + 1 < end && q[0] == '\r' && q[1] == '\n');
+}
+
+void diag_index_lines(Diags *d, Arena *a) {
   const char *p = d->src, *end = d->src + d->len;
-  // Lines end in \n, \r\n or a lone \r, as for the tokenizer.
-  for (int l = 1; l < line && p < end; p++)
-    if (*p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n')))
-      l++;
-  const char *q = p;
-  while (q < end && *q != '\n' && *q != '\r')
-    q++;
-  *len = (int)(q - p);
+  int n = 1;
+  for (const char *q = p; (q = line_end(q, end)) < end; q = next_line(q, end))
+    n++;
+  d->line_start = arena_alloc(a, sizeof(size_t) * (size_t)n);
+  d->nlines = n;
+  for (int l = 0; l < n; l++, p = next_line(line_end(p, end), end))
+    d->line_start[l] = (size_t)(p - d->src);
+}
+
+const char *diag_source_line(const Diags *d, int line, int *len) {
+  const char *p = d->src, *end = d->src + d->len;
+  if (d->line_start)
+    p = line >= 1 && line <= d->nlines ? d->src + d->line_start[line - 1] : end;
+  else
+    for (int l = 1; l < line && p < end; l++)
+      p = next_line(line_end(p, end), end);
+  *len = (int)(line_end(p, end) - p);
   return p;
 }
 
@@ -225,7 +283,7 @@ static void render(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, 
   buf_puts(&d->out, "\n");
   if (line > 0 && d->src) {
     int len;
-    const char *p = source_line(d, line, &len);
+    const char *p = diag_source_line(d, line, &len);
     buf_printf(&d->out, "%5d | %.*s\n      | ", line, len, p);
     // Keep tabs so that the caret lines up under the column in a terminal.
     for (int i = 0; i < col - 1 && i < len; i++)

@@ -90,17 +90,14 @@ void set_parts(Gen *g, bool decl, Var *dst, Var *src, const char *from) {
 // Emits the Python source of lines [from, to] as a comment, line by line. Lines end at
 // "\n", "\r\n" or "\r", as tokenize.c counts them.
 void source_comment(Gen *g, int from, int to) {
-  const char *p = g->diags->src, *end = p + g->diags->len;
-  for (int l = 1; l <= to && p < end; l++) {
-    const char *q = p;
-    while (q < end && *q != '\n' && *q != '\r')
-      q++;
+  for (int l = from < 1 ? 1 : from; l <= to; l++) {
+    int len;
+    const char *p = diag_source_line(g->diags, l, &len), *q = p + len;
     while (p < q && (*p == ' ' || *p == '\t'))
       p++;
-    if (l >= from && p < q)
+    if (p < q)
       line(g, "/* %s:%d: %s */", c_text(g->arena, g->opt->filename, C_COMMENT), l,
            c_text(g->arena, arena_strndup(g->arena, p, (size_t)(q - p)), C_COMMENT));
-    p = q + (q < end) + (q + 1 < end && q[0] == '\r' && q[1] == '\n');
   }
 }
 

@@ -42,6 +42,9 @@ typedef struct {
   int depth;         // Nodes the operand being parsed will sit below, at least
   int blocks;        // Blocks around the statement being parsed (MAXBLOCKS)
   bool kernel;       // Parsing a kernel function's definition (MAXNAME)
+  Map consts;        // Module.consts by name (the latest of a name)
+  Map imports;       // Module.imports by alias (the latest of an alias)
+  Map bound;         // The names the function being resolved binds itself
 } Parser;
 
 static Node *expression(Parser *p);
@@ -1018,6 +1021,7 @@ static void add_import(Parser *p, Module *m, const char *alias, const char *modu
   Import *im = arena_alloc(p->arena, sizeof(Import));
   *im = (Import){.next = m->imports, .alias = alias, .module = module, .name = name};
   m->imports = im;
+  map_put(p->arena, &p->imports, alias, im);
 }
 
 /* import_name: 'import' dotted_name ['as' NAME] (',' dotted_name ['as' NAME])*
@@ -1063,18 +1067,15 @@ static void import_stmt(Parser *p, Module *m) {
   skip_statement(p);
 }
 
-static Const *find_const(Module *m, const char *s, size_t len) {
-  for (Const *c = m->consts; c; c = c->next)
-    if (strlen(c->name) == len && !strncmp(c->name, s, len))
-      return c;
-  return NULL;
+static Const *find_const(Parser *p, const char *s, size_t len) {
+  return map_get(&p->consts, s, len);
 }
 
 // Notes that top-level statement tokens [t, NEWLINE) bind a name the file may use as a
 // constant again: it is none.
-static void rebinds(Module *m, Token *t) {
+static void rebinds(Parser *p, Token *t) {
   Const *c;
-  if (t->kind == TK_NAME && (c = find_const(m, t->loc, (size_t)t->len)) &&
+  if (t->kind == TK_NAME && (c = find_const(p, t->loc, (size_t)t->len)) &&
       (tok_equal(t->next, "=") || tok_is_augassign(t->next) || tok_equal(t->next, ",")))
     c->rebound = true;
 }
@@ -1088,16 +1089,16 @@ static void becomes_value(Parser *p, Node *n, Const *c) {
 
 // Replaces the constants in expression n by their values (themselves without names), and
 // measures it again.
-static void inline_consts(Parser *p, Module *m, Node *n) {
+static void inline_consts(Parser *p, Node *n) {
   for (; n; n = n->next) {
-    Const *c = n->kind == ND_NAME ? find_const(m, n->name, strlen(n->name)) : NULL;
+    Const *c = n->kind == ND_NAME ? find_const(p, n->name, strlen(n->name)) : NULL;
     if (c) {
       becomes_value(p, n, c);
       continue;
     }
-    inline_consts(p, m, n->lhs);
-    inline_consts(p, m, n->rhs);
-    inline_consts(p, m, n->args);
+    inline_consts(p, n->lhs);
+    inline_consts(p, n->rhs);
+    inline_consts(p, n->args);
     grown(p, n);
   }
 }
@@ -1123,7 +1124,7 @@ static bool constant(Parser *p, Module *m) {
   int size = 0;   // at most a node per token, a constant's name standing for its value's
   for (t = t->next; t->kind != TK_NEWLINE && t->kind != TK_EOF; t = t->next) {
     bool number = t->kind == TK_NUMBER && !t->is_imag;
-    Const *c = t->kind == TK_NAME ? find_const(m, t->loc, (size_t)t->len) : NULL;
+    Const *c = t->kind == TK_NAME ? find_const(p, t->loc, (size_t)t->len) : NULL;
     bool known = c && !c->rebound;   // bound again since: its value here is another
     bool op = t->kind == TK_OP && (tok_equal(t, "+") || tok_equal(t, "-") || tok_equal(t, "*") ||
                                    tok_equal(t, "/") || tok_equal(t, "//") || tok_equal(t, "%") ||
@@ -1132,13 +1133,14 @@ static bool constant(Parser *p, Module *m) {
     if ((!number && !known && !op) || size > MAXDEPTH)
       return false;
   }
-  if (t == name->next->next || find_const(m, name->loc, (size_t)name->len))
+  if (t == name->next->next || find_const(p, name->loc, (size_t)name->len))
     return false;
   p->tok = name->next->next;
   Const *c = arena_alloc(p->arena, sizeof(Const));
   *c = (Const){.next = m->consts, .name = tok_str(p, name), .value = expression(p)};
-  inline_consts(p, m, c->value);
+  inline_consts(p, c->value);
   m->consts = c;
+  map_put(p->arena, &p->consts, c->name, c);
   if (p->tok->kind != TK_NEWLINE)   // e.g. "1 2": not a constant after all
     c->rebound = true;
   skip_statement(p);
@@ -1146,60 +1148,61 @@ static bool constant(Parser *p, Module *m) {
 }
 
 // Names a function declares global may change at run time: none of them is a constant.
-static void globals_rebound(Module *m, Token *t) {
+static void globals_rebound(Parser *p, Token *t) {
   for (; t; t = t->next) {
     if (t->kind != TK_NAME || !tok_equal(t, "global"))
       continue;
     for (Token *g = t->next; g->kind == TK_NAME || tok_equal(g, ","); g = g->next) {
-      Const *c = g->kind == TK_NAME ? find_const(m, g->loc, (size_t)g->len) : NULL;
+      Const *c = g->kind == TK_NAME ? find_const(p, g->loc, (size_t)g->len) : NULL;
       if (c)
         c->rebound = true;
     }
   }
 }
 
-// Does function fn bind `name` itself (a parameter, an assignment or loop target)?
-static bool binds(Node *n, const char *name) {
+// Adds the names that statements n (or parameters) bind to set: parameters, assignment
+// and loop targets.
+static void bound_names(Parser *p, Node *n, Map *set) {
   for (; n; n = n->next) {
-    if (n->kind == ND_NAME && n->name && !strcmp(n->name, name))
-      return true;
-    if ((n->kind == ND_ASSIGN && binds(n->args, name)) ||
-        (n->kind == ND_FOR && binds(n->target, name)) ||
-        ((n->kind == ND_TUPLE || n->kind == ND_LIST) && binds(n->args, name)) ||
-        ((n->kind == ND_IF || n->kind == ND_WHILE || n->kind == ND_FOR) &&
-         (binds(n->body, name) || binds(n->orelse, name))))
-      return true;
+    if (n->kind == ND_NAME && n->name)
+      map_put(p->arena, set, n->name, n);
+    if (n->kind == ND_ASSIGN || n->kind == ND_TUPLE || n->kind == ND_LIST)
+      bound_names(p, n->args, set);
+    if (n->kind == ND_FOR)
+      bound_names(p, n->target, set);
+    if (n->kind == ND_IF || n->kind == ND_WHILE || n->kind == ND_FOR) {
+      bound_names(p, n->body, set);
+      bound_names(p, n->orelse, set);
+    }
   }
-  return false;
 }
 
-static Const *const_of(Module *m, Node *fn, const char *name) {
-  Const *c = find_const(m, name, strlen(name));
-  return c && !c->rebound && !binds(fn->params, name) && !binds(fn->body, name) ? c : NULL;
+// The constant `name` means in the function being resolved (p->bound), or NULL.
+static Const *const_of(Parser *p, const char *name) {
+  Const *c = find_const(p, name, strlen(name));
+  return c && !c->rebound && !map_get(&p->bound, name, strlen(name)) ? c : NULL;
 }
 
-static Import *import_of(Module *m, Node *fn, const char *name) {
-  for (Import *im = m->imports; im; im = im->next)
-    if (!strcmp(im->alias, name))
-      return binds(fn->params, name) || binds(fn->body, name) ? NULL : im;
-  return NULL;
+static Import *import_of(Parser *p, const char *name) {
+  Import *im = map_get(&p->imports, name, strlen(name));
+  return im && !map_get(&p->bound, name, strlen(name)) ? im : NULL;
 }
 
 // Spells the calls of imported functions in n (and what follows it) as np.NAME / math.NAME,
 // and imported modules by their canonical names; constants become their values. Calls and
 // constants make the tree deeper (depth: the levels of nesting above n), within the limit.
-static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n, int depth) {
+static void resolve_imports(Parser *p, Node *n, int depth) {
   for (; n; n = n->next) {
     Import *im;
     Const *c;
-    if (n->kind == ND_NAME && (c = const_of(m, fn, n->name))) {
+    if (n->kind == ND_NAME && (c = const_of(p, n->name))) {
       if (depth + c->value->nest > MAXDEPTH)
         too_deep(p, n->tok);
       becomes_value(p, n, c);
       continue;   // the value holds no names of the function
     }
     if (n->kind == ND_CALL && n->lhs->kind == ND_NAME &&
-        (im = import_of(m, fn, n->lhs->name)) && im->name) {
+        (im = import_of(p, n->lhs->name)) && im->name) {
       if (depth + 3 > MAXDEPTH)   // the call, MODULE.NAME, MODULE
         too_deep(p, n->lhs->tok);
       Node *mod = new_node(p, ND_NAME, n->lhs->tok);
@@ -1208,21 +1211,21 @@ static void resolve_imports(Parser *p, Module *m, Node *fn, Node *n, int depth) 
       n->lhs->lhs = mod;
       n->lhs->name = im->name;
     } else if (n->kind == ND_ATTR && n->lhs->kind == ND_NAME &&
-               (im = import_of(m, fn, n->lhs->name)) && !im->name) {
+               (im = import_of(p, n->lhs->name)) && !im->name) {
       n->lhs->name = im->module;
     }
     int below = n->kind < ND_FUNCDEF ? depth + 1 : 0;   // a statement's start anew
     bool chain = family(n) && family(n->lhs) == family(n);   // see grown()
-    resolve_imports(p, m, fn, n->lhs, chain ? depth : below);
-    resolve_imports(p, m, fn, n->rhs, below);
-    resolve_imports(p, m, fn, n->args, below);
-    resolve_imports(p, m, fn, n->cond, below);
-    resolve_imports(p, m, fn, n->body, below);
-    resolve_imports(p, m, fn, n->orelse, below);
-    resolve_imports(p, m, fn, n->iter, below);
-    resolve_imports(p, m, fn, n->lo, below);
-    resolve_imports(p, m, fn, n->hi, below);
-    resolve_imports(p, m, fn, n->step, below);
+    resolve_imports(p, n->lhs, chain ? depth : below);
+    resolve_imports(p, n->rhs, below);
+    resolve_imports(p, n->args, below);
+    resolve_imports(p, n->cond, below);
+    resolve_imports(p, n->body, below);
+    resolve_imports(p, n->orelse, below);
+    resolve_imports(p, n->iter, below);
+    resolve_imports(p, n->lo, below);
+    resolve_imports(p, n->hi, below);
+    resolve_imports(p, n->step, below);
   }
 }
 
@@ -1234,7 +1237,7 @@ static void top_level(Parser *p, Module *m, Node **tail) {
     import_stmt(p, m);
     return;
   }
-  rebinds(m, start);
+  rebinds(p, start);
   statement_globals(p, m, start);
   if (!at(p, "@") && !is_only(p) && constant(p, m)) {
     skip_pragmas(p, start->line);
@@ -1275,8 +1278,12 @@ Module *parse(Arena *a, Diags *d, TokenStream *ts, const char *only) {
     }
     top_level(&p, m, &tail);
   }
-  globals_rebound(m, ts->tokens);
-  for (Node *fn = m->funcs; fn && (m->imports || m->consts); fn = fn->next)
-    resolve_imports(&p, m, fn, fn->body, 0);
+  globals_rebound(&p, ts->tokens);
+  for (Node *fn = m->funcs; fn && (m->imports || m->consts); fn = fn->next) {
+    p.bound = (Map){0};
+    bound_names(&p, fn->params, &p.bound);
+    bound_names(&p, fn->body, &p.bound);
+    resolve_imports(&p, fn->body, 0);
+  }
   return m;
 }

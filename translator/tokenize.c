@@ -713,6 +713,7 @@ TokenStream tokenize(Arena *a, Diags *d) {
   Pragma phead = {0};
   Lexer L = {.arena = a, .diags = d, .p = d->src, .end = d->src + d->len, .line = 1,
              .atbol = true, .tok = &head, .pragma = &phead};
+  diag_index_lines(d, a);
   if (d->len >= 3 && !memcmp(d->src, "\xEF\xBB\xBF", 3))   // UTF-8 byte order mark
     L.p += 3;
   L.bol = L.p;

@@ -77,6 +77,18 @@ void buf_c_text(Buf *b, const char *s, CText how);
 // The same as a string in the arena, for a "%s" of buf_printf or line().
 char *c_text(Arena *a, const char *s, CText how);
 
+// A map from names to values in the arena, for lookups in constant time where a list
+// would make the work quadratic in the input (a file of 10,000 constants).
+typedef struct {
+  const char **key;   // Names (NUL-terminated), NULL in free slots
+  void **val;         // Their values
+  size_t cap;         // Slots (a power of two, or 0)
+  size_t len;         // Names in it
+} Map;
+
+void *map_get(const Map *m, const char *name, size_t len);   // NULL if absent
+void map_put(Arena *a, Map *m, const char *name, void *val);  // Replaces an old value
+
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
 // What an error says, for the stages that decide on it (outline.c); the wording is for
@@ -103,7 +115,15 @@ typedef struct {
   int nwarnings;          // Warnings reported so far
   DiagRecord *record;     // If set, errors are also recorded here (for outline.c)
   int nrecord, maxrecord; // Records made, room for
+  size_t *line_start;     // If set (diag_index_lines), offset of each line's start
+  int nlines;             // ...and how many lines src has
 } Diags;
+
+// Indexes the lines of d->src once (arena memory), so that each later lookup of a line
+// takes constant time: the comments that quote the source above each statement of the C.
+void diag_index_lines(Diags *d, Arena *a);
+// Line `line` (1-based) of the source, without its line end: its start and length.
+const char *diag_source_line(const Diags *d, int line, int *len);
 
 // Reports "file:line:col: level: message", the source line and a caret under col.
 void diag_at(Diags *d, DiagLevel lvl, int line, int col, const char *fmt, ...)
