@@ -19,8 +19,9 @@ def source():
     for k in range(13):
         lines.append(f"{indent}if c[{k % 4}] > -10.0:")
         indent += "    "
-    lines.append(f"{indent}a[{RANK8}] = " + " + ".join([f"b[{RANK8}]"] * 149))
-    lines.append(f"{indent}c[0] = " + " + ".join(["c[1]"] * 149))
+    # Nested by brackets: a chain (b + b + ...) nests 2 levels at any length.
+    lines.append(f"{indent}a[{RANK8}] = " + f"b[{RANK8}] + (" * 148 + f"b[{RANK8}]" + ")" * 148)
+    lines.append(f"{indent}c[0] = " + "c[1] - (" * 148 + "c[1]" + ")" * 148)
     lines.append(f"{indent}c[2] = " + "-" * 148 + "c[3]")
     return "\n".join(lines) + "\n"
 
