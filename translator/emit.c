@@ -180,10 +180,14 @@ static char *wrap(Gen *g, char *e, const Type *t) {
 
 static char *number(Gen *g, Node *n) {
   Token *t = n->tok;
-  if (!t->is_float)
-    return arena_printf(g->arena, "INT64_C(%lld)", (long long)t->ival);
+  if (!t->is_float)   // (-9223372036854775808 in C is minus a literal too big for int64)
+    return t->ival == INT64_MIN ? "INT64_MIN"
+                                : arena_printf(g->arena, "INT64_C(%lld)", (long long)t->ival);
   if (isinf(t->fval))
     return "HUGE_VAL";
+  if (t->folded)   // 17 digits give the same double back; ".0" keeps an integral one a double
+    return arena_printf(g->arena, "%.17g%s", t->fval,
+                        strpbrk(arena_printf(g->arena, "%.17g", t->fval), ".e") ? "" : ".0");
   // A decimal float literal means the same double in C: keep it as written, less '_'.
   Buf b = {0};
   for (int i = 0; i < t->len; i++)

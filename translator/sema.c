@@ -704,6 +704,149 @@ static Type *attribute(Sema *s, Node *n) {
   return NULL;
 }
 
+// Python ints are unbounded: a constant expression of them (10**20, -2**63, 2**62 * 4) is
+// folded here, exactly on 128 bits, where int64 C would wrap around (or, for *, be
+// undefined). A value past int64 stays a big constant: a float where its expression makes
+// it one (10**20 * 1.0, x + 2**63 for a float x: NumPy converts such an int to float64),
+// else an error, as NumPy raises OverflowError. Run-time int arithmetic wraps, as NumPy's.
+typedef __int128 Wide;
+
+static bool wide_value(Node *n, Wide *v) {
+  if (n->kind != ND_NUM || n->tok->is_float || n->tok->is_imag || n->tok->too_wide)
+    return false;
+  *v = n->tok->wide;
+  return true;
+}
+
+static char *wide_str(Arena *a, Wide v) {
+  char buf[48], *p = buf + sizeof buf;
+  unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+  *--p = '\0';
+  do
+    *--p = (char)('0' + (int)(u % 10));
+  while (u /= 10);
+  if (v < 0)
+    *--p = '-';
+  return arena_printf(a, "%s", p);
+}
+
+// b ** e for e >= 0; false past 128 bits.
+static bool wide_pow(Wide b, Wide e, Wide *r) {
+  for (*r = 1; e > 0; e >>= 1) {
+    if ((e & 1) && __builtin_mul_overflow(*r, b, r))
+      return false;
+    if (e > 1 && __builtin_mul_overflow(b, b, &b))
+      return false;
+  }
+  return true;
+}
+
+// Python's a op b on ints into *r: 1; not folded (x // 0 and negative shifts raise,
+// a ** -1 is a float): 0; past 128 bits: -1.
+static int wide_binop(const char *op, Wide a, Wide b, Wide *r) {
+  const Wide min = -(Wide)(((unsigned __int128)1 << 127) - 1) - 1;
+  switch (op[0]) {
+  case '+': return __builtin_add_overflow(a, b, r) ? -1 : 1;
+  case '-': return __builtin_sub_overflow(a, b, r) ? -1 : 1;
+  case '*':
+    if (op[1] == '*')
+      return b < 0 ? 0 : wide_pow(a, b, r) ? 1 : -1;
+    return __builtin_mul_overflow(a, b, r) ? -1 : 1;
+  case '/':
+    if (op[1] != '/' || b == 0)
+      return 0;
+    if (a == min && b == -1)
+      return -1;
+    *r = a / b - (a % b != 0 && (a < 0) != (b < 0));
+    return 1;
+  case '%':
+    if (b == 0)
+      return 0;
+    *r = b == -1 ? 0 : a % b;
+    *r += *r != 0 && (*r < 0) != (b < 0) ? b : 0;
+    return 1;
+  case '&': *r = a & b; return 1;
+  case '|': *r = a | b; return 1;
+  case '^': *r = a ^ b; return 1;
+  case '<':
+    if (b < 0)
+      return 0;
+    if (a == 0)
+      return *r = 0, 1;
+    return b >= 127 || __builtin_mul_overflow(a, (Wide)1 << b, r) ? -1 : 1;
+  case '>':
+    if (b < 0)
+      return 0;
+    *r = a >> (b > 127 ? 127 : b);
+    return 1;
+  }
+  return 0;
+}
+
+// The operand that a binary expression starts with: where its value is reported.
+static Node *first_operand(Node *n) {
+  while (n->kind == ND_BINOP)
+    n = n->lhs;
+  return n;
+}
+
+// n, a constant int expression, becomes the literal of its value v.
+static void fold_to(Sema *s, Node *n, Wide v) {
+  Token *t = arena_alloc(s->arena, sizeof(Token));
+  *t = *first_operand(n)->tok;   // its position: the expression's first token
+  t->kind = TK_NUMBER;
+  t->is_float = t->is_imag = t->too_wide = false;
+  t->folded = true;
+  t->wide = v;
+  t->too_big = v > INT64_MAX || v < INT64_MIN;
+  t->ival = v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
+  t->fval = (double)v;
+  n->kind = ND_NUM;
+  n->tok = t;
+  n->lhs = n->rhs = NULL;
+}
+
+// Folds n (a binary or unary operation of type t) where its operands are int constants.
+static void fold_int(Sema *s, Node *n, Type *t) {
+  Wide a, b = 0, r = 0;
+  if (!t || !ty_is_int(t) || !t->weak || !wide_value(n->lhs, &a))
+    return;
+  int ok;
+  if (n->kind == ND_UNARY)
+    ok = n->op[0] == '+' ? (r = a, 1) : n->op[0] == '~' ? (r = ~a, 1)
+         : __builtin_sub_overflow((Wide)0, a, &r) ? -1 : 1;
+  else
+    ok = wide_value(n->rhs, &b) ? wide_binop(n->op, a, b, &r) : 0;
+  if (ok < 0)
+    error_at(s, first_operand(n), "integer constant too large: Python ints of 2**127 or more are not "
+                   "supported");
+  else if (ok > 0)
+    fold_to(s, n, r);
+}
+
+// A big int constant where its expression makes it a float: the nearest double, as Python's
+// float() and NumPy's conversion give.
+static void big_to_float(Sema *s, Node *n) {
+  if (n->kind != ND_NUM || n->tok->is_float || !n->tok->too_big || n->tok->too_wide)
+    return;
+  Token *t = arena_alloc(s->arena, sizeof(Token));
+  *t = *n->tok;
+  t->is_float = t->folded = true;
+  t->fval = (double)t->wide;
+  n->tok = t;
+  n->ty = ty_weak_float;
+}
+
+// What is left of big constants is used as an int: refused, as NumPy refuses it.
+static bool report_big(Node *n, void *ctx) {
+  Sema *s = ctx;
+  if (n->kind == ND_NUM && !n->tok->is_float && n->tok->too_big && !n->tok->too_wide)
+    error_at(s, n, "Python integer %s out of bounds for int64 (NumPy raises OverflowError); "
+                   "write a float (e.g. 1e20) where a float is meant",
+             wide_str(s->arena, n->tok->wide));
+  return false;
+}
+
 static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b);
 
 // Arithmetic: on scalars, or elementwise where an operand is an array; '@' of 1-d arrays.
@@ -725,10 +868,12 @@ static Type *binary(Sema *s, Node *n) {
 }
 
 // NumPy 2 raises OverflowError where a Python int literal meets an integer type that
-// cannot hold it (np.uint8(5) + 300, u8 - -1); here that is known before the run.
+// cannot hold it (np.uint8(5) + 300, u8 - -1); here that is known before the run. (Past
+// int64, report_big says it.)
 static void check_literal(Sema *s, Node *lit, Type *t) {
-  int64_t v, lo, hi;
-  if (!ty_is_int(t) || t->weak || !const_int(lit, &v))
+  Wide v;
+  int64_t lo, hi;
+  if (!ty_is_int(t) || t->weak || !wide_value(lit, &v) || lit->tok->too_big)
     return;
   ty_range(t, &lo, &hi);
   if (v < lo || v > hi)
@@ -759,6 +904,10 @@ static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
   Type *t = ty_promote(a, b);
   check_literal(s, n->lhs, t);
   check_literal(s, n->rhs, t);
+  if (ty_is_float(t) || !strcmp(op, "/")) {
+    big_to_float(s, n->lhs);
+    big_to_float(s, n->rhs);
+  }
   bool bits = !strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^") || !strcmp(op, "<<") ||
               !strcmp(op, ">>");
   if (bits && ty_is_float(t)) {
@@ -780,11 +929,15 @@ static Type *binary_scalar(Sema *s, Node *n, Type *a, Type *b) {
 static Type *compare(Sema *s, Node *n) {
   bool weak = true;
   Type *prev = expr(s, n->lhs);
-  Node *rhs = n->args;
-  for (int i = 0; i < n->nargs; i++, rhs = rhs->next) {
+  Node *rhs = n->args, *lhs = n->lhs;
+  for (int i = 0; i < n->nargs; i++, lhs = rhs, rhs = rhs->next) {
     Type *t = expr(s, rhs);
     if (!prev || !t)
       return NULL;
+    if (ty_is_float(elem_of(prev)) || ty_is_float(elem_of(t))) {
+      big_to_float(s, lhs);
+      big_to_float(s, rhs);
+    }
     if ((prev->kind == TY_ARRAY || t->kind == TY_ARRAY) && n->nargs == 1 &&
         ty_is_scalar(elem_of(prev)) && ty_is_scalar(elem_of(t)))
       return elementwise(s, ty_bool, prev, t);   // elementwise, to a bool array
@@ -825,11 +978,11 @@ static Type *name_ref(Sema *s, Node *n) {
   return NULL;
 }
 
-// A number literal. The tokenizer saturates integers at INT64_MAX; past it NumPy would
-// take one as uint64 or as a Python object, and int64 C holds neither.
+// A number literal. Integers are exact below 2^127 (see fold_int); past int64, one stays a
+// big constant until its context makes it a float (else report_big refuses it).
 static Type *number(Sema *s, Node *n) {
-  if (n->tok->too_big)
-    error_at(s, n, "integer literal too large for int64");
+  if (n->tok->too_wide)
+    error_at(s, n, "integer literal too large: Python ints of 2**127 or more are not supported");
   return n->tok->is_float ? ty_weak_float : ty_weak_int;
 }
 
@@ -842,7 +995,7 @@ static Type *expr(Sema *s, Node *n) {
   case ND_ATTR: t = attribute(s, n); break;
   case ND_CALL: t = call(s, n); break;
   case ND_SUBSCRIPT: t = subscript(s, n); break;
-  case ND_BINOP: t = binary(s, n); break;
+  case ND_BINOP: t = binary(s, n), fold_int(s, n, t); break;
   case ND_UNARY: {
     Type *at = value_operand(s, n->lhs, n->op);
     t = at ? elem_of(at) : NULL;
@@ -858,6 +1011,7 @@ static Type *expr(Sema *s, Node *n) {
     }
     if (t && at->kind == TY_ARRAY)
       t = elementwise(s, t, at, NULL);
+    fold_int(s, n, t);
     break;
   }
   case ND_NOT: t = scalar_operand(s, n->lhs, "not") ? ty_weak_bool : NULL; break;
@@ -951,8 +1105,11 @@ static void assign(Sema *s, Node *n) {
     error_at(s, n->rhs, "tuples can only be unpacked where they are written");
     return;
   }
-  for (Node *t = n->args; t; t = t->next)
+  for (Node *t = n->args; t; t = t->next) {
     assign_target(s, t, vt, n->rhs);
+    if (t->kind == ND_SUBSCRIPT && t->ty && ty_is_float(elem_of(t->ty)))
+      big_to_float(s, n->rhs);   // a[0] = 10**20 stores float(10**20), as NumPy does
+  }
 }
 
 static void augassign(Sema *s, Node *n) {
@@ -1590,6 +1747,7 @@ bool sema_instance(Arena *a, Diags *d, Instance *inst, const Options *opt) {
   infer_types(&s);
   s.report = true;
   stmts(&s, inst->body);
+  tree_any(inst->body, report_big, &s);
   for (Var *v = inst->vars; v; v = v->next)
     if (!v->ty && d->nerrors == before)
       diag_at(d, DIAG_ERROR, v->tok->line, v->tok->col,

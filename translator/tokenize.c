@@ -353,22 +353,22 @@ static const char *number(Lexer *L, const char *p) {
   return number_end(L, p, 10);
 }
 
-// Value of the digits s (no underscores) in base, saturating at INT64_MAX (*over then
-// set); *big gets it as a double, for values past INT64_MAX.
-static int64_t int_value(const char *s, int base, double *big, bool *over) {
-  int64_t v = 0;
-  *big = 0;
-  *over = false;
+// Value of the digits of t's integer literal s (no underscores) in base: exact on 128
+// bits (sema folds constants exactly), saturating at INT64_MAX in ival.
+static void int_value(Token *t, const char *s, int base) {
+  const __int128 max = (__int128)(((unsigned __int128)1 << 127) - 1);
+  __int128 v = 0;
   for (; *s; s++) {
     int d = is_digit(*s) ? *s - '0' : (*s | 0x20) - 'a' + 10;
-    *over |= v > (INT64_MAX - d) / base;
-    v = *over ? INT64_MAX : v * base + d;
-    *big = *big * base + d;
+    t->too_wide |= v > (max - d) / base;
+    v = t->too_wide ? max : v * base + d;
   }
-  return v;
+  t->wide = v;
+  t->too_big = v > INT64_MAX;
+  t->ival = t->too_big ? INT64_MAX : (int64_t)v;
 }
 
-// Value of a validated number: ival, for integers, saturates at INT64_MAX; fval is
+// Value of a validated number (see int_value for integers); fval is
 // what strtod makes of the text without underscores and without an imaginary 'j'.
 static void number_value(Lexer *L, Token *t) {
   const char *s = t->loc;
@@ -388,13 +388,12 @@ static void number_value(Lexer *L, Token *t) {
       buf[len++] = s[i];
   buf[len] = '\0';
   t->is_float = base == 10 && strpbrk(buf, ".eE");
-  double big;
   if (!t->is_float && !t->is_imag)
-    t->ival = int_value(buf, base, &big, &t->too_big);
+    int_value(t, buf, base);
   if (base == 10)
     t->fval = strtod(buf, NULL);
-  else   // (double) of an int64 rounds correctly, unlike the running sum in big
-    t->fval = t->ival < INT64_MAX ? (double)t->ival : big;
+  else   // (double) of a 128-bit int rounds correctly (past 2^127: an error in sema)
+    t->fval = (double)t->wide;
 }
 
 //

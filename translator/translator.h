@@ -161,6 +161,9 @@ struct Token {
   bool is_imag;     // TK_NUMBER: imaginary literal (ends in j/J)
   int64_t ival;     // TK_NUMBER: value of an integer literal (saturates)
   bool too_big;     // TK_NUMBER: an integer literal past INT64_MAX (ival saturated)
+  __int128 wide;    // TK_NUMBER: exact value of an integer below 2^127 (saturates)
+  bool too_wide;    // TK_NUMBER: an integer literal of 2^127 or more (wide saturated)
+  bool folded;      // Made by sema for a folded constant: loc is not its text
   double fval;      // TK_NUMBER: value as a double
   bool at_bol;      // First token of a logical line
 };

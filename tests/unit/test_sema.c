@@ -187,9 +187,21 @@ int main(void) {
          "t.py:6:19: error: Python integer -1 out of bounds for uint32 (NumPy raises OverflowError)",
          first_diag(analyse(HEAD "# appy: export f(uint32[:])\n@appy.jit\ndef f(u):\n"
                                  "    u[0] = u[1] * -1\n")));
-  result("integer literal past int64 (issue 18: it was 2**63 - 1)",
-         "t.py:5:12: error: integer literal too large for int64",
+  result("integer literal past int64 stored as an int (issue 18: it was 2**63 - 1)",
+         "t.py:6:12: error: Python integer 99999999999999999999 out of bounds for int64 (NumPy "
+         "raises OverflowError); write a float (e.g. 1e20) where a float is meant",
+         first_diag(analyse(HEAD "# appy: export f(int64[:])\n@appy.jit\ndef f(a):\n"
+                                 "    a[0] = 99999999999999999999\n")));
+  result("... stored as a float: float(99999999999999999999), as NumPy stores it", "",
          first_diag(analyse(HEAD "@appy.jit\ndef f(a):\n    a[0] = 99999999999999999999\n")));
+  result("int constants past int64 folded back into it", "",
+         first_diag(analyse(HEAD "# appy: export f(int64[:])\n@appy.jit\ndef f(a):\n"
+                                 "    a[0] = 2**64 // 4 - 2**63\n")));
+  result("... and folded out of it", "t.py:6:12: error: Python integer -13835058055282163712 out "
+         "of bounds for int64 (NumPy raises OverflowError); write a float (e.g. 1e20) where a "
+         "float is meant",
+         first_diag(analyse(HEAD "# appy: export f(int64[:])\n@appy.jit\ndef f(a):\n"
+                                 "    a[0] = 2**64 // 4 - 2**63 * 2\n")));
   result("int64's largest literal", "f(float64[:])",
          sig(analyse(HEAD "@appy.jit\ndef f(a):\n    a[0] = 0x7fff_ffff_ffff_ffff\n")));
   result("a larger one outside kernels is Python's", "f(float64[:])",

@@ -827,7 +827,6 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start40 = (A_shape0 - 1);
-    const int64_t appy_stop41 = INT64_C(-1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
@@ -836,10 +835,10 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
     if (appy_use_device() && !appy_data.full) {
       double *const appy_dev_A = appy_env_ptr(&appy_data, A);
       double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      const int64_t appy_start42 = s;
-      const int64_t appy_len43 = appy_range_len(appy_start42, A_shape1, 3);
-      const int64_t appy_len44 = appy_range_len(0, A_shape2, 1);
-      const int64_t appy_n = appy_range_len(appy_start40, appy_stop41, -2) * appy_len43 * appy_len44;
+      const int64_t appy_start41 = s;
+      const int64_t appy_len42 = appy_range_len(appy_start41, A_shape1, 3);
+      const int64_t appy_len43 = appy_range_len(0, A_shape2, 1);
+      const int64_t appy_n = appy_range_len(appy_start40, INT64_C(-1), -2) * appy_len42 * appy_len43;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
@@ -851,10 +850,10 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            k = appy_q % appy_len44;
-            appy_q /= appy_len44;
-            j = appy_start42 + (appy_q % appy_len43) * 3;
+            k = appy_q % appy_len43;
             appy_q /= appy_len43;
+            j = appy_start41 + (appy_q % appy_len42) * 3;
+            appy_q /= appy_len42;
             i = appy_start40 + appy_q * -2;
             /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
             B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j + (double)(k * s));
@@ -863,7 +862,7 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
       }
     } else {
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-      for (i = appy_start40; i > appy_stop41; i += -2) {
+      for (i = appy_start40; i > INT64_C(-1); i += -2) {
         /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
         for (j = s; j < A_shape1; j += 3) {
           /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */
@@ -905,8 +904,7 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   (void)ret;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
-    const int64_t appy_start48 = (A_shape0 - 1);
-    const int64_t appy_stop49 = INT64_C(-1);
+    const int64_t appy_start47 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
@@ -915,10 +913,10 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
     if (appy_use_device() && !appy_data.full) {
       int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
       int32_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      const int64_t appy_start50 = s;
-      const int64_t appy_len51 = appy_range_len(appy_start50, A_shape1, 3);
-      const int64_t appy_len52 = appy_range_len(0, A_shape2, 1);
-      const int64_t appy_n = appy_range_len(appy_start48, appy_stop49, -2) * appy_len51 * appy_len52;
+      const int64_t appy_start48 = s;
+      const int64_t appy_len49 = appy_range_len(appy_start48, A_shape1, 3);
+      const int64_t appy_len50 = appy_range_len(0, A_shape2, 1);
+      const int64_t appy_n = appy_range_len(appy_start47, INT64_C(-1), -2) * appy_len49 * appy_len50;
       if (appy_n > 0) {
         int32_t *A = appy_dev_A;   // on the device
         int32_t *B = appy_dev_B;   // on the device
@@ -930,11 +928,11 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            k = appy_q % appy_len52;
-            appy_q /= appy_len52;
-            j = appy_start50 + (appy_q % appy_len51) * 3;
-            appy_q /= appy_len51;
-            i = appy_start48 + appy_q * -2;
+            k = appy_q % appy_len50;
+            appy_q /= appy_len50;
+            j = appy_start48 + (appy_q % appy_len49) * 3;
+            appy_q /= appy_len49;
+            i = appy_start47 + appy_q * -2;
             /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
             B[(i * B_shape1 + j) * B_shape2 + k] = (int32_t)((int64_t)((A[(i * A_shape1 + j) * A_shape2 + k] * (int32_t)(i + 1)) - (int32_t)j) + (k * s));
           }
@@ -942,7 +940,7 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
       }
     } else {
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-      for (i = appy_start48; i > appy_stop49; i += -2) {
+      for (i = appy_start47; i > INT64_C(-1); i += -2) {
         /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
         for (j = s; j < A_shape1; j += 3) {
           /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */

@@ -650,10 +650,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = INT64_C(0);
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
-              const int64_t appy_start8 = INT64_C(-3);
-              const int64_t appy_stop9 = m;
-              for (int64_t appy_it10 = 0; appy_it10 < appy_range_len(appy_start8, appy_stop9, 2); appy_it10++) {
-                k = appy_start8 + appy_it10 * 2;
+              const int64_t appy_stop8 = m;
+              for (int64_t appy_it9 = 0; appy_it9 < appy_range_len(INT64_C(-3), appy_stop8, 2); appy_it9++) {
+                k = INT64_C(-3) + appy_it9 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
                 s = (s + k);
               }
@@ -664,10 +663,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = INT64_C(0);
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start11 = m;
-              const int64_t appy_stop12 = INT64_C(-5);
-              for (int64_t appy_it13 = 0; appy_it13 < appy_range_len(appy_start11, appy_stop12, -3); appy_it13++) {
-                k = appy_start11 + appy_it13 * -3;
+              const int64_t appy_start10 = m;
+              for (int64_t appy_it11 = 0; appy_it11 < appy_range_len(appy_start10, INT64_C(-5), -3); appy_it11++) {
+                k = appy_start10 + appy_it11 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
                 s = ((s * 2) + k);
               }
@@ -678,9 +676,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = INT64_C(0);
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop14 = m;
-              for (int64_t appy_it15 = 0; appy_it15 < appy_range_len(INT64_C(10), appy_stop14, -1); appy_it15++) {
-                k = INT64_C(10) + appy_it15 * -1;
+              const int64_t appy_stop12 = m;
+              for (int64_t appy_it13 = 0; appy_it13 < appy_range_len(INT64_C(10), appy_stop12, -1); appy_it13++) {
+                k = INT64_C(10) + appy_it13 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
                 s = (s + (k * k));
               }
@@ -691,8 +689,8 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = INT64_C(0);
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
-              for (int64_t appy_it16 = 0; appy_it16 < appy_range_len(0, INT64_C(50), 1); appy_it16++) {
-                k = 0 + appy_it16 * 1;
+              for (int64_t appy_it14 = 0; appy_it14 < appy_range_len(0, INT64_C(50), 1); appy_it14++) {
+                k = 0 + appy_it14 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
                 if (appy_mod_i64(k, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
@@ -753,9 +751,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop18 = m;
-          for (int64_t appy_it19 = 0; appy_it19 < appy_range_len(0, appy_stop18, 1); appy_it19++) {
-            k = 0 + appy_it19 * 1;
+          const int64_t appy_stop16 = m;
+          for (int64_t appy_it17 = 0; appy_it17 < appy_range_len(0, appy_stop16, 1); appy_it17++) {
+            k = 0 + appy_it17 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
             s = (s + k);
           }
@@ -766,10 +764,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
-          const int64_t appy_start20 = INT64_C(-3);
-          const int64_t appy_stop21 = m;
-          for (int64_t appy_it22 = 0; appy_it22 < appy_range_len(appy_start20, appy_stop21, 2); appy_it22++) {
-            k = appy_start20 + appy_it22 * 2;
+          const int64_t appy_stop18 = m;
+          for (int64_t appy_it19 = 0; appy_it19 < appy_range_len(INT64_C(-3), appy_stop18, 2); appy_it19++) {
+            k = INT64_C(-3) + appy_it19 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
             s = (s + k);
           }
@@ -780,10 +777,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start23 = m;
-          const int64_t appy_stop24 = INT64_C(-5);
-          for (int64_t appy_it25 = 0; appy_it25 < appy_range_len(appy_start23, appy_stop24, -3); appy_it25++) {
-            k = appy_start23 + appy_it25 * -3;
+          const int64_t appy_start20 = m;
+          for (int64_t appy_it21 = 0; appy_it21 < appy_range_len(appy_start20, INT64_C(-5), -3); appy_it21++) {
+            k = appy_start20 + appy_it21 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
             s = ((s * 2) + k);
           }
@@ -794,9 +790,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop26 = m;
-          for (int64_t appy_it27 = 0; appy_it27 < appy_range_len(INT64_C(10), appy_stop26, -1); appy_it27++) {
-            k = INT64_C(10) + appy_it27 * -1;
+          const int64_t appy_stop22 = m;
+          for (int64_t appy_it23 = 0; appy_it23 < appy_range_len(INT64_C(10), appy_stop22, -1); appy_it23++) {
+            k = INT64_C(10) + appy_it23 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
             s = (s + (k * k));
           }
@@ -807,8 +803,8 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
-          for (int64_t appy_it28 = 0; appy_it28 < appy_range_len(0, INT64_C(50), 1); appy_it28++) {
-            k = 0 + appy_it28 * 1;
+          for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(0, INT64_C(50), 1); appy_it24++) {
+            k = 0 + appy_it24 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
             if (appy_mod_i64(k, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
@@ -917,9 +913,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = 0;
             /* tests/e2e/programs/control.py:55: for k in range(m): */
             {
-              const int64_t appy_stop29 = (int64_t)m;
-              for (int64_t appy_it30 = 0; appy_it30 < appy_range_len(0, appy_stop29, 1); appy_it30++) {
-                k = 0 + appy_it30 * 1;
+              const int64_t appy_stop25 = (int64_t)m;
+              for (int64_t appy_it26 = 0; appy_it26 < appy_range_len(0, appy_stop25, 1); appy_it26++) {
+                k = 0 + appy_it26 * 1;
                 /* tests/e2e/programs/control.py:56: s += k */
                 s = (s + (int32_t)k);
               }
@@ -930,10 +926,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = 0;
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
-              const int64_t appy_start31 = INT64_C(-3);
-              const int64_t appy_stop32 = (int64_t)m;
-              for (int64_t appy_it33 = 0; appy_it33 < appy_range_len(appy_start31, appy_stop32, 2); appy_it33++) {
-                k = appy_start31 + appy_it33 * 2;
+              const int64_t appy_stop27 = (int64_t)m;
+              for (int64_t appy_it28 = 0; appy_it28 < appy_range_len(INT64_C(-3), appy_stop27, 2); appy_it28++) {
+                k = INT64_C(-3) + appy_it28 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
                 s = (s + (int32_t)k);
               }
@@ -944,10 +939,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = 0;
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start34 = (int64_t)m;
-              const int64_t appy_stop35 = INT64_C(-5);
-              for (int64_t appy_it36 = 0; appy_it36 < appy_range_len(appy_start34, appy_stop35, -3); appy_it36++) {
-                k = appy_start34 + appy_it36 * -3;
+              const int64_t appy_start29 = (int64_t)m;
+              for (int64_t appy_it30 = 0; appy_it30 < appy_range_len(appy_start29, INT64_C(-5), -3); appy_it30++) {
+                k = appy_start29 + appy_it30 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
                 s = ((s * 2) + (int32_t)k);
               }
@@ -958,9 +952,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = 0;
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop37 = (int64_t)m;
-              for (int64_t appy_it38 = 0; appy_it38 < appy_range_len(INT64_C(10), appy_stop37, -1); appy_it38++) {
-                k = INT64_C(10) + appy_it38 * -1;
+              const int64_t appy_stop31 = (int64_t)m;
+              for (int64_t appy_it32 = 0; appy_it32 < appy_range_len(INT64_C(10), appy_stop31, -1); appy_it32++) {
+                k = INT64_C(10) + appy_it32 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
                 s = (s + (int32_t)(k * k));
               }
@@ -971,8 +965,8 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
             s = 0;
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
-              for (int64_t appy_it39 = 0; appy_it39 < appy_range_len(0, INT64_C(50), 1); appy_it39++) {
-                k = 0 + appy_it39 * 1;
+              for (int64_t appy_it33 = 0; appy_it33 < appy_range_len(0, INT64_C(50), 1); appy_it33++) {
+                k = 0 + appy_it33 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
                 if (appy_mod_i64(k, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
@@ -1033,9 +1027,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = 0;
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop41 = (int64_t)m;
-          for (int64_t appy_it42 = 0; appy_it42 < appy_range_len(0, appy_stop41, 1); appy_it42++) {
-            k = 0 + appy_it42 * 1;
+          const int64_t appy_stop35 = (int64_t)m;
+          for (int64_t appy_it36 = 0; appy_it36 < appy_range_len(0, appy_stop35, 1); appy_it36++) {
+            k = 0 + appy_it36 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
             s = (s + (int32_t)k);
           }
@@ -1046,10 +1040,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = 0;
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
-          const int64_t appy_start43 = INT64_C(-3);
-          const int64_t appy_stop44 = (int64_t)m;
-          for (int64_t appy_it45 = 0; appy_it45 < appy_range_len(appy_start43, appy_stop44, 2); appy_it45++) {
-            k = appy_start43 + appy_it45 * 2;
+          const int64_t appy_stop37 = (int64_t)m;
+          for (int64_t appy_it38 = 0; appy_it38 < appy_range_len(INT64_C(-3), appy_stop37, 2); appy_it38++) {
+            k = INT64_C(-3) + appy_it38 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
             s = (s + (int32_t)k);
           }
@@ -1060,10 +1053,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = 0;
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start46 = (int64_t)m;
-          const int64_t appy_stop47 = INT64_C(-5);
-          for (int64_t appy_it48 = 0; appy_it48 < appy_range_len(appy_start46, appy_stop47, -3); appy_it48++) {
-            k = appy_start46 + appy_it48 * -3;
+          const int64_t appy_start39 = (int64_t)m;
+          for (int64_t appy_it40 = 0; appy_it40 < appy_range_len(appy_start39, INT64_C(-5), -3); appy_it40++) {
+            k = appy_start39 + appy_it40 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
             s = ((s * 2) + (int32_t)k);
           }
@@ -1074,9 +1066,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = 0;
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop49 = (int64_t)m;
-          for (int64_t appy_it50 = 0; appy_it50 < appy_range_len(INT64_C(10), appy_stop49, -1); appy_it50++) {
-            k = INT64_C(10) + appy_it50 * -1;
+          const int64_t appy_stop41 = (int64_t)m;
+          for (int64_t appy_it42 = 0; appy_it42 < appy_range_len(INT64_C(10), appy_stop41, -1); appy_it42++) {
+            k = INT64_C(10) + appy_it42 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
             s = (s + (int32_t)(k * k));
           }
@@ -1087,8 +1079,8 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
         s = 0;
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
-          for (int64_t appy_it51 = 0; appy_it51 < appy_range_len(0, INT64_C(50), 1); appy_it51++) {
-            k = 0 + appy_it51 * 1;
+          for (int64_t appy_it43 = 0; appy_it43 < appy_range_len(0, INT64_C(50), 1); appy_it43++) {
+            k = 0 + appy_it43 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
             if (appy_mod_i64(k, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
@@ -1160,11 +1152,11 @@ static int kernel_stepsum_0(appy_frame *fr, int64_t lo, int64_t hi, int64_t step
   n = INT64_C(0);
   /* tests/e2e/programs/control.py:100: for k in range(lo, hi, step): */
   {
-    const int64_t appy_start52 = lo;
-    const int64_t appy_stop53 = hi;
-    const int64_t appy_step54 = step;
-    for (int64_t appy_it55 = 0; appy_it55 < appy_range_len(appy_start52, appy_stop53, appy_step54); appy_it55++) {
-      k = appy_start52 + appy_it55 * appy_step54;
+    const int64_t appy_start44 = lo;
+    const int64_t appy_stop45 = hi;
+    const int64_t appy_step46 = step;
+    for (int64_t appy_it47 = 0; appy_it47 < appy_range_len(appy_start44, appy_stop45, appy_step46); appy_it47++) {
+      k = appy_start44 + appy_it47 * appy_step46;
       /* tests/e2e/programs/control.py:101: s += k */
       s = (s + k);
       /* tests/e2e/programs/control.py:102: n += 1 */
@@ -1213,11 +1205,11 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
             s = INT64_C(0);
             /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
             {
-              const int64_t appy_start56 = (lo + i);
-              const int64_t appy_stop57 = hi;
-              const int64_t appy_step58 = step;
-              for (int64_t appy_it59 = 0; appy_it59 < appy_range_len(appy_start56, appy_stop57, appy_step58); appy_it59++) {
-                k = appy_start56 + appy_it59 * appy_step58;
+              const int64_t appy_start48 = (lo + i);
+              const int64_t appy_stop49 = hi;
+              const int64_t appy_step50 = step;
+              for (int64_t appy_it51 = 0; appy_it51 < appy_range_len(appy_start48, appy_stop49, appy_step50); appy_it51++) {
+                k = appy_start48 + appy_it51 * appy_step50;
                 /* tests/e2e/programs/control.py:114: s += k */
                 s = (s + k);
               }
@@ -1234,11 +1226,11 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
         s = INT64_C(0);
         /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
         {
-          const int64_t appy_start61 = (lo + i);
-          const int64_t appy_stop62 = hi;
-          const int64_t appy_step63 = step;
-          for (int64_t appy_it64 = 0; appy_it64 < appy_range_len(appy_start61, appy_stop62, appy_step63); appy_it64++) {
-            k = appy_start61 + appy_it64 * appy_step63;
+          const int64_t appy_start53 = (lo + i);
+          const int64_t appy_stop54 = hi;
+          const int64_t appy_step55 = step;
+          for (int64_t appy_it56 = 0; appy_it56 < appy_range_len(appy_start53, appy_stop54, appy_step55); appy_it56++) {
+            k = appy_start53 + appy_it56 * appy_step55;
             /* tests/e2e/programs/control.py:114: s += k */
             s = (s + k);
           }

@@ -2368,17 +2368,16 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
       double *const appy_dev_w = appy_env_ptr(&appy_data, w);
       double *const appy_dev_C = appy_env_ptr(&appy_data, C);
       const int64_t appy_start60 = (C_shape1 - 1);
-      const int64_t appy_stop61 = INT64_C(-1);
-      const int64_t appy_len62 = appy_range_len(appy_start60, appy_stop61, -1);
-      const int64_t appy_len63 = appy_range_len(INT64_C(1), C_shape0, 2);
-      const int64_t appy_n = appy_len63 * appy_len62;
+      const int64_t appy_len61 = appy_range_len(appy_start60, INT64_C(-1), -1);
+      const int64_t appy_len62 = appy_range_len(INT64_C(1), C_shape0, 2);
+      const int64_t appy_n = appy_len62 * appy_len61;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
         double *w = appy_dev_w;   // on the device
         double *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len62 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len63 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len61 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len62 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, w, C)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, double)) / 8];   // the panels of arrays read along k
@@ -2405,7 +2404,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len63 && appy_qj < appy_len62) {
+                if (appy_qi < appy_len62 && appy_qj < appy_len61) {
                   i = INT64_C(1) + appy_qi * 2;
                   j = appy_start60 + appy_qj * -1;
                   const int64_t appy_a = lo, appy_b = A_shape1;
@@ -2432,7 +2431,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = INT64_C(1) + appy_q * 2;
-                  appy_f0[appy_w] = appy_q < appy_len63 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f0[appy_w] = appy_q < appy_len62 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -2442,7 +2441,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_start60 + appy_q * -1;
-                  appy_f1[appy_w] = appy_q < appy_len62 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f1[appy_w] = appy_q < appy_len61 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
               }
@@ -2468,7 +2467,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = INT64_C(1) + appy_q * 2;
-                    appy_f0[appy_w] = appy_q < appy_len63 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f0[appy_w] = appy_q < appy_len62 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -2478,7 +2477,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_start60 + appy_q * -1;
-                    appy_f1[appy_w] = appy_q < appy_len62 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f1[appy_w] = appy_q < appy_len61 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                 }
@@ -2503,7 +2502,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len63 && appy_qj < appy_len62) {
+                      if (appy_qi < appy_len62 && appy_qj < appy_len61) {
                         i = INT64_C(1) + appy_qi * 2;
                         j = appy_start60 + appy_qj * -1;
                         if (k >= lo && k < A_shape1) {
@@ -2522,7 +2521,7 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len63 && appy_qj < appy_len62) {
+              if (appy_qi < appy_len62 && appy_qj < appy_len61) {
                 i = INT64_C(1) + appy_qi * 2;
                 j = appy_start60 + appy_qj * -1;
                 /* tests/e2e/programs/tiles.py:79: u = 0.0 */
@@ -2548,8 +2547,8 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
         for (j = (C_shape1 - 1); j > INT64_C(-1); j += -1) {
           /* tests/e2e/programs/tiles.py:76: for k in range(lo, A.shape[1]): */
           {
-            const int64_t appy_start67 = lo;
-            for (k = appy_start67; k < A_shape1; k++) {
+            const int64_t appy_start66 = lo;
+            for (k = appy_start66; k < A_shape1; k++) {
               /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
               t = (A[i * A_shape1 + k] * w[k]);
               /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
@@ -2616,15 +2615,15 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
       double *const appy_dev_A = appy_env_ptr(&appy_data, A);
       double *const appy_dev_B = appy_env_ptr(&appy_data, B);
       double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      const int64_t appy_len70 = appy_range_len(0, C_shape1, 1);
-      const int64_t appy_len71 = appy_range_len(0, C_shape0, 1);
-      const int64_t appy_n = appy_len71 * appy_len70;
+      const int64_t appy_len69 = appy_range_len(0, C_shape1, 1);
+      const int64_t appy_len70 = appy_range_len(0, C_shape0, 1);
+      const int64_t appy_n = appy_len70 * appy_len69;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
         double *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len70 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len71 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len69 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len70 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double)) / 8];   // the panels of arrays read along k
@@ -2645,7 +2644,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len71 && appy_qj < appy_len70) {
+              if (appy_qi < appy_len70 && appy_qj < appy_len69) {
                 i = appy_qi;
                 j = appy_qj;
                 if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
@@ -2663,7 +2662,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len71 && appy_qj < appy_len70) {
+                if (appy_qi < appy_len70 && appy_qj < appy_len69) {
                   i = appy_qi;
                   j = appy_qj;
                   if (!(appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0)) {
@@ -2692,7 +2691,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len71 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f0[appy_w] = appy_q < appy_len70 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -2702,7 +2701,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len70 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f1[appy_w] = appy_q < appy_len69 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
               }
@@ -2728,7 +2727,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len71 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f0[appy_w] = appy_q < appy_len70 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -2738,7 +2737,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len70 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f1[appy_w] = appy_q < appy_len69 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                 }
@@ -2770,7 +2769,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len71 && appy_qj < appy_len70) {
+                      if (appy_qi < appy_len70 && appy_qj < appy_len69) {
                         i = appy_qi;
                         j = appy_qj;
                         if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
@@ -2789,7 +2788,7 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len71 && appy_qj < appy_len70) {
+              if (appy_qi < appy_len70 && appy_qj < appy_len69) {
                 i = appy_qi;
                 j = appy_qj;
                 if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
@@ -2870,15 +2869,15 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
       double *const appy_dev_A = appy_env_ptr(&appy_data, A);
       double *const appy_dev_B = appy_env_ptr(&appy_data, B);
       double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      const int64_t appy_len75 = appy_range_len(0, C_shape1, 1);
-      const int64_t appy_len76 = appy_range_len(0, C_shape0, 1);
-      const int64_t appy_n = appy_len76 * appy_len75;
+      const int64_t appy_len74 = appy_range_len(0, C_shape1, 1);
+      const int64_t appy_len75 = appy_range_len(0, C_shape0, 1);
+      const int64_t appy_n = appy_len75 * appy_len74;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
         double *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len75 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len76 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len74 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len75 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, double)) / 8];   // the panels of arrays read along k
@@ -2900,7 +2899,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len76 && appy_qj < appy_len75) {
+              if (appy_qi < appy_len75 && appy_qj < appy_len74) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:105: s = 0.0 */
@@ -2917,7 +2916,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len76 && appy_qj < appy_len75) {
+                if (appy_qi < appy_len75 && appy_qj < appy_len74) {
                   i = appy_qi;
                   j = appy_qj;
                   const int64_t appy_a = appy_mod_i64(j, INT64_C(5)), appy_b = A_shape1;
@@ -2944,7 +2943,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len76 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f0[appy_w] = appy_q < appy_len75 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -2954,7 +2953,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len75 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f1[appy_w] = appy_q < appy_len74 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
               }
@@ -2980,7 +2979,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len76 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f0[appy_w] = appy_q < appy_len75 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -2990,7 +2989,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len75 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f1[appy_w] = appy_q < appy_len74 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                 }
@@ -3021,7 +3020,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len76 && appy_qj < appy_len75) {
+                      if (appy_qi < appy_len75 && appy_qj < appy_len74) {
                         i = appy_qi;
                         j = appy_qj;
                         if (k >= appy_mod_i64(j, INT64_C(5)) && k < A_shape1) {
@@ -3046,7 +3045,7 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len76 && appy_qj < appy_len75) {
+              if (appy_qi < appy_len75 && appy_qj < appy_len74) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
@@ -3067,8 +3066,8 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
           top = (-1.0);
           /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
           {
-            const int64_t appy_start79 = appy_mod_i64(j, INT64_C(5));
-            for (k = appy_start79; k < A_shape1; k++) {
+            const int64_t appy_start78 = appy_mod_i64(j, INT64_C(5));
+            for (k = appy_start78; k < A_shape1; k++) {
               /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
               if (A[i * A_shape1 + k] > 0.0) {
                 /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
@@ -3133,15 +3132,15 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
       float *const appy_dev_A = appy_env_ptr(&appy_data, A);
       float *const appy_dev_B = appy_env_ptr(&appy_data, B);
       float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      const int64_t appy_len81 = appy_range_len(0, C_shape1, 1);
-      const int64_t appy_len82 = appy_range_len(0, C_shape0, 1);
-      const int64_t appy_n = appy_len82 * appy_len81;
+      const int64_t appy_len80 = appy_range_len(0, C_shape1, 1);
+      const int64_t appy_len81 = appy_range_len(0, C_shape0, 1);
+      const int64_t appy_n = appy_len81 * appy_len80;
       if (appy_n > 0) {
         float *A = appy_dev_A;   // on the device
         float *B = appy_dev_B;   // on the device
         float *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len81 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len82 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len80 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len81 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, float)) / 8];   // the panels of arrays read along k
@@ -3163,7 +3162,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len82 && appy_qj < appy_len81) {
+              if (appy_qi < appy_len81 && appy_qj < appy_len80) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:105: s = 0.0 */
@@ -3180,7 +3179,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len82 && appy_qj < appy_len81) {
+                if (appy_qi < appy_len81 && appy_qj < appy_len80) {
                   i = appy_qi;
                   j = appy_qj;
                   const int64_t appy_a = appy_mod_i64(j, INT64_C(5)), appy_b = A_shape1;
@@ -3207,7 +3206,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len82 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f0[appy_w] = appy_q < appy_len81 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -3217,7 +3216,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len81 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f1[appy_w] = appy_q < appy_len80 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
               }
@@ -3243,7 +3242,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len82 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f0[appy_w] = appy_q < appy_len81 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -3253,7 +3252,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len81 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f1[appy_w] = appy_q < appy_len80 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                 }
@@ -3284,7 +3283,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len82 && appy_qj < appy_len81) {
+                      if (appy_qi < appy_len81 && appy_qj < appy_len80) {
                         i = appy_qi;
                         j = appy_qj;
                         if (k >= appy_mod_i64(j, INT64_C(5)) && k < A_shape1) {
@@ -3309,7 +3308,7 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len82 && appy_qj < appy_len81) {
+              if (appy_qi < appy_len81 && appy_qj < appy_len80) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
@@ -3330,8 +3329,8 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
           top = (float)(-1.0);
           /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
           {
-            const int64_t appy_start85 = appy_mod_i64(j, INT64_C(5));
-            for (k = appy_start85; k < A_shape1; k++) {
+            const int64_t appy_start84 = appy_mod_i64(j, INT64_C(5));
+            for (k = appy_start84; k < A_shape1; k++) {
               /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
               if (A[i * A_shape1 + k] > 0.0f) {
                 /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
@@ -3416,9 +3415,9 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
       double *const appy_dev_E = appy_env_ptr(&appy_data, E);
       double *const appy_dev_F = appy_env_ptr(&appy_data, F);
       double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      const int64_t appy_len87 = appy_range_len(0, C_shape1, 1);
-      const int64_t appy_len88 = appy_range_len(0, C_shape0, 1);
-      const int64_t appy_n = appy_len88 * appy_len87;
+      const int64_t appy_len86 = appy_range_len(0, C_shape1, 1);
+      const int64_t appy_len87 = appy_range_len(0, C_shape0, 1);
+      const int64_t appy_n = appy_len87 * appy_len86;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
@@ -3426,8 +3425,8 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
         double *E = appy_dev_E;   // on the device
         double *F = appy_dev_F;   // on the device
         double *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len87 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len88 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len86 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len87 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, D, E, F, C)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double)) / 8];   // the panels of arrays read along k
@@ -3456,7 +3455,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len88 && appy_qj < appy_len87) {
+              if (appy_qi < appy_len87 && appy_qj < appy_len86) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:123: s = 0.0 */
@@ -3471,7 +3470,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len88 && appy_qj < appy_len87) {
+                if (appy_qi < appy_len87 && appy_qj < appy_len86) {
                   i = appy_qi;
                   j = appy_qj;
                   const int64_t appy_a = 0, appy_b = A_shape1;
@@ -3502,7 +3501,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len88 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f0[appy_w] = appy_q < appy_len87 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -3512,7 +3511,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len87 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f1[appy_w] = appy_q < appy_len86 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
                 #pragma unroll
@@ -3522,7 +3521,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f2[appy_w] = appy_q < appy_len88 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
+                  appy_f2[appy_w] = appy_q < appy_len87 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
                       ? D[i * D_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -3532,7 +3531,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f3[appy_w] = appy_q < appy_len87 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
+                  appy_f3[appy_w] = appy_q < appy_len86 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
                       ? E[k * E_shape1 + j] : 0;
                 }
                 #pragma unroll
@@ -3542,7 +3541,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f4[appy_w] = appy_q < appy_len88 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
+                  appy_f4[appy_w] = appy_q < appy_len87 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
                       ? F[i * F_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -3552,7 +3551,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f5[appy_w] = appy_q < appy_len88 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
+                  appy_f5[appy_w] = appy_q < appy_len87 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
                       ? A[k * A_shape1 + i] : 0;
                 }
               }
@@ -3602,7 +3601,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len88 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f0[appy_w] = appy_q < appy_len87 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -3612,7 +3611,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len87 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f1[appy_w] = appy_q < appy_len86 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                   #pragma unroll
@@ -3622,7 +3621,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f2[appy_w] = appy_q < appy_len88 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
+                    appy_f2[appy_w] = appy_q < appy_len87 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
                         ? D[i * D_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -3632,7 +3631,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f3[appy_w] = appy_q < appy_len87 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
+                    appy_f3[appy_w] = appy_q < appy_len86 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
                         ? E[k * E_shape1 + j] : 0;
                   }
                   #pragma unroll
@@ -3642,7 +3641,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f4[appy_w] = appy_q < appy_len88 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
+                    appy_f4[appy_w] = appy_q < appy_len87 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
                         ? F[i * F_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -3652,7 +3651,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f5[appy_w] = appy_q < appy_len88 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
+                    appy_f5[appy_w] = appy_q < appy_len87 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
                         ? A[k * A_shape1 + i] : 0;
                   }
                 }
@@ -3675,7 +3674,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len88 && appy_qj < appy_len87) {
+                      if (appy_qi < appy_len87 && appy_qj < appy_len86) {
                         i = appy_qi;
                         j = appy_qj;
                         if (k >= 0 && k < A_shape1) {
@@ -3692,7 +3691,7 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len88 && appy_qj < appy_len87) {
+              if (appy_qi < appy_len87 && appy_qj < appy_len86) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:126: C[i, j] = s */
@@ -3782,17 +3781,17 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
       double *const appy_dev_D = appy_env_ptr(&appy_data, D);
       double *const appy_dev_E = appy_env_ptr(&appy_data, E);
       double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      const int64_t appy_len92 = appy_range_len(0, C_shape1, 1);
-      const int64_t appy_len93 = appy_range_len(0, C_shape0, 1);
-      const int64_t appy_n = appy_len93 * appy_len92;
+      const int64_t appy_len91 = appy_range_len(0, C_shape1, 1);
+      const int64_t appy_len92 = appy_range_len(0, C_shape0, 1);
+      const int64_t appy_n = appy_len92 * appy_len91;
       if (appy_n > 0) {
         double *A = appy_dev_A;   // on the device
         double *B = appy_dev_B;   // on the device
         double *D = appy_dev_D;   // on the device
         double *E = appy_dev_E;   // on the device
         double *C = appy_dev_C;   // on the device
-        const int64_t appy_tj = (appy_len92 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
-        const int64_t appy_tiles = (appy_len93 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
+        const int64_t appy_tj = (appy_len91 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
+        const int64_t appy_tiles = (appy_len92 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
         #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, D, E, C)
         {
           static uint64_t appy_st[(APPY_MAX(APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double), APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double))) / 8];   // the panels of arrays read along k
@@ -3822,7 +3821,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+              if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:136: s = C[i, j] */
@@ -3838,7 +3837,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+                if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                   i = appy_qi;
                   j = appy_qj;
                   appy_counts = 1;
@@ -3866,7 +3865,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len92 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                  appy_f0[appy_w] = appy_q < appy_len91 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                       ? B[k * B_shape1 + j] : 0;
                 }
                 #pragma unroll
@@ -3876,7 +3875,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len93 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f1[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -3886,7 +3885,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f2[appy_w] = appy_q < appy_len93 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
+                  appy_f2[appy_w] = appy_q < appy_len92 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
                       ? D[k * D_shape1 + i] : 0;
                 }
                 #pragma unroll
@@ -3896,7 +3895,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f3[appy_w] = appy_q < appy_len92 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
+                  appy_f3[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
                       ? E[j * E_shape1 + k] : 0;
                 }
               }
@@ -3934,7 +3933,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len92 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
+                    appy_f0[appy_w] = appy_q < appy_len91 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
                         ? B[k * B_shape1 + j] : 0;
                   }
                   #pragma unroll
@@ -3944,7 +3943,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len93 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f1[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -3954,7 +3953,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f2[appy_w] = appy_q < appy_len93 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
+                    appy_f2[appy_w] = appy_q < appy_len92 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
                         ? D[k * D_shape1 + i] : 0;
                   }
                   #pragma unroll
@@ -3964,7 +3963,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f3[appy_w] = appy_q < appy_len92 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
+                    appy_f3[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
                         ? E[j * E_shape1 + k] : 0;
                   }
                 }
@@ -4005,7 +4004,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+                      if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                         i = appy_qi;
                         j = appy_qj;
                         if (k >= 0 && k < A_shape1) {
@@ -4022,7 +4021,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+              if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:139: t = 0.0 */
@@ -4038,7 +4037,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
               #pragma unroll
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+                if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                   i = appy_qi;
                   j = appy_qj;
                   appy_counts = 1;
@@ -4064,7 +4063,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_ib + appy_r;
                   k = appy_lo + appy_kk;
                   i = appy_q;
-                  appy_f4[appy_w] = appy_q < appy_len93 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                  appy_f4[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                       ? A[i * A_shape1 + k] : 0;
                 }
                 #pragma unroll
@@ -4074,7 +4073,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int64_t appy_q = appy_jb + appy_r;
                   k = appy_lo + appy_kk;
                   j = appy_q;
-                  appy_f5[appy_w] = appy_q < appy_len92 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
+                  appy_f5[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
                       ? E[j * E_shape1 + k] : 0;
                 }
               }
@@ -4100,7 +4099,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_ib + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     i = appy_q;
-                    appy_f4[appy_w] = appy_q < appy_len93 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
+                    appy_f4[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
                         ? A[i * A_shape1 + k] : 0;
                   }
                   #pragma unroll
@@ -4110,7 +4109,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int64_t appy_q = appy_jb + appy_r;
                     k = (appy_k0 + appy_kc) + appy_kk;
                     j = appy_q;
-                    appy_f5[appy_w] = appy_q < appy_len92 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
+                    appy_f5[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
                         ? E[j * E_shape1 + k] : 0;
                   }
                 }
@@ -4142,7 +4141,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+                      if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                         i = appy_qi;
                         j = appy_qj;
                         if (k >= 0 && k < A_shape1) {
@@ -4159,7 +4158,7 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-              if (appy_qi < appy_len93 && appy_qj < appy_len92) {
+              if (appy_qi < appy_len92 && appy_qj < appy_len91) {
                 i = appy_qi;
                 j = appy_qj;
                 /* tests/e2e/programs/tiles.py:142: C[i, j] = s + 2.0 * t */

@@ -560,14 +560,13 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start28 = (A_shape0 - 1);
-    const int64_t appy_stop29 = INT64_C(-1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
     appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(i, j, k)
-    for (i = appy_start28; i > appy_stop29; i += -2) {
+    for (i = appy_start28; i > INT64_C(-1); i += -2) {
       /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
       for (j = s; j < A_shape1; j += 3) {
         /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */
@@ -608,15 +607,14 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   (void)ret;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
-    const int64_t appy_start33 = (A_shape0 - 1);
-    const int64_t appy_stop34 = INT64_C(-1);
+    const int64_t appy_start32 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
     appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(i, j, k)
-    for (i = appy_start33; i > appy_stop34; i += -2) {
+    for (i = appy_start32; i > INT64_C(-1); i += -2) {
       /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
       for (j = s; j < A_shape1; j += 3) {
         /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */

@@ -392,10 +392,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = INT64_C(0);
       /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
       {
-        const int64_t appy_start9 = INT64_C(-3);
-        const int64_t appy_stop10 = m;
-        for (int64_t appy_it11 = 0; appy_it11 < appy_range_len(appy_start9, appy_stop10, 2); appy_it11++) {
-          k = appy_start9 + appy_it11 * 2;
+        const int64_t appy_stop9 = m;
+        for (int64_t appy_it10 = 0; appy_it10 < appy_range_len(INT64_C(-3), appy_stop9, 2); appy_it10++) {
+          k = INT64_C(-3) + appy_it10 * 2;
           /* tests/e2e/programs/control.py:60: s += k */
           s = (s + k);
         }
@@ -406,10 +405,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = INT64_C(0);
       /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
       {
-        const int64_t appy_start12 = m;
-        const int64_t appy_stop13 = INT64_C(-5);
-        for (int64_t appy_it14 = 0; appy_it14 < appy_range_len(appy_start12, appy_stop13, -3); appy_it14++) {
-          k = appy_start12 + appy_it14 * -3;
+        const int64_t appy_start11 = m;
+        for (int64_t appy_it12 = 0; appy_it12 < appy_range_len(appy_start11, INT64_C(-5), -3); appy_it12++) {
+          k = appy_start11 + appy_it12 * -3;
           /* tests/e2e/programs/control.py:64: s = s * 2 + k */
           s = ((s * 2) + k);
         }
@@ -420,9 +418,9 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = INT64_C(0);
       /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
       {
-        const int64_t appy_stop15 = m;
-        for (int64_t appy_it16 = 0; appy_it16 < appy_range_len(INT64_C(10), appy_stop15, -1); appy_it16++) {
-          k = INT64_C(10) + appy_it16 * -1;
+        const int64_t appy_stop13 = m;
+        for (int64_t appy_it14 = 0; appy_it14 < appy_range_len(INT64_C(10), appy_stop13, -1); appy_it14++) {
+          k = INT64_C(10) + appy_it14 * -1;
           /* tests/e2e/programs/control.py:68: s += k * k */
           s = (s + (k * k));
         }
@@ -433,8 +431,8 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = INT64_C(0);
       /* tests/e2e/programs/control.py:71: for k in range(50): */
       {
-        for (int64_t appy_it17 = 0; appy_it17 < appy_range_len(0, INT64_C(50), 1); appy_it17++) {
-          k = 0 + appy_it17 * 1;
+        for (int64_t appy_it15 = 0; appy_it15 < appy_range_len(0, INT64_C(50), 1); appy_it15++) {
+          k = 0 + appy_it15 * 1;
           /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
           if (appy_mod_i64(k, INT64_C(3)) == 0) {
             /* tests/e2e/programs/control.py:73: continue */
@@ -527,9 +525,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = 0;
       /* tests/e2e/programs/control.py:55: for k in range(m): */
       {
-        const int64_t appy_stop19 = (int64_t)m;
-        for (int64_t appy_it20 = 0; appy_it20 < appy_range_len(0, appy_stop19, 1); appy_it20++) {
-          k = 0 + appy_it20 * 1;
+        const int64_t appy_stop17 = (int64_t)m;
+        for (int64_t appy_it18 = 0; appy_it18 < appy_range_len(0, appy_stop17, 1); appy_it18++) {
+          k = 0 + appy_it18 * 1;
           /* tests/e2e/programs/control.py:56: s += k */
           s = (s + (int32_t)k);
         }
@@ -540,10 +538,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = 0;
       /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
       {
-        const int64_t appy_start21 = INT64_C(-3);
-        const int64_t appy_stop22 = (int64_t)m;
-        for (int64_t appy_it23 = 0; appy_it23 < appy_range_len(appy_start21, appy_stop22, 2); appy_it23++) {
-          k = appy_start21 + appy_it23 * 2;
+        const int64_t appy_stop19 = (int64_t)m;
+        for (int64_t appy_it20 = 0; appy_it20 < appy_range_len(INT64_C(-3), appy_stop19, 2); appy_it20++) {
+          k = INT64_C(-3) + appy_it20 * 2;
           /* tests/e2e/programs/control.py:60: s += k */
           s = (s + (int32_t)k);
         }
@@ -554,10 +551,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = 0;
       /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
       {
-        const int64_t appy_start24 = (int64_t)m;
-        const int64_t appy_stop25 = INT64_C(-5);
-        for (int64_t appy_it26 = 0; appy_it26 < appy_range_len(appy_start24, appy_stop25, -3); appy_it26++) {
-          k = appy_start24 + appy_it26 * -3;
+        const int64_t appy_start21 = (int64_t)m;
+        for (int64_t appy_it22 = 0; appy_it22 < appy_range_len(appy_start21, INT64_C(-5), -3); appy_it22++) {
+          k = appy_start21 + appy_it22 * -3;
           /* tests/e2e/programs/control.py:64: s = s * 2 + k */
           s = ((s * 2) + (int32_t)k);
         }
@@ -568,9 +564,9 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = 0;
       /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
       {
-        const int64_t appy_stop27 = (int64_t)m;
-        for (int64_t appy_it28 = 0; appy_it28 < appy_range_len(INT64_C(10), appy_stop27, -1); appy_it28++) {
-          k = INT64_C(10) + appy_it28 * -1;
+        const int64_t appy_stop23 = (int64_t)m;
+        for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(INT64_C(10), appy_stop23, -1); appy_it24++) {
+          k = INT64_C(10) + appy_it24 * -1;
           /* tests/e2e/programs/control.py:68: s += k * k */
           s = (s + (int32_t)(k * k));
         }
@@ -581,8 +577,8 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
       s = 0;
       /* tests/e2e/programs/control.py:71: for k in range(50): */
       {
-        for (int64_t appy_it29 = 0; appy_it29 < appy_range_len(0, INT64_C(50), 1); appy_it29++) {
-          k = 0 + appy_it29 * 1;
+        for (int64_t appy_it25 = 0; appy_it25 < appy_range_len(0, INT64_C(50), 1); appy_it25++) {
+          k = 0 + appy_it25 * 1;
           /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
           if (appy_mod_i64(k, INT64_C(3)) == 0) {
             /* tests/e2e/programs/control.py:73: continue */
@@ -653,11 +649,11 @@ static int kernel_stepsum_0(appy_frame *fr, int64_t lo, int64_t hi, int64_t step
   n = INT64_C(0);
   /* tests/e2e/programs/control.py:100: for k in range(lo, hi, step): */
   {
-    const int64_t appy_start30 = lo;
-    const int64_t appy_stop31 = hi;
-    const int64_t appy_step32 = step;
-    for (int64_t appy_it33 = 0; appy_it33 < appy_range_len(appy_start30, appy_stop31, appy_step32); appy_it33++) {
-      k = appy_start30 + appy_it33 * appy_step32;
+    const int64_t appy_start26 = lo;
+    const int64_t appy_stop27 = hi;
+    const int64_t appy_step28 = step;
+    for (int64_t appy_it29 = 0; appy_it29 < appy_range_len(appy_start26, appy_stop27, appy_step28); appy_it29++) {
+      k = appy_start26 + appy_it29 * appy_step28;
       /* tests/e2e/programs/control.py:101: s += k */
       s = (s + k);
       /* tests/e2e/programs/control.py:102: n += 1 */
@@ -695,11 +691,11 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
       s = INT64_C(0);
       /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
       {
-        const int64_t appy_start35 = (lo + i);
-        const int64_t appy_stop36 = hi;
-        const int64_t appy_step37 = step;
-        for (int64_t appy_it38 = 0; appy_it38 < appy_range_len(appy_start35, appy_stop36, appy_step37); appy_it38++) {
-          k = appy_start35 + appy_it38 * appy_step37;
+        const int64_t appy_start31 = (lo + i);
+        const int64_t appy_stop32 = hi;
+        const int64_t appy_step33 = step;
+        for (int64_t appy_it34 = 0; appy_it34 < appy_range_len(appy_start31, appy_stop32, appy_step33); appy_it34++) {
+          k = appy_start31 + appy_it34 * appy_step33;
           /* tests/e2e/programs/control.py:114: s += k */
           s = (s + k);
         }
