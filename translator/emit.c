@@ -403,31 +403,66 @@ static char *compare(Gen *g, Node *n) {
 }
 
 // x and y and z (or: or), in type t. Python's value is an operand, not a bool: x or y is
-// x when x is true. C writes the chain down the left operands of the same operator in
-// that type unbracketed, each operand once or twice: x ? x : y ? y : z, !x ? x : !y ? y : z.
-static char *boolop(Gen *g, Node *n) {
-  Type *t = ty_strong(n->ty);
+// x when x is true. A chain of one operator is written unbracketed, down its left operands:
+// x ? x : y ? y : z, !x ? x : !y ? y : z. An operand that is itself a chain of the other
+// operator is not written twice (nested by brackets, ((a or b) and c) or d, that doubled
+// the C at each level): what the outer chain needs of it is its truth (T: a || b, each
+// operand once) and its value when that is known, true or false (VT, VF): (a or b) and c
+// is !(a || b) ? b : c, as b is the value of a false a or b. Operands stay evaluated
+// lazily, in Python's order; the C grows with the operands times the nesting depth.
+typedef enum { BV_VALUE, BV_TRUE, BV_FALSE, BV_TRUTH } BoolWant;
+
+static bool is_chain(Node *n, Type *t) {
+  return n->kind == ND_BOOLOP && ty_strong(n->ty)->kind == t->kind;
+}
+
+static void boolpart(Gen *g, Buf *out, Node *n, Type *t, BoolWant want) {
+  if (!is_chain(n, t)) {
+    buf_puts(out, expr_as(g, n, t));
+    return;
+  }
   bool is_and = !strcmp(n->op, "and");
   int k = 1;
-  for (Node *x = n->lhs; x->kind == ND_BOOLOP && !strcmp(x->op, n->op) &&
-                         ty_strong(x->ty)->kind == t->kind; x = x->lhs)
+  for (Node *x = n->lhs; x->kind == ND_BOOLOP && !strcmp(x->op, n->op) && is_chain(x, t);
+       x = x->lhs)
     k++;
   Node **opnd = arena_alloc(g->arena, sizeof(Node *) * (size_t)(k + 1));
   Node *x = n;
   for (int i = k; i > 0; i--, x = x->lhs)
     opnd[i] = x->rhs;
   opnd[0] = x;
-  Buf out = {0};
-  for (int i = 0; i <= k; i++) {
-    char *e = expr_as(g, opnd[i], t);
-    if (i == k)
-      buf_puts(&out, e);
-    else if (t->kind == TY_BOOL)
-      buf_printf(&out, "%s %s ", e, is_and ? "&&" : "||");
-    else
-      buf_printf(&out, "%s%s ? %s : ", is_and ? "!" : "", e, e);
+  // What decides the chain's value is its first false operand (and) or true one (or).
+  BoolWant decided = is_and ? BV_FALSE : BV_TRUE;
+  if (want == BV_TRUTH) {
+    buf_puts(out, "(");
+    for (int i = 0; i <= k; i++) {
+      buf_puts(out, i ? (is_and ? " && " : " || ") : "");
+      boolpart(g, out, opnd[i], t, BV_TRUTH);
+    }
+    buf_puts(out, ")");
+    return;
   }
-  char *s = arena_strndup(g->arena, out.data, out.len);
+  if (want != BV_VALUE && want != decided) {   // all operands true (and) or false (or)
+    boolpart(g, out, opnd[k], t, want);
+    return;
+  }
+  buf_puts(out, "(");
+  for (int i = 0; i < k; i++) {
+    buf_puts(out, is_and ? "!" : "");
+    boolpart(g, out, opnd[i], t, BV_TRUTH);
+    buf_puts(out, " ? ");
+    boolpart(g, out, opnd[i], t, decided);
+    buf_puts(out, " : ");
+  }
+  boolpart(g, out, opnd[k], t, want);
+  buf_puts(out, ")");
+}
+
+static char *boolop(Gen *g, Node *n) {
+  Type *t = ty_strong(n->ty);
+  Buf out = {0};
+  boolpart(g, &out, n, t, t->kind == TY_BOOL ? BV_TRUTH : BV_VALUE);
+  char *s = arena_strndup(g->arena, out.data + 1, out.len - 2);   // less the outer brackets
   buf_free(&out);
   return group(g, s);
 }

@@ -83,3 +83,38 @@ def test_chain_as_cpython(chains, case, n, name):
         c[n // 2], c[n // 2 + 1] = c[n // 2 + 1], c[n // 2] + 1.0
     out = np.zeros(4, dtype=ty)
     case.same(prog, name, a, b, c, out, rtol=0.0, atol=0.0)
+
+
+def alternation(n, left):
+    """`and` and `or` alternating n times, nested by brackets down the left operands
+    (((c0 or c1) and c2) or c3 ...) or down the right ones (c0 or (c1 and (c2 ...)))."""
+    e = "c[0]" if left else f"c[{n}]"
+    for k in range(1, n + 1):
+        op = "or" if k % 2 else "and"
+        e = f"({e} {op} c[{k}])" if left else f"(c[{n - k}] {op} {e})"
+    return e
+
+
+@pytest.fixture(scope="module")
+def alternations(build, tmp_path_factory):
+    """Mixed `and`/`or` of floats nested by brackets: their C doubled at each level (16
+    levels made 6.6 MB of C); 40 levels here."""
+    lines = ["import appy", ""]
+    for name, left in (("left", True), ("right", False)):
+        e = alternation(40, left)
+        lines += [f"# appy: export {name}(float64[:], float64[:])", "@appy.jit",
+                  f"def {name}(c, out):", f"    out[0] = {e}",
+                  "    for j in appy.prange(1, out.shape[0]):", f"        out[j] = {e} + j", ""]
+    src = tmp_path_factory.mktemp("alternations") / "alternations.py"
+    src.write_text("\n".join(lines))
+    return build(src)
+
+
+@pytest.mark.parametrize("name", ("left", "right"))
+@pytest.mark.parametrize("zeros", (0.1, 0.5, 0.9))
+def test_alternation_as_cpython(alternations, case, name, zeros):
+    c = case.array(41, np.float64, 0.5, 2.0)
+    c[case.gen.random(41) < zeros] = 0.0
+    c[case.gen.integers(0, 41)] = np.nan     # true, as in Python
+    c[case.gen.integers(0, 41)] = -0.0       # false
+    case.same(alternations, name, c, np.zeros(5), rtol=0.0, atol=0.0)
