@@ -276,6 +276,23 @@ fail:
   return -1;
 }
 
+/* appy_extent */
+
+int appy_extent(appy_frame *fr, const char *param, int dim, int64_t extent, int runs,
+                int64_t i1, int64_t i2, int64_t kmin, int64_t kmax, const char *where)
+{
+  int64_t lo = (i1 < i2 ? i1 : i2) + kmin, hi = (i1 < i2 ? i2 : i1) + kmax;
+  PyGILState_STATE gil;
+  if (!runs || (lo >= -extent && hi < extent))
+    return 0;
+  gil = PyGILState_Ensure();
+  PyErr_Format(PyExc_ValueError, "%s() argument '%s' has size %lld along axis %d, but the "
+               "loops index it from %lld to %lld (%s)", fr->func, param, (long long)extent,
+               dim, (long long)lo, (long long)hi, where);
+  PyGILState_Release(gil);
+  return -1;
+}
+
 /* scalars */
 
 static int scalar_error(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt)

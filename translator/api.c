@@ -30,6 +30,7 @@ static bool analyse_instance(Arena *a, Diags *d, Instance *inst, const Options *
   if (d->nerrors != before)
     return false;
   plan(a, inst, opt);
+  find_checks(a, inst);
   return true;
 }
 

@@ -1724,9 +1724,15 @@ static void one_stmt(Gen *g, Node *n) {
   g->covered = was;
 }
 
+static void extent_checks(Gen *g, Node *before);
+
 static void stmts(Gen *g, Node *n) {
-  for (; n; n = n->next)
+  bool top = g->inst && n == g->inst->body;
+  for (; n; n = n->next) {
+    if (top)
+      extent_checks(g, n);
     one_stmt(g, n);
+  }
 }
 
 //
@@ -1797,6 +1803,94 @@ static void declare_array(Gen *g, Var *v, Body *b) {
     line(g, "(void)%s_arg;", c);
 }
 
+// The C of a loop's first or last value: text plus off.
+typedef struct {
+  char *text;    // C expression
+  int64_t off;   // Constant added
+} Endpoint;
+
+// Its first and last values, and the condition that it runs at all.
+static char *loop_ends(Gen *g, Node *loop, Endpoint *first, Endpoint *last) {
+  Node *start, *stop;
+  int64_t step;
+  range_args(loop, &start, &stop, &step);
+  char *a = start ? expr_as(g, start, ty_int64) : "0", *b = expr_as(g, stop, ty_int64);
+  *first = (Endpoint){a, 0};
+  if (step == 1) {
+    *last = (Endpoint){b, -1};
+    return arena_printf(g->arena, "%s > %s", b, a);
+  }
+  char *len = arena_printf(g->arena, "appy_range_len(%s, %s, %lld)", a, b, (long long)step);
+  *last = (Endpoint){arena_printf(g->arena, "%s + (%s - 1) * %lld", a, len, (long long)step), 0};
+  return arena_printf(g->arena, "%s > 0", len);
+}
+
+// The C of check c's index but its constant, where its loop variable is at e.
+static char *check_index(Gen *g, ShapeCheck *c, Endpoint e) {
+  Buf b = {0};
+  int64_t k = c->coef * e.off;
+  if (!strcmp(e.text, "0"))   // range(n) starts at 0
+    ;
+  else if (c->coef == 1)
+    buf_printf(&b, "%s", e.text);
+  else if (c->coef)
+    buf_printf(&b, strchr(e.text, ' ') ? "%lld * (%s)" : "%lld * %s", (long long)c->coef,
+               e.text);
+  for (Term *t = c->terms; t; t = t->next) {
+    char *x = expr_as(g, t->n, ty_int64);
+    if (strchr(x, ' '))   // a - (n - 1)
+      x = arena_printf(g->arena, "(%s)", x);
+    if (!b.len && t->mult == 1)
+      buf_printf(&b, "%s", x);
+    else if (b.len && (t->mult == 1 || t->mult == -1))
+      buf_printf(&b, " %c %s", t->mult < 0 ? '-' : '+', x);
+    else
+      buf_printf(&b, "%s%lld * %s", b.len ? " + " : "", (long long)t->mult, x);
+  }
+  if (k && b.len)
+    buf_printf(&b, " %c %lld", k < 0 ? '-' : '+', (long long)(k < 0 ? -k : k));
+  else if (!b.len)
+    buf_printf(&b, "%lld", (long long)k);
+  char *s = arena_printf(g->arena, "%s", b.data);
+  buf_free(&b);
+  return s;
+}
+
+// One call of appy_extent for check c: its indices where its loops run.
+static void extent_check(Gen *g, ShapeCheck *c) {
+  Endpoint first = {"0", 0}, last = {"0", 0};
+  char *runs = NULL;
+  for (int k = 0; k < c->nloops; k++) {
+    Endpoint f, l;
+    char *r = loop_ends(g, c->loops[k], &f, &l);
+    runs = runs ? arena_printf(g->arena, "%s && %s", runs, r) : r;
+    if (c->loops[k] == c->loop)
+      first = f, last = l;
+  }
+  char *where = arena_printf(g->arena, "%s, line %d", g->opt->filename, c->at->tok->line);
+  line(g, "if (appy_extent(%s, \"%s\", %d, %s, %s, %s, %s, %lld, %lld, \"%s\") < 0)",
+       own(g, OWN_FR, "fr"), c_text(g->arena, c->array->name, C_STRING), c->dim,
+       part(g, c->array, P_SHAPE + c->dim), runs ? runs : "1", check_index(g, c, first),
+       check_index(g, c, last), (long long)c->kmin, (long long)c->kmax,
+       c_text(g->arena, where, C_STRING));
+  line(g, "  %s;", own(g, OWN_FAIL, "goto fail"));
+}
+
+// The extents the loops need, checked before anything runs or, after a statement that
+// may return, before top-level statement `before` (checks.c).
+static void extent_checks(Gen *g, Node *before) {
+  int at = 0;
+  for (ShapeCheck *c = g->inst->checks; c; c = c->next) {
+    if (c->before != before)
+      continue;
+    if (c->at->tok->line != at) {
+      at = c->at->tok->line;
+      source_comment(g, at, at);
+    }
+    extent_check(g, c);
+  }
+}
+
 static void function(Gen *g, Instance *inst) {
   Kernel *k = inst->kernel;
   Buf text = {0}, *saved = g->out;
@@ -1805,6 +1899,7 @@ static void function(Gen *g, Instance *inst) {
   g->body = &body;
   g->indent = 1;
   g->env = inst->nregions > 0;
+  extent_checks(g, NULL);
   stmts(g, inst->body);
   g->out = saved;
   g->body = NULL;

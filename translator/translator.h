@@ -8,6 +8,7 @@
  *               -> lower.c    -> array statements as element loops (typed again by sema.c)
  *               -> region.c   -> parallel regions: collapse, data-sharing of each variable
  *               -> plan.c     -> each region's kernel shape, decided once (Region.plan)
+ *               -> checks.c   -> extents of array arguments the loops make certain
  *               -> codegen.c  -> C for the kernels (OpenMP target regions), by the plans
  *               -> module.c   -> CPython extension glue around them
  *               -> explain.c  -> --explain: the plans in words
@@ -427,6 +428,37 @@ struct Kernel {
 };
 
 // Instance of a kernel for one overload: what codegen needs.
+// An integer expression of values a call fixes, times mult (checks.c).
+typedef struct Term Term;
+struct Term {
+  Term *next;          // Next term of the sum
+  Node *n;             // The expression
+  int64_t mult;        // Its factor
+};
+
+enum { MAXLOOPS = 8 };   // Loops around a subscript that a ShapeCheck follows
+
+// An extent an array argument must have, certain from the loops (checks.c): subscripts
+// (the first `at`) index dimension `dim` of `array` with coef * (the variable of `loop`)
+// + terms + k, k from kmin to kmax, on every iteration of `loops`, whose ranges the call
+// fixes; if they all run, each index must lie in [-extent, extent - 1] (Python's negative
+// indices from the end).
+typedef struct ShapeCheck ShapeCheck;
+struct ShapeCheck {
+  ShapeCheck *next;         // Next check of the instance
+  Var *array;               // Array parameter, never rebound
+  int dim;                  // Its dimension
+  Node *at;                 // The subscript
+  Node *index;              // The index of that dimension
+  Node *loop;               // The loop whose variable the index takes (NULL: none)
+  int64_t coef;             // Its factor
+  Term *terms;              // The rest of the index but its constant...
+  int64_t kmin, kmax;       // ...which is one of these or between them
+  Node *loops[MAXLOOPS];    // Loops around the subscript, outermost first
+  int nloops;               // Count
+  Node *before;             // The top-level statement to check before (NULL: at the start)
+};
+
 typedef struct {
   Kernel *kernel;      // The kernel
   Signature *sig;      // The overload
@@ -435,6 +467,7 @@ typedef struct {
   Var *vars;           // All variables with types for this overload
   Region *regions;     // Parallel regions (array)
   int nregions;        // Count
+  ShapeCheck *checks;  // Extents of array arguments to check at the call (checks.c)
 } Instance;
 
 // The compiler the generated C is for (appy-translate --compiler).
@@ -558,6 +591,16 @@ bool owned_index(Node *target, Var *const *vars, int n);
 int region_loop_vars(Region *r, Var **out);
 // The arrays region r uses (its scratchpads left out), at most 64.
 int region_arrays(Region *r, RegionVar **out);
+
+//
+// checks.c
+//
+
+// Start (NULL: 0), stop and constant step of a `range` loop; false if the step is not a
+// constant other than 0.
+bool range_args(Node *loop, Node **start, Node **stop, int64_t *step);
+// inst->checks: the extents of array arguments that its loops make certain.
+void find_checks(Arena *a, Instance *inst);
 
 //
 // plan.c: the kernel each parallel loop becomes, decided once

@@ -115,6 +115,13 @@ APPY_API int appy_arg_uint64(appy_frame *fr, PyObject *obj, const char *param, u
 /* Floats: float, NumPy floating, or an integer (converted exactly as float() would). */
 APPY_API int appy_arg_float64(appy_frame *fr, PyObject *obj, const char *param, double *out);
 APPY_API int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, float *out);
+/* Kernel side (takes the GIL to raise). If runs, the loops index dimension dim of argument
+ * param, of size extent, with x + k, x from i1 to i2 (either order) and k from kmin to
+ * kmax: ValueError naming them unless every index is in [-extent, extent - 1] (checks.c
+ * of the translator). where: "file, line N". Returns 0 / -1. */
+APPY_API int appy_extent(appy_frame *fr, const char *param, int dim, int64_t extent, int runs,
+                         int64_t i1, int64_t i2, int64_t kmin, int64_t kmax,
+                         const char *where);
 /* Booleans: bool or numpy.bool_ only. */
 APPY_API int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, bool *out);
 

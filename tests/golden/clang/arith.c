@@ -20,8 +20,10 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -32,8 +34,15 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -157,6 +166,9 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_int(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/arith.py:9 */
@@ -166,8 +178,10 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -178,8 +192,15 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -303,6 +324,9 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_float(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/arith.py:39 */
@@ -312,8 +336,10 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -324,8 +350,15 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -453,6 +486,9 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* arith_float(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/arith.py:39 */
@@ -462,8 +498,10 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -474,8 +512,15 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -603,6 +648,9 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* true_div(int64[:], int64[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
@@ -612,8 +660,10 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -621,8 +671,12 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -664,6 +718,9 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* true_div(int32[:], int32[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
@@ -673,8 +730,10 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -682,8 +741,12 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -725,6 +788,9 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* int_ops(int64, int64) -- tests/e2e/programs/arith.py:79 */

@@ -1724,6 +1724,7 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t appy_j1 = 0;
@@ -1772,8 +1773,10 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
   appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
   appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
@@ -2171,6 +2174,7 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t appy_j1 = 0;
@@ -2219,8 +2223,10 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
   appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
   appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
@@ -5902,6 +5908,7 @@ static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   double *y = NULL;
   int64_t y_size = 0;
@@ -5912,6 +5919,9 @@ static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a243;
@@ -6011,6 +6021,7 @@ static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   float *y = NULL;
   int64_t y_size = 0;
@@ -6021,6 +6032,9 @@ static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a246;
@@ -6120,6 +6134,7 @@ static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   double *y = NULL;
   int64_t y_size = 0;
@@ -6130,6 +6145,9 @@ static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a249;

@@ -20,14 +20,17 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:10: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -66,6 +69,9 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "calls", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "saxpy", appy_called);
+  return -1;
 }
 
 /* add(float64[:], float64[:], float64[:]) -- tests/e2e/programs/calls.py:17 */
@@ -75,8 +81,10 @@ static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_arra
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *c = (double *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -84,8 +92,12 @@ static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_arra
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -127,6 +139,9 @@ static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* add(int32[:], int32[:], int32[:]) -- tests/e2e/programs/calls.py:17 */
@@ -136,8 +151,10 @@ static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_arra
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *c = (int32_t *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -145,8 +162,12 @@ static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_arra
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -188,6 +209,9 @@ static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* mix2(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/calls.py:25 */
@@ -198,6 +222,7 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -206,8 +231,12 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -254,6 +283,9 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "calls", "mix2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "mix2", appy_called);
+  return -1;
 }
 
 /* total(float64[:, :]) -- tests/e2e/programs/calls.py:36 */

@@ -21,9 +21,11 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -33,8 +35,16 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -84,6 +94,9 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -94,9 +107,11 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   float *C = (float *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -106,8 +121,16 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -157,6 +180,9 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -167,9 +193,11 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *B = (int64_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t *C = (int64_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -179,8 +207,16 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -230,6 +266,9 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -240,9 +279,11 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int32_t *C = (int32_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -252,8 +293,16 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -303,6 +352,9 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add3(float64[:, :, :], float64[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
@@ -314,6 +366,7 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -324,8 +377,14 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -379,6 +438,9 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* add3(int32[:, :, :], int32[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
@@ -390,6 +452,7 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -400,8 +463,14 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -455,6 +524,9 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* interior(float64[:, :], float64[:, :]) -- tests/e2e/programs/collapse.py:35 */
@@ -465,6 +537,7 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -473,8 +546,12 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop22 = (A_shape0 - 1);
@@ -522,6 +599,9 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* interior(float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:35 */
@@ -532,6 +612,7 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -540,8 +621,12 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop26 = (A_shape0 - 1);
@@ -589,6 +674,9 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* sum2(float64[:, :]) -- tests/e2e/programs/collapse.py:47 */
@@ -679,6 +767,7 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -687,8 +776,14 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -735,6 +830,9 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* prange2(int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:61 */
@@ -745,6 +843,7 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -753,8 +852,14 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -801,6 +906,9 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* strided3(float64[:, :, :], float64[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
@@ -812,6 +920,7 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -822,8 +931,18 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start40 = (A_shape0 - 1);
@@ -880,6 +999,9 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* strided3(int32[:, :, :], int32[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
@@ -891,6 +1013,7 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -901,8 +1024,18 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start48 = (A_shape0 - 1);
@@ -959,6 +1092,9 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* Python bindings */

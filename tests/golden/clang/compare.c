@@ -20,8 +20,10 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -32,8 +34,15 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -137,6 +146,9 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -146,8 +158,10 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -158,8 +172,15 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -263,6 +284,9 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -272,8 +296,10 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -284,8 +310,15 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -389,6 +422,9 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -398,8 +434,10 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -410,8 +448,15 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -515,6 +560,9 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* to_bool(float64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
@@ -524,8 +572,10 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -533,8 +583,12 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -576,6 +630,9 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* to_bool(int64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
@@ -585,8 +642,10 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -594,8 +653,12 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -637,6 +700,9 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* select(float64[:], bool[:], float64[:], bool) -- tests/e2e/programs/compare.py:45 */
@@ -646,6 +712,7 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   double *out = (double *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -655,8 +722,10 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -716,6 +785,9 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* select(int32[:], bool[:], int32[:], bool) -- tests/e2e/programs/compare.py:45 */
@@ -725,6 +797,7 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -734,8 +807,10 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -795,6 +870,9 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* Python bindings */

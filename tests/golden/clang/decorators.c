@@ -20,14 +20,17 @@ static int kernel_bare_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/decorators.py:11: b[i] = a[i] + 1 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:10: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -66,6 +69,9 @@ static int kernel_bare_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "decorators", "bare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "bare", appy_called);
+  return -1;
 }
 
 /* called(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:15 */
@@ -75,14 +81,17 @@ static int kernel_called_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/decorators.py:17: b[i] = a[i] + 2 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:16: for i in prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -121,6 +130,9 @@ static int kernel_called_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "decorators", "called", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "called", appy_called);
+  return -1;
 }
 
 /* with_args(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:21 */
@@ -130,14 +142,17 @@ static int kernel_with_args_0(appy_frame *fr, const appy_array *a_arg, const app
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/decorators.py:23: b[i] = a[i] + 3 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 23") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:22: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -176,6 +191,9 @@ static int kernel_with_args_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "decorators", "with_args", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "with_args", appy_called);
+  return -1;
 }
 
 /* attr_called(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:27 */
@@ -185,14 +203,17 @@ static int kernel_attr_called_0(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/decorators.py:30: b[i] = a[i] + 4 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:29: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -231,6 +252,9 @@ static int kernel_attr_called_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "decorators", "attr_called", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "attr_called", appy_called);
+  return -1;
 }
 
 /* Python bindings */

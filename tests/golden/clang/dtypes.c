@@ -20,11 +20,14 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int8_t *out = (int8_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -33,8 +36,17 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -155,6 +167,9 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int16[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -164,11 +179,14 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int16_t *b = (int16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -177,8 +195,17 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -299,6 +326,9 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int32[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -308,11 +338,14 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -321,8 +354,17 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -443,6 +485,9 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], int64[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -452,11 +497,14 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -465,8 +513,17 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -587,6 +644,9 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint8[:], uint8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -596,11 +656,14 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint8_t *b = (uint8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint8_t *out = (uint8_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -609,8 +672,17 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -731,6 +803,9 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], uint16[:], uint16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -740,11 +815,14 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint16_t *b = (uint16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint16_t *out = (uint16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -753,8 +831,17 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -875,6 +962,9 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -884,11 +974,14 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint32_t *out = (uint32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -897,8 +990,17 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1019,6 +1121,9 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint64[:], uint64[:], uint64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1028,11 +1133,14 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1041,8 +1149,17 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1163,6 +1280,9 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], int8[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1172,11 +1292,14 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1185,8 +1308,17 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1307,6 +1439,9 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1316,11 +1451,14 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1329,8 +1467,17 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1451,6 +1598,9 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], int32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1460,11 +1610,14 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1473,8 +1626,17 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1595,6 +1757,9 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], uint32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1604,11 +1769,14 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1617,8 +1785,17 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1739,6 +1916,9 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1748,11 +1928,14 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint32_t *out = (uint32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1761,8 +1944,17 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1883,6 +2075,9 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(bool[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1892,11 +2087,14 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int16_t *b = (int16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1905,8 +2103,17 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2027,6 +2234,9 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2036,8 +2246,10 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2046,8 +2258,14 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2137,6 +2355,9 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2146,8 +2367,10 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2156,8 +2379,14 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2247,6 +2476,9 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int8[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2256,8 +2488,10 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2266,8 +2500,14 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2357,6 +2597,9 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint16[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2366,8 +2609,10 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2376,8 +2621,14 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2467,6 +2718,9 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint32[:], float32[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2476,8 +2730,10 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2486,8 +2742,14 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2577,6 +2839,9 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint64[:], int64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2586,8 +2851,10 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2596,8 +2863,14 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2687,6 +2960,9 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int16[:], uint64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2696,8 +2972,10 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2706,8 +2984,14 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2797,6 +3081,9 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2806,8 +3093,10 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2816,8 +3105,14 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2907,6 +3202,9 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(bool[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -2916,8 +3214,10 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2926,8 +3226,14 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3017,6 +3323,9 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* compare(uint64[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3026,8 +3335,10 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3036,8 +3347,14 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3115,6 +3432,9 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3124,8 +3444,10 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3134,8 +3456,14 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3213,6 +3541,9 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint8[:], int8[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3222,8 +3553,10 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3232,8 +3565,14 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3311,6 +3650,9 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], int32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3320,8 +3662,10 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3330,8 +3674,14 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3409,6 +3759,9 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint16[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3418,8 +3771,10 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3428,8 +3783,14 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3507,6 +3868,9 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int8[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3516,8 +3880,10 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3526,8 +3892,14 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3605,6 +3977,9 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], float32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3614,8 +3989,10 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3624,8 +4001,14 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3703,6 +4086,9 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -3712,8 +4098,10 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3722,8 +4110,14 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3801,6 +4195,9 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* bools(bool[:], bool[:], bool[:, :], int8[:, :]) -- tests/e2e/programs/dtypes.py:105 */
@@ -3810,11 +4207,14 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *b = (bool *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int8_t *iout = (int8_t *)iout_arg->data;
+  int64_t iout_shape0 = iout_arg->shape[0];
   int64_t iout_shape1 = iout_arg->shape[1];
   int64_t iout_size = iout_arg->size;
   int64_t i = 0;
@@ -3824,8 +4224,19 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 8, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
+  if (appy_extent(fr, "iout", 0, iout_shape0, a_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "iout", 1, iout_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:108: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3922,6 +4333,9 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "bools", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "bools", appy_called);
+  return -1;
 }
 
 /* reduce(int8[:]) -- tests/e2e/programs/dtypes.py:130 */
@@ -3941,7 +4355,9 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -4220,7 +4636,9 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -4499,7 +4917,9 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -4778,7 +5198,9 @@ static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -4906,9 +5328,11 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int8_t *y = (int8_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int8_t s = 0;
@@ -4921,8 +5345,23 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5054,6 +5493,9 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint8[:, :], uint64[:, :], uint8[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -5064,9 +5506,11 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint8_t *y = (uint8_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint8_t s = 0;
@@ -5079,8 +5523,23 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5212,6 +5671,9 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(int16[:, :], int64[:, :], int16[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -5222,9 +5684,11 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int16_t *y = (int16_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int16_t s = 0;
@@ -5237,8 +5701,23 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5370,6 +5849,9 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint16[:, :], uint64[:, :], uint16[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -5380,9 +5862,11 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint16_t *y = (uint16_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint16_t s = 0;
@@ -5395,8 +5879,23 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5528,6 +6027,9 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint32[:, :], uint64[:, :], uint32[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -5538,9 +6040,11 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint32_t *y = (uint32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint32_t s = 0;
@@ -5553,8 +6057,23 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5686,6 +6205,9 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint64[:, :], uint64[:, :], uint64[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -5696,9 +6218,11 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint64_t *y = (uint64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint64_t s = 0;
@@ -5711,8 +6235,23 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5844,6 +6383,9 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -5853,6 +6395,7 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -5865,6 +6408,7 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -5877,8 +6421,13 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6006,6 +6555,9 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6015,6 +6567,7 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6027,6 +6580,7 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6039,8 +6593,13 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6168,6 +6727,9 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6177,6 +6739,7 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6189,6 +6752,7 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6201,8 +6765,13 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6330,6 +6899,9 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6339,6 +6911,7 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6351,6 +6924,7 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6363,8 +6937,13 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6492,6 +7071,9 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6501,6 +7083,7 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6513,6 +7096,7 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6525,8 +7109,13 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6654,6 +7243,9 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6663,6 +7255,7 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6675,6 +7268,7 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6687,8 +7281,13 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6816,6 +7415,9 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6825,6 +7427,7 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6837,6 +7440,7 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -6849,8 +7453,13 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -6978,6 +7587,9 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -6987,6 +7599,7 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -6999,6 +7612,7 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -7011,8 +7625,13 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -7140,6 +7759,9 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* arrays(uint8[:], uint8[:]) -- tests/e2e/programs/dtypes.py:187 */
@@ -7592,6 +8214,7 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   float *out = (float *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -7606,6 +8229,9 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 203") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:200: c = 0 */
   c = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:202: for i in range(x.shape[0]): */
@@ -7911,14 +8537,17 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -7967,6 +8596,9 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* scale(float32[:], float64, int64, bool, float64[:]) -- tests/e2e/programs/dtypes.py:239 */
@@ -7976,14 +8608,17 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -8032,12 +8667,16 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/dtypes.py:250 */
 static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
 {
   int64_t *indptr = (int64_t *)indptr_arg->data;
+  int64_t indptr_shape0 = indptr_arg->shape[0];
   int64_t indptr_size = indptr_arg->size;
   int64_t *indices = (int64_t *)indices_arg->data;
   int64_t indices_size = indices_arg->size;
@@ -8060,8 +8699,10 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
+  if (appy_extent(fr, "indptr", 0, indptr_shape0, y_shape0 > 0, 0, y_shape0 - 1, 0, 1, "tests/e2e/programs/dtypes.py, line 253") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:252: for i in appy.prange(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -8149,6 +8790,9 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
+  return -1;
 }
 
 /* Python bindings */

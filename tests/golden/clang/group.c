@@ -21,6 +21,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -33,8 +34,20 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -154,6 +167,9 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:16 */
@@ -164,6 +180,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -176,8 +193,20 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -297,6 +326,9 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax_math(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:39 */
@@ -307,6 +339,7 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -317,8 +350,12 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -424,6 +461,9 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* softmax_math(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:39 */
@@ -434,6 +474,7 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -444,8 +485,12 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -551,6 +596,9 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:61 */
@@ -561,8 +609,10 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -572,8 +622,13 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -652,6 +707,9 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:61 */
@@ -662,8 +720,10 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -673,8 +733,13 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -753,6 +818,9 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:61 */
@@ -763,8 +831,10 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -774,8 +844,13 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -854,6 +929,9 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:61 */
@@ -864,8 +942,10 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *x = (int32_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -875,8 +955,13 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -955,6 +1040,9 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:77 */
@@ -965,8 +1053,10 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -975,8 +1065,15 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1055,6 +1152,9 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:77 */
@@ -1065,8 +1165,10 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -1075,8 +1177,15 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1155,6 +1264,9 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:77 */
@@ -1165,8 +1277,10 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -1175,8 +1289,15 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1255,6 +1376,9 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:77 */
@@ -1265,8 +1389,10 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *x = (int32_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -1275,8 +1401,15 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1355,6 +1488,9 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
@@ -2299,6 +2435,7 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -2307,8 +2444,10 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2386,6 +2525,9 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:134 */
@@ -2396,6 +2538,7 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -2404,8 +2547,10 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2483,6 +2628,9 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:134 */
@@ -2493,6 +2641,7 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -2501,8 +2650,10 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2580,6 +2731,9 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:134 */
@@ -2590,6 +2744,7 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -2598,8 +2753,10 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2677,6 +2834,9 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* row_max_min(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:150 */
@@ -2687,8 +2847,10 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *hi = (double *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   double *lo = (double *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -2699,8 +2861,16 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2794,6 +2964,9 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:150 */
@@ -2804,8 +2977,10 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *hi = (float *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   float *lo = (float *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   float m = 0;
@@ -2816,8 +2991,16 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2911,6 +3094,9 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:150 */
@@ -2921,8 +3107,10 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *hi = (int64_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int64_t *lo = (int64_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   int64_t m = 0;
@@ -2933,8 +3121,16 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3028,6 +3224,9 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:150 */
@@ -3038,8 +3237,10 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *hi = (int32_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int32_t *lo = (int32_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   int32_t m = 0;
@@ -3050,8 +3251,16 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3145,6 +3354,9 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* private_temp(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:169 */
@@ -3157,6 +3369,7 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -3168,8 +3381,10 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3270,6 +3485,9 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:169 */
@@ -3282,6 +3500,7 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   float *x = (float *)x_arg->data;
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -3293,8 +3512,10 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3395,6 +3616,9 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:169 */
@@ -3407,6 +3631,7 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   int64_t *x = (int64_t *)x_arg->data;
   int64_t x_size = x_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -3418,8 +3643,10 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3520,6 +3747,9 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:169 */
@@ -3532,6 +3762,7 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   int32_t *x = (int32_t *)x_arg->data;
   int64_t x_size = x_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -3543,8 +3774,10 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3645,6 +3878,9 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/group.py:188 */
@@ -3655,9 +3891,11 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *var = (double *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -3671,8 +3909,15 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3793,6 +4038,9 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/group.py:188 */
@@ -3803,9 +4051,11 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   float *var = (float *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -3819,8 +4069,15 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3941,6 +4198,9 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* reverse_mix(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:211 */
@@ -4290,6 +4550,7 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *rows = (double *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   double total = 0;
   double big = 0;
@@ -4300,7 +4561,9 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
   total = 0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
@@ -4339,6 +4602,9 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total), appy_box_float64(big)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* total_sq(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:227 */
@@ -4349,6 +4615,7 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *rows = (float *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   float total = 0;
   float big = 0;
@@ -4359,7 +4626,9 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
   total = (float)0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
@@ -4398,6 +4667,9 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total), appy_box_float32(big)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:246 */
@@ -4408,6 +4680,7 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *rows = (int64_t *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   int64_t total = 0;
   int64_t big = 0;
@@ -4418,7 +4691,9 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
   total = INT64_C(0);
   /* tests/e2e/programs/group.py:249: big = 0 */
@@ -4457,6 +4732,9 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total), appy_box_int64(big)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:246 */
@@ -4467,6 +4745,7 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *rows = (int32_t *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   int32_t total = 0;
   int32_t big = 0;
@@ -4477,7 +4756,9 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
   total = 0;
   /* tests/e2e/programs/group.py:249: big = 0 */
@@ -4516,6 +4797,9 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total), appy_box_int32(big)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:266 */
@@ -4526,8 +4810,10 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -4537,8 +4823,13 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4632,6 +4923,9 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:266 */
@@ -4642,8 +4936,10 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -4653,8 +4949,13 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4748,6 +5049,9 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:266 */
@@ -4758,8 +5062,10 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -4769,8 +5075,13 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4864,6 +5175,9 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -4878,6 +5192,7 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -4889,8 +5204,15 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4981,6 +5303,9 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -4995,6 +5320,7 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   float *C = (float *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -5006,8 +5332,15 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5098,6 +5431,9 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -5112,6 +5448,7 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t *C = (int64_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -5123,8 +5460,15 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5215,6 +5559,9 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/group.py:299 */
@@ -5225,6 +5572,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *tmp = (double *)tmp_arg->data;
+  int64_t tmp_shape0 = tmp_arg->shape[0];
   int64_t tmp_shape1 = tmp_arg->shape[1];
   int64_t tmp_size = tmp_arg->size;
   int64_t i = 0;
@@ -5234,8 +5582,17 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5329,6 +5686,9 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/group.py:299 */
@@ -5339,6 +5699,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *tmp = (float *)tmp_arg->data;
+  int64_t tmp_shape0 = tmp_arg->shape[0];
   int64_t tmp_shape1 = tmp_arg->shape[1];
   int64_t tmp_size = tmp_arg->size;
   int64_t i = 0;
@@ -5348,8 +5709,17 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -5443,6 +5813,9 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,8 +20,10 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *c = (double *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -29,8 +31,12 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inferred.py:10: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 10") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 10") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:9: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -72,22 +78,31 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "inferred", "vadd", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "vadd", appy_called);
+  return -1;
 }
 
 /* axpy_n(float64, float64[:], float64[:], int64) -- tests/e2e/programs/inferred.py:14 */
 static int kernel_axpy_n_0(appy_frame *fr, double alpha, const appy_array *x_arg, const appy_array *y_arg, int64_t n, PyObject **ret)
 {
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inferred.py:17: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, n > 0, 0, n - 1, 0, 0, "tests/e2e/programs/inferred.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, n > 0, 0, n - 1, 0, 0, "tests/e2e/programs/inferred.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:16: for i in range(n): */
   {
     const int64_t appy_stop1 = n;
@@ -127,23 +142,32 @@ static int kernel_axpy_n_0(appy_frame *fr, double alpha, const appy_array *x_arg
   }
   appy_env_end(&appy_data, "inferred", "axpy_n", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "axpy_n", appy_called);
+  return -1;
 }
 
 /* gather(float64[:, :], int64, float64[:]) -- tests/e2e/programs/inferred.py:21 */
 static int kernel_gather_0(appy_frame *fr, const appy_array *A_arg, int64_t row, const appy_array *out_arg, PyObject **ret)
 {
   double *A = (double *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t j = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inferred.py:25: out[j] = A[row, j] * 2 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 25") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, A_shape1 > 0, row, row, 0, 0, "tests/e2e/programs/inferred.py, line 25") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:24: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -182,6 +206,9 @@ static int kernel_gather_0(appy_frame *fr, const appy_array *A_arg, int64_t row,
   }
   appy_env_end(&appy_data, "inferred", "gather", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "gather", appy_called);
+  return -1;
 }
 
 /* total(float64[:], float64) -- tests/e2e/programs/inferred.py:29 */

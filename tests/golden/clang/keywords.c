@@ -20,14 +20,17 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 12") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -66,6 +69,9 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
+  return -1;
 }
 
 /* saxpy(float64, float64[:], float64[:]) -- tests/e2e/programs/keywords.py:9 */
@@ -75,14 +81,17 @@ static int kernel_saxpy_1(appy_frame *fr, double alpha, const appy_array *x_arg,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 12") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -121,6 +130,9 @@ static int kernel_saxpy_1(appy_frame *fr, double alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
+  return -1;
 }
 
 /* affine(float64[:], float64[:], float64, float64) -- tests/e2e/programs/keywords.py:17 */
@@ -130,14 +142,17 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *src_arg, const appy
   int64_t src_shape0 = src_arg->shape[0];
   int64_t src_size = src_arg->size;
   double *dst = (double *)dst_arg->data;
+  int64_t dst_shape0 = dst_arg->shape[0];
   int64_t dst_size = dst_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, src, sizeof(*src) * src_size, src_arg->device);
   appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/keywords.py:20: dst[i] = src[i] * scale + shift */
+  if (appy_extent(fr, "dst", 0, dst_shape0, src_shape0 > 0, 0, src_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:19: for i in range(src.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -176,6 +191,9 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *src_arg, const appy
   }
   appy_env_end(&appy_data, "keywords", "affine", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "affine", appy_called);
+  return -1;
 }
 
 /* Python bindings */

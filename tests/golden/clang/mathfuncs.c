@@ -20,6 +20,7 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -29,8 +30,12 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -195,6 +200,9 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* mathf(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:11 */
@@ -204,6 +212,7 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -213,8 +222,12 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -379,6 +392,9 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* int_math(int64[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
@@ -388,14 +404,17 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -434,6 +453,9 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* int_math(int32[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
@@ -443,14 +465,17 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -489,6 +514,9 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float64[:], float64[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
@@ -498,6 +526,7 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -505,8 +534,12 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -553,6 +586,9 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
@@ -562,6 +598,7 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -569,8 +606,12 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -617,6 +658,9 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,14 +20,17 @@ static int kernel_axpy_0(appy_frame *fr, double alpha, const appy_array *x_arg, 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -66,6 +69,9 @@ static int kernel_axpy_0(appy_frame *fr, double alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(float32, float32[:], float32[:]) -- tests/e2e/programs/overloads.py:11 */
@@ -75,14 +81,17 @@ static int kernel_axpy_1(appy_frame *fr, float alpha, const appy_array *x_arg, c
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -121,6 +130,9 @@ static int kernel_axpy_1(appy_frame *fr, float alpha, const appy_array *x_arg, c
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(int64, int64[:], int64[:]) -- tests/e2e/programs/overloads.py:11 */
@@ -130,14 +142,17 @@ static int kernel_axpy_2(appy_frame *fr, int64_t alpha, const appy_array *x_arg,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -176,6 +191,9 @@ static int kernel_axpy_2(appy_frame *fr, int64_t alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(int32, int32[:], int32[:]) -- tests/e2e/programs/overloads.py:11 */
@@ -185,14 +203,17 @@ static int kernel_axpy_3(appy_frame *fr, int32_t alpha, const appy_array *x_arg,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -231,6 +252,9 @@ static int kernel_axpy_3(appy_frame *fr, int32_t alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* info(float64[:]) -- tests/e2e/programs/overloads.py:21 */
@@ -273,14 +297,17 @@ static int kernel_typed_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -319,6 +346,9 @@ static int kernel_typed_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* typed(float32[:], float64[:]) -- tests/e2e/programs/overloads.py:30 */
@@ -328,14 +358,17 @@ static int kernel_typed_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -374,6 +407,9 @@ static int kernel_typed_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* typed(int32[:], float64[:]) -- tests/e2e/programs/overloads.py:30 */
@@ -383,14 +419,17 @@ static int kernel_typed_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -429,6 +468,9 @@ static int kernel_typed_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* Python bindings */

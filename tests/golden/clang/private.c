@@ -20,6 +20,7 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double t = 0;
@@ -31,8 +32,10 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -118,6 +121,9 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(float32[:], float32[:], float32) -- tests/e2e/programs/private.py:11 */
@@ -127,6 +133,7 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float t = 0;
@@ -138,8 +145,10 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -225,6 +234,9 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int64[:], int64[:], int64) -- tests/e2e/programs/private.py:11 */
@@ -234,6 +246,7 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t t = 0;
@@ -245,8 +258,10 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -332,6 +347,9 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int32[:], int32[:], int32) -- tests/e2e/programs/private.py:11 */
@@ -341,6 +359,7 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t t = 0;
@@ -352,8 +371,10 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -439,6 +460,9 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* found_negative(float64[:]) -- tests/e2e/programs/private.py:30 */
@@ -524,6 +548,7 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double x = 0;
@@ -532,8 +557,10 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -592,6 +619,9 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* chain(float32[:], float32[:]) -- tests/e2e/programs/private.py:43 */
@@ -601,6 +631,7 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float x = 0;
@@ -609,8 +640,10 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -669,6 +702,9 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* Python bindings */

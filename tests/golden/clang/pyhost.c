@@ -17,15 +17,21 @@
 static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, const appy_array *a_arg, const appy_array *b_arg, double diff, PyObject **ret)
 {
   double *a = (double *)a_arg->data;
+  int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
+  if (appy_extent(fr, "b", 0, b_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:40: for i in range(1, n - 1): */
   {
     const int64_t appy_stop0 = (n - 1);
@@ -107,22 +113,31 @@ static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, co
   *ret = appy_box_float64(diff);
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
+  return -1;
 }
 
 /* _appy_iterate_line43(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:43 */
 static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
 {
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *a = (double *)a_arg->data;
+  int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
+  if (appy_extent(fr, "a", 0, a_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:43: for i in appy.prange(1, n - 1): */
   {
     const int64_t appy_stop5 = (n - 1);
@@ -162,6 +177,9 @@ static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line56(float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:56 */
@@ -171,14 +189,17 @@ static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 57") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:56: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -217,6 +238,9 @@ static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line60(float64[:], float64, float64[:]) -- tests/e2e/programs/pyhost.py:60 */
@@ -226,13 +250,16 @@ static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:60: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -306,6 +333,9 @@ static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_a
   *ret = appy_box_float64(total);
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
+  return -1;
 }
 
 /* _appy_guarded_line75(float64[:], float64, float64[:], float64) -- tests/e2e/programs/pyhost.py:75 */
@@ -315,13 +345,16 @@ static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 76") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:75: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -401,6 +434,9 @@ static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg
   *ret = appy_box_float64(s);
   appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/pyhost.py:22 */
@@ -411,8 +447,10 @@ static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *norms = (double *)norms_arg->data;
+  int64_t norms_shape0 = norms_arg->shape[0];
   int64_t norms_size = norms_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -422,8 +460,14 @@ static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -476,6 +520,9 @@ static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
@@ -486,8 +533,10 @@ static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *norms = (float *)norms_arg->data;
+  int64_t norms_shape0 = norms_arg->shape[0];
   int64_t norms_size = norms_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -497,8 +546,14 @@ static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -551,6 +606,9 @@ static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
@@ -561,8 +619,10 @@ static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *norms = (double *)norms_arg->data;
+  int64_t norms_shape0 = norms_arg->shape[0];
   int64_t norms_size = norms_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -572,8 +632,14 @@ static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -626,22 +692,31 @@ static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line89(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:89 */
 static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
 {
   double *a = (double *)a_arg->data;
+  int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
+  if (appy_extent(fr, "b", 0, b_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:89: for i in appy.prange(1, n - 1): */
   {
     const int64_t appy_stop23 = (n - 1);
@@ -681,22 +756,31 @@ static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line91(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:91 */
 static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
 {
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *a = (double *)a_arg->data;
+  int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
+  if (appy_extent(fr, "a", 0, a_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n - 1) > INT64_C(1), INT64_C(1), (n - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:91: for i in appy.prange(1, n - 1): */
   {
     const int64_t appy_stop25 = (n - 1);
@@ -736,6 +820,9 @@ static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -1210,6 +1210,7 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   double s = 0;
   int64_t i = 0;
@@ -1217,7 +1218,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
   s = 0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
@@ -1293,6 +1296,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   *ret = appy_box_float64((s * 2.0));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* dot(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:82 */
@@ -1302,6 +1308,7 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   float s = 0;
   int64_t i = 0;
@@ -1309,7 +1316,9 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
   s = (float)0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
@@ -1385,6 +1394,9 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   *ret = appy_box_float32((s * 2.0f));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* sum_prange(float64[:]) -- tests/e2e/programs/reduction.py:94 */
@@ -1738,6 +1750,7 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   double s = 0;
   double sq = 0;
@@ -1748,7 +1761,12 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
   s = 0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
@@ -1889,6 +1907,9 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s), appy_box_float64(sq), appy_box_float64(hi)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* several(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:114 */
@@ -1898,6 +1919,7 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   float s = 0;
   float sq = 0;
@@ -1908,7 +1930,12 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
   s = (float)0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
@@ -2049,6 +2076,9 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s), appy_box_float32(sq), appy_box_float32(hi)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* count_positive(float64[:]) -- tests/e2e/programs/reduction.py:133 */
@@ -2253,7 +2283,9 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
   appy_env_host(&appy_data, a, APPY_READS);
   s = (a[INT64_C(0)] * 0.0);
@@ -2356,6 +2388,9 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s), appy_box_float64(m)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* strided_sum(int64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
@@ -2370,7 +2405,9 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
   appy_env_host(&appy_data, a, APPY_READS);
   s = (a[INT64_C(0)] * 0);
@@ -2473,6 +2510,9 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(m)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* Python bindings */

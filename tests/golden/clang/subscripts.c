@@ -21,6 +21,7 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -29,8 +30,12 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -84,6 +89,9 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(float32[:, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -94,6 +102,7 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -102,8 +111,12 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -157,6 +170,9 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int64[:, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -167,6 +183,7 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *B = (int64_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -175,8 +192,12 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -230,6 +251,9 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int32[:, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -240,6 +264,7 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -248,8 +273,12 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -303,6 +332,9 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* sum_last(float64[:, :, :], float64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -314,6 +346,7 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -323,8 +356,12 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -401,6 +438,9 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(float32[:, :, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -412,6 +452,7 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -421,8 +462,12 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -499,6 +544,9 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int64[:, :, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -510,6 +558,7 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -519,8 +568,12 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -597,6 +650,9 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int32[:, :, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -608,6 +664,7 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -617,8 +674,12 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -695,6 +756,9 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* ends(float64[:], float64[:, :], float64[:]) -- tests/e2e/programs/subscripts.py:41 */
@@ -708,6 +772,7 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -715,8 +780,18 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -758,6 +833,9 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* ends(int32[:], int32[:, :], int32[:]) -- tests/e2e/programs/subscripts.py:41 */
@@ -771,6 +849,7 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -778,8 +857,18 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -821,6 +910,9 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* dims(float64[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
@@ -837,8 +929,10 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
   appy_env_host(&appy_data, out, APPY_WRITES);
   out[INT64_C(0)] = A_shape0;
@@ -889,6 +983,9 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* dims(int32[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
@@ -905,8 +1002,10 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
   appy_env_host(&appy_data, out, APPY_WRITES);
   out[INT64_C(0)] = A_shape0;
@@ -957,6 +1056,9 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* last_of(float64[:], int64[:, :]) -- tests/e2e/programs/subscripts.py:65 */

@@ -20,14 +20,17 @@ static int kernel_swap_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -76,6 +79,9 @@ static int kernel_swap_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(float32[:], float32[:]) -- tests/e2e/programs/tuples.py:11 */
@@ -85,14 +91,17 @@ static int kernel_swap_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -141,6 +150,9 @@ static int kernel_swap_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(int64[:], int64[:]) -- tests/e2e/programs/tuples.py:11 */
@@ -150,14 +162,17 @@ static int kernel_swap_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -206,6 +221,9 @@ static int kernel_swap_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(int32[:], int32[:]) -- tests/e2e/programs/tuples.py:11 */
@@ -215,14 +233,17 @@ static int kernel_swap_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -271,6 +292,9 @@ static int kernel_swap_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* divmod_minmax(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/tuples.py:20 */
@@ -280,8 +304,10 @@ static int kernel_divmod_minmax_0(appy_frame *fr, const appy_array *a_arg, const
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -294,8 +320,15 @@ static int kernel_divmod_minmax_0(appy_frame *fr, const appy_array *a_arg, const
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 24") < 0)
+    goto fail;
+  /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 3, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:23: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -407,6 +440,9 @@ static int kernel_divmod_minmax_0(appy_frame *fr, const appy_array *a_arg, const
   }
   appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
+  return -1;
 }
 
 /* divmod_minmax(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/tuples.py:20 */
@@ -416,8 +452,10 @@ static int kernel_divmod_minmax_1(appy_frame *fr, const appy_array *a_arg, const
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -430,8 +468,15 @@ static int kernel_divmod_minmax_1(appy_frame *fr, const appy_array *a_arg, const
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 24") < 0)
+    goto fail;
+  /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 3, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:23: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -543,6 +588,9 @@ static int kernel_divmod_minmax_1(appy_frame *fr, const appy_array *a_arg, const
   }
   appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
+  return -1;
 }
 
 /* fib(int64[:], int64[:]) -- tests/e2e/programs/tuples.py:35 */
@@ -552,6 +600,7 @@ static int kernel_fib_0(appy_frame *fr, const appy_array *n_arg, const appy_arra
   int64_t n_shape0 = n_arg->shape[0];
   int64_t n_size = n_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t x = 0;
@@ -561,8 +610,10 @@ static int kernel_fib_0(appy_frame *fr, const appy_array *n_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, n, sizeof(*n) * n_size, n_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tuples.py:42: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, n_shape0 > 0, 0, n_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:38: for i in range(n.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -644,6 +695,9 @@ static int kernel_fib_0(appy_frame *fr, const appy_array *n_arg, const appy_arra
   }
   appy_env_end(&appy_data, "tuples", "fib", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "fib", appy_called);
+  return -1;
 }
 
 /* rotate(float64, float64, float64) -- tests/e2e/programs/tuples.py:47 */

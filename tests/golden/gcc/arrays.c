@@ -1697,6 +1697,7 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *s = (double *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t i = 0;
   int64_t appy_step1 = 0;
@@ -1716,8 +1717,10 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1802,6 +1805,7 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t *s = (int64_t *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t i = 0;
   int64_t appy_step1 = 0;
@@ -1821,8 +1825,10 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2042,8 +2048,10 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *d = (double *)d_arg->data;
+  int64_t d_shape0 = d_arg->shape[0];
   int64_t d_size = d_arg->size;
   double *s = (double *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t j = 0;
   int64_t appy_j1 = 0;
@@ -2057,8 +2065,13 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2102,6 +2115,9 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* col_ops(int32[:, :], int32[:], int64[:]) -- tests/e2e/programs/arrays.py:104 */
@@ -2112,8 +2128,10 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *d = (int32_t *)d_arg->data;
+  int64_t d_shape0 = d_arg->shape[0];
   int64_t d_size = d_arg->size;
   int64_t *s = (int64_t *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t j = 0;
   int64_t appy_j1 = 0;
@@ -2127,8 +2145,13 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2172,6 +2195,9 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* planes(float64[:, :, :], float64[:], float64[:, :, :]) -- tests/e2e/programs/arrays.py:116 */
@@ -2379,10 +2405,13 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   double *z = (double *)z_arg->data;
+  int64_t z_shape0 = z_arg->shape[0];
   int64_t z_size = z_arg->size;
   double *w = (double *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2399,8 +2428,16 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
   appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2490,10 +2527,13 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   float *z = (float *)z_arg->data;
+  int64_t z_shape0 = z_arg->shape[0];
   int64_t z_size = z_arg->size;
   float *w = (float *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2510,8 +2550,16 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
   appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2601,10 +2649,13 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t *z = (int64_t *)z_arg->data;
+  int64_t z_shape0 = z_arg->shape[0];
   int64_t z_size = z_arg->size;
   int64_t *w = (int64_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2621,8 +2672,16 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
   appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2712,10 +2771,13 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int32_t *z = (int32_t *)z_arg->data;
+  int64_t z_shape0 = z_arg->shape[0];
   int64_t z_size = z_arg->size;
   int32_t *w = (int32_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2732,8 +2794,16 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
   appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2820,10 +2890,13 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *s = (double *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   double *t = (double *)t_arg->data;
+  int64_t t_shape0 = t_arg->shape[0];
   int64_t t_size = t_arg->size;
   double *u = (double *)u_arg->data;
+  int64_t u_shape0 = u_arg->shape[0];
   int64_t u_size = u_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2841,8 +2914,16 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
   appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
   appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2893,6 +2974,9 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(float32[:, :], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:146 */
@@ -2903,10 +2987,13 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *s = (float *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   float *t = (float *)t_arg->data;
+  int64_t t_shape0 = t_arg->shape[0];
   int64_t t_size = t_arg->size;
   float *u = (float *)u_arg->data;
+  int64_t u_shape0 = u_arg->shape[0];
   int64_t u_size = u_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -2924,8 +3011,16 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
   appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
   appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2976,6 +3071,9 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int64[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
@@ -2986,10 +3084,13 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *s = (int64_t *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t *t = (int64_t *)t_arg->data;
+  int64_t t_shape0 = t_arg->shape[0];
   int64_t t_size = t_arg->size;
   int64_t *u = (int64_t *)u_arg->data;
+  int64_t u_shape0 = u_arg->shape[0];
   int64_t u_size = u_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -3007,8 +3108,16 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
   appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
   appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3059,6 +3168,9 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int32[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
@@ -3069,10 +3181,13 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *s = (int64_t *)s_arg->data;
+  int64_t s_shape0 = s_arg->shape[0];
   int64_t s_size = s_arg->size;
   int64_t *t = (int64_t *)t_arg->data;
+  int64_t t_shape0 = t_arg->shape[0];
   int64_t t_size = t_arg->size;
   int64_t *u = (int64_t *)u_arg->data;
+  int64_t u_shape0 = u_arg->shape[0];
   int64_t u_size = u_arg->size;
   int64_t i = 0;
   int64_t appy_j1 = 0;
@@ -3090,8 +3205,16 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
   appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
   appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3142,6 +3265,9 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
@@ -3152,12 +3278,16 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *hi = (double *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   double *lo = (double *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   double *mu = (double *)mu_arg->data;
+  int64_t mu_shape0 = mu_arg->shape[0];
   int64_t mu_size = mu_arg->size;
   double *dev = (double *)dev_arg->data;
+  int64_t dev_shape0 = dev_arg->shape[0];
   int64_t dev_size = dev_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -3179,8 +3309,19 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
   appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
   appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3284,12 +3425,16 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *hi = (float *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   float *lo = (float *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   float *mu = (float *)mu_arg->data;
+  int64_t mu_shape0 = mu_arg->shape[0];
   int64_t mu_size = mu_arg->size;
   float *dev = (float *)dev_arg->data;
+  int64_t dev_shape0 = dev_arg->shape[0];
   int64_t dev_size = dev_arg->size;
   int64_t i = 0;
   float m = 0;
@@ -3311,8 +3456,19 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
   appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
   appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3416,12 +3572,16 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *hi = (int64_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int64_t *lo = (int64_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   double *mu = (double *)mu_arg->data;
+  int64_t mu_shape0 = mu_arg->shape[0];
   int64_t mu_size = mu_arg->size;
   double *dev = (double *)dev_arg->data;
+  int64_t dev_shape0 = dev_arg->shape[0];
   int64_t dev_size = dev_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -3443,8 +3603,19 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
   appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
   appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3548,12 +3719,16 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *hi = (int32_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int32_t *lo = (int32_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   double *mu = (double *)mu_arg->data;
+  int64_t mu_shape0 = mu_arg->shape[0];
   int64_t mu_size = mu_arg->size;
   double *dev = (double *)dev_arg->data;
+  int64_t dev_shape0 = dev_arg->shape[0];
   int64_t dev_size = dev_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -3575,8 +3750,19 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
   appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
   appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3680,6 +3866,7 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3696,8 +3883,13 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3778,6 +3970,7 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -3794,8 +3987,13 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3876,9 +4074,11 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *var = (double *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   double mu = 0;
@@ -3893,8 +4093,12 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3959,9 +4163,11 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   float *var = (float *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   float mu = 0;
@@ -3976,8 +4182,12 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4042,9 +4252,11 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *var = (double *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   double mu = 0;
@@ -4059,8 +4271,12 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;

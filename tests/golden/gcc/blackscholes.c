@@ -19,12 +19,16 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
   int64_t S_shape0 = S_arg->shape[0];
   int64_t S_size = S_arg->size;
   double *K = (double *)K_arg->data;
+  int64_t K_shape0 = K_arg->shape[0];
   int64_t K_size = K_arg->size;
   double *T = (double *)T_arg->data;
+  int64_t T_shape0 = T_arg->shape[0];
   int64_t T_size = T_arg->size;
   double *call = (double *)call_arg->data;
+  int64_t call_shape0 = call_arg->shape[0];
   int64_t call_size = call_arg->size;
   double *put = (double *)put_arg->data;
+  int64_t put_shape0 = put_arg->shape[0];
   int64_t put_size = put_arg->size;
   int64_t i = 0;
   double sqrt_t = 0;
@@ -40,8 +44,19 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
   appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
   appy_env_arg(&appy_data, call, sizeof(*call) * call_size, call_arg->device);
   appy_env_arg(&appy_data, put, sizeof(*put) * put_size, put_arg->device);
-  (void)fr;
   (void)ret;
+  /* examples/blackscholes.py:15: sqrt_t = math.sqrt(T[i]) */
+  if (appy_extent(fr, "T", 0, T_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 15") < 0)
+    goto fail;
+  /* examples/blackscholes.py:16: d1 = (math.log(S[i] / K[i]) + (r + 0.5 * v * v) * T[i]) / (v * sqrt_t) */
+  if (appy_extent(fr, "K", 0, K_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 16") < 0)
+    goto fail;
+  /* examples/blackscholes.py:21: call[i] = S[i] * n1 - discounted * n2 */
+  if (appy_extent(fr, "call", 0, call_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 21") < 0)
+    goto fail;
+  /* examples/blackscholes.py:22: put[i] = discounted * (1.0 - n2) - S[i] * (1.0 - n1) */
+  if (appy_extent(fr, "put", 0, put_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 22") < 0)
+    goto fail;
   /* examples/blackscholes.py:14: for i in range(S.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -77,6 +92,9 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
   }
   appy_env_end(&appy_data, "blackscholes", "blackscholes", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "blackscholes", "blackscholes", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -19,6 +19,7 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   double s = 0;
   int64_t i = 0;
@@ -26,7 +27,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* examples/dot.py:14: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "examples/dot.py, line 14") < 0)
+    goto fail;
   /* examples/dot.py:11: s = 0.0 */
   s = 0.0;
   /* examples/dot.py:13: for i in range(x.shape[0]): */
@@ -49,6 +52,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   *ret = appy_box_float64(s);
   appy_env_end(&appy_data, "dot", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "dot", "dot", appy_called);
+  return -1;
 }
 
 /* Python bindings */

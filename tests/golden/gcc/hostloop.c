@@ -293,7 +293,9 @@ static int kernel_host_touch_0(appy_frame *fr, const appy_array *a_arg, int64_t 
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds > 0, 0, 0, -1, 1, "tests/e2e/programs/hostloop.py, line 51") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:47: for r in range(rounds): */
   {
     const int64_t appy_stop20 = rounds;
@@ -329,6 +331,9 @@ static int kernel_host_touch_0(appy_frame *fr, const appy_array *a_arg, int64_t 
   *ret = appy_box_int64((a[INT64_C(0)] + a[INT64_C(1)]));
   appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
+  return -1;
 }
 
 /* host_touch(int32[:], int64) -- tests/e2e/programs/hostloop.py:45 */
@@ -342,7 +347,9 @@ static int kernel_host_touch_1(appy_frame *fr, const appy_array *a_arg, int64_t 
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds > 0, 0, 0, -1, 1, "tests/e2e/programs/hostloop.py, line 51") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:47: for r in range(rounds): */
   {
     const int64_t appy_stop23 = rounds;
@@ -378,6 +385,9 @@ static int kernel_host_touch_1(appy_frame *fr, const appy_array *a_arg, int64_t 
   *ret = appy_box_int32((a[INT64_C(0)] + a[INT64_C(1)]));
   appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
+  return -1;
 }
 
 /* swap_steps(float64[:], float64[:], int64) -- tests/e2e/programs/hostloop.py:59 */
@@ -527,7 +537,9 @@ static int kernel_grow_until_0(appy_frame *fr, const appy_array *a_arg, int64_t 
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/hostloop.py:91: while a[0] < limit: */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:90: count = 0 */
   count = INT64_C(0);
   /* tests/e2e/programs/hostloop.py:91: while a[0] < limit: */
@@ -557,6 +569,9 @@ static int kernel_grow_until_0(appy_frame *fr, const appy_array *a_arg, int64_t 
   *ret = appy_box_int64(count);
   appy_env_end(&appy_data, "hostloop", "grow_until", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "grow_until", appy_called);
+  return -1;
 }
 
 /* host_then_device(float64[:], float64[:], int64) -- tests/e2e/programs/hostloop.py:101 */
@@ -575,8 +590,10 @@ static int kernel_host_then_device_0(appy_frame *fr, const appy_array *a_arg, co
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/hostloop.py:106: a[0] = a[n - 1] + r */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds > 0, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 106") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:104: n = a.shape[0] */
   n = a_shape0;
   /* tests/e2e/programs/hostloop.py:105: for r in range(rounds): */
@@ -633,6 +650,9 @@ static int kernel_host_then_device_0(appy_frame *fr, const appy_array *a_arg, co
   }
   appy_env_end(&appy_data, "hostloop", "host_then_device", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_then_device", appy_called);
+  return -1;
 }
 
 /* alias_write(float64[:], int64) -- tests/e2e/programs/hostloop.py:119 */
@@ -650,7 +670,9 @@ static int kernel_alias_write_0(appy_frame *fr, const appy_array *a_arg, int64_t
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/hostloop.py:128: total += a[0] */
+  if (appy_extent(fr, "a", 0, a_shape0, steps > 0, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 128") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:122: b = a */
   b = a;
   b_shape0 = a_shape0;
@@ -685,6 +707,9 @@ static int kernel_alias_write_0(appy_frame *fr, const appy_array *a_arg, int64_t
   *ret = appy_box_float64(total);
   appy_env_end(&appy_data, "hostloop", "alias_write", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "alias_write", appy_called);
+  return -1;
 }
 
 /* fresh_result(float64[:], int64) -- tests/e2e/programs/hostloop.py:134 */

@@ -20,6 +20,7 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -28,8 +29,10 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:11: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -58,6 +61,9 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
+  return -1;
 }
 
 /* rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/inner_simd.py:9 */
@@ -68,6 +74,7 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -76,8 +83,10 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:11: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -106,6 +115,9 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
+  return -1;
 }
 
 /* irowsum(int64[:, :], int64[:]) -- tests/e2e/programs/inner_simd.py:22 */
@@ -116,6 +128,7 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -124,8 +137,10 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -154,6 +169,9 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
+  return -1;
 }
 
 /* irowsum(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:22 */
@@ -164,6 +182,7 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -172,8 +191,10 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -202,6 +223,9 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/inner_simd.py:35 */
@@ -212,8 +236,10 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -223,8 +249,13 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:37: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -254,6 +285,9 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/inner_simd.py:35 */
@@ -264,8 +298,10 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -275,8 +311,13 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:37: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -306,6 +347,9 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
+  return -1;
 }
 
 /* scale_rows(float64[:, :], float64[:]) -- tests/e2e/programs/inner_simd.py:50 */
@@ -316,6 +360,7 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *f = (double *)f_arg->data;
+  int64_t f_shape0 = f_arg->shape[0];
   int64_t f_size = f_arg->size;
   int64_t i = 0;
   double c = 0;
@@ -324,8 +369,10 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -352,6 +399,9 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(float32[:, :], float32[:]) -- tests/e2e/programs/inner_simd.py:50 */
@@ -362,6 +412,7 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *f = (float *)f_arg->data;
+  int64_t f_shape0 = f_arg->shape[0];
   int64_t f_size = f_arg->size;
   int64_t i = 0;
   float c = 0;
@@ -370,8 +421,10 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -398,6 +451,9 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(int64[:, :], int64[:]) -- tests/e2e/programs/inner_simd.py:50 */
@@ -408,6 +464,7 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *f = (int64_t *)f_arg->data;
+  int64_t f_shape0 = f_arg->shape[0];
   int64_t f_size = f_arg->size;
   int64_t i = 0;
   int64_t c = 0;
@@ -416,8 +473,10 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -444,6 +503,9 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:50 */
@@ -454,6 +516,7 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *f = (int32_t *)f_arg->data;
+  int64_t f_shape0 = f_arg->shape[0];
   int64_t f_size = f_arg->size;
   int64_t i = 0;
   int32_t c = 0;
@@ -462,8 +525,10 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -490,6 +555,9 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* rowmax(float64[:, :], float64[:]) -- tests/e2e/programs/inner_simd.py:63 */
@@ -500,6 +568,7 @@ static int kernel_rowmax_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -508,8 +577,13 @@ static int kernel_rowmax_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/inner_simd.py, line 67") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -537,6 +611,9 @@ static int kernel_rowmax_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
+  return -1;
 }
 
 /* rowmax(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:63 */
@@ -547,6 +624,7 @@ static int kernel_rowmax_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t m = 0;
@@ -555,8 +633,13 @@ static int kernel_rowmax_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/inner_simd.py, line 67") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -584,6 +667,9 @@ static int kernel_rowmax_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
+  return -1;
 }
 
 /* prefix_rows(float64[:, :]) -- tests/e2e/programs/inner_simd.py:76 */

@@ -19,6 +19,7 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -28,8 +29,12 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -110,6 +115,9 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* mathf(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:11 */
@@ -119,6 +127,7 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -128,8 +137,12 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -210,6 +223,9 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* int_math(int64[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
@@ -219,14 +235,17 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -245,6 +264,9 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* int_math(int32[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
@@ -254,14 +276,17 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -280,6 +305,9 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float64[:], float64[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
@@ -289,6 +317,7 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -296,8 +325,12 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -320,6 +353,9 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
@@ -329,6 +365,7 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -336,8 +373,12 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -360,6 +401,9 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* Python bindings */

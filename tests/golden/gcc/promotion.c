@@ -19,6 +19,7 @@ static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const 
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -27,8 +28,12 @@ static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/promotion.py:13: out[0, i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/promotion.py, line 13") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 13") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -57,6 +62,9 @@ static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "promotion", "f32_literals", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "f32_literals", appy_called);
+  return -1;
 }
 
 /* i32_literals(int32[:], int64[:, :]) -- tests/e2e/programs/promotion.py:22 */
@@ -66,6 +74,7 @@ static int kernel_i32_literals_0(appy_frame *fr, const appy_array *k_arg, const 
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -74,8 +83,12 @@ static int kernel_i32_literals_0(appy_frame *fr, const appy_array *k_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/promotion.py:26: out[0, i] = k[i] * 65536 */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/promotion.py, line 26") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 26") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:25: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -100,6 +113,9 @@ static int kernel_i32_literals_0(appy_frame *fr, const appy_array *k_arg, const 
   }
   appy_env_end(&appy_data, "promotion", "i32_literals", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "i32_literals", appy_called);
+  return -1;
 }
 
 /* mixed(float32[:], int32[:], int64[:], float64[:], float64[:, :], int64[:]) -- tests/e2e/programs/promotion.py:34 */
@@ -109,15 +125,20 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *k = (int32_t *)k_arg->data;
+  int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   int64_t *m = (int64_t *)m_arg->data;
+  int64_t m_shape0 = m_arg->shape[0];
   int64_t m_size = m_arg->size;
   double *d = (double *)d_arg->data;
+  int64_t d_shape0 = d_arg->shape[0];
   int64_t d_size = d_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t *iout = (int64_t *)iout_arg->data;
+  int64_t iout_shape0 = iout_arg->shape[0];
   int64_t iout_size = iout_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -128,8 +149,23 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/promotion.py:39: out[0, i] = x[i] * k[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "k", 0, k_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:40: out[1, i] = x[i] * m[i] */
+  if (appy_extent(fr, "m", 0, m_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 40") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:41: out[2, i] = x[i] * d[i] */
+  if (appy_extent(fr, "d", 0, d_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:44: iout[i] = k[i] + m[i] */
+  if (appy_extent(fr, "iout", 0, iout_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 44") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:38: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -162,6 +198,9 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "promotion", "mixed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "mixed", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -19,8 +19,10 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *c = (double *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -28,8 +30,12 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
   (void)ret;
+  /* examples/vadd.py:16: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "examples/vadd.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "examples/vadd.py, line 16") < 0)
+    goto fail;
   /* examples/vadd.py:15: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -49,6 +55,9 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "vadd", "vadd", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "vadd", "vadd", appy_called);
+  return -1;
 }
 
 /* Python bindings */

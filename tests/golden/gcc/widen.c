@@ -54,6 +54,7 @@ static int kernel_widen_local_0(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double t = 0;
@@ -61,8 +62,10 @@ static int kernel_widen_local_0(appy_frame *fr, const appy_array *a_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/widen.py:23: out[i] = t */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/widen.py, line 23") < 0)
+    goto fail;
   /* tests/e2e/programs/widen.py:20: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -85,6 +88,9 @@ static int kernel_widen_local_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "widen", "widen_local", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "widen", "widen_local", appy_called);
+  return -1;
 }
 
 /* Python bindings */

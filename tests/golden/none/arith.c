@@ -19,8 +19,10 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -31,8 +33,15 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -92,6 +101,9 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_int(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/arith.py:9 */
@@ -101,8 +113,10 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -113,8 +127,15 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -174,6 +195,9 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_float(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/arith.py:39 */
@@ -183,8 +207,10 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -195,8 +221,15 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -258,6 +291,9 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* arith_float(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/arith.py:39 */
@@ -267,8 +303,10 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -279,8 +317,15 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -342,6 +387,9 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* true_div(int64[:], int64[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
@@ -351,8 +399,10 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -360,8 +410,12 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -381,6 +435,9 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* true_div(int32[:], int32[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
@@ -390,8 +447,10 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -399,8 +458,12 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -420,6 +483,9 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* int_ops(int64, int64) -- tests/e2e/programs/arith.py:79 */

@@ -20,9 +20,11 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -32,8 +34,16 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -56,6 +66,9 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -66,9 +79,11 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   float *C = (float *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -78,8 +93,16 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -102,6 +125,9 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -112,9 +138,11 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *B = (int64_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t *C = (int64_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -124,8 +152,16 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -148,6 +184,9 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:11 */
@@ -158,9 +197,11 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int32_t *C = (int32_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -170,8 +211,16 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -194,6 +243,9 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add3(float64[:, :, :], float64[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
@@ -205,6 +257,7 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -215,8 +268,14 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -241,6 +300,9 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* add3(int32[:, :, :], int32[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
@@ -252,6 +314,7 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -262,8 +325,14 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -288,6 +357,9 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* interior(float64[:, :], float64[:, :]) -- tests/e2e/programs/collapse.py:35 */
@@ -298,6 +370,7 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -306,8 +379,12 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop14 = (A_shape0 - 1);
@@ -330,6 +407,9 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* interior(float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:35 */
@@ -340,6 +420,7 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -348,8 +429,12 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop17 = (A_shape0 - 1);
@@ -372,6 +457,9 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* sum2(float64[:, :]) -- tests/e2e/programs/collapse.py:47 */
@@ -462,6 +550,7 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -470,8 +559,14 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -493,6 +588,9 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* prange2(int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:61 */
@@ -503,6 +601,7 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -511,8 +610,14 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -534,6 +639,9 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* strided3(float64[:, :, :], float64[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
@@ -545,6 +653,7 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -555,8 +664,18 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start28 = (A_shape0 - 1);
@@ -583,6 +702,9 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* strided3(int32[:, :, :], int32[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
@@ -594,6 +716,7 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_shape2 = B_arg->shape[2];
   int64_t B_size = B_arg->size;
@@ -604,8 +727,18 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s, A_shape1, 3) > 0 && A_shape2 > 0, s, s + (appy_range_len(s, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start33 = (A_shape0 - 1);
@@ -632,6 +765,9 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -19,8 +19,10 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -31,8 +33,15 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -82,6 +91,9 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -91,8 +103,10 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -103,8 +117,15 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -154,6 +175,9 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -163,8 +187,10 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -175,8 +201,15 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -226,6 +259,9 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/compare.py:11 */
@@ -235,8 +271,10 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -247,8 +285,15 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -298,6 +343,9 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* to_bool(float64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
@@ -307,8 +355,10 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -316,8 +366,12 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -337,6 +391,9 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* to_bool(int64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
@@ -346,8 +403,10 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -355,8 +414,12 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -376,6 +439,9 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* select(float64[:], bool[:], float64[:], bool) -- tests/e2e/programs/compare.py:45 */
@@ -385,6 +451,7 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   double *out = (double *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -394,8 +461,10 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -424,6 +493,9 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* select(int32[:], bool[:], int32[:], bool) -- tests/e2e/programs/compare.py:45 */
@@ -433,6 +505,7 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -442,8 +515,10 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -472,6 +547,9 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -243,6 +243,7 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *steps = (int64_t *)steps_arg->data;
+  int64_t steps_shape0 = steps_arg->shape[0];
   int64_t steps_size = steps_arg->size;
   int64_t i = 0;
   int64_t n = 0;
@@ -251,8 +252,10 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -288,6 +291,9 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* collatz(int32[:], int32[:]) -- tests/e2e/programs/control.py:31 */
@@ -297,6 +303,7 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *steps = (int32_t *)steps_arg->data;
+  int64_t steps_shape0 = steps_arg->shape[0];
   int64_t steps_size = steps_arg->size;
   int64_t i = 0;
   int32_t n = 0;
@@ -305,8 +312,10 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -342,6 +351,9 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* loops(int64[:], int64[:, :]) -- tests/e2e/programs/control.py:49 */

@@ -19,11 +19,14 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int8_t *out = (int8_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -32,8 +35,17 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -92,6 +104,9 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int16[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -101,11 +116,14 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int16_t *b = (int16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -114,8 +132,17 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -174,6 +201,9 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int32[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -183,11 +213,14 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -196,8 +229,17 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -256,6 +298,9 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], int64[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -265,11 +310,14 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -278,8 +326,17 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -338,6 +395,9 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint8[:], uint8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -347,11 +407,14 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint8_t *b = (uint8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint8_t *out = (uint8_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -360,8 +423,17 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -420,6 +492,9 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], uint16[:], uint16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -429,11 +504,14 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint16_t *b = (uint16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint16_t *out = (uint16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -442,8 +520,17 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -502,6 +589,9 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -511,11 +601,14 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint32_t *out = (uint32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -524,8 +617,17 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -584,6 +686,9 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint64[:], uint64[:], uint64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -593,11 +698,14 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -606,8 +714,17 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -666,6 +783,9 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], int8[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -675,11 +795,14 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -688,8 +811,17 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -748,6 +880,9 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -757,11 +892,14 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -770,8 +908,17 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -830,6 +977,9 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], int32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -839,11 +989,14 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -852,8 +1005,17 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -912,6 +1074,9 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], uint32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -921,11 +1086,14 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -934,8 +1102,17 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -994,6 +1171,9 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1003,11 +1183,14 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint32_t *b = (uint32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   uint32_t *out = (uint32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1016,8 +1199,17 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1076,6 +1268,9 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(bool[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
@@ -1085,11 +1280,14 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int16_t *b = (int16_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   int16_t *out = (int16_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *q = (double *)q_arg->data;
+  int64_t q_shape0 = q_arg->shape[0];
   int64_t q_size = q_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -1098,8 +1296,17 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1158,6 +1365,9 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1167,8 +1377,10 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1177,8 +1389,14 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1222,6 +1440,9 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1231,8 +1452,10 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1241,8 +1464,14 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1286,6 +1515,9 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int8[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1295,8 +1527,10 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1305,8 +1539,14 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1350,6 +1590,9 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint16[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1359,8 +1602,10 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1369,8 +1614,14 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1414,6 +1665,9 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint32[:], float32[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1423,8 +1677,10 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1433,8 +1689,14 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1478,6 +1740,9 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint64[:], int64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1487,8 +1752,10 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1497,8 +1764,14 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1542,6 +1815,9 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int16[:], uint64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1551,8 +1827,10 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1561,8 +1839,14 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1606,6 +1890,9 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1615,8 +1902,10 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1625,8 +1914,14 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1670,6 +1965,9 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(bool[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
@@ -1679,8 +1977,10 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1689,8 +1989,14 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1734,6 +2040,9 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* compare(uint64[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -1743,8 +2052,10 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1753,8 +2064,14 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1792,6 +2109,9 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -1801,8 +2121,10 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1811,8 +2133,14 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1850,6 +2178,9 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint8[:], int8[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -1859,8 +2190,10 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int8_t *b = (int8_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1869,8 +2202,14 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1908,6 +2247,9 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], int32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -1917,8 +2259,10 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *b = (int32_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1927,8 +2271,14 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1966,6 +2316,9 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint16[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -1975,8 +2328,10 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *b = (int64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1985,8 +2340,14 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2024,6 +2385,9 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int8[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -2033,8 +2397,10 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   uint64_t *b = (uint64_t *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2043,8 +2409,14 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2082,6 +2454,9 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], float32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -2091,8 +2466,10 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *b = (float *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2101,8 +2478,14 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2140,6 +2523,9 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
@@ -2149,8 +2535,10 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *b = (double *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -2159,8 +2547,14 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2198,6 +2592,9 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* bools(bool[:], bool[:], bool[:, :], int8[:, :]) -- tests/e2e/programs/dtypes.py:105 */
@@ -2207,11 +2604,14 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   bool *b = (bool *)b_arg->data;
+  int64_t b_shape0 = b_arg->shape[0];
   int64_t b_size = b_arg->size;
   bool *out = (bool *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int8_t *iout = (int8_t *)iout_arg->data;
+  int64_t iout_shape0 = iout_arg->shape[0];
   int64_t iout_shape1 = iout_arg->shape[1];
   int64_t iout_size = iout_arg->size;
   int64_t i = 0;
@@ -2221,8 +2621,19 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 8, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
+  if (appy_extent(fr, "iout", 0, iout_shape0, a_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "iout", 1, iout_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:108: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2269,6 +2680,9 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "bools", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "bools", appy_called);
+  return -1;
 }
 
 /* reduce(int8[:]) -- tests/e2e/programs/dtypes.py:130 */
@@ -2288,7 +2702,9 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -2376,7 +2792,9 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -2464,7 +2882,9 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = 0;
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -2552,7 +2972,9 @@ static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:132: s = 0 */
   s = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:133: p = 1 */
@@ -2631,9 +3053,11 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int8_t *y = (int8_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int8_t s = 0;
@@ -2646,8 +3070,23 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2696,6 +3135,9 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint8[:, :], uint64[:, :], uint8[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -2706,9 +3148,11 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint8_t *y = (uint8_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint8_t s = 0;
@@ -2721,8 +3165,23 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2771,6 +3230,9 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(int16[:, :], int64[:, :], int16[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -2781,9 +3243,11 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int16_t *y = (int16_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int16_t s = 0;
@@ -2796,8 +3260,23 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2846,6 +3325,9 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint16[:, :], uint64[:, :], uint16[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -2856,9 +3338,11 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint16_t *y = (uint16_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint16_t s = 0;
@@ -2871,8 +3355,23 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2921,6 +3420,9 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint32[:, :], uint64[:, :], uint32[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -2931,9 +3433,11 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint32_t *y = (uint32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint32_t s = 0;
@@ -2946,8 +3450,23 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2996,6 +3515,9 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint64[:, :], uint64[:, :], uint64[:]) -- tests/e2e/programs/dtypes.py:150 */
@@ -3006,9 +3528,11 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   uint64_t *out = (uint64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   uint64_t *y = (uint64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   uint64_t s = 0;
@@ -3021,8 +3545,23 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3071,6 +3610,9 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3080,6 +3622,7 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3092,6 +3635,7 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3104,8 +3648,13 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3139,6 +3688,9 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3148,6 +3700,7 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3160,6 +3713,7 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3172,8 +3726,13 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3207,6 +3766,9 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3216,6 +3778,7 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3228,6 +3791,7 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3240,8 +3804,13 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3275,6 +3844,9 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3284,6 +3856,7 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3296,6 +3869,7 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3308,8 +3882,13 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3343,6 +3922,9 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3352,6 +3934,7 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3364,6 +3947,7 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3376,8 +3960,13 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3411,6 +4000,9 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3420,6 +4012,7 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3432,6 +4025,7 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3444,8 +4038,13 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3479,6 +4078,9 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3488,6 +4090,7 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3500,6 +4103,7 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3512,8 +4116,13 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3547,6 +4156,9 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
@@ -3556,6 +4168,7 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   int64_t idx_shape0 = idx_arg->shape[0];
   int64_t idx_size = idx_arg->size;
   int16_t *w = (int16_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
@@ -3568,6 +4181,7 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   bool *hb = (bool *)hb_arg->data;
   int64_t hb_size = hb_arg->size;
   double *g = (double *)g_arg->data;
+  int64_t g_shape0 = g_arg->shape[0];
   int64_t g_size = g_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -3580,8 +4194,13 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
   appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
   appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -3615,6 +4234,9 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* arrays(uint8[:], uint8[:]) -- tests/e2e/programs/dtypes.py:187 */
@@ -3809,6 +4431,7 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   bool *mask = (bool *)mask_arg->data;
+  int64_t mask_shape0 = mask_arg->shape[0];
   int64_t mask_size = mask_arg->size;
   float *out = (float *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -3823,6 +4446,9 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 203") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:200: c = 0 */
   c = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:202: for i in range(x.shape[0]): */
@@ -4008,14 +4634,17 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4039,6 +4668,9 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* scale(float32[:], float64, int64, bool, float64[:]) -- tests/e2e/programs/dtypes.py:239 */
@@ -4048,14 +4680,17 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4079,12 +4714,16 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/dtypes.py:250 */
 static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
 {
   int64_t *indptr = (int64_t *)indptr_arg->data;
+  int64_t indptr_shape0 = indptr_arg->shape[0];
   int64_t indptr_size = indptr_arg->size;
   int64_t *indices = (int64_t *)indices_arg->data;
   int64_t indices_size = indices_arg->size;
@@ -4107,8 +4746,10 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
+  if (appy_extent(fr, "indptr", 0, indptr_shape0, y_shape0 > 0, 0, y_shape0 - 1, 0, 1, "tests/e2e/programs/dtypes.py, line 253") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:252: for i in appy.prange(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -4148,6 +4789,9 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,6 +20,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -32,8 +33,20 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -84,6 +97,9 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:16 */
@@ -94,6 +110,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -106,8 +123,20 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -158,6 +187,9 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax_math(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:39 */
@@ -168,6 +200,7 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -178,8 +211,12 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -224,6 +261,9 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* softmax_math(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:39 */
@@ -234,6 +274,7 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -244,8 +285,12 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -290,6 +335,9 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:61 */
@@ -300,8 +348,10 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -311,8 +361,13 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -342,6 +397,9 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:61 */
@@ -352,8 +410,10 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -363,8 +423,13 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -394,6 +459,9 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:61 */
@@ -404,8 +472,10 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -415,8 +485,13 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -446,6 +521,9 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:61 */
@@ -456,8 +534,10 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *x = (int32_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -467,8 +547,13 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -498,6 +583,9 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:77 */
@@ -508,8 +596,10 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -518,8 +608,15 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -549,6 +646,9 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:77 */
@@ -559,8 +659,10 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -569,8 +671,15 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -600,6 +709,9 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:77 */
@@ -610,8 +722,10 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -620,8 +734,15 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -651,6 +772,9 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:77 */
@@ -661,8 +785,10 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *x = (int32_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int32_t *y = (int32_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t j = 0;
@@ -671,8 +797,15 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -702,6 +835,9 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
@@ -1206,6 +1342,7 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -1214,8 +1351,10 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1245,6 +1384,9 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:134 */
@@ -1255,6 +1397,7 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -1263,8 +1406,10 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1294,6 +1439,9 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:134 */
@@ -1304,6 +1452,7 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -1312,8 +1461,10 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1343,6 +1494,9 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:134 */
@@ -1353,6 +1507,7 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -1361,8 +1516,10 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1392,6 +1549,9 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* row_max_min(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:150 */
@@ -1402,8 +1562,10 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *hi = (double *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   double *lo = (double *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   double m = 0;
@@ -1414,8 +1576,16 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1451,6 +1621,9 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:150 */
@@ -1461,8 +1634,10 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *hi = (float *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   float *lo = (float *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   float m = 0;
@@ -1473,8 +1648,16 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1510,6 +1693,9 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:150 */
@@ -1520,8 +1706,10 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *hi = (int64_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int64_t *lo = (int64_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   int64_t m = 0;
@@ -1532,8 +1720,16 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1569,6 +1765,9 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:150 */
@@ -1579,8 +1778,10 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *hi = (int32_t *)hi_arg->data;
+  int64_t hi_shape0 = hi_arg->shape[0];
   int64_t hi_size = hi_arg->size;
   int32_t *lo = (int32_t *)lo_arg->data;
+  int64_t lo_shape0 = lo_arg->shape[0];
   int64_t lo_size = lo_arg->size;
   int64_t i = 0;
   int32_t m = 0;
@@ -1591,8 +1792,16 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
   appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1628,6 +1837,9 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* private_temp(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:169 */
@@ -1640,6 +1852,7 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   double *x = (double *)x_arg->data;
   int64_t x_size = x_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -1651,8 +1864,10 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1692,6 +1907,9 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:169 */
@@ -1704,6 +1922,7 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   float *x = (float *)x_arg->data;
   int64_t x_size = x_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -1715,8 +1934,10 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1756,6 +1977,9 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:169 */
@@ -1768,6 +1992,7 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   int64_t *x = (int64_t *)x_arg->data;
   int64_t x_size = x_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -1779,8 +2004,10 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1820,6 +2047,9 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:169 */
@@ -1832,6 +2062,7 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   int32_t *x = (int32_t *)x_arg->data;
   int64_t x_size = x_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t s = 0;
@@ -1843,8 +2074,10 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1884,6 +2117,9 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/group.py:188 */
@@ -1894,9 +2130,11 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   double *var = (double *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -1910,8 +2148,15 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1959,6 +2204,9 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/group.py:188 */
@@ -1969,9 +2217,11 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   float *var = (float *)var_arg->data;
+  int64_t var_shape0 = var_arg->shape[0];
   int64_t var_size = var_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -1985,8 +2235,15 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
   appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2034,6 +2291,9 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* reverse_mix(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:211 */
@@ -2230,6 +2490,7 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *rows = (double *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   double total = 0;
   double big = 0;
@@ -2240,7 +2501,9 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
   total = 0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
@@ -2279,6 +2542,9 @@ static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total), appy_box_float64(big)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* total_sq(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:227 */
@@ -2289,6 +2555,7 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *rows = (float *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   float total = 0;
   float big = 0;
@@ -2299,7 +2566,9 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
   total = (float)0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
@@ -2338,6 +2607,9 @@ static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total), appy_box_float32(big)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:246 */
@@ -2348,6 +2620,7 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *rows = (int64_t *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   int64_t total = 0;
   int64_t big = 0;
@@ -2358,7 +2631,9 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
   total = INT64_C(0);
   /* tests/e2e/programs/group.py:249: big = 0 */
@@ -2397,6 +2672,9 @@ static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const app
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total), appy_box_int64(big)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:246 */
@@ -2407,6 +2685,7 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *rows = (int32_t *)rows_arg->data;
+  int64_t rows_shape0 = rows_arg->shape[0];
   int64_t rows_size = rows_arg->size;
   int32_t total = 0;
   int32_t big = 0;
@@ -2417,7 +2696,9 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
   total = 0;
   /* tests/e2e/programs/group.py:249: big = 0 */
@@ -2456,6 +2737,9 @@ static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const app
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total), appy_box_int32(big)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:266 */
@@ -2466,8 +2750,10 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -2477,8 +2763,13 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2516,6 +2807,9 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:266 */
@@ -2526,8 +2820,10 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *x = (float *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   float s = 0;
@@ -2537,8 +2833,13 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2576,6 +2877,9 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:266 */
@@ -2586,8 +2890,10 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *x = (int64_t *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   int64_t *y = (int64_t *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   int64_t s = 0;
@@ -2597,8 +2903,13 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2636,6 +2947,9 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -2650,6 +2964,7 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -2661,8 +2976,15 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2697,6 +3019,9 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -2711,6 +3036,7 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   float *C = (float *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -2722,8 +3048,15 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2758,6 +3091,9 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:284 */
@@ -2772,6 +3108,7 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t *C = (int64_t *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   int64_t i = 0;
@@ -2783,8 +3120,15 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2819,6 +3163,9 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/group.py:299 */
@@ -2829,6 +3176,7 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *tmp = (double *)tmp_arg->data;
+  int64_t tmp_shape0 = tmp_arg->shape[0];
   int64_t tmp_shape1 = tmp_arg->shape[1];
   int64_t tmp_size = tmp_arg->size;
   int64_t i = 0;
@@ -2838,8 +3186,17 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2880,6 +3237,9 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/group.py:299 */
@@ -2890,6 +3250,7 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *tmp = (float *)tmp_arg->data;
+  int64_t tmp_shape0 = tmp_arg->shape[0];
   int64_t tmp_shape1 = tmp_arg->shape[1];
   int64_t tmp_size = tmp_arg->size;
   int64_t i = 0;
@@ -2899,8 +3260,17 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -2941,6 +3311,9 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,8 +20,10 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *x = (double *)x_arg->data;
+  int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   int64_t i = 0;
   double s = 0;
@@ -31,8 +33,13 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
   (void)ret;
+  /* examples/matvec.py:17: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "examples/matvec.py, line 17") < 0)
+    goto fail;
+  /* examples/matvec.py:18: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "examples/matvec.py, line 18") < 0)
+    goto fail;
   /* examples/matvec.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -62,6 +69,9 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "matvec", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "matvec", "matvec", appy_called);
+  return -1;
 }
 
 /* Python bindings */

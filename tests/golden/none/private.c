@@ -19,6 +19,7 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double t = 0;
@@ -30,8 +31,10 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -71,6 +74,9 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(float32[:], float32[:], float32) -- tests/e2e/programs/private.py:11 */
@@ -80,6 +86,7 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float t = 0;
@@ -91,8 +98,10 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -132,6 +141,9 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int64[:], int64[:], int64) -- tests/e2e/programs/private.py:11 */
@@ -141,6 +153,7 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int64_t t = 0;
@@ -152,8 +165,10 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -193,6 +208,9 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int32[:], int32[:], int32) -- tests/e2e/programs/private.py:11 */
@@ -202,6 +220,7 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   int32_t t = 0;
@@ -213,8 +232,10 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -254,6 +275,9 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* found_negative(float64[:]) -- tests/e2e/programs/private.py:30 */
@@ -339,6 +363,7 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   double x = 0;
@@ -347,8 +372,10 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -376,6 +403,9 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* chain(float32[:], float32[:]) -- tests/e2e/programs/private.py:43 */
@@ -385,6 +415,7 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   float x = 0;
@@ -393,8 +424,10 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -422,6 +455,9 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -469,6 +469,7 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   double *y = (double *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   double s = 0;
   int64_t i = 0;
@@ -476,7 +477,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
   s = 0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
@@ -499,6 +502,9 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
   *ret = appy_box_float64((s * 2.0));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* dot(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:82 */
@@ -508,6 +514,7 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   int64_t x_shape0 = x_arg->shape[0];
   int64_t x_size = x_arg->size;
   float *y = (float *)y_arg->data;
+  int64_t y_shape0 = y_arg->shape[0];
   int64_t y_size = y_arg->size;
   float s = 0;
   int64_t i = 0;
@@ -515,7 +522,9 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
   appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
   s = (float)0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
@@ -538,6 +547,9 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
   *ret = appy_box_float32((s * 2.0f));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* sum_prange(float64[:]) -- tests/e2e/programs/reduction.py:94 */
@@ -687,6 +699,7 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   double s = 0;
   double sq = 0;
@@ -697,7 +710,12 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
   s = 0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
@@ -735,6 +753,9 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
   *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s), appy_box_float64(sq), appy_box_float64(hi)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* several(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:114 */
@@ -744,6 +765,7 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   int64_t a_shape0 = a_arg->shape[0];
   int64_t a_size = a_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   float s = 0;
   float sq = 0;
@@ -754,7 +776,12 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
   s = (float)0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
@@ -792,6 +819,9 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
   *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s), appy_box_float32(sq), appy_box_float32(hi)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* count_positive(float64[:]) -- tests/e2e/programs/reduction.py:133 */
@@ -882,7 +912,9 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
   appy_env_host(&appy_data, a, APPY_READS);
   s = (a[INT64_C(0)] * 0.0);
@@ -913,6 +945,9 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s), appy_box_float64(m)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* strided_sum(int64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
@@ -927,7 +962,9 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
   appy_env_host(&appy_data, a, APPY_READS);
   s = (a[INT64_C(0)] * 0);
@@ -958,6 +995,9 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(m)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,6 +20,7 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -36,8 +37,13 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -118,6 +124,7 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -134,8 +141,13 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -576,6 +588,7 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -584,8 +597,12 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -621,6 +638,9 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* partial(float32[:, :], float32[:, :]) -- tests/e2e/programs/rows.py:59 */
@@ -631,6 +651,7 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -639,8 +660,12 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -676,6 +701,9 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* first_element(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:75 */
@@ -686,6 +714,7 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -695,8 +724,15 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 79") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:78: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -731,6 +767,9 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
   }
   appy_env_end(&appy_data, "rows", "first_element", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "first_element", appy_called);
+  return -1;
 }
 
 /* written_elsewhere(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:90 */
@@ -741,6 +780,7 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -750,8 +790,22 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:94: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -790,6 +844,9 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
   }
   appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
+  return -1;
 }
 
 /* shorter(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:108 */
@@ -800,6 +857,7 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -809,8 +867,17 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:115: s += A[i, j] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k > 0, 0, k - 1, 0, 0, "tests/e2e/programs/rows.py, line 115") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k > 0, 0, k - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k > 0, 0, k - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:111: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -847,6 +914,9 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "shorter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "shorter", appy_called);
+  return -1;
 }
 
 /* mixed_stops(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:123 */
@@ -857,6 +927,7 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -866,8 +937,14 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k > 0, 0, k - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k > 0, 0, k - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:126: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -903,6 +980,9 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
+  return -1;
 }
 
 /* inner_loop(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:138 */
@@ -913,6 +993,7 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -923,8 +1004,27 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0 && reps > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0 && reps > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:150: s += out[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:141: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -975,6 +1075,9 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
+  return -1;
 }
 
 /* three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:158 */
@@ -985,12 +1088,15 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
+  int64_t C_shape0 = C_arg->shape[0];
   int64_t C_shape1 = C_arg->shape[1];
   int64_t C_size = C_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1002,8 +1108,29 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:161: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1040,6 +1167,9 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "three_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "three_rows", appy_called);
+  return -1;
 }
 
 /* guarded(float64[:, :], float64[:, :], float64) -- tests/e2e/programs/rows.py:173 */
@@ -1050,6 +1180,7 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -1059,8 +1190,12 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:176: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -1106,6 +1241,9 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "guarded", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "guarded", appy_called);
+  return -1;
 }
 
 /* Python bindings */

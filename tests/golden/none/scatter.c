@@ -243,6 +243,7 @@ static int kernel_weighted_0(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *w = (double *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *out = (double *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -252,8 +253,10 @@ static int kernel_weighted_0(appy_frame *fr, const appy_array *k_arg, const appy
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -274,6 +277,9 @@ static int kernel_weighted_0(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int64[:], float32[:], float32[:]) -- tests/e2e/programs/scatter.py:33 */
@@ -283,6 +289,7 @@ static int kernel_weighted_1(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   float *w = (float *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   float *out = (float *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -292,8 +299,10 @@ static int kernel_weighted_1(appy_frame *fr, const appy_array *k_arg, const appy
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -314,6 +323,9 @@ static int kernel_weighted_1(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int32[:], float64[:], float64[:]) -- tests/e2e/programs/scatter.py:33 */
@@ -323,6 +335,7 @@ static int kernel_weighted_2(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *w = (double *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *out = (double *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -332,8 +345,10 @@ static int kernel_weighted_2(appy_frame *fr, const appy_array *k_arg, const appy
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -354,6 +369,9 @@ static int kernel_weighted_2(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int32[:], int64[:], int64[:]) -- tests/e2e/programs/scatter.py:33 */
@@ -363,6 +381,7 @@ static int kernel_weighted_3(appy_frame *fr, const appy_array *k_arg, const appy
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   int64_t *w = (int64_t *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
   int64_t out_size = out_arg->size;
@@ -372,8 +391,10 @@ static int kernel_weighted_3(appy_frame *fr, const appy_array *k_arg, const appy
   appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -394,14 +415,19 @@ static int kernel_weighted_3(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* transfer(int64[:], int64[:], float64[:], float64[:]) -- tests/e2e/programs/scatter.py:43 */
 static int kernel_transfer_0(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
 {
   int64_t *src = (int64_t *)src_arg->data;
+  int64_t src_shape0 = src_arg->shape[0];
   int64_t src_size = src_arg->size;
   int64_t *dst = (int64_t *)dst_arg->data;
+  int64_t dst_shape0 = dst_arg->shape[0];
   int64_t dst_size = dst_arg->size;
   double *w = (double *)w_arg->data;
   int64_t w_shape0 = w_arg->shape[0];
@@ -415,8 +441,13 @@ static int kernel_transfer_0(appy_frame *fr, const appy_array *src_arg, const ap
   appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -441,14 +472,19 @@ static int kernel_transfer_0(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* transfer(int64[:], int64[:], float32[:], float32[:]) -- tests/e2e/programs/scatter.py:43 */
 static int kernel_transfer_1(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
 {
   int64_t *src = (int64_t *)src_arg->data;
+  int64_t src_shape0 = src_arg->shape[0];
   int64_t src_size = src_arg->size;
   int64_t *dst = (int64_t *)dst_arg->data;
+  int64_t dst_shape0 = dst_arg->shape[0];
   int64_t dst_size = dst_arg->size;
   float *w = (float *)w_arg->data;
   int64_t w_shape0 = w_arg->shape[0];
@@ -462,8 +498,13 @@ static int kernel_transfer_1(appy_frame *fr, const appy_array *src_arg, const ap
   appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -488,14 +529,19 @@ static int kernel_transfer_1(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* transfer(int32[:], int32[:], int32[:], int32[:]) -- tests/e2e/programs/scatter.py:43 */
 static int kernel_transfer_2(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
 {
   int32_t *src = (int32_t *)src_arg->data;
+  int64_t src_shape0 = src_arg->shape[0];
   int64_t src_size = src_arg->size;
   int32_t *dst = (int32_t *)dst_arg->data;
+  int64_t dst_shape0 = dst_arg->shape[0];
   int64_t dst_size = dst_arg->size;
   int32_t *w = (int32_t *)w_arg->data;
   int64_t w_shape0 = w_arg->shape[0];
@@ -509,8 +555,13 @@ static int kernel_transfer_2(appy_frame *fr, const appy_array *src_arg, const ap
   appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -535,6 +586,9 @@ static int kernel_transfer_2(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* sums_counts(int64[:], float64[:], int32[:], float64[:]) -- tests/e2e/programs/scatter.py:54 */
@@ -544,6 +598,7 @@ static int kernel_sums_counts_0(appy_frame *fr, const appy_array *k_arg, const a
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   double *w = (double *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int32_t *counts = (int32_t *)counts_arg->data;
   int64_t counts_size = counts_arg->size;
@@ -556,8 +611,10 @@ static int kernel_sums_counts_0(appy_frame *fr, const appy_array *k_arg, const a
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, counts, sizeof(*counts) * counts_size, counts_arg->device);
   appy_env_arg(&appy_data, sums, sizeof(*sums) * sums_size, sums_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:59: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -582,6 +639,9 @@ static int kernel_sums_counts_0(appy_frame *fr, const appy_array *k_arg, const a
   }
   appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
+  return -1;
 }
 
 /* sums_counts(int32[:], float32[:], int64[:], float32[:]) -- tests/e2e/programs/scatter.py:54 */
@@ -591,6 +651,7 @@ static int kernel_sums_counts_1(appy_frame *fr, const appy_array *k_arg, const a
   int64_t k_shape0 = k_arg->shape[0];
   int64_t k_size = k_arg->size;
   float *w = (float *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   int64_t *counts = (int64_t *)counts_arg->data;
   int64_t counts_size = counts_arg->size;
@@ -603,8 +664,10 @@ static int kernel_sums_counts_1(appy_frame *fr, const appy_array *k_arg, const a
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, counts, sizeof(*counts) * counts_size, counts_arg->device);
   appy_env_arg(&appy_data, sums, sizeof(*sums) * sums_size, sums_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:59: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -629,14 +692,19 @@ static int kernel_sums_counts_1(appy_frame *fr, const appy_array *k_arg, const a
   }
   appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
+  return -1;
 }
 
 /* scatter2d(int64[:], int64[:], float64[:], float64[:, :]) -- tests/e2e/programs/scatter.py:69 */
 static int kernel_scatter2d_0(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
 {
   int64_t *r = (int64_t *)r_arg->data;
+  int64_t r_shape0 = r_arg->shape[0];
   int64_t r_size = r_arg->size;
   int64_t *c = (int64_t *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   double *v = (double *)v_arg->data;
   int64_t v_shape0 = v_arg->shape[0];
@@ -651,8 +719,12 @@ static int kernel_scatter2d_0(appy_frame *fr, const appy_array *r_arg, const app
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
   appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
   appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -674,14 +746,19 @@ static int kernel_scatter2d_0(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int64[:], int64[:], float32[:], float32[:, :]) -- tests/e2e/programs/scatter.py:69 */
 static int kernel_scatter2d_1(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
 {
   int64_t *r = (int64_t *)r_arg->data;
+  int64_t r_shape0 = r_arg->shape[0];
   int64_t r_size = r_arg->size;
   int64_t *c = (int64_t *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   float *v = (float *)v_arg->data;
   int64_t v_shape0 = v_arg->shape[0];
@@ -696,8 +773,12 @@ static int kernel_scatter2d_1(appy_frame *fr, const appy_array *r_arg, const app
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
   appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
   appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -719,14 +800,19 @@ static int kernel_scatter2d_1(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int32[:], int32[:], int64[:], int64[:, :]) -- tests/e2e/programs/scatter.py:69 */
 static int kernel_scatter2d_2(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
 {
   int32_t *r = (int32_t *)r_arg->data;
+  int64_t r_shape0 = r_arg->shape[0];
   int64_t r_size = r_arg->size;
   int32_t *c = (int32_t *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int64_t *v = (int64_t *)v_arg->data;
   int64_t v_shape0 = v_arg->shape[0];
@@ -741,8 +827,12 @@ static int kernel_scatter2d_2(appy_frame *fr, const appy_array *r_arg, const app
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
   appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
   appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -764,14 +854,19 @@ static int kernel_scatter2d_2(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int32[:], int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/scatter.py:69 */
 static int kernel_scatter2d_3(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
 {
   int32_t *r = (int32_t *)r_arg->data;
+  int64_t r_shape0 = r_arg->shape[0];
   int64_t r_size = r_arg->size;
   int32_t *c = (int32_t *)c_arg->data;
+  int64_t c_shape0 = c_arg->shape[0];
   int64_t c_size = c_arg->size;
   int32_t *v = (int32_t *)v_arg->data;
   int64_t v_shape0 = v_arg->shape[0];
@@ -786,8 +881,12 @@ static int kernel_scatter2d_3(appy_frame *fr, const appy_array *r_arg, const app
   appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
   appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
   appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -809,6 +908,9 @@ static int kernel_scatter2d_3(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* row_histograms(int64[:, :], int64[:, :]) -- tests/e2e/programs/scatter.py:78 */
@@ -819,6 +921,7 @@ static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, co
   int64_t idx_shape1 = idx_arg->shape[1];
   int64_t idx_size = idx_arg->size;
   int64_t *hist = (int64_t *)hist_arg->data;
+  int64_t hist_shape0 = hist_arg->shape[0];
   int64_t hist_shape1 = hist_arg->shape[1];
   int64_t hist_size = hist_arg->size;
   int64_t i = 0;
@@ -827,8 +930,10 @@ static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, co
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
   appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
+  if (appy_extent(fr, "hist", 0, hist_shape0, idx_shape0 > 0 && idx_shape1 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:81: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -854,6 +959,9 @@ static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, co
   }
   appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
+  return -1;
 }
 
 /* row_histograms(int32[:, :], int32[:, :]) -- tests/e2e/programs/scatter.py:78 */
@@ -864,6 +972,7 @@ static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, co
   int64_t idx_shape1 = idx_arg->shape[1];
   int64_t idx_size = idx_arg->size;
   int32_t *hist = (int32_t *)hist_arg->data;
+  int64_t hist_shape0 = hist_arg->shape[0];
   int64_t hist_shape1 = hist_arg->shape[1];
   int64_t hist_size = hist_arg->size;
   int64_t i = 0;
@@ -872,8 +981,10 @@ static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, co
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
   appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
+  if (appy_extent(fr, "hist", 0, hist_shape0, idx_shape0 > 0 && idx_shape1 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:81: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -899,6 +1010,9 @@ static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, co
   }
   appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -20,6 +20,7 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t t = 0;
@@ -29,8 +30,17 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* examples/stencil2d.py:21: B[i, j] = 0.2 * (A[i, j] + A[i - 1, j] + A[i + 1, j] + A[i, j - 1] + A[i, j + 1]) */
+  if (appy_extent(fr, "B", 0, B_shape0, steps > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "examples/stencil2d.py, line 21") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, steps > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "examples/stencil2d.py, line 21") < 0)
+    goto fail;
+  /* examples/stencil2d.py:26: A[i, j] = 0.2 * (B[i, j] + B[i - 1, j] + B[i + 1, j] + B[i, j - 1] + B[i, j + 1]) */
+  if (appy_extent(fr, "B", 0, B_shape0, steps > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape0 - 1) - 1, -1, 1, "examples/stencil2d.py, line 26") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, steps > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, -1, 1, "examples/stencil2d.py, line 26") < 0)
+    goto fail;
   /* examples/stencil2d.py:16: for t in range(steps): */
   {
     const int64_t appy_stop0 = steps;
@@ -79,6 +89,9 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "stencil2d", "jacobi2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "stencil2d", "jacobi2d", appy_called);
+  return -1;
 }
 
 /* Python bindings */

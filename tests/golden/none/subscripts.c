@@ -20,6 +20,7 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -28,8 +29,12 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -55,6 +60,9 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(float32[:, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -65,6 +73,7 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -73,8 +82,12 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -100,6 +113,9 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int64[:, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -110,6 +126,7 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *B = (int64_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -118,8 +135,12 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -145,6 +166,9 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int32[:, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
@@ -155,6 +179,7 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t i = 0;
@@ -163,8 +188,12 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -190,6 +219,9 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* sum_last(float64[:, :, :], float64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -201,6 +233,7 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -210,8 +243,12 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -248,6 +285,9 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(float32[:, :, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -259,6 +299,7 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   float *out = (float *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -268,8 +309,12 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -306,6 +351,9 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int64[:, :, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -317,6 +365,7 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int64_t *out = (int64_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -326,8 +375,12 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -364,6 +417,9 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int32[:, :, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
@@ -375,6 +431,7 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   int64_t A_shape2 = A_arg->shape[2];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_shape1 = out_arg->shape[1];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
@@ -384,8 +441,12 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -422,6 +483,9 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* ends(float64[:], float64[:, :], float64[:]) -- tests/e2e/programs/subscripts.py:41 */
@@ -435,6 +499,7 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *out = (double *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -442,8 +507,18 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -463,6 +538,9 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* ends(int32[:], int32[:, :], int32[:]) -- tests/e2e/programs/subscripts.py:41 */
@@ -476,6 +554,7 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *out = (int32_t *)out_arg->data;
+  int64_t out_shape0 = out_arg->shape[0];
   int64_t out_size = out_arg->size;
   int64_t i = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
@@ -483,8 +562,18 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -504,6 +593,9 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* dims(float64[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
@@ -520,8 +612,10 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
   appy_env_host(&appy_data, out, APPY_WRITES);
   out[INT64_C(0)] = A_shape0;
@@ -554,6 +648,9 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* dims(int32[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
@@ -570,8 +667,10 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
   appy_env_host(&appy_data, out, APPY_WRITES);
   out[INT64_C(0)] = A_shape0;
@@ -604,6 +703,9 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* last_of(float64[:], int64[:, :]) -- tests/e2e/programs/subscripts.py:65 */

@@ -16,9 +16,11 @@
 static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
 {
   double *A = (double *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *C = (double *)C_arg->data;
@@ -34,8 +36,14 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -67,15 +75,20 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:13 */
 static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
 {
   float *A = (float *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   float *B = (float *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   float *C = (float *)C_arg->data;
@@ -91,8 +104,14 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -124,15 +143,20 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/tiles.py:13 */
 static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
 {
   int64_t *A = (int64_t *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int64_t *B = (int64_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int64_t *C = (int64_t *)C_arg->data;
@@ -148,8 +172,14 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -181,15 +211,20 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/tiles.py:13 */
 static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
 {
   int32_t *A = (int32_t *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   int32_t *B = (int32_t *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   int32_t *C = (int32_t *)C_arg->data;
@@ -205,8 +240,14 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -238,6 +279,9 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* lower(float64, float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:25 */
@@ -561,12 +605,15 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
 static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *w_arg, const appy_array *C_arg, int64_t lo, PyObject **ret)
 {
   double *A = (double *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *w = (double *)w_arg->data;
+  int64_t w_shape0 = w_arg->shape[0];
   int64_t w_size = w_arg->size;
   double *C = (double *)C_arg->data;
   int64_t C_shape0 = C_arg->shape[0];
@@ -583,8 +630,33 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
   appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
+  if (appy_extent(fr, "w", 0, w_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, lo, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, lo, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, lo, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(0), INT64_C(0) + (appy_range_len(INT64_C(0), A_shape1, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:74: for i in appy.prange(1, C.shape[0], 2): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -627,6 +699,9 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   }
   appy_env_end(&appy_data, "tiles", "mixed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "mixed", appy_called);
+  return -1;
 }
 
 /* sparse_guard(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:87 */
@@ -831,18 +906,23 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
 static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *F_arg, const appy_array *C_arg, PyObject **ret)
 {
   double *A = (double *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *D = (double *)D_arg->data;
+  int64_t D_shape0 = D_arg->shape[0];
   int64_t D_shape1 = D_arg->shape[1];
   int64_t D_size = D_arg->size;
   double *E = (double *)E_arg->data;
+  int64_t E_shape0 = E_arg->shape[0];
   int64_t E_shape1 = E_arg->shape[1];
   int64_t E_size = E_arg->size;
   double *F = (double *)F_arg->data;
+  int64_t F_shape0 = F_arg->shape[0];
   int64_t F_shape1 = F_arg->shape[1];
   int64_t F_size = F_arg->size;
   double *C = (double *)C_arg->data;
@@ -861,8 +941,30 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
   appy_env_arg(&appy_data, F, sizeof(*F) * F_size, F_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 0, F_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 1, F_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:121: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -897,21 +999,28 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tiles", "many", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "many", appy_called);
+  return -1;
 }
 
 /* signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:131 */
 static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *C_arg, PyObject **ret)
 {
   double *A = (double *)A_arg->data;
+  int64_t A_shape0 = A_arg->shape[0];
   int64_t A_shape1 = A_arg->shape[1];
   int64_t A_size = A_arg->size;
   double *B = (double *)B_arg->data;
+  int64_t B_shape0 = B_arg->shape[0];
   int64_t B_shape1 = B_arg->shape[1];
   int64_t B_size = B_arg->size;
   double *D = (double *)D_arg->data;
+  int64_t D_shape0 = D_arg->shape[0];
   int64_t D_shape1 = D_arg->shape[1];
   int64_t D_size = D_arg->size;
   double *E = (double *)E_arg->data;
+  int64_t E_shape0 = E_arg->shape[0];
   int64_t E_shape1 = E_arg->shape[1];
   int64_t E_size = E_arg->size;
   double *C = (double *)C_arg->data;
@@ -930,8 +1039,29 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
   appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
   appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
   (void)ret;
+  /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:134: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
@@ -974,6 +1104,9 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "signed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "signed", appy_called);
+  return -1;
 }
 
 /* Python bindings */

@@ -1,0 +1,102 @@
+"""Bad calls raise a clear error before any kernel runs, or compute NumPy's answer; none
+crashes the interpreter (issue 18): extents that the loops tie together."""
+import re
+
+import numpy as np
+import pytest
+
+from e2ekit import PROGRAMS
+
+
+@pytest.fixture(scope="module")
+def prog(build):
+    return build(PROGRAMS / "badcalls.py")
+
+
+def refused(fn, *args, names, extents):
+    """fn(*args) raises ValueError naming each of names and the numbers in extents, and
+    leaves args as they were."""
+    before = [a.copy() for a in args if isinstance(a, np.ndarray)]
+    with pytest.raises(ValueError) as info:
+        fn(*args)
+    msg = str(info.value)
+    for name in names:
+        assert re.search(rf"'{name}'", msg), f"{msg!r} does not name {name!r}"
+    for n in extents:
+        assert re.search(rf"\b{n}\b", msg), f"{msg!r} does not say {n}"
+    after = [a for a in args if isinstance(a, np.ndarray)]
+    for b, a in zip(before, after):
+        np.testing.assert_array_equal(a, b, err_msg="a refused call changed an argument")
+
+
+# Extents the loops tie together
+
+def test_short_input_and_output(prog, case):
+    a = case.array(1000, np.float64)
+    refused(prog.compiled.vadd, a, a[:10].copy(), np.zeros(1000), names=["b"], extents=[10, 999])
+    refused(prog.compiled.vadd, a, a.copy(), np.zeros(999), names=["c"], extents=[999])
+    refused(prog.compiled.vadd, a, a.copy(), np.zeros(0), names=["c"], extents=[0])
+
+
+def test_large_mismatch_does_not_crash(prog):
+    """Once a SIGSEGV, a hang or a double free (heap overrun past the short array)."""
+    a, c = np.ones(1 << 20), np.zeros(1 << 20)
+    refused(prog.compiled.vadd, a, np.ones(10), c, names=["b"], extents=[10])
+    refused(prog.compiled.vadd, a, a, np.zeros(10), names=["c"], extents=[10])
+
+
+def test_longer_arrays_are_fine(prog, case):
+    """Only what the loops index must be there: longer b and c are what CPython takes."""
+    a, b = case.array(100, np.float64), case.array(150, np.float64)
+    case.same(prog, "vadd", a, b, np.zeros(120))
+    case.same(prog, "vadd", np.zeros(0), np.zeros(0), np.zeros(0))
+    case.same(prog, "vadd", np.zeros(0), np.zeros(3), np.zeros(0))
+
+
+def test_offset_index(prog, case):
+    a = case.array(51, np.float64)
+    case.same(prog, "diff", a, np.zeros(50))
+    case.same(prog, "diff", a, np.zeros(30))
+    refused(prog.compiled.diff, a[:50].copy(), np.zeros(50), names=["a"], extents=[50])
+    case.same(prog, "diff", np.zeros(0), np.zeros(0))   # the loop does not run
+
+
+def test_2d(prog, case):
+    A, x = case.array((20, 30), np.float64), case.array(30, np.float64)
+    case.same(prog, "matvec", A, x, np.zeros(20))
+    refused(prog.compiled.matvec, A, x[:29].copy(), np.zeros(20), names=["x"], extents=[29])
+    refused(prog.compiled.matvec, A, x, np.zeros(19), names=["y"], extents=[19])
+    # no columns: x is never read, any length does
+    case.same(prog, "matvec", np.zeros((5, 0)), np.zeros(0), np.zeros(5))
+
+
+def test_affine_index_with_scalar_and_negative_constant(prog, case):
+    a = case.array(41, np.float64)
+    for k in (0, 1, 2):
+        case.same(prog, "stride2", a, np.zeros(20), k)
+    refused(prog.compiled.stride2, a, np.zeros(20), 3, names=["a"], extents=[41])
+    refused(prog.compiled.stride2, a, np.zeros(22), 0, names=["a"], extents=[41, 42])
+    # Indices below -len(a) fail in CPython too (those from -len(a) to -1 are not refused,
+    # but compiled code does not wrap indices computed at run time: README)
+    refused(prog.compiled.stride2, a, np.zeros(1), -42, names=["a"], extents=[41, 42])
+
+
+def test_conditional_access_is_not_checked(prog, case):
+    """b is read under a condition: a short b is what CPython runs, so is the compiled code."""
+    a = case.array(40, np.float64)
+    case.same(prog, "guarded", a, case.array(7, np.float64), np.zeros(40))
+
+
+def test_no_check_after_an_early_return(prog, case):
+    a = case.array(40, np.float64)
+    case.same(prog, "early", a, np.zeros(3), 0)
+    refused(prog.compiled.early, a, np.zeros(3), 2, names=["c"], extents=[3])
+
+
+def test_python_host(prog, case):
+    """Functions whose host code stays Python: the loop's entry point checks the same."""
+    a = case.array(1000, np.float64)
+    case.same(prog, "vadd_py", a, a.copy(), np.zeros(1000))
+    refused(prog.compiled.vadd_py, a, np.ones(10), np.zeros(1000), names=["b"], extents=[10])
+    refused(prog.compiled.vadd_py, np.ones(1 << 20), np.ones(1 << 20), np.zeros(10),
+            names=["c"], extents=[10])
