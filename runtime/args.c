@@ -202,13 +202,51 @@ static appy_hold *find_copy(appy_frame *fr, PyObject *obj)
   return NULL;
 }
 
-/* A strided argument: the kernel gets a C-contiguous copy, written back at release.
+/* Bools are 0 or 1 in C: a byte other than those (a uint8 array viewed as bool) would be
+ * undefined behaviour in the kernel. NumPy reads any nonzero byte as True. */
+static int odd_bools(const Py_buffer *v)
+{
+  const unsigned char *p = v->buf;
+  for (Py_ssize_t i = 0; i < v->len; i++)
+    if (p[i] > 1)
+      return 1;
+  return 0;
+}
+
+static void normalize_bools(const Py_buffer *v)
+{
+  unsigned char *p = v->buf;
+  for (Py_ssize_t i = 0; i < v->len; i++)
+    p[i] = p[i] != 0;
+}
+
+/* Points h at a fresh C-contiguous, aligned copy of obj (its view not held), bools made 0
+ * or 1; orig is the ndarray the copy is written back to. */
+static int copy_into(appy_hold *h, PyObject *obj, appy_dtype dt, appy_array *out)
+{
+  PyObject *args = PyTuple_Pack(1, obj);
+  if (!args)
+    return -1;
+  h->orig = appy_numpy_call("asarray", args, NULL);
+  Py_DECREF(args);
+  if (!h->orig || !(h->own = PyObject_CallMethod(h->orig, "copy", NULL)) ||
+      PyObject_GetBuffer(h->own, &h->view, PyBUF_RECORDS) < 0) {
+    Py_CLEAR(h->orig);
+    Py_CLEAR(h->own);
+    return -1;
+  }
+  if (dt == APPY_BOOL)
+    normalize_bools(&h->view);
+  appy_fill_array(out, &h->view, dt, obj);
+  return 0;
+}
+
+/* An argument the kernel cannot use in place: it gets a copy, written back at release.
  * An object passed twice shares its copy, so writes through one name reach the other. */
 static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
                      appy_array *out)
 {
   appy_hold *h = find_copy(fr, obj);
-  PyObject *args;
   if (h) {
     h->writeback |= writable;
     appy_fill_array(out, &h->view, dt, obj);
@@ -216,25 +254,23 @@ static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
   }
   if (!(h = appy_frame_push(fr)))
     return -1;
-  if (!(args = PyTuple_Pack(1, obj)))
-    goto fail;
-  h->orig = appy_numpy_call("asarray", args, NULL);
-  Py_DECREF(args);
-  if (!h->orig || !(args = PyTuple_Pack(1, h->orig)))
-    goto fail;
-  h->own = appy_numpy_call("ascontiguousarray", args, NULL);
-  Py_DECREF(args);
-  if (!h->own || PyObject_GetBuffer(h->own, &h->view, PyBUF_RECORDS) < 0)
-    goto fail;
+  if (copy_into(h, obj, dt, out) < 0) {
+    appy_frame_pop(fr);
+    return -1;
+  }
   h->arg = obj;
   h->writeback = writable;
-  appy_fill_array(out, &h->view, dt, obj);
   return 0;
-fail:
-  Py_XDECREF(h->orig);
-  Py_XDECREF(h->own);
-  appy_frame_pop(fr);
-  return -1;
+}
+
+/* A C-contiguous buffer the kernel can use in place: aligned, and bools 0 or 1. */
+static int usable_in_place(const Py_buffer *v, appy_dtype dt)
+{
+  if (!PyBuffer_IsContiguous(v, 'C'))
+    return 0;
+  if ((uintptr_t)v->buf % appy_dtype_size(dt) != 0)
+    return 0;
+  return dt != APPY_BOOL || !odd_bools(v);
 }
 
 int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt, int ndim,
@@ -263,7 +299,7 @@ int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype 
                  fr->func, param, fr->func);
     goto fail;
   }
-  if (PyBuffer_IsContiguous(&h->view, 'C')) {
+  if (usable_in_place(&h->view, dt)) {
     appy_fill_array(out, &h->view, dt, obj);
     return 0;
   }

@@ -97,9 +97,11 @@ APPY_API int appy_frame_release(appy_frame *fr);
 /* Positional and keyword arguments, all required, into out[0..n-1] (borrowed). */
 APPY_API int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
                              const char *const *names, int n, PyObject **out);
-/* Any buffer of dtype dt and rank ndim. A strided buffer is replaced by a C-contiguous
- * copy, written back at appy_frame_release when writable; the same strided object passed
- * twice shares one copy. Distinct objects that overlap in memory are not detected. */
+/* Any buffer of dtype dt and rank ndim. A strided buffer, one whose elements are not
+ * aligned to their size, and a bool buffer holding bytes other than 0 and 1 are replaced
+ * by a C-contiguous, aligned copy (bools made 0 or 1), written back at appy_frame_release
+ * when writable; the same strided object passed twice shares one copy. Distinct objects
+ * that overlap in memory are not detected. */
 APPY_API int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
                             int ndim, int writable, appy_array *out);
 /* Integers: anything with __index__ (int, bool, NumPy integers), never float or

@@ -1,5 +1,6 @@
 """Bad calls raise a clear error before any kernel runs, or compute NumPy's answer; none
-crashes the interpreter (issue 18): extents that the loops tie together."""
+crashes the interpreter (issue 18): extents that the loops tie together, bools holding
+bytes other than 0 and 1, misaligned buffers."""
 import re
 
 import numpy as np
@@ -100,3 +101,47 @@ def test_python_host(prog, case):
     refused(prog.compiled.vadd_py, a, np.ones(10), np.zeros(1000), names=["b"], extents=[10])
     refused(prog.compiled.vadd_py, np.ones(1 << 20), np.ones(1 << 20), np.zeros(10),
             names=["c"], extents=[10])
+
+
+# bools holding bytes other than 0 and 1: any nonzero byte is True, as in NumPy
+
+ODD = np.array([3, 1, 2, 255, 0, 0, 128, 1, 2], np.uint8)
+
+
+def test_odd_bool_bytes(prog):
+    m = ODD.view(np.bool_)
+    assert prog.compiled.count(m) == np.count_nonzero(m) == 7
+    out = np.zeros(len(m), np.int64)
+    assert prog.compiled.bsum(m, out) == 7
+    np.testing.assert_array_equal(out, m.astype(np.int64))
+    strided = np.repeat(ODD, 2).view(np.bool_)[::2]
+    assert prog.compiled.count(strided) == 7
+
+
+def test_odd_bool_bytes_written(prog):
+    raw = ODD.copy()
+    prog.compiled.flip(raw.view(np.bool_))
+    np.testing.assert_array_equal(raw, (ODD == 0).astype(np.uint8))
+
+
+# Misaligned buffers: copied to aligned memory, written back
+
+def misaligned(n, dtype):
+    dtype = np.dtype(dtype)
+    a = np.frombuffer(bytearray(dtype.itemsize * n + 1), dtype, offset=1)
+    assert not a.flags.aligned
+    return a
+
+
+def test_misaligned(prog, case):
+    n = 1001
+    a, c = misaligned(n, np.float64), misaligned(n, np.float64)
+    a[:] = case.array(n, np.float64)
+    b = case.array(n, np.float64)
+    prog.compiled.vadd(a, b, c)
+    case.check(c, a + b, "vadd on misaligned float64 buffers")
+    k, x, y = misaligned(n, np.int32), misaligned(n, np.float32), misaligned(n, np.float32)
+    k[:] = case.array(n, np.int32)
+    x[:] = case.array(n, np.float32)
+    prog.compiled.scale32(k, x, y)
+    case.check(y, (x * k).astype(np.float32), "scale32 on misaligned int32 and float32 buffers")
