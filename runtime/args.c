@@ -263,6 +263,59 @@ static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
   return 0;
 }
 
+/* Do the kernel's views of a and b share a byte? */
+static int overlap(const appy_hold *a, const appy_hold *b)
+{
+  const char *pa = a->out->data, *pb = b->out->data;
+  return a->view.len > 0 && b->view.len > 0 && pa < pb + b->view.len && pb < pa + a->view.len;
+}
+
+/* The same elements under the same dtype and shape: a kernel that reads one while writing
+ * the other reads each element before or as it writes it, as with one argument. */
+static int same_view(const appy_array *a, const appy_array *b)
+{
+  if (a->data != b->data || a->dtype != b->dtype || a->ndim != b->ndim)
+    return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d])
+      return 0;
+  return 1;
+}
+
+/* A read-only argument the kernel used in place, which overlaps one it writes: from now
+ * on it reads a copy, as NumPy's ufuncs copy an input that overlaps their output. */
+static int copy_read(appy_hold *h)
+{
+  appy_array *out = h->out;
+  PyBuffer_Release(&h->view);
+  h->out = NULL;
+  return copy_into(h, out->obj, out->dtype, out);
+}
+
+/* Checks the argument in place that hold h has just taken against the earlier ones. */
+static int resolve_overlap(appy_frame *fr, appy_hold *h)
+{
+  for (appy_holds *b = fr->top; b; b = b->prev) {
+    for (int i = 0; i < b->n; i++) {
+      appy_hold *g = &b->h[i];
+      if (g == h || !g->out || !overlap(g, h) || same_view(g->out, h->out) ||
+          (!g->written && !h->written))
+        continue;
+      if (g->written && h->written) {
+        PyErr_Format(PyExc_ValueError, "%s() arguments '%s' and '%s' overlap in memory, and "
+                     "%s writes both; pass a copy of one", fr->func, g->param, h->param,
+                     fr->func);
+        return -1;
+      }
+      if (copy_read(g->written ? h : g) < 0)
+        return -1;
+      if (!h->out)   /* h is a copy now: it overlaps nothing */
+        return 0;
+    }
+  }
+  return 0;
+}
+
 /* A C-contiguous buffer the kernel can use in place: aligned, and bools 0 or 1. */
 static int usable_in_place(const Py_buffer *v, appy_dtype dt)
 {
@@ -301,7 +354,10 @@ int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype 
   }
   if (usable_in_place(&h->view, dt)) {
     appy_fill_array(out, &h->view, dt, obj);
-    return 0;
+    h->out = out;
+    h->param = param;
+    h->written = writable;
+    return resolve_overlap(fr, h);   /* on failure, the frame releases h */
   }
   PyBuffer_Release(&h->view);
   appy_frame_pop(fr);

@@ -60,6 +60,11 @@ typedef struct appy_hold {
   int writeback;    /* copy own back into orig at release */
   void *shadow;     /* host memory standing in for a GPU array argument, else NULL */
   size_t shadow_len;
+  appy_array *out;  /* an argument the kernel uses in the caller's memory: its array (the
+                       wrapper's, alive until the kernel returns), for the overlap checks;
+                       else NULL */
+  const char *param;  /* ... its parameter */
+  int written;        /* ... and whether the kernel writes it */
 } appy_hold;
 
 #define APPY_FRAME_BLOCK 8
@@ -100,8 +105,10 @@ APPY_API int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
 /* Any buffer of dtype dt and rank ndim. A strided buffer, one whose elements are not
  * aligned to their size, and a bool buffer holding bytes other than 0 and 1 are replaced
  * by a C-contiguous, aligned copy (bools made 0 or 1), written back at appy_frame_release
- * when writable; the same strided object passed twice shares one copy. Distinct objects
- * that overlap in memory are not detected. */
+ * when writable; the same strided object passed twice shares one copy. An argument the
+ * kernel only reads that partly overlaps one it writes is copied first, as NumPy's ufuncs
+ * do; the same memory passed twice with the same dtype and shape is left as it is, and
+ * two written arguments that partly overlap raise ValueError. */
 APPY_API int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
                             int ndim, int writable, appy_array *out);
 /* Integers: anything with __index__ (int, bool, NumPy integers), never float or

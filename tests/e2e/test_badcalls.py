@@ -1,6 +1,6 @@
 """Bad calls raise a clear error before any kernel runs, or compute NumPy's answer; none
-crashes the interpreter (issue 18): extents that the loops tie together, bools holding
-bytes other than 0 and 1, misaligned buffers."""
+crashes the interpreter (issue 18): extents that the loops tie together, arguments that
+overlap in memory, bools holding bytes other than 0 and 1, misaligned buffers."""
 import re
 
 import numpy as np
@@ -101,6 +101,60 @@ def test_python_host(prog, case):
     refused(prog.compiled.vadd_py, a, np.ones(10), np.zeros(1000), names=["b"], extents=[10])
     refused(prog.compiled.vadd_py, np.ones(1 << 20), np.ones(1 << 20), np.zeros(10),
             names=["c"], extents=[10])
+
+
+# Overlapping arguments: NumPy's answer (it copies an input that overlaps its output)
+
+def overlaps(gen, n):
+    a = gen.array(n + 1, np.float64)
+    b = gen.array(n, np.float64)
+    return a, b
+
+
+@pytest.mark.parametrize("n", [1, 7, 1000, 4099])
+def test_overlap_forward_and_backward(prog, case, n):
+    for src, dst in ((slice(1, None), slice(None, -1)), (slice(None, -1), slice(1, None))):
+        a, b = overlaps(case, n)
+        want = a.copy()
+        np.add(want[src], b, out=want[dst])
+        prog.compiled.vadd(a[src], b, a[dst])
+        case.check(a, want, f"vadd(a[{src}], b, a[{dst}])")
+        a, b = overlaps(case, n)
+        want = a.copy()
+        np.add(b, want[src], out=want[dst])
+        prog.compiled.vadd(b, a[src], a[dst])
+        case.check(a, want, f"vadd(b, a[{src}], a[{dst}])")
+
+
+def test_overlap_strided_and_2d(prog, case):
+    a = case.array(2001, np.float64)
+    b = case.array(1000, np.float64)
+    want = a.copy()
+    np.add(want[1::2], b, out=want[:-1:2])
+    prog.compiled.vadd(a[1::2], b, a[:-1:2])
+    case.check(a, want, "vadd on interleaved views")
+    store = case.array(900, np.float64)
+    M, y, x = store[:900].reshape(30, 30), store[870:900], case.array(30, np.float64)
+    want = M @ x                      # y is M's last row: M is read as it was
+    prog.compiled.matvec(M, x, y)
+    case.check(y, want, "matvec writing into its matrix's last row", atol=1e-12 * 30 * 4)
+
+
+def test_exact_alias_keeps_its_meaning(prog, case):
+    a, b = case.array(300, np.float64), case.array(300, np.float64)
+    want = a + b
+    prog.compiled.vadd(a, b, a)
+    case.check(a, want, "vadd(a, b, a)")
+    a = case.array(300, np.float64)
+    want = a + b
+    prog.compiled.vadd(a[:], b, a[:])   # distinct objects, the same view
+    case.check(a, want, "vadd(a[:], b, a[:])")
+
+
+def test_two_written_arguments_overlapping(prog, case):
+    a, x = case.array(10, np.float64), case.array(15, np.float64)
+    refused(prog.compiled.split, a, x[:10], x[5:], names=["lo", "hi"], extents=[])
+    case.same(prog, "split", a, x[:10], x[:10])   # the same view twice: as CPython
 
 
 # bools holding bytes other than 0 and 1: any nonzero byte is True, as in NumPy
