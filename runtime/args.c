@@ -385,6 +385,23 @@ int appy_extent(appy_frame *fr, const char *param, int dim, int64_t extent, int 
   return -1;
 }
 
+/* appy_index_error */
+
+int appy_index_error(const appy_site *sites, int failed, const int64_t *bad, const char *file,
+                     PyObject **ret)
+{
+  const appy_site *s = &sites[-failed - 1];
+  long long i = (long long)bad[0], n = (long long)bad[1];
+  /* Python takes -n <= i < 0 from the end; the compiled code, only constants. */
+  const char *why = i < 0 && i >= -n ? "; compiled code wraps only constant negative indices" : "";
+  PyGILState_STATE gil = PyGILState_Ensure();
+  Py_CLEAR(*ret);
+  PyErr_Format(PyExc_IndexError, "index %lld is out of bounds for axis %d with size %lld "
+               "(array '%s', %s, line %d%s)", i, s->axis, n, s->array, file, s->line, why);
+  PyGILState_Release(gil);
+  return -1;
+}
+
 /* scalars */
 
 static int scalar_error(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt)

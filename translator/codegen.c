@@ -219,7 +219,12 @@ static void return_stmt(Gen *g, Node *n) {
     return;
   }
   const char *ret = own(g, OWN_RET, "ret");
+  bool was = g->checked;
+  g->checked = false;
   line(g, "*%s = %s;", ret, box(g, n->lhs));
+  if (g->checked)   // the value read out of range: no return (appy_index_error drops it)
+    line(g, "if (appy_failed < 0) %s;", own(g, OWN_OOB | OWN_FAIL, "goto appy_oob"));
+  g->checked = was;
   env_end(g);
   line(g, "return *%s ? 0 : -1;", ret);
 }
@@ -529,6 +534,8 @@ static Clauses region_clauses(Gen *g, Region *r) {
   }
   if (r->raises && !r->inner)
     list_add(&shared, own(g, OWN_FAILED, "appy_failed"));
+  if (r->raises && !r->inner && g->opt->boundscheck)
+    list_add(&shared, own(g, OWN_BAD, "appy_bad"));
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
   buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&priv), buf_free(&shared);
@@ -663,6 +670,8 @@ static char *bare_data(Gen *g, Region *r, const char *extra) {
                          b.len ? b.data : "", b.len ? ")" : "");
   if (r->raises)
     d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_FAILED, "appy_failed"));
+  if (r->raises && g->opt->boundscheck)
+    d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_BAD, "appy_bad"));
   buf_free(&b);
   return d;
 }
@@ -1654,6 +1663,18 @@ static void lane0_stmt(Gen *g, Node *n) {
     line(g, "appy_group_sync(appy_g);");
 }
 
+// A while loop's condition. With --boundscheck, one that read out of range stops the loop,
+// which could otherwise run for ever on the value read instead (appy/check.h).
+static char *loop_condition(Gen *g, Node *cond) {
+  bool was = g->checked;
+  g->checked = false;
+  char *c = condition(g, cond);
+  if (g->checked)
+    c = arena_printf(g->arena, "(%s) && !appy_stopped(%s)", c, own(g, OWN_FAILED, "&appy_failed"));
+  g->checked = was || g->checked;
+  return c;
+}
+
 static void stmt(Gen *g, Node *n) {
   if (g->bare && !g->lanes && stores_element(n)) {
     lane0_stmt(g, n);
@@ -1678,7 +1699,7 @@ static void stmt(Gen *g, Node *n) {
         line(g, "for (;;) {");
         g->indent++;
         emit_host_uses(g, &u);
-        line(g, "if (!(%s))", condition(g, n->cond));
+        line(g, "if (!(%s))", loop_condition(g, n->cond));
         line(g, "  break;");
         stmts(g, n->body);
         g->indent--;
@@ -1686,7 +1707,7 @@ static void stmt(Gen *g, Node *n) {
         break;
       }
     }
-    line(g, "while (%s) {", condition(g, n->cond));
+    line(g, "while (%s) {", loop_condition(g, n->cond));
     g->indent++;
     stmts(g, n->body);
     g->indent--;
@@ -1720,8 +1741,16 @@ static void one_stmt(Gen *g, Node *n) {
   if (cover)
     host_uses(g, n);
   g->covered = was || (cover && !stmt_has_region(n));
+  bool checked = g->checked;
+  g->checked = false;
   stmt(g, n);
   g->covered = was;
+  // --boundscheck: host code raises after the statement that read or wrote out of range
+  // (a parallel loop's kernel, after it ends), having read and written nothing out of range.
+  if (g->checked && !g->region)
+    line(g, "if (%s < 0) %s;", own(g, OWN_FAILED, "appy_failed"),
+         own(g, OWN_OOB | OWN_FAIL, "goto appy_oob"));
+  g->checked = checked || g->checked;
 }
 
 static void extent_checks(Gen *g, Node *before);
@@ -1891,6 +1920,45 @@ static void extent_checks(Gen *g, Node *before) {
   }
 }
 
+// The end of the function's body, unless it returns there, then the exits its gotos take.
+static void exits(Gen *g, Instance *inst, int own) {
+  Node *last = inst->body;
+  while (last && last->next)
+    last = last->next;
+  g->indent = 1;
+  if (!last || last->kind != ND_RETURN) {
+    env_end(g);
+    line(g, "return 0;");
+  }
+  g->indent = 0;
+  if (own & OWN_OOB) {
+    line(g, "appy_oob:");
+    line(g, "  appy_index_error(appy_sites, appy_failed, appy_bad, \"%s\", ret);",
+         c_text(g->arena, g->opt->filename, C_STRING));
+    line(g, "  goto fail;");
+  }
+  if (own & OWN_FAIL) {
+    line(g, "fail:");
+    g->indent = 1;
+    env_end(g);
+    line(g, "return -1;");
+    g->indent = 0;
+  }
+}
+
+// --boundscheck: what appy/check.h records of a subscript out of range, and the
+// subscripts of the function (appy_index_error's IndexError names them).
+static void index_sites(Gen *g) {
+  line(g, "int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */");
+  if (!g->sites)
+    return;
+  line(g, "static const appy_site appy_sites[] = {   /* array, axis, line */");
+  for (Site *s = g->sites; s; s = s->next)
+    line(g, "  {\"%s\", %d, %d},", c_text(g->arena, s->at->var->name, C_STRING), s->axis,
+         s->at->tok->line);
+  line(g, "};");
+}
+
 static void function(Gen *g, Instance *inst) {
   Kernel *k = inst->kernel;
   Buf text = {0}, *saved = g->out;
@@ -1899,6 +1967,8 @@ static void function(Gen *g, Instance *inst) {
   g->body = &body;
   g->indent = 1;
   g->env = inst->nregions > 0;
+  g->sites = NULL;
+  g->nsites = 0;
   extent_checks(g, NULL);
   stmts(g, inst->body);
   g->out = saved;
@@ -1923,6 +1993,8 @@ static void function(Gen *g, Instance *inst) {
   }
   if (body.own & OWN_FAILED)
     line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
+  if (body.own & OWN_BAD)
+    index_sites(g);
   if (g->env) {
     line(g, "appy_env appy_data = {0};   /* arrays on the device during this call */");
     line(g, "const double appy_called = appy_clock();");
@@ -1941,27 +2013,13 @@ static void function(Gen *g, Instance *inst) {
     if (s->dead)
       buf_printf(g->out, "%.*s", (int)(s->from - at), text.data + at), at = s->to;
   buf_puts(g->out, text.len ? text.data + at : "");
-  Node *last = inst->body;
-  while (last && last->next)
-    last = last->next;
-  g->indent = 1;
-  if (!last || last->kind != ND_RETURN) {
-    env_end(g);
-    line(g, "return 0;");
-  }
-  g->indent = 0;
-  if (body.own & OWN_FAIL) {
-    line(g, "fail:");
-    g->indent = 1;
-    env_end(g);
-    line(g, "return -1;");
-    g->indent = 0;
-  }
+  exits(g, inst, body.own);
   g->env = false;
   line(g, "}");
   line(g, "%s", "");
   buf_free(&text);
 }
+
 
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
   Gen g = {.arena = a, .diags = d, .opt = opt, .out = out};

@@ -67,6 +67,7 @@ typedef struct {
   bool emit_c;            // --emit-c
   bool verbose;           // -v
   bool explain;           // --explain
+  bool boundscheck;       // --boundscheck, or APPY_BOUNDSCHECK set (not "" or "0")
 } Cli;
 
 static const char usage[] =
@@ -85,6 +86,9 @@ static const char usage[] =
     "  --function NAME      translate only the top-level function NAME (decorated or not)\n"
     "  --source-name PATH   the file name diagnostics show (FILE '-' reads standard input)\n"
     "  --explain            describe how each parallel loop is mapped to the GPU\n"
+    "  --boundscheck        check every subscript: IndexError when out of range\n"
+    "                       (also when APPY_BOUNDSCHECK is set, not to 0)\n"
+    "  --no-boundscheck     do not, whatever APPY_BOUNDSCHECK says\n"
     "  -v                   show the compiler command\n"
     "  --print-config       show the configuration and exit\n"
     "  --version            show the version and exit\n";
@@ -117,7 +121,9 @@ static const char *need_arg(int argc, char **argv, int *i) {
 }
 
 static Cli parse_cli(int argc, char **argv) {
-  Cli c = {.compiler = APPY_DEFAULT_COMPILER, .arch = APPY_CUDA_ARCH};
+  const char *check = getenv("APPY_BOUNDSCHECK");
+  Cli c = {.compiler = APPY_DEFAULT_COMPILER, .arch = APPY_CUDA_ARCH,
+           .boundscheck = check && *check && strcmp(check, "0")};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -153,6 +159,10 @@ static Cli parse_cli(int argc, char **argv) {
       c.emit_c = true;
     } else if (!strcmp(a, "--explain")) {
       c.explain = true;
+    } else if (!strcmp(a, "--boundscheck")) {
+      c.boundscheck = true;
+    } else if (!strcmp(a, "--no-boundscheck")) {
+      c.boundscheck = false;
     } else if (!strcmp(a, "-v")) {
       c.verbose = true;
     } else if (a[0] == '-' && a[1]) {
@@ -349,6 +359,7 @@ int main(int argc, char **argv) {
       .filename = c.source_name ? c.source_name : c.input, .module_name = module,
       .compiler = c.compiler, .function = c.function,
       .signatures = c.sigs, .nsignatures = c.nsigs, .explain = c.explain,
+      .boundscheck = c.boundscheck,
   };
   appy_translate_result r;
   int rc = appy_translate(src, len, &opt, &r);

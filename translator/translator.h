@@ -487,6 +487,7 @@ typedef struct {
   const char **extra_sigs; // Signatures given on the command line (-s)
   int nextra_sigs;         // Count
   bool explain;            // Describe each parallel loop on stderr-bound text
+  bool boundscheck;        // Check every subscript: IndexError (appy/check.h)
 } Options;
 
 typedef struct {

@@ -191,6 +191,19 @@ enum {
 /* printf-style message (all of C's conversions). Returns -1. */
 APPY_API int appy_raise(int exc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A subscript of a module translated with --boundscheck (appy/check.h): its array, axis
+ * and source line. */
+typedef struct appy_site {
+  const char *array;  /* the array's Python name */
+  int axis;           /* the subscript's axis */
+  int line;           /* its line in file */
+} appy_site;
+/* IndexError for the failure appy/check.h recorded: site failed (a negative number) of
+ * sites, index bad[0] along an axis of extent bad[1]; drops the result *ret (if any) that
+ * was made of what was read. Takes the GIL. Returns -1. */
+APPY_API int appy_index_error(const appy_site *sites, int failed, const int64_t *bad,
+                              const char *file, PyObject **ret);
+
 APPY_API const char *appy_dtype_name(appy_dtype dt);  /* "float64", ... */
 APPY_API size_t appy_dtype_size(appy_dtype dt);       /* bytes per element */
 
