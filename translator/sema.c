@@ -371,7 +371,8 @@ static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
     text = d->lhs->tok->loc;
     len = (size_t)(d->tok->loc + d->tok->len - text);
   } else if (d->kind == ND_NAME) {
-    len = (size_t)d->tok->len;
+    text = d->name;
+    len = strlen(text);
   } else if (d->kind == ND_STR) {
     text++;
     len = (size_t)d->tok->len - 2;

@@ -135,6 +135,7 @@ struct Token {
   Token *next;      // Next token
   const char *loc;  // Start in the source text
   int len;          // Length in bytes
+  const char *name; // TK_NAME past ASCII: the identifier as Python reads it (NFKC), else NULL
   int line;         // 1-based line of loc
   int col;          // 1-based column (bytes) of loc
   bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
