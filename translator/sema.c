@@ -78,31 +78,10 @@ static Var *find_var(Sema *s, const char *name) {
   return NULL;
 }
 
-// C keywords and names the generated code uses get a trailing underscore.
-static const char *c_name(Sema *s, const char *name) {
-  static const char *const reserved[] = {
-      "auto", "case", "char", "const", "default", "do", "double", "enum", "extern", "float",
-      "goto", "inline", "int", "long", "register", "restrict", "short", "signed", "sizeof",
-      "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
-      "bool", "true", "false", "int32_t", "int64_t", "main", "fr", "ret", "rc", "argv",
-      "self", "args", "kwargs", "errno", "NULL", "omp", "exp", "log", "sqrt", "pow", "fabs",
-      "floor", "ceil", "sin", "cos", "tan", "erf", "abs", "fmin", "fmax", "round", "signbit",
-      NULL};
-  for (const char *const *r = reserved; *r; r++)
-    if (!strcmp(*r, name))
-      return arena_printf(s->arena, "%s_", name);
-  if (!strncmp(name, "appy_", 5) || !strncmp(name, "_", 1) || strchr(name, '\x80'))
-    return arena_printf(s->arena, "v_%s", name);
-  for (const char *c = name; *c; c++)
-    if ((unsigned char)*c >= 0x80)
-      return arena_printf(s->arena, "v%p", (void *)name);
-  return name;
-}
-
 static Var *new_var(Sema *s, const char *name, VarKind kind, Token *tok) {
   Var *v = arena_alloc(s->arena, sizeof(Var));
   v->name = name;
-  v->cname = c_name(s, name);
+  v->cname = c_name(s->arena, name);
   v->kind = kind;
   v->tok = tok;
   Var **p = &s->inst->vars;

@@ -506,6 +506,17 @@ bool assigns(Node *n, Var *v);
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
 
 //
+// names.c: C names (the scheme, and why no Python name can break the C, is there)
+//
+
+// The C name of Python name `name` (NFKC, UTF-8), or of a temporary of lower.c ("appy.len3").
+const char *c_name(Arena *a, const char *name);
+// The C name of part `part` of what cname names (see names.c for the parts): cname + part.
+const char *c_part(Arena *a, const char *cname, const char *part);
+// Part `part` (kernel, call) of overload k of kernel function kernel: vadd_kernel0.
+const char *kernel_part(Arena *a, const Kernel *kernel, const char *part, int k);
+
+//
 // outline.c
 //
 

@@ -114,10 +114,8 @@ bool mentions(Node *n, Var *v) {
 
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
   Var *v = arena_alloc(a, sizeof(Var));
-  v->name = name;   // "appy.len3": no Python name has a dot, no user C name starts appy_
-  char *c = arena_strndup(a, name, strlen(name));
-  *strchr(c, '.') = '_';
-  v->cname = c;
+  v->name = name;   // "appy.len3": no Python name has a dot
+  v->cname = c_name(a, name);
   v->kind = VAR_LOCAL;
   v->ty = ty;
   v->temp = true;
