@@ -897,6 +897,23 @@ static Node *params(Parser *p, int *count) {
   return head;
 }
 
+// Would an attribute of the compiled module hide a function of this name? It binds
+// _appy_device, _appy_data, __appy_compiler__ and, for host code that stays Python,
+// _appy_F_lineN (module.c, outline.c; appy/ reads them), and CPython binds __doc__ and
+// __spec__ after the module's functions (the others below it reads as the module's).
+static bool module_attribute(const char *name) {
+  static const char *const dunders[] = {
+    "__doc__", "__spec__", "__name__", "__loader__", "__package__", "__file__",
+    "__cached__", "__path__", "__builtins__", "__dict__", "__class__",
+  };
+  if (!strncmp(name, "_appy_", 6) || !strncmp(name, "__appy_", 7))
+    return true;
+  for (size_t i = 0; i < sizeof dunders / sizeof *dunders; i++)
+    if (!strcmp(name, dunders[i]))
+      return true;
+  return false;
+}
+
 /* function_def: decorators 'def' NAME '(' [params] ')' ['->' expression] ':' block */
 static Node *function_def(Parser *p, Node *decorators) {
   Token *t = p->tok;
@@ -906,6 +923,10 @@ static Node *function_def(Parser *p, Node *decorators) {
   p->kernel = true;
   Node *fn = new_node(p, ND_FUNCDEF, p->tok);
   fn->name = name_str(p, p->tok);
+  if (module_attribute(fn->name))
+    diag_at(p->diags, DIAG_ERROR, p->tok->line, p->tok->col, "a kernel function cannot be "
+            "named '%s': an attribute of the compiled module has that name and would hide it",
+            fn->name);
   fn->decorators = decorators;
   p->tok = p->tok->next;
   expect(p, "(");
