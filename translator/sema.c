@@ -1215,9 +1215,11 @@ static bool parse_signature(Sema *s, const char *text, const char **name, size_t
   return true;
 }
 
-static Kernel *find_kernel(Program *p, const char *name, size_t len) {
+// The kernel a signature names, in NFKC as the def's name (ﬁx is fix).
+static Kernel *find_kernel(Sema *s, Program *p, const char *name, size_t len) {
+  const char *nfkc = nfkc_name(s->arena, name, len);
   for (Kernel *k = p->kernels; k; k = k->next)
-    if (strlen(k->name) == len && !strncmp(k->name, name, len))
+    if (!strcmp(k->name, nfkc))
       return k;
   return NULL;
 }
@@ -1231,7 +1233,7 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
             "malformed signature '%s'; expected e.g. 'f(float64[:], float32[:, :], int64)'", text);
     return;
   }
-  Kernel *k = find_kernel(prog, name, nlen);
+  Kernel *k = find_kernel(s, prog, name, nlen);
   if (!k) {
     diag_at(s->diags, DIAG_ERROR, line, col, "signature for '%.*s', which is not a kernel "
             "function (decorated with @appy.jit) in this file", (int)nlen, name);
@@ -1647,7 +1649,7 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
   Program *prog = arena_alloc(a, sizeof(Program));
   Kernel **tail = &prog->kernels;
   for (Node *fn = m->funcs; fn; fn = fn->next) {
-    if (find_kernel(prog, fn->name, strlen(fn->name)))
+    if (find_kernel(&s, prog, fn->name, strlen(fn->name)))
       diag_tok(d, DIAG_ERROR, fn->tok, "kernel '%s' is defined twice", fn->name);
     *tail = new_kernel(&s, fn);
     tail = &(*tail)->next;
@@ -1655,7 +1657,8 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
   collect_signatures(&s, prog, m);
   for (Kernel *k = prog->kernels; k; k = k->next)
     if (k->fn->host)
-      outlined_signatures(&s, k, find_kernel(prog, k->fn->host->name, strlen(k->fn->host->name)));
+      outlined_signatures(&s, k, find_kernel(&s, prog, k->fn->host->name,
+                                              strlen(k->fn->host->name)));
   for (Kernel *k = prog->kernels; k; k = k->next)
     if (!k->nsigs)
       infer_signature(&s, k);

@@ -661,6 +661,20 @@ static const uint8_t *invalid_char(const Token *t, ucs4_t *bad) {
   return NULL;
 }
 
+const char *nfkc_name(Arena *a, const char *s, size_t len) {
+  if (!has_non_ascii(s, s + len) || u8_check((const uint8_t *)s, len))
+    return arena_strndup(a, s, len);
+  size_t n = 0;
+  uint8_t *nfkc = u8_normalize(UNINORM_NFKC, (const uint8_t *)s, len, NULL, &n);
+  if (!nfkc) {   // only ENOMEM: the input is valid UTF-8
+    fputs("appy-translate: out of memory\n", stderr);
+    exit(70);
+  }
+  char *r = arena_strndup(a, (const char *)nfkc, n);
+  free(nfkc);
+  return r;
+}
+
 // A name with bytes past ASCII: valid UTF-8 made of identifier characters, which Python
 // reads in NFKC (so "ａ" is "a"); t->name gets that form. False after an error.
 static bool unicode_name(Lexer *L, Token *t) {
@@ -674,14 +688,7 @@ static bool unicode_name(Lexer *L, Token *t) {
            false;
   if (q)
     return error_here(L, at, "invalid non-printable character U+%04X", c), false;
-  size_t n = 0;
-  uint8_t *nfkc = u8_normalize(UNINORM_NFKC, (const uint8_t *)t->loc, (size_t)t->len, NULL, &n);
-  if (!nfkc) {   // only ENOMEM: the input is valid UTF-8
-    fputs("appy-translate: out of memory\n", stderr);
-    exit(70);
-  }
-  t->name = arena_strndup(L->arena, (const char *)nfkc, n);
-  free(nfkc);
+  t->name = nfkc_name(L->arena, t->loc, (size_t)t->len);
   return true;
 }
 

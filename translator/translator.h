@@ -168,6 +168,8 @@ typedef struct {
 TokenStream tokenize(Arena *a, Diags *d);
 
 bool tok_equal(const Token *tok, const char *op);    // Same text as op (any kind)
+// The name s[0..len) as Python reads it (NFKC; as it is where not UTF-8), in a.
+const char *nfkc_name(Arena *a, const char *s, size_t len);
 bool tok_is_keyword(const Token *tok);               // Python 3 keyword
 bool tok_is_augassign(const Token *tok);             // +=, -=, ... @=
 

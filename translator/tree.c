@@ -68,9 +68,10 @@ bool clause_names(Pragma *p, const char *clause, const char *name) {
       continue;
     for (q++; *q && *q != ')'; q++) {
       bool start = q[-1] == '(' || q[-1] == ',' || q[-1] == ' ' || q[-1] == ':';
-      if (start && !strncmp(q, name, nl) && !(q[nl] == '_' || (q[nl] >= 'a' && q[nl] <= 'z') ||
-                                               (q[nl] >= 'A' && q[nl] <= 'Z') ||
-                                               (q[nl] >= '0' && q[nl] <= '9')))
+      unsigned char after = (unsigned char)q[nl];   // a byte past ASCII continues a name
+      if (start && !strncmp(q, name, nl) && !(after == '_' || (after >= 'a' && after <= 'z') ||
+                                               (after >= 'A' && after <= 'Z') ||
+                                               (after >= '0' && after <= '9') || after >= 0x80))
         return true;
     }
   }
