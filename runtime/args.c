@@ -33,10 +33,18 @@ static const char *const scalar_want[] = {
 
 /* parse_args */
 
+/* The parameter names are UTF-8, not all ASCII (PEP 3131): compared as bytes. A key that
+ * has no UTF-8 form (a lone surrogate) names none of them. */
 static int find_name(PyObject *key, const char *const *names, int n)
 {
+  Py_ssize_t len;
+  const char *k = PyUnicode_AsUTF8AndSize(key, &len);
+  if (!k) {
+    PyErr_Clear();
+    return -1;
+  }
   for (int i = 0; i < n; i++)
-    if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0)
+    if (strlen(names[i]) == (size_t)len && memcmp(names[i], k, (size_t)len) == 0)
       return i;
   return -1;
 }

@@ -21,10 +21,10 @@ lib=$(ls "$top"/translator/*.c | grep -v '/main\.c$')
 inc="-I$top/include -I$top/translator"
 echo "sanitize: building the translator and its unit tests with $flags"
 # shellcheck disable=SC2086
-"$cc" $flags $inc $lib "$top/translator/main.c" -o "$work/appy-translate"
+"$cc" $flags $inc $lib "$top/translator/main.c" -lunistring -o "$work/appy-translate"
 for t in test_tokenize test_parse test_sema; do
   # shellcheck disable=SC2086
-  "$cc" $flags $inc $lib "$top/tests/unit/$t.c" -o "$work/$t"
+  "$cc" $flags $inc $lib "$top/tests/unit/$t.c" -lunistring -o "$work/$t"
 done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 for s in llvm-symbolizer-19 llvm-symbolizer; do   # reports with file:line

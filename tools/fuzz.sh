@@ -31,7 +31,7 @@ srcs=$(ls "$top"/translator/*.c | grep -v '/main\.c$')
 echo "==> building $dir/fuzz_translate"
 # shellcheck disable=SC2086
 "$cc" -g -O1 $san -I"$top/include" -I"$top/translator" $srcs \
-  "$top/tests/fuzz/fuzz_translate.c" -o "$dir/fuzz_translate"
+  "$top/tests/fuzz/fuzz_translate.c" -lunistring -o "$dir/fuzz_translate"
 
 # Seeds: each program with a first byte that picks the compiler (0: clang, 1: gcc, 2: none).
 n=0

@@ -1,8 +1,8 @@
 /* codegen.c: C for each kernel instance, with OpenMP target regions for parallel loops.
  *
- * A kernel becomes `static int kernel_NAME_K(appy_frame *fr, <params>, PyObject **ret)`,
- * run without the GIL. Arrays are a data pointer plus extents (`A`, `A_shape0`, `A_size`,
- * `A_obj`), scalars are C scalars. A kernel with parallel loops keeps a data environment
+ * A kernel becomes `static int NAME_kernelK(appy_frame *fr, <params>, PyObject **ret)`,
+ * run without the GIL. Arrays are a data pointer plus extents (`A_`, `A_shape0`, `A_count`,
+ * `A_obj`; names.c), scalars are C scalars. A kernel with parallel loops keeps a data environment
  * for the call (appy_env, appy/offload.h): each array is mapped at the first loop that uses
  * it and copied only where the other side changed it; each loop runs as
  * `target teams distribute parallel for` (or a bare kernel in group mode with clang). */
@@ -93,7 +93,8 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
     vals[i] = tmpname(g, "t");
     if (e && e->ty->kind == TY_ARRAY) {   // a temporary array, a variable of its own
       arrays[i] = arena_alloc(g->arena, sizeof(Var));
-      *arrays[i] = (Var){.name = vals[i], .cname = vals[i], .kind = VAR_LOCAL, .ty = e->ty};
+      const char *c = arena_printf(g->arena, "%s_", vals[i]);   // appy_tK_: a G name, names.c
+      *arrays[i] = (Var){.name = vals[i], .cname = c, .kind = VAR_LOCAL, .ty = e->ty};
       set_parts(g, true, arrays[i], e->var, NULL);
     } else {
       tys[i] = e ? e->ty : ty_int64;
@@ -122,7 +123,8 @@ static void buffer(Gen *g, Var *v, Node *call) {
   line(g, "%s%s %s[%d];", g->bare ? "static " : "", ty_ctype(v->ty->elem), c, call->ival);
   if (g->opt->target == TARGET_CLANG && !g->host)
     line(g, "#pragma omp allocate(%s) allocator(omp_pteam_mem_alloc)", c);
-  line(g, "enum { %s_shape0 = %d, %s_size = %d };", c, call->ival, c, call->ival);
+  line(g, "enum { %s = %d, %s = %d };", c_part(g->arena, c, "shape0"), call->ival,
+       c_part(g->arena, c, "count"), call->ival);
 }
 
 static void assign(Gen *g, Node *n) {
@@ -682,11 +684,11 @@ static void device_addresses(Gen *g, Region *r, bool shadow) {
   RegionVar *arr[64];
   for (int k = 0, n = region_arrays(r, arr); k < n; k++) {
     Var *v = arr[k]->var;
-    const char *c = name_of(g, v);
+    const char *c = name_of(g, v), *dev = c_part(g->arena, v->cname, "gpu");
     if (shadow)
-      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), c, c);
+      line(g, "%s *%s = %s;   // on the device", ty_ctype(v->ty->elem), c, dev);
     else
-      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), c, c);
+      line(g, "%s *const %s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), dev, c);
   }
 }
 
@@ -940,8 +942,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "#pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)");
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *const appy_priv_%s = (%s *)((char *)appy_priv + appy_at%d);",
-           ty_ctype(v->ty->elem), v->cname, ty_ctype(v->ty->elem), k);
+      line(g, "%s *const %s = (%s *)((char *)appy_priv + appy_at%d);", ty_ctype(v->ty->elem),
+           c_part(g->arena, v->cname, "priv"), ty_ctype(v->ty->elem), k);
     }
     line(g, "for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at%d / 8; appy_w += APPY_LOOP_THREADS)",
          npriv);
@@ -951,8 +953,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     g->indent++;
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
-           v->cname);
+      line(g, "%s *%s = %s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
+           c_part(g->arena, v->cname, "priv"));
     }
   }
   for (int d = 1; d < r->collapse; d++)
@@ -983,16 +985,16 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "}");
     line(g, "appy_group_sync(APPY_LOOP_THREADS);");
     for (int k = 0; k < npriv; k++) {   // merged into the array
-      const char *v = name_of(g, priv[k]->var);
+      const char *v = name_of(g, priv[k]->var), *pv = c_part(g->arena, priv[k]->var->cname, "priv");
       line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s; appy_e += APPY_LOOP_THREADS)",
            part(g, priv[k]->var, P_SIZE));
-      line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
+      line(g, "  if (%s[appy_e] != 0) {", pv);
       if (ty_size(priv[k]->var->ty->elem) < 4) {
-        line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
-             ty_name(g->arena, priv[k]->var->ty->elem), v, v);
+        line(g, "    appy_atomic_add_%s(&%s[appy_e], %s[appy_e]);",
+             ty_name(g->arena, priv[k]->var->ty->elem), v, pv);
       } else {
         line(g, "    #pragma omp atomic update");
-        line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+        line(g, "    %s[appy_e] += %s[appy_e];", v, pv);
       }
       line(g, "  }");
     }
@@ -1769,7 +1771,7 @@ static void stmts(Gen *g, Node *n) {
 //
 
 static const char *kernel_cname(Gen *g, Instance *inst) {
-  return arena_printf(g->arena, "kernel_%s_%d", inst->kernel->name, inst->index);
+  return kernel_part(g->arena, inst->kernel, "kernel", inst->index);
 }
 
 static void prototype(Gen *g, Instance *inst, const char *end) {
@@ -1779,7 +1781,7 @@ static void prototype(Gen *g, Instance *inst, const char *end) {
   for (Var *v = inst->vars; v && v->kind == VAR_PARAM; v = v->next, i++) {
     Type *t = inst->sig->params[i];
     if (t->kind == TY_ARRAY)
-      buf_printf(&b, ", const appy_array *%s_arg", v->cname);
+      buf_printf(&b, ", const appy_array *%s", c_part(g->arena, v->cname, "array"));
     else
       buf_printf(&b, ", %s %s", ty_ctype(t), v->cname);
   }
@@ -1814,7 +1816,7 @@ static void drop_dead_stores(Body *b) {
 
 // Declares what the body uses of array variable v (so the C compiles without warnings).
 static void declare_array(Gen *g, Var *v, Body *b) {
-  const char *c = v->cname, *el = ty_ctype(v->ty->elem);
+  const char *c = c_part(g->arena, v->cname, "array"), *el = ty_ctype(v->ty->elem);
   bool param = v->kind == VAR_PARAM, any = false;
   for (int q = 0; q < v->ty->ndim + 3; q++) {
     int p = part_at(q, v->ty->ndim);
@@ -1822,14 +1824,14 @@ static void declare_array(Gen *g, Var *v, Body *b) {
       continue;
     any = true;
     const char *init = !param ? (p == P_NAME || p == P_OBJ ? "NULL" : "0")
-                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s_arg->data", el, c)
-                       : p == P_SIZE ? arena_printf(g->arena, "%s_arg->size", c)
-                       : p == P_OBJ  ? arena_printf(g->arena, "%s_arg->obj", c)
-                                     : arena_printf(g->arena, "%s_arg->shape[%d]", c, p - P_SHAPE);
+                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s->data", el, c)
+                       : p == P_SIZE ? arena_printf(g->arena, "%s->size", c)
+                       : p == P_OBJ  ? arena_printf(g->arena, "%s->obj", c)
+                                     : arena_printf(g->arena, "%s->shape[%d]", c, p - P_SHAPE);
     line(g, "%s = %s;", part_decl(g, v, p), init);
   }
   if (param && !any)
-    line(g, "(void)%s_arg;", c);
+    line(g, "(void)%s;", c);
 }
 
 // The C of a loop's first or last value: text plus off.
@@ -2000,8 +2002,8 @@ static void function(Gen *g, Instance *inst) {
     line(g, "const double appy_called = appy_clock();");
     for (Var *v = inst->vars; v; v = v->next)
       if (v->kind == VAR_PARAM && v->ty->kind == TY_ARRAY && on_device(g, v))
-        line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s_size, %s_arg->device);", v->cname,
-             v->cname, v->cname, v->cname);
+        line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s, %s->device);", v->cname,
+             v->cname, c_part(g->arena, v->cname, "count"), c_part(g->arena, v->cname, "array"));
   }
   if (!(body.own & OWN_FR))
     line(g, "(void)fr;");

@@ -32,7 +32,7 @@ typedef struct {
 } Body;
 
 // The parts of a variable in C: the variable itself (a scalar, an array's data pointer A),
-// an array's A_size, A_obj and extents A_shape<k> (P_SHAPE + k).
+// an array's A_count, A_obj and extents A_shape<k> (P_SHAPE + k).
 enum { P_NAME, P_SIZE, P_OBJ, P_SHAPE };
 // The names of the kernel function itself that its body may use: appy_failed, fail:, fr,
 // ret, and with --boundscheck appy_bad and appy_oob: (appy/check.h).
@@ -108,7 +108,7 @@ char *panel_element(Gen *g, Node *n);
 char panel_side(const Panel *p);
 // Part p of variable v as C names it, noted as used by the body.
 char *part(Gen *g, Var *v, int p);
-// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+// The parts of an array of rank ndim in the order C declares them: A_, its extents, A_count, A_obj.
 int part_at(int q, int ndim);
 // Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
 uint64_t part_bit(int p);

@@ -19,9 +19,9 @@ void line(Gen *g, const char *fmt, ...) {
 // Part p of variable v as C names it.
 static char *part_name(Gen *g, Var *v, int p) {
   if (p >= P_SHAPE)
-    return arena_printf(g->arena, "%s_shape%d", v->cname, p - P_SHAPE);
+    return (char *)c_part(g->arena, v->cname, arena_printf(g->arena, "shape%d", p - P_SHAPE));
   return p == P_NAME ? (char *)v->cname
-                     : arena_printf(g->arena, "%s_%s", v->cname, p == P_SIZE ? "size" : "obj");
+                     : (char *)c_part(g->arena, v->cname, p == P_SIZE ? "count" : "obj");
 }
 
 // Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
@@ -53,7 +53,7 @@ const char *own(Gen *g, int which, const char *name) {
   return name;
 }
 
-// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+// The parts of an array of rank ndim in the order C declares them: A_, its extents, A_count, A_obj.
 int part_at(int q, int ndim) {
   return q == 0 ? P_NAME : q <= ndim ? P_SHAPE + q - 1 : q == ndim + 1 ? P_SIZE : P_OBJ;
 }

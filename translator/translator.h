@@ -136,6 +136,7 @@ struct Token {
   Token *next;      // Next token
   const char *loc;  // Start in the source text
   int len;          // Length in bytes
+  const char *name; // TK_NAME past ASCII: the identifier as Python reads it (NFKC), else NULL
   int line;         // 1-based line of loc
   int col;          // 1-based column (bytes) of loc
   bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
@@ -168,6 +169,8 @@ typedef struct {
 TokenStream tokenize(Arena *a, Diags *d);
 
 bool tok_equal(const Token *tok, const char *op);    // Same text as op (any kind)
+// The name s[0..len) as Python reads it (NFKC; as it is where not UTF-8), in a.
+const char *nfkc_name(Arena *a, const char *s, size_t len);
 bool tok_is_keyword(const Token *tok);               // Python 3 keyword
 bool tok_is_augassign(const Token *tok);             // +=, -=, ... @=
 
@@ -537,6 +540,17 @@ void target_kinds(Node *t, bool *names, bool *elems);
 bool assigns(Node *n, Var *v);
 // The variable that lower.c's temporaries of the given name ("appy.len3") get.
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
+
+//
+// names.c: C names (the scheme, and why no Python name can break the C, is there)
+//
+
+// The C name of Python name `name` (NFKC, UTF-8), or of a temporary of lower.c ("appy.len3").
+const char *c_name(Arena *a, const char *name);
+// The C name of part `part` of what cname names (see names.c for the parts): cname + part.
+const char *c_part(Arena *a, const char *cname, const char *part);
+// Part `part` (kernel, call) of overload k of kernel function kernel: vadd_kernel0.
+const char *kernel_part(Arena *a, const Kernel *kernel, const char *part, int k);
 
 //
 // outline.c

@@ -14,23 +14,23 @@
 #include <appy/group.h>
 
 /* vadd(float64[:], float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:9 */
-static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_shape0 = c_arg->shape[0];
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:12: c[i] = a[i] + b[i] */
   if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 12") < 0)
@@ -41,35 +41,35 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:12: c[i] = a[i] + b[i] */
-            c[i] = (a[i] + b[i]);
+            c_[i_] = (a_[i_] + b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:12: c[i] = a[i] + b[i] */
-        c[i] = (a[i] + b[i]);
+        c_[i_] = (a_[i_] + b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -84,19 +84,19 @@ fail:
 }
 
 /* diff(float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:17 */
-static int kernel_diff_0(appy_frame *fr, const appy_array *a_arg, const appy_array *d_arg, PyObject **ret)
+static int diff_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *d_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *d = (double *)d_arg->data;
-  int64_t d_shape0 = d_arg->shape[0];
-  int64_t d_size = d_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *d_ = (double *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:21: d[i] = a[i + 1] - a[i] */
   if (appy_extent(fr, "a", 0, a_shape0, d_shape0 > 0, 0, d_shape0 - 1, 0, 1, "tests/e2e/programs/badcalls.py, line 21") < 0)
@@ -105,32 +105,32 @@ static int kernel_diff_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
       const int64_t appy_n = appy_range_len(0, d_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, d)
+        double *a_ = a_gpu;   // on the device
+        double *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, d_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:21: d[i] = a[i + 1] - a[i] */
-            d[i] = (a[(i + 1)] - a[i]);
+            d_[i_] = (a_[(i_ + 1)] - a_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(from: d[0:d_size])
-      for (i = 0; i < d_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(from: d_[0:d_count])
+      for (i_ = 0; i_ < d_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:21: d[i] = a[i + 1] - a[i] */
-        d[i] = (a[(i + 1)] - a[i]);
+        d_[i_] = (a_[(i_ + 1)] - a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -145,26 +145,26 @@ fail:
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:26 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:31: s += A[i, j] * x[j] */
   if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 31") < 0)
@@ -176,55 +176,55 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, y)
+        double *A_ = A_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, y_)
         {
-          int64_t i;
-          double s;
-          int64_t j;
+          int64_t i_;
+          double s_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:29: s = 0.0 */
-            s = 0.0;
+            s_ = 0.0;
             /* tests/e2e/programs/badcalls.py:30: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/badcalls.py:31: s += A[i, j] * x[j] */
-                s = (s + (A[i * A_shape1 + j] * x[j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
               }
             }
             /* tests/e2e/programs/badcalls.py:32: y[i] = s */
-            y[i] = s;
+            y_[i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:29: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/badcalls.py:30: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/badcalls.py:31: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/badcalls.py:32: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -239,55 +239,55 @@ fail:
 }
 
 /* stride2(float64[:], float64[:], int64) -- tests/e2e/programs/badcalls.py:37 */
-static int kernel_stride2_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, int64_t k, PyObject **ret)
+static int stride2_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, int64_t k_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:42: out[i] = a[2 * i + k] + a[-1] */
   if (appy_extent(fr, "a", 0, a_shape0, out_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/badcalls.py, line 42") < 0)
     goto fail;
-  if (appy_extent(fr, "a", 0, a_shape0, out_shape0 > 0, k, 2 * out_shape0 + k - 2, 0, 0, "tests/e2e/programs/badcalls.py, line 42") < 0)
+  if (appy_extent(fr, "a", 0, a_shape0, out_shape0 > 0, k_, 2 * out_shape0 + k_ - 2, 0, 0, "tests/e2e/programs/badcalls.py, line 42") < 0)
     goto fail;
   /* tests/e2e/programs/badcalls.py:41: for i in range(out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, out_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        double *a_ = a_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:42: out[i] = a[2 * i + k] + a[-1] */
-            out[i] = (a[((2 * i) + k)] + a[a_shape0 - 1]);
+            out_[i_] = (a_[((2 * i_) + k_)] + a_[a_shape0 - 1]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(from: out[0:out_size])
-      for (i = 0; i < out_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(from: out_[0:out_count])
+      for (i_ = 0; i_ < out_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:42: out[i] = a[2 * i + k] + a[-1] */
-        out[i] = (a[((2 * i) + k)] + a[a_shape0 - 1]);
+        out_[i_] = (a_[((2 * i_) + k_)] + a_[a_shape0 - 1]);
       }
     }
     const double appy_ran = appy_clock();
@@ -302,68 +302,68 @@ fail:
 }
 
 /* guarded(float64[:], float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:47 */
-static int kernel_guarded_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int guarded_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/badcalls.py:50: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:51: if i < b.shape[0]: */
-            if (i < b_shape0) {
+            if (i_ < b_shape0) {
               /* tests/e2e/programs/badcalls.py:52: c[i] = a[i] + b[i] */
-              c[i] = (a[i] + b[i]);
+              c_[i_] = (a_[i_] + b_[i_]);
             } else {
               /* tests/e2e/programs/badcalls.py:54: c[i] = a[i] */
-              c[i] = a[i];
+              c_[i_] = a_[i_];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:51: if i < b.shape[0]: */
-        if (i < b_shape0) {
+        if (i_ < b_shape0) {
           /* tests/e2e/programs/badcalls.py:52: c[i] = a[i] + b[i] */
-          c[i] = (a[i] + b[i]);
+          c_[i_] = (a_[i_] + b_[i_]);
         } else {
           /* tests/e2e/programs/badcalls.py:54: c[i] = a[i] */
-          c[i] = a[i];
+          c_[i_] = a_[i_];
         }
       }
     }
@@ -376,21 +376,21 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *a_arg, const appy_
 }
 
 /* early(float64[:], float64[:], int64) -- tests/e2e/programs/badcalls.py:59 */
-static int kernel_early_0(appy_frame *fr, const appy_array *a_arg, const appy_array *c_arg, int64_t n, PyObject **ret)
+static int early_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *c_array, int64_t n_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_shape0 = c_arg->shape[0];
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   /* tests/e2e/programs/badcalls.py:61: if n == 0: */
-  if (n == 0) {
+  if (n_ == 0) {
     /* tests/e2e/programs/badcalls.py:62: return 0.0 */
     *ret = appy_box_float64(0.0);
     appy_env_end(&appy_data, "badcalls", "early", appy_called);
@@ -403,32 +403,32 @@ static int kernel_early_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, c)
+        double *a_ = a_gpu;   // on the device
+        double *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:65: c[i] = a[i] * n */
-            c[i] = (a[i] * (double)n);
+            c_[i_] = (a_[i_] * (double)n_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:65: c[i] = a[i] * n */
-        c[i] = (a[i] * (double)n);
+        c_[i_] = (a_[i_] * (double)n_);
       }
     }
     const double appy_ran = appy_clock();
@@ -445,72 +445,72 @@ fail:
 }
 
 /* count(bool[:]) -- tests/e2e/programs/badcalls.py:71 */
-static int kernel_count_0(appy_frame *fr, const appy_array *m_arg, PyObject **ret)
+static int count_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **ret)
 {
-  bool *m = (bool *)m_arg->data;
-  int64_t m_shape0 = m_arg->shape[0];
-  int64_t m_size = m_arg->size;
-  int64_t c = 0;
-  int64_t i = 0;
+  bool *m_ = (bool *)m_array->data;
+  int64_t m_shape0 = m_array->shape[0];
+  int64_t m_count = m_array->size;
+  int64_t c_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, m, sizeof(*m) * m_size, m_arg->device);
+  appy_env_arg(&appy_data, m_, sizeof(*m_) * m_count, m_array->device);
   (void)fr;
   /* tests/e2e/programs/badcalls.py:72: c = 0 */
-  c = INT64_C(0);
+  c_ = INT64_C(0);
   /* tests/e2e/programs/badcalls.py:74: for i in range(m.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, m, sizeof(*m) * m_size, APPY_READS);
+    appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, m_shape0, 1);
-      bool *const appy_dev_m = appy_env_ptr(&appy_data, m);
+      bool *const m_gpu = appy_env_ptr(&appy_data, m_);
       {
-        bool *m = appy_dev_m;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(m, appy_scr)
+        bool *m_ = m_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(m_, appy_scr)
         {
-          int64_t i;
-          int64_t c = 0;
+          int64_t i_;
+          int64_t c_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/badcalls.py:75: if m[i]: */
-              if (m[i]) {
+              if (m_[i_]) {
                 /* tests/e2e/programs/badcalls.py:76: c += 1 */
-                c = (c + 1);
+                c_ = (c_ + 1);
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:75: if m[i]: */
-            if (m[i]) {
+            if (m_[i_]) {
               /* tests/e2e/programs/badcalls.py:76: c += 1 */
-              c = (c + 1);
+              c_ = (c_ + 1);
             }
           }
-          c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+          c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c, sizeof c);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c_, sizeof c_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            c = 0;
+            c_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part8;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part8, sizeof appy_part8);
-              c += appy_part8;
+              c_ += appy_part8;
             }
-            c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+            c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &c, sizeof c);
+              memcpy(&appy_scr[1], &c_, sizeof c_);
           }
         }
       }
@@ -518,14 +518,14 @@ static int kernel_count_0(appy_frame *fr, const appy_array *m_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total9;
       memcpy(&appy_total9, &appy_totals[0], sizeof appy_total9);
-      c += appy_total9;
+      c_ += appy_total9;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: m[0:m_size]) map(tofrom: c) reduction(+: c)
-      for (i = 0; i < m_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: m_[0:m_count]) map(tofrom: c_) reduction(+: c_)
+      for (i_ = 0; i_ < m_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:75: if m[i]: */
-        if (m[i]) {
+        if (m_[i_]) {
           /* tests/e2e/programs/badcalls.py:76: c += 1 */
-          c = (c + 1);
+          c_ = (c_ + 1);
         }
       }
     }
@@ -534,85 +534,85 @@ static int kernel_count_0(appy_frame *fr, const appy_array *m_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/badcalls.py:77: return c */
-  *ret = appy_box_int64(c);
+  *ret = appy_box_int64(c_);
   appy_env_end(&appy_data, "badcalls", "count", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* bsum(bool[:], int64[:]) -- tests/e2e/programs/badcalls.py:82 */
-static int kernel_bsum_0(appy_frame *fr, const appy_array *m_arg, const appy_array *out_arg, PyObject **ret)
+static int bsum_kernel0(appy_frame *fr, const appy_array *m_array, const appy_array *out_array, PyObject **ret)
 {
-  bool *m = (bool *)m_arg->data;
-  int64_t m_shape0 = m_arg->shape[0];
-  int64_t m_size = m_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t s = 0;
-  int64_t i = 0;
+  bool *m_ = (bool *)m_array->data;
+  int64_t m_shape0 = m_array->shape[0];
+  int64_t m_count = m_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, m, sizeof(*m) * m_size, m_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, m_, sizeof(*m_) * m_count, m_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   /* tests/e2e/programs/badcalls.py:88: out[i] = m[i] + 0 */
   if (appy_extent(fr, "out", 0, out_shape0, m_shape0 > 0, 0, m_shape0 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 88") < 0)
     goto fail;
   /* tests/e2e/programs/badcalls.py:84: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/badcalls.py:86: for i in range(m.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, m, sizeof(*m) * m_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, m_shape0, 1);
-      bool *const appy_dev_m = appy_env_ptr(&appy_data, m);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      bool *const m_gpu = appy_env_ptr(&appy_data, m_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       {
-        bool *m = appy_dev_m;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(m, out, appy_scr)
+        bool *m_ = m_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(m_, out_, appy_scr)
         {
-          int64_t i;
-          int64_t s = 0;
+          int64_t i_;
+          int64_t s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/badcalls.py:87: s += m[i] */
-              s = (s + (int64_t)m[i]);
+              s_ = (s_ + (int64_t)m_[i_]);
               /* tests/e2e/programs/badcalls.py:88: out[i] = m[i] + 0 */
-              out[i] = ((int64_t)m[i] + 0);
+              out_[i_] = ((int64_t)m_[i_] + 0);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:87: s += m[i] */
-            s = (s + (int64_t)m[i]);
+            s_ = (s_ + (int64_t)m_[i_]);
             /* tests/e2e/programs/badcalls.py:88: out[i] = m[i] + 0 */
-            out[i] = ((int64_t)m[i] + 0);
+            out_[i_] = ((int64_t)m_[i_] + 0);
           }
-          s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part11;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part11, sizeof appy_part11);
-              s += appy_part11;
+              s_ += appy_part11;
             }
-            s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -620,14 +620,14 @@ static int kernel_bsum_0(appy_frame *fr, const appy_array *m_arg, const appy_arr
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total12;
       memcpy(&appy_total12, &appy_totals[0], sizeof appy_total12);
-      s += appy_total12;
+      s_ += appy_total12;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: m[0:m_size]) map(tofrom: out[0:out_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < m_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: m_[0:m_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < m_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:87: s += m[i] */
-        s = (s + (int64_t)m[i]);
+        s_ = (s_ + (int64_t)m_[i_]);
         /* tests/e2e/programs/badcalls.py:88: out[i] = m[i] + 0 */
-        out[i] = ((int64_t)m[i] + 0);
+        out_[i_] = ((int64_t)m_[i_] + 0);
       }
     }
     const double appy_ran = appy_clock();
@@ -635,7 +635,7 @@ static int kernel_bsum_0(appy_frame *fr, const appy_array *m_arg, const appy_arr
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/badcalls.py:89: return s */
-  *ret = appy_box_int64(s);
+  *ret = appy_box_int64(s_);
   appy_env_end(&appy_data, "badcalls", "bsum", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -644,44 +644,44 @@ fail:
 }
 
 /* flip(bool[:]) -- tests/e2e/programs/badcalls.py:94 */
-static int kernel_flip_0(appy_frame *fr, const appy_array *m_arg, PyObject **ret)
+static int flip_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **ret)
 {
-  bool *m = (bool *)m_arg->data;
-  int64_t m_shape0 = m_arg->shape[0];
-  int64_t m_size = m_arg->size;
-  int64_t i = 0;
+  bool *m_ = (bool *)m_array->data;
+  int64_t m_shape0 = m_array->shape[0];
+  int64_t m_count = m_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, m, sizeof(*m) * m_size, m_arg->device);
+  appy_env_arg(&appy_data, m_, sizeof(*m_) * m_count, m_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/badcalls.py:96: for i in range(m.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, m, sizeof(*m) * m_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      bool *const appy_dev_m = appy_env_ptr(&appy_data, m);
+      bool *const m_gpu = appy_env_ptr(&appy_data, m_);
       const int64_t appy_n = appy_range_len(0, m_shape0, 1);
       if (appy_n > 0) {
-        bool *m = appy_dev_m;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(m)
+        bool *m_ = m_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(m_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:97: m[i] = not m[i] */
-            m[i] = (!m[i]);
+            m_[i_] = (!m_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: m[0:m_size])
-      for (i = 0; i < m_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: m_[0:m_count])
+      for (i_ = 0; i_ < m_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:97: m[i] = not m[i] */
-        m[i] = (!m[i]);
+        m_[i_] = (!m_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -693,23 +693,23 @@ static int kernel_flip_0(appy_frame *fr, const appy_array *m_arg, PyObject **ret
 }
 
 /* scale32(int32[:], float32[:], float32[:]) -- tests/e2e/programs/badcalls.py:102 */
-static int kernel_scale32_0(appy_frame *fr, const appy_array *k_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int scale32_kernel0(appy_frame *fr, const appy_array *k_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:105: y[i] = x[i] * k[i] */
   if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 105") < 0)
@@ -720,35 +720,35 @@ static int kernel_scale32_0(appy_frame *fr, const appy_array *k_arg, const appy_
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_k = appy_env_ptr(&appy_data, k);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *k = appy_dev_k;   // on the device
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(k, x, y)
+        int32_t *k_ = k_gpu;   // on the device
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(k_, x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:105: y[i] = x[i] * k[i] */
-            y[i] = (float)((double)x[i] * (double)k[i]);
+            y_[i_] = (float)((double)x_[i_] * (double)k_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:105: y[i] = x[i] * k[i] */
-        y[i] = (float)((double)x[i] * (double)k[i]);
+        y_[i_] = (float)((double)x_[i_] * (double)k_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -763,23 +763,23 @@ fail:
 }
 
 /* split(float64[:], float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:120 */
-static int kernel_split_0(appy_frame *fr, const appy_array *a_arg, const appy_array *lo_arg, const appy_array *hi_arg, PyObject **ret)
+static int split_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *lo_array, const appy_array *hi_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *lo = (double *)lo_arg->data;
-  int64_t lo_shape0 = lo_arg->shape[0];
-  int64_t lo_size = lo_arg->size;
-  double *hi = (double *)hi_arg->data;
-  int64_t hi_shape0 = hi_arg->shape[0];
-  int64_t hi_size = hi_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *lo_ = (double *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *hi_ = (double *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:124: lo[i] = a[i] - 1.0 */
   if (appy_extent(fr, "lo", 0, lo_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 124") < 0)
@@ -791,39 +791,39 @@ static int kernel_split_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
-      double *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const lo_gpu = appy_env_ptr(&appy_data, lo_);
+      double *const hi_gpu = appy_env_ptr(&appy_data, hi_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *lo = appy_dev_lo;   // on the device
-        double *hi = appy_dev_hi;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, lo, hi)
+        double *a_ = a_gpu;   // on the device
+        double *lo_ = lo_gpu;   // on the device
+        double *hi_ = hi_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, lo_, hi_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:124: lo[i] = a[i] - 1.0 */
-            lo[i] = (a[i] - 1.0);
+            lo_[i_] = (a_[i_] - 1.0);
             /* tests/e2e/programs/badcalls.py:125: hi[i] = a[i] + 1.0 */
-            hi[i] = (a[i] + 1.0);
+            hi_[i_] = (a_[i_] + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo[0:lo_size], hi[0:hi_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_[0:lo_count], hi_[0:hi_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:124: lo[i] = a[i] - 1.0 */
-        lo[i] = (a[i] - 1.0);
+        lo_[i_] = (a_[i_] - 1.0);
         /* tests/e2e/programs/badcalls.py:125: hi[i] = a[i] + 1.0 */
-        hi[i] = (a[i] + 1.0);
+        hi_[i_] = (a_[i_] + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -838,23 +838,23 @@ fail:
 }
 
 /* _appy_vadd_py_line113(float64[:], float64[:], float64[:]) -- tests/e2e/programs/badcalls.py:113 */
-static int kernel__appy_vadd_py_line113_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int u___appy_vadd_py_line113_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_shape0 = c_arg->shape[0];
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
   /* tests/e2e/programs/badcalls.py:114: c[i] = a[i] + b[i] */
   if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/badcalls.py, line 114") < 0)
@@ -865,35 +865,35 @@ static int kernel__appy_vadd_py_line113_0(appy_frame *fr, const appy_array *a_ar
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/badcalls.py:114: c[i] = a[i] + b[i] */
-            c[i] = (a[i] + b[i]);
+            c_[i_] = (a_[i_] + b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/badcalls.py:114: c[i] = a[i] + b[i] */
-        c[i] = (a[i] + b[i]);
+        c_[i_] = (a_[i_] + b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -910,7 +910,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_vadd_0(appy_frame *fr, PyObject *const *argv)
+vadd_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -926,7 +926,7 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vadd_0(fr, &p0, &p1, &p2, &ret);
+    rc = vadd_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -936,7 +936,7 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_diff_0(appy_frame *fr, PyObject *const *argv)
+diff_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -949,7 +949,7 @@ call_diff_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "d", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_diff_0(fr, &p0, &p1, &ret);
+    rc = diff_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -959,7 +959,7 @@ call_diff_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -975,7 +975,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -985,7 +985,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_stride2_0(appy_frame *fr, PyObject *const *argv)
+stride2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1001,7 +1001,7 @@ call_stride2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_stride2_0(fr, &p0, &p1, p2, &ret);
+    rc = stride2_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1011,7 +1011,7 @@ call_stride2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_guarded_0(appy_frame *fr, PyObject *const *argv)
+guarded_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1027,7 +1027,7 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_guarded_0(fr, &p0, &p1, &p2, &ret);
+    rc = guarded_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1037,7 +1037,7 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_early_0(appy_frame *fr, PyObject *const *argv)
+early_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1053,7 +1053,7 @@ call_early_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "n", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_early_0(fr, &p0, &p1, p2, &ret);
+    rc = early_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1063,7 +1063,7 @@ call_early_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_count_0(appy_frame *fr, PyObject *const *argv)
+count_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1073,7 +1073,7 @@ call_count_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "m", APPY_BOOL, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_count_0(fr, &p0, &ret);
+    rc = count_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1083,7 +1083,7 @@ call_count_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bsum_0(appy_frame *fr, PyObject *const *argv)
+bsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1096,7 +1096,7 @@ call_bsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bsum_0(fr, &p0, &p1, &ret);
+    rc = bsum_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1106,7 +1106,7 @@ call_bsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_flip_0(appy_frame *fr, PyObject *const *argv)
+flip_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1116,7 +1116,7 @@ call_flip_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "m", APPY_BOOL, 1, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_flip_0(fr, &p0, &ret);
+    rc = flip_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1126,7 +1126,7 @@ call_flip_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale32_0(appy_frame *fr, PyObject *const *argv)
+scale32_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1142,7 +1142,7 @@ call_scale32_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale32_0(fr, &p0, &p1, &p2, &ret);
+    rc = scale32_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1152,7 +1152,7 @@ call_scale32_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_split_0(appy_frame *fr, PyObject *const *argv)
+split_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1168,7 +1168,7 @@ call_split_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "hi", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_split_0(fr, &p0, &p1, &p2, &ret);
+    rc = split_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1178,7 +1178,7 @@ call_split_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_vadd_py_line113_0(appy_frame *fr, PyObject *const *argv)
+u___appy_vadd_py_line113_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1194,7 +1194,7 @@ call__appy_vadd_py_line113_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_vadd_py_line113_0(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_vadd_py_line113_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1203,12 +1203,12 @@ call__appy_vadd_py_line113_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_vadd_doc,
+PyDoc_STRVAR(vadd_pydoc,
 "vadd($module, a, b, c)\n--\n\n"
 "Runs vadd from tests/e2e/programs/badcalls.py:9, compiled by appy-translate.\n\nSignatures:\n  vadd(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
+vadd_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -1221,18 +1221,18 @@ py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "vadd");
-    result = call_vadd_0(&fr, argv);
+    result = vadd_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_diff_doc,
+PyDoc_STRVAR(diff_pydoc,
 "diff($module, a, d)\n--\n\n"
 "Runs diff from tests/e2e/programs/badcalls.py:17, compiled by appy-translate.\n\nSignatures:\n  diff(float64[:], float64[:])\n");
 
 static PyObject *
-py_diff(PyObject *self, PyObject *args, PyObject *kwargs)
+diff_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "d", NULL};
     PyObject *argv[2];
@@ -1245,18 +1245,18 @@ py_diff(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "diff");
-    result = call_diff_0(&fr, argv);
+    result = diff_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from tests/e2e/programs/badcalls.py:26, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -1269,18 +1269,18 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "matvec");
-    result = call_matvec_0(&fr, argv);
+    result = matvec_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_stride2_doc,
+PyDoc_STRVAR(stride2_pydoc,
 "stride2($module, a, out, k)\n--\n\n"
 "Runs stride2 from tests/e2e/programs/badcalls.py:37, compiled by appy-translate.\n\nSignatures:\n  stride2(float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_stride2(PyObject *self, PyObject *args, PyObject *kwargs)
+stride2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", "k", NULL};
     PyObject *argv[3];
@@ -1293,18 +1293,18 @@ py_stride2(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "stride2");
-    result = call_stride2_0(&fr, argv);
+    result = stride2_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_guarded_doc,
+PyDoc_STRVAR(guarded_pydoc,
 "guarded($module, a, b, c)\n--\n\n"
 "Runs guarded from tests/e2e/programs/badcalls.py:47, compiled by appy-translate.\n\nSignatures:\n  guarded(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
+guarded_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -1317,18 +1317,18 @@ py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "guarded");
-    result = call_guarded_0(&fr, argv);
+    result = guarded_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_early_doc,
+PyDoc_STRVAR(early_pydoc,
 "early($module, a, c, n)\n--\n\n"
 "Runs early from tests/e2e/programs/badcalls.py:59, compiled by appy-translate.\n\nSignatures:\n  early(float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_early(PyObject *self, PyObject *args, PyObject *kwargs)
+early_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "c", "n", NULL};
     PyObject *argv[3];
@@ -1341,18 +1341,18 @@ py_early(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "early");
-    result = call_early_0(&fr, argv);
+    result = early_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_count_doc,
+PyDoc_STRVAR(count_pydoc,
 "count($module, m)\n--\n\n"
 "Runs count from tests/e2e/programs/badcalls.py:71, compiled by appy-translate.\n\nSignatures:\n  count(bool[:])\n");
 
 static PyObject *
-py_count(PyObject *self, PyObject *args, PyObject *kwargs)
+count_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"m", NULL};
     PyObject *argv[1];
@@ -1365,18 +1365,18 @@ py_count(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "count");
-    result = call_count_0(&fr, argv);
+    result = count_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_bsum_doc,
+PyDoc_STRVAR(bsum_pydoc,
 "bsum($module, m, out)\n--\n\n"
 "Runs bsum from tests/e2e/programs/badcalls.py:82, compiled by appy-translate.\n\nSignatures:\n  bsum(bool[:], int64[:])\n");
 
 static PyObject *
-py_bsum(PyObject *self, PyObject *args, PyObject *kwargs)
+bsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"m", "out", NULL};
     PyObject *argv[2];
@@ -1389,18 +1389,18 @@ py_bsum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "bsum");
-    result = call_bsum_0(&fr, argv);
+    result = bsum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_flip_doc,
+PyDoc_STRVAR(flip_pydoc,
 "flip($module, m)\n--\n\n"
 "Runs flip from tests/e2e/programs/badcalls.py:94, compiled by appy-translate.\n\nSignatures:\n  flip(bool[:])\n");
 
 static PyObject *
-py_flip(PyObject *self, PyObject *args, PyObject *kwargs)
+flip_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"m", NULL};
     PyObject *argv[1];
@@ -1413,18 +1413,18 @@ py_flip(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "flip");
-    result = call_flip_0(&fr, argv);
+    result = flip_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_scale32_doc,
+PyDoc_STRVAR(scale32_pydoc,
 "scale32($module, k, x, y)\n--\n\n"
 "Runs scale32 from tests/e2e/programs/badcalls.py:102, compiled by appy-translate.\n\nSignatures:\n  scale32(int32[:], float32[:], float32[:])\n");
 
 static PyObject *
-py_scale32(PyObject *self, PyObject *args, PyObject *kwargs)
+scale32_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"k", "x", "y", NULL};
     PyObject *argv[3];
@@ -1437,18 +1437,18 @@ py_scale32(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "scale32");
-    result = call_scale32_0(&fr, argv);
+    result = scale32_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_split_doc,
+PyDoc_STRVAR(split_pydoc,
 "split($module, a, lo, hi)\n--\n\n"
 "Runs split from tests/e2e/programs/badcalls.py:120, compiled by appy-translate.\n\nSignatures:\n  split(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_split(PyObject *self, PyObject *args, PyObject *kwargs)
+split_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "lo", "hi", NULL};
     PyObject *argv[3];
@@ -1461,18 +1461,18 @@ py_split(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "split");
-    result = call_split_0(&fr, argv);
+    result = split_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_vadd_py_line113_doc,
+PyDoc_STRVAR(u___appy_vadd_py_line113_pydoc,
 "_appy_vadd_py_line113($module, a, b, c)\n--\n\n"
 "Runs _appy_vadd_py_line113 from tests/e2e/programs/badcalls.py:113, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_vadd_py_line113(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_vadd_py_line113(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_vadd_py_line113_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -1485,7 +1485,7 @@ py__appy_vadd_py_line113(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "badcalls", "_appy_vadd_py_line113");
-    result = call__appy_vadd_py_line113_0(&fr, argv);
+    result = u___appy_vadd_py_line113_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
@@ -1624,18 +1624,18 @@ static const char appy_host_loops[] =
     "}";
 
 static PyMethodDef module_methods[] = {
-    {"vadd", (PyCFunction)(void (*)(void))py_vadd, METH_VARARGS | METH_KEYWORDS, py_vadd_doc},
-    {"diff", (PyCFunction)(void (*)(void))py_diff, METH_VARARGS | METH_KEYWORDS, py_diff_doc},
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
-    {"stride2", (PyCFunction)(void (*)(void))py_stride2, METH_VARARGS | METH_KEYWORDS, py_stride2_doc},
-    {"guarded", (PyCFunction)(void (*)(void))py_guarded, METH_VARARGS | METH_KEYWORDS, py_guarded_doc},
-    {"early", (PyCFunction)(void (*)(void))py_early, METH_VARARGS | METH_KEYWORDS, py_early_doc},
-    {"count", (PyCFunction)(void (*)(void))py_count, METH_VARARGS | METH_KEYWORDS, py_count_doc},
-    {"bsum", (PyCFunction)(void (*)(void))py_bsum, METH_VARARGS | METH_KEYWORDS, py_bsum_doc},
-    {"flip", (PyCFunction)(void (*)(void))py_flip, METH_VARARGS | METH_KEYWORDS, py_flip_doc},
-    {"scale32", (PyCFunction)(void (*)(void))py_scale32, METH_VARARGS | METH_KEYWORDS, py_scale32_doc},
-    {"split", (PyCFunction)(void (*)(void))py_split, METH_VARARGS | METH_KEYWORDS, py_split_doc},
-    {"_appy_vadd_py_line113", (PyCFunction)(void (*)(void))py__appy_vadd_py_line113, METH_VARARGS | METH_KEYWORDS, py__appy_vadd_py_line113_doc},
+    {"vadd", (PyCFunction)(void (*)(void))vadd_py, METH_VARARGS | METH_KEYWORDS, vadd_pydoc},
+    {"diff", (PyCFunction)(void (*)(void))diff_py, METH_VARARGS | METH_KEYWORDS, diff_pydoc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
+    {"stride2", (PyCFunction)(void (*)(void))stride2_py, METH_VARARGS | METH_KEYWORDS, stride2_pydoc},
+    {"guarded", (PyCFunction)(void (*)(void))guarded_py, METH_VARARGS | METH_KEYWORDS, guarded_pydoc},
+    {"early", (PyCFunction)(void (*)(void))early_py, METH_VARARGS | METH_KEYWORDS, early_pydoc},
+    {"count", (PyCFunction)(void (*)(void))count_py, METH_VARARGS | METH_KEYWORDS, count_pydoc},
+    {"bsum", (PyCFunction)(void (*)(void))bsum_py, METH_VARARGS | METH_KEYWORDS, bsum_pydoc},
+    {"flip", (PyCFunction)(void (*)(void))flip_py, METH_VARARGS | METH_KEYWORDS, flip_pydoc},
+    {"scale32", (PyCFunction)(void (*)(void))scale32_py, METH_VARARGS | METH_KEYWORDS, scale32_pydoc},
+    {"split", (PyCFunction)(void (*)(void))split_py, METH_VARARGS | METH_KEYWORDS, split_pydoc},
+    {"_appy_vadd_py_line113", (PyCFunction)(void (*)(void))u___appy_vadd_py_line113_py, METH_VARARGS | METH_KEYWORDS, u___appy_vadd_py_line113_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -15,18 +15,18 @@
 #include <appy/group.h>
 
 /* gather(float64[:], int64[:], float64[:]) -- tests/e2e/programs/boundscheck.py:10 */
-static int kernel_gather_0(appy_frame *fr, const appy_array *a_arg, const appy_array *idx_arg, const appy_array *out_arg, PyObject **ret)
+static int gather_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *idx_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -36,9 +36,9 @@ static int kernel_gather_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:14: out[i] = a[idx[i]] */
   if (appy_extent(fr, "out", 0, out_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/boundscheck.py, line 14") < 0)
@@ -47,35 +47,35 @@ static int kernel_gather_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        int64_t *idx = appy_dev_idx;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, idx, out) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *a_ = a_gpu;   // on the device
+        int64_t *idx_ = idx_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, idx_, out_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:14: out[i] = a[idx[i]] */
-            (*(double *)appy_at(out, appy_index(i, out_shape0, 3, &appy_failed, appy_bad), out_size, sizeof *out)) = (*(double *)appy_at(a, appy_index((*(int64_t *)appy_at(idx, appy_index(i, idx_shape0, 1, &appy_failed, appy_bad), idx_size, sizeof *idx)), a_shape0, 2, &appy_failed, appy_bad), a_size, sizeof *a));
+            (*(double *)appy_at(out_, appy_index(i_, out_shape0, 3, &appy_failed, appy_bad), out_count, sizeof *out_)) = (*(double *)appy_at(a_, appy_index((*(int64_t *)appy_at(idx_, appy_index(i_, idx_shape0, 1, &appy_failed, appy_bad), idx_count, sizeof *idx_)), a_shape0, 2, &appy_failed, appy_bad), a_count, sizeof *a_));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], idx[0:idx_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed, appy_bad)
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], idx_[0:idx_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad)
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:14: out[i] = a[idx[i]] */
-        (*(double *)appy_at(out, appy_index(i, out_shape0, 3, &appy_failed, appy_bad), out_size, sizeof *out)) = (*(double *)appy_at(a, appy_index((*(int64_t *)appy_at(idx, appy_index(i, idx_shape0, 1, &appy_failed, appy_bad), idx_size, sizeof *idx)), a_shape0, 2, &appy_failed, appy_bad), a_size, sizeof *a));
+        (*(double *)appy_at(out_, appy_index(i_, out_shape0, 3, &appy_failed, appy_bad), out_count, sizeof *out_)) = (*(double *)appy_at(a_, appy_index((*(int64_t *)appy_at(idx_, appy_index(i_, idx_shape0, 1, &appy_failed, appy_bad), idx_count, sizeof *idx_)), a_shape0, 2, &appy_failed, appy_bad), a_count, sizeof *a_));
       }
     }
     const double appy_ran = appy_clock();
@@ -94,15 +94,15 @@ fail:
 }
 
 /* guarded_shift(float64[:], float64[:], int64) -- tests/e2e/programs/boundscheck.py:19 */
-static int kernel_guarded_shift_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, int64_t n, PyObject **ret)
+static int guarded_shift_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, int64_t n_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -111,45 +111,45 @@ static int kernel_guarded_shift_0(appy_frame *fr, const appy_array *a_arg, const
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:22: for i in range(b.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, b_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:23: if i < n: */
-            if (i < n) {
+            if (i_ < n_) {
               /* tests/e2e/programs/boundscheck.py:24: b[i] = a[i + 1] */
-              (*(double *)appy_at(b, appy_index(i, b_shape0, 2, &appy_failed, appy_bad), b_size, sizeof *b)) = (*(double *)appy_at(a, appy_index((i + 1), a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a));
+              (*(double *)appy_at(b_, appy_index(i_, b_shape0, 2, &appy_failed, appy_bad), b_count, sizeof *b_)) = (*(double *)appy_at(a_, appy_index((i_ + 1), a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_));
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size]) map(tofrom: appy_failed, appy_bad)
-      for (i = 0; i < b_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: appy_failed, appy_bad)
+      for (i_ = 0; i_ < b_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:23: if i < n: */
-        if (i < n) {
+        if (i_ < n_) {
           /* tests/e2e/programs/boundscheck.py:24: b[i] = a[i + 1] */
-          (*(double *)appy_at(b, appy_index(i, b_shape0, 2, &appy_failed, appy_bad), b_size, sizeof *b)) = (*(double *)appy_at(a, appy_index((i + 1), a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a));
+          (*(double *)appy_at(b_, appy_index(i_, b_shape0, 2, &appy_failed, appy_bad), b_count, sizeof *b_)) = (*(double *)appy_at(a_, appy_index((i_ + 1), a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_));
         }
       }
     }
@@ -169,21 +169,21 @@ fail:
 }
 
 /* rowsums(float64[:, :], int64[:], float64[:]) -- tests/e2e/programs/boundscheck.py:29 */
-static int kernel_rowsums_0(appy_frame *fr, const appy_array *A_arg, const appy_array *lens_arg, const appy_array *out_arg, PyObject **ret)
+static int rowsums_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *lens_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *lens = (int64_t *)lens_arg->data;
-  int64_t lens_shape0 = lens_arg->shape[0];
-  int64_t lens_size = lens_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *lens_ = (int64_t *)lens_array->data;
+  int64_t lens_shape0 = lens_array->shape[0];
+  int64_t lens_count = lens_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -194,9 +194,9 @@ static int kernel_rowsums_0(appy_frame *fr, const appy_array *A_arg, const appy_
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, lens, sizeof(*lens) * lens_size, lens_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, lens_, sizeof(*lens_) * lens_count, lens_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:36: out[i] = s */
   if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/boundscheck.py, line 36") < 0)
@@ -205,57 +205,57 @@ static int kernel_rowsums_0(appy_frame *fr, const appy_array *A_arg, const appy_
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, lens, sizeof(*lens) * lens_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, lens_, sizeof(*lens_) * lens_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_lens = appy_env_ptr(&appy_data, lens);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const lens_gpu = appy_env_ptr(&appy_data, lens_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        int64_t *lens = appy_dev_lens;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, lens, out) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *A_ = A_gpu;   // on the device
+        int64_t *lens_ = lens_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, lens_, out_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
-          double s;
-          int64_t j;
+          int64_t i_;
+          double s_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:33: s = 0.0 */
-            s = 0.0;
+            s_ = 0.0;
             /* tests/e2e/programs/boundscheck.py:34: for j in range(lens[i]): */
             {
-              const int64_t appy_stop2 = (*(int64_t *)appy_at(lens, appy_index(i, lens_shape0, 1, &appy_failed, appy_bad), lens_size, sizeof *lens));
-              for (j = 0; j < appy_stop2; j++) {
+              const int64_t appy_stop2 = (*(int64_t *)appy_at(lens_, appy_index(i_, lens_shape0, 1, &appy_failed, appy_bad), lens_count, sizeof *lens_));
+              for (j_ = 0; j_ < appy_stop2; j_++) {
                 /* tests/e2e/programs/boundscheck.py:35: s += A[i, j]  # rowsums */
-                s = (s + (*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j, A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A)));
+                s_ = (s_ + (*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j_, A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_)));
               }
             }
             /* tests/e2e/programs/boundscheck.py:36: out[i] = s */
-            (*(double *)appy_at(out, appy_index(i, out_shape0, 4, &appy_failed, appy_bad), out_size, sizeof *out)) = s;
+            (*(double *)appy_at(out_, appy_index(i_, out_shape0, 4, &appy_failed, appy_bad), out_count, sizeof *out_)) = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], lens[0:lens_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed, appy_bad) private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], lens_[0:lens_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad) private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:33: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/boundscheck.py:34: for j in range(lens[i]): */
         {
-          const int64_t appy_stop5 = (*(int64_t *)appy_at(lens, appy_index(i, lens_shape0, 1, &appy_failed, appy_bad), lens_size, sizeof *lens));
-          for (j = 0; j < appy_stop5; j++) {
+          const int64_t appy_stop5 = (*(int64_t *)appy_at(lens_, appy_index(i_, lens_shape0, 1, &appy_failed, appy_bad), lens_count, sizeof *lens_));
+          for (j_ = 0; j_ < appy_stop5; j_++) {
             /* tests/e2e/programs/boundscheck.py:35: s += A[i, j]  # rowsums */
-            s = (s + (*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j, A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A)));
+            s_ = (s_ + (*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j_, A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_)));
           }
         }
         /* tests/e2e/programs/boundscheck.py:36: out[i] = s */
-        (*(double *)appy_at(out, appy_index(i, out_shape0, 4, &appy_failed, appy_bad), out_size, sizeof *out)) = s;
+        (*(double *)appy_at(out_, appy_index(i_, out_shape0, 4, &appy_failed, appy_bad), out_count, sizeof *out_)) = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -274,19 +274,19 @@ fail:
 }
 
 /* rows_at(float64[:, :], int64[:], float64[:]) -- tests/e2e/programs/boundscheck.py:41 */
-static int kernel_rows_at_0(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, const appy_array *out_arg, PyObject **ret)
+static int rows_at_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *rows = (int64_t *)rows_arg->data;
-  int64_t rows_shape0 = rows_arg->shape[0];
-  int64_t rows_size = rows_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *rows_ = (int64_t *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -297,9 +297,9 @@ static int kernel_rows_at_0(appy_frame *fr, const appy_array *A_arg, const appy_
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:45: out[i] = A[rows[i], 1] */
   if (appy_extent(fr, "out", 0, out_shape0, rows_shape0 > 0, 0, rows_shape0 - 1, 0, 0, "tests/e2e/programs/boundscheck.py, line 45") < 0)
@@ -310,35 +310,35 @@ static int kernel_rows_at_0(appy_frame *fr, const appy_array *A_arg, const appy_
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_rows = appy_env_ptr(&appy_data, rows);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const rows_gpu = appy_env_ptr(&appy_data, rows_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, rows_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        int64_t *rows = appy_dev_rows;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, rows, out) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *A_ = A_gpu;   // on the device
+        int64_t *rows_ = rows_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, rows_, out_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:45: out[i] = A[rows[i], 1] */
-            (*(double *)appy_at(out, appy_index(i, out_shape0, 4, &appy_failed, appy_bad), out_size, sizeof *out)) = (*(double *)appy_at(A, appy_flat(appy_index((*(int64_t *)appy_at(rows, appy_index(i, rows_shape0, 1, &appy_failed, appy_bad), rows_size, sizeof *rows)), A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(INT64_C(1), A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A));
+            (*(double *)appy_at(out_, appy_index(i_, out_shape0, 4, &appy_failed, appy_bad), out_count, sizeof *out_)) = (*(double *)appy_at(A_, appy_flat(appy_index((*(int64_t *)appy_at(rows_, appy_index(i_, rows_shape0, 1, &appy_failed, appy_bad), rows_count, sizeof *rows_)), A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(INT64_C(1), A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], rows[0:rows_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed, appy_bad)
-      for (i = 0; i < rows_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], rows_[0:rows_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad)
+      for (i_ = 0; i_ < rows_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:45: out[i] = A[rows[i], 1] */
-        (*(double *)appy_at(out, appy_index(i, out_shape0, 4, &appy_failed, appy_bad), out_size, sizeof *out)) = (*(double *)appy_at(A, appy_flat(appy_index((*(int64_t *)appy_at(rows, appy_index(i, rows_shape0, 1, &appy_failed, appy_bad), rows_size, sizeof *rows)), A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(INT64_C(1), A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A));
+        (*(double *)appy_at(out_, appy_index(i_, out_shape0, 4, &appy_failed, appy_bad), out_count, sizeof *out_)) = (*(double *)appy_at(A_, appy_flat(appy_index((*(int64_t *)appy_at(rows_, appy_index(i_, rows_shape0, 1, &appy_failed, appy_bad), rows_count, sizeof *rows_)), A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(INT64_C(1), A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_));
       }
     }
     const double appy_ran = appy_clock();
@@ -357,18 +357,18 @@ fail:
 }
 
 /* total(float64[:, :], int64[:]) -- tests/e2e/programs/boundscheck.py:50 */
-static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, const appy_array *lens_arg, PyObject **ret)
+static int total_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *lens_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *lens = (int64_t *)lens_arg->data;
-  int64_t lens_shape0 = lens_arg->shape[0];
-  int64_t lens_size = lens_arg->size;
-  double s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *lens_ = (int64_t *)lens_array->data;
+  int64_t lens_shape0 = lens_array->shape[0];
+  int64_t lens_count = lens_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -378,74 +378,74 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, lens, sizeof(*lens) * lens_size, lens_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, lens_, sizeof(*lens_) * lens_count, lens_array->device);
   (void)fr;
   /* tests/e2e/programs/boundscheck.py:52: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/boundscheck.py:54: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, lens, sizeof(*lens) * lens_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, lens_, sizeof(*lens_) * lens_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_lens = appy_env_ptr(&appy_data, lens);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const lens_gpu = appy_env_ptr(&appy_data, lens_);
       {
-        double *A = appy_dev_A;   // on the device
-        int64_t *lens = appy_dev_lens;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(A, lens, appy_scr) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *A_ = A_gpu;   // on the device
+        int64_t *lens_ = lens_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(A_, lens_, appy_scr) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
-          int64_t j;
-          double s = 0;
+          int64_t i_;
+          int64_t j_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/boundscheck.py:55: for j in range(lens[i]): */
               {
-                const int64_t appy_stop8 = (*(int64_t *)appy_at(lens, appy_index(i, lens_shape0, 1, &appy_failed, appy_bad), lens_size, sizeof *lens));
-                for (j = 0; j < appy_stop8; j++) {
+                const int64_t appy_stop8 = (*(int64_t *)appy_at(lens_, appy_index(i_, lens_shape0, 1, &appy_failed, appy_bad), lens_count, sizeof *lens_));
+                for (j_ = 0; j_ < appy_stop8; j_++) {
                   /* tests/e2e/programs/boundscheck.py:56: s += A[i, j]  # total */
-                  s = (s + (*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j, A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A)));
+                  s_ = (s_ + (*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j_, A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_)));
                 }
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:55: for j in range(lens[i]): */
             {
-              const int64_t appy_stop10 = (*(int64_t *)appy_at(lens, appy_index(i, lens_shape0, 1, &appy_failed, appy_bad), lens_size, sizeof *lens));
-              for (j = 0; j < appy_stop10; j++) {
+              const int64_t appy_stop10 = (*(int64_t *)appy_at(lens_, appy_index(i_, lens_shape0, 1, &appy_failed, appy_bad), lens_count, sizeof *lens_));
+              for (j_ = 0; j_ < appy_stop10; j_++) {
                 /* tests/e2e/programs/boundscheck.py:56: s += A[i, j]  # total */
-                s = (s + (*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j, A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A)));
+                s_ = (s_ + (*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j_, A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_)));
               }
             }
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part12;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part12, sizeof appy_part12);
-              s += appy_part12;
+              s_ += appy_part12;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -453,16 +453,16 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total13;
       memcpy(&appy_total13, &appy_totals[0], sizeof appy_total13);
-      s += appy_total13;
+      s_ += appy_total13;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], lens[0:lens_size]) map(tofrom: s, appy_failed, appy_bad) reduction(+: s) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], lens_[0:lens_count]) map(tofrom: s_, appy_failed, appy_bad) reduction(+: s_) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:55: for j in range(lens[i]): */
         {
-          const int64_t appy_stop15 = (*(int64_t *)appy_at(lens, appy_index(i, lens_shape0, 1, &appy_failed, appy_bad), lens_size, sizeof *lens));
-          for (j = 0; j < appy_stop15; j++) {
+          const int64_t appy_stop15 = (*(int64_t *)appy_at(lens_, appy_index(i_, lens_shape0, 1, &appy_failed, appy_bad), lens_count, sizeof *lens_));
+          for (j_ = 0; j_ < appy_stop15; j_++) {
             /* tests/e2e/programs/boundscheck.py:56: s += A[i, j]  # total */
-            s = (s + (*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j, A_shape1, 3, &appy_failed, appy_bad)), A_size, sizeof *A)));
+            s_ = (s_ + (*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 2, &appy_failed, appy_bad), A_shape1, appy_index(j_, A_shape1, 3, &appy_failed, appy_bad)), A_count, sizeof *A_)));
           }
         }
       }
@@ -473,7 +473,7 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   }
   if (appy_failed < 0) goto appy_oob;
   /* tests/e2e/programs/boundscheck.py:57: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "boundscheck", "total", appy_called);
   return *ret ? 0 : -1;
 appy_oob:
@@ -485,21 +485,21 @@ fail:
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/boundscheck.py:62 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -510,9 +510,9 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:66: y[i] = np.sum(A[i, :] * x) */
   if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/boundscheck.py, line 66") < 0)
@@ -521,28 +521,28 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y) map(tofrom: appy_failed) map(tofrom: appy_bad)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_) map(tofrom: appy_failed) map(tofrom: appy_bad)
           {
-            int64_t i;
-            int64_t appy_j1;
-            double appy_sum2;
+            int64_t i_;
+            int64_t appy_j1_;
+            double appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -550,17 +550,17 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/boundscheck.py:66: y[i] = np.sum(A[i, :] * x) */
-              appy_sum2 = 0.0;
+              appy_sum2_ = 0.0;
               if (x_shape0 == A_shape1) {
                 {
-                  const double appy_before17 = appy_sum2;
-                  appy_sum2 = 0;
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_sum2 = (appy_sum2 + ((*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 1, &appy_failed, appy_bad), A_shape1, appy_index(appy_j1, A_shape1, 2, &appy_failed, appy_bad)), A_size, sizeof *A)) * (*(double *)appy_at(x, appy_index(appy_j1, x_shape0, 3, &appy_failed, appy_bad), x_size, sizeof *x))));
+                  const double appy_before17 = appy_sum2_;
+                  appy_sum2_ = 0;
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_sum2_ = (appy_sum2_ + ((*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 1, &appy_failed, appy_bad), A_shape1, appy_index(appy_j1_, A_shape1, 2, &appy_failed, appy_bad)), A_count, sizeof *A_)) * (*(double *)appy_at(x_, appy_index(appy_j1_, x_shape0, 3, &appy_failed, appy_bad), x_count, sizeof *x_))));
                   }
-                  appy_sum2 = appy_before17 + appy_group_sum_f64(appy_sum2, appy_g, appy_red);
+                  appy_sum2_ = appy_before17 + appy_group_sum_f64(appy_sum2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -568,7 +568,7 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                (*(double *)appy_at(y, appy_index(i, y_shape0, 4, &appy_failed, appy_bad), y_size, sizeof *y)) = appy_sum2;
+                (*(double *)appy_at(y_, appy_index(i_, y_shape0, 4, &appy_failed, appy_bad), y_count, sizeof *y_)) = appy_sum2_;
               }
             }
           }
@@ -576,21 +576,21 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:66: y[i] = np.sum(A[i, :] * x) */
-        appy_sum2 = 0.0;
+        appy_sum2_ = 0.0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_sum2 = (appy_sum2 + ((*(double *)appy_at(A, appy_flat(appy_index(i, A_shape0, 1, &appy_failed, appy_bad), A_shape1, appy_index(appy_j1, A_shape1, 2, &appy_failed, appy_bad)), A_size, sizeof *A)) * (*(double *)appy_at(x, appy_index(appy_j1, x_shape0, 3, &appy_failed, appy_bad), x_size, sizeof *x))));
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_sum2_ = (appy_sum2_ + ((*(double *)appy_at(A_, appy_flat(appy_index(i_, A_shape0, 1, &appy_failed, appy_bad), A_shape1, appy_index(appy_j1_, A_shape1, 2, &appy_failed, appy_bad)), A_count, sizeof *A_)) * (*(double *)appy_at(x_, appy_index(appy_j1_, x_shape0, 3, &appy_failed, appy_bad), x_count, sizeof *x_))));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 3;
         }
-        (*(double *)appy_at(y, appy_index(i, y_shape0, 4, &appy_failed, appy_bad), y_size, sizeof *y)) = appy_sum2;
+        (*(double *)appy_at(y_, appy_index(i_, y_shape0, 4, &appy_failed, appy_bad), y_count, sizeof *y_)) = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -613,12 +613,12 @@ fail:
 }
 
 /* pick(float64[:], int64, bool) -- tests/e2e/programs/boundscheck.py:71 */
-static int kernel_pick_0(appy_frame *fr, const appy_array *a_arg, int64_t k, bool flag, PyObject **ret)
+static int pick_kernel0(appy_frame *fr, const appy_array *a_array, int64_t k_, bool flag_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -626,16 +626,16 @@ static int kernel_pick_0(appy_frame *fr, const appy_array *a_arg, int64_t k, boo
   };
   (void)fr;
   /* tests/e2e/programs/boundscheck.py:73: s = -1.0 */
-  s = (-1.0);
+  s_ = (-1.0);
   /* tests/e2e/programs/boundscheck.py:74: if flag: */
-  if (flag) {
+  if (flag_) {
     /* tests/e2e/programs/boundscheck.py:75: s = a[k] */
-    s = (*(double *)appy_at(a, appy_index(k, a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a));
+    s_ = (*(double *)appy_at(a_, appy_index(k_, a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_));
     if (appy_failed < 0) goto appy_oob;
   }
   if (appy_failed < 0) goto appy_oob;
   /* tests/e2e/programs/boundscheck.py:76: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   return *ret ? 0 : -1;
 appy_oob:
   appy_index_error(appy_sites, appy_failed, appy_bad, "tests/e2e/programs/boundscheck.py", ret);
@@ -645,12 +645,12 @@ fail:
 }
 
 /* last(float64[:], bool) -- tests/e2e/programs/boundscheck.py:81 */
-static int kernel_last_0(appy_frame *fr, const appy_array *a_arg, bool flag, PyObject **ret)
+static int last_kernel0(appy_frame *fr, const appy_array *a_array, bool flag_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -658,16 +658,16 @@ static int kernel_last_0(appy_frame *fr, const appy_array *a_arg, bool flag, PyO
   };
   (void)fr;
   /* tests/e2e/programs/boundscheck.py:83: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/boundscheck.py:84: if flag: */
-  if (flag) {
+  if (flag_) {
     /* tests/e2e/programs/boundscheck.py:85: s = a[-3] */
-    s = (*(double *)appy_at(a, appy_wrap(INT64_C(-3), a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a));
+    s_ = (*(double *)appy_at(a_, appy_wrap(INT64_C(-3), a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_));
     if (appy_failed < 0) goto appy_oob;
   }
   if (appy_failed < 0) goto appy_oob;
   /* tests/e2e/programs/boundscheck.py:86: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   return *ret ? 0 : -1;
 appy_oob:
   appy_index_error(appy_sites, appy_failed, appy_bad, "tests/e2e/programs/boundscheck.py", ret);
@@ -677,15 +677,15 @@ fail:
 }
 
 /* between(float64[:], int64, float64[:]) -- tests/e2e/programs/boundscheck.py:91 */
-static int kernel_between_0(appy_frame *fr, const appy_array *a_arg, int64_t k, const appy_array *b_arg, PyObject **ret)
+static int between_kernel0(appy_frame *fr, const appy_array *a_array, int64_t k_, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -697,37 +697,37 @@ static int kernel_between_0(appy_frame *fr, const appy_array *a_arg, int64_t k, 
   };
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/boundscheck.py:94: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:95: a[i] = 2.0 * a[i] */
-            (*(double *)appy_at(a, appy_index(i, a_shape0, 2, &appy_failed, appy_bad), a_size, sizeof *a)) = (2.0 * (*(double *)appy_at(a, appy_index(i, a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a)));
+            (*(double *)appy_at(a_, appy_index(i_, a_shape0, 2, &appy_failed, appy_bad), a_count, sizeof *a_)) = (2.0 * (*(double *)appy_at(a_, appy_index(i_, a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_)));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size]) map(tofrom: appy_failed, appy_bad)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count]) map(tofrom: appy_failed, appy_bad)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:95: a[i] = 2.0 * a[i] */
-        (*(double *)appy_at(a, appy_index(i, a_shape0, 2, &appy_failed, appy_bad), a_size, sizeof *a)) = (2.0 * (*(double *)appy_at(a, appy_index(i, a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a)));
+        (*(double *)appy_at(a_, appy_index(i_, a_shape0, 2, &appy_failed, appy_bad), a_count, sizeof *a_)) = (2.0 * (*(double *)appy_at(a_, appy_index(i_, a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_)));
       }
     }
     const double appy_ran = appy_clock();
@@ -736,10 +736,10 @@ static int kernel_between_0(appy_frame *fr, const appy_array *a_arg, int64_t k, 
   }
   if (appy_failed < 0) goto appy_oob;
   /* tests/e2e/programs/boundscheck.py:96: if k >= 0: */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  if (k >= 0) {
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  if (k_ >= 0) {
     /* tests/e2e/programs/boundscheck.py:97: a[k] = 0.0 */
-    (*(double *)appy_at(a, appy_index(k, a_shape0, 3, &appy_failed, appy_bad), a_size, sizeof *a)) = 0.0;
+    (*(double *)appy_at(a_, appy_index(k_, a_shape0, 3, &appy_failed, appy_bad), a_count, sizeof *a_)) = 0.0;
     if (appy_failed < 0) goto appy_oob;
   }
   if (appy_failed < 0) goto appy_oob;
@@ -747,29 +747,29 @@ static int kernel_between_0(appy_frame *fr, const appy_array *a_arg, int64_t k, 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, b_shape0, 1);
       if (appy_n > 0) {
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b) map(tofrom: appy_failed) map(tofrom: appy_bad)
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b_) map(tofrom: appy_failed) map(tofrom: appy_bad)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/boundscheck.py:100: b[i] = b[i] + 1.0 */
-            (*(double *)appy_at(b, appy_index(i, b_shape0, 5, &appy_failed, appy_bad), b_size, sizeof *b)) = ((*(double *)appy_at(b, appy_index(i, b_shape0, 4, &appy_failed, appy_bad), b_size, sizeof *b)) + 1.0);
+            (*(double *)appy_at(b_, appy_index(i_, b_shape0, 5, &appy_failed, appy_bad), b_count, sizeof *b_)) = ((*(double *)appy_at(b_, appy_index(i_, b_shape0, 4, &appy_failed, appy_bad), b_count, sizeof *b_)) + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b[0:b_size]) map(tofrom: appy_failed, appy_bad)
-      for (i = 0; i < b_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count]) map(tofrom: appy_failed, appy_bad)
+      for (i_ = 0; i_ < b_shape0; i_++) {
         /* tests/e2e/programs/boundscheck.py:100: b[i] = b[i] + 1.0 */
-        (*(double *)appy_at(b, appy_index(i, b_shape0, 5, &appy_failed, appy_bad), b_size, sizeof *b)) = ((*(double *)appy_at(b, appy_index(i, b_shape0, 4, &appy_failed, appy_bad), b_size, sizeof *b)) + 1.0);
+        (*(double *)appy_at(b_, appy_index(i_, b_shape0, 5, &appy_failed, appy_bad), b_count, sizeof *b_)) = ((*(double *)appy_at(b_, appy_index(i_, b_shape0, 4, &appy_failed, appy_bad), b_count, sizeof *b_)) + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -788,12 +788,12 @@ fail:
 }
 
 /* find(float64[:], float64) -- tests/e2e/programs/boundscheck.py:105 */
-static int kernel_find_0(appy_frame *fr, const appy_array *a_arg, double x, PyObject **ret)
+static int find_kernel0(appy_frame *fr, const appy_array *a_array, double x_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t k = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t k_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */
   static const appy_site appy_sites[] = {   /* array, axis, line */
@@ -801,15 +801,15 @@ static int kernel_find_0(appy_frame *fr, const appy_array *a_arg, double x, PyOb
   };
   (void)fr;
   /* tests/e2e/programs/boundscheck.py:107: k = 0 */
-  k = INT64_C(0);
+  k_ = INT64_C(0);
   /* tests/e2e/programs/boundscheck.py:108: while a[k] != x: */
-  while (((*(double *)appy_at(a, appy_index(k, a_shape0, 1, &appy_failed, appy_bad), a_size, sizeof *a)) != x) && !appy_stopped(&appy_failed)) {
+  while (((*(double *)appy_at(a_, appy_index(k_, a_shape0, 1, &appy_failed, appy_bad), a_count, sizeof *a_)) != x_) && !appy_stopped(&appy_failed)) {
     /* tests/e2e/programs/boundscheck.py:109: k += 1 */
-    k = (k + 1);
+    k_ = (k_ + 1);
   }
   if (appy_failed < 0) goto appy_oob;
   /* tests/e2e/programs/boundscheck.py:110: return k */
-  *ret = appy_box_int64(k);
+  *ret = appy_box_int64(k_);
   return *ret ? 0 : -1;
 appy_oob:
   appy_index_error(appy_sites, appy_failed, appy_bad, "tests/e2e/programs/boundscheck.py", ret);
@@ -821,7 +821,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_gather_0(appy_frame *fr, PyObject *const *argv)
+gather_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -837,7 +837,7 @@ call_gather_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_gather_0(fr, &p0, &p1, &p2, &ret);
+    rc = gather_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -847,7 +847,7 @@ call_gather_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_guarded_shift_0(appy_frame *fr, PyObject *const *argv)
+guarded_shift_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -863,7 +863,7 @@ call_guarded_shift_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "n", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_guarded_shift_0(fr, &p0, &p1, p2, &ret);
+    rc = guarded_shift_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -873,7 +873,7 @@ call_guarded_shift_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rowsums_0(appy_frame *fr, PyObject *const *argv)
+rowsums_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -889,7 +889,7 @@ call_rowsums_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rowsums_0(fr, &p0, &p1, &p2, &ret);
+    rc = rowsums_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -899,7 +899,7 @@ call_rowsums_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_at_0(appy_frame *fr, PyObject *const *argv)
+rows_at_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -915,7 +915,7 @@ call_rows_at_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_at_0(fr, &p0, &p1, &p2, &ret);
+    rc = rows_at_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -925,7 +925,7 @@ call_rows_at_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_0(appy_frame *fr, PyObject *const *argv)
+total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -938,7 +938,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "lens", APPY_INT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_0(fr, &p0, &p1, &ret);
+    rc = total_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -948,7 +948,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -964,7 +964,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -974,7 +974,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_pick_0(appy_frame *fr, PyObject *const *argv)
+pick_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -989,7 +989,7 @@ call_pick_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_bool(fr, argv[2], "flag", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_pick_0(fr, &p0, p1, p2, &ret);
+    rc = pick_kernel0(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -999,7 +999,7 @@ call_pick_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_last_0(appy_frame *fr, PyObject *const *argv)
+last_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     bool p1;
@@ -1011,7 +1011,7 @@ call_last_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_bool(fr, argv[1], "flag", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_last_0(fr, &p0, p1, &ret);
+    rc = last_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1021,7 +1021,7 @@ call_last_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_between_0(appy_frame *fr, PyObject *const *argv)
+between_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1037,7 +1037,7 @@ call_between_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "b", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_between_0(fr, &p0, p1, &p2, &ret);
+    rc = between_kernel0(fr, &p0, p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1047,7 +1047,7 @@ call_between_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_find_0(appy_frame *fr, PyObject *const *argv)
+find_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -1059,7 +1059,7 @@ call_find_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "x", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_find_0(fr, &p0, p1, &ret);
+    rc = find_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1068,12 +1068,12 @@ call_find_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_gather_doc,
+PyDoc_STRVAR(gather_pydoc,
 "gather($module, a, idx, out)\n--\n\n"
 "Runs gather from tests/e2e/programs/boundscheck.py:10, compiled by appy-translate.\n\nSignatures:\n  gather(float64[:], int64[:], float64[:])\n");
 
 static PyObject *
-py_gather(PyObject *self, PyObject *args, PyObject *kwargs)
+gather_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "idx", "out", NULL};
     PyObject *argv[3];
@@ -1086,18 +1086,18 @@ py_gather(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "gather");
-    result = call_gather_0(&fr, argv);
+    result = gather_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_guarded_shift_doc,
+PyDoc_STRVAR(guarded_shift_pydoc,
 "guarded_shift($module, a, b, n)\n--\n\n"
 "Runs guarded_shift from tests/e2e/programs/boundscheck.py:19, compiled by appy-translate.\n\nSignatures:\n  guarded_shift(float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_guarded_shift(PyObject *self, PyObject *args, PyObject *kwargs)
+guarded_shift_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "n", NULL};
     PyObject *argv[3];
@@ -1110,18 +1110,18 @@ py_guarded_shift(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "guarded_shift");
-    result = call_guarded_shift_0(&fr, argv);
+    result = guarded_shift_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_rowsums_doc,
+PyDoc_STRVAR(rowsums_pydoc,
 "rowsums($module, A, lens, out)\n--\n\n"
 "Runs rowsums from tests/e2e/programs/boundscheck.py:29, compiled by appy-translate.\n\nSignatures:\n  rowsums(float64[:, :], int64[:], float64[:])\n");
 
 static PyObject *
-py_rowsums(PyObject *self, PyObject *args, PyObject *kwargs)
+rowsums_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "lens", "out", NULL};
     PyObject *argv[3];
@@ -1134,18 +1134,18 @@ py_rowsums(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "rowsums");
-    result = call_rowsums_0(&fr, argv);
+    result = rowsums_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_rows_at_doc,
+PyDoc_STRVAR(rows_at_pydoc,
 "rows_at($module, A, rows, out)\n--\n\n"
 "Runs rows_at from tests/e2e/programs/boundscheck.py:41, compiled by appy-translate.\n\nSignatures:\n  rows_at(float64[:, :], int64[:], float64[:])\n");
 
 static PyObject *
-py_rows_at(PyObject *self, PyObject *args, PyObject *kwargs)
+rows_at_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "rows", "out", NULL};
     PyObject *argv[3];
@@ -1158,18 +1158,18 @@ py_rows_at(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "rows_at");
-    result = call_rows_at_0(&fr, argv);
+    result = rows_at_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_total_doc,
+PyDoc_STRVAR(total_pydoc,
 "total($module, A, lens)\n--\n\n"
 "Runs total from tests/e2e/programs/boundscheck.py:50, compiled by appy-translate.\n\nSignatures:\n  total(float64[:, :], int64[:])\n");
 
 static PyObject *
-py_total(PyObject *self, PyObject *args, PyObject *kwargs)
+total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "lens", NULL};
     PyObject *argv[2];
@@ -1182,18 +1182,18 @@ py_total(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "total");
-    result = call_total_0(&fr, argv);
+    result = total_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from tests/e2e/programs/boundscheck.py:62, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -1206,18 +1206,18 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "matvec");
-    result = call_matvec_0(&fr, argv);
+    result = matvec_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_pick_doc,
+PyDoc_STRVAR(pick_pydoc,
 "pick($module, a, k, flag)\n--\n\n"
 "Runs pick from tests/e2e/programs/boundscheck.py:71, compiled by appy-translate.\n\nSignatures:\n  pick(float64[:], int64, bool)\n");
 
 static PyObject *
-py_pick(PyObject *self, PyObject *args, PyObject *kwargs)
+pick_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "k", "flag", NULL};
     PyObject *argv[3];
@@ -1230,18 +1230,18 @@ py_pick(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "pick");
-    result = call_pick_0(&fr, argv);
+    result = pick_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_last_doc,
+PyDoc_STRVAR(last_pydoc,
 "last($module, a, flag)\n--\n\n"
 "Runs last from tests/e2e/programs/boundscheck.py:81, compiled by appy-translate.\n\nSignatures:\n  last(float64[:], bool)\n");
 
 static PyObject *
-py_last(PyObject *self, PyObject *args, PyObject *kwargs)
+last_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "flag", NULL};
     PyObject *argv[2];
@@ -1254,18 +1254,18 @@ py_last(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "last");
-    result = call_last_0(&fr, argv);
+    result = last_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_between_doc,
+PyDoc_STRVAR(between_pydoc,
 "between($module, a, k, b)\n--\n\n"
 "Runs between from tests/e2e/programs/boundscheck.py:91, compiled by appy-translate.\n\nSignatures:\n  between(float64[:], int64, float64[:])\n");
 
 static PyObject *
-py_between(PyObject *self, PyObject *args, PyObject *kwargs)
+between_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "k", "b", NULL};
     PyObject *argv[3];
@@ -1278,18 +1278,18 @@ py_between(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "between");
-    result = call_between_0(&fr, argv);
+    result = between_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_find_doc,
+PyDoc_STRVAR(find_pydoc,
 "find($module, a, x)\n--\n\n"
 "Runs find from tests/e2e/programs/boundscheck.py:105, compiled by appy-translate.\n\nSignatures:\n  find(float64[:], float64)\n");
 
 static PyObject *
-py_find(PyObject *self, PyObject *args, PyObject *kwargs)
+find_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "x", NULL};
     PyObject *argv[2];
@@ -1302,23 +1302,23 @@ py_find(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "boundscheck", "find");
-    result = call_find_0(&fr, argv);
+    result = find_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"gather", (PyCFunction)(void (*)(void))py_gather, METH_VARARGS | METH_KEYWORDS, py_gather_doc},
-    {"guarded_shift", (PyCFunction)(void (*)(void))py_guarded_shift, METH_VARARGS | METH_KEYWORDS, py_guarded_shift_doc},
-    {"rowsums", (PyCFunction)(void (*)(void))py_rowsums, METH_VARARGS | METH_KEYWORDS, py_rowsums_doc},
-    {"rows_at", (PyCFunction)(void (*)(void))py_rows_at, METH_VARARGS | METH_KEYWORDS, py_rows_at_doc},
-    {"total", (PyCFunction)(void (*)(void))py_total, METH_VARARGS | METH_KEYWORDS, py_total_doc},
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
-    {"pick", (PyCFunction)(void (*)(void))py_pick, METH_VARARGS | METH_KEYWORDS, py_pick_doc},
-    {"last", (PyCFunction)(void (*)(void))py_last, METH_VARARGS | METH_KEYWORDS, py_last_doc},
-    {"between", (PyCFunction)(void (*)(void))py_between, METH_VARARGS | METH_KEYWORDS, py_between_doc},
-    {"find", (PyCFunction)(void (*)(void))py_find, METH_VARARGS | METH_KEYWORDS, py_find_doc},
+    {"gather", (PyCFunction)(void (*)(void))gather_py, METH_VARARGS | METH_KEYWORDS, gather_pydoc},
+    {"guarded_shift", (PyCFunction)(void (*)(void))guarded_shift_py, METH_VARARGS | METH_KEYWORDS, guarded_shift_pydoc},
+    {"rowsums", (PyCFunction)(void (*)(void))rowsums_py, METH_VARARGS | METH_KEYWORDS, rowsums_pydoc},
+    {"rows_at", (PyCFunction)(void (*)(void))rows_at_py, METH_VARARGS | METH_KEYWORDS, rows_at_pydoc},
+    {"total", (PyCFunction)(void (*)(void))total_py, METH_VARARGS | METH_KEYWORDS, total_pydoc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
+    {"pick", (PyCFunction)(void (*)(void))pick_py, METH_VARARGS | METH_KEYWORDS, pick_pydoc},
+    {"last", (PyCFunction)(void (*)(void))last_py, METH_VARARGS | METH_KEYWORDS, last_pydoc},
+    {"between", (PyCFunction)(void (*)(void))between_py, METH_VARARGS | METH_KEYWORDS, between_pydoc},
+    {"find", (PyCFunction)(void (*)(void))find_py, METH_VARARGS | METH_KEYWORDS, find_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,90 +14,90 @@
 #include <appy/group.h>
 
 /* classify(float64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        double *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          double x;
+          int64_t i_;
+          double x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1.0) {
+            if (x_ < -1.0) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0.0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0.0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0.0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0.0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1.0) {
+              if (x_ > 1.0) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1.0) {
+        if (x_ < -1.0) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0.0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0.0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0.0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0.0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1.0) {
+          if (x_ > 1.0) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -111,90 +111,90 @@ static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(float32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        float *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          float x;
+          int64_t i_;
+          float x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1.0f) {
+            if (x_ < -1.0f) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0.0f) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0.0f) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0.0f) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0.0f) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1.0f) {
+              if (x_ > 1.0f) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1.0f) {
+        if (x_ < -1.0f) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0.0f) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0.0f) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0.0f) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0.0f) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1.0f) {
+          if (x_ > 1.0f) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -208,90 +208,90 @@ static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int64_t x;
+          int64_t i_;
+          int64_t x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1) {
+            if (x_ < -1) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1) {
+              if (x_ > 1) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1) {
+        if (x_ < -1) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1) {
+          if (x_ > 1) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -305,90 +305,90 @@ static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t x = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int32_t x;
+          int64_t i_;
+          int32_t x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1) {
+            if (x_ < -1) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1) {
+              if (x_ > 1) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1) {
+        if (x_ < -1) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1) {
+          if (x_ > 1) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -402,21 +402,21 @@ static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* collatz(int64[:], int64[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *steps = (int64_t *)steps_arg->data;
-  int64_t steps_shape0 = steps_arg->shape[0];
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *steps_ = (int64_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
   /* tests/e2e/programs/control.py:43: steps[i] = k */
   if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
@@ -425,68 +425,68 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_steps = appy_env_ptr(&appy_data, steps);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const steps_gpu = appy_env_ptr(&appy_data, steps_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *steps = appy_dev_steps;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, steps)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *steps_ = steps_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, steps_)
         {
-          int64_t i;
-          int64_t n;
-          int64_t k;
+          int64_t i_;
+          int64_t n_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-            n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+            n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
             /* tests/e2e/programs/control.py:36: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:37: while n != 1: */
-            while (n != 1) {
+            while (n_ != 1) {
               /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-              if (appy_mod_i64(n, INT64_C(2)) == 0) {
+              if (appy_mod_i64(n_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/control.py:39: n = n // 2 */
-                n = appy_floordiv_i64(n, INT64_C(2));
+                n_ = appy_floordiv_i64(n_, INT64_C(2));
               } else {
                 /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-                n = ((3 * n) + 1);
+                n_ = ((3 * n_) + 1);
               }
               /* tests/e2e/programs/control.py:42: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
             }
             /* tests/e2e/programs/control.py:43: steps[i] = k */
-            steps[i] = k;
+            steps_[i_] = k_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-        n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+        n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
         /* tests/e2e/programs/control.py:36: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:37: while n != 1: */
-        while (n != 1) {
+        while (n_ != 1) {
           /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-          if (appy_mod_i64(n, INT64_C(2)) == 0) {
+          if (appy_mod_i64(n_, INT64_C(2)) == 0) {
             /* tests/e2e/programs/control.py:39: n = n // 2 */
-            n = appy_floordiv_i64(n, INT64_C(2));
+            n_ = appy_floordiv_i64(n_, INT64_C(2));
           } else {
             /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-            n = ((3 * n) + 1);
+            n_ = ((3 * n_) + 1);
           }
           /* tests/e2e/programs/control.py:42: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
         }
         /* tests/e2e/programs/control.py:43: steps[i] = k */
-        steps[i] = k;
+        steps_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -501,21 +501,21 @@ fail:
 }
 
 /* collatz(int32[:], int32[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *steps = (int32_t *)steps_arg->data;
-  int64_t steps_shape0 = steps_arg->shape[0];
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int32_t n = 0;
-  int64_t k = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *steps_ = (int32_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int32_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
   /* tests/e2e/programs/control.py:43: steps[i] = k */
   if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
@@ -524,68 +524,68 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_steps = appy_env_ptr(&appy_data, steps);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const steps_gpu = appy_env_ptr(&appy_data, steps_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *steps = appy_dev_steps;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, steps)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *steps_ = steps_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, steps_)
         {
-          int64_t i;
-          int32_t n;
-          int64_t k;
+          int64_t i_;
+          int32_t n_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-            n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+            n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
             /* tests/e2e/programs/control.py:36: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:37: while n != 1: */
-            while (n != 1) {
+            while (n_ != 1) {
               /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-              if (appy_mod_i32(n, 2) == 0) {
+              if (appy_mod_i32(n_, 2) == 0) {
                 /* tests/e2e/programs/control.py:39: n = n // 2 */
-                n = appy_floordiv_i32(n, 2);
+                n_ = appy_floordiv_i32(n_, 2);
               } else {
                 /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-                n = ((3 * n) + 1);
+                n_ = ((3 * n_) + 1);
               }
               /* tests/e2e/programs/control.py:42: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
             }
             /* tests/e2e/programs/control.py:43: steps[i] = k */
-            steps[i] = (int32_t)k;
+            steps_[i_] = (int32_t)k_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-        n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+        n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
         /* tests/e2e/programs/control.py:36: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:37: while n != 1: */
-        while (n != 1) {
+        while (n_ != 1) {
           /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-          if (appy_mod_i32(n, 2) == 0) {
+          if (appy_mod_i32(n_, 2) == 0) {
             /* tests/e2e/programs/control.py:39: n = n // 2 */
-            n = appy_floordiv_i32(n, 2);
+            n_ = appy_floordiv_i32(n_, 2);
           } else {
             /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-            n = ((3 * n) + 1);
+            n_ = ((3 * n_) + 1);
           }
           /* tests/e2e/programs/control.py:42: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
         }
         /* tests/e2e/programs/control.py:43: steps[i] = k */
-        steps[i] = (int32_t)k;
+        steps_[i_] = (int32_t)k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -600,275 +600,275 @@ fail:
 }
 
 /* loops(int64[:], int64[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t m = 0;
-  int64_t s = 0;
-  int64_t k = 0;
-  int64_t j = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t m_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int64_t m;
-          int64_t s;
-          int64_t k;
-          int64_t j;
+          int64_t i_;
+          int64_t m_;
+          int64_t s_;
+          int64_t k_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:53: m = a[i] */
-            m = a[i];
+            m_ = a_[i_];
             /* tests/e2e/programs/control.py:54: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:55: for k in range(m): */
             {
-              const int64_t appy_stop6 = m;
+              const int64_t appy_stop6 = m_;
               for (int64_t appy_it7 = 0; appy_it7 < appy_range_len(0, appy_stop6, 1); appy_it7++) {
-                k = 0 + appy_it7 * 1;
+                k_ = 0 + appy_it7 * 1;
                 /* tests/e2e/programs/control.py:56: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:57: out[0, i] = s */
-            out[i] = s;
+            out_[i_] = s_;
             /* tests/e2e/programs/control.py:58: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
               const int64_t appy_start8 = INT64_C(-3);
-              const int64_t appy_stop9 = m;
+              const int64_t appy_stop9 = m_;
               for (int64_t appy_it10 = 0; appy_it10 < appy_range_len(appy_start8, appy_stop9, 2); appy_it10++) {
-                k = appy_start8 + appy_it10 * 2;
+                k_ = appy_start8 + appy_it10 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:61: out[1, i] = s */
-            out[1 * out_shape1 + i] = s;
+            out_[1 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:62: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start11 = m;
+              const int64_t appy_start11 = m_;
               const int64_t appy_stop12 = INT64_C(-5);
               for (int64_t appy_it13 = 0; appy_it13 < appy_range_len(appy_start11, appy_stop12, -3); appy_it13++) {
-                k = appy_start11 + appy_it13 * -3;
+                k_ = appy_start11 + appy_it13 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-                s = ((s * 2) + k);
+                s_ = ((s_ * 2) + k_);
               }
             }
             /* tests/e2e/programs/control.py:65: out[2, i] = s */
-            out[2 * out_shape1 + i] = s;
+            out_[2 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:66: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop14 = m;
+              const int64_t appy_stop14 = m_;
               for (int64_t appy_it15 = 0; appy_it15 < appy_range_len(INT64_C(10), appy_stop14, -1); appy_it15++) {
-                k = INT64_C(10) + appy_it15 * -1;
+                k_ = INT64_C(10) + appy_it15 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
-                s = (s + (k * k));
+                s_ = (s_ + (k_ * k_));
               }
             }
             /* tests/e2e/programs/control.py:69: out[3, i] = s */
-            out[3 * out_shape1 + i] = s;
+            out_[3 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:70: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
               for (int64_t appy_it16 = 0; appy_it16 < appy_range_len(0, INT64_C(50), 1); appy_it16++) {
-                k = 0 + appy_it16 * 1;
+                k_ = 0 + appy_it16 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-                if (appy_mod_i64(k, INT64_C(3)) == 0) {
+                if (appy_mod_i64(k_, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
                   continue;
                 }
                 /* tests/e2e/programs/control.py:74: if k > abs(m): */
-                if (k > (m < 0 ? -m : m)) {
+                if (k_ > (m_ < 0 ? -m_ : m_)) {
                   /* tests/e2e/programs/control.py:75: break */
                   break;
                 }
                 /* tests/e2e/programs/control.py:76: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:77: out[4, i] = s */
-            out[4 * out_shape1 + i] = s;
+            out_[4 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:78: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:79: while True: */
             while (true) {
               /* tests/e2e/programs/control.py:80: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
               /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-              if ((k * k) > (m < 0 ? -m : m)) {
+              if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
                 /* tests/e2e/programs/control.py:82: break */
                 break;
               }
             }
             /* tests/e2e/programs/control.py:83: out[5, i] = k */
-            out[5 * out_shape1 + i] = k;
+            out_[5 * out_shape1 + i_] = k_;
             /* tests/e2e/programs/control.py:84: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:85: j = m */
-            j = m;
+            j_ = m_;
             /* tests/e2e/programs/control.py:86: while j < 30: */
-            while (j < 30) {
+            while (j_ < 30) {
               /* tests/e2e/programs/control.py:87: j += 4 */
-              j = (j + 4);
+              j_ = (j_ + 4);
               /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-              if (appy_mod_i64(j, INT64_C(5)) == 0) {
+              if (appy_mod_i64(j_, INT64_C(5)) == 0) {
                 /* tests/e2e/programs/control.py:89: continue */
                 continue;
               }
               /* tests/e2e/programs/control.py:90: s += j */
-              s = (s + j);
+              s_ = (s_ + j_);
             }
             /* tests/e2e/programs/control.py:91: out[6, i] = s */
-            out[6 * out_shape1 + i] = s;
+            out_[6 * out_shape1 + i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:53: m = a[i] */
-        m = a[i];
+        m_ = a_[i_];
         /* tests/e2e/programs/control.py:54: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop18 = m;
+          const int64_t appy_stop18 = m_;
           for (int64_t appy_it19 = 0; appy_it19 < appy_range_len(0, appy_stop18, 1); appy_it19++) {
-            k = 0 + appy_it19 * 1;
+            k_ = 0 + appy_it19 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:57: out[0, i] = s */
-        out[i] = s;
+        out_[i_] = s_;
         /* tests/e2e/programs/control.py:58: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
           const int64_t appy_start20 = INT64_C(-3);
-          const int64_t appy_stop21 = m;
+          const int64_t appy_stop21 = m_;
           for (int64_t appy_it22 = 0; appy_it22 < appy_range_len(appy_start20, appy_stop21, 2); appy_it22++) {
-            k = appy_start20 + appy_it22 * 2;
+            k_ = appy_start20 + appy_it22 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:61: out[1, i] = s */
-        out[1 * out_shape1 + i] = s;
+        out_[1 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:62: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start23 = m;
+          const int64_t appy_start23 = m_;
           const int64_t appy_stop24 = INT64_C(-5);
           for (int64_t appy_it25 = 0; appy_it25 < appy_range_len(appy_start23, appy_stop24, -3); appy_it25++) {
-            k = appy_start23 + appy_it25 * -3;
+            k_ = appy_start23 + appy_it25 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-            s = ((s * 2) + k);
+            s_ = ((s_ * 2) + k_);
           }
         }
         /* tests/e2e/programs/control.py:65: out[2, i] = s */
-        out[2 * out_shape1 + i] = s;
+        out_[2 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:66: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop26 = m;
+          const int64_t appy_stop26 = m_;
           for (int64_t appy_it27 = 0; appy_it27 < appy_range_len(INT64_C(10), appy_stop26, -1); appy_it27++) {
-            k = INT64_C(10) + appy_it27 * -1;
+            k_ = INT64_C(10) + appy_it27 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
-            s = (s + (k * k));
+            s_ = (s_ + (k_ * k_));
           }
         }
         /* tests/e2e/programs/control.py:69: out[3, i] = s */
-        out[3 * out_shape1 + i] = s;
+        out_[3 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:70: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
           for (int64_t appy_it28 = 0; appy_it28 < appy_range_len(0, INT64_C(50), 1); appy_it28++) {
-            k = 0 + appy_it28 * 1;
+            k_ = 0 + appy_it28 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-            if (appy_mod_i64(k, INT64_C(3)) == 0) {
+            if (appy_mod_i64(k_, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
               continue;
             }
             /* tests/e2e/programs/control.py:74: if k > abs(m): */
-            if (k > (m < 0 ? -m : m)) {
+            if (k_ > (m_ < 0 ? -m_ : m_)) {
               /* tests/e2e/programs/control.py:75: break */
               break;
             }
             /* tests/e2e/programs/control.py:76: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:77: out[4, i] = s */
-        out[4 * out_shape1 + i] = s;
+        out_[4 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:78: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:79: while True: */
         while (true) {
           /* tests/e2e/programs/control.py:80: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
           /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-          if ((k * k) > (m < 0 ? -m : m)) {
+          if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:82: break */
             break;
           }
         }
         /* tests/e2e/programs/control.py:83: out[5, i] = k */
-        out[5 * out_shape1 + i] = k;
+        out_[5 * out_shape1 + i_] = k_;
         /* tests/e2e/programs/control.py:84: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:85: j = m */
-        j = m;
+        j_ = m_;
         /* tests/e2e/programs/control.py:86: while j < 30: */
-        while (j < 30) {
+        while (j_ < 30) {
           /* tests/e2e/programs/control.py:87: j += 4 */
-          j = (j + 4);
+          j_ = (j_ + 4);
           /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-          if (appy_mod_i64(j, INT64_C(5)) == 0) {
+          if (appy_mod_i64(j_, INT64_C(5)) == 0) {
             /* tests/e2e/programs/control.py:89: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:90: s += j */
-          s = (s + j);
+          s_ = (s_ + j_);
         }
         /* tests/e2e/programs/control.py:91: out[6, i] = s */
-        out[6 * out_shape1 + i] = s;
+        out_[6 * out_shape1 + i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -880,275 +880,275 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* loops(int32[:], int32[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int32_t s = 0;
-  int64_t k = 0;
-  int32_t j = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int32_t s_ = 0;
+  int64_t k_ = 0;
+  int32_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int32_t m;
-          int32_t s;
-          int64_t k;
-          int32_t j;
+          int64_t i_;
+          int32_t m_;
+          int32_t s_;
+          int64_t k_;
+          int32_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:53: m = a[i] */
-            m = a[i];
+            m_ = a_[i_];
             /* tests/e2e/programs/control.py:54: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:55: for k in range(m): */
             {
-              const int64_t appy_stop29 = (int64_t)m;
+              const int64_t appy_stop29 = (int64_t)m_;
               for (int64_t appy_it30 = 0; appy_it30 < appy_range_len(0, appy_stop29, 1); appy_it30++) {
-                k = 0 + appy_it30 * 1;
+                k_ = 0 + appy_it30 * 1;
                 /* tests/e2e/programs/control.py:56: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:57: out[0, i] = s */
-            out[i] = s;
+            out_[i_] = s_;
             /* tests/e2e/programs/control.py:58: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
               const int64_t appy_start31 = INT64_C(-3);
-              const int64_t appy_stop32 = (int64_t)m;
+              const int64_t appy_stop32 = (int64_t)m_;
               for (int64_t appy_it33 = 0; appy_it33 < appy_range_len(appy_start31, appy_stop32, 2); appy_it33++) {
-                k = appy_start31 + appy_it33 * 2;
+                k_ = appy_start31 + appy_it33 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:61: out[1, i] = s */
-            out[1 * out_shape1 + i] = s;
+            out_[1 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:62: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start34 = (int64_t)m;
+              const int64_t appy_start34 = (int64_t)m_;
               const int64_t appy_stop35 = INT64_C(-5);
               for (int64_t appy_it36 = 0; appy_it36 < appy_range_len(appy_start34, appy_stop35, -3); appy_it36++) {
-                k = appy_start34 + appy_it36 * -3;
+                k_ = appy_start34 + appy_it36 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-                s = ((s * 2) + (int32_t)k);
+                s_ = ((s_ * 2) + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:65: out[2, i] = s */
-            out[2 * out_shape1 + i] = s;
+            out_[2 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:66: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop37 = (int64_t)m;
+              const int64_t appy_stop37 = (int64_t)m_;
               for (int64_t appy_it38 = 0; appy_it38 < appy_range_len(INT64_C(10), appy_stop37, -1); appy_it38++) {
-                k = INT64_C(10) + appy_it38 * -1;
+                k_ = INT64_C(10) + appy_it38 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
-                s = (s + (int32_t)(k * k));
+                s_ = (s_ + (int32_t)(k_ * k_));
               }
             }
             /* tests/e2e/programs/control.py:69: out[3, i] = s */
-            out[3 * out_shape1 + i] = s;
+            out_[3 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:70: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
               for (int64_t appy_it39 = 0; appy_it39 < appy_range_len(0, INT64_C(50), 1); appy_it39++) {
-                k = 0 + appy_it39 * 1;
+                k_ = 0 + appy_it39 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-                if (appy_mod_i64(k, INT64_C(3)) == 0) {
+                if (appy_mod_i64(k_, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
                   continue;
                 }
                 /* tests/e2e/programs/control.py:74: if k > abs(m): */
-                if (k > (m < 0 ? -m : m)) {
+                if (k_ > (m_ < 0 ? -m_ : m_)) {
                   /* tests/e2e/programs/control.py:75: break */
                   break;
                 }
                 /* tests/e2e/programs/control.py:76: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:77: out[4, i] = s */
-            out[4 * out_shape1 + i] = s;
+            out_[4 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:78: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:79: while True: */
             while (true) {
               /* tests/e2e/programs/control.py:80: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
               /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-              if ((k * k) > (m < 0 ? -m : m)) {
+              if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
                 /* tests/e2e/programs/control.py:82: break */
                 break;
               }
             }
             /* tests/e2e/programs/control.py:83: out[5, i] = k */
-            out[5 * out_shape1 + i] = (int32_t)k;
+            out_[5 * out_shape1 + i_] = (int32_t)k_;
             /* tests/e2e/programs/control.py:84: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:85: j = m */
-            j = m;
+            j_ = m_;
             /* tests/e2e/programs/control.py:86: while j < 30: */
-            while (j < 30) {
+            while (j_ < 30) {
               /* tests/e2e/programs/control.py:87: j += 4 */
-              j = (j + 4);
+              j_ = (j_ + 4);
               /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-              if (appy_mod_i32(j, 5) == 0) {
+              if (appy_mod_i32(j_, 5) == 0) {
                 /* tests/e2e/programs/control.py:89: continue */
                 continue;
               }
               /* tests/e2e/programs/control.py:90: s += j */
-              s = (s + j);
+              s_ = (s_ + j_);
             }
             /* tests/e2e/programs/control.py:91: out[6, i] = s */
-            out[6 * out_shape1 + i] = s;
+            out_[6 * out_shape1 + i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:53: m = a[i] */
-        m = a[i];
+        m_ = a_[i_];
         /* tests/e2e/programs/control.py:54: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop41 = (int64_t)m;
+          const int64_t appy_stop41 = (int64_t)m_;
           for (int64_t appy_it42 = 0; appy_it42 < appy_range_len(0, appy_stop41, 1); appy_it42++) {
-            k = 0 + appy_it42 * 1;
+            k_ = 0 + appy_it42 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:57: out[0, i] = s */
-        out[i] = s;
+        out_[i_] = s_;
         /* tests/e2e/programs/control.py:58: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
           const int64_t appy_start43 = INT64_C(-3);
-          const int64_t appy_stop44 = (int64_t)m;
+          const int64_t appy_stop44 = (int64_t)m_;
           for (int64_t appy_it45 = 0; appy_it45 < appy_range_len(appy_start43, appy_stop44, 2); appy_it45++) {
-            k = appy_start43 + appy_it45 * 2;
+            k_ = appy_start43 + appy_it45 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:61: out[1, i] = s */
-        out[1 * out_shape1 + i] = s;
+        out_[1 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:62: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start46 = (int64_t)m;
+          const int64_t appy_start46 = (int64_t)m_;
           const int64_t appy_stop47 = INT64_C(-5);
           for (int64_t appy_it48 = 0; appy_it48 < appy_range_len(appy_start46, appy_stop47, -3); appy_it48++) {
-            k = appy_start46 + appy_it48 * -3;
+            k_ = appy_start46 + appy_it48 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-            s = ((s * 2) + (int32_t)k);
+            s_ = ((s_ * 2) + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:65: out[2, i] = s */
-        out[2 * out_shape1 + i] = s;
+        out_[2 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:66: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop49 = (int64_t)m;
+          const int64_t appy_stop49 = (int64_t)m_;
           for (int64_t appy_it50 = 0; appy_it50 < appy_range_len(INT64_C(10), appy_stop49, -1); appy_it50++) {
-            k = INT64_C(10) + appy_it50 * -1;
+            k_ = INT64_C(10) + appy_it50 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
-            s = (s + (int32_t)(k * k));
+            s_ = (s_ + (int32_t)(k_ * k_));
           }
         }
         /* tests/e2e/programs/control.py:69: out[3, i] = s */
-        out[3 * out_shape1 + i] = s;
+        out_[3 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:70: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
           for (int64_t appy_it51 = 0; appy_it51 < appy_range_len(0, INT64_C(50), 1); appy_it51++) {
-            k = 0 + appy_it51 * 1;
+            k_ = 0 + appy_it51 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-            if (appy_mod_i64(k, INT64_C(3)) == 0) {
+            if (appy_mod_i64(k_, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
               continue;
             }
             /* tests/e2e/programs/control.py:74: if k > abs(m): */
-            if (k > (m < 0 ? -m : m)) {
+            if (k_ > (m_ < 0 ? -m_ : m_)) {
               /* tests/e2e/programs/control.py:75: break */
               break;
             }
             /* tests/e2e/programs/control.py:76: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:77: out[4, i] = s */
-        out[4 * out_shape1 + i] = s;
+        out_[4 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:78: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:79: while True: */
         while (true) {
           /* tests/e2e/programs/control.py:80: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
           /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-          if ((k * k) > (m < 0 ? -m : m)) {
+          if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:82: break */
             break;
           }
         }
         /* tests/e2e/programs/control.py:83: out[5, i] = k */
-        out[5 * out_shape1 + i] = (int32_t)k;
+        out_[5 * out_shape1 + i_] = (int32_t)k_;
         /* tests/e2e/programs/control.py:84: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:85: j = m */
-        j = m;
+        j_ = m_;
         /* tests/e2e/programs/control.py:86: while j < 30: */
-        while (j < 30) {
+        while (j_ < 30) {
           /* tests/e2e/programs/control.py:87: j += 4 */
-          j = (j + 4);
+          j_ = (j_ + 4);
           /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-          if (appy_mod_i32(j, 5) == 0) {
+          if (appy_mod_i32(j_, 5) == 0) {
             /* tests/e2e/programs/control.py:89: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:90: s += j */
-          s = (s + j);
+          s_ = (s_ + j_);
         }
         /* tests/e2e/programs/control.py:91: out[6, i] = s */
-        out[6 * out_shape1 + i] = s;
+        out_[6 * out_shape1 + i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1160,103 +1160,103 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* stepsum(int64, int64, int64) -- tests/e2e/programs/control.py:96 */
-static int kernel_stepsum_0(appy_frame *fr, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int stepsum_kernel0(appy_frame *fr, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t s = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t s_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:98: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/control.py:99: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/control.py:100: for k in range(lo, hi, step): */
   {
-    const int64_t appy_start52 = lo;
-    const int64_t appy_stop53 = hi;
-    const int64_t appy_step54 = step;
+    const int64_t appy_start52 = lo_;
+    const int64_t appy_stop53 = hi_;
+    const int64_t appy_step54 = step_;
     for (int64_t appy_it55 = 0; appy_it55 < appy_range_len(appy_start52, appy_stop53, appy_step54); appy_it55++) {
-      k = appy_start52 + appy_it55 * appy_step54;
+      k_ = appy_start52 + appy_it55 * appy_step54;
       /* tests/e2e/programs/control.py:101: s += k */
-      s = (s + k);
+      s_ = (s_ + k_);
       /* tests/e2e/programs/control.py:102: n += 1 */
-      n = (n + 1);
+      n_ = (n_ + 1);
     }
   }
   /* tests/e2e/programs/control.py:103: return s, n */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(n)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(n_)});
   return *ret ? 0 : -1;
 }
 
 /* runtime_steps(int64[:], int64, int64, int64) -- tests/e2e/programs/control.py:108 */
-static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int runtime_steps_kernel0(appy_frame *fr, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:111: for i in range(out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, out_shape0, 1);
       if (appy_n > 0) {
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out)
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out_)
         {
-          int64_t i;
-          int64_t s;
-          int64_t k;
+          int64_t i_;
+          int64_t s_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:112: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
             {
-              const int64_t appy_start56 = (lo + i);
-              const int64_t appy_stop57 = hi;
-              const int64_t appy_step58 = step;
+              const int64_t appy_start56 = (lo_ + i_);
+              const int64_t appy_stop57 = hi_;
+              const int64_t appy_step58 = step_;
               for (int64_t appy_it59 = 0; appy_it59 < appy_range_len(appy_start56, appy_stop57, appy_step58); appy_it59++) {
-                k = appy_start56 + appy_it59 * appy_step58;
+                k_ = appy_start56 + appy_it59 * appy_step58;
                 /* tests/e2e/programs/control.py:114: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:115: out[i] = s */
-            out[i] = s;
+            out_[i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out[0:out_size]) private(s, k)
-      for (i = 0; i < out_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out_[0:out_count]) private(s_, k_)
+      for (i_ = 0; i_ < out_shape0; i_++) {
         /* tests/e2e/programs/control.py:112: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
         {
-          const int64_t appy_start61 = (lo + i);
-          const int64_t appy_stop62 = hi;
-          const int64_t appy_step63 = step;
+          const int64_t appy_start61 = (lo_ + i_);
+          const int64_t appy_stop62 = hi_;
+          const int64_t appy_step63 = step_;
           for (int64_t appy_it64 = 0; appy_it64 < appy_range_len(appy_start61, appy_stop62, appy_step63); appy_it64++) {
-            k = appy_start61 + appy_it64 * appy_step63;
+            k_ = appy_start61 + appy_it64 * appy_step63;
             /* tests/e2e/programs/control.py:114: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:115: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1268,34 +1268,34 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
 }
 
 /* host_collatz(int64) -- tests/e2e/programs/control.py:120 */
-static int kernel_host_collatz_0(appy_frame *fr, int64_t n, PyObject **ret)
+static int host_collatz_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
 {
-  int64_t k = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:122: k = 0 */
-  k = INT64_C(0);
+  k_ = INT64_C(0);
   /* tests/e2e/programs/control.py:123: while n != 1: */
-  while (n != 1) {
+  while (n_ != 1) {
     /* tests/e2e/programs/control.py:124: if n % 2 == 0: */
-    if (appy_mod_i64(n, INT64_C(2)) == 0) {
+    if (appy_mod_i64(n_, INT64_C(2)) == 0) {
       /* tests/e2e/programs/control.py:125: n //= 2 */
-      n = appy_floordiv_i64(n, INT64_C(2));
+      n_ = appy_floordiv_i64(n_, INT64_C(2));
     } else {
       /* tests/e2e/programs/control.py:127: n = 3 * n + 1 */
-      n = ((3 * n) + 1);
+      n_ = ((3 * n_) + 1);
     }
     /* tests/e2e/programs/control.py:128: k += 1 */
-    k = (k + 1);
+    k_ = (k_ + 1);
   }
   /* tests/e2e/programs/control.py:129: return k */
-  *ret = appy_box_int64(k);
+  *ret = appy_box_int64(k_);
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_classify_0(appy_frame *fr, PyObject *const *argv)
+classify_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1308,7 +1308,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_0(fr, &p0, &p1, &ret);
+    rc = classify_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1318,7 +1318,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_1(appy_frame *fr, PyObject *const *argv)
+classify_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1331,7 +1331,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_1(fr, &p0, &p1, &ret);
+    rc = classify_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1341,7 +1341,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_2(appy_frame *fr, PyObject *const *argv)
+classify_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1354,7 +1354,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_2(fr, &p0, &p1, &ret);
+    rc = classify_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1364,7 +1364,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_3(appy_frame *fr, PyObject *const *argv)
+classify_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1377,7 +1377,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_3(fr, &p0, &p1, &ret);
+    rc = classify_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1387,7 +1387,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_0(appy_frame *fr, PyObject *const *argv)
+collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1400,7 +1400,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_0(fr, &p0, &p1, &ret);
+    rc = collatz_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1410,7 +1410,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_1(appy_frame *fr, PyObject *const *argv)
+collatz_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1423,7 +1423,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_1(fr, &p0, &p1, &ret);
+    rc = collatz_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1433,7 +1433,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_0(appy_frame *fr, PyObject *const *argv)
+loops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1446,7 +1446,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_0(fr, &p0, &p1, &ret);
+    rc = loops_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1456,7 +1456,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_1(appy_frame *fr, PyObject *const *argv)
+loops_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1469,7 +1469,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_1(fr, &p0, &p1, &ret);
+    rc = loops_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1479,7 +1479,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_stepsum_0(appy_frame *fr, PyObject *const *argv)
+stepsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     int64_t p1;
@@ -1494,7 +1494,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_stepsum_0(fr, p0, p1, p2, &ret);
+    rc = stepsum_kernel0(fr, p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1504,7 +1504,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
+runtime_steps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1523,7 +1523,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "step", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_runtime_steps_0(fr, &p0, p1, p2, p3, &ret);
+    rc = runtime_steps_kernel0(fr, &p0, p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1533,7 +1533,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
+host_collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     PyObject *ret = NULL;
@@ -1542,7 +1542,7 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[0], "n", &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_collatz_0(fr, p0, &ret);
+    rc = host_collatz_kernel0(fr, p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1551,12 +1551,12 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_classify_doc,
+PyDoc_STRVAR(classify_pydoc,
 "classify($module, a, out)\n--\n\n"
 "Runs classify from tests/e2e/programs/control.py:11, compiled by appy-translate.\n\nSignatures:\n  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
 
 static PyObject *
-py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
+classify_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1571,16 +1571,16 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "classify");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_0(&fr, argv);
+        result = classify_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_1(&fr, argv);
+        result = classify_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_2(&fr, argv);
+        result = classify_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_3(&fr, argv);
+        result = classify_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1588,12 +1588,12 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_collatz_doc,
+PyDoc_STRVAR(collatz_pydoc,
 "collatz($module, a, steps)\n--\n\n"
 "Runs collatz from tests/e2e/programs/control.py:31, compiled by appy-translate.\n\nSignatures:\n  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
 
 static PyObject *
-py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "steps", NULL};
     PyObject *argv[2];
@@ -1608,10 +1608,10 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "collatz");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_collatz_0(&fr, argv);
+        result = collatz_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_collatz_1(&fr, argv);
+        result = collatz_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1619,12 +1619,12 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_loops_doc,
+PyDoc_STRVAR(loops_pydoc,
 "loops($module, a, out)\n--\n\n"
 "Runs loops from tests/e2e/programs/control.py:49, compiled by appy-translate.\n\nSignatures:\n  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
 
 static PyObject *
-py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
+loops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1639,10 +1639,10 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "loops");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_loops_0(&fr, argv);
+        result = loops_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_loops_1(&fr, argv);
+        result = loops_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1650,12 +1650,12 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_stepsum_doc,
+PyDoc_STRVAR(stepsum_pydoc,
 "stepsum($module, lo, hi, step)\n--\n\n"
 "Runs stepsum from tests/e2e/programs/control.py:96, compiled by appy-translate.\n\nSignatures:\n  stepsum(int64, int64, int64)\n");
 
 static PyObject *
-py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
+stepsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"lo", "hi", "step", NULL};
     PyObject *argv[3];
@@ -1668,18 +1668,18 @@ py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "stepsum");
-    result = call_stepsum_0(&fr, argv);
+    result = stepsum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_runtime_steps_doc,
+PyDoc_STRVAR(runtime_steps_pydoc,
 "runtime_steps($module, out, lo, hi, step)\n--\n\n"
 "Runs runtime_steps from tests/e2e/programs/control.py:108, compiled by appy-translate.\n\nSignatures:\n  runtime_steps(int64[:], int64, int64, int64)\n");
 
 static PyObject *
-py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
+runtime_steps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"out", "lo", "hi", "step", NULL};
     PyObject *argv[4];
@@ -1692,18 +1692,18 @@ py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "runtime_steps");
-    result = call_runtime_steps_0(&fr, argv);
+    result = runtime_steps_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_host_collatz_doc,
+PyDoc_STRVAR(host_collatz_pydoc,
 "host_collatz($module, n)\n--\n\n"
 "Runs host_collatz from tests/e2e/programs/control.py:120, compiled by appy-translate.\n\nSignatures:\n  host_collatz(int64)\n");
 
 static PyObject *
-py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+host_collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", NULL};
     PyObject *argv[1];
@@ -1716,19 +1716,19 @@ py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "host_collatz");
-    result = call_host_collatz_0(&fr, argv);
+    result = host_collatz_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS, py_classify_doc},
-    {"collatz", (PyCFunction)(void (*)(void))py_collatz, METH_VARARGS | METH_KEYWORDS, py_collatz_doc},
-    {"loops", (PyCFunction)(void (*)(void))py_loops, METH_VARARGS | METH_KEYWORDS, py_loops_doc},
-    {"stepsum", (PyCFunction)(void (*)(void))py_stepsum, METH_VARARGS | METH_KEYWORDS, py_stepsum_doc},
-    {"runtime_steps", (PyCFunction)(void (*)(void))py_runtime_steps, METH_VARARGS | METH_KEYWORDS, py_runtime_steps_doc},
-    {"host_collatz", (PyCFunction)(void (*)(void))py_host_collatz, METH_VARARGS | METH_KEYWORDS, py_host_collatz_doc},
+    {"classify", (PyCFunction)(void (*)(void))classify_py, METH_VARARGS | METH_KEYWORDS, classify_pydoc},
+    {"collatz", (PyCFunction)(void (*)(void))collatz_py, METH_VARARGS | METH_KEYWORDS, collatz_pydoc},
+    {"loops", (PyCFunction)(void (*)(void))loops_py, METH_VARARGS | METH_KEYWORDS, loops_pydoc},
+    {"stepsum", (PyCFunction)(void (*)(void))stepsum_py, METH_VARARGS | METH_KEYWORDS, stepsum_pydoc},
+    {"runtime_steps", (PyCFunction)(void (*)(void))runtime_steps_py, METH_VARARGS | METH_KEYWORDS, runtime_steps_pydoc},
+    {"host_collatz", (PyCFunction)(void (*)(void))host_collatz_py, METH_VARARGS | METH_KEYWORDS, host_collatz_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,
