@@ -30,9 +30,6 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 for s in llvm-symbolizer-19 llvm-symbolizer; do   # reports with file:line
   command -v "$s" > /dev/null && export ASAN_SYMBOLIZER_PATH="$(command -v "$s")" && break
 done
-# The command-line driver leaves what it allocated to the exit (it runs once per file):
-# leaks are checked on the library, in the unit tests and in make fuzz.
-driver_asan=detect_leaks=0:abort_on_error=1
 
 status=0
 run() {   # a step; its output kept, shown if it fails
@@ -49,7 +46,7 @@ run() {   # a step; its output kept, shown if it fails
 run unit-tokenize "$work/test_tokenize"
 run unit-parse "$work/test_parse"
 run unit-sema "$work/test_sema"
-run errors env ASAN_OPTIONS=$driver_asan APPY_TRANSLATE="$work/appy-translate" ${PYTHON:-python3} "$top/tests/errors/run_errors.py"
+run errors env APPY_TRANSLATE="$work/appy-translate" ${PYTHON:-python3} "$top/tests/errors/run_errors.py"
 # The golden programs: their C and --explain must also be what tests/golden holds.
-run golden env ASAN_OPTIONS=$driver_asan APPY_TRANSLATE="$work/appy-translate" sh "$top/tests/golden.sh"
+run golden env APPY_TRANSLATE="$work/appy-translate" sh "$top/tests/golden.sh"
 exit $status
