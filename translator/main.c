@@ -233,7 +233,8 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-// Splits APPY_PYTHON_CPPFLAGS ("-I/usr/include/python3.11 ...") into argv entries.
+// Splits words at spaces into argv entries: configure's flags ("-I/usr/include/python3.11
+// ...") and APPY_CFLAGS.
 static int add_words(const char **argv, int n, char *words) {
   for (char *w = strtok(words, " "); w && n < MAX_ARGS - 16; w = strtok(NULL, " "))
     argv[n++] = w;
@@ -308,6 +309,8 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   }
   // The words of the command that are made here, released once the compiler has run.
   char *host_flags = strdup(APPY_HOST_OPENMP_FLAGS), *py_flags = strdup(APPY_PYTHON_CPPFLAGS);
+  // APPY_CFLAGS: more words, after ours (-fsanitize=..., -O0 -g: tests/sanitize.sh).
+  char *extra = strdup(getenv("APPY_CFLAGS") ? getenv("APPY_CFLAGS") : "");
   char *arch = NULL, *rpath = NULL;
   char *inc_flag = dup_printf("-I%s", inc, NULL), *rtlib = dup_printf("%s/libappyrt.a", lib, NULL);
   argv[n++] = cc;
@@ -333,6 +336,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
     argv[n++] = "-foffload-options=-lm -latomic";
     argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
   }
+  n = add_words(argv, n, extra);
   argv[n++] = inc_flag;
   n = add_words(argv, n, py_flags);
   argv[n++] = cfile;
@@ -344,6 +348,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   int status = run_command(argv, c->verbose);
   free(host_flags);
   free(py_flags);
+  free(extra);
   free(arch);
   free(rpath);
   free(inc_flag);
