@@ -11,6 +11,21 @@
 
 #include "runtime.h"
 
+/* clang's -fopenmp without an offload target (compiler none with CC=clang) links libomp
+ * alone, which has not these functions: LLVM's libomptarget has them, and cannot stand in
+ * (without a registered device image its omp_get_num_devices crashes). Weak references
+ * let such a module load: they are called only when its kernels run on a device
+ * (appy_use_device()), which a module built without offload never does. */
+#ifdef __clang__
+#pragma weak omp_target_alloc
+#pragma weak omp_target_free
+#pragma weak omp_target_memcpy
+#pragma weak omp_target_associate_ptr
+#pragma weak omp_target_disassociate_ptr
+#pragma weak omp_target_is_present
+#pragma weak omp_get_mapped_ptr
+#endif
+
 /* 1 if a target region on device dev really ran there. Only call with a device present:
  * under OMP_TARGET_OFFLOAD=MANDATORY, libomptarget aborts the process on a region that
  * cannot be offloaded. */

@@ -238,7 +238,7 @@ def _toolchain():
             setup.append("%s %d %d" % (path, st.st_mtime_ns, st.st_size))
         except (OSError, TypeError):
             setup.append("%s missing" % path)
-    for var in ("APPY_CC", "APPY_INCLUDEDIR", "APPY_LIBDIR"):
+    for var in ("APPY_CC", "APPY_CFLAGS", "APPY_INCLUDEDIR", "APPY_LIBDIR"):
         setup.append("%s=%s" % (var, os.environ.get(var, "")))
     return exe, "\n".join(choice), "\n".join(setup)
 

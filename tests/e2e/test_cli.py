@@ -1,4 +1,5 @@
 """appy-translate's command line: outputs, options and exit statuses."""
+import os
 import subprocess
 
 import pytest
@@ -207,6 +208,20 @@ def test_verbose_shows_compile_command(run, translator, tmp_path):
     p = run("-v", "--compiler", translator[1], "-o", tmp_path / "ov.abi3.so", "-m", "ov", SRC)
     assert p.returncode == 0, p.stderr
     assert "-fopenmp" in p.stderr and "libappyrt.a" in p.stderr
+
+
+def test_appy_cflags_come_after_the_drivers_flags(translator, tmp_path):
+    """APPY_CFLAGS (tests/sanitize.sh passes the sanitizers with it) is split into words
+    placed after appy-translate's own, so that its -O0 overrides -O3."""
+    exe, compiler = translator
+    env = {**os.environ,
+           "APPY_CFLAGS": os.environ.get("APPY_CFLAGS", "") + " -O0  -DAPPY_TEST_FLAG=1"}
+    p = subprocess.run([exe, "-v", "--compiler", compiler, "-o", tmp_path / "fl.abi3.so",
+                        "-m", "fl", SRC], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stderr
+    words = next(line for line in p.stderr.splitlines() if "libappyrt.a" in line).split()
+    assert "-DAPPY_TEST_FLAG=1" in words and "" not in words
+    assert words.index("-O3") < words.index("-O0") < words.index("-DAPPY_TEST_FLAG=1")
 
 
 @pytest.mark.parametrize("args, message", [
