@@ -302,6 +302,25 @@ static int run_command(const char *const *argv, bool verbose) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+// gcc-12's nvptx back end writes the C file's path into the PTX (line markers around
+// inline assembly): ptxas rejects any byte past ASCII there, and a newline crashes the
+// offload compiler. For a C file in a folder whose path has such bytes,
+// -ffile-prefix-map=FOLDER=. writes "./NAME.c" instead (the file's name is the module's, an
+// ASCII identifier). NULL where no map is needed, or where the folder has a '=' that the
+// option could not take.
+static char *ascii_prefix_map(const char *cfile) {
+  const char *slash = strrchr(cfile, '/');
+  bool ascii = true;
+  for (const char *p = cfile; slash && p < slash; p++)
+    ascii = ascii && *p >= ' ' && *p <= '~';
+  if (ascii || memchr(cfile, '=', (size_t)(slash - cfile)))
+    return NULL;
+  char *dir = strndup(cfile, (size_t)(slash - cfile));
+  char *flag = dup_printf("-ffile-prefix-map=%s=.", dir, NULL);
+  free(dir);
+  return flag;
+}
+
 static int compile(const Cli *c, const char *cfile, const char *sofile) {
   const char *inc = getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR;
   const char *lib = getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR;
@@ -321,7 +340,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   char *host_flags = strdup(APPY_HOST_OPENMP_FLAGS), *py_flags = strdup(APPY_PYTHON_CPPFLAGS);
   // APPY_CFLAGS: more words, after ours (-fsanitize=..., -O0 -g: tests/sanitize.sh).
   char *extra = strdup(getenv("APPY_CFLAGS") ? getenv("APPY_CFLAGS") : "");
-  char *arch = NULL, *rpath = NULL;
+  char *arch = NULL, *rpath = NULL, *prefix_map = NULL;
   char *inc_flag = dup_printf("-I%s", inc, NULL), *rtlib = dup_printf("%s/libappyrt.a", lib, NULL);
   argv[n++] = cc;
   argv[n++] = "-O3";
@@ -345,6 +364,8 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
     // Device libm, and libatomic: gcc combines several reductions with 16-byte atomics.
     argv[n++] = "-foffload-options=-lm -latomic";
     argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
+    if ((prefix_map = ascii_prefix_map(cfile)))
+      argv[n++] = prefix_map;
   }
   n = add_words(argv, n, extra);
   argv[n++] = inc_flag;
@@ -361,6 +382,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   free(extra);
   free(arch);
   free(rpath);
+  free(prefix_map);
   free(inc_flag);
   free(rtlib);
   return status;
