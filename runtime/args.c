@@ -33,10 +33,18 @@ static const char *const scalar_want[] = {
 
 /* parse_args */
 
+/* The parameter names are UTF-8, not all ASCII (PEP 3131): compared as bytes. A key that
+ * has no UTF-8 form (a lone surrogate) names none of them. */
 static int find_name(PyObject *key, const char *const *names, int n)
 {
+  Py_ssize_t len;
+  const char *k = PyUnicode_AsUTF8AndSize(key, &len);
+  if (!k) {
+    PyErr_Clear();
+    return -1;
+  }
   for (int i = 0; i < n; i++)
-    if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0)
+    if (strlen(names[i]) == (size_t)len && memcmp(names[i], k, (size_t)len) == 0)
       return i;
   return -1;
 }
@@ -202,13 +210,51 @@ static appy_hold *find_copy(appy_frame *fr, PyObject *obj)
   return NULL;
 }
 
-/* A strided argument: the kernel gets a C-contiguous copy, written back at release.
+/* Bools are 0 or 1 in C: a byte other than those (a uint8 array viewed as bool) would be
+ * undefined behaviour in the kernel. NumPy reads any nonzero byte as True. */
+static int odd_bools(const Py_buffer *v)
+{
+  const unsigned char *p = v->buf;
+  for (Py_ssize_t i = 0; i < v->len; i++)
+    if (p[i] > 1)
+      return 1;
+  return 0;
+}
+
+static void normalize_bools(const Py_buffer *v)
+{
+  unsigned char *p = v->buf;
+  for (Py_ssize_t i = 0; i < v->len; i++)
+    p[i] = p[i] != 0;
+}
+
+/* Points h at a fresh C-contiguous, aligned copy of obj (its view not held), bools made 0
+ * or 1; orig is the ndarray the copy is written back to. */
+static int copy_into(appy_hold *h, PyObject *obj, appy_dtype dt, appy_array *out)
+{
+  PyObject *args = PyTuple_Pack(1, obj);
+  if (!args)
+    return -1;
+  h->orig = appy_numpy_call("asarray", args, NULL);
+  Py_DECREF(args);
+  if (!h->orig || !(h->own = PyObject_CallMethod(h->orig, "copy", NULL)) ||
+      PyObject_GetBuffer(h->own, &h->view, PyBUF_RECORDS) < 0) {
+    Py_CLEAR(h->orig);
+    Py_CLEAR(h->own);
+    return -1;
+  }
+  if (dt == APPY_BOOL)
+    normalize_bools(&h->view);
+  appy_fill_array(out, &h->view, dt, obj);
+  return 0;
+}
+
+/* An argument the kernel cannot use in place: it gets a copy, written back at release.
  * An object passed twice shares its copy, so writes through one name reach the other. */
 static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
                      appy_array *out)
 {
   appy_hold *h = find_copy(fr, obj);
-  PyObject *args;
   if (h) {
     h->writeback |= writable;
     appy_fill_array(out, &h->view, dt, obj);
@@ -216,25 +262,76 @@ static int hold_copy(appy_frame *fr, PyObject *obj, appy_dtype dt, int writable,
   }
   if (!(h = appy_frame_push(fr)))
     return -1;
-  if (!(args = PyTuple_Pack(1, obj)))
-    goto fail;
-  h->orig = appy_numpy_call("asarray", args, NULL);
-  Py_DECREF(args);
-  if (!h->orig || !(args = PyTuple_Pack(1, h->orig)))
-    goto fail;
-  h->own = appy_numpy_call("ascontiguousarray", args, NULL);
-  Py_DECREF(args);
-  if (!h->own || PyObject_GetBuffer(h->own, &h->view, PyBUF_RECORDS) < 0)
-    goto fail;
+  if (copy_into(h, obj, dt, out) < 0) {
+    appy_frame_pop(fr);
+    return -1;
+  }
   h->arg = obj;
   h->writeback = writable;
-  appy_fill_array(out, &h->view, dt, obj);
   return 0;
-fail:
-  Py_XDECREF(h->orig);
-  Py_XDECREF(h->own);
-  appy_frame_pop(fr);
-  return -1;
+}
+
+/* Do the kernel's views of a and b share a byte? */
+static int overlap(const appy_hold *a, const appy_hold *b)
+{
+  const char *pa = a->out->data, *pb = b->out->data;
+  return a->view.len > 0 && b->view.len > 0 && pa < pb + b->view.len && pb < pa + a->view.len;
+}
+
+/* The same elements under the same dtype and shape: a kernel that reads one while writing
+ * the other reads each element before or as it writes it, as with one argument. */
+static int same_view(const appy_array *a, const appy_array *b)
+{
+  if (a->data != b->data || a->dtype != b->dtype || a->ndim != b->ndim)
+    return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d])
+      return 0;
+  return 1;
+}
+
+/* A read-only argument the kernel used in place, which overlaps one it writes: from now
+ * on it reads a copy, as NumPy's ufuncs copy an input that overlaps their output. */
+static int copy_read(appy_hold *h)
+{
+  appy_array *out = h->out;
+  PyBuffer_Release(&h->view);
+  h->out = NULL;
+  return copy_into(h, out->obj, out->dtype, out);
+}
+
+/* Checks the argument in place that hold h has just taken against the earlier ones. */
+static int resolve_overlap(appy_frame *fr, appy_hold *h)
+{
+  for (appy_holds *b = fr->top; b; b = b->prev) {
+    for (int i = 0; i < b->n; i++) {
+      appy_hold *g = &b->h[i];
+      if (g == h || !g->out || !overlap(g, h) || same_view(g->out, h->out) ||
+          (!g->written && !h->written))
+        continue;
+      if (g->written && h->written) {
+        PyErr_Format(PyExc_ValueError, "%s() arguments '%s' and '%s' overlap in memory, and "
+                     "%s writes both; pass a copy of one", fr->func, g->param, h->param,
+                     fr->func);
+        return -1;
+      }
+      if (copy_read(g->written ? h : g) < 0)
+        return -1;
+      if (!h->out)   /* h is a copy now: it overlaps nothing */
+        return 0;
+    }
+  }
+  return 0;
+}
+
+/* A C-contiguous buffer the kernel can use in place: aligned, and bools 0 or 1. */
+static int usable_in_place(const Py_buffer *v, appy_dtype dt)
+{
+  if (!PyBuffer_IsContiguous(v, 'C'))
+    return 0;
+  if ((uintptr_t)v->buf % appy_dtype_size(dt) != 0)
+    return 0;
+  return dt != APPY_BOOL || !odd_bools(v);
 }
 
 int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt, int ndim,
@@ -263,9 +360,12 @@ int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype 
                  fr->func, param, fr->func);
     goto fail;
   }
-  if (PyBuffer_IsContiguous(&h->view, 'C')) {
+  if (usable_in_place(&h->view, dt)) {
     appy_fill_array(out, &h->view, dt, obj);
-    return 0;
+    h->out = out;
+    h->param = param;
+    h->written = writable;
+    return resolve_overlap(fr, h);   /* on failure, the frame releases h */
   }
   PyBuffer_Release(&h->view);
   appy_frame_pop(fr);
@@ -273,6 +373,40 @@ int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype 
 fail:
   PyBuffer_Release(&h->view);
   appy_frame_pop(fr);
+  return -1;
+}
+
+/* appy_extent */
+
+int appy_extent(appy_frame *fr, const char *param, int dim, int64_t extent, int runs,
+                int64_t i1, int64_t i2, int64_t kmin, int64_t kmax, const char *where)
+{
+  int64_t lo = (i1 < i2 ? i1 : i2) + kmin, hi = (i1 < i2 ? i2 : i1) + kmax;
+  PyGILState_STATE gil;
+  if (!runs || (lo >= -extent && hi < extent))
+    return 0;
+  gil = PyGILState_Ensure();
+  PyErr_Format(PyExc_ValueError, "%s() argument '%s' has size %lld along axis %d, but the "
+               "loops index it from %lld to %lld (%s)", fr->func, param, (long long)extent,
+               dim, (long long)lo, (long long)hi, where);
+  PyGILState_Release(gil);
+  return -1;
+}
+
+/* appy_index_error */
+
+int appy_index_error(const appy_site *sites, int failed, const int64_t *bad, const char *file,
+                     PyObject **ret)
+{
+  const appy_site *s = &sites[-failed - 1];
+  long long i = (long long)bad[0], n = (long long)bad[1];
+  /* Python takes -n <= i < 0 from the end; the compiled code, only constants. */
+  const char *why = i < 0 && i >= -n ? "; compiled code wraps only constant negative indices" : "";
+  PyGILState_STATE gil = PyGILState_Ensure();
+  Py_CLEAR(*ret);
+  PyErr_Format(PyExc_IndexError, "index %lld is out of bounds for axis %d with size %lld "
+               "(array '%s', %s, line %d%s)", i, s->axis, n, s->array, file, s->line, why);
+  PyGILState_Release(gil);
   return -1;
 }
 

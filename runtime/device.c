@@ -20,14 +20,12 @@ extern void LLVMInitializeNVPTXAsmPrinter(void) __attribute__((weak));
 
 static char compiler[16] = "?";  /* as given to appy_runtime_init */
 
-typedef void (*init_fn)(void);
+typedef appy_fn init_fn;
 
-/* dlsym for functions, without ISO C's object-to-function pointer cast (callers cast the
- * result to the function's own type, a cast between function pointer types). */
-static init_fn lookup(void *lib, const char *name)
+appy_fn appy_dlfunc(void *lib, const char *name)
 {
   void *p = dlsym(lib, name);
-  init_fn f;
+  appy_fn f;
   memcpy(&f, &p, sizeof f);
   return f;
 }
@@ -46,9 +44,9 @@ static void register_nvptx(void)
   };
   void *llvm = NULL;
   for (int i = 0; i < 4; i++) {
-    init_fn f = weak[i] ? weak[i] : lookup(RTLD_DEFAULT, names[i]);
+    init_fn f = weak[i] ? weak[i] : appy_dlfunc(RTLD_DEFAULT, names[i]);
     if (!f && (llvm || (llvm = dlopen("libLLVM.so.19.1", RTLD_LAZY | RTLD_NOLOAD))))
-      f = lookup(llvm, names[i]);
+      f = appy_dlfunc(llvm, names[i]);
     if (f)
       f();
   }
@@ -184,11 +182,11 @@ static void cuda_wait_policy(void)
     return;
   if (!(cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD)))
     return;
-  int (*count)(int *) = (int (*)(int *))lookup(cuda, "cuDeviceGetCount");
-  int (*get)(int *, int) = (int (*)(int *, int))lookup(cuda, "cuDeviceGet");
+  int (*count)(int *) = (int (*)(int *))appy_dlfunc(cuda, "cuDeviceGetCount");
+  int (*get)(int *, int) = (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet");
   int (*state)(int, unsigned *, int *) =
-      (int (*)(int, unsigned *, int *))lookup(cuda, "cuDevicePrimaryCtxGetState");
-  int (*set)(int, unsigned) = (int (*)(int, unsigned))lookup(cuda, "cuDevicePrimaryCtxSetFlags_v2");
+      (int (*)(int, unsigned *, int *))appy_dlfunc(cuda, "cuDevicePrimaryCtxGetState");
+  int (*set)(int, unsigned) = (int (*)(int, unsigned))appy_dlfunc(cuda, "cuDevicePrimaryCtxSetFlags_v2");
   if (count && get && state && set && count(&n) == 0)
     for (int i = 0; i < n; i++) {
       int dev, active = 0;
@@ -226,8 +224,8 @@ static const char *gpu_name(int dev, char *buf, int n)
   const char *r = "unknown GPU";
   if (!cuda)
     return r;
-  int (*get)(int *, int) = (int (*)(int *, int))lookup(cuda, "cuDeviceGet");
-  int (*name)(char *, int, int) = (int (*)(char *, int, int))lookup(cuda, "cuDeviceGetName");
+  int (*get)(int *, int) = (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet");
+  int (*name)(char *, int, int) = (int (*)(char *, int, int))appy_dlfunc(cuda, "cuDeviceGetName");
   if (get && name && get(&handle, dev) == 0 && name(buf, n, handle) == 0)
     r = buf;
   dlclose(cuda);

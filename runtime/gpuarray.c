@@ -116,8 +116,8 @@ static int wait_stream(appy_frame *fr, const char *param, uintptr_t s)
   static ctx_fn sync_ctx;
   if (!sync_stream) {
     void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
-    sync_stream = cuda ? (stream_fn)dlsym(cuda, "cuStreamSynchronize") : NULL;
-    sync_ctx = cuda ? (ctx_fn)dlsym(cuda, "cuCtxSynchronize") : NULL;
+    sync_stream = cuda ? (stream_fn)appy_dlfunc(cuda, "cuStreamSynchronize") : NULL;
+    sync_ctx = cuda ? (ctx_fn)appy_dlfunc(cuda, "cuCtxSynchronize") : NULL;
   }
   int rc = s ? (sync_stream ? sync_stream((void *)s) : 0) : (sync_ctx ? sync_ctx() : 0);
   if (rc != 0) {

@@ -19,6 +19,12 @@ APPY_API void appy_type_name(PyObject *obj, char *buf, size_t n);
 /* args.c */
 APPY_API const char *appy_article(const char *name);  /* "an int8", "a uint8" */
 
+/* device.c */
+typedef void (*appy_fn)(void);
+/* dlsym of a function, without ISO C's object-to-function pointer cast: callers cast the
+ * result to the function's own type. NULL if lib has no such symbol. */
+APPY_API appy_fn appy_dlfunc(void *lib, const char *name);
+
 /* gpuarray.c */
 APPY_API void appy_release_shadow(appy_hold *h);   /* frees a GPU argument's stand-in */
 

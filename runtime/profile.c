@@ -192,3 +192,15 @@ void appy_profile_call(const char *module, const char *func, size_t bytes_in, do
   record(module, func, 0, bytes_in, t_in, t_kernels, bytes_out, t_out, t_call);
   PyGILState_Release(g);
 }
+
+void appy_profile_copy(const char *direction, const char *path, size_t bytes, double t)
+{
+  char text[96];
+  PyGILState_STATE g;
+  if (!appy_profile_enabled())
+    return;
+  copy_text(text, sizeof text, "copy", (double)bytes, t);
+  g = PyGILState_Ensure();
+  PySys_WriteStderr("appy-profile: %s %s, %s\n", text, direction, path);
+  PyGILState_Release(g);
+}

@@ -31,7 +31,7 @@ srcs=$(ls "$top"/translator/*.c | grep -v '/main\.c$')
 echo "==> building $dir/fuzz_translate"
 # shellcheck disable=SC2086
 "$cc" -g -O1 $san -I"$top/include" -I"$top/translator" $srcs \
-  "$top/tests/fuzz/fuzz_translate.c" -o "$dir/fuzz_translate"
+  "$top/tests/fuzz/fuzz_translate.c" -lunistring -o "$dir/fuzz_translate"
 
 # Seeds: each program with a first byte that picks the compiler (0: clang, 1: gcc, 2: none).
 n=0
@@ -48,6 +48,11 @@ awk -v d="$dir/seeds" '/^### /{n++; f=sprintf("%s/error%03d.0", d, n); printf "%
                         n {print >> f}' "$top/tests/errors/bad_programs.txt"
 echo "==> $n seed programs (and the error programs), fuzzing for $seconds s"
 
+for s in llvm-symbolizer-19 llvm-symbolizer; do   # reports with file:line
+  command -v "$s" > /dev/null && export ASAN_SYMBOLIZER_PATH="$(command -v "$s")" && break
+done
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
 status=0
 log=$dir/fuzz.log
 (cd "$dir/findings" && "$dir/fuzz_translate" -max_total_time="$seconds" -timeout=5 \
@@ -57,9 +62,15 @@ log=$dir/fuzz.log
 grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+.*DONE' "$log" || true
 findings=$(ls "$dir/findings" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true)
 if [ -n "$findings" ]; then
+  # What a CI log must show, the folder being gone after it: the report, and each input
+  # (its first byte picks the compiler: 0 clang, 1 gcc, 2 none) with how to replay it.
   echo "==> findings in $dir/findings:"
-  echo "$findings" | sed 's/^/  /'
-  grep -m 5 -E 'ERROR: |runtime error:|SUMMARY' "$log" || true
+  awk '/ERROR: |runtime error:/ { on = 1 } on && n < 60 { print; n++ } /^SUMMARY/ { on = 0 }' \
+    "$log" || true
+  for f in $(echo "$findings" | head -n 5); do
+    echo "--- $f ($(wc -c < "$dir/findings/$f") bytes), replay: $dir/fuzz_translate $dir/findings/$f"
+    od -An -c "$dir/findings/$f" | head -n 12
+  done
   status=1
 fi
 

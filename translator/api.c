@@ -30,6 +30,7 @@ static bool analyse_instance(Arena *a, Diags *d, Instance *inst, const Options *
   if (d->nerrors != before)
     return false;
   plan(a, inst, opt);
+  find_checks(a, inst);
   return true;
 }
 
@@ -102,6 +103,8 @@ static void prologue(Buf *b, Arena *a, const Options *opt) {
               "#include <appy/pyops.h>\n"
               "#include <appy/atomic.h>\n"
               "#include <appy/offload.h>\n");
+  if (opt->boundscheck)
+    buf_puts(b, "#include <appy/check.h>\n");
   if (opt->target == TARGET_CLANG)   // group mode as bare kernels
     buf_puts(b, "#include <appy/group.h>\n");
   buf_puts(b, "\n");
@@ -121,6 +124,7 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
       .extra_sigs = (const char **)o->signatures,
       .nextra_sigs = o->nsignatures,
       .explain = o->explain != 0,
+      .boundscheck = o->boundscheck != 0,
   };
   Diags d = {.filename = opt.filename, .src = arena_strndup(&arena, src, len), .len = len};
   if (o->compiler && strcmp(o->compiler, "none") && opt.target == TARGET_HOST)

@@ -1,8 +1,8 @@
 /* codegen.c: C for each kernel instance, with OpenMP target regions for parallel loops.
  *
- * A kernel becomes `static int kernel_NAME_K(appy_frame *fr, <params>, PyObject **ret)`,
- * run without the GIL. Arrays are a data pointer plus extents (`A`, `A_shape0`, `A_size`,
- * `A_obj`), scalars are C scalars. A kernel with parallel loops keeps a data environment
+ * A kernel becomes `static int NAME_kernelK(appy_frame *fr, <params>, PyObject **ret)`,
+ * run without the GIL. Arrays are a data pointer plus extents (`A_`, `A_shape0`, `A_count`,
+ * `A_obj`; names.c), scalars are C scalars. A kernel with parallel loops keeps a data environment
  * for the call (appy_env, appy/offload.h): each array is mapped at the first loop that uses
  * it and copied only where the other side changed it; each loop runs as
  * `target teams distribute parallel for` (or a bare kernel in group mode with clang). */
@@ -93,7 +93,8 @@ static void unpack(Gen *g, Node *target, Node *rhs) {
     vals[i] = tmpname(g, "t");
     if (e && e->ty->kind == TY_ARRAY) {   // a temporary array, a variable of its own
       arrays[i] = arena_alloc(g->arena, sizeof(Var));
-      *arrays[i] = (Var){.name = vals[i], .cname = vals[i], .kind = VAR_LOCAL, .ty = e->ty};
+      const char *c = arena_printf(g->arena, "%s_", vals[i]);   // appy_tK_: a G name, names.c
+      *arrays[i] = (Var){.name = vals[i], .cname = c, .kind = VAR_LOCAL, .ty = e->ty};
       set_parts(g, true, arrays[i], e->var, NULL);
     } else {
       tys[i] = e ? e->ty : ty_int64;
@@ -122,7 +123,8 @@ static void buffer(Gen *g, Var *v, Node *call) {
   line(g, "%s%s %s[%d];", g->bare ? "static " : "", ty_ctype(v->ty->elem), c, call->ival);
   if (g->opt->target == TARGET_CLANG && !g->host)
     line(g, "#pragma omp allocate(%s) allocator(omp_pteam_mem_alloc)", c);
-  line(g, "enum { %s_shape0 = %d, %s_size = %d };", c, call->ival, c, call->ival);
+  line(g, "enum { %s = %d, %s = %d };", c_part(g->arena, c, "shape0"), call->ival,
+       c_part(g->arena, c, "count"), call->ival);
 }
 
 static void assign(Gen *g, Node *n) {
@@ -219,7 +221,12 @@ static void return_stmt(Gen *g, Node *n) {
     return;
   }
   const char *ret = own(g, OWN_RET, "ret");
+  bool was = g->checked;
+  g->checked = false;
   line(g, "*%s = %s;", ret, box(g, n->lhs));
+  if (g->checked)   // the value read out of range: no return (appy_index_error drops it)
+    line(g, "if (appy_failed < 0) %s;", own(g, OWN_OOB | OWN_FAIL, "goto appy_oob"));
+  g->checked = was;
   env_end(g);
   line(g, "return *%s ? 0 : -1;", ret);
 }
@@ -529,6 +536,8 @@ static Clauses region_clauses(Gen *g, Region *r) {
   }
   if (r->raises && !r->inner)
     list_add(&shared, own(g, OWN_FAILED, "appy_failed"));
+  if (r->raises && !r->inner && g->opt->boundscheck)
+    list_add(&shared, own(g, OWN_BAD, "appy_bad"));
   if (shared.len) buf_printf(&c.maps, " map(tofrom: %s)", shared.data);
   if (priv.len) buf_printf(&c.clauses, " private(%s)", priv.data);
   buf_free(&to), buf_free(&from), buf_free(&tofrom), buf_free(&priv), buf_free(&shared);
@@ -663,6 +672,8 @@ static char *bare_data(Gen *g, Region *r, const char *extra) {
                          b.len ? b.data : "", b.len ? ")" : "");
   if (r->raises)
     d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_FAILED, "appy_failed"));
+  if (r->raises && g->opt->boundscheck)
+    d = arena_printf(g->arena, "%s map(tofrom: %s)", d, own(g, OWN_BAD, "appy_bad"));
   buf_free(&b);
   return d;
 }
@@ -673,11 +684,11 @@ static void device_addresses(Gen *g, Region *r, bool shadow) {
   RegionVar *arr[64];
   for (int k = 0, n = region_arrays(r, arr); k < n; k++) {
     Var *v = arr[k]->var;
-    const char *c = name_of(g, v);
+    const char *c = name_of(g, v), *dev = c_part(g->arena, v->cname, "gpu");
     if (shadow)
-      line(g, "%s *%s = appy_dev_%s;   // on the device", ty_ctype(v->ty->elem), c, c);
+      line(g, "%s *%s = %s;   // on the device", ty_ctype(v->ty->elem), c, dev);
     else
-      line(g, "%s *const appy_dev_%s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), c, c);
+      line(g, "%s *const %s = appy_env_ptr(&appy_data, %s);", ty_ctype(v->ty->elem), dev, c);
   }
 }
 
@@ -931,8 +942,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "#pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)");
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *const appy_priv_%s = (%s *)((char *)appy_priv + appy_at%d);",
-           ty_ctype(v->ty->elem), v->cname, ty_ctype(v->ty->elem), k);
+      line(g, "%s *const %s = (%s *)((char *)appy_priv + appy_at%d);", ty_ctype(v->ty->elem),
+           c_part(g->arena, v->cname, "priv"), ty_ctype(v->ty->elem), k);
     }
     line(g, "for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at%d / 8; appy_w += APPY_LOOP_THREADS)",
          npriv);
@@ -942,8 +953,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     g->indent++;
     for (int k = 0; k < npriv; k++) {
       Var *v = priv[k]->var;
-      line(g, "%s *%s = appy_priv_%s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
-           v->cname);
+      line(g, "%s *%s = %s;   // this block's copy", ty_ctype(v->ty->elem), name_of(g, v),
+           c_part(g->arena, v->cname, "priv"));
     }
   }
   for (int d = 1; d < r->collapse; d++)
@@ -974,16 +985,16 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "}");
     line(g, "appy_group_sync(APPY_LOOP_THREADS);");
     for (int k = 0; k < npriv; k++) {   // merged into the array
-      const char *v = name_of(g, priv[k]->var);
+      const char *v = name_of(g, priv[k]->var), *pv = c_part(g->arena, priv[k]->var->cname, "priv");
       line(g, "for (int64_t appy_e = ompx_thread_id_x(); appy_e < %s; appy_e += APPY_LOOP_THREADS)",
            part(g, priv[k]->var, P_SIZE));
-      line(g, "  if (appy_priv_%s[appy_e] != 0) {", v);
+      line(g, "  if (%s[appy_e] != 0) {", pv);
       if (ty_size(priv[k]->var->ty->elem) < 4) {
-        line(g, "    appy_atomic_add_%s(&%s[appy_e], appy_priv_%s[appy_e]);",
-             ty_name(g->arena, priv[k]->var->ty->elem), v, v);
+        line(g, "    appy_atomic_add_%s(&%s[appy_e], %s[appy_e]);",
+             ty_name(g->arena, priv[k]->var->ty->elem), v, pv);
       } else {
         line(g, "    #pragma omp atomic update");
-        line(g, "    %s[appy_e] += appy_priv_%s[appy_e];", v, v);
+        line(g, "    %s[appy_e] += %s[appy_e];", v, pv);
       }
       line(g, "  }");
     }
@@ -1654,6 +1665,18 @@ static void lane0_stmt(Gen *g, Node *n) {
     line(g, "appy_group_sync(appy_g);");
 }
 
+// A while loop's condition. With --boundscheck, one that read out of range stops the loop,
+// which could otherwise run for ever on the value read instead (appy/check.h).
+static char *loop_condition(Gen *g, Node *cond) {
+  bool was = g->checked;
+  g->checked = false;
+  char *c = condition(g, cond);
+  if (g->checked)
+    c = arena_printf(g->arena, "(%s) && !appy_stopped(%s)", c, own(g, OWN_FAILED, "&appy_failed"));
+  g->checked = was || g->checked;
+  return c;
+}
+
 static void stmt(Gen *g, Node *n) {
   if (g->bare && !g->lanes && stores_element(n)) {
     lane0_stmt(g, n);
@@ -1678,7 +1701,7 @@ static void stmt(Gen *g, Node *n) {
         line(g, "for (;;) {");
         g->indent++;
         emit_host_uses(g, &u);
-        line(g, "if (!(%s))", condition(g, n->cond));
+        line(g, "if (!(%s))", loop_condition(g, n->cond));
         line(g, "  break;");
         stmts(g, n->body);
         g->indent--;
@@ -1686,7 +1709,7 @@ static void stmt(Gen *g, Node *n) {
         break;
       }
     }
-    line(g, "while (%s) {", condition(g, n->cond));
+    line(g, "while (%s) {", loop_condition(g, n->cond));
     g->indent++;
     stmts(g, n->body);
     g->indent--;
@@ -1720,13 +1743,27 @@ static void one_stmt(Gen *g, Node *n) {
   if (cover)
     host_uses(g, n);
   g->covered = was || (cover && !stmt_has_region(n));
+  bool checked = g->checked;
+  g->checked = false;
   stmt(g, n);
   g->covered = was;
+  // --boundscheck: host code raises after the statement that read or wrote out of range
+  // (a parallel loop's kernel, after it ends), having read and written nothing out of range.
+  if (g->checked && !g->region)
+    line(g, "if (%s < 0) %s;", own(g, OWN_FAILED, "appy_failed"),
+         own(g, OWN_OOB | OWN_FAIL, "goto appy_oob"));
+  g->checked = checked || g->checked;
 }
 
+static void extent_checks(Gen *g, Node *before);
+
 static void stmts(Gen *g, Node *n) {
-  for (; n; n = n->next)
+  bool top = g->inst && n == g->inst->body;
+  for (; n; n = n->next) {
+    if (top)
+      extent_checks(g, n);
     one_stmt(g, n);
+  }
 }
 
 //
@@ -1734,7 +1771,7 @@ static void stmts(Gen *g, Node *n) {
 //
 
 static const char *kernel_cname(Gen *g, Instance *inst) {
-  return arena_printf(g->arena, "kernel_%s_%d", inst->kernel->name, inst->index);
+  return kernel_part(g->arena, inst->kernel, "kernel", inst->index);
 }
 
 static void prototype(Gen *g, Instance *inst, const char *end) {
@@ -1744,7 +1781,7 @@ static void prototype(Gen *g, Instance *inst, const char *end) {
   for (Var *v = inst->vars; v && v->kind == VAR_PARAM; v = v->next, i++) {
     Type *t = inst->sig->params[i];
     if (t->kind == TY_ARRAY)
-      buf_printf(&b, ", const appy_array *%s_arg", v->cname);
+      buf_printf(&b, ", const appy_array *%s", c_part(g->arena, v->cname, "array"));
     else
       buf_printf(&b, ", %s %s", ty_ctype(t), v->cname);
   }
@@ -1779,7 +1816,7 @@ static void drop_dead_stores(Body *b) {
 
 // Declares what the body uses of array variable v (so the C compiles without warnings).
 static void declare_array(Gen *g, Var *v, Body *b) {
-  const char *c = v->cname, *el = ty_ctype(v->ty->elem);
+  const char *c = c_part(g->arena, v->cname, "array"), *el = ty_ctype(v->ty->elem);
   bool param = v->kind == VAR_PARAM, any = false;
   for (int q = 0; q < v->ty->ndim + 3; q++) {
     int p = part_at(q, v->ty->ndim);
@@ -1787,14 +1824,141 @@ static void declare_array(Gen *g, Var *v, Body *b) {
       continue;
     any = true;
     const char *init = !param ? (p == P_NAME || p == P_OBJ ? "NULL" : "0")
-                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s_arg->data", el, c)
-                       : p == P_SIZE ? arena_printf(g->arena, "%s_arg->size", c)
-                       : p == P_OBJ  ? arena_printf(g->arena, "%s_arg->obj", c)
-                                     : arena_printf(g->arena, "%s_arg->shape[%d]", c, p - P_SHAPE);
+                       : p == P_NAME ? arena_printf(g->arena, "(%s *)%s->data", el, c)
+                       : p == P_SIZE ? arena_printf(g->arena, "%s->size", c)
+                       : p == P_OBJ  ? arena_printf(g->arena, "%s->obj", c)
+                                     : arena_printf(g->arena, "%s->shape[%d]", c, p - P_SHAPE);
     line(g, "%s = %s;", part_decl(g, v, p), init);
   }
   if (param && !any)
-    line(g, "(void)%s_arg;", c);
+    line(g, "(void)%s;", c);
+}
+
+// The C of a loop's first or last value: text plus off.
+typedef struct {
+  char *text;    // C expression
+  int64_t off;   // Constant added
+} Endpoint;
+
+// Its first and last values, and the condition that it runs at all.
+static char *loop_ends(Gen *g, Node *loop, Endpoint *first, Endpoint *last) {
+  Node *start, *stop;
+  int64_t step;
+  range_args(loop, &start, &stop, &step);
+  char *a = start ? expr_as(g, start, ty_int64) : "0", *b = expr_as(g, stop, ty_int64);
+  *first = (Endpoint){a, 0};
+  if (step == 1) {
+    *last = (Endpoint){b, -1};
+    return arena_printf(g->arena, "%s > %s", b, a);
+  }
+  char *len = arena_printf(g->arena, "appy_range_len(%s, %s, %lld)", a, b, (long long)step);
+  *last = (Endpoint){arena_printf(g->arena, "%s + (%s - 1) * %lld", a, len, (long long)step), 0};
+  return arena_printf(g->arena, "%s > 0", len);
+}
+
+// The C of check c's index but its constant, where its loop variable is at e.
+static char *check_index(Gen *g, ShapeCheck *c, Endpoint e) {
+  Buf b = {0};
+  int64_t k = c->coef * e.off;
+  if (!strcmp(e.text, "0"))   // range(n) starts at 0
+    ;
+  else if (c->coef == 1)
+    buf_printf(&b, "%s", e.text);
+  else if (c->coef)
+    buf_printf(&b, strchr(e.text, ' ') ? "%lld * (%s)" : "%lld * %s", (long long)c->coef,
+               e.text);
+  for (Term *t = c->terms; t; t = t->next) {
+    char *x = expr_as(g, t->n, ty_int64);
+    if (strchr(x, ' '))   // a - (n - 1)
+      x = arena_printf(g->arena, "(%s)", x);
+    if (!b.len && t->mult == 1)
+      buf_printf(&b, "%s", x);
+    else if (b.len && (t->mult == 1 || t->mult == -1))
+      buf_printf(&b, " %c %s", t->mult < 0 ? '-' : '+', x);
+    else
+      buf_printf(&b, "%s%lld * %s", b.len ? " + " : "", (long long)t->mult, x);
+  }
+  if (k && b.len)
+    buf_printf(&b, " %c %lld", k < 0 ? '-' : '+', (long long)(k < 0 ? -k : k));
+  else if (!b.len)
+    buf_printf(&b, "%lld", (long long)k);
+  char *s = arena_printf(g->arena, "%s", b.data);
+  buf_free(&b);
+  return s;
+}
+
+// One call of appy_extent for check c: its indices where its loops run.
+static void extent_check(Gen *g, ShapeCheck *c) {
+  Endpoint first = {"0", 0}, last = {"0", 0};
+  char *runs = NULL;
+  for (int k = 0; k < c->nloops; k++) {
+    Endpoint f, l;
+    char *r = loop_ends(g, c->loops[k], &f, &l);
+    runs = runs ? arena_printf(g->arena, "%s && %s", runs, r) : r;
+    if (c->loops[k] == c->loop)
+      first = f, last = l;
+  }
+  char *where = arena_printf(g->arena, "%s, line %d", g->opt->filename, c->at->tok->line);
+  line(g, "if (appy_extent(%s, \"%s\", %d, %s, %s, %s, %s, %lld, %lld, \"%s\") < 0)",
+       own(g, OWN_FR, "fr"), c_text(g->arena, c->array->name, C_STRING), c->dim,
+       part(g, c->array, P_SHAPE + c->dim), runs ? runs : "1", check_index(g, c, first),
+       check_index(g, c, last), (long long)c->kmin, (long long)c->kmax,
+       c_text(g->arena, where, C_STRING));
+  line(g, "  %s;", own(g, OWN_FAIL, "goto fail"));
+}
+
+// The extents the loops need, checked before anything runs or, after a statement that
+// may return, before top-level statement `before` (checks.c).
+static void extent_checks(Gen *g, Node *before) {
+  int at = 0;
+  for (ShapeCheck *c = g->inst->checks; c; c = c->next) {
+    if (c->before != before)
+      continue;
+    if (c->at->tok->line != at) {
+      at = c->at->tok->line;
+      source_comment(g, at, at);
+    }
+    extent_check(g, c);
+  }
+}
+
+// The end of the function's body, unless it returns there, then the exits its gotos take.
+static void exits(Gen *g, Instance *inst, int own) {
+  Node *last = inst->body;
+  while (last && last->next)
+    last = last->next;
+  g->indent = 1;
+  if (!last || last->kind != ND_RETURN) {
+    env_end(g);
+    line(g, "return 0;");
+  }
+  g->indent = 0;
+  if (own & OWN_OOB) {
+    line(g, "appy_oob:");
+    line(g, "  appy_index_error(appy_sites, appy_failed, appy_bad, \"%s\", ret);",
+         c_text(g->arena, g->opt->filename, C_STRING));
+    line(g, "  goto fail;");
+  }
+  if (own & OWN_FAIL) {
+    line(g, "fail:");
+    g->indent = 1;
+    env_end(g);
+    line(g, "return -1;");
+    g->indent = 0;
+  }
+}
+
+// --boundscheck: what appy/check.h records of a subscript out of range, and the
+// subscripts of the function (appy_index_error's IndexError names them).
+static void index_sites(Gen *g) {
+  line(g, "int64_t appy_bad[2] = {0, 0};   /* the index out of range, its axis' extent */");
+  if (!g->sites)
+    return;
+  line(g, "static const appy_site appy_sites[] = {   /* array, axis, line */");
+  for (Site *s = g->sites; s; s = s->next)
+    line(g, "  {\"%s\", %d, %d},", c_text(g->arena, s->at->var->name, C_STRING), s->axis,
+         s->at->tok->line);
+  line(g, "};");
 }
 
 static void function(Gen *g, Instance *inst) {
@@ -1805,6 +1969,9 @@ static void function(Gen *g, Instance *inst) {
   g->body = &body;
   g->indent = 1;
   g->env = inst->nregions > 0;
+  g->sites = NULL;
+  g->nsites = 0;
+  extent_checks(g, NULL);
   stmts(g, inst->body);
   g->out = saved;
   g->body = NULL;
@@ -1828,13 +1995,15 @@ static void function(Gen *g, Instance *inst) {
   }
   if (body.own & OWN_FAILED)
     line(g, "int appy_failed = 0;   /* which check of a parallel loop failed */");
+  if (body.own & OWN_BAD)
+    index_sites(g);
   if (g->env) {
     line(g, "appy_env appy_data = {0};   /* arrays on the device during this call */");
     line(g, "const double appy_called = appy_clock();");
     for (Var *v = inst->vars; v; v = v->next)
       if (v->kind == VAR_PARAM && v->ty->kind == TY_ARRAY && on_device(g, v))
-        line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s_size, %s_arg->device);", v->cname,
-             v->cname, v->cname, v->cname);
+        line(g, "appy_env_arg(&appy_data, %s, sizeof(*%s) * %s, %s->device);", v->cname,
+             v->cname, c_part(g->arena, v->cname, "count"), c_part(g->arena, v->cname, "array"));
   }
   if (!(body.own & OWN_FR))
     line(g, "(void)fr;");
@@ -1846,27 +2015,13 @@ static void function(Gen *g, Instance *inst) {
     if (s->dead)
       buf_printf(g->out, "%.*s", (int)(s->from - at), text.data + at), at = s->to;
   buf_puts(g->out, text.len ? text.data + at : "");
-  Node *last = inst->body;
-  while (last && last->next)
-    last = last->next;
-  g->indent = 1;
-  if (!last || last->kind != ND_RETURN) {
-    env_end(g);
-    line(g, "return 0;");
-  }
-  g->indent = 0;
-  if (body.own & OWN_FAIL) {
-    line(g, "fail:");
-    g->indent = 1;
-    env_end(g);
-    line(g, "return -1;");
-    g->indent = 0;
-  }
+  exits(g, inst, body.own);
   g->env = false;
   line(g, "}");
   line(g, "%s", "");
   buf_free(&text);
 }
+
 
 void codegen(Arena *a, Diags *d, Program *p, const Options *opt, Buf *out) {
   Gen g = {.arena = a, .diags = d, .opt = opt, .out = out};

@@ -32,10 +32,19 @@ typedef struct {
 } Body;
 
 // The parts of a variable in C: the variable itself (a scalar, an array's data pointer A),
-// an array's A_size, A_obj and extents A_shape<k> (P_SHAPE + k).
+// an array's A_count, A_obj and extents A_shape<k> (P_SHAPE + k).
 enum { P_NAME, P_SIZE, P_OBJ, P_SHAPE };
-// The names of the kernel function itself that its body may use.
-enum { OWN_FAILED = 1, OWN_FAIL = 2, OWN_FR = 4, OWN_RET = 8 };   // appy_failed, fail:, fr, ret
+// The names of the kernel function itself that its body may use: appy_failed, fail:, fr,
+// ret, and with --boundscheck appy_bad and appy_oob: (appy/check.h).
+enum { OWN_FAILED = 1, OWN_FAIL = 2, OWN_FR = 4, OWN_RET = 8, OWN_BAD = 16, OWN_OOB = 32 };
+
+// A subscript's axis checked by --boundscheck: the number appy/check.h records on failure
+// is its place in the function's list, from 1.
+typedef struct Site {
+  struct Site *next;    // Next site
+  Node *at;             // The subscript
+  int axis;             // Its axis
+} Site;
 
 typedef struct {
   Arena *arena;        // Allocation
@@ -60,6 +69,9 @@ typedef struct {
   struct Tiling *tiling;   // In a tiled kernel: its subscripts read from shared memory
   char *grouped, *inner;   // The last expression written in parentheses, and it without them
   Body *body;          // What the function body being written uses (NULL: not noted)
+  Site *sites;         // --boundscheck: the subscripts checked in the function, in order
+  int nsites;          // Count
+  bool checked;        // A checked subscript was written since the statement began
 } Gen;
 
 //
@@ -96,7 +108,7 @@ char *panel_element(Gen *g, Node *n);
 char panel_side(const Panel *p);
 // Part p of variable v as C names it, noted as used by the body.
 char *part(Gen *g, Var *v, int p);
-// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+// The parts of an array of rank ndim in the order C declares them: A_, its extents, A_count, A_obj.
 int part_at(int q, int ndim);
 // Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
 uint64_t part_bit(int p);

@@ -19,9 +19,9 @@ void line(Gen *g, const char *fmt, ...) {
 // Part p of variable v as C names it.
 static char *part_name(Gen *g, Var *v, int p) {
   if (p >= P_SHAPE)
-    return arena_printf(g->arena, "%s_shape%d", v->cname, p - P_SHAPE);
+    return (char *)c_part(g->arena, v->cname, arena_printf(g->arena, "shape%d", p - P_SHAPE));
   return p == P_NAME ? (char *)v->cname
-                     : arena_printf(g->arena, "%s_%s", v->cname, p == P_SIZE ? "size" : "obj");
+                     : (char *)c_part(g->arena, v->cname, p == P_SIZE ? "count" : "obj");
 }
 
 // Part p's bit in Use.parts (the extents past the 60th, of ranks the runtime never takes, share).
@@ -53,7 +53,7 @@ const char *own(Gen *g, int which, const char *name) {
   return name;
 }
 
-// The parts of an array of rank ndim in the order C declares them: A, its extents, A_size, A_obj.
+// The parts of an array of rank ndim in the order C declares them: A_, its extents, A_count, A_obj.
 int part_at(int q, int ndim) {
   return q == 0 ? P_NAME : q <= ndim ? P_SHAPE + q - 1 : q == ndim + 1 ? P_SIZE : P_OBJ;
 }
@@ -207,7 +207,48 @@ char *plain_literal(Gen *g, char *e, bool lit, long long v, bool other) {
 }
 
 // Flattened C index of A[i, j, ...] (row-major); constant negative indices wrap.
+// The number of axis `axis` of subscript n in the function's sites (from 1).
+static int site(Gen *g, Node *n, int axis) {
+  Site **s = &g->sites;
+  int k = 1;
+  for (; *s; s = &(*s)->next, k++)
+    if ((*s)->at == n && (*s)->axis == axis)
+      return k;
+  *s = arena_alloc(g->arena, sizeof(Site));
+  (*s)->at = n;
+  (*s)->axis = axis;
+  g->nsites = k;
+  return k;
+}
+
+// A[i, j, ...] with --boundscheck: each index checked against its extent (a constant
+// negative one wrapped first) by appy/check.h, which records the first failure; the access
+// then goes to a scratch element, as it does into an array without elements.
+static char *checked_element(Gen *g, Node *n) {
+  Var *a = n->var;
+  const char *failed = own(g, OWN_FAILED, "&appy_failed"), *bad = own(g, OWN_BAD, "appy_bad");
+  char *idx = NULL;
+  int k = 0;
+  for (Node *i = n->args; i; i = i->next, k++) {
+    int64_t c;
+    bool wrap = const_int(i, &c) && c < 0;
+    // The index first: the sites of subscripts inside it are numbered before this one.
+    char *x = wrap ? arena_printf(g->arena, "INT64_C(%lld)", (long long)c) : expr(g, i);
+    int at = site(g, n, k);
+    char *e = arena_printf(g->arena, "appy_%s(%s, %s, %d, %s, %s)", wrap ? "wrap" : "index", x,
+                           part(g, a, P_SHAPE + k), at, failed, bad);
+    idx = !idx ? e : arena_printf(g->arena, "appy_flat(%s, %s, %s)", idx,
+                                  part(g, a, P_SHAPE + k), e);
+  }
+  g->checked = true;
+  const char *p = name_of(g, a);
+  return arena_printf(g->arena, "(*(%s *)appy_at(%s, %s, %s, sizeof *%s))",
+                      ty_ctype(a->ty->elem), p, idx, part(g, a, P_SIZE), p);
+}
+
 char *element(Gen *g, Node *n) {
+  if (g->opt->boundscheck)
+    return checked_element(g, n);
   Var *a = n->var;
   char *idx = NULL;
   bool sum = false, lit = false;   // idx: a sum (parenthesised before "*"), INT64_C(z)

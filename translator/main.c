@@ -67,6 +67,7 @@ typedef struct {
   bool emit_c;            // --emit-c
   bool verbose;           // -v
   bool explain;           // --explain
+  bool boundscheck;       // --boundscheck, or APPY_BOUNDSCHECK set (not "" or "0")
 } Cli;
 
 static const char usage[] =
@@ -85,6 +86,9 @@ static const char usage[] =
     "  --function NAME      translate only the top-level function NAME (decorated or not)\n"
     "  --source-name PATH   the file name diagnostics show (FILE '-' reads standard input)\n"
     "  --explain            describe how each parallel loop is mapped to the GPU\n"
+    "  --boundscheck        check every subscript: IndexError when out of range\n"
+    "                       (also when APPY_BOUNDSCHECK is set, not to 0)\n"
+    "  --no-boundscheck     do not, whatever APPY_BOUNDSCHECK says\n"
     "  -v                   show the compiler command\n"
     "  --print-config       show the configuration and exit\n"
     "  --version            show the version and exit\n";
@@ -117,7 +121,9 @@ static const char *need_arg(int argc, char **argv, int *i) {
 }
 
 static Cli parse_cli(int argc, char **argv) {
-  Cli c = {.compiler = APPY_DEFAULT_COMPILER, .arch = APPY_CUDA_ARCH};
+  const char *check = getenv("APPY_BOUNDSCHECK");
+  Cli c = {.compiler = APPY_DEFAULT_COMPILER, .arch = APPY_CUDA_ARCH,
+           .boundscheck = check && *check && strcmp(check, "0")};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -153,6 +159,10 @@ static Cli parse_cli(int argc, char **argv) {
       c.emit_c = true;
     } else if (!strcmp(a, "--explain")) {
       c.explain = true;
+    } else if (!strcmp(a, "--boundscheck")) {
+      c.boundscheck = true;
+    } else if (!strcmp(a, "--no-boundscheck")) {
+      c.boundscheck = false;
     } else if (!strcmp(a, "-v")) {
       c.verbose = true;
     } else if (a[0] == '-' && a[1]) {
@@ -233,7 +243,8 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-// Splits APPY_PYTHON_CPPFLAGS ("-I/usr/include/python3.11 ...") into argv entries.
+// Splits words at spaces into argv entries: configure's flags ("-I/usr/include/python3.11
+// ...") and APPY_CFLAGS.
 static int add_words(const char **argv, int n, char *words) {
   for (char *w = strtok(words, " "); w && n < MAX_ARGS - 16; w = strtok(NULL, " "))
     argv[n++] = w;
@@ -272,54 +283,10 @@ static bool can_run(const char *cmd) {
   return false;
 }
 
-static int compile(const Cli *c, const char *cfile, const char *sofile) {
-  const char *inc = getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR;
-  const char *lib = getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR;
-  const char *argv[MAX_ARGS];
-  int n = 0;
-  bool clang = !strcmp(c->compiler, "clang"), gcc = !strcmp(c->compiler, "gcc");
-  const char *cc = getenv("APPY_CC") ? getenv("APPY_CC")
-                   : clang ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
-  if (!*cc || !can_run(cc)) {
-    fprintf(stderr, "appy-translate: error: %s%s%s; use --compiler with another (clang, gcc "
-            "or none), set APPY_CC, or reconfigure\n", *cc ? "cannot run the compiler '" : "",
-            *cc ? cc : "the offload compiler was not found when appy-omp was configured",
-            *cc ? "'" : "");
-    exit(3);
-  }
-  argv[n++] = cc;
-  argv[n++] = "-O3";
-  argv[n++] = "-fPIC";
-  argv[n++] = "-shared";
-  if (clang || gcc)
-    argv[n++] = "-fopenmp";
-  else   // a gcc with offload plugins would offload by default
-    n = add_words(argv, n, strdup(APPY_HOST_OPENMP_FLAGS));
-  argv[n++] = "-Wall";
-  argv[n++] = "-Wextra";
-  argv[n++] = "-fwrapv";   // integers wrap around on overflow, as NumPy's do
-  if (clang) {
-    argv[n++] = dup_printf("--offload-arch=%s", c->arch, NULL);
-    argv[n++] = "-fopenmp-target-jit";
-    argv[n++] = dup_printf("-Wl,-rpath,%s", APPY_LLVM_LIBDIR, NULL);
-  } else if (gcc) {
-    argv[n++] = "-foffload=nvptx-none";
-    argv[n++] = "-fcf-protection=none";
-    argv[n++] = gcc_isa(c->arch);
-    // Device libm, and libatomic: gcc combines several reductions with 16-byte atomics.
-    argv[n++] = "-foffload-options=-lm -latomic";
-    argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
-  }
-  argv[n++] = dup_printf("-I%s", inc, NULL);
-  n = add_words(argv, n, strdup(APPY_PYTHON_CPPFLAGS));
-  argv[n++] = cfile;
-  argv[n++] = dup_printf("%s/libappyrt.a", lib, NULL);
-  argv[n++] = "-lm";
-  argv[n++] = "-o";
-  argv[n++] = sofile;
-  argv[n] = NULL;
-  if (c->verbose) {
-    for (int i = 0; i < n; i++)
+// Runs argv (NULL-terminated) and waits for it; its exit status, 1 if a signal ended it.
+static int run_command(const char *const *argv, bool verbose) {
+  if (verbose) {
+    for (int i = 0; argv[i]; i++)
       fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
     fputc('\n', stderr);
   }
@@ -335,6 +302,154 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+// gcc-12's nvptx back end writes the C file's path into the PTX (line markers around
+// inline assembly): ptxas rejects any byte past ASCII there, and a newline crashes the
+// offload compiler. For a C file in a folder whose path has such bytes,
+// -ffile-prefix-map=FOLDER=. writes "./NAME.c" instead (the file's name is the module's, an
+// ASCII identifier). NULL where no map is needed, or where the folder has a '=' that the
+// option could not take.
+static char *ascii_prefix_map(const char *cfile) {
+  const char *slash = strrchr(cfile, '/');
+  bool ascii = true;
+  for (const char *p = cfile; slash && p < slash; p++)
+    ascii = ascii && *p >= ' ' && *p <= '~';
+  if (ascii || memchr(cfile, '=', (size_t)(slash - cfile)))
+    return NULL;
+  char *dir = strndup(cfile, (size_t)(slash - cfile));
+  char *flag = dup_printf("-ffile-prefix-map=%s=.", dir, NULL);
+  free(dir);
+  return flag;
+}
+
+static int compile(const Cli *c, const char *cfile, const char *sofile) {
+  const char *inc = getenv("APPY_INCLUDEDIR") ? getenv("APPY_INCLUDEDIR") : APPY_INCLUDEDIR;
+  const char *lib = getenv("APPY_LIBDIR") ? getenv("APPY_LIBDIR") : APPY_LIBDIR;
+  const char *argv[MAX_ARGS];
+  int n = 0;
+  bool clang = !strcmp(c->compiler, "clang"), gcc = !strcmp(c->compiler, "gcc");
+  const char *cc = getenv("APPY_CC") ? getenv("APPY_CC")
+                   : clang ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
+  if (!*cc || !can_run(cc)) {
+    fprintf(stderr, "appy-translate: error: %s%s%s; use --compiler with another (clang, gcc "
+            "or none), set APPY_CC, or reconfigure\n", *cc ? "cannot run the compiler '" : "",
+            *cc ? cc : "the offload compiler was not found when appy-omp was configured",
+            *cc ? "'" : "");
+    exit(3);
+  }
+  // The words of the command that are made here, released once the compiler has run.
+  char *host_flags = strdup(APPY_HOST_OPENMP_FLAGS), *py_flags = strdup(APPY_PYTHON_CPPFLAGS);
+  // APPY_CFLAGS: more words, after ours (-fsanitize=..., -O0 -g: tests/sanitize.sh).
+  char *extra = strdup(getenv("APPY_CFLAGS") ? getenv("APPY_CFLAGS") : "");
+  char *arch = NULL, *rpath = NULL, *prefix_map = NULL;
+  char *inc_flag = dup_printf("-I%s", inc, NULL), *rtlib = dup_printf("%s/libappyrt.a", lib, NULL);
+  argv[n++] = cc;
+  argv[n++] = "-O3";
+  argv[n++] = "-fPIC";
+  argv[n++] = "-shared";
+  if (clang || gcc)
+    argv[n++] = "-fopenmp";
+  else   // a gcc with offload plugins would offload by default
+    n = add_words(argv, n, host_flags);
+  argv[n++] = "-Wall";
+  argv[n++] = "-Wextra";
+  argv[n++] = "-fwrapv";   // integers wrap around on overflow, as NumPy's do
+  if (clang) {
+    argv[n++] = arch = dup_printf("--offload-arch=%s", c->arch, NULL);
+    argv[n++] = "-fopenmp-target-jit";
+    argv[n++] = rpath = dup_printf("-Wl,-rpath,%s", APPY_LLVM_LIBDIR, NULL);
+  } else if (gcc) {
+    argv[n++] = "-foffload=nvptx-none";
+    argv[n++] = "-fcf-protection=none";
+    argv[n++] = gcc_isa(c->arch);
+    // Device libm, and libatomic: gcc combines several reductions with 16-byte atomics.
+    argv[n++] = "-foffload-options=-lm -latomic";
+    argv[n++] = "-Wl,-z,notext";   // gcc-12's offload table needs text relocations
+    if ((prefix_map = ascii_prefix_map(cfile)))
+      argv[n++] = prefix_map;
+  }
+  n = add_words(argv, n, extra);
+  argv[n++] = inc_flag;
+  n = add_words(argv, n, py_flags);
+  argv[n++] = cfile;
+  argv[n++] = rtlib;
+  argv[n++] = "-lm";
+  argv[n++] = "-o";
+  argv[n++] = sofile;
+  argv[n] = NULL;
+  int status = run_command(argv, c->verbose);
+  free(host_flags);
+  free(py_flags);
+  free(extra);
+  free(arch);
+  free(rpath);
+  free(prefix_map);
+  free(inc_flag);
+  free(rtlib);
+  return status;
+}
+
+// Builds NAME.abi3.so from cfile: beside the source (dir), or where -o says.
+static int build(const Cli *c, const char *dir, const char *module, const char *cfile) {
+  char *sofile = c->output ? strdup(c->output) : dup_printf("%s/%s.abi3.so", dir, module);
+  fprintf(stderr, "appy-translate: compiling %s with %s (%s) ...\n", cfile, c->compiler,
+          !strcmp(c->compiler, "none") ? "host only" : c->arch);
+  double t0 = now();
+  int status = 0;
+  if (compile(c, cfile, sofile)) {
+    fprintf(stderr, "appy-translate: error: the C compiler failed on %s\n", cfile);
+    status = 2;
+  } else {
+    fprintf(stderr, "appy-translate: wrote %s in %.1f s\n", sofile, now() - t0);
+  }
+  free(sofile);
+  return status;
+}
+
+// The C file goes beside the output: the source folder (dir) unless -o says otherwise.
+static char *c_path(const Cli *c, const char *dir, const char *module) {
+  if (c->emit_c && c->output)
+    return strdup(c->output);
+  char *odir = NULL, *ostem = NULL;
+  if (c->output)
+    split_path(c->output, &odir, &ostem);
+  char *path = dup_printf("%s/%s.c", odir ? odir : dir, module);
+  free(odir);
+  free(ostem);
+  return path;
+}
+
+// Translates the input as module `module`, writes the C, and builds it unless --emit-c;
+// the exit status. What it allocates is released before it returns, so that the driver
+// runs clean under LeakSanitizer (where it exits early, what it holds is still reachable).
+static int translate(const Cli *c, const char *dir, const char *module) {
+  size_t len;
+  char *src = read_file(c->input, &len);
+  appy_translate_options opt = {
+      .filename = c->source_name ? c->source_name : c->input, .module_name = module,
+      .compiler = c->compiler, .function = c->function,
+      .signatures = c->sigs, .nsignatures = c->nsigs, .explain = c->explain,
+      .boundscheck = c->boundscheck,
+  };
+  appy_translate_result r;
+  int rc = appy_translate(src, len, &opt, &r);
+  free(src);
+  fputs(r.diagnostics, stderr);
+  if (c->explain)
+    fputs(r.explanation, stdout);
+  if (rc) {
+    fprintf(stderr, "appy-translate: %d error%s in %s; nothing was written\n", r.nerrors,
+            r.nerrors == 1 ? "" : "s", opt.filename);
+    appy_translate_result_free(&r);
+    return 1;
+  }
+  char *cfile = c_path(c, dir, module);
+  write_file(cfile, r.c_source);
+  appy_translate_result_free(&r);
+  int status = c->emit_c ? 0 : build(c, dir, module, cfile);
+  free(cfile);
+  return status;
+}
+
 int main(int argc, char **argv) {
   Cli c = parse_cli(argc, argv);
   char *dir, *stem;
@@ -342,41 +457,8 @@ int main(int argc, char **argv) {
   const char *module = c.module ? c.module : stem;
   if (!is_identifier(module))
     fail("'%s' is not a valid module name; rename the file or pass -m NAME", module);
-
-  size_t len;
-  char *src = read_file(c.input, &len);
-  appy_translate_options opt = {
-      .filename = c.source_name ? c.source_name : c.input, .module_name = module,
-      .compiler = c.compiler, .function = c.function,
-      .signatures = c.sigs, .nsignatures = c.nsigs, .explain = c.explain,
-  };
-  appy_translate_result r;
-  int rc = appy_translate(src, len, &opt, &r);
-  fputs(r.diagnostics, stderr);
-  if (c.explain)
-    fputs(r.explanation, stdout);
-  if (rc) {
-    fprintf(stderr, "appy-translate: %d error%s in %s; nothing was written\n", r.nerrors,
-            r.nerrors == 1 ? "" : "s", opt.filename);
-    return 1;
-  }
-  // The C file goes beside the output: the source folder unless -o says otherwise.
-  char *odir = dir, *ostem = stem;
-  if (c.output)
-    split_path(c.output, &odir, &ostem);
-  char *cfile = c.emit_c && c.output ? strdup(c.output) : dup_printf("%s/%s.c", odir, module);
-  write_file(cfile, r.c_source);
-  appy_translate_result_free(&r);
-  if (c.emit_c)
-    return 0;
-  char *sofile = c.output ? strdup(c.output) : dup_printf("%s/%s.abi3.so", dir, module);
-  fprintf(stderr, "appy-translate: compiling %s with %s (%s) ...\n", cfile, c.compiler,
-          !strcmp(c.compiler, "none") ? "host only" : c.arch);
-  double t0 = now();
-  if (compile(&c, cfile, sofile)) {
-    fprintf(stderr, "appy-translate: error: the C compiler failed on %s\n", cfile);
-    return 2;
-  }
-  fprintf(stderr, "appy-translate: wrote %s in %.1f s\n", sofile, now() - t0);
-  return 0;
+  int status = translate(&c, dir, module);
+  free(dir);
+  free(stem);
+  return status;
 }

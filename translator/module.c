@@ -76,8 +76,8 @@ static void emit_call(Buf *b, Arena *a, Instance *inst, const Options *opt) {
   // GPU arrays (CuPy, PyTorch) go straight to the parallel loops' data environment; LLVM's
   // offload runtime shares CUDA's primary context with them.
   bool gpu = opt->target == TARGET_CLANG && inst->nregions > 0;
-  buf_printf(b, "static PyObject *\ncall_%s_%d(appy_frame *fr, PyObject *const *argv)\n{\n",
-             k->name, inst->index);
+  buf_printf(b, "static PyObject *\n%s(appy_frame *fr, PyObject *const *argv)\n{\n",
+             kernel_part(a, k, "call", inst->index));
   for (int i = 0; i < k->nparams; i++) {
     Type *t = sig->params[i];
     buf_printf(b, "    %s p%d;\n", t->kind == TY_ARRAY ? "appy_array" : ty_ctype(t), i);
@@ -97,7 +97,7 @@ static void emit_call(Buf *b, Arena *a, Instance *inst, const Options *opt) {
     out(b, "        return NULL;\n");
   }
   out(b, "    Py_BEGIN_ALLOW_THREADS\n");
-  buf_printf(b, "    rc = kernel_%s_%d(fr", k->name, inst->index);
+  buf_printf(b, "    rc = %s(fr", kernel_part(a, k, "kernel", inst->index));
   for (int i = 0; i < k->nparams; i++)
     buf_printf(b, ", %sp%d", sig->params[i]->kind == TY_ARRAY ? "&" : "", i);
   out(b, ", &ret);\n    Py_END_ALLOW_THREADS\n");
@@ -132,7 +132,8 @@ static char *signatures_text(Arena *a, Kernel *k) {
 
 static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options *opt) {
   // Docstring with a text signature, so that help() and inspect.signature() work.
-  buf_printf(b, "PyDoc_STRVAR(py_%s_doc,\n\"%s($module", k->name, c_text(a, k->name, C_STRING));
+  const char *c = c_name(a, k->name);
+  buf_printf(b, "PyDoc_STRVAR(%s,\n\"%s($module", c_part(a, c, "pydoc"), c_text(a, k->name, C_STRING));
   for (int i = 0; i < k->nparams; i++)
     buf_printf(b, ", %s", c_text(a, k->pnames[i], C_STRING));
   out(b, ")\\n--\\n\\n\"\n\"");
@@ -142,8 +143,8 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
                              signatures_text(a, k)), C_STRING);
   out(b, "\");\n\n");
 
-  buf_printf(b, "static PyObject *\npy_%s(PyObject *self, PyObject *args, PyObject *kwargs)\n{\n",
-             k->name);
+  buf_printf(b, "static PyObject *\n%s(PyObject *self, PyObject *args, PyObject *kwargs)\n{\n",
+             c_part(a, c, "py"));
   out(b, "    static const char *const names[] = {");
   for (int i = 0; i < k->nparams; i++)
     buf_printf(b, "\"%s\", ", c_text(a, k->pnames[i], C_STRING));
@@ -161,12 +162,12 @@ static void emit_wrapper(Buf *b, Arena *a, Program *p, Kernel *k, const Options 
     if (inst->kernel != k)
       continue;
     if (k->nsigs == 1) {
-      buf_printf(b, "    result = call_%s_%d(&fr, argv);\n", k->name, inst->index);
+      buf_printf(b, "    result = %s(&fr, argv);\n", kernel_part(a, k, "call", inst->index));
       break;
     }
     buf_printf(b, "    %sif (", first ? "" : "else ");
     emit_match(b, k, inst->sig);
-    buf_printf(b, ")\n        result = call_%s_%d(&fr, argv);\n", k->name, inst->index);
+    buf_printf(b, ")\n        result = %s(&fr, argv);\n", kernel_part(a, k, "call", inst->index));
     first = false;
   }
   if (k->nsigs > 1) {
@@ -229,8 +230,9 @@ static void emit_init(Buf *b, Arena *a, Program *p, const Options *opt) {
   out(b, "static PyMethodDef module_methods[] = {\n");
   for (Kernel *k = p->kernels; k; k = k->next)
     if (!k->python)
-      buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))py_%s, METH_VARARGS | METH_KEYWORDS, "
-                  "py_%s_doc},\n", c_text(a, k->name, C_STRING), k->name, k->name);
+      buf_printf(b, "    {\"%s\", (PyCFunction)(void (*)(void))%s, METH_VARARGS | METH_KEYWORDS, "
+                  "%s},\n", c_text(a, k->name, C_STRING), c_part(a, c_name(a, k->name), "py"),
+                  c_part(a, c_name(a, k->name), "pydoc"));
   out(b, "    {\"_appy_device\", appy_device_info, METH_NOARGS,\n"
          "     PyDoc_STR(\"Where kernels run: 'gpu: ...' or 'host: ...'.\")},\n");
   out(b, "    {\"_appy_data\", appy_data_op, METH_VARARGS,\n"

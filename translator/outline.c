@@ -264,7 +264,7 @@ static bool python_binds(Node *py, const char *name) {
       in_for = true;
     if (tok_equal(t, "in") && depth == 0)
       in_for = false;
-    if (t->kind != TK_NAME || (size_t)t->len != strlen(name) || strncmp(t->loc, name, (size_t)t->len))
+    if (t->kind != TK_NAME || !tok_equal(t, name))
       continue;
     if (in_for || (prev && (tok_equal(prev, "for") || tok_equal(prev, "as") ||
                             tok_equal(prev, "del") || tok_equal(prev, "import") ||

@@ -177,18 +177,21 @@ static Node *operand_below(Parser *p, Token *tok, Node *(*rule)(Parser *)) {
   return n;
 }
 
+// A token's text; a name's as Python reads it (NFKC, tokenize.c).
 static const char *tok_str(Parser *p, Token *tok) {
-  return arena_strndup(p->arena, tok->loc, (size_t)tok->len);
+  return tok->name ? tok->name : arena_strndup(p->arena, tok->loc, (size_t)tok->len);
 }
 
 // A variable's or a kernel's name, which becomes a C identifier. Outside kernels (a
 // constant, a decorator) any name Python takes is fine, and in host code such a name is
 // Python outside the subset (the statement stays Python).
 static const char *name_str(Parser *p, Token *tok) {
-  if (p->kernel && tok->len > MAXNAME)
-    unsupported_tok(p, tok, "name too long (%d bytes; names in kernel functions have at "
-                    "most %d)", tok->len, MAXNAME);
-  return tok_str(p, tok);
+  const char *s = tok_str(p, tok);
+  size_t n = strlen(s);
+  if (p->kernel && n > MAXNAME)
+    unsupported_tok(p, tok, "name too long (%zu bytes; names in kernel functions have at "
+                    "most %d)", n, MAXNAME);
+  return s;
 }
 
 static Node *binop(Parser *p, Token *tok, Node *lhs, Node *rhs) {
@@ -929,6 +932,23 @@ static Node *params(Parser *p, int *count) {
   return head;
 }
 
+// Would an attribute of the compiled module hide a function of this name? It binds
+// _appy_device, _appy_data, __appy_compiler__ and, for host code that stays Python,
+// _appy_F_lineN (module.c, outline.c; appy/ reads them), and CPython binds __doc__ and
+// __spec__ after the module's functions (the others below it reads as the module's).
+static bool module_attribute(const char *name) {
+  static const char *const dunders[] = {
+    "__doc__", "__spec__", "__name__", "__loader__", "__package__", "__file__",
+    "__cached__", "__path__", "__builtins__", "__dict__", "__class__",
+  };
+  if (!strncmp(name, "_appy_", 6) || !strncmp(name, "__appy_", 7))
+    return true;
+  for (size_t i = 0; i < sizeof dunders / sizeof *dunders; i++)
+    if (!strcmp(name, dunders[i]))
+      return true;
+  return false;
+}
+
 /* function_def: decorators 'def' NAME '(' [params] ')' ['->' expression] ':' block */
 static Node *function_def(Parser *p, Node *decorators) {
   Token *t = p->tok;
@@ -938,6 +958,10 @@ static Node *function_def(Parser *p, Node *decorators) {
   p->kernel = true;
   Node *fn = new_node(p, ND_FUNCDEF, p->tok);
   fn->name = name_str(p, p->tok);
+  if (module_attribute(fn->name))
+    diag_at(p->diags, DIAG_ERROR, p->tok->line, p->tok->col, "a kernel function cannot be "
+            "named '%s': an attribute of the compiled module has that name and would hide it",
+            fn->name);
   fn->decorators = decorators;
   p->tok = p->tok->next;
   expect(p, "(");
@@ -964,8 +988,7 @@ static Node *decorators(Parser *p) {
 // Is the def at p->tok the one function that p->only names?
 static bool is_only(Parser *p) {
   Token *name = p->tok->next;
-  return p->only && at(p, "def") && name->kind == TK_NAME &&
-         (size_t)name->len == strlen(p->only) && !strncmp(name->loc, p->only, (size_t)name->len);
+  return p->only && at(p, "def") && name->kind == TK_NAME && tok_equal(name, p->only);
 }
 
 // The module kernels know a dotted name as ("np", "math"), or NULL.
@@ -979,7 +1002,7 @@ static const char *known_module(const char *name) {
 static const char *dotted_name(Parser *p) {
   Buf b = {0};
   while (p->tok->kind == TK_NAME) {
-    buf_printf(&b, "%.*s", p->tok->len, p->tok->loc);
+    buf_puts(&b, tok_str(p, p->tok));
     p->tok = p->tok->next;
     if (!at(p, ".") || p->tok->next->kind != TK_NAME)
       break;
@@ -1071,11 +1094,18 @@ static Const *find_const(Parser *p, const char *s, size_t len) {
   return map_get(&p->consts, s, len);
 }
 
+// The constant a name token names (in NFKC, as Python reads it), or NULL.
+static Const *token_const(Parser *p, const Token *name) {
+  if (name->name)
+    return find_const(p, name->name, strlen(name->name));
+  return find_const(p, name->loc, (size_t)name->len);
+}
+
 // Notes that top-level statement tokens [t, NEWLINE) bind a name the file may use as a
 // constant again: it is none.
 static void rebinds(Parser *p, Token *t) {
   Const *c;
-  if (t->kind == TK_NAME && (c = find_const(p, t->loc, (size_t)t->len)) &&
+  if (t->kind == TK_NAME && (c = token_const(p, t)) &&
       (tok_equal(t->next, "=") || tok_is_augassign(t->next) || tok_equal(t->next, ",")))
     c->rebound = true;
 }
@@ -1124,7 +1154,7 @@ static bool constant(Parser *p, Module *m) {
   int size = 0;   // at most a node per token, a constant's name standing for its value's
   for (t = t->next; t->kind != TK_NEWLINE && t->kind != TK_EOF; t = t->next) {
     bool number = t->kind == TK_NUMBER && !t->is_imag;
-    Const *c = t->kind == TK_NAME ? find_const(p, t->loc, (size_t)t->len) : NULL;
+    Const *c = t->kind == TK_NAME ? token_const(p, t) : NULL;
     bool known = c && !c->rebound;   // bound again since: its value here is another
     bool op = t->kind == TK_OP && (tok_equal(t, "+") || tok_equal(t, "-") || tok_equal(t, "*") ||
                                    tok_equal(t, "/") || tok_equal(t, "//") || tok_equal(t, "%") ||
@@ -1133,7 +1163,7 @@ static bool constant(Parser *p, Module *m) {
     if ((!number && !known && !op) || size > MAXDEPTH)
       return false;
   }
-  if (t == name->next->next || find_const(p, name->loc, (size_t)name->len))
+  if (t == name->next->next || token_const(p, name))
     return false;
   p->tok = name->next->next;
   Const *c = arena_alloc(p->arena, sizeof(Const));
@@ -1153,7 +1183,7 @@ static void globals_rebound(Parser *p, Token *t) {
     if (t->kind != TK_NAME || !tok_equal(t, "global"))
       continue;
     for (Token *g = t->next; g->kind == TK_NAME || tok_equal(g, ","); g = g->next) {
-      Const *c = g->kind == TK_NAME ? find_const(p, g->loc, (size_t)g->len) : NULL;
+      Const *c = g->kind == TK_NAME ? token_const(p, g) : NULL;
       if (c)
         c->rebound = true;
     }

@@ -463,11 +463,21 @@ static void plan_inner(Arena *a, Node *n, const Options *opt, Var **vars, int nv
   }
 }
 
+static bool is_subscript(Node *n, void *ctx) {
+  (void)ctx;
+  return n->kind == ND_SUBSCRIPT;
+}
+
 void plan(Arena *a, Instance *inst, const Options *opt) {
   for (int i = 0; i < inst->nregions; i++) {
     Region *r = &inst->regions[i];
     Var *vars[24];
     int nvars = region_loop_vars(r, vars);
+    // --boundscheck: a subscript out of range fails as a raise does (appy_failed), which
+    // rules out the forms that cannot report it (tiles).
+    if (opt->boundscheck &&
+        (tree_any(r->loop->iter, is_subscript, NULL) || tree_any(r->loop->body, is_subscript, NULL)))
+      r->raises = true;
     r->plan = arena_alloc(a, sizeof(Plan));
     plan_shape(a, r, opt, r->plan);
     plan_simd(r, opt, vars, nvars, r->plan);

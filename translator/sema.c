@@ -78,31 +78,10 @@ static Var *find_var(Sema *s, const char *name) {
   return NULL;
 }
 
-// C keywords and names the generated code uses get a trailing underscore.
-static const char *c_name(Sema *s, const char *name) {
-  static const char *const reserved[] = {
-      "auto", "case", "char", "const", "default", "do", "double", "enum", "extern", "float",
-      "goto", "inline", "int", "long", "register", "restrict", "short", "signed", "sizeof",
-      "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
-      "bool", "true", "false", "int32_t", "int64_t", "main", "fr", "ret", "rc", "argv",
-      "self", "args", "kwargs", "errno", "NULL", "omp", "exp", "log", "sqrt", "pow", "fabs",
-      "floor", "ceil", "sin", "cos", "tan", "erf", "abs", "fmin", "fmax", "round", "signbit",
-      NULL};
-  for (const char *const *r = reserved; *r; r++)
-    if (!strcmp(*r, name))
-      return arena_printf(s->arena, "%s_", name);
-  if (!strncmp(name, "appy_", 5) || !strncmp(name, "_", 1) || strchr(name, '\x80'))
-    return arena_printf(s->arena, "v_%s", name);
-  for (const char *c = name; *c; c++)
-    if ((unsigned char)*c >= 0x80)
-      return arena_printf(s->arena, "v%p", (void *)name);
-  return name;
-}
-
 static Var *new_var(Sema *s, const char *name, VarKind kind, Token *tok) {
   Var *v = arena_alloc(s->arena, sizeof(Var));
   v->name = name;
-  v->cname = c_name(s, name);
+  v->cname = c_name(s->arena, name);
   v->kind = kind;
   v->tok = tok;
   Var **p = &s->inst->vars;
@@ -371,7 +350,8 @@ static Type *dtype_arg(Sema *s, Node *call, Type *deflt) {
     text = d->lhs->tok->loc;
     len = (size_t)(d->tok->loc + d->tok->len - text);
   } else if (d->kind == ND_NAME) {
-    len = (size_t)d->tok->len;
+    text = d->name;
+    len = strlen(text);
   } else if (d->kind == ND_STR) {
     text++;
     len = (size_t)d->tok->len - 2;
@@ -1392,9 +1372,11 @@ static bool parse_signature(Sema *s, const char *text, const char **name, size_t
   return true;
 }
 
-static Kernel *find_kernel(Program *p, const char *name, size_t len) {
+// The kernel a signature names, in NFKC as the def's name (ﬁx is fix).
+static Kernel *find_kernel(Sema *s, Program *p, const char *name, size_t len) {
+  const char *nfkc = nfkc_name(s->arena, name, len);
   for (Kernel *k = p->kernels; k; k = k->next)
-    if (strlen(k->name) == len && !strncmp(k->name, name, len))
+    if (!strcmp(k->name, nfkc))
       return k;
   return NULL;
 }
@@ -1408,7 +1390,7 @@ static void add_signature(Sema *s, Program *prog, const char *text, int line, in
             "malformed signature '%s'; expected e.g. 'f(float64[:], float32[:, :], int64)'", text);
     return;
   }
-  Kernel *k = find_kernel(prog, name, nlen);
+  Kernel *k = find_kernel(s, prog, name, nlen);
   if (!k) {
     diag_at(s->diags, DIAG_ERROR, line, col, "signature for '%.*s', which is not a kernel "
             "function (decorated with @appy.jit) in this file", (int)nlen, name);
@@ -1825,7 +1807,7 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
   Program *prog = arena_alloc(a, sizeof(Program));
   Kernel **tail = &prog->kernels;
   for (Node *fn = m->funcs; fn; fn = fn->next) {
-    if (find_kernel(prog, fn->name, strlen(fn->name)))
+    if (find_kernel(&s, prog, fn->name, strlen(fn->name)))
       diag_tok(d, DIAG_ERROR, fn->tok, "kernel '%s' is defined twice", fn->name);
     *tail = new_kernel(&s, fn);
     tail = &(*tail)->next;
@@ -1833,7 +1815,8 @@ Program *sema(Arena *a, Diags *d, Module *m, const Options *opt) {
   collect_signatures(&s, prog, m);
   for (Kernel *k = prog->kernels; k; k = k->next)
     if (k->fn->host)
-      outlined_signatures(&s, k, find_kernel(prog, k->fn->host->name, strlen(k->fn->host->name)));
+      outlined_signatures(&s, k, find_kernel(&s, prog, k->fn->host->name,
+                                              strlen(k->fn->host->name)));
   for (Kernel *k = prog->kernels; k; k = k->next)
     if (!k->nsigs)
       infer_signature(&s, k);

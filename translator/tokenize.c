@@ -8,8 +8,12 @@
  * The first lexical error is reported and ends the list: tokens so far, then TK_EOF. */
 #include "translator.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 enum {
   MAXINDENT = 100,   // Indentation levels, as CPython
@@ -103,6 +107,13 @@ static bool is_ident_start(char c) {
 
 static bool is_ident_char(char c) {
   return is_ident_start(c) || is_digit(c);
+}
+
+static bool has_non_ascii(const char *p, const char *end) {
+  for (; p < end; p++)
+    if ((unsigned char)*p >= 0x80)
+      return true;
+  return false;
 }
 
 // A physical line ends at "\n", "\r\n" or "\r". Steps over the end at p.
@@ -620,6 +631,67 @@ static const char *punct(Lexer *L, const char *p) {
 }
 
 //
+// Identifiers outside ASCII (PEP 3131)
+//
+
+// Python's str.isprintable(): neither Other (C*) nor Separator (Z*), but the space.
+static bool is_printable(ucs4_t c) {
+  return c == ' ' || !(uc_is_general_category(c, UC_CATEGORY_C) ||
+                       uc_is_general_category(c, UC_CATEGORY_Z));
+}
+
+// The first character of name t that is not XID_Start (first) or XID_Continue, checked
+// before normalisation as CPython's tokenizer does; NULL when every one is.
+static const uint8_t *invalid_char(const Token *t, ucs4_t *bad) {
+  const uint8_t *s = (const uint8_t *)t->loc, *end = s + t->len;
+  for (const uint8_t *q = s; q < end;) {
+    ucs4_t c;
+    int n = u8_mbtoucr(&c, q, (size_t)(end - q));
+    if (n < 0) {
+      *bad = 0x110000;   // not UTF-8
+      return q;
+    }
+    if (!(q == s ? c == '_' || uc_is_property_xid_start(c) : uc_is_property_xid_continue(c))) {
+      *bad = c;
+      return q;
+    }
+    q += n;
+  }
+  return NULL;
+}
+
+const char *nfkc_name(Arena *a, const char *s, size_t len) {
+  if (!has_non_ascii(s, s + len) || u8_check((const uint8_t *)s, len))
+    return arena_strndup(a, s, len);
+  size_t n = 0;
+  uint8_t *nfkc = u8_normalize(UNINORM_NFKC, (const uint8_t *)s, len, NULL, &n);
+  if (!nfkc) {   // only ENOMEM: the input is valid UTF-8
+    fputs("appy-translate: out of memory\n", stderr);
+    exit(70);
+  }
+  char *r = arena_strndup(a, (const char *)nfkc, n);
+  free(nfkc);
+  return r;
+}
+
+// A name with bytes past ASCII: valid UTF-8 made of identifier characters, which Python
+// reads in NFKC (so "ａ" is "a"); t->name gets that form. False after an error.
+static bool unicode_name(Lexer *L, Token *t) {
+  ucs4_t c;
+  const uint8_t *q = invalid_char(t, &c);
+  const char *at = (const char *)q;
+  if (q && c > 0x10FFFF)
+    return error_here(L, at, "Non-UTF-8 code starting with '\\x%02x'", *q), false;
+  if (q && is_printable(c))
+    return error_here(L, at, "invalid character '%.*s' (U+%04X)", u8_mblen(q, 4), at, c),
+           false;
+  if (q)
+    return error_here(L, at, "invalid non-printable character U+%04X", c), false;
+  t->name = nfkc_name(L->arena, t->loc, (size_t)t->len);
+  return true;
+}
+
+//
 // Driver
 //
 
@@ -641,6 +713,8 @@ static const char *token(Lexer *L, const char *p) {
   if (!end)
     return NULL;
   Token *t = push(L, kind, p, end, line, col);
+  if (kind == TK_NAME && has_non_ascii(p, end) && !unicode_name(L, t))
+    return NULL;
   t->at_bol = !L->pending;
   L->pending = true;
   if (kind == TK_NUMBER)
@@ -724,8 +798,23 @@ TokenStream tokenize(Arena *a, Diags *d) {
   return (TokenStream){.tokens = head.next, .pragmas = phead.next};
 }
 
-// Same text as op (any kind of token).
+static const char *const keywords[] = {
+  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+  "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+  "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+  "return", "try", "while", "with", "yield",
+};
+
+// Same text as op (any kind of token); a name past ASCII compares in NFKC, and is never a
+// keyword: CPython matches keywords on the bytes and normalises only names ("ｉｆ" is a
+// variable named if).
 bool tok_equal(const Token *tok, const char *op) {
+  if (tok->name) {
+    for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
+      if (!strcmp(op, keywords[i]))
+        return false;
+    return !strcmp(tok->name, op);
+  }
   size_t n = strlen(op);
   return (size_t)tok->len == n && !memcmp(tok->loc, op, n);
 }
@@ -749,11 +838,5 @@ bool tok_is_augassign(const Token *tok) {
 
 // Python 3's hard keywords (soft keywords such as match, case, type are names).
 bool tok_is_keyword(const Token *tok) {
-  static const char *const kw[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield",
-  };
-  return tok_in(tok, TK_NAME, kw, sizeof kw / sizeof *kw);
+  return tok_in(tok, TK_NAME, keywords, sizeof keywords / sizeof *keywords);
 }

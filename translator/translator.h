@@ -8,6 +8,7 @@
  *               -> lower.c    -> array statements as element loops (typed again by sema.c)
  *               -> region.c   -> parallel regions: collapse, data-sharing of each variable
  *               -> plan.c     -> each region's kernel shape, decided once (Region.plan)
+ *               -> checks.c   -> extents of array arguments the loops make certain
  *               -> codegen.c  -> C for the kernels (OpenMP target regions), by the plans
  *               -> module.c   -> CPython extension glue around them
  *               -> explain.c  -> --explain: the plans in words
@@ -155,6 +156,7 @@ struct Token {
   Token *next;      // Next token
   const char *loc;  // Start in the source text
   int len;          // Length in bytes
+  const char *name; // TK_NAME past ASCII: the identifier as Python reads it (NFKC), else NULL
   int line;         // 1-based line of loc
   int col;          // 1-based column (bytes) of loc
   bool is_float;    // TK_NUMBER: float literal (has '.', exponent)
@@ -190,6 +192,8 @@ typedef struct {
 TokenStream tokenize(Arena *a, Diags *d);
 
 bool tok_equal(const Token *tok, const char *op);    // Same text as op (any kind)
+// The name s[0..len) as Python reads it (NFKC; as it is where not UTF-8), in a.
+const char *nfkc_name(Arena *a, const char *s, size_t len);
 bool tok_is_keyword(const Token *tok);               // Python 3 keyword
 bool tok_is_augassign(const Token *tok);             // +=, -=, ... @=
 
@@ -452,6 +456,37 @@ struct Kernel {
 };
 
 // Instance of a kernel for one overload: what codegen needs.
+// An integer expression of values a call fixes, times mult (checks.c).
+typedef struct Term Term;
+struct Term {
+  Term *next;          // Next term of the sum
+  Node *n;             // The expression
+  int64_t mult;        // Its factor
+};
+
+enum { MAXLOOPS = 8 };   // Loops around a subscript that a ShapeCheck follows
+
+// An extent an array argument must have, certain from the loops (checks.c): subscripts
+// (the first `at`) index dimension `dim` of `array` with coef * (the variable of `loop`)
+// + terms + k, k from kmin to kmax, on every iteration of `loops`, whose ranges the call
+// fixes; if they all run, each index must lie in [-extent, extent - 1] (Python's negative
+// indices from the end).
+typedef struct ShapeCheck ShapeCheck;
+struct ShapeCheck {
+  ShapeCheck *next;         // Next check of the instance
+  Var *array;               // Array parameter, never rebound
+  int dim;                  // Its dimension
+  Node *at;                 // The subscript
+  Node *index;              // The index of that dimension
+  Node *loop;               // The loop whose variable the index takes (NULL: none)
+  int64_t coef;             // Its factor
+  Term *terms;              // The rest of the index but its constant...
+  int64_t kmin, kmax;       // ...which is one of these or between them
+  Node *loops[MAXLOOPS];    // Loops around the subscript, outermost first
+  int nloops;               // Count
+  Node *before;             // The top-level statement to check before (NULL: at the start)
+};
+
 typedef struct {
   Kernel *kernel;      // The kernel
   Signature *sig;      // The overload
@@ -460,6 +495,7 @@ typedef struct {
   Var *vars;           // All variables with types for this overload
   Region *regions;     // Parallel regions (array)
   int nregions;        // Count
+  ShapeCheck *checks;  // Extents of array arguments to check at the call (checks.c)
 } Instance;
 
 // The compiler the generated C is for (appy-translate --compiler).
@@ -479,6 +515,7 @@ typedef struct {
   const char **extra_sigs; // Signatures given on the command line (-s)
   int nextra_sigs;         // Count
   bool explain;            // Describe each parallel loop on stderr-bound text
+  bool boundscheck;        // Check every subscript: IndexError (appy/check.h)
 } Options;
 
 typedef struct {
@@ -528,6 +565,17 @@ void target_kinds(Node *t, bool *names, bool *elems);
 bool assigns(Node *n, Var *v);
 // The variable that lower.c's temporaries of the given name ("appy.len3") get.
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty);
+
+//
+// names.c: C names (the scheme, and why no Python name can break the C, is there)
+//
+
+// The C name of Python name `name` (NFKC, UTF-8), or of a temporary of lower.c ("appy.len3").
+const char *c_name(Arena *a, const char *name);
+// The C name of part `part` of what cname names (see names.c for the parts): cname + part.
+const char *c_part(Arena *a, const char *cname, const char *part);
+// Part `part` (kernel, call) of overload k of kernel function kernel: vadd_kernel0.
+const char *kernel_part(Arena *a, const Kernel *kernel, const char *part, int k);
 
 //
 // outline.c
@@ -583,6 +631,16 @@ bool owned_index(Node *target, Var *const *vars, int n);
 int region_loop_vars(Region *r, Var **out);
 // The arrays region r uses (its scratchpads left out), at most 64.
 int region_arrays(Region *r, RegionVar **out);
+
+//
+// checks.c
+//
+
+// Start (NULL: 0), stop and constant step of a `range` loop; false if the step is not a
+// constant other than 0.
+bool range_args(Node *loop, Node **start, Node **stop, int64_t *step);
+// inst->checks: the extents of array arguments that its loops make certain.
+void find_checks(Arena *a, Instance *inst);
 
 //
 // plan.c: the kernel each parallel loop becomes, decided once

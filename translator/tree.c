@@ -68,9 +68,10 @@ bool clause_names(Pragma *p, const char *clause, const char *name) {
       continue;
     for (q++; *q && *q != ')'; q++) {
       bool start = q[-1] == '(' || q[-1] == ',' || q[-1] == ' ' || q[-1] == ':';
-      if (start && !strncmp(q, name, nl) && !(q[nl] == '_' || (q[nl] >= 'a' && q[nl] <= 'z') ||
-                                               (q[nl] >= 'A' && q[nl] <= 'Z') ||
-                                               (q[nl] >= '0' && q[nl] <= '9')))
+      unsigned char after = (unsigned char)q[nl];   // a byte past ASCII continues a name
+      if (start && !strncmp(q, name, nl) && !(after == '_' || (after >= 'a' && after <= 'z') ||
+                                               (after >= 'A' && after <= 'Z') ||
+                                               (after >= '0' && after <= '9') || after >= 0x80))
         return true;
     }
   }
@@ -117,10 +118,8 @@ bool mentions(Node *n, Var *v) {
 
 Var *new_temp(Arena *a, Instance *inst, const char *name, Type *ty) {
   Var *v = arena_alloc(a, sizeof(Var));
-  v->name = name;   // "appy.len3": no Python name has a dot, no user C name starts appy_
-  char *c = arena_strndup(a, name, strlen(name));
-  *strchr(c, '.') = '_';
-  v->cname = c;
+  v->name = name;   // "appy.len3": no Python name has a dot
+  v->cname = c_name(a, name);
   v->kind = VAR_LOCAL;
   v->ty = ty;
   v->temp = true;

@@ -11,6 +11,21 @@
 
 #include "runtime.h"
 
+/* clang's -fopenmp without an offload target (compiler none with CC=clang) links libomp
+ * alone, which has not these functions: LLVM's libomptarget has them, and cannot stand in
+ * (without a registered device image its omp_get_num_devices crashes). Weak references
+ * let such a module load: they are called only when its kernels run on a device
+ * (appy_use_device()), which a module built without offload never does. */
+#ifdef __clang__
+#pragma weak omp_target_alloc
+#pragma weak omp_target_free
+#pragma weak omp_target_memcpy
+#pragma weak omp_target_associate_ptr
+#pragma weak omp_target_disassociate_ptr
+#pragma weak omp_target_is_present
+#pragma weak omp_get_mapped_ptr
+#endif
+
 /* 1 if a target region on device dev really ran there. Only call with a device present:
  * under OMP_TARGET_OFFLOAD=MANDATORY, libomptarget aborts the process on a region that
  * cannot be offloaded. */
@@ -95,7 +110,7 @@ typedef struct {
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
   unsigned char fresh;    /* made by np.empty in this call: no contents to copy in */
   unsigned char spare;    /* its device memory is a spare block (appy_spare_take) */
-  void *dev;              /* its device address once mapped (clang only: appy_env_ptr) */
+  void *dev;              /* its device address once mapped (fast copies, appy_env_ptr) */
 } appy_env_entry;
 
 typedef struct {
@@ -116,24 +131,96 @@ static inline appy_env_entry *appy_env_find(appy_env *env, const void *p)
   return NULL;
 }
 
+/* The device address of host memory c that the call has mapped (enter data). */
+static inline void *appy_device_addr(char *c)
+{
+#ifdef __clang__
+  return omp_get_mapped_ptr(c, omp_get_default_device());
+#else   /* gcc-12's libgomp has no omp_get_mapped_ptr */
+  void *d = NULL;
+#pragma omp target data use_device_ptr(c)
+  d = c;
+  return d;
+#endif
+}
+
+/* Copies bytes between host memory and its copy at dev on OpenMP device `device`, in chunks
+ * through the module's pinned stage (runtime/copy.c), one host thread per buffer so that
+ * copying into a buffer overlaps the others' transfers. 0, or -1 if the stage is not to be
+ * used (the caller copies some other way); -2 if a transfer failed (copy again some other
+ * way). */
+static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_device,
+                                  int device)
+{
+  appy_stage *s = appy_stage_take(bytes);
+  int self = omp_get_initial_device(), err = 0;
+  if (!s)
+    return -1;
+  size_t chunk = s->chunk, n = (bytes + chunk - 1) / chunk;
+#pragma omp parallel num_threads(s->n) reduction(| : err)
+  {
+    char *slot = s->slot[omp_get_thread_num()];
+#pragma omp for schedule(static, 1)
+    for (size_t k = 0; k < n; k++) {
+      size_t off = k * chunk, len = bytes - off < chunk ? bytes - off : chunk;
+      if (to_device) {
+        memcpy(slot, host + off, len);
+        err |= omp_target_memcpy(dev + off, slot, len, 0, 0, device, self) != 0;
+      } else {
+        err |= omp_target_memcpy(slot, dev + off, len, 0, 0, self, device) != 0;
+        memcpy(host + off, slot, len);
+      }
+    }
+  }
+  appy_stage_give(s);
+  return err ? -2 : 0;
+}
+
+/* Copies bytes between host memory c and its device copy at dev (NULL if unknown) by the
+ * fastest path it can (APPY_COPY, runtime/copy.c); falls back to the OpenMP runtime's copy.
+ * Returns the path's name, for APPY_PROFILE. */
+static inline const char *appy_copy(char *dev, char *c, size_t bytes, int to_device)
+{
+  int mode = appy_copy_mode();
+  if (dev && mode == APPY_COPY_STAGE &&
+      appy_stage_copy(dev, c, bytes, to_device, omp_get_default_device()) == 0)
+    return "staged";
+  if (dev && mode == APPY_COPY_REGISTER && bytes >= appy_copy_min() && bytes > 0 &&
+      appy_host_register(c, bytes) == 0) {
+    int device = omp_get_default_device(), self = omp_get_initial_device();
+    int rc = to_device ? omp_target_memcpy(dev, c, bytes, 0, 0, device, self)
+                       : omp_target_memcpy(c, dev, bytes, 0, 0, self, device);
+    appy_host_unregister(c, bytes);
+    if (rc == 0)
+      return "registered";
+  }
+  if (to_device) {
+#pragma omp target update to(c[0:bytes])
+  } else {
+#pragma omp target update from(c[0:bytes])
+  }
+  (void)c;   /* gcc without offloading ignores the directives */
+  return "pageable";
+}
+
 static inline void appy_env_to_device(appy_env *env, appy_env_entry *e)
 {
-  char *c = e->host;
   double t = appy_clock();
-#pragma omp target update to(c[0:e->bytes])
-  (void)c;   /* gcc without offloading ignores the directive */
-  env->t_in += appy_clock() - t;
+  const char *path = appy_copy(e->dev, e->host, e->bytes, 1);
+  t = appy_clock() - t;
+  appy_profile_copy("to device", path, e->bytes, t);
+  env->t_in += t;
   env->bytes_in += e->bytes;
   e->host_new = 0;
 }
 
 static inline void appy_env_to_host(appy_env *env, appy_env_entry *e)
 {
-  char *c = e->host;
   double t = appy_clock();
-#pragma omp target update from(c[0:e->bytes])
-  (void)c;
-  env->t_out += appy_clock() - t;
+  const char *path = appy_copy(e->dev, e->host, e->bytes, 0);
+  t = appy_clock() - t;
+  appy_profile_copy("to host", path, e->bytes, t);
+  env->t_out += t;
   env->bytes_out += e->bytes;
   e->dev_new = 0;
 }
@@ -274,11 +361,12 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     }
     if (!e->spare) {
 #pragma omp target enter data map(alloc: c[0:bytes])
-      /* for bare kernels (appy_env_ptr), once per call */
-      e->dev = omp_get_mapped_ptr(c, omp_get_default_device());
+      /* for bare kernels (appy_env_ptr) and fast copies, once per call */
+      e->dev = appy_device_addr(c);
     }
 #else
 #pragma omp target enter data map(alloc: c[0:bytes])
+    e->dev = appy_device_addr(c);   /* for fast copies */
 #endif
   }
   (void)c;
@@ -412,6 +500,14 @@ static inline void appy_env_end(appy_env *env, const char *module, const char *f
                       env->bytes_out, env->t_out, appy_clock() - called);
 }
 
+/* For appy.device and appy.to_host/to_device: copies mapped host memory c one way. */
+static inline void appy_data_copy(char *c, size_t bytes, int to_device)
+{
+  double t = appy_clock();
+  const char *path = appy_copy(appy_device_addr(c), c, bytes, to_device);
+  appy_profile_copy(to_device ? "to device" : "to host", path, bytes, appy_clock() - t);
+}
+
 /* _appy_data(op, array): what appy.device, appy.to_host and appy.to_device do through a
  * module of each OpenMP runtime (mappings live in the runtime, shared by its modules).
  * op: "enter" (map, copying in), "exit" (release), "to_device", "to_host" (copy), "present"
@@ -435,19 +531,20 @@ static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
   int use = appy_use_device() && bytes > 0;
   if (!strcmp(op, "to_host") && view.readonly) {
     PyErr_SetString(PyExc_ValueError, "appy: cannot copy device data back into a read-only array");
-  } else if (!strcmp(op, "enter")) {
+  } else if (!strcmp(op, "enter") && use && !omp_target_is_present(c, dev)) {
     Py_BEGIN_ALLOW_THREADS
-#pragma omp target enter data if(use) map(to: c[0:bytes])
+#pragma omp target enter data map(alloc: c[0:bytes])
+    appy_data_copy(c, bytes, 1);
     Py_END_ALLOW_THREADS
+  } else if (!strcmp(op, "enter")) {
+#pragma omp target enter data if(use) map(to: c[0:bytes])
   } else if (!strcmp(op, "exit")) {
 #pragma omp target exit data if(use) map(release: c[0:bytes])
-  } else if (!strcmp(op, "to_device")) {
+  } else if (!strcmp(op, "to_device") || !strcmp(op, "to_host")) {
+    int to_device = op[3] == 'd';
     Py_BEGIN_ALLOW_THREADS
-#pragma omp target update if(use) to(c[0:bytes])
-    Py_END_ALLOW_THREADS
-  } else if (!strcmp(op, "to_host")) {
-    Py_BEGIN_ALLOW_THREADS
-#pragma omp target update if(use) from(c[0:bytes])
+    if (use && omp_target_is_present(c, dev))
+      appy_data_copy(c, bytes, to_device);
     Py_END_ALLOW_THREADS
   } else if (!strcmp(op, "present")) {
     flag = use && omp_target_is_present(c, dev);

@@ -60,6 +60,11 @@ typedef struct appy_hold {
   int writeback;    /* copy own back into orig at release */
   void *shadow;     /* host memory standing in for a GPU array argument, else NULL */
   size_t shadow_len;
+  appy_array *out;  /* an argument the kernel uses in the caller's memory: its array (the
+                       wrapper's, alive until the kernel returns), for the overlap checks;
+                       else NULL */
+  const char *param;  /* ... its parameter */
+  int written;        /* ... and whether the kernel writes it */
 } appy_hold;
 
 #define APPY_FRAME_BLOCK 8
@@ -97,9 +102,13 @@ APPY_API int appy_frame_release(appy_frame *fr);
 /* Positional and keyword arguments, all required, into out[0..n-1] (borrowed). */
 APPY_API int appy_parse_args(const char *func, PyObject *args, PyObject *kwargs,
                              const char *const *names, int n, PyObject **out);
-/* Any buffer of dtype dt and rank ndim. A strided buffer is replaced by a C-contiguous
- * copy, written back at appy_frame_release when writable; the same strided object passed
- * twice shares one copy. Distinct objects that overlap in memory are not detected. */
+/* Any buffer of dtype dt and rank ndim. A strided buffer, one whose elements are not
+ * aligned to their size, and a bool buffer holding bytes other than 0 and 1 are replaced
+ * by a C-contiguous, aligned copy (bools made 0 or 1), written back at appy_frame_release
+ * when writable; the same strided object passed twice shares one copy. An argument the
+ * kernel only reads that partly overlaps one it writes is copied first, as NumPy's ufuncs
+ * do; the same memory passed twice with the same dtype and shape is left as it is, and
+ * two written arguments that partly overlap raise ValueError. */
 APPY_API int appy_arg_array(appy_frame *fr, PyObject *obj, const char *param, appy_dtype dt,
                             int ndim, int writable, appy_array *out);
 /* Integers: anything with __index__ (int, bool, NumPy integers), never float or
@@ -115,6 +124,13 @@ APPY_API int appy_arg_uint64(appy_frame *fr, PyObject *obj, const char *param, u
 /* Floats: float, NumPy floating, or an integer (converted exactly as float() would). */
 APPY_API int appy_arg_float64(appy_frame *fr, PyObject *obj, const char *param, double *out);
 APPY_API int appy_arg_float32(appy_frame *fr, PyObject *obj, const char *param, float *out);
+/* Kernel side (takes the GIL to raise). If runs, the loops index dimension dim of argument
+ * param, of size extent, with x + k, x from i1 to i2 (either order) and k from kmin to
+ * kmax: ValueError naming them unless every index is in [-extent, extent - 1] (checks.c
+ * of the translator). where: "file, line N". Returns 0 / -1. */
+APPY_API int appy_extent(appy_frame *fr, const char *param, int dim, int64_t extent, int runs,
+                         int64_t i1, int64_t i2, int64_t kmin, int64_t kmax,
+                         const char *where);
 /* Booleans: bool or numpy.bool_ only. */
 APPY_API int appy_arg_bool(appy_frame *fr, PyObject *obj, const char *param, bool *out);
 
@@ -175,6 +191,19 @@ enum {
 /* printf-style message (all of C's conversions). Returns -1. */
 APPY_API int appy_raise(int exc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A subscript of a module translated with --boundscheck (appy/check.h): its array, axis
+ * and source line. */
+typedef struct appy_site {
+  const char *array;  /* the array's Python name */
+  int axis;           /* the subscript's axis */
+  int line;           /* its line in file */
+} appy_site;
+/* IndexError for the failure appy/check.h recorded: site failed (a negative number) of
+ * sites, index bad[0] along an axis of extent bad[1]; drops the result *ret (if any) that
+ * was made of what was read. Takes the GIL. Returns -1. */
+APPY_API int appy_index_error(const appy_site *sites, int failed, const int64_t *bad,
+                              const char *file, PyObject **ret);
+
 APPY_API const char *appy_dtype_name(appy_dtype dt);  /* "float64", ... */
 APPY_API size_t appy_dtype_size(appy_dtype dt);       /* bytes per element */
 
@@ -191,6 +220,34 @@ APPY_API void appy_profile_region(const char *module, const char *func, int line
 APPY_API void appy_profile_call(const char *module, const char *func, size_t bytes_in,
                                 double t_in, int launches, double t_kernels, size_t bytes_out,
                                 double t_out, double t_call);
+/* One line per array copied between host and device: "copy 536.9 MB 10.21 ms (52.58 GB/s)
+ * to device, staged"; path is how (appy/offload.h's appy_copy). */
+APPY_API void appy_profile_copy(const char *direction, const char *path, size_t bytes,
+                                double t);
+
+/* copy.c: the host side of fast copies between NumPy memory and the GPU (appy/offload.h
+ * copies). Thread-safe; no GIL needed. */
+enum { APPY_COPY_STAGE, APPY_COPY_REGISTER, APPY_COPY_PAGEABLE };
+enum { APPY_STAGE_MAX = 32 };
+/* Pinned buffers of `chunk` bytes, one per thread of a staged copy. */
+typedef struct appy_stage {
+  int n;
+  size_t chunk;
+  char *slot[APPY_STAGE_MAX];
+} appy_stage;
+APPY_API int appy_copy_mode(void);   /* APPY_COPY: APPY_COPY_PAGEABLE (default), ... */
+APPY_API size_t appy_copy_min(void); /* APPY_COPY_MIN_KB: smaller copies are pageable */
+/* The module's stage for a copy of `bytes`, to be given back; NULL when the copy should take
+ * another path: not staging, under appy_copy_min(), the stage busy or no pinned memory. */
+APPY_API appy_stage *appy_stage_take(size_t bytes);
+APPY_API void appy_stage_give(appy_stage *s);
+/* Frees the stage's pinned buffers unless a copy is using them; 1 if freed. */
+APPY_API int appy_stage_free(void);
+/* Pins [p, p + bytes) for copies (APPY_COPY=register): 0, or -1 if it cannot. */
+APPY_API int appy_host_register(void *p, size_t bytes);
+APPY_API void appy_host_unregister(void *p, size_t bytes);
+/* Bytes of host memory this module holds pinned now (stage and registered arrays). */
+APPY_API size_t appy_pinned_bytes(void);
 
 /* device.c */
 /* From PyInit_<module>, GIL held; compiler is "clang", "gcc" or "none". For clang,

@@ -21,6 +21,7 @@ typedef struct appy_translate_options {
   const char *const *signatures; /* extra signatures, e.g. "f(float32[:], int64)" */
   int nsignatures;           /* number of extra signatures */
   int explain;               /* non-zero: fill explanation with one paragraph per parallel loop */
+  int boundscheck;           /* non-zero: every subscript checked, IndexError when out of range */
 } appy_translate_options;
 
 typedef struct appy_translate_result {

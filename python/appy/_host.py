@@ -83,15 +83,15 @@ class Session:
                     self._update("to_device", e[0])
                     e[1] = _SAME
         try:
-            result = entry(*args)
-        except TypeError as e:       # the entry's name means nothing to the caller
-            raise TypeError("%s: %s" % (where, str(e).replace(entry.__name__ + "()", "the loop")))
-        for i in writes:
-            a = args[i]
-            if isinstance(a, np.ndarray):
-                for e in self._related(a):
-                    e[1] = _DEVICE_NEWER
-        return result
+            return entry(*args)
+        except (TypeError, ValueError, IndexError) as e:   # the entry's name means nothing
+            raise type(e)("%s: %s" % (where, str(e).replace(entry.__name__ + "()", "the loop")))
+        finally:   # a loop that raised may have written some elements, as Python would have
+            for i in writes:
+                a = args[i]
+                if isinstance(a, np.ndarray):
+                    for e in self._related(a):
+                        e[1] = _DEVICE_NEWER
 
     # -- the host side
 

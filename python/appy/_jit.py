@@ -16,7 +16,9 @@ renames it into place; the first one there wins.
 Environment: APPY_COMPILER (clang, gcc or none; default: appy-translate's),
 APPY_OFFLOAD_ARCH (sm_XX), APPY_TRANSLATE (the appy-translate to run), APPY_JIT_VERBOSE=1
 (say what is compiled and how long it took), APPY_DISABLE_JIT=1 (``jit`` returns the
-function unchanged: the program runs as plain Python).
+function unchanged: the program runs as plain Python), APPY_BOUNDSCHECK=1 (every subscript
+checked, IndexError when out of range: appy-translate --boundscheck; read when a
+specialisation is first built in the process).
 """
 import ast
 import functools
@@ -236,9 +238,14 @@ def _toolchain():
             setup.append("%s %d %d" % (path, st.st_mtime_ns, st.st_size))
         except (OSError, TypeError):
             setup.append("%s missing" % path)
-    for var in ("APPY_CC", "APPY_INCLUDEDIR", "APPY_LIBDIR"):
+    for var in ("APPY_CC", "APPY_CFLAGS", "APPY_INCLUDEDIR", "APPY_LIBDIR"):
         setup.append("%s=%s" % (var, os.environ.get(var, "")))
     return exe, "\n".join(choice), "\n".join(setup)
+
+
+def _boundscheck():
+    """APPY_BOUNDSCHECK is set, not to "" or "0" (as appy-translate reads it)."""
+    return os.environ.get("APPY_BOUNDSCHECK", "") not in ("", "0")
 
 
 def _source(fn):
@@ -347,6 +354,10 @@ class _Build:
         self.extra = extra
         exe, choice, self.setup = _toolchain()
         self.exe = exe
+        # Checked subscripts change the C: a build of their own (unchecked keys as before).
+        self.boundscheck = _boundscheck()
+        if self.boundscheck:
+            choice += "\nAPPY_BOUNDSCHECK=1"
         key = "\n".join([choice, fn.__code__.co_filename, fn.__qualname__, str(first), sig, text])
         self.key = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         self.modname = "_appy_" + self.key[:24]
@@ -392,6 +403,7 @@ class _Build:
                 cmd += ["--offload-arch", os.environ["APPY_OFFLOAD_ARCH"]]
             if explain:
                 cmd.append("--explain")
+            cmd.append("--boundscheck" if self.boundscheck else "--no-boundscheck")
             t0 = time.perf_counter()
             # The diagnostics name the file in the bytes of its path: decoded as Python
             # decodes file names, not UTF-8 or fail.

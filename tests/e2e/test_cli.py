@@ -1,4 +1,5 @@
 """appy-translate's command line: outputs, options and exit statuses."""
+import os
 import subprocess
 
 import pytest
@@ -80,7 +81,7 @@ def test_explain_says_why_bool_reductions_are_not_bare(run, tmp_path):
     assert p.returncode == 0, p.stderr
     assert ("why not a bare kernel: it reduces a bool ('m'), and the GPU kernels reduce "
             "integers and floats only; an OpenMP reduction instead") in p.stdout
-    assert "reduction(max: m)" in p.stdout
+    assert "reduction(max: m_)" in p.stdout
 
 
 def test_explain_names_mode_and_maps(run, tmp_path):
@@ -94,9 +95,9 @@ def test_explain_names_mode_and_maps(run, tmp_path):
         assert "mode: individual" in p.stdout and "s: reduction +" in p.stdout
         if cc == "clang":   # scalar reductions: bare kernels, arrays as device addresses
             assert "reducing into scalars as a bare GPU kernel" in p.stdout
-            assert "thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)" in p.stdout
+            assert "thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)" in p.stdout
         else:
-            assert "map(to: a[0:a_size])" in p.stdout and "reduction(+: s)" in p.stdout
+            assert "map(to: a_[0:a_count])" in p.stdout and "reduction(+: s_)" in p.stdout
             assert "bare" not in p.stdout
 
 
@@ -107,11 +108,11 @@ def test_explain_plain_loops_and_scatter_targets(run, tmp_path):
         assert p.returncode == 0, p.stderr
         if cc == "clang":   # one iteration per thread; sums_counts' two targets copied per block
             assert "individual, as a bare GPU kernel (one iteration per thread" in p.stdout
-            assert "thread_limit(APPY_LOOP_THREADS) is_device_ptr(k, w, counts, sums)" in p.stdout
+            assert "thread_limit(APPY_LOOP_THREADS) is_device_ptr(k_, w_, counts_, sums_)" in p.stdout
             assert "scattered into: counts, sums (atomic updates; each block" in p.stdout
         else:
             assert "bare" not in p.stdout and "scattered into" not in p.stdout
-            assert "map(tofrom: counts[0:counts_size], sums[0:sums_size])" in p.stdout
+            assert "map(tofrom: counts_[0:counts_count], sums_[0:sums_count])" in p.stdout
 
 
 def test_explain_tiles(run, tmp_path):
@@ -179,7 +180,7 @@ def test_explain_lists_functions_whose_host_code_stays_python(run, tmp_path):
             "float64)") in p.stdout
     assert "line 75: _appy_guarded_line75(x, inv, out, s) returns s" in p.stdout
     c = (tmp_path / "p.c").read_text()
-    assert "appy_python_host(module, appy_source" in c and "kernel_normalize_rows" not in c
+    assert "appy_python_host(module, appy_source" in c and "normalize_rows_kernel" not in c
 
 
 def test_python_host_entry_types(run, tmp_path):
@@ -207,6 +208,20 @@ def test_verbose_shows_compile_command(run, translator, tmp_path):
     p = run("-v", "--compiler", translator[1], "-o", tmp_path / "ov.abi3.so", "-m", "ov", SRC)
     assert p.returncode == 0, p.stderr
     assert "-fopenmp" in p.stderr and "libappyrt.a" in p.stderr
+
+
+def test_appy_cflags_come_after_the_drivers_flags(translator, tmp_path):
+    """APPY_CFLAGS (tests/sanitize.sh passes the sanitizers with it) is split into words
+    placed after appy-translate's own, so that its -O0 overrides -O3."""
+    exe, compiler = translator
+    env = {**os.environ,
+           "APPY_CFLAGS": os.environ.get("APPY_CFLAGS", "") + " -O0  -DAPPY_TEST_FLAG=1"}
+    p = subprocess.run([exe, "-v", "--compiler", compiler, "-o", tmp_path / "fl.abi3.so",
+                        "-m", "fl", SRC], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stderr
+    words = next(line for line in p.stderr.splitlines() if "libappyrt.a" in line).split()
+    assert "-DAPPY_TEST_FLAG=1" in words and "" not in words
+    assert words.index("-O3") < words.index("-O0") < words.index("-DAPPY_TEST_FLAG=1")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -270,7 +285,7 @@ def test_function_reads_stdin_and_names_the_source(translator, tmp_path):
     p = run("--function", "good", "-m", "m1", "-o", str(tmp_path / "m1.c"), "--emit-c")
     assert p.returncode == 0, p.stderr
     c = (tmp_path / "m1.c").read_text()
-    assert "kernel_good_0" in c and "helper" not in c
+    assert "good_kernel0" in c and "helper" not in c
     p = run("--function", "helper", "--source-name", "/my/file.py", "-m", "m2", "--emit-c",
             "-o", str(tmp_path / "m2.c"))
     assert p.returncode == 1

@@ -381,3 +381,19 @@ def test_exception_of_the_function_itself(kernels):
     with pytest.raises(KeyError):
         kernels.lookup(a, 7)
     assert kernels.TABLE["calls"] == before + 1
+
+
+def test_boundscheck(monkeypatch, rng):
+    """APPY_BOUNDSCHECK=1 builds checked code, cached apart from the unchecked build: an
+    index out of range raises IndexError naming the array and the line."""
+    import numpy as np
+    monkeypatch.setenv("APPY_BOUNDSCHECK", "1")
+    checked = load("kernels")      # a fresh module: its specialisations are built anew
+    data, x = rng.random(4), rng.random(3)
+    indptr, indices = np.array([0, 2, 4]), np.array([0, 2, 1, 3])
+    with pytest.raises(IndexError, match=r"^index 3 is out of bounds for axis 0 with size 3 "
+                       r"\(array 'x', \S*kernels\.py, line \d+\)$"):
+        checked.spmv(data, indptr, indices, x, np.zeros(2))
+    y = np.zeros(2)
+    checked.spmv(data, indptr, np.array([0, 2, 1, 2]), x, y)
+    np.testing.assert_allclose(y, [data[0] * x[0] + data[1] * x[2], data[2] * x[1] + data[3] * x[2]])

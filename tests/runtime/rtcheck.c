@@ -720,6 +720,42 @@ WRAPPER(bump, 1, "c")
 WRAPPER(idiv, 2, "a", "b")
 WRAPPER(deep, 1, "a")
 
+/* stage(dst, src, to_device): copies src into dst (same size) through the pinned stage of
+ * appy/offload.h, the host standing for the device (src the host's copy when to_device is
+ * true, the device's when false). Returns appy_stage_copy's result and the bytes the
+ * module holds pinned.
+ * With APPY_COPY_HOST_TEST set, the stage's buffers are ordinary memory where there is no
+ * CUDA driver. */
+static PyObject *
+py_stage(PyObject *self, PyObject *args)
+{
+    Py_buffer dst, src;
+    int rc = -1, to_device;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "w*y*p", &dst, &src, &to_device))
+        return NULL;
+    if (dst.len == src.len) {
+        char *d = dst.buf, *s = src.buf;
+        Py_BEGIN_ALLOW_THREADS
+        rc = to_device ? appy_stage_copy(d, s, (size_t)src.len, 1, omp_get_initial_device())
+                       : appy_stage_copy(s, d, (size_t)src.len, 0, omp_get_initial_device());
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&dst);
+    PyBuffer_Release(&src);
+    return Py_BuildValue("in", rc, (Py_ssize_t)appy_pinned_bytes());
+}
+
+/* stage_free(): frees the stage's buffers; the bytes still pinned. */
+static PyObject *
+py_stage_free(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    appy_stage_free();
+    return PyLong_FromSize_t(appy_pinned_bytes());
+}
+
 #define METHOD(NAME, DOC)                                                                \
     {#NAME, (PyCFunction)(void (*)(void))py_##NAME, METH_VARARGS | METH_KEYWORDS,        \
      PyDoc_STR(DOC)}
@@ -738,6 +774,9 @@ static PyMethodDef module_methods[] = {
     METHOD(bump, "bump(c): c[()] += 1 for a rank-0 int64 array."),
     METHOD(idiv, "idiv(a, b): a // b, raising ZeroDivisionError from the kernel."),
     METHOD(deep, "deep(a): a[0, ..., 0] = 1.0 for a float64 array of rank 9 (refused)."),
+    {"stage", py_stage, METH_VARARGS,
+     PyDoc_STR("stage(dst, src, to_device): src copied into dst through the stage.")},
+    {"stage_free", py_stage_free, METH_NOARGS, PyDoc_STR("stage_free(): frees the stage.")},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {NULL, NULL, 0, NULL}

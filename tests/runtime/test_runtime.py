@@ -713,6 +713,48 @@ LINE = re.compile(r"^appy-profile: rtcheck\.scale line 3: copy-in 8\.4 MB \d+\.\
                   r" \(\d+\.\d\d GB/s\)$")
 
 
+STAGE_CHECK = """
+import numpy as np, rtcheck
+rng = np.random.default_rng({seed})
+for n in (4 << 17, (10 << 17) + 3, 1 << 22):   # 4 MiB, not a whole number of chunks, 32 MiB
+    for to_device in (True, False):
+        src = rng.random(n)
+        dst = np.zeros(n)
+        rc, pinned = rtcheck.stage(dst, src, to_device)
+        assert rc == 0, rc
+        assert np.array_equal(dst, src), (n, to_device)
+        print(pinned)
+print(rtcheck.stage_free())
+src = np.ones(1000)
+print(rtcheck.stage(np.zeros(1000), src, True)[0])   # under APPY_COPY_MIN_KB
+"""
+
+
+def test_stage_copies_in_chunks(build_dir, seed):
+    """Copies through the pinned stage (ordinary memory here) in 1 MiB chunks on 3 threads
+    give back every byte, in both directions, sizes not a multiple of the chunk included; the
+    stage holds threads x chunk bytes until freed, and small copies do not use it."""
+    p = python(build_dir, STAGE_CHECK.format(seed=seed), APPY_COPY_HOST_TEST="1",
+               APPY_COPY_CHUNK_KB="1024", APPY_COPY_THREADS="3", APPY_COPY="stage",
+               APPY_PINNED_MB=None)
+    assert p.returncode == 0, f"seed {seed}\n{p.stderr}"
+    assert p.stdout.split() == [str(3 << 20)] * 6 + ["0", "-1"], p.stdout
+
+
+@pytest.mark.parametrize("env,expect", [({"APPY_COPY": "pageable"}, "-1"),
+                                        ({"APPY_COPY": None}, "-1"),
+                                        ({"APPY_PINNED_MB": "0"}, "-1"),
+                                        ({"APPY_PINNED_MB": "2"}, str(2 << 20))])
+def test_stage_settings(build_dir, env, expect):
+    """The stage is used only with APPY_COPY=stage (the default is pageable, until measured
+    on a GPU); APPY_PINNED_MB caps it (threads cut to fit)."""
+    code = "import numpy as np, rtcheck\nrc, pinned = rtcheck.stage(np.zeros(1 << 20), np.ones(1 << 20), True)\nprint(rc if rc else pinned)\n"
+    p = python(build_dir, code, APPY_COPY_HOST_TEST="1", APPY_COPY_CHUNK_KB="1024",
+               APPY_COPY_THREADS="4", **{"APPY_COPY": "stage", "APPY_PINNED_MB": None, **env})
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == [expect]
+
+
 def test_profile_lines_and_summary(build_dir):
     p = python(build_dir, PROFILE_RUN, APPY_PROFILE="1")
     assert p.returncode == 0 and p.stdout == "done\n", p.stderr

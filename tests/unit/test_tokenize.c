@@ -197,6 +197,37 @@ static void test_names(void) {
   check(eq, "tok_equal(**=)", eq ? "equal" : "differs", "equal");
 }
 
+// Name src reads as want (its NFKC form, PEP 3131).
+static void nfkc(const char *src, const char *want) {
+  TokenStream ts = lex(src);
+  Token *t = ts.tokens;
+  const char *got = diags.nerrors ? diags.out.data
+                    : t->kind != TK_NAME || t->next->kind != TK_NEWLINE ? "not one name"
+                    : t->name ? t->name : "(ASCII, as written)";
+  check(!strcmp(got, want), src, got, want);
+}
+
+static void test_unicode_names(void) {
+  printf("\n# names past ASCII: NFKC (PEP 3131), XID, UTF-8\n");
+  nfkc("\xEF\xBD\x81", "a");                                   // fullwidth a
+  nfkc("\xEF\xBD\x81\xEF\xBD\x92\xEF\xBD\x92\xEF\xBD\x81\xEF\xBD\x99", "array");
+  nfkc("\xEF\xAC\x81x", "fix");                                // U+FB01 ligature fi
+  nfkc("caf\x65\xCC\x81", "caf\xC3\xA9");                    // e + combining acute: é
+  nfkc("\xC2\xB5", "\xCE\xBC");                                 // micro sign: Greek mu
+  nfkc("\xCF\x80", "\xCF\x80");                                 // pi stays pi
+  nfkc("abc", "(ASCII, as written)");
+  TokenStream ts = lex("\xEF\xBD\x89\xEF\xBD\x86");                    // fullwidth "if"
+  bool name = !diags.nerrors && !tok_is_keyword(ts.tokens) && !tok_equal(ts.tokens, "if");
+  check(name, "fullwidth if", name ? "a name, not the keyword" : "the keyword", "a name");
+  ts = lex("\xEF\xBD\x90range");                                 // fullwidth p + "range"
+  check(tok_equal(ts.tokens, "prange"), "fullwidth p + range", "equals prange", "equals prange");
+  error("a\xE2\x82\xAC = 1", "t.py:1:2: error: invalid character '\xE2\x82\xAC' (U+20AC)");
+  error("x\xE2\x80\x8B = 1", "t.py:1:2: error: invalid non-printable character U+200B");
+  error("\xCC\x81" "b = 1", "t.py:1:1: error: invalid character '\xCC\x81' (U+0301)");
+  error("ab\xFF = 1", "t.py:1:3: error: Non-UTF-8 code starting with '\\xff'");
+  error("a\xC3 = 1", "t.py:1:2: error: Non-UTF-8 code starting with '\\xc3'");
+}
+
 // The number src has these attributes and values.
 static void number(const char *src, bool is_float, bool is_imag, int64_t ival, double fval) {
   TokenStream ts = lex(src);
@@ -712,6 +743,7 @@ static void test_library(const char *dir) {
 int main(int argc, char **argv) {
   test_lines();
   test_names();
+  test_unicode_names();
   test_numbers();
   test_number_ends();
   test_strings();

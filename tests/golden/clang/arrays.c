@@ -14,53 +14,53 @@
 #include <appy/group.h>
 
 /* row_axpy(float64[:, :], float64[:], float64[:, :], float64) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, double alpha, PyObject **ret)
+static int row_axpy_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, double alpha_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -68,12 +68,12 @@ static int kernel_row_axpy_0(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -87,13 +87,13 @@ static int kernel_row_axpy_0(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
             }
           }
         } else {
@@ -118,53 +118,53 @@ fail:
 }
 
 /* row_axpy(float32[:, :], float32[:], float32[:, :], float32) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, float alpha, PyObject **ret)
+static int row_axpy_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, float alpha_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -172,12 +172,12 @@ static int kernel_row_axpy_1(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -191,13 +191,13 @@ static int kernel_row_axpy_1(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
             }
           }
         } else {
@@ -222,53 +222,53 @@ fail:
 }
 
 /* row_axpy(int64[:, :], int64[:], int64[:, :], int64) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, int64_t alpha, PyObject **ret)
+static int row_axpy_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, int64_t alpha_, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -276,12 +276,12 @@ static int kernel_row_axpy_2(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -295,13 +295,13 @@ static int kernel_row_axpy_2(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
             }
           }
         } else {
@@ -326,53 +326,53 @@ fail:
 }
 
 /* row_axpy(int32[:, :], int32[:], int32[:, :], int32) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, int32_t alpha, PyObject **ret)
+static int row_axpy_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, int32_t alpha_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -380,12 +380,12 @@ static int kernel_row_axpy_3(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -399,13 +399,13 @@ static int kernel_row_axpy_3(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
             }
           }
         } else {
@@ -430,68 +430,68 @@ fail:
 }
 
 /* row_arith(float64[:, :], float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
-            int64_t appy_j11;
-            int64_t appy_j13;
-            int64_t appy_j15;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
+            int64_t appy_j11_;
+            int64_t appy_j13_;
+            int64_t appy_j15_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -499,12 +499,12 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -515,8 +515,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0));
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -527,8 +527,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -539,8 +539,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -551,8 +551,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f64(A[i * A_shape1 + appy_j9], -3.0));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], -3.0));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -563,8 +563,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < out_shape2; appy_j11 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f64(A[i * A_shape1 + appy_j11]));
+                  for (appy_j11_ = appy_lane; appy_j11_ < out_shape2; appy_j11_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f64(A_[i_ * A_shape1 + appy_j11_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -575,8 +575,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape2; appy_j13 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabs(A[i * A_shape1 + appy_j13]) - appy_max_f64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape2; appy_j13_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabs(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -587,8 +587,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j15 = appy_lane; appy_j15 < out_shape2; appy_j15 += appy_g) {
-                    out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f64(A[i * A_shape1 + appy_j15], 3.0) + appy_max_f64((-B[i * B_shape1 + appy_j15]), appy_floordiv_f64(A[i * A_shape1 + appy_j15], 4.0)));
+                  for (appy_j15_ = appy_lane; appy_j15_ < out_shape2; appy_j15_ += appy_g) {
+                    out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f64(A_[i_ * A_shape1 + appy_j15_], 3.0) + appy_max_f64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f64(A_[i_ * A_shape1 + appy_j15_], 4.0)));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -602,13 +602,13 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -618,8 +618,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0));
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0));
             }
           }
         } else {
@@ -629,8 +629,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0);
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0);
             }
           }
         } else {
@@ -640,8 +640,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
             }
           }
         } else {
@@ -651,8 +651,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f64(A[i * A_shape1 + appy_j9], -3.0));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], -3.0));
             }
           }
         } else {
@@ -662,8 +662,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-              out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f64(A[i * A_shape1 + appy_j11]));
+            for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f64(A_[i_ * A_shape1 + appy_j11_]));
             }
           }
         } else {
@@ -673,8 +673,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-              out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabs(A[i * A_shape1 + appy_j13]) - appy_max_f64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+            for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabs(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
             }
           }
         } else {
@@ -684,8 +684,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-              out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f64(A[i * A_shape1 + appy_j15], 3.0) + appy_max_f64((-B[i * B_shape1 + appy_j15]), appy_floordiv_f64(A[i * A_shape1 + appy_j15], 4.0)));
+            for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+              out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f64(A_[i_ * A_shape1 + appy_j15_], 3.0) + appy_max_f64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f64(A_[i_ * A_shape1 + appy_j15_], 4.0)));
             }
           }
         } else {
@@ -738,68 +738,68 @@ fail:
 }
 
 /* row_arith(float32[:, :], float32[:, :], float32[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *B = appy_dev_B;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
-            int64_t appy_j11;
-            int64_t appy_j13;
-            int64_t appy_j15;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
+            int64_t appy_j11_;
+            int64_t appy_j13_;
+            int64_t appy_j15_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -807,12 +807,12 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -823,8 +823,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0f));
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0f));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -835,8 +835,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0f);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0f);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -847,8 +847,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -859,8 +859,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f32(A[i * A_shape1 + appy_j9], -3.0f));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], -3.0f));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -871,8 +871,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < out_shape2; appy_j11 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f32(A[i * A_shape1 + appy_j11]));
+                  for (appy_j11_ = appy_lane; appy_j11_ < out_shape2; appy_j11_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f32(A_[i_ * A_shape1 + appy_j11_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -883,8 +883,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape2; appy_j13 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabsf(A[i * A_shape1 + appy_j13]) - appy_max_f32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape2; appy_j13_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabsf(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -895,8 +895,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j15 = appy_lane; appy_j15 < out_shape2; appy_j15 += appy_g) {
-                    out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f32(A[i * A_shape1 + appy_j15], 3.0f) + appy_max_f32((-B[i * B_shape1 + appy_j15]), appy_floordiv_f32(A[i * A_shape1 + appy_j15], 4.0f)));
+                  for (appy_j15_ = appy_lane; appy_j15_ < out_shape2; appy_j15_ += appy_g) {
+                    out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f32(A_[i_ * A_shape1 + appy_j15_], 3.0f) + appy_max_f32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f32(A_[i_ * A_shape1 + appy_j15_], 4.0f)));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -910,13 +910,13 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -926,8 +926,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0f));
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0f));
             }
           }
         } else {
@@ -937,8 +937,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0f);
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0f);
             }
           }
         } else {
@@ -948,8 +948,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
             }
           }
         } else {
@@ -959,8 +959,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f32(A[i * A_shape1 + appy_j9], -3.0f));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], -3.0f));
             }
           }
         } else {
@@ -970,8 +970,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-              out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f32(A[i * A_shape1 + appy_j11]));
+            for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f32(A_[i_ * A_shape1 + appy_j11_]));
             }
           }
         } else {
@@ -981,8 +981,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-              out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabsf(A[i * A_shape1 + appy_j13]) - appy_max_f32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+            for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabsf(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
             }
           }
         } else {
@@ -992,8 +992,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-              out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f32(A[i * A_shape1 + appy_j15], 3.0f) + appy_max_f32((-B[i * B_shape1 + appy_j15]), appy_floordiv_f32(A[i * A_shape1 + appy_j15], 4.0f)));
+            for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+              out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f32(A_[i_ * A_shape1 + appy_j15_], 3.0f) + appy_max_f32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f32(A_[i_ * A_shape1 + appy_j15_], 4.0f)));
             }
           }
         } else {
@@ -1046,68 +1046,68 @@ fail:
 }
 
 /* row_arith(int64[:, :], int64[:, :], int64[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *B = appy_dev_B;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *B_ = B_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
-            int64_t appy_j11;
-            int64_t appy_j13;
-            int64_t appy_j15;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
+            int64_t appy_j11_;
+            int64_t appy_j13_;
+            int64_t appy_j15_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1115,12 +1115,12 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1131,8 +1131,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1143,8 +1143,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1155,8 +1155,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1167,8 +1167,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i64(A[i * A_shape1 + appy_j9], INT64_C(-3)));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], INT64_C(-3)));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1179,8 +1179,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < out_shape2; appy_j11 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i64(A[i * A_shape1 + appy_j11], INT64_C(2)));
+                  for (appy_j11_ = appy_lane; appy_j11_ < out_shape2; appy_j11_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i64(A_[i_ * A_shape1 + appy_j11_], INT64_C(2)));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1191,8 +1191,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape2; appy_j13 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape2; appy_j13_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1203,8 +1203,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j15 = appy_lane; appy_j15 < out_shape2; appy_j15 += appy_g) {
-                    out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i64(A[i * A_shape1 + appy_j15], INT64_C(3)) + appy_max_i64((-B[i * B_shape1 + appy_j15]), appy_floordiv_i64(A[i * A_shape1 + appy_j15], INT64_C(4))));
+                  for (appy_j15_ = appy_lane; appy_j15_ < out_shape2; appy_j15_ += appy_g) {
+                    out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(3)) + appy_max_i64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(4))));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1218,13 +1218,13 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -1234,8 +1234,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
             }
           }
         } else {
@@ -1245,8 +1245,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
             }
           }
         } else {
@@ -1256,8 +1256,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
             }
           }
         } else {
@@ -1267,8 +1267,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i64(A[i * A_shape1 + appy_j9], INT64_C(-3)));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], INT64_C(-3)));
             }
           }
         } else {
@@ -1278,8 +1278,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-              out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i64(A[i * A_shape1 + appy_j11], INT64_C(2)));
+            for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i64(A_[i_ * A_shape1 + appy_j11_], INT64_C(2)));
             }
           }
         } else {
@@ -1289,8 +1289,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-              out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+            for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
             }
           }
         } else {
@@ -1300,8 +1300,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-              out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i64(A[i * A_shape1 + appy_j15], INT64_C(3)) + appy_max_i64((-B[i * B_shape1 + appy_j15]), appy_floordiv_i64(A[i * A_shape1 + appy_j15], INT64_C(4))));
+            for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+              out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(3)) + appy_max_i64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(4))));
             }
           }
         } else {
@@ -1354,68 +1354,68 @@ fail:
 }
 
 /* row_arith(int32[:, :], int32[:, :], int32[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *B = appy_dev_B;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *B_ = B_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
-            int64_t appy_j11;
-            int64_t appy_j13;
-            int64_t appy_j15;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
+            int64_t appy_j11_;
+            int64_t appy_j13_;
+            int64_t appy_j15_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1423,12 +1423,12 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1439,8 +1439,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1451,8 +1451,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1463,8 +1463,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1475,8 +1475,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i32(A[i * A_shape1 + appy_j9], -3));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], -3));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1487,8 +1487,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < out_shape2; appy_j11 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i32(A[i * A_shape1 + appy_j11], 2));
+                  for (appy_j11_ = appy_lane; appy_j11_ < out_shape2; appy_j11_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i32(A_[i_ * A_shape1 + appy_j11_], 2));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1499,8 +1499,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape2; appy_j13 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape2; appy_j13_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1511,8 +1511,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j15 = appy_lane; appy_j15 < out_shape2; appy_j15 += appy_g) {
-                    out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i32(A[i * A_shape1 + appy_j15], 3) + appy_max_i32((-B[i * B_shape1 + appy_j15]), appy_floordiv_i32(A[i * A_shape1 + appy_j15], 4)));
+                  for (appy_j15_ = appy_lane; appy_j15_ < out_shape2; appy_j15_ += appy_g) {
+                    out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i32(A_[i_ * A_shape1 + appy_j15_], 3) + appy_max_i32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i32(A_[i_ * A_shape1 + appy_j15_], 4)));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1526,13 +1526,13 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -1542,8 +1542,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:37: out[1, i, :] = A[i] - B[i] * 3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
             }
           }
         } else {
@@ -1553,8 +1553,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:38: out[2, i, :] = A[i, :] * B[i, :] - 1 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
             }
           }
         } else {
@@ -1564,8 +1564,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:39: out[3, i, :] = A[i, :] // B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
             }
           }
         } else {
@@ -1575,8 +1575,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:40: out[4, i, :] = A[i, :] % B[i, :] + A[i, :] % -3 */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i32(A[i * A_shape1 + appy_j9], -3));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], -3));
             }
           }
         } else {
@@ -1586,8 +1586,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:41: out[5, i, :] = -A[i, :] + A[i, :] ** 2 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-              out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i32(A[i * A_shape1 + appy_j11], 2));
+            for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i32(A_[i_ * A_shape1 + appy_j11_], 2));
             }
           }
         } else {
@@ -1597,8 +1597,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:42: out[6, i, :] = np.abs(A[i, :]) - np.maximum(A[i, :], B[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-              out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+            for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
             }
           }
         } else {
@@ -1608,8 +1608,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:43: out[7, i, :] = np.minimum(A[i, :], 3) + np.maximum(-B[i, :], A[i, :] // 4) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-              out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i32(A[i * A_shape1 + appy_j15], 3) + appy_max_i32((-B[i * B_shape1 + appy_j15]), appy_floordiv_i32(A[i * A_shape1 + appy_j15], 4)));
+            for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+              out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i32(A_[i_ * A_shape1 + appy_j15_], 3) + appy_max_i32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i32(A_[i_ * A_shape1 + appy_j15_], 4)));
             }
           }
         } else {
@@ -1662,62 +1662,62 @@ fail:
 }
 
 /* row_fmath(float64[:, :], float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:49 */
-static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_fmath_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1725,12 +1725,12 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - 0.5) / B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - 0.5) / B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1741,8 +1741,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (exp(A[i * A_shape1 + appy_j3]) * 0.5);
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (exp(A_[i_ * A_shape1 + appy_j3_]) * 0.5);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1753,8 +1753,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrt(fabs(A[i * A_shape1 + appy_j5])) - sin((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrt(fabs(A_[i_ * A_shape1 + appy_j5_])) - sin((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1765,8 +1765,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
               if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (pow((fabs(B[i * B_shape1 + appy_j7]) + 1.0), A[i * A_shape1 + appy_j7]) + pow(fabs(A[i * A_shape1 + appy_j7]), 0.5));
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (pow((fabs(B_[i_ * B_shape1 + appy_j7_]) + 1.0), A_[i_ * A_shape1 + appy_j7_]) + pow(fabs(A_[i_ * A_shape1 + appy_j7_]), 0.5));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1777,8 +1777,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f64(exp((-A[i * A_shape1 + appy_j9])), 1.5) / appy_min_f64((fabs(B[i * B_shape1 + appy_j9]) + 2.0), 3.0));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f64(exp((-A_[i_ * A_shape1 + appy_j9_])), 1.5) / appy_min_f64((fabs(B_[i_ * B_shape1 + appy_j9_]) + 2.0), 3.0));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1792,13 +1792,13 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - 0.5) / B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - 0.5) / B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -1808,8 +1808,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (exp(A[i * A_shape1 + appy_j3]) * 0.5);
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (exp(A_[i_ * A_shape1 + appy_j3_]) * 0.5);
             }
           }
         } else {
@@ -1819,8 +1819,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrt(fabs(A[i * A_shape1 + appy_j5])) - sin((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrt(fabs(A_[i_ * A_shape1 + appy_j5_])) - sin((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
             }
           }
         } else {
@@ -1830,8 +1830,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
         if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (pow((fabs(B[i * B_shape1 + appy_j7]) + 1.0), A[i * A_shape1 + appy_j7]) + pow(fabs(A[i * A_shape1 + appy_j7]), 0.5));
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (pow((fabs(B_[i_ * B_shape1 + appy_j7_]) + 1.0), A_[i_ * A_shape1 + appy_j7_]) + pow(fabs(A_[i_ * A_shape1 + appy_j7_]), 0.5));
             }
           }
         } else {
@@ -1841,8 +1841,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f64(exp((-A[i * A_shape1 + appy_j9])), 1.5) / appy_min_f64((fabs(B[i * B_shape1 + appy_j9]) + 2.0), 3.0));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f64(exp((-A_[i_ * A_shape1 + appy_j9_])), 1.5) / appy_min_f64((fabs(B_[i_ * B_shape1 + appy_j9_]) + 2.0), 3.0));
             }
           }
         } else {
@@ -1883,62 +1883,62 @@ fail:
 }
 
 /* row_fmath(float32[:, :], float32[:, :], float32[:, :, :]) -- tests/e2e/programs/arrays.py:49 */
-static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_fmath_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *B = appy_dev_B;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_j7;
-            int64_t appy_j9;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_j7_;
+            int64_t appy_j9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1946,12 +1946,12 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - (float)0.5) / B[i * B_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - (float)0.5) / B_[i_ * B_shape1 + appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1962,8 +1962,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
               if (A_shape1 == out_shape2) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape2; appy_j3 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (expf(A[i * A_shape1 + appy_j3]) * (float)0.5);
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape2; appy_j3_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (expf(A_[i_ * A_shape1 + appy_j3_]) * (float)0.5);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1974,8 +1974,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape2; appy_j5 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrtf(fabsf(A[i * A_shape1 + appy_j5])) - sinf((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape2; appy_j5_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrtf(fabsf(A_[i_ * A_shape1 + appy_j5_])) - sinf((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1986,8 +1986,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
               if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
                 {
-                  for (appy_j7 = appy_lane; appy_j7 < out_shape2; appy_j7 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (powf((fabsf(B[i * B_shape1 + appy_j7]) + (float)1.0), A[i * A_shape1 + appy_j7]) + powf(fabsf(A[i * A_shape1 + appy_j7]), (float)0.5));
+                  for (appy_j7_ = appy_lane; appy_j7_ < out_shape2; appy_j7_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (powf((fabsf(B_[i_ * B_shape1 + appy_j7_]) + (float)1.0), A_[i_ * A_shape1 + appy_j7_]) + powf(fabsf(A_[i_ * A_shape1 + appy_j7_]), (float)0.5));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1998,8 +1998,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
               /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
               if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
                 {
-                  for (appy_j9 = appy_lane; appy_j9 < out_shape2; appy_j9 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f32(expf((-A[i * A_shape1 + appy_j9])), (float)1.5) / appy_min_f32((fabsf(B[i * B_shape1 + appy_j9]) + (float)2.0), (float)3.0));
+                  for (appy_j9_ = appy_lane; appy_j9_ < out_shape2; appy_j9_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f32(expf((-A_[i_ * A_shape1 + appy_j9_])), (float)1.5) / appy_min_f32((fabsf(B_[i_ * B_shape1 + appy_j9_]) + (float)2.0), (float)3.0));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2013,13 +2013,13 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - (float)0.5) / B[i * B_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - (float)0.5) / B_[i_ * B_shape1 + appy_j1_]);
             }
           }
         } else {
@@ -2029,8 +2029,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:55: out[1, i, :] = np.exp(A[i, :]) * 0.5 */
         if (A_shape1 == out_shape2) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-              out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (expf(A[i * A_shape1 + appy_j3]) * (float)0.5);
+            for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (expf(A_[i_ * A_shape1 + appy_j3_]) * (float)0.5);
             }
           }
         } else {
@@ -2040,8 +2040,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:56: out[2, i, :] = np.sqrt(np.abs(A[i, :])) - np.sin(B[i, :] * A[i, :]) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-              out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrtf(fabsf(A[i * A_shape1 + appy_j5])) - sinf((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+            for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrtf(fabsf(A_[i_ * A_shape1 + appy_j5_])) - sinf((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
             }
           }
         } else {
@@ -2051,8 +2051,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:57: out[3, i, :] = (np.abs(B[i, :]) + 1.0) ** A[i, :] + np.abs(A[i, :]) ** 0.5 */
         if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
           {
-            for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-              out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (powf((fabsf(B[i * B_shape1 + appy_j7]) + (float)1.0), A[i * A_shape1 + appy_j7]) + powf(fabsf(A[i * A_shape1 + appy_j7]), (float)0.5));
+            for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (powf((fabsf(B_[i_ * B_shape1 + appy_j7_]) + (float)1.0), A_[i_ * A_shape1 + appy_j7_]) + powf(fabsf(A_[i_ * A_shape1 + appy_j7_]), (float)0.5));
             }
           }
         } else {
@@ -2062,8 +2062,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
         /* tests/e2e/programs/arrays.py:58: out[4, i, :] = np.maximum(np.exp(-A[i, :]), 1.5) / np.minimum(np.abs(B[i]) + 2.0, 3.0) */
         if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
           {
-            for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-              out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f32(expf((-A[i * A_shape1 + appy_j9])), (float)1.5) / appy_min_f32((fabsf(B[i * B_shape1 + appy_j9]) + (float)2.0), (float)3.0));
+            for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f32(expf((-A_[i_ * A_shape1 + appy_j9_])), (float)1.5) / appy_min_f32((fabsf(B_[i_ * B_shape1 + appy_j9_]) + (float)2.0), (float)3.0));
             }
           }
         } else {
@@ -2104,117 +2104,117 @@ fail:
 }
 
 /* row_slices(float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:64 */
-static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_slices_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_j20 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_j26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_start33 = 0;
-  int64_t appy_len34 = 0;
-  int64_t appy_start36 = 0;
-  int64_t appy_len37 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_start41 = 0;
-  int64_t appy_len42 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_j20_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_j26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_start33_ = 0;
+  int64_t appy_len34_ = 0;
+  int64_t appy_start36_ = 0;
+  int64_t appy_len37_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_start41_ = 0;
+  int64_t appy_len42_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:68: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_start2;
-            int64_t appy_len3;
-            int64_t appy_start5;
-            int64_t appy_len6;
-            int64_t appy_j7;
-            int64_t appy_len8;
-            int64_t appy_start9;
-            int64_t appy_len10;
-            int64_t appy_start12;
-            int64_t appy_len13;
-            int64_t appy_j14;
-            int64_t appy_start15;
-            int64_t appy_len16;
-            int64_t appy_start18;
-            int64_t appy_len19;
-            int64_t appy_j20;
-            int64_t appy_start21;
-            int64_t appy_len22;
-            int64_t appy_start24;
-            int64_t appy_len25;
-            int64_t appy_j26;
-            int64_t appy_len27;
-            int64_t appy_start29;
-            int64_t appy_len30;
-            int64_t appy_j31;
-            int64_t appy_len32;
-            int64_t appy_start33;
-            int64_t appy_len34;
-            int64_t appy_start36;
-            int64_t appy_len37;
-            int64_t appy_j38;
-            int64_t appy_start39;
-            int64_t appy_len40;
-            int64_t appy_start41;
-            int64_t appy_len42;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_start2_;
+            int64_t appy_len3_;
+            int64_t appy_start5_;
+            int64_t appy_len6_;
+            int64_t appy_j7_;
+            int64_t appy_len8_;
+            int64_t appy_start9_;
+            int64_t appy_len10_;
+            int64_t appy_start12_;
+            int64_t appy_len13_;
+            int64_t appy_j14_;
+            int64_t appy_start15_;
+            int64_t appy_len16_;
+            int64_t appy_start18_;
+            int64_t appy_len19_;
+            int64_t appy_j20_;
+            int64_t appy_start21_;
+            int64_t appy_len22_;
+            int64_t appy_start24_;
+            int64_t appy_len25_;
+            int64_t appy_j26_;
+            int64_t appy_len27_;
+            int64_t appy_start29_;
+            int64_t appy_len30_;
+            int64_t appy_j31_;
+            int64_t appy_len32_;
+            int64_t appy_start33_;
+            int64_t appy_len34_;
+            int64_t appy_start36_;
+            int64_t appy_len37_;
+            int64_t appy_j38_;
+            int64_t appy_start39_;
+            int64_t appy_len40_;
+            int64_t appy_start41_;
+            int64_t appy_len42_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2222,14 +2222,14 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-              appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len3 == out_shape2) {
+              appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len3_ == out_shape2) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2238,16 +2238,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-              appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-              appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-              appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-              appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-              if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+              appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+              appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+              appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+              appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+              if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
                 {
-                  const int64_t appy_stop103 = appy_len6;
-                  for (appy_j7 = appy_lane; appy_j7 < appy_stop103; appy_j7 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+                  const int64_t appy_stop103 = appy_len6_;
+                  for (appy_j7_ = appy_lane; appy_j7_ < appy_stop103; appy_j7_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2256,15 +2256,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 11;
               }
               /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-              appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-              appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-              appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-              appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-              if (appy_len16 == appy_len13) {
+              appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+              appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+              appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+              appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+              if (appy_len16_ == appy_len13_) {
                 {
-                  const int64_t appy_stop105 = appy_len13;
-                  for (appy_j14 = appy_lane; appy_j14 < appy_stop105; appy_j14 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+                  const int64_t appy_stop105 = appy_len13_;
+                  for (appy_j14_ = appy_lane; appy_j14_ < appy_stop105; appy_j14_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2273,15 +2273,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 17;
               }
               /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-              appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-              appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-              appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-              appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-              if (appy_len22 == appy_len19) {
+              appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+              appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+              appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+              appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+              if (appy_len22_ == appy_len19_) {
                 {
-                  const int64_t appy_stop107 = appy_len19;
-                  for (appy_j20 = appy_lane; appy_j20 < appy_stop107; appy_j20 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2.0);
+                  const int64_t appy_stop107 = appy_len19_;
+                  for (appy_j20_ = appy_lane; appy_j20_ < appy_stop107; appy_j20_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2.0);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2290,14 +2290,14 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 23;
               }
               /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-              appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-              if (appy_len27 == appy_len25) {
+              appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+              if (appy_len27_ == appy_len25_) {
                 {
-                  const int64_t appy_stop109 = appy_len25;
-                  for (appy_j26 = appy_lane; appy_j26 < appy_stop109; appy_j26 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+                  const int64_t appy_stop109 = appy_len25_;
+                  for (appy_j26_ = appy_lane; appy_j26_ < appy_stop109; appy_j26_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2306,16 +2306,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 28;
               }
               /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-              appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-              appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-              if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+              appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+              appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+              if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
                 {
-                  const int64_t appy_stop111 = appy_len30;
-                  for (appy_j31 = appy_lane; appy_j31 < appy_stop111; appy_j31 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+                  const int64_t appy_stop111 = appy_len30_;
+                  for (appy_j31_ = appy_lane; appy_j31_ < appy_stop111; appy_j31_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2324,17 +2324,17 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 35;
               }
               /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-              appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-              appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-              appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-              appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-              appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-              appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-              if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+              appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+              appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+              appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+              appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+              appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+              appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+              if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
                 {
-                  const int64_t appy_stop113 = appy_len37;
-                  for (appy_j38 = appy_lane; appy_j38 < appy_stop113; appy_j38 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+                  const int64_t appy_stop113 = appy_len37_;
+                  for (appy_j38_ = appy_lane; appy_j38_ < appy_stop113; appy_j38_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2348,15 +2348,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_start2, appy_len3, appy_start5, appy_len6, appy_j7, appy_len8, appy_start9, appy_len10, appy_start12, appy_len13, appy_j14, appy_start15, appy_len16, appy_start18, appy_len19, appy_j20, appy_start21, appy_len22, appy_start24, appy_len25, appy_j26, appy_len27, appy_start29, appy_len30, appy_j31, appy_len32, appy_start33, appy_len34, appy_start36, appy_len37, appy_j38, appy_start39, appy_len40, appy_start41, appy_len42)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-        appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len3 == out_shape2) {
+        appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len3_ == out_shape2) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
             }
           }
         } else {
@@ -2364,16 +2364,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-        appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-        appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-        appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-        appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-        if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+        appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+        appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+        appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+        appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+        if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
           {
-            const int64_t appy_stop117 = appy_len6;
-            for (appy_j7 = 0; appy_j7 < appy_stop117; appy_j7++) {
-              out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+            const int64_t appy_stop117 = appy_len6_;
+            for (appy_j7_ = 0; appy_j7_ < appy_stop117; appy_j7_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
             }
           }
         } else {
@@ -2381,15 +2381,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 11;
         }
         /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-        appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-        appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-        appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-        appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-        if (appy_len16 == appy_len13) {
+        appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+        appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+        appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+        appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+        if (appy_len16_ == appy_len13_) {
           {
-            const int64_t appy_stop119 = appy_len13;
-            for (appy_j14 = 0; appy_j14 < appy_stop119; appy_j14++) {
-              out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+            const int64_t appy_stop119 = appy_len13_;
+            for (appy_j14_ = 0; appy_j14_ < appy_stop119; appy_j14_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
             }
           }
         } else {
@@ -2397,15 +2397,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 17;
         }
         /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-        appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-        appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-        appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-        appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-        if (appy_len22 == appy_len19) {
+        appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+        appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+        appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+        appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+        if (appy_len22_ == appy_len19_) {
           {
-            const int64_t appy_stop121 = appy_len19;
-            for (appy_j20 = 0; appy_j20 < appy_stop121; appy_j20++) {
-              out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2.0);
+            const int64_t appy_stop121 = appy_len19_;
+            for (appy_j20_ = 0; appy_j20_ < appy_stop121; appy_j20_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2.0);
             }
           }
         } else {
@@ -2413,14 +2413,14 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 23;
         }
         /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-        appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-        if (appy_len27 == appy_len25) {
+        appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+        if (appy_len27_ == appy_len25_) {
           {
-            const int64_t appy_stop123 = appy_len25;
-            for (appy_j26 = 0; appy_j26 < appy_stop123; appy_j26++) {
-              out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+            const int64_t appy_stop123 = appy_len25_;
+            for (appy_j26_ = 0; appy_j26_ < appy_stop123; appy_j26_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
             }
           }
         } else {
@@ -2428,16 +2428,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 28;
         }
         /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-        appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-        appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-        if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+        appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+        appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+        if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
           {
-            const int64_t appy_stop125 = appy_len30;
-            for (appy_j31 = 0; appy_j31 < appy_stop125; appy_j31++) {
-              out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+            const int64_t appy_stop125 = appy_len30_;
+            for (appy_j31_ = 0; appy_j31_ < appy_stop125; appy_j31_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
             }
           }
         } else {
@@ -2445,17 +2445,17 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 35;
         }
         /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-        appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-        appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-        appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-        appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-        appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-        appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-        if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+        appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+        appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+        appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+        appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+        appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+        appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+        if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
           {
-            const int64_t appy_stop127 = appy_len37;
-            for (appy_j38 = 0; appy_j38 < appy_stop127; appy_j38++) {
-              out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+            const int64_t appy_stop127 = appy_len37_;
+            for (appy_j38_ = 0; appy_j38_ < appy_stop127; appy_j38_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
             }
           }
         } else {
@@ -2504,117 +2504,117 @@ fail:
 }
 
 /* row_slices(int32[:, :], int32[:, :, :]) -- tests/e2e/programs/arrays.py:64 */
-static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_slices_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_j20 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_j26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_start33 = 0;
-  int64_t appy_len34 = 0;
-  int64_t appy_start36 = 0;
-  int64_t appy_len37 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_start41 = 0;
-  int64_t appy_len42 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_j20_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_j26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_start33_ = 0;
+  int64_t appy_len34_ = 0;
+  int64_t appy_start36_ = 0;
+  int64_t appy_len37_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_start41_ = 0;
+  int64_t appy_len42_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:68: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_start2;
-            int64_t appy_len3;
-            int64_t appy_start5;
-            int64_t appy_len6;
-            int64_t appy_j7;
-            int64_t appy_len8;
-            int64_t appy_start9;
-            int64_t appy_len10;
-            int64_t appy_start12;
-            int64_t appy_len13;
-            int64_t appy_j14;
-            int64_t appy_start15;
-            int64_t appy_len16;
-            int64_t appy_start18;
-            int64_t appy_len19;
-            int64_t appy_j20;
-            int64_t appy_start21;
-            int64_t appy_len22;
-            int64_t appy_start24;
-            int64_t appy_len25;
-            int64_t appy_j26;
-            int64_t appy_len27;
-            int64_t appy_start29;
-            int64_t appy_len30;
-            int64_t appy_j31;
-            int64_t appy_len32;
-            int64_t appy_start33;
-            int64_t appy_len34;
-            int64_t appy_start36;
-            int64_t appy_len37;
-            int64_t appy_j38;
-            int64_t appy_start39;
-            int64_t appy_len40;
-            int64_t appy_start41;
-            int64_t appy_len42;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_start2_;
+            int64_t appy_len3_;
+            int64_t appy_start5_;
+            int64_t appy_len6_;
+            int64_t appy_j7_;
+            int64_t appy_len8_;
+            int64_t appy_start9_;
+            int64_t appy_len10_;
+            int64_t appy_start12_;
+            int64_t appy_len13_;
+            int64_t appy_j14_;
+            int64_t appy_start15_;
+            int64_t appy_len16_;
+            int64_t appy_start18_;
+            int64_t appy_len19_;
+            int64_t appy_j20_;
+            int64_t appy_start21_;
+            int64_t appy_len22_;
+            int64_t appy_start24_;
+            int64_t appy_len25_;
+            int64_t appy_j26_;
+            int64_t appy_len27_;
+            int64_t appy_start29_;
+            int64_t appy_len30_;
+            int64_t appy_j31_;
+            int64_t appy_len32_;
+            int64_t appy_start33_;
+            int64_t appy_len34_;
+            int64_t appy_start36_;
+            int64_t appy_len37_;
+            int64_t appy_j38_;
+            int64_t appy_start39_;
+            int64_t appy_len40_;
+            int64_t appy_start41_;
+            int64_t appy_len42_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2622,14 +2622,14 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-              appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len3 == out_shape2) {
+              appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len3_ == out_shape2) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape2; appy_j1 += appy_g) {
-                    out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape2; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2638,16 +2638,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-              appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-              appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-              appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-              appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-              if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+              appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+              appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+              appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+              appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+              if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
                 {
-                  const int64_t appy_stop130 = appy_len6;
-                  for (appy_j7 = appy_lane; appy_j7 < appy_stop130; appy_j7 += appy_g) {
-                    out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+                  const int64_t appy_stop130 = appy_len6_;
+                  for (appy_j7_ = appy_lane; appy_j7_ < appy_stop130; appy_j7_ += appy_g) {
+                    out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2656,15 +2656,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 11;
               }
               /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-              appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-              appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-              appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-              appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-              if (appy_len16 == appy_len13) {
+              appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+              appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+              appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+              appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+              if (appy_len16_ == appy_len13_) {
                 {
-                  const int64_t appy_stop132 = appy_len13;
-                  for (appy_j14 = appy_lane; appy_j14 < appy_stop132; appy_j14 += appy_g) {
-                    out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+                  const int64_t appy_stop132 = appy_len13_;
+                  for (appy_j14_ = appy_lane; appy_j14_ < appy_stop132; appy_j14_ += appy_g) {
+                    out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2673,15 +2673,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 17;
               }
               /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-              appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-              appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-              appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-              appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-              if (appy_len22 == appy_len19) {
+              appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+              appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+              appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+              appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+              if (appy_len22_ == appy_len19_) {
                 {
-                  const int64_t appy_stop134 = appy_len19;
-                  for (appy_j20 = appy_lane; appy_j20 < appy_stop134; appy_j20 += appy_g) {
-                    out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2);
+                  const int64_t appy_stop134 = appy_len19_;
+                  for (appy_j20_ = appy_lane; appy_j20_ < appy_stop134; appy_j20_ += appy_g) {
+                    out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2690,14 +2690,14 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 23;
               }
               /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-              appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-              if (appy_len27 == appy_len25) {
+              appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+              if (appy_len27_ == appy_len25_) {
                 {
-                  const int64_t appy_stop136 = appy_len25;
-                  for (appy_j26 = appy_lane; appy_j26 < appy_stop136; appy_j26 += appy_g) {
-                    out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+                  const int64_t appy_stop136 = appy_len25_;
+                  for (appy_j26_ = appy_lane; appy_j26_ < appy_stop136; appy_j26_ += appy_g) {
+                    out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2706,16 +2706,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 28;
               }
               /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-              appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-              appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-              appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-              if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+              appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+              appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+              appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+              if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
                 {
-                  const int64_t appy_stop138 = appy_len30;
-                  for (appy_j31 = appy_lane; appy_j31 < appy_stop138; appy_j31 += appy_g) {
-                    out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+                  const int64_t appy_stop138 = appy_len30_;
+                  for (appy_j31_ = appy_lane; appy_j31_ < appy_stop138; appy_j31_ += appy_g) {
+                    out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2724,17 +2724,17 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 35;
               }
               /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-              appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-              appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-              appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-              appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-              appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-              appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-              if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+              appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+              appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+              appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+              appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+              appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+              appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+              if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
                 {
-                  const int64_t appy_stop140 = appy_len37;
-                  for (appy_j38 = appy_lane; appy_j38 < appy_stop140; appy_j38 += appy_g) {
-                    out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+                  const int64_t appy_stop140 = appy_len37_;
+                  for (appy_j38_ = appy_lane; appy_j38_ < appy_stop140; appy_j38_ += appy_g) {
+                    out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -2748,15 +2748,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_start2, appy_len3, appy_start5, appy_len6, appy_j7, appy_len8, appy_start9, appy_len10, appy_start12, appy_len13, appy_j14, appy_start15, appy_len16, appy_start18, appy_len19, appy_j20, appy_start21, appy_len22, appy_start24, appy_len25, appy_j26, appy_len27, appy_start29, appy_len30, appy_j31, appy_len32, appy_start33, appy_len34, appy_start36, appy_len37, appy_j38, appy_start39, appy_len40, appy_start41, appy_len42)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-        appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len3 == out_shape2) {
+        appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len3_ == out_shape2) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-              out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+            for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+              out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
             }
           }
         } else {
@@ -2764,16 +2764,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-        appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-        appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-        appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-        appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-        if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+        appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+        appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+        appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+        appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+        if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
           {
-            const int64_t appy_stop144 = appy_len6;
-            for (appy_j7 = 0; appy_j7 < appy_stop144; appy_j7++) {
-              out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+            const int64_t appy_stop144 = appy_len6_;
+            for (appy_j7_ = 0; appy_j7_ < appy_stop144; appy_j7_++) {
+              out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
             }
           }
         } else {
@@ -2781,15 +2781,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 11;
         }
         /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-        appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-        appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-        appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-        appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-        if (appy_len16 == appy_len13) {
+        appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+        appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+        appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+        appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+        if (appy_len16_ == appy_len13_) {
           {
-            const int64_t appy_stop146 = appy_len13;
-            for (appy_j14 = 0; appy_j14 < appy_stop146; appy_j14++) {
-              out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+            const int64_t appy_stop146 = appy_len13_;
+            for (appy_j14_ = 0; appy_j14_ < appy_stop146; appy_j14_++) {
+              out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
             }
           }
         } else {
@@ -2797,15 +2797,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 17;
         }
         /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-        appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-        appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-        appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-        appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-        if (appy_len22 == appy_len19) {
+        appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+        appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+        appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+        appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+        if (appy_len22_ == appy_len19_) {
           {
-            const int64_t appy_stop148 = appy_len19;
-            for (appy_j20 = 0; appy_j20 < appy_stop148; appy_j20++) {
-              out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2);
+            const int64_t appy_stop148 = appy_len19_;
+            for (appy_j20_ = 0; appy_j20_ < appy_stop148; appy_j20_++) {
+              out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2);
             }
           }
         } else {
@@ -2813,14 +2813,14 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 23;
         }
         /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-        appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-        if (appy_len27 == appy_len25) {
+        appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+        if (appy_len27_ == appy_len25_) {
           {
-            const int64_t appy_stop150 = appy_len25;
-            for (appy_j26 = 0; appy_j26 < appy_stop150; appy_j26++) {
-              out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+            const int64_t appy_stop150 = appy_len25_;
+            for (appy_j26_ = 0; appy_j26_ < appy_stop150; appy_j26_++) {
+              out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
             }
           }
         } else {
@@ -2828,16 +2828,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 28;
         }
         /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-        appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-        appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-        appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-        if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+        appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+        appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+        appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+        if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
           {
-            const int64_t appy_stop152 = appy_len30;
-            for (appy_j31 = 0; appy_j31 < appy_stop152; appy_j31++) {
-              out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+            const int64_t appy_stop152 = appy_len30_;
+            for (appy_j31_ = 0; appy_j31_ < appy_stop152; appy_j31_++) {
+              out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
             }
           }
         } else {
@@ -2845,17 +2845,17 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 35;
         }
         /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-        appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-        appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-        appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-        appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-        appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-        appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-        if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+        appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+        appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+        appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+        appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+        appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+        appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+        if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
           {
-            const int64_t appy_stop154 = appy_len37;
-            for (appy_j38 = 0; appy_j38 < appy_stop154; appy_j38++) {
-              out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+            const int64_t appy_stop154 = appy_len37_;
+            for (appy_j38_ = 0; appy_j38_ < appy_stop154; appy_j38_++) {
+              out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
             }
           }
         } else {
@@ -2904,72 +2904,75 @@ fail:
 }
 
 /* row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64) -- tests/e2e/programs/arrays.py:81 */
-static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *s_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int row_window_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *s_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t i = 0;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_step9 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  double appy_sum14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t i_ = 0;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_step9_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  double appy_sum14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_s = appy_env_ptr(&appy_data, s);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const s_gpu = appy_env_ptr(&appy_data, s_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          double *s = appy_dev_s;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, s) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          double *s_ = s_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_step1;
-            int64_t appy_start3;
-            int64_t appy_len4;
-            int64_t appy_j5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_step9;
-            int64_t appy_start11;
-            int64_t appy_len12;
-            int64_t appy_j13;
-            double appy_sum14;
+            int64_t i_;
+            int64_t appy_step1_;
+            int64_t appy_start3_;
+            int64_t appy_len4_;
+            int64_t appy_j5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_step9_;
+            int64_t appy_start11_;
+            int64_t appy_len12_;
+            int64_t appy_j13_;
+            double appy_sum14_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2977,22 +2980,22 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-              appy_step1 = step;
-              if (appy_step1 == 0) {
+              appy_step1_ = step_;
+              if (appy_step1_ == 0) {
                 #pragma omp atomic write
                 appy_failed = 2;
               }
-              appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-              appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-              appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-              appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-              if (appy_len7 == appy_len4) {
+              appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+              appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+              appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+              appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+              if (appy_len7_ == appy_len4_) {
                 {
-                  const int64_t appy_stop156 = appy_len4;
-                  for (appy_j5 = appy_lane; appy_j5 < appy_stop156; appy_j5 += appy_g) {
-                    out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2.0 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+                  const int64_t appy_stop156 = appy_len4_;
+                  for (appy_j5_ = appy_lane; appy_j5_ < appy_stop156; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2.0 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -3001,26 +3004,26 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 8;
               }
               /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-              appy_step9 = (-step);
-              if (appy_step9 == 0) {
+              appy_step9_ = (-step_);
+              if (appy_step9_ == 0) {
                 #pragma omp atomic write
                 appy_failed = 10;
               }
-              appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-              appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-              appy_sum14 = 0.0;
+              appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+              appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+              appy_sum14_ = 0.0;
               {
-                const int64_t appy_stop158 = appy_len12;
-                const double appy_before159 = appy_sum14;
-                appy_sum14 = 0;
-                for (appy_j13 = appy_lane; appy_j13 < appy_stop158; appy_j13 += appy_g) {
-                  appy_sum14 = (appy_sum14 + A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+                const int64_t appy_stop158 = appy_len12_;
+                const double appy_before159 = appy_sum14_;
+                appy_sum14_ = 0;
+                for (appy_j13_ = appy_lane; appy_j13_ < appy_stop158; appy_j13_ += appy_g) {
+                  appy_sum14_ = (appy_sum14_ + A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
                 }
-                appy_sum14 = appy_before159 + appy_group_sum_f64(appy_sum14, appy_g, appy_red);
+                appy_sum14_ = appy_before159 + appy_group_sum_f64(appy_sum14_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum14;
+                s_[i_] = appy_sum14_;
               }
             }
           }
@@ -3028,23 +3031,23 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_step1, appy_start3, appy_len4, appy_j5, appy_start6, appy_len7, appy_step9, appy_start11, appy_len12, appy_j13, appy_sum14)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-        appy_step1 = step;
-        if (appy_step1 == 0) {
+        appy_step1_ = step_;
+        if (appy_step1_ == 0) {
           #pragma omp atomic write
           appy_failed = 2;
         }
-        appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-        appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-        appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-        appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-        if (appy_len7 == appy_len4) {
+        appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+        appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+        appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+        appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+        if (appy_len7_ == appy_len4_) {
           {
-            const int64_t appy_stop162 = appy_len4;
-            for (appy_j5 = 0; appy_j5 < appy_stop162; appy_j5++) {
-              out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2.0 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+            const int64_t appy_stop162 = appy_len4_;
+            for (appy_j5_ = 0; appy_j5_ < appy_stop162; appy_j5_++) {
+              out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2.0 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
             }
           }
         } else {
@@ -3052,21 +3055,21 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 8;
         }
         /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-        appy_step9 = (-step);
-        if (appy_step9 == 0) {
+        appy_step9_ = (-step_);
+        if (appy_step9_ == 0) {
           #pragma omp atomic write
           appy_failed = 10;
         }
-        appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-        appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-        appy_sum14 = 0.0;
+        appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+        appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+        appy_sum14_ = 0.0;
         {
-          const int64_t appy_stop164 = appy_len12;
-          for (appy_j13 = 0; appy_j13 < appy_stop164; appy_j13++) {
-            appy_sum14 = (appy_sum14 + A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+          const int64_t appy_stop164 = appy_len12_;
+          for (appy_j13_ = 0; appy_j13_ < appy_stop164; appy_j13_++) {
+            appy_sum14_ = (appy_sum14_ + A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
           }
         }
-        s[i] = appy_sum14;
+        s_[i_] = appy_sum14_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3093,72 +3096,75 @@ fail:
 }
 
 /* row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64) -- tests/e2e/programs/arrays.py:81 */
-static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *s_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int row_window_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *s_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t i = 0;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_step9 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_sum14 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t i_ = 0;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_step9_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_sum14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      int64_t *const appy_dev_s = appy_env_ptr(&appy_data, s);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      int64_t *const s_gpu = appy_env_ptr(&appy_data, s_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          int64_t *s = appy_dev_s;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, s) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          int64_t *s_ = s_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_step1;
-            int64_t appy_start3;
-            int64_t appy_len4;
-            int64_t appy_j5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_step9;
-            int64_t appy_start11;
-            int64_t appy_len12;
-            int64_t appy_j13;
-            int64_t appy_sum14;
+            int64_t i_;
+            int64_t appy_step1_;
+            int64_t appy_start3_;
+            int64_t appy_len4_;
+            int64_t appy_j5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_step9_;
+            int64_t appy_start11_;
+            int64_t appy_len12_;
+            int64_t appy_j13_;
+            int64_t appy_sum14_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3166,22 +3172,22 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-              appy_step1 = step;
-              if (appy_step1 == 0) {
+              appy_step1_ = step_;
+              if (appy_step1_ == 0) {
                 #pragma omp atomic write
                 appy_failed = 2;
               }
-              appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-              appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-              appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-              appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-              if (appy_len7 == appy_len4) {
+              appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+              appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+              appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+              appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+              if (appy_len7_ == appy_len4_) {
                 {
-                  const int64_t appy_stop166 = appy_len4;
-                  for (appy_j5 = appy_lane; appy_j5 < appy_stop166; appy_j5 += appy_g) {
-                    out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+                  const int64_t appy_stop166 = appy_len4_;
+                  for (appy_j5_ = appy_lane; appy_j5_ < appy_stop166; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -3190,26 +3196,26 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 8;
               }
               /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-              appy_step9 = (-step);
-              if (appy_step9 == 0) {
+              appy_step9_ = (-step_);
+              if (appy_step9_ == 0) {
                 #pragma omp atomic write
                 appy_failed = 10;
               }
-              appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-              appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-              appy_sum14 = INT64_C(0);
+              appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+              appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+              appy_sum14_ = INT64_C(0);
               {
-                const int64_t appy_stop168 = appy_len12;
-                const int64_t appy_before169 = appy_sum14;
-                appy_sum14 = 0;
-                for (appy_j13 = appy_lane; appy_j13 < appy_stop168; appy_j13 += appy_g) {
-                  appy_sum14 = (appy_sum14 + (int64_t)A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+                const int64_t appy_stop168 = appy_len12_;
+                const int64_t appy_before169 = appy_sum14_;
+                appy_sum14_ = 0;
+                for (appy_j13_ = appy_lane; appy_j13_ < appy_stop168; appy_j13_ += appy_g) {
+                  appy_sum14_ = (appy_sum14_ + (int64_t)A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
                 }
-                appy_sum14 = appy_before169 + appy_group_sum_i64(appy_sum14, appy_g, appy_red);
+                appy_sum14_ = appy_before169 + appy_group_sum_i64(appy_sum14_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum14;
+                s_[i_] = appy_sum14_;
               }
             }
           }
@@ -3217,23 +3223,23 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_step1, appy_start3, appy_len4, appy_j5, appy_start6, appy_len7, appy_step9, appy_start11, appy_len12, appy_j13, appy_sum14)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-        appy_step1 = step;
-        if (appy_step1 == 0) {
+        appy_step1_ = step_;
+        if (appy_step1_ == 0) {
           #pragma omp atomic write
           appy_failed = 2;
         }
-        appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-        appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-        appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-        appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-        if (appy_len7 == appy_len4) {
+        appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+        appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+        appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+        appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+        if (appy_len7_ == appy_len4_) {
           {
-            const int64_t appy_stop172 = appy_len4;
-            for (appy_j5 = 0; appy_j5 < appy_stop172; appy_j5++) {
-              out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+            const int64_t appy_stop172 = appy_len4_;
+            for (appy_j5_ = 0; appy_j5_ < appy_stop172; appy_j5_++) {
+              out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
             }
           }
         } else {
@@ -3241,21 +3247,21 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 8;
         }
         /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-        appy_step9 = (-step);
-        if (appy_step9 == 0) {
+        appy_step9_ = (-step_);
+        if (appy_step9_ == 0) {
           #pragma omp atomic write
           appy_failed = 10;
         }
-        appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-        appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-        appy_sum14 = INT64_C(0);
+        appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+        appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+        appy_sum14_ = INT64_C(0);
         {
-          const int64_t appy_stop174 = appy_len12;
-          for (appy_j13 = 0; appy_j13 < appy_stop174; appy_j13++) {
-            appy_sum14 = (appy_sum14 + (int64_t)A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+          const int64_t appy_stop174 = appy_len12_;
+          for (appy_j13_ = 0; appy_j13_ < appy_stop174; appy_j13_++) {
+            appy_sum14_ = (appy_sum14_ + (int64_t)A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
           }
         }
-        s[i] = appy_sum14;
+        s_[i_] = appy_sum14_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3282,54 +3288,54 @@ fail:
 }
 
 /* row_fill(float32[:, :], float32) -- tests/e2e/programs/arrays.py:92 */
-static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, PyObject **ret)
+static int row_fill_kernel0(appy_frame *fr, const appy_array *A_array, float v_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:95: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A)
+          float *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
-            int64_t i;
-            int64_t appy_start1;
-            int64_t appy_len2;
-            int64_t appy_j3;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int64_t appy_start7;
-            int64_t appy_len8;
-            int64_t appy_j9;
+            int64_t i_;
+            int64_t appy_start1_;
+            int64_t appy_len2_;
+            int64_t appy_j3_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int64_t appy_start7_;
+            int64_t appy_len8_;
+            int64_t appy_j9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3337,34 +3343,34 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-              appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-              appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+              appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+              appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
               {
-                const int64_t appy_stop176 = appy_len2;
-                for (appy_j3 = appy_lane; appy_j3 < appy_stop176; appy_j3 += appy_g) {
-                  A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+                const int64_t appy_stop176 = appy_len2_;
+                for (appy_j3_ = appy_lane; appy_j3_ < appy_stop176; appy_j3_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-              appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-              appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+              appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+              appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
               {
-                const int64_t appy_stop178 = appy_len5;
-                for (appy_j6 = appy_lane; appy_j6 < appy_stop178; appy_j6 += appy_g) {
-                  A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+                const int64_t appy_stop178 = appy_len5_;
+                for (appy_j6_ = appy_lane; appy_j6_ < appy_stop178; appy_j6_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-              appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
               {
-                const int64_t appy_stop180 = appy_len8;
-                for (appy_j9 = appy_lane; appy_j9 < appy_stop180; appy_j9 += appy_g) {
-                  A[i * A_shape1 + (appy_start7 + appy_j9)] = 0.0f;
+                const int64_t appy_stop180 = appy_len8_;
+                for (appy_j9_ = appy_lane; appy_j9_ < appy_stop180; appy_j9_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0.0f;
                 }
                 appy_group_sync(appy_g);
               }
@@ -3374,33 +3380,33 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_start1, appy_len2, appy_j3, appy_start4, appy_len5, appy_j6, appy_start7, appy_len8, appy_j9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-        appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-        appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+        appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+        appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
         {
-          const int64_t appy_stop183 = appy_len2;
-          for (appy_j3 = 0; appy_j3 < appy_stop183; appy_j3++) {
-            A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+          const int64_t appy_stop183 = appy_len2_;
+          for (appy_j3_ = 0; appy_j3_ < appy_stop183; appy_j3_++) {
+            A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
           }
         }
         /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-        appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-        appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+        appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+        appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
         {
-          const int64_t appy_stop185 = appy_len5;
-          for (appy_j6 = 0; appy_j6 < appy_stop185; appy_j6++) {
-            A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+          const int64_t appy_stop185 = appy_len5_;
+          for (appy_j6_ = 0; appy_j6_ < appy_stop185; appy_j6_++) {
+            A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
           }
         }
         /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-        appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
         {
-          const int64_t appy_stop187 = appy_len8;
-          for (appy_j9 = 0; appy_j9 < appy_stop187; appy_j9++) {
-            A[i * A_shape1 + (appy_start7 + appy_j9)] = 0.0f;
+          const int64_t appy_stop187 = appy_len8_;
+          for (appy_j9_ = 0; appy_j9_ < appy_stop187; appy_j9_++) {
+            A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0.0f;
           }
         }
       }
@@ -3414,54 +3420,54 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
 }
 
 /* row_fill(int32[:, :], int32) -- tests/e2e/programs/arrays.py:92 */
-static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v, PyObject **ret)
+static int row_fill_kernel1(appy_frame *fr, const appy_array *A_array, int32_t v_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:95: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A)
+          int32_t *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
-            int64_t i;
-            int64_t appy_start1;
-            int64_t appy_len2;
-            int64_t appy_j3;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int64_t appy_start7;
-            int64_t appy_len8;
-            int64_t appy_j9;
+            int64_t i_;
+            int64_t appy_start1_;
+            int64_t appy_len2_;
+            int64_t appy_j3_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int64_t appy_start7_;
+            int64_t appy_len8_;
+            int64_t appy_j9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3469,34 +3475,34 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-              appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-              appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+              appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+              appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
               {
-                const int64_t appy_stop189 = appy_len2;
-                for (appy_j3 = appy_lane; appy_j3 < appy_stop189; appy_j3 += appy_g) {
-                  A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+                const int64_t appy_stop189 = appy_len2_;
+                for (appy_j3_ = appy_lane; appy_j3_ < appy_stop189; appy_j3_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-              appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-              appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+              appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+              appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
               {
-                const int64_t appy_stop191 = appy_len5;
-                for (appy_j6 = appy_lane; appy_j6 < appy_stop191; appy_j6 += appy_g) {
-                  A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+                const int64_t appy_stop191 = appy_len5_;
+                for (appy_j6_ = appy_lane; appy_j6_ < appy_stop191; appy_j6_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-              appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
               {
-                const int64_t appy_stop193 = appy_len8;
-                for (appy_j9 = appy_lane; appy_j9 < appy_stop193; appy_j9 += appy_g) {
-                  A[i * A_shape1 + (appy_start7 + appy_j9)] = 0;
+                const int64_t appy_stop193 = appy_len8_;
+                for (appy_j9_ = appy_lane; appy_j9_ < appy_stop193; appy_j9_ += appy_g) {
+                  A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0;
                 }
                 appy_group_sync(appy_g);
               }
@@ -3506,33 +3512,33 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_start1, appy_len2, appy_j3, appy_start4, appy_len5, appy_j6, appy_start7, appy_len8, appy_j9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-        appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-        appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+        appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+        appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
         {
-          const int64_t appy_stop196 = appy_len2;
-          for (appy_j3 = 0; appy_j3 < appy_stop196; appy_j3++) {
-            A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+          const int64_t appy_stop196 = appy_len2_;
+          for (appy_j3_ = 0; appy_j3_ < appy_stop196; appy_j3_++) {
+            A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
           }
         }
         /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-        appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-        appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+        appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+        appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
         {
-          const int64_t appy_stop198 = appy_len5;
-          for (appy_j6 = 0; appy_j6 < appy_stop198; appy_j6++) {
-            A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+          const int64_t appy_stop198 = appy_len5_;
+          for (appy_j6_ = 0; appy_j6_ < appy_stop198; appy_j6_++) {
+            A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
           }
         }
         /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-        appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
         {
-          const int64_t appy_stop200 = appy_len8;
-          for (appy_j9 = 0; appy_j9 < appy_stop200; appy_j9++) {
-            A[i * A_shape1 + (appy_start7 + appy_j9)] = 0;
+          const int64_t appy_stop200 = appy_len8_;
+          for (appy_j9_ = 0; appy_j9_ < appy_stop200; appy_j9_++) {
+            A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0;
           }
         }
       }
@@ -3546,60 +3552,67 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
 }
 
 /* col_ops(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:104 */
-static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_array *d_arg, const appy_array *s_arg, PyObject **ret)
+static int col_ops_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *d_array, const appy_array *s_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *d = (double *)d_arg->data;
-  int64_t d_size = d_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_sum6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *d_ = (double *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
-      double *const appy_dev_s = appy_env_ptr(&appy_data, s);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
+      double *const s_gpu = appy_env_ptr(&appy_data, s_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape1, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *d = appy_dev_d;   // on the device
-          double *s = appy_dev_s;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, d, s)
+          double *A_ = A_gpu;   // on the device
+          double *d_ = d_gpu;   // on the device
+          double *s_ = s_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
           {
-            int64_t j;
-            int64_t appy_j1;
-            int64_t appy_start2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            int64_t appy_j5;
-            double appy_sum6;
+            int64_t j_;
+            int64_t appy_j1_;
+            int64_t appy_start2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            int64_t appy_j5_;
+            double appy_sum6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3607,37 +3620,37 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              j = appy_k;
+              j_ = appy_k;
               /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
               {
-                for (appy_j1 = appy_lane; appy_j1 < A_shape0; appy_j1 += appy_g) {
-                  A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape0; appy_j1_ += appy_g) {
+                  A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-              appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-              appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+              appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+              appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
               {
-                const int64_t appy_stop203 = appy_len3;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop203; appy_j4 += appy_g) {
-                  A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+                const int64_t appy_stop203 = appy_len3_;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop203; appy_j4_ += appy_g) {
+                  A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-              appy_sum6 = 0.0;
+              appy_sum6_ = 0.0;
               {
-                const double appy_before205 = appy_sum6;
-                appy_sum6 = 0;
-                for (appy_j5 = appy_lane; appy_j5 < A_shape0; appy_j5 += appy_g) {
-                  appy_sum6 = (appy_sum6 + A[appy_j5 * A_shape1 + j]);
+                const double appy_before205 = appy_sum6_;
+                appy_sum6_ = 0;
+                for (appy_j5_ = appy_lane; appy_j5_ < A_shape0; appy_j5_ += appy_g) {
+                  appy_sum6_ = (appy_sum6_ + A_[appy_j5_ * A_shape1 + j_]);
                 }
-                appy_sum6 = appy_before205 + appy_group_sum_f64(appy_sum6, appy_g, appy_red);
+                appy_sum6_ = appy_before205 + appy_group_sum_f64(appy_sum6_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[j] = appy_sum6;
+                s_[j_] = appy_sum6_;
               }
             }
           }
@@ -3645,31 +3658,31 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_start2, appy_len3, appy_j4, appy_j5, appy_sum6)
-      for (j = 0; j < A_shape1; j++) {
+      #pragma omp parallel for private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
         {
-          for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-            A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+            A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
           }
         }
         /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-        appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-        appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+        appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+        appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
         {
-          const int64_t appy_stop209 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop209; appy_j4++) {
-            A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+          const int64_t appy_stop209 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop209; appy_j4_++) {
+            A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
           }
         }
         /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-        appy_sum6 = 0.0;
+        appy_sum6_ = 0.0;
         {
-          for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
-            appy_sum6 = (appy_sum6 + A[appy_j5 * A_shape1 + j]);
+          for (appy_j5_ = 0; appy_j5_ < A_shape0; appy_j5_++) {
+            appy_sum6_ = (appy_sum6_ + A_[appy_j5_ * A_shape1 + j_]);
           }
         }
-        s[j] = appy_sum6;
+        s_[j_] = appy_sum6_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3678,63 +3691,73 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* col_ops(int32[:, :], int32[:], int64[:]) -- tests/e2e/programs/arrays.py:104 */
-static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_array *d_arg, const appy_array *s_arg, PyObject **ret)
+static int col_ops_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *d_array, const appy_array *s_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *d = (int32_t *)d_arg->data;
-  int64_t d_size = d_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *d_ = (int32_t *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_d = appy_env_ptr(&appy_data, d);
-      int64_t *const appy_dev_s = appy_env_ptr(&appy_data, s);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const d_gpu = appy_env_ptr(&appy_data, d_);
+      int64_t *const s_gpu = appy_env_ptr(&appy_data, s_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape1, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *d = appy_dev_d;   // on the device
-          int64_t *s = appy_dev_s;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, d, s)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *d_ = d_gpu;   // on the device
+          int64_t *s_ = s_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
           {
-            int64_t j;
-            int64_t appy_j1;
-            int64_t appy_start2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            int64_t appy_j5;
-            int64_t appy_sum6;
+            int64_t j_;
+            int64_t appy_j1_;
+            int64_t appy_start2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            int64_t appy_j5_;
+            int64_t appy_sum6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3742,37 +3765,37 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              j = appy_k;
+              j_ = appy_k;
               /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
               {
-                for (appy_j1 = appy_lane; appy_j1 < A_shape0; appy_j1 += appy_g) {
-                  A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape0; appy_j1_ += appy_g) {
+                  A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-              appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-              appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+              appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+              appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
               {
-                const int64_t appy_stop213 = appy_len3;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop213; appy_j4 += appy_g) {
-                  A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+                const int64_t appy_stop213 = appy_len3_;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop213; appy_j4_ += appy_g) {
+                  A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-              appy_sum6 = INT64_C(0);
+              appy_sum6_ = INT64_C(0);
               {
-                const int64_t appy_before215 = appy_sum6;
-                appy_sum6 = 0;
-                for (appy_j5 = appy_lane; appy_j5 < A_shape0; appy_j5 += appy_g) {
-                  appy_sum6 = (appy_sum6 + (int64_t)A[appy_j5 * A_shape1 + j]);
+                const int64_t appy_before215 = appy_sum6_;
+                appy_sum6_ = 0;
+                for (appy_j5_ = appy_lane; appy_j5_ < A_shape0; appy_j5_ += appy_g) {
+                  appy_sum6_ = (appy_sum6_ + (int64_t)A_[appy_j5_ * A_shape1 + j_]);
                 }
-                appy_sum6 = appy_before215 + appy_group_sum_i64(appy_sum6, appy_g, appy_red);
+                appy_sum6_ = appy_before215 + appy_group_sum_i64(appy_sum6_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[j] = appy_sum6;
+                s_[j_] = appy_sum6_;
               }
             }
           }
@@ -3780,31 +3803,31 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_start2, appy_len3, appy_j4, appy_j5, appy_sum6)
-      for (j = 0; j < A_shape1; j++) {
+      #pragma omp parallel for private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
         {
-          for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-            A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+            A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
           }
         }
         /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-        appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-        appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+        appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+        appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
         {
-          const int64_t appy_stop219 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop219; appy_j4++) {
-            A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+          const int64_t appy_stop219 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop219; appy_j4_++) {
+            A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
           }
         }
         /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-        appy_sum6 = INT64_C(0);
+        appy_sum6_ = INT64_C(0);
         {
-          for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
-            appy_sum6 = (appy_sum6 + (int64_t)A[appy_j5 * A_shape1 + j]);
+          for (appy_j5_ = 0; appy_j5_ < A_shape0; appy_j5_++) {
+            appy_sum6_ = (appy_sum6_ + (int64_t)A_[appy_j5_ * A_shape1 + j_]);
           }
         }
-        s[j] = appy_sum6;
+        s_[j_] = appy_sum6_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3813,70 +3836,73 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* planes(float64[:, :, :], float64[:], float64[:, :, :]) -- tests/e2e/programs/arrays.py:116 */
-static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int planes_kernel0(appy_frame *fr, const appy_array *T_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  double *T = (double *)T_arg->data;
-  int64_t T_shape0 = T_arg->shape[0];
-  int64_t T_shape1 = T_arg->shape[1];
-  int64_t T_shape2 = T_arg->shape[2];
-  int64_t T_size = T_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t k = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
+  double *T_ = (double *)T_array->data;
+  int64_t T_shape0 = T_array->shape[0];
+  int64_t T_shape1 = T_array->shape[1];
+  int64_t T_shape2 = T_array->shape[2];
+  int64_t T_count = T_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t k_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, T_, sizeof(*T_) * T_count, T_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:120: for k in range(T.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, T, sizeof(*T) * T_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_T = appy_env_ptr(&appy_data, T);
-      double *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const T_gpu = appy_env_ptr(&appy_data, T_);
+      double *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, T_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *T = appy_dev_T;   // on the device
-          double *w = appy_dev_w;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T, w, out) map(tofrom: appy_failed)
+          double *T_ = T_gpu;   // on the device
+          double *w_ = w_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
           {
-            int64_t k;
-            int64_t appy_j1;
-            int64_t appy_j2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int64_t appy_j7;
-            int64_t appy_len8;
+            int64_t k_;
+            int64_t appy_j1_;
+            int64_t appy_j2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int64_t appy_j7_;
+            int64_t appy_len8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3884,14 +3910,14 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              k = appy_k;
+              k_ = appy_k;
               /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
               if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
                     {
-                      for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                        out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1.0);
+                      for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                        out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1.0);
                       }
                     }
                   }
@@ -3902,16 +3928,16 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
                 appy_failed = 3;
               }
               /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-              appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-              appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-              appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-              if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+              appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+              appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+              appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+              if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
                 {
-                  const int64_t appy_stop224 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop224; appy_j6 += appy_g) {
+                  const int64_t appy_stop224 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop224; appy_j6_ += appy_g) {
                     {
-                      for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                        out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+                      for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                        out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
                       }
                     }
                   }
@@ -3927,15 +3953,15 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
-      for (k = 0; k < T_shape0; k++) {
+      #pragma omp parallel for private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
+      for (k_ = 0; k_ < T_shape0; k_++) {
         /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
         if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
               {
-                for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                  out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1.0);
+                for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                  out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1.0);
                 }
               }
             }
@@ -3945,16 +3971,16 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
           appy_failed = 3;
         }
         /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-        appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-        appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-        appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-        if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+        appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+        appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+        appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+        if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
           {
-            const int64_t appy_stop230 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop230; appy_j6++) {
+            const int64_t appy_stop230 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop230; appy_j6_++) {
               {
-                for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                  out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+                for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                  out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
                 }
               }
             }
@@ -3985,67 +4011,67 @@ fail:
 }
 
 /* planes(int32[:, :, :], int32[:], int32[:, :, :]) -- tests/e2e/programs/arrays.py:116 */
-static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int planes_kernel1(appy_frame *fr, const appy_array *T_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *T = (int32_t *)T_arg->data;
-  int64_t T_shape0 = T_arg->shape[0];
-  int64_t T_shape1 = T_arg->shape[1];
-  int64_t T_shape2 = T_arg->shape[2];
-  int64_t T_size = T_arg->size;
-  int32_t *w = (int32_t *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t k = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
+  int32_t *T_ = (int32_t *)T_array->data;
+  int64_t T_shape0 = T_array->shape[0];
+  int64_t T_shape1 = T_array->shape[1];
+  int64_t T_shape2 = T_array->shape[2];
+  int64_t T_count = T_array->size;
+  int32_t *w_ = (int32_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t k_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, T_, sizeof(*T_) * T_count, T_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:120: for k in range(T.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, T, sizeof(*T) * T_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_T = appy_env_ptr(&appy_data, T);
-      int32_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const T_gpu = appy_env_ptr(&appy_data, T_);
+      int32_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, T_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *T = appy_dev_T;   // on the device
-          int32_t *w = appy_dev_w;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T, w, out) map(tofrom: appy_failed)
+          int32_t *T_ = T_gpu;   // on the device
+          int32_t *w_ = w_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
           {
-            int64_t k;
-            int64_t appy_j1;
-            int64_t appy_j2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int64_t appy_j7;
-            int64_t appy_len8;
+            int64_t k_;
+            int64_t appy_j1_;
+            int64_t appy_j2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int64_t appy_j7_;
+            int64_t appy_len8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4053,14 +4079,14 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              k = appy_k;
+              k_ = appy_k;
               /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
               if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
                     {
-                      for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                        out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1);
+                      for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                        out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1);
                       }
                     }
                   }
@@ -4071,16 +4097,16 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
                 appy_failed = 3;
               }
               /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-              appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-              appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-              appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-              if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+              appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+              appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+              appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+              if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
                 {
-                  const int64_t appy_stop235 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop235; appy_j6 += appy_g) {
+                  const int64_t appy_stop235 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop235; appy_j6_ += appy_g) {
                     {
-                      for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                        out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+                      for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                        out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
                       }
                     }
                   }
@@ -4096,15 +4122,15 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
-      for (k = 0; k < T_shape0; k++) {
+      #pragma omp parallel for private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
+      for (k_ = 0; k_ < T_shape0; k_++) {
         /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
         if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
               {
-                for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                  out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1);
+                for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                  out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1);
                 }
               }
             }
@@ -4114,16 +4140,16 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
           appy_failed = 3;
         }
         /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-        appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-        appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-        appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-        if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+        appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+        appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+        appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+        if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
           {
-            const int64_t appy_stop241 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop241; appy_j6++) {
+            const int64_t appy_stop241 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop241; appy_j6_++) {
               {
-                for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                  out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+                for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                  out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
                 }
               }
             }
@@ -4154,74 +4180,85 @@ fail:
 }
 
 /* row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double *z = (double *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  double appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  double appy_dot8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double *z_ = (double *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  double appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
-      double *const appy_dev_z = appy_env_ptr(&appy_data, z);
-      double *const appy_dev_w = appy_env_ptr(&appy_data, w);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
+      double *const z_gpu = appy_env_ptr(&appy_data, z_);
+      double *const w_gpu = appy_env_ptr(&appy_data, w_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          double *z = appy_dev_z;   // on the device
-          double *w = appy_dev_w;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y, z, w) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          double *z_ = z_gpu;   // on the device
+          double *w_ = w_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            double appy_sum2;
-            int64_t appy_j4;
-            double appy_dot5;
-            int64_t appy_j7;
-            double appy_dot8;
+            int64_t i_;
+            int64_t appy_j1_;
+            double appy_sum2_;
+            int64_t appy_j4_;
+            double appy_dot5_;
+            int64_t appy_j7_;
+            double appy_dot8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4229,17 +4266,17 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-              appy_sum2 = 0.0;
+              appy_sum2_ = 0.0;
               if (x_shape0 == A_shape1) {
                 {
-                  const double appy_before244 = appy_sum2;
-                  appy_sum2 = 0;
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+                  const double appy_before244 = appy_sum2_;
+                  appy_sum2_ = 0;
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
                   }
-                  appy_sum2 = appy_before244 + appy_group_sum_f64(appy_sum2, appy_g, appy_red);
+                  appy_sum2_ = appy_before244 + appy_group_sum_f64(appy_sum2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4247,19 +4284,19 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                y[i] = appy_sum2;
+                y_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-              appy_dot5 = 0.0;
+              appy_dot5_ = 0.0;
               if (x_shape0 == A_shape1) {
                 {
-                  const double appy_before246 = appy_dot5;
-                  appy_dot5 = 0;
-                  for (appy_j4 = appy_lane; appy_j4 < A_shape1; appy_j4 += appy_g) {
-                    appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+                  const double appy_before246 = appy_dot5_;
+                  appy_dot5_ = 0;
+                  for (appy_j4_ = appy_lane; appy_j4_ < A_shape1; appy_j4_ += appy_g) {
+                    appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
                   }
-                  appy_dot5 = appy_before246 + appy_group_sum_f64(appy_dot5, appy_g, appy_red);
+                  appy_dot5_ = appy_before246 + appy_group_sum_f64(appy_dot5_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4267,19 +4304,19 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 6;
               }
               if (appy_lane == 0) {
-                z[i] = appy_dot5;
+                z_[i_] = appy_dot5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-              appy_dot8 = 0.0;
+              appy_dot8_ = 0.0;
               if (x_shape0 == A_shape1) {
                 {
-                  const double appy_before248 = appy_dot8;
-                  appy_dot8 = 0;
-                  for (appy_j7 = appy_lane; appy_j7 < A_shape1; appy_j7 += appy_g) {
-                    appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+                  const double appy_before248 = appy_dot8_;
+                  appy_dot8_ = 0;
+                  for (appy_j7_ = appy_lane; appy_j7_ < A_shape1; appy_j7_ += appy_g) {
+                    appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
                   }
-                  appy_dot8 = appy_before248 + appy_group_sum_f64(appy_dot8, appy_g, appy_red);
+                  appy_dot8_ = appy_before248 + appy_group_sum_f64(appy_dot8_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4287,7 +4324,7 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 9;
               }
               if (appy_lane == 0) {
-                w[i] = appy_dot8;
+                w_[i_] = appy_dot8_;
               }
             }
           }
@@ -4295,47 +4332,47 @@ static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-        appy_sum2 = 0.0;
+        appy_sum2_ = 0.0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 3;
         }
-        y[i] = appy_sum2;
+        y_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-        appy_dot5 = 0.0;
+        appy_dot5_ = 0.0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-              appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+            for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+              appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 6;
         }
-        z[i] = appy_dot5;
+        z_[i_] = appy_dot5_;
         /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-        appy_dot8 = 0.0;
+        appy_dot8_ = 0.0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-              appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+            for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+              appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 9;
         }
-        w[i] = appy_dot8;
+        w_[i_] = appy_dot8_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4362,74 +4399,85 @@ fail:
 }
 
 /* row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  float *z = (float *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  float *w = (float *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  float appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  float appy_dot8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float *z_ = (float *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  float *w_ = (float *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  float appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
-      float *const appy_dev_z = appy_env_ptr(&appy_data, z);
-      float *const appy_dev_w = appy_env_ptr(&appy_data, w);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
+      float *const z_gpu = appy_env_ptr(&appy_data, z_);
+      float *const w_gpu = appy_env_ptr(&appy_data, w_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          float *z = appy_dev_z;   // on the device
-          float *w = appy_dev_w;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y, z, w) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          float *z_ = z_gpu;   // on the device
+          float *w_ = w_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            float appy_sum2;
-            int64_t appy_j4;
-            float appy_dot5;
-            int64_t appy_j7;
-            float appy_dot8;
+            int64_t i_;
+            int64_t appy_j1_;
+            float appy_sum2_;
+            int64_t appy_j4_;
+            float appy_dot5_;
+            int64_t appy_j7_;
+            float appy_dot8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4437,17 +4485,17 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-              appy_sum2 = 0.0f;
+              appy_sum2_ = 0.0f;
               if (x_shape0 == A_shape1) {
                 {
-                  const float appy_before254 = appy_sum2;
-                  appy_sum2 = 0;
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+                  const float appy_before254 = appy_sum2_;
+                  appy_sum2_ = 0;
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
                   }
-                  appy_sum2 = appy_before254 + appy_group_sum_f32(appy_sum2, appy_g, appy_red);
+                  appy_sum2_ = appy_before254 + appy_group_sum_f32(appy_sum2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4455,19 +4503,19 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                y[i] = appy_sum2;
+                y_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-              appy_dot5 = 0.0f;
+              appy_dot5_ = 0.0f;
               if (x_shape0 == A_shape1) {
                 {
-                  const float appy_before256 = appy_dot5;
-                  appy_dot5 = 0;
-                  for (appy_j4 = appy_lane; appy_j4 < A_shape1; appy_j4 += appy_g) {
-                    appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+                  const float appy_before256 = appy_dot5_;
+                  appy_dot5_ = 0;
+                  for (appy_j4_ = appy_lane; appy_j4_ < A_shape1; appy_j4_ += appy_g) {
+                    appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
                   }
-                  appy_dot5 = appy_before256 + appy_group_sum_f32(appy_dot5, appy_g, appy_red);
+                  appy_dot5_ = appy_before256 + appy_group_sum_f32(appy_dot5_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4475,19 +4523,19 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 6;
               }
               if (appy_lane == 0) {
-                z[i] = appy_dot5;
+                z_[i_] = appy_dot5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-              appy_dot8 = 0.0f;
+              appy_dot8_ = 0.0f;
               if (x_shape0 == A_shape1) {
                 {
-                  const float appy_before258 = appy_dot8;
-                  appy_dot8 = 0;
-                  for (appy_j7 = appy_lane; appy_j7 < A_shape1; appy_j7 += appy_g) {
-                    appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+                  const float appy_before258 = appy_dot8_;
+                  appy_dot8_ = 0;
+                  for (appy_j7_ = appy_lane; appy_j7_ < A_shape1; appy_j7_ += appy_g) {
+                    appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
                   }
-                  appy_dot8 = appy_before258 + appy_group_sum_f32(appy_dot8, appy_g, appy_red);
+                  appy_dot8_ = appy_before258 + appy_group_sum_f32(appy_dot8_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4495,7 +4543,7 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 9;
               }
               if (appy_lane == 0) {
-                w[i] = appy_dot8;
+                w_[i_] = appy_dot8_;
               }
             }
           }
@@ -4503,47 +4551,47 @@ static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-        appy_sum2 = 0.0f;
+        appy_sum2_ = 0.0f;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 3;
         }
-        y[i] = appy_sum2;
+        y_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-        appy_dot5 = 0.0f;
+        appy_dot5_ = 0.0f;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-              appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+            for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+              appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 6;
         }
-        z[i] = appy_dot5;
+        z_[i_] = appy_dot5_;
         /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-        appy_dot8 = 0.0f;
+        appy_dot8_ = 0.0f;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-              appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+            for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+              appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 9;
         }
-        w[i] = appy_dot8;
+        w_[i_] = appy_dot8_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4570,74 +4618,85 @@ fail:
 }
 
 /* row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t *z = (int64_t *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  int64_t *w = (int64_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_dot8 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t *z_ = (int64_t *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  int64_t *w_ = (int64_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
-      int64_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
-      int64_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
+      int64_t *const z_gpu = appy_env_ptr(&appy_data, z_);
+      int64_t *const w_gpu = appy_env_ptr(&appy_data, w_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          int64_t *z = appy_dev_z;   // on the device
-          int64_t *w = appy_dev_w;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y, z, w) map(tofrom: appy_failed)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          int64_t *z_ = z_gpu;   // on the device
+          int64_t *w_ = w_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_sum2;
-            int64_t appy_j4;
-            int64_t appy_dot5;
-            int64_t appy_j7;
-            int64_t appy_dot8;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
+            int64_t appy_j4_;
+            int64_t appy_dot5_;
+            int64_t appy_j7_;
+            int64_t appy_dot8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4645,17 +4704,17 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               if (x_shape0 == A_shape1) {
                 {
-                  const int64_t appy_before264 = appy_sum2;
-                  appy_sum2 = 0;
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+                  const int64_t appy_before264 = appy_sum2_;
+                  appy_sum2_ = 0;
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
                   }
-                  appy_sum2 = appy_before264 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                  appy_sum2_ = appy_before264 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4663,19 +4722,19 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                y[i] = appy_sum2;
+                y_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-              appy_dot5 = INT64_C(0);
+              appy_dot5_ = INT64_C(0);
               if (x_shape0 == A_shape1) {
                 {
-                  const int64_t appy_before266 = appy_dot5;
-                  appy_dot5 = 0;
-                  for (appy_j4 = appy_lane; appy_j4 < A_shape1; appy_j4 += appy_g) {
-                    appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+                  const int64_t appy_before266 = appy_dot5_;
+                  appy_dot5_ = 0;
+                  for (appy_j4_ = appy_lane; appy_j4_ < A_shape1; appy_j4_ += appy_g) {
+                    appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
                   }
-                  appy_dot5 = appy_before266 + appy_group_sum_i64(appy_dot5, appy_g, appy_red);
+                  appy_dot5_ = appy_before266 + appy_group_sum_i64(appy_dot5_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4683,19 +4742,19 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 6;
               }
               if (appy_lane == 0) {
-                z[i] = appy_dot5;
+                z_[i_] = appy_dot5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-              appy_dot8 = INT64_C(0);
+              appy_dot8_ = INT64_C(0);
               if (x_shape0 == A_shape1) {
                 {
-                  const int64_t appy_before268 = appy_dot8;
-                  appy_dot8 = 0;
-                  for (appy_j7 = appy_lane; appy_j7 < A_shape1; appy_j7 += appy_g) {
-                    appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+                  const int64_t appy_before268 = appy_dot8_;
+                  appy_dot8_ = 0;
+                  for (appy_j7_ = appy_lane; appy_j7_ < A_shape1; appy_j7_ += appy_g) {
+                    appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
                   }
-                  appy_dot8 = appy_before268 + appy_group_sum_i64(appy_dot8, appy_g, appy_red);
+                  appy_dot8_ = appy_before268 + appy_group_sum_i64(appy_dot8_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4703,7 +4762,7 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 9;
               }
               if (appy_lane == 0) {
-                w[i] = appy_dot8;
+                w_[i_] = appy_dot8_;
               }
             }
           }
@@ -4711,47 +4770,47 @@ static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 3;
         }
-        y[i] = appy_sum2;
+        y_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-        appy_dot5 = INT64_C(0);
+        appy_dot5_ = INT64_C(0);
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-              appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+            for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+              appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 6;
         }
-        z[i] = appy_dot5;
+        z_[i_] = appy_dot5_;
         /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-        appy_dot8 = INT64_C(0);
+        appy_dot8_ = INT64_C(0);
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-              appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+            for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+              appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 9;
         }
-        w[i] = appy_dot8;
+        w_[i_] = appy_dot8_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4778,74 +4837,85 @@ fail:
 }
 
 /* row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int32_t *z = (int32_t *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  int32_t *w = (int32_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  int32_t appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  int32_t appy_dot8 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int32_t *z_ = (int32_t *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  int32_t *w_ = (int32_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  int32_t appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  int32_t appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
-      int32_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
-      int32_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
+      int32_t *const z_gpu = appy_env_ptr(&appy_data, z_);
+      int32_t *const w_gpu = appy_env_ptr(&appy_data, w_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          int32_t *z = appy_dev_z;   // on the device
-          int32_t *w = appy_dev_w;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y, z, w) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          int32_t *z_ = z_gpu;   // on the device
+          int32_t *w_ = w_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_sum2;
-            int64_t appy_j4;
-            int32_t appy_dot5;
-            int64_t appy_j7;
-            int32_t appy_dot8;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
+            int64_t appy_j4_;
+            int32_t appy_dot5_;
+            int64_t appy_j7_;
+            int32_t appy_dot8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4853,17 +4923,17 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               if (x_shape0 == A_shape1) {
                 {
-                  const int64_t appy_before274 = appy_sum2;
-                  appy_sum2 = 0;
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_sum2 = (appy_sum2 + (int64_t)(A[i * A_shape1 + appy_j1] * x[appy_j1]));
+                  const int64_t appy_before274 = appy_sum2_;
+                  appy_sum2_ = 0;
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_sum2_ = (appy_sum2_ + (int64_t)(A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
                   }
-                  appy_sum2 = appy_before274 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                  appy_sum2_ = appy_before274 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4871,19 +4941,19 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                y[i] = (int32_t)appy_sum2;
+                y_[i_] = (int32_t)appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-              appy_dot5 = 0;
+              appy_dot5_ = 0;
               if (x_shape0 == A_shape1) {
                 {
-                  const int32_t appy_before276 = appy_dot5;
-                  appy_dot5 = 0;
-                  for (appy_j4 = appy_lane; appy_j4 < A_shape1; appy_j4 += appy_g) {
-                    appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+                  const int32_t appy_before276 = appy_dot5_;
+                  appy_dot5_ = 0;
+                  for (appy_j4_ = appy_lane; appy_j4_ < A_shape1; appy_j4_ += appy_g) {
+                    appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
                   }
-                  appy_dot5 = appy_before276 + appy_group_sum_i32(appy_dot5, appy_g, appy_red);
+                  appy_dot5_ = appy_before276 + appy_group_sum_i32(appy_dot5_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4891,19 +4961,19 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 6;
               }
               if (appy_lane == 0) {
-                z[i] = appy_dot5;
+                z_[i_] = appy_dot5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-              appy_dot8 = 0;
+              appy_dot8_ = 0;
               if (x_shape0 == A_shape1) {
                 {
-                  const int32_t appy_before278 = appy_dot8;
-                  appy_dot8 = 0;
-                  for (appy_j7 = appy_lane; appy_j7 < A_shape1; appy_j7 += appy_g) {
-                    appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+                  const int32_t appy_before278 = appy_dot8_;
+                  appy_dot8_ = 0;
+                  for (appy_j7_ = appy_lane; appy_j7_ < A_shape1; appy_j7_ += appy_g) {
+                    appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
                   }
-                  appy_dot8 = appy_before278 + appy_group_sum_i32(appy_dot8, appy_g, appy_red);
+                  appy_dot8_ = appy_before278 + appy_group_sum_i32(appy_dot8_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
@@ -4911,7 +4981,7 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
                 appy_failed = 9;
               }
               if (appy_lane == 0) {
-                w[i] = appy_dot8;
+                w_[i_] = appy_dot8_;
               }
             }
           }
@@ -4919,47 +4989,47 @@ static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_sum2 = (appy_sum2 + (int64_t)(A[i * A_shape1 + appy_j1] * x[appy_j1]));
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_sum2_ = (appy_sum2_ + (int64_t)(A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 3;
         }
-        y[i] = (int32_t)appy_sum2;
+        y_[i_] = (int32_t)appy_sum2_;
         /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-        appy_dot5 = 0;
+        appy_dot5_ = 0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-              appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+            for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+              appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 6;
         }
-        z[i] = appy_dot5;
+        z_[i_] = appy_dot5_;
         /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-        appy_dot8 = 0;
+        appy_dot8_ = 0;
         if (x_shape0 == A_shape1) {
           {
-            for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-              appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+            for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+              appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
             }
           }
         } else {
           #pragma omp atomic write
           appy_failed = 9;
         }
-        w[i] = appy_dot8;
+        w_[i_] = appy_dot8_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4986,72 +5056,83 @@ fail:
 }
 
 /* row_total(float64[:, :], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  double *t = (double *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  double *u = (double *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  double appy_sum9 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  double *t_ = (double *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  double *u_ = (double *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  double appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_s = appy_env_ptr(&appy_data, s);
-      double *const appy_dev_t = appy_env_ptr(&appy_data, t);
-      double *const appy_dev_u = appy_env_ptr(&appy_data, u);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const s_gpu = appy_env_ptr(&appy_data, s_);
+      double *const t_gpu = appy_env_ptr(&appy_data, t_);
+      double *const u_gpu = appy_env_ptr(&appy_data, u_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *s = appy_dev_s;   // on the device
-          double *t = appy_dev_t;   // on the device
-          double *u = appy_dev_u;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, s, t, u)
+          double *A_ = A_gpu;   // on the device
+          double *s_ = s_gpu;   // on the device
+          double *t_ = t_gpu;   // on the device
+          double *u_ = u_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
-            int64_t i;
-            int64_t appy_j1;
-            double appy_sum2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            double appy_sum5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_j8;
-            double appy_sum9;
+            int64_t i_;
+            int64_t appy_j1_;
+            double appy_sum2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            double appy_sum5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_j8_;
+            double appy_sum9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5059,55 +5140,55 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-              appy_sum2 = 0.0;
+              appy_sum2_ = 0.0;
               {
-                const double appy_before284 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+                const double appy_before284 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before284 + appy_group_sum_f64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before284 + appy_group_sum_f64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum2;
+                s_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              appy_sum5 = 0.0;
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              appy_sum5_ = 0.0;
               {
-                const int64_t appy_stop286 = appy_len3;
-                const double appy_before287 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop286; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+                const int64_t appy_stop286 = appy_len3_;
+                const double appy_before287 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop286; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
                 }
-                appy_sum5 = appy_before287 + appy_group_sum_f64(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before287 + appy_group_sum_f64(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                t[i] = appy_sum5;
+                t_[i_] = appy_sum5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-              appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_sum9 = 0.0;
+              appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_sum9_ = 0.0;
               {
-                const int64_t appy_stop289 = appy_len7;
-                const double appy_before290 = appy_sum9;
-                appy_sum9 = 0;
-                for (appy_j8 = appy_lane; appy_j8 < appy_stop289; appy_j8 += appy_g) {
-                  appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+                const int64_t appy_stop289 = appy_len7_;
+                const double appy_before290 = appy_sum9_;
+                appy_sum9_ = 0;
+                for (appy_j8_ = appy_lane; appy_j8_ < appy_stop289; appy_j8_ += appy_g) {
+                  appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
                 }
-                appy_sum9 = appy_before290 + appy_group_sum_f64(appy_sum9, appy_g, appy_red);
+                appy_sum9_ = appy_before290 + appy_group_sum_f64(appy_sum9_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                u[i] = appy_sum9;
+                u_[i_] = appy_sum9_;
               }
             }
           }
@@ -5115,37 +5196,37 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-        appy_sum2 = 0.0;
+        appy_sum2_ = 0.0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        s[i] = appy_sum2;
+        s_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        appy_sum5 = 0.0;
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        appy_sum5_ = 0.0;
         {
-          const int64_t appy_stop294 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop294; appy_j4++) {
-            appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+          const int64_t appy_stop294 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop294; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
           }
         }
-        t[i] = appy_sum5;
+        t_[i_] = appy_sum5_;
         /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-        appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_sum9 = 0.0;
+        appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_sum9_ = 0.0;
         {
-          const int64_t appy_stop296 = appy_len7;
-          for (appy_j8 = 0; appy_j8 < appy_stop296; appy_j8++) {
-            appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+          const int64_t appy_stop296 = appy_len7_;
+          for (appy_j8_ = 0; appy_j8_ < appy_stop296; appy_j8_++) {
+            appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
           }
         }
-        u[i] = appy_sum9;
+        u_[i_] = appy_sum9_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5154,75 +5235,89 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(float32[:, :], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *s = (float *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  float *t = (float *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  float *u = (float *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  float appy_sum9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *s_ = (float *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  float *t_ = (float *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  float *u_ = (float *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  float appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_s = appy_env_ptr(&appy_data, s);
-      float *const appy_dev_t = appy_env_ptr(&appy_data, t);
-      float *const appy_dev_u = appy_env_ptr(&appy_data, u);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const s_gpu = appy_env_ptr(&appy_data, s_);
+      float *const t_gpu = appy_env_ptr(&appy_data, t_);
+      float *const u_gpu = appy_env_ptr(&appy_data, u_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *s = appy_dev_s;   // on the device
-          float *t = appy_dev_t;   // on the device
-          float *u = appy_dev_u;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, s, t, u)
+          float *A_ = A_gpu;   // on the device
+          float *s_ = s_gpu;   // on the device
+          float *t_ = t_gpu;   // on the device
+          float *u_ = u_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
-            int64_t i;
-            int64_t appy_j1;
-            float appy_sum2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            float appy_sum5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_j8;
-            float appy_sum9;
+            int64_t i_;
+            int64_t appy_j1_;
+            float appy_sum2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            float appy_sum5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_j8_;
+            float appy_sum9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5230,55 +5325,55 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-              appy_sum2 = 0.0f;
+              appy_sum2_ = 0.0f;
               {
-                const float appy_before298 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+                const float appy_before298 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before298 + appy_group_sum_f32(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before298 + appy_group_sum_f32(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum2;
+                s_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              appy_sum5 = 0.0f;
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              appy_sum5_ = 0.0f;
               {
-                const int64_t appy_stop300 = appy_len3;
-                const float appy_before301 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop300; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+                const int64_t appy_stop300 = appy_len3_;
+                const float appy_before301 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop300; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
                 }
-                appy_sum5 = appy_before301 + appy_group_sum_f32(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before301 + appy_group_sum_f32(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                t[i] = appy_sum5;
+                t_[i_] = appy_sum5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-              appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_sum9 = 0.0f;
+              appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_sum9_ = 0.0f;
               {
-                const int64_t appy_stop303 = appy_len7;
-                const float appy_before304 = appy_sum9;
-                appy_sum9 = 0;
-                for (appy_j8 = appy_lane; appy_j8 < appy_stop303; appy_j8 += appy_g) {
-                  appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+                const int64_t appy_stop303 = appy_len7_;
+                const float appy_before304 = appy_sum9_;
+                appy_sum9_ = 0;
+                for (appy_j8_ = appy_lane; appy_j8_ < appy_stop303; appy_j8_ += appy_g) {
+                  appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
                 }
-                appy_sum9 = appy_before304 + appy_group_sum_f32(appy_sum9, appy_g, appy_red);
+                appy_sum9_ = appy_before304 + appy_group_sum_f32(appy_sum9_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                u[i] = appy_sum9;
+                u_[i_] = appy_sum9_;
               }
             }
           }
@@ -5286,37 +5381,37 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-        appy_sum2 = 0.0f;
+        appy_sum2_ = 0.0f;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        s[i] = appy_sum2;
+        s_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        appy_sum5 = 0.0f;
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        appy_sum5_ = 0.0f;
         {
-          const int64_t appy_stop308 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop308; appy_j4++) {
-            appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+          const int64_t appy_stop308 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop308; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
           }
         }
-        t[i] = appy_sum5;
+        t_[i_] = appy_sum5_;
         /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-        appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_sum9 = 0.0f;
+        appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_sum9_ = 0.0f;
         {
-          const int64_t appy_stop310 = appy_len7;
-          for (appy_j8 = 0; appy_j8 < appy_stop310; appy_j8++) {
-            appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+          const int64_t appy_stop310 = appy_len7_;
+          for (appy_j8_ = 0; appy_j8_ < appy_stop310; appy_j8_++) {
+            appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
           }
         }
-        u[i] = appy_sum9;
+        u_[i_] = appy_sum9_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5325,75 +5420,89 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int64[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t *t = (int64_t *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  int64_t *u = (int64_t *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_sum9 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t *t_ = (int64_t *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  int64_t *u_ = (int64_t *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_s = appy_env_ptr(&appy_data, s);
-      int64_t *const appy_dev_t = appy_env_ptr(&appy_data, t);
-      int64_t *const appy_dev_u = appy_env_ptr(&appy_data, u);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const s_gpu = appy_env_ptr(&appy_data, s_);
+      int64_t *const t_gpu = appy_env_ptr(&appy_data, t_);
+      int64_t *const u_gpu = appy_env_ptr(&appy_data, u_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *s = appy_dev_s;   // on the device
-          int64_t *t = appy_dev_t;   // on the device
-          int64_t *u = appy_dev_u;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, s, t, u)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *s_ = s_gpu;   // on the device
+          int64_t *t_ = t_gpu;   // on the device
+          int64_t *u_ = u_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_sum2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            int64_t appy_sum5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_j8;
-            int64_t appy_sum9;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            int64_t appy_sum5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_j8_;
+            int64_t appy_sum9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5401,55 +5510,55 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               {
-                const int64_t appy_before312 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+                const int64_t appy_before312 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before312 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before312 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum2;
+                s_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              appy_sum5 = INT64_C(0);
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              appy_sum5_ = INT64_C(0);
               {
-                const int64_t appy_stop314 = appy_len3;
-                const int64_t appy_before315 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop314; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+                const int64_t appy_stop314 = appy_len3_;
+                const int64_t appy_before315 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop314; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
                 }
-                appy_sum5 = appy_before315 + appy_group_sum_i64(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before315 + appy_group_sum_i64(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                t[i] = appy_sum5;
+                t_[i_] = appy_sum5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-              appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_sum9 = INT64_C(0);
+              appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_sum9_ = INT64_C(0);
               {
-                const int64_t appy_stop317 = appy_len7;
-                const int64_t appy_before318 = appy_sum9;
-                appy_sum9 = 0;
-                for (appy_j8 = appy_lane; appy_j8 < appy_stop317; appy_j8 += appy_g) {
-                  appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+                const int64_t appy_stop317 = appy_len7_;
+                const int64_t appy_before318 = appy_sum9_;
+                appy_sum9_ = 0;
+                for (appy_j8_ = appy_lane; appy_j8_ < appy_stop317; appy_j8_ += appy_g) {
+                  appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
                 }
-                appy_sum9 = appy_before318 + appy_group_sum_i64(appy_sum9, appy_g, appy_red);
+                appy_sum9_ = appy_before318 + appy_group_sum_i64(appy_sum9_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                u[i] = appy_sum9;
+                u_[i_] = appy_sum9_;
               }
             }
           }
@@ -5457,37 +5566,37 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        s[i] = appy_sum2;
+        s_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        appy_sum5 = INT64_C(0);
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        appy_sum5_ = INT64_C(0);
         {
-          const int64_t appy_stop322 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop322; appy_j4++) {
-            appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+          const int64_t appy_stop322 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop322; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
           }
         }
-        t[i] = appy_sum5;
+        t_[i_] = appy_sum5_;
         /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-        appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_sum9 = INT64_C(0);
+        appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_sum9_ = INT64_C(0);
         {
-          const int64_t appy_stop324 = appy_len7;
-          for (appy_j8 = 0; appy_j8 < appy_stop324; appy_j8++) {
-            appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+          const int64_t appy_stop324 = appy_len7_;
+          for (appy_j8_ = 0; appy_j8_ < appy_stop324; appy_j8_++) {
+            appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
           }
         }
-        u[i] = appy_sum9;
+        u_[i_] = appy_sum9_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5496,75 +5605,89 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int32[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t *t = (int64_t *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  int64_t *u = (int64_t *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_sum9 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t *t_ = (int64_t *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  int64_t *u_ = (int64_t *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_s = appy_env_ptr(&appy_data, s);
-      int64_t *const appy_dev_t = appy_env_ptr(&appy_data, t);
-      int64_t *const appy_dev_u = appy_env_ptr(&appy_data, u);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const s_gpu = appy_env_ptr(&appy_data, s_);
+      int64_t *const t_gpu = appy_env_ptr(&appy_data, t_);
+      int64_t *const u_gpu = appy_env_ptr(&appy_data, u_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int64_t *s = appy_dev_s;   // on the device
-          int64_t *t = appy_dev_t;   // on the device
-          int64_t *u = appy_dev_u;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, s, t, u)
+          int32_t *A_ = A_gpu;   // on the device
+          int64_t *s_ = s_gpu;   // on the device
+          int64_t *t_ = t_gpu;   // on the device
+          int64_t *u_ = u_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
-            int64_t i;
-            int64_t appy_j1;
-            int64_t appy_sum2;
-            int64_t appy_len3;
-            int64_t appy_j4;
-            int64_t appy_sum5;
-            int64_t appy_start6;
-            int64_t appy_len7;
-            int64_t appy_j8;
-            int64_t appy_sum9;
+            int64_t i_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
+            int64_t appy_len3_;
+            int64_t appy_j4_;
+            int64_t appy_sum5_;
+            int64_t appy_start6_;
+            int64_t appy_len7_;
+            int64_t appy_j8_;
+            int64_t appy_sum9_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5572,55 +5695,55 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               {
-                const int64_t appy_before326 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+                const int64_t appy_before326 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before326 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before326 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                s[i] = appy_sum2;
+                s_[i_] = appy_sum2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              appy_sum5 = INT64_C(0);
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              appy_sum5_ = INT64_C(0);
               {
-                const int64_t appy_stop328 = appy_len3;
-                const int64_t appy_before329 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < appy_stop328; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + (int64_t)A[i * A_shape1 + appy_j4]);
+                const int64_t appy_stop328 = appy_len3_;
+                const int64_t appy_before329 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < appy_stop328; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + (int64_t)A_[i_ * A_shape1 + appy_j4_]);
                 }
-                appy_sum5 = appy_before329 + appy_group_sum_i64(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before329 + appy_group_sum_i64(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                t[i] = appy_sum5;
+                t_[i_] = appy_sum5_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-              appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_sum9 = INT64_C(0);
+              appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_sum9_ = INT64_C(0);
               {
-                const int64_t appy_stop331 = appy_len7;
-                const int64_t appy_before332 = appy_sum9;
-                appy_sum9 = 0;
-                for (appy_j8 = appy_lane; appy_j8 < appy_stop331; appy_j8 += appy_g) {
-                  appy_sum9 = (appy_sum9 + (int64_t)A[i * A_shape1 + (appy_start6 + appy_j8)]);
+                const int64_t appy_stop331 = appy_len7_;
+                const int64_t appy_before332 = appy_sum9_;
+                appy_sum9_ = 0;
+                for (appy_j8_ = appy_lane; appy_j8_ < appy_stop331; appy_j8_ += appy_g) {
+                  appy_sum9_ = (appy_sum9_ + (int64_t)A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
                 }
-                appy_sum9 = appy_before332 + appy_group_sum_i64(appy_sum9, appy_g, appy_red);
+                appy_sum9_ = appy_before332 + appy_group_sum_i64(appy_sum9_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                u[i] = appy_sum9;
+                u_[i_] = appy_sum9_;
               }
             }
           }
@@ -5628,37 +5751,37 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        s[i] = appy_sum2;
+        s_[i_] = appy_sum2_;
         /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        appy_sum5 = INT64_C(0);
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        appy_sum5_ = INT64_C(0);
         {
-          const int64_t appy_stop336 = appy_len3;
-          for (appy_j4 = 0; appy_j4 < appy_stop336; appy_j4++) {
-            appy_sum5 = (appy_sum5 + (int64_t)A[i * A_shape1 + appy_j4]);
+          const int64_t appy_stop336 = appy_len3_;
+          for (appy_j4_ = 0; appy_j4_ < appy_stop336; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + (int64_t)A_[i_ * A_shape1 + appy_j4_]);
           }
         }
-        t[i] = appy_sum5;
+        t_[i_] = appy_sum5_;
         /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-        appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_sum9 = INT64_C(0);
+        appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_sum9_ = INT64_C(0);
         {
-          const int64_t appy_stop338 = appy_len7;
-          for (appy_j8 = 0; appy_j8 < appy_stop338; appy_j8++) {
-            appy_sum9 = (appy_sum9 + (int64_t)A[i * A_shape1 + (appy_start6 + appy_j8)]);
+          const int64_t appy_stop338 = appy_len7_;
+          for (appy_j8_ = 0; appy_j8_ < appy_stop338; appy_j8_++) {
+            appy_sum9_ = (appy_sum9_ + (int64_t)A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
           }
         }
-        u[i] = appy_sum9;
+        u_[i_] = appy_sum9_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5667,86 +5790,104 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *hi = (double *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  double *lo = (double *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  double appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *hi_ = (double *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  double *lo_ = (double *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      double *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
-      double *const appy_dev_mu = appy_env_ptr(&appy_data, mu);
-      double *const appy_dev_dev = appy_env_ptr(&appy_data, dev);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      double *const lo_gpu = appy_env_ptr(&appy_data, lo_);
+      double *const mu_gpu = appy_env_ptr(&appy_data, mu_);
+      double *const dev_gpu = appy_env_ptr(&appy_data, dev_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *hi = appy_dev_hi;   // on the device
-          double *lo = appy_dev_lo;   // on the device
-          double *mu = appy_dev_mu;   // on the device
-          double *dev = appy_dev_dev;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo, mu, dev) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *hi_ = hi_gpu;   // on the device
+          double *lo_ = lo_gpu;   // on the device
+          double *mu_ = mu_gpu;   // on the device
+          double *dev_ = dev_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            int64_t appy_j1;
-            double appy_max2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            double appy_min7;
-            int64_t appy_j9;
-            double appy_mean10;
-            int64_t appy_j11;
-            double appy_max12;
+            int64_t i_;
+            double m_;
+            int64_t appy_j1_;
+            double appy_max2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            double appy_min7_;
+            int64_t appy_j9_;
+            double appy_mean10_;
+            int64_t appy_j11_;
+            double appy_max12_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5754,82 +5895,82 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f64(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f64(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0;
+                appy_max2_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                hi[i] = appy_max2;
+                hi_[i_] = appy_max2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-              appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len5 > 0) {
-                appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+              appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len5_ > 0) {
+                appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
                 {
-                  const int64_t appy_stop341 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop341; appy_j6 += appy_g) {
-                    appy_min7 = appy_min_f64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+                  const int64_t appy_stop341 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop341; appy_j6_ += appy_g) {
+                    appy_min7_ = appy_min_f64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
                   }
-                  appy_min7 = appy_group_min_f64(appy_min7, appy_g, appy_red);
+                  appy_min7_ = appy_group_min_f64(appy_min7_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_min7 = 0.0;
+                appy_min7_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 8;
               }
               if (appy_lane == 0) {
-                lo[i] = appy_min7;
+                lo_[i_] = appy_min7_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-              appy_mean10 = 0.0;
+              appy_mean10_ = 0.0;
               {
-                const double appy_before343 = appy_mean10;
-                appy_mean10 = 0;
-                for (appy_j9 = appy_lane; appy_j9 < A_shape1; appy_j9 += appy_g) {
-                  appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+                const double appy_before343 = appy_mean10_;
+                appy_mean10_ = 0;
+                for (appy_j9_ = appy_lane; appy_j9_ < A_shape1; appy_j9_ += appy_g) {
+                  appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
                 }
-                appy_mean10 = appy_before343 + appy_group_sum_f64(appy_mean10, appy_g, appy_red);
+                appy_mean10_ = appy_before343 + appy_group_sum_f64(appy_mean10_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean10 / (double)A_shape1);
+              m_ = (appy_mean10_ / (double)A_shape1);
               /* tests/e2e/programs/arrays.py:169: mu[i] = m */
               if (appy_lane == 0) {
-                mu[i] = m;
+                mu_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
               if (A_shape1 > 0) {
-                appy_max12 = fabs((A[i * A_shape1 + INT64_C(0)] - m));
+                appy_max12_ = fabs((A_[i_ * A_shape1 + INT64_C(0)] - m_));
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < A_shape1; appy_j11 += appy_g) {
-                    appy_max12 = appy_max_f64(appy_max12, fabs((A[i * A_shape1 + appy_j11] - m)));
+                  for (appy_j11_ = appy_lane; appy_j11_ < A_shape1; appy_j11_ += appy_g) {
+                    appy_max12_ = appy_max_f64(appy_max12_, fabs((A_[i_ * A_shape1 + appy_j11_] - m_)));
                   }
-                  appy_max12 = appy_group_max_f64(appy_max12, appy_g, appy_red);
+                  appy_max12_ = appy_group_max_f64(appy_max12_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max12 = 0.0;
+                appy_max12_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 13;
               }
               if (appy_lane == 0) {
-                dev[i] = appy_max12;
+                dev_[i_] = appy_max12_;
               }
             }
           }
@@ -5837,63 +5978,63 @@ static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0;
+          appy_max2_ = 0.0;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        hi[i] = appy_max2;
+        hi_[i_] = appy_max2_;
         /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-        appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len5 > 0) {
-          appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+        appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len5_ > 0) {
+          appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
           {
-            const int64_t appy_stop348 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop348; appy_j6++) {
-              appy_min7 = appy_min_f64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+            const int64_t appy_stop348 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop348; appy_j6_++) {
+              appy_min7_ = appy_min_f64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
             }
           }
         } else {
-          appy_min7 = 0.0;
+          appy_min7_ = 0.0;
           #pragma omp atomic write
           appy_failed = 8;
         }
-        lo[i] = appy_min7;
+        lo_[i_] = appy_min7_;
         /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-        appy_mean10 = 0.0;
+        appy_mean10_ = 0.0;
         {
-          for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-            appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+          for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+            appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
           }
         }
-        m = (appy_mean10 / (double)A_shape1);
+        m_ = (appy_mean10_ / (double)A_shape1);
         /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-        mu[i] = m;
+        mu_[i_] = m_;
         /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
         if (A_shape1 > 0) {
-          appy_max12 = fabs((A[i * A_shape1 + INT64_C(0)] - m));
+          appy_max12_ = fabs((A_[i_ * A_shape1 + INT64_C(0)] - m_));
           {
-            for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-              appy_max12 = appy_max_f64(appy_max12, fabs((A[i * A_shape1 + appy_j11] - m)));
+            for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+              appy_max12_ = appy_max_f64(appy_max12_, fabs((A_[i_ * A_shape1 + appy_j11_] - m_)));
             }
           }
         } else {
-          appy_max12 = 0.0;
+          appy_max12_ = 0.0;
           #pragma omp atomic write
           appy_failed = 13;
         }
-        dev[i] = appy_max12;
+        dev_[i_] = appy_max12_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5920,83 +6061,98 @@ fail:
 }
 
 /* row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *hi = (float *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  float *lo = (float *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  float *mu = (float *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  float *dev = (float *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  float appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  float appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  float appy_max12 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *hi_ = (float *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  float *lo_ = (float *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  float *mu_ = (float *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  float *dev_ = (float *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  float appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      float *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
-      float *const appy_dev_mu = appy_env_ptr(&appy_data, mu);
-      float *const appy_dev_dev = appy_env_ptr(&appy_data, dev);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      float *const lo_gpu = appy_env_ptr(&appy_data, lo_);
+      float *const mu_gpu = appy_env_ptr(&appy_data, mu_);
+      float *const dev_gpu = appy_env_ptr(&appy_data, dev_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *hi = appy_dev_hi;   // on the device
-          float *lo = appy_dev_lo;   // on the device
-          float *mu = appy_dev_mu;   // on the device
-          float *dev = appy_dev_dev;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo, mu, dev) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *hi_ = hi_gpu;   // on the device
+          float *lo_ = lo_gpu;   // on the device
+          float *mu_ = mu_gpu;   // on the device
+          float *dev_ = dev_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float m;
-            int64_t appy_j1;
-            float appy_max2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            float appy_min7;
-            int64_t appy_j9;
-            float appy_mean10;
-            int64_t appy_j11;
-            float appy_max12;
+            int64_t i_;
+            float m_;
+            int64_t appy_j1_;
+            float appy_max2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            float appy_min7_;
+            int64_t appy_j9_;
+            float appy_mean10_;
+            int64_t appy_j11_;
+            float appy_max12_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -6004,82 +6160,82 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f32(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f32(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0f;
+                appy_max2_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                hi[i] = appy_max2;
+                hi_[i_] = appy_max2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-              appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len5 > 0) {
-                appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+              appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len5_ > 0) {
+                appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
                 {
-                  const int64_t appy_stop353 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop353; appy_j6 += appy_g) {
-                    appy_min7 = appy_min_f32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+                  const int64_t appy_stop353 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop353; appy_j6_ += appy_g) {
+                    appy_min7_ = appy_min_f32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
                   }
-                  appy_min7 = appy_group_min_f32(appy_min7, appy_g, appy_red);
+                  appy_min7_ = appy_group_min_f32(appy_min7_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_min7 = 0.0f;
+                appy_min7_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 8;
               }
               if (appy_lane == 0) {
-                lo[i] = appy_min7;
+                lo_[i_] = appy_min7_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-              appy_mean10 = 0.0f;
+              appy_mean10_ = 0.0f;
               {
-                const float appy_before355 = appy_mean10;
-                appy_mean10 = 0;
-                for (appy_j9 = appy_lane; appy_j9 < A_shape1; appy_j9 += appy_g) {
-                  appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+                const float appy_before355 = appy_mean10_;
+                appy_mean10_ = 0;
+                for (appy_j9_ = appy_lane; appy_j9_ < A_shape1; appy_j9_ += appy_g) {
+                  appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
                 }
-                appy_mean10 = appy_before355 + appy_group_sum_f32(appy_mean10, appy_g, appy_red);
+                appy_mean10_ = appy_before355 + appy_group_sum_f32(appy_mean10_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean10 / (float)A_shape1);
+              m_ = (appy_mean10_ / (float)A_shape1);
               /* tests/e2e/programs/arrays.py:169: mu[i] = m */
               if (appy_lane == 0) {
-                mu[i] = m;
+                mu_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
               if (A_shape1 > 0) {
-                appy_max12 = fabsf((A[i * A_shape1 + INT64_C(0)] - m));
+                appy_max12_ = fabsf((A_[i_ * A_shape1 + INT64_C(0)] - m_));
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < A_shape1; appy_j11 += appy_g) {
-                    appy_max12 = appy_max_f32(appy_max12, fabsf((A[i * A_shape1 + appy_j11] - m)));
+                  for (appy_j11_ = appy_lane; appy_j11_ < A_shape1; appy_j11_ += appy_g) {
+                    appy_max12_ = appy_max_f32(appy_max12_, fabsf((A_[i_ * A_shape1 + appy_j11_] - m_)));
                   }
-                  appy_max12 = appy_group_max_f32(appy_max12, appy_g, appy_red);
+                  appy_max12_ = appy_group_max_f32(appy_max12_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max12 = 0.0f;
+                appy_max12_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 13;
               }
               if (appy_lane == 0) {
-                dev[i] = appy_max12;
+                dev_[i_] = appy_max12_;
               }
             }
           }
@@ -6087,63 +6243,63 @@ static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0f;
+          appy_max2_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        hi[i] = appy_max2;
+        hi_[i_] = appy_max2_;
         /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-        appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len5 > 0) {
-          appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+        appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len5_ > 0) {
+          appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
           {
-            const int64_t appy_stop360 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop360; appy_j6++) {
-              appy_min7 = appy_min_f32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+            const int64_t appy_stop360 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop360; appy_j6_++) {
+              appy_min7_ = appy_min_f32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
             }
           }
         } else {
-          appy_min7 = 0.0f;
+          appy_min7_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 8;
         }
-        lo[i] = appy_min7;
+        lo_[i_] = appy_min7_;
         /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-        appy_mean10 = 0.0f;
+        appy_mean10_ = 0.0f;
         {
-          for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-            appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+          for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+            appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
           }
         }
-        m = (appy_mean10 / (float)A_shape1);
+        m_ = (appy_mean10_ / (float)A_shape1);
         /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-        mu[i] = m;
+        mu_[i_] = m_;
         /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
         if (A_shape1 > 0) {
-          appy_max12 = fabsf((A[i * A_shape1 + INT64_C(0)] - m));
+          appy_max12_ = fabsf((A_[i_ * A_shape1 + INT64_C(0)] - m_));
           {
-            for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-              appy_max12 = appy_max_f32(appy_max12, fabsf((A[i * A_shape1 + appy_j11] - m)));
+            for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+              appy_max12_ = appy_max_f32(appy_max12_, fabsf((A_[i_ * A_shape1 + appy_j11_] - m_)));
             }
           }
         } else {
-          appy_max12 = 0.0f;
+          appy_max12_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 13;
         }
-        dev[i] = appy_max12;
+        dev_[i_] = appy_max12_;
       }
     }
     const double appy_ran = appy_clock();
@@ -6170,83 +6326,98 @@ fail:
 }
 
 /* row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *hi = (int64_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int64_t *lo = (int64_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *hi_ = (int64_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int64_t *lo_ = (int64_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      int64_t *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
-      double *const appy_dev_mu = appy_env_ptr(&appy_data, mu);
-      double *const appy_dev_dev = appy_env_ptr(&appy_data, dev);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      int64_t *const lo_gpu = appy_env_ptr(&appy_data, lo_);
+      double *const mu_gpu = appy_env_ptr(&appy_data, mu_);
+      double *const dev_gpu = appy_env_ptr(&appy_data, dev_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *hi = appy_dev_hi;   // on the device
-          int64_t *lo = appy_dev_lo;   // on the device
-          double *mu = appy_dev_mu;   // on the device
-          double *dev = appy_dev_dev;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo, mu, dev) map(tofrom: appy_failed)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *hi_ = hi_gpu;   // on the device
+          int64_t *lo_ = lo_gpu;   // on the device
+          double *mu_ = mu_gpu;   // on the device
+          double *dev_ = dev_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            int64_t appy_j1;
-            int64_t appy_max2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int64_t appy_min7;
-            int64_t appy_j9;
-            double appy_mean10;
-            int64_t appy_j11;
-            double appy_max12;
+            int64_t i_;
+            double m_;
+            int64_t appy_j1_;
+            int64_t appy_max2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int64_t appy_min7_;
+            int64_t appy_j9_;
+            double appy_mean10_;
+            int64_t appy_j11_;
+            double appy_max12_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -6254,82 +6425,82 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_i64(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_i64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_i64(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_i64(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = INT64_C(0);
+                appy_max2_ = INT64_C(0);
                 #pragma omp atomic write
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                hi[i] = appy_max2;
+                hi_[i_] = appy_max2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-              appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len5 > 0) {
-                appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+              appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len5_ > 0) {
+                appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
                 {
-                  const int64_t appy_stop365 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop365; appy_j6 += appy_g) {
-                    appy_min7 = appy_min_i64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+                  const int64_t appy_stop365 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop365; appy_j6_ += appy_g) {
+                    appy_min7_ = appy_min_i64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
                   }
-                  appy_min7 = appy_group_min_i64(appy_min7, appy_g, appy_red);
+                  appy_min7_ = appy_group_min_i64(appy_min7_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_min7 = INT64_C(0);
+                appy_min7_ = INT64_C(0);
                 #pragma omp atomic write
                 appy_failed = 8;
               }
               if (appy_lane == 0) {
-                lo[i] = appy_min7;
+                lo_[i_] = appy_min7_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-              appy_mean10 = 0.0;
+              appy_mean10_ = 0.0;
               {
-                const double appy_before367 = appy_mean10;
-                appy_mean10 = 0;
-                for (appy_j9 = appy_lane; appy_j9 < A_shape1; appy_j9 += appy_g) {
-                  appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+                const double appy_before367 = appy_mean10_;
+                appy_mean10_ = 0;
+                for (appy_j9_ = appy_lane; appy_j9_ < A_shape1; appy_j9_ += appy_g) {
+                  appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
                 }
-                appy_mean10 = appy_before367 + appy_group_sum_f64(appy_mean10, appy_g, appy_red);
+                appy_mean10_ = appy_before367 + appy_group_sum_f64(appy_mean10_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean10 / (double)A_shape1);
+              m_ = (appy_mean10_ / (double)A_shape1);
               /* tests/e2e/programs/arrays.py:169: mu[i] = m */
               if (appy_lane == 0) {
-                mu[i] = m;
+                mu_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
               if (A_shape1 > 0) {
-                appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+                appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < A_shape1; appy_j11 += appy_g) {
-                    appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+                  for (appy_j11_ = appy_lane; appy_j11_ < A_shape1; appy_j11_ += appy_g) {
+                    appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
                   }
-                  appy_max12 = appy_group_max_f64(appy_max12, appy_g, appy_red);
+                  appy_max12_ = appy_group_max_f64(appy_max12_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max12 = 0.0;
+                appy_max12_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 13;
               }
               if (appy_lane == 0) {
-                dev[i] = appy_max12;
+                dev_[i_] = appy_max12_;
               }
             }
           }
@@ -6337,63 +6508,63 @@ static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_i64(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_i64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = INT64_C(0);
+          appy_max2_ = INT64_C(0);
           #pragma omp atomic write
           appy_failed = 3;
         }
-        hi[i] = appy_max2;
+        hi_[i_] = appy_max2_;
         /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-        appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len5 > 0) {
-          appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+        appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len5_ > 0) {
+          appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
           {
-            const int64_t appy_stop372 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop372; appy_j6++) {
-              appy_min7 = appy_min_i64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+            const int64_t appy_stop372 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop372; appy_j6_++) {
+              appy_min7_ = appy_min_i64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
             }
           }
         } else {
-          appy_min7 = INT64_C(0);
+          appy_min7_ = INT64_C(0);
           #pragma omp atomic write
           appy_failed = 8;
         }
-        lo[i] = appy_min7;
+        lo_[i_] = appy_min7_;
         /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-        appy_mean10 = 0.0;
+        appy_mean10_ = 0.0;
         {
-          for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-            appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+          for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+            appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
           }
         }
-        m = (appy_mean10 / (double)A_shape1);
+        m_ = (appy_mean10_ / (double)A_shape1);
         /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-        mu[i] = m;
+        mu_[i_] = m_;
         /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
         if (A_shape1 > 0) {
-          appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+          appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
           {
-            for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-              appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+            for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+              appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
             }
           }
         } else {
-          appy_max12 = 0.0;
+          appy_max12_ = 0.0;
           #pragma omp atomic write
           appy_failed = 13;
         }
-        dev[i] = appy_max12;
+        dev_[i_] = appy_max12_;
       }
     }
     const double appy_ran = appy_clock();
@@ -6420,83 +6591,98 @@ fail:
 }
 
 /* row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *hi = (int32_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int32_t *lo = (int32_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  int32_t appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int32_t appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *hi_ = (int32_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int32_t *lo_ = (int32_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  int32_t appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int32_t appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      int32_t *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
-      double *const appy_dev_mu = appy_env_ptr(&appy_data, mu);
-      double *const appy_dev_dev = appy_env_ptr(&appy_data, dev);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      int32_t *const lo_gpu = appy_env_ptr(&appy_data, lo_);
+      double *const mu_gpu = appy_env_ptr(&appy_data, mu_);
+      double *const dev_gpu = appy_env_ptr(&appy_data, dev_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *hi = appy_dev_hi;   // on the device
-          int32_t *lo = appy_dev_lo;   // on the device
-          double *mu = appy_dev_mu;   // on the device
-          double *dev = appy_dev_dev;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo, mu, dev) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *hi_ = hi_gpu;   // on the device
+          int32_t *lo_ = lo_gpu;   // on the device
+          double *mu_ = mu_gpu;   // on the device
+          double *dev_ = dev_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            int64_t appy_j1;
-            int32_t appy_max2;
-            int64_t appy_start4;
-            int64_t appy_len5;
-            int64_t appy_j6;
-            int32_t appy_min7;
-            int64_t appy_j9;
-            double appy_mean10;
-            int64_t appy_j11;
-            double appy_max12;
+            int64_t i_;
+            double m_;
+            int64_t appy_j1_;
+            int32_t appy_max2_;
+            int64_t appy_start4_;
+            int64_t appy_len5_;
+            int64_t appy_j6_;
+            int32_t appy_min7_;
+            int64_t appy_j9_;
+            double appy_mean10_;
+            int64_t appy_j11_;
+            double appy_max12_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -6504,82 +6690,82 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_i32(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_i32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_i32(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_i32(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0;
+                appy_max2_ = 0;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
               if (appy_lane == 0) {
-                hi[i] = appy_max2;
+                hi_[i_] = appy_max2_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-              appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-              if (appy_len5 > 0) {
-                appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+              appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+              if (appy_len5_ > 0) {
+                appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
                 {
-                  const int64_t appy_stop377 = appy_len5;
-                  for (appy_j6 = appy_lane; appy_j6 < appy_stop377; appy_j6 += appy_g) {
-                    appy_min7 = appy_min_i32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+                  const int64_t appy_stop377 = appy_len5_;
+                  for (appy_j6_ = appy_lane; appy_j6_ < appy_stop377; appy_j6_ += appy_g) {
+                    appy_min7_ = appy_min_i32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
                   }
-                  appy_min7 = appy_group_min_i32(appy_min7, appy_g, appy_red);
+                  appy_min7_ = appy_group_min_i32(appy_min7_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_min7 = 0;
+                appy_min7_ = 0;
                 #pragma omp atomic write
                 appy_failed = 8;
               }
               if (appy_lane == 0) {
-                lo[i] = appy_min7;
+                lo_[i_] = appy_min7_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-              appy_mean10 = 0.0;
+              appy_mean10_ = 0.0;
               {
-                const double appy_before379 = appy_mean10;
-                appy_mean10 = 0;
-                for (appy_j9 = appy_lane; appy_j9 < A_shape1; appy_j9 += appy_g) {
-                  appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+                const double appy_before379 = appy_mean10_;
+                appy_mean10_ = 0;
+                for (appy_j9_ = appy_lane; appy_j9_ < A_shape1; appy_j9_ += appy_g) {
+                  appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
                 }
-                appy_mean10 = appy_before379 + appy_group_sum_f64(appy_mean10, appy_g, appy_red);
+                appy_mean10_ = appy_before379 + appy_group_sum_f64(appy_mean10_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean10 / (double)A_shape1);
+              m_ = (appy_mean10_ / (double)A_shape1);
               /* tests/e2e/programs/arrays.py:169: mu[i] = m */
               if (appy_lane == 0) {
-                mu[i] = m;
+                mu_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
               if (A_shape1 > 0) {
-                appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+                appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
                 {
-                  for (appy_j11 = appy_lane; appy_j11 < A_shape1; appy_j11 += appy_g) {
-                    appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+                  for (appy_j11_ = appy_lane; appy_j11_ < A_shape1; appy_j11_ += appy_g) {
+                    appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
                   }
-                  appy_max12 = appy_group_max_f64(appy_max12, appy_g, appy_red);
+                  appy_max12_ = appy_group_max_f64(appy_max12_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max12 = 0.0;
+                appy_max12_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 13;
               }
               if (appy_lane == 0) {
-                dev[i] = appy_max12;
+                dev_[i_] = appy_max12_;
               }
             }
           }
@@ -6587,63 +6773,63 @@ static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_i32(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_i32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0;
+          appy_max2_ = 0;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        hi[i] = appy_max2;
+        hi_[i_] = appy_max2_;
         /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-        appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-        if (appy_len5 > 0) {
-          appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+        appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+        if (appy_len5_ > 0) {
+          appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
           {
-            const int64_t appy_stop384 = appy_len5;
-            for (appy_j6 = 0; appy_j6 < appy_stop384; appy_j6++) {
-              appy_min7 = appy_min_i32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+            const int64_t appy_stop384 = appy_len5_;
+            for (appy_j6_ = 0; appy_j6_ < appy_stop384; appy_j6_++) {
+              appy_min7_ = appy_min_i32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
             }
           }
         } else {
-          appy_min7 = 0;
+          appy_min7_ = 0;
           #pragma omp atomic write
           appy_failed = 8;
         }
-        lo[i] = appy_min7;
+        lo_[i_] = appy_min7_;
         /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-        appy_mean10 = 0.0;
+        appy_mean10_ = 0.0;
         {
-          for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-            appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+          for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+            appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
           }
         }
-        m = (appy_mean10 / (double)A_shape1);
+        m_ = (appy_mean10_ / (double)A_shape1);
         /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-        mu[i] = m;
+        mu_[i_] = m_;
         /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
         if (A_shape1 > 0) {
-          appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+          appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
           {
-            for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-              appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+            for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+              appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
             }
           }
         } else {
-          appy_max12 = 0.0;
+          appy_max12_ = 0.0;
           #pragma omp atomic write
           appy_failed = 13;
         }
-        dev[i] = appy_max12;
+        dev_[i_] = appy_max12_;
       }
     }
     const double appy_ran = appy_clock();
@@ -6670,60 +6856,66 @@ fail:
 }
 
 /* row_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/arrays.py:176 */
-static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  double appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            double s;
-            int64_t appy_j1;
-            double appy_max2;
-            int64_t appy_j4;
-            int64_t appy_j6;
-            double appy_sum7;
-            int64_t appy_j8;
+            int64_t i_;
+            double m_;
+            double s_;
+            int64_t appy_j1_;
+            double appy_max2_;
+            int64_t appy_j4_;
+            int64_t appy_j6_;
+            double appy_sum7_;
+            int64_t appy_j8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -6731,28 +6923,28 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f64(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f64(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0;
+                appy_max2_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j4 = appy_lane; appy_j4 < out_shape1; appy_j4 += appy_g) {
-                    out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+                  for (appy_j4_ = appy_lane; appy_j4_ < out_shape1; appy_j4_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -6761,21 +6953,21 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 5;
               }
               /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-              appy_sum7 = 0.0;
+              appy_sum7_ = 0.0;
               {
-                const double appy_before390 = appy_sum7;
-                appy_sum7 = 0;
-                for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                  appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+                const double appy_before390 = appy_sum7_;
+                appy_sum7_ = 0;
+                for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                  appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
                 }
-                appy_sum7 = appy_before390 + appy_group_sum_f64(appy_sum7, appy_g, appy_red);
+                appy_sum7_ = appy_before390 + appy_group_sum_f64(appy_sum7_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum7;
+              s_ = appy_sum7_;
               /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
               {
-                for (appy_j8 = appy_lane; appy_j8 < out_shape1; appy_j8 += appy_g) {
-                  out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+                for (appy_j8_ = appy_lane; appy_j8_ < out_shape1; appy_j8_ += appy_g) {
+                  out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -6785,27 +6977,27 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0;
+          appy_max2_ = 0.0;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-              out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+            for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+              out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
             }
           }
         } else {
@@ -6813,17 +7005,17 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 5;
         }
         /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-        appy_sum7 = 0.0;
+        appy_sum7_ = 0.0;
         {
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
           }
         }
-        s = appy_sum7;
+        s_ = appy_sum7_;
         /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
         {
-          for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-            out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+          for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+            out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
           }
         }
       }
@@ -6848,60 +7040,66 @@ fail:
 }
 
 /* row_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/arrays.py:176 */
-static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  float appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float m;
-            float s;
-            int64_t appy_j1;
-            float appy_max2;
-            int64_t appy_j4;
-            int64_t appy_j6;
-            float appy_sum7;
-            int64_t appy_j8;
+            int64_t i_;
+            float m_;
+            float s_;
+            int64_t appy_j1_;
+            float appy_max2_;
+            int64_t appy_j4_;
+            int64_t appy_j6_;
+            float appy_sum7_;
+            int64_t appy_j8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -6909,28 +7107,28 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f32(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f32(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0f;
+                appy_max2_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j4 = appy_lane; appy_j4 < out_shape1; appy_j4 += appy_g) {
-                    out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+                  for (appy_j4_ = appy_lane; appy_j4_ < out_shape1; appy_j4_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -6939,21 +7137,21 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 5;
               }
               /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-              appy_sum7 = 0.0f;
+              appy_sum7_ = 0.0f;
               {
-                const float appy_before400 = appy_sum7;
-                appy_sum7 = 0;
-                for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                  appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+                const float appy_before400 = appy_sum7_;
+                appy_sum7_ = 0;
+                for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                  appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
                 }
-                appy_sum7 = appy_before400 + appy_group_sum_f32(appy_sum7, appy_g, appy_red);
+                appy_sum7_ = appy_before400 + appy_group_sum_f32(appy_sum7_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum7;
+              s_ = appy_sum7_;
               /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
               {
-                for (appy_j8 = appy_lane; appy_j8 < out_shape1; appy_j8 += appy_g) {
-                  out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+                for (appy_j8_ = appy_lane; appy_j8_ < out_shape1; appy_j8_ += appy_g) {
+                  out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -6963,27 +7161,27 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0f;
+          appy_max2_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-              out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+            for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+              out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
             }
           }
         } else {
@@ -6991,17 +7189,17 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 5;
         }
         /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-        appy_sum7 = 0.0f;
+        appy_sum7_ = 0.0f;
         {
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
           }
         }
-        s = appy_sum7;
+        s_ = appy_sum7_;
         /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
         {
-          for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-            out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+          for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+            out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
           }
         }
       }
@@ -7026,62 +7224,68 @@ fail:
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double mu = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  double appy_mean6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double mu_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_var = appy_env_ptr(&appy_data, var);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const var_gpu = appy_env_ptr(&appy_data, var_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          double *var = appy_dev_var;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, var) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          double *var_ = var_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double mu;
-            int64_t appy_j1;
-            double appy_mean2;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            double appy_mean6;
+            int64_t i_;
+            double mu_;
+            int64_t appy_j1_;
+            double appy_mean2_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            double appy_mean6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7089,24 +7293,24 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-              appy_mean2 = 0.0;
+              appy_mean2_ = 0.0;
               {
-                const double appy_before408 = appy_mean2;
-                appy_mean2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+                const double appy_before408 = appy_mean2_;
+                appy_mean2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_mean2 = appy_before408 + appy_group_sum_f64(appy_mean2, appy_g, appy_red);
+                appy_mean2_ = appy_before408 + appy_group_sum_f64(appy_mean2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              mu = (appy_mean2 / (double)A_shape1);
+              mu_ = (appy_mean2_ / (double)A_shape1);
               /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape1; appy_j3 += appy_g) {
-                    out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape1; appy_j3_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7115,18 +7319,18 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-              appy_mean6 = 0.0;
+              appy_mean6_ = 0.0;
               {
-                const double appy_before411 = appy_mean6;
-                appy_mean6 = 0;
-                for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                  appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+                const double appy_before411 = appy_mean6_;
+                appy_mean6_ = 0;
+                for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                  appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
                 }
-                appy_mean6 = appy_before411 + appy_group_sum_f64(appy_mean6, appy_g, appy_red);
+                appy_mean6_ = appy_before411 + appy_group_sum_f64(appy_mean6_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                var[i] = (appy_mean6 / (double)out_shape1);
+                var_[i_] = (appy_mean6_ / (double)out_shape1);
               }
             }
           }
@@ -7134,21 +7338,21 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-        appy_mean2 = 0.0;
+        appy_mean2_ = 0.0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        mu = (appy_mean2 / (double)A_shape1);
+        mu_ = (appy_mean2_ / (double)A_shape1);
         /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-              out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+            for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+              out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
             }
           }
         } else {
@@ -7156,13 +7360,13 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-        appy_mean6 = 0.0;
+        appy_mean6_ = 0.0;
         {
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
           }
         }
-        var[i] = (appy_mean6 / (double)out_shape1);
+        var_[i_] = (appy_mean6_ / (double)out_shape1);
       }
     }
     const double appy_ran = appy_clock();
@@ -7181,62 +7385,68 @@ fail:
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  float *var = (float *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  float mu = 0;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  float appy_mean6 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  float *var_ = (float *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  float mu_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      float *const appy_dev_var = appy_env_ptr(&appy_data, var);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
+      float *const var_gpu = appy_env_ptr(&appy_data, var_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          float *var = appy_dev_var;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, var) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          float *var_ = var_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float mu;
-            int64_t appy_j1;
-            float appy_mean2;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            float appy_mean6;
+            int64_t i_;
+            float mu_;
+            int64_t appy_j1_;
+            float appy_mean2_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            float appy_mean6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7244,24 +7454,24 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-              appy_mean2 = 0.0f;
+              appy_mean2_ = 0.0f;
               {
-                const float appy_before417 = appy_mean2;
-                appy_mean2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+                const float appy_before417 = appy_mean2_;
+                appy_mean2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_mean2 = appy_before417 + appy_group_sum_f32(appy_mean2, appy_g, appy_red);
+                appy_mean2_ = appy_before417 + appy_group_sum_f32(appy_mean2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              mu = (appy_mean2 / (float)A_shape1);
+              mu_ = (appy_mean2_ / (float)A_shape1);
               /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape1; appy_j3 += appy_g) {
-                    out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape1; appy_j3_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7270,18 +7480,18 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-              appy_mean6 = 0.0f;
+              appy_mean6_ = 0.0f;
               {
-                const float appy_before420 = appy_mean6;
-                appy_mean6 = 0;
-                for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                  appy_mean6 = (appy_mean6 + appy_square_f32(out[i * out_shape1 + appy_j5]));
+                const float appy_before420 = appy_mean6_;
+                appy_mean6_ = 0;
+                for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                  appy_mean6_ = (appy_mean6_ + appy_square_f32(out_[i_ * out_shape1 + appy_j5_]));
                 }
-                appy_mean6 = appy_before420 + appy_group_sum_f32(appy_mean6, appy_g, appy_red);
+                appy_mean6_ = appy_before420 + appy_group_sum_f32(appy_mean6_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                var[i] = (appy_mean6 / (float)out_shape1);
+                var_[i_] = (appy_mean6_ / (float)out_shape1);
               }
             }
           }
@@ -7289,21 +7499,21 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-        appy_mean2 = 0.0f;
+        appy_mean2_ = 0.0f;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        mu = (appy_mean2 / (float)A_shape1);
+        mu_ = (appy_mean2_ / (float)A_shape1);
         /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-              out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+            for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+              out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
             }
           }
         } else {
@@ -7311,13 +7521,13 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-        appy_mean6 = 0.0f;
+        appy_mean6_ = 0.0f;
         {
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            appy_mean6 = (appy_mean6 + appy_square_f32(out[i * out_shape1 + appy_j5]));
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            appy_mean6_ = (appy_mean6_ + appy_square_f32(out_[i_ * out_shape1 + appy_j5_]));
           }
         }
-        var[i] = (appy_mean6 / (float)out_shape1);
+        var_[i_] = (appy_mean6_ / (float)out_shape1);
       }
     }
     const double appy_ran = appy_clock();
@@ -7336,62 +7546,68 @@ fail:
 }
 
 /* center_rows(int32[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double mu = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  double appy_mean6 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double mu_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_var = appy_env_ptr(&appy_data, var);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const var_gpu = appy_env_ptr(&appy_data, var_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          double *var = appy_dev_var;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, var) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          double *var_ = var_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double mu;
-            int64_t appy_j1;
-            double appy_mean2;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            double appy_mean6;
+            int64_t i_;
+            double mu_;
+            int64_t appy_j1_;
+            double appy_mean2_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            double appy_mean6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7399,24 +7615,24 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-              appy_mean2 = 0.0;
+              appy_mean2_ = 0.0;
               {
-                const double appy_before426 = appy_mean2;
-                appy_mean2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_mean2 = (appy_mean2 + (double)A[i * A_shape1 + appy_j1]);
+                const double appy_before426 = appy_mean2_;
+                appy_mean2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_mean2_ = (appy_mean2_ + (double)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_mean2 = appy_before426 + appy_group_sum_f64(appy_mean2, appy_g, appy_red);
+                appy_mean2_ = appy_before426 + appy_group_sum_f64(appy_mean2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              mu = (appy_mean2 / (double)A_shape1);
+              mu_ = (appy_mean2_ / (double)A_shape1);
               /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j3 = appy_lane; appy_j3 < out_shape1; appy_j3 += appy_g) {
-                    out[i * out_shape1 + appy_j3] = ((double)A[i * A_shape1 + appy_j3] - mu);
+                  for (appy_j3_ = appy_lane; appy_j3_ < out_shape1; appy_j3_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j3_] = ((double)A_[i_ * A_shape1 + appy_j3_] - mu_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7425,18 +7641,18 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-              appy_mean6 = 0.0;
+              appy_mean6_ = 0.0;
               {
-                const double appy_before429 = appy_mean6;
-                appy_mean6 = 0;
-                for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                  appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+                const double appy_before429 = appy_mean6_;
+                appy_mean6_ = 0;
+                for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                  appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
                 }
-                appy_mean6 = appy_before429 + appy_group_sum_f64(appy_mean6, appy_g, appy_red);
+                appy_mean6_ = appy_before429 + appy_group_sum_f64(appy_mean6_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                var[i] = (appy_mean6 / (double)out_shape1);
+                var_[i_] = (appy_mean6_ / (double)out_shape1);
               }
             }
           }
@@ -7444,21 +7660,21 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-        appy_mean2 = 0.0;
+        appy_mean2_ = 0.0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_mean2 = (appy_mean2 + (double)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_mean2_ = (appy_mean2_ + (double)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        mu = (appy_mean2 / (double)A_shape1);
+        mu_ = (appy_mean2_ / (double)A_shape1);
         /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-              out[i * out_shape1 + appy_j3] = ((double)A[i * A_shape1 + appy_j3] - mu);
+            for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+              out_[i_ * out_shape1 + appy_j3_] = ((double)A_[i_ * A_shape1 + appy_j3_] - mu_);
             }
           }
         } else {
@@ -7466,13 +7682,13 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-        appy_mean6 = 0.0;
+        appy_mean6_ = 0.0;
         {
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
           }
         }
-        var[i] = (appy_mean6 / (double)out_shape1);
+        var_[i_] = (appy_mean6_ / (double)out_shape1);
       }
     }
     const double appy_ran = appy_clock();
@@ -7491,40 +7707,40 @@ fail:
 }
 
 /* syrk_scale(float64[:, :], float64) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double beta, PyObject **ret)
+static int syrk_scale_kernel0(appy_frame *fr, const appy_array *C_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          double *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7532,13 +7748,13 @@ static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double b
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
               {
-                const int64_t appy_stop435 = appy_len1;
-                for (appy_j2 = appy_lane; appy_j2 < appy_stop435; appy_j2 += appy_g) {
-                  C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+                const int64_t appy_stop435 = appy_len1_;
+                for (appy_j2_ = appy_lane; appy_j2_ < appy_stop435; appy_j2_ += appy_g) {
+                  C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -7548,14 +7764,14 @@ static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double b
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
         {
-          const int64_t appy_stop438 = appy_len1;
-          for (appy_j2 = 0; appy_j2 < appy_stop438; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+          const int64_t appy_stop438 = appy_len1_;
+          for (appy_j2_ = 0; appy_j2_ < appy_stop438; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
@@ -7569,40 +7785,40 @@ static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double b
 }
 
 /* syrk_scale(float32[:, :], float32) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float beta, PyObject **ret)
+static int syrk_scale_kernel1(appy_frame *fr, const appy_array *C_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          float *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7610,13 +7826,13 @@ static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float be
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
               {
-                const int64_t appy_stop440 = appy_len1;
-                for (appy_j2 = appy_lane; appy_j2 < appy_stop440; appy_j2 += appy_g) {
-                  C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+                const int64_t appy_stop440 = appy_len1_;
+                for (appy_j2_ = appy_lane; appy_j2_ < appy_stop440; appy_j2_ += appy_g) {
+                  C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -7626,14 +7842,14 @@ static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float be
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
         {
-          const int64_t appy_stop443 = appy_len1;
-          for (appy_j2 = 0; appy_j2 < appy_stop443; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+          const int64_t appy_stop443 = appy_len1_;
+          for (appy_j2_ = 0; appy_j2_ < appy_stop443; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
@@ -7647,40 +7863,40 @@ static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float be
 }
 
 /* syrk_scale(int64[:, :], int64) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t beta, PyObject **ret)
+static int syrk_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t beta_, PyObject **ret)
 {
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int64_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          int64_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7688,13 +7904,13 @@ static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
               {
-                const int64_t appy_stop445 = appy_len1;
-                for (appy_j2 = appy_lane; appy_j2 < appy_stop445; appy_j2 += appy_g) {
-                  C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+                const int64_t appy_stop445 = appy_len1_;
+                for (appy_j2_ = appy_lane; appy_j2_ < appy_stop445; appy_j2_ += appy_g) {
+                  C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -7704,14 +7920,14 @@ static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
         {
-          const int64_t appy_stop448 = appy_len1;
-          for (appy_j2 = 0; appy_j2 < appy_stop448; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+          const int64_t appy_stop448 = appy_len1_;
+          for (appy_j2_ = 0; appy_j2_ < appy_stop448; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
@@ -7725,40 +7941,40 @@ static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t 
 }
 
 /* syrk_scale(int32[:, :], int32) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t beta, PyObject **ret)
+static int syrk_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          int32_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7766,13 +7982,13 @@ static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
               {
-                const int64_t appy_stop450 = appy_len1;
-                for (appy_j2 = appy_lane; appy_j2 < appy_stop450; appy_j2 += appy_g) {
-                  C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+                const int64_t appy_stop450 = appy_len1_;
+                for (appy_j2_ = appy_lane; appy_j2_ < appy_stop450; appy_j2_ += appy_g) {
+                  C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -7782,14 +7998,14 @@ static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
         {
-          const int64_t appy_stop453 = appy_len1;
-          for (appy_j2 = 0; appy_j2 < appy_stop453; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+          const int64_t appy_stop453 = appy_len1_;
+          for (appy_j2_ = 0; appy_j2_ < appy_stop453; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
@@ -7803,66 +8019,66 @@ static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t 
 }
 
 /* tri_update(float32[:, :], float32[:, :], float32) -- tests/e2e/programs/arrays.py:217 */
-static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, float alpha, PyObject **ret)
+static int tri_update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, float alpha_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *A = (float *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_len13 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_len13_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:221: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *C = appy_dev_C;   // on the device
-          float *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C, A) map(tofrom: appy_failed)
+          float *C_ = C_gpu;   // on the device
+          float *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
-            int64_t appy_len3;
-            int64_t appy_start5;
-            int64_t appy_len6;
-            int64_t appy_j7;
-            int64_t appy_start8;
-            int64_t appy_len9;
-            int64_t appy_len11;
-            int64_t appy_j12;
-            int64_t appy_len13;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
+            int64_t appy_len3_;
+            int64_t appy_start5_;
+            int64_t appy_len6_;
+            int64_t appy_j7_;
+            int64_t appy_start8_;
+            int64_t appy_len9_;
+            int64_t appy_len11_;
+            int64_t appy_j12_;
+            int64_t appy_len13_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -7870,15 +8086,15 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              if (appy_len3 == appy_len1) {
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              if (appy_len3_ == appy_len1_) {
                 {
-                  const int64_t appy_stop455 = appy_len1;
-                  for (appy_j2 = appy_lane; appy_j2 < appy_stop455; appy_j2 += appy_g) {
-                    C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+                  const int64_t appy_stop455 = appy_len1_;
+                  for (appy_j2_ = appy_lane; appy_j2_ < appy_stop455; appy_j2_ += appy_g) {
+                    C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7887,15 +8103,15 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-              appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-              appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-              appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              if (appy_len9 == appy_len6) {
+              appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+              appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+              appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              if (appy_len9_ == appy_len6_) {
                 {
-                  const int64_t appy_stop457 = appy_len6;
-                  for (appy_j7 = appy_lane; appy_j7 < appy_stop457; appy_j7 += appy_g) {
-                    C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2.0f * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+                  const int64_t appy_stop457 = appy_len6_;
+                  for (appy_j7_ = appy_lane; appy_j7_ < appy_stop457; appy_j7_ += appy_g) {
+                    C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2.0f * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7904,13 +8120,13 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
                 appy_failed = 10;
               }
               /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-              appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-              appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-              if (appy_len13 == appy_len11) {
+              appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+              appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+              if (appy_len13_ == appy_len11_) {
                 {
-                  const int64_t appy_stop459 = appy_len11;
-                  for (appy_j12 = appy_lane; appy_j12 < appy_stop459; appy_j12 += appy_g) {
-                    A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+                  const int64_t appy_stop459 = appy_len11_;
+                  for (appy_j12_ = appy_lane; appy_j12_ < appy_stop459; appy_j12_ += appy_g) {
+                    A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -7924,16 +8140,16 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2, appy_len3, appy_start5, appy_len6, appy_j7, appy_start8, appy_len9, appy_len11, appy_j12, appy_len13)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        if (appy_len3 == appy_len1) {
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        if (appy_len3_ == appy_len1_) {
           {
-            const int64_t appy_stop462 = appy_len1;
-            for (appy_j2 = 0; appy_j2 < appy_stop462; appy_j2++) {
-              C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+            const int64_t appy_stop462 = appy_len1_;
+            for (appy_j2_ = 0; appy_j2_ < appy_stop462; appy_j2_++) {
+              C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
             }
           }
         } else {
@@ -7941,15 +8157,15 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-        appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-        appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-        appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        if (appy_len9 == appy_len6) {
+        appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+        appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+        appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        if (appy_len9_ == appy_len6_) {
           {
-            const int64_t appy_stop464 = appy_len6;
-            for (appy_j7 = 0; appy_j7 < appy_stop464; appy_j7++) {
-              C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2.0f * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+            const int64_t appy_stop464 = appy_len6_;
+            for (appy_j7_ = 0; appy_j7_ < appy_stop464; appy_j7_++) {
+              C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2.0f * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
             }
           }
         } else {
@@ -7957,13 +8173,13 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
           appy_failed = 10;
         }
         /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-        appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-        appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-        if (appy_len13 == appy_len11) {
+        appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+        appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+        if (appy_len13_ == appy_len11_) {
           {
-            const int64_t appy_stop466 = appy_len11;
-            for (appy_j12 = 0; appy_j12 < appy_stop466; appy_j12++) {
-              A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+            const int64_t appy_stop466 = appy_len11_;
+            for (appy_j12_ = 0; appy_j12_ < appy_stop466; appy_j12_++) {
+              A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
             }
           }
         } else {
@@ -7996,66 +8212,66 @@ fail:
 }
 
 /* tri_update(int32[:, :], int32[:, :], int32) -- tests/e2e/programs/arrays.py:217 */
-static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, int32_t alpha, PyObject **ret)
+static int tri_update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, int32_t alpha_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_len13 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_len13_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:221: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *C = appy_dev_C;   // on the device
-          int32_t *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C, A) map(tofrom: appy_failed)
+          int32_t *C_ = C_gpu;   // on the device
+          int32_t *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_len1;
-            int64_t appy_j2;
-            int64_t appy_len3;
-            int64_t appy_start5;
-            int64_t appy_len6;
-            int64_t appy_j7;
-            int64_t appy_start8;
-            int64_t appy_len9;
-            int64_t appy_len11;
-            int64_t appy_j12;
-            int64_t appy_len13;
+            int64_t i_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
+            int64_t appy_len3_;
+            int64_t appy_start5_;
+            int64_t appy_len6_;
+            int64_t appy_j7_;
+            int64_t appy_start8_;
+            int64_t appy_len9_;
+            int64_t appy_len11_;
+            int64_t appy_j12_;
+            int64_t appy_len13_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -8063,15 +8279,15 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-              appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-              appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-              if (appy_len3 == appy_len1) {
+              appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+              appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+              if (appy_len3_ == appy_len1_) {
                 {
-                  const int64_t appy_stop468 = appy_len1;
-                  for (appy_j2 = appy_lane; appy_j2 < appy_stop468; appy_j2 += appy_g) {
-                    C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+                  const int64_t appy_stop468 = appy_len1_;
+                  for (appy_j2_ = appy_lane; appy_j2_ < appy_stop468; appy_j2_ += appy_g) {
+                    C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -8080,15 +8296,15 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-              appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-              appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-              appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-              if (appy_len9 == appy_len6) {
+              appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+              appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+              appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+              if (appy_len9_ == appy_len6_) {
                 {
-                  const int64_t appy_stop470 = appy_len6;
-                  for (appy_j7 = appy_lane; appy_j7 < appy_stop470; appy_j7 += appy_g) {
-                    C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2 * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+                  const int64_t appy_stop470 = appy_len6_;
+                  for (appy_j7_ = appy_lane; appy_j7_ < appy_stop470; appy_j7_ += appy_g) {
+                    C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2 * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -8097,13 +8313,13 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
                 appy_failed = 10;
               }
               /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-              appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-              appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-              if (appy_len13 == appy_len11) {
+              appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+              appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+              if (appy_len13_ == appy_len11_) {
                 {
-                  const int64_t appy_stop472 = appy_len11;
-                  for (appy_j12 = appy_lane; appy_j12 < appy_stop472; appy_j12 += appy_g) {
-                    A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+                  const int64_t appy_stop472 = appy_len11_;
+                  for (appy_j12_ = appy_lane; appy_j12_ < appy_stop472; appy_j12_ += appy_g) {
+                    A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -8117,16 +8333,16 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_len1, appy_j2, appy_len3, appy_start5, appy_len6, appy_j7, appy_start8, appy_len9, appy_len11, appy_j12, appy_len13)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-        appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-        appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-        if (appy_len3 == appy_len1) {
+        appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+        appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+        if (appy_len3_ == appy_len1_) {
           {
-            const int64_t appy_stop475 = appy_len1;
-            for (appy_j2 = 0; appy_j2 < appy_stop475; appy_j2++) {
-              C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+            const int64_t appy_stop475 = appy_len1_;
+            for (appy_j2_ = 0; appy_j2_ < appy_stop475; appy_j2_++) {
+              C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
             }
           }
         } else {
@@ -8134,15 +8350,15 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-        appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-        appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-        appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-        if (appy_len9 == appy_len6) {
+        appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+        appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+        appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+        if (appy_len9_ == appy_len6_) {
           {
-            const int64_t appy_stop477 = appy_len6;
-            for (appy_j7 = 0; appy_j7 < appy_stop477; appy_j7++) {
-              C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2 * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+            const int64_t appy_stop477 = appy_len6_;
+            for (appy_j7_ = 0; appy_j7_ < appy_stop477; appy_j7_++) {
+              C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2 * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
             }
           }
         } else {
@@ -8150,13 +8366,13 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
           appy_failed = 10;
         }
         /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-        appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-        appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-        if (appy_len13 == appy_len11) {
+        appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+        appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+        if (appy_len13_ == appy_len11_) {
           {
-            const int64_t appy_stop479 = appy_len11;
-            for (appy_j12 = 0; appy_j12 < appy_stop479; appy_j12++) {
-              A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+            const int64_t appy_stop479 = appy_len11_;
+            for (appy_j12_ = 0; appy_j12_ < appy_stop479; appy_j12_++) {
+              A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
             }
           }
         } else {
@@ -8189,53 +8405,53 @@ fail:
 }
 
 /* rows_add(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/arrays.py:232 */
-static int kernel_rows_add_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int rows_add_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:235: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -8243,12 +8459,12 @@ static int kernel_rows_add_0(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -8262,13 +8478,13 @@ static int kernel_rows_add_0(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
             }
           }
         } else {
@@ -8293,53 +8509,53 @@ fail:
 }
 
 /* rows_add(int32[:, :], int32[:], int32[:, :]) -- tests/e2e/programs/arrays.py:232 */
-static int kernel_rows_add_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int rows_add_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:235: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out) map(tofrom: appy_failed)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_j1;
+            int64_t i_;
+            int64_t appy_j1_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -8347,12 +8563,12 @@ static int kernel_rows_add_1(appy_frame *fr, const appy_array *A_arg, const appy
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
               if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < out_shape1; appy_j1 += appy_g) {
-                    out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < out_shape1; appy_j1_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -8366,13 +8582,13 @@ static int kernel_rows_add_1(appy_frame *fr, const appy_array *A_arg, const appy
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_j1)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_j1_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
         if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
           {
-            for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-              out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+              out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
             }
           }
         } else {
@@ -8399,7 +8615,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
+row_axpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8418,7 +8634,7 @@ call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_0(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel0(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8428,7 +8644,7 @@ call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
+row_axpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8447,7 +8663,7 @@ call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_1(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel1(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8457,7 +8673,7 @@ call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
+row_axpy_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8476,7 +8692,7 @@ call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_2(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel2(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8486,7 +8702,7 @@ call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
+row_axpy_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8505,7 +8721,7 @@ call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_3(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel3(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8515,7 +8731,7 @@ call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_0(appy_frame *fr, PyObject *const *argv)
+row_arith_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8531,7 +8747,7 @@ call_row_arith_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8541,7 +8757,7 @@ call_row_arith_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_1(appy_frame *fr, PyObject *const *argv)
+row_arith_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8557,7 +8773,7 @@ call_row_arith_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8567,7 +8783,7 @@ call_row_arith_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_2(appy_frame *fr, PyObject *const *argv)
+row_arith_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8583,7 +8799,7 @@ call_row_arith_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_2(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8593,7 +8809,7 @@ call_row_arith_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_3(appy_frame *fr, PyObject *const *argv)
+row_arith_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8609,7 +8825,7 @@ call_row_arith_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_3(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8619,7 +8835,7 @@ call_row_arith_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
+row_fmath_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8635,7 +8851,7 @@ call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fmath_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_fmath_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8645,7 +8861,7 @@ call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
+row_fmath_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8661,7 +8877,7 @@ call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fmath_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_fmath_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8671,7 +8887,7 @@ call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_slices_0(appy_frame *fr, PyObject *const *argv)
+row_slices_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8684,7 +8900,7 @@ call_row_slices_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_slices_0(fr, &p0, &p1, &ret);
+    rc = row_slices_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8694,7 +8910,7 @@ call_row_slices_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_slices_1(appy_frame *fr, PyObject *const *argv)
+row_slices_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8707,7 +8923,7 @@ call_row_slices_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_slices_1(fr, &p0, &p1, &ret);
+    rc = row_slices_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8717,7 +8933,7 @@ call_row_slices_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_window_0(appy_frame *fr, PyObject *const *argv)
+row_window_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8742,7 +8958,7 @@ call_row_window_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[5], "step", &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_window_0(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
+    rc = row_window_kernel0(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8752,7 +8968,7 @@ call_row_window_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_window_1(appy_frame *fr, PyObject *const *argv)
+row_window_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8777,7 +8993,7 @@ call_row_window_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[5], "step", &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_window_1(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
+    rc = row_window_kernel1(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8787,7 +9003,7 @@ call_row_window_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fill_0(appy_frame *fr, PyObject *const *argv)
+row_fill_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -8800,7 +9016,7 @@ call_row_fill_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fill_0(fr, &p0, p1, &ret);
+    rc = row_fill_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8810,7 +9026,7 @@ call_row_fill_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fill_1(appy_frame *fr, PyObject *const *argv)
+row_fill_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -8823,7 +9039,7 @@ call_row_fill_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fill_1(fr, &p0, p1, &ret);
+    rc = row_fill_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8833,7 +9049,7 @@ call_row_fill_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_col_ops_0(appy_frame *fr, PyObject *const *argv)
+col_ops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8849,7 +9065,7 @@ call_col_ops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "s", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_col_ops_0(fr, &p0, &p1, &p2, &ret);
+    rc = col_ops_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8859,7 +9075,7 @@ call_col_ops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_col_ops_1(appy_frame *fr, PyObject *const *argv)
+col_ops_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8875,7 +9091,7 @@ call_col_ops_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "s", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_col_ops_1(fr, &p0, &p1, &p2, &ret);
+    rc = col_ops_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8885,7 +9101,7 @@ call_col_ops_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_planes_0(appy_frame *fr, PyObject *const *argv)
+planes_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8901,7 +9117,7 @@ call_planes_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_planes_0(fr, &p0, &p1, &p2, &ret);
+    rc = planes_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8911,7 +9127,7 @@ call_planes_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_planes_1(appy_frame *fr, PyObject *const *argv)
+planes_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8927,7 +9143,7 @@ call_planes_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_planes_1(fr, &p0, &p1, &p2, &ret);
+    rc = planes_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8937,7 +9153,7 @@ call_planes_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_0(appy_frame *fr, PyObject *const *argv)
+row_dots_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8959,7 +9175,7 @@ call_row_dots_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8969,7 +9185,7 @@ call_row_dots_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_1(appy_frame *fr, PyObject *const *argv)
+row_dots_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8991,7 +9207,7 @@ call_row_dots_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9001,7 +9217,7 @@ call_row_dots_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_2(appy_frame *fr, PyObject *const *argv)
+row_dots_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9023,7 +9239,7 @@ call_row_dots_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_INT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9033,7 +9249,7 @@ call_row_dots_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_3(appy_frame *fr, PyObject *const *argv)
+row_dots_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9055,7 +9271,7 @@ call_row_dots_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_INT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9065,7 +9281,7 @@ call_row_dots_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_0(appy_frame *fr, PyObject *const *argv)
+row_total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9084,7 +9300,7 @@ call_row_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9094,7 +9310,7 @@ call_row_total_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_1(appy_frame *fr, PyObject *const *argv)
+row_total_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9113,7 +9329,7 @@ call_row_total_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_FLOAT32, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9123,7 +9339,7 @@ call_row_total_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_2(appy_frame *fr, PyObject *const *argv)
+row_total_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9142,7 +9358,7 @@ call_row_total_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_INT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9152,7 +9368,7 @@ call_row_total_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_3(appy_frame *fr, PyObject *const *argv)
+row_total_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9171,7 +9387,7 @@ call_row_total_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_INT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_3(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel3(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9181,7 +9397,7 @@ call_row_total_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_0(appy_frame *fr, PyObject *const *argv)
+row_stats_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9203,7 +9419,7 @@ call_row_stats_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9213,7 +9429,7 @@ call_row_stats_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_1(appy_frame *fr, PyObject *const *argv)
+row_stats_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9235,7 +9451,7 @@ call_row_stats_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9245,7 +9461,7 @@ call_row_stats_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_2(appy_frame *fr, PyObject *const *argv)
+row_stats_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9267,7 +9483,7 @@ call_row_stats_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9277,7 +9493,7 @@ call_row_stats_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_3(appy_frame *fr, PyObject *const *argv)
+row_stats_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9299,7 +9515,7 @@ call_row_stats_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9309,7 +9525,7 @@ call_row_stats_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
+row_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9322,7 +9538,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_0(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9332,7 +9548,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
+row_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9345,7 +9561,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_1(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9355,7 +9571,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_0(appy_frame *fr, PyObject *const *argv)
+center_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9371,7 +9587,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9381,7 +9597,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_1(appy_frame *fr, PyObject *const *argv)
+center_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9397,7 +9613,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9407,7 +9623,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_2(appy_frame *fr, PyObject *const *argv)
+center_rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9423,7 +9639,7 @@ call_center_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_2(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9433,7 +9649,7 @@ call_center_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -9446,7 +9662,7 @@ call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_0(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9456,7 +9672,7 @@ call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -9469,7 +9685,7 @@ call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_1(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9479,7 +9695,7 @@ call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -9492,7 +9708,7 @@ call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_2(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel2(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9502,7 +9718,7 @@ call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -9515,7 +9731,7 @@ call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_3(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel3(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9525,7 +9741,7 @@ call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_update_0(appy_frame *fr, PyObject *const *argv)
+tri_update_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9541,7 +9757,7 @@ call_tri_update_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[2], "alpha", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_update_0(fr, &p0, &p1, p2, &ret);
+    rc = tri_update_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9551,7 +9767,7 @@ call_tri_update_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_update_1(appy_frame *fr, PyObject *const *argv)
+tri_update_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9567,7 +9783,7 @@ call_tri_update_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "alpha", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_update_1(fr, &p0, &p1, p2, &ret);
+    rc = tri_update_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9577,7 +9793,7 @@ call_tri_update_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_add_0(appy_frame *fr, PyObject *const *argv)
+rows_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9593,7 +9809,7 @@ call_rows_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = rows_add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9603,7 +9819,7 @@ call_rows_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_add_1(appy_frame *fr, PyObject *const *argv)
+rows_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9619,7 +9835,7 @@ call_rows_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = rows_add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9628,12 +9844,12 @@ call_rows_add_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_row_axpy_doc,
+PyDoc_STRVAR(row_axpy_pydoc,
 "row_axpy($module, A, x, out, alpha)\n--\n\n"
 "Runs row_axpy from tests/e2e/programs/arrays.py:20, compiled by appy-translate.\n\nSignatures:\n  row_axpy(float64[:, :], float64[:], float64[:, :], float64)\n  row_axpy(float32[:, :], float32[:], float32[:, :], float32)\n  row_axpy(int64[:, :], int64[:], int64[:, :], int64)\n  row_axpy(int32[:, :], int32[:], int32[:, :], int32)\n");
 
 static PyObject *
-py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
+row_axpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", "alpha", NULL};
     PyObject *argv[4];
@@ -9650,22 +9866,22 @@ py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[3], APPY_FLOAT64))
-        result = call_row_axpy_0(&fr, argv);
+        result = row_axpy_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[3], APPY_FLOAT32))
-        result = call_row_axpy_1(&fr, argv);
+        result = row_axpy_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_scalar(argv[3], APPY_INT64))
-        result = call_row_axpy_2(&fr, argv);
+        result = row_axpy_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_scalar(argv[3], APPY_INT32))
-        result = call_row_axpy_3(&fr, argv);
+        result = row_axpy_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  row_axpy(float64[:, :], float64[:], float64[:, :], float64)\n  row_axpy(float32[:, :], float32[:], float32[:, :], float32)\n  row_axpy(int64[:, :], int64[:], int64[:, :], int64)\n  row_axpy(int32[:, :], int32[:], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -9673,12 +9889,12 @@ py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_arith_doc,
+PyDoc_STRVAR(row_arith_pydoc,
 "row_arith($module, A, B, out)\n--\n\n"
 "Runs row_arith from tests/e2e/programs/arrays.py:32, compiled by appy-translate.\n\nSignatures:\n  row_arith(float64[:, :], float64[:, :], float64[:, :, :])\n  row_arith(float32[:, :], float32[:, :], float32[:, :, :])\n  row_arith(int64[:, :], int64[:, :], int64[:, :, :])\n  row_arith(int32[:, :], int32[:, :], int32[:, :, :])\n");
 
 static PyObject *
-py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
+row_arith_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -9694,19 +9910,19 @@ py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_row_arith_0(&fr, argv);
+        result = row_arith_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 3))
-        result = call_row_arith_1(&fr, argv);
+        result = row_arith_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 3))
-        result = call_row_arith_2(&fr, argv);
+        result = row_arith_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 3))
-        result = call_row_arith_3(&fr, argv);
+        result = row_arith_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_arith(float64[:, :], float64[:, :], float64[:, :, :])\n  row_arith(float32[:, :], float32[:, :], float32[:, :, :])\n  row_arith(int64[:, :], int64[:, :], int64[:, :, :])\n  row_arith(int32[:, :], int32[:, :], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9714,12 +9930,12 @@ py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_fmath_doc,
+PyDoc_STRVAR(row_fmath_pydoc,
 "row_fmath($module, A, B, out)\n--\n\n"
 "Runs row_fmath from tests/e2e/programs/arrays.py:49, compiled by appy-translate.\n\nSignatures:\n  row_fmath(float64[:, :], float64[:, :], float64[:, :, :])\n  row_fmath(float32[:, :], float32[:, :], float32[:, :, :])\n");
 
 static PyObject *
-py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
+row_fmath_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -9735,11 +9951,11 @@ py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_row_fmath_0(&fr, argv);
+        result = row_fmath_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 3))
-        result = call_row_fmath_1(&fr, argv);
+        result = row_fmath_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_fmath(float64[:, :], float64[:, :], float64[:, :, :])\n  row_fmath(float32[:, :], float32[:, :], float32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9747,12 +9963,12 @@ py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_slices_doc,
+PyDoc_STRVAR(row_slices_pydoc,
 "row_slices($module, A, out)\n--\n\n"
 "Runs row_slices from tests/e2e/programs/arrays.py:64, compiled by appy-translate.\n\nSignatures:\n  row_slices(float64[:, :], float64[:, :, :])\n  row_slices(int32[:, :], int32[:, :, :])\n");
 
 static PyObject *
-py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
+row_slices_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -9767,10 +9983,10 @@ py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_slices");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 3))
-        result = call_row_slices_0(&fr, argv);
+        result = row_slices_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 3))
-        result = call_row_slices_1(&fr, argv);
+        result = row_slices_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_slices(float64[:, :], float64[:, :, :])\n  row_slices(int32[:, :], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9778,12 +9994,12 @@ py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_window_doc,
+PyDoc_STRVAR(row_window_pydoc,
 "row_window($module, A, out, s, lo, hi, step)\n--\n\n"
 "Runs row_window from tests/e2e/programs/arrays.py:81, compiled by appy-translate.\n\nSignatures:\n  row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64)\n  row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64)\n");
 
 static PyObject *
-py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
+row_window_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "s", "lo", "hi", "step", NULL};
     PyObject *argv[6];
@@ -9802,14 +10018,14 @@ py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64)
         && appy_match_scalar(argv[5], APPY_INT64))
-        result = call_row_window_0(&fr, argv);
+        result = row_window_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64)
         && appy_match_scalar(argv[5], APPY_INT64))
-        result = call_row_window_1(&fr, argv);
+        result = row_window_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 6, "  row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64)\n  row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -9817,12 +10033,12 @@ py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_fill_doc,
+PyDoc_STRVAR(row_fill_pydoc,
 "row_fill($module, A, v)\n--\n\n"
 "Runs row_fill from tests/e2e/programs/arrays.py:92, compiled by appy-translate.\n\nSignatures:\n  row_fill(float32[:, :], float32)\n  row_fill(int32[:, :], int32)\n");
 
 static PyObject *
-py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
+row_fill_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "v", NULL};
     PyObject *argv[2];
@@ -9837,10 +10053,10 @@ py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_fill");
     if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_row_fill_0(&fr, argv);
+        result = row_fill_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_row_fill_1(&fr, argv);
+        result = row_fill_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_fill(float32[:, :], float32)\n  row_fill(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -9848,12 +10064,12 @@ py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_col_ops_doc,
+PyDoc_STRVAR(col_ops_pydoc,
 "col_ops($module, A, d, s)\n--\n\n"
 "Runs col_ops from tests/e2e/programs/arrays.py:104, compiled by appy-translate.\n\nSignatures:\n  col_ops(float64[:, :], float64[:], float64[:])\n  col_ops(int32[:, :], int32[:], int64[:])\n");
 
 static PyObject *
-py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
+col_ops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "d", "s", NULL};
     PyObject *argv[3];
@@ -9869,11 +10085,11 @@ py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_col_ops_0(&fr, argv);
+        result = col_ops_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_col_ops_1(&fr, argv);
+        result = col_ops_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  col_ops(float64[:, :], float64[:], float64[:])\n  col_ops(int32[:, :], int32[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9881,12 +10097,12 @@ py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_planes_doc,
+PyDoc_STRVAR(planes_pydoc,
 "planes($module, T, w, out)\n--\n\n"
 "Runs planes from tests/e2e/programs/arrays.py:116, compiled by appy-translate.\n\nSignatures:\n  planes(float64[:, :, :], float64[:], float64[:, :, :])\n  planes(int32[:, :, :], int32[:], int32[:, :, :])\n");
 
 static PyObject *
-py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
+planes_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"T", "w", "out", NULL};
     PyObject *argv[3];
@@ -9902,11 +10118,11 @@ py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_planes_0(&fr, argv);
+        result = planes_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 3))
-        result = call_planes_1(&fr, argv);
+        result = planes_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  planes(float64[:, :, :], float64[:], float64[:, :, :])\n  planes(int32[:, :, :], int32[:], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9914,12 +10130,12 @@ py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_dots_doc,
+PyDoc_STRVAR(row_dots_pydoc,
 "row_dots($module, A, x, y, z, w)\n--\n\n"
 "Runs row_dots from tests/e2e/programs/arrays.py:132, compiled by appy-translate.\n\nSignatures:\n  row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:])\n  row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
+row_dots_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", "z", "w", NULL};
     PyObject *argv[5];
@@ -9937,25 +10153,25 @@ py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_dots_0(&fr, argv);
+        result = row_dots_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_row_dots_1(&fr, argv);
+        result = row_dots_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1)
         && appy_match_array(argv[4], APPY_INT64, 1))
-        result = call_row_dots_2(&fr, argv);
+        result = row_dots_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_INT32, 1)
         && appy_match_array(argv[4], APPY_INT32, 1))
-        result = call_row_dots_3(&fr, argv);
+        result = row_dots_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:])\n  row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9963,12 +10179,12 @@ py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_total_doc,
+PyDoc_STRVAR(row_total_pydoc,
 "row_total($module, A, s, t, u)\n--\n\n"
 "Runs row_total from tests/e2e/programs/arrays.py:146, compiled by appy-translate.\n\nSignatures:\n  row_total(float64[:, :], float64[:], float64[:], float64[:])\n  row_total(float32[:, :], float32[:], float32[:], float32[:])\n  row_total(int64[:, :], int64[:], int64[:], int64[:])\n  row_total(int32[:, :], int64[:], int64[:], int64[:])\n");
 
 static PyObject *
-py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
+row_total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "s", "t", "u", NULL};
     PyObject *argv[4];
@@ -9985,22 +10201,22 @@ py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_row_total_0(&fr, argv);
+        result = row_total_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1))
-        result = call_row_total_1(&fr, argv);
+        result = row_total_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1))
-        result = call_row_total_2(&fr, argv);
+        result = row_total_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1))
-        result = call_row_total_3(&fr, argv);
+        result = row_total_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  row_total(float64[:, :], float64[:], float64[:], float64[:])\n  row_total(float32[:, :], float32[:], float32[:], float32[:])\n  row_total(int64[:, :], int64[:], int64[:], int64[:])\n  row_total(int32[:, :], int64[:], int64[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10008,12 +10224,12 @@ py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_stats_doc,
+PyDoc_STRVAR(row_stats_pydoc,
 "row_stats($module, A, hi, lo, mu, dev)\n--\n\n"
 "Runs row_stats from tests/e2e/programs/arrays.py:161, compiled by appy-translate.\n\nSignatures:\n  row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:])\n  row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
+row_stats_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "hi", "lo", "mu", "dev", NULL};
     PyObject *argv[5];
@@ -10031,25 +10247,25 @@ py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_0(&fr, argv);
+        result = row_stats_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_row_stats_1(&fr, argv);
+        result = row_stats_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_2(&fr, argv);
+        result = row_stats_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_3(&fr, argv);
+        result = row_stats_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:])\n  row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10057,12 +10273,12 @@ py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_softmax_doc,
+PyDoc_STRVAR(row_softmax_pydoc,
 "row_softmax($module, A, out)\n--\n\n"
 "Runs row_softmax from tests/e2e/programs/arrays.py:176, compiled by appy-translate.\n\nSignatures:\n  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+row_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -10077,10 +10293,10 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_row_softmax_0(&fr, argv);
+        result = row_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_row_softmax_1(&fr, argv);
+        result = row_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10088,12 +10304,12 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_rows_doc,
+PyDoc_STRVAR(center_rows_pydoc,
 "center_rows($module, A, out, var)\n--\n\n"
 "Runs center_rows from tests/e2e/programs/arrays.py:190, compiled by appy-translate.\n\nSignatures:\n  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n  center_rows(int32[:, :], float64[:, :], float64[:])\n");
 
 static PyObject *
-py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+center_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "var", NULL};
     PyObject *argv[3];
@@ -10109,15 +10325,15 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_0(&fr, argv);
+        result = center_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_center_rows_1(&fr, argv);
+        result = center_rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_2(&fr, argv);
+        result = center_rows_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n  center_rows(int32[:, :], float64[:, :], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10125,12 +10341,12 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_syrk_scale_doc,
+PyDoc_STRVAR(syrk_scale_pydoc,
 "syrk_scale($module, C, beta)\n--\n\n"
 "Runs syrk_scale from tests/e2e/programs/arrays.py:207, compiled by appy-translate.\n\nSignatures:\n  syrk_scale(float64[:, :], float64)\n  syrk_scale(float32[:, :], float32)\n  syrk_scale(int64[:, :], int64)\n  syrk_scale(int32[:, :], int32)\n");
 
 static PyObject *
-py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+syrk_scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "beta", NULL};
     PyObject *argv[2];
@@ -10145,16 +10361,16 @@ py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "syrk_scale");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT64))
-        result = call_syrk_scale_0(&fr, argv);
+        result = syrk_scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_syrk_scale_1(&fr, argv);
+        result = syrk_scale_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_syrk_scale_2(&fr, argv);
+        result = syrk_scale_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_syrk_scale_3(&fr, argv);
+        result = syrk_scale_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  syrk_scale(float64[:, :], float64)\n  syrk_scale(float32[:, :], float32)\n  syrk_scale(int64[:, :], int64)\n  syrk_scale(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -10162,12 +10378,12 @@ py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_tri_update_doc,
+PyDoc_STRVAR(tri_update_pydoc,
 "tri_update($module, C, A, alpha)\n--\n\n"
 "Runs tri_update from tests/e2e/programs/arrays.py:217, compiled by appy-translate.\n\nSignatures:\n  tri_update(float32[:, :], float32[:, :], float32)\n  tri_update(int32[:, :], int32[:, :], int32)\n");
 
 static PyObject *
-py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
+tri_update_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "A", "alpha", NULL};
     PyObject *argv[3];
@@ -10183,11 +10399,11 @@ py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT32))
-        result = call_tri_update_0(&fr, argv);
+        result = tri_update_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_tri_update_1(&fr, argv);
+        result = tri_update_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  tri_update(float32[:, :], float32[:, :], float32)\n  tri_update(int32[:, :], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -10195,12 +10411,12 @@ py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_rows_add_doc,
+PyDoc_STRVAR(rows_add_pydoc,
 "rows_add($module, A, x, out)\n--\n\n"
 "Runs rows_add from tests/e2e/programs/arrays.py:232, compiled by appy-translate.\n\nSignatures:\n  rows_add(float64[:, :], float64[:], float64[:, :])\n  rows_add(int32[:, :], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
+rows_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", NULL};
     PyObject *argv[3];
@@ -10216,11 +10432,11 @@ py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_rows_add_0(&fr, argv);
+        result = rows_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_rows_add_1(&fr, argv);
+        result = rows_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  rows_add(float64[:, :], float64[:], float64[:, :])\n  rows_add(int32[:, :], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10229,22 +10445,22 @@ py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"row_axpy", (PyCFunction)(void (*)(void))py_row_axpy, METH_VARARGS | METH_KEYWORDS, py_row_axpy_doc},
-    {"row_arith", (PyCFunction)(void (*)(void))py_row_arith, METH_VARARGS | METH_KEYWORDS, py_row_arith_doc},
-    {"row_fmath", (PyCFunction)(void (*)(void))py_row_fmath, METH_VARARGS | METH_KEYWORDS, py_row_fmath_doc},
-    {"row_slices", (PyCFunction)(void (*)(void))py_row_slices, METH_VARARGS | METH_KEYWORDS, py_row_slices_doc},
-    {"row_window", (PyCFunction)(void (*)(void))py_row_window, METH_VARARGS | METH_KEYWORDS, py_row_window_doc},
-    {"row_fill", (PyCFunction)(void (*)(void))py_row_fill, METH_VARARGS | METH_KEYWORDS, py_row_fill_doc},
-    {"col_ops", (PyCFunction)(void (*)(void))py_col_ops, METH_VARARGS | METH_KEYWORDS, py_col_ops_doc},
-    {"planes", (PyCFunction)(void (*)(void))py_planes, METH_VARARGS | METH_KEYWORDS, py_planes_doc},
-    {"row_dots", (PyCFunction)(void (*)(void))py_row_dots, METH_VARARGS | METH_KEYWORDS, py_row_dots_doc},
-    {"row_total", (PyCFunction)(void (*)(void))py_row_total, METH_VARARGS | METH_KEYWORDS, py_row_total_doc},
-    {"row_stats", (PyCFunction)(void (*)(void))py_row_stats, METH_VARARGS | METH_KEYWORDS, py_row_stats_doc},
-    {"row_softmax", (PyCFunction)(void (*)(void))py_row_softmax, METH_VARARGS | METH_KEYWORDS, py_row_softmax_doc},
-    {"center_rows", (PyCFunction)(void (*)(void))py_center_rows, METH_VARARGS | METH_KEYWORDS, py_center_rows_doc},
-    {"syrk_scale", (PyCFunction)(void (*)(void))py_syrk_scale, METH_VARARGS | METH_KEYWORDS, py_syrk_scale_doc},
-    {"tri_update", (PyCFunction)(void (*)(void))py_tri_update, METH_VARARGS | METH_KEYWORDS, py_tri_update_doc},
-    {"rows_add", (PyCFunction)(void (*)(void))py_rows_add, METH_VARARGS | METH_KEYWORDS, py_rows_add_doc},
+    {"row_axpy", (PyCFunction)(void (*)(void))row_axpy_py, METH_VARARGS | METH_KEYWORDS, row_axpy_pydoc},
+    {"row_arith", (PyCFunction)(void (*)(void))row_arith_py, METH_VARARGS | METH_KEYWORDS, row_arith_pydoc},
+    {"row_fmath", (PyCFunction)(void (*)(void))row_fmath_py, METH_VARARGS | METH_KEYWORDS, row_fmath_pydoc},
+    {"row_slices", (PyCFunction)(void (*)(void))row_slices_py, METH_VARARGS | METH_KEYWORDS, row_slices_pydoc},
+    {"row_window", (PyCFunction)(void (*)(void))row_window_py, METH_VARARGS | METH_KEYWORDS, row_window_pydoc},
+    {"row_fill", (PyCFunction)(void (*)(void))row_fill_py, METH_VARARGS | METH_KEYWORDS, row_fill_pydoc},
+    {"col_ops", (PyCFunction)(void (*)(void))col_ops_py, METH_VARARGS | METH_KEYWORDS, col_ops_pydoc},
+    {"planes", (PyCFunction)(void (*)(void))planes_py, METH_VARARGS | METH_KEYWORDS, planes_pydoc},
+    {"row_dots", (PyCFunction)(void (*)(void))row_dots_py, METH_VARARGS | METH_KEYWORDS, row_dots_pydoc},
+    {"row_total", (PyCFunction)(void (*)(void))row_total_py, METH_VARARGS | METH_KEYWORDS, row_total_pydoc},
+    {"row_stats", (PyCFunction)(void (*)(void))row_stats_py, METH_VARARGS | METH_KEYWORDS, row_stats_pydoc},
+    {"row_softmax", (PyCFunction)(void (*)(void))row_softmax_py, METH_VARARGS | METH_KEYWORDS, row_softmax_pydoc},
+    {"center_rows", (PyCFunction)(void (*)(void))center_rows_py, METH_VARARGS | METH_KEYWORDS, center_rows_pydoc},
+    {"syrk_scale", (PyCFunction)(void (*)(void))syrk_scale_py, METH_VARARGS | METH_KEYWORDS, syrk_scale_pydoc},
+    {"tri_update", (PyCFunction)(void (*)(void))tri_update_py, METH_VARARGS | METH_KEYWORDS, tri_update_pydoc},
+    {"rows_add", (PyCFunction)(void (*)(void))rows_add_py, METH_VARARGS | METH_KEYWORDS, rows_add_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,19 +14,19 @@
 #include <appy/group.h>
 
 /* axpy(float64, float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_0(appy_frame *fr, double a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel0(appy_frame *fr, double a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -34,30 +34,30 @@ static int kernel_axpy_0(appy_frame *fr, double a, const appy_array *x_arg, cons
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, y_shape0, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+              appy_j1_ = appy_k;
+              y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-        for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-          y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+        for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+          y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -76,19 +76,19 @@ fail:
 }
 
 /* axpy(float32, float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_1(appy_frame *fr, float a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel1(appy_frame *fr, float a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -96,30 +96,30 @@ static int kernel_axpy_1(appy_frame *fr, float a, const appy_array *x_arg, const
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, y_shape0, 1);
         if (appy_n > 0) {
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+              appy_j1_ = appy_k;
+              y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-        for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-          y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+        for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+          y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -138,19 +138,19 @@ fail:
 }
 
 /* axpy(int64, int64[:], int64[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_2(appy_frame *fr, int64_t a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel2(appy_frame *fr, int64_t a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -158,30 +158,30 @@ static int kernel_axpy_2(appy_frame *fr, int64_t a, const appy_array *x_arg, con
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, y_shape0, 1);
         if (appy_n > 0) {
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+              appy_j1_ = appy_k;
+              y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-        for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-          y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+        for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+          y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -200,19 +200,19 @@ fail:
 }
 
 /* axpy(int32, int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_3(appy_frame *fr, int32_t a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel3(appy_frame *fr, int32_t a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -220,30 +220,30 @@ static int kernel_axpy_3(appy_frame *fr, int32_t a, const appy_array *x_arg, con
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, y_shape0, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+              appy_j1_ = appy_k;
+              y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-        for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-          y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+        for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+          y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -262,30 +262,30 @@ fail:
 }
 
 /* arith(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -293,33 +293,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -335,33 +335,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j3;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j3 = appy_k;
-              out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+              appy_j3_ = appy_k;
+              out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-          out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+          out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -377,33 +377,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+              appy_j5_ = appy_k;
+              out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -419,33 +419,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[3 * out_shape1 + appy_j7] = appy_floordiv_f64(a[appy_j7], b[appy_j7]);
+              appy_j7_ = appy_k;
+              out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f64(a_[appy_j7_], b_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-          out[3 * out_shape1 + appy_j7] = appy_floordiv_f64(a[appy_j7], b[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+          out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f64(a_[appy_j7_], b_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -461,33 +461,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j9;
+            int64_t appy_j9_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j9 = appy_k;
-              out[4 * out_shape1 + appy_j9] = appy_mod_f64(a[appy_j9], b[appy_j9]);
+              appy_j9_ = appy_k;
+              out_[4 * out_shape1 + appy_j9_] = appy_mod_f64(a_[appy_j9_], b_[appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-          out[4 * out_shape1 + appy_j9] = appy_mod_f64(a[appy_j9], b[appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+          out_[4 * out_shape1 + appy_j9_] = appy_mod_f64(a_[appy_j9_], b_[appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -503,30 +503,30 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          double *a_ = a_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f64(a[appy_j11]));
+              appy_j11_ = appy_k;
+              out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f64(a_[appy_j11_]));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-          out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f64(a[appy_j11]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+          out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f64(a_[appy_j11_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -542,33 +542,33 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j13;
+            int64_t appy_j13_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j13 = appy_k;
-              out[6 * out_shape1 + appy_j13] = (fabs(a[appy_j13]) - appy_max_f64(a[appy_j13], b[appy_j13]) + appy_min_f64(a[appy_j13], 3.0));
+              appy_j13_ = appy_k;
+              out_[6 * out_shape1 + appy_j13_] = (fabs(a_[appy_j13_]) - appy_max_f64(a_[appy_j13_], b_[appy_j13_]) + appy_min_f64(a_[appy_j13_], 3.0));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-          out[6 * out_shape1 + appy_j13] = (fabs(a[appy_j13]) - appy_max_f64(a[appy_j13], b[appy_j13]) + appy_min_f64(a[appy_j13], 3.0));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+          out_[6 * out_shape1 + appy_j13_] = (fabs(a_[appy_j13_]) - appy_max_f64(a_[appy_j13_], b_[appy_j13_]) + appy_min_f64(a_[appy_j13_], 3.0));
         }
       }
       const double appy_ran = appy_clock();
@@ -584,30 +584,30 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          double *a_ = a_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[7 * out_shape1 + appy_j15] = (appy_mod_f64(a[appy_j15], -3.0) + appy_floordiv_f64(a[appy_j15], 4.0));
+              appy_j15_ = appy_k;
+              out_[7 * out_shape1 + appy_j15_] = (appy_mod_f64(a_[appy_j15_], -3.0) + appy_floordiv_f64(a_[appy_j15_], 4.0));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-          out[7 * out_shape1 + appy_j15] = (appy_mod_f64(a[appy_j15], -3.0) + appy_floordiv_f64(a[appy_j15], 4.0));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+          out_[7 * out_shape1 + appy_j15_] = (appy_mod_f64(a_[appy_j15_], -3.0) + appy_floordiv_f64(a_[appy_j15_], 4.0));
         }
       }
       const double appy_ran = appy_clock();
@@ -626,30 +626,30 @@ fail:
 }
 
 /* arith(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -657,33 +657,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -699,33 +699,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j3;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j3 = appy_k;
-              out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+              appy_j3_ = appy_k;
+              out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-          out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+          out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -741,33 +741,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+              appy_j5_ = appy_k;
+              out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -783,33 +783,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[3 * out_shape1 + appy_j7] = appy_floordiv_f32(a[appy_j7], b[appy_j7]);
+              appy_j7_ = appy_k;
+              out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f32(a_[appy_j7_], b_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-          out[3 * out_shape1 + appy_j7] = appy_floordiv_f32(a[appy_j7], b[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+          out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f32(a_[appy_j7_], b_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -825,33 +825,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j9;
+            int64_t appy_j9_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j9 = appy_k;
-              out[4 * out_shape1 + appy_j9] = appy_mod_f32(a[appy_j9], b[appy_j9]);
+              appy_j9_ = appy_k;
+              out_[4 * out_shape1 + appy_j9_] = appy_mod_f32(a_[appy_j9_], b_[appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-          out[4 * out_shape1 + appy_j9] = appy_mod_f32(a[appy_j9], b[appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+          out_[4 * out_shape1 + appy_j9_] = appy_mod_f32(a_[appy_j9_], b_[appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -867,30 +867,30 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          float *a_ = a_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f32(a[appy_j11]));
+              appy_j11_ = appy_k;
+              out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f32(a_[appy_j11_]));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-          out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f32(a[appy_j11]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+          out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f32(a_[appy_j11_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -906,33 +906,33 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const b_gpu = appy_env_ptr(&appy_data, b_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *b = appy_dev_b;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          float *a_ = a_gpu;   // on the device
+          float *b_ = b_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j13;
+            int64_t appy_j13_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j13 = appy_k;
-              out[6 * out_shape1 + appy_j13] = (fabsf(a[appy_j13]) - appy_max_f32(a[appy_j13], b[appy_j13]) + appy_min_f32(a[appy_j13], 3.0f));
+              appy_j13_ = appy_k;
+              out_[6 * out_shape1 + appy_j13_] = (fabsf(a_[appy_j13_]) - appy_max_f32(a_[appy_j13_], b_[appy_j13_]) + appy_min_f32(a_[appy_j13_], 3.0f));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-          out[6 * out_shape1 + appy_j13] = (fabsf(a[appy_j13]) - appy_max_f32(a[appy_j13], b[appy_j13]) + appy_min_f32(a[appy_j13], 3.0f));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+          out_[6 * out_shape1 + appy_j13_] = (fabsf(a_[appy_j13_]) - appy_max_f32(a_[appy_j13_], b_[appy_j13_]) + appy_min_f32(a_[appy_j13_], 3.0f));
         }
       }
       const double appy_ran = appy_clock();
@@ -948,30 +948,30 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        float *const a_gpu = appy_env_ptr(&appy_data, a_);
+        float *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          float *a = appy_dev_a;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          float *a_ = a_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[7 * out_shape1 + appy_j15] = (appy_mod_f32(a[appy_j15], -3.0f) + appy_floordiv_f32(a[appy_j15], 4.0f));
+              appy_j15_ = appy_k;
+              out_[7 * out_shape1 + appy_j15_] = (appy_mod_f32(a_[appy_j15_], -3.0f) + appy_floordiv_f32(a_[appy_j15_], 4.0f));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-          out[7 * out_shape1 + appy_j15] = (appy_mod_f32(a[appy_j15], -3.0f) + appy_floordiv_f32(a[appy_j15], 4.0f));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+          out_[7 * out_shape1 + appy_j15_] = (appy_mod_f32(a_[appy_j15_], -3.0f) + appy_floordiv_f32(a_[appy_j15_], 4.0f));
         }
       }
       const double appy_ran = appy_clock();
@@ -990,30 +990,30 @@ fail:
 }
 
 /* arith(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -1021,33 +1021,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1063,33 +1063,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j3;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j3 = appy_k;
-              out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+              appy_j3_ = appy_k;
+              out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-          out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+          out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1105,33 +1105,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+              appy_j5_ = appy_k;
+              out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1147,33 +1147,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[3 * out_shape1 + appy_j7] = appy_floordiv_i64(a[appy_j7], b[appy_j7]);
+              appy_j7_ = appy_k;
+              out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i64(a_[appy_j7_], b_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-          out[3 * out_shape1 + appy_j7] = appy_floordiv_i64(a[appy_j7], b[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+          out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i64(a_[appy_j7_], b_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1189,33 +1189,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j9;
+            int64_t appy_j9_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j9 = appy_k;
-              out[4 * out_shape1 + appy_j9] = appy_mod_i64(a[appy_j9], b[appy_j9]);
+              appy_j9_ = appy_k;
+              out_[4 * out_shape1 + appy_j9_] = appy_mod_i64(a_[appy_j9_], b_[appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-          out[4 * out_shape1 + appy_j9] = appy_mod_i64(a[appy_j9], b[appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+          out_[4 * out_shape1 + appy_j9_] = appy_mod_i64(a_[appy_j9_], b_[appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1231,30 +1231,30 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i64(a[appy_j11], INT64_C(2)));
+              appy_j11_ = appy_k;
+              out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i64(a_[appy_j11_], INT64_C(2)));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-          out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i64(a[appy_j11], INT64_C(2)));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+          out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i64(a_[appy_j11_], INT64_C(2)));
         }
       }
       const double appy_ran = appy_clock();
@@ -1270,33 +1270,33 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *b = appy_dev_b;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *b_ = b_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j13;
+            int64_t appy_j13_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j13 = appy_k;
-              out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i64(a[appy_j13], b[appy_j13]) + appy_min_i64(a[appy_j13], INT64_C(3)));
+              appy_j13_ = appy_k;
+              out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i64(a_[appy_j13_], b_[appy_j13_]) + appy_min_i64(a_[appy_j13_], INT64_C(3)));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-          out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i64(a[appy_j13], b[appy_j13]) + appy_min_i64(a[appy_j13], INT64_C(3)));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+          out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i64(a_[appy_j13_], b_[appy_j13_]) + appy_min_i64(a_[appy_j13_], INT64_C(3)));
         }
       }
       const double appy_ran = appy_clock();
@@ -1312,30 +1312,30 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int64_t *a = appy_dev_a;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          int64_t *a_ = a_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[7 * out_shape1 + appy_j15] = (appy_mod_i64(a[appy_j15], INT64_C(-3)) + appy_floordiv_i64(a[appy_j15], INT64_C(4)));
+              appy_j15_ = appy_k;
+              out_[7 * out_shape1 + appy_j15_] = (appy_mod_i64(a_[appy_j15_], INT64_C(-3)) + appy_floordiv_i64(a_[appy_j15_], INT64_C(4)));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-          out[7 * out_shape1 + appy_j15] = (appy_mod_i64(a[appy_j15], INT64_C(-3)) + appy_floordiv_i64(a[appy_j15], INT64_C(4)));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+          out_[7 * out_shape1 + appy_j15_] = (appy_mod_i64(a_[appy_j15_], INT64_C(-3)) + appy_floordiv_i64(a_[appy_j15_], INT64_C(4)));
         }
       }
       const double appy_ran = appy_clock();
@@ -1354,30 +1354,30 @@ fail:
 }
 
 /* arith(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -1385,33 +1385,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1427,33 +1427,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j3;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j3 = appy_k;
-              out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+              appy_j3_ = appy_k;
+              out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-          out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+          out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1469,33 +1469,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+              appy_j5_ = appy_k;
+              out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1511,33 +1511,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[3 * out_shape1 + appy_j7] = appy_floordiv_i32(a[appy_j7], b[appy_j7]);
+              appy_j7_ = appy_k;
+              out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i32(a_[appy_j7_], b_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-          out[3 * out_shape1 + appy_j7] = appy_floordiv_i32(a[appy_j7], b[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+          out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i32(a_[appy_j7_], b_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1553,33 +1553,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j9;
+            int64_t appy_j9_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j9 = appy_k;
-              out[4 * out_shape1 + appy_j9] = appy_mod_i32(a[appy_j9], b[appy_j9]);
+              appy_j9_ = appy_k;
+              out_[4 * out_shape1 + appy_j9_] = appy_mod_i32(a_[appy_j9_], b_[appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-          out[4 * out_shape1 + appy_j9] = appy_mod_i32(a[appy_j9], b[appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+          out_[4 * out_shape1 + appy_j9_] = appy_mod_i32(a_[appy_j9_], b_[appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1595,30 +1595,30 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i32(a[appy_j11], 2));
+              appy_j11_ = appy_k;
+              out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i32(a_[appy_j11_], 2));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-          out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i32(a[appy_j11], 2));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+          out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i32(a_[appy_j11_], 2));
         }
       }
       const double appy_ran = appy_clock();
@@ -1634,33 +1634,33 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j13;
+            int64_t appy_j13_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j13 = appy_k;
-              out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i32(a[appy_j13], b[appy_j13]) + appy_min_i32(a[appy_j13], 3));
+              appy_j13_ = appy_k;
+              out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i32(a_[appy_j13_], b_[appy_j13_]) + appy_min_i32(a_[appy_j13_], 3));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-        for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-          out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i32(a[appy_j13], b[appy_j13]) + appy_min_i32(a[appy_j13], 3));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+        for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+          out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i32(a_[appy_j13_], b_[appy_j13_]) + appy_min_i32(a_[appy_j13_], 3));
         }
       }
       const double appy_ran = appy_clock();
@@ -1676,30 +1676,30 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[7 * out_shape1 + appy_j15] = (appy_mod_i32(a[appy_j15], -3) + appy_floordiv_i32(a[appy_j15], 4));
+              appy_j15_ = appy_k;
+              out_[7 * out_shape1 + appy_j15_] = (appy_mod_i32(a_[appy_j15_], -3) + appy_floordiv_i32(a_[appy_j15_], 4));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-          out[7 * out_shape1 + appy_j15] = (appy_mod_i32(a[appy_j15], -3) + appy_floordiv_i32(a[appy_j15], 4));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+          out_[7 * out_shape1 + appy_j15_] = (appy_mod_i32(a_[appy_j15_], -3) + appy_floordiv_i32(a_[appy_j15_], 4));
         }
       }
       const double appy_ran = appy_clock();
@@ -1718,93 +1718,96 @@ fail:
 }
 
 /* host_slices(float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:42 */
-static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_start10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start17 = 0;
-  int64_t appy_len18 = 0;
-  int64_t appy_len20 = 0;
-  int64_t appy_j21 = 0;
-  int64_t appy_start22 = 0;
-  int64_t appy_len23 = 0;
-  int64_t appy_start25 = 0;
-  int64_t appy_len26 = 0;
-  int64_t appy_j27 = 0;
-  int64_t appy_start28 = 0;
-  int64_t appy_len29 = 0;
-  int64_t appy_start31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_j33 = 0;
-  int64_t appy_start34 = 0;
-  int64_t appy_len35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_j41 = 0;
-  int64_t appy_start42 = 0;
-  int64_t appy_len43 = 0;
-  int64_t appy_start45 = 0;
-  int64_t appy_len46 = 0;
-  int64_t appy_j47 = 0;
-  int64_t appy_start48 = 0;
-  int64_t appy_len49 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_start10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start17_ = 0;
+  int64_t appy_len18_ = 0;
+  int64_t appy_len20_ = 0;
+  int64_t appy_j21_ = 0;
+  int64_t appy_start22_ = 0;
+  int64_t appy_len23_ = 0;
+  int64_t appy_start25_ = 0;
+  int64_t appy_len26_ = 0;
+  int64_t appy_j27_ = 0;
+  int64_t appy_start28_ = 0;
+  int64_t appy_len29_ = 0;
+  int64_t appy_start31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_j33_ = 0;
+  int64_t appy_start34_ = 0;
+  int64_t appy_len35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_j41_ = 0;
+  int64_t appy_start42_ = 0;
+  int64_t appy_len43_ = 0;
+  int64_t appy_start45_ = 0;
+  int64_t appy_len46_ = 0;
+  int64_t appy_j47_ = 0;
+  int64_t appy_start48_ = 0;
+  int64_t appy_len49_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
-  appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len3 == out_shape1) {
+  appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len3_ == out_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = x[(appy_start2 - appy_j1)];
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = x[(appy_start2 - appy_j1)];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
         }
       }
       const double appy_ran = appy_clock();
@@ -1816,41 +1819,41 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:45: out[1, ::2] = x[::2] + x[::-2] */
-  appy_start5 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len6 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start8 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_len9 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_start10 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len11 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  if ((appy_len9 == appy_len6) && (appy_len11 == appy_len6)) {
+  appy_start5_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len6_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start8_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_len9_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_start10_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len11_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  if ((appy_len9_ == appy_len6_) && (appy_len11_ == appy_len6_)) {
     {
-      const int64_t appy_stop37 = appy_len6;
+      const int64_t appy_stop37 = appy_len6_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop37, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+              appy_j7_ = appy_k;
+              out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < appy_stop37; appy_j7++) {
-          out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < appy_stop37; appy_j7_++) {
+          out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1862,40 +1865,40 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:46: out[2, 1:] = x[:-1] * x[1:] */
-  appy_start13 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len14 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len16 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  appy_start17 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len18 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  if ((appy_len16 == appy_len14) && (appy_len18 == appy_len14)) {
+  appy_start13_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len14_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len16_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  appy_start17_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len18_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  if ((appy_len16_ == appy_len14_) && (appy_len18_ == appy_len14_)) {
     {
-      const int64_t appy_stop39 = appy_len14;
+      const int64_t appy_stop39 = appy_len14_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop39, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+              appy_j15_ = appy_k;
+              out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < appy_stop39; appy_j15++) {
-          out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < appy_stop39; appy_j15_++) {
+          out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -1907,38 +1910,38 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:47: out[3, :3] = x[-3:] */
-  appy_len20 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
-  appy_start22 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len23 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len23 == appy_len20) {
+  appy_len20_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
+  appy_start22_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len23_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len23_ == appy_len20_) {
     {
-      const int64_t appy_stop41 = appy_len20;
+      const int64_t appy_stop41 = appy_len20_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop41, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j21;
+            int64_t appy_j21_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j21 = appy_k;
-              out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+              appy_j21_ = appy_k;
+              out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j21 = 0; appy_j21 < appy_stop41; appy_j21++) {
-          out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j21_ = 0; appy_j21_ < appy_stop41; appy_j21_++) {
+          out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
         }
       }
       const double appy_ran = appy_clock();
@@ -1950,39 +1953,39 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:48: out[4, 1::2] = x[-2::-2] */
-  appy_start25 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len26 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start28 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len29 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  if (appy_len29 == appy_len26) {
+  appy_start25_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len26_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start28_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len29_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  if (appy_len29_ == appy_len26_) {
     {
-      const int64_t appy_stop43 = appy_len26;
+      const int64_t appy_stop43 = appy_len26_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop43, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j27;
+            int64_t appy_j27_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j27 = appy_k;
-              out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+              appy_j27_ = appy_k;
+              out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j27 = 0; appy_j27 < appy_stop43; appy_j27++) {
-          out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j27_ = 0; appy_j27_ < appy_stop43; appy_j27_++) {
+          out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
         }
       }
       const double appy_ran = appy_clock();
@@ -1994,40 +1997,40 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:49: out[5, 2:-2] = x[4:] - x[:-4] */
-  appy_start31 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_len32 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_start34 = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len35 = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len36 = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
-  if ((appy_len35 == appy_len32) && (appy_len36 == appy_len32)) {
+  appy_start31_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_len32_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_start34_ = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len35_ = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len36_ = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
+  if ((appy_len35_ == appy_len32_) && (appy_len36_ == appy_len32_)) {
     {
-      const int64_t appy_stop45 = appy_len32;
+      const int64_t appy_stop45 = appy_len32_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop45, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j33;
+            int64_t appy_j33_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j33 = appy_k;
-              out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+              appy_j33_ = appy_k;
+              out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j33 = 0; appy_j33 < appy_stop45; appy_j33++) {
-          out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j33_ = 0; appy_j33_ < appy_stop45; appy_j33_++) {
+          out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2042,27 +2045,27 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, out_shape1, 1);
       if (appy_n > 0) {
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out)
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out_)
         {
-          int64_t appy_j38;
+          int64_t appy_j38_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j38 = appy_k;
-            out[6 * out_shape1 + appy_j38] = 3.0;
+            appy_j38_ = appy_k;
+            out_[6 * out_shape1 + appy_j38_] = 3.0;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: out[0:out_size])
-      for (appy_j38 = 0; appy_j38 < out_shape1; appy_j38++) {
-        out[6 * out_shape1 + appy_j38] = 3.0;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+      for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
+        out_[6 * out_shape1 + appy_j38_] = 3.0;
       }
     }
     const double appy_ran = appy_clock();
@@ -2070,39 +2073,39 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:51: out[6, 1:-1:2] = x[1:-1:2] */
-  appy_start39 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_len40 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_start42 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  appy_len43 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  if (appy_len43 == appy_len40) {
+  appy_start39_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_len40_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_start42_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  appy_len43_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  if (appy_len43_ == appy_len40_) {
     {
-      const int64_t appy_stop48 = appy_len40;
+      const int64_t appy_stop48 = appy_len40_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop48, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j41;
+            int64_t appy_j41_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j41 = appy_k;
-              out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+              appy_j41_ = appy_k;
+              out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j41 = 0; appy_j41 < appy_stop48; appy_j41++) {
-          out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j41_ = 0; appy_j41_ < appy_stop48; appy_j41_++) {
+          out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
         }
       }
       const double appy_ran = appy_clock();
@@ -2114,39 +2117,39 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:52: out[7, :7:3] = x[:7:3] + 1 */
-  appy_start45 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_len46 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_start48 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  appy_len49 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  if (appy_len49 == appy_len46) {
+  appy_start45_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_len46_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_start48_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  appy_len49_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  if (appy_len49_ == appy_len46_) {
     {
-      const int64_t appy_stop50 = appy_len46;
+      const int64_t appy_stop50 = appy_len46_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop50, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j47;
+            int64_t appy_j47_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j47 = appy_k;
-              out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1.0);
+              appy_j47_ = appy_k;
+              out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1.0);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j47 = 0; appy_j47 < appy_stop50; appy_j47++) {
-          out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1.0);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j47_ = 0; appy_j47_ < appy_stop50; appy_j47_++) {
+          out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -2165,93 +2168,96 @@ fail:
 }
 
 /* host_slices(int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:42 */
-static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_start10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start17 = 0;
-  int64_t appy_len18 = 0;
-  int64_t appy_len20 = 0;
-  int64_t appy_j21 = 0;
-  int64_t appy_start22 = 0;
-  int64_t appy_len23 = 0;
-  int64_t appy_start25 = 0;
-  int64_t appy_len26 = 0;
-  int64_t appy_j27 = 0;
-  int64_t appy_start28 = 0;
-  int64_t appy_len29 = 0;
-  int64_t appy_start31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_j33 = 0;
-  int64_t appy_start34 = 0;
-  int64_t appy_len35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_j41 = 0;
-  int64_t appy_start42 = 0;
-  int64_t appy_len43 = 0;
-  int64_t appy_start45 = 0;
-  int64_t appy_len46 = 0;
-  int64_t appy_j47 = 0;
-  int64_t appy_start48 = 0;
-  int64_t appy_len49 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_start10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start17_ = 0;
+  int64_t appy_len18_ = 0;
+  int64_t appy_len20_ = 0;
+  int64_t appy_j21_ = 0;
+  int64_t appy_start22_ = 0;
+  int64_t appy_len23_ = 0;
+  int64_t appy_start25_ = 0;
+  int64_t appy_len26_ = 0;
+  int64_t appy_j27_ = 0;
+  int64_t appy_start28_ = 0;
+  int64_t appy_len29_ = 0;
+  int64_t appy_start31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_j33_ = 0;
+  int64_t appy_start34_ = 0;
+  int64_t appy_len35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_j41_ = 0;
+  int64_t appy_start42_ = 0;
+  int64_t appy_len43_ = 0;
+  int64_t appy_start45_ = 0;
+  int64_t appy_len46_ = 0;
+  int64_t appy_j47_ = 0;
+  int64_t appy_start48_ = 0;
+  int64_t appy_len49_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
-  appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len3 == out_shape1) {
+  appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len3_ == out_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape1, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = x[(appy_start2 - appy_j1)];
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-          out[appy_j1] = x[(appy_start2 - appy_j1)];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+          out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
         }
       }
       const double appy_ran = appy_clock();
@@ -2263,41 +2269,41 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:45: out[1, ::2] = x[::2] + x[::-2] */
-  appy_start5 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len6 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start8 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_len9 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_start10 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len11 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  if ((appy_len9 == appy_len6) && (appy_len11 == appy_len6)) {
+  appy_start5_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len6_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start8_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_len9_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_start10_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len11_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  if ((appy_len9_ == appy_len6_) && (appy_len11_ == appy_len6_)) {
     {
-      const int64_t appy_stop53 = appy_len6;
+      const int64_t appy_stop53 = appy_len6_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop53, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j7;
+            int64_t appy_j7_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j7 = appy_k;
-              out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+              appy_j7_ = appy_k;
+              out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j7 = 0; appy_j7 < appy_stop53; appy_j7++) {
-          out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j7_ = 0; appy_j7_ < appy_stop53; appy_j7_++) {
+          out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2309,40 +2315,40 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:46: out[2, 1:] = x[:-1] * x[1:] */
-  appy_start13 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len14 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len16 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  appy_start17 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len18 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  if ((appy_len16 == appy_len14) && (appy_len18 == appy_len14)) {
+  appy_start13_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len14_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len16_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  appy_start17_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len18_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  if ((appy_len16_ == appy_len14_) && (appy_len18_ == appy_len14_)) {
     {
-      const int64_t appy_stop55 = appy_len14;
+      const int64_t appy_stop55 = appy_len14_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop55, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j15;
+            int64_t appy_j15_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j15 = appy_k;
-              out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+              appy_j15_ = appy_k;
+              out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j15 = 0; appy_j15 < appy_stop55; appy_j15++) {
-          out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j15_ = 0; appy_j15_ < appy_stop55; appy_j15_++) {
+          out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2354,38 +2360,38 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:47: out[3, :3] = x[-3:] */
-  appy_len20 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
-  appy_start22 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len23 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len23 == appy_len20) {
+  appy_len20_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
+  appy_start22_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len23_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len23_ == appy_len20_) {
     {
-      const int64_t appy_stop57 = appy_len20;
+      const int64_t appy_stop57 = appy_len20_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop57, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j21;
+            int64_t appy_j21_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j21 = appy_k;
-              out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+              appy_j21_ = appy_k;
+              out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j21 = 0; appy_j21 < appy_stop57; appy_j21++) {
-          out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j21_ = 0; appy_j21_ < appy_stop57; appy_j21_++) {
+          out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
         }
       }
       const double appy_ran = appy_clock();
@@ -2397,39 +2403,39 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:48: out[4, 1::2] = x[-2::-2] */
-  appy_start25 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len26 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start28 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len29 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  if (appy_len29 == appy_len26) {
+  appy_start25_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len26_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start28_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len29_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  if (appy_len29_ == appy_len26_) {
     {
-      const int64_t appy_stop59 = appy_len26;
+      const int64_t appy_stop59 = appy_len26_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop59, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j27;
+            int64_t appy_j27_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j27 = appy_k;
-              out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+              appy_j27_ = appy_k;
+              out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j27 = 0; appy_j27 < appy_stop59; appy_j27++) {
-          out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j27_ = 0; appy_j27_ < appy_stop59; appy_j27_++) {
+          out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
         }
       }
       const double appy_ran = appy_clock();
@@ -2441,40 +2447,40 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:49: out[5, 2:-2] = x[4:] - x[:-4] */
-  appy_start31 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_len32 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_start34 = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len35 = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len36 = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
-  if ((appy_len35 == appy_len32) && (appy_len36 == appy_len32)) {
+  appy_start31_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_len32_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_start34_ = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len35_ = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len36_ = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
+  if ((appy_len35_ == appy_len32_) && (appy_len36_ == appy_len32_)) {
     {
-      const int64_t appy_stop61 = appy_len32;
+      const int64_t appy_stop61 = appy_len32_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop61, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j33;
+            int64_t appy_j33_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j33 = appy_k;
-              out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+              appy_j33_ = appy_k;
+              out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j33 = 0; appy_j33 < appy_stop61; appy_j33++) {
-          out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j33_ = 0; appy_j33_ < appy_stop61; appy_j33_++) {
+          out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2489,27 +2495,27 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, out_shape1, 1);
       if (appy_n > 0) {
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out)
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out_)
         {
-          int64_t appy_j38;
+          int64_t appy_j38_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j38 = appy_k;
-            out[6 * out_shape1 + appy_j38] = 3;
+            appy_j38_ = appy_k;
+            out_[6 * out_shape1 + appy_j38_] = 3;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: out[0:out_size])
-      for (appy_j38 = 0; appy_j38 < out_shape1; appy_j38++) {
-        out[6 * out_shape1 + appy_j38] = 3;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+      for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
+        out_[6 * out_shape1 + appy_j38_] = 3;
       }
     }
     const double appy_ran = appy_clock();
@@ -2517,39 +2523,39 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:51: out[6, 1:-1:2] = x[1:-1:2] */
-  appy_start39 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_len40 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_start42 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  appy_len43 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  if (appy_len43 == appy_len40) {
+  appy_start39_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_len40_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_start42_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  appy_len43_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  if (appy_len43_ == appy_len40_) {
     {
-      const int64_t appy_stop64 = appy_len40;
+      const int64_t appy_stop64 = appy_len40_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop64, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j41;
+            int64_t appy_j41_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j41 = appy_k;
-              out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+              appy_j41_ = appy_k;
+              out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j41 = 0; appy_j41 < appy_stop64; appy_j41++) {
-          out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j41_ = 0; appy_j41_ < appy_stop64; appy_j41_++) {
+          out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
         }
       }
       const double appy_ran = appy_clock();
@@ -2561,39 +2567,39 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:52: out[7, :7:3] = x[:7:3] + 1 */
-  appy_start45 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_len46 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_start48 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  appy_len49 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  if (appy_len49 == appy_len46) {
+  appy_start45_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_len46_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_start48_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  appy_len49_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  if (appy_len49_ == appy_len46_) {
     {
-      const int64_t appy_stop66 = appy_len46;
+      const int64_t appy_stop66 = appy_len46_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop66, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j47;
+            int64_t appy_j47_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j47 = appy_k;
-              out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1);
+              appy_j47_ = appy_k;
+              out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j47 = 0; appy_j47 < appy_stop66; appy_j47++) {
-          out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j47_ = 0; appy_j47_ < appy_stop66; appy_j47_++) {
+          out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1);
         }
       }
       const double appy_ran = appy_clock();
@@ -2612,88 +2618,88 @@ fail:
 }
 
 /* host_window(float64[:], float64[:, :], int64, int64, int64) -- tests/e2e/programs/arrays_host.py:58 */
-static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len15 = 0;
-  int64_t appy_j16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_step19 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_step27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  double appy_sum32 = 0;
-  int64_t appy_step33 = 0;
-  int64_t appy_start35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j37 = 0;
-  double appy_sum38 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len15_ = 0;
+  int64_t appy_j16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_step19_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_step27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  double appy_sum32_ = 0;
+  int64_t appy_step33_ = 0;
+  int64_t appy_start35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j37_ = 0;
+  double appy_sum38_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:61: out[0, lo:hi:step] = x[lo:hi:step] + 1 */
-  appy_step1 = step;
-  if (appy_step1 == 0) {
+  appy_step1_ = step_;
+  if (appy_step1_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 61)");
     goto fail;
   }
-  appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-  appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-  appy_start6 = appy_slice_start(lo, hi, appy_step1, x_shape0);
-  appy_len7 = appy_slice_len(lo, hi, appy_step1, x_shape0);
-  if (appy_len7 == appy_len4) {
+  appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+  appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+  appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, x_shape0);
+  appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, x_shape0);
+  if (appy_len7_ == appy_len4_) {
     {
-      const int64_t appy_stop68 = appy_len4;
+      const int64_t appy_stop68 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop68, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1.0);
+              appy_j5_ = appy_k;
+              out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1.0);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < appy_stop68; appy_j5++) {
-          out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1.0);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < appy_stop68; appy_j5_++) {
+          out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -2705,39 +2711,39 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:62: out[1, lo:] = x[lo:] * 2 */
-  appy_start9 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len10 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_start12 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len13 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len13 == appy_len10) {
+  appy_start9_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len10_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_start12_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len13_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len13_ == appy_len10_) {
     {
-      const int64_t appy_stop70 = appy_len10;
+      const int64_t appy_stop70 = appy_len10_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop70, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2.0);
+              appy_j11_ = appy_k;
+              out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2.0);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < appy_stop70; appy_j11++) {
-          out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2.0);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < appy_stop70; appy_j11_++) {
+          out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -2749,37 +2755,37 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:63: out[2, :hi] = -x[:hi] */
-  appy_len15 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), out_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), x_shape0);
-  if (appy_len17 == appy_len15) {
+  appy_len15_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), out_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), x_shape0);
+  if (appy_len17_ == appy_len15_) {
     {
-      const int64_t appy_stop72 = appy_len15;
+      const int64_t appy_stop72 = appy_len15_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop72, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j16;
+            int64_t appy_j16_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j16 = appy_k;
-              out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+              appy_j16_ = appy_k;
+              out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j16 = 0; appy_j16 < appy_stop72; appy_j16++) {
-          out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j16_ = 0; appy_j16_ < appy_stop72; appy_j16_++) {
+          out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2791,44 +2797,44 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:64: out[3, ::step] = x[::step] */
-  appy_step19 = step;
-  if (appy_step19 == 0) {
+  appy_step19_ = step_;
+  if (appy_step19_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 64)");
     goto fail;
   }
-  appy_start21 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_len22 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_start24 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  appy_len25 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  if (appy_len25 == appy_len22) {
+  appy_start21_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_len22_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_start24_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  appy_len25_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  if (appy_len25_ == appy_len22_) {
     {
-      const int64_t appy_stop74 = appy_len22;
+      const int64_t appy_stop74 = appy_len22_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop74, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j23;
+            int64_t appy_j23_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j23 = appy_k;
-              out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+              appy_j23_ = appy_k;
+              out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j23 = 0; appy_j23 < appy_stop74; appy_j23++) {
-          out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j23_ = 0; appy_j23_ < appy_stop74; appy_j23_++) {
+          out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
         }
       }
       const double appy_ran = appy_clock();
@@ -2840,59 +2846,59 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:65: return np.sum(x[lo:hi:step]), np.sum(x[hi:lo:-step]) */
-  appy_step27 = step;
-  if (appy_step27 == 0) {
+  appy_step27_ = step_;
+  if (appy_step27_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start29 = appy_slice_start(lo, hi, appy_step27, x_shape0);
-  appy_len30 = appy_slice_len(lo, hi, appy_step27, x_shape0);
-  appy_sum32 = 0.0;
+  appy_start29_ = appy_slice_start(lo_, hi_, appy_step27_, x_shape0);
+  appy_len30_ = appy_slice_len(lo_, hi_, appy_step27_, x_shape0);
+  appy_sum32_ = 0.0;
   {
-    const int64_t appy_stop76 = appy_len30;
+    const int64_t appy_stop76 = appy_len30_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop76, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j31;
-          double appy_sum32 = 0;
+          int64_t appy_j31_;
+          double appy_sum32_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j31 = appy_k + appy_u * appy_stride;
-              appy_sum32 = (appy_sum32 + x[(appy_start29 + (appy_j31 * appy_step27))]);
+              appy_j31_ = appy_k + appy_u * appy_stride;
+              appy_sum32_ = (appy_sum32_ + x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j31 = appy_k;
-            appy_sum32 = (appy_sum32 + x[(appy_start29 + (appy_j31 * appy_step27))]);
+            appy_j31_ = appy_k;
+            appy_sum32_ = (appy_sum32_ + x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
           }
-          appy_sum32 = appy_group_sum_f64(appy_sum32, APPY_RED_THREADS, appy_red);
+          appy_sum32_ = appy_group_sum_f64(appy_sum32_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum32, sizeof appy_sum32);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum32_, sizeof appy_sum32_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum32 = 0;
+            appy_sum32_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part77;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part77, sizeof appy_part77);
-              appy_sum32 += appy_part77;
+              appy_sum32_ += appy_part77;
             }
-            appy_sum32 = appy_group_sum_f64(appy_sum32, APPY_RED_THREADS, appy_red);
+            appy_sum32_ = appy_group_sum_f64(appy_sum32_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum32, sizeof appy_sum32);
+              memcpy(&appy_scr[1], &appy_sum32_, sizeof appy_sum32_);
           }
         }
       }
@@ -2900,70 +2906,70 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total78;
       memcpy(&appy_total78, &appy_totals[0], sizeof appy_total78);
-      appy_sum32 += appy_total78;
+      appy_sum32_ += appy_total78;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum32) reduction(+: appy_sum32)
-      for (appy_j31 = 0; appy_j31 < appy_stop76; appy_j31++) {
-        appy_sum32 = (appy_sum32 + x[(appy_start29 + (appy_j31 * appy_step27))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
+      for (appy_j31_ = 0; appy_j31_ < appy_stop76; appy_j31_++) {
+        appy_sum32_ = (appy_sum32_ + x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_step33 = (-step);
-  if (appy_step33 == 0) {
+  appy_step33_ = (-step_);
+  if (appy_step33_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start35 = appy_slice_start(hi, lo, appy_step33, x_shape0);
-  appy_len36 = appy_slice_len(hi, lo, appy_step33, x_shape0);
-  appy_sum38 = 0.0;
+  appy_start35_ = appy_slice_start(hi_, lo_, appy_step33_, x_shape0);
+  appy_len36_ = appy_slice_len(hi_, lo_, appy_step33_, x_shape0);
+  appy_sum38_ = 0.0;
   {
-    const int64_t appy_stop80 = appy_len36;
+    const int64_t appy_stop80 = appy_len36_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop80, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j37;
-          double appy_sum38 = 0;
+          int64_t appy_j37_;
+          double appy_sum38_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j37 = appy_k + appy_u * appy_stride;
-              appy_sum38 = (appy_sum38 + x[(appy_start35 + (appy_j37 * appy_step33))]);
+              appy_j37_ = appy_k + appy_u * appy_stride;
+              appy_sum38_ = (appy_sum38_ + x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j37 = appy_k;
-            appy_sum38 = (appy_sum38 + x[(appy_start35 + (appy_j37 * appy_step33))]);
+            appy_j37_ = appy_k;
+            appy_sum38_ = (appy_sum38_ + x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
           }
-          appy_sum38 = appy_group_sum_f64(appy_sum38, APPY_RED_THREADS, appy_red);
+          appy_sum38_ = appy_group_sum_f64(appy_sum38_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum38, sizeof appy_sum38);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum38_, sizeof appy_sum38_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum38 = 0;
+            appy_sum38_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part81;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part81, sizeof appy_part81);
-              appy_sum38 += appy_part81;
+              appy_sum38_ += appy_part81;
             }
-            appy_sum38 = appy_group_sum_f64(appy_sum38, APPY_RED_THREADS, appy_red);
+            appy_sum38_ = appy_group_sum_f64(appy_sum38_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum38, sizeof appy_sum38);
+              memcpy(&appy_scr[1], &appy_sum38_, sizeof appy_sum38_);
           }
         }
       }
@@ -2971,18 +2977,18 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total82;
       memcpy(&appy_total82, &appy_totals[0], sizeof appy_total82);
-      appy_sum38 += appy_total82;
+      appy_sum38_ += appy_total82;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum38) reduction(+: appy_sum38)
-      for (appy_j37 = 0; appy_j37 < appy_stop80; appy_j37++) {
-        appy_sum38 = (appy_sum38 + x[(appy_start35 + (appy_j37 * appy_step33))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
+      for (appy_j37_ = 0; appy_j37_ < appy_stop80; appy_j37_++) {
+        appy_sum38_ = (appy_sum38_ + x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum32), appy_box_float64(appy_sum38)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum32_), appy_box_float64(appy_sum38_)});
   appy_env_end(&appy_data, "arrays_host", "host_window", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -2991,88 +2997,88 @@ fail:
 }
 
 /* host_window(int32[:], int32[:, :], int64, int64, int64) -- tests/e2e/programs/arrays_host.py:58 */
-static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len15 = 0;
-  int64_t appy_j16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_step19 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_step27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_sum32 = 0;
-  int64_t appy_step33 = 0;
-  int64_t appy_start35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j37 = 0;
-  int64_t appy_sum38 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len15_ = 0;
+  int64_t appy_j16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_step19_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_step27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_sum32_ = 0;
+  int64_t appy_step33_ = 0;
+  int64_t appy_start35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j37_ = 0;
+  int64_t appy_sum38_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:61: out[0, lo:hi:step] = x[lo:hi:step] + 1 */
-  appy_step1 = step;
-  if (appy_step1 == 0) {
+  appy_step1_ = step_;
+  if (appy_step1_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 61)");
     goto fail;
   }
-  appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-  appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-  appy_start6 = appy_slice_start(lo, hi, appy_step1, x_shape0);
-  appy_len7 = appy_slice_len(lo, hi, appy_step1, x_shape0);
-  if (appy_len7 == appy_len4) {
+  appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+  appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+  appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, x_shape0);
+  appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, x_shape0);
+  if (appy_len7_ == appy_len4_) {
     {
-      const int64_t appy_stop84 = appy_len4;
+      const int64_t appy_stop84 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop84, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1);
+              appy_j5_ = appy_k;
+              out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j5 = 0; appy_j5 < appy_stop84; appy_j5++) {
-          out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j5_ = 0; appy_j5_ < appy_stop84; appy_j5_++) {
+          out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1);
         }
       }
       const double appy_ran = appy_clock();
@@ -3084,39 +3090,39 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:62: out[1, lo:] = x[lo:] * 2 */
-  appy_start9 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len10 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_start12 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len13 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len13 == appy_len10) {
+  appy_start9_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len10_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_start12_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len13_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len13_ == appy_len10_) {
     {
-      const int64_t appy_stop86 = appy_len10;
+      const int64_t appy_stop86 = appy_len10_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop86, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j11;
+            int64_t appy_j11_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j11 = appy_k;
-              out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2);
+              appy_j11_ = appy_k;
+              out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j11 = 0; appy_j11 < appy_stop86; appy_j11++) {
-          out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j11_ = 0; appy_j11_ < appy_stop86; appy_j11_++) {
+          out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2);
         }
       }
       const double appy_ran = appy_clock();
@@ -3128,37 +3134,37 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:63: out[2, :hi] = -x[:hi] */
-  appy_len15 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), out_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), x_shape0);
-  if (appy_len17 == appy_len15) {
+  appy_len15_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), out_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), x_shape0);
+  if (appy_len17_ == appy_len15_) {
     {
-      const int64_t appy_stop88 = appy_len15;
+      const int64_t appy_stop88 = appy_len15_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop88, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j16;
+            int64_t appy_j16_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j16 = appy_k;
-              out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+              appy_j16_ = appy_k;
+              out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j16 = 0; appy_j16 < appy_stop88; appy_j16++) {
-          out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j16_ = 0; appy_j16_ < appy_stop88; appy_j16_++) {
+          out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -3170,44 +3176,44 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:64: out[3, ::step] = x[::step] */
-  appy_step19 = step;
-  if (appy_step19 == 0) {
+  appy_step19_ = step_;
+  if (appy_step19_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 64)");
     goto fail;
   }
-  appy_start21 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_len22 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_start24 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  appy_len25 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  if (appy_len25 == appy_len22) {
+  appy_start21_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_len22_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_start24_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  appy_len25_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  if (appy_len25_ == appy_len22_) {
     {
-      const int64_t appy_stop90 = appy_len22;
+      const int64_t appy_stop90 = appy_len22_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, appy_stop90, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
           {
-            int64_t appy_j23;
+            int64_t appy_j23_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j23 = appy_k;
-              out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+              appy_j23_ = appy_k;
+              out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-        for (appy_j23 = 0; appy_j23 < appy_stop90; appy_j23++) {
-          out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+        for (appy_j23_ = 0; appy_j23_ < appy_stop90; appy_j23_++) {
+          out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
         }
       }
       const double appy_ran = appy_clock();
@@ -3219,59 +3225,59 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:65: return np.sum(x[lo:hi:step]), np.sum(x[hi:lo:-step]) */
-  appy_step27 = step;
-  if (appy_step27 == 0) {
+  appy_step27_ = step_;
+  if (appy_step27_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start29 = appy_slice_start(lo, hi, appy_step27, x_shape0);
-  appy_len30 = appy_slice_len(lo, hi, appy_step27, x_shape0);
-  appy_sum32 = INT64_C(0);
+  appy_start29_ = appy_slice_start(lo_, hi_, appy_step27_, x_shape0);
+  appy_len30_ = appy_slice_len(lo_, hi_, appy_step27_, x_shape0);
+  appy_sum32_ = INT64_C(0);
   {
-    const int64_t appy_stop92 = appy_len30;
+    const int64_t appy_stop92 = appy_len30_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop92, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j31;
-          int64_t appy_sum32 = 0;
+          int64_t appy_j31_;
+          int64_t appy_sum32_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j31 = appy_k + appy_u * appy_stride;
-              appy_sum32 = (appy_sum32 + (int64_t)x[(appy_start29 + (appy_j31 * appy_step27))]);
+              appy_j31_ = appy_k + appy_u * appy_stride;
+              appy_sum32_ = (appy_sum32_ + (int64_t)x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j31 = appy_k;
-            appy_sum32 = (appy_sum32 + (int64_t)x[(appy_start29 + (appy_j31 * appy_step27))]);
+            appy_j31_ = appy_k;
+            appy_sum32_ = (appy_sum32_ + (int64_t)x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
           }
-          appy_sum32 = appy_group_sum_i64(appy_sum32, APPY_RED_THREADS, appy_red);
+          appy_sum32_ = appy_group_sum_i64(appy_sum32_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum32, sizeof appy_sum32);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum32_, sizeof appy_sum32_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum32 = 0;
+            appy_sum32_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part93;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part93, sizeof appy_part93);
-              appy_sum32 += appy_part93;
+              appy_sum32_ += appy_part93;
             }
-            appy_sum32 = appy_group_sum_i64(appy_sum32, APPY_RED_THREADS, appy_red);
+            appy_sum32_ = appy_group_sum_i64(appy_sum32_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum32, sizeof appy_sum32);
+              memcpy(&appy_scr[1], &appy_sum32_, sizeof appy_sum32_);
           }
         }
       }
@@ -3279,70 +3285,70 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total94;
       memcpy(&appy_total94, &appy_totals[0], sizeof appy_total94);
-      appy_sum32 += appy_total94;
+      appy_sum32_ += appy_total94;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum32) reduction(+: appy_sum32)
-      for (appy_j31 = 0; appy_j31 < appy_stop92; appy_j31++) {
-        appy_sum32 = (appy_sum32 + (int64_t)x[(appy_start29 + (appy_j31 * appy_step27))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
+      for (appy_j31_ = 0; appy_j31_ < appy_stop92; appy_j31_++) {
+        appy_sum32_ = (appy_sum32_ + (int64_t)x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_step33 = (-step);
-  if (appy_step33 == 0) {
+  appy_step33_ = (-step_);
+  if (appy_step33_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start35 = appy_slice_start(hi, lo, appy_step33, x_shape0);
-  appy_len36 = appy_slice_len(hi, lo, appy_step33, x_shape0);
-  appy_sum38 = INT64_C(0);
+  appy_start35_ = appy_slice_start(hi_, lo_, appy_step33_, x_shape0);
+  appy_len36_ = appy_slice_len(hi_, lo_, appy_step33_, x_shape0);
+  appy_sum38_ = INT64_C(0);
   {
-    const int64_t appy_stop96 = appy_len36;
+    const int64_t appy_stop96 = appy_len36_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop96, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j37;
-          int64_t appy_sum38 = 0;
+          int64_t appy_j37_;
+          int64_t appy_sum38_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j37 = appy_k + appy_u * appy_stride;
-              appy_sum38 = (appy_sum38 + (int64_t)x[(appy_start35 + (appy_j37 * appy_step33))]);
+              appy_j37_ = appy_k + appy_u * appy_stride;
+              appy_sum38_ = (appy_sum38_ + (int64_t)x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j37 = appy_k;
-            appy_sum38 = (appy_sum38 + (int64_t)x[(appy_start35 + (appy_j37 * appy_step33))]);
+            appy_j37_ = appy_k;
+            appy_sum38_ = (appy_sum38_ + (int64_t)x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
           }
-          appy_sum38 = appy_group_sum_i64(appy_sum38, APPY_RED_THREADS, appy_red);
+          appy_sum38_ = appy_group_sum_i64(appy_sum38_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum38, sizeof appy_sum38);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum38_, sizeof appy_sum38_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum38 = 0;
+            appy_sum38_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part97;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part97, sizeof appy_part97);
-              appy_sum38 += appy_part97;
+              appy_sum38_ += appy_part97;
             }
-            appy_sum38 = appy_group_sum_i64(appy_sum38, APPY_RED_THREADS, appy_red);
+            appy_sum38_ = appy_group_sum_i64(appy_sum38_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum38, sizeof appy_sum38);
+              memcpy(&appy_scr[1], &appy_sum38_, sizeof appy_sum38_);
           }
         }
       }
@@ -3350,18 +3356,18 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total98;
       memcpy(&appy_total98, &appy_totals[0], sizeof appy_total98);
-      appy_sum38 += appy_total98;
+      appy_sum38_ += appy_total98;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum38) reduction(+: appy_sum38)
-      for (appy_j37 = 0; appy_j37 < appy_stop96; appy_j37++) {
-        appy_sum38 = (appy_sum38 + (int64_t)x[(appy_start35 + (appy_j37 * appy_step33))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
+      for (appy_j37_ = 0; appy_j37_ < appy_stop96; appy_j37_++) {
+        appy_sum38_ = (appy_sum38_ + (int64_t)x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum32), appy_box_int64(appy_sum38)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum32_), appy_box_int64(appy_sum38_)});
   appy_env_end(&appy_data, "arrays_host", "host_window", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -3370,68 +3376,68 @@ fail:
 }
 
 /* update(float64[:, :], float64[:, :], float64) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, double beta, PyObject **ret)
+static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len100 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len100;
       if (appy_n > 0) {
-        double *C = appy_dev_C;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C)
+        double *C_ = C_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_)
         {
-          int64_t appy_j2;
-          int64_t appy_j1;
+          int64_t appy_j2_;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j2 = appy_q % appy_len100;
+            appy_j2_ = appy_q % appy_len100;
             appy_q /= appy_len100;
-            appy_j1 = appy_q;
-            C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+            appy_j1_ = appy_q;
+            C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size])
-      for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-          C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count])
+      for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+          C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -3444,36 +3450,36 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        double *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        double *const C_gpu = appy_env_ptr(&appy_data, C_);
+        double *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len103 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len103;
         if (appy_n > 0) {
-          double *C = appy_dev_C;   // on the device
-          double *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          double *C_ = C_gpu;   // on the device
+          double *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j4;
-            int64_t appy_j3;
+            int64_t appy_j4_;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j4 = appy_q % appy_len103;
+              appy_j4_ = appy_q % appy_len103;
               appy_q /= appy_len103;
-              appy_j3 = appy_q;
-              C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+              appy_j3_ = appy_q;
+              C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-          for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-            C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+          for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+            C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
           }
         }
       }
@@ -3486,44 +3492,44 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop106 = appy_len7;
+      const int64_t appy_stop106 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        double *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        double *const C_gpu = appy_env_ptr(&appy_data, C_);
+        double *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len107 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, appy_stop106, 1) * appy_len107;
         if (appy_n > 0) {
-          double *C = appy_dev_C;   // on the device
-          double *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          double *C_ = C_gpu;   // on the device
+          double *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j9;
-            int64_t appy_j8;
+            int64_t appy_j9_;
+            int64_t appy_j8_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j9 = appy_q % appy_len107;
+              appy_j9_ = appy_q % appy_len107;
               appy_q /= appy_len107;
-              appy_j8 = appy_q;
-              C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+              appy_j8_ = appy_q;
+              C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j8 = 0; appy_j8 < appy_stop106; appy_j8++) {
-          for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-            C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j8_ = 0; appy_j8_ < appy_stop106; appy_j8_++) {
+          for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+            C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
           }
         }
       }
@@ -3536,45 +3542,45 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        double *const appy_dev_D = appy_env_ptr(&appy_data, D);
-        const int64_t appy_stop110 = appy_len13;
+        double *const C_gpu = appy_env_ptr(&appy_data, C_);
+        double *const D_gpu = appy_env_ptr(&appy_data, D_);
+        const int64_t appy_stop110 = appy_len13_;
         const int64_t appy_len111 = appy_range_len(0, appy_stop110, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len111;
         if (appy_n > 0) {
-          double *C = appy_dev_C;   // on the device
-          double *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          double *C_ = C_gpu;   // on the device
+          double *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j15;
-            int64_t appy_j14;
+            int64_t appy_j15_;
+            int64_t appy_j14_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j15 = appy_q % appy_len111;
+              appy_j15_ = appy_q % appy_len111;
               appy_q /= appy_len111;
-              appy_j14 = appy_q;
-              C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+              appy_j14_ = appy_q;
+              C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-          for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-            C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+          for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+            C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
           }
         }
       }
@@ -3594,68 +3600,68 @@ fail:
 }
 
 /* update(float32[:, :], float32[:, :], float32) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, float beta, PyObject **ret)
+static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *D = (float *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *D_ = (float *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len114 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len114;
       if (appy_n > 0) {
-        float *C = appy_dev_C;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C)
+        float *C_ = C_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_)
         {
-          int64_t appy_j2;
-          int64_t appy_j1;
+          int64_t appy_j2_;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j2 = appy_q % appy_len114;
+            appy_j2_ = appy_q % appy_len114;
             appy_q /= appy_len114;
-            appy_j1 = appy_q;
-            C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+            appy_j1_ = appy_q;
+            C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size])
-      for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-          C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count])
+      for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+          C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -3668,36 +3674,36 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        float *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        float *const C_gpu = appy_env_ptr(&appy_data, C_);
+        float *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len117 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len117;
         if (appy_n > 0) {
-          float *C = appy_dev_C;   // on the device
-          float *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          float *C_ = C_gpu;   // on the device
+          float *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j4;
-            int64_t appy_j3;
+            int64_t appy_j4_;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j4 = appy_q % appy_len117;
+              appy_j4_ = appy_q % appy_len117;
               appy_q /= appy_len117;
-              appy_j3 = appy_q;
-              C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+              appy_j3_ = appy_q;
+              C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-          for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-            C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+          for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+            C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
           }
         }
       }
@@ -3710,44 +3716,44 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop120 = appy_len7;
+      const int64_t appy_stop120 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        float *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        float *const C_gpu = appy_env_ptr(&appy_data, C_);
+        float *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len121 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, appy_stop120, 1) * appy_len121;
         if (appy_n > 0) {
-          float *C = appy_dev_C;   // on the device
-          float *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          float *C_ = C_gpu;   // on the device
+          float *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j9;
-            int64_t appy_j8;
+            int64_t appy_j9_;
+            int64_t appy_j8_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j9 = appy_q % appy_len121;
+              appy_j9_ = appy_q % appy_len121;
               appy_q /= appy_len121;
-              appy_j8 = appy_q;
-              C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+              appy_j8_ = appy_q;
+              C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j8 = 0; appy_j8 < appy_stop120; appy_j8++) {
-          for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-            C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j8_ = 0; appy_j8_ < appy_stop120; appy_j8_++) {
+          for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+            C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
           }
         }
       }
@@ -3760,45 +3766,45 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        float *const appy_dev_D = appy_env_ptr(&appy_data, D);
-        const int64_t appy_stop124 = appy_len13;
+        float *const C_gpu = appy_env_ptr(&appy_data, C_);
+        float *const D_gpu = appy_env_ptr(&appy_data, D_);
+        const int64_t appy_stop124 = appy_len13_;
         const int64_t appy_len125 = appy_range_len(0, appy_stop124, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len125;
         if (appy_n > 0) {
-          float *C = appy_dev_C;   // on the device
-          float *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          float *C_ = C_gpu;   // on the device
+          float *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j15;
-            int64_t appy_j14;
+            int64_t appy_j15_;
+            int64_t appy_j14_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j15 = appy_q % appy_len125;
+              appy_j15_ = appy_q % appy_len125;
               appy_q /= appy_len125;
-              appy_j14 = appy_q;
-              C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0f) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+              appy_j14_ = appy_q;
+              C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0f) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-          for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-            C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0f) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+          for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+            C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0f) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
           }
         }
       }
@@ -3818,68 +3824,68 @@ fail:
 }
 
 /* update(int32[:, :], int32[:, :], int32) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, int32_t beta, PyObject **ret)
+static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *D = (int32_t *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *D_ = (int32_t *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len128 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len128;
       if (appy_n > 0) {
-        int32_t *C = appy_dev_C;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C)
+        int32_t *C_ = C_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_)
         {
-          int64_t appy_j2;
-          int64_t appy_j1;
+          int64_t appy_j2_;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j2 = appy_q % appy_len128;
+            appy_j2_ = appy_q % appy_len128;
             appy_q /= appy_len128;
-            appy_j1 = appy_q;
-            C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+            appy_j1_ = appy_q;
+            C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size])
-      for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-          C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count])
+      for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+          C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -3892,36 +3898,36 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        int32_t *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
+        int32_t *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len131 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len131;
         if (appy_n > 0) {
-          int32_t *C = appy_dev_C;   // on the device
-          int32_t *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          int32_t *C_ = C_gpu;   // on the device
+          int32_t *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j4;
-            int64_t appy_j3;
+            int64_t appy_j4_;
+            int64_t appy_j3_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j4 = appy_q % appy_len131;
+              appy_j4_ = appy_q % appy_len131;
               appy_q /= appy_len131;
-              appy_j3 = appy_q;
-              C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+              appy_j3_ = appy_q;
+              C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-          for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-            C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+          for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+            C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
           }
         }
       }
@@ -3934,44 +3940,44 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop134 = appy_len7;
+      const int64_t appy_stop134 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        int32_t *const appy_dev_D = appy_env_ptr(&appy_data, D);
+        int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
+        int32_t *const D_gpu = appy_env_ptr(&appy_data, D_);
         const int64_t appy_len135 = appy_range_len(0, C_shape1, 1);
         const int64_t appy_n = appy_range_len(0, appy_stop134, 1) * appy_len135;
         if (appy_n > 0) {
-          int32_t *C = appy_dev_C;   // on the device
-          int32_t *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          int32_t *C_ = C_gpu;   // on the device
+          int32_t *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j9;
-            int64_t appy_j8;
+            int64_t appy_j9_;
+            int64_t appy_j8_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j9 = appy_q % appy_len135;
+              appy_j9_ = appy_q % appy_len135;
               appy_q /= appy_len135;
-              appy_j8 = appy_q;
-              C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+              appy_j8_ = appy_q;
+              C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j8 = 0; appy_j8 < appy_stop134; appy_j8++) {
-          for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-            C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j8_ = 0; appy_j8_ < appy_stop134; appy_j8_++) {
+          for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+            C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
           }
         }
       }
@@ -3984,45 +3990,45 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
-        int32_t *const appy_dev_D = appy_env_ptr(&appy_data, D);
-        const int64_t appy_stop138 = appy_len13;
+        int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
+        int32_t *const D_gpu = appy_env_ptr(&appy_data, D_);
+        const int64_t appy_stop138 = appy_len13_;
         const int64_t appy_len139 = appy_range_len(0, appy_stop138, 1);
         const int64_t appy_n = appy_range_len(0, C_shape0, 1) * appy_len139;
         if (appy_n > 0) {
-          int32_t *C = appy_dev_C;   // on the device
-          int32_t *D = appy_dev_D;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C, D)
+          int32_t *C_ = C_gpu;   // on the device
+          int32_t *D_ = D_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(C_, D_)
           {
-            int64_t appy_j15;
-            int64_t appy_j14;
+            int64_t appy_j15_;
+            int64_t appy_j14_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j15 = appy_q % appy_len139;
+              appy_j15_ = appy_q % appy_len139;
               appy_q /= appy_len139;
-              appy_j14 = appy_q;
-              C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+              appy_j14_ = appy_q;
+              C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size])
-        for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-          for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-            C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count])
+        for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+          for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+            C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
           }
         }
       }
@@ -4042,60 +4048,60 @@ fail:
 }
 
 /* fills(float64[:, :], float64[:], float64) -- tests/e2e/programs/arrays_host.py:83 */
-static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, double v, PyObject **ret)
+static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, double v_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j14_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:85: x[:] = v */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            x[appy_j1] = v;
+            appy_j1_ = appy_k;
+            x_[appy_j1_] = v_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: x[0:x_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        x[appy_j1] = v;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: x_[0:x_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        x_[appy_j1_] = v_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4103,42 +4109,42 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:86: A[1:-1, 1:-1] = 0 */
-  appy_start2 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_len3 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_start4 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_start2_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_len3_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_start4_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
   {
-    const int64_t appy_stop143 = appy_len3;
+    const int64_t appy_stop143 = appy_len3_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop144 = appy_len5;
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop144 = appy_len5_;
       const int64_t appy_len145 = appy_range_len(0, appy_stop144, 1);
       const int64_t appy_n = appy_range_len(0, appy_stop143, 1) * appy_len145;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        double *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j7;
-          int64_t appy_j6;
+          int64_t appy_j7_;
+          int64_t appy_j6_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j7 = appy_q % appy_len145;
+            appy_j7_ = appy_q % appy_len145;
             appy_q /= appy_len145;
-            appy_j6 = appy_q;
-            A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0.0;
+            appy_j6_ = appy_q;
+            A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0.0;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j6 = 0; appy_j6 < appy_stop143; appy_j6++) {
-        for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-          A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0.0;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j6_ = 0; appy_j6_ < appy_stop143; appy_j6_++) {
+        for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+          A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0.0;
         }
       }
     }
@@ -4147,38 +4153,38 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:87: A[:1] = v */
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
   {
-    const int64_t appy_stop148 = appy_len8;
+    const int64_t appy_stop148 = appy_len8_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
       const int64_t appy_len149 = appy_range_len(0, A_shape1, 1);
       const int64_t appy_n = appy_range_len(0, appy_stop148, 1) * appy_len149;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        double *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j10;
-          int64_t appy_j9;
+          int64_t appy_j10_;
+          int64_t appy_j9_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j10 = appy_q % appy_len149;
+            appy_j10_ = appy_q % appy_len149;
             appy_q /= appy_len149;
-            appy_j9 = appy_q;
-            A[appy_j9 * A_shape1 + appy_j10] = v;
+            appy_j9_ = appy_q;
+            A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j9 = 0; appy_j9 < appy_stop148; appy_j9++) {
-        for (appy_j10 = 0; appy_j10 < A_shape1; appy_j10++) {
-          A[appy_j9 * A_shape1 + appy_j10] = v;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j9_ = 0; appy_j9_ < appy_stop148; appy_j9_++) {
+        for (appy_j10_ = 0; appy_j10_ < A_shape1; appy_j10_++) {
+          A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
         }
       }
     }
@@ -4187,39 +4193,39 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:88: A[:, -1:] = 2 * v */
-  appy_start11 = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
-  appy_len12 = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_start11_ = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_len12_ = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop152 = appy_len12;
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop152 = appy_len12_;
       const int64_t appy_len153 = appy_range_len(0, appy_stop152, 1);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len153;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        double *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j14;
-          int64_t appy_j13;
+          int64_t appy_j14_;
+          int64_t appy_j13_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j14 = appy_q % appy_len153;
+            appy_j14_ = appy_q % appy_len153;
             appy_q /= appy_len153;
-            appy_j13 = appy_q;
-            A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2.0 * v);
+            appy_j13_ = appy_q;
+            A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2.0 * v_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j13 = 0; appy_j13 < A_shape0; appy_j13++) {
-        for (appy_j14 = 0; appy_j14 < appy_len12; appy_j14++) {
-          A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2.0 * v);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
+        for (appy_j14_ = 0; appy_j14_ < appy_len12_; appy_j14_++) {
+          A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2.0 * v_);
         }
       }
     }
@@ -4232,60 +4238,60 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
 }
 
 /* fills(int32[:, :], int32[:], int32) -- tests/e2e/programs/arrays_host.py:83 */
-static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, int32_t v, PyObject **ret)
+static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, int32_t v_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j14 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j14_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:85: x[:] = v */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            x[appy_j1] = v;
+            appy_j1_ = appy_k;
+            x_[appy_j1_] = v_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: x[0:x_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        x[appy_j1] = v;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: x_[0:x_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        x_[appy_j1_] = v_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4293,42 +4299,42 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:86: A[1:-1, 1:-1] = 0 */
-  appy_start2 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_len3 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_start4 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_start2_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_len3_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_start4_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
   {
-    const int64_t appy_stop157 = appy_len3;
+    const int64_t appy_stop157 = appy_len3_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop158 = appy_len5;
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop158 = appy_len5_;
       const int64_t appy_len159 = appy_range_len(0, appy_stop158, 1);
       const int64_t appy_n = appy_range_len(0, appy_stop157, 1) * appy_len159;
       if (appy_n > 0) {
-        int32_t *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        int32_t *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j7;
-          int64_t appy_j6;
+          int64_t appy_j7_;
+          int64_t appy_j6_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j7 = appy_q % appy_len159;
+            appy_j7_ = appy_q % appy_len159;
             appy_q /= appy_len159;
-            appy_j6 = appy_q;
-            A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0;
+            appy_j6_ = appy_q;
+            A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j6 = 0; appy_j6 < appy_stop157; appy_j6++) {
-        for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-          A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j6_ = 0; appy_j6_ < appy_stop157; appy_j6_++) {
+        for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+          A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0;
         }
       }
     }
@@ -4337,38 +4343,38 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:87: A[:1] = v */
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
   {
-    const int64_t appy_stop162 = appy_len8;
+    const int64_t appy_stop162 = appy_len8_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       const int64_t appy_len163 = appy_range_len(0, A_shape1, 1);
       const int64_t appy_n = appy_range_len(0, appy_stop162, 1) * appy_len163;
       if (appy_n > 0) {
-        int32_t *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        int32_t *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j10;
-          int64_t appy_j9;
+          int64_t appy_j10_;
+          int64_t appy_j9_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j10 = appy_q % appy_len163;
+            appy_j10_ = appy_q % appy_len163;
             appy_q /= appy_len163;
-            appy_j9 = appy_q;
-            A[appy_j9 * A_shape1 + appy_j10] = v;
+            appy_j9_ = appy_q;
+            A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j9 = 0; appy_j9 < appy_stop162; appy_j9++) {
-        for (appy_j10 = 0; appy_j10 < A_shape1; appy_j10++) {
-          A[appy_j9 * A_shape1 + appy_j10] = v;
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j9_ = 0; appy_j9_ < appy_stop162; appy_j9_++) {
+        for (appy_j10_ = 0; appy_j10_ < A_shape1; appy_j10_++) {
+          A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
         }
       }
     }
@@ -4377,39 +4383,39 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:88: A[:, -1:] = 2 * v */
-  appy_start11 = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
-  appy_len12 = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_start11_ = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_len12_ = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop166 = appy_len12;
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop166 = appy_len12_;
       const int64_t appy_len167 = appy_range_len(0, appy_stop166, 1);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len167;
       if (appy_n > 0) {
-        int32_t *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        int32_t *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t appy_j14;
-          int64_t appy_j13;
+          int64_t appy_j14_;
+          int64_t appy_j13_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            appy_j14 = appy_q % appy_len167;
+            appy_j14_ = appy_q % appy_len167;
             appy_q /= appy_len167;
-            appy_j13 = appy_q;
-            A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2 * v);
+            appy_j13_ = appy_q;
+            A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2 * v_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-      for (appy_j13 = 0; appy_j13 < A_shape0; appy_j13++) {
-        for (appy_j14 = 0; appy_j14 < appy_len12; appy_j14++) {
-          A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2 * v);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+      for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
+        for (appy_j14_ = 0; appy_j14_ < appy_len12_; appy_j14_++) {
+          A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2 * v_);
         }
       }
     }
@@ -4422,111 +4428,111 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
 }
 
 /* jacobi2d(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/arrays_host.py:94 */
-static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t steps, PyObject **ret)
+static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t steps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t t = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_start20 = 0;
-  int64_t appy_len21 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_start26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_len28 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_len31 = 0;
-  int64_t appy_start32 = 0;
-  int64_t appy_len33 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t t_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_start20_ = 0;
+  int64_t appy_len21_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_start26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_len28_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_len31_ = 0;
+  int64_t appy_start32_ = 0;
+  int64_t appy_len33_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:96: for t in range(steps): */
   {
-    const int64_t appy_stop170 = steps;
-    for (t = 0; t < appy_stop170; t++) {
+    const int64_t appy_stop170 = steps_;
+    for (t_ = 0; t_ < appy_stop170; t_++) {
       /* tests/e2e/programs/arrays_host.py:97: B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[:-2, 1:-1] + A[2:, 1:-1] + A[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:98: + A[1:-1, 2:]) */
-      appy_start1 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start3 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len4 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_start7 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start9 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len11 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
-      appy_start12 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len13 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
+      appy_start1_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start3_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len4_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_start7_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len11_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
+      appy_start12_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len13_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len14_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start15_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len16_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len2_) && (appy_len10_ == appy_len4_) && (appy_len11_ == appy_len2_) && (appy_len13_ == appy_len2_) && (appy_len14_ == appy_len4_) && (appy_len16_ == appy_len4_)) {
         {
-          const int64_t appy_stop172 = appy_len2;
+          const int64_t appy_stop172 = appy_len2_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
-            double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-            double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-            const int64_t appy_stop173 = appy_len4;
+            double *const A_gpu = appy_env_ptr(&appy_data, A_);
+            double *const B_gpu = appy_env_ptr(&appy_data, B_);
+            const int64_t appy_stop173 = appy_len4_;
             const int64_t appy_len174 = appy_range_len(0, appy_stop173, 1);
             const int64_t appy_n = appy_range_len(0, appy_stop172, 1) * appy_len174;
             if (appy_n > 0) {
-              double *A = appy_dev_A;   // on the device
-              double *B = appy_dev_B;   // on the device
-              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, B)
+              double *A_ = A_gpu;   // on the device
+              double *B_ = B_gpu;   // on the device
+              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, B_)
               {
-                int64_t appy_j6;
-                int64_t appy_j5;
+                int64_t appy_j6_;
+                int64_t appy_j5_;
                 for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                      appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                   int64_t appy_q = appy_k;
-                  appy_j6 = appy_q % appy_len174;
+                  appy_j6_ = appy_q % appy_len174;
                   appy_q /= appy_len174;
-                  appy_j5 = appy_q;
-                  B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = (0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+                  appy_j5_ = appy_q;
+                  B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = (0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
                 }
               }
             }
           } else {
-            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-            for (appy_j5 = 0; appy_j5 < appy_stop172; appy_j5++) {
-              for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-                B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = (0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+            for (appy_j5_ = 0; appy_j5_ < appy_stop172; appy_j5_++) {
+              for (appy_j6_ = 0; appy_j6_ < appy_len4_; appy_j6_++) {
+                B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = (0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
               }
             }
           }
@@ -4540,56 +4546,56 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
       }
       /* tests/e2e/programs/arrays_host.py:99: A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[:-2, 1:-1] + B[2:, 1:-1] + B[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:100: + B[1:-1, 2:]) */
-      appy_start18 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len19 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start20 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len21 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start24 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len25 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start26 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len27 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len28 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
-      appy_start29 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len30 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
-      appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
+      appy_start18_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len19_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start20_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len21_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start24_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len25_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start26_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len27_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len28_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
+      appy_start29_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len30_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len31_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
+      appy_start32_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      appy_len33_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      if ((appy_len25_ == appy_len19_) && (appy_len27_ == appy_len21_) && (appy_len28_ == appy_len19_) && (appy_len30_ == appy_len19_) && (appy_len31_ == appy_len21_) && (appy_len33_ == appy_len21_)) {
         {
-          const int64_t appy_stop177 = appy_len19;
+          const int64_t appy_stop177 = appy_len19_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
-            double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-            double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-            const int64_t appy_stop178 = appy_len21;
+            double *const A_gpu = appy_env_ptr(&appy_data, A_);
+            double *const B_gpu = appy_env_ptr(&appy_data, B_);
+            const int64_t appy_stop178 = appy_len21_;
             const int64_t appy_len179 = appy_range_len(0, appy_stop178, 1);
             const int64_t appy_n = appy_range_len(0, appy_stop177, 1) * appy_len179;
             if (appy_n > 0) {
-              double *A = appy_dev_A;   // on the device
-              double *B = appy_dev_B;   // on the device
-              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, B)
+              double *A_ = A_gpu;   // on the device
+              double *B_ = B_gpu;   // on the device
+              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, B_)
               {
-                int64_t appy_j23;
-                int64_t appy_j22;
+                int64_t appy_j23_;
+                int64_t appy_j22_;
                 for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                      appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                   int64_t appy_q = appy_k;
-                  appy_j23 = appy_q % appy_len179;
+                  appy_j23_ = appy_q % appy_len179;
                   appy_q /= appy_len179;
-                  appy_j22 = appy_q;
-                  A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = (0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+                  appy_j22_ = appy_q;
+                  A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = (0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
                 }
               }
             }
           } else {
-            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size])
-            for (appy_j22 = 0; appy_j22 < appy_stop177; appy_j22++) {
-              for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-                A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = (0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count])
+            for (appy_j22_ = 0; appy_j22_ < appy_stop177; appy_j22_++) {
+              for (appy_j23_ = 0; appy_j23_ < appy_len21_; appy_j23_++) {
+                A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = (0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
               }
             }
           }
@@ -4611,111 +4617,111 @@ fail:
 }
 
 /* jacobi2d(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/arrays_host.py:94 */
-static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t steps, PyObject **ret)
+static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t steps_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t t = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_start20 = 0;
-  int64_t appy_len21 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_start26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_len28 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_len31 = 0;
-  int64_t appy_start32 = 0;
-  int64_t appy_len33 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t t_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_start20_ = 0;
+  int64_t appy_len21_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_start26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_len28_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_len31_ = 0;
+  int64_t appy_start32_ = 0;
+  int64_t appy_len33_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:96: for t in range(steps): */
   {
-    const int64_t appy_stop182 = steps;
-    for (t = 0; t < appy_stop182; t++) {
+    const int64_t appy_stop182 = steps_;
+    for (t_ = 0; t_ < appy_stop182; t_++) {
       /* tests/e2e/programs/arrays_host.py:97: B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[:-2, 1:-1] + A[2:, 1:-1] + A[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:98: + A[1:-1, 2:]) */
-      appy_start1 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start3 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len4 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_start7 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start9 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len11 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
-      appy_start12 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len13 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
+      appy_start1_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start3_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len4_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_start7_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len11_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
+      appy_start12_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len13_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len14_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start15_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len16_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len2_) && (appy_len10_ == appy_len4_) && (appy_len11_ == appy_len2_) && (appy_len13_ == appy_len2_) && (appy_len14_ == appy_len4_) && (appy_len16_ == appy_len4_)) {
         {
-          const int64_t appy_stop184 = appy_len2;
+          const int64_t appy_stop184 = appy_len2_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
-            float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-            float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-            const int64_t appy_stop185 = appy_len4;
+            float *const A_gpu = appy_env_ptr(&appy_data, A_);
+            float *const B_gpu = appy_env_ptr(&appy_data, B_);
+            const int64_t appy_stop185 = appy_len4_;
             const int64_t appy_len186 = appy_range_len(0, appy_stop185, 1);
             const int64_t appy_n = appy_range_len(0, appy_stop184, 1) * appy_len186;
             if (appy_n > 0) {
-              float *A = appy_dev_A;   // on the device
-              float *B = appy_dev_B;   // on the device
-              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, B)
+              float *A_ = A_gpu;   // on the device
+              float *B_ = B_gpu;   // on the device
+              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, B_)
               {
-                int64_t appy_j6;
-                int64_t appy_j5;
+                int64_t appy_j6_;
+                int64_t appy_j5_;
                 for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                      appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                   int64_t appy_q = appy_k;
-                  appy_j6 = appy_q % appy_len186;
+                  appy_j6_ = appy_q % appy_len186;
                   appy_q /= appy_len186;
-                  appy_j5 = appy_q;
-                  B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = ((float)0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+                  appy_j5_ = appy_q;
+                  B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = ((float)0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
                 }
               }
             }
           } else {
-            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-            for (appy_j5 = 0; appy_j5 < appy_stop184; appy_j5++) {
-              for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-                B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = ((float)0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+            for (appy_j5_ = 0; appy_j5_ < appy_stop184; appy_j5_++) {
+              for (appy_j6_ = 0; appy_j6_ < appy_len4_; appy_j6_++) {
+                B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = ((float)0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
               }
             }
           }
@@ -4729,56 +4735,56 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
       }
       /* tests/e2e/programs/arrays_host.py:99: A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[:-2, 1:-1] + B[2:, 1:-1] + B[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:100: + B[1:-1, 2:]) */
-      appy_start18 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len19 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start20 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len21 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start24 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len25 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start26 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len27 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len28 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
-      appy_start29 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len30 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
-      appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
+      appy_start18_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len19_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start20_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len21_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start24_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len25_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start26_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len27_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len28_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
+      appy_start29_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len30_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len31_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
+      appy_start32_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      appy_len33_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      if ((appy_len25_ == appy_len19_) && (appy_len27_ == appy_len21_) && (appy_len28_ == appy_len19_) && (appy_len30_ == appy_len19_) && (appy_len31_ == appy_len21_) && (appy_len33_ == appy_len21_)) {
         {
-          const int64_t appy_stop189 = appy_len19;
+          const int64_t appy_stop189 = appy_len19_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
-            float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-            float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-            const int64_t appy_stop190 = appy_len21;
+            float *const A_gpu = appy_env_ptr(&appy_data, A_);
+            float *const B_gpu = appy_env_ptr(&appy_data, B_);
+            const int64_t appy_stop190 = appy_len21_;
             const int64_t appy_len191 = appy_range_len(0, appy_stop190, 1);
             const int64_t appy_n = appy_range_len(0, appy_stop189, 1) * appy_len191;
             if (appy_n > 0) {
-              float *A = appy_dev_A;   // on the device
-              float *B = appy_dev_B;   // on the device
-              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, B)
+              float *A_ = A_gpu;   // on the device
+              float *B_ = B_gpu;   // on the device
+              #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, B_)
               {
-                int64_t appy_j23;
-                int64_t appy_j22;
+                int64_t appy_j23_;
+                int64_t appy_j22_;
                 for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                      appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
                   int64_t appy_q = appy_k;
-                  appy_j23 = appy_q % appy_len191;
+                  appy_j23_ = appy_q % appy_len191;
                   appy_q /= appy_len191;
-                  appy_j22 = appy_q;
-                  A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = ((float)0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+                  appy_j22_ = appy_q;
+                  A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = ((float)0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
                 }
               }
             }
           } else {
-            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size])
-            for (appy_j22 = 0; appy_j22 < appy_stop189; appy_j22++) {
-              for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-                A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = ((float)0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+            #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count])
+            for (appy_j22_ = 0; appy_j22_ < appy_stop189; appy_j22_++) {
+              for (appy_j23_ = 0; appy_j23_ < appy_len21_; appy_j23_++) {
+                A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = ((float)0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
               }
             }
           }
@@ -4800,75 +4806,75 @@ fail:
 }
 
 /* broadcast2d(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = NULL;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+        double *const A_gpu = appy_env_ptr(&appy_data, A_);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const B_gpu = appy_env_ptr(&appy_data, B_);
         const int64_t appy_len194 = appy_range_len(0, B_shape1, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len194;
         if (appy_n > 0) {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, B)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, B_)
           {
-            int64_t appy_j2;
-            int64_t appy_j1;
+            int64_t appy_j2_;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j2 = appy_q % appy_len194;
+              appy_j2_ = appy_q % appy_len194;
               appy_q /= appy_len194;
-              appy_j1 = appy_q;
-              B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+              appy_j1_ = appy_q;
+              B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-            B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+            B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
           }
         }
       }
@@ -4881,44 +4887,44 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-        const int64_t appy_stop197 = appy_len5;
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const B_gpu = appy_env_ptr(&appy_data, B_);
+        const int64_t appy_stop197 = appy_len5_;
         const int64_t appy_len198 = appy_range_len(0, appy_stop197, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len198;
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, B)
+          double *x_ = x_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, B_)
           {
-            int64_t appy_j7;
-            int64_t appy_j6;
+            int64_t appy_j7_;
+            int64_t appy_j6_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j7 = appy_q % appy_len198;
+              appy_j7_ = appy_q % appy_len198;
               appy_q /= appy_len198;
-              appy_j6 = appy_q;
-              B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+              appy_j6_ = appy_q;
+              B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-            B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+            B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
           }
         }
       }
@@ -4935,49 +4941,49 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a201;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a201) < 0)
       goto fail;
-    C = (double *)appy_a201.data;
+    C_ = (double *)appy_a201.data;
     C_shape1 = appy_a201.shape[1];
-    C_size = appy_a201.size;
+    C_count = appy_a201.size;
     C_obj = appy_a201.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+        double *const A_gpu = appy_env_ptr(&appy_data, A_);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const C_gpu = appy_env_ptr(&appy_data, C_);
         const int64_t appy_len202 = appy_range_len(0, A_shape1, 1);
         const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len202;
         if (appy_n > 0) {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, C)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, C_)
           {
-            int64_t appy_j11;
-            int64_t appy_j10;
+            int64_t appy_j11_;
+            int64_t appy_j10_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j11 = appy_q % appy_len202;
+              appy_j11_ = appy_q % appy_len202;
               appy_q /= appy_len202;
-              appy_j10 = appy_q;
-              C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0);
+              appy_j10_ = appy_q;
+              C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
-        for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count])
+        for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0);
           }
         }
       }
@@ -4990,7 +4996,7 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -5000,75 +5006,75 @@ fail:
 }
 
 /* broadcast2d(float32[:, :], float32[:], float32[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = NULL;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_B = appy_env_ptr(&appy_data, B);
+        float *const A_gpu = appy_env_ptr(&appy_data, A_);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const B_gpu = appy_env_ptr(&appy_data, B_);
         const int64_t appy_len205 = appy_range_len(0, B_shape1, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len205;
         if (appy_n > 0) {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, B)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, B_)
           {
-            int64_t appy_j2;
-            int64_t appy_j1;
+            int64_t appy_j2_;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j2 = appy_q % appy_len205;
+              appy_j2_ = appy_q % appy_len205;
               appy_q /= appy_len205;
-              appy_j1 = appy_q;
-              B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+              appy_j1_ = appy_q;
+              B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-            B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+            B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
           }
         }
       }
@@ -5081,44 +5087,44 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-        const int64_t appy_stop208 = appy_len5;
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const B_gpu = appy_env_ptr(&appy_data, B_);
+        const int64_t appy_stop208 = appy_len5_;
         const int64_t appy_len209 = appy_range_len(0, appy_stop208, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len209;
         if (appy_n > 0) {
-          float *x = appy_dev_x;   // on the device
-          float *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, B)
+          float *x_ = x_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, B_)
           {
-            int64_t appy_j7;
-            int64_t appy_j6;
+            int64_t appy_j7_;
+            int64_t appy_j6_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j7 = appy_q % appy_len209;
+              appy_j7_ = appy_q % appy_len209;
               appy_q /= appy_len209;
-              appy_j6 = appy_q;
-              B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+              appy_j6_ = appy_q;
+              B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-            B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+            B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
           }
         }
       }
@@ -5135,49 +5141,49 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a212;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a212) < 0)
       goto fail;
-    C = (float *)appy_a212.data;
+    C_ = (float *)appy_a212.data;
     C_shape1 = appy_a212.shape[1];
-    C_size = appy_a212.size;
+    C_count = appy_a212.size;
     C_obj = appy_a212.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+        float *const A_gpu = appy_env_ptr(&appy_data, A_);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const C_gpu = appy_env_ptr(&appy_data, C_);
         const int64_t appy_len213 = appy_range_len(0, A_shape1, 1);
         const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len213;
         if (appy_n > 0) {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, C)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, C_)
           {
-            int64_t appy_j11;
-            int64_t appy_j10;
+            int64_t appy_j11_;
+            int64_t appy_j10_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j11 = appy_q % appy_len213;
+              appy_j11_ = appy_q % appy_len213;
               appy_q /= appy_len213;
-              appy_j10 = appy_q;
-              C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0f);
+              appy_j10_ = appy_q;
+              C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0f);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
-        for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0f);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count])
+        for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0f);
           }
         }
       }
@@ -5190,7 +5196,7 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -5200,75 +5206,75 @@ fail:
 }
 
 /* broadcast2d(int32[:, :], int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *C = NULL;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
+        int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const B_gpu = appy_env_ptr(&appy_data, B_);
         const int64_t appy_len216 = appy_range_len(0, B_shape1, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len216;
         if (appy_n > 0) {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, B)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, B_)
           {
-            int64_t appy_j2;
-            int64_t appy_j1;
+            int64_t appy_j2_;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j2 = appy_q % appy_len216;
+              appy_j2_ = appy_q % appy_len216;
               appy_q /= appy_len216;
-              appy_j1 = appy_q;
-              B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+              appy_j1_ = appy_q;
+              B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-            B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+            B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
           }
         }
       }
@@ -5281,44 +5287,44 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-        const int64_t appy_stop219 = appy_len5;
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+        const int64_t appy_stop219 = appy_len5_;
         const int64_t appy_len220 = appy_range_len(0, appy_stop219, 1);
         const int64_t appy_n = appy_range_len(0, B_shape0, 1) * appy_len220;
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, B)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, B_)
           {
-            int64_t appy_j7;
-            int64_t appy_j6;
+            int64_t appy_j7_;
+            int64_t appy_j6_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j7 = appy_q % appy_len220;
+              appy_j7_ = appy_q % appy_len220;
               appy_q /= appy_len220;
-              appy_j6 = appy_q;
-              B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+              appy_j6_ = appy_q;
+              B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size])
-        for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-            B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count])
+        for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+            B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
           }
         }
       }
@@ -5335,49 +5341,49 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a223;
     if (appy_alloc(fr, "empty", APPY_INT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a223) < 0)
       goto fail;
-    C = (int32_t *)appy_a223.data;
+    C_ = (int32_t *)appy_a223.data;
     C_shape1 = appy_a223.shape[1];
-    C_size = appy_a223.size;
+    C_count = appy_a223.size;
     C_obj = appy_a223.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+        int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
         const int64_t appy_len224 = appy_range_len(0, A_shape1, 1);
         const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len224;
         if (appy_n > 0) {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, x, C)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, x_, C_)
           {
-            int64_t appy_j11;
-            int64_t appy_j10;
+            int64_t appy_j11_;
+            int64_t appy_j10_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
               int64_t appy_q = appy_k;
-              appy_j11 = appy_q % appy_len224;
+              appy_j11_ = appy_q % appy_len224;
               appy_q /= appy_len224;
-              appy_j10 = appy_q;
-              C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1);
+              appy_j10_ = appy_q;
+              C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size])
-        for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count])
+        for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1);
           }
         }
       }
@@ -5390,7 +5396,7 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -5400,61 +5406,61 @@ fail:
 }
 
 /* affine(float64[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = NULL;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  double *z = NULL;
-  int64_t z_size = 0;
+  double *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a227;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a227) < 0)
       goto fail;
-    y = (double *)appy_a227.data;
+    y_ = (double *)appy_a227.data;
     y_shape0 = appy_a227.shape[0];
-    y_size = appy_a227.size;
+    y_count = appy_a227.size;
     y_obj = appy_a227.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -5466,42 +5472,42 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a229;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a229) < 0)
       goto fail;
-    z = (double *)appy_a229.data;
-    z_size = appy_a229.size;
+    z_ = (double *)appy_a229.data;
+    z_count = appy_a229.size;
     z_obj = appy_a229.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_y = appy_env_ptr(&appy_data, y);
-        double *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const y_gpu = appy_env_ptr(&appy_data, y_);
+        double *const z_gpu = appy_env_ptr(&appy_data, z_);
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
         if (appy_n > 0) {
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          double *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y, z)
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          double *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_, z_)
           {
-            int64_t appy_j2;
+            int64_t appy_j2_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j2 = appy_k;
-              z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0);
+              appy_j2_ = appy_k;
+              z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-        for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-          z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+        for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+          z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -5513,8 +5519,8 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -5524,61 +5530,61 @@ fail:
 }
 
 /* affine(float32[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = NULL;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  float *z = NULL;
-  int64_t z_size = 0;
+  float *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a231;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a231) < 0)
       goto fail;
-    y = (float *)appy_a231.data;
+    y_ = (float *)appy_a231.data;
     y_shape0 = appy_a231.shape[0];
-    y_size = appy_a231.size;
+    y_count = appy_a231.size;
     y_obj = appy_a231.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2.0f * x[appy_j1]) + 1.0f);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2.0f * x_[appy_j1_]) + 1.0f);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2.0f * x[appy_j1]) + 1.0f);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2.0f * x_[appy_j1_]) + 1.0f);
       }
     }
     const double appy_ran = appy_clock();
@@ -5590,42 +5596,42 @@ static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a233;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a233) < 0)
       goto fail;
-    z = (float *)appy_a233.data;
-    z_size = appy_a233.size;
+    z_ = (float *)appy_a233.data;
+    z_count = appy_a233.size;
     z_obj = appy_a233.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_y = appy_env_ptr(&appy_data, y);
-        float *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const y_gpu = appy_env_ptr(&appy_data, y_);
+        float *const z_gpu = appy_env_ptr(&appy_data, z_);
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
         if (appy_n > 0) {
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          float *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y, z)
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          float *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_, z_)
           {
-            int64_t appy_j2;
+            int64_t appy_j2_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j2 = appy_k;
-              z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0f);
+              appy_j2_ = appy_k;
+              z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0f);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-        for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-          z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0f);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+        for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+          z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0f);
         }
       }
       const double appy_ran = appy_clock();
@@ -5637,8 +5643,8 @@ static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -5648,61 +5654,61 @@ fail:
 }
 
 /* affine(int64[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = NULL;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t *z = NULL;
-  int64_t z_size = 0;
+  int64_t *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a235;
     if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a235) < 0)
       goto fail;
-    y = (int64_t *)appy_a235.data;
+    y_ = (int64_t *)appy_a235.data;
     y_shape0 = appy_a235.shape[0];
-    y_size = appy_a235.size;
+    y_count = appy_a235.size;
     y_obj = appy_a235.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int64_t *x = appy_dev_x;   // on the device
-        int64_t *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        int64_t *x_ = x_gpu;   // on the device
+        int64_t *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2 * x[appy_j1]) + 1);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2 * x[appy_j1]) + 1);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
       }
     }
     const double appy_ran = appy_clock();
@@ -5714,42 +5720,42 @@ static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a237;
     if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a237) < 0)
       goto fail;
-    z = (int64_t *)appy_a237.data;
-    z_size = appy_a237.size;
+    z_ = (int64_t *)appy_a237.data;
+    z_count = appy_a237.size;
     z_obj = appy_a237.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
-        int64_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
+        int64_t *const z_gpu = appy_env_ptr(&appy_data, z_);
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
         if (appy_n > 0) {
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          int64_t *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y, z)
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          int64_t *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_, z_)
           {
-            int64_t appy_j2;
+            int64_t appy_j2_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j2 = appy_k;
-              z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+              appy_j2_ = appy_k;
+              z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-        for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-          z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+        for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+          z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
         }
       }
       const double appy_ran = appy_clock();
@@ -5761,8 +5767,8 @@ static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -5772,61 +5778,61 @@ fail:
 }
 
 /* affine(int32[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = NULL;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int32_t *z = NULL;
-  int64_t z_size = 0;
+  int32_t *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a239;
     if (appy_alloc(fr, "empty", APPY_INT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a239) < 0)
       goto fail;
-    y = (int32_t *)appy_a239.data;
+    y_ = (int32_t *)appy_a239.data;
     y_shape0 = appy_a239.shape[0];
-    y_size = appy_a239.size;
+    y_count = appy_a239.size;
     y_obj = appy_a239.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *x = appy_dev_x;   // on the device
-        int32_t *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        int32_t *x_ = x_gpu;   // on the device
+        int32_t *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2 * x[appy_j1]) + 1);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2 * x[appy_j1]) + 1);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
       }
     }
     const double appy_ran = appy_clock();
@@ -5838,42 +5844,42 @@ static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a241;
     if (appy_alloc(fr, "empty", APPY_INT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a241) < 0)
       goto fail;
-    z = (int32_t *)appy_a241.data;
-    z_size = appy_a241.size;
+    z_ = (int32_t *)appy_a241.data;
+    z_count = appy_a241.size;
     z_obj = appy_a241.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
-        int32_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
+        int32_t *const z_gpu = appy_env_ptr(&appy_data, z_);
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
         if (appy_n > 0) {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          int32_t *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y, z)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          int32_t *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_, z_)
           {
-            int64_t appy_j2;
+            int64_t appy_j2_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j2 = appy_k;
-              z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+              appy_j2_ = appy_k;
+              z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-        for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-          z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+        for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+          z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
         }
       }
       const double appy_ran = appy_clock();
@@ -5885,8 +5891,8 @@ static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -5896,59 +5902,63 @@ fail:
 }
 
 /* affine_float(float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double *y = NULL;
-  int64_t y_size = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a243;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a243) < 0)
       goto fail;
-    y = (double *)appy_a243.data;
-    y_size = appy_a243.size;
+    y_ = (double *)appy_a243.data;
+    y_count = appy_a243.size;
     y_obj = appy_a243.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -5959,35 +5969,35 @@ static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *out = appy_dev_out;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out, y)
+        double *x_ = x_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-            out[i] = (y[i] * x[i]);
+            out_[i_] = (y_[i_] * x_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-        out[i] = (y[i] * x[i]);
+        out_[i_] = (y_[i_] * x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -5995,7 +6005,7 @@ static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -6005,59 +6015,63 @@ fail:
 }
 
 /* affine_float(float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  float *y = NULL;
-  int64_t y_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  float *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a246;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a246) < 0)
       goto fail;
-    y = (float *)appy_a246.data;
-    y_size = appy_a246.size;
+    y_ = (float *)appy_a246.data;
+    y_count = appy_a246.size;
     y_obj = appy_a246.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = (((float)2.0 * x[appy_j1]) + (float)1.0);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = (((float)2.0 * x_[appy_j1_]) + (float)1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = (((float)2.0 * x[appy_j1]) + (float)1.0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = (((float)2.0 * x_[appy_j1_]) + (float)1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -6068,35 +6082,35 @@ static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *out = appy_dev_out;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out, y)
+        float *x_ = x_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-            out[i] = (y[i] * x[i]);
+            out_[i_] = (y_[i_] * x_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-        out[i] = (y[i] * x[i]);
+        out_[i_] = (y_[i_] * x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -6104,7 +6118,7 @@ static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -6114,59 +6128,63 @@ fail:
 }
 
 /* affine_float(int32[:], float64[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double *y = NULL;
-  int64_t y_size = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a249;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a249) < 0)
       goto fail;
-    y = (double *)appy_a249.data;
-    y_size = appy_a249.size;
+    y_ = (double *)appy_a249.data;
+    y_count = appy_a249.size;
     y_obj = appy_a249.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        int32_t *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            y[appy_j1] = ((2.0 * (double)x[appy_j1]) + 1.0);
+            appy_j1_ = appy_k;
+            y_[appy_j1_] = ((2.0 * (double)x_[appy_j1_]) + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        y[appy_j1] = ((2.0 * (double)x[appy_j1]) + 1.0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((2.0 * (double)x_[appy_j1_]) + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -6177,35 +6195,35 @@ static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *x = appy_dev_x;   // on the device
-        double *out = appy_dev_out;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out, y)
+        int32_t *x_ = x_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-            out[i] = (y[i] * (double)x[i]);
+            out_[i_] = (y_[i_] * (double)x_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-        out[i] = (y[i] * (double)x[i]);
+        out_[i_] = (y_[i_] * (double)x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -6213,7 +6231,7 @@ static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -6223,91 +6241,91 @@ fail:
 }
 
 /* host_reduce(float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  double hi = 0;
-  double lo = 0;
-  double mu = 0;
-  double d = 0;
-  double e = 0;
-  double t = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  double appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  double appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  double appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  double appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  double appy_sum23 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  double hi_ = 0;
+  double lo_ = 0;
+  double mu_ = 0;
+  double d_ = 0;
+  double e_ = 0;
+  double t_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  double appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  double appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  double appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  double appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  double appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          double appy_sum2 = 0;
+          int64_t appy_j1_;
+          double appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part252;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part252, sizeof appy_part252);
-              appy_sum2 += appy_part252;
+              appy_sum2_ += appy_part252;
             }
-            appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -6315,67 +6333,67 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total253;
       memcpy(&appy_total253, &appy_totals[0], sizeof appy_total253);
-      appy_sum2 += appy_total253;
+      appy_sum2_ += appy_total253;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const double appy_from255 = appy_max4;
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const double appy_from255 = appy_max4_;
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          double *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            double appy_max4 = appy_from255;
+            int64_t appy_j3_;
+            double appy_max4_ = appy_from255;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_max4 = appy_max_f64(appy_max4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_max4_ = appy_max_f64(appy_max4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_max4 = appy_max_f64(appy_max4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_max4_ = appy_max_f64(appy_max4_, x_[appy_j3_]);
             }
-            appy_max4 = appy_group_max_f64(appy_max4, APPY_RED_THREADS, appy_red);
+            appy_max4_ = appy_group_max_f64(appy_max4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4, sizeof appy_max4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4_, sizeof appy_max4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max4 = appy_from255;
+              appy_max4_ = appy_from255;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part256;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part256, sizeof appy_part256);
-                appy_max4 = appy_max4 > appy_part256 || appy_max4 != appy_max4 ? appy_max4 : appy_part256;
+                appy_max4_ = appy_max4_ > appy_part256 || appy_max4_ != appy_max4_ ? appy_max4_ : appy_part256;
               }
-              appy_max4 = appy_group_max_f64(appy_max4, APPY_RED_THREADS, appy_red);
+              appy_max4_ = appy_group_max_f64(appy_max4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max4, sizeof appy_max4);
+                memcpy(&appy_scr[1], &appy_max4_, sizeof appy_max4_);
             }
           }
         }
@@ -6383,11 +6401,11 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total257;
         memcpy(&appy_total257, &appy_totals[0], sizeof appy_total257);
-        appy_max4 = appy_max4 > appy_total257 || appy_max4 != appy_max4 ? appy_max4 : appy_total257;
+        appy_max4_ = appy_max4_ > appy_total257 || appy_max4_ != appy_max4_ ? appy_max4_ : appy_total257;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_max4 = appy_max_f64(appy_max4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_max4_ = appy_max_f64(appy_max4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -6395,63 +6413,63 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0.0;
+    appy_max4_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop259 = appy_len7;
+      const int64_t appy_stop259 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop259, 1);
-        const double appy_from260 = appy_min9;
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const double appy_from260 = appy_min9_;
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          double *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j8;
-            double appy_min9 = appy_from260;
+            int64_t appy_j8_;
+            double appy_min9_ = appy_from260;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j8 = appy_k + appy_u * appy_stride;
-                appy_min9 = appy_min_f64(appy_min9, x[(appy_start6 - appy_j8)]);
+                appy_j8_ = appy_k + appy_u * appy_stride;
+                appy_min9_ = appy_min_f64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j8 = appy_k;
-              appy_min9 = appy_min_f64(appy_min9, x[(appy_start6 - appy_j8)]);
+              appy_j8_ = appy_k;
+              appy_min9_ = appy_min_f64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
             }
-            appy_min9 = appy_group_min_f64(appy_min9, APPY_RED_THREADS, appy_red);
+            appy_min9_ = appy_group_min_f64(appy_min9_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9, sizeof appy_min9);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9_, sizeof appy_min9_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min9 = appy_from260;
+              appy_min9_ = appy_from260;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part261;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part261, sizeof appy_part261);
-                appy_min9 = appy_min9 < appy_part261 || appy_min9 != appy_min9 ? appy_min9 : appy_part261;
+                appy_min9_ = appy_min9_ < appy_part261 || appy_min9_ != appy_min9_ ? appy_min9_ : appy_part261;
               }
-              appy_min9 = appy_group_min_f64(appy_min9, APPY_RED_THREADS, appy_red);
+              appy_min9_ = appy_group_min_f64(appy_min9_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min9, sizeof appy_min9);
+                memcpy(&appy_scr[1], &appy_min9_, sizeof appy_min9_);
             }
           }
         }
@@ -6459,11 +6477,11 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total262;
         memcpy(&appy_total262, &appy_totals[0], sizeof appy_total262);
-        appy_min9 = appy_min9 < appy_total262 || appy_min9 != appy_min9 ? appy_min9 : appy_total262;
+        appy_min9_ = appy_min9_ < appy_total262 || appy_min9_ != appy_min9_ ? appy_min9_ : appy_total262;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-        for (appy_j8 = 0; appy_j8 < appy_stop259; appy_j8++) {
-          appy_min9 = appy_min_f64(appy_min9, x[(appy_start6 - appy_j8)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop259; appy_j8_++) {
+          appy_min9_ = appy_min_f64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -6471,57 +6489,57 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0.0;
+    appy_min9_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j11;
-          double appy_mean12 = 0;
+          int64_t appy_j11_;
+          double appy_mean12_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j11 = appy_k + appy_u * appy_stride;
-              appy_mean12 = (appy_mean12 + x[appy_j11]);
+              appy_j11_ = appy_k + appy_u * appy_stride;
+              appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j11 = appy_k;
-            appy_mean12 = (appy_mean12 + x[appy_j11]);
+            appy_j11_ = appy_k;
+            appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
           }
-          appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+          appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12, sizeof appy_mean12);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12_, sizeof appy_mean12_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean12 = 0;
+            appy_mean12_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part264;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part264, sizeof appy_part264);
-              appy_mean12 += appy_part264;
+              appy_mean12_ += appy_part264;
             }
-            appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+            appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean12, sizeof appy_mean12);
+              memcpy(&appy_scr[1], &appy_mean12_, sizeof appy_mean12_);
           }
         }
       }
@@ -6529,68 +6547,68 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total265;
       memcpy(&appy_total265, &appy_totals[0], sizeof appy_total265);
-      appy_mean12 += appy_total265;
+      appy_mean12_ += appy_total265;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-      for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-        appy_mean12 = (appy_mean12 + x[appy_j11]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+      for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+        appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0.0;
+  appy_dot14_ = 0.0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j13;
-            double appy_dot14 = 0;
+            int64_t appy_j13_;
+            double appy_dot14_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j13 = appy_k + appy_u * appy_stride;
-                appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+                appy_j13_ = appy_k + appy_u * appy_stride;
+                appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j13 = appy_k;
-              appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+              appy_j13_ = appy_k;
+              appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
             }
-            appy_dot14 = appy_group_sum_f64(appy_dot14, APPY_RED_THREADS, appy_red);
+            appy_dot14_ = appy_group_sum_f64(appy_dot14_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14, sizeof appy_dot14);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14_, sizeof appy_dot14_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot14 = 0;
+              appy_dot14_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part267;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part267, sizeof appy_part267);
-                appy_dot14 += appy_part267;
+                appy_dot14_ += appy_part267;
               }
-              appy_dot14 = appy_group_sum_f64(appy_dot14, APPY_RED_THREADS, appy_red);
+              appy_dot14_ = appy_group_sum_f64(appy_dot14_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot14, sizeof appy_dot14);
+                memcpy(&appy_scr[1], &appy_dot14_, sizeof appy_dot14_);
             }
           }
         }
@@ -6598,11 +6616,11 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total268;
         memcpy(&appy_total268, &appy_totals[0], sizeof appy_total268);
-        appy_dot14 += appy_total268;
+        appy_dot14_ += appy_total268;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-        for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-          appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+        for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+          appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -6613,61 +6631,61 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0.0;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0.0;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop270 = appy_len17;
+      const int64_t appy_stop270 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop270, 1);
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j18;
-            double appy_dot20 = 0;
+            int64_t appy_j18_;
+            double appy_dot20_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j18 = appy_k + appy_u * appy_stride;
-                appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+                appy_j18_ = appy_k + appy_u * appy_stride;
+                appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j18 = appy_k;
-              appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+              appy_j18_ = appy_k;
+              appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
             }
-            appy_dot20 = appy_group_sum_f64(appy_dot20, APPY_RED_THREADS, appy_red);
+            appy_dot20_ = appy_group_sum_f64(appy_dot20_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20, sizeof appy_dot20);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20_, sizeof appy_dot20_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot20 = 0;
+              appy_dot20_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part271;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part271, sizeof appy_part271);
-                appy_dot20 += appy_part271;
+                appy_dot20_ += appy_part271;
               }
-              appy_dot20 = appy_group_sum_f64(appy_dot20, APPY_RED_THREADS, appy_red);
+              appy_dot20_ = appy_group_sum_f64(appy_dot20_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot20, sizeof appy_dot20);
+                memcpy(&appy_scr[1], &appy_dot20_, sizeof appy_dot20_);
             }
           }
         }
@@ -6675,11 +6693,11 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total272;
         memcpy(&appy_total272, &appy_totals[0], sizeof appy_total272);
-        appy_dot20 += appy_total272;
+        appy_dot20_ += appy_total272;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-        for (appy_j18 = 0; appy_j18 < appy_stop270; appy_j18++) {
-          appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+        for (appy_j18_ = 0; appy_j18_ < appy_stop270; appy_j18_++) {
+          appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -6690,57 +6708,57 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = 0.0;
+  appy_sum23_ = 0.0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
+        double *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j22;
-            double appy_sum23 = 0;
+            int64_t appy_j22_;
+            double appy_sum23_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j22 = appy_k + appy_u * appy_stride;
-                appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0));
+                appy_j22_ = appy_k + appy_u * appy_stride;
+                appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j22 = appy_k;
-              appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0));
+              appy_j22_ = appy_k;
+              appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0));
             }
-            appy_sum23 = appy_group_sum_f64(appy_sum23, APPY_RED_THREADS, appy_red);
+            appy_sum23_ = appy_group_sum_f64(appy_sum23_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23, sizeof appy_sum23);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23_, sizeof appy_sum23_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_sum23 = 0;
+              appy_sum23_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part274;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part274, sizeof appy_part274);
-                appy_sum23 += appy_part274;
+                appy_sum23_ += appy_part274;
               }
-              appy_sum23 = appy_group_sum_f64(appy_sum23, APPY_RED_THREADS, appy_red);
+              appy_sum23_ = appy_group_sum_f64(appy_sum23_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_sum23, sizeof appy_sum23);
+                memcpy(&appy_scr[1], &appy_sum23_, sizeof appy_sum23_);
             }
           }
         }
@@ -6748,11 +6766,11 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total275;
         memcpy(&appy_total275, &appy_totals[0], sizeof appy_total275);
-        appy_sum23 += appy_total275;
+        appy_sum23_ += appy_total275;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-        for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-          appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+        for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+          appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0));
         }
       }
       const double appy_ran = appy_clock();
@@ -6763,9 +6781,9 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float64(s), appy_box_float64(hi), appy_box_float64(lo), appy_box_float64(mu), appy_box_float64(d), appy_box_float64(e), appy_box_float64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float64(s_), appy_box_float64(hi_), appy_box_float64(lo_), appy_box_float64(mu_), appy_box_float64(d_), appy_box_float64(e_), appy_box_float64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -6774,91 +6792,91 @@ fail:
 }
 
 /* host_reduce(float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  float s = 0;
-  float hi = 0;
-  float lo = 0;
-  float mu = 0;
-  float d = 0;
-  float e = 0;
-  float t = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  float appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  float appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  float appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  float appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  float appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  float appy_sum23 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float s_ = 0;
+  float hi_ = 0;
+  float lo_ = 0;
+  float mu_ = 0;
+  float d_ = 0;
+  float e_ = 0;
+  float t_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  float appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  float appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  float appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  float appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  float appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          float appy_sum2 = 0;
+          int64_t appy_j1_;
+          float appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part277;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part277, sizeof appy_part277);
-              appy_sum2 += appy_part277;
+              appy_sum2_ += appy_part277;
             }
-            appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -6866,67 +6884,67 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total278;
       memcpy(&appy_total278, &appy_totals[0], sizeof appy_total278);
-      appy_sum2 += appy_total278;
+      appy_sum2_ += appy_total278;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const float appy_from280 = appy_max4;
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const float appy_from280 = appy_max4_;
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          float *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            float appy_max4 = appy_from280;
+            int64_t appy_j3_;
+            float appy_max4_ = appy_from280;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_max4 = appy_max_f32(appy_max4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_max4_ = appy_max_f32(appy_max4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_max4 = appy_max_f32(appy_max4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_max4_ = appy_max_f32(appy_max4_, x_[appy_j3_]);
             }
-            appy_max4 = appy_group_max_f32(appy_max4, APPY_RED_THREADS, appy_red);
+            appy_max4_ = appy_group_max_f32(appy_max4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4, sizeof appy_max4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4_, sizeof appy_max4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max4 = appy_from280;
+              appy_max4_ = appy_from280;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part281;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part281, sizeof appy_part281);
-                appy_max4 = appy_max4 > appy_part281 || appy_max4 != appy_max4 ? appy_max4 : appy_part281;
+                appy_max4_ = appy_max4_ > appy_part281 || appy_max4_ != appy_max4_ ? appy_max4_ : appy_part281;
               }
-              appy_max4 = appy_group_max_f32(appy_max4, APPY_RED_THREADS, appy_red);
+              appy_max4_ = appy_group_max_f32(appy_max4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max4, sizeof appy_max4);
+                memcpy(&appy_scr[1], &appy_max4_, sizeof appy_max4_);
             }
           }
         }
@@ -6934,11 +6952,11 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total282;
         memcpy(&appy_total282, &appy_totals[0], sizeof appy_total282);
-        appy_max4 = appy_max4 > appy_total282 || appy_max4 != appy_max4 ? appy_max4 : appy_total282;
+        appy_max4_ = appy_max4_ > appy_total282 || appy_max4_ != appy_max4_ ? appy_max4_ : appy_total282;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_max4 = appy_max_f32(appy_max4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_max4_ = appy_max_f32(appy_max4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -6946,63 +6964,63 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0.0f;
+    appy_max4_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop284 = appy_len7;
+      const int64_t appy_stop284 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop284, 1);
-        const float appy_from285 = appy_min9;
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const float appy_from285 = appy_min9_;
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          float *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j8;
-            float appy_min9 = appy_from285;
+            int64_t appy_j8_;
+            float appy_min9_ = appy_from285;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j8 = appy_k + appy_u * appy_stride;
-                appy_min9 = appy_min_f32(appy_min9, x[(appy_start6 - appy_j8)]);
+                appy_j8_ = appy_k + appy_u * appy_stride;
+                appy_min9_ = appy_min_f32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j8 = appy_k;
-              appy_min9 = appy_min_f32(appy_min9, x[(appy_start6 - appy_j8)]);
+              appy_j8_ = appy_k;
+              appy_min9_ = appy_min_f32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
             }
-            appy_min9 = appy_group_min_f32(appy_min9, APPY_RED_THREADS, appy_red);
+            appy_min9_ = appy_group_min_f32(appy_min9_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9, sizeof appy_min9);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9_, sizeof appy_min9_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min9 = appy_from285;
+              appy_min9_ = appy_from285;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part286;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part286, sizeof appy_part286);
-                appy_min9 = appy_min9 < appy_part286 || appy_min9 != appy_min9 ? appy_min9 : appy_part286;
+                appy_min9_ = appy_min9_ < appy_part286 || appy_min9_ != appy_min9_ ? appy_min9_ : appy_part286;
               }
-              appy_min9 = appy_group_min_f32(appy_min9, APPY_RED_THREADS, appy_red);
+              appy_min9_ = appy_group_min_f32(appy_min9_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min9, sizeof appy_min9);
+                memcpy(&appy_scr[1], &appy_min9_, sizeof appy_min9_);
             }
           }
         }
@@ -7010,11 +7028,11 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total287;
         memcpy(&appy_total287, &appy_totals[0], sizeof appy_total287);
-        appy_min9 = appy_min9 < appy_total287 || appy_min9 != appy_min9 ? appy_min9 : appy_total287;
+        appy_min9_ = appy_min9_ < appy_total287 || appy_min9_ != appy_min9_ ? appy_min9_ : appy_total287;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-        for (appy_j8 = 0; appy_j8 < appy_stop284; appy_j8++) {
-          appy_min9 = appy_min_f32(appy_min9, x[(appy_start6 - appy_j8)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop284; appy_j8_++) {
+          appy_min9_ = appy_min_f32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -7022,57 +7040,57 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0.0f;
+    appy_min9_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0f;
+  appy_mean12_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j11;
-          float appy_mean12 = 0;
+          int64_t appy_j11_;
+          float appy_mean12_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j11 = appy_k + appy_u * appy_stride;
-              appy_mean12 = (appy_mean12 + x[appy_j11]);
+              appy_j11_ = appy_k + appy_u * appy_stride;
+              appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j11 = appy_k;
-            appy_mean12 = (appy_mean12 + x[appy_j11]);
+            appy_j11_ = appy_k;
+            appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
           }
-          appy_mean12 = appy_group_sum_f32(appy_mean12, APPY_RED_THREADS, appy_red);
+          appy_mean12_ = appy_group_sum_f32(appy_mean12_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12, sizeof appy_mean12);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12_, sizeof appy_mean12_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean12 = 0;
+            appy_mean12_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part289;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part289, sizeof appy_part289);
-              appy_mean12 += appy_part289;
+              appy_mean12_ += appy_part289;
             }
-            appy_mean12 = appy_group_sum_f32(appy_mean12, APPY_RED_THREADS, appy_red);
+            appy_mean12_ = appy_group_sum_f32(appy_mean12_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean12, sizeof appy_mean12);
+              memcpy(&appy_scr[1], &appy_mean12_, sizeof appy_mean12_);
           }
         }
       }
@@ -7080,68 +7098,68 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total290;
       memcpy(&appy_total290, &appy_totals[0], sizeof appy_total290);
-      appy_mean12 += appy_total290;
+      appy_mean12_ += appy_total290;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-      for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-        appy_mean12 = (appy_mean12 + x[appy_j11]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+      for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+        appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (float)x_shape0);
+  mu_ = (appy_mean12_ / (float)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0.0f;
+  appy_dot14_ = 0.0f;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j13;
-            float appy_dot14 = 0;
+            int64_t appy_j13_;
+            float appy_dot14_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j13 = appy_k + appy_u * appy_stride;
-                appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+                appy_j13_ = appy_k + appy_u * appy_stride;
+                appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j13 = appy_k;
-              appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+              appy_j13_ = appy_k;
+              appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
             }
-            appy_dot14 = appy_group_sum_f32(appy_dot14, APPY_RED_THREADS, appy_red);
+            appy_dot14_ = appy_group_sum_f32(appy_dot14_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14, sizeof appy_dot14);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14_, sizeof appy_dot14_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot14 = 0;
+              appy_dot14_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part292;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part292, sizeof appy_part292);
-                appy_dot14 += appy_part292;
+                appy_dot14_ += appy_part292;
               }
-              appy_dot14 = appy_group_sum_f32(appy_dot14, APPY_RED_THREADS, appy_red);
+              appy_dot14_ = appy_group_sum_f32(appy_dot14_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot14, sizeof appy_dot14);
+                memcpy(&appy_scr[1], &appy_dot14_, sizeof appy_dot14_);
             }
           }
         }
@@ -7149,11 +7167,11 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total293;
         memcpy(&appy_total293, &appy_totals[0], sizeof appy_total293);
-        appy_dot14 += appy_total293;
+        appy_dot14_ += appy_total293;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-        for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-          appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+        for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+          appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -7164,61 +7182,61 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0.0f;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0.0f;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop295 = appy_len17;
+      const int64_t appy_stop295 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop295, 1);
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j18;
-            float appy_dot20 = 0;
+            int64_t appy_j18_;
+            float appy_dot20_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j18 = appy_k + appy_u * appy_stride;
-                appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+                appy_j18_ = appy_k + appy_u * appy_stride;
+                appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j18 = appy_k;
-              appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+              appy_j18_ = appy_k;
+              appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
             }
-            appy_dot20 = appy_group_sum_f32(appy_dot20, APPY_RED_THREADS, appy_red);
+            appy_dot20_ = appy_group_sum_f32(appy_dot20_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20, sizeof appy_dot20);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20_, sizeof appy_dot20_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot20 = 0;
+              appy_dot20_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part296;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part296, sizeof appy_part296);
-                appy_dot20 += appy_part296;
+                appy_dot20_ += appy_part296;
               }
-              appy_dot20 = appy_group_sum_f32(appy_dot20, APPY_RED_THREADS, appy_red);
+              appy_dot20_ = appy_group_sum_f32(appy_dot20_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot20, sizeof appy_dot20);
+                memcpy(&appy_scr[1], &appy_dot20_, sizeof appy_dot20_);
             }
           }
         }
@@ -7226,11 +7244,11 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total297;
         memcpy(&appy_total297, &appy_totals[0], sizeof appy_total297);
-        appy_dot20 += appy_total297;
+        appy_dot20_ += appy_total297;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-        for (appy_j18 = 0; appy_j18 < appy_stop295; appy_j18++) {
-          appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+        for (appy_j18_ = 0; appy_j18_ < appy_stop295; appy_j18_++) {
+          appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -7241,57 +7259,57 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = 0.0f;
+  appy_sum23_ = 0.0f;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
+        float *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j22;
-            float appy_sum23 = 0;
+            int64_t appy_j22_;
+            float appy_sum23_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j22 = appy_k + appy_u * appy_stride;
-                appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0f));
+                appy_j22_ = appy_k + appy_u * appy_stride;
+                appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0f));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j22 = appy_k;
-              appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0f));
+              appy_j22_ = appy_k;
+              appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0f));
             }
-            appy_sum23 = appy_group_sum_f32(appy_sum23, APPY_RED_THREADS, appy_red);
+            appy_sum23_ = appy_group_sum_f32(appy_sum23_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23, sizeof appy_sum23);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23_, sizeof appy_sum23_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_sum23 = 0;
+              appy_sum23_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part299;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part299, sizeof appy_part299);
-                appy_sum23 += appy_part299;
+                appy_sum23_ += appy_part299;
               }
-              appy_sum23 = appy_group_sum_f32(appy_sum23, APPY_RED_THREADS, appy_red);
+              appy_sum23_ = appy_group_sum_f32(appy_sum23_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_sum23, sizeof appy_sum23);
+                memcpy(&appy_scr[1], &appy_sum23_, sizeof appy_sum23_);
             }
           }
         }
@@ -7299,11 +7317,11 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total300;
         memcpy(&appy_total300, &appy_totals[0], sizeof appy_total300);
-        appy_sum23 += appy_total300;
+        appy_sum23_ += appy_total300;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-        for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-          appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0f));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+        for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+          appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0f));
         }
       }
       const double appy_ran = appy_clock();
@@ -7314,9 +7332,9 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float32(s), appy_box_float32(hi), appy_box_float32(lo), appy_box_float32(mu), appy_box_float32(d), appy_box_float32(e), appy_box_float32(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float32(s_), appy_box_float32(hi_), appy_box_float32(lo_), appy_box_float32(mu_), appy_box_float32(d_), appy_box_float32(e_), appy_box_float32(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -7325,91 +7343,91 @@ fail:
 }
 
 /* host_reduce(int64[:], int64[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t s = 0;
-  int64_t hi = 0;
-  int64_t lo = 0;
-  double mu = 0;
-  int64_t d = 0;
-  int64_t e = 0;
-  int64_t t = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_sum23 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t s_ = 0;
+  int64_t hi_ = 0;
+  int64_t lo_ = 0;
+  double mu_ = 0;
+  int64_t d_ = 0;
+  int64_t e_ = 0;
+  int64_t t_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part302;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part302, sizeof appy_part302);
-              appy_sum2 += appy_part302;
+              appy_sum2_ += appy_part302;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -7417,67 +7435,67 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total303;
       memcpy(&appy_total303, &appy_totals[0], sizeof appy_total303);
-      appy_sum2 += appy_total303;
+      appy_sum2_ += appy_total303;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const int64_t appy_from305 = appy_max4;
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const int64_t appy_from305 = appy_max4_;
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          int64_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          int64_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            int64_t appy_max4 = appy_from305;
+            int64_t appy_j3_;
+            int64_t appy_max4_ = appy_from305;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_max4 = appy_max_i64(appy_max4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_max4_ = appy_max_i64(appy_max4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_max4 = appy_max_i64(appy_max4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_max4_ = appy_max_i64(appy_max4_, x_[appy_j3_]);
             }
-            appy_max4 = appy_group_max_i64(appy_max4, APPY_RED_THREADS, appy_red);
+            appy_max4_ = appy_group_max_i64(appy_max4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4, sizeof appy_max4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4_, sizeof appy_max4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max4 = appy_from305;
+              appy_max4_ = appy_from305;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part306;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part306, sizeof appy_part306);
-                appy_max4 = appy_max4 > appy_part306 ? appy_max4 : appy_part306;
+                appy_max4_ = appy_max4_ > appy_part306 ? appy_max4_ : appy_part306;
               }
-              appy_max4 = appy_group_max_i64(appy_max4, APPY_RED_THREADS, appy_red);
+              appy_max4_ = appy_group_max_i64(appy_max4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max4, sizeof appy_max4);
+                memcpy(&appy_scr[1], &appy_max4_, sizeof appy_max4_);
             }
           }
         }
@@ -7485,11 +7503,11 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total307;
         memcpy(&appy_total307, &appy_totals[0], sizeof appy_total307);
-        appy_max4 = appy_max4 > appy_total307 ? appy_max4 : appy_total307;
+        appy_max4_ = appy_max4_ > appy_total307 ? appy_max4_ : appy_total307;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_max4 = appy_max_i64(appy_max4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_max4_ = appy_max_i64(appy_max4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -7497,63 +7515,63 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = INT64_C(0);
+    appy_max4_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop309 = appy_len7;
+      const int64_t appy_stop309 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop309, 1);
-        const int64_t appy_from310 = appy_min9;
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const int64_t appy_from310 = appy_min9_;
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          int64_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          int64_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j8;
-            int64_t appy_min9 = appy_from310;
+            int64_t appy_j8_;
+            int64_t appy_min9_ = appy_from310;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j8 = appy_k + appy_u * appy_stride;
-                appy_min9 = appy_min_i64(appy_min9, x[(appy_start6 - appy_j8)]);
+                appy_j8_ = appy_k + appy_u * appy_stride;
+                appy_min9_ = appy_min_i64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j8 = appy_k;
-              appy_min9 = appy_min_i64(appy_min9, x[(appy_start6 - appy_j8)]);
+              appy_j8_ = appy_k;
+              appy_min9_ = appy_min_i64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
             }
-            appy_min9 = appy_group_min_i64(appy_min9, APPY_RED_THREADS, appy_red);
+            appy_min9_ = appy_group_min_i64(appy_min9_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9, sizeof appy_min9);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9_, sizeof appy_min9_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min9 = appy_from310;
+              appy_min9_ = appy_from310;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part311;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part311, sizeof appy_part311);
-                appy_min9 = appy_min9 < appy_part311 ? appy_min9 : appy_part311;
+                appy_min9_ = appy_min9_ < appy_part311 ? appy_min9_ : appy_part311;
               }
-              appy_min9 = appy_group_min_i64(appy_min9, APPY_RED_THREADS, appy_red);
+              appy_min9_ = appy_group_min_i64(appy_min9_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min9, sizeof appy_min9);
+                memcpy(&appy_scr[1], &appy_min9_, sizeof appy_min9_);
             }
           }
         }
@@ -7561,11 +7579,11 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total312;
         memcpy(&appy_total312, &appy_totals[0], sizeof appy_total312);
-        appy_min9 = appy_min9 < appy_total312 ? appy_min9 : appy_total312;
+        appy_min9_ = appy_min9_ < appy_total312 ? appy_min9_ : appy_total312;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-        for (appy_j8 = 0; appy_j8 < appy_stop309; appy_j8++) {
-          appy_min9 = appy_min_i64(appy_min9, x[(appy_start6 - appy_j8)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop309; appy_j8_++) {
+          appy_min9_ = appy_min_i64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -7573,57 +7591,57 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = INT64_C(0);
+    appy_min9_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j11;
-          double appy_mean12 = 0;
+          int64_t appy_j11_;
+          double appy_mean12_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j11 = appy_k + appy_u * appy_stride;
-              appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+              appy_j11_ = appy_k + appy_u * appy_stride;
+              appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j11 = appy_k;
-            appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+            appy_j11_ = appy_k;
+            appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
           }
-          appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+          appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12, sizeof appy_mean12);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12_, sizeof appy_mean12_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean12 = 0;
+            appy_mean12_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part314;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part314, sizeof appy_part314);
-              appy_mean12 += appy_part314;
+              appy_mean12_ += appy_part314;
             }
-            appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+            appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean12, sizeof appy_mean12);
+              memcpy(&appy_scr[1], &appy_mean12_, sizeof appy_mean12_);
           }
         }
       }
@@ -7631,68 +7649,68 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total315;
       memcpy(&appy_total315, &appy_totals[0], sizeof appy_total315);
-      appy_mean12 += appy_total315;
+      appy_mean12_ += appy_total315;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-      for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-        appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+      for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+        appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = INT64_C(0);
+  appy_dot14_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j13;
-            int64_t appy_dot14 = 0;
+            int64_t appy_j13_;
+            int64_t appy_dot14_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j13 = appy_k + appy_u * appy_stride;
-                appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+                appy_j13_ = appy_k + appy_u * appy_stride;
+                appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j13 = appy_k;
-              appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+              appy_j13_ = appy_k;
+              appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
             }
-            appy_dot14 = appy_group_sum_i64(appy_dot14, APPY_RED_THREADS, appy_red);
+            appy_dot14_ = appy_group_sum_i64(appy_dot14_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14, sizeof appy_dot14);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14_, sizeof appy_dot14_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot14 = 0;
+              appy_dot14_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part317;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part317, sizeof appy_part317);
-                appy_dot14 += appy_part317;
+                appy_dot14_ += appy_part317;
               }
-              appy_dot14 = appy_group_sum_i64(appy_dot14, APPY_RED_THREADS, appy_red);
+              appy_dot14_ = appy_group_sum_i64(appy_dot14_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot14, sizeof appy_dot14);
+                memcpy(&appy_scr[1], &appy_dot14_, sizeof appy_dot14_);
             }
           }
         }
@@ -7700,11 +7718,11 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total318;
         memcpy(&appy_total318, &appy_totals[0], sizeof appy_total318);
-        appy_dot14 += appy_total318;
+        appy_dot14_ += appy_total318;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-        for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-          appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+        for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+          appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -7715,61 +7733,61 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = INT64_C(0);
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = INT64_C(0);
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop320 = appy_len17;
+      const int64_t appy_stop320 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop320, 1);
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j18;
-            int64_t appy_dot20 = 0;
+            int64_t appy_j18_;
+            int64_t appy_dot20_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j18 = appy_k + appy_u * appy_stride;
-                appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+                appy_j18_ = appy_k + appy_u * appy_stride;
+                appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j18 = appy_k;
-              appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+              appy_j18_ = appy_k;
+              appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
             }
-            appy_dot20 = appy_group_sum_i64(appy_dot20, APPY_RED_THREADS, appy_red);
+            appy_dot20_ = appy_group_sum_i64(appy_dot20_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20, sizeof appy_dot20);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20_, sizeof appy_dot20_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot20 = 0;
+              appy_dot20_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part321;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part321, sizeof appy_part321);
-                appy_dot20 += appy_part321;
+                appy_dot20_ += appy_part321;
               }
-              appy_dot20 = appy_group_sum_i64(appy_dot20, APPY_RED_THREADS, appy_red);
+              appy_dot20_ = appy_group_sum_i64(appy_dot20_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot20, sizeof appy_dot20);
+                memcpy(&appy_scr[1], &appy_dot20_, sizeof appy_dot20_);
             }
           }
         }
@@ -7777,11 +7795,11 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total322;
         memcpy(&appy_total322, &appy_totals[0], sizeof appy_total322);
-        appy_dot20 += appy_total322;
+        appy_dot20_ += appy_total322;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-        for (appy_j18 = 0; appy_j18 < appy_stop320; appy_j18++) {
-          appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+        for (appy_j18_ = 0; appy_j18_ < appy_stop320; appy_j18_++) {
+          appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -7792,57 +7810,57 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = INT64_C(0);
+  appy_sum23_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j22;
-            int64_t appy_sum23 = 0;
+            int64_t appy_j22_;
+            int64_t appy_sum23_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j22 = appy_k + appy_u * appy_stride;
-                appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1));
+                appy_j22_ = appy_k + appy_u * appy_stride;
+                appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j22 = appy_k;
-              appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1));
+              appy_j22_ = appy_k;
+              appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1));
             }
-            appy_sum23 = appy_group_sum_i64(appy_sum23, APPY_RED_THREADS, appy_red);
+            appy_sum23_ = appy_group_sum_i64(appy_sum23_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23, sizeof appy_sum23);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23_, sizeof appy_sum23_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_sum23 = 0;
+              appy_sum23_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part324;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part324, sizeof appy_part324);
-                appy_sum23 += appy_part324;
+                appy_sum23_ += appy_part324;
               }
-              appy_sum23 = appy_group_sum_i64(appy_sum23, APPY_RED_THREADS, appy_red);
+              appy_sum23_ = appy_group_sum_i64(appy_sum23_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_sum23, sizeof appy_sum23);
+                memcpy(&appy_scr[1], &appy_sum23_, sizeof appy_sum23_);
             }
           }
         }
@@ -7850,11 +7868,11 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total325;
         memcpy(&appy_total325, &appy_totals[0], sizeof appy_total325);
-        appy_sum23 += appy_total325;
+        appy_sum23_ += appy_total325;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-        for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-          appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+        for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+          appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1));
         }
       }
       const double appy_ran = appy_clock();
@@ -7865,9 +7883,9 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s), appy_box_int64(hi), appy_box_int64(lo), appy_box_float64(mu), appy_box_int64(d), appy_box_int64(e), appy_box_int64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s_), appy_box_int64(hi_), appy_box_int64(lo_), appy_box_float64(mu_), appy_box_int64(d_), appy_box_int64(e_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -7876,91 +7894,91 @@ fail:
 }
 
 /* host_reduce(int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t s = 0;
-  int32_t hi = 0;
-  int32_t lo = 0;
-  double mu = 0;
-  int32_t d = 0;
-  int32_t e = 0;
-  int64_t t = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int32_t appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int32_t appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  int32_t appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  int32_t appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_sum23 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t s_ = 0;
+  int32_t hi_ = 0;
+  int32_t lo_ = 0;
+  double mu_ = 0;
+  int32_t d_ = 0;
+  int32_t e_ = 0;
+  int64_t t_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int32_t appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int32_t appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  int32_t appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  int32_t appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part327;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part327, sizeof appy_part327);
-              appy_sum2 += appy_part327;
+              appy_sum2_ += appy_part327;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -7968,67 +7986,67 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total328;
       memcpy(&appy_total328, &appy_totals[0], sizeof appy_total328);
-      appy_sum2 += appy_total328;
+      appy_sum2_ += appy_total328;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const int32_t appy_from330 = appy_max4;
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const int32_t appy_from330 = appy_max4_;
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          int32_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          int32_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            int32_t appy_max4 = appy_from330;
+            int64_t appy_j3_;
+            int32_t appy_max4_ = appy_from330;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_max4 = appy_max_i32(appy_max4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_max4_ = appy_max_i32(appy_max4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_max4 = appy_max_i32(appy_max4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_max4_ = appy_max_i32(appy_max4_, x_[appy_j3_]);
             }
-            appy_max4 = appy_group_max_i32(appy_max4, APPY_RED_THREADS, appy_red);
+            appy_max4_ = appy_group_max_i32(appy_max4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4, sizeof appy_max4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max4_, sizeof appy_max4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max4 = appy_from330;
+              appy_max4_ = appy_from330;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int32_t appy_part331;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part331, sizeof appy_part331);
-                appy_max4 = appy_max4 > appy_part331 ? appy_max4 : appy_part331;
+                appy_max4_ = appy_max4_ > appy_part331 ? appy_max4_ : appy_part331;
               }
-              appy_max4 = appy_group_max_i32(appy_max4, APPY_RED_THREADS, appy_red);
+              appy_max4_ = appy_group_max_i32(appy_max4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max4, sizeof appy_max4);
+                memcpy(&appy_scr[1], &appy_max4_, sizeof appy_max4_);
             }
           }
         }
@@ -8036,11 +8054,11 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int32_t appy_total332;
         memcpy(&appy_total332, &appy_totals[0], sizeof appy_total332);
-        appy_max4 = appy_max4 > appy_total332 ? appy_max4 : appy_total332;
+        appy_max4_ = appy_max4_ > appy_total332 ? appy_max4_ : appy_total332;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_max4 = appy_max_i32(appy_max4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_max4_ = appy_max_i32(appy_max4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -8048,63 +8066,63 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0;
+    appy_max4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop334 = appy_len7;
+      const int64_t appy_stop334 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop334, 1);
-        const int32_t appy_from335 = appy_min9;
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const int32_t appy_from335 = appy_min9_;
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          int32_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          int32_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j8;
-            int32_t appy_min9 = appy_from335;
+            int64_t appy_j8_;
+            int32_t appy_min9_ = appy_from335;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j8 = appy_k + appy_u * appy_stride;
-                appy_min9 = appy_min_i32(appy_min9, x[(appy_start6 - appy_j8)]);
+                appy_j8_ = appy_k + appy_u * appy_stride;
+                appy_min9_ = appy_min_i32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j8 = appy_k;
-              appy_min9 = appy_min_i32(appy_min9, x[(appy_start6 - appy_j8)]);
+              appy_j8_ = appy_k;
+              appy_min9_ = appy_min_i32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
             }
-            appy_min9 = appy_group_min_i32(appy_min9, APPY_RED_THREADS, appy_red);
+            appy_min9_ = appy_group_min_i32(appy_min9_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9, sizeof appy_min9);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min9_, sizeof appy_min9_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min9 = appy_from335;
+              appy_min9_ = appy_from335;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int32_t appy_part336;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part336, sizeof appy_part336);
-                appy_min9 = appy_min9 < appy_part336 ? appy_min9 : appy_part336;
+                appy_min9_ = appy_min9_ < appy_part336 ? appy_min9_ : appy_part336;
               }
-              appy_min9 = appy_group_min_i32(appy_min9, APPY_RED_THREADS, appy_red);
+              appy_min9_ = appy_group_min_i32(appy_min9_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min9, sizeof appy_min9);
+                memcpy(&appy_scr[1], &appy_min9_, sizeof appy_min9_);
             }
           }
         }
@@ -8112,11 +8130,11 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int32_t appy_total337;
         memcpy(&appy_total337, &appy_totals[0], sizeof appy_total337);
-        appy_min9 = appy_min9 < appy_total337 ? appy_min9 : appy_total337;
+        appy_min9_ = appy_min9_ < appy_total337 ? appy_min9_ : appy_total337;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-        for (appy_j8 = 0; appy_j8 < appy_stop334; appy_j8++) {
-          appy_min9 = appy_min_i32(appy_min9, x[(appy_start6 - appy_j8)]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop334; appy_j8_++) {
+          appy_min9_ = appy_min_i32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
         }
       }
       const double appy_ran = appy_clock();
@@ -8124,57 +8142,57 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0;
+    appy_min9_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j11;
-          double appy_mean12 = 0;
+          int64_t appy_j11_;
+          double appy_mean12_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j11 = appy_k + appy_u * appy_stride;
-              appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+              appy_j11_ = appy_k + appy_u * appy_stride;
+              appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j11 = appy_k;
-            appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+            appy_j11_ = appy_k;
+            appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
           }
-          appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+          appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12, sizeof appy_mean12);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean12_, sizeof appy_mean12_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean12 = 0;
+            appy_mean12_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part339;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part339, sizeof appy_part339);
-              appy_mean12 += appy_part339;
+              appy_mean12_ += appy_part339;
             }
-            appy_mean12 = appy_group_sum_f64(appy_mean12, APPY_RED_THREADS, appy_red);
+            appy_mean12_ = appy_group_sum_f64(appy_mean12_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean12, sizeof appy_mean12);
+              memcpy(&appy_scr[1], &appy_mean12_, sizeof appy_mean12_);
           }
         }
       }
@@ -8182,68 +8200,68 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total340;
       memcpy(&appy_total340, &appy_totals[0], sizeof appy_total340);
-      appy_mean12 += appy_total340;
+      appy_mean12_ += appy_total340;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-      for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-        appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+      for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+        appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0;
+  appy_dot14_ = 0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j13;
-            int32_t appy_dot14 = 0;
+            int64_t appy_j13_;
+            int32_t appy_dot14_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j13 = appy_k + appy_u * appy_stride;
-                appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+                appy_j13_ = appy_k + appy_u * appy_stride;
+                appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j13 = appy_k;
-              appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+              appy_j13_ = appy_k;
+              appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
             }
-            appy_dot14 = appy_group_sum_i32(appy_dot14, APPY_RED_THREADS, appy_red);
+            appy_dot14_ = appy_group_sum_i32(appy_dot14_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14, sizeof appy_dot14);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot14_, sizeof appy_dot14_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot14 = 0;
+              appy_dot14_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int32_t appy_part342;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part342, sizeof appy_part342);
-                appy_dot14 += appy_part342;
+                appy_dot14_ += appy_part342;
               }
-              appy_dot14 = appy_group_sum_i32(appy_dot14, APPY_RED_THREADS, appy_red);
+              appy_dot14_ = appy_group_sum_i32(appy_dot14_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot14, sizeof appy_dot14);
+                memcpy(&appy_scr[1], &appy_dot14_, sizeof appy_dot14_);
             }
           }
         }
@@ -8251,11 +8269,11 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int32_t appy_total343;
         memcpy(&appy_total343, &appy_totals[0], sizeof appy_total343);
-        appy_dot14 += appy_total343;
+        appy_dot14_ += appy_total343;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-        for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-          appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+        for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+          appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -8266,61 +8284,61 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop345 = appy_len17;
+      const int64_t appy_stop345 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, appy_stop345, 1);
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j18;
-            int32_t appy_dot20 = 0;
+            int64_t appy_j18_;
+            int32_t appy_dot20_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j18 = appy_k + appy_u * appy_stride;
-                appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+                appy_j18_ = appy_k + appy_u * appy_stride;
+                appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j18 = appy_k;
-              appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+              appy_j18_ = appy_k;
+              appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
             }
-            appy_dot20 = appy_group_sum_i32(appy_dot20, APPY_RED_THREADS, appy_red);
+            appy_dot20_ = appy_group_sum_i32(appy_dot20_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20, sizeof appy_dot20);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot20_, sizeof appy_dot20_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot20 = 0;
+              appy_dot20_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int32_t appy_part346;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part346, sizeof appy_part346);
-                appy_dot20 += appy_part346;
+                appy_dot20_ += appy_part346;
               }
-              appy_dot20 = appy_group_sum_i32(appy_dot20, APPY_RED_THREADS, appy_red);
+              appy_dot20_ = appy_group_sum_i32(appy_dot20_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot20, sizeof appy_dot20);
+                memcpy(&appy_scr[1], &appy_dot20_, sizeof appy_dot20_);
             }
           }
         }
@@ -8328,11 +8346,11 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int32_t appy_total347;
         memcpy(&appy_total347, &appy_totals[0], sizeof appy_total347);
-        appy_dot20 += appy_total347;
+        appy_dot20_ += appy_total347;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-        for (appy_j18 = 0; appy_j18 < appy_stop345; appy_j18++) {
-          appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+        for (appy_j18_ = 0; appy_j18_ < appy_stop345; appy_j18_++) {
+          appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -8343,57 +8361,57 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = INT64_C(0);
+  appy_sum23_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j22;
-            int64_t appy_sum23 = 0;
+            int64_t appy_j22_;
+            int64_t appy_sum23_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j22 = appy_k + appy_u * appy_stride;
-                appy_sum23 = (appy_sum23 + (int64_t)((x[appy_j22] * y[appy_j22]) - 1));
+                appy_j22_ = appy_k + appy_u * appy_stride;
+                appy_sum23_ = (appy_sum23_ + (int64_t)((x_[appy_j22_] * y_[appy_j22_]) - 1));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j22 = appy_k;
-              appy_sum23 = (appy_sum23 + (int64_t)((x[appy_j22] * y[appy_j22]) - 1));
+              appy_j22_ = appy_k;
+              appy_sum23_ = (appy_sum23_ + (int64_t)((x_[appy_j22_] * y_[appy_j22_]) - 1));
             }
-            appy_sum23 = appy_group_sum_i64(appy_sum23, APPY_RED_THREADS, appy_red);
+            appy_sum23_ = appy_group_sum_i64(appy_sum23_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23, sizeof appy_sum23);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum23_, sizeof appy_sum23_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_sum23 = 0;
+              appy_sum23_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int64_t appy_part349;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part349, sizeof appy_part349);
-                appy_sum23 += appy_part349;
+                appy_sum23_ += appy_part349;
               }
-              appy_sum23 = appy_group_sum_i64(appy_sum23, APPY_RED_THREADS, appy_red);
+              appy_sum23_ = appy_group_sum_i64(appy_sum23_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_sum23, sizeof appy_sum23);
+                memcpy(&appy_scr[1], &appy_sum23_, sizeof appy_sum23_);
             }
           }
         }
@@ -8401,11 +8419,11 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int64_t appy_total350;
         memcpy(&appy_total350, &appy_totals[0], sizeof appy_total350);
-        appy_sum23 += appy_total350;
+        appy_sum23_ += appy_total350;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-        for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-          appy_sum23 = (appy_sum23 + (int64_t)((x[appy_j22] * y[appy_j22]) - 1));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+        for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+          appy_sum23_ = (appy_sum23_ + (int64_t)((x_[appy_j22_] * y_[appy_j22_]) - 1));
         }
       }
       const double appy_ran = appy_clock();
@@ -8416,9 +8434,9 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s), appy_box_int32(hi), appy_box_int32(lo), appy_box_float64(mu), appy_box_int32(d), appy_box_int32(e), appy_box_int64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s_), appy_box_int32(hi_), appy_box_int32(lo_), appy_box_float64(mu_), appy_box_int32(d_), appy_box_int32(e_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -8427,67 +8445,67 @@ fail:
 }
 
 /* host_sum(float64[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_sum6 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          double appy_sum2 = 0;
+          int64_t appy_j1_;
+          double appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part352;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part352, sizeof appy_part352);
-              appy_sum2 += appy_part352;
+              appy_sum2_ += appy_part352;
             }
-            appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -8495,65 +8513,65 @@ static int kernel_host_sum_0(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total353;
       memcpy(&appy_total353, &appy_totals[0], sizeof appy_total353);
-      appy_sum2 += appy_total353;
+      appy_sum2_ += appy_total353;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = 0.0;
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = 0.0;
   {
-    const int64_t appy_stop355 = appy_len4;
+    const int64_t appy_stop355 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop355, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j5;
-          double appy_sum6 = 0;
+          int64_t appy_j5_;
+          double appy_sum6_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j5 = appy_k + appy_u * appy_stride;
-              appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+              appy_j5_ = appy_k + appy_u * appy_stride;
+              appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j5 = appy_k;
-            appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+            appy_j5_ = appy_k;
+            appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
           }
-          appy_sum6 = appy_group_sum_f64(appy_sum6, APPY_RED_THREADS, appy_red);
+          appy_sum6_ = appy_group_sum_f64(appy_sum6_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6, sizeof appy_sum6);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6_, sizeof appy_sum6_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum6 = 0;
+            appy_sum6_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part356;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part356, sizeof appy_part356);
-              appy_sum6 += appy_part356;
+              appy_sum6_ += appy_part356;
             }
-            appy_sum6 = appy_group_sum_f64(appy_sum6, APPY_RED_THREADS, appy_red);
+            appy_sum6_ = appy_group_sum_f64(appy_sum6_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum6, sizeof appy_sum6);
+              memcpy(&appy_scr[1], &appy_sum6_, sizeof appy_sum6_);
           }
         }
       }
@@ -8561,84 +8579,84 @@ static int kernel_host_sum_0(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total357;
       memcpy(&appy_total357, &appy_totals[0], sizeof appy_total357);
-      appy_sum6 += appy_total357;
+      appy_sum6_ += appy_total357;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-      for (appy_j5 = 0; appy_j5 < appy_stop355; appy_j5++) {
-        appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+      for (appy_j5_ = 0; appy_j5_ < appy_stop355; appy_j5_++) {
+        appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum2), appy_box_float64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum2_), appy_box_float64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(float32[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  float appy_sum6 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          float appy_sum2 = 0;
+          int64_t appy_j1_;
+          float appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part359;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part359, sizeof appy_part359);
-              appy_sum2 += appy_part359;
+              appy_sum2_ += appy_part359;
             }
-            appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -8646,65 +8664,65 @@ static int kernel_host_sum_1(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total360;
       memcpy(&appy_total360, &appy_totals[0], sizeof appy_total360);
-      appy_sum2 += appy_total360;
+      appy_sum2_ += appy_total360;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = 0.0f;
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = 0.0f;
   {
-    const int64_t appy_stop362 = appy_len4;
+    const int64_t appy_stop362 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop362, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j5;
-          float appy_sum6 = 0;
+          int64_t appy_j5_;
+          float appy_sum6_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j5 = appy_k + appy_u * appy_stride;
-              appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+              appy_j5_ = appy_k + appy_u * appy_stride;
+              appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j5 = appy_k;
-            appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+            appy_j5_ = appy_k;
+            appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
           }
-          appy_sum6 = appy_group_sum_f32(appy_sum6, APPY_RED_THREADS, appy_red);
+          appy_sum6_ = appy_group_sum_f32(appy_sum6_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6, sizeof appy_sum6);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6_, sizeof appy_sum6_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum6 = 0;
+            appy_sum6_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part363;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part363, sizeof appy_part363);
-              appy_sum6 += appy_part363;
+              appy_sum6_ += appy_part363;
             }
-            appy_sum6 = appy_group_sum_f32(appy_sum6, APPY_RED_THREADS, appy_red);
+            appy_sum6_ = appy_group_sum_f32(appy_sum6_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum6, sizeof appy_sum6);
+              memcpy(&appy_scr[1], &appy_sum6_, sizeof appy_sum6_);
           }
         }
       }
@@ -8712,84 +8730,84 @@ static int kernel_host_sum_1(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total364;
       memcpy(&appy_total364, &appy_totals[0], sizeof appy_total364);
-      appy_sum6 += appy_total364;
+      appy_sum6_ += appy_total364;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-      for (appy_j5 = 0; appy_j5 < appy_stop362; appy_j5++) {
-        appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+      for (appy_j5_ = 0; appy_j5_ < appy_stop362; appy_j5_++) {
+        appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(appy_sum2), appy_box_float32(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(appy_sum2_), appy_box_float32(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(int64[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part366;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part366, sizeof appy_part366);
-              appy_sum2 += appy_part366;
+              appy_sum2_ += appy_part366;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -8797,65 +8815,65 @@ static int kernel_host_sum_2(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total367;
       memcpy(&appy_total367, &appy_totals[0], sizeof appy_total367);
-      appy_sum2 += appy_total367;
+      appy_sum2_ += appy_total367;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = INT64_C(0);
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = INT64_C(0);
   {
-    const int64_t appy_stop369 = appy_len4;
+    const int64_t appy_stop369 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop369, 1);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j5;
-          int64_t appy_sum6 = 0;
+          int64_t appy_j5_;
+          int64_t appy_sum6_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j5 = appy_k + appy_u * appy_stride;
-              appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+              appy_j5_ = appy_k + appy_u * appy_stride;
+              appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j5 = appy_k;
-            appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+            appy_j5_ = appy_k;
+            appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
           }
-          appy_sum6 = appy_group_sum_i64(appy_sum6, APPY_RED_THREADS, appy_red);
+          appy_sum6_ = appy_group_sum_i64(appy_sum6_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6, sizeof appy_sum6);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6_, sizeof appy_sum6_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum6 = 0;
+            appy_sum6_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part370;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part370, sizeof appy_part370);
-              appy_sum6 += appy_part370;
+              appy_sum6_ += appy_part370;
             }
-            appy_sum6 = appy_group_sum_i64(appy_sum6, APPY_RED_THREADS, appy_red);
+            appy_sum6_ = appy_group_sum_i64(appy_sum6_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum6, sizeof appy_sum6);
+              memcpy(&appy_scr[1], &appy_sum6_, sizeof appy_sum6_);
           }
         }
       }
@@ -8863,84 +8881,84 @@ static int kernel_host_sum_2(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total371;
       memcpy(&appy_total371, &appy_totals[0], sizeof appy_total371);
-      appy_sum6 += appy_total371;
+      appy_sum6_ += appy_total371;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-      for (appy_j5 = 0; appy_j5 < appy_stop369; appy_j5++) {
-        appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+      for (appy_j5_ = 0; appy_j5_ < appy_stop369; appy_j5_++) {
+        appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2), appy_box_int64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2_), appy_box_int64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(int32[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part373;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part373, sizeof appy_part373);
-              appy_sum2 += appy_part373;
+              appy_sum2_ += appy_part373;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -8948,65 +8966,65 @@ static int kernel_host_sum_3(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total374;
       memcpy(&appy_total374, &appy_totals[0], sizeof appy_total374);
-      appy_sum2 += appy_total374;
+      appy_sum2_ += appy_total374;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = INT64_C(0);
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = INT64_C(0);
   {
-    const int64_t appy_stop376 = appy_len4;
+    const int64_t appy_stop376 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, appy_stop376, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j5;
-          int64_t appy_sum6 = 0;
+          int64_t appy_j5_;
+          int64_t appy_sum6_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j5 = appy_k + appy_u * appy_stride;
-              appy_sum6 = (appy_sum6 + (int64_t)x[(appy_start3 - (appy_j5 * 2))]);
+              appy_j5_ = appy_k + appy_u * appy_stride;
+              appy_sum6_ = (appy_sum6_ + (int64_t)x_[(appy_start3_ - (appy_j5_ * 2))]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j5 = appy_k;
-            appy_sum6 = (appy_sum6 + (int64_t)x[(appy_start3 - (appy_j5 * 2))]);
+            appy_j5_ = appy_k;
+            appy_sum6_ = (appy_sum6_ + (int64_t)x_[(appy_start3_ - (appy_j5_ * 2))]);
           }
-          appy_sum6 = appy_group_sum_i64(appy_sum6, APPY_RED_THREADS, appy_red);
+          appy_sum6_ = appy_group_sum_i64(appy_sum6_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6, sizeof appy_sum6);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum6_, sizeof appy_sum6_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum6 = 0;
+            appy_sum6_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part377;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part377, sizeof appy_part377);
-              appy_sum6 += appy_part377;
+              appy_sum6_ += appy_part377;
             }
-            appy_sum6 = appy_group_sum_i64(appy_sum6, APPY_RED_THREADS, appy_red);
+            appy_sum6_ = appy_group_sum_i64(appy_sum6_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum6, sizeof appy_sum6);
+              memcpy(&appy_scr[1], &appy_sum6_, sizeof appy_sum6_);
           }
         }
       }
@@ -9014,63 +9032,63 @@ static int kernel_host_sum_3(appy_frame *fr, const appy_array *x_arg, PyObject *
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total378;
       memcpy(&appy_total378, &appy_totals[0], sizeof appy_total378);
-      appy_sum6 += appy_total378;
+      appy_sum6_ += appy_total378;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-      for (appy_j5 = 0; appy_j5 < appy_stop376; appy_j5++) {
-        appy_sum6 = (appy_sum6 + (int64_t)x[(appy_start3 - (appy_j5 * 2))]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+      for (appy_j5_ = 0; appy_j5_ < appy_stop376; appy_j5_++) {
+        appy_sum6_ = (appy_sum6_ + (int64_t)x_[(appy_start3_ - (appy_j5_ * 2))]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2), appy_box_int64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2_), appy_box_int64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* max_diff(float64[:, :], float64[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  double appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  double appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  double appy_sum13 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  double appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  double appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  double appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = fabs((A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = fabs((A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_f64(appy_max3, fabs((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_f64(appy_max3_, fabs((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -9082,25 +9100,25 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0.0;
+    appy_max3_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_f64(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_f64(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -9112,22 +9130,22 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0.0;
+    appy_min8_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = 0.0;
+  appy_sum13_ = 0.0;
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -9138,7 +9156,7 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(appy_max3), appy_box_float64(appy_min8), appy_box_float64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(appy_max3_), appy_box_float64(appy_min8_), appy_box_float64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9147,46 +9165,46 @@ fail:
 }
 
 /* max_diff(float32[:, :], float32[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  float appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  float appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  float appy_sum13 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  float appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  float appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  float appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = fabsf((A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = fabsf((A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_f32(appy_max3, fabsf((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_f32(appy_max3_, fabsf((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -9198,25 +9216,25 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0.0f;
+    appy_max3_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_f32(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_f32(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -9228,22 +9246,22 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0.0f;
+    appy_min8_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = 0.0f;
+  appy_sum13_ = 0.0f;
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -9254,7 +9272,7 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(appy_max3), appy_box_float32(appy_min8), appy_box_float32(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(appy_max3_), appy_box_float32(appy_min8_), appy_box_float32(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9263,46 +9281,46 @@ fail:
 }
 
 /* max_diff(int64[:, :], int64[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_sum13 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = ((A[INT64_C(0)] - B[INT64_C(0)]) < 0 ? -(A[INT64_C(0)] - B[INT64_C(0)]) : (A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = ((A_[INT64_C(0)] - B_[INT64_C(0)]) < 0 ? -(A_[INT64_C(0)] - B_[INT64_C(0)]) : (A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_i64(appy_max3, ((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) < 0 ? -(A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) : (A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_i64(appy_max3_, ((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) < 0 ? -(A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) : (A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -9314,25 +9332,25 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = INT64_C(0);
+    appy_max3_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_i64(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_i64(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -9344,22 +9362,22 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = INT64_C(0);
+    appy_min8_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = INT64_C(0);
+  appy_sum13_ = INT64_C(0);
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -9370,7 +9388,7 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int64(appy_max3), appy_box_int64(appy_min8), appy_box_int64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int64(appy_max3_), appy_box_int64(appy_min8_), appy_box_int64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9379,46 +9397,46 @@ fail:
 }
 
 /* max_diff(int32[:, :], int32[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int32_t appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int32_t appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_sum13 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int32_t appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int32_t appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = ((A[INT64_C(0)] - B[INT64_C(0)]) < 0 ? -(A[INT64_C(0)] - B[INT64_C(0)]) : (A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = ((A_[INT64_C(0)] - B_[INT64_C(0)]) < 0 ? -(A_[INT64_C(0)] - B_[INT64_C(0)]) : (A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_i32(appy_max3, ((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) < 0 ? -(A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) : (A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_i32(appy_max3_, ((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) < 0 ? -(A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) : (A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -9430,25 +9448,25 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0;
+    appy_max3_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_i32(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_i32(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -9460,22 +9478,22 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0;
+    appy_min8_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = INT64_C(0);
+  appy_sum13_ = INT64_C(0);
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (int64_t)(A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (int64_t)(A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -9486,7 +9504,7 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int32(appy_max3), appy_box_int32(appy_min8), appy_box_int64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int32(appy_max3_), appy_box_int32(appy_min8_), appy_box_int64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9495,70 +9513,70 @@ fail:
 }
 
 /* center(float64[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double m = 0;
-  double *d = NULL;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double m_ = 0;
+  double *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0;
+  appy_mean2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          double appy_mean2 = 0;
+          int64_t appy_j1_;
+          double appy_mean2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_mean2 = (appy_mean2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_mean2 = (appy_mean2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
           }
-          appy_mean2 = appy_group_sum_f64(appy_mean2, APPY_RED_THREADS, appy_red);
+          appy_mean2_ = appy_group_sum_f64(appy_mean2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2, sizeof appy_mean2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2_, sizeof appy_mean2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean2 = 0;
+            appy_mean2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part404;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part404, sizeof appy_part404);
-              appy_mean2 += appy_part404;
+              appy_mean2_ += appy_part404;
             }
-            appy_mean2 = appy_group_sum_f64(appy_mean2, APPY_RED_THREADS, appy_red);
+            appy_mean2_ = appy_group_sum_f64(appy_mean2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean2, sizeof appy_mean2);
+              memcpy(&appy_scr[1], &appy_mean2_, sizeof appy_mean2_);
           }
         }
       }
@@ -9566,56 +9584,56 @@ static int kernel_center_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total405;
       memcpy(&appy_total405, &appy_totals[0], sizeof appy_total405);
-      appy_mean2 += appy_total405;
+      appy_mean2_ += appy_total405;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_mean2 = (appy_mean2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (double)x_shape0);
+  m_ = (appy_mean2_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a407;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a407) < 0)
       goto fail;
-    d = (double *)appy_a407.data;
+    d_ = (double *)appy_a407.data;
     d_shape0 = appy_a407.shape[0];
-    d_size = appy_a407.size;
+    d_count = appy_a407.size;
     d_obj = appy_a407.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, d)
+        double *x_ = x_gpu;   // on the device
+        double *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, d_)
         {
-          int64_t appy_j3;
+          int64_t appy_j3_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j3 = appy_k;
-            d[appy_j3] = (x[appy_j3] - m);
+            appy_j3_ = appy_k;
+            d_[appy_j3_] = (x_[appy_j3_] - m_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        d[appy_j3] = (x[appy_j3] - m);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        d_[appy_j3_] = (x_[appy_j3_] - m_);
       }
     }
     const double appy_ran = appy_clock();
@@ -9623,51 +9641,51 @@ static int kernel_center_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0;
+  appy_sum5_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, d_shape0, 1);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
       {
-        double *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d, appy_scr)
+        double *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d_, appy_scr)
         {
-          int64_t appy_j4;
-          double appy_sum5 = 0;
+          int64_t appy_j4_;
+          double appy_sum5_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j4 = appy_k + appy_u * appy_stride;
-              appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+              appy_j4_ = appy_k + appy_u * appy_stride;
+              appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j4 = appy_k;
-            appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+            appy_j4_ = appy_k;
+            appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
           }
-          appy_sum5 = appy_group_sum_f64(appy_sum5, APPY_RED_THREADS, appy_red);
+          appy_sum5_ = appy_group_sum_f64(appy_sum5_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5, sizeof appy_sum5);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5_, sizeof appy_sum5_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum5 = 0;
+            appy_sum5_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part409;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part409, sizeof appy_part409);
-              appy_sum5 += appy_part409;
+              appy_sum5_ += appy_part409;
             }
-            appy_sum5 = appy_group_sum_f64(appy_sum5, APPY_RED_THREADS, appy_red);
+            appy_sum5_ = appy_group_sum_f64(appy_sum5_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum5, sizeof appy_sum5);
+              memcpy(&appy_scr[1], &appy_sum5_, sizeof appy_sum5_);
           }
         }
       }
@@ -9675,19 +9693,19 @@ static int kernel_center_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total410;
       memcpy(&appy_total410, &appy_totals[0], sizeof appy_total410);
-      appy_sum5 += appy_total410;
+      appy_sum5_ += appy_total410;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-      for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-        appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+      for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+        appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9696,70 +9714,70 @@ fail:
 }
 
 /* center(float32[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float m = 0;
-  float *d = NULL;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float m_ = 0;
+  float *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0f;
+  appy_mean2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          float appy_mean2 = 0;
+          int64_t appy_j1_;
+          float appy_mean2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_mean2 = (appy_mean2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_mean2 = (appy_mean2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
           }
-          appy_mean2 = appy_group_sum_f32(appy_mean2, APPY_RED_THREADS, appy_red);
+          appy_mean2_ = appy_group_sum_f32(appy_mean2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2, sizeof appy_mean2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2_, sizeof appy_mean2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean2 = 0;
+            appy_mean2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part412;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part412, sizeof appy_part412);
-              appy_mean2 += appy_part412;
+              appy_mean2_ += appy_part412;
             }
-            appy_mean2 = appy_group_sum_f32(appy_mean2, APPY_RED_THREADS, appy_red);
+            appy_mean2_ = appy_group_sum_f32(appy_mean2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean2, sizeof appy_mean2);
+              memcpy(&appy_scr[1], &appy_mean2_, sizeof appy_mean2_);
           }
         }
       }
@@ -9767,56 +9785,56 @@ static int kernel_center_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total413;
       memcpy(&appy_total413, &appy_totals[0], sizeof appy_total413);
-      appy_mean2 += appy_total413;
+      appy_mean2_ += appy_total413;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_mean2 = (appy_mean2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (float)x_shape0);
+  m_ = (appy_mean2_ / (float)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a415;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a415) < 0)
       goto fail;
-    d = (float *)appy_a415.data;
+    d_ = (float *)appy_a415.data;
     d_shape0 = appy_a415.shape[0];
-    d_size = appy_a415.size;
+    d_count = appy_a415.size;
     d_obj = appy_a415.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const d_gpu = appy_env_ptr(&appy_data, d_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, d)
+        float *x_ = x_gpu;   // on the device
+        float *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, d_)
         {
-          int64_t appy_j3;
+          int64_t appy_j3_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j3 = appy_k;
-            d[appy_j3] = (x[appy_j3] - m);
+            appy_j3_ = appy_k;
+            d_[appy_j3_] = (x_[appy_j3_] - m_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        d[appy_j3] = (x[appy_j3] - m);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        d_[appy_j3_] = (x_[appy_j3_] - m_);
       }
     }
     const double appy_ran = appy_clock();
@@ -9824,51 +9842,51 @@ static int kernel_center_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0f;
+  appy_sum5_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, d_shape0, 1);
-      float *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      float *const d_gpu = appy_env_ptr(&appy_data, d_);
       {
-        float *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d, appy_scr)
+        float *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d_, appy_scr)
         {
-          int64_t appy_j4;
-          float appy_sum5 = 0;
+          int64_t appy_j4_;
+          float appy_sum5_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j4 = appy_k + appy_u * appy_stride;
-              appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+              appy_j4_ = appy_k + appy_u * appy_stride;
+              appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j4 = appy_k;
-            appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+            appy_j4_ = appy_k;
+            appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
           }
-          appy_sum5 = appy_group_sum_f32(appy_sum5, APPY_RED_THREADS, appy_red);
+          appy_sum5_ = appy_group_sum_f32(appy_sum5_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5, sizeof appy_sum5);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5_, sizeof appy_sum5_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum5 = 0;
+            appy_sum5_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part417;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part417, sizeof appy_part417);
-              appy_sum5 += appy_part417;
+              appy_sum5_ += appy_part417;
             }
-            appy_sum5 = appy_group_sum_f32(appy_sum5, APPY_RED_THREADS, appy_red);
+            appy_sum5_ = appy_group_sum_f32(appy_sum5_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum5, sizeof appy_sum5);
+              memcpy(&appy_scr[1], &appy_sum5_, sizeof appy_sum5_);
           }
         }
       }
@@ -9876,19 +9894,19 @@ static int kernel_center_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total418;
       memcpy(&appy_total418, &appy_totals[0], sizeof appy_total418);
-      appy_sum5 += appy_total418;
+      appy_sum5_ += appy_total418;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-      for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-        appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+      for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+        appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float32(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float32(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -9897,70 +9915,70 @@ fail:
 }
 
 /* center(int32[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double m = 0;
-  double *d = NULL;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double m_ = 0;
+  double *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0;
+  appy_mean2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int32_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int32_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          double appy_mean2 = 0;
+          int64_t appy_j1_;
+          double appy_mean2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_mean2 = (appy_mean2 + (double)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_mean2_ = (appy_mean2_ + (double)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_mean2 = (appy_mean2 + (double)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_mean2_ = (appy_mean2_ + (double)x_[appy_j1_]);
           }
-          appy_mean2 = appy_group_sum_f64(appy_mean2, APPY_RED_THREADS, appy_red);
+          appy_mean2_ = appy_group_sum_f64(appy_mean2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2, sizeof appy_mean2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean2_, sizeof appy_mean2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean2 = 0;
+            appy_mean2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part420;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part420, sizeof appy_part420);
-              appy_mean2 += appy_part420;
+              appy_mean2_ += appy_part420;
             }
-            appy_mean2 = appy_group_sum_f64(appy_mean2, APPY_RED_THREADS, appy_red);
+            appy_mean2_ = appy_group_sum_f64(appy_mean2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean2, sizeof appy_mean2);
+              memcpy(&appy_scr[1], &appy_mean2_, sizeof appy_mean2_);
           }
         }
       }
@@ -9968,56 +9986,56 @@ static int kernel_center_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total421;
       memcpy(&appy_total421, &appy_totals[0], sizeof appy_total421);
-      appy_mean2 += appy_total421;
+      appy_mean2_ += appy_total421;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_mean2 = (appy_mean2 + (double)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_mean2_ = (appy_mean2_ + (double)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (double)x_shape0);
+  m_ = (appy_mean2_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a423;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a423) < 0)
       goto fail;
-    d = (double *)appy_a423.data;
+    d_ = (double *)appy_a423.data;
     d_shape0 = appy_a423.shape[0];
-    d_size = appy_a423.size;
+    d_count = appy_a423.size;
     d_obj = appy_a423.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        int32_t *x = appy_dev_x;   // on the device
-        double *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, d)
+        int32_t *x_ = x_gpu;   // on the device
+        double *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, d_)
         {
-          int64_t appy_j3;
+          int64_t appy_j3_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j3 = appy_k;
-            d[appy_j3] = ((double)x[appy_j3] - m);
+            appy_j3_ = appy_k;
+            d_[appy_j3_] = ((double)x_[appy_j3_] - m_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        d[appy_j3] = ((double)x[appy_j3] - m);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        d_[appy_j3_] = ((double)x_[appy_j3_] - m_);
       }
     }
     const double appy_ran = appy_clock();
@@ -10025,51 +10043,51 @@ static int kernel_center_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0;
+  appy_sum5_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, d_shape0, 1);
-      double *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      double *const d_gpu = appy_env_ptr(&appy_data, d_);
       {
-        double *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d, appy_scr)
+        double *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(d_, appy_scr)
         {
-          int64_t appy_j4;
-          double appy_sum5 = 0;
+          int64_t appy_j4_;
+          double appy_sum5_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j4 = appy_k + appy_u * appy_stride;
-              appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+              appy_j4_ = appy_k + appy_u * appy_stride;
+              appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j4 = appy_k;
-            appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+            appy_j4_ = appy_k;
+            appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
           }
-          appy_sum5 = appy_group_sum_f64(appy_sum5, APPY_RED_THREADS, appy_red);
+          appy_sum5_ = appy_group_sum_f64(appy_sum5_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5, sizeof appy_sum5);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum5_, sizeof appy_sum5_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum5 = 0;
+            appy_sum5_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part425;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part425, sizeof appy_part425);
-              appy_sum5 += appy_part425;
+              appy_sum5_ += appy_part425;
             }
-            appy_sum5 = appy_group_sum_f64(appy_sum5, APPY_RED_THREADS, appy_red);
+            appy_sum5_ = appy_group_sum_f64(appy_sum5_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum5, sizeof appy_sum5);
+              memcpy(&appy_scr[1], &appy_sum5_, sizeof appy_sum5_);
           }
         }
       }
@@ -10077,19 +10095,19 @@ static int kernel_center_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total426;
       memcpy(&appy_total426, &appy_totals[0], sizeof appy_total426);
-      appy_sum5 += appy_total426;
+      appy_sum5_ += appy_total426;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-      for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-        appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+      for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+        appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -10098,70 +10116,70 @@ fail:
 }
 
 /* normalize(float64[:]) -- tests/e2e/programs/arrays_host.py:192 */
-static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double s = 0;
-  double *y = NULL;
-  int64_t y_size = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double s_ = 0;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_max5 = 0;
-  int64_t appy_j7 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_max5_ = 0;
+  int64_t appy_j7_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:194: s = np.sum(np.abs(x)) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          double appy_sum2 = 0;
+          int64_t appy_j1_;
+          double appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + fabs(x[appy_j1]));
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + fabs(x_[appy_j1_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + fabs(x[appy_j1]));
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + fabs(x_[appy_j1_]));
           }
-          appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part428;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part428, sizeof appy_part428);
-              appy_sum2 += appy_part428;
+              appy_sum2_ += appy_part428;
             }
-            appy_sum2 = appy_group_sum_f64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -10169,55 +10187,55 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total429;
       memcpy(&appy_total429, &appy_totals[0], sizeof appy_total429);
-      appy_sum2 += appy_total429;
+      appy_sum2_ += appy_total429;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + fabs(x[appy_j1]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + fabs(x_[appy_j1_]));
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 194, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:195: y = x / s */
   {
     appy_array appy_a431;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a431) < 0)
       goto fail;
-    y = (double *)appy_a431.data;
-    y_size = appy_a431.size;
+    y_ = (double *)appy_a431.data;
+    y_count = appy_a431.size;
     y_obj = appy_a431.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j3;
+          int64_t appy_j3_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j3 = appy_k;
-            y[appy_j3] = (x[appy_j3] / s);
+            appy_j3_ = appy_k;
+            y_[appy_j3_] = (x_[appy_j3_] / s_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        y[appy_j3] = (x[appy_j3] / s);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        y_[appy_j3_] = (x_[appy_j3_] / s_);
       }
     }
     const double appy_ran = appy_clock();
@@ -10226,53 +10244,53 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
   }
   /* tests/e2e/programs/arrays_host.py:196: x /= np.max(np.abs(x)) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max5 = fabs(x[INT64_C(0)]);
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max5_ = fabs(x_[INT64_C(0)]);
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const double appy_from433 = appy_max5;
-        double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const double appy_from433 = appy_max5_;
+        double *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          double *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          double *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j4;
-            double appy_max5 = appy_from433;
+            int64_t appy_j4_;
+            double appy_max5_ = appy_from433;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j4 = appy_k + appy_u * appy_stride;
-                appy_max5 = appy_max_f64(appy_max5, fabs(x[appy_j4]));
+                appy_j4_ = appy_k + appy_u * appy_stride;
+                appy_max5_ = appy_max_f64(appy_max5_, fabs(x_[appy_j4_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j4 = appy_k;
-              appy_max5 = appy_max_f64(appy_max5, fabs(x[appy_j4]));
+              appy_j4_ = appy_k;
+              appy_max5_ = appy_max_f64(appy_max5_, fabs(x_[appy_j4_]));
             }
-            appy_max5 = appy_group_max_f64(appy_max5, APPY_RED_THREADS, appy_red);
+            appy_max5_ = appy_group_max_f64(appy_max5_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max5, sizeof appy_max5);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max5_, sizeof appy_max5_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max5 = appy_from433;
+              appy_max5_ = appy_from433;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 double appy_part434;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part434, sizeof appy_part434);
-                appy_max5 = appy_max5 > appy_part434 || appy_max5 != appy_max5 ? appy_max5 : appy_part434;
+                appy_max5_ = appy_max5_ > appy_part434 || appy_max5_ != appy_max5_ ? appy_max5_ : appy_part434;
               }
-              appy_max5 = appy_group_max_f64(appy_max5, APPY_RED_THREADS, appy_red);
+              appy_max5_ = appy_group_max_f64(appy_max5_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max5, sizeof appy_max5);
+                memcpy(&appy_scr[1], &appy_max5_, sizeof appy_max5_);
             }
           }
         }
@@ -10280,11 +10298,11 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         double appy_total435;
         memcpy(&appy_total435, &appy_totals[0], sizeof appy_total435);
-        appy_max5 = appy_max5 > appy_total435 || appy_max5 != appy_max5 ? appy_max5 : appy_total435;
+        appy_max5_ = appy_max5_ > appy_total435 || appy_max5_ != appy_max5_ ? appy_max5_ : appy_total435;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max5) reduction(max: appy_max5)
-        for (appy_j4 = 0; appy_j4 < x_shape0; appy_j4++) {
-          appy_max5 = appy_max_f64(appy_max5, fabs(x[appy_j4]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
+        for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
+          appy_max5_ = appy_max_f64(appy_max5_, fabs(x_[appy_j4_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -10292,34 +10310,34 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max5 = 0.0;
+    appy_max5_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 196)");
     goto fail;
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x)
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_)
         {
-          int64_t appy_j7;
+          int64_t appy_j7_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j7 = appy_k;
-            x[appy_j7] = (x[appy_j7] / appy_max5);
+            appy_j7_ = appy_k;
+            x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: x[0:x_size])
-      for (appy_j7 = 0; appy_j7 < x_shape0; appy_j7++) {
-        x[appy_j7] = (x[appy_j7] / appy_max5);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: x_[0:x_count])
+      for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
+        x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
       }
     }
     const double appy_ran = appy_clock();
@@ -10327,7 +10345,7 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:197: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "normalize", appy_called);
   return *ret ? 0 : -1;
@@ -10337,70 +10355,70 @@ fail:
 }
 
 /* normalize(float32[:]) -- tests/e2e/programs/arrays_host.py:192 */
-static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float s = 0;
-  float *y = NULL;
-  int64_t y_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float s_ = 0;
+  float *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_max5 = 0;
-  int64_t appy_j7 = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_max5_ = 0;
+  int64_t appy_j7_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:194: s = np.sum(np.abs(x)) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          float appy_sum2 = 0;
+          int64_t appy_j1_;
+          float appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + fabsf(x[appy_j1]));
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + fabsf(x_[appy_j1_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + fabsf(x[appy_j1]));
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + fabsf(x_[appy_j1_]));
           }
-          appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part438;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part438, sizeof appy_part438);
-              appy_sum2 += appy_part438;
+              appy_sum2_ += appy_part438;
             }
-            appy_sum2 = appy_group_sum_f32(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_f32(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -10408,55 +10426,55 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total439;
       memcpy(&appy_total439, &appy_totals[0], sizeof appy_total439);
-      appy_sum2 += appy_total439;
+      appy_sum2_ += appy_total439;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + fabsf(x[appy_j1]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + fabsf(x_[appy_j1_]));
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 194, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:195: y = x / s */
   {
     appy_array appy_a441;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a441) < 0)
       goto fail;
-    y = (float *)appy_a441.data;
-    y_size = appy_a441.size;
+    y_ = (float *)appy_a441.data;
+    y_count = appy_a441.size;
     y_obj = appy_a441.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t appy_j3;
+          int64_t appy_j3_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j3 = appy_k;
-            y[appy_j3] = (x[appy_j3] / s);
+            appy_j3_ = appy_k;
+            y_[appy_j3_] = (x_[appy_j3_] / s_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        y[appy_j3] = (x[appy_j3] / s);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        y_[appy_j3_] = (x_[appy_j3_] / s_);
       }
     }
     const double appy_ran = appy_clock();
@@ -10465,53 +10483,53 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
   }
   /* tests/e2e/programs/arrays_host.py:196: x /= np.max(np.abs(x)) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max5 = fabsf(x[INT64_C(0)]);
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max5_ = fabsf(x_[INT64_C(0)]);
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const float appy_from443 = appy_max5;
-        float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const float appy_from443 = appy_max5_;
+        float *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          float *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          float *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j4;
-            float appy_max5 = appy_from443;
+            int64_t appy_j4_;
+            float appy_max5_ = appy_from443;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j4 = appy_k + appy_u * appy_stride;
-                appy_max5 = appy_max_f32(appy_max5, fabsf(x[appy_j4]));
+                appy_j4_ = appy_k + appy_u * appy_stride;
+                appy_max5_ = appy_max_f32(appy_max5_, fabsf(x_[appy_j4_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j4 = appy_k;
-              appy_max5 = appy_max_f32(appy_max5, fabsf(x[appy_j4]));
+              appy_j4_ = appy_k;
+              appy_max5_ = appy_max_f32(appy_max5_, fabsf(x_[appy_j4_]));
             }
-            appy_max5 = appy_group_max_f32(appy_max5, APPY_RED_THREADS, appy_red);
+            appy_max5_ = appy_group_max_f32(appy_max5_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max5, sizeof appy_max5);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max5_, sizeof appy_max5_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max5 = appy_from443;
+              appy_max5_ = appy_from443;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 float appy_part444;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part444, sizeof appy_part444);
-                appy_max5 = appy_max5 > appy_part444 || appy_max5 != appy_max5 ? appy_max5 : appy_part444;
+                appy_max5_ = appy_max5_ > appy_part444 || appy_max5_ != appy_max5_ ? appy_max5_ : appy_part444;
               }
-              appy_max5 = appy_group_max_f32(appy_max5, APPY_RED_THREADS, appy_red);
+              appy_max5_ = appy_group_max_f32(appy_max5_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max5, sizeof appy_max5);
+                memcpy(&appy_scr[1], &appy_max5_, sizeof appy_max5_);
             }
           }
         }
@@ -10519,11 +10537,11 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         float appy_total445;
         memcpy(&appy_total445, &appy_totals[0], sizeof appy_total445);
-        appy_max5 = appy_max5 > appy_total445 || appy_max5 != appy_max5 ? appy_max5 : appy_total445;
+        appy_max5_ = appy_max5_ > appy_total445 || appy_max5_ != appy_max5_ ? appy_max5_ : appy_total445;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max5) reduction(max: appy_max5)
-        for (appy_j4 = 0; appy_j4 < x_shape0; appy_j4++) {
-          appy_max5 = appy_max_f32(appy_max5, fabsf(x[appy_j4]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
+        for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
+          appy_max5_ = appy_max_f32(appy_max5_, fabsf(x_[appy_j4_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -10531,34 +10549,34 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max5 = 0.0f;
+    appy_max5_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 196)");
     goto fail;
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x)
+        float *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_)
         {
-          int64_t appy_j7;
+          int64_t appy_j7_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j7 = appy_k;
-            x[appy_j7] = (x[appy_j7] / appy_max5);
+            appy_j7_ = appy_k;
+            x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: x[0:x_size])
-      for (appy_j7 = 0; appy_j7 < x_shape0; appy_j7++) {
-        x[appy_j7] = (x[appy_j7] / appy_max5);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: x_[0:x_count])
+      for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
+        x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
       }
     }
     const double appy_ran = appy_clock();
@@ -10566,7 +10584,7 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:197: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "normalize", appy_called);
   return *ret ? 0 : -1;
@@ -10576,23 +10594,23 @@ fail:
 }
 
 /* vec_add(float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:205 */
-static int kernel_vec_add_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int vec_add_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:207: out[:] = a + b */
@@ -10600,33 +10618,33 @@ static int kernel_vec_add_0(appy_frame *fr, const appy_array *a_arg, const appy_
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        double *const a_gpu = appy_env_ptr(&appy_data, a_);
+        double *const b_gpu = appy_env_ptr(&appy_data, b_);
+        double *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape0, 1);
         if (appy_n > 0) {
-          double *a = appy_dev_a;   // on the device
-          double *b = appy_dev_b;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          double *a_ = a_gpu;   // on the device
+          double *b_ = b_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(from: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape0; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -10645,23 +10663,23 @@ fail:
 }
 
 /* vec_add(int32[:], int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:205 */
-static int kernel_vec_add_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int vec_add_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:207: out[:] = a + b */
@@ -10669,33 +10687,33 @@ static int kernel_vec_add_1(appy_frame *fr, const appy_array *a_arg, const appy_
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-        int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-        int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+        int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+        int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+        int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
         const int64_t appy_n = appy_range_len(0, out_shape0, 1);
         if (appy_n > 0) {
-          int32_t *a = appy_dev_a;   // on the device
-          int32_t *b = appy_dev_b;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+          int32_t *a_ = a_gpu;   // on the device
+          int32_t *b_ = b_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+              appy_j1_ = appy_k;
+              out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(from: out[0:out_size])
-        for (appy_j1 = 0; appy_j1 < out_shape0; appy_j1++) {
-          out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
+        for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {
+          out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -10716,7 +10734,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_axpy_0(appy_frame *fr, PyObject *const *argv)
+axpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -10732,7 +10750,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_0(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10742,7 +10760,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_1(appy_frame *fr, PyObject *const *argv)
+axpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -10758,7 +10776,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_1(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10768,7 +10786,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_2(appy_frame *fr, PyObject *const *argv)
+axpy_call2(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -10784,7 +10802,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_2(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel2(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10794,7 +10812,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_3(appy_frame *fr, PyObject *const *argv)
+axpy_call3(appy_frame *fr, PyObject *const *argv)
 {
     int32_t p0;
     appy_array p1;
@@ -10810,7 +10828,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_3(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel3(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10820,7 +10838,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_0(appy_frame *fr, PyObject *const *argv)
+arith_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10836,7 +10854,7 @@ call_arith_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_0(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10846,7 +10864,7 @@ call_arith_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_1(appy_frame *fr, PyObject *const *argv)
+arith_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10862,7 +10880,7 @@ call_arith_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_1(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10872,7 +10890,7 @@ call_arith_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_2(appy_frame *fr, PyObject *const *argv)
+arith_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10888,7 +10906,7 @@ call_arith_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_2(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10898,7 +10916,7 @@ call_arith_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_3(appy_frame *fr, PyObject *const *argv)
+arith_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10914,7 +10932,7 @@ call_arith_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_3(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10924,7 +10942,7 @@ call_arith_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_slices_0(appy_frame *fr, PyObject *const *argv)
+host_slices_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10937,7 +10955,7 @@ call_host_slices_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_slices_0(fr, &p0, &p1, &ret);
+    rc = host_slices_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10947,7 +10965,7 @@ call_host_slices_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_slices_1(appy_frame *fr, PyObject *const *argv)
+host_slices_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10960,7 +10978,7 @@ call_host_slices_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_slices_1(fr, &p0, &p1, &ret);
+    rc = host_slices_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -10970,7 +10988,7 @@ call_host_slices_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_window_0(appy_frame *fr, PyObject *const *argv)
+host_window_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -10992,7 +11010,7 @@ call_host_window_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "step", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_window_0(fr, &p0, &p1, p2, p3, p4, &ret);
+    rc = host_window_kernel0(fr, &p0, &p1, p2, p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11002,7 +11020,7 @@ call_host_window_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_window_1(appy_frame *fr, PyObject *const *argv)
+host_window_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11024,7 +11042,7 @@ call_host_window_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "step", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_window_1(fr, &p0, &p1, p2, p3, p4, &ret);
+    rc = host_window_kernel1(fr, &p0, &p1, p2, p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11034,7 +11052,7 @@ call_host_window_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_0(appy_frame *fr, PyObject *const *argv)
+update_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11050,7 +11068,7 @@ call_update_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_0(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11060,7 +11078,7 @@ call_update_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_1(appy_frame *fr, PyObject *const *argv)
+update_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11076,7 +11094,7 @@ call_update_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_1(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11086,7 +11104,7 @@ call_update_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_2(appy_frame *fr, PyObject *const *argv)
+update_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11102,7 +11120,7 @@ call_update_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_2(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel2(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11112,7 +11130,7 @@ call_update_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fills_0(appy_frame *fr, PyObject *const *argv)
+fills_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11128,7 +11146,7 @@ call_fills_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "v", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fills_0(fr, &p0, &p1, p2, &ret);
+    rc = fills_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11138,7 +11156,7 @@ call_fills_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fills_1(appy_frame *fr, PyObject *const *argv)
+fills_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11154,7 +11172,7 @@ call_fills_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "v", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fills_1(fr, &p0, &p1, p2, &ret);
+    rc = fills_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11164,7 +11182,7 @@ call_fills_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
+jacobi2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11180,7 +11198,7 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi2d_0(fr, &p0, &p1, p2, &ret);
+    rc = jacobi2d_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11190,7 +11208,7 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
+jacobi2d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11206,7 +11224,7 @@ call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi2d_1(fr, &p0, &p1, p2, &ret);
+    rc = jacobi2d_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11216,7 +11234,7 @@ call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11232,7 +11250,7 @@ call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_0(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11242,7 +11260,7 @@ call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11258,7 +11276,7 @@ call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_1(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11268,7 +11286,7 @@ call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11284,7 +11302,7 @@ call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_2(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11294,7 +11312,7 @@ call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_0(appy_frame *fr, PyObject *const *argv)
+affine_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11304,7 +11322,7 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_0(fr, &p0, &ret);
+    rc = affine_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11314,7 +11332,7 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_1(appy_frame *fr, PyObject *const *argv)
+affine_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11324,7 +11342,7 @@ call_affine_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_1(fr, &p0, &ret);
+    rc = affine_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11334,7 +11352,7 @@ call_affine_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_2(appy_frame *fr, PyObject *const *argv)
+affine_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11344,7 +11362,7 @@ call_affine_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_2(fr, &p0, &ret);
+    rc = affine_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11354,7 +11372,7 @@ call_affine_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_3(appy_frame *fr, PyObject *const *argv)
+affine_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11364,7 +11382,7 @@ call_affine_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_3(fr, &p0, &ret);
+    rc = affine_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11374,7 +11392,7 @@ call_affine_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_0(appy_frame *fr, PyObject *const *argv)
+affine_float_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11387,7 +11405,7 @@ call_affine_float_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_0(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11397,7 +11415,7 @@ call_affine_float_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_1(appy_frame *fr, PyObject *const *argv)
+affine_float_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11410,7 +11428,7 @@ call_affine_float_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_1(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11420,7 +11438,7 @@ call_affine_float_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_2(appy_frame *fr, PyObject *const *argv)
+affine_float_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11433,7 +11451,7 @@ call_affine_float_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_2(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11443,7 +11461,7 @@ call_affine_float_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
+host_reduce_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11456,7 +11474,7 @@ call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_0(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11466,7 +11484,7 @@ call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
+host_reduce_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11479,7 +11497,7 @@ call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_1(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11489,7 +11507,7 @@ call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
+host_reduce_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11502,7 +11520,7 @@ call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_INT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_2(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11512,7 +11530,7 @@ call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
+host_reduce_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11525,7 +11543,7 @@ call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_INT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_3(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11535,7 +11553,7 @@ call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_0(appy_frame *fr, PyObject *const *argv)
+host_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11545,7 +11563,7 @@ call_host_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_0(fr, &p0, &ret);
+    rc = host_sum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11555,7 +11573,7 @@ call_host_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_1(appy_frame *fr, PyObject *const *argv)
+host_sum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11565,7 +11583,7 @@ call_host_sum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_1(fr, &p0, &ret);
+    rc = host_sum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11575,7 +11593,7 @@ call_host_sum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_2(appy_frame *fr, PyObject *const *argv)
+host_sum_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11585,7 +11603,7 @@ call_host_sum_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_2(fr, &p0, &ret);
+    rc = host_sum_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11595,7 +11613,7 @@ call_host_sum_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_3(appy_frame *fr, PyObject *const *argv)
+host_sum_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11605,7 +11623,7 @@ call_host_sum_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_3(fr, &p0, &ret);
+    rc = host_sum_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11615,7 +11633,7 @@ call_host_sum_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_0(appy_frame *fr, PyObject *const *argv)
+max_diff_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11628,7 +11646,7 @@ call_max_diff_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_0(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11638,7 +11656,7 @@ call_max_diff_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_1(appy_frame *fr, PyObject *const *argv)
+max_diff_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11651,7 +11669,7 @@ call_max_diff_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_1(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11661,7 +11679,7 @@ call_max_diff_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_2(appy_frame *fr, PyObject *const *argv)
+max_diff_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11674,7 +11692,7 @@ call_max_diff_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_2(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11684,7 +11702,7 @@ call_max_diff_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_3(appy_frame *fr, PyObject *const *argv)
+max_diff_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11697,7 +11715,7 @@ call_max_diff_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_3(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11707,7 +11725,7 @@ call_max_diff_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_0(appy_frame *fr, PyObject *const *argv)
+center_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11717,7 +11735,7 @@ call_center_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_0(fr, &p0, &ret);
+    rc = center_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11727,7 +11745,7 @@ call_center_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_1(appy_frame *fr, PyObject *const *argv)
+center_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11737,7 +11755,7 @@ call_center_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_1(fr, &p0, &ret);
+    rc = center_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11747,7 +11765,7 @@ call_center_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_2(appy_frame *fr, PyObject *const *argv)
+center_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11757,7 +11775,7 @@ call_center_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_2(fr, &p0, &ret);
+    rc = center_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11767,7 +11785,7 @@ call_center_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_normalize_0(appy_frame *fr, PyObject *const *argv)
+normalize_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11777,7 +11795,7 @@ call_normalize_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_normalize_0(fr, &p0, &ret);
+    rc = normalize_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11787,7 +11805,7 @@ call_normalize_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_normalize_1(appy_frame *fr, PyObject *const *argv)
+normalize_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -11797,7 +11815,7 @@ call_normalize_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_normalize_1(fr, &p0, &ret);
+    rc = normalize_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11807,7 +11825,7 @@ call_normalize_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_vec_add_0(appy_frame *fr, PyObject *const *argv)
+vec_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11823,7 +11841,7 @@ call_vec_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vec_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = vec_add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11833,7 +11851,7 @@ call_vec_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_vec_add_1(appy_frame *fr, PyObject *const *argv)
+vec_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -11849,7 +11867,7 @@ call_vec_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vec_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = vec_add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -11858,12 +11876,12 @@ call_vec_add_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_axpy_doc,
+PyDoc_STRVAR(axpy_pydoc,
 "axpy($module, a, x, y)\n--\n\n"
 "Runs axpy from tests/e2e/programs/arrays_host.py:17, compiled by appy-translate.\n\nSignatures:\n  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
 
 static PyObject *
-py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
+axpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "x", "y", NULL};
     PyObject *argv[3];
@@ -11879,19 +11897,19 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_axpy_0(&fr, argv);
+        result = axpy_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_axpy_1(&fr, argv);
+        result = axpy_call1(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT64)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_axpy_2(&fr, argv);
+        result = axpy_call2(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT32)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_axpy_3(&fr, argv);
+        result = axpy_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -11899,12 +11917,12 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_arith_doc,
+PyDoc_STRVAR(arith_pydoc,
 "arith($module, a, b, out)\n--\n\n"
 "Runs arith from tests/e2e/programs/arrays_host.py:27, compiled by appy-translate.\n\nSignatures:\n  arith(float64[:], float64[:], float64[:, :])\n  arith(float32[:], float32[:], float32[:, :])\n  arith(int64[:], int64[:], int64[:, :])\n  arith(int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
+arith_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -11920,19 +11938,19 @@ py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_arith_0(&fr, argv);
+        result = arith_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_arith_1(&fr, argv);
+        result = arith_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_arith_2(&fr, argv);
+        result = arith_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_arith_3(&fr, argv);
+        result = arith_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  arith(float64[:], float64[:], float64[:, :])\n  arith(float32[:], float32[:], float32[:, :])\n  arith(int64[:], int64[:], int64[:, :])\n  arith(int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -11940,12 +11958,12 @@ py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_slices_doc,
+PyDoc_STRVAR(host_slices_pydoc,
 "host_slices($module, x, out)\n--\n\n"
 "Runs host_slices from tests/e2e/programs/arrays_host.py:42, compiled by appy-translate.\n\nSignatures:\n  host_slices(float64[:], float64[:, :])\n  host_slices(int32[:], int32[:, :])\n");
 
 static PyObject *
-py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
+host_slices_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -11960,10 +11978,10 @@ py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "host_slices");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_host_slices_0(&fr, argv);
+        result = host_slices_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_host_slices_1(&fr, argv);
+        result = host_slices_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  host_slices(float64[:], float64[:, :])\n  host_slices(int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -11971,12 +11989,12 @@ py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_window_doc,
+PyDoc_STRVAR(host_window_pydoc,
 "host_window($module, x, out, lo, hi, step)\n--\n\n"
 "Runs host_window from tests/e2e/programs/arrays_host.py:58, compiled by appy-translate.\n\nSignatures:\n  host_window(float64[:], float64[:, :], int64, int64, int64)\n  host_window(int32[:], int32[:, :], int64, int64, int64)\n");
 
 static PyObject *
-py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
+host_window_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", "lo", "hi", "step", NULL};
     PyObject *argv[5];
@@ -11994,13 +12012,13 @@ py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64))
-        result = call_host_window_0(&fr, argv);
+        result = host_window_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64))
-        result = call_host_window_1(&fr, argv);
+        result = host_window_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  host_window(float64[:], float64[:, :], int64, int64, int64)\n  host_window(int32[:], int32[:, :], int64, int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -12008,12 +12026,12 @@ py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_update_doc,
+PyDoc_STRVAR(update_pydoc,
 "update($module, C, D, beta)\n--\n\n"
 "Runs update from tests/e2e/programs/arrays_host.py:72, compiled by appy-translate.\n\nSignatures:\n  update(float64[:, :], float64[:, :], float64)\n  update(float32[:, :], float32[:, :], float32)\n  update(int32[:, :], int32[:, :], int32)\n");
 
 static PyObject *
-py_update(PyObject *self, PyObject *args, PyObject *kwargs)
+update_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "D", "beta", NULL};
     PyObject *argv[3];
@@ -12029,15 +12047,15 @@ py_update(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT64))
-        result = call_update_0(&fr, argv);
+        result = update_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT32))
-        result = call_update_1(&fr, argv);
+        result = update_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_update_2(&fr, argv);
+        result = update_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  update(float64[:, :], float64[:, :], float64)\n  update(float32[:, :], float32[:, :], float32)\n  update(int32[:, :], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -12045,12 +12063,12 @@ py_update(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fills_doc,
+PyDoc_STRVAR(fills_pydoc,
 "fills($module, A, x, v)\n--\n\n"
 "Runs fills from tests/e2e/programs/arrays_host.py:83, compiled by appy-translate.\n\nSignatures:\n  fills(float64[:, :], float64[:], float64)\n  fills(int32[:, :], int32[:], int32)\n");
 
 static PyObject *
-py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
+fills_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "v", NULL};
     PyObject *argv[3];
@@ -12066,11 +12084,11 @@ py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT64))
-        result = call_fills_0(&fr, argv);
+        result = fills_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_fills_1(&fr, argv);
+        result = fills_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  fills(float64[:, :], float64[:], float64)\n  fills(int32[:, :], int32[:], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -12078,12 +12096,12 @@ py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_jacobi2d_doc,
+PyDoc_STRVAR(jacobi2d_pydoc,
 "jacobi2d($module, A, B, steps)\n--\n\n"
 "Runs jacobi2d from tests/e2e/programs/arrays_host.py:94, compiled by appy-translate.\n\nSignatures:\n  jacobi2d(float64[:, :], float64[:, :], int64)\n  jacobi2d(float32[:, :], float32[:, :], int64)\n");
 
 static PyObject *
-py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
+jacobi2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "steps", NULL};
     PyObject *argv[3];
@@ -12099,11 +12117,11 @@ py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi2d_0(&fr, argv);
+        result = jacobi2d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi2d_1(&fr, argv);
+        result = jacobi2d_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  jacobi2d(float64[:, :], float64[:, :], int64)\n  jacobi2d(float32[:, :], float32[:, :], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -12111,12 +12129,12 @@ py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_broadcast2d_doc,
+PyDoc_STRVAR(broadcast2d_pydoc,
 "broadcast2d($module, A, x, B)\n--\n\n"
 "Runs broadcast2d from tests/e2e/programs/arrays_host.py:107, compiled by appy-translate.\n\nSignatures:\n  broadcast2d(float64[:, :], float64[:], float64[:, :])\n  broadcast2d(float32[:, :], float32[:], float32[:, :])\n  broadcast2d(int32[:, :], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
+broadcast2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "B", NULL};
     PyObject *argv[3];
@@ -12132,15 +12150,15 @@ py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_broadcast2d_0(&fr, argv);
+        result = broadcast2d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_broadcast2d_1(&fr, argv);
+        result = broadcast2d_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_broadcast2d_2(&fr, argv);
+        result = broadcast2d_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  broadcast2d(float64[:, :], float64[:], float64[:, :])\n  broadcast2d(float32[:, :], float32[:], float32[:, :])\n  broadcast2d(int32[:, :], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12148,12 +12166,12 @@ py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_affine_doc,
+PyDoc_STRVAR(affine_pydoc,
 "affine($module, x)\n--\n\n"
 "Runs affine from tests/e2e/programs/arrays_host.py:120, compiled by appy-translate.\n\nSignatures:\n  affine(float64[:])\n  affine(float32[:])\n  affine(int64[:])\n  affine(int32[:])\n");
 
 static PyObject *
-py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
+affine_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -12167,13 +12185,13 @@ py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "affine");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_affine_0(&fr, argv);
+        result = affine_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_affine_1(&fr, argv);
+        result = affine_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_affine_2(&fr, argv);
+        result = affine_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_affine_3(&fr, argv);
+        result = affine_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  affine(float64[:])\n  affine(float32[:])\n  affine(int64[:])\n  affine(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12181,12 +12199,12 @@ py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_affine_float_doc,
+PyDoc_STRVAR(affine_float_pydoc,
 "affine_float($module, x, out)\n--\n\n"
 "Runs affine_float from tests/e2e/programs/arrays_host.py:131, compiled by appy-translate.\n\nSignatures:\n  affine_float(float64[:], float64[:])\n  affine_float(float32[:], float32[:])\n  affine_float(int32[:], float64[:])\n");
 
 static PyObject *
-py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
+affine_float_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -12201,13 +12219,13 @@ py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "affine_float");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_affine_float_0(&fr, argv);
+        result = affine_float_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_affine_float_1(&fr, argv);
+        result = affine_float_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_affine_float_2(&fr, argv);
+        result = affine_float_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  affine_float(float64[:], float64[:])\n  affine_float(float32[:], float32[:])\n  affine_float(int32[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12215,12 +12233,12 @@ py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_reduce_doc,
+PyDoc_STRVAR(host_reduce_pydoc,
 "host_reduce($module, x, y)\n--\n\n"
 "Runs host_reduce from tests/e2e/programs/arrays_host.py:145, compiled by appy-translate.\n\nSignatures:\n  host_reduce(float64[:], float64[:])\n  host_reduce(float32[:], float32[:])\n  host_reduce(int64[:], int64[:])\n  host_reduce(int32[:], int32[:])\n");
 
 static PyObject *
-py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
+host_reduce_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -12235,16 +12253,16 @@ py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "host_reduce");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_host_reduce_0(&fr, argv);
+        result = host_reduce_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_host_reduce_1(&fr, argv);
+        result = host_reduce_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_host_reduce_2(&fr, argv);
+        result = host_reduce_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_host_reduce_3(&fr, argv);
+        result = host_reduce_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  host_reduce(float64[:], float64[:])\n  host_reduce(float32[:], float32[:])\n  host_reduce(int64[:], int64[:])\n  host_reduce(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12252,12 +12270,12 @@ py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_sum_doc,
+PyDoc_STRVAR(host_sum_pydoc,
 "host_sum($module, x)\n--\n\n"
 "Runs host_sum from tests/e2e/programs/arrays_host.py:162, compiled by appy-translate.\n\nSignatures:\n  host_sum(float64[:])\n  host_sum(float32[:])\n  host_sum(int64[:])\n  host_sum(int32[:])\n");
 
 static PyObject *
-py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+host_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -12271,13 +12289,13 @@ py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "host_sum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_host_sum_0(&fr, argv);
+        result = host_sum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_host_sum_1(&fr, argv);
+        result = host_sum_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_host_sum_2(&fr, argv);
+        result = host_sum_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_host_sum_3(&fr, argv);
+        result = host_sum_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  host_sum(float64[:])\n  host_sum(float32[:])\n  host_sum(int64[:])\n  host_sum(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12285,12 +12303,12 @@ py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_max_diff_doc,
+PyDoc_STRVAR(max_diff_pydoc,
 "max_diff($module, A, B)\n--\n\n"
 "Runs max_diff from tests/e2e/programs/arrays_host.py:172, compiled by appy-translate.\n\nSignatures:\n  max_diff(float64[:, :], float64[:, :])\n  max_diff(float32[:, :], float32[:, :])\n  max_diff(int64[:, :], int64[:, :])\n  max_diff(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
+max_diff_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -12305,16 +12323,16 @@ py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "max_diff");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_max_diff_0(&fr, argv);
+        result = max_diff_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_max_diff_1(&fr, argv);
+        result = max_diff_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_max_diff_2(&fr, argv);
+        result = max_diff_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_max_diff_3(&fr, argv);
+        result = max_diff_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  max_diff(float64[:, :], float64[:, :])\n  max_diff(float32[:, :], float32[:, :])\n  max_diff(int64[:, :], int64[:, :])\n  max_diff(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12322,12 +12340,12 @@ py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_doc,
+PyDoc_STRVAR(center_pydoc,
 "center($module, x)\n--\n\n"
 "Runs center from tests/e2e/programs/arrays_host.py:181, compiled by appy-translate.\n\nSignatures:\n  center(float64[:])\n  center(float32[:])\n  center(int32[:])\n");
 
 static PyObject *
-py_center(PyObject *self, PyObject *args, PyObject *kwargs)
+center_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -12341,11 +12359,11 @@ py_center(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "center");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_center_0(&fr, argv);
+        result = center_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_center_1(&fr, argv);
+        result = center_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_center_2(&fr, argv);
+        result = center_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  center(float64[:])\n  center(float32[:])\n  center(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12353,12 +12371,12 @@ py_center(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_normalize_doc,
+PyDoc_STRVAR(normalize_pydoc,
 "normalize($module, x)\n--\n\n"
 "Runs normalize from tests/e2e/programs/arrays_host.py:192, compiled by appy-translate.\n\nSignatures:\n  normalize(float64[:])\n  normalize(float32[:])\n");
 
 static PyObject *
-py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
+normalize_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -12372,9 +12390,9 @@ py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "normalize");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_normalize_0(&fr, argv);
+        result = normalize_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_normalize_1(&fr, argv);
+        result = normalize_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  normalize(float64[:])\n  normalize(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12382,12 +12400,12 @@ py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_vec_add_doc,
+PyDoc_STRVAR(vec_add_pydoc,
 "vec_add($module, a, b, out)\n--\n\n"
 "Runs vec_add from tests/e2e/programs/arrays_host.py:205, compiled by appy-translate.\n\nSignatures:\n  vec_add(float64[:], float64[:], float64[:])\n  vec_add(int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
+vec_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -12403,11 +12421,11 @@ py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_vec_add_0(&fr, argv);
+        result = vec_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_vec_add_1(&fr, argv);
+        result = vec_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  vec_add(float64[:], float64[:], float64[:])\n  vec_add(int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -12416,22 +12434,22 @@ py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"axpy", (PyCFunction)(void (*)(void))py_axpy, METH_VARARGS | METH_KEYWORDS, py_axpy_doc},
-    {"arith", (PyCFunction)(void (*)(void))py_arith, METH_VARARGS | METH_KEYWORDS, py_arith_doc},
-    {"host_slices", (PyCFunction)(void (*)(void))py_host_slices, METH_VARARGS | METH_KEYWORDS, py_host_slices_doc},
-    {"host_window", (PyCFunction)(void (*)(void))py_host_window, METH_VARARGS | METH_KEYWORDS, py_host_window_doc},
-    {"update", (PyCFunction)(void (*)(void))py_update, METH_VARARGS | METH_KEYWORDS, py_update_doc},
-    {"fills", (PyCFunction)(void (*)(void))py_fills, METH_VARARGS | METH_KEYWORDS, py_fills_doc},
-    {"jacobi2d", (PyCFunction)(void (*)(void))py_jacobi2d, METH_VARARGS | METH_KEYWORDS, py_jacobi2d_doc},
-    {"broadcast2d", (PyCFunction)(void (*)(void))py_broadcast2d, METH_VARARGS | METH_KEYWORDS, py_broadcast2d_doc},
-    {"affine", (PyCFunction)(void (*)(void))py_affine, METH_VARARGS | METH_KEYWORDS, py_affine_doc},
-    {"affine_float", (PyCFunction)(void (*)(void))py_affine_float, METH_VARARGS | METH_KEYWORDS, py_affine_float_doc},
-    {"host_reduce", (PyCFunction)(void (*)(void))py_host_reduce, METH_VARARGS | METH_KEYWORDS, py_host_reduce_doc},
-    {"host_sum", (PyCFunction)(void (*)(void))py_host_sum, METH_VARARGS | METH_KEYWORDS, py_host_sum_doc},
-    {"max_diff", (PyCFunction)(void (*)(void))py_max_diff, METH_VARARGS | METH_KEYWORDS, py_max_diff_doc},
-    {"center", (PyCFunction)(void (*)(void))py_center, METH_VARARGS | METH_KEYWORDS, py_center_doc},
-    {"normalize", (PyCFunction)(void (*)(void))py_normalize, METH_VARARGS | METH_KEYWORDS, py_normalize_doc},
-    {"vec_add", (PyCFunction)(void (*)(void))py_vec_add, METH_VARARGS | METH_KEYWORDS, py_vec_add_doc},
+    {"axpy", (PyCFunction)(void (*)(void))axpy_py, METH_VARARGS | METH_KEYWORDS, axpy_pydoc},
+    {"arith", (PyCFunction)(void (*)(void))arith_py, METH_VARARGS | METH_KEYWORDS, arith_pydoc},
+    {"host_slices", (PyCFunction)(void (*)(void))host_slices_py, METH_VARARGS | METH_KEYWORDS, host_slices_pydoc},
+    {"host_window", (PyCFunction)(void (*)(void))host_window_py, METH_VARARGS | METH_KEYWORDS, host_window_pydoc},
+    {"update", (PyCFunction)(void (*)(void))update_py, METH_VARARGS | METH_KEYWORDS, update_pydoc},
+    {"fills", (PyCFunction)(void (*)(void))fills_py, METH_VARARGS | METH_KEYWORDS, fills_pydoc},
+    {"jacobi2d", (PyCFunction)(void (*)(void))jacobi2d_py, METH_VARARGS | METH_KEYWORDS, jacobi2d_pydoc},
+    {"broadcast2d", (PyCFunction)(void (*)(void))broadcast2d_py, METH_VARARGS | METH_KEYWORDS, broadcast2d_pydoc},
+    {"affine", (PyCFunction)(void (*)(void))affine_py, METH_VARARGS | METH_KEYWORDS, affine_pydoc},
+    {"affine_float", (PyCFunction)(void (*)(void))affine_float_py, METH_VARARGS | METH_KEYWORDS, affine_float_pydoc},
+    {"host_reduce", (PyCFunction)(void (*)(void))host_reduce_py, METH_VARARGS | METH_KEYWORDS, host_reduce_pydoc},
+    {"host_sum", (PyCFunction)(void (*)(void))host_sum_py, METH_VARARGS | METH_KEYWORDS, host_sum_pydoc},
+    {"max_diff", (PyCFunction)(void (*)(void))max_diff_py, METH_VARARGS | METH_KEYWORDS, max_diff_pydoc},
+    {"center", (PyCFunction)(void (*)(void))center_py, METH_VARARGS | METH_KEYWORDS, center_pydoc},
+    {"normalize", (PyCFunction)(void (*)(void))normalize_py, METH_VARARGS | METH_KEYWORDS, normalize_pydoc},
+    {"vec_add", (PyCFunction)(void (*)(void))vec_add_py, METH_VARARGS | METH_KEYWORDS, vec_add_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,106 +14,122 @@
 #include <appy/group.h>
 
 /* constants(float64[:], int64[:], float64[:]) -- tests/e2e/programs/bigints.py:10 */
-static int kernel_constants_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *x_arg, PyObject **ret)
+static int constants_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *x_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)ret;
   /* tests/e2e/programs/bigints.py:11: b[0] = -2**63 */
-  appy_env_host(&appy_data, b, APPY_WRITES);
-  b[INT64_C(0)] = INT64_MIN;
-  /* tests/e2e/programs/bigints.py:12: b[1] = 2**63 - 1 */
-  appy_env_host(&appy_data, b, APPY_WRITES);
-  b[INT64_C(1)] = INT64_C(9223372036854775807);
-  /* tests/e2e/programs/bigints.py:13: b[2] = 2**62 * 4 // 8 - 2**64 // 2**3 */
-  appy_env_host(&appy_data, b, APPY_WRITES);
-  b[INT64_C(2)] = INT64_C(0);
-  /* tests/e2e/programs/bigints.py:14: b[3] = (-7) // 2 + (-7) % 3 + 7 % -3 + (1 << 62) - (-1 >> 70) + ~-2**62 */
-  appy_env_host(&appy_data, b, APPY_WRITES);
-  b[INT64_C(3)] = INT64_C(9223372036854775804);
+  if (appy_extent(fr, "b", 0, b_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/bigints.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/bigints.py:15: b[4] = -(2**126 // 2**64) // 2 if x[0] > 2.0 else 3**39 - 2**64 // 3**20 */
-  appy_env_host(&appy_data, b, APPY_WRITES);
-  appy_env_host(&appy_data, x, APPY_READS);
-  b[INT64_C(4)] = ((x[INT64_C(0)] > 2.0) ? INT64_C(-2305843009213693952) : INT64_C(4052555147728501735));
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 1, "tests/e2e/programs/bigints.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/bigints.py:16: a[0] = 10**20 * 1.0 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(0)] = (1e+20 * 1.0);
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 8, "tests/e2e/programs/bigints.py, line 16") < 0)
+    goto fail;
+  /* tests/e2e/programs/bigints.py:26: a[i] = x[i] * 2**64 + 10**20 */
+  if (appy_extent(fr, "x", 0, x_shape0, a_shape0 > INT64_C(9), INT64_C(9), a_shape0 - 1, 0, 0, "tests/e2e/programs/bigints.py, line 26") < 0)
+    goto fail;
+  /* tests/e2e/programs/bigints.py:27: b[i] = -2**63 + i * (2**62 // 2**40) */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > INT64_C(9), INT64_C(9), a_shape0 - 1, 0, 0, "tests/e2e/programs/bigints.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/bigints.py:11: b[0] = -2**63 */
+  appy_env_host(&appy_data, b_, APPY_WRITES);
+  b_[INT64_C(0)] = INT64_MIN;
+  /* tests/e2e/programs/bigints.py:12: b[1] = 2**63 - 1 */
+  appy_env_host(&appy_data, b_, APPY_WRITES);
+  b_[INT64_C(1)] = INT64_C(9223372036854775807);
+  /* tests/e2e/programs/bigints.py:13: b[2] = 2**62 * 4 // 8 - 2**64 // 2**3 */
+  appy_env_host(&appy_data, b_, APPY_WRITES);
+  b_[INT64_C(2)] = INT64_C(0);
+  /* tests/e2e/programs/bigints.py:14: b[3] = (-7) // 2 + (-7) % 3 + 7 % -3 + (1 << 62) - (-1 >> 70) + ~-2**62 */
+  appy_env_host(&appy_data, b_, APPY_WRITES);
+  b_[INT64_C(3)] = INT64_C(9223372036854775804);
+  /* tests/e2e/programs/bigints.py:15: b[4] = -(2**126 // 2**64) // 2 if x[0] > 2.0 else 3**39 - 2**64 // 3**20 */
+  appy_env_host(&appy_data, b_, APPY_WRITES);
+  appy_env_host(&appy_data, x_, APPY_READS);
+  b_[INT64_C(4)] = ((x_[INT64_C(0)] > 2.0) ? INT64_C(-2305843009213693952) : INT64_C(4052555147728501735));
+  /* tests/e2e/programs/bigints.py:16: a[0] = 10**20 * 1.0 */
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(0)] = (1e+20 * 1.0);
   /* tests/e2e/programs/bigints.py:17: a[1] = 10**20 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(1)] = 1e+20;
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(1)] = 1e+20;
   /* tests/e2e/programs/bigints.py:18: a[2] = x[0] + 10**20 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  appy_env_host(&appy_data, x, APPY_READS);
-  a[INT64_C(2)] = (x[INT64_C(0)] + 1e+20);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  appy_env_host(&appy_data, x_, APPY_READS);
+  a_[INT64_C(2)] = (x_[INT64_C(0)] + 1e+20);
   /* tests/e2e/programs/bigints.py:19: a[3] = 2**64 + 1 - 0.5 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(3)] = (1.8446744073709552e+19 - 0.5);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(3)] = (1.8446744073709552e+19 - 0.5);
   /* tests/e2e/programs/bigints.py:20: a[4] = -2**63 * 1.0 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(4)] = ((double)INT64_MIN * 1.0);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(4)] = ((double)INT64_MIN * 1.0);
   /* tests/e2e/programs/bigints.py:21: a[5] = 10**20 / 3 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(5)] = (1e+20 / 3.0);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(5)] = (1e+20 / 3.0);
   /* tests/e2e/programs/bigints.py:22: a[6] = N * x[1] - 0x7fff_ffff_ffff_ffff_ffff */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  appy_env_host(&appy_data, x, APPY_READS);
-  a[INT64_C(6)] = ((1e+20 * x[INT64_C(1)]) - 6.0446290980731459e+23);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  appy_env_host(&appy_data, x_, APPY_READS);
+  a_[INT64_C(6)] = ((1e+20 * x_[INT64_C(1)]) - 6.0446290980731459e+23);
   /* tests/e2e/programs/bigints.py:23: a[7] = 1.0 if x[0] < 2**70 else 2.0 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  appy_env_host(&appy_data, x, APPY_READS);
-  a[INT64_C(7)] = ((x[INT64_C(0)] < 1.1805916207174113e+21) ? 1.0 : 2.0);
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  appy_env_host(&appy_data, x_, APPY_READS);
+  a_[INT64_C(7)] = ((x_[INT64_C(0)] < 1.1805916207174113e+21) ? 1.0 : 2.0);
   /* tests/e2e/programs/bigints.py:24: a[8] = 99999999999999999999 */
-  appy_env_host(&appy_data, a, APPY_WRITES);
-  a[INT64_C(8)] = 1e+20;
+  appy_env_host(&appy_data, a_, APPY_WRITES);
+  a_[INT64_C(8)] = 1e+20;
   /* tests/e2e/programs/bigints.py:25: for i in appy.prange(9, a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
       const int64_t appy_n = appy_range_len(INT64_C(9), a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        double *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, x)
+        double *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, x_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = INT64_C(9) + appy_k;
+            i_ = INT64_C(9) + appy_k;
             /* tests/e2e/programs/bigints.py:26: a[i] = x[i] * 2**64 + 10**20 */
-            a[i] = ((x[i] * 1.8446744073709552e+19) + 1e+20);
+            a_[i_] = ((x_[i_] * 1.8446744073709552e+19) + 1e+20);
             /* tests/e2e/programs/bigints.py:27: b[i] = -2**63 + i * (2**62 // 2**40) */
-            b[i] = (INT64_MIN + (i * 4194304));
+            b_[i_] = (INT64_MIN + (i_ * 4194304));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: a[0:a_size], b[0:b_size])
-      for (i = INT64_C(9); i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: a_[0:a_count], b_[0:b_count])
+      for (i_ = INT64_C(9); i_ < a_shape0; i_++) {
         /* tests/e2e/programs/bigints.py:26: a[i] = x[i] * 2**64 + 10**20 */
-        a[i] = ((x[i] * 1.8446744073709552e+19) + 1e+20);
+        a_[i_] = ((x_[i_] * 1.8446744073709552e+19) + 1e+20);
         /* tests/e2e/programs/bigints.py:27: b[i] = -2**63 + i * (2**62 // 2**40) */
-        b[i] = (INT64_MIN + (i * 4194304));
+        b_[i_] = (INT64_MIN + (i_ * 4194304));
       }
     }
     const double appy_ran = appy_clock();
@@ -122,47 +138,50 @@ static int kernel_constants_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "bigints", "constants", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "bigints", "constants", appy_called);
+  return -1;
 }
 
 /* wraps(int64[:], int64) -- tests/e2e/programs/bigints.py:32 */
-static int kernel_wraps_0(appy_frame *fr, const appy_array *b_arg, int64_t k, PyObject **ret)
+static int wraps_kernel0(appy_frame *fr, const appy_array *b_array, int64_t k_, PyObject **ret)
 {
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/bigints.py:34: for i in appy.prange(b.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, b_shape0, 1);
       if (appy_n > 0) {
-        int64_t *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b)
+        int64_t *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/bigints.py:35: b[i] = b[i] * 3**39 + k**39 */
-            b[i] = ((b[i] * INT64_C(4052555153018976267)) + appy_ipow_i64(k, INT64_C(39)));
+            b_[i_] = ((b_[i_] * INT64_C(4052555153018976267)) + appy_ipow_i64(k_, INT64_C(39)));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b[0:b_size])
-      for (i = 0; i < b_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count])
+      for (i_ = 0; i_ < b_shape0; i_++) {
         /* tests/e2e/programs/bigints.py:35: b[i] = b[i] * 3**39 + k**39 */
-        b[i] = ((b[i] * INT64_C(4052555153018976267)) + appy_ipow_i64(k, INT64_C(39)));
+        b_[i_] = ((b_[i_] * INT64_C(4052555153018976267)) + appy_ipow_i64(k_, INT64_C(39)));
       }
     }
     const double appy_ran = appy_clock();
@@ -176,7 +195,7 @@ static int kernel_wraps_0(appy_frame *fr, const appy_array *b_arg, int64_t k, Py
 /* Python bindings */
 
 static PyObject *
-call_constants_0(appy_frame *fr, PyObject *const *argv)
+constants_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -192,7 +211,7 @@ call_constants_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "x", APPY_FLOAT64, 1, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_constants_0(fr, &p0, &p1, &p2, &ret);
+    rc = constants_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -202,7 +221,7 @@ call_constants_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_wraps_0(appy_frame *fr, PyObject *const *argv)
+wraps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -215,7 +234,7 @@ call_wraps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "k", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_wraps_0(fr, &p0, p1, &ret);
+    rc = wraps_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -224,12 +243,12 @@ call_wraps_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_constants_doc,
+PyDoc_STRVAR(constants_pydoc,
 "constants($module, a, b, x)\n--\n\n"
 "Runs constants from tests/e2e/programs/bigints.py:10, compiled by appy-translate.\n\nSignatures:\n  constants(float64[:], int64[:], float64[:])\n");
 
 static PyObject *
-py_constants(PyObject *self, PyObject *args, PyObject *kwargs)
+constants_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "x", NULL};
     PyObject *argv[3];
@@ -242,18 +261,18 @@ py_constants(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "bigints", "constants");
-    result = call_constants_0(&fr, argv);
+    result = constants_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_wraps_doc,
+PyDoc_STRVAR(wraps_pydoc,
 "wraps($module, b, k)\n--\n\n"
 "Runs wraps from tests/e2e/programs/bigints.py:32, compiled by appy-translate.\n\nSignatures:\n  wraps(int64[:], int64)\n");
 
 static PyObject *
-py_wraps(PyObject *self, PyObject *args, PyObject *kwargs)
+wraps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"b", "k", NULL};
     PyObject *argv[2];
@@ -266,15 +285,15 @@ py_wraps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "bigints", "wraps");
-    result = call_wraps_0(&fr, argv);
+    result = wraps_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"constants", (PyCFunction)(void (*)(void))py_constants, METH_VARARGS | METH_KEYWORDS, py_constants_doc},
-    {"wraps", (PyCFunction)(void (*)(void))py_wraps, METH_VARARGS | METH_KEYWORDS, py_wraps_doc},
+    {"constants", (PyCFunction)(void (*)(void))constants_py, METH_VARARGS | METH_KEYWORDS, constants_pydoc},
+    {"wraps", (PyCFunction)(void (*)(void))wraps_py, METH_VARARGS | METH_KEYWORDS, wraps_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

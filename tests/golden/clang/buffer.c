@@ -14,75 +14,75 @@
 #include <appy/group.h>
 
 /* row_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:11 */
-static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_max6 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_sum12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_len14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_max6_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_sum12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_len14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:13: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:15: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            double s;
-            int64_t appy_len1;
-            int64_t appy_j2;
-            int64_t appy_len4;
-            int64_t appy_j5;
-            double appy_max6;
-            int64_t appy_len8;
-            int64_t appy_j9;
-            int64_t appy_len10;
-            int64_t appy_j11;
-            double appy_sum12;
-            int64_t appy_j13;
-            int64_t appy_len14;
+            int64_t i_;
+            double m_;
+            double s_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
+            int64_t appy_len4_;
+            int64_t appy_j5_;
+            double appy_max6_;
+            int64_t appy_len8_;
+            int64_t appy_j9_;
+            int64_t appy_len10_;
+            int64_t appy_j11_;
+            double appy_sum12_;
+            int64_t appy_j13_;
+            int64_t appy_len14_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -90,18 +90,18 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-              static double buf[1024];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 1024, buf_size = 1024 };
+              static double buf_[1024];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 1024, buf_count = 1024 };
               /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-              appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (A_shape1 == appy_len1) {
+              appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (A_shape1 == appy_len1_) {
                 {
-                  const int64_t appy_stop0 = appy_len1;
-                  for (appy_j2 = appy_lane; appy_j2 < appy_stop0; appy_j2 += appy_g) {
-                    buf[appy_j2] = A[i * A_shape1 + appy_j2];
+                  const int64_t appy_stop0 = appy_len1_;
+                  for (appy_j2_ = appy_lane; appy_j2_ < appy_stop0; appy_j2_ += appy_g) {
+                    buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -110,52 +110,52 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 3;
               }
               /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-              appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (appy_len4 > 0) {
-                appy_max6 = buf[INT64_C(0)];
+              appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (appy_len4_ > 0) {
+                appy_max6_ = buf_[INT64_C(0)];
                 {
-                  const int64_t appy_stop2 = appy_len4;
-                  for (appy_j5 = appy_lane; appy_j5 < appy_stop2; appy_j5 += appy_g) {
-                    appy_max6 = appy_max_f64(appy_max6, buf[appy_j5]);
+                  const int64_t appy_stop2 = appy_len4_;
+                  for (appy_j5_ = appy_lane; appy_j5_ < appy_stop2; appy_j5_ += appy_g) {
+                    appy_max6_ = appy_max_f64(appy_max6_, buf_[appy_j5_]);
                   }
-                  appy_max6 = appy_group_max_f64(appy_max6, appy_g, appy_red);
+                  appy_max6_ = appy_group_max_f64(appy_max6_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max6 = 0.0;
+                appy_max6_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 7;
               }
-              m = appy_max6;
+              m_ = appy_max6_;
               /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-              appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+              appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
               {
-                const int64_t appy_stop4 = appy_len8;
-                for (appy_j9 = appy_lane; appy_j9 < appy_stop4; appy_j9 += appy_g) {
-                  buf[appy_j9] = exp((buf[appy_j9] - m));
+                const int64_t appy_stop4 = appy_len8_;
+                for (appy_j9_ = appy_lane; appy_j9_ < appy_stop4; appy_j9_ += appy_g) {
+                  buf_[appy_j9_] = exp((buf_[appy_j9_] - m_));
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-              appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              appy_sum12 = 0.0;
+              appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              appy_sum12_ = 0.0;
               {
-                const int64_t appy_stop6 = appy_len10;
-                const double appy_before7 = appy_sum12;
-                appy_sum12 = 0;
-                for (appy_j11 = appy_lane; appy_j11 < appy_stop6; appy_j11 += appy_g) {
-                  appy_sum12 = (appy_sum12 + buf[appy_j11]);
+                const int64_t appy_stop6 = appy_len10_;
+                const double appy_before7 = appy_sum12_;
+                appy_sum12_ = 0;
+                for (appy_j11_ = appy_lane; appy_j11_ < appy_stop6; appy_j11_ += appy_g) {
+                  appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
                 }
-                appy_sum12 = appy_before7 + appy_group_sum_f64(appy_sum12, appy_g, appy_red);
+                appy_sum12_ = appy_before7 + appy_group_sum_f64(appy_sum12_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum12;
+              s_ = appy_sum12_;
               /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-              appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (appy_len14 == out_shape1) {
+              appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (appy_len14_ == out_shape1) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape1; appy_j13 += appy_g) {
-                    out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape1; appy_j13_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -170,18 +170,18 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_len1, appy_j2, appy_len4, appy_j5, appy_max6, appy_len8, appy_j9, appy_len10, appy_j11, appy_sum12, appy_j13, appy_len14)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-        double buf[1024];
-        enum { buf_shape0 = 1024, buf_size = 1024 };
+        double buf_[1024];
+        enum { buf_shape0 = 1024, buf_count = 1024 };
         /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-        appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (A_shape1 == appy_len1) {
+        appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (A_shape1 == appy_len1_) {
           {
-            const int64_t appy_stop11 = appy_len1;
-            for (appy_j2 = 0; appy_j2 < appy_stop11; appy_j2++) {
-              buf[appy_j2] = A[i * A_shape1 + appy_j2];
+            const int64_t appy_stop11 = appy_len1_;
+            for (appy_j2_ = 0; appy_j2_ < appy_stop11; appy_j2_++) {
+              buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
             }
           }
         } else {
@@ -189,45 +189,45 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 3;
         }
         /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-        appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (appy_len4 > 0) {
-          appy_max6 = buf[INT64_C(0)];
+        appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (appy_len4_ > 0) {
+          appy_max6_ = buf_[INT64_C(0)];
           {
-            const int64_t appy_stop13 = appy_len4;
-            for (appy_j5 = 0; appy_j5 < appy_stop13; appy_j5++) {
-              appy_max6 = appy_max_f64(appy_max6, buf[appy_j5]);
+            const int64_t appy_stop13 = appy_len4_;
+            for (appy_j5_ = 0; appy_j5_ < appy_stop13; appy_j5_++) {
+              appy_max6_ = appy_max_f64(appy_max6_, buf_[appy_j5_]);
             }
           }
         } else {
-          appy_max6 = 0.0;
+          appy_max6_ = 0.0;
           #pragma omp atomic write
           appy_failed = 7;
         }
-        m = appy_max6;
+        m_ = appy_max6_;
         /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-        appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+        appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
         {
-          const int64_t appy_stop15 = appy_len8;
-          for (appy_j9 = 0; appy_j9 < appy_stop15; appy_j9++) {
-            buf[appy_j9] = exp((buf[appy_j9] - m));
+          const int64_t appy_stop15 = appy_len8_;
+          for (appy_j9_ = 0; appy_j9_ < appy_stop15; appy_j9_++) {
+            buf_[appy_j9_] = exp((buf_[appy_j9_] - m_));
           }
         }
         /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-        appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        appy_sum12 = 0.0;
+        appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        appy_sum12_ = 0.0;
         {
-          const int64_t appy_stop17 = appy_len10;
-          for (appy_j11 = 0; appy_j11 < appy_stop17; appy_j11++) {
-            appy_sum12 = (appy_sum12 + buf[appy_j11]);
+          const int64_t appy_stop17 = appy_len10_;
+          for (appy_j11_ = 0; appy_j11_ < appy_stop17; appy_j11_++) {
+            appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
           }
         }
-        s = appy_sum12;
+        s_ = appy_sum12_;
         /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-        appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (appy_len14 == out_shape1) {
+        appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (appy_len14_ == out_shape1) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-              out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+            for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+              out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
             }
           }
         } else {
@@ -260,75 +260,75 @@ fail:
 }
 
 /* row_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:11 */
-static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  float appy_max6 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  float appy_sum12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_len14 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_max6_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_sum12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_len14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:13: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:15: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float m;
-            float s;
-            int64_t appy_len1;
-            int64_t appy_j2;
-            int64_t appy_len4;
-            int64_t appy_j5;
-            float appy_max6;
-            int64_t appy_len8;
-            int64_t appy_j9;
-            int64_t appy_len10;
-            int64_t appy_j11;
-            float appy_sum12;
-            int64_t appy_j13;
-            int64_t appy_len14;
+            int64_t i_;
+            float m_;
+            float s_;
+            int64_t appy_len1_;
+            int64_t appy_j2_;
+            int64_t appy_len4_;
+            int64_t appy_j5_;
+            float appy_max6_;
+            int64_t appy_len8_;
+            int64_t appy_j9_;
+            int64_t appy_len10_;
+            int64_t appy_j11_;
+            float appy_sum12_;
+            int64_t appy_j13_;
+            int64_t appy_len14_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -336,18 +336,18 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-              static float buf[1024];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 1024, buf_size = 1024 };
+              static float buf_[1024];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 1024, buf_count = 1024 };
               /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-              appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (A_shape1 == appy_len1) {
+              appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (A_shape1 == appy_len1_) {
                 {
-                  const int64_t appy_stop20 = appy_len1;
-                  for (appy_j2 = appy_lane; appy_j2 < appy_stop20; appy_j2 += appy_g) {
-                    buf[appy_j2] = A[i * A_shape1 + appy_j2];
+                  const int64_t appy_stop20 = appy_len1_;
+                  for (appy_j2_ = appy_lane; appy_j2_ < appy_stop20; appy_j2_ += appy_g) {
+                    buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -356,52 +356,52 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
                 appy_failed = 3;
               }
               /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-              appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (appy_len4 > 0) {
-                appy_max6 = buf[INT64_C(0)];
+              appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (appy_len4_ > 0) {
+                appy_max6_ = buf_[INT64_C(0)];
                 {
-                  const int64_t appy_stop22 = appy_len4;
-                  for (appy_j5 = appy_lane; appy_j5 < appy_stop22; appy_j5 += appy_g) {
-                    appy_max6 = appy_max_f32(appy_max6, buf[appy_j5]);
+                  const int64_t appy_stop22 = appy_len4_;
+                  for (appy_j5_ = appy_lane; appy_j5_ < appy_stop22; appy_j5_ += appy_g) {
+                    appy_max6_ = appy_max_f32(appy_max6_, buf_[appy_j5_]);
                   }
-                  appy_max6 = appy_group_max_f32(appy_max6, appy_g, appy_red);
+                  appy_max6_ = appy_group_max_f32(appy_max6_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max6 = 0.0f;
+                appy_max6_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 7;
               }
-              m = appy_max6;
+              m_ = appy_max6_;
               /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-              appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+              appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
               {
-                const int64_t appy_stop24 = appy_len8;
-                for (appy_j9 = appy_lane; appy_j9 < appy_stop24; appy_j9 += appy_g) {
-                  buf[appy_j9] = expf((buf[appy_j9] - m));
+                const int64_t appy_stop24 = appy_len8_;
+                for (appy_j9_ = appy_lane; appy_j9_ < appy_stop24; appy_j9_ += appy_g) {
+                  buf_[appy_j9_] = expf((buf_[appy_j9_] - m_));
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-              appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              appy_sum12 = 0.0f;
+              appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              appy_sum12_ = 0.0f;
               {
-                const int64_t appy_stop26 = appy_len10;
-                const float appy_before27 = appy_sum12;
-                appy_sum12 = 0;
-                for (appy_j11 = appy_lane; appy_j11 < appy_stop26; appy_j11 += appy_g) {
-                  appy_sum12 = (appy_sum12 + buf[appy_j11]);
+                const int64_t appy_stop26 = appy_len10_;
+                const float appy_before27 = appy_sum12_;
+                appy_sum12_ = 0;
+                for (appy_j11_ = appy_lane; appy_j11_ < appy_stop26; appy_j11_ += appy_g) {
+                  appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
                 }
-                appy_sum12 = appy_before27 + appy_group_sum_f32(appy_sum12, appy_g, appy_red);
+                appy_sum12_ = appy_before27 + appy_group_sum_f32(appy_sum12_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum12;
+              s_ = appy_sum12_;
               /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-              appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              if (appy_len14 == out_shape1) {
+              appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              if (appy_len14_ == out_shape1) {
                 {
-                  for (appy_j13 = appy_lane; appy_j13 < out_shape1; appy_j13 += appy_g) {
-                    out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+                  for (appy_j13_ = appy_lane; appy_j13_ < out_shape1; appy_j13_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -416,18 +416,18 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_len1, appy_j2, appy_len4, appy_j5, appy_max6, appy_len8, appy_j9, appy_len10, appy_j11, appy_sum12, appy_j13, appy_len14)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-        float buf[1024];
-        enum { buf_shape0 = 1024, buf_size = 1024 };
+        float buf_[1024];
+        enum { buf_shape0 = 1024, buf_count = 1024 };
         /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-        appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (A_shape1 == appy_len1) {
+        appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (A_shape1 == appy_len1_) {
           {
-            const int64_t appy_stop31 = appy_len1;
-            for (appy_j2 = 0; appy_j2 < appy_stop31; appy_j2++) {
-              buf[appy_j2] = A[i * A_shape1 + appy_j2];
+            const int64_t appy_stop31 = appy_len1_;
+            for (appy_j2_ = 0; appy_j2_ < appy_stop31; appy_j2_++) {
+              buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
             }
           }
         } else {
@@ -435,45 +435,45 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
           appy_failed = 3;
         }
         /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-        appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (appy_len4 > 0) {
-          appy_max6 = buf[INT64_C(0)];
+        appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (appy_len4_ > 0) {
+          appy_max6_ = buf_[INT64_C(0)];
           {
-            const int64_t appy_stop33 = appy_len4;
-            for (appy_j5 = 0; appy_j5 < appy_stop33; appy_j5++) {
-              appy_max6 = appy_max_f32(appy_max6, buf[appy_j5]);
+            const int64_t appy_stop33 = appy_len4_;
+            for (appy_j5_ = 0; appy_j5_ < appy_stop33; appy_j5_++) {
+              appy_max6_ = appy_max_f32(appy_max6_, buf_[appy_j5_]);
             }
           }
         } else {
-          appy_max6 = 0.0f;
+          appy_max6_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 7;
         }
-        m = appy_max6;
+        m_ = appy_max6_;
         /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-        appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+        appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
         {
-          const int64_t appy_stop35 = appy_len8;
-          for (appy_j9 = 0; appy_j9 < appy_stop35; appy_j9++) {
-            buf[appy_j9] = expf((buf[appy_j9] - m));
+          const int64_t appy_stop35 = appy_len8_;
+          for (appy_j9_ = 0; appy_j9_ < appy_stop35; appy_j9_++) {
+            buf_[appy_j9_] = expf((buf_[appy_j9_] - m_));
           }
         }
         /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-        appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        appy_sum12 = 0.0f;
+        appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        appy_sum12_ = 0.0f;
         {
-          const int64_t appy_stop37 = appy_len10;
-          for (appy_j11 = 0; appy_j11 < appy_stop37; appy_j11++) {
-            appy_sum12 = (appy_sum12 + buf[appy_j11]);
+          const int64_t appy_stop37 = appy_len10_;
+          for (appy_j11_ = 0; appy_j11_ < appy_stop37; appy_j11_++) {
+            appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
           }
         }
-        s = appy_sum12;
+        s_ = appy_sum12_;
         /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-        appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        if (appy_len14 == out_shape1) {
+        appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        if (appy_len14_ == out_shape1) {
           {
-            for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-              out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+            for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+              out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
             }
           }
         } else {
@@ -506,48 +506,48 @@ fail:
 }
 
 /* reverse_rows(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -555,26 +555,26 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-              static int64_t buf[512];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 512, buf_size = 512 };
+              static int64_t buf_[512];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 512, buf_count = 512 };
               /* tests/e2e/programs/buffer.py:36: for j in range(n): */
               {
-                const int64_t appy_stop40 = n;
-                for (j = appy_lane; j < appy_stop40; j += appy_g) {
+                const int64_t appy_stop40 = n_;
+                for (j_ = appy_lane; j_ < appy_stop40; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-                  buf[j] = j;
+                  buf_[j_] = j_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:39: for j in range(n): */
               {
-                const int64_t appy_stop42 = n;
-                for (j = appy_lane; j < appy_stop42; j += appy_g) {
+                const int64_t appy_stop42 = n_;
+                for (j_ = appy_lane; j_ < appy_stop42; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+                  out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -585,25 +585,25 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-        int64_t buf[512];
-        enum { buf_shape0 = 512, buf_size = 512 };
+        int64_t buf_[512];
+        enum { buf_shape0 = 512, buf_count = 512 };
         /* tests/e2e/programs/buffer.py:36: for j in range(n): */
         {
-          const int64_t appy_stop45 = n;
-          for (j = 0; j < appy_stop45; j++) {
+          const int64_t appy_stop45 = n_;
+          for (j_ = 0; j_ < appy_stop45; j_++) {
             /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-            buf[j] = j;
+            buf_[j_] = j_;
           }
         }
         /* tests/e2e/programs/buffer.py:39: for j in range(n): */
         {
-          const int64_t appy_stop47 = n;
-          for (j = 0; j < appy_stop47; j++) {
+          const int64_t appy_stop47 = n_;
+          for (j_ = 0; j_ < appy_stop47; j_++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+            out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
           }
         }
       }
@@ -617,48 +617,48 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* reverse_rows(int32[:, :], int32[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -666,26 +666,26 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-              static int64_t buf[512];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 512, buf_size = 512 };
+              static int64_t buf_[512];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 512, buf_count = 512 };
               /* tests/e2e/programs/buffer.py:36: for j in range(n): */
               {
-                const int64_t appy_stop49 = n;
-                for (j = appy_lane; j < appy_stop49; j += appy_g) {
+                const int64_t appy_stop49 = n_;
+                for (j_ = appy_lane; j_ < appy_stop49; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-                  buf[j] = j;
+                  buf_[j_] = j_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:39: for j in range(n): */
               {
-                const int64_t appy_stop51 = n;
-                for (j = appy_lane; j < appy_stop51; j += appy_g) {
+                const int64_t appy_stop51 = n_;
+                for (j_ = appy_lane; j_ < appy_stop51; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+                  out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -696,25 +696,25 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-        int64_t buf[512];
-        enum { buf_shape0 = 512, buf_size = 512 };
+        int64_t buf_[512];
+        enum { buf_shape0 = 512, buf_count = 512 };
         /* tests/e2e/programs/buffer.py:36: for j in range(n): */
         {
-          const int64_t appy_stop54 = n;
-          for (j = 0; j < appy_stop54; j++) {
+          const int64_t appy_stop54 = n_;
+          for (j_ = 0; j_ < appy_stop54; j_++) {
             /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-            buf[j] = j;
+            buf_[j_] = j_;
           }
         }
         /* tests/e2e/programs/buffer.py:39: for j in range(n): */
         {
-          const int64_t appy_stop56 = n;
-          for (j = 0; j < appy_stop56; j++) {
+          const int64_t appy_stop56 = n_;
+          for (j_ = 0; j_ < appy_stop56; j_++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+            out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
           }
         }
       }
@@ -728,48 +728,48 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* reverse_rows(int64[:, :], int64[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -777,26 +777,26 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-              static int64_t buf[512];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 512, buf_size = 512 };
+              static int64_t buf_[512];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 512, buf_count = 512 };
               /* tests/e2e/programs/buffer.py:36: for j in range(n): */
               {
-                const int64_t appy_stop58 = n;
-                for (j = appy_lane; j < appy_stop58; j += appy_g) {
+                const int64_t appy_stop58 = n_;
+                for (j_ = appy_lane; j_ < appy_stop58; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-                  buf[j] = j;
+                  buf_[j_] = j_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:39: for j in range(n): */
               {
-                const int64_t appy_stop60 = n;
-                for (j = appy_lane; j < appy_stop60; j += appy_g) {
+                const int64_t appy_stop60 = n_;
+                for (j_ = appy_lane; j_ < appy_stop60; j_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+                  out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
                 }
                 appy_group_sync(appy_g);
               }
@@ -807,25 +807,25 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-        int64_t buf[512];
-        enum { buf_shape0 = 512, buf_size = 512 };
+        int64_t buf_[512];
+        enum { buf_shape0 = 512, buf_count = 512 };
         /* tests/e2e/programs/buffer.py:36: for j in range(n): */
         {
-          const int64_t appy_stop63 = n;
-          for (j = 0; j < appy_stop63; j++) {
+          const int64_t appy_stop63 = n_;
+          for (j_ = 0; j_ < appy_stop63; j_++) {
             /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-            buf[j] = j;
+            buf_[j_] = j_;
           }
         }
         /* tests/e2e/programs/buffer.py:39: for j in range(n): */
         {
-          const int64_t appy_stop65 = n;
-          for (j = 0; j < appy_stop65; j++) {
+          const int64_t appy_stop65 = n_;
+          for (j_ = 0; j_ < appy_stop65; j_++) {
             /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+            out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
           }
         }
       }
@@ -839,65 +839,65 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* neighbours(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:46 */
-static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int neighbours_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:48: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:50: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_start1;
-            int64_t appy_len2;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_len6;
-            int64_t appy_start7;
-            int64_t appy_len8;
-            int64_t appy_start9;
-            int64_t appy_len10;
+            int64_t i_;
+            int64_t appy_start1_;
+            int64_t appy_len2_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_len6_;
+            int64_t appy_start7_;
+            int64_t appy_len8_;
+            int64_t appy_start9_;
+            int64_t appy_len10_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -905,29 +905,29 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-              static double buf[302];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 302, buf_size = 302 };
+              static double buf_[302];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 302, buf_count = 302 };
               /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
               if (appy_lane == 0) {
-                buf[INT64_C(0)] = 0.0;
+                buf_[INT64_C(0)] = 0.0;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
               if (appy_lane == 0) {
-                buf[(n + 1)] = 0.0;
+                buf_[(n_ + 1)] = 0.0;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-              appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              if (A_shape1 == appy_len2) {
+              appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              if (A_shape1 == appy_len2_) {
                 {
-                  const int64_t appy_stop67 = appy_len2;
-                  for (appy_j3 = appy_lane; appy_j3 < appy_stop67; appy_j3 += appy_g) {
-                    buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+                  const int64_t appy_stop67 = appy_len2_;
+                  for (appy_j3_ = appy_lane; appy_j3_ < appy_stop67; appy_j3_ += appy_g) {
+                    buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -936,15 +936,15 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-              appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+              appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+              appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+              if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -959,23 +959,23 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_start1, appy_len2, appy_j3, appy_j5, appy_len6, appy_start7, appy_len8, appy_start9, appy_len10)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-        double buf[302];
-        enum { buf_shape0 = 302, buf_size = 302 };
+        double buf_[302];
+        enum { buf_shape0 = 302, buf_count = 302 };
         /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
-        buf[INT64_C(0)] = 0.0;
+        buf_[INT64_C(0)] = 0.0;
         /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
-        buf[(n + 1)] = 0.0;
+        buf_[(n_ + 1)] = 0.0;
         /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-        appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        if (A_shape1 == appy_len2) {
+        appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        if (A_shape1 == appy_len2_) {
           {
-            const int64_t appy_stop71 = appy_len2;
-            for (appy_j3 = 0; appy_j3 < appy_stop71; appy_j3++) {
-              buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+            const int64_t appy_stop71 = appy_len2_;
+            for (appy_j3_ = 0; appy_j3_ < appy_stop71; appy_j3_++) {
+              buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
             }
           }
         } else {
@@ -983,15 +983,15 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-        appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+        appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+        appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+        if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
+            for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+              out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0);
             }
           }
         } else {
@@ -1020,65 +1020,65 @@ fail:
 }
 
 /* neighbours(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:46 */
-static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int neighbours_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:48: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:50: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t appy_start1;
-            int64_t appy_len2;
-            int64_t appy_j3;
-            int64_t appy_j5;
-            int64_t appy_len6;
-            int64_t appy_start7;
-            int64_t appy_len8;
-            int64_t appy_start9;
-            int64_t appy_len10;
+            int64_t i_;
+            int64_t appy_start1_;
+            int64_t appy_len2_;
+            int64_t appy_j3_;
+            int64_t appy_j5_;
+            int64_t appy_len6_;
+            int64_t appy_start7_;
+            int64_t appy_len8_;
+            int64_t appy_start9_;
+            int64_t appy_len10_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1086,29 +1086,29 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-              static float buf[302];
-              #pragma omp allocate(buf) allocator(omp_pteam_mem_alloc)
-              enum { buf_shape0 = 302, buf_size = 302 };
+              static float buf_[302];
+              #pragma omp allocate(buf_) allocator(omp_pteam_mem_alloc)
+              enum { buf_shape0 = 302, buf_count = 302 };
               /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
               if (appy_lane == 0) {
-                buf[INT64_C(0)] = 0.0f;
+                buf_[INT64_C(0)] = 0.0f;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
               if (appy_lane == 0) {
-                buf[(n + 1)] = 0.0f;
+                buf_[(n_ + 1)] = 0.0f;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-              appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              if (A_shape1 == appy_len2) {
+              appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              if (A_shape1 == appy_len2_) {
                 {
-                  const int64_t appy_stop74 = appy_len2;
-                  for (appy_j3 = appy_lane; appy_j3 < appy_stop74; appy_j3 += appy_g) {
-                    buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+                  const int64_t appy_stop74 = appy_len2_;
+                  for (appy_j3_ = appy_lane; appy_j3_ < appy_stop74; appy_j3_ += appy_g) {
+                    buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1117,15 +1117,15 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
                 appy_failed = 4;
               }
               /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-              appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-              appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-              appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-              if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+              appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+              appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+              appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+              appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+              if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0f);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1140,23 +1140,23 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(appy_start1, appy_len2, appy_j3, appy_j5, appy_len6, appy_start7, appy_len8, appy_start9, appy_len10)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-        float buf[302];
-        enum { buf_shape0 = 302, buf_size = 302 };
+        float buf_[302];
+        enum { buf_shape0 = 302, buf_count = 302 };
         /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
-        buf[INT64_C(0)] = 0.0f;
+        buf_[INT64_C(0)] = 0.0f;
         /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
-        buf[(n + 1)] = 0.0f;
+        buf_[(n_ + 1)] = 0.0f;
         /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-        appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        if (A_shape1 == appy_len2) {
+        appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        if (A_shape1 == appy_len2_) {
           {
-            const int64_t appy_stop78 = appy_len2;
-            for (appy_j3 = 0; appy_j3 < appy_stop78; appy_j3++) {
-              buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+            const int64_t appy_stop78 = appy_len2_;
+            for (appy_j3_ = 0; appy_j3_ < appy_stop78; appy_j3_++) {
+              buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
             }
           }
         } else {
@@ -1164,15 +1164,15 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
           appy_failed = 4;
         }
         /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-        appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-        appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-        appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-        if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+        appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+        appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+        appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+        appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+        if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
+            for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+              out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0f);
             }
           }
         } else {
@@ -1201,71 +1201,71 @@ fail:
 }
 
 /* online_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:61 */
-static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int online_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t t = 0;
-  double mt = 0;
-  double st = 0;
-  int64_t k = 0;
-  double a = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
-  int64_t appy_j6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  double mt_ = 0;
+  double st_ = 0;
+  int64_t k_ = 0;
+  double a_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
+  int64_t appy_j6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:64: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t t;
-            double mt;
-            double st;
-            int64_t k;
-            double a;
-            double m;
-            double s;
-            int64_t appy_j1;
-            double appy_max2;
-            int64_t appy_j4;
-            double appy_sum5;
-            int64_t appy_j6;
+            int64_t i_;
+            int64_t t_;
+            double mt_;
+            double st_;
+            int64_t k_;
+            double a_;
+            double m_;
+            double s_;
+            int64_t appy_j1_;
+            double appy_max2_;
+            int64_t appy_j4_;
+            double appy_sum5_;
+            int64_t appy_j6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1273,81 +1273,81 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-              static double bm[64];
-              #pragma omp allocate(bm) allocator(omp_pteam_mem_alloc)
-              enum { bm_shape0 = 64, bm_size = 64 };
+              static double bm_[64];
+              #pragma omp allocate(bm_) allocator(omp_pteam_mem_alloc)
+              enum { bm_shape0 = 64, bm_count = 64 };
               /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-              static double bs[64];
-              #pragma omp allocate(bs) allocator(omp_pteam_mem_alloc)
-              enum { bs_shape0 = 64, bs_size = 64 };
+              static double bs_[64];
+              #pragma omp allocate(bs_) allocator(omp_pteam_mem_alloc)
+              enum { bs_shape0 = 64, bs_count = 64 };
               /* tests/e2e/programs/buffer.py:70: for t in range(64): */
               {
-                for (t = appy_lane; t < INT64_C(64); t += appy_g) {
+                for (t_ = appy_lane; t_ < INT64_C(64); t_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-                  mt = (-HUGE_VAL);
+                  mt_ = (-HUGE_VAL);
                   /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-                  st = 0.0;
+                  st_ = 0.0;
                   /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
                   {
-                    const int64_t appy_start82 = t;
-                    const int64_t appy_stop83 = n;
-                    for (k = appy_start82; k < appy_stop83; k += 64) {
+                    const int64_t appy_start82 = t_;
+                    const int64_t appy_stop83 = n_;
+                    for (k_ = appy_start82; k_ < appy_stop83; k_ += 64) {
                       /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-                      a = A[i * A_shape1 + k];
+                      a_ = A_[i_ * A_shape1 + k_];
                       /* tests/e2e/programs/buffer.py:75: if a > mt: */
-                      if (a > mt) {
+                      if (a_ > mt_) {
                         /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                        st = ((st * exp((mt - a))) + 1.0);
+                        st_ = ((st_ * exp((mt_ - a_))) + 1.0);
                         /* tests/e2e/programs/buffer.py:77: mt = a */
-                        mt = a;
+                        mt_ = a_;
                       } else {
                         /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                        st = (st + exp((a - mt)));
+                        st_ = (st_ + exp((a_ - mt_)));
                       }
                     }
                   }
                   /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-                  bm[t] = mt;
+                  bm_[t_] = mt_;
                   /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-                  bs[t] = st;
+                  bs_[t_] = st_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
               if (bm_shape0 > 0) {
-                appy_max2 = bm[INT64_C(0)];
+                appy_max2_ = bm_[INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < bm_shape0; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f64(appy_max2, bm[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < bm_shape0; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f64(appy_max2_, bm_[appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f64(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f64(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0;
+                appy_max2_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-              appy_sum5 = 0.0;
+              appy_sum5_ = 0.0;
               {
-                const double appy_before86 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < bs_shape0; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + (bs[appy_j4] * exp((bm[appy_j4] - m))));
+                const double appy_before86 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < bs_shape0; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * exp((bm_[appy_j4_] - m_))));
                 }
-                appy_sum5 = appy_before86 + appy_group_sum_f64(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before86 + appy_group_sum_f64(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum5;
+              s_ = appy_sum5_;
               /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                    out[i * out_shape1 + appy_j6] = (exp((A[i * A_shape1 + appy_j6] - m)) / s);
+                  for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j6_] = (exp((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1362,73 +1362,73 @@ static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, cons
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(t, mt, st, k, a, m, s, appy_j1, appy_max2, appy_j4, appy_sum5, appy_j6)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-        double bm[64];
-        enum { bm_shape0 = 64, bm_size = 64 };
+        double bm_[64];
+        enum { bm_shape0 = 64, bm_count = 64 };
         /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-        double bs[64];
-        enum { bs_shape0 = 64, bs_size = 64 };
+        double bs_[64];
+        enum { bs_shape0 = 64, bs_count = 64 };
         /* tests/e2e/programs/buffer.py:70: for t in range(64): */
         {
-          for (t = 0; t < INT64_C(64); t++) {
+          for (t_ = 0; t_ < INT64_C(64); t_++) {
             /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-            mt = (-HUGE_VAL);
+            mt_ = (-HUGE_VAL);
             /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-            st = 0.0;
+            st_ = 0.0;
             /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
             {
-              const int64_t appy_start91 = t;
-              const int64_t appy_stop92 = n;
-              for (k = appy_start91; k < appy_stop92; k += 64) {
+              const int64_t appy_start91 = t_;
+              const int64_t appy_stop92 = n_;
+              for (k_ = appy_start91; k_ < appy_stop92; k_ += 64) {
                 /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-                a = A[i * A_shape1 + k];
+                a_ = A_[i_ * A_shape1 + k_];
                 /* tests/e2e/programs/buffer.py:75: if a > mt: */
-                if (a > mt) {
+                if (a_ > mt_) {
                   /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                  st = ((st * exp((mt - a))) + 1.0);
+                  st_ = ((st_ * exp((mt_ - a_))) + 1.0);
                   /* tests/e2e/programs/buffer.py:77: mt = a */
-                  mt = a;
+                  mt_ = a_;
                 } else {
                   /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                  st = (st + exp((a - mt)));
+                  st_ = (st_ + exp((a_ - mt_)));
                 }
               }
             }
             /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-            bm[t] = mt;
+            bm_[t_] = mt_;
             /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-            bs[t] = st;
+            bs_[t_] = st_;
           }
         }
         /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
         if (bm_shape0 > 0) {
-          appy_max2 = bm[INT64_C(0)];
+          appy_max2_ = bm_[INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
-              appy_max2 = appy_max_f64(appy_max2, bm[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < bm_shape0; appy_j1_++) {
+              appy_max2_ = appy_max_f64(appy_max2_, bm_[appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0;
+          appy_max2_ = 0.0;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-        appy_sum5 = 0.0;
+        appy_sum5_ = 0.0;
         {
-          for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
-            appy_sum5 = (appy_sum5 + (bs[appy_j4] * exp((bm[appy_j4] - m))));
+          for (appy_j4_ = 0; appy_j4_ < bs_shape0; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * exp((bm_[appy_j4_] - m_))));
           }
         }
-        s = appy_sum5;
+        s_ = appy_sum5_;
         /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-              out[i * out_shape1 + appy_j6] = (exp((A[i * A_shape1 + appy_j6] - m)) / s);
+            for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+              out_[i_ * out_shape1 + appy_j6_] = (exp((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
             }
           }
         } else {
@@ -1457,71 +1457,71 @@ fail:
 }
 
 /* online_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:61 */
-static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int online_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t t = 0;
-  float mt = 0;
-  float st = 0;
-  int64_t k = 0;
-  float a = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
-  int64_t appy_j6 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  float mt_ = 0;
+  float st_ = 0;
+  int64_t k_ = 0;
+  float a_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
+  int64_t appy_j6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:64: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            int64_t t;
-            float mt;
-            float st;
-            int64_t k;
-            float a;
-            float m;
-            float s;
-            int64_t appy_j1;
-            float appy_max2;
-            int64_t appy_j4;
-            float appy_sum5;
-            int64_t appy_j6;
+            int64_t i_;
+            int64_t t_;
+            float mt_;
+            float st_;
+            int64_t k_;
+            float a_;
+            float m_;
+            float s_;
+            int64_t appy_j1_;
+            float appy_max2_;
+            int64_t appy_j4_;
+            float appy_sum5_;
+            int64_t appy_j6_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1529,81 +1529,81 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-              static float bm[64];
-              #pragma omp allocate(bm) allocator(omp_pteam_mem_alloc)
-              enum { bm_shape0 = 64, bm_size = 64 };
+              static float bm_[64];
+              #pragma omp allocate(bm_) allocator(omp_pteam_mem_alloc)
+              enum { bm_shape0 = 64, bm_count = 64 };
               /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-              static float bs[64];
-              #pragma omp allocate(bs) allocator(omp_pteam_mem_alloc)
-              enum { bs_shape0 = 64, bs_size = 64 };
+              static float bs_[64];
+              #pragma omp allocate(bs_) allocator(omp_pteam_mem_alloc)
+              enum { bs_shape0 = 64, bs_count = 64 };
               /* tests/e2e/programs/buffer.py:70: for t in range(64): */
               {
-                for (t = appy_lane; t < INT64_C(64); t += appy_g) {
+                for (t_ = appy_lane; t_ < INT64_C(64); t_ += appy_g) {
                   /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-                  mt = (float)(-HUGE_VAL);
+                  mt_ = (float)(-HUGE_VAL);
                   /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-                  st = (float)0.0;
+                  st_ = (float)0.0;
                   /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
                   {
-                    const int64_t appy_start98 = t;
-                    const int64_t appy_stop99 = n;
-                    for (k = appy_start98; k < appy_stop99; k += 64) {
+                    const int64_t appy_start98 = t_;
+                    const int64_t appy_stop99 = n_;
+                    for (k_ = appy_start98; k_ < appy_stop99; k_ += 64) {
                       /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-                      a = A[i * A_shape1 + k];
+                      a_ = A_[i_ * A_shape1 + k_];
                       /* tests/e2e/programs/buffer.py:75: if a > mt: */
-                      if (a > mt) {
+                      if (a_ > mt_) {
                         /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                        st = ((st * expf((mt - a))) + (float)1.0);
+                        st_ = ((st_ * expf((mt_ - a_))) + (float)1.0);
                         /* tests/e2e/programs/buffer.py:77: mt = a */
-                        mt = a;
+                        mt_ = a_;
                       } else {
                         /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                        st = (st + expf((a - mt)));
+                        st_ = (st_ + expf((a_ - mt_)));
                       }
                     }
                   }
                   /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-                  bm[t] = mt;
+                  bm_[t_] = mt_;
                   /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-                  bs[t] = st;
+                  bs_[t_] = st_;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
               if (bm_shape0 > 0) {
-                appy_max2 = bm[INT64_C(0)];
+                appy_max2_ = bm_[INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < bm_shape0; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f32(appy_max2, bm[appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < bm_shape0; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f32(appy_max2_, bm_[appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f32(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f32(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0f;
+                appy_max2_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-              appy_sum5 = 0.0f;
+              appy_sum5_ = 0.0f;
               {
-                const float appy_before102 = appy_sum5;
-                appy_sum5 = 0;
-                for (appy_j4 = appy_lane; appy_j4 < bs_shape0; appy_j4 += appy_g) {
-                  appy_sum5 = (appy_sum5 + (bs[appy_j4] * expf((bm[appy_j4] - m))));
+                const float appy_before102 = appy_sum5_;
+                appy_sum5_ = 0;
+                for (appy_j4_ = appy_lane; appy_j4_ < bs_shape0; appy_j4_ += appy_g) {
+                  appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * expf((bm_[appy_j4_] - m_))));
                 }
-                appy_sum5 = appy_before102 + appy_group_sum_f32(appy_sum5, appy_g, appy_red);
+                appy_sum5_ = appy_before102 + appy_group_sum_f32(appy_sum5_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum5;
+              s_ = appy_sum5_;
               /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                    out[i * out_shape1 + appy_j6] = (expf((A[i * A_shape1 + appy_j6] - m)) / s);
+                  for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j6_] = (expf((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -1618,73 +1618,73 @@ static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, cons
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(t, mt, st, k, a, m, s, appy_j1, appy_max2, appy_j4, appy_sum5, appy_j6)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-        float bm[64];
-        enum { bm_shape0 = 64, bm_size = 64 };
+        float bm_[64];
+        enum { bm_shape0 = 64, bm_count = 64 };
         /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-        float bs[64];
-        enum { bs_shape0 = 64, bs_size = 64 };
+        float bs_[64];
+        enum { bs_shape0 = 64, bs_count = 64 };
         /* tests/e2e/programs/buffer.py:70: for t in range(64): */
         {
-          for (t = 0; t < INT64_C(64); t++) {
+          for (t_ = 0; t_ < INT64_C(64); t_++) {
             /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-            mt = (float)(-HUGE_VAL);
+            mt_ = (float)(-HUGE_VAL);
             /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-            st = (float)0.0;
+            st_ = (float)0.0;
             /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
             {
-              const int64_t appy_start107 = t;
-              const int64_t appy_stop108 = n;
-              for (k = appy_start107; k < appy_stop108; k += 64) {
+              const int64_t appy_start107 = t_;
+              const int64_t appy_stop108 = n_;
+              for (k_ = appy_start107; k_ < appy_stop108; k_ += 64) {
                 /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-                a = A[i * A_shape1 + k];
+                a_ = A_[i_ * A_shape1 + k_];
                 /* tests/e2e/programs/buffer.py:75: if a > mt: */
-                if (a > mt) {
+                if (a_ > mt_) {
                   /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                  st = ((st * expf((mt - a))) + (float)1.0);
+                  st_ = ((st_ * expf((mt_ - a_))) + (float)1.0);
                   /* tests/e2e/programs/buffer.py:77: mt = a */
-                  mt = a;
+                  mt_ = a_;
                 } else {
                   /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                  st = (st + expf((a - mt)));
+                  st_ = (st_ + expf((a_ - mt_)));
                 }
               }
             }
             /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-            bm[t] = mt;
+            bm_[t_] = mt_;
             /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-            bs[t] = st;
+            bs_[t_] = st_;
           }
         }
         /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
         if (bm_shape0 > 0) {
-          appy_max2 = bm[INT64_C(0)];
+          appy_max2_ = bm_[INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
-              appy_max2 = appy_max_f32(appy_max2, bm[appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < bm_shape0; appy_j1_++) {
+              appy_max2_ = appy_max_f32(appy_max2_, bm_[appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0f;
+          appy_max2_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-        appy_sum5 = 0.0f;
+        appy_sum5_ = 0.0f;
         {
-          for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
-            appy_sum5 = (appy_sum5 + (bs[appy_j4] * expf((bm[appy_j4] - m))));
+          for (appy_j4_ = 0; appy_j4_ < bs_shape0; appy_j4_++) {
+            appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * expf((bm_[appy_j4_] - m_))));
           }
         }
-        s = appy_sum5;
+        s_ = appy_sum5_;
         /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-              out[i * out_shape1 + appy_j6] = (expf((A[i * A_shape1 + appy_j6] - m)) / s);
+            for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+              out_[i_ * out_shape1 + appy_j6_] = (expf((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
             }
           }
         } else {
@@ -1715,7 +1715,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
+row_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1728,7 +1728,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_0(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1738,7 +1738,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
+row_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1751,7 +1751,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_1(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1761,7 +1761,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1774,7 +1774,7 @@ call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_0(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1784,7 +1784,7 @@ call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1797,7 +1797,7 @@ call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_1(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1807,7 +1807,7 @@ call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1820,7 +1820,7 @@ call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_2(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1830,7 +1830,7 @@ call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_neighbours_0(appy_frame *fr, PyObject *const *argv)
+neighbours_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1843,7 +1843,7 @@ call_neighbours_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_neighbours_0(fr, &p0, &p1, &ret);
+    rc = neighbours_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1853,7 +1853,7 @@ call_neighbours_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_neighbours_1(appy_frame *fr, PyObject *const *argv)
+neighbours_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1866,7 +1866,7 @@ call_neighbours_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_neighbours_1(fr, &p0, &p1, &ret);
+    rc = neighbours_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1876,7 +1876,7 @@ call_neighbours_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
+online_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1889,7 +1889,7 @@ call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_online_softmax_0(fr, &p0, &p1, &ret);
+    rc = online_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1899,7 +1899,7 @@ call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
+online_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1912,7 +1912,7 @@ call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_online_softmax_1(fr, &p0, &p1, &ret);
+    rc = online_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1921,12 +1921,12 @@ call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_row_softmax_doc,
+PyDoc_STRVAR(row_softmax_pydoc,
 "row_softmax($module, A, out)\n--\n\n"
 "Runs row_softmax from tests/e2e/programs/buffer.py:11, compiled by appy-translate.\n\nSignatures:\n  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+row_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1941,10 +1941,10 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "row_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_row_softmax_0(&fr, argv);
+        result = row_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_row_softmax_1(&fr, argv);
+        result = row_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1952,12 +1952,12 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_reverse_rows_doc,
+PyDoc_STRVAR(reverse_rows_pydoc,
 "reverse_rows($module, A, out)\n--\n\n"
 "Runs reverse_rows from tests/e2e/programs/buffer.py:28, compiled by appy-translate.\n\nSignatures:\n  reverse_rows(float64[:, :], float64[:, :])\n  reverse_rows(int32[:, :], int32[:, :])\n  reverse_rows(int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+reverse_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1972,13 +1972,13 @@ py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "reverse_rows");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_reverse_rows_0(&fr, argv);
+        result = reverse_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_reverse_rows_1(&fr, argv);
+        result = reverse_rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_reverse_rows_2(&fr, argv);
+        result = reverse_rows_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  reverse_rows(float64[:, :], float64[:, :])\n  reverse_rows(int32[:, :], int32[:, :])\n  reverse_rows(int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1986,12 +1986,12 @@ py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_neighbours_doc,
+PyDoc_STRVAR(neighbours_pydoc,
 "neighbours($module, A, out)\n--\n\n"
 "Runs neighbours from tests/e2e/programs/buffer.py:46, compiled by appy-translate.\n\nSignatures:\n  neighbours(float64[:, :], float64[:, :])\n  neighbours(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
+neighbours_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -2006,10 +2006,10 @@ py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "neighbours");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_neighbours_0(&fr, argv);
+        result = neighbours_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_neighbours_1(&fr, argv);
+        result = neighbours_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  neighbours(float64[:, :], float64[:, :])\n  neighbours(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2017,12 +2017,12 @@ py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_online_softmax_doc,
+PyDoc_STRVAR(online_softmax_pydoc,
 "online_softmax($module, A, out)\n--\n\n"
 "Runs online_softmax from tests/e2e/programs/buffer.py:61, compiled by appy-translate.\n\nSignatures:\n  online_softmax(float64[:, :], float64[:, :])\n  online_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+online_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -2037,10 +2037,10 @@ py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "online_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_online_softmax_0(&fr, argv);
+        result = online_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_online_softmax_1(&fr, argv);
+        result = online_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  online_softmax(float64[:, :], float64[:, :])\n  online_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2049,10 +2049,10 @@ py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"row_softmax", (PyCFunction)(void (*)(void))py_row_softmax, METH_VARARGS | METH_KEYWORDS, py_row_softmax_doc},
-    {"reverse_rows", (PyCFunction)(void (*)(void))py_reverse_rows, METH_VARARGS | METH_KEYWORDS, py_reverse_rows_doc},
-    {"neighbours", (PyCFunction)(void (*)(void))py_neighbours, METH_VARARGS | METH_KEYWORDS, py_neighbours_doc},
-    {"online_softmax", (PyCFunction)(void (*)(void))py_online_softmax, METH_VARARGS | METH_KEYWORDS, py_online_softmax_doc},
+    {"row_softmax", (PyCFunction)(void (*)(void))row_softmax_py, METH_VARARGS | METH_KEYWORDS, row_softmax_pydoc},
+    {"reverse_rows", (PyCFunction)(void (*)(void))reverse_rows_py, METH_VARARGS | METH_KEYWORDS, reverse_rows_pydoc},
+    {"neighbours", (PyCFunction)(void (*)(void))neighbours_py, METH_VARARGS | METH_KEYWORDS, neighbours_pydoc},
+    {"online_softmax", (PyCFunction)(void (*)(void))online_softmax_py, METH_VARARGS | METH_KEYWORDS, online_softmax_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

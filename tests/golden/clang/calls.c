@@ -14,50 +14,53 @@
 #include <appy/group.h>
 
 /* saxpy(float32, float32[:], float32[:]) -- tests/e2e/programs/calls.py:8 */
-static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:10: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
-            y[i] = ((alpha * x[i]) + y[i]);
+            y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
-        y[i] = ((alpha * x[i]) + y[i]);
+        y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -66,59 +69,68 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "calls", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "saxpy", appy_called);
+  return -1;
 }
 
 /* add(float64[:], float64[:], float64[:]) -- tests/e2e/programs/calls.py:17 */
-static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int add_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-            c[i] = (a[i] + b[i]);
+            c_[i_] = (a_[i_] + b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-        c[i] = (a[i] + b[i]);
+        c_[i_] = (a_[i_] + b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -127,59 +139,68 @@ static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* add(int32[:], int32[:], int32[:]) -- tests/e2e/programs/calls.py:17 */
-static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int add_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *c = (int32_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *c_ = (int32_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int32_t *const appy_dev_c = appy_env_ptr(&appy_data, c);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int32_t *const c_gpu = appy_env_ptr(&appy_data, c_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int32_t *c = appy_dev_c;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int32_t *c_ = c_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-            c[i] = (a[i] + b[i]);
+            c_[i_] = (a_[i_] + b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-        c[i] = (a[i] + b[i]);
+        c_[i_] = (a_[i_] + b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -188,63 +209,71 @@ static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* mix2(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/calls.py:25 */
-static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t k, PyObject **ret)
+static int mix2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
       const int64_t appy_len3 = appy_range_len(0, A_shape1, 1);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1) * appy_len3;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, B)
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, B_)
         {
-          int64_t j;
-          int64_t i;
+          int64_t j_;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
             int64_t appy_q = appy_k;
-            j = appy_q % appy_len3;
+            j_ = appy_q % appy_len3;
             appy_q /= appy_len3;
-            i = appy_q;
+            i_ = appy_q;
             /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
-            B[i * B_shape1 + j] = ((A[i * A_shape1 + j] * 2.0) + (double)(k * i) - (double)j);
+            B_[i_ * B_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 2.0) + (double)(k_ * i_) - (double)j_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/calls.py:30: for j in range(A.shape[1]): */
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
-          B[i * B_shape1 + j] = ((A[i * A_shape1 + j] * 2.0) + (double)(k * i) - (double)j);
+          B_[i_ * B_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 2.0) + (double)(k_ * i_) - (double)j_);
         }
       }
     }
@@ -254,82 +283,85 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "calls", "mix2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "mix2", appy_called);
+  return -1;
 }
 
 /* total(float64[:, :]) -- tests/e2e/programs/calls.py:36 */
-static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int total_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   /* tests/e2e/programs/calls.py:37: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/calls.py:39: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
       {
-        double *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(A, appy_scr)
+        double *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(A_, appy_scr)
         {
-          int64_t i;
-          int64_t j;
-          double s = 0;
+          int64_t i_;
+          int64_t j_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/calls.py:40: for j in range(A.shape[1]): */
               {
-                for (j = 0; j < A_shape1; j++) {
+                for (j_ = 0; j_ < A_shape1; j_++) {
                   /* tests/e2e/programs/calls.py:41: s += A[i, j] * (i + 1) - j */
-                  s = (s + ((A[i * A_shape1 + j] * (double)(i + 1)) - (double)j));
+                  s_ = (s_ + ((A_[i_ * A_shape1 + j_] * (double)(i_ + 1)) - (double)j_));
                 }
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/calls.py:40: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/calls.py:41: s += A[i, j] * (i + 1) - j */
-                s = (s + ((A[i * A_shape1 + j] * (double)(i + 1)) - (double)j));
+                s_ = (s_ + ((A_[i_ * A_shape1 + j_] * (double)(i_ + 1)) - (double)j_));
               }
             }
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part8;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part8, sizeof appy_part8);
-              s += appy_part8;
+              s_ += appy_part8;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -337,15 +369,15 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total9;
       memcpy(&appy_total9, &appy_totals[0], sizeof appy_total9);
-      s += appy_total9;
+      s_ += appy_total9;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s) reduction(+: s) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/calls.py:40: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/calls.py:41: s += A[i, j] * (i + 1) - j */
-            s = (s + ((A[i * A_shape1 + j] * (double)(i + 1)) - (double)j));
+            s_ = (s_ + ((A_[i_ * A_shape1 + j_] * (double)(i_ + 1)) - (double)j_));
           }
         }
       }
@@ -355,78 +387,78 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/calls.py:42: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "calls", "total", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* flagged(bool[:], int64, float64) -- tests/e2e/programs/calls.py:47 */
-static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t n, double x, PyObject **ret)
+static int flagged_kernel0(appy_frame *fr, const appy_array *mask_array, int64_t n_, double x_, PyObject **ret)
 {
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_shape0 = mask_arg->shape[0];
-  int64_t mask_size = mask_arg->size;
-  int64_t c = 0;
-  int64_t i = 0;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  int64_t c_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
   (void)fr;
   /* tests/e2e/programs/calls.py:49: c = 0 */
-  c = INT64_C(0);
+  c_ = INT64_C(0);
   /* tests/e2e/programs/calls.py:51: for i in range(mask.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, mask_shape0, 1);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
       {
-        bool *mask = appy_dev_mask;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(mask, appy_scr)
+        bool *mask_ = mask_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(mask_, appy_scr)
         {
-          int64_t i;
-          int64_t c = 0;
+          int64_t i_;
+          int64_t c_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/calls.py:52: if mask[i]: */
-              if (mask[i]) {
+              if (mask_[i_]) {
                 /* tests/e2e/programs/calls.py:53: c += 1 */
-                c = (c + 1);
+                c_ = (c_ + 1);
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/calls.py:52: if mask[i]: */
-            if (mask[i]) {
+            if (mask_[i_]) {
               /* tests/e2e/programs/calls.py:53: c += 1 */
-              c = (c + 1);
+              c_ = (c_ + 1);
             }
           }
-          c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+          c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c, sizeof c);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c_, sizeof c_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            c = 0;
+            c_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part12;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part12, sizeof appy_part12);
-              c += appy_part12;
+              c_ += appy_part12;
             }
-            c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+            c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &c, sizeof c);
+              memcpy(&appy_scr[1], &c_, sizeof c_);
           }
         }
       }
@@ -434,14 +466,14 @@ static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total13;
       memcpy(&appy_total13, &appy_totals[0], sizeof appy_total13);
-      c += appy_total13;
+      c_ += appy_total13;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: mask[0:mask_size]) map(tofrom: c) reduction(+: c)
-      for (i = 0; i < mask_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: mask_[0:mask_count]) map(tofrom: c_) reduction(+: c_)
+      for (i_ = 0; i_ < mask_shape0; i_++) {
         /* tests/e2e/programs/calls.py:52: if mask[i]: */
-        if (mask[i]) {
+        if (mask_[i_]) {
           /* tests/e2e/programs/calls.py:53: c += 1 */
-          c = (c + 1);
+          c_ = (c_ + 1);
         }
       }
     }
@@ -450,7 +482,7 @@ static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/calls.py:54: return c * n + x */
-  *ret = appy_box_float64(((double)(c * n) + x));
+  *ret = appy_box_float64(((double)(c_ * n_) + x_));
   appy_env_end(&appy_data, "calls", "flagged", appy_called);
   return *ret ? 0 : -1;
 }
@@ -458,7 +490,7 @@ static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t 
 /* Python bindings */
 
 static PyObject *
-call_saxpy_0(appy_frame *fr, PyObject *const *argv)
+saxpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -474,7 +506,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_saxpy_0(fr, p0, &p1, &p2, &ret);
+    rc = saxpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -484,7 +516,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add_0(appy_frame *fr, PyObject *const *argv)
+add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -500,7 +532,7 @@ call_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -510,7 +542,7 @@ call_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add_1(appy_frame *fr, PyObject *const *argv)
+add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -526,7 +558,7 @@ call_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -536,7 +568,7 @@ call_add_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mix2_0(appy_frame *fr, PyObject *const *argv)
+mix2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -552,7 +584,7 @@ call_mix2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mix2_0(fr, &p0, &p1, p2, &ret);
+    rc = mix2_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -562,7 +594,7 @@ call_mix2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_0(appy_frame *fr, PyObject *const *argv)
+total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -572,7 +604,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_0(fr, &p0, &ret);
+    rc = total_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -582,7 +614,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_flagged_0(appy_frame *fr, PyObject *const *argv)
+flagged_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -598,7 +630,7 @@ call_flagged_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "x", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_flagged_0(fr, &p0, p1, p2, &ret);
+    rc = flagged_kernel0(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -607,12 +639,12 @@ call_flagged_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_saxpy_doc,
+PyDoc_STRVAR(saxpy_pydoc,
 "saxpy($module, alpha, x, y)\n--\n\n"
 "Runs saxpy from tests/e2e/programs/calls.py:8, compiled by appy-translate.\n\nSignatures:\n  saxpy(float32, float32[:], float32[:])\n");
 
 static PyObject *
-py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
+saxpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", NULL};
     PyObject *argv[3];
@@ -625,18 +657,18 @@ py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "saxpy");
-    result = call_saxpy_0(&fr, argv);
+    result = saxpy_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_add_doc,
+PyDoc_STRVAR(add_pydoc,
 "add($module, a, b, c)\n--\n\n"
 "Runs add from tests/e2e/programs/calls.py:17, compiled by appy-translate.\n\nSignatures:\n  add(float64[:], float64[:], float64[:])\n  add(int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_add(PyObject *self, PyObject *args, PyObject *kwargs)
+add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -652,11 +684,11 @@ py_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_add_0(&fr, argv);
+        result = add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_add_1(&fr, argv);
+        result = add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  add(float64[:], float64[:], float64[:])\n  add(int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -664,12 +696,12 @@ py_add(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_mix2_doc,
+PyDoc_STRVAR(mix2_pydoc,
 "mix2($module, A, B, k)\n--\n\n"
 "Runs mix2 from tests/e2e/programs/calls.py:25, compiled by appy-translate.\n\nSignatures:\n  mix2(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_mix2(PyObject *self, PyObject *args, PyObject *kwargs)
+mix2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "k", NULL};
     PyObject *argv[3];
@@ -682,18 +714,18 @@ py_mix2(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "mix2");
-    result = call_mix2_0(&fr, argv);
+    result = mix2_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_total_doc,
+PyDoc_STRVAR(total_pydoc,
 "total($module, A)\n--\n\n"
 "Runs total from tests/e2e/programs/calls.py:36, compiled by appy-translate.\n\nSignatures:\n  total(float64[:, :])\n");
 
 static PyObject *
-py_total(PyObject *self, PyObject *args, PyObject *kwargs)
+total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -706,18 +738,18 @@ py_total(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "total");
-    result = call_total_0(&fr, argv);
+    result = total_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_flagged_doc,
+PyDoc_STRVAR(flagged_pydoc,
 "flagged($module, mask, n, x)\n--\n\n"
 "Runs flagged from tests/e2e/programs/calls.py:47, compiled by appy-translate.\n\nSignatures:\n  flagged(bool[:], int64, float64)\n");
 
 static PyObject *
-py_flagged(PyObject *self, PyObject *args, PyObject *kwargs)
+flagged_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"mask", "n", "x", NULL};
     PyObject *argv[3];
@@ -730,18 +762,18 @@ py_flagged(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "flagged");
-    result = call_flagged_0(&fr, argv);
+    result = flagged_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"saxpy", (PyCFunction)(void (*)(void))py_saxpy, METH_VARARGS | METH_KEYWORDS, py_saxpy_doc},
-    {"add", (PyCFunction)(void (*)(void))py_add, METH_VARARGS | METH_KEYWORDS, py_add_doc},
-    {"mix2", (PyCFunction)(void (*)(void))py_mix2, METH_VARARGS | METH_KEYWORDS, py_mix2_doc},
-    {"total", (PyCFunction)(void (*)(void))py_total, METH_VARARGS | METH_KEYWORDS, py_total_doc},
-    {"flagged", (PyCFunction)(void (*)(void))py_flagged, METH_VARARGS | METH_KEYWORDS, py_flagged_doc},
+    {"saxpy", (PyCFunction)(void (*)(void))saxpy_py, METH_VARARGS | METH_KEYWORDS, saxpy_pydoc},
+    {"add", (PyCFunction)(void (*)(void))add_py, METH_VARARGS | METH_KEYWORDS, add_pydoc},
+    {"mix2", (PyCFunction)(void (*)(void))mix2_py, METH_VARARGS | METH_KEYWORDS, mix2_pydoc},
+    {"total", (PyCFunction)(void (*)(void))total_py, METH_VARARGS | METH_KEYWORDS, total_pydoc},
+    {"flagged", (PyCFunction)(void (*)(void))flagged_py, METH_VARARGS | METH_KEYWORDS, flagged_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,121 +14,130 @@
 #include <appy/group.h>
 
 /* compare(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/compare.py:11 */
-static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
-  double y = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
+  double y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          double x;
-          double y;
+          int64_t i_;
+          double x_;
+          double y_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/compare.py:15: y = b[i] */
-            y = b[i];
+            y_ = b_[i_];
             /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-            out[i] = (double)((x < y) ? INT64_C(1) : INT64_C(0));
+            out_[i_] = (double)((x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-            out[1 * out_shape1 + i] = (double)((x <= y) ? INT64_C(1) : INT64_C(0));
+            out_[1 * out_shape1 + i_] = (double)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-            out[2 * out_shape1 + i] = (double)((x > y) ? INT64_C(1) : INT64_C(0));
+            out_[2 * out_shape1 + i_] = (double)((x_ > y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-            out[3 * out_shape1 + i] = (double)((x >= y) ? INT64_C(1) : INT64_C(0));
+            out_[3 * out_shape1 + i_] = (double)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-            out[4 * out_shape1 + i] = (double)((x == y) ? INT64_C(1) : INT64_C(0));
+            out_[4 * out_shape1 + i_] = (double)((x_ == y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-            out[5 * out_shape1 + i] = (double)((x != y) ? INT64_C(1) : INT64_C(0));
+            out_[5 * out_shape1 + i_] = (double)((x_ != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-            out[6 * out_shape1 + i] = (double)((0.0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+            out_[6 * out_shape1 + i_] = (double)((0.0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-            out[7 * out_shape1 + i] = (double)((x <= y && y < ((2.0 * x) + 1.0) && ((2.0 * x) + 1.0) != y) ? INT64_C(1) : INT64_C(0));
+            out_[7 * out_shape1 + i_] = (double)((x_ <= y_ && y_ < ((2.0 * x_) + 1.0) && ((2.0 * x_) + 1.0) != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-            out[8 * out_shape1 + i] = (double)(((x > 0.0) && (y > 0.0)) ? INT64_C(1) : INT64_C(0));
+            out_[8 * out_shape1 + i_] = (double)(((x_ > 0.0) && (y_ > 0.0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-            out[9 * out_shape1 + i] = (double)(((x > 0.0) || (y > 0.0)) ? INT64_C(1) : INT64_C(0));
+            out_[9 * out_shape1 + i_] = (double)(((x_ > 0.0) || (y_ > 0.0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-            out[10 * out_shape1 + i] = (double)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+            out_[10 * out_shape1 + i_] = (double)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-            out[11 * out_shape1 + i] = (double)(((!((x < 0.0) || (y < 0.0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+            out_[11 * out_shape1 + i_] = (double)(((!((x_ < 0.0) || (y_ < 0.0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-            out[12 * out_shape1 + i] = ((x > y) ? x : y);
+            out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
             /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-            out[13 * out_shape1 + i] = ((x < 0.0) ? x : ((y < 0.0) ? y : 0.0));
+            out_[13 * out_shape1 + i_] = ((x_ < 0.0) ? x_ : ((y_ < 0.0) ? y_ : 0.0));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/compare.py:15: y = b[i] */
-        y = b[i];
+        y_ = b_[i_];
         /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-        out[i] = (double)((x < y) ? INT64_C(1) : INT64_C(0));
+        out_[i_] = (double)((x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-        out[1 * out_shape1 + i] = (double)((x <= y) ? INT64_C(1) : INT64_C(0));
+        out_[1 * out_shape1 + i_] = (double)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-        out[2 * out_shape1 + i] = (double)((x > y) ? INT64_C(1) : INT64_C(0));
+        out_[2 * out_shape1 + i_] = (double)((x_ > y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-        out[3 * out_shape1 + i] = (double)((x >= y) ? INT64_C(1) : INT64_C(0));
+        out_[3 * out_shape1 + i_] = (double)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-        out[4 * out_shape1 + i] = (double)((x == y) ? INT64_C(1) : INT64_C(0));
+        out_[4 * out_shape1 + i_] = (double)((x_ == y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-        out[5 * out_shape1 + i] = (double)((x != y) ? INT64_C(1) : INT64_C(0));
+        out_[5 * out_shape1 + i_] = (double)((x_ != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-        out[6 * out_shape1 + i] = (double)((0.0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+        out_[6 * out_shape1 + i_] = (double)((0.0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-        out[7 * out_shape1 + i] = (double)((x <= y && y < ((2.0 * x) + 1.0) && ((2.0 * x) + 1.0) != y) ? INT64_C(1) : INT64_C(0));
+        out_[7 * out_shape1 + i_] = (double)((x_ <= y_ && y_ < ((2.0 * x_) + 1.0) && ((2.0 * x_) + 1.0) != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-        out[8 * out_shape1 + i] = (double)(((x > 0.0) && (y > 0.0)) ? INT64_C(1) : INT64_C(0));
+        out_[8 * out_shape1 + i_] = (double)(((x_ > 0.0) && (y_ > 0.0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-        out[9 * out_shape1 + i] = (double)(((x > 0.0) || (y > 0.0)) ? INT64_C(1) : INT64_C(0));
+        out_[9 * out_shape1 + i_] = (double)(((x_ > 0.0) || (y_ > 0.0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-        out[10 * out_shape1 + i] = (double)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+        out_[10 * out_shape1 + i_] = (double)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-        out[11 * out_shape1 + i] = (double)(((!((x < 0.0) || (y < 0.0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+        out_[11 * out_shape1 + i_] = (double)(((!((x_ < 0.0) || (y_ < 0.0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-        out[12 * out_shape1 + i] = ((x > y) ? x : y);
+        out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
         /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-        out[13 * out_shape1 + i] = ((x < 0.0) ? x : ((y < 0.0) ? y : 0.0));
+        out_[13 * out_shape1 + i_] = ((x_ < 0.0) ? x_ : ((y_ < 0.0) ? y_ : 0.0));
       }
     }
     const double appy_ran = appy_clock();
@@ -137,124 +146,136 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/compare.py:11 */
-static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
-  float y = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
+  float y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        float *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          float x;
-          float y;
+          int64_t i_;
+          float x_;
+          float y_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/compare.py:15: y = b[i] */
-            y = b[i];
+            y_ = b_[i_];
             /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-            out[i] = (float)((x < y) ? INT64_C(1) : INT64_C(0));
+            out_[i_] = (float)((x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-            out[1 * out_shape1 + i] = (float)((x <= y) ? INT64_C(1) : INT64_C(0));
+            out_[1 * out_shape1 + i_] = (float)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-            out[2 * out_shape1 + i] = (float)((x > y) ? INT64_C(1) : INT64_C(0));
+            out_[2 * out_shape1 + i_] = (float)((x_ > y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-            out[3 * out_shape1 + i] = (float)((x >= y) ? INT64_C(1) : INT64_C(0));
+            out_[3 * out_shape1 + i_] = (float)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-            out[4 * out_shape1 + i] = (float)((x == y) ? INT64_C(1) : INT64_C(0));
+            out_[4 * out_shape1 + i_] = (float)((x_ == y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-            out[5 * out_shape1 + i] = (float)((x != y) ? INT64_C(1) : INT64_C(0));
+            out_[5 * out_shape1 + i_] = (float)((x_ != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-            out[6 * out_shape1 + i] = (float)((0.0f < x && x < y) ? INT64_C(1) : INT64_C(0));
+            out_[6 * out_shape1 + i_] = (float)((0.0f < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-            out[7 * out_shape1 + i] = (float)((x <= y && y < ((2.0f * x) + 1.0f) && ((2.0f * x) + 1.0f) != y) ? INT64_C(1) : INT64_C(0));
+            out_[7 * out_shape1 + i_] = (float)((x_ <= y_ && y_ < ((2.0f * x_) + 1.0f) && ((2.0f * x_) + 1.0f) != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-            out[8 * out_shape1 + i] = (float)(((x > 0.0f) && (y > 0.0f)) ? INT64_C(1) : INT64_C(0));
+            out_[8 * out_shape1 + i_] = (float)(((x_ > 0.0f) && (y_ > 0.0f)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-            out[9 * out_shape1 + i] = (float)(((x > 0.0f) || (y > 0.0f)) ? INT64_C(1) : INT64_C(0));
+            out_[9 * out_shape1 + i_] = (float)(((x_ > 0.0f) || (y_ > 0.0f)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-            out[10 * out_shape1 + i] = (float)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+            out_[10 * out_shape1 + i_] = (float)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-            out[11 * out_shape1 + i] = (float)(((!((x < 0.0f) || (y < 0.0f))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+            out_[11 * out_shape1 + i_] = (float)(((!((x_ < 0.0f) || (y_ < 0.0f))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-            out[12 * out_shape1 + i] = ((x > y) ? x : y);
+            out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
             /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-            out[13 * out_shape1 + i] = ((x < 0.0f) ? x : ((y < 0.0f) ? y : 0.0f));
+            out_[13 * out_shape1 + i_] = ((x_ < 0.0f) ? x_ : ((y_ < 0.0f) ? y_ : 0.0f));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/compare.py:15: y = b[i] */
-        y = b[i];
+        y_ = b_[i_];
         /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-        out[i] = (float)((x < y) ? INT64_C(1) : INT64_C(0));
+        out_[i_] = (float)((x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-        out[1 * out_shape1 + i] = (float)((x <= y) ? INT64_C(1) : INT64_C(0));
+        out_[1 * out_shape1 + i_] = (float)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-        out[2 * out_shape1 + i] = (float)((x > y) ? INT64_C(1) : INT64_C(0));
+        out_[2 * out_shape1 + i_] = (float)((x_ > y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-        out[3 * out_shape1 + i] = (float)((x >= y) ? INT64_C(1) : INT64_C(0));
+        out_[3 * out_shape1 + i_] = (float)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-        out[4 * out_shape1 + i] = (float)((x == y) ? INT64_C(1) : INT64_C(0));
+        out_[4 * out_shape1 + i_] = (float)((x_ == y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-        out[5 * out_shape1 + i] = (float)((x != y) ? INT64_C(1) : INT64_C(0));
+        out_[5 * out_shape1 + i_] = (float)((x_ != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-        out[6 * out_shape1 + i] = (float)((0.0f < x && x < y) ? INT64_C(1) : INT64_C(0));
+        out_[6 * out_shape1 + i_] = (float)((0.0f < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-        out[7 * out_shape1 + i] = (float)((x <= y && y < ((2.0f * x) + 1.0f) && ((2.0f * x) + 1.0f) != y) ? INT64_C(1) : INT64_C(0));
+        out_[7 * out_shape1 + i_] = (float)((x_ <= y_ && y_ < ((2.0f * x_) + 1.0f) && ((2.0f * x_) + 1.0f) != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-        out[8 * out_shape1 + i] = (float)(((x > 0.0f) && (y > 0.0f)) ? INT64_C(1) : INT64_C(0));
+        out_[8 * out_shape1 + i_] = (float)(((x_ > 0.0f) && (y_ > 0.0f)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-        out[9 * out_shape1 + i] = (float)(((x > 0.0f) || (y > 0.0f)) ? INT64_C(1) : INT64_C(0));
+        out_[9 * out_shape1 + i_] = (float)(((x_ > 0.0f) || (y_ > 0.0f)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-        out[10 * out_shape1 + i] = (float)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+        out_[10 * out_shape1 + i_] = (float)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-        out[11 * out_shape1 + i] = (float)(((!((x < 0.0f) || (y < 0.0f))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+        out_[11 * out_shape1 + i_] = (float)(((!((x_ < 0.0f) || (y_ < 0.0f))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-        out[12 * out_shape1 + i] = ((x > y) ? x : y);
+        out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
         /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-        out[13 * out_shape1 + i] = ((x < 0.0f) ? x : ((y < 0.0f) ? y : 0.0f));
+        out_[13 * out_shape1 + i_] = ((x_ < 0.0f) ? x_ : ((y_ < 0.0f) ? y_ : 0.0f));
       }
     }
     const double appy_ran = appy_clock();
@@ -263,124 +284,136 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/compare.py:11 */
-static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
-  int64_t y = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
+  int64_t y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          int64_t x;
-          int64_t y;
+          int64_t i_;
+          int64_t x_;
+          int64_t y_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/compare.py:15: y = b[i] */
-            y = b[i];
+            y_ = b_[i_];
             /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-            out[i] = ((x < y) ? INT64_C(1) : INT64_C(0));
+            out_[i_] = ((x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-            out[1 * out_shape1 + i] = ((x <= y) ? INT64_C(1) : INT64_C(0));
+            out_[1 * out_shape1 + i_] = ((x_ <= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-            out[2 * out_shape1 + i] = ((x > y) ? INT64_C(1) : INT64_C(0));
+            out_[2 * out_shape1 + i_] = ((x_ > y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-            out[3 * out_shape1 + i] = ((x >= y) ? INT64_C(1) : INT64_C(0));
+            out_[3 * out_shape1 + i_] = ((x_ >= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-            out[4 * out_shape1 + i] = ((x == y) ? INT64_C(1) : INT64_C(0));
+            out_[4 * out_shape1 + i_] = ((x_ == y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-            out[5 * out_shape1 + i] = ((x != y) ? INT64_C(1) : INT64_C(0));
+            out_[5 * out_shape1 + i_] = ((x_ != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-            out[6 * out_shape1 + i] = ((0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+            out_[6 * out_shape1 + i_] = ((0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-            out[7 * out_shape1 + i] = ((x <= y && y < ((2 * x) + 1) && ((2 * x) + 1) != y) ? INT64_C(1) : INT64_C(0));
+            out_[7 * out_shape1 + i_] = ((x_ <= y_ && y_ < ((2 * x_) + 1) && ((2 * x_) + 1) != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-            out[8 * out_shape1 + i] = (((x > 0) && (y > 0)) ? INT64_C(1) : INT64_C(0));
+            out_[8 * out_shape1 + i_] = (((x_ > 0) && (y_ > 0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-            out[9 * out_shape1 + i] = (((x > 0) || (y > 0)) ? INT64_C(1) : INT64_C(0));
+            out_[9 * out_shape1 + i_] = (((x_ > 0) || (y_ > 0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-            out[10 * out_shape1 + i] = ((!(x > y)) ? INT64_C(1) : INT64_C(0));
+            out_[10 * out_shape1 + i_] = ((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-            out[11 * out_shape1 + i] = (((!((x < 0) || (y < 0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+            out_[11 * out_shape1 + i_] = (((!((x_ < 0) || (y_ < 0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-            out[12 * out_shape1 + i] = ((x > y) ? x : y);
+            out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
             /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-            out[13 * out_shape1 + i] = ((x < 0) ? x : ((y < 0) ? y : INT64_C(0)));
+            out_[13 * out_shape1 + i_] = ((x_ < 0) ? x_ : ((y_ < 0) ? y_ : INT64_C(0)));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/compare.py:15: y = b[i] */
-        y = b[i];
+        y_ = b_[i_];
         /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-        out[i] = ((x < y) ? INT64_C(1) : INT64_C(0));
+        out_[i_] = ((x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-        out[1 * out_shape1 + i] = ((x <= y) ? INT64_C(1) : INT64_C(0));
+        out_[1 * out_shape1 + i_] = ((x_ <= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-        out[2 * out_shape1 + i] = ((x > y) ? INT64_C(1) : INT64_C(0));
+        out_[2 * out_shape1 + i_] = ((x_ > y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-        out[3 * out_shape1 + i] = ((x >= y) ? INT64_C(1) : INT64_C(0));
+        out_[3 * out_shape1 + i_] = ((x_ >= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-        out[4 * out_shape1 + i] = ((x == y) ? INT64_C(1) : INT64_C(0));
+        out_[4 * out_shape1 + i_] = ((x_ == y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-        out[5 * out_shape1 + i] = ((x != y) ? INT64_C(1) : INT64_C(0));
+        out_[5 * out_shape1 + i_] = ((x_ != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-        out[6 * out_shape1 + i] = ((0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+        out_[6 * out_shape1 + i_] = ((0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-        out[7 * out_shape1 + i] = ((x <= y && y < ((2 * x) + 1) && ((2 * x) + 1) != y) ? INT64_C(1) : INT64_C(0));
+        out_[7 * out_shape1 + i_] = ((x_ <= y_ && y_ < ((2 * x_) + 1) && ((2 * x_) + 1) != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-        out[8 * out_shape1 + i] = (((x > 0) && (y > 0)) ? INT64_C(1) : INT64_C(0));
+        out_[8 * out_shape1 + i_] = (((x_ > 0) && (y_ > 0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-        out[9 * out_shape1 + i] = (((x > 0) || (y > 0)) ? INT64_C(1) : INT64_C(0));
+        out_[9 * out_shape1 + i_] = (((x_ > 0) || (y_ > 0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-        out[10 * out_shape1 + i] = ((!(x > y)) ? INT64_C(1) : INT64_C(0));
+        out_[10 * out_shape1 + i_] = ((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-        out[11 * out_shape1 + i] = (((!((x < 0) || (y < 0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+        out_[11 * out_shape1 + i_] = (((!((x_ < 0) || (y_ < 0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-        out[12 * out_shape1 + i] = ((x > y) ? x : y);
+        out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
         /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-        out[13 * out_shape1 + i] = ((x < 0) ? x : ((y < 0) ? y : INT64_C(0)));
+        out_[13 * out_shape1 + i_] = ((x_ < 0) ? x_ : ((y_ < 0) ? y_ : INT64_C(0)));
       }
     }
     const double appy_ran = appy_clock();
@@ -389,124 +422,136 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/compare.py:11 */
-static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t x = 0;
-  int32_t y = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t x_ = 0;
+  int32_t y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:15: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 15") < 0)
+    goto fail;
+  /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 13, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          int32_t x;
-          int32_t y;
+          int64_t i_;
+          int32_t x_;
+          int32_t y_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/compare.py:15: y = b[i] */
-            y = b[i];
+            y_ = b_[i_];
             /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-            out[i] = (int32_t)((x < y) ? INT64_C(1) : INT64_C(0));
+            out_[i_] = (int32_t)((x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-            out[1 * out_shape1 + i] = (int32_t)((x <= y) ? INT64_C(1) : INT64_C(0));
+            out_[1 * out_shape1 + i_] = (int32_t)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-            out[2 * out_shape1 + i] = (int32_t)((x > y) ? INT64_C(1) : INT64_C(0));
+            out_[2 * out_shape1 + i_] = (int32_t)((x_ > y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-            out[3 * out_shape1 + i] = (int32_t)((x >= y) ? INT64_C(1) : INT64_C(0));
+            out_[3 * out_shape1 + i_] = (int32_t)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-            out[4 * out_shape1 + i] = (int32_t)((x == y) ? INT64_C(1) : INT64_C(0));
+            out_[4 * out_shape1 + i_] = (int32_t)((x_ == y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-            out[5 * out_shape1 + i] = (int32_t)((x != y) ? INT64_C(1) : INT64_C(0));
+            out_[5 * out_shape1 + i_] = (int32_t)((x_ != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-            out[6 * out_shape1 + i] = (int32_t)((0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+            out_[6 * out_shape1 + i_] = (int32_t)((0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-            out[7 * out_shape1 + i] = (int32_t)((x <= y && y < ((2 * x) + 1) && ((2 * x) + 1) != y) ? INT64_C(1) : INT64_C(0));
+            out_[7 * out_shape1 + i_] = (int32_t)((x_ <= y_ && y_ < ((2 * x_) + 1) && ((2 * x_) + 1) != y_) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-            out[8 * out_shape1 + i] = (int32_t)(((x > 0) && (y > 0)) ? INT64_C(1) : INT64_C(0));
+            out_[8 * out_shape1 + i_] = (int32_t)(((x_ > 0) && (y_ > 0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-            out[9 * out_shape1 + i] = (int32_t)(((x > 0) || (y > 0)) ? INT64_C(1) : INT64_C(0));
+            out_[9 * out_shape1 + i_] = (int32_t)(((x_ > 0) || (y_ > 0)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-            out[10 * out_shape1 + i] = (int32_t)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+            out_[10 * out_shape1 + i_] = (int32_t)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-            out[11 * out_shape1 + i] = (int32_t)(((!((x < 0) || (y < 0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+            out_[11 * out_shape1 + i_] = (int32_t)(((!((x_ < 0) || (y_ < 0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
             /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-            out[12 * out_shape1 + i] = ((x > y) ? x : y);
+            out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
             /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-            out[13 * out_shape1 + i] = ((x < 0) ? x : ((y < 0) ? y : 0));
+            out_[13 * out_shape1 + i_] = ((x_ < 0) ? x_ : ((y_ < 0) ? y_ : 0));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/compare.py:15: y = b[i] */
-        y = b[i];
+        y_ = b_[i_];
         /* tests/e2e/programs/compare.py:16: out[0, i] = 1 if x < y else 0 */
-        out[i] = (int32_t)((x < y) ? INT64_C(1) : INT64_C(0));
+        out_[i_] = (int32_t)((x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:17: out[1, i] = 1 if x <= y else 0 */
-        out[1 * out_shape1 + i] = (int32_t)((x <= y) ? INT64_C(1) : INT64_C(0));
+        out_[1 * out_shape1 + i_] = (int32_t)((x_ <= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:18: out[2, i] = 1 if x > y else 0 */
-        out[2 * out_shape1 + i] = (int32_t)((x > y) ? INT64_C(1) : INT64_C(0));
+        out_[2 * out_shape1 + i_] = (int32_t)((x_ > y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:19: out[3, i] = 1 if x >= y else 0 */
-        out[3 * out_shape1 + i] = (int32_t)((x >= y) ? INT64_C(1) : INT64_C(0));
+        out_[3 * out_shape1 + i_] = (int32_t)((x_ >= y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:20: out[4, i] = 1 if x == y else 0 */
-        out[4 * out_shape1 + i] = (int32_t)((x == y) ? INT64_C(1) : INT64_C(0));
+        out_[4 * out_shape1 + i_] = (int32_t)((x_ == y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:21: out[5, i] = 1 if x != y else 0 */
-        out[5 * out_shape1 + i] = (int32_t)((x != y) ? INT64_C(1) : INT64_C(0));
+        out_[5 * out_shape1 + i_] = (int32_t)((x_ != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:22: out[6, i] = 1 if 0 < x < y else 0 */
-        out[6 * out_shape1 + i] = (int32_t)((0 < x && x < y) ? INT64_C(1) : INT64_C(0));
+        out_[6 * out_shape1 + i_] = (int32_t)((0 < x_ && x_ < y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:23: out[7, i] = 1 if x <= y < 2 * x + 1 != y else 0 */
-        out[7 * out_shape1 + i] = (int32_t)((x <= y && y < ((2 * x) + 1) && ((2 * x) + 1) != y) ? INT64_C(1) : INT64_C(0));
+        out_[7 * out_shape1 + i_] = (int32_t)((x_ <= y_ && y_ < ((2 * x_) + 1) && ((2 * x_) + 1) != y_) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:24: out[8, i] = 1 if x > 0 and y > 0 else 0 */
-        out[8 * out_shape1 + i] = (int32_t)(((x > 0) && (y > 0)) ? INT64_C(1) : INT64_C(0));
+        out_[8 * out_shape1 + i_] = (int32_t)(((x_ > 0) && (y_ > 0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:25: out[9, i] = 1 if x > 0 or y > 0 else 0 */
-        out[9 * out_shape1 + i] = (int32_t)(((x > 0) || (y > 0)) ? INT64_C(1) : INT64_C(0));
+        out_[9 * out_shape1 + i_] = (int32_t)(((x_ > 0) || (y_ > 0)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:26: out[10, i] = 1 if not x > y else 0 */
-        out[10 * out_shape1 + i] = (int32_t)((!(x > y)) ? INT64_C(1) : INT64_C(0));
+        out_[10 * out_shape1 + i_] = (int32_t)((!(x_ > y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:27: out[11, i] = 1 if not (x < 0 or y < 0) and x != y else 0 */
-        out[11 * out_shape1 + i] = (int32_t)(((!((x < 0) || (y < 0))) && (x != y)) ? INT64_C(1) : INT64_C(0));
+        out_[11 * out_shape1 + i_] = (int32_t)(((!((x_ < 0) || (y_ < 0))) && (x_ != y_)) ? INT64_C(1) : INT64_C(0));
         /* tests/e2e/programs/compare.py:28: out[12, i] = x if x > y else y */
-        out[12 * out_shape1 + i] = ((x > y) ? x : y);
+        out_[12 * out_shape1 + i_] = ((x_ > y_) ? x_ : y_);
         /* tests/e2e/programs/compare.py:29: out[13, i] = x if x < 0 else (y if y < 0 else 0) */
-        out[13 * out_shape1 + i] = ((x < 0) ? x : ((y < 0) ? y : 0));
+        out_[13 * out_shape1 + i_] = ((x_ < 0) ? x_ : ((y_ < 0) ? y_ : 0));
       }
     }
     const double appy_ran = appy_clock();
@@ -515,59 +560,68 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "compare", appy_called);
+  return -1;
 }
 
 /* to_bool(float64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
-static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_array *mask_arg, const appy_array *out_arg, PyObject **ret)
+static int to_bool_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *mask_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        bool *mask = appy_dev_mask;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, mask, out)
+        double *a_ = a_gpu;   // on the device
+        bool *mask_ = mask_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, mask_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
-            out[i] = (((a[i] > 0.0) != mask[i]) || (a[i] == 1.0));
+            out_[i_] = (((a_[i_] > 0.0) != mask_[i_]) || (a_[i_] == 1.0));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], mask[0:mask_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
-        out[i] = (((a[i] > 0.0) != mask[i]) || (a[i] == 1.0));
+        out_[i_] = (((a_[i_] > 0.0) != mask_[i_]) || (a_[i_] == 1.0));
       }
     }
     const double appy_ran = appy_clock();
@@ -576,59 +630,68 @@ static int kernel_to_bool_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* to_bool(int64[:], bool[:], bool[:]) -- tests/e2e/programs/compare.py:35 */
-static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_array *mask_arg, const appy_array *out_arg, PyObject **ret)
+static int to_bool_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *mask_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 39") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:38: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        bool *mask = appy_dev_mask;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, mask, out)
+        int64_t *a_ = a_gpu;   // on the device
+        bool *mask_ = mask_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, mask_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
-            out[i] = (((a[i] > 0) != mask[i]) || (a[i] == 1));
+            out_[i_] = (((a_[i_] > 0) != mask_[i_]) || (a_[i_] == 1));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], mask[0:mask_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:39: out[i] = (a[i] > 0) != mask[i] or a[i] == 1 */
-        out[i] = (((a[i] > 0) != mask[i]) || (a[i] == 1));
+        out_[i_] = (((a_[i_] > 0) != mask_[i_]) || (a_[i_] == 1));
       }
     }
     const double appy_ran = appy_clock();
@@ -637,76 +700,82 @@ static int kernel_to_bool_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "compare", "to_bool", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "to_bool", appy_called);
+  return -1;
 }
 
 /* select(float64[:], bool[:], float64[:], bool) -- tests/e2e/programs/compare.py:45 */
-static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_array *mask_arg, const appy_array *out_arg, bool negate, PyObject **ret)
+static int select_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *mask_array, const appy_array *out_array, bool negate_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        bool *mask = appy_dev_mask;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, mask, out)
+        double *a_ = a_gpu;   // on the device
+        bool *mask_ = mask_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, mask_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
-            if (mask[i] && (!negate)) {
+            if (mask_[i_] && (!negate_)) {
               /* tests/e2e/programs/compare.py:50: out[i] = a[i] */
-              out[i] = a[i];
-            } else if ((!mask[i]) && negate) {
+              out_[i_] = a_[i_];
+            } else if ((!mask_[i_]) && negate_) {
               /* tests/e2e/programs/compare.py:52: out[i] = -a[i] */
-              out[i] = (-a[i]);
+              out_[i_] = (-a_[i_]);
             } else {
               /* tests/e2e/programs/compare.py:54: out[i] = 0 */
-              out[i] = 0.0;
+              out_[i_] = 0.0;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], mask[0:mask_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
-        if (mask[i] && (!negate)) {
+        if (mask_[i_] && (!negate_)) {
           /* tests/e2e/programs/compare.py:50: out[i] = a[i] */
-          out[i] = a[i];
-        } else if ((!mask[i]) && negate) {
+          out_[i_] = a_[i_];
+        } else if ((!mask_[i_]) && negate_) {
           /* tests/e2e/programs/compare.py:52: out[i] = -a[i] */
-          out[i] = (-a[i]);
+          out_[i_] = (-a_[i_]);
         } else {
           /* tests/e2e/programs/compare.py:54: out[i] = 0 */
-          out[i] = 0.0;
+          out_[i_] = 0.0;
         }
       }
     }
@@ -716,76 +785,82 @@ static int kernel_select_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* select(int32[:], bool[:], int32[:], bool) -- tests/e2e/programs/compare.py:45 */
-static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_array *mask_arg, const appy_array *out_arg, bool negate, PyObject **ret)
+static int select_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *mask_array, const appy_array *out_array, bool negate_, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/compare.py, line 49") < 0)
+    goto fail;
   /* tests/e2e/programs/compare.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        bool *mask = appy_dev_mask;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, mask, out)
+        int32_t *a_ = a_gpu;   // on the device
+        bool *mask_ = mask_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, mask_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
-            if (mask[i] && (!negate)) {
+            if (mask_[i_] && (!negate_)) {
               /* tests/e2e/programs/compare.py:50: out[i] = a[i] */
-              out[i] = a[i];
-            } else if ((!mask[i]) && negate) {
+              out_[i_] = a_[i_];
+            } else if ((!mask_[i_]) && negate_) {
               /* tests/e2e/programs/compare.py:52: out[i] = -a[i] */
-              out[i] = (-a[i]);
+              out_[i_] = (-a_[i_]);
             } else {
               /* tests/e2e/programs/compare.py:54: out[i] = 0 */
-              out[i] = 0;
+              out_[i_] = 0;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], mask[0:mask_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/compare.py:49: if mask[i] and not negate: */
-        if (mask[i] && (!negate)) {
+        if (mask_[i_] && (!negate_)) {
           /* tests/e2e/programs/compare.py:50: out[i] = a[i] */
-          out[i] = a[i];
-        } else if ((!mask[i]) && negate) {
+          out_[i_] = a_[i_];
+        } else if ((!mask_[i_]) && negate_) {
           /* tests/e2e/programs/compare.py:52: out[i] = -a[i] */
-          out[i] = (-a[i]);
+          out_[i_] = (-a_[i_]);
         } else {
           /* tests/e2e/programs/compare.py:54: out[i] = 0 */
-          out[i] = 0;
+          out_[i_] = 0;
         }
       }
     }
@@ -795,12 +870,15 @@ static int kernel_select_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "compare", "select", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "compare", "select", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_compare_0(appy_frame *fr, PyObject *const *argv)
+compare_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -816,7 +894,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_0(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -826,7 +904,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_1(appy_frame *fr, PyObject *const *argv)
+compare_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -842,7 +920,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_1(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -852,7 +930,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_2(appy_frame *fr, PyObject *const *argv)
+compare_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -868,7 +946,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_2(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -878,7 +956,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_3(appy_frame *fr, PyObject *const *argv)
+compare_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -894,7 +972,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_3(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -904,7 +982,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_to_bool_0(appy_frame *fr, PyObject *const *argv)
+to_bool_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -920,7 +998,7 @@ call_to_bool_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_to_bool_0(fr, &p0, &p1, &p2, &ret);
+    rc = to_bool_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -930,7 +1008,7 @@ call_to_bool_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_to_bool_1(appy_frame *fr, PyObject *const *argv)
+to_bool_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -946,7 +1024,7 @@ call_to_bool_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_to_bool_1(fr, &p0, &p1, &p2, &ret);
+    rc = to_bool_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -956,7 +1034,7 @@ call_to_bool_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_select_0(appy_frame *fr, PyObject *const *argv)
+select_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -975,7 +1053,7 @@ call_select_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_bool(fr, argv[3], "negate", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_select_0(fr, &p0, &p1, &p2, p3, &ret);
+    rc = select_kernel0(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -985,7 +1063,7 @@ call_select_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_select_1(appy_frame *fr, PyObject *const *argv)
+select_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1004,7 +1082,7 @@ call_select_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_bool(fr, argv[3], "negate", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_select_1(fr, &p0, &p1, &p2, p3, &ret);
+    rc = select_kernel1(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1013,12 +1091,12 @@ call_select_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_compare_doc,
+PyDoc_STRVAR(compare_pydoc,
 "compare($module, a, b, out)\n--\n\n"
 "Runs compare from tests/e2e/programs/compare.py:11, compiled by appy-translate.\n\nSignatures:\n  compare(float64[:], float64[:], float64[:, :])\n  compare(float32[:], float32[:], float32[:, :])\n  compare(int64[:], int64[:], int64[:, :])\n  compare(int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
+compare_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -1034,19 +1112,19 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_compare_0(&fr, argv);
+        result = compare_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_compare_1(&fr, argv);
+        result = compare_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_compare_2(&fr, argv);
+        result = compare_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_compare_3(&fr, argv);
+        result = compare_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  compare(float64[:], float64[:], float64[:, :])\n  compare(float32[:], float32[:], float32[:, :])\n  compare(int64[:], int64[:], int64[:, :])\n  compare(int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1054,12 +1132,12 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_to_bool_doc,
+PyDoc_STRVAR(to_bool_pydoc,
 "to_bool($module, a, mask, out)\n--\n\n"
 "Runs to_bool from tests/e2e/programs/compare.py:35, compiled by appy-translate.\n\nSignatures:\n  to_bool(float64[:], bool[:], bool[:])\n  to_bool(int64[:], bool[:], bool[:])\n");
 
 static PyObject *
-py_to_bool(PyObject *self, PyObject *args, PyObject *kwargs)
+to_bool_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "mask", "out", NULL};
     PyObject *argv[3];
@@ -1075,11 +1153,11 @@ py_to_bool(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_BOOL, 1)
         && appy_match_array(argv[2], APPY_BOOL, 1))
-        result = call_to_bool_0(&fr, argv);
+        result = to_bool_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_BOOL, 1)
         && appy_match_array(argv[2], APPY_BOOL, 1))
-        result = call_to_bool_1(&fr, argv);
+        result = to_bool_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  to_bool(float64[:], bool[:], bool[:])\n  to_bool(int64[:], bool[:], bool[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1087,12 +1165,12 @@ py_to_bool(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_select_doc,
+PyDoc_STRVAR(select_pydoc,
 "select($module, a, mask, out, negate)\n--\n\n"
 "Runs select from tests/e2e/programs/compare.py:45, compiled by appy-translate.\n\nSignatures:\n  select(float64[:], bool[:], float64[:], bool)\n  select(int32[:], bool[:], int32[:], bool)\n");
 
 static PyObject *
-py_select(PyObject *self, PyObject *args, PyObject *kwargs)
+select_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "mask", "out", "negate", NULL};
     PyObject *argv[4];
@@ -1109,12 +1187,12 @@ py_select(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_BOOL, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[3], APPY_BOOL))
-        result = call_select_0(&fr, argv);
+        result = select_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_BOOL, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_scalar(argv[3], APPY_BOOL))
-        result = call_select_1(&fr, argv);
+        result = select_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  select(float64[:], bool[:], float64[:], bool)\n  select(int32[:], bool[:], int32[:], bool)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1123,9 +1201,9 @@ py_select(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"compare", (PyCFunction)(void (*)(void))py_compare, METH_VARARGS | METH_KEYWORDS, py_compare_doc},
-    {"to_bool", (PyCFunction)(void (*)(void))py_to_bool, METH_VARARGS | METH_KEYWORDS, py_to_bool_doc},
-    {"select", (PyCFunction)(void (*)(void))py_select, METH_VARARGS | METH_KEYWORDS, py_select_doc},
+    {"compare", (PyCFunction)(void (*)(void))compare_py, METH_VARARGS | METH_KEYWORDS, compare_pydoc},
+    {"to_bool", (PyCFunction)(void (*)(void))to_bool_py, METH_VARARGS | METH_KEYWORDS, to_bool_pydoc},
+    {"select", (PyCFunction)(void (*)(void))select_py, METH_VARARGS | METH_KEYWORDS, select_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,90 +14,90 @@
 #include <appy/group.h>
 
 /* classify(float64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        double *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          double x;
+          int64_t i_;
+          double x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1.0) {
+            if (x_ < -1.0) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0.0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0.0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0.0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0.0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1.0) {
+              if (x_ > 1.0) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1.0) {
+        if (x_ < -1.0) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0.0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0.0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0.0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0.0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1.0) {
+          if (x_ > 1.0) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -111,90 +111,90 @@ static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(float32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        float *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          float x;
+          int64_t i_;
+          float x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1.0f) {
+            if (x_ < -1.0f) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0.0f) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0.0f) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0.0f) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0.0f) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1.0f) {
+              if (x_ > 1.0f) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1.0f) {
+        if (x_ < -1.0f) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0.0f) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0.0f) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0.0f) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0.0f) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1.0f) {
+          if (x_ > 1.0f) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -208,90 +208,90 @@ static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int64_t x;
+          int64_t i_;
+          int64_t x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1) {
+            if (x_ < -1) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1) {
+              if (x_ > 1) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1) {
+        if (x_ < -1) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1) {
+          if (x_ > 1) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -305,90 +305,90 @@ static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t x = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int32_t x;
+          int64_t i_;
+          int32_t x_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:14: x = a[i] */
-            x = a[i];
+            x_ = a_[i_];
             /* tests/e2e/programs/control.py:15: if x < -1: */
-            if (x < -1) {
+            if (x_ < -1) {
               /* tests/e2e/programs/control.py:16: out[i] = -2 */
-              out[i] = INT64_C(-2);
-            } else if (x < 0) {
+              out_[i_] = INT64_C(-2);
+            } else if (x_ < 0) {
               /* tests/e2e/programs/control.py:18: out[i] = -1 */
-              out[i] = INT64_C(-1);
-            } else if (x == 0) {
+              out_[i_] = INT64_C(-1);
+            } else if (x_ == 0) {
               /* tests/e2e/programs/control.py:20: out[i] = 0 */
-              out[i] = INT64_C(0);
+              out_[i_] = INT64_C(0);
             } else {
               /* tests/e2e/programs/control.py:22: if x > 1: */
-              if (x > 1) {
+              if (x_ > 1) {
                 /* tests/e2e/programs/control.py:23: out[i] = 2 */
-                out[i] = INT64_C(2);
+                out_[i_] = INT64_C(2);
               } else {
                 /* tests/e2e/programs/control.py:25: out[i] = 1 */
-                out[i] = INT64_C(1);
+                out_[i_] = INT64_C(1);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:14: x = a[i] */
-        x = a[i];
+        x_ = a_[i_];
         /* tests/e2e/programs/control.py:15: if x < -1: */
-        if (x < -1) {
+        if (x_ < -1) {
           /* tests/e2e/programs/control.py:16: out[i] = -2 */
-          out[i] = INT64_C(-2);
-        } else if (x < 0) {
+          out_[i_] = INT64_C(-2);
+        } else if (x_ < 0) {
           /* tests/e2e/programs/control.py:18: out[i] = -1 */
-          out[i] = INT64_C(-1);
-        } else if (x == 0) {
+          out_[i_] = INT64_C(-1);
+        } else if (x_ == 0) {
           /* tests/e2e/programs/control.py:20: out[i] = 0 */
-          out[i] = INT64_C(0);
+          out_[i_] = INT64_C(0);
         } else {
           /* tests/e2e/programs/control.py:22: if x > 1: */
-          if (x > 1) {
+          if (x_ > 1) {
             /* tests/e2e/programs/control.py:23: out[i] = 2 */
-            out[i] = INT64_C(2);
+            out_[i_] = INT64_C(2);
           } else {
             /* tests/e2e/programs/control.py:25: out[i] = 1 */
-            out[i] = INT64_C(1);
+            out_[i_] = INT64_C(1);
           }
         }
       }
@@ -402,88 +402,91 @@ static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* collatz(int64[:], int64[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *steps = (int64_t *)steps_arg->data;
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *steps_ = (int64_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_steps = appy_env_ptr(&appy_data, steps);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const steps_gpu = appy_env_ptr(&appy_data, steps_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *steps = appy_dev_steps;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, steps)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *steps_ = steps_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, steps_)
         {
-          int64_t i;
-          int64_t n;
-          int64_t k;
+          int64_t i_;
+          int64_t n_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-            n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+            n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
             /* tests/e2e/programs/control.py:36: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:37: while n != 1: */
-            while (n != 1) {
+            while (n_ != 1) {
               /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-              if (appy_mod_i64(n, INT64_C(2)) == 0) {
+              if (appy_mod_i64(n_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/control.py:39: n = n // 2 */
-                n = appy_floordiv_i64(n, INT64_C(2));
+                n_ = appy_floordiv_i64(n_, INT64_C(2));
               } else {
                 /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-                n = ((3 * n) + 1);
+                n_ = ((3 * n_) + 1);
               }
               /* tests/e2e/programs/control.py:42: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
             }
             /* tests/e2e/programs/control.py:43: steps[i] = k */
-            steps[i] = k;
+            steps_[i_] = k_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-        n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+        n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
         /* tests/e2e/programs/control.py:36: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:37: while n != 1: */
-        while (n != 1) {
+        while (n_ != 1) {
           /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-          if (appy_mod_i64(n, INT64_C(2)) == 0) {
+          if (appy_mod_i64(n_, INT64_C(2)) == 0) {
             /* tests/e2e/programs/control.py:39: n = n // 2 */
-            n = appy_floordiv_i64(n, INT64_C(2));
+            n_ = appy_floordiv_i64(n_, INT64_C(2));
           } else {
             /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-            n = ((3 * n) + 1);
+            n_ = ((3 * n_) + 1);
           }
           /* tests/e2e/programs/control.py:42: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
         }
         /* tests/e2e/programs/control.py:43: steps[i] = k */
-        steps[i] = k;
+        steps_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -492,91 +495,97 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* collatz(int32[:], int32[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *steps = (int32_t *)steps_arg->data;
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int32_t n = 0;
-  int64_t k = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *steps_ = (int32_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int32_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_steps = appy_env_ptr(&appy_data, steps);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const steps_gpu = appy_env_ptr(&appy_data, steps_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *steps = appy_dev_steps;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, steps)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *steps_ = steps_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, steps_)
         {
-          int64_t i;
-          int32_t n;
-          int64_t k;
+          int64_t i_;
+          int32_t n_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-            n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+            n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
             /* tests/e2e/programs/control.py:36: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:37: while n != 1: */
-            while (n != 1) {
+            while (n_ != 1) {
               /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-              if (appy_mod_i32(n, 2) == 0) {
+              if (appy_mod_i32(n_, 2) == 0) {
                 /* tests/e2e/programs/control.py:39: n = n // 2 */
-                n = appy_floordiv_i32(n, 2);
+                n_ = appy_floordiv_i32(n_, 2);
               } else {
                 /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-                n = ((3 * n) + 1);
+                n_ = ((3 * n_) + 1);
               }
               /* tests/e2e/programs/control.py:42: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
             }
             /* tests/e2e/programs/control.py:43: steps[i] = k */
-            steps[i] = (int32_t)k;
+            steps_[i_] = (int32_t)k_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-        n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+        n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
         /* tests/e2e/programs/control.py:36: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:37: while n != 1: */
-        while (n != 1) {
+        while (n_ != 1) {
           /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-          if (appy_mod_i32(n, 2) == 0) {
+          if (appy_mod_i32(n_, 2) == 0) {
             /* tests/e2e/programs/control.py:39: n = n // 2 */
-            n = appy_floordiv_i32(n, 2);
+            n_ = appy_floordiv_i32(n_, 2);
           } else {
             /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-            n = ((3 * n) + 1);
+            n_ = ((3 * n_) + 1);
           }
           /* tests/e2e/programs/control.py:42: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
         }
         /* tests/e2e/programs/control.py:43: steps[i] = k */
-        steps[i] = (int32_t)k;
+        steps_[i_] = (int32_t)k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -585,274 +594,277 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* loops(int64[:], int64[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t m = 0;
-  int64_t s = 0;
-  int64_t k = 0;
-  int64_t j = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t m_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int64_t m;
-          int64_t s;
-          int64_t k;
-          int64_t j;
+          int64_t i_;
+          int64_t m_;
+          int64_t s_;
+          int64_t k_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:53: m = a[i] */
-            m = a[i];
+            m_ = a_[i_];
             /* tests/e2e/programs/control.py:54: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:55: for k in range(m): */
             {
-              const int64_t appy_stop6 = m;
+              const int64_t appy_stop6 = m_;
               for (int64_t appy_it7 = 0; appy_it7 < appy_range_len(0, appy_stop6, 1); appy_it7++) {
-                k = 0 + appy_it7 * 1;
+                k_ = 0 + appy_it7 * 1;
                 /* tests/e2e/programs/control.py:56: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:57: out[0, i] = s */
-            out[i] = s;
+            out_[i_] = s_;
             /* tests/e2e/programs/control.py:58: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
-              const int64_t appy_stop8 = m;
+              const int64_t appy_stop8 = m_;
               for (int64_t appy_it9 = 0; appy_it9 < appy_range_len(INT64_C(-3), appy_stop8, 2); appy_it9++) {
-                k = INT64_C(-3) + appy_it9 * 2;
+                k_ = INT64_C(-3) + appy_it9 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:61: out[1, i] = s */
-            out[1 * out_shape1 + i] = s;
+            out_[1 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:62: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start10 = m;
+              const int64_t appy_start10 = m_;
               for (int64_t appy_it11 = 0; appy_it11 < appy_range_len(appy_start10, INT64_C(-5), -3); appy_it11++) {
-                k = appy_start10 + appy_it11 * -3;
+                k_ = appy_start10 + appy_it11 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-                s = ((s * 2) + k);
+                s_ = ((s_ * 2) + k_);
               }
             }
             /* tests/e2e/programs/control.py:65: out[2, i] = s */
-            out[2 * out_shape1 + i] = s;
+            out_[2 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:66: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop12 = m;
+              const int64_t appy_stop12 = m_;
               for (int64_t appy_it13 = 0; appy_it13 < appy_range_len(INT64_C(10), appy_stop12, -1); appy_it13++) {
-                k = INT64_C(10) + appy_it13 * -1;
+                k_ = INT64_C(10) + appy_it13 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
-                s = (s + (k * k));
+                s_ = (s_ + (k_ * k_));
               }
             }
             /* tests/e2e/programs/control.py:69: out[3, i] = s */
-            out[3 * out_shape1 + i] = s;
+            out_[3 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:70: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
               for (int64_t appy_it14 = 0; appy_it14 < appy_range_len(0, INT64_C(50), 1); appy_it14++) {
-                k = 0 + appy_it14 * 1;
+                k_ = 0 + appy_it14 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-                if (appy_mod_i64(k, INT64_C(3)) == 0) {
+                if (appy_mod_i64(k_, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
                   continue;
                 }
                 /* tests/e2e/programs/control.py:74: if k > abs(m): */
-                if (k > (m < 0 ? -m : m)) {
+                if (k_ > (m_ < 0 ? -m_ : m_)) {
                   /* tests/e2e/programs/control.py:75: break */
                   break;
                 }
                 /* tests/e2e/programs/control.py:76: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:77: out[4, i] = s */
-            out[4 * out_shape1 + i] = s;
+            out_[4 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:78: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:79: while True: */
             while (true) {
               /* tests/e2e/programs/control.py:80: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
               /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-              if ((k * k) > (m < 0 ? -m : m)) {
+              if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
                 /* tests/e2e/programs/control.py:82: break */
                 break;
               }
             }
             /* tests/e2e/programs/control.py:83: out[5, i] = k */
-            out[5 * out_shape1 + i] = k;
+            out_[5 * out_shape1 + i_] = k_;
             /* tests/e2e/programs/control.py:84: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:85: j = m */
-            j = m;
+            j_ = m_;
             /* tests/e2e/programs/control.py:86: while j < 30: */
-            while (j < 30) {
+            while (j_ < 30) {
               /* tests/e2e/programs/control.py:87: j += 4 */
-              j = (j + 4);
+              j_ = (j_ + 4);
               /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-              if (appy_mod_i64(j, INT64_C(5)) == 0) {
+              if (appy_mod_i64(j_, INT64_C(5)) == 0) {
                 /* tests/e2e/programs/control.py:89: continue */
                 continue;
               }
               /* tests/e2e/programs/control.py:90: s += j */
-              s = (s + j);
+              s_ = (s_ + j_);
             }
             /* tests/e2e/programs/control.py:91: out[6, i] = s */
-            out[6 * out_shape1 + i] = s;
+            out_[6 * out_shape1 + i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:53: m = a[i] */
-        m = a[i];
+        m_ = a_[i_];
         /* tests/e2e/programs/control.py:54: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop16 = m;
+          const int64_t appy_stop16 = m_;
           for (int64_t appy_it17 = 0; appy_it17 < appy_range_len(0, appy_stop16, 1); appy_it17++) {
-            k = 0 + appy_it17 * 1;
+            k_ = 0 + appy_it17 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:57: out[0, i] = s */
-        out[i] = s;
+        out_[i_] = s_;
         /* tests/e2e/programs/control.py:58: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
-          const int64_t appy_stop18 = m;
+          const int64_t appy_stop18 = m_;
           for (int64_t appy_it19 = 0; appy_it19 < appy_range_len(INT64_C(-3), appy_stop18, 2); appy_it19++) {
-            k = INT64_C(-3) + appy_it19 * 2;
+            k_ = INT64_C(-3) + appy_it19 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:61: out[1, i] = s */
-        out[1 * out_shape1 + i] = s;
+        out_[1 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:62: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start20 = m;
+          const int64_t appy_start20 = m_;
           for (int64_t appy_it21 = 0; appy_it21 < appy_range_len(appy_start20, INT64_C(-5), -3); appy_it21++) {
-            k = appy_start20 + appy_it21 * -3;
+            k_ = appy_start20 + appy_it21 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-            s = ((s * 2) + k);
+            s_ = ((s_ * 2) + k_);
           }
         }
         /* tests/e2e/programs/control.py:65: out[2, i] = s */
-        out[2 * out_shape1 + i] = s;
+        out_[2 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:66: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop22 = m;
+          const int64_t appy_stop22 = m_;
           for (int64_t appy_it23 = 0; appy_it23 < appy_range_len(INT64_C(10), appy_stop22, -1); appy_it23++) {
-            k = INT64_C(10) + appy_it23 * -1;
+            k_ = INT64_C(10) + appy_it23 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
-            s = (s + (k * k));
+            s_ = (s_ + (k_ * k_));
           }
         }
         /* tests/e2e/programs/control.py:69: out[3, i] = s */
-        out[3 * out_shape1 + i] = s;
+        out_[3 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:70: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
           for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(0, INT64_C(50), 1); appy_it24++) {
-            k = 0 + appy_it24 * 1;
+            k_ = 0 + appy_it24 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-            if (appy_mod_i64(k, INT64_C(3)) == 0) {
+            if (appy_mod_i64(k_, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
               continue;
             }
             /* tests/e2e/programs/control.py:74: if k > abs(m): */
-            if (k > (m < 0 ? -m : m)) {
+            if (k_ > (m_ < 0 ? -m_ : m_)) {
               /* tests/e2e/programs/control.py:75: break */
               break;
             }
             /* tests/e2e/programs/control.py:76: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:77: out[4, i] = s */
-        out[4 * out_shape1 + i] = s;
+        out_[4 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:78: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:79: while True: */
         while (true) {
           /* tests/e2e/programs/control.py:80: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
           /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-          if ((k * k) > (m < 0 ? -m : m)) {
+          if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:82: break */
             break;
           }
         }
         /* tests/e2e/programs/control.py:83: out[5, i] = k */
-        out[5 * out_shape1 + i] = k;
+        out_[5 * out_shape1 + i_] = k_;
         /* tests/e2e/programs/control.py:84: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:85: j = m */
-        j = m;
+        j_ = m_;
         /* tests/e2e/programs/control.py:86: while j < 30: */
-        while (j < 30) {
+        while (j_ < 30) {
           /* tests/e2e/programs/control.py:87: j += 4 */
-          j = (j + 4);
+          j_ = (j_ + 4);
           /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-          if (appy_mod_i64(j, INT64_C(5)) == 0) {
+          if (appy_mod_i64(j_, INT64_C(5)) == 0) {
             /* tests/e2e/programs/control.py:89: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:90: s += j */
-          s = (s + j);
+          s_ = (s_ + j_);
         }
         /* tests/e2e/programs/control.py:91: out[6, i] = s */
-        out[6 * out_shape1 + i] = s;
+        out_[6 * out_shape1 + i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -864,271 +876,271 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* loops(int32[:], int32[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int32_t s = 0;
-  int64_t k = 0;
-  int32_t j = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int32_t s_ = 0;
+  int64_t k_ = 0;
+  int32_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          int32_t m;
-          int32_t s;
-          int64_t k;
-          int32_t j;
+          int64_t i_;
+          int32_t m_;
+          int32_t s_;
+          int64_t k_;
+          int32_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:53: m = a[i] */
-            m = a[i];
+            m_ = a_[i_];
             /* tests/e2e/programs/control.py:54: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:55: for k in range(m): */
             {
-              const int64_t appy_stop25 = (int64_t)m;
+              const int64_t appy_stop25 = (int64_t)m_;
               for (int64_t appy_it26 = 0; appy_it26 < appy_range_len(0, appy_stop25, 1); appy_it26++) {
-                k = 0 + appy_it26 * 1;
+                k_ = 0 + appy_it26 * 1;
                 /* tests/e2e/programs/control.py:56: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:57: out[0, i] = s */
-            out[i] = s;
+            out_[i_] = s_;
             /* tests/e2e/programs/control.py:58: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
             {
-              const int64_t appy_stop27 = (int64_t)m;
+              const int64_t appy_stop27 = (int64_t)m_;
               for (int64_t appy_it28 = 0; appy_it28 < appy_range_len(INT64_C(-3), appy_stop27, 2); appy_it28++) {
-                k = INT64_C(-3) + appy_it28 * 2;
+                k_ = INT64_C(-3) + appy_it28 * 2;
                 /* tests/e2e/programs/control.py:60: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:61: out[1, i] = s */
-            out[1 * out_shape1 + i] = s;
+            out_[1 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:62: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
             {
-              const int64_t appy_start29 = (int64_t)m;
+              const int64_t appy_start29 = (int64_t)m_;
               for (int64_t appy_it30 = 0; appy_it30 < appy_range_len(appy_start29, INT64_C(-5), -3); appy_it30++) {
-                k = appy_start29 + appy_it30 * -3;
+                k_ = appy_start29 + appy_it30 * -3;
                 /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-                s = ((s * 2) + (int32_t)k);
+                s_ = ((s_ * 2) + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:65: out[2, i] = s */
-            out[2 * out_shape1 + i] = s;
+            out_[2 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:66: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
             {
-              const int64_t appy_stop31 = (int64_t)m;
+              const int64_t appy_stop31 = (int64_t)m_;
               for (int64_t appy_it32 = 0; appy_it32 < appy_range_len(INT64_C(10), appy_stop31, -1); appy_it32++) {
-                k = INT64_C(10) + appy_it32 * -1;
+                k_ = INT64_C(10) + appy_it32 * -1;
                 /* tests/e2e/programs/control.py:68: s += k * k */
-                s = (s + (int32_t)(k * k));
+                s_ = (s_ + (int32_t)(k_ * k_));
               }
             }
             /* tests/e2e/programs/control.py:69: out[3, i] = s */
-            out[3 * out_shape1 + i] = s;
+            out_[3 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:70: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:71: for k in range(50): */
             {
               for (int64_t appy_it33 = 0; appy_it33 < appy_range_len(0, INT64_C(50), 1); appy_it33++) {
-                k = 0 + appy_it33 * 1;
+                k_ = 0 + appy_it33 * 1;
                 /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-                if (appy_mod_i64(k, INT64_C(3)) == 0) {
+                if (appy_mod_i64(k_, INT64_C(3)) == 0) {
                   /* tests/e2e/programs/control.py:73: continue */
                   continue;
                 }
                 /* tests/e2e/programs/control.py:74: if k > abs(m): */
-                if (k > (m < 0 ? -m : m)) {
+                if (k_ > (m_ < 0 ? -m_ : m_)) {
                   /* tests/e2e/programs/control.py:75: break */
                   break;
                 }
                 /* tests/e2e/programs/control.py:76: s += k */
-                s = (s + (int32_t)k);
+                s_ = (s_ + (int32_t)k_);
               }
             }
             /* tests/e2e/programs/control.py:77: out[4, i] = s */
-            out[4 * out_shape1 + i] = s;
+            out_[4 * out_shape1 + i_] = s_;
             /* tests/e2e/programs/control.py:78: k = 0 */
-            k = INT64_C(0);
+            k_ = INT64_C(0);
             /* tests/e2e/programs/control.py:79: while True: */
             while (true) {
               /* tests/e2e/programs/control.py:80: k += 1 */
-              k = (k + 1);
+              k_ = (k_ + 1);
               /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-              if ((k * k) > (m < 0 ? -m : m)) {
+              if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
                 /* tests/e2e/programs/control.py:82: break */
                 break;
               }
             }
             /* tests/e2e/programs/control.py:83: out[5, i] = k */
-            out[5 * out_shape1 + i] = (int32_t)k;
+            out_[5 * out_shape1 + i_] = (int32_t)k_;
             /* tests/e2e/programs/control.py:84: s = 0 */
-            s = 0;
+            s_ = 0;
             /* tests/e2e/programs/control.py:85: j = m */
-            j = m;
+            j_ = m_;
             /* tests/e2e/programs/control.py:86: while j < 30: */
-            while (j < 30) {
+            while (j_ < 30) {
               /* tests/e2e/programs/control.py:87: j += 4 */
-              j = (j + 4);
+              j_ = (j_ + 4);
               /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-              if (appy_mod_i32(j, 5) == 0) {
+              if (appy_mod_i32(j_, 5) == 0) {
                 /* tests/e2e/programs/control.py:89: continue */
                 continue;
               }
               /* tests/e2e/programs/control.py:90: s += j */
-              s = (s + j);
+              s_ = (s_ + j_);
             }
             /* tests/e2e/programs/control.py:91: out[6, i] = s */
-            out[6 * out_shape1 + i] = s;
+            out_[6 * out_shape1 + i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/control.py:53: m = a[i] */
-        m = a[i];
+        m_ = a_[i_];
         /* tests/e2e/programs/control.py:54: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:55: for k in range(m): */
         {
-          const int64_t appy_stop35 = (int64_t)m;
+          const int64_t appy_stop35 = (int64_t)m_;
           for (int64_t appy_it36 = 0; appy_it36 < appy_range_len(0, appy_stop35, 1); appy_it36++) {
-            k = 0 + appy_it36 * 1;
+            k_ = 0 + appy_it36 * 1;
             /* tests/e2e/programs/control.py:56: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:57: out[0, i] = s */
-        out[i] = s;
+        out_[i_] = s_;
         /* tests/e2e/programs/control.py:58: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
         {
-          const int64_t appy_stop37 = (int64_t)m;
+          const int64_t appy_stop37 = (int64_t)m_;
           for (int64_t appy_it38 = 0; appy_it38 < appy_range_len(INT64_C(-3), appy_stop37, 2); appy_it38++) {
-            k = INT64_C(-3) + appy_it38 * 2;
+            k_ = INT64_C(-3) + appy_it38 * 2;
             /* tests/e2e/programs/control.py:60: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:61: out[1, i] = s */
-        out[1 * out_shape1 + i] = s;
+        out_[1 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:62: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
         {
-          const int64_t appy_start39 = (int64_t)m;
+          const int64_t appy_start39 = (int64_t)m_;
           for (int64_t appy_it40 = 0; appy_it40 < appy_range_len(appy_start39, INT64_C(-5), -3); appy_it40++) {
-            k = appy_start39 + appy_it40 * -3;
+            k_ = appy_start39 + appy_it40 * -3;
             /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-            s = ((s * 2) + (int32_t)k);
+            s_ = ((s_ * 2) + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:65: out[2, i] = s */
-        out[2 * out_shape1 + i] = s;
+        out_[2 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:66: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
         {
-          const int64_t appy_stop41 = (int64_t)m;
+          const int64_t appy_stop41 = (int64_t)m_;
           for (int64_t appy_it42 = 0; appy_it42 < appy_range_len(INT64_C(10), appy_stop41, -1); appy_it42++) {
-            k = INT64_C(10) + appy_it42 * -1;
+            k_ = INT64_C(10) + appy_it42 * -1;
             /* tests/e2e/programs/control.py:68: s += k * k */
-            s = (s + (int32_t)(k * k));
+            s_ = (s_ + (int32_t)(k_ * k_));
           }
         }
         /* tests/e2e/programs/control.py:69: out[3, i] = s */
-        out[3 * out_shape1 + i] = s;
+        out_[3 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:70: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:71: for k in range(50): */
         {
           for (int64_t appy_it43 = 0; appy_it43 < appy_range_len(0, INT64_C(50), 1); appy_it43++) {
-            k = 0 + appy_it43 * 1;
+            k_ = 0 + appy_it43 * 1;
             /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-            if (appy_mod_i64(k, INT64_C(3)) == 0) {
+            if (appy_mod_i64(k_, INT64_C(3)) == 0) {
               /* tests/e2e/programs/control.py:73: continue */
               continue;
             }
             /* tests/e2e/programs/control.py:74: if k > abs(m): */
-            if (k > (m < 0 ? -m : m)) {
+            if (k_ > (m_ < 0 ? -m_ : m_)) {
               /* tests/e2e/programs/control.py:75: break */
               break;
             }
             /* tests/e2e/programs/control.py:76: s += k */
-            s = (s + (int32_t)k);
+            s_ = (s_ + (int32_t)k_);
           }
         }
         /* tests/e2e/programs/control.py:77: out[4, i] = s */
-        out[4 * out_shape1 + i] = s;
+        out_[4 * out_shape1 + i_] = s_;
         /* tests/e2e/programs/control.py:78: k = 0 */
-        k = INT64_C(0);
+        k_ = INT64_C(0);
         /* tests/e2e/programs/control.py:79: while True: */
         while (true) {
           /* tests/e2e/programs/control.py:80: k += 1 */
-          k = (k + 1);
+          k_ = (k_ + 1);
           /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-          if ((k * k) > (m < 0 ? -m : m)) {
+          if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:82: break */
             break;
           }
         }
         /* tests/e2e/programs/control.py:83: out[5, i] = k */
-        out[5 * out_shape1 + i] = (int32_t)k;
+        out_[5 * out_shape1 + i_] = (int32_t)k_;
         /* tests/e2e/programs/control.py:84: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/control.py:85: j = m */
-        j = m;
+        j_ = m_;
         /* tests/e2e/programs/control.py:86: while j < 30: */
-        while (j < 30) {
+        while (j_ < 30) {
           /* tests/e2e/programs/control.py:87: j += 4 */
-          j = (j + 4);
+          j_ = (j_ + 4);
           /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-          if (appy_mod_i32(j, 5) == 0) {
+          if (appy_mod_i32(j_, 5) == 0) {
             /* tests/e2e/programs/control.py:89: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:90: s += j */
-          s = (s + j);
+          s_ = (s_ + j_);
         }
         /* tests/e2e/programs/control.py:91: out[6, i] = s */
-        out[6 * out_shape1 + i] = s;
+        out_[6 * out_shape1 + i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1140,103 +1152,103 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* stepsum(int64, int64, int64) -- tests/e2e/programs/control.py:96 */
-static int kernel_stepsum_0(appy_frame *fr, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int stepsum_kernel0(appy_frame *fr, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t s = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t s_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:98: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/control.py:99: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/control.py:100: for k in range(lo, hi, step): */
   {
-    const int64_t appy_start44 = lo;
-    const int64_t appy_stop45 = hi;
-    const int64_t appy_step46 = step;
+    const int64_t appy_start44 = lo_;
+    const int64_t appy_stop45 = hi_;
+    const int64_t appy_step46 = step_;
     for (int64_t appy_it47 = 0; appy_it47 < appy_range_len(appy_start44, appy_stop45, appy_step46); appy_it47++) {
-      k = appy_start44 + appy_it47 * appy_step46;
+      k_ = appy_start44 + appy_it47 * appy_step46;
       /* tests/e2e/programs/control.py:101: s += k */
-      s = (s + k);
+      s_ = (s_ + k_);
       /* tests/e2e/programs/control.py:102: n += 1 */
-      n = (n + 1);
+      n_ = (n_ + 1);
     }
   }
   /* tests/e2e/programs/control.py:103: return s, n */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(n)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(n_)});
   return *ret ? 0 : -1;
 }
 
 /* runtime_steps(int64[:], int64, int64, int64) -- tests/e2e/programs/control.py:108 */
-static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int runtime_steps_kernel0(appy_frame *fr, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:111: for i in range(out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, out_shape0, 1);
       if (appy_n > 0) {
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out)
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(out_)
         {
-          int64_t i;
-          int64_t s;
-          int64_t k;
+          int64_t i_;
+          int64_t s_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/control.py:112: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
             {
-              const int64_t appy_start48 = (lo + i);
-              const int64_t appy_stop49 = hi;
-              const int64_t appy_step50 = step;
+              const int64_t appy_start48 = (lo_ + i_);
+              const int64_t appy_stop49 = hi_;
+              const int64_t appy_step50 = step_;
               for (int64_t appy_it51 = 0; appy_it51 < appy_range_len(appy_start48, appy_stop49, appy_step50); appy_it51++) {
-                k = appy_start48 + appy_it51 * appy_step50;
+                k_ = appy_start48 + appy_it51 * appy_step50;
                 /* tests/e2e/programs/control.py:114: s += k */
-                s = (s + k);
+                s_ = (s_ + k_);
               }
             }
             /* tests/e2e/programs/control.py:115: out[i] = s */
-            out[i] = s;
+            out_[i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out[0:out_size]) private(s, k)
-      for (i = 0; i < out_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out_[0:out_count]) private(s_, k_)
+      for (i_ = 0; i_ < out_shape0; i_++) {
         /* tests/e2e/programs/control.py:112: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
         {
-          const int64_t appy_start53 = (lo + i);
-          const int64_t appy_stop54 = hi;
-          const int64_t appy_step55 = step;
+          const int64_t appy_start53 = (lo_ + i_);
+          const int64_t appy_stop54 = hi_;
+          const int64_t appy_step55 = step_;
           for (int64_t appy_it56 = 0; appy_it56 < appy_range_len(appy_start53, appy_stop54, appy_step55); appy_it56++) {
-            k = appy_start53 + appy_it56 * appy_step55;
+            k_ = appy_start53 + appy_it56 * appy_step55;
             /* tests/e2e/programs/control.py:114: s += k */
-            s = (s + k);
+            s_ = (s_ + k_);
           }
         }
         /* tests/e2e/programs/control.py:115: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1248,34 +1260,34 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
 }
 
 /* host_collatz(int64) -- tests/e2e/programs/control.py:120 */
-static int kernel_host_collatz_0(appy_frame *fr, int64_t n, PyObject **ret)
+static int host_collatz_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
 {
-  int64_t k = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:122: k = 0 */
-  k = INT64_C(0);
+  k_ = INT64_C(0);
   /* tests/e2e/programs/control.py:123: while n != 1: */
-  while (n != 1) {
+  while (n_ != 1) {
     /* tests/e2e/programs/control.py:124: if n % 2 == 0: */
-    if (appy_mod_i64(n, INT64_C(2)) == 0) {
+    if (appy_mod_i64(n_, INT64_C(2)) == 0) {
       /* tests/e2e/programs/control.py:125: n //= 2 */
-      n = appy_floordiv_i64(n, INT64_C(2));
+      n_ = appy_floordiv_i64(n_, INT64_C(2));
     } else {
       /* tests/e2e/programs/control.py:127: n = 3 * n + 1 */
-      n = ((3 * n) + 1);
+      n_ = ((3 * n_) + 1);
     }
     /* tests/e2e/programs/control.py:128: k += 1 */
-    k = (k + 1);
+    k_ = (k_ + 1);
   }
   /* tests/e2e/programs/control.py:129: return k */
-  *ret = appy_box_int64(k);
+  *ret = appy_box_int64(k_);
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_classify_0(appy_frame *fr, PyObject *const *argv)
+classify_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1288,7 +1300,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_0(fr, &p0, &p1, &ret);
+    rc = classify_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1298,7 +1310,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_1(appy_frame *fr, PyObject *const *argv)
+classify_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1311,7 +1323,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_1(fr, &p0, &p1, &ret);
+    rc = classify_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1321,7 +1333,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_2(appy_frame *fr, PyObject *const *argv)
+classify_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1334,7 +1346,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_2(fr, &p0, &p1, &ret);
+    rc = classify_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1344,7 +1356,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_3(appy_frame *fr, PyObject *const *argv)
+classify_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1357,7 +1369,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_3(fr, &p0, &p1, &ret);
+    rc = classify_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1367,7 +1379,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_0(appy_frame *fr, PyObject *const *argv)
+collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1380,7 +1392,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_0(fr, &p0, &p1, &ret);
+    rc = collatz_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1390,7 +1402,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_1(appy_frame *fr, PyObject *const *argv)
+collatz_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1403,7 +1415,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_1(fr, &p0, &p1, &ret);
+    rc = collatz_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1413,7 +1425,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_0(appy_frame *fr, PyObject *const *argv)
+loops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1426,7 +1438,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_0(fr, &p0, &p1, &ret);
+    rc = loops_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1436,7 +1448,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_1(appy_frame *fr, PyObject *const *argv)
+loops_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1449,7 +1461,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_1(fr, &p0, &p1, &ret);
+    rc = loops_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1459,7 +1471,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_stepsum_0(appy_frame *fr, PyObject *const *argv)
+stepsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     int64_t p1;
@@ -1474,7 +1486,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_stepsum_0(fr, p0, p1, p2, &ret);
+    rc = stepsum_kernel0(fr, p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1484,7 +1496,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
+runtime_steps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1503,7 +1515,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "step", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_runtime_steps_0(fr, &p0, p1, p2, p3, &ret);
+    rc = runtime_steps_kernel0(fr, &p0, p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1513,7 +1525,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
+host_collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     PyObject *ret = NULL;
@@ -1522,7 +1534,7 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[0], "n", &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_collatz_0(fr, p0, &ret);
+    rc = host_collatz_kernel0(fr, p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1531,12 +1543,12 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_classify_doc,
+PyDoc_STRVAR(classify_pydoc,
 "classify($module, a, out)\n--\n\n"
 "Runs classify from tests/e2e/programs/control.py:11, compiled by appy-translate.\n\nSignatures:\n  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
 
 static PyObject *
-py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
+classify_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1551,16 +1563,16 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "classify");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_0(&fr, argv);
+        result = classify_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_1(&fr, argv);
+        result = classify_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_2(&fr, argv);
+        result = classify_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_3(&fr, argv);
+        result = classify_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1568,12 +1580,12 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_collatz_doc,
+PyDoc_STRVAR(collatz_pydoc,
 "collatz($module, a, steps)\n--\n\n"
 "Runs collatz from tests/e2e/programs/control.py:31, compiled by appy-translate.\n\nSignatures:\n  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
 
 static PyObject *
-py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "steps", NULL};
     PyObject *argv[2];
@@ -1588,10 +1600,10 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "collatz");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_collatz_0(&fr, argv);
+        result = collatz_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_collatz_1(&fr, argv);
+        result = collatz_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1599,12 +1611,12 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_loops_doc,
+PyDoc_STRVAR(loops_pydoc,
 "loops($module, a, out)\n--\n\n"
 "Runs loops from tests/e2e/programs/control.py:49, compiled by appy-translate.\n\nSignatures:\n  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
 
 static PyObject *
-py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
+loops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1619,10 +1631,10 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "loops");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_loops_0(&fr, argv);
+        result = loops_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_loops_1(&fr, argv);
+        result = loops_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1630,12 +1642,12 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_stepsum_doc,
+PyDoc_STRVAR(stepsum_pydoc,
 "stepsum($module, lo, hi, step)\n--\n\n"
 "Runs stepsum from tests/e2e/programs/control.py:96, compiled by appy-translate.\n\nSignatures:\n  stepsum(int64, int64, int64)\n");
 
 static PyObject *
-py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
+stepsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"lo", "hi", "step", NULL};
     PyObject *argv[3];
@@ -1648,18 +1660,18 @@ py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "stepsum");
-    result = call_stepsum_0(&fr, argv);
+    result = stepsum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_runtime_steps_doc,
+PyDoc_STRVAR(runtime_steps_pydoc,
 "runtime_steps($module, out, lo, hi, step)\n--\n\n"
 "Runs runtime_steps from tests/e2e/programs/control.py:108, compiled by appy-translate.\n\nSignatures:\n  runtime_steps(int64[:], int64, int64, int64)\n");
 
 static PyObject *
-py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
+runtime_steps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"out", "lo", "hi", "step", NULL};
     PyObject *argv[4];
@@ -1672,18 +1684,18 @@ py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "runtime_steps");
-    result = call_runtime_steps_0(&fr, argv);
+    result = runtime_steps_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_host_collatz_doc,
+PyDoc_STRVAR(host_collatz_pydoc,
 "host_collatz($module, n)\n--\n\n"
 "Runs host_collatz from tests/e2e/programs/control.py:120, compiled by appy-translate.\n\nSignatures:\n  host_collatz(int64)\n");
 
 static PyObject *
-py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+host_collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", NULL};
     PyObject *argv[1];
@@ -1696,19 +1708,19 @@ py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "host_collatz");
-    result = call_host_collatz_0(&fr, argv);
+    result = host_collatz_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS, py_classify_doc},
-    {"collatz", (PyCFunction)(void (*)(void))py_collatz, METH_VARARGS | METH_KEYWORDS, py_collatz_doc},
-    {"loops", (PyCFunction)(void (*)(void))py_loops, METH_VARARGS | METH_KEYWORDS, py_loops_doc},
-    {"stepsum", (PyCFunction)(void (*)(void))py_stepsum, METH_VARARGS | METH_KEYWORDS, py_stepsum_doc},
-    {"runtime_steps", (PyCFunction)(void (*)(void))py_runtime_steps, METH_VARARGS | METH_KEYWORDS, py_runtime_steps_doc},
-    {"host_collatz", (PyCFunction)(void (*)(void))py_host_collatz, METH_VARARGS | METH_KEYWORDS, py_host_collatz_doc},
+    {"classify", (PyCFunction)(void (*)(void))classify_py, METH_VARARGS | METH_KEYWORDS, classify_pydoc},
+    {"collatz", (PyCFunction)(void (*)(void))collatz_py, METH_VARARGS | METH_KEYWORDS, collatz_pydoc},
+    {"loops", (PyCFunction)(void (*)(void))loops_py, METH_VARARGS | METH_KEYWORDS, loops_pydoc},
+    {"stepsum", (PyCFunction)(void (*)(void))stepsum_py, METH_VARARGS | METH_KEYWORDS, stepsum_pydoc},
+    {"runtime_steps", (PyCFunction)(void (*)(void))runtime_steps_py, METH_VARARGS | METH_KEYWORDS, runtime_steps_pydoc},
+    {"host_collatz", (PyCFunction)(void (*)(void))host_collatz_py, METH_VARARGS | METH_KEYWORDS, host_collatz_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

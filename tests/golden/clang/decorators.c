@@ -14,50 +14,53 @@
 #include <appy/group.h>
 
 /* bare(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:8 */
-static int kernel_bare_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int bare_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/decorators.py:11: b[i] = a[i] + 1 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:10: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/decorators.py:11: b[i] = a[i] + 1 */
-            b[i] = (a[i] + 1.0);
+            b_[i_] = (a_[i_] + 1.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/decorators.py:11: b[i] = a[i] + 1 */
-        b[i] = (a[i] + 1.0);
+        b_[i_] = (a_[i_] + 1.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -66,53 +69,59 @@ static int kernel_bare_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "decorators", "bare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "bare", appy_called);
+  return -1;
 }
 
 /* called(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:15 */
-static int kernel_called_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int called_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/decorators.py:17: b[i] = a[i] + 2 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:16: for i in prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/decorators.py:17: b[i] = a[i] + 2 */
-            b[i] = (a[i] + 2.0);
+            b_[i_] = (a_[i_] + 2.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/decorators.py:17: b[i] = a[i] + 2 */
-        b[i] = (a[i] + 2.0);
+        b_[i_] = (a_[i_] + 2.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -121,53 +130,59 @@ static int kernel_called_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "decorators", "called", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "called", appy_called);
+  return -1;
 }
 
 /* with_args(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:21 */
-static int kernel_with_args_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int with_args_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/decorators.py:23: b[i] = a[i] + 3 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 23") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:22: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/decorators.py:23: b[i] = a[i] + 3 */
-            b[i] = (a[i] + 3.0);
+            b_[i_] = (a_[i_] + 3.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/decorators.py:23: b[i] = a[i] + 3 */
-        b[i] = (a[i] + 3.0);
+        b_[i_] = (a_[i_] + 3.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -176,53 +191,59 @@ static int kernel_with_args_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "decorators", "with_args", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "with_args", appy_called);
+  return -1;
 }
 
 /* attr_called(float64[:], float64[:]) -- tests/e2e/programs/decorators.py:27 */
-static int kernel_attr_called_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int attr_called_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/decorators.py:30: b[i] = a[i] + 4 */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/decorators.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/decorators.py:29: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/decorators.py:30: b[i] = a[i] + 4 */
-            b[i] = (a[i] + 4.0);
+            b_[i_] = (a_[i_] + 4.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/decorators.py:30: b[i] = a[i] + 4 */
-        b[i] = (a[i] + 4.0);
+        b_[i_] = (a_[i_] + 4.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -231,12 +252,15 @@ static int kernel_attr_called_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "decorators", "attr_called", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "decorators", "attr_called", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_bare_0(appy_frame *fr, PyObject *const *argv)
+bare_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -249,7 +273,7 @@ call_bare_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bare_0(fr, &p0, &p1, &ret);
+    rc = bare_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -259,7 +283,7 @@ call_bare_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_called_0(appy_frame *fr, PyObject *const *argv)
+called_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -272,7 +296,7 @@ call_called_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_called_0(fr, &p0, &p1, &ret);
+    rc = called_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -282,7 +306,7 @@ call_called_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_with_args_0(appy_frame *fr, PyObject *const *argv)
+with_args_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -295,7 +319,7 @@ call_with_args_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_with_args_0(fr, &p0, &p1, &ret);
+    rc = with_args_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -305,7 +329,7 @@ call_with_args_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_attr_called_0(appy_frame *fr, PyObject *const *argv)
+attr_called_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -318,7 +342,7 @@ call_attr_called_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_attr_called_0(fr, &p0, &p1, &ret);
+    rc = attr_called_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -327,12 +351,12 @@ call_attr_called_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_bare_doc,
+PyDoc_STRVAR(bare_pydoc,
 "bare($module, a, b)\n--\n\n"
 "Runs bare from tests/e2e/programs/decorators.py:8, compiled by appy-translate.\n\nSignature (inferred):\n  bare(float64[:], float64[:])\n");
 
 static PyObject *
-py_bare(PyObject *self, PyObject *args, PyObject *kwargs)
+bare_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -345,18 +369,18 @@ py_bare(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "decorators", "bare");
-    result = call_bare_0(&fr, argv);
+    result = bare_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_called_doc,
+PyDoc_STRVAR(called_pydoc,
 "called($module, a, b)\n--\n\n"
 "Runs called from tests/e2e/programs/decorators.py:15, compiled by appy-translate.\n\nSignature (inferred):\n  called(float64[:], float64[:])\n");
 
 static PyObject *
-py_called(PyObject *self, PyObject *args, PyObject *kwargs)
+called_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -369,18 +393,18 @@ py_called(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "decorators", "called");
-    result = call_called_0(&fr, argv);
+    result = called_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_with_args_doc,
+PyDoc_STRVAR(with_args_pydoc,
 "with_args($module, a, b)\n--\n\n"
 "Runs with_args from tests/e2e/programs/decorators.py:21, compiled by appy-translate.\n\nSignature (inferred):\n  with_args(float64[:], float64[:])\n");
 
 static PyObject *
-py_with_args(PyObject *self, PyObject *args, PyObject *kwargs)
+with_args_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -393,18 +417,18 @@ py_with_args(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "decorators", "with_args");
-    result = call_with_args_0(&fr, argv);
+    result = with_args_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_attr_called_doc,
+PyDoc_STRVAR(attr_called_pydoc,
 "attr_called($module, a, b)\n--\n\n"
 "Runs attr_called from tests/e2e/programs/decorators.py:27, compiled by appy-translate.\n\nSignature (inferred):\n  attr_called(float64[:], float64[:])\n");
 
 static PyObject *
-py_attr_called(PyObject *self, PyObject *args, PyObject *kwargs)
+attr_called_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -417,17 +441,17 @@ py_attr_called(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "decorators", "attr_called");
-    result = call_attr_called_0(&fr, argv);
+    result = attr_called_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"bare", (PyCFunction)(void (*)(void))py_bare, METH_VARARGS | METH_KEYWORDS, py_bare_doc},
-    {"called", (PyCFunction)(void (*)(void))py_called, METH_VARARGS | METH_KEYWORDS, py_called_doc},
-    {"with_args", (PyCFunction)(void (*)(void))py_with_args, METH_VARARGS | METH_KEYWORDS, py_with_args_doc},
-    {"attr_called", (PyCFunction)(void (*)(void))py_attr_called, METH_VARARGS | METH_KEYWORDS, py_attr_called_doc},
+    {"bare", (PyCFunction)(void (*)(void))bare_py, METH_VARARGS | METH_KEYWORDS, bare_pydoc},
+    {"called", (PyCFunction)(void (*)(void))called_py, METH_VARARGS | METH_KEYWORDS, called_pydoc},
+    {"with_args", (PyCFunction)(void (*)(void))with_args_py, METH_VARARGS | METH_KEYWORDS, with_args_pydoc},
+    {"attr_called", (PyCFunction)(void (*)(void))attr_called_py, METH_VARARGS | METH_KEYWORDS, attr_called_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,72 +14,75 @@
 #include <appy/group.h>
 
 /* dot(float64[:], float64[:]) -- examples/dot.py:10 */
-static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* examples/dot.py:14: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "examples/dot.py, line 14") < 0)
+    goto fail;
   /* examples/dot.py:11: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* examples/dot.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* examples/dot.py:14: s += x[i] * y[i] */
-              s = (s + (x[i] * y[i]));
+              s_ = (s_ + (x_[i_] * y_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* examples/dot.py:14: s += x[i] * y[i] */
-            s = (s + (x[i] * y[i]));
+            s_ = (s_ + (x_[i_] * y_[i_]));
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part0;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part0, sizeof appy_part0);
-              s += appy_part0;
+              s_ += appy_part0;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -87,12 +90,12 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total1;
       memcpy(&appy_total1, &appy_totals[0], sizeof appy_total1);
-      s += appy_total1;
+      s_ += appy_total1;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* examples/dot.py:14: s += x[i] * y[i] */
-        s = (s + (x[i] * y[i]));
+        s_ = (s_ + (x_[i_] * y_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -100,15 +103,18 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* examples/dot.py:15: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "dot", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "dot", "dot", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_dot_0(appy_frame *fr, PyObject *const *argv)
+dot_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -121,7 +127,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_0(fr, &p0, &p1, &ret);
+    rc = dot_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -130,12 +136,12 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_dot_doc,
+PyDoc_STRVAR(dot_pydoc,
 "dot($module, x, y)\n--\n\n"
 "Runs dot from examples/dot.py:10, compiled by appy-translate.\n\nSignature (inferred):\n  dot(float64[:], float64[:])\n");
 
 static PyObject *
-py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
+dot_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -148,14 +154,14 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dot", "dot");
-    result = call_dot_0(&fr, argv);
+    result = dot_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"dot", (PyCFunction)(void (*)(void))py_dot, METH_VARARGS | METH_KEYWORDS, py_dot_doc},
+    {"dot", (PyCFunction)(void (*)(void))dot_py, METH_VARARGS | METH_KEYWORDS, dot_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,139 +14,151 @@
 #include <appy/group.h>
 
 /* ints(int8[:], int8[:], int8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int8_t *out = (int8_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int8_t *out_ = (int8_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int8_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int8_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int8_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int8_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int8_t *a = appy_dev_a;   // on the device
-        int8_t *b = appy_dev_b;   // on the device
-        int8_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        int8_t *a_ = a_gpu;   // on the device
+        int8_t *b_ = b_gpu;   // on the device
+        int8_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (int8_t)(a[i] + b[i]);
+            out_[i_] = (int8_t)(a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (int8_t)(a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (int8_t)(a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (int8_t)(a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (int8_t)(a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i8(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i8(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i8(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i8(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i8(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i8(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i8(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i8(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int8_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int8_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int8_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int8_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int8_t)(b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i8(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i8(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int8_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int8_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i8((int8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i8((int8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (int8_t)(a[i] + b[i]);
+        out_[i_] = (int8_t)(a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (int8_t)(a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (int8_t)(a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (int8_t)(a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (int8_t)(a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i8(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i8(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i8(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i8(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i8(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i8(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i8(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i8(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int8_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int8_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int8_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int8_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int8_t)(b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i8(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i8(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int8_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int8_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i8((int8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i8((int8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -155,142 +167,157 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int16[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int16_t *a = (int16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int16_t *b = (int16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int16_t *a_ = (int16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int16_t *b_ = (int16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int16_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int16_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      int16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int16_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int16_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int16_t *a = appy_dev_a;   // on the device
-        int16_t *b = appy_dev_b;   // on the device
-        int16_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        int16_t *a_ = a_gpu;   // on the device
+        int16_t *b_ = b_gpu;   // on the device
+        int16_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (int16_t)(a[i] + b[i]);
+            out_[i_] = (int16_t)(a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (int16_t)(a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (int16_t)(a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (int16_t)(a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (int16_t)(a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i16(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i16(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i16(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i16(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i16(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i16(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i16(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i16(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i16(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i16(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (int16_t)(a[i] + b[i]);
+        out_[i_] = (int16_t)(a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (int16_t)(a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (int16_t)(a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (int16_t)(a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (int16_t)(a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i16(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i16(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i16(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i16(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i16(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i16(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i16(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i16(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i16(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i16(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -299,142 +326,157 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int32[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i32(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i32(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i32(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i32(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i32(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i32(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i32(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i32(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i32(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i32(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i32(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i32(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i32(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i32(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i32(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i32(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i32(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i32(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i32(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i32(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -443,142 +485,157 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], int64[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i64(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i64(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i64(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + b[i]) * (a[i] - b[i])), INT64_C(7));
+            out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), INT64_C(7));
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_i64(b[i], INT64_C(7)) + appy_floordiv_i64(b[i], INT64_C(5)));
+            out_[18 * out_shape1 + i_] = (appy_mod_i64(b_[i_], INT64_C(7)) + appy_floordiv_i64(b_[i_], INT64_C(5)));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i64(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i64(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i64(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + b[i]) * (a[i] - b[i])), INT64_C(7));
+        out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), INT64_C(7));
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_i64(b[i], INT64_C(7)) + appy_floordiv_i64(b[i], INT64_C(5)));
+        out_[18 * out_shape1 + i_] = (appy_mod_i64(b_[i_], INT64_C(7)) + appy_floordiv_i64(b_[i_], INT64_C(5)));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -587,142 +644,157 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint8[:], uint8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint8_t *b = (uint8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint8_t *out = (uint8_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint8_t *b_ = (uint8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint8_t *out_ = (uint8_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint8_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint8_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint8_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint8_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint8_t *a = appy_dev_a;   // on the device
-        uint8_t *b = appy_dev_b;   // on the device
-        uint8_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint8_t *a_ = a_gpu;   // on the device
+        uint8_t *b_ = b_gpu;   // on the device
+        uint8_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (uint8_t)(a[i] + b[i]);
+            out_[i_] = (uint8_t)(a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (uint8_t)(a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (uint8_t)(a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (uint8_t)(a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (uint8_t)(a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_u8(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_u8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_u8(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_u8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_u8(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_u8(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_u8(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_u8(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_u8(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_u8(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (uint8_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (uint8_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (uint8_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (uint8_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = b[i];
+            out_[13 * out_shape1 + i_] = b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_u8(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_u8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_u8(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_u8(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (uint8_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (uint8_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_u8((uint8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_u8((uint8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (uint8_t)(appy_mod_u8(b[i], 7) + appy_floordiv_u8(b[i], 5));
+            out_[18 * out_shape1 + i_] = (uint8_t)(appy_mod_u8(b_[i_], 7) + appy_floordiv_u8(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (uint8_t)(a[i] + b[i]);
+        out_[i_] = (uint8_t)(a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (uint8_t)(a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (uint8_t)(a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (uint8_t)(a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (uint8_t)(a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_u8(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_u8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_u8(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_u8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_u8(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_u8(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_u8(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_u8(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_u8(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_u8(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (uint8_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (uint8_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (uint8_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (uint8_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = b[i];
+        out_[13 * out_shape1 + i_] = b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_u8(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_u8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_u8(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_u8(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (uint8_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (uint8_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_u8((uint8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_u8((uint8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (uint8_t)(appy_mod_u8(b[i], 7) + appy_floordiv_u8(b[i], 5));
+        out_[18 * out_shape1 + i_] = (uint8_t)(appy_mod_u8(b_[i_], 7) + appy_floordiv_u8(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -731,142 +803,157 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], uint16[:], uint16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint16_t *b = (uint16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint16_t *out = (uint16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint16_t *b_ = (uint16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint16_t *out_ = (uint16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint16_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint16_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint16_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint16_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint16_t *a = appy_dev_a;   // on the device
-        uint16_t *b = appy_dev_b;   // on the device
-        uint16_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint16_t *a_ = a_gpu;   // on the device
+        uint16_t *b_ = b_gpu;   // on the device
+        uint16_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (uint16_t)(a[i] + b[i]);
+            out_[i_] = (uint16_t)(a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (uint16_t)(a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (uint16_t)(a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (uint16_t)(a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (uint16_t)(a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_u16(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_u16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_u16(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_u16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_u16(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_u16(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_u16(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_u16(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_u16(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_u16(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (uint16_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (uint16_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (uint16_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (uint16_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = b[i];
+            out_[13 * out_shape1 + i_] = b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_u16(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_u16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_u16(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_u16(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (uint16_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (uint16_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_u16((uint16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_u16((uint16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (uint16_t)(appy_mod_u16(b[i], 7) + appy_floordiv_u16(b[i], 5));
+            out_[18 * out_shape1 + i_] = (uint16_t)(appy_mod_u16(b_[i_], 7) + appy_floordiv_u16(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (uint16_t)(a[i] + b[i]);
+        out_[i_] = (uint16_t)(a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (uint16_t)(a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (uint16_t)(a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (uint16_t)(a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (uint16_t)(a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_u16(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_u16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_u16(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_u16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_u16(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_u16(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_u16(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_u16(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_u16(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_u16(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (uint16_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (uint16_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (uint16_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (uint16_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = b[i];
+        out_[13 * out_shape1 + i_] = b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_u16(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_u16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_u16(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_u16(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (uint16_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (uint16_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_u16((uint16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_u16((uint16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (uint16_t)(appy_mod_u16(b[i], 7) + appy_floordiv_u16(b[i], 5));
+        out_[18 * out_shape1 + i_] = (uint16_t)(appy_mod_u16(b_[i_], 7) + appy_floordiv_u16(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -875,142 +962,157 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint32_t *out = (uint32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint32_t *out_ = (uint32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint32_t *a = appy_dev_a;   // on the device
-        uint32_t *b = appy_dev_b;   // on the device
-        uint32_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint32_t *a_ = a_gpu;   // on the device
+        uint32_t *b_ = b_gpu;   // on the device
+        uint32_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_u32(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_u32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_u32(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_u32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_u32(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_u32(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_u32(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_u32(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_u32(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_u32(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = b[i];
+            out_[13 * out_shape1 + i_] = b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_u32(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_u32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_u32(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_u32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_u32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_u32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_u32(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_u32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_u32(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_u32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_u32(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_u32(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_u32(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_u32(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_u32(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_u32(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = b[i];
+        out_[13 * out_shape1 + i_] = b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_u32(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_u32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_u32(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_u32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_u32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_u32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1019,142 +1121,157 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint64[:], uint64[:], uint64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint64_t *a = appy_dev_a;   // on the device
-        uint64_t *b = appy_dev_b;   // on the device
-        uint64_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint64_t *a_ = a_gpu;   // on the device
+        uint64_t *b_ = b_gpu;   // on the device
+        uint64_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_u64(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_u64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_u64(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_u64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_u64(a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_u64(a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_u64(a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_u64(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_u64(a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_u64(a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = b[i];
+            out_[13 * out_shape1 + i_] = b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_u64(a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_u64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_u64(a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_u64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_u64(((a[i] + b[i]) * (a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_u64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_u64(b[i], 7) + appy_floordiv_u64(b[i], 5));
+            out_[18 * out_shape1 + i_] = (appy_mod_u64(b_[i_], 7) + appy_floordiv_u64(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_u64(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_u64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_u64(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_u64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_u64(a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_u64(a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_u64(a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_u64(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_u64(a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_u64(a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = b[i];
+        out_[13 * out_shape1 + i_] = b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_u64(a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_u64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_u64(a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_u64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_u64(((a[i] + b[i]) * (a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_u64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_u64(b[i], 7) + appy_floordiv_u64(b[i], 5));
+        out_[18 * out_shape1 + i_] = (appy_mod_u64(b_[i_], 7) + appy_floordiv_u64(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1163,142 +1280,157 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], int8[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel8(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int8_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int16_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int8_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int16_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint8_t *a = appy_dev_a;   // on the device
-        int8_t *b = appy_dev_b;   // on the device
-        int16_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint8_t *a_ = a_gpu;   // on the device
+        int8_t *b_ = b_gpu;   // on the device
+        int16_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (int16_t)((int16_t)a[i] + (int16_t)b[i]);
+            out_[i_] = (int16_t)((int16_t)a_[i_] + (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - (int16_t)b[i]);
+            out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * (int16_t)b[i]);
+            out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], (int16_t)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], (int16_t)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (int16_t)(b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = ((int16_t)a[i] & (int16_t)b[i]);
+            out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = ((int16_t)a[i] | (int16_t)b[i]);
+            out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = ((int16_t)a[i] ^ (int16_t)b[i]);
+            out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int16_t)(int8_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int16_t)(int8_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int16_t)(int8_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int16_t)(int8_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int16_t)(int8_t)(b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (int16_t)(int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], (int16_t)b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], (int16_t)b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], (int16_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int16_t)(int8_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int16_t)(int8_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + (int16_t)b[i]) * ((int16_t)a[i] - (int16_t)b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + (int16_t)b_[i_]) * ((int16_t)a_[i_] - (int16_t)b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int16_t)(int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int16_t)(int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (int16_t)((int16_t)a[i] + (int16_t)b[i]);
+        out_[i_] = (int16_t)((int16_t)a_[i_] + (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - (int16_t)b[i]);
+        out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * (int16_t)b[i]);
+        out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], (int16_t)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], (int16_t)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (int16_t)(b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = ((int16_t)a[i] & (int16_t)b[i]);
+        out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = ((int16_t)a[i] | (int16_t)b[i]);
+        out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = ((int16_t)a[i] ^ (int16_t)b[i]);
+        out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int16_t)(int8_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int16_t)(int8_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int16_t)(int8_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int16_t)(int8_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int16_t)(int8_t)(b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (int16_t)(int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], (int16_t)b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], (int16_t)b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], (int16_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int16_t)(int8_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int16_t)(int8_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + (int16_t)b[i]) * ((int16_t)a[i] - (int16_t)b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + (int16_t)b_[i_]) * ((int16_t)a_[i_] - (int16_t)b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int16_t)(int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int16_t)(int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1307,142 +1439,157 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel9(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint16_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint16_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = ((int32_t)a[i] + b[i]);
+            out_[i_] = ((int32_t)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((int32_t)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((int32_t)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((int32_t)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((int32_t)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i32((int32_t)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i32((int32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i32((int32_t)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i32((int32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i32((int32_t)a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i32((int32_t)a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i32((int32_t)a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i32((int32_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i32((int32_t)a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i32((int32_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = ((int32_t)a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = ((int32_t)a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = ((int32_t)a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = ((int32_t)a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = ((int32_t)a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = ((int32_t)a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i32((int32_t)a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i32((int32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i32((int32_t)a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i32((int32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i32((((int32_t)a[i] + b[i]) * ((int32_t)a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i32((((int32_t)a_[i_] + b_[i_]) * ((int32_t)a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = ((int32_t)a[i] + b[i]);
+        out_[i_] = ((int32_t)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((int32_t)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((int32_t)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((int32_t)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((int32_t)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i32((int32_t)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i32((int32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i32((int32_t)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i32((int32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i32((int32_t)a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i32((int32_t)a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i32((int32_t)a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i32((int32_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i32((int32_t)a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i32((int32_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = ((int32_t)a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = ((int32_t)a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = ((int32_t)a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = ((int32_t)a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = ((int32_t)a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = ((int32_t)a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i32((int32_t)a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i32((int32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i32((int32_t)a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i32((int32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i32((((int32_t)a[i] + b[i]) * ((int32_t)a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i32((((int32_t)a_[i_] + b_[i_]) * ((int32_t)a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1451,142 +1598,157 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], int32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel10(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = ((int64_t)a[i] + (int64_t)b[i]);
+            out_[i_] = ((int64_t)a_[i_] + (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((int64_t)a[i] - (int64_t)b[i]);
+            out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] - (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((int64_t)a[i] * (int64_t)b[i]);
+            out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] * (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i64((int64_t)a[i], (int64_t)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i64((int64_t)a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i64((int64_t)a[i], (int64_t)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i64((int64_t)a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i64((int64_t)a[i], (int64_t)(b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = ((int64_t)a[i] & (int64_t)b[i]);
+            out_[8 * out_shape1 + i_] = ((int64_t)a_[i_] & (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = ((int64_t)a[i] | (int64_t)b[i]);
+            out_[9 * out_shape1 + i_] = ((int64_t)a_[i_] | (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = ((int64_t)a[i] ^ (int64_t)b[i]);
+            out_[10 * out_shape1 + i_] = ((int64_t)a_[i_] ^ (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int64_t)(b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (int64_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i64((int64_t)a[i], (int64_t)b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i64((int64_t)a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i64((int64_t)a[i], (int64_t)b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i64((int64_t)a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i64((((int64_t)a[i] + (int64_t)b[i]) * ((int64_t)a[i] - (int64_t)b[i])), INT64_C(7));
+            out_[17 * out_shape1 + i_] = appy_floordiv_i64((((int64_t)a_[i_] + (int64_t)b_[i_]) * ((int64_t)a_[i_] - (int64_t)b_[i_])), INT64_C(7));
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int64_t)(appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = ((int64_t)a[i] + (int64_t)b[i]);
+        out_[i_] = ((int64_t)a_[i_] + (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((int64_t)a[i] - (int64_t)b[i]);
+        out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] - (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((int64_t)a[i] * (int64_t)b[i]);
+        out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] * (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i64((int64_t)a[i], (int64_t)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i64((int64_t)a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i64((int64_t)a[i], (int64_t)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i64((int64_t)a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i64((int64_t)a[i], (int64_t)(b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = ((int64_t)a[i] & (int64_t)b[i]);
+        out_[8 * out_shape1 + i_] = ((int64_t)a_[i_] & (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = ((int64_t)a[i] | (int64_t)b[i]);
+        out_[9 * out_shape1 + i_] = ((int64_t)a_[i_] | (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = ((int64_t)a[i] ^ (int64_t)b[i]);
+        out_[10 * out_shape1 + i_] = ((int64_t)a_[i_] ^ (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int64_t)(b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (int64_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i64((int64_t)a[i], (int64_t)b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i64((int64_t)a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i64((int64_t)a[i], (int64_t)b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i64((int64_t)a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i64((((int64_t)a[i] + (int64_t)b[i]) * ((int64_t)a[i] - (int64_t)b[i])), INT64_C(7));
+        out_[17 * out_shape1 + i_] = appy_floordiv_i64((((int64_t)a_[i_] + (int64_t)b_[i_]) * ((int64_t)a_[i_] - (int64_t)b_[i_])), INT64_C(7));
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int64_t)(appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1595,142 +1757,157 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], uint32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel11(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        uint32_t *b = appy_dev_b;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        int64_t *a_ = a_gpu;   // on the device
+        uint32_t *b_ = b_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + (int64_t)b[i]);
+            out_[i_] = (a_[i_] + (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - (int64_t)b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * (int64_t)b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], (int64_t)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i64(a[i], (int64_t)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (int64_t)(b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (int64_t)(b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (int64_t)(b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (int64_t)(b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = (a[i] & (int64_t)b[i]);
+            out_[8 * out_shape1 + i_] = (a_[i_] & (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = (a[i] | (int64_t)b[i]);
+            out_[9 * out_shape1 + i_] = (a_[i_] | (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = (a[i] ^ (int64_t)b[i]);
+            out_[10 * out_shape1 + i_] = (a_[i_] ^ (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int64_t)b[i];
+            out_[13 * out_shape1 + i_] = (int64_t)b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i64(a[i], (int64_t)b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i64(a[i], (int64_t)b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], (int64_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + (int64_t)b[i]) * (a[i] - (int64_t)b[i])), INT64_C(7));
+            out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + (int64_t)b_[i_]) * (a_[i_] - (int64_t)b_[i_])), INT64_C(7));
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int64_t)(appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + (int64_t)b[i]);
+        out_[i_] = (a_[i_] + (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - (int64_t)b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * (int64_t)b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], (int64_t)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i64(a[i], (int64_t)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (int64_t)(b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (int64_t)(b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (int64_t)(b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (int64_t)(b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = (a[i] & (int64_t)b[i]);
+        out_[8 * out_shape1 + i_] = (a_[i_] & (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = (a[i] | (int64_t)b[i]);
+        out_[9 * out_shape1 + i_] = (a_[i_] | (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = (a[i] ^ (int64_t)b[i]);
+        out_[10 * out_shape1 + i_] = (a_[i_] ^ (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int64_t)b[i];
+        out_[13 * out_shape1 + i_] = (int64_t)b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i64(a[i], (int64_t)b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i64(a[i], (int64_t)b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], (int64_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + (int64_t)b[i]) * (a[i] - (int64_t)b[i])), INT64_C(7));
+        out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + (int64_t)b_[i_]) * (a_[i_] - (int64_t)b_[i_])), INT64_C(7));
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int64_t)(appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1739,142 +1916,157 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel12(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint32_t *out = (uint32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint32_t *out_ = (uint32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint8_t *a = appy_dev_a;   // on the device
-        uint32_t *b = appy_dev_b;   // on the device
-        uint32_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        uint8_t *a_ = a_gpu;   // on the device
+        uint32_t *b_ = b_gpu;   // on the device
+        uint32_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = ((uint32_t)a[i] + b[i]);
+            out_[i_] = ((uint32_t)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((uint32_t)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((uint32_t)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((uint32_t)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((uint32_t)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_u32((uint32_t)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_u32((uint32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_u32((uint32_t)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_u32((uint32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_u32((uint32_t)a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_u32((uint32_t)a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_u32((uint32_t)a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_u32((uint32_t)a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = ((uint32_t)a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = ((uint32_t)a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = ((uint32_t)a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = ((uint32_t)a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = ((uint32_t)a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = ((uint32_t)a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (-b[i]);
+            out_[11 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (~b[i]);
+            out_[12 * out_shape1 + i_] = (~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = b[i];
+            out_[13 * out_shape1 + i_] = b_[i_];
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_u32((uint32_t)a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_u32((uint32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_u32((uint32_t)a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_u32((uint32_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_u32((((uint32_t)a[i] + b[i]) * ((uint32_t)a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_u32((((uint32_t)a_[i_] + b_[i_]) * ((uint32_t)a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+            out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = ((uint32_t)a[i] + b[i]);
+        out_[i_] = ((uint32_t)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((uint32_t)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((uint32_t)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((uint32_t)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((uint32_t)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_u32((uint32_t)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_u32((uint32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_u32((uint32_t)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_u32((uint32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_u32((uint32_t)a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_u32((uint32_t)a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_u32((uint32_t)a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_u32((uint32_t)a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = ((uint32_t)a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = ((uint32_t)a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = ((uint32_t)a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = ((uint32_t)a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = ((uint32_t)a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = ((uint32_t)a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (-b[i]);
+        out_[11 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (~b[i]);
+        out_[12 * out_shape1 + i_] = (~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = b[i];
+        out_[13 * out_shape1 + i_] = b_[i_];
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_u32((uint32_t)a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_u32((uint32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_u32((uint32_t)a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_u32((uint32_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_u32((((uint32_t)a[i] + b[i]) * ((uint32_t)a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_u32((((uint32_t)a_[i_] + b_[i_]) * ((uint32_t)a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+        out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1883,142 +2075,157 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(bool[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel13(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int16_t *b = (int16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int16_t *b_ = (int16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      bool *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int16_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int16_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_q = appy_env_ptr(&appy_data, q);
+      bool *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int16_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int16_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const q_gpu = appy_env_ptr(&appy_data, q_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        bool *a = appy_dev_a;   // on the device
-        int16_t *b = appy_dev_b;   // on the device
-        int16_t *out = appy_dev_out;   // on the device
-        double *q = appy_dev_q;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, q)
+        bool *a_ = a_gpu;   // on the device
+        int16_t *b_ = b_gpu;   // on the device
+        int16_t *out_ = out_gpu;   // on the device
+        double *q_ = q_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, q_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-            out[i] = (int16_t)((int16_t)a[i] + b[i]);
+            out_[i_] = (int16_t)((int16_t)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-            out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (b[i] & 3));
+            out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (b_[i_] & 3));
             /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-            out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (b[i] & 15));
+            out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-            out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (b[i] & 15));
+            out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (b_[i_] & 15));
             /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-            out[8 * out_shape1 + i] = ((int16_t)a[i] & b[i]);
+            out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-            out[9 * out_shape1 + i] = ((int16_t)a[i] | b[i]);
+            out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-            out[10 * out_shape1 + i] = ((int16_t)a[i] ^ b[i]);
+            out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-            out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+            out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-            out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+            out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
             /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-            out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+            out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-            out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], b[i]);
+            out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-            out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], b[i]);
+            out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-            out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+            out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
             /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-            out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + b[i]) * ((int16_t)a[i] - b[i])), 7);
+            out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + b_[i_]) * ((int16_t)a_[i_] - b_[i_])), 7);
             /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-            out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+            out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
             /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-            q[i] = ((double)a[i] / (double)b[i]);
+            q_[i_] = ((double)a_[i_] / (double)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-        out[i] = (int16_t)((int16_t)a[i] + b[i]);
+        out_[i_] = (int16_t)((int16_t)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-        out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (b[i] & 3));
+        out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (b_[i_] & 3));
         /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-        out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (b[i] & 15));
+        out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-        out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (b[i] & 15));
+        out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (b_[i_] & 15));
         /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-        out[8 * out_shape1 + i] = ((int16_t)a[i] & b[i]);
+        out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-        out[9 * out_shape1 + i] = ((int16_t)a[i] | b[i]);
+        out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-        out[10 * out_shape1 + i] = ((int16_t)a[i] ^ b[i]);
+        out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-        out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+        out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-        out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+        out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
         /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-        out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+        out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-        out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], b[i]);
+        out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-        out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], b[i]);
+        out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-        out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+        out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
         /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-        out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + b[i]) * ((int16_t)a[i] - b[i])), 7);
+        out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + b_[i_]) * ((int16_t)a_[i_] - b_[i_])), 7);
         /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-        out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+        out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
         /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-        q[i] = ((double)a[i] / (double)b[i]);
+        q_[i_] = ((double)a_[i_] / (double)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -2027,108 +2234,119 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        float *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f32(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f32(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = (a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f32((a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f32((a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f32(a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f32(a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f32(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabsf(b[i]);
+            out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+            out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f32(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f32(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = (a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f32((a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f32((a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f32(a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f32(a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f32(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabsf(b[i]);
+        out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+        out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2137,108 +2355,119 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] + b[i]);
+            out_[i_] = (a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = (a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = (a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f64(a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f64(a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = (a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f64((a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f64((a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f64(a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f64(a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f64(a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabs(b[i]);
+            out_[11 * out_shape1 + i_] = fabs(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+            out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] + b[i]);
+        out_[i_] = (a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = (a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = (a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f64(a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f64(a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = (a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f64((a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f64((a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f64(a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f64(a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f64(a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabs(b[i]);
+        out_[11 * out_shape1 + i_] = fabs(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+        out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2247,108 +2476,119 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int8[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int8_t *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int8_t *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((float)a[i] + b[i]);
+            out_[i_] = ((float)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabsf(b[i]);
+            out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+            out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((float)a[i] + b[i]);
+        out_[i_] = ((float)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabsf(b[i]);
+        out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+        out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2357,108 +2597,119 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint16[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint16_t *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint16_t *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((float)a[i] + b[i]);
+            out_[i_] = ((float)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabsf(b[i]);
+            out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+            out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((float)a[i] + b[i]);
+        out_[i_] = ((float)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabsf(b[i]);
+        out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+        out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2467,108 +2718,119 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint32[:], float32[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint32_t *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint32_t *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((double)a[i] + (double)b[i]);
+            out_[i_] = ((double)a_[i_] + (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = (double)((b[i] * (float)0.1) + 1.0f);
+            out_[9 * out_shape1 + i_] = (double)((b_[i_] * (float)0.1) + 1.0f);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (double)(-b[i]);
+            out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = (double)fabsf(b[i]);
+            out_[11 * out_shape1 + i_] = (double)fabsf(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (double)(b[i] > (float)0.1);
+            out_[12 * out_shape1 + i_] = (double)(b_[i_] > (float)0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((double)a[i] + (double)b[i]);
+        out_[i_] = ((double)a_[i_] + (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = (double)((b[i] * (float)0.1) + 1.0f);
+        out_[9 * out_shape1 + i_] = (double)((b_[i_] * (float)0.1) + 1.0f);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (double)(-b[i]);
+        out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = (double)fabsf(b[i]);
+        out_[11 * out_shape1 + i_] = (double)fabsf(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (double)(b[i] > (float)0.1);
+        out_[12 * out_shape1 + i_] = (double)(b_[i_] > (float)0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2577,108 +2839,119 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint64[:], int64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((double)a[i] + (double)b[i]);
+            out_[i_] = ((double)a_[i_] + (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+            out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (double)(-b[i]);
+            out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = (double)(b[i] < 0 ? -b[i] : b[i]);
+            out_[11 * out_shape1 + i_] = (double)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+            out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((double)a[i] + (double)b[i]);
+        out_[i_] = ((double)a_[i_] + (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+        out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (double)(-b[i]);
+        out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = (double)(b[i] < 0 ? -b[i] : b[i]);
+        out_[11 * out_shape1 + i_] = (double)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+        out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2687,108 +2960,119 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int16[:], uint64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int16_t *a = (int16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int16_t *a_ = (int16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int16_t *a = appy_dev_a;   // on the device
-        uint64_t *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int16_t *a_ = a_gpu;   // on the device
+        uint64_t *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((double)a[i] + (double)b[i]);
+            out_[i_] = ((double)a_[i_] + (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+            out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (double)(-b[i]);
+            out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = (double)b[i];
+            out_[11 * out_shape1 + i_] = (double)b_[i_];
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+            out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((double)a[i] + (double)b[i]);
+        out_[i_] = ((double)a_[i_] + (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+        out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (double)(-b[i]);
+        out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = (double)b[i];
+        out_[11 * out_shape1 + i_] = (double)b_[i_];
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+        out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2797,108 +3081,119 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        float *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((double)a[i] + b[i]);
+            out_[i_] = ((double)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f64((double)a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f64((double)a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabs(b[i]);
+            out_[11 * out_shape1 + i_] = fabs(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+            out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((double)a[i] + b[i]);
+        out_[i_] = ((double)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f64((double)a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f64((double)a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabs(b[i]);
+        out_[11 * out_shape1 + i_] = fabs(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+        out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -2907,108 +3202,119 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(bool[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel8(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      bool *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      bool *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        bool *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        bool *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-            out[i] = ((float)a[i] + b[i]);
+            out_[i_] = ((float)a_[i_] + b_[i_]);
             /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-            out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+            out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
             /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-            out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+            out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
             /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-            out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+            out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-            out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+            out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-            out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+            out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
             /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-            out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+            out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
             /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-            out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+            out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-            out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+            out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
             /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-            out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+            out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
             /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-            out[10 * out_shape1 + i] = (-b[i]);
+            out_[10 * out_shape1 + i_] = (-b_[i_]);
             /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-            out[11 * out_shape1 + i] = fabsf(b[i]);
+            out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
             /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-            out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+            out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-        out[i] = ((float)a[i] + b[i]);
+        out_[i_] = ((float)a_[i_] + b_[i_]);
         /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-        out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+        out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
         /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-        out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+        out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
         /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-        out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+        out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-        out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+        out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-        out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+        out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
         /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-        out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+        out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
         /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-        out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+        out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-        out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+        out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
         /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-        out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+        out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
         /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-        out[10 * out_shape1 + i] = (-b[i]);
+        out_[10 * out_shape1 + i_] = (-b_[i_]);
         /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-        out[11 * out_shape1 + i] = fabsf(b[i]);
+        out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
         /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-        out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+        out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
       }
     }
     const double appy_ran = appy_clock();
@@ -3017,96 +3323,107 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* compare(uint64[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = (appy_cmp_u64_i64(a[i], b[i]) < 0);
+            out_[i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) < 0);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) <= 0);
+            out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) <= 0);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) == 0);
+            out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) == 0);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) != 0);
+            out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) != 0);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) > 0);
+            out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) > 0);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) >= 0);
+            out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) >= 0);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (true);
+            out_[6 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+            out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = (appy_cmp_u64_i64(a[i], b[i]) < 0);
+        out_[i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) < 0);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) <= 0);
+        out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) <= 0);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) == 0);
+        out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) == 0);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) != 0);
+        out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) != 0);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) > 0);
+        out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) > 0);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) >= 0);
+        out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) >= 0);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (true);
+        out_[6 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+        out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
       }
     }
     const double appy_ran = appy_clock();
@@ -3115,96 +3432,107 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        uint64_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int64_t *a_ = a_gpu;   // on the device
+        uint64_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = (appy_cmp_u64_i64(b[i], a[i]) > 0);
+            out_[i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) > 0);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) >= 0);
+            out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) >= 0);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) == 0);
+            out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) == 0);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) != 0);
+            out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) != 0);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) < 0);
+            out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) < 0);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) <= 0);
+            out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) <= 0);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (a[i] > -1);
+            out_[6 * out_shape1 + i_] = (a_[i_] > -1);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (true && b[i] < 1000);
+            out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = (appy_cmp_u64_i64(b[i], a[i]) > 0);
+        out_[i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) > 0);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) >= 0);
+        out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) >= 0);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) == 0);
+        out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) == 0);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) != 0);
+        out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) != 0);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) < 0);
+        out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) < 0);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) <= 0);
+        out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) <= 0);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (a[i] > -1);
+        out_[6 * out_shape1 + i_] = (a_[i_] > -1);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (true && b[i] < 1000);
+        out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
       }
     }
     const double appy_ran = appy_clock();
@@ -3213,96 +3541,107 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint8[:], int8[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int8_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int8_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint8_t *a = appy_dev_a;   // on the device
-        int8_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint8_t *a_ = a_gpu;   // on the device
+        int8_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = ((int64_t)a[i] < b[i]);
+            out_[i_] = ((int64_t)a_[i_] < b_[i_]);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+            out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+            out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+            out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+            out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+            out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (true);
+            out_[6 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (true);
+            out_[7 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (false);
+            out_[8 * out_shape1 + i_] = (false);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (true && true);
+            out_[9 * out_shape1 + i_] = (true && true);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = ((int64_t)a[i] < b[i]);
+        out_[i_] = ((int64_t)a_[i_] < b_[i_]);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+        out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+        out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+        out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+        out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+        out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (true);
+        out_[6 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (true);
+        out_[7 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (false);
+        out_[8 * out_shape1 + i_] = (false);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (true && true);
+        out_[9 * out_shape1 + i_] = (true && true);
       }
     }
     const double appy_ran = appy_clock();
@@ -3311,96 +3650,107 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], int32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = ((int64_t)a[i] < b[i]);
+            out_[i_] = ((int64_t)a_[i_] < b_[i_]);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+            out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+            out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+            out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+            out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+            out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (true);
+            out_[6 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+            out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = ((int64_t)a[i] < b[i]);
+        out_[i_] = ((int64_t)a_[i_] < b_[i_]);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+        out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+        out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+        out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+        out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+        out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (true);
+        out_[6 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+        out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
       }
     }
     const double appy_ran = appy_clock();
@@ -3409,96 +3759,107 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint16[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint16_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint16_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = ((int64_t)a[i] < b[i]);
+            out_[i_] = ((int64_t)a_[i_] < b_[i_]);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+            out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+            out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+            out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+            out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+            out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (true);
+            out_[6 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+            out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = ((int64_t)a[i] < b[i]);
+        out_[i_] = ((int64_t)a_[i_] < b_[i_]);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+        out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+        out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+        out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+        out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+        out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (true);
+        out_[6 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+        out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
       }
     }
     const double appy_ran = appy_clock();
@@ -3507,96 +3868,107 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int8[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      uint64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      uint64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int8_t *a = appy_dev_a;   // on the device
-        uint64_t *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int8_t *a_ = a_gpu;   // on the device
+        uint64_t *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) > 0);
+            out_[i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) > 0);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) >= 0);
+            out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) >= 0);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) == 0);
+            out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) == 0);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) != 0);
+            out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) != 0);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) < 0);
+            out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) < 0);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) <= 0);
+            out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) <= 0);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (a[i] > -1);
+            out_[6 * out_shape1 + i_] = (a_[i_] > -1);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (true);
+            out_[7 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (true && b[i] < 1000);
+            out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) > 0);
+        out_[i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) > 0);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) >= 0);
+        out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) >= 0);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) == 0);
+        out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) == 0);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) != 0);
+        out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) != 0);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) < 0);
+        out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) < 0);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) <= 0);
+        out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) <= 0);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (a[i] > -1);
+        out_[6 * out_shape1 + i_] = (a_[i_] > -1);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (true);
+        out_[7 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (true && b[i] < 1000);
+        out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
       }
     }
     const double appy_ran = appy_clock();
@@ -3605,96 +3977,107 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], float32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        uint32_t *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        uint32_t *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = ((double)a[i] < (double)b[i]);
+            out_[i_] = ((double)a_[i_] < (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] <= (double)b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] <= (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] == (double)b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] == (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = ((double)a[i] != (double)b[i]);
+            out_[3 * out_shape1 + i_] = ((double)a_[i_] != (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = ((double)a[i] > (double)b[i]);
+            out_[4 * out_shape1 + i_] = ((double)a_[i_] > (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] >= (double)b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] >= (double)b_[i_]);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (true);
+            out_[6 * out_shape1 + i_] = (true);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200.0f);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200.0f);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (-129.0f < b[i] && b[i] < 1000.0f);
+            out_[9 * out_shape1 + i_] = (-129.0f < b_[i_] && b_[i_] < 1000.0f);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = ((double)a[i] < (double)b[i]);
+        out_[i_] = ((double)a_[i_] < (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] <= (double)b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] <= (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] == (double)b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] == (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = ((double)a[i] != (double)b[i]);
+        out_[3 * out_shape1 + i_] = ((double)a_[i_] != (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = ((double)a[i] > (double)b[i]);
+        out_[4 * out_shape1 + i_] = ((double)a_[i_] > (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] >= (double)b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] >= (double)b_[i_]);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (true);
+        out_[6 * out_shape1 + i_] = (true);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200.0f);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200.0f);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (-129.0f < b[i] && b[i] < 1000.0f);
+        out_[9 * out_shape1 + i_] = (-129.0f < b_[i_] && b_[i_] < 1000.0f);
       }
     }
     const double appy_ran = appy_clock();
@@ -3703,96 +4086,107 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        float *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-            out[i] = ((double)a[i] < b[i]);
+            out_[i_] = ((double)a_[i_] < b_[i_]);
             /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-            out[1 * out_shape1 + i] = ((double)a[i] <= b[i]);
+            out_[1 * out_shape1 + i_] = ((double)a_[i_] <= b_[i_]);
             /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-            out[2 * out_shape1 + i] = ((double)a[i] == b[i]);
+            out_[2 * out_shape1 + i_] = ((double)a_[i_] == b_[i_]);
             /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-            out[3 * out_shape1 + i] = ((double)a[i] != b[i]);
+            out_[3 * out_shape1 + i_] = ((double)a_[i_] != b_[i_]);
             /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-            out[4 * out_shape1 + i] = ((double)a[i] > b[i]);
+            out_[4 * out_shape1 + i_] = ((double)a_[i_] > b_[i_]);
             /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-            out[5 * out_shape1 + i] = ((double)a[i] >= b[i]);
+            out_[5 * out_shape1 + i_] = ((double)a_[i_] >= b_[i_]);
             /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-            out[6 * out_shape1 + i] = (a[i] > -1.0f);
+            out_[6 * out_shape1 + i_] = (a_[i_] > -1.0f);
             /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-            out[7 * out_shape1 + i] = (a[i] < 300.0f);
+            out_[7 * out_shape1 + i_] = (a_[i_] < 300.0f);
             /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-            out[8 * out_shape1 + i] = (b[i] == 200.0);
+            out_[8 * out_shape1 + i_] = (b_[i_] == 200.0);
             /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-            out[9 * out_shape1 + i] = (-129.0 < b[i] && b[i] < 1000.0);
+            out_[9 * out_shape1 + i_] = (-129.0 < b_[i_] && b_[i_] < 1000.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-        out[i] = ((double)a[i] < b[i]);
+        out_[i_] = ((double)a_[i_] < b_[i_]);
         /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-        out[1 * out_shape1 + i] = ((double)a[i] <= b[i]);
+        out_[1 * out_shape1 + i_] = ((double)a_[i_] <= b_[i_]);
         /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-        out[2 * out_shape1 + i] = ((double)a[i] == b[i]);
+        out_[2 * out_shape1 + i_] = ((double)a_[i_] == b_[i_]);
         /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-        out[3 * out_shape1 + i] = ((double)a[i] != b[i]);
+        out_[3 * out_shape1 + i_] = ((double)a_[i_] != b_[i_]);
         /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-        out[4 * out_shape1 + i] = ((double)a[i] > b[i]);
+        out_[4 * out_shape1 + i_] = ((double)a_[i_] > b_[i_]);
         /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-        out[5 * out_shape1 + i] = ((double)a[i] >= b[i]);
+        out_[5 * out_shape1 + i_] = ((double)a_[i_] >= b_[i_]);
         /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-        out[6 * out_shape1 + i] = (a[i] > -1.0f);
+        out_[6 * out_shape1 + i_] = (a_[i_] > -1.0f);
         /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-        out[7 * out_shape1 + i] = (a[i] < 300.0f);
+        out_[7 * out_shape1 + i_] = (a_[i_] < 300.0f);
         /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-        out[8 * out_shape1 + i] = (b[i] == 200.0);
+        out_[8 * out_shape1 + i_] = (b_[i_] == 200.0);
         /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-        out[9 * out_shape1 + i] = (-129.0 < b[i] && b[i] < 1000.0);
+        out_[9 * out_shape1 + i_] = (-129.0 < b_[i_] && b_[i_] < 1000.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -3801,119 +4195,136 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* bools(bool[:], bool[:], bool[:, :], int8[:, :]) -- tests/e2e/programs/dtypes.py:105 */
-static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *iout_arg, PyObject **ret)
+static int bools_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *iout_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *b = (bool *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int8_t *iout = (int8_t *)iout_arg->data;
-  int64_t iout_shape1 = iout_arg->shape[1];
-  int64_t iout_size = iout_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *b_ = (bool *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int8_t *iout_ = (int8_t *)iout_array->data;
+  int64_t iout_shape0 = iout_array->shape[0];
+  int64_t iout_shape1 = iout_array->shape[1];
+  int64_t iout_count = iout_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, iout_, sizeof(*iout_) * iout_count, iout_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 8, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
+  if (appy_extent(fr, "iout", 0, iout_shape0, a_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "iout", 1, iout_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:108: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, iout, sizeof(*iout) * iout_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      bool *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      bool *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      bool *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      int8_t *const appy_dev_iout = appy_env_ptr(&appy_data, iout);
+      bool *const a_gpu = appy_env_ptr(&appy_data, a_);
+      bool *const b_gpu = appy_env_ptr(&appy_data, b_);
+      bool *const out_gpu = appy_env_ptr(&appy_data, out_);
+      int8_t *const iout_gpu = appy_env_ptr(&appy_data, iout_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        bool *a = appy_dev_a;   // on the device
-        bool *b = appy_dev_b;   // on the device
-        bool *out = appy_dev_out;   // on the device
-        int8_t *iout = appy_dev_iout;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out, iout)
+        bool *a_ = a_gpu;   // on the device
+        bool *b_ = b_gpu;   // on the device
+        bool *out_ = out_gpu;   // on the device
+        int8_t *iout_ = iout_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_, iout_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
-            out[i] = (a[i] || b[i]);
+            out_[i_] = (a_[i_] || b_[i_]);
             /* tests/e2e/programs/dtypes.py:110: out[1, i] = a[i] * b[i] */
-            out[1 * out_shape1 + i] = (a[i] && b[i]);
+            out_[1 * out_shape1 + i_] = (a_[i_] && b_[i_]);
             /* tests/e2e/programs/dtypes.py:111: out[2, i] = a[i] & b[i] */
-            out[2 * out_shape1 + i] = (a[i] & b[i]);
+            out_[2 * out_shape1 + i_] = (a_[i_] & b_[i_]);
             /* tests/e2e/programs/dtypes.py:112: out[3, i] = a[i] | b[i] */
-            out[3 * out_shape1 + i] = (a[i] | b[i]);
+            out_[3 * out_shape1 + i_] = (a_[i_] | b_[i_]);
             /* tests/e2e/programs/dtypes.py:113: out[4, i] = a[i] ^ b[i] */
-            out[4 * out_shape1 + i] = (a[i] ^ b[i]);
+            out_[4 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
             /* tests/e2e/programs/dtypes.py:114: out[5, i] = ~a[i] */
-            out[5 * out_shape1 + i] = (!a[i]);
+            out_[5 * out_shape1 + i_] = (!a_[i_]);
             /* tests/e2e/programs/dtypes.py:115: out[6, i] = a[i] < b[i] */
-            out[6 * out_shape1 + i] = (a[i] < b[i]);
+            out_[6 * out_shape1 + i_] = (a_[i_] < b_[i_]);
             /* tests/e2e/programs/dtypes.py:116: out[7, i] = a[i] + True */
-            out[7 * out_shape1 + i] = (a[i] || true);
+            out_[7 * out_shape1 + i_] = (a_[i_] || true);
             /* tests/e2e/programs/dtypes.py:117: out[8, i] = abs(a[i]) */
-            out[8 * out_shape1 + i] = a[i];
+            out_[8 * out_shape1 + i_] = a_[i_];
             /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
-            iout[i] = appy_floordiv_i8((int8_t)a[i], (int8_t)true);
+            iout_[i_] = appy_floordiv_i8((int8_t)a_[i_], (int8_t)true);
             /* tests/e2e/programs/dtypes.py:119: iout[1, i] = a[i] % True */
-            iout[1 * iout_shape1 + i] = appy_mod_i8((int8_t)a[i], (int8_t)true);
+            iout_[1 * iout_shape1 + i_] = appy_mod_i8((int8_t)a_[i_], (int8_t)true);
             /* tests/e2e/programs/dtypes.py:120: iout[2, i] = a[i] ** b[i] */
-            iout[2 * iout_shape1 + i] = appy_ipow_i8((int8_t)a[i], (int8_t)b[i]);
+            iout_[2 * iout_shape1 + i_] = appy_ipow_i8((int8_t)a_[i_], (int8_t)b_[i_]);
             /* tests/e2e/programs/dtypes.py:121: iout[3, i] = a[i] + 1 */
-            iout[3 * iout_shape1 + i] = (int8_t)((int64_t)a[i] + 1);
+            iout_[3 * iout_shape1 + i_] = (int8_t)((int64_t)a_[i_] + 1);
             /* tests/e2e/programs/dtypes.py:122: iout[4, i] = a[i] << b[i] */
-            iout[4 * iout_shape1 + i] = appy_lshift_i8((int8_t)a[i], (int8_t)b[i]);
+            iout_[4 * iout_shape1 + i_] = appy_lshift_i8((int8_t)a_[i_], (int8_t)b_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], iout[0:iout_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], iout_[0:iout_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
-        out[i] = (a[i] || b[i]);
+        out_[i_] = (a_[i_] || b_[i_]);
         /* tests/e2e/programs/dtypes.py:110: out[1, i] = a[i] * b[i] */
-        out[1 * out_shape1 + i] = (a[i] && b[i]);
+        out_[1 * out_shape1 + i_] = (a_[i_] && b_[i_]);
         /* tests/e2e/programs/dtypes.py:111: out[2, i] = a[i] & b[i] */
-        out[2 * out_shape1 + i] = (a[i] & b[i]);
+        out_[2 * out_shape1 + i_] = (a_[i_] & b_[i_]);
         /* tests/e2e/programs/dtypes.py:112: out[3, i] = a[i] | b[i] */
-        out[3 * out_shape1 + i] = (a[i] | b[i]);
+        out_[3 * out_shape1 + i_] = (a_[i_] | b_[i_]);
         /* tests/e2e/programs/dtypes.py:113: out[4, i] = a[i] ^ b[i] */
-        out[4 * out_shape1 + i] = (a[i] ^ b[i]);
+        out_[4 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
         /* tests/e2e/programs/dtypes.py:114: out[5, i] = ~a[i] */
-        out[5 * out_shape1 + i] = (!a[i]);
+        out_[5 * out_shape1 + i_] = (!a_[i_]);
         /* tests/e2e/programs/dtypes.py:115: out[6, i] = a[i] < b[i] */
-        out[6 * out_shape1 + i] = (a[i] < b[i]);
+        out_[6 * out_shape1 + i_] = (a_[i_] < b_[i_]);
         /* tests/e2e/programs/dtypes.py:116: out[7, i] = a[i] + True */
-        out[7 * out_shape1 + i] = (a[i] || true);
+        out_[7 * out_shape1 + i_] = (a_[i_] || true);
         /* tests/e2e/programs/dtypes.py:117: out[8, i] = abs(a[i]) */
-        out[8 * out_shape1 + i] = a[i];
+        out_[8 * out_shape1 + i_] = a_[i_];
         /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
-        iout[i] = appy_floordiv_i8((int8_t)a[i], (int8_t)true);
+        iout_[i_] = appy_floordiv_i8((int8_t)a_[i_], (int8_t)true);
         /* tests/e2e/programs/dtypes.py:119: iout[1, i] = a[i] % True */
-        iout[1 * iout_shape1 + i] = appy_mod_i8((int8_t)a[i], (int8_t)true);
+        iout_[1 * iout_shape1 + i_] = appy_mod_i8((int8_t)a_[i_], (int8_t)true);
         /* tests/e2e/programs/dtypes.py:120: iout[2, i] = a[i] ** b[i] */
-        iout[2 * iout_shape1 + i] = appy_ipow_i8((int8_t)a[i], (int8_t)b[i]);
+        iout_[2 * iout_shape1 + i_] = appy_ipow_i8((int8_t)a_[i_], (int8_t)b_[i_]);
         /* tests/e2e/programs/dtypes.py:121: iout[3, i] = a[i] + 1 */
-        iout[3 * iout_shape1 + i] = (int8_t)((int64_t)a[i] + 1);
+        iout_[3 * iout_shape1 + i_] = (int8_t)((int64_t)a_[i_] + 1);
         /* tests/e2e/programs/dtypes.py:122: iout[4, i] = a[i] << b[i] */
-        iout[4 * iout_shape1 + i] = appy_lshift_i8((int8_t)a[i], (int8_t)b[i]);
+        iout_[4 * iout_shape1 + i_] = appy_lshift_i8((int8_t)a_[i_], (int8_t)b_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -3922,115 +4333,120 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "bools", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "bools", appy_called);
+  return -1;
 }
 
 /* reduce(int8[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int8_t *x = (int8_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int8_t s = 0;
-  int8_t p = 0;
-  int8_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int8_t appy_min4 = 0;
+  int8_t *x_ = (int8_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int8_t s_ = 0;
+  int8_t p_ = 0;
+  int8_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int8_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 3, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      const int8_t appy_from32 = m;
-      int8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      const int8_t appy_from32 = m_;
+      int8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int8_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int8_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t i;
-          int8_t s = 0;
-          int8_t p = 1;
-          int8_t m = appy_from32;
+          int64_t i_;
+          int8_t s_ = 0;
+          int8_t p_ = 1;
+          int8_t m_ = appy_from32;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-              s = (int8_t)(s + x[i]);
+              s_ = (int8_t)(s_ + x_[i_]);
               /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-              p = (int8_t)(p * x[i]);
+              p_ = (int8_t)(p_ * x_[i_]);
               /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-              m = appy_max_i8(m, x[i]);
+              m_ = appy_max_i8(m_, x_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-            s = (int8_t)(s + x[i]);
+            s_ = (int8_t)(s_ + x_[i_]);
             /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-            p = (int8_t)(p * x[i]);
+            p_ = (int8_t)(p_ * x_[i_]);
             /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-            m = appy_max_i8(m, x[i]);
+            m_ = appy_max_i8(m_, x_[i_]);
           }
-          s = appy_group_sum_i8(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i8(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s, sizeof s);
-          p = appy_group_prod_i8(p, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s_, sizeof s_);
+          p_ = appy_group_prod_i8(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p, sizeof p);
-          m = appy_group_max_i8(m, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p_, sizeof p_);
+          m_ = appy_group_max_i8(m_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m, sizeof m);
+            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m_, sizeof m_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int8_t appy_part33;
               appy_red_get(appy_scr, 3, 0, appy_b, &appy_part33, sizeof appy_part33);
-              s += appy_part33;
+              s_ += appy_part33;
             }
-            s = appy_group_sum_i8(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i8(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            p = 1;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int8_t appy_part34;
               appy_red_get(appy_scr, 3, 1, appy_b, &appy_part34, sizeof appy_part34);
-              p *= appy_part34;
+              p_ *= appy_part34;
             }
-            p = appy_group_prod_i8(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_i8(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &p, sizeof p);
-            m = appy_from32;
+              memcpy(&appy_scr[2], &p_, sizeof p_);
+            m_ = appy_from32;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int8_t appy_part35;
               appy_red_get(appy_scr, 3, 2, appy_b, &appy_part35, sizeof appy_part35);
-              m = m > appy_part35 ? m : appy_part35;
+              m_ = m_ > appy_part35 ? m_ : appy_part35;
             }
-            m = appy_group_max_i8(m, APPY_RED_THREADS, appy_red);
+            m_ = appy_group_max_i8(m_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[3], &m, sizeof m);
+              memcpy(&appy_scr[3], &m_, sizeof m_);
           }
         }
       }
@@ -4038,22 +4454,22 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 3);
       int8_t appy_total36;
       memcpy(&appy_total36, &appy_totals[0], sizeof appy_total36);
-      s += appy_total36;
+      s_ += appy_total36;
       int8_t appy_total37;
       memcpy(&appy_total37, &appy_totals[1], sizeof appy_total37);
-      p *= appy_total37;
+      p_ *= appy_total37;
       int8_t appy_total38;
       memcpy(&appy_total38, &appy_totals[2], sizeof appy_total38);
-      m = m > appy_total38 ? m : appy_total38;
+      m_ = m_ > appy_total38 ? m_ : appy_total38;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-        s = (int8_t)(s + x[i]);
+        s_ = (int8_t)(s_ + x_[i_]);
         /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-        p = (int8_t)(p * x[i]);
+        p_ = (int8_t)(p_ * x_[i_]);
         /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-        m = appy_max_i8(m, x[i]);
+        m_ = appy_max_i8(m_, x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4061,51 +4477,51 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      int8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      int8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        int8_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        int8_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part40;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part40, sizeof appy_part40);
-              appy_sum2 += appy_part40;
+              appy_sum2_ += appy_part40;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -4113,11 +4529,11 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total41;
       memcpy(&appy_total41, &appy_totals[0], sizeof appy_total41);
-      appy_sum2 += appy_total41;
+      appy_sum2_ += appy_total41;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4125,53 +4541,53 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const int8_t appy_from43 = appy_min4;
-        int8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const int8_t appy_from43 = appy_min4_;
+        int8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          int8_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          int8_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            int8_t appy_min4 = appy_from43;
+            int64_t appy_j3_;
+            int8_t appy_min4_ = appy_from43;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_min4 = appy_min_i8(appy_min4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_min4_ = appy_min_i8(appy_min4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_min4 = appy_min_i8(appy_min4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_min4_ = appy_min_i8(appy_min4_, x_[appy_j3_]);
             }
-            appy_min4 = appy_group_min_i8(appy_min4, APPY_RED_THREADS, appy_red);
+            appy_min4_ = appy_group_min_i8(appy_min4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4, sizeof appy_min4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4_, sizeof appy_min4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min4 = appy_from43;
+              appy_min4_ = appy_from43;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 int8_t appy_part44;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part44, sizeof appy_part44);
-                appy_min4 = appy_min4 < appy_part44 ? appy_min4 : appy_part44;
+                appy_min4_ = appy_min4_ < appy_part44 ? appy_min4_ : appy_part44;
               }
-              appy_min4 = appy_group_min_i8(appy_min4, APPY_RED_THREADS, appy_red);
+              appy_min4_ = appy_group_min_i8(appy_min4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min4, sizeof appy_min4);
+                memcpy(&appy_scr[1], &appy_min4_, sizeof appy_min4_);
             }
           }
         }
@@ -4179,11 +4595,11 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         int8_t appy_total45;
         memcpy(&appy_total45, &appy_totals[0], sizeof appy_total45);
-        appy_min4 = appy_min4 < appy_total45 ? appy_min4 : appy_total45;
+        appy_min4_ = appy_min4_ < appy_total45 ? appy_min4_ : appy_total45;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_min4 = appy_min_i8(appy_min4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_min4_ = appy_min_i8(appy_min4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -4191,11 +4607,11 @@ static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int8(s), appy_box_int8(p), appy_box_int8(m), appy_box_int64(appy_sum2), appy_box_int8(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int8(s_), appy_box_int8(p_), appy_box_int8(m_), appy_box_int64(appy_sum2_), appy_box_int8(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4204,112 +4620,114 @@ fail:
 }
 
 /* reduce(uint16[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  uint16_t *x = (uint16_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint16_t s = 0;
-  uint16_t p = 0;
-  uint16_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  uint16_t appy_min4 = 0;
+  uint16_t *x_ = (uint16_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint16_t s_ = 0;
+  uint16_t p_ = 0;
+  uint16_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  uint16_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 3, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      const uint16_t appy_from47 = m;
-      uint16_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      const uint16_t appy_from47 = m_;
+      uint16_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint16_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint16_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t i;
-          uint16_t s = 0;
-          uint16_t p = 1;
-          uint16_t m = appy_from47;
+          int64_t i_;
+          uint16_t s_ = 0;
+          uint16_t p_ = 1;
+          uint16_t m_ = appy_from47;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-              s = (uint16_t)(s + x[i]);
+              s_ = (uint16_t)(s_ + x_[i_]);
               /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-              p = (uint16_t)(p * x[i]);
+              p_ = (uint16_t)(p_ * x_[i_]);
               /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-              m = appy_max_u16(m, x[i]);
+              m_ = appy_max_u16(m_, x_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-            s = (uint16_t)(s + x[i]);
+            s_ = (uint16_t)(s_ + x_[i_]);
             /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-            p = (uint16_t)(p * x[i]);
+            p_ = (uint16_t)(p_ * x_[i_]);
             /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-            m = appy_max_u16(m, x[i]);
+            m_ = appy_max_u16(m_, x_[i_]);
           }
-          s = appy_group_sum_u16(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_u16(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s, sizeof s);
-          p = appy_group_prod_u16(p, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s_, sizeof s_);
+          p_ = appy_group_prod_u16(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p, sizeof p);
-          m = appy_group_max_u16(m, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p_, sizeof p_);
+          m_ = appy_group_max_u16(m_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m, sizeof m);
+            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m_, sizeof m_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint16_t appy_part48;
               appy_red_get(appy_scr, 3, 0, appy_b, &appy_part48, sizeof appy_part48);
-              s += appy_part48;
+              s_ += appy_part48;
             }
-            s = appy_group_sum_u16(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_u16(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            p = 1;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint16_t appy_part49;
               appy_red_get(appy_scr, 3, 1, appy_b, &appy_part49, sizeof appy_part49);
-              p *= appy_part49;
+              p_ *= appy_part49;
             }
-            p = appy_group_prod_u16(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_u16(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &p, sizeof p);
-            m = appy_from47;
+              memcpy(&appy_scr[2], &p_, sizeof p_);
+            m_ = appy_from47;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint16_t appy_part50;
               appy_red_get(appy_scr, 3, 2, appy_b, &appy_part50, sizeof appy_part50);
-              m = m > appy_part50 ? m : appy_part50;
+              m_ = m_ > appy_part50 ? m_ : appy_part50;
             }
-            m = appy_group_max_u16(m, APPY_RED_THREADS, appy_red);
+            m_ = appy_group_max_u16(m_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[3], &m, sizeof m);
+              memcpy(&appy_scr[3], &m_, sizeof m_);
           }
         }
       }
@@ -4317,22 +4735,22 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 3);
       uint16_t appy_total51;
       memcpy(&appy_total51, &appy_totals[0], sizeof appy_total51);
-      s += appy_total51;
+      s_ += appy_total51;
       uint16_t appy_total52;
       memcpy(&appy_total52, &appy_totals[1], sizeof appy_total52);
-      p *= appy_total52;
+      p_ *= appy_total52;
       uint16_t appy_total53;
       memcpy(&appy_total53, &appy_totals[2], sizeof appy_total53);
-      m = m > appy_total53 ? m : appy_total53;
+      m_ = m_ > appy_total53 ? m_ : appy_total53;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-        s = (uint16_t)(s + x[i]);
+        s_ = (uint16_t)(s_ + x_[i_]);
         /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-        p = (uint16_t)(p * x[i]);
+        p_ = (uint16_t)(p_ * x_[i_]);
         /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-        m = appy_max_u16(m, x[i]);
+        m_ = appy_max_u16(m_, x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4340,51 +4758,51 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = 0;
+  appy_sum2_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      uint16_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      uint16_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint16_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint16_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          uint64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          uint64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + (uint64_t)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + (uint64_t)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + (uint64_t)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + (uint64_t)x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_u64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_u64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part55;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part55, sizeof appy_part55);
-              appy_sum2 += appy_part55;
+              appy_sum2_ += appy_part55;
             }
-            appy_sum2 = appy_group_sum_u64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_u64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -4392,11 +4810,11 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       uint64_t appy_total56;
       memcpy(&appy_total56, &appy_totals[0], sizeof appy_total56);
-      appy_sum2 += appy_total56;
+      appy_sum2_ += appy_total56;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + (uint64_t)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + (uint64_t)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4404,53 +4822,53 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const uint16_t appy_from58 = appy_min4;
-        uint16_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const uint16_t appy_from58 = appy_min4_;
+        uint16_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          uint16_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          uint16_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            uint16_t appy_min4 = appy_from58;
+            int64_t appy_j3_;
+            uint16_t appy_min4_ = appy_from58;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_min4 = appy_min_u16(appy_min4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_min4_ = appy_min_u16(appy_min4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_min4 = appy_min_u16(appy_min4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_min4_ = appy_min_u16(appy_min4_, x_[appy_j3_]);
             }
-            appy_min4 = appy_group_min_u16(appy_min4, APPY_RED_THREADS, appy_red);
+            appy_min4_ = appy_group_min_u16(appy_min4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4, sizeof appy_min4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4_, sizeof appy_min4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min4 = appy_from58;
+              appy_min4_ = appy_from58;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 uint16_t appy_part59;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part59, sizeof appy_part59);
-                appy_min4 = appy_min4 < appy_part59 ? appy_min4 : appy_part59;
+                appy_min4_ = appy_min4_ < appy_part59 ? appy_min4_ : appy_part59;
               }
-              appy_min4 = appy_group_min_u16(appy_min4, APPY_RED_THREADS, appy_red);
+              appy_min4_ = appy_group_min_u16(appy_min4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min4, sizeof appy_min4);
+                memcpy(&appy_scr[1], &appy_min4_, sizeof appy_min4_);
             }
           }
         }
@@ -4458,11 +4876,11 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         uint16_t appy_total60;
         memcpy(&appy_total60, &appy_totals[0], sizeof appy_total60);
-        appy_min4 = appy_min4 < appy_total60 ? appy_min4 : appy_total60;
+        appy_min4_ = appy_min4_ < appy_total60 ? appy_min4_ : appy_total60;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_min4 = appy_min_u16(appy_min4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_min4_ = appy_min_u16(appy_min4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -4470,11 +4888,11 @@ static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint16(s), appy_box_uint16(p), appy_box_uint16(m), appy_box_uint64(appy_sum2), appy_box_uint16(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint16(s_), appy_box_uint16(p_), appy_box_uint16(m_), appy_box_uint64(appy_sum2_), appy_box_uint16(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4483,112 +4901,114 @@ fail:
 }
 
 /* reduce(uint64[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  uint64_t *x = (uint64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint64_t s = 0;
-  uint64_t p = 0;
-  uint64_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  uint64_t appy_min4 = 0;
+  uint64_t *x_ = (uint64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint64_t s_ = 0;
+  uint64_t p_ = 0;
+  uint64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  uint64_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 3, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      const uint64_t appy_from62 = m;
-      uint64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      const uint64_t appy_from62 = m_;
+      uint64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t i;
-          uint64_t s = 0;
-          uint64_t p = 1;
-          uint64_t m = appy_from62;
+          int64_t i_;
+          uint64_t s_ = 0;
+          uint64_t p_ = 1;
+          uint64_t m_ = appy_from62;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-              s = (s + x[i]);
+              s_ = (s_ + x_[i_]);
               /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-              p = (p * x[i]);
+              p_ = (p_ * x_[i_]);
               /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-              m = appy_max_u64(m, x[i]);
+              m_ = appy_max_u64(m_, x_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-            s = (s + x[i]);
+            s_ = (s_ + x_[i_]);
             /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-            p = (p * x[i]);
+            p_ = (p_ * x_[i_]);
             /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-            m = appy_max_u64(m, x[i]);
+            m_ = appy_max_u64(m_, x_[i_]);
           }
-          s = appy_group_sum_u64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_u64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s, sizeof s);
-          p = appy_group_prod_u64(p, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s_, sizeof s_);
+          p_ = appy_group_prod_u64(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p, sizeof p);
-          m = appy_group_max_u64(m, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &p_, sizeof p_);
+          m_ = appy_group_max_u64(m_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m, sizeof m);
+            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &m_, sizeof m_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part63;
               appy_red_get(appy_scr, 3, 0, appy_b, &appy_part63, sizeof appy_part63);
-              s += appy_part63;
+              s_ += appy_part63;
             }
-            s = appy_group_sum_u64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_u64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            p = 1;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part64;
               appy_red_get(appy_scr, 3, 1, appy_b, &appy_part64, sizeof appy_part64);
-              p *= appy_part64;
+              p_ *= appy_part64;
             }
-            p = appy_group_prod_u64(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_u64(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &p, sizeof p);
-            m = appy_from62;
+              memcpy(&appy_scr[2], &p_, sizeof p_);
+            m_ = appy_from62;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part65;
               appy_red_get(appy_scr, 3, 2, appy_b, &appy_part65, sizeof appy_part65);
-              m = m > appy_part65 ? m : appy_part65;
+              m_ = m_ > appy_part65 ? m_ : appy_part65;
             }
-            m = appy_group_max_u64(m, APPY_RED_THREADS, appy_red);
+            m_ = appy_group_max_u64(m_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[3], &m, sizeof m);
+              memcpy(&appy_scr[3], &m_, sizeof m_);
           }
         }
       }
@@ -4596,22 +5016,22 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 3);
       uint64_t appy_total66;
       memcpy(&appy_total66, &appy_totals[0], sizeof appy_total66);
-      s += appy_total66;
+      s_ += appy_total66;
       uint64_t appy_total67;
       memcpy(&appy_total67, &appy_totals[1], sizeof appy_total67);
-      p *= appy_total67;
+      p_ *= appy_total67;
       uint64_t appy_total68;
       memcpy(&appy_total68, &appy_totals[2], sizeof appy_total68);
-      m = m > appy_total68 ? m : appy_total68;
+      m_ = m_ > appy_total68 ? m_ : appy_total68;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-        s = (s + x[i]);
+        s_ = (s_ + x_[i_]);
         /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-        p = (p * x[i]);
+        p_ = (p_ * x_[i_]);
         /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-        m = appy_max_u64(m, x[i]);
+        m_ = appy_max_u64(m_, x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4619,51 +5039,51 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = 0;
+  appy_sum2_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      uint64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      uint64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint64_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint64_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          uint64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          uint64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_u64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_u64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part70;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part70, sizeof appy_part70);
-              appy_sum2 += appy_part70;
+              appy_sum2_ += appy_part70;
             }
-            appy_sum2 = appy_group_sum_u64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_u64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -4671,11 +5091,11 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       uint64_t appy_total71;
       memcpy(&appy_total71, &appy_totals[0], sizeof appy_total71);
-      appy_sum2 += appy_total71;
+      appy_sum2_ += appy_total71;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4683,53 +5103,53 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        const uint64_t appy_from73 = appy_min4;
-        uint64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+        const uint64_t appy_from73 = appy_min4_;
+        uint64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
         {
-          uint64_t *x = appy_dev_x;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+          uint64_t *x_ = x_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
           {
-            int64_t appy_j3;
-            uint64_t appy_min4 = appy_from73;
+            int64_t appy_j3_;
+            uint64_t appy_min4_ = appy_from73;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j3 = appy_k + appy_u * appy_stride;
-                appy_min4 = appy_min_u64(appy_min4, x[appy_j3]);
+                appy_j3_ = appy_k + appy_u * appy_stride;
+                appy_min4_ = appy_min_u64(appy_min4_, x_[appy_j3_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j3 = appy_k;
-              appy_min4 = appy_min_u64(appy_min4, x[appy_j3]);
+              appy_j3_ = appy_k;
+              appy_min4_ = appy_min_u64(appy_min4_, x_[appy_j3_]);
             }
-            appy_min4 = appy_group_min_u64(appy_min4, APPY_RED_THREADS, appy_red);
+            appy_min4_ = appy_group_min_u64(appy_min4_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4, sizeof appy_min4);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_min4_, sizeof appy_min4_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_min4 = appy_from73;
+              appy_min4_ = appy_from73;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 uint64_t appy_part74;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part74, sizeof appy_part74);
-                appy_min4 = appy_min4 < appy_part74 ? appy_min4 : appy_part74;
+                appy_min4_ = appy_min4_ < appy_part74 ? appy_min4_ : appy_part74;
               }
-              appy_min4 = appy_group_min_u64(appy_min4, APPY_RED_THREADS, appy_red);
+              appy_min4_ = appy_group_min_u64(appy_min4_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_min4, sizeof appy_min4);
+                memcpy(&appy_scr[1], &appy_min4_, sizeof appy_min4_);
             }
           }
         }
@@ -4737,11 +5157,11 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         uint64_t appy_total75;
         memcpy(&appy_total75, &appy_totals[0], sizeof appy_total75);
-        appy_min4 = appy_min4 < appy_total75 ? appy_min4 : appy_total75;
+        appy_min4_ = appy_min4_ < appy_total75 ? appy_min4_ : appy_total75;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-        for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-          appy_min4 = appy_min_u64(appy_min4, x[appy_j3]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+        for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+          appy_min4_ = appy_min_u64(appy_min4_, x_[appy_j3_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -4749,11 +5169,11 @@ static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(s), appy_box_uint64(p), appy_box_uint64(m), appy_box_uint64(appy_sum2), appy_box_uint64(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(s_), appy_box_uint64(p_), appy_box_uint64(m_), appy_box_uint64(appy_sum2_), appy_box_uint64(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4762,95 +5182,97 @@ fail:
 }
 
 /* reduce(bool[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  bool *x = (bool *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t s = 0;
-  int64_t p = 0;
-  bool m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  bool appy_min4 = 0;
+  bool *x_ = (bool *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t s_ = 0;
+  int64_t p_ = 0;
+  bool m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  bool appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = INT64_C(0);
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = INT64_C(1);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = INT64_C(0);
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = INT64_C(1);
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-      s = (s + (int64_t)x[i]);
+      s_ = (s_ + (int64_t)x_[i_]);
       /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-      p = (p * (int64_t)x[i]);
+      p_ = (p_ * (int64_t)x_[i_]);
       /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-      m = ((appy_max_i64((int64_t)m, (int64_t)x[i])) != 0);
+      m_ = ((appy_max_i64((int64_t)m_, (int64_t)x_[i_])) != 0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 136, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      bool *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      bool *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        bool *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        bool *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j1;
-          int64_t appy_sum2 = 0;
+          int64_t appy_j1_;
+          int64_t appy_sum2_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j1 = appy_k + appy_u * appy_stride;
-              appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+              appy_j1_ = appy_k + appy_u * appy_stride;
+              appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j1 = appy_k;
-            appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+            appy_j1_ = appy_k;
+            appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
           }
-          appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+          appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2, sizeof appy_sum2);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum2_, sizeof appy_sum2_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum2 = 0;
+            appy_sum2_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part78;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part78, sizeof appy_part78);
-              appy_sum2 += appy_part78;
+              appy_sum2_ += appy_part78;
             }
-            appy_sum2 = appy_group_sum_i64(appy_sum2, APPY_RED_THREADS, appy_red);
+            appy_sum2_ = appy_group_sum_i64(appy_sum2_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum2, sizeof appy_sum2);
+              memcpy(&appy_scr[1], &appy_sum2_, sizeof appy_sum2_);
           }
         }
       }
@@ -4858,11 +5280,11 @@ static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total79;
       memcpy(&appy_total79, &appy_totals[0], sizeof appy_total79);
-      appy_sum2 += appy_total79;
+      appy_sum2_ += appy_total79;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4870,27 +5292,27 @@ static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_min4 = ((appy_min_i64((int64_t)appy_min4, (int64_t)x[appy_j3])) != 0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_min4_ = ((appy_min_i64((int64_t)appy_min4_, (int64_t)x_[appy_j3_])) != 0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = ((INT64_C(0)) != 0);
+    appy_min4_ = ((INT64_C(0)) != 0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int64(s), appy_box_int64(p), appy_box_bool(m), appy_box_int64(appy_sum2), appy_box_bool(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int64(s_), appy_box_int64(p_), appy_box_bool(m_), appy_box_int64(appy_sum2_), appy_box_bool(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4899,59 +5321,76 @@ fail:
 }
 
 /* rows(int8[:, :], int64[:, :], int8[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  int8_t *A = (int8_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int8_t *y = (int8_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int8_t s = 0;
-  int8_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
+  int8_t *A_ = (int8_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int8_t *y_ = (int8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int8_t s_ = 0;
+  int8_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int8_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      int8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int8_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      int8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int8_t *A = appy_dev_A;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          int8_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          int8_t *A_ = A_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          int8_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            int8_t s;
-            int8_t m;
-            int64_t j;
-            int64_t appy_j1;
-            int64_t appy_sum2;
+            int64_t i_;
+            int8_t s_;
+            int8_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4959,55 +5398,55 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 int8_t appy_acc82 = 0;
-                const int8_t appy_before83 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int8_t appy_before83 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (int8_t)(s + A[i * A_shape1 + j]);
+                  s_ = (int8_t)(s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_i8(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_i8(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc82 += A[i * A_shape1 + j];
+                  appy_acc82 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before83 + appy_group_sum_i8(s, appy_g, appy_red);
-                m = appy_group_min_i8(m, appy_g, appy_red);
+                s_ = appy_before83 + appy_group_sum_i8(s_, appy_g, appy_red);
+                m_ = appy_group_min_i8(m_, appy_g, appy_red);
                 appy_acc82 = appy_group_sum_i8(appy_acc82, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc82;
+                  y_[i_] += appy_acc82;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+                out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+                out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               {
-                const int64_t appy_before85 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+                const int64_t appy_before85 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before85 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before85 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5015,37 +5454,37 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           int8_t appy_acc88 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (int8_t)(s + A[i * A_shape1 + j]);
+            s_ = (int8_t)(s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_i8(m, A[i * A_shape1 + j]);
+            m_ = appy_min_i8(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc88 += A[i * A_shape1 + j];
+            appy_acc88 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc88;
+          y_[i_] += appy_acc88;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+        out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+        out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5054,62 +5493,82 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint8[:, :], uint64[:, :], uint8[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint8_t *A = (uint8_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint8_t *y = (uint8_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint8_t s = 0;
-  uint8_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint8_t *A_ = (uint8_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint8_t *y_ = (uint8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint8_t s_ = 0;
+  uint8_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      uint64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      uint8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      uint8_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      uint64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      uint8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          uint8_t *A = appy_dev_A;   // on the device
-          uint64_t *out = appy_dev_out;   // on the device
-          uint8_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          uint8_t *A_ = A_gpu;   // on the device
+          uint64_t *out_ = out_gpu;   // on the device
+          uint8_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            uint8_t s;
-            uint8_t m;
-            int64_t j;
-            int64_t appy_j1;
-            uint64_t appy_sum2;
+            int64_t i_;
+            uint8_t s_;
+            uint8_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            uint64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5117,55 +5576,55 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 uint8_t appy_acc91 = 0;
-                const uint8_t appy_before92 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const uint8_t appy_before92 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (uint8_t)(s + A[i * A_shape1 + j]);
+                  s_ = (uint8_t)(s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_u8(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_u8(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc91 += A[i * A_shape1 + j];
+                  appy_acc91 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before92 + appy_group_sum_u8(s, appy_g, appy_red);
-                m = appy_group_min_u8(m, appy_g, appy_red);
+                s_ = appy_before92 + appy_group_sum_u8(s_, appy_g, appy_red);
+                m_ = appy_group_min_u8(m_, appy_g, appy_red);
                 appy_acc91 = appy_group_sum_u8(appy_acc91, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc91;
+                  y_[i_] += appy_acc91;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+                out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+                out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = 0;
+              appy_sum2_ = 0;
               {
-                const uint64_t appy_before94 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+                const uint64_t appy_before94 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before94 + appy_group_sum_u64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before94 + appy_group_sum_u64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5173,37 +5632,37 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           uint8_t appy_acc97 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (uint8_t)(s + A[i * A_shape1 + j]);
+            s_ = (uint8_t)(s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_u8(m, A[i * A_shape1 + j]);
+            m_ = appy_min_u8(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc97 += A[i * A_shape1 + j];
+            appy_acc97 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc97;
+          y_[i_] += appy_acc97;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+        out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+        out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = 0;
+        appy_sum2_ = 0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5212,62 +5671,82 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(int16[:, :], int64[:, :], int16[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  int16_t *A = (int16_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int16_t *y = (int16_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int16_t s = 0;
-  int16_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
+  int16_t *A_ = (int16_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int16_t *y_ = (int16_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int16_t s_ = 0;
+  int16_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int16_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      int16_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int16_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      int16_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int16_t *A = appy_dev_A;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          int16_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          int16_t *A_ = A_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          int16_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            int16_t s;
-            int16_t m;
-            int64_t j;
-            int64_t appy_j1;
-            int64_t appy_sum2;
+            int64_t i_;
+            int16_t s_;
+            int16_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            int64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5275,55 +5754,55 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 int16_t appy_acc100 = 0;
-                const int16_t appy_before101 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int16_t appy_before101 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (int16_t)(s + A[i * A_shape1 + j]);
+                  s_ = (int16_t)(s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_i16(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_i16(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc100 += A[i * A_shape1 + j];
+                  appy_acc100 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before101 + appy_group_sum_i16(s, appy_g, appy_red);
-                m = appy_group_min_i16(m, appy_g, appy_red);
+                s_ = appy_before101 + appy_group_sum_i16(s_, appy_g, appy_red);
+                m_ = appy_group_min_i16(m_, appy_g, appy_red);
                 appy_acc100 = appy_group_sum_i16(appy_acc100, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc100;
+                  y_[i_] += appy_acc100;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+                out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+                out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = INT64_C(0);
+              appy_sum2_ = INT64_C(0);
               {
-                const int64_t appy_before103 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+                const int64_t appy_before103 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before103 + appy_group_sum_i64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before103 + appy_group_sum_i64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5331,37 +5810,37 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           int16_t appy_acc106 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (int16_t)(s + A[i * A_shape1 + j]);
+            s_ = (int16_t)(s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_i16(m, A[i * A_shape1 + j]);
+            m_ = appy_min_i16(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc106 += A[i * A_shape1 + j];
+            appy_acc106 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc106;
+          y_[i_] += appy_acc106;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+        out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+        out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = INT64_C(0);
+        appy_sum2_ = INT64_C(0);
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5370,62 +5849,82 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint16[:, :], uint64[:, :], uint16[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint16_t *A = (uint16_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint16_t *y = (uint16_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint16_t s = 0;
-  uint16_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint16_t *A_ = (uint16_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint16_t *y_ = (uint16_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint16_t s_ = 0;
+  uint16_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      uint64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      uint16_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      uint16_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      uint64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      uint16_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          uint16_t *A = appy_dev_A;   // on the device
-          uint64_t *out = appy_dev_out;   // on the device
-          uint16_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          uint16_t *A_ = A_gpu;   // on the device
+          uint64_t *out_ = out_gpu;   // on the device
+          uint16_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            uint16_t s;
-            uint16_t m;
-            int64_t j;
-            int64_t appy_j1;
-            uint64_t appy_sum2;
+            int64_t i_;
+            uint16_t s_;
+            uint16_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            uint64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5433,55 +5932,55 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 uint16_t appy_acc109 = 0;
-                const uint16_t appy_before110 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const uint16_t appy_before110 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (uint16_t)(s + A[i * A_shape1 + j]);
+                  s_ = (uint16_t)(s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_u16(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_u16(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc109 += A[i * A_shape1 + j];
+                  appy_acc109 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before110 + appy_group_sum_u16(s, appy_g, appy_red);
-                m = appy_group_min_u16(m, appy_g, appy_red);
+                s_ = appy_before110 + appy_group_sum_u16(s_, appy_g, appy_red);
+                m_ = appy_group_min_u16(m_, appy_g, appy_red);
                 appy_acc109 = appy_group_sum_u16(appy_acc109, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc109;
+                  y_[i_] += appy_acc109;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+                out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+                out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = 0;
+              appy_sum2_ = 0;
               {
-                const uint64_t appy_before112 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+                const uint64_t appy_before112 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before112 + appy_group_sum_u64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before112 + appy_group_sum_u64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5489,37 +5988,37 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           uint16_t appy_acc115 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (uint16_t)(s + A[i * A_shape1 + j]);
+            s_ = (uint16_t)(s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_u16(m, A[i * A_shape1 + j]);
+            m_ = appy_min_u16(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc115 += A[i * A_shape1 + j];
+            appy_acc115 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc115;
+          y_[i_] += appy_acc115;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+        out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+        out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = 0;
+        appy_sum2_ = 0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5528,62 +6027,82 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint32[:, :], uint64[:, :], uint32[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel4(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint32_t *A = (uint32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint32_t *y = (uint32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint32_t s = 0;
-  uint32_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint32_t *A_ = (uint32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint32_t *y_ = (uint32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint32_t s_ = 0;
+  uint32_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      uint64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      uint32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      uint32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      uint64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      uint32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          uint32_t *A = appy_dev_A;   // on the device
-          uint64_t *out = appy_dev_out;   // on the device
-          uint32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          uint32_t *A_ = A_gpu;   // on the device
+          uint64_t *out_ = out_gpu;   // on the device
+          uint32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            uint32_t s;
-            uint32_t m;
-            int64_t j;
-            int64_t appy_j1;
-            uint64_t appy_sum2;
+            int64_t i_;
+            uint32_t s_;
+            uint32_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            uint64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5591,55 +6110,55 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 uint32_t appy_acc118 = 0;
-                const uint32_t appy_before119 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const uint32_t appy_before119 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_u32(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_u32(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc118 += A[i * A_shape1 + j];
+                  appy_acc118 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before119 + appy_group_sum_u32(s, appy_g, appy_red);
-                m = appy_group_min_u32(m, appy_g, appy_red);
+                s_ = appy_before119 + appy_group_sum_u32(s_, appy_g, appy_red);
+                m_ = appy_group_min_u32(m_, appy_g, appy_red);
                 appy_acc118 = appy_group_sum_u32(appy_acc118, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc118;
+                  y_[i_] += appy_acc118;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+                out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+                out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = 0;
+              appy_sum2_ = 0;
               {
-                const uint64_t appy_before121 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+                const uint64_t appy_before121 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before121 + appy_group_sum_u64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before121 + appy_group_sum_u64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5647,37 +6166,37 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           uint32_t appy_acc124 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_u32(m, A[i * A_shape1 + j]);
+            m_ = appy_min_u32(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc124 += A[i * A_shape1 + j];
+            appy_acc124 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc124;
+          y_[i_] += appy_acc124;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+        out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+        out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = 0;
+        appy_sum2_ = 0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5686,62 +6205,82 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint64[:, :], uint64[:, :], uint64[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel5(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint64_t *A = (uint64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint64_t *y = (uint64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint64_t s = 0;
-  uint64_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint64_t *A_ = (uint64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint64_t *y_ = (uint64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint64_t s_ = 0;
+  uint64_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      uint64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      uint64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      uint64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      uint64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
+      uint64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          uint64_t *A = appy_dev_A;   // on the device
-          uint64_t *out = appy_dev_out;   // on the device
-          uint64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, y)
+          uint64_t *A_ = A_gpu;   // on the device
+          uint64_t *out_ = out_gpu;   // on the device
+          uint64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
-            int64_t i;
-            uint64_t s;
-            uint64_t m;
-            int64_t j;
-            int64_t appy_j1;
-            uint64_t appy_sum2;
+            int64_t i_;
+            uint64_t s_;
+            uint64_t m_;
+            int64_t j_;
+            int64_t appy_j1_;
+            uint64_t appy_sum2_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5749,55 +6288,55 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:153: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
               {
                 uint64_t appy_acc127 = 0;
-                const uint64_t appy_before128 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const uint64_t appy_before128 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-                  m = appy_min_u64(m, A[i * A_shape1 + j]);
+                  m_ = appy_min_u64(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-                  appy_acc127 += A[i * A_shape1 + j];
+                  appy_acc127 += A_[i_ * A_shape1 + j_];
                 }
-                s = appy_before128 + appy_group_sum_u64(s, appy_g, appy_red);
-                m = appy_group_min_u64(m, appy_g, appy_red);
+                s_ = appy_before128 + appy_group_sum_u64(s_, appy_g, appy_red);
+                m_ = appy_group_min_u64(m_, appy_g, appy_red);
                 appy_acc127 = appy_group_sum_u64(appy_acc127, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc127;
+                  y_[i_] += appy_acc127;
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(0)] = s;
+                out_[i_ * out_shape1 + INT64_C(0)] = s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(1)] = m;
+                out_[i_ * out_shape1 + INT64_C(1)] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-              appy_sum2 = 0;
+              appy_sum2_ = 0;
               {
-                const uint64_t appy_before130 = appy_sum2;
-                appy_sum2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                  appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+                const uint64_t appy_before130 = appy_sum2_;
+                appy_sum2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                  appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
                 }
-                appy_sum2 = appy_before130 + appy_group_sum_u64(appy_sum2, appy_g, appy_red);
+                appy_sum2_ = appy_before130 + appy_group_sum_u64(appy_sum2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               if (appy_lane == 0) {
-                out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+                out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
               }
             }
           }
@@ -5805,37 +6344,37 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, m, j, appy_j1, appy_sum2)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, m_, j_, appy_j1_, appy_sum2_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:153: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
         {
           uint64_t appy_acc133 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-            m = appy_min_u64(m, A[i * A_shape1 + j]);
+            m_ = appy_min_u64(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-            appy_acc133 += A[i * A_shape1 + j];
+            appy_acc133 += A_[i_ * A_shape1 + j_];
           }
-          y[i] += appy_acc133;
+          y_[i_] += appy_acc133;
         }
         /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-        out[i * out_shape1 + INT64_C(0)] = s;
+        out_[i_ * out_shape1 + INT64_C(0)] = s_;
         /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-        out[i * out_shape1 + INT64_C(1)] = m;
+        out_[i_ * out_shape1 + INT64_C(1)] = m_;
         /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-        appy_sum2 = 0;
+        appy_sum2_ = 0;
         {
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
           }
         }
-        out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+        out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
       }
     }
     const double appy_ran = appy_clock();
@@ -5844,160 +6383,170 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel0(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int8_t *idx = (int8_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int8_t *idx_ = (int8_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int8_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      int8_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        int8_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        int8_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6006,160 +6555,170 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel1(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int16_t *idx = (int16_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int16_t *idx_ = (int16_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int16_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      int16_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        int16_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        int16_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6168,160 +6727,170 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel2(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int32_t *idx = (int32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int32_t *idx_ = (int32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      int32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        int32_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        int32_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6330,160 +6899,170 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel3(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        int64_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        int64_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6492,160 +7071,170 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel4(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint8_t *idx = (uint8_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint8_t *idx_ = (uint8_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      uint8_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        uint8_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        uint8_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6654,160 +7243,170 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel5(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint16_t *idx = (uint16_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint16_t *idx_ = (uint16_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint16_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      uint16_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        uint16_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        uint16_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6816,160 +7415,170 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel6(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint32_t *idx = (uint32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint32_t *idx_ = (uint32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint32_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      uint32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        uint32_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        uint32_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -6978,160 +7587,170 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel7(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint64_t *idx = (uint64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint64_t *idx_ = (uint64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint64_t *const appy_dev_idx = appy_env_ptr(&appy_data, idx);
-      int16_t *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      uint8_t *const appy_dev_h8 = appy_env_ptr(&appy_data, h8);
-      int16_t *const appy_dev_h16 = appy_env_ptr(&appy_data, h16);
-      uint64_t *const appy_dev_h64 = appy_env_ptr(&appy_data, h64);
-      bool *const appy_dev_hb = appy_env_ptr(&appy_data, hb);
-      double *const appy_dev_g = appy_env_ptr(&appy_data, g);
+      uint64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
+      int16_t *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      uint8_t *const h8_gpu = appy_env_ptr(&appy_data, h8_);
+      int16_t *const h16_gpu = appy_env_ptr(&appy_data, h16_);
+      uint64_t *const h64_gpu = appy_env_ptr(&appy_data, h64_);
+      bool *const hb_gpu = appy_env_ptr(&appy_data, hb_);
+      double *const g_gpu = appy_env_ptr(&appy_data, g_);
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int64_t appy_at0 = 0;
-      const int64_t appy_at1 = appy_at0 + (h8_size * (int64_t)sizeof(*h8) + 7) / 8 * 8;
-      const int64_t appy_at2 = appy_at1 + (h16_size * (int64_t)sizeof(*h16) + 7) / 8 * 8;
-      const int64_t appy_at3 = appy_at2 + (h64_size * (int64_t)sizeof(*h64) + 7) / 8 * 8;
+      const int64_t appy_at1 = appy_at0 + (h8_count * (int64_t)sizeof(*h8_) + 7) / 8 * 8;
+      const int64_t appy_at2 = appy_at1 + (h16_count * (int64_t)sizeof(*h16_) + 7) / 8 * 8;
+      const int64_t appy_at3 = appy_at2 + (h64_count * (int64_t)sizeof(*h64_) + 7) / 8 * 8;
       if (appy_n > 0) {
-        uint64_t *idx = appy_dev_idx;   // on the device
-        int16_t *w = appy_dev_w;   // on the device
-        double *x = appy_dev_x;   // on the device
-        uint8_t *h8 = appy_dev_h8;   // on the device
-        int16_t *h16 = appy_dev_h16;   // on the device
-        uint64_t *h64 = appy_dev_h64;   // on the device
-        bool *hb = appy_dev_hb;   // on the device
-        double *g = appy_dev_g;   // on the device
+        uint64_t *idx_ = idx_gpu;   // on the device
+        int16_t *w_ = w_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        uint8_t *h8_ = h8_gpu;   // on the device
+        int16_t *h16_ = h16_gpu;   // on the device
+        uint64_t *h64_ = h64_gpu;   // on the device
+        bool *hb_ = hb_gpu;   // on the device
+        double *g_ = g_gpu;   // on the device
         if (appy_at3 <= APPY_PRIV_BYTES) {
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
             static uint64_t appy_priv[APPY_PRIV_BYTES / 8];   // the block's copies of the scatter targets
             #pragma omp allocate(appy_priv) allocator(omp_pteam_mem_alloc)
-            uint8_t *const appy_priv_h8 = (uint8_t *)((char *)appy_priv + appy_at0);
-            int16_t *const appy_priv_h16 = (int16_t *)((char *)appy_priv + appy_at1);
-            uint64_t *const appy_priv_h64 = (uint64_t *)((char *)appy_priv + appy_at2);
+            uint8_t *const h8_priv = (uint8_t *)((char *)appy_priv + appy_at0);
+            int16_t *const h16_priv = (int16_t *)((char *)appy_priv + appy_at1);
+            uint64_t *const h64_priv = (uint64_t *)((char *)appy_priv + appy_at2);
             for (int64_t appy_w = ompx_thread_id_x(); appy_w < appy_at3 / 8; appy_w += APPY_LOOP_THREADS)
               appy_priv[appy_w] = 0;
             appy_group_sync(APPY_LOOP_THREADS);
             {
-              uint8_t *h8 = appy_priv_h8;   // this block's copy
-              int16_t *h16 = appy_priv_h16;   // this block's copy
-              uint64_t *h64 = appy_priv_h64;   // this block's copy
-              int64_t i;
+              uint8_t *h8_ = h8_priv;   // this block's copy
+              int16_t *h16_ = h16_priv;   // this block's copy
+              uint64_t *h64_ = h64_priv;   // this block's copy
+              int64_t i_;
               for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                    appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-                i = appy_k;
+                i_ = appy_k;
                 /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-                appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+                appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
                 /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-                appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+                appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
                 /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
                 #pragma omp atomic update
-                h64[idx[i]] += 3;
+                h64_[idx_[i_]] += 3;
                 /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-                appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+                appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
                 /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-                g[i] = x[idx[i]];
+                g_[i_] = x_[idx_[i_]];
               }
             }
             appy_group_sync(APPY_LOOP_THREADS);
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h8[appy_e] != 0) {
-                appy_atomic_add_uint8(&h8[appy_e], appy_priv_h8[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h8_count; appy_e += APPY_LOOP_THREADS)
+              if (h8_priv[appy_e] != 0) {
+                appy_atomic_add_uint8(&h8_[appy_e], h8_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h16[appy_e] != 0) {
-                appy_atomic_add_int16(&h16[appy_e], appy_priv_h16[appy_e]);
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h16_count; appy_e += APPY_LOOP_THREADS)
+              if (h16_priv[appy_e] != 0) {
+                appy_atomic_add_int16(&h16_[appy_e], h16_priv[appy_e]);
               }
-            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_size; appy_e += APPY_LOOP_THREADS)
-              if (appy_priv_h64[appy_e] != 0) {
+            for (int64_t appy_e = ompx_thread_id_x(); appy_e < h64_count; appy_e += APPY_LOOP_THREADS)
+              if (h64_priv[appy_e] != 0) {
                 #pragma omp atomic update
-                h64[appy_e] += appy_priv_h64[appy_e];
+                h64_[appy_e] += h64_priv[appy_e];
               }
           }
         } else {
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx, w, x, h8, h16, h64, hb, g)
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(idx_, w_, x_, h8_, h16_, h64_, hb_, g_)
           {
-            int64_t i;
+            int64_t i_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-              appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+              appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
               /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-              appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+              appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
               /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
               #pragma omp atomic update
-              h64[idx[i]] += 3;
+              h64_[idx_[i_]] += 3;
               /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-              appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+              appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
               /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-              g[i] = x[idx[i]];
+              g_[i_] = x_[idx_[i_]];
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-      for (i = 0; i < idx_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+      for (i_ = 0; i_ < idx_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-        appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+        appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
         /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-        appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+        appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
         /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
         #pragma omp atomic update
-        h64[idx[i]] += 3;
+        h64_[idx_[i_]] += 3;
         /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-        appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+        appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
         /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-        g[i] = x[idx[i]];
+        g_[i_] = x_[idx_[i_]];
       }
     }
     const double appy_ran = appy_clock();
@@ -7140,68 +7759,71 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* arrays(uint8[:], uint8[:]) -- tests/e2e/programs/dtypes.py:187 */
-static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  uint8_t *x = (uint8_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint8_t *y = (uint8_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  uint8_t *z = NULL;
+  uint8_t *x_ = (uint8_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint8_t *y_ = (uint8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  uint8_t *z_ = NULL;
   int64_t z_shape0 = 0;
-  int64_t z_size = 0;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j10 = 0;
-  uint64_t appy_sum11 = 0;
-  int64_t appy_j12 = 0;
-  uint8_t appy_dot13 = 0;
-  int64_t appy_j15 = 0;
-  uint8_t appy_max16 = 0;
-  int64_t appy_j18 = 0;
-  double appy_mean19 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j10_ = 0;
+  uint64_t appy_sum11_ = 0;
+  int64_t appy_j12_ = 0;
+  uint8_t appy_dot13_ = 0;
+  int64_t appy_j15_ = 0;
+  uint8_t appy_max16_ = 0;
+  int64_t appy_j18_ = 0;
+  double appy_mean19_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   /* tests/e2e/programs/dtypes.py:190: y[:] = x * 3 + 1 */
   if (x_shape0 == y_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        uint8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        uint8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, y_shape0, 1);
         if (appy_n > 0) {
-          uint8_t *x = appy_dev_x;   // on the device
-          uint8_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          uint8_t *x_ = x_gpu;   // on the device
+          uint8_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j1;
+            int64_t appy_j1_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j1 = appy_k;
-              y[appy_j1] = (uint8_t)((x[appy_j1] * 3) + 1);
+              appy_j1_ = appy_k;
+              y_[appy_j1_] = (uint8_t)((x_[appy_j1_] * 3) + 1);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(from: y[0:y_size])
-        for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-          y[appy_j1] = (uint8_t)((x[appy_j1] * 3) + 1);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(from: y_[0:y_count])
+        for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+          y_[appy_j1_] = (uint8_t)((x_[appy_j1_] * 3) + 1);
         }
       }
       const double appy_ran = appy_clock();
@@ -7213,38 +7835,38 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/dtypes.py:191: y[1:] -= x[:-1] // 3 */
-  appy_start3 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
-  appy_len4 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
-  appy_len6 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len6 == appy_len4) {
+  appy_start3_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
+  appy_len4_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
+  appy_len6_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len6_ == appy_len4_) {
     {
-      const int64_t appy_stop145 = appy_len4;
+      const int64_t appy_stop145 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        uint8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        uint8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         const int64_t appy_n = appy_range_len(0, appy_stop145, 1);
         if (appy_n > 0) {
-          uint8_t *x = appy_dev_x;   // on the device
-          uint8_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+          uint8_t *x_ = x_gpu;   // on the device
+          uint8_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
           {
-            int64_t appy_j5;
+            int64_t appy_j5_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j5 = appy_k;
-              y[(appy_start3 + appy_j5)] = (uint8_t)(y[(appy_start3 + appy_j5)] - appy_floordiv_u8(x[appy_j5], 3));
+              appy_j5_ = appy_k;
+              y_[(appy_start3_ + appy_j5_)] = (uint8_t)(y_[(appy_start3_ + appy_j5_)] - appy_floordiv_u8(x_[appy_j5_], 3));
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-        for (appy_j5 = 0; appy_j5 < appy_stop145; appy_j5++) {
-          y[(appy_start3 + appy_j5)] = (uint8_t)(y[(appy_start3 + appy_j5)] - appy_floordiv_u8(x[appy_j5], 3));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+        for (appy_j5_ = 0; appy_j5_ < appy_stop145; appy_j5_++) {
+          y_[(appy_start3_ + appy_j5_)] = (uint8_t)(y_[(appy_start3_ + appy_j5_)] - appy_floordiv_u8(x_[appy_j5_], 3));
         }
       }
       const double appy_ran = appy_clock();
@@ -7260,43 +7882,43 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     appy_array appy_a147;
     if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a147) < 0)
       goto fail;
-    z = (uint8_t *)appy_a147.data;
+    z_ = (uint8_t *)appy_a147.data;
     z_shape0 = appy_a147.shape[0];
-    z_size = appy_a147.size;
+    z_count = appy_a147.size;
     z_obj = appy_a147.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
-        uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        uint8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
-        uint8_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        uint8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
+        uint8_t *const z_gpu = appy_env_ptr(&appy_data, z_);
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
         if (appy_n > 0) {
-          uint8_t *x = appy_dev_x;   // on the device
-          uint8_t *y = appy_dev_y;   // on the device
-          uint8_t *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y, z)
+          uint8_t *x_ = x_gpu;   // on the device
+          uint8_t *y_ = y_gpu;   // on the device
+          uint8_t *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_, z_)
           {
-            int64_t appy_j8;
+            int64_t appy_j8_;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-              appy_j8 = appy_k;
-              z[appy_j8] = (x[appy_j8] ^ y[appy_j8]);
+              appy_j8_ = appy_k;
+              z_[appy_j8_] = (x_[appy_j8_] ^ y_[appy_j8_]);
             }
           }
         }
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-        for (appy_j8 = 0; appy_j8 < x_shape0; appy_j8++) {
-          z[appy_j8] = (x[appy_j8] ^ y[appy_j8]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+        for (appy_j8_ = 0; appy_j8_ < x_shape0; appy_j8_++) {
+          z_[appy_j8_] = (x_[appy_j8_] ^ y_[appy_j8_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -7308,51 +7930,51 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/dtypes.py:193: return np.sum(x), np.dot(x, y), np.max(z), np.mean(x), z */
-  appy_sum11 = 0;
+  appy_sum11_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint8_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint8_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j10;
-          uint64_t appy_sum11 = 0;
+          int64_t appy_j10_;
+          uint64_t appy_sum11_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j10 = appy_k + appy_u * appy_stride;
-              appy_sum11 = (appy_sum11 + (uint64_t)x[appy_j10]);
+              appy_j10_ = appy_k + appy_u * appy_stride;
+              appy_sum11_ = (appy_sum11_ + (uint64_t)x_[appy_j10_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j10 = appy_k;
-            appy_sum11 = (appy_sum11 + (uint64_t)x[appy_j10]);
+            appy_j10_ = appy_k;
+            appy_sum11_ = (appy_sum11_ + (uint64_t)x_[appy_j10_]);
           }
-          appy_sum11 = appy_group_sum_u64(appy_sum11, APPY_RED_THREADS, appy_red);
+          appy_sum11_ = appy_group_sum_u64(appy_sum11_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum11, sizeof appy_sum11);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_sum11_, sizeof appy_sum11_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_sum11 = 0;
+            appy_sum11_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               uint64_t appy_part149;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part149, sizeof appy_part149);
-              appy_sum11 += appy_part149;
+              appy_sum11_ += appy_part149;
             }
-            appy_sum11 = appy_group_sum_u64(appy_sum11, APPY_RED_THREADS, appy_red);
+            appy_sum11_ = appy_group_sum_u64(appy_sum11_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_sum11, sizeof appy_sum11);
+              memcpy(&appy_scr[1], &appy_sum11_, sizeof appy_sum11_);
           }
         }
       }
@@ -7360,66 +7982,66 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       uint64_t appy_total150;
       memcpy(&appy_total150, &appy_totals[0], sizeof appy_total150);
-      appy_sum11 += appy_total150;
+      appy_sum11_ += appy_total150;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum11) reduction(+: appy_sum11)
-      for (appy_j10 = 0; appy_j10 < x_shape0; appy_j10++) {
-        appy_sum11 = (appy_sum11 + (uint64_t)x[appy_j10]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum11_) reduction(+: appy_sum11_)
+      for (appy_j10_ = 0; appy_j10_ < x_shape0; appy_j10_++) {
+        appy_sum11_ = (appy_sum11_ + (uint64_t)x_[appy_j10_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_dot13 = 0;
+  appy_dot13_ = 0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-        uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-        uint8_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+        uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+        uint8_t *const y_gpu = appy_env_ptr(&appy_data, y_);
         {
-          uint8_t *x = appy_dev_x;   // on the device
-          uint8_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+          uint8_t *x_ = x_gpu;   // on the device
+          uint8_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
           {
-            int64_t appy_j12;
-            uint8_t appy_dot13 = 0;
+            int64_t appy_j12_;
+            uint8_t appy_dot13_ = 0;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j12 = appy_k + appy_u * appy_stride;
-                appy_dot13 = (uint8_t)(appy_dot13 + (x[appy_j12] * y[appy_j12]));
+                appy_j12_ = appy_k + appy_u * appy_stride;
+                appy_dot13_ = (uint8_t)(appy_dot13_ + (x_[appy_j12_] * y_[appy_j12_]));
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j12 = appy_k;
-              appy_dot13 = (uint8_t)(appy_dot13 + (x[appy_j12] * y[appy_j12]));
+              appy_j12_ = appy_k;
+              appy_dot13_ = (uint8_t)(appy_dot13_ + (x_[appy_j12_] * y_[appy_j12_]));
             }
-            appy_dot13 = appy_group_sum_u8(appy_dot13, APPY_RED_THREADS, appy_red);
+            appy_dot13_ = appy_group_sum_u8(appy_dot13_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot13, sizeof appy_dot13);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_dot13_, sizeof appy_dot13_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_dot13 = 0;
+              appy_dot13_ = 0;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 uint8_t appy_part152;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part152, sizeof appy_part152);
-                appy_dot13 += appy_part152;
+                appy_dot13_ += appy_part152;
               }
-              appy_dot13 = appy_group_sum_u8(appy_dot13, APPY_RED_THREADS, appy_red);
+              appy_dot13_ = appy_group_sum_u8(appy_dot13_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_dot13, sizeof appy_dot13);
+                memcpy(&appy_scr[1], &appy_dot13_, sizeof appy_dot13_);
             }
           }
         }
@@ -7427,11 +8049,11 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         uint8_t appy_total153;
         memcpy(&appy_total153, &appy_totals[0], sizeof appy_total153);
-        appy_dot13 += appy_total153;
+        appy_dot13_ += appy_total153;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot13) reduction(+: appy_dot13)
-        for (appy_j12 = 0; appy_j12 < x_shape0; appy_j12++) {
-          appy_dot13 = (uint8_t)(appy_dot13 + (x[appy_j12] * y[appy_j12]));
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot13_) reduction(+: appy_dot13_)
+        for (appy_j12_ = 0; appy_j12_ < x_shape0; appy_j12_++) {
+          appy_dot13_ = (uint8_t)(appy_dot13_ + (x_[appy_j12_] * y_[appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -7443,53 +8065,53 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   if (z_shape0 > 0) {
-    appy_env_host(&appy_data, z, APPY_READS);
-    appy_max16 = z[INT64_C(0)];
+    appy_env_host(&appy_data, z_, APPY_READS);
+    appy_max16_ = z_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_READS);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
       int appy_own = 0;
       if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
         const int64_t appy_n = appy_range_len(0, z_shape0, 1);
-        const uint8_t appy_from155 = appy_max16;
-        uint8_t *const appy_dev_z = appy_env_ptr(&appy_data, z);
+        const uint8_t appy_from155 = appy_max16_;
+        uint8_t *const z_gpu = appy_env_ptr(&appy_data, z_);
         {
-          uint8_t *z = appy_dev_z;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(z, appy_scr)
+          uint8_t *z_ = z_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(z_, appy_scr)
           {
-            int64_t appy_j15;
-            uint8_t appy_max16 = appy_from155;
+            int64_t appy_j15_;
+            uint8_t appy_max16_ = appy_from155;
             static uint64_t appy_red[32];   // the block's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
             int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
             for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
               for (int appy_u = 0; appy_u < 4; appy_u++) {
-                appy_j15 = appy_k + appy_u * appy_stride;
-                appy_max16 = appy_max_u8(appy_max16, z[appy_j15]);
+                appy_j15_ = appy_k + appy_u * appy_stride;
+                appy_max16_ = appy_max_u8(appy_max16_, z_[appy_j15_]);
               }
             }
             for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-              appy_j15 = appy_k;
-              appy_max16 = appy_max_u8(appy_max16, z[appy_j15]);
+              appy_j15_ = appy_k;
+              appy_max16_ = appy_max_u8(appy_max16_, z_[appy_j15_]);
             }
-            appy_max16 = appy_group_max_u8(appy_max16, APPY_RED_THREADS, appy_red);
+            appy_max16_ = appy_group_max_u8(appy_max16_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max16, sizeof appy_max16);
+              appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_max16_, sizeof appy_max16_);
             if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-              appy_max16 = appy_from155;
+              appy_max16_ = appy_from155;
               for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
                 uint8_t appy_part156;
                 appy_red_get(appy_scr, 1, 0, appy_b, &appy_part156, sizeof appy_part156);
-                appy_max16 = appy_max16 > appy_part156 ? appy_max16 : appy_part156;
+                appy_max16_ = appy_max16_ > appy_part156 ? appy_max16_ : appy_part156;
               }
-              appy_max16 = appy_group_max_u8(appy_max16, APPY_RED_THREADS, appy_red);
+              appy_max16_ = appy_group_max_u8(appy_max16_, APPY_RED_THREADS, appy_red);
               if (ompx_thread_id_x() == 0)
-                memcpy(&appy_scr[1], &appy_max16, sizeof appy_max16);
+                memcpy(&appy_scr[1], &appy_max16_, sizeof appy_max16_);
             }
           }
         }
@@ -7497,11 +8119,11 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
         appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
         uint8_t appy_total157;
         memcpy(&appy_total157, &appy_totals[0], sizeof appy_total157);
-        appy_max16 = appy_max16 > appy_total157 ? appy_max16 : appy_total157;
+        appy_max16_ = appy_max16_ > appy_total157 ? appy_max16_ : appy_total157;
       } else {
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: z[0:z_size]) map(tofrom: appy_max16) reduction(max: appy_max16)
-        for (appy_j15 = 0; appy_j15 < z_shape0; appy_j15++) {
-          appy_max16 = appy_max_u8(appy_max16, z[appy_j15]);
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: z_[0:z_count]) map(tofrom: appy_max16_) reduction(max: appy_max16_)
+        for (appy_j15_ = 0; appy_j15_ < z_shape0; appy_j15_++) {
+          appy_max16_ = appy_max_u8(appy_max16_, z_[appy_j15_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -7509,55 +8131,55 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max16 = 0;
+    appy_max16_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/dtypes.py, line 193)");
     goto fail;
   }
-  appy_mean19 = 0.0;
+  appy_mean19_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      uint8_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
+      uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
       {
-        uint8_t *x = appy_dev_x;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, appy_scr)
+        uint8_t *x_ = x_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, appy_scr)
         {
-          int64_t appy_j18;
-          double appy_mean19 = 0;
+          int64_t appy_j18_;
+          double appy_mean19_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              appy_j18 = appy_k + appy_u * appy_stride;
-              appy_mean19 = (appy_mean19 + (double)x[appy_j18]);
+              appy_j18_ = appy_k + appy_u * appy_stride;
+              appy_mean19_ = (appy_mean19_ + (double)x_[appy_j18_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            appy_j18 = appy_k;
-            appy_mean19 = (appy_mean19 + (double)x[appy_j18]);
+            appy_j18_ = appy_k;
+            appy_mean19_ = (appy_mean19_ + (double)x_[appy_j18_]);
           }
-          appy_mean19 = appy_group_sum_f64(appy_mean19, APPY_RED_THREADS, appy_red);
+          appy_mean19_ = appy_group_sum_f64(appy_mean19_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean19, sizeof appy_mean19);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &appy_mean19_, sizeof appy_mean19_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            appy_mean19 = 0;
+            appy_mean19_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part159;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part159, sizeof appy_part159);
-              appy_mean19 += appy_part159;
+              appy_mean19_ += appy_part159;
             }
-            appy_mean19 = appy_group_sum_f64(appy_mean19, APPY_RED_THREADS, appy_red);
+            appy_mean19_ = appy_group_sum_f64(appy_mean19_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &appy_mean19, sizeof appy_mean19);
+              memcpy(&appy_scr[1], &appy_mean19_, sizeof appy_mean19_);
           }
         }
       }
@@ -7565,19 +8187,19 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total160;
       memcpy(&appy_total160, &appy_totals[0], sizeof appy_total160);
-      appy_mean19 += appy_total160;
+      appy_mean19_ += appy_total160;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean19) reduction(+: appy_mean19)
-      for (appy_j18 = 0; appy_j18 < x_shape0; appy_j18++) {
-        appy_mean19 = (appy_mean19 + (double)x[appy_j18]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean19_) reduction(+: appy_mean19_)
+      for (appy_j18_ = 0; appy_j18_ < x_shape0; appy_j18_++) {
+        appy_mean19_ = (appy_mean19_ + (double)x_[appy_j18_]);
       }
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, z, APPY_RETURNS);
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(appy_sum11), appy_box_uint8(appy_dot13), appy_box_uint8(appy_max16), appy_box_float64((appy_mean19 / (double)x_shape0)), appy_box_array(&(appy_array){.obj = z_obj})});
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(appy_sum11_), appy_box_uint8(appy_dot13_), appy_box_uint8(appy_max16_), appy_box_float64((appy_mean19_ / (double)x_shape0)), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "dtypes", "arrays", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -7586,97 +8208,101 @@ fail:
 }
 
 /* masked(float32[:], bool[:], float32[:]) -- tests/e2e/programs/dtypes.py:198 */
-static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_array *mask_arg, const appy_array *out_arg, PyObject **ret)
+static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *mask_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t c = 0;
-  int64_t i = 0;
-  bool *positive = NULL;
-  int64_t positive_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t c_ = 0;
+  int64_t i_ = 0;
+  bool *positive_ = NULL;
+  int64_t positive_count = 0;
   PyObject *positive_obj = NULL;
-  int64_t appy_j1 = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 203") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:200: c = 0 */
-  c = INT64_C(0);
+  c_ = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:202: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      bool *const appy_dev_mask = appy_env_ptr(&appy_data, mask);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      bool *const mask_gpu = appy_env_ptr(&appy_data, mask_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       {
-        float *x = appy_dev_x;   // on the device
-        bool *mask = appy_dev_mask;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, mask, out, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        bool *mask_ = mask_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, mask_, out_, appy_scr)
         {
-          int64_t i;
-          int64_t c = 0;
+          int64_t i_;
+          int64_t c_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
-              if (mask[i]) {
+              if (mask_[i_]) {
                 /* tests/e2e/programs/dtypes.py:204: out[i] = x[i] */
-                out[i] = x[i];
+                out_[i_] = x_[i_];
               } else {
                 /* tests/e2e/programs/dtypes.py:206: out[i] = 0 */
-                out[i] = 0.0f;
+                out_[i_] = 0.0f;
               }
               /* tests/e2e/programs/dtypes.py:207: c += mask[i] */
-              c = (c + (int64_t)mask[i]);
+              c_ = (c_ + (int64_t)mask_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
-            if (mask[i]) {
+            if (mask_[i_]) {
               /* tests/e2e/programs/dtypes.py:204: out[i] = x[i] */
-              out[i] = x[i];
+              out_[i_] = x_[i_];
             } else {
               /* tests/e2e/programs/dtypes.py:206: out[i] = 0 */
-              out[i] = 0.0f;
+              out_[i_] = 0.0f;
             }
             /* tests/e2e/programs/dtypes.py:207: c += mask[i] */
-            c = (c + (int64_t)mask[i]);
+            c_ = (c_ + (int64_t)mask_[i_]);
           }
-          c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+          c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c, sizeof c);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &c_, sizeof c_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            c = 0;
+            c_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part162;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part162, sizeof appy_part162);
-              c += appy_part162;
+              c_ += appy_part162;
             }
-            c = appy_group_sum_i64(c, APPY_RED_THREADS, appy_red);
+            c_ = appy_group_sum_i64(c_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &c, sizeof c);
+              memcpy(&appy_scr[1], &c_, sizeof c_);
           }
         }
       }
@@ -7684,20 +8310,20 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total163;
       memcpy(&appy_total163, &appy_totals[0], sizeof appy_total163);
-      c += appy_total163;
+      c_ += appy_total163;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], mask[0:mask_size]) map(tofrom: out[0:out_size]) map(tofrom: c) reduction(+: c)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count]) map(tofrom: c_) reduction(+: c_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
-        if (mask[i]) {
+        if (mask_[i_]) {
           /* tests/e2e/programs/dtypes.py:204: out[i] = x[i] */
-          out[i] = x[i];
+          out_[i_] = x_[i_];
         } else {
           /* tests/e2e/programs/dtypes.py:206: out[i] = 0 */
-          out[i] = 0.0f;
+          out_[i_] = 0.0f;
         }
         /* tests/e2e/programs/dtypes.py:207: c += mask[i] */
-        c = (c + (int64_t)mask[i]);
+        c_ = (c_ + (int64_t)mask_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -7709,38 +8335,38 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     appy_array appy_a165;
     if (appy_alloc(fr, "empty", APPY_BOOL, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a165) < 0)
       goto fail;
-    positive = (bool *)appy_a165.data;
-    positive_size = appy_a165.size;
+    positive_ = (bool *)appy_a165.data;
+    positive_count = appy_a165.size;
     positive_obj = appy_a165.obj;
-    appy_env_fresh(&appy_data, positive, sizeof(*positive) * positive_size);
+    appy_env_fresh(&appy_data, positive_, sizeof(*positive_) * positive_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, positive, sizeof(*positive) * positive_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, positive_, sizeof(*positive_) * positive_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      bool *const appy_dev_positive = appy_env_ptr(&appy_data, positive);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      bool *const positive_gpu = appy_env_ptr(&appy_data, positive_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        bool *positive = appy_dev_positive;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, positive)
+        float *x_ = x_gpu;   // on the device
+        bool *positive_ = positive_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, positive_)
         {
-          int64_t appy_j1;
+          int64_t appy_j1_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            appy_j1 = appy_k;
-            positive[appy_j1] = (x[appy_j1] > 0.0f);
+            appy_j1_ = appy_k;
+            positive_[appy_j1_] = (x_[appy_j1_] > 0.0f);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: positive[0:positive_size])
-      for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-        positive[appy_j1] = (x[appy_j1] > 0.0f);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: positive_[0:positive_count])
+      for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+        positive_[appy_j1_] = (x_[appy_j1_] > 0.0f);
       }
     }
     const double appy_ran = appy_clock();
@@ -7748,8 +8374,8 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:209: return c, positive */
-  appy_env_host(&appy_data, positive, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(c), appy_box_array(&(appy_array){.obj = positive_obj})});
+  appy_env_host(&appy_data, positive_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(c_), appy_box_array(&(appy_array){.obj = positive_obj})});
   appy_env_end(&appy_data, "dtypes", "masked", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -7758,111 +8384,111 @@ fail:
 }
 
 /* make(int, uint8) -- tests/e2e/programs/dtypes.py:214 */
-static int kernel_make_0(appy_frame *fr, int64_t n, uint8_t v, PyObject **ret)
+static int make_kernel0(appy_frame *fr, int64_t n_, uint8_t v_, PyObject **ret)
 {
-  uint8_t *a = NULL;
-  int64_t a_size = 0;
+  uint8_t *a_ = NULL;
+  int64_t a_count = 0;
   PyObject *a_obj = NULL;
-  int16_t *b = NULL;
+  int16_t *b_ = NULL;
   int64_t b_shape1 = 0;
-  int64_t b_size = 0;
+  int64_t b_count = 0;
   PyObject *b_obj = NULL;
-  uint64_t *c = NULL;
-  int64_t c_size = 0;
+  uint64_t *c_ = NULL;
+  int64_t c_count = 0;
   PyObject *c_obj = NULL;
-  int8_t *d = NULL;
-  int64_t d_size = 0;
+  int8_t *d_ = NULL;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t i = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   /* tests/e2e/programs/dtypes.py:216: a = np.empty(n, dtype=np.uint8) */
   {
     appy_array appy_a167;
-    if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){n}, 0.0, &appy_a167) < 0)
+    if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){n_}, 0.0, &appy_a167) < 0)
       goto fail;
-    a = (uint8_t *)appy_a167.data;
-    a_size = appy_a167.size;
+    a_ = (uint8_t *)appy_a167.data;
+    a_count = appy_a167.size;
     a_obj = appy_a167.obj;
-    appy_env_fresh(&appy_data, a, sizeof(*a) * a_size);
+    appy_env_fresh(&appy_data, a_, sizeof(*a_) * a_count);
   }
   /* tests/e2e/programs/dtypes.py:217: b = np.zeros((n, 2), dtype=np.int16) */
   {
     appy_array appy_a168;
-    if (appy_alloc(fr, "zeros", APPY_INT16, 2, (const int64_t[]){n, INT64_C(2)}, 0.0, &appy_a168) < 0)
+    if (appy_alloc(fr, "zeros", APPY_INT16, 2, (const int64_t[]){n_, INT64_C(2)}, 0.0, &appy_a168) < 0)
       goto fail;
-    b = (int16_t *)appy_a168.data;
+    b_ = (int16_t *)appy_a168.data;
     b_shape1 = appy_a168.shape[1];
-    b_size = appy_a168.size;
+    b_count = appy_a168.size;
     b_obj = appy_a168.obj;
   }
   /* tests/e2e/programs/dtypes.py:218: c = np.full(n, 7, dtype=np.uint64) */
   {
     appy_array appy_a169;
-    if (appy_alloc(fr, "full", APPY_UINT64, 1, (const int64_t[]){n}, 7.0, &appy_a169) < 0)
+    if (appy_alloc(fr, "full", APPY_UINT64, 1, (const int64_t[]){n_}, 7.0, &appy_a169) < 0)
       goto fail;
-    c = (uint64_t *)appy_a169.data;
-    c_size = appy_a169.size;
+    c_ = (uint64_t *)appy_a169.data;
+    c_count = appy_a169.size;
     c_obj = appy_a169.obj;
   }
   /* tests/e2e/programs/dtypes.py:219: d = np.ones(n, dtype=np.int8) */
   {
     appy_array appy_a170;
-    if (appy_alloc(fr, "ones", APPY_INT8, 1, (const int64_t[]){n}, 0.0, &appy_a170) < 0)
+    if (appy_alloc(fr, "ones", APPY_INT8, 1, (const int64_t[]){n_}, 0.0, &appy_a170) < 0)
       goto fail;
-    d = (int8_t *)appy_a170.data;
-    d_size = appy_a170.size;
+    d_ = (int8_t *)appy_a170.data;
+    d_count = appy_a170.size;
     d_obj = appy_a170.obj;
   }
   /* tests/e2e/programs/dtypes.py:221: for i in range(n): */
   {
-    const int64_t appy_stop171 = n;
+    const int64_t appy_stop171 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      uint8_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int16_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      uint64_t *const appy_dev_c = appy_env_ptr(&appy_data, c);
-      int8_t *const appy_dev_d = appy_env_ptr(&appy_data, d);
+      uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int16_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      uint64_t *const c_gpu = appy_env_ptr(&appy_data, c_);
+      int8_t *const d_gpu = appy_env_ptr(&appy_data, d_);
       const int64_t appy_n = appy_range_len(0, appy_stop171, 1);
       if (appy_n > 0) {
-        uint8_t *a = appy_dev_a;   // on the device
-        int16_t *b = appy_dev_b;   // on the device
-        uint64_t *c = appy_dev_c;   // on the device
-        int8_t *d = appy_dev_d;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, c, d)
+        uint8_t *a_ = a_gpu;   // on the device
+        int16_t *b_ = b_gpu;   // on the device
+        uint64_t *c_ = c_gpu;   // on the device
+        int8_t *d_ = d_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, c_, d_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:222: a[i] = v + i */
-            a[i] = (uint8_t)(v + (uint8_t)i);
+            a_[i_] = (uint8_t)(v_ + (uint8_t)i_);
             /* tests/e2e/programs/dtypes.py:223: b[i, 0] = -i */
-            b[i * b_shape1 + INT64_C(0)] = (int16_t)(-i);
+            b_[i_ * b_shape1 + INT64_C(0)] = (int16_t)(-i_);
             /* tests/e2e/programs/dtypes.py:224: c[i] += i */
-            c[i] = (c[i] + (uint64_t)i);
+            c_[i_] = (c_[i_] + (uint64_t)i_);
             /* tests/e2e/programs/dtypes.py:225: d[i] = d[i] * 100 + i % 7 */
-            d[i] = (int8_t)((d[i] * 100) + (int8_t)appy_mod_i64(i, INT64_C(7)));
+            d_[i_] = (int8_t)((d_[i_] * 100) + (int8_t)appy_mod_i64(i_, INT64_C(7)));
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size], c[0:c_size], d[0:d_size])
-      for (i = 0; i < appy_stop171; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count], c_[0:c_count], d_[0:d_count])
+      for (i_ = 0; i_ < appy_stop171; i_++) {
         /* tests/e2e/programs/dtypes.py:222: a[i] = v + i */
-        a[i] = (uint8_t)(v + (uint8_t)i);
+        a_[i_] = (uint8_t)(v_ + (uint8_t)i_);
         /* tests/e2e/programs/dtypes.py:223: b[i, 0] = -i */
-        b[i * b_shape1 + INT64_C(0)] = (int16_t)(-i);
+        b_[i_ * b_shape1 + INT64_C(0)] = (int16_t)(-i_);
         /* tests/e2e/programs/dtypes.py:224: c[i] += i */
-        c[i] = (c[i] + (uint64_t)i);
+        c_[i_] = (c_[i_] + (uint64_t)i_);
         /* tests/e2e/programs/dtypes.py:225: d[i] = d[i] * 100 + i % 7 */
-        d[i] = (int8_t)((d[i] * 100) + (int8_t)appy_mod_i64(i, INT64_C(7)));
+        d_[i_] = (int8_t)((d_[i_] * 100) + (int8_t)appy_mod_i64(i_, INT64_C(7)));
       }
     }
     const double appy_ran = appy_clock();
@@ -7870,11 +8496,11 @@ static int kernel_make_0(appy_frame *fr, int64_t n, uint8_t v, PyObject **ret)
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:226: return a, b, c, d, v * 2, np.uint16(v) * 300 */
-  appy_env_host(&appy_data, a, APPY_RETURNS);
-  appy_env_host(&appy_data, b, APPY_RETURNS);
-  appy_env_host(&appy_data, c, APPY_RETURNS);
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(6, (PyObject *[]){appy_box_array(&(appy_array){.obj = a_obj}), appy_box_array(&(appy_array){.obj = b_obj}), appy_box_array(&(appy_array){.obj = c_obj}), appy_box_array(&(appy_array){.obj = d_obj}), appy_box_uint8((uint8_t)(v * 2)), appy_box_uint16((uint16_t)((uint16_t)v * 300))});
+  appy_env_host(&appy_data, a_, APPY_RETURNS);
+  appy_env_host(&appy_data, b_, APPY_RETURNS);
+  appy_env_host(&appy_data, c_, APPY_RETURNS);
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(6, (PyObject *[]){appy_box_array(&(appy_array){.obj = a_obj}), appy_box_array(&(appy_array){.obj = b_obj}), appy_box_array(&(appy_array){.obj = c_obj}), appy_box_array(&(appy_array){.obj = d_obj}), appy_box_uint8((uint8_t)(v_ * 2)), appy_box_uint16((uint16_t)((uint16_t)v_ * 300))});
   appy_env_end(&appy_data, "dtypes", "make", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -7883,81 +8509,84 @@ fail:
 }
 
 /* aliases(byte[:], ubyte[:], short[:], ushort[:], intc[:], uintc[:], intp[:], uintp[:], longlong[:], ulonglong[:], np.single[:], numpy.double[:], np.bool_[:]) -- tests/e2e/programs/dtypes.py:231 */
-static int kernel_aliases_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, const appy_array *d_arg, const appy_array *e_arg, const appy_array *f_arg, const appy_array *g_arg, const appy_array *h_arg, const appy_array *k_arg, const appy_array *m_arg, const appy_array *p_arg, const appy_array *r_arg, const appy_array *t_arg, PyObject **ret)
+static int aliases_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, const appy_array *d_array, const appy_array *e_array, const appy_array *f_array, const appy_array *g_array, const appy_array *h_array, const appy_array *k_array, const appy_array *m_array, const appy_array *p_array, const appy_array *r_array, const appy_array *t_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  uint8_t *b = (uint8_t *)b_arg->data;
-  int16_t *c = (int16_t *)c_arg->data;
-  uint16_t *d = (uint16_t *)d_arg->data;
-  int32_t *e = (int32_t *)e_arg->data;
-  uint32_t *f = (uint32_t *)f_arg->data;
-  int64_t *g = (int64_t *)g_arg->data;
-  uint64_t *h = (uint64_t *)h_arg->data;
-  int64_t *k = (int64_t *)k_arg->data;
-  uint64_t *m = (uint64_t *)m_arg->data;
-  float *p = (float *)p_arg->data;
-  double *r = (double *)r_arg->data;
-  bool *t = (bool *)t_arg->data;
+  int8_t *a_ = (int8_t *)a_array->data;
+  uint8_t *b_ = (uint8_t *)b_array->data;
+  int16_t *c_ = (int16_t *)c_array->data;
+  uint16_t *d_ = (uint16_t *)d_array->data;
+  int32_t *e_ = (int32_t *)e_array->data;
+  uint32_t *f_ = (uint32_t *)f_array->data;
+  int64_t *g_ = (int64_t *)g_array->data;
+  uint64_t *h_ = (uint64_t *)h_array->data;
+  int64_t *k_ = (int64_t *)k_array->data;
+  uint64_t *m_ = (uint64_t *)m_array->data;
+  float *p_ = (float *)p_array->data;
+  double *r_ = (double *)r_array->data;
+  bool *t_ = (bool *)t_array->data;
   (void)fr;
   /* tests/e2e/programs/dtypes.py:233: return a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], k[0], m[0], p[0], r[0], t[0] */
-  *ret = appy_box_tuple(13, (PyObject *[]){appy_box_int8(a[INT64_C(0)]), appy_box_uint8(b[INT64_C(0)]), appy_box_int16(c[INT64_C(0)]), appy_box_uint16(d[INT64_C(0)]), appy_box_int32(e[INT64_C(0)]), appy_box_uint32(f[INT64_C(0)]), appy_box_int64(g[INT64_C(0)]), appy_box_uint64(h[INT64_C(0)]), appy_box_int64(k[INT64_C(0)]), appy_box_uint64(m[INT64_C(0)]), appy_box_float32(p[INT64_C(0)]), appy_box_float64(r[INT64_C(0)]), appy_box_bool(t[INT64_C(0)])});
+  *ret = appy_box_tuple(13, (PyObject *[]){appy_box_int8(a_[INT64_C(0)]), appy_box_uint8(b_[INT64_C(0)]), appy_box_int16(c_[INT64_C(0)]), appy_box_uint16(d_[INT64_C(0)]), appy_box_int32(e_[INT64_C(0)]), appy_box_uint32(f_[INT64_C(0)]), appy_box_int64(g_[INT64_C(0)]), appy_box_uint64(h_[INT64_C(0)]), appy_box_int64(k_[INT64_C(0)]), appy_box_uint64(m_[INT64_C(0)]), appy_box_float32(p_[INT64_C(0)]), appy_box_float64(r_[INT64_C(0)]), appy_box_bool(t_[INT64_C(0)])});
   return *ret ? 0 : -1;
 }
 
 /* scale(float32[:], float, int, bool, float32[:]) -- tests/e2e/programs/dtypes.py:239 */
-static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha, int64_t k, bool flip, const appy_array *out_arg, PyObject **ret)
+static int scale_kernel0(appy_frame *fr, const appy_array *x_array, double alpha_, int64_t k_, bool flip_, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+        float *x_ = x_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-            out[i] = (((float)alpha * x[i]) + (float)k);
+            out_[i_] = (((float)alpha_ * x_[i_]) + (float)k_);
             /* tests/e2e/programs/dtypes.py:245: if flip: */
-            if (flip) {
+            if (flip_) {
               /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-              out[i] = (-out[i]);
+              out_[i_] = (-out_[i_]);
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-        out[i] = (((float)alpha * x[i]) + (float)k);
+        out_[i_] = (((float)alpha_ * x_[i_]) + (float)k_);
         /* tests/e2e/programs/dtypes.py:245: if flip: */
-        if (flip) {
+        if (flip_) {
           /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-          out[i] = (-out[i]);
+          out_[i_] = (-out_[i_]);
         }
       }
     }
@@ -7967,62 +8596,68 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* scale(float32[:], float64, int64, bool, float64[:]) -- tests/e2e/programs/dtypes.py:239 */
-static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha, int64_t k, bool flip, const appy_array *out_arg, PyObject **ret)
+static int scale_kernel1(appy_frame *fr, const appy_array *x_array, double alpha_, int64_t k_, bool flip_, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, out)
+        float *x_ = x_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, out_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-            out[i] = ((alpha * (double)x[i]) + (double)k);
+            out_[i_] = ((alpha_ * (double)x_[i_]) + (double)k_);
             /* tests/e2e/programs/dtypes.py:245: if flip: */
-            if (flip) {
+            if (flip_) {
               /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-              out[i] = (-out[i]);
+              out_[i_] = (-out_[i_]);
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-        out[i] = ((alpha * (double)x[i]) + (double)k);
+        out_[i_] = ((alpha_ * (double)x_[i_]) + (double)k_);
         /* tests/e2e/programs/dtypes.py:245: if flip: */
-        if (flip) {
+        if (flip_) {
           /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-          out[i] = (-out[i]);
+          out_[i_] = (-out_[i_]);
         }
       }
     }
@@ -8032,115 +8667,121 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/dtypes.py:250 */
-static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t start = 0;
-  int64_t end = 0;
-  double s = 0;
-  int64_t j = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_shape0 = indptr_array->shape[0];
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t start_ = 0;
+  int64_t end_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
+  if (appy_extent(fr, "indptr", 0, indptr_shape0, y_shape0 > 0, 0, y_shape0 - 1, 0, 1, "tests/e2e/programs/dtypes.py, line 253") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:252: for i in appy.prange(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_indptr = appy_env_ptr(&appy_data, indptr);
-      int64_t *const appy_dev_indices = appy_env_ptr(&appy_data, indices);
-      double *const appy_dev_data = appy_env_ptr(&appy_data, data);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);
+      int64_t *const indices_gpu = appy_env_ptr(&appy_data, indices_);
+      double *const data_gpu = appy_env_ptr(&appy_data, data_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, y_shape0, 1);
       if (appy_n > 0) {
-        int64_t *indptr = appy_dev_indptr;   // on the device
-        int64_t *indices = appy_dev_indices;   // on the device
-        double *data = appy_dev_data;   // on the device
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(indptr, indices, data, x, y)
+        int64_t *indptr_ = indptr_gpu;   // on the device
+        int64_t *indices_ = indices_gpu;   // on the device
+        double *data_ = data_gpu;   // on the device
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(indptr_, indices_, data_, x_, y_)
         {
-          int64_t i;
-          int64_t start;
-          int64_t end;
-          double s;
-          int64_t j;
+          int64_t i_;
+          int64_t start_;
+          int64_t end_;
+          double s_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
             {
-              const int64_t appy_t175 = indptr[i];
-              const int64_t appy_t176 = indptr[(i + 1)];
-              start = appy_t175;
-              end = appy_t176;
+              const int64_t appy_t175 = indptr_[i_];
+              const int64_t appy_t176 = indptr_[(i_ + 1)];
+              start_ = appy_t175;
+              end_ = appy_t176;
             }
             /* tests/e2e/programs/dtypes.py:254: s = 0.0 */
-            s = 0.0;
+            s_ = 0.0;
             /* tests/e2e/programs/dtypes.py:255: for j in range(start, end): */
             {
-              const int64_t appy_start177 = start;
-              const int64_t appy_stop178 = end;
-              for (j = appy_start177; j < appy_stop178; j++) {
+              const int64_t appy_start177 = start_;
+              const int64_t appy_stop178 = end_;
+              for (j_ = appy_start177; j_ < appy_stop178; j_++) {
                 /* tests/e2e/programs/dtypes.py:256: s += data[j] * x[indices[j]] */
-                s = (s + (data[j] * x[indices[j]]));
+                s_ = (s_ + (data_[j_] * x_[indices_[j_]]));
               }
             }
             /* tests/e2e/programs/dtypes.py:257: y[i] = s */
-            y[i] = s;
+            y_[i_] = s_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(start, end, s, j)
-      for (i = 0; i < y_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(start_, end_, s_, j_)
+      for (i_ = 0; i_ < y_shape0; i_++) {
         /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
         {
-          const int64_t appy_t181 = indptr[i];
-          const int64_t appy_t182 = indptr[(i + 1)];
-          start = appy_t181;
-          end = appy_t182;
+          const int64_t appy_t181 = indptr_[i_];
+          const int64_t appy_t182 = indptr_[(i_ + 1)];
+          start_ = appy_t181;
+          end_ = appy_t182;
         }
         /* tests/e2e/programs/dtypes.py:254: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/dtypes.py:255: for j in range(start, end): */
         {
-          const int64_t appy_start183 = start;
-          const int64_t appy_stop184 = end;
-          for (j = appy_start183; j < appy_stop184; j++) {
+          const int64_t appy_start183 = start_;
+          const int64_t appy_stop184 = end_;
+          for (j_ = appy_start183; j_ < appy_stop184; j_++) {
             /* tests/e2e/programs/dtypes.py:256: s += data[j] * x[indices[j]] */
-            s = (s + (data[j] * x[indices[j]]));
+            s_ = (s_ + (data_[j_] * x_[indices_[j_]]));
           }
         }
         /* tests/e2e/programs/dtypes.py:257: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -8149,12 +8790,15 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_ints_0(appy_frame *fr, PyObject *const *argv)
+ints_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8173,7 +8817,7 @@ call_ints_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8183,7 +8827,7 @@ call_ints_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_1(appy_frame *fr, PyObject *const *argv)
+ints_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8202,7 +8846,7 @@ call_ints_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8212,7 +8856,7 @@ call_ints_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_2(appy_frame *fr, PyObject *const *argv)
+ints_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8231,7 +8875,7 @@ call_ints_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8241,7 +8885,7 @@ call_ints_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_3(appy_frame *fr, PyObject *const *argv)
+ints_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8260,7 +8904,7 @@ call_ints_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_3(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel3(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8270,7 +8914,7 @@ call_ints_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_4(appy_frame *fr, PyObject *const *argv)
+ints_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8289,7 +8933,7 @@ call_ints_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_4(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel4(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8299,7 +8943,7 @@ call_ints_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_5(appy_frame *fr, PyObject *const *argv)
+ints_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8318,7 +8962,7 @@ call_ints_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_5(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel5(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8328,7 +8972,7 @@ call_ints_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_6(appy_frame *fr, PyObject *const *argv)
+ints_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8347,7 +8991,7 @@ call_ints_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_6(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel6(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8357,7 +9001,7 @@ call_ints_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_7(appy_frame *fr, PyObject *const *argv)
+ints_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8376,7 +9020,7 @@ call_ints_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_7(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel7(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8386,7 +9030,7 @@ call_ints_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_8(appy_frame *fr, PyObject *const *argv)
+ints_call8(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8405,7 +9049,7 @@ call_ints_8(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_8(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel8(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8415,7 +9059,7 @@ call_ints_8(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_9(appy_frame *fr, PyObject *const *argv)
+ints_call9(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8434,7 +9078,7 @@ call_ints_9(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_9(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel9(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8444,7 +9088,7 @@ call_ints_9(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_10(appy_frame *fr, PyObject *const *argv)
+ints_call10(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8463,7 +9107,7 @@ call_ints_10(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_10(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel10(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8473,7 +9117,7 @@ call_ints_10(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_11(appy_frame *fr, PyObject *const *argv)
+ints_call11(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8492,7 +9136,7 @@ call_ints_11(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_11(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel11(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8502,7 +9146,7 @@ call_ints_11(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_12(appy_frame *fr, PyObject *const *argv)
+ints_call12(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8521,7 +9165,7 @@ call_ints_12(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_12(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel12(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8531,7 +9175,7 @@ call_ints_12(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_13(appy_frame *fr, PyObject *const *argv)
+ints_call13(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8550,7 +9194,7 @@ call_ints_13(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_13(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel13(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8560,7 +9204,7 @@ call_ints_13(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_0(appy_frame *fr, PyObject *const *argv)
+floats_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8576,7 +9220,7 @@ call_floats_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_0(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8586,7 +9230,7 @@ call_floats_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_1(appy_frame *fr, PyObject *const *argv)
+floats_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8602,7 +9246,7 @@ call_floats_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_1(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8612,7 +9256,7 @@ call_floats_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_2(appy_frame *fr, PyObject *const *argv)
+floats_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8628,7 +9272,7 @@ call_floats_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_2(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8638,7 +9282,7 @@ call_floats_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_3(appy_frame *fr, PyObject *const *argv)
+floats_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8654,7 +9298,7 @@ call_floats_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_3(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8664,7 +9308,7 @@ call_floats_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_4(appy_frame *fr, PyObject *const *argv)
+floats_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8680,7 +9324,7 @@ call_floats_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_4(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8690,7 +9334,7 @@ call_floats_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_5(appy_frame *fr, PyObject *const *argv)
+floats_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8706,7 +9350,7 @@ call_floats_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_5(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8716,7 +9360,7 @@ call_floats_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_6(appy_frame *fr, PyObject *const *argv)
+floats_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8732,7 +9376,7 @@ call_floats_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_6(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel6(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8742,7 +9386,7 @@ call_floats_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_7(appy_frame *fr, PyObject *const *argv)
+floats_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8758,7 +9402,7 @@ call_floats_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_7(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel7(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8768,7 +9412,7 @@ call_floats_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_8(appy_frame *fr, PyObject *const *argv)
+floats_call8(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8784,7 +9428,7 @@ call_floats_8(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_8(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel8(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8794,7 +9438,7 @@ call_floats_8(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_0(appy_frame *fr, PyObject *const *argv)
+compare_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8810,7 +9454,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_0(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8820,7 +9464,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_1(appy_frame *fr, PyObject *const *argv)
+compare_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8836,7 +9480,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_1(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8846,7 +9490,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_2(appy_frame *fr, PyObject *const *argv)
+compare_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8862,7 +9506,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_2(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8872,7 +9516,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_3(appy_frame *fr, PyObject *const *argv)
+compare_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8888,7 +9532,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_3(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8898,7 +9542,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_4(appy_frame *fr, PyObject *const *argv)
+compare_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8914,7 +9558,7 @@ call_compare_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_4(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8924,7 +9568,7 @@ call_compare_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_5(appy_frame *fr, PyObject *const *argv)
+compare_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8940,7 +9584,7 @@ call_compare_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_5(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8950,7 +9594,7 @@ call_compare_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_6(appy_frame *fr, PyObject *const *argv)
+compare_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8966,7 +9610,7 @@ call_compare_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_6(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel6(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -8976,7 +9620,7 @@ call_compare_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_7(appy_frame *fr, PyObject *const *argv)
+compare_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -8992,7 +9636,7 @@ call_compare_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_7(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel7(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9002,7 +9646,7 @@ call_compare_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bools_0(appy_frame *fr, PyObject *const *argv)
+bools_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9021,7 +9665,7 @@ call_bools_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "iout", APPY_INT8, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bools_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = bools_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9031,7 +9675,7 @@ call_bools_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_0(appy_frame *fr, PyObject *const *argv)
+reduce_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -9041,7 +9685,7 @@ call_reduce_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT8, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_0(fr, &p0, &ret);
+    rc = reduce_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9051,7 +9695,7 @@ call_reduce_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_1(appy_frame *fr, PyObject *const *argv)
+reduce_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -9061,7 +9705,7 @@ call_reduce_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_UINT16, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_1(fr, &p0, &ret);
+    rc = reduce_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9071,7 +9715,7 @@ call_reduce_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_2(appy_frame *fr, PyObject *const *argv)
+reduce_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -9081,7 +9725,7 @@ call_reduce_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_UINT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_2(fr, &p0, &ret);
+    rc = reduce_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9091,7 +9735,7 @@ call_reduce_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_3(appy_frame *fr, PyObject *const *argv)
+reduce_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -9101,7 +9745,7 @@ call_reduce_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_BOOL, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_3(fr, &p0, &ret);
+    rc = reduce_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9111,7 +9755,7 @@ call_reduce_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_0(appy_frame *fr, PyObject *const *argv)
+rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9127,7 +9771,7 @@ call_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT8, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9137,7 +9781,7 @@ call_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_1(appy_frame *fr, PyObject *const *argv)
+rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9153,7 +9797,7 @@ call_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT8, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9163,7 +9807,7 @@ call_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_2(appy_frame *fr, PyObject *const *argv)
+rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9179,7 +9823,7 @@ call_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT16, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_2(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9189,7 +9833,7 @@ call_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_3(appy_frame *fr, PyObject *const *argv)
+rows_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9205,7 +9849,7 @@ call_rows_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT16, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_3(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9215,7 +9859,7 @@ call_rows_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_4(appy_frame *fr, PyObject *const *argv)
+rows_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9231,7 +9875,7 @@ call_rows_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_4(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9241,7 +9885,7 @@ call_rows_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_5(appy_frame *fr, PyObject *const *argv)
+rows_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9257,7 +9901,7 @@ call_rows_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_5(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9267,7 +9911,7 @@ call_rows_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_0(appy_frame *fr, PyObject *const *argv)
+scatter_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9298,7 +9942,7 @@ call_scatter_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9308,7 +9952,7 @@ call_scatter_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_1(appy_frame *fr, PyObject *const *argv)
+scatter_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9339,7 +9983,7 @@ call_scatter_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_1(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9349,7 +9993,7 @@ call_scatter_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_2(appy_frame *fr, PyObject *const *argv)
+scatter_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9380,7 +10024,7 @@ call_scatter_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_2(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9390,7 +10034,7 @@ call_scatter_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_3(appy_frame *fr, PyObject *const *argv)
+scatter_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9421,7 +10065,7 @@ call_scatter_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_3(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9431,7 +10075,7 @@ call_scatter_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_4(appy_frame *fr, PyObject *const *argv)
+scatter_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9462,7 +10106,7 @@ call_scatter_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_4(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel4(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9472,7 +10116,7 @@ call_scatter_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_5(appy_frame *fr, PyObject *const *argv)
+scatter_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9503,7 +10147,7 @@ call_scatter_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_5(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel5(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9513,7 +10157,7 @@ call_scatter_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_6(appy_frame *fr, PyObject *const *argv)
+scatter_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9544,7 +10188,7 @@ call_scatter_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_6(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel6(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9554,7 +10198,7 @@ call_scatter_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_7(appy_frame *fr, PyObject *const *argv)
+scatter_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9585,7 +10229,7 @@ call_scatter_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_7(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel7(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9595,7 +10239,7 @@ call_scatter_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arrays_0(appy_frame *fr, PyObject *const *argv)
+arrays_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9608,7 +10252,7 @@ call_arrays_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_UINT8, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arrays_0(fr, &p0, &p1, &ret);
+    rc = arrays_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9618,7 +10262,7 @@ call_arrays_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_masked_0(appy_frame *fr, PyObject *const *argv)
+masked_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9634,7 +10278,7 @@ call_masked_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_masked_0(fr, &p0, &p1, &p2, &ret);
+    rc = masked_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9644,7 +10288,7 @@ call_masked_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_make_0(appy_frame *fr, PyObject *const *argv)
+make_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     uint8_t p1;
@@ -9657,7 +10301,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_uint8(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_make_0(fr, p0, p1, &ret);
+    rc = make_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9667,7 +10311,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_aliases_0(appy_frame *fr, PyObject *const *argv)
+aliases_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9712,7 +10356,7 @@ call_aliases_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[12], "t", APPY_BOOL, 1, 0, &p12) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_aliases_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &p8, &p9, &p10, &p11, &p12, &ret);
+    rc = aliases_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &p8, &p9, &p10, &p11, &p12, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9722,7 +10366,7 @@ call_aliases_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_0(appy_frame *fr, PyObject *const *argv)
+scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -9744,7 +10388,7 @@ call_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_0(fr, &p0, p1, p2, p3, &p4, &ret);
+    rc = scale_kernel0(fr, &p0, p1, p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9754,7 +10398,7 @@ call_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_1(appy_frame *fr, PyObject *const *argv)
+scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -9776,7 +10420,7 @@ call_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_1(fr, &p0, p1, p2, p3, &p4, &ret);
+    rc = scale_kernel1(fr, &p0, p1, p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9786,7 +10430,7 @@ call_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_0(appy_frame *fr, PyObject *const *argv)
+spmv_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -9808,7 +10452,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -9817,12 +10461,12 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_ints_doc,
+PyDoc_STRVAR(ints_pydoc,
 "ints($module, a, b, out, q)\n--\n\n"
 "Runs ints from tests/e2e/programs/dtypes.py:23, compiled by appy-translate.\n\nSignatures:\n  ints(int8[:], int8[:], int8[:, :], float64[:])\n  ints(int16[:], int16[:], int16[:, :], float64[:])\n  ints(int32[:], int32[:], int32[:, :], float64[:])\n  ints(int64[:], int64[:], int64[:, :], float64[:])\n  ints(uint8[:], uint8[:], uint8[:, :], float64[:])\n  ints(uint16[:], uint16[:], uint16[:, :], float64[:])\n  ints(uint32[:], uint32[:], uint32[:, :], float64[:])\n  ints(uint64[:], uint64[:], uint64[:, :], float64[:])\n  ints(uint8[:], int8[:], int16[:, :], float64[:])\n  ints(uint16[:], int32[:], int32[:, :], float64[:])\n  ints(uint32[:], int32[:], int64[:, :], float64[:])\n  ints(int64[:], uint32[:], int64[:, :], float64[:])\n  ints(uint8[:], uint32[:], uint32[:, :], float64[:])\n  ints(bool[:], int16[:], int16[:, :], float64[:])\n");
 
 static PyObject *
-py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
+ints_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", "q", NULL};
     PyObject *argv[4];
@@ -9839,72 +10483,72 @@ py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_INT8, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_0(&fr, argv);
+        result = ints_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_1(&fr, argv);
+        result = ints_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_2(&fr, argv);
+        result = ints_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_3(&fr, argv);
+        result = ints_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_UINT8, 1)
         && appy_match_array(argv[2], APPY_UINT8, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_4(&fr, argv);
+        result = ints_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_UINT16, 1)
         && appy_match_array(argv[2], APPY_UINT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_5(&fr, argv);
+        result = ints_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_UINT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_6(&fr, argv);
+        result = ints_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_UINT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_7(&fr, argv);
+        result = ints_call7(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_8(&fr, argv);
+        result = ints_call8(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_9(&fr, argv);
+        result = ints_call9(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_10(&fr, argv);
+        result = ints_call10(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_11(&fr, argv);
+        result = ints_call11(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_UINT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_12(&fr, argv);
+        result = ints_call12(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_13(&fr, argv);
+        result = ints_call13(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  ints(int8[:], int8[:], int8[:, :], float64[:])\n  ints(int16[:], int16[:], int16[:, :], float64[:])\n  ints(int32[:], int32[:], int32[:, :], float64[:])\n  ints(int64[:], int64[:], int64[:, :], float64[:])\n  ints(uint8[:], uint8[:], uint8[:, :], float64[:])\n  ints(uint16[:], uint16[:], uint16[:, :], float64[:])\n  ints(uint32[:], uint32[:], uint32[:, :], float64[:])\n  ints(uint64[:], uint64[:], uint64[:, :], float64[:])\n  ints(uint8[:], int8[:], int16[:, :], float64[:])\n  ints(uint16[:], int32[:], int32[:, :], float64[:])\n  ints(uint32[:], int32[:], int64[:, :], float64[:])\n  ints(int64[:], uint32[:], int64[:, :], float64[:])\n  ints(uint8[:], uint32[:], uint32[:, :], float64[:])\n  ints(bool[:], int16[:], int16[:, :], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9912,12 +10556,12 @@ py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_floats_doc,
+PyDoc_STRVAR(floats_pydoc,
 "floats($module, a, b, out)\n--\n\n"
 "Runs floats from tests/e2e/programs/dtypes.py:59, compiled by appy-translate.\n\nSignatures:\n  floats(float32[:], float32[:], float32[:, :])\n  floats(float64[:], float64[:], float64[:, :])\n  floats(int8[:], float32[:], float32[:, :])\n  floats(uint16[:], float32[:], float32[:, :])\n  floats(uint32[:], float32[:], float64[:, :])\n  floats(uint64[:], int64[:], float64[:, :])\n  floats(int16[:], uint64[:], float64[:, :])\n  floats(float32[:], float64[:], float64[:, :])\n  floats(bool[:], float32[:], float32[:, :])\n");
 
 static PyObject *
-py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
+floats_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -9933,39 +10577,39 @@ py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_0(&fr, argv);
+        result = floats_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_1(&fr, argv);
+        result = floats_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT8, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_2(&fr, argv);
+        result = floats_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_3(&fr, argv);
+        result = floats_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_4(&fr, argv);
+        result = floats_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_5(&fr, argv);
+        result = floats_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_6(&fr, argv);
+        result = floats_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_7(&fr, argv);
+        result = floats_call7(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_8(&fr, argv);
+        result = floats_call8(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  floats(float32[:], float32[:], float32[:, :])\n  floats(float64[:], float64[:], float64[:, :])\n  floats(int8[:], float32[:], float32[:, :])\n  floats(uint16[:], float32[:], float32[:, :])\n  floats(uint32[:], float32[:], float64[:, :])\n  floats(uint64[:], int64[:], float64[:, :])\n  floats(int16[:], uint64[:], float64[:, :])\n  floats(float32[:], float64[:], float64[:, :])\n  floats(bool[:], float32[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -9973,12 +10617,12 @@ py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_compare_doc,
+PyDoc_STRVAR(compare_pydoc,
 "compare($module, a, b, out)\n--\n\n"
 "Runs compare from tests/e2e/programs/dtypes.py:87, compiled by appy-translate.\n\nSignatures:\n  compare(uint64[:], int64[:], bool[:, :])\n  compare(int64[:], uint64[:], bool[:, :])\n  compare(uint8[:], int8[:], bool[:, :])\n  compare(uint32[:], int32[:], bool[:, :])\n  compare(uint16[:], int64[:], bool[:, :])\n  compare(int8[:], uint64[:], bool[:, :])\n  compare(uint32[:], float32[:], bool[:, :])\n  compare(float32[:], float64[:], bool[:, :])\n");
 
 static PyObject *
-py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
+compare_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -9994,35 +10638,35 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_0(&fr, argv);
+        result = compare_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_1(&fr, argv);
+        result = compare_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_2(&fr, argv);
+        result = compare_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_3(&fr, argv);
+        result = compare_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_4(&fr, argv);
+        result = compare_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT8, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_5(&fr, argv);
+        result = compare_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_6(&fr, argv);
+        result = compare_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_7(&fr, argv);
+        result = compare_call7(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  compare(uint64[:], int64[:], bool[:, :])\n  compare(int64[:], uint64[:], bool[:, :])\n  compare(uint8[:], int8[:], bool[:, :])\n  compare(uint32[:], int32[:], bool[:, :])\n  compare(uint16[:], int64[:], bool[:, :])\n  compare(int8[:], uint64[:], bool[:, :])\n  compare(uint32[:], float32[:], bool[:, :])\n  compare(float32[:], float64[:], bool[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10030,12 +10674,12 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_bools_doc,
+PyDoc_STRVAR(bools_pydoc,
 "bools($module, a, b, out, iout)\n--\n\n"
 "Runs bools from tests/e2e/programs/dtypes.py:105, compiled by appy-translate.\n\nSignatures:\n  bools(bool[:], bool[:], bool[:, :], int8[:, :])\n");
 
 static PyObject *
-py_bools(PyObject *self, PyObject *args, PyObject *kwargs)
+bools_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", "iout", NULL};
     PyObject *argv[4];
@@ -10048,18 +10692,18 @@ py_bools(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "bools");
-    result = call_bools_0(&fr, argv);
+    result = bools_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_reduce_doc,
+PyDoc_STRVAR(reduce_pydoc,
 "reduce($module, x)\n--\n\n"
 "Runs reduce from tests/e2e/programs/dtypes.py:130, compiled by appy-translate.\n\nSignatures:\n  reduce(int8[:])\n  reduce(uint16[:])\n  reduce(uint64[:])\n  reduce(bool[:])\n");
 
 static PyObject *
-py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
+reduce_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -10073,13 +10717,13 @@ py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "dtypes", "reduce");
     if (appy_match_array(argv[0], APPY_INT8, 1))
-        result = call_reduce_0(&fr, argv);
+        result = reduce_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1))
-        result = call_reduce_1(&fr, argv);
+        result = reduce_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1))
-        result = call_reduce_2(&fr, argv);
+        result = reduce_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1))
-        result = call_reduce_3(&fr, argv);
+        result = reduce_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  reduce(int8[:])\n  reduce(uint16[:])\n  reduce(uint64[:])\n  reduce(bool[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10087,12 +10731,12 @@ py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_rows_doc,
+PyDoc_STRVAR(rows_pydoc,
 "rows($module, A, out, y)\n--\n\n"
 "Runs rows from tests/e2e/programs/dtypes.py:150, compiled by appy-translate.\n\nSignatures:\n  rows(int8[:, :], int64[:, :], int8[:])\n  rows(uint8[:, :], uint64[:, :], uint8[:])\n  rows(int16[:, :], int64[:, :], int16[:])\n  rows(uint16[:, :], uint64[:, :], uint16[:])\n  rows(uint32[:, :], uint64[:, :], uint32[:])\n  rows(uint64[:, :], uint64[:, :], uint64[:])\n");
 
 static PyObject *
-py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "y", NULL};
     PyObject *argv[3];
@@ -10108,27 +10752,27 @@ py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT8, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT8, 1))
-        result = call_rows_0(&fr, argv);
+        result = rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT8, 1))
-        result = call_rows_1(&fr, argv);
+        result = rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT16, 1))
-        result = call_rows_2(&fr, argv);
+        result = rows_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT16, 1))
-        result = call_rows_3(&fr, argv);
+        result = rows_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT32, 1))
-        result = call_rows_4(&fr, argv);
+        result = rows_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT64, 1))
-        result = call_rows_5(&fr, argv);
+        result = rows_call5(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  rows(int8[:, :], int64[:, :], int8[:])\n  rows(uint8[:, :], uint64[:, :], uint8[:])\n  rows(int16[:, :], int64[:, :], int16[:])\n  rows(uint16[:, :], uint64[:, :], uint16[:])\n  rows(uint32[:, :], uint64[:, :], uint32[:])\n  rows(uint64[:, :], uint64[:, :], uint64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10136,12 +10780,12 @@ py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_scatter_doc,
+PyDoc_STRVAR(scatter_pydoc,
 "scatter($module, idx, w, x, h8, h16, h64, hb, g)\n--\n\n"
 "Runs scatter from tests/e2e/programs/dtypes.py:174, compiled by appy-translate.\n\nSignatures:\n  scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n");
 
 static PyObject *
-py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
+scatter_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"idx", "w", "x", "h8", "h16", "h64", "hb", "g", NULL};
     PyObject *argv[8];
@@ -10162,7 +10806,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_0(&fr, argv);
+        result = scatter_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10171,7 +10815,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_1(&fr, argv);
+        result = scatter_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10180,7 +10824,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_2(&fr, argv);
+        result = scatter_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10189,7 +10833,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_3(&fr, argv);
+        result = scatter_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10198,7 +10842,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_4(&fr, argv);
+        result = scatter_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10207,7 +10851,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_5(&fr, argv);
+        result = scatter_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10216,7 +10860,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_6(&fr, argv);
+        result = scatter_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -10225,7 +10869,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_7(&fr, argv);
+        result = scatter_call7(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 8, "  scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10233,12 +10877,12 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_arrays_doc,
+PyDoc_STRVAR(arrays_pydoc,
 "arrays($module, x, y)\n--\n\n"
 "Runs arrays from tests/e2e/programs/dtypes.py:187, compiled by appy-translate.\n\nSignatures:\n  arrays(uint8[:], uint8[:])\n");
 
 static PyObject *
-py_arrays(PyObject *self, PyObject *args, PyObject *kwargs)
+arrays_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -10251,18 +10895,18 @@ py_arrays(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "arrays");
-    result = call_arrays_0(&fr, argv);
+    result = arrays_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_masked_doc,
+PyDoc_STRVAR(masked_pydoc,
 "masked($module, x, mask, out)\n--\n\n"
 "Runs masked from tests/e2e/programs/dtypes.py:198, compiled by appy-translate.\n\nSignatures:\n  masked(float32[:], bool[:], float32[:])\n");
 
 static PyObject *
-py_masked(PyObject *self, PyObject *args, PyObject *kwargs)
+masked_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "mask", "out", NULL};
     PyObject *argv[3];
@@ -10275,18 +10919,18 @@ py_masked(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "masked");
-    result = call_masked_0(&fr, argv);
+    result = masked_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_make_doc,
+PyDoc_STRVAR(make_pydoc,
 "make($module, n, v)\n--\n\n"
 "Runs make from tests/e2e/programs/dtypes.py:214, compiled by appy-translate.\n\nSignatures:\n  make(int, uint8)\n");
 
 static PyObject *
-py_make(PyObject *self, PyObject *args, PyObject *kwargs)
+make_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "v", NULL};
     PyObject *argv[2];
@@ -10299,18 +10943,18 @@ py_make(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "make");
-    result = call_make_0(&fr, argv);
+    result = make_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_aliases_doc,
+PyDoc_STRVAR(aliases_pydoc,
 "aliases($module, a, b, c, d, e, f, g, h, k, m, p, r, t)\n--\n\n"
 "Runs aliases from tests/e2e/programs/dtypes.py:231, compiled by appy-translate.\n\nSignatures:\n  aliases(byte[:], ubyte[:], short[:], ushort[:], intc[:], uintc[:], intp[:], uintp[:], longlong[:], ulonglong[:], np.single[:], numpy.double[:], np.bool_[:])\n");
 
 static PyObject *
-py_aliases(PyObject *self, PyObject *args, PyObject *kwargs)
+aliases_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "k", "m", "p", "r", "t", NULL};
     PyObject *argv[13];
@@ -10323,18 +10967,18 @@ py_aliases(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "aliases");
-    result = call_aliases_0(&fr, argv);
+    result = aliases_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_scale_doc,
+PyDoc_STRVAR(scale_pydoc,
 "scale($module, x, alpha, k, flip, out)\n--\n\n"
 "Runs scale from tests/e2e/programs/dtypes.py:239, compiled by appy-translate.\n\nSignatures:\n  scale(float32[:], float, int, bool, float32[:])\n  scale(float32[:], float64, int64, bool, float64[:])\n");
 
 static PyObject *
-py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "alpha", "k", "flip", "out", NULL};
     PyObject *argv[5];
@@ -10352,13 +10996,13 @@ py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_BOOL)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_scale_0(&fr, argv);
+        result = scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[1], APPY_FLOAT64)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_BOOL)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_scale_1(&fr, argv);
+        result = scale_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  scale(float32[:], float, int, bool, float32[:])\n  scale(float32[:], float64, int64, bool, float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -10366,12 +11010,12 @@ py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_spmv_doc,
+PyDoc_STRVAR(spmv_pydoc,
 "spmv($module, indptr, indices, data, x, y)\n--\n\n"
 "Runs spmv from tests/e2e/programs/dtypes.py:250, compiled by appy-translate.\n\nSignature (inferred):\n  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
+spmv_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"indptr", "indices", "data", "x", "y", NULL};
     PyObject *argv[5];
@@ -10384,26 +11028,26 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "spmv");
-    result = call_spmv_0(&fr, argv);
+    result = spmv_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"ints", (PyCFunction)(void (*)(void))py_ints, METH_VARARGS | METH_KEYWORDS, py_ints_doc},
-    {"floats", (PyCFunction)(void (*)(void))py_floats, METH_VARARGS | METH_KEYWORDS, py_floats_doc},
-    {"compare", (PyCFunction)(void (*)(void))py_compare, METH_VARARGS | METH_KEYWORDS, py_compare_doc},
-    {"bools", (PyCFunction)(void (*)(void))py_bools, METH_VARARGS | METH_KEYWORDS, py_bools_doc},
-    {"reduce", (PyCFunction)(void (*)(void))py_reduce, METH_VARARGS | METH_KEYWORDS, py_reduce_doc},
-    {"rows", (PyCFunction)(void (*)(void))py_rows, METH_VARARGS | METH_KEYWORDS, py_rows_doc},
-    {"scatter", (PyCFunction)(void (*)(void))py_scatter, METH_VARARGS | METH_KEYWORDS, py_scatter_doc},
-    {"arrays", (PyCFunction)(void (*)(void))py_arrays, METH_VARARGS | METH_KEYWORDS, py_arrays_doc},
-    {"masked", (PyCFunction)(void (*)(void))py_masked, METH_VARARGS | METH_KEYWORDS, py_masked_doc},
-    {"make", (PyCFunction)(void (*)(void))py_make, METH_VARARGS | METH_KEYWORDS, py_make_doc},
-    {"aliases", (PyCFunction)(void (*)(void))py_aliases, METH_VARARGS | METH_KEYWORDS, py_aliases_doc},
-    {"scale", (PyCFunction)(void (*)(void))py_scale, METH_VARARGS | METH_KEYWORDS, py_scale_doc},
-    {"spmv", (PyCFunction)(void (*)(void))py_spmv, METH_VARARGS | METH_KEYWORDS, py_spmv_doc},
+    {"ints", (PyCFunction)(void (*)(void))ints_py, METH_VARARGS | METH_KEYWORDS, ints_pydoc},
+    {"floats", (PyCFunction)(void (*)(void))floats_py, METH_VARARGS | METH_KEYWORDS, floats_pydoc},
+    {"compare", (PyCFunction)(void (*)(void))compare_py, METH_VARARGS | METH_KEYWORDS, compare_pydoc},
+    {"bools", (PyCFunction)(void (*)(void))bools_py, METH_VARARGS | METH_KEYWORDS, bools_pydoc},
+    {"reduce", (PyCFunction)(void (*)(void))reduce_py, METH_VARARGS | METH_KEYWORDS, reduce_pydoc},
+    {"rows", (PyCFunction)(void (*)(void))rows_py, METH_VARARGS | METH_KEYWORDS, rows_pydoc},
+    {"scatter", (PyCFunction)(void (*)(void))scatter_py, METH_VARARGS | METH_KEYWORDS, scatter_pydoc},
+    {"arrays", (PyCFunction)(void (*)(void))arrays_py, METH_VARARGS | METH_KEYWORDS, arrays_pydoc},
+    {"masked", (PyCFunction)(void (*)(void))masked_py, METH_VARARGS | METH_KEYWORDS, masked_pydoc},
+    {"make", (PyCFunction)(void (*)(void))make_py, METH_VARARGS | METH_KEYWORDS, make_pydoc},
+    {"aliases", (PyCFunction)(void (*)(void))aliases_py, METH_VARARGS | METH_KEYWORDS, aliases_pydoc},
+    {"scale", (PyCFunction)(void (*)(void))scale_py, METH_VARARGS | METH_KEYWORDS, scale_pydoc},
+    {"spmv", (PyCFunction)(void (*)(void))spmv_py, METH_VARARGS | METH_KEYWORDS, spmv_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,53 +14,66 @@
 #include <appy/group.h>
 
 /* softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:16 */
-static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t j = 0;
-  double s = 0;
-  double e = 0;
-  double r = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  double e_ = 0;
+  double r_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double m;
-            int64_t j;
-            double s;
-            double e;
-            double r;
+            int64_t i_;
+            double m_;
+            int64_t j_;
+            double s_;
+            double e_;
+            double r_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -68,42 +81,42 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-                  m = appy_max_f64(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
                 }
-                m = appy_group_max_f64(m, appy_g, appy_red);
+                m_ = appy_group_max_f64(m_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:24: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
               {
-                const double appy_before1 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before1 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-                  e = exp((A[i * A_shape1 + j] - m));
+                  e_ = exp((A_[i_ * A_shape1 + j_] - m_));
                   /* tests/e2e/programs/group.py:28: out[i, j] = e */
-                  out[i * out_shape1 + j] = e;
+                  out_[i_ * out_shape1 + j_] = e_;
                   /* tests/e2e/programs/group.py:29: s += e */
-                  s = (s + e);
+                  s_ = (s_ + e_);
                 }
-                s = appy_before1 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before1 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-              r = (1.0 / s);
+              r_ = (1.0 / s_);
               /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-                  out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+                  out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -113,37 +126,37 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, j, s, e, r)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, j_, s_, e_, r_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-            m = appy_max_f64(m, A[i * A_shape1 + j]);
+            m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:24: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-            e = exp((A[i * A_shape1 + j] - m));
+            e_ = exp((A_[i_ * A_shape1 + j_] - m_));
             /* tests/e2e/programs/group.py:28: out[i, j] = e */
-            out[i * out_shape1 + j] = e;
+            out_[i_ * out_shape1 + j_] = e_;
             /* tests/e2e/programs/group.py:29: s += e */
-            s = (s + e);
+            s_ = (s_ + e_);
           }
         }
         /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-        r = (1.0 / s);
+        r_ = (1.0 / s_);
         /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-            out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+            out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
           }
         }
       }
@@ -154,56 +167,72 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:16 */
-static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t j = 0;
-  float s = 0;
-  float e = 0;
-  float r = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  float e_ = 0;
+  float r_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            float m;
-            int64_t j;
-            float s;
-            float e;
-            float r;
+            int64_t i_;
+            float m_;
+            int64_t j_;
+            float s_;
+            float e_;
+            float r_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -211,42 +240,42 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-                  m = appy_max_f32(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
                 }
-                m = appy_group_max_f32(m, appy_g, appy_red);
+                m_ = appy_group_max_f32(m_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:24: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
               {
-                const float appy_before9 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before9 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-                  e = expf((A[i * A_shape1 + j] - m));
+                  e_ = expf((A_[i_ * A_shape1 + j_] - m_));
                   /* tests/e2e/programs/group.py:28: out[i, j] = e */
-                  out[i * out_shape1 + j] = e;
+                  out_[i_ * out_shape1 + j_] = e_;
                   /* tests/e2e/programs/group.py:29: s += e */
-                  s = (s + e);
+                  s_ = (s_ + e_);
                 }
-                s = appy_before9 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before9 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-              r = ((float)1.0 / s);
+              r_ = ((float)1.0 / s_);
               /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-                  out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+                  out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -256,37 +285,37 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, j, s, e, r)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, j_, s_, e_, r_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-            m = appy_max_f32(m, A[i * A_shape1 + j]);
+            m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:24: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-            e = expf((A[i * A_shape1 + j] - m));
+            e_ = expf((A_[i_ * A_shape1 + j_] - m_));
             /* tests/e2e/programs/group.py:28: out[i, j] = e */
-            out[i * out_shape1 + j] = e;
+            out_[i_ * out_shape1 + j_] = e_;
             /* tests/e2e/programs/group.py:29: s += e */
-            s = (s + e);
+            s_ = (s_ + e_);
           }
         }
         /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-        r = ((float)1.0 / s);
+        r_ = ((float)1.0 / s_);
         /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-            out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+            out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
           }
         }
       }
@@ -297,52 +326,60 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax_math(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:39 */
-static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_math_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t j = 0;
-  double s = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double m;
-            int64_t j;
-            double s;
+            int64_t i_;
+            double m_;
+            int64_t j_;
+            double s_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -350,36 +387,36 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:43: m = -1e30 */
-              m = (-1e30);
+              m_ = (-1e30);
               /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-                  m = appy_max_f64(A[i * A_shape1 + j], m);
+                  m_ = appy_max_f64(A_[i_ * A_shape1 + j_], m_);
                 }
-                m = appy_group_max_f64(m, appy_g, appy_red);
+                m_ = appy_group_max_f64(m_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:47: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
               {
-                const double appy_before17 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before17 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-                  s = (s + exp((A[i * A_shape1 + j] - m)));
+                  s_ = (s_ + exp((A_[i_ * A_shape1 + j_] - m_)));
                 }
-                s = appy_before17 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before17 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-                  out[i * out_shape1 + j] = (exp((A[i * A_shape1 + j] - m)) / s);
+                  out_[i_ * out_shape1 + j_] = (exp((A_[i_ * A_shape1 + j_] - m_)) / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -389,31 +426,31 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, j, s)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, j_, s_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:43: m = -1e30 */
-        m = (-1e30);
+        m_ = (-1e30);
         /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-            m = appy_max_f64(A[i * A_shape1 + j], m);
+            m_ = appy_max_f64(A_[i_ * A_shape1 + j_], m_);
           }
         }
         /* tests/e2e/programs/group.py:47: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-            s = (s + exp((A[i * A_shape1 + j] - m)));
+            s_ = (s_ + exp((A_[i_ * A_shape1 + j_] - m_)));
           }
         }
         /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-            out[i * out_shape1 + j] = (exp((A[i * A_shape1 + j] - m)) / s);
+            out_[i_ * out_shape1 + j_] = (exp((A_[i_ * A_shape1 + j_] - m_)) / s_);
           }
         }
       }
@@ -424,52 +461,60 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* softmax_math(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:39 */
-static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_math_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t j = 0;
-  double s = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            float m;
-            int64_t j;
-            double s;
+            int64_t i_;
+            float m_;
+            int64_t j_;
+            double s_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -477,36 +522,36 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:43: m = -1e30 */
-              m = (float)(-1e30);
+              m_ = (float)(-1e30);
               /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-                  m = appy_max_f32(A[i * A_shape1 + j], m);
+                  m_ = appy_max_f32(A_[i_ * A_shape1 + j_], m_);
                 }
-                m = appy_group_max_f32(m, appy_g, appy_red);
+                m_ = appy_group_max_f32(m_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:47: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
               {
-                const double appy_before25 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before25 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-                  s = (s + exp((double)(A[i * A_shape1 + j] - m)));
+                  s_ = (s_ + exp((double)(A_[i_ * A_shape1 + j_] - m_)));
                 }
-                s = appy_before25 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before25 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-                  out[i * out_shape1 + j] = (float)(exp((double)(A[i * A_shape1 + j] - m)) / s);
+                  out_[i_ * out_shape1 + j_] = (float)(exp((double)(A_[i_ * A_shape1 + j_] - m_)) / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -516,31 +561,31 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, j, s)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, j_, s_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:43: m = -1e30 */
-        m = (float)(-1e30);
+        m_ = (float)(-1e30);
         /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-            m = appy_max_f32(A[i * A_shape1 + j], m);
+            m_ = appy_max_f32(A_[i_ * A_shape1 + j_], m_);
           }
         }
         /* tests/e2e/programs/group.py:47: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-            s = (s + exp((double)(A[i * A_shape1 + j] - m)));
+            s_ = (s_ + exp((double)(A_[i_ * A_shape1 + j_] - m_)));
           }
         }
         /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-            out[i * out_shape1 + j] = (float)(exp((double)(A[i * A_shape1 + j] - m)) / s);
+            out_[i_ * out_shape1 + j_] = (float)(exp((double)(A_[i_ * A_shape1 + j_] - m_)) / s_);
           }
         }
       }
@@ -551,55 +596,65 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -607,23 +662,23 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:65: s = 0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
               {
-                const double appy_before32 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before32 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before32 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before32 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:69: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -631,19 +686,19 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:65: s = 0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:69: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -652,55 +707,65 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
+            int64_t i_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -708,23 +773,23 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:65: s = 0 */
-              s = 0.0f;
+              s_ = 0.0f;
               /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
               {
-                const float appy_before36 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before36 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before36 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before36 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:69: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -732,19 +797,19 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:65: s = 0 */
-        s = 0.0f;
+        s_ = 0.0f;
         /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:69: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -753,55 +818,65 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -809,23 +884,23 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:65: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
               {
-                const int64_t appy_before40 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int64_t appy_before40 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before40 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before40 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:69: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -833,19 +908,19 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:65: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:69: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -854,55 +929,65 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int32_t s;
-            int64_t j;
+            int64_t i_;
+            int32_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -910,23 +995,23 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:65: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
               {
-                const int32_t appy_before44 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int32_t appy_before44 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before44 + appy_group_sum_i32(s, appy_g, appy_red);
+                s_ = appy_before44 + appy_group_sum_i32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:69: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -934,19 +1019,19 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:65: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:69: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -955,53 +1040,65 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1009,22 +1106,22 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:81: y[i] = 0 */
               if (appy_lane == 0) {
-                y[i] = 0.0;
+                y_[i_] = 0.0;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
               {
                 double appy_acc48 = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-                  appy_acc48 += (A[i * A_shape1 + j] * x[j]);
+                  appy_acc48 += (A_[i_ * A_shape1 + j_] * x_[j_]);
                 }
                 appy_acc48 = appy_group_sum_f64(appy_acc48, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc48;
+                  y_[i_] += appy_acc48;
                 }
                 appy_group_sync(appy_g);
               }
@@ -1034,18 +1131,18 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:81: y[i] = 0 */
-        y[i] = 0.0;
+        y_[i_] = 0.0;
         /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
         {
           double appy_acc51 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-            appy_acc51 += (A[i * A_shape1 + j] * x[j]);
+            appy_acc51 += (A_[i_ * A_shape1 + j_] * x_[j_]);
           }
-          y[i] += appy_acc51;
+          y_[i_] += appy_acc51;
         }
       }
     }
@@ -1055,53 +1152,65 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1109,22 +1218,22 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:81: y[i] = 0 */
               if (appy_lane == 0) {
-                y[i] = 0.0f;
+                y_[i_] = 0.0f;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
               {
                 float appy_acc53 = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-                  appy_acc53 += (A[i * A_shape1 + j] * x[j]);
+                  appy_acc53 += (A_[i_ * A_shape1 + j_] * x_[j_]);
                 }
                 appy_acc53 = appy_group_sum_f32(appy_acc53, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc53;
+                  y_[i_] += appy_acc53;
                 }
                 appy_group_sync(appy_g);
               }
@@ -1134,18 +1243,18 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:81: y[i] = 0 */
-        y[i] = 0.0f;
+        y_[i_] = 0.0f;
         /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
         {
           float appy_acc56 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-            appy_acc56 += (A[i * A_shape1 + j] * x[j]);
+            appy_acc56 += (A_[i_ * A_shape1 + j_] * x_[j_]);
           }
-          y[i] += appy_acc56;
+          y_[i_] += appy_acc56;
         }
       }
     }
@@ -1155,53 +1264,65 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1209,22 +1330,22 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:81: y[i] = 0 */
               if (appy_lane == 0) {
-                y[i] = INT64_C(0);
+                y_[i_] = INT64_C(0);
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
               {
                 int64_t appy_acc58 = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-                  appy_acc58 += (A[i * A_shape1 + j] * x[j]);
+                  appy_acc58 += (A_[i_ * A_shape1 + j_] * x_[j_]);
                 }
                 appy_acc58 = appy_group_sum_i64(appy_acc58, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc58;
+                  y_[i_] += appy_acc58;
                 }
                 appy_group_sync(appy_g);
               }
@@ -1234,18 +1355,18 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:81: y[i] = 0 */
-        y[i] = INT64_C(0);
+        y_[i_] = INT64_C(0);
         /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
         {
           int64_t appy_acc61 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-            appy_acc61 += (A[i * A_shape1 + j] * x[j]);
+            appy_acc61 += (A_[i_ * A_shape1 + j_] * x_[j_]);
           }
-          y[i] += appy_acc61;
+          y_[i_] += appy_acc61;
         }
       }
     }
@@ -1255,53 +1376,65 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1309,22 +1442,22 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:81: y[i] = 0 */
               if (appy_lane == 0) {
-                y[i] = 0;
+                y_[i_] = 0;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
               {
                 int32_t appy_acc63 = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-                  appy_acc63 += (A[i * A_shape1 + j] * x[j]);
+                  appy_acc63 += (A_[i_ * A_shape1 + j_] * x_[j_]);
                 }
                 appy_acc63 = appy_group_sum_i32(appy_acc63, appy_g, appy_red);
                 if (appy_lane == 0) {
-                  y[i] += appy_acc63;
+                  y_[i_] += appy_acc63;
                 }
                 appy_group_sync(appy_g);
               }
@@ -1334,18 +1467,18 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:81: y[i] = 0 */
-        y[i] = 0;
+        y_[i_] = 0;
         /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
         {
           int32_t appy_acc66 = 0;
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-            appy_acc66 += (A[i * A_shape1 + j] * x[j]);
+            appy_acc66 += (A_[i_ * A_shape1 + j_] * x_[j_]);
           }
-          y[i] += appy_acc66;
+          y_[i_] += appy_acc66;
         }
       }
     }
@@ -1355,66 +1488,69 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t jj = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_indptr = appy_env_ptr(&appy_data, indptr);
-      int64_t *const appy_dev_indices = appy_env_ptr(&appy_data, indices);
-      double *const appy_dev_data = appy_env_ptr(&appy_data, data);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);
+      int64_t *const indices_gpu = appy_env_ptr(&appy_data, indices_);
+      double *const data_gpu = appy_env_ptr(&appy_data, data_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, y_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *indptr = appy_dev_indptr;   // on the device
-          int64_t *indices = appy_dev_indices;   // on the device
-          double *data = appy_dev_data;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr, indices, data, x, y)
+          int64_t *indptr_ = indptr_gpu;   // on the device
+          int64_t *indices_ = indices_gpu;   // on the device
+          double *data_ = data_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr_, indices_, data_, x_, y_)
           {
-            int64_t i;
-            double s;
-            int64_t jj;
+            int64_t i_;
+            double s_;
+            int64_t jj_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1422,25 +1558,25 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:96: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
               {
-                const int64_t appy_start68 = indptr[i];
-                const int64_t appy_stop69 = indptr[(i + 1)];
-                const double appy_before70 = s;
-                s = 0;
-                for (jj = appy_start68 + appy_lane; jj < appy_stop69; jj += appy_g) {
+                const int64_t appy_start68 = indptr_[i_];
+                const int64_t appy_stop69 = indptr_[(i_ + 1)];
+                const double appy_before70 = s_;
+                s_ = 0;
+                for (jj_ = appy_start68 + appy_lane; jj_ < appy_stop69; jj_ += appy_g) {
                   /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-                  s = (s + (data[jj] * x[indices[jj]]));
+                  s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
                 }
-                s = appy_before70 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before70 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:100: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -1448,21 +1584,21 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, jj)
-      for (i = 0; i < y_shape0; i++) {
+      #pragma omp parallel for private(s_, jj_)
+      for (i_ = 0; i_ < y_shape0; i_++) {
         /* tests/e2e/programs/group.py:96: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
         {
-          const int64_t appy_start73 = indptr[i];
-          const int64_t appy_stop74 = indptr[(i + 1)];
-          for (jj = appy_start73; jj < appy_stop74; jj++) {
+          const int64_t appy_start73 = indptr_[i_];
+          const int64_t appy_stop74 = indptr_[(i_ + 1)];
+          for (jj_ = appy_start73; jj_ < appy_stop74; jj_++) {
             /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-            s = (s + (data[jj] * x[indices[jj]]));
+            s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
           }
         }
         /* tests/e2e/programs/group.py:100: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1474,63 +1610,63 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int64[:], int64[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel1(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  float *data = (float *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t jj = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  float *data_ = (float *)data_array->data;
+  int64_t data_count = data_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_indptr = appy_env_ptr(&appy_data, indptr);
-      int64_t *const appy_dev_indices = appy_env_ptr(&appy_data, indices);
-      float *const appy_dev_data = appy_env_ptr(&appy_data, data);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);
+      int64_t *const indices_gpu = appy_env_ptr(&appy_data, indices_);
+      float *const data_gpu = appy_env_ptr(&appy_data, data_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, y_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *indptr = appy_dev_indptr;   // on the device
-          int64_t *indices = appy_dev_indices;   // on the device
-          float *data = appy_dev_data;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr, indices, data, x, y)
+          int64_t *indptr_ = indptr_gpu;   // on the device
+          int64_t *indices_ = indices_gpu;   // on the device
+          float *data_ = data_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr_, indices_, data_, x_, y_)
           {
-            int64_t i;
-            float s;
-            int64_t jj;
+            int64_t i_;
+            float s_;
+            int64_t jj_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1538,25 +1674,25 @@ static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:96: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
               {
-                const int64_t appy_start76 = indptr[i];
-                const int64_t appy_stop77 = indptr[(i + 1)];
-                const float appy_before78 = s;
-                s = 0;
-                for (jj = appy_start76 + appy_lane; jj < appy_stop77; jj += appy_g) {
+                const int64_t appy_start76 = indptr_[i_];
+                const int64_t appy_stop77 = indptr_[(i_ + 1)];
+                const float appy_before78 = s_;
+                s_ = 0;
+                for (jj_ = appy_start76 + appy_lane; jj_ < appy_stop77; jj_ += appy_g) {
                   /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-                  s = (s + (data[jj] * x[indices[jj]]));
+                  s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
                 }
-                s = appy_before78 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before78 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:100: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -1564,21 +1700,21 @@ static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, jj)
-      for (i = 0; i < y_shape0; i++) {
+      #pragma omp parallel for private(s_, jj_)
+      for (i_ = 0; i_ < y_shape0; i_++) {
         /* tests/e2e/programs/group.py:96: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
         {
-          const int64_t appy_start81 = indptr[i];
-          const int64_t appy_stop82 = indptr[(i + 1)];
-          for (jj = appy_start81; jj < appy_stop82; jj++) {
+          const int64_t appy_start81 = indptr_[i_];
+          const int64_t appy_stop82 = indptr_[(i_ + 1)];
+          for (jj_ = appy_start81; jj_ < appy_stop82; jj_++) {
             /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-            s = (s + (data[jj] * x[indices[jj]]));
+            s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
           }
         }
         /* tests/e2e/programs/group.py:100: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1590,63 +1726,63 @@ static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int32[:], int32[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel2(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *indptr = (int32_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int32_t *indices = (int32_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t jj = 0;
+  int32_t *indptr_ = (int32_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int32_t *indices_ = (int32_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_indptr = appy_env_ptr(&appy_data, indptr);
-      int32_t *const appy_dev_indices = appy_env_ptr(&appy_data, indices);
-      double *const appy_dev_data = appy_env_ptr(&appy_data, data);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);
+      int32_t *const indices_gpu = appy_env_ptr(&appy_data, indices_);
+      double *const data_gpu = appy_env_ptr(&appy_data, data_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, y_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *indptr = appy_dev_indptr;   // on the device
-          int32_t *indices = appy_dev_indices;   // on the device
-          double *data = appy_dev_data;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr, indices, data, x, y)
+          int32_t *indptr_ = indptr_gpu;   // on the device
+          int32_t *indices_ = indices_gpu;   // on the device
+          double *data_ = data_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr_, indices_, data_, x_, y_)
           {
-            int64_t i;
-            double s;
-            int64_t jj;
+            int64_t i_;
+            double s_;
+            int64_t jj_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1654,25 +1790,25 @@ static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:96: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
               {
-                const int64_t appy_start84 = (int64_t)indptr[i];
-                const int64_t appy_stop85 = (int64_t)indptr[(i + 1)];
-                const double appy_before86 = s;
-                s = 0;
-                for (jj = appy_start84 + appy_lane; jj < appy_stop85; jj += appy_g) {
+                const int64_t appy_start84 = (int64_t)indptr_[i_];
+                const int64_t appy_stop85 = (int64_t)indptr_[(i_ + 1)];
+                const double appy_before86 = s_;
+                s_ = 0;
+                for (jj_ = appy_start84 + appy_lane; jj_ < appy_stop85; jj_ += appy_g) {
                   /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-                  s = (s + (data[jj] * x[indices[jj]]));
+                  s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
                 }
-                s = appy_before86 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before86 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:100: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -1680,21 +1816,21 @@ static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, jj)
-      for (i = 0; i < y_shape0; i++) {
+      #pragma omp parallel for private(s_, jj_)
+      for (i_ = 0; i_ < y_shape0; i_++) {
         /* tests/e2e/programs/group.py:96: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
         {
-          const int64_t appy_start89 = (int64_t)indptr[i];
-          const int64_t appy_stop90 = (int64_t)indptr[(i + 1)];
-          for (jj = appy_start89; jj < appy_stop90; jj++) {
+          const int64_t appy_start89 = (int64_t)indptr_[i_];
+          const int64_t appy_stop90 = (int64_t)indptr_[(i_ + 1)];
+          for (jj_ = appy_start89; jj_ < appy_stop90; jj_++) {
             /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-            s = (s + (data[jj] * x[indices[jj]]));
+            s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
           }
         }
         /* tests/e2e/programs/group.py:100: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1706,63 +1842,63 @@ static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int32[:], int32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel3(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *indptr = (int32_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int32_t *indices = (int32_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  float *data = (float *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t jj = 0;
+  int32_t *indptr_ = (int32_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int32_t *indices_ = (int32_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  float *data_ = (float *)data_array->data;
+  int64_t data_count = data_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_indptr = appy_env_ptr(&appy_data, indptr);
-      int32_t *const appy_dev_indices = appy_env_ptr(&appy_data, indices);
-      float *const appy_dev_data = appy_env_ptr(&appy_data, data);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int32_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);
+      int32_t *const indices_gpu = appy_env_ptr(&appy_data, indices_);
+      float *const data_gpu = appy_env_ptr(&appy_data, data_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, y_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *indptr = appy_dev_indptr;   // on the device
-          int32_t *indices = appy_dev_indices;   // on the device
-          float *data = appy_dev_data;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr, indices, data, x, y)
+          int32_t *indptr_ = indptr_gpu;   // on the device
+          int32_t *indices_ = indices_gpu;   // on the device
+          float *data_ = data_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(indptr_, indices_, data_, x_, y_)
           {
-            int64_t i;
-            float s;
-            int64_t jj;
+            int64_t i_;
+            float s_;
+            int64_t jj_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1770,25 +1906,25 @@ static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:96: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
               {
-                const int64_t appy_start92 = (int64_t)indptr[i];
-                const int64_t appy_stop93 = (int64_t)indptr[(i + 1)];
-                const float appy_before94 = s;
-                s = 0;
-                for (jj = appy_start92 + appy_lane; jj < appy_stop93; jj += appy_g) {
+                const int64_t appy_start92 = (int64_t)indptr_[i_];
+                const int64_t appy_stop93 = (int64_t)indptr_[(i_ + 1)];
+                const float appy_before94 = s_;
+                s_ = 0;
+                for (jj_ = appy_start92 + appy_lane; jj_ < appy_stop93; jj_ += appy_g) {
                   /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-                  s = (s + (data[jj] * x[indices[jj]]));
+                  s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
                 }
-                s = appy_before94 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before94 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:100: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -1796,21 +1932,21 @@ static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, jj)
-      for (i = 0; i < y_shape0; i++) {
+      #pragma omp parallel for private(s_, jj_)
+      for (i_ = 0; i_ < y_shape0; i_++) {
         /* tests/e2e/programs/group.py:96: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
         {
-          const int64_t appy_start97 = (int64_t)indptr[i];
-          const int64_t appy_stop98 = (int64_t)indptr[(i + 1)];
-          for (jj = appy_start97; jj < appy_stop98; jj++) {
+          const int64_t appy_start97 = (int64_t)indptr_[i_];
+          const int64_t appy_stop98 = (int64_t)indptr_[(i_ + 1)];
+          for (jj_ = appy_start97; jj_ < appy_stop98; jj_++) {
             /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-            s = (s + (data[jj] * x[indices[jj]]));
+            s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
           }
         }
         /* tests/e2e/programs/group.py:100: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1822,38 +1958,38 @@ static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* tri_scale(float64[:, :], float64) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double beta, PyObject **ret)
+static int tri_scale_kernel0(appy_frame *fr, const appy_array *C_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          double *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1861,13 +1997,13 @@ static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double be
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
               {
-                const int64_t appy_stop100 = appy_min_i64((i + 1), C_shape1);
-                for (j = appy_lane; j < appy_stop100; j += appy_g) {
+                const int64_t appy_stop100 = appy_min_i64((i_ + 1), C_shape1);
+                for (j_ = appy_lane; j_ < appy_stop100; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1877,14 +2013,14 @@ static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double be
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
         {
-          const int64_t appy_stop103 = appy_min_i64((i + 1), C_shape1);
-          for (j = 0; j < appy_stop103; j++) {
+          const int64_t appy_stop103 = appy_min_i64((i_ + 1), C_shape1);
+          for (j_ = 0; j_ < appy_stop103; j_++) {
             /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
           }
         }
       }
@@ -1898,38 +2034,38 @@ static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double be
 }
 
 /* tri_scale(float32[:, :], float32) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float beta, PyObject **ret)
+static int tri_scale_kernel1(appy_frame *fr, const appy_array *C_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          float *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1937,13 +2073,13 @@ static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float bet
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
               {
-                const int64_t appy_stop105 = appy_min_i64((i + 1), C_shape1);
-                for (j = appy_lane; j < appy_stop105; j += appy_g) {
+                const int64_t appy_stop105 = appy_min_i64((i_ + 1), C_shape1);
+                for (j_ = appy_lane; j_ < appy_stop105; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1953,14 +2089,14 @@ static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float bet
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
         {
-          const int64_t appy_stop108 = appy_min_i64((i + 1), C_shape1);
-          for (j = 0; j < appy_stop108; j++) {
+          const int64_t appy_stop108 = appy_min_i64((i_ + 1), C_shape1);
+          for (j_ = 0; j_ < appy_stop108; j_++) {
             /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
           }
         }
       }
@@ -1974,38 +2110,38 @@ static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float bet
 }
 
 /* tri_scale(int64[:, :], int64) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t beta, PyObject **ret)
+static int tri_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t beta_, PyObject **ret)
 {
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int64_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          int64_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2013,13 +2149,13 @@ static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t b
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
               {
-                const int64_t appy_stop110 = appy_min_i64((i + 1), C_shape1);
-                for (j = appy_lane; j < appy_stop110; j += appy_g) {
+                const int64_t appy_stop110 = appy_min_i64((i_ + 1), C_shape1);
+                for (j_ = appy_lane; j_ < appy_stop110; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -2029,14 +2165,14 @@ static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t b
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
         {
-          const int64_t appy_stop113 = appy_min_i64((i + 1), C_shape1);
-          for (j = 0; j < appy_stop113; j++) {
+          const int64_t appy_stop113 = appy_min_i64((i_ + 1), C_shape1);
+          for (j_ = 0; j_ < appy_stop113; j_++) {
             /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
           }
         }
       }
@@ -2050,38 +2186,38 @@ static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t b
 }
 
 /* tri_scale(int32[:, :], int32) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t beta, PyObject **ret)
+static int tri_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C)
+          int32_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2089,13 +2225,13 @@ static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t b
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
               {
-                const int64_t appy_stop115 = appy_min_i64((i + 1), C_shape1);
-                for (j = appy_lane; j < appy_stop115; j += appy_g) {
+                const int64_t appy_stop115 = appy_min_i64((i_ + 1), C_shape1);
+                for (j_ = appy_lane; j_ < appy_stop115; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -2105,14 +2241,14 @@ static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t b
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
         {
-          const int64_t appy_stop118 = appy_min_i64((i + 1), C_shape1);
-          for (j = 0; j < appy_stop118; j++) {
+          const int64_t appy_stop118 = appy_min_i64((i_ + 1), C_shape1);
+          for (j_ = 0; j_ < appy_stop118; j_++) {
             /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
           }
         }
       }
@@ -2126,45 +2262,45 @@ static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t b
 }
 
 /* upper_add(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:120 */
-static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int upper_add_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:123: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *C = appy_dev_C;   // on the device
-          double *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C, A)
+          double *C_ = C_gpu;   // on the device
+          double *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2172,13 +2308,13 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
               {
-                const int64_t appy_start120 = i;
-                for (j = appy_start120 + appy_lane; j < C_shape1; j += appy_g) {
+                const int64_t appy_start120 = i_;
+                for (j_ = appy_start120 + appy_lane; j_ < C_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (double)(j_ - i_ + 1)));
                 }
                 appy_group_sync(appy_g);
               }
@@ -2188,14 +2324,14 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
         {
-          const int64_t appy_start123 = i;
-          for (j = appy_start123; j < C_shape1; j++) {
+          const int64_t appy_start123 = i_;
+          for (j_ = appy_start123; j_ < C_shape1; j_++) {
             /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (double)(j_ - i_ + 1)));
           }
         }
       }
@@ -2209,45 +2345,45 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
 }
 
 /* upper_add(int32[:, :], int32[:, :]) -- tests/e2e/programs/group.py:120 */
-static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int upper_add_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:123: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *C = appy_dev_C;   // on the device
-          int32_t *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C, A)
+          int32_t *C_ = C_gpu;   // on the device
+          int32_t *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2255,13 +2391,13 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
               {
-                const int64_t appy_start125 = i;
-                for (j = appy_start125 + appy_lane; j < C_shape1; j += appy_g) {
+                const int64_t appy_start125 = i_;
+                for (j_ = appy_start125 + appy_lane; j_ < C_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-                  C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
+                  C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (int32_t)(j_ - i_ + 1)));
                 }
                 appy_group_sync(appy_g);
               }
@@ -2271,14 +2407,14 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
         {
-          const int64_t appy_start128 = i;
-          for (j = appy_start128; j < C_shape1; j++) {
+          const int64_t appy_start128 = i_;
+          for (j_ = appy_start128; j_ < C_shape1; j_++) {
             /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (int32_t)(j_ - i_ + 1)));
           }
         }
       }
@@ -2292,46 +2428,49 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
 }
 
 /* lower_rowsum(float64[:, :], float64[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2339,24 +2478,24 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:138: s = 0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
               {
-                const int64_t appy_stop130 = appy_min_i64((i + 1), A_shape1);
-                const double appy_before131 = s;
-                s = 0;
-                for (j = appy_lane; j < appy_stop130; j += appy_g) {
+                const int64_t appy_stop130 = appy_min_i64((i_ + 1), A_shape1);
+                const double appy_before131 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < appy_stop130; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:141: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before131 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before131 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:142: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -2364,20 +2503,20 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:138: s = 0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
         {
-          const int64_t appy_stop134 = appy_min_i64((i + 1), A_shape1);
-          for (j = 0; j < appy_stop134; j++) {
+          const int64_t appy_stop134 = appy_min_i64((i_ + 1), A_shape1);
+          for (j_ = 0; j_ < appy_stop134; j_++) {
             /* tests/e2e/programs/group.py:141: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:142: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2386,49 +2525,55 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
+            int64_t i_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2436,24 +2581,24 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:138: s = 0 */
-              s = 0.0f;
+              s_ = 0.0f;
               /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
               {
-                const int64_t appy_stop136 = appy_min_i64((i + 1), A_shape1);
-                const float appy_before137 = s;
-                s = 0;
-                for (j = appy_lane; j < appy_stop136; j += appy_g) {
+                const int64_t appy_stop136 = appy_min_i64((i_ + 1), A_shape1);
+                const float appy_before137 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < appy_stop136; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:141: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before137 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before137 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:142: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -2461,20 +2606,20 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:138: s = 0 */
-        s = 0.0f;
+        s_ = 0.0f;
         /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
         {
-          const int64_t appy_stop140 = appy_min_i64((i + 1), A_shape1);
-          for (j = 0; j < appy_stop140; j++) {
+          const int64_t appy_stop140 = appy_min_i64((i_ + 1), A_shape1);
+          for (j_ = 0; j_ < appy_stop140; j_++) {
             /* tests/e2e/programs/group.py:141: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:142: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2483,49 +2628,55 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2533,24 +2684,24 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:138: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
               {
-                const int64_t appy_stop142 = appy_min_i64((i + 1), A_shape1);
-                const int64_t appy_before143 = s;
-                s = 0;
-                for (j = appy_lane; j < appy_stop142; j += appy_g) {
+                const int64_t appy_stop142 = appy_min_i64((i_ + 1), A_shape1);
+                const int64_t appy_before143 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < appy_stop142; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:141: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before143 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before143 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:142: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -2558,20 +2709,20 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:138: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
         {
-          const int64_t appy_stop146 = appy_min_i64((i + 1), A_shape1);
-          for (j = 0; j < appy_stop146; j++) {
+          const int64_t appy_stop146 = appy_min_i64((i_ + 1), A_shape1);
+          for (j_ = 0; j_ < appy_stop146; j_++) {
             /* tests/e2e/programs/group.py:141: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:142: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2580,49 +2731,55 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int32_t s;
-            int64_t j;
+            int64_t i_;
+            int32_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2630,24 +2787,24 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:138: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
               {
-                const int64_t appy_stop148 = appy_min_i64((i + 1), A_shape1);
-                const int32_t appy_before149 = s;
-                s = 0;
-                for (j = appy_lane; j < appy_stop148; j += appy_g) {
+                const int64_t appy_stop148 = appy_min_i64((i_ + 1), A_shape1);
+                const int32_t appy_before149 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < appy_stop148; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:141: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before149 + appy_group_sum_i32(s, appy_g, appy_red);
+                s_ = appy_before149 + appy_group_sum_i32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:142: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -2655,20 +2812,20 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:138: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
         {
-          const int64_t appy_stop152 = appy_min_i64((i + 1), A_shape1);
-          for (j = 0; j < appy_stop152; j++) {
+          const int64_t appy_stop152 = appy_min_i64((i_ + 1), A_shape1);
+          for (j_ = 0; j_ < appy_stop152; j_++) {
             /* tests/e2e/programs/group.py:141: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:142: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2677,57 +2834,70 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* row_max_min(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *hi = (double *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  double *lo = (double *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double k = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *hi_ = (double *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  double *lo_ = (double *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      double *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      double *const lo_gpu = appy_env_ptr(&appy_data, lo_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *hi = appy_dev_hi;   // on the device
-          double *lo = appy_dev_lo;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo)
+          double *A_ = A_gpu;   // on the device
+          double *hi_ = hi_gpu;   // on the device
+          double *lo_ = lo_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_)
           {
-            int64_t i;
-            double m;
-            double k;
-            int64_t j;
+            int64_t i_;
+            double m_;
+            double k_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2735,31 +2905,31 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-              k = A[i * A_shape1 + INT64_C(0)];
+              k_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-                  m = appy_max_f64(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-                  k = appy_min_f64(A[i * A_shape1 + j], k);
+                  k_ = appy_min_f64(A_[i_ * A_shape1 + j_], k_);
                 }
-                m = appy_group_max_f64(m, appy_g, appy_red);
-                k = appy_group_min_f64(k, appy_g, appy_red);
+                m_ = appy_group_max_f64(m_, appy_g, appy_red);
+                k_ = appy_group_min_f64(k_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:160: hi[i] = m */
               if (appy_lane == 0) {
-                hi[i] = m;
+                hi_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:161: lo[i] = k */
               if (appy_lane == 0) {
-                lo[i] = k;
+                lo_[i_] = k_;
               }
             }
           }
@@ -2767,25 +2937,25 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, k, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, k_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-        k = A[i * A_shape1 + INT64_C(0)];
+        k_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-            m = appy_max_f64(m, A[i * A_shape1 + j]);
+            m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-            k = appy_min_f64(A[i * A_shape1 + j], k);
+            k_ = appy_min_f64(A_[i_ * A_shape1 + j_], k_);
           }
         }
         /* tests/e2e/programs/group.py:160: hi[i] = m */
-        hi[i] = m;
+        hi_[i_] = m_;
         /* tests/e2e/programs/group.py:161: lo[i] = k */
-        lo[i] = k;
+        lo_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2794,57 +2964,70 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *hi = (float *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  float *lo = (float *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float k = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *hi_ = (float *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  float *lo_ = (float *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      float *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      float *const lo_gpu = appy_env_ptr(&appy_data, lo_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *hi = appy_dev_hi;   // on the device
-          float *lo = appy_dev_lo;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo)
+          float *A_ = A_gpu;   // on the device
+          float *hi_ = hi_gpu;   // on the device
+          float *lo_ = lo_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_)
           {
-            int64_t i;
-            float m;
-            float k;
-            int64_t j;
+            int64_t i_;
+            float m_;
+            float k_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2852,31 +3035,31 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-              k = A[i * A_shape1 + INT64_C(0)];
+              k_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-                  m = appy_max_f32(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-                  k = appy_min_f32(A[i * A_shape1 + j], k);
+                  k_ = appy_min_f32(A_[i_ * A_shape1 + j_], k_);
                 }
-                m = appy_group_max_f32(m, appy_g, appy_red);
-                k = appy_group_min_f32(k, appy_g, appy_red);
+                m_ = appy_group_max_f32(m_, appy_g, appy_red);
+                k_ = appy_group_min_f32(k_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:160: hi[i] = m */
               if (appy_lane == 0) {
-                hi[i] = m;
+                hi_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:161: lo[i] = k */
               if (appy_lane == 0) {
-                lo[i] = k;
+                lo_[i_] = k_;
               }
             }
           }
@@ -2884,25 +3067,25 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, k, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, k_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-        k = A[i * A_shape1 + INT64_C(0)];
+        k_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-            m = appy_max_f32(m, A[i * A_shape1 + j]);
+            m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-            k = appy_min_f32(A[i * A_shape1 + j], k);
+            k_ = appy_min_f32(A_[i_ * A_shape1 + j_], k_);
           }
         }
         /* tests/e2e/programs/group.py:160: hi[i] = m */
-        hi[i] = m;
+        hi_[i_] = m_;
         /* tests/e2e/programs/group.py:161: lo[i] = k */
-        lo[i] = k;
+        lo_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2911,57 +3094,70 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *hi = (int64_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int64_t *lo = (int64_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  int64_t m = 0;
-  int64_t k = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *hi_ = (int64_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int64_t *lo_ = (int64_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  int64_t m_ = 0;
+  int64_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      int64_t *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      int64_t *const lo_gpu = appy_env_ptr(&appy_data, lo_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *hi = appy_dev_hi;   // on the device
-          int64_t *lo = appy_dev_lo;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *hi_ = hi_gpu;   // on the device
+          int64_t *lo_ = lo_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_)
           {
-            int64_t i;
-            int64_t m;
-            int64_t k;
-            int64_t j;
+            int64_t i_;
+            int64_t m_;
+            int64_t k_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -2969,31 +3165,31 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-              k = A[i * A_shape1 + INT64_C(0)];
+              k_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-                  m = appy_max_i64(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_i64(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-                  k = appy_min_i64(A[i * A_shape1 + j], k);
+                  k_ = appy_min_i64(A_[i_ * A_shape1 + j_], k_);
                 }
-                m = appy_group_max_i64(m, appy_g, appy_red);
-                k = appy_group_min_i64(k, appy_g, appy_red);
+                m_ = appy_group_max_i64(m_, appy_g, appy_red);
+                k_ = appy_group_min_i64(k_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:160: hi[i] = m */
               if (appy_lane == 0) {
-                hi[i] = m;
+                hi_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:161: lo[i] = k */
               if (appy_lane == 0) {
-                lo[i] = k;
+                lo_[i_] = k_;
               }
             }
           }
@@ -3001,25 +3197,25 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, k, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, k_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-        k = A[i * A_shape1 + INT64_C(0)];
+        k_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-            m = appy_max_i64(m, A[i * A_shape1 + j]);
+            m_ = appy_max_i64(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-            k = appy_min_i64(A[i * A_shape1 + j], k);
+            k_ = appy_min_i64(A_[i_ * A_shape1 + j_], k_);
           }
         }
         /* tests/e2e/programs/group.py:160: hi[i] = m */
-        hi[i] = m;
+        hi_[i_] = m_;
         /* tests/e2e/programs/group.py:161: lo[i] = k */
-        lo[i] = k;
+        lo_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3028,57 +3224,70 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *hi = (int32_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int32_t *lo = (int32_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int32_t k = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *hi_ = (int32_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int32_t *lo_ = (int32_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int32_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_hi = appy_env_ptr(&appy_data, hi);
-      int32_t *const appy_dev_lo = appy_env_ptr(&appy_data, lo);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const hi_gpu = appy_env_ptr(&appy_data, hi_);
+      int32_t *const lo_gpu = appy_env_ptr(&appy_data, lo_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *hi = appy_dev_hi;   // on the device
-          int32_t *lo = appy_dev_lo;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, hi, lo)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *hi_ = hi_gpu;   // on the device
+          int32_t *lo_ = lo_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_)
           {
-            int64_t i;
-            int32_t m;
-            int32_t k;
-            int64_t j;
+            int64_t i_;
+            int32_t m_;
+            int32_t k_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3086,31 +3295,31 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-              m = A[i * A_shape1 + INT64_C(0)];
+              m_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-              k = A[i * A_shape1 + INT64_C(0)];
+              k_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-                  m = appy_max_i32(m, A[i * A_shape1 + j]);
+                  m_ = appy_max_i32(m_, A_[i_ * A_shape1 + j_]);
                   /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-                  k = appy_min_i32(A[i * A_shape1 + j], k);
+                  k_ = appy_min_i32(A_[i_ * A_shape1 + j_], k_);
                 }
-                m = appy_group_max_i32(m, appy_g, appy_red);
-                k = appy_group_min_i32(k, appy_g, appy_red);
+                m_ = appy_group_max_i32(m_, appy_g, appy_red);
+                k_ = appy_group_min_i32(k_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:160: hi[i] = m */
               if (appy_lane == 0) {
-                hi[i] = m;
+                hi_[i_] = m_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/group.py:161: lo[i] = k */
               if (appy_lane == 0) {
-                lo[i] = k;
+                lo_[i_] = k_;
               }
             }
           }
@@ -3118,25 +3327,25 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, k, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, k_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-        k = A[i * A_shape1 + INT64_C(0)];
+        k_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-            m = appy_max_i32(m, A[i * A_shape1 + j]);
+            m_ = appy_max_i32(m_, A_[i_ * A_shape1 + j_]);
             /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-            k = appy_min_i32(A[i * A_shape1 + j], k);
+            k_ = appy_min_i32(A_[i_ * A_shape1 + j_], k_);
           }
         }
         /* tests/e2e/programs/group.py:160: hi[i] = m */
-        hi[i] = m;
+        hi_[i_] = m_;
         /* tests/e2e/programs/group.py:161: lo[i] = k */
-        lo[i] = k;
+        lo_[i_] = k_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3145,59 +3354,65 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* private_temp(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
-  double t = 0;
-  double u = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
+  double t_ = 0;
+  double u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
-            double t;
-            double u;
+            int64_t i_;
+            double s_;
+            int64_t j_;
+            double t_;
+            double u_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3205,33 +3420,33 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:173: s = 0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
               {
-                const double appy_before166 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before166 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-                  t = (A[i * A_shape1 + j] * 2.0);
+                  t_ = (A_[i_ * A_shape1 + j_] * 2.0);
                   /* tests/e2e/programs/group.py:177: if t < 0: */
-                  if (t < 0.0) {
+                  if (t_ < 0.0) {
                     /* tests/e2e/programs/group.py:178: u = -t */
-                    u = (-t);
+                    u_ = (-t_);
                   } else {
                     /* tests/e2e/programs/group.py:180: u = t + x[j] */
-                    u = (t + x[j]);
+                    u_ = (t_ + x_[j_]);
                   }
                   /* tests/e2e/programs/group.py:181: s += t * u */
-                  s = (s + (t * u));
+                  s_ = (s_ + (t_ * u_));
                 }
-                s = appy_before166 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before166 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:182: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -3239,29 +3454,29 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, t, u)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, t_, u_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:173: s = 0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-            t = (A[i * A_shape1 + j] * 2.0);
+            t_ = (A_[i_ * A_shape1 + j_] * 2.0);
             /* tests/e2e/programs/group.py:177: if t < 0: */
-            if (t < 0.0) {
+            if (t_ < 0.0) {
               /* tests/e2e/programs/group.py:178: u = -t */
-              u = (-t);
+              u_ = (-t_);
             } else {
               /* tests/e2e/programs/group.py:180: u = t + x[j] */
-              u = (t + x[j]);
+              u_ = (t_ + x_[j_]);
             }
             /* tests/e2e/programs/group.py:181: s += t * u */
-            s = (s + (t * u));
+            s_ = (s_ + (t_ * u_));
           }
         }
         /* tests/e2e/programs/group.py:182: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3270,59 +3485,65 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
-  float t = 0;
-  float u = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
+  float t_ = 0;
+  float u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
-            float t;
-            float u;
+            int64_t i_;
+            float s_;
+            int64_t j_;
+            float t_;
+            float u_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3330,33 +3551,33 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:173: s = 0 */
-              s = 0.0f;
+              s_ = 0.0f;
               /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
               {
-                const float appy_before170 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before170 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-                  t = (A[i * A_shape1 + j] * 2.0f);
+                  t_ = (A_[i_ * A_shape1 + j_] * 2.0f);
                   /* tests/e2e/programs/group.py:177: if t < 0: */
-                  if (t < 0.0f) {
+                  if (t_ < 0.0f) {
                     /* tests/e2e/programs/group.py:178: u = -t */
-                    u = (-t);
+                    u_ = (-t_);
                   } else {
                     /* tests/e2e/programs/group.py:180: u = t + x[j] */
-                    u = (t + x[j]);
+                    u_ = (t_ + x_[j_]);
                   }
                   /* tests/e2e/programs/group.py:181: s += t * u */
-                  s = (s + (t * u));
+                  s_ = (s_ + (t_ * u_));
                 }
-                s = appy_before170 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before170 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:182: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -3364,29 +3585,29 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, t, u)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, t_, u_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:173: s = 0 */
-        s = 0.0f;
+        s_ = 0.0f;
         /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-            t = (A[i * A_shape1 + j] * 2.0f);
+            t_ = (A_[i_ * A_shape1 + j_] * 2.0f);
             /* tests/e2e/programs/group.py:177: if t < 0: */
-            if (t < 0.0f) {
+            if (t_ < 0.0f) {
               /* tests/e2e/programs/group.py:178: u = -t */
-              u = (-t);
+              u_ = (-t_);
             } else {
               /* tests/e2e/programs/group.py:180: u = t + x[j] */
-              u = (t + x[j]);
+              u_ = (t_ + x_[j_]);
             }
             /* tests/e2e/programs/group.py:181: s += t * u */
-            s = (s + (t * u));
+            s_ = (s_ + (t_ * u_));
           }
         }
         /* tests/e2e/programs/group.py:182: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3395,59 +3616,65 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
-  int64_t t = 0;
-  int64_t u = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_count = x_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
+  int64_t t_ = 0;
+  int64_t u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
-            int64_t t;
-            int64_t u;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
+            int64_t t_;
+            int64_t u_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3455,33 +3682,33 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:173: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
               {
-                const int64_t appy_before174 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int64_t appy_before174 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-                  t = (A[i * A_shape1 + j] * 2);
+                  t_ = (A_[i_ * A_shape1 + j_] * 2);
                   /* tests/e2e/programs/group.py:177: if t < 0: */
-                  if (t < 0) {
+                  if (t_ < 0) {
                     /* tests/e2e/programs/group.py:178: u = -t */
-                    u = (-t);
+                    u_ = (-t_);
                   } else {
                     /* tests/e2e/programs/group.py:180: u = t + x[j] */
-                    u = (t + x[j]);
+                    u_ = (t_ + x_[j_]);
                   }
                   /* tests/e2e/programs/group.py:181: s += t * u */
-                  s = (s + (t * u));
+                  s_ = (s_ + (t_ * u_));
                 }
-                s = appy_before174 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before174 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:182: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -3489,29 +3716,29 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, t, u)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, t_, u_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:173: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-            t = (A[i * A_shape1 + j] * 2);
+            t_ = (A_[i_ * A_shape1 + j_] * 2);
             /* tests/e2e/programs/group.py:177: if t < 0: */
-            if (t < 0) {
+            if (t_ < 0) {
               /* tests/e2e/programs/group.py:178: u = -t */
-              u = (-t);
+              u_ = (-t_);
             } else {
               /* tests/e2e/programs/group.py:180: u = t + x[j] */
-              u = (t + x[j]);
+              u_ = (t_ + x_[j_]);
             }
             /* tests/e2e/programs/group.py:181: s += t * u */
-            s = (s + (t * u));
+            s_ = (s_ + (t_ * u_));
           }
         }
         /* tests/e2e/programs/group.py:182: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3520,59 +3747,65 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
-  int32_t t = 0;
-  int32_t u = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
+  int32_t t_ = 0;
+  int32_t u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *x = appy_dev_x;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, out)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *x_ = x_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_)
           {
-            int64_t i;
-            int32_t s;
-            int64_t j;
-            int32_t t;
-            int32_t u;
+            int64_t i_;
+            int32_t s_;
+            int64_t j_;
+            int32_t t_;
+            int32_t u_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3580,33 +3813,33 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:173: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
               {
-                const int32_t appy_before178 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int32_t appy_before178 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-                  t = (A[i * A_shape1 + j] * 2);
+                  t_ = (A_[i_ * A_shape1 + j_] * 2);
                   /* tests/e2e/programs/group.py:177: if t < 0: */
-                  if (t < 0) {
+                  if (t_ < 0) {
                     /* tests/e2e/programs/group.py:178: u = -t */
-                    u = (-t);
+                    u_ = (-t_);
                   } else {
                     /* tests/e2e/programs/group.py:180: u = t + x[j] */
-                    u = (t + x[j]);
+                    u_ = (t_ + x_[j_]);
                   }
                   /* tests/e2e/programs/group.py:181: s += t * u */
-                  s = (s + (t * u));
+                  s_ = (s_ + (t_ * u_));
                 }
-                s = appy_before178 + appy_group_sum_i32(s, appy_g, appy_red);
+                s_ = appy_before178 + appy_group_sum_i32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:182: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -3614,29 +3847,29 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, t, u)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, t_, u_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:173: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-            t = (A[i * A_shape1 + j] * 2);
+            t_ = (A_[i_ * A_shape1 + j_] * 2);
             /* tests/e2e/programs/group.py:177: if t < 0: */
-            if (t < 0) {
+            if (t_ < 0) {
               /* tests/e2e/programs/group.py:178: u = -t */
-              u = (-t);
+              u_ = (-t_);
             } else {
               /* tests/e2e/programs/group.py:180: u = t + x[j] */
-              u = (t + x[j]);
+              u_ = (t_ + x_[j_]);
             }
             /* tests/e2e/programs/group.py:181: s += t * u */
-            s = (s + (t * u));
+            s_ = (s_ + (t_ * u_));
           }
         }
         /* tests/e2e/programs/group.py:182: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -3645,64 +3878,76 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/group.py:188 */
-static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
-  int64_t n = 0;
-  double mean = 0;
-  double sq = 0;
-  double d = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
+  int64_t n_ = 0;
+  double mean_ = 0;
+  double sq_ = 0;
+  double d_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      double *const appy_dev_var = appy_env_ptr(&appy_data, var);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
+      double *const var_gpu = appy_env_ptr(&appy_data, var_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          double *var = appy_dev_var;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, var)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          double *var_ = var_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
-            int64_t n;
-            double mean;
-            double sq;
-            double d;
+            int64_t i_;
+            double s_;
+            int64_t j_;
+            int64_t n_;
+            double mean_;
+            double sq_;
+            double d_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3710,44 +3955,44 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:192: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
               {
-                const double appy_before182 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before182 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:195: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before182 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before182 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-              n = appy_max_i64(A_shape1, INT64_C(1));
+              n_ = appy_max_i64(A_shape1, INT64_C(1));
               /* tests/e2e/programs/group.py:197: mean = s / n */
-              mean = (s / (double)n);
+              mean_ = (s_ / (double)n_);
               /* tests/e2e/programs/group.py:198: sq = 0.0 */
-              sq = 0.0;
+              sq_ = 0.0;
               /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
               {
-                const double appy_before184 = sq;
-                sq = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before184 = sq_;
+                sq_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-                  d = (A[i * A_shape1 + j] - mean);
+                  d_ = (A_[i_ * A_shape1 + j_] - mean_);
                   /* tests/e2e/programs/group.py:202: out[i, j] = d */
-                  out[i * out_shape1 + j] = d;
+                  out_[i_ * out_shape1 + j_] = d_;
                   /* tests/e2e/programs/group.py:203: sq += d * d */
-                  sq = (sq + (d * d));
+                  sq_ = (sq_ + (d_ * d_));
                 }
-                sq = appy_before184 + appy_group_sum_f64(sq, appy_g, appy_red);
+                sq_ = appy_before184 + appy_group_sum_f64(sq_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:204: var[i] = sq / n */
               if (appy_lane == 0) {
-                var[i] = (sq / (double)n);
+                var_[i_] = (sq_ / (double)n_);
               }
             }
           }
@@ -3755,36 +4000,36 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, n, mean, sq, d)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, n_, mean_, sq_, d_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:192: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:195: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-        n = appy_max_i64(A_shape1, INT64_C(1));
+        n_ = appy_max_i64(A_shape1, INT64_C(1));
         /* tests/e2e/programs/group.py:197: mean = s / n */
-        mean = (s / (double)n);
+        mean_ = (s_ / (double)n_);
         /* tests/e2e/programs/group.py:198: sq = 0.0 */
-        sq = 0.0;
+        sq_ = 0.0;
         /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-            d = (A[i * A_shape1 + j] - mean);
+            d_ = (A_[i_ * A_shape1 + j_] - mean_);
             /* tests/e2e/programs/group.py:202: out[i, j] = d */
-            out[i * out_shape1 + j] = d;
+            out_[i_ * out_shape1 + j_] = d_;
             /* tests/e2e/programs/group.py:203: sq += d * d */
-            sq = (sq + (d * d));
+            sq_ = (sq_ + (d_ * d_));
           }
         }
         /* tests/e2e/programs/group.py:204: var[i] = sq / n */
-        var[i] = (sq / (double)n);
+        var_[i_] = (sq_ / (double)n_);
       }
     }
     const double appy_ran = appy_clock();
@@ -3793,64 +4038,76 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/group.py:188 */
-static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  float *var = (float *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
-  int64_t n = 0;
-  float mean = 0;
-  float sq = 0;
-  float d = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  float *var_ = (float *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
+  int64_t n_ = 0;
+  float mean_ = 0;
+  float sq_ = 0;
+  float d_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
-      float *const appy_dev_var = appy_env_ptr(&appy_data, var);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
+      float *const var_gpu = appy_env_ptr(&appy_data, var_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          float *var = appy_dev_var;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out, var)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          float *var_ = var_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
-            int64_t n;
-            float mean;
-            float sq;
-            float d;
+            int64_t i_;
+            float s_;
+            int64_t j_;
+            int64_t n_;
+            float mean_;
+            float sq_;
+            float d_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3858,44 +4115,44 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:192: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
               {
-                const float appy_before189 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before189 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:195: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before189 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before189 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-              n = appy_max_i64(A_shape1, INT64_C(1));
+              n_ = appy_max_i64(A_shape1, INT64_C(1));
               /* tests/e2e/programs/group.py:197: mean = s / n */
-              mean = (s / (float)n);
+              mean_ = (s_ / (float)n_);
               /* tests/e2e/programs/group.py:198: sq = 0.0 */
-              sq = (float)0.0;
+              sq_ = (float)0.0;
               /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
               {
-                const float appy_before191 = sq;
-                sq = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before191 = sq_;
+                sq_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-                  d = (A[i * A_shape1 + j] - mean);
+                  d_ = (A_[i_ * A_shape1 + j_] - mean_);
                   /* tests/e2e/programs/group.py:202: out[i, j] = d */
-                  out[i * out_shape1 + j] = d;
+                  out_[i_ * out_shape1 + j_] = d_;
                   /* tests/e2e/programs/group.py:203: sq += d * d */
-                  sq = (sq + (d * d));
+                  sq_ = (sq_ + (d_ * d_));
                 }
-                sq = appy_before191 + appy_group_sum_f32(sq, appy_g, appy_red);
+                sq_ = appy_before191 + appy_group_sum_f32(sq_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:204: var[i] = sq / n */
               if (appy_lane == 0) {
-                var[i] = (sq / (float)n);
+                var_[i_] = (sq_ / (float)n_);
               }
             }
           }
@@ -3903,36 +4160,36 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j, n, mean, sq, d)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_, n_, mean_, sq_, d_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:192: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:195: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-        n = appy_max_i64(A_shape1, INT64_C(1));
+        n_ = appy_max_i64(A_shape1, INT64_C(1));
         /* tests/e2e/programs/group.py:197: mean = s / n */
-        mean = (s / (float)n);
+        mean_ = (s_ / (float)n_);
         /* tests/e2e/programs/group.py:198: sq = 0.0 */
-        sq = (float)0.0;
+        sq_ = (float)0.0;
         /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-            d = (A[i * A_shape1 + j] - mean);
+            d_ = (A_[i_ * A_shape1 + j_] - mean_);
             /* tests/e2e/programs/group.py:202: out[i, j] = d */
-            out[i * out_shape1 + j] = d;
+            out_[i_ * out_shape1 + j_] = d_;
             /* tests/e2e/programs/group.py:203: sq += d * d */
-            sq = (sq + (d * d));
+            sq_ = (sq_ + (d_ * d_));
           }
         }
         /* tests/e2e/programs/group.py:204: var[i] = sq / n */
-        var[i] = (sq / (float)n);
+        var_[i_] = (sq_ / (float)n_);
       }
     }
     const double appy_ran = appy_clock();
@@ -3941,57 +4198,60 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* reverse_mix(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *tmp = (double *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *tmp_ = (double *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_tmp = appy_env_ptr(&appy_data, tmp);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const tmp_gpu = appy_env_ptr(&appy_data, tmp_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *tmp = appy_dev_tmp;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, tmp, out)
+          double *A_ = A_gpu;   // on the device
+          double *tmp_ = tmp_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, tmp_, out_)
           {
-            int64_t i;
-            int64_t n;
-            int64_t j;
+            int64_t i_;
+            int64_t n_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -3999,24 +4259,24 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-              n = A_shape1;
+              n_ = A_shape1;
               /* tests/e2e/programs/group.py:217: for j in range(n): */
               {
-                const int64_t appy_stop196 = n;
-                for (j = appy_lane; j < appy_stop196; j += appy_g) {
+                const int64_t appy_stop196 = n_;
+                for (j_ = appy_lane; j_ < appy_stop196; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-                  tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+                  tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:220: for j in range(n): */
               {
-                const int64_t appy_stop198 = n;
-                for (j = appy_lane; j < appy_stop198; j += appy_g) {
+                const int64_t appy_stop198 = n_;
+                for (j_ = appy_lane; j_ < appy_stop198; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+                  out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4026,24 +4286,24 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(n, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(n_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-        n = A_shape1;
+        n_ = A_shape1;
         /* tests/e2e/programs/group.py:217: for j in range(n): */
         {
-          const int64_t appy_stop201 = n;
-          for (j = 0; j < appy_stop201; j++) {
+          const int64_t appy_stop201 = n_;
+          for (j_ = 0; j_ < appy_stop201; j_++) {
             /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-            tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+            tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
           }
         }
         /* tests/e2e/programs/group.py:220: for j in range(n): */
         {
-          const int64_t appy_stop203 = n;
-          for (j = 0; j < appy_stop203; j++) {
+          const int64_t appy_stop203 = n_;
+          for (j_ = 0; j_ < appy_stop203; j_++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+            out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
           }
         }
       }
@@ -4057,54 +4317,54 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* reverse_mix(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *tmp = (int64_t *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *tmp_ = (int64_t *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_tmp = appy_env_ptr(&appy_data, tmp);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const tmp_gpu = appy_env_ptr(&appy_data, tmp_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *tmp = appy_dev_tmp;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, tmp, out)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *tmp_ = tmp_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, tmp_, out_)
           {
-            int64_t i;
-            int64_t n;
-            int64_t j;
+            int64_t i_;
+            int64_t n_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4112,24 +4372,24 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-              n = A_shape1;
+              n_ = A_shape1;
               /* tests/e2e/programs/group.py:217: for j in range(n): */
               {
-                const int64_t appy_stop205 = n;
-                for (j = appy_lane; j < appy_stop205; j += appy_g) {
+                const int64_t appy_stop205 = n_;
+                for (j_ = appy_lane; j_ < appy_stop205; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-                  tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+                  tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:220: for j in range(n): */
               {
-                const int64_t appy_stop207 = n;
-                for (j = appy_lane; j < appy_stop207; j += appy_g) {
+                const int64_t appy_stop207 = n_;
+                for (j_ = appy_lane; j_ < appy_stop207; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+                  out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4139,24 +4399,24 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(n, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(n_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-        n = A_shape1;
+        n_ = A_shape1;
         /* tests/e2e/programs/group.py:217: for j in range(n): */
         {
-          const int64_t appy_stop210 = n;
-          for (j = 0; j < appy_stop210; j++) {
+          const int64_t appy_stop210 = n_;
+          for (j_ = 0; j_ < appy_stop210; j_++) {
             /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-            tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+            tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
           }
         }
         /* tests/e2e/programs/group.py:220: for j in range(n): */
         {
-          const int64_t appy_stop212 = n;
-          for (j = 0; j < appy_stop212; j++) {
+          const int64_t appy_stop212 = n_;
+          for (j_ = 0; j_ < appy_stop212; j_++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+            out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
           }
         }
       }
@@ -4170,54 +4430,54 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* reverse_mix(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *tmp = (int32_t *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *tmp_ = (int32_t *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_tmp = appy_env_ptr(&appy_data, tmp);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const tmp_gpu = appy_env_ptr(&appy_data, tmp_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *tmp = appy_dev_tmp;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, tmp, out)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *tmp_ = tmp_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, tmp_, out_)
           {
-            int64_t i;
-            int64_t n;
-            int64_t j;
+            int64_t i_;
+            int64_t n_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4225,24 +4485,24 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-              n = A_shape1;
+              n_ = A_shape1;
               /* tests/e2e/programs/group.py:217: for j in range(n): */
               {
-                const int64_t appy_stop214 = n;
-                for (j = appy_lane; j < appy_stop214; j += appy_g) {
+                const int64_t appy_stop214 = n_;
+                for (j_ = appy_lane; j_ < appy_stop214; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-                  tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+                  tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:220: for j in range(n): */
               {
-                const int64_t appy_stop216 = n;
-                for (j = appy_lane; j < appy_stop216; j += appy_g) {
+                const int64_t appy_stop216 = n_;
+                for (j_ = appy_lane; j_ < appy_stop216; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-                  out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+                  out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -4252,24 +4512,24 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(n, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(n_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-        n = A_shape1;
+        n_ = A_shape1;
         /* tests/e2e/programs/group.py:217: for j in range(n): */
         {
-          const int64_t appy_stop219 = n;
-          for (j = 0; j < appy_stop219; j++) {
+          const int64_t appy_stop219 = n_;
+          for (j_ = 0; j_ < appy_stop219; j_++) {
             /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-            tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+            tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
           }
         }
         /* tests/e2e/programs/group.py:220: for j in range(n): */
         {
-          const int64_t appy_stop221 = n;
-          for (j = 0; j < appy_stop221; j++) {
+          const int64_t appy_stop221 = n_;
+          for (j_ = 0; j_ < appy_stop221; j_++) {
             /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-            out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+            out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
           }
         }
       }
@@ -4283,288 +4543,319 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* total_sq(float64[:, :], float64[:]) -- tests/e2e/programs/group.py:227 */
-static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int total_sq_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *rows = (double *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  double total = 0;
-  double big = 0;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *rows_ = (double *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  double total_ = 0;
+  double big_ = 0;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
-  total = 0.0;
+  total_ = 0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
-  big = 0.0;
+  big_ = 0.0;
   /* tests/e2e/programs/group.py:232: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:233: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:237: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:238: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:239: big = max(big, s) */
-      big = appy_max_f64(big, s);
+      big_ = appy_max_f64(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "total_sq", 232, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:240: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total), appy_box_float64(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total_), appy_box_float64(big_)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* total_sq(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:227 */
-static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int total_sq_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *rows = (float *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  float total = 0;
-  float big = 0;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *rows_ = (float *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  float total_ = 0;
+  float big_ = 0;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
-  total = (float)0.0;
+  total_ = (float)0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
-  big = (float)0.0;
+  big_ = (float)0.0;
   /* tests/e2e/programs/group.py:232: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:233: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:237: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:238: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:239: big = max(big, s) */
-      big = appy_max_f32(big, s);
+      big_ = appy_max_f32(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "total_sq", 232, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:240: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total), appy_box_float32(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total_), appy_box_float32(big_)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:246 */
-static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int itotal_sq_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *rows = (int64_t *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  int64_t total = 0;
-  int64_t big = 0;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *rows_ = (int64_t *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  int64_t total_ = 0;
+  int64_t big_ = 0;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
-  total = INT64_C(0);
+  total_ = INT64_C(0);
   /* tests/e2e/programs/group.py:249: big = 0 */
-  big = INT64_C(0);
+  big_ = INT64_C(0);
   /* tests/e2e/programs/group.py:251: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:252: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:256: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:257: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:258: big = max(big, s) */
-      big = appy_max_i64(big, s);
+      big_ = appy_max_i64(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "itotal_sq", 251, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:259: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total), appy_box_int64(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total_), appy_box_int64(big_)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:246 */
-static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int itotal_sq_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *rows = (int32_t *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  int32_t total = 0;
-  int32_t big = 0;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *rows_ = (int32_t *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  int32_t total_ = 0;
+  int32_t big_ = 0;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
-  total = 0;
+  total_ = 0;
   /* tests/e2e/programs/group.py:249: big = 0 */
-  big = 0;
+  big_ = 0;
   /* tests/e2e/programs/group.py:251: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:252: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:256: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:257: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:258: big = max(big, s) */
-      big = appy_max_i32(big, s);
+      big_ = appy_max_i32(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "itotal_sq", 251, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:259: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total), appy_box_int32(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total_), appy_box_int32(big_)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4572,31 +4863,31 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:270: s = 0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
               {
-                const double appy_before231 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before231 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before231 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before231 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-                  A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+                  A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:277: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -4604,26 +4895,26 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:270: s = 0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
           }
         }
         /* tests/e2e/programs/group.py:277: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4632,55 +4923,65 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
+            int64_t i_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4688,31 +4989,31 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:270: s = 0 */
-              s = 0.0f;
+              s_ = 0.0f;
               /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
               {
-                const float appy_before237 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before237 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before237 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before237 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-                  A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+                  A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:277: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -4720,26 +5021,26 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:270: s = 0 */
-        s = 0.0f;
+        s_ = 0.0f;
         /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
           }
         }
         /* tests/e2e/programs/group.py:277: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4748,55 +5049,65 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      int64_t *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
+      int64_t *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *x = appy_dev_x;   // on the device
-          int64_t *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *x_ = x_gpu;   // on the device
+          int64_t *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4804,31 +5115,31 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:270: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
               {
-                const int64_t appy_before243 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int64_t appy_before243 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before243 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before243 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-                  A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+                  A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/group.py:277: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -4836,26 +5147,26 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:270: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
           }
         }
         /* tests/e2e/programs/group.py:277: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -4864,60 +5175,71 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          double *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, C)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          double *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_)
           {
-            int64_t i;
-            int64_t k;
-            double s;
-            int64_t j;
+            int64_t i_;
+            int64_t k_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -4925,26 +5247,26 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
               {
-                for (k = 0; k < B_shape0; k++) {
+                for (k_ = 0; k_ < B_shape0; k_++) {
                   /* tests/e2e/programs/group.py:289: s = 0 */
-                  s = 0.0;
+                  s_ = 0.0;
                   /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
                   {
-                    const double appy_before250 = s;
-                    s = 0;
-                    for (j = appy_lane; j < A_shape1; j += appy_g) {
+                    const double appy_before250 = s_;
+                    s_ = 0;
+                    for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                      s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                      s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
                     }
-                    s = appy_before250 + appy_group_sum_f64(s, appy_g, appy_red);
+                    s_ = appy_before250 + appy_group_sum_f64(s_, appy_g, appy_red);
                     appy_group_sync(appy_g);
                   }
                   /* tests/e2e/programs/group.py:293: C[i, k] = s */
                   if (appy_lane == 0) {
-                    C[i * C_shape1 + k] = s;
+                    C_[i_ * C_shape1 + k_] = s_;
                   }
                   appy_group_sync(appy_g);
                 }
@@ -4955,22 +5277,22 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(k, s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(k_, s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
         {
-          for (k = 0; k < B_shape0; k++) {
+          for (k_ = 0; k_ < B_shape0; k_++) {
             /* tests/e2e/programs/group.py:289: s = 0 */
-            s = 0.0;
+            s_ = 0.0;
             /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
               }
             }
             /* tests/e2e/programs/group.py:293: C[i, k] = s */
-            C[i * C_shape1 + k] = s;
+            C_[i_ * C_shape1 + k_] = s_;
           }
         }
       }
@@ -4981,60 +5303,71 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *B = appy_dev_B;   // on the device
-          float *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, C)
+          float *A_ = A_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          float *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_)
           {
-            int64_t i;
-            int64_t k;
-            float s;
-            int64_t j;
+            int64_t i_;
+            int64_t k_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5042,26 +5375,26 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
               {
-                for (k = 0; k < B_shape0; k++) {
+                for (k_ = 0; k_ < B_shape0; k_++) {
                   /* tests/e2e/programs/group.py:289: s = 0 */
-                  s = 0.0f;
+                  s_ = 0.0f;
                   /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
                   {
-                    const float appy_before256 = s;
-                    s = 0;
-                    for (j = appy_lane; j < A_shape1; j += appy_g) {
+                    const float appy_before256 = s_;
+                    s_ = 0;
+                    for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                      s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                      s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
                     }
-                    s = appy_before256 + appy_group_sum_f32(s, appy_g, appy_red);
+                    s_ = appy_before256 + appy_group_sum_f32(s_, appy_g, appy_red);
                     appy_group_sync(appy_g);
                   }
                   /* tests/e2e/programs/group.py:293: C[i, k] = s */
                   if (appy_lane == 0) {
-                    C[i * C_shape1 + k] = s;
+                    C_[i_ * C_shape1 + k_] = s_;
                   }
                   appy_group_sync(appy_g);
                 }
@@ -5072,22 +5405,22 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(k, s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(k_, s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
         {
-          for (k = 0; k < B_shape0; k++) {
+          for (k_ = 0; k_ < B_shape0; k_++) {
             /* tests/e2e/programs/group.py:289: s = 0 */
-            s = 0.0f;
+            s_ = 0.0f;
             /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
               }
             }
             /* tests/e2e/programs/group.py:293: C[i, k] = s */
-            C[i * C_shape1 + k] = s;
+            C_[i_ * C_shape1 + k_] = s_;
           }
         }
       }
@@ -5098,60 +5431,71 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int64_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int64_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *B = appy_dev_B;   // on the device
-          int64_t *C = appy_dev_C;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, C)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *B_ = B_gpu;   // on the device
+          int64_t *C_ = C_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_)
           {
-            int64_t i;
-            int64_t k;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t k_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5159,26 +5503,26 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
               {
-                for (k = 0; k < B_shape0; k++) {
+                for (k_ = 0; k_ < B_shape0; k_++) {
                   /* tests/e2e/programs/group.py:289: s = 0 */
-                  s = INT64_C(0);
+                  s_ = INT64_C(0);
                   /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
                   {
-                    const int64_t appy_before262 = s;
-                    s = 0;
-                    for (j = appy_lane; j < A_shape1; j += appy_g) {
+                    const int64_t appy_before262 = s_;
+                    s_ = 0;
+                    for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                      s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                      s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
                     }
-                    s = appy_before262 + appy_group_sum_i64(s, appy_g, appy_red);
+                    s_ = appy_before262 + appy_group_sum_i64(s_, appy_g, appy_red);
                     appy_group_sync(appy_g);
                   }
                   /* tests/e2e/programs/group.py:293: C[i, k] = s */
                   if (appy_lane == 0) {
-                    C[i * C_shape1 + k] = s;
+                    C_[i_ * C_shape1 + k_] = s_;
                   }
                   appy_group_sync(appy_g);
                 }
@@ -5189,22 +5533,22 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(k, s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(k_, s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
         {
-          for (k = 0; k < B_shape0; k++) {
+          for (k_ = 0; k_ < B_shape0; k_++) {
             /* tests/e2e/programs/group.py:289: s = 0 */
-            s = INT64_C(0);
+            s_ = INT64_C(0);
             /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-                s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
               }
             }
             /* tests/e2e/programs/group.py:293: C[i, k] = s */
-            C[i * C_shape1 + k] = s;
+            C_[i_ * C_shape1 + k_] = s_;
           }
         }
       }
@@ -5215,50 +5559,63 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/group.py:299 */
-static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, int64_t steps, PyObject **ret)
+static int smooth_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, int64_t steps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *tmp = (double *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t i = 0;
-  int64_t t = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *tmp_ = (double *)tmp_array->data;
+  int64_t tmp_shape0 = tmp_array->shape[0];
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_tmp = appy_env_ptr(&appy_data, tmp);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const tmp_gpu = appy_env_ptr(&appy_data, tmp_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *tmp = appy_dev_tmp;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, tmp)
+          double *A_ = A_gpu;   // on the device
+          double *tmp_ = tmp_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, tmp_)
           {
-            int64_t i;
-            int64_t t;
-            int64_t j;
+            int64_t i_;
+            int64_t t_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5266,26 +5623,26 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:303: for t in range(steps): */
               {
-                const int64_t appy_stop267 = steps;
-                for (t = 0; t < appy_stop267; t++) {
+                const int64_t appy_stop267 = steps_;
+                for (t_ = 0; t_ < appy_stop267; t_++) {
                   /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
                   {
                     const int64_t appy_stop269 = (A_shape1 - 1);
-                    for (j = INT64_C(1) + appy_lane; j < appy_stop269; j += appy_g) {
+                    for (j_ = INT64_C(1) + appy_lane; j_ < appy_stop269; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                      tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
+                      tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * 0.25);
                     }
                     appy_group_sync(appy_g);
                   }
                   /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
                   {
                     const int64_t appy_stop271 = (A_shape1 - 1);
-                    for (j = INT64_C(1) + appy_lane; j < appy_stop271; j += appy_g) {
+                    for (j_ = INT64_C(1) + appy_lane; j_ < appy_stop271; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-                      A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * 0.25));
+                      A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * 0.25));
                     }
                     appy_group_sync(appy_g);
                   }
@@ -5297,26 +5654,26 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(t, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(t_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:303: for t in range(steps): */
         {
-          const int64_t appy_stop274 = steps;
-          for (t = 0; t < appy_stop274; t++) {
+          const int64_t appy_stop274 = steps_;
+          for (t_ = 0; t_ < appy_stop274; t_++) {
             /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
             {
               const int64_t appy_stop276 = (A_shape1 - 1);
-              for (j = INT64_C(1); j < appy_stop276; j++) {
+              for (j_ = INT64_C(1); j_ < appy_stop276; j_++) {
                 /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
+                tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * 0.25);
               }
             }
             /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
             {
               const int64_t appy_stop278 = (A_shape1 - 1);
-              for (j = INT64_C(1); j < appy_stop278; j++) {
+              for (j_ = INT64_C(1); j_ < appy_stop278; j_++) {
                 /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-                A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * 0.25));
+                A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * 0.25));
               }
             }
           }
@@ -5329,50 +5686,63 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/group.py:299 */
-static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, int64_t steps, PyObject **ret)
+static int smooth_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, int64_t steps_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *tmp = (float *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t i = 0;
-  int64_t t = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *tmp_ = (float *)tmp_array->data;
+  int64_t tmp_shape0 = tmp_array->shape[0];
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_tmp = appy_env_ptr(&appy_data, tmp);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const tmp_gpu = appy_env_ptr(&appy_data, tmp_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *tmp = appy_dev_tmp;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, tmp)
+          float *A_ = A_gpu;   // on the device
+          float *tmp_ = tmp_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, tmp_)
           {
-            int64_t i;
-            int64_t t;
-            int64_t j;
+            int64_t i_;
+            int64_t t_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -5380,26 +5750,26 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/group.py:303: for t in range(steps): */
               {
-                const int64_t appy_stop280 = steps;
-                for (t = 0; t < appy_stop280; t++) {
+                const int64_t appy_stop280 = steps_;
+                for (t_ = 0; t_ < appy_stop280; t_++) {
                   /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
                   {
                     const int64_t appy_stop282 = (A_shape1 - 1);
-                    for (j = INT64_C(1) + appy_lane; j < appy_stop282; j += appy_g) {
+                    for (j_ = INT64_C(1) + appy_lane; j_ < appy_stop282; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                      tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+                      tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * (float)0.25);
                     }
                     appy_group_sync(appy_g);
                   }
                   /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
                   {
                     const int64_t appy_stop284 = (A_shape1 - 1);
-                    for (j = INT64_C(1) + appy_lane; j < appy_stop284; j += appy_g) {
+                    for (j_ = INT64_C(1) + appy_lane; j_ < appy_stop284; j_ += appy_g) {
                       /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-                      A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * (float)0.25));
+                      A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (float)0.25));
                     }
                     appy_group_sync(appy_g);
                   }
@@ -5411,26 +5781,26 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(t, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(t_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/group.py:303: for t in range(steps): */
         {
-          const int64_t appy_stop287 = steps;
-          for (t = 0; t < appy_stop287; t++) {
+          const int64_t appy_stop287 = steps_;
+          for (t_ = 0; t_ < appy_stop287; t_++) {
             /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
             {
               const int64_t appy_stop289 = (A_shape1 - 1);
-              for (j = INT64_C(1); j < appy_stop289; j++) {
+              for (j_ = INT64_C(1); j_ < appy_stop289; j_++) {
                 /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-                tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+                tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * (float)0.25);
               }
             }
             /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
             {
               const int64_t appy_stop291 = (A_shape1 - 1);
-              for (j = INT64_C(1); j < appy_stop291; j++) {
+              for (j_ = INT64_C(1); j_ < appy_stop291; j_++) {
                 /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-                A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * (float)0.25));
+                A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (float)0.25));
               }
             }
           }
@@ -5443,12 +5813,15 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_softmax_0(appy_frame *fr, PyObject *const *argv)
+softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5461,7 +5834,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_0(fr, &p0, &p1, &ret);
+    rc = softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5471,7 +5844,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_1(appy_frame *fr, PyObject *const *argv)
+softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5484,7 +5857,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_1(fr, &p0, &p1, &ret);
+    rc = softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5494,7 +5867,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
+softmax_math_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5507,7 +5880,7 @@ call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_math_0(fr, &p0, &p1, &ret);
+    rc = softmax_math_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5517,7 +5890,7 @@ call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
+softmax_math_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5530,7 +5903,7 @@ call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_math_1(fr, &p0, &p1, &ret);
+    rc = softmax_math_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5540,7 +5913,7 @@ call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5556,7 +5929,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5566,7 +5939,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_1(appy_frame *fr, PyObject *const *argv)
+matvec_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5582,7 +5955,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_1(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5592,7 +5965,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_2(appy_frame *fr, PyObject *const *argv)
+matvec_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5608,7 +5981,7 @@ call_matvec_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_2(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5618,7 +5991,7 @@ call_matvec_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_3(appy_frame *fr, PyObject *const *argv)
+matvec_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5634,7 +6007,7 @@ call_matvec_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_3(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5644,7 +6017,7 @@ call_matvec_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5660,7 +6033,7 @@ call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5670,7 +6043,7 @@ call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5686,7 +6059,7 @@ call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_1(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5696,7 +6069,7 @@ call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5712,7 +6085,7 @@ call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_2(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5722,7 +6095,7 @@ call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5738,7 +6111,7 @@ call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_3(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5748,7 +6121,7 @@ call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_0(appy_frame *fr, PyObject *const *argv)
+spmv_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5770,7 +6143,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5780,7 +6153,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_1(appy_frame *fr, PyObject *const *argv)
+spmv_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5802,7 +6175,7 @@ call_spmv_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5812,7 +6185,7 @@ call_spmv_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_2(appy_frame *fr, PyObject *const *argv)
+spmv_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5834,7 +6207,7 @@ call_spmv_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5844,7 +6217,7 @@ call_spmv_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_3(appy_frame *fr, PyObject *const *argv)
+spmv_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5866,7 +6239,7 @@ call_spmv_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5876,7 +6249,7 @@ call_spmv_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
+tri_scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -5889,7 +6262,7 @@ call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_0(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5899,7 +6272,7 @@ call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
+tri_scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -5912,7 +6285,7 @@ call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_1(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5922,7 +6295,7 @@ call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
+tri_scale_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -5935,7 +6308,7 @@ call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_2(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel2(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5945,7 +6318,7 @@ call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
+tri_scale_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -5958,7 +6331,7 @@ call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_3(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel3(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5968,7 +6341,7 @@ call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_upper_add_0(appy_frame *fr, PyObject *const *argv)
+upper_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5981,7 +6354,7 @@ call_upper_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "A", APPY_FLOAT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_upper_add_0(fr, &p0, &p1, &ret);
+    rc = upper_add_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5991,7 +6364,7 @@ call_upper_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_upper_add_1(appy_frame *fr, PyObject *const *argv)
+upper_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6004,7 +6377,7 @@ call_upper_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "A", APPY_INT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_upper_add_1(fr, &p0, &p1, &ret);
+    rc = upper_add_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6014,7 +6387,7 @@ call_upper_add_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6027,7 +6400,7 @@ call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_0(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6037,7 +6410,7 @@ call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6050,7 +6423,7 @@ call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_1(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6060,7 +6433,7 @@ call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6073,7 +6446,7 @@ call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_2(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6083,7 +6456,7 @@ call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6096,7 +6469,7 @@ call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_3(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6106,7 +6479,7 @@ call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
+row_max_min_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6122,7 +6495,7 @@ call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6132,7 +6505,7 @@ call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
+row_max_min_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6148,7 +6521,7 @@ call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6158,7 +6531,7 @@ call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
+row_max_min_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6174,7 +6547,7 @@ call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_2(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6184,7 +6557,7 @@ call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
+row_max_min_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6200,7 +6573,7 @@ call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_3(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6210,7 +6583,7 @@ call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_0(appy_frame *fr, PyObject *const *argv)
+private_temp_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6226,7 +6599,7 @@ call_private_temp_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_0(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6236,7 +6609,7 @@ call_private_temp_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_1(appy_frame *fr, PyObject *const *argv)
+private_temp_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6252,7 +6625,7 @@ call_private_temp_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_1(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6262,7 +6635,7 @@ call_private_temp_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_2(appy_frame *fr, PyObject *const *argv)
+private_temp_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6278,7 +6651,7 @@ call_private_temp_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_2(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6288,7 +6661,7 @@ call_private_temp_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_3(appy_frame *fr, PyObject *const *argv)
+private_temp_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6304,7 +6677,7 @@ call_private_temp_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_3(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6314,7 +6687,7 @@ call_private_temp_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_0(appy_frame *fr, PyObject *const *argv)
+center_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6330,7 +6703,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6340,7 +6713,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_1(appy_frame *fr, PyObject *const *argv)
+center_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6356,7 +6729,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6366,7 +6739,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6382,7 +6755,7 @@ call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_0(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6392,7 +6765,7 @@ call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6408,7 +6781,7 @@ call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_1(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6418,7 +6791,7 @@ call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6434,7 +6807,7 @@ call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_2(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6444,7 +6817,7 @@ call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_sq_0(appy_frame *fr, PyObject *const *argv)
+total_sq_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6457,7 +6830,7 @@ call_total_sq_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_sq_0(fr, &p0, &p1, &ret);
+    rc = total_sq_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6467,7 +6840,7 @@ call_total_sq_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_sq_1(appy_frame *fr, PyObject *const *argv)
+total_sq_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6480,7 +6853,7 @@ call_total_sq_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_sq_1(fr, &p0, &p1, &ret);
+    rc = total_sq_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6490,7 +6863,7 @@ call_total_sq_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
+itotal_sq_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6503,7 +6876,7 @@ call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_itotal_sq_0(fr, &p0, &p1, &ret);
+    rc = itotal_sq_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6513,7 +6886,7 @@ call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
+itotal_sq_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6526,7 +6899,7 @@ call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_itotal_sq_1(fr, &p0, &p1, &ret);
+    rc = itotal_sq_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6536,7 +6909,7 @@ call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6552,7 +6925,7 @@ call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6562,7 +6935,7 @@ call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6578,7 +6951,7 @@ call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_1(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6588,7 +6961,7 @@ call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6604,7 +6977,7 @@ call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_2(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6614,7 +6987,7 @@ call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6630,7 +7003,7 @@ call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_0(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6640,7 +7013,7 @@ call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6656,7 +7029,7 @@ call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_1(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6666,7 +7039,7 @@ call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6682,7 +7055,7 @@ call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_2(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6692,7 +7065,7 @@ call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
+smooth_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6708,7 +7081,7 @@ call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_smooth_rows_0(fr, &p0, &p1, p2, &ret);
+    rc = smooth_rows_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6718,7 +7091,7 @@ call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
+smooth_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6734,7 +7107,7 @@ call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_smooth_rows_1(fr, &p0, &p1, p2, &ret);
+    rc = smooth_rows_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6743,12 +7116,12 @@ call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_softmax_doc,
+PyDoc_STRVAR(softmax_pydoc,
 "softmax($module, A, out)\n--\n\n"
 "Runs softmax from tests/e2e/programs/group.py:16, compiled by appy-translate.\n\nSignatures:\n  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -6763,10 +7136,10 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_0(&fr, argv);
+        result = softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_1(&fr, argv);
+        result = softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6774,12 +7147,12 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_softmax_math_doc,
+PyDoc_STRVAR(softmax_math_pydoc,
 "softmax_math($module, A, out)\n--\n\n"
 "Runs softmax_math from tests/e2e/programs/group.py:39, compiled by appy-translate.\n\nSignatures:\n  softmax_math(float64[:, :], float64[:, :])\n  softmax_math(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_math_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -6794,10 +7167,10 @@ py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "softmax_math");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_math_0(&fr, argv);
+        result = softmax_math_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_math_1(&fr, argv);
+        result = softmax_math_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax_math(float64[:, :], float64[:, :])\n  softmax_math(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6805,12 +7178,12 @@ py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from tests/e2e/programs/group.py:61, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n  matvec(int64[:, :], int64[:], int64[:])\n  matvec(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -6826,19 +7199,19 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_matvec_0(&fr, argv);
+        result = matvec_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_matvec_1(&fr, argv);
+        result = matvec_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_matvec_2(&fr, argv);
+        result = matvec_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_matvec_3(&fr, argv);
+        result = matvec_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n  matvec(int64[:, :], int64[:], int64[:])\n  matvec(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6846,12 +7219,12 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_acc_doc,
+PyDoc_STRVAR(matvec_acc_pydoc,
 "matvec_acc($module, A, x, y)\n--\n\n"
 "Runs matvec_acc from tests/e2e/programs/group.py:77, compiled by appy-translate.\n\nSignatures:\n  matvec_acc(float64[:, :], float64[:], float64[:])\n  matvec_acc(float32[:, :], float32[:], float32[:])\n  matvec_acc(int64[:, :], int64[:], int64[:])\n  matvec_acc(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_acc_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -6867,19 +7240,19 @@ py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_matvec_acc_0(&fr, argv);
+        result = matvec_acc_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_matvec_acc_1(&fr, argv);
+        result = matvec_acc_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_matvec_acc_2(&fr, argv);
+        result = matvec_acc_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_matvec_acc_3(&fr, argv);
+        result = matvec_acc_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matvec_acc(float64[:, :], float64[:], float64[:])\n  matvec_acc(float32[:, :], float32[:], float32[:])\n  matvec_acc(int64[:, :], int64[:], int64[:])\n  matvec_acc(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6887,12 +7260,12 @@ py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_spmv_doc,
+PyDoc_STRVAR(spmv_pydoc,
 "spmv($module, indptr, indices, data, x, y)\n--\n\n"
 "Runs spmv from tests/e2e/programs/group.py:92, compiled by appy-translate.\n\nSignatures:\n  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n  spmv(int64[:], int64[:], float32[:], float32[:], float32[:])\n  spmv(int32[:], int32[:], float64[:], float64[:], float64[:])\n  spmv(int32[:], int32[:], float32[:], float32[:], float32[:])\n");
 
 static PyObject *
-py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
+spmv_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"indptr", "indices", "data", "x", "y", NULL};
     PyObject *argv[5];
@@ -6910,25 +7283,25 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_spmv_0(&fr, argv);
+        result = spmv_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_spmv_1(&fr, argv);
+        result = spmv_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_spmv_2(&fr, argv);
+        result = spmv_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_spmv_3(&fr, argv);
+        result = spmv_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n  spmv(int64[:], int64[:], float32[:], float32[:], float32[:])\n  spmv(int32[:], int32[:], float64[:], float64[:], float64[:])\n  spmv(int32[:], int32[:], float32[:], float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6936,12 +7309,12 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_tri_scale_doc,
+PyDoc_STRVAR(tri_scale_pydoc,
 "tri_scale($module, C, beta)\n--\n\n"
 "Runs tri_scale from tests/e2e/programs/group.py:108, compiled by appy-translate.\n\nSignatures:\n  tri_scale(float64[:, :], float64)\n  tri_scale(float32[:, :], float32)\n  tri_scale(int64[:, :], int64)\n  tri_scale(int32[:, :], int32)\n");
 
 static PyObject *
-py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+tri_scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "beta", NULL};
     PyObject *argv[2];
@@ -6956,16 +7329,16 @@ py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "tri_scale");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT64))
-        result = call_tri_scale_0(&fr, argv);
+        result = tri_scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_tri_scale_1(&fr, argv);
+        result = tri_scale_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_tri_scale_2(&fr, argv);
+        result = tri_scale_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_tri_scale_3(&fr, argv);
+        result = tri_scale_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  tri_scale(float64[:, :], float64)\n  tri_scale(float32[:, :], float32)\n  tri_scale(int64[:, :], int64)\n  tri_scale(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -6973,12 +7346,12 @@ py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_upper_add_doc,
+PyDoc_STRVAR(upper_add_pydoc,
 "upper_add($module, C, A)\n--\n\n"
 "Runs upper_add from tests/e2e/programs/group.py:120, compiled by appy-translate.\n\nSignatures:\n  upper_add(float64[:, :], float64[:, :])\n  upper_add(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
+upper_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "A", NULL};
     PyObject *argv[2];
@@ -6993,10 +7366,10 @@ py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "upper_add");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_upper_add_0(&fr, argv);
+        result = upper_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_upper_add_1(&fr, argv);
+        result = upper_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  upper_add(float64[:, :], float64[:, :])\n  upper_add(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7004,12 +7377,12 @@ py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_lower_rowsum_doc,
+PyDoc_STRVAR(lower_rowsum_pydoc,
 "lower_rowsum($module, A, out)\n--\n\n"
 "Runs lower_rowsum from tests/e2e/programs/group.py:134, compiled by appy-translate.\n\nSignatures:\n  lower_rowsum(float64[:, :], float64[:])\n  lower_rowsum(float32[:, :], float32[:])\n  lower_rowsum(int64[:, :], int64[:])\n  lower_rowsum(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
+lower_rowsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -7024,16 +7397,16 @@ py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "lower_rowsum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_lower_rowsum_0(&fr, argv);
+        result = lower_rowsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_lower_rowsum_1(&fr, argv);
+        result = lower_rowsum_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_lower_rowsum_2(&fr, argv);
+        result = lower_rowsum_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_lower_rowsum_3(&fr, argv);
+        result = lower_rowsum_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  lower_rowsum(float64[:, :], float64[:])\n  lower_rowsum(float32[:, :], float32[:])\n  lower_rowsum(int64[:, :], int64[:])\n  lower_rowsum(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7041,12 +7414,12 @@ py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_max_min_doc,
+PyDoc_STRVAR(row_max_min_pydoc,
 "row_max_min($module, A, hi, lo)\n--\n\n"
 "Runs row_max_min from tests/e2e/programs/group.py:150, compiled by appy-translate.\n\nSignatures:\n  row_max_min(float64[:, :], float64[:], float64[:])\n  row_max_min(float32[:, :], float32[:], float32[:])\n  row_max_min(int64[:, :], int64[:], int64[:])\n  row_max_min(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
+row_max_min_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "hi", "lo", NULL};
     PyObject *argv[3];
@@ -7062,19 +7435,19 @@ py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_row_max_min_0(&fr, argv);
+        result = row_max_min_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_row_max_min_1(&fr, argv);
+        result = row_max_min_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_row_max_min_2(&fr, argv);
+        result = row_max_min_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_row_max_min_3(&fr, argv);
+        result = row_max_min_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_max_min(float64[:, :], float64[:], float64[:])\n  row_max_min(float32[:, :], float32[:], float32[:])\n  row_max_min(int64[:, :], int64[:], int64[:])\n  row_max_min(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7082,12 +7455,12 @@ py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_private_temp_doc,
+PyDoc_STRVAR(private_temp_pydoc,
 "private_temp($module, A, x, out)\n--\n\n"
 "Runs private_temp from tests/e2e/programs/group.py:169, compiled by appy-translate.\n\nSignatures:\n  private_temp(float64[:, :], float64[:], float64[:])\n  private_temp(float32[:, :], float32[:], float32[:])\n  private_temp(int64[:, :], int64[:], int64[:])\n  private_temp(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
+private_temp_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", NULL};
     PyObject *argv[3];
@@ -7103,19 +7476,19 @@ py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_private_temp_0(&fr, argv);
+        result = private_temp_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_private_temp_1(&fr, argv);
+        result = private_temp_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_private_temp_2(&fr, argv);
+        result = private_temp_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_private_temp_3(&fr, argv);
+        result = private_temp_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  private_temp(float64[:, :], float64[:], float64[:])\n  private_temp(float32[:, :], float32[:], float32[:])\n  private_temp(int64[:, :], int64[:], int64[:])\n  private_temp(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7123,12 +7496,12 @@ py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_rows_doc,
+PyDoc_STRVAR(center_rows_pydoc,
 "center_rows($module, A, out, var)\n--\n\n"
 "Runs center_rows from tests/e2e/programs/group.py:188, compiled by appy-translate.\n\nSignatures:\n  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n");
 
 static PyObject *
-py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+center_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "var", NULL};
     PyObject *argv[3];
@@ -7144,11 +7517,11 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_0(&fr, argv);
+        result = center_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_center_rows_1(&fr, argv);
+        result = center_rows_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7156,12 +7529,12 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_reverse_mix_doc,
+PyDoc_STRVAR(reverse_mix_pydoc,
 "reverse_mix($module, A, tmp, out)\n--\n\n"
 "Runs reverse_mix from tests/e2e/programs/group.py:211, compiled by appy-translate.\n\nSignatures:\n  reverse_mix(float64[:, :], float64[:, :], float64[:, :])\n  reverse_mix(int64[:, :], int64[:, :], int64[:, :])\n  reverse_mix(int32[:, :], int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
+reverse_mix_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "tmp", "out", NULL};
     PyObject *argv[3];
@@ -7177,15 +7550,15 @@ py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_reverse_mix_0(&fr, argv);
+        result = reverse_mix_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_reverse_mix_1(&fr, argv);
+        result = reverse_mix_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_reverse_mix_2(&fr, argv);
+        result = reverse_mix_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  reverse_mix(float64[:, :], float64[:, :], float64[:, :])\n  reverse_mix(int64[:, :], int64[:, :], int64[:, :])\n  reverse_mix(int32[:, :], int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7193,12 +7566,12 @@ py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_total_sq_doc,
+PyDoc_STRVAR(total_sq_pydoc,
 "total_sq($module, A, rows)\n--\n\n"
 "Runs total_sq from tests/e2e/programs/group.py:227, compiled by appy-translate.\n\nSignatures:\n  total_sq(float64[:, :], float64[:])\n  total_sq(float32[:, :], float32[:])\n");
 
 static PyObject *
-py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
+total_sq_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "rows", NULL};
     PyObject *argv[2];
@@ -7213,10 +7586,10 @@ py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "total_sq");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_total_sq_0(&fr, argv);
+        result = total_sq_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_total_sq_1(&fr, argv);
+        result = total_sq_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  total_sq(float64[:, :], float64[:])\n  total_sq(float32[:, :], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7224,12 +7597,12 @@ py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_itotal_sq_doc,
+PyDoc_STRVAR(itotal_sq_pydoc,
 "itotal_sq($module, A, rows)\n--\n\n"
 "Runs itotal_sq from tests/e2e/programs/group.py:246, compiled by appy-translate.\n\nSignatures:\n  itotal_sq(int64[:, :], int64[:])\n  itotal_sq(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
+itotal_sq_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "rows", NULL};
     PyObject *argv[2];
@@ -7244,10 +7617,10 @@ py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "itotal_sq");
     if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_itotal_sq_0(&fr, argv);
+        result = itotal_sq_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_itotal_sq_1(&fr, argv);
+        result = itotal_sq_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  itotal_sq(int64[:, :], int64[:])\n  itotal_sq(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7255,12 +7628,12 @@ py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_ws_matvec_doc,
+PyDoc_STRVAR(ws_matvec_pydoc,
 "ws_matvec($module, A, x, y)\n--\n\n"
 "Runs ws_matvec from tests/e2e/programs/group.py:266, compiled by appy-translate.\n\nSignatures:\n  ws_matvec(float64[:, :], float64[:], float64[:])\n  ws_matvec(float32[:, :], float32[:], float32[:])\n  ws_matvec(int64[:, :], int64[:], int64[:])\n");
 
 static PyObject *
-py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+ws_matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -7276,15 +7649,15 @@ py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_ws_matvec_0(&fr, argv);
+        result = ws_matvec_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_ws_matvec_1(&fr, argv);
+        result = ws_matvec_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_ws_matvec_2(&fr, argv);
+        result = ws_matvec_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  ws_matvec(float64[:, :], float64[:], float64[:])\n  ws_matvec(float32[:, :], float32[:], float32[:])\n  ws_matvec(int64[:, :], int64[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7292,12 +7665,12 @@ py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matmul_bt_doc,
+PyDoc_STRVAR(matmul_bt_pydoc,
 "matmul_bt($module, A, B, C)\n--\n\n"
 "Runs matmul_bt from tests/e2e/programs/group.py:284, compiled by appy-translate.\n\nSignatures:\n  matmul_bt(float64[:, :], float64[:, :], float64[:, :])\n  matmul_bt(float32[:, :], float32[:, :], float32[:, :])\n  matmul_bt(int64[:, :], int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
+matmul_bt_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -7313,15 +7686,15 @@ py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_matmul_bt_0(&fr, argv);
+        result = matmul_bt_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_matmul_bt_1(&fr, argv);
+        result = matmul_bt_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_matmul_bt_2(&fr, argv);
+        result = matmul_bt_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matmul_bt(float64[:, :], float64[:, :], float64[:, :])\n  matmul_bt(float32[:, :], float32[:, :], float32[:, :])\n  matmul_bt(int64[:, :], int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7329,12 +7702,12 @@ py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_smooth_rows_doc,
+PyDoc_STRVAR(smooth_rows_pydoc,
 "smooth_rows($module, A, tmp, steps)\n--\n\n"
 "Runs smooth_rows from tests/e2e/programs/group.py:299, compiled by appy-translate.\n\nSignatures:\n  smooth_rows(float64[:, :], float64[:, :], int64)\n  smooth_rows(float32[:, :], float32[:, :], int64)\n");
 
 static PyObject *
-py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+smooth_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "tmp", "steps", NULL};
     PyObject *argv[3];
@@ -7350,11 +7723,11 @@ py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_smooth_rows_0(&fr, argv);
+        result = smooth_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_smooth_rows_1(&fr, argv);
+        result = smooth_rows_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  smooth_rows(float64[:, :], float64[:, :], int64)\n  smooth_rows(float32[:, :], float32[:, :], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -7363,23 +7736,23 @@ py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_VARARGS | METH_KEYWORDS, py_softmax_doc},
-    {"softmax_math", (PyCFunction)(void (*)(void))py_softmax_math, METH_VARARGS | METH_KEYWORDS, py_softmax_math_doc},
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
-    {"matvec_acc", (PyCFunction)(void (*)(void))py_matvec_acc, METH_VARARGS | METH_KEYWORDS, py_matvec_acc_doc},
-    {"spmv", (PyCFunction)(void (*)(void))py_spmv, METH_VARARGS | METH_KEYWORDS, py_spmv_doc},
-    {"tri_scale", (PyCFunction)(void (*)(void))py_tri_scale, METH_VARARGS | METH_KEYWORDS, py_tri_scale_doc},
-    {"upper_add", (PyCFunction)(void (*)(void))py_upper_add, METH_VARARGS | METH_KEYWORDS, py_upper_add_doc},
-    {"lower_rowsum", (PyCFunction)(void (*)(void))py_lower_rowsum, METH_VARARGS | METH_KEYWORDS, py_lower_rowsum_doc},
-    {"row_max_min", (PyCFunction)(void (*)(void))py_row_max_min, METH_VARARGS | METH_KEYWORDS, py_row_max_min_doc},
-    {"private_temp", (PyCFunction)(void (*)(void))py_private_temp, METH_VARARGS | METH_KEYWORDS, py_private_temp_doc},
-    {"center_rows", (PyCFunction)(void (*)(void))py_center_rows, METH_VARARGS | METH_KEYWORDS, py_center_rows_doc},
-    {"reverse_mix", (PyCFunction)(void (*)(void))py_reverse_mix, METH_VARARGS | METH_KEYWORDS, py_reverse_mix_doc},
-    {"total_sq", (PyCFunction)(void (*)(void))py_total_sq, METH_VARARGS | METH_KEYWORDS, py_total_sq_doc},
-    {"itotal_sq", (PyCFunction)(void (*)(void))py_itotal_sq, METH_VARARGS | METH_KEYWORDS, py_itotal_sq_doc},
-    {"ws_matvec", (PyCFunction)(void (*)(void))py_ws_matvec, METH_VARARGS | METH_KEYWORDS, py_ws_matvec_doc},
-    {"matmul_bt", (PyCFunction)(void (*)(void))py_matmul_bt, METH_VARARGS | METH_KEYWORDS, py_matmul_bt_doc},
-    {"smooth_rows", (PyCFunction)(void (*)(void))py_smooth_rows, METH_VARARGS | METH_KEYWORDS, py_smooth_rows_doc},
+    {"softmax", (PyCFunction)(void (*)(void))softmax_py, METH_VARARGS | METH_KEYWORDS, softmax_pydoc},
+    {"softmax_math", (PyCFunction)(void (*)(void))softmax_math_py, METH_VARARGS | METH_KEYWORDS, softmax_math_pydoc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
+    {"matvec_acc", (PyCFunction)(void (*)(void))matvec_acc_py, METH_VARARGS | METH_KEYWORDS, matvec_acc_pydoc},
+    {"spmv", (PyCFunction)(void (*)(void))spmv_py, METH_VARARGS | METH_KEYWORDS, spmv_pydoc},
+    {"tri_scale", (PyCFunction)(void (*)(void))tri_scale_py, METH_VARARGS | METH_KEYWORDS, tri_scale_pydoc},
+    {"upper_add", (PyCFunction)(void (*)(void))upper_add_py, METH_VARARGS | METH_KEYWORDS, upper_add_pydoc},
+    {"lower_rowsum", (PyCFunction)(void (*)(void))lower_rowsum_py, METH_VARARGS | METH_KEYWORDS, lower_rowsum_pydoc},
+    {"row_max_min", (PyCFunction)(void (*)(void))row_max_min_py, METH_VARARGS | METH_KEYWORDS, row_max_min_pydoc},
+    {"private_temp", (PyCFunction)(void (*)(void))private_temp_py, METH_VARARGS | METH_KEYWORDS, private_temp_pydoc},
+    {"center_rows", (PyCFunction)(void (*)(void))center_rows_py, METH_VARARGS | METH_KEYWORDS, center_rows_pydoc},
+    {"reverse_mix", (PyCFunction)(void (*)(void))reverse_mix_py, METH_VARARGS | METH_KEYWORDS, reverse_mix_pydoc},
+    {"total_sq", (PyCFunction)(void (*)(void))total_sq_py, METH_VARARGS | METH_KEYWORDS, total_sq_pydoc},
+    {"itotal_sq", (PyCFunction)(void (*)(void))itotal_sq_py, METH_VARARGS | METH_KEYWORDS, itotal_sq_pydoc},
+    {"ws_matvec", (PyCFunction)(void (*)(void))ws_matvec_py, METH_VARARGS | METH_KEYWORDS, ws_matvec_pydoc},
+    {"matmul_bt", (PyCFunction)(void (*)(void))matmul_bt_py, METH_VARARGS | METH_KEYWORDS, matmul_bt_pydoc},
+    {"smooth_rows", (PyCFunction)(void (*)(void))smooth_rows_py, METH_VARARGS | METH_KEYWORDS, smooth_rows_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,46 +14,49 @@
 #include <appy/group.h>
 
 /* rowsum(float64[:, :], float64[:]) -- tests/e2e/programs/inner_simd.py:9 */
-static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:11: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -61,23 +64,23 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:12: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
               {
-                const double appy_before0 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before0 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before0 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before0 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -85,19 +88,19 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:12: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -106,49 +109,55 @@ static int kernel_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
+  return -1;
 }
 
 /* rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/inner_simd.py:9 */
-static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:11: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
+            int64_t i_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -156,23 +165,23 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:12: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
               {
-                const float appy_before4 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before4 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before4 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before4 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -180,19 +189,19 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:12: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/inner_simd.py:14: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:15: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/inner_simd.py:16: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -201,49 +210,55 @@ static int kernel_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowsum", appy_called);
+  return -1;
 }
 
 /* irowsum(int64[:, :], int64[:]) -- tests/e2e/programs/inner_simd.py:22 */
-static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int irowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -251,23 +266,23 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:25: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
               {
-                const int64_t appy_before8 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int64_t appy_before8 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
-                  s = (s + (A[i * A_shape1 + j] * (appy_mod_i64(j, INT64_C(3)) - 1)));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * (appy_mod_i64(j_, INT64_C(3)) - 1)));
                 }
-                s = appy_before8 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before8 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -275,19 +290,19 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:25: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
-            s = (s + (A[i * A_shape1 + j] * (appy_mod_i64(j, INT64_C(3)) - 1)));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * (appy_mod_i64(j_, INT64_C(3)) - 1)));
           }
         }
         /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -296,49 +311,55 @@ static int kernel_irowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
+  return -1;
 }
 
 /* irowsum(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:22 */
-static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int irowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int32_t s;
-            int64_t j;
+            int64_t i_;
+            int32_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -346,23 +367,23 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:25: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
               {
-                const int32_t appy_before12 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int32_t appy_before12 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
-                  s = (s + (A[i * A_shape1 + j] * (int32_t)(appy_mod_i64(j, INT64_C(3)) - 1)));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * (int32_t)(appy_mod_i64(j_, INT64_C(3)) - 1)));
                 }
-                s = appy_before12 + appy_group_sum_i32(s, appy_g, appy_red);
+                s_ = appy_before12 + appy_group_sum_i32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
               if (appy_lane == 0) {
-                out[i] = s;
+                out_[i_] = s_;
               }
             }
           }
@@ -370,19 +391,19 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:25: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/inner_simd.py:27: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:28: s += A[i, j] * (j % 3 - 1) */
-            s = (s + (A[i * A_shape1 + j] * (int32_t)(appy_mod_i64(j, INT64_C(3)) - 1)));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * (int32_t)(appy_mod_i64(j_, INT64_C(3)) - 1)));
           }
         }
         /* tests/e2e/programs/inner_simd.py:29: out[i] = s */
-        out[i] = s;
+        out_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -391,55 +412,65 @@ static int kernel_irowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "irowsum", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/inner_simd.py:35 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:37: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *x = appy_dev_x;   // on the device
-          double *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          double *A_ = A_gpu;   // on the device
+          double *x_ = x_gpu;   // on the device
+          double *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -447,23 +478,23 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:38: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
               {
-                const double appy_before16 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before16 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before16 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before16 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -471,19 +502,19 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:38: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -492,55 +523,65 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/inner_simd.py:35 */
-static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:37: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *x = appy_dev_x;   // on the device
-          float *y = appy_dev_y;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, x, y)
+          float *A_ = A_gpu;   // on the device
+          float *x_ = x_gpu;   // on the device
+          float *y_ = y_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
-            int64_t i;
-            float s;
-            int64_t j;
+            int64_t i_;
+            float s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -548,23 +589,23 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:38: s = 0.0 */
-              s = (float)0.0;
+              s_ = (float)0.0;
               /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
               {
-                const float appy_before20 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const float appy_before20 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
-                  s = (s + (A[i * A_shape1 + j] * x[j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
                 }
-                s = appy_before20 + appy_group_sum_f32(s, appy_g, appy_red);
+                s_ = appy_before20 + appy_group_sum_f32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
               if (appy_lane == 0) {
-                y[i] = s;
+                y_[i_] = s_;
               }
             }
           }
@@ -572,19 +613,19 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:38: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/inner_simd.py:40: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:41: s += A[i, j] * x[j] */
-            s = (s + (A[i * A_shape1 + j] * x[j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
           }
         }
         /* tests/e2e/programs/inner_simd.py:42: y[i] = s */
-        y[i] = s;
+        y_[i_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -593,49 +634,55 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "matvec", appy_called);
+  return -1;
 }
 
 /* scale_rows(float64[:, :], float64[:]) -- tests/e2e/programs/inner_simd.py:50 */
-static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *f_arg, PyObject **ret)
+static int scale_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *f_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *f = (double *)f_arg->data;
-  int64_t f_size = f_arg->size;
-  int64_t i = 0;
-  double c = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *f_ = (double *)f_array->data;
+  int64_t f_shape0 = f_array->shape[0];
+  int64_t f_count = f_array->size;
+  int64_t i_ = 0;
+  double c_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, f_, sizeof(*f_) * f_count, f_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, f, sizeof(*f) * f_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_f = appy_env_ptr(&appy_data, f);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const f_gpu = appy_env_ptr(&appy_data, f_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *f = appy_dev_f;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, f)
+          double *A_ = A_gpu;   // on the device
+          double *f_ = f_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
-            int64_t i;
-            double c;
-            int64_t j;
+            int64_t i_;
+            double c_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -643,14 +690,14 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-              c = (f[i] * 2.0);
+              c_ = (f_[i_] * 2.0);
               /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (double)j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (double)j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -660,15 +707,15 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(c, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(c_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-        c = (f[i] * 2.0);
+        c_ = (f_[i_] * 2.0);
         /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (double)j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (double)j_);
           }
         }
       }
@@ -679,49 +726,55 @@ static int kernel_scale_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(float32[:, :], float32[:]) -- tests/e2e/programs/inner_simd.py:50 */
-static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *f_arg, PyObject **ret)
+static int scale_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *f_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *f = (float *)f_arg->data;
-  int64_t f_size = f_arg->size;
-  int64_t i = 0;
-  float c = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *f_ = (float *)f_array->data;
+  int64_t f_shape0 = f_array->shape[0];
+  int64_t f_count = f_array->size;
+  int64_t i_ = 0;
+  float c_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, f_, sizeof(*f_) * f_count, f_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, f, sizeof(*f) * f_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_f = appy_env_ptr(&appy_data, f);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const f_gpu = appy_env_ptr(&appy_data, f_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *f = appy_dev_f;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, f)
+          float *A_ = A_gpu;   // on the device
+          float *f_ = f_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
-            int64_t i;
-            float c;
-            int64_t j;
+            int64_t i_;
+            float c_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -729,14 +782,14 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-              c = (f[i] * 2.0f);
+              c_ = (f_[i_] * 2.0f);
               /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (float)j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (float)j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -746,15 +799,15 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(c, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(c_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-        c = (f[i] * 2.0f);
+        c_ = (f_[i_] * 2.0f);
         /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (float)j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (float)j_);
           }
         }
       }
@@ -765,49 +818,55 @@ static int kernel_scale_rows_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(int64[:, :], int64[:]) -- tests/e2e/programs/inner_simd.py:50 */
-static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *f_arg, PyObject **ret)
+static int scale_rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *f_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *f = (int64_t *)f_arg->data;
-  int64_t f_size = f_arg->size;
-  int64_t i = 0;
-  int64_t c = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *f_ = (int64_t *)f_array->data;
+  int64_t f_shape0 = f_array->shape[0];
+  int64_t f_count = f_array->size;
+  int64_t i_ = 0;
+  int64_t c_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, f_, sizeof(*f_) * f_count, f_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, f, sizeof(*f) * f_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_f = appy_env_ptr(&appy_data, f);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const f_gpu = appy_env_ptr(&appy_data, f_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          int64_t *f = appy_dev_f;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, f)
+          int64_t *A_ = A_gpu;   // on the device
+          int64_t *f_ = f_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
-            int64_t i;
-            int64_t c;
-            int64_t j;
+            int64_t i_;
+            int64_t c_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -815,14 +874,14 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-              c = (f[i] * 2);
+              c_ = (f_[i_] * 2);
               /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -832,15 +891,15 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(c, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(c_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-        c = (f[i] * 2);
+        c_ = (f_[i_] * 2);
         /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + j_);
           }
         }
       }
@@ -851,49 +910,55 @@ static int kernel_scale_rows_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* scale_rows(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:50 */
-static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_array *f_arg, PyObject **ret)
+static int scale_rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *f_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *f = (int32_t *)f_arg->data;
-  int64_t f_size = f_arg->size;
-  int64_t i = 0;
-  int32_t c = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *f_ = (int32_t *)f_array->data;
+  int64_t f_shape0 = f_array->shape[0];
+  int64_t f_count = f_array->size;
+  int64_t i_ = 0;
+  int32_t c_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, f, sizeof(*f) * f_size, f_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, f_, sizeof(*f_) * f_count, f_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
+  if (appy_extent(fr, "f", 0, f_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 54") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, f, sizeof(*f) * f_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_f = appy_env_ptr(&appy_data, f);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const f_gpu = appy_env_ptr(&appy_data, f_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          int32_t *f = appy_dev_f;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, f)
+          int32_t *A_ = A_gpu;   // on the device
+          int32_t *f_ = f_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
-            int64_t i;
-            int32_t c;
-            int64_t j;
+            int64_t i_;
+            int32_t c_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -901,14 +966,14 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-              c = (f[i] * 2);
+              c_ = (f_[i_] * 2);
               /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (int32_t)j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (int32_t)j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -918,15 +983,15 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(c, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(c_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:54: c = f[i] * 2 */
-        c = (f[i] * 2);
+        c_ = (f_[i_] * 2);
         /* tests/e2e/programs/inner_simd.py:56: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:57: A[i, j] = A[i, j] * c + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * c) + (int32_t)j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * c_) + (int32_t)j_);
           }
         }
       }
@@ -937,76 +1002,85 @@ static int kernel_scale_rows_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "scale_rows", appy_called);
+  return -1;
 }
 
 /* rowmax(float64[:, :], float64[:]) -- tests/e2e/programs/inner_simd.py:63 */
-static int kernel_rowmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int rowmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/inner_simd.py, line 67") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, out)
+        double *A_ = A_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, out_)
         {
-          int64_t i;
-          double m;
-          int64_t j;
+          int64_t i_;
+          double m_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
-            m = A[i * A_shape1 + INT64_C(0)];
+            m_ = A_[i_ * A_shape1 + INT64_C(0)];
             /* tests/e2e/programs/inner_simd.py:68: for j in range(1, A.shape[1]): */
             {
-              for (j = INT64_C(1); j < A_shape1; j++) {
+              for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/inner_simd.py:69: m = max(m, A[i, j]) */
-                m = appy_max_f64(m, A[i * A_shape1 + j]);
+                m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
               }
             }
             /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
-            out[i] = m;
+            out_[i_] = m_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/inner_simd.py:68: for j in range(1, A.shape[1]): */
         {
-          for (j = INT64_C(1); j < A_shape1; j++) {
+          for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:69: m = max(m, A[i, j]) */
-            m = appy_max_f64(m, A[i * A_shape1 + j]);
+            m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
-        out[i] = m;
+        out_[i_] = m_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1015,76 +1089,85 @@ static int kernel_rowmax_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
+  return -1;
 }
 
 /* rowmax(int32[:, :], int32[:]) -- tests/e2e/programs/inner_simd.py:63 */
-static int kernel_rowmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int rowmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/inner_simd.py, line 67") < 0)
+    goto fail;
+  /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/inner_simd.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/inner_simd.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        int32_t *A = appy_dev_A;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, out)
+        int32_t *A_ = A_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, out_)
         {
-          int64_t i;
-          int32_t m;
-          int64_t j;
+          int64_t i_;
+          int32_t m_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
-            m = A[i * A_shape1 + INT64_C(0)];
+            m_ = A_[i_ * A_shape1 + INT64_C(0)];
             /* tests/e2e/programs/inner_simd.py:68: for j in range(1, A.shape[1]): */
             {
-              for (j = INT64_C(1); j < A_shape1; j++) {
+              for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/inner_simd.py:69: m = max(m, A[i, j]) */
-                m = appy_max_i32(m, A[i * A_shape1 + j]);
+                m_ = appy_max_i32(m_, A_[i_ * A_shape1 + j_]);
               }
             }
             /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
-            out[i] = m;
+            out_[i_] = m_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:67: m = A[i, 0] */
-        m = A[i * A_shape1 + INT64_C(0)];
+        m_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/inner_simd.py:68: for j in range(1, A.shape[1]): */
         {
-          for (j = INT64_C(1); j < A_shape1; j++) {
+          for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:69: m = max(m, A[i, j]) */
-            m = appy_max_i32(m, A[i * A_shape1 + j]);
+            m_ = appy_max_i32(m_, A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/inner_simd.py:70: out[i] = m */
-        out[i] = m;
+        out_[i_] = m_;
       }
     }
     const double appy_ran = appy_clock();
@@ -1093,58 +1176,61 @@ static int kernel_rowmax_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inner_simd", "rowmax", appy_called);
+  return -1;
 }
 
 /* prefix_rows(float64[:, :]) -- tests/e2e/programs/inner_simd.py:76 */
-static int kernel_prefix_rows_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int prefix_rows_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/inner_simd.py:79: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        double *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t i;
-          int64_t j;
+          int64_t i_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/inner_simd.py:80: for j in range(1, A.shape[1]): */
             {
-              for (j = INT64_C(1); j < A_shape1; j++) {
+              for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/inner_simd.py:81: A[i, j] += A[i, j - 1] */
-                A[i * A_shape1 + j] = (A[i * A_shape1 + j] + A[i * A_shape1 + (j - 1)]);
+                A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ - 1)]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:80: for j in range(1, A.shape[1]): */
         {
-          for (j = INT64_C(1); j < A_shape1; j++) {
+          for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:81: A[i, j] += A[i, j - 1] */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] + A[i * A_shape1 + (j - 1)]);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ - 1)]);
           }
         }
       }
@@ -1158,55 +1244,55 @@ static int kernel_prefix_rows_0(appy_frame *fr, const appy_array *A_arg, PyObjec
 }
 
 /* prefix_rows(int64[:, :]) -- tests/e2e/programs/inner_simd.py:76 */
-static int kernel_prefix_rows_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int prefix_rows_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/inner_simd.py:79: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        int64_t *A = appy_dev_A;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A)
+        int64_t *A_ = A_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_)
         {
-          int64_t i;
-          int64_t j;
+          int64_t i_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/inner_simd.py:80: for j in range(1, A.shape[1]): */
             {
-              for (j = INT64_C(1); j < A_shape1; j++) {
+              for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/inner_simd.py:81: A[i, j] += A[i, j - 1] */
-                A[i * A_shape1 + j] = (A[i * A_shape1 + j] + A[i * A_shape1 + (j - 1)]);
+                A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ - 1)]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/inner_simd.py:80: for j in range(1, A.shape[1]): */
         {
-          for (j = INT64_C(1); j < A_shape1; j++) {
+          for (j_ = INT64_C(1); j_ < A_shape1; j_++) {
             /* tests/e2e/programs/inner_simd.py:81: A[i, j] += A[i, j - 1] */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] + A[i * A_shape1 + (j - 1)]);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ - 1)]);
           }
         }
       }
@@ -1222,7 +1308,7 @@ static int kernel_prefix_rows_1(appy_frame *fr, const appy_array *A_arg, PyObjec
 /* Python bindings */
 
 static PyObject *
-call_rowsum_0(appy_frame *fr, PyObject *const *argv)
+rowsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1235,7 +1321,7 @@ call_rowsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rowsum_0(fr, &p0, &p1, &ret);
+    rc = rowsum_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1245,7 +1331,7 @@ call_rowsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rowsum_1(appy_frame *fr, PyObject *const *argv)
+rowsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1258,7 +1344,7 @@ call_rowsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rowsum_1(fr, &p0, &p1, &ret);
+    rc = rowsum_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1268,7 +1354,7 @@ call_rowsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_irowsum_0(appy_frame *fr, PyObject *const *argv)
+irowsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1281,7 +1367,7 @@ call_irowsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_irowsum_0(fr, &p0, &p1, &ret);
+    rc = irowsum_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1291,7 +1377,7 @@ call_irowsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_irowsum_1(appy_frame *fr, PyObject *const *argv)
+irowsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1304,7 +1390,7 @@ call_irowsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_irowsum_1(fr, &p0, &p1, &ret);
+    rc = irowsum_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1314,7 +1400,7 @@ call_irowsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1330,7 +1416,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1340,7 +1426,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_1(appy_frame *fr, PyObject *const *argv)
+matvec_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1356,7 +1442,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_1(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1366,7 +1452,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_rows_0(appy_frame *fr, PyObject *const *argv)
+scale_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1379,7 +1465,7 @@ call_scale_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "f", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_rows_0(fr, &p0, &p1, &ret);
+    rc = scale_rows_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1389,7 +1475,7 @@ call_scale_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_rows_1(appy_frame *fr, PyObject *const *argv)
+scale_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1402,7 +1488,7 @@ call_scale_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "f", APPY_FLOAT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_rows_1(fr, &p0, &p1, &ret);
+    rc = scale_rows_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1412,7 +1498,7 @@ call_scale_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_rows_2(appy_frame *fr, PyObject *const *argv)
+scale_rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1425,7 +1511,7 @@ call_scale_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "f", APPY_INT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_rows_2(fr, &p0, &p1, &ret);
+    rc = scale_rows_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1435,7 +1521,7 @@ call_scale_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_rows_3(appy_frame *fr, PyObject *const *argv)
+scale_rows_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1448,7 +1534,7 @@ call_scale_rows_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "f", APPY_INT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_rows_3(fr, &p0, &p1, &ret);
+    rc = scale_rows_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1458,7 +1544,7 @@ call_scale_rows_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rowmax_0(appy_frame *fr, PyObject *const *argv)
+rowmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1471,7 +1557,7 @@ call_rowmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rowmax_0(fr, &p0, &p1, &ret);
+    rc = rowmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1481,7 +1567,7 @@ call_rowmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rowmax_1(appy_frame *fr, PyObject *const *argv)
+rowmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1494,7 +1580,7 @@ call_rowmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rowmax_1(fr, &p0, &p1, &ret);
+    rc = rowmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1504,7 +1590,7 @@ call_rowmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_prefix_rows_0(appy_frame *fr, PyObject *const *argv)
+prefix_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1514,7 +1600,7 @@ call_prefix_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_prefix_rows_0(fr, &p0, &ret);
+    rc = prefix_rows_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1524,7 +1610,7 @@ call_prefix_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_prefix_rows_1(appy_frame *fr, PyObject *const *argv)
+prefix_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1534,7 +1620,7 @@ call_prefix_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_prefix_rows_1(fr, &p0, &ret);
+    rc = prefix_rows_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1543,12 +1629,12 @@ call_prefix_rows_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_rowsum_doc,
+PyDoc_STRVAR(rowsum_pydoc,
 "rowsum($module, A, out)\n--\n\n"
 "Runs rowsum from tests/e2e/programs/inner_simd.py:9, compiled by appy-translate.\n\nSignatures:\n  rowsum(float64[:, :], float64[:])\n  rowsum(float32[:, :], float32[:])\n");
 
 static PyObject *
-py_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
+rowsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1563,10 +1649,10 @@ py_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "inner_simd", "rowsum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_rowsum_0(&fr, argv);
+        result = rowsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_rowsum_1(&fr, argv);
+        result = rowsum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  rowsum(float64[:, :], float64[:])\n  rowsum(float32[:, :], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1574,12 +1660,12 @@ py_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_irowsum_doc,
+PyDoc_STRVAR(irowsum_pydoc,
 "irowsum($module, A, out)\n--\n\n"
 "Runs irowsum from tests/e2e/programs/inner_simd.py:22, compiled by appy-translate.\n\nSignatures:\n  irowsum(int64[:, :], int64[:])\n  irowsum(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_irowsum(PyObject *self, PyObject *args, PyObject *kwargs)
+irowsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1594,10 +1680,10 @@ py_irowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "inner_simd", "irowsum");
     if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_irowsum_0(&fr, argv);
+        result = irowsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_irowsum_1(&fr, argv);
+        result = irowsum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  irowsum(int64[:, :], int64[:])\n  irowsum(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1605,12 +1691,12 @@ py_irowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from tests/e2e/programs/inner_simd.py:35, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -1626,11 +1712,11 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_matvec_0(&fr, argv);
+        result = matvec_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_matvec_1(&fr, argv);
+        result = matvec_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1638,12 +1724,12 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_scale_rows_doc,
+PyDoc_STRVAR(scale_rows_pydoc,
 "scale_rows($module, A, f)\n--\n\n"
 "Runs scale_rows from tests/e2e/programs/inner_simd.py:50, compiled by appy-translate.\n\nSignatures:\n  scale_rows(float64[:, :], float64[:])\n  scale_rows(float32[:, :], float32[:])\n  scale_rows(int64[:, :], int64[:])\n  scale_rows(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_scale_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+scale_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "f", NULL};
     PyObject *argv[2];
@@ -1658,16 +1744,16 @@ py_scale_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "inner_simd", "scale_rows");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_scale_rows_0(&fr, argv);
+        result = scale_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_scale_rows_1(&fr, argv);
+        result = scale_rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_scale_rows_2(&fr, argv);
+        result = scale_rows_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_scale_rows_3(&fr, argv);
+        result = scale_rows_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  scale_rows(float64[:, :], float64[:])\n  scale_rows(float32[:, :], float32[:])\n  scale_rows(int64[:, :], int64[:])\n  scale_rows(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1675,12 +1761,12 @@ py_scale_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_rowmax_doc,
+PyDoc_STRVAR(rowmax_pydoc,
 "rowmax($module, A, out)\n--\n\n"
 "Runs rowmax from tests/e2e/programs/inner_simd.py:63, compiled by appy-translate.\n\nSignatures:\n  rowmax(float64[:, :], float64[:])\n  rowmax(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_rowmax(PyObject *self, PyObject *args, PyObject *kwargs)
+rowmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1695,10 +1781,10 @@ py_rowmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "inner_simd", "rowmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_rowmax_0(&fr, argv);
+        result = rowmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_rowmax_1(&fr, argv);
+        result = rowmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  rowmax(float64[:, :], float64[:])\n  rowmax(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1706,12 +1792,12 @@ py_rowmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_prefix_rows_doc,
+PyDoc_STRVAR(prefix_rows_pydoc,
 "prefix_rows($module, A)\n--\n\n"
 "Runs prefix_rows from tests/e2e/programs/inner_simd.py:76, compiled by appy-translate.\n\nSignatures:\n  prefix_rows(float64[:, :])\n  prefix_rows(int64[:, :])\n");
 
 static PyObject *
-py_prefix_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+prefix_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -1725,9 +1811,9 @@ py_prefix_rows(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "inner_simd", "prefix_rows");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_prefix_rows_0(&fr, argv);
+        result = prefix_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2))
-        result = call_prefix_rows_1(&fr, argv);
+        result = prefix_rows_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  prefix_rows(float64[:, :])\n  prefix_rows(int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1736,12 +1822,12 @@ py_prefix_rows(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"rowsum", (PyCFunction)(void (*)(void))py_rowsum, METH_VARARGS | METH_KEYWORDS, py_rowsum_doc},
-    {"irowsum", (PyCFunction)(void (*)(void))py_irowsum, METH_VARARGS | METH_KEYWORDS, py_irowsum_doc},
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
-    {"scale_rows", (PyCFunction)(void (*)(void))py_scale_rows, METH_VARARGS | METH_KEYWORDS, py_scale_rows_doc},
-    {"rowmax", (PyCFunction)(void (*)(void))py_rowmax, METH_VARARGS | METH_KEYWORDS, py_rowmax_doc},
-    {"prefix_rows", (PyCFunction)(void (*)(void))py_prefix_rows, METH_VARARGS | METH_KEYWORDS, py_prefix_rows_doc},
+    {"rowsum", (PyCFunction)(void (*)(void))rowsum_py, METH_VARARGS | METH_KEYWORDS, rowsum_pydoc},
+    {"irowsum", (PyCFunction)(void (*)(void))irowsum_py, METH_VARARGS | METH_KEYWORDS, irowsum_pydoc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
+    {"scale_rows", (PyCFunction)(void (*)(void))scale_rows_py, METH_VARARGS | METH_KEYWORDS, scale_rows_pydoc},
+    {"rowmax", (PyCFunction)(void (*)(void))rowmax_py, METH_VARARGS | METH_KEYWORDS, rowmax_pydoc},
+    {"prefix_rows", (PyCFunction)(void (*)(void))prefix_rows_py, METH_VARARGS | METH_KEYWORDS, prefix_rows_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

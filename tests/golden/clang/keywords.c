@@ -14,50 +14,53 @@
 #include <appy/group.h>
 
 /* saxpy(float32, float32[:], float32[:]) -- tests/e2e/programs/keywords.py:9 */
-static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 12") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
-            y[i] = ((alpha * x[i]) + y[i]);
+            y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
-        y[i] = ((alpha * x[i]) + y[i]);
+        y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -66,53 +69,59 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
+  return -1;
 }
 
 /* saxpy(float64, float64[:], float64[:]) -- tests/e2e/programs/keywords.py:9 */
-static int kernel_saxpy_1(appy_frame *fr, double alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int saxpy_kernel1(appy_frame *fr, double alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 12") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
-            y[i] = ((alpha * x[i]) + y[i]);
+            y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/keywords.py:12: y[i] = alpha * x[i] + y[i] */
-        y[i] = ((alpha * x[i]) + y[i]);
+        y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -121,53 +130,59 @@ static int kernel_saxpy_1(appy_frame *fr, double alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "saxpy", appy_called);
+  return -1;
 }
 
 /* affine(float64[:], float64[:], float64, float64) -- tests/e2e/programs/keywords.py:17 */
-static int kernel_affine_0(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, double scale, double shift, PyObject **ret)
+static int affine_kernel0(appy_frame *fr, const appy_array *src_array, const appy_array *dst_array, double scale_, double shift_, PyObject **ret)
 {
-  double *src = (double *)src_arg->data;
-  int64_t src_shape0 = src_arg->shape[0];
-  int64_t src_size = src_arg->size;
-  double *dst = (double *)dst_arg->data;
-  int64_t dst_size = dst_arg->size;
-  int64_t i = 0;
+  double *src_ = (double *)src_array->data;
+  int64_t src_shape0 = src_array->shape[0];
+  int64_t src_count = src_array->size;
+  double *dst_ = (double *)dst_array->data;
+  int64_t dst_shape0 = dst_array->shape[0];
+  int64_t dst_count = dst_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, src, sizeof(*src) * src_size, src_arg->device);
-  appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, src_, sizeof(*src_) * src_count, src_array->device);
+  appy_env_arg(&appy_data, dst_, sizeof(*dst_) * dst_count, dst_array->device);
   (void)ret;
+  /* tests/e2e/programs/keywords.py:20: dst[i] = src[i] * scale + shift */
+  if (appy_extent(fr, "dst", 0, dst_shape0, src_shape0 > 0, 0, src_shape0 - 1, 0, 0, "tests/e2e/programs/keywords.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/keywords.py:19: for i in range(src.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, src, sizeof(*src) * src_size, APPY_READS);
-    appy_env_device(&appy_data, dst, sizeof(*dst) * dst_size, APPY_WRITES);
+    appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
+    appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_src = appy_env_ptr(&appy_data, src);
-      double *const appy_dev_dst = appy_env_ptr(&appy_data, dst);
+      double *const src_gpu = appy_env_ptr(&appy_data, src_);
+      double *const dst_gpu = appy_env_ptr(&appy_data, dst_);
       const int64_t appy_n = appy_range_len(0, src_shape0, 1);
       if (appy_n > 0) {
-        double *src = appy_dev_src;   // on the device
-        double *dst = appy_dev_dst;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(src, dst)
+        double *src_ = src_gpu;   // on the device
+        double *dst_ = dst_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(src_, dst_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/keywords.py:20: dst[i] = src[i] * scale + shift */
-            dst[i] = ((src[i] * scale) + shift);
+            dst_[i_] = ((src_[i_] * scale_) + shift_);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src[0:src_size]) map(tofrom: dst[0:dst_size])
-      for (i = 0; i < src_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count]) map(tofrom: dst_[0:dst_count])
+      for (i_ = 0; i_ < src_shape0; i_++) {
         /* tests/e2e/programs/keywords.py:20: dst[i] = src[i] * scale + shift */
-        dst[i] = ((src[i] * scale) + shift);
+        dst_[i_] = ((src_[i_] * scale_) + shift_);
       }
     }
     const double appy_ran = appy_clock();
@@ -176,12 +191,15 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *src_arg, const appy
   }
   appy_env_end(&appy_data, "keywords", "affine", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "keywords", "affine", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_saxpy_0(appy_frame *fr, PyObject *const *argv)
+saxpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -197,7 +215,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_saxpy_0(fr, p0, &p1, &p2, &ret);
+    rc = saxpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -207,7 +225,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_saxpy_1(appy_frame *fr, PyObject *const *argv)
+saxpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -223,7 +241,7 @@ call_saxpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_saxpy_1(fr, p0, &p1, &p2, &ret);
+    rc = saxpy_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -233,7 +251,7 @@ call_saxpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_0(appy_frame *fr, PyObject *const *argv)
+affine_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -252,7 +270,7 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[3], "shift", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_0(fr, &p0, &p1, p2, p3, &ret);
+    rc = affine_kernel0(fr, &p0, &p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -261,12 +279,12 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_saxpy_doc,
+PyDoc_STRVAR(saxpy_pydoc,
 "saxpy($module, alpha, x, y)\n--\n\n"
 "Runs saxpy from tests/e2e/programs/keywords.py:9, compiled by appy-translate.\n\nSignatures:\n  saxpy(float32, float32[:], float32[:])\n  saxpy(float64, float64[:], float64[:])\n");
 
 static PyObject *
-py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
+saxpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", NULL};
     PyObject *argv[3];
@@ -282,11 +300,11 @@ py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_saxpy_0(&fr, argv);
+        result = saxpy_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_saxpy_1(&fr, argv);
+        result = saxpy_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  saxpy(float32, float32[:], float32[:])\n  saxpy(float64, float64[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -294,12 +312,12 @@ py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_affine_doc,
+PyDoc_STRVAR(affine_pydoc,
 "affine($module, src, dst, scale, shift)\n--\n\n"
 "Runs affine from tests/e2e/programs/keywords.py:17, compiled by appy-translate.\n\nSignatures:\n  affine(float64[:], float64[:], float64, float64)\n");
 
 static PyObject *
-py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
+affine_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"src", "dst", "scale", "shift", NULL};
     PyObject *argv[4];
@@ -312,15 +330,15 @@ py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "keywords", "affine");
-    result = call_affine_0(&fr, argv);
+    result = affine_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"saxpy", (PyCFunction)(void (*)(void))py_saxpy, METH_VARARGS | METH_KEYWORDS, py_saxpy_doc},
-    {"affine", (PyCFunction)(void (*)(void))py_affine, METH_VARARGS | METH_KEYWORDS, py_affine_doc},
+    {"saxpy", (PyCFunction)(void (*)(void))saxpy_py, METH_VARARGS | METH_KEYWORDS, saxpy_pydoc},
+    {"affine", (PyCFunction)(void (*)(void))affine_py, METH_VARARGS | METH_KEYWORDS, affine_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

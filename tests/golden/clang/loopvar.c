@@ -14,63 +14,63 @@
 #include <appy/group.h>
 
 /* after(float64[:], int64) -- tests/e2e/programs/loopvar.py:8 */
-static int kernel_after_0(appy_frame *fr, const appy_array *a_arg, int64_t n, PyObject **ret)
+static int after_kernel0(appy_frame *fr, const appy_array *a_array, int64_t n_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  double s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  double *a_ = (double *)a_array->data;
+  double s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/loopvar.py:9: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/loopvar.py:10: i = -1 */
-  i = INT64_C(-1);
+  i_ = INT64_C(-1);
   /* tests/e2e/programs/loopvar.py:11: for i in range(n): */
   {
-    const int64_t appy_stop0 = n;
+    const int64_t appy_stop0 = n_;
     for (int64_t appy_it1 = 0; appy_it1 < appy_range_len(0, appy_stop0, 1); appy_it1++) {
-      i = 0 + appy_it1 * 1;
+      i_ = 0 + appy_it1 * 1;
       /* tests/e2e/programs/loopvar.py:12: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
       /* tests/e2e/programs/loopvar.py:13: if a[i] > 0.9: */
-      if (a[i] > 0.9) {
+      if (a_[i_] > 0.9) {
         /* tests/e2e/programs/loopvar.py:14: break */
         break;
       }
     }
   }
   /* tests/e2e/programs/loopvar.py:15: j = -5 */
-  j = INT64_C(-5);
+  j_ = INT64_C(-5);
   /* tests/e2e/programs/loopvar.py:16: for j in range(3, n, 2): */
   {
-    const int64_t appy_stop2 = n;
+    const int64_t appy_stop2 = n_;
     for (int64_t appy_it3 = 0; appy_it3 < appy_range_len(INT64_C(3), appy_stop2, 2); appy_it3++) {
-      j = INT64_C(3) + appy_it3 * 2;
+      j_ = INT64_C(3) + appy_it3 * 2;
       /* tests/e2e/programs/loopvar.py:17: s += 1.0 */
-      s = (s + 1.0);
+      s_ = (s_ + 1.0);
     }
   }
   /* tests/e2e/programs/loopvar.py:18: k = 7 */
-  k = INT64_C(7);
+  k_ = INT64_C(7);
   /* tests/e2e/programs/loopvar.py:19: for k in range(n, 0, -3): */
   {
-    const int64_t appy_start4 = n;
+    const int64_t appy_start4 = n_;
     for (int64_t appy_it5 = 0; appy_it5 < appy_range_len(appy_start4, INT64_C(0), -3); appy_it5++) {
-      k = appy_start4 + appy_it5 * -3;
+      k_ = appy_start4 + appy_it5 * -3;
       /* tests/e2e/programs/loopvar.py:20: s -= 0.5 */
-      s = (s - 0.5);
+      s_ = (s_ - 0.5);
     }
   }
   /* tests/e2e/programs/loopvar.py:21: return s, i, j, k */
-  *ret = appy_box_tuple(4, (PyObject *[]){appy_box_float64(s), appy_box_int64(i), appy_box_int64(j), appy_box_int64(k)});
+  *ret = appy_box_tuple(4, (PyObject *[]){appy_box_float64(s_), appy_box_int64(i_), appy_box_int64(j_), appy_box_int64(k_)});
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_after_0(appy_frame *fr, PyObject *const *argv)
+after_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -82,7 +82,7 @@ call_after_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "n", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_after_0(fr, &p0, p1, &ret);
+    rc = after_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -91,12 +91,12 @@ call_after_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_after_doc,
+PyDoc_STRVAR(after_pydoc,
 "after($module, a, n)\n--\n\n"
 "Runs after from tests/e2e/programs/loopvar.py:8, compiled by appy-translate.\n\nSignatures:\n  after(float64[:], int64)\n");
 
 static PyObject *
-py_after(PyObject *self, PyObject *args, PyObject *kwargs)
+after_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "n", NULL};
     PyObject *argv[2];
@@ -109,14 +109,14 @@ py_after(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "loopvar", "after");
-    result = call_after_0(&fr, argv);
+    result = after_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"after", (PyCFunction)(void (*)(void))py_after, METH_VARARGS | METH_KEYWORDS, py_after_doc},
+    {"after", (PyCFunction)(void (*)(void))after_py, METH_VARARGS | METH_KEYWORDS, after_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,74 +14,80 @@
 #include <appy/group.h>
 
 /* _appy_iterate_line40(int64, float64, float64[:], float64[:], float64) -- tests/e2e/programs/pyhost.py:40 */
-static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, const appy_array *a_arg, const appy_array *b_arg, double diff, PyObject **ret)
+static int u___appy_iterate_line40_kernel0(appy_frame *fr, int64_t n_, double w_, const appy_array *a_array, const appy_array *b_array, double diff_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:40: for i in range(1, n - 1): */
   {
-    const int64_t appy_stop0 = (n - 1);
+    const int64_t appy_stop0 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(INT64_C(1), appy_stop0, 1);
-      const double appy_from1 = diff;
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      const double appy_from1 = diff_;
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, b, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, b_, appy_scr)
         {
-          int64_t i;
-          double diff = appy_from1;
+          int64_t i_;
+          double diff_ = appy_from1;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = INT64_C(1) + appy_k + appy_u * appy_stride;
+              i_ = INT64_C(1) + appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
-              b[i] = (w * (a[(i - 1)] + a[(i + 1)]));
+              b_[i_] = (w_ * (a_[(i_ - 1)] + a_[(i_ + 1)]));
               /* tests/e2e/programs/pyhost.py:42: diff = max(diff, abs(b[i] - a[i])) */
-              diff = appy_max_f64(diff, fabs((b[i] - a[i])));
+              diff_ = appy_max_f64(diff_, fabs((b_[i_] - a_[i_])));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = INT64_C(1) + appy_k;
+            i_ = INT64_C(1) + appy_k;
             /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
-            b[i] = (w * (a[(i - 1)] + a[(i + 1)]));
+            b_[i_] = (w_ * (a_[(i_ - 1)] + a_[(i_ + 1)]));
             /* tests/e2e/programs/pyhost.py:42: diff = max(diff, abs(b[i] - a[i])) */
-            diff = appy_max_f64(diff, fabs((b[i] - a[i])));
+            diff_ = appy_max_f64(diff_, fabs((b_[i_] - a_[i_])));
           }
-          diff = appy_group_max_f64(diff, APPY_RED_THREADS, appy_red);
+          diff_ = appy_group_max_f64(diff_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &diff, sizeof diff);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &diff_, sizeof diff_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            diff = appy_from1;
+            diff_ = appy_from1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part2;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part2, sizeof appy_part2);
-              diff = diff > appy_part2 || diff != diff ? diff : appy_part2;
+              diff_ = diff_ > appy_part2 || diff_ != diff_ ? diff_ : appy_part2;
             }
-            diff = appy_group_max_f64(diff, APPY_RED_THREADS, appy_red);
+            diff_ = appy_group_max_f64(diff_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &diff, sizeof diff);
+              memcpy(&appy_scr[1], &diff_, sizeof diff_);
           }
         }
       }
@@ -89,14 +95,14 @@ static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, co
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total3;
       memcpy(&appy_total3, &appy_totals[0], sizeof appy_total3);
-      diff = diff > appy_total3 || diff != diff ? diff : appy_total3;
+      diff_ = diff_ > appy_total3 || diff_ != diff_ ? diff_ : appy_total3;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size]) map(tofrom: diff) reduction(max: diff)
-      for (i = INT64_C(1); i < appy_stop0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
+      for (i_ = INT64_C(1); i_ < appy_stop0; i_++) {
         /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
-        b[i] = (w * (a[(i - 1)] + a[(i + 1)]));
+        b_[i_] = (w_ * (a_[(i_ - 1)] + a_[(i_ + 1)]));
         /* tests/e2e/programs/pyhost.py:42: diff = max(diff, abs(b[i] - a[i])) */
-        diff = appy_max_f64(diff, fabs((b[i] - a[i])));
+        diff_ = appy_max_f64(diff_, fabs((b_[i_] - a_[i_])));
       }
     }
     const double appy_ran = appy_clock();
@@ -104,56 +110,65 @@ static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, co
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:40: for i in range(1, n - 1): */
-  *ret = appy_box_float64(diff);
+  *ret = appy_box_float64(diff_);
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
+  return -1;
 }
 
 /* _appy_iterate_line43(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:43 */
-static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
+static int u___appy_iterate_line43_kernel0(appy_frame *fr, int64_t n_, const appy_array *b_array, const appy_array *a_array, PyObject **ret)
 {
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  int64_t i = 0;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:43: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop5 = (n - 1);
+    const int64_t appy_stop5 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       const int64_t appy_n = appy_range_len(INT64_C(1), appy_stop5, 1);
       if (appy_n > 0) {
-        double *b = appy_dev_b;   // on the device
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b, a)
+        double *b_ = b_gpu;   // on the device
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b_, a_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = INT64_C(1) + appy_k;
+            i_ = INT64_C(1) + appy_k;
             /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
-            a[i] = b[i];
+            a_[i_] = b_[i_];
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-      for (i = INT64_C(1); i < appy_stop5; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+      for (i_ = INT64_C(1); i_ < appy_stop5; i_++) {
         /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
-        a[i] = b[i];
+        a_[i_] = b_[i_];
       }
     }
     const double appy_ran = appy_clock();
@@ -162,53 +177,59 @@ static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line56(float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:56 */
-static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int u___appy_host_edits_between_line56_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 57") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:56: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
-            y[i] = (2.0 * x[i]);
+            y_[i_] = (2.0 * x_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
-        y[i] = (2.0 * x[i]);
+        y_[i_] = (2.0 * x_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -217,72 +238,78 @@ static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line60(float64[:], float64, float64[:]) -- tests/e2e/programs/pyhost.py:60 */
-static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_array *x_arg, double total, const appy_array *y_arg, PyObject **ret)
+static int u___appy_host_edits_between_line60_kernel0(appy_frame *fr, const appy_array *x_array, double total_, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:60: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
         {
-          int64_t i;
-          double total = 0;
+          int64_t i_;
+          double total_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
-              total = (total + (y[i] + x[i]));
+              total_ = (total_ + (y_[i_] + x_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
-            total = (total + (y[i] + x[i]));
+            total_ = (total_ + (y_[i_] + x_[i_]));
           }
-          total = appy_group_sum_f64(total, APPY_RED_THREADS, appy_red);
+          total_ = appy_group_sum_f64(total_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &total, sizeof total);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &total_, sizeof total_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            total = 0;
+            total_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part8;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part8, sizeof appy_part8);
-              total += appy_part8;
+              total_ += appy_part8;
             }
-            total = appy_group_sum_f64(total, APPY_RED_THREADS, appy_red);
+            total_ = appy_group_sum_f64(total_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &total, sizeof total);
+              memcpy(&appy_scr[1], &total_, sizeof total_);
           }
         }
       }
@@ -290,12 +317,12 @@ static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_a
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total9;
       memcpy(&appy_total9, &appy_totals[0], sizeof appy_total9);
-      total += appy_total9;
+      total_ += appy_total9;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: total) reduction(+: total)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: total_) reduction(+: total_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
-        total = (total + (y[i] + x[i]));
+        total_ = (total_ + (y_[i_] + x_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -303,79 +330,85 @@ static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_a
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:60: for i in appy.prange(x.shape[0]): */
-  *ret = appy_box_float64(total);
+  *ret = appy_box_float64(total_);
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
+  return -1;
 }
 
 /* _appy_guarded_line75(float64[:], float64, float64[:], float64) -- tests/e2e/programs/pyhost.py:75 */
-static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg, double inv, const appy_array *out_arg, double s, PyObject **ret)
+static int u___appy_guarded_line75_kernel0(appy_frame *fr, const appy_array *x_array, double inv_, const appy_array *out_array, double s_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 76") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:75: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       {
-        double *x = appy_dev_x;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, out, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, out_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
-              out[i] = (x[i] * inv);
+              out_[i_] = (x_[i_] * inv_);
               /* tests/e2e/programs/pyhost.py:77: s += out[i] */
-              s = (s + out[i]);
+              s_ = (s_ + out_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
-            out[i] = (x[i] * inv);
+            out_[i_] = (x_[i_] * inv_);
             /* tests/e2e/programs/pyhost.py:77: s += out[i] */
-            s = (s + out[i]);
+            s_ = (s_ + out_[i_]);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part11;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part11, sizeof appy_part11);
-              s += appy_part11;
+              s_ += appy_part11;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -383,14 +416,14 @@ static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total12;
       memcpy(&appy_total12, &appy_totals[0], sizeof appy_total12);
-      s += appy_total12;
+      s_ += appy_total12;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
-        out[i] = (x[i] * inv);
+        out_[i_] = (x_[i_] * inv_);
         /* tests/e2e/programs/pyhost.py:77: s += out[i] */
-        s = (s + out[i]);
+        s_ = (s_ + out_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -398,74 +431,85 @@ static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:75: for i in appy.prange(x.shape[0]): */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *norms = (double *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *norms_ = (double *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_norms = appy_env_ptr(&appy_data, norms);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const norms_gpu = appy_env_ptr(&appy_data, norms_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *norms = appy_dev_norms;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, norms, out)
+        double *A_ = A_gpu;   // on the device
+        double *norms_ = norms_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, norms_, out_)
         {
-          int64_t i;
-          int64_t j;
+          int64_t i_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-                out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+                out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
           }
         }
       }
@@ -476,71 +520,82 @@ static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *norms = (float *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *norms_ = (float *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_norms = appy_env_ptr(&appy_data, norms);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const norms_gpu = appy_env_ptr(&appy_data, norms_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        float *A = appy_dev_A;   // on the device
-        float *norms = appy_dev_norms;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, norms, out)
+        float *A_ = A_gpu;   // on the device
+        float *norms_ = norms_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, norms_, out_)
         {
-          int64_t i;
-          int64_t j;
+          int64_t i_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-                out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+                out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
           }
         }
       }
@@ -551,71 +606,82 @@ static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *norms = (double *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *norms_ = (double *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_norms = appy_env_ptr(&appy_data, norms);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const norms_gpu = appy_env_ptr(&appy_data, norms_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       if (appy_n > 0) {
-        float *A = appy_dev_A;   // on the device
-        double *norms = appy_dev_norms;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A, norms, out)
+        float *A_ = A_gpu;   // on the device
+        double *norms_ = norms_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(A_, norms_, out_)
         {
-          int64_t i;
-          int64_t j;
+          int64_t i_;
+          int64_t j_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
             {
-              for (j = 0; j < A_shape1; j++) {
+              for (j_ = 0; j_ < A_shape1; j_++) {
                 /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-                out[i * out_shape1 + j] = (float)((double)A[i * A_shape1 + j] / norms[i]);
+                out_[i_ * out_shape1 + j_] = (float)((double)A_[i_ * A_shape1 + j_] / norms_[i_]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-            out[i * out_shape1 + j] = (float)((double)A[i * A_shape1 + j] / norms[i]);
+            out_[i_ * out_shape1 + j_] = (float)((double)A_[i_ * A_shape1 + j_] / norms_[i_]);
           }
         }
       }
@@ -626,53 +692,62 @@ static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line89(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:89 */
-static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int u___appy_smooth_steps_line89_kernel0(appy_frame *fr, int64_t n_, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:89: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop23 = (n - 1);
+    const int64_t appy_stop23 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(INT64_C(1), appy_stop23, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = INT64_C(1) + appy_k;
+            i_ = INT64_C(1) + appy_k;
             /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-            b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
+            b_[i_] = ((a_[(i_ - 1)] + a_[i_] + a_[(i_ + 1)]) / 3.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-      for (i = INT64_C(1); i < appy_stop23; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+      for (i_ = INT64_C(1); i_ < appy_stop23; i_++) {
         /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-        b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
+        b_[i_] = ((a_[(i_ - 1)] + a_[i_] + a_[(i_ + 1)]) / 3.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -681,53 +756,62 @@ static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line91(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:91 */
-static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
+static int u___appy_smooth_steps_line91_kernel0(appy_frame *fr, int64_t n_, const appy_array *b_array, const appy_array *a_array, PyObject **ret)
 {
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  int64_t i = 0;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:91: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop25 = (n - 1);
+    const int64_t appy_stop25 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       const int64_t appy_n = appy_range_len(INT64_C(1), appy_stop25, 1);
       if (appy_n > 0) {
-        double *b = appy_dev_b;   // on the device
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b, a)
+        double *b_ = b_gpu;   // on the device
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(b_, a_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = INT64_C(1) + appy_k;
+            i_ = INT64_C(1) + appy_k;
             /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-            a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
+            a_[i_] = ((b_[(i_ - 1)] + b_[i_] + b_[(i_ + 1)]) / 3.0);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-      for (i = INT64_C(1); i < appy_stop25; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+      for (i_ = INT64_C(1); i_ < appy_stop25; i_++) {
         /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-        a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
+        a_[i_] = ((b_[(i_ - 1)] + b_[i_] + b_[(i_ + 1)]) / 3.0);
       }
     }
     const double appy_ran = appy_clock();
@@ -736,12 +820,15 @@ static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
+u___appy_iterate_line40_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     double p1;
@@ -763,7 +850,7 @@ call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[4], "diff", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_iterate_line40_0(fr, p0, p1, &p2, &p3, p4, &ret);
+    rc = u___appy_iterate_line40_kernel0(fr, p0, p1, &p2, &p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -773,7 +860,7 @@ call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
+u___appy_iterate_line43_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -789,7 +876,7 @@ call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "a", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_iterate_line43_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_iterate_line43_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -799,7 +886,7 @@ call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
+u___appy_host_edits_between_line56_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -812,7 +899,7 @@ call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_host_edits_between_line56_0(fr, &p0, &p1, &ret);
+    rc = u___appy_host_edits_between_line56_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -822,7 +909,7 @@ call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
+u___appy_host_edits_between_line60_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -838,7 +925,7 @@ call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_host_edits_between_line60_0(fr, &p0, p1, &p2, &ret);
+    rc = u___appy_host_edits_between_line60_kernel0(fr, &p0, p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -848,7 +935,7 @@ call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
+u___appy_guarded_line75_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -867,7 +954,7 @@ call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[3], "s", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_guarded_line75_0(fr, &p0, p1, &p2, p3, &ret);
+    rc = u___appy_guarded_line75_kernel0(fr, &p0, p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -877,7 +964,7 @@ call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -893,7 +980,7 @@ call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_0(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -903,7 +990,7 @@ call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -919,7 +1006,7 @@ call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_1(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -929,7 +1016,7 @@ call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -945,7 +1032,7 @@ call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_2(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -955,7 +1042,7 @@ call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
+u___appy_smooth_steps_line89_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -971,7 +1058,7 @@ call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "b", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_smooth_steps_line89_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_smooth_steps_line89_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -981,7 +1068,7 @@ call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
+u___appy_smooth_steps_line91_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -997,7 +1084,7 @@ call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "a", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_smooth_steps_line91_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_smooth_steps_line91_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1006,12 +1093,12 @@ call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py__appy_iterate_line40_doc,
+PyDoc_STRVAR(u___appy_iterate_line40_pydoc,
 "_appy_iterate_line40($module, n, w, a, b, diff)\n--\n\n"
 "Runs _appy_iterate_line40 from tests/e2e/programs/pyhost.py:40, compiled by appy-translate.\n\nSignatures:\n  _appy_iterate_line40(int64, float64, float64[:], float64[:], float64)\n");
 
 static PyObject *
-py__appy_iterate_line40(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_iterate_line40_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "w", "a", "b", "diff", NULL};
     PyObject *argv[5];
@@ -1024,18 +1111,18 @@ py__appy_iterate_line40(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_iterate_line40");
-    result = call__appy_iterate_line40_0(&fr, argv);
+    result = u___appy_iterate_line40_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_iterate_line43_doc,
+PyDoc_STRVAR(u___appy_iterate_line43_pydoc,
 "_appy_iterate_line43($module, n, b, a)\n--\n\n"
 "Runs _appy_iterate_line43 from tests/e2e/programs/pyhost.py:43, compiled by appy-translate.\n\nSignatures:\n  _appy_iterate_line43(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_iterate_line43(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_iterate_line43_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "b", "a", NULL};
     PyObject *argv[3];
@@ -1048,18 +1135,18 @@ py__appy_iterate_line43(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_iterate_line43");
-    result = call__appy_iterate_line43_0(&fr, argv);
+    result = u___appy_iterate_line43_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_host_edits_between_line56_doc,
+PyDoc_STRVAR(u___appy_host_edits_between_line56_pydoc,
 "_appy_host_edits_between_line56($module, x, y)\n--\n\n"
 "Runs _appy_host_edits_between_line56 from tests/e2e/programs/pyhost.py:56, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_host_edits_between_line56(float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_host_edits_between_line56(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_host_edits_between_line56_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -1072,18 +1159,18 @@ py__appy_host_edits_between_line56(PyObject *self, PyObject *args, PyObject *kwa
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_host_edits_between_line56");
-    result = call__appy_host_edits_between_line56_0(&fr, argv);
+    result = u___appy_host_edits_between_line56_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_host_edits_between_line60_doc,
+PyDoc_STRVAR(u___appy_host_edits_between_line60_pydoc,
 "_appy_host_edits_between_line60($module, x, total, y)\n--\n\n"
 "Runs _appy_host_edits_between_line60 from tests/e2e/programs/pyhost.py:60, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_host_edits_between_line60(float64[:], float64, float64[:])\n");
 
 static PyObject *
-py__appy_host_edits_between_line60(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_host_edits_between_line60_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "total", "y", NULL};
     PyObject *argv[3];
@@ -1096,18 +1183,18 @@ py__appy_host_edits_between_line60(PyObject *self, PyObject *args, PyObject *kwa
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_host_edits_between_line60");
-    result = call__appy_host_edits_between_line60_0(&fr, argv);
+    result = u___appy_host_edits_between_line60_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_guarded_line75_doc,
+PyDoc_STRVAR(u___appy_guarded_line75_pydoc,
 "_appy_guarded_line75($module, x, inv, out, s)\n--\n\n"
 "Runs _appy_guarded_line75 from tests/e2e/programs/pyhost.py:75, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_guarded_line75(float64[:], float64, float64[:], float64)\n");
 
 static PyObject *
-py__appy_guarded_line75(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_guarded_line75_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "inv", "out", "s", NULL};
     PyObject *argv[4];
@@ -1120,18 +1207,18 @@ py__appy_guarded_line75(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_guarded_line75");
-    result = call__appy_guarded_line75_0(&fr, argv);
+    result = u___appy_guarded_line75_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_normalize_rows_line22_doc,
+PyDoc_STRVAR(u___appy_normalizze_rows_line22_pydoc,
 "_appy_normalize_rows_line22($module, A, norms, out)\n--\n\n"
 "Runs _appy_normalize_rows_line22 from tests/e2e/programs/pyhost.py:22, compiled by appy-translate.\n\nSignatures:\n  _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :])\n");
 
 static PyObject *
-py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_normalizze_rows_line22_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "norms", "out", NULL};
     PyObject *argv[3];
@@ -1147,15 +1234,15 @@ py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call__appy_normalize_rows_line22_0(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call__appy_normalize_rows_line22_1(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call__appy_normalize_rows_line22_2(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1163,12 +1250,12 @@ py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py__appy_smooth_steps_line89_doc,
+PyDoc_STRVAR(u___appy_smooth_steps_line89_pydoc,
 "_appy_smooth_steps_line89($module, n, a, b)\n--\n\n"
 "Runs _appy_smooth_steps_line89 from tests/e2e/programs/pyhost.py:89, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_smooth_steps_line89(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_smooth_steps_line89(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_smooth_steps_line89_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "a", "b", NULL};
     PyObject *argv[3];
@@ -1181,18 +1268,18 @@ py__appy_smooth_steps_line89(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_smooth_steps_line89");
-    result = call__appy_smooth_steps_line89_0(&fr, argv);
+    result = u___appy_smooth_steps_line89_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_smooth_steps_line91_doc,
+PyDoc_STRVAR(u___appy_smooth_steps_line91_pydoc,
 "_appy_smooth_steps_line91($module, n, b, a)\n--\n\n"
 "Runs _appy_smooth_steps_line91 from tests/e2e/programs/pyhost.py:91, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_smooth_steps_line91(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_smooth_steps_line91(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_smooth_steps_line91_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "b", "a", NULL};
     PyObject *argv[3];
@@ -1205,7 +1292,7 @@ py__appy_smooth_steps_line91(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_smooth_steps_line91");
-    result = call__appy_smooth_steps_line91_0(&fr, argv);
+    result = u___appy_smooth_steps_line91_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
@@ -1317,14 +1404,14 @@ static const char appy_host_loops[] =
     "}";
 
 static PyMethodDef module_methods[] = {
-    {"_appy_iterate_line40", (PyCFunction)(void (*)(void))py__appy_iterate_line40, METH_VARARGS | METH_KEYWORDS, py__appy_iterate_line40_doc},
-    {"_appy_iterate_line43", (PyCFunction)(void (*)(void))py__appy_iterate_line43, METH_VARARGS | METH_KEYWORDS, py__appy_iterate_line43_doc},
-    {"_appy_host_edits_between_line56", (PyCFunction)(void (*)(void))py__appy_host_edits_between_line56, METH_VARARGS | METH_KEYWORDS, py__appy_host_edits_between_line56_doc},
-    {"_appy_host_edits_between_line60", (PyCFunction)(void (*)(void))py__appy_host_edits_between_line60, METH_VARARGS | METH_KEYWORDS, py__appy_host_edits_between_line60_doc},
-    {"_appy_guarded_line75", (PyCFunction)(void (*)(void))py__appy_guarded_line75, METH_VARARGS | METH_KEYWORDS, py__appy_guarded_line75_doc},
-    {"_appy_normalize_rows_line22", (PyCFunction)(void (*)(void))py__appy_normalize_rows_line22, METH_VARARGS | METH_KEYWORDS, py__appy_normalize_rows_line22_doc},
-    {"_appy_smooth_steps_line89", (PyCFunction)(void (*)(void))py__appy_smooth_steps_line89, METH_VARARGS | METH_KEYWORDS, py__appy_smooth_steps_line89_doc},
-    {"_appy_smooth_steps_line91", (PyCFunction)(void (*)(void))py__appy_smooth_steps_line91, METH_VARARGS | METH_KEYWORDS, py__appy_smooth_steps_line91_doc},
+    {"_appy_iterate_line40", (PyCFunction)(void (*)(void))u___appy_iterate_line40_py, METH_VARARGS | METH_KEYWORDS, u___appy_iterate_line40_pydoc},
+    {"_appy_iterate_line43", (PyCFunction)(void (*)(void))u___appy_iterate_line43_py, METH_VARARGS | METH_KEYWORDS, u___appy_iterate_line43_pydoc},
+    {"_appy_host_edits_between_line56", (PyCFunction)(void (*)(void))u___appy_host_edits_between_line56_py, METH_VARARGS | METH_KEYWORDS, u___appy_host_edits_between_line56_pydoc},
+    {"_appy_host_edits_between_line60", (PyCFunction)(void (*)(void))u___appy_host_edits_between_line60_py, METH_VARARGS | METH_KEYWORDS, u___appy_host_edits_between_line60_pydoc},
+    {"_appy_guarded_line75", (PyCFunction)(void (*)(void))u___appy_guarded_line75_py, METH_VARARGS | METH_KEYWORDS, u___appy_guarded_line75_pydoc},
+    {"_appy_normalize_rows_line22", (PyCFunction)(void (*)(void))u___appy_normalizze_rows_line22_py, METH_VARARGS | METH_KEYWORDS, u___appy_normalizze_rows_line22_pydoc},
+    {"_appy_smooth_steps_line89", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line89_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line89_pydoc},
+    {"_appy_smooth_steps_line91", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line91_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line91_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,66 +14,66 @@
 #include <appy/group.h>
 
 /* fsum(float64[:]) -- tests/e2e/programs/reduction.py:9 */
-static int kernel_fsum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fsum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:10: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:13: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:13: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part0;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part0, sizeof appy_part0);
-              s += appy_part0;
+              s_ += appy_part0;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -81,12 +81,12 @@ static int kernel_fsum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total1;
       memcpy(&appy_total1, &appy_totals[0], sizeof appy_total1);
-      s += appy_total1;
+      s_ += appy_total1;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:13: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -94,72 +94,72 @@ static int kernel_fsum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:14: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "reduction", "fsum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fsum(float32[:]) -- tests/e2e/programs/reduction.py:9 */
-static int kernel_fsum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fsum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:10: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        float *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        float *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          float s = 0;
+          int64_t i_;
+          float s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:13: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:13: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part3;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part3, sizeof appy_part3);
-              s += appy_part3;
+              s_ += appy_part3;
             }
-            s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -167,12 +167,12 @@ static int kernel_fsum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total4;
       memcpy(&appy_total4, &appy_totals[0], sizeof appy_total4);
-      s += appy_total4;
+      s_ += appy_total4;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:13: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -180,92 +180,92 @@ static int kernel_fsum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:14: return s */
-  *ret = appy_box_float32(s);
+  *ret = appy_box_float32(s_);
   appy_env_end(&appy_data, "reduction", "fsum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* isum(int64[:]) -- tests/e2e/programs/reduction.py:20 */
-static int kernel_isum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int isum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:22: s = 10 */
-  s = INT64_C(10);
+  s_ = INT64_C(10);
   /* tests/e2e/programs/reduction.py:23: t = 0 */
-  t = INT64_C(0);
+  t_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:25: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int64_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int64_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t s = 0;
-          int64_t t = 0;
+          int64_t i_;
+          int64_t s_ = 0;
+          int64_t t_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:26: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
               /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-              t = (t - (2 * a[i]));
+              t_ = (t_ - (2 * a_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:26: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
             /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-            t = (t - (2 * a[i]));
+            t_ = (t_ - (2 * a_[i_]));
           }
-          s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s, sizeof s);
-          t = appy_group_sum_i64(t, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s_, sizeof s_);
+          t_ = appy_group_sum_i64(t_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &t, sizeof t);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &t_, sizeof t_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part6;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part6, sizeof appy_part6);
-              s += appy_part6;
+              s_ += appy_part6;
             }
-            s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            t = 0;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            t_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part7;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part7, sizeof appy_part7);
-              t += appy_part7;
+              t_ += appy_part7;
             }
-            t = appy_group_sum_i64(t, APPY_RED_THREADS, appy_red);
+            t_ = appy_group_sum_i64(t_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &t, sizeof t);
+              memcpy(&appy_scr[2], &t_, sizeof t_);
           }
         }
       }
@@ -273,17 +273,17 @@ static int kernel_isum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       int64_t appy_total8;
       memcpy(&appy_total8, &appy_totals[0], sizeof appy_total8);
-      s += appy_total8;
+      s_ += appy_total8;
       int64_t appy_total9;
       memcpy(&appy_total9, &appy_totals[1], sizeof appy_total9);
-      t += appy_total9;
+      t_ += appy_total9;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, t) reduction(+: s) reduction(+: t)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:26: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
         /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-        t = (t - (2 * a[i]));
+        t_ = (t_ - (2 * a_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -291,92 +291,92 @@ static int kernel_isum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:28: return s, t */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(t)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "reduction", "isum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* isum(int32[:]) -- tests/e2e/programs/reduction.py:20 */
-static int kernel_isum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int isum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t s = 0;
-  int32_t t = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t s_ = 0;
+  int32_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:22: s = 10 */
-  s = 10;
+  s_ = 10;
   /* tests/e2e/programs/reduction.py:23: t = 0 */
-  t = 0;
+  t_ = 0;
   /* tests/e2e/programs/reduction.py:25: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int32_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int32_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int32_t s = 0;
-          int32_t t = 0;
+          int64_t i_;
+          int32_t s_ = 0;
+          int32_t t_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:26: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
               /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-              t = (t - (2 * a[i]));
+              t_ = (t_ - (2 * a_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:26: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
             /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-            t = (t - (2 * a[i]));
+            t_ = (t_ - (2 * a_[i_]));
           }
-          s = appy_group_sum_i32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s, sizeof s);
-          t = appy_group_sum_i32(t, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s_, sizeof s_);
+          t_ = appy_group_sum_i32(t_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &t, sizeof t);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &t_, sizeof t_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part11;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part11, sizeof appy_part11);
-              s += appy_part11;
+              s_ += appy_part11;
             }
-            s = appy_group_sum_i32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            t = 0;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            t_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part12;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part12, sizeof appy_part12);
-              t += appy_part12;
+              t_ += appy_part12;
             }
-            t = appy_group_sum_i32(t, APPY_RED_THREADS, appy_red);
+            t_ = appy_group_sum_i32(t_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &t, sizeof t);
+              memcpy(&appy_scr[2], &t_, sizeof t_);
           }
         }
       }
@@ -384,17 +384,17 @@ static int kernel_isum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       int32_t appy_total13;
       memcpy(&appy_total13, &appy_totals[0], sizeof appy_total13);
-      s += appy_total13;
+      s_ += appy_total13;
       int32_t appy_total14;
       memcpy(&appy_total14, &appy_totals[1], sizeof appy_total14);
-      t += appy_total14;
+      t_ += appy_total14;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, t) reduction(+: s) reduction(+: t)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:26: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
         /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-        t = (t - (2 * a[i]));
+        t_ = (t_ - (2 * a_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -402,72 +402,72 @@ static int kernel_isum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:28: return s, t */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(s), appy_box_int32(t)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(s_), appy_box_int32(t_)});
   appy_env_end(&appy_data, "reduction", "isum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fprod(float64[:]) -- tests/e2e/programs/reduction.py:34 */
-static int kernel_fprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double p = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:35: p = 1.0 */
-  p = 1.0;
+  p_ = 1.0;
   /* tests/e2e/programs/reduction.py:37: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double p = 1;
+          int64_t i_;
+          double p_ = 1;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-              p = (p * a[i]);
+              p_ = (p_ * a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-            p = (p * a[i]);
+            p_ = (p_ * a_[i_]);
           }
-          p = appy_group_prod_f64(p, APPY_RED_THREADS, appy_red);
+          p_ = appy_group_prod_f64(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p, sizeof p);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p_, sizeof p_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            p = 1;
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part16;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part16, sizeof appy_part16);
-              p *= appy_part16;
+              p_ *= appy_part16;
             }
-            p = appy_group_prod_f64(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_f64(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &p, sizeof p);
+              memcpy(&appy_scr[1], &p_, sizeof p_);
           }
         }
       }
@@ -475,12 +475,12 @@ static int kernel_fprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total17;
       memcpy(&appy_total17, &appy_totals[0], sizeof appy_total17);
-      p *= appy_total17;
+      p_ *= appy_total17;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-        p = (p * a[i]);
+        p_ = (p_ * a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -488,72 +488,72 @@ static int kernel_fprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:39: return p */
-  *ret = appy_box_float64(p);
+  *ret = appy_box_float64(p_);
   appy_env_end(&appy_data, "reduction", "fprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fprod(float32[:]) -- tests/e2e/programs/reduction.py:34 */
-static int kernel_fprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float p = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:35: p = 1.0 */
-  p = (float)1.0;
+  p_ = (float)1.0;
   /* tests/e2e/programs/reduction.py:37: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        float *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        float *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          float p = 1;
+          int64_t i_;
+          float p_ = 1;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-              p = (p * a[i]);
+              p_ = (p_ * a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-            p = (p * a[i]);
+            p_ = (p_ * a_[i_]);
           }
-          p = appy_group_prod_f32(p, APPY_RED_THREADS, appy_red);
+          p_ = appy_group_prod_f32(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p, sizeof p);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p_, sizeof p_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            p = 1;
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part19;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part19, sizeof appy_part19);
-              p *= appy_part19;
+              p_ *= appy_part19;
             }
-            p = appy_group_prod_f32(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_f32(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &p, sizeof p);
+              memcpy(&appy_scr[1], &p_, sizeof p_);
           }
         }
       }
@@ -561,12 +561,12 @@ static int kernel_fprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total20;
       memcpy(&appy_total20, &appy_totals[0], sizeof appy_total20);
-      p *= appy_total20;
+      p_ *= appy_total20;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-        p = (p * a[i]);
+        p_ = (p_ * a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -574,72 +574,72 @@ static int kernel_fprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:39: return p */
-  *ret = appy_box_float32(p);
+  *ret = appy_box_float32(p_);
   appy_env_end(&appy_data, "reduction", "fprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iprod(int64[:]) -- tests/e2e/programs/reduction.py:45 */
-static int kernel_iprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t p = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:46: p = 1 */
-  p = INT64_C(1);
+  p_ = INT64_C(1);
   /* tests/e2e/programs/reduction.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int64_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int64_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t p = 1;
+          int64_t i_;
+          int64_t p_ = 1;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-              p = (p * a[i]);
+              p_ = (p_ * a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-            p = (p * a[i]);
+            p_ = (p_ * a_[i_]);
           }
-          p = appy_group_prod_i64(p, APPY_RED_THREADS, appy_red);
+          p_ = appy_group_prod_i64(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p, sizeof p);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p_, sizeof p_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            p = 1;
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part22;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part22, sizeof appy_part22);
-              p *= appy_part22;
+              p_ *= appy_part22;
             }
-            p = appy_group_prod_i64(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_i64(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &p, sizeof p);
+              memcpy(&appy_scr[1], &p_, sizeof p_);
           }
         }
       }
@@ -647,12 +647,12 @@ static int kernel_iprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total23;
       memcpy(&appy_total23, &appy_totals[0], sizeof appy_total23);
-      p *= appy_total23;
+      p_ *= appy_total23;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-        p = (p * a[i]);
+        p_ = (p_ * a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -660,72 +660,72 @@ static int kernel_iprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:50: return p */
-  *ret = appy_box_int64(p);
+  *ret = appy_box_int64(p_);
   appy_env_end(&appy_data, "reduction", "iprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iprod(int32[:]) -- tests/e2e/programs/reduction.py:45 */
-static int kernel_iprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t p = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:46: p = 1 */
-  p = 1;
+  p_ = 1;
   /* tests/e2e/programs/reduction.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int32_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int32_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int32_t p = 1;
+          int64_t i_;
+          int32_t p_ = 1;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-              p = (p * a[i]);
+              p_ = (p_ * a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-            p = (p * a[i]);
+            p_ = (p_ * a_[i_]);
           }
-          p = appy_group_prod_i32(p, APPY_RED_THREADS, appy_red);
+          p_ = appy_group_prod_i32(p_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p, sizeof p);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &p_, sizeof p_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            p = 1;
+            p_ = 1;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part25;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part25, sizeof appy_part25);
-              p *= appy_part25;
+              p_ *= appy_part25;
             }
-            p = appy_group_prod_i32(p, APPY_RED_THREADS, appy_red);
+            p_ = appy_group_prod_i32(p_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &p, sizeof p);
+              memcpy(&appy_scr[1], &p_, sizeof p_);
           }
         }
       }
@@ -733,12 +733,12 @@ static int kernel_iprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **re
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int32_t appy_total26;
       memcpy(&appy_total26, &appy_totals[0], sizeof appy_total26);
-      p *= appy_total26;
+      p_ *= appy_total26;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-        p = (p * a[i]);
+        p_ = (p_ * a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -746,94 +746,94 @@ static int kernel_iprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:50: return p */
-  *ret = appy_box_int32(p);
+  *ret = appy_box_int32(p_);
   appy_env_end(&appy_data, "reduction", "iprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fminmax(float64[:]) -- tests/e2e/programs/reduction.py:56 */
-static int kernel_fminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double lo = 0;
-  double hi = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double lo_ = 0;
+  double hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:57: lo = 1e30 */
-  lo = 1e30;
+  lo_ = 1e30;
   /* tests/e2e/programs/reduction.py:58: hi = -1e30 */
-  hi = (-1e30);
+  hi_ = (-1e30);
   /* tests/e2e/programs/reduction.py:60: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const double appy_from28 = lo;
-      const double appy_from29 = hi;
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const double appy_from28 = lo_;
+      const double appy_from29 = hi_;
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double lo = appy_from28;
-          double hi = appy_from29;
+          int64_t i_;
+          double lo_ = appy_from28;
+          double hi_ = appy_from29;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-              lo = appy_min_f64(lo, a[i]);
+              lo_ = appy_min_f64(lo_, a_[i_]);
               /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-              hi = appy_max_f64(hi, (a[i] * 2.0));
+              hi_ = appy_max_f64(hi_, (a_[i_] * 2.0));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-            lo = appy_min_f64(lo, a[i]);
+            lo_ = appy_min_f64(lo_, a_[i_]);
             /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-            hi = appy_max_f64(hi, (a[i] * 2.0));
+            hi_ = appy_max_f64(hi_, (a_[i_] * 2.0));
           }
-          lo = appy_group_min_f64(lo, APPY_RED_THREADS, appy_red);
+          lo_ = appy_group_min_f64(lo_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo, sizeof lo);
-          hi = appy_group_max_f64(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo_, sizeof lo_);
+          hi_ = appy_group_max_f64(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            lo = appy_from28;
+            lo_ = appy_from28;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part30;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part30, sizeof appy_part30);
-              lo = lo < appy_part30 || lo != lo ? lo : appy_part30;
+              lo_ = lo_ < appy_part30 || lo_ != lo_ ? lo_ : appy_part30;
             }
-            lo = appy_group_min_f64(lo, APPY_RED_THREADS, appy_red);
+            lo_ = appy_group_min_f64(lo_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &lo, sizeof lo);
-            hi = appy_from29;
+              memcpy(&appy_scr[1], &lo_, sizeof lo_);
+            hi_ = appy_from29;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part31;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part31, sizeof appy_part31);
-              hi = hi > appy_part31 || hi != hi ? hi : appy_part31;
+              hi_ = hi_ > appy_part31 || hi_ != hi_ ? hi_ : appy_part31;
             }
-            hi = appy_group_max_f64(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_f64(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &hi, sizeof hi);
+              memcpy(&appy_scr[2], &hi_, sizeof hi_);
           }
         }
       }
@@ -841,17 +841,17 @@ static int kernel_fminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       double appy_total32;
       memcpy(&appy_total32, &appy_totals[0], sizeof appy_total32);
-      lo = lo < appy_total32 || lo != lo ? lo : appy_total32;
+      lo_ = lo_ < appy_total32 || lo_ != lo_ ? lo_ : appy_total32;
       double appy_total33;
       memcpy(&appy_total33, &appy_totals[1], sizeof appy_total33);
-      hi = hi > appy_total33 || hi != hi ? hi : appy_total33;
+      hi_ = hi_ > appy_total33 || hi_ != hi_ ? hi_ : appy_total33;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-        lo = appy_min_f64(lo, a[i]);
+        lo_ = appy_min_f64(lo_, a_[i_]);
         /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-        hi = appy_max_f64(hi, (a[i] * 2.0));
+        hi_ = appy_max_f64(hi_, (a_[i_] * 2.0));
       }
     }
     const double appy_ran = appy_clock();
@@ -859,94 +859,94 @@ static int kernel_fminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:63: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(lo), appy_box_float64(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(lo_), appy_box_float64(hi_)});
   appy_env_end(&appy_data, "reduction", "fminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fminmax(float32[:]) -- tests/e2e/programs/reduction.py:56 */
-static int kernel_fminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float lo = 0;
-  float hi = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float lo_ = 0;
+  float hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:57: lo = 1e30 */
-  lo = (float)1e30;
+  lo_ = (float)1e30;
   /* tests/e2e/programs/reduction.py:58: hi = -1e30 */
-  hi = (float)(-1e30);
+  hi_ = (float)(-1e30);
   /* tests/e2e/programs/reduction.py:60: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const float appy_from35 = lo;
-      const float appy_from36 = hi;
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const float appy_from35 = lo_;
+      const float appy_from36 = hi_;
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        float *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        float *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          float lo = appy_from35;
-          float hi = appy_from36;
+          int64_t i_;
+          float lo_ = appy_from35;
+          float hi_ = appy_from36;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-              lo = appy_min_f32(lo, a[i]);
+              lo_ = appy_min_f32(lo_, a_[i_]);
               /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-              hi = appy_max_f32(hi, (a[i] * 2.0f));
+              hi_ = appy_max_f32(hi_, (a_[i_] * 2.0f));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-            lo = appy_min_f32(lo, a[i]);
+            lo_ = appy_min_f32(lo_, a_[i_]);
             /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-            hi = appy_max_f32(hi, (a[i] * 2.0f));
+            hi_ = appy_max_f32(hi_, (a_[i_] * 2.0f));
           }
-          lo = appy_group_min_f32(lo, APPY_RED_THREADS, appy_red);
+          lo_ = appy_group_min_f32(lo_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo, sizeof lo);
-          hi = appy_group_max_f32(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo_, sizeof lo_);
+          hi_ = appy_group_max_f32(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            lo = appy_from35;
+            lo_ = appy_from35;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part37;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part37, sizeof appy_part37);
-              lo = lo < appy_part37 || lo != lo ? lo : appy_part37;
+              lo_ = lo_ < appy_part37 || lo_ != lo_ ? lo_ : appy_part37;
             }
-            lo = appy_group_min_f32(lo, APPY_RED_THREADS, appy_red);
+            lo_ = appy_group_min_f32(lo_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &lo, sizeof lo);
-            hi = appy_from36;
+              memcpy(&appy_scr[1], &lo_, sizeof lo_);
+            hi_ = appy_from36;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part38;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part38, sizeof appy_part38);
-              hi = hi > appy_part38 || hi != hi ? hi : appy_part38;
+              hi_ = hi_ > appy_part38 || hi_ != hi_ ? hi_ : appy_part38;
             }
-            hi = appy_group_max_f32(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_f32(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &hi, sizeof hi);
+              memcpy(&appy_scr[2], &hi_, sizeof hi_);
           }
         }
       }
@@ -954,17 +954,17 @@ static int kernel_fminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       float appy_total39;
       memcpy(&appy_total39, &appy_totals[0], sizeof appy_total39);
-      lo = lo < appy_total39 || lo != lo ? lo : appy_total39;
+      lo_ = lo_ < appy_total39 || lo_ != lo_ ? lo_ : appy_total39;
       float appy_total40;
       memcpy(&appy_total40, &appy_totals[1], sizeof appy_total40);
-      hi = hi > appy_total40 || hi != hi ? hi : appy_total40;
+      hi_ = hi_ > appy_total40 || hi_ != hi_ ? hi_ : appy_total40;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-        lo = appy_min_f32(lo, a[i]);
+        lo_ = appy_min_f32(lo_, a_[i_]);
         /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-        hi = appy_max_f32(hi, (a[i] * 2.0f));
+        hi_ = appy_max_f32(hi_, (a_[i_] * 2.0f));
       }
     }
     const double appy_ran = appy_clock();
@@ -972,94 +972,94 @@ static int kernel_fminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:63: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(lo), appy_box_float32(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(lo_), appy_box_float32(hi_)});
   appy_env_end(&appy_data, "reduction", "fminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iminmax(int64[:]) -- tests/e2e/programs/reduction.py:69 */
-static int kernel_iminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t lo = 0;
-  int64_t hi = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t lo_ = 0;
+  int64_t hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:70: lo = 1000000 */
-  lo = INT64_C(1000000);
+  lo_ = INT64_C(1000000);
   /* tests/e2e/programs/reduction.py:71: hi = -1000000 */
-  hi = INT64_C(-1000000);
+  hi_ = INT64_C(-1000000);
   /* tests/e2e/programs/reduction.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const int64_t appy_from42 = lo;
-      const int64_t appy_from43 = hi;
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const int64_t appy_from42 = lo_;
+      const int64_t appy_from43 = hi_;
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int64_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int64_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t lo = appy_from42;
-          int64_t hi = appy_from43;
+          int64_t i_;
+          int64_t lo_ = appy_from42;
+          int64_t hi_ = appy_from43;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-              lo = appy_min_i64(a[i], lo);
+              lo_ = appy_min_i64(a_[i_], lo_);
               /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-              hi = appy_max_i64((a[i] - 1), hi);
+              hi_ = appy_max_i64((a_[i_] - 1), hi_);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-            lo = appy_min_i64(a[i], lo);
+            lo_ = appy_min_i64(a_[i_], lo_);
             /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-            hi = appy_max_i64((a[i] - 1), hi);
+            hi_ = appy_max_i64((a_[i_] - 1), hi_);
           }
-          lo = appy_group_min_i64(lo, APPY_RED_THREADS, appy_red);
+          lo_ = appy_group_min_i64(lo_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo, sizeof lo);
-          hi = appy_group_max_i64(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo_, sizeof lo_);
+          hi_ = appy_group_max_i64(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            lo = appy_from42;
+            lo_ = appy_from42;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part44;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part44, sizeof appy_part44);
-              lo = lo < appy_part44 ? lo : appy_part44;
+              lo_ = lo_ < appy_part44 ? lo_ : appy_part44;
             }
-            lo = appy_group_min_i64(lo, APPY_RED_THREADS, appy_red);
+            lo_ = appy_group_min_i64(lo_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &lo, sizeof lo);
-            hi = appy_from43;
+              memcpy(&appy_scr[1], &lo_, sizeof lo_);
+            hi_ = appy_from43;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part45;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part45, sizeof appy_part45);
-              hi = hi > appy_part45 ? hi : appy_part45;
+              hi_ = hi_ > appy_part45 ? hi_ : appy_part45;
             }
-            hi = appy_group_max_i64(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_i64(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &hi, sizeof hi);
+              memcpy(&appy_scr[2], &hi_, sizeof hi_);
           }
         }
       }
@@ -1067,17 +1067,17 @@ static int kernel_iminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       int64_t appy_total46;
       memcpy(&appy_total46, &appy_totals[0], sizeof appy_total46);
-      lo = lo < appy_total46 ? lo : appy_total46;
+      lo_ = lo_ < appy_total46 ? lo_ : appy_total46;
       int64_t appy_total47;
       memcpy(&appy_total47, &appy_totals[1], sizeof appy_total47);
-      hi = hi > appy_total47 ? hi : appy_total47;
+      hi_ = hi_ > appy_total47 ? hi_ : appy_total47;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-        lo = appy_min_i64(a[i], lo);
+        lo_ = appy_min_i64(a_[i_], lo_);
         /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-        hi = appy_max_i64((a[i] - 1), hi);
+        hi_ = appy_max_i64((a_[i_] - 1), hi_);
       }
     }
     const double appy_ran = appy_clock();
@@ -1085,94 +1085,94 @@ static int kernel_iminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:76: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(lo), appy_box_int64(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(lo_), appy_box_int64(hi_)});
   appy_env_end(&appy_data, "reduction", "iminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iminmax(int32[:]) -- tests/e2e/programs/reduction.py:69 */
-static int kernel_iminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t lo = 0;
-  int32_t hi = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t lo_ = 0;
+  int32_t hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:70: lo = 1000000 */
-  lo = 1000000;
+  lo_ = 1000000;
   /* tests/e2e/programs/reduction.py:71: hi = -1000000 */
-  hi = -1000000;
+  hi_ = -1000000;
   /* tests/e2e/programs/reduction.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const int32_t appy_from49 = lo;
-      const int32_t appy_from50 = hi;
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const int32_t appy_from49 = lo_;
+      const int32_t appy_from50 = hi_;
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int32_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int32_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int32_t lo = appy_from49;
-          int32_t hi = appy_from50;
+          int64_t i_;
+          int32_t lo_ = appy_from49;
+          int32_t hi_ = appy_from50;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-              lo = appy_min_i32(a[i], lo);
+              lo_ = appy_min_i32(a_[i_], lo_);
               /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-              hi = appy_max_i32((a[i] - 1), hi);
+              hi_ = appy_max_i32((a_[i_] - 1), hi_);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-            lo = appy_min_i32(a[i], lo);
+            lo_ = appy_min_i32(a_[i_], lo_);
             /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-            hi = appy_max_i32((a[i] - 1), hi);
+            hi_ = appy_max_i32((a_[i_] - 1), hi_);
           }
-          lo = appy_group_min_i32(lo, APPY_RED_THREADS, appy_red);
+          lo_ = appy_group_min_i32(lo_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo, sizeof lo);
-          hi = appy_group_max_i32(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &lo_, sizeof lo_);
+          hi_ = appy_group_max_i32(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            lo = appy_from49;
+            lo_ = appy_from49;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part51;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part51, sizeof appy_part51);
-              lo = lo < appy_part51 ? lo : appy_part51;
+              lo_ = lo_ < appy_part51 ? lo_ : appy_part51;
             }
-            lo = appy_group_min_i32(lo, APPY_RED_THREADS, appy_red);
+            lo_ = appy_group_min_i32(lo_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &lo, sizeof lo);
-            hi = appy_from50;
+              memcpy(&appy_scr[1], &lo_, sizeof lo_);
+            hi_ = appy_from50;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part52;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part52, sizeof appy_part52);
-              hi = hi > appy_part52 ? hi : appy_part52;
+              hi_ = hi_ > appy_part52 ? hi_ : appy_part52;
             }
-            hi = appy_group_max_i32(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_i32(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &hi, sizeof hi);
+              memcpy(&appy_scr[2], &hi_, sizeof hi_);
           }
         }
       }
@@ -1180,17 +1180,17 @@ static int kernel_iminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       int32_t appy_total53;
       memcpy(&appy_total53, &appy_totals[0], sizeof appy_total53);
-      lo = lo < appy_total53 ? lo : appy_total53;
+      lo_ = lo_ < appy_total53 ? lo_ : appy_total53;
       int32_t appy_total54;
       memcpy(&appy_total54, &appy_totals[1], sizeof appy_total54);
-      hi = hi > appy_total54 ? hi : appy_total54;
+      hi_ = hi_ > appy_total54 ? hi_ : appy_total54;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-        lo = appy_min_i32(a[i], lo);
+        lo_ = appy_min_i32(a_[i_], lo_);
         /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-        hi = appy_max_i32((a[i] - 1), hi);
+        hi_ = appy_max_i32((a_[i_] - 1), hi_);
       }
     }
     const double appy_ran = appy_clock();
@@ -1198,78 +1198,81 @@ static int kernel_iminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:76: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(lo), appy_box_int32(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(lo_), appy_box_int32(hi_)});
   appy_env_end(&appy_data, "reduction", "iminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* dot(float64[:], float64[:]) -- tests/e2e/programs/reduction.py:82 */
-static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      double *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      double *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      double *const x_gpu = appy_env_ptr(&appy_data, x_);
+      double *const y_gpu = appy_env_ptr(&appy_data, y_);
       {
-        double *x = appy_dev_x;   // on the device
-        double *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+        double *x_ = x_gpu;   // on the device
+        double *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-              s = (s + (x[i] * y[i]));
+              s_ = (s_ + (x_[i_] * y_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-            s = (s + (x[i] * y[i]));
+            s_ = (s_ + (x_[i_] * y_[i_]));
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part56;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part56, sizeof appy_part56);
-              s += appy_part56;
+              s_ += appy_part56;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1277,12 +1280,12 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total57;
       memcpy(&appy_total57, &appy_totals[0], sizeof appy_total57);
-      s += appy_total57;
+      s_ += appy_total57;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-        s = (s + (x[i] * y[i]));
+        s_ = (s_ + (x_[i_] * y_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -1290,78 +1293,84 @@ static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_arra
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:88: return s * 2 */
-  *ret = appy_box_float64((s * 2.0));
+  *ret = appy_box_float64((s_ * 2.0));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* dot(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:82 */
-static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x, y, appy_scr)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(x_, y_, appy_scr)
         {
-          int64_t i;
-          float s = 0;
+          int64_t i_;
+          float s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-              s = (s + (x[i] * y[i]));
+              s_ = (s_ + (x_[i_] * y_[i_]));
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-            s = (s + (x[i] * y[i]));
+            s_ = (s_ + (x_[i_] * y_[i_]));
           }
-          s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part59;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part59, sizeof appy_part59);
-              s += appy_part59;
+              s_ += appy_part59;
             }
-            s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1369,12 +1378,12 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total60;
       memcpy(&appy_total60, &appy_totals[0], sizeof appy_total60);
-      s += appy_total60;
+      s_ += appy_total60;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-        s = (s + (x[i] * y[i]));
+        s_ = (s_ + (x_[i_] * y_[i_]));
       }
     }
     const double appy_ran = appy_clock();
@@ -1382,72 +1391,75 @@ static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_arra
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:88: return s * 2 */
-  *ret = appy_box_float32((s * 2.0f));
+  *ret = appy_box_float32((s_ * 2.0f));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* sum_prange(float64[:]) -- tests/e2e/programs/reduction.py:94 */
-static int kernel_sum_prange_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_prange_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:95: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:96: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:97: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:97: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part62;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part62, sizeof appy_part62);
-              s += appy_part62;
+              s_ += appy_part62;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1455,12 +1467,12 @@ static int kernel_sum_prange_0(appy_frame *fr, const appy_array *a_arg, PyObject
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total63;
       memcpy(&appy_total63, &appy_totals[0], sizeof appy_total63);
-      s += appy_total63;
+      s_ += appy_total63;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:97: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1468,72 +1480,72 @@ static int kernel_sum_prange_0(appy_frame *fr, const appy_array *a_arg, PyObject
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:98: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "reduction", "sum_prange", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_prange(float32[:]) -- tests/e2e/programs/reduction.py:94 */
-static int kernel_sum_prange_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_prange_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:95: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:96: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        float *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        float *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          float s = 0;
+          int64_t i_;
+          float s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:97: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:97: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part65;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part65, sizeof appy_part65);
-              s += appy_part65;
+              s_ += appy_part65;
             }
-            s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1541,12 +1553,12 @@ static int kernel_sum_prange_1(appy_frame *fr, const appy_array *a_arg, PyObject
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       float appy_total66;
       memcpy(&appy_total66, &appy_totals[0], sizeof appy_total66);
-      s += appy_total66;
+      s_ += appy_total66;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:97: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1554,72 +1566,72 @@ static int kernel_sum_prange_1(appy_frame *fr, const appy_array *a_arg, PyObject
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:98: return s */
-  *ret = appy_box_float32(s);
+  *ret = appy_box_float32(s_);
   appy_env_end(&appy_data, "reduction", "sum_prange", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_range_parallel(int64[:]) -- tests/e2e/programs/reduction.py:104 */
-static int kernel_sum_range_parallel_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_range_parallel_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:105: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:106: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int64_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int64_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t s = 0;
+          int64_t i_;
+          int64_t s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:107: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:107: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part68;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part68, sizeof appy_part68);
-              s += appy_part68;
+              s_ += appy_part68;
             }
-            s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1627,12 +1639,12 @@ static int kernel_sum_range_parallel_0(appy_frame *fr, const appy_array *a_arg, 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total69;
       memcpy(&appy_total69, &appy_totals[0], sizeof appy_total69);
-      s += appy_total69;
+      s_ += appy_total69;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:107: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1640,72 +1652,72 @@ static int kernel_sum_range_parallel_0(appy_frame *fr, const appy_array *a_arg, 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:108: return s */
-  *ret = appy_box_int64(s);
+  *ret = appy_box_int64(s_);
   appy_env_end(&appy_data, "reduction", "sum_range_parallel", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_range_parallel(int32[:]) -- tests/e2e/programs/reduction.py:104 */
-static int kernel_sum_range_parallel_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_range_parallel_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t s = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:105: s = 0 */
-  s = 0;
+  s_ = 0;
   /* tests/e2e/programs/reduction.py:106: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int32_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int32_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int32_t s = 0;
+          int64_t i_;
+          int32_t s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:107: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:107: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_i32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int32_t appy_part71;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part71, sizeof appy_part71);
-              s += appy_part71;
+              s_ += appy_part71;
             }
-            s = appy_group_sum_i32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -1713,12 +1725,12 @@ static int kernel_sum_range_parallel_1(appy_frame *fr, const appy_array *a_arg, 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int32_t appy_total72;
       memcpy(&appy_total72, &appy_totals[0], sizeof appy_total72);
-      s += appy_total72;
+      s_ += appy_total72;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:107: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -1726,129 +1738,135 @@ static int kernel_sum_range_parallel_1(appy_frame *fr, const appy_array *a_arg, 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:108: return s */
-  *ret = appy_box_int32(s);
+  *ret = appy_box_int32(s_);
   appy_env_end(&appy_data, "reduction", "sum_range_parallel", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* several(float64[:], float64[:]) -- tests/e2e/programs/reduction.py:114 */
-static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int several_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double s = 0;
-  double sq = 0;
-  double hi = 0;
-  int64_t i = 0;
-  double v = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double s_ = 0;
+  double sq_ = 0;
+  double hi_ = 0;
+  int64_t i_ = 0;
+  double v_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
-  sq = 0.0;
+  sq_ = 0.0;
   /* tests/e2e/programs/reduction.py:118: hi = -1e30 */
-  hi = (-1e30);
+  hi_ = (-1e30);
   /* tests/e2e/programs/reduction.py:120: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 3, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const double appy_from74 = hi;
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      const double appy_from74 = hi_;
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       {
-        double *a = appy_dev_a;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, out, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, out_, appy_scr)
         {
-          int64_t i;
-          double v;
-          double s = 0;
-          double sq = 0;
-          double hi = appy_from74;
+          int64_t i_;
+          double v_;
+          double s_ = 0;
+          double sq_ = 0;
+          double hi_ = appy_from74;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-              v = (a[i] * 0.5);
+              v_ = (a_[i_] * 0.5);
               /* tests/e2e/programs/reduction.py:122: out[i] = v */
-              out[i] = v;
+              out_[i_] = v_;
               /* tests/e2e/programs/reduction.py:123: s += v */
-              s = (s + v);
+              s_ = (s_ + v_);
               /* tests/e2e/programs/reduction.py:124: sq += v * v */
-              sq = (sq + (v * v));
+              sq_ = (sq_ + (v_ * v_));
               /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-              hi = appy_max_f64(hi, v);
+              hi_ = appy_max_f64(hi_, v_);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-            v = (a[i] * 0.5);
+            v_ = (a_[i_] * 0.5);
             /* tests/e2e/programs/reduction.py:122: out[i] = v */
-            out[i] = v;
+            out_[i_] = v_;
             /* tests/e2e/programs/reduction.py:123: s += v */
-            s = (s + v);
+            s_ = (s_ + v_);
             /* tests/e2e/programs/reduction.py:124: sq += v * v */
-            sq = (sq + (v * v));
+            sq_ = (sq_ + (v_ * v_));
             /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-            hi = appy_max_f64(hi, v);
+            hi_ = appy_max_f64(hi_, v_);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s, sizeof s);
-          sq = appy_group_sum_f64(sq, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s_, sizeof s_);
+          sq_ = appy_group_sum_f64(sq_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &sq, sizeof sq);
-          hi = appy_group_max_f64(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &sq_, sizeof sq_);
+          hi_ = appy_group_max_f64(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part75;
               appy_red_get(appy_scr, 3, 0, appy_b, &appy_part75, sizeof appy_part75);
-              s += appy_part75;
+              s_ += appy_part75;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            sq = 0;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            sq_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part76;
               appy_red_get(appy_scr, 3, 1, appy_b, &appy_part76, sizeof appy_part76);
-              sq += appy_part76;
+              sq_ += appy_part76;
             }
-            sq = appy_group_sum_f64(sq, APPY_RED_THREADS, appy_red);
+            sq_ = appy_group_sum_f64(sq_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &sq, sizeof sq);
-            hi = appy_from74;
+              memcpy(&appy_scr[2], &sq_, sizeof sq_);
+            hi_ = appy_from74;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part77;
               appy_red_get(appy_scr, 3, 2, appy_b, &appy_part77, sizeof appy_part77);
-              hi = hi > appy_part77 || hi != hi ? hi : appy_part77;
+              hi_ = hi_ > appy_part77 || hi_ != hi_ ? hi_ : appy_part77;
             }
-            hi = appy_group_max_f64(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_f64(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[3], &hi, sizeof hi);
+              memcpy(&appy_scr[3], &hi_, sizeof hi_);
           }
         }
       }
@@ -1856,26 +1874,26 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 3);
       double appy_total78;
       memcpy(&appy_total78, &appy_totals[0], sizeof appy_total78);
-      s += appy_total78;
+      s_ += appy_total78;
       double appy_total79;
       memcpy(&appy_total79, &appy_totals[1], sizeof appy_total79);
-      sq += appy_total79;
+      sq_ += appy_total79;
       double appy_total80;
       memcpy(&appy_total80, &appy_totals[2], sizeof appy_total80);
-      hi = hi > appy_total80 || hi != hi ? hi : appy_total80;
+      hi_ = hi_ > appy_total80 || hi_ != hi_ ? hi_ : appy_total80;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) map(tofrom: s, sq, hi) reduction(+: s) reduction(+: sq) reduction(max: hi) private(v)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-        v = (a[i] * 0.5);
+        v_ = (a_[i_] * 0.5);
         /* tests/e2e/programs/reduction.py:122: out[i] = v */
-        out[i] = v;
+        out_[i_] = v_;
         /* tests/e2e/programs/reduction.py:123: s += v */
-        s = (s + v);
+        s_ = (s_ + v_);
         /* tests/e2e/programs/reduction.py:124: sq += v * v */
-        sq = (sq + (v * v));
+        sq_ = (sq_ + (v_ * v_));
         /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-        hi = appy_max_f64(hi, v);
+        hi_ = appy_max_f64(hi_, v_);
       }
     }
     const double appy_ran = appy_clock();
@@ -1883,132 +1901,141 @@ static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:126: out[0] = s */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = s;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = s_;
   /* tests/e2e/programs/reduction.py:127: return s, sq, hi */
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s), appy_box_float64(sq), appy_box_float64(hi)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s_), appy_box_float64(sq_), appy_box_float64(hi_)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* several(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:114 */
-static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int several_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  float s = 0;
-  float sq = 0;
-  float hi = 0;
-  int64_t i = 0;
-  float v = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  float s_ = 0;
+  float sq_ = 0;
+  float hi_ = 0;
+  int64_t i_ = 0;
+  float v_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
-  sq = (float)0.0;
+  sq_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:118: hi = -1e30 */
-  hi = (float)(-1e30);
+  hi_ = (float)(-1e30);
   /* tests/e2e/programs/reduction.py:120: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 3, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      const float appy_from82 = hi;
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      const float appy_from82 = hi_;
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       {
-        float *a = appy_dev_a;   // on the device
-        float *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, out, appy_scr)
+        float *a_ = a_gpu;   // on the device
+        float *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, out_, appy_scr)
         {
-          int64_t i;
-          float v;
-          float s = 0;
-          float sq = 0;
-          float hi = appy_from82;
+          int64_t i_;
+          float v_;
+          float s_ = 0;
+          float sq_ = 0;
+          float hi_ = appy_from82;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-              v = (a[i] * (float)0.5);
+              v_ = (a_[i_] * (float)0.5);
               /* tests/e2e/programs/reduction.py:122: out[i] = v */
-              out[i] = v;
+              out_[i_] = v_;
               /* tests/e2e/programs/reduction.py:123: s += v */
-              s = (s + v);
+              s_ = (s_ + v_);
               /* tests/e2e/programs/reduction.py:124: sq += v * v */
-              sq = (sq + (v * v));
+              sq_ = (sq_ + (v_ * v_));
               /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-              hi = appy_max_f32(hi, v);
+              hi_ = appy_max_f32(hi_, v_);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-            v = (a[i] * (float)0.5);
+            v_ = (a_[i_] * (float)0.5);
             /* tests/e2e/programs/reduction.py:122: out[i] = v */
-            out[i] = v;
+            out_[i_] = v_;
             /* tests/e2e/programs/reduction.py:123: s += v */
-            s = (s + v);
+            s_ = (s_ + v_);
             /* tests/e2e/programs/reduction.py:124: sq += v * v */
-            sq = (sq + (v * v));
+            sq_ = (sq_ + (v_ * v_));
             /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-            hi = appy_max_f32(hi, v);
+            hi_ = appy_max_f32(hi_, v_);
           }
-          s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s, sizeof s);
-          sq = appy_group_sum_f32(sq, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 0, ompx_block_id_x(), &s_, sizeof s_);
+          sq_ = appy_group_sum_f32(sq_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &sq, sizeof sq);
-          hi = appy_group_max_f32(hi, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 3, 1, ompx_block_id_x(), &sq_, sizeof sq_);
+          hi_ = appy_group_max_f32(hi_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &hi, sizeof hi);
+            appy_red_put(appy_scr, 3, 2, ompx_block_id_x(), &hi_, sizeof hi_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part83;
               appy_red_get(appy_scr, 3, 0, appy_b, &appy_part83, sizeof appy_part83);
-              s += appy_part83;
+              s_ += appy_part83;
             }
-            s = appy_group_sum_f32(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f32(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            sq = 0;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            sq_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part84;
               appy_red_get(appy_scr, 3, 1, appy_b, &appy_part84, sizeof appy_part84);
-              sq += appy_part84;
+              sq_ += appy_part84;
             }
-            sq = appy_group_sum_f32(sq, APPY_RED_THREADS, appy_red);
+            sq_ = appy_group_sum_f32(sq_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &sq, sizeof sq);
-            hi = appy_from82;
+              memcpy(&appy_scr[2], &sq_, sizeof sq_);
+            hi_ = appy_from82;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               float appy_part85;
               appy_red_get(appy_scr, 3, 2, appy_b, &appy_part85, sizeof appy_part85);
-              hi = hi > appy_part85 || hi != hi ? hi : appy_part85;
+              hi_ = hi_ > appy_part85 || hi_ != hi_ ? hi_ : appy_part85;
             }
-            hi = appy_group_max_f32(hi, APPY_RED_THREADS, appy_red);
+            hi_ = appy_group_max_f32(hi_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[3], &hi, sizeof hi);
+              memcpy(&appy_scr[3], &hi_, sizeof hi_);
           }
         }
       }
@@ -2016,26 +2043,26 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 3);
       float appy_total86;
       memcpy(&appy_total86, &appy_totals[0], sizeof appy_total86);
-      s += appy_total86;
+      s_ += appy_total86;
       float appy_total87;
       memcpy(&appy_total87, &appy_totals[1], sizeof appy_total87);
-      sq += appy_total87;
+      sq_ += appy_total87;
       float appy_total88;
       memcpy(&appy_total88, &appy_totals[2], sizeof appy_total88);
-      hi = hi > appy_total88 || hi != hi ? hi : appy_total88;
+      hi_ = hi_ > appy_total88 || hi_ != hi_ ? hi_ : appy_total88;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) map(tofrom: s, sq, hi) reduction(+: s) reduction(+: sq) reduction(max: hi) private(v)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-        v = (a[i] * (float)0.5);
+        v_ = (a_[i_] * (float)0.5);
         /* tests/e2e/programs/reduction.py:122: out[i] = v */
-        out[i] = v;
+        out_[i_] = v_;
         /* tests/e2e/programs/reduction.py:123: s += v */
-        s = (s + v);
+        s_ = (s_ + v_);
         /* tests/e2e/programs/reduction.py:124: sq += v * v */
-        sq = (sq + (v * v));
+        sq_ = (sq_ + (v_ * v_));
         /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-        hi = appy_max_f32(hi, v);
+        hi_ = appy_max_f32(hi_, v_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2043,81 +2070,84 @@ static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:126: out[0] = s */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = s;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = s_;
   /* tests/e2e/programs/reduction.py:127: return s, sq, hi */
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s), appy_box_float32(sq), appy_box_float32(hi)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s_), appy_box_float32(sq_), appy_box_float32(hi_)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* count_positive(float64[:]) -- tests/e2e/programs/reduction.py:133 */
-static int kernel_count_positive_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int count_positive_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:135: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:137: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t n = 0;
+          int64_t i_;
+          int64_t n_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-              if (a[i] > 0.0) {
+              if (a_[i_] > 0.0) {
                 /* tests/e2e/programs/reduction.py:139: n += 1 */
-                n = (n + 1);
+                n_ = (n_ + 1);
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-            if (a[i] > 0.0) {
+            if (a_[i_] > 0.0) {
               /* tests/e2e/programs/reduction.py:139: n += 1 */
-              n = (n + 1);
+              n_ = (n_ + 1);
             }
           }
-          n = appy_group_sum_i64(n, APPY_RED_THREADS, appy_red);
+          n_ = appy_group_sum_i64(n_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &n, sizeof n);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &n_, sizeof n_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            n = 0;
+            n_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part90;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part90, sizeof appy_part90);
-              n += appy_part90;
+              n_ += appy_part90;
             }
-            n = appy_group_sum_i64(n, APPY_RED_THREADS, appy_red);
+            n_ = appy_group_sum_i64(n_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &n, sizeof n);
+              memcpy(&appy_scr[1], &n_, sizeof n_);
           }
         }
       }
@@ -2125,14 +2155,14 @@ static int kernel_count_positive_0(appy_frame *fr, const appy_array *a_arg, PyOb
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total91;
       memcpy(&appy_total91, &appy_totals[0], sizeof appy_total91);
-      n += appy_total91;
+      n_ += appy_total91;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: n) reduction(+: n)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-        if (a[i] > 0.0) {
+        if (a_[i_] > 0.0) {
           /* tests/e2e/programs/reduction.py:139: n += 1 */
-          n = (n + 1);
+          n_ = (n_ + 1);
         }
       }
     }
@@ -2141,78 +2171,78 @@ static int kernel_count_positive_0(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:140: return n */
-  *ret = appy_box_int64(n);
+  *ret = appy_box_int64(n_);
   appy_env_end(&appy_data, "reduction", "count_positive", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* count_positive(int32[:]) -- tests/e2e/programs/reduction.py:133 */
-static int kernel_count_positive_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int count_positive_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:135: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:137: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int32_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int32_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t n = 0;
+          int64_t i_;
+          int64_t n_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-              if (a[i] > 0) {
+              if (a_[i_] > 0) {
                 /* tests/e2e/programs/reduction.py:139: n += 1 */
-                n = (n + 1);
+                n_ = (n_ + 1);
               }
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-            if (a[i] > 0) {
+            if (a_[i_] > 0) {
               /* tests/e2e/programs/reduction.py:139: n += 1 */
-              n = (n + 1);
+              n_ = (n_ + 1);
             }
           }
-          n = appy_group_sum_i64(n, APPY_RED_THREADS, appy_red);
+          n_ = appy_group_sum_i64(n_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &n, sizeof n);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &n_, sizeof n_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            n = 0;
+            n_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part93;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part93, sizeof appy_part93);
-              n += appy_part93;
+              n_ += appy_part93;
             }
-            n = appy_group_sum_i64(n, APPY_RED_THREADS, appy_red);
+            n_ = appy_group_sum_i64(n_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &n, sizeof n);
+              memcpy(&appy_scr[1], &n_, sizeof n_);
           }
         }
       }
@@ -2220,14 +2250,14 @@ static int kernel_count_positive_1(appy_frame *fr, const appy_array *a_arg, PyOb
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       int64_t appy_total94;
       memcpy(&appy_total94, &appy_totals[0], sizeof appy_total94);
-      n += appy_total94;
+      n_ += appy_total94;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: n) reduction(+: n)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-        if (a[i] > 0) {
+        if (a_[i_] > 0) {
           /* tests/e2e/programs/reduction.py:139: n += 1 */
-          n = (n + 1);
+          n_ = (n_ + 1);
         }
       }
     }
@@ -2236,97 +2266,99 @@ static int kernel_count_positive_1(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:140: return n */
-  *ret = appy_box_int64(n);
+  *ret = appy_box_int64(n_);
   appy_env_end(&appy_data, "reduction", "count_positive", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* strided_sum(float64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
-static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t start, int64_t step, PyObject **ret)
+static int strided_sum_kernel0(appy_frame *fr, const appy_array *a_array, int64_t start_, int64_t step_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  double m = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  double m_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
-  appy_env_host(&appy_data, a, APPY_READS);
-  s = (a[INT64_C(0)] * 0.0);
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  appy_env_host(&appy_data, a_, APPY_READS);
+  s_ = (a_[INT64_C(0)] * 0.0);
   /* tests/e2e/programs/reduction.py:149: m = a[0] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  m = a[INT64_C(0)];
+  appy_env_host(&appy_data, a_, APPY_READS);
+  m_ = a_[INT64_C(0)];
   /* tests/e2e/programs/reduction.py:150: for i in appy.prange(start, a.shape[0], step): */
   {
-    const int64_t appy_start96 = start;
-    const int64_t appy_step97 = step;
+    const int64_t appy_start96 = start_;
+    const int64_t appy_step97 = step_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(appy_start96, a_shape0, appy_step97);
-      const double appy_from98 = m;
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const double appy_from98 = m_;
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
-          double m = appy_from98;
+          int64_t i_;
+          double s_ = 0;
+          double m_ = appy_from98;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_start96 + (appy_k + appy_u * appy_stride) * appy_step97;
+              i_ = appy_start96 + (appy_k + appy_u * appy_stride) * appy_step97;
               /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-              s = (s + (a[i] * (double)appy_mod_i64(i, INT64_C(7))));
+              s_ = (s_ + (a_[i_] * (double)appy_mod_i64(i_, INT64_C(7))));
               /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-              m = appy_max_f64(m, a[i]);
+              m_ = appy_max_f64(m_, a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_start96 + appy_k * appy_step97;
+            i_ = appy_start96 + appy_k * appy_step97;
             /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-            s = (s + (a[i] * (double)appy_mod_i64(i, INT64_C(7))));
+            s_ = (s_ + (a_[i_] * (double)appy_mod_i64(i_, INT64_C(7))));
             /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-            m = appy_max_f64(m, a[i]);
+            m_ = appy_max_f64(m_, a_[i_]);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s, sizeof s);
-          m = appy_group_max_f64(m, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s_, sizeof s_);
+          m_ = appy_group_max_f64(m_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &m, sizeof m);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &m_, sizeof m_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part99;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part99, sizeof appy_part99);
-              s += appy_part99;
+              s_ += appy_part99;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            m = appy_from98;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            m_ = appy_from98;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part100;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part100, sizeof appy_part100);
-              m = m > appy_part100 || m != m ? m : appy_part100;
+              m_ = m_ > appy_part100 || m_ != m_ ? m_ : appy_part100;
             }
-            m = appy_group_max_f64(m, APPY_RED_THREADS, appy_red);
+            m_ = appy_group_max_f64(m_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &m, sizeof m);
+              memcpy(&appy_scr[2], &m_, sizeof m_);
           }
         }
       }
@@ -2334,18 +2366,18 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       double appy_total101;
       memcpy(&appy_total101, &appy_totals[0], sizeof appy_total101);
-      s += appy_total101;
+      s_ += appy_total101;
       double appy_total102;
       memcpy(&appy_total102, &appy_totals[1], sizeof appy_total102);
-      m = m > appy_total102 || m != m ? m : appy_total102;
+      m_ = m_ > appy_total102 || m_ != m_ ? m_ : appy_total102;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, m) reduction(+: s) reduction(max: m)
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
       for (int64_t appy_it103 = 0; appy_it103 < appy_range_len(appy_start96, a_shape0, appy_step97); appy_it103++) {
-        i = appy_start96 + appy_it103 * appy_step97;
+        i_ = appy_start96 + appy_it103 * appy_step97;
         /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-        s = (s + (a[i] * (double)appy_mod_i64(i, INT64_C(7))));
+        s_ = (s_ + (a_[i_] * (double)appy_mod_i64(i_, INT64_C(7))));
         /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-        m = appy_max_f64(m, a[i]);
+        m_ = appy_max_f64(m_, a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -2353,97 +2385,102 @@ static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:153: return s, m */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s), appy_box_float64(m)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s_), appy_box_float64(m_)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* strided_sum(int64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
-static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t start, int64_t step, PyObject **ret)
+static int strided_sum_kernel1(appy_frame *fr, const appy_array *a_array, int64_t start_, int64_t step_, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t m = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
-  appy_env_host(&appy_data, a, APPY_READS);
-  s = (a[INT64_C(0)] * 0);
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  appy_env_host(&appy_data, a_, APPY_READS);
+  s_ = (a_[INT64_C(0)] * 0);
   /* tests/e2e/programs/reduction.py:149: m = a[0] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  m = a[INT64_C(0)];
+  appy_env_host(&appy_data, a_, APPY_READS);
+  m_ = a_[INT64_C(0)];
   /* tests/e2e/programs/reduction.py:150: for i in appy.prange(start, a.shape[0], step): */
   {
-    const int64_t appy_start104 = start;
-    const int64_t appy_step105 = step;
+    const int64_t appy_start104 = start_;
+    const int64_t appy_step105 = step_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 2, &appy_own))) {
       const int64_t appy_n = appy_range_len(appy_start104, a_shape0, appy_step105);
-      const int64_t appy_from106 = m;
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      const int64_t appy_from106 = m_;
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        int64_t *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        int64_t *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          int64_t s = 0;
-          int64_t m = appy_from106;
+          int64_t i_;
+          int64_t s_ = 0;
+          int64_t m_ = appy_from106;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_start104 + (appy_k + appy_u * appy_stride) * appy_step105;
+              i_ = appy_start104 + (appy_k + appy_u * appy_stride) * appy_step105;
               /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-              s = (s + (a[i] * appy_mod_i64(i, INT64_C(7))));
+              s_ = (s_ + (a_[i_] * appy_mod_i64(i_, INT64_C(7))));
               /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-              m = appy_max_i64(m, a[i]);
+              m_ = appy_max_i64(m_, a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_start104 + appy_k * appy_step105;
+            i_ = appy_start104 + appy_k * appy_step105;
             /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-            s = (s + (a[i] * appy_mod_i64(i, INT64_C(7))));
+            s_ = (s_ + (a_[i_] * appy_mod_i64(i_, INT64_C(7))));
             /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-            m = appy_max_i64(m, a[i]);
+            m_ = appy_max_i64(m_, a_[i_]);
           }
-          s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s, sizeof s);
-          m = appy_group_max_i64(m, APPY_RED_THREADS, appy_red);
+            appy_red_put(appy_scr, 2, 0, ompx_block_id_x(), &s_, sizeof s_);
+          m_ = appy_group_max_i64(m_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &m, sizeof m);
+            appy_red_put(appy_scr, 2, 1, ompx_block_id_x(), &m_, sizeof m_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part107;
               appy_red_get(appy_scr, 2, 0, appy_b, &appy_part107, sizeof appy_part107);
-              s += appy_part107;
+              s_ += appy_part107;
             }
-            s = appy_group_sum_i64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_i64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
-            m = appy_from106;
+              memcpy(&appy_scr[1], &s_, sizeof s_);
+            m_ = appy_from106;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               int64_t appy_part108;
               appy_red_get(appy_scr, 2, 1, appy_b, &appy_part108, sizeof appy_part108);
-              m = m > appy_part108 ? m : appy_part108;
+              m_ = m_ > appy_part108 ? m_ : appy_part108;
             }
-            m = appy_group_max_i64(m, APPY_RED_THREADS, appy_red);
+            m_ = appy_group_max_i64(m_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[2], &m, sizeof m);
+              memcpy(&appy_scr[2], &m_, sizeof m_);
           }
         }
       }
@@ -2451,18 +2488,18 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 2);
       int64_t appy_total109;
       memcpy(&appy_total109, &appy_totals[0], sizeof appy_total109);
-      s += appy_total109;
+      s_ += appy_total109;
       int64_t appy_total110;
       memcpy(&appy_total110, &appy_totals[1], sizeof appy_total110);
-      m = m > appy_total110 ? m : appy_total110;
+      m_ = m_ > appy_total110 ? m_ : appy_total110;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, m) reduction(+: s) reduction(max: m)
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
       for (int64_t appy_it111 = 0; appy_it111 < appy_range_len(appy_start104, a_shape0, appy_step105); appy_it111++) {
-        i = appy_start104 + appy_it111 * appy_step105;
+        i_ = appy_start104 + appy_it111 * appy_step105;
         /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-        s = (s + (a[i] * appy_mod_i64(i, INT64_C(7))));
+        s_ = (s_ + (a_[i_] * appy_mod_i64(i_, INT64_C(7))));
         /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-        m = appy_max_i64(m, a[i]);
+        m_ = appy_max_i64(m_, a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -2470,15 +2507,18 @@ static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:153: return s, m */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(m)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(m_)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_fsum_0(appy_frame *fr, PyObject *const *argv)
+fsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2488,7 +2528,7 @@ call_fsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fsum_0(fr, &p0, &ret);
+    rc = fsum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2498,7 +2538,7 @@ call_fsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fsum_1(appy_frame *fr, PyObject *const *argv)
+fsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2508,7 +2548,7 @@ call_fsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fsum_1(fr, &p0, &ret);
+    rc = fsum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2518,7 +2558,7 @@ call_fsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_isum_0(appy_frame *fr, PyObject *const *argv)
+isum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2528,7 +2568,7 @@ call_isum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_isum_0(fr, &p0, &ret);
+    rc = isum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2538,7 +2578,7 @@ call_isum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_isum_1(appy_frame *fr, PyObject *const *argv)
+isum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2548,7 +2588,7 @@ call_isum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_isum_1(fr, &p0, &ret);
+    rc = isum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2558,7 +2598,7 @@ call_isum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fprod_0(appy_frame *fr, PyObject *const *argv)
+fprod_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2568,7 +2608,7 @@ call_fprod_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fprod_0(fr, &p0, &ret);
+    rc = fprod_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2578,7 +2618,7 @@ call_fprod_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fprod_1(appy_frame *fr, PyObject *const *argv)
+fprod_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2588,7 +2628,7 @@ call_fprod_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fprod_1(fr, &p0, &ret);
+    rc = fprod_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2598,7 +2638,7 @@ call_fprod_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iprod_0(appy_frame *fr, PyObject *const *argv)
+iprod_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2608,7 +2648,7 @@ call_iprod_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iprod_0(fr, &p0, &ret);
+    rc = iprod_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2618,7 +2658,7 @@ call_iprod_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iprod_1(appy_frame *fr, PyObject *const *argv)
+iprod_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2628,7 +2668,7 @@ call_iprod_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iprod_1(fr, &p0, &ret);
+    rc = iprod_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2638,7 +2678,7 @@ call_iprod_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fminmax_0(appy_frame *fr, PyObject *const *argv)
+fminmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2648,7 +2688,7 @@ call_fminmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fminmax_0(fr, &p0, &ret);
+    rc = fminmax_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2658,7 +2698,7 @@ call_fminmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fminmax_1(appy_frame *fr, PyObject *const *argv)
+fminmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2668,7 +2708,7 @@ call_fminmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fminmax_1(fr, &p0, &ret);
+    rc = fminmax_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2678,7 +2718,7 @@ call_fminmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iminmax_0(appy_frame *fr, PyObject *const *argv)
+iminmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2688,7 +2728,7 @@ call_iminmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iminmax_0(fr, &p0, &ret);
+    rc = iminmax_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2698,7 +2738,7 @@ call_iminmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iminmax_1(appy_frame *fr, PyObject *const *argv)
+iminmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2708,7 +2748,7 @@ call_iminmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iminmax_1(fr, &p0, &ret);
+    rc = iminmax_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2718,7 +2758,7 @@ call_iminmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dot_0(appy_frame *fr, PyObject *const *argv)
+dot_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2731,7 +2771,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_0(fr, &p0, &p1, &ret);
+    rc = dot_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2741,7 +2781,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dot_1(appy_frame *fr, PyObject *const *argv)
+dot_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2754,7 +2794,7 @@ call_dot_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_1(fr, &p0, &p1, &ret);
+    rc = dot_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2764,7 +2804,7 @@ call_dot_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
+sum_prange_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2774,7 +2814,7 @@ call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_prange_0(fr, &p0, &ret);
+    rc = sum_prange_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2784,7 +2824,7 @@ call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
+sum_prange_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2794,7 +2834,7 @@ call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_prange_1(fr, &p0, &ret);
+    rc = sum_prange_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2804,7 +2844,7 @@ call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
+sum_range_parallel_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2814,7 +2854,7 @@ call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_range_parallel_0(fr, &p0, &ret);
+    rc = sum_range_parallel_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2824,7 +2864,7 @@ call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
+sum_range_parallel_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2834,7 +2874,7 @@ call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_range_parallel_1(fr, &p0, &ret);
+    rc = sum_range_parallel_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2844,7 +2884,7 @@ call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_several_0(appy_frame *fr, PyObject *const *argv)
+several_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2857,7 +2897,7 @@ call_several_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_several_0(fr, &p0, &p1, &ret);
+    rc = several_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2867,7 +2907,7 @@ call_several_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_several_1(appy_frame *fr, PyObject *const *argv)
+several_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2880,7 +2920,7 @@ call_several_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_several_1(fr, &p0, &p1, &ret);
+    rc = several_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2890,7 +2930,7 @@ call_several_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_count_positive_0(appy_frame *fr, PyObject *const *argv)
+count_positive_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2900,7 +2940,7 @@ call_count_positive_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_count_positive_0(fr, &p0, &ret);
+    rc = count_positive_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2910,7 +2950,7 @@ call_count_positive_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_count_positive_1(appy_frame *fr, PyObject *const *argv)
+count_positive_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2920,7 +2960,7 @@ call_count_positive_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_count_positive_1(fr, &p0, &ret);
+    rc = count_positive_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2930,7 +2970,7 @@ call_count_positive_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
+strided_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -2946,7 +2986,7 @@ call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided_sum_0(fr, &p0, p1, p2, &ret);
+    rc = strided_sum_kernel0(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2956,7 +2996,7 @@ call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
+strided_sum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -2972,7 +3012,7 @@ call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided_sum_1(fr, &p0, p1, p2, &ret);
+    rc = strided_sum_kernel1(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2981,12 +3021,12 @@ call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_fsum_doc,
+PyDoc_STRVAR(fsum_pydoc,
 "fsum($module, a)\n--\n\n"
 "Runs fsum from tests/e2e/programs/reduction.py:9, compiled by appy-translate.\n\nSignatures:\n  fsum(float64[:])\n  fsum(float32[:])\n");
 
 static PyObject *
-py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
+fsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3000,9 +3040,9 @@ py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fsum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fsum_0(&fr, argv);
+        result = fsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fsum_1(&fr, argv);
+        result = fsum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fsum(float64[:])\n  fsum(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3010,12 +3050,12 @@ py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_isum_doc,
+PyDoc_STRVAR(isum_pydoc,
 "isum($module, a)\n--\n\n"
 "Runs isum from tests/e2e/programs/reduction.py:20, compiled by appy-translate.\n\nSignatures:\n  isum(int64[:])\n  isum(int32[:])\n");
 
 static PyObject *
-py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
+isum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3029,9 +3069,9 @@ py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "isum");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_isum_0(&fr, argv);
+        result = isum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_isum_1(&fr, argv);
+        result = isum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  isum(int64[:])\n  isum(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3039,12 +3079,12 @@ py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fprod_doc,
+PyDoc_STRVAR(fprod_pydoc,
 "fprod($module, a)\n--\n\n"
 "Runs fprod from tests/e2e/programs/reduction.py:34, compiled by appy-translate.\n\nSignatures:\n  fprod(float64[:])\n  fprod(float32[:])\n");
 
 static PyObject *
-py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
+fprod_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3058,9 +3098,9 @@ py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fprod");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fprod_0(&fr, argv);
+        result = fprod_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fprod_1(&fr, argv);
+        result = fprod_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fprod(float64[:])\n  fprod(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3068,12 +3108,12 @@ py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_iprod_doc,
+PyDoc_STRVAR(iprod_pydoc,
 "iprod($module, a)\n--\n\n"
 "Runs iprod from tests/e2e/programs/reduction.py:45, compiled by appy-translate.\n\nSignatures:\n  iprod(int64[:])\n  iprod(int32[:])\n");
 
 static PyObject *
-py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
+iprod_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3087,9 +3127,9 @@ py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "iprod");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_iprod_0(&fr, argv);
+        result = iprod_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_iprod_1(&fr, argv);
+        result = iprod_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  iprod(int64[:])\n  iprod(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3097,12 +3137,12 @@ py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fminmax_doc,
+PyDoc_STRVAR(fminmax_pydoc,
 "fminmax($module, a)\n--\n\n"
 "Runs fminmax from tests/e2e/programs/reduction.py:56, compiled by appy-translate.\n\nSignatures:\n  fminmax(float64[:])\n  fminmax(float32[:])\n");
 
 static PyObject *
-py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
+fminmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3116,9 +3156,9 @@ py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fminmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fminmax_0(&fr, argv);
+        result = fminmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fminmax_1(&fr, argv);
+        result = fminmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fminmax(float64[:])\n  fminmax(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3126,12 +3166,12 @@ py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_iminmax_doc,
+PyDoc_STRVAR(iminmax_pydoc,
 "iminmax($module, a)\n--\n\n"
 "Runs iminmax from tests/e2e/programs/reduction.py:69, compiled by appy-translate.\n\nSignatures:\n  iminmax(int64[:])\n  iminmax(int32[:])\n");
 
 static PyObject *
-py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
+iminmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3145,9 +3185,9 @@ py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "iminmax");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_iminmax_0(&fr, argv);
+        result = iminmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_iminmax_1(&fr, argv);
+        result = iminmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  iminmax(int64[:])\n  iminmax(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3155,12 +3195,12 @@ py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_dot_doc,
+PyDoc_STRVAR(dot_pydoc,
 "dot($module, x, y)\n--\n\n"
 "Runs dot from tests/e2e/programs/reduction.py:82, compiled by appy-translate.\n\nSignatures:\n  dot(float64[:], float64[:])\n  dot(float32[:], float32[:])\n");
 
 static PyObject *
-py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
+dot_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -3175,10 +3215,10 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "reduction", "dot");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_dot_0(&fr, argv);
+        result = dot_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_dot_1(&fr, argv);
+        result = dot_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  dot(float64[:], float64[:])\n  dot(float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3186,12 +3226,12 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum_prange_doc,
+PyDoc_STRVAR(sum_prange_pydoc,
 "sum_prange($module, a)\n--\n\n"
 "Runs sum_prange from tests/e2e/programs/reduction.py:94, compiled by appy-translate.\n\nSignatures:\n  sum_prange(float64[:])\n  sum_prange(float32[:])\n");
 
 static PyObject *
-py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
+sum_prange_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3205,9 +3245,9 @@ py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "sum_prange");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_sum_prange_0(&fr, argv);
+        result = sum_prange_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_sum_prange_1(&fr, argv);
+        result = sum_prange_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  sum_prange(float64[:])\n  sum_prange(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3215,12 +3255,12 @@ py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum_range_parallel_doc,
+PyDoc_STRVAR(sum_range_parallel_pydoc,
 "sum_range_parallel($module, a)\n--\n\n"
 "Runs sum_range_parallel from tests/e2e/programs/reduction.py:104, compiled by appy-translate.\n\nSignatures:\n  sum_range_parallel(int64[:])\n  sum_range_parallel(int32[:])\n");
 
 static PyObject *
-py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
+sum_range_parallel_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3234,9 +3274,9 @@ py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "sum_range_parallel");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_sum_range_parallel_0(&fr, argv);
+        result = sum_range_parallel_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_sum_range_parallel_1(&fr, argv);
+        result = sum_range_parallel_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  sum_range_parallel(int64[:])\n  sum_range_parallel(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3244,12 +3284,12 @@ py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_several_doc,
+PyDoc_STRVAR(several_pydoc,
 "several($module, a, out)\n--\n\n"
 "Runs several from tests/e2e/programs/reduction.py:114, compiled by appy-translate.\n\nSignatures:\n  several(float64[:], float64[:])\n  several(float32[:], float32[:])\n");
 
 static PyObject *
-py_several(PyObject *self, PyObject *args, PyObject *kwargs)
+several_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -3264,10 +3304,10 @@ py_several(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "reduction", "several");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_several_0(&fr, argv);
+        result = several_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_several_1(&fr, argv);
+        result = several_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  several(float64[:], float64[:])\n  several(float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3275,12 +3315,12 @@ py_several(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_count_positive_doc,
+PyDoc_STRVAR(count_positive_pydoc,
 "count_positive($module, a)\n--\n\n"
 "Runs count_positive from tests/e2e/programs/reduction.py:133, compiled by appy-translate.\n\nSignatures:\n  count_positive(float64[:])\n  count_positive(int32[:])\n");
 
 static PyObject *
-py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
+count_positive_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -3294,9 +3334,9 @@ py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "count_positive");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_count_positive_0(&fr, argv);
+        result = count_positive_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_count_positive_1(&fr, argv);
+        result = count_positive_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  count_positive(float64[:])\n  count_positive(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -3304,12 +3344,12 @@ py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_strided_sum_doc,
+PyDoc_STRVAR(strided_sum_pydoc,
 "strided_sum($module, a, start, step)\n--\n\n"
 "Runs strided_sum from tests/e2e/programs/reduction.py:146, compiled by appy-translate.\n\nSignatures:\n  strided_sum(float64[:], int64, int64)\n  strided_sum(int64[:], int64, int64)\n");
 
 static PyObject *
-py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+strided_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "start", "step", NULL};
     PyObject *argv[3];
@@ -3325,11 +3365,11 @@ py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[1], APPY_INT64)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided_sum_0(&fr, argv);
+        result = strided_sum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_scalar(argv[1], APPY_INT64)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided_sum_1(&fr, argv);
+        result = strided_sum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  strided_sum(float64[:], int64, int64)\n  strided_sum(int64[:], int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -3338,18 +3378,18 @@ py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"fsum", (PyCFunction)(void (*)(void))py_fsum, METH_VARARGS | METH_KEYWORDS, py_fsum_doc},
-    {"isum", (PyCFunction)(void (*)(void))py_isum, METH_VARARGS | METH_KEYWORDS, py_isum_doc},
-    {"fprod", (PyCFunction)(void (*)(void))py_fprod, METH_VARARGS | METH_KEYWORDS, py_fprod_doc},
-    {"iprod", (PyCFunction)(void (*)(void))py_iprod, METH_VARARGS | METH_KEYWORDS, py_iprod_doc},
-    {"fminmax", (PyCFunction)(void (*)(void))py_fminmax, METH_VARARGS | METH_KEYWORDS, py_fminmax_doc},
-    {"iminmax", (PyCFunction)(void (*)(void))py_iminmax, METH_VARARGS | METH_KEYWORDS, py_iminmax_doc},
-    {"dot", (PyCFunction)(void (*)(void))py_dot, METH_VARARGS | METH_KEYWORDS, py_dot_doc},
-    {"sum_prange", (PyCFunction)(void (*)(void))py_sum_prange, METH_VARARGS | METH_KEYWORDS, py_sum_prange_doc},
-    {"sum_range_parallel", (PyCFunction)(void (*)(void))py_sum_range_parallel, METH_VARARGS | METH_KEYWORDS, py_sum_range_parallel_doc},
-    {"several", (PyCFunction)(void (*)(void))py_several, METH_VARARGS | METH_KEYWORDS, py_several_doc},
-    {"count_positive", (PyCFunction)(void (*)(void))py_count_positive, METH_VARARGS | METH_KEYWORDS, py_count_positive_doc},
-    {"strided_sum", (PyCFunction)(void (*)(void))py_strided_sum, METH_VARARGS | METH_KEYWORDS, py_strided_sum_doc},
+    {"fsum", (PyCFunction)(void (*)(void))fsum_py, METH_VARARGS | METH_KEYWORDS, fsum_pydoc},
+    {"isum", (PyCFunction)(void (*)(void))isum_py, METH_VARARGS | METH_KEYWORDS, isum_pydoc},
+    {"fprod", (PyCFunction)(void (*)(void))fprod_py, METH_VARARGS | METH_KEYWORDS, fprod_pydoc},
+    {"iprod", (PyCFunction)(void (*)(void))iprod_py, METH_VARARGS | METH_KEYWORDS, iprod_pydoc},
+    {"fminmax", (PyCFunction)(void (*)(void))fminmax_py, METH_VARARGS | METH_KEYWORDS, fminmax_pydoc},
+    {"iminmax", (PyCFunction)(void (*)(void))iminmax_py, METH_VARARGS | METH_KEYWORDS, iminmax_pydoc},
+    {"dot", (PyCFunction)(void (*)(void))dot_py, METH_VARARGS | METH_KEYWORDS, dot_pydoc},
+    {"sum_prange", (PyCFunction)(void (*)(void))sum_prange_py, METH_VARARGS | METH_KEYWORDS, sum_prange_pydoc},
+    {"sum_range_parallel", (PyCFunction)(void (*)(void))sum_range_parallel_py, METH_VARARGS | METH_KEYWORDS, sum_range_parallel_pydoc},
+    {"several", (PyCFunction)(void (*)(void))several_py, METH_VARARGS | METH_KEYWORDS, several_pydoc},
+    {"count_positive", (PyCFunction)(void (*)(void))count_positive_py, METH_VARARGS | METH_KEYWORDS, count_positive_pydoc},
+    {"strided_sum", (PyCFunction)(void (*)(void))strided_sum_py, METH_VARARGS | METH_KEYWORDS, strided_sum_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

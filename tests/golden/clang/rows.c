@@ -14,60 +14,66 @@
 #include <appy/group.h>
 
 /* softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:14 */
-static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  double appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            double s;
-            int64_t appy_j1;
-            double appy_max2;
-            int64_t appy_j4;
-            int64_t appy_j6;
-            double appy_sum7;
-            int64_t appy_j8;
+            int64_t i_;
+            double m_;
+            double s_;
+            int64_t appy_j1_;
+            double appy_max2_;
+            int64_t appy_j4_;
+            int64_t appy_j6_;
+            double appy_sum7_;
+            int64_t appy_j8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -75,28 +81,28 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f64(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f64(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0;
+                appy_max2_ = 0.0;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j4 = appy_lane; appy_j4 < out_shape1; appy_j4 += appy_g) {
-                    out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+                  for (appy_j4_ = appy_lane; appy_j4_ < out_shape1; appy_j4_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -105,21 +111,21 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
                 appy_failed = 5;
               }
               /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-              appy_sum7 = 0.0;
+              appy_sum7_ = 0.0;
               {
-                const double appy_before2 = appy_sum7;
-                appy_sum7 = 0;
-                for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                  appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+                const double appy_before2 = appy_sum7_;
+                appy_sum7_ = 0;
+                for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                  appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
                 }
-                appy_sum7 = appy_before2 + appy_group_sum_f64(appy_sum7, appy_g, appy_red);
+                appy_sum7_ = appy_before2 + appy_group_sum_f64(appy_sum7_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum7;
+              s_ = appy_sum7_;
               /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
               {
-                for (appy_j8 = appy_lane; appy_j8 < out_shape1; appy_j8 += appy_g) {
-                  out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+                for (appy_j8_ = appy_lane; appy_j8_ < out_shape1; appy_j8_ += appy_g) {
+                  out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -129,27 +135,27 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0;
+          appy_max2_ = 0.0;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-              out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+            for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+              out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
             }
           }
         } else {
@@ -157,17 +163,17 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
           appy_failed = 5;
         }
         /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-        appy_sum7 = 0.0;
+        appy_sum7_ = 0.0;
         {
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
           }
         }
-        s = appy_sum7;
+        s_ = appy_sum7_;
         /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
         {
-          for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-            out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+          for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+            out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
           }
         }
       }
@@ -192,60 +198,66 @@ fail:
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/rows.py:14 */
-static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  float appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out) map(tofrom: appy_failed)
+          float *A_ = A_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float m;
-            float s;
-            int64_t appy_j1;
-            float appy_max2;
-            int64_t appy_j4;
-            int64_t appy_j6;
-            float appy_sum7;
-            int64_t appy_j8;
+            int64_t i_;
+            float m_;
+            float s_;
+            int64_t appy_j1_;
+            float appy_max2_;
+            int64_t appy_j4_;
+            int64_t appy_j6_;
+            float appy_sum7_;
+            int64_t appy_j8_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -253,28 +265,28 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
               if (A_shape1 > 0) {
-                appy_max2 = A[i * A_shape1 + INT64_C(0)];
+                appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
                 {
-                  for (appy_j1 = appy_lane; appy_j1 < A_shape1; appy_j1 += appy_g) {
-                    appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+                  for (appy_j1_ = appy_lane; appy_j1_ < A_shape1; appy_j1_ += appy_g) {
+                    appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
                   }
-                  appy_max2 = appy_group_max_f32(appy_max2, appy_g, appy_red);
+                  appy_max2_ = appy_group_max_f32(appy_max2_, appy_g, appy_red);
                   appy_group_sync(appy_g);
                 }
               } else {
-                appy_max2 = 0.0f;
+                appy_max2_ = 0.0f;
                 #pragma omp atomic write
                 appy_failed = 3;
               }
-              m = appy_max2;
+              m_ = appy_max2_;
               /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
               if (A_shape1 == out_shape1) {
                 {
-                  for (appy_j4 = appy_lane; appy_j4 < out_shape1; appy_j4 += appy_g) {
-                    out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+                  for (appy_j4_ = appy_lane; appy_j4_ < out_shape1; appy_j4_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
                   }
                   appy_group_sync(appy_g);
                 }
@@ -283,21 +295,21 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
                 appy_failed = 5;
               }
               /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-              appy_sum7 = 0.0f;
+              appy_sum7_ = 0.0f;
               {
-                const float appy_before12 = appy_sum7;
-                appy_sum7 = 0;
-                for (appy_j6 = appy_lane; appy_j6 < out_shape1; appy_j6 += appy_g) {
-                  appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+                const float appy_before12 = appy_sum7_;
+                appy_sum7_ = 0;
+                for (appy_j6_ = appy_lane; appy_j6_ < out_shape1; appy_j6_ += appy_g) {
+                  appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
                 }
-                appy_sum7 = appy_before12 + appy_group_sum_f32(appy_sum7, appy_g, appy_red);
+                appy_sum7_ = appy_before12 + appy_group_sum_f32(appy_sum7_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              s = appy_sum7;
+              s_ = appy_sum7_;
               /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
               {
-                for (appy_j8 = appy_lane; appy_j8 < out_shape1; appy_j8 += appy_g) {
-                  out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+                for (appy_j8_ = appy_lane; appy_j8_ < out_shape1; appy_j8_ += appy_g) {
+                  out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -307,27 +319,27 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
         if (A_shape1 > 0) {
-          appy_max2 = A[i * A_shape1 + INT64_C(0)];
+          appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
           {
-            for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-              appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+            for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+              appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
             }
           }
         } else {
-          appy_max2 = 0.0f;
+          appy_max2_ = 0.0f;
           #pragma omp atomic write
           appy_failed = 3;
         }
-        m = appy_max2;
+        m_ = appy_max2_;
         /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
         if (A_shape1 == out_shape1) {
           {
-            for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-              out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+            for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+              out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
             }
           }
         } else {
@@ -335,17 +347,17 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
           appy_failed = 5;
         }
         /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-        appy_sum7 = 0.0f;
+        appy_sum7_ = 0.0f;
         {
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
           }
         }
-        s = appy_sum7;
+        s_ = appy_sum7_;
         /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
         {
-          for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-            out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+          for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+            out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
           }
         }
       }
@@ -370,74 +382,74 @@ fail:
 }
 
 /* layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :]) -- tests/e2e/programs/rows.py:26 */
-static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const appy_array *gamma_arg, const appy_array *beta_arg, double eps, const appy_array *out_arg, PyObject **ret)
+static int layernorm_kernel0(appy_frame *fr, const appy_array *X_array, const appy_array *gamma_array, const appy_array *beta_array, double eps_, const appy_array *out_array, PyObject **ret)
 {
-  double *X = (double *)X_arg->data;
-  int64_t X_shape0 = X_arg->shape[0];
-  int64_t X_shape1 = X_arg->shape[1];
-  int64_t X_size = X_arg->size;
-  double *gamma = (double *)gamma_arg->data;
-  int64_t gamma_shape0 = gamma_arg->shape[0];
-  int64_t gamma_size = gamma_arg->size;
-  double *beta = (double *)beta_arg->data;
-  int64_t beta_shape0 = beta_arg->shape[0];
-  int64_t beta_size = beta_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double v = 0;
-  double r = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  double appy_mean4 = 0;
-  int64_t appy_j5 = 0;
+  double *X_ = (double *)X_array->data;
+  int64_t X_shape0 = X_array->shape[0];
+  int64_t X_shape1 = X_array->shape[1];
+  int64_t X_count = X_array->size;
+  double *gamma_ = (double *)gamma_array->data;
+  int64_t gamma_shape0 = gamma_array->shape[0];
+  int64_t gamma_count = gamma_array->size;
+  double *beta_ = (double *)beta_array->data;
+  int64_t beta_shape0 = beta_array->shape[0];
+  int64_t beta_count = beta_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double v_ = 0;
+  double r_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  double appy_mean4_ = 0;
+  int64_t appy_j5_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, X, sizeof(*X) * X_size, X_arg->device);
-  appy_env_arg(&appy_data, gamma, sizeof(*gamma) * gamma_size, gamma_arg->device);
-  appy_env_arg(&appy_data, beta, sizeof(*beta) * beta_size, beta_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, X_, sizeof(*X_) * X_count, X_array->device);
+  appy_env_arg(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, gamma_array->device);
+  appy_env_arg(&appy_data, beta_, sizeof(*beta_) * beta_count, beta_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:28: for i in appy.prange(X.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, X, sizeof(*X) * X_size, APPY_READS);
-    appy_env_device(&appy_data, gamma, sizeof(*gamma) * gamma_size, APPY_READS);
-    appy_env_device(&appy_data, beta, sizeof(*beta) * beta_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, X_, sizeof(*X_) * X_count, APPY_READS);
+    appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
+    appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_X = appy_env_ptr(&appy_data, X);
-      double *const appy_dev_gamma = appy_env_ptr(&appy_data, gamma);
-      double *const appy_dev_beta = appy_env_ptr(&appy_data, beta);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const X_gpu = appy_env_ptr(&appy_data, X_);
+      double *const gamma_gpu = appy_env_ptr(&appy_data, gamma_);
+      double *const beta_gpu = appy_env_ptr(&appy_data, beta_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, X_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *X = appy_dev_X;   // on the device
-          double *gamma = appy_dev_gamma;   // on the device
-          double *beta = appy_dev_beta;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X, gamma, beta, out) map(tofrom: appy_failed)
+          double *X_ = X_gpu;   // on the device
+          double *gamma_ = gamma_gpu;   // on the device
+          double *beta_ = beta_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            double m;
-            double v;
-            double r;
-            int64_t appy_j1;
-            double appy_mean2;
-            int64_t appy_j3;
-            double appy_mean4;
-            int64_t appy_j5;
+            int64_t i_;
+            double m_;
+            double v_;
+            double r_;
+            int64_t appy_j1_;
+            double appy_mean2_;
+            int64_t appy_j3_;
+            double appy_mean4_;
+            int64_t appy_j5_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -445,38 +457,38 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-              appy_mean2 = 0.0;
+              appy_mean2_ = 0.0;
               {
-                const double appy_before20 = appy_mean2;
-                appy_mean2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < X_shape1; appy_j1 += appy_g) {
-                  appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+                const double appy_before20 = appy_mean2_;
+                appy_mean2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < X_shape1; appy_j1_ += appy_g) {
+                  appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
                 }
-                appy_mean2 = appy_before20 + appy_group_sum_f64(appy_mean2, appy_g, appy_red);
+                appy_mean2_ = appy_before20 + appy_group_sum_f64(appy_mean2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean2 / (double)X_shape1);
+              m_ = (appy_mean2_ / (double)X_shape1);
               /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-              appy_mean4 = 0.0;
+              appy_mean4_ = 0.0;
               {
-                const double appy_before22 = appy_mean4;
-                appy_mean4 = 0;
-                for (appy_j3 = appy_lane; appy_j3 < X_shape1; appy_j3 += appy_g) {
-                  appy_mean4 = (appy_mean4 + appy_square_f64((X[i * X_shape1 + appy_j3] - m)));
+                const double appy_before22 = appy_mean4_;
+                appy_mean4_ = 0;
+                for (appy_j3_ = appy_lane; appy_j3_ < X_shape1; appy_j3_ += appy_g) {
+                  appy_mean4_ = (appy_mean4_ + appy_square_f64((X_[i_ * X_shape1 + appy_j3_] - m_)));
                 }
-                appy_mean4 = appy_before22 + appy_group_sum_f64(appy_mean4, appy_g, appy_red);
+                appy_mean4_ = appy_before22 + appy_group_sum_f64(appy_mean4_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              v = (appy_mean4 / (double)X_shape1);
+              v_ = (appy_mean4_ / (double)X_shape1);
               /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-              r = (1.0 / sqrt((v + eps)));
+              r_ = (1.0 / sqrt((v_ + eps_)));
               /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
               if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -490,31 +502,31 @@ static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, v, r, appy_j1, appy_mean2, appy_j3, appy_mean4, appy_j5)
-      for (i = 0; i < X_shape0; i++) {
+      #pragma omp parallel for private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
+      for (i_ = 0; i_ < X_shape0; i_++) {
         /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-        appy_mean2 = 0.0;
+        appy_mean2_ = 0.0;
         {
-          for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
-            appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < X_shape1; appy_j1_++) {
+            appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
           }
         }
-        m = (appy_mean2 / (double)X_shape1);
+        m_ = (appy_mean2_ / (double)X_shape1);
         /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-        appy_mean4 = 0.0;
+        appy_mean4_ = 0.0;
         {
-          for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
-            appy_mean4 = (appy_mean4 + appy_square_f64((X[i * X_shape1 + appy_j3] - m)));
+          for (appy_j3_ = 0; appy_j3_ < X_shape1; appy_j3_++) {
+            appy_mean4_ = (appy_mean4_ + appy_square_f64((X_[i_ * X_shape1 + appy_j3_] - m_)));
           }
         }
-        v = (appy_mean4 / (double)X_shape1);
+        v_ = (appy_mean4_ / (double)X_shape1);
         /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-        r = (1.0 / sqrt((v + eps)));
+        r_ = (1.0 / sqrt((v_ + eps_)));
         /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
         if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+            for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+              out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
             }
           }
         } else {
@@ -539,74 +551,74 @@ fail:
 }
 
 /* layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :]) -- tests/e2e/programs/rows.py:26 */
-static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const appy_array *gamma_arg, const appy_array *beta_arg, float eps, const appy_array *out_arg, PyObject **ret)
+static int layernorm_kernel1(appy_frame *fr, const appy_array *X_array, const appy_array *gamma_array, const appy_array *beta_array, float eps_, const appy_array *out_array, PyObject **ret)
 {
-  float *X = (float *)X_arg->data;
-  int64_t X_shape0 = X_arg->shape[0];
-  int64_t X_shape1 = X_arg->shape[1];
-  int64_t X_size = X_arg->size;
-  float *gamma = (float *)gamma_arg->data;
-  int64_t gamma_shape0 = gamma_arg->shape[0];
-  int64_t gamma_size = gamma_arg->size;
-  float *beta = (float *)beta_arg->data;
-  int64_t beta_shape0 = beta_arg->shape[0];
-  int64_t beta_size = beta_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float v = 0;
-  float r = 0;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  float appy_mean4 = 0;
-  int64_t appy_j5 = 0;
+  float *X_ = (float *)X_array->data;
+  int64_t X_shape0 = X_array->shape[0];
+  int64_t X_shape1 = X_array->shape[1];
+  int64_t X_count = X_array->size;
+  float *gamma_ = (float *)gamma_array->data;
+  int64_t gamma_shape0 = gamma_array->shape[0];
+  int64_t gamma_count = gamma_array->size;
+  float *beta_ = (float *)beta_array->data;
+  int64_t beta_shape0 = beta_array->shape[0];
+  int64_t beta_count = beta_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float v_ = 0;
+  float r_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  float appy_mean4_ = 0;
+  int64_t appy_j5_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, X, sizeof(*X) * X_size, X_arg->device);
-  appy_env_arg(&appy_data, gamma, sizeof(*gamma) * gamma_size, gamma_arg->device);
-  appy_env_arg(&appy_data, beta, sizeof(*beta) * beta_size, beta_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, X_, sizeof(*X_) * X_count, X_array->device);
+  appy_env_arg(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, gamma_array->device);
+  appy_env_arg(&appy_data, beta_, sizeof(*beta_) * beta_count, beta_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:28: for i in appy.prange(X.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, X, sizeof(*X) * X_size, APPY_READS);
-    appy_env_device(&appy_data, gamma, sizeof(*gamma) * gamma_size, APPY_READS);
-    appy_env_device(&appy_data, beta, sizeof(*beta) * beta_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, X_, sizeof(*X_) * X_count, APPY_READS);
+    appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
+    appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_X = appy_env_ptr(&appy_data, X);
-      float *const appy_dev_gamma = appy_env_ptr(&appy_data, gamma);
-      float *const appy_dev_beta = appy_env_ptr(&appy_data, beta);
-      float *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      float *const X_gpu = appy_env_ptr(&appy_data, X_);
+      float *const gamma_gpu = appy_env_ptr(&appy_data, gamma_);
+      float *const beta_gpu = appy_env_ptr(&appy_data, beta_);
+      float *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, X_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *X = appy_dev_X;   // on the device
-          float *gamma = appy_dev_gamma;   // on the device
-          float *beta = appy_dev_beta;   // on the device
-          float *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X, gamma, beta, out) map(tofrom: appy_failed)
+          float *X_ = X_gpu;   // on the device
+          float *gamma_ = gamma_gpu;   // on the device
+          float *beta_ = beta_gpu;   // on the device
+          float *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
           {
-            int64_t i;
-            float m;
-            float v;
-            float r;
-            int64_t appy_j1;
-            float appy_mean2;
-            int64_t appy_j3;
-            float appy_mean4;
-            int64_t appy_j5;
+            int64_t i_;
+            float m_;
+            float v_;
+            float r_;
+            int64_t appy_j1_;
+            float appy_mean2_;
+            int64_t appy_j3_;
+            float appy_mean4_;
+            int64_t appy_j5_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -614,38 +626,38 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-              appy_mean2 = 0.0f;
+              appy_mean2_ = 0.0f;
               {
-                const float appy_before29 = appy_mean2;
-                appy_mean2 = 0;
-                for (appy_j1 = appy_lane; appy_j1 < X_shape1; appy_j1 += appy_g) {
-                  appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+                const float appy_before29 = appy_mean2_;
+                appy_mean2_ = 0;
+                for (appy_j1_ = appy_lane; appy_j1_ < X_shape1; appy_j1_ += appy_g) {
+                  appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
                 }
-                appy_mean2 = appy_before29 + appy_group_sum_f32(appy_mean2, appy_g, appy_red);
+                appy_mean2_ = appy_before29 + appy_group_sum_f32(appy_mean2_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              m = (appy_mean2 / (float)X_shape1);
+              m_ = (appy_mean2_ / (float)X_shape1);
               /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-              appy_mean4 = 0.0f;
+              appy_mean4_ = 0.0f;
               {
-                const float appy_before31 = appy_mean4;
-                appy_mean4 = 0;
-                for (appy_j3 = appy_lane; appy_j3 < X_shape1; appy_j3 += appy_g) {
-                  appy_mean4 = (appy_mean4 + appy_square_f32((X[i * X_shape1 + appy_j3] - m)));
+                const float appy_before31 = appy_mean4_;
+                appy_mean4_ = 0;
+                for (appy_j3_ = appy_lane; appy_j3_ < X_shape1; appy_j3_ += appy_g) {
+                  appy_mean4_ = (appy_mean4_ + appy_square_f32((X_[i_ * X_shape1 + appy_j3_] - m_)));
                 }
-                appy_mean4 = appy_before31 + appy_group_sum_f32(appy_mean4, appy_g, appy_red);
+                appy_mean4_ = appy_before31 + appy_group_sum_f32(appy_mean4_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
-              v = (appy_mean4 / (float)X_shape1);
+              v_ = (appy_mean4_ / (float)X_shape1);
               /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-              r = ((float)1.0 / sqrtf((v + eps)));
+              r_ = ((float)1.0 / sqrtf((v_ + eps_)));
               /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
               if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
                 {
-                  for (appy_j5 = appy_lane; appy_j5 < out_shape1; appy_j5 += appy_g) {
-                    out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+                  for (appy_j5_ = appy_lane; appy_j5_ < out_shape1; appy_j5_ += appy_g) {
+                    out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
                   }
                   appy_group_sync(appy_g);
                 }
@@ -659,31 +671,31 @@ static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const app
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(m, v, r, appy_j1, appy_mean2, appy_j3, appy_mean4, appy_j5)
-      for (i = 0; i < X_shape0; i++) {
+      #pragma omp parallel for private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
+      for (i_ = 0; i_ < X_shape0; i_++) {
         /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-        appy_mean2 = 0.0f;
+        appy_mean2_ = 0.0f;
         {
-          for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
-            appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < X_shape1; appy_j1_++) {
+            appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
           }
         }
-        m = (appy_mean2 / (float)X_shape1);
+        m_ = (appy_mean2_ / (float)X_shape1);
         /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-        appy_mean4 = 0.0f;
+        appy_mean4_ = 0.0f;
         {
-          for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
-            appy_mean4 = (appy_mean4 + appy_square_f32((X[i * X_shape1 + appy_j3] - m)));
+          for (appy_j3_ = 0; appy_j3_ < X_shape1; appy_j3_++) {
+            appy_mean4_ = (appy_mean4_ + appy_square_f32((X_[i_ * X_shape1 + appy_j3_] - m_)));
           }
         }
-        v = (appy_mean4 / (float)X_shape1);
+        v_ = (appy_mean4_ / (float)X_shape1);
         /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-        r = ((float)1.0 / sqrtf((v + eps)));
+        r_ = ((float)1.0 / sqrtf((v_ + eps_)));
         /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
         if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
           {
-            for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-              out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+            for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+              out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
             }
           }
         } else {
@@ -708,40 +720,40 @@ fail:
 }
 
 /* inplace(float64[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A)
+          double *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -749,33 +761,33 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:44: s = 0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
               {
-                const double appy_before38 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before38 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-                  s = (s + fabs(A[i * A_shape1 + j]));
+                  s_ = (s_ + fabs(A_[i_ * A_shape1 + j_]));
                 }
-                s = appy_before38 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before38 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + s);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -785,29 +797,29 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:44: s = 0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-            s = (s + fabs(A[i * A_shape1 + j]));
+            s_ = (s_ + fabs(A_[i_ * A_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + s);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + s_);
           }
         }
         /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
           }
         }
       }
@@ -821,40 +833,40 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* inplace(int64[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int64_t *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A)
+          int64_t *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
-            int64_t i;
-            int64_t s;
-            int64_t j;
+            int64_t i_;
+            int64_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -862,33 +874,33 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:44: s = 0 */
-              s = INT64_C(0);
+              s_ = INT64_C(0);
               /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
               {
-                const int64_t appy_before46 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int64_t appy_before46 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-                  s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
                 }
-                s = appy_before46 + appy_group_sum_i64(s, appy_g, appy_red);
+                s_ = appy_before46 + appy_group_sum_i64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -898,29 +910,29 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:44: s = 0 */
-        s = INT64_C(0);
+        s_ = INT64_C(0);
         /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-            s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
           }
         }
         /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
           }
         }
       }
@@ -934,40 +946,40 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* inplace(int32[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel2(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          int32_t *A = appy_dev_A;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A)
+          int32_t *A_ = A_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
-            int64_t i;
-            int32_t s;
-            int64_t j;
+            int64_t i_;
+            int32_t s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -975,33 +987,33 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:44: s = 0 */
-              s = 0;
+              s_ = 0;
               /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
               {
-                const int32_t appy_before54 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const int32_t appy_before54 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-                  s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+                  s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
                 }
-                s = appy_before54 + appy_group_sum_i32(s, appy_g, appy_red);
+                s_ = appy_before54 + appy_group_sum_i32(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-                  A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+                  A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1011,29 +1023,29 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:44: s = 0 */
-        s = 0;
+        s_ = 0;
         /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-            s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
           }
         }
         /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-            A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+            A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
           }
         }
       }
@@ -1047,45 +1059,50 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* partial(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:59 */
-static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int partial_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1093,23 +1110,23 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-                  if (A[i * A_shape1 + j] > 0.0) {
+                  if (A_[i_ * A_shape1 + j_] > 0.0) {
                     /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-                    B[i * B_shape1 + j] = A[i * A_shape1 + j];
+                    B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
                   }
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-                  B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0);
+                  B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1119,23 +1136,23 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-            if (A[i * A_shape1 + j] > 0.0) {
+            if (A_[i_ * A_shape1 + j_] > 0.0) {
               /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-              B[i * B_shape1 + j] = A[i * A_shape1 + j];
+              B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
             }
           }
         }
         /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-            B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0);
+            B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0);
           }
         }
       }
@@ -1146,48 +1163,56 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* partial(float32[:, :], float32[:, :]) -- tests/e2e/programs/rows.py:59 */
-static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int partial_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          float *A = appy_dev_A;   // on the device
-          float *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B)
+          float *A_ = A_gpu;   // on the device
+          float *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
-            int64_t i;
-            int64_t j;
+            int64_t i_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1195,23 +1220,23 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-                  if (A[i * A_shape1 + j] > 0.0f) {
+                  if (A_[i_ * A_shape1 + j_] > 0.0f) {
                     /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-                    B[i * B_shape1 + j] = A[i * A_shape1 + j];
+                    B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
                   }
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-                  B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0f);
+                  B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0f);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1221,23 +1246,23 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-            if (A[i * A_shape1 + j] > 0.0f) {
+            if (A_[i_ * A_shape1 + j_] > 0.0f) {
               /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-              B[i * B_shape1 + j] = A[i * A_shape1 + j];
+              B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
             }
           }
         }
         /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-            B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0f);
+            B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0f);
           }
         }
       }
@@ -1248,50 +1273,61 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* first_element(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:75 */
-static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int first_element_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  double first = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  double first_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 79") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:78: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
-            int64_t i;
-            double first;
-            int64_t j;
+            int64_t i_;
+            double first_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1299,22 +1335,22 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
-              first = A[i * A_shape1 + INT64_C(0)];
+              first_ = A_[i_ * A_shape1 + INT64_C(0)];
               /* tests/e2e/programs/rows.py:81: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:82: A[i, j] = A[i, j] - first */
-                  A[i * A_shape1 + j] = (A[i * A_shape1 + j] - first);
+                  A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - first_);
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:84: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
-                  B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+                  B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1324,22 +1360,22 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(first, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(first_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
-        first = A[i * A_shape1 + INT64_C(0)];
+        first_ = A_[i_ * A_shape1 + INT64_C(0)];
         /* tests/e2e/programs/rows.py:81: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:82: A[i, j] = A[i, j] - first */
-            A[i * A_shape1 + j] = (A[i * A_shape1 + j] - first);
+            A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - first_);
           }
         }
         /* tests/e2e/programs/rows.py:84: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
-            B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+            B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
           }
         }
       }
@@ -1350,50 +1386,68 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
   }
   appy_env_end(&appy_data, "rows", "first_element", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "first_element", appy_called);
+  return -1;
 }
 
 /* written_elsewhere(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:90 */
-static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int written_elsewhere_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:94: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1401,32 +1455,32 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:95: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:97: for j in range(A.shape[1]): */
               {
-                const double appy_before77 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before77 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
-                  B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+                  B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
                   /* tests/e2e/programs/rows.py:99: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before77 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before77 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
               if (appy_lane == 0) {
-                B[i * B_shape1 + INT64_C(0)] = s;
+                B_[i_ * B_shape1 + INT64_C(0)] = s_;
               }
               appy_group_sync(appy_g);
               /* tests/e2e/programs/rows.py:102: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
-                  B[i * B_shape1 + j] = (B[i * B_shape1 + j] + A[i * A_shape1 + j]);
+                  B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] + A_[i_ * A_shape1 + j_]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1436,26 +1490,26 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:95: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:97: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
-            B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+            B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
             /* tests/e2e/programs/rows.py:99: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
-        B[i * B_shape1 + INT64_C(0)] = s;
+        B_[i_ * B_shape1 + INT64_C(0)] = s_;
         /* tests/e2e/programs/rows.py:102: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
-            B[i * B_shape1 + j] = (B[i * B_shape1 + j] + A[i * A_shape1 + j]);
+            B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           }
         }
       }
@@ -1466,50 +1520,63 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
   }
   appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
+  return -1;
 }
 
 /* shorter(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:108 */
-static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t k, PyObject **ret)
+static int shorter_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:115: s += A[i, j] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 115") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:111: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1517,27 +1584,27 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:112: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:114: for j in range(k): */
               {
-                const int64_t appy_stop83 = k;
-                const double appy_before84 = s;
-                s = 0;
-                for (j = appy_lane; j < appy_stop83; j += appy_g) {
+                const int64_t appy_stop83 = k_;
+                const double appy_before84 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < appy_stop83; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:115: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before84 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before84 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:117: for j in range(k): */
               {
-                const int64_t appy_stop86 = k;
-                for (j = appy_lane; j < appy_stop86; j += appy_g) {
+                const int64_t appy_stop86 = k_;
+                for (j_ = appy_lane; j_ < appy_stop86; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
-                  out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+                  out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1547,24 +1614,24 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:112: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:114: for j in range(k): */
         {
-          const int64_t appy_stop89 = k;
-          for (j = 0; j < appy_stop89; j++) {
+          const int64_t appy_stop89 = k_;
+          for (j_ = 0; j_ < appy_stop89; j_++) {
             /* tests/e2e/programs/rows.py:115: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/rows.py:117: for j in range(k): */
         {
-          const int64_t appy_stop91 = k;
-          for (j = 0; j < appy_stop91; j++) {
+          const int64_t appy_stop91 = k_;
+          for (j_ = 0; j_ < appy_stop91; j_++) {
             /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
           }
         }
       }
@@ -1575,50 +1642,60 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "shorter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "shorter", appy_called);
+  return -1;
 }
 
 /* mixed_stops(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:123 */
-static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t k, PyObject **ret)
+static int mixed_stops_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:126: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1626,26 +1703,26 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:127: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:129: for j in range(A.shape[1]): */
               {
-                const double appy_before93 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before93 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:130: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before93 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before93 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:132: for j in range(k): */
               {
-                const int64_t appy_stop95 = k;
-                for (j = appy_lane; j < appy_stop95; j += appy_g) {
+                const int64_t appy_stop95 = k_;
+                for (j_ = appy_lane; j_ < appy_stop95; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
-                  out[i * out_shape1 + j] = (A[i * A_shape1 + j] * s);
+                  out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] * s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1655,23 +1732,23 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:127: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:129: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:130: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/rows.py:132: for j in range(k): */
         {
-          const int64_t appy_stop99 = k;
-          for (j = 0; j < appy_stop99; j++) {
+          const int64_t appy_stop99 = k_;
+          for (j_ = 0; j_ < appy_stop99; j_++) {
             /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] * s);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] * s_);
           }
         }
       }
@@ -1682,52 +1759,75 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
+  return -1;
 }
 
 /* inner_loop(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:138 */
-static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t reps, PyObject **ret)
+static int inner_loop_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t reps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t t = 0;
-  double s = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t t_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0 && reps_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0 && reps_ > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:150: s += out[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:141: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            int64_t j;
-            int64_t t;
-            double s;
+            int64_t i_;
+            int64_t j_;
+            int64_t t_;
+            double s_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1735,41 +1835,41 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:143: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
-                  out[i * out_shape1 + j] = A[i * A_shape1 + j];
+                  out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + j_];
                   /* tests/e2e/programs/rows.py:145: for t in range(reps): */
                   {
-                    const int64_t appy_stop102 = reps;
-                    for (t = 0; t < appy_stop102; t++) {
+                    const int64_t appy_stop102 = reps_;
+                    for (t_ = 0; t_ < appy_stop102; t_++) {
                       /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
-                      out[i * out_shape1 + j] = ((out[i * out_shape1 + j] * 0.5) + A[i * A_shape1 + j]);
+                      out_[i_ * out_shape1 + j_] = ((out_[i_ * out_shape1 + j_] * 0.5) + A_[i_ * A_shape1 + j_]);
                     }
                   }
                 }
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:147: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:149: for j in range(A.shape[1]): */
               {
-                const double appy_before104 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before104 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:150: s += out[i, j] */
-                  s = (s + out[i * out_shape1 + j]);
+                  s_ = (s_ + out_[i_ * out_shape1 + j_]);
                 }
-                s = appy_before104 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before104 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:152: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
-                  out[i * out_shape1 + j] = (out[i * out_shape1 + j] - s);
+                  out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1779,37 +1879,37 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(j, t, s)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(j_, t_, s_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:143: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
-            out[i * out_shape1 + j] = A[i * A_shape1 + j];
+            out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + j_];
             /* tests/e2e/programs/rows.py:145: for t in range(reps): */
             {
-              const int64_t appy_stop109 = reps;
-              for (t = 0; t < appy_stop109; t++) {
+              const int64_t appy_stop109 = reps_;
+              for (t_ = 0; t_ < appy_stop109; t_++) {
                 /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
-                out[i * out_shape1 + j] = ((out[i * out_shape1 + j] * 0.5) + A[i * A_shape1 + j]);
+                out_[i_ * out_shape1 + j_] = ((out_[i_ * out_shape1 + j_] * 0.5) + A_[i_ * A_shape1 + j_]);
               }
             }
           }
         }
         /* tests/e2e/programs/rows.py:147: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:149: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:150: s += out[i, j] */
-            s = (s + out[i * out_shape1 + j]);
+            s_ = (s_ + out_[i_ * out_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/rows.py:152: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
-            out[i * out_shape1 + j] = (out[i * out_shape1 + j] - s);
+            out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - s_);
           }
         }
       }
@@ -1820,64 +1920,91 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
+  return -1;
 }
 
 /* three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:158 */
-static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, const appy_array *out_arg, PyObject **ret)
+static int three_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:161: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *B = appy_dev_B;   // on the device
-          double *C = appy_dev_C;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, B, C, out)
+          double *A_ = A_gpu;   // on the device
+          double *B_ = B_gpu;   // on the device
+          double *C_ = C_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1885,25 +2012,25 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:162: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:164: for j in range(A.shape[1]): */
               {
-                const double appy_before113 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before113 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
-                  s = (s + ((A[i * A_shape1 + j] * B[i * B_shape1 + j]) - C[i * C_shape1 + j]));
+                  s_ = (s_ + ((A_[i_ * A_shape1 + j_] * B_[i_ * B_shape1 + j_]) - C_[i_ * C_shape1 + j_]));
                 }
-                s = appy_before113 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before113 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:167: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
-                  out[i * out_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j]) + s);
+                  out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * C_[i_ * C_shape1 + j_]) + s_);
                 }
                 appy_group_sync(appy_g);
               }
@@ -1913,22 +2040,22 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:162: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:164: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
-            s = (s + ((A[i * A_shape1 + j] * B[i * B_shape1 + j]) - C[i * C_shape1 + j]));
+            s_ = (s_ + ((A_[i_ * A_shape1 + j_] * B_[i_ * B_shape1 + j_]) - C_[i_ * C_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/rows.py:167: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j]) + s);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * C_[i_ * C_shape1 + j_]) + s_);
           }
         }
       }
@@ -1939,50 +2066,58 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "three_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "three_rows", appy_called);
+  return -1;
 }
 
 /* guarded(float64[:, :], float64[:, :], float64) -- tests/e2e/programs/rows.py:173 */
-static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, double t, PyObject **ret)
+static int guarded_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, double t_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:176: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       static appy_tuner appy_tune;   // the group size, tried on the first calls
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
         const double appy_t0 = appy_clock();
         {
-          double *A = appy_dev_A;   // on the device
-          double *out = appy_dev_out;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A, out)
+          double *A_ = A_gpu;   // on the device
+          double *out_ = out_gpu;   // on the device
+          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
-            int64_t i;
-            double s;
-            int64_t j;
+            int64_t i_;
+            double s_;
+            int64_t j_;
             static uint64_t appy_red[32];   // the group's partial results, one per warp
             #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
             const int appy_lane = ompx_thread_id_x() % appy_g;
@@ -1990,36 +2125,36 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
             (void)appy_red;
             for (int64_t appy_k = (int64_t)ompx_block_id_x() * appy_groups + ompx_thread_id_x() / appy_g;
                  appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {
-              i = appy_k;
+              i_ = appy_k;
               /* tests/e2e/programs/rows.py:177: s = 0.0 */
-              s = 0.0;
+              s_ = 0.0;
               /* tests/e2e/programs/rows.py:179: for j in range(A.shape[1]): */
               {
-                const double appy_before119 = s;
-                s = 0;
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                const double appy_before119 = s_;
+                s_ = 0;
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:180: s += A[i, j] */
-                  s = (s + A[i * A_shape1 + j]);
+                  s_ = (s_ + A_[i_ * A_shape1 + j_]);
                 }
-                s = appy_before119 + appy_group_sum_f64(s, appy_g, appy_red);
+                s_ = appy_before119 + appy_group_sum_f64(s_, appy_g, appy_red);
                 appy_group_sync(appy_g);
               }
               /* tests/e2e/programs/rows.py:181: if s > t: */
-              if (s > t) {
+              if (s_ > t_) {
                 /* tests/e2e/programs/rows.py:183: for j in range(A.shape[1]): */
                 {
-                  for (j = appy_lane; j < A_shape1; j += appy_g) {
+                  for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                     /* tests/e2e/programs/rows.py:184: out[i, j] = A[i, j] - s */
-                    out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+                    out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
                   }
                   appy_group_sync(appy_g);
                 }
               }
               /* tests/e2e/programs/rows.py:186: for j in range(A.shape[1]): */
               {
-                for (j = appy_lane; j < A_shape1; j += appy_g) {
+                for (j_ = appy_lane; j_ < A_shape1; j_ += appy_g) {
                   /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
-                  out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[i * A_shape1 + j]);
+                  out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[i_ * A_shape1 + j_]);
                 }
                 appy_group_sync(appy_g);
               }
@@ -2029,32 +2164,32 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_tune_ran(&appy_tune, appy_clock() - appy_t0);
       }
     } else {
-      #pragma omp parallel for private(s, j)
-      for (i = 0; i < A_shape0; i++) {
+      #pragma omp parallel for private(s_, j_)
+      for (i_ = 0; i_ < A_shape0; i_++) {
         /* tests/e2e/programs/rows.py:177: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/rows.py:179: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:180: s += A[i, j] */
-            s = (s + A[i * A_shape1 + j]);
+            s_ = (s_ + A_[i_ * A_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/rows.py:181: if s > t: */
-        if (s > t) {
+        if (s_ > t_) {
           /* tests/e2e/programs/rows.py:183: for j in range(A.shape[1]): */
           {
-            for (j = 0; j < A_shape1; j++) {
+            for (j_ = 0; j_ < A_shape1; j_++) {
               /* tests/e2e/programs/rows.py:184: out[i, j] = A[i, j] - s */
-              out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+              out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
             }
           }
         }
         /* tests/e2e/programs/rows.py:186: for j in range(A.shape[1]): */
         {
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
-            out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[i * A_shape1 + j]);
+            out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           }
         }
       }
@@ -2065,12 +2200,15 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "guarded", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "guarded", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_softmax_0(appy_frame *fr, PyObject *const *argv)
+softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2083,7 +2221,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_0(fr, &p0, &p1, &ret);
+    rc = softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2093,7 +2231,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_1(appy_frame *fr, PyObject *const *argv)
+softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2106,7 +2244,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_1(fr, &p0, &p1, &ret);
+    rc = softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2116,7 +2254,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_layernorm_0(appy_frame *fr, PyObject *const *argv)
+layernorm_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2138,7 +2276,7 @@ call_layernorm_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT64, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_layernorm_0(fr, &p0, &p1, &p2, p3, &p4, &ret);
+    rc = layernorm_kernel0(fr, &p0, &p1, &p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2148,7 +2286,7 @@ call_layernorm_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_layernorm_1(appy_frame *fr, PyObject *const *argv)
+layernorm_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2170,7 +2308,7 @@ call_layernorm_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT32, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_layernorm_1(fr, &p0, &p1, &p2, p3, &p4, &ret);
+    rc = layernorm_kernel1(fr, &p0, &p1, &p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2180,7 +2318,7 @@ call_layernorm_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_0(appy_frame *fr, PyObject *const *argv)
+inplace_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2190,7 +2328,7 @@ call_inplace_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_0(fr, &p0, &ret);
+    rc = inplace_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2200,7 +2338,7 @@ call_inplace_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_1(appy_frame *fr, PyObject *const *argv)
+inplace_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2210,7 +2348,7 @@ call_inplace_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_1(fr, &p0, &ret);
+    rc = inplace_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2220,7 +2358,7 @@ call_inplace_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_2(appy_frame *fr, PyObject *const *argv)
+inplace_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -2230,7 +2368,7 @@ call_inplace_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT32, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_2(fr, &p0, &ret);
+    rc = inplace_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2240,7 +2378,7 @@ call_inplace_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_partial_0(appy_frame *fr, PyObject *const *argv)
+partial_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2253,7 +2391,7 @@ call_partial_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_partial_0(fr, &p0, &p1, &ret);
+    rc = partial_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2263,7 +2401,7 @@ call_partial_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_partial_1(appy_frame *fr, PyObject *const *argv)
+partial_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2276,7 +2414,7 @@ call_partial_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_partial_1(fr, &p0, &p1, &ret);
+    rc = partial_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2286,7 +2424,7 @@ call_partial_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_first_element_0(appy_frame *fr, PyObject *const *argv)
+first_element_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2299,7 +2437,7 @@ call_first_element_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_first_element_0(fr, &p0, &p1, &ret);
+    rc = first_element_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2309,7 +2447,7 @@ call_first_element_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
+written_elsewhere_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2322,7 +2460,7 @@ call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_written_elsewhere_0(fr, &p0, &p1, &ret);
+    rc = written_elsewhere_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2332,7 +2470,7 @@ call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_shorter_0(appy_frame *fr, PyObject *const *argv)
+shorter_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2348,7 +2486,7 @@ call_shorter_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_shorter_0(fr, &p0, &p1, p2, &ret);
+    rc = shorter_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2358,7 +2496,7 @@ call_shorter_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
+mixed_stops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2374,7 +2512,7 @@ call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_stops_0(fr, &p0, &p1, p2, &ret);
+    rc = mixed_stops_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2384,7 +2522,7 @@ call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
+inner_loop_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2400,7 +2538,7 @@ call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "reps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inner_loop_0(fr, &p0, &p1, p2, &ret);
+    rc = inner_loop_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2410,7 +2548,7 @@ call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_three_rows_0(appy_frame *fr, PyObject *const *argv)
+three_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2429,7 +2567,7 @@ call_three_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "out", APPY_FLOAT64, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_three_rows_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = three_rows_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2439,7 +2577,7 @@ call_three_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_guarded_0(appy_frame *fr, PyObject *const *argv)
+guarded_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2455,7 +2593,7 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "t", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_guarded_0(fr, &p0, &p1, p2, &ret);
+    rc = guarded_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2464,12 +2602,12 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_softmax_doc,
+PyDoc_STRVAR(softmax_pydoc,
 "softmax($module, A, out)\n--\n\n"
 "Runs softmax from tests/e2e/programs/rows.py:14, compiled by appy-translate.\n\nSignatures:\n  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -2484,10 +2622,10 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "rows", "softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_0(&fr, argv);
+        result = softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_1(&fr, argv);
+        result = softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2495,12 +2633,12 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_layernorm_doc,
+PyDoc_STRVAR(layernorm_pydoc,
 "layernorm($module, X, gamma, beta, eps, out)\n--\n\n"
 "Runs layernorm from tests/e2e/programs/rows.py:26, compiled by appy-translate.\n\nSignatures:\n  layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :])\n  layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])\n");
 
 static PyObject *
-py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
+layernorm_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"X", "gamma", "beta", "eps", "out", NULL};
     PyObject *argv[5];
@@ -2518,13 +2656,13 @@ py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[3], APPY_FLOAT64)
         && appy_match_array(argv[4], APPY_FLOAT64, 2))
-        result = call_layernorm_0(&fr, argv);
+        result = layernorm_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[3], APPY_FLOAT32)
         && appy_match_array(argv[4], APPY_FLOAT32, 2))
-        result = call_layernorm_1(&fr, argv);
+        result = layernorm_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :])\n  layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2532,12 +2670,12 @@ py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_inplace_doc,
+PyDoc_STRVAR(inplace_pydoc,
 "inplace($module, A)\n--\n\n"
 "Runs inplace from tests/e2e/programs/rows.py:39, compiled by appy-translate.\n\nSignatures:\n  inplace(float64[:, :])\n  inplace(int64[:, :])\n  inplace(int32[:, :])\n");
 
 static PyObject *
-py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
+inplace_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -2551,11 +2689,11 @@ py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "rows", "inplace");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_inplace_0(&fr, argv);
+        result = inplace_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2))
-        result = call_inplace_1(&fr, argv);
+        result = inplace_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2))
-        result = call_inplace_2(&fr, argv);
+        result = inplace_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  inplace(float64[:, :])\n  inplace(int64[:, :])\n  inplace(int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2563,12 +2701,12 @@ py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_partial_doc,
+PyDoc_STRVAR(partial_pydoc,
 "partial($module, A, B)\n--\n\n"
 "Runs partial from tests/e2e/programs/rows.py:59, compiled by appy-translate.\n\nSignatures:\n  partial(float64[:, :], float64[:, :])\n  partial(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
+partial_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -2583,10 +2721,10 @@ py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "rows", "partial");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_partial_0(&fr, argv);
+        result = partial_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_partial_1(&fr, argv);
+        result = partial_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  partial(float64[:, :], float64[:, :])\n  partial(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -2594,12 +2732,12 @@ py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_first_element_doc,
+PyDoc_STRVAR(first_element_pydoc,
 "first_element($module, A, B)\n--\n\n"
 "Runs first_element from tests/e2e/programs/rows.py:75, compiled by appy-translate.\n\nSignatures:\n  first_element(float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_first_element(PyObject *self, PyObject *args, PyObject *kwargs)
+first_element_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -2612,18 +2750,18 @@ py_first_element(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "first_element");
-    result = call_first_element_0(&fr, argv);
+    result = first_element_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_written_elsewhere_doc,
+PyDoc_STRVAR(written_elsewhere_pydoc,
 "written_elsewhere($module, A, B)\n--\n\n"
 "Runs written_elsewhere from tests/e2e/programs/rows.py:90, compiled by appy-translate.\n\nSignatures:\n  written_elsewhere(float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_written_elsewhere(PyObject *self, PyObject *args, PyObject *kwargs)
+written_elsewhere_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -2636,18 +2774,18 @@ py_written_elsewhere(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "written_elsewhere");
-    result = call_written_elsewhere_0(&fr, argv);
+    result = written_elsewhere_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_shorter_doc,
+PyDoc_STRVAR(shorter_pydoc,
 "shorter($module, A, out, k)\n--\n\n"
 "Runs shorter from tests/e2e/programs/rows.py:108, compiled by appy-translate.\n\nSignatures:\n  shorter(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_shorter(PyObject *self, PyObject *args, PyObject *kwargs)
+shorter_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "k", NULL};
     PyObject *argv[3];
@@ -2660,18 +2798,18 @@ py_shorter(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "shorter");
-    result = call_shorter_0(&fr, argv);
+    result = shorter_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_stops_doc,
+PyDoc_STRVAR(mixed_stops_pydoc,
 "mixed_stops($module, A, out, k)\n--\n\n"
 "Runs mixed_stops from tests/e2e/programs/rows.py:123, compiled by appy-translate.\n\nSignatures:\n  mixed_stops(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_mixed_stops(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_stops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "k", NULL};
     PyObject *argv[3];
@@ -2684,18 +2822,18 @@ py_mixed_stops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "mixed_stops");
-    result = call_mixed_stops_0(&fr, argv);
+    result = mixed_stops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_inner_loop_doc,
+PyDoc_STRVAR(inner_loop_pydoc,
 "inner_loop($module, A, out, reps)\n--\n\n"
 "Runs inner_loop from tests/e2e/programs/rows.py:138, compiled by appy-translate.\n\nSignatures:\n  inner_loop(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_inner_loop(PyObject *self, PyObject *args, PyObject *kwargs)
+inner_loop_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "reps", NULL};
     PyObject *argv[3];
@@ -2708,18 +2846,18 @@ py_inner_loop(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "inner_loop");
-    result = call_inner_loop_0(&fr, argv);
+    result = inner_loop_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_three_rows_doc,
+PyDoc_STRVAR(three_rows_pydoc,
 "three_rows($module, A, B, C, out)\n--\n\n"
 "Runs three_rows from tests/e2e/programs/rows.py:158, compiled by appy-translate.\n\nSignatures:\n  three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_three_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+three_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", "out", NULL};
     PyObject *argv[4];
@@ -2732,18 +2870,18 @@ py_three_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "three_rows");
-    result = call_three_rows_0(&fr, argv);
+    result = three_rows_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_guarded_doc,
+PyDoc_STRVAR(guarded_pydoc,
 "guarded($module, A, out, t)\n--\n\n"
 "Runs guarded from tests/e2e/programs/rows.py:173, compiled by appy-translate.\n\nSignatures:\n  guarded(float64[:, :], float64[:, :], float64)\n");
 
 static PyObject *
-py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
+guarded_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "t", NULL};
     PyObject *argv[3];
@@ -2756,24 +2894,24 @@ py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "guarded");
-    result = call_guarded_0(&fr, argv);
+    result = guarded_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_VARARGS | METH_KEYWORDS, py_softmax_doc},
-    {"layernorm", (PyCFunction)(void (*)(void))py_layernorm, METH_VARARGS | METH_KEYWORDS, py_layernorm_doc},
-    {"inplace", (PyCFunction)(void (*)(void))py_inplace, METH_VARARGS | METH_KEYWORDS, py_inplace_doc},
-    {"partial", (PyCFunction)(void (*)(void))py_partial, METH_VARARGS | METH_KEYWORDS, py_partial_doc},
-    {"first_element", (PyCFunction)(void (*)(void))py_first_element, METH_VARARGS | METH_KEYWORDS, py_first_element_doc},
-    {"written_elsewhere", (PyCFunction)(void (*)(void))py_written_elsewhere, METH_VARARGS | METH_KEYWORDS, py_written_elsewhere_doc},
-    {"shorter", (PyCFunction)(void (*)(void))py_shorter, METH_VARARGS | METH_KEYWORDS, py_shorter_doc},
-    {"mixed_stops", (PyCFunction)(void (*)(void))py_mixed_stops, METH_VARARGS | METH_KEYWORDS, py_mixed_stops_doc},
-    {"inner_loop", (PyCFunction)(void (*)(void))py_inner_loop, METH_VARARGS | METH_KEYWORDS, py_inner_loop_doc},
-    {"three_rows", (PyCFunction)(void (*)(void))py_three_rows, METH_VARARGS | METH_KEYWORDS, py_three_rows_doc},
-    {"guarded", (PyCFunction)(void (*)(void))py_guarded, METH_VARARGS | METH_KEYWORDS, py_guarded_doc},
+    {"softmax", (PyCFunction)(void (*)(void))softmax_py, METH_VARARGS | METH_KEYWORDS, softmax_pydoc},
+    {"layernorm", (PyCFunction)(void (*)(void))layernorm_py, METH_VARARGS | METH_KEYWORDS, layernorm_pydoc},
+    {"inplace", (PyCFunction)(void (*)(void))inplace_py, METH_VARARGS | METH_KEYWORDS, inplace_pydoc},
+    {"partial", (PyCFunction)(void (*)(void))partial_py, METH_VARARGS | METH_KEYWORDS, partial_pydoc},
+    {"first_element", (PyCFunction)(void (*)(void))first_element_py, METH_VARARGS | METH_KEYWORDS, first_element_pydoc},
+    {"written_elsewhere", (PyCFunction)(void (*)(void))written_elsewhere_py, METH_VARARGS | METH_KEYWORDS, written_elsewhere_pydoc},
+    {"shorter", (PyCFunction)(void (*)(void))shorter_py, METH_VARARGS | METH_KEYWORDS, shorter_pydoc},
+    {"mixed_stops", (PyCFunction)(void (*)(void))mixed_stops_py, METH_VARARGS | METH_KEYWORDS, mixed_stops_pydoc},
+    {"inner_loop", (PyCFunction)(void (*)(void))inner_loop_py, METH_VARARGS | METH_KEYWORDS, inner_loop_pydoc},
+    {"three_rows", (PyCFunction)(void (*)(void))three_rows_py, METH_VARARGS | METH_KEYWORDS, three_rows_pydoc},
+    {"guarded", (PyCFunction)(void (*)(void))guarded_py, METH_VARARGS | METH_KEYWORDS, guarded_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

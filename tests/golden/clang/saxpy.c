@@ -14,50 +14,53 @@
 #include <appy/group.h>
 
 /* saxpy(float32, float32[:], float32[:]) -- examples/saxpy.py:13 */
-static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* examples/saxpy.py:16: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "examples/saxpy.py, line 16") < 0)
+    goto fail;
   /* examples/saxpy.py:15: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_x = appy_env_ptr(&appy_data, x);
-      float *const appy_dev_y = appy_env_ptr(&appy_data, y);
+      float *const x_gpu = appy_env_ptr(&appy_data, x_);
+      float *const y_gpu = appy_env_ptr(&appy_data, y_);
       const int64_t appy_n = appy_range_len(0, x_shape0, 1);
       if (appy_n > 0) {
-        float *x = appy_dev_x;   // on the device
-        float *y = appy_dev_y;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x, y)
+        float *x_ = x_gpu;   // on the device
+        float *y_ = y_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(x_, y_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* examples/saxpy.py:16: y[i] = alpha * x[i] + y[i] */
-            y[i] = ((alpha * x[i]) + y[i]);
+            y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (i = 0; i < x_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (i_ = 0; i_ < x_shape0; i_++) {
         /* examples/saxpy.py:16: y[i] = alpha * x[i] + y[i] */
-        y[i] = ((alpha * x[i]) + y[i]);
+        y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -66,12 +69,15 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "saxpy", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "saxpy", "saxpy", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_saxpy_0(appy_frame *fr, PyObject *const *argv)
+saxpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -87,7 +93,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_saxpy_0(fr, p0, &p1, &p2, &ret);
+    rc = saxpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -96,12 +102,12 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_saxpy_doc,
+PyDoc_STRVAR(saxpy_pydoc,
 "saxpy($module, alpha, x, y)\n--\n\n"
 "Runs saxpy from examples/saxpy.py:13, compiled by appy-translate.\n\nSignatures:\n  saxpy(float32, float32[:], float32[:])\n");
 
 static PyObject *
-py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
+saxpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", NULL};
     PyObject *argv[3];
@@ -114,14 +120,14 @@ py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "saxpy", "saxpy");
-    result = call_saxpy_0(&fr, argv);
+    result = saxpy_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"saxpy", (PyCFunction)(void (*)(void))py_saxpy, METH_VARARGS | METH_KEYWORDS, py_saxpy_doc},
+    {"saxpy", (PyCFunction)(void (*)(void))saxpy_py, METH_VARARGS | METH_KEYWORDS, saxpy_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

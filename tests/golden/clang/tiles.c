@@ -14,53 +14,59 @@
 #include <appy/group.h>
 
 /* matmul(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len0 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len1 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len1 * appy_len0;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len0 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len1 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -71,20 +77,20 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // B[k, j], line 17
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len1 && appy_qj < appy_len0) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-                s[appy_u] = C[i * C_shape1 + j];
+                s_[appy_u] = C_[i_ * C_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
@@ -97,8 +103,8 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len1 && appy_qj < appy_len0) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
@@ -120,20 +126,20 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len1 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len1 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len0 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len0 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -156,20 +162,20 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len1 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len1 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len0 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len0 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -190,22 +196,22 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&s[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
+                        appy_dmma(&s_[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len1 && appy_qj < appy_len0) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -218,31 +224,31 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len1 && appy_qj < appy_len0) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-                C[i * C_shape1 + j] = s[appy_u];
+                C_[i_ * C_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -252,56 +258,65 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  int64_t k = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len5 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len6 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len6 * appy_len5;
       if (appy_n > 0) {
-        float *A = appy_dev_A;   // on the device
-        float *B = appy_dev_B;   // on the device
-        float *C = appy_dev_C;   // on the device
+        float *A_ = A_gpu;   // on the device
+        float *B_ = B_gpu;   // on the device
+        float *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len5 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len6 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, float)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -312,20 +327,20 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
           const float *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           float *const appy_p1 = (float *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float));   // B[k, j], line 17
           const float *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          float s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          float s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len6 && appy_qj < appy_len5) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-                s[appy_u] = C[i * C_shape1 + j];
+                s_[appy_u] = C_[i_ * C_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
@@ -337,8 +352,8 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len6 && appy_qj < appy_len5) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
@@ -361,20 +376,20 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len6 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len6 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len5 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len5 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -397,47 +412,47 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len6 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len6 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len5 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len5 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                      s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len6 && appy_qj < appy_len5) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -450,31 +465,31 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len6 && appy_qj < appy_len5) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-                C[i * C_shape1 + j] = s[appy_u];
+                C_[i_ * C_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -484,56 +499,65 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int64_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int64_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len10 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len11 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len11 * appy_len10;
       if (appy_n > 0) {
-        int64_t *A = appy_dev_A;   // on the device
-        int64_t *B = appy_dev_B;   // on the device
-        int64_t *C = appy_dev_C;   // on the device
+        int64_t *A_ = A_gpu;   // on the device
+        int64_t *B_ = B_gpu;   // on the device
+        int64_t *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len10 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len11 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int64_t) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, int64_t)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -544,20 +568,20 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
           const int64_t *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           int64_t *const appy_p1 = (int64_t *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int64_t));   // B[k, j], line 17
           const int64_t *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          int64_t s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          int64_t s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len11 && appy_qj < appy_len10) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-                s[appy_u] = C[i * C_shape1 + j];
+                s_[appy_u] = C_[i_ * C_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
@@ -569,8 +593,8 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len11 && appy_qj < appy_len10) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
@@ -593,20 +617,20 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len11 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len11 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len10 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len10 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -629,47 +653,47 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len11 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len11 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len10 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len10 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                      s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len11 && appy_qj < appy_len10) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -682,31 +706,31 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len11 && appy_qj < appy_len10) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-                C[i * C_shape1 + j] = s[appy_u];
+                C_[i_ * C_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -716,56 +740,65 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int32_t s = 0;
-  int64_t k = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int32_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int32_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int32_t *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int32_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len15 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len16 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len16 * appy_len15;
       if (appy_n > 0) {
-        int32_t *A = appy_dev_A;   // on the device
-        int32_t *B = appy_dev_B;   // on the device
-        int32_t *C = appy_dev_C;   // on the device
+        int32_t *A_ = A_gpu;   // on the device
+        int32_t *B_ = B_gpu;   // on the device
+        int32_t *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len15 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len16 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int32_t) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, int32_t)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -776,20 +809,20 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
           const int32_t *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           int32_t *const appy_p1 = (int32_t *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int32_t));   // B[k, j], line 17
           const int32_t *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          int32_t s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          int32_t s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len16 && appy_qj < appy_len15) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-                s[appy_u] = C[i * C_shape1 + j];
+                s_[appy_u] = C_[i_ * C_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
@@ -801,8 +834,8 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len16 && appy_qj < appy_len15) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
@@ -825,20 +858,20 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len16 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len16 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len15 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len15 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -861,47 +894,47 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len16 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len16 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len15 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len15 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                      s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len16 && appy_qj < appy_len15) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -914,31 +947,31 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len16 && appy_qj < appy_len15) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-                C[i * C_shape1 + j] = s[appy_u];
+                C_[i_ * C_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -948,53 +981,56 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* lower(float64, float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:25 */
-static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int lower_kernel0(appy_frame *fr, double beta_, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:28: n = C.shape[0] */
-  n = C_shape0;
+  n_ = C_shape0;
   /* tests/e2e/programs/tiles.py:29: for i in appy.prange(n): */
   {
-    const int64_t appy_stop20 = n;
+    const int64_t appy_stop20 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop21 = n;
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop21 = n_;
       const int64_t appy_len22 = appy_range_len(0, appy_stop21, 1);
       const int64_t appy_len23 = appy_range_len(0, appy_stop20, 1);
       const int64_t appy_n = appy_len23 * appy_len22;
       if (appy_n > 0) {
-        double *C = appy_dev_C;   // on the device
-        double *A = appy_dev_A;   // on the device
+        double *C_ = C_gpu;   // on the device
+        double *A_ = A_gpu;   // on the device
         const int64_t appy_tj = (appy_len22 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len23 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C, A)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C_, A_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -1005,21 +1041,21 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // A[j, k], line 33
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len23 && appy_qj < appy_len22) {
-                i = appy_qi;
-                j = appy_qj;
-                if (j <= i) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (j_ <= i_) {
                   /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-                  s[appy_u] = 0.0;
+                  s_[appy_u] = 0.0;
                 }
               }
             }
@@ -1033,9 +1069,9 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len23 && appy_qj < appy_len22) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  if (!(j <= i)) {
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  if (!(j_ <= i_)) {
                     continue;
                   }
                   appy_counts = 1;
@@ -1059,20 +1095,20 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len23 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len23 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len22 && j >= 0 && j < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[j * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len22 && j_ >= 0 && j_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[j_ * A_shape1 + k_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -1095,20 +1131,20 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len23 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len23 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len22 && j >= 0 && j < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[j * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len22 && j_ >= 0 && j_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[j_ * A_shape1 + k_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -1129,23 +1165,23 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&s[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
+                        appy_dmma(&s_[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len23 && appy_qj < appy_len22) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (j <= i) {
-                          if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (j_ <= i_) {
+                          if (k_ >= 0 && k_ < A_shape1) {
                             /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-                            s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                            s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                           }
                         }
                       }
@@ -1159,11 +1195,11 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len23 && appy_qj < appy_len22) {
-                i = appy_qi;
-                j = appy_qj;
-                if (j <= i) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (j_ <= i_) {
                   /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-                  C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s[appy_u]);
+                  C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_[appy_u]);
                 }
               }
             }
@@ -1171,23 +1207,23 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < appy_stop20; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < appy_stop20; i_++) {
         /* tests/e2e/programs/tiles.py:30: for j in appy.prange(n): */
-        for (j = 0; j < n; j++) {
+        for (j_ = 0; j_ < n_; j_++) {
           /* tests/e2e/programs/tiles.py:31: if j <= i: */
-          if (j <= i) {
+          if (j_ <= i_) {
             /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-            s = 0.0;
+            s_ = 0.0;
             /* tests/e2e/programs/tiles.py:33: for k in range(A.shape[1]): */
             {
-              for (k = 0; k < A_shape1; k++) {
+              for (k_ = 0; k_ < A_shape1; k_++) {
                 /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-                s = (s + (A[i * A_shape1 + k] * A[j * A_shape1 + k]));
+                s_ = (s_ + (A_[i_ * A_shape1 + k_] * A_[j_ * A_shape1 + k_]));
               }
             }
             /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-            C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s);
+            C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_);
           }
         }
       }
@@ -1201,50 +1237,50 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
 }
 
 /* lower(float32, float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:25 */
-static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int lower_kernel1(appy_frame *fr, float beta_, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  int64_t k = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:28: n = C.shape[0] */
-  n = C_shape0;
+  n_ = C_shape0;
   /* tests/e2e/programs/tiles.py:29: for i in appy.prange(n): */
   {
-    const int64_t appy_stop27 = n;
+    const int64_t appy_stop27 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      const int64_t appy_stop28 = n;
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      const int64_t appy_stop28 = n_;
       const int64_t appy_len29 = appy_range_len(0, appy_stop28, 1);
       const int64_t appy_len30 = appy_range_len(0, appy_stop27, 1);
       const int64_t appy_n = appy_len30 * appy_len29;
       if (appy_n > 0) {
-        float *C = appy_dev_C;   // on the device
-        float *A = appy_dev_A;   // on the device
+        float *C_ = C_gpu;   // on the device
+        float *A_ = A_gpu;   // on the device
         const int64_t appy_tj = (appy_len29 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len30 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C, A)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C_, A_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, float)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -1255,21 +1291,21 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
           const float *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           float *const appy_p1 = (float *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float));   // A[j, k], line 33
           const float *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          float s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          float s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len30 && appy_qj < appy_len29) {
-                i = appy_qi;
-                j = appy_qj;
-                if (j <= i) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (j_ <= i_) {
                   /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-                  s[appy_u] = (float)0.0;
+                  s_[appy_u] = (float)0.0;
                 }
               }
             }
@@ -1282,9 +1318,9 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len30 && appy_qj < appy_len29) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  if (!(j <= i)) {
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  if (!(j_ <= i_)) {
                     appy_all_lo = INT64_MAX;
                     continue;
                   }
@@ -1310,20 +1346,20 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len30 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len30 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len29 && j >= 0 && j < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[j * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len29 && j_ >= 0 && j_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[j_ * A_shape1 + k_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -1346,48 +1382,48 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len30 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len30 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len29 && j >= 0 && j < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[j * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len29 && j_ >= 0 && j_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[j_ * A_shape1 + k_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-                      s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len30 && appy_qj < appy_len29) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (j <= i) {
-                          if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (j_ <= i_) {
+                          if (k_ >= 0 && k_ < A_shape1) {
                             /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-                            s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                            s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                           }
                         }
                       }
@@ -1401,11 +1437,11 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len30 && appy_qj < appy_len29) {
-                i = appy_qi;
-                j = appy_qj;
-                if (j <= i) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (j_ <= i_) {
                   /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-                  C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s[appy_u]);
+                  C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_[appy_u]);
                 }
               }
             }
@@ -1413,23 +1449,23 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < appy_stop27; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < appy_stop27; i_++) {
         /* tests/e2e/programs/tiles.py:30: for j in appy.prange(n): */
-        for (j = 0; j < n; j++) {
+        for (j_ = 0; j_ < n_; j_++) {
           /* tests/e2e/programs/tiles.py:31: if j <= i: */
-          if (j <= i) {
+          if (j_ <= i_) {
             /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-            s = (float)0.0;
+            s_ = (float)0.0;
             /* tests/e2e/programs/tiles.py:33: for k in range(A.shape[1]): */
             {
-              for (k = 0; k < A_shape1; k++) {
+              for (k_ = 0; k_ < A_shape1; k_++) {
                 /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-                s = (s + (A[i * A_shape1 + k] * A[j * A_shape1 + k]));
+                s_ = (s_ + (A_[i_ * A_shape1 + k_] * A_[j_ * A_shape1 + k_]));
               }
             }
             /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-            C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s);
+            C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_);
           }
         }
       }
@@ -1443,56 +1479,56 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
 }
 
 /* triangular(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:41 */
-static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int triangular_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:43: m = B.shape[0] */
-  m = B_shape0;
+  m_ = B_shape0;
   /* tests/e2e/programs/tiles.py:44: for i in appy.prange(m): */
   {
-    const int64_t appy_stop34 = m;
+    const int64_t appy_stop34 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_len35 = appy_range_len(0, B_shape1, 1);
       const int64_t appy_len36 = appy_range_len(0, appy_stop34, 1);
       const int64_t appy_n = appy_len36 * appy_len35;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *out = appy_dev_out;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
         const int64_t appy_tj = (appy_len35 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len36 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, out)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, out_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -1503,20 +1539,20 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // B[k, j], line 47
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len36 && appy_qj < appy_len35) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-                s[appy_u] = B[i * B_shape1 + j];
+                s_[appy_u] = B_[i_ * B_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
@@ -1529,10 +1565,10 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len36 && appy_qj < appy_len35) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
-                  const int64_t appy_a = (i + 1), appy_b = m;
+                  const int64_t appy_a = (i_ + 1), appy_b = m_;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -1552,20 +1588,20 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len36 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                      ? A[k * A_shape1 + i] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len36 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                      ? A_[k_ * A_shape1 + i_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len35 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len35 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -1588,20 +1624,20 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len36 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                        ? A[k * A_shape1 + i] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len36 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                        ? A_[k_ * A_shape1 + i_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len35 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len35 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -1622,22 +1658,22 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&s[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
+                        appy_dmma(&s_[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len36 && appy_qj < appy_len35) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= (i + 1) && k < m) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= (i_ + 1) && k_ < m_) {
                           /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -1650,33 +1686,33 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len36 && appy_qj < appy_len35) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-                out[i * out_shape1 + j] = s[appy_u];
+                out_[i_ * out_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) private(s, k)
-      for (i = 0; i < appy_stop34; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_)
+      for (i_ = 0; i_ < appy_stop34; i_++) {
         /* tests/e2e/programs/tiles.py:45: for j in appy.prange(B.shape[1]): */
-        for (j = 0; j < B_shape1; j++) {
+        for (j_ = 0; j_ < B_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-          s = B[i * B_shape1 + j];
+          s_ = B_[i_ * B_shape1 + j_];
           /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
           {
-            const int64_t appy_start39 = (i + 1);
-            const int64_t appy_stop40 = m;
-            for (k = appy_start39; k < appy_stop40; k++) {
+            const int64_t appy_start39 = (i_ + 1);
+            const int64_t appy_stop40 = m_;
+            for (k_ = appy_start39; k_ < appy_stop40; k_++) {
               /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-              s = (s + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-          out[i * out_shape1 + j] = s;
+          out_[i_ * out_shape1 + j_] = s_;
         }
       }
     }
@@ -1689,56 +1725,56 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
 }
 
 /* triangular(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/tiles.py:41 */
-static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int triangular_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:43: m = B.shape[0] */
-  m = B_shape0;
+  m_ = B_shape0;
   /* tests/e2e/programs/tiles.py:44: for i in appy.prange(m): */
   {
-    const int64_t appy_stop42 = m;
+    const int64_t appy_stop42 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      int64_t *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
+      int64_t *const B_gpu = appy_env_ptr(&appy_data, B_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_len43 = appy_range_len(0, B_shape1, 1);
       const int64_t appy_len44 = appy_range_len(0, appy_stop42, 1);
       const int64_t appy_n = appy_len44 * appy_len43;
       if (appy_n > 0) {
-        int64_t *A = appy_dev_A;   // on the device
-        int64_t *B = appy_dev_B;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
+        int64_t *A_ = A_gpu;   // on the device
+        int64_t *B_ = B_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
         const int64_t appy_tj = (appy_len43 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len44 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, out)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, out_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int64_t) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, int64_t)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -1749,20 +1785,20 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
           const int64_t *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           int64_t *const appy_p1 = (int64_t *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, int64_t));   // B[k, j], line 47
           const int64_t *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          int64_t s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          int64_t s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len44 && appy_qj < appy_len43) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-                s[appy_u] = B[i * B_shape1 + j];
+                s_[appy_u] = B_[i_ * B_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
@@ -1774,9 +1810,9 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len44 && appy_qj < appy_len43) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  const int64_t appy_a = (i + 1), appy_b = m;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  const int64_t appy_a = (i_ + 1), appy_b = m_;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -1798,20 +1834,20 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len44 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                      ? A[k * A_shape1 + i] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len44 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                      ? A_[k_ * A_shape1 + i_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len43 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len43 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -1834,47 +1870,47 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len44 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                        ? A[k * A_shape1 + i] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len44 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                        ? A_[k_ * A_shape1 + i_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len43 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len43 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-                      s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len44 && appy_qj < appy_len43) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= (i + 1) && k < m) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= (i_ + 1) && k_ < m_) {
                           /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-                          s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -1887,33 +1923,33 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len44 && appy_qj < appy_len43) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-                out[i * out_shape1 + j] = s[appy_u];
+                out_[i_ * out_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) private(s, k)
-      for (i = 0; i < appy_stop42; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_)
+      for (i_ = 0; i_ < appy_stop42; i_++) {
         /* tests/e2e/programs/tiles.py:45: for j in appy.prange(B.shape[1]): */
-        for (j = 0; j < B_shape1; j++) {
+        for (j_ = 0; j_ < B_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-          s = B[i * B_shape1 + j];
+          s_ = B_[i_ * B_shape1 + j_];
           /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
           {
-            const int64_t appy_start47 = (i + 1);
-            const int64_t appy_stop48 = m;
-            for (k = appy_start47; k < appy_stop48; k++) {
+            const int64_t appy_start47 = (i_ + 1);
+            const int64_t appy_stop48 = m_;
+            for (k_ = appy_start47; k_ < appy_stop48; k_++) {
               /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-              s = (s + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-          out[i * out_shape1 + j] = s;
+          out_[i_ * out_shape1 + j_] = s_;
         }
       }
     }
@@ -1926,57 +1962,57 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
 }
 
 /* two_loops(float64, float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:54 */
-static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_arg, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int two_loops_kernel0(appy_frame *fr, double alpha_, const appy_array *C_array, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double t = 0;
-  int64_t k = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double t_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:56: m = C.shape[0] */
-  m = C_shape0;
+  m_ = C_shape0;
   /* tests/e2e/programs/tiles.py:57: for i in appy.prange(m): */
   {
-    const int64_t appy_stop50 = m;
+    const int64_t appy_stop50 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
       const int64_t appy_len51 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len52 = appy_range_len(0, appy_stop50, 1);
       const int64_t appy_n = appy_len52 * appy_len51;
       if (appy_n > 0) {
-        double *C = appy_dev_C;   // on the device
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
+        double *C_ = C_gpu;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
         const int64_t appy_tj = (appy_len51 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len52 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C, A, B)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(C_, A_, B_)
         {
           static uint64_t appy_st[(APPY_MAX(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double), APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double))) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -1991,20 +2027,20 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
           const double *const appy_v2 = appy_p2 + APPY_TILE_TI(appy_t);
           double *const appy_p3 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // B[k, j], line 63
           const double *const appy_v3 = appy_p3 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double t[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double t_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:59: t = 0.0 */
-                t[appy_u] = 0.0;
+                t_[appy_u] = 0.0;
               }
             }
             /* tests/e2e/programs/tiles.py:60: for k in range(i): */
@@ -2017,10 +2053,10 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
-                  const int64_t appy_a = 0, appy_b = i;
+                  const int64_t appy_a = 0, appy_b = i_;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -2040,20 +2076,20 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len52 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len52 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len51 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len51 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -2076,20 +2112,20 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len52 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len52 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len51 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len51 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -2110,22 +2146,22 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&t[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
+                        appy_dmma(&t_[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < i) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < i_) {
                           /* tests/e2e/programs/tiles.py:61: t += A[i, k] * B[k, j] */
-                          t[appy_u] = (t[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          t_[appy_u] = (t_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -2138,10 +2174,10 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:62: t = t * 0.5 */
-                t[appy_u] = (t[appy_u] * 0.5);
+                t_[appy_u] = (t_[appy_u] * 0.5);
               }
             }
             /* tests/e2e/programs/tiles.py:63: for k in range(i + 1, m): */
@@ -2154,10 +2190,10 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
-                  const int64_t appy_a = (i + 1), appy_b = m;
+                  const int64_t appy_a = (i_ + 1), appy_b = m_;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -2177,20 +2213,20 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f2[appy_w] = appy_q < appy_len52 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                      ? A[k * A_shape1 + i] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f2[appy_w] = appy_q < appy_len52 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                      ? A_[k_ * A_shape1 + i_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f3[appy_w] = appy_q < appy_len51 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f3[appy_w] = appy_q < appy_len51 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -2213,20 +2249,20 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f2[appy_w] = appy_q < appy_len52 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                        ? A[k * A_shape1 + i] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f2[appy_w] = appy_q < appy_len52 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                        ? A_[k_ * A_shape1 + i_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f3[appy_w] = appy_q < appy_len51 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f3[appy_w] = appy_q < appy_len51 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -2247,22 +2283,22 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&t[appy_u], appy_o2[appy_m], appy_o3[appy_n]);
+                        appy_dmma(&t_[appy_u], appy_o2[appy_m], appy_o3[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= (i + 1) && k < m) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= (i_ + 1) && k_ < m_) {
                           /* tests/e2e/programs/tiles.py:64: t += A[k, i] * B[k, j] */
-                          t[appy_u] = (t[appy_u] + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                          t_[appy_u] = (t_[appy_u] + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                         }
                       }
                     }
@@ -2275,43 +2311,43 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len52 && appy_qj < appy_len51) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-                C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t[appy_u]);
+                C_[i_ * C_shape1 + j_] = ((alpha_ * A_[i_ * A_shape1 + i_] * B_[i_ * B_shape1 + j_]) + t_[appy_u]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(t, k)
-      for (i = 0; i < appy_stop50; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(t_, k_)
+      for (i_ = 0; i_ < appy_stop50; i_++) {
         /* tests/e2e/programs/tiles.py:58: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:59: t = 0.0 */
-          t = 0.0;
+          t_ = 0.0;
           /* tests/e2e/programs/tiles.py:60: for k in range(i): */
           {
-            const int64_t appy_stop55 = i;
-            for (k = 0; k < appy_stop55; k++) {
+            const int64_t appy_stop55 = i_;
+            for (k_ = 0; k_ < appy_stop55; k_++) {
               /* tests/e2e/programs/tiles.py:61: t += A[i, k] * B[k, j] */
-              t = (t + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              t_ = (t_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:62: t = t * 0.5 */
-          t = (t * 0.5);
+          t_ = (t_ * 0.5);
           /* tests/e2e/programs/tiles.py:63: for k in range(i + 1, m): */
           {
-            const int64_t appy_start57 = (i + 1);
-            const int64_t appy_stop58 = m;
-            for (k = appy_start57; k < appy_stop58; k++) {
+            const int64_t appy_start57 = (i_ + 1);
+            const int64_t appy_stop58 = m_;
+            for (k_ = appy_start57; k_ < appy_stop58; k_++) {
               /* tests/e2e/programs/tiles.py:64: t += A[k, i] * B[k, j] */
-              t = (t + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+              t_ = (t_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-          C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t);
+          C_[i_ * C_shape1 + j_] = ((alpha_ * A_[i_ * A_shape1 + i_] * B_[i_ * B_shape1 + j_]) + t_);
         }
       }
     }
@@ -2324,61 +2360,87 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
 }
 
 /* mixed(float64[:, :], float64[:, :], float64[:], float64[:, :], int64) -- tests/e2e/programs/tiles.py:70 */
-static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *w_arg, const appy_array *C_arg, int64_t lo, PyObject **ret)
+static int mixed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *w_array, const appy_array *C_array, int64_t lo_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
-  double t = 0;
-  double u = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
+  double t_ = 0;
+  double u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
+  if (appy_extent(fr, "w", 0, w_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(0), INT64_C(0) + (appy_range_len(INT64_C(0), A_shape1, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:74: for i in appy.prange(1, C.shape[0], 2): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_w = appy_env_ptr(&appy_data, w);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const w_gpu = appy_env_ptr(&appy_data, w_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_start60 = (C_shape1 - 1);
       const int64_t appy_len61 = appy_range_len(appy_start60, INT64_C(-1), -1);
       const int64_t appy_len62 = appy_range_len(INT64_C(1), C_shape0, 2);
       const int64_t appy_n = appy_len62 * appy_len61;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *w = appy_dev_w;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *w_ = w_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len61 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len62 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, w, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, w_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -2389,11 +2451,11 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double));   // B[k, j], line 76
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double t[APPY_TILE_U];
-          double u[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double t_[APPY_TILE_U];
+          double u_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             /* tests/e2e/programs/tiles.py:76: for k in range(lo, A.shape[1]): */
@@ -2405,9 +2467,9 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len62 && appy_qj < appy_len61) {
-                  i = INT64_C(1) + appy_qi * 2;
-                  j = appy_start60 + appy_qj * -1;
-                  const int64_t appy_a = lo, appy_b = A_shape1;
+                  i_ = INT64_C(1) + appy_qi * 2;
+                  j_ = appy_start60 + appy_qj * -1;
+                  const int64_t appy_a = lo_, appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -2429,20 +2491,20 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = INT64_C(1) + appy_q * 2;
-                  appy_f0[appy_w] = appy_q < appy_len62 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = INT64_C(1) + appy_q * 2;
+                  appy_f0[appy_w] = appy_q < appy_len62 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_start60 + appy_q * -1;
-                  appy_f1[appy_w] = appy_q < appy_len61 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_start60 + appy_q * -1;
+                  appy_f1[appy_w] = appy_q < appy_len61 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -2465,51 +2527,51 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = INT64_C(1) + appy_q * 2;
-                    appy_f0[appy_w] = appy_q < appy_len62 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = INT64_C(1) + appy_q * 2;
+                    appy_f0[appy_w] = appy_q < appy_len62 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_start60 + appy_q * -1;
-                    appy_f1[appy_w] = appy_q < appy_len61 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_start60 + appy_q * -1;
+                    appy_f1[appy_w] = appy_q < appy_len61 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = INT64_C(1) + appy_qi * 2;
-                      j = appy_start60 + appy_qj * -1;
+                      i_ = INT64_C(1) + appy_qi * 2;
+                      j_ = appy_start60 + appy_qj * -1;
                       /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
-                      t[appy_u] = (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * w[k]);
+                      t_[appy_u] = (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * w_[k_]);
                       /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
-                      C[i * C_shape1 + j] = (C[i * C_shape1 + j] + ((t[appy_u] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (C[i * C_shape1 + j] * 0.125)));
+                      C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + ((t_[appy_u] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (C_[i_ * C_shape1 + j_] * 0.125)));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len62 && appy_qj < appy_len61) {
-                        i = INT64_C(1) + appy_qi * 2;
-                        j = appy_start60 + appy_qj * -1;
-                        if (k >= lo && k < A_shape1) {
+                        i_ = INT64_C(1) + appy_qi * 2;
+                        j_ = appy_start60 + appy_qj * -1;
+                        if (k_ >= lo_ && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
-                          t[appy_u] = (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * w[k]);
+                          t_[appy_u] = (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * w_[k_]);
                           /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
-                          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + ((t[appy_u] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (C[i * C_shape1 + j] * 0.125)));
+                          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + ((t_[appy_u] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (C_[i_ * C_shape1 + j_] * 0.125)));
                         }
                       }
                     }
@@ -2522,50 +2584,50 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len62 && appy_qj < appy_len61) {
-                i = INT64_C(1) + appy_qi * 2;
-                j = appy_start60 + appy_qj * -1;
+                i_ = INT64_C(1) + appy_qi * 2;
+                j_ = appy_start60 + appy_qj * -1;
                 /* tests/e2e/programs/tiles.py:79: u = 0.0 */
-                u[appy_u] = 0.0;
+                u_[appy_u] = 0.0;
                 /* tests/e2e/programs/tiles.py:80: for k in range(0, A.shape[1], 2): */
                 {
-                  for (k = INT64_C(0); k < A_shape1; k += 2) {
+                  for (k_ = INT64_C(0); k_ < A_shape1; k_ += 2) {
                     /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
-                    u[appy_u] = (u[appy_u] + A[i * A_shape1 + k]);
+                    u_[appy_u] = (u_[appy_u] + A_[i_ * A_shape1 + k_]);
                   }
                 }
                 /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
-                C[i * C_shape1 + j] = (C[i * C_shape1 + j] + u[appy_u]);
+                C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + u_[appy_u]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], w[0:w_size]) map(tofrom: C[0:C_size]) private(k, t, u)
-      for (i = INT64_C(1); i < C_shape0; i += 2) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], w_[0:w_count]) map(tofrom: C_[0:C_count]) private(k_, t_, u_)
+      for (i_ = INT64_C(1); i_ < C_shape0; i_ += 2) {
         /* tests/e2e/programs/tiles.py:75: for j in appy.prange(C.shape[1] - 1, -1, -1): */
-        for (j = (C_shape1 - 1); j > INT64_C(-1); j += -1) {
+        for (j_ = (C_shape1 - 1); j_ > INT64_C(-1); j_ += -1) {
           /* tests/e2e/programs/tiles.py:76: for k in range(lo, A.shape[1]): */
           {
-            const int64_t appy_start66 = lo;
-            for (k = appy_start66; k < A_shape1; k++) {
+            const int64_t appy_start66 = lo_;
+            for (k_ = appy_start66; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
-              t = (A[i * A_shape1 + k] * w[k]);
+              t_ = (A_[i_ * A_shape1 + k_] * w_[k_]);
               /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
-              C[i * C_shape1 + j] = (C[i * C_shape1 + j] + ((t * B[k * B_shape1 + j]) - (C[i * C_shape1 + j] * 0.125)));
+              C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + ((t_ * B_[k_ * B_shape1 + j_]) - (C_[i_ * C_shape1 + j_] * 0.125)));
             }
           }
           /* tests/e2e/programs/tiles.py:79: u = 0.0 */
-          u = 0.0;
+          u_ = 0.0;
           /* tests/e2e/programs/tiles.py:80: for k in range(0, A.shape[1], 2): */
           {
-            for (k = INT64_C(0); k < A_shape1; k += 2) {
+            for (k_ = INT64_C(0); k_ < A_shape1; k_ += 2) {
               /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
-              u = (u + A[i * A_shape1 + k]);
+              u_ = (u_ + A_[i_ * A_shape1 + k_]);
             }
           }
           /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + u);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + u_);
         }
       }
     }
@@ -2575,56 +2637,59 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   }
   appy_env_end(&appy_data, "tiles", "mixed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "mixed", appy_called);
+  return -1;
 }
 
 /* sparse_guard(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:87 */
-static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int sparse_guard_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:89: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len69 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len70 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len70 * appy_len69;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len69 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len70 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -2635,21 +2700,21 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // B[k, j], line 93
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len70 && appy_qj < appy_len69) {
-                i = appy_qi;
-                j = appy_qj;
-                if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0) {
                   /* tests/e2e/programs/tiles.py:92: s = C[i, j] */
-                  s[appy_u] = C[i * C_shape1 + j];
+                  s_[appy_u] = C_[i_ * C_shape1 + j_];
                 }
               }
             }
@@ -2663,9 +2728,9 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len70 && appy_qj < appy_len69) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  if (!(appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0)) {
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  if (!(appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0)) {
                     continue;
                   }
                   appy_counts = 1;
@@ -2689,20 +2754,20 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len70 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len70 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len69 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len69 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -2725,20 +2790,20 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len70 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len70 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len69 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len69 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -2759,23 +2824,23 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&s[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
+                        appy_dmma(&s_[appy_u], appy_o0[appy_m], appy_o1[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len70 && appy_qj < appy_len69) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
-                          if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0) {
+                          if (k_ >= 0 && k_ < A_shape1) {
                             /* tests/e2e/programs/tiles.py:94: s += A[i, k] * B[k, j] */
-                            s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                            s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                           }
                         }
                       }
@@ -2789,11 +2854,11 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len70 && appy_qj < appy_len69) {
-                i = appy_qi;
-                j = appy_qj;
-                if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
+                i_ = appy_qi;
+                j_ = appy_qj;
+                if (appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0) {
                   /* tests/e2e/programs/tiles.py:95: C[i, j] = s */
-                  C[i * C_shape1 + j] = s[appy_u];
+                  C_[i_ * C_shape1 + j_] = s_[appy_u];
                 }
               }
             }
@@ -2801,23 +2866,23 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:90: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:91: if (i + 2 * j) % 3 == 0: */
-          if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
+          if (appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0) {
             /* tests/e2e/programs/tiles.py:92: s = C[i, j] */
-            s = C[i * C_shape1 + j];
+            s_ = C_[i_ * C_shape1 + j_];
             /* tests/e2e/programs/tiles.py:93: for k in range(A.shape[1]): */
             {
-              for (k = 0; k < A_shape1; k++) {
+              for (k_ = 0; k_ < A_shape1; k_++) {
                 /* tests/e2e/programs/tiles.py:94: s += A[i, k] * B[k, j] */
-                s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
               }
             }
             /* tests/e2e/programs/tiles.py:95: C[i, j] = s */
-            C[i * C_shape1 + j] = s;
+            C_[i_ * C_shape1 + j_] = s_;
           }
         }
       }
@@ -2831,54 +2896,54 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* branchy(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:101 */
-static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int branchy_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  double top = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  double top_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:103: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len74 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len75 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len75 * appy_len74;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len74 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len75 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -2889,23 +2954,23 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
           const double *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           double *const appy_p1 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, double));   // B[k, j], line 107
           const double *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
-          double top[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
+          double top_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len75 && appy_qj < appy_len74) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-                s[appy_u] = 0.0;
+                s_[appy_u] = 0.0;
                 /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-                top[appy_u] = (-1.0);
+                top_[appy_u] = (-1.0);
               }
             }
             /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
@@ -2917,9 +2982,9 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len75 && appy_qj < appy_len74) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  const int64_t appy_a = appy_mod_i64(j, INT64_C(5)), appy_b = A_shape1;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  const int64_t appy_a = appy_mod_i64(j_, INT64_C(5)), appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -2941,20 +3006,20 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len75 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len75 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len74 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len74 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -2977,63 +3042,63 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len75 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len75 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len74 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len74 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
                       if (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] > 0.0) {
                         /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                        s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                        s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                       } else {
                         /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                        s[appy_u] = (s[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                        s_[appy_u] = (s_[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                       }
                       /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-                      top[appy_u] = appy_max_f64(top[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                      top_[appy_u] = appy_max_f64(top_[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len75 && appy_qj < appy_len74) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= appy_mod_i64(j, INT64_C(5)) && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= appy_mod_i64(j_, INT64_C(5)) && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
                           if (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] > 0.0) {
                             /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                            s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                            s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                           } else {
                             /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                            s[appy_u] = (s[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                            s_[appy_u] = (s_[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                           }
                           /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-                          top[appy_u] = appy_max_f64(top[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                          top_[appy_u] = appy_max_f64(top_[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                         }
                       }
                     }
@@ -3046,42 +3111,42 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len75 && appy_qj < appy_len74) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-                C[i * C_shape1 + j] = (s[appy_u] + top[appy_u]);
+                C_[i_ * C_shape1 + j_] = (s_[appy_u] + top_[appy_u]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(from: C[0:C_size]) private(s, top, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:104: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-          s = 0.0;
+          s_ = 0.0;
           /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-          top = (-1.0);
+          top_ = (-1.0);
           /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
           {
-            const int64_t appy_start78 = appy_mod_i64(j, INT64_C(5));
-            for (k = appy_start78; k < A_shape1; k++) {
+            const int64_t appy_start78 = appy_mod_i64(j_, INT64_C(5));
+            for (k_ = appy_start78; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
-              if (A[i * A_shape1 + k] > 0.0) {
+              if (A_[i_ * A_shape1 + k_] > 0.0) {
                 /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
               } else {
                 /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                s = (s - B[k * B_shape1 + j]);
+                s_ = (s_ - B_[k_ * B_shape1 + j_]);
               }
               /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-              top = appy_max_f64(top, B[k * B_shape1 + j]);
+              top_ = appy_max_f64(top_, B_[k_ * B_shape1 + j_]);
             }
           }
           /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-          C[i * C_shape1 + j] = (s + top);
+          C_[i_ * C_shape1 + j_] = (s_ + top_);
         }
       }
     }
@@ -3094,54 +3159,54 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
 }
 
 /* branchy(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:101 */
-static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int branchy_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  float top = 0;
-  int64_t k = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  float top_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:103: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      float *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      float *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      float *const A_gpu = appy_env_ptr(&appy_data, A_);
+      float *const B_gpu = appy_env_ptr(&appy_data, B_);
+      float *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len80 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len81 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len81 * appy_len80;
       if (appy_n > 0) {
-        float *A = appy_dev_A;   // on the device
-        float *B = appy_dev_B;   // on the device
-        float *C = appy_dev_C;   // on the device
+        float *A_ = A_gpu;   // on the device
+        float *B_ = B_gpu;   // on the device
+        float *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len80 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len81 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K, float)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -3152,23 +3217,23 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
           const float *const appy_v0 = appy_p0 + APPY_TILE_TI(appy_t);
           float *const appy_p1 = (float *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K, float));   // B[k, j], line 107
           const float *const appy_v1 = appy_p1 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          float s[APPY_TILE_U];
-          float top[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          float s_[APPY_TILE_U];
+          float top_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len81 && appy_qj < appy_len80) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-                s[appy_u] = (float)0.0;
+                s_[appy_u] = (float)0.0;
                 /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-                top[appy_u] = (float)(-1.0);
+                top_[appy_u] = (float)(-1.0);
               }
             }
             /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
@@ -3180,9 +3245,9 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len81 && appy_qj < appy_len80) {
-                  i = appy_qi;
-                  j = appy_qj;
-                  const int64_t appy_a = appy_mod_i64(j, INT64_C(5)), appy_b = A_shape1;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
+                  const int64_t appy_a = appy_mod_i64(j_, INT64_C(5)), appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
                     appy_hi = appy_b > appy_hi ? appy_b : appy_hi;
@@ -3204,20 +3269,20 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len81 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len81 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len80 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len80 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -3240,63 +3305,63 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len81 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len81 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len80 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len80 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
                       if (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] > 0.0f) {
                         /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                        s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                        s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                       } else {
                         /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                        s[appy_u] = (s[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                        s_[appy_u] = (s_[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                       }
                       /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-                      top[appy_u] = appy_max_f32(top[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                      top_[appy_u] = appy_max_f32(top_[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len81 && appy_qj < appy_len80) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= appy_mod_i64(j, INT64_C(5)) && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= appy_mod_i64(j_, INT64_C(5)) && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
                           if (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] > 0.0f) {
                             /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                            s[appy_u] = (s[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
+                            s_[appy_u] = (s_[appy_u] + (appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]));
                           } else {
                             /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                            s[appy_u] = (s[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                            s_[appy_u] = (s_[appy_u] - appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                           }
                           /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-                          top[appy_u] = appy_max_f32(top[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
+                          top_[appy_u] = appy_max_f32(top_[appy_u], appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]);
                         }
                       }
                     }
@@ -3309,42 +3374,42 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len81 && appy_qj < appy_len80) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-                C[i * C_shape1 + j] = (s[appy_u] + top[appy_u]);
+                C_[i_ * C_shape1 + j_] = (s_[appy_u] + top_[appy_u]);
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(from: C[0:C_size]) private(s, top, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:104: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-          s = (float)0.0;
+          s_ = (float)0.0;
           /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-          top = (float)(-1.0);
+          top_ = (float)(-1.0);
           /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
           {
-            const int64_t appy_start84 = appy_mod_i64(j, INT64_C(5));
-            for (k = appy_start84; k < A_shape1; k++) {
+            const int64_t appy_start84 = appy_mod_i64(j_, INT64_C(5));
+            for (k_ = appy_start84; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
-              if (A[i * A_shape1 + k] > 0.0f) {
+              if (A_[i_ * A_shape1 + k_] > 0.0f) {
                 /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-                s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+                s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
               } else {
                 /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-                s = (s - B[k * B_shape1 + j]);
+                s_ = (s_ - B_[k_ * B_shape1 + j_]);
               }
               /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-              top = appy_max_f32(top, B[k * B_shape1 + j]);
+              top_ = appy_max_f32(top_, B_[k_ * B_shape1 + j_]);
             }
           }
           /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-          C[i * C_shape1 + j] = (s + top);
+          C_[i_ * C_shape1 + j_] = (s_ + top_);
         }
       }
     }
@@ -3357,77 +3422,99 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
 }
 
 /* many(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:118 */
-static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *F_arg, const appy_array *C_arg, PyObject **ret)
+static int many_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *D_array, const appy_array *E_array, const appy_array *F_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  double *E = (double *)E_arg->data;
-  int64_t E_shape0 = E_arg->shape[0];
-  int64_t E_shape1 = E_arg->shape[1];
-  int64_t E_size = E_arg->size;
-  double *F = (double *)F_arg->data;
-  int64_t F_shape0 = F_arg->shape[0];
-  int64_t F_shape1 = F_arg->shape[1];
-  int64_t F_size = F_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  double *E_ = (double *)E_array->data;
+  int64_t E_shape0 = E_array->shape[0];
+  int64_t E_shape1 = E_array->shape[1];
+  int64_t E_count = E_array->size;
+  double *F_ = (double *)F_array->data;
+  int64_t F_shape0 = F_array->shape[0];
+  int64_t F_shape1 = F_array->shape[1];
+  int64_t F_count = F_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
-  appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
-  appy_env_arg(&appy_data, F, sizeof(*F) * F_size, F_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
+  appy_env_arg(&appy_data, E_, sizeof(*E_) * E_count, E_array->device);
+  appy_env_arg(&appy_data, F_, sizeof(*F_) * F_count, F_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 0, F_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 1, F_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:121: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
-    appy_env_device(&appy_data, E, sizeof(*E) * E_size, APPY_READS);
-    appy_env_device(&appy_data, F, sizeof(*F) * F_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+    appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
+    appy_env_device(&appy_data, F_, sizeof(*F_) * F_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_D = appy_env_ptr(&appy_data, D);
-      double *const appy_dev_E = appy_env_ptr(&appy_data, E);
-      double *const appy_dev_F = appy_env_ptr(&appy_data, F);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const D_gpu = appy_env_ptr(&appy_data, D_);
+      double *const E_gpu = appy_env_ptr(&appy_data, E_);
+      double *const F_gpu = appy_env_ptr(&appy_data, F_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len86 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len87 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len87 * appy_len86;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *D = appy_dev_D;   // on the device
-        double *E = appy_dev_E;   // on the device
-        double *F = appy_dev_F;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *D_ = D_gpu;   // on the device
+        double *E_ = E_gpu;   // on the device
+        double *F_ = F_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len86 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len87 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, D, E, F, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, D_, E_, F_, C_)
         {
           static uint64_t appy_st[(APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double)) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -3446,20 +3533,20 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
           const double *const appy_v4 = appy_p4 + APPY_TILE_TI(appy_t);
           double *const appy_p5 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 4, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 4, double));   // A[k, i], line 124
           const double *const appy_v5 = appy_p5 + APPY_TILE_TI(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len87 && appy_qj < appy_len86) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:123: s = 0.0 */
-                s[appy_u] = 0.0;
+                s_[appy_u] = 0.0;
               }
             }
             /* tests/e2e/programs/tiles.py:124: for k in range(A.shape[1]): */
@@ -3471,8 +3558,8 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len87 && appy_qj < appy_len86) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
                     appy_lo = appy_a < appy_lo ? appy_a : appy_lo;
@@ -3499,60 +3586,60 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len87 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len86 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len86 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f2[appy_w] = appy_q < appy_len87 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
-                      ? D[i * D_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f2[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < D_shape0 && k_ >= 0 && k_ < D_shape1
+                      ? D_[i_ * D_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f3[appy_w] = appy_q < appy_len86 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
-                      ? E[k * E_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f3[appy_w] = appy_q < appy_len86 && k_ >= 0 && k_ < E_shape0 && j_ >= 0 && j_ < E_shape1
+                      ? E_[k_ * E_shape1 + j_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f4[appy_w] = appy_q < appy_len87 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
-                      ? F[i * F_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f4[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < F_shape0 && k_ >= 0 && k_ < F_shape1
+                      ? F_[i_ * F_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f5[appy_w] = appy_q < appy_len87 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                      ? A[k * A_shape1 + i] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f5[appy_w] = appy_q < appy_len87 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                      ? A_[k_ * A_shape1 + i_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -3599,87 +3686,87 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len87 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len86 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len86 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f2[appy_w] = appy_q < appy_len87 && i >= 0 && i < D_shape0 && k >= 0 && k < D_shape1
-                        ? D[i * D_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f2[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < D_shape0 && k_ >= 0 && k_ < D_shape1
+                        ? D_[i_ * D_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f3[appy_w] = appy_q < appy_len86 && k >= 0 && k < E_shape0 && j >= 0 && j < E_shape1
-                        ? E[k * E_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f3[appy_w] = appy_q < appy_len86 && k_ >= 0 && k_ < E_shape0 && j_ >= 0 && j_ < E_shape1
+                        ? E_[k_ * E_shape1 + j_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f4[appy_w] = appy_q < appy_len87 && i >= 0 && i < F_shape0 && k >= 0 && k < F_shape1
-                        ? F[i * F_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f4[appy_w] = appy_q < appy_len87 && i_ >= 0 && i_ < F_shape0 && k_ >= 0 && k_ < F_shape1
+                        ? F_[i_ * F_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f5[appy_w] = appy_q < appy_len87 && k >= 0 && k < A_shape0 && i >= 0 && i < A_shape1
-                        ? A[k * A_shape1 + i] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f5[appy_w] = appy_q < appy_len87 && k_ >= 0 && k_ < A_shape0 && i_ >= 0 && i_ < A_shape1
+                        ? A_[k_ * A_shape1 + i_] : 0;
                   }
                 }
                 if (appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) {   // every element takes every k
                   #pragma unroll
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
-                      i = appy_qi;
-                      j = appy_qj;
+                      i_ = appy_qi;
+                      j_ = appy_qj;
                       /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-                      s[appy_u] = (s[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
+                      s_[appy_u] = (s_[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len87 && appy_qj < appy_len86) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-                          s[appy_u] = (s[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
+                          s_[appy_u] = (s_[appy_u] + ((appy_v0[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) - (appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v1[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)]) + appy_v5[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]));
                         }
                       }
                     }
@@ -3692,31 +3779,31 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len87 && appy_qj < appy_len86) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:126: C[i, j] = s */
-                C[i * C_shape1 + j] = s[appy_u];
+                C_[i_ * C_shape1 + j_] = s_[appy_u];
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], D[0:D_size], E[0:E_size], F[0:F_size]) map(from: C[0:C_size]) private(s, k)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count], F_[0:F_count]) map(from: C_[0:C_count]) private(s_, k_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:122: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:123: s = 0.0 */
-          s = 0.0;
+          s_ = 0.0;
           /* tests/e2e/programs/tiles.py:124: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-              s = (s + ((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j]) - (F[i * F_shape1 + k] * B[k * B_shape1 + j]) + A[k * A_shape1 + i]));
+              s_ = (s_ + ((A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]) + (D_[i_ * D_shape1 + k_] * E_[k_ * E_shape1 + j_]) - (F_[i_ * F_shape1 + k_] * B_[k_ * B_shape1 + j_]) + A_[k_ * A_shape1 + i_]));
             }
           }
           /* tests/e2e/programs/tiles.py:126: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -3726,73 +3813,97 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tiles", "many", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "many", appy_called);
+  return -1;
 }
 
 /* signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:131 */
-static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *C_arg, PyObject **ret)
+static int signed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *D_array, const appy_array *E_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  double *E = (double *)E_arg->data;
-  int64_t E_shape0 = E_arg->shape[0];
-  int64_t E_shape1 = E_arg->shape[1];
-  int64_t E_size = E_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
-  double t = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  double *E_ = (double *)E_array->data;
+  int64_t E_shape0 = E_array->shape[0];
+  int64_t E_shape1 = E_array->shape[1];
+  int64_t E_count = E_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
+  double t_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
-  appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
+  appy_env_arg(&appy_data, E_, sizeof(*E_) * E_count, E_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:134: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
-    appy_env_device(&appy_data, E, sizeof(*E) * E_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+    appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_A = appy_env_ptr(&appy_data, A);
-      double *const appy_dev_B = appy_env_ptr(&appy_data, B);
-      double *const appy_dev_D = appy_env_ptr(&appy_data, D);
-      double *const appy_dev_E = appy_env_ptr(&appy_data, E);
-      double *const appy_dev_C = appy_env_ptr(&appy_data, C);
+      double *const A_gpu = appy_env_ptr(&appy_data, A_);
+      double *const B_gpu = appy_env_ptr(&appy_data, B_);
+      double *const D_gpu = appy_env_ptr(&appy_data, D_);
+      double *const E_gpu = appy_env_ptr(&appy_data, E_);
+      double *const C_gpu = appy_env_ptr(&appy_data, C_);
       const int64_t appy_len91 = appy_range_len(0, C_shape1, 1);
       const int64_t appy_len92 = appy_range_len(0, C_shape0, 1);
       const int64_t appy_n = appy_len92 * appy_len91;
       if (appy_n > 0) {
-        double *A = appy_dev_A;   // on the device
-        double *B = appy_dev_B;   // on the device
-        double *D = appy_dev_D;   // on the device
-        double *E = appy_dev_E;   // on the device
-        double *C = appy_dev_C;   // on the device
+        double *A_ = A_gpu;   // on the device
+        double *B_ = B_gpu;   // on the device
+        double *D_ = D_gpu;   // on the device
+        double *E_ = E_gpu;   // on the device
+        double *C_ = C_gpu;   // on the device
         const int64_t appy_tj = (appy_len91 + APPY_TILE_J - 1) / APPY_TILE_J;   // tiles across j
         const int64_t appy_tiles = (appy_len92 + APPY_TILE_I - 1) / APPY_TILE_I * appy_tj;
-        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A, B, D, E, C)
+        #pragma omp target teams ompx_bare num_teams(appy_grid_blocks(appy_tiles)) thread_limit(APPY_TILE_THREADS) is_device_ptr(A_, B_, D_, E_, C_)
         {
           static uint64_t appy_st[(APPY_MAX(APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double), APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double) + APPY_PANEL_BYTES(APPY_TILE_J, APPY_TILE_K / 2, double))) / 8];   // the panels of arrays read along k
           #pragma omp allocate(appy_st) allocator(omp_pteam_mem_alloc)
@@ -3811,21 +3922,21 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
           const double *const appy_v4 = appy_p4 + APPY_TILE_TI(appy_t);
           double *const appy_p5 = (double *)((char *)appy_st + APPY_PANEL_BYTES(APPY_TILE_I, APPY_TILE_K / 2, double));   // E[j, k], line 140
           const double *const appy_v5 = appy_p5 + APPY_TILE_TJ(appy_t);
-          int64_t i;
-          int64_t j;
-          int64_t k;
-          double s[APPY_TILE_U];
-          double t[APPY_TILE_U];
+          int64_t i_;
+          int64_t j_;
+          int64_t k_;
+          double s_[APPY_TILE_U];
+          double t_[APPY_TILE_U];
           for (int64_t appy_tile = ompx_block_id_x(); appy_tile < appy_tiles; appy_tile += ompx_grid_dim_x()) {
             const int64_t appy_ib = appy_tile / appy_tj * APPY_TILE_I, appy_jb = appy_tile % appy_tj * APPY_TILE_J;
             #pragma unroll
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:136: s = C[i, j] */
-                s[appy_u] = C[i * C_shape1 + j];
+                s_[appy_u] = C_[i_ * C_shape1 + j_];
               }
             }
             /* tests/e2e/programs/tiles.py:137: for k in range(A.shape[1]): */
@@ -3838,8 +3949,8 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
@@ -3863,40 +3974,40 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f0[appy_w] = appy_q < appy_len91 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                      ? B[k * B_shape1 + j] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f0[appy_w] = appy_q < appy_len91 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                      ? B_[k_ * B_shape1 + j_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f1[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f1[appy_w] = appy_q < appy_len92 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f2[appy_w] = appy_q < appy_len92 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
-                      ? D[k * D_shape1 + i] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f2[appy_w] = appy_q < appy_len92 && k_ >= 0 && k_ < D_shape0 && i_ >= 0 && i_ < D_shape1
+                      ? D_[k_ * D_shape1 + i_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f3[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
-                      ? E[j * E_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f3[appy_w] = appy_q < appy_len91 && j_ >= 0 && j_ < E_shape0 && k_ >= 0 && k_ < E_shape1
+                      ? E_[j_ * E_shape1 + k_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -3931,40 +4042,40 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_J, appy_kk = appy_e / APPY_TILE_J;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f0[appy_w] = appy_q < appy_len91 && k >= 0 && k < B_shape0 && j >= 0 && j < B_shape1
-                        ? B[k * B_shape1 + j] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f0[appy_w] = appy_q < appy_len91 && k_ >= 0 && k_ < B_shape0 && j_ >= 0 && j_ < B_shape1
+                        ? B_[k_ * B_shape1 + j_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f1[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f1[appy_w] = appy_q < appy_len92 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_I / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e % APPY_TILE_I, appy_kk = appy_e / APPY_TILE_I;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f2[appy_w] = appy_q < appy_len92 && k >= 0 && k < D_shape0 && i >= 0 && i < D_shape1
-                        ? D[k * D_shape1 + i] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f2[appy_w] = appy_q < appy_len92 && k_ >= 0 && k_ < D_shape0 && i_ >= 0 && i_ < D_shape1
+                        ? D_[k_ * D_shape1 + i_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f3[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
-                        ? E[j * E_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f3[appy_w] = appy_q < appy_len91 && j_ >= 0 && j_ < E_shape0 && k_ >= 0 && k_ < E_shape1
+                        ? E_[j_ * E_shape1 + k_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -3993,23 +4104,23 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&s[appy_u], -appy_o1[appy_m], appy_o0[appy_n]);
-                        appy_dmma(&s[appy_u], appy_o2[appy_m], appy_o3[appy_n]);
+                        appy_dmma(&s_[appy_u], -appy_o1[appy_m], appy_o0[appy_n]);
+                        appy_dmma(&s_[appy_u], appy_o2[appy_m], appy_o3[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
-                          s[appy_u] = (s[appy_u] - ((appy_v0[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)] * appy_v1[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]) - (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])));
+                          s_[appy_u] = (s_[appy_u] - ((appy_v0[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)] * appy_v1[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)]) - (appy_v2[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v3[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])));
                         }
                       }
                     }
@@ -4022,10 +4133,10 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:139: t = 0.0 */
-                t[appy_u] = 0.0;
+                t_[appy_u] = 0.0;
               }
             }
             /* tests/e2e/programs/tiles.py:140: for k in range(A.shape[1]): */
@@ -4038,8 +4149,8 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
               for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                 const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                 if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                  i = appy_qi;
-                  j = appy_qj;
+                  i_ = appy_qi;
+                  j_ = appy_qj;
                   appy_counts = 1;
                   const int64_t appy_a = 0, appy_b = A_shape1;
                   if (appy_a < appy_b) {
@@ -4061,20 +4172,20 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_ib + appy_r;
-                  k = appy_lo + appy_kk;
-                  i = appy_q;
-                  appy_f4[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                      ? A[i * A_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  i_ = appy_q;
+                  appy_f4[appy_w] = appy_q < appy_len92 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                      ? A_[i_ * A_shape1 + k_] : 0;
                 }
                 #pragma unroll
                 for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                   const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                   const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                   const int64_t appy_q = appy_jb + appy_r;
-                  k = appy_lo + appy_kk;
-                  j = appy_q;
-                  appy_f5[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
-                      ? E[j * E_shape1 + k] : 0;
+                  k_ = appy_lo + appy_kk;
+                  j_ = appy_q;
+                  appy_f5[appy_w] = appy_q < appy_len91 && j_ >= 0 && j_ < E_shape0 && k_ >= 0 && k_ < E_shape1
+                      ? E_[j_ * E_shape1 + k_] : 0;
                 }
               }
               for (int64_t appy_k0 = appy_lo; appy_k0 < appy_hi; appy_k0 += appy_kc) {
@@ -4097,20 +4208,20 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_ib + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    i = appy_q;
-                    appy_f4[appy_w] = appy_q < appy_len92 && i >= 0 && i < A_shape0 && k >= 0 && k < A_shape1
-                        ? A[i * A_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    i_ = appy_q;
+                    appy_f4[appy_w] = appy_q < appy_len92 && i_ >= 0 && i_ < A_shape0 && k_ >= 0 && k_ < A_shape1
+                        ? A_[i_ * A_shape1 + k_] : 0;
                   }
                   #pragma unroll
                   for (int appy_w = 0; appy_w < appy_kc * APPY_TILE_J / APPY_TILE_THREADS; appy_w++) {
                     const int appy_e = (int)appy_t + appy_w * APPY_TILE_THREADS;
                     const int appy_r = appy_e / 4 % 8 + appy_e / (8 * appy_kc) * 8, appy_kk = appy_e % 4 + appy_e / 32 % (appy_kc / 4) * 4;
                     const int64_t appy_q = appy_jb + appy_r;
-                    k = (appy_k0 + appy_kc) + appy_kk;
-                    j = appy_q;
-                    appy_f5[appy_w] = appy_q < appy_len91 && j >= 0 && j < E_shape0 && k >= 0 && k < E_shape1
-                        ? E[j * E_shape1 + k] : 0;
+                    k_ = (appy_k0 + appy_kc) + appy_kk;
+                    j_ = appy_q;
+                    appy_f5[appy_w] = appy_q < appy_len91 && j_ >= 0 && j_ < E_shape0 && k_ >= 0 && k_ < E_shape1
+                        ? E_[j_ * E_shape1 + k_] : 0;
                   }
                 }
                 if (appy_warp_all(appy_all_lo <= appy_k0 && appy_k0 + appy_kc <= appy_all_hi) && appy_warp_any(appy_counts)) {
@@ -4131,22 +4242,22 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
                       #pragma unroll
                       for (int appy_n = 0; appy_n < APPY_TILE_RJ / 2; appy_n++) {
                         const int appy_u = appy_m * APPY_TILE_RJ + 2 * appy_n;
-                        appy_dmma(&t[appy_u], -appy_o4[appy_m], appy_o5[appy_n]);
+                        appy_dmma(&t_[appy_u], -appy_o4[appy_m], appy_o5[appy_n]);
                       }
                     }
                   }
                 } else if (appy_k0 < appy_my_hi && appy_k0 + appy_kc > appy_my_lo) {   // some elements, some k
                   for (int appy_kk = 0; appy_kk < appy_kc; appy_kk++) {
-                    k = appy_k0 + appy_kk;
+                    k_ = appy_k0 + appy_kk;
                     #pragma unroll
                     for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
                       const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
                       if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                        i = appy_qi;
-                        j = appy_qj;
-                        if (k >= 0 && k < A_shape1) {
+                        i_ = appy_qi;
+                        j_ = appy_qj;
+                        if (k_ >= 0 && k_ < A_shape1) {
                           /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
-                          t[appy_u] = (t[appy_u] + (-(appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v5[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])));
+                          t_[appy_u] = (t_[appy_u] + (-(appy_v4[appy_kk * APPY_TILE_SI + APPY_TILE_UI(appy_u)] * appy_v5[appy_kk * APPY_TILE_SJ + APPY_TILE_UJ(appy_u)])));
                         }
                       }
                     }
@@ -4159,40 +4270,40 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
             for (int appy_u = 0; appy_u < APPY_TILE_U; appy_u++) {
               const int64_t appy_qi = appy_ib + APPY_TILE_QI(appy_t, appy_u), appy_qj = appy_jb + APPY_TILE_QJ(appy_t, appy_u);
               if (appy_qi < appy_len92 && appy_qj < appy_len91) {
-                i = appy_qi;
-                j = appy_qj;
+                i_ = appy_qi;
+                j_ = appy_qj;
                 /* tests/e2e/programs/tiles.py:142: C[i, j] = s + 2.0 * t */
-                C[i * C_shape1 + j] = (s[appy_u] + (2.0 * t[appy_u]));
+                C_[i_ * C_shape1 + j_] = (s_[appy_u] + (2.0 * t_[appy_u]));
               }
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], D[0:D_size], E[0:E_size]) map(tofrom: C[0:C_size]) private(s, k, t)
-      for (i = 0; i < C_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count]) map(tofrom: C_[0:C_count]) private(s_, k_, t_)
+      for (i_ = 0; i_ < C_shape0; i_++) {
         /* tests/e2e/programs/tiles.py:135: for j in appy.prange(C.shape[1]): */
-        for (j = 0; j < C_shape1; j++) {
+        for (j_ = 0; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/tiles.py:136: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:137: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
-              s = (s - ((B[k * B_shape1 + j] * A[i * A_shape1 + k]) - (D[k * D_shape1 + i] * E[j * E_shape1 + k])));
+              s_ = (s_ - ((B_[k_ * B_shape1 + j_] * A_[i_ * A_shape1 + k_]) - (D_[k_ * D_shape1 + i_] * E_[j_ * E_shape1 + k_])));
             }
           }
           /* tests/e2e/programs/tiles.py:139: t = 0.0 */
-          t = 0.0;
+          t_ = 0.0;
           /* tests/e2e/programs/tiles.py:140: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
-              t = (t + (-(A[i * A_shape1 + k] * E[j * E_shape1 + k])));
+              t_ = (t_ + (-(A_[i_ * A_shape1 + k_] * E_[j_ * E_shape1 + k_])));
             }
           }
           /* tests/e2e/programs/tiles.py:142: C[i, j] = s + 2.0 * t */
-          C[i * C_shape1 + j] = (s + (2.0 * t));
+          C_[i_ * C_shape1 + j_] = (s_ + (2.0 * t_));
         }
       }
     }
@@ -4202,12 +4313,15 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "signed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "signed", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_matmul_0(appy_frame *fr, PyObject *const *argv)
+matmul_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4223,7 +4337,7 @@ call_matmul_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_0(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4233,7 +4347,7 @@ call_matmul_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_1(appy_frame *fr, PyObject *const *argv)
+matmul_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4249,7 +4363,7 @@ call_matmul_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_1(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4259,7 +4373,7 @@ call_matmul_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_2(appy_frame *fr, PyObject *const *argv)
+matmul_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4275,7 +4389,7 @@ call_matmul_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_2(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4285,7 +4399,7 @@ call_matmul_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_3(appy_frame *fr, PyObject *const *argv)
+matmul_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4301,7 +4415,7 @@ call_matmul_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_3(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4311,7 +4425,7 @@ call_matmul_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_0(appy_frame *fr, PyObject *const *argv)
+lower_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -4327,7 +4441,7 @@ call_lower_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "A", APPY_FLOAT64, 2, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_0(fr, p0, &p1, &p2, &ret);
+    rc = lower_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4337,7 +4451,7 @@ call_lower_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_1(appy_frame *fr, PyObject *const *argv)
+lower_call1(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -4353,7 +4467,7 @@ call_lower_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "A", APPY_FLOAT32, 2, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_1(fr, p0, &p1, &p2, &ret);
+    rc = lower_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4363,7 +4477,7 @@ call_lower_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_triangular_0(appy_frame *fr, PyObject *const *argv)
+triangular_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4379,7 +4493,7 @@ call_triangular_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_triangular_0(fr, &p0, &p1, &p2, &ret);
+    rc = triangular_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4389,7 +4503,7 @@ call_triangular_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_triangular_1(appy_frame *fr, PyObject *const *argv)
+triangular_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4405,7 +4519,7 @@ call_triangular_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_triangular_1(fr, &p0, &p1, &p2, &ret);
+    rc = triangular_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4415,7 +4529,7 @@ call_triangular_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_two_loops_0(appy_frame *fr, PyObject *const *argv)
+two_loops_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -4434,7 +4548,7 @@ call_two_loops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "B", APPY_FLOAT64, 2, 0, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_two_loops_0(fr, p0, &p1, &p2, &p3, &ret);
+    rc = two_loops_kernel0(fr, p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4444,7 +4558,7 @@ call_two_loops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_0(appy_frame *fr, PyObject *const *argv)
+mixed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4466,7 +4580,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "lo", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_0(fr, &p0, &p1, &p2, &p3, p4, &ret);
+    rc = mixed_kernel0(fr, &p0, &p1, &p2, &p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4476,7 +4590,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
+sparse_guard_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4492,7 +4606,7 @@ call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sparse_guard_0(fr, &p0, &p1, &p2, &ret);
+    rc = sparse_guard_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4502,7 +4616,7 @@ call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_branchy_0(appy_frame *fr, PyObject *const *argv)
+branchy_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4518,7 +4632,7 @@ call_branchy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_branchy_0(fr, &p0, &p1, &p2, &ret);
+    rc = branchy_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4528,7 +4642,7 @@ call_branchy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_branchy_1(appy_frame *fr, PyObject *const *argv)
+branchy_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4544,7 +4658,7 @@ call_branchy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_branchy_1(fr, &p0, &p1, &p2, &ret);
+    rc = branchy_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4554,7 +4668,7 @@ call_branchy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_many_0(appy_frame *fr, PyObject *const *argv)
+many_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4579,7 +4693,7 @@ call_many_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[5], "C", APPY_FLOAT64, 2, 1, &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_many_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
+    rc = many_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4589,7 +4703,7 @@ call_many_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_signed_0(appy_frame *fr, PyObject *const *argv)
+signed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4611,7 +4725,7 @@ call_signed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "C", APPY_FLOAT64, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_signed_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = signed_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4620,12 +4734,12 @@ call_signed_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_matmul_doc,
+PyDoc_STRVAR(matmul_pydoc,
 "matmul($module, A, B, C)\n--\n\n"
 "Runs matmul from tests/e2e/programs/tiles.py:13, compiled by appy-translate.\n\nSignatures:\n  matmul(float64[:, :], float64[:, :], float64[:, :])\n  matmul(float32[:, :], float32[:, :], float32[:, :])\n  matmul(int64[:, :], int64[:, :], int64[:, :])\n  matmul(int32[:, :], int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
+matmul_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -4641,19 +4755,19 @@ py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_matmul_0(&fr, argv);
+        result = matmul_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_matmul_1(&fr, argv);
+        result = matmul_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_matmul_2(&fr, argv);
+        result = matmul_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_matmul_3(&fr, argv);
+        result = matmul_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matmul(float64[:, :], float64[:, :], float64[:, :])\n  matmul(float32[:, :], float32[:, :], float32[:, :])\n  matmul(int64[:, :], int64[:, :], int64[:, :])\n  matmul(int32[:, :], int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4661,12 +4775,12 @@ py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_lower_doc,
+PyDoc_STRVAR(lower_pydoc,
 "lower($module, beta, C, A)\n--\n\n"
 "Runs lower from tests/e2e/programs/tiles.py:25, compiled by appy-translate.\n\nSignatures:\n  lower(float64, float64[:, :], float64[:, :])\n  lower(float32, float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
+lower_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"beta", "C", "A", NULL};
     PyObject *argv[3];
@@ -4682,11 +4796,11 @@ py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_lower_0(&fr, argv);
+        result = lower_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_lower_1(&fr, argv);
+        result = lower_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  lower(float64, float64[:, :], float64[:, :])\n  lower(float32, float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4694,12 +4808,12 @@ py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_triangular_doc,
+PyDoc_STRVAR(triangular_pydoc,
 "triangular($module, A, B, out)\n--\n\n"
 "Runs triangular from tests/e2e/programs/tiles.py:41, compiled by appy-translate.\n\nSignatures:\n  triangular(float64[:, :], float64[:, :], float64[:, :])\n  triangular(int64[:, :], int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
+triangular_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -4715,11 +4829,11 @@ py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_triangular_0(&fr, argv);
+        result = triangular_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_triangular_1(&fr, argv);
+        result = triangular_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  triangular(float64[:, :], float64[:, :], float64[:, :])\n  triangular(int64[:, :], int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4727,12 +4841,12 @@ py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_two_loops_doc,
+PyDoc_STRVAR(two_loops_pydoc,
 "two_loops($module, alpha, C, A, B)\n--\n\n"
 "Runs two_loops from tests/e2e/programs/tiles.py:54, compiled by appy-translate.\n\nSignatures:\n  two_loops(float64, float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_two_loops(PyObject *self, PyObject *args, PyObject *kwargs)
+two_loops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "C", "A", "B", NULL};
     PyObject *argv[4];
@@ -4745,18 +4859,18 @@ py_two_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "two_loops");
-    result = call_two_loops_0(&fr, argv);
+    result = two_loops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_doc,
+PyDoc_STRVAR(mixed_pydoc,
 "mixed($module, A, B, w, C, lo)\n--\n\n"
 "Runs mixed from tests/e2e/programs/tiles.py:70, compiled by appy-translate.\n\nSignatures:\n  mixed(float64[:, :], float64[:, :], float64[:], float64[:, :], int64)\n");
 
 static PyObject *
-py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "w", "C", "lo", NULL};
     PyObject *argv[5];
@@ -4769,18 +4883,18 @@ py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "mixed");
-    result = call_mixed_0(&fr, argv);
+    result = mixed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_sparse_guard_doc,
+PyDoc_STRVAR(sparse_guard_pydoc,
 "sparse_guard($module, A, B, C)\n--\n\n"
 "Runs sparse_guard from tests/e2e/programs/tiles.py:87, compiled by appy-translate.\n\nSignatures:\n  sparse_guard(float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_sparse_guard(PyObject *self, PyObject *args, PyObject *kwargs)
+sparse_guard_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -4793,18 +4907,18 @@ py_sparse_guard(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "sparse_guard");
-    result = call_sparse_guard_0(&fr, argv);
+    result = sparse_guard_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_branchy_doc,
+PyDoc_STRVAR(branchy_pydoc,
 "branchy($module, A, B, C)\n--\n\n"
 "Runs branchy from tests/e2e/programs/tiles.py:101, compiled by appy-translate.\n\nSignatures:\n  branchy(float64[:, :], float64[:, :], float64[:, :])\n  branchy(float32[:, :], float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
+branchy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -4820,11 +4934,11 @@ py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_branchy_0(&fr, argv);
+        result = branchy_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_branchy_1(&fr, argv);
+        result = branchy_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  branchy(float64[:, :], float64[:, :], float64[:, :])\n  branchy(float32[:, :], float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4832,12 +4946,12 @@ py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_many_doc,
+PyDoc_STRVAR(many_pydoc,
 "many($module, A, B, D, E, F, C)\n--\n\n"
 "Runs many from tests/e2e/programs/tiles.py:118, compiled by appy-translate.\n\nSignatures:\n  many(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_many(PyObject *self, PyObject *args, PyObject *kwargs)
+many_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "D", "E", "F", "C", NULL};
     PyObject *argv[6];
@@ -4850,18 +4964,18 @@ py_many(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "many");
-    result = call_many_0(&fr, argv);
+    result = many_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_signed_doc,
+PyDoc_STRVAR(signed_pydoc,
 "signed($module, A, B, D, E, C)\n--\n\n"
 "Runs signed from tests/e2e/programs/tiles.py:131, compiled by appy-translate.\n\nSignatures:\n  signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_signed(PyObject *self, PyObject *args, PyObject *kwargs)
+signed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "D", "E", "C", NULL};
     PyObject *argv[5];
@@ -4874,22 +4988,22 @@ py_signed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "signed");
-    result = call_signed_0(&fr, argv);
+    result = signed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"matmul", (PyCFunction)(void (*)(void))py_matmul, METH_VARARGS | METH_KEYWORDS, py_matmul_doc},
-    {"lower", (PyCFunction)(void (*)(void))py_lower, METH_VARARGS | METH_KEYWORDS, py_lower_doc},
-    {"triangular", (PyCFunction)(void (*)(void))py_triangular, METH_VARARGS | METH_KEYWORDS, py_triangular_doc},
-    {"two_loops", (PyCFunction)(void (*)(void))py_two_loops, METH_VARARGS | METH_KEYWORDS, py_two_loops_doc},
-    {"mixed", (PyCFunction)(void (*)(void))py_mixed, METH_VARARGS | METH_KEYWORDS, py_mixed_doc},
-    {"sparse_guard", (PyCFunction)(void (*)(void))py_sparse_guard, METH_VARARGS | METH_KEYWORDS, py_sparse_guard_doc},
-    {"branchy", (PyCFunction)(void (*)(void))py_branchy, METH_VARARGS | METH_KEYWORDS, py_branchy_doc},
-    {"many", (PyCFunction)(void (*)(void))py_many, METH_VARARGS | METH_KEYWORDS, py_many_doc},
-    {"signed", (PyCFunction)(void (*)(void))py_signed, METH_VARARGS | METH_KEYWORDS, py_signed_doc},
+    {"matmul", (PyCFunction)(void (*)(void))matmul_py, METH_VARARGS | METH_KEYWORDS, matmul_pydoc},
+    {"lower", (PyCFunction)(void (*)(void))lower_py, METH_VARARGS | METH_KEYWORDS, lower_pydoc},
+    {"triangular", (PyCFunction)(void (*)(void))triangular_py, METH_VARARGS | METH_KEYWORDS, triangular_pydoc},
+    {"two_loops", (PyCFunction)(void (*)(void))two_loops_py, METH_VARARGS | METH_KEYWORDS, two_loops_pydoc},
+    {"mixed", (PyCFunction)(void (*)(void))mixed_py, METH_VARARGS | METH_KEYWORDS, mixed_pydoc},
+    {"sparse_guard", (PyCFunction)(void (*)(void))sparse_guard_py, METH_VARARGS | METH_KEYWORDS, sparse_guard_pydoc},
+    {"branchy", (PyCFunction)(void (*)(void))branchy_py, METH_VARARGS | METH_KEYWORDS, branchy_pydoc},
+    {"many", (PyCFunction)(void (*)(void))many_py, METH_VARARGS | METH_KEYWORDS, many_pydoc},
+    {"signed", (PyCFunction)(void (*)(void))signed_py, METH_VARARGS | METH_KEYWORDS, signed_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -14,59 +14,62 @@
 #include <appy/group.h>
 
 /* swap(float64[:], float64[:]) -- tests/e2e/programs/tuples.py:11 */
-static int kernel_swap_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int swap_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        double *a_ = a_gpu;   // on the device
+        double *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
             {
-              const double appy_t0 = b[i];
-              const double appy_t1 = a[i];
-              a[i] = appy_t0;
-              b[i] = appy_t1;
+              const double appy_t0 = b_[i_];
+              const double appy_t1 = a_[i_];
+              a_[i_] = appy_t0;
+              b_[i_] = appy_t1;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
         {
-          const double appy_t3 = b[i];
-          const double appy_t4 = a[i];
-          a[i] = appy_t3;
-          b[i] = appy_t4;
+          const double appy_t3 = b_[i_];
+          const double appy_t4 = a_[i_];
+          a_[i_] = appy_t3;
+          b_[i_] = appy_t4;
         }
       }
     }
@@ -76,62 +79,68 @@ static int kernel_swap_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(float32[:], float32[:]) -- tests/e2e/programs/tuples.py:11 */
-static int kernel_swap_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int swap_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      float *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      float *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      float *const a_gpu = appy_env_ptr(&appy_data, a_);
+      float *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        float *a = appy_dev_a;   // on the device
-        float *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        float *a_ = a_gpu;   // on the device
+        float *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
             {
-              const float appy_t5 = b[i];
-              const float appy_t6 = a[i];
-              a[i] = appy_t5;
-              b[i] = appy_t6;
+              const float appy_t5 = b_[i_];
+              const float appy_t6 = a_[i_];
+              a_[i_] = appy_t5;
+              b_[i_] = appy_t6;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
         {
-          const float appy_t8 = b[i];
-          const float appy_t9 = a[i];
-          a[i] = appy_t8;
-          b[i] = appy_t9;
+          const float appy_t8 = b_[i_];
+          const float appy_t9 = a_[i_];
+          a_[i_] = appy_t8;
+          b_[i_] = appy_t9;
         }
       }
     }
@@ -141,62 +150,68 @@ static int kernel_swap_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(int64[:], int64[:]) -- tests/e2e/programs/tuples.py:11 */
-static int kernel_swap_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int swap_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
             {
-              const int64_t appy_t10 = b[i];
-              const int64_t appy_t11 = a[i];
-              a[i] = appy_t10;
-              b[i] = appy_t11;
+              const int64_t appy_t10 = b_[i_];
+              const int64_t appy_t11 = a_[i_];
+              a_[i_] = appy_t10;
+              b_[i_] = appy_t11;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
         {
-          const int64_t appy_t13 = b[i];
-          const int64_t appy_t14 = a[i];
-          a[i] = appy_t13;
-          b[i] = appy_t14;
+          const int64_t appy_t13 = b_[i_];
+          const int64_t appy_t14 = a_[i_];
+          a_[i_] = appy_t13;
+          b_[i_] = appy_t14;
         }
       }
     }
@@ -206,62 +221,68 @@ static int kernel_swap_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* swap(int32[:], int32[:]) -- tests/e2e/programs/tuples.py:11 */
-static int kernel_swap_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int swap_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_)
         {
-          int64_t i;
+          int64_t i_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
             {
-              const int32_t appy_t15 = b[i];
-              const int32_t appy_t16 = a[i];
-              a[i] = appy_t15;
-              b[i] = appy_t16;
+              const int32_t appy_t15 = b_[i_];
+              const int32_t appy_t16 = a_[i_];
+              a_[i_] = appy_t15;
+              b_[i_] = appy_t16;
             }
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:14: a[i], b[i] = b[i], a[i] */
         {
-          const int32_t appy_t18 = b[i];
-          const int32_t appy_t19 = a[i];
-          a[i] = appy_t18;
-          b[i] = appy_t19;
+          const int32_t appy_t18 = b_[i_];
+          const int32_t appy_t19 = a_[i_];
+          a_[i_] = appy_t18;
+          b_[i_] = appy_t19;
         }
       }
     }
@@ -271,134 +292,146 @@ static int kernel_swap_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tuples", "swap", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "swap", appy_called);
+  return -1;
 }
 
 /* divmod_minmax(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/tuples.py:20 */
-static int kernel_divmod_minmax_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int divmod_minmax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t q = 0;
-  int64_t r = 0;
-  int64_t lo = 0;
-  int64_t hi = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t q_ = 0;
+  int64_t r_ = 0;
+  int64_t lo_ = 0;
+  int64_t hi_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 24") < 0)
+    goto fail;
+  /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 3, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:23: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int64_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int64_t *a = appy_dev_a;   // on the device
-        int64_t *b = appy_dev_b;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int64_t *a_ = a_gpu;   // on the device
+        int64_t *b_ = b_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          int64_t q;
-          int64_t r;
-          int64_t lo;
-          int64_t hi;
+          int64_t i_;
+          int64_t q_;
+          int64_t r_;
+          int64_t lo_;
+          int64_t hi_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
             {
-              const int64_t appy_t20 = appy_floordiv_i64(a[i], b[i]);
-              const int64_t appy_t21 = appy_mod_i64(a[i], b[i]);
-              q = appy_t20;
-              r = appy_t21;
+              const int64_t appy_t20 = appy_floordiv_i64(a_[i_], b_[i_]);
+              const int64_t appy_t21 = appy_mod_i64(a_[i_], b_[i_]);
+              q_ = appy_t20;
+              r_ = appy_t21;
             }
             /* tests/e2e/programs/tuples.py:25: lo, hi = a[i], b[i] */
             {
-              const int64_t appy_t22 = a[i];
-              const int64_t appy_t23 = b[i];
-              lo = appy_t22;
-              hi = appy_t23;
+              const int64_t appy_t22 = a_[i_];
+              const int64_t appy_t23 = b_[i_];
+              lo_ = appy_t22;
+              hi_ = appy_t23;
             }
             /* tests/e2e/programs/tuples.py:26: if lo > hi: */
-            if (lo > hi) {
+            if (lo_ > hi_) {
               /* tests/e2e/programs/tuples.py:27: lo, hi = hi, lo */
               {
-                const int64_t appy_t24 = hi;
-                const int64_t appy_t25 = lo;
-                lo = appy_t24;
-                hi = appy_t25;
+                const int64_t appy_t24 = hi_;
+                const int64_t appy_t25 = lo_;
+                lo_ = appy_t24;
+                hi_ = appy_t25;
               }
             }
             /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
             {
-              const int64_t appy_t26 = q;
-              const int64_t appy_t27 = r;
-              out[i] = appy_t26;
-              out[1 * out_shape1 + i] = appy_t27;
+              const int64_t appy_t26 = q_;
+              const int64_t appy_t27 = r_;
+              out_[i_] = appy_t26;
+              out_[1 * out_shape1 + i_] = appy_t27;
             }
             /* tests/e2e/programs/tuples.py:29: out[2, i] = lo */
-            out[2 * out_shape1 + i] = lo;
+            out_[2 * out_shape1 + i_] = lo_;
             /* tests/e2e/programs/tuples.py:30: out[3, i] = hi */
-            out[3 * out_shape1 + i] = hi;
+            out_[3 * out_shape1 + i_] = hi_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(q, r, lo, hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(q_, r_, lo_, hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
         {
-          const int64_t appy_t29 = appy_floordiv_i64(a[i], b[i]);
-          const int64_t appy_t30 = appy_mod_i64(a[i], b[i]);
-          q = appy_t29;
-          r = appy_t30;
+          const int64_t appy_t29 = appy_floordiv_i64(a_[i_], b_[i_]);
+          const int64_t appy_t30 = appy_mod_i64(a_[i_], b_[i_]);
+          q_ = appy_t29;
+          r_ = appy_t30;
         }
         /* tests/e2e/programs/tuples.py:25: lo, hi = a[i], b[i] */
         {
-          const int64_t appy_t31 = a[i];
-          const int64_t appy_t32 = b[i];
-          lo = appy_t31;
-          hi = appy_t32;
+          const int64_t appy_t31 = a_[i_];
+          const int64_t appy_t32 = b_[i_];
+          lo_ = appy_t31;
+          hi_ = appy_t32;
         }
         /* tests/e2e/programs/tuples.py:26: if lo > hi: */
-        if (lo > hi) {
+        if (lo_ > hi_) {
           /* tests/e2e/programs/tuples.py:27: lo, hi = hi, lo */
           {
-            const int64_t appy_t33 = hi;
-            const int64_t appy_t34 = lo;
-            lo = appy_t33;
-            hi = appy_t34;
+            const int64_t appy_t33 = hi_;
+            const int64_t appy_t34 = lo_;
+            lo_ = appy_t33;
+            hi_ = appy_t34;
           }
         }
         /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
         {
-          const int64_t appy_t35 = q;
-          const int64_t appy_t36 = r;
-          out[i] = appy_t35;
-          out[1 * out_shape1 + i] = appy_t36;
+          const int64_t appy_t35 = q_;
+          const int64_t appy_t36 = r_;
+          out_[i_] = appy_t35;
+          out_[1 * out_shape1 + i_] = appy_t36;
         }
         /* tests/e2e/programs/tuples.py:29: out[2, i] = lo */
-        out[2 * out_shape1 + i] = lo;
+        out_[2 * out_shape1 + i_] = lo_;
         /* tests/e2e/programs/tuples.py:30: out[3, i] = hi */
-        out[3 * out_shape1 + i] = hi;
+        out_[3 * out_shape1 + i_] = hi_;
       }
     }
     const double appy_ran = appy_clock();
@@ -407,134 +440,146 @@ static int kernel_divmod_minmax_0(appy_frame *fr, const appy_array *a_arg, const
   }
   appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
+  return -1;
 }
 
 /* divmod_minmax(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/tuples.py:20 */
-static int kernel_divmod_minmax_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int divmod_minmax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t q = 0;
-  int32_t r = 0;
-  int32_t lo = 0;
-  int32_t hi = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t q_ = 0;
+  int32_t r_ = 0;
+  int32_t lo_ = 0;
+  int32_t hi_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 24") < 0)
+    goto fail;
+  /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 3, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 28") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:23: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int32_t *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      int32_t *const appy_dev_b = appy_env_ptr(&appy_data, b);
-      int32_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
+      int32_t *const b_gpu = appy_env_ptr(&appy_data, b_);
+      int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        int32_t *a = appy_dev_a;   // on the device
-        int32_t *b = appy_dev_b;   // on the device
-        int32_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, b, out)
+        int32_t *a_ = a_gpu;   // on the device
+        int32_t *b_ = b_gpu;   // on the device
+        int32_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, b_, out_)
         {
-          int64_t i;
-          int32_t q;
-          int32_t r;
-          int32_t lo;
-          int32_t hi;
+          int64_t i_;
+          int32_t q_;
+          int32_t r_;
+          int32_t lo_;
+          int32_t hi_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
             {
-              const int32_t appy_t37 = appy_floordiv_i32(a[i], b[i]);
-              const int32_t appy_t38 = appy_mod_i32(a[i], b[i]);
-              q = appy_t37;
-              r = appy_t38;
+              const int32_t appy_t37 = appy_floordiv_i32(a_[i_], b_[i_]);
+              const int32_t appy_t38 = appy_mod_i32(a_[i_], b_[i_]);
+              q_ = appy_t37;
+              r_ = appy_t38;
             }
             /* tests/e2e/programs/tuples.py:25: lo, hi = a[i], b[i] */
             {
-              const int32_t appy_t39 = a[i];
-              const int32_t appy_t40 = b[i];
-              lo = appy_t39;
-              hi = appy_t40;
+              const int32_t appy_t39 = a_[i_];
+              const int32_t appy_t40 = b_[i_];
+              lo_ = appy_t39;
+              hi_ = appy_t40;
             }
             /* tests/e2e/programs/tuples.py:26: if lo > hi: */
-            if (lo > hi) {
+            if (lo_ > hi_) {
               /* tests/e2e/programs/tuples.py:27: lo, hi = hi, lo */
               {
-                const int32_t appy_t41 = hi;
-                const int32_t appy_t42 = lo;
-                lo = appy_t41;
-                hi = appy_t42;
+                const int32_t appy_t41 = hi_;
+                const int32_t appy_t42 = lo_;
+                lo_ = appy_t41;
+                hi_ = appy_t42;
               }
             }
             /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
             {
-              const int32_t appy_t43 = q;
-              const int32_t appy_t44 = r;
-              out[i] = appy_t43;
-              out[1 * out_shape1 + i] = appy_t44;
+              const int32_t appy_t43 = q_;
+              const int32_t appy_t44 = r_;
+              out_[i_] = appy_t43;
+              out_[1 * out_shape1 + i_] = appy_t44;
             }
             /* tests/e2e/programs/tuples.py:29: out[2, i] = lo */
-            out[2 * out_shape1 + i] = lo;
+            out_[2 * out_shape1 + i_] = lo_;
             /* tests/e2e/programs/tuples.py:30: out[3, i] = hi */
-            out[3 * out_shape1 + i] = hi;
+            out_[3 * out_shape1 + i_] = hi_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(q, r, lo, hi)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(q_, r_, lo_, hi_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:24: q, r = a[i] // b[i], a[i] % b[i] */
         {
-          const int32_t appy_t46 = appy_floordiv_i32(a[i], b[i]);
-          const int32_t appy_t47 = appy_mod_i32(a[i], b[i]);
-          q = appy_t46;
-          r = appy_t47;
+          const int32_t appy_t46 = appy_floordiv_i32(a_[i_], b_[i_]);
+          const int32_t appy_t47 = appy_mod_i32(a_[i_], b_[i_]);
+          q_ = appy_t46;
+          r_ = appy_t47;
         }
         /* tests/e2e/programs/tuples.py:25: lo, hi = a[i], b[i] */
         {
-          const int32_t appy_t48 = a[i];
-          const int32_t appy_t49 = b[i];
-          lo = appy_t48;
-          hi = appy_t49;
+          const int32_t appy_t48 = a_[i_];
+          const int32_t appy_t49 = b_[i_];
+          lo_ = appy_t48;
+          hi_ = appy_t49;
         }
         /* tests/e2e/programs/tuples.py:26: if lo > hi: */
-        if (lo > hi) {
+        if (lo_ > hi_) {
           /* tests/e2e/programs/tuples.py:27: lo, hi = hi, lo */
           {
-            const int32_t appy_t50 = hi;
-            const int32_t appy_t51 = lo;
-            lo = appy_t50;
-            hi = appy_t51;
+            const int32_t appy_t50 = hi_;
+            const int32_t appy_t51 = lo_;
+            lo_ = appy_t50;
+            hi_ = appy_t51;
           }
         }
         /* tests/e2e/programs/tuples.py:28: out[0, i], out[1, i] = q, r */
         {
-          const int32_t appy_t52 = q;
-          const int32_t appy_t53 = r;
-          out[i] = appy_t52;
-          out[1 * out_shape1 + i] = appy_t53;
+          const int32_t appy_t52 = q_;
+          const int32_t appy_t53 = r_;
+          out_[i_] = appy_t52;
+          out_[1 * out_shape1 + i_] = appy_t53;
         }
         /* tests/e2e/programs/tuples.py:29: out[2, i] = lo */
-        out[2 * out_shape1 + i] = lo;
+        out_[2 * out_shape1 + i_] = lo_;
         /* tests/e2e/programs/tuples.py:30: out[3, i] = hi */
-        out[3 * out_shape1 + i] = hi;
+        out_[3 * out_shape1 + i_] = hi_;
       }
     }
     const double appy_ran = appy_clock();
@@ -543,99 +588,105 @@ static int kernel_divmod_minmax_1(appy_frame *fr, const appy_array *a_arg, const
   }
   appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "divmod_minmax", appy_called);
+  return -1;
 }
 
 /* fib(int64[:], int64[:]) -- tests/e2e/programs/tuples.py:35 */
-static int kernel_fib_0(appy_frame *fr, const appy_array *n_arg, const appy_array *out_arg, PyObject **ret)
+static int fib_kernel0(appy_frame *fr, const appy_array *n_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *n = (int64_t *)n_arg->data;
-  int64_t n_shape0 = n_arg->shape[0];
-  int64_t n_size = n_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
-  int64_t y = 0;
-  int64_t k = 0;
+  int64_t *n_ = (int64_t *)n_array->data;
+  int64_t n_shape0 = n_array->shape[0];
+  int64_t n_count = n_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
+  int64_t y_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, n, sizeof(*n) * n_size, n_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, n_, sizeof(*n_) * n_count, n_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/tuples.py:42: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, n_shape0 > 0, 0, n_shape0 - 1, 0, 0, "tests/e2e/programs/tuples.py, line 42") < 0)
+    goto fail;
   /* tests/e2e/programs/tuples.py:38: for i in range(n.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, n, sizeof(*n) * n_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, n_, sizeof(*n_) * n_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      int64_t *const appy_dev_n = appy_env_ptr(&appy_data, n);
-      int64_t *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      int64_t *const n_gpu = appy_env_ptr(&appy_data, n_);
+      int64_t *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, n_shape0, 1);
       if (appy_n > 0) {
-        int64_t *n = appy_dev_n;   // on the device
-        int64_t *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(n, out)
+        int64_t *n_ = n_gpu;   // on the device
+        int64_t *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(n_, out_)
         {
-          int64_t i;
-          int64_t x;
-          int64_t y;
-          int64_t k;
+          int64_t i_;
+          int64_t x_;
+          int64_t y_;
+          int64_t k_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/tuples.py:39: x, y = 0, 1 */
             {
               const int64_t appy_t54 = INT64_C(0);
               const int64_t appy_t55 = INT64_C(1);
-              x = appy_t54;
-              y = appy_t55;
+              x_ = appy_t54;
+              y_ = appy_t55;
             }
             /* tests/e2e/programs/tuples.py:40: for k in range(n[i]): */
             {
-              const int64_t appy_stop56 = n[i];
-              for (k = 0; k < appy_stop56; k++) {
+              const int64_t appy_stop56 = n_[i_];
+              for (k_ = 0; k_ < appy_stop56; k_++) {
                 /* tests/e2e/programs/tuples.py:41: x, y = y, x + y */
                 {
-                  const int64_t appy_t58 = y;
-                  const int64_t appy_t59 = (x + y);
-                  x = appy_t58;
-                  y = appy_t59;
+                  const int64_t appy_t58 = y_;
+                  const int64_t appy_t59 = (x_ + y_);
+                  x_ = appy_t58;
+                  y_ = appy_t59;
                 }
               }
             }
             /* tests/e2e/programs/tuples.py:42: out[i] = x */
-            out[i] = x;
+            out_[i_] = x_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: n[0:n_size]) map(tofrom: out[0:out_size]) private(x, y, k)
-      for (i = 0; i < n_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: n_[0:n_count]) map(tofrom: out_[0:out_count]) private(x_, y_, k_)
+      for (i_ = 0; i_ < n_shape0; i_++) {
         /* tests/e2e/programs/tuples.py:39: x, y = 0, 1 */
         {
           const int64_t appy_t61 = INT64_C(0);
           const int64_t appy_t62 = INT64_C(1);
-          x = appy_t61;
-          y = appy_t62;
+          x_ = appy_t61;
+          y_ = appy_t62;
         }
         /* tests/e2e/programs/tuples.py:40: for k in range(n[i]): */
         {
-          const int64_t appy_stop63 = n[i];
-          for (k = 0; k < appy_stop63; k++) {
+          const int64_t appy_stop63 = n_[i_];
+          for (k_ = 0; k_ < appy_stop63; k_++) {
             /* tests/e2e/programs/tuples.py:41: x, y = y, x + y */
             {
-              const int64_t appy_t65 = y;
-              const int64_t appy_t66 = (x + y);
-              x = appy_t65;
-              y = appy_t66;
+              const int64_t appy_t65 = y_;
+              const int64_t appy_t66 = (x_ + y_);
+              x_ = appy_t65;
+              y_ = appy_t66;
             }
           }
         }
         /* tests/e2e/programs/tuples.py:42: out[i] = x */
-        out[i] = x;
+        out_[i_] = x_;
       }
     }
     const double appy_ran = appy_clock();
@@ -644,30 +695,33 @@ static int kernel_fib_0(appy_frame *fr, const appy_array *n_arg, const appy_arra
   }
   appy_env_end(&appy_data, "tuples", "fib", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tuples", "fib", appy_called);
+  return -1;
 }
 
 /* rotate(float64, float64, float64) -- tests/e2e/programs/tuples.py:47 */
-static int kernel_rotate_0(appy_frame *fr, double x, double y, double z, PyObject **ret)
+static int rotate_kernel0(appy_frame *fr, double x_, double y_, double z_, PyObject **ret)
 {
   (void)fr;
   /* tests/e2e/programs/tuples.py:49: x, y, z = y, z, x */
   {
-    const double appy_t67 = y;
-    const double appy_t68 = z;
-    const double appy_t69 = x;
-    x = appy_t67;
-    y = appy_t68;
-    z = appy_t69;
+    const double appy_t67 = y_;
+    const double appy_t68 = z_;
+    const double appy_t69 = x_;
+    x_ = appy_t67;
+    y_ = appy_t68;
+    z_ = appy_t69;
   }
   /* tests/e2e/programs/tuples.py:50: return x, y, z */
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(x), appy_box_float64(y), appy_box_float64(z)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(x_), appy_box_float64(y_), appy_box_float64(z_)});
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_swap_0(appy_frame *fr, PyObject *const *argv)
+swap_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -680,7 +734,7 @@ call_swap_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_swap_0(fr, &p0, &p1, &ret);
+    rc = swap_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -690,7 +744,7 @@ call_swap_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_swap_1(appy_frame *fr, PyObject *const *argv)
+swap_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -703,7 +757,7 @@ call_swap_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_swap_1(fr, &p0, &p1, &ret);
+    rc = swap_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -713,7 +767,7 @@ call_swap_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_swap_2(appy_frame *fr, PyObject *const *argv)
+swap_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -726,7 +780,7 @@ call_swap_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_swap_2(fr, &p0, &p1, &ret);
+    rc = swap_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -736,7 +790,7 @@ call_swap_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_swap_3(appy_frame *fr, PyObject *const *argv)
+swap_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -749,7 +803,7 @@ call_swap_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "b", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_swap_3(fr, &p0, &p1, &ret);
+    rc = swap_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -759,7 +813,7 @@ call_swap_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_divmod_minmax_0(appy_frame *fr, PyObject *const *argv)
+divmod_minmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -775,7 +829,7 @@ call_divmod_minmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_divmod_minmax_0(fr, &p0, &p1, &p2, &ret);
+    rc = divmod_minmax_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -785,7 +839,7 @@ call_divmod_minmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_divmod_minmax_1(appy_frame *fr, PyObject *const *argv)
+divmod_minmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -801,7 +855,7 @@ call_divmod_minmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_divmod_minmax_1(fr, &p0, &p1, &p2, &ret);
+    rc = divmod_minmax_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -811,7 +865,7 @@ call_divmod_minmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fib_0(appy_frame *fr, PyObject *const *argv)
+fib_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -824,7 +878,7 @@ call_fib_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fib_0(fr, &p0, &p1, &ret);
+    rc = fib_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -834,7 +888,7 @@ call_fib_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rotate_0(appy_frame *fr, PyObject *const *argv)
+rotate_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     double p1;
@@ -849,7 +903,7 @@ call_rotate_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "z", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rotate_0(fr, p0, p1, p2, &ret);
+    rc = rotate_kernel0(fr, p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -858,12 +912,12 @@ call_rotate_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_swap_doc,
+PyDoc_STRVAR(swap_pydoc,
 "swap($module, a, b)\n--\n\n"
 "Runs swap from tests/e2e/programs/tuples.py:11, compiled by appy-translate.\n\nSignatures:\n  swap(float64[:], float64[:])\n  swap(float32[:], float32[:])\n  swap(int64[:], int64[:])\n  swap(int32[:], int32[:])\n");
 
 static PyObject *
-py_swap(PyObject *self, PyObject *args, PyObject *kwargs)
+swap_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -878,16 +932,16 @@ py_swap(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "tuples", "swap");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_swap_0(&fr, argv);
+        result = swap_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_swap_1(&fr, argv);
+        result = swap_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_swap_2(&fr, argv);
+        result = swap_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_swap_3(&fr, argv);
+        result = swap_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  swap(float64[:], float64[:])\n  swap(float32[:], float32[:])\n  swap(int64[:], int64[:])\n  swap(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -895,12 +949,12 @@ py_swap(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_divmod_minmax_doc,
+PyDoc_STRVAR(divmod_minmax_pydoc,
 "divmod_minmax($module, a, b, out)\n--\n\n"
 "Runs divmod_minmax from tests/e2e/programs/tuples.py:20, compiled by appy-translate.\n\nSignatures:\n  divmod_minmax(int64[:], int64[:], int64[:, :])\n  divmod_minmax(int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_divmod_minmax(PyObject *self, PyObject *args, PyObject *kwargs)
+divmod_minmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -916,11 +970,11 @@ py_divmod_minmax(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_divmod_minmax_0(&fr, argv);
+        result = divmod_minmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_divmod_minmax_1(&fr, argv);
+        result = divmod_minmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  divmod_minmax(int64[:], int64[:], int64[:, :])\n  divmod_minmax(int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -928,12 +982,12 @@ py_divmod_minmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fib_doc,
+PyDoc_STRVAR(fib_pydoc,
 "fib($module, n, out)\n--\n\n"
 "Runs fib from tests/e2e/programs/tuples.py:35, compiled by appy-translate.\n\nSignatures:\n  fib(int64[:], int64[:])\n");
 
 static PyObject *
-py_fib(PyObject *self, PyObject *args, PyObject *kwargs)
+fib_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "out", NULL};
     PyObject *argv[2];
@@ -946,18 +1000,18 @@ py_fib(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tuples", "fib");
-    result = call_fib_0(&fr, argv);
+    result = fib_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_rotate_doc,
+PyDoc_STRVAR(rotate_pydoc,
 "rotate($module, x, y, z)\n--\n\n"
 "Runs rotate from tests/e2e/programs/tuples.py:47, compiled by appy-translate.\n\nSignatures:\n  rotate(float64, float64, float64)\n");
 
 static PyObject *
-py_rotate(PyObject *self, PyObject *args, PyObject *kwargs)
+rotate_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", "z", NULL};
     PyObject *argv[3];
@@ -970,17 +1024,17 @@ py_rotate(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tuples", "rotate");
-    result = call_rotate_0(&fr, argv);
+    result = rotate_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"swap", (PyCFunction)(void (*)(void))py_swap, METH_VARARGS | METH_KEYWORDS, py_swap_doc},
-    {"divmod_minmax", (PyCFunction)(void (*)(void))py_divmod_minmax, METH_VARARGS | METH_KEYWORDS, py_divmod_minmax_doc},
-    {"fib", (PyCFunction)(void (*)(void))py_fib, METH_VARARGS | METH_KEYWORDS, py_fib_doc},
-    {"rotate", (PyCFunction)(void (*)(void))py_rotate, METH_VARARGS | METH_KEYWORDS, py_rotate_doc},
+    {"swap", (PyCFunction)(void (*)(void))swap_py, METH_VARARGS | METH_KEYWORDS, swap_pydoc},
+    {"divmod_minmax", (PyCFunction)(void (*)(void))divmod_minmax_py, METH_VARARGS | METH_KEYWORDS, divmod_minmax_pydoc},
+    {"fib", (PyCFunction)(void (*)(void))fib_py, METH_VARARGS | METH_KEYWORDS, fib_pydoc},
+    {"rotate", (PyCFunction)(void (*)(void))rotate_py, METH_VARARGS | METH_KEYWORDS, rotate_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

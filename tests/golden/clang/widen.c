@@ -14,66 +14,66 @@
 #include <appy/group.h>
 
 /* widen_sum(float64[:]) -- tests/e2e/programs/widen.py:8 */
-static int kernel_widen_sum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int widen_sum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/widen.py:9: s = 0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/widen.py:11: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
     int appy_own = 0;
     if (appy_use_device() && !appy_data.full && (appy_scr = appy_red_take(&appy_rs, 1, &appy_own))) {
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
       {
-        double *a = appy_dev_a;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a, appy_scr)
+        double *a_ = a_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_red_blocks(appy_n)) thread_limit(APPY_RED_THREADS) is_device_ptr(a_, appy_scr)
         {
-          int64_t i;
-          double s = 0;
+          int64_t i_;
+          double s_ = 0;
           static uint64_t appy_red[32];   // the block's partial results, one per warp
           #pragma omp allocate(appy_red) allocator(omp_pteam_mem_alloc)
           const int64_t appy_stride = (int64_t)ompx_grid_dim_x() * APPY_RED_THREADS;
           int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_RED_THREADS + ompx_thread_id_x();
           for (; appy_k + 3 * appy_stride < appy_n; appy_k += 4 * appy_stride) {   // four loads in flight
             for (int appy_u = 0; appy_u < 4; appy_u++) {
-              i = appy_k + appy_u * appy_stride;
+              i_ = appy_k + appy_u * appy_stride;
               /* tests/e2e/programs/widen.py:12: s += a[i] */
-              s = (s + a[i]);
+              s_ = (s_ + a_[i_]);
             }
           }
           for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/widen.py:12: s += a[i] */
-            s = (s + a[i]);
+            s_ = (s_ + a_[i_]);
           }
-          s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+          s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
           if (ompx_thread_id_x() == 0)
-            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s, sizeof s);
+            appy_red_put(appy_scr, 1, 0, ompx_block_id_x(), &s_, sizeof s_);
           if (appy_red_last(appy_scr, appy_red)) {   // every block's values, in block order
-            s = 0;
+            s_ = 0;
             for (int appy_b = ompx_thread_id_x(); appy_b < (int)ompx_grid_dim_x(); appy_b += APPY_RED_THREADS) {
               double appy_part0;
               appy_red_get(appy_scr, 1, 0, appy_b, &appy_part0, sizeof appy_part0);
-              s += appy_part0;
+              s_ += appy_part0;
             }
-            s = appy_group_sum_f64(s, APPY_RED_THREADS, appy_red);
+            s_ = appy_group_sum_f64(s_, APPY_RED_THREADS, appy_red);
             if (ompx_thread_id_x() == 0)
-              memcpy(&appy_scr[1], &s, sizeof s);
+              memcpy(&appy_scr[1], &s_, sizeof s_);
           }
         }
       }
@@ -81,12 +81,12 @@ static int kernel_widen_sum_0(appy_frame *fr, const appy_array *a_arg, PyObject 
       appy_red_give(&appy_rs, appy_scr, appy_own, appy_totals, 1);
       double appy_total1;
       memcpy(&appy_total1, &appy_totals[0], sizeof appy_total1);
-      s += appy_total1;
+      s_ += appy_total1;
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/widen.py:12: s += a[i] */
-        s = (s + a[i]);
+        s_ = (s_ + a_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -94,66 +94,69 @@ static int kernel_widen_sum_0(appy_frame *fr, const appy_array *a_arg, PyObject 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/widen.py:13: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "widen", "widen_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* widen_local(float64[:], float64[:]) -- tests/e2e/programs/widen.py:18 */
-static int kernel_widen_local_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int widen_local_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double t = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double t_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/widen.py:23: out[i] = t */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/widen.py, line 23") < 0)
+    goto fail;
   /* tests/e2e/programs/widen.py:20: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
-      double *const appy_dev_a = appy_env_ptr(&appy_data, a);
-      double *const appy_dev_out = appy_env_ptr(&appy_data, out);
+      double *const a_gpu = appy_env_ptr(&appy_data, a_);
+      double *const out_gpu = appy_env_ptr(&appy_data, out_);
       const int64_t appy_n = appy_range_len(0, a_shape0, 1);
       if (appy_n > 0) {
-        double *a = appy_dev_a;   // on the device
-        double *out = appy_dev_out;   // on the device
-        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a, out)
+        double *a_ = a_gpu;   // on the device
+        double *out_ = out_gpu;   // on the device
+        #pragma omp target teams ompx_bare num_teams(appy_loop_blocks(appy_n)) thread_limit(APPY_LOOP_THREADS) is_device_ptr(a_, out_)
         {
-          int64_t i;
-          double t;
+          int64_t i_;
+          double t_;
           for (int64_t appy_k = (int64_t)ompx_block_id_x() * APPY_LOOP_THREADS + ompx_thread_id_x();
                appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * APPY_LOOP_THREADS) {
-            i = appy_k;
+            i_ = appy_k;
             /* tests/e2e/programs/widen.py:21: t = 1 */
-            t = 1.0;
+            t_ = 1.0;
             /* tests/e2e/programs/widen.py:22: t *= a[i] */
-            t = (t * a[i]);
+            t_ = (t_ * a_[i_]);
             /* tests/e2e/programs/widen.py:23: out[i] = t */
-            out[i] = t;
+            out_[i_] = t_;
           }
         }
       }
     } else {
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(t)
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(t_)
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/widen.py:21: t = 1 */
-        t = 1.0;
+        t_ = 1.0;
         /* tests/e2e/programs/widen.py:22: t *= a[i] */
-        t = (t * a[i]);
+        t_ = (t_ * a_[i_]);
         /* tests/e2e/programs/widen.py:23: out[i] = t */
-        out[i] = t;
+        out_[i_] = t_;
       }
     }
     const double appy_ran = appy_clock();
@@ -162,12 +165,15 @@ static int kernel_widen_local_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "widen", "widen_local", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "widen", "widen_local", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_widen_sum_0(appy_frame *fr, PyObject *const *argv)
+widen_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -177,7 +183,7 @@ call_widen_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_widen_sum_0(fr, &p0, &ret);
+    rc = widen_sum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -187,7 +193,7 @@ call_widen_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_widen_local_0(appy_frame *fr, PyObject *const *argv)
+widen_local_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -200,7 +206,7 @@ call_widen_local_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_widen_local_0(fr, &p0, &p1, &ret);
+    rc = widen_local_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -209,12 +215,12 @@ call_widen_local_0(appy_frame *fr, PyObject *const *argv)
     return appy_result_kind(fr, ret);
 }
 
-PyDoc_STRVAR(py_widen_sum_doc,
+PyDoc_STRVAR(widen_sum_pydoc,
 "widen_sum($module, a)\n--\n\n"
 "Runs widen_sum from tests/e2e/programs/widen.py:8, compiled by appy-translate.\n\nSignatures:\n  widen_sum(float64[:])\n");
 
 static PyObject *
-py_widen_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+widen_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -227,18 +233,18 @@ py_widen_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "widen", "widen_sum");
-    result = call_widen_sum_0(&fr, argv);
+    result = widen_sum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_widen_local_doc,
+PyDoc_STRVAR(widen_local_pydoc,
 "widen_local($module, a, out)\n--\n\n"
 "Runs widen_local from tests/e2e/programs/widen.py:18, compiled by appy-translate.\n\nSignatures:\n  widen_local(float64[:], float64[:])\n");
 
 static PyObject *
-py_widen_local(PyObject *self, PyObject *args, PyObject *kwargs)
+widen_local_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -251,15 +257,15 @@ py_widen_local(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "widen", "widen_local");
-    result = call_widen_local_0(&fr, argv);
+    result = widen_local_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"widen_sum", (PyCFunction)(void (*)(void))py_widen_sum, METH_VARARGS | METH_KEYWORDS, py_widen_sum_doc},
-    {"widen_local", (PyCFunction)(void (*)(void))py_widen_local, METH_VARARGS | METH_KEYWORDS, py_widen_local_doc},
+    {"widen_sum", (PyCFunction)(void (*)(void))widen_sum_py, METH_VARARGS | METH_KEYWORDS, widen_sum_pydoc},
+    {"widen_local", (PyCFunction)(void (*)(void))widen_local_py, METH_VARARGS | METH_KEYWORDS, widen_local_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

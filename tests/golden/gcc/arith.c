@@ -13,78 +13,87 @@
 #include <appy/offload.h>
 
 /* arith_int(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/arith.py:9 */
-static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_int_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
-  int64_t y = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
+  int64_t y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:13: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/arith.py:14: y = b[i] */
-      y = b[i];
+      y_ = b_[i_];
       /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
-      out[i] = (x + y);
+      out_[i_] = (x_ + y_);
       /* tests/e2e/programs/arith.py:16: out[1, i] = x - y */
-      out[1 * out_shape1 + i] = (x - y);
+      out_[1 * out_shape1 + i_] = (x_ - y_);
       /* tests/e2e/programs/arith.py:17: out[2, i] = x * y */
-      out[2 * out_shape1 + i] = (x * y);
+      out_[2 * out_shape1 + i_] = (x_ * y_);
       /* tests/e2e/programs/arith.py:18: out[3, i] = x // y */
-      out[3 * out_shape1 + i] = appy_floordiv_i64(x, y);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i64(x_, y_);
       /* tests/e2e/programs/arith.py:19: out[4, i] = x % y */
-      out[4 * out_shape1 + i] = appy_mod_i64(x, y);
+      out_[4 * out_shape1 + i_] = appy_mod_i64(x_, y_);
       /* tests/e2e/programs/arith.py:20: out[5, i] = -x */
-      out[5 * out_shape1 + i] = (-x);
+      out_[5 * out_shape1 + i_] = (-x_);
       /* tests/e2e/programs/arith.py:21: out[6, i] = +x */
-      out[6 * out_shape1 + i] = (+x);
+      out_[6 * out_shape1 + i_] = (+x_);
       /* tests/e2e/programs/arith.py:22: out[7, i] = x ** 3 */
-      out[7 * out_shape1 + i] = appy_ipow_i64(x, INT64_C(3));
+      out_[7 * out_shape1 + i_] = appy_ipow_i64(x_, INT64_C(3));
       /* tests/e2e/programs/arith.py:23: out[8, i] = y ** (abs(x) % 4) */
-      out[8 * out_shape1 + i] = appy_ipow_i64(y, appy_mod_i64((x < 0 ? -x : x), INT64_C(4)));
+      out_[8 * out_shape1 + i_] = appy_ipow_i64(y_, appy_mod_i64((x_ < 0 ? -x_ : x_), INT64_C(4)));
       /* tests/e2e/programs/arith.py:24: out[9, i] = x & y */
-      out[9 * out_shape1 + i] = (x & y);
+      out_[9 * out_shape1 + i_] = (x_ & y_);
       /* tests/e2e/programs/arith.py:25: out[10, i] = x | y */
-      out[10 * out_shape1 + i] = (x | y);
+      out_[10 * out_shape1 + i_] = (x_ | y_);
       /* tests/e2e/programs/arith.py:26: out[11, i] = x ^ y */
-      out[11 * out_shape1 + i] = (x ^ y);
+      out_[11 * out_shape1 + i_] = (x_ ^ y_);
       /* tests/e2e/programs/arith.py:27: out[12, i] = ~x */
-      out[12 * out_shape1 + i] = (~x);
+      out_[12 * out_shape1 + i_] = (~x_);
       /* tests/e2e/programs/arith.py:28: out[13, i] = x << 3 */
-      out[13 * out_shape1 + i] = appy_lshift_i64(x, INT64_C(3));
+      out_[13 * out_shape1 + i_] = appy_lshift_i64(x_, INT64_C(3));
       /* tests/e2e/programs/arith.py:29: out[14, i] = x >> 2 */
-      out[14 * out_shape1 + i] = appy_rshift_i64(x, INT64_C(2));
+      out_[14 * out_shape1 + i_] = appy_rshift_i64(x_, INT64_C(2));
       /* tests/e2e/programs/arith.py:30: out[15, i] = abs(x) */
-      out[15 * out_shape1 + i] = (x < 0 ? -x : x);
+      out_[15 * out_shape1 + i_] = (x_ < 0 ? -x_ : x_);
       /* tests/e2e/programs/arith.py:31: out[16, i] = min(x, y) */
-      out[16 * out_shape1 + i] = appy_min_i64(x, y);
+      out_[16 * out_shape1 + i_] = appy_min_i64(x_, y_);
       /* tests/e2e/programs/arith.py:32: out[17, i] = max(x, y, 7) */
-      out[17 * out_shape1 + i] = appy_max_i64(appy_max_i64(x, y), INT64_C(7));
+      out_[17 * out_shape1 + i_] = appy_max_i64(appy_max_i64(x_, y_), INT64_C(7));
       /* tests/e2e/programs/arith.py:33: out[18, i] = (x - 2 * y) % 7 - (3 * x + y) // -5 */
-      out[18 * out_shape1 + i] = (appy_mod_i64((x - (2 * y)), INT64_C(7)) - appy_floordiv_i64(((3 * x) + y), INT64_C(-5)));
+      out_[18 * out_shape1 + i_] = (appy_mod_i64((x_ - (2 * y_)), INT64_C(7)) - appy_floordiv_i64(((3 * x_) + y_), INT64_C(-5)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "arith_int", 12, appy_data.bytes_in - appy_in,
@@ -92,81 +101,93 @@ static int kernel_arith_int_0(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_int(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/arith.py:9 */
-static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_int_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t x = 0;
-  int32_t y = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t x_ = 0;
+  int32_t y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:14: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 14") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 15") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:13: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/arith.py:14: y = b[i] */
-      y = b[i];
+      y_ = b_[i_];
       /* tests/e2e/programs/arith.py:15: out[0, i] = x + y */
-      out[i] = (x + y);
+      out_[i_] = (x_ + y_);
       /* tests/e2e/programs/arith.py:16: out[1, i] = x - y */
-      out[1 * out_shape1 + i] = (x - y);
+      out_[1 * out_shape1 + i_] = (x_ - y_);
       /* tests/e2e/programs/arith.py:17: out[2, i] = x * y */
-      out[2 * out_shape1 + i] = (x * y);
+      out_[2 * out_shape1 + i_] = (x_ * y_);
       /* tests/e2e/programs/arith.py:18: out[3, i] = x // y */
-      out[3 * out_shape1 + i] = appy_floordiv_i32(x, y);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i32(x_, y_);
       /* tests/e2e/programs/arith.py:19: out[4, i] = x % y */
-      out[4 * out_shape1 + i] = appy_mod_i32(x, y);
+      out_[4 * out_shape1 + i_] = appy_mod_i32(x_, y_);
       /* tests/e2e/programs/arith.py:20: out[5, i] = -x */
-      out[5 * out_shape1 + i] = (-x);
+      out_[5 * out_shape1 + i_] = (-x_);
       /* tests/e2e/programs/arith.py:21: out[6, i] = +x */
-      out[6 * out_shape1 + i] = (+x);
+      out_[6 * out_shape1 + i_] = (+x_);
       /* tests/e2e/programs/arith.py:22: out[7, i] = x ** 3 */
-      out[7 * out_shape1 + i] = appy_ipow_i32(x, 3);
+      out_[7 * out_shape1 + i_] = appy_ipow_i32(x_, 3);
       /* tests/e2e/programs/arith.py:23: out[8, i] = y ** (abs(x) % 4) */
-      out[8 * out_shape1 + i] = appy_ipow_i32(y, appy_mod_i32((x < 0 ? -x : x), 4));
+      out_[8 * out_shape1 + i_] = appy_ipow_i32(y_, appy_mod_i32((x_ < 0 ? -x_ : x_), 4));
       /* tests/e2e/programs/arith.py:24: out[9, i] = x & y */
-      out[9 * out_shape1 + i] = (x & y);
+      out_[9 * out_shape1 + i_] = (x_ & y_);
       /* tests/e2e/programs/arith.py:25: out[10, i] = x | y */
-      out[10 * out_shape1 + i] = (x | y);
+      out_[10 * out_shape1 + i_] = (x_ | y_);
       /* tests/e2e/programs/arith.py:26: out[11, i] = x ^ y */
-      out[11 * out_shape1 + i] = (x ^ y);
+      out_[11 * out_shape1 + i_] = (x_ ^ y_);
       /* tests/e2e/programs/arith.py:27: out[12, i] = ~x */
-      out[12 * out_shape1 + i] = (~x);
+      out_[12 * out_shape1 + i_] = (~x_);
       /* tests/e2e/programs/arith.py:28: out[13, i] = x << 3 */
-      out[13 * out_shape1 + i] = appy_lshift_i32(x, 3);
+      out_[13 * out_shape1 + i_] = appy_lshift_i32(x_, 3);
       /* tests/e2e/programs/arith.py:29: out[14, i] = x >> 2 */
-      out[14 * out_shape1 + i] = appy_rshift_i32(x, 2);
+      out_[14 * out_shape1 + i_] = appy_rshift_i32(x_, 2);
       /* tests/e2e/programs/arith.py:30: out[15, i] = abs(x) */
-      out[15 * out_shape1 + i] = (x < 0 ? -x : x);
+      out_[15 * out_shape1 + i_] = (x_ < 0 ? -x_ : x_);
       /* tests/e2e/programs/arith.py:31: out[16, i] = min(x, y) */
-      out[16 * out_shape1 + i] = appy_min_i32(x, y);
+      out_[16 * out_shape1 + i_] = appy_min_i32(x_, y_);
       /* tests/e2e/programs/arith.py:32: out[17, i] = max(x, y, 7) */
-      out[17 * out_shape1 + i] = appy_max_i32(appy_max_i32(x, y), 7);
+      out_[17 * out_shape1 + i_] = appy_max_i32(appy_max_i32(x_, y_), 7);
       /* tests/e2e/programs/arith.py:33: out[18, i] = (x - 2 * y) % 7 - (3 * x + y) // -5 */
-      out[18 * out_shape1 + i] = (appy_mod_i32((x - (2 * y)), 7) - appy_floordiv_i32(((3 * x) + y), -5));
+      out_[18 * out_shape1 + i_] = (appy_mod_i32((x_ - (2 * y_)), 7) - appy_floordiv_i32(((3 * x_) + y_), -5));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "arith_int", 12, appy_data.bytes_in - appy_in,
@@ -174,83 +195,95 @@ static int kernel_arith_int_1(appy_frame *fr, const appy_array *a_arg, const app
   }
   appy_env_end(&appy_data, "arith", "arith_int", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_int", appy_called);
+  return -1;
 }
 
 /* arith_float(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/arith.py:39 */
-static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_float_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
-  double y = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
+  double y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:43: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/arith.py:44: y = b[i] */
-      y = b[i];
+      y_ = b_[i_];
       /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
-      out[i] = (x + y);
+      out_[i_] = (x_ + y_);
       /* tests/e2e/programs/arith.py:46: out[1, i] = x - y */
-      out[1 * out_shape1 + i] = (x - y);
+      out_[1 * out_shape1 + i_] = (x_ - y_);
       /* tests/e2e/programs/arith.py:47: out[2, i] = x * y */
-      out[2 * out_shape1 + i] = (x * y);
+      out_[2 * out_shape1 + i_] = (x_ * y_);
       /* tests/e2e/programs/arith.py:48: out[3, i] = x / y */
-      out[3 * out_shape1 + i] = (x / y);
+      out_[3 * out_shape1 + i_] = (x_ / y_);
       /* tests/e2e/programs/arith.py:49: out[4, i] = x // y */
-      out[4 * out_shape1 + i] = appy_floordiv_f64(x, y);
+      out_[4 * out_shape1 + i_] = appy_floordiv_f64(x_, y_);
       /* tests/e2e/programs/arith.py:50: out[5, i] = x % y */
-      out[5 * out_shape1 + i] = appy_mod_f64(x, y);
+      out_[5 * out_shape1 + i_] = appy_mod_f64(x_, y_);
       /* tests/e2e/programs/arith.py:51: out[6, i] = -x */
-      out[6 * out_shape1 + i] = (-x);
+      out_[6 * out_shape1 + i_] = (-x_);
       /* tests/e2e/programs/arith.py:52: out[7, i] = x ** 2 */
-      out[7 * out_shape1 + i] = appy_square_f64(x);
+      out_[7 * out_shape1 + i_] = appy_square_f64(x_);
       /* tests/e2e/programs/arith.py:53: out[8, i] = x ** 3 */
-      out[8 * out_shape1 + i] = pow(x, 3.0);
+      out_[8 * out_shape1 + i_] = pow(x_, 3.0);
       /* tests/e2e/programs/arith.py:54: out[9, i] = (abs(x) + 0.25) ** y */
-      out[9 * out_shape1 + i] = pow((fabs(x) + 0.25), y);
+      out_[9 * out_shape1 + i_] = pow((fabs(x_) + 0.25), y_);
       /* tests/e2e/programs/arith.py:55: out[10, i] = abs(x) */
-      out[10 * out_shape1 + i] = fabs(x);
+      out_[10 * out_shape1 + i_] = fabs(x_);
       /* tests/e2e/programs/arith.py:56: out[11, i] = min(x, y) */
-      out[11 * out_shape1 + i] = appy_min_f64(x, y);
+      out_[11 * out_shape1 + i_] = appy_min_f64(x_, y_);
       /* tests/e2e/programs/arith.py:57: out[12, i] = max(x, y, 0.5) */
-      out[12 * out_shape1 + i] = appy_max_f64(appy_max_f64(x, y), 0.5);
+      out_[12 * out_shape1 + i_] = appy_max_f64(appy_max_f64(x_, y_), 0.5);
       /* tests/e2e/programs/arith.py:58: out[13, i] = x * 2 + 1 */
-      out[13 * out_shape1 + i] = ((x * 2.0) + 1.0);
+      out_[13 * out_shape1 + i_] = ((x_ * 2.0) + 1.0);
       /* tests/e2e/programs/arith.py:59: out[14, i] = x % 1.5 - (-x) // 0.75 */
-      out[14 * out_shape1 + i] = (appy_mod_f64(x, 1.5) - appy_floordiv_f64((-x), 0.75));
+      out_[14 * out_shape1 + i_] = (appy_mod_f64(x_, 1.5) - appy_floordiv_f64((-x_), 0.75));
       /* tests/e2e/programs/arith.py:60: x += y */
-      x = (x + y);
+      x_ = (x_ + y_);
       /* tests/e2e/programs/arith.py:61: x *= 3 */
-      x = (x * 3.0);
+      x_ = (x_ * 3.0);
       /* tests/e2e/programs/arith.py:62: x -= 1 */
-      x = (x - 1.0);
+      x_ = (x_ - 1.0);
       /* tests/e2e/programs/arith.py:63: x /= 4 */
-      x = (x / 4.0);
+      x_ = (x_ / 4.0);
       /* tests/e2e/programs/arith.py:64: out[15, i] = x */
-      out[15 * out_shape1 + i] = x;
+      out_[15 * out_shape1 + i_] = x_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "arith_float", 42, appy_data.bytes_in - appy_in,
@@ -258,83 +291,95 @@ static int kernel_arith_float_0(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* arith_float(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/arith.py:39 */
-static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_float_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
-  float y = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
+  float y_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:44: y = b[i] */
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 44") < 0)
+    goto fail;
+  /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 15, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:42: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size]) private(x, y)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count]) private(x_, y_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:43: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/arith.py:44: y = b[i] */
-      y = b[i];
+      y_ = b_[i_];
       /* tests/e2e/programs/arith.py:45: out[0, i] = x + y */
-      out[i] = (x + y);
+      out_[i_] = (x_ + y_);
       /* tests/e2e/programs/arith.py:46: out[1, i] = x - y */
-      out[1 * out_shape1 + i] = (x - y);
+      out_[1 * out_shape1 + i_] = (x_ - y_);
       /* tests/e2e/programs/arith.py:47: out[2, i] = x * y */
-      out[2 * out_shape1 + i] = (x * y);
+      out_[2 * out_shape1 + i_] = (x_ * y_);
       /* tests/e2e/programs/arith.py:48: out[3, i] = x / y */
-      out[3 * out_shape1 + i] = (x / y);
+      out_[3 * out_shape1 + i_] = (x_ / y_);
       /* tests/e2e/programs/arith.py:49: out[4, i] = x // y */
-      out[4 * out_shape1 + i] = appy_floordiv_f32(x, y);
+      out_[4 * out_shape1 + i_] = appy_floordiv_f32(x_, y_);
       /* tests/e2e/programs/arith.py:50: out[5, i] = x % y */
-      out[5 * out_shape1 + i] = appy_mod_f32(x, y);
+      out_[5 * out_shape1 + i_] = appy_mod_f32(x_, y_);
       /* tests/e2e/programs/arith.py:51: out[6, i] = -x */
-      out[6 * out_shape1 + i] = (-x);
+      out_[6 * out_shape1 + i_] = (-x_);
       /* tests/e2e/programs/arith.py:52: out[7, i] = x ** 2 */
-      out[7 * out_shape1 + i] = appy_square_f32(x);
+      out_[7 * out_shape1 + i_] = appy_square_f32(x_);
       /* tests/e2e/programs/arith.py:53: out[8, i] = x ** 3 */
-      out[8 * out_shape1 + i] = powf(x, 3.0f);
+      out_[8 * out_shape1 + i_] = powf(x_, 3.0f);
       /* tests/e2e/programs/arith.py:54: out[9, i] = (abs(x) + 0.25) ** y */
-      out[9 * out_shape1 + i] = powf((fabsf(x) + (float)0.25), y);
+      out_[9 * out_shape1 + i_] = powf((fabsf(x_) + (float)0.25), y_);
       /* tests/e2e/programs/arith.py:55: out[10, i] = abs(x) */
-      out[10 * out_shape1 + i] = fabsf(x);
+      out_[10 * out_shape1 + i_] = fabsf(x_);
       /* tests/e2e/programs/arith.py:56: out[11, i] = min(x, y) */
-      out[11 * out_shape1 + i] = appy_min_f32(x, y);
+      out_[11 * out_shape1 + i_] = appy_min_f32(x_, y_);
       /* tests/e2e/programs/arith.py:57: out[12, i] = max(x, y, 0.5) */
-      out[12 * out_shape1 + i] = appy_max_f32(appy_max_f32(x, y), (float)0.5);
+      out_[12 * out_shape1 + i_] = appy_max_f32(appy_max_f32(x_, y_), (float)0.5);
       /* tests/e2e/programs/arith.py:58: out[13, i] = x * 2 + 1 */
-      out[13 * out_shape1 + i] = ((x * 2.0f) + 1.0f);
+      out_[13 * out_shape1 + i_] = ((x_ * 2.0f) + 1.0f);
       /* tests/e2e/programs/arith.py:59: out[14, i] = x % 1.5 - (-x) // 0.75 */
-      out[14 * out_shape1 + i] = (appy_mod_f32(x, (float)1.5) - appy_floordiv_f32((-x), (float)0.75));
+      out_[14 * out_shape1 + i_] = (appy_mod_f32(x_, (float)1.5) - appy_floordiv_f32((-x_), (float)0.75));
       /* tests/e2e/programs/arith.py:60: x += y */
-      x = (x + y);
+      x_ = (x_ + y_);
       /* tests/e2e/programs/arith.py:61: x *= 3 */
-      x = (x * 3.0f);
+      x_ = (x_ * 3.0f);
       /* tests/e2e/programs/arith.py:62: x -= 1 */
-      x = (x - 1.0f);
+      x_ = (x_ - 1.0f);
       /* tests/e2e/programs/arith.py:63: x /= 4 */
-      x = (x / 4.0f);
+      x_ = (x_ / 4.0f);
       /* tests/e2e/programs/arith.py:64: out[15, i] = x */
-      out[15 * out_shape1 + i] = x;
+      out_[15 * out_shape1 + i_] = x_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "arith_float", 42, appy_data.bytes_in - appy_in,
@@ -342,38 +387,47 @@ static int kernel_arith_float_1(appy_frame *fr, const appy_array *a_arg, const a
   }
   appy_env_end(&appy_data, "arith", "arith_float", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "arith_float", appy_called);
+  return -1;
 }
 
 /* true_div(int64[:], int64[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
-static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int true_div_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
-      out[i] = (((double)a[i] / (double)b[i]) + ((double)a[i] / 4.0));
+      out_[i_] = (((double)a_[i_] / (double)b_[i_]) + ((double)a_[i_] / 4.0));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "true_div", 73, appy_data.bytes_in - appy_in,
@@ -381,38 +435,47 @@ static int kernel_true_div_0(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* true_div(int32[:], int32[:], float64[:]) -- tests/e2e/programs/arith.py:70 */
-static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int true_div_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/arith.py, line 74") < 0)
+    goto fail;
   /* tests/e2e/programs/arith.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/arith.py:74: out[i] = a[i] / b[i] + a[i] / 4 */
-      out[i] = (((double)a[i] / (double)b[i]) + ((double)a[i] / 4.0));
+      out_[i_] = (((double)a_[i_] / (double)b_[i_]) + ((double)a_[i_] / 4.0));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arith", "true_div", 73, appy_data.bytes_in - appy_in,
@@ -420,31 +483,34 @@ static int kernel_true_div_1(appy_frame *fr, const appy_array *a_arg, const appy
   }
   appy_env_end(&appy_data, "arith", "true_div", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arith", "true_div", appy_called);
+  return -1;
 }
 
 /* int_ops(int64, int64) -- tests/e2e/programs/arith.py:79 */
-static int kernel_int_ops_0(appy_frame *fr, int64_t x, int64_t y, PyObject **ret)
+static int int_ops_kernel0(appy_frame *fr, int64_t x_, int64_t y_, PyObject **ret)
 {
   (void)fr;
   /* tests/e2e/programs/arith.py:81: return (x + y, x - y, x * y, x / y, x // y, x % y, -x, x ** 2, x & y, x | y, */
   /* tests/e2e/programs/arith.py:82: x ^ y, ~x, x << 2, x >> 1, abs(x), min(x, y), max(x, y)) */
-  *ret = appy_box_tuple(17, (PyObject *[]){appy_box_int64((x + y)), appy_box_int64((x - y)), appy_box_int64((x * y)), appy_box_float64(((double)x / (double)y)), appy_box_int64(appy_floordiv_i64(x, y)), appy_box_int64(appy_mod_i64(x, y)), appy_box_int64((-x)), appy_box_int64(appy_ipow_i64(x, INT64_C(2))), appy_box_int64((x & y)), appy_box_int64((x | y)), appy_box_int64((x ^ y)), appy_box_int64((~x)), appy_box_int64(appy_lshift_i64(x, INT64_C(2))), appy_box_int64(appy_rshift_i64(x, INT64_C(1))), appy_box_int64((x < 0 ? -x : x)), appy_box_int64(appy_min_i64(x, y)), appy_box_int64(appy_max_i64(x, y))});
+  *ret = appy_box_tuple(17, (PyObject *[]){appy_box_int64((x_ + y_)), appy_box_int64((x_ - y_)), appy_box_int64((x_ * y_)), appy_box_float64(((double)x_ / (double)y_)), appy_box_int64(appy_floordiv_i64(x_, y_)), appy_box_int64(appy_mod_i64(x_, y_)), appy_box_int64((-x_)), appy_box_int64(appy_ipow_i64(x_, INT64_C(2))), appy_box_int64((x_ & y_)), appy_box_int64((x_ | y_)), appy_box_int64((x_ ^ y_)), appy_box_int64((~x_)), appy_box_int64(appy_lshift_i64(x_, INT64_C(2))), appy_box_int64(appy_rshift_i64(x_, INT64_C(1))), appy_box_int64((x_ < 0 ? -x_ : x_)), appy_box_int64(appy_min_i64(x_, y_)), appy_box_int64(appy_max_i64(x_, y_))});
   return *ret ? 0 : -1;
 }
 
 /* float_ops(float64, float64) -- tests/e2e/programs/arith.py:87 */
-static int kernel_float_ops_0(appy_frame *fr, double x, double y, PyObject **ret)
+static int float_ops_kernel0(appy_frame *fr, double x_, double y_, PyObject **ret)
 {
   (void)fr;
   /* tests/e2e/programs/arith.py:88: return x + y, x - y, x * y, x / y, x // y, x % y, -x, abs(x) ** 0.5, min(x, y), max(x, y) */
-  *ret = appy_box_tuple(10, (PyObject *[]){appy_box_float64((x + y)), appy_box_float64((x - y)), appy_box_float64((x * y)), appy_box_float64((x / y)), appy_box_float64(appy_floordiv_f64(x, y)), appy_box_float64(appy_mod_f64(x, y)), appy_box_float64((-x)), appy_box_float64(pow(fabs(x), 0.5)), appy_box_float64(appy_min_f64(x, y)), appy_box_float64(appy_max_f64(x, y))});
+  *ret = appy_box_tuple(10, (PyObject *[]){appy_box_float64((x_ + y_)), appy_box_float64((x_ - y_)), appy_box_float64((x_ * y_)), appy_box_float64((x_ / y_)), appy_box_float64(appy_floordiv_f64(x_, y_)), appy_box_float64(appy_mod_f64(x_, y_)), appy_box_float64((-x_)), appy_box_float64(pow(fabs(x_), 0.5)), appy_box_float64(appy_min_f64(x_, y_)), appy_box_float64(appy_max_f64(x_, y_))});
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_arith_int_0(appy_frame *fr, PyObject *const *argv)
+arith_int_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -459,7 +525,7 @@ call_arith_int_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_int_0(fr, &p0, &p1, &p2, &ret);
+    rc = arith_int_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -469,7 +535,7 @@ call_arith_int_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_int_1(appy_frame *fr, PyObject *const *argv)
+arith_int_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -484,7 +550,7 @@ call_arith_int_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_int_1(fr, &p0, &p1, &p2, &ret);
+    rc = arith_int_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -494,7 +560,7 @@ call_arith_int_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_float_0(appy_frame *fr, PyObject *const *argv)
+arith_float_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -509,7 +575,7 @@ call_arith_float_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_float_0(fr, &p0, &p1, &p2, &ret);
+    rc = arith_float_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -519,7 +585,7 @@ call_arith_float_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_float_1(appy_frame *fr, PyObject *const *argv)
+arith_float_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -534,7 +600,7 @@ call_arith_float_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_float_1(fr, &p0, &p1, &p2, &ret);
+    rc = arith_float_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -544,7 +610,7 @@ call_arith_float_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_true_div_0(appy_frame *fr, PyObject *const *argv)
+true_div_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -559,7 +625,7 @@ call_true_div_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_true_div_0(fr, &p0, &p1, &p2, &ret);
+    rc = true_div_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -569,7 +635,7 @@ call_true_div_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_true_div_1(appy_frame *fr, PyObject *const *argv)
+true_div_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -584,7 +650,7 @@ call_true_div_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_true_div_1(fr, &p0, &p1, &p2, &ret);
+    rc = true_div_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -594,7 +660,7 @@ call_true_div_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_int_ops_0(appy_frame *fr, PyObject *const *argv)
+int_ops_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     int64_t p1;
@@ -606,7 +672,7 @@ call_int_ops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "y", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_int_ops_0(fr, p0, p1, &ret);
+    rc = int_ops_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -616,7 +682,7 @@ call_int_ops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_float_ops_0(appy_frame *fr, PyObject *const *argv)
+float_ops_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     double p1;
@@ -628,7 +694,7 @@ call_float_ops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "y", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_float_ops_0(fr, p0, p1, &ret);
+    rc = float_ops_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -637,12 +703,12 @@ call_float_ops_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_arith_int_doc,
+PyDoc_STRVAR(arith_int_pydoc,
 "arith_int($module, a, b, out)\n--\n\n"
 "Runs arith_int from tests/e2e/programs/arith.py:9, compiled by appy-translate.\n\nSignatures:\n  arith_int(int64[:], int64[:], int64[:, :])\n  arith_int(int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_arith_int(PyObject *self, PyObject *args, PyObject *kwargs)
+arith_int_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -658,11 +724,11 @@ py_arith_int(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_arith_int_0(&fr, argv);
+        result = arith_int_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_arith_int_1(&fr, argv);
+        result = arith_int_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  arith_int(int64[:], int64[:], int64[:, :])\n  arith_int(int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -670,12 +736,12 @@ py_arith_int(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_arith_float_doc,
+PyDoc_STRVAR(arith_float_pydoc,
 "arith_float($module, a, b, out)\n--\n\n"
 "Runs arith_float from tests/e2e/programs/arith.py:39, compiled by appy-translate.\n\nSignatures:\n  arith_float(float64[:], float64[:], float64[:, :])\n  arith_float(float32[:], float32[:], float32[:, :])\n");
 
 static PyObject *
-py_arith_float(PyObject *self, PyObject *args, PyObject *kwargs)
+arith_float_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -691,11 +757,11 @@ py_arith_float(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_arith_float_0(&fr, argv);
+        result = arith_float_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_arith_float_1(&fr, argv);
+        result = arith_float_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  arith_float(float64[:], float64[:], float64[:, :])\n  arith_float(float32[:], float32[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -703,12 +769,12 @@ py_arith_float(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_true_div_doc,
+PyDoc_STRVAR(true_div_pydoc,
 "true_div($module, a, b, out)\n--\n\n"
 "Runs true_div from tests/e2e/programs/arith.py:70, compiled by appy-translate.\n\nSignatures:\n  true_div(int64[:], int64[:], float64[:])\n  true_div(int32[:], int32[:], float64[:])\n");
 
 static PyObject *
-py_true_div(PyObject *self, PyObject *args, PyObject *kwargs)
+true_div_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -724,11 +790,11 @@ py_true_div(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_true_div_0(&fr, argv);
+        result = true_div_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_true_div_1(&fr, argv);
+        result = true_div_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  true_div(int64[:], int64[:], float64[:])\n  true_div(int32[:], int32[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -736,12 +802,12 @@ py_true_div(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_int_ops_doc,
+PyDoc_STRVAR(int_ops_pydoc,
 "int_ops($module, x, y)\n--\n\n"
 "Runs int_ops from tests/e2e/programs/arith.py:79, compiled by appy-translate.\n\nSignatures:\n  int_ops(int64, int64)\n");
 
 static PyObject *
-py_int_ops(PyObject *self, PyObject *args, PyObject *kwargs)
+int_ops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -754,18 +820,18 @@ py_int_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "arith", "int_ops");
-    result = call_int_ops_0(&fr, argv);
+    result = int_ops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_float_ops_doc,
+PyDoc_STRVAR(float_ops_pydoc,
 "float_ops($module, x, y)\n--\n\n"
 "Runs float_ops from tests/e2e/programs/arith.py:87, compiled by appy-translate.\n\nSignatures:\n  float_ops(float64, float64)\n");
 
 static PyObject *
-py_float_ops(PyObject *self, PyObject *args, PyObject *kwargs)
+float_ops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -778,18 +844,18 @@ py_float_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "arith", "float_ops");
-    result = call_float_ops_0(&fr, argv);
+    result = float_ops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"arith_int", (PyCFunction)(void (*)(void))py_arith_int, METH_VARARGS | METH_KEYWORDS, py_arith_int_doc},
-    {"arith_float", (PyCFunction)(void (*)(void))py_arith_float, METH_VARARGS | METH_KEYWORDS, py_arith_float_doc},
-    {"true_div", (PyCFunction)(void (*)(void))py_true_div, METH_VARARGS | METH_KEYWORDS, py_true_div_doc},
-    {"int_ops", (PyCFunction)(void (*)(void))py_int_ops, METH_VARARGS | METH_KEYWORDS, py_int_ops_doc},
-    {"float_ops", (PyCFunction)(void (*)(void))py_float_ops, METH_VARARGS | METH_KEYWORDS, py_float_ops_doc},
+    {"arith_int", (PyCFunction)(void (*)(void))arith_int_py, METH_VARARGS | METH_KEYWORDS, arith_int_pydoc},
+    {"arith_float", (PyCFunction)(void (*)(void))arith_float_py, METH_VARARGS | METH_KEYWORDS, arith_float_pydoc},
+    {"true_div", (PyCFunction)(void (*)(void))true_div_py, METH_VARARGS | METH_KEYWORDS, true_div_pydoc},
+    {"int_ops", (PyCFunction)(void (*)(void))int_ops_py, METH_VARARGS | METH_KEYWORDS, int_ops_pydoc},
+    {"float_ops", (PyCFunction)(void (*)(void))float_ops_py, METH_VARARGS | METH_KEYWORDS, float_ops_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

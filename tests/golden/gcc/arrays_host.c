@@ -13,19 +13,19 @@
 #include <appy/offload.h>
 
 /* axpy(float64, float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_0(appy_frame *fr, double a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel0(appy_frame *fr, double a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -33,12 +33,12 @@ static int kernel_axpy_0(appy_frame *fr, double a, const appy_array *x_arg, cons
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-        y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "axpy", 19, appy_data.bytes_in - appy_in,
@@ -56,19 +56,19 @@ fail:
 }
 
 /* axpy(float32, float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_1(appy_frame *fr, float a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel1(appy_frame *fr, float a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -76,12 +76,12 @@ static int kernel_axpy_1(appy_frame *fr, float a, const appy_array *x_arg, const
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-        y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "axpy", 19, appy_data.bytes_in - appy_in,
@@ -99,19 +99,19 @@ fail:
 }
 
 /* axpy(int64, int64[:], int64[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_2(appy_frame *fr, int64_t a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel2(appy_frame *fr, int64_t a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -119,12 +119,12 @@ static int kernel_axpy_2(appy_frame *fr, int64_t a, const appy_array *x_arg, con
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-        y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "axpy", 19, appy_data.bytes_in - appy_in,
@@ -142,19 +142,19 @@ fail:
 }
 
 /* axpy(int32, int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:17 */
-static int kernel_axpy_3(appy_frame *fr, int32_t a, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel3(appy_frame *fr, int32_t a_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t appy_j1 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:19: y[:] = a * x + y */
@@ -162,12 +162,12 @@ static int kernel_axpy_3(appy_frame *fr, int32_t a, const appy_array *x_arg, con
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-        y[appy_j1] = ((a * x[appy_j1]) + y[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+        y_[appy_j1_] = ((a_ * x_[appy_j1_]) + y_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "axpy", 19, appy_data.bytes_in - appy_in,
@@ -185,30 +185,30 @@ fail:
 }
 
 /* arith(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -216,13 +216,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 29, appy_data.bytes_in - appy_in,
@@ -237,13 +237,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-        out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+        out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 30, appy_data.bytes_in - appy_in,
@@ -258,13 +258,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-        out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+        out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 31, appy_data.bytes_in - appy_in,
@@ -279,13 +279,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-        out[3 * out_shape1 + appy_j7] = appy_floordiv_f64(a[appy_j7], b[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+        out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f64(a_[appy_j7_], b_[appy_j7_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 32, appy_data.bytes_in - appy_in,
@@ -300,13 +300,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-        out[4 * out_shape1 + appy_j9] = appy_mod_f64(a[appy_j9], b[appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+        out_[4 * out_shape1 + appy_j9_] = appy_mod_f64(a_[appy_j9_], b_[appy_j9_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 33, appy_data.bytes_in - appy_in,
@@ -321,12 +321,12 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-        out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f64(a[appy_j11]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+        out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f64(a_[appy_j11_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 34, appy_data.bytes_in - appy_in,
@@ -341,13 +341,13 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = (fabs(a[appy_j13]) - appy_max_f64(a[appy_j13], b[appy_j13]) + appy_min_f64(a[appy_j13], 3.0));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+        out_[6 * out_shape1 + appy_j13_] = (fabs(a_[appy_j13_]) - appy_max_f64(a_[appy_j13_], b_[appy_j13_]) + appy_min_f64(a_[appy_j13_], 3.0));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -362,12 +362,12 @@ static int kernel_arith_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-        out[7 * out_shape1 + appy_j15] = (appy_mod_f64(a[appy_j15], -3.0) + appy_floordiv_f64(a[appy_j15], 4.0));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+        out_[7 * out_shape1 + appy_j15_] = (appy_mod_f64(a_[appy_j15_], -3.0) + appy_floordiv_f64(a_[appy_j15_], 4.0));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 36, appy_data.bytes_in - appy_in,
@@ -385,30 +385,30 @@ fail:
 }
 
 /* arith(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -416,13 +416,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 29, appy_data.bytes_in - appy_in,
@@ -437,13 +437,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-        out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+        out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 30, appy_data.bytes_in - appy_in,
@@ -458,13 +458,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-        out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+        out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 31, appy_data.bytes_in - appy_in,
@@ -479,13 +479,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-        out[3 * out_shape1 + appy_j7] = appy_floordiv_f32(a[appy_j7], b[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+        out_[3 * out_shape1 + appy_j7_] = appy_floordiv_f32(a_[appy_j7_], b_[appy_j7_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 32, appy_data.bytes_in - appy_in,
@@ -500,13 +500,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-        out[4 * out_shape1 + appy_j9] = appy_mod_f32(a[appy_j9], b[appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+        out_[4 * out_shape1 + appy_j9_] = appy_mod_f32(a_[appy_j9_], b_[appy_j9_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 33, appy_data.bytes_in - appy_in,
@@ -521,12 +521,12 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-        out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_square_f32(a[appy_j11]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+        out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_square_f32(a_[appy_j11_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 34, appy_data.bytes_in - appy_in,
@@ -541,13 +541,13 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = (fabsf(a[appy_j13]) - appy_max_f32(a[appy_j13], b[appy_j13]) + appy_min_f32(a[appy_j13], 3.0f));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+        out_[6 * out_shape1 + appy_j13_] = (fabsf(a_[appy_j13_]) - appy_max_f32(a_[appy_j13_], b_[appy_j13_]) + appy_min_f32(a_[appy_j13_], 3.0f));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -562,12 +562,12 @@ static int kernel_arith_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-        out[7 * out_shape1 + appy_j15] = (appy_mod_f32(a[appy_j15], -3.0f) + appy_floordiv_f32(a[appy_j15], 4.0f));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+        out_[7 * out_shape1 + appy_j15_] = (appy_mod_f32(a_[appy_j15_], -3.0f) + appy_floordiv_f32(a_[appy_j15_], 4.0f));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 36, appy_data.bytes_in - appy_in,
@@ -585,30 +585,30 @@ fail:
 }
 
 /* arith(int64[:], int64[:], int64[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -616,13 +616,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 29, appy_data.bytes_in - appy_in,
@@ -637,13 +637,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-        out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+        out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 30, appy_data.bytes_in - appy_in,
@@ -658,13 +658,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-        out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+        out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 31, appy_data.bytes_in - appy_in,
@@ -679,13 +679,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-        out[3 * out_shape1 + appy_j7] = appy_floordiv_i64(a[appy_j7], b[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+        out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i64(a_[appy_j7_], b_[appy_j7_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 32, appy_data.bytes_in - appy_in,
@@ -700,13 +700,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-        out[4 * out_shape1 + appy_j9] = appy_mod_i64(a[appy_j9], b[appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+        out_[4 * out_shape1 + appy_j9_] = appy_mod_i64(a_[appy_j9_], b_[appy_j9_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 33, appy_data.bytes_in - appy_in,
@@ -721,12 +721,12 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-        out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i64(a[appy_j11], INT64_C(2)));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+        out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i64(a_[appy_j11_], INT64_C(2)));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 34, appy_data.bytes_in - appy_in,
@@ -741,13 +741,13 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i64(a[appy_j13], b[appy_j13]) + appy_min_i64(a[appy_j13], INT64_C(3)));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+        out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i64(a_[appy_j13_], b_[appy_j13_]) + appy_min_i64(a_[appy_j13_], INT64_C(3)));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -762,12 +762,12 @@ static int kernel_arith_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-        out[7 * out_shape1 + appy_j15] = (appy_mod_i64(a[appy_j15], INT64_C(-3)) + appy_floordiv_i64(a[appy_j15], INT64_C(4)));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+        out_[7 * out_shape1 + appy_j15_] = (appy_mod_i64(a_[appy_j15_], INT64_C(-3)) + appy_floordiv_i64(a_[appy_j15_], INT64_C(4)));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 36, appy_data.bytes_in - appy_in,
@@ -785,30 +785,30 @@ fail:
 }
 
 /* arith(int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:27 */
-static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:29: out[0] = a + b */
@@ -816,13 +816,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 29, appy_data.bytes_in - appy_in,
@@ -837,13 +837,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-        out[1 * out_shape1 + appy_j3] = (a[appy_j3] - b[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+        out_[1 * out_shape1 + appy_j3_] = (a_[appy_j3_] - b_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 30, appy_data.bytes_in - appy_in,
@@ -858,13 +858,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-        out[2 * out_shape1 + appy_j5] = (a[appy_j5] * b[appy_j5]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+        out_[2 * out_shape1 + appy_j5_] = (a_[appy_j5_] * b_[appy_j5_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 31, appy_data.bytes_in - appy_in,
@@ -879,13 +879,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < out_shape1; appy_j7++) {
-        out[3 * out_shape1 + appy_j7] = appy_floordiv_i32(a[appy_j7], b[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
+        out_[3 * out_shape1 + appy_j7_] = appy_floordiv_i32(a_[appy_j7_], b_[appy_j7_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 32, appy_data.bytes_in - appy_in,
@@ -900,13 +900,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j9 = 0; appy_j9 < out_shape1; appy_j9++) {
-        out[4 * out_shape1 + appy_j9] = appy_mod_i32(a[appy_j9], b[appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
+        out_[4 * out_shape1 + appy_j9_] = appy_mod_i32(a_[appy_j9_], b_[appy_j9_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 33, appy_data.bytes_in - appy_in,
@@ -921,12 +921,12 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < out_shape1; appy_j11++) {
-        out[5 * out_shape1 + appy_j11] = ((-a[appy_j11]) + appy_ipow_i32(a[appy_j11], 2));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
+        out_[5 * out_shape1 + appy_j11_] = ((-a_[appy_j11_]) + appy_ipow_i32(a_[appy_j11_], 2));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 34, appy_data.bytes_in - appy_in,
@@ -941,13 +941,13 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-      for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-        out[6 * out_shape1 + appy_j13] = ((a[appy_j13] < 0 ? -a[appy_j13] : a[appy_j13]) - appy_max_i32(a[appy_j13], b[appy_j13]) + appy_min_i32(a[appy_j13], 3));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+      for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+        out_[6 * out_shape1 + appy_j13_] = ((a_[appy_j13_] < 0 ? -a_[appy_j13_] : a_[appy_j13_]) - appy_max_i32(a_[appy_j13_], b_[appy_j13_]) + appy_min_i32(a_[appy_j13_], 3));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 35, appy_data.bytes_in - appy_in,
@@ -962,12 +962,12 @@ static int kernel_arith_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < out_shape1; appy_j15++) {
-        out[7 * out_shape1 + appy_j15] = (appy_mod_i32(a[appy_j15], -3) + appy_floordiv_i32(a[appy_j15], 4));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
+        out_[7 * out_shape1 + appy_j15_] = (appy_mod_i32(a_[appy_j15_], -3) + appy_floordiv_i32(a_[appy_j15_], 4));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "arith", 36, appy_data.bytes_in - appy_in,
@@ -985,75 +985,78 @@ fail:
 }
 
 /* host_slices(float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:42 */
-static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_start10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start17 = 0;
-  int64_t appy_len18 = 0;
-  int64_t appy_len20 = 0;
-  int64_t appy_j21 = 0;
-  int64_t appy_start22 = 0;
-  int64_t appy_len23 = 0;
-  int64_t appy_start25 = 0;
-  int64_t appy_len26 = 0;
-  int64_t appy_j27 = 0;
-  int64_t appy_start28 = 0;
-  int64_t appy_len29 = 0;
-  int64_t appy_start31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_j33 = 0;
-  int64_t appy_start34 = 0;
-  int64_t appy_len35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_j41 = 0;
-  int64_t appy_start42 = 0;
-  int64_t appy_len43 = 0;
-  int64_t appy_start45 = 0;
-  int64_t appy_len46 = 0;
-  int64_t appy_j47 = 0;
-  int64_t appy_start48 = 0;
-  int64_t appy_len49 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_start10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start17_ = 0;
+  int64_t appy_len18_ = 0;
+  int64_t appy_len20_ = 0;
+  int64_t appy_j21_ = 0;
+  int64_t appy_start22_ = 0;
+  int64_t appy_len23_ = 0;
+  int64_t appy_start25_ = 0;
+  int64_t appy_len26_ = 0;
+  int64_t appy_j27_ = 0;
+  int64_t appy_start28_ = 0;
+  int64_t appy_len29_ = 0;
+  int64_t appy_start31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_j33_ = 0;
+  int64_t appy_start34_ = 0;
+  int64_t appy_len35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_j41_ = 0;
+  int64_t appy_start42_ = 0;
+  int64_t appy_len43_ = 0;
+  int64_t appy_start45_ = 0;
+  int64_t appy_len46_ = 0;
+  int64_t appy_j47_ = 0;
+  int64_t appy_start48_ = 0;
+  int64_t appy_len49_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
-  appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len3 == out_shape1) {
+  appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len3_ == out_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = x[(appy_start2 - appy_j1)];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 44, appy_data.bytes_in - appy_in,
@@ -1064,23 +1067,23 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:45: out[1, ::2] = x[::2] + x[::-2] */
-  appy_start5 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len6 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start8 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_len9 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_start10 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len11 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  if ((appy_len9 == appy_len6) && (appy_len11 == appy_len6)) {
+  appy_start5_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len6_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start8_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_len9_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_start10_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len11_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  if ((appy_len9_ == appy_len6_) && (appy_len11_ == appy_len6_)) {
     {
-      const int64_t appy_stop37 = appy_len6;
+      const int64_t appy_stop37 = appy_len6_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < appy_stop37; appy_j7++) {
-        out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < appy_stop37; appy_j7_++) {
+        out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 45, appy_data.bytes_in - appy_in,
@@ -1091,22 +1094,22 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:46: out[2, 1:] = x[:-1] * x[1:] */
-  appy_start13 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len14 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len16 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  appy_start17 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len18 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  if ((appy_len16 == appy_len14) && (appy_len18 == appy_len14)) {
+  appy_start13_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len14_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len16_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  appy_start17_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len18_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  if ((appy_len16_ == appy_len14_) && (appy_len18_ == appy_len14_)) {
     {
-      const int64_t appy_stop39 = appy_len14;
+      const int64_t appy_stop39 = appy_len14_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < appy_stop39; appy_j15++) {
-        out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < appy_stop39; appy_j15_++) {
+        out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 46, appy_data.bytes_in - appy_in,
@@ -1117,20 +1120,20 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:47: out[3, :3] = x[-3:] */
-  appy_len20 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
-  appy_start22 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len23 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len23 == appy_len20) {
+  appy_len20_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
+  appy_start22_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len23_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len23_ == appy_len20_) {
     {
-      const int64_t appy_stop41 = appy_len20;
+      const int64_t appy_stop41 = appy_len20_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j21 = 0; appy_j21 < appy_stop41; appy_j21++) {
-        out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j21_ = 0; appy_j21_ < appy_stop41; appy_j21_++) {
+        out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 47, appy_data.bytes_in - appy_in,
@@ -1141,21 +1144,21 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:48: out[4, 1::2] = x[-2::-2] */
-  appy_start25 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len26 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start28 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len29 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  if (appy_len29 == appy_len26) {
+  appy_start25_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len26_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start28_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len29_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  if (appy_len29_ == appy_len26_) {
     {
-      const int64_t appy_stop43 = appy_len26;
+      const int64_t appy_stop43 = appy_len26_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j27 = 0; appy_j27 < appy_stop43; appy_j27++) {
-        out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j27_ = 0; appy_j27_ < appy_stop43; appy_j27_++) {
+        out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 48, appy_data.bytes_in - appy_in,
@@ -1166,22 +1169,22 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:49: out[5, 2:-2] = x[4:] - x[:-4] */
-  appy_start31 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_len32 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_start34 = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len35 = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len36 = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
-  if ((appy_len35 == appy_len32) && (appy_len36 == appy_len32)) {
+  appy_start31_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_len32_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_start34_ = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len35_ = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len36_ = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
+  if ((appy_len35_ == appy_len32_) && (appy_len36_ == appy_len32_)) {
     {
-      const int64_t appy_stop45 = appy_len32;
+      const int64_t appy_stop45 = appy_len32_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j33 = 0; appy_j33 < appy_stop45; appy_j33++) {
-        out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j33_ = 0; appy_j33_ < appy_stop45; appy_j33_++) {
+        out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 49, appy_data.bytes_in - appy_in,
@@ -1195,32 +1198,32 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
-    for (appy_j38 = 0; appy_j38 < out_shape1; appy_j38++) {
-      out[6 * out_shape1 + appy_j38] = 3.0;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+    for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
+      out_[6 * out_shape1 + appy_j38_] = 3.0;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_slices", 50, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:51: out[6, 1:-1:2] = x[1:-1:2] */
-  appy_start39 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_len40 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_start42 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  appy_len43 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  if (appy_len43 == appy_len40) {
+  appy_start39_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_len40_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_start42_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  appy_len43_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  if (appy_len43_ == appy_len40_) {
     {
-      const int64_t appy_stop48 = appy_len40;
+      const int64_t appy_stop48 = appy_len40_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j41 = 0; appy_j41 < appy_stop48; appy_j41++) {
-        out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j41_ = 0; appy_j41_ < appy_stop48; appy_j41_++) {
+        out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 51, appy_data.bytes_in - appy_in,
@@ -1231,21 +1234,21 @@ static int kernel_host_slices_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:52: out[7, :7:3] = x[:7:3] + 1 */
-  appy_start45 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_len46 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_start48 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  appy_len49 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  if (appy_len49 == appy_len46) {
+  appy_start45_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_len46_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_start48_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  appy_len49_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  if (appy_len49_ == appy_len46_) {
     {
-      const int64_t appy_stop50 = appy_len46;
+      const int64_t appy_stop50 = appy_len46_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j47 = 0; appy_j47 < appy_stop50; appy_j47++) {
-        out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1.0);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j47_ = 0; appy_j47_ < appy_stop50; appy_j47_++) {
+        out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1.0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 52, appy_data.bytes_in - appy_in,
@@ -1263,75 +1266,78 @@ fail:
 }
 
 /* host_slices(int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:42 */
-static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_start10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start17 = 0;
-  int64_t appy_len18 = 0;
-  int64_t appy_len20 = 0;
-  int64_t appy_j21 = 0;
-  int64_t appy_start22 = 0;
-  int64_t appy_len23 = 0;
-  int64_t appy_start25 = 0;
-  int64_t appy_len26 = 0;
-  int64_t appy_j27 = 0;
-  int64_t appy_start28 = 0;
-  int64_t appy_len29 = 0;
-  int64_t appy_start31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_j33 = 0;
-  int64_t appy_start34 = 0;
-  int64_t appy_len35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_j41 = 0;
-  int64_t appy_start42 = 0;
-  int64_t appy_len43 = 0;
-  int64_t appy_start45 = 0;
-  int64_t appy_len46 = 0;
-  int64_t appy_j47 = 0;
-  int64_t appy_start48 = 0;
-  int64_t appy_len49 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_start10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start17_ = 0;
+  int64_t appy_len18_ = 0;
+  int64_t appy_len20_ = 0;
+  int64_t appy_j21_ = 0;
+  int64_t appy_start22_ = 0;
+  int64_t appy_len23_ = 0;
+  int64_t appy_start25_ = 0;
+  int64_t appy_len26_ = 0;
+  int64_t appy_j27_ = 0;
+  int64_t appy_start28_ = 0;
+  int64_t appy_len29_ = 0;
+  int64_t appy_start31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_j33_ = 0;
+  int64_t appy_start34_ = 0;
+  int64_t appy_len35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_j41_ = 0;
+  int64_t appy_start42_ = 0;
+  int64_t appy_len43_ = 0;
+  int64_t appy_start45_ = 0;
+  int64_t appy_len46_ = 0;
+  int64_t appy_j47_ = 0;
+  int64_t appy_start48_ = 0;
+  int64_t appy_len49_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays_host.py:50: out[6] = 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, out_shape1 > 0, 0, 0, 6, 6, "tests/e2e/programs/arrays_host.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:44: out[0] = x[::-1] */
-  appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len3 == out_shape1) {
+  appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len3_ == out_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-        out[appy_j1] = x[(appy_start2 - appy_j1)];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+        out_[appy_j1_] = x_[(appy_start2_ - appy_j1_)];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 44, appy_data.bytes_in - appy_in,
@@ -1342,23 +1348,23 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:45: out[1, ::2] = x[::2] + x[::-2] */
-  appy_start5 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len6 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start8 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_len9 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
-  appy_start10 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len11 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  if ((appy_len9 == appy_len6) && (appy_len11 == appy_len6)) {
+  appy_start5_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len6_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start8_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_len9_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), x_shape0);
+  appy_start10_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len11_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  if ((appy_len9_ == appy_len6_) && (appy_len11_ == appy_len6_)) {
     {
-      const int64_t appy_stop53 = appy_len6;
+      const int64_t appy_stop53 = appy_len6_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j7 = 0; appy_j7 < appy_stop53; appy_j7++) {
-        out[1 * out_shape1 + (appy_start5 + (appy_j7 * 2))] = (x[(appy_start8 + (appy_j7 * 2))] + x[(appy_start10 - (appy_j7 * 2))]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j7_ = 0; appy_j7_ < appy_stop53; appy_j7_++) {
+        out_[1 * out_shape1 + (appy_start5_ + (appy_j7_ * 2))] = (x_[(appy_start8_ + (appy_j7_ * 2))] + x_[(appy_start10_ - (appy_j7_ * 2))]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 45, appy_data.bytes_in - appy_in,
@@ -1369,22 +1375,22 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:46: out[2, 1:] = x[:-1] * x[1:] */
-  appy_start13 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len14 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len16 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  appy_start17 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len18 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  if ((appy_len16 == appy_len14) && (appy_len18 == appy_len14)) {
+  appy_start13_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len14_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len16_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  appy_start17_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len18_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  if ((appy_len16_ == appy_len14_) && (appy_len18_ == appy_len14_)) {
     {
-      const int64_t appy_stop55 = appy_len14;
+      const int64_t appy_stop55 = appy_len14_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j15 = 0; appy_j15 < appy_stop55; appy_j15++) {
-        out[2 * out_shape1 + (appy_start13 + appy_j15)] = (x[appy_j15] * x[(appy_start17 + appy_j15)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j15_ = 0; appy_j15_ < appy_stop55; appy_j15_++) {
+        out_[2 * out_shape1 + (appy_start13_ + appy_j15_)] = (x_[appy_j15_] * x_[(appy_start17_ + appy_j15_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 46, appy_data.bytes_in - appy_in,
@@ -1395,20 +1401,20 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:47: out[3, :3] = x[-3:] */
-  appy_len20 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
-  appy_start22 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len23 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len23 == appy_len20) {
+  appy_len20_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), out_shape1);
+  appy_start22_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len23_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len23_ == appy_len20_) {
     {
-      const int64_t appy_stop57 = appy_len20;
+      const int64_t appy_stop57 = appy_len20_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j21 = 0; appy_j21 < appy_stop57; appy_j21++) {
-        out[3 * out_shape1 + appy_j21] = x[(appy_start22 + appy_j21)];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j21_ = 0; appy_j21_ < appy_stop57; appy_j21_++) {
+        out_[3 * out_shape1 + appy_j21_] = x_[(appy_start22_ + appy_j21_)];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 47, appy_data.bytes_in - appy_in,
@@ -1419,21 +1425,21 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:48: out[4, 1::2] = x[-2::-2] */
-  appy_start25 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_len26 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
-  appy_start28 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len29 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
-  if (appy_len29 == appy_len26) {
+  appy_start25_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_len26_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape1);
+  appy_start28_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len29_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), x_shape0);
+  if (appy_len29_ == appy_len26_) {
     {
-      const int64_t appy_stop59 = appy_len26;
+      const int64_t appy_stop59 = appy_len26_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j27 = 0; appy_j27 < appy_stop59; appy_j27++) {
-        out[4 * out_shape1 + (appy_start25 + (appy_j27 * 2))] = x[(appy_start28 - (appy_j27 * 2))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j27_ = 0; appy_j27_ < appy_stop59; appy_j27_++) {
+        out_[4 * out_shape1 + (appy_start25_ + (appy_j27_ * 2))] = x_[(appy_start28_ - (appy_j27_ * 2))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 48, appy_data.bytes_in - appy_in,
@@ -1444,22 +1450,22 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:49: out[5, 2:-2] = x[4:] - x[:-4] */
-  appy_start31 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_len32 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
-  appy_start34 = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len35 = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len36 = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
-  if ((appy_len35 == appy_len32) && (appy_len36 == appy_len32)) {
+  appy_start31_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_len32_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(1), out_shape1);
+  appy_start34_ = appy_slice_start(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len35_ = appy_slice_len(INT64_C(4), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len36_ = appy_slice_len(APPY_OMIT, INT64_C(-4), INT64_C(1), x_shape0);
+  if ((appy_len35_ == appy_len32_) && (appy_len36_ == appy_len32_)) {
     {
-      const int64_t appy_stop61 = appy_len32;
+      const int64_t appy_stop61 = appy_len32_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j33 = 0; appy_j33 < appy_stop61; appy_j33++) {
-        out[5 * out_shape1 + (appy_start31 + appy_j33)] = (x[(appy_start34 + appy_j33)] - x[appy_j33]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j33_ = 0; appy_j33_ < appy_stop61; appy_j33_++) {
+        out_[5 * out_shape1 + (appy_start31_ + appy_j33_)] = (x_[(appy_start34_ + appy_j33_)] - x_[appy_j33_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 49, appy_data.bytes_in - appy_in,
@@ -1473,32 +1479,32 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
-    for (appy_j38 = 0; appy_j38 < out_shape1; appy_j38++) {
-      out[6 * out_shape1 + appy_j38] = 3;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+    for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
+      out_[6 * out_shape1 + appy_j38_] = 3;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_slices", 50, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:51: out[6, 1:-1:2] = x[1:-1:2] */
-  appy_start39 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_len40 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
-  appy_start42 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  appy_len43 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
-  if (appy_len43 == appy_len40) {
+  appy_start39_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_len40_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), out_shape1);
+  appy_start42_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  appy_len43_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(2), x_shape0);
+  if (appy_len43_ == appy_len40_) {
     {
-      const int64_t appy_stop64 = appy_len40;
+      const int64_t appy_stop64 = appy_len40_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j41 = 0; appy_j41 < appy_stop64; appy_j41++) {
-        out[6 * out_shape1 + (appy_start39 + (appy_j41 * 2))] = x[(appy_start42 + (appy_j41 * 2))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j41_ = 0; appy_j41_ < appy_stop64; appy_j41_++) {
+        out_[6 * out_shape1 + (appy_start39_ + (appy_j41_ * 2))] = x_[(appy_start42_ + (appy_j41_ * 2))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 51, appy_data.bytes_in - appy_in,
@@ -1509,21 +1515,21 @@ static int kernel_host_slices_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:52: out[7, :7:3] = x[:7:3] + 1 */
-  appy_start45 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_len46 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
-  appy_start48 = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  appy_len49 = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
-  if (appy_len49 == appy_len46) {
+  appy_start45_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_len46_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), out_shape1);
+  appy_start48_ = appy_slice_start(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  appy_len49_ = appy_slice_len(APPY_OMIT, INT64_C(7), INT64_C(3), x_shape0);
+  if (appy_len49_ == appy_len46_) {
     {
-      const int64_t appy_stop66 = appy_len46;
+      const int64_t appy_stop66 = appy_len46_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j47 = 0; appy_j47 < appy_stop66; appy_j47++) {
-        out[7 * out_shape1 + (appy_start45 + (appy_j47 * 3))] = (x[(appy_start48 + (appy_j47 * 3))] + 1);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j47_ = 0; appy_j47_ < appy_stop66; appy_j47_++) {
+        out_[7 * out_shape1 + (appy_start45_ + (appy_j47_ * 3))] = (x_[(appy_start48_ + (appy_j47_ * 3))] + 1);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_slices", 52, appy_data.bytes_in - appy_in,
@@ -1541,70 +1547,70 @@ fail:
 }
 
 /* host_window(float64[:], float64[:, :], int64, int64, int64) -- tests/e2e/programs/arrays_host.py:58 */
-static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len15 = 0;
-  int64_t appy_j16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_step19 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_step27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  double appy_sum32 = 0;
-  int64_t appy_step33 = 0;
-  int64_t appy_start35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j37 = 0;
-  double appy_sum38 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len15_ = 0;
+  int64_t appy_j16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_step19_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_step27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  double appy_sum32_ = 0;
+  int64_t appy_step33_ = 0;
+  int64_t appy_start35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j37_ = 0;
+  double appy_sum38_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:61: out[0, lo:hi:step] = x[lo:hi:step] + 1 */
-  appy_step1 = step;
-  if (appy_step1 == 0) {
+  appy_step1_ = step_;
+  if (appy_step1_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 61)");
     goto fail;
   }
-  appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-  appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-  appy_start6 = appy_slice_start(lo, hi, appy_step1, x_shape0);
-  appy_len7 = appy_slice_len(lo, hi, appy_step1, x_shape0);
-  if (appy_len7 == appy_len4) {
+  appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+  appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+  appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, x_shape0);
+  appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, x_shape0);
+  if (appy_len7_ == appy_len4_) {
     {
-      const int64_t appy_stop68 = appy_len4;
+      const int64_t appy_stop68 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < appy_stop68; appy_j5++) {
-        out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1.0);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < appy_stop68; appy_j5_++) {
+        out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1.0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 61, appy_data.bytes_in - appy_in,
@@ -1615,21 +1621,21 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:62: out[1, lo:] = x[lo:] * 2 */
-  appy_start9 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len10 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_start12 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len13 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len13 == appy_len10) {
+  appy_start9_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len10_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_start12_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len13_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len13_ == appy_len10_) {
     {
-      const int64_t appy_stop70 = appy_len10;
+      const int64_t appy_stop70 = appy_len10_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < appy_stop70; appy_j11++) {
-        out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2.0);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < appy_stop70; appy_j11_++) {
+        out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2.0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 62, appy_data.bytes_in - appy_in,
@@ -1640,19 +1646,19 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:63: out[2, :hi] = -x[:hi] */
-  appy_len15 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), out_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), x_shape0);
-  if (appy_len17 == appy_len15) {
+  appy_len15_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), out_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), x_shape0);
+  if (appy_len17_ == appy_len15_) {
     {
-      const int64_t appy_stop72 = appy_len15;
+      const int64_t appy_stop72 = appy_len15_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j16 = 0; appy_j16 < appy_stop72; appy_j16++) {
-        out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j16_ = 0; appy_j16_ < appy_stop72; appy_j16_++) {
+        out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 63, appy_data.bytes_in - appy_in,
@@ -1663,26 +1669,26 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:64: out[3, ::step] = x[::step] */
-  appy_step19 = step;
-  if (appy_step19 == 0) {
+  appy_step19_ = step_;
+  if (appy_step19_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 64)");
     goto fail;
   }
-  appy_start21 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_len22 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_start24 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  appy_len25 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  if (appy_len25 == appy_len22) {
+  appy_start21_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_len22_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_start24_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  appy_len25_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  if (appy_len25_ == appy_len22_) {
     {
-      const int64_t appy_stop74 = appy_len22;
+      const int64_t appy_stop74 = appy_len22_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j23 = 0; appy_j23 < appy_stop74; appy_j23++) {
-        out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j23_ = 0; appy_j23_ < appy_stop74; appy_j23_++) {
+        out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 64, appy_data.bytes_in - appy_in,
@@ -1693,51 +1699,51 @@ static int kernel_host_window_0(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:65: return np.sum(x[lo:hi:step]), np.sum(x[hi:lo:-step]) */
-  appy_step27 = step;
-  if (appy_step27 == 0) {
+  appy_step27_ = step_;
+  if (appy_step27_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start29 = appy_slice_start(lo, hi, appy_step27, x_shape0);
-  appy_len30 = appy_slice_len(lo, hi, appy_step27, x_shape0);
-  appy_sum32 = 0.0;
+  appy_start29_ = appy_slice_start(lo_, hi_, appy_step27_, x_shape0);
+  appy_len30_ = appy_slice_len(lo_, hi_, appy_step27_, x_shape0);
+  appy_sum32_ = 0.0;
   {
-    const int64_t appy_stop76 = appy_len30;
+    const int64_t appy_stop76 = appy_len30_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum32) reduction(+: appy_sum32)
-    for (appy_j31 = 0; appy_j31 < appy_stop76; appy_j31++) {
-      appy_sum32 = (appy_sum32 + x[(appy_start29 + (appy_j31 * appy_step27))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
+    for (appy_j31_ = 0; appy_j31_ < appy_stop76; appy_j31_++) {
+      appy_sum32_ = (appy_sum32_ + x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_step33 = (-step);
-  if (appy_step33 == 0) {
+  appy_step33_ = (-step_);
+  if (appy_step33_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start35 = appy_slice_start(hi, lo, appy_step33, x_shape0);
-  appy_len36 = appy_slice_len(hi, lo, appy_step33, x_shape0);
-  appy_sum38 = 0.0;
+  appy_start35_ = appy_slice_start(hi_, lo_, appy_step33_, x_shape0);
+  appy_len36_ = appy_slice_len(hi_, lo_, appy_step33_, x_shape0);
+  appy_sum38_ = 0.0;
   {
-    const int64_t appy_stop78 = appy_len36;
+    const int64_t appy_stop78 = appy_len36_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum38) reduction(+: appy_sum38)
-    for (appy_j37 = 0; appy_j37 < appy_stop78; appy_j37++) {
-      appy_sum38 = (appy_sum38 + x[(appy_start35 + (appy_j37 * appy_step33))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
+    for (appy_j37_ = 0; appy_j37_ < appy_stop78; appy_j37_++) {
+      appy_sum38_ = (appy_sum38_ + x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum32), appy_box_float64(appy_sum38)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum32_), appy_box_float64(appy_sum38_)});
   appy_env_end(&appy_data, "arrays_host", "host_window", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -1746,70 +1752,70 @@ fail:
 }
 
 /* host_window(int32[:], int32[:, :], int64, int64, int64) -- tests/e2e/programs/arrays_host.py:58 */
-static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len15 = 0;
-  int64_t appy_j16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_step19 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_step27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_sum32 = 0;
-  int64_t appy_step33 = 0;
-  int64_t appy_start35 = 0;
-  int64_t appy_len36 = 0;
-  int64_t appy_j37 = 0;
-  int64_t appy_sum38 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len15_ = 0;
+  int64_t appy_j16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_step19_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_step27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_sum32_ = 0;
+  int64_t appy_step33_ = 0;
+  int64_t appy_start35_ = 0;
+  int64_t appy_len36_ = 0;
+  int64_t appy_j37_ = 0;
+  int64_t appy_sum38_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:61: out[0, lo:hi:step] = x[lo:hi:step] + 1 */
-  appy_step1 = step;
-  if (appy_step1 == 0) {
+  appy_step1_ = step_;
+  if (appy_step1_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 61)");
     goto fail;
   }
-  appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-  appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-  appy_start6 = appy_slice_start(lo, hi, appy_step1, x_shape0);
-  appy_len7 = appy_slice_len(lo, hi, appy_step1, x_shape0);
-  if (appy_len7 == appy_len4) {
+  appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+  appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+  appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, x_shape0);
+  appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, x_shape0);
+  if (appy_len7_ == appy_len4_) {
     {
-      const int64_t appy_stop80 = appy_len4;
+      const int64_t appy_stop80 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j5 = 0; appy_j5 < appy_stop80; appy_j5++) {
-        out[(appy_start3 + (appy_j5 * appy_step1))] = (x[(appy_start6 + (appy_j5 * appy_step1))] + 1);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j5_ = 0; appy_j5_ < appy_stop80; appy_j5_++) {
+        out_[(appy_start3_ + (appy_j5_ * appy_step1_))] = (x_[(appy_start6_ + (appy_j5_ * appy_step1_))] + 1);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 61, appy_data.bytes_in - appy_in,
@@ -1820,21 +1826,21 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:62: out[1, lo:] = x[lo:] * 2 */
-  appy_start9 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_len10 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), out_shape1);
-  appy_start12 = appy_slice_start(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len13 = appy_slice_len(lo, APPY_OMIT, INT64_C(1), x_shape0);
-  if (appy_len13 == appy_len10) {
+  appy_start9_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_len10_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), out_shape1);
+  appy_start12_ = appy_slice_start(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len13_ = appy_slice_len(lo_, APPY_OMIT, INT64_C(1), x_shape0);
+  if (appy_len13_ == appy_len10_) {
     {
-      const int64_t appy_stop82 = appy_len10;
+      const int64_t appy_stop82 = appy_len10_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j11 = 0; appy_j11 < appy_stop82; appy_j11++) {
-        out[1 * out_shape1 + (appy_start9 + appy_j11)] = (x[(appy_start12 + appy_j11)] * 2);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j11_ = 0; appy_j11_ < appy_stop82; appy_j11_++) {
+        out_[1 * out_shape1 + (appy_start9_ + appy_j11_)] = (x_[(appy_start12_ + appy_j11_)] * 2);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 62, appy_data.bytes_in - appy_in,
@@ -1845,19 +1851,19 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:63: out[2, :hi] = -x[:hi] */
-  appy_len15 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), out_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, hi, INT64_C(1), x_shape0);
-  if (appy_len17 == appy_len15) {
+  appy_len15_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), out_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, hi_, INT64_C(1), x_shape0);
+  if (appy_len17_ == appy_len15_) {
     {
-      const int64_t appy_stop84 = appy_len15;
+      const int64_t appy_stop84 = appy_len15_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j16 = 0; appy_j16 < appy_stop84; appy_j16++) {
-        out[2 * out_shape1 + appy_j16] = (-x[appy_j16]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j16_ = 0; appy_j16_ < appy_stop84; appy_j16_++) {
+        out_[2 * out_shape1 + appy_j16_] = (-x_[appy_j16_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 63, appy_data.bytes_in - appy_in,
@@ -1868,26 +1874,26 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:64: out[3, ::step] = x[::step] */
-  appy_step19 = step;
-  if (appy_step19 == 0) {
+  appy_step19_ = step_;
+  if (appy_step19_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 64)");
     goto fail;
   }
-  appy_start21 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_len22 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, out_shape1);
-  appy_start24 = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  appy_len25 = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19, x_shape0);
-  if (appy_len25 == appy_len22) {
+  appy_start21_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_len22_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, out_shape1);
+  appy_start24_ = appy_slice_start(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  appy_len25_ = appy_slice_len(APPY_OMIT, APPY_OMIT, appy_step19_, x_shape0);
+  if (appy_len25_ == appy_len22_) {
     {
-      const int64_t appy_stop86 = appy_len22;
+      const int64_t appy_stop86 = appy_len22_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-      for (appy_j23 = 0; appy_j23 < appy_stop86; appy_j23++) {
-        out[3 * out_shape1 + (appy_start21 + (appy_j23 * appy_step19))] = x[(appy_start24 + (appy_j23 * appy_step19))];
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+      for (appy_j23_ = 0; appy_j23_ < appy_stop86; appy_j23_++) {
+        out_[3 * out_shape1 + (appy_start21_ + (appy_j23_ * appy_step19_))] = x_[(appy_start24_ + (appy_j23_ * appy_step19_))];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_window", 64, appy_data.bytes_in - appy_in,
@@ -1898,51 +1904,51 @@ static int kernel_host_window_1(appy_frame *fr, const appy_array *x_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:65: return np.sum(x[lo:hi:step]), np.sum(x[hi:lo:-step]) */
-  appy_step27 = step;
-  if (appy_step27 == 0) {
+  appy_step27_ = step_;
+  if (appy_step27_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start29 = appy_slice_start(lo, hi, appy_step27, x_shape0);
-  appy_len30 = appy_slice_len(lo, hi, appy_step27, x_shape0);
-  appy_sum32 = INT64_C(0);
+  appy_start29_ = appy_slice_start(lo_, hi_, appy_step27_, x_shape0);
+  appy_len30_ = appy_slice_len(lo_, hi_, appy_step27_, x_shape0);
+  appy_sum32_ = INT64_C(0);
   {
-    const int64_t appy_stop88 = appy_len30;
+    const int64_t appy_stop88 = appy_len30_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum32) reduction(+: appy_sum32)
-    for (appy_j31 = 0; appy_j31 < appy_stop88; appy_j31++) {
-      appy_sum32 = (appy_sum32 + (int64_t)x[(appy_start29 + (appy_j31 * appy_step27))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
+    for (appy_j31_ = 0; appy_j31_ < appy_stop88; appy_j31_++) {
+      appy_sum32_ = (appy_sum32_ + (int64_t)x_[(appy_start29_ + (appy_j31_ * appy_step27_))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_step33 = (-step);
-  if (appy_step33 == 0) {
+  appy_step33_ = (-step_);
+  if (appy_step33_ == 0) {
     appy_raise(APPY_VALUE_ERROR, "slice step cannot be zero (tests/e2e/programs/arrays_host.py, line 65)");
     goto fail;
   }
-  appy_start35 = appy_slice_start(hi, lo, appy_step33, x_shape0);
-  appy_len36 = appy_slice_len(hi, lo, appy_step33, x_shape0);
-  appy_sum38 = INT64_C(0);
+  appy_start35_ = appy_slice_start(hi_, lo_, appy_step33_, x_shape0);
+  appy_len36_ = appy_slice_len(hi_, lo_, appy_step33_, x_shape0);
+  appy_sum38_ = INT64_C(0);
   {
-    const int64_t appy_stop90 = appy_len36;
+    const int64_t appy_stop90 = appy_len36_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum38) reduction(+: appy_sum38)
-    for (appy_j37 = 0; appy_j37 < appy_stop90; appy_j37++) {
-      appy_sum38 = (appy_sum38 + (int64_t)x[(appy_start35 + (appy_j37 * appy_step33))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
+    for (appy_j37_ = 0; appy_j37_ < appy_stop90; appy_j37_++) {
+      appy_sum38_ = (appy_sum38_ + (int64_t)x_[(appy_start35_ + (appy_j37_ * appy_step33_))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_window", 65, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum32), appy_box_int64(appy_sum38)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum32_), appy_box_int64(appy_sum38_)});
   appy_env_end(&appy_data, "arrays_host", "host_window", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -1951,47 +1957,47 @@ fail:
 }
 
 /* update(float64[:, :], float64[:, :], float64) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, double beta, PyObject **ret)
+static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size]) private(appy_j1, appy_j2)
-    for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-      for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-        C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
+    for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+      for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+        C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2003,13 +2009,13 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j3, appy_j4)
-      for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-        for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-          C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
+      for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+        for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+          C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2021,21 +2027,21 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop96 = appy_len7;
+      const int64_t appy_stop96 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j8, appy_j9)
-      for (appy_j8 = 0; appy_j8 < appy_stop96; appy_j8++) {
-        for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-          C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop96; appy_j8_++) {
+        for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+          C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2047,21 +2053,21 @@ static int kernel_update_0(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j14, appy_j15)
-      for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-        for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-          C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
+      for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+        for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+          C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2080,47 +2086,47 @@ fail:
 }
 
 /* update(float32[:, :], float32[:, :], float32) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, float beta, PyObject **ret)
+static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *D = (float *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *D_ = (float *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size]) private(appy_j1, appy_j2)
-    for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-      for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-        C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
+    for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+      for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+        C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2132,13 +2138,13 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j3, appy_j4)
-      for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-        for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-          C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
+      for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+        for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+          C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2150,21 +2156,21 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop105 = appy_len7;
+      const int64_t appy_stop105 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j8, appy_j9)
-      for (appy_j8 = 0; appy_j8 < appy_stop105; appy_j8++) {
-        for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-          C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop105; appy_j8_++) {
+        for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+          C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2176,21 +2182,21 @@ static int kernel_update_1(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j14, appy_j15)
-      for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-        for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-          C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2.0f) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
+      for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+        for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+          C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2.0f) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2209,47 +2215,47 @@ fail:
 }
 
 /* update(int32[:, :], int32[:, :], int32) -- tests/e2e/programs/arrays_host.py:72 */
-static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_array *D_arg, int32_t beta, PyObject **ret)
+static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_array *D_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *D = (int32_t *)D_arg->data;
-  int64_t D_shape0 = D_arg->shape[0];
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_j15 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *D_ = (int32_t *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_j15_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:74: C *= beta */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C[0:C_size]) private(appy_j1, appy_j2)
-    for (appy_j1 = 0; appy_j1 < C_shape0; appy_j1++) {
-      for (appy_j2 = 0; appy_j2 < C_shape1; appy_j2++) {
-        C[appy_j1 * C_shape1 + appy_j2] = (C[appy_j1 * C_shape1 + appy_j2] * beta);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
+    for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
+      for (appy_j2_ = 0; appy_j2_ < C_shape1; appy_j2_++) {
+        C_[appy_j1_ * C_shape1 + appy_j2_] = (C_[appy_j1_ * C_shape1 + appy_j2_] * beta_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2261,13 +2267,13 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j3, appy_j4)
-      for (appy_j3 = 0; appy_j3 < C_shape0; appy_j3++) {
-        for (appy_j4 = 0; appy_j4 < C_shape1; appy_j4++) {
-          C[appy_j3 * C_shape1 + appy_j4] = (C[appy_j3 * C_shape1 + appy_j4] + D[appy_j3 * D_shape1 + appy_j4]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
+      for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
+        for (appy_j4_ = 0; appy_j4_ < C_shape1; appy_j4_++) {
+          C_[appy_j3_ * C_shape1 + appy_j4_] = (C_[appy_j3_ * C_shape1 + appy_j4_] + D_[appy_j3_ * D_shape1 + appy_j4_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2279,21 +2285,21 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:76: C[1:, :] -= D[:-1, :] */
-  appy_start6 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len7 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
-  appy_len10 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
-  if ((appy_len10 == appy_len7) && (D_shape1 == C_shape1)) {
+  appy_start6_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len7_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), C_shape0);
+  appy_len10_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), D_shape0);
+  if ((appy_len10_ == appy_len7_) && (D_shape1 == C_shape1)) {
     {
-      const int64_t appy_stop114 = appy_len7;
+      const int64_t appy_stop114 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j8, appy_j9)
-      for (appy_j8 = 0; appy_j8 < appy_stop114; appy_j8++) {
-        for (appy_j9 = 0; appy_j9 < C_shape1; appy_j9++) {
-          C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] = (C[(appy_start6 + appy_j8) * C_shape1 + appy_j9] - D[appy_j8 * D_shape1 + appy_j9]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop114; appy_j8_++) {
+        for (appy_j9_ = 0; appy_j9_ < C_shape1; appy_j9_++) {
+          C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] = (C_[(appy_start6_ + appy_j8_) * C_shape1 + appy_j9_] - D_[appy_j8_ * D_shape1 + appy_j9_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2305,21 +2311,21 @@ static int kernel_update_2(appy_frame *fr, const appy_array *C_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:77: C[:, ::2] = C[:, ::2] * 2 - D[:, ::-2] */
-  appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
-  appy_start16 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  appy_len17 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
-  if ((D_shape0 == C_shape0) && (appy_len17 == appy_len13)) {
+  appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), C_shape1);
+  appy_start16_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  appy_len17_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), D_shape1);
+  if ((D_shape0 == C_shape0) && (appy_len17_ == appy_len13_)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-      appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D[0:D_size]) map(tofrom: C[0:C_size]) private(appy_j14, appy_j15)
-      for (appy_j14 = 0; appy_j14 < C_shape0; appy_j14++) {
-        for (appy_j15 = 0; appy_j15 < appy_len13; appy_j15++) {
-          C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] = ((C[appy_j14 * C_shape1 + (appy_start12 + (appy_j15 * 2))] * 2) - D[appy_j14 * D_shape1 + (appy_start16 - (appy_j15 * 2))]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
+      for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
+        for (appy_j15_ = 0; appy_j15_ < appy_len13_; appy_j15_++) {
+          C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] = ((C_[appy_j14_ * C_shape1 + (appy_start12_ + (appy_j15_ * 2))] * 2) - D_[appy_j14_ * D_shape1 + (appy_start16_ - (appy_j15_ * 2))]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2338,64 +2344,64 @@ fail:
 }
 
 /* fills(float64[:, :], float64[:], float64) -- tests/e2e/programs/arrays_host.py:83 */
-static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, double v, PyObject **ret)
+static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, double v_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j14_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:85: x[:] = v */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x[0:x_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      x[appy_j1] = v;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x_[0:x_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      x_[appy_j1_] = v_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "fills", 85, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:86: A[1:-1, 1:-1] = 0 */
-  appy_start2 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_len3 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_start4 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_start2_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_len3_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_start4_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
   {
-    const int64_t appy_stop120 = appy_len3;
+    const int64_t appy_stop120 = appy_len3_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j6, appy_j7)
-    for (appy_j6 = 0; appy_j6 < appy_stop120; appy_j6++) {
-      for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-        A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0.0;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j6_, appy_j7_)
+    for (appy_j6_ = 0; appy_j6_ < appy_stop120; appy_j6_++) {
+      for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+        A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0.0;
       }
     }
     const double appy_ran = appy_clock();
@@ -2403,17 +2409,17 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:87: A[:1] = v */
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
   {
-    const int64_t appy_stop123 = appy_len8;
+    const int64_t appy_stop123 = appy_len8_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j9, appy_j10)
-    for (appy_j9 = 0; appy_j9 < appy_stop123; appy_j9++) {
-      for (appy_j10 = 0; appy_j10 < A_shape1; appy_j10++) {
-        A[appy_j9 * A_shape1 + appy_j10] = v;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j9_, appy_j10_)
+    for (appy_j9_ = 0; appy_j9_ < appy_stop123; appy_j9_++) {
+      for (appy_j10_ = 0; appy_j10_ < A_shape1; appy_j10_++) {
+        A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2421,17 +2427,17 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:88: A[:, -1:] = 2 * v */
-  appy_start11 = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
-  appy_len12 = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_start11_ = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_len12_ = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j13, appy_j14)
-    for (appy_j13 = 0; appy_j13 < A_shape0; appy_j13++) {
-      for (appy_j14 = 0; appy_j14 < appy_len12; appy_j14++) {
-        A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2.0 * v);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j13_, appy_j14_)
+    for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
+      for (appy_j14_ = 0; appy_j14_ < appy_len12_; appy_j14_++) {
+        A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2.0 * v_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2443,64 +2449,64 @@ static int kernel_fills_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
 }
 
 /* fills(int32[:, :], int32[:], int32) -- tests/e2e/programs/arrays_host.py:83 */
-static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, int32_t v, PyObject **ret)
+static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, int32_t v_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j14 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j14_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:85: x[:] = v */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x[0:x_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      x[appy_j1] = v;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x_[0:x_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      x_[appy_j1_] = v_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "fills", 85, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:86: A[1:-1, 1:-1] = 0 */
-  appy_start2 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_len3 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-  appy_start4 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_start2_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_len3_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+  appy_start4_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
   {
-    const int64_t appy_stop129 = appy_len3;
+    const int64_t appy_stop129 = appy_len3_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j6, appy_j7)
-    for (appy_j6 = 0; appy_j6 < appy_stop129; appy_j6++) {
-      for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-        A[(appy_start2 + appy_j6) * A_shape1 + (appy_start4 + appy_j7)] = 0;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j6_, appy_j7_)
+    for (appy_j6_ = 0; appy_j6_ < appy_stop129; appy_j6_++) {
+      for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+        A_[(appy_start2_ + appy_j6_) * A_shape1 + (appy_start4_ + appy_j7_)] = 0;
       }
     }
     const double appy_ran = appy_clock();
@@ -2508,17 +2514,17 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:87: A[:1] = v */
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(1), INT64_C(1), A_shape0);
   {
-    const int64_t appy_stop132 = appy_len8;
+    const int64_t appy_stop132 = appy_len8_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j9, appy_j10)
-    for (appy_j9 = 0; appy_j9 < appy_stop132; appy_j9++) {
-      for (appy_j10 = 0; appy_j10 < A_shape1; appy_j10++) {
-        A[appy_j9 * A_shape1 + appy_j10] = v;
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j9_, appy_j10_)
+    for (appy_j9_ = 0; appy_j9_ < appy_stop132; appy_j9_++) {
+      for (appy_j10_ = 0; appy_j10_ < A_shape1; appy_j10_++) {
+        A_[appy_j9_ * A_shape1 + appy_j10_] = v_;
       }
     }
     const double appy_ran = appy_clock();
@@ -2526,17 +2532,17 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:88: A[:, -1:] = 2 * v */
-  appy_start11 = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
-  appy_len12 = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_start11_ = appy_slice_start(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
+  appy_len12_ = appy_slice_len(INT64_C(-1), APPY_OMIT, INT64_C(1), A_shape1);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size]) private(appy_j13, appy_j14)
-    for (appy_j13 = 0; appy_j13 < A_shape0; appy_j13++) {
-      for (appy_j14 = 0; appy_j14 < appy_len12; appy_j14++) {
-        A[appy_j13 * A_shape1 + (appy_start11 + appy_j14)] = (2 * v);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j13_, appy_j14_)
+    for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
+      for (appy_j14_ = 0; appy_j14_ < appy_len12_; appy_j14_++) {
+        A_[appy_j13_ * A_shape1 + (appy_start11_ + appy_j14_)] = (2 * v_);
       }
     }
     const double appy_ran = appy_clock();
@@ -2548,87 +2554,87 @@ static int kernel_fills_1(appy_frame *fr, const appy_array *A_arg, const appy_ar
 }
 
 /* jacobi2d(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/arrays_host.py:94 */
-static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t steps, PyObject **ret)
+static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t steps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t t = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_start20 = 0;
-  int64_t appy_len21 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_start26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_len28 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_len31 = 0;
-  int64_t appy_start32 = 0;
-  int64_t appy_len33 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t t_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_start20_ = 0;
+  int64_t appy_len21_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_start26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_len28_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_len31_ = 0;
+  int64_t appy_start32_ = 0;
+  int64_t appy_len33_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:96: for t in range(steps): */
   {
-    const int64_t appy_stop137 = steps;
-    for (t = 0; t < appy_stop137; t++) {
+    const int64_t appy_stop137 = steps_;
+    for (t_ = 0; t_ < appy_stop137; t_++) {
       /* tests/e2e/programs/arrays_host.py:97: B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[:-2, 1:-1] + A[2:, 1:-1] + A[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:98: + A[1:-1, 2:]) */
-      appy_start1 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start3 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len4 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_start7 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start9 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len11 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
-      appy_start12 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len13 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
+      appy_start1_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start3_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len4_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_start7_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len11_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
+      appy_start12_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len13_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len14_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start15_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len16_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len2_) && (appy_len10_ == appy_len4_) && (appy_len11_ == appy_len2_) && (appy_len13_ == appy_len2_) && (appy_len14_ == appy_len4_) && (appy_len16_ == appy_len4_)) {
         {
-          const int64_t appy_stop139 = appy_len2;
+          const int64_t appy_stop139 = appy_len2_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
           const double appy_mapped = appy_clock();
-          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(appy_j5, appy_j6)
-          for (appy_j5 = 0; appy_j5 < appy_stop139; appy_j5++) {
-            for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = (0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(appy_j5_, appy_j6_)
+          for (appy_j5_ = 0; appy_j5_ < appy_stop139; appy_j5_++) {
+            for (appy_j6_ = 0; appy_j6_ < appy_len4_; appy_j6_++) {
+              B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = (0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2641,32 +2647,32 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
       }
       /* tests/e2e/programs/arrays_host.py:99: A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[:-2, 1:-1] + B[2:, 1:-1] + B[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:100: + B[1:-1, 2:]) */
-      appy_start18 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len19 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start20 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len21 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start24 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len25 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start26 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len27 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len28 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
-      appy_start29 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len30 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
-      appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
+      appy_start18_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len19_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start20_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len21_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start24_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len25_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start26_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len27_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len28_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
+      appy_start29_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len30_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len31_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
+      appy_start32_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      appy_len33_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      if ((appy_len25_ == appy_len19_) && (appy_len27_ == appy_len21_) && (appy_len28_ == appy_len19_) && (appy_len30_ == appy_len19_) && (appy_len31_ == appy_len21_) && (appy_len33_ == appy_len21_)) {
         {
-          const int64_t appy_stop142 = appy_len19;
+          const int64_t appy_stop142 = appy_len19_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
           const double appy_mapped = appy_clock();
-          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size]) private(appy_j22, appy_j23)
-          for (appy_j22 = 0; appy_j22 < appy_stop142; appy_j22++) {
-            for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = (0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(appy_j22_, appy_j23_)
+          for (appy_j22_ = 0; appy_j22_ < appy_stop142; appy_j22_++) {
+            for (appy_j23_ = 0; appy_j23_ < appy_len21_; appy_j23_++) {
+              A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = (0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2687,87 +2693,87 @@ fail:
 }
 
 /* jacobi2d(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/arrays_host.py:94 */
-static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t steps, PyObject **ret)
+static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t steps_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t t = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_len14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_start20 = 0;
-  int64_t appy_len21 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_j23 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_start26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_len28 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_len31 = 0;
-  int64_t appy_start32 = 0;
-  int64_t appy_len33 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t t_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_len14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_start20_ = 0;
+  int64_t appy_len21_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_j23_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_start26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_len28_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_len31_ = 0;
+  int64_t appy_start32_ = 0;
+  int64_t appy_len33_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:96: for t in range(steps): */
   {
-    const int64_t appy_stop145 = steps;
-    for (t = 0; t < appy_stop145; t++) {
+    const int64_t appy_stop145 = steps_;
+    for (t_ = 0; t_ < appy_stop145; t_++) {
       /* tests/e2e/programs/arrays_host.py:97: B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[:-2, 1:-1] + A[2:, 1:-1] + A[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:98: + A[1:-1, 2:]) */
-      appy_start1 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start3 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len4 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_start7 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start9 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len11 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
-      appy_start12 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len13 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len14 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start15 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len16 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len2) && (appy_len10 == appy_len4) && (appy_len11 == appy_len2) && (appy_len13 == appy_len2) && (appy_len14 == appy_len4) && (appy_len16 == appy_len4)) {
+      appy_start1_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start3_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len4_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_start7_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len11_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape0);
+      appy_start12_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len13_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len14_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start15_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len16_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len2_) && (appy_len10_ == appy_len4_) && (appy_len11_ == appy_len2_) && (appy_len13_ == appy_len2_) && (appy_len14_ == appy_len4_) && (appy_len16_ == appy_len4_)) {
         {
-          const int64_t appy_stop147 = appy_len2;
+          const int64_t appy_stop147 = appy_len2_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
           const double appy_mapped = appy_clock();
-          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(appy_j5, appy_j6)
-          for (appy_j5 = 0; appy_j5 < appy_stop147; appy_j5++) {
-            for (appy_j6 = 0; appy_j6 < appy_len4; appy_j6++) {
-              B[(appy_start1 + appy_j5) * B_shape1 + (appy_start3 + appy_j6)] = ((float)0.2 * (A[(appy_start7 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[appy_j5 * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start12 + appy_j5) * A_shape1 + (appy_start9 + appy_j6)] + A[(appy_start7 + appy_j5) * A_shape1 + appy_j6] + A[(appy_start7 + appy_j5) * A_shape1 + (appy_start15 + appy_j6)]));
+          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(appy_j5_, appy_j6_)
+          for (appy_j5_ = 0; appy_j5_ < appy_stop147; appy_j5_++) {
+            for (appy_j6_ = 0; appy_j6_ < appy_len4_; appy_j6_++) {
+              B_[(appy_start1_ + appy_j5_) * B_shape1 + (appy_start3_ + appy_j6_)] = ((float)0.2 * (A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[appy_j5_ * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start12_ + appy_j5_) * A_shape1 + (appy_start9_ + appy_j6_)] + A_[(appy_start7_ + appy_j5_) * A_shape1 + appy_j6_] + A_[(appy_start7_ + appy_j5_) * A_shape1 + (appy_start15_ + appy_j6_)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2780,32 +2786,32 @@ static int kernel_jacobi2d_1(appy_frame *fr, const appy_array *A_arg, const appy
       }
       /* tests/e2e/programs/arrays_host.py:99: A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[:-2, 1:-1] + B[2:, 1:-1] + B[1:-1, :-2] */
       /* tests/e2e/programs/arrays_host.py:100: + B[1:-1, 2:]) */
-      appy_start18 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_len19 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
-      appy_start20 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_len21 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start24 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_len25 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
-      appy_start26 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len27 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
-      appy_len28 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
-      appy_start29 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len30 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
-      appy_len31 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
-      appy_start32 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      appy_len33 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
-      if ((appy_len25 == appy_len19) && (appy_len27 == appy_len21) && (appy_len28 == appy_len19) && (appy_len30 == appy_len19) && (appy_len31 == appy_len21) && (appy_len33 == appy_len21)) {
+      appy_start18_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_len19_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape0);
+      appy_start20_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_len21_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start24_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_len25_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape0);
+      appy_start26_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len27_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), B_shape1);
+      appy_len28_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape0);
+      appy_start29_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len30_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape0);
+      appy_len31_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), B_shape1);
+      appy_start32_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      appy_len33_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), B_shape1);
+      if ((appy_len25_ == appy_len19_) && (appy_len27_ == appy_len21_) && (appy_len28_ == appy_len19_) && (appy_len30_ == appy_len19_) && (appy_len31_ == appy_len21_) && (appy_len33_ == appy_len21_)) {
         {
-          const int64_t appy_stop150 = appy_len19;
+          const int64_t appy_stop150 = appy_len19_;
           const size_t appy_in = appy_data.bytes_in;
           const double appy_start = appy_clock();
-          appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
-          appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+          appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+          appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
           const double appy_mapped = appy_clock();
-          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size]) private(appy_j22, appy_j23)
-          for (appy_j22 = 0; appy_j22 < appy_stop150; appy_j22++) {
-            for (appy_j23 = 0; appy_j23 < appy_len21; appy_j23++) {
-              A[(appy_start18 + appy_j22) * A_shape1 + (appy_start20 + appy_j23)] = ((float)0.2 * (B[(appy_start24 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[appy_j22 * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start29 + appy_j22) * B_shape1 + (appy_start26 + appy_j23)] + B[(appy_start24 + appy_j22) * B_shape1 + appy_j23] + B[(appy_start24 + appy_j22) * B_shape1 + (appy_start32 + appy_j23)]));
+          #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(appy_j22_, appy_j23_)
+          for (appy_j22_ = 0; appy_j22_ < appy_stop150; appy_j22_++) {
+            for (appy_j23_ = 0; appy_j23_ < appy_len21_; appy_j23_++) {
+              A_[(appy_start18_ + appy_j22_) * A_shape1 + (appy_start20_ + appy_j23_)] = ((float)0.2 * (B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[appy_j22_ * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start29_ + appy_j22_) * B_shape1 + (appy_start26_ + appy_j23_)] + B_[(appy_start24_ + appy_j22_) * B_shape1 + appy_j23_] + B_[(appy_start24_ + appy_j22_) * B_shape1 + (appy_start32_ + appy_j23_)]));
             }
           }
           const double appy_ran = appy_clock();
@@ -2826,50 +2832,50 @@ fail:
 }
 
 /* broadcast2d(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = NULL;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j1, appy_j2)
-      for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-          B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
+      for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+          B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -2881,20 +2887,20 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j6, appy_j7)
-      for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-        for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-          B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
+      for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+        for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+          B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -2910,24 +2916,24 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a157;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a157) < 0)
       goto fail;
-    C = (double *)appy_a157.data;
+    C_ = (double *)appy_a157.data;
     C_shape1 = appy_a157.shape[1];
-    C_size = appy_a157.size;
+    C_count = appy_a157.size;
     C_obj = appy_a157.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size]) private(appy_j10, appy_j11)
-      for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-        for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
+      for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+        for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+          C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0);
         }
       }
       const double appy_ran = appy_clock();
@@ -2939,7 +2945,7 @@ static int kernel_broadcast2d_0(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -2949,50 +2955,50 @@ fail:
 }
 
 /* broadcast2d(float32[:, :], float32[:], float32[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = NULL;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j1, appy_j2)
-      for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-          B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
+      for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+          B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -3004,20 +3010,20 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j6, appy_j7)
-      for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-        for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-          B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
+      for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+        for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+          B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -3033,24 +3039,24 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a164;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a164) < 0)
       goto fail;
-    C = (float *)appy_a164.data;
+    C_ = (float *)appy_a164.data;
     C_shape1 = appy_a164.shape[1];
-    C_size = appy_a164.size;
+    C_count = appy_a164.size;
     C_obj = appy_a164.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size]) private(appy_j10, appy_j11)
-      for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-        for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1.0f);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
+      for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+        for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+          C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1.0f);
         }
       }
       const double appy_ran = appy_clock();
@@ -3062,7 +3068,7 @@ static int kernel_broadcast2d_1(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -3072,50 +3078,50 @@ fail:
 }
 
 /* broadcast2d(int32[:, :], int32[:], int32[:, :]) -- tests/e2e/programs/arrays_host.py:107 */
-static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *B_arg, PyObject **ret)
+static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *C = NULL;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j10 = 0;
-  int64_t appy_j11 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j10_ = 0;
+  int64_t appy_j11_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   /* tests/e2e/programs/arrays_host.py:109: B += A * x */
   if ((A_shape0 == B_shape0) && (A_shape1 == B_shape1) && (x_shape0 == B_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j1, appy_j2)
-      for (appy_j1 = 0; appy_j1 < B_shape0; appy_j1++) {
-        for (appy_j2 = 0; appy_j2 < B_shape1; appy_j2++) {
-          B[appy_j1 * B_shape1 + appy_j2] = (B[appy_j1 * B_shape1 + appy_j2] + (A[appy_j1 * A_shape1 + appy_j2] * x[appy_j2]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
+      for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
+        for (appy_j2_ = 0; appy_j2_ < B_shape1; appy_j2_++) {
+          B_[appy_j1_ * B_shape1 + appy_j2_] = (B_[appy_j1_ * B_shape1 + appy_j2_] + (A_[appy_j1_ * A_shape1 + appy_j2_] * x_[appy_j2_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -3127,20 +3133,20 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:110: B[:, 1:] -= x[:-1] */
-  appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
-  appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len8 == appy_len5) {
+  appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), B_shape1);
+  appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len8_ == appy_len5_) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x[0:x_size]) map(tofrom: B[0:B_size]) private(appy_j6, appy_j7)
-      for (appy_j6 = 0; appy_j6 < B_shape0; appy_j6++) {
-        for (appy_j7 = 0; appy_j7 < appy_len5; appy_j7++) {
-          B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] = (B[appy_j6 * B_shape1 + (appy_start4 + appy_j7)] - x[appy_j7]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
+      for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
+        for (appy_j7_ = 0; appy_j7_ < appy_len5_; appy_j7_++) {
+          B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] = (B_[appy_j6_ * B_shape1 + (appy_start4_ + appy_j7_)] - x_[appy_j7_]);
         }
       }
       const double appy_ran = appy_clock();
@@ -3156,24 +3162,24 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     appy_array appy_a171;
     if (appy_alloc(fr, "empty", APPY_INT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a171) < 0)
       goto fail;
-    C = (int32_t *)appy_a171.data;
+    C_ = (int32_t *)appy_a171.data;
     C_shape1 = appy_a171.shape[1];
-    C_size = appy_a171.size;
+    C_count = appy_a171.size;
     C_obj = appy_a171.obj;
-    appy_env_fresh(&appy_data, C, sizeof(*C) * C_size);
+    appy_env_fresh(&appy_data, C_, sizeof(*C_) * C_count);
   }
   if (x_shape0 == A_shape1) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], x[0:x_size]) map(tofrom: C[0:C_size]) private(appy_j10, appy_j11)
-      for (appy_j10 = 0; appy_j10 < A_shape0; appy_j10++) {
-        for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-          C[appy_j10 * C_shape1 + appy_j11] = (A[appy_j10 * A_shape1 + appy_j11] - x[appy_j11] + 1);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
+      for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
+        for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+          C_[appy_j10_ * C_shape1 + appy_j11_] = (A_[appy_j10_ * A_shape1 + appy_j11_] - x_[appy_j11_] + 1);
         }
       }
       const double appy_ran = appy_clock();
@@ -3185,7 +3191,7 @@ static int kernel_broadcast2d_2(appy_frame *fr, const appy_array *A_arg, const a
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:112: return C */
-  appy_env_host(&appy_data, C, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = C_obj});
   appy_env_end(&appy_data, "arrays_host", "broadcast2d", appy_called);
   return *ret ? 0 : -1;
@@ -3195,43 +3201,43 @@ fail:
 }
 
 /* affine(float64[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = NULL;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  double *z = NULL;
-  int64_t z_size = 0;
+  double *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a174;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a174) < 0)
       goto fail;
-    y = (double *)appy_a174.data;
+    y_ = (double *)appy_a174.data;
     y_shape0 = appy_a174.shape[0];
-    y_size = appy_a174.size;
+    y_count = appy_a174.size;
     y_obj = appy_a174.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine", 122, appy_data.bytes_in - appy_in,
@@ -3242,22 +3248,22 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a176;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a176) < 0)
       goto fail;
-    z = (double *)appy_a176.data;
-    z_size = appy_a176.size;
+    z_ = (double *)appy_a176.data;
+    z_count = appy_a176.size;
     z_obj = appy_a176.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-      for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-        z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+      for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+        z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "affine", 123, appy_data.bytes_in - appy_in,
@@ -3268,8 +3274,8 @@ static int kernel_affine_0(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -3279,43 +3285,43 @@ fail:
 }
 
 /* affine(float32[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = NULL;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  float *z = NULL;
-  int64_t z_size = 0;
+  float *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a178;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a178) < 0)
       goto fail;
-    y = (float *)appy_a178.data;
+    y_ = (float *)appy_a178.data;
     y_shape0 = appy_a178.shape[0];
-    y_size = appy_a178.size;
+    y_count = appy_a178.size;
     y_obj = appy_a178.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2.0f * x[appy_j1]) + 1.0f);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2.0f * x_[appy_j1_]) + 1.0f);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine", 122, appy_data.bytes_in - appy_in,
@@ -3326,22 +3332,22 @@ static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a180;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a180) < 0)
       goto fail;
-    z = (float *)appy_a180.data;
-    z_size = appy_a180.size;
+    z_ = (float *)appy_a180.data;
+    z_count = appy_a180.size;
     z_obj = appy_a180.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-      for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-        z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3.0f);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+      for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+        z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3.0f);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "affine", 123, appy_data.bytes_in - appy_in,
@@ -3352,8 +3358,8 @@ static int kernel_affine_1(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -3363,43 +3369,43 @@ fail:
 }
 
 /* affine(int64[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = NULL;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t *z = NULL;
-  int64_t z_size = 0;
+  int64_t *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a182;
     if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a182) < 0)
       goto fail;
-    y = (int64_t *)appy_a182.data;
+    y_ = (int64_t *)appy_a182.data;
     y_shape0 = appy_a182.shape[0];
-    y_size = appy_a182.size;
+    y_count = appy_a182.size;
     y_obj = appy_a182.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2 * x[appy_j1]) + 1);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine", 122, appy_data.bytes_in - appy_in,
@@ -3410,22 +3416,22 @@ static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a184;
     if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a184) < 0)
       goto fail;
-    z = (int64_t *)appy_a184.data;
-    z_size = appy_a184.size;
+    z_ = (int64_t *)appy_a184.data;
+    z_count = appy_a184.size;
     z_obj = appy_a184.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-      for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-        z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+      for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+        z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "affine", 123, appy_data.bytes_in - appy_in,
@@ -3436,8 +3442,8 @@ static int kernel_affine_2(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -3447,43 +3453,43 @@ fail:
 }
 
 /* affine(int32[:]) -- tests/e2e/programs/arrays_host.py:120 */
-static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = NULL;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = NULL;
   int64_t y_shape0 = 0;
-  int64_t y_size = 0;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int32_t *z = NULL;
-  int64_t z_size = 0;
+  int32_t *z_ = NULL;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:122: y = 2 * x + 1 */
   {
     appy_array appy_a186;
     if (appy_alloc(fr, "empty", APPY_INT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a186) < 0)
       goto fail;
-    y = (int32_t *)appy_a186.data;
+    y_ = (int32_t *)appy_a186.data;
     y_shape0 = appy_a186.shape[0];
-    y_size = appy_a186.size;
+    y_count = appy_a186.size;
     y_obj = appy_a186.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2 * x[appy_j1]) + 1);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2 * x_[appy_j1_]) + 1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine", 122, appy_data.bytes_in - appy_in,
@@ -3494,22 +3500,22 @@ static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
     appy_array appy_a188;
     if (appy_alloc(fr, "empty", APPY_INT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a188) < 0)
       goto fail;
-    z = (int32_t *)appy_a188.data;
-    z_size = appy_a188.size;
+    z_ = (int32_t *)appy_a188.data;
+    z_count = appy_a188.size;
     z_obj = appy_a188.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-      for (appy_j2 = 0; appy_j2 < x_shape0; appy_j2++) {
-        z[appy_j2] = ((x[appy_j2] * y[appy_j2]) - 3);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+      for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
+        z_[appy_j2_] = ((x_[appy_j2_] * y_[appy_j2_]) - 3);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "affine", 123, appy_data.bytes_in - appy_in,
@@ -3520,8 +3526,8 @@ static int kernel_affine_3(appy_frame *fr, const appy_array *x_arg, PyObject **r
     goto fail;
   }
   /* tests/e2e/programs/arrays_host.py:124: return y, z */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  appy_env_host(&appy_data, z, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
   *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "arrays_host", "affine", appy_called);
   return *ret ? 0 : -1;
@@ -3531,41 +3537,45 @@ fail:
 }
 
 /* affine_float(float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double *y = NULL;
-  int64_t y_size = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a190;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a190) < 0)
       goto fail;
-    y = (double *)appy_a190.data;
-    y_size = appy_a190.size;
+    y_ = (double *)appy_a190.data;
+    y_count = appy_a190.size;
     y_obj = appy_a190.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2.0 * x[appy_j1]) + 1.0);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2.0 * x_[appy_j1_]) + 1.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 133, appy_data.bytes_in - appy_in,
@@ -3575,21 +3585,21 @@ static int kernel_affine_float_0(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-      out[i] = (y[i] * x[i]);
+      out_[i_] = (y_[i_] * x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 135, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -3599,41 +3609,45 @@ fail:
 }
 
 /* affine_float(float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  float *y = NULL;
-  int64_t y_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  float *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a193;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a193) < 0)
       goto fail;
-    y = (float *)appy_a193.data;
-    y_size = appy_a193.size;
+    y_ = (float *)appy_a193.data;
+    y_count = appy_a193.size;
     y_obj = appy_a193.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = (((float)2.0 * x[appy_j1]) + (float)1.0);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = (((float)2.0 * x_[appy_j1_]) + (float)1.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 133, appy_data.bytes_in - appy_in,
@@ -3643,21 +3657,21 @@ static int kernel_affine_float_1(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-      out[i] = (y[i] * x[i]);
+      out_[i_] = (y_[i_] * x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 135, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -3667,41 +3681,45 @@ fail:
 }
 
 /* affine_float(int32[:], float64[:]) -- tests/e2e/programs/arrays_host.py:131 */
-static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double *y = NULL;
-  int64_t y_size = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/arrays_host.py, line 136") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays_host.py:133: y = 2.0 * x + 1.0 */
   {
     appy_array appy_a196;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a196) < 0)
       goto fail;
-    y = (double *)appy_a196.data;
-    y_size = appy_a196.size;
+    y_ = (double *)appy_a196.data;
+    y_count = appy_a196.size;
     y_obj = appy_a196.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      y[appy_j1] = ((2.0 * (double)x[appy_j1]) + 1.0);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      y_[appy_j1_] = ((2.0 * (double)x_[appy_j1_]) + 1.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 133, appy_data.bytes_in - appy_in,
@@ -3711,21 +3729,21 @@ static int kernel_affine_float_2(appy_frame *fr, const appy_array *x_arg, const 
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/arrays_host.py:136: out[i] = y[i] * x[i] */
-      out[i] = (y[i] * (double)x[i]);
+      out_[i_] = (y_[i_] * (double)x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "affine_float", 135, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:137: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "affine_float", appy_called);
   return *ret ? 0 : -1;
@@ -3735,138 +3753,138 @@ fail:
 }
 
 /* host_reduce(float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  double hi = 0;
-  double lo = 0;
-  double mu = 0;
-  double d = 0;
-  double e = 0;
-  double t = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  double appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  double appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  double appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  double appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  double appy_sum23 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  double hi_ = 0;
+  double lo_ = 0;
+  double mu_ = 0;
+  double d_ = 0;
+  double e_ = 0;
+  double t_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  double appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  double appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  double appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  double appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  double appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_max4 = appy_max_f64(appy_max4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_max4_ = appy_max_f64(appy_max4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 148, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0.0;
+    appy_max4_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop201 = appy_len7;
+      const int64_t appy_stop201 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-      for (appy_j8 = 0; appy_j8 < appy_stop201; appy_j8++) {
-        appy_min9 = appy_min_f64(appy_min9, x[(appy_start6 - appy_j8)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop201; appy_j8_++) {
+        appy_min9_ = appy_min_f64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 149, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0.0;
+    appy_min9_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-    for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-      appy_mean12 = (appy_mean12 + x[appy_j11]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+    for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+      appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0.0;
+  appy_dot14_ = 0.0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-      for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-        appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+      for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+        appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 151, appy_data.bytes_in - appy_in,
@@ -3876,23 +3894,23 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0.0;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0.0;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop205 = appy_len17;
+      const int64_t appy_stop205 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-      for (appy_j18 = 0; appy_j18 < appy_stop205; appy_j18++) {
-        appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+      for (appy_j18_ = 0; appy_j18_ < appy_stop205; appy_j18_++) {
+        appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 152, appy_data.bytes_in - appy_in,
@@ -3902,19 +3920,19 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = 0.0;
+  appy_sum23_ = 0.0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-      for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-        appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+      for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+        appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 153, appy_data.bytes_in - appy_in,
@@ -3924,9 +3942,9 @@ static int kernel_host_reduce_0(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float64(s), appy_box_float64(hi), appy_box_float64(lo), appy_box_float64(mu), appy_box_float64(d), appy_box_float64(e), appy_box_float64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float64(s_), appy_box_float64(hi_), appy_box_float64(lo_), appy_box_float64(mu_), appy_box_float64(d_), appy_box_float64(e_), appy_box_float64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -3935,138 +3953,138 @@ fail:
 }
 
 /* host_reduce(float32[:], float32[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  float s = 0;
-  float hi = 0;
-  float lo = 0;
-  float mu = 0;
-  float d = 0;
-  float e = 0;
-  float t = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  float appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  float appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  float appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  float appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  float appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  float appy_sum23 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float s_ = 0;
+  float hi_ = 0;
+  float lo_ = 0;
+  float mu_ = 0;
+  float d_ = 0;
+  float e_ = 0;
+  float t_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  float appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  float appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  float appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  float appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  float appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_max4 = appy_max_f32(appy_max4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_max4_ = appy_max_f32(appy_max4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 148, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0.0f;
+    appy_max4_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop210 = appy_len7;
+      const int64_t appy_stop210 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-      for (appy_j8 = 0; appy_j8 < appy_stop210; appy_j8++) {
-        appy_min9 = appy_min_f32(appy_min9, x[(appy_start6 - appy_j8)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop210; appy_j8_++) {
+        appy_min9_ = appy_min_f32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 149, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0.0f;
+    appy_min9_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0f;
+  appy_mean12_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-    for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-      appy_mean12 = (appy_mean12 + x[appy_j11]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+    for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+      appy_mean12_ = (appy_mean12_ + x_[appy_j11_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (float)x_shape0);
+  mu_ = (appy_mean12_ / (float)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0.0f;
+  appy_dot14_ = 0.0f;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-      for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-        appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+      for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+        appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 151, appy_data.bytes_in - appy_in,
@@ -4076,23 +4094,23 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0.0f;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0.0f;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop214 = appy_len17;
+      const int64_t appy_stop214 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-      for (appy_j18 = 0; appy_j18 < appy_stop214; appy_j18++) {
-        appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+      for (appy_j18_ = 0; appy_j18_ < appy_stop214; appy_j18_++) {
+        appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 152, appy_data.bytes_in - appy_in,
@@ -4102,19 +4120,19 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = 0.0f;
+  appy_sum23_ = 0.0f;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-      for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-        appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1.0f));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+      for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+        appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1.0f));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 153, appy_data.bytes_in - appy_in,
@@ -4124,9 +4142,9 @@ static int kernel_host_reduce_1(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float32(s), appy_box_float32(hi), appy_box_float32(lo), appy_box_float32(mu), appy_box_float32(d), appy_box_float32(e), appy_box_float32(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_float32(s_), appy_box_float32(hi_), appy_box_float32(lo_), appy_box_float32(mu_), appy_box_float32(d_), appy_box_float32(e_), appy_box_float32(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4135,138 +4153,138 @@ fail:
 }
 
 /* host_reduce(int64[:], int64[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t s = 0;
-  int64_t hi = 0;
-  int64_t lo = 0;
-  double mu = 0;
-  int64_t d = 0;
-  int64_t e = 0;
-  int64_t t = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_sum23 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t s_ = 0;
+  int64_t hi_ = 0;
+  int64_t lo_ = 0;
+  double mu_ = 0;
+  int64_t d_ = 0;
+  int64_t e_ = 0;
+  int64_t t_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_max4 = appy_max_i64(appy_max4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_max4_ = appy_max_i64(appy_max4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 148, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = INT64_C(0);
+    appy_max4_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop219 = appy_len7;
+      const int64_t appy_stop219 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-      for (appy_j8 = 0; appy_j8 < appy_stop219; appy_j8++) {
-        appy_min9 = appy_min_i64(appy_min9, x[(appy_start6 - appy_j8)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop219; appy_j8_++) {
+        appy_min9_ = appy_min_i64(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 149, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = INT64_C(0);
+    appy_min9_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-    for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-      appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+    for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+      appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = INT64_C(0);
+  appy_dot14_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-      for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-        appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+      for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+        appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 151, appy_data.bytes_in - appy_in,
@@ -4276,23 +4294,23 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = INT64_C(0);
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = INT64_C(0);
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop223 = appy_len17;
+      const int64_t appy_stop223 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-      for (appy_j18 = 0; appy_j18 < appy_stop223; appy_j18++) {
-        appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+      for (appy_j18_ = 0; appy_j18_ < appy_stop223; appy_j18_++) {
+        appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 152, appy_data.bytes_in - appy_in,
@@ -4302,19 +4320,19 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = INT64_C(0);
+  appy_sum23_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-      for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-        appy_sum23 = (appy_sum23 + ((x[appy_j22] * y[appy_j22]) - 1));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+      for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+        appy_sum23_ = (appy_sum23_ + ((x_[appy_j22_] * y_[appy_j22_]) - 1));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 153, appy_data.bytes_in - appy_in,
@@ -4324,9 +4342,9 @@ static int kernel_host_reduce_2(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s), appy_box_int64(hi), appy_box_int64(lo), appy_box_float64(mu), appy_box_int64(d), appy_box_int64(e), appy_box_int64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s_), appy_box_int64(hi_), appy_box_int64(lo_), appy_box_float64(mu_), appy_box_int64(d_), appy_box_int64(e_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4335,138 +4353,138 @@ fail:
 }
 
 /* host_reduce(int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:145 */
-static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t s = 0;
-  int32_t hi = 0;
-  int32_t lo = 0;
-  double mu = 0;
-  int32_t d = 0;
-  int32_t e = 0;
-  int64_t t = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int32_t appy_max4 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int32_t appy_min9 = 0;
-  int64_t appy_j11 = 0;
-  double appy_mean12 = 0;
-  int64_t appy_j13 = 0;
-  int32_t appy_dot14 = 0;
-  int64_t appy_start16 = 0;
-  int64_t appy_len17 = 0;
-  int64_t appy_j18 = 0;
-  int64_t appy_len19 = 0;
-  int32_t appy_dot20 = 0;
-  int64_t appy_j22 = 0;
-  int64_t appy_sum23 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t s_ = 0;
+  int32_t hi_ = 0;
+  int32_t lo_ = 0;
+  double mu_ = 0;
+  int32_t d_ = 0;
+  int32_t e_ = 0;
+  int64_t t_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int32_t appy_max4_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int32_t appy_min9_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_mean12_ = 0;
+  int64_t appy_j13_ = 0;
+  int32_t appy_dot14_ = 0;
+  int64_t appy_start16_ = 0;
+  int64_t appy_len17_ = 0;
+  int64_t appy_j18_ = 0;
+  int64_t appy_len19_ = 0;
+  int32_t appy_dot20_ = 0;
+  int64_t appy_j22_ = 0;
+  int64_t appy_sum23_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:147: s = np.sum(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 147, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:148: hi = np.max(x) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max4) reduction(max: appy_max4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_max4 = appy_max_i32(appy_max4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_max4_ = appy_max_i32(appy_max4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 148, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max4 = 0;
+    appy_max4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 148)");
     goto fail;
   }
-  hi = appy_max4;
+  hi_ = appy_max4_;
   /* tests/e2e/programs/arrays_host.py:149: lo = np.min(x[::-1]) */
-  appy_start6 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  appy_len7 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
-  if (appy_len7 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min9 = x[(appy_start6 - 0)];
+  appy_start6_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  appy_len7_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), x_shape0);
+  if (appy_len7_ > 0) {
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min9_ = x_[(appy_start6_ - 0)];
     {
-      const int64_t appy_stop228 = appy_len7;
+      const int64_t appy_stop228 = appy_len7_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min9) reduction(min: appy_min9)
-      for (appy_j8 = 0; appy_j8 < appy_stop228; appy_j8++) {
-        appy_min9 = appy_min_i32(appy_min9, x[(appy_start6 - appy_j8)]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
+      for (appy_j8_ = 0; appy_j8_ < appy_stop228; appy_j8_++) {
+        appy_min9_ = appy_min_i32(appy_min9_, x_[(appy_start6_ - appy_j8_)]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 149, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min9 = 0;
+    appy_min9_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 149)");
     goto fail;
   }
-  lo = appy_min9;
+  lo_ = appy_min9_;
   /* tests/e2e/programs/arrays_host.py:150: mu = np.mean(x) */
-  appy_mean12 = 0.0;
+  appy_mean12_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean12) reduction(+: appy_mean12)
-    for (appy_j11 = 0; appy_j11 < x_shape0; appy_j11++) {
-      appy_mean12 = (appy_mean12 + (double)x[appy_j11]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
+    for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
+      appy_mean12_ = (appy_mean12_ + (double)x_[appy_j11_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_reduce", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  mu = (appy_mean12 / (double)x_shape0);
+  mu_ = (appy_mean12_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:151: d = np.dot(x, y) */
-  appy_dot14 = 0;
+  appy_dot14_ = 0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot14) reduction(+: appy_dot14)
-      for (appy_j13 = 0; appy_j13 < x_shape0; appy_j13++) {
-        appy_dot14 = (appy_dot14 + (x[appy_j13] * y[appy_j13]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
+      for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
+        appy_dot14_ = (appy_dot14_ + (x_[appy_j13_] * y_[appy_j13_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 151, appy_data.bytes_in - appy_in,
@@ -4476,23 +4494,23 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 151)");
     goto fail;
   }
-  d = appy_dot14;
+  d_ = appy_dot14_;
   /* tests/e2e/programs/arrays_host.py:152: e = x[1:] @ y[:-1] */
-  appy_start16 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len17 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
-  appy_len19 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
-  appy_dot20 = 0;
-  if (appy_len19 == appy_len17) {
+  appy_start16_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len17_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), x_shape0);
+  appy_len19_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), y_shape0);
+  appy_dot20_ = 0;
+  if (appy_len19_ == appy_len17_) {
     {
-      const int64_t appy_stop232 = appy_len17;
+      const int64_t appy_stop232 = appy_len17_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot20) reduction(+: appy_dot20)
-      for (appy_j18 = 0; appy_j18 < appy_stop232; appy_j18++) {
-        appy_dot20 = (appy_dot20 + (x[(appy_start16 + appy_j18)] * y[appy_j18]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
+      for (appy_j18_ = 0; appy_j18_ < appy_stop232; appy_j18_++) {
+        appy_dot20_ = (appy_dot20_ + (x_[(appy_start16_ + appy_j18_)] * y_[appy_j18_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 152, appy_data.bytes_in - appy_in,
@@ -4502,19 +4520,19 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 152)");
     goto fail;
   }
-  e = appy_dot20;
+  e_ = appy_dot20_;
   /* tests/e2e/programs/arrays_host.py:153: t = np.sum(x * y - 1) */
-  appy_sum23 = INT64_C(0);
+  appy_sum23_ = INT64_C(0);
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_sum23) reduction(+: appy_sum23)
-      for (appy_j22 = 0; appy_j22 < x_shape0; appy_j22++) {
-        appy_sum23 = (appy_sum23 + (int64_t)((x[appy_j22] * y[appy_j22]) - 1));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
+      for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
+        appy_sum23_ = (appy_sum23_ + (int64_t)((x_[appy_j22_] * y_[appy_j22_]) - 1));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "host_reduce", 153, appy_data.bytes_in - appy_in,
@@ -4524,9 +4542,9 @@ static int kernel_host_reduce_3(appy_frame *fr, const appy_array *x_arg, const a
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 153)");
     goto fail;
   }
-  t = appy_sum23;
+  t_ = appy_sum23_;
   /* tests/e2e/programs/arrays_host.py:154: return s, hi, lo, mu, d, e, t */
-  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s), appy_box_int32(hi), appy_box_int32(lo), appy_box_float64(mu), appy_box_int32(d), appy_box_int32(e), appy_box_int64(t)});
+  *ret = appy_box_tuple(7, (PyObject *[]){appy_box_int64(s_), appy_box_int32(hi_), appy_box_int32(lo_), appy_box_float64(mu_), appy_box_int32(d_), appy_box_int32(e_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "arrays_host", "host_reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4535,258 +4553,258 @@ fail:
 }
 
 /* host_sum(float64[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_sum6 = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = 0.0;
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = 0.0;
   {
-    const int64_t appy_stop236 = appy_len4;
+    const int64_t appy_stop236 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-    for (appy_j5 = 0; appy_j5 < appy_stop236; appy_j5++) {
-      appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+    for (appy_j5_ = 0; appy_j5_ < appy_stop236; appy_j5_++) {
+      appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum2), appy_box_float64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(appy_sum2_), appy_box_float64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(float32[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  float appy_sum6 = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = 0.0f;
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = 0.0f;
   {
-    const int64_t appy_stop239 = appy_len4;
+    const int64_t appy_stop239 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-    for (appy_j5 = 0; appy_j5 < appy_stop239; appy_j5++) {
-      appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+    for (appy_j5_ = 0; appy_j5_ < appy_stop239; appy_j5_++) {
+      appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(appy_sum2), appy_box_float32(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(appy_sum2_), appy_box_float32(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(int64[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = INT64_C(0);
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = INT64_C(0);
   {
-    const int64_t appy_stop242 = appy_len4;
+    const int64_t appy_stop242 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-    for (appy_j5 = 0; appy_j5 < appy_stop242; appy_j5++) {
-      appy_sum6 = (appy_sum6 + x[(appy_start3 - (appy_j5 * 2))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+    for (appy_j5_ = 0; appy_j5_ < appy_stop242; appy_j5_++) {
+      appy_sum6_ = (appy_sum6_ + x_[(appy_start3_ - (appy_j5_ * 2))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2), appy_box_int64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2_), appy_box_int64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_sum(int32[:]) -- tests/e2e/programs/arrays_host.py:162 */
-static int kernel_host_sum_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:164: return np.sum(x), np.sum(x[::-2]) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_start3 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_len4 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
-  appy_sum6 = INT64_C(0);
+  appy_start3_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_len4_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), x_shape0);
+  appy_sum6_ = INT64_C(0);
   {
-    const int64_t appy_stop245 = appy_len4;
+    const int64_t appy_stop245 = appy_len4_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum6) reduction(+: appy_sum6)
-    for (appy_j5 = 0; appy_j5 < appy_stop245; appy_j5++) {
-      appy_sum6 = (appy_sum6 + (int64_t)x[(appy_start3 - (appy_j5 * 2))]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
+    for (appy_j5_ = 0; appy_j5_ < appy_stop245; appy_j5_++) {
+      appy_sum6_ = (appy_sum6_ + (int64_t)x_[(appy_start3_ - (appy_j5_ * 2))]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "host_sum", 164, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2), appy_box_int64(appy_sum6)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(appy_sum2_), appy_box_int64(appy_sum6_)});
   appy_env_end(&appy_data, "arrays_host", "host_sum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* max_diff(float64[:, :], float64[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  double appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  double appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  double appy_sum13 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  double appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  double appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  double appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = fabs((A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = fabs((A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3) private(appy_j1, appy_j2)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_f64(appy_max3, fabs((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_f64(appy_max3_, fabs((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -4798,25 +4816,25 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0.0;
+    appy_max3_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8) private(appy_j6, appy_j7)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_f64(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_f64(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -4828,22 +4846,22 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0.0;
+    appy_min8_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = 0.0;
+  appy_sum13_ = 0.0;
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13) private(appy_j11, appy_j12)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -4854,7 +4872,7 @@ static int kernel_max_diff_0(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(appy_max3), appy_box_float64(appy_min8), appy_box_float64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(appy_max3_), appy_box_float64(appy_min8_), appy_box_float64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4863,46 +4881,46 @@ fail:
 }
 
 /* max_diff(float32[:, :], float32[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  float appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  float appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  float appy_sum13 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  float appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  float appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  float appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = fabsf((A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = fabsf((A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3) private(appy_j1, appy_j2)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_f32(appy_max3, fabsf((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_f32(appy_max3_, fabsf((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -4914,25 +4932,25 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0.0f;
+    appy_max3_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8) private(appy_j6, appy_j7)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_f32(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_f32(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -4944,22 +4962,22 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0.0f;
+    appy_min8_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = 0.0f;
+  appy_sum13_ = 0.0f;
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13) private(appy_j11, appy_j12)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -4970,7 +4988,7 @@ static int kernel_max_diff_1(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(appy_max3), appy_box_float32(appy_min8), appy_box_float32(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(appy_max3_), appy_box_float32(appy_min8_), appy_box_float32(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -4979,46 +4997,46 @@ fail:
 }
 
 /* max_diff(int64[:, :], int64[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_sum13 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = ((A[INT64_C(0)] - B[INT64_C(0)]) < 0 ? -(A[INT64_C(0)] - B[INT64_C(0)]) : (A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = ((A_[INT64_C(0)] - B_[INT64_C(0)]) < 0 ? -(A_[INT64_C(0)] - B_[INT64_C(0)]) : (A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3) private(appy_j1, appy_j2)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_i64(appy_max3, ((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) < 0 ? -(A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) : (A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_i64(appy_max3_, ((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) < 0 ? -(A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) : (A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -5030,25 +5048,25 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = INT64_C(0);
+    appy_max3_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8) private(appy_j6, appy_j7)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_i64(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_i64(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -5060,22 +5078,22 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = INT64_C(0);
+    appy_min8_ = INT64_C(0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = INT64_C(0);
+  appy_sum13_ = INT64_C(0);
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13) private(appy_j11, appy_j12)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -5086,7 +5104,7 @@ static int kernel_max_diff_2(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int64(appy_max3), appy_box_int64(appy_min8), appy_box_int64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int64(appy_max3_), appy_box_int64(appy_min8_), appy_box_int64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -5095,46 +5113,46 @@ fail:
 }
 
 /* max_diff(int32[:, :], int32[:, :]) -- tests/e2e/programs/arrays_host.py:172 */
-static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int32_t appy_max3 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int32_t appy_min8 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_sum13 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int32_t appy_max3_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int32_t appy_min8_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_sum13_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   /* tests/e2e/programs/arrays_host.py:174: return np.max(np.abs(A - B)), np.min(A + B), np.sum(A * B) */
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_max3 = ((A[INT64_C(0)] - B[INT64_C(0)]) < 0 ? -(A[INT64_C(0)] - B[INT64_C(0)]) : (A[INT64_C(0)] - B[INT64_C(0)]));
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_max3_ = ((A_[INT64_C(0)] - B_[INT64_C(0)]) < 0 ? -(A_[INT64_C(0)] - B_[INT64_C(0)]) : (A_[INT64_C(0)] - B_[INT64_C(0)]));
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_max3) reduction(max: appy_max3) private(appy_j1, appy_j2)
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          for (appy_j2 = 0; appy_j2 < A_shape1; appy_j2++) {
-            appy_max3 = appy_max_i32(appy_max3, ((A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) < 0 ? -(A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2]) : (A[appy_j1 * A_shape1 + appy_j2] - B[appy_j1 * B_shape1 + appy_j2])));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          for (appy_j2_ = 0; appy_j2_ < A_shape1; appy_j2_++) {
+            appy_max3_ = appy_max_i32(appy_max3_, ((A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) < 0 ? -(A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_]) : (A_[appy_j1_ * A_shape1 + appy_j2_] - B_[appy_j1_ * B_shape1 + appy_j2_])));
           }
         }
         const double appy_ran = appy_clock();
@@ -5146,25 +5164,25 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_max3 = 0;
+    appy_max3_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
   if ((A_shape0 > 0) && (A_shape1 > 0)) {
     if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
-      appy_env_host(&appy_data, A, APPY_READS);
-      appy_env_host(&appy_data, B, APPY_READS);
-      appy_min8 = (A[INT64_C(0)] + B[INT64_C(0)]);
+      appy_env_host(&appy_data, A_, APPY_READS);
+      appy_env_host(&appy_data, B_, APPY_READS);
+      appy_min8_ = (A_[INT64_C(0)] + B_[INT64_C(0)]);
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_min8) reduction(min: appy_min8) private(appy_j6, appy_j7)
-        for (appy_j6 = 0; appy_j6 < A_shape0; appy_j6++) {
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_min8 = appy_min_i32(appy_min8, (A[appy_j6 * A_shape1 + appy_j7] + B[appy_j6 * B_shape1 + appy_j7]));
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
+        for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_min8_ = appy_min_i32(appy_min8_, (A_[appy_j6_ * A_shape1 + appy_j7_] + B_[appy_j6_ * B_shape1 + appy_j7_]));
           }
         }
         const double appy_ran = appy_clock();
@@ -5176,22 +5194,22 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
       goto fail;
     }
   } else {
-    appy_min8 = 0;
+    appy_min8_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  appy_sum13 = INT64_C(0);
+  appy_sum13_ = INT64_C(0);
   if ((B_shape0 == A_shape0) && (B_shape1 == A_shape1)) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-      appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+      appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+      appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: appy_sum13) reduction(+: appy_sum13) private(appy_j11, appy_j12)
-      for (appy_j11 = 0; appy_j11 < A_shape0; appy_j11++) {
-        for (appy_j12 = 0; appy_j12 < A_shape1; appy_j12++) {
-          appy_sum13 = (appy_sum13 + (int64_t)(A[appy_j11 * A_shape1 + appy_j12] * B[appy_j11 * B_shape1 + appy_j12]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
+      for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
+        for (appy_j12_ = 0; appy_j12_ < A_shape1; appy_j12_++) {
+          appy_sum13_ = (appy_sum13_ + (int64_t)(A_[appy_j11_ * A_shape1 + appy_j12_] * B_[appy_j11_ * B_shape1 + appy_j12_]));
         }
       }
       const double appy_ran = appy_clock();
@@ -5202,7 +5220,7 @@ static int kernel_max_diff_3(appy_frame *fr, const appy_array *A_arg, const appy
     appy_raise(APPY_VALUE_ERROR, "operands could not be broadcast together (tests/e2e/programs/arrays_host.py, line 174)");
     goto fail;
   }
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int32(appy_max3), appy_box_int32(appy_min8), appy_box_int64(appy_sum13)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_int32(appy_max3_), appy_box_int32(appy_min8_), appy_box_int64(appy_sum13_)});
   appy_env_end(&appy_data, "arrays_host", "max_diff", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -5211,82 +5229,82 @@ fail:
 }
 
 /* center(float64[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double m = 0;
-  double *d = NULL;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double m_ = 0;
+  double *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0;
+  appy_mean2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_mean2 = (appy_mean2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (double)x_shape0);
+  m_ = (appy_mean2_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a272;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a272) < 0)
       goto fail;
-    d = (double *)appy_a272.data;
+    d_ = (double *)appy_a272.data;
     d_shape0 = appy_a272.shape[0];
-    d_size = appy_a272.size;
+    d_count = appy_a272.size;
     d_obj = appy_a272.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-    for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-      d[appy_j3] = (x[appy_j3] - m);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+    for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+      d_[appy_j3_] = (x_[appy_j3_] - m_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 185, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0;
+  appy_sum5_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-    for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-      appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+    for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+      appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -5295,82 +5313,82 @@ fail:
 }
 
 /* center(float32[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float m = 0;
-  float *d = NULL;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float m_ = 0;
+  float *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0f;
+  appy_mean2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_mean2 = (appy_mean2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_mean2_ = (appy_mean2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (float)x_shape0);
+  m_ = (appy_mean2_ / (float)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a276;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a276) < 0)
       goto fail;
-    d = (float *)appy_a276.data;
+    d_ = (float *)appy_a276.data;
     d_shape0 = appy_a276.shape[0];
-    d_size = appy_a276.size;
+    d_count = appy_a276.size;
     d_obj = appy_a276.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-    for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-      d[appy_j3] = (x[appy_j3] - m);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+    for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+      d_[appy_j3_] = (x_[appy_j3_] - m_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 185, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0f;
+  appy_sum5_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-    for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-      appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+    for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+      appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float32(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float32(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -5379,82 +5397,82 @@ fail:
 }
 
 /* center(int32[:]) -- tests/e2e/programs/arrays_host.py:181 */
-static int kernel_center_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double m = 0;
-  double *d = NULL;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double m_ = 0;
+  double *d_ = NULL;
   int64_t d_shape0 = 0;
-  int64_t d_size = 0;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:184: m = np.mean(x) */
-  appy_mean2 = 0.0;
+  appy_mean2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean2) reduction(+: appy_mean2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_mean2 = (appy_mean2 + (double)x[appy_j1]);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_mean2_ = (appy_mean2_ + (double)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 184, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  m = (appy_mean2 / (double)x_shape0);
+  m_ = (appy_mean2_ / (double)x_shape0);
   /* tests/e2e/programs/arrays_host.py:185: d = x - m */
   {
     appy_array appy_a280;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a280) < 0)
       goto fail;
-    d = (double *)appy_a280.data;
+    d_ = (double *)appy_a280.data;
     d_shape0 = appy_a280.shape[0];
-    d_size = appy_a280.size;
+    d_count = appy_a280.size;
     d_obj = appy_a280.obj;
-    appy_env_fresh(&appy_data, d, sizeof(*d) * d_size);
+    appy_env_fresh(&appy_data, d_, sizeof(*d_) * d_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: d[0:d_size])
-    for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-      d[appy_j3] = ((double)x[appy_j3] - m);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
+    for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+      d_[appy_j3_] = ((double)x_[appy_j3_] - m_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 185, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:186: return d, np.sum(d * d) */
-  appy_sum5 = 0.0;
+  appy_sum5_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: appy_sum5) reduction(+: appy_sum5)
-    for (appy_j4 = 0; appy_j4 < d_shape0; appy_j4++) {
-      appy_sum5 = (appy_sum5 + (d[appy_j4] * d[appy_j4]));
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
+    for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
+      appy_sum5_ = (appy_sum5_ + (d_[appy_j4_] * d_[appy_j4_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "center", 186, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5)});
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_array(&(appy_array){.obj = d_obj}), appy_box_float64(appy_sum5_)});
   appy_env_end(&appy_data, "arrays_host", "center", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -5463,59 +5481,59 @@ fail:
 }
 
 /* normalize(float64[:]) -- tests/e2e/programs/arrays_host.py:192 */
-static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double s = 0;
-  double *y = NULL;
-  int64_t y_size = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double s_ = 0;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_max5 = 0;
-  int64_t appy_j7 = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_max5_ = 0;
+  int64_t appy_j7_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:194: s = np.sum(np.abs(x)) */
-  appy_sum2 = 0.0;
+  appy_sum2_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + fabs(x[appy_j1]));
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + fabs(x_[appy_j1_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 194, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:195: y = x / s */
   {
     appy_array appy_a284;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a284) < 0)
       goto fail;
-    y = (double *)appy_a284.data;
-    y_size = appy_a284.size;
+    y_ = (double *)appy_a284.data;
+    y_count = appy_a284.size;
     y_obj = appy_a284.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-      y[appy_j3] = (x[appy_j3] / s);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+      y_[appy_j3_] = (x_[appy_j3_] / s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 195, appy_data.bytes_in - appy_in,
@@ -5523,41 +5541,41 @@ static int kernel_normalize_0(appy_frame *fr, const appy_array *x_arg, PyObject 
   }
   /* tests/e2e/programs/arrays_host.py:196: x /= np.max(np.abs(x)) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max5 = fabs(x[INT64_C(0)]);
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max5_ = fabs(x_[INT64_C(0)]);
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max5) reduction(max: appy_max5)
-      for (appy_j4 = 0; appy_j4 < x_shape0; appy_j4++) {
-        appy_max5 = appy_max_f64(appy_max5, fabs(x[appy_j4]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
+      for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
+        appy_max5_ = appy_max_f64(appy_max5_, fabs(x_[appy_j4_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "normalize", 196, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max5 = 0.0;
+    appy_max5_ = 0.0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 196)");
     goto fail;
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x[0:x_size])
-    for (appy_j7 = 0; appy_j7 < x_shape0; appy_j7++) {
-      x[appy_j7] = (x[appy_j7] / appy_max5);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x_[0:x_count])
+    for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
+      x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 196, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:197: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "normalize", appy_called);
   return *ret ? 0 : -1;
@@ -5567,59 +5585,59 @@ fail:
 }
 
 /* normalize(float32[:]) -- tests/e2e/programs/arrays_host.py:192 */
-static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float s = 0;
-  float *y = NULL;
-  int64_t y_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float s_ = 0;
+  float *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_max5 = 0;
-  int64_t appy_j7 = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_max5_ = 0;
+  int64_t appy_j7_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/arrays_host.py:194: s = np.sum(np.abs(x)) */
-  appy_sum2 = 0.0f;
+  appy_sum2_ = 0.0f;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + fabsf(x[appy_j1]));
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + fabsf(x_[appy_j1_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 194, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  s = appy_sum2;
+  s_ = appy_sum2_;
   /* tests/e2e/programs/arrays_host.py:195: y = x / s */
   {
     appy_array appy_a289;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a289) < 0)
       goto fail;
-    y = (float *)appy_a289.data;
-    y_size = appy_a289.size;
+    y_ = (float *)appy_a289.data;
+    y_count = appy_a289.size;
     y_obj = appy_a289.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-      y[appy_j3] = (x[appy_j3] / s);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+      y_[appy_j3_] = (x_[appy_j3_] / s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 195, appy_data.bytes_in - appy_in,
@@ -5627,41 +5645,41 @@ static int kernel_normalize_1(appy_frame *fr, const appy_array *x_arg, PyObject 
   }
   /* tests/e2e/programs/arrays_host.py:196: x /= np.max(np.abs(x)) */
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_max5 = fabsf(x[INT64_C(0)]);
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_max5_ = fabsf(x_[INT64_C(0)]);
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_max5) reduction(max: appy_max5)
-      for (appy_j4 = 0; appy_j4 < x_shape0; appy_j4++) {
-        appy_max5 = appy_max_f32(appy_max5, fabsf(x[appy_j4]));
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
+      for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
+        appy_max5_ = appy_max_f32(appy_max5_, fabsf(x_[appy_j4_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "normalize", 196, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max5 = 0.0f;
+    appy_max5_ = 0.0f;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/arrays_host.py, line 196)");
     goto fail;
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x[0:x_size])
-    for (appy_j7 = 0; appy_j7 < x_shape0; appy_j7++) {
-      x[appy_j7] = (x[appy_j7] / appy_max5);
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x_[0:x_count])
+    for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
+      x_[appy_j7_] = (x_[appy_j7_] / appy_max5_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays_host", "normalize", 196, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/arrays_host.py:197: return y */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = y_obj});
   appy_env_end(&appy_data, "arrays_host", "normalize", appy_called);
   return *ret ? 0 : -1;
@@ -5671,23 +5689,23 @@ fail:
 }
 
 /* vec_add(float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays_host.py:205 */
-static int kernel_vec_add_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int vec_add_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:207: out[:] = a + b */
@@ -5695,13 +5713,13 @@ static int kernel_vec_add_0(appy_frame *fr, const appy_array *a_arg, const appy_
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(from: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape0; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "vec_add", 207, appy_data.bytes_in - appy_in,
@@ -5719,23 +5737,23 @@ fail:
 }
 
 /* vec_add(int32[:], int32[:], int32[:]) -- tests/e2e/programs/arrays_host.py:205 */
-static int kernel_vec_add_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int vec_add_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t appy_j1 = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays_host.py:207: out[:] = a + b */
@@ -5743,13 +5761,13 @@ static int kernel_vec_add_1(appy_frame *fr, const appy_array *a_arg, const appy_
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-      appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(from: out[0:out_size])
-      for (appy_j1 = 0; appy_j1 < out_shape0; appy_j1++) {
-        out[appy_j1] = (a[appy_j1] + b[appy_j1]);
+      #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
+      for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {
+        out_[appy_j1_] = (a_[appy_j1_] + b_[appy_j1_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "arrays_host", "vec_add", 207, appy_data.bytes_in - appy_in,
@@ -5769,7 +5787,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_axpy_0(appy_frame *fr, PyObject *const *argv)
+axpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -5784,7 +5802,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_0(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5794,7 +5812,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_1(appy_frame *fr, PyObject *const *argv)
+axpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -5809,7 +5827,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_1(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5819,7 +5837,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_2(appy_frame *fr, PyObject *const *argv)
+axpy_call2(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -5834,7 +5852,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_2(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel2(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5844,7 +5862,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_3(appy_frame *fr, PyObject *const *argv)
+axpy_call3(appy_frame *fr, PyObject *const *argv)
 {
     int32_t p0;
     appy_array p1;
@@ -5859,7 +5877,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_3(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel3(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5869,7 +5887,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_0(appy_frame *fr, PyObject *const *argv)
+arith_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5884,7 +5902,7 @@ call_arith_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_0(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5894,7 +5912,7 @@ call_arith_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_1(appy_frame *fr, PyObject *const *argv)
+arith_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5909,7 +5927,7 @@ call_arith_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_1(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5919,7 +5937,7 @@ call_arith_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_2(appy_frame *fr, PyObject *const *argv)
+arith_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5934,7 +5952,7 @@ call_arith_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_2(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5944,7 +5962,7 @@ call_arith_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arith_3(appy_frame *fr, PyObject *const *argv)
+arith_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5959,7 +5977,7 @@ call_arith_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arith_3(fr, &p0, &p1, &p2, &ret);
+    rc = arith_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5969,7 +5987,7 @@ call_arith_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_slices_0(appy_frame *fr, PyObject *const *argv)
+host_slices_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5981,7 +5999,7 @@ call_host_slices_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_slices_0(fr, &p0, &p1, &ret);
+    rc = host_slices_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5991,7 +6009,7 @@ call_host_slices_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_slices_1(appy_frame *fr, PyObject *const *argv)
+host_slices_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6003,7 +6021,7 @@ call_host_slices_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_slices_1(fr, &p0, &p1, &ret);
+    rc = host_slices_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6013,7 +6031,7 @@ call_host_slices_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_window_0(appy_frame *fr, PyObject *const *argv)
+host_window_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6034,7 +6052,7 @@ call_host_window_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "step", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_window_0(fr, &p0, &p1, p2, p3, p4, &ret);
+    rc = host_window_kernel0(fr, &p0, &p1, p2, p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6044,7 +6062,7 @@ call_host_window_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_window_1(appy_frame *fr, PyObject *const *argv)
+host_window_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6065,7 +6083,7 @@ call_host_window_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "step", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_window_1(fr, &p0, &p1, p2, p3, p4, &ret);
+    rc = host_window_kernel1(fr, &p0, &p1, p2, p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6075,7 +6093,7 @@ call_host_window_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_0(appy_frame *fr, PyObject *const *argv)
+update_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6090,7 +6108,7 @@ call_update_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_0(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6100,7 +6118,7 @@ call_update_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_1(appy_frame *fr, PyObject *const *argv)
+update_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6115,7 +6133,7 @@ call_update_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_1(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6125,7 +6143,7 @@ call_update_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_update_2(appy_frame *fr, PyObject *const *argv)
+update_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6140,7 +6158,7 @@ call_update_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "beta", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_update_2(fr, &p0, &p1, p2, &ret);
+    rc = update_kernel2(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6150,7 +6168,7 @@ call_update_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fills_0(appy_frame *fr, PyObject *const *argv)
+fills_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6165,7 +6183,7 @@ call_fills_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "v", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fills_0(fr, &p0, &p1, p2, &ret);
+    rc = fills_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6175,7 +6193,7 @@ call_fills_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fills_1(appy_frame *fr, PyObject *const *argv)
+fills_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6190,7 +6208,7 @@ call_fills_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "v", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fills_1(fr, &p0, &p1, p2, &ret);
+    rc = fills_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6200,7 +6218,7 @@ call_fills_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
+jacobi2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6215,7 +6233,7 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi2d_0(fr, &p0, &p1, p2, &ret);
+    rc = jacobi2d_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6225,7 +6243,7 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
+jacobi2d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6240,7 +6258,7 @@ call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi2d_1(fr, &p0, &p1, p2, &ret);
+    rc = jacobi2d_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6250,7 +6268,7 @@ call_jacobi2d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6265,7 +6283,7 @@ call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_0(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6275,7 +6293,7 @@ call_broadcast2d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6290,7 +6308,7 @@ call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_1(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6300,7 +6318,7 @@ call_broadcast2d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
+broadcast2d_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6315,7 +6333,7 @@ call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "B", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_broadcast2d_2(fr, &p0, &p1, &p2, &ret);
+    rc = broadcast2d_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6325,7 +6343,7 @@ call_broadcast2d_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_0(appy_frame *fr, PyObject *const *argv)
+affine_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6334,7 +6352,7 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_0(fr, &p0, &ret);
+    rc = affine_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6344,7 +6362,7 @@ call_affine_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_1(appy_frame *fr, PyObject *const *argv)
+affine_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6353,7 +6371,7 @@ call_affine_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_1(fr, &p0, &ret);
+    rc = affine_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6363,7 +6381,7 @@ call_affine_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_2(appy_frame *fr, PyObject *const *argv)
+affine_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6372,7 +6390,7 @@ call_affine_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_2(fr, &p0, &ret);
+    rc = affine_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6382,7 +6400,7 @@ call_affine_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_3(appy_frame *fr, PyObject *const *argv)
+affine_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6391,7 +6409,7 @@ call_affine_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_3(fr, &p0, &ret);
+    rc = affine_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6401,7 +6419,7 @@ call_affine_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_0(appy_frame *fr, PyObject *const *argv)
+affine_float_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6413,7 +6431,7 @@ call_affine_float_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_0(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6423,7 +6441,7 @@ call_affine_float_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_1(appy_frame *fr, PyObject *const *argv)
+affine_float_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6435,7 +6453,7 @@ call_affine_float_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_1(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6445,7 +6463,7 @@ call_affine_float_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_affine_float_2(appy_frame *fr, PyObject *const *argv)
+affine_float_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6457,7 +6475,7 @@ call_affine_float_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_affine_float_2(fr, &p0, &p1, &ret);
+    rc = affine_float_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6467,7 +6485,7 @@ call_affine_float_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
+host_reduce_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6479,7 +6497,7 @@ call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_0(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6489,7 +6507,7 @@ call_host_reduce_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
+host_reduce_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6501,7 +6519,7 @@ call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_1(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6511,7 +6529,7 @@ call_host_reduce_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
+host_reduce_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6523,7 +6541,7 @@ call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_INT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_2(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6533,7 +6551,7 @@ call_host_reduce_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
+host_reduce_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6545,7 +6563,7 @@ call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_INT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_reduce_3(fr, &p0, &p1, &ret);
+    rc = host_reduce_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6555,7 +6573,7 @@ call_host_reduce_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_0(appy_frame *fr, PyObject *const *argv)
+host_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6564,7 +6582,7 @@ call_host_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_0(fr, &p0, &ret);
+    rc = host_sum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6574,7 +6592,7 @@ call_host_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_1(appy_frame *fr, PyObject *const *argv)
+host_sum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6583,7 +6601,7 @@ call_host_sum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_1(fr, &p0, &ret);
+    rc = host_sum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6593,7 +6611,7 @@ call_host_sum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_2(appy_frame *fr, PyObject *const *argv)
+host_sum_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6602,7 +6620,7 @@ call_host_sum_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_2(fr, &p0, &ret);
+    rc = host_sum_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6612,7 +6630,7 @@ call_host_sum_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_sum_3(appy_frame *fr, PyObject *const *argv)
+host_sum_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6621,7 +6639,7 @@ call_host_sum_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_sum_3(fr, &p0, &ret);
+    rc = host_sum_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6631,7 +6649,7 @@ call_host_sum_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_0(appy_frame *fr, PyObject *const *argv)
+max_diff_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6643,7 +6661,7 @@ call_max_diff_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_0(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6653,7 +6671,7 @@ call_max_diff_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_1(appy_frame *fr, PyObject *const *argv)
+max_diff_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6665,7 +6683,7 @@ call_max_diff_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_1(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6675,7 +6693,7 @@ call_max_diff_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_2(appy_frame *fr, PyObject *const *argv)
+max_diff_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6687,7 +6705,7 @@ call_max_diff_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_2(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6697,7 +6715,7 @@ call_max_diff_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_max_diff_3(appy_frame *fr, PyObject *const *argv)
+max_diff_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6709,7 +6727,7 @@ call_max_diff_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_max_diff_3(fr, &p0, &p1, &ret);
+    rc = max_diff_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6719,7 +6737,7 @@ call_max_diff_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_0(appy_frame *fr, PyObject *const *argv)
+center_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6728,7 +6746,7 @@ call_center_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_0(fr, &p0, &ret);
+    rc = center_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6738,7 +6756,7 @@ call_center_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_1(appy_frame *fr, PyObject *const *argv)
+center_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6747,7 +6765,7 @@ call_center_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_1(fr, &p0, &ret);
+    rc = center_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6757,7 +6775,7 @@ call_center_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_2(appy_frame *fr, PyObject *const *argv)
+center_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6766,7 +6784,7 @@ call_center_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_2(fr, &p0, &ret);
+    rc = center_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6776,7 +6794,7 @@ call_center_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_normalize_0(appy_frame *fr, PyObject *const *argv)
+normalize_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6785,7 +6803,7 @@ call_normalize_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_normalize_0(fr, &p0, &ret);
+    rc = normalize_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6795,7 +6813,7 @@ call_normalize_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_normalize_1(appy_frame *fr, PyObject *const *argv)
+normalize_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -6804,7 +6822,7 @@ call_normalize_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT32, 1, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_normalize_1(fr, &p0, &ret);
+    rc = normalize_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6814,7 +6832,7 @@ call_normalize_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_vec_add_0(appy_frame *fr, PyObject *const *argv)
+vec_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6829,7 +6847,7 @@ call_vec_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vec_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = vec_add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6839,7 +6857,7 @@ call_vec_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_vec_add_1(appy_frame *fr, PyObject *const *argv)
+vec_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -6854,7 +6872,7 @@ call_vec_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vec_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = vec_add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -6863,12 +6881,12 @@ call_vec_add_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_axpy_doc,
+PyDoc_STRVAR(axpy_pydoc,
 "axpy($module, a, x, y)\n--\n\n"
 "Runs axpy from tests/e2e/programs/arrays_host.py:17, compiled by appy-translate.\n\nSignatures:\n  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
 
 static PyObject *
-py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
+axpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "x", "y", NULL};
     PyObject *argv[3];
@@ -6884,19 +6902,19 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_axpy_0(&fr, argv);
+        result = axpy_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_axpy_1(&fr, argv);
+        result = axpy_call1(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT64)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_axpy_2(&fr, argv);
+        result = axpy_call2(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT32)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_axpy_3(&fr, argv);
+        result = axpy_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6904,12 +6922,12 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_arith_doc,
+PyDoc_STRVAR(arith_pydoc,
 "arith($module, a, b, out)\n--\n\n"
 "Runs arith from tests/e2e/programs/arrays_host.py:27, compiled by appy-translate.\n\nSignatures:\n  arith(float64[:], float64[:], float64[:, :])\n  arith(float32[:], float32[:], float32[:, :])\n  arith(int64[:], int64[:], int64[:, :])\n  arith(int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
+arith_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -6925,19 +6943,19 @@ py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_arith_0(&fr, argv);
+        result = arith_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_arith_1(&fr, argv);
+        result = arith_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_arith_2(&fr, argv);
+        result = arith_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_arith_3(&fr, argv);
+        result = arith_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  arith(float64[:], float64[:], float64[:, :])\n  arith(float32[:], float32[:], float32[:, :])\n  arith(int64[:], int64[:], int64[:, :])\n  arith(int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6945,12 +6963,12 @@ py_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_slices_doc,
+PyDoc_STRVAR(host_slices_pydoc,
 "host_slices($module, x, out)\n--\n\n"
 "Runs host_slices from tests/e2e/programs/arrays_host.py:42, compiled by appy-translate.\n\nSignatures:\n  host_slices(float64[:], float64[:, :])\n  host_slices(int32[:], int32[:, :])\n");
 
 static PyObject *
-py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
+host_slices_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -6965,10 +6983,10 @@ py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "host_slices");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_host_slices_0(&fr, argv);
+        result = host_slices_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_host_slices_1(&fr, argv);
+        result = host_slices_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  host_slices(float64[:], float64[:, :])\n  host_slices(int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6976,12 +6994,12 @@ py_host_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_window_doc,
+PyDoc_STRVAR(host_window_pydoc,
 "host_window($module, x, out, lo, hi, step)\n--\n\n"
 "Runs host_window from tests/e2e/programs/arrays_host.py:58, compiled by appy-translate.\n\nSignatures:\n  host_window(float64[:], float64[:, :], int64, int64, int64)\n  host_window(int32[:], int32[:, :], int64, int64, int64)\n");
 
 static PyObject *
-py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
+host_window_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", "lo", "hi", "step", NULL};
     PyObject *argv[5];
@@ -6999,13 +7017,13 @@ py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64))
-        result = call_host_window_0(&fr, argv);
+        result = host_window_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64))
-        result = call_host_window_1(&fr, argv);
+        result = host_window_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  host_window(float64[:], float64[:, :], int64, int64, int64)\n  host_window(int32[:], int32[:, :], int64, int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -7013,12 +7031,12 @@ py_host_window(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_update_doc,
+PyDoc_STRVAR(update_pydoc,
 "update($module, C, D, beta)\n--\n\n"
 "Runs update from tests/e2e/programs/arrays_host.py:72, compiled by appy-translate.\n\nSignatures:\n  update(float64[:, :], float64[:, :], float64)\n  update(float32[:, :], float32[:, :], float32)\n  update(int32[:, :], int32[:, :], int32)\n");
 
 static PyObject *
-py_update(PyObject *self, PyObject *args, PyObject *kwargs)
+update_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "D", "beta", NULL};
     PyObject *argv[3];
@@ -7034,15 +7052,15 @@ py_update(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT64))
-        result = call_update_0(&fr, argv);
+        result = update_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT32))
-        result = call_update_1(&fr, argv);
+        result = update_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_update_2(&fr, argv);
+        result = update_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  update(float64[:, :], float64[:, :], float64)\n  update(float32[:, :], float32[:, :], float32)\n  update(int32[:, :], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -7050,12 +7068,12 @@ py_update(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fills_doc,
+PyDoc_STRVAR(fills_pydoc,
 "fills($module, A, x, v)\n--\n\n"
 "Runs fills from tests/e2e/programs/arrays_host.py:83, compiled by appy-translate.\n\nSignatures:\n  fills(float64[:, :], float64[:], float64)\n  fills(int32[:, :], int32[:], int32)\n");
 
 static PyObject *
-py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
+fills_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "v", NULL};
     PyObject *argv[3];
@@ -7071,11 +7089,11 @@ py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT64))
-        result = call_fills_0(&fr, argv);
+        result = fills_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_fills_1(&fr, argv);
+        result = fills_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  fills(float64[:, :], float64[:], float64)\n  fills(int32[:, :], int32[:], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -7083,12 +7101,12 @@ py_fills(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_jacobi2d_doc,
+PyDoc_STRVAR(jacobi2d_pydoc,
 "jacobi2d($module, A, B, steps)\n--\n\n"
 "Runs jacobi2d from tests/e2e/programs/arrays_host.py:94, compiled by appy-translate.\n\nSignatures:\n  jacobi2d(float64[:, :], float64[:, :], int64)\n  jacobi2d(float32[:, :], float32[:, :], int64)\n");
 
 static PyObject *
-py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
+jacobi2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "steps", NULL};
     PyObject *argv[3];
@@ -7104,11 +7122,11 @@ py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi2d_0(&fr, argv);
+        result = jacobi2d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi2d_1(&fr, argv);
+        result = jacobi2d_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  jacobi2d(float64[:, :], float64[:, :], int64)\n  jacobi2d(float32[:, :], float32[:, :], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -7116,12 +7134,12 @@ py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_broadcast2d_doc,
+PyDoc_STRVAR(broadcast2d_pydoc,
 "broadcast2d($module, A, x, B)\n--\n\n"
 "Runs broadcast2d from tests/e2e/programs/arrays_host.py:107, compiled by appy-translate.\n\nSignatures:\n  broadcast2d(float64[:, :], float64[:], float64[:, :])\n  broadcast2d(float32[:, :], float32[:], float32[:, :])\n  broadcast2d(int32[:, :], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
+broadcast2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "B", NULL};
     PyObject *argv[3];
@@ -7137,15 +7155,15 @@ py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_broadcast2d_0(&fr, argv);
+        result = broadcast2d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_broadcast2d_1(&fr, argv);
+        result = broadcast2d_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_broadcast2d_2(&fr, argv);
+        result = broadcast2d_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  broadcast2d(float64[:, :], float64[:], float64[:, :])\n  broadcast2d(float32[:, :], float32[:], float32[:, :])\n  broadcast2d(int32[:, :], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7153,12 +7171,12 @@ py_broadcast2d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_affine_doc,
+PyDoc_STRVAR(affine_pydoc,
 "affine($module, x)\n--\n\n"
 "Runs affine from tests/e2e/programs/arrays_host.py:120, compiled by appy-translate.\n\nSignatures:\n  affine(float64[:])\n  affine(float32[:])\n  affine(int64[:])\n  affine(int32[:])\n");
 
 static PyObject *
-py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
+affine_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -7172,13 +7190,13 @@ py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "affine");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_affine_0(&fr, argv);
+        result = affine_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_affine_1(&fr, argv);
+        result = affine_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_affine_2(&fr, argv);
+        result = affine_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_affine_3(&fr, argv);
+        result = affine_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  affine(float64[:])\n  affine(float32[:])\n  affine(int64[:])\n  affine(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7186,12 +7204,12 @@ py_affine(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_affine_float_doc,
+PyDoc_STRVAR(affine_float_pydoc,
 "affine_float($module, x, out)\n--\n\n"
 "Runs affine_float from tests/e2e/programs/arrays_host.py:131, compiled by appy-translate.\n\nSignatures:\n  affine_float(float64[:], float64[:])\n  affine_float(float32[:], float32[:])\n  affine_float(int32[:], float64[:])\n");
 
 static PyObject *
-py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
+affine_float_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -7206,13 +7224,13 @@ py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "affine_float");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_affine_float_0(&fr, argv);
+        result = affine_float_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_affine_float_1(&fr, argv);
+        result = affine_float_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_affine_float_2(&fr, argv);
+        result = affine_float_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  affine_float(float64[:], float64[:])\n  affine_float(float32[:], float32[:])\n  affine_float(int32[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7220,12 +7238,12 @@ py_affine_float(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_reduce_doc,
+PyDoc_STRVAR(host_reduce_pydoc,
 "host_reduce($module, x, y)\n--\n\n"
 "Runs host_reduce from tests/e2e/programs/arrays_host.py:145, compiled by appy-translate.\n\nSignatures:\n  host_reduce(float64[:], float64[:])\n  host_reduce(float32[:], float32[:])\n  host_reduce(int64[:], int64[:])\n  host_reduce(int32[:], int32[:])\n");
 
 static PyObject *
-py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
+host_reduce_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -7240,16 +7258,16 @@ py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "host_reduce");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_host_reduce_0(&fr, argv);
+        result = host_reduce_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_host_reduce_1(&fr, argv);
+        result = host_reduce_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_host_reduce_2(&fr, argv);
+        result = host_reduce_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_host_reduce_3(&fr, argv);
+        result = host_reduce_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  host_reduce(float64[:], float64[:])\n  host_reduce(float32[:], float32[:])\n  host_reduce(int64[:], int64[:])\n  host_reduce(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7257,12 +7275,12 @@ py_host_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_sum_doc,
+PyDoc_STRVAR(host_sum_pydoc,
 "host_sum($module, x)\n--\n\n"
 "Runs host_sum from tests/e2e/programs/arrays_host.py:162, compiled by appy-translate.\n\nSignatures:\n  host_sum(float64[:])\n  host_sum(float32[:])\n  host_sum(int64[:])\n  host_sum(int32[:])\n");
 
 static PyObject *
-py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+host_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -7276,13 +7294,13 @@ py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "host_sum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_host_sum_0(&fr, argv);
+        result = host_sum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_host_sum_1(&fr, argv);
+        result = host_sum_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_host_sum_2(&fr, argv);
+        result = host_sum_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_host_sum_3(&fr, argv);
+        result = host_sum_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  host_sum(float64[:])\n  host_sum(float32[:])\n  host_sum(int64[:])\n  host_sum(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7290,12 +7308,12 @@ py_host_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_max_diff_doc,
+PyDoc_STRVAR(max_diff_pydoc,
 "max_diff($module, A, B)\n--\n\n"
 "Runs max_diff from tests/e2e/programs/arrays_host.py:172, compiled by appy-translate.\n\nSignatures:\n  max_diff(float64[:, :], float64[:, :])\n  max_diff(float32[:, :], float32[:, :])\n  max_diff(int64[:, :], int64[:, :])\n  max_diff(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
+max_diff_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -7310,16 +7328,16 @@ py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays_host", "max_diff");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_max_diff_0(&fr, argv);
+        result = max_diff_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_max_diff_1(&fr, argv);
+        result = max_diff_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_max_diff_2(&fr, argv);
+        result = max_diff_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_max_diff_3(&fr, argv);
+        result = max_diff_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  max_diff(float64[:, :], float64[:, :])\n  max_diff(float32[:, :], float32[:, :])\n  max_diff(int64[:, :], int64[:, :])\n  max_diff(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7327,12 +7345,12 @@ py_max_diff(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_doc,
+PyDoc_STRVAR(center_pydoc,
 "center($module, x)\n--\n\n"
 "Runs center from tests/e2e/programs/arrays_host.py:181, compiled by appy-translate.\n\nSignatures:\n  center(float64[:])\n  center(float32[:])\n  center(int32[:])\n");
 
 static PyObject *
-py_center(PyObject *self, PyObject *args, PyObject *kwargs)
+center_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -7346,11 +7364,11 @@ py_center(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "center");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_center_0(&fr, argv);
+        result = center_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_center_1(&fr, argv);
+        result = center_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_center_2(&fr, argv);
+        result = center_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  center(float64[:])\n  center(float32[:])\n  center(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7358,12 +7376,12 @@ py_center(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_normalize_doc,
+PyDoc_STRVAR(normalize_pydoc,
 "normalize($module, x)\n--\n\n"
 "Runs normalize from tests/e2e/programs/arrays_host.py:192, compiled by appy-translate.\n\nSignatures:\n  normalize(float64[:])\n  normalize(float32[:])\n");
 
 static PyObject *
-py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
+normalize_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -7377,9 +7395,9 @@ py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "arrays_host", "normalize");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_normalize_0(&fr, argv);
+        result = normalize_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_normalize_1(&fr, argv);
+        result = normalize_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  normalize(float64[:])\n  normalize(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7387,12 +7405,12 @@ py_normalize(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_vec_add_doc,
+PyDoc_STRVAR(vec_add_pydoc,
 "vec_add($module, a, b, out)\n--\n\n"
 "Runs vec_add from tests/e2e/programs/arrays_host.py:205, compiled by appy-translate.\n\nSignatures:\n  vec_add(float64[:], float64[:], float64[:])\n  vec_add(int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
+vec_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -7408,11 +7426,11 @@ py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_vec_add_0(&fr, argv);
+        result = vec_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_vec_add_1(&fr, argv);
+        result = vec_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  vec_add(float64[:], float64[:], float64[:])\n  vec_add(int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -7421,22 +7439,22 @@ py_vec_add(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"axpy", (PyCFunction)(void (*)(void))py_axpy, METH_VARARGS | METH_KEYWORDS, py_axpy_doc},
-    {"arith", (PyCFunction)(void (*)(void))py_arith, METH_VARARGS | METH_KEYWORDS, py_arith_doc},
-    {"host_slices", (PyCFunction)(void (*)(void))py_host_slices, METH_VARARGS | METH_KEYWORDS, py_host_slices_doc},
-    {"host_window", (PyCFunction)(void (*)(void))py_host_window, METH_VARARGS | METH_KEYWORDS, py_host_window_doc},
-    {"update", (PyCFunction)(void (*)(void))py_update, METH_VARARGS | METH_KEYWORDS, py_update_doc},
-    {"fills", (PyCFunction)(void (*)(void))py_fills, METH_VARARGS | METH_KEYWORDS, py_fills_doc},
-    {"jacobi2d", (PyCFunction)(void (*)(void))py_jacobi2d, METH_VARARGS | METH_KEYWORDS, py_jacobi2d_doc},
-    {"broadcast2d", (PyCFunction)(void (*)(void))py_broadcast2d, METH_VARARGS | METH_KEYWORDS, py_broadcast2d_doc},
-    {"affine", (PyCFunction)(void (*)(void))py_affine, METH_VARARGS | METH_KEYWORDS, py_affine_doc},
-    {"affine_float", (PyCFunction)(void (*)(void))py_affine_float, METH_VARARGS | METH_KEYWORDS, py_affine_float_doc},
-    {"host_reduce", (PyCFunction)(void (*)(void))py_host_reduce, METH_VARARGS | METH_KEYWORDS, py_host_reduce_doc},
-    {"host_sum", (PyCFunction)(void (*)(void))py_host_sum, METH_VARARGS | METH_KEYWORDS, py_host_sum_doc},
-    {"max_diff", (PyCFunction)(void (*)(void))py_max_diff, METH_VARARGS | METH_KEYWORDS, py_max_diff_doc},
-    {"center", (PyCFunction)(void (*)(void))py_center, METH_VARARGS | METH_KEYWORDS, py_center_doc},
-    {"normalize", (PyCFunction)(void (*)(void))py_normalize, METH_VARARGS | METH_KEYWORDS, py_normalize_doc},
-    {"vec_add", (PyCFunction)(void (*)(void))py_vec_add, METH_VARARGS | METH_KEYWORDS, py_vec_add_doc},
+    {"axpy", (PyCFunction)(void (*)(void))axpy_py, METH_VARARGS | METH_KEYWORDS, axpy_pydoc},
+    {"arith", (PyCFunction)(void (*)(void))arith_py, METH_VARARGS | METH_KEYWORDS, arith_pydoc},
+    {"host_slices", (PyCFunction)(void (*)(void))host_slices_py, METH_VARARGS | METH_KEYWORDS, host_slices_pydoc},
+    {"host_window", (PyCFunction)(void (*)(void))host_window_py, METH_VARARGS | METH_KEYWORDS, host_window_pydoc},
+    {"update", (PyCFunction)(void (*)(void))update_py, METH_VARARGS | METH_KEYWORDS, update_pydoc},
+    {"fills", (PyCFunction)(void (*)(void))fills_py, METH_VARARGS | METH_KEYWORDS, fills_pydoc},
+    {"jacobi2d", (PyCFunction)(void (*)(void))jacobi2d_py, METH_VARARGS | METH_KEYWORDS, jacobi2d_pydoc},
+    {"broadcast2d", (PyCFunction)(void (*)(void))broadcast2d_py, METH_VARARGS | METH_KEYWORDS, broadcast2d_pydoc},
+    {"affine", (PyCFunction)(void (*)(void))affine_py, METH_VARARGS | METH_KEYWORDS, affine_pydoc},
+    {"affine_float", (PyCFunction)(void (*)(void))affine_float_py, METH_VARARGS | METH_KEYWORDS, affine_float_pydoc},
+    {"host_reduce", (PyCFunction)(void (*)(void))host_reduce_py, METH_VARARGS | METH_KEYWORDS, host_reduce_pydoc},
+    {"host_sum", (PyCFunction)(void (*)(void))host_sum_py, METH_VARARGS | METH_KEYWORDS, host_sum_pydoc},
+    {"max_diff", (PyCFunction)(void (*)(void))max_diff_py, METH_VARARGS | METH_KEYWORDS, max_diff_pydoc},
+    {"center", (PyCFunction)(void (*)(void))center_py, METH_VARARGS | METH_KEYWORDS, center_pydoc},
+    {"normalize", (PyCFunction)(void (*)(void))normalize_py, METH_VARARGS | METH_KEYWORDS, normalize_pydoc},
+    {"vec_add", (PyCFunction)(void (*)(void))vec_add_py, METH_VARARGS | METH_KEYWORDS, vec_add_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

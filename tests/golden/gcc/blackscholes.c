@@ -13,63 +13,78 @@
 #include <appy/offload.h>
 
 /* blackscholes(float64[:], float64[:], float64[:], float64, float64, float64[:], float64[:]) -- examples/blackscholes.py:11 */
-static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const appy_array *K_arg, const appy_array *T_arg, double r, double v, const appy_array *call_arg, const appy_array *put_arg, PyObject **ret)
+static int blackscholes_kernel0(appy_frame *fr, const appy_array *S_array, const appy_array *K_array, const appy_array *T_array, double r_, double v_, const appy_array *call_array, const appy_array *put_array, PyObject **ret)
 {
-  double *S = (double *)S_arg->data;
-  int64_t S_shape0 = S_arg->shape[0];
-  int64_t S_size = S_arg->size;
-  double *K = (double *)K_arg->data;
-  int64_t K_size = K_arg->size;
-  double *T = (double *)T_arg->data;
-  int64_t T_size = T_arg->size;
-  double *call = (double *)call_arg->data;
-  int64_t call_size = call_arg->size;
-  double *put = (double *)put_arg->data;
-  int64_t put_size = put_arg->size;
-  int64_t i = 0;
-  double sqrt_t = 0;
-  double d1 = 0;
-  double d2 = 0;
-  double n1 = 0;
-  double n2 = 0;
-  double discounted = 0;
+  double *S_ = (double *)S_array->data;
+  int64_t S_shape0 = S_array->shape[0];
+  int64_t S_count = S_array->size;
+  double *K_ = (double *)K_array->data;
+  int64_t K_shape0 = K_array->shape[0];
+  int64_t K_count = K_array->size;
+  double *T_ = (double *)T_array->data;
+  int64_t T_shape0 = T_array->shape[0];
+  int64_t T_count = T_array->size;
+  double *call_ = (double *)call_array->data;
+  int64_t call_shape0 = call_array->shape[0];
+  int64_t call_count = call_array->size;
+  double *put_ = (double *)put_array->data;
+  int64_t put_shape0 = put_array->shape[0];
+  int64_t put_count = put_array->size;
+  int64_t i_ = 0;
+  double sqrt_t_ = 0;
+  double d1_ = 0;
+  double d2_ = 0;
+  double n1_ = 0;
+  double n2_ = 0;
+  double discounted_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, S, sizeof(*S) * S_size, S_arg->device);
-  appy_env_arg(&appy_data, K, sizeof(*K) * K_size, K_arg->device);
-  appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
-  appy_env_arg(&appy_data, call, sizeof(*call) * call_size, call_arg->device);
-  appy_env_arg(&appy_data, put, sizeof(*put) * put_size, put_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, S_, sizeof(*S_) * S_count, S_array->device);
+  appy_env_arg(&appy_data, K_, sizeof(*K_) * K_count, K_array->device);
+  appy_env_arg(&appy_data, T_, sizeof(*T_) * T_count, T_array->device);
+  appy_env_arg(&appy_data, call_, sizeof(*call_) * call_count, call_array->device);
+  appy_env_arg(&appy_data, put_, sizeof(*put_) * put_count, put_array->device);
   (void)ret;
+  /* examples/blackscholes.py:15: sqrt_t = math.sqrt(T[i]) */
+  if (appy_extent(fr, "T", 0, T_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 15") < 0)
+    goto fail;
+  /* examples/blackscholes.py:16: d1 = (math.log(S[i] / K[i]) + (r + 0.5 * v * v) * T[i]) / (v * sqrt_t) */
+  if (appy_extent(fr, "K", 0, K_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 16") < 0)
+    goto fail;
+  /* examples/blackscholes.py:21: call[i] = S[i] * n1 - discounted * n2 */
+  if (appy_extent(fr, "call", 0, call_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 21") < 0)
+    goto fail;
+  /* examples/blackscholes.py:22: put[i] = discounted * (1.0 - n2) - S[i] * (1.0 - n1) */
+  if (appy_extent(fr, "put", 0, put_shape0, S_shape0 > 0, 0, S_shape0 - 1, 0, 0, "examples/blackscholes.py, line 22") < 0)
+    goto fail;
   /* examples/blackscholes.py:14: for i in range(S.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, S, sizeof(*S) * S_size, APPY_READS);
-    appy_env_device(&appy_data, K, sizeof(*K) * K_size, APPY_READS);
-    appy_env_device(&appy_data, T, sizeof(*T) * T_size, APPY_READS);
-    appy_env_device(&appy_data, call, sizeof(*call) * call_size, APPY_WRITES);
-    appy_env_device(&appy_data, put, sizeof(*put) * put_size, APPY_WRITES);
+    appy_env_device(&appy_data, S_, sizeof(*S_) * S_count, APPY_READS);
+    appy_env_device(&appy_data, K_, sizeof(*K_) * K_count, APPY_READS);
+    appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
+    appy_env_device(&appy_data, call_, sizeof(*call_) * call_count, APPY_WRITES);
+    appy_env_device(&appy_data, put_, sizeof(*put_) * put_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: S[0:S_size], K[0:K_size], T[0:T_size]) map(tofrom: call[0:call_size], put[0:put_size]) private(sqrt_t, d1, d2, n1, n2, discounted)
-    for (i = 0; i < S_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: S_[0:S_count], K_[0:K_count], T_[0:T_count]) map(tofrom: call_[0:call_count], put_[0:put_count]) private(sqrt_t_, d1_, d2_, n1_, n2_, discounted_)
+    for (i_ = 0; i_ < S_shape0; i_++) {
       /* examples/blackscholes.py:15: sqrt_t = math.sqrt(T[i]) */
-      sqrt_t = sqrt(T[i]);
+      sqrt_t_ = sqrt(T_[i_]);
       /* examples/blackscholes.py:16: d1 = (math.log(S[i] / K[i]) + (r + 0.5 * v * v) * T[i]) / (v * sqrt_t) */
-      d1 = ((log((S[i] / K[i])) + ((r + (0.5 * v * v)) * T[i])) / (v * sqrt_t));
+      d1_ = ((log((S_[i_] / K_[i_])) + ((r_ + (0.5 * v_ * v_)) * T_[i_])) / (v_ * sqrt_t_));
       /* examples/blackscholes.py:17: d2 = d1 - v * sqrt_t */
-      d2 = (d1 - (v * sqrt_t));
+      d2_ = (d1_ - (v_ * sqrt_t_));
       /* examples/blackscholes.py:18: n1 = 0.5 * (1.0 + math.erf(d1 / math.sqrt(2.0))) */
-      n1 = (0.5 * (1.0 + erf((d1 / 1.4142135623730951))));
+      n1_ = (0.5 * (1.0 + erf((d1_ / 1.4142135623730951))));
       /* examples/blackscholes.py:19: n2 = 0.5 * (1.0 + math.erf(d2 / math.sqrt(2.0))) */
-      n2 = (0.5 * (1.0 + erf((d2 / 1.4142135623730951))));
+      n2_ = (0.5 * (1.0 + erf((d2_ / 1.4142135623730951))));
       /* examples/blackscholes.py:20: discounted = K[i] * math.exp(-r * T[i]) */
-      discounted = (K[i] * exp(((-r) * T[i])));
+      discounted_ = (K_[i_] * exp(((-r_) * T_[i_])));
       /* examples/blackscholes.py:21: call[i] = S[i] * n1 - discounted * n2 */
-      call[i] = ((S[i] * n1) - (discounted * n2));
+      call_[i_] = ((S_[i_] * n1_) - (discounted_ * n2_));
       /* examples/blackscholes.py:22: put[i] = discounted * (1.0 - n2) - S[i] * (1.0 - n1) */
-      put[i] = ((discounted * (1.0 - n2)) - (S[i] * (1.0 - n1)));
+      put_[i_] = ((discounted_ * (1.0 - n2_)) - (S_[i_] * (1.0 - n1_)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "blackscholes", "blackscholes", 14, appy_data.bytes_in - appy_in,
@@ -77,12 +92,15 @@ static int kernel_blackscholes_0(appy_frame *fr, const appy_array *S_arg, const 
   }
   appy_env_end(&appy_data, "blackscholes", "blackscholes", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "blackscholes", "blackscholes", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_blackscholes_0(appy_frame *fr, PyObject *const *argv)
+blackscholes_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -109,7 +127,7 @@ call_blackscholes_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[6], "put", APPY_FLOAT64, 1, 1, &p6) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_blackscholes_0(fr, &p0, &p1, &p2, p3, p4, &p5, &p6, &ret);
+    rc = blackscholes_kernel0(fr, &p0, &p1, &p2, p3, p4, &p5, &p6, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -118,12 +136,12 @@ call_blackscholes_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_blackscholes_doc,
+PyDoc_STRVAR(blackscholes_pydoc,
 "blackscholes($module, S, K, T, r, v, call, put)\n--\n\n"
 "Runs blackscholes from examples/blackscholes.py:11, compiled by appy-translate.\n\nSignatures:\n  blackscholes(float64[:], float64[:], float64[:], float64, float64, float64[:], float64[:])\n");
 
 static PyObject *
-py_blackscholes(PyObject *self, PyObject *args, PyObject *kwargs)
+blackscholes_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"S", "K", "T", "r", "v", "call", "put", NULL};
     PyObject *argv[7];
@@ -136,14 +154,14 @@ py_blackscholes(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "blackscholes", "blackscholes");
-    result = call_blackscholes_0(&fr, argv);
+    result = blackscholes_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"blackscholes", (PyCFunction)(void (*)(void))py_blackscholes, METH_VARARGS | METH_KEYWORDS, py_blackscholes_doc},
+    {"blackscholes", (PyCFunction)(void (*)(void))blackscholes_py, METH_VARARGS | METH_KEYWORDS, blackscholes_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

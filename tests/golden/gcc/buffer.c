@@ -13,60 +13,60 @@
 #include <appy/offload.h>
 
 /* row_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:11 */
-static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_max6 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_sum12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_len14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_max6_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_sum12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_len14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:13: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:15: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_len1, appy_j2, appy_len4, appy_j5, appy_max6, appy_len8, appy_j9, appy_len10, appy_j11, appy_sum12, appy_j13, appy_len14)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-      double buf[1024];
-      enum { buf_shape0 = 1024, buf_size = 1024 };
+      double buf_[1024];
+      enum { buf_shape0 = 1024, buf_count = 1024 };
       /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-      appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (A_shape1 == appy_len1) {
+      appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (A_shape1 == appy_len1_) {
         {
-          const int64_t appy_stop1 = appy_len1;
+          const int64_t appy_stop1 = appy_len1_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j2 = 0; appy_j2 < appy_stop1; appy_j2++) {
-            buf[appy_j2] = A[i * A_shape1 + appy_j2];
+          for (appy_j2_ = 0; appy_j2_ < appy_stop1; appy_j2_++) {
+            buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
           }
         }
       } else {
@@ -74,49 +74,49 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 3;
       }
       /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-      appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (appy_len4 > 0) {
-        appy_max6 = buf[INT64_C(0)];
+      appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (appy_len4_ > 0) {
+        appy_max6_ = buf_[INT64_C(0)];
         {
-          const int64_t appy_stop3 = appy_len4;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6)
-          for (appy_j5 = 0; appy_j5 < appy_stop3; appy_j5++) {
-            appy_max6 = appy_max_f64(appy_max6, buf[appy_j5]);
+          const int64_t appy_stop3 = appy_len4_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6_)
+          for (appy_j5_ = 0; appy_j5_ < appy_stop3; appy_j5_++) {
+            appy_max6_ = appy_max_f64(appy_max6_, buf_[appy_j5_]);
           }
         }
       } else {
-        appy_max6 = 0.0;
+        appy_max6_ = 0.0;
         #pragma omp atomic write
         appy_failed = 7;
       }
-      m = appy_max6;
+      m_ = appy_max6_;
       /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-      appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+      appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
       {
-        const int64_t appy_stop5 = appy_len8;
+        const int64_t appy_stop5 = appy_len8_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j9 = 0; appy_j9 < appy_stop5; appy_j9++) {
-          buf[appy_j9] = exp((buf[appy_j9] - m));
+        for (appy_j9_ = 0; appy_j9_ < appy_stop5; appy_j9_++) {
+          buf_[appy_j9_] = exp((buf_[appy_j9_] - m_));
         }
       }
       /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-      appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      appy_sum12 = 0.0;
+      appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      appy_sum12_ = 0.0;
       {
-        const int64_t appy_stop7 = appy_len10;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12)
-        for (appy_j11 = 0; appy_j11 < appy_stop7; appy_j11++) {
-          appy_sum12 = (appy_sum12 + buf[appy_j11]);
+        const int64_t appy_stop7 = appy_len10_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12_)
+        for (appy_j11_ = 0; appy_j11_ < appy_stop7; appy_j11_++) {
+          appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
         }
       }
-      s = appy_sum12;
+      s_ = appy_sum12_;
       /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-      appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (appy_len14 == out_shape1) {
+      appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (appy_len14_ == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-            out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+          for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+            out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
           }
         }
       } else {
@@ -148,60 +148,60 @@ fail:
 }
 
 /* row_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:11 */
-static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  float appy_max6 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_j11 = 0;
-  float appy_sum12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_len14 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_max6_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_sum12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_len14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:13: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:15: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_len1, appy_j2, appy_len4, appy_j5, appy_max6, appy_len8, appy_j9, appy_len10, appy_j11, appy_sum12, appy_j13, appy_len14)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:16: buf = appy.buffer(1024, A.dtype) */
-      float buf[1024];
-      enum { buf_shape0 = 1024, buf_size = 1024 };
+      float buf_[1024];
+      enum { buf_shape0 = 1024, buf_count = 1024 };
       /* tests/e2e/programs/buffer.py:17: buf[:n] = A[i, :] */
-      appy_len1 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (A_shape1 == appy_len1) {
+      appy_len1_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (A_shape1 == appy_len1_) {
         {
-          const int64_t appy_stop11 = appy_len1;
+          const int64_t appy_stop11 = appy_len1_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j2 = 0; appy_j2 < appy_stop11; appy_j2++) {
-            buf[appy_j2] = A[i * A_shape1 + appy_j2];
+          for (appy_j2_ = 0; appy_j2_ < appy_stop11; appy_j2_++) {
+            buf_[appy_j2_] = A_[i_ * A_shape1 + appy_j2_];
           }
         }
       } else {
@@ -209,49 +209,49 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 3;
       }
       /* tests/e2e/programs/buffer.py:18: m = np.max(buf[:n]) */
-      appy_len4 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (appy_len4 > 0) {
-        appy_max6 = buf[INT64_C(0)];
+      appy_len4_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (appy_len4_ > 0) {
+        appy_max6_ = buf_[INT64_C(0)];
         {
-          const int64_t appy_stop13 = appy_len4;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6)
-          for (appy_j5 = 0; appy_j5 < appy_stop13; appy_j5++) {
-            appy_max6 = appy_max_f32(appy_max6, buf[appy_j5]);
+          const int64_t appy_stop13 = appy_len4_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max6_)
+          for (appy_j5_ = 0; appy_j5_ < appy_stop13; appy_j5_++) {
+            appy_max6_ = appy_max_f32(appy_max6_, buf_[appy_j5_]);
           }
         }
       } else {
-        appy_max6 = 0.0f;
+        appy_max6_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 7;
       }
-      m = appy_max6;
+      m_ = appy_max6_;
       /* tests/e2e/programs/buffer.py:19: buf[:n] = np.exp(buf[:n] - m) */
-      appy_len8 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
+      appy_len8_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
       {
-        const int64_t appy_stop15 = appy_len8;
+        const int64_t appy_stop15 = appy_len8_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j9 = 0; appy_j9 < appy_stop15; appy_j9++) {
-          buf[appy_j9] = expf((buf[appy_j9] - m));
+        for (appy_j9_ = 0; appy_j9_ < appy_stop15; appy_j9_++) {
+          buf_[appy_j9_] = expf((buf_[appy_j9_] - m_));
         }
       }
       /* tests/e2e/programs/buffer.py:20: s = np.sum(buf[:n]) */
-      appy_len10 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      appy_sum12 = 0.0f;
+      appy_len10_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      appy_sum12_ = 0.0f;
       {
-        const int64_t appy_stop17 = appy_len10;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12)
-        for (appy_j11 = 0; appy_j11 < appy_stop17; appy_j11++) {
-          appy_sum12 = (appy_sum12 + buf[appy_j11]);
+        const int64_t appy_stop17 = appy_len10_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum12_)
+        for (appy_j11_ = 0; appy_j11_ < appy_stop17; appy_j11_++) {
+          appy_sum12_ = (appy_sum12_ + buf_[appy_j11_]);
         }
       }
-      s = appy_sum12;
+      s_ = appy_sum12_;
       /* tests/e2e/programs/buffer.py:21: out[i, :] = buf[:n] / s */
-      appy_len14 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      if (appy_len14 == out_shape1) {
+      appy_len14_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      if (appy_len14_ == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape1; appy_j13++) {
-            out[i * out_shape1 + appy_j13] = (buf[appy_j13] / s);
+          for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
+            out_[i_ * out_shape1 + appy_j13_] = (buf_[appy_j13_] / s_);
           }
         }
       } else {
@@ -283,54 +283,54 @@ fail:
 }
 
 /* reverse_rows(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-      int64_t buf[512];
-      enum { buf_shape0 = 512, buf_size = 512 };
+      int64_t buf_[512];
+      enum { buf_shape0 = 512, buf_count = 512 };
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
-        const int64_t appy_stop21 = n;
+        const int64_t appy_stop21 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop21; j++) {
+        for (j_ = 0; j_ < appy_stop21; j_++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-          buf[j] = j;
+          buf_[j_] = j_;
         }
       }
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
-        const int64_t appy_stop23 = n;
+        const int64_t appy_stop23 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop23; j++) {
+        for (j_ = 0; j_ < appy_stop23; j_++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+          out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
         }
       }
     }
@@ -343,54 +343,54 @@ static int kernel_reverse_rows_0(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* reverse_rows(int32[:, :], int32[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-      int64_t buf[512];
-      enum { buf_shape0 = 512, buf_size = 512 };
+      int64_t buf_[512];
+      enum { buf_shape0 = 512, buf_count = 512 };
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
-        const int64_t appy_stop26 = n;
+        const int64_t appy_stop26 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop26; j++) {
+        for (j_ = 0; j_ < appy_stop26; j_++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-          buf[j] = j;
+          buf_[j_] = j_;
         }
       }
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
-        const int64_t appy_stop28 = n;
+        const int64_t appy_stop28 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop28; j++) {
+        for (j_ = 0; j_ < appy_stop28; j_++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+          out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
         }
       }
     }
@@ -403,54 +403,54 @@ static int kernel_reverse_rows_1(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* reverse_rows(int64[:, :], int64[:, :]) -- tests/e2e/programs/buffer.py:28 */
-static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:31: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:33: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:34: buf = appy.buffer(512, np.int64) */
-      int64_t buf[512];
-      enum { buf_shape0 = 512, buf_size = 512 };
+      int64_t buf_[512];
+      enum { buf_shape0 = 512, buf_count = 512 };
       /* tests/e2e/programs/buffer.py:36: for j in range(n): */
       {
-        const int64_t appy_stop31 = n;
+        const int64_t appy_stop31 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop31; j++) {
+        for (j_ = 0; j_ < appy_stop31; j_++) {
           /* tests/e2e/programs/buffer.py:37: buf[j] = j */
-          buf[j] = j;
+          buf_[j_] = j_;
         }
       }
       /* tests/e2e/programs/buffer.py:39: for j in range(n): */
       {
-        const int64_t appy_stop33 = n;
+        const int64_t appy_stop33 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop33; j++) {
+        for (j_ = 0; j_ < appy_stop33; j_++) {
           /* tests/e2e/programs/buffer.py:40: out[i, j] = A[i, buf[n - 1 - j]] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + buf[(n - 1 - j)]];
+          out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + buf_[(n_ - 1 - j_)]];
         }
       }
     }
@@ -463,60 +463,60 @@ static int kernel_reverse_rows_2(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* neighbours(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:46 */
-static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int neighbours_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:48: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:50: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_start1, appy_len2, appy_j3, appy_j5, appy_len6, appy_start7, appy_len8, appy_start9, appy_len10)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-      double buf[302];
-      enum { buf_shape0 = 302, buf_size = 302 };
+      double buf_[302];
+      enum { buf_shape0 = 302, buf_count = 302 };
       /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
-      buf[INT64_C(0)] = 0.0;
+      buf_[INT64_C(0)] = 0.0;
       /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
-      buf[(n + 1)] = 0.0;
+      buf_[(n_ + 1)] = 0.0;
       /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-      appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      if (A_shape1 == appy_len2) {
+      appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      if (A_shape1 == appy_len2_) {
         {
-          const int64_t appy_stop36 = appy_len2;
+          const int64_t appy_stop36 = appy_len2_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < appy_stop36; appy_j3++) {
-            buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+          for (appy_j3_ = 0; appy_j3_ < appy_stop36; appy_j3_++) {
+            buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
           }
         }
       } else {
@@ -524,16 +524,16 @@ static int kernel_neighbours_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-      appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+      appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+      appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+      if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0);
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0);
           }
         }
       } else {
@@ -561,60 +561,60 @@ fail:
 }
 
 /* neighbours(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:46 */
-static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int neighbours_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:48: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:50: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_start1, appy_len2, appy_j3, appy_j5, appy_len6, appy_start7, appy_len8, appy_start9, appy_len10)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:51: buf = appy.buffer(302, A.dtype) */
-      float buf[302];
-      enum { buf_shape0 = 302, buf_size = 302 };
+      float buf_[302];
+      enum { buf_shape0 = 302, buf_count = 302 };
       /* tests/e2e/programs/buffer.py:52: buf[0] = 0 */
-      buf[INT64_C(0)] = 0.0f;
+      buf_[INT64_C(0)] = 0.0f;
       /* tests/e2e/programs/buffer.py:53: buf[n + 1] = 0 */
-      buf[(n + 1)] = 0.0f;
+      buf_[(n_ + 1)] = 0.0f;
       /* tests/e2e/programs/buffer.py:54: buf[1:n + 1] = A[i, :] */
-      appy_start1 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_len2 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      if (A_shape1 == appy_len2) {
+      appy_start1_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_len2_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      if (A_shape1 == appy_len2_) {
         {
-          const int64_t appy_stop40 = appy_len2;
+          const int64_t appy_stop40 = appy_len2_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < appy_stop40; appy_j3++) {
-            buf[(appy_start1 + appy_j3)] = A[i * A_shape1 + appy_j3];
+          for (appy_j3_ = 0; appy_j3_ < appy_stop40; appy_j3_++) {
+            buf_[(appy_start1_ + appy_j3_)] = A_[i_ * A_shape1 + appy_j3_];
           }
         }
       } else {
@@ -622,16 +622,16 @@ static int kernel_neighbours_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/buffer.py:55: out[i, :] = (buf[:n] + buf[1:n + 1] + buf[2:n + 2]) / 3 */
-      appy_len6 = appy_slice_len(APPY_OMIT, n, INT64_C(1), buf_shape0);
-      appy_start7 = appy_slice_start(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_len8 = appy_slice_len(INT64_C(1), (n + 1), INT64_C(1), buf_shape0);
-      appy_start9 = appy_slice_start(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      appy_len10 = appy_slice_len(INT64_C(2), (n + 2), INT64_C(1), buf_shape0);
-      if ((appy_len6 == out_shape1) && (appy_len8 == out_shape1) && (appy_len10 == out_shape1)) {
+      appy_len6_ = appy_slice_len(APPY_OMIT, n_, INT64_C(1), buf_shape0);
+      appy_start7_ = appy_slice_start(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_len8_ = appy_slice_len(INT64_C(1), (n_ + 1), INT64_C(1), buf_shape0);
+      appy_start9_ = appy_slice_start(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+      appy_len10_ = appy_slice_len(INT64_C(2), (n_ + 2), INT64_C(1), buf_shape0);
+      if ((appy_len6_ == out_shape1) && (appy_len8_ == out_shape1) && (appy_len10_ == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = ((buf[appy_j5] + buf[(appy_start7 + appy_j5)] + buf[(appy_start9 + appy_j5)]) / 3.0f);
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            out_[i_ * out_shape1 + appy_j5_] = ((buf_[appy_j5_] + buf_[(appy_start7_ + appy_j5_)] + buf_[(appy_start9_ + appy_j5_)]) / 3.0f);
           }
         }
       } else {
@@ -659,116 +659,116 @@ fail:
 }
 
 /* online_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/buffer.py:61 */
-static int kernel_online_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int online_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t t = 0;
-  double mt = 0;
-  double st = 0;
-  int64_t k = 0;
-  double a = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
-  int64_t appy_j6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  double mt_ = 0;
+  double st_ = 0;
+  int64_t k_ = 0;
+  double a_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
+  int64_t appy_j6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:64: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(t, mt, st, k, a, m, s, appy_j1, appy_max2, appy_j4, appy_sum5, appy_j6)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-      double bm[64];
-      enum { bm_shape0 = 64, bm_size = 64 };
+      double bm_[64];
+      enum { bm_shape0 = 64, bm_count = 64 };
       /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-      double bs[64];
-      enum { bs_shape0 = 64, bs_size = 64 };
+      double bs_[64];
+      enum { bs_shape0 = 64, bs_count = 64 };
       /* tests/e2e/programs/buffer.py:70: for t in range(64): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt, st, k, a)
-        for (t = 0; t < INT64_C(64); t++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt_, st_, k_, a_)
+        for (t_ = 0; t_ < INT64_C(64); t_++) {
           /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-          mt = (-HUGE_VAL);
+          mt_ = (-HUGE_VAL);
           /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-          st = 0.0;
+          st_ = 0.0;
           /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
           {
-            const int64_t appy_start45 = t;
-            const int64_t appy_stop46 = n;
-            for (k = appy_start45; k < appy_stop46; k += 64) {
+            const int64_t appy_start45 = t_;
+            const int64_t appy_stop46 = n_;
+            for (k_ = appy_start45; k_ < appy_stop46; k_ += 64) {
               /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-              a = A[i * A_shape1 + k];
+              a_ = A_[i_ * A_shape1 + k_];
               /* tests/e2e/programs/buffer.py:75: if a > mt: */
-              if (a > mt) {
+              if (a_ > mt_) {
                 /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                st = ((st * exp((mt - a))) + 1.0);
+                st_ = ((st_ * exp((mt_ - a_))) + 1.0);
                 /* tests/e2e/programs/buffer.py:77: mt = a */
-                mt = a;
+                mt_ = a_;
               } else {
                 /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                st = (st + exp((a - mt)));
+                st_ = (st_ + exp((a_ - mt_)));
               }
             }
           }
           /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-          bm[t] = mt;
+          bm_[t_] = mt_;
           /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-          bs[t] = st;
+          bs_[t_] = st_;
         }
       }
       /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
       if (bm_shape0 > 0) {
-        appy_max2 = bm[INT64_C(0)];
+        appy_max2_ = bm_[INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
-            appy_max2 = appy_max_f64(appy_max2, bm[appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < bm_shape0; appy_j1_++) {
+            appy_max2_ = appy_max_f64(appy_max2_, bm_[appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0;
+        appy_max2_ = 0.0;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-      appy_sum5 = 0.0;
+      appy_sum5_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
-          appy_sum5 = (appy_sum5 + (bs[appy_j4] * exp((bm[appy_j4] - m))));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < bs_shape0; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * exp((bm_[appy_j4_] - m_))));
         }
       }
-      s = appy_sum5;
+      s_ = appy_sum5_;
       /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            out[i * out_shape1 + appy_j6] = (exp((A[i * A_shape1 + appy_j6] - m)) / s);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            out_[i_ * out_shape1 + appy_j6_] = (exp((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
           }
         }
       } else {
@@ -796,116 +796,116 @@ fail:
 }
 
 /* online_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/buffer.py:61 */
-static int kernel_online_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int online_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t t = 0;
-  float mt = 0;
-  float st = 0;
-  int64_t k = 0;
-  float a = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
-  int64_t appy_j6 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  float mt_ = 0;
+  float st_ = 0;
+  int64_t k_ = 0;
+  float a_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
+  int64_t appy_j6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/buffer.py:64: n = A.shape[1] */
-  n = A_shape1;
+  n_ = A_shape1;
   /* tests/e2e/programs/buffer.py:66: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(t, mt, st, k, a, m, s, appy_j1, appy_max2, appy_j4, appy_sum5, appy_j6)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/buffer.py:67: bm = appy.buffer(64, A.dtype) */
-      float bm[64];
-      enum { bm_shape0 = 64, bm_size = 64 };
+      float bm_[64];
+      enum { bm_shape0 = 64, bm_count = 64 };
       /* tests/e2e/programs/buffer.py:68: bs = appy.buffer(64, A.dtype) */
-      float bs[64];
-      enum { bs_shape0 = 64, bs_size = 64 };
+      float bs_[64];
+      enum { bs_shape0 = 64, bs_count = 64 };
       /* tests/e2e/programs/buffer.py:70: for t in range(64): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt, st, k, a)
-        for (t = 0; t < INT64_C(64); t++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(mt_, st_, k_, a_)
+        for (t_ = 0; t_ < INT64_C(64); t_++) {
           /* tests/e2e/programs/buffer.py:71: mt = -np.inf */
-          mt = (float)(-HUGE_VAL);
+          mt_ = (float)(-HUGE_VAL);
           /* tests/e2e/programs/buffer.py:72: st = 0.0 */
-          st = (float)0.0;
+          st_ = (float)0.0;
           /* tests/e2e/programs/buffer.py:73: for k in range(t, n, 64): */
           {
-            const int64_t appy_start53 = t;
-            const int64_t appy_stop54 = n;
-            for (k = appy_start53; k < appy_stop54; k += 64) {
+            const int64_t appy_start53 = t_;
+            const int64_t appy_stop54 = n_;
+            for (k_ = appy_start53; k_ < appy_stop54; k_ += 64) {
               /* tests/e2e/programs/buffer.py:74: a = A[i, k] */
-              a = A[i * A_shape1 + k];
+              a_ = A_[i_ * A_shape1 + k_];
               /* tests/e2e/programs/buffer.py:75: if a > mt: */
-              if (a > mt) {
+              if (a_ > mt_) {
                 /* tests/e2e/programs/buffer.py:76: st = st * np.exp(mt - a) + 1.0 */
-                st = ((st * expf((mt - a))) + (float)1.0);
+                st_ = ((st_ * expf((mt_ - a_))) + (float)1.0);
                 /* tests/e2e/programs/buffer.py:77: mt = a */
-                mt = a;
+                mt_ = a_;
               } else {
                 /* tests/e2e/programs/buffer.py:79: st += np.exp(a - mt) */
-                st = (st + expf((a - mt)));
+                st_ = (st_ + expf((a_ - mt_)));
               }
             }
           }
           /* tests/e2e/programs/buffer.py:80: bm[t] = mt */
-          bm[t] = mt;
+          bm_[t_] = mt_;
           /* tests/e2e/programs/buffer.py:81: bs[t] = st */
-          bs[t] = st;
+          bs_[t_] = st_;
         }
       }
       /* tests/e2e/programs/buffer.py:82: m = np.max(bm) */
       if (bm_shape0 > 0) {
-        appy_max2 = bm[INT64_C(0)];
+        appy_max2_ = bm_[INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < bm_shape0; appy_j1++) {
-            appy_max2 = appy_max_f32(appy_max2, bm[appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < bm_shape0; appy_j1_++) {
+            appy_max2_ = appy_max_f32(appy_max2_, bm_[appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0f;
+        appy_max2_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/buffer.py:83: s = np.sum(bs * np.exp(bm - m)) */
-      appy_sum5 = 0.0f;
+      appy_sum5_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < bs_shape0; appy_j4++) {
-          appy_sum5 = (appy_sum5 + (bs[appy_j4] * expf((bm[appy_j4] - m))));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < bs_shape0; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + (bs_[appy_j4_] * expf((bm_[appy_j4_] - m_))));
         }
       }
-      s = appy_sum5;
+      s_ = appy_sum5_;
       /* tests/e2e/programs/buffer.py:84: out[i, :] = np.exp(A[i, :] - m) / s */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-            out[i * out_shape1 + appy_j6] = (expf((A[i * A_shape1 + appy_j6] - m)) / s);
+          for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+            out_[i_ * out_shape1 + appy_j6_] = (expf((A_[i_ * A_shape1 + appy_j6_] - m_)) / s_);
           }
         }
       } else {
@@ -935,7 +935,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
+row_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -947,7 +947,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_0(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -957,7 +957,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
+row_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -969,7 +969,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_1(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -979,7 +979,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -991,7 +991,7 @@ call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_0(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1001,7 +1001,7 @@ call_reverse_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1013,7 +1013,7 @@ call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_1(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1023,7 +1023,7 @@ call_reverse_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
+reverse_rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1035,7 +1035,7 @@ call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_rows_2(fr, &p0, &p1, &ret);
+    rc = reverse_rows_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1045,7 +1045,7 @@ call_reverse_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_neighbours_0(appy_frame *fr, PyObject *const *argv)
+neighbours_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1057,7 +1057,7 @@ call_neighbours_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_neighbours_0(fr, &p0, &p1, &ret);
+    rc = neighbours_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1067,7 +1067,7 @@ call_neighbours_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_neighbours_1(appy_frame *fr, PyObject *const *argv)
+neighbours_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1079,7 +1079,7 @@ call_neighbours_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_neighbours_1(fr, &p0, &p1, &ret);
+    rc = neighbours_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1089,7 +1089,7 @@ call_neighbours_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
+online_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1101,7 +1101,7 @@ call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_online_softmax_0(fr, &p0, &p1, &ret);
+    rc = online_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1111,7 +1111,7 @@ call_online_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
+online_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1123,7 +1123,7 @@ call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_online_softmax_1(fr, &p0, &p1, &ret);
+    rc = online_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1132,12 +1132,12 @@ call_online_softmax_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_row_softmax_doc,
+PyDoc_STRVAR(row_softmax_pydoc,
 "row_softmax($module, A, out)\n--\n\n"
 "Runs row_softmax from tests/e2e/programs/buffer.py:11, compiled by appy-translate.\n\nSignatures:\n  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+row_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1152,10 +1152,10 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "row_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_row_softmax_0(&fr, argv);
+        result = row_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_row_softmax_1(&fr, argv);
+        result = row_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1163,12 +1163,12 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_reverse_rows_doc,
+PyDoc_STRVAR(reverse_rows_pydoc,
 "reverse_rows($module, A, out)\n--\n\n"
 "Runs reverse_rows from tests/e2e/programs/buffer.py:28, compiled by appy-translate.\n\nSignatures:\n  reverse_rows(float64[:, :], float64[:, :])\n  reverse_rows(int32[:, :], int32[:, :])\n  reverse_rows(int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+reverse_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1183,13 +1183,13 @@ py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "reverse_rows");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_reverse_rows_0(&fr, argv);
+        result = reverse_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_reverse_rows_1(&fr, argv);
+        result = reverse_rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_reverse_rows_2(&fr, argv);
+        result = reverse_rows_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  reverse_rows(float64[:, :], float64[:, :])\n  reverse_rows(int32[:, :], int32[:, :])\n  reverse_rows(int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1197,12 +1197,12 @@ py_reverse_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_neighbours_doc,
+PyDoc_STRVAR(neighbours_pydoc,
 "neighbours($module, A, out)\n--\n\n"
 "Runs neighbours from tests/e2e/programs/buffer.py:46, compiled by appy-translate.\n\nSignatures:\n  neighbours(float64[:, :], float64[:, :])\n  neighbours(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
+neighbours_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1217,10 +1217,10 @@ py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "neighbours");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_neighbours_0(&fr, argv);
+        result = neighbours_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_neighbours_1(&fr, argv);
+        result = neighbours_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  neighbours(float64[:, :], float64[:, :])\n  neighbours(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1228,12 +1228,12 @@ py_neighbours(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_online_softmax_doc,
+PyDoc_STRVAR(online_softmax_pydoc,
 "online_softmax($module, A, out)\n--\n\n"
 "Runs online_softmax from tests/e2e/programs/buffer.py:61, compiled by appy-translate.\n\nSignatures:\n  online_softmax(float64[:, :], float64[:, :])\n  online_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+online_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1248,10 +1248,10 @@ py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "buffer", "online_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_online_softmax_0(&fr, argv);
+        result = online_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_online_softmax_1(&fr, argv);
+        result = online_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  online_softmax(float64[:, :], float64[:, :])\n  online_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1260,10 +1260,10 @@ py_online_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"row_softmax", (PyCFunction)(void (*)(void))py_row_softmax, METH_VARARGS | METH_KEYWORDS, py_row_softmax_doc},
-    {"reverse_rows", (PyCFunction)(void (*)(void))py_reverse_rows, METH_VARARGS | METH_KEYWORDS, py_reverse_rows_doc},
-    {"neighbours", (PyCFunction)(void (*)(void))py_neighbours, METH_VARARGS | METH_KEYWORDS, py_neighbours_doc},
-    {"online_softmax", (PyCFunction)(void (*)(void))py_online_softmax, METH_VARARGS | METH_KEYWORDS, py_online_softmax_doc},
+    {"row_softmax", (PyCFunction)(void (*)(void))row_softmax_py, METH_VARARGS | METH_KEYWORDS, row_softmax_pydoc},
+    {"reverse_rows", (PyCFunction)(void (*)(void))reverse_rows_py, METH_VARARGS | METH_KEYWORDS, reverse_rows_pydoc},
+    {"neighbours", (PyCFunction)(void (*)(void))neighbours_py, METH_VARARGS | METH_KEYWORDS, neighbours_pydoc},
+    {"online_softmax", (PyCFunction)(void (*)(void))online_softmax_py, METH_VARARGS | METH_KEYWORDS, online_softmax_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,50 +13,50 @@
 #include <appy/offload.h>
 
 /* classify(float64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:14: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/control.py:15: if x < -1: */
-      if (x < -1.0) {
+      if (x_ < -1.0) {
         /* tests/e2e/programs/control.py:16: out[i] = -2 */
-        out[i] = INT64_C(-2);
-      } else if (x < 0.0) {
+        out_[i_] = INT64_C(-2);
+      } else if (x_ < 0.0) {
         /* tests/e2e/programs/control.py:18: out[i] = -1 */
-        out[i] = INT64_C(-1);
-      } else if (x == 0.0) {
+        out_[i_] = INT64_C(-1);
+      } else if (x_ == 0.0) {
         /* tests/e2e/programs/control.py:20: out[i] = 0 */
-        out[i] = INT64_C(0);
+        out_[i_] = INT64_C(0);
       } else {
         /* tests/e2e/programs/control.py:22: if x > 1: */
-        if (x > 1.0) {
+        if (x_ > 1.0) {
           /* tests/e2e/programs/control.py:23: out[i] = 2 */
-          out[i] = INT64_C(2);
+          out_[i_] = INT64_C(2);
         } else {
           /* tests/e2e/programs/control.py:25: out[i] = 1 */
-          out[i] = INT64_C(1);
+          out_[i_] = INT64_C(1);
         }
       }
     }
@@ -69,50 +69,50 @@ static int kernel_classify_0(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(float32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:14: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/control.py:15: if x < -1: */
-      if (x < -1.0f) {
+      if (x_ < -1.0f) {
         /* tests/e2e/programs/control.py:16: out[i] = -2 */
-        out[i] = INT64_C(-2);
-      } else if (x < 0.0f) {
+        out_[i_] = INT64_C(-2);
+      } else if (x_ < 0.0f) {
         /* tests/e2e/programs/control.py:18: out[i] = -1 */
-        out[i] = INT64_C(-1);
-      } else if (x == 0.0f) {
+        out_[i_] = INT64_C(-1);
+      } else if (x_ == 0.0f) {
         /* tests/e2e/programs/control.py:20: out[i] = 0 */
-        out[i] = INT64_C(0);
+        out_[i_] = INT64_C(0);
       } else {
         /* tests/e2e/programs/control.py:22: if x > 1: */
-        if (x > 1.0f) {
+        if (x_ > 1.0f) {
           /* tests/e2e/programs/control.py:23: out[i] = 2 */
-          out[i] = INT64_C(2);
+          out_[i_] = INT64_C(2);
         } else {
           /* tests/e2e/programs/control.py:25: out[i] = 1 */
-          out[i] = INT64_C(1);
+          out_[i_] = INT64_C(1);
         }
       }
     }
@@ -125,50 +125,50 @@ static int kernel_classify_1(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int64[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t x = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:14: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/control.py:15: if x < -1: */
-      if (x < -1) {
+      if (x_ < -1) {
         /* tests/e2e/programs/control.py:16: out[i] = -2 */
-        out[i] = INT64_C(-2);
-      } else if (x < 0) {
+        out_[i_] = INT64_C(-2);
+      } else if (x_ < 0) {
         /* tests/e2e/programs/control.py:18: out[i] = -1 */
-        out[i] = INT64_C(-1);
-      } else if (x == 0) {
+        out_[i_] = INT64_C(-1);
+      } else if (x_ == 0) {
         /* tests/e2e/programs/control.py:20: out[i] = 0 */
-        out[i] = INT64_C(0);
+        out_[i_] = INT64_C(0);
       } else {
         /* tests/e2e/programs/control.py:22: if x > 1: */
-        if (x > 1) {
+        if (x_ > 1) {
           /* tests/e2e/programs/control.py:23: out[i] = 2 */
-          out[i] = INT64_C(2);
+          out_[i_] = INT64_C(2);
         } else {
           /* tests/e2e/programs/control.py:25: out[i] = 1 */
-          out[i] = INT64_C(1);
+          out_[i_] = INT64_C(1);
         }
       }
     }
@@ -181,50 +181,50 @@ static int kernel_classify_2(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* classify(int32[:], int64[:]) -- tests/e2e/programs/control.py:11 */
-static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int classify_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t x = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t x_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:13: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:14: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/control.py:15: if x < -1: */
-      if (x < -1) {
+      if (x_ < -1) {
         /* tests/e2e/programs/control.py:16: out[i] = -2 */
-        out[i] = INT64_C(-2);
-      } else if (x < 0) {
+        out_[i_] = INT64_C(-2);
+      } else if (x_ < 0) {
         /* tests/e2e/programs/control.py:18: out[i] = -1 */
-        out[i] = INT64_C(-1);
-      } else if (x == 0) {
+        out_[i_] = INT64_C(-1);
+      } else if (x_ == 0) {
         /* tests/e2e/programs/control.py:20: out[i] = 0 */
-        out[i] = INT64_C(0);
+        out_[i_] = INT64_C(0);
       } else {
         /* tests/e2e/programs/control.py:22: if x > 1: */
-        if (x > 1) {
+        if (x_ > 1) {
           /* tests/e2e/programs/control.py:23: out[i] = 2 */
-          out[i] = INT64_C(2);
+          out_[i_] = INT64_C(2);
         } else {
           /* tests/e2e/programs/control.py:25: out[i] = 1 */
-          out[i] = INT64_C(1);
+          out_[i_] = INT64_C(1);
         }
       }
     }
@@ -237,50 +237,53 @@ static int kernel_classify_3(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* collatz(int64[:], int64[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *steps = (int64_t *)steps_arg->data;
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *steps_ = (int64_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-      n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+      n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
       /* tests/e2e/programs/control.py:36: k = 0 */
-      k = INT64_C(0);
+      k_ = INT64_C(0);
       /* tests/e2e/programs/control.py:37: while n != 1: */
-      while (n != 1) {
+      while (n_ != 1) {
         /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-        if (appy_mod_i64(n, INT64_C(2)) == 0) {
+        if (appy_mod_i64(n_, INT64_C(2)) == 0) {
           /* tests/e2e/programs/control.py:39: n = n // 2 */
-          n = appy_floordiv_i64(n, INT64_C(2));
+          n_ = appy_floordiv_i64(n_, INT64_C(2));
         } else {
           /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-          n = ((3 * n) + 1);
+          n_ = ((3 * n_) + 1);
         }
         /* tests/e2e/programs/control.py:42: k += 1 */
-        k = (k + 1);
+        k_ = (k_ + 1);
       }
       /* tests/e2e/programs/control.py:43: steps[i] = k */
-      steps[i] = k;
+      steps_[i_] = k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "control", "collatz", 34, appy_data.bytes_in - appy_in,
@@ -288,53 +291,59 @@ static int kernel_collatz_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* collatz(int32[:], int32[:]) -- tests/e2e/programs/control.py:31 */
-static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_array *steps_arg, PyObject **ret)
+static int collatz_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *steps_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *steps = (int32_t *)steps_arg->data;
-  int64_t steps_size = steps_arg->size;
-  int64_t i = 0;
-  int32_t n = 0;
-  int64_t k = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *steps_ = (int32_t *)steps_array->data;
+  int64_t steps_shape0 = steps_array->shape[0];
+  int64_t steps_count = steps_array->size;
+  int64_t i_ = 0;
+  int32_t n_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, steps, sizeof(*steps) * steps_size, steps_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, steps_, sizeof(*steps_) * steps_count, steps_array->device);
   (void)ret;
+  /* tests/e2e/programs/control.py:43: steps[i] = k */
+  if (appy_extent(fr, "steps", 0, steps_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/control.py, line 43") < 0)
+    goto fail;
   /* tests/e2e/programs/control.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, steps, sizeof(*steps) * steps_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: steps[0:steps_size]) private(n, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:35: n = abs(a[i]) + 1 */
-      n = ((a[i] < 0 ? -a[i] : a[i]) + 1);
+      n_ = ((a_[i_] < 0 ? -a_[i_] : a_[i_]) + 1);
       /* tests/e2e/programs/control.py:36: k = 0 */
-      k = INT64_C(0);
+      k_ = INT64_C(0);
       /* tests/e2e/programs/control.py:37: while n != 1: */
-      while (n != 1) {
+      while (n_ != 1) {
         /* tests/e2e/programs/control.py:38: if n % 2 == 0: */
-        if (appy_mod_i32(n, 2) == 0) {
+        if (appy_mod_i32(n_, 2) == 0) {
           /* tests/e2e/programs/control.py:39: n = n // 2 */
-          n = appy_floordiv_i32(n, 2);
+          n_ = appy_floordiv_i32(n_, 2);
         } else {
           /* tests/e2e/programs/control.py:41: n = 3 * n + 1 */
-          n = ((3 * n) + 1);
+          n_ = ((3 * n_) + 1);
         }
         /* tests/e2e/programs/control.py:42: k += 1 */
-        k = (k + 1);
+        k_ = (k_ + 1);
       }
       /* tests/e2e/programs/control.py:43: steps[i] = k */
-      steps[i] = (int32_t)k;
+      steps_[i_] = (int32_t)k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "control", "collatz", 34, appy_data.bytes_in - appy_in,
@@ -342,145 +351,148 @@ static int kernel_collatz_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "control", "collatz", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "control", "collatz", appy_called);
+  return -1;
 }
 
 /* loops(int64[:], int64[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t m = 0;
-  int64_t s = 0;
-  int64_t k = 0;
-  int64_t j = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t m_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:53: m = a[i] */
-      m = a[i];
+      m_ = a_[i_];
       /* tests/e2e/programs/control.py:54: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:55: for k in range(m): */
       {
-        const int64_t appy_stop7 = m;
+        const int64_t appy_stop7 = m_;
         for (int64_t appy_it8 = 0; appy_it8 < appy_range_len(0, appy_stop7, 1); appy_it8++) {
-          k = 0 + appy_it8 * 1;
+          k_ = 0 + appy_it8 * 1;
           /* tests/e2e/programs/control.py:56: s += k */
-          s = (s + k);
+          s_ = (s_ + k_);
         }
       }
       /* tests/e2e/programs/control.py:57: out[0, i] = s */
-      out[i] = s;
+      out_[i_] = s_;
       /* tests/e2e/programs/control.py:58: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
       {
-        const int64_t appy_stop9 = m;
+        const int64_t appy_stop9 = m_;
         for (int64_t appy_it10 = 0; appy_it10 < appy_range_len(INT64_C(-3), appy_stop9, 2); appy_it10++) {
-          k = INT64_C(-3) + appy_it10 * 2;
+          k_ = INT64_C(-3) + appy_it10 * 2;
           /* tests/e2e/programs/control.py:60: s += k */
-          s = (s + k);
+          s_ = (s_ + k_);
         }
       }
       /* tests/e2e/programs/control.py:61: out[1, i] = s */
-      out[1 * out_shape1 + i] = s;
+      out_[1 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:62: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
       {
-        const int64_t appy_start11 = m;
+        const int64_t appy_start11 = m_;
         for (int64_t appy_it12 = 0; appy_it12 < appy_range_len(appy_start11, INT64_C(-5), -3); appy_it12++) {
-          k = appy_start11 + appy_it12 * -3;
+          k_ = appy_start11 + appy_it12 * -3;
           /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-          s = ((s * 2) + k);
+          s_ = ((s_ * 2) + k_);
         }
       }
       /* tests/e2e/programs/control.py:65: out[2, i] = s */
-      out[2 * out_shape1 + i] = s;
+      out_[2 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:66: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
       {
-        const int64_t appy_stop13 = m;
+        const int64_t appy_stop13 = m_;
         for (int64_t appy_it14 = 0; appy_it14 < appy_range_len(INT64_C(10), appy_stop13, -1); appy_it14++) {
-          k = INT64_C(10) + appy_it14 * -1;
+          k_ = INT64_C(10) + appy_it14 * -1;
           /* tests/e2e/programs/control.py:68: s += k * k */
-          s = (s + (k * k));
+          s_ = (s_ + (k_ * k_));
         }
       }
       /* tests/e2e/programs/control.py:69: out[3, i] = s */
-      out[3 * out_shape1 + i] = s;
+      out_[3 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:70: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:71: for k in range(50): */
       {
         for (int64_t appy_it15 = 0; appy_it15 < appy_range_len(0, INT64_C(50), 1); appy_it15++) {
-          k = 0 + appy_it15 * 1;
+          k_ = 0 + appy_it15 * 1;
           /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-          if (appy_mod_i64(k, INT64_C(3)) == 0) {
+          if (appy_mod_i64(k_, INT64_C(3)) == 0) {
             /* tests/e2e/programs/control.py:73: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:74: if k > abs(m): */
-          if (k > (m < 0 ? -m : m)) {
+          if (k_ > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:75: break */
             break;
           }
           /* tests/e2e/programs/control.py:76: s += k */
-          s = (s + k);
+          s_ = (s_ + k_);
         }
       }
       /* tests/e2e/programs/control.py:77: out[4, i] = s */
-      out[4 * out_shape1 + i] = s;
+      out_[4 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:78: k = 0 */
-      k = INT64_C(0);
+      k_ = INT64_C(0);
       /* tests/e2e/programs/control.py:79: while True: */
       while (true) {
         /* tests/e2e/programs/control.py:80: k += 1 */
-        k = (k + 1);
+        k_ = (k_ + 1);
         /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-        if ((k * k) > (m < 0 ? -m : m)) {
+        if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
           /* tests/e2e/programs/control.py:82: break */
           break;
         }
       }
       /* tests/e2e/programs/control.py:83: out[5, i] = k */
-      out[5 * out_shape1 + i] = k;
+      out_[5 * out_shape1 + i_] = k_;
       /* tests/e2e/programs/control.py:84: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:85: j = m */
-      j = m;
+      j_ = m_;
       /* tests/e2e/programs/control.py:86: while j < 30: */
-      while (j < 30) {
+      while (j_ < 30) {
         /* tests/e2e/programs/control.py:87: j += 4 */
-        j = (j + 4);
+        j_ = (j_ + 4);
         /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-        if (appy_mod_i64(j, INT64_C(5)) == 0) {
+        if (appy_mod_i64(j_, INT64_C(5)) == 0) {
           /* tests/e2e/programs/control.py:89: continue */
           continue;
         }
         /* tests/e2e/programs/control.py:90: s += j */
-        s = (s + j);
+        s_ = (s_ + j_);
       }
       /* tests/e2e/programs/control.py:91: out[6, i] = s */
-      out[6 * out_shape1 + i] = s;
+      out_[6 * out_shape1 + i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "control", "loops", 52, appy_data.bytes_in - appy_in,
@@ -491,142 +503,142 @@ static int kernel_loops_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* loops(int32[:], int32[:, :]) -- tests/e2e/programs/control.py:49 */
-static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int loops_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int32_t s = 0;
-  int64_t k = 0;
-  int32_t j = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int32_t s_ = 0;
+  int64_t k_ = 0;
+  int32_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:52: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(m, s, k, j)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/control.py:53: m = a[i] */
-      m = a[i];
+      m_ = a_[i_];
       /* tests/e2e/programs/control.py:54: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:55: for k in range(m): */
       {
-        const int64_t appy_stop17 = (int64_t)m;
+        const int64_t appy_stop17 = (int64_t)m_;
         for (int64_t appy_it18 = 0; appy_it18 < appy_range_len(0, appy_stop17, 1); appy_it18++) {
-          k = 0 + appy_it18 * 1;
+          k_ = 0 + appy_it18 * 1;
           /* tests/e2e/programs/control.py:56: s += k */
-          s = (s + (int32_t)k);
+          s_ = (s_ + (int32_t)k_);
         }
       }
       /* tests/e2e/programs/control.py:57: out[0, i] = s */
-      out[i] = s;
+      out_[i_] = s_;
       /* tests/e2e/programs/control.py:58: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:59: for k in range(-3, m, 2): */
       {
-        const int64_t appy_stop19 = (int64_t)m;
+        const int64_t appy_stop19 = (int64_t)m_;
         for (int64_t appy_it20 = 0; appy_it20 < appy_range_len(INT64_C(-3), appy_stop19, 2); appy_it20++) {
-          k = INT64_C(-3) + appy_it20 * 2;
+          k_ = INT64_C(-3) + appy_it20 * 2;
           /* tests/e2e/programs/control.py:60: s += k */
-          s = (s + (int32_t)k);
+          s_ = (s_ + (int32_t)k_);
         }
       }
       /* tests/e2e/programs/control.py:61: out[1, i] = s */
-      out[1 * out_shape1 + i] = s;
+      out_[1 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:62: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:63: for k in range(m, -5, -3): */
       {
-        const int64_t appy_start21 = (int64_t)m;
+        const int64_t appy_start21 = (int64_t)m_;
         for (int64_t appy_it22 = 0; appy_it22 < appy_range_len(appy_start21, INT64_C(-5), -3); appy_it22++) {
-          k = appy_start21 + appy_it22 * -3;
+          k_ = appy_start21 + appy_it22 * -3;
           /* tests/e2e/programs/control.py:64: s = s * 2 + k */
-          s = ((s * 2) + (int32_t)k);
+          s_ = ((s_ * 2) + (int32_t)k_);
         }
       }
       /* tests/e2e/programs/control.py:65: out[2, i] = s */
-      out[2 * out_shape1 + i] = s;
+      out_[2 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:66: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:67: for k in range(10, m, -1): */
       {
-        const int64_t appy_stop23 = (int64_t)m;
+        const int64_t appy_stop23 = (int64_t)m_;
         for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(INT64_C(10), appy_stop23, -1); appy_it24++) {
-          k = INT64_C(10) + appy_it24 * -1;
+          k_ = INT64_C(10) + appy_it24 * -1;
           /* tests/e2e/programs/control.py:68: s += k * k */
-          s = (s + (int32_t)(k * k));
+          s_ = (s_ + (int32_t)(k_ * k_));
         }
       }
       /* tests/e2e/programs/control.py:69: out[3, i] = s */
-      out[3 * out_shape1 + i] = s;
+      out_[3 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:70: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:71: for k in range(50): */
       {
         for (int64_t appy_it25 = 0; appy_it25 < appy_range_len(0, INT64_C(50), 1); appy_it25++) {
-          k = 0 + appy_it25 * 1;
+          k_ = 0 + appy_it25 * 1;
           /* tests/e2e/programs/control.py:72: if k % 3 == 0: */
-          if (appy_mod_i64(k, INT64_C(3)) == 0) {
+          if (appy_mod_i64(k_, INT64_C(3)) == 0) {
             /* tests/e2e/programs/control.py:73: continue */
             continue;
           }
           /* tests/e2e/programs/control.py:74: if k > abs(m): */
-          if (k > (m < 0 ? -m : m)) {
+          if (k_ > (m_ < 0 ? -m_ : m_)) {
             /* tests/e2e/programs/control.py:75: break */
             break;
           }
           /* tests/e2e/programs/control.py:76: s += k */
-          s = (s + (int32_t)k);
+          s_ = (s_ + (int32_t)k_);
         }
       }
       /* tests/e2e/programs/control.py:77: out[4, i] = s */
-      out[4 * out_shape1 + i] = s;
+      out_[4 * out_shape1 + i_] = s_;
       /* tests/e2e/programs/control.py:78: k = 0 */
-      k = INT64_C(0);
+      k_ = INT64_C(0);
       /* tests/e2e/programs/control.py:79: while True: */
       while (true) {
         /* tests/e2e/programs/control.py:80: k += 1 */
-        k = (k + 1);
+        k_ = (k_ + 1);
         /* tests/e2e/programs/control.py:81: if k * k > abs(m): */
-        if ((k * k) > (m < 0 ? -m : m)) {
+        if ((k_ * k_) > (m_ < 0 ? -m_ : m_)) {
           /* tests/e2e/programs/control.py:82: break */
           break;
         }
       }
       /* tests/e2e/programs/control.py:83: out[5, i] = k */
-      out[5 * out_shape1 + i] = (int32_t)k;
+      out_[5 * out_shape1 + i_] = (int32_t)k_;
       /* tests/e2e/programs/control.py:84: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/control.py:85: j = m */
-      j = m;
+      j_ = m_;
       /* tests/e2e/programs/control.py:86: while j < 30: */
-      while (j < 30) {
+      while (j_ < 30) {
         /* tests/e2e/programs/control.py:87: j += 4 */
-        j = (j + 4);
+        j_ = (j_ + 4);
         /* tests/e2e/programs/control.py:88: if j % 5 == 0: */
-        if (appy_mod_i32(j, 5) == 0) {
+        if (appy_mod_i32(j_, 5) == 0) {
           /* tests/e2e/programs/control.py:89: continue */
           continue;
         }
         /* tests/e2e/programs/control.py:90: s += j */
-        s = (s + j);
+        s_ = (s_ + j_);
       }
       /* tests/e2e/programs/control.py:91: out[6, i] = s */
-      out[6 * out_shape1 + i] = s;
+      out_[6 * out_shape1 + i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "control", "loops", 52, appy_data.bytes_in - appy_in,
@@ -637,71 +649,71 @@ static int kernel_loops_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
 }
 
 /* stepsum(int64, int64, int64) -- tests/e2e/programs/control.py:96 */
-static int kernel_stepsum_0(appy_frame *fr, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int stepsum_kernel0(appy_frame *fr, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t s = 0;
-  int64_t n = 0;
-  int64_t k = 0;
+  int64_t s_ = 0;
+  int64_t n_ = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:98: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/control.py:99: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/control.py:100: for k in range(lo, hi, step): */
   {
-    const int64_t appy_start26 = lo;
-    const int64_t appy_stop27 = hi;
-    const int64_t appy_step28 = step;
+    const int64_t appy_start26 = lo_;
+    const int64_t appy_stop27 = hi_;
+    const int64_t appy_step28 = step_;
     for (int64_t appy_it29 = 0; appy_it29 < appy_range_len(appy_start26, appy_stop27, appy_step28); appy_it29++) {
-      k = appy_start26 + appy_it29 * appy_step28;
+      k_ = appy_start26 + appy_it29 * appy_step28;
       /* tests/e2e/programs/control.py:101: s += k */
-      s = (s + k);
+      s_ = (s_ + k_);
       /* tests/e2e/programs/control.py:102: n += 1 */
-      n = (n + 1);
+      n_ = (n_ + 1);
     }
   }
   /* tests/e2e/programs/control.py:103: return s, n */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(n)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(n_)});
   return *ret ? 0 : -1;
 }
 
 /* runtime_steps(int64[:], int64, int64, int64) -- tests/e2e/programs/control.py:108 */
-static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int runtime_steps_kernel0(appy_frame *fr, const appy_array *out_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/control.py:111: for i in range(out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: out[0:out_size]) private(s, k)
-    for (i = 0; i < out_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: out_[0:out_count]) private(s_, k_)
+    for (i_ = 0; i_ < out_shape0; i_++) {
       /* tests/e2e/programs/control.py:112: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/control.py:113: for k in range(lo + i, hi, step): */
       {
-        const int64_t appy_start31 = (lo + i);
-        const int64_t appy_stop32 = hi;
-        const int64_t appy_step33 = step;
+        const int64_t appy_start31 = (lo_ + i_);
+        const int64_t appy_stop32 = hi_;
+        const int64_t appy_step33 = step_;
         for (int64_t appy_it34 = 0; appy_it34 < appy_range_len(appy_start31, appy_stop32, appy_step33); appy_it34++) {
-          k = appy_start31 + appy_it34 * appy_step33;
+          k_ = appy_start31 + appy_it34 * appy_step33;
           /* tests/e2e/programs/control.py:114: s += k */
-          s = (s + k);
+          s_ = (s_ + k_);
         }
       }
       /* tests/e2e/programs/control.py:115: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "control", "runtime_steps", 111, appy_data.bytes_in - appy_in,
@@ -712,34 +724,34 @@ static int kernel_runtime_steps_0(appy_frame *fr, const appy_array *out_arg, int
 }
 
 /* host_collatz(int64) -- tests/e2e/programs/control.py:120 */
-static int kernel_host_collatz_0(appy_frame *fr, int64_t n, PyObject **ret)
+static int host_collatz_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
 {
-  int64_t k = 0;
+  int64_t k_ = 0;
   (void)fr;
   /* tests/e2e/programs/control.py:122: k = 0 */
-  k = INT64_C(0);
+  k_ = INT64_C(0);
   /* tests/e2e/programs/control.py:123: while n != 1: */
-  while (n != 1) {
+  while (n_ != 1) {
     /* tests/e2e/programs/control.py:124: if n % 2 == 0: */
-    if (appy_mod_i64(n, INT64_C(2)) == 0) {
+    if (appy_mod_i64(n_, INT64_C(2)) == 0) {
       /* tests/e2e/programs/control.py:125: n //= 2 */
-      n = appy_floordiv_i64(n, INT64_C(2));
+      n_ = appy_floordiv_i64(n_, INT64_C(2));
     } else {
       /* tests/e2e/programs/control.py:127: n = 3 * n + 1 */
-      n = ((3 * n) + 1);
+      n_ = ((3 * n_) + 1);
     }
     /* tests/e2e/programs/control.py:128: k += 1 */
-    k = (k + 1);
+    k_ = (k_ + 1);
   }
   /* tests/e2e/programs/control.py:129: return k */
-  *ret = appy_box_int64(k);
+  *ret = appy_box_int64(k_);
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_classify_0(appy_frame *fr, PyObject *const *argv)
+classify_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -751,7 +763,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_0(fr, &p0, &p1, &ret);
+    rc = classify_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -761,7 +773,7 @@ call_classify_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_1(appy_frame *fr, PyObject *const *argv)
+classify_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -773,7 +785,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_1(fr, &p0, &p1, &ret);
+    rc = classify_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -783,7 +795,7 @@ call_classify_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_2(appy_frame *fr, PyObject *const *argv)
+classify_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -795,7 +807,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_2(fr, &p0, &p1, &ret);
+    rc = classify_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -805,7 +817,7 @@ call_classify_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_classify_3(appy_frame *fr, PyObject *const *argv)
+classify_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -817,7 +829,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_classify_3(fr, &p0, &p1, &ret);
+    rc = classify_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -827,7 +839,7 @@ call_classify_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_0(appy_frame *fr, PyObject *const *argv)
+collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -839,7 +851,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_0(fr, &p0, &p1, &ret);
+    rc = collatz_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -849,7 +861,7 @@ call_collatz_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_collatz_1(appy_frame *fr, PyObject *const *argv)
+collatz_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -861,7 +873,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "steps", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_collatz_1(fr, &p0, &p1, &ret);
+    rc = collatz_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -871,7 +883,7 @@ call_collatz_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_0(appy_frame *fr, PyObject *const *argv)
+loops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -883,7 +895,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_0(fr, &p0, &p1, &ret);
+    rc = loops_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -893,7 +905,7 @@ call_loops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_loops_1(appy_frame *fr, PyObject *const *argv)
+loops_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -905,7 +917,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_loops_1(fr, &p0, &p1, &ret);
+    rc = loops_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -915,7 +927,7 @@ call_loops_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_stepsum_0(appy_frame *fr, PyObject *const *argv)
+stepsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     int64_t p1;
@@ -930,7 +942,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_stepsum_0(fr, p0, p1, p2, &ret);
+    rc = stepsum_kernel0(fr, p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -940,7 +952,7 @@ call_stepsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
+runtime_steps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -958,7 +970,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "step", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_runtime_steps_0(fr, &p0, p1, p2, p3, &ret);
+    rc = runtime_steps_kernel0(fr, &p0, p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -968,7 +980,7 @@ call_runtime_steps_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
+host_collatz_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     PyObject *ret = NULL;
@@ -977,7 +989,7 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[0], "n", &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_collatz_0(fr, p0, &ret);
+    rc = host_collatz_kernel0(fr, p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -986,12 +998,12 @@ call_host_collatz_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_classify_doc,
+PyDoc_STRVAR(classify_pydoc,
 "classify($module, a, out)\n--\n\n"
 "Runs classify from tests/e2e/programs/control.py:11, compiled by appy-translate.\n\nSignatures:\n  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
 
 static PyObject *
-py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
+classify_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1006,16 +1018,16 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "classify");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_0(&fr, argv);
+        result = classify_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_1(&fr, argv);
+        result = classify_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_2(&fr, argv);
+        result = classify_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_classify_3(&fr, argv);
+        result = classify_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  classify(float64[:], int64[:])\n  classify(float32[:], int64[:])\n  classify(int64[:], int64[:])\n  classify(int32[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1023,12 +1035,12 @@ py_classify(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_collatz_doc,
+PyDoc_STRVAR(collatz_pydoc,
 "collatz($module, a, steps)\n--\n\n"
 "Runs collatz from tests/e2e/programs/control.py:31, compiled by appy-translate.\n\nSignatures:\n  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
 
 static PyObject *
-py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "steps", NULL};
     PyObject *argv[2];
@@ -1043,10 +1055,10 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "collatz");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_collatz_0(&fr, argv);
+        result = collatz_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_collatz_1(&fr, argv);
+        result = collatz_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  collatz(int64[:], int64[:])\n  collatz(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1054,12 +1066,12 @@ py_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_loops_doc,
+PyDoc_STRVAR(loops_pydoc,
 "loops($module, a, out)\n--\n\n"
 "Runs loops from tests/e2e/programs/control.py:49, compiled by appy-translate.\n\nSignatures:\n  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
 
 static PyObject *
-py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
+loops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1074,10 +1086,10 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "control", "loops");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_loops_0(&fr, argv);
+        result = loops_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_loops_1(&fr, argv);
+        result = loops_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  loops(int64[:], int64[:, :])\n  loops(int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1085,12 +1097,12 @@ py_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_stepsum_doc,
+PyDoc_STRVAR(stepsum_pydoc,
 "stepsum($module, lo, hi, step)\n--\n\n"
 "Runs stepsum from tests/e2e/programs/control.py:96, compiled by appy-translate.\n\nSignatures:\n  stepsum(int64, int64, int64)\n");
 
 static PyObject *
-py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
+stepsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"lo", "hi", "step", NULL};
     PyObject *argv[3];
@@ -1103,18 +1115,18 @@ py_stepsum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "stepsum");
-    result = call_stepsum_0(&fr, argv);
+    result = stepsum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_runtime_steps_doc,
+PyDoc_STRVAR(runtime_steps_pydoc,
 "runtime_steps($module, out, lo, hi, step)\n--\n\n"
 "Runs runtime_steps from tests/e2e/programs/control.py:108, compiled by appy-translate.\n\nSignatures:\n  runtime_steps(int64[:], int64, int64, int64)\n");
 
 static PyObject *
-py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
+runtime_steps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"out", "lo", "hi", "step", NULL};
     PyObject *argv[4];
@@ -1127,18 +1139,18 @@ py_runtime_steps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "runtime_steps");
-    result = call_runtime_steps_0(&fr, argv);
+    result = runtime_steps_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_host_collatz_doc,
+PyDoc_STRVAR(host_collatz_pydoc,
 "host_collatz($module, n)\n--\n\n"
 "Runs host_collatz from tests/e2e/programs/control.py:120, compiled by appy-translate.\n\nSignatures:\n  host_collatz(int64)\n");
 
 static PyObject *
-py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
+host_collatz_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", NULL};
     PyObject *argv[1];
@@ -1151,19 +1163,19 @@ py_host_collatz(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "control", "host_collatz");
-    result = call_host_collatz_0(&fr, argv);
+    result = host_collatz_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS, py_classify_doc},
-    {"collatz", (PyCFunction)(void (*)(void))py_collatz, METH_VARARGS | METH_KEYWORDS, py_collatz_doc},
-    {"loops", (PyCFunction)(void (*)(void))py_loops, METH_VARARGS | METH_KEYWORDS, py_loops_doc},
-    {"stepsum", (PyCFunction)(void (*)(void))py_stepsum, METH_VARARGS | METH_KEYWORDS, py_stepsum_doc},
-    {"runtime_steps", (PyCFunction)(void (*)(void))py_runtime_steps, METH_VARARGS | METH_KEYWORDS, py_runtime_steps_doc},
-    {"host_collatz", (PyCFunction)(void (*)(void))py_host_collatz, METH_VARARGS | METH_KEYWORDS, py_host_collatz_doc},
+    {"classify", (PyCFunction)(void (*)(void))classify_py, METH_VARARGS | METH_KEYWORDS, classify_pydoc},
+    {"collatz", (PyCFunction)(void (*)(void))collatz_py, METH_VARARGS | METH_KEYWORDS, collatz_pydoc},
+    {"loops", (PyCFunction)(void (*)(void))loops_py, METH_VARARGS | METH_KEYWORDS, loops_pydoc},
+    {"stepsum", (PyCFunction)(void (*)(void))stepsum_py, METH_VARARGS | METH_KEYWORDS, stepsum_pydoc},
+    {"runtime_steps", (PyCFunction)(void (*)(void))runtime_steps_py, METH_VARARGS | METH_KEYWORDS, runtime_steps_pydoc},
+    {"host_collatz", (PyCFunction)(void (*)(void))host_collatz_py, METH_VARARGS | METH_KEYWORDS, host_collatz_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,68 +13,81 @@
 #include <appy/offload.h>
 
 /* softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:16 */
-static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t j = 0;
-  double s = 0;
-  double e = 0;
-  double r = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  double e_ = 0;
+  double r_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j, s, e, r)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_, e_, r_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-          m = appy_max_f64(m, A[i * A_shape1 + j]);
+          m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:24: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(e)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(e_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-          e = exp((A[i * A_shape1 + j] - m));
+          e_ = exp((A_[i_ * A_shape1 + j_] - m_));
           /* tests/e2e/programs/group.py:28: out[i, j] = e */
-          out[i * out_shape1 + j] = e;
+          out_[i_ * out_shape1 + j_] = e_;
           /* tests/e2e/programs/group.py:29: s += e */
-          s = (s + e);
+          s_ = (s_ + e_);
         }
       }
       /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-      r = (1.0 / s);
+      r_ = (1.0 / s_);
       /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-          out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+          out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
         }
       }
     }
@@ -84,71 +97,87 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:16 */
-static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t j = 0;
-  float s = 0;
-  float e = 0;
-  float r = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  float e_ = 0;
+  float r_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:20: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 20") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:28: out[i, j] = e */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 28") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:33: out[i, j] *= r */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 33") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:19: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j, s, e, r)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_, e_, r_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:20: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:22: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:23: m = max(m, A[i, j]) */
-          m = appy_max_f32(m, A[i * A_shape1 + j]);
+          m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:24: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:26: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(e)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(e_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:27: e = np.exp(A[i, j] - m) */
-          e = expf((A[i * A_shape1 + j] - m));
+          e_ = expf((A_[i_ * A_shape1 + j_] - m_));
           /* tests/e2e/programs/group.py:28: out[i, j] = e */
-          out[i * out_shape1 + j] = e;
+          out_[i_ * out_shape1 + j_] = e_;
           /* tests/e2e/programs/group.py:29: s += e */
-          s = (s + e);
+          s_ = (s_ + e_);
         }
       }
       /* tests/e2e/programs/group.py:30: r = 1.0 / s */
-      r = ((float)1.0 / s);
+      r_ = ((float)1.0 / s_);
       /* tests/e2e/programs/group.py:32: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:33: out[i, j] *= r */
-          out[i * out_shape1 + j] = (out[i * out_shape1 + j] * r);
+          out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] * r_);
         }
       }
     }
@@ -158,63 +187,71 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "group", "softmax", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax", appy_called);
+  return -1;
 }
 
 /* softmax_math(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:39 */
-static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_math_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t j = 0;
-  double s = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j, s)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:43: m = -1e30 */
-      m = (-1e30);
+      m_ = (-1e30);
       /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-          m = appy_max_f64(A[i * A_shape1 + j], m);
+          m_ = appy_max_f64(A_[i_ * A_shape1 + j_], m_);
         }
       }
       /* tests/e2e/programs/group.py:47: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-          s = (s + exp((A[i * A_shape1 + j] - m)));
+          s_ = (s_ + exp((A_[i_ * A_shape1 + j_] - m_)));
         }
       }
       /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-          out[i * out_shape1 + j] = (exp((A[i * A_shape1 + j] - m)) / s);
+          out_[i_ * out_shape1 + j_] = (exp((A_[i_ * A_shape1 + j_] - m_)) / s_);
         }
       }
     }
@@ -224,63 +261,71 @@ static int kernel_softmax_math_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* softmax_math(float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:39 */
-static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_math_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t j = 0;
-  double s = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 53") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:42: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(m, j, s)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:43: m = -1e30 */
-      m = (float)(-1e30);
+      m_ = (float)(-1e30);
       /* tests/e2e/programs/group.py:45: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:46: m = max(A[i, j], m) */
-          m = appy_max_f32(A[i * A_shape1 + j], m);
+          m_ = appy_max_f32(A_[i_ * A_shape1 + j_], m_);
         }
       }
       /* tests/e2e/programs/group.py:47: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:49: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:50: s += math.exp(A[i, j] - m) */
-          s = (s + exp((double)(A[i * A_shape1 + j] - m)));
+          s_ = (s_ + exp((double)(A_[i_ * A_shape1 + j_] - m_)));
         }
       }
       /* tests/e2e/programs/group.py:52: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:53: out[i, j] = math.exp(A[i, j] - m) / s */
-          out[i * out_shape1 + j] = (float)(exp((double)(A[i * A_shape1 + j] - m)) / s);
+          out_[i_ * out_shape1 + j_] = (float)(exp((double)(A_[i_ * A_shape1 + j_] - m_)) / s_);
         }
       }
     }
@@ -290,51 +335,61 @@ static int kernel_softmax_math_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "softmax_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "softmax_math", appy_called);
+  return -1;
 }
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:65: s = 0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:69: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "matvec", 64, appy_data.bytes_in - appy_in,
@@ -342,51 +397,61 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:65: s = 0 */
-      s = 0.0f;
+      s_ = 0.0f;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:69: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "matvec", 64, appy_data.bytes_in - appy_in,
@@ -394,51 +459,61 @@ static int kernel_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:65: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:69: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "matvec", 64, appy_data.bytes_in - appy_in,
@@ -446,51 +521,61 @@ static int kernel_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:61 */
-static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 68") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:69: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 69") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:64: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:65: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/group.py:67: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:68: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:69: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "matvec", 64, appy_data.bytes_in - appy_in,
@@ -498,49 +583,61 @@ static int kernel_matvec_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "group", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:81: y[i] = 0 */
-      y[i] = 0.0;
+      y_[i_] = 0.0;
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         double appy_acc25 = 0;
         #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc25)
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-          appy_acc25 += (A[i * A_shape1 + j] * x[j]);
+          appy_acc25 += (A_[i_ * A_shape1 + j_] * x_[j_]);
         }
-        y[i] += appy_acc25;
+        y_[i_] += appy_acc25;
       }
     }
     const double appy_ran = appy_clock();
@@ -549,49 +646,61 @@ static int kernel_matvec_acc_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:81: y[i] = 0 */
-      y[i] = 0.0f;
+      y_[i_] = 0.0f;
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         float appy_acc28 = 0;
         #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc28)
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-          appy_acc28 += (A[i * A_shape1 + j] * x[j]);
+          appy_acc28 += (A_[i_ * A_shape1 + j_] * x_[j_]);
         }
-        y[i] += appy_acc28;
+        y_[i_] += appy_acc28;
       }
     }
     const double appy_ran = appy_clock();
@@ -600,49 +709,61 @@ static int kernel_matvec_acc_1(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:81: y[i] = 0 */
-      y[i] = INT64_C(0);
+      y_[i_] = INT64_C(0);
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         int64_t appy_acc31 = 0;
         #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc31)
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-          appy_acc31 += (A[i * A_shape1 + j] * x[j]);
+          appy_acc31 += (A_[i_ * A_shape1 + j_] * x_[j_]);
         }
-        y[i] += appy_acc31;
+        y_[i_] += appy_acc31;
       }
     }
     const double appy_ran = appy_clock();
@@ -651,49 +772,61 @@ static int kernel_matvec_acc_2(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* matvec_acc(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:77 */
-static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_acc_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:81: y[i] = 0 */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:80: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:81: y[i] = 0 */
-      y[i] = 0;
+      y_[i_] = 0;
       /* tests/e2e/programs/group.py:83: for j in range(A.shape[1]): */
       {
         int32_t appy_acc34 = 0;
         #pragma omp parallel for if(!omp_is_initial_device()) reduction(+: appy_acc34)
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:84: y[i] += A[i, j] * x[j] */
-          appy_acc34 += (A[i * A_shape1 + j] * x[j]);
+          appy_acc34 += (A_[i_ * A_shape1 + j_] * x_[j_]);
         }
-        y[i] += appy_acc34;
+        y_[i_] += appy_acc34;
       }
     }
     const double appy_ran = appy_clock();
@@ -702,60 +835,63 @@ static int kernel_matvec_acc_3(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matvec_acc", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t jj = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(s, jj)
-    for (i = 0; i < y_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
+    for (i_ = 0; i_ < y_shape0; i_++) {
       /* tests/e2e/programs/group.py:96: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
       {
-        const int64_t appy_start37 = indptr[i];
-        const int64_t appy_stop38 = indptr[(i + 1)];
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (jj = appy_start37; jj < appy_stop38; jj++) {
+        const int64_t appy_start37 = indptr_[i_];
+        const int64_t appy_stop38 = indptr_[(i_ + 1)];
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (jj_ = appy_start37; jj_ < appy_stop38; jj_++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-          s = (s + (data[jj] * x[indices[jj]]));
+          s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
         }
       }
       /* tests/e2e/programs/group.py:100: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "spmv", 95, appy_data.bytes_in - appy_in,
@@ -766,57 +902,57 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int64[:], int64[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel1(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  float *data = (float *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t jj = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  float *data_ = (float *)data_array->data;
+  int64_t data_count = data_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(s, jj)
-    for (i = 0; i < y_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
+    for (i_ = 0; i_ < y_shape0; i_++) {
       /* tests/e2e/programs/group.py:96: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
       {
-        const int64_t appy_start41 = indptr[i];
-        const int64_t appy_stop42 = indptr[(i + 1)];
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (jj = appy_start41; jj < appy_stop42; jj++) {
+        const int64_t appy_start41 = indptr_[i_];
+        const int64_t appy_stop42 = indptr_[(i_ + 1)];
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (jj_ = appy_start41; jj_ < appy_stop42; jj_++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-          s = (s + (data[jj] * x[indices[jj]]));
+          s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
         }
       }
       /* tests/e2e/programs/group.py:100: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "spmv", 95, appy_data.bytes_in - appy_in,
@@ -827,57 +963,57 @@ static int kernel_spmv_1(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int32[:], int32[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel2(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *indptr = (int32_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int32_t *indices = (int32_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t jj = 0;
+  int32_t *indptr_ = (int32_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int32_t *indices_ = (int32_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(s, jj)
-    for (i = 0; i < y_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
+    for (i_ = 0; i_ < y_shape0; i_++) {
       /* tests/e2e/programs/group.py:96: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
       {
-        const int64_t appy_start45 = (int64_t)indptr[i];
-        const int64_t appy_stop46 = (int64_t)indptr[(i + 1)];
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (jj = appy_start45; jj < appy_stop46; jj++) {
+        const int64_t appy_start45 = (int64_t)indptr_[i_];
+        const int64_t appy_stop46 = (int64_t)indptr_[(i_ + 1)];
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (jj_ = appy_start45; jj_ < appy_stop46; jj_++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-          s = (s + (data[jj] * x[indices[jj]]));
+          s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
         }
       }
       /* tests/e2e/programs/group.py:100: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "spmv", 95, appy_data.bytes_in - appy_in,
@@ -888,57 +1024,57 @@ static int kernel_spmv_2(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* spmv(int32[:], int32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/group.py:92 */
-static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel3(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *indptr = (int32_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int32_t *indices = (int32_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  float *data = (float *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t jj = 0;
+  int32_t *indptr_ = (int32_t *)indptr_array->data;
+  int64_t indptr_count = indptr_array->size;
+  int32_t *indices_ = (int32_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  float *data_ = (float *)data_array->data;
+  int64_t data_count = data_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t jj_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:95: for i in range(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(s, jj)
-    for (i = 0; i < y_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
+    for (i_ = 0; i_ < y_shape0; i_++) {
       /* tests/e2e/programs/group.py:96: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:98: for jj in range(indptr[i], indptr[i + 1]): */
       {
-        const int64_t appy_start49 = (int64_t)indptr[i];
-        const int64_t appy_stop50 = (int64_t)indptr[(i + 1)];
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (jj = appy_start49; jj < appy_stop50; jj++) {
+        const int64_t appy_start49 = (int64_t)indptr_[i_];
+        const int64_t appy_stop50 = (int64_t)indptr_[(i_ + 1)];
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (jj_ = appy_start49; jj_ < appy_stop50; jj_++) {
           /* tests/e2e/programs/group.py:99: s += data[jj] * x[indices[jj]] */
-          s = (s + (data[jj] * x[indices[jj]]));
+          s_ = (s_ + (data_[jj_] * x_[indices_[jj_]]));
         }
       }
       /* tests/e2e/programs/group.py:100: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "spmv", 95, appy_data.bytes_in - appy_in,
@@ -949,34 +1085,34 @@ static int kernel_spmv_3(appy_frame *fr, const appy_array *indptr_arg, const app
 }
 
 /* tri_scale(float64[:, :], float64) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double beta, PyObject **ret)
+static int tri_scale_kernel0(appy_frame *fr, const appy_array *C_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
       {
-        const int64_t appy_stop53 = appy_min_i64((i + 1), C_shape1);
+        const int64_t appy_stop53 = appy_min_i64((i_ + 1), C_shape1);
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop53; j++) {
+        for (j_ = 0; j_ < appy_stop53; j_++) {
           /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
         }
       }
     }
@@ -989,34 +1125,34 @@ static int kernel_tri_scale_0(appy_frame *fr, const appy_array *C_arg, double be
 }
 
 /* tri_scale(float32[:, :], float32) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float beta, PyObject **ret)
+static int tri_scale_kernel1(appy_frame *fr, const appy_array *C_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
       {
-        const int64_t appy_stop56 = appy_min_i64((i + 1), C_shape1);
+        const int64_t appy_stop56 = appy_min_i64((i_ + 1), C_shape1);
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop56; j++) {
+        for (j_ = 0; j_ < appy_stop56; j_++) {
           /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
         }
       }
     }
@@ -1029,34 +1165,34 @@ static int kernel_tri_scale_1(appy_frame *fr, const appy_array *C_arg, float bet
 }
 
 /* tri_scale(int64[:, :], int64) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t beta, PyObject **ret)
+static int tri_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t beta_, PyObject **ret)
 {
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
       {
-        const int64_t appy_stop59 = appy_min_i64((i + 1), C_shape1);
+        const int64_t appy_stop59 = appy_min_i64((i_ + 1), C_shape1);
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop59; j++) {
+        for (j_ = 0; j_ < appy_stop59; j_++) {
           /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
         }
       }
     }
@@ -1069,34 +1205,34 @@ static int kernel_tri_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t b
 }
 
 /* tri_scale(int32[:, :], int32) -- tests/e2e/programs/group.py:108 */
-static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t beta, PyObject **ret)
+static int tri_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:111: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:113: for j in range(min(i + 1, C.shape[1])): */
       {
-        const int64_t appy_stop62 = appy_min_i64((i + 1), C_shape1);
+        const int64_t appy_stop62 = appy_min_i64((i_ + 1), C_shape1);
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop62; j++) {
+        for (j_ = 0; j_ < appy_stop62; j_++) {
           /* tests/e2e/programs/group.py:114: C[i, j] *= beta */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] * beta);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] * beta_);
         }
       }
     }
@@ -1109,39 +1245,39 @@ static int kernel_tri_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t b
 }
 
 /* upper_add(float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:120 */
-static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int upper_add_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:123: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
       {
-        const int64_t appy_start65 = i;
+        const int64_t appy_start65 = i_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = appy_start65; j < C_shape1; j++) {
+        for (j_ = appy_start65; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (double)(j - i + 1)));
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (double)(j_ - i_ + 1)));
         }
       }
     }
@@ -1154,39 +1290,39 @@ static int kernel_upper_add_0(appy_frame *fr, const appy_array *C_arg, const app
 }
 
 /* upper_add(int32[:, :], int32[:, :]) -- tests/e2e/programs/group.py:120 */
-static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int upper_add_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:123: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/group.py:125: for j in range(i, C.shape[1]): */
       {
-        const int64_t appy_start68 = i;
+        const int64_t appy_start68 = i_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = appy_start68; j < C_shape1; j++) {
+        for (j_ = appy_start68; j_ < C_shape1; j_++) {
           /* tests/e2e/programs/group.py:126: C[i, j] += A[i, j] * (j - i + 1) */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + (A[i * A_shape1 + j] * (int32_t)(j - i + 1)));
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (int32_t)(j_ - i_ + 1)));
         }
       }
     }
@@ -1199,45 +1335,48 @@ static int kernel_upper_add_1(appy_frame *fr, const appy_array *C_arg, const app
 }
 
 /* lower_rowsum(float64[:, :], float64[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:138: s = 0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
-        const int64_t appy_stop71 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < appy_stop71; j++) {
+        const int64_t appy_stop71 = appy_min_i64((i_ + 1), A_shape1);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < appy_stop71; j_++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:142: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "lower_rowsum", 137, appy_data.bytes_in - appy_in,
@@ -1245,48 +1384,54 @@ static int kernel_lower_rowsum_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:138: s = 0 */
-      s = 0.0f;
+      s_ = 0.0f;
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
-        const int64_t appy_stop74 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < appy_stop74; j++) {
+        const int64_t appy_stop74 = appy_min_i64((i_ + 1), A_shape1);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < appy_stop74; j_++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:142: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "lower_rowsum", 137, appy_data.bytes_in - appy_in,
@@ -1294,48 +1439,54 @@ static int kernel_lower_rowsum_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:138: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
-        const int64_t appy_stop77 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < appy_stop77; j++) {
+        const int64_t appy_stop77 = appy_min_i64((i_ + 1), A_shape1);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < appy_stop77; j_++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:142: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "lower_rowsum", 137, appy_data.bytes_in - appy_in,
@@ -1343,48 +1494,54 @@ static int kernel_lower_rowsum_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* lower_rowsum(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:134 */
-static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int lower_rowsum_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:142: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 142") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:137: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:138: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/group.py:140: for j in range(min(i + 1, A.shape[1])): */
       {
-        const int64_t appy_stop80 = appy_min_i64((i + 1), A_shape1);
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < appy_stop80; j++) {
+        const int64_t appy_stop80 = appy_min_i64((i_ + 1), A_shape1);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < appy_stop80; j_++) {
           /* tests/e2e/programs/group.py:141: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:142: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "lower_rowsum", 137, appy_data.bytes_in - appy_in,
@@ -1392,58 +1549,71 @@ static int kernel_lower_rowsum_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "lower_rowsum", appy_called);
+  return -1;
 }
 
 /* row_max_min(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *hi = (double *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  double *lo = (double *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double k = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *hi_ = (double *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  double *lo_ = (double *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size]) private(m, k, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-      k = A[i * A_shape1 + INT64_C(0)];
+      k_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_) reduction(min: k_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-          m = appy_max_f64(m, A[i * A_shape1 + j]);
+          m_ = appy_max_f64(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-          k = appy_min_f64(A[i * A_shape1 + j], k);
+          k_ = appy_min_f64(A_[i_ * A_shape1 + j_], k_);
         }
       }
       /* tests/e2e/programs/group.py:160: hi[i] = m */
-      hi[i] = m;
+      hi_[i_] = m_;
       /* tests/e2e/programs/group.py:161: lo[i] = k */
-      lo[i] = k;
+      lo_[i_] = k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "row_max_min", 153, appy_data.bytes_in - appy_in,
@@ -1451,58 +1621,71 @@ static int kernel_row_max_min_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *hi = (float *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  float *lo = (float *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float k = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *hi_ = (float *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  float *lo_ = (float *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size]) private(m, k, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-      k = A[i * A_shape1 + INT64_C(0)];
+      k_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_) reduction(min: k_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-          m = appy_max_f32(m, A[i * A_shape1 + j]);
+          m_ = appy_max_f32(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-          k = appy_min_f32(A[i * A_shape1 + j], k);
+          k_ = appy_min_f32(A_[i_ * A_shape1 + j_], k_);
         }
       }
       /* tests/e2e/programs/group.py:160: hi[i] = m */
-      hi[i] = m;
+      hi_[i_] = m_;
       /* tests/e2e/programs/group.py:161: lo[i] = k */
-      lo[i] = k;
+      lo_[i_] = k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "row_max_min", 153, appy_data.bytes_in - appy_in,
@@ -1510,58 +1693,71 @@ static int kernel_row_max_min_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *hi = (int64_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int64_t *lo = (int64_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  int64_t m = 0;
-  int64_t k = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *hi_ = (int64_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int64_t *lo_ = (int64_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  int64_t m_ = 0;
+  int64_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size]) private(m, k, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-      k = A[i * A_shape1 + INT64_C(0)];
+      k_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_) reduction(min: k_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-          m = appy_max_i64(m, A[i * A_shape1 + j]);
+          m_ = appy_max_i64(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-          k = appy_min_i64(A[i * A_shape1 + j], k);
+          k_ = appy_min_i64(A_[i_ * A_shape1 + j_], k_);
         }
       }
       /* tests/e2e/programs/group.py:160: hi[i] = m */
-      hi[i] = m;
+      hi_[i_] = m_;
       /* tests/e2e/programs/group.py:161: lo[i] = k */
-      lo[i] = k;
+      lo_[i_] = k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "row_max_min", 153, appy_data.bytes_in - appy_in,
@@ -1569,58 +1765,71 @@ static int kernel_row_max_min_2(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* row_max_min(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:150 */
-static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, PyObject **ret)
+static int row_max_min_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *hi = (int32_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int32_t *lo = (int32_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  int64_t i = 0;
-  int32_t m = 0;
-  int32_t k = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *hi_ = (int32_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int32_t *lo_ = (int32_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  int64_t i_ = 0;
+  int32_t m_ = 0;
+  int32_t k_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/group.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:160: hi[i] = m */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:161: lo[i] = k */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 161") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:153: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size]) private(m, k, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:155: k = A[i, 0] */
-      k = A[i * A_shape1 + INT64_C(0)];
+      k_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/group.py:157: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m) reduction(min: k)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: m_) reduction(min: k_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:158: m = max(m, A[i, j]) */
-          m = appy_max_i32(m, A[i * A_shape1 + j]);
+          m_ = appy_max_i32(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/group.py:159: k = min(A[i, j], k) */
-          k = appy_min_i32(A[i * A_shape1 + j], k);
+          k_ = appy_min_i32(A_[i_ * A_shape1 + j_], k_);
         }
       }
       /* tests/e2e/programs/group.py:160: hi[i] = m */
-      hi[i] = m;
+      hi_[i_] = m_;
       /* tests/e2e/programs/group.py:161: lo[i] = k */
-      lo[i] = k;
+      lo_[i_] = k_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "row_max_min", 153, appy_data.bytes_in - appy_in,
@@ -1628,63 +1837,69 @@ static int kernel_row_max_min_3(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "row_max_min", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "row_max_min", appy_called);
+  return -1;
 }
 
 /* private_temp(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
-  double t = 0;
-  double u = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
+  double t_ = 0;
+  double u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) private(s, j, t, u)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:173: s = 0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(t_, u_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-          t = (A[i * A_shape1 + j] * 2.0);
+          t_ = (A_[i_ * A_shape1 + j_] * 2.0);
           /* tests/e2e/programs/group.py:177: if t < 0: */
-          if (t < 0.0) {
+          if (t_ < 0.0) {
             /* tests/e2e/programs/group.py:178: u = -t */
-            u = (-t);
+            u_ = (-t_);
           } else {
             /* tests/e2e/programs/group.py:180: u = t + x[j] */
-            u = (t + x[j]);
+            u_ = (t_ + x_[j_]);
           }
           /* tests/e2e/programs/group.py:181: s += t * u */
-          s = (s + (t * u));
+          s_ = (s_ + (t_ * u_));
         }
       }
       /* tests/e2e/programs/group.py:182: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "private_temp", 172, appy_data.bytes_in - appy_in,
@@ -1692,63 +1907,69 @@ static int kernel_private_temp_0(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
-  float t = 0;
-  float u = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
+  float t_ = 0;
+  float u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) private(s, j, t, u)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:173: s = 0 */
-      s = 0.0f;
+      s_ = 0.0f;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(t_, u_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-          t = (A[i * A_shape1 + j] * 2.0f);
+          t_ = (A_[i_ * A_shape1 + j_] * 2.0f);
           /* tests/e2e/programs/group.py:177: if t < 0: */
-          if (t < 0.0f) {
+          if (t_ < 0.0f) {
             /* tests/e2e/programs/group.py:178: u = -t */
-            u = (-t);
+            u_ = (-t_);
           } else {
             /* tests/e2e/programs/group.py:180: u = t + x[j] */
-            u = (t + x[j]);
+            u_ = (t_ + x_[j_]);
           }
           /* tests/e2e/programs/group.py:181: s += t * u */
-          s = (s + (t * u));
+          s_ = (s_ + (t_ * u_));
         }
       }
       /* tests/e2e/programs/group.py:182: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "private_temp", 172, appy_data.bytes_in - appy_in,
@@ -1756,63 +1977,69 @@ static int kernel_private_temp_1(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
-  int64_t t = 0;
-  int64_t u = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_count = x_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
+  int64_t t_ = 0;
+  int64_t u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) private(s, j, t, u)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:173: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(t_, u_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-          t = (A[i * A_shape1 + j] * 2);
+          t_ = (A_[i_ * A_shape1 + j_] * 2);
           /* tests/e2e/programs/group.py:177: if t < 0: */
-          if (t < 0) {
+          if (t_ < 0) {
             /* tests/e2e/programs/group.py:178: u = -t */
-            u = (-t);
+            u_ = (-t_);
           } else {
             /* tests/e2e/programs/group.py:180: u = t + x[j] */
-            u = (t + x[j]);
+            u_ = (t_ + x_[j_]);
           }
           /* tests/e2e/programs/group.py:181: s += t * u */
-          s = (s + (t * u));
+          s_ = (s_ + (t_ * u_));
         }
       }
       /* tests/e2e/programs/group.py:182: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "private_temp", 172, appy_data.bytes_in - appy_in,
@@ -1820,63 +2047,69 @@ static int kernel_private_temp_2(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* private_temp(int32[:, :], int32[:], int32[:]) -- tests/e2e/programs/group.py:169 */
-static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int private_temp_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
-  int32_t t = 0;
-  int32_t u = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
+  int32_t t_ = 0;
+  int32_t u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:182: out[i] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:172: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) private(s, j, t, u)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:173: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/group.py:175: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) private(t, u)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) private(t_, u_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:176: t = A[i, j] * 2 */
-          t = (A[i * A_shape1 + j] * 2);
+          t_ = (A_[i_ * A_shape1 + j_] * 2);
           /* tests/e2e/programs/group.py:177: if t < 0: */
-          if (t < 0) {
+          if (t_ < 0) {
             /* tests/e2e/programs/group.py:178: u = -t */
-            u = (-t);
+            u_ = (-t_);
           } else {
             /* tests/e2e/programs/group.py:180: u = t + x[j] */
-            u = (t + x[j]);
+            u_ = (t_ + x_[j_]);
           }
           /* tests/e2e/programs/group.py:181: s += t * u */
-          s = (s + (t * u));
+          s_ = (s_ + (t_ * u_));
         }
       }
       /* tests/e2e/programs/group.py:182: out[i] = s */
-      out[i] = s;
+      out_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "private_temp", 172, appy_data.bytes_in - appy_in,
@@ -1884,74 +2117,86 @@ static int kernel_private_temp_3(appy_frame *fr, const appy_array *A_arg, const 
   }
   appy_env_end(&appy_data, "group", "private_temp", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "private_temp", appy_called);
+  return -1;
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/group.py:188 */
-static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
-  int64_t n = 0;
-  double mean = 0;
-  double sq = 0;
-  double d = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
+  int64_t n_ = 0;
+  double mean_ = 0;
+  double sq_ = 0;
+  double d_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], var[0:var_size]) private(s, j, n, mean, sq, d)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) private(s_, j_, n_, mean_, sq_, d_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:192: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:195: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-      n = appy_max_i64(A_shape1, INT64_C(1));
+      n_ = appy_max_i64(A_shape1, INT64_C(1));
       /* tests/e2e/programs/group.py:197: mean = s / n */
-      mean = (s / (double)n);
+      mean_ = (s_ / (double)n_);
       /* tests/e2e/programs/group.py:198: sq = 0.0 */
-      sq = 0.0;
+      sq_ = 0.0;
       /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq) private(d)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq_) private(d_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-          d = (A[i * A_shape1 + j] - mean);
+          d_ = (A_[i_ * A_shape1 + j_] - mean_);
           /* tests/e2e/programs/group.py:202: out[i, j] = d */
-          out[i * out_shape1 + j] = d;
+          out_[i_ * out_shape1 + j_] = d_;
           /* tests/e2e/programs/group.py:203: sq += d * d */
-          sq = (sq + (d * d));
+          sq_ = (sq_ + (d_ * d_));
         }
       }
       /* tests/e2e/programs/group.py:204: var[i] = sq / n */
-      var[i] = (sq / (double)n);
+      var_[i_] = (sq_ / (double)n_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "center_rows", 191, appy_data.bytes_in - appy_in,
@@ -1959,74 +2204,86 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/group.py:188 */
-static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  float *var = (float *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
-  int64_t n = 0;
-  float mean = 0;
-  float sq = 0;
-  float d = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  float *var_ = (float *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
+  int64_t n_ = 0;
+  float mean_ = 0;
+  float sq_ = 0;
+  float d_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:202: out[i, j] = d */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 202") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:204: var[i] = sq / n */
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 204") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:191: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], var[0:var_size]) private(s, j, n, mean, sq, d)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) private(s_, j_, n_, mean_, sq_, d_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:192: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:194: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:195: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/group.py:196: n = max(A.shape[1], 1) */
-      n = appy_max_i64(A_shape1, INT64_C(1));
+      n_ = appy_max_i64(A_shape1, INT64_C(1));
       /* tests/e2e/programs/group.py:197: mean = s / n */
-      mean = (s / (float)n);
+      mean_ = (s_ / (float)n_);
       /* tests/e2e/programs/group.py:198: sq = 0.0 */
-      sq = (float)0.0;
+      sq_ = (float)0.0;
       /* tests/e2e/programs/group.py:200: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq) private(d)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: sq_) private(d_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:201: d = A[i, j] - mean */
-          d = (A[i * A_shape1 + j] - mean);
+          d_ = (A_[i_ * A_shape1 + j_] - mean_);
           /* tests/e2e/programs/group.py:202: out[i, j] = d */
-          out[i * out_shape1 + j] = d;
+          out_[i_ * out_shape1 + j_] = d_;
           /* tests/e2e/programs/group.py:203: sq += d * d */
-          sq = (sq + (d * d));
+          sq_ = (sq_ + (d_ * d_));
         }
       }
       /* tests/e2e/programs/group.py:204: var[i] = sq / n */
-      var[i] = (sq / (float)n);
+      var_[i_] = (sq_ / (float)n_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "center_rows", 191, appy_data.bytes_in - appy_in,
@@ -2034,59 +2291,62 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "center_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "center_rows", appy_called);
+  return -1;
 }
 
 /* reverse_mix(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *tmp = (double *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *tmp_ = (double *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: tmp[0:tmp_size], out[0:out_size]) private(n, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-      n = A_shape1;
+      n_ = A_shape1;
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
-        const int64_t appy_stop105 = n;
+        const int64_t appy_stop105 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop105; j++) {
+        for (j_ = 0; j_ < appy_stop105; j_++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-          tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+          tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
         }
       }
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
-        const int64_t appy_stop107 = n;
+        const int64_t appy_stop107 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop107; j++) {
+        for (j_ = 0; j_ < appy_stop107; j_++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+          out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
         }
       }
     }
@@ -2099,56 +2359,56 @@ static int kernel_reverse_mix_0(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* reverse_mix(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *tmp = (int64_t *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *tmp_ = (int64_t *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: tmp[0:tmp_size], out[0:out_size]) private(n, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-      n = A_shape1;
+      n_ = A_shape1;
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
-        const int64_t appy_stop110 = n;
+        const int64_t appy_stop110 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop110; j++) {
+        for (j_ = 0; j_ < appy_stop110; j_++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-          tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+          tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
         }
       }
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
-        const int64_t appy_stop112 = n;
+        const int64_t appy_stop112 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop112; j++) {
+        for (j_ = 0; j_ < appy_stop112; j_++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+          out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
         }
       }
     }
@@ -2161,56 +2421,56 @@ static int kernel_reverse_mix_1(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* reverse_mix(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/group.py:211 */
-static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, const appy_array *out_arg, PyObject **ret)
+static int reverse_mix_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *tmp = (int32_t *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t n = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *tmp_ = (int32_t *)tmp_array->data;
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t n_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/group.py:214: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: tmp[0:tmp_size], out[0:out_size]) private(n, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:215: n = A.shape[1] */
-      n = A_shape1;
+      n_ = A_shape1;
       /* tests/e2e/programs/group.py:217: for j in range(n): */
       {
-        const int64_t appy_stop115 = n;
+        const int64_t appy_stop115 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop115; j++) {
+        for (j_ = 0; j_ < appy_stop115; j_++) {
           /* tests/e2e/programs/group.py:218: tmp[i, j] = A[i, j] * 3 + j */
-          tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+          tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
         }
       }
       /* tests/e2e/programs/group.py:220: for j in range(n): */
       {
-        const int64_t appy_stop117 = n;
+        const int64_t appy_stop117 = n_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop117; j++) {
+        for (j_ = 0; j_ < appy_stop117; j_++) {
           /* tests/e2e/programs/group.py:221: out[i, j] = tmp[i, n - 1 - j] - tmp[i, j] */
-          out[i * out_shape1 + j] = (tmp[i * tmp_shape1 + (n - 1 - j)] - tmp[i * tmp_shape1 + j]);
+          out_[i_ * out_shape1 + j_] = (tmp_[i_ * tmp_shape1 + (n_ - 1 - j_)] - tmp_[i_ * tmp_shape1 + j_]);
         }
       }
     }
@@ -2223,292 +2483,323 @@ static int kernel_reverse_mix_2(appy_frame *fr, const appy_array *A_arg, const a
 }
 
 /* total_sq(float64[:, :], float64[:]) -- tests/e2e/programs/group.py:227 */
-static int kernel_total_sq_0(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int total_sq_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *rows = (double *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  double total = 0;
-  double big = 0;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *rows_ = (double *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  double total_ = 0;
+  double big_ = 0;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
-  total = 0.0;
+  total_ = 0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
-  big = 0.0;
+  big_ = 0.0;
   /* tests/e2e/programs/group.py:232: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:233: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:237: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:238: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:239: big = max(big, s) */
-      big = appy_max_f64(big, s);
+      big_ = appy_max_f64(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "total_sq", 232, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:240: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total), appy_box_float64(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(total_), appy_box_float64(big_)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* total_sq(float32[:, :], float32[:]) -- tests/e2e/programs/group.py:227 */
-static int kernel_total_sq_1(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int total_sq_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *rows = (float *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  float total = 0;
-  float big = 0;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *rows_ = (float *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  float total_ = 0;
+  float big_ = 0;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:237: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 237") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:229: total = 0.0 */
-  total = (float)0.0;
+  total_ = (float)0.0;
   /* tests/e2e/programs/group.py:230: big = 0.0 */
-  big = (float)0.0;
+  big_ = (float)0.0;
   /* tests/e2e/programs/group.py:232: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:233: s = 0.0 */
-      s = (float)0.0;
+      s_ = (float)0.0;
       /* tests/e2e/programs/group.py:235: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:236: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:237: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:238: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:239: big = max(big, s) */
-      big = appy_max_f32(big, s);
+      big_ = appy_max_f32(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "total_sq", 232, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:240: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total), appy_box_float32(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(total_), appy_box_float32(big_)});
   appy_env_end(&appy_data, "group", "total_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "total_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int64[:, :], int64[:]) -- tests/e2e/programs/group.py:246 */
-static int kernel_itotal_sq_0(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int itotal_sq_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *rows = (int64_t *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  int64_t total = 0;
-  int64_t big = 0;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *rows_ = (int64_t *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  int64_t total_ = 0;
+  int64_t big_ = 0;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
-  total = INT64_C(0);
+  total_ = INT64_C(0);
   /* tests/e2e/programs/group.py:249: big = 0 */
-  big = INT64_C(0);
+  big_ = INT64_C(0);
   /* tests/e2e/programs/group.py:251: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:252: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:256: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:257: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:258: big = max(big, s) */
-      big = appy_max_i64(big, s);
+      big_ = appy_max_i64(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "itotal_sq", 251, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:259: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total), appy_box_int64(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(total_), appy_box_int64(big_)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* itotal_sq(int32[:, :], int32[:]) -- tests/e2e/programs/group.py:246 */
-static int kernel_itotal_sq_1(appy_frame *fr, const appy_array *A_arg, const appy_array *rows_arg, PyObject **ret)
+static int itotal_sq_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *rows_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *rows = (int32_t *)rows_arg->data;
-  int64_t rows_size = rows_arg->size;
-  int32_t total = 0;
-  int32_t big = 0;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *rows_ = (int32_t *)rows_array->data;
+  int64_t rows_shape0 = rows_array->shape[0];
+  int64_t rows_count = rows_array->size;
+  int32_t total_ = 0;
+  int32_t big_ = 0;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, rows, sizeof(*rows) * rows_size, rows_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, rows_, sizeof(*rows_) * rows_count, rows_array->device);
+  /* tests/e2e/programs/group.py:256: rows[i] = s */
+  if (appy_extent(fr, "rows", 0, rows_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 256") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:248: total = 0 */
-  total = 0;
+  total_ = 0;
   /* tests/e2e/programs/group.py:249: big = 0 */
-  big = 0;
+  big_ = 0;
   /* tests/e2e/programs/group.py:251: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, rows, sizeof(*rows) * rows_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: rows[0:rows_size]) map(tofrom: total, big) reduction(+: total) reduction(max: big) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:252: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/group.py:254: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:255: s += A[i, j] * A[i, j] */
-          s = (s + (A[i * A_shape1 + j] * A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/group.py:256: rows[i] = s */
-      rows[i] = s;
+      rows_[i_] = s_;
       /* tests/e2e/programs/group.py:257: total += s */
-      total = (total + s);
+      total_ = (total_ + s_);
       /* tests/e2e/programs/group.py:258: big = max(big, s) */
-      big = appy_max_i32(big, s);
+      big_ = appy_max_i32(big_, s_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "itotal_sq", 251, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/group.py:259: return total, big */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total), appy_box_int32(big)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(total_), appy_box_int32(big_)});
   appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "group", "itotal_sq", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: A[0:A_size], y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:270: s = 0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-          A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+          A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
         }
       }
       /* tests/e2e/programs/group.py:277: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "ws_matvec", 269, appy_data.bytes_in - appy_in,
@@ -2516,59 +2807,69 @@ static int kernel_ws_matvec_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(float32[:, :], float32[:], float32[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: A[0:A_size], y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:270: s = 0 */
-      s = 0.0f;
+      s_ = 0.0f;
       /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-          A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+          A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
         }
       }
       /* tests/e2e/programs/group.py:277: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "ws_matvec", 269, appy_data.bytes_in - appy_in,
@@ -2576,59 +2877,69 @@ static int kernel_ws_matvec_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* ws_matvec(int64[:, :], int64[:], int64[:]) -- tests/e2e/programs/group.py:266 */
-static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int ws_matvec_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 273") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:277: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 277") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:269: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: A[0:A_size], y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:270: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/group.py:272: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:273: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* tests/e2e/programs/group.py:275: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/group.py:276: A[i, j] = A[i, j] - s */
-          A[i * A_shape1 + j] = (A[i * A_shape1 + j] - s);
+          A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
         }
       }
       /* tests/e2e/programs/group.py:277: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "group", "ws_matvec", 269, appy_data.bytes_in - appy_in,
@@ -2636,58 +2947,69 @@ static int kernel_ws_matvec_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "ws_matvec", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(k, s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
       {
-        for (k = 0; k < B_shape0; k++) {
+        for (k_ = 0; k_ < B_shape0; k_++) {
           /* tests/e2e/programs/group.py:289: s = 0 */
-          s = 0.0;
+          s_ = 0.0;
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-            for (j = 0; j < A_shape1; j++) {
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+            for (j_ = 0; j_ < A_shape1; j_++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-              s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/group.py:293: C[i, k] = s */
-          C[i * C_shape1 + k] = s;
+          C_[i_ * C_shape1 + k_] = s_;
         }
       }
     }
@@ -2697,58 +3019,69 @@ static int kernel_matmul_bt_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  float s = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  float s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(k, s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
       {
-        for (k = 0; k < B_shape0; k++) {
+        for (k_ = 0; k_ < B_shape0; k_++) {
           /* tests/e2e/programs/group.py:289: s = 0 */
-          s = 0.0f;
+          s_ = 0.0f;
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-            for (j = 0; j < A_shape1; j++) {
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+            for (j_ = 0; j_ < A_shape1; j_++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-              s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/group.py:293: C[i, k] = s */
-          C[i * C_shape1 + k] = s;
+          C_[i_ * C_shape1 + k_] = s_;
         }
       }
     }
@@ -2758,58 +3091,69 @@ static int kernel_matmul_bt_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* matmul_bt(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/group.py:284 */
-static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_bt_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t k = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && B_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/group.py, line 292") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:293: C[i, k] = s */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && B_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && B_shape0 > 0, 0, B_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 293") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:287: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(k, s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:288: for k in range(B.shape[0]): */
       {
-        for (k = 0; k < B_shape0; k++) {
+        for (k_ = 0; k_ < B_shape0; k_++) {
           /* tests/e2e/programs/group.py:289: s = 0 */
-          s = INT64_C(0);
+          s_ = INT64_C(0);
           /* tests/e2e/programs/group.py:291: for j in range(A.shape[1]): */
           {
-            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-            for (j = 0; j < A_shape1; j++) {
+            #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+            for (j_ = 0; j_ < A_shape1; j_++) {
               /* tests/e2e/programs/group.py:292: s += A[i, j] * B[k, j] */
-              s = (s + (A[i * A_shape1 + j] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + j_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/group.py:293: C[i, k] = s */
-          C[i * C_shape1 + k] = s;
+          C_[i_ * C_shape1 + k_] = s_;
         }
       }
     }
@@ -2819,56 +3163,69 @@ static int kernel_matmul_bt_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "matmul_bt", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/group.py:299 */
-static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, int64_t steps, PyObject **ret)
+static int smooth_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, int64_t steps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *tmp = (double *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t i = 0;
-  int64_t t = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *tmp_ = (double *)tmp_array->data;
+  int64_t tmp_shape0 = tmp_array->shape[0];
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size], tmp[0:tmp_size]) private(t, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], tmp_[0:tmp_count]) private(t_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:303: for t in range(steps): */
       {
-        const int64_t appy_stop146 = steps;
-        for (t = 0; t < appy_stop146; t++) {
+        const int64_t appy_stop146 = steps_;
+        for (t_ = 0; t_ < appy_stop146; t_++) {
           /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop148 = (A_shape1 - 1);
             #pragma omp parallel for simd if(!omp_is_initial_device())
-            for (j = INT64_C(1); j < appy_stop148; j++) {
+            for (j_ = INT64_C(1); j_ < appy_stop148; j_++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-              tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * 0.25);
+              tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * 0.25);
             }
           }
           /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop150 = (A_shape1 - 1);
             #pragma omp parallel for simd if(!omp_is_initial_device())
-            for (j = INT64_C(1); j < appy_stop150; j++) {
+            for (j_ = INT64_C(1); j_ < appy_stop150; j_++) {
               /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-              A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * 0.25));
+              A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * 0.25));
             }
           }
         }
@@ -2880,56 +3237,69 @@ static int kernel_smooth_rows_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* smooth_rows(float32[:, :], float32[:, :], int64) -- tests/e2e/programs/group.py:299 */
-static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *tmp_arg, int64_t steps, PyObject **ret)
+static int smooth_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *tmp_array, int64_t steps_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *tmp = (float *)tmp_arg->data;
-  int64_t tmp_shape1 = tmp_arg->shape[1];
-  int64_t tmp_size = tmp_arg->size;
-  int64_t i = 0;
-  int64_t t = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *tmp_ = (float *)tmp_array->data;
+  int64_t tmp_shape0 = tmp_array->shape[0];
+  int64_t tmp_shape1 = tmp_array->shape[1];
+  int64_t tmp_count = tmp_array->size;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, tmp, sizeof(*tmp) * tmp_size, tmp_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, tmp_array->device);
   (void)ret;
+  /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 306") < 0)
+    goto fail;
+  /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
+  if (appy_extent(fr, "tmp", 0, tmp_shape0, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
+  if (appy_extent(fr, "tmp", 1, tmp_shape1, A_shape0 > 0 && steps_ > 0 && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "tests/e2e/programs/group.py, line 309") < 0)
+    goto fail;
   /* tests/e2e/programs/group.py:302: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, tmp, sizeof(*tmp) * tmp_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size], tmp[0:tmp_size]) private(t, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], tmp_[0:tmp_count]) private(t_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/group.py:303: for t in range(steps): */
       {
-        const int64_t appy_stop153 = steps;
-        for (t = 0; t < appy_stop153; t++) {
+        const int64_t appy_stop153 = steps_;
+        for (t_ = 0; t_ < appy_stop153; t_++) {
           /* tests/e2e/programs/group.py:305: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop155 = (A_shape1 - 1);
             #pragma omp parallel for simd if(!omp_is_initial_device())
-            for (j = INT64_C(1); j < appy_stop155; j++) {
+            for (j_ = INT64_C(1); j_ < appy_stop155; j_++) {
               /* tests/e2e/programs/group.py:306: tmp[i, j] = (A[i, j - 1] + A[i, j] + A[i, j + 1]) * 0.25 */
-              tmp[i * tmp_shape1 + j] = ((A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + j] + A[i * A_shape1 + (j + 1)]) * (float)0.25);
+              tmp_[i_ * tmp_shape1 + j_] = ((A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ + 1)]) * (float)0.25);
             }
           }
           /* tests/e2e/programs/group.py:308: for j in range(1, A.shape[1] - 1): */
           {
             const int64_t appy_stop157 = (A_shape1 - 1);
             #pragma omp parallel for simd if(!omp_is_initial_device())
-            for (j = INT64_C(1); j < appy_stop157; j++) {
+            for (j_ = INT64_C(1); j_ < appy_stop157; j_++) {
               /* tests/e2e/programs/group.py:309: A[i, j] = tmp[i, j] + A[i, j] * 0.25 */
-              A[i * A_shape1 + j] = (tmp[i * tmp_shape1 + j] + (A[i * A_shape1 + j] * (float)0.25));
+              A_[i_ * A_shape1 + j_] = (tmp_[i_ * tmp_shape1 + j_] + (A_[i_ * A_shape1 + j_] * (float)0.25));
             }
           }
         }
@@ -2941,12 +3311,15 @@ static int kernel_smooth_rows_1(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "group", "smooth_rows", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_softmax_0(appy_frame *fr, PyObject *const *argv)
+softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2958,7 +3331,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_0(fr, &p0, &p1, &ret);
+    rc = softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2968,7 +3341,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_1(appy_frame *fr, PyObject *const *argv)
+softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -2980,7 +3353,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_1(fr, &p0, &p1, &ret);
+    rc = softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -2990,7 +3363,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
+softmax_math_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3002,7 +3375,7 @@ call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_math_0(fr, &p0, &p1, &ret);
+    rc = softmax_math_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3012,7 +3385,7 @@ call_softmax_math_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
+softmax_math_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3024,7 +3397,7 @@ call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_math_1(fr, &p0, &p1, &ret);
+    rc = softmax_math_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3034,7 +3407,7 @@ call_softmax_math_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3049,7 +3422,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3059,7 +3432,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_1(appy_frame *fr, PyObject *const *argv)
+matvec_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3074,7 +3447,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_1(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3084,7 +3457,7 @@ call_matvec_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_2(appy_frame *fr, PyObject *const *argv)
+matvec_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3099,7 +3472,7 @@ call_matvec_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_2(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3109,7 +3482,7 @@ call_matvec_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_3(appy_frame *fr, PyObject *const *argv)
+matvec_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3124,7 +3497,7 @@ call_matvec_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_3(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3134,7 +3507,7 @@ call_matvec_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3149,7 +3522,7 @@ call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3159,7 +3532,7 @@ call_matvec_acc_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3174,7 +3547,7 @@ call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_1(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3184,7 +3557,7 @@ call_matvec_acc_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3199,7 +3572,7 @@ call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_2(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3209,7 +3582,7 @@ call_matvec_acc_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
+matvec_acc_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3224,7 +3597,7 @@ call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_acc_3(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_acc_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3234,7 +3607,7 @@ call_matvec_acc_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_0(appy_frame *fr, PyObject *const *argv)
+spmv_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3255,7 +3628,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3265,7 +3638,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_1(appy_frame *fr, PyObject *const *argv)
+spmv_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3286,7 +3659,7 @@ call_spmv_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3296,7 +3669,7 @@ call_spmv_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_2(appy_frame *fr, PyObject *const *argv)
+spmv_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3317,7 +3690,7 @@ call_spmv_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3327,7 +3700,7 @@ call_spmv_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_3(appy_frame *fr, PyObject *const *argv)
+spmv_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3348,7 +3721,7 @@ call_spmv_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3358,7 +3731,7 @@ call_spmv_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
+tri_scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -3370,7 +3743,7 @@ call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_0(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3380,7 +3753,7 @@ call_tri_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
+tri_scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -3392,7 +3765,7 @@ call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_1(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3402,7 +3775,7 @@ call_tri_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
+tri_scale_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -3414,7 +3787,7 @@ call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_2(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel2(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3424,7 +3797,7 @@ call_tri_scale_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
+tri_scale_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -3436,7 +3809,7 @@ call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_scale_3(fr, &p0, p1, &ret);
+    rc = tri_scale_kernel3(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3446,7 +3819,7 @@ call_tri_scale_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_upper_add_0(appy_frame *fr, PyObject *const *argv)
+upper_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3458,7 +3831,7 @@ call_upper_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "A", APPY_FLOAT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_upper_add_0(fr, &p0, &p1, &ret);
+    rc = upper_add_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3468,7 +3841,7 @@ call_upper_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_upper_add_1(appy_frame *fr, PyObject *const *argv)
+upper_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3480,7 +3853,7 @@ call_upper_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "A", APPY_INT32, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_upper_add_1(fr, &p0, &p1, &ret);
+    rc = upper_add_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3490,7 +3863,7 @@ call_upper_add_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3502,7 +3875,7 @@ call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_0(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3512,7 +3885,7 @@ call_lower_rowsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3524,7 +3897,7 @@ call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_1(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3534,7 +3907,7 @@ call_lower_rowsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3546,7 +3919,7 @@ call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_2(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3556,7 +3929,7 @@ call_lower_rowsum_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
+lower_rowsum_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3568,7 +3941,7 @@ call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_rowsum_3(fr, &p0, &p1, &ret);
+    rc = lower_rowsum_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3578,7 +3951,7 @@ call_lower_rowsum_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
+row_max_min_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3593,7 +3966,7 @@ call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3603,7 +3976,7 @@ call_row_max_min_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
+row_max_min_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3618,7 +3991,7 @@ call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3628,7 +4001,7 @@ call_row_max_min_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
+row_max_min_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3643,7 +4016,7 @@ call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_2(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3653,7 +4026,7 @@ call_row_max_min_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
+row_max_min_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3668,7 +4041,7 @@ call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "lo", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_max_min_3(fr, &p0, &p1, &p2, &ret);
+    rc = row_max_min_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3678,7 +4051,7 @@ call_row_max_min_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_0(appy_frame *fr, PyObject *const *argv)
+private_temp_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3693,7 +4066,7 @@ call_private_temp_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_0(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3703,7 +4076,7 @@ call_private_temp_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_1(appy_frame *fr, PyObject *const *argv)
+private_temp_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3718,7 +4091,7 @@ call_private_temp_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_1(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3728,7 +4101,7 @@ call_private_temp_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_2(appy_frame *fr, PyObject *const *argv)
+private_temp_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3743,7 +4116,7 @@ call_private_temp_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_2(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3753,7 +4126,7 @@ call_private_temp_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_private_temp_3(appy_frame *fr, PyObject *const *argv)
+private_temp_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3768,7 +4141,7 @@ call_private_temp_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_private_temp_3(fr, &p0, &p1, &p2, &ret);
+    rc = private_temp_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3778,7 +4151,7 @@ call_private_temp_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_0(appy_frame *fr, PyObject *const *argv)
+center_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3793,7 +4166,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3803,7 +4176,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_1(appy_frame *fr, PyObject *const *argv)
+center_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3818,7 +4191,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3828,7 +4201,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3843,7 +4216,7 @@ call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_0(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3853,7 +4226,7 @@ call_reverse_mix_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3868,7 +4241,7 @@ call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_1(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3878,7 +4251,7 @@ call_reverse_mix_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
+reverse_mix_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3893,7 +4266,7 @@ call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reverse_mix_2(fr, &p0, &p1, &p2, &ret);
+    rc = reverse_mix_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3903,7 +4276,7 @@ call_reverse_mix_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_sq_0(appy_frame *fr, PyObject *const *argv)
+total_sq_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3915,7 +4288,7 @@ call_total_sq_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_sq_0(fr, &p0, &p1, &ret);
+    rc = total_sq_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3925,7 +4298,7 @@ call_total_sq_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_sq_1(appy_frame *fr, PyObject *const *argv)
+total_sq_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3937,7 +4310,7 @@ call_total_sq_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_sq_1(fr, &p0, &p1, &ret);
+    rc = total_sq_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3947,7 +4320,7 @@ call_total_sq_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
+itotal_sq_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3959,7 +4332,7 @@ call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_itotal_sq_0(fr, &p0, &p1, &ret);
+    rc = itotal_sq_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3969,7 +4342,7 @@ call_itotal_sq_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
+itotal_sq_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -3981,7 +4354,7 @@ call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "rows", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_itotal_sq_1(fr, &p0, &p1, &ret);
+    rc = itotal_sq_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -3991,7 +4364,7 @@ call_itotal_sq_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4006,7 +4379,7 @@ call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4016,7 +4389,7 @@ call_ws_matvec_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4031,7 +4404,7 @@ call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_1(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4041,7 +4414,7 @@ call_ws_matvec_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
+ws_matvec_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4056,7 +4429,7 @@ call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ws_matvec_2(fr, &p0, &p1, &p2, &ret);
+    rc = ws_matvec_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4066,7 +4439,7 @@ call_ws_matvec_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4081,7 +4454,7 @@ call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_0(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4091,7 +4464,7 @@ call_matmul_bt_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4106,7 +4479,7 @@ call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_1(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4116,7 +4489,7 @@ call_matmul_bt_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
+matmul_bt_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4131,7 +4504,7 @@ call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_bt_2(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_bt_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4141,7 +4514,7 @@ call_matmul_bt_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
+smooth_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4156,7 +4529,7 @@ call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_smooth_rows_0(fr, &p0, &p1, p2, &ret);
+    rc = smooth_rows_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4166,7 +4539,7 @@ call_smooth_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
+smooth_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4181,7 +4554,7 @@ call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_smooth_rows_1(fr, &p0, &p1, p2, &ret);
+    rc = smooth_rows_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4190,12 +4563,12 @@ call_smooth_rows_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_softmax_doc,
+PyDoc_STRVAR(softmax_pydoc,
 "softmax($module, A, out)\n--\n\n"
 "Runs softmax from tests/e2e/programs/group.py:16, compiled by appy-translate.\n\nSignatures:\n  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -4210,10 +4583,10 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_0(&fr, argv);
+        result = softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_1(&fr, argv);
+        result = softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4221,12 +4594,12 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_softmax_math_doc,
+PyDoc_STRVAR(softmax_math_pydoc,
 "softmax_math($module, A, out)\n--\n\n"
 "Runs softmax_math from tests/e2e/programs/group.py:39, compiled by appy-translate.\n\nSignatures:\n  softmax_math(float64[:, :], float64[:, :])\n  softmax_math(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_math_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -4241,10 +4614,10 @@ py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "softmax_math");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_math_0(&fr, argv);
+        result = softmax_math_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_math_1(&fr, argv);
+        result = softmax_math_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax_math(float64[:, :], float64[:, :])\n  softmax_math(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4252,12 +4625,12 @@ py_softmax_math(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from tests/e2e/programs/group.py:61, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n  matvec(int64[:, :], int64[:], int64[:])\n  matvec(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -4273,19 +4646,19 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_matvec_0(&fr, argv);
+        result = matvec_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_matvec_1(&fr, argv);
+        result = matvec_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_matvec_2(&fr, argv);
+        result = matvec_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_matvec_3(&fr, argv);
+        result = matvec_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matvec(float64[:, :], float64[:], float64[:])\n  matvec(float32[:, :], float32[:], float32[:])\n  matvec(int64[:, :], int64[:], int64[:])\n  matvec(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4293,12 +4666,12 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matvec_acc_doc,
+PyDoc_STRVAR(matvec_acc_pydoc,
 "matvec_acc($module, A, x, y)\n--\n\n"
 "Runs matvec_acc from tests/e2e/programs/group.py:77, compiled by appy-translate.\n\nSignatures:\n  matvec_acc(float64[:, :], float64[:], float64[:])\n  matvec_acc(float32[:, :], float32[:], float32[:])\n  matvec_acc(int64[:, :], int64[:], int64[:])\n  matvec_acc(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_acc_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -4314,19 +4687,19 @@ py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_matvec_acc_0(&fr, argv);
+        result = matvec_acc_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_matvec_acc_1(&fr, argv);
+        result = matvec_acc_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_matvec_acc_2(&fr, argv);
+        result = matvec_acc_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_matvec_acc_3(&fr, argv);
+        result = matvec_acc_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matvec_acc(float64[:, :], float64[:], float64[:])\n  matvec_acc(float32[:, :], float32[:], float32[:])\n  matvec_acc(int64[:, :], int64[:], int64[:])\n  matvec_acc(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4334,12 +4707,12 @@ py_matvec_acc(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_spmv_doc,
+PyDoc_STRVAR(spmv_pydoc,
 "spmv($module, indptr, indices, data, x, y)\n--\n\n"
 "Runs spmv from tests/e2e/programs/group.py:92, compiled by appy-translate.\n\nSignatures:\n  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n  spmv(int64[:], int64[:], float32[:], float32[:], float32[:])\n  spmv(int32[:], int32[:], float64[:], float64[:], float64[:])\n  spmv(int32[:], int32[:], float32[:], float32[:], float32[:])\n");
 
 static PyObject *
-py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
+spmv_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"indptr", "indices", "data", "x", "y", NULL};
     PyObject *argv[5];
@@ -4357,25 +4730,25 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_spmv_0(&fr, argv);
+        result = spmv_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_spmv_1(&fr, argv);
+        result = spmv_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_spmv_2(&fr, argv);
+        result = spmv_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_spmv_3(&fr, argv);
+        result = spmv_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n  spmv(int64[:], int64[:], float32[:], float32[:], float32[:])\n  spmv(int32[:], int32[:], float64[:], float64[:], float64[:])\n  spmv(int32[:], int32[:], float32[:], float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4383,12 +4756,12 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_tri_scale_doc,
+PyDoc_STRVAR(tri_scale_pydoc,
 "tri_scale($module, C, beta)\n--\n\n"
 "Runs tri_scale from tests/e2e/programs/group.py:108, compiled by appy-translate.\n\nSignatures:\n  tri_scale(float64[:, :], float64)\n  tri_scale(float32[:, :], float32)\n  tri_scale(int64[:, :], int64)\n  tri_scale(int32[:, :], int32)\n");
 
 static PyObject *
-py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+tri_scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "beta", NULL};
     PyObject *argv[2];
@@ -4403,16 +4776,16 @@ py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "tri_scale");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT64))
-        result = call_tri_scale_0(&fr, argv);
+        result = tri_scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_tri_scale_1(&fr, argv);
+        result = tri_scale_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_tri_scale_2(&fr, argv);
+        result = tri_scale_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_tri_scale_3(&fr, argv);
+        result = tri_scale_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  tri_scale(float64[:, :], float64)\n  tri_scale(float32[:, :], float32)\n  tri_scale(int64[:, :], int64)\n  tri_scale(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -4420,12 +4793,12 @@ py_tri_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_upper_add_doc,
+PyDoc_STRVAR(upper_add_pydoc,
 "upper_add($module, C, A)\n--\n\n"
 "Runs upper_add from tests/e2e/programs/group.py:120, compiled by appy-translate.\n\nSignatures:\n  upper_add(float64[:, :], float64[:, :])\n  upper_add(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
+upper_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "A", NULL};
     PyObject *argv[2];
@@ -4440,10 +4813,10 @@ py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "upper_add");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_upper_add_0(&fr, argv);
+        result = upper_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_upper_add_1(&fr, argv);
+        result = upper_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  upper_add(float64[:, :], float64[:, :])\n  upper_add(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4451,12 +4824,12 @@ py_upper_add(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_lower_rowsum_doc,
+PyDoc_STRVAR(lower_rowsum_pydoc,
 "lower_rowsum($module, A, out)\n--\n\n"
 "Runs lower_rowsum from tests/e2e/programs/group.py:134, compiled by appy-translate.\n\nSignatures:\n  lower_rowsum(float64[:, :], float64[:])\n  lower_rowsum(float32[:, :], float32[:])\n  lower_rowsum(int64[:, :], int64[:])\n  lower_rowsum(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
+lower_rowsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -4471,16 +4844,16 @@ py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "lower_rowsum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_lower_rowsum_0(&fr, argv);
+        result = lower_rowsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_lower_rowsum_1(&fr, argv);
+        result = lower_rowsum_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_lower_rowsum_2(&fr, argv);
+        result = lower_rowsum_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_lower_rowsum_3(&fr, argv);
+        result = lower_rowsum_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  lower_rowsum(float64[:, :], float64[:])\n  lower_rowsum(float32[:, :], float32[:])\n  lower_rowsum(int64[:, :], int64[:])\n  lower_rowsum(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4488,12 +4861,12 @@ py_lower_rowsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_max_min_doc,
+PyDoc_STRVAR(row_max_min_pydoc,
 "row_max_min($module, A, hi, lo)\n--\n\n"
 "Runs row_max_min from tests/e2e/programs/group.py:150, compiled by appy-translate.\n\nSignatures:\n  row_max_min(float64[:, :], float64[:], float64[:])\n  row_max_min(float32[:, :], float32[:], float32[:])\n  row_max_min(int64[:, :], int64[:], int64[:])\n  row_max_min(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
+row_max_min_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "hi", "lo", NULL};
     PyObject *argv[3];
@@ -4509,19 +4882,19 @@ py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_row_max_min_0(&fr, argv);
+        result = row_max_min_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_row_max_min_1(&fr, argv);
+        result = row_max_min_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_row_max_min_2(&fr, argv);
+        result = row_max_min_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_row_max_min_3(&fr, argv);
+        result = row_max_min_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_max_min(float64[:, :], float64[:], float64[:])\n  row_max_min(float32[:, :], float32[:], float32[:])\n  row_max_min(int64[:, :], int64[:], int64[:])\n  row_max_min(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4529,12 +4902,12 @@ py_row_max_min(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_private_temp_doc,
+PyDoc_STRVAR(private_temp_pydoc,
 "private_temp($module, A, x, out)\n--\n\n"
 "Runs private_temp from tests/e2e/programs/group.py:169, compiled by appy-translate.\n\nSignatures:\n  private_temp(float64[:, :], float64[:], float64[:])\n  private_temp(float32[:, :], float32[:], float32[:])\n  private_temp(int64[:, :], int64[:], int64[:])\n  private_temp(int32[:, :], int32[:], int32[:])\n");
 
 static PyObject *
-py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
+private_temp_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", NULL};
     PyObject *argv[3];
@@ -4550,19 +4923,19 @@ py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_private_temp_0(&fr, argv);
+        result = private_temp_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_private_temp_1(&fr, argv);
+        result = private_temp_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_private_temp_2(&fr, argv);
+        result = private_temp_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_private_temp_3(&fr, argv);
+        result = private_temp_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  private_temp(float64[:, :], float64[:], float64[:])\n  private_temp(float32[:, :], float32[:], float32[:])\n  private_temp(int64[:, :], int64[:], int64[:])\n  private_temp(int32[:, :], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4570,12 +4943,12 @@ py_private_temp(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_rows_doc,
+PyDoc_STRVAR(center_rows_pydoc,
 "center_rows($module, A, out, var)\n--\n\n"
 "Runs center_rows from tests/e2e/programs/group.py:188, compiled by appy-translate.\n\nSignatures:\n  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n");
 
 static PyObject *
-py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+center_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "var", NULL};
     PyObject *argv[3];
@@ -4591,11 +4964,11 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_0(&fr, argv);
+        result = center_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_center_rows_1(&fr, argv);
+        result = center_rows_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4603,12 +4976,12 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_reverse_mix_doc,
+PyDoc_STRVAR(reverse_mix_pydoc,
 "reverse_mix($module, A, tmp, out)\n--\n\n"
 "Runs reverse_mix from tests/e2e/programs/group.py:211, compiled by appy-translate.\n\nSignatures:\n  reverse_mix(float64[:, :], float64[:, :], float64[:, :])\n  reverse_mix(int64[:, :], int64[:, :], int64[:, :])\n  reverse_mix(int32[:, :], int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
+reverse_mix_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "tmp", "out", NULL};
     PyObject *argv[3];
@@ -4624,15 +4997,15 @@ py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_reverse_mix_0(&fr, argv);
+        result = reverse_mix_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_reverse_mix_1(&fr, argv);
+        result = reverse_mix_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_reverse_mix_2(&fr, argv);
+        result = reverse_mix_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  reverse_mix(float64[:, :], float64[:, :], float64[:, :])\n  reverse_mix(int64[:, :], int64[:, :], int64[:, :])\n  reverse_mix(int32[:, :], int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4640,12 +5013,12 @@ py_reverse_mix(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_total_sq_doc,
+PyDoc_STRVAR(total_sq_pydoc,
 "total_sq($module, A, rows)\n--\n\n"
 "Runs total_sq from tests/e2e/programs/group.py:227, compiled by appy-translate.\n\nSignatures:\n  total_sq(float64[:, :], float64[:])\n  total_sq(float32[:, :], float32[:])\n");
 
 static PyObject *
-py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
+total_sq_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "rows", NULL};
     PyObject *argv[2];
@@ -4660,10 +5033,10 @@ py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "total_sq");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_total_sq_0(&fr, argv);
+        result = total_sq_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_total_sq_1(&fr, argv);
+        result = total_sq_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  total_sq(float64[:, :], float64[:])\n  total_sq(float32[:, :], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4671,12 +5044,12 @@ py_total_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_itotal_sq_doc,
+PyDoc_STRVAR(itotal_sq_pydoc,
 "itotal_sq($module, A, rows)\n--\n\n"
 "Runs itotal_sq from tests/e2e/programs/group.py:246, compiled by appy-translate.\n\nSignatures:\n  itotal_sq(int64[:, :], int64[:])\n  itotal_sq(int32[:, :], int32[:])\n");
 
 static PyObject *
-py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
+itotal_sq_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "rows", NULL};
     PyObject *argv[2];
@@ -4691,10 +5064,10 @@ py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "group", "itotal_sq");
     if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_itotal_sq_0(&fr, argv);
+        result = itotal_sq_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_itotal_sq_1(&fr, argv);
+        result = itotal_sq_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  itotal_sq(int64[:, :], int64[:])\n  itotal_sq(int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4702,12 +5075,12 @@ py_itotal_sq(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_ws_matvec_doc,
+PyDoc_STRVAR(ws_matvec_pydoc,
 "ws_matvec($module, A, x, y)\n--\n\n"
 "Runs ws_matvec from tests/e2e/programs/group.py:266, compiled by appy-translate.\n\nSignatures:\n  ws_matvec(float64[:, :], float64[:], float64[:])\n  ws_matvec(float32[:, :], float32[:], float32[:])\n  ws_matvec(int64[:, :], int64[:], int64[:])\n");
 
 static PyObject *
-py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+ws_matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -4723,15 +5096,15 @@ py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_ws_matvec_0(&fr, argv);
+        result = ws_matvec_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_ws_matvec_1(&fr, argv);
+        result = ws_matvec_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_ws_matvec_2(&fr, argv);
+        result = ws_matvec_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  ws_matvec(float64[:, :], float64[:], float64[:])\n  ws_matvec(float32[:, :], float32[:], float32[:])\n  ws_matvec(int64[:, :], int64[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4739,12 +5112,12 @@ py_ws_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_matmul_bt_doc,
+PyDoc_STRVAR(matmul_bt_pydoc,
 "matmul_bt($module, A, B, C)\n--\n\n"
 "Runs matmul_bt from tests/e2e/programs/group.py:284, compiled by appy-translate.\n\nSignatures:\n  matmul_bt(float64[:, :], float64[:, :], float64[:, :])\n  matmul_bt(float32[:, :], float32[:, :], float32[:, :])\n  matmul_bt(int64[:, :], int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
+matmul_bt_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -4760,15 +5133,15 @@ py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_matmul_bt_0(&fr, argv);
+        result = matmul_bt_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_matmul_bt_1(&fr, argv);
+        result = matmul_bt_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_matmul_bt_2(&fr, argv);
+        result = matmul_bt_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matmul_bt(float64[:, :], float64[:, :], float64[:, :])\n  matmul_bt(float32[:, :], float32[:, :], float32[:, :])\n  matmul_bt(int64[:, :], int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -4776,12 +5149,12 @@ py_matmul_bt(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_smooth_rows_doc,
+PyDoc_STRVAR(smooth_rows_pydoc,
 "smooth_rows($module, A, tmp, steps)\n--\n\n"
 "Runs smooth_rows from tests/e2e/programs/group.py:299, compiled by appy-translate.\n\nSignatures:\n  smooth_rows(float64[:, :], float64[:, :], int64)\n  smooth_rows(float32[:, :], float32[:, :], int64)\n");
 
 static PyObject *
-py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+smooth_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "tmp", "steps", NULL};
     PyObject *argv[3];
@@ -4797,11 +5170,11 @@ py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_smooth_rows_0(&fr, argv);
+        result = smooth_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_smooth_rows_1(&fr, argv);
+        result = smooth_rows_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  smooth_rows(float64[:, :], float64[:, :], int64)\n  smooth_rows(float32[:, :], float32[:, :], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -4810,23 +5183,23 @@ py_smooth_rows(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_VARARGS | METH_KEYWORDS, py_softmax_doc},
-    {"softmax_math", (PyCFunction)(void (*)(void))py_softmax_math, METH_VARARGS | METH_KEYWORDS, py_softmax_math_doc},
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
-    {"matvec_acc", (PyCFunction)(void (*)(void))py_matvec_acc, METH_VARARGS | METH_KEYWORDS, py_matvec_acc_doc},
-    {"spmv", (PyCFunction)(void (*)(void))py_spmv, METH_VARARGS | METH_KEYWORDS, py_spmv_doc},
-    {"tri_scale", (PyCFunction)(void (*)(void))py_tri_scale, METH_VARARGS | METH_KEYWORDS, py_tri_scale_doc},
-    {"upper_add", (PyCFunction)(void (*)(void))py_upper_add, METH_VARARGS | METH_KEYWORDS, py_upper_add_doc},
-    {"lower_rowsum", (PyCFunction)(void (*)(void))py_lower_rowsum, METH_VARARGS | METH_KEYWORDS, py_lower_rowsum_doc},
-    {"row_max_min", (PyCFunction)(void (*)(void))py_row_max_min, METH_VARARGS | METH_KEYWORDS, py_row_max_min_doc},
-    {"private_temp", (PyCFunction)(void (*)(void))py_private_temp, METH_VARARGS | METH_KEYWORDS, py_private_temp_doc},
-    {"center_rows", (PyCFunction)(void (*)(void))py_center_rows, METH_VARARGS | METH_KEYWORDS, py_center_rows_doc},
-    {"reverse_mix", (PyCFunction)(void (*)(void))py_reverse_mix, METH_VARARGS | METH_KEYWORDS, py_reverse_mix_doc},
-    {"total_sq", (PyCFunction)(void (*)(void))py_total_sq, METH_VARARGS | METH_KEYWORDS, py_total_sq_doc},
-    {"itotal_sq", (PyCFunction)(void (*)(void))py_itotal_sq, METH_VARARGS | METH_KEYWORDS, py_itotal_sq_doc},
-    {"ws_matvec", (PyCFunction)(void (*)(void))py_ws_matvec, METH_VARARGS | METH_KEYWORDS, py_ws_matvec_doc},
-    {"matmul_bt", (PyCFunction)(void (*)(void))py_matmul_bt, METH_VARARGS | METH_KEYWORDS, py_matmul_bt_doc},
-    {"smooth_rows", (PyCFunction)(void (*)(void))py_smooth_rows, METH_VARARGS | METH_KEYWORDS, py_smooth_rows_doc},
+    {"softmax", (PyCFunction)(void (*)(void))softmax_py, METH_VARARGS | METH_KEYWORDS, softmax_pydoc},
+    {"softmax_math", (PyCFunction)(void (*)(void))softmax_math_py, METH_VARARGS | METH_KEYWORDS, softmax_math_pydoc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
+    {"matvec_acc", (PyCFunction)(void (*)(void))matvec_acc_py, METH_VARARGS | METH_KEYWORDS, matvec_acc_pydoc},
+    {"spmv", (PyCFunction)(void (*)(void))spmv_py, METH_VARARGS | METH_KEYWORDS, spmv_pydoc},
+    {"tri_scale", (PyCFunction)(void (*)(void))tri_scale_py, METH_VARARGS | METH_KEYWORDS, tri_scale_pydoc},
+    {"upper_add", (PyCFunction)(void (*)(void))upper_add_py, METH_VARARGS | METH_KEYWORDS, upper_add_pydoc},
+    {"lower_rowsum", (PyCFunction)(void (*)(void))lower_rowsum_py, METH_VARARGS | METH_KEYWORDS, lower_rowsum_pydoc},
+    {"row_max_min", (PyCFunction)(void (*)(void))row_max_min_py, METH_VARARGS | METH_KEYWORDS, row_max_min_pydoc},
+    {"private_temp", (PyCFunction)(void (*)(void))private_temp_py, METH_VARARGS | METH_KEYWORDS, private_temp_pydoc},
+    {"center_rows", (PyCFunction)(void (*)(void))center_rows_py, METH_VARARGS | METH_KEYWORDS, center_rows_pydoc},
+    {"reverse_mix", (PyCFunction)(void (*)(void))reverse_mix_py, METH_VARARGS | METH_KEYWORDS, reverse_mix_pydoc},
+    {"total_sq", (PyCFunction)(void (*)(void))total_sq_py, METH_VARARGS | METH_KEYWORDS, total_sq_pydoc},
+    {"itotal_sq", (PyCFunction)(void (*)(void))itotal_sq_py, METH_VARARGS | METH_KEYWORDS, itotal_sq_pydoc},
+    {"ws_matvec", (PyCFunction)(void (*)(void))ws_matvec_py, METH_VARARGS | METH_KEYWORDS, ws_matvec_pydoc},
+    {"matmul_bt", (PyCFunction)(void (*)(void))matmul_bt_py, METH_VARARGS | METH_KEYWORDS, matmul_bt_pydoc},
+    {"smooth_rows", (PyCFunction)(void (*)(void))smooth_rows_py, METH_VARARGS | METH_KEYWORDS, smooth_rows_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,35 +13,41 @@
 #include <appy/offload.h>
 
 /* vadd(float64[:], float64[:], float64[:]) -- tests/e2e/programs/inferred.py:8 */
-static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* tests/e2e/programs/inferred.py:10: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 10") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 10") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:9: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/inferred.py:10: c[i] = a[i] + b[i] */
-      c[i] = (a[i] + b[i]);
+      c_[i_] = (a_[i_] + b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "inferred", "vadd", 9, appy_data.bytes_in - appy_in,
@@ -49,34 +55,43 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "inferred", "vadd", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "vadd", appy_called);
+  return -1;
 }
 
 /* axpy_n(float64, float64[:], float64[:], int64) -- tests/e2e/programs/inferred.py:14 */
-static int kernel_axpy_n_0(appy_frame *fr, double alpha, const appy_array *x_arg, const appy_array *y_arg, int64_t n, PyObject **ret)
+static int axpy_n_kernel0(appy_frame *fr, double alpha_, const appy_array *x_array, const appy_array *y_array, int64_t n_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/inferred.py:17: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, n_ > 0, 0, n_ - 1, 0, 0, "tests/e2e/programs/inferred.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "x", 0, x_shape0, n_ > 0, 0, n_ - 1, 0, 0, "tests/e2e/programs/inferred.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:16: for i in range(n): */
   {
-    const int64_t appy_stop1 = n;
+    const int64_t appy_stop1 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < appy_stop1; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < appy_stop1; i_++) {
       /* tests/e2e/programs/inferred.py:17: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "inferred", "axpy_n", 16, appy_data.bytes_in - appy_in,
@@ -84,34 +99,43 @@ static int kernel_axpy_n_0(appy_frame *fr, double alpha, const appy_array *x_arg
   }
   appy_env_end(&appy_data, "inferred", "axpy_n", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "axpy_n", appy_called);
+  return -1;
 }
 
 /* gather(float64[:, :], int64, float64[:]) -- tests/e2e/programs/inferred.py:21 */
-static int kernel_gather_0(appy_frame *fr, const appy_array *A_arg, int64_t row, const appy_array *out_arg, PyObject **ret)
+static int gather_kernel0(appy_frame *fr, const appy_array *A_array, int64_t row_, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/inferred.py:25: out[j] = A[row, j] * 2 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/inferred.py, line 25") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, A_shape1 > 0, row_, row_, 0, 0, "tests/e2e/programs/inferred.py, line 25") < 0)
+    goto fail;
   /* tests/e2e/programs/inferred.py:24: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size])
-    for (j = 0; j < A_shape1; j++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count])
+    for (j_ = 0; j_ < A_shape1; j_++) {
       /* tests/e2e/programs/inferred.py:25: out[j] = A[row, j] * 2 */
-      out[j] = (A[row * A_shape1 + j] * 2.0);
+      out_[j_] = (A_[row_ * A_shape1 + j_] * 2.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "inferred", "gather", 24, appy_data.bytes_in - appy_in,
@@ -119,39 +143,42 @@ static int kernel_gather_0(appy_frame *fr, const appy_array *A_arg, int64_t row,
   }
   appy_env_end(&appy_data, "inferred", "gather", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "inferred", "gather", appy_called);
+  return -1;
 }
 
 /* total(float64[:], float64) -- tests/e2e/programs/inferred.py:29 */
-static int kernel_total_0(appy_frame *fr, const appy_array *a_arg, double scale, PyObject **ret)
+static int total_kernel0(appy_frame *fr, const appy_array *a_array, double scale_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/inferred.py:30: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/inferred.py:32: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/inferred.py:33: s += a[i] * scale */
-      s = (s + (a[i] * scale));
+      s_ = (s_ + (a_[i_] * scale_));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "inferred", "total", 32, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/inferred.py:34: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "inferred", "total", appy_called);
   return *ret ? 0 : -1;
 }
@@ -159,7 +186,7 @@ static int kernel_total_0(appy_frame *fr, const appy_array *a_arg, double scale,
 /* Python bindings */
 
 static PyObject *
-call_vadd_0(appy_frame *fr, PyObject *const *argv)
+vadd_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -174,7 +201,7 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vadd_0(fr, &p0, &p1, &p2, &ret);
+    rc = vadd_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -184,7 +211,7 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_n_0(appy_frame *fr, PyObject *const *argv)
+axpy_n_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -202,7 +229,7 @@ call_axpy_n_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "n", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_n_0(fr, p0, &p1, &p2, p3, &ret);
+    rc = axpy_n_kernel0(fr, p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -212,7 +239,7 @@ call_axpy_n_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_gather_0(appy_frame *fr, PyObject *const *argv)
+gather_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -227,7 +254,7 @@ call_gather_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_gather_0(fr, &p0, p1, &p2, &ret);
+    rc = gather_kernel0(fr, &p0, p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -237,7 +264,7 @@ call_gather_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_0(appy_frame *fr, PyObject *const *argv)
+total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -249,7 +276,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "scale", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_0(fr, &p0, p1, &ret);
+    rc = total_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -258,12 +285,12 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_vadd_doc,
+PyDoc_STRVAR(vadd_pydoc,
 "vadd($module, a, b, c)\n--\n\n"
 "Runs vadd from tests/e2e/programs/inferred.py:8, compiled by appy-translate.\n\nSignature (inferred):\n  vadd(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
+vadd_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -276,18 +303,18 @@ py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "inferred", "vadd");
-    result = call_vadd_0(&fr, argv);
+    result = vadd_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_axpy_n_doc,
+PyDoc_STRVAR(axpy_n_pydoc,
 "axpy_n($module, alpha, x, y, n)\n--\n\n"
 "Runs axpy_n from tests/e2e/programs/inferred.py:14, compiled by appy-translate.\n\nSignature (inferred):\n  axpy_n(float64, float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_axpy_n(PyObject *self, PyObject *args, PyObject *kwargs)
+axpy_n_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", "n", NULL};
     PyObject *argv[4];
@@ -300,18 +327,18 @@ py_axpy_n(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "inferred", "axpy_n");
-    result = call_axpy_n_0(&fr, argv);
+    result = axpy_n_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_gather_doc,
+PyDoc_STRVAR(gather_pydoc,
 "gather($module, A, row, out)\n--\n\n"
 "Runs gather from tests/e2e/programs/inferred.py:21, compiled by appy-translate.\n\nSignature (inferred):\n  gather(float64[:, :], int64, float64[:])\n");
 
 static PyObject *
-py_gather(PyObject *self, PyObject *args, PyObject *kwargs)
+gather_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "row", "out", NULL};
     PyObject *argv[3];
@@ -324,18 +351,18 @@ py_gather(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "inferred", "gather");
-    result = call_gather_0(&fr, argv);
+    result = gather_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_total_doc,
+PyDoc_STRVAR(total_pydoc,
 "total($module, a, scale)\n--\n\n"
 "Runs total from tests/e2e/programs/inferred.py:29, compiled by appy-translate.\n\nSignature (inferred):\n  total(float64[:], float64)\n");
 
 static PyObject *
-py_total(PyObject *self, PyObject *args, PyObject *kwargs)
+total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "scale", NULL};
     PyObject *argv[2];
@@ -348,17 +375,17 @@ py_total(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "inferred", "total");
-    result = call_total_0(&fr, argv);
+    result = total_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"vadd", (PyCFunction)(void (*)(void))py_vadd, METH_VARARGS | METH_KEYWORDS, py_vadd_doc},
-    {"axpy_n", (PyCFunction)(void (*)(void))py_axpy_n, METH_VARARGS | METH_KEYWORDS, py_axpy_n_doc},
-    {"gather", (PyCFunction)(void (*)(void))py_gather, METH_VARARGS | METH_KEYWORDS, py_gather_doc},
-    {"total", (PyCFunction)(void (*)(void))py_total, METH_VARARGS | METH_KEYWORDS, py_total_doc},
+    {"vadd", (PyCFunction)(void (*)(void))vadd_py, METH_VARARGS | METH_KEYWORDS, vadd_pydoc},
+    {"axpy_n", (PyCFunction)(void (*)(void))axpy_n_py, METH_VARARGS | METH_KEYWORDS, axpy_n_pydoc},
+    {"gather", (PyCFunction)(void (*)(void))gather_py, METH_VARARGS | METH_KEYWORDS, gather_pydoc},
+    {"total", (PyCFunction)(void (*)(void))total_py, METH_VARARGS | METH_KEYWORDS, total_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,57 +13,60 @@
 #include <appy/offload.h>
 
 /* temps(float64[:], float64[:], float64) -- tests/e2e/programs/private.py:11 */
-static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, double c, PyObject **ret)
+static int temps_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, double c_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double t = 0;
-  double u = 0;
-  double v = 0;
-  double w = 0;
-  int64_t k = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double t_ = 0;
+  double u_ = 0;
+  double v_ = 0;
+  double w_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(t, u, v, w, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(t_, u_, v_, w_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:15: t = a[i] * 2 */
-      t = (a[i] * 2.0);
+      t_ = (a_[i_] * 2.0);
       /* tests/e2e/programs/private.py:16: u = t + c */
-      u = (t + c);
+      u_ = (t_ + c_);
       /* tests/e2e/programs/private.py:17: if t > 0: */
-      if (t > 0.0) {
+      if (t_ > 0.0) {
         /* tests/e2e/programs/private.py:18: v = t */
-        v = t;
+        v_ = t_;
       } else {
         /* tests/e2e/programs/private.py:20: v = -t */
-        v = (-t);
+        v_ = (-t_);
       }
       /* tests/e2e/programs/private.py:21: w = u */
-      w = u;
+      w_ = u_;
       /* tests/e2e/programs/private.py:22: for k in range(3): */
       {
-        for (k = 0; k < INT64_C(3); k++) {
+        for (k_ = 0; k_ < INT64_C(3); k_++) {
           /* tests/e2e/programs/private.py:23: w += u * k */
-          w = (w + (u * (double)k));
+          w_ = (w_ + (u_ * (double)k_));
         }
       }
       /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
-      out[i] = ((u * v) - w);
+      out_[i_] = ((u_ * v_) - w_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "temps", 14, appy_data.bytes_in - appy_in,
@@ -71,60 +74,66 @@ static int kernel_temps_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(float32[:], float32[:], float32) -- tests/e2e/programs/private.py:11 */
-static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, float c, PyObject **ret)
+static int temps_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, float c_, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float t = 0;
-  float u = 0;
-  float v = 0;
-  float w = 0;
-  int64_t k = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float t_ = 0;
+  float u_ = 0;
+  float v_ = 0;
+  float w_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(t, u, v, w, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(t_, u_, v_, w_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:15: t = a[i] * 2 */
-      t = (a[i] * 2.0f);
+      t_ = (a_[i_] * 2.0f);
       /* tests/e2e/programs/private.py:16: u = t + c */
-      u = (t + c);
+      u_ = (t_ + c_);
       /* tests/e2e/programs/private.py:17: if t > 0: */
-      if (t > 0.0f) {
+      if (t_ > 0.0f) {
         /* tests/e2e/programs/private.py:18: v = t */
-        v = t;
+        v_ = t_;
       } else {
         /* tests/e2e/programs/private.py:20: v = -t */
-        v = (-t);
+        v_ = (-t_);
       }
       /* tests/e2e/programs/private.py:21: w = u */
-      w = u;
+      w_ = u_;
       /* tests/e2e/programs/private.py:22: for k in range(3): */
       {
-        for (k = 0; k < INT64_C(3); k++) {
+        for (k_ = 0; k_ < INT64_C(3); k_++) {
           /* tests/e2e/programs/private.py:23: w += u * k */
-          w = (w + (u * (float)k));
+          w_ = (w_ + (u_ * (float)k_));
         }
       }
       /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
-      out[i] = ((u * v) - w);
+      out_[i_] = ((u_ * v_) - w_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "temps", 14, appy_data.bytes_in - appy_in,
@@ -132,60 +141,66 @@ static int kernel_temps_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int64[:], int64[:], int64) -- tests/e2e/programs/private.py:11 */
-static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, int64_t c, PyObject **ret)
+static int temps_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, int64_t c_, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t t = 0;
-  int64_t u = 0;
-  int64_t v = 0;
-  int64_t w = 0;
-  int64_t k = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t t_ = 0;
+  int64_t u_ = 0;
+  int64_t v_ = 0;
+  int64_t w_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(t, u, v, w, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(t_, u_, v_, w_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:15: t = a[i] * 2 */
-      t = (a[i] * 2);
+      t_ = (a_[i_] * 2);
       /* tests/e2e/programs/private.py:16: u = t + c */
-      u = (t + c);
+      u_ = (t_ + c_);
       /* tests/e2e/programs/private.py:17: if t > 0: */
-      if (t > 0) {
+      if (t_ > 0) {
         /* tests/e2e/programs/private.py:18: v = t */
-        v = t;
+        v_ = t_;
       } else {
         /* tests/e2e/programs/private.py:20: v = -t */
-        v = (-t);
+        v_ = (-t_);
       }
       /* tests/e2e/programs/private.py:21: w = u */
-      w = u;
+      w_ = u_;
       /* tests/e2e/programs/private.py:22: for k in range(3): */
       {
-        for (k = 0; k < INT64_C(3); k++) {
+        for (k_ = 0; k_ < INT64_C(3); k_++) {
           /* tests/e2e/programs/private.py:23: w += u * k */
-          w = (w + (u * k));
+          w_ = (w_ + (u_ * k_));
         }
       }
       /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
-      out[i] = ((u * v) - w);
+      out_[i_] = ((u_ * v_) - w_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "temps", 14, appy_data.bytes_in - appy_in,
@@ -193,60 +208,66 @@ static int kernel_temps_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* temps(int32[:], int32[:], int32) -- tests/e2e/programs/private.py:11 */
-static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, int32_t c, PyObject **ret)
+static int temps_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, int32_t c_, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t t = 0;
-  int32_t u = 0;
-  int32_t v = 0;
-  int32_t w = 0;
-  int64_t k = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t t_ = 0;
+  int32_t u_ = 0;
+  int32_t v_ = 0;
+  int32_t w_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:14: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(t, u, v, w, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(t_, u_, v_, w_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:15: t = a[i] * 2 */
-      t = (a[i] * 2);
+      t_ = (a_[i_] * 2);
       /* tests/e2e/programs/private.py:16: u = t + c */
-      u = (t + c);
+      u_ = (t_ + c_);
       /* tests/e2e/programs/private.py:17: if t > 0: */
-      if (t > 0) {
+      if (t_ > 0) {
         /* tests/e2e/programs/private.py:18: v = t */
-        v = t;
+        v_ = t_;
       } else {
         /* tests/e2e/programs/private.py:20: v = -t */
-        v = (-t);
+        v_ = (-t_);
       }
       /* tests/e2e/programs/private.py:21: w = u */
-      w = u;
+      w_ = u_;
       /* tests/e2e/programs/private.py:22: for k in range(3): */
       {
-        for (k = 0; k < INT64_C(3); k++) {
+        for (k_ = 0; k_ < INT64_C(3); k_++) {
           /* tests/e2e/programs/private.py:23: w += u * k */
-          w = (w + (u * (int32_t)k));
+          w_ = (w_ + (u_ * (int32_t)k_));
         }
       }
       /* tests/e2e/programs/private.py:24: out[i] = u * v - w */
-      out[i] = ((u * v) - w);
+      out_[i_] = ((u_ * v_) - w_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "temps", 14, appy_data.bytes_in - appy_in,
@@ -254,34 +275,37 @@ static int kernel_temps_3(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "temps", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "temps", appy_called);
+  return -1;
 }
 
 /* found_negative(float64[:]) -- tests/e2e/programs/private.py:30 */
-static int kernel_found_negative_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int found_negative_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t found = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t found_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/private.py:32: found = 0 */
-  found = INT64_C(0);
+  found_ = INT64_C(0);
   /* tests/e2e/programs/private.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: found)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: found_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:35: if a[i] < 0: */
-      if (a[i] < 0.0) {
+      if (a_[i_] < 0.0) {
         /* tests/e2e/programs/private.py:36: found = 1 */
-        found = INT64_C(1);
+        found_ = INT64_C(1);
       }
     }
     const double appy_ran = appy_clock();
@@ -289,37 +313,37 @@ static int kernel_found_negative_0(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/private.py:37: return found */
-  *ret = appy_box_int64(found);
+  *ret = appy_box_int64(found_);
   appy_env_end(&appy_data, "private", "found_negative", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* found_negative(int32[:]) -- tests/e2e/programs/private.py:30 */
-static int kernel_found_negative_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int found_negative_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t found = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t found_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/private.py:32: found = 0 */
-  found = INT64_C(0);
+  found_ = INT64_C(0);
   /* tests/e2e/programs/private.py:34: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: found)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: found_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:35: if a[i] < 0: */
-      if (a[i] < 0) {
+      if (a_[i_] < 0) {
         /* tests/e2e/programs/private.py:36: found = 1 */
-        found = INT64_C(1);
+        found_ = INT64_C(1);
       }
     }
     const double appy_ran = appy_clock();
@@ -327,48 +351,51 @@ static int kernel_found_negative_1(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/private.py:37: return found */
-  *ret = appy_box_int64(found);
+  *ret = appy_box_int64(found_);
   appy_env_end(&appy_data, "private", "found_negative", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* chain(float64[:], float64[:]) -- tests/e2e/programs/private.py:43 */
-static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int chain_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double x = 0;
-  int64_t k = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double x_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:47: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/private.py:48: for k in range(5): */
       {
-        for (k = 0; k < INT64_C(5); k++) {
+        for (k_ = 0; k_ < INT64_C(5); k_++) {
           /* tests/e2e/programs/private.py:49: x = x * 0.5 + 1 */
-          x = ((x * 0.5) + 1.0);
+          x_ = ((x_ * 0.5) + 1.0);
         }
       }
       /* tests/e2e/programs/private.py:50: out[i] = x */
-      out[i] = x;
+      out_[i_] = x_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "chain", 46, appy_data.bytes_in - appy_in,
@@ -376,45 +403,51 @@ static int kernel_chain_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* chain(float32[:], float32[:]) -- tests/e2e/programs/private.py:43 */
-static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int chain_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float x = 0;
-  int64_t k = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float x_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/private.py:50: out[i] = x */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/private.py, line 50") < 0)
+    goto fail;
   /* tests/e2e/programs/private.py:46: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) private(x, k)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_, k_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/private.py:47: x = a[i] */
-      x = a[i];
+      x_ = a_[i_];
       /* tests/e2e/programs/private.py:48: for k in range(5): */
       {
-        for (k = 0; k < INT64_C(5); k++) {
+        for (k_ = 0; k_ < INT64_C(5); k_++) {
           /* tests/e2e/programs/private.py:49: x = x * 0.5 + 1 */
-          x = ((x * (float)0.5) + 1.0f);
+          x_ = ((x_ * (float)0.5) + 1.0f);
         }
       }
       /* tests/e2e/programs/private.py:50: out[i] = x */
-      out[i] = x;
+      out_[i_] = x_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "private", "chain", 46, appy_data.bytes_in - appy_in,
@@ -422,12 +455,15 @@ static int kernel_chain_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "private", "chain", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "private", "chain", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_temps_0(appy_frame *fr, PyObject *const *argv)
+temps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -442,7 +478,7 @@ call_temps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "c", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_temps_0(fr, &p0, &p1, p2, &ret);
+    rc = temps_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -452,7 +488,7 @@ call_temps_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_temps_1(appy_frame *fr, PyObject *const *argv)
+temps_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -467,7 +503,7 @@ call_temps_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[2], "c", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_temps_1(fr, &p0, &p1, p2, &ret);
+    rc = temps_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -477,7 +513,7 @@ call_temps_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_temps_2(appy_frame *fr, PyObject *const *argv)
+temps_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -492,7 +528,7 @@ call_temps_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "c", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_temps_2(fr, &p0, &p1, p2, &ret);
+    rc = temps_kernel2(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -502,7 +538,7 @@ call_temps_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_temps_3(appy_frame *fr, PyObject *const *argv)
+temps_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -517,7 +553,7 @@ call_temps_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "c", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_temps_3(fr, &p0, &p1, p2, &ret);
+    rc = temps_kernel3(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -527,7 +563,7 @@ call_temps_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_found_negative_0(appy_frame *fr, PyObject *const *argv)
+found_negative_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -536,7 +572,7 @@ call_found_negative_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_found_negative_0(fr, &p0, &ret);
+    rc = found_negative_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -546,7 +582,7 @@ call_found_negative_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_found_negative_1(appy_frame *fr, PyObject *const *argv)
+found_negative_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -555,7 +591,7 @@ call_found_negative_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_found_negative_1(fr, &p0, &ret);
+    rc = found_negative_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -565,7 +601,7 @@ call_found_negative_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_chain_0(appy_frame *fr, PyObject *const *argv)
+chain_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -577,7 +613,7 @@ call_chain_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_chain_0(fr, &p0, &p1, &ret);
+    rc = chain_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -587,7 +623,7 @@ call_chain_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_chain_1(appy_frame *fr, PyObject *const *argv)
+chain_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -599,7 +635,7 @@ call_chain_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_chain_1(fr, &p0, &p1, &ret);
+    rc = chain_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -608,12 +644,12 @@ call_chain_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_temps_doc,
+PyDoc_STRVAR(temps_pydoc,
 "temps($module, a, out, c)\n--\n\n"
 "Runs temps from tests/e2e/programs/private.py:11, compiled by appy-translate.\n\nSignatures:\n  temps(float64[:], float64[:], float64)\n  temps(float32[:], float32[:], float32)\n  temps(int64[:], int64[:], int64)\n  temps(int32[:], int32[:], int32)\n");
 
 static PyObject *
-py_temps(PyObject *self, PyObject *args, PyObject *kwargs)
+temps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", "c", NULL};
     PyObject *argv[3];
@@ -629,19 +665,19 @@ py_temps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT64))
-        result = call_temps_0(&fr, argv);
+        result = temps_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT32))
-        result = call_temps_1(&fr, argv);
+        result = temps_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_temps_2(&fr, argv);
+        result = temps_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_temps_3(&fr, argv);
+        result = temps_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  temps(float64[:], float64[:], float64)\n  temps(float32[:], float32[:], float32)\n  temps(int64[:], int64[:], int64)\n  temps(int32[:], int32[:], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -649,12 +685,12 @@ py_temps(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_found_negative_doc,
+PyDoc_STRVAR(found_negative_pydoc,
 "found_negative($module, a)\n--\n\n"
 "Runs found_negative from tests/e2e/programs/private.py:30, compiled by appy-translate.\n\nSignatures:\n  found_negative(float64[:])\n  found_negative(int32[:])\n");
 
 static PyObject *
-py_found_negative(PyObject *self, PyObject *args, PyObject *kwargs)
+found_negative_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -668,9 +704,9 @@ py_found_negative(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "private", "found_negative");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_found_negative_0(&fr, argv);
+        result = found_negative_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_found_negative_1(&fr, argv);
+        result = found_negative_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  found_negative(float64[:])\n  found_negative(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -678,12 +714,12 @@ py_found_negative(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_chain_doc,
+PyDoc_STRVAR(chain_pydoc,
 "chain($module, a, out)\n--\n\n"
 "Runs chain from tests/e2e/programs/private.py:43, compiled by appy-translate.\n\nSignatures:\n  chain(float64[:], float64[:])\n  chain(float32[:], float32[:])\n");
 
 static PyObject *
-py_chain(PyObject *self, PyObject *args, PyObject *kwargs)
+chain_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -698,10 +734,10 @@ py_chain(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "private", "chain");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_chain_0(&fr, argv);
+        result = chain_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_chain_1(&fr, argv);
+        result = chain_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  chain(float64[:], float64[:])\n  chain(float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -710,9 +746,9 @@ py_chain(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"temps", (PyCFunction)(void (*)(void))py_temps, METH_VARARGS | METH_KEYWORDS, py_temps_doc},
-    {"found_negative", (PyCFunction)(void (*)(void))py_found_negative, METH_VARARGS | METH_KEYWORDS, py_found_negative_doc},
-    {"chain", (PyCFunction)(void (*)(void))py_chain, METH_VARARGS | METH_KEYWORDS, py_chain_doc},
+    {"temps", (PyCFunction)(void (*)(void))temps_py, METH_VARARGS | METH_KEYWORDS, temps_pydoc},
+    {"found_negative", (PyCFunction)(void (*)(void))found_negative_py, METH_VARARGS | METH_KEYWORDS, found_negative_pydoc},
+    {"chain", (PyCFunction)(void (*)(void))chain_py, METH_VARARGS | METH_KEYWORDS, chain_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

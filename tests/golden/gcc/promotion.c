@@ -13,43 +13,48 @@
 #include <appy/offload.h>
 
 /* f32_literals(float32[:], float64[:, :]) -- tests/e2e/programs/promotion.py:8 */
-static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int f32_literals_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float v = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float v_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/promotion.py:13: out[0, i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/promotion.py, line 13") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 13") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:11: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size]) private(v)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/promotion.py:12: v = x[i] * 0.1 */
-      v = (x[i] * (float)0.1);
+      v_ = (x_[i_] * (float)0.1);
       /* tests/e2e/programs/promotion.py:13: out[0, i] = v */
-      out[i] = (double)v;
+      out_[i_] = (double)v_;
       /* tests/e2e/programs/promotion.py:14: out[1, i] = x[i] + 3 */
-      out[1 * out_shape1 + i] = (double)(x[i] + 3.0f);
+      out_[1 * out_shape1 + i_] = (double)(x_[i_] + 3.0f);
       /* tests/e2e/programs/promotion.py:15: out[2, i] = x[i] / 3 */
-      out[2 * out_shape1 + i] = (double)(x[i] / 3.0f);
+      out_[2 * out_shape1 + i_] = (double)(x_[i_] / 3.0f);
       /* tests/e2e/programs/promotion.py:16: out[3, i] = 1.1 - x[i] */
-      out[3 * out_shape1 + i] = (double)((float)1.1 - x[i]);
+      out_[3 * out_shape1 + i_] = (double)((float)1.1 - x_[i_]);
       /* tests/e2e/programs/promotion.py:17: out[4, i] = x[i] * x[i] * 0.7 */
-      out[4 * out_shape1 + i] = (double)(x[i] * x[i] * (float)0.7);
+      out_[4 * out_shape1 + i_] = (double)(x_[i_] * x_[i_] * (float)0.7);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "promotion", "f32_literals", 11, appy_data.bytes_in - appy_in,
@@ -57,42 +62,50 @@ static int kernel_f32_literals_0(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "promotion", "f32_literals", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "f32_literals", appy_called);
+  return -1;
 }
 
 /* i32_literals(int32[:], int64[:, :]) -- tests/e2e/programs/promotion.py:22 */
-static int kernel_i32_literals_0(appy_frame *fr, const appy_array *k_arg, const appy_array *out_arg, PyObject **ret)
+static int i32_literals_kernel0(appy_frame *fr, const appy_array *k_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int32_t j = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int32_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/promotion.py:26: out[0, i] = k[i] * 65536 */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/promotion.py, line 26") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 26") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:25: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k[0:k_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/promotion.py:26: out[0, i] = k[i] * 65536 */
-      out[i] = (int64_t)(k[i] * 65536);
+      out_[i_] = (int64_t)(k_[i_] * 65536);
       /* tests/e2e/programs/promotion.py:27: out[1, i] = k[i] + 1 */
-      out[1 * out_shape1 + i] = (int64_t)(k[i] + 1);
+      out_[1 * out_shape1 + i_] = (int64_t)(k_[i_] + 1);
       /* tests/e2e/programs/promotion.py:28: j = k[i] - 7 */
-      j = (k[i] - 7);
+      j_ = (k_[i_] - 7);
       /* tests/e2e/programs/promotion.py:29: out[2, i] = j * 100000 */
-      out[2 * out_shape1 + i] = (int64_t)(j * 100000);
+      out_[2 * out_shape1 + i_] = (int64_t)(j_ * 100000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "promotion", "i32_literals", 25, appy_data.bytes_in - appy_in,
@@ -100,61 +113,84 @@ static int kernel_i32_literals_0(appy_frame *fr, const appy_array *k_arg, const 
   }
   appy_env_end(&appy_data, "promotion", "i32_literals", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "i32_literals", appy_called);
+  return -1;
 }
 
 /* mixed(float32[:], int32[:], int64[:], float64[:], float64[:, :], int64[:]) -- tests/e2e/programs/promotion.py:34 */
-static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, const appy_array *k_arg, const appy_array *m_arg, const appy_array *d_arg, const appy_array *out_arg, const appy_array *iout_arg, PyObject **ret)
+static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *k_array, const appy_array *m_array, const appy_array *d_array, const appy_array *out_array, const appy_array *iout_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_size = k_arg->size;
-  int64_t *m = (int64_t *)m_arg->data;
-  int64_t m_size = m_arg->size;
-  double *d = (double *)d_arg->data;
-  int64_t d_size = d_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t *iout = (int64_t *)iout_arg->data;
-  int64_t iout_size = iout_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  int64_t *m_ = (int64_t *)m_array->data;
+  int64_t m_shape0 = m_array->shape[0];
+  int64_t m_count = m_array->size;
+  double *d_ = (double *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t *iout_ = (int64_t *)iout_array->data;
+  int64_t iout_shape0 = iout_array->shape[0];
+  int64_t iout_count = iout_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, m, sizeof(*m) * m_size, m_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, m_, sizeof(*m_) * m_count, m_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, iout_, sizeof(*iout_) * iout_count, iout_array->device);
   (void)ret;
+  /* tests/e2e/programs/promotion.py:39: out[0, i] = x[i] * k[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  if (appy_extent(fr, "k", 0, k_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 39") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:40: out[1, i] = x[i] * m[i] */
+  if (appy_extent(fr, "m", 0, m_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 40") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:41: out[2, i] = x[i] * d[i] */
+  if (appy_extent(fr, "d", 0, d_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 41") < 0)
+    goto fail;
+  /* tests/e2e/programs/promotion.py:44: iout[i] = k[i] + m[i] */
+  if (appy_extent(fr, "iout", 0, iout_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/promotion.py, line 44") < 0)
+    goto fail;
   /* tests/e2e/programs/promotion.py:38: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, m, sizeof(*m) * m_size, APPY_READS);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, iout, sizeof(*iout) * iout_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], k[0:k_size], m[0:m_size], d[0:d_size]) map(tofrom: out[0:out_size], iout[0:iout_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], k_[0:k_count], m_[0:m_count], d_[0:d_count]) map(tofrom: out_[0:out_count], iout_[0:iout_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/promotion.py:39: out[0, i] = x[i] * k[i] */
-      out[i] = ((double)x[i] * (double)k[i]);
+      out_[i_] = ((double)x_[i_] * (double)k_[i_]);
       /* tests/e2e/programs/promotion.py:40: out[1, i] = x[i] * m[i] */
-      out[1 * out_shape1 + i] = ((double)x[i] * (double)m[i]);
+      out_[1 * out_shape1 + i_] = ((double)x_[i_] * (double)m_[i_]);
       /* tests/e2e/programs/promotion.py:41: out[2, i] = x[i] * d[i] */
-      out[2 * out_shape1 + i] = ((double)x[i] * d[i]);
+      out_[2 * out_shape1 + i_] = ((double)x_[i_] * d_[i_]);
       /* tests/e2e/programs/promotion.py:42: out[3, i] = k[i] * 0.1 */
-      out[3 * out_shape1 + i] = ((double)k[i] * 0.1);
+      out_[3 * out_shape1 + i_] = ((double)k_[i_] * 0.1);
       /* tests/e2e/programs/promotion.py:43: out[4, i] = k[i] / 3 */
-      out[4 * out_shape1 + i] = ((double)k[i] / 3.0);
+      out_[4 * out_shape1 + i_] = ((double)k_[i_] / 3.0);
       /* tests/e2e/programs/promotion.py:44: iout[i] = k[i] + m[i] */
-      iout[i] = ((int64_t)k[i] + m[i]);
+      iout_[i_] = ((int64_t)k_[i_] + m_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "promotion", "mixed", 38, appy_data.bytes_in - appy_in,
@@ -162,12 +198,15 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "promotion", "mixed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "promotion", "mixed", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_f32_literals_0(appy_frame *fr, PyObject *const *argv)
+f32_literals_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -179,7 +218,7 @@ call_f32_literals_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_f32_literals_0(fr, &p0, &p1, &ret);
+    rc = f32_literals_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -189,7 +228,7 @@ call_f32_literals_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_i32_literals_0(appy_frame *fr, PyObject *const *argv)
+i32_literals_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -201,7 +240,7 @@ call_i32_literals_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_i32_literals_0(fr, &p0, &p1, &ret);
+    rc = i32_literals_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -211,7 +250,7 @@ call_i32_literals_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_0(appy_frame *fr, PyObject *const *argv)
+mixed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -235,7 +274,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[5], "iout", APPY_INT64, 1, 1, &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
+    rc = mixed_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -244,12 +283,12 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_f32_literals_doc,
+PyDoc_STRVAR(f32_literals_pydoc,
 "f32_literals($module, x, out)\n--\n\n"
 "Runs f32_literals from tests/e2e/programs/promotion.py:8, compiled by appy-translate.\n\nSignatures:\n  f32_literals(float32[:], float64[:, :])\n");
 
 static PyObject *
-py_f32_literals(PyObject *self, PyObject *args, PyObject *kwargs)
+f32_literals_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -262,18 +301,18 @@ py_f32_literals(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "promotion", "f32_literals");
-    result = call_f32_literals_0(&fr, argv);
+    result = f32_literals_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_i32_literals_doc,
+PyDoc_STRVAR(i32_literals_pydoc,
 "i32_literals($module, k, out)\n--\n\n"
 "Runs i32_literals from tests/e2e/programs/promotion.py:22, compiled by appy-translate.\n\nSignatures:\n  i32_literals(int32[:], int64[:, :])\n");
 
 static PyObject *
-py_i32_literals(PyObject *self, PyObject *args, PyObject *kwargs)
+i32_literals_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"k", "out", NULL};
     PyObject *argv[2];
@@ -286,18 +325,18 @@ py_i32_literals(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "promotion", "i32_literals");
-    result = call_i32_literals_0(&fr, argv);
+    result = i32_literals_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_doc,
+PyDoc_STRVAR(mixed_pydoc,
 "mixed($module, x, k, m, d, out, iout)\n--\n\n"
 "Runs mixed from tests/e2e/programs/promotion.py:34, compiled by appy-translate.\n\nSignatures:\n  mixed(float32[:], int32[:], int64[:], float64[:], float64[:, :], int64[:])\n");
 
 static PyObject *
-py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "k", "m", "d", "out", "iout", NULL};
     PyObject *argv[6];
@@ -310,16 +349,16 @@ py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "promotion", "mixed");
-    result = call_mixed_0(&fr, argv);
+    result = mixed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"f32_literals", (PyCFunction)(void (*)(void))py_f32_literals, METH_VARARGS | METH_KEYWORDS, py_f32_literals_doc},
-    {"i32_literals", (PyCFunction)(void (*)(void))py_i32_literals, METH_VARARGS | METH_KEYWORDS, py_i32_literals_doc},
-    {"mixed", (PyCFunction)(void (*)(void))py_mixed, METH_VARARGS | METH_KEYWORDS, py_mixed_doc},
+    {"f32_literals", (PyCFunction)(void (*)(void))f32_literals_py, METH_VARARGS | METH_KEYWORDS, f32_literals_pydoc},
+    {"i32_literals", (PyCFunction)(void (*)(void))i32_literals_py, METH_VARARGS | METH_KEYWORDS, i32_literals_pydoc},
+    {"mixed", (PyCFunction)(void (*)(void))mixed_py, METH_VARARGS | METH_KEYWORDS, mixed_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,69 +13,84 @@
 #include <appy/offload.h>
 
 /* _appy_iterate_line40(int64, float64, float64[:], float64[:], float64) -- tests/e2e/programs/pyhost.py:40 */
-static int kernel__appy_iterate_line40_0(appy_frame *fr, int64_t n, double w, const appy_array *a_arg, const appy_array *b_arg, double diff, PyObject **ret)
+static int u___appy_iterate_line40_kernel0(appy_frame *fr, int64_t n_, double w_, const appy_array *a_array, const appy_array *b_array, double diff_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:40: for i in range(1, n - 1): */
   {
-    const int64_t appy_stop0 = (n - 1);
+    const int64_t appy_stop0 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size]) map(tofrom: diff) reduction(max: diff)
-    for (i = INT64_C(1); i < appy_stop0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
+    for (i_ = INT64_C(1); i_ < appy_stop0; i_++) {
       /* tests/e2e/programs/pyhost.py:41: b[i] = w * (a[i - 1] + a[i + 1]) */
-      b[i] = (w * (a[(i - 1)] + a[(i + 1)]));
+      b_[i_] = (w_ * (a_[(i_ - 1)] + a_[(i_ + 1)]));
       /* tests/e2e/programs/pyhost.py:42: diff = max(diff, abs(b[i] - a[i])) */
-      diff = appy_max_f64(diff, fabs((b[i] - a[i])));
+      diff_ = appy_max_f64(diff_, fabs((b_[i_] - a_[i_])));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_iterate_line40", 40, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:40: for i in range(1, n - 1): */
-  *ret = appy_box_float64(diff);
+  *ret = appy_box_float64(diff_);
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line40", appy_called);
+  return -1;
 }
 
 /* _appy_iterate_line43(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:43 */
-static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
+static int u___appy_iterate_line43_kernel0(appy_frame *fr, int64_t n_, const appy_array *b_array, const appy_array *a_array, PyObject **ret)
 {
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  int64_t i = 0;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 44") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:43: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop2 = (n - 1);
+    const int64_t appy_stop2 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-    for (i = INT64_C(1); i < appy_stop2; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+    for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
       /* tests/e2e/programs/pyhost.py:44: a[i] = b[i] */
-      a[i] = b[i];
+      a_[i_] = b_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_iterate_line43", 43, appy_data.bytes_in - appy_in,
@@ -83,34 +98,40 @@ static int kernel__appy_iterate_line43_0(appy_frame *fr, int64_t n, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_iterate_line43", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line56(float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:56 */
-static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int u___appy_host_edits_between_line56_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 57") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:56: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:57: y[i] = 2.0 * x[i] */
-      y[i] = (2.0 * x[i]);
+      y_[i_] = (2.0 * x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_host_edits_between_line56", 56, appy_data.bytes_in - appy_in,
@@ -118,118 +139,141 @@ static int kernel__appy_host_edits_between_line56_0(appy_frame *fr, const appy_a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line56", appy_called);
+  return -1;
 }
 
 /* _appy_host_edits_between_line60(float64[:], float64, float64[:]) -- tests/e2e/programs/pyhost.py:60 */
-static int kernel__appy_host_edits_between_line60_0(appy_frame *fr, const appy_array *x_arg, double total, const appy_array *y_arg, PyObject **ret)
+static int u___appy_host_edits_between_line60_kernel0(appy_frame *fr, const appy_array *x_array, double total_, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:60: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: total) reduction(+: total)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: total_) reduction(+: total_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:61: total += y[i] + x[i] */
-      total = (total + (y[i] + x[i]));
+      total_ = (total_ + (y_[i_] + x_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_host_edits_between_line60", 60, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:60: for i in appy.prange(x.shape[0]): */
-  *ret = appy_box_float64(total);
+  *ret = appy_box_float64(total_);
   appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_host_edits_between_line60", appy_called);
+  return -1;
 }
 
 /* _appy_guarded_line75(float64[:], float64, float64[:], float64) -- tests/e2e/programs/pyhost.py:75 */
-static int kernel__appy_guarded_line75_0(appy_frame *fr, const appy_array *x_arg, double inv, const appy_array *out_arg, double s, PyObject **ret)
+static int u___appy_guarded_line75_kernel0(appy_frame *fr, const appy_array *x_array, double inv_, const appy_array *out_array, double s_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 76") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:75: for i in appy.prange(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:76: out[i] = x[i] * inv */
-      out[i] = (x[i] * inv);
+      out_[i_] = (x_[i_] * inv_);
       /* tests/e2e/programs/pyhost.py:77: s += out[i] */
-      s = (s + out[i]);
+      s_ = (s_ + out_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_guarded_line75", 75, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/pyhost.py:75: for i in appy.prange(x.shape[0]): */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_guarded_line75", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *norms = (double *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *norms_ = (double *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-          out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+          out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
         }
       }
     }
@@ -239,44 +283,55 @@ static int kernel__appy_normalize_rows_line22_0(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *norms = (float *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *norms_ = (float *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-          out[i * out_shape1 + j] = (A[i * A_shape1 + j] / norms[i]);
+          out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] / norms_[i_]);
         }
       }
     }
@@ -286,44 +341,55 @@ static int kernel__appy_normalize_rows_line22_1(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :]) -- tests/e2e/programs/pyhost.py:22 */
-static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array *A_arg, const appy_array *norms_arg, const appy_array *out_arg, PyObject **ret)
+static int u___appy_normalizze_rows_line22_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *norms_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *norms = (double *)norms_arg->data;
-  int64_t norms_size = norms_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *norms_ = (double *)norms_array->data;
+  int64_t norms_shape0 = norms_array->shape[0];
+  int64_t norms_count = norms_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, norms, sizeof(*norms) * norms_size, norms_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, norms_, sizeof(*norms_) * norms_count, norms_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
+  if (appy_extent(fr, "norms", 0, norms_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 24") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:22: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, norms, sizeof(*norms) * norms_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size], norms[0:norms_size]) map(tofrom: out[0:out_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/pyhost.py:23: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/pyhost.py:24: out[i, j] = A[i, j] / norms[i] */
-          out[i * out_shape1 + j] = (float)((double)A[i * A_shape1 + j] / norms[i]);
+          out_[i_ * out_shape1 + j_] = (float)((double)A_[i_ * A_shape1 + j_] / norms_[i_]);
         }
       }
     }
@@ -333,34 +399,43 @@ static int kernel__appy_normalize_rows_line22_2(appy_frame *fr, const appy_array
   }
   appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_normalize_rows_line22", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line89(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:89 */
-static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const appy_array *a_arg, const appy_array *b_arg, PyObject **ret)
+static int u___appy_smooth_steps_line89_kernel0(appy_frame *fr, int64_t n_, const appy_array *a_array, const appy_array *b_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 90") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:89: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop13 = (n - 1);
+    const int64_t appy_stop13 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-    for (i = INT64_C(1); i < appy_stop13; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+    for (i_ = INT64_C(1); i_ < appy_stop13; i_++) {
       /* tests/e2e/programs/pyhost.py:90: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-      b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
+      b_[i_] = ((a_[(i_ - 1)] + a_[i_] + a_[(i_ + 1)]) / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_smooth_steps_line89", 89, appy_data.bytes_in - appy_in,
@@ -368,34 +443,43 @@ static int kernel__appy_smooth_steps_line89_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line89", appy_called);
+  return -1;
 }
 
 /* _appy_smooth_steps_line91(int64, float64[:], float64[:]) -- tests/e2e/programs/pyhost.py:91 */
-static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const appy_array *b_arg, const appy_array *a_arg, PyObject **ret)
+static int u___appy_smooth_steps_line91_kernel0(appy_frame *fr, int64_t n_, const appy_array *b_array, const appy_array *a_array, PyObject **ret)
 {
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *a = (double *)a_arg->data;
-  int64_t a_size = a_arg->size;
-  int64_t i = 0;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)ret;
+  /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
+  if (appy_extent(fr, "a", 0, a_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, 0, 0, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, (n_ - 1) > INT64_C(1), INT64_C(1), (n_ - 1) - 1, -1, 1, "tests/e2e/programs/pyhost.py, line 92") < 0)
+    goto fail;
   /* tests/e2e/programs/pyhost.py:91: for i in appy.prange(1, n - 1): */
   {
-    const int64_t appy_stop15 = (n - 1);
+    const int64_t appy_stop15 = (n_ - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-    for (i = INT64_C(1); i < appy_stop15; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+    for (i_ = INT64_C(1); i_ < appy_stop15; i_++) {
       /* tests/e2e/programs/pyhost.py:92: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-      a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
+      a_[i_] = ((b_[(i_ - 1)] + b_[i_] + b_[(i_ + 1)]) / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "pyhost", "_appy_smooth_steps_line91", 91, appy_data.bytes_in - appy_in,
@@ -403,12 +487,15 @@ static int kernel__appy_smooth_steps_line91_0(appy_frame *fr, int64_t n, const a
   }
   appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "pyhost", "_appy_smooth_steps_line91", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
+u___appy_iterate_line40_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     double p1;
@@ -429,7 +516,7 @@ call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[4], "diff", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_iterate_line40_0(fr, p0, p1, &p2, &p3, p4, &ret);
+    rc = u___appy_iterate_line40_kernel0(fr, p0, p1, &p2, &p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -439,7 +526,7 @@ call__appy_iterate_line40_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
+u___appy_iterate_line43_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -454,7 +541,7 @@ call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "a", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_iterate_line43_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_iterate_line43_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -464,7 +551,7 @@ call__appy_iterate_line43_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
+u___appy_host_edits_between_line56_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -476,7 +563,7 @@ call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_host_edits_between_line56_0(fr, &p0, &p1, &ret);
+    rc = u___appy_host_edits_between_line56_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -486,7 +573,7 @@ call__appy_host_edits_between_line56_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
+u___appy_host_edits_between_line60_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -501,7 +588,7 @@ call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_host_edits_between_line60_0(fr, &p0, p1, &p2, &ret);
+    rc = u___appy_host_edits_between_line60_kernel0(fr, &p0, p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -511,7 +598,7 @@ call__appy_host_edits_between_line60_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
+u___appy_guarded_line75_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -529,7 +616,7 @@ call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[3], "s", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_guarded_line75_0(fr, &p0, p1, &p2, p3, &ret);
+    rc = u___appy_guarded_line75_kernel0(fr, &p0, p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -539,7 +626,7 @@ call__appy_guarded_line75_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -554,7 +641,7 @@ call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_0(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -564,7 +651,7 @@ call__appy_normalize_rows_line22_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -579,7 +666,7 @@ call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_1(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -589,7 +676,7 @@ call__appy_normalize_rows_line22_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
+u___appy_normalizze_rows_line22_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -604,7 +691,7 @@ call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_normalize_rows_line22_2(fr, &p0, &p1, &p2, &ret);
+    rc = u___appy_normalizze_rows_line22_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -614,7 +701,7 @@ call__appy_normalize_rows_line22_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
+u___appy_smooth_steps_line89_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -629,7 +716,7 @@ call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "b", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_smooth_steps_line89_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_smooth_steps_line89_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -639,7 +726,7 @@ call__appy_smooth_steps_line89_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
+u___appy_smooth_steps_line91_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -654,7 +741,7 @@ call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "a", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel__appy_smooth_steps_line91_0(fr, p0, &p1, &p2, &ret);
+    rc = u___appy_smooth_steps_line91_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -663,12 +750,12 @@ call__appy_smooth_steps_line91_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py__appy_iterate_line40_doc,
+PyDoc_STRVAR(u___appy_iterate_line40_pydoc,
 "_appy_iterate_line40($module, n, w, a, b, diff)\n--\n\n"
 "Runs _appy_iterate_line40 from tests/e2e/programs/pyhost.py:40, compiled by appy-translate.\n\nSignatures:\n  _appy_iterate_line40(int64, float64, float64[:], float64[:], float64)\n");
 
 static PyObject *
-py__appy_iterate_line40(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_iterate_line40_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "w", "a", "b", "diff", NULL};
     PyObject *argv[5];
@@ -681,18 +768,18 @@ py__appy_iterate_line40(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_iterate_line40");
-    result = call__appy_iterate_line40_0(&fr, argv);
+    result = u___appy_iterate_line40_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_iterate_line43_doc,
+PyDoc_STRVAR(u___appy_iterate_line43_pydoc,
 "_appy_iterate_line43($module, n, b, a)\n--\n\n"
 "Runs _appy_iterate_line43 from tests/e2e/programs/pyhost.py:43, compiled by appy-translate.\n\nSignatures:\n  _appy_iterate_line43(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_iterate_line43(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_iterate_line43_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "b", "a", NULL};
     PyObject *argv[3];
@@ -705,18 +792,18 @@ py__appy_iterate_line43(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_iterate_line43");
-    result = call__appy_iterate_line43_0(&fr, argv);
+    result = u___appy_iterate_line43_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_host_edits_between_line56_doc,
+PyDoc_STRVAR(u___appy_host_edits_between_line56_pydoc,
 "_appy_host_edits_between_line56($module, x, y)\n--\n\n"
 "Runs _appy_host_edits_between_line56 from tests/e2e/programs/pyhost.py:56, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_host_edits_between_line56(float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_host_edits_between_line56(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_host_edits_between_line56_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -729,18 +816,18 @@ py__appy_host_edits_between_line56(PyObject *self, PyObject *args, PyObject *kwa
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_host_edits_between_line56");
-    result = call__appy_host_edits_between_line56_0(&fr, argv);
+    result = u___appy_host_edits_between_line56_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_host_edits_between_line60_doc,
+PyDoc_STRVAR(u___appy_host_edits_between_line60_pydoc,
 "_appy_host_edits_between_line60($module, x, total, y)\n--\n\n"
 "Runs _appy_host_edits_between_line60 from tests/e2e/programs/pyhost.py:60, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_host_edits_between_line60(float64[:], float64, float64[:])\n");
 
 static PyObject *
-py__appy_host_edits_between_line60(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_host_edits_between_line60_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "total", "y", NULL};
     PyObject *argv[3];
@@ -753,18 +840,18 @@ py__appy_host_edits_between_line60(PyObject *self, PyObject *args, PyObject *kwa
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_host_edits_between_line60");
-    result = call__appy_host_edits_between_line60_0(&fr, argv);
+    result = u___appy_host_edits_between_line60_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_guarded_line75_doc,
+PyDoc_STRVAR(u___appy_guarded_line75_pydoc,
 "_appy_guarded_line75($module, x, inv, out, s)\n--\n\n"
 "Runs _appy_guarded_line75 from tests/e2e/programs/pyhost.py:75, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_guarded_line75(float64[:], float64, float64[:], float64)\n");
 
 static PyObject *
-py__appy_guarded_line75(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_guarded_line75_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "inv", "out", "s", NULL};
     PyObject *argv[4];
@@ -777,18 +864,18 @@ py__appy_guarded_line75(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_guarded_line75");
-    result = call__appy_guarded_line75_0(&fr, argv);
+    result = u___appy_guarded_line75_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_normalize_rows_line22_doc,
+PyDoc_STRVAR(u___appy_normalizze_rows_line22_pydoc,
 "_appy_normalize_rows_line22($module, A, norms, out)\n--\n\n"
 "Runs _appy_normalize_rows_line22 from tests/e2e/programs/pyhost.py:22, compiled by appy-translate.\n\nSignatures:\n  _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :])\n");
 
 static PyObject *
-py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_normalizze_rows_line22_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "norms", "out", NULL};
     PyObject *argv[3];
@@ -804,15 +891,15 @@ py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call__appy_normalize_rows_line22_0(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call__appy_normalize_rows_line22_1(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call__appy_normalize_rows_line22_2(&fr, argv);
+        result = u___appy_normalizze_rows_line22_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  _appy_normalize_rows_line22(float64[:, :], float64[:], float64[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float32[:], float32[:, :])\n  _appy_normalize_rows_line22(float32[:, :], float64[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -820,12 +907,12 @@ py__appy_normalize_rows_line22(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py__appy_smooth_steps_line89_doc,
+PyDoc_STRVAR(u___appy_smooth_steps_line89_pydoc,
 "_appy_smooth_steps_line89($module, n, a, b)\n--\n\n"
 "Runs _appy_smooth_steps_line89 from tests/e2e/programs/pyhost.py:89, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_smooth_steps_line89(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_smooth_steps_line89(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_smooth_steps_line89_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "a", "b", NULL};
     PyObject *argv[3];
@@ -838,18 +925,18 @@ py__appy_smooth_steps_line89(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_smooth_steps_line89");
-    result = call__appy_smooth_steps_line89_0(&fr, argv);
+    result = u___appy_smooth_steps_line89_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py__appy_smooth_steps_line91_doc,
+PyDoc_STRVAR(u___appy_smooth_steps_line91_pydoc,
 "_appy_smooth_steps_line91($module, n, b, a)\n--\n\n"
 "Runs _appy_smooth_steps_line91 from tests/e2e/programs/pyhost.py:91, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_smooth_steps_line91(int64, float64[:], float64[:])\n");
 
 static PyObject *
-py__appy_smooth_steps_line91(PyObject *self, PyObject *args, PyObject *kwargs)
+u___appy_smooth_steps_line91_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "b", "a", NULL};
     PyObject *argv[3];
@@ -862,7 +949,7 @@ py__appy_smooth_steps_line91(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "pyhost", "_appy_smooth_steps_line91");
-    result = call__appy_smooth_steps_line91_0(&fr, argv);
+    result = u___appy_smooth_steps_line91_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
@@ -974,14 +1061,14 @@ static const char appy_host_loops[] =
     "}";
 
 static PyMethodDef module_methods[] = {
-    {"_appy_iterate_line40", (PyCFunction)(void (*)(void))py__appy_iterate_line40, METH_VARARGS | METH_KEYWORDS, py__appy_iterate_line40_doc},
-    {"_appy_iterate_line43", (PyCFunction)(void (*)(void))py__appy_iterate_line43, METH_VARARGS | METH_KEYWORDS, py__appy_iterate_line43_doc},
-    {"_appy_host_edits_between_line56", (PyCFunction)(void (*)(void))py__appy_host_edits_between_line56, METH_VARARGS | METH_KEYWORDS, py__appy_host_edits_between_line56_doc},
-    {"_appy_host_edits_between_line60", (PyCFunction)(void (*)(void))py__appy_host_edits_between_line60, METH_VARARGS | METH_KEYWORDS, py__appy_host_edits_between_line60_doc},
-    {"_appy_guarded_line75", (PyCFunction)(void (*)(void))py__appy_guarded_line75, METH_VARARGS | METH_KEYWORDS, py__appy_guarded_line75_doc},
-    {"_appy_normalize_rows_line22", (PyCFunction)(void (*)(void))py__appy_normalize_rows_line22, METH_VARARGS | METH_KEYWORDS, py__appy_normalize_rows_line22_doc},
-    {"_appy_smooth_steps_line89", (PyCFunction)(void (*)(void))py__appy_smooth_steps_line89, METH_VARARGS | METH_KEYWORDS, py__appy_smooth_steps_line89_doc},
-    {"_appy_smooth_steps_line91", (PyCFunction)(void (*)(void))py__appy_smooth_steps_line91, METH_VARARGS | METH_KEYWORDS, py__appy_smooth_steps_line91_doc},
+    {"_appy_iterate_line40", (PyCFunction)(void (*)(void))u___appy_iterate_line40_py, METH_VARARGS | METH_KEYWORDS, u___appy_iterate_line40_pydoc},
+    {"_appy_iterate_line43", (PyCFunction)(void (*)(void))u___appy_iterate_line43_py, METH_VARARGS | METH_KEYWORDS, u___appy_iterate_line43_pydoc},
+    {"_appy_host_edits_between_line56", (PyCFunction)(void (*)(void))u___appy_host_edits_between_line56_py, METH_VARARGS | METH_KEYWORDS, u___appy_host_edits_between_line56_pydoc},
+    {"_appy_host_edits_between_line60", (PyCFunction)(void (*)(void))u___appy_host_edits_between_line60_py, METH_VARARGS | METH_KEYWORDS, u___appy_host_edits_between_line60_pydoc},
+    {"_appy_guarded_line75", (PyCFunction)(void (*)(void))u___appy_guarded_line75_py, METH_VARARGS | METH_KEYWORDS, u___appy_guarded_line75_pydoc},
+    {"_appy_normalize_rows_line22", (PyCFunction)(void (*)(void))u___appy_normalizze_rows_line22_py, METH_VARARGS | METH_KEYWORDS, u___appy_normalizze_rows_line22_pydoc},
+    {"_appy_smooth_steps_line89", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line89_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line89_pydoc},
+    {"_appy_smooth_steps_line91", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line91_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line91_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,813 +13,843 @@
 #include <appy/offload.h>
 
 /* fsum(float64[:]) -- tests/e2e/programs/reduction.py:9 */
-static int kernel_fsum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fsum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:10: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:13: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fsum", 12, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:14: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "reduction", "fsum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fsum(float32[:]) -- tests/e2e/programs/reduction.py:9 */
-static int kernel_fsum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fsum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:10: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:12: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:13: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fsum", 12, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:14: return s */
-  *ret = appy_box_float32(s);
+  *ret = appy_box_float32(s_);
   appy_env_end(&appy_data, "reduction", "fsum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* isum(int64[:]) -- tests/e2e/programs/reduction.py:20 */
-static int kernel_isum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int isum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:22: s = 10 */
-  s = INT64_C(10);
+  s_ = INT64_C(10);
   /* tests/e2e/programs/reduction.py:23: t = 0 */
-  t = INT64_C(0);
+  t_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:25: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, t) reduction(+: s) reduction(+: t)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:26: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
       /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-      t = (t - (2 * a[i]));
+      t_ = (t_ - (2 * a_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "isum", 25, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:28: return s, t */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(t)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(t_)});
   appy_env_end(&appy_data, "reduction", "isum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* isum(int32[:]) -- tests/e2e/programs/reduction.py:20 */
-static int kernel_isum_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int isum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t s = 0;
-  int32_t t = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t s_ = 0;
+  int32_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:22: s = 10 */
-  s = 10;
+  s_ = 10;
   /* tests/e2e/programs/reduction.py:23: t = 0 */
-  t = 0;
+  t_ = 0;
   /* tests/e2e/programs/reduction.py:25: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, t) reduction(+: s) reduction(+: t)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:26: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
       /* tests/e2e/programs/reduction.py:27: t -= 2 * a[i] */
-      t = (t - (2 * a[i]));
+      t_ = (t_ - (2 * a_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "isum", 25, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:28: return s, t */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(s), appy_box_int32(t)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(s_), appy_box_int32(t_)});
   appy_env_end(&appy_data, "reduction", "isum", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fprod(float64[:]) -- tests/e2e/programs/reduction.py:34 */
-static int kernel_fprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double p = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:35: p = 1.0 */
-  p = 1.0;
+  p_ = 1.0;
   /* tests/e2e/programs/reduction.py:37: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-      p = (p * a[i]);
+      p_ = (p_ * a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fprod", 37, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:39: return p */
-  *ret = appy_box_float64(p);
+  *ret = appy_box_float64(p_);
   appy_env_end(&appy_data, "reduction", "fprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fprod(float32[:]) -- tests/e2e/programs/reduction.py:34 */
-static int kernel_fprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float p = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:35: p = 1.0 */
-  p = (float)1.0;
+  p_ = (float)1.0;
   /* tests/e2e/programs/reduction.py:37: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:38: p *= a[i] */
-      p = (p * a[i]);
+      p_ = (p_ * a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fprod", 37, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:39: return p */
-  *ret = appy_box_float32(p);
+  *ret = appy_box_float32(p_);
   appy_env_end(&appy_data, "reduction", "fprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iprod(int64[:]) -- tests/e2e/programs/reduction.py:45 */
-static int kernel_iprod_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t p = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:46: p = 1 */
-  p = INT64_C(1);
+  p_ = INT64_C(1);
   /* tests/e2e/programs/reduction.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-      p = (p * a[i]);
+      p_ = (p_ * a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "iprod", 48, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:50: return p */
-  *ret = appy_box_int64(p);
+  *ret = appy_box_int64(p_);
   appy_env_end(&appy_data, "reduction", "iprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iprod(int32[:]) -- tests/e2e/programs/reduction.py:45 */
-static int kernel_iprod_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t p = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t p_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:46: p = 1 */
-  p = 1;
+  p_ = 1;
   /* tests/e2e/programs/reduction.py:48: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: p) reduction(*: p)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:49: p *= a[i] */
-      p = (p * a[i]);
+      p_ = (p_ * a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "iprod", 48, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:50: return p */
-  *ret = appy_box_int32(p);
+  *ret = appy_box_int32(p_);
   appy_env_end(&appy_data, "reduction", "iprod", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fminmax(float64[:]) -- tests/e2e/programs/reduction.py:56 */
-static int kernel_fminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double lo = 0;
-  double hi = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double lo_ = 0;
+  double hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:57: lo = 1e30 */
-  lo = 1e30;
+  lo_ = 1e30;
   /* tests/e2e/programs/reduction.py:58: hi = -1e30 */
-  hi = (-1e30);
+  hi_ = (-1e30);
   /* tests/e2e/programs/reduction.py:60: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-      lo = appy_min_f64(lo, a[i]);
+      lo_ = appy_min_f64(lo_, a_[i_]);
       /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-      hi = appy_max_f64(hi, (a[i] * 2.0));
+      hi_ = appy_max_f64(hi_, (a_[i_] * 2.0));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fminmax", 60, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:63: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(lo), appy_box_float64(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(lo_), appy_box_float64(hi_)});
   appy_env_end(&appy_data, "reduction", "fminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* fminmax(float32[:]) -- tests/e2e/programs/reduction.py:56 */
-static int kernel_fminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int fminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float lo = 0;
-  float hi = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float lo_ = 0;
+  float hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:57: lo = 1e30 */
-  lo = (float)1e30;
+  lo_ = (float)1e30;
   /* tests/e2e/programs/reduction.py:58: hi = -1e30 */
-  hi = (float)(-1e30);
+  hi_ = (float)(-1e30);
   /* tests/e2e/programs/reduction.py:60: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:61: lo = min(lo, a[i]) */
-      lo = appy_min_f32(lo, a[i]);
+      lo_ = appy_min_f32(lo_, a_[i_]);
       /* tests/e2e/programs/reduction.py:62: hi = max(hi, a[i] * 2) */
-      hi = appy_max_f32(hi, (a[i] * 2.0f));
+      hi_ = appy_max_f32(hi_, (a_[i_] * 2.0f));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "fminmax", 60, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:63: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(lo), appy_box_float32(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float32(lo_), appy_box_float32(hi_)});
   appy_env_end(&appy_data, "reduction", "fminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iminmax(int64[:]) -- tests/e2e/programs/reduction.py:69 */
-static int kernel_iminmax_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t lo = 0;
-  int64_t hi = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t lo_ = 0;
+  int64_t hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:70: lo = 1000000 */
-  lo = INT64_C(1000000);
+  lo_ = INT64_C(1000000);
   /* tests/e2e/programs/reduction.py:71: hi = -1000000 */
-  hi = INT64_C(-1000000);
+  hi_ = INT64_C(-1000000);
   /* tests/e2e/programs/reduction.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-      lo = appy_min_i64(a[i], lo);
+      lo_ = appy_min_i64(a_[i_], lo_);
       /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-      hi = appy_max_i64((a[i] - 1), hi);
+      hi_ = appy_max_i64((a_[i_] - 1), hi_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "iminmax", 73, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:76: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(lo), appy_box_int64(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(lo_), appy_box_int64(hi_)});
   appy_env_end(&appy_data, "reduction", "iminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* iminmax(int32[:]) -- tests/e2e/programs/reduction.py:69 */
-static int kernel_iminmax_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int iminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t lo = 0;
-  int32_t hi = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t lo_ = 0;
+  int32_t hi_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:70: lo = 1000000 */
-  lo = 1000000;
+  lo_ = 1000000;
   /* tests/e2e/programs/reduction.py:71: hi = -1000000 */
-  hi = -1000000;
+  hi_ = -1000000;
   /* tests/e2e/programs/reduction.py:73: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: lo, hi) reduction(min: lo) reduction(max: hi)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:74: lo = min(a[i], lo) */
-      lo = appy_min_i32(a[i], lo);
+      lo_ = appy_min_i32(a_[i_], lo_);
       /* tests/e2e/programs/reduction.py:75: hi = max(a[i] - 1, hi) */
-      hi = appy_max_i32((a[i] - 1), hi);
+      hi_ = appy_max_i32((a_[i_] - 1), hi_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "iminmax", 73, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:76: return lo, hi */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(lo), appy_box_int32(hi)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int32(lo_), appy_box_int32(hi_)});
   appy_env_end(&appy_data, "reduction", "iminmax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* dot(float64[:], float64[:]) -- tests/e2e/programs/reduction.py:82 */
-static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-      s = (s + (x[i] * y[i]));
+      s_ = (s_ + (x_[i_] * y_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "dot", 86, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:88: return s * 2 */
-  *ret = appy_box_float64((s * 2.0));
+  *ret = appy_box_float64((s_ * 2.0));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* dot(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:82 */
-static int kernel_dot_1(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 87") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:84: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:86: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:87: s += x[i] * y[i] */
-      s = (s + (x[i] * y[i]));
+      s_ = (s_ + (x_[i_] * y_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "dot", 86, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:88: return s * 2 */
-  *ret = appy_box_float32((s * 2.0f));
+  *ret = appy_box_float32((s_ * 2.0f));
   appy_env_end(&appy_data, "reduction", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "dot", appy_called);
+  return -1;
 }
 
 /* sum_prange(float64[:]) -- tests/e2e/programs/reduction.py:94 */
-static int kernel_sum_prange_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_prange_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:95: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:96: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:97: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "sum_prange", 96, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:98: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "reduction", "sum_prange", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_prange(float32[:]) -- tests/e2e/programs/reduction.py:94 */
-static int kernel_sum_prange_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_prange_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float s = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:95: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:96: for i in appy.prange(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:97: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "sum_prange", 96, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:98: return s */
-  *ret = appy_box_float32(s);
+  *ret = appy_box_float32(s_);
   appy_env_end(&appy_data, "reduction", "sum_prange", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_range_parallel(int64[:]) -- tests/e2e/programs/reduction.py:104 */
-static int kernel_sum_range_parallel_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_range_parallel_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:105: s = 0 */
-  s = INT64_C(0);
+  s_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:106: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:107: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "sum_range_parallel", 106, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:108: return s */
-  *ret = appy_box_int64(s);
+  *ret = appy_box_int64(s_);
   appy_env_end(&appy_data, "reduction", "sum_range_parallel", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum_range_parallel(int32[:]) -- tests/e2e/programs/reduction.py:104 */
-static int kernel_sum_range_parallel_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int sum_range_parallel_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t s = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:105: s = 0 */
-  s = 0;
+  s_ = 0;
   /* tests/e2e/programs/reduction.py:106: for i in appy.range(a.shape[0], parallel=True): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:107: s += a[i] */
-      s = (s + a[i]);
+      s_ = (s_ + a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "sum_range_parallel", 106, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:108: return s */
-  *ret = appy_box_int32(s);
+  *ret = appy_box_int32(s_);
   appy_env_end(&appy_data, "reduction", "sum_range_parallel", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* several(float64[:], float64[:]) -- tests/e2e/programs/reduction.py:114 */
-static int kernel_several_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int several_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  double s = 0;
-  double sq = 0;
-  double hi = 0;
-  int64_t i = 0;
-  double v = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  double s_ = 0;
+  double sq_ = 0;
+  double hi_ = 0;
+  int64_t i_ = 0;
+  double v_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
-  sq = 0.0;
+  sq_ = 0.0;
   /* tests/e2e/programs/reduction.py:118: hi = -1e30 */
-  hi = (-1e30);
+  hi_ = (-1e30);
   /* tests/e2e/programs/reduction.py:120: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) map(tofrom: s, sq, hi) reduction(+: s) reduction(+: sq) reduction(max: hi) private(v)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-      v = (a[i] * 0.5);
+      v_ = (a_[i_] * 0.5);
       /* tests/e2e/programs/reduction.py:122: out[i] = v */
-      out[i] = v;
+      out_[i_] = v_;
       /* tests/e2e/programs/reduction.py:123: s += v */
-      s = (s + v);
+      s_ = (s_ + v_);
       /* tests/e2e/programs/reduction.py:124: sq += v * v */
-      sq = (sq + (v * v));
+      sq_ = (sq_ + (v_ * v_));
       /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-      hi = appy_max_f64(hi, v);
+      hi_ = appy_max_f64(hi_, v_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "several", 120, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:126: out[0] = s */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = s;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = s_;
   /* tests/e2e/programs/reduction.py:127: return s, sq, hi */
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s), appy_box_float64(sq), appy_box_float64(hi)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float64(s_), appy_box_float64(sq_), appy_box_float64(hi_)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* several(float32[:], float32[:]) -- tests/e2e/programs/reduction.py:114 */
-static int kernel_several_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int several_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  float s = 0;
-  float sq = 0;
-  float hi = 0;
-  int64_t i = 0;
-  float v = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  float s_ = 0;
+  float sq_ = 0;
+  float hi_ = 0;
+  int64_t i_ = 0;
+  float v_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/reduction.py:122: out[i] = v */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/reduction.py, line 122") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:126: out[0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 126") < 0)
+    goto fail;
   /* tests/e2e/programs/reduction.py:116: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:117: sq = 0.0 */
-  sq = (float)0.0;
+  sq_ = (float)0.0;
   /* tests/e2e/programs/reduction.py:118: hi = -1e30 */
-  hi = (float)(-1e30);
+  hi_ = (float)(-1e30);
   /* tests/e2e/programs/reduction.py:120: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size]) map(tofrom: s, sq, hi) reduction(+: s) reduction(+: sq) reduction(max: hi) private(v)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:121: v = a[i] * 0.5 */
-      v = (a[i] * (float)0.5);
+      v_ = (a_[i_] * (float)0.5);
       /* tests/e2e/programs/reduction.py:122: out[i] = v */
-      out[i] = v;
+      out_[i_] = v_;
       /* tests/e2e/programs/reduction.py:123: s += v */
-      s = (s + v);
+      s_ = (s_ + v_);
       /* tests/e2e/programs/reduction.py:124: sq += v * v */
-      sq = (sq + (v * v));
+      sq_ = (sq_ + (v_ * v_));
       /* tests/e2e/programs/reduction.py:125: hi = max(hi, v) */
-      hi = appy_max_f32(hi, v);
+      hi_ = appy_max_f32(hi_, v_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "several", 120, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:126: out[0] = s */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = s;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = s_;
   /* tests/e2e/programs/reduction.py:127: return s, sq, hi */
-  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s), appy_box_float32(sq), appy_box_float32(hi)});
+  *ret = appy_box_tuple(3, (PyObject *[]){appy_box_float32(s_), appy_box_float32(sq_), appy_box_float32(hi_)});
   appy_env_end(&appy_data, "reduction", "several", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "several", appy_called);
+  return -1;
 }
 
 /* count_positive(float64[:]) -- tests/e2e/programs/reduction.py:133 */
-static int kernel_count_positive_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int count_positive_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:135: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:137: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: n) reduction(+: n)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-      if (a[i] > 0.0) {
+      if (a_[i_] > 0.0) {
         /* tests/e2e/programs/reduction.py:139: n += 1 */
-        n = (n + 1);
+        n_ = (n_ + 1);
       }
     }
     const double appy_ran = appy_clock();
@@ -827,37 +857,37 @@ static int kernel_count_positive_0(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:140: return n */
-  *ret = appy_box_int64(n);
+  *ret = appy_box_int64(n_);
   appy_env_end(&appy_data, "reduction", "count_positive", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* count_positive(int32[:]) -- tests/e2e/programs/reduction.py:133 */
-static int kernel_count_positive_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int count_positive_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   (void)fr;
   /* tests/e2e/programs/reduction.py:135: n = 0 */
-  n = INT64_C(0);
+  n_ = INT64_C(0);
   /* tests/e2e/programs/reduction.py:137: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: n) reduction(+: n)
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/reduction.py:138: if a[i] > 0: */
-      if (a[i] > 0) {
+      if (a_[i_] > 0) {
         /* tests/e2e/programs/reduction.py:139: n += 1 */
-        n = (n + 1);
+        n_ = (n_ + 1);
       }
     }
     const double appy_ran = appy_clock();
@@ -865,105 +895,115 @@ static int kernel_count_positive_1(appy_frame *fr, const appy_array *a_arg, PyOb
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:140: return n */
-  *ret = appy_box_int64(n);
+  *ret = appy_box_int64(n_);
   appy_env_end(&appy_data, "reduction", "count_positive", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* strided_sum(float64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
-static int kernel_strided_sum_0(appy_frame *fr, const appy_array *a_arg, int64_t start, int64_t step, PyObject **ret)
+static int strided_sum_kernel0(appy_frame *fr, const appy_array *a_array, int64_t start_, int64_t step_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double s = 0;
-  double m = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double s_ = 0;
+  double m_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
-  appy_env_host(&appy_data, a, APPY_READS);
-  s = (a[INT64_C(0)] * 0.0);
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  appy_env_host(&appy_data, a_, APPY_READS);
+  s_ = (a_[INT64_C(0)] * 0.0);
   /* tests/e2e/programs/reduction.py:149: m = a[0] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  m = a[INT64_C(0)];
+  appy_env_host(&appy_data, a_, APPY_READS);
+  m_ = a_[INT64_C(0)];
   /* tests/e2e/programs/reduction.py:150: for i in appy.prange(start, a.shape[0], step): */
   {
-    const int64_t appy_start22 = start;
-    const int64_t appy_step23 = step;
+    const int64_t appy_start22 = start_;
+    const int64_t appy_step23 = step_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, m) reduction(+: s) reduction(max: m)
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
     for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(appy_start22, a_shape0, appy_step23); appy_it24++) {
-      i = appy_start22 + appy_it24 * appy_step23;
+      i_ = appy_start22 + appy_it24 * appy_step23;
       /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-      s = (s + (a[i] * (double)appy_mod_i64(i, INT64_C(7))));
+      s_ = (s_ + (a_[i_] * (double)appy_mod_i64(i_, INT64_C(7))));
       /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-      m = appy_max_f64(m, a[i]);
+      m_ = appy_max_f64(m_, a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "strided_sum", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:153: return s, m */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s), appy_box_float64(m)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s_), appy_box_float64(m_)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* strided_sum(int64[:], int64, int64) -- tests/e2e/programs/reduction.py:146 */
-static int kernel_strided_sum_1(appy_frame *fr, const appy_array *a_arg, int64_t start, int64_t step, PyObject **ret)
+static int strided_sum_kernel1(appy_frame *fr, const appy_array *a_array, int64_t start_, int64_t step_, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t s = 0;
-  int64_t m = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t s_ = 0;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
-  appy_env_host(&appy_data, a, APPY_READS);
-  s = (a[INT64_C(0)] * 0);
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/reduction.py, line 148") < 0)
+    goto fail;
+  /* tests/e2e/programs/reduction.py:148: s = a[0] * 0 */
+  appy_env_host(&appy_data, a_, APPY_READS);
+  s_ = (a_[INT64_C(0)] * 0);
   /* tests/e2e/programs/reduction.py:149: m = a[0] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  m = a[INT64_C(0)];
+  appy_env_host(&appy_data, a_, APPY_READS);
+  m_ = a_[INT64_C(0)];
   /* tests/e2e/programs/reduction.py:150: for i in appy.prange(start, a.shape[0], step): */
   {
-    const int64_t appy_start25 = start;
-    const int64_t appy_step26 = step;
+    const int64_t appy_start25 = start_;
+    const int64_t appy_step26 = step_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: s, m) reduction(+: s) reduction(max: m)
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
     for (int64_t appy_it27 = 0; appy_it27 < appy_range_len(appy_start25, a_shape0, appy_step26); appy_it27++) {
-      i = appy_start25 + appy_it27 * appy_step26;
+      i_ = appy_start25 + appy_it27 * appy_step26;
       /* tests/e2e/programs/reduction.py:151: s += a[i] * (i % 7) */
-      s = (s + (a[i] * appy_mod_i64(i, INT64_C(7))));
+      s_ = (s_ + (a_[i_] * appy_mod_i64(i_, INT64_C(7))));
       /* tests/e2e/programs/reduction.py:152: m = max(m, a[i]) */
-      m = appy_max_i64(m, a[i]);
+      m_ = appy_max_i64(m_, a_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "reduction", "strided_sum", 150, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/reduction.py:153: return s, m */
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s), appy_box_int64(m)});
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(s_), appy_box_int64(m_)});
   appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "reduction", "strided_sum", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_fsum_0(appy_frame *fr, PyObject *const *argv)
+fsum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -972,7 +1012,7 @@ call_fsum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fsum_0(fr, &p0, &ret);
+    rc = fsum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -982,7 +1022,7 @@ call_fsum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fsum_1(appy_frame *fr, PyObject *const *argv)
+fsum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -991,7 +1031,7 @@ call_fsum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fsum_1(fr, &p0, &ret);
+    rc = fsum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1001,7 +1041,7 @@ call_fsum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_isum_0(appy_frame *fr, PyObject *const *argv)
+isum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1010,7 +1050,7 @@ call_isum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_isum_0(fr, &p0, &ret);
+    rc = isum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1020,7 +1060,7 @@ call_isum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_isum_1(appy_frame *fr, PyObject *const *argv)
+isum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1029,7 +1069,7 @@ call_isum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_isum_1(fr, &p0, &ret);
+    rc = isum_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1039,7 +1079,7 @@ call_isum_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fprod_0(appy_frame *fr, PyObject *const *argv)
+fprod_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1048,7 +1088,7 @@ call_fprod_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fprod_0(fr, &p0, &ret);
+    rc = fprod_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1058,7 +1098,7 @@ call_fprod_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fprod_1(appy_frame *fr, PyObject *const *argv)
+fprod_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1067,7 +1107,7 @@ call_fprod_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fprod_1(fr, &p0, &ret);
+    rc = fprod_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1077,7 +1117,7 @@ call_fprod_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iprod_0(appy_frame *fr, PyObject *const *argv)
+iprod_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1086,7 +1126,7 @@ call_iprod_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iprod_0(fr, &p0, &ret);
+    rc = iprod_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1096,7 +1136,7 @@ call_iprod_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iprod_1(appy_frame *fr, PyObject *const *argv)
+iprod_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1105,7 +1145,7 @@ call_iprod_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iprod_1(fr, &p0, &ret);
+    rc = iprod_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1115,7 +1155,7 @@ call_iprod_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fminmax_0(appy_frame *fr, PyObject *const *argv)
+fminmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1124,7 +1164,7 @@ call_fminmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fminmax_0(fr, &p0, &ret);
+    rc = fminmax_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1134,7 +1174,7 @@ call_fminmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fminmax_1(appy_frame *fr, PyObject *const *argv)
+fminmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1143,7 +1183,7 @@ call_fminmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fminmax_1(fr, &p0, &ret);
+    rc = fminmax_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1153,7 +1193,7 @@ call_fminmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iminmax_0(appy_frame *fr, PyObject *const *argv)
+iminmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1162,7 +1202,7 @@ call_iminmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iminmax_0(fr, &p0, &ret);
+    rc = iminmax_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1172,7 +1212,7 @@ call_iminmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_iminmax_1(appy_frame *fr, PyObject *const *argv)
+iminmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1181,7 +1221,7 @@ call_iminmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_iminmax_1(fr, &p0, &ret);
+    rc = iminmax_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1191,7 +1231,7 @@ call_iminmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dot_0(appy_frame *fr, PyObject *const *argv)
+dot_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1203,7 +1243,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_0(fr, &p0, &p1, &ret);
+    rc = dot_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1213,7 +1253,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dot_1(appy_frame *fr, PyObject *const *argv)
+dot_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1225,7 +1265,7 @@ call_dot_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT32, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_1(fr, &p0, &p1, &ret);
+    rc = dot_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1235,7 +1275,7 @@ call_dot_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
+sum_prange_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1244,7 +1284,7 @@ call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_prange_0(fr, &p0, &ret);
+    rc = sum_prange_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1254,7 +1294,7 @@ call_sum_prange_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
+sum_prange_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1263,7 +1303,7 @@ call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_prange_1(fr, &p0, &ret);
+    rc = sum_prange_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1273,7 +1313,7 @@ call_sum_prange_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
+sum_range_parallel_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1282,7 +1322,7 @@ call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_range_parallel_0(fr, &p0, &ret);
+    rc = sum_range_parallel_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1292,7 +1332,7 @@ call_sum_range_parallel_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
+sum_range_parallel_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1301,7 +1341,7 @@ call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_range_parallel_1(fr, &p0, &ret);
+    rc = sum_range_parallel_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1311,7 +1351,7 @@ call_sum_range_parallel_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_several_0(appy_frame *fr, PyObject *const *argv)
+several_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1323,7 +1363,7 @@ call_several_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_several_0(fr, &p0, &p1, &ret);
+    rc = several_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1333,7 +1373,7 @@ call_several_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_several_1(appy_frame *fr, PyObject *const *argv)
+several_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1345,7 +1385,7 @@ call_several_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_several_1(fr, &p0, &p1, &ret);
+    rc = several_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1355,7 +1395,7 @@ call_several_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_count_positive_0(appy_frame *fr, PyObject *const *argv)
+count_positive_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1364,7 +1404,7 @@ call_count_positive_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_count_positive_0(fr, &p0, &ret);
+    rc = count_positive_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1374,7 +1414,7 @@ call_count_positive_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_count_positive_1(appy_frame *fr, PyObject *const *argv)
+count_positive_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1383,7 +1423,7 @@ call_count_positive_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_count_positive_1(fr, &p0, &ret);
+    rc = count_positive_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1393,7 +1433,7 @@ call_count_positive_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
+strided_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1408,7 +1448,7 @@ call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided_sum_0(fr, &p0, p1, p2, &ret);
+    rc = strided_sum_kernel0(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1418,7 +1458,7 @@ call_strided_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
+strided_sum_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1433,7 +1473,7 @@ call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "step", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided_sum_1(fr, &p0, p1, p2, &ret);
+    rc = strided_sum_kernel1(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1442,12 +1482,12 @@ call_strided_sum_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_fsum_doc,
+PyDoc_STRVAR(fsum_pydoc,
 "fsum($module, a)\n--\n\n"
 "Runs fsum from tests/e2e/programs/reduction.py:9, compiled by appy-translate.\n\nSignatures:\n  fsum(float64[:])\n  fsum(float32[:])\n");
 
 static PyObject *
-py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
+fsum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1461,9 +1501,9 @@ py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fsum");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fsum_0(&fr, argv);
+        result = fsum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fsum_1(&fr, argv);
+        result = fsum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fsum(float64[:])\n  fsum(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1471,12 +1511,12 @@ py_fsum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_isum_doc,
+PyDoc_STRVAR(isum_pydoc,
 "isum($module, a)\n--\n\n"
 "Runs isum from tests/e2e/programs/reduction.py:20, compiled by appy-translate.\n\nSignatures:\n  isum(int64[:])\n  isum(int32[:])\n");
 
 static PyObject *
-py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
+isum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1490,9 +1530,9 @@ py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "isum");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_isum_0(&fr, argv);
+        result = isum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_isum_1(&fr, argv);
+        result = isum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  isum(int64[:])\n  isum(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1500,12 +1540,12 @@ py_isum(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fprod_doc,
+PyDoc_STRVAR(fprod_pydoc,
 "fprod($module, a)\n--\n\n"
 "Runs fprod from tests/e2e/programs/reduction.py:34, compiled by appy-translate.\n\nSignatures:\n  fprod(float64[:])\n  fprod(float32[:])\n");
 
 static PyObject *
-py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
+fprod_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1519,9 +1559,9 @@ py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fprod");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fprod_0(&fr, argv);
+        result = fprod_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fprod_1(&fr, argv);
+        result = fprod_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fprod(float64[:])\n  fprod(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1529,12 +1569,12 @@ py_fprod(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_iprod_doc,
+PyDoc_STRVAR(iprod_pydoc,
 "iprod($module, a)\n--\n\n"
 "Runs iprod from tests/e2e/programs/reduction.py:45, compiled by appy-translate.\n\nSignatures:\n  iprod(int64[:])\n  iprod(int32[:])\n");
 
 static PyObject *
-py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
+iprod_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1548,9 +1588,9 @@ py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "iprod");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_iprod_0(&fr, argv);
+        result = iprod_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_iprod_1(&fr, argv);
+        result = iprod_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  iprod(int64[:])\n  iprod(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1558,12 +1598,12 @@ py_iprod(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_fminmax_doc,
+PyDoc_STRVAR(fminmax_pydoc,
 "fminmax($module, a)\n--\n\n"
 "Runs fminmax from tests/e2e/programs/reduction.py:56, compiled by appy-translate.\n\nSignatures:\n  fminmax(float64[:])\n  fminmax(float32[:])\n");
 
 static PyObject *
-py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
+fminmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1577,9 +1617,9 @@ py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "fminmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_fminmax_0(&fr, argv);
+        result = fminmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_fminmax_1(&fr, argv);
+        result = fminmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  fminmax(float64[:])\n  fminmax(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1587,12 +1627,12 @@ py_fminmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_iminmax_doc,
+PyDoc_STRVAR(iminmax_pydoc,
 "iminmax($module, a)\n--\n\n"
 "Runs iminmax from tests/e2e/programs/reduction.py:69, compiled by appy-translate.\n\nSignatures:\n  iminmax(int64[:])\n  iminmax(int32[:])\n");
 
 static PyObject *
-py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
+iminmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1606,9 +1646,9 @@ py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "iminmax");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_iminmax_0(&fr, argv);
+        result = iminmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_iminmax_1(&fr, argv);
+        result = iminmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  iminmax(int64[:])\n  iminmax(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1616,12 +1656,12 @@ py_iminmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_dot_doc,
+PyDoc_STRVAR(dot_pydoc,
 "dot($module, x, y)\n--\n\n"
 "Runs dot from tests/e2e/programs/reduction.py:82, compiled by appy-translate.\n\nSignatures:\n  dot(float64[:], float64[:])\n  dot(float32[:], float32[:])\n");
 
 static PyObject *
-py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
+dot_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -1636,10 +1676,10 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "reduction", "dot");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_dot_0(&fr, argv);
+        result = dot_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_dot_1(&fr, argv);
+        result = dot_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  dot(float64[:], float64[:])\n  dot(float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1647,12 +1687,12 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum_prange_doc,
+PyDoc_STRVAR(sum_prange_pydoc,
 "sum_prange($module, a)\n--\n\n"
 "Runs sum_prange from tests/e2e/programs/reduction.py:94, compiled by appy-translate.\n\nSignatures:\n  sum_prange(float64[:])\n  sum_prange(float32[:])\n");
 
 static PyObject *
-py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
+sum_prange_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1666,9 +1706,9 @@ py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "sum_prange");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_sum_prange_0(&fr, argv);
+        result = sum_prange_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1))
-        result = call_sum_prange_1(&fr, argv);
+        result = sum_prange_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  sum_prange(float64[:])\n  sum_prange(float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1676,12 +1716,12 @@ py_sum_prange(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum_range_parallel_doc,
+PyDoc_STRVAR(sum_range_parallel_pydoc,
 "sum_range_parallel($module, a)\n--\n\n"
 "Runs sum_range_parallel from tests/e2e/programs/reduction.py:104, compiled by appy-translate.\n\nSignatures:\n  sum_range_parallel(int64[:])\n  sum_range_parallel(int32[:])\n");
 
 static PyObject *
-py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
+sum_range_parallel_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1695,9 +1735,9 @@ py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "sum_range_parallel");
     if (appy_match_array(argv[0], APPY_INT64, 1))
-        result = call_sum_range_parallel_0(&fr, argv);
+        result = sum_range_parallel_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_sum_range_parallel_1(&fr, argv);
+        result = sum_range_parallel_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  sum_range_parallel(int64[:])\n  sum_range_parallel(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1705,12 +1745,12 @@ py_sum_range_parallel(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_several_doc,
+PyDoc_STRVAR(several_pydoc,
 "several($module, a, out)\n--\n\n"
 "Runs several from tests/e2e/programs/reduction.py:114, compiled by appy-translate.\n\nSignatures:\n  several(float64[:], float64[:])\n  several(float32[:], float32[:])\n");
 
 static PyObject *
-py_several(PyObject *self, PyObject *args, PyObject *kwargs)
+several_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -1725,10 +1765,10 @@ py_several(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "reduction", "several");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_several_0(&fr, argv);
+        result = several_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1))
-        result = call_several_1(&fr, argv);
+        result = several_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  several(float64[:], float64[:])\n  several(float32[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1736,12 +1776,12 @@ py_several(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_count_positive_doc,
+PyDoc_STRVAR(count_positive_pydoc,
 "count_positive($module, a)\n--\n\n"
 "Runs count_positive from tests/e2e/programs/reduction.py:133, compiled by appy-translate.\n\nSignatures:\n  count_positive(float64[:])\n  count_positive(int32[:])\n");
 
 static PyObject *
-py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
+count_positive_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1755,9 +1795,9 @@ py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "reduction", "count_positive");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_count_positive_0(&fr, argv);
+        result = count_positive_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1))
-        result = call_count_positive_1(&fr, argv);
+        result = count_positive_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  count_positive(float64[:])\n  count_positive(int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1765,12 +1805,12 @@ py_count_positive(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_strided_sum_doc,
+PyDoc_STRVAR(strided_sum_pydoc,
 "strided_sum($module, a, start, step)\n--\n\n"
 "Runs strided_sum from tests/e2e/programs/reduction.py:146, compiled by appy-translate.\n\nSignatures:\n  strided_sum(float64[:], int64, int64)\n  strided_sum(int64[:], int64, int64)\n");
 
 static PyObject *
-py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+strided_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "start", "step", NULL};
     PyObject *argv[3];
@@ -1786,11 +1826,11 @@ py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[1], APPY_INT64)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided_sum_0(&fr, argv);
+        result = strided_sum_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_scalar(argv[1], APPY_INT64)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided_sum_1(&fr, argv);
+        result = strided_sum_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  strided_sum(float64[:], int64, int64)\n  strided_sum(int64[:], int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1799,18 +1839,18 @@ py_strided_sum(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"fsum", (PyCFunction)(void (*)(void))py_fsum, METH_VARARGS | METH_KEYWORDS, py_fsum_doc},
-    {"isum", (PyCFunction)(void (*)(void))py_isum, METH_VARARGS | METH_KEYWORDS, py_isum_doc},
-    {"fprod", (PyCFunction)(void (*)(void))py_fprod, METH_VARARGS | METH_KEYWORDS, py_fprod_doc},
-    {"iprod", (PyCFunction)(void (*)(void))py_iprod, METH_VARARGS | METH_KEYWORDS, py_iprod_doc},
-    {"fminmax", (PyCFunction)(void (*)(void))py_fminmax, METH_VARARGS | METH_KEYWORDS, py_fminmax_doc},
-    {"iminmax", (PyCFunction)(void (*)(void))py_iminmax, METH_VARARGS | METH_KEYWORDS, py_iminmax_doc},
-    {"dot", (PyCFunction)(void (*)(void))py_dot, METH_VARARGS | METH_KEYWORDS, py_dot_doc},
-    {"sum_prange", (PyCFunction)(void (*)(void))py_sum_prange, METH_VARARGS | METH_KEYWORDS, py_sum_prange_doc},
-    {"sum_range_parallel", (PyCFunction)(void (*)(void))py_sum_range_parallel, METH_VARARGS | METH_KEYWORDS, py_sum_range_parallel_doc},
-    {"several", (PyCFunction)(void (*)(void))py_several, METH_VARARGS | METH_KEYWORDS, py_several_doc},
-    {"count_positive", (PyCFunction)(void (*)(void))py_count_positive, METH_VARARGS | METH_KEYWORDS, py_count_positive_doc},
-    {"strided_sum", (PyCFunction)(void (*)(void))py_strided_sum, METH_VARARGS | METH_KEYWORDS, py_strided_sum_doc},
+    {"fsum", (PyCFunction)(void (*)(void))fsum_py, METH_VARARGS | METH_KEYWORDS, fsum_pydoc},
+    {"isum", (PyCFunction)(void (*)(void))isum_py, METH_VARARGS | METH_KEYWORDS, isum_pydoc},
+    {"fprod", (PyCFunction)(void (*)(void))fprod_py, METH_VARARGS | METH_KEYWORDS, fprod_pydoc},
+    {"iprod", (PyCFunction)(void (*)(void))iprod_py, METH_VARARGS | METH_KEYWORDS, iprod_pydoc},
+    {"fminmax", (PyCFunction)(void (*)(void))fminmax_py, METH_VARARGS | METH_KEYWORDS, fminmax_pydoc},
+    {"iminmax", (PyCFunction)(void (*)(void))iminmax_py, METH_VARARGS | METH_KEYWORDS, iminmax_pydoc},
+    {"dot", (PyCFunction)(void (*)(void))dot_py, METH_VARARGS | METH_KEYWORDS, dot_pydoc},
+    {"sum_prange", (PyCFunction)(void (*)(void))sum_prange_py, METH_VARARGS | METH_KEYWORDS, sum_prange_pydoc},
+    {"sum_range_parallel", (PyCFunction)(void (*)(void))sum_range_parallel_py, METH_VARARGS | METH_KEYWORDS, sum_range_parallel_pydoc},
+    {"several", (PyCFunction)(void (*)(void))several_py, METH_VARARGS | METH_KEYWORDS, several_pydoc},
+    {"count_positive", (PyCFunction)(void (*)(void))count_positive_py, METH_VARARGS | METH_KEYWORDS, count_positive_pydoc},
+    {"strided_sum", (PyCFunction)(void (*)(void))strided_sum_py, METH_VARARGS | METH_KEYWORDS, strided_sum_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

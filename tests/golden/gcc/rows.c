@@ -13,61 +13,67 @@
 #include <appy/offload.h>
 
 /* softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:14 */
-static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  double appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0;
+        appy_max2_ = 0.0;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-            out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+          for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+            out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
           }
         }
       } else {
@@ -75,19 +81,19 @@ static int kernel_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_failed = 5;
       }
       /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-      appy_sum7 = 0.0;
+      appy_sum7_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
-        for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-          appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7_)
+        for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+          appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
         }
       }
-      s = appy_sum7;
+      s_ = appy_sum7_;
       /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-          out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+        for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+          out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
         }
       }
     }
@@ -111,61 +117,67 @@ fail:
 }
 
 /* softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/rows.py:14 */
-static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  float appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 19") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:16: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:17: m = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0f;
+        appy_max2_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/rows.py:18: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-            out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+          for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+            out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
           }
         }
       } else {
@@ -173,19 +185,19 @@ static int kernel_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_
         appy_failed = 5;
       }
       /* tests/e2e/programs/rows.py:19: s = np.sum(out[i, :]) */
-      appy_sum7 = 0.0f;
+      appy_sum7_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
-        for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-          appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7_)
+        for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+          appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
         }
       }
-      s = appy_sum7;
+      s_ = appy_sum7_;
       /* tests/e2e/programs/rows.py:20: out[i, :] /= s */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-          out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+        for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+          out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
         }
       }
     }
@@ -209,76 +221,76 @@ fail:
 }
 
 /* layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :]) -- tests/e2e/programs/rows.py:26 */
-static int kernel_layernorm_0(appy_frame *fr, const appy_array *X_arg, const appy_array *gamma_arg, const appy_array *beta_arg, double eps, const appy_array *out_arg, PyObject **ret)
+static int layernorm_kernel0(appy_frame *fr, const appy_array *X_array, const appy_array *gamma_array, const appy_array *beta_array, double eps_, const appy_array *out_array, PyObject **ret)
 {
-  double *X = (double *)X_arg->data;
-  int64_t X_shape0 = X_arg->shape[0];
-  int64_t X_shape1 = X_arg->shape[1];
-  int64_t X_size = X_arg->size;
-  double *gamma = (double *)gamma_arg->data;
-  int64_t gamma_shape0 = gamma_arg->shape[0];
-  int64_t gamma_size = gamma_arg->size;
-  double *beta = (double *)beta_arg->data;
-  int64_t beta_shape0 = beta_arg->shape[0];
-  int64_t beta_size = beta_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double v = 0;
-  double r = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  double appy_mean4 = 0;
-  int64_t appy_j5 = 0;
+  double *X_ = (double *)X_array->data;
+  int64_t X_shape0 = X_array->shape[0];
+  int64_t X_shape1 = X_array->shape[1];
+  int64_t X_count = X_array->size;
+  double *gamma_ = (double *)gamma_array->data;
+  int64_t gamma_shape0 = gamma_array->shape[0];
+  int64_t gamma_count = gamma_array->size;
+  double *beta_ = (double *)beta_array->data;
+  int64_t beta_shape0 = beta_array->shape[0];
+  int64_t beta_count = beta_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double v_ = 0;
+  double r_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  double appy_mean4_ = 0;
+  int64_t appy_j5_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, X, sizeof(*X) * X_size, X_arg->device);
-  appy_env_arg(&appy_data, gamma, sizeof(*gamma) * gamma_size, gamma_arg->device);
-  appy_env_arg(&appy_data, beta, sizeof(*beta) * beta_size, beta_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, X_, sizeof(*X_) * X_count, X_array->device);
+  appy_env_arg(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, gamma_array->device);
+  appy_env_arg(&appy_data, beta_, sizeof(*beta_) * beta_count, beta_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:28: for i in appy.prange(X.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, X, sizeof(*X) * X_size, APPY_READS);
-    appy_env_device(&appy_data, gamma, sizeof(*gamma) * gamma_size, APPY_READS);
-    appy_env_device(&appy_data, beta, sizeof(*beta) * beta_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, X_, sizeof(*X_) * X_count, APPY_READS);
+    appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
+    appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: X[0:X_size], gamma[0:gamma_size], beta[0:beta_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, v, r, appy_j1, appy_mean2, appy_j3, appy_mean4, appy_j5)
-    for (i = 0; i < X_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: X_[0:X_count], gamma_[0:gamma_count], beta_[0:beta_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
+    for (i_ = 0; i_ < X_shape0; i_++) {
       /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-      appy_mean2 = 0.0;
+      appy_mean2_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
-        for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
-          appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2_)
+        for (appy_j1_ = 0; appy_j1_ < X_shape1; appy_j1_++) {
+          appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
         }
       }
-      m = (appy_mean2 / (double)X_shape1);
+      m_ = (appy_mean2_ / (double)X_shape1);
       /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-      appy_mean4 = 0.0;
+      appy_mean4_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4)
-        for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
-          appy_mean4 = (appy_mean4 + appy_square_f64((X[i * X_shape1 + appy_j3] - m)));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4_)
+        for (appy_j3_ = 0; appy_j3_ < X_shape1; appy_j3_++) {
+          appy_mean4_ = (appy_mean4_ + appy_square_f64((X_[i_ * X_shape1 + appy_j3_] - m_)));
         }
       }
-      v = (appy_mean4 / (double)X_shape1);
+      v_ = (appy_mean4_ / (double)X_shape1);
       /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-      r = (1.0 / sqrt((v + eps)));
+      r_ = (1.0 / sqrt((v_ + eps_)));
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
       if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
           }
         }
       } else {
@@ -302,76 +314,76 @@ fail:
 }
 
 /* layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :]) -- tests/e2e/programs/rows.py:26 */
-static int kernel_layernorm_1(appy_frame *fr, const appy_array *X_arg, const appy_array *gamma_arg, const appy_array *beta_arg, float eps, const appy_array *out_arg, PyObject **ret)
+static int layernorm_kernel1(appy_frame *fr, const appy_array *X_array, const appy_array *gamma_array, const appy_array *beta_array, float eps_, const appy_array *out_array, PyObject **ret)
 {
-  float *X = (float *)X_arg->data;
-  int64_t X_shape0 = X_arg->shape[0];
-  int64_t X_shape1 = X_arg->shape[1];
-  int64_t X_size = X_arg->size;
-  float *gamma = (float *)gamma_arg->data;
-  int64_t gamma_shape0 = gamma_arg->shape[0];
-  int64_t gamma_size = gamma_arg->size;
-  float *beta = (float *)beta_arg->data;
-  int64_t beta_shape0 = beta_arg->shape[0];
-  int64_t beta_size = beta_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float v = 0;
-  float r = 0;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  float appy_mean4 = 0;
-  int64_t appy_j5 = 0;
+  float *X_ = (float *)X_array->data;
+  int64_t X_shape0 = X_array->shape[0];
+  int64_t X_shape1 = X_array->shape[1];
+  int64_t X_count = X_array->size;
+  float *gamma_ = (float *)gamma_array->data;
+  int64_t gamma_shape0 = gamma_array->shape[0];
+  int64_t gamma_count = gamma_array->size;
+  float *beta_ = (float *)beta_array->data;
+  int64_t beta_shape0 = beta_array->shape[0];
+  int64_t beta_count = beta_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float v_ = 0;
+  float r_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  float appy_mean4_ = 0;
+  int64_t appy_j5_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, X, sizeof(*X) * X_size, X_arg->device);
-  appy_env_arg(&appy_data, gamma, sizeof(*gamma) * gamma_size, gamma_arg->device);
-  appy_env_arg(&appy_data, beta, sizeof(*beta) * beta_size, beta_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, X_, sizeof(*X_) * X_count, X_array->device);
+  appy_env_arg(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, gamma_array->device);
+  appy_env_arg(&appy_data, beta_, sizeof(*beta_) * beta_count, beta_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:28: for i in appy.prange(X.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, X, sizeof(*X) * X_size, APPY_READS);
-    appy_env_device(&appy_data, gamma, sizeof(*gamma) * gamma_size, APPY_READS);
-    appy_env_device(&appy_data, beta, sizeof(*beta) * beta_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, X_, sizeof(*X_) * X_count, APPY_READS);
+    appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
+    appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: X[0:X_size], gamma[0:gamma_size], beta[0:beta_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, v, r, appy_j1, appy_mean2, appy_j3, appy_mean4, appy_j5)
-    for (i = 0; i < X_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: X_[0:X_count], gamma_[0:gamma_count], beta_[0:beta_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
+    for (i_ = 0; i_ < X_shape0; i_++) {
       /* tests/e2e/programs/rows.py:29: m = np.mean(X[i, :]) */
-      appy_mean2 = 0.0f;
+      appy_mean2_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
-        for (appy_j1 = 0; appy_j1 < X_shape1; appy_j1++) {
-          appy_mean2 = (appy_mean2 + X[i * X_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2_)
+        for (appy_j1_ = 0; appy_j1_ < X_shape1; appy_j1_++) {
+          appy_mean2_ = (appy_mean2_ + X_[i_ * X_shape1 + appy_j1_]);
         }
       }
-      m = (appy_mean2 / (float)X_shape1);
+      m_ = (appy_mean2_ / (float)X_shape1);
       /* tests/e2e/programs/rows.py:30: v = np.mean((X[i, :] - m) ** 2) */
-      appy_mean4 = 0.0f;
+      appy_mean4_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4)
-        for (appy_j3 = 0; appy_j3 < X_shape1; appy_j3++) {
-          appy_mean4 = (appy_mean4 + appy_square_f32((X[i * X_shape1 + appy_j3] - m)));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean4_)
+        for (appy_j3_ = 0; appy_j3_ < X_shape1; appy_j3_++) {
+          appy_mean4_ = (appy_mean4_ + appy_square_f32((X_[i_ * X_shape1 + appy_j3_] - m_)));
         }
       }
-      v = (appy_mean4 / (float)X_shape1);
+      v_ = (appy_mean4_ / (float)X_shape1);
       /* tests/e2e/programs/rows.py:31: r = 1.0 / np.sqrt(v + eps) */
-      r = ((float)1.0 / sqrtf((v + eps)));
+      r_ = ((float)1.0 / sqrtf((v_ + eps_)));
       /* tests/e2e/programs/rows.py:32: out[i, :] = (X[i, :] - m) * r * gamma + beta */
       if ((X_shape1 == out_shape1) && (gamma_shape0 == out_shape1) && (beta_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-            out[i * out_shape1 + appy_j5] = (((X[i * X_shape1 + appy_j5] - m) * r * gamma[appy_j5]) + beta[appy_j5]);
+          for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+            out_[i_ * out_shape1 + appy_j5_] = (((X_[i_ * X_shape1 + appy_j5_] - m_) * r_ * gamma_[appy_j5_]) + beta_[appy_j5_]);
           }
         }
       } else {
@@ -395,52 +407,52 @@ fail:
 }
 
 /* inplace(float64[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:44: s = 0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-          s = (s + fabs(A[i * A_shape1 + j]));
+          s_ = (s_ + fabs(A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + s);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + s_);
         }
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3.0) + (double)j);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3.0) + (double)j_);
         }
       }
     }
@@ -453,52 +465,52 @@ static int kernel_inplace_0(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* inplace(int64[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t s = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:44: s = 0 */
-      s = INT64_C(0);
+      s_ = INT64_C(0);
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-          s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
         }
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + j);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + j_);
         }
       }
     }
@@ -511,52 +523,52 @@ static int kernel_inplace_1(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* inplace(int32[:, :]) -- tests/e2e/programs/rows.py:39 */
-static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int inplace_kernel2(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int32_t s = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int32_t s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/rows.py:43: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:44: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/rows.py:46: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:47: s += abs(A[i, j]) */
-          s = (s + (A[i * A_shape1 + j] < 0 ? -A[i * A_shape1 + j] : A[i * A_shape1 + j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] < 0 ? -A_[i_ * A_shape1 + j_] : A_[i_ * A_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/rows.py:49: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:50: A[i, j] = A[i, j] * 3 + s */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + s);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + s_);
         }
       }
       /* tests/e2e/programs/rows.py:52: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:53: A[i, j] = A[i, j] * 3 + j */
-          A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * 3) + (int32_t)j);
+          A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 3) + (int32_t)j_);
         }
       }
     }
@@ -569,49 +581,54 @@ static int kernel_inplace_2(appy_frame *fr, const appy_array *A_arg, PyObject **
 }
 
 /* partial(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:59 */
-static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int partial_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-          if (A[i * A_shape1 + j] > 0.0) {
+          if (A_[i_ * A_shape1 + j_] > 0.0) {
             /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-            B[i * B_shape1 + j] = A[i * A_shape1 + j];
+            B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
           }
         }
       }
       /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-          B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0);
+          B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0);
         }
       }
     }
@@ -621,52 +638,60 @@ static int kernel_partial_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* partial(float32[:, :], float32[:, :]) -- tests/e2e/programs/rows.py:59 */
-static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int partial_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 70") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:63: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:65: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:66: if A[i, j] > 0: */
-          if (A[i * A_shape1 + j] > 0.0f) {
+          if (A_[i_ * A_shape1 + j_] > 0.0f) {
             /* tests/e2e/programs/rows.py:67: B[i, j] = A[i, j] */
-            B[i * B_shape1 + j] = A[i * A_shape1 + j];
+            B_[i_ * B_shape1 + j_] = A_[i_ * A_shape1 + j_];
           }
         }
       }
       /* tests/e2e/programs/rows.py:69: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:70: B[i, j] *= 2 */
-          B[i * B_shape1 + j] = (B[i * B_shape1 + j] * 2.0f);
+          B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] * 2.0f);
         }
       }
     }
@@ -676,52 +701,63 @@ static int kernel_partial_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "partial", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "partial", appy_called);
+  return -1;
 }
 
 /* first_element(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:75 */
-static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int first_element_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  double first = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  double first_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 79") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 85") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:78: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size], B[0:B_size]) private(first, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], B_[0:B_count]) private(first_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:79: first = A[i, 0] */
-      first = A[i * A_shape1 + INT64_C(0)];
+      first_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/rows.py:81: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:82: A[i, j] = A[i, j] - first */
-          A[i * A_shape1 + j] = (A[i * A_shape1 + j] - first);
+          A_[i_ * A_shape1 + j_] = (A_[i_ * A_shape1 + j_] - first_);
         }
       }
       /* tests/e2e/programs/rows.py:84: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:85: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
         }
       }
     }
@@ -731,56 +767,74 @@ static int kernel_first_element_0(appy_frame *fr, const appy_array *A_arg, const
   }
   appy_env_end(&appy_data, "rows", "first_element", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "first_element", appy_called);
+  return -1;
 }
 
 /* written_elsewhere(float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:90 */
-static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int written_elsewhere_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 98") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/rows.py, line 100") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 103") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:94: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:95: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:97: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:98: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
           /* tests/e2e/programs/rows.py:99: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/rows.py:100: B[i, 0] = s */
-      B[i * B_shape1 + INT64_C(0)] = s;
+      B_[i_ * B_shape1 + INT64_C(0)] = s_;
       /* tests/e2e/programs/rows.py:102: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:103: B[i, j] += A[i, j] */
-          B[i * B_shape1 + j] = (B[i * B_shape1 + j] + A[i * A_shape1 + j]);
+          B_[i_ * B_shape1 + j_] = (B_[i_ * B_shape1 + j_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -790,54 +844,67 @@ static int kernel_written_elsewhere_0(appy_frame *fr, const appy_array *A_arg, c
   }
   appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "written_elsewhere", appy_called);
+  return -1;
 }
 
 /* shorter(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:108 */
-static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t k, PyObject **ret)
+static int shorter_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:115: s += A[i, j] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 115") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:111: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:112: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:114: for j in range(k): */
       {
-        const int64_t appy_stop43 = k;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < appy_stop43; j++) {
+        const int64_t appy_stop43 = k_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < appy_stop43; j_++) {
           /* tests/e2e/programs/rows.py:115: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/rows.py:117: for j in range(k): */
       {
-        const int64_t appy_stop45 = k;
+        const int64_t appy_stop45 = k_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop45; j++) {
+        for (j_ = 0; j_ < appy_stop45; j_++) {
           /* tests/e2e/programs/rows.py:118: out[i, j] = A[i, j] - s */
-          out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+          out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
         }
       }
     }
@@ -847,53 +914,63 @@ static int kernel_shorter_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "shorter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "shorter", appy_called);
+  return -1;
 }
 
 /* mixed_stops(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:123 */
-static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t k, PyObject **ret)
+static int mixed_stops_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && k_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && k_ > 0, 0, k_ - 1, 0, 0, "tests/e2e/programs/rows.py, line 133") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:126: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:127: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:129: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:130: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/rows.py:132: for j in range(k): */
       {
-        const int64_t appy_stop49 = k;
+        const int64_t appy_stop49 = k_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < appy_stop49; j++) {
+        for (j_ = 0; j_ < appy_stop49; j_++) {
           /* tests/e2e/programs/rows.py:133: out[i, j] = A[i, j] * s */
-          out[i * out_shape1 + j] = (A[i * A_shape1 + j] * s);
+          out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] * s_);
         }
       }
     }
@@ -903,69 +980,92 @@ static int kernel_mixed_stops_0(appy_frame *fr, const appy_array *A_arg, const a
   }
   appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "mixed_stops", appy_called);
+  return -1;
 }
 
 /* inner_loop(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/rows.py:138 */
-static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, int64_t reps, PyObject **ret)
+static int inner_loop_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, int64_t reps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t t = 0;
-  double s = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t t_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 144") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0 && reps_ > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0 && reps_ > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 146") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:150: s += out[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 150") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:141: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j, t, s)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, t_, s_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:143: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) private(t)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) private(t_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:144: out[i, j] = A[i, j] */
-          out[i * out_shape1 + j] = A[i * A_shape1 + j];
+          out_[i_ * out_shape1 + j_] = A_[i_ * A_shape1 + j_];
           /* tests/e2e/programs/rows.py:145: for t in range(reps): */
           {
-            const int64_t appy_stop53 = reps;
-            for (t = 0; t < appy_stop53; t++) {
+            const int64_t appy_stop53 = reps_;
+            for (t_ = 0; t_ < appy_stop53; t_++) {
               /* tests/e2e/programs/rows.py:146: out[i, j] = out[i, j] * 0.5 + A[i, j] */
-              out[i * out_shape1 + j] = ((out[i * out_shape1 + j] * 0.5) + A[i * A_shape1 + j]);
+              out_[i_ * out_shape1 + j_] = ((out_[i_ * out_shape1 + j_] * 0.5) + A_[i_ * A_shape1 + j_]);
             }
           }
         }
       }
       /* tests/e2e/programs/rows.py:147: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:149: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:150: s += out[i, j] */
-          s = (s + out[i * out_shape1 + j]);
+          s_ = (s_ + out_[i_ * out_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/rows.py:152: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:153: out[i, j] -= s */
-          out[i * out_shape1 + j] = (out[i * out_shape1 + j] - s);
+          out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - s_);
         }
       }
     }
@@ -975,62 +1075,89 @@ static int kernel_inner_loop_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "inner_loop", appy_called);
+  return -1;
 }
 
 /* three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/rows.py:158 */
-static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, const appy_array *out_arg, PyObject **ret)
+static int three_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 165") < 0)
+    goto fail;
+  /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 168") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:161: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size], C[0:C_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count], C_[0:C_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:162: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:164: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:165: s += A[i, j] * B[i, j] - C[i, j] */
-          s = (s + ((A[i * A_shape1 + j] * B[i * B_shape1 + j]) - C[i * C_shape1 + j]));
+          s_ = (s_ + ((A_[i_ * A_shape1 + j_] * B_[i_ * B_shape1 + j_]) - C_[i_ * C_shape1 + j_]));
         }
       }
       /* tests/e2e/programs/rows.py:167: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:168: out[i, j] = A[i, j] + B[i, j] * C[i, j] + s */
-          out[i * out_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * C[i * C_shape1 + j]) + s);
+          out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * C_[i_ * C_shape1 + j_]) + s_);
         }
       }
     }
@@ -1040,63 +1167,71 @@ static int kernel_three_rows_0(appy_frame *fr, const appy_array *A_arg, const ap
   }
   appy_env_end(&appy_data, "rows", "three_rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "three_rows", appy_called);
+  return -1;
 }
 
 /* guarded(float64[:, :], float64[:, :], float64) -- tests/e2e/programs/rows.py:173 */
-static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, double t, PyObject **ret)
+static int guarded_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, double t_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/rows.py, line 187") < 0)
+    goto fail;
   /* tests/e2e/programs/rows.py:176: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/rows.py:177: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/rows.py:179: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:180: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
         }
       }
       /* tests/e2e/programs/rows.py:181: if s > t: */
-      if (s > t) {
+      if (s_ > t_) {
         /* tests/e2e/programs/rows.py:183: for j in range(A.shape[1]): */
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (j = 0; j < A_shape1; j++) {
+          for (j_ = 0; j_ < A_shape1; j_++) {
             /* tests/e2e/programs/rows.py:184: out[i, j] = A[i, j] - s */
-            out[i * out_shape1 + j] = (A[i * A_shape1 + j] - s);
+            out_[i_ * out_shape1 + j_] = (A_[i_ * A_shape1 + j_] - s_);
           }
         }
       }
       /* tests/e2e/programs/rows.py:186: for j in range(A.shape[1]): */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/rows.py:187: out[i, j] += A[i, j] */
-          out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[i * A_shape1 + j]);
+          out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -1106,12 +1241,15 @@ static int kernel_guarded_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "rows", "guarded", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "rows", "guarded", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_softmax_0(appy_frame *fr, PyObject *const *argv)
+softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1123,7 +1261,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_0(fr, &p0, &p1, &ret);
+    rc = softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1133,7 +1271,7 @@ call_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_softmax_1(appy_frame *fr, PyObject *const *argv)
+softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1145,7 +1283,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_softmax_1(fr, &p0, &p1, &ret);
+    rc = softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1155,7 +1293,7 @@ call_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_layernorm_0(appy_frame *fr, PyObject *const *argv)
+layernorm_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1176,7 +1314,7 @@ call_layernorm_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT64, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_layernorm_0(fr, &p0, &p1, &p2, p3, &p4, &ret);
+    rc = layernorm_kernel0(fr, &p0, &p1, &p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1186,7 +1324,7 @@ call_layernorm_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_layernorm_1(appy_frame *fr, PyObject *const *argv)
+layernorm_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1207,7 +1345,7 @@ call_layernorm_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT32, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_layernorm_1(fr, &p0, &p1, &p2, p3, &p4, &ret);
+    rc = layernorm_kernel1(fr, &p0, &p1, &p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1217,7 +1355,7 @@ call_layernorm_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_0(appy_frame *fr, PyObject *const *argv)
+inplace_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1226,7 +1364,7 @@ call_inplace_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_0(fr, &p0, &ret);
+    rc = inplace_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1236,7 +1374,7 @@ call_inplace_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_1(appy_frame *fr, PyObject *const *argv)
+inplace_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1245,7 +1383,7 @@ call_inplace_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT64, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_1(fr, &p0, &ret);
+    rc = inplace_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1255,7 +1393,7 @@ call_inplace_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inplace_2(appy_frame *fr, PyObject *const *argv)
+inplace_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -1264,7 +1402,7 @@ call_inplace_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT32, 2, 1, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inplace_2(fr, &p0, &ret);
+    rc = inplace_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1274,7 +1412,7 @@ call_inplace_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_partial_0(appy_frame *fr, PyObject *const *argv)
+partial_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1286,7 +1424,7 @@ call_partial_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_partial_0(fr, &p0, &p1, &ret);
+    rc = partial_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1296,7 +1434,7 @@ call_partial_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_partial_1(appy_frame *fr, PyObject *const *argv)
+partial_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1308,7 +1446,7 @@ call_partial_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_partial_1(fr, &p0, &p1, &ret);
+    rc = partial_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1318,7 +1456,7 @@ call_partial_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_first_element_0(appy_frame *fr, PyObject *const *argv)
+first_element_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1330,7 +1468,7 @@ call_first_element_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_first_element_0(fr, &p0, &p1, &ret);
+    rc = first_element_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1340,7 +1478,7 @@ call_first_element_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
+written_elsewhere_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1352,7 +1490,7 @@ call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_written_elsewhere_0(fr, &p0, &p1, &ret);
+    rc = written_elsewhere_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1362,7 +1500,7 @@ call_written_elsewhere_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_shorter_0(appy_frame *fr, PyObject *const *argv)
+shorter_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1377,7 +1515,7 @@ call_shorter_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_shorter_0(fr, &p0, &p1, p2, &ret);
+    rc = shorter_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1387,7 +1525,7 @@ call_shorter_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
+mixed_stops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1402,7 +1540,7 @@ call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_stops_0(fr, &p0, &p1, p2, &ret);
+    rc = mixed_stops_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1412,7 +1550,7 @@ call_mixed_stops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
+inner_loop_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1427,7 +1565,7 @@ call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "reps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_inner_loop_0(fr, &p0, &p1, p2, &ret);
+    rc = inner_loop_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1437,7 +1575,7 @@ call_inner_loop_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_three_rows_0(appy_frame *fr, PyObject *const *argv)
+three_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1455,7 +1593,7 @@ call_three_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "out", APPY_FLOAT64, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_three_rows_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = three_rows_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1465,7 +1603,7 @@ call_three_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_guarded_0(appy_frame *fr, PyObject *const *argv)
+guarded_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1480,7 +1618,7 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "t", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_guarded_0(fr, &p0, &p1, p2, &ret);
+    rc = guarded_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1489,12 +1627,12 @@ call_guarded_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_softmax_doc,
+PyDoc_STRVAR(softmax_pydoc,
 "softmax($module, A, out)\n--\n\n"
 "Runs softmax from tests/e2e/programs/rows.py:14, compiled by appy-translate.\n\nSignatures:\n  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1509,10 +1647,10 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "rows", "softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_softmax_0(&fr, argv);
+        result = softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_softmax_1(&fr, argv);
+        result = softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  softmax(float64[:, :], float64[:, :])\n  softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1520,12 +1658,12 @@ py_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_layernorm_doc,
+PyDoc_STRVAR(layernorm_pydoc,
 "layernorm($module, X, gamma, beta, eps, out)\n--\n\n"
 "Runs layernorm from tests/e2e/programs/rows.py:26, compiled by appy-translate.\n\nSignatures:\n  layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :])\n  layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])\n");
 
 static PyObject *
-py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
+layernorm_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"X", "gamma", "beta", "eps", "out", NULL};
     PyObject *argv[5];
@@ -1543,13 +1681,13 @@ py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[3], APPY_FLOAT64)
         && appy_match_array(argv[4], APPY_FLOAT64, 2))
-        result = call_layernorm_0(&fr, argv);
+        result = layernorm_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[3], APPY_FLOAT32)
         && appy_match_array(argv[4], APPY_FLOAT32, 2))
-        result = call_layernorm_1(&fr, argv);
+        result = layernorm_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  layernorm(float64[:, :], float64[:], float64[:], float64, float64[:, :])\n  layernorm(float32[:, :], float32[:], float32[:], float32, float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1557,12 +1695,12 @@ py_layernorm(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_inplace_doc,
+PyDoc_STRVAR(inplace_pydoc,
 "inplace($module, A)\n--\n\n"
 "Runs inplace from tests/e2e/programs/rows.py:39, compiled by appy-translate.\n\nSignatures:\n  inplace(float64[:, :])\n  inplace(int64[:, :])\n  inplace(int32[:, :])\n");
 
 static PyObject *
-py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
+inplace_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -1576,11 +1714,11 @@ py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "rows", "inplace");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_inplace_0(&fr, argv);
+        result = inplace_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2))
-        result = call_inplace_1(&fr, argv);
+        result = inplace_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2))
-        result = call_inplace_2(&fr, argv);
+        result = inplace_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  inplace(float64[:, :])\n  inplace(int64[:, :])\n  inplace(int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1588,12 +1726,12 @@ py_inplace(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_partial_doc,
+PyDoc_STRVAR(partial_pydoc,
 "partial($module, A, B)\n--\n\n"
 "Runs partial from tests/e2e/programs/rows.py:59, compiled by appy-translate.\n\nSignatures:\n  partial(float64[:, :], float64[:, :])\n  partial(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
+partial_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1608,10 +1746,10 @@ py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "rows", "partial");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_partial_0(&fr, argv);
+        result = partial_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_partial_1(&fr, argv);
+        result = partial_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  partial(float64[:, :], float64[:, :])\n  partial(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1619,12 +1757,12 @@ py_partial(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_first_element_doc,
+PyDoc_STRVAR(first_element_pydoc,
 "first_element($module, A, B)\n--\n\n"
 "Runs first_element from tests/e2e/programs/rows.py:75, compiled by appy-translate.\n\nSignatures:\n  first_element(float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_first_element(PyObject *self, PyObject *args, PyObject *kwargs)
+first_element_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1637,18 +1775,18 @@ py_first_element(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "first_element");
-    result = call_first_element_0(&fr, argv);
+    result = first_element_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_written_elsewhere_doc,
+PyDoc_STRVAR(written_elsewhere_pydoc,
 "written_elsewhere($module, A, B)\n--\n\n"
 "Runs written_elsewhere from tests/e2e/programs/rows.py:90, compiled by appy-translate.\n\nSignatures:\n  written_elsewhere(float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_written_elsewhere(PyObject *self, PyObject *args, PyObject *kwargs)
+written_elsewhere_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1661,18 +1799,18 @@ py_written_elsewhere(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "written_elsewhere");
-    result = call_written_elsewhere_0(&fr, argv);
+    result = written_elsewhere_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_shorter_doc,
+PyDoc_STRVAR(shorter_pydoc,
 "shorter($module, A, out, k)\n--\n\n"
 "Runs shorter from tests/e2e/programs/rows.py:108, compiled by appy-translate.\n\nSignatures:\n  shorter(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_shorter(PyObject *self, PyObject *args, PyObject *kwargs)
+shorter_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "k", NULL};
     PyObject *argv[3];
@@ -1685,18 +1823,18 @@ py_shorter(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "shorter");
-    result = call_shorter_0(&fr, argv);
+    result = shorter_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_stops_doc,
+PyDoc_STRVAR(mixed_stops_pydoc,
 "mixed_stops($module, A, out, k)\n--\n\n"
 "Runs mixed_stops from tests/e2e/programs/rows.py:123, compiled by appy-translate.\n\nSignatures:\n  mixed_stops(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_mixed_stops(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_stops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "k", NULL};
     PyObject *argv[3];
@@ -1709,18 +1847,18 @@ py_mixed_stops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "mixed_stops");
-    result = call_mixed_stops_0(&fr, argv);
+    result = mixed_stops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_inner_loop_doc,
+PyDoc_STRVAR(inner_loop_pydoc,
 "inner_loop($module, A, out, reps)\n--\n\n"
 "Runs inner_loop from tests/e2e/programs/rows.py:138, compiled by appy-translate.\n\nSignatures:\n  inner_loop(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_inner_loop(PyObject *self, PyObject *args, PyObject *kwargs)
+inner_loop_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "reps", NULL};
     PyObject *argv[3];
@@ -1733,18 +1871,18 @@ py_inner_loop(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "inner_loop");
-    result = call_inner_loop_0(&fr, argv);
+    result = inner_loop_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_three_rows_doc,
+PyDoc_STRVAR(three_rows_pydoc,
 "three_rows($module, A, B, C, out)\n--\n\n"
 "Runs three_rows from tests/e2e/programs/rows.py:158, compiled by appy-translate.\n\nSignatures:\n  three_rows(float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_three_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+three_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", "out", NULL};
     PyObject *argv[4];
@@ -1757,18 +1895,18 @@ py_three_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "three_rows");
-    result = call_three_rows_0(&fr, argv);
+    result = three_rows_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_guarded_doc,
+PyDoc_STRVAR(guarded_pydoc,
 "guarded($module, A, out, t)\n--\n\n"
 "Runs guarded from tests/e2e/programs/rows.py:173, compiled by appy-translate.\n\nSignatures:\n  guarded(float64[:, :], float64[:, :], float64)\n");
 
 static PyObject *
-py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
+guarded_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "t", NULL};
     PyObject *argv[3];
@@ -1781,24 +1919,24 @@ py_guarded(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "rows", "guarded");
-    result = call_guarded_0(&fr, argv);
+    result = guarded_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_VARARGS | METH_KEYWORDS, py_softmax_doc},
-    {"layernorm", (PyCFunction)(void (*)(void))py_layernorm, METH_VARARGS | METH_KEYWORDS, py_layernorm_doc},
-    {"inplace", (PyCFunction)(void (*)(void))py_inplace, METH_VARARGS | METH_KEYWORDS, py_inplace_doc},
-    {"partial", (PyCFunction)(void (*)(void))py_partial, METH_VARARGS | METH_KEYWORDS, py_partial_doc},
-    {"first_element", (PyCFunction)(void (*)(void))py_first_element, METH_VARARGS | METH_KEYWORDS, py_first_element_doc},
-    {"written_elsewhere", (PyCFunction)(void (*)(void))py_written_elsewhere, METH_VARARGS | METH_KEYWORDS, py_written_elsewhere_doc},
-    {"shorter", (PyCFunction)(void (*)(void))py_shorter, METH_VARARGS | METH_KEYWORDS, py_shorter_doc},
-    {"mixed_stops", (PyCFunction)(void (*)(void))py_mixed_stops, METH_VARARGS | METH_KEYWORDS, py_mixed_stops_doc},
-    {"inner_loop", (PyCFunction)(void (*)(void))py_inner_loop, METH_VARARGS | METH_KEYWORDS, py_inner_loop_doc},
-    {"three_rows", (PyCFunction)(void (*)(void))py_three_rows, METH_VARARGS | METH_KEYWORDS, py_three_rows_doc},
-    {"guarded", (PyCFunction)(void (*)(void))py_guarded, METH_VARARGS | METH_KEYWORDS, py_guarded_doc},
+    {"softmax", (PyCFunction)(void (*)(void))softmax_py, METH_VARARGS | METH_KEYWORDS, softmax_pydoc},
+    {"layernorm", (PyCFunction)(void (*)(void))layernorm_py, METH_VARARGS | METH_KEYWORDS, layernorm_pydoc},
+    {"inplace", (PyCFunction)(void (*)(void))inplace_py, METH_VARARGS | METH_KEYWORDS, inplace_pydoc},
+    {"partial", (PyCFunction)(void (*)(void))partial_py, METH_VARARGS | METH_KEYWORDS, partial_pydoc},
+    {"first_element", (PyCFunction)(void (*)(void))first_element_py, METH_VARARGS | METH_KEYWORDS, first_element_pydoc},
+    {"written_elsewhere", (PyCFunction)(void (*)(void))written_elsewhere_py, METH_VARARGS | METH_KEYWORDS, written_elsewhere_pydoc},
+    {"shorter", (PyCFunction)(void (*)(void))shorter_py, METH_VARARGS | METH_KEYWORDS, shorter_pydoc},
+    {"mixed_stops", (PyCFunction)(void (*)(void))mixed_stops_py, METH_VARARGS | METH_KEYWORDS, mixed_stops_pydoc},
+    {"inner_loop", (PyCFunction)(void (*)(void))inner_loop_py, METH_VARARGS | METH_KEYWORDS, inner_loop_pydoc},
+    {"three_rows", (PyCFunction)(void (*)(void))three_rows_py, METH_VARARGS | METH_KEYWORDS, three_rows_pydoc},
+    {"guarded", (PyCFunction)(void (*)(void))guarded_py, METH_VARARGS | METH_KEYWORDS, guarded_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,32 +13,32 @@
 #include <appy/offload.h>
 
 /* histogram(int64[:], int64[:]) -- tests/e2e/programs/scatter.py:11 */
-static int kernel_histogram_0(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int histogram_kernel0(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int64_t *hist = (int64_t *)hist_arg->data;
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int64_t *hist_ = (int64_t *)hist_array->data;
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:13: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:14: hist[idx[i]] += 1 */
       #pragma omp atomic update
-      hist[idx[i]] += 1;
+      hist_[idx_[i_]] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "histogram", 13, appy_data.bytes_in - appy_in,
@@ -49,32 +49,32 @@ static int kernel_histogram_0(appy_frame *fr, const appy_array *idx_arg, const a
 }
 
 /* histogram(int64[:], int32[:]) -- tests/e2e/programs/scatter.py:11 */
-static int kernel_histogram_1(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int histogram_kernel1(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int32_t *hist = (int32_t *)hist_arg->data;
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int32_t *hist_ = (int32_t *)hist_array->data;
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:13: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:14: hist[idx[i]] += 1 */
       #pragma omp atomic update
-      hist[idx[i]] += 1;
+      hist_[idx_[i_]] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "histogram", 13, appy_data.bytes_in - appy_in,
@@ -85,32 +85,32 @@ static int kernel_histogram_1(appy_frame *fr, const appy_array *idx_arg, const a
 }
 
 /* histogram(int32[:], int64[:]) -- tests/e2e/programs/scatter.py:11 */
-static int kernel_histogram_2(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int histogram_kernel2(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int32_t *idx = (int32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int64_t *hist = (int64_t *)hist_arg->data;
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
+  int32_t *idx_ = (int32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int64_t *hist_ = (int64_t *)hist_array->data;
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:13: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:14: hist[idx[i]] += 1 */
       #pragma omp atomic update
-      hist[idx[i]] += 1;
+      hist_[idx_[i_]] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "histogram", 13, appy_data.bytes_in - appy_in,
@@ -121,32 +121,32 @@ static int kernel_histogram_2(appy_frame *fr, const appy_array *idx_arg, const a
 }
 
 /* histogram(int32[:], int32[:]) -- tests/e2e/programs/scatter.py:11 */
-static int kernel_histogram_3(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int histogram_kernel3(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int32_t *idx = (int32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int32_t *hist = (int32_t *)hist_arg->data;
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
+  int32_t *idx_ = (int32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int32_t *hist_ = (int32_t *)hist_array->data;
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:13: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:14: hist[idx[i]] += 1 */
       #pragma omp atomic update
-      hist[idx[i]] += 1;
+      hist_[idx_[i_]] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "histogram", 13, appy_data.bytes_in - appy_in,
@@ -157,36 +157,36 @@ static int kernel_histogram_3(appy_frame *fr, const appy_array *idx_arg, const a
 }
 
 /* bin_values(float64[:], int64[:]) -- tests/e2e/programs/scatter.py:20 */
-static int kernel_bin_values_0(appy_frame *fr, const appy_array *x_arg, const appy_array *hist_arg, PyObject **ret)
+static int bin_values_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *hist_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *hist = (int64_t *)hist_arg->data;
-  int64_t hist_shape0 = hist_arg->shape[0];
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
-  int64_t b = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *hist_ = (int64_t *)hist_array->data;
+  int64_t hist_shape0 = hist_array->shape[0];
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
+  int64_t b_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:23: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: hist[0:hist_size]) private(b)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: hist_[0:hist_count]) private(b_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:24: b = int(x[i] * hist.shape[0]) */
-      b = (int64_t)(x[i] * (double)hist_shape0);
+      b_ = (int64_t)(x_[i_] * (double)hist_shape0);
       /* tests/e2e/programs/scatter.py:25: hist[b] += 1 */
       #pragma omp atomic update
-      hist[b] += 1;
+      hist_[b_] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "bin_values", 23, appy_data.bytes_in - appy_in,
@@ -197,36 +197,36 @@ static int kernel_bin_values_0(appy_frame *fr, const appy_array *x_arg, const ap
 }
 
 /* bin_values(float32[:], int32[:]) -- tests/e2e/programs/scatter.py:20 */
-static int kernel_bin_values_1(appy_frame *fr, const appy_array *x_arg, const appy_array *hist_arg, PyObject **ret)
+static int bin_values_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *hist_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *hist = (int32_t *)hist_arg->data;
-  int64_t hist_shape0 = hist_arg->shape[0];
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
-  int64_t b = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *hist_ = (int32_t *)hist_array->data;
+  int64_t hist_shape0 = hist_array->shape[0];
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
+  int64_t b_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/scatter.py:23: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: hist[0:hist_size]) private(b)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: hist_[0:hist_count]) private(b_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:24: b = int(x[i] * hist.shape[0]) */
-      b = (int64_t)(x[i] * (float)hist_shape0);
+      b_ = (int64_t)(x_[i_] * (float)hist_shape0);
       /* tests/e2e/programs/scatter.py:25: hist[b] += 1 */
       #pragma omp atomic update
-      hist[b] += 1;
+      hist_[b_] += 1;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "bin_values", 23, appy_data.bytes_in - appy_in,
@@ -237,36 +237,39 @@ static int kernel_bin_values_1(appy_frame *fr, const appy_array *x_arg, const ap
 }
 
 /* weighted(int64[:], float64[:], float64[:]) -- tests/e2e/programs/scatter.py:33 */
-static int kernel_weighted_0(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int weighted_kernel0(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *k = (int64_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *k_ = (int64_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
       #pragma omp atomic update
-      out[k[i]] += w[i];
+      out_[k_[i_]] += w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "weighted", 35, appy_data.bytes_in - appy_in,
@@ -274,39 +277,45 @@ static int kernel_weighted_0(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int64[:], float32[:], float32[:]) -- tests/e2e/programs/scatter.py:33 */
-static int kernel_weighted_1(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int weighted_kernel1(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *k = (int64_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  float *w = (float *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *k_ = (int64_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  float *w_ = (float *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
       #pragma omp atomic update
-      out[k[i]] += w[i];
+      out_[k_[i_]] += w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "weighted", 35, appy_data.bytes_in - appy_in,
@@ -314,39 +323,45 @@ static int kernel_weighted_1(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int32[:], float64[:], float64[:]) -- tests/e2e/programs/scatter.py:33 */
-static int kernel_weighted_2(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int weighted_kernel2(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
       #pragma omp atomic update
-      out[k[i]] += w[i];
+      out_[k_[i_]] += w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "weighted", 35, appy_data.bytes_in - appy_in,
@@ -354,39 +369,45 @@ static int kernel_weighted_2(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* weighted(int32[:], int64[:], int64[:]) -- tests/e2e/programs/scatter.py:33 */
-static int kernel_weighted_3(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int weighted_kernel3(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  int64_t *w = (int64_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  int64_t *w_ = (int64_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 36") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:35: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:36: out[k[i]] += w[i] */
       #pragma omp atomic update
-      out[k[i]] += w[i];
+      out_[k_[i_]] += w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "weighted", 35, appy_data.bytes_in - appy_in,
@@ -394,46 +415,56 @@ static int kernel_weighted_3(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "scatter", "weighted", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "weighted", appy_called);
+  return -1;
 }
 
 /* transfer(int64[:], int64[:], float64[:], float64[:]) -- tests/e2e/programs/scatter.py:43 */
-static int kernel_transfer_0(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
+static int transfer_kernel0(appy_frame *fr, const appy_array *src_array, const appy_array *dst_array, const appy_array *w_array, const appy_array *balance_array, PyObject **ret)
 {
-  int64_t *src = (int64_t *)src_arg->data;
-  int64_t src_size = src_arg->size;
-  int64_t *dst = (int64_t *)dst_arg->data;
-  int64_t dst_size = dst_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  double *balance = (double *)balance_arg->data;
-  int64_t balance_size = balance_arg->size;
-  int64_t i = 0;
+  int64_t *src_ = (int64_t *)src_array->data;
+  int64_t src_shape0 = src_array->shape[0];
+  int64_t src_count = src_array->size;
+  int64_t *dst_ = (int64_t *)dst_array->data;
+  int64_t dst_shape0 = dst_array->shape[0];
+  int64_t dst_count = dst_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *balance_ = (double *)balance_array->data;
+  int64_t balance_count = balance_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, src, sizeof(*src) * src_size, src_arg->device);
-  appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, src_, sizeof(*src_) * src_count, src_array->device);
+  appy_env_arg(&appy_data, dst_, sizeof(*dst_) * dst_count, dst_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, balance_, sizeof(*balance_) * balance_count, balance_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, src, sizeof(*src) * src_size, APPY_READS);
-    appy_env_device(&appy_data, dst, sizeof(*dst) * dst_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, balance, sizeof(*balance) * balance_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
+    appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src[0:src_size], dst[0:dst_size], w[0:w_size]) map(tofrom: balance[0:balance_size])
-    for (i = 0; i < w_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
+    for (i_ = 0; i_ < w_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
       #pragma omp atomic update
-      balance[src[i]] -= w[i];
+      balance_[src_[i_]] -= w_[i_];
       /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
       #pragma omp atomic update
-      balance[dst[i]] += (w[i] * 2.0);
+      balance_[dst_[i_]] += (w_[i_] * 2.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "transfer", 46, appy_data.bytes_in - appy_in,
@@ -441,46 +472,56 @@ static int kernel_transfer_0(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* transfer(int64[:], int64[:], float32[:], float32[:]) -- tests/e2e/programs/scatter.py:43 */
-static int kernel_transfer_1(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
+static int transfer_kernel1(appy_frame *fr, const appy_array *src_array, const appy_array *dst_array, const appy_array *w_array, const appy_array *balance_array, PyObject **ret)
 {
-  int64_t *src = (int64_t *)src_arg->data;
-  int64_t src_size = src_arg->size;
-  int64_t *dst = (int64_t *)dst_arg->data;
-  int64_t dst_size = dst_arg->size;
-  float *w = (float *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  float *balance = (float *)balance_arg->data;
-  int64_t balance_size = balance_arg->size;
-  int64_t i = 0;
+  int64_t *src_ = (int64_t *)src_array->data;
+  int64_t src_shape0 = src_array->shape[0];
+  int64_t src_count = src_array->size;
+  int64_t *dst_ = (int64_t *)dst_array->data;
+  int64_t dst_shape0 = dst_array->shape[0];
+  int64_t dst_count = dst_array->size;
+  float *w_ = (float *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  float *balance_ = (float *)balance_array->data;
+  int64_t balance_count = balance_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, src, sizeof(*src) * src_size, src_arg->device);
-  appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, src_, sizeof(*src_) * src_count, src_array->device);
+  appy_env_arg(&appy_data, dst_, sizeof(*dst_) * dst_count, dst_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, balance_, sizeof(*balance_) * balance_count, balance_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, src, sizeof(*src) * src_size, APPY_READS);
-    appy_env_device(&appy_data, dst, sizeof(*dst) * dst_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, balance, sizeof(*balance) * balance_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
+    appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src[0:src_size], dst[0:dst_size], w[0:w_size]) map(tofrom: balance[0:balance_size])
-    for (i = 0; i < w_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
+    for (i_ = 0; i_ < w_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
       #pragma omp atomic update
-      balance[src[i]] -= w[i];
+      balance_[src_[i_]] -= w_[i_];
       /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
       #pragma omp atomic update
-      balance[dst[i]] += (w[i] * 2.0f);
+      balance_[dst_[i_]] += (w_[i_] * 2.0f);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "transfer", 46, appy_data.bytes_in - appy_in,
@@ -488,46 +529,56 @@ static int kernel_transfer_1(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* transfer(int32[:], int32[:], int32[:], int32[:]) -- tests/e2e/programs/scatter.py:43 */
-static int kernel_transfer_2(appy_frame *fr, const appy_array *src_arg, const appy_array *dst_arg, const appy_array *w_arg, const appy_array *balance_arg, PyObject **ret)
+static int transfer_kernel2(appy_frame *fr, const appy_array *src_array, const appy_array *dst_array, const appy_array *w_array, const appy_array *balance_array, PyObject **ret)
 {
-  int32_t *src = (int32_t *)src_arg->data;
-  int64_t src_size = src_arg->size;
-  int32_t *dst = (int32_t *)dst_arg->data;
-  int64_t dst_size = dst_arg->size;
-  int32_t *w = (int32_t *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  int32_t *balance = (int32_t *)balance_arg->data;
-  int64_t balance_size = balance_arg->size;
-  int64_t i = 0;
+  int32_t *src_ = (int32_t *)src_array->data;
+  int64_t src_shape0 = src_array->shape[0];
+  int64_t src_count = src_array->size;
+  int32_t *dst_ = (int32_t *)dst_array->data;
+  int64_t dst_shape0 = dst_array->shape[0];
+  int64_t dst_count = dst_array->size;
+  int32_t *w_ = (int32_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int32_t *balance_ = (int32_t *)balance_array->data;
+  int64_t balance_count = balance_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, src, sizeof(*src) * src_size, src_arg->device);
-  appy_env_arg(&appy_data, dst, sizeof(*dst) * dst_size, dst_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, balance, sizeof(*balance) * balance_size, balance_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, src_, sizeof(*src_) * src_count, src_array->device);
+  appy_env_arg(&appy_data, dst_, sizeof(*dst_) * dst_count, dst_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, balance_, sizeof(*balance_) * balance_count, balance_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
+  if (appy_extent(fr, "src", 0, src_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 47") < 0)
+    goto fail;
+  /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
+  if (appy_extent(fr, "dst", 0, dst_shape0, w_shape0 > 0, 0, w_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 48") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:46: for i in range(w.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, src, sizeof(*src) * src_size, APPY_READS);
-    appy_env_device(&appy_data, dst, sizeof(*dst) * dst_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, balance, sizeof(*balance) * balance_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
+    appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src[0:src_size], dst[0:dst_size], w[0:w_size]) map(tofrom: balance[0:balance_size])
-    for (i = 0; i < w_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
+    for (i_ = 0; i_ < w_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:47: balance[src[i]] -= w[i] */
       #pragma omp atomic update
-      balance[src[i]] -= w[i];
+      balance_[src_[i_]] -= w_[i_];
       /* tests/e2e/programs/scatter.py:48: balance[dst[i]] += w[i] * 2 */
       #pragma omp atomic update
-      balance[dst[i]] += (w[i] * 2);
+      balance_[dst_[i_]] += (w_[i_] * 2);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "transfer", 46, appy_data.bytes_in - appy_in,
@@ -535,46 +586,52 @@ static int kernel_transfer_2(appy_frame *fr, const appy_array *src_arg, const ap
   }
   appy_env_end(&appy_data, "scatter", "transfer", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "transfer", appy_called);
+  return -1;
 }
 
 /* sums_counts(int64[:], float64[:], int32[:], float64[:]) -- tests/e2e/programs/scatter.py:54 */
-static int kernel_sums_counts_0(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *counts_arg, const appy_array *sums_arg, PyObject **ret)
+static int sums_counts_kernel0(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *counts_array, const appy_array *sums_array, PyObject **ret)
 {
-  int64_t *k = (int64_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int32_t *counts = (int32_t *)counts_arg->data;
-  int64_t counts_size = counts_arg->size;
-  double *sums = (double *)sums_arg->data;
-  int64_t sums_size = sums_arg->size;
-  int64_t i = 0;
+  int64_t *k_ = (int64_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int32_t *counts_ = (int32_t *)counts_array->data;
+  int64_t counts_count = counts_array->size;
+  double *sums_ = (double *)sums_array->data;
+  int64_t sums_count = sums_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, counts, sizeof(*counts) * counts_size, counts_arg->device);
-  appy_env_arg(&appy_data, sums, sizeof(*sums) * sums_size, sums_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, counts_, sizeof(*counts_) * counts_count, counts_array->device);
+  appy_env_arg(&appy_data, sums_, sizeof(*sums_) * sums_count, sums_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:59: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, counts, sizeof(*counts) * counts_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, sums, sizeof(*sums) * sums_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: counts[0:counts_size], sums[0:sums_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: counts_[0:counts_count], sums_[0:sums_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:60: counts[k[i]] += 1 */
       #pragma omp atomic update
-      counts[k[i]] += 1;
+      counts_[k_[i_]] += 1;
       /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
       #pragma omp atomic update
-      sums[k[i]] -= w[i];
+      sums_[k_[i_]] -= w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "sums_counts", 59, appy_data.bytes_in - appy_in,
@@ -582,46 +639,52 @@ static int kernel_sums_counts_0(appy_frame *fr, const appy_array *k_arg, const a
   }
   appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
+  return -1;
 }
 
 /* sums_counts(int32[:], float32[:], int64[:], float32[:]) -- tests/e2e/programs/scatter.py:54 */
-static int kernel_sums_counts_1(appy_frame *fr, const appy_array *k_arg, const appy_array *w_arg, const appy_array *counts_arg, const appy_array *sums_arg, PyObject **ret)
+static int sums_counts_kernel1(appy_frame *fr, const appy_array *k_array, const appy_array *w_array, const appy_array *counts_array, const appy_array *sums_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  float *w = (float *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t *counts = (int64_t *)counts_arg->data;
-  int64_t counts_size = counts_arg->size;
-  float *sums = (float *)sums_arg->data;
-  int64_t sums_size = sums_arg->size;
-  int64_t i = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  float *w_ = (float *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t *counts_ = (int64_t *)counts_array->data;
+  int64_t counts_count = counts_array->size;
+  float *sums_ = (float *)sums_array->data;
+  int64_t sums_count = sums_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, counts, sizeof(*counts) * counts_size, counts_arg->device);
-  appy_env_arg(&appy_data, sums, sizeof(*sums) * sums_size, sums_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, counts_, sizeof(*counts_) * counts_count, counts_array->device);
+  appy_env_arg(&appy_data, sums_, sizeof(*sums_) * sums_count, sums_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 61") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:59: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, counts, sizeof(*counts) * counts_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, sums, sizeof(*sums) * sums_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size], w[0:w_size]) map(tofrom: counts[0:counts_size], sums[0:sums_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: counts_[0:counts_count], sums_[0:sums_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:60: counts[k[i]] += 1 */
       #pragma omp atomic update
-      counts[k[i]] += 1;
+      counts_[k_[i_]] += 1;
       /* tests/e2e/programs/scatter.py:61: sums[k[i]] -= w[i] */
       #pragma omp atomic update
-      sums[k[i]] -= w[i];
+      sums_[k_[i_]] -= w_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "sums_counts", 59, appy_data.bytes_in - appy_in,
@@ -629,44 +692,53 @@ static int kernel_sums_counts_1(appy_frame *fr, const appy_array *k_arg, const a
   }
   appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "sums_counts", appy_called);
+  return -1;
 }
 
 /* scatter2d(int64[:], int64[:], float64[:], float64[:, :]) -- tests/e2e/programs/scatter.py:69 */
-static int kernel_scatter2d_0(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
+static int scatter2d_kernel0(appy_frame *fr, const appy_array *r_array, const appy_array *c_array, const appy_array *v_array, const appy_array *grid_array, PyObject **ret)
 {
-  int64_t *r = (int64_t *)r_arg->data;
-  int64_t r_size = r_arg->size;
-  int64_t *c = (int64_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  double *v = (double *)v_arg->data;
-  int64_t v_shape0 = v_arg->shape[0];
-  int64_t v_size = v_arg->size;
-  double *grid = (double *)grid_arg->data;
-  int64_t grid_shape1 = grid_arg->shape[1];
-  int64_t grid_size = grid_arg->size;
-  int64_t i = 0;
+  int64_t *r_ = (int64_t *)r_array->data;
+  int64_t r_shape0 = r_array->shape[0];
+  int64_t r_count = r_array->size;
+  int64_t *c_ = (int64_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  double *v_ = (double *)v_array->data;
+  int64_t v_shape0 = v_array->shape[0];
+  int64_t v_count = v_array->size;
+  double *grid_ = (double *)grid_array->data;
+  int64_t grid_shape1 = grid_array->shape[1];
+  int64_t grid_count = grid_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, r, sizeof(*r) * r_size, r_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
-  appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, r_, sizeof(*r_) * r_count, r_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
+  appy_env_arg(&appy_data, v_, sizeof(*v_) * v_count, v_array->device);
+  appy_env_arg(&appy_data, grid_, sizeof(*grid_) * grid_count, grid_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, r, sizeof(*r) * r_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS);
-    appy_env_device(&appy_data, v, sizeof(*v) * v_size, APPY_READS);
-    appy_env_device(&appy_data, grid, sizeof(*grid) * grid_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, r_, sizeof(*r_) * r_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
+    appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
+    appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r[0:r_size], c[0:c_size], v[0:v_size]) map(tofrom: grid[0:grid_size])
-    for (i = 0; i < v_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
+    for (i_ = 0; i_ < v_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
       #pragma omp atomic update
-      grid[r[i] * grid_shape1 + c[i]] += v[i];
+      grid_[r_[i_] * grid_shape1 + c_[i_]] += v_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "scatter2d", 71, appy_data.bytes_in - appy_in,
@@ -674,44 +746,53 @@ static int kernel_scatter2d_0(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int64[:], int64[:], float32[:], float32[:, :]) -- tests/e2e/programs/scatter.py:69 */
-static int kernel_scatter2d_1(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
+static int scatter2d_kernel1(appy_frame *fr, const appy_array *r_array, const appy_array *c_array, const appy_array *v_array, const appy_array *grid_array, PyObject **ret)
 {
-  int64_t *r = (int64_t *)r_arg->data;
-  int64_t r_size = r_arg->size;
-  int64_t *c = (int64_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  float *v = (float *)v_arg->data;
-  int64_t v_shape0 = v_arg->shape[0];
-  int64_t v_size = v_arg->size;
-  float *grid = (float *)grid_arg->data;
-  int64_t grid_shape1 = grid_arg->shape[1];
-  int64_t grid_size = grid_arg->size;
-  int64_t i = 0;
+  int64_t *r_ = (int64_t *)r_array->data;
+  int64_t r_shape0 = r_array->shape[0];
+  int64_t r_count = r_array->size;
+  int64_t *c_ = (int64_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  float *v_ = (float *)v_array->data;
+  int64_t v_shape0 = v_array->shape[0];
+  int64_t v_count = v_array->size;
+  float *grid_ = (float *)grid_array->data;
+  int64_t grid_shape1 = grid_array->shape[1];
+  int64_t grid_count = grid_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, r, sizeof(*r) * r_size, r_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
-  appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, r_, sizeof(*r_) * r_count, r_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
+  appy_env_arg(&appy_data, v_, sizeof(*v_) * v_count, v_array->device);
+  appy_env_arg(&appy_data, grid_, sizeof(*grid_) * grid_count, grid_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, r, sizeof(*r) * r_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS);
-    appy_env_device(&appy_data, v, sizeof(*v) * v_size, APPY_READS);
-    appy_env_device(&appy_data, grid, sizeof(*grid) * grid_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, r_, sizeof(*r_) * r_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
+    appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
+    appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r[0:r_size], c[0:c_size], v[0:v_size]) map(tofrom: grid[0:grid_size])
-    for (i = 0; i < v_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
+    for (i_ = 0; i_ < v_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
       #pragma omp atomic update
-      grid[r[i] * grid_shape1 + c[i]] += v[i];
+      grid_[r_[i_] * grid_shape1 + c_[i_]] += v_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "scatter2d", 71, appy_data.bytes_in - appy_in,
@@ -719,44 +800,53 @@ static int kernel_scatter2d_1(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int32[:], int32[:], int64[:], int64[:, :]) -- tests/e2e/programs/scatter.py:69 */
-static int kernel_scatter2d_2(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
+static int scatter2d_kernel2(appy_frame *fr, const appy_array *r_array, const appy_array *c_array, const appy_array *v_array, const appy_array *grid_array, PyObject **ret)
 {
-  int32_t *r = (int32_t *)r_arg->data;
-  int64_t r_size = r_arg->size;
-  int32_t *c = (int32_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t *v = (int64_t *)v_arg->data;
-  int64_t v_shape0 = v_arg->shape[0];
-  int64_t v_size = v_arg->size;
-  int64_t *grid = (int64_t *)grid_arg->data;
-  int64_t grid_shape1 = grid_arg->shape[1];
-  int64_t grid_size = grid_arg->size;
-  int64_t i = 0;
+  int32_t *r_ = (int32_t *)r_array->data;
+  int64_t r_shape0 = r_array->shape[0];
+  int64_t r_count = r_array->size;
+  int32_t *c_ = (int32_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t *v_ = (int64_t *)v_array->data;
+  int64_t v_shape0 = v_array->shape[0];
+  int64_t v_count = v_array->size;
+  int64_t *grid_ = (int64_t *)grid_array->data;
+  int64_t grid_shape1 = grid_array->shape[1];
+  int64_t grid_count = grid_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, r, sizeof(*r) * r_size, r_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
-  appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, r_, sizeof(*r_) * r_count, r_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
+  appy_env_arg(&appy_data, v_, sizeof(*v_) * v_count, v_array->device);
+  appy_env_arg(&appy_data, grid_, sizeof(*grid_) * grid_count, grid_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, r, sizeof(*r) * r_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS);
-    appy_env_device(&appy_data, v, sizeof(*v) * v_size, APPY_READS);
-    appy_env_device(&appy_data, grid, sizeof(*grid) * grid_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, r_, sizeof(*r_) * r_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
+    appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
+    appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r[0:r_size], c[0:c_size], v[0:v_size]) map(tofrom: grid[0:grid_size])
-    for (i = 0; i < v_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
+    for (i_ = 0; i_ < v_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
       #pragma omp atomic update
-      grid[r[i] * grid_shape1 + c[i]] += v[i];
+      grid_[r_[i_] * grid_shape1 + c_[i_]] += v_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "scatter2d", 71, appy_data.bytes_in - appy_in,
@@ -764,44 +854,53 @@ static int kernel_scatter2d_2(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* scatter2d(int32[:], int32[:], int32[:], int32[:, :]) -- tests/e2e/programs/scatter.py:69 */
-static int kernel_scatter2d_3(appy_frame *fr, const appy_array *r_arg, const appy_array *c_arg, const appy_array *v_arg, const appy_array *grid_arg, PyObject **ret)
+static int scatter2d_kernel3(appy_frame *fr, const appy_array *r_array, const appy_array *c_array, const appy_array *v_array, const appy_array *grid_array, PyObject **ret)
 {
-  int32_t *r = (int32_t *)r_arg->data;
-  int64_t r_size = r_arg->size;
-  int32_t *c = (int32_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int32_t *v = (int32_t *)v_arg->data;
-  int64_t v_shape0 = v_arg->shape[0];
-  int64_t v_size = v_arg->size;
-  int32_t *grid = (int32_t *)grid_arg->data;
-  int64_t grid_shape1 = grid_arg->shape[1];
-  int64_t grid_size = grid_arg->size;
-  int64_t i = 0;
+  int32_t *r_ = (int32_t *)r_array->data;
+  int64_t r_shape0 = r_array->shape[0];
+  int64_t r_count = r_array->size;
+  int32_t *c_ = (int32_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int32_t *v_ = (int32_t *)v_array->data;
+  int64_t v_shape0 = v_array->shape[0];
+  int64_t v_count = v_array->size;
+  int32_t *grid_ = (int32_t *)grid_array->data;
+  int64_t grid_shape1 = grid_array->shape[1];
+  int64_t grid_count = grid_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, r, sizeof(*r) * r_size, r_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  appy_env_arg(&appy_data, v, sizeof(*v) * v_size, v_arg->device);
-  appy_env_arg(&appy_data, grid, sizeof(*grid) * grid_size, grid_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, r_, sizeof(*r_) * r_count, r_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
+  appy_env_arg(&appy_data, v_, sizeof(*v_) * v_count, v_array->device);
+  appy_env_arg(&appy_data, grid_, sizeof(*grid_) * grid_count, grid_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
+  if (appy_extent(fr, "r", 0, r_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
+  if (appy_extent(fr, "c", 0, c_shape0, v_shape0 > 0, 0, v_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 72") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:71: for i in range(v.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, r, sizeof(*r) * r_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS);
-    appy_env_device(&appy_data, v, sizeof(*v) * v_size, APPY_READS);
-    appy_env_device(&appy_data, grid, sizeof(*grid) * grid_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, r_, sizeof(*r_) * r_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
+    appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
+    appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r[0:r_size], c[0:c_size], v[0:v_size]) map(tofrom: grid[0:grid_size])
-    for (i = 0; i < v_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
+    for (i_ = 0; i_ < v_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:72: grid[r[i], c[i]] += v[i] */
       #pragma omp atomic update
-      grid[r[i] * grid_shape1 + c[i]] += v[i];
+      grid_[r_[i_] * grid_shape1 + c_[i_]] += v_[i_];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "scatter", "scatter2d", 71, appy_data.bytes_in - appy_in,
@@ -809,42 +908,48 @@ static int kernel_scatter2d_3(appy_frame *fr, const appy_array *r_arg, const app
   }
   appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "scatter2d", appy_called);
+  return -1;
 }
 
 /* row_histograms(int64[:, :], int64[:, :]) -- tests/e2e/programs/scatter.py:78 */
-static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int row_histograms_kernel0(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_shape1 = idx_arg->shape[1];
-  int64_t idx_size = idx_arg->size;
-  int64_t *hist = (int64_t *)hist_arg->data;
-  int64_t hist_shape1 = hist_arg->shape[1];
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_shape1 = idx_array->shape[1];
+  int64_t idx_count = idx_array->size;
+  int64_t *hist_ = (int64_t *)hist_array->data;
+  int64_t hist_shape0 = hist_array->shape[0];
+  int64_t hist_shape1 = hist_array->shape[1];
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
+  if (appy_extent(fr, "hist", 0, hist_shape0, idx_shape0 > 0 && idx_shape1 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:81: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size]) private(j)
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count]) private(j_)
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:83: for j in range(idx.shape[1]): */
       {
         #pragma omp parallel for if(!omp_is_initial_device())
-        for (j = 0; j < idx_shape1; j++) {
+        for (j_ = 0; j_ < idx_shape1; j_++) {
           /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
           #pragma omp atomic update
-          hist[i * hist_shape1 + idx[i * idx_shape1 + j]] += 1;
+          hist_[i_ * hist_shape1 + idx_[i_ * idx_shape1 + j_]] += 1;
         }
       }
     }
@@ -854,42 +959,48 @@ static int kernel_row_histograms_0(appy_frame *fr, const appy_array *idx_arg, co
   }
   appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
+  return -1;
 }
 
 /* row_histograms(int32[:, :], int32[:, :]) -- tests/e2e/programs/scatter.py:78 */
-static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, const appy_array *hist_arg, PyObject **ret)
+static int row_histograms_kernel1(appy_frame *fr, const appy_array *idx_array, const appy_array *hist_array, PyObject **ret)
 {
-  int32_t *idx = (int32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_shape1 = idx_arg->shape[1];
-  int64_t idx_size = idx_arg->size;
-  int32_t *hist = (int32_t *)hist_arg->data;
-  int64_t hist_shape1 = hist_arg->shape[1];
-  int64_t hist_size = hist_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *idx_ = (int32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_shape1 = idx_array->shape[1];
+  int64_t idx_count = idx_array->size;
+  int32_t *hist_ = (int32_t *)hist_array->data;
+  int64_t hist_shape0 = hist_array->shape[0];
+  int64_t hist_shape1 = hist_array->shape[1];
+  int64_t hist_count = hist_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, hist, sizeof(*hist) * hist_size, hist_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, hist_, sizeof(*hist_) * hist_count, hist_array->device);
   (void)ret;
+  /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
+  if (appy_extent(fr, "hist", 0, hist_shape0, idx_shape0 > 0 && idx_shape1 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/scatter.py, line 84") < 0)
+    goto fail;
   /* tests/e2e/programs/scatter.py:81: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, hist, sizeof(*hist) * hist_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx[0:idx_size]) map(tofrom: hist[0:hist_size]) private(j)
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count]) private(j_)
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/scatter.py:83: for j in range(idx.shape[1]): */
       {
         #pragma omp parallel for if(!omp_is_initial_device())
-        for (j = 0; j < idx_shape1; j++) {
+        for (j_ = 0; j_ < idx_shape1; j_++) {
           /* tests/e2e/programs/scatter.py:84: hist[i, idx[i, j]] += 1 */
           #pragma omp atomic update
-          hist[i * hist_shape1 + idx[i * idx_shape1 + j]] += 1;
+          hist_[i_ * hist_shape1 + idx_[i_ * idx_shape1 + j_]] += 1;
         }
       }
     }
@@ -899,12 +1010,15 @@ static int kernel_row_histograms_1(appy_frame *fr, const appy_array *idx_arg, co
   }
   appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "scatter", "row_histograms", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_histogram_0(appy_frame *fr, PyObject *const *argv)
+histogram_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -916,7 +1030,7 @@ call_histogram_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_histogram_0(fr, &p0, &p1, &ret);
+    rc = histogram_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -926,7 +1040,7 @@ call_histogram_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_histogram_1(appy_frame *fr, PyObject *const *argv)
+histogram_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -938,7 +1052,7 @@ call_histogram_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_histogram_1(fr, &p0, &p1, &ret);
+    rc = histogram_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -948,7 +1062,7 @@ call_histogram_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_histogram_2(appy_frame *fr, PyObject *const *argv)
+histogram_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -960,7 +1074,7 @@ call_histogram_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_histogram_2(fr, &p0, &p1, &ret);
+    rc = histogram_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -970,7 +1084,7 @@ call_histogram_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_histogram_3(appy_frame *fr, PyObject *const *argv)
+histogram_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -982,7 +1096,7 @@ call_histogram_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_histogram_3(fr, &p0, &p1, &ret);
+    rc = histogram_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -992,7 +1106,7 @@ call_histogram_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bin_values_0(appy_frame *fr, PyObject *const *argv)
+bin_values_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1004,7 +1118,7 @@ call_bin_values_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bin_values_0(fr, &p0, &p1, &ret);
+    rc = bin_values_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1014,7 +1128,7 @@ call_bin_values_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bin_values_1(appy_frame *fr, PyObject *const *argv)
+bin_values_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1026,7 +1140,7 @@ call_bin_values_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT32, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bin_values_1(fr, &p0, &p1, &ret);
+    rc = bin_values_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1036,7 +1150,7 @@ call_bin_values_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_weighted_0(appy_frame *fr, PyObject *const *argv)
+weighted_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1051,7 +1165,7 @@ call_weighted_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_weighted_0(fr, &p0, &p1, &p2, &ret);
+    rc = weighted_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1061,7 +1175,7 @@ call_weighted_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_weighted_1(appy_frame *fr, PyObject *const *argv)
+weighted_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1076,7 +1190,7 @@ call_weighted_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_weighted_1(fr, &p0, &p1, &p2, &ret);
+    rc = weighted_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1086,7 +1200,7 @@ call_weighted_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_weighted_2(appy_frame *fr, PyObject *const *argv)
+weighted_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1101,7 +1215,7 @@ call_weighted_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_weighted_2(fr, &p0, &p1, &p2, &ret);
+    rc = weighted_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1111,7 +1225,7 @@ call_weighted_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_weighted_3(appy_frame *fr, PyObject *const *argv)
+weighted_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1126,7 +1240,7 @@ call_weighted_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_weighted_3(fr, &p0, &p1, &p2, &ret);
+    rc = weighted_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1136,7 +1250,7 @@ call_weighted_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transfer_0(appy_frame *fr, PyObject *const *argv)
+transfer_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1154,7 +1268,7 @@ call_transfer_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "balance", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transfer_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = transfer_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1164,7 +1278,7 @@ call_transfer_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transfer_1(appy_frame *fr, PyObject *const *argv)
+transfer_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1182,7 +1296,7 @@ call_transfer_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "balance", APPY_FLOAT32, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transfer_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = transfer_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1192,7 +1306,7 @@ call_transfer_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transfer_2(appy_frame *fr, PyObject *const *argv)
+transfer_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1210,7 +1324,7 @@ call_transfer_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "balance", APPY_INT32, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transfer_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = transfer_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1220,7 +1334,7 @@ call_transfer_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sums_counts_0(appy_frame *fr, PyObject *const *argv)
+sums_counts_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1238,7 +1352,7 @@ call_sums_counts_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "sums", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sums_counts_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = sums_counts_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1248,7 +1362,7 @@ call_sums_counts_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sums_counts_1(appy_frame *fr, PyObject *const *argv)
+sums_counts_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1266,7 +1380,7 @@ call_sums_counts_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "sums", APPY_FLOAT32, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sums_counts_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = sums_counts_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1276,7 +1390,7 @@ call_sums_counts_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter2d_0(appy_frame *fr, PyObject *const *argv)
+scatter2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1294,7 +1408,7 @@ call_scatter2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "grid", APPY_FLOAT64, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter2d_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = scatter2d_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1304,7 +1418,7 @@ call_scatter2d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter2d_1(appy_frame *fr, PyObject *const *argv)
+scatter2d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1322,7 +1436,7 @@ call_scatter2d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "grid", APPY_FLOAT32, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter2d_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = scatter2d_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1332,7 +1446,7 @@ call_scatter2d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter2d_2(appy_frame *fr, PyObject *const *argv)
+scatter2d_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1350,7 +1464,7 @@ call_scatter2d_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "grid", APPY_INT64, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter2d_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = scatter2d_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1360,7 +1474,7 @@ call_scatter2d_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter2d_3(appy_frame *fr, PyObject *const *argv)
+scatter2d_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1378,7 +1492,7 @@ call_scatter2d_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "grid", APPY_INT32, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter2d_3(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = scatter2d_kernel3(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1388,7 +1502,7 @@ call_scatter2d_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_histograms_0(appy_frame *fr, PyObject *const *argv)
+row_histograms_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1400,7 +1514,7 @@ call_row_histograms_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_histograms_0(fr, &p0, &p1, &ret);
+    rc = row_histograms_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1410,7 +1524,7 @@ call_row_histograms_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_histograms_1(appy_frame *fr, PyObject *const *argv)
+row_histograms_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1422,7 +1536,7 @@ call_row_histograms_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "hist", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_histograms_1(fr, &p0, &p1, &ret);
+    rc = row_histograms_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1431,12 +1545,12 @@ call_row_histograms_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_histogram_doc,
+PyDoc_STRVAR(histogram_pydoc,
 "histogram($module, idx, hist)\n--\n\n"
 "Runs histogram from tests/e2e/programs/scatter.py:11, compiled by appy-translate.\n\nSignatures:\n  histogram(int64[:], int64[:])\n  histogram(int64[:], int32[:])\n  histogram(int32[:], int64[:])\n  histogram(int32[:], int32[:])\n");
 
 static PyObject *
-py_histogram(PyObject *self, PyObject *args, PyObject *kwargs)
+histogram_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"idx", "hist", NULL};
     PyObject *argv[2];
@@ -1451,16 +1565,16 @@ py_histogram(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "scatter", "histogram");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_histogram_0(&fr, argv);
+        result = histogram_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_histogram_1(&fr, argv);
+        result = histogram_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_histogram_2(&fr, argv);
+        result = histogram_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_histogram_3(&fr, argv);
+        result = histogram_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  histogram(int64[:], int64[:])\n  histogram(int64[:], int32[:])\n  histogram(int32[:], int64[:])\n  histogram(int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1468,12 +1582,12 @@ py_histogram(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_bin_values_doc,
+PyDoc_STRVAR(bin_values_pydoc,
 "bin_values($module, x, hist)\n--\n\n"
 "Runs bin_values from tests/e2e/programs/scatter.py:20, compiled by appy-translate.\n\nSignatures:\n  bin_values(float64[:], int64[:])\n  bin_values(float32[:], int32[:])\n");
 
 static PyObject *
-py_bin_values(PyObject *self, PyObject *args, PyObject *kwargs)
+bin_values_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "hist", NULL};
     PyObject *argv[2];
@@ -1488,10 +1602,10 @@ py_bin_values(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "scatter", "bin_values");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_bin_values_0(&fr, argv);
+        result = bin_values_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1))
-        result = call_bin_values_1(&fr, argv);
+        result = bin_values_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  bin_values(float64[:], int64[:])\n  bin_values(float32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1499,12 +1613,12 @@ py_bin_values(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_weighted_doc,
+PyDoc_STRVAR(weighted_pydoc,
 "weighted($module, k, w, out)\n--\n\n"
 "Runs weighted from tests/e2e/programs/scatter.py:33, compiled by appy-translate.\n\nSignatures:\n  weighted(int64[:], float64[:], float64[:])\n  weighted(int64[:], float32[:], float32[:])\n  weighted(int32[:], float64[:], float64[:])\n  weighted(int32[:], int64[:], int64[:])\n");
 
 static PyObject *
-py_weighted(PyObject *self, PyObject *args, PyObject *kwargs)
+weighted_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"k", "w", "out", NULL};
     PyObject *argv[3];
@@ -1520,19 +1634,19 @@ py_weighted(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_weighted_0(&fr, argv);
+        result = weighted_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_weighted_1(&fr, argv);
+        result = weighted_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_weighted_2(&fr, argv);
+        result = weighted_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_weighted_3(&fr, argv);
+        result = weighted_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  weighted(int64[:], float64[:], float64[:])\n  weighted(int64[:], float32[:], float32[:])\n  weighted(int32[:], float64[:], float64[:])\n  weighted(int32[:], int64[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1540,12 +1654,12 @@ py_weighted(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_transfer_doc,
+PyDoc_STRVAR(transfer_pydoc,
 "transfer($module, src, dst, w, balance)\n--\n\n"
 "Runs transfer from tests/e2e/programs/scatter.py:43, compiled by appy-translate.\n\nSignatures:\n  transfer(int64[:], int64[:], float64[:], float64[:])\n  transfer(int64[:], int64[:], float32[:], float32[:])\n  transfer(int32[:], int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_transfer(PyObject *self, PyObject *args, PyObject *kwargs)
+transfer_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"src", "dst", "w", "balance", NULL};
     PyObject *argv[4];
@@ -1562,17 +1676,17 @@ py_transfer(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_transfer_0(&fr, argv);
+        result = transfer_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1))
-        result = call_transfer_1(&fr, argv);
+        result = transfer_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_INT32, 1))
-        result = call_transfer_2(&fr, argv);
+        result = transfer_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  transfer(int64[:], int64[:], float64[:], float64[:])\n  transfer(int64[:], int64[:], float32[:], float32[:])\n  transfer(int32[:], int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1580,12 +1694,12 @@ py_transfer(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sums_counts_doc,
+PyDoc_STRVAR(sums_counts_pydoc,
 "sums_counts($module, k, w, counts, sums)\n--\n\n"
 "Runs sums_counts from tests/e2e/programs/scatter.py:54, compiled by appy-translate.\n\nSignatures:\n  sums_counts(int64[:], float64[:], int32[:], float64[:])\n  sums_counts(int32[:], float32[:], int64[:], float32[:])\n");
 
 static PyObject *
-py_sums_counts(PyObject *self, PyObject *args, PyObject *kwargs)
+sums_counts_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"k", "w", "counts", "sums", NULL};
     PyObject *argv[4];
@@ -1602,12 +1716,12 @@ py_sums_counts(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_sums_counts_0(&fr, argv);
+        result = sums_counts_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1))
-        result = call_sums_counts_1(&fr, argv);
+        result = sums_counts_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  sums_counts(int64[:], float64[:], int32[:], float64[:])\n  sums_counts(int32[:], float32[:], int64[:], float32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1615,12 +1729,12 @@ py_sums_counts(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_scatter2d_doc,
+PyDoc_STRVAR(scatter2d_pydoc,
 "scatter2d($module, r, c, v, grid)\n--\n\n"
 "Runs scatter2d from tests/e2e/programs/scatter.py:69, compiled by appy-translate.\n\nSignatures:\n  scatter2d(int64[:], int64[:], float64[:], float64[:, :])\n  scatter2d(int64[:], int64[:], float32[:], float32[:, :])\n  scatter2d(int32[:], int32[:], int64[:], int64[:, :])\n  scatter2d(int32[:], int32[:], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_scatter2d(PyObject *self, PyObject *args, PyObject *kwargs)
+scatter2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"r", "c", "v", "grid", NULL};
     PyObject *argv[4];
@@ -1637,22 +1751,22 @@ py_scatter2d(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 2))
-        result = call_scatter2d_0(&fr, argv);
+        result = scatter2d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 2))
-        result = call_scatter2d_1(&fr, argv);
+        result = scatter2d_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 2))
-        result = call_scatter2d_2(&fr, argv);
+        result = scatter2d_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_INT32, 2))
-        result = call_scatter2d_3(&fr, argv);
+        result = scatter2d_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  scatter2d(int64[:], int64[:], float64[:], float64[:, :])\n  scatter2d(int64[:], int64[:], float32[:], float32[:, :])\n  scatter2d(int32[:], int32[:], int64[:], int64[:, :])\n  scatter2d(int32[:], int32[:], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1660,12 +1774,12 @@ py_scatter2d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_histograms_doc,
+PyDoc_STRVAR(row_histograms_pydoc,
 "row_histograms($module, idx, hist)\n--\n\n"
 "Runs row_histograms from tests/e2e/programs/scatter.py:78, compiled by appy-translate.\n\nSignatures:\n  row_histograms(int64[:, :], int64[:, :])\n  row_histograms(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_row_histograms(PyObject *self, PyObject *args, PyObject *kwargs)
+row_histograms_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"idx", "hist", NULL};
     PyObject *argv[2];
@@ -1680,10 +1794,10 @@ py_row_histograms(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "scatter", "row_histograms");
     if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_row_histograms_0(&fr, argv);
+        result = row_histograms_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_row_histograms_1(&fr, argv);
+        result = row_histograms_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_histograms(int64[:, :], int64[:, :])\n  row_histograms(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1692,13 +1806,13 @@ py_row_histograms(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"histogram", (PyCFunction)(void (*)(void))py_histogram, METH_VARARGS | METH_KEYWORDS, py_histogram_doc},
-    {"bin_values", (PyCFunction)(void (*)(void))py_bin_values, METH_VARARGS | METH_KEYWORDS, py_bin_values_doc},
-    {"weighted", (PyCFunction)(void (*)(void))py_weighted, METH_VARARGS | METH_KEYWORDS, py_weighted_doc},
-    {"transfer", (PyCFunction)(void (*)(void))py_transfer, METH_VARARGS | METH_KEYWORDS, py_transfer_doc},
-    {"sums_counts", (PyCFunction)(void (*)(void))py_sums_counts, METH_VARARGS | METH_KEYWORDS, py_sums_counts_doc},
-    {"scatter2d", (PyCFunction)(void (*)(void))py_scatter2d, METH_VARARGS | METH_KEYWORDS, py_scatter2d_doc},
-    {"row_histograms", (PyCFunction)(void (*)(void))py_row_histograms, METH_VARARGS | METH_KEYWORDS, py_row_histograms_doc},
+    {"histogram", (PyCFunction)(void (*)(void))histogram_py, METH_VARARGS | METH_KEYWORDS, histogram_pydoc},
+    {"bin_values", (PyCFunction)(void (*)(void))bin_values_py, METH_VARARGS | METH_KEYWORDS, bin_values_pydoc},
+    {"weighted", (PyCFunction)(void (*)(void))weighted_py, METH_VARARGS | METH_KEYWORDS, weighted_pydoc},
+    {"transfer", (PyCFunction)(void (*)(void))transfer_py, METH_VARARGS | METH_KEYWORDS, transfer_pydoc},
+    {"sums_counts", (PyCFunction)(void (*)(void))sums_counts_py, METH_VARARGS | METH_KEYWORDS, sums_counts_pydoc},
+    {"scatter2d", (PyCFunction)(void (*)(void))scatter2d_py, METH_VARARGS | METH_KEYWORDS, scatter2d_pydoc},
+    {"row_histograms", (PyCFunction)(void (*)(void))row_histograms_py, METH_VARARGS | METH_KEYWORDS, row_histograms_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,42 +13,52 @@
 #include <appy/offload.h>
 
 /* jacobi2d(float64[:, :], float64[:, :], int64) -- examples/stencil2d.py:15 */
-static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t steps, PyObject **ret)
+static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t steps_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t t = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* examples/stencil2d.py:21: B[i, j] = 0.2 * (A[i, j] + A[i - 1, j] + A[i + 1, j] + A[i, j - 1] + A[i, j + 1]) */
+  if (appy_extent(fr, "B", 0, B_shape0, steps_ > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "examples/stencil2d.py, line 21") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, steps_ > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, 0, 0, "examples/stencil2d.py, line 21") < 0)
+    goto fail;
+  /* examples/stencil2d.py:26: A[i, j] = 0.2 * (B[i, j] + B[i - 1, j] + B[i + 1, j] + B[i, j - 1] + B[i, j + 1]) */
+  if (appy_extent(fr, "B", 0, B_shape0, steps_ > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape0 - 1) - 1, -1, 1, "examples/stencil2d.py, line 26") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, steps_ > 0 && (A_shape0 - 1) > INT64_C(1) && (A_shape1 - 1) > INT64_C(1), INT64_C(1), (A_shape1 - 1) - 1, -1, 1, "examples/stencil2d.py, line 26") < 0)
+    goto fail;
   /* examples/stencil2d.py:16: for t in range(steps): */
   {
-    const int64_t appy_stop0 = steps;
-    for (t = 0; t < appy_stop0; t++) {
+    const int64_t appy_stop0 = steps_;
+    for (t_ = 0; t_ < appy_stop0; t_++) {
       /* examples/stencil2d.py:18: for i in range(1, A.shape[0] - 1): */
       {
         const int64_t appy_stop2 = (A_shape0 - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(i, j)
-        for (i = INT64_C(1); i < appy_stop2; i++) {
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
+        for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
           /* examples/stencil2d.py:20: for j in range(1, A.shape[1] - 1): */
-          for (j = INT64_C(1); j < (A_shape1 - 1); j++) {
+          for (j_ = INT64_C(1); j_ < (A_shape1 - 1); j_++) {
             /* examples/stencil2d.py:21: B[i, j] = 0.2 * (A[i, j] + A[i - 1, j] + A[i + 1, j] + A[i, j - 1] + A[i, j + 1]) */
-            B[i * B_shape1 + j] = (0.2 * (A[i * A_shape1 + j] + A[(i - 1) * A_shape1 + j] + A[(i + 1) * A_shape1 + j] + A[i * A_shape1 + (j - 1)] + A[i * A_shape1 + (j + 1)]));
+            B_[i_ * B_shape1 + j_] = (0.2 * (A_[i_ * A_shape1 + j_] + A_[(i_ - 1) * A_shape1 + j_] + A_[(i_ + 1) * A_shape1 + j_] + A_[i_ * A_shape1 + (j_ - 1)] + A_[i_ * A_shape1 + (j_ + 1)]));
           }
         }
         const double appy_ran = appy_clock();
@@ -60,15 +70,15 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
         const int64_t appy_stop5 = (A_shape0 - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
-        appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+        appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+        appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B[0:B_size]) map(tofrom: A[0:A_size]) private(i, j)
-        for (i = INT64_C(1); i < appy_stop5; i++) {
+        #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(i_, j_)
+        for (i_ = INT64_C(1); i_ < appy_stop5; i_++) {
           /* examples/stencil2d.py:25: for j in range(1, A.shape[1] - 1): */
-          for (j = INT64_C(1); j < (A_shape1 - 1); j++) {
+          for (j_ = INT64_C(1); j_ < (A_shape1 - 1); j_++) {
             /* examples/stencil2d.py:26: A[i, j] = 0.2 * (B[i, j] + B[i - 1, j] + B[i + 1, j] + B[i, j - 1] + B[i, j + 1]) */
-            A[i * A_shape1 + j] = (0.2 * (B[i * B_shape1 + j] + B[(i - 1) * B_shape1 + j] + B[(i + 1) * B_shape1 + j] + B[i * B_shape1 + (j - 1)] + B[i * B_shape1 + (j + 1)]));
+            A_[i_ * A_shape1 + j_] = (0.2 * (B_[i_ * B_shape1 + j_] + B_[(i_ - 1) * B_shape1 + j_] + B_[(i_ + 1) * B_shape1 + j_] + B_[i_ * B_shape1 + (j_ - 1)] + B_[i_ * B_shape1 + (j_ + 1)]));
           }
         }
         const double appy_ran = appy_clock();
@@ -79,12 +89,15 @@ static int kernel_jacobi2d_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "stencil2d", "jacobi2d", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "stencil2d", "jacobi2d", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
+jacobi2d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -99,7 +112,7 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi2d_0(fr, &p0, &p1, p2, &ret);
+    rc = jacobi2d_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -108,12 +121,12 @@ call_jacobi2d_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_jacobi2d_doc,
+PyDoc_STRVAR(jacobi2d_pydoc,
 "jacobi2d($module, A, B, steps)\n--\n\n"
 "Runs jacobi2d from examples/stencil2d.py:15, compiled by appy-translate.\n\nSignatures:\n  jacobi2d(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
+jacobi2d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "steps", NULL};
     PyObject *argv[3];
@@ -126,14 +139,14 @@ py_jacobi2d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "stencil2d", "jacobi2d");
-    result = call_jacobi2d_0(&fr, argv);
+    result = jacobi2d_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"jacobi2d", (PyCFunction)(void (*)(void))py_jacobi2d, METH_VARARGS | METH_KEYWORDS, py_jacobi2d_doc},
+    {"jacobi2d", (PyCFunction)(void (*)(void))jacobi2d_py, METH_VARARGS | METH_KEYWORDS, jacobi2d_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

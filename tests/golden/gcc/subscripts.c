@@ -13,39 +13,44 @@
 #include <appy/offload.h>
 
 /* transpose(float64[:, :], float64[:, :]) -- tests/e2e/programs/subscripts.py:11 */
-static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int transpose_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:15: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
-          B[j * B_shape1 + i] = A[i * A_shape1 + j];
+          B_[j_ * B_shape1 + i_] = A_[i_ * A_shape1 + j_];
           /* tests/e2e/programs/subscripts.py:17: B[j][i] += A[i, j] */
-          B[j * B_shape1 + i] = (B[j * B_shape1 + i] + A[i * A_shape1 + j]);
+          B_[j_ * B_shape1 + i_] = (B_[j_ * B_shape1 + i_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -55,42 +60,50 @@ static int kernel_transpose_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(float32[:, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
-static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int transpose_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:15: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
-          B[j * B_shape1 + i] = A[i * A_shape1 + j];
+          B_[j_ * B_shape1 + i_] = A_[i_ * A_shape1 + j_];
           /* tests/e2e/programs/subscripts.py:17: B[j][i] += A[i, j] */
-          B[j * B_shape1 + i] = (B[j * B_shape1 + i] + A[i * A_shape1 + j]);
+          B_[j_ * B_shape1 + i_] = (B_[j_ * B_shape1 + i_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -100,42 +113,50 @@ static int kernel_transpose_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int64[:, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:11 */
-static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int transpose_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:15: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
-          B[j * B_shape1 + i] = A[i * A_shape1 + j];
+          B_[j_ * B_shape1 + i_] = A_[i_ * A_shape1 + j_];
           /* tests/e2e/programs/subscripts.py:17: B[j][i] += A[i, j] */
-          B[j * B_shape1 + i] = (B[j * B_shape1 + i] + A[i * A_shape1 + j]);
+          B_[j_ * B_shape1 + i_] = (B_[j_ * B_shape1 + i_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -145,42 +166,50 @@ static int kernel_transpose_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* transpose(int32[:, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:11 */
-static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int transpose_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:14: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:15: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:16: B[j, i] = A[i][j] */
-          B[j * B_shape1 + i] = A[i * A_shape1 + j];
+          B_[j_ * B_shape1 + i_] = A_[i_ * A_shape1 + j_];
           /* tests/e2e/programs/subscripts.py:17: B[j][i] += A[i, j] */
-          B[j * B_shape1 + i] = (B[j * B_shape1 + i] + A[i * A_shape1 + j]);
+          B_[j_ * B_shape1 + i_] = (B_[j_ * B_shape1 + i_] + A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -190,52 +219,60 @@ static int kernel_transpose_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "transpose", appy_called);
+  return -1;
 }
 
 /* sum_last(float64[:, :, :], float64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
-static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int sum_last_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j, k)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, k_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:29: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
-          out[i * out_shape1 + j] = 0.0;
+          out_[i_ * out_shape1 + j_] = 0.0;
           /* tests/e2e/programs/subscripts.py:31: for k in range(A.shape[2]): */
           {
-            for (k = 0; k < A_shape2; k++) {
+            for (k_ = 0; k_ < A_shape2; k_++) {
               /* tests/e2e/programs/subscripts.py:32: if k % 2 == 0: */
-              if (appy_mod_i64(k, INT64_C(2)) == 0) {
+              if (appy_mod_i64(k_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/subscripts.py:33: out[i, j] += A[i][j][k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               } else {
                 /* tests/e2e/programs/subscripts.py:35: out[i, j] -= A[i, j, k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] - A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               }
             }
           }
@@ -248,52 +285,60 @@ static int kernel_sum_last_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(float32[:, :, :], float32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
-static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int sum_last_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j, k)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, k_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:29: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
-          out[i * out_shape1 + j] = 0.0f;
+          out_[i_ * out_shape1 + j_] = 0.0f;
           /* tests/e2e/programs/subscripts.py:31: for k in range(A.shape[2]): */
           {
-            for (k = 0; k < A_shape2; k++) {
+            for (k_ = 0; k_ < A_shape2; k_++) {
               /* tests/e2e/programs/subscripts.py:32: if k % 2 == 0: */
-              if (appy_mod_i64(k, INT64_C(2)) == 0) {
+              if (appy_mod_i64(k_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/subscripts.py:33: out[i, j] += A[i][j][k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               } else {
                 /* tests/e2e/programs/subscripts.py:35: out[i, j] -= A[i, j, k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] - A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               }
             }
           }
@@ -306,52 +351,60 @@ static int kernel_sum_last_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int64[:, :, :], int64[:, :]) -- tests/e2e/programs/subscripts.py:25 */
-static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int sum_last_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j, k)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, k_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:29: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
-          out[i * out_shape1 + j] = INT64_C(0);
+          out_[i_ * out_shape1 + j_] = INT64_C(0);
           /* tests/e2e/programs/subscripts.py:31: for k in range(A.shape[2]): */
           {
-            for (k = 0; k < A_shape2; k++) {
+            for (k_ = 0; k_ < A_shape2; k_++) {
               /* tests/e2e/programs/subscripts.py:32: if k % 2 == 0: */
-              if (appy_mod_i64(k, INT64_C(2)) == 0) {
+              if (appy_mod_i64(k_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/subscripts.py:33: out[i, j] += A[i][j][k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               } else {
                 /* tests/e2e/programs/subscripts.py:35: out[i, j] -= A[i, j, k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] - A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               }
             }
           }
@@ -364,52 +417,60 @@ static int kernel_sum_last_2(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* sum_last(int32[:, :, :], int32[:, :]) -- tests/e2e/programs/subscripts.py:25 */
-static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int sum_last_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 30") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) private(j, k)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, k_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:29: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/subscripts.py:30: out[i, j] = 0 */
-          out[i * out_shape1 + j] = 0;
+          out_[i_ * out_shape1 + j_] = 0;
           /* tests/e2e/programs/subscripts.py:31: for k in range(A.shape[2]): */
           {
-            for (k = 0; k < A_shape2; k++) {
+            for (k_ = 0; k_ < A_shape2; k_++) {
               /* tests/e2e/programs/subscripts.py:32: if k % 2 == 0: */
-              if (appy_mod_i64(k, INT64_C(2)) == 0) {
+              if (appy_mod_i64(k_, INT64_C(2)) == 0) {
                 /* tests/e2e/programs/subscripts.py:33: out[i, j] += A[i][j][k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] + A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] + A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               } else {
                 /* tests/e2e/programs/subscripts.py:35: out[i, j] -= A[i, j, k] */
-                out[i * out_shape1 + j] = (out[i * out_shape1 + j] - A[(i * A_shape1 + j) * A_shape2 + k]);
+                out_[i_ * out_shape1 + j_] = (out_[i_ * out_shape1 + j_] - A_[(i_ * A_shape1 + j_) * A_shape2 + k_]);
               }
             }
           }
@@ -422,40 +483,54 @@ static int kernel_sum_last_3(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "sum_last", appy_called);
+  return -1;
 }
 
 /* ends(float64[:], float64[:, :], float64[:]) -- tests/e2e/programs/subscripts.py:41 */
-static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int ends_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], A[0:A_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], A_[0:A_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
-      out[i] = (a[i] - a[a_shape0 - 1] + (A[i * A_shape1 + A_shape1 - 1] * 2.0) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
+      out_[i_] = (a_[i_] - a_[a_shape0 - 1] + (A_[i_ * A_shape1 + A_shape1 - 1] * 2.0) - A_[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A_[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "ends", 44, appy_data.bytes_in - appy_in,
@@ -463,40 +538,54 @@ static int kernel_ends_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* ends(int32[:], int32[:, :], int32[:]) -- tests/e2e/programs/subscripts.py:41 */
-static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int ends_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, 0, -2, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, a_shape0 > 0, 0, 0, -1, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
+  if (appy_extent(fr, "a", 0, a_shape0, a_shape0 > 0, 0, 0, -1, -1, "tests/e2e/programs/subscripts.py, line 45") < 0)
+    goto fail;
   /* tests/e2e/programs/subscripts.py:44: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a[0:a_size], A[0:A_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], A_[0:A_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:45: out[i] = a[i] - a[-1] + A[i, -1] * 2 - A[-1, 0] + A[-2][-1] */
-      out[i] = (a[i] - a[a_shape0 - 1] + (A[i * A_shape1 + A_shape1 - 1] * 2) - A[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
+      out_[i_] = (a_[i_] - a_[a_shape0 - 1] + (A_[i_ * A_shape1 + A_shape1 - 1] * 2) - A_[(A_shape0 - 1) * A_shape1 + INT64_C(0)] + A_[(A_shape0 - 2) * A_shape1 + A_shape1 - 1]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "ends", 44, appy_data.bytes_in - appy_in,
@@ -504,49 +593,54 @@ static int kernel_ends_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "ends", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "ends", appy_called);
+  return -1;
 }
 
 /* dims(float64[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
-static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int dims_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = A_shape0;
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = A_shape0;
   /* tests/e2e/programs/subscripts.py:54: out[1] = A.shape[1] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(1)] = A_shape1;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(1)] = A_shape1;
   /* tests/e2e/programs/subscripts.py:55: out[2] = A.shape[2] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(2)] = A_shape2;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(2)] = A_shape2;
   /* tests/e2e/programs/subscripts.py:56: out[3] = len(A) */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(3)] = A_shape0;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(3)] = A_shape0;
   /* tests/e2e/programs/subscripts.py:57: out[4] = A.size */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(4)] = A_size;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(4)] = A_count;
   /* tests/e2e/programs/subscripts.py:59: for i in range(5, out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
-    for (i = INT64_C(5); i < out_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+    for (i_ = INT64_C(5); i_ < out_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:60: out[i] = A.shape[2] * 1000 + len(A) * 100 + A.size + i */
-      out[i] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_size + i);
+      out_[i_] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_count + i_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "dims", 59, appy_data.bytes_in - appy_in,
@@ -554,49 +648,54 @@ static int kernel_dims_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* dims(int32[:, :, :], int64[:]) -- tests/e2e/programs/subscripts.py:51 */
-static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int dims_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape0 = out_arg->shape[0];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
   /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(0)] = A_shape0;
+  if (appy_extent(fr, "out", 0, out_shape0, 1, 0, 0, 0, 4, "tests/e2e/programs/subscripts.py, line 53") < 0)
+    goto fail;
+  /* tests/e2e/programs/subscripts.py:53: out[0] = A.shape[0] */
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(0)] = A_shape0;
   /* tests/e2e/programs/subscripts.py:54: out[1] = A.shape[1] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(1)] = A_shape1;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(1)] = A_shape1;
   /* tests/e2e/programs/subscripts.py:55: out[2] = A.shape[2] */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(2)] = A_shape2;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(2)] = A_shape2;
   /* tests/e2e/programs/subscripts.py:56: out[3] = len(A) */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(3)] = A_shape0;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(3)] = A_shape0;
   /* tests/e2e/programs/subscripts.py:57: out[4] = A.size */
-  appy_env_host(&appy_data, out, APPY_WRITES);
-  out[INT64_C(4)] = A_size;
+  appy_env_host(&appy_data, out_, APPY_WRITES);
+  out_[INT64_C(4)] = A_count;
   /* tests/e2e/programs/subscripts.py:59: for i in range(5, out.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out[0:out_size])
-    for (i = INT64_C(5); i < out_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
+    for (i_ = INT64_C(5); i_ < out_shape0; i_++) {
       /* tests/e2e/programs/subscripts.py:60: out[i] = A.shape[2] * 1000 + len(A) * 100 + A.size + i */
-      out[i] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_size + i);
+      out_[i_] = ((A_shape2 * 1000) + (A_shape0 * 100) + A_count + i_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "subscripts", "dims", 59, appy_data.bytes_in - appy_in,
@@ -604,26 +703,29 @@ static int kernel_dims_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "subscripts", "dims", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "subscripts", "dims", appy_called);
+  return -1;
 }
 
 /* last_of(float64[:], int64[:, :]) -- tests/e2e/programs/subscripts.py:65 */
-static int kernel_last_of_0(appy_frame *fr, const appy_array *a_arg, const appy_array *B_arg, PyObject **ret)
+static int last_of_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *B_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
   (void)fr;
   /* tests/e2e/programs/subscripts.py:67: return a[-1] * 2 + B[-1, -2] - B[0][-1] */
-  *ret = appy_box_float64(((a[a_shape0 - 1] * 2.0) + (double)B[(B_shape0 - 1) * B_shape1 + B_shape1 - 2] - (double)B[B_shape1 - 1]));
+  *ret = appy_box_float64(((a_[a_shape0 - 1] * 2.0) + (double)B_[(B_shape0 - 1) * B_shape1 + B_shape1 - 2] - (double)B_[B_shape1 - 1]));
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_transpose_0(appy_frame *fr, PyObject *const *argv)
+transpose_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -635,7 +737,7 @@ call_transpose_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transpose_0(fr, &p0, &p1, &ret);
+    rc = transpose_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -645,7 +747,7 @@ call_transpose_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transpose_1(appy_frame *fr, PyObject *const *argv)
+transpose_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -657,7 +759,7 @@ call_transpose_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transpose_1(fr, &p0, &p1, &ret);
+    rc = transpose_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -667,7 +769,7 @@ call_transpose_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transpose_2(appy_frame *fr, PyObject *const *argv)
+transpose_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -679,7 +781,7 @@ call_transpose_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transpose_2(fr, &p0, &p1, &ret);
+    rc = transpose_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -689,7 +791,7 @@ call_transpose_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_transpose_3(appy_frame *fr, PyObject *const *argv)
+transpose_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -701,7 +803,7 @@ call_transpose_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_transpose_3(fr, &p0, &p1, &ret);
+    rc = transpose_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -711,7 +813,7 @@ call_transpose_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_last_0(appy_frame *fr, PyObject *const *argv)
+sum_last_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -723,7 +825,7 @@ call_sum_last_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_last_0(fr, &p0, &p1, &ret);
+    rc = sum_last_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -733,7 +835,7 @@ call_sum_last_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_last_1(appy_frame *fr, PyObject *const *argv)
+sum_last_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -745,7 +847,7 @@ call_sum_last_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_last_1(fr, &p0, &p1, &ret);
+    rc = sum_last_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -755,7 +857,7 @@ call_sum_last_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_last_2(appy_frame *fr, PyObject *const *argv)
+sum_last_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -767,7 +869,7 @@ call_sum_last_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_last_2(fr, &p0, &p1, &ret);
+    rc = sum_last_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -777,7 +879,7 @@ call_sum_last_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum_last_3(appy_frame *fr, PyObject *const *argv)
+sum_last_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -789,7 +891,7 @@ call_sum_last_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum_last_3(fr, &p0, &p1, &ret);
+    rc = sum_last_kernel3(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -799,7 +901,7 @@ call_sum_last_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ends_0(appy_frame *fr, PyObject *const *argv)
+ends_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -814,7 +916,7 @@ call_ends_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ends_0(fr, &p0, &p1, &p2, &ret);
+    rc = ends_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -824,7 +926,7 @@ call_ends_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ends_1(appy_frame *fr, PyObject *const *argv)
+ends_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -839,7 +941,7 @@ call_ends_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ends_1(fr, &p0, &p1, &p2, &ret);
+    rc = ends_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -849,7 +951,7 @@ call_ends_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dims_0(appy_frame *fr, PyObject *const *argv)
+dims_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -861,7 +963,7 @@ call_dims_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dims_0(fr, &p0, &p1, &ret);
+    rc = dims_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -871,7 +973,7 @@ call_dims_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_dims_1(appy_frame *fr, PyObject *const *argv)
+dims_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -883,7 +985,7 @@ call_dims_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dims_1(fr, &p0, &p1, &ret);
+    rc = dims_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -893,7 +995,7 @@ call_dims_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_last_of_0(appy_frame *fr, PyObject *const *argv)
+last_of_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -905,7 +1007,7 @@ call_last_of_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT64, 2, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_last_of_0(fr, &p0, &p1, &ret);
+    rc = last_of_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -914,12 +1016,12 @@ call_last_of_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_transpose_doc,
+PyDoc_STRVAR(transpose_pydoc,
 "transpose($module, A, B)\n--\n\n"
 "Runs transpose from tests/e2e/programs/subscripts.py:11, compiled by appy-translate.\n\nSignatures:\n  transpose(float64[:, :], float64[:, :])\n  transpose(float32[:, :], float32[:, :])\n  transpose(int64[:, :], int64[:, :])\n  transpose(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_transpose(PyObject *self, PyObject *args, PyObject *kwargs)
+transpose_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -934,16 +1036,16 @@ py_transpose(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "subscripts", "transpose");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_transpose_0(&fr, argv);
+        result = transpose_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_transpose_1(&fr, argv);
+        result = transpose_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_transpose_2(&fr, argv);
+        result = transpose_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_transpose_3(&fr, argv);
+        result = transpose_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  transpose(float64[:, :], float64[:, :])\n  transpose(float32[:, :], float32[:, :])\n  transpose(int64[:, :], int64[:, :])\n  transpose(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -951,12 +1053,12 @@ py_transpose(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum_last_doc,
+PyDoc_STRVAR(sum_last_pydoc,
 "sum_last($module, A, out)\n--\n\n"
 "Runs sum_last from tests/e2e/programs/subscripts.py:25, compiled by appy-translate.\n\nSignatures:\n  sum_last(float64[:, :, :], float64[:, :])\n  sum_last(float32[:, :, :], float32[:, :])\n  sum_last(int64[:, :, :], int64[:, :])\n  sum_last(int32[:, :, :], int32[:, :])\n");
 
 static PyObject *
-py_sum_last(PyObject *self, PyObject *args, PyObject *kwargs)
+sum_last_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -971,16 +1073,16 @@ py_sum_last(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "subscripts", "sum_last");
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_sum_last_0(&fr, argv);
+        result = sum_last_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 3)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_sum_last_1(&fr, argv);
+        result = sum_last_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 3)
         && appy_match_array(argv[1], APPY_INT64, 2))
-        result = call_sum_last_2(&fr, argv);
+        result = sum_last_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_sum_last_3(&fr, argv);
+        result = sum_last_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  sum_last(float64[:, :, :], float64[:, :])\n  sum_last(float32[:, :, :], float32[:, :])\n  sum_last(int64[:, :, :], int64[:, :])\n  sum_last(int32[:, :, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -988,12 +1090,12 @@ py_sum_last(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_ends_doc,
+PyDoc_STRVAR(ends_pydoc,
 "ends($module, a, A, out)\n--\n\n"
 "Runs ends from tests/e2e/programs/subscripts.py:41, compiled by appy-translate.\n\nSignatures:\n  ends(float64[:], float64[:, :], float64[:])\n  ends(int32[:], int32[:, :], int32[:])\n");
 
 static PyObject *
-py_ends(PyObject *self, PyObject *args, PyObject *kwargs)
+ends_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "A", "out", NULL};
     PyObject *argv[3];
@@ -1009,11 +1111,11 @@ py_ends(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_ends_0(&fr, argv);
+        result = ends_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_ends_1(&fr, argv);
+        result = ends_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  ends(float64[:], float64[:, :], float64[:])\n  ends(int32[:], int32[:, :], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1021,12 +1123,12 @@ py_ends(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_dims_doc,
+PyDoc_STRVAR(dims_pydoc,
 "dims($module, A, out)\n--\n\n"
 "Runs dims from tests/e2e/programs/subscripts.py:51, compiled by appy-translate.\n\nSignatures:\n  dims(float64[:, :, :], int64[:])\n  dims(int32[:, :, :], int64[:])\n");
 
 static PyObject *
-py_dims(PyObject *self, PyObject *args, PyObject *kwargs)
+dims_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -1041,10 +1143,10 @@ py_dims(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "subscripts", "dims");
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_dims_0(&fr, argv);
+        result = dims_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT64, 1))
-        result = call_dims_1(&fr, argv);
+        result = dims_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  dims(float64[:, :, :], int64[:])\n  dims(int32[:, :, :], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1052,12 +1154,12 @@ py_dims(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_last_of_doc,
+PyDoc_STRVAR(last_of_pydoc,
 "last_of($module, a, B)\n--\n\n"
 "Runs last_of from tests/e2e/programs/subscripts.py:65, compiled by appy-translate.\n\nSignatures:\n  last_of(float64[:], int64[:, :])\n");
 
 static PyObject *
-py_last_of(PyObject *self, PyObject *args, PyObject *kwargs)
+last_of_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "B", NULL};
     PyObject *argv[2];
@@ -1070,18 +1172,18 @@ py_last_of(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "subscripts", "last_of");
-    result = call_last_of_0(&fr, argv);
+    result = last_of_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"transpose", (PyCFunction)(void (*)(void))py_transpose, METH_VARARGS | METH_KEYWORDS, py_transpose_doc},
-    {"sum_last", (PyCFunction)(void (*)(void))py_sum_last, METH_VARARGS | METH_KEYWORDS, py_sum_last_doc},
-    {"ends", (PyCFunction)(void (*)(void))py_ends, METH_VARARGS | METH_KEYWORDS, py_ends_doc},
-    {"dims", (PyCFunction)(void (*)(void))py_dims, METH_VARARGS | METH_KEYWORDS, py_dims_doc},
-    {"last_of", (PyCFunction)(void (*)(void))py_last_of, METH_VARARGS | METH_KEYWORDS, py_last_of_doc},
+    {"transpose", (PyCFunction)(void (*)(void))transpose_py, METH_VARARGS | METH_KEYWORDS, transpose_pydoc},
+    {"sum_last", (PyCFunction)(void (*)(void))sum_last_py, METH_VARARGS | METH_KEYWORDS, sum_last_pydoc},
+    {"ends", (PyCFunction)(void (*)(void))ends_py, METH_VARARGS | METH_KEYWORDS, ends_pydoc},
+    {"dims", (PyCFunction)(void (*)(void))dims_py, METH_VARARGS | METH_KEYWORDS, dims_pydoc},
+    {"last_of", (PyCFunction)(void (*)(void))last_of_py, METH_VARARGS | METH_KEYWORDS, last_of_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

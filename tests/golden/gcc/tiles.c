@@ -13,52 +13,60 @@
 #include <appy/offload.h>
 
 /* matmul(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-        s = C[i * C_shape1 + j];
+        s_ = C_[i_ * C_shape1 + j_];
         /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-            s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-        C[i * C_shape1 + j] = s;
+        C_[i_ * C_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -67,55 +75,66 @@ static int kernel_matmul_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  int64_t k = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-        s = C[i * C_shape1 + j];
+        s_ = C_[i_ * C_shape1 + j_];
         /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-            s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-        C[i * C_shape1 + j] = s;
+        C_[i_ * C_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -124,55 +143,66 @@ static int kernel_matmul_1(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-        s = C[i * C_shape1 + j];
+        s_ = C_[i_ * C_shape1 + j_];
         /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-            s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-        C[i * C_shape1 + j] = s;
+        C_[i_ * C_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -181,55 +211,66 @@ static int kernel_matmul_2(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* matmul(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/tiles.py:13 */
-static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int matmul_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int32_t s = 0;
-  int64_t k = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int32_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 18") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:14: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:15: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:16: s = C[i, j] */
-        s = C[i * C_shape1 + j];
+        s_ = C_[i_ * C_shape1 + j_];
         /* tests/e2e/programs/tiles.py:17: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:18: s += A[i, k] * B[k, j] */
-            s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:19: C[i, j] = s */
-        C[i * C_shape1 + j] = s;
+        C_[i_ * C_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -238,56 +279,59 @@ static int kernel_matmul_3(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "matmul", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "matmul", appy_called);
+  return -1;
 }
 
 /* lower(float64, float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:25 */
-static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int lower_kernel0(appy_frame *fr, double beta_, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:28: n = C.shape[0] */
-  n = C_shape0;
+  n_ = C_shape0;
   /* tests/e2e/programs/tiles.py:29: for i in appy.prange(n): */
   {
-    const int64_t appy_stop12 = n;
+    const int64_t appy_stop12 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < appy_stop12; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < appy_stop12; i_++) {
       /* tests/e2e/programs/tiles.py:30: for j in appy.prange(n): */
-      for (j = 0; j < n; j++) {
+      for (j_ = 0; j_ < n_; j_++) {
         /* tests/e2e/programs/tiles.py:31: if j <= i: */
-        if (j <= i) {
+        if (j_ <= i_) {
           /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-          s = 0.0;
+          s_ = 0.0;
           /* tests/e2e/programs/tiles.py:33: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-              s = (s + (A[i * A_shape1 + k] * A[j * A_shape1 + k]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * A_[j_ * A_shape1 + k_]));
             }
           }
           /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-          C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s);
+          C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_);
         }
       }
     }
@@ -300,53 +344,53 @@ static int kernel_lower_0(appy_frame *fr, double beta, const appy_array *C_arg, 
 }
 
 /* lower(float32, float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:25 */
-static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, const appy_array *A_arg, PyObject **ret)
+static int lower_kernel1(appy_frame *fr, float beta_, const appy_array *C_array, const appy_array *A_array, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *A = (float *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  int64_t k = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:28: n = C.shape[0] */
-  n = C_shape0;
+  n_ = C_shape0;
   /* tests/e2e/programs/tiles.py:29: for i in appy.prange(n): */
   {
-    const int64_t appy_stop16 = n;
+    const int64_t appy_stop16 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < appy_stop16; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < appy_stop16; i_++) {
       /* tests/e2e/programs/tiles.py:30: for j in appy.prange(n): */
-      for (j = 0; j < n; j++) {
+      for (j_ = 0; j_ < n_; j_++) {
         /* tests/e2e/programs/tiles.py:31: if j <= i: */
-        if (j <= i) {
+        if (j_ <= i_) {
           /* tests/e2e/programs/tiles.py:32: s = 0.0 */
-          s = (float)0.0;
+          s_ = (float)0.0;
           /* tests/e2e/programs/tiles.py:33: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:34: s += A[i, k] * A[j, k] */
-              s = (s + (A[i * A_shape1 + k] * A[j * A_shape1 + k]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * A_[j_ * A_shape1 + k_]));
             }
           }
           /* tests/e2e/programs/tiles.py:35: C[i, j] = beta * C[i, j] + s */
-          C[i * C_shape1 + j] = ((beta * C[i * C_shape1 + j]) + s);
+          C_[i_ * C_shape1 + j_] = ((beta_ * C_[i_ * C_shape1 + j_]) + s_);
         }
       }
     }
@@ -359,58 +403,58 @@ static int kernel_lower_1(appy_frame *fr, float beta, const appy_array *C_arg, c
 }
 
 /* triangular(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:41 */
-static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int triangular_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:43: m = B.shape[0] */
-  m = B_shape0;
+  m_ = B_shape0;
   /* tests/e2e/programs/tiles.py:44: for i in appy.prange(m): */
   {
-    const int64_t appy_stop20 = m;
+    const int64_t appy_stop20 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) private(s, k, i, j)
-    for (i = 0; i < appy_stop20; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < appy_stop20; i_++) {
       /* tests/e2e/programs/tiles.py:45: for j in appy.prange(B.shape[1]): */
-      for (j = 0; j < B_shape1; j++) {
+      for (j_ = 0; j_ < B_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-        s = B[i * B_shape1 + j];
+        s_ = B_[i_ * B_shape1 + j_];
         /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
         {
-          const int64_t appy_start23 = (i + 1);
-          const int64_t appy_stop24 = m;
-          for (k = appy_start23; k < appy_stop24; k++) {
+          const int64_t appy_start23 = (i_ + 1);
+          const int64_t appy_stop24 = m_;
+          for (k_ = appy_start23; k_ < appy_stop24; k_++) {
             /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-            s = (s + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-        out[i * out_shape1 + j] = s;
+        out_[i_ * out_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -422,58 +466,58 @@ static int kernel_triangular_0(appy_frame *fr, const appy_array *A_arg, const ap
 }
 
 /* triangular(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/tiles.py:41 */
-static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int triangular_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape0 = B_arg->shape[0];
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t s = 0;
-  int64_t k = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:43: m = B.shape[0] */
-  m = B_shape0;
+  m_ = B_shape0;
   /* tests/e2e/programs/tiles.py:44: for i in appy.prange(m): */
   {
-    const int64_t appy_stop26 = m;
+    const int64_t appy_stop26 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) private(s, k, i, j)
-    for (i = 0; i < appy_stop26; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < appy_stop26; i_++) {
       /* tests/e2e/programs/tiles.py:45: for j in appy.prange(B.shape[1]): */
-      for (j = 0; j < B_shape1; j++) {
+      for (j_ = 0; j_ < B_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:46: s = B[i, j] */
-        s = B[i * B_shape1 + j];
+        s_ = B_[i_ * B_shape1 + j_];
         /* tests/e2e/programs/tiles.py:47: for k in range(i + 1, m): */
         {
-          const int64_t appy_start29 = (i + 1);
-          const int64_t appy_stop30 = m;
-          for (k = appy_start29; k < appy_stop30; k++) {
+          const int64_t appy_start29 = (i_ + 1);
+          const int64_t appy_stop30 = m_;
+          for (k_ = appy_start29; k_ < appy_stop30; k_++) {
             /* tests/e2e/programs/tiles.py:48: s += A[k, i] * B[k, j] */
-            s = (s + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+            s_ = (s_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:49: out[i, j] = s */
-        out[i * out_shape1 + j] = s;
+        out_[i_ * out_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -485,68 +529,68 @@ static int kernel_triangular_1(appy_frame *fr, const appy_array *A_arg, const ap
 }
 
 /* two_loops(float64, float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:54 */
-static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_arg, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int two_loops_kernel0(appy_frame *fr, double alpha_, const appy_array *C_array, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
-  double t = 0;
-  int64_t k = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double t_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:56: m = C.shape[0] */
-  m = C_shape0;
+  m_ = C_shape0;
   /* tests/e2e/programs/tiles.py:57: for i in appy.prange(m): */
   {
-    const int64_t appy_stop32 = m;
+    const int64_t appy_stop32 = m_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(t, k, i, j)
-    for (i = 0; i < appy_stop32; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(t_, k_, i_, j_)
+    for (i_ = 0; i_ < appy_stop32; i_++) {
       /* tests/e2e/programs/tiles.py:58: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:59: t = 0.0 */
-        t = 0.0;
+        t_ = 0.0;
         /* tests/e2e/programs/tiles.py:60: for k in range(i): */
         {
-          const int64_t appy_stop35 = i;
-          for (k = 0; k < appy_stop35; k++) {
+          const int64_t appy_stop35 = i_;
+          for (k_ = 0; k_ < appy_stop35; k_++) {
             /* tests/e2e/programs/tiles.py:61: t += A[i, k] * B[k, j] */
-            t = (t + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+            t_ = (t_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:62: t = t * 0.5 */
-        t = (t * 0.5);
+        t_ = (t_ * 0.5);
         /* tests/e2e/programs/tiles.py:63: for k in range(i + 1, m): */
         {
-          const int64_t appy_start37 = (i + 1);
-          const int64_t appy_stop38 = m;
-          for (k = appy_start37; k < appy_stop38; k++) {
+          const int64_t appy_start37 = (i_ + 1);
+          const int64_t appy_stop38 = m_;
+          for (k_ = appy_start37; k_ < appy_stop38; k_++) {
             /* tests/e2e/programs/tiles.py:64: t += A[k, i] * B[k, j] */
-            t = (t + (A[k * A_shape1 + i] * B[k * B_shape1 + j]));
+            t_ = (t_ + (A_[k_ * A_shape1 + i_] * B_[k_ * B_shape1 + j_]));
           }
         }
         /* tests/e2e/programs/tiles.py:65: C[i, j] = alpha * A[i, i] * B[i, j] + t */
-        C[i * C_shape1 + j] = ((alpha * A[i * A_shape1 + i] * B[i * B_shape1 + j]) + t);
+        C_[i_ * C_shape1 + j_] = ((alpha_ * A_[i_ * A_shape1 + i_] * B_[i_ * B_shape1 + j_]) + t_);
       }
     }
     const double appy_ran = appy_clock();
@@ -558,67 +602,95 @@ static int kernel_two_loops_0(appy_frame *fr, double alpha, const appy_array *C_
 }
 
 /* mixed(float64[:, :], float64[:, :], float64[:], float64[:, :], int64) -- tests/e2e/programs/tiles.py:70 */
-static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *w_arg, const appy_array *C_arg, int64_t lo, PyObject **ret)
+static int mixed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *w_array, const appy_array *C_array, int64_t lo_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
-  double t = 0;
-  double u = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
+  double t_ = 0;
+  double u_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
+  if (appy_extent(fr, "w", 0, w_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 77") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, lo_, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && A_shape1 > lo_, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 78") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0 && appy_range_len(INT64_C(0), A_shape1, 2) > 0, INT64_C(0), INT64_C(0) + (appy_range_len(INT64_C(0), A_shape1, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 81") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
+  if (appy_extent(fr, "C", 0, C_shape0, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, INT64_C(1), INT64_C(1) + (appy_range_len(INT64_C(1), C_shape0, 2) - 1) * 2, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, appy_range_len(INT64_C(1), C_shape0, 2) > 0 && appy_range_len((C_shape1 - 1), INT64_C(-1), -1) > 0, (C_shape1 - 1), (C_shape1 - 1) + (appy_range_len((C_shape1 - 1), INT64_C(-1), -1) - 1) * -1, 0, 0, "tests/e2e/programs/tiles.py, line 82") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:74: for i in appy.prange(1, C.shape[0], 2): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], w[0:w_size]) map(tofrom: C[0:C_size]) private(k, t, u, i, j)
-    for (i = INT64_C(1); i < C_shape0; i += 2) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], w_[0:w_count]) map(tofrom: C_[0:C_count]) private(k_, t_, u_, i_, j_)
+    for (i_ = INT64_C(1); i_ < C_shape0; i_ += 2) {
       /* tests/e2e/programs/tiles.py:75: for j in appy.prange(C.shape[1] - 1, -1, -1): */
-      for (j = (C_shape1 - 1); j > INT64_C(-1); j += -1) {
+      for (j_ = (C_shape1 - 1); j_ > INT64_C(-1); j_ += -1) {
         /* tests/e2e/programs/tiles.py:76: for k in range(lo, A.shape[1]): */
         {
-          const int64_t appy_start42 = lo;
-          for (k = appy_start42; k < A_shape1; k++) {
+          const int64_t appy_start42 = lo_;
+          for (k_ = appy_start42; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:77: t = A[i, k] * w[k] */
-            t = (A[i * A_shape1 + k] * w[k]);
+            t_ = (A_[i_ * A_shape1 + k_] * w_[k_]);
             /* tests/e2e/programs/tiles.py:78: C[i, j] += t * B[k, j] - C[i, j] * 0.125 */
-            C[i * C_shape1 + j] = (C[i * C_shape1 + j] + ((t * B[k * B_shape1 + j]) - (C[i * C_shape1 + j] * 0.125)));
+            C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + ((t_ * B_[k_ * B_shape1 + j_]) - (C_[i_ * C_shape1 + j_] * 0.125)));
           }
         }
         /* tests/e2e/programs/tiles.py:79: u = 0.0 */
-        u = 0.0;
+        u_ = 0.0;
         /* tests/e2e/programs/tiles.py:80: for k in range(0, A.shape[1], 2): */
         {
-          for (k = INT64_C(0); k < A_shape1; k += 2) {
+          for (k_ = INT64_C(0); k_ < A_shape1; k_ += 2) {
             /* tests/e2e/programs/tiles.py:81: u += A[i, k] */
-            u = (u + A[i * A_shape1 + k]);
+            u_ = (u_ + A_[i_ * A_shape1 + k_]);
           }
         }
         /* tests/e2e/programs/tiles.py:82: C[i, j] = C[i, j] + u */
-        C[i * C_shape1 + j] = (C[i * C_shape1 + j] + u);
+        C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + u_);
       }
     }
     const double appy_ran = appy_clock();
@@ -627,57 +699,60 @@ static int kernel_mixed_0(appy_frame *fr, const appy_array *A_arg, const appy_ar
   }
   appy_env_end(&appy_data, "tiles", "mixed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "mixed", appy_called);
+  return -1;
 }
 
 /* sparse_guard(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:87 */
-static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int sparse_guard_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:89: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:90: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:91: if (i + 2 * j) % 3 == 0: */
-        if (appy_mod_i64((i + (2 * j)), INT64_C(3)) == 0) {
+        if (appy_mod_i64((i_ + (2 * j_)), INT64_C(3)) == 0) {
           /* tests/e2e/programs/tiles.py:92: s = C[i, j] */
-          s = C[i * C_shape1 + j];
+          s_ = C_[i_ * C_shape1 + j_];
           /* tests/e2e/programs/tiles.py:93: for k in range(A.shape[1]): */
           {
-            for (k = 0; k < A_shape1; k++) {
+            for (k_ = 0; k_ < A_shape1; k_++) {
               /* tests/e2e/programs/tiles.py:94: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             }
           }
           /* tests/e2e/programs/tiles.py:95: C[i, j] = s */
-          C[i * C_shape1 + j] = s;
+          C_[i_ * C_shape1 + j_] = s_;
         }
       }
     }
@@ -690,64 +765,64 @@ static int kernel_sparse_guard_0(appy_frame *fr, const appy_array *A_arg, const 
 }
 
 /* branchy(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:101 */
-static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int branchy_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  double top = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  double top_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:103: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(from: C[0:C_size]) private(s, top, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:104: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-        top = (-1.0);
+        top_ = (-1.0);
         /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
         {
-          const int64_t appy_start50 = appy_mod_i64(j, INT64_C(5));
-          for (k = appy_start50; k < A_shape1; k++) {
+          const int64_t appy_start50 = appy_mod_i64(j_, INT64_C(5));
+          for (k_ = appy_start50; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
-            if (A[i * A_shape1 + k] > 0.0) {
+            if (A_[i_ * A_shape1 + k_] > 0.0) {
               /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             } else {
               /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-              s = (s - B[k * B_shape1 + j]);
+              s_ = (s_ - B_[k_ * B_shape1 + j_]);
             }
             /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-            top = appy_max_f64(top, B[k * B_shape1 + j]);
+            top_ = appy_max_f64(top_, B_[k_ * B_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-        C[i * C_shape1 + j] = (s + top);
+        C_[i_ * C_shape1 + j_] = (s_ + top_);
       }
     }
     const double appy_ran = appy_clock();
@@ -759,64 +834,64 @@ static int kernel_branchy_0(appy_frame *fr, const appy_array *A_arg, const appy_
 }
 
 /* branchy(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/tiles.py:101 */
-static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int branchy_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  float s = 0;
-  float top = 0;
-  int64_t k = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  float s_ = 0;
+  float top_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/tiles.py:103: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(from: C[0:C_size]) private(s, top, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:104: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:105: s = 0.0 */
-        s = (float)0.0;
+        s_ = (float)0.0;
         /* tests/e2e/programs/tiles.py:106: top = -1.0 */
-        top = (float)(-1.0);
+        top_ = (float)(-1.0);
         /* tests/e2e/programs/tiles.py:107: for k in range(j % 5, A.shape[1]): */
         {
-          const int64_t appy_start54 = appy_mod_i64(j, INT64_C(5));
-          for (k = appy_start54; k < A_shape1; k++) {
+          const int64_t appy_start54 = appy_mod_i64(j_, INT64_C(5));
+          for (k_ = appy_start54; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:108: if A[i, k] > 0: */
-            if (A[i * A_shape1 + k] > 0.0f) {
+            if (A_[i_ * A_shape1 + k_] > 0.0f) {
               /* tests/e2e/programs/tiles.py:109: s += A[i, k] * B[k, j] */
-              s = (s + (A[i * A_shape1 + k] * B[k * B_shape1 + j]));
+              s_ = (s_ + (A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]));
             } else {
               /* tests/e2e/programs/tiles.py:111: s -= B[k, j] */
-              s = (s - B[k * B_shape1 + j]);
+              s_ = (s_ - B_[k_ * B_shape1 + j_]);
             }
             /* tests/e2e/programs/tiles.py:112: top = max(top, B[k, j]) */
-            top = appy_max_f32(top, B[k * B_shape1 + j]);
+            top_ = appy_max_f32(top_, B_[k_ * B_shape1 + j_]);
           }
         }
         /* tests/e2e/programs/tiles.py:113: C[i, j] = s + top */
-        C[i * C_shape1 + j] = (s + top);
+        C_[i_ * C_shape1 + j_] = (s_ + top_);
       }
     }
     const double appy_ran = appy_clock();
@@ -828,67 +903,94 @@ static int kernel_branchy_1(appy_frame *fr, const appy_array *A_arg, const appy_
 }
 
 /* many(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:118 */
-static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *F_arg, const appy_array *C_arg, PyObject **ret)
+static int many_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *D_array, const appy_array *E_array, const appy_array *F_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  double *E = (double *)E_arg->data;
-  int64_t E_shape1 = E_arg->shape[1];
-  int64_t E_size = E_arg->size;
-  double *F = (double *)F_arg->data;
-  int64_t F_shape1 = F_arg->shape[1];
-  int64_t F_size = F_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  double *E_ = (double *)E_array->data;
+  int64_t E_shape0 = E_array->shape[0];
+  int64_t E_shape1 = E_array->shape[1];
+  int64_t E_count = E_array->size;
+  double *F_ = (double *)F_array->data;
+  int64_t F_shape0 = F_array->shape[0];
+  int64_t F_shape1 = F_array->shape[1];
+  int64_t F_count = F_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
-  appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
-  appy_env_arg(&appy_data, F, sizeof(*F) * F_size, F_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
+  appy_env_arg(&appy_data, E_, sizeof(*E_) * E_count, E_array->device);
+  appy_env_arg(&appy_data, F_, sizeof(*F_) * F_count, F_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 0, F_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "F", 1, F_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 125") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:121: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
-    appy_env_device(&appy_data, E, sizeof(*E) * E_size, APPY_READS);
-    appy_env_device(&appy_data, F, sizeof(*F) * F_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+    appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
+    appy_env_device(&appy_data, F_, sizeof(*F_) * F_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], D[0:D_size], E[0:E_size], F[0:F_size]) map(from: C[0:C_size]) private(s, k, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count], F_[0:F_count]) map(from: C_[0:C_count]) private(s_, k_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:122: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:123: s = 0.0 */
-        s = 0.0;
+        s_ = 0.0;
         /* tests/e2e/programs/tiles.py:124: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:125: s += A[i, k] * B[k, j] + D[i, k] * E[k, j] - F[i, k] * B[k, j] + A[k, i] */
-            s = (s + ((A[i * A_shape1 + k] * B[k * B_shape1 + j]) + (D[i * D_shape1 + k] * E[k * E_shape1 + j]) - (F[i * F_shape1 + k] * B[k * B_shape1 + j]) + A[k * A_shape1 + i]));
+            s_ = (s_ + ((A_[i_ * A_shape1 + k_] * B_[k_ * B_shape1 + j_]) + (D_[i_ * D_shape1 + k_] * E_[k_ * E_shape1 + j_]) - (F_[i_ * F_shape1 + k_] * B_[k_ * B_shape1 + j_]) + A_[k_ * A_shape1 + i_]));
           }
         }
         /* tests/e2e/programs/tiles.py:126: C[i, j] = s */
-        C[i * C_shape1 + j] = s;
+        C_[i_ * C_shape1 + j_] = s_;
       }
     }
     const double appy_ran = appy_clock();
@@ -897,75 +999,103 @@ static int kernel_many_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "tiles", "many", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "many", appy_called);
+  return -1;
 }
 
 /* signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/tiles.py:131 */
-static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *D_arg, const appy_array *E_arg, const appy_array *C_arg, PyObject **ret)
+static int signed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *D_array, const appy_array *E_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *D = (double *)D_arg->data;
-  int64_t D_shape1 = D_arg->shape[1];
-  int64_t D_size = D_arg->size;
-  double *E = (double *)E_arg->data;
-  int64_t E_shape1 = E_arg->shape[1];
-  int64_t E_size = E_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  double s = 0;
-  int64_t k = 0;
-  double t = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *D_ = (double *)D_array->data;
+  int64_t D_shape0 = D_array->shape[0];
+  int64_t D_shape1 = D_array->shape[1];
+  int64_t D_count = D_array->size;
+  double *E_ = (double *)E_array->data;
+  int64_t E_shape0 = E_array->shape[0];
+  int64_t E_shape1 = E_array->shape[1];
+  int64_t E_count = E_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  double s_ = 0;
+  int64_t k_ = 0;
+  double t_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, D, sizeof(*D) * D_size, D_arg->device);
-  appy_env_arg(&appy_data, E, sizeof(*E) * E_size, E_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, D_, sizeof(*D_) * D_count, D_array->device);
+  appy_env_arg(&appy_data, E_, sizeof(*E_) * E_count, E_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 0, D_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "D", 1, D_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 138") < 0)
+    goto fail;
+  /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
+  if (appy_extent(fr, "E", 0, E_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "E", 1, E_shape1, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, C_shape0 > 0 && C_shape1 > 0 && A_shape1 > 0, 0, C_shape0 - 1, 0, 0, "tests/e2e/programs/tiles.py, line 141") < 0)
+    goto fail;
   /* tests/e2e/programs/tiles.py:134: for i in appy.prange(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS);
-    appy_env_device(&appy_data, E, sizeof(*E) * E_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+    appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size], D[0:D_size], E[0:E_size]) map(tofrom: C[0:C_size]) private(s, k, t, i, j)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count]) map(tofrom: C_[0:C_count]) private(s_, k_, t_, i_, j_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/tiles.py:135: for j in appy.prange(C.shape[1]): */
-      for (j = 0; j < C_shape1; j++) {
+      for (j_ = 0; j_ < C_shape1; j_++) {
         /* tests/e2e/programs/tiles.py:136: s = C[i, j] */
-        s = C[i * C_shape1 + j];
+        s_ = C_[i_ * C_shape1 + j_];
         /* tests/e2e/programs/tiles.py:137: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:138: s -= B[k, j] * A[i, k] - D[k, i] * E[j, k] */
-            s = (s - ((B[k * B_shape1 + j] * A[i * A_shape1 + k]) - (D[k * D_shape1 + i] * E[j * E_shape1 + k])));
+            s_ = (s_ - ((B_[k_ * B_shape1 + j_] * A_[i_ * A_shape1 + k_]) - (D_[k_ * D_shape1 + i_] * E_[j_ * E_shape1 + k_])));
           }
         }
         /* tests/e2e/programs/tiles.py:139: t = 0.0 */
-        t = 0.0;
+        t_ = 0.0;
         /* tests/e2e/programs/tiles.py:140: for k in range(A.shape[1]): */
         {
-          for (k = 0; k < A_shape1; k++) {
+          for (k_ = 0; k_ < A_shape1; k_++) {
             /* tests/e2e/programs/tiles.py:141: t += -(A[i, k] * E[j, k]) */
-            t = (t + (-(A[i * A_shape1 + k] * E[j * E_shape1 + k])));
+            t_ = (t_ + (-(A_[i_ * A_shape1 + k_] * E_[j_ * E_shape1 + k_])));
           }
         }
         /* tests/e2e/programs/tiles.py:142: C[i, j] = s + 2.0 * t */
-        C[i * C_shape1 + j] = (s + (2.0 * t));
+        C_[i_ * C_shape1 + j_] = (s_ + (2.0 * t_));
       }
     }
     const double appy_ran = appy_clock();
@@ -974,12 +1104,15 @@ static int kernel_signed_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "tiles", "signed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "tiles", "signed", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_matmul_0(appy_frame *fr, PyObject *const *argv)
+matmul_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -994,7 +1127,7 @@ call_matmul_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_0(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1004,7 +1137,7 @@ call_matmul_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_1(appy_frame *fr, PyObject *const *argv)
+matmul_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1019,7 +1152,7 @@ call_matmul_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_1(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1029,7 +1162,7 @@ call_matmul_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_2(appy_frame *fr, PyObject *const *argv)
+matmul_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1044,7 +1177,7 @@ call_matmul_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_2(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1054,7 +1187,7 @@ call_matmul_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_matmul_3(appy_frame *fr, PyObject *const *argv)
+matmul_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1069,7 +1202,7 @@ call_matmul_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matmul_3(fr, &p0, &p1, &p2, &ret);
+    rc = matmul_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1079,7 +1212,7 @@ call_matmul_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_0(appy_frame *fr, PyObject *const *argv)
+lower_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -1094,7 +1227,7 @@ call_lower_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "A", APPY_FLOAT64, 2, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_0(fr, p0, &p1, &p2, &ret);
+    rc = lower_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1104,7 +1237,7 @@ call_lower_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_lower_1(appy_frame *fr, PyObject *const *argv)
+lower_call1(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -1119,7 +1252,7 @@ call_lower_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "A", APPY_FLOAT32, 2, 0, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_lower_1(fr, p0, &p1, &p2, &ret);
+    rc = lower_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1129,7 +1262,7 @@ call_lower_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_triangular_0(appy_frame *fr, PyObject *const *argv)
+triangular_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1144,7 +1277,7 @@ call_triangular_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_triangular_0(fr, &p0, &p1, &p2, &ret);
+    rc = triangular_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1154,7 +1287,7 @@ call_triangular_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_triangular_1(appy_frame *fr, PyObject *const *argv)
+triangular_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1169,7 +1302,7 @@ call_triangular_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_triangular_1(fr, &p0, &p1, &p2, &ret);
+    rc = triangular_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1179,7 +1312,7 @@ call_triangular_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_two_loops_0(appy_frame *fr, PyObject *const *argv)
+two_loops_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -1197,7 +1330,7 @@ call_two_loops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "B", APPY_FLOAT64, 2, 0, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_two_loops_0(fr, p0, &p1, &p2, &p3, &ret);
+    rc = two_loops_kernel0(fr, p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1207,7 +1340,7 @@ call_two_loops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_0(appy_frame *fr, PyObject *const *argv)
+mixed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1228,7 +1361,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[4], "lo", &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_0(fr, &p0, &p1, &p2, &p3, p4, &ret);
+    rc = mixed_kernel0(fr, &p0, &p1, &p2, &p3, p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1238,7 +1371,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
+sparse_guard_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1253,7 +1386,7 @@ call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sparse_guard_0(fr, &p0, &p1, &p2, &ret);
+    rc = sparse_guard_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1263,7 +1396,7 @@ call_sparse_guard_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_branchy_0(appy_frame *fr, PyObject *const *argv)
+branchy_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1278,7 +1411,7 @@ call_branchy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_branchy_0(fr, &p0, &p1, &p2, &ret);
+    rc = branchy_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1288,7 +1421,7 @@ call_branchy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_branchy_1(appy_frame *fr, PyObject *const *argv)
+branchy_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1303,7 +1436,7 @@ call_branchy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_branchy_1(fr, &p0, &p1, &p2, &ret);
+    rc = branchy_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1313,7 +1446,7 @@ call_branchy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_many_0(appy_frame *fr, PyObject *const *argv)
+many_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1337,7 +1470,7 @@ call_many_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[5], "C", APPY_FLOAT64, 2, 1, &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_many_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
+    rc = many_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1347,7 +1480,7 @@ call_many_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_signed_0(appy_frame *fr, PyObject *const *argv)
+signed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -1368,7 +1501,7 @@ call_signed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "C", APPY_FLOAT64, 2, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_signed_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = signed_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1377,12 +1510,12 @@ call_signed_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_matmul_doc,
+PyDoc_STRVAR(matmul_pydoc,
 "matmul($module, A, B, C)\n--\n\n"
 "Runs matmul from tests/e2e/programs/tiles.py:13, compiled by appy-translate.\n\nSignatures:\n  matmul(float64[:, :], float64[:, :], float64[:, :])\n  matmul(float32[:, :], float32[:, :], float32[:, :])\n  matmul(int64[:, :], int64[:, :], int64[:, :])\n  matmul(int32[:, :], int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
+matmul_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -1398,19 +1531,19 @@ py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_matmul_0(&fr, argv);
+        result = matmul_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_matmul_1(&fr, argv);
+        result = matmul_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_matmul_2(&fr, argv);
+        result = matmul_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_matmul_3(&fr, argv);
+        result = matmul_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  matmul(float64[:, :], float64[:, :], float64[:, :])\n  matmul(float32[:, :], float32[:, :], float32[:, :])\n  matmul(int64[:, :], int64[:, :], int64[:, :])\n  matmul(int32[:, :], int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1418,12 +1551,12 @@ py_matmul(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_lower_doc,
+PyDoc_STRVAR(lower_pydoc,
 "lower($module, beta, C, A)\n--\n\n"
 "Runs lower from tests/e2e/programs/tiles.py:25, compiled by appy-translate.\n\nSignatures:\n  lower(float64, float64[:, :], float64[:, :])\n  lower(float32, float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
+lower_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"beta", "C", "A", NULL};
     PyObject *argv[3];
@@ -1439,11 +1572,11 @@ py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_lower_0(&fr, argv);
+        result = lower_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_lower_1(&fr, argv);
+        result = lower_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  lower(float64, float64[:, :], float64[:, :])\n  lower(float32, float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1451,12 +1584,12 @@ py_lower(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_triangular_doc,
+PyDoc_STRVAR(triangular_pydoc,
 "triangular($module, A, B, out)\n--\n\n"
 "Runs triangular from tests/e2e/programs/tiles.py:41, compiled by appy-translate.\n\nSignatures:\n  triangular(float64[:, :], float64[:, :], float64[:, :])\n  triangular(int64[:, :], int64[:, :], int64[:, :])\n");
 
 static PyObject *
-py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
+triangular_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -1472,11 +1605,11 @@ py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_triangular_0(&fr, argv);
+        result = triangular_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_triangular_1(&fr, argv);
+        result = triangular_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  triangular(float64[:, :], float64[:, :], float64[:, :])\n  triangular(int64[:, :], int64[:, :], int64[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1484,12 +1617,12 @@ py_triangular(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_two_loops_doc,
+PyDoc_STRVAR(two_loops_pydoc,
 "two_loops($module, alpha, C, A, B)\n--\n\n"
 "Runs two_loops from tests/e2e/programs/tiles.py:54, compiled by appy-translate.\n\nSignatures:\n  two_loops(float64, float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_two_loops(PyObject *self, PyObject *args, PyObject *kwargs)
+two_loops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "C", "A", "B", NULL};
     PyObject *argv[4];
@@ -1502,18 +1635,18 @@ py_two_loops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "two_loops");
-    result = call_two_loops_0(&fr, argv);
+    result = two_loops_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_doc,
+PyDoc_STRVAR(mixed_pydoc,
 "mixed($module, A, B, w, C, lo)\n--\n\n"
 "Runs mixed from tests/e2e/programs/tiles.py:70, compiled by appy-translate.\n\nSignatures:\n  mixed(float64[:, :], float64[:, :], float64[:], float64[:, :], int64)\n");
 
 static PyObject *
-py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "w", "C", "lo", NULL};
     PyObject *argv[5];
@@ -1526,18 +1659,18 @@ py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "mixed");
-    result = call_mixed_0(&fr, argv);
+    result = mixed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_sparse_guard_doc,
+PyDoc_STRVAR(sparse_guard_pydoc,
 "sparse_guard($module, A, B, C)\n--\n\n"
 "Runs sparse_guard from tests/e2e/programs/tiles.py:87, compiled by appy-translate.\n\nSignatures:\n  sparse_guard(float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_sparse_guard(PyObject *self, PyObject *args, PyObject *kwargs)
+sparse_guard_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -1550,18 +1683,18 @@ py_sparse_guard(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "sparse_guard");
-    result = call_sparse_guard_0(&fr, argv);
+    result = sparse_guard_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_branchy_doc,
+PyDoc_STRVAR(branchy_pydoc,
 "branchy($module, A, B, C)\n--\n\n"
 "Runs branchy from tests/e2e/programs/tiles.py:101, compiled by appy-translate.\n\nSignatures:\n  branchy(float64[:, :], float64[:, :], float64[:, :])\n  branchy(float32[:, :], float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
+branchy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -1577,11 +1710,11 @@ py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_branchy_0(&fr, argv);
+        result = branchy_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_branchy_1(&fr, argv);
+        result = branchy_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  branchy(float64[:, :], float64[:, :], float64[:, :])\n  branchy(float32[:, :], float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1589,12 +1722,12 @@ py_branchy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_many_doc,
+PyDoc_STRVAR(many_pydoc,
 "many($module, A, B, D, E, F, C)\n--\n\n"
 "Runs many from tests/e2e/programs/tiles.py:118, compiled by appy-translate.\n\nSignatures:\n  many(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_many(PyObject *self, PyObject *args, PyObject *kwargs)
+many_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "D", "E", "F", "C", NULL};
     PyObject *argv[6];
@@ -1607,18 +1740,18 @@ py_many(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "many");
-    result = call_many_0(&fr, argv);
+    result = many_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_signed_doc,
+PyDoc_STRVAR(signed_pydoc,
 "signed($module, A, B, D, E, C)\n--\n\n"
 "Runs signed from tests/e2e/programs/tiles.py:131, compiled by appy-translate.\n\nSignatures:\n  signed(float64[:, :], float64[:, :], float64[:, :], float64[:, :], float64[:, :])\n");
 
 static PyObject *
-py_signed(PyObject *self, PyObject *args, PyObject *kwargs)
+signed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "D", "E", "C", NULL};
     PyObject *argv[5];
@@ -1631,22 +1764,22 @@ py_signed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "tiles", "signed");
-    result = call_signed_0(&fr, argv);
+    result = signed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"matmul", (PyCFunction)(void (*)(void))py_matmul, METH_VARARGS | METH_KEYWORDS, py_matmul_doc},
-    {"lower", (PyCFunction)(void (*)(void))py_lower, METH_VARARGS | METH_KEYWORDS, py_lower_doc},
-    {"triangular", (PyCFunction)(void (*)(void))py_triangular, METH_VARARGS | METH_KEYWORDS, py_triangular_doc},
-    {"two_loops", (PyCFunction)(void (*)(void))py_two_loops, METH_VARARGS | METH_KEYWORDS, py_two_loops_doc},
-    {"mixed", (PyCFunction)(void (*)(void))py_mixed, METH_VARARGS | METH_KEYWORDS, py_mixed_doc},
-    {"sparse_guard", (PyCFunction)(void (*)(void))py_sparse_guard, METH_VARARGS | METH_KEYWORDS, py_sparse_guard_doc},
-    {"branchy", (PyCFunction)(void (*)(void))py_branchy, METH_VARARGS | METH_KEYWORDS, py_branchy_doc},
-    {"many", (PyCFunction)(void (*)(void))py_many, METH_VARARGS | METH_KEYWORDS, py_many_doc},
-    {"signed", (PyCFunction)(void (*)(void))py_signed, METH_VARARGS | METH_KEYWORDS, py_signed_doc},
+    {"matmul", (PyCFunction)(void (*)(void))matmul_py, METH_VARARGS | METH_KEYWORDS, matmul_pydoc},
+    {"lower", (PyCFunction)(void (*)(void))lower_py, METH_VARARGS | METH_KEYWORDS, lower_pydoc},
+    {"triangular", (PyCFunction)(void (*)(void))triangular_py, METH_VARARGS | METH_KEYWORDS, triangular_pydoc},
+    {"two_loops", (PyCFunction)(void (*)(void))two_loops_py, METH_VARARGS | METH_KEYWORDS, two_loops_pydoc},
+    {"mixed", (PyCFunction)(void (*)(void))mixed_py, METH_VARARGS | METH_KEYWORDS, mixed_pydoc},
+    {"sparse_guard", (PyCFunction)(void (*)(void))sparse_guard_py, METH_VARARGS | METH_KEYWORDS, sparse_guard_pydoc},
+    {"branchy", (PyCFunction)(void (*)(void))branchy_py, METH_VARARGS | METH_KEYWORDS, branchy_pydoc},
+    {"many", (PyCFunction)(void (*)(void))many_py, METH_VARARGS | METH_KEYWORDS, many_pydoc},
+    {"signed", (PyCFunction)(void (*)(void))signed_py, METH_VARARGS | METH_KEYWORDS, signed_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

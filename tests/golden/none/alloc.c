@@ -13,120 +13,120 @@
 #include <appy/offload.h>
 
 /* make(int64, float64) -- tests/e2e/programs/alloc.py:8 */
-static int kernel_make_0(appy_frame *fr, int64_t n, double v, PyObject **ret)
+static int make_kernel0(appy_frame *fr, int64_t n_, double v_, PyObject **ret)
 {
-  double *a = NULL;
-  int64_t a_size = 0;
+  double *a_ = NULL;
+  int64_t a_count = 0;
   PyObject *a_obj = NULL;
-  float *b = NULL;
-  int64_t b_size = 0;
+  float *b_ = NULL;
+  int64_t b_count = 0;
   PyObject *b_obj = NULL;
-  int32_t *c = NULL;
+  int32_t *c_ = NULL;
   int64_t c_shape1 = 0;
-  int64_t c_size = 0;
+  int64_t c_count = 0;
   PyObject *c_obj = NULL;
   PyObject *d_obj = NULL;
-  int64_t *e = NULL;
+  int64_t *e_ = NULL;
   int64_t e_shape1 = 0;
-  int64_t e_size = 0;
+  int64_t e_count = 0;
   PyObject *e_obj = NULL;
-  double *f = NULL;
+  double *f_ = NULL;
   int64_t f_shape1 = 0;
-  int64_t f_size = 0;
+  int64_t f_count = 0;
   PyObject *f_obj = NULL;
-  int64_t i = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   /* tests/e2e/programs/alloc.py:9: a = np.empty(n) */
   {
     appy_array appy_a0;
-    if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){n}, 0.0, &appy_a0) < 0)
+    if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){n_}, 0.0, &appy_a0) < 0)
       goto fail;
-    a = (double *)appy_a0.data;
-    a_size = appy_a0.size;
+    a_ = (double *)appy_a0.data;
+    a_count = appy_a0.size;
     a_obj = appy_a0.obj;
-    appy_env_fresh(&appy_data, a, sizeof(*a) * a_size);
+    appy_env_fresh(&appy_data, a_, sizeof(*a_) * a_count);
   }
   /* tests/e2e/programs/alloc.py:10: b = np.zeros(n, dtype=np.float32) */
   {
     appy_array appy_a1;
-    if (appy_alloc(fr, "zeros", APPY_FLOAT32, 1, (const int64_t[]){n}, 0.0, &appy_a1) < 0)
+    if (appy_alloc(fr, "zeros", APPY_FLOAT32, 1, (const int64_t[]){n_}, 0.0, &appy_a1) < 0)
       goto fail;
-    b = (float *)appy_a1.data;
-    b_size = appy_a1.size;
+    b_ = (float *)appy_a1.data;
+    b_count = appy_a1.size;
     b_obj = appy_a1.obj;
   }
   /* tests/e2e/programs/alloc.py:11: c = np.ones((n, 3), dtype=np.int32) */
   {
     appy_array appy_a2;
-    if (appy_alloc(fr, "ones", APPY_INT32, 2, (const int64_t[]){n, INT64_C(3)}, 0.0, &appy_a2) < 0)
+    if (appy_alloc(fr, "ones", APPY_INT32, 2, (const int64_t[]){n_, INT64_C(3)}, 0.0, &appy_a2) < 0)
       goto fail;
-    c = (int32_t *)appy_a2.data;
+    c_ = (int32_t *)appy_a2.data;
     c_shape1 = appy_a2.shape[1];
-    c_size = appy_a2.size;
+    c_count = appy_a2.size;
     c_obj = appy_a2.obj;
   }
   /* tests/e2e/programs/alloc.py:12: d = np.full(n, v) */
   {
     appy_array appy_a3;
-    if (appy_alloc(fr, "full", APPY_FLOAT64, 1, (const int64_t[]){n}, v, &appy_a3) < 0)
+    if (appy_alloc(fr, "full", APPY_FLOAT64, 1, (const int64_t[]){n_}, v_, &appy_a3) < 0)
       goto fail;
     d_obj = appy_a3.obj;
   }
   /* tests/e2e/programs/alloc.py:13: e = np.full((2, n), 7, dtype=np.int64) */
   {
     appy_array appy_a4;
-    if (appy_alloc(fr, "full", APPY_INT64, 2, (const int64_t[]){INT64_C(2), n}, 7.0, &appy_a4) < 0)
+    if (appy_alloc(fr, "full", APPY_INT64, 2, (const int64_t[]){INT64_C(2), n_}, 7.0, &appy_a4) < 0)
       goto fail;
-    e = (int64_t *)appy_a4.data;
+    e_ = (int64_t *)appy_a4.data;
     e_shape1 = appy_a4.shape[1];
-    e_size = appy_a4.size;
+    e_count = appy_a4.size;
     e_obj = appy_a4.obj;
   }
   /* tests/e2e/programs/alloc.py:14: f = np.zeros((n, 2), dtype=np.float64) */
   {
     appy_array appy_a5;
-    if (appy_alloc(fr, "zeros", APPY_FLOAT64, 2, (const int64_t[]){n, INT64_C(2)}, 0.0, &appy_a5) < 0)
+    if (appy_alloc(fr, "zeros", APPY_FLOAT64, 2, (const int64_t[]){n_, INT64_C(2)}, 0.0, &appy_a5) < 0)
       goto fail;
-    f = (double *)appy_a5.data;
+    f_ = (double *)appy_a5.data;
     f_shape1 = appy_a5.shape[1];
-    f_size = appy_a5.size;
+    f_count = appy_a5.size;
     f_obj = appy_a5.obj;
   }
   /* tests/e2e/programs/alloc.py:16: for i in range(n): */
   {
-    const int64_t appy_stop6 = n;
+    const int64_t appy_stop6 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
-    appy_env_device(&appy_data, e, sizeof(*e) * e_size, APPY_WRITES);
-    appy_env_device(&appy_data, f, sizeof(*f) * f_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_device(&appy_data, e_, sizeof(*e_) * e_count, APPY_WRITES);
+    appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size], c[0:c_size], e[0:e_size], f[0:f_size])
-    for (i = 0; i < appy_stop6; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count], c_[0:c_count], e_[0:e_count], f_[0:f_count])
+    for (i_ = 0; i_ < appy_stop6; i_++) {
       /* tests/e2e/programs/alloc.py:17: a[i] = i * v */
-      a[i] = ((double)i * v);
+      a_[i_] = ((double)i_ * v_);
       /* tests/e2e/programs/alloc.py:18: b[i] += i */
-      b[i] = (b[i] + (float)i);
+      b_[i_] = (b_[i_] + (float)i_);
       /* tests/e2e/programs/alloc.py:19: c[i, 1] = -i */
-      c[i * c_shape1 + INT64_C(1)] = (int32_t)(-i);
+      c_[i_ * c_shape1 + INT64_C(1)] = (int32_t)(-i_);
       /* tests/e2e/programs/alloc.py:20: e[1, i] = i * 2 */
-      e[1 * e_shape1 + i] = (i * 2);
+      e_[1 * e_shape1 + i_] = (i_ * 2);
       /* tests/e2e/programs/alloc.py:21: f[i, 0] = v */
-      f[i * f_shape1 + INT64_C(0)] = v;
+      f_[i_ * f_shape1 + INT64_C(0)] = v_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "alloc", "make", 16, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:22: return a, b, c, d, e, f */
-  appy_env_host(&appy_data, a, APPY_RETURNS);
-  appy_env_host(&appy_data, b, APPY_RETURNS);
-  appy_env_host(&appy_data, c, APPY_RETURNS);
-  appy_env_host(&appy_data, e, APPY_RETURNS);
-  appy_env_host(&appy_data, f, APPY_RETURNS);
+  appy_env_host(&appy_data, a_, APPY_RETURNS);
+  appy_env_host(&appy_data, b_, APPY_RETURNS);
+  appy_env_host(&appy_data, c_, APPY_RETURNS);
+  appy_env_host(&appy_data, e_, APPY_RETURNS);
+  appy_env_host(&appy_data, f_, APPY_RETURNS);
   *ret = appy_box_tuple(6, (PyObject *[]){appy_box_array(&(appy_array){.obj = a_obj}), appy_box_array(&(appy_array){.obj = b_obj}), appy_box_array(&(appy_array){.obj = c_obj}), appy_box_array(&(appy_array){.obj = d_obj}), appy_box_array(&(appy_array){.obj = e_obj}), appy_box_array(&(appy_array){.obj = f_obj})});
   appy_env_end(&appy_data, "alloc", "make", appy_called);
   return *ret ? 0 : -1;
@@ -136,49 +136,49 @@ fail:
 }
 
 /* likes(float64[:, :]) -- tests/e2e/programs/alloc.py:30 */
-static int kernel_likes_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int likes_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = NULL;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = NULL;
   int64_t B_shape1 = 0;
-  int64_t B_size = 0;
+  int64_t B_count = 0;
   PyObject *B_obj = NULL;
-  double *C = NULL;
+  double *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  double *D = NULL;
+  double *D_ = NULL;
   int64_t D_shape1 = 0;
-  int64_t D_size = 0;
+  int64_t D_count = 0;
   PyObject *D_obj = NULL;
   PyObject *E_obj = NULL;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   /* tests/e2e/programs/alloc.py:31: B = np.empty_like(A) */
   {
     appy_array appy_a8;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a8) < 0)
       goto fail;
-    B = (double *)appy_a8.data;
+    B_ = (double *)appy_a8.data;
     B_shape1 = appy_a8.shape[1];
-    B_size = appy_a8.size;
+    B_count = appy_a8.size;
     B_obj = appy_a8.obj;
-    appy_env_fresh(&appy_data, B, sizeof(*B) * B_size);
+    appy_env_fresh(&appy_data, B_, sizeof(*B_) * B_count);
   }
   /* tests/e2e/programs/alloc.py:32: C = np.zeros_like(A) */
   {
     appy_array appy_a9;
     if (appy_alloc(fr, "zeros", APPY_FLOAT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a9) < 0)
       goto fail;
-    C = (double *)appy_a9.data;
+    C_ = (double *)appy_a9.data;
     C_shape1 = appy_a9.shape[1];
-    C_size = appy_a9.size;
+    C_count = appy_a9.size;
     C_obj = appy_a9.obj;
   }
   /* tests/e2e/programs/alloc.py:33: D = np.ones_like(A) */
@@ -186,9 +186,9 @@ static int kernel_likes_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
     appy_array appy_a10;
     if (appy_alloc(fr, "ones", APPY_FLOAT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a10) < 0)
       goto fail;
-    D = (double *)appy_a10.data;
+    D_ = (double *)appy_a10.data;
     D_shape1 = appy_a10.shape[1];
-    D_size = appy_a10.size;
+    D_count = appy_a10.size;
     D_obj = appy_a10.obj;
   }
   /* tests/e2e/programs/alloc.py:34: E = np.full_like(A, 3) */
@@ -202,22 +202,22 @@ static int kernel_likes_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size], C[0:C_size], D[0:D_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:37: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/alloc.py:38: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0);
           /* tests/e2e/programs/alloc.py:39: C[i, j] += A[i, j] */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + A[i * A_shape1 + j]);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/alloc.py:40: D[i, j] -= A[i, j] */
-          D[i * D_shape1 + j] = (D[i * D_shape1 + j] - A[i * A_shape1 + j]);
+          D_[i_ * D_shape1 + j_] = (D_[i_ * D_shape1 + j_] - A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -226,9 +226,9 @@ static int kernel_likes_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:41: return B, C, D, E */
-  appy_env_host(&appy_data, B, APPY_RETURNS);
-  appy_env_host(&appy_data, C, APPY_RETURNS);
-  appy_env_host(&appy_data, D, APPY_RETURNS);
+  appy_env_host(&appy_data, B_, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
+  appy_env_host(&appy_data, D_, APPY_RETURNS);
   *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = B_obj}), appy_box_array(&(appy_array){.obj = C_obj}), appy_box_array(&(appy_array){.obj = D_obj}), appy_box_array(&(appy_array){.obj = E_obj})});
   appy_env_end(&appy_data, "alloc", "likes", appy_called);
   return *ret ? 0 : -1;
@@ -238,49 +238,49 @@ fail:
 }
 
 /* likes(float32[:, :]) -- tests/e2e/programs/alloc.py:30 */
-static int kernel_likes_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int likes_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = NULL;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = NULL;
   int64_t B_shape1 = 0;
-  int64_t B_size = 0;
+  int64_t B_count = 0;
   PyObject *B_obj = NULL;
-  float *C = NULL;
+  float *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  float *D = NULL;
+  float *D_ = NULL;
   int64_t D_shape1 = 0;
-  int64_t D_size = 0;
+  int64_t D_count = 0;
   PyObject *D_obj = NULL;
   PyObject *E_obj = NULL;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   /* tests/e2e/programs/alloc.py:31: B = np.empty_like(A) */
   {
     appy_array appy_a14;
     if (appy_alloc(fr, "empty", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a14) < 0)
       goto fail;
-    B = (float *)appy_a14.data;
+    B_ = (float *)appy_a14.data;
     B_shape1 = appy_a14.shape[1];
-    B_size = appy_a14.size;
+    B_count = appy_a14.size;
     B_obj = appy_a14.obj;
-    appy_env_fresh(&appy_data, B, sizeof(*B) * B_size);
+    appy_env_fresh(&appy_data, B_, sizeof(*B_) * B_count);
   }
   /* tests/e2e/programs/alloc.py:32: C = np.zeros_like(A) */
   {
     appy_array appy_a15;
     if (appy_alloc(fr, "zeros", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a15) < 0)
       goto fail;
-    C = (float *)appy_a15.data;
+    C_ = (float *)appy_a15.data;
     C_shape1 = appy_a15.shape[1];
-    C_size = appy_a15.size;
+    C_count = appy_a15.size;
     C_obj = appy_a15.obj;
   }
   /* tests/e2e/programs/alloc.py:33: D = np.ones_like(A) */
@@ -288,9 +288,9 @@ static int kernel_likes_1(appy_frame *fr, const appy_array *A_arg, PyObject **re
     appy_array appy_a16;
     if (appy_alloc(fr, "ones", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a16) < 0)
       goto fail;
-    D = (float *)appy_a16.data;
+    D_ = (float *)appy_a16.data;
     D_shape1 = appy_a16.shape[1];
-    D_size = appy_a16.size;
+    D_count = appy_a16.size;
     D_obj = appy_a16.obj;
   }
   /* tests/e2e/programs/alloc.py:34: E = np.full_like(A, 3) */
@@ -304,22 +304,22 @@ static int kernel_likes_1(appy_frame *fr, const appy_array *A_arg, PyObject **re
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size], C[0:C_size], D[0:D_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:37: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/alloc.py:38: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2.0f);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2.0f);
           /* tests/e2e/programs/alloc.py:39: C[i, j] += A[i, j] */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + A[i * A_shape1 + j]);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/alloc.py:40: D[i, j] -= A[i, j] */
-          D[i * D_shape1 + j] = (D[i * D_shape1 + j] - A[i * A_shape1 + j]);
+          D_[i_ * D_shape1 + j_] = (D_[i_ * D_shape1 + j_] - A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -328,9 +328,9 @@ static int kernel_likes_1(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:41: return B, C, D, E */
-  appy_env_host(&appy_data, B, APPY_RETURNS);
-  appy_env_host(&appy_data, C, APPY_RETURNS);
-  appy_env_host(&appy_data, D, APPY_RETURNS);
+  appy_env_host(&appy_data, B_, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
+  appy_env_host(&appy_data, D_, APPY_RETURNS);
   *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = B_obj}), appy_box_array(&(appy_array){.obj = C_obj}), appy_box_array(&(appy_array){.obj = D_obj}), appy_box_array(&(appy_array){.obj = E_obj})});
   appy_env_end(&appy_data, "alloc", "likes", appy_called);
   return *ret ? 0 : -1;
@@ -340,49 +340,49 @@ fail:
 }
 
 /* likes(int64[:, :]) -- tests/e2e/programs/alloc.py:30 */
-static int kernel_likes_2(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int likes_kernel2(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = NULL;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = NULL;
   int64_t B_shape1 = 0;
-  int64_t B_size = 0;
+  int64_t B_count = 0;
   PyObject *B_obj = NULL;
-  int64_t *C = NULL;
+  int64_t *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int64_t *D = NULL;
+  int64_t *D_ = NULL;
   int64_t D_shape1 = 0;
-  int64_t D_size = 0;
+  int64_t D_count = 0;
   PyObject *D_obj = NULL;
   PyObject *E_obj = NULL;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   /* tests/e2e/programs/alloc.py:31: B = np.empty_like(A) */
   {
     appy_array appy_a20;
     if (appy_alloc(fr, "empty", APPY_INT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a20) < 0)
       goto fail;
-    B = (int64_t *)appy_a20.data;
+    B_ = (int64_t *)appy_a20.data;
     B_shape1 = appy_a20.shape[1];
-    B_size = appy_a20.size;
+    B_count = appy_a20.size;
     B_obj = appy_a20.obj;
-    appy_env_fresh(&appy_data, B, sizeof(*B) * B_size);
+    appy_env_fresh(&appy_data, B_, sizeof(*B_) * B_count);
   }
   /* tests/e2e/programs/alloc.py:32: C = np.zeros_like(A) */
   {
     appy_array appy_a21;
     if (appy_alloc(fr, "zeros", APPY_INT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a21) < 0)
       goto fail;
-    C = (int64_t *)appy_a21.data;
+    C_ = (int64_t *)appy_a21.data;
     C_shape1 = appy_a21.shape[1];
-    C_size = appy_a21.size;
+    C_count = appy_a21.size;
     C_obj = appy_a21.obj;
   }
   /* tests/e2e/programs/alloc.py:33: D = np.ones_like(A) */
@@ -390,9 +390,9 @@ static int kernel_likes_2(appy_frame *fr, const appy_array *A_arg, PyObject **re
     appy_array appy_a22;
     if (appy_alloc(fr, "ones", APPY_INT64, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a22) < 0)
       goto fail;
-    D = (int64_t *)appy_a22.data;
+    D_ = (int64_t *)appy_a22.data;
     D_shape1 = appy_a22.shape[1];
-    D_size = appy_a22.size;
+    D_count = appy_a22.size;
     D_obj = appy_a22.obj;
   }
   /* tests/e2e/programs/alloc.py:34: E = np.full_like(A, 3) */
@@ -406,22 +406,22 @@ static int kernel_likes_2(appy_frame *fr, const appy_array *A_arg, PyObject **re
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size], C[0:C_size], D[0:D_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:37: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/alloc.py:38: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2);
           /* tests/e2e/programs/alloc.py:39: C[i, j] += A[i, j] */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + A[i * A_shape1 + j]);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/alloc.py:40: D[i, j] -= A[i, j] */
-          D[i * D_shape1 + j] = (D[i * D_shape1 + j] - A[i * A_shape1 + j]);
+          D_[i_ * D_shape1 + j_] = (D_[i_ * D_shape1 + j_] - A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -430,9 +430,9 @@ static int kernel_likes_2(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:41: return B, C, D, E */
-  appy_env_host(&appy_data, B, APPY_RETURNS);
-  appy_env_host(&appy_data, C, APPY_RETURNS);
-  appy_env_host(&appy_data, D, APPY_RETURNS);
+  appy_env_host(&appy_data, B_, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
+  appy_env_host(&appy_data, D_, APPY_RETURNS);
   *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = B_obj}), appy_box_array(&(appy_array){.obj = C_obj}), appy_box_array(&(appy_array){.obj = D_obj}), appy_box_array(&(appy_array){.obj = E_obj})});
   appy_env_end(&appy_data, "alloc", "likes", appy_called);
   return *ret ? 0 : -1;
@@ -442,49 +442,49 @@ fail:
 }
 
 /* likes(int32[:, :]) -- tests/e2e/programs/alloc.py:30 */
-static int kernel_likes_3(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int likes_kernel3(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = NULL;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = NULL;
   int64_t B_shape1 = 0;
-  int64_t B_size = 0;
+  int64_t B_count = 0;
   PyObject *B_obj = NULL;
-  int32_t *C = NULL;
+  int32_t *C_ = NULL;
   int64_t C_shape1 = 0;
-  int64_t C_size = 0;
+  int64_t C_count = 0;
   PyObject *C_obj = NULL;
-  int32_t *D = NULL;
+  int32_t *D_ = NULL;
   int64_t D_shape1 = 0;
-  int64_t D_size = 0;
+  int64_t D_count = 0;
   PyObject *D_obj = NULL;
   PyObject *E_obj = NULL;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   /* tests/e2e/programs/alloc.py:31: B = np.empty_like(A) */
   {
     appy_array appy_a26;
     if (appy_alloc(fr, "empty", APPY_INT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a26) < 0)
       goto fail;
-    B = (int32_t *)appy_a26.data;
+    B_ = (int32_t *)appy_a26.data;
     B_shape1 = appy_a26.shape[1];
-    B_size = appy_a26.size;
+    B_count = appy_a26.size;
     B_obj = appy_a26.obj;
-    appy_env_fresh(&appy_data, B, sizeof(*B) * B_size);
+    appy_env_fresh(&appy_data, B_, sizeof(*B_) * B_count);
   }
   /* tests/e2e/programs/alloc.py:32: C = np.zeros_like(A) */
   {
     appy_array appy_a27;
     if (appy_alloc(fr, "zeros", APPY_INT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a27) < 0)
       goto fail;
-    C = (int32_t *)appy_a27.data;
+    C_ = (int32_t *)appy_a27.data;
     C_shape1 = appy_a27.shape[1];
-    C_size = appy_a27.size;
+    C_count = appy_a27.size;
     C_obj = appy_a27.obj;
   }
   /* tests/e2e/programs/alloc.py:33: D = np.ones_like(A) */
@@ -492,9 +492,9 @@ static int kernel_likes_3(appy_frame *fr, const appy_array *A_arg, PyObject **re
     appy_array appy_a28;
     if (appy_alloc(fr, "ones", APPY_INT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a28) < 0)
       goto fail;
-    D = (int32_t *)appy_a28.data;
+    D_ = (int32_t *)appy_a28.data;
     D_shape1 = appy_a28.shape[1];
-    D_size = appy_a28.size;
+    D_count = appy_a28.size;
     D_obj = appy_a28.obj;
   }
   /* tests/e2e/programs/alloc.py:34: E = np.full_like(A, 3) */
@@ -508,22 +508,22 @@ static int kernel_likes_3(appy_frame *fr, const appy_array *A_arg, PyObject **re
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, D, sizeof(*D) * D_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size], C[0:C_size], D[0:D_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:37: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/alloc.py:38: B[i, j] = A[i, j] * 2 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] * 2);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] * 2);
           /* tests/e2e/programs/alloc.py:39: C[i, j] += A[i, j] */
-          C[i * C_shape1 + j] = (C[i * C_shape1 + j] + A[i * A_shape1 + j]);
+          C_[i_ * C_shape1 + j_] = (C_[i_ * C_shape1 + j_] + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/alloc.py:40: D[i, j] -= A[i, j] */
-          D[i * D_shape1 + j] = (D[i * D_shape1 + j] - A[i * A_shape1 + j]);
+          D_[i_ * D_shape1 + j_] = (D_[i_ * D_shape1 + j_] - A_[i_ * A_shape1 + j_]);
         }
       }
     }
@@ -532,9 +532,9 @@ static int kernel_likes_3(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:41: return B, C, D, E */
-  appy_env_host(&appy_data, B, APPY_RETURNS);
-  appy_env_host(&appy_data, C, APPY_RETURNS);
-  appy_env_host(&appy_data, D, APPY_RETURNS);
+  appy_env_host(&appy_data, B_, APPY_RETURNS);
+  appy_env_host(&appy_data, C_, APPY_RETURNS);
+  appy_env_host(&appy_data, D_, APPY_RETURNS);
   *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = B_obj}), appy_box_array(&(appy_array){.obj = C_obj}), appy_box_array(&(appy_array){.obj = D_obj}), appy_box_array(&(appy_array){.obj = E_obj})});
   appy_env_end(&appy_data, "alloc", "likes", appy_called);
   return *ret ? 0 : -1;
@@ -544,45 +544,45 @@ fail:
 }
 
 /* shaped(float32[:, :]) -- tests/e2e/programs/alloc.py:46 */
-static int kernel_shaped_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int shaped_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = NULL;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = NULL;
   int64_t B_shape1 = 0;
-  int64_t B_size = 0;
+  int64_t B_count = 0;
   PyObject *B_obj = NULL;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   /* tests/e2e/programs/alloc.py:48: B = np.zeros(A.shape, dtype=np.float32) */
   {
     appy_array appy_a32;
     if (appy_alloc(fr, "zeros", APPY_FLOAT32, 2, (const int64_t[]){A_shape0, A_shape1}, 0.0, &appy_a32) < 0)
       goto fail;
-    B = (float *)appy_a32.data;
+    B_ = (float *)appy_a32.data;
     B_shape1 = appy_a32.shape[1];
-    B_size = appy_a32.size;
+    B_count = appy_a32.size;
     B_obj = appy_a32.obj;
   }
   /* tests/e2e/programs/alloc.py:50: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: B[0:B_size]) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:51: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/alloc.py:52: B[i, j] = A[i, j] + 1 */
-          B[i * B_shape1 + j] = (A[i * A_shape1 + j] + 1.0f);
+          B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] + 1.0f);
         }
       }
     }
@@ -591,7 +591,7 @@ static int kernel_shaped_0(appy_frame *fr, const appy_array *A_arg, PyObject **r
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:53: return B */
-  appy_env_host(&appy_data, B, APPY_RETURNS);
+  appy_env_host(&appy_data, B_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = B_obj});
   appy_env_end(&appy_data, "alloc", "shaped", appy_called);
   return *ret ? 0 : -1;
@@ -601,42 +601,42 @@ fail:
 }
 
 /* one_array(int64) -- tests/e2e/programs/alloc.py:58 */
-static int kernel_one_array_0(appy_frame *fr, int64_t n, PyObject **ret)
+static int one_array_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
 {
-  int64_t *a = NULL;
-  int64_t a_size = 0;
+  int64_t *a_ = NULL;
+  int64_t a_count = 0;
   PyObject *a_obj = NULL;
-  int64_t i = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   /* tests/e2e/programs/alloc.py:59: a = np.empty(n, dtype=np.int64) */
   {
     appy_array appy_a35;
-    if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){n}, 0.0, &appy_a35) < 0)
+    if (appy_alloc(fr, "empty", APPY_INT64, 1, (const int64_t[]){n_}, 0.0, &appy_a35) < 0)
       goto fail;
-    a = (int64_t *)appy_a35.data;
-    a_size = appy_a35.size;
+    a_ = (int64_t *)appy_a35.data;
+    a_count = appy_a35.size;
     a_obj = appy_a35.obj;
-    appy_env_fresh(&appy_data, a, sizeof(*a) * a_size);
+    appy_env_fresh(&appy_data, a_, sizeof(*a_) * a_count);
   }
   /* tests/e2e/programs/alloc.py:61: for i in range(n): */
   {
-    const int64_t appy_stop36 = n;
+    const int64_t appy_stop36 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size])
-    for (i = 0; i < appy_stop36; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
+    for (i_ = 0; i_ < appy_stop36; i_++) {
       /* tests/e2e/programs/alloc.py:62: a[i] = i * i - 3 */
-      a[i] = ((i * i) - 3);
+      a_[i_] = ((i_ * i_) - 3);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "alloc", "one_array", 61, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:63: return a */
-  appy_env_host(&appy_data, a, APPY_RETURNS);
+  appy_env_host(&appy_data, a_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = a_obj});
   appy_env_end(&appy_data, "alloc", "one_array", appy_called);
   return *ret ? 0 : -1;
@@ -646,47 +646,47 @@ fail:
 }
 
 /* mixed(float64[:], int64) -- tests/e2e/programs/alloc.py:68 */
-static int kernel_mixed_0(appy_frame *fr, const appy_array *x_arg, int64_t k, PyObject **ret)
+static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, int64_t k_, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = NULL;
-  int64_t y_size = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = NULL;
+  int64_t y_count = 0;
   PyObject *y_obj = NULL;
-  int64_t i = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/alloc.py:70: y = np.empty_like(x) */
   {
     appy_array appy_a38;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a38) < 0)
       goto fail;
-    y = (double *)appy_a38.data;
-    y_size = appy_a38.size;
+    y_ = (double *)appy_a38.data;
+    y_count = appy_a38.size;
     y_obj = appy_a38.obj;
-    appy_env_fresh(&appy_data, y, sizeof(*y) * y_size);
+    appy_env_fresh(&appy_data, y_, sizeof(*y_) * y_count);
   }
   /* tests/e2e/programs/alloc.py:72: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/alloc.py:73: y[i] = x[i] * k */
-      y[i] = (x[i] * (double)k);
+      y_[i_] = (x_[i_] * (double)k_);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "alloc", "mixed", 72, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/alloc.py:74: return y, x.shape[0] * k, 2.5 * k, k > 2 */
-  appy_env_host(&appy_data, y, APPY_RETURNS);
-  *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_int64((x_shape0 * k)), appy_box_float64((2.5 * (double)k)), appy_box_bool((k > 2))});
+  appy_env_host(&appy_data, y_, APPY_RETURNS);
+  *ret = appy_box_tuple(4, (PyObject *[]){appy_box_array(&(appy_array){.obj = y_obj}), appy_box_int64((x_shape0 * k_)), appy_box_float64((2.5 * (double)k_)), appy_box_bool((k_ > 2))});
   appy_env_end(&appy_data, "alloc", "mixed", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -695,37 +695,37 @@ fail:
 }
 
 /* int_result(int64, int64) -- tests/e2e/programs/alloc.py:79 */
-static int kernel_int_result_0(appy_frame *fr, int64_t a, int64_t b, PyObject **ret)
+static int int_result_kernel0(appy_frame *fr, int64_t a_, int64_t b_, PyObject **ret)
 {
   (void)fr;
   /* tests/e2e/programs/alloc.py:80: return a * b - 1 */
-  *ret = appy_box_int64(((a * b) - 1));
+  *ret = appy_box_int64(((a_ * b_) - 1));
   return *ret ? 0 : -1;
 }
 
 /* float_result(float64[:]) -- tests/e2e/programs/alloc.py:85 */
-static int kernel_float_result_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int float_result_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
+  double *x_ = (double *)x_array->data;
   (void)fr;
   /* tests/e2e/programs/alloc.py:86: return x[0] * 0.5 */
-  *ret = appy_box_float64((x[INT64_C(0)] * 0.5));
+  *ret = appy_box_float64((x_[INT64_C(0)] * 0.5));
   return *ret ? 0 : -1;
 }
 
 /* bool_result(int64) -- tests/e2e/programs/alloc.py:91 */
-static int kernel_bool_result_0(appy_frame *fr, int64_t a, PyObject **ret)
+static int bool_result_kernel0(appy_frame *fr, int64_t a_, PyObject **ret)
 {
   (void)fr;
   /* tests/e2e/programs/alloc.py:92: return a % 2 == 0 */
-  *ret = appy_box_bool((appy_mod_i64(a, INT64_C(2)) == 0));
+  *ret = appy_box_bool((appy_mod_i64(a_, INT64_C(2)) == 0));
   return *ret ? 0 : -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_make_0(appy_frame *fr, PyObject *const *argv)
+make_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     double p1;
@@ -737,7 +737,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_make_0(fr, p0, p1, &ret);
+    rc = make_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -747,7 +747,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_likes_0(appy_frame *fr, PyObject *const *argv)
+likes_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -756,7 +756,7 @@ call_likes_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_likes_0(fr, &p0, &ret);
+    rc = likes_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -766,7 +766,7 @@ call_likes_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_likes_1(appy_frame *fr, PyObject *const *argv)
+likes_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -775,7 +775,7 @@ call_likes_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT32, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_likes_1(fr, &p0, &ret);
+    rc = likes_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -785,7 +785,7 @@ call_likes_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_likes_2(appy_frame *fr, PyObject *const *argv)
+likes_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -794,7 +794,7 @@ call_likes_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_likes_2(fr, &p0, &ret);
+    rc = likes_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -804,7 +804,7 @@ call_likes_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_likes_3(appy_frame *fr, PyObject *const *argv)
+likes_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -813,7 +813,7 @@ call_likes_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_INT32, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_likes_3(fr, &p0, &ret);
+    rc = likes_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -823,7 +823,7 @@ call_likes_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_shaped_0(appy_frame *fr, PyObject *const *argv)
+shaped_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -832,7 +832,7 @@ call_shaped_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT32, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_shaped_0(fr, &p0, &ret);
+    rc = shaped_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -842,7 +842,7 @@ call_shaped_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_one_array_0(appy_frame *fr, PyObject *const *argv)
+one_array_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     PyObject *ret = NULL;
@@ -851,7 +851,7 @@ call_one_array_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[0], "n", &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_one_array_0(fr, p0, &ret);
+    rc = one_array_kernel0(fr, p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -861,7 +861,7 @@ call_one_array_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mixed_0(appy_frame *fr, PyObject *const *argv)
+mixed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -873,7 +873,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "k", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mixed_0(fr, &p0, p1, &ret);
+    rc = mixed_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -883,7 +883,7 @@ call_mixed_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_int_result_0(appy_frame *fr, PyObject *const *argv)
+int_result_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     int64_t p1;
@@ -895,7 +895,7 @@ call_int_result_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "b", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_int_result_0(fr, p0, p1, &ret);
+    rc = int_result_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -905,7 +905,7 @@ call_int_result_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_float_result_0(appy_frame *fr, PyObject *const *argv)
+float_result_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -914,7 +914,7 @@ call_float_result_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_float_result_0(fr, &p0, &ret);
+    rc = float_result_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -924,7 +924,7 @@ call_float_result_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bool_result_0(appy_frame *fr, PyObject *const *argv)
+bool_result_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     PyObject *ret = NULL;
@@ -933,7 +933,7 @@ call_bool_result_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[0], "a", &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bool_result_0(fr, p0, &ret);
+    rc = bool_result_kernel0(fr, p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -942,12 +942,12 @@ call_bool_result_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_make_doc,
+PyDoc_STRVAR(make_pydoc,
 "make($module, n, v)\n--\n\n"
 "Runs make from tests/e2e/programs/alloc.py:8, compiled by appy-translate.\n\nSignatures:\n  make(int64, float64)\n");
 
 static PyObject *
-py_make(PyObject *self, PyObject *args, PyObject *kwargs)
+make_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "v", NULL};
     PyObject *argv[2];
@@ -960,18 +960,18 @@ py_make(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "make");
-    result = call_make_0(&fr, argv);
+    result = make_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_likes_doc,
+PyDoc_STRVAR(likes_pydoc,
 "likes($module, A)\n--\n\n"
 "Runs likes from tests/e2e/programs/alloc.py:30, compiled by appy-translate.\n\nSignatures:\n  likes(float64[:, :])\n  likes(float32[:, :])\n  likes(int64[:, :])\n  likes(int32[:, :])\n");
 
 static PyObject *
-py_likes(PyObject *self, PyObject *args, PyObject *kwargs)
+likes_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -985,13 +985,13 @@ py_likes(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "alloc", "likes");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_likes_0(&fr, argv);
+        result = likes_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2))
-        result = call_likes_1(&fr, argv);
+        result = likes_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2))
-        result = call_likes_2(&fr, argv);
+        result = likes_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2))
-        result = call_likes_3(&fr, argv);
+        result = likes_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  likes(float64[:, :])\n  likes(float32[:, :])\n  likes(int64[:, :])\n  likes(int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -999,12 +999,12 @@ py_likes(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_shaped_doc,
+PyDoc_STRVAR(shaped_pydoc,
 "shaped($module, A)\n--\n\n"
 "Runs shaped from tests/e2e/programs/alloc.py:46, compiled by appy-translate.\n\nSignatures:\n  shaped(float32[:, :])\n");
 
 static PyObject *
-py_shaped(PyObject *self, PyObject *args, PyObject *kwargs)
+shaped_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -1017,18 +1017,18 @@ py_shaped(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "shaped");
-    result = call_shaped_0(&fr, argv);
+    result = shaped_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_one_array_doc,
+PyDoc_STRVAR(one_array_pydoc,
 "one_array($module, n)\n--\n\n"
 "Runs one_array from tests/e2e/programs/alloc.py:58, compiled by appy-translate.\n\nSignatures:\n  one_array(int64)\n");
 
 static PyObject *
-py_one_array(PyObject *self, PyObject *args, PyObject *kwargs)
+one_array_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", NULL};
     PyObject *argv[1];
@@ -1041,18 +1041,18 @@ py_one_array(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "one_array");
-    result = call_one_array_0(&fr, argv);
+    result = one_array_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_mixed_doc,
+PyDoc_STRVAR(mixed_pydoc,
 "mixed($module, x, k)\n--\n\n"
 "Runs mixed from tests/e2e/programs/alloc.py:68, compiled by appy-translate.\n\nSignatures:\n  mixed(float64[:], int64)\n");
 
 static PyObject *
-py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
+mixed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "k", NULL};
     PyObject *argv[2];
@@ -1065,18 +1065,18 @@ py_mixed(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "mixed");
-    result = call_mixed_0(&fr, argv);
+    result = mixed_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_int_result_doc,
+PyDoc_STRVAR(int_result_pydoc,
 "int_result($module, a, b)\n--\n\n"
 "Runs int_result from tests/e2e/programs/alloc.py:79, compiled by appy-translate.\n\nSignatures:\n  int_result(int64, int64)\n");
 
 static PyObject *
-py_int_result(PyObject *self, PyObject *args, PyObject *kwargs)
+int_result_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", NULL};
     PyObject *argv[2];
@@ -1089,18 +1089,18 @@ py_int_result(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "int_result");
-    result = call_int_result_0(&fr, argv);
+    result = int_result_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_float_result_doc,
+PyDoc_STRVAR(float_result_pydoc,
 "float_result($module, x)\n--\n\n"
 "Runs float_result from tests/e2e/programs/alloc.py:85, compiled by appy-translate.\n\nSignatures:\n  float_result(float64[:])\n");
 
 static PyObject *
-py_float_result(PyObject *self, PyObject *args, PyObject *kwargs)
+float_result_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -1113,18 +1113,18 @@ py_float_result(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "float_result");
-    result = call_float_result_0(&fr, argv);
+    result = float_result_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_bool_result_doc,
+PyDoc_STRVAR(bool_result_pydoc,
 "bool_result($module, a)\n--\n\n"
 "Runs bool_result from tests/e2e/programs/alloc.py:91, compiled by appy-translate.\n\nSignatures:\n  bool_result(int64)\n");
 
 static PyObject *
-py_bool_result(PyObject *self, PyObject *args, PyObject *kwargs)
+bool_result_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1137,21 +1137,21 @@ py_bool_result(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "alloc", "bool_result");
-    result = call_bool_result_0(&fr, argv);
+    result = bool_result_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"make", (PyCFunction)(void (*)(void))py_make, METH_VARARGS | METH_KEYWORDS, py_make_doc},
-    {"likes", (PyCFunction)(void (*)(void))py_likes, METH_VARARGS | METH_KEYWORDS, py_likes_doc},
-    {"shaped", (PyCFunction)(void (*)(void))py_shaped, METH_VARARGS | METH_KEYWORDS, py_shaped_doc},
-    {"one_array", (PyCFunction)(void (*)(void))py_one_array, METH_VARARGS | METH_KEYWORDS, py_one_array_doc},
-    {"mixed", (PyCFunction)(void (*)(void))py_mixed, METH_VARARGS | METH_KEYWORDS, py_mixed_doc},
-    {"int_result", (PyCFunction)(void (*)(void))py_int_result, METH_VARARGS | METH_KEYWORDS, py_int_result_doc},
-    {"float_result", (PyCFunction)(void (*)(void))py_float_result, METH_VARARGS | METH_KEYWORDS, py_float_result_doc},
-    {"bool_result", (PyCFunction)(void (*)(void))py_bool_result, METH_VARARGS | METH_KEYWORDS, py_bool_result_doc},
+    {"make", (PyCFunction)(void (*)(void))make_py, METH_VARARGS | METH_KEYWORDS, make_pydoc},
+    {"likes", (PyCFunction)(void (*)(void))likes_py, METH_VARARGS | METH_KEYWORDS, likes_pydoc},
+    {"shaped", (PyCFunction)(void (*)(void))shaped_py, METH_VARARGS | METH_KEYWORDS, shaped_pydoc},
+    {"one_array", (PyCFunction)(void (*)(void))one_array_py, METH_VARARGS | METH_KEYWORDS, one_array_pydoc},
+    {"mixed", (PyCFunction)(void (*)(void))mixed_py, METH_VARARGS | METH_KEYWORDS, mixed_pydoc},
+    {"int_result", (PyCFunction)(void (*)(void))int_result_py, METH_VARARGS | METH_KEYWORDS, int_result_pydoc},
+    {"float_result", (PyCFunction)(void (*)(void))float_result_py, METH_VARARGS | METH_KEYWORDS, float_result_pydoc},
+    {"bool_result", (PyCFunction)(void (*)(void))bool_result_py, METH_VARARGS | METH_KEYWORDS, bool_result_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,44 +13,44 @@
 #include <appy/offload.h>
 
 /* row_axpy(float64[:, :], float64[:], float64[:, :], float64) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, double alpha, PyObject **ret)
+static int row_axpy_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, double alpha_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
           }
         }
       } else {
@@ -74,44 +74,44 @@ fail:
 }
 
 /* row_axpy(float32[:, :], float32[:], float32[:, :], float32) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, float alpha, PyObject **ret)
+static int row_axpy_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, float alpha_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
           }
         }
       } else {
@@ -135,44 +135,44 @@ fail:
 }
 
 /* row_axpy(int64[:, :], int64[:], int64[:, :], int64) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, int64_t alpha, PyObject **ret)
+static int row_axpy_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, int64_t alpha_, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
           }
         }
       } else {
@@ -196,44 +196,44 @@ fail:
 }
 
 /* row_axpy(int32[:, :], int32[:], int32[:, :], int32) -- tests/e2e/programs/arrays.py:20 */
-static int kernel_row_axpy_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, int32_t alpha, PyObject **ret)
+static int row_axpy_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, int32_t alpha_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:23: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:24: out[i, :] = alpha * A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = ((alpha * A[i * A_shape1 + appy_j1]) + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = ((alpha_ * A_[i_ * A_shape1 + appy_j1_]) + x_[appy_j1_]);
           }
         }
       } else {
@@ -257,52 +257,52 @@ fail:
 }
 
 /* row_arith(float64[:, :], float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -313,8 +313,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0));
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0));
           }
         }
       } else {
@@ -325,8 +325,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0);
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0);
           }
         }
       } else {
@@ -337,8 +337,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
           }
         }
       } else {
@@ -349,8 +349,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f64(A[i * A_shape1 + appy_j9], -3.0));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f64(A_[i_ * A_shape1 + appy_j9_], -3.0));
           }
         }
       } else {
@@ -361,8 +361,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-            out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f64(A[i * A_shape1 + appy_j11]));
+          for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f64(A_[i_ * A_shape1 + appy_j11_]));
           }
         }
       } else {
@@ -373,8 +373,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-            out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabs(A[i * A_shape1 + appy_j13]) - appy_max_f64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+          for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabs(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
           }
         }
       } else {
@@ -385,8 +385,8 @@ static int kernel_row_arith_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-            out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f64(A[i * A_shape1 + appy_j15], 3.0) + appy_max_f64((-B[i * B_shape1 + appy_j15]), appy_floordiv_f64(A[i * A_shape1 + appy_j15], 4.0)));
+          for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+            out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f64(A_[i_ * A_shape1 + appy_j15_], 3.0) + appy_max_f64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f64(A_[i_ * A_shape1 + appy_j15_], 4.0)));
           }
         }
       } else {
@@ -438,52 +438,52 @@ fail:
 }
 
 /* row_arith(float32[:, :], float32[:, :], float32[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -494,8 +494,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3.0f));
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3.0f));
           }
         }
       } else {
@@ -506,8 +506,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1.0f);
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1.0f);
           }
         }
       } else {
@@ -518,8 +518,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_f32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_f32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
           }
         }
       } else {
@@ -530,8 +530,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_f32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_f32(A[i * A_shape1 + appy_j9], -3.0f));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_f32(A_[i_ * A_shape1 + appy_j9_], -3.0f));
           }
         }
       } else {
@@ -542,8 +542,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-            out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_square_f32(A[i * A_shape1 + appy_j11]));
+          for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_square_f32(A_[i_ * A_shape1 + appy_j11_]));
           }
         }
       } else {
@@ -554,8 +554,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-            out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = (fabsf(A[i * A_shape1 + appy_j13]) - appy_max_f32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+          for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = (fabsf(A_[i_ * A_shape1 + appy_j13_]) - appy_max_f32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
           }
         }
       } else {
@@ -566,8 +566,8 @@ static int kernel_row_arith_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-            out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_f32(A[i * A_shape1 + appy_j15], 3.0f) + appy_max_f32((-B[i * B_shape1 + appy_j15]), appy_floordiv_f32(A[i * A_shape1 + appy_j15], 4.0f)));
+          for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+            out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_f32(A_[i_ * A_shape1 + appy_j15_], 3.0f) + appy_max_f32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_f32(A_[i_ * A_shape1 + appy_j15_], 4.0f)));
           }
         }
       } else {
@@ -619,52 +619,52 @@ fail:
 }
 
 /* row_arith(int64[:, :], int64[:, :], int64[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -675,8 +675,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
           }
         }
       } else {
@@ -687,8 +687,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
           }
         }
       } else {
@@ -699,8 +699,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i64(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i64(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
           }
         }
       } else {
@@ -711,8 +711,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i64(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i64(A[i * A_shape1 + appy_j9], INT64_C(-3)));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i64(A_[i_ * A_shape1 + appy_j9_], INT64_C(-3)));
           }
         }
       } else {
@@ -723,8 +723,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-            out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i64(A[i * A_shape1 + appy_j11], INT64_C(2)));
+          for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i64(A_[i_ * A_shape1 + appy_j11_], INT64_C(2)));
           }
         }
       } else {
@@ -735,8 +735,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-            out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i64(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+          for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i64(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
           }
         }
       } else {
@@ -747,8 +747,8 @@ static int kernel_row_arith_2(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-            out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i64(A[i * A_shape1 + appy_j15], INT64_C(3)) + appy_max_i64((-B[i * B_shape1 + appy_j15]), appy_floordiv_i64(A[i * A_shape1 + appy_j15], INT64_C(4))));
+          for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+            out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(3)) + appy_max_i64((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i64(A_[i_ * A_shape1 + appy_j15_], INT64_C(4))));
           }
         }
       } else {
@@ -800,52 +800,52 @@ fail:
 }
 
 /* row_arith(int32[:, :], int32[:, :], int32[:, :, :]) -- tests/e2e/programs/arrays.py:32 */
-static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_arith_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
-  int64_t appy_j11 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_j15 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
+  int64_t appy_j11_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_j15_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:35: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9, appy_j11, appy_j13, appy_j15)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:36: out[0, i, :] = A[i, :] + B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = (A[i * A_shape1 + appy_j1] + B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -856,8 +856,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (A[i * A_shape1 + appy_j3] - (B[i * B_shape1 + appy_j3] * 3));
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - (B_[i_ * B_shape1 + appy_j3_] * 3));
           }
         }
       } else {
@@ -868,8 +868,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = ((A[i * A_shape1 + appy_j5] * B[i * B_shape1 + appy_j5]) - 1);
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = ((A_[i_ * A_shape1 + appy_j5_] * B_[i_ * B_shape1 + appy_j5_]) - 1);
           }
         }
       } else {
@@ -880,8 +880,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = appy_floordiv_i32(A[i * A_shape1 + appy_j7], B[i * B_shape1 + appy_j7]);
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = appy_floordiv_i32(A_[i_ * A_shape1 + appy_j7_], B_[i_ * B_shape1 + appy_j7_]);
           }
         }
       } else {
@@ -892,8 +892,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_mod_i32(A[i * A_shape1 + appy_j9], B[i * B_shape1 + appy_j9]) + appy_mod_i32(A[i * A_shape1 + appy_j9], -3));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], B_[i_ * B_shape1 + appy_j9_]) + appy_mod_i32(A_[i_ * A_shape1 + appy_j9_], -3));
           }
         }
       } else {
@@ -904,8 +904,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j11 = 0; appy_j11 < out_shape2; appy_j11++) {
-            out[(5 * out_shape1 + i) * out_shape2 + appy_j11] = ((-A[i * A_shape1 + appy_j11]) + appy_ipow_i32(A[i * A_shape1 + appy_j11], 2));
+          for (appy_j11_ = 0; appy_j11_ < out_shape2; appy_j11_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + appy_j11_] = ((-A_[i_ * A_shape1 + appy_j11_]) + appy_ipow_i32(A_[i_ * A_shape1 + appy_j11_], 2));
           }
         }
       } else {
@@ -916,8 +916,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j13 = 0; appy_j13 < out_shape2; appy_j13++) {
-            out[(6 * out_shape1 + i) * out_shape2 + appy_j13] = ((A[i * A_shape1 + appy_j13] < 0 ? -A[i * A_shape1 + appy_j13] : A[i * A_shape1 + appy_j13]) - appy_max_i32(A[i * A_shape1 + appy_j13], B[i * B_shape1 + appy_j13]));
+          for (appy_j13_ = 0; appy_j13_ < out_shape2; appy_j13_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + appy_j13_] = ((A_[i_ * A_shape1 + appy_j13_] < 0 ? -A_[i_ * A_shape1 + appy_j13_] : A_[i_ * A_shape1 + appy_j13_]) - appy_max_i32(A_[i_ * A_shape1 + appy_j13_], B_[i_ * B_shape1 + appy_j13_]));
           }
         }
       } else {
@@ -928,8 +928,8 @@ static int kernel_row_arith_3(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j15 = 0; appy_j15 < out_shape2; appy_j15++) {
-            out[(7 * out_shape1 + i) * out_shape2 + appy_j15] = (appy_min_i32(A[i * A_shape1 + appy_j15], 3) + appy_max_i32((-B[i * B_shape1 + appy_j15]), appy_floordiv_i32(A[i * A_shape1 + appy_j15], 4)));
+          for (appy_j15_ = 0; appy_j15_ < out_shape2; appy_j15_++) {
+            out_[(7 * out_shape1 + i_) * out_shape2 + appy_j15_] = (appy_min_i32(A_[i_ * A_shape1 + appy_j15_], 3) + appy_max_i32((-B_[i_ * B_shape1 + appy_j15_]), appy_floordiv_i32(A_[i_ * A_shape1 + appy_j15_], 4)));
           }
         }
       } else {
@@ -981,49 +981,49 @@ fail:
 }
 
 /* row_fmath(float64[:, :], float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:49 */
-static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_fmath_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - 0.5) / B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - 0.5) / B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -1034,8 +1034,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (exp(A[i * A_shape1 + appy_j3]) * 0.5);
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (exp(A_[i_ * A_shape1 + appy_j3_]) * 0.5);
           }
         }
       } else {
@@ -1046,8 +1046,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrt(fabs(A[i * A_shape1 + appy_j5])) - sin((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrt(fabs(A_[i_ * A_shape1 + appy_j5_])) - sin((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
           }
         }
       } else {
@@ -1058,8 +1058,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (pow((fabs(B[i * B_shape1 + appy_j7]) + 1.0), A[i * A_shape1 + appy_j7]) + pow(fabs(A[i * A_shape1 + appy_j7]), 0.5));
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (pow((fabs(B_[i_ * B_shape1 + appy_j7_]) + 1.0), A_[i_ * A_shape1 + appy_j7_]) + pow(fabs(A_[i_ * A_shape1 + appy_j7_]), 0.5));
           }
         }
       } else {
@@ -1070,8 +1070,8 @@ static int kernel_row_fmath_0(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f64(exp((-A[i * A_shape1 + appy_j9])), 1.5) / appy_min_f64((fabs(B[i * B_shape1 + appy_j9]) + 2.0), 3.0));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f64(exp((-A_[i_ * A_shape1 + appy_j9_])), 1.5) / appy_min_f64((fabs(B_[i_ * B_shape1 + appy_j9_]) + 2.0), 3.0));
           }
         }
       } else {
@@ -1111,49 +1111,49 @@ fail:
 }
 
 /* row_fmath(float32[:, :], float32[:, :], float32[:, :, :]) -- tests/e2e/programs/arrays.py:49 */
-static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *out_arg, PyObject **ret)
+static int row_fmath_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_j9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_j9_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:53: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], B[0:B_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j3, appy_j5, appy_j7, appy_j9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:54: out[0, i, :] = (A[i, :] - 0.5) / B[i, :] */
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = ((A[i * A_shape1 + appy_j1] - (float)0.5) / B[i * B_shape1 + appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = ((A_[i_ * A_shape1 + appy_j1_] - (float)0.5) / B_[i_ * B_shape1 + appy_j1_]);
           }
         }
       } else {
@@ -1164,8 +1164,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       if (A_shape1 == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape2; appy_j3++) {
-            out[(1 * out_shape1 + i) * out_shape2 + appy_j3] = (expf(A[i * A_shape1 + appy_j3]) * (float)0.5);
+          for (appy_j3_ = 0; appy_j3_ < out_shape2; appy_j3_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + appy_j3_] = (expf(A_[i_ * A_shape1 + appy_j3_]) * (float)0.5);
           }
         }
       } else {
@@ -1176,8 +1176,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < out_shape2; appy_j5++) {
-            out[(2 * out_shape1 + i) * out_shape2 + appy_j5] = (sqrtf(fabsf(A[i * A_shape1 + appy_j5])) - sinf((B[i * B_shape1 + appy_j5] * A[i * A_shape1 + appy_j5])));
+          for (appy_j5_ = 0; appy_j5_ < out_shape2; appy_j5_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + appy_j5_] = (sqrtf(fabsf(A_[i_ * A_shape1 + appy_j5_])) - sinf((B_[i_ * B_shape1 + appy_j5_] * A_[i_ * A_shape1 + appy_j5_])));
           }
         }
       } else {
@@ -1188,8 +1188,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((B_shape1 == out_shape2) && (A_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-            out[(3 * out_shape1 + i) * out_shape2 + appy_j7] = (powf((fabsf(B[i * B_shape1 + appy_j7]) + (float)1.0), A[i * A_shape1 + appy_j7]) + powf(fabsf(A[i * A_shape1 + appy_j7]), (float)0.5));
+          for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + appy_j7_] = (powf((fabsf(B_[i_ * B_shape1 + appy_j7_]) + (float)1.0), A_[i_ * A_shape1 + appy_j7_]) + powf(fabsf(A_[i_ * A_shape1 + appy_j7_]), (float)0.5));
           }
         }
       } else {
@@ -1200,8 +1200,8 @@ static int kernel_row_fmath_1(appy_frame *fr, const appy_array *A_arg, const app
       if ((A_shape1 == out_shape2) && (B_shape1 == out_shape2)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j9 = 0; appy_j9 < out_shape2; appy_j9++) {
-            out[(4 * out_shape1 + i) * out_shape2 + appy_j9] = (appy_max_f32(expf((-A[i * A_shape1 + appy_j9])), (float)1.5) / appy_min_f32((fabsf(B[i * B_shape1 + appy_j9]) + (float)2.0), (float)3.0));
+          for (appy_j9_ = 0; appy_j9_ < out_shape2; appy_j9_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + appy_j9_] = (appy_max_f32(expf((-A_[i_ * A_shape1 + appy_j9_])), (float)1.5) / appy_min_f32((fabsf(B_[i_ * B_shape1 + appy_j9_]) + (float)2.0), (float)3.0));
           }
         }
       } else {
@@ -1241,77 +1241,77 @@ fail:
 }
 
 /* row_slices(float64[:, :], float64[:, :, :]) -- tests/e2e/programs/arrays.py:64 */
-static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_slices_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_j20 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_j26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_start33 = 0;
-  int64_t appy_len34 = 0;
-  int64_t appy_start36 = 0;
-  int64_t appy_len37 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_start41 = 0;
-  int64_t appy_len42 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_j20_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_j26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_start33_ = 0;
+  int64_t appy_len34_ = 0;
+  int64_t appy_start36_ = 0;
+  int64_t appy_len37_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_start41_ = 0;
+  int64_t appy_len42_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:68: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_start2, appy_len3, appy_start5, appy_len6, appy_j7, appy_len8, appy_start9, appy_len10, appy_start12, appy_len13, appy_j14, appy_start15, appy_len16, appy_start18, appy_len19, appy_j20, appy_start21, appy_len22, appy_start24, appy_len25, appy_j26, appy_len27, appy_start29, appy_len30, appy_j31, appy_len32, appy_start33, appy_len34, appy_start36, appy_len37, appy_j38, appy_start39, appy_len40, appy_start41, appy_len42)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-      appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len3 == out_shape2) {
+      appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len3_ == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
           }
         }
       } else {
@@ -1319,17 +1319,17 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-      appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-      appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-      appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+      appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+      appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+      appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
         {
-          const int64_t appy_stop58 = appy_len6;
+          const int64_t appy_stop58 = appy_len6_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < appy_stop58; appy_j7++) {
-            out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+          for (appy_j7_ = 0; appy_j7_ < appy_stop58; appy_j7_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
           }
         }
       } else {
@@ -1337,16 +1337,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 11;
       }
       /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-      appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-      appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-      appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-      appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-      if (appy_len16 == appy_len13) {
+      appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+      appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+      appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+      appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+      if (appy_len16_ == appy_len13_) {
         {
-          const int64_t appy_stop60 = appy_len13;
+          const int64_t appy_stop60 = appy_len13_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j14 = 0; appy_j14 < appy_stop60; appy_j14++) {
-            out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+          for (appy_j14_ = 0; appy_j14_ < appy_stop60; appy_j14_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
           }
         }
       } else {
@@ -1354,16 +1354,16 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 17;
       }
       /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-      appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-      appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-      appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-      appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-      if (appy_len22 == appy_len19) {
+      appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+      appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+      appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+      appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+      if (appy_len22_ == appy_len19_) {
         {
-          const int64_t appy_stop62 = appy_len19;
+          const int64_t appy_stop62 = appy_len19_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j20 = 0; appy_j20 < appy_stop62; appy_j20++) {
-            out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2.0);
+          for (appy_j20_ = 0; appy_j20_ < appy_stop62; appy_j20_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2.0);
           }
         }
       } else {
@@ -1371,15 +1371,15 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 23;
       }
       /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-      appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-      if (appy_len27 == appy_len25) {
+      appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+      if (appy_len27_ == appy_len25_) {
         {
-          const int64_t appy_stop64 = appy_len25;
+          const int64_t appy_stop64 = appy_len25_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j26 = 0; appy_j26 < appy_stop64; appy_j26++) {
-            out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+          for (appy_j26_ = 0; appy_j26_ < appy_stop64; appy_j26_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
           }
         }
       } else {
@@ -1387,17 +1387,17 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 28;
       }
       /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-      appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+      appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
         {
-          const int64_t appy_stop66 = appy_len30;
+          const int64_t appy_stop66 = appy_len30_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j31 = 0; appy_j31 < appy_stop66; appy_j31++) {
-            out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+          for (appy_j31_ = 0; appy_j31_ < appy_stop66; appy_j31_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
           }
         }
       } else {
@@ -1405,18 +1405,18 @@ static int kernel_row_slices_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 35;
       }
       /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-      appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-      appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-      appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-      appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-      appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-      appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-      if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+      appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+      appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+      appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+      appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+      appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+      appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+      if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
         {
-          const int64_t appy_stop68 = appy_len37;
+          const int64_t appy_stop68 = appy_len37_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j38 = 0; appy_j38 < appy_stop68; appy_j38++) {
-            out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+          for (appy_j38_ = 0; appy_j38_ < appy_stop68; appy_j38_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
           }
         }
       } else {
@@ -1464,77 +1464,77 @@ fail:
 }
 
 /* row_slices(int32[:, :], int32[:, :, :]) -- tests/e2e/programs/arrays.py:64 */
-static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_slices_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_start9 = 0;
-  int64_t appy_len10 = 0;
-  int64_t appy_start12 = 0;
-  int64_t appy_len13 = 0;
-  int64_t appy_j14 = 0;
-  int64_t appy_start15 = 0;
-  int64_t appy_len16 = 0;
-  int64_t appy_start18 = 0;
-  int64_t appy_len19 = 0;
-  int64_t appy_j20 = 0;
-  int64_t appy_start21 = 0;
-  int64_t appy_len22 = 0;
-  int64_t appy_start24 = 0;
-  int64_t appy_len25 = 0;
-  int64_t appy_j26 = 0;
-  int64_t appy_len27 = 0;
-  int64_t appy_start29 = 0;
-  int64_t appy_len30 = 0;
-  int64_t appy_j31 = 0;
-  int64_t appy_len32 = 0;
-  int64_t appy_start33 = 0;
-  int64_t appy_len34 = 0;
-  int64_t appy_start36 = 0;
-  int64_t appy_len37 = 0;
-  int64_t appy_j38 = 0;
-  int64_t appy_start39 = 0;
-  int64_t appy_len40 = 0;
-  int64_t appy_start41 = 0;
-  int64_t appy_len42 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_start9_ = 0;
+  int64_t appy_len10_ = 0;
+  int64_t appy_start12_ = 0;
+  int64_t appy_len13_ = 0;
+  int64_t appy_j14_ = 0;
+  int64_t appy_start15_ = 0;
+  int64_t appy_len16_ = 0;
+  int64_t appy_start18_ = 0;
+  int64_t appy_len19_ = 0;
+  int64_t appy_j20_ = 0;
+  int64_t appy_start21_ = 0;
+  int64_t appy_len22_ = 0;
+  int64_t appy_start24_ = 0;
+  int64_t appy_len25_ = 0;
+  int64_t appy_j26_ = 0;
+  int64_t appy_len27_ = 0;
+  int64_t appy_start29_ = 0;
+  int64_t appy_len30_ = 0;
+  int64_t appy_j31_ = 0;
+  int64_t appy_len32_ = 0;
+  int64_t appy_start33_ = 0;
+  int64_t appy_len34_ = 0;
+  int64_t appy_start36_ = 0;
+  int64_t appy_len37_ = 0;
+  int64_t appy_j38_ = 0;
+  int64_t appy_start39_ = 0;
+  int64_t appy_len40_ = 0;
+  int64_t appy_start41_ = 0;
+  int64_t appy_len42_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:68: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_start2, appy_len3, appy_start5, appy_len6, appy_j7, appy_len8, appy_start9, appy_len10, appy_start12, appy_len13, appy_j14, appy_start15, appy_len16, appy_start18, appy_len19, appy_j20, appy_start21, appy_len22, appy_start24, appy_len25, appy_j26, appy_len27, appy_start29, appy_len30, appy_j31, appy_len32, appy_start33, appy_len34, appy_start36, appy_len37, appy_j38, appy_start39, appy_len40, appy_start41, appy_len42)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:69: out[0, i, :] = A[i, ::-1] */
-      appy_start2 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len3 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len3 == out_shape2) {
+      appy_start2_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len3_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len3_ == out_shape2) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape2; appy_j1++) {
-            out[i * out_shape2 + appy_j1] = A[i * A_shape1 + (appy_start2 - appy_j1)];
+          for (appy_j1_ = 0; appy_j1_ < out_shape2; appy_j1_++) {
+            out_[i_ * out_shape2 + appy_j1_] = A_[i_ * A_shape1 + (appy_start2_ - appy_j1_)];
           }
         }
       } else {
@@ -1542,17 +1542,17 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:70: out[1, i, 1:-1] = A[i, :-2] + A[i, 2:] */
-      appy_start5 = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-      appy_len6 = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
-      appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
-      appy_start9 = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len10 = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len8 == appy_len6) && (appy_len10 == appy_len6)) {
+      appy_start5_ = appy_slice_start(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+      appy_len6_ = appy_slice_len(INT64_C(1), INT64_C(-1), INT64_C(1), out_shape2);
+      appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-2), INT64_C(1), A_shape1);
+      appy_start9_ = appy_slice_start(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len10_ = appy_slice_len(INT64_C(2), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len8_ == appy_len6_) && (appy_len10_ == appy_len6_)) {
         {
-          const int64_t appy_stop72 = appy_len6;
+          const int64_t appy_stop72 = appy_len6_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < appy_stop72; appy_j7++) {
-            out[(1 * out_shape1 + i) * out_shape2 + (appy_start5 + appy_j7)] = (A[i * A_shape1 + appy_j7] + A[i * A_shape1 + (appy_start9 + appy_j7)]);
+          for (appy_j7_ = 0; appy_j7_ < appy_stop72; appy_j7_++) {
+            out_[(1 * out_shape1 + i_) * out_shape2 + (appy_start5_ + appy_j7_)] = (A_[i_ * A_shape1 + appy_j7_] + A_[i_ * A_shape1 + (appy_start9_ + appy_j7_)]);
           }
         }
       } else {
@@ -1560,16 +1560,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 11;
       }
       /* tests/e2e/programs/arrays.py:71: out[2, i, ::2] = A[i, ::-2] */
-      appy_start12 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-      appy_len13 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
-      appy_start15 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-      appy_len16 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
-      if (appy_len16 == appy_len13) {
+      appy_start12_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+      appy_len13_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(2), out_shape2);
+      appy_start15_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+      appy_len16_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-2), A_shape1);
+      if (appy_len16_ == appy_len13_) {
         {
-          const int64_t appy_stop74 = appy_len13;
+          const int64_t appy_stop74 = appy_len13_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j14 = 0; appy_j14 < appy_stop74; appy_j14++) {
-            out[(2 * out_shape1 + i) * out_shape2 + (appy_start12 + (appy_j14 * 2))] = A[i * A_shape1 + (appy_start15 - (appy_j14 * 2))];
+          for (appy_j14_ = 0; appy_j14_ < appy_stop74; appy_j14_++) {
+            out_[(2 * out_shape1 + i_) * out_shape2 + (appy_start12_ + (appy_j14_ * 2))] = A_[i_ * A_shape1 + (appy_start15_ - (appy_j14_ * 2))];
           }
         }
       } else {
@@ -1577,16 +1577,16 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 17;
       }
       /* tests/e2e/programs/arrays.py:72: out[3, i, 1::2] = A[i, -2::-2] * 2 */
-      appy_start18 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-      appy_len19 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
-      appy_start21 = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-      appy_len22 = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
-      if (appy_len22 == appy_len19) {
+      appy_start18_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+      appy_len19_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(2), out_shape2);
+      appy_start21_ = appy_slice_start(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+      appy_len22_ = appy_slice_len(INT64_C(-2), APPY_OMIT, INT64_C(-2), A_shape1);
+      if (appy_len22_ == appy_len19_) {
         {
-          const int64_t appy_stop76 = appy_len19;
+          const int64_t appy_stop76 = appy_len19_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j20 = 0; appy_j20 < appy_stop76; appy_j20++) {
-            out[(3 * out_shape1 + i) * out_shape2 + (appy_start18 + (appy_j20 * 2))] = (A[i * A_shape1 + (appy_start21 - (appy_j20 * 2))] * 2);
+          for (appy_j20_ = 0; appy_j20_ < appy_stop76; appy_j20_++) {
+            out_[(3 * out_shape1 + i_) * out_shape2 + (appy_start18_ + (appy_j20_ * 2))] = (A_[i_ * A_shape1 + (appy_start21_ - (appy_j20_ * 2))] * 2);
           }
         }
       } else {
@@ -1594,15 +1594,15 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 23;
       }
       /* tests/e2e/programs/arrays.py:73: out[4, i, -3:] = A[i, :3] */
-      appy_start24 = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len25 = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len27 = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
-      if (appy_len27 == appy_len25) {
+      appy_start24_ = appy_slice_start(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len25_ = appy_slice_len(INT64_C(-3), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len27_ = appy_slice_len(APPY_OMIT, INT64_C(3), INT64_C(1), A_shape1);
+      if (appy_len27_ == appy_len25_) {
         {
-          const int64_t appy_stop78 = appy_len25;
+          const int64_t appy_stop78 = appy_len25_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j26 = 0; appy_j26 < appy_stop78; appy_j26++) {
-            out[(4 * out_shape1 + i) * out_shape2 + (appy_start24 + appy_j26)] = A[i * A_shape1 + appy_j26];
+          for (appy_j26_ = 0; appy_j26_ < appy_stop78; appy_j26_++) {
+            out_[(4 * out_shape1 + i_) * out_shape2 + (appy_start24_ + appy_j26_)] = A_[i_ * A_shape1 + appy_j26_];
           }
         }
       } else {
@@ -1610,17 +1610,17 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 28;
       }
       /* tests/e2e/programs/arrays.py:74: out[5, i, 1:] = A[i, :-1] - A[i, 1:] */
-      appy_start29 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len30 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
-      appy_len32 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
-      appy_start33 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len34 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
-      if ((appy_len32 == appy_len30) && (appy_len34 == appy_len30)) {
+      appy_start29_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len30_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape2);
+      appy_len32_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), A_shape1);
+      appy_start33_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len34_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape1);
+      if ((appy_len32_ == appy_len30_) && (appy_len34_ == appy_len30_)) {
         {
-          const int64_t appy_stop80 = appy_len30;
+          const int64_t appy_stop80 = appy_len30_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j31 = 0; appy_j31 < appy_stop80; appy_j31++) {
-            out[(5 * out_shape1 + i) * out_shape2 + (appy_start29 + appy_j31)] = (A[i * A_shape1 + appy_j31] - A[i * A_shape1 + (appy_start33 + appy_j31)]);
+          for (appy_j31_ = 0; appy_j31_ < appy_stop80; appy_j31_++) {
+            out_[(5 * out_shape1 + i_) * out_shape2 + (appy_start29_ + appy_j31_)] = (A_[i_ * A_shape1 + appy_j31_] - A_[i_ * A_shape1 + (appy_start33_ + appy_j31_)]);
           }
         }
       } else {
@@ -1628,18 +1628,18 @@ static int kernel_row_slices_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 35;
       }
       /* tests/e2e/programs/arrays.py:75: out[6, i, 2:-2:3] = A[i, 2:-2:3] + A[i, -3:1:-3] */
-      appy_start36 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-      appy_len37 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
-      appy_start39 = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-      appy_len40 = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
-      appy_start41 = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-      appy_len42 = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
-      if ((appy_len40 == appy_len37) && (appy_len42 == appy_len37)) {
+      appy_start36_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+      appy_len37_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), out_shape2);
+      appy_start39_ = appy_slice_start(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+      appy_len40_ = appy_slice_len(INT64_C(2), INT64_C(-2), INT64_C(3), A_shape1);
+      appy_start41_ = appy_slice_start(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+      appy_len42_ = appy_slice_len(INT64_C(-3), INT64_C(1), INT64_C(-3), A_shape1);
+      if ((appy_len40_ == appy_len37_) && (appy_len42_ == appy_len37_)) {
         {
-          const int64_t appy_stop82 = appy_len37;
+          const int64_t appy_stop82 = appy_len37_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j38 = 0; appy_j38 < appy_stop82; appy_j38++) {
-            out[(6 * out_shape1 + i) * out_shape2 + (appy_start36 + (appy_j38 * 3))] = (A[i * A_shape1 + (appy_start39 + (appy_j38 * 3))] + A[i * A_shape1 + (appy_start41 - (appy_j38 * 3))]);
+          for (appy_j38_ = 0; appy_j38_ < appy_stop82; appy_j38_++) {
+            out_[(6 * out_shape1 + i_) * out_shape2 + (appy_start36_ + (appy_j38_ * 3))] = (A_[i_ * A_shape1 + (appy_start39_ + (appy_j38_ * 3))] + A_[i_ * A_shape1 + (appy_start41_ - (appy_j38_ * 3))]);
           }
         }
       } else {
@@ -1687,63 +1687,66 @@ fail:
 }
 
 /* row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64) -- tests/e2e/programs/arrays.py:81 */
-static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *s_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int row_window_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *s_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t i = 0;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_step9 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  double appy_sum14 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t i_ = 0;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_step9_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  double appy_sum14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], s[0:s_size]) map(tofrom: appy_failed) private(appy_step1, appy_start3, appy_len4, appy_j5, appy_start6, appy_len7, appy_step9, appy_start11, appy_len12, appy_j13, appy_sum14)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], s_[0:s_count]) map(tofrom: appy_failed) private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-      appy_step1 = step;
-      if (appy_step1 == 0) {
+      appy_step1_ = step_;
+      if (appy_step1_ == 0) {
         #pragma omp atomic write
         appy_failed = 2;
       }
-      appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-      appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-      appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-      appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-      if (appy_len7 == appy_len4) {
+      appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+      appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+      appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+      appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+      if (appy_len7_ == appy_len4_) {
         {
-          const int64_t appy_stop85 = appy_len4;
+          const int64_t appy_stop85 = appy_len4_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < appy_stop85; appy_j5++) {
-            out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2.0 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+          for (appy_j5_ = 0; appy_j5_ < appy_stop85; appy_j5_++) {
+            out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2.0 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
           }
         }
       } else {
@@ -1751,22 +1754,22 @@ static int kernel_row_window_0(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 8;
       }
       /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-      appy_step9 = (-step);
-      if (appy_step9 == 0) {
+      appy_step9_ = (-step_);
+      if (appy_step9_ == 0) {
         #pragma omp atomic write
         appy_failed = 10;
       }
-      appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-      appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-      appy_sum14 = 0.0;
+      appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+      appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+      appy_sum14_ = 0.0;
       {
-        const int64_t appy_stop87 = appy_len12;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14)
-        for (appy_j13 = 0; appy_j13 < appy_stop87; appy_j13++) {
-          appy_sum14 = (appy_sum14 + A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+        const int64_t appy_stop87 = appy_len12_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14_)
+        for (appy_j13_ = 0; appy_j13_ < appy_stop87; appy_j13_++) {
+          appy_sum14_ = (appy_sum14_ + A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
         }
       }
-      s[i] = appy_sum14;
+      s_[i_] = appy_sum14_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_window", 84, appy_data.bytes_in - appy_in,
@@ -1792,63 +1795,66 @@ fail:
 }
 
 /* row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64) -- tests/e2e/programs/arrays.py:81 */
-static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *s_arg, int64_t lo, int64_t hi, int64_t step, PyObject **ret)
+static int row_window_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *s_array, int64_t lo_, int64_t hi_, int64_t step_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t i = 0;
-  int64_t appy_step1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_step9 = 0;
-  int64_t appy_start11 = 0;
-  int64_t appy_len12 = 0;
-  int64_t appy_j13 = 0;
-  int64_t appy_sum14 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t i_ = 0;
+  int64_t appy_step1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_step9_ = 0;
+  int64_t appy_start11_ = 0;
+  int64_t appy_len12_ = 0;
+  int64_t appy_j13_ = 0;
+  int64_t appy_sum14_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 86") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:84: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], s[0:s_size]) map(tofrom: appy_failed) private(appy_step1, appy_start3, appy_len4, appy_j5, appy_start6, appy_len7, appy_step9, appy_start11, appy_len12, appy_j13, appy_sum14)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], s_[0:s_count]) map(tofrom: appy_failed) private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:85: out[i, lo:hi:step] += 2 * A[i, lo:hi:step] */
-      appy_step1 = step;
-      if (appy_step1 == 0) {
+      appy_step1_ = step_;
+      if (appy_step1_ == 0) {
         #pragma omp atomic write
         appy_failed = 2;
       }
-      appy_start3 = appy_slice_start(lo, hi, appy_step1, out_shape1);
-      appy_len4 = appy_slice_len(lo, hi, appy_step1, out_shape1);
-      appy_start6 = appy_slice_start(lo, hi, appy_step1, A_shape1);
-      appy_len7 = appy_slice_len(lo, hi, appy_step1, A_shape1);
-      if (appy_len7 == appy_len4) {
+      appy_start3_ = appy_slice_start(lo_, hi_, appy_step1_, out_shape1);
+      appy_len4_ = appy_slice_len(lo_, hi_, appy_step1_, out_shape1);
+      appy_start6_ = appy_slice_start(lo_, hi_, appy_step1_, A_shape1);
+      appy_len7_ = appy_slice_len(lo_, hi_, appy_step1_, A_shape1);
+      if (appy_len7_ == appy_len4_) {
         {
-          const int64_t appy_stop90 = appy_len4;
+          const int64_t appy_stop90 = appy_len4_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j5 = 0; appy_j5 < appy_stop90; appy_j5++) {
-            out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] = (out[i * out_shape1 + (appy_start3 + (appy_j5 * appy_step1))] + (2 * A[i * A_shape1 + (appy_start6 + (appy_j5 * appy_step1))]));
+          for (appy_j5_ = 0; appy_j5_ < appy_stop90; appy_j5_++) {
+            out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] = (out_[i_ * out_shape1 + (appy_start3_ + (appy_j5_ * appy_step1_))] + (2 * A_[i_ * A_shape1 + (appy_start6_ + (appy_j5_ * appy_step1_))]));
           }
         }
       } else {
@@ -1856,22 +1862,22 @@ static int kernel_row_window_1(appy_frame *fr, const appy_array *A_arg, const ap
         appy_failed = 8;
       }
       /* tests/e2e/programs/arrays.py:86: s[i] = np.sum(A[i, hi:lo:-step]) */
-      appy_step9 = (-step);
-      if (appy_step9 == 0) {
+      appy_step9_ = (-step_);
+      if (appy_step9_ == 0) {
         #pragma omp atomic write
         appy_failed = 10;
       }
-      appy_start11 = appy_slice_start(hi, lo, appy_step9, A_shape1);
-      appy_len12 = appy_slice_len(hi, lo, appy_step9, A_shape1);
-      appy_sum14 = INT64_C(0);
+      appy_start11_ = appy_slice_start(hi_, lo_, appy_step9_, A_shape1);
+      appy_len12_ = appy_slice_len(hi_, lo_, appy_step9_, A_shape1);
+      appy_sum14_ = INT64_C(0);
       {
-        const int64_t appy_stop92 = appy_len12;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14)
-        for (appy_j13 = 0; appy_j13 < appy_stop92; appy_j13++) {
-          appy_sum14 = (appy_sum14 + (int64_t)A[i * A_shape1 + (appy_start11 + (appy_j13 * appy_step9))]);
+        const int64_t appy_stop92 = appy_len12_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum14_)
+        for (appy_j13_ = 0; appy_j13_ < appy_stop92; appy_j13_++) {
+          appy_sum14_ = (appy_sum14_ + (int64_t)A_[i_ * A_shape1 + (appy_start11_ + (appy_j13_ * appy_step9_))]);
         }
       }
-      s[i] = appy_sum14;
+      s_[i_] = appy_sum14_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_window", 84, appy_data.bytes_in - appy_in,
@@ -1897,63 +1903,63 @@ fail:
 }
 
 /* row_fill(float32[:, :], float32) -- tests/e2e/programs/arrays.py:92 */
-static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, PyObject **ret)
+static int row_fill_kernel0(appy_frame *fr, const appy_array *A_array, float v_, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:95: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(appy_start1, appy_len2, appy_j3, appy_start4, appy_len5, appy_j6, appy_start7, appy_len8, appy_j9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-      appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-      appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+      appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+      appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
       {
-        const int64_t appy_stop95 = appy_len2;
+        const int64_t appy_stop95 = appy_len2_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j3 = 0; appy_j3 < appy_stop95; appy_j3++) {
-          A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+        for (appy_j3_ = 0; appy_j3_ < appy_stop95; appy_j3_++) {
+          A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
         }
       }
       /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-      appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-      appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+      appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+      appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
       {
-        const int64_t appy_stop97 = appy_len5;
+        const int64_t appy_stop97 = appy_len5_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j6 = 0; appy_j6 < appy_stop97; appy_j6++) {
-          A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+        for (appy_j6_ = 0; appy_j6_ < appy_stop97; appy_j6_++) {
+          A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
         }
       }
       /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-      appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
       {
-        const int64_t appy_stop99 = appy_len8;
+        const int64_t appy_stop99 = appy_len8_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j9 = 0; appy_j9 < appy_stop99; appy_j9++) {
-          A[i * A_shape1 + (appy_start7 + appy_j9)] = 0.0f;
+        for (appy_j9_ = 0; appy_j9_ < appy_stop99; appy_j9_++) {
+          A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0.0f;
         }
       }
     }
@@ -1966,63 +1972,63 @@ static int kernel_row_fill_0(appy_frame *fr, const appy_array *A_arg, float v, P
 }
 
 /* row_fill(int32[:, :], int32) -- tests/e2e/programs/arrays.py:92 */
-static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v, PyObject **ret)
+static int row_fill_kernel1(appy_frame *fr, const appy_array *A_array, int32_t v_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_start1 = 0;
-  int64_t appy_len2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_start7 = 0;
-  int64_t appy_len8 = 0;
-  int64_t appy_j9 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_start1_ = 0;
+  int64_t appy_len2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_start7_ = 0;
+  int64_t appy_len8_ = 0;
+  int64_t appy_j9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:95: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A[0:A_size]) private(appy_start1, appy_len2, appy_j3, appy_start4, appy_len5, appy_j6, appy_start7, appy_len8, appy_j9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:96: A[i, ::3] = v */
-      appy_start1 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
-      appy_len2 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+      appy_start1_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
+      appy_len2_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(3), A_shape1);
       {
-        const int64_t appy_stop102 = appy_len2;
+        const int64_t appy_stop102 = appy_len2_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j3 = 0; appy_j3 < appy_stop102; appy_j3++) {
-          A[i * A_shape1 + (appy_start1 + (appy_j3 * 3))] = v;
+        for (appy_j3_ = 0; appy_j3_ < appy_stop102; appy_j3_++) {
+          A_[i_ * A_shape1 + (appy_start1_ + (appy_j3_ * 3))] = v_;
         }
       }
       /* tests/e2e/programs/arrays.py:97: A[i, 1::3] = -v */
-      appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
-      appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+      appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
+      appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(3), A_shape1);
       {
-        const int64_t appy_stop104 = appy_len5;
+        const int64_t appy_stop104 = appy_len5_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j6 = 0; appy_j6 < appy_stop104; appy_j6++) {
-          A[i * A_shape1 + (appy_start4 + (appy_j6 * 3))] = (-v);
+        for (appy_j6_ = 0; appy_j6_ < appy_stop104; appy_j6_++) {
+          A_[i_ * A_shape1 + (appy_start4_ + (appy_j6_ * 3))] = (-v_);
         }
       }
       /* tests/e2e/programs/arrays.py:98: A[i, i + 1:] = 0 */
-      appy_start7 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len8 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_start7_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len8_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
       {
-        const int64_t appy_stop106 = appy_len8;
+        const int64_t appy_stop106 = appy_len8_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j9 = 0; appy_j9 < appy_stop106; appy_j9++) {
-          A[i * A_shape1 + (appy_start7 + appy_j9)] = 0;
+        for (appy_j9_ = 0; appy_j9_ < appy_stop106; appy_j9_++) {
+          A_[i_ * A_shape1 + (appy_start7_ + appy_j9_)] = 0;
         }
       }
     }
@@ -2035,66 +2041,73 @@ static int kernel_row_fill_1(appy_frame *fr, const appy_array *A_arg, int32_t v,
 }
 
 /* col_ops(float64[:, :], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:104 */
-static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_array *d_arg, const appy_array *s_arg, PyObject **ret)
+static int col_ops_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *d_array, const appy_array *s_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *d = (double *)d_arg->data;
-  int64_t d_size = d_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j5 = 0;
-  double appy_sum6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *d_ = (double *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: A[0:A_size], s[0:s_size]) private(appy_j1, appy_start2, appy_len3, appy_j4, appy_j5, appy_sum6)
-    for (j = 0; j < A_shape1; j++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: A_[0:A_count], s_[0:s_count]) private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
+    for (j_ = 0; j_ < A_shape1; j_++) {
       /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
         }
       }
       /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-      appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
       {
-        const int64_t appy_stop110 = appy_len3;
+        const int64_t appy_stop110 = appy_len3_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j4 = 0; appy_j4 < appy_stop110; appy_j4++) {
-          A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+        for (appy_j4_ = 0; appy_j4_ < appy_stop110; appy_j4_++) {
+          A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
         }
       }
       /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-      appy_sum6 = 0.0;
+      appy_sum6_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6)
-        for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
-          appy_sum6 = (appy_sum6 + A[appy_j5 * A_shape1 + j]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6_)
+        for (appy_j5_ = 0; appy_j5_ < A_shape0; appy_j5_++) {
+          appy_sum6_ = (appy_sum6_ + A_[appy_j5_ * A_shape1 + j_]);
         }
       }
-      s[j] = appy_sum6;
+      s_[j_] = appy_sum6_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "col_ops", 107, appy_data.bytes_in - appy_in,
@@ -2102,69 +2115,79 @@ static int kernel_col_ops_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* col_ops(int32[:, :], int32[:], int64[:]) -- tests/e2e/programs/arrays.py:104 */
-static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_array *d_arg, const appy_array *s_arg, PyObject **ret)
+static int col_ops_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *d_array, const appy_array *s_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *d = (int32_t *)d_arg->data;
-  int64_t d_size = d_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_start2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_sum6 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *d_ = (int32_t *)d_array->data;
+  int64_t d_shape0 = d_array->shape[0];
+  int64_t d_count = d_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_sum6_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, d, sizeof(*d) * d_size, d_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, d_, sizeof(*d_) * d_count, d_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
+  if (appy_extent(fr, "d", 0, d_shape0, A_shape1 > 0 && A_shape0 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 108") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 110") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:107: for j in range(A.shape[1]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: d[0:d_size]) map(tofrom: A[0:A_size], s[0:s_size]) private(appy_j1, appy_start2, appy_len3, appy_j4, appy_j5, appy_sum6)
-    for (j = 0; j < A_shape1; j++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: A_[0:A_count], s_[0:s_count]) private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
+    for (j_ = 0; j_ < A_shape1; j_++) {
       /* tests/e2e/programs/arrays.py:108: A[:, j] *= d[j] */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j1 = 0; appy_j1 < A_shape0; appy_j1++) {
-          A[appy_j1 * A_shape1 + j] = (A[appy_j1 * A_shape1 + j] * d[j]);
+        for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
+          A_[appy_j1_ * A_shape1 + j_] = (A_[appy_j1_ * A_shape1 + j_] * d_[j_]);
         }
       }
       /* tests/e2e/programs/arrays.py:109: A[1:, j] -= d[j] */
-      appy_start2 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
-      appy_len3 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_start2_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
+      appy_len3_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), A_shape0);
       {
-        const int64_t appy_stop115 = appy_len3;
+        const int64_t appy_stop115 = appy_len3_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j4 = 0; appy_j4 < appy_stop115; appy_j4++) {
-          A[(appy_start2 + appy_j4) * A_shape1 + j] = (A[(appy_start2 + appy_j4) * A_shape1 + j] - d[j]);
+        for (appy_j4_ = 0; appy_j4_ < appy_stop115; appy_j4_++) {
+          A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] = (A_[(appy_start2_ + appy_j4_) * A_shape1 + j_] - d_[j_]);
         }
       }
       /* tests/e2e/programs/arrays.py:110: s[j] = np.sum(A[:, j]) */
-      appy_sum6 = INT64_C(0);
+      appy_sum6_ = INT64_C(0);
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6)
-        for (appy_j5 = 0; appy_j5 < A_shape0; appy_j5++) {
-          appy_sum6 = (appy_sum6 + (int64_t)A[appy_j5 * A_shape1 + j]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum6_)
+        for (appy_j5_ = 0; appy_j5_ < A_shape0; appy_j5_++) {
+          appy_sum6_ = (appy_sum6_ + (int64_t)A_[appy_j5_ * A_shape1 + j_]);
         }
       }
-      s[j] = appy_sum6;
+      s_[j_] = appy_sum6_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "col_ops", 107, appy_data.bytes_in - appy_in,
@@ -2172,57 +2195,60 @@ static int kernel_col_ops_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "col_ops", appy_called);
+  return -1;
 }
 
 /* planes(float64[:, :, :], float64[:], float64[:, :, :]) -- tests/e2e/programs/arrays.py:116 */
-static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int planes_kernel0(appy_frame *fr, const appy_array *T_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  double *T = (double *)T_arg->data;
-  int64_t T_shape0 = T_arg->shape[0];
-  int64_t T_shape1 = T_arg->shape[1];
-  int64_t T_shape2 = T_arg->shape[2];
-  int64_t T_size = T_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t k = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
+  double *T_ = (double *)T_array->data;
+  int64_t T_shape0 = T_array->shape[0];
+  int64_t T_shape1 = T_array->shape[1];
+  int64_t T_shape2 = T_array->shape[2];
+  int64_t T_count = T_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t k_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, T_, sizeof(*T_) * T_count, T_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:120: for k in range(T.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, T, sizeof(*T) * T_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: T[0:T_size], w[0:w_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
-    for (k = 0; k < T_shape0; k++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: T_[0:T_count], w_[0:w_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
+    for (k_ = 0; k_ < T_shape0; k_++) {
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
       if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2_)
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
             {
-              for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1.0);
+              for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1.0);
               }
             }
           }
@@ -2232,17 +2258,17 @@ static int kernel_planes_0(appy_frame *fr, const appy_array *T_arg, const appy_a
         appy_failed = 3;
       }
       /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-      appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-      appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-      appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-      if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+      appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+      appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+      appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+      if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
         {
-          const int64_t appy_stop121 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7)
-          for (appy_j6 = 0; appy_j6 < appy_stop121; appy_j6++) {
+          const int64_t appy_stop121 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop121; appy_j6_++) {
             {
-              for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+              for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
               }
             }
           }
@@ -2272,54 +2298,54 @@ fail:
 }
 
 /* planes(int32[:, :, :], int32[:], int32[:, :, :]) -- tests/e2e/programs/arrays.py:116 */
-static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_array *w_arg, const appy_array *out_arg, PyObject **ret)
+static int planes_kernel1(appy_frame *fr, const appy_array *T_array, const appy_array *w_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *T = (int32_t *)T_arg->data;
-  int64_t T_shape0 = T_arg->shape[0];
-  int64_t T_shape1 = T_arg->shape[1];
-  int64_t T_shape2 = T_arg->shape[2];
-  int64_t T_size = T_arg->size;
-  int32_t *w = (int32_t *)w_arg->data;
-  int64_t w_shape0 = w_arg->shape[0];
-  int64_t w_size = w_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_shape2 = out_arg->shape[2];
-  int64_t out_size = out_arg->size;
-  int64_t k = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_len8 = 0;
+  int32_t *T_ = (int32_t *)T_array->data;
+  int64_t T_shape0 = T_array->shape[0];
+  int64_t T_shape1 = T_array->shape[1];
+  int64_t T_shape2 = T_array->shape[2];
+  int64_t T_count = T_array->size;
+  int32_t *w_ = (int32_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_shape2 = out_array->shape[2];
+  int64_t out_count = out_array->size;
+  int64_t k_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_len8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, T, sizeof(*T) * T_size, T_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, T_, sizeof(*T_) * T_count, T_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:120: for k in range(T.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, T, sizeof(*T) * T_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: T[0:T_size], w[0:w_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1, appy_j2, appy_start4, appy_len5, appy_j6, appy_j7, appy_len8)
-    for (k = 0; k < T_shape0; k++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: T_[0:T_count], w_[0:w_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
+    for (k_ = 0; k_ < T_shape0; k_++) {
       /* tests/e2e/programs/arrays.py:121: out[k] = T[k] * w + 1 */
       if ((T_shape1 == out_shape1) && (T_shape2 == out_shape2) && (w_shape0 == out_shape2)) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2)
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j2_)
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
             {
-              for (appy_j2 = 0; appy_j2 < out_shape2; appy_j2++) {
-                out[(k * out_shape1 + appy_j1) * out_shape2 + appy_j2] = ((T[(k * T_shape1 + appy_j1) * T_shape2 + appy_j2] * w[appy_j2]) + 1);
+              for (appy_j2_ = 0; appy_j2_ < out_shape2; appy_j2_++) {
+                out_[(k_ * out_shape1 + appy_j1_) * out_shape2 + appy_j2_] = ((T_[(k_ * T_shape1 + appy_j1_) * T_shape2 + appy_j2_] * w_[appy_j2_]) + 1);
               }
             }
           }
@@ -2329,17 +2355,17 @@ static int kernel_planes_1(appy_frame *fr, const appy_array *T_arg, const appy_a
         appy_failed = 3;
       }
       /* tests/e2e/programs/arrays.py:122: out[k, 1:, :] += T[k, :-1, :] */
-      appy_start4 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-      appy_len5 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
-      appy_len8 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
-      if ((appy_len8 == appy_len5) && (T_shape2 == out_shape2)) {
+      appy_start4_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+      appy_len5_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), out_shape1);
+      appy_len8_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), T_shape1);
+      if ((appy_len8_ == appy_len5_) && (T_shape2 == out_shape2)) {
         {
-          const int64_t appy_stop127 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7)
-          for (appy_j6 = 0; appy_j6 < appy_stop127; appy_j6++) {
+          const int64_t appy_stop127 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) private(appy_j7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop127; appy_j6_++) {
             {
-              for (appy_j7 = 0; appy_j7 < out_shape2; appy_j7++) {
-                out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] = (out[(k * out_shape1 + (appy_start4 + appy_j6)) * out_shape2 + appy_j7] + T[(k * T_shape1 + appy_j6) * T_shape2 + appy_j7]);
+              for (appy_j7_ = 0; appy_j7_ < out_shape2; appy_j7_++) {
+                out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] = (out_[(k_ * out_shape1 + (appy_start4_ + appy_j6_)) * out_shape2 + appy_j7_] + T_[(k_ * T_shape1 + appy_j6_) * T_shape2 + appy_j7_]);
               }
             }
           }
@@ -2369,92 +2395,103 @@ fail:
 }
 
 /* row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double *z = (double *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  double *w = (double *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  double appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  double appy_dot8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double *z_ = (double *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  double *w_ = (double *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  double appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size], z[0:z_size], w[0:w_size]) map(tofrom: appy_failed) private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-      appy_sum2 = 0.0;
+      appy_sum2_ = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 3;
       }
-      y[i] = appy_sum2;
+      y_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-      appy_dot5 = 0.0;
+      appy_dot5_ = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
-          for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-            appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5_)
+          for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+            appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 6;
       }
-      z[i] = appy_dot5;
+      z_[i_] = appy_dot5_;
       /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-      appy_dot8 = 0.0;
+      appy_dot8_ = 0.0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8_)
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 9;
       }
-      w[i] = appy_dot8;
+      w_[i_] = appy_dot8_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_dots", 135, appy_data.bytes_in - appy_in,
@@ -2480,92 +2517,103 @@ fail:
 }
 
 /* row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  float *z = (float *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  float *w = (float *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  float appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  float appy_dot8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  float *z_ = (float *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  float *w_ = (float *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  float appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size], z[0:z_size], w[0:w_size]) map(tofrom: appy_failed) private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-      appy_sum2 = 0.0f;
+      appy_sum2_ = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 3;
       }
-      y[i] = appy_sum2;
+      y_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-      appy_dot5 = 0.0f;
+      appy_dot5_ = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
-          for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-            appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5_)
+          for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+            appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 6;
       }
-      z[i] = appy_dot5;
+      z_[i_] = appy_dot5_;
       /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-      appy_dot8 = 0.0f;
+      appy_dot8_ = 0.0f;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8_)
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 9;
       }
-      w[i] = appy_dot8;
+      w_[i_] = appy_dot8_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_dots", 135, appy_data.bytes_in - appy_in,
@@ -2591,92 +2639,103 @@ fail:
 }
 
 /* row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_2(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t *z = (int64_t *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  int64_t *w = (int64_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_dot8 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t *z_ = (int64_t *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  int64_t *w_ = (int64_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size], z[0:z_size], w[0:w_size]) map(tofrom: appy_failed) private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (A[i * A_shape1 + appy_j1] * x[appy_j1]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 3;
       }
-      y[i] = appy_sum2;
+      y_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-      appy_dot5 = INT64_C(0);
+      appy_dot5_ = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
-          for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-            appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5_)
+          for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+            appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 6;
       }
-      z[i] = appy_dot5;
+      z_[i_] = appy_dot5_;
       /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-      appy_dot8 = INT64_C(0);
+      appy_dot8_ = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8_)
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 9;
       }
-      w[i] = appy_dot8;
+      w_[i_] = appy_dot8_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_dots", 135, appy_data.bytes_in - appy_in,
@@ -2702,92 +2761,103 @@ fail:
 }
 
 /* row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:]) -- tests/e2e/programs/arrays.py:132 */
-static int kernel_row_dots_3(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, const appy_array *z_arg, const appy_array *w_arg, PyObject **ret)
+static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, const appy_array *z_array, const appy_array *w_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int32_t *z = (int32_t *)z_arg->data;
-  int64_t z_size = z_arg->size;
-  int32_t *w = (int32_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j4 = 0;
-  int32_t appy_dot5 = 0;
-  int64_t appy_j7 = 0;
-  int32_t appy_dot8 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int32_t *z_ = (int32_t *)z_array->data;
+  int64_t z_shape0 = z_array->shape[0];
+  int64_t z_count = z_array->size;
+  int32_t *w_ = (int32_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j4_ = 0;
+  int32_t appy_dot5_ = 0;
+  int64_t appy_j7_ = 0;
+  int32_t appy_dot8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  appy_env_arg(&appy_data, z, sizeof(*z) * z_size, z_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  appy_env_arg(&appy_data, z_, sizeof(*z_) * z_count, z_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 136") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
+  if (appy_extent(fr, "z", 0, z_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 137") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
+  if (appy_extent(fr, "w", 0, w_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 138") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:135: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
-    appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size], z[0:z_size], w[0:w_size]) map(tofrom: appy_failed) private(appy_j1, appy_sum2, appy_j4, appy_dot5, appy_j7, appy_dot8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:136: y[i] = np.sum(A[i, :] * x) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_sum2 = (appy_sum2 + (int64_t)(A[i * A_shape1 + appy_j1] * x[appy_j1]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_sum2_ = (appy_sum2_ + (int64_t)(A_[i_ * A_shape1 + appy_j1_] * x_[appy_j1_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 3;
       }
-      y[i] = (int32_t)appy_sum2;
+      y_[i_] = (int32_t)appy_sum2_;
       /* tests/e2e/programs/arrays.py:137: z[i] = np.dot(A[i, :], x) */
-      appy_dot5 = 0;
+      appy_dot5_ = 0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5)
-          for (appy_j4 = 0; appy_j4 < A_shape1; appy_j4++) {
-            appy_dot5 = (appy_dot5 + (A[i * A_shape1 + appy_j4] * x[appy_j4]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot5_)
+          for (appy_j4_ = 0; appy_j4_ < A_shape1; appy_j4_++) {
+            appy_dot5_ = (appy_dot5_ + (A_[i_ * A_shape1 + appy_j4_] * x_[appy_j4_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 6;
       }
-      z[i] = appy_dot5;
+      z_[i_] = appy_dot5_;
       /* tests/e2e/programs/arrays.py:138: w[i] = A[i] @ x */
-      appy_dot8 = 0;
+      appy_dot8_ = 0;
       if (x_shape0 == A_shape1) {
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8)
-          for (appy_j7 = 0; appy_j7 < A_shape1; appy_j7++) {
-            appy_dot8 = (appy_dot8 + (A[i * A_shape1 + appy_j7] * x[appy_j7]));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_dot8_)
+          for (appy_j7_ = 0; appy_j7_ < A_shape1; appy_j7_++) {
+            appy_dot8_ = (appy_dot8_ + (A_[i_ * A_shape1 + appy_j7_] * x_[appy_j7_]));
           }
         }
       } else {
         #pragma omp atomic write
         appy_failed = 9;
       }
-      w[i] = appy_dot8;
+      w_[i_] = appy_dot8_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_dots", 135, appy_data.bytes_in - appy_in,
@@ -2813,79 +2883,90 @@ fail:
 }
 
 /* row_total(float64[:, :], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *s = (double *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  double *t = (double *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  double *u = (double *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  double appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  double appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  double appy_sum9 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *s_ = (double *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  double *t_ = (double *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  double *u_ = (double *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  double appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  double appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s[0:s_size], t[0:t_size], u[0:u_size]) private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-      appy_sum2 = 0.0;
+      appy_sum2_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      s[i] = appy_sum2;
+      s_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      appy_sum5 = 0.0;
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      appy_sum5_ = 0.0;
       {
-        const int64_t appy_stop148 = appy_len3;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < appy_stop148; appy_j4++) {
-          appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+        const int64_t appy_stop148 = appy_len3_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < appy_stop148; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
         }
       }
-      t[i] = appy_sum5;
+      t_[i_] = appy_sum5_;
       /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-      appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_sum9 = 0.0;
+      appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_sum9_ = 0.0;
       {
-        const int64_t appy_stop150 = appy_len7;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
-        for (appy_j8 = 0; appy_j8 < appy_stop150; appy_j8++) {
-          appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+        const int64_t appy_stop150 = appy_len7_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop150; appy_j8_++) {
+          appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
         }
       }
-      u[i] = appy_sum9;
+      u_[i_] = appy_sum9_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_total", 150, appy_data.bytes_in - appy_in,
@@ -2893,82 +2974,96 @@ static int kernel_row_total_0(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(float32[:, :], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *s = (float *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  float *t = (float *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  float *u = (float *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  float appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  float appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  float appy_sum9 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *s_ = (float *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  float *t_ = (float *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  float *u_ = (float *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  float appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  float appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s[0:s_size], t[0:t_size], u[0:u_size]) private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-      appy_sum2 = 0.0f;
+      appy_sum2_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      s[i] = appy_sum2;
+      s_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      appy_sum5 = 0.0f;
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      appy_sum5_ = 0.0f;
       {
-        const int64_t appy_stop154 = appy_len3;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < appy_stop154; appy_j4++) {
-          appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+        const int64_t appy_stop154 = appy_len3_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < appy_stop154; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
         }
       }
-      t[i] = appy_sum5;
+      t_[i_] = appy_sum5_;
       /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-      appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_sum9 = 0.0f;
+      appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_sum9_ = 0.0f;
       {
-        const int64_t appy_stop156 = appy_len7;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
-        for (appy_j8 = 0; appy_j8 < appy_stop156; appy_j8++) {
-          appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+        const int64_t appy_stop156 = appy_len7_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop156; appy_j8_++) {
+          appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
         }
       }
-      u[i] = appy_sum9;
+      u_[i_] = appy_sum9_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_total", 150, appy_data.bytes_in - appy_in,
@@ -2976,82 +3071,96 @@ static int kernel_row_total_1(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int64[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t *t = (int64_t *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  int64_t *u = (int64_t *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_sum9 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t *t_ = (int64_t *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  int64_t *u_ = (int64_t *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s[0:s_size], t[0:t_size], u[0:u_size]) private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      s[i] = appy_sum2;
+      s_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      appy_sum5 = INT64_C(0);
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      appy_sum5_ = INT64_C(0);
       {
-        const int64_t appy_stop160 = appy_len3;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < appy_stop160; appy_j4++) {
-          appy_sum5 = (appy_sum5 + A[i * A_shape1 + appy_j4]);
+        const int64_t appy_stop160 = appy_len3_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < appy_stop160; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + A_[i_ * A_shape1 + appy_j4_]);
         }
       }
-      t[i] = appy_sum5;
+      t_[i_] = appy_sum5_;
       /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-      appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_sum9 = INT64_C(0);
+      appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_sum9_ = INT64_C(0);
       {
-        const int64_t appy_stop162 = appy_len7;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
-        for (appy_j8 = 0; appy_j8 < appy_stop162; appy_j8++) {
-          appy_sum9 = (appy_sum9 + A[i * A_shape1 + (appy_start6 + appy_j8)]);
+        const int64_t appy_stop162 = appy_len7_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop162; appy_j8_++) {
+          appy_sum9_ = (appy_sum9_ + A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
         }
       }
-      u[i] = appy_sum9;
+      u_[i_] = appy_sum9_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_total", 150, appy_data.bytes_in - appy_in,
@@ -3059,82 +3168,96 @@ static int kernel_row_total_2(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_total(int32[:, :], int64[:], int64[:], int64[:]) -- tests/e2e/programs/arrays.py:146 */
-static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const appy_array *s_arg, const appy_array *t_arg, const appy_array *u_arg, PyObject **ret)
+static int row_total_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *s_array, const appy_array *t_array, const appy_array *u_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *s = (int64_t *)s_arg->data;
-  int64_t s_size = s_arg->size;
-  int64_t *t = (int64_t *)t_arg->data;
-  int64_t t_size = t_arg->size;
-  int64_t *u = (int64_t *)u_arg->data;
-  int64_t u_size = u_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_sum5 = 0;
-  int64_t appy_start6 = 0;
-  int64_t appy_len7 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_sum9 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *s_ = (int64_t *)s_array->data;
+  int64_t s_shape0 = s_array->shape[0];
+  int64_t s_count = s_array->size;
+  int64_t *t_ = (int64_t *)t_array->data;
+  int64_t t_shape0 = t_array->shape[0];
+  int64_t t_count = t_array->size;
+  int64_t *u_ = (int64_t *)u_array->data;
+  int64_t u_shape0 = u_array->shape[0];
+  int64_t u_count = u_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_sum5_ = 0;
+  int64_t appy_start6_ = 0;
+  int64_t appy_len7_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_sum9_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, s, sizeof(*s) * s_size, s_arg->device);
-  appy_env_arg(&appy_data, t, sizeof(*t) * t_size, t_arg->device);
-  appy_env_arg(&appy_data, u, sizeof(*u) * u_size, u_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, s_, sizeof(*s_) * s_count, s_array->device);
+  appy_env_arg(&appy_data, t_, sizeof(*t_) * t_count, t_array->device);
+  appy_env_arg(&appy_data, u_, sizeof(*u_) * u_count, u_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "s", 0, s_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 151") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
+  if (appy_extent(fr, "t", 0, t_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 152") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
+  if (appy_extent(fr, "u", 0, u_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 153") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:150: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, s, sizeof(*s) * s_size, APPY_WRITES);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
-    appy_env_device(&appy_data, u, sizeof(*u) * u_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s[0:s_size], t[0:t_size], u[0:u_size]) private(appy_j1, appy_sum2, appy_len3, appy_j4, appy_sum5, appy_start6, appy_len7, appy_j8, appy_sum9)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:151: s[i] = np.sum(A[i, :]) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      s[i] = appy_sum2;
+      s_[i_] = appy_sum2_;
       /* tests/e2e/programs/arrays.py:152: t[i] = np.sum(A[i, :i + 1]) */
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      appy_sum5 = INT64_C(0);
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      appy_sum5_ = INT64_C(0);
       {
-        const int64_t appy_stop166 = appy_len3;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5)
-        for (appy_j4 = 0; appy_j4 < appy_stop166; appy_j4++) {
-          appy_sum5 = (appy_sum5 + (int64_t)A[i * A_shape1 + appy_j4]);
+        const int64_t appy_stop166 = appy_len3_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum5_)
+        for (appy_j4_ = 0; appy_j4_ < appy_stop166; appy_j4_++) {
+          appy_sum5_ = (appy_sum5_ + (int64_t)A_[i_ * A_shape1 + appy_j4_]);
         }
       }
-      t[i] = appy_sum5;
+      t_[i_] = appy_sum5_;
       /* tests/e2e/programs/arrays.py:153: u[i] = np.sum(A[i, i + 1:]) */
-      appy_start6 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len7 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_sum9 = INT64_C(0);
+      appy_start6_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len7_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_sum9_ = INT64_C(0);
       {
-        const int64_t appy_stop168 = appy_len7;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9)
-        for (appy_j8 = 0; appy_j8 < appy_stop168; appy_j8++) {
-          appy_sum9 = (appy_sum9 + (int64_t)A[i * A_shape1 + (appy_start6 + appy_j8)]);
+        const int64_t appy_stop168 = appy_len7_;
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum9_)
+        for (appy_j8_ = 0; appy_j8_ < appy_stop168; appy_j8_++) {
+          appy_sum9_ = (appy_sum9_ + (int64_t)A_[i_ * A_shape1 + (appy_start6_ + appy_j8_)]);
         }
       }
-      u[i] = appy_sum9;
+      u_[i_] = appy_sum9_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_total", 150, appy_data.bytes_in - appy_in,
@@ -3142,116 +3265,134 @@ static int kernel_row_total_3(appy_frame *fr, const appy_array *A_arg, const app
   }
   appy_env_end(&appy_data, "arrays", "row_total", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "arrays", "row_total", appy_called);
+  return -1;
 }
 
 /* row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_0(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *hi = (double *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  double *lo = (double *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  double appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *hi_ = (double *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  double *lo_ = (double *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size], mu[0:mu_size], dev[0:dev_size]) map(tofrom: appy_failed) private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0;
+        appy_max2_ = 0.0;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      hi[i] = appy_max2;
+      hi_[i_] = appy_max2_;
       /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-      appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len5 > 0) {
-        appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+      appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len5_ > 0) {
+        appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
         {
-          const int64_t appy_stop172 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
-          for (appy_j6 = 0; appy_j6 < appy_stop172; appy_j6++) {
-            appy_min7 = appy_min_f64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+          const int64_t appy_stop172 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop172; appy_j6_++) {
+            appy_min7_ = appy_min_f64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
           }
         }
       } else {
-        appy_min7 = 0.0;
+        appy_min7_ = 0.0;
         #pragma omp atomic write
         appy_failed = 8;
       }
-      lo[i] = appy_min7;
+      lo_[i_] = appy_min7_;
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-      appy_mean10 = 0.0;
+      appy_mean10_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
-        for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-          appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10_)
+        for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+          appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
         }
       }
-      m = (appy_mean10 / (double)A_shape1);
+      m_ = (appy_mean10_ / (double)A_shape1);
       /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-      mu[i] = m;
+      mu_[i_] = m_;
       /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
       if (A_shape1 > 0) {
-        appy_max12 = fabs((A[i * A_shape1 + INT64_C(0)] - m));
+        appy_max12_ = fabs((A_[i_ * A_shape1 + INT64_C(0)] - m_));
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            appy_max12 = appy_max_f64(appy_max12, fabs((A[i * A_shape1 + appy_j11] - m)));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12_)
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            appy_max12_ = appy_max_f64(appy_max12_, fabs((A_[i_ * A_shape1 + appy_j11_] - m_)));
           }
         }
       } else {
-        appy_max12 = 0.0;
+        appy_max12_ = 0.0;
         #pragma omp atomic write
         appy_failed = 13;
       }
-      dev[i] = appy_max12;
+      dev_[i_] = appy_max12_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_stats", 165, appy_data.bytes_in - appy_in,
@@ -3277,113 +3418,128 @@ fail:
 }
 
 /* row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_1(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *hi = (float *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  float *lo = (float *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  float *mu = (float *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  float *dev = (float *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  float appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  float appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  float appy_max12 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *hi_ = (float *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  float *lo_ = (float *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  float *mu_ = (float *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  float *dev_ = (float *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  float appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  float appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size], mu[0:mu_size], dev[0:dev_size]) map(tofrom: appy_failed) private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0f;
+        appy_max2_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      hi[i] = appy_max2;
+      hi_[i_] = appy_max2_;
       /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-      appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len5 > 0) {
-        appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+      appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len5_ > 0) {
+        appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
         {
-          const int64_t appy_stop178 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
-          for (appy_j6 = 0; appy_j6 < appy_stop178; appy_j6++) {
-            appy_min7 = appy_min_f32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+          const int64_t appy_stop178 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop178; appy_j6_++) {
+            appy_min7_ = appy_min_f32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
           }
         }
       } else {
-        appy_min7 = 0.0f;
+        appy_min7_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 8;
       }
-      lo[i] = appy_min7;
+      lo_[i_] = appy_min7_;
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-      appy_mean10 = 0.0f;
+      appy_mean10_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
-        for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-          appy_mean10 = (appy_mean10 + A[i * A_shape1 + appy_j9]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10_)
+        for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+          appy_mean10_ = (appy_mean10_ + A_[i_ * A_shape1 + appy_j9_]);
         }
       }
-      m = (appy_mean10 / (float)A_shape1);
+      m_ = (appy_mean10_ / (float)A_shape1);
       /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-      mu[i] = m;
+      mu_[i_] = m_;
       /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
       if (A_shape1 > 0) {
-        appy_max12 = fabsf((A[i * A_shape1 + INT64_C(0)] - m));
+        appy_max12_ = fabsf((A_[i_ * A_shape1 + INT64_C(0)] - m_));
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            appy_max12 = appy_max_f32(appy_max12, fabsf((A[i * A_shape1 + appy_j11] - m)));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12_)
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            appy_max12_ = appy_max_f32(appy_max12_, fabsf((A_[i_ * A_shape1 + appy_j11_] - m_)));
           }
         }
       } else {
-        appy_max12 = 0.0f;
+        appy_max12_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 13;
       }
-      dev[i] = appy_max12;
+      dev_[i_] = appy_max12_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_stats", 165, appy_data.bytes_in - appy_in,
@@ -3409,113 +3565,128 @@ fail:
 }
 
 /* row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_2(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *hi = (int64_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int64_t *lo = (int64_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int64_t appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *hi_ = (int64_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int64_t *lo_ = (int64_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int64_t appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size], mu[0:mu_size], dev[0:dev_size]) map(tofrom: appy_failed) private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_i64(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_i64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = INT64_C(0);
+        appy_max2_ = INT64_C(0);
         #pragma omp atomic write
         appy_failed = 3;
       }
-      hi[i] = appy_max2;
+      hi_[i_] = appy_max2_;
       /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-      appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len5 > 0) {
-        appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+      appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len5_ > 0) {
+        appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
         {
-          const int64_t appy_stop184 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
-          for (appy_j6 = 0; appy_j6 < appy_stop184; appy_j6++) {
-            appy_min7 = appy_min_i64(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+          const int64_t appy_stop184 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop184; appy_j6_++) {
+            appy_min7_ = appy_min_i64(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
           }
         }
       } else {
-        appy_min7 = INT64_C(0);
+        appy_min7_ = INT64_C(0);
         #pragma omp atomic write
         appy_failed = 8;
       }
-      lo[i] = appy_min7;
+      lo_[i_] = appy_min7_;
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-      appy_mean10 = 0.0;
+      appy_mean10_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
-        for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-          appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10_)
+        for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+          appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
         }
       }
-      m = (appy_mean10 / (double)A_shape1);
+      m_ = (appy_mean10_ / (double)A_shape1);
       /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-      mu[i] = m;
+      mu_[i_] = m_;
       /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
       if (A_shape1 > 0) {
-        appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+        appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12_)
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
           }
         }
       } else {
-        appy_max12 = 0.0;
+        appy_max12_ = 0.0;
         #pragma omp atomic write
         appy_failed = 13;
       }
-      dev[i] = appy_max12;
+      dev_[i_] = appy_max12_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_stats", 165, appy_data.bytes_in - appy_in,
@@ -3541,113 +3712,128 @@ fail:
 }
 
 /* row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:]) -- tests/e2e/programs/arrays.py:161 */
-static int kernel_row_stats_3(appy_frame *fr, const appy_array *A_arg, const appy_array *hi_arg, const appy_array *lo_arg, const appy_array *mu_arg, const appy_array *dev_arg, PyObject **ret)
+static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *hi_array, const appy_array *lo_array, const appy_array *mu_array, const appy_array *dev_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *hi = (int32_t *)hi_arg->data;
-  int64_t hi_size = hi_arg->size;
-  int32_t *lo = (int32_t *)lo_arg->data;
-  int64_t lo_size = lo_arg->size;
-  double *mu = (double *)mu_arg->data;
-  int64_t mu_size = mu_arg->size;
-  double *dev = (double *)dev_arg->data;
-  int64_t dev_size = dev_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  int64_t appy_j1 = 0;
-  int32_t appy_max2 = 0;
-  int64_t appy_start4 = 0;
-  int64_t appy_len5 = 0;
-  int64_t appy_j6 = 0;
-  int32_t appy_min7 = 0;
-  int64_t appy_j9 = 0;
-  double appy_mean10 = 0;
-  int64_t appy_j11 = 0;
-  double appy_max12 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *hi_ = (int32_t *)hi_array->data;
+  int64_t hi_shape0 = hi_array->shape[0];
+  int64_t hi_count = hi_array->size;
+  int32_t *lo_ = (int32_t *)lo_array->data;
+  int64_t lo_shape0 = lo_array->shape[0];
+  int64_t lo_count = lo_array->size;
+  double *mu_ = (double *)mu_array->data;
+  int64_t mu_shape0 = mu_array->shape[0];
+  int64_t mu_count = mu_array->size;
+  double *dev_ = (double *)dev_array->data;
+  int64_t dev_shape0 = dev_array->shape[0];
+  int64_t dev_count = dev_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  int64_t appy_j1_ = 0;
+  int32_t appy_max2_ = 0;
+  int64_t appy_start4_ = 0;
+  int64_t appy_len5_ = 0;
+  int64_t appy_j6_ = 0;
+  int32_t appy_min7_ = 0;
+  int64_t appy_j9_ = 0;
+  double appy_mean10_ = 0;
+  int64_t appy_j11_ = 0;
+  double appy_max12_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, hi, sizeof(*hi) * hi_size, hi_arg->device);
-  appy_env_arg(&appy_data, lo, sizeof(*lo) * lo_size, lo_arg->device);
-  appy_env_arg(&appy_data, mu, sizeof(*mu) * mu_size, mu_arg->device);
-  appy_env_arg(&appy_data, dev, sizeof(*dev) * dev_size, dev_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, hi_, sizeof(*hi_) * hi_count, hi_array->device);
+  appy_env_arg(&appy_data, lo_, sizeof(*lo_) * lo_count, lo_array->device);
+  appy_env_arg(&appy_data, mu_, sizeof(*mu_) * mu_count, mu_array->device);
+  appy_env_arg(&appy_data, dev_, sizeof(*dev_) * dev_count, dev_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
+  if (appy_extent(fr, "hi", 0, hi_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 166") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
+  if (appy_extent(fr, "lo", 0, lo_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 167") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:169: mu[i] = m */
+  if (appy_extent(fr, "mu", 0, mu_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 169") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
+  if (appy_extent(fr, "dev", 0, dev_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 170") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:165: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, hi, sizeof(*hi) * hi_size, APPY_WRITES);
-    appy_env_device(&appy_data, lo, sizeof(*lo) * lo_size, APPY_WRITES);
-    appy_env_device(&appy_data, mu, sizeof(*mu) * mu_size, APPY_WRITES);
-    appy_env_device(&appy_data, dev, sizeof(*dev) * dev_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
+    appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: hi[0:hi_size], lo[0:lo_size], mu[0:mu_size], dev[0:dev_size]) map(tofrom: appy_failed) private(m, appy_j1, appy_max2, appy_start4, appy_len5, appy_j6, appy_min7, appy_j9, appy_mean10, appy_j11, appy_max12)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:166: hi[i] = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_i32(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_i32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0;
+        appy_max2_ = 0;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      hi[i] = appy_max2;
+      hi_[i_] = appy_max2_;
       /* tests/e2e/programs/arrays.py:167: lo[i] = np.min(A[i, ::-1]) */
-      appy_start4 = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      appy_len5 = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
-      if (appy_len5 > 0) {
-        appy_min7 = A[i * A_shape1 + (appy_start4 - 0)];
+      appy_start4_ = appy_slice_start(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      appy_len5_ = appy_slice_len(APPY_OMIT, APPY_OMIT, INT64_C(-1), A_shape1);
+      if (appy_len5_ > 0) {
+        appy_min7_ = A_[i_ * A_shape1 + (appy_start4_ - 0)];
         {
-          const int64_t appy_stop190 = appy_len5;
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7)
-          for (appy_j6 = 0; appy_j6 < appy_stop190; appy_j6++) {
-            appy_min7 = appy_min_i32(appy_min7, A[i * A_shape1 + (appy_start4 - appy_j6)]);
+          const int64_t appy_stop190 = appy_len5_;
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(min: appy_min7_)
+          for (appy_j6_ = 0; appy_j6_ < appy_stop190; appy_j6_++) {
+            appy_min7_ = appy_min_i32(appy_min7_, A_[i_ * A_shape1 + (appy_start4_ - appy_j6_)]);
           }
         }
       } else {
-        appy_min7 = 0;
+        appy_min7_ = 0;
         #pragma omp atomic write
         appy_failed = 8;
       }
-      lo[i] = appy_min7;
+      lo_[i_] = appy_min7_;
       /* tests/e2e/programs/arrays.py:168: m = np.mean(A[i]) */
-      appy_mean10 = 0.0;
+      appy_mean10_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10)
-        for (appy_j9 = 0; appy_j9 < A_shape1; appy_j9++) {
-          appy_mean10 = (appy_mean10 + (double)A[i * A_shape1 + appy_j9]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean10_)
+        for (appy_j9_ = 0; appy_j9_ < A_shape1; appy_j9_++) {
+          appy_mean10_ = (appy_mean10_ + (double)A_[i_ * A_shape1 + appy_j9_]);
         }
       }
-      m = (appy_mean10 / (double)A_shape1);
+      m_ = (appy_mean10_ / (double)A_shape1);
       /* tests/e2e/programs/arrays.py:169: mu[i] = m */
-      mu[i] = m;
+      mu_[i_] = m_;
       /* tests/e2e/programs/arrays.py:170: dev[i] = np.max(np.abs(A[i, :] - m)) */
       if (A_shape1 > 0) {
-        appy_max12 = fabs(((double)A[i * A_shape1 + INT64_C(0)] - m));
+        appy_max12_ = fabs(((double)A_[i_ * A_shape1 + INT64_C(0)] - m_));
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12)
-          for (appy_j11 = 0; appy_j11 < A_shape1; appy_j11++) {
-            appy_max12 = appy_max_f64(appy_max12, fabs(((double)A[i * A_shape1 + appy_j11] - m)));
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max12_)
+          for (appy_j11_ = 0; appy_j11_ < A_shape1; appy_j11_++) {
+            appy_max12_ = appy_max_f64(appy_max12_, fabs(((double)A_[i_ * A_shape1 + appy_j11_] - m_)));
           }
         }
       } else {
-        appy_max12 = 0.0;
+        appy_max12_ = 0.0;
         #pragma omp atomic write
         appy_failed = 13;
       }
-      dev[i] = appy_max12;
+      dev_[i_] = appy_max12_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "row_stats", 165, appy_data.bytes_in - appy_in,
@@ -3673,61 +3859,67 @@ fail:
 }
 
 /* row_softmax(float64[:, :], float64[:, :]) -- tests/e2e/programs/arrays.py:176 */
-static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double m = 0;
-  double s = 0;
-  int64_t appy_j1 = 0;
-  double appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  double appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double m_ = 0;
+  double s_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  double appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f64(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f64(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0;
+        appy_max2_ = 0.0;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-            out[i * out_shape1 + appy_j4] = exp((A[i * A_shape1 + appy_j4] - m));
+          for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+            out_[i_ * out_shape1 + appy_j4_] = exp((A_[i_ * A_shape1 + appy_j4_] - m_));
           }
         }
       } else {
@@ -3735,19 +3927,19 @@ static int kernel_row_softmax_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 5;
       }
       /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-      appy_sum7 = 0.0;
+      appy_sum7_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
-        for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-          appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7_)
+        for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+          appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
         }
       }
-      s = appy_sum7;
+      s_ = appy_sum7_;
       /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-          out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+        for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+          out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
         }
       }
     }
@@ -3771,61 +3963,67 @@ fail:
 }
 
 /* row_softmax(float32[:, :], float32[:, :]) -- tests/e2e/programs/arrays.py:176 */
-static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, PyObject **ret)
+static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float m = 0;
-  float s = 0;
-  int64_t appy_j1 = 0;
-  float appy_max2 = 0;
-  int64_t appy_j4 = 0;
-  int64_t appy_j6 = 0;
-  float appy_sum7 = 0;
-  int64_t appy_j8 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float m_ = 0;
+  float s_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_max2_ = 0;
+  int64_t appy_j4_ = 0;
+  int64_t appy_j6_ = 0;
+  float appy_sum7_ = 0;
+  int64_t appy_j8_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 182") < 0)
+    goto fail;
+  /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 183") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:179: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(m, s, appy_j1, appy_max2, appy_j4, appy_j6, appy_sum7, appy_j8)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:180: m = np.max(A[i, :]) */
       if (A_shape1 > 0) {
-        appy_max2 = A[i * A_shape1 + INT64_C(0)];
+        appy_max2_ = A_[i_ * A_shape1 + INT64_C(0)];
         {
-          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2)
-          for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-            appy_max2 = appy_max_f32(appy_max2, A[i * A_shape1 + appy_j1]);
+          #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(max: appy_max2_)
+          for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+            appy_max2_ = appy_max_f32(appy_max2_, A_[i_ * A_shape1 + appy_j1_]);
           }
         }
       } else {
-        appy_max2 = 0.0f;
+        appy_max2_ = 0.0f;
         #pragma omp atomic write
         appy_failed = 3;
       }
-      m = appy_max2;
+      m_ = appy_max2_;
       /* tests/e2e/programs/arrays.py:181: out[i, :] = np.exp(A[i, :] - m) */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j4 = 0; appy_j4 < out_shape1; appy_j4++) {
-            out[i * out_shape1 + appy_j4] = expf((A[i * A_shape1 + appy_j4] - m));
+          for (appy_j4_ = 0; appy_j4_ < out_shape1; appy_j4_++) {
+            out_[i_ * out_shape1 + appy_j4_] = expf((A_[i_ * A_shape1 + appy_j4_] - m_));
           }
         }
       } else {
@@ -3833,19 +4031,19 @@ static int kernel_row_softmax_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 5;
       }
       /* tests/e2e/programs/arrays.py:182: s = np.sum(out[i, :]) */
-      appy_sum7 = 0.0f;
+      appy_sum7_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7)
-        for (appy_j6 = 0; appy_j6 < out_shape1; appy_j6++) {
-          appy_sum7 = (appy_sum7 + out[i * out_shape1 + appy_j6]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum7_)
+        for (appy_j6_ = 0; appy_j6_ < out_shape1; appy_j6_++) {
+          appy_sum7_ = (appy_sum7_ + out_[i_ * out_shape1 + appy_j6_]);
         }
       }
-      s = appy_sum7;
+      s_ = appy_sum7_;
       /* tests/e2e/programs/arrays.py:183: out[i, :] /= s */
       {
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j8 = 0; appy_j8 < out_shape1; appy_j8++) {
-          out[i * out_shape1 + appy_j8] = (out[i * out_shape1 + appy_j8] / s);
+        for (appy_j8_ = 0; appy_j8_ < out_shape1; appy_j8_++) {
+          out_[i_ * out_shape1 + appy_j8_] = (out_[i_ * out_shape1 + appy_j8_] / s_);
         }
       }
     }
@@ -3869,57 +4067,63 @@ fail:
 }
 
 /* center_rows(float64[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double mu = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  double appy_mean6 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double mu_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], var[0:var_size]) map(tofrom: appy_failed) private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-      appy_mean2 = 0.0;
+      appy_mean2_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      mu = (appy_mean2 / (double)A_shape1);
+      mu_ = (appy_mean2_ / (double)A_shape1);
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-            out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+          for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+            out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
           }
         }
       } else {
@@ -3927,14 +4131,14 @@ static int kernel_center_rows_0(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-      appy_mean6 = 0.0;
+      appy_mean6_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6_)
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
         }
       }
-      var[i] = (appy_mean6 / (double)out_shape1);
+      var_[i_] = (appy_mean6_ / (double)out_shape1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "center_rows", 194, appy_data.bytes_in - appy_in,
@@ -3952,57 +4156,63 @@ fail:
 }
 
 /* center_rows(float32[:, :], float32[:, :], float32[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  float *var = (float *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  float mu = 0;
-  int64_t appy_j1 = 0;
-  float appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  float appy_mean6 = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  float *var_ = (float *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  float mu_ = 0;
+  int64_t appy_j1_ = 0;
+  float appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  float appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], var[0:var_size]) map(tofrom: appy_failed) private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-      appy_mean2 = 0.0f;
+      appy_mean2_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_mean2 = (appy_mean2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_mean2_ = (appy_mean2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      mu = (appy_mean2 / (float)A_shape1);
+      mu_ = (appy_mean2_ / (float)A_shape1);
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-            out[i * out_shape1 + appy_j3] = (A[i * A_shape1 + appy_j3] - mu);
+          for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+            out_[i_ * out_shape1 + appy_j3_] = (A_[i_ * A_shape1 + appy_j3_] - mu_);
           }
         }
       } else {
@@ -4010,14 +4220,14 @@ static int kernel_center_rows_1(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-      appy_mean6 = 0.0f;
+      appy_mean6_ = 0.0f;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          appy_mean6 = (appy_mean6 + appy_square_f32(out[i * out_shape1 + appy_j5]));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6_)
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          appy_mean6_ = (appy_mean6_ + appy_square_f32(out_[i_ * out_shape1 + appy_j5_]));
         }
       }
-      var[i] = (appy_mean6 / (float)out_shape1);
+      var_[i_] = (appy_mean6_ / (float)out_shape1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "center_rows", 194, appy_data.bytes_in - appy_in,
@@ -4035,57 +4245,63 @@ fail:
 }
 
 /* center_rows(int32[:, :], float64[:, :], float64[:]) -- tests/e2e/programs/arrays.py:190 */
-static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *var_arg, PyObject **ret)
+static int center_rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *var_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *var = (double *)var_arg->data;
-  int64_t var_size = var_arg->size;
-  int64_t i = 0;
-  double mu = 0;
-  int64_t appy_j1 = 0;
-  double appy_mean2 = 0;
-  int64_t appy_j3 = 0;
-  int64_t appy_j5 = 0;
-  double appy_mean6 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *var_ = (double *)var_array->data;
+  int64_t var_shape0 = var_array->shape[0];
+  int64_t var_count = var_array->size;
+  int64_t i_ = 0;
+  double mu_ = 0;
+  int64_t appy_j1_ = 0;
+  double appy_mean2_ = 0;
+  int64_t appy_j3_ = 0;
+  int64_t appy_j5_ = 0;
+  double appy_mean6_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, var, sizeof(*var) * var_size, var_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, var_, sizeof(*var_) * var_count, var_array->device);
   (void)ret;
+  /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0 && out_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
+  if (appy_extent(fr, "var", 0, var_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/arrays.py, line 197") < 0)
+    goto fail;
   /* tests/e2e/programs/arrays.py:194: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, var, sizeof(*var) * var_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], var[0:var_size]) map(tofrom: appy_failed) private(mu, appy_j1, appy_mean2, appy_j3, appy_j5, appy_mean6)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:195: mu = np.mean(A[i, :]) */
-      appy_mean2 = 0.0;
+      appy_mean2_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_mean2 = (appy_mean2 + (double)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_mean2_ = (appy_mean2_ + (double)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      mu = (appy_mean2 / (double)A_shape1);
+      mu_ = (appy_mean2_ / (double)A_shape1);
       /* tests/e2e/programs/arrays.py:196: out[i, :] = A[i, :] - mu */
       if (A_shape1 == out_shape1) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j3 = 0; appy_j3 < out_shape1; appy_j3++) {
-            out[i * out_shape1 + appy_j3] = ((double)A[i * A_shape1 + appy_j3] - mu);
+          for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
+            out_[i_ * out_shape1 + appy_j3_] = ((double)A_[i_ * A_shape1 + appy_j3_] - mu_);
           }
         }
       } else {
@@ -4093,14 +4309,14 @@ static int kernel_center_rows_2(appy_frame *fr, const appy_array *A_arg, const a
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:197: var[i] = np.mean(out[i, :] ** 2) */
-      appy_mean6 = 0.0;
+      appy_mean6_ = 0.0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6)
-        for (appy_j5 = 0; appy_j5 < out_shape1; appy_j5++) {
-          appy_mean6 = (appy_mean6 + appy_square_f64(out[i * out_shape1 + appy_j5]));
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_mean6_)
+        for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
+          appy_mean6_ = (appy_mean6_ + appy_square_f64(out_[i_ * out_shape1 + appy_j5_]));
         }
       }
-      var[i] = (appy_mean6 / (double)out_shape1);
+      var_[i_] = (appy_mean6_ / (double)out_shape1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "arrays", "center_rows", 194, appy_data.bytes_in - appy_in,
@@ -4118,35 +4334,35 @@ fail:
 }
 
 /* syrk_scale(float64[:, :], float64) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double beta, PyObject **ret)
+static int syrk_scale_kernel0(appy_frame *fr, const appy_array *C_array, double beta_, PyObject **ret)
 {
-  double *C = (double *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(appy_len1, appy_j2)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
       {
-        const int64_t appy_stop217 = appy_len1;
+        const int64_t appy_stop217 = appy_len1_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j2 = 0; appy_j2 < appy_stop217; appy_j2++) {
-          C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+        for (appy_j2_ = 0; appy_j2_ < appy_stop217; appy_j2_++) {
+          C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -4159,35 +4375,35 @@ static int kernel_syrk_scale_0(appy_frame *fr, const appy_array *C_arg, double b
 }
 
 /* syrk_scale(float32[:, :], float32) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float beta, PyObject **ret)
+static int syrk_scale_kernel1(appy_frame *fr, const appy_array *C_array, float beta_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(appy_len1, appy_j2)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
       {
-        const int64_t appy_stop220 = appy_len1;
+        const int64_t appy_stop220 = appy_len1_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j2 = 0; appy_j2 < appy_stop220; appy_j2++) {
-          C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+        for (appy_j2_ = 0; appy_j2_ < appy_stop220; appy_j2_++) {
+          C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -4200,35 +4416,35 @@ static int kernel_syrk_scale_1(appy_frame *fr, const appy_array *C_arg, float be
 }
 
 /* syrk_scale(int64[:, :], int64) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t beta, PyObject **ret)
+static int syrk_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t beta_, PyObject **ret)
 {
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(appy_len1, appy_j2)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
       {
-        const int64_t appy_stop223 = appy_len1;
+        const int64_t appy_stop223 = appy_len1_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j2 = 0; appy_j2 < appy_stop223; appy_j2++) {
-          C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+        for (appy_j2_ = 0; appy_j2_ < appy_stop223; appy_j2_++) {
+          C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -4241,35 +4457,35 @@ static int kernel_syrk_scale_2(appy_frame *fr, const appy_array *C_arg, int64_t 
 }
 
 /* syrk_scale(int32[:, :], int32) -- tests/e2e/programs/arrays.py:207 */
-static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t beta, PyObject **ret)
+static int syrk_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t beta_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:210: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size]) private(appy_len1, appy_j2)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:211: C[i, :i + 1] *= beta */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
       {
-        const int64_t appy_stop226 = appy_len1;
+        const int64_t appy_stop226 = appy_len1_;
         #pragma omp parallel for simd if(!omp_is_initial_device())
-        for (appy_j2 = 0; appy_j2 < appy_stop226; appy_j2++) {
-          C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] * beta);
+        for (appy_j2_ = 0; appy_j2_ < appy_stop226; appy_j2_++) {
+          C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] * beta_);
         }
       }
     }
@@ -4282,52 +4498,52 @@ static int kernel_syrk_scale_3(appy_frame *fr, const appy_array *C_arg, int32_t 
 }
 
 /* tri_update(float32[:, :], float32[:, :], float32) -- tests/e2e/programs/arrays.py:217 */
-static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, float alpha, PyObject **ret)
+static int tri_update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, float alpha_, PyObject **ret)
 {
-  float *C = (float *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  float *A = (float *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_len13 = 0;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_len13_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:221: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size], A[0:A_size]) map(tofrom: appy_failed) private(appy_len1, appy_j2, appy_len3, appy_start5, appy_len6, appy_j7, appy_start8, appy_len9, appy_len11, appy_j12, appy_len13)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count], A_[0:A_count]) map(tofrom: appy_failed) private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      if (appy_len3 == appy_len1) {
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      if (appy_len3_ == appy_len1_) {
         {
-          const int64_t appy_stop229 = appy_len1;
+          const int64_t appy_stop229 = appy_len1_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j2 = 0; appy_j2 < appy_stop229; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+          for (appy_j2_ = 0; appy_j2_ < appy_stop229; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
           }
         }
       } else {
@@ -4335,16 +4551,16 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-      appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-      appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-      appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      if (appy_len9 == appy_len6) {
+      appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+      appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+      appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      if (appy_len9_ == appy_len6_) {
         {
-          const int64_t appy_stop231 = appy_len6;
+          const int64_t appy_stop231 = appy_len6_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < appy_stop231; appy_j7++) {
-            C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2.0f * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+          for (appy_j7_ = 0; appy_j7_ < appy_stop231; appy_j7_++) {
+            C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2.0f * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
           }
         }
       } else {
@@ -4352,14 +4568,14 @@ static int kernel_tri_update_0(appy_frame *fr, const appy_array *C_arg, const ap
         appy_failed = 10;
       }
       /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-      appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-      appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-      if (appy_len13 == appy_len11) {
+      appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+      appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+      if (appy_len13_ == appy_len11_) {
         {
-          const int64_t appy_stop233 = appy_len11;
+          const int64_t appy_stop233 = appy_len11_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j12 = 0; appy_j12 < appy_stop233; appy_j12++) {
-            A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+          for (appy_j12_ = 0; appy_j12_ < appy_stop233; appy_j12_++) {
+            A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
           }
         }
       } else {
@@ -4391,52 +4607,52 @@ fail:
 }
 
 /* tri_update(int32[:, :], int32[:, :], int32) -- tests/e2e/programs/arrays.py:217 */
-static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const appy_array *A_arg, int32_t alpha, PyObject **ret)
+static int tri_update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_array *A_array, int32_t alpha_, PyObject **ret)
 {
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape0 = C_arg->shape[0];
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t i = 0;
-  int64_t appy_len1 = 0;
-  int64_t appy_j2 = 0;
-  int64_t appy_len3 = 0;
-  int64_t appy_start5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j7 = 0;
-  int64_t appy_start8 = 0;
-  int64_t appy_len9 = 0;
-  int64_t appy_len11 = 0;
-  int64_t appy_j12 = 0;
-  int64_t appy_len13 = 0;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t i_ = 0;
+  int64_t appy_len1_ = 0;
+  int64_t appy_j2_ = 0;
+  int64_t appy_len3_ = 0;
+  int64_t appy_start5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j7_ = 0;
+  int64_t appy_start8_ = 0;
+  int64_t appy_len9_ = 0;
+  int64_t appy_len11_ = 0;
+  int64_t appy_j12_ = 0;
+  int64_t appy_len13_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:221: for i in range(C.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C[0:C_size], A[0:A_size]) map(tofrom: appy_failed) private(appy_len1, appy_j2, appy_len3, appy_start5, appy_len6, appy_j7, appy_start8, appy_len9, appy_len11, appy_j12, appy_len13)
-    for (i = 0; i < C_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count], A_[0:A_count]) map(tofrom: appy_failed) private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
+    for (i_ = 0; i_ < C_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:222: C[i, :i + 1] += alpha * A[i, :i + 1] */
-      appy_len1 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), C_shape1);
-      appy_len3 = appy_slice_len(APPY_OMIT, (i + 1), INT64_C(1), A_shape1);
-      if (appy_len3 == appy_len1) {
+      appy_len1_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), C_shape1);
+      appy_len3_ = appy_slice_len(APPY_OMIT, (i_ + 1), INT64_C(1), A_shape1);
+      if (appy_len3_ == appy_len1_) {
         {
-          const int64_t appy_stop236 = appy_len1;
+          const int64_t appy_stop236 = appy_len1_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j2 = 0; appy_j2 < appy_stop236; appy_j2++) {
-            C[i * C_shape1 + appy_j2] = (C[i * C_shape1 + appy_j2] + (alpha * A[i * A_shape1 + appy_j2]));
+          for (appy_j2_ = 0; appy_j2_ < appy_stop236; appy_j2_++) {
+            C_[i_ * C_shape1 + appy_j2_] = (C_[i_ * C_shape1 + appy_j2_] + (alpha_ * A_[i_ * A_shape1 + appy_j2_]));
           }
         }
       } else {
@@ -4444,16 +4660,16 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
         appy_failed = 4;
       }
       /* tests/e2e/programs/arrays.py:223: C[i, i + 1:] -= 2 * A[i, i + 1:] */
-      appy_start5 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-      appy_len6 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), C_shape1);
-      appy_start8 = appy_slice_start((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      appy_len9 = appy_slice_len((i + 1), APPY_OMIT, INT64_C(1), A_shape1);
-      if (appy_len9 == appy_len6) {
+      appy_start5_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+      appy_len6_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), C_shape1);
+      appy_start8_ = appy_slice_start((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      appy_len9_ = appy_slice_len((i_ + 1), APPY_OMIT, INT64_C(1), A_shape1);
+      if (appy_len9_ == appy_len6_) {
         {
-          const int64_t appy_stop238 = appy_len6;
+          const int64_t appy_stop238 = appy_len6_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j7 = 0; appy_j7 < appy_stop238; appy_j7++) {
-            C[i * C_shape1 + (appy_start5 + appy_j7)] = (C[i * C_shape1 + (appy_start5 + appy_j7)] - (2 * A[i * A_shape1 + (appy_start8 + appy_j7)]));
+          for (appy_j7_ = 0; appy_j7_ < appy_stop238; appy_j7_++) {
+            C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] = (C_[i_ * C_shape1 + (appy_start5_ + appy_j7_)] - (2 * A_[i_ * A_shape1 + (appy_start8_ + appy_j7_)]));
           }
         }
       } else {
@@ -4461,14 +4677,14 @@ static int kernel_tri_update_1(appy_frame *fr, const appy_array *C_arg, const ap
         appy_failed = 10;
       }
       /* tests/e2e/programs/arrays.py:224: A[i, :i] += C[i, :i] */
-      appy_len11 = appy_slice_len(APPY_OMIT, i, INT64_C(1), A_shape1);
-      appy_len13 = appy_slice_len(APPY_OMIT, i, INT64_C(1), C_shape1);
-      if (appy_len13 == appy_len11) {
+      appy_len11_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), A_shape1);
+      appy_len13_ = appy_slice_len(APPY_OMIT, i_, INT64_C(1), C_shape1);
+      if (appy_len13_ == appy_len11_) {
         {
-          const int64_t appy_stop240 = appy_len11;
+          const int64_t appy_stop240 = appy_len11_;
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j12 = 0; appy_j12 < appy_stop240; appy_j12++) {
-            A[i * A_shape1 + appy_j12] = (A[i * A_shape1 + appy_j12] + C[i * C_shape1 + appy_j12]);
+          for (appy_j12_ = 0; appy_j12_ < appy_stop240; appy_j12_++) {
+            A_[i_ * A_shape1 + appy_j12_] = (A_[i_ * A_shape1 + appy_j12_] + C_[i_ * C_shape1 + appy_j12_]);
           }
         }
       } else {
@@ -4500,44 +4716,44 @@ fail:
 }
 
 /* rows_add(float64[:, :], float64[:], float64[:, :]) -- tests/e2e/programs/arrays.py:232 */
-static int kernel_rows_add_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int rows_add_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:235: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
           }
         }
       } else {
@@ -4561,44 +4777,44 @@ fail:
 }
 
 /* rows_add(int32[:, :], int32[:], int32[:, :]) -- tests/e2e/programs/arrays.py:232 */
-static int kernel_rows_add_1(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int rows_add_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
   int appy_failed = 0;   /* which check of a parallel loop failed */
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/arrays.py:235: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: out[0:out_size]) map(tofrom: appy_failed) private(appy_j1)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/arrays.py:236: out[i, :] = A[i, :] + x */
       if ((A_shape1 == out_shape1) && (x_shape0 == out_shape1)) {
         {
           #pragma omp parallel for simd if(!omp_is_initial_device())
-          for (appy_j1 = 0; appy_j1 < out_shape1; appy_j1++) {
-            out[i * out_shape1 + appy_j1] = (A[i * A_shape1 + appy_j1] + x[appy_j1]);
+          for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
+            out_[i_ * out_shape1 + appy_j1_] = (A_[i_ * A_shape1 + appy_j1_] + x_[appy_j1_]);
           }
         }
       } else {
@@ -4624,7 +4840,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
+row_axpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4642,7 +4858,7 @@ call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_0(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel0(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4652,7 +4868,7 @@ call_row_axpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
+row_axpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4670,7 +4886,7 @@ call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_1(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel1(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4680,7 +4896,7 @@ call_row_axpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
+row_axpy_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4698,7 +4914,7 @@ call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_2(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel2(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4708,7 +4924,7 @@ call_row_axpy_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
+row_axpy_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4726,7 +4942,7 @@ call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[3], "alpha", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_axpy_3(fr, &p0, &p1, &p2, p3, &ret);
+    rc = row_axpy_kernel3(fr, &p0, &p1, &p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4736,7 +4952,7 @@ call_row_axpy_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_0(appy_frame *fr, PyObject *const *argv)
+row_arith_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4751,7 +4967,7 @@ call_row_arith_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4761,7 +4977,7 @@ call_row_arith_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_1(appy_frame *fr, PyObject *const *argv)
+row_arith_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4776,7 +4992,7 @@ call_row_arith_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4786,7 +5002,7 @@ call_row_arith_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_2(appy_frame *fr, PyObject *const *argv)
+row_arith_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4801,7 +5017,7 @@ call_row_arith_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_2(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4811,7 +5027,7 @@ call_row_arith_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_arith_3(appy_frame *fr, PyObject *const *argv)
+row_arith_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4826,7 +5042,7 @@ call_row_arith_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_arith_3(fr, &p0, &p1, &p2, &ret);
+    rc = row_arith_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4836,7 +5052,7 @@ call_row_arith_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
+row_fmath_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4851,7 +5067,7 @@ call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fmath_0(fr, &p0, &p1, &p2, &ret);
+    rc = row_fmath_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4861,7 +5077,7 @@ call_row_fmath_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
+row_fmath_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4876,7 +5092,7 @@ call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fmath_1(fr, &p0, &p1, &p2, &ret);
+    rc = row_fmath_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4886,7 +5102,7 @@ call_row_fmath_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_slices_0(appy_frame *fr, PyObject *const *argv)
+row_slices_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4898,7 +5114,7 @@ call_row_slices_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_slices_0(fr, &p0, &p1, &ret);
+    rc = row_slices_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4908,7 +5124,7 @@ call_row_slices_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_slices_1(appy_frame *fr, PyObject *const *argv)
+row_slices_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4920,7 +5136,7 @@ call_row_slices_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_INT32, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_slices_1(fr, &p0, &p1, &ret);
+    rc = row_slices_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4930,7 +5146,7 @@ call_row_slices_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_window_0(appy_frame *fr, PyObject *const *argv)
+row_window_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4954,7 +5170,7 @@ call_row_window_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[5], "step", &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_window_0(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
+    rc = row_window_kernel0(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4964,7 +5180,7 @@ call_row_window_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_window_1(appy_frame *fr, PyObject *const *argv)
+row_window_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4988,7 +5204,7 @@ call_row_window_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[5], "step", &p5) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_window_1(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
+    rc = row_window_kernel1(fr, &p0, &p1, &p2, p3, p4, p5, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4998,7 +5214,7 @@ call_row_window_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fill_0(appy_frame *fr, PyObject *const *argv)
+row_fill_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -5010,7 +5226,7 @@ call_row_fill_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fill_0(fr, &p0, p1, &ret);
+    rc = row_fill_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5020,7 +5236,7 @@ call_row_fill_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_fill_1(appy_frame *fr, PyObject *const *argv)
+row_fill_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -5032,7 +5248,7 @@ call_row_fill_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_fill_1(fr, &p0, p1, &ret);
+    rc = row_fill_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5042,7 +5258,7 @@ call_row_fill_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_col_ops_0(appy_frame *fr, PyObject *const *argv)
+col_ops_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5057,7 +5273,7 @@ call_col_ops_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "s", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_col_ops_0(fr, &p0, &p1, &p2, &ret);
+    rc = col_ops_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5067,7 +5283,7 @@ call_col_ops_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_col_ops_1(appy_frame *fr, PyObject *const *argv)
+col_ops_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5082,7 +5298,7 @@ call_col_ops_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "s", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_col_ops_1(fr, &p0, &p1, &p2, &ret);
+    rc = col_ops_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5092,7 +5308,7 @@ call_col_ops_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_planes_0(appy_frame *fr, PyObject *const *argv)
+planes_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5107,7 +5323,7 @@ call_planes_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_planes_0(fr, &p0, &p1, &p2, &ret);
+    rc = planes_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5117,7 +5333,7 @@ call_planes_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_planes_1(appy_frame *fr, PyObject *const *argv)
+planes_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5132,7 +5348,7 @@ call_planes_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 3, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_planes_1(fr, &p0, &p1, &p2, &ret);
+    rc = planes_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5142,7 +5358,7 @@ call_planes_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_0(appy_frame *fr, PyObject *const *argv)
+row_dots_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5163,7 +5379,7 @@ call_row_dots_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5173,7 +5389,7 @@ call_row_dots_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_1(appy_frame *fr, PyObject *const *argv)
+row_dots_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5194,7 +5410,7 @@ call_row_dots_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5204,7 +5420,7 @@ call_row_dots_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_2(appy_frame *fr, PyObject *const *argv)
+row_dots_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5225,7 +5441,7 @@ call_row_dots_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_INT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5235,7 +5451,7 @@ call_row_dots_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_dots_3(appy_frame *fr, PyObject *const *argv)
+row_dots_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5256,7 +5472,7 @@ call_row_dots_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "w", APPY_INT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_dots_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_dots_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5266,7 +5482,7 @@ call_row_dots_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_0(appy_frame *fr, PyObject *const *argv)
+row_total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5284,7 +5500,7 @@ call_row_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5294,7 +5510,7 @@ call_row_total_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_1(appy_frame *fr, PyObject *const *argv)
+row_total_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5312,7 +5528,7 @@ call_row_total_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_FLOAT32, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5322,7 +5538,7 @@ call_row_total_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_2(appy_frame *fr, PyObject *const *argv)
+row_total_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5340,7 +5556,7 @@ call_row_total_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_INT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5350,7 +5566,7 @@ call_row_total_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_total_3(appy_frame *fr, PyObject *const *argv)
+row_total_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5368,7 +5584,7 @@ call_row_total_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "u", APPY_INT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_total_3(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = row_total_kernel3(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5378,7 +5594,7 @@ call_row_total_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_0(appy_frame *fr, PyObject *const *argv)
+row_stats_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5399,7 +5615,7 @@ call_row_stats_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5409,7 +5625,7 @@ call_row_stats_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_1(appy_frame *fr, PyObject *const *argv)
+row_stats_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5430,7 +5646,7 @@ call_row_stats_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5440,7 +5656,7 @@ call_row_stats_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_2(appy_frame *fr, PyObject *const *argv)
+row_stats_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5461,7 +5677,7 @@ call_row_stats_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5471,7 +5687,7 @@ call_row_stats_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_stats_3(appy_frame *fr, PyObject *const *argv)
+row_stats_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5492,7 +5708,7 @@ call_row_stats_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "dev", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_stats_3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = row_stats_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5502,7 +5718,7 @@ call_row_stats_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
+row_softmax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5514,7 +5730,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_0(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5524,7 +5740,7 @@ call_row_softmax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
+row_softmax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5536,7 +5752,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_row_softmax_1(fr, &p0, &p1, &ret);
+    rc = row_softmax_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5546,7 +5762,7 @@ call_row_softmax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_0(appy_frame *fr, PyObject *const *argv)
+center_rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5561,7 +5777,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5571,7 +5787,7 @@ call_center_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_1(appy_frame *fr, PyObject *const *argv)
+center_rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5586,7 +5802,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5596,7 +5812,7 @@ call_center_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_center_rows_2(appy_frame *fr, PyObject *const *argv)
+center_rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5611,7 +5827,7 @@ call_center_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "var", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_center_rows_2(fr, &p0, &p1, &p2, &ret);
+    rc = center_rows_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5621,7 +5837,7 @@ call_center_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -5633,7 +5849,7 @@ call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_0(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5643,7 +5859,7 @@ call_syrk_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     float p1;
@@ -5655,7 +5871,7 @@ call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_1(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5665,7 +5881,7 @@ call_syrk_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -5677,7 +5893,7 @@ call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_2(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel2(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5687,7 +5903,7 @@ call_syrk_scale_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
+syrk_scale_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -5699,7 +5915,7 @@ call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "beta", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_syrk_scale_3(fr, &p0, p1, &ret);
+    rc = syrk_scale_kernel3(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5709,7 +5925,7 @@ call_syrk_scale_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_update_0(appy_frame *fr, PyObject *const *argv)
+tri_update_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5724,7 +5940,7 @@ call_tri_update_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float32(fr, argv[2], "alpha", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_update_0(fr, &p0, &p1, p2, &ret);
+    rc = tri_update_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5734,7 +5950,7 @@ call_tri_update_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_tri_update_1(appy_frame *fr, PyObject *const *argv)
+tri_update_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5749,7 +5965,7 @@ call_tri_update_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[2], "alpha", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_tri_update_1(fr, &p0, &p1, p2, &ret);
+    rc = tri_update_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5759,7 +5975,7 @@ call_tri_update_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_add_0(appy_frame *fr, PyObject *const *argv)
+rows_add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5774,7 +5990,7 @@ call_rows_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = rows_add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5784,7 +6000,7 @@ call_rows_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_add_1(appy_frame *fr, PyObject *const *argv)
+rows_add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5799,7 +6015,7 @@ call_rows_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = rows_add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5808,12 +6024,12 @@ call_rows_add_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_row_axpy_doc,
+PyDoc_STRVAR(row_axpy_pydoc,
 "row_axpy($module, A, x, out, alpha)\n--\n\n"
 "Runs row_axpy from tests/e2e/programs/arrays.py:20, compiled by appy-translate.\n\nSignatures:\n  row_axpy(float64[:, :], float64[:], float64[:, :], float64)\n  row_axpy(float32[:, :], float32[:], float32[:, :], float32)\n  row_axpy(int64[:, :], int64[:], int64[:, :], int64)\n  row_axpy(int32[:, :], int32[:], int32[:, :], int32)\n");
 
 static PyObject *
-py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
+row_axpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", "alpha", NULL};
     PyObject *argv[4];
@@ -5830,22 +6046,22 @@ py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[3], APPY_FLOAT64))
-        result = call_row_axpy_0(&fr, argv);
+        result = row_axpy_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[3], APPY_FLOAT32))
-        result = call_row_axpy_1(&fr, argv);
+        result = row_axpy_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_scalar(argv[3], APPY_INT64))
-        result = call_row_axpy_2(&fr, argv);
+        result = row_axpy_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_scalar(argv[3], APPY_INT32))
-        result = call_row_axpy_3(&fr, argv);
+        result = row_axpy_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  row_axpy(float64[:, :], float64[:], float64[:, :], float64)\n  row_axpy(float32[:, :], float32[:], float32[:, :], float32)\n  row_axpy(int64[:, :], int64[:], int64[:, :], int64)\n  row_axpy(int32[:, :], int32[:], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -5853,12 +6069,12 @@ py_row_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_arith_doc,
+PyDoc_STRVAR(row_arith_pydoc,
 "row_arith($module, A, B, out)\n--\n\n"
 "Runs row_arith from tests/e2e/programs/arrays.py:32, compiled by appy-translate.\n\nSignatures:\n  row_arith(float64[:, :], float64[:, :], float64[:, :, :])\n  row_arith(float32[:, :], float32[:, :], float32[:, :, :])\n  row_arith(int64[:, :], int64[:, :], int64[:, :, :])\n  row_arith(int32[:, :], int32[:, :], int32[:, :, :])\n");
 
 static PyObject *
-py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
+row_arith_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -5874,19 +6090,19 @@ py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_row_arith_0(&fr, argv);
+        result = row_arith_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 3))
-        result = call_row_arith_1(&fr, argv);
+        result = row_arith_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 3))
-        result = call_row_arith_2(&fr, argv);
+        result = row_arith_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 3))
-        result = call_row_arith_3(&fr, argv);
+        result = row_arith_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_arith(float64[:, :], float64[:, :], float64[:, :, :])\n  row_arith(float32[:, :], float32[:, :], float32[:, :, :])\n  row_arith(int64[:, :], int64[:, :], int64[:, :, :])\n  row_arith(int32[:, :], int32[:, :], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5894,12 +6110,12 @@ py_row_arith(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_fmath_doc,
+PyDoc_STRVAR(row_fmath_pydoc,
 "row_fmath($module, A, B, out)\n--\n\n"
 "Runs row_fmath from tests/e2e/programs/arrays.py:49, compiled by appy-translate.\n\nSignatures:\n  row_fmath(float64[:, :], float64[:, :], float64[:, :, :])\n  row_fmath(float32[:, :], float32[:, :], float32[:, :, :])\n");
 
 static PyObject *
-py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
+row_fmath_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "out", NULL};
     PyObject *argv[3];
@@ -5915,11 +6131,11 @@ py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_row_fmath_0(&fr, argv);
+        result = row_fmath_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 3))
-        result = call_row_fmath_1(&fr, argv);
+        result = row_fmath_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  row_fmath(float64[:, :], float64[:, :], float64[:, :, :])\n  row_fmath(float32[:, :], float32[:, :], float32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5927,12 +6143,12 @@ py_row_fmath(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_slices_doc,
+PyDoc_STRVAR(row_slices_pydoc,
 "row_slices($module, A, out)\n--\n\n"
 "Runs row_slices from tests/e2e/programs/arrays.py:64, compiled by appy-translate.\n\nSignatures:\n  row_slices(float64[:, :], float64[:, :, :])\n  row_slices(int32[:, :], int32[:, :, :])\n");
 
 static PyObject *
-py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
+row_slices_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -5947,10 +6163,10 @@ py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_slices");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 3))
-        result = call_row_slices_0(&fr, argv);
+        result = row_slices_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 3))
-        result = call_row_slices_1(&fr, argv);
+        result = row_slices_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_slices(float64[:, :], float64[:, :, :])\n  row_slices(int32[:, :], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5958,12 +6174,12 @@ py_row_slices(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_window_doc,
+PyDoc_STRVAR(row_window_pydoc,
 "row_window($module, A, out, s, lo, hi, step)\n--\n\n"
 "Runs row_window from tests/e2e/programs/arrays.py:81, compiled by appy-translate.\n\nSignatures:\n  row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64)\n  row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64)\n");
 
 static PyObject *
-py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
+row_window_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "s", "lo", "hi", "step", NULL};
     PyObject *argv[6];
@@ -5982,14 +6198,14 @@ py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64)
         && appy_match_scalar(argv[5], APPY_INT64))
-        result = call_row_window_0(&fr, argv);
+        result = row_window_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_scalar(argv[3], APPY_INT64)
         && appy_match_scalar(argv[4], APPY_INT64)
         && appy_match_scalar(argv[5], APPY_INT64))
-        result = call_row_window_1(&fr, argv);
+        result = row_window_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 6, "  row_window(float64[:, :], float64[:, :], float64[:], int64, int64, int64)\n  row_window(int32[:, :], int32[:, :], int64[:], int64, int64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -5997,12 +6213,12 @@ py_row_window(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_fill_doc,
+PyDoc_STRVAR(row_fill_pydoc,
 "row_fill($module, A, v)\n--\n\n"
 "Runs row_fill from tests/e2e/programs/arrays.py:92, compiled by appy-translate.\n\nSignatures:\n  row_fill(float32[:, :], float32)\n  row_fill(int32[:, :], int32)\n");
 
 static PyObject *
-py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
+row_fill_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "v", NULL};
     PyObject *argv[2];
@@ -6017,10 +6233,10 @@ py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_fill");
     if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_row_fill_0(&fr, argv);
+        result = row_fill_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_row_fill_1(&fr, argv);
+        result = row_fill_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_fill(float32[:, :], float32)\n  row_fill(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -6028,12 +6244,12 @@ py_row_fill(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_col_ops_doc,
+PyDoc_STRVAR(col_ops_pydoc,
 "col_ops($module, A, d, s)\n--\n\n"
 "Runs col_ops from tests/e2e/programs/arrays.py:104, compiled by appy-translate.\n\nSignatures:\n  col_ops(float64[:, :], float64[:], float64[:])\n  col_ops(int32[:, :], int32[:], int64[:])\n");
 
 static PyObject *
-py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
+col_ops_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "d", "s", NULL};
     PyObject *argv[3];
@@ -6049,11 +6265,11 @@ py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_col_ops_0(&fr, argv);
+        result = col_ops_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_col_ops_1(&fr, argv);
+        result = col_ops_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  col_ops(float64[:, :], float64[:], float64[:])\n  col_ops(int32[:, :], int32[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6061,12 +6277,12 @@ py_col_ops(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_planes_doc,
+PyDoc_STRVAR(planes_pydoc,
 "planes($module, T, w, out)\n--\n\n"
 "Runs planes from tests/e2e/programs/arrays.py:116, compiled by appy-translate.\n\nSignatures:\n  planes(float64[:, :, :], float64[:], float64[:, :, :])\n  planes(int32[:, :, :], int32[:], int32[:, :, :])\n");
 
 static PyObject *
-py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
+planes_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"T", "w", "out", NULL};
     PyObject *argv[3];
@@ -6082,11 +6298,11 @@ py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 3))
-        result = call_planes_0(&fr, argv);
+        result = planes_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 3))
-        result = call_planes_1(&fr, argv);
+        result = planes_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  planes(float64[:, :, :], float64[:], float64[:, :, :])\n  planes(int32[:, :, :], int32[:], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6094,12 +6310,12 @@ py_planes(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_dots_doc,
+PyDoc_STRVAR(row_dots_pydoc,
 "row_dots($module, A, x, y, z, w)\n--\n\n"
 "Runs row_dots from tests/e2e/programs/arrays.py:132, compiled by appy-translate.\n\nSignatures:\n  row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:])\n  row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
+row_dots_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", "z", "w", NULL};
     PyObject *argv[5];
@@ -6117,25 +6333,25 @@ py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_dots_0(&fr, argv);
+        result = row_dots_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_row_dots_1(&fr, argv);
+        result = row_dots_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1)
         && appy_match_array(argv[4], APPY_INT64, 1))
-        result = call_row_dots_2(&fr, argv);
+        result = row_dots_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_INT32, 1)
         && appy_match_array(argv[4], APPY_INT32, 1))
-        result = call_row_dots_3(&fr, argv);
+        result = row_dots_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  row_dots(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_dots(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_dots(int64[:, :], int64[:], int64[:], int64[:], int64[:])\n  row_dots(int32[:, :], int32[:], int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6143,12 +6359,12 @@ py_row_dots(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_total_doc,
+PyDoc_STRVAR(row_total_pydoc,
 "row_total($module, A, s, t, u)\n--\n\n"
 "Runs row_total from tests/e2e/programs/arrays.py:146, compiled by appy-translate.\n\nSignatures:\n  row_total(float64[:, :], float64[:], float64[:], float64[:])\n  row_total(float32[:, :], float32[:], float32[:], float32[:])\n  row_total(int64[:, :], int64[:], int64[:], int64[:])\n  row_total(int32[:, :], int64[:], int64[:], int64[:])\n");
 
 static PyObject *
-py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
+row_total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "s", "t", "u", NULL};
     PyObject *argv[4];
@@ -6165,22 +6381,22 @@ py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_row_total_0(&fr, argv);
+        result = row_total_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1))
-        result = call_row_total_1(&fr, argv);
+        result = row_total_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1))
-        result = call_row_total_2(&fr, argv);
+        result = row_total_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_INT64, 1))
-        result = call_row_total_3(&fr, argv);
+        result = row_total_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  row_total(float64[:, :], float64[:], float64[:], float64[:])\n  row_total(float32[:, :], float32[:], float32[:], float32[:])\n  row_total(int64[:, :], int64[:], int64[:], int64[:])\n  row_total(int32[:, :], int64[:], int64[:], int64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6188,12 +6404,12 @@ py_row_total(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_stats_doc,
+PyDoc_STRVAR(row_stats_pydoc,
 "row_stats($module, A, hi, lo, mu, dev)\n--\n\n"
 "Runs row_stats from tests/e2e/programs/arrays.py:161, compiled by appy-translate.\n\nSignatures:\n  row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:])\n  row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
+row_stats_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "hi", "lo", "mu", "dev", NULL};
     PyObject *argv[5];
@@ -6211,25 +6427,25 @@ py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_0(&fr, argv);
+        result = row_stats_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT32, 1)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_row_stats_1(&fr, argv);
+        result = row_stats_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_2(&fr, argv);
+        result = row_stats_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1)
         && appy_match_array(argv[3], APPY_FLOAT64, 1)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_row_stats_3(&fr, argv);
+        result = row_stats_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  row_stats(float64[:, :], float64[:], float64[:], float64[:], float64[:])\n  row_stats(float32[:, :], float32[:], float32[:], float32[:], float32[:])\n  row_stats(int64[:, :], int64[:], int64[:], float64[:], float64[:])\n  row_stats(int32[:, :], int32[:], int32[:], float64[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6237,12 +6453,12 @@ py_row_stats(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_row_softmax_doc,
+PyDoc_STRVAR(row_softmax_pydoc,
 "row_softmax($module, A, out)\n--\n\n"
 "Runs row_softmax from tests/e2e/programs/arrays.py:176, compiled by appy-translate.\n\nSignatures:\n  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
+row_softmax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", NULL};
     PyObject *argv[2];
@@ -6257,10 +6473,10 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "row_softmax");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_row_softmax_0(&fr, argv);
+        result = row_softmax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_row_softmax_1(&fr, argv);
+        result = row_softmax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  row_softmax(float64[:, :], float64[:, :])\n  row_softmax(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6268,12 +6484,12 @@ py_row_softmax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_center_rows_doc,
+PyDoc_STRVAR(center_rows_pydoc,
 "center_rows($module, A, out, var)\n--\n\n"
 "Runs center_rows from tests/e2e/programs/arrays.py:190, compiled by appy-translate.\n\nSignatures:\n  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n  center_rows(int32[:, :], float64[:, :], float64[:])\n");
 
 static PyObject *
-py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+center_rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "var", NULL};
     PyObject *argv[3];
@@ -6289,15 +6505,15 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_0(&fr, argv);
+        result = center_rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_center_rows_1(&fr, argv);
+        result = center_rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_center_rows_2(&fr, argv);
+        result = center_rows_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  center_rows(float64[:, :], float64[:, :], float64[:])\n  center_rows(float32[:, :], float32[:, :], float32[:])\n  center_rows(int32[:, :], float64[:, :], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6305,12 +6521,12 @@ py_center_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_syrk_scale_doc,
+PyDoc_STRVAR(syrk_scale_pydoc,
 "syrk_scale($module, C, beta)\n--\n\n"
 "Runs syrk_scale from tests/e2e/programs/arrays.py:207, compiled by appy-translate.\n\nSignatures:\n  syrk_scale(float64[:, :], float64)\n  syrk_scale(float32[:, :], float32)\n  syrk_scale(int64[:, :], int64)\n  syrk_scale(int32[:, :], int32)\n");
 
 static PyObject *
-py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+syrk_scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "beta", NULL};
     PyObject *argv[2];
@@ -6325,16 +6541,16 @@ py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "arrays", "syrk_scale");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT64))
-        result = call_syrk_scale_0(&fr, argv);
+        result = syrk_scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT32))
-        result = call_syrk_scale_1(&fr, argv);
+        result = syrk_scale_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_syrk_scale_2(&fr, argv);
+        result = syrk_scale_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_syrk_scale_3(&fr, argv);
+        result = syrk_scale_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  syrk_scale(float64[:, :], float64)\n  syrk_scale(float32[:, :], float32)\n  syrk_scale(int64[:, :], int64)\n  syrk_scale(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -6342,12 +6558,12 @@ py_syrk_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_tri_update_doc,
+PyDoc_STRVAR(tri_update_pydoc,
 "tri_update($module, C, A, alpha)\n--\n\n"
 "Runs tri_update from tests/e2e/programs/arrays.py:217, compiled by appy-translate.\n\nSignatures:\n  tri_update(float32[:, :], float32[:, :], float32)\n  tri_update(int32[:, :], int32[:, :], int32)\n");
 
 static PyObject *
-py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
+tri_update_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"C", "A", "alpha", NULL};
     PyObject *argv[3];
@@ -6363,11 +6579,11 @@ py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_scalar(argv[2], APPY_FLOAT32))
-        result = call_tri_update_0(&fr, argv);
+        result = tri_update_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_scalar(argv[2], APPY_INT32))
-        result = call_tri_update_1(&fr, argv);
+        result = tri_update_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  tri_update(float32[:, :], float32[:, :], float32)\n  tri_update(int32[:, :], int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -6375,12 +6591,12 @@ py_tri_update(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_rows_add_doc,
+PyDoc_STRVAR(rows_add_pydoc,
 "rows_add($module, A, x, out)\n--\n\n"
 "Runs rows_add from tests/e2e/programs/arrays.py:232, compiled by appy-translate.\n\nSignatures:\n  rows_add(float64[:, :], float64[:], float64[:, :])\n  rows_add(int32[:, :], int32[:], int32[:, :])\n");
 
 static PyObject *
-py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
+rows_add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "out", NULL};
     PyObject *argv[3];
@@ -6396,11 +6612,11 @@ py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_rows_add_0(&fr, argv);
+        result = rows_add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_rows_add_1(&fr, argv);
+        result = rows_add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  rows_add(float64[:, :], float64[:], float64[:, :])\n  rows_add(int32[:, :], int32[:], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6409,22 +6625,22 @@ py_rows_add(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"row_axpy", (PyCFunction)(void (*)(void))py_row_axpy, METH_VARARGS | METH_KEYWORDS, py_row_axpy_doc},
-    {"row_arith", (PyCFunction)(void (*)(void))py_row_arith, METH_VARARGS | METH_KEYWORDS, py_row_arith_doc},
-    {"row_fmath", (PyCFunction)(void (*)(void))py_row_fmath, METH_VARARGS | METH_KEYWORDS, py_row_fmath_doc},
-    {"row_slices", (PyCFunction)(void (*)(void))py_row_slices, METH_VARARGS | METH_KEYWORDS, py_row_slices_doc},
-    {"row_window", (PyCFunction)(void (*)(void))py_row_window, METH_VARARGS | METH_KEYWORDS, py_row_window_doc},
-    {"row_fill", (PyCFunction)(void (*)(void))py_row_fill, METH_VARARGS | METH_KEYWORDS, py_row_fill_doc},
-    {"col_ops", (PyCFunction)(void (*)(void))py_col_ops, METH_VARARGS | METH_KEYWORDS, py_col_ops_doc},
-    {"planes", (PyCFunction)(void (*)(void))py_planes, METH_VARARGS | METH_KEYWORDS, py_planes_doc},
-    {"row_dots", (PyCFunction)(void (*)(void))py_row_dots, METH_VARARGS | METH_KEYWORDS, py_row_dots_doc},
-    {"row_total", (PyCFunction)(void (*)(void))py_row_total, METH_VARARGS | METH_KEYWORDS, py_row_total_doc},
-    {"row_stats", (PyCFunction)(void (*)(void))py_row_stats, METH_VARARGS | METH_KEYWORDS, py_row_stats_doc},
-    {"row_softmax", (PyCFunction)(void (*)(void))py_row_softmax, METH_VARARGS | METH_KEYWORDS, py_row_softmax_doc},
-    {"center_rows", (PyCFunction)(void (*)(void))py_center_rows, METH_VARARGS | METH_KEYWORDS, py_center_rows_doc},
-    {"syrk_scale", (PyCFunction)(void (*)(void))py_syrk_scale, METH_VARARGS | METH_KEYWORDS, py_syrk_scale_doc},
-    {"tri_update", (PyCFunction)(void (*)(void))py_tri_update, METH_VARARGS | METH_KEYWORDS, py_tri_update_doc},
-    {"rows_add", (PyCFunction)(void (*)(void))py_rows_add, METH_VARARGS | METH_KEYWORDS, py_rows_add_doc},
+    {"row_axpy", (PyCFunction)(void (*)(void))row_axpy_py, METH_VARARGS | METH_KEYWORDS, row_axpy_pydoc},
+    {"row_arith", (PyCFunction)(void (*)(void))row_arith_py, METH_VARARGS | METH_KEYWORDS, row_arith_pydoc},
+    {"row_fmath", (PyCFunction)(void (*)(void))row_fmath_py, METH_VARARGS | METH_KEYWORDS, row_fmath_pydoc},
+    {"row_slices", (PyCFunction)(void (*)(void))row_slices_py, METH_VARARGS | METH_KEYWORDS, row_slices_pydoc},
+    {"row_window", (PyCFunction)(void (*)(void))row_window_py, METH_VARARGS | METH_KEYWORDS, row_window_pydoc},
+    {"row_fill", (PyCFunction)(void (*)(void))row_fill_py, METH_VARARGS | METH_KEYWORDS, row_fill_pydoc},
+    {"col_ops", (PyCFunction)(void (*)(void))col_ops_py, METH_VARARGS | METH_KEYWORDS, col_ops_pydoc},
+    {"planes", (PyCFunction)(void (*)(void))planes_py, METH_VARARGS | METH_KEYWORDS, planes_pydoc},
+    {"row_dots", (PyCFunction)(void (*)(void))row_dots_py, METH_VARARGS | METH_KEYWORDS, row_dots_pydoc},
+    {"row_total", (PyCFunction)(void (*)(void))row_total_py, METH_VARARGS | METH_KEYWORDS, row_total_pydoc},
+    {"row_stats", (PyCFunction)(void (*)(void))row_stats_py, METH_VARARGS | METH_KEYWORDS, row_stats_pydoc},
+    {"row_softmax", (PyCFunction)(void (*)(void))row_softmax_py, METH_VARARGS | METH_KEYWORDS, row_softmax_pydoc},
+    {"center_rows", (PyCFunction)(void (*)(void))center_rows_py, METH_VARARGS | METH_KEYWORDS, center_rows_pydoc},
+    {"syrk_scale", (PyCFunction)(void (*)(void))syrk_scale_py, METH_VARARGS | METH_KEYWORDS, syrk_scale_pydoc},
+    {"tri_update", (PyCFunction)(void (*)(void))tri_update_py, METH_VARARGS | METH_KEYWORDS, tri_update_pydoc},
+    {"rows_add", (PyCFunction)(void (*)(void))rows_add_py, METH_VARARGS | METH_KEYWORDS, rows_add_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,31 +13,34 @@
 #include <appy/offload.h>
 
 /* saxpy(float32, float32[:], float32[:]) -- tests/e2e/programs/calls.py:8 */
-static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 11") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:10: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/calls.py:11: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "calls", "saxpy", 10, appy_data.bytes_in - appy_in,
@@ -45,38 +48,47 @@ static int kernel_saxpy_0(appy_frame *fr, float alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "calls", "saxpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "saxpy", appy_called);
+  return -1;
 }
 
 /* add(float64[:], float64[:], float64[:]) -- tests/e2e/programs/calls.py:17 */
-static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int add_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-      c[i] = (a[i] + b[i]);
+      c_[i_] = (a_[i_] + b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "calls", "add", 19, appy_data.bytes_in - appy_in,
@@ -84,38 +96,47 @@ static int kernel_add_0(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* add(int32[:], int32[:], int32[:]) -- tests/e2e/programs/calls.py:17 */
-static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int add_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *c = (int32_t *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *c_ = (int32_t *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 20") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:19: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/calls.py:20: c[i] = a[i] + b[i] */
-      c[i] = (a[i] + b[i]);
+      c_[i_] = (a_[i_] + b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "calls", "add", 19, appy_data.bytes_in - appy_in,
@@ -123,39 +144,47 @@ static int kernel_add_1(appy_frame *fr, const appy_array *a_arg, const appy_arra
   }
   appy_env_end(&appy_data, "calls", "add", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "add", appy_called);
+  return -1;
 }
 
 /* mix2(float64[:, :], float64[:, :], int64) -- tests/e2e/programs/calls.py:25 */
-static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t k, PyObject **ret)
+static int mix2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t k_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/calls.py, line 31") < 0)
+    goto fail;
   /* tests/e2e/programs/calls.py:28: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/calls.py:30: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/calls.py:31: B[i, j] = A[i, j] * 2 + k * i - j */
-        B[i * B_shape1 + j] = ((A[i * A_shape1 + j] * 2.0) + (double)(k * i) - (double)j);
+        B_[i_ * B_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * 2.0) + (double)(k_ * i_) - (double)j_);
       }
     }
     const double appy_ran = appy_clock();
@@ -164,37 +193,40 @@ static int kernel_mix2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "calls", "mix2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "calls", "mix2", appy_called);
+  return -1;
 }
 
 /* total(float64[:, :]) -- tests/e2e/programs/calls.py:36 */
-static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int total_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   /* tests/e2e/programs/calls.py:37: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/calls.py:39: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: s) reduction(+: s) private(j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_) private(j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/calls.py:40: for j in range(A.shape[1]): */
       {
-        for (j = 0; j < A_shape1; j++) {
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/calls.py:41: s += A[i, j] * (i + 1) - j */
-          s = (s + ((A[i * A_shape1 + j] * (double)(i + 1)) - (double)j));
+          s_ = (s_ + ((A_[i_ * A_shape1 + j_] * (double)(i_ + 1)) - (double)j_));
         }
       }
     }
@@ -203,37 +235,37 @@ static int kernel_total_0(appy_frame *fr, const appy_array *A_arg, PyObject **re
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/calls.py:42: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "calls", "total", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* flagged(bool[:], int64, float64) -- tests/e2e/programs/calls.py:47 */
-static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t n, double x, PyObject **ret)
+static int flagged_kernel0(appy_frame *fr, const appy_array *mask_array, int64_t n_, double x_, PyObject **ret)
 {
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_shape0 = mask_arg->shape[0];
-  int64_t mask_size = mask_arg->size;
-  int64_t c = 0;
-  int64_t i = 0;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  int64_t c_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
   (void)fr;
   /* tests/e2e/programs/calls.py:49: c = 0 */
-  c = INT64_C(0);
+  c_ = INT64_C(0);
   /* tests/e2e/programs/calls.py:51: for i in range(mask.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: mask[0:mask_size]) map(tofrom: c) reduction(+: c)
-    for (i = 0; i < mask_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: mask_[0:mask_count]) map(tofrom: c_) reduction(+: c_)
+    for (i_ = 0; i_ < mask_shape0; i_++) {
       /* tests/e2e/programs/calls.py:52: if mask[i]: */
-      if (mask[i]) {
+      if (mask_[i_]) {
         /* tests/e2e/programs/calls.py:53: c += 1 */
-        c = (c + 1);
+        c_ = (c_ + 1);
       }
     }
     const double appy_ran = appy_clock();
@@ -241,7 +273,7 @@ static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t 
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/calls.py:54: return c * n + x */
-  *ret = appy_box_float64(((double)(c * n) + x));
+  *ret = appy_box_float64(((double)(c_ * n_) + x_));
   appy_env_end(&appy_data, "calls", "flagged", appy_called);
   return *ret ? 0 : -1;
 }
@@ -249,7 +281,7 @@ static int kernel_flagged_0(appy_frame *fr, const appy_array *mask_arg, int64_t 
 /* Python bindings */
 
 static PyObject *
-call_saxpy_0(appy_frame *fr, PyObject *const *argv)
+saxpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -264,7 +296,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_saxpy_0(fr, p0, &p1, &p2, &ret);
+    rc = saxpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -274,7 +306,7 @@ call_saxpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add_0(appy_frame *fr, PyObject *const *argv)
+add_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -289,7 +321,7 @@ call_add_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add_0(fr, &p0, &p1, &p2, &ret);
+    rc = add_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -299,7 +331,7 @@ call_add_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add_1(appy_frame *fr, PyObject *const *argv)
+add_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -314,7 +346,7 @@ call_add_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add_1(fr, &p0, &p1, &p2, &ret);
+    rc = add_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -324,7 +356,7 @@ call_add_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mix2_0(appy_frame *fr, PyObject *const *argv)
+mix2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -339,7 +371,7 @@ call_mix2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "k", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mix2_0(fr, &p0, &p1, p2, &ret);
+    rc = mix2_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -349,7 +381,7 @@ call_mix2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_total_0(appy_frame *fr, PyObject *const *argv)
+total_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -358,7 +390,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_total_0(fr, &p0, &ret);
+    rc = total_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -368,7 +400,7 @@ call_total_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_flagged_0(appy_frame *fr, PyObject *const *argv)
+flagged_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -383,7 +415,7 @@ call_flagged_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[2], "x", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_flagged_0(fr, &p0, p1, p2, &ret);
+    rc = flagged_kernel0(fr, &p0, p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -392,12 +424,12 @@ call_flagged_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_saxpy_doc,
+PyDoc_STRVAR(saxpy_pydoc,
 "saxpy($module, alpha, x, y)\n--\n\n"
 "Runs saxpy from tests/e2e/programs/calls.py:8, compiled by appy-translate.\n\nSignatures:\n  saxpy(float32, float32[:], float32[:])\n");
 
 static PyObject *
-py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
+saxpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", NULL};
     PyObject *argv[3];
@@ -410,18 +442,18 @@ py_saxpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "saxpy");
-    result = call_saxpy_0(&fr, argv);
+    result = saxpy_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_add_doc,
+PyDoc_STRVAR(add_pydoc,
 "add($module, a, b, c)\n--\n\n"
 "Runs add from tests/e2e/programs/calls.py:17, compiled by appy-translate.\n\nSignatures:\n  add(float64[:], float64[:], float64[:])\n  add(int32[:], int32[:], int32[:])\n");
 
 static PyObject *
-py_add(PyObject *self, PyObject *args, PyObject *kwargs)
+add_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -437,11 +469,11 @@ py_add(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_add_0(&fr, argv);
+        result = add_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_add_1(&fr, argv);
+        result = add_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  add(float64[:], float64[:], float64[:])\n  add(int32[:], int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -449,12 +481,12 @@ py_add(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_mix2_doc,
+PyDoc_STRVAR(mix2_pydoc,
 "mix2($module, A, B, k)\n--\n\n"
 "Runs mix2 from tests/e2e/programs/calls.py:25, compiled by appy-translate.\n\nSignatures:\n  mix2(float64[:, :], float64[:, :], int64)\n");
 
 static PyObject *
-py_mix2(PyObject *self, PyObject *args, PyObject *kwargs)
+mix2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "k", NULL};
     PyObject *argv[3];
@@ -467,18 +499,18 @@ py_mix2(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "mix2");
-    result = call_mix2_0(&fr, argv);
+    result = mix2_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_total_doc,
+PyDoc_STRVAR(total_pydoc,
 "total($module, A)\n--\n\n"
 "Runs total from tests/e2e/programs/calls.py:36, compiled by appy-translate.\n\nSignatures:\n  total(float64[:, :])\n");
 
 static PyObject *
-py_total(PyObject *self, PyObject *args, PyObject *kwargs)
+total_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -491,18 +523,18 @@ py_total(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "total");
-    result = call_total_0(&fr, argv);
+    result = total_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_flagged_doc,
+PyDoc_STRVAR(flagged_pydoc,
 "flagged($module, mask, n, x)\n--\n\n"
 "Runs flagged from tests/e2e/programs/calls.py:47, compiled by appy-translate.\n\nSignatures:\n  flagged(bool[:], int64, float64)\n");
 
 static PyObject *
-py_flagged(PyObject *self, PyObject *args, PyObject *kwargs)
+flagged_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"mask", "n", "x", NULL};
     PyObject *argv[3];
@@ -515,18 +547,18 @@ py_flagged(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "calls", "flagged");
-    result = call_flagged_0(&fr, argv);
+    result = flagged_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"saxpy", (PyCFunction)(void (*)(void))py_saxpy, METH_VARARGS | METH_KEYWORDS, py_saxpy_doc},
-    {"add", (PyCFunction)(void (*)(void))py_add, METH_VARARGS | METH_KEYWORDS, py_add_doc},
-    {"mix2", (PyCFunction)(void (*)(void))py_mix2, METH_VARARGS | METH_KEYWORDS, py_mix2_doc},
-    {"total", (PyCFunction)(void (*)(void))py_total, METH_VARARGS | METH_KEYWORDS, py_total_doc},
-    {"flagged", (PyCFunction)(void (*)(void))py_flagged, METH_VARARGS | METH_KEYWORDS, py_flagged_doc},
+    {"saxpy", (PyCFunction)(void (*)(void))saxpy_py, METH_VARARGS | METH_KEYWORDS, saxpy_pydoc},
+    {"add", (PyCFunction)(void (*)(void))add_py, METH_VARARGS | METH_KEYWORDS, add_pydoc},
+    {"mix2", (PyCFunction)(void (*)(void))mix2_py, METH_VARARGS | METH_KEYWORDS, mix2_pydoc},
+    {"total", (PyCFunction)(void (*)(void))total_py, METH_VARARGS | METH_KEYWORDS, total_pydoc},
+    {"flagged", (PyCFunction)(void (*)(void))flagged_py, METH_VARARGS | METH_KEYWORDS, flagged_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,41 +13,51 @@
 #include <appy/offload.h>
 
 /* add2(float64[:, :], float64[:, :], float64[:, :]) -- tests/e2e/programs/collapse.py:11 */
-static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int add2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  double *C = (double *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  double *C_ = (double *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:15: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
-        C[i * C_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * (double)(i - j)));
+        C_[i_ * C_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * (double)(i_ - j_)));
       }
     }
     const double appy_ran = appy_clock();
@@ -56,44 +66,57 @@ static int kernel_add2_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(float32[:, :], float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:11 */
-static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int add2_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  float *C = (float *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  float *C_ = (float *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:15: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
-        C[i * C_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * (float)(i - j)));
+        C_[i_ * C_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * (float)(i_ - j_)));
       }
     }
     const double appy_ran = appy_clock();
@@ -102,44 +125,57 @@ static int kernel_add2_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int64[:, :], int64[:, :], int64[:, :]) -- tests/e2e/programs/collapse.py:11 */
-static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int add2_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int64_t *A = (int64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *B = (int64_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t *C = (int64_t *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int64_t *A_ = (int64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *B_ = (int64_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t *C_ = (int64_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:15: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
-        C[i * C_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * (i - j)));
+        C_[i_ * C_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * (i_ - j_)));
       }
     }
     const double appy_ran = appy_clock();
@@ -148,44 +184,57 @@ static int kernel_add2_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add2(int32[:, :], int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:11 */
-static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, const appy_array *C_arg, PyObject **ret)
+static int add2_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, const appy_array *C_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int32_t *C = (int32_t *)C_arg->data;
-  int64_t C_shape1 = C_arg->shape[1];
-  int64_t C_size = C_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int32_t *C_ = (int32_t *)C_array->data;
+  int64_t C_shape0 = C_array->shape[0];
+  int64_t C_shape1 = C_array->shape[1];
+  int64_t C_count = C_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  appy_env_arg(&appy_data, C, sizeof(*C) * C_size, C_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
+  appy_env_arg(&appy_data, C_, sizeof(*C_) * C_count, C_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
+  if (appy_extent(fr, "C", 0, C_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "C", 1, C_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 16") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_READS);
-    appy_env_device(&appy_data, C, sizeof(*C) * C_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size], B[0:B_size]) map(tofrom: C[0:C_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:15: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:16: C[i, j] = A[i, j] + B[i, j] * (i - j) */
-        C[i * C_shape1 + j] = (A[i * A_shape1 + j] + (B[i * B_shape1 + j] * (int32_t)(i - j)));
+        C_[i_ * C_shape1 + j_] = (A_[i_ * A_shape1 + j_] + (B_[i_ * B_shape1 + j_] * (int32_t)(i_ - j_)));
       }
     }
     const double appy_ran = appy_clock();
@@ -194,44 +243,54 @@ static int kernel_add2_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add2", appy_called);
+  return -1;
 }
 
 /* add3(float64[:, :, :], float64[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
-static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int add3_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_shape2 = B_arg->shape[2];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_shape2 = B_array->shape[2];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:26: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:28: for k in range(A.shape[2]): */
-        for (k = 0; k < A_shape2; k++) {
+        for (k_ = 0; k_ < A_shape2; k_++) {
           /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-          B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2.0) - (double)i + (double)(j * k));
+          B_[(i_ * B_shape1 + j_) * B_shape2 + k_] = ((A_[(i_ * A_shape1 + j_) * A_shape2 + k_] * 2.0) - (double)i_ + (double)(j_ * k_));
         }
       }
     }
@@ -241,44 +300,54 @@ static int kernel_add3_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* add3(int32[:, :, :], int32[:, :, :]) -- tests/e2e/programs/collapse.py:22 */
-static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int add3_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_shape2 = B_arg->shape[2];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_shape2 = B_array->shape[2];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, A_shape0 > 0 && A_shape1 > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 29") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:24: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:26: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:28: for k in range(A.shape[2]): */
-        for (k = 0; k < A_shape2; k++) {
+        for (k_ = 0; k_ < A_shape2; k_++) {
           /* tests/e2e/programs/collapse.py:29: B[i, j, k] = A[i, j, k] * 2 - i + j * k */
-          B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * 2) - (int32_t)i + (int32_t)(j * k));
+          B_[(i_ * B_shape1 + j_) * B_shape2 + k_] = ((A_[(i_ * A_shape1 + j_) * A_shape2 + k_] * 2) - (int32_t)i_ + (int32_t)(j_ * k_));
         }
       }
     }
@@ -288,40 +357,48 @@ static int kernel_add3_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "collapse", "add3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "add3", appy_called);
+  return -1;
 }
 
 /* interior(float64[:, :], float64[:, :]) -- tests/e2e/programs/collapse.py:35 */
-static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int interior_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop14 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = INT64_C(1); i < appy_stop14; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = INT64_C(1); i_ < appy_stop14; i_++) {
       /* tests/e2e/programs/collapse.py:40: for j in range(2, A.shape[1]): */
-      for (j = INT64_C(2); j < A_shape1; j++) {
+      for (j_ = INT64_C(2); j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
-        B[i * B_shape1 + j] = (A[(i - 1) * A_shape1 + j] + A[(i + 1) * A_shape1 + (j - 2)]);
+        B_[i_ * B_shape1 + j_] = (A_[(i_ - 1) * A_shape1 + j_] + A_[(i_ + 1) * A_shape1 + (j_ - 2)]);
       }
     }
     const double appy_ran = appy_clock();
@@ -330,40 +407,48 @@ static int kernel_interior_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* interior(float32[:, :], float32[:, :]) -- tests/e2e/programs/collapse.py:35 */
-static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int interior_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float *B = (float *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float *B_ = (float *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
+  if (appy_extent(fr, "B", 0, B_shape0, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(1), (A_shape0 - 1) - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, (A_shape0 - 1) > INT64_C(1) && A_shape1 > INT64_C(2), INT64_C(2), A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 41") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:38: for i in range(1, A.shape[0] - 1): */
   {
     const int64_t appy_stop17 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = INT64_C(1); i < appy_stop17; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = INT64_C(1); i_ < appy_stop17; i_++) {
       /* tests/e2e/programs/collapse.py:40: for j in range(2, A.shape[1]): */
-      for (j = INT64_C(2); j < A_shape1; j++) {
+      for (j_ = INT64_C(2); j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:41: B[i, j] = A[i - 1, j] + A[i + 1, j - 2] */
-        B[i * B_shape1 + j] = (A[(i - 1) * A_shape1 + j] + A[(i + 1) * A_shape1 + (j - 2)]);
+        B_[i_ * B_shape1 + j_] = (A_[(i_ - 1) * A_shape1 + j_] + A_[(i_ + 1) * A_shape1 + (j_ - 2)]);
       }
     }
     const double appy_ran = appy_clock();
@@ -372,36 +457,39 @@ static int kernel_interior_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "interior", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "interior", appy_called);
+  return -1;
 }
 
 /* sum2(float64[:, :]) -- tests/e2e/programs/collapse.py:47 */
-static int kernel_sum2_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int sum2_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   /* tests/e2e/programs/collapse.py:49: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/collapse.py:51: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:53: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:54: s += A[i, j] * (j + 1) */
-        s = (s + (A[i * A_shape1 + j] * (double)(j + 1)));
+        s_ = (s_ + (A_[i_ * A_shape1 + j_] * (double)(j_ + 1)));
       }
     }
     const double appy_ran = appy_clock();
@@ -409,39 +497,39 @@ static int kernel_sum2_0(appy_frame *fr, const appy_array *A_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/collapse.py:55: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "collapse", "sum2", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* sum2(float32[:, :]) -- tests/e2e/programs/collapse.py:47 */
-static int kernel_sum2_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret)
+static int sum2_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **ret)
 {
-  float *A = (float *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  float s = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  float *A_ = (float *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  float s_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   /* tests/e2e/programs/collapse.py:49: s = 0.0 */
-  s = (float)0.0;
+  s_ = (float)0.0;
   /* tests/e2e/programs/collapse.py:51: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:53: for j in range(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:54: s += A[i, j] * (j + 1) */
-        s = (s + (A[i * A_shape1 + j] * (float)(j + 1)));
+        s_ = (s_ + (A_[i_ * A_shape1 + j_] * (float)(j_ + 1)));
       }
     }
     const double appy_ran = appy_clock();
@@ -449,42 +537,49 @@ static int kernel_sum2_1(appy_frame *fr, const appy_array *A_arg, PyObject **ret
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/collapse.py:55: return s */
-  *ret = appy_box_float32(s);
+  *ret = appy_box_float32(s_);
   appy_env_end(&appy_data, "collapse", "sum2", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* prange2(float64[:, :], float64[:, :]) -- tests/e2e/programs/collapse.py:61 */
-static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int prange2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:63: for j in appy.prange(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
-        B[i * B_shape1 + j] = (A[i * A_shape1 + j] - A[i * A_shape1 + INT64_C(0)]);
+        B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] - A_[i_ * A_shape1 + INT64_C(0)]);
       }
     }
     const double appy_ran = appy_clock();
@@ -493,39 +588,49 @@ static int kernel_prange2_0(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* prange2(int32[:, :], int32[:, :]) -- tests/e2e/programs/collapse.py:61 */
-static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, PyObject **ret)
+static int prange2_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
+  if (appy_extent(fr, "B", 0, B_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0 && A_shape1 > 0, 0, 0, 0, 0, "tests/e2e/programs/collapse.py, line 64") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:62: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/collapse.py:63: for j in appy.prange(A.shape[1]): */
-      for (j = 0; j < A_shape1; j++) {
+      for (j_ = 0; j_ < A_shape1; j_++) {
         /* tests/e2e/programs/collapse.py:64: B[i, j] = A[i, j] - A[i, 0] */
-        B[i * B_shape1 + j] = (A[i * A_shape1 + j] - A[i * A_shape1 + INT64_C(0)]);
+        B_[i_ * B_shape1 + j_] = (A_[i_ * A_shape1 + j_] - A_[i_ * A_shape1 + INT64_C(0)]);
       }
     }
     const double appy_ran = appy_clock();
@@ -534,45 +639,59 @@ static int kernel_prange2_1(appy_frame *fr, const appy_array *A_arg, const appy_
   }
   appy_env_end(&appy_data, "collapse", "prange2", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "prange2", appy_called);
+  return -1;
 }
 
 /* strided3(float64[:, :, :], float64[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
-static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t s, PyObject **ret)
+static int strided3_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t s_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  double *B = (double *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_shape2 = B_arg->shape[2];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  double *B_ = (double *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_shape2 = B_array->shape[2];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, s_, s_ + (appy_range_len(s_, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, s_, s_ + (appy_range_len(s_, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start28 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = appy_start28; i > INT64_C(-1); i += -2) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = appy_start28; i_ > INT64_C(-1); i_ += -2) {
       /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
-      for (j = s; j < A_shape1; j += 3) {
+      for (j_ = s_; j_ < A_shape1; j_ += 3) {
         /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */
-        for (k = 0; k < A_shape2; k++) {
+        for (k_ = 0; k_ < A_shape2; k_++) {
           /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
-          B[(i * B_shape1 + j) * B_shape2 + k] = ((A[(i * A_shape1 + j) * A_shape2 + k] * (double)(i + 1)) - (double)j + (double)(k * s));
+          B_[(i_ * B_shape1 + j_) * B_shape2 + k_] = ((A_[(i_ * A_shape1 + j_) * A_shape2 + k_] * (double)(i_ + 1)) - (double)j_ + (double)(k_ * s_));
         }
       }
     }
@@ -582,45 +701,59 @@ static int kernel_strided3_0(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* strided3(int32[:, :, :], int32[:, :, :], int64) -- tests/e2e/programs/collapse.py:70 */
-static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy_array *B_arg, int64_t s, PyObject **ret)
+static int strided3_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *B_array, int64_t s_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_shape2 = A_arg->shape[2];
-  int64_t A_size = A_arg->size;
-  int32_t *B = (int32_t *)B_arg->data;
-  int64_t B_shape1 = B_arg->shape[1];
-  int64_t B_shape2 = B_arg->shape[2];
-  int64_t B_size = B_arg->size;
-  int64_t i = 0;
-  int64_t j = 0;
-  int64_t k = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int32_t *B_ = (int32_t *)B_array->data;
+  int64_t B_shape0 = B_array->shape[0];
+  int64_t B_shape1 = B_array->shape[1];
+  int64_t B_shape2 = B_array->shape[2];
+  int64_t B_count = B_array->size;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
+  int64_t k_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, B, sizeof(*B) * B_size, B_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, B_, sizeof(*B_) * B_count, B_array->device);
   (void)ret;
+  /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
+  if (appy_extent(fr, "B", 0, B_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 1, B_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, s_, s_ + (appy_range_len(s_, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "B", 2, B_shape2, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, 0, A_shape2 - 1, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 0, A_shape0, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, (A_shape0 - 1), (A_shape0 - 1) + (appy_range_len((A_shape0 - 1), INT64_C(-1), -2) - 1) * -2, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
+  if (appy_extent(fr, "A", 1, A_shape1, appy_range_len((A_shape0 - 1), INT64_C(-1), -2) > 0 && appy_range_len(s_, A_shape1, 3) > 0 && A_shape2 > 0, s_, s_ + (appy_range_len(s_, A_shape1, 3) - 1) * 3, 0, 0, "tests/e2e/programs/collapse.py, line 79") < 0)
+    goto fail;
   /* tests/e2e/programs/collapse.py:74: for i in range(A.shape[0] - 1, -1, -2): */
   {
     const int64_t appy_start32 = (A_shape0 - 1);
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, B, sizeof(*B) * B_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A[0:A_size]) map(tofrom: B[0:B_size])
-    for (i = appy_start32; i > INT64_C(-1); i += -2) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count])
+    for (i_ = appy_start32; i_ > INT64_C(-1); i_ += -2) {
       /* tests/e2e/programs/collapse.py:76: for j in range(s, A.shape[1], 3): */
-      for (j = s; j < A_shape1; j += 3) {
+      for (j_ = s_; j_ < A_shape1; j_ += 3) {
         /* tests/e2e/programs/collapse.py:78: for k in range(A.shape[2]): */
-        for (k = 0; k < A_shape2; k++) {
+        for (k_ = 0; k_ < A_shape2; k_++) {
           /* tests/e2e/programs/collapse.py:79: B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s */
-          B[(i * B_shape1 + j) * B_shape2 + k] = (int32_t)((int64_t)((A[(i * A_shape1 + j) * A_shape2 + k] * (int32_t)(i + 1)) - (int32_t)j) + (k * s));
+          B_[(i_ * B_shape1 + j_) * B_shape2 + k_] = (int32_t)((int64_t)((A_[(i_ * A_shape1 + j_) * A_shape2 + k_] * (int32_t)(i_ + 1)) - (int32_t)j_) + (k_ * s_));
         }
       }
     }
@@ -630,12 +763,15 @@ static int kernel_strided3_1(appy_frame *fr, const appy_array *A_arg, const appy
   }
   appy_env_end(&appy_data, "collapse", "strided3", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "collapse", "strided3", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_add2_0(appy_frame *fr, PyObject *const *argv)
+add2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -650,7 +786,7 @@ call_add2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add2_0(fr, &p0, &p1, &p2, &ret);
+    rc = add2_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -660,7 +796,7 @@ call_add2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add2_1(appy_frame *fr, PyObject *const *argv)
+add2_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -675,7 +811,7 @@ call_add2_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add2_1(fr, &p0, &p1, &p2, &ret);
+    rc = add2_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -685,7 +821,7 @@ call_add2_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add2_2(appy_frame *fr, PyObject *const *argv)
+add2_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -700,7 +836,7 @@ call_add2_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add2_2(fr, &p0, &p1, &p2, &ret);
+    rc = add2_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -710,7 +846,7 @@ call_add2_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add2_3(appy_frame *fr, PyObject *const *argv)
+add2_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -725,7 +861,7 @@ call_add2_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "C", APPY_INT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add2_3(fr, &p0, &p1, &p2, &ret);
+    rc = add2_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -735,7 +871,7 @@ call_add2_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add3_0(appy_frame *fr, PyObject *const *argv)
+add3_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -747,7 +883,7 @@ call_add3_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add3_0(fr, &p0, &p1, &ret);
+    rc = add3_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -757,7 +893,7 @@ call_add3_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_add3_1(appy_frame *fr, PyObject *const *argv)
+add3_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -769,7 +905,7 @@ call_add3_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT32, 3, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_add3_1(fr, &p0, &p1, &ret);
+    rc = add3_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -779,7 +915,7 @@ call_add3_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_interior_0(appy_frame *fr, PyObject *const *argv)
+interior_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -791,7 +927,7 @@ call_interior_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_interior_0(fr, &p0, &p1, &ret);
+    rc = interior_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -801,7 +937,7 @@ call_interior_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_interior_1(appy_frame *fr, PyObject *const *argv)
+interior_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -813,7 +949,7 @@ call_interior_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_interior_1(fr, &p0, &p1, &ret);
+    rc = interior_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -823,7 +959,7 @@ call_interior_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum2_0(appy_frame *fr, PyObject *const *argv)
+sum2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -832,7 +968,7 @@ call_sum2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum2_0(fr, &p0, &ret);
+    rc = sum2_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -842,7 +978,7 @@ call_sum2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_sum2_1(appy_frame *fr, PyObject *const *argv)
+sum2_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -851,7 +987,7 @@ call_sum2_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT32, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_sum2_1(fr, &p0, &ret);
+    rc = sum2_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -861,7 +997,7 @@ call_sum2_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_prange2_0(appy_frame *fr, PyObject *const *argv)
+prange2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -873,7 +1009,7 @@ call_prange2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_prange2_0(fr, &p0, &p1, &ret);
+    rc = prange2_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -883,7 +1019,7 @@ call_prange2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_prange2_1(appy_frame *fr, PyObject *const *argv)
+prange2_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -895,7 +1031,7 @@ call_prange2_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "B", APPY_INT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_prange2_1(fr, &p0, &p1, &ret);
+    rc = prange2_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -905,7 +1041,7 @@ call_prange2_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided3_0(appy_frame *fr, PyObject *const *argv)
+strided3_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -920,7 +1056,7 @@ call_strided3_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "s", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided3_0(fr, &p0, &p1, p2, &ret);
+    rc = strided3_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -930,7 +1066,7 @@ call_strided3_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_strided3_1(appy_frame *fr, PyObject *const *argv)
+strided3_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -945,7 +1081,7 @@ call_strided3_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "s", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_strided3_1(fr, &p0, &p1, p2, &ret);
+    rc = strided3_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -954,12 +1090,12 @@ call_strided3_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_add2_doc,
+PyDoc_STRVAR(add2_pydoc,
 "add2($module, A, B, C)\n--\n\n"
 "Runs add2 from tests/e2e/programs/collapse.py:11, compiled by appy-translate.\n\nSignatures:\n  add2(float64[:, :], float64[:, :], float64[:, :])\n  add2(float32[:, :], float32[:, :], float32[:, :])\n  add2(int64[:, :], int64[:, :], int64[:, :])\n  add2(int32[:, :], int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_add2(PyObject *self, PyObject *args, PyObject *kwargs)
+add2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "C", NULL};
     PyObject *argv[3];
@@ -975,19 +1111,19 @@ py_add2(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_add2_0(&fr, argv);
+        result = add2_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_add2_1(&fr, argv);
+        result = add2_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT64, 2))
-        result = call_add2_2(&fr, argv);
+        result = add2_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2)
         && appy_match_array(argv[2], APPY_INT32, 2))
-        result = call_add2_3(&fr, argv);
+        result = add2_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  add2(float64[:, :], float64[:, :], float64[:, :])\n  add2(float32[:, :], float32[:, :], float32[:, :])\n  add2(int64[:, :], int64[:, :], int64[:, :])\n  add2(int32[:, :], int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -995,12 +1131,12 @@ py_add2(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_add3_doc,
+PyDoc_STRVAR(add3_pydoc,
 "add3($module, A, B)\n--\n\n"
 "Runs add3 from tests/e2e/programs/collapse.py:22, compiled by appy-translate.\n\nSignatures:\n  add3(float64[:, :, :], float64[:, :, :])\n  add3(int32[:, :, :], int32[:, :, :])\n");
 
 static PyObject *
-py_add3(PyObject *self, PyObject *args, PyObject *kwargs)
+add3_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1015,10 +1151,10 @@ py_add3(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "collapse", "add3");
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_FLOAT64, 3))
-        result = call_add3_0(&fr, argv);
+        result = add3_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT32, 3))
-        result = call_add3_1(&fr, argv);
+        result = add3_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  add3(float64[:, :, :], float64[:, :, :])\n  add3(int32[:, :, :], int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1026,12 +1162,12 @@ py_add3(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_interior_doc,
+PyDoc_STRVAR(interior_pydoc,
 "interior($module, A, B)\n--\n\n"
 "Runs interior from tests/e2e/programs/collapse.py:35, compiled by appy-translate.\n\nSignatures:\n  interior(float64[:, :], float64[:, :])\n  interior(float32[:, :], float32[:, :])\n");
 
 static PyObject *
-py_interior(PyObject *self, PyObject *args, PyObject *kwargs)
+interior_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1046,10 +1182,10 @@ py_interior(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "collapse", "interior");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_interior_0(&fr, argv);
+        result = interior_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_interior_1(&fr, argv);
+        result = interior_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  interior(float64[:, :], float64[:, :])\n  interior(float32[:, :], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1057,12 +1193,12 @@ py_interior(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_sum2_doc,
+PyDoc_STRVAR(sum2_pydoc,
 "sum2($module, A)\n--\n\n"
 "Runs sum2 from tests/e2e/programs/collapse.py:47, compiled by appy-translate.\n\nSignatures:\n  sum2(float64[:, :])\n  sum2(float32[:, :])\n");
 
 static PyObject *
-py_sum2(PyObject *self, PyObject *args, PyObject *kwargs)
+sum2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", NULL};
     PyObject *argv[1];
@@ -1076,9 +1212,9 @@ py_sum2(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "collapse", "sum2");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_sum2_0(&fr, argv);
+        result = sum2_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 2))
-        result = call_sum2_1(&fr, argv);
+        result = sum2_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  sum2(float64[:, :])\n  sum2(float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1086,12 +1222,12 @@ py_sum2(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_prange2_doc,
+PyDoc_STRVAR(prange2_pydoc,
 "prange2($module, A, B)\n--\n\n"
 "Runs prange2 from tests/e2e/programs/collapse.py:61, compiled by appy-translate.\n\nSignatures:\n  prange2(float64[:, :], float64[:, :])\n  prange2(int32[:, :], int32[:, :])\n");
 
 static PyObject *
-py_prange2(PyObject *self, PyObject *args, PyObject *kwargs)
+prange2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", NULL};
     PyObject *argv[2];
@@ -1106,10 +1242,10 @@ py_prange2(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "collapse", "prange2");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_prange2_0(&fr, argv);
+        result = prange2_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_array(argv[1], APPY_INT32, 2))
-        result = call_prange2_1(&fr, argv);
+        result = prange2_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  prange2(float64[:, :], float64[:, :])\n  prange2(int32[:, :], int32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -1117,12 +1253,12 @@ py_prange2(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_strided3_doc,
+PyDoc_STRVAR(strided3_pydoc,
 "strided3($module, A, B, s)\n--\n\n"
 "Runs strided3 from tests/e2e/programs/collapse.py:70, compiled by appy-translate.\n\nSignatures:\n  strided3(float64[:, :, :], float64[:, :, :], int64)\n  strided3(int32[:, :, :], int32[:, :, :], int64)\n");
 
 static PyObject *
-py_strided3(PyObject *self, PyObject *args, PyObject *kwargs)
+strided3_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "B", "s", NULL};
     PyObject *argv[3];
@@ -1138,11 +1274,11 @@ py_strided3(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 3)
         && appy_match_array(argv[1], APPY_FLOAT64, 3)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided3_0(&fr, argv);
+        result = strided3_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3)
         && appy_match_array(argv[1], APPY_INT32, 3)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_strided3_1(&fr, argv);
+        result = strided3_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  strided3(float64[:, :, :], float64[:, :, :], int64)\n  strided3(int32[:, :, :], int32[:, :, :], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1151,12 +1287,12 @@ py_strided3(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"add2", (PyCFunction)(void (*)(void))py_add2, METH_VARARGS | METH_KEYWORDS, py_add2_doc},
-    {"add3", (PyCFunction)(void (*)(void))py_add3, METH_VARARGS | METH_KEYWORDS, py_add3_doc},
-    {"interior", (PyCFunction)(void (*)(void))py_interior, METH_VARARGS | METH_KEYWORDS, py_interior_doc},
-    {"sum2", (PyCFunction)(void (*)(void))py_sum2, METH_VARARGS | METH_KEYWORDS, py_sum2_doc},
-    {"prange2", (PyCFunction)(void (*)(void))py_prange2, METH_VARARGS | METH_KEYWORDS, py_prange2_doc},
-    {"strided3", (PyCFunction)(void (*)(void))py_strided3, METH_VARARGS | METH_KEYWORDS, py_strided3_doc},
+    {"add2", (PyCFunction)(void (*)(void))add2_py, METH_VARARGS | METH_KEYWORDS, add2_pydoc},
+    {"add3", (PyCFunction)(void (*)(void))add3_py, METH_VARARGS | METH_KEYWORDS, add3_pydoc},
+    {"interior", (PyCFunction)(void (*)(void))interior_py, METH_VARARGS | METH_KEYWORDS, interior_pydoc},
+    {"sum2", (PyCFunction)(void (*)(void))sum2_py, METH_VARARGS | METH_KEYWORDS, sum2_pydoc},
+    {"prange2", (PyCFunction)(void (*)(void))prange2_py, METH_VARARGS | METH_KEYWORDS, prange2_pydoc},
+    {"strided3", (PyCFunction)(void (*)(void))strided3_py, METH_VARARGS | METH_KEYWORDS, strided3_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

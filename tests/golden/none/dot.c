@@ -13,48 +13,54 @@
 #include <appy/offload.h>
 
 /* dot(float64[:], float64[:]) -- examples/dot.py:10 */
-static int kernel_dot_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int dot_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  double s = 0;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  double s_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
+  /* examples/dot.py:14: s += x[i] * y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "examples/dot.py, line 14") < 0)
+    goto fail;
   /* examples/dot.py:11: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* examples/dot.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: s) reduction(+: s)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* examples/dot.py:14: s += x[i] * y[i] */
-      s = (s + (x[i] * y[i]));
+      s_ = (s_ + (x_[i_] * y_[i_]));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dot", "dot", 13, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* examples/dot.py:15: return s */
-  *ret = appy_box_float64(s);
+  *ret = appy_box_float64(s_);
   appy_env_end(&appy_data, "dot", "dot", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "dot", "dot", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_dot_0(appy_frame *fr, PyObject *const *argv)
+dot_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -66,7 +72,7 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_FLOAT64, 1, 0, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_dot_0(fr, &p0, &p1, &ret);
+    rc = dot_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -75,12 +81,12 @@ call_dot_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_dot_doc,
+PyDoc_STRVAR(dot_pydoc,
 "dot($module, x, y)\n--\n\n"
 "Runs dot from examples/dot.py:10, compiled by appy-translate.\n\nSignature (inferred):\n  dot(float64[:], float64[:])\n");
 
 static PyObject *
-py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
+dot_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -93,14 +99,14 @@ py_dot(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dot", "dot");
-    result = call_dot_0(&fr, argv);
+    result = dot_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"dot", (PyCFunction)(void (*)(void))py_dot, METH_VARARGS | METH_KEYWORDS, py_dot_doc},
+    {"dot", (PyCFunction)(void (*)(void))dot_py, METH_VARARGS | METH_KEYWORDS, dot_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

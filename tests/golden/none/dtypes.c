@@ -13,78 +13,90 @@
 #include <appy/offload.h>
 
 /* ints(int8[:], int8[:], int8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int8_t *out = (int8_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int8_t *out_ = (int8_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (int8_t)(a[i] + b[i]);
+      out_[i_] = (int8_t)(a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (int8_t)(a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (int8_t)(a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (int8_t)(a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (int8_t)(a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i8(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i8(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i8(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i8(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i8(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i8(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i8(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i8(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int8_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int8_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int8_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int8_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int8_t)(b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i8(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i8(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int8_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int8_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i8((int8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i8((int8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -92,81 +104,96 @@ static int kernel_ints_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int16[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int16_t *a = (int16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int16_t *b = (int16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int16_t *a_ = (int16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int16_t *b_ = (int16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (int16_t)(a[i] + b[i]);
+      out_[i_] = (int16_t)(a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (int16_t)(a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (int16_t)(a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (int16_t)(a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (int16_t)(a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i16(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i16(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i16(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i16(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i16(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i16(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i16(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i16(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i16(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i16(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -174,81 +201,96 @@ static int kernel_ints_1(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int32[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i32(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i32(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i32(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i32(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i32(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i32(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i32(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i32(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i32(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i32(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -256,81 +298,96 @@ static int kernel_ints_2(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], int64[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i64(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i64(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i64(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + b[i]) * (a[i] - b[i])), INT64_C(7));
+      out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), INT64_C(7));
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_i64(b[i], INT64_C(7)) + appy_floordiv_i64(b[i], INT64_C(5)));
+      out_[18 * out_shape1 + i_] = (appy_mod_i64(b_[i_], INT64_C(7)) + appy_floordiv_i64(b_[i_], INT64_C(5)));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -338,81 +395,96 @@ static int kernel_ints_3(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint8[:], uint8[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint8_t *b = (uint8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint8_t *out = (uint8_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint8_t *b_ = (uint8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint8_t *out_ = (uint8_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (uint8_t)(a[i] + b[i]);
+      out_[i_] = (uint8_t)(a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (uint8_t)(a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (uint8_t)(a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (uint8_t)(a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (uint8_t)(a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_u8(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_u8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_u8(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_u8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_u8(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_u8(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_u8(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_u8(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_u8(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_u8(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (uint8_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (uint8_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (uint8_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (uint8_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = b[i];
+      out_[13 * out_shape1 + i_] = b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_u8(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_u8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_u8(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_u8(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (uint8_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (uint8_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_u8((uint8_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_u8((uint8_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (uint8_t)(appy_mod_u8(b[i], 7) + appy_floordiv_u8(b[i], 5));
+      out_[18 * out_shape1 + i_] = (uint8_t)(appy_mod_u8(b_[i_], 7) + appy_floordiv_u8(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -420,81 +492,96 @@ static int kernel_ints_4(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], uint16[:], uint16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint16_t *b = (uint16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint16_t *out = (uint16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint16_t *b_ = (uint16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint16_t *out_ = (uint16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (uint16_t)(a[i] + b[i]);
+      out_[i_] = (uint16_t)(a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (uint16_t)(a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (uint16_t)(a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (uint16_t)(a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (uint16_t)(a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_u16(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_u16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_u16(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_u16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_u16(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_u16(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_u16(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_u16(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_u16(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_u16(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (uint16_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (uint16_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (uint16_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (uint16_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = b[i];
+      out_[13 * out_shape1 + i_] = b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_u16(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_u16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_u16(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_u16(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (uint16_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (uint16_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_u16((uint16_t)((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_u16((uint16_t)((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (uint16_t)(appy_mod_u16(b[i], 7) + appy_floordiv_u16(b[i], 5));
+      out_[18 * out_shape1 + i_] = (uint16_t)(appy_mod_u16(b_[i_], 7) + appy_floordiv_u16(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -502,81 +589,96 @@ static int kernel_ints_5(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint32_t *out = (uint32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint32_t *out_ = (uint32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_u32(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_u32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_u32(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_u32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_u32(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_u32(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_u32(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_u32(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_u32(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_u32(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = b[i];
+      out_[13 * out_shape1 + i_] = b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_u32(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_u32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_u32(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_u32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_u32(((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_u32(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -584,81 +686,96 @@ static int kernel_ints_6(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint64[:], uint64[:], uint64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_u64(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_u64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_u64(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_u64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_u64(a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_u64(a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_u64(a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_u64(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_u64(a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_u64(a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = b[i];
+      out_[13 * out_shape1 + i_] = b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_u64(a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_u64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_u64(a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_u64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_u64(((a[i] + b[i]) * (a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_u64(((a_[i_] + b_[i_]) * (a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_u64(b[i], 7) + appy_floordiv_u64(b[i], 5));
+      out_[18 * out_shape1 + i_] = (appy_mod_u64(b_[i_], 7) + appy_floordiv_u64(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -666,81 +783,96 @@ static int kernel_ints_7(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], int8[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel8(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (int16_t)((int16_t)a[i] + (int16_t)b[i]);
+      out_[i_] = (int16_t)((int16_t)a_[i_] + (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - (int16_t)b[i]);
+      out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * (int16_t)b[i]);
+      out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], (int16_t)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], (int16_t)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (int16_t)(b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (int16_t)(b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (int16_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = ((int16_t)a[i] & (int16_t)b[i]);
+      out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = ((int16_t)a[i] | (int16_t)b[i]);
+      out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = ((int16_t)a[i] ^ (int16_t)b[i]);
+      out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int16_t)(int8_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int16_t)(int8_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int16_t)(int8_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int16_t)(int8_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int16_t)(int8_t)(b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (int16_t)(int8_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], (int16_t)b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], (int16_t)b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], (int16_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int16_t)(int8_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int16_t)(int8_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + (int16_t)b[i]) * ((int16_t)a[i] - (int16_t)b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + (int16_t)b_[i_]) * ((int16_t)a_[i_] - (int16_t)b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int16_t)(int8_t)(appy_mod_i8(b[i], 7) + appy_floordiv_i8(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int16_t)(int8_t)(appy_mod_i8(b_[i_], 7) + appy_floordiv_i8(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -748,81 +880,96 @@ static int kernel_ints_8(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint16[:], int32[:], int32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel9(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int32_t *out = (int32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int32_t *out_ = (int32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = ((int32_t)a[i] + b[i]);
+      out_[i_] = ((int32_t)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((int32_t)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((int32_t)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((int32_t)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((int32_t)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i32((int32_t)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i32((int32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i32((int32_t)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i32((int32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i32((int32_t)a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i32((int32_t)a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i32((int32_t)a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i32((int32_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i32((int32_t)a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i32((int32_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = ((int32_t)a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = ((int32_t)a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = ((int32_t)a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = ((int32_t)a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = ((int32_t)a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = ((int32_t)a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i32((int32_t)a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i32((int32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i32((int32_t)a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i32((int32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i32((((int32_t)a[i] + b[i]) * ((int32_t)a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i32((((int32_t)a_[i_] + b_[i_]) * ((int32_t)a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -830,81 +977,96 @@ static int kernel_ints_9(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint32[:], int32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel10(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = ((int64_t)a[i] + (int64_t)b[i]);
+      out_[i_] = ((int64_t)a_[i_] + (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((int64_t)a[i] - (int64_t)b[i]);
+      out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] - (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((int64_t)a[i] * (int64_t)b[i]);
+      out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] * (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i64((int64_t)a[i], (int64_t)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i64((int64_t)a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i64((int64_t)a[i], (int64_t)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i64((int64_t)a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i64((int64_t)a[i], (int64_t)(b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i64((int64_t)a[i], (int64_t)(b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i64((int64_t)a_[i_], (int64_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = ((int64_t)a[i] & (int64_t)b[i]);
+      out_[8 * out_shape1 + i_] = ((int64_t)a_[i_] & (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = ((int64_t)a[i] | (int64_t)b[i]);
+      out_[9 * out_shape1 + i_] = ((int64_t)a_[i_] | (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = ((int64_t)a[i] ^ (int64_t)b[i]);
+      out_[10 * out_shape1 + i_] = ((int64_t)a_[i_] ^ (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int64_t)(b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (int64_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i64((int64_t)a[i], (int64_t)b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i64((int64_t)a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i64((int64_t)a[i], (int64_t)b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i64((int64_t)a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i64((((int64_t)a[i] + (int64_t)b[i]) * ((int64_t)a[i] - (int64_t)b[i])), INT64_C(7));
+      out_[17 * out_shape1 + i_] = appy_floordiv_i64((((int64_t)a_[i_] + (int64_t)b_[i_]) * ((int64_t)a_[i_] - (int64_t)b_[i_])), INT64_C(7));
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int64_t)(appy_mod_i32(b[i], 7) + appy_floordiv_i32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_i32(b_[i_], 7) + appy_floordiv_i32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -912,81 +1074,96 @@ static int kernel_ints_10(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(int64[:], uint32[:], int64[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel11(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + (int64_t)b[i]);
+      out_[i_] = (a_[i_] + (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - (int64_t)b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * (int64_t)b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i64(a[i], (int64_t)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i64(a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i64(a[i], (int64_t)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i64(a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i64(a[i], (int64_t)(b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i64(a_[i_], (int64_t)(b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i64(a[i], (int64_t)(b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i64(a[i], (int64_t)(b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i64(a_[i_], (int64_t)(b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = (a[i] & (int64_t)b[i]);
+      out_[8 * out_shape1 + i_] = (a_[i_] & (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = (a[i] | (int64_t)b[i]);
+      out_[9 * out_shape1 + i_] = (a_[i_] | (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = (a[i] ^ (int64_t)b[i]);
+      out_[10 * out_shape1 + i_] = (a_[i_] ^ (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int64_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int64_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int64_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int64_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int64_t)b[i];
+      out_[13 * out_shape1 + i_] = (int64_t)b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i64(a[i], (int64_t)b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i64(a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i64(a[i], (int64_t)b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i64(a_[i_], (int64_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int64_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int64_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i64(((a[i] + (int64_t)b[i]) * (a[i] - (int64_t)b[i])), INT64_C(7));
+      out_[17 * out_shape1 + i_] = appy_floordiv_i64(((a_[i_] + (int64_t)b_[i_]) * (a_[i_] - (int64_t)b_[i_])), INT64_C(7));
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int64_t)(appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int64_t)(appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -994,81 +1171,96 @@ static int kernel_ints_11(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(uint8[:], uint32[:], uint32[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel12(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint32_t *b = (uint32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  uint32_t *out = (uint32_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint32_t *b_ = (uint32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  uint32_t *out_ = (uint32_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = ((uint32_t)a[i] + b[i]);
+      out_[i_] = ((uint32_t)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((uint32_t)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((uint32_t)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((uint32_t)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((uint32_t)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_u32((uint32_t)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_u32((uint32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_u32((uint32_t)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_u32((uint32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_u32((uint32_t)a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_u32((uint32_t)a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_u32((uint32_t)a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_u32((uint32_t)a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_u32((uint32_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = ((uint32_t)a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = ((uint32_t)a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = ((uint32_t)a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = ((uint32_t)a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = ((uint32_t)a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = ((uint32_t)a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (-b[i]);
+      out_[11 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (~b[i]);
+      out_[12 * out_shape1 + i_] = (~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = b[i];
+      out_[13 * out_shape1 + i_] = b_[i_];
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_u32((uint32_t)a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_u32((uint32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_u32((uint32_t)a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_u32((uint32_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = ((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = ((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_u32((((uint32_t)a[i] + b[i]) * ((uint32_t)a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_u32((((uint32_t)a_[i_] + b_[i_]) * ((uint32_t)a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (appy_mod_u32(b[i], 7) + appy_floordiv_u32(b[i], 5));
+      out_[18 * out_shape1 + i_] = (appy_mod_u32(b_[i_], 7) + appy_floordiv_u32(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -1076,81 +1268,96 @@ static int kernel_ints_12(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* ints(bool[:], int16[:], int16[:, :], float64[:]) -- tests/e2e/programs/dtypes.py:23 */
-static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *q_arg, PyObject **ret)
+static int ints_kernel13(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *q_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int16_t *b = (int16_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int16_t *out = (int16_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  double *q = (double *)q_arg->data;
-  int64_t q_size = q_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int16_t *b_ = (int16_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  int16_t *out_ = (int16_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  double *q_ = (double *)q_array->data;
+  int64_t q_shape0 = q_array->shape[0];
+  int64_t q_count = q_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, q, sizeof(*q) * q_size, q_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, q_, sizeof(*q_) * q_count, q_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 18, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 27") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
+  if (appy_extent(fr, "q", 0, q_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 46") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:26: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, q, sizeof(*q) * q_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], q[0:q_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:27: out[0, i] = a[i] + b[i] */
-      out[i] = (int16_t)((int16_t)a[i] + b[i]);
+      out_[i_] = (int16_t)((int16_t)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:28: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (int16_t)((int16_t)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:29: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (int16_t)((int16_t)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (int16_t)((int16_t)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:30: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_i16((int16_t)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_i16((int16_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:31: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_i16((int16_t)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_i16((int16_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:32: out[5, i] = a[i] ** (b[i] & 3) */
-      out[5 * out_shape1 + i] = appy_ipow_i16((int16_t)a[i], (b[i] & 3));
+      out_[5 * out_shape1 + i_] = appy_ipow_i16((int16_t)a_[i_], (b_[i_] & 3));
       /* tests/e2e/programs/dtypes.py:33: out[6, i] = a[i] << (b[i] & 15) */
-      out[6 * out_shape1 + i] = appy_lshift_i16((int16_t)a[i], (b[i] & 15));
+      out_[6 * out_shape1 + i_] = appy_lshift_i16((int16_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:34: out[7, i] = a[i] >> (b[i] & 15) */
-      out[7 * out_shape1 + i] = appy_rshift_i16((int16_t)a[i], (b[i] & 15));
+      out_[7 * out_shape1 + i_] = appy_rshift_i16((int16_t)a_[i_], (b_[i_] & 15));
       /* tests/e2e/programs/dtypes.py:35: out[8, i] = a[i] & b[i] */
-      out[8 * out_shape1 + i] = ((int16_t)a[i] & b[i]);
+      out_[8 * out_shape1 + i_] = ((int16_t)a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:36: out[9, i] = a[i] | b[i] */
-      out[9 * out_shape1 + i] = ((int16_t)a[i] | b[i]);
+      out_[9 * out_shape1 + i_] = ((int16_t)a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:37: out[10, i] = a[i] ^ b[i] */
-      out[10 * out_shape1 + i] = ((int16_t)a[i] ^ b[i]);
+      out_[10 * out_shape1 + i_] = ((int16_t)a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:38: out[11, i] = -b[i] */
-      out[11 * out_shape1 + i] = (int16_t)(-b[i]);
+      out_[11 * out_shape1 + i_] = (int16_t)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:39: out[12, i] = ~b[i] */
-      out[12 * out_shape1 + i] = (int16_t)(~b[i]);
+      out_[12 * out_shape1 + i_] = (int16_t)(~b_[i_]);
       /* tests/e2e/programs/dtypes.py:40: out[13, i] = abs(b[i]) */
-      out[13 * out_shape1 + i] = (int16_t)(b[i] < 0 ? -b[i] : b[i]);
+      out_[13 * out_shape1 + i_] = (int16_t)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:41: out[14, i] = max(a[i], b[i]) */
-      out[14 * out_shape1 + i] = appy_max_i16((int16_t)a[i], b[i]);
+      out_[14 * out_shape1 + i_] = appy_max_i16((int16_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:42: out[15, i] = min(a[i], b[i]) */
-      out[15 * out_shape1 + i] = appy_min_i16((int16_t)a[i], b[i]);
+      out_[15 * out_shape1 + i_] = appy_min_i16((int16_t)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:43: out[16, i] = b[i] * 3 + 1 */
-      out[16 * out_shape1 + i] = (int16_t)((b[i] * 3) + 1);
+      out_[16 * out_shape1 + i_] = (int16_t)((b_[i_] * 3) + 1);
       /* tests/e2e/programs/dtypes.py:44: out[17, i] = (a[i] + b[i]) * (a[i] - b[i]) // 7 */
-      out[17 * out_shape1 + i] = appy_floordiv_i16((int16_t)(((int16_t)a[i] + b[i]) * ((int16_t)a[i] - b[i])), 7);
+      out_[17 * out_shape1 + i_] = appy_floordiv_i16((int16_t)(((int16_t)a_[i_] + b_[i_]) * ((int16_t)a_[i_] - b_[i_])), 7);
       /* tests/e2e/programs/dtypes.py:45: out[18, i] = b[i] % 7 + b[i] // 5 */
-      out[18 * out_shape1 + i] = (int16_t)(appy_mod_i16(b[i], 7) + appy_floordiv_i16(b[i], 5));
+      out_[18 * out_shape1 + i_] = (int16_t)(appy_mod_i16(b_[i_], 7) + appy_floordiv_i16(b_[i_], 5));
       /* tests/e2e/programs/dtypes.py:46: q[i] = a[i] / b[i] */
-      q[i] = ((double)a[i] / (double)b[i]);
+      q_[i_] = ((double)a_[i_] / (double)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "ints", 26, appy_data.bytes_in - appy_in,
@@ -1158,63 +1365,74 @@ static int kernel_ints_13(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "ints", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "ints", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f32(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f32(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = (a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f32((a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f32((a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f32(a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f32(a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f32(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabsf(b[i]);
+      out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+      out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1222,63 +1440,74 @@ static int kernel_floats_0(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float64[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] + b[i]);
+      out_[i_] = (a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = (a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = (a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f64(a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f64(a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = (a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = (a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f64((a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f64((a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f64(a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f64(a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f64(a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabs(b[i]);
+      out_[11 * out_shape1 + i_] = fabs(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+      out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1286,63 +1515,74 @@ static int kernel_floats_1(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int8[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((float)a[i] + b[i]);
+      out_[i_] = ((float)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabsf(b[i]);
+      out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+      out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1350,63 +1590,74 @@ static int kernel_floats_2(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint16[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((float)a[i] + b[i]);
+      out_[i_] = ((float)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabsf(b[i]);
+      out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+      out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1414,63 +1665,74 @@ static int kernel_floats_3(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint32[:], float32[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((double)a[i] + (double)b[i]);
+      out_[i_] = ((double)a_[i_] + (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = (double)((b[i] * (float)0.1) + 1.0f);
+      out_[9 * out_shape1 + i_] = (double)((b_[i_] * (float)0.1) + 1.0f);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (double)(-b[i]);
+      out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = (double)fabsf(b[i]);
+      out_[11 * out_shape1 + i_] = (double)fabsf(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (double)(b[i] > (float)0.1);
+      out_[12 * out_shape1 + i_] = (double)(b_[i_] > (float)0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1478,63 +1740,74 @@ static int kernel_floats_4(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(uint64[:], int64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((double)a[i] + (double)b[i]);
+      out_[i_] = ((double)a_[i_] + (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+      out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (double)(-b[i]);
+      out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = (double)(b[i] < 0 ? -b[i] : b[i]);
+      out_[11 * out_shape1 + i_] = (double)(b_[i_] < 0 ? -b_[i_] : b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+      out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1542,63 +1815,74 @@ static int kernel_floats_5(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(int16[:], uint64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int16_t *a = (int16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int16_t *a_ = (int16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((double)a[i] + (double)b[i]);
+      out_[i_] = ((double)a_[i_] + (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] - (double)b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] - (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] * (double)b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] * (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], (double)b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], (double)b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] / (double)b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] / (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + (double)b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + (double)b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f64((double)a[i], (double)b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f64((double)a[i], (double)b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = (((double)b[i] * 0.1) + 1.0);
+      out_[9 * out_shape1 + i_] = (((double)b_[i_] * 0.1) + 1.0);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (double)(-b[i]);
+      out_[10 * out_shape1 + i_] = (double)(-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = (double)b[i];
+      out_[11 * out_shape1 + i_] = (double)b_[i_];
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (double)((double)b[i] > 0.1);
+      out_[12 * out_shape1 + i_] = (double)((double)b_[i_] > 0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1606,63 +1890,74 @@ static int kernel_floats_6(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(float32[:], float64[:], float64[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((double)a[i] + b[i]);
+      out_[i_] = ((double)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f64((double)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f64((double)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f64((double)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f64((double)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f64(((double)a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f64(((double)a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f64((double)a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f64((double)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f64((double)a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f64((double)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * 0.1) + 1.0);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * 0.1) + 1.0);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabs(b[i]);
+      out_[11 * out_shape1 + i_] = fabs(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (double)(b[i] > 0.1);
+      out_[12 * out_shape1 + i_] = (double)(b_[i_] > 0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1670,63 +1965,74 @@ static int kernel_floats_7(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* floats(bool[:], float32[:], float32[:, :]) -- tests/e2e/programs/dtypes.py:59 */
-static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int floats_kernel8(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 12, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 63") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:62: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:63: out[0, i] = a[i] + b[i] */
-      out[i] = ((float)a[i] + b[i]);
+      out_[i_] = ((float)a_[i_] + b_[i_]);
       /* tests/e2e/programs/dtypes.py:64: out[1, i] = a[i] - b[i] */
-      out[1 * out_shape1 + i] = ((float)a[i] - b[i]);
+      out_[1 * out_shape1 + i_] = ((float)a_[i_] - b_[i_]);
       /* tests/e2e/programs/dtypes.py:65: out[2, i] = a[i] * b[i] */
-      out[2 * out_shape1 + i] = ((float)a[i] * b[i]);
+      out_[2 * out_shape1 + i_] = ((float)a_[i_] * b_[i_]);
       /* tests/e2e/programs/dtypes.py:66: out[3, i] = a[i] // b[i] */
-      out[3 * out_shape1 + i] = appy_floordiv_f32((float)a[i], b[i]);
+      out_[3 * out_shape1 + i_] = appy_floordiv_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:67: out[4, i] = a[i] % b[i] */
-      out[4 * out_shape1 + i] = appy_mod_f32((float)a[i], b[i]);
+      out_[4 * out_shape1 + i_] = appy_mod_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:68: out[5, i] = a[i] / b[i] */
-      out[5 * out_shape1 + i] = ((float)a[i] / b[i]);
+      out_[5 * out_shape1 + i_] = ((float)a_[i_] / b_[i_]);
       /* tests/e2e/programs/dtypes.py:69: out[6, i] = (a[i] + b[i]) ** 2 */
-      out[6 * out_shape1 + i] = appy_square_f32(((float)a[i] + b[i]));
+      out_[6 * out_shape1 + i_] = appy_square_f32(((float)a_[i_] + b_[i_]));
       /* tests/e2e/programs/dtypes.py:70: out[7, i] = max(a[i], b[i]) */
-      out[7 * out_shape1 + i] = appy_max_f32((float)a[i], b[i]);
+      out_[7 * out_shape1 + i_] = appy_max_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:71: out[8, i] = min(a[i], b[i]) */
-      out[8 * out_shape1 + i] = appy_min_f32((float)a[i], b[i]);
+      out_[8 * out_shape1 + i_] = appy_min_f32((float)a_[i_], b_[i_]);
       /* tests/e2e/programs/dtypes.py:72: out[9, i] = b[i] * 0.1 + 1 */
-      out[9 * out_shape1 + i] = ((b[i] * (float)0.1) + 1.0f);
+      out_[9 * out_shape1 + i_] = ((b_[i_] * (float)0.1) + 1.0f);
       /* tests/e2e/programs/dtypes.py:73: out[10, i] = -b[i] */
-      out[10 * out_shape1 + i] = (-b[i]);
+      out_[10 * out_shape1 + i_] = (-b_[i_]);
       /* tests/e2e/programs/dtypes.py:74: out[11, i] = abs(b[i]) */
-      out[11 * out_shape1 + i] = fabsf(b[i]);
+      out_[11 * out_shape1 + i_] = fabsf(b_[i_]);
       /* tests/e2e/programs/dtypes.py:75: out[12, i] = b[i] > 0.1 */
-      out[12 * out_shape1 + i] = (float)(b[i] > (float)0.1);
+      out_[12 * out_shape1 + i_] = (float)(b_[i_] > (float)0.1);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "floats", 62, appy_data.bytes_in - appy_in,
@@ -1734,57 +2040,68 @@ static int kernel_floats_8(appy_frame *fr, const appy_array *a_arg, const appy_a
   }
   appy_env_end(&appy_data, "dtypes", "floats", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "floats", appy_called);
+  return -1;
 }
 
 /* compare(uint64[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint64_t *a = (uint64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint64_t *a_ = (uint64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = (appy_cmp_u64_i64(a[i], b[i]) < 0);
+      out_[i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) < 0);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) <= 0);
+      out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) <= 0);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) == 0);
+      out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) == 0);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) != 0);
+      out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) != 0);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) > 0);
+      out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) > 0);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = (appy_cmp_u64_i64(a[i], b[i]) >= 0);
+      out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(a_[i_], b_[i_]) >= 0);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (true);
+      out_[6 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+      out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -1792,57 +2109,68 @@ static int kernel_compare_0(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int64[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = (appy_cmp_u64_i64(b[i], a[i]) > 0);
+      out_[i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) > 0);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) >= 0);
+      out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) >= 0);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) == 0);
+      out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) == 0);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) != 0);
+      out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) != 0);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) < 0);
+      out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) < 0);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], a[i]) <= 0);
+      out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], a_[i_]) <= 0);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (a[i] > -1);
+      out_[6 * out_shape1 + i_] = (a_[i_] > -1);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (true && b[i] < 1000);
+      out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -1850,57 +2178,68 @@ static int kernel_compare_1(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint8[:], int8[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint8_t *a = (uint8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int8_t *b = (int8_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint8_t *a_ = (uint8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int8_t *b_ = (int8_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = ((int64_t)a[i] < b[i]);
+      out_[i_] = ((int64_t)a_[i_] < b_[i_]);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+      out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+      out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+      out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+      out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+      out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (true);
+      out_[6 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (true);
+      out_[7 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (false);
+      out_[8 * out_shape1 + i_] = (false);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (true && true);
+      out_[9 * out_shape1 + i_] = (true && true);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -1908,57 +2247,68 @@ static int kernel_compare_2(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], int32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int32_t *b = (int32_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int32_t *b_ = (int32_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = ((int64_t)a[i] < b[i]);
+      out_[i_] = ((int64_t)a_[i_] < b_[i_]);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+      out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+      out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+      out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+      out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+      out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (true);
+      out_[6 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+      out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -1966,57 +2316,68 @@ static int kernel_compare_3(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint16[:], int64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel4(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint16_t *a = (uint16_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t *b = (int64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint16_t *a_ = (uint16_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t *b_ = (int64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = ((int64_t)a[i] < b[i]);
+      out_[i_] = ((int64_t)a_[i_] < b_[i_]);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = ((int64_t)a[i] <= b[i]);
+      out_[1 * out_shape1 + i_] = ((int64_t)a_[i_] <= b_[i_]);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = ((int64_t)a[i] == b[i]);
+      out_[2 * out_shape1 + i_] = ((int64_t)a_[i_] == b_[i_]);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = ((int64_t)a[i] != b[i]);
+      out_[3 * out_shape1 + i_] = ((int64_t)a_[i_] != b_[i_]);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = ((int64_t)a[i] > b[i]);
+      out_[4 * out_shape1 + i_] = ((int64_t)a_[i_] > b_[i_]);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = ((int64_t)a[i] >= b[i]);
+      out_[5 * out_shape1 + i_] = ((int64_t)a_[i_] >= b_[i_]);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (true);
+      out_[6 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (-129 < b[i] && b[i] < 1000);
+      out_[9 * out_shape1 + i_] = (-129 < b_[i_] && b_[i_] < 1000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -2024,57 +2385,68 @@ static int kernel_compare_4(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(int8[:], uint64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel5(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  uint64_t *b = (uint64_t *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int8_t *a_ = (int8_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  uint64_t *b_ = (uint64_t *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) > 0);
+      out_[i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) > 0);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) >= 0);
+      out_[1 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) >= 0);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) == 0);
+      out_[2 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) == 0);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) != 0);
+      out_[3 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) != 0);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) < 0);
+      out_[4 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) < 0);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = (appy_cmp_u64_i64(b[i], (int64_t)a[i]) <= 0);
+      out_[5 * out_shape1 + i_] = (appy_cmp_u64_i64(b_[i_], (int64_t)a_[i_]) <= 0);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (a[i] > -1);
+      out_[6 * out_shape1 + i_] = (a_[i_] > -1);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (true);
+      out_[7 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (true && b[i] < 1000);
+      out_[9 * out_shape1 + i_] = (true && b_[i_] < 1000);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -2082,57 +2454,68 @@ static int kernel_compare_5(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(uint32[:], float32[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel6(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  uint32_t *a = (uint32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  uint32_t *a_ = (uint32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = ((double)a[i] < (double)b[i]);
+      out_[i_] = ((double)a_[i_] < (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] <= (double)b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] <= (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] == (double)b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] == (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = ((double)a[i] != (double)b[i]);
+      out_[3 * out_shape1 + i_] = ((double)a_[i_] != (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = ((double)a[i] > (double)b[i]);
+      out_[4 * out_shape1 + i_] = ((double)a_[i_] > (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] >= (double)b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] >= (double)b_[i_]);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (true);
+      out_[6 * out_shape1 + i_] = (true);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200.0f);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200.0f);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (-129.0f < b[i] && b[i] < 1000.0f);
+      out_[9 * out_shape1 + i_] = (-129.0f < b_[i_] && b_[i_] < 1000.0f);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -2140,57 +2523,68 @@ static int kernel_compare_6(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* compare(float32[:], float64[:], bool[:, :]) -- tests/e2e/programs/dtypes.py:87 */
-static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, PyObject **ret)
+static int compare_kernel7(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 9, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:90: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:91: out[0, i] = a[i] < b[i] */
-      out[i] = ((double)a[i] < b[i]);
+      out_[i_] = ((double)a_[i_] < b_[i_]);
       /* tests/e2e/programs/dtypes.py:92: out[1, i] = a[i] <= b[i] */
-      out[1 * out_shape1 + i] = ((double)a[i] <= b[i]);
+      out_[1 * out_shape1 + i_] = ((double)a_[i_] <= b_[i_]);
       /* tests/e2e/programs/dtypes.py:93: out[2, i] = a[i] == b[i] */
-      out[2 * out_shape1 + i] = ((double)a[i] == b[i]);
+      out_[2 * out_shape1 + i_] = ((double)a_[i_] == b_[i_]);
       /* tests/e2e/programs/dtypes.py:94: out[3, i] = a[i] != b[i] */
-      out[3 * out_shape1 + i] = ((double)a[i] != b[i]);
+      out_[3 * out_shape1 + i_] = ((double)a_[i_] != b_[i_]);
       /* tests/e2e/programs/dtypes.py:95: out[4, i] = a[i] > b[i] */
-      out[4 * out_shape1 + i] = ((double)a[i] > b[i]);
+      out_[4 * out_shape1 + i_] = ((double)a_[i_] > b_[i_]);
       /* tests/e2e/programs/dtypes.py:96: out[5, i] = a[i] >= b[i] */
-      out[5 * out_shape1 + i] = ((double)a[i] >= b[i]);
+      out_[5 * out_shape1 + i_] = ((double)a_[i_] >= b_[i_]);
       /* tests/e2e/programs/dtypes.py:97: out[6, i] = a[i] > -1 */
-      out[6 * out_shape1 + i] = (a[i] > -1.0f);
+      out_[6 * out_shape1 + i_] = (a_[i_] > -1.0f);
       /* tests/e2e/programs/dtypes.py:98: out[7, i] = a[i] < 300 */
-      out[7 * out_shape1 + i] = (a[i] < 300.0f);
+      out_[7 * out_shape1 + i_] = (a_[i_] < 300.0f);
       /* tests/e2e/programs/dtypes.py:99: out[8, i] = b[i] == 200 */
-      out[8 * out_shape1 + i] = (b[i] == 200.0);
+      out_[8 * out_shape1 + i_] = (b_[i_] == 200.0);
       /* tests/e2e/programs/dtypes.py:100: out[9, i] = -129 < b[i] < 1000 */
-      out[9 * out_shape1 + i] = (-129.0 < b[i] && b[i] < 1000.0);
+      out_[9 * out_shape1 + i_] = (-129.0 < b_[i_] && b_[i_] < 1000.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "compare", 90, appy_data.bytes_in - appy_in,
@@ -2198,70 +2592,87 @@ static int kernel_compare_7(appy_frame *fr, const appy_array *a_arg, const appy_
   }
   appy_env_end(&appy_data, "dtypes", "compare", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "compare", appy_called);
+  return -1;
 }
 
 /* bools(bool[:], bool[:], bool[:, :], int8[:, :]) -- tests/e2e/programs/dtypes.py:105 */
-static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *out_arg, const appy_array *iout_arg, PyObject **ret)
+static int bools_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *out_array, const appy_array *iout_array, PyObject **ret)
 {
-  bool *a = (bool *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  bool *b = (bool *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  bool *out = (bool *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int8_t *iout = (int8_t *)iout_arg->data;
-  int64_t iout_shape1 = iout_arg->shape[1];
-  int64_t iout_size = iout_arg->size;
-  int64_t i = 0;
+  bool *a_ = (bool *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  bool *b_ = (bool *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  bool *out_ = (bool *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int8_t *iout_ = (int8_t *)iout_array->data;
+  int64_t iout_shape0 = iout_array->shape[0];
+  int64_t iout_shape1 = iout_array->shape[1];
+  int64_t iout_count = iout_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, iout, sizeof(*iout) * iout_size, iout_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, iout_, sizeof(*iout_) * iout_count, iout_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, 0, 0, 8, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 109") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
+  if (appy_extent(fr, "iout", 0, iout_shape0, a_shape0 > 0, 0, 0, 0, 4, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
+  if (appy_extent(fr, "iout", 1, iout_shape1, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 118") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:108: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, iout, sizeof(*iout) * iout_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: out[0:out_size], iout[0:iout_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], iout_[0:iout_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:109: out[0, i] = a[i] + b[i] */
-      out[i] = (a[i] || b[i]);
+      out_[i_] = (a_[i_] || b_[i_]);
       /* tests/e2e/programs/dtypes.py:110: out[1, i] = a[i] * b[i] */
-      out[1 * out_shape1 + i] = (a[i] && b[i]);
+      out_[1 * out_shape1 + i_] = (a_[i_] && b_[i_]);
       /* tests/e2e/programs/dtypes.py:111: out[2, i] = a[i] & b[i] */
-      out[2 * out_shape1 + i] = (a[i] & b[i]);
+      out_[2 * out_shape1 + i_] = (a_[i_] & b_[i_]);
       /* tests/e2e/programs/dtypes.py:112: out[3, i] = a[i] | b[i] */
-      out[3 * out_shape1 + i] = (a[i] | b[i]);
+      out_[3 * out_shape1 + i_] = (a_[i_] | b_[i_]);
       /* tests/e2e/programs/dtypes.py:113: out[4, i] = a[i] ^ b[i] */
-      out[4 * out_shape1 + i] = (a[i] ^ b[i]);
+      out_[4 * out_shape1 + i_] = (a_[i_] ^ b_[i_]);
       /* tests/e2e/programs/dtypes.py:114: out[5, i] = ~a[i] */
-      out[5 * out_shape1 + i] = (!a[i]);
+      out_[5 * out_shape1 + i_] = (!a_[i_]);
       /* tests/e2e/programs/dtypes.py:115: out[6, i] = a[i] < b[i] */
-      out[6 * out_shape1 + i] = (a[i] < b[i]);
+      out_[6 * out_shape1 + i_] = (a_[i_] < b_[i_]);
       /* tests/e2e/programs/dtypes.py:116: out[7, i] = a[i] + True */
-      out[7 * out_shape1 + i] = (a[i] || true);
+      out_[7 * out_shape1 + i_] = (a_[i_] || true);
       /* tests/e2e/programs/dtypes.py:117: out[8, i] = abs(a[i]) */
-      out[8 * out_shape1 + i] = a[i];
+      out_[8 * out_shape1 + i_] = a_[i_];
       /* tests/e2e/programs/dtypes.py:118: iout[0, i] = a[i] // True */
-      iout[i] = appy_floordiv_i8((int8_t)a[i], (int8_t)true);
+      iout_[i_] = appy_floordiv_i8((int8_t)a_[i_], (int8_t)true);
       /* tests/e2e/programs/dtypes.py:119: iout[1, i] = a[i] % True */
-      iout[1 * iout_shape1 + i] = appy_mod_i8((int8_t)a[i], (int8_t)true);
+      iout_[1 * iout_shape1 + i_] = appy_mod_i8((int8_t)a_[i_], (int8_t)true);
       /* tests/e2e/programs/dtypes.py:120: iout[2, i] = a[i] ** b[i] */
-      iout[2 * iout_shape1 + i] = appy_ipow_i8((int8_t)a[i], (int8_t)b[i]);
+      iout_[2 * iout_shape1 + i_] = appy_ipow_i8((int8_t)a_[i_], (int8_t)b_[i_]);
       /* tests/e2e/programs/dtypes.py:121: iout[3, i] = a[i] + 1 */
-      iout[3 * iout_shape1 + i] = (int8_t)((int64_t)a[i] + 1);
+      iout_[3 * iout_shape1 + i_] = (int8_t)((int64_t)a_[i_] + 1);
       /* tests/e2e/programs/dtypes.py:122: iout[4, i] = a[i] << b[i] */
-      iout[4 * iout_shape1 + i] = appy_lshift_i8((int8_t)a[i], (int8_t)b[i]);
+      iout_[4 * iout_shape1 + i_] = appy_lshift_i8((int8_t)a_[i_], (int8_t)b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "bools", 108, appy_data.bytes_in - appy_in,
@@ -2269,89 +2680,94 @@ static int kernel_bools_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "dtypes", "bools", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "bools", appy_called);
+  return -1;
 }
 
 /* reduce(int8[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_0(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  int8_t *x = (int8_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int8_t s = 0;
-  int8_t p = 0;
-  int8_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  int8_t appy_min4 = 0;
+  int8_t *x_ = (int8_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int8_t s_ = 0;
+  int8_t p_ = 0;
+  int8_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  int8_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-      s = (int8_t)(s + x[i]);
+      s_ = (int8_t)(s_ + x_[i_]);
       /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-      p = (int8_t)(p * x[i]);
+      p_ = (int8_t)(p_ * x_[i_]);
       /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-      m = appy_max_i8(m, x[i]);
+      m_ = appy_max_i8(m_, x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 136, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_min4 = appy_min_i8(appy_min4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_min4_ = appy_min_i8(appy_min4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int8(s), appy_box_int8(p), appy_box_int8(m), appy_box_int64(appy_sum2), appy_box_int8(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int8(s_), appy_box_int8(p_), appy_box_int8(m_), appy_box_int64(appy_sum2_), appy_box_int8(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -2360,86 +2776,88 @@ fail:
 }
 
 /* reduce(uint16[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_1(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  uint16_t *x = (uint16_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint16_t s = 0;
-  uint16_t p = 0;
-  uint16_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  uint16_t appy_min4 = 0;
+  uint16_t *x_ = (uint16_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint16_t s_ = 0;
+  uint16_t p_ = 0;
+  uint16_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  uint16_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-      s = (uint16_t)(s + x[i]);
+      s_ = (uint16_t)(s_ + x_[i_]);
       /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-      p = (uint16_t)(p * x[i]);
+      p_ = (uint16_t)(p_ * x_[i_]);
       /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-      m = appy_max_u16(m, x[i]);
+      m_ = appy_max_u16(m_, x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 136, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = 0;
+  appy_sum2_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + (uint64_t)x[appy_j1]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + (uint64_t)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_min4 = appy_min_u16(appy_min4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_min4_ = appy_min_u16(appy_min4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint16(s), appy_box_uint16(p), appy_box_uint16(m), appy_box_uint64(appy_sum2), appy_box_uint16(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint16(s_), appy_box_uint16(p_), appy_box_uint16(m_), appy_box_uint64(appy_sum2_), appy_box_uint16(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -2448,86 +2866,88 @@ fail:
 }
 
 /* reduce(uint64[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_2(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  uint64_t *x = (uint64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint64_t s = 0;
-  uint64_t p = 0;
-  uint64_t m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  uint64_t appy_min4 = 0;
+  uint64_t *x_ = (uint64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint64_t s_ = 0;
+  uint64_t p_ = 0;
+  uint64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  uint64_t appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = 0;
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = 1;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = 0;
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = 1;
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-      s = (s + x[i]);
+      s_ = (s_ + x_[i_]);
       /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-      p = (p * x[i]);
+      p_ = (p_ * x_[i_]);
       /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-      m = appy_max_u64(m, x[i]);
+      m_ = appy_max_u64(m_, x_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 136, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = 0;
+  appy_sum2_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + x[appy_j1]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_min4 = appy_min_u64(appy_min4, x[appy_j3]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_min4_ = appy_min_u64(appy_min4_, x_[appy_j3_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = 0;
+    appy_min4_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(s), appy_box_uint64(p), appy_box_uint64(m), appy_box_uint64(appy_sum2), appy_box_uint64(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(s_), appy_box_uint64(p_), appy_box_uint64(m_), appy_box_uint64(appy_sum2_), appy_box_uint64(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -2536,86 +2956,88 @@ fail:
 }
 
 /* reduce(bool[:]) -- tests/e2e/programs/dtypes.py:130 */
-static int kernel_reduce_3(appy_frame *fr, const appy_array *x_arg, PyObject **ret)
+static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **ret)
 {
-  bool *x = (bool *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t s = 0;
-  int64_t p = 0;
-  bool m = 0;
-  int64_t i = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
-  int64_t appy_j3 = 0;
-  bool appy_min4 = 0;
+  bool *x_ = (bool *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t s_ = 0;
+  int64_t p_ = 0;
+  bool m_ = 0;
+  int64_t i_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
+  int64_t appy_j3_ = 0;
+  bool appy_min4_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  (void)fr;
-  /* tests/e2e/programs/dtypes.py:132: s = 0 */
-  s = INT64_C(0);
-  /* tests/e2e/programs/dtypes.py:133: p = 1 */
-  p = INT64_C(1);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
   /* tests/e2e/programs/dtypes.py:134: m = x[0] */
-  appy_env_host(&appy_data, x, APPY_READS);
-  m = x[INT64_C(0)];
+  if (appy_extent(fr, "x", 0, x_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 134") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:132: s = 0 */
+  s_ = INT64_C(0);
+  /* tests/e2e/programs/dtypes.py:133: p = 1 */
+  p_ = INT64_C(1);
+  /* tests/e2e/programs/dtypes.py:134: m = x[0] */
+  appy_env_host(&appy_data, x_, APPY_READS);
+  m_ = x_[INT64_C(0)];
   /* tests/e2e/programs/dtypes.py:136: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: s, p, m) reduction(+: s) reduction(*: p) reduction(max: m)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:137: s += x[i] */
-      s = (s + (int64_t)x[i]);
+      s_ = (s_ + (int64_t)x_[i_]);
       /* tests/e2e/programs/dtypes.py:138: p *= x[i] */
-      p = (p * (int64_t)x[i]);
+      p_ = (p_ * (int64_t)x_[i_]);
       /* tests/e2e/programs/dtypes.py:139: m = max(m, x[i]) */
-      m = ((appy_max_i64((int64_t)m, (int64_t)x[i])) != 0);
+      m_ = ((appy_max_i64((int64_t)m_, (int64_t)x_[i_])) != 0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 136, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:140: return s, p, m, np.sum(x), np.min(x) */
-  appy_sum2 = INT64_C(0);
+  appy_sum2_ = INT64_C(0);
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum2) reduction(+: appy_sum2)
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      appy_sum2 = (appy_sum2 + (int64_t)x[appy_j1]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      appy_sum2_ = (appy_sum2_ + (int64_t)x_[appy_j1_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   if (x_shape0 > 0) {
-    appy_env_host(&appy_data, x, APPY_READS);
-    appy_min4 = x[INT64_C(0)];
+    appy_env_host(&appy_data, x_, APPY_READS);
+    appy_min4_ = x_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_min4) reduction(min: appy_min4)
-      for (appy_j3 = 0; appy_j3 < x_shape0; appy_j3++) {
-        appy_min4 = ((appy_min_i64((int64_t)appy_min4, (int64_t)x[appy_j3])) != 0);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
+      for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
+        appy_min4_ = ((appy_min_i64((int64_t)appy_min4_, (int64_t)x_[appy_j3_])) != 0);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "reduce", 140, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_min4 = ((INT64_C(0)) != 0);
+    appy_min4_ = ((INT64_C(0)) != 0);
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation minimum which has no identity (tests/e2e/programs/dtypes.py, line 140)");
     goto fail;
   }
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int64(s), appy_box_int64(p), appy_box_bool(m), appy_box_int64(appy_sum2), appy_box_bool(appy_min4)});
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_int64(s_), appy_box_int64(p_), appy_box_bool(m_), appy_box_int64(appy_sum2_), appy_box_bool(appy_min4_)});
   appy_env_end(&appy_data, "dtypes", "reduce", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -2624,71 +3046,88 @@ fail:
 }
 
 /* rows(int8[:, :], int64[:, :], int8[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  int8_t *A = (int8_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int8_t *y = (int8_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int8_t s = 0;
-  int8_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
+  int8_t *A_ = (int8_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int8_t *y_ = (int8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int8_t s_ = 0;
+  int8_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         int8_t appy_acc45 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc45)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc45)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (int8_t)(s + A[i * A_shape1 + j]);
+          s_ = (int8_t)(s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_i8(m, A[i * A_shape1 + j]);
+          m_ = appy_min_i8(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc45 += A[i * A_shape1 + j];
+          appy_acc45 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc45;
+        y_[i_] += appy_acc45;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+      out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+      out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -2696,74 +3135,94 @@ static int kernel_rows_0(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint8[:, :], uint64[:, :], uint8[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint8_t *A = (uint8_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint8_t *y = (uint8_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint8_t s = 0;
-  uint8_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint8_t *A_ = (uint8_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint8_t *y_ = (uint8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint8_t s_ = 0;
+  uint8_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint8_t appy_acc49 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc49)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc49)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (uint8_t)(s + A[i * A_shape1 + j]);
+          s_ = (uint8_t)(s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_u8(m, A[i * A_shape1 + j]);
+          m_ = appy_min_u8(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc49 += A[i * A_shape1 + j];
+          appy_acc49 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc49;
+        y_[i_] += appy_acc49;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+      out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+      out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = 0;
+      appy_sum2_ = 0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -2771,74 +3230,94 @@ static int kernel_rows_1(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(int16[:, :], int64[:, :], int16[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  int16_t *A = (int16_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t *out = (int64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int16_t *y = (int16_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int16_t s = 0;
-  int16_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  int64_t appy_sum2 = 0;
+  int16_t *A_ = (int16_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t *out_ = (int64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int16_t *y_ = (int16_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int16_t s_ = 0;
+  int16_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         int16_t appy_acc53 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc53)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc53)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (int16_t)(s + A[i * A_shape1 + j]);
+          s_ = (int16_t)(s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_i16(m, A[i * A_shape1 + j]);
+          m_ = appy_min_i16(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc53 += A[i * A_shape1 + j];
+          appy_acc53 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc53;
+        y_[i_] += appy_acc53;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = (int64_t)s;
+      out_[i_ * out_shape1 + INT64_C(0)] = (int64_t)s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = (int64_t)m;
+      out_[i_ * out_shape1 + INT64_C(1)] = (int64_t)m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = INT64_C(0);
+      appy_sum2_ = INT64_C(0);
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (int64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (int64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -2846,74 +3325,94 @@ static int kernel_rows_2(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint16[:, :], uint64[:, :], uint16[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint16_t *A = (uint16_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint16_t *y = (uint16_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint16_t s = 0;
-  uint16_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint16_t *A_ = (uint16_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint16_t *y_ = (uint16_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint16_t s_ = 0;
+  uint16_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint16_t appy_acc57 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc57)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc57)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (uint16_t)(s + A[i * A_shape1 + j]);
+          s_ = (uint16_t)(s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_u16(m, A[i * A_shape1 + j]);
+          m_ = appy_min_u16(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc57 += A[i * A_shape1 + j];
+          appy_acc57 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc57;
+        y_[i_] += appy_acc57;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+      out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+      out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = 0;
+      appy_sum2_ = 0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -2921,74 +3420,94 @@ static int kernel_rows_3(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint32[:, :], uint64[:, :], uint32[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel4(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint32_t *A = (uint32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint32_t *y = (uint32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint32_t s = 0;
-  uint32_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint32_t *A_ = (uint32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint32_t *y_ = (uint32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint32_t s_ = 0;
+  uint32_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint32_t appy_acc61 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc61)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc61)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_u32(m, A[i * A_shape1 + j]);
+          m_ = appy_min_u32(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc61 += A[i * A_shape1 + j];
+          appy_acc61 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc61;
+        y_[i_] += appy_acc61;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = (uint64_t)s;
+      out_[i_ * out_shape1 + INT64_C(0)] = (uint64_t)s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = (uint64_t)m;
+      out_[i_ * out_shape1 + INT64_C(1)] = (uint64_t)m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = 0;
+      appy_sum2_ = 0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + (uint64_t)A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + (uint64_t)A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -2996,74 +3515,94 @@ static int kernel_rows_4(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* rows(uint64[:, :], uint64[:, :], uint64[:]) -- tests/e2e/programs/dtypes.py:150 */
-static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_array *out_arg, const appy_array *y_arg, PyObject **ret)
+static int rows_kernel5(appy_frame *fr, const appy_array *A_array, const appy_array *out_array, const appy_array *y_array, PyObject **ret)
 {
-  uint64_t *A = (uint64_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  uint64_t *out = (uint64_t *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  uint64_t *y = (uint64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  uint64_t s = 0;
-  uint64_t m = 0;
-  int64_t j = 0;
-  int64_t appy_j1 = 0;
-  uint64_t appy_sum2 = 0;
+  uint64_t *A_ = (uint64_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  uint64_t *out_ = (uint64_t *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  uint64_t *y_ = (uint64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  uint64_t s_ = 0;
+  uint64_t m_ = 0;
+  int64_t j_ = 0;
+  int64_t appy_j1_ = 0;
+  uint64_t appy_sum2_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
+  if (appy_extent(fr, "A", 1, A_shape1, A_shape0 > 0, 0, 0, 0, 0, "tests/e2e/programs/dtypes.py, line 154") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 159") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 0, 1, "tests/e2e/programs/dtypes.py, line 160") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
+  if (appy_extent(fr, "out", 0, out_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, A_shape0 > 0, 0, 0, 2, 2, "tests/e2e/programs/dtypes.py, line 162") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:152: for i in appy.prange(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size]) map(tofrom: out[0:out_size], y[0:y_size]) private(s, m, j, appy_j1, appy_sum2)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:153: s = 0 */
-      s = 0;
+      s_ = 0;
       /* tests/e2e/programs/dtypes.py:154: m = A[i, 0] */
-      m = A[i * A_shape1 + INT64_C(0)];
+      m_ = A_[i_ * A_shape1 + INT64_C(0)];
       /* tests/e2e/programs/dtypes.py:156: for j in range(A.shape[1]): */
       {
         uint64_t appy_acc65 = 0;
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s) reduction(min: m) reduction(+: appy_acc65)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_) reduction(min: m_) reduction(+: appy_acc65)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* tests/e2e/programs/dtypes.py:157: s += A[i, j] */
-          s = (s + A[i * A_shape1 + j]);
+          s_ = (s_ + A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:158: m = min(m, A[i, j]) */
-          m = appy_min_u64(m, A[i * A_shape1 + j]);
+          m_ = appy_min_u64(m_, A_[i_ * A_shape1 + j_]);
           /* tests/e2e/programs/dtypes.py:159: y[i] += A[i, j] */
-          appy_acc65 += A[i * A_shape1 + j];
+          appy_acc65 += A_[i_ * A_shape1 + j_];
         }
-        y[i] += appy_acc65;
+        y_[i_] += appy_acc65;
       }
       /* tests/e2e/programs/dtypes.py:160: out[i, 0] = s */
-      out[i * out_shape1 + INT64_C(0)] = s;
+      out_[i_ * out_shape1 + INT64_C(0)] = s_;
       /* tests/e2e/programs/dtypes.py:161: out[i, 1] = m */
-      out[i * out_shape1 + INT64_C(1)] = m;
+      out_[i_ * out_shape1 + INT64_C(1)] = m_;
       /* tests/e2e/programs/dtypes.py:162: out[i, 2] = np.sum(A[i, :]) */
-      appy_sum2 = 0;
+      appy_sum2_ = 0;
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2)
-        for (appy_j1 = 0; appy_j1 < A_shape1; appy_j1++) {
-          appy_sum2 = (appy_sum2 + A[i * A_shape1 + appy_j1]);
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: appy_sum2_)
+        for (appy_j1_ = 0; appy_j1_ < A_shape1; appy_j1_++) {
+          appy_sum2_ = (appy_sum2_ + A_[i_ * A_shape1 + appy_j1_]);
         }
       }
-      out[i * out_shape1 + INT64_C(2)] = appy_sum2;
+      out_[i_ * out_shape1 + INT64_C(2)] = appy_sum2_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "rows", 152, appy_data.bytes_in - appy_in,
@@ -3071,67 +3610,77 @@ static int kernel_rows_5(appy_frame *fr, const appy_array *A_arg, const appy_arr
   }
   appy_env_end(&appy_data, "dtypes", "rows", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "rows", appy_called);
+  return -1;
 }
 
 /* scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel0(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int8_t *idx = (int8_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int8_t *idx_ = (int8_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3139,67 +3688,77 @@ static int kernel_scatter_0(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel1(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int16_t *idx = (int16_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int16_t *idx_ = (int16_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3207,67 +3766,77 @@ static int kernel_scatter_1(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel2(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int32_t *idx = (int32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int32_t *idx_ = (int32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3275,67 +3844,77 @@ static int kernel_scatter_2(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel3(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  int64_t *idx = (int64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  int64_t *idx_ = (int64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3343,67 +3922,77 @@ static int kernel_scatter_3(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel4(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint8_t *idx = (uint8_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint8_t *idx_ = (uint8_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3411,67 +4000,77 @@ static int kernel_scatter_4(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel5(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint16_t *idx = (uint16_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint16_t *idx_ = (uint16_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3479,67 +4078,77 @@ static int kernel_scatter_5(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel6(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint32_t *idx = (uint32_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint32_t *idx_ = (uint32_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3547,67 +4156,77 @@ static int kernel_scatter_6(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:]) -- tests/e2e/programs/dtypes.py:174 */
-static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const appy_array *w_arg, const appy_array *x_arg, const appy_array *h8_arg, const appy_array *h16_arg, const appy_array *h64_arg, const appy_array *hb_arg, const appy_array *g_arg, PyObject **ret)
+static int scatter_kernel7(appy_frame *fr, const appy_array *idx_array, const appy_array *w_array, const appy_array *x_array, const appy_array *h8_array, const appy_array *h16_array, const appy_array *h64_array, const appy_array *hb_array, const appy_array *g_array, PyObject **ret)
 {
-  uint64_t *idx = (uint64_t *)idx_arg->data;
-  int64_t idx_shape0 = idx_arg->shape[0];
-  int64_t idx_size = idx_arg->size;
-  int16_t *w = (int16_t *)w_arg->data;
-  int64_t w_size = w_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  uint8_t *h8 = (uint8_t *)h8_arg->data;
-  int64_t h8_size = h8_arg->size;
-  int16_t *h16 = (int16_t *)h16_arg->data;
-  int64_t h16_size = h16_arg->size;
-  uint64_t *h64 = (uint64_t *)h64_arg->data;
-  int64_t h64_size = h64_arg->size;
-  bool *hb = (bool *)hb_arg->data;
-  int64_t hb_size = hb_arg->size;
-  double *g = (double *)g_arg->data;
-  int64_t g_size = g_arg->size;
-  int64_t i = 0;
+  uint64_t *idx_ = (uint64_t *)idx_array->data;
+  int64_t idx_shape0 = idx_array->shape[0];
+  int64_t idx_count = idx_array->size;
+  int16_t *w_ = (int16_t *)w_array->data;
+  int64_t w_shape0 = w_array->shape[0];
+  int64_t w_count = w_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  uint8_t *h8_ = (uint8_t *)h8_array->data;
+  int64_t h8_count = h8_array->size;
+  int16_t *h16_ = (int16_t *)h16_array->data;
+  int64_t h16_count = h16_array->size;
+  uint64_t *h64_ = (uint64_t *)h64_array->data;
+  int64_t h64_count = h64_array->size;
+  bool *hb_ = (bool *)hb_array->data;
+  int64_t hb_count = hb_array->size;
+  double *g_ = (double *)g_array->data;
+  int64_t g_shape0 = g_array->shape[0];
+  int64_t g_count = g_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, idx, sizeof(*idx) * idx_size, idx_arg->device);
-  appy_env_arg(&appy_data, w, sizeof(*w) * w_size, w_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, h8, sizeof(*h8) * h8_size, h8_arg->device);
-  appy_env_arg(&appy_data, h16, sizeof(*h16) * h16_size, h16_arg->device);
-  appy_env_arg(&appy_data, h64, sizeof(*h64) * h64_size, h64_arg->device);
-  appy_env_arg(&appy_data, hb, sizeof(*hb) * hb_size, hb_arg->device);
-  appy_env_arg(&appy_data, g, sizeof(*g) * g_size, g_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, idx_, sizeof(*idx_) * idx_count, idx_array->device);
+  appy_env_arg(&appy_data, w_, sizeof(*w_) * w_count, w_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, h8_, sizeof(*h8_) * h8_count, h8_array->device);
+  appy_env_arg(&appy_data, h16_, sizeof(*h16_) * h16_count, h16_array->device);
+  appy_env_arg(&appy_data, h64_, sizeof(*h64_) * h64_count, h64_array->device);
+  appy_env_arg(&appy_data, hb_, sizeof(*hb_) * hb_count, hb_array->device);
+  appy_env_arg(&appy_data, g_, sizeof(*g_) * g_count, g_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
+  if (appy_extent(fr, "w", 0, w_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 179") < 0)
+    goto fail;
+  /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
+  if (appy_extent(fr, "g", 0, g_shape0, idx_shape0 > 0, 0, idx_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 182") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:177: for i in range(idx.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, idx, sizeof(*idx) * idx_size, APPY_READS);
-    appy_env_device(&appy_data, w, sizeof(*w) * w_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, h8, sizeof(*h8) * h8_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h16, sizeof(*h16) * h16_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, h64, sizeof(*h64) * h64_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, hb, sizeof(*hb) * hb_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, g, sizeof(*g) * g_size, APPY_WRITES);
+    appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
+    appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, h8_, sizeof(*h8_) * h8_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h16_, sizeof(*h16_) * h16_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx[0:idx_size], w[0:w_size], x[0:x_size]) map(tofrom: h8[0:h8_size], h16[0:h16_size], h64[0:h64_size], hb[0:hb_size], g[0:g_size])
-    for (i = 0; i < idx_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
+    for (i_ = 0; i_ < idx_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:178: h8[idx[i]] += 1 */
-      appy_atomic_add_uint8(&h8[idx[i]], INT64_C(1));
+      appy_atomic_add_uint8(&h8_[idx_[i_]], INT64_C(1));
       /* tests/e2e/programs/dtypes.py:179: h16[idx[i]] -= w[i] */
-      appy_atomic_sub_int16(&h16[idx[i]], (int64_t)w[i]);
+      appy_atomic_sub_int16(&h16_[idx_[i_]], (int64_t)w_[i_]);
       /* tests/e2e/programs/dtypes.py:180: h64[idx[i]] += 3 */
       #pragma omp atomic update
-      h64[idx[i]] += 3;
+      h64_[idx_[i_]] += 3;
       /* tests/e2e/programs/dtypes.py:181: hb[idx[i]] |= w[i] > 0 */
-      appy_atomic_or_bool(&hb[idx[i]], (int64_t)(w[i] > 0));
+      appy_atomic_or_bool(&hb_[idx_[i_]], (int64_t)(w_[i_] > 0));
       /* tests/e2e/programs/dtypes.py:182: g[i] = x[idx[i]] */
-      g[i] = x[idx[i]];
+      g_[i_] = x_[idx_[i_]];
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "scatter", 177, appy_data.bytes_in - appy_in,
@@ -3615,50 +4234,53 @@ static int kernel_scatter_7(appy_frame *fr, const appy_array *idx_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scatter", appy_called);
+  return -1;
 }
 
 /* arrays(uint8[:], uint8[:]) -- tests/e2e/programs/dtypes.py:187 */
-static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  uint8_t *x = (uint8_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  uint8_t *y = (uint8_t *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  uint8_t *z = NULL;
+  uint8_t *x_ = (uint8_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  uint8_t *y_ = (uint8_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  uint8_t *z_ = NULL;
   int64_t z_shape0 = 0;
-  int64_t z_size = 0;
+  int64_t z_count = 0;
   PyObject *z_obj = NULL;
-  int64_t appy_j1 = 0;
-  int64_t appy_start3 = 0;
-  int64_t appy_len4 = 0;
-  int64_t appy_j5 = 0;
-  int64_t appy_len6 = 0;
-  int64_t appy_j8 = 0;
-  int64_t appy_j10 = 0;
-  uint64_t appy_sum11 = 0;
-  int64_t appy_j12 = 0;
-  uint8_t appy_dot13 = 0;
-  int64_t appy_j15 = 0;
-  uint8_t appy_max16 = 0;
-  int64_t appy_j18 = 0;
-  double appy_mean19 = 0;
+  int64_t appy_j1_ = 0;
+  int64_t appy_start3_ = 0;
+  int64_t appy_len4_ = 0;
+  int64_t appy_j5_ = 0;
+  int64_t appy_len6_ = 0;
+  int64_t appy_j8_ = 0;
+  int64_t appy_j10_ = 0;
+  uint64_t appy_sum11_ = 0;
+  int64_t appy_j12_ = 0;
+  uint8_t appy_dot13_ = 0;
+  int64_t appy_j15_ = 0;
+  uint8_t appy_max16_ = 0;
+  int64_t appy_j18_ = 0;
+  double appy_mean19_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   /* tests/e2e/programs/dtypes.py:190: y[:] = x * 3 + 1 */
   if (x_shape0 == y_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(from: y[0:y_size])
-      for (appy_j1 = 0; appy_j1 < y_shape0; appy_j1++) {
-        y[appy_j1] = (uint8_t)((x[appy_j1] * 3) + 1);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(from: y_[0:y_count])
+      for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
+        y_[appy_j1_] = (uint8_t)((x_[appy_j1_] * 3) + 1);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "arrays", 190, appy_data.bytes_in - appy_in,
@@ -3669,20 +4291,20 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/dtypes.py:191: y[1:] -= x[:-1] // 3 */
-  appy_start3 = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
-  appy_len4 = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
-  appy_len6 = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
-  if (appy_len6 == appy_len4) {
+  appy_start3_ = appy_slice_start(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
+  appy_len4_ = appy_slice_len(INT64_C(1), APPY_OMIT, INT64_C(1), y_shape0);
+  appy_len6_ = appy_slice_len(APPY_OMIT, INT64_C(-1), INT64_C(1), x_shape0);
+  if (appy_len6_ == appy_len4_) {
     {
-      const int64_t appy_stop77 = appy_len4;
+      const int64_t appy_stop77 = appy_len4_;
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-      for (appy_j5 = 0; appy_j5 < appy_stop77; appy_j5++) {
-        y[(appy_start3 + appy_j5)] = (uint8_t)(y[(appy_start3 + appy_j5)] - appy_floordiv_u8(x[appy_j5], 3));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+      for (appy_j5_ = 0; appy_j5_ < appy_stop77; appy_j5_++) {
+        y_[(appy_start3_ + appy_j5_)] = (uint8_t)(y_[(appy_start3_ + appy_j5_)] - appy_floordiv_u8(x_[appy_j5_], 3));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "arrays", 191, appy_data.bytes_in - appy_in,
@@ -3697,23 +4319,23 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     appy_array appy_a79;
     if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a79) < 0)
       goto fail;
-    z = (uint8_t *)appy_a79.data;
+    z_ = (uint8_t *)appy_a79.data;
     z_shape0 = appy_a79.shape[0];
-    z_size = appy_a79.size;
+    z_count = appy_a79.size;
     z_obj = appy_a79.obj;
-    appy_env_fresh(&appy_data, z, sizeof(*z) * z_size);
+    appy_env_fresh(&appy_data, z_, sizeof(*z_) * z_count);
   }
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_WRITES);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: z[0:z_size])
-      for (appy_j8 = 0; appy_j8 < x_shape0; appy_j8++) {
-        z[appy_j8] = (x[appy_j8] ^ y[appy_j8]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
+      for (appy_j8_ = 0; appy_j8_ < x_shape0; appy_j8_++) {
+        z_[appy_j8_] = (x_[appy_j8_] ^ y_[appy_j8_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "arrays", 192, appy_data.bytes_in - appy_in,
@@ -3724,31 +4346,31 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   /* tests/e2e/programs/dtypes.py:193: return np.sum(x), np.dot(x, y), np.max(z), np.mean(x), z */
-  appy_sum11 = 0;
+  appy_sum11_ = 0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_sum11) reduction(+: appy_sum11)
-    for (appy_j10 = 0; appy_j10 < x_shape0; appy_j10++) {
-      appy_sum11 = (appy_sum11 + (uint64_t)x[appy_j10]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum11_) reduction(+: appy_sum11_)
+    for (appy_j10_ = 0; appy_j10_ < x_shape0; appy_j10_++) {
+      appy_sum11_ = (appy_sum11_ + (uint64_t)x_[appy_j10_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_dot13 = 0;
+  appy_dot13_ = 0;
   if (y_shape0 == x_shape0) {
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-      appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS);
+      appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], y[0:y_size]) map(tofrom: appy_dot13) reduction(+: appy_dot13)
-      for (appy_j12 = 0; appy_j12 < x_shape0; appy_j12++) {
-        appy_dot13 = (uint8_t)(appy_dot13 + (x[appy_j12] * y[appy_j12]));
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot13_) reduction(+: appy_dot13_)
+      for (appy_j12_ = 0; appy_j12_ < x_shape0; appy_j12_++) {
+        appy_dot13_ = (uint8_t)(appy_dot13_ + (x_[appy_j12_] * y_[appy_j12_]));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
@@ -3759,42 +4381,42 @@ static int kernel_arrays_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     goto fail;
   }
   if (z_shape0 > 0) {
-    appy_env_host(&appy_data, z, APPY_READS);
-    appy_max16 = z[INT64_C(0)];
+    appy_env_host(&appy_data, z_, APPY_READS);
+    appy_max16_ = z_[INT64_C(0)];
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, z, sizeof(*z) * z_size, APPY_READS);
+      appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: z[0:z_size]) map(tofrom: appy_max16) reduction(max: appy_max16)
-      for (appy_j15 = 0; appy_j15 < z_shape0; appy_j15++) {
-        appy_max16 = appy_max_u8(appy_max16, z[appy_j15]);
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: z_[0:z_count]) map(tofrom: appy_max16_) reduction(max: appy_max16_)
+      for (appy_j15_ = 0; appy_j15_ < z_shape0; appy_j15_++) {
+        appy_max16_ = appy_max_u8(appy_max16_, z_[appy_j15_]);
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
   } else {
-    appy_max16 = 0;
+    appy_max16_ = 0;
     appy_raise(APPY_VALUE_ERROR, "zero-size array to reduction operation maximum which has no identity (tests/e2e/programs/dtypes.py, line 193)");
     goto fail;
   }
-  appy_mean19 = 0.0;
+  appy_mean19_ = 0.0;
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: appy_mean19) reduction(+: appy_mean19)
-    for (appy_j18 = 0; appy_j18 < x_shape0; appy_j18++) {
-      appy_mean19 = (appy_mean19 + (double)x[appy_j18]);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean19_) reduction(+: appy_mean19_)
+    for (appy_j18_ = 0; appy_j18_ < x_shape0; appy_j18_++) {
+      appy_mean19_ = (appy_mean19_ + (double)x_[appy_j18_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "arrays", 193, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
-  appy_env_host(&appy_data, z, APPY_RETURNS);
-  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(appy_sum11), appy_box_uint8(appy_dot13), appy_box_uint8(appy_max16), appy_box_float64((appy_mean19 / (double)x_shape0)), appy_box_array(&(appy_array){.obj = z_obj})});
+  appy_env_host(&appy_data, z_, APPY_RETURNS);
+  *ret = appy_box_tuple(5, (PyObject *[]){appy_box_uint64(appy_sum11_), appy_box_uint8(appy_dot13_), appy_box_uint8(appy_max16_), appy_box_float64((appy_mean19_ / (double)x_shape0)), appy_box_array(&(appy_array){.obj = z_obj})});
   appy_env_end(&appy_data, "dtypes", "arrays", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -3803,48 +4425,52 @@ fail:
 }
 
 /* masked(float32[:], bool[:], float32[:]) -- tests/e2e/programs/dtypes.py:198 */
-static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_array *mask_arg, const appy_array *out_arg, PyObject **ret)
+static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *mask_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  bool *mask = (bool *)mask_arg->data;
-  int64_t mask_size = mask_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t c = 0;
-  int64_t i = 0;
-  bool *positive = NULL;
-  int64_t positive_size = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  bool *mask_ = (bool *)mask_array->data;
+  int64_t mask_shape0 = mask_array->shape[0];
+  int64_t mask_count = mask_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t c_ = 0;
+  int64_t i_ = 0;
+  bool *positive_ = NULL;
+  int64_t positive_count = 0;
   PyObject *positive_obj = NULL;
-  int64_t appy_j1 = 0;
+  int64_t appy_j1_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, mask, sizeof(*mask) * mask_size, mask_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, mask_, sizeof(*mask_) * mask_count, mask_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
+  if (appy_extent(fr, "mask", 0, mask_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 203") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:200: c = 0 */
-  c = INT64_C(0);
+  c_ = INT64_C(0);
   /* tests/e2e/programs/dtypes.py:202: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, mask, sizeof(*mask) * mask_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size], mask[0:mask_size]) map(tofrom: out[0:out_size]) map(tofrom: c) reduction(+: c)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count]) map(tofrom: c_) reduction(+: c_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:203: if mask[i]: */
-      if (mask[i]) {
+      if (mask_[i_]) {
         /* tests/e2e/programs/dtypes.py:204: out[i] = x[i] */
-        out[i] = x[i];
+        out_[i_] = x_[i_];
       } else {
         /* tests/e2e/programs/dtypes.py:206: out[i] = 0 */
-        out[i] = 0.0f;
+        out_[i_] = 0.0f;
       }
       /* tests/e2e/programs/dtypes.py:207: c += mask[i] */
-      c = (c + (int64_t)mask[i]);
+      c_ = (c_ + (int64_t)mask_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "masked", 202, appy_data.bytes_in - appy_in,
@@ -3855,28 +4481,28 @@ static int kernel_masked_0(appy_frame *fr, const appy_array *x_arg, const appy_a
     appy_array appy_a86;
     if (appy_alloc(fr, "empty", APPY_BOOL, 1, (const int64_t[]){x_shape0}, 0.0, &appy_a86) < 0)
       goto fail;
-    positive = (bool *)appy_a86.data;
-    positive_size = appy_a86.size;
+    positive_ = (bool *)appy_a86.data;
+    positive_count = appy_a86.size;
     positive_obj = appy_a86.obj;
-    appy_env_fresh(&appy_data, positive, sizeof(*positive) * positive_size);
+    appy_env_fresh(&appy_data, positive_, sizeof(*positive_) * positive_count);
   }
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, positive, sizeof(*positive) * positive_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, positive_, sizeof(*positive_) * positive_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: positive[0:positive_size])
-    for (appy_j1 = 0; appy_j1 < x_shape0; appy_j1++) {
-      positive[appy_j1] = (x[appy_j1] > 0.0f);
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: positive_[0:positive_count])
+    for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
+      positive_[appy_j1_] = (x_[appy_j1_] > 0.0f);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "masked", 208, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:209: return c, positive */
-  appy_env_host(&appy_data, positive, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(c), appy_box_array(&(appy_array){.obj = positive_obj})});
+  appy_env_host(&appy_data, positive_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_int64(c_), appy_box_array(&(appy_array){.obj = positive_obj})});
   appy_env_end(&appy_data, "dtypes", "masked", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -3885,93 +4511,93 @@ fail:
 }
 
 /* make(int, uint8) -- tests/e2e/programs/dtypes.py:214 */
-static int kernel_make_0(appy_frame *fr, int64_t n, uint8_t v, PyObject **ret)
+static int make_kernel0(appy_frame *fr, int64_t n_, uint8_t v_, PyObject **ret)
 {
-  uint8_t *a = NULL;
-  int64_t a_size = 0;
+  uint8_t *a_ = NULL;
+  int64_t a_count = 0;
   PyObject *a_obj = NULL;
-  int16_t *b = NULL;
+  int16_t *b_ = NULL;
   int64_t b_shape1 = 0;
-  int64_t b_size = 0;
+  int64_t b_count = 0;
   PyObject *b_obj = NULL;
-  uint64_t *c = NULL;
-  int64_t c_size = 0;
+  uint64_t *c_ = NULL;
+  int64_t c_count = 0;
   PyObject *c_obj = NULL;
-  int8_t *d = NULL;
-  int64_t d_size = 0;
+  int8_t *d_ = NULL;
+  int64_t d_count = 0;
   PyObject *d_obj = NULL;
-  int64_t i = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
   /* tests/e2e/programs/dtypes.py:216: a = np.empty(n, dtype=np.uint8) */
   {
     appy_array appy_a88;
-    if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){n}, 0.0, &appy_a88) < 0)
+    if (appy_alloc(fr, "empty", APPY_UINT8, 1, (const int64_t[]){n_}, 0.0, &appy_a88) < 0)
       goto fail;
-    a = (uint8_t *)appy_a88.data;
-    a_size = appy_a88.size;
+    a_ = (uint8_t *)appy_a88.data;
+    a_count = appy_a88.size;
     a_obj = appy_a88.obj;
-    appy_env_fresh(&appy_data, a, sizeof(*a) * a_size);
+    appy_env_fresh(&appy_data, a_, sizeof(*a_) * a_count);
   }
   /* tests/e2e/programs/dtypes.py:217: b = np.zeros((n, 2), dtype=np.int16) */
   {
     appy_array appy_a89;
-    if (appy_alloc(fr, "zeros", APPY_INT16, 2, (const int64_t[]){n, INT64_C(2)}, 0.0, &appy_a89) < 0)
+    if (appy_alloc(fr, "zeros", APPY_INT16, 2, (const int64_t[]){n_, INT64_C(2)}, 0.0, &appy_a89) < 0)
       goto fail;
-    b = (int16_t *)appy_a89.data;
+    b_ = (int16_t *)appy_a89.data;
     b_shape1 = appy_a89.shape[1];
-    b_size = appy_a89.size;
+    b_count = appy_a89.size;
     b_obj = appy_a89.obj;
   }
   /* tests/e2e/programs/dtypes.py:218: c = np.full(n, 7, dtype=np.uint64) */
   {
     appy_array appy_a90;
-    if (appy_alloc(fr, "full", APPY_UINT64, 1, (const int64_t[]){n}, 7.0, &appy_a90) < 0)
+    if (appy_alloc(fr, "full", APPY_UINT64, 1, (const int64_t[]){n_}, 7.0, &appy_a90) < 0)
       goto fail;
-    c = (uint64_t *)appy_a90.data;
-    c_size = appy_a90.size;
+    c_ = (uint64_t *)appy_a90.data;
+    c_count = appy_a90.size;
     c_obj = appy_a90.obj;
   }
   /* tests/e2e/programs/dtypes.py:219: d = np.ones(n, dtype=np.int8) */
   {
     appy_array appy_a91;
-    if (appy_alloc(fr, "ones", APPY_INT8, 1, (const int64_t[]){n}, 0.0, &appy_a91) < 0)
+    if (appy_alloc(fr, "ones", APPY_INT8, 1, (const int64_t[]){n_}, 0.0, &appy_a91) < 0)
       goto fail;
-    d = (int8_t *)appy_a91.data;
-    d_size = appy_a91.size;
+    d_ = (int8_t *)appy_a91.data;
+    d_count = appy_a91.size;
     d_obj = appy_a91.obj;
   }
   /* tests/e2e/programs/dtypes.py:221: for i in range(n): */
   {
-    const int64_t appy_stop92 = n;
+    const int64_t appy_stop92 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS | APPY_WRITES);
-    appy_env_device(&appy_data, d, sizeof(*d) * d_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size], b[0:b_size], c[0:c_size], d[0:d_size])
-    for (i = 0; i < appy_stop92; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count], c_[0:c_count], d_[0:d_count])
+    for (i_ = 0; i_ < appy_stop92; i_++) {
       /* tests/e2e/programs/dtypes.py:222: a[i] = v + i */
-      a[i] = (uint8_t)(v + (uint8_t)i);
+      a_[i_] = (uint8_t)(v_ + (uint8_t)i_);
       /* tests/e2e/programs/dtypes.py:223: b[i, 0] = -i */
-      b[i * b_shape1 + INT64_C(0)] = (int16_t)(-i);
+      b_[i_ * b_shape1 + INT64_C(0)] = (int16_t)(-i_);
       /* tests/e2e/programs/dtypes.py:224: c[i] += i */
-      c[i] = (c[i] + (uint64_t)i);
+      c_[i_] = (c_[i_] + (uint64_t)i_);
       /* tests/e2e/programs/dtypes.py:225: d[i] = d[i] * 100 + i % 7 */
-      d[i] = (int8_t)((d[i] * 100) + (int8_t)appy_mod_i64(i, INT64_C(7)));
+      d_[i_] = (int8_t)((d_[i_] * 100) + (int8_t)appy_mod_i64(i_, INT64_C(7)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "make", 221, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/dtypes.py:226: return a, b, c, d, v * 2, np.uint16(v) * 300 */
-  appy_env_host(&appy_data, a, APPY_RETURNS);
-  appy_env_host(&appy_data, b, APPY_RETURNS);
-  appy_env_host(&appy_data, c, APPY_RETURNS);
-  appy_env_host(&appy_data, d, APPY_RETURNS);
-  *ret = appy_box_tuple(6, (PyObject *[]){appy_box_array(&(appy_array){.obj = a_obj}), appy_box_array(&(appy_array){.obj = b_obj}), appy_box_array(&(appy_array){.obj = c_obj}), appy_box_array(&(appy_array){.obj = d_obj}), appy_box_uint8((uint8_t)(v * 2)), appy_box_uint16((uint16_t)((uint16_t)v * 300))});
+  appy_env_host(&appy_data, a_, APPY_RETURNS);
+  appy_env_host(&appy_data, b_, APPY_RETURNS);
+  appy_env_host(&appy_data, c_, APPY_RETURNS);
+  appy_env_host(&appy_data, d_, APPY_RETURNS);
+  *ret = appy_box_tuple(6, (PyObject *[]){appy_box_array(&(appy_array){.obj = a_obj}), appy_box_array(&(appy_array){.obj = b_obj}), appy_box_array(&(appy_array){.obj = c_obj}), appy_box_array(&(appy_array){.obj = d_obj}), appy_box_uint8((uint8_t)(v_ * 2)), appy_box_uint16((uint16_t)((uint16_t)v_ * 300))});
   appy_env_end(&appy_data, "dtypes", "make", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -3980,57 +4606,60 @@ fail:
 }
 
 /* aliases(byte[:], ubyte[:], short[:], ushort[:], intc[:], uintc[:], intp[:], uintp[:], longlong[:], ulonglong[:], np.single[:], numpy.double[:], np.bool_[:]) -- tests/e2e/programs/dtypes.py:231 */
-static int kernel_aliases_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, const appy_array *d_arg, const appy_array *e_arg, const appy_array *f_arg, const appy_array *g_arg, const appy_array *h_arg, const appy_array *k_arg, const appy_array *m_arg, const appy_array *p_arg, const appy_array *r_arg, const appy_array *t_arg, PyObject **ret)
+static int aliases_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, const appy_array *d_array, const appy_array *e_array, const appy_array *f_array, const appy_array *g_array, const appy_array *h_array, const appy_array *k_array, const appy_array *m_array, const appy_array *p_array, const appy_array *r_array, const appy_array *t_array, PyObject **ret)
 {
-  int8_t *a = (int8_t *)a_arg->data;
-  uint8_t *b = (uint8_t *)b_arg->data;
-  int16_t *c = (int16_t *)c_arg->data;
-  uint16_t *d = (uint16_t *)d_arg->data;
-  int32_t *e = (int32_t *)e_arg->data;
-  uint32_t *f = (uint32_t *)f_arg->data;
-  int64_t *g = (int64_t *)g_arg->data;
-  uint64_t *h = (uint64_t *)h_arg->data;
-  int64_t *k = (int64_t *)k_arg->data;
-  uint64_t *m = (uint64_t *)m_arg->data;
-  float *p = (float *)p_arg->data;
-  double *r = (double *)r_arg->data;
-  bool *t = (bool *)t_arg->data;
+  int8_t *a_ = (int8_t *)a_array->data;
+  uint8_t *b_ = (uint8_t *)b_array->data;
+  int16_t *c_ = (int16_t *)c_array->data;
+  uint16_t *d_ = (uint16_t *)d_array->data;
+  int32_t *e_ = (int32_t *)e_array->data;
+  uint32_t *f_ = (uint32_t *)f_array->data;
+  int64_t *g_ = (int64_t *)g_array->data;
+  uint64_t *h_ = (uint64_t *)h_array->data;
+  int64_t *k_ = (int64_t *)k_array->data;
+  uint64_t *m_ = (uint64_t *)m_array->data;
+  float *p_ = (float *)p_array->data;
+  double *r_ = (double *)r_array->data;
+  bool *t_ = (bool *)t_array->data;
   (void)fr;
   /* tests/e2e/programs/dtypes.py:233: return a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], k[0], m[0], p[0], r[0], t[0] */
-  *ret = appy_box_tuple(13, (PyObject *[]){appy_box_int8(a[INT64_C(0)]), appy_box_uint8(b[INT64_C(0)]), appy_box_int16(c[INT64_C(0)]), appy_box_uint16(d[INT64_C(0)]), appy_box_int32(e[INT64_C(0)]), appy_box_uint32(f[INT64_C(0)]), appy_box_int64(g[INT64_C(0)]), appy_box_uint64(h[INT64_C(0)]), appy_box_int64(k[INT64_C(0)]), appy_box_uint64(m[INT64_C(0)]), appy_box_float32(p[INT64_C(0)]), appy_box_float64(r[INT64_C(0)]), appy_box_bool(t[INT64_C(0)])});
+  *ret = appy_box_tuple(13, (PyObject *[]){appy_box_int8(a_[INT64_C(0)]), appy_box_uint8(b_[INT64_C(0)]), appy_box_int16(c_[INT64_C(0)]), appy_box_uint16(d_[INT64_C(0)]), appy_box_int32(e_[INT64_C(0)]), appy_box_uint32(f_[INT64_C(0)]), appy_box_int64(g_[INT64_C(0)]), appy_box_uint64(h_[INT64_C(0)]), appy_box_int64(k_[INT64_C(0)]), appy_box_uint64(m_[INT64_C(0)]), appy_box_float32(p_[INT64_C(0)]), appy_box_float64(r_[INT64_C(0)]), appy_box_bool(t_[INT64_C(0)])});
   return *ret ? 0 : -1;
 }
 
 /* scale(float32[:], float, int, bool, float32[:]) -- tests/e2e/programs/dtypes.py:239 */
-static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha, int64_t k, bool flip, const appy_array *out_arg, PyObject **ret)
+static int scale_kernel0(appy_frame *fr, const appy_array *x_array, double alpha_, int64_t k_, bool flip_, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-      out[i] = (((float)alpha * x[i]) + (float)k);
+      out_[i_] = (((float)alpha_ * x_[i_]) + (float)k_);
       /* tests/e2e/programs/dtypes.py:245: if flip: */
-      if (flip) {
+      if (flip_) {
         /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-        out[i] = (-out[i]);
+        out_[i_] = (-out_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4039,38 +4668,44 @@ static int kernel_scale_0(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* scale(float32[:], float64, int64, bool, float64[:]) -- tests/e2e/programs/dtypes.py:239 */
-static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha, int64_t k, bool flip, const appy_array *out_arg, PyObject **ret)
+static int scale_kernel1(appy_frame *fr, const appy_array *x_array, double alpha_, int64_t k_, bool flip_, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/dtypes.py, line 244") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:243: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:244: out[i] = alpha * x[i] + k */
-      out[i] = ((alpha * (double)x[i]) + (double)k);
+      out_[i_] = ((alpha_ * (double)x_[i_]) + (double)k_);
       /* tests/e2e/programs/dtypes.py:245: if flip: */
-      if (flip) {
+      if (flip_) {
         /* tests/e2e/programs/dtypes.py:246: out[i] = -out[i] */
-        out[i] = (-out[i]);
+        out_[i_] = (-out_[i_]);
       }
     }
     const double appy_ran = appy_clock();
@@ -4079,68 +4714,74 @@ static int kernel_scale_1(appy_frame *fr, const appy_array *x_arg, double alpha,
   }
   appy_env_end(&appy_data, "dtypes", "scale", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "scale", appy_called);
+  return -1;
 }
 
 /* spmv(int64[:], int64[:], float64[:], float64[:], float64[:]) -- tests/e2e/programs/dtypes.py:250 */
-static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const appy_array *indices_arg, const appy_array *data_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const appy_array *indices_array, const appy_array *data_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *indptr = (int64_t *)indptr_arg->data;
-  int64_t indptr_size = indptr_arg->size;
-  int64_t *indices = (int64_t *)indices_arg->data;
-  int64_t indices_size = indices_arg->size;
-  double *data = (double *)data_arg->data;
-  int64_t data_size = data_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_shape0 = y_arg->shape[0];
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  int64_t start = 0;
-  int64_t end = 0;
-  double s = 0;
-  int64_t j = 0;
+  int64_t *indptr_ = (int64_t *)indptr_array->data;
+  int64_t indptr_shape0 = indptr_array->shape[0];
+  int64_t indptr_count = indptr_array->size;
+  int64_t *indices_ = (int64_t *)indices_array->data;
+  int64_t indices_count = indices_array->size;
+  double *data_ = (double *)data_array->data;
+  int64_t data_count = data_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  int64_t start_ = 0;
+  int64_t end_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, indptr, sizeof(*indptr) * indptr_size, indptr_arg->device);
-  appy_env_arg(&appy_data, indices, sizeof(*indices) * indices_size, indices_arg->device);
-  appy_env_arg(&appy_data, data, sizeof(*data) * data_size, data_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, indptr_array->device);
+  appy_env_arg(&appy_data, indices_, sizeof(*indices_) * indices_count, indices_array->device);
+  appy_env_arg(&appy_data, data_, sizeof(*data_) * data_count, data_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
+  if (appy_extent(fr, "indptr", 0, indptr_shape0, y_shape0 > 0, 0, y_shape0 - 1, 0, 1, "tests/e2e/programs/dtypes.py, line 253") < 0)
+    goto fail;
   /* tests/e2e/programs/dtypes.py:252: for i in appy.prange(y.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, indptr, sizeof(*indptr) * indptr_size, APPY_READS);
-    appy_env_device(&appy_data, indices, sizeof(*indices) * indices_size, APPY_READS);
-    appy_env_device(&appy_data, data, sizeof(*data) * data_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES_ALL);
+    appy_env_device(&appy_data, indptr_, sizeof(*indptr_) * indptr_count, APPY_READS);
+    appy_env_device(&appy_data, indices_, sizeof(*indices_) * indices_count, APPY_READS);
+    appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: indptr[0:indptr_size], indices[0:indices_size], data[0:data_size], x[0:x_size]) map(from: y[0:y_size]) private(start, end, s, j)
-    for (i = 0; i < y_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(start_, end_, s_, j_)
+    for (i_ = 0; i_ < y_shape0; i_++) {
       /* tests/e2e/programs/dtypes.py:253: start, end = indptr[i], indptr[i + 1] */
       {
-        const int64_t appy_t97 = indptr[i];
-        const int64_t appy_t98 = indptr[(i + 1)];
-        start = appy_t97;
-        end = appy_t98;
+        const int64_t appy_t97 = indptr_[i_];
+        const int64_t appy_t98 = indptr_[(i_ + 1)];
+        start_ = appy_t97;
+        end_ = appy_t98;
       }
       /* tests/e2e/programs/dtypes.py:254: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* tests/e2e/programs/dtypes.py:255: for j in range(start, end): */
       {
-        const int64_t appy_start99 = start;
-        const int64_t appy_stop100 = end;
-        for (j = appy_start99; j < appy_stop100; j++) {
+        const int64_t appy_start99 = start_;
+        const int64_t appy_stop100 = end_;
+        for (j_ = appy_start99; j_ < appy_stop100; j_++) {
           /* tests/e2e/programs/dtypes.py:256: s += data[j] * x[indices[j]] */
-          s = (s + (data[j] * x[indices[j]]));
+          s_ = (s_ + (data_[j_] * x_[indices_[j_]]));
         }
       }
       /* tests/e2e/programs/dtypes.py:257: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "dtypes", "spmv", 252, appy_data.bytes_in - appy_in,
@@ -4148,12 +4789,15 @@ static int kernel_spmv_0(appy_frame *fr, const appy_array *indptr_arg, const app
   }
   appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "dtypes", "spmv", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_ints_0(appy_frame *fr, PyObject *const *argv)
+ints_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4171,7 +4815,7 @@ call_ints_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4181,7 +4825,7 @@ call_ints_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_1(appy_frame *fr, PyObject *const *argv)
+ints_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4199,7 +4843,7 @@ call_ints_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_1(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel1(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4209,7 +4853,7 @@ call_ints_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_2(appy_frame *fr, PyObject *const *argv)
+ints_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4227,7 +4871,7 @@ call_ints_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_2(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel2(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4237,7 +4881,7 @@ call_ints_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_3(appy_frame *fr, PyObject *const *argv)
+ints_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4255,7 +4899,7 @@ call_ints_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_3(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel3(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4265,7 +4909,7 @@ call_ints_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_4(appy_frame *fr, PyObject *const *argv)
+ints_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4283,7 +4927,7 @@ call_ints_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_4(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel4(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4293,7 +4937,7 @@ call_ints_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_5(appy_frame *fr, PyObject *const *argv)
+ints_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4311,7 +4955,7 @@ call_ints_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_5(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel5(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4321,7 +4965,7 @@ call_ints_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_6(appy_frame *fr, PyObject *const *argv)
+ints_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4339,7 +4983,7 @@ call_ints_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_6(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel6(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4349,7 +4993,7 @@ call_ints_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_7(appy_frame *fr, PyObject *const *argv)
+ints_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4367,7 +5011,7 @@ call_ints_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_7(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel7(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4377,7 +5021,7 @@ call_ints_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_8(appy_frame *fr, PyObject *const *argv)
+ints_call8(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4395,7 +5039,7 @@ call_ints_8(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_8(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel8(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4405,7 +5049,7 @@ call_ints_8(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_9(appy_frame *fr, PyObject *const *argv)
+ints_call9(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4423,7 +5067,7 @@ call_ints_9(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_9(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel9(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4433,7 +5077,7 @@ call_ints_9(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_10(appy_frame *fr, PyObject *const *argv)
+ints_call10(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4451,7 +5095,7 @@ call_ints_10(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_10(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel10(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4461,7 +5105,7 @@ call_ints_10(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_11(appy_frame *fr, PyObject *const *argv)
+ints_call11(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4479,7 +5123,7 @@ call_ints_11(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_11(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel11(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4489,7 +5133,7 @@ call_ints_11(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_12(appy_frame *fr, PyObject *const *argv)
+ints_call12(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4507,7 +5151,7 @@ call_ints_12(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_12(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel12(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4517,7 +5161,7 @@ call_ints_12(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_ints_13(appy_frame *fr, PyObject *const *argv)
+ints_call13(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4535,7 +5179,7 @@ call_ints_13(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "q", APPY_FLOAT64, 1, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_ints_13(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = ints_kernel13(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4545,7 +5189,7 @@ call_ints_13(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_0(appy_frame *fr, PyObject *const *argv)
+floats_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4560,7 +5204,7 @@ call_floats_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_0(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4570,7 +5214,7 @@ call_floats_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_1(appy_frame *fr, PyObject *const *argv)
+floats_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4585,7 +5229,7 @@ call_floats_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_1(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4595,7 +5239,7 @@ call_floats_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_2(appy_frame *fr, PyObject *const *argv)
+floats_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4610,7 +5254,7 @@ call_floats_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_2(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4620,7 +5264,7 @@ call_floats_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_3(appy_frame *fr, PyObject *const *argv)
+floats_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4635,7 +5279,7 @@ call_floats_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_3(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4645,7 +5289,7 @@ call_floats_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_4(appy_frame *fr, PyObject *const *argv)
+floats_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4660,7 +5304,7 @@ call_floats_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_4(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4670,7 +5314,7 @@ call_floats_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_5(appy_frame *fr, PyObject *const *argv)
+floats_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4685,7 +5329,7 @@ call_floats_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_5(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4695,7 +5339,7 @@ call_floats_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_6(appy_frame *fr, PyObject *const *argv)
+floats_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4710,7 +5354,7 @@ call_floats_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_6(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel6(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4720,7 +5364,7 @@ call_floats_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_7(appy_frame *fr, PyObject *const *argv)
+floats_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4735,7 +5379,7 @@ call_floats_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT64, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_7(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel7(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4745,7 +5389,7 @@ call_floats_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_floats_8(appy_frame *fr, PyObject *const *argv)
+floats_call8(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4760,7 +5404,7 @@ call_floats_8(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_floats_8(fr, &p0, &p1, &p2, &ret);
+    rc = floats_kernel8(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4770,7 +5414,7 @@ call_floats_8(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_0(appy_frame *fr, PyObject *const *argv)
+compare_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4785,7 +5429,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_0(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4795,7 +5439,7 @@ call_compare_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_1(appy_frame *fr, PyObject *const *argv)
+compare_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4810,7 +5454,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_1(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4820,7 +5464,7 @@ call_compare_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_2(appy_frame *fr, PyObject *const *argv)
+compare_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4835,7 +5479,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_2(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4845,7 +5489,7 @@ call_compare_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_3(appy_frame *fr, PyObject *const *argv)
+compare_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4860,7 +5504,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_3(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4870,7 +5514,7 @@ call_compare_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_4(appy_frame *fr, PyObject *const *argv)
+compare_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4885,7 +5529,7 @@ call_compare_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_4(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4895,7 +5539,7 @@ call_compare_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_5(appy_frame *fr, PyObject *const *argv)
+compare_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4910,7 +5554,7 @@ call_compare_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_5(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4920,7 +5564,7 @@ call_compare_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_6(appy_frame *fr, PyObject *const *argv)
+compare_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4935,7 +5579,7 @@ call_compare_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_6(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel6(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4945,7 +5589,7 @@ call_compare_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_compare_7(appy_frame *fr, PyObject *const *argv)
+compare_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4960,7 +5604,7 @@ call_compare_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_BOOL, 2, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_compare_7(fr, &p0, &p1, &p2, &ret);
+    rc = compare_kernel7(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4970,7 +5614,7 @@ call_compare_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_bools_0(appy_frame *fr, PyObject *const *argv)
+bools_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -4988,7 +5632,7 @@ call_bools_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[3], "iout", APPY_INT8, 2, 1, &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_bools_0(fr, &p0, &p1, &p2, &p3, &ret);
+    rc = bools_kernel0(fr, &p0, &p1, &p2, &p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -4998,7 +5642,7 @@ call_bools_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_0(appy_frame *fr, PyObject *const *argv)
+reduce_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -5007,7 +5651,7 @@ call_reduce_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_INT8, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_0(fr, &p0, &ret);
+    rc = reduce_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5017,7 +5661,7 @@ call_reduce_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_1(appy_frame *fr, PyObject *const *argv)
+reduce_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -5026,7 +5670,7 @@ call_reduce_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_UINT16, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_1(fr, &p0, &ret);
+    rc = reduce_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5036,7 +5680,7 @@ call_reduce_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_2(appy_frame *fr, PyObject *const *argv)
+reduce_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -5045,7 +5689,7 @@ call_reduce_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_UINT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_2(fr, &p0, &ret);
+    rc = reduce_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5055,7 +5699,7 @@ call_reduce_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_reduce_3(appy_frame *fr, PyObject *const *argv)
+reduce_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -5064,7 +5708,7 @@ call_reduce_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "x", APPY_BOOL, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_reduce_3(fr, &p0, &ret);
+    rc = reduce_kernel3(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5074,7 +5718,7 @@ call_reduce_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_0(appy_frame *fr, PyObject *const *argv)
+rows_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5089,7 +5733,7 @@ call_rows_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT8, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_0(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5099,7 +5743,7 @@ call_rows_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_1(appy_frame *fr, PyObject *const *argv)
+rows_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5114,7 +5758,7 @@ call_rows_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT8, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_1(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel1(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5124,7 +5768,7 @@ call_rows_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_2(appy_frame *fr, PyObject *const *argv)
+rows_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5139,7 +5783,7 @@ call_rows_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT16, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_2(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel2(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5149,7 +5793,7 @@ call_rows_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_3(appy_frame *fr, PyObject *const *argv)
+rows_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5164,7 +5808,7 @@ call_rows_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT16, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_3(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel3(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5174,7 +5818,7 @@ call_rows_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_4(appy_frame *fr, PyObject *const *argv)
+rows_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5189,7 +5833,7 @@ call_rows_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_4(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel4(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5199,7 +5843,7 @@ call_rows_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_rows_5(appy_frame *fr, PyObject *const *argv)
+rows_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5214,7 +5858,7 @@ call_rows_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_UINT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_rows_5(fr, &p0, &p1, &p2, &ret);
+    rc = rows_kernel5(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5224,7 +5868,7 @@ call_rows_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_0(appy_frame *fr, PyObject *const *argv)
+scatter_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5254,7 +5898,7 @@ call_scatter_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5264,7 +5908,7 @@ call_scatter_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_1(appy_frame *fr, PyObject *const *argv)
+scatter_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5294,7 +5938,7 @@ call_scatter_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_1(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel1(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5304,7 +5948,7 @@ call_scatter_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_2(appy_frame *fr, PyObject *const *argv)
+scatter_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5334,7 +5978,7 @@ call_scatter_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_2(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel2(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5344,7 +5988,7 @@ call_scatter_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_3(appy_frame *fr, PyObject *const *argv)
+scatter_call3(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5374,7 +6018,7 @@ call_scatter_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_3(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel3(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5384,7 +6028,7 @@ call_scatter_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_4(appy_frame *fr, PyObject *const *argv)
+scatter_call4(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5414,7 +6058,7 @@ call_scatter_4(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_4(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel4(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5424,7 +6068,7 @@ call_scatter_4(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_5(appy_frame *fr, PyObject *const *argv)
+scatter_call5(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5454,7 +6098,7 @@ call_scatter_5(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_5(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel5(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5464,7 +6108,7 @@ call_scatter_5(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_6(appy_frame *fr, PyObject *const *argv)
+scatter_call6(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5494,7 +6138,7 @@ call_scatter_6(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_6(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel6(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5504,7 +6148,7 @@ call_scatter_6(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scatter_7(appy_frame *fr, PyObject *const *argv)
+scatter_call7(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5534,7 +6178,7 @@ call_scatter_7(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[7], "g", APPY_FLOAT64, 1, 1, &p7) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scatter_7(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
+    rc = scatter_kernel7(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5544,7 +6188,7 @@ call_scatter_7(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_arrays_0(appy_frame *fr, PyObject *const *argv)
+arrays_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5556,7 +6200,7 @@ call_arrays_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "y", APPY_UINT8, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_arrays_0(fr, &p0, &p1, &ret);
+    rc = arrays_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5566,7 +6210,7 @@ call_arrays_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_masked_0(appy_frame *fr, PyObject *const *argv)
+masked_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5581,7 +6225,7 @@ call_masked_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "out", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_masked_0(fr, &p0, &p1, &p2, &ret);
+    rc = masked_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5591,7 +6235,7 @@ call_masked_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_make_0(appy_frame *fr, PyObject *const *argv)
+make_call0(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     uint8_t p1;
@@ -5603,7 +6247,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_uint8(fr, argv[1], "v", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_make_0(fr, p0, p1, &ret);
+    rc = make_kernel0(fr, p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5613,7 +6257,7 @@ call_make_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_aliases_0(appy_frame *fr, PyObject *const *argv)
+aliases_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5658,7 +6302,7 @@ call_aliases_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[12], "t", APPY_BOOL, 1, 0, &p12) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_aliases_0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &p8, &p9, &p10, &p11, &p12, &ret);
+    rc = aliases_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &p5, &p6, &p7, &p8, &p9, &p10, &p11, &p12, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5668,7 +6312,7 @@ call_aliases_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_0(appy_frame *fr, PyObject *const *argv)
+scale_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -5689,7 +6333,7 @@ call_scale_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT32, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_0(fr, &p0, p1, p2, p3, &p4, &ret);
+    rc = scale_kernel0(fr, &p0, p1, p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5699,7 +6343,7 @@ call_scale_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale_1(appy_frame *fr, PyObject *const *argv)
+scale_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -5720,7 +6364,7 @@ call_scale_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "out", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale_1(fr, &p0, p1, p2, p3, &p4, &ret);
+    rc = scale_kernel1(fr, &p0, p1, p2, p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5730,7 +6374,7 @@ call_scale_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_spmv_0(appy_frame *fr, PyObject *const *argv)
+spmv_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -5751,7 +6395,7 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[4], "y", APPY_FLOAT64, 1, 1, &p4) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_spmv_0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
+    rc = spmv_kernel0(fr, &p0, &p1, &p2, &p3, &p4, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -5760,12 +6404,12 @@ call_spmv_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_ints_doc,
+PyDoc_STRVAR(ints_pydoc,
 "ints($module, a, b, out, q)\n--\n\n"
 "Runs ints from tests/e2e/programs/dtypes.py:23, compiled by appy-translate.\n\nSignatures:\n  ints(int8[:], int8[:], int8[:, :], float64[:])\n  ints(int16[:], int16[:], int16[:, :], float64[:])\n  ints(int32[:], int32[:], int32[:, :], float64[:])\n  ints(int64[:], int64[:], int64[:, :], float64[:])\n  ints(uint8[:], uint8[:], uint8[:, :], float64[:])\n  ints(uint16[:], uint16[:], uint16[:, :], float64[:])\n  ints(uint32[:], uint32[:], uint32[:, :], float64[:])\n  ints(uint64[:], uint64[:], uint64[:, :], float64[:])\n  ints(uint8[:], int8[:], int16[:, :], float64[:])\n  ints(uint16[:], int32[:], int32[:, :], float64[:])\n  ints(uint32[:], int32[:], int64[:, :], float64[:])\n  ints(int64[:], uint32[:], int64[:, :], float64[:])\n  ints(uint8[:], uint32[:], uint32[:, :], float64[:])\n  ints(bool[:], int16[:], int16[:, :], float64[:])\n");
 
 static PyObject *
-py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
+ints_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", "q", NULL};
     PyObject *argv[4];
@@ -5782,72 +6426,72 @@ py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_INT8, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_0(&fr, argv);
+        result = ints_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_1(&fr, argv);
+        result = ints_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_2(&fr, argv);
+        result = ints_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_3(&fr, argv);
+        result = ints_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_UINT8, 1)
         && appy_match_array(argv[2], APPY_UINT8, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_4(&fr, argv);
+        result = ints_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_UINT16, 1)
         && appy_match_array(argv[2], APPY_UINT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_5(&fr, argv);
+        result = ints_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_UINT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_6(&fr, argv);
+        result = ints_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_UINT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_7(&fr, argv);
+        result = ints_call7(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_8(&fr, argv);
+        result = ints_call8(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_9(&fr, argv);
+        result = ints_call9(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_10(&fr, argv);
+        result = ints_call10(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_INT64, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_11(&fr, argv);
+        result = ints_call11(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_UINT32, 1)
         && appy_match_array(argv[2], APPY_UINT32, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_12(&fr, argv);
+        result = ints_call12(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_INT16, 2)
         && appy_match_array(argv[3], APPY_FLOAT64, 1))
-        result = call_ints_13(&fr, argv);
+        result = ints_call13(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  ints(int8[:], int8[:], int8[:, :], float64[:])\n  ints(int16[:], int16[:], int16[:, :], float64[:])\n  ints(int32[:], int32[:], int32[:, :], float64[:])\n  ints(int64[:], int64[:], int64[:, :], float64[:])\n  ints(uint8[:], uint8[:], uint8[:, :], float64[:])\n  ints(uint16[:], uint16[:], uint16[:, :], float64[:])\n  ints(uint32[:], uint32[:], uint32[:, :], float64[:])\n  ints(uint64[:], uint64[:], uint64[:, :], float64[:])\n  ints(uint8[:], int8[:], int16[:, :], float64[:])\n  ints(uint16[:], int32[:], int32[:, :], float64[:])\n  ints(uint32[:], int32[:], int64[:, :], float64[:])\n  ints(int64[:], uint32[:], int64[:, :], float64[:])\n  ints(uint8[:], uint32[:], uint32[:, :], float64[:])\n  ints(bool[:], int16[:], int16[:, :], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5855,12 +6499,12 @@ py_ints(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_floats_doc,
+PyDoc_STRVAR(floats_pydoc,
 "floats($module, a, b, out)\n--\n\n"
 "Runs floats from tests/e2e/programs/dtypes.py:59, compiled by appy-translate.\n\nSignatures:\n  floats(float32[:], float32[:], float32[:, :])\n  floats(float64[:], float64[:], float64[:, :])\n  floats(int8[:], float32[:], float32[:, :])\n  floats(uint16[:], float32[:], float32[:, :])\n  floats(uint32[:], float32[:], float64[:, :])\n  floats(uint64[:], int64[:], float64[:, :])\n  floats(int16[:], uint64[:], float64[:, :])\n  floats(float32[:], float64[:], float64[:, :])\n  floats(bool[:], float32[:], float32[:, :])\n");
 
 static PyObject *
-py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
+floats_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -5876,39 +6520,39 @@ py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_0(&fr, argv);
+        result = floats_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_1(&fr, argv);
+        result = floats_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT8, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_2(&fr, argv);
+        result = floats_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_3(&fr, argv);
+        result = floats_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_4(&fr, argv);
+        result = floats_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_5(&fr, argv);
+        result = floats_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_6(&fr, argv);
+        result = floats_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 2))
-        result = call_floats_7(&fr, argv);
+        result = floats_call7(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 2))
-        result = call_floats_8(&fr, argv);
+        result = floats_call8(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  floats(float32[:], float32[:], float32[:, :])\n  floats(float64[:], float64[:], float64[:, :])\n  floats(int8[:], float32[:], float32[:, :])\n  floats(uint16[:], float32[:], float32[:, :])\n  floats(uint32[:], float32[:], float64[:, :])\n  floats(uint64[:], int64[:], float64[:, :])\n  floats(int16[:], uint64[:], float64[:, :])\n  floats(float32[:], float64[:], float64[:, :])\n  floats(bool[:], float32[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5916,12 +6560,12 @@ py_floats(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_compare_doc,
+PyDoc_STRVAR(compare_pydoc,
 "compare($module, a, b, out)\n--\n\n"
 "Runs compare from tests/e2e/programs/dtypes.py:87, compiled by appy-translate.\n\nSignatures:\n  compare(uint64[:], int64[:], bool[:, :])\n  compare(int64[:], uint64[:], bool[:, :])\n  compare(uint8[:], int8[:], bool[:, :])\n  compare(uint32[:], int32[:], bool[:, :])\n  compare(uint16[:], int64[:], bool[:, :])\n  compare(int8[:], uint64[:], bool[:, :])\n  compare(uint32[:], float32[:], bool[:, :])\n  compare(float32[:], float64[:], bool[:, :])\n");
 
 static PyObject *
-py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
+compare_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", NULL};
     PyObject *argv[3];
@@ -5937,35 +6581,35 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_0(&fr, argv);
+        result = compare_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_1(&fr, argv);
+        result = compare_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT8, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_2(&fr, argv);
+        result = compare_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_3(&fr, argv);
+        result = compare_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_4(&fr, argv);
+        result = compare_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT8, 1)
         && appy_match_array(argv[1], APPY_UINT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_5(&fr, argv);
+        result = compare_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_6(&fr, argv);
+        result = compare_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_BOOL, 2))
-        result = call_compare_7(&fr, argv);
+        result = compare_call7(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  compare(uint64[:], int64[:], bool[:, :])\n  compare(int64[:], uint64[:], bool[:, :])\n  compare(uint8[:], int8[:], bool[:, :])\n  compare(uint32[:], int32[:], bool[:, :])\n  compare(uint16[:], int64[:], bool[:, :])\n  compare(int8[:], uint64[:], bool[:, :])\n  compare(uint32[:], float32[:], bool[:, :])\n  compare(float32[:], float64[:], bool[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -5973,12 +6617,12 @@ py_compare(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_bools_doc,
+PyDoc_STRVAR(bools_pydoc,
 "bools($module, a, b, out, iout)\n--\n\n"
 "Runs bools from tests/e2e/programs/dtypes.py:105, compiled by appy-translate.\n\nSignatures:\n  bools(bool[:], bool[:], bool[:, :], int8[:, :])\n");
 
 static PyObject *
-py_bools(PyObject *self, PyObject *args, PyObject *kwargs)
+bools_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "out", "iout", NULL};
     PyObject *argv[4];
@@ -5991,18 +6635,18 @@ py_bools(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "bools");
-    result = call_bools_0(&fr, argv);
+    result = bools_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_reduce_doc,
+PyDoc_STRVAR(reduce_pydoc,
 "reduce($module, x)\n--\n\n"
 "Runs reduce from tests/e2e/programs/dtypes.py:130, compiled by appy-translate.\n\nSignatures:\n  reduce(int8[:])\n  reduce(uint16[:])\n  reduce(uint64[:])\n  reduce(bool[:])\n");
 
 static PyObject *
-py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
+reduce_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", NULL};
     PyObject *argv[1];
@@ -6016,13 +6660,13 @@ py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "dtypes", "reduce");
     if (appy_match_array(argv[0], APPY_INT8, 1))
-        result = call_reduce_0(&fr, argv);
+        result = reduce_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1))
-        result = call_reduce_1(&fr, argv);
+        result = reduce_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1))
-        result = call_reduce_2(&fr, argv);
+        result = reduce_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_BOOL, 1))
-        result = call_reduce_3(&fr, argv);
+        result = reduce_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  reduce(int8[:])\n  reduce(uint16[:])\n  reduce(uint64[:])\n  reduce(bool[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6030,12 +6674,12 @@ py_reduce(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_rows_doc,
+PyDoc_STRVAR(rows_pydoc,
 "rows($module, A, out, y)\n--\n\n"
 "Runs rows from tests/e2e/programs/dtypes.py:150, compiled by appy-translate.\n\nSignatures:\n  rows(int8[:, :], int64[:, :], int8[:])\n  rows(uint8[:, :], uint64[:, :], uint8[:])\n  rows(int16[:, :], int64[:, :], int16[:])\n  rows(uint16[:, :], uint64[:, :], uint16[:])\n  rows(uint32[:, :], uint64[:, :], uint32[:])\n  rows(uint64[:, :], uint64[:, :], uint64[:])\n");
 
 static PyObject *
-py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
+rows_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "out", "y", NULL};
     PyObject *argv[3];
@@ -6051,27 +6695,27 @@ py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_INT8, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT8, 1))
-        result = call_rows_0(&fr, argv);
+        result = rows_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT8, 1))
-        result = call_rows_1(&fr, argv);
+        result = rows_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 2)
         && appy_match_array(argv[1], APPY_INT64, 2)
         && appy_match_array(argv[2], APPY_INT16, 1))
-        result = call_rows_2(&fr, argv);
+        result = rows_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT16, 1))
-        result = call_rows_3(&fr, argv);
+        result = rows_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT32, 1))
-        result = call_rows_4(&fr, argv);
+        result = rows_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 2)
         && appy_match_array(argv[1], APPY_UINT64, 2)
         && appy_match_array(argv[2], APPY_UINT64, 1))
-        result = call_rows_5(&fr, argv);
+        result = rows_call5(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  rows(int8[:, :], int64[:, :], int8[:])\n  rows(uint8[:, :], uint64[:, :], uint8[:])\n  rows(int16[:, :], int64[:, :], int16[:])\n  rows(uint16[:, :], uint64[:, :], uint16[:])\n  rows(uint32[:, :], uint64[:, :], uint32[:])\n  rows(uint64[:, :], uint64[:, :], uint64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6079,12 +6723,12 @@ py_rows(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_scatter_doc,
+PyDoc_STRVAR(scatter_pydoc,
 "scatter($module, idx, w, x, h8, h16, h64, hb, g)\n--\n\n"
 "Runs scatter from tests/e2e/programs/dtypes.py:174, compiled by appy-translate.\n\nSignatures:\n  scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n");
 
 static PyObject *
-py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
+scatter_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"idx", "w", "x", "h8", "h16", "h64", "hb", "g", NULL};
     PyObject *argv[8];
@@ -6105,7 +6749,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_0(&fr, argv);
+        result = scatter_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6114,7 +6758,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_1(&fr, argv);
+        result = scatter_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6123,7 +6767,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_2(&fr, argv);
+        result = scatter_call2(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6132,7 +6776,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_3(&fr, argv);
+        result = scatter_call3(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT8, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6141,7 +6785,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_4(&fr, argv);
+        result = scatter_call4(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT16, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6150,7 +6794,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_5(&fr, argv);
+        result = scatter_call5(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT32, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6159,7 +6803,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_6(&fr, argv);
+        result = scatter_call6(&fr, argv);
     else if (appy_match_array(argv[0], APPY_UINT64, 1)
         && appy_match_array(argv[1], APPY_INT16, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1)
@@ -6168,7 +6812,7 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[5], APPY_UINT64, 1)
         && appy_match_array(argv[6], APPY_BOOL, 1)
         && appy_match_array(argv[7], APPY_FLOAT64, 1))
-        result = call_scatter_7(&fr, argv);
+        result = scatter_call7(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 8, "  scatter(int8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(int64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint8[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint16[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint32[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n  scatter(uint64[:], int16[:], float64[:], uint8[:], int16[:], uint64[:], bool[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6176,12 +6820,12 @@ py_scatter(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_arrays_doc,
+PyDoc_STRVAR(arrays_pydoc,
 "arrays($module, x, y)\n--\n\n"
 "Runs arrays from tests/e2e/programs/dtypes.py:187, compiled by appy-translate.\n\nSignatures:\n  arrays(uint8[:], uint8[:])\n");
 
 static PyObject *
-py_arrays(PyObject *self, PyObject *args, PyObject *kwargs)
+arrays_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "y", NULL};
     PyObject *argv[2];
@@ -6194,18 +6838,18 @@ py_arrays(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "arrays");
-    result = call_arrays_0(&fr, argv);
+    result = arrays_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_masked_doc,
+PyDoc_STRVAR(masked_pydoc,
 "masked($module, x, mask, out)\n--\n\n"
 "Runs masked from tests/e2e/programs/dtypes.py:198, compiled by appy-translate.\n\nSignatures:\n  masked(float32[:], bool[:], float32[:])\n");
 
 static PyObject *
-py_masked(PyObject *self, PyObject *args, PyObject *kwargs)
+masked_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "mask", "out", NULL};
     PyObject *argv[3];
@@ -6218,18 +6862,18 @@ py_masked(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "masked");
-    result = call_masked_0(&fr, argv);
+    result = masked_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_make_doc,
+PyDoc_STRVAR(make_pydoc,
 "make($module, n, v)\n--\n\n"
 "Runs make from tests/e2e/programs/dtypes.py:214, compiled by appy-translate.\n\nSignatures:\n  make(int, uint8)\n");
 
 static PyObject *
-py_make(PyObject *self, PyObject *args, PyObject *kwargs)
+make_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"n", "v", NULL};
     PyObject *argv[2];
@@ -6242,18 +6886,18 @@ py_make(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "make");
-    result = call_make_0(&fr, argv);
+    result = make_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_aliases_doc,
+PyDoc_STRVAR(aliases_pydoc,
 "aliases($module, a, b, c, d, e, f, g, h, k, m, p, r, t)\n--\n\n"
 "Runs aliases from tests/e2e/programs/dtypes.py:231, compiled by appy-translate.\n\nSignatures:\n  aliases(byte[:], ubyte[:], short[:], ushort[:], intc[:], uintc[:], intp[:], uintp[:], longlong[:], ulonglong[:], np.single[:], numpy.double[:], np.bool_[:])\n");
 
 static PyObject *
-py_aliases(PyObject *self, PyObject *args, PyObject *kwargs)
+aliases_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "k", "m", "p", "r", "t", NULL};
     PyObject *argv[13];
@@ -6266,18 +6910,18 @@ py_aliases(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "aliases");
-    result = call_aliases_0(&fr, argv);
+    result = aliases_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_scale_doc,
+PyDoc_STRVAR(scale_pydoc,
 "scale($module, x, alpha, k, flip, out)\n--\n\n"
 "Runs scale from tests/e2e/programs/dtypes.py:239, compiled by appy-translate.\n\nSignatures:\n  scale(float32[:], float, int, bool, float32[:])\n  scale(float32[:], float64, int64, bool, float64[:])\n");
 
 static PyObject *
-py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
+scale_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "alpha", "k", "flip", "out", NULL};
     PyObject *argv[5];
@@ -6295,13 +6939,13 @@ py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_BOOL)
         && appy_match_array(argv[4], APPY_FLOAT32, 1))
-        result = call_scale_0(&fr, argv);
+        result = scale_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[1], APPY_FLOAT64)
         && appy_match_scalar(argv[2], APPY_INT64)
         && appy_match_scalar(argv[3], APPY_BOOL)
         && appy_match_array(argv[4], APPY_FLOAT64, 1))
-        result = call_scale_1(&fr, argv);
+        result = scale_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 5, "  scale(float32[:], float, int, bool, float32[:])\n  scale(float32[:], float64, int64, bool, float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -6309,12 +6953,12 @@ py_scale(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_spmv_doc,
+PyDoc_STRVAR(spmv_pydoc,
 "spmv($module, indptr, indices, data, x, y)\n--\n\n"
 "Runs spmv from tests/e2e/programs/dtypes.py:250, compiled by appy-translate.\n\nSignature (inferred):\n  spmv(int64[:], int64[:], float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
+spmv_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"indptr", "indices", "data", "x", "y", NULL};
     PyObject *argv[5];
@@ -6327,26 +6971,26 @@ py_spmv(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "dtypes", "spmv");
-    result = call_spmv_0(&fr, argv);
+    result = spmv_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"ints", (PyCFunction)(void (*)(void))py_ints, METH_VARARGS | METH_KEYWORDS, py_ints_doc},
-    {"floats", (PyCFunction)(void (*)(void))py_floats, METH_VARARGS | METH_KEYWORDS, py_floats_doc},
-    {"compare", (PyCFunction)(void (*)(void))py_compare, METH_VARARGS | METH_KEYWORDS, py_compare_doc},
-    {"bools", (PyCFunction)(void (*)(void))py_bools, METH_VARARGS | METH_KEYWORDS, py_bools_doc},
-    {"reduce", (PyCFunction)(void (*)(void))py_reduce, METH_VARARGS | METH_KEYWORDS, py_reduce_doc},
-    {"rows", (PyCFunction)(void (*)(void))py_rows, METH_VARARGS | METH_KEYWORDS, py_rows_doc},
-    {"scatter", (PyCFunction)(void (*)(void))py_scatter, METH_VARARGS | METH_KEYWORDS, py_scatter_doc},
-    {"arrays", (PyCFunction)(void (*)(void))py_arrays, METH_VARARGS | METH_KEYWORDS, py_arrays_doc},
-    {"masked", (PyCFunction)(void (*)(void))py_masked, METH_VARARGS | METH_KEYWORDS, py_masked_doc},
-    {"make", (PyCFunction)(void (*)(void))py_make, METH_VARARGS | METH_KEYWORDS, py_make_doc},
-    {"aliases", (PyCFunction)(void (*)(void))py_aliases, METH_VARARGS | METH_KEYWORDS, py_aliases_doc},
-    {"scale", (PyCFunction)(void (*)(void))py_scale, METH_VARARGS | METH_KEYWORDS, py_scale_doc},
-    {"spmv", (PyCFunction)(void (*)(void))py_spmv, METH_VARARGS | METH_KEYWORDS, py_spmv_doc},
+    {"ints", (PyCFunction)(void (*)(void))ints_py, METH_VARARGS | METH_KEYWORDS, ints_pydoc},
+    {"floats", (PyCFunction)(void (*)(void))floats_py, METH_VARARGS | METH_KEYWORDS, floats_pydoc},
+    {"compare", (PyCFunction)(void (*)(void))compare_py, METH_VARARGS | METH_KEYWORDS, compare_pydoc},
+    {"bools", (PyCFunction)(void (*)(void))bools_py, METH_VARARGS | METH_KEYWORDS, bools_pydoc},
+    {"reduce", (PyCFunction)(void (*)(void))reduce_py, METH_VARARGS | METH_KEYWORDS, reduce_pydoc},
+    {"rows", (PyCFunction)(void (*)(void))rows_py, METH_VARARGS | METH_KEYWORDS, rows_pydoc},
+    {"scatter", (PyCFunction)(void (*)(void))scatter_py, METH_VARARGS | METH_KEYWORDS, scatter_pydoc},
+    {"arrays", (PyCFunction)(void (*)(void))arrays_py, METH_VARARGS | METH_KEYWORDS, arrays_pydoc},
+    {"masked", (PyCFunction)(void (*)(void))masked_py, METH_VARARGS | METH_KEYWORDS, masked_pydoc},
+    {"make", (PyCFunction)(void (*)(void))make_py, METH_VARARGS | METH_KEYWORDS, make_pydoc},
+    {"aliases", (PyCFunction)(void (*)(void))aliases_py, METH_VARARGS | METH_KEYWORDS, aliases_pydoc},
+    {"scale", (PyCFunction)(void (*)(void))scale_py, METH_VARARGS | METH_KEYWORDS, scale_pydoc},
+    {"spmv", (PyCFunction)(void (*)(void))spmv_py, METH_VARARGS | METH_KEYWORDS, spmv_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,40 +13,40 @@
 #include <appy/offload.h>
 
 /* jacobi1d(float64[:], float64[:], int64) -- tests/e2e/programs/hostloop.py:9 */
-static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, int64_t steps, PyObject **ret)
+static int jacobi1d_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, int64_t steps_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t n = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_count = b_array->size;
+  int64_t n_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/hostloop.py:11: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:12: for t in range(steps): */
   {
-    const int64_t appy_stop0 = steps;
-    for (t = 0; t < appy_stop0; t++) {
+    const int64_t appy_stop0 = steps_;
+    for (t_ = 0; t_ < appy_stop0; t_++) {
       /* tests/e2e/programs/hostloop.py:14: for i in range(1, n - 1): */
       {
-        const int64_t appy_stop2 = (n - 1);
+        const int64_t appy_stop2 = (n_ - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-        for (i = INT64_C(1); i < appy_stop2; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+        for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
           /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-          b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / 3.0);
+          b_[i_] = ((a_[(i_ - 1)] + a_[i_] + a_[(i_ + 1)]) / 3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 14, appy_data.bytes_in - appy_in,
@@ -54,16 +54,16 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
       }
       /* tests/e2e/programs/hostloop.py:17: for i in range(1, n - 1): */
       {
-        const int64_t appy_stop4 = (n - 1);
+        const int64_t appy_stop4 = (n_ - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-        for (i = INT64_C(1); i < appy_stop4; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+        for (i_ = INT64_C(1); i_ < appy_stop4; i_++) {
           /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-          a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / 3.0);
+          a_[i_] = ((b_[(i_ - 1)] + b_[i_] + b_[(i_ + 1)]) / 3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 17, appy_data.bytes_in - appy_in,
@@ -76,40 +76,40 @@ static int kernel_jacobi1d_0(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* jacobi1d(float32[:], float32[:], int64) -- tests/e2e/programs/hostloop.py:9 */
-static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, int64_t steps, PyObject **ret)
+static int jacobi1d_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, int64_t steps_, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t n = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_count = b_array->size;
+  int64_t n_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/hostloop.py:11: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:12: for t in range(steps): */
   {
-    const int64_t appy_stop6 = steps;
-    for (t = 0; t < appy_stop6; t++) {
+    const int64_t appy_stop6 = steps_;
+    for (t_ = 0; t_ < appy_stop6; t_++) {
       /* tests/e2e/programs/hostloop.py:14: for i in range(1, n - 1): */
       {
-        const int64_t appy_stop8 = (n - 1);
+        const int64_t appy_stop8 = (n_ - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-        for (i = INT64_C(1); i < appy_stop8; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+        for (i_ = INT64_C(1); i_ < appy_stop8; i_++) {
           /* tests/e2e/programs/hostloop.py:15: b[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0 */
-          b[i] = ((a[(i - 1)] + a[i] + a[(i + 1)]) / (float)3.0);
+          b_[i_] = ((a_[(i_ - 1)] + a_[i_] + a_[(i_ + 1)]) / (float)3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 14, appy_data.bytes_in - appy_in,
@@ -117,16 +117,16 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
       }
       /* tests/e2e/programs/hostloop.py:17: for i in range(1, n - 1): */
       {
-        const int64_t appy_stop10 = (n - 1);
+        const int64_t appy_stop10 = (n_ - 1);
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-        for (i = INT64_C(1); i < appy_stop10; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+        for (i_ = INT64_C(1); i_ < appy_stop10; i_++) {
           /* tests/e2e/programs/hostloop.py:18: a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0 */
-          a[i] = ((b[(i - 1)] + b[i] + b[(i + 1)]) / (float)3.0);
+          a_[i_] = ((b_[(i_ - 1)] + b_[i_] + b_[(i_ + 1)]) / (float)3.0);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "jacobi1d", 17, appy_data.bytes_in - appy_in,
@@ -139,46 +139,46 @@ static int kernel_jacobi1d_1(appy_frame *fr, const appy_array *a_arg, const appy
 }
 
 /* relax(float64[:], float64[:], float64, int64) -- tests/e2e/programs/hostloop.py:24 */
-static int kernel_relax_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, double tol, int64_t max_iters, PyObject **ret)
+static int relax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, double tol_, int64_t max_iters_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t n = 0;
-  int64_t it = 0;
-  double diff = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_count = b_array->size;
+  int64_t n_ = 0;
+  int64_t it_ = 0;
+  double diff_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   /* tests/e2e/programs/hostloop.py:26: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:27: it = 0 */
-  it = INT64_C(0);
+  it_ = INT64_C(0);
   /* tests/e2e/programs/hostloop.py:28: diff = tol + 1.0 */
-  diff = (tol + 1.0);
+  diff_ = (tol_ + 1.0);
   /* tests/e2e/programs/hostloop.py:29: while diff > tol and it < max_iters: */
-  while ((diff > tol) && (it < max_iters)) {
+  while ((diff_ > tol_) && (it_ < max_iters_)) {
     /* tests/e2e/programs/hostloop.py:30: diff = 0.0 */
-    diff = 0.0;
+    diff_ = 0.0;
     /* tests/e2e/programs/hostloop.py:32: for i in range(1, n - 1): */
     {
-      const int64_t appy_stop12 = (n - 1);
+      const int64_t appy_stop12 = (n_ - 1);
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size]) map(tofrom: diff) reduction(max: diff)
-      for (i = INT64_C(1); i < appy_stop12; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
+      for (i_ = INT64_C(1); i_ < appy_stop12; i_++) {
         /* tests/e2e/programs/hostloop.py:33: b[i] = 0.5 * (a[i - 1] + a[i + 1]) */
-        b[i] = (0.5 * (a[(i - 1)] + a[(i + 1)]));
+        b_[i_] = (0.5 * (a_[(i_ - 1)] + a_[(i_ + 1)]));
         /* tests/e2e/programs/hostloop.py:34: diff = max(diff, abs(b[i] - a[i])) */
-        diff = appy_max_f64(diff, fabs((b[i] - a[i])));
+        diff_ = appy_max_f64(diff_, fabs((b_[i_] - a_[i_])));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "hostloop", "relax", 32, appy_data.bytes_in - appy_in,
@@ -186,71 +186,71 @@ static int kernel_relax_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
     }
     /* tests/e2e/programs/hostloop.py:36: for i in range(1, n - 1): */
     {
-      const int64_t appy_stop14 = (n - 1);
+      const int64_t appy_stop14 = (n_ - 1);
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-      for (i = INT64_C(1); i < appy_stop14; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+      for (i_ = INT64_C(1); i_ < appy_stop14; i_++) {
         /* tests/e2e/programs/hostloop.py:37: a[i] = b[i] */
-        a[i] = b[i];
+        a_[i_] = b_[i_];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "hostloop", "relax", 36, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
     /* tests/e2e/programs/hostloop.py:38: it += 1 */
-    it = (it + 1);
+    it_ = (it_ + 1);
   }
   /* tests/e2e/programs/hostloop.py:39: return it */
-  *ret = appy_box_int64(it);
+  *ret = appy_box_int64(it_);
   appy_env_end(&appy_data, "hostloop", "relax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* relax(float32[:], float32[:], float64, int64) -- tests/e2e/programs/hostloop.py:24 */
-static int kernel_relax_1(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, double tol, int64_t max_iters, PyObject **ret)
+static int relax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, double tol_, int64_t max_iters_, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  float *b = (float *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  int64_t n = 0;
-  int64_t it = 0;
-  double diff = 0;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  float *b_ = (float *)b_array->data;
+  int64_t b_count = b_array->size;
+  int64_t n_ = 0;
+  int64_t it_ = 0;
+  double diff_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   /* tests/e2e/programs/hostloop.py:26: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:27: it = 0 */
-  it = INT64_C(0);
+  it_ = INT64_C(0);
   /* tests/e2e/programs/hostloop.py:28: diff = tol + 1.0 */
-  diff = (tol + 1.0);
+  diff_ = (tol_ + 1.0);
   /* tests/e2e/programs/hostloop.py:29: while diff > tol and it < max_iters: */
-  while ((diff > tol) && (it < max_iters)) {
+  while ((diff_ > tol_) && (it_ < max_iters_)) {
     /* tests/e2e/programs/hostloop.py:30: diff = 0.0 */
-    diff = 0.0;
+    diff_ = 0.0;
     /* tests/e2e/programs/hostloop.py:32: for i in range(1, n - 1): */
     {
-      const int64_t appy_stop16 = (n - 1);
+      const int64_t appy_stop16 = (n_ - 1);
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size]) map(tofrom: diff) reduction(max: diff)
-      for (i = INT64_C(1); i < appy_stop16; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
+      for (i_ = INT64_C(1); i_ < appy_stop16; i_++) {
         /* tests/e2e/programs/hostloop.py:33: b[i] = 0.5 * (a[i - 1] + a[i + 1]) */
-        b[i] = ((float)0.5 * (a[(i - 1)] + a[(i + 1)]));
+        b_[i_] = ((float)0.5 * (a_[(i_ - 1)] + a_[(i_ + 1)]));
         /* tests/e2e/programs/hostloop.py:34: diff = max(diff, abs(b[i] - a[i])) */
-        diff = appy_max_f64(diff, (double)fabsf((b[i] - a[i])));
+        diff_ = appy_max_f64(diff_, (double)fabsf((b_[i_] - a_[i_])));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "hostloop", "relax", 32, appy_data.bytes_in - appy_in,
@@ -258,171 +258,181 @@ static int kernel_relax_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
     }
     /* tests/e2e/programs/hostloop.py:36: for i in range(1, n - 1): */
     {
-      const int64_t appy_stop18 = (n - 1);
+      const int64_t appy_stop18 = (n_ - 1);
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_WRITES);
-      appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+      appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b[0:b_size]) map(tofrom: a[0:a_size])
-      for (i = INT64_C(1); i < appy_stop18; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
+      for (i_ = INT64_C(1); i_ < appy_stop18; i_++) {
         /* tests/e2e/programs/hostloop.py:37: a[i] = b[i] */
-        a[i] = b[i];
+        a_[i_] = b_[i_];
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "hostloop", "relax", 36, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
     /* tests/e2e/programs/hostloop.py:38: it += 1 */
-    it = (it + 1);
+    it_ = (it_ + 1);
   }
   /* tests/e2e/programs/hostloop.py:39: return it */
-  *ret = appy_box_int64(it);
+  *ret = appy_box_int64(it_);
   appy_env_end(&appy_data, "hostloop", "relax", appy_called);
   return *ret ? 0 : -1;
 }
 
 /* host_touch(int64[:], int64) -- tests/e2e/programs/hostloop.py:45 */
-static int kernel_host_touch_0(appy_frame *fr, const appy_array *a_arg, int64_t rounds, PyObject **ret)
+static int host_touch_kernel0(appy_frame *fr, const appy_array *a_array, int64_t rounds_, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t r = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t r_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds_ > 0, 0, 0, -1, 1, "tests/e2e/programs/hostloop.py, line 51") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:47: for r in range(rounds): */
   {
-    const int64_t appy_stop20 = rounds;
-    for (r = 0; r < appy_stop20; r++) {
+    const int64_t appy_stop20 = rounds_;
+    for (r_ = 0; r_ < appy_stop20; r_++) {
       /* tests/e2e/programs/hostloop.py:49: for i in range(a.shape[0]): */
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size])
-        for (i = 0; i < a_shape0; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
+        for (i_ = 0; i_ < a_shape0; i_++) {
           /* tests/e2e/programs/hostloop.py:50: a[i] = a[i] + i */
-          a[i] = (a[i] + i);
+          a_[i_] = (a_[i_] + i_);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "host_touch", 49, appy_data.bytes_in - appy_in,
                      appy_mapped - appy_start, appy_ran - appy_mapped);
       }
       /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
-      a[INT64_C(0)] = (a[a_shape0 - 1] - a[INT64_C(1)]);
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
+      a_[INT64_C(0)] = (a_[a_shape0 - 1] - a_[INT64_C(1)]);
       /* tests/e2e/programs/hostloop.py:52: if a[0] % 2 == 0: */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
-      if (appy_mod_i64(a[INT64_C(0)], INT64_C(2)) == 0) {
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
+      if (appy_mod_i64(a_[INT64_C(0)], INT64_C(2)) == 0) {
         /* tests/e2e/programs/hostloop.py:53: a[1] += 1 */
-        a[INT64_C(1)] = (a[INT64_C(1)] + 1);
+        a_[INT64_C(1)] = (a_[INT64_C(1)] + 1);
       }
     }
   }
   /* tests/e2e/programs/hostloop.py:54: return a[0] + a[1] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  *ret = appy_box_int64((a[INT64_C(0)] + a[INT64_C(1)]));
+  appy_env_host(&appy_data, a_, APPY_READS);
+  *ret = appy_box_int64((a_[INT64_C(0)] + a_[INT64_C(1)]));
   appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
+  return -1;
 }
 
 /* host_touch(int32[:], int64) -- tests/e2e/programs/hostloop.py:45 */
-static int kernel_host_touch_1(appy_frame *fr, const appy_array *a_arg, int64_t rounds, PyObject **ret)
+static int host_touch_kernel1(appy_frame *fr, const appy_array *a_array, int64_t rounds_, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t r = 0;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t r_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds_ > 0, 0, 0, -1, 1, "tests/e2e/programs/hostloop.py, line 51") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:47: for r in range(rounds): */
   {
-    const int64_t appy_stop23 = rounds;
-    for (r = 0; r < appy_stop23; r++) {
+    const int64_t appy_stop23 = rounds_;
+    for (r_ = 0; r_ < appy_stop23; r_++) {
       /* tests/e2e/programs/hostloop.py:49: for i in range(a.shape[0]): */
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size])
-        for (i = 0; i < a_shape0; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
+        for (i_ = 0; i_ < a_shape0; i_++) {
           /* tests/e2e/programs/hostloop.py:50: a[i] = a[i] + i */
-          a[i] = (a[i] + (int32_t)i);
+          a_[i_] = (a_[i_] + (int32_t)i_);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "host_touch", 49, appy_data.bytes_in - appy_in,
                      appy_mapped - appy_start, appy_ran - appy_mapped);
       }
       /* tests/e2e/programs/hostloop.py:51: a[0] = a[-1] - a[1] */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
-      a[INT64_C(0)] = (a[a_shape0 - 1] - a[INT64_C(1)]);
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
+      a_[INT64_C(0)] = (a_[a_shape0 - 1] - a_[INT64_C(1)]);
       /* tests/e2e/programs/hostloop.py:52: if a[0] % 2 == 0: */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
-      if (appy_mod_i32(a[INT64_C(0)], 2) == 0) {
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
+      if (appy_mod_i32(a_[INT64_C(0)], 2) == 0) {
         /* tests/e2e/programs/hostloop.py:53: a[1] += 1 */
-        a[INT64_C(1)] = (a[INT64_C(1)] + 1);
+        a_[INT64_C(1)] = (a_[INT64_C(1)] + 1);
       }
     }
   }
   /* tests/e2e/programs/hostloop.py:54: return a[0] + a[1] */
-  appy_env_host(&appy_data, a, APPY_READS);
-  *ret = appy_box_int32((a[INT64_C(0)] + a[INT64_C(1)]));
+  appy_env_host(&appy_data, a_, APPY_READS);
+  *ret = appy_box_int32((a_[INT64_C(0)] + a_[INT64_C(1)]));
   appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_touch", appy_called);
+  return -1;
 }
 
 /* swap_steps(float64[:], float64[:], int64) -- tests/e2e/programs/hostloop.py:59 */
-static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, int64_t steps, PyObject **ret)
+static int swap_steps_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, int64_t steps_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  PyObject *a_obj = a_arg->obj;
-  double *b = (double *)b_arg->data;
-  int64_t b_shape0 = b_arg->shape[0];
-  int64_t b_size = b_arg->size;
-  PyObject *b_obj = b_arg->obj;
-  int64_t n = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  PyObject *a_obj = a_array->obj;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  PyObject *b_obj = b_array->obj;
+  int64_t n_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/hostloop.py:61: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:62: for t in range(steps): */
   {
-    const int64_t appy_stop26 = steps;
-    for (t = 0; t < appy_stop26; t++) {
+    const int64_t appy_stop26 = steps_;
+    for (t_ = 0; t_ < appy_stop26; t_++) {
       /* tests/e2e/programs/hostloop.py:64: for i in range(n): */
       {
-        const int64_t appy_stop28 = n;
+        const int64_t appy_stop28 = n_;
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: b[0:b_size])
-        for (i = 0; i < appy_stop28; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
+        for (i_ = 0; i_ < appy_stop28; i_++) {
           /* tests/e2e/programs/hostloop.py:65: if i == 0 or i == n - 1: */
-          if ((i == 0) || (i == (n - 1))) {
+          if ((i_ == 0) || (i_ == (n_ - 1))) {
             /* tests/e2e/programs/hostloop.py:66: b[i] = a[i] */
-            b[i] = a[i];
+            b_[i_] = a_[i_];
           } else {
             /* tests/e2e/programs/hostloop.py:68: b[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1] */
-            b[i] = ((0.25 * a[(i - 1)]) + (0.5 * a[i]) + (0.25 * a[(i + 1)]));
+            b_[i_] = ((0.25 * a_[(i_ - 1)]) + (0.5 * a_[i_]) + (0.25 * a_[(i_ + 1)]));
           }
         }
         const double appy_ran = appy_clock();
@@ -431,21 +441,21 @@ static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const ap
       }
       /* tests/e2e/programs/hostloop.py:69: a, b = b, a */
       {
-        double *appy_t30 = b;
+        double *appy_t30_ = b_;
         int64_t appy_t30_shape0 = b_shape0;
-        int64_t appy_t30_size = b_size;
+        int64_t appy_t30_count = b_count;
         PyObject *appy_t30_obj = b_obj;
-        double *appy_t31 = a;
+        double *appy_t31_ = a_;
         int64_t appy_t31_shape0 = a_shape0;
-        int64_t appy_t31_size = a_size;
+        int64_t appy_t31_count = a_count;
         PyObject *appy_t31_obj = a_obj;
-        a = appy_t30;
+        a_ = appy_t30_;
         a_shape0 = appy_t30_shape0;
-        a_size = appy_t30_size;
+        a_count = appy_t30_count;
         a_obj = appy_t30_obj;
-        b = appy_t31;
+        b_ = appy_t31_;
         b_shape0 = appy_t31_shape0;
-        b_size = appy_t31_size;
+        b_count = appy_t31_count;
         b_obj = appy_t31_obj;
       }
     }
@@ -455,60 +465,60 @@ static int kernel_swap_steps_0(appy_frame *fr, const appy_array *a_arg, const ap
 }
 
 /* local_sum(float64[:]) -- tests/e2e/programs/hostloop.py:74 */
-static int kernel_local_sum_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int local_sum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *t = NULL;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *t_ = NULL;
   int64_t t_shape0 = 0;
-  int64_t t_size = 0;
+  int64_t t_count = 0;
   PyObject *t_obj = NULL;
-  int64_t i = 0;
-  double s = 0;
+  int64_t i_ = 0;
+  double s_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/hostloop.py:76: t = np.empty_like(a) */
   {
     appy_array appy_a32;
     if (appy_alloc(fr, "empty", APPY_FLOAT64, 1, (const int64_t[]){a_shape0}, 0.0, &appy_a32) < 0)
       goto fail;
-    t = (double *)appy_a32.data;
+    t_ = (double *)appy_a32.data;
     t_shape0 = appy_a32.shape[0];
-    t_size = appy_a32.size;
+    t_count = appy_a32.size;
     t_obj = appy_a32.obj;
-    appy_env_fresh(&appy_data, t, sizeof(*t) * t_size);
+    appy_env_fresh(&appy_data, t_, sizeof(*t_) * t_count);
   }
   /* tests/e2e/programs/hostloop.py:78: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, t, sizeof(*t) * t_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: t[0:t_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: t_[0:t_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/hostloop.py:79: t[i] = 2.0 * a[i] + 1.0 */
-      t[i] = ((2.0 * a[i]) + 1.0);
+      t_[i_] = ((2.0 * a_[i_]) + 1.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "hostloop", "local_sum", 78, appy_data.bytes_in - appy_in,
                  appy_mapped - appy_start, appy_ran - appy_mapped);
   }
   /* tests/e2e/programs/hostloop.py:80: s = 0.0 */
-  s = 0.0;
+  s_ = 0.0;
   /* tests/e2e/programs/hostloop.py:81: for i in range(t.shape[0]): */
-  appy_env_host(&appy_data, t, APPY_READS);
+  appy_env_host(&appy_data, t_, APPY_READS);
   {
-    for (i = 0; i < t_shape0; i++) {
+    for (i_ = 0; i_ < t_shape0; i_++) {
       /* tests/e2e/programs/hostloop.py:82: s += t[i] */
-      s = (s + t[i]);
+      s_ = (s_ + t_[i_]);
     }
   }
   /* tests/e2e/programs/hostloop.py:83: return s, t */
-  appy_env_host(&appy_data, t, APPY_RETURNS);
-  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s), appy_box_array(&(appy_array){.obj = t_obj})});
+  appy_env_host(&appy_data, t_, APPY_RETURNS);
+  *ret = appy_box_tuple(2, (PyObject *[]){appy_box_float64(s_), appy_box_array(&(appy_array){.obj = t_obj})});
   appy_env_end(&appy_data, "hostloop", "local_sum", appy_called);
   return *ret ? 0 : -1;
 fail:
@@ -517,96 +527,103 @@ fail:
 }
 
 /* grow_until(int64[:], int64) -- tests/e2e/programs/hostloop.py:88 */
-static int kernel_grow_until_0(appy_frame *fr, const appy_array *a_arg, int64_t limit, PyObject **ret)
+static int grow_until_kernel0(appy_frame *fr, const appy_array *a_array, int64_t limit_, PyObject **ret)
 {
-  int64_t *a = (int64_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  int64_t count = 0;
-  int64_t i = 0;
+  int64_t *a_ = (int64_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  int64_t count_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  /* tests/e2e/programs/hostloop.py:91: while a[0] < limit: */
+  if (appy_extent(fr, "a", 0, a_shape0, 1, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 91") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:90: count = 0 */
-  count = INT64_C(0);
+  count_ = INT64_C(0);
   /* tests/e2e/programs/hostloop.py:91: while a[0] < limit: */
   for (;;) {
-    appy_env_host(&appy_data, a, APPY_READS);
-    if (!(a[INT64_C(0)] < limit))
+    appy_env_host(&appy_data, a_, APPY_READS);
+    if (!(a_[INT64_C(0)] < limit_))
       break;
     /* tests/e2e/programs/hostloop.py:93: for i in range(a.shape[0]): */
     {
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
-      appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
+      appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
       const double appy_mapped = appy_clock();
-      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a[0:a_size])
-      for (i = 0; i < a_shape0; i++) {
+      #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
+      for (i_ = 0; i_ < a_shape0; i_++) {
         /* tests/e2e/programs/hostloop.py:94: a[i] += i + 1 */
-        a[i] = (a[i] + (i + 1));
+        a_[i_] = (a_[i_] + (i_ + 1));
       }
       const double appy_ran = appy_clock();
       appy_env_ran(&appy_data, "hostloop", "grow_until", 93, appy_data.bytes_in - appy_in,
                    appy_mapped - appy_start, appy_ran - appy_mapped);
     }
     /* tests/e2e/programs/hostloop.py:95: count += 1 */
-    count = (count + 1);
+    count_ = (count_ + 1);
   }
   /* tests/e2e/programs/hostloop.py:96: return count */
-  *ret = appy_box_int64(count);
+  *ret = appy_box_int64(count_);
   appy_env_end(&appy_data, "hostloop", "grow_until", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "grow_until", appy_called);
+  return -1;
 }
 
 /* host_then_device(float64[:], float64[:], int64) -- tests/e2e/programs/hostloop.py:101 */
-static int kernel_host_then_device_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, int64_t rounds, PyObject **ret)
+static int host_then_device_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, int64_t rounds_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t n = 0;
-  int64_t r = 0;
-  int64_t k = 0;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_count = out_array->size;
+  int64_t n_ = 0;
+  int64_t r_ = 0;
+  int64_t k_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/hostloop.py:106: a[0] = a[n - 1] + r */
+  if (appy_extent(fr, "a", 0, a_shape0, rounds_ > 0, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 106") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:104: n = a.shape[0] */
-  n = a_shape0;
+  n_ = a_shape0;
   /* tests/e2e/programs/hostloop.py:105: for r in range(rounds): */
   {
-    const int64_t appy_stop36 = rounds;
-    for (r = 0; r < appy_stop36; r++) {
+    const int64_t appy_stop36 = rounds_;
+    for (r_ = 0; r_ < appy_stop36; r_++) {
       /* tests/e2e/programs/hostloop.py:106: a[0] = a[n - 1] + r */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
-      a[INT64_C(0)] = (a[(n - 1)] + (double)r);
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
+      a_[INT64_C(0)] = (a_[(n_ - 1)] + (double)r_);
       /* tests/e2e/programs/hostloop.py:107: for k in range(1, n, 3): */
-      appy_env_host(&appy_data, a, APPY_READS | APPY_WRITES);
+      appy_env_host(&appy_data, a_, APPY_READS | APPY_WRITES);
       {
-        const int64_t appy_stop38 = n;
-        for (k = INT64_C(1); k < appy_stop38; k += 3) {
+        const int64_t appy_stop38 = n_;
+        for (k_ = INT64_C(1); k_ < appy_stop38; k_ += 3) {
           /* tests/e2e/programs/hostloop.py:108: a[k] = a[k] * 0.5 */
-          a[k] = (a[k] * 0.5);
+          a_[k_] = (a_[k_] * 0.5);
         }
       }
       /* tests/e2e/programs/hostloop.py:110: for i in range(n): */
       {
-        const int64_t appy_stop40 = n;
+        const int64_t appy_stop40 = n_;
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-        appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+        appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-        for (i = 0; i < appy_stop40; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+        for (i_ = 0; i_ < appy_stop40; i_++) {
           /* tests/e2e/programs/hostloop.py:111: out[i] = a[i] + a[0] */
-          out[i] = (a[i] + a[INT64_C(0)]);
+          out_[i_] = (a_[i_] + a_[INT64_C(0)]);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "host_then_device", 110, appy_data.bytes_in - appy_in,
@@ -614,16 +631,16 @@ static int kernel_host_then_device_0(appy_frame *fr, const appy_array *a_arg, co
       }
       /* tests/e2e/programs/hostloop.py:113: for i in range(n): */
       {
-        const int64_t appy_stop42 = n;
+        const int64_t appy_stop42 = n_;
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS | APPY_WRITES);
-        appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_READS);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+        appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: out[0:out_size]) map(tofrom: a[0:a_size])
-        for (i = 0; i < appy_stop42; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: out_[0:out_count]) map(tofrom: a_[0:a_count])
+        for (i_ = 0; i_ < appy_stop42; i_++) {
           /* tests/e2e/programs/hostloop.py:114: a[i] = out[i] - a[i] */
-          a[i] = (out[i] - a[i]);
+          a_[i_] = (out_[i_] - a_[i_]);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "host_then_device", 113, appy_data.bytes_in - appy_in,
@@ -633,98 +650,106 @@ static int kernel_host_then_device_0(appy_frame *fr, const appy_array *a_arg, co
   }
   appy_env_end(&appy_data, "hostloop", "host_then_device", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "hostloop", "host_then_device", appy_called);
+  return -1;
 }
 
 /* alias_write(float64[:], int64) -- tests/e2e/programs/hostloop.py:119 */
-static int kernel_alias_write_0(appy_frame *fr, const appy_array *a_arg, int64_t steps, PyObject **ret)
+static int alias_write_kernel0(appy_frame *fr, const appy_array *a_array, int64_t steps_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = NULL;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = NULL;
   int64_t b_shape0 = 0;
-  int64_t b_size = 0;
-  double total = 0;
-  int64_t t = 0;
-  int64_t i = 0;
+  int64_t b_count = 0;
+  double total_ = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  /* tests/e2e/programs/hostloop.py:128: total += a[0] */
+  if (appy_extent(fr, "a", 0, a_shape0, steps_ > 0, 0, 0, 0, 0, "tests/e2e/programs/hostloop.py, line 128") < 0)
+    goto fail;
   /* tests/e2e/programs/hostloop.py:122: b = a */
-  b = a;
+  b_ = a_;
   b_shape0 = a_shape0;
-  b_size = a_size;
+  b_count = a_count;
   /* tests/e2e/programs/hostloop.py:123: total = 0.0 */
-  total = 0.0;
+  total_ = 0.0;
   /* tests/e2e/programs/hostloop.py:124: for t in range(steps): */
   {
-    const int64_t appy_stop44 = steps;
-    for (t = 0; t < appy_stop44; t++) {
+    const int64_t appy_stop44 = steps_;
+    for (t_ = 0; t_ < appy_stop44; t_++) {
       /* tests/e2e/programs/hostloop.py:126: for i in range(b.shape[0]): */
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS | APPY_WRITES);
+        appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b[0:b_size])
-        for (i = 0; i < b_shape0; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count])
+        for (i_ = 0; i_ < b_shape0; i_++) {
           /* tests/e2e/programs/hostloop.py:127: b[i] = b[i] * 0.5 + t */
-          b[i] = ((b[i] * 0.5) + (double)t);
+          b_[i_] = ((b_[i_] * 0.5) + (double)t_);
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "alias_write", 126, appy_data.bytes_in - appy_in,
                      appy_mapped - appy_start, appy_ran - appy_mapped);
       }
       /* tests/e2e/programs/hostloop.py:128: total += a[0] */
-      appy_env_host(&appy_data, a, APPY_READS);
-      total = (total + a[INT64_C(0)]);
+      appy_env_host(&appy_data, a_, APPY_READS);
+      total_ = (total_ + a_[INT64_C(0)]);
     }
   }
   /* tests/e2e/programs/hostloop.py:129: return total */
-  *ret = appy_box_float64(total);
+  *ret = appy_box_float64(total_);
   appy_env_end(&appy_data, "hostloop", "alias_write", appy_called);
   return *ret ? 0 : -1;
+fail:
+  appy_env_end(&appy_data, "hostloop", "alias_write", appy_called);
+  return -1;
 }
 
 /* fresh_result(float64[:], int64) -- tests/e2e/programs/hostloop.py:134 */
-static int kernel_fresh_result_0(appy_frame *fr, const appy_array *a_arg, int64_t steps, PyObject **ret)
+static int fresh_result_kernel0(appy_frame *fr, const appy_array *a_array, int64_t steps_, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *c = NULL;
-  int64_t c_size = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *c_ = NULL;
+  int64_t c_count = 0;
   PyObject *c_obj = NULL;
-  int64_t t = 0;
-  int64_t i = 0;
+  int64_t t_ = 0;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
   /* tests/e2e/programs/hostloop.py:136: c = np.zeros_like(a) */
   {
     appy_array appy_a47;
     if (appy_alloc(fr, "zeros", APPY_FLOAT64, 1, (const int64_t[]){a_shape0}, 0.0, &appy_a47) < 0)
       goto fail;
-    c = (double *)appy_a47.data;
-    c_size = appy_a47.size;
+    c_ = (double *)appy_a47.data;
+    c_count = appy_a47.size;
     c_obj = appy_a47.obj;
   }
   /* tests/e2e/programs/hostloop.py:137: for t in range(steps): */
   {
-    const int64_t appy_stop48 = steps;
-    for (t = 0; t < appy_stop48; t++) {
+    const int64_t appy_stop48 = steps_;
+    for (t_ = 0; t_ < appy_stop48; t_++) {
       /* tests/e2e/programs/hostloop.py:139: for i in range(a.shape[0]): */
       {
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
-        appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-        appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_READS | APPY_WRITES);
+        appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+        appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
         const double appy_mapped = appy_clock();
-        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: c[0:c_size])
-        for (i = 0; i < a_shape0; i++) {
+        #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: c_[0:c_count])
+        for (i_ = 0; i_ < a_shape0; i_++) {
           /* tests/e2e/programs/hostloop.py:140: c[i] = c[i] + a[i] * (t + 1) */
-          c[i] = (c[i] + (a[i] * (double)(t + 1)));
+          c_[i_] = (c_[i_] + (a_[i_] * (double)(t_ + 1)));
         }
         const double appy_ran = appy_clock();
         appy_env_ran(&appy_data, "hostloop", "fresh_result", 139, appy_data.bytes_in - appy_in,
@@ -733,7 +758,7 @@ static int kernel_fresh_result_0(appy_frame *fr, const appy_array *a_arg, int64_
     }
   }
   /* tests/e2e/programs/hostloop.py:141: return c */
-  appy_env_host(&appy_data, c, APPY_RETURNS);
+  appy_env_host(&appy_data, c_, APPY_RETURNS);
   *ret = appy_box_array(&(appy_array){.obj = c_obj});
   appy_env_end(&appy_data, "hostloop", "fresh_result", appy_called);
   return *ret ? 0 : -1;
@@ -745,7 +770,7 @@ fail:
 /* Python bindings */
 
 static PyObject *
-call_jacobi1d_0(appy_frame *fr, PyObject *const *argv)
+jacobi1d_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -760,7 +785,7 @@ call_jacobi1d_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi1d_0(fr, &p0, &p1, p2, &ret);
+    rc = jacobi1d_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -770,7 +795,7 @@ call_jacobi1d_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_jacobi1d_1(appy_frame *fr, PyObject *const *argv)
+jacobi1d_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -785,7 +810,7 @@ call_jacobi1d_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_jacobi1d_1(fr, &p0, &p1, p2, &ret);
+    rc = jacobi1d_kernel1(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -795,7 +820,7 @@ call_jacobi1d_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_relax_0(appy_frame *fr, PyObject *const *argv)
+relax_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -813,7 +838,7 @@ call_relax_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "max_iters", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_relax_0(fr, &p0, &p1, p2, p3, &ret);
+    rc = relax_kernel0(fr, &p0, &p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -823,7 +848,7 @@ call_relax_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_relax_1(appy_frame *fr, PyObject *const *argv)
+relax_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -841,7 +866,7 @@ call_relax_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[3], "max_iters", &p3) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_relax_1(fr, &p0, &p1, p2, p3, &ret);
+    rc = relax_kernel1(fr, &p0, &p1, p2, p3, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -851,7 +876,7 @@ call_relax_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_touch_0(appy_frame *fr, PyObject *const *argv)
+host_touch_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -863,7 +888,7 @@ call_host_touch_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "rounds", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_touch_0(fr, &p0, p1, &ret);
+    rc = host_touch_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -873,7 +898,7 @@ call_host_touch_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_touch_1(appy_frame *fr, PyObject *const *argv)
+host_touch_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -885,7 +910,7 @@ call_host_touch_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "rounds", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_touch_1(fr, &p0, p1, &ret);
+    rc = host_touch_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -895,7 +920,7 @@ call_host_touch_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_swap_steps_0(appy_frame *fr, PyObject *const *argv)
+swap_steps_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -910,7 +935,7 @@ call_swap_steps_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "steps", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_swap_steps_0(fr, &p0, &p1, p2, &ret);
+    rc = swap_steps_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -920,7 +945,7 @@ call_swap_steps_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_local_sum_0(appy_frame *fr, PyObject *const *argv)
+local_sum_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -929,7 +954,7 @@ call_local_sum_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_local_sum_0(fr, &p0, &ret);
+    rc = local_sum_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -939,7 +964,7 @@ call_local_sum_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_grow_until_0(appy_frame *fr, PyObject *const *argv)
+grow_until_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -951,7 +976,7 @@ call_grow_until_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "limit", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_grow_until_0(fr, &p0, p1, &ret);
+    rc = grow_until_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -961,7 +986,7 @@ call_grow_until_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_host_then_device_0(appy_frame *fr, PyObject *const *argv)
+host_then_device_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -976,7 +1001,7 @@ call_host_then_device_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[2], "rounds", &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_host_then_device_0(fr, &p0, &p1, p2, &ret);
+    rc = host_then_device_kernel0(fr, &p0, &p1, p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -986,7 +1011,7 @@ call_host_then_device_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_alias_write_0(appy_frame *fr, PyObject *const *argv)
+alias_write_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -998,7 +1023,7 @@ call_alias_write_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "steps", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_alias_write_0(fr, &p0, p1, &ret);
+    rc = alias_write_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1008,7 +1033,7 @@ call_alias_write_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_fresh_result_0(appy_frame *fr, PyObject *const *argv)
+fresh_result_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int64_t p1;
@@ -1020,7 +1045,7 @@ call_fresh_result_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int64(fr, argv[1], "steps", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_fresh_result_0(fr, &p0, p1, &ret);
+    rc = fresh_result_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -1029,12 +1054,12 @@ call_fresh_result_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_jacobi1d_doc,
+PyDoc_STRVAR(jacobi1d_pydoc,
 "jacobi1d($module, a, b, steps)\n--\n\n"
 "Runs jacobi1d from tests/e2e/programs/hostloop.py:9, compiled by appy-translate.\n\nSignatures:\n  jacobi1d(float64[:], float64[:], int64)\n  jacobi1d(float32[:], float32[:], int64)\n");
 
 static PyObject *
-py_jacobi1d(PyObject *self, PyObject *args, PyObject *kwargs)
+jacobi1d_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "steps", NULL};
     PyObject *argv[3];
@@ -1050,11 +1075,11 @@ py_jacobi1d(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi1d_0(&fr, argv);
+        result = jacobi1d_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[2], APPY_INT64))
-        result = call_jacobi1d_1(&fr, argv);
+        result = jacobi1d_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  jacobi1d(float64[:], float64[:], int64)\n  jacobi1d(float32[:], float32[:], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1062,12 +1087,12 @@ py_jacobi1d(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_relax_doc,
+PyDoc_STRVAR(relax_pydoc,
 "relax($module, a, b, tol, max_iters)\n--\n\n"
 "Runs relax from tests/e2e/programs/hostloop.py:24, compiled by appy-translate.\n\nSignatures:\n  relax(float64[:], float64[:], float64, int64)\n  relax(float32[:], float32[:], float64, int64)\n");
 
 static PyObject *
-py_relax(PyObject *self, PyObject *args, PyObject *kwargs)
+relax_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "tol", "max_iters", NULL};
     PyObject *argv[4];
@@ -1084,12 +1109,12 @@ py_relax(PyObject *self, PyObject *args, PyObject *kwargs)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT64)
         && appy_match_scalar(argv[3], APPY_INT64))
-        result = call_relax_0(&fr, argv);
+        result = relax_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_scalar(argv[2], APPY_FLOAT64)
         && appy_match_scalar(argv[3], APPY_INT64))
-        result = call_relax_1(&fr, argv);
+        result = relax_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 4, "  relax(float64[:], float64[:], float64, int64)\n  relax(float32[:], float32[:], float64, int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1097,12 +1122,12 @@ py_relax(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_host_touch_doc,
+PyDoc_STRVAR(host_touch_pydoc,
 "host_touch($module, a, rounds)\n--\n\n"
 "Runs host_touch from tests/e2e/programs/hostloop.py:45, compiled by appy-translate.\n\nSignatures:\n  host_touch(int64[:], int64)\n  host_touch(int32[:], int64)\n");
 
 static PyObject *
-py_host_touch(PyObject *self, PyObject *args, PyObject *kwargs)
+host_touch_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "rounds", NULL};
     PyObject *argv[2];
@@ -1117,10 +1142,10 @@ py_host_touch(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "hostloop", "host_touch");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_host_touch_0(&fr, argv);
+        result = host_touch_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_scalar(argv[1], APPY_INT64))
-        result = call_host_touch_1(&fr, argv);
+        result = host_touch_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  host_touch(int64[:], int64)\n  host_touch(int32[:], int64)\n");
     if (appy_frame_release(&fr) < 0)
@@ -1128,12 +1153,12 @@ py_host_touch(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_swap_steps_doc,
+PyDoc_STRVAR(swap_steps_pydoc,
 "swap_steps($module, a, b, steps)\n--\n\n"
 "Runs swap_steps from tests/e2e/programs/hostloop.py:59, compiled by appy-translate.\n\nSignatures:\n  swap_steps(float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_swap_steps(PyObject *self, PyObject *args, PyObject *kwargs)
+swap_steps_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "steps", NULL};
     PyObject *argv[3];
@@ -1146,18 +1171,18 @@ py_swap_steps(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "swap_steps");
-    result = call_swap_steps_0(&fr, argv);
+    result = swap_steps_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_local_sum_doc,
+PyDoc_STRVAR(local_sum_pydoc,
 "local_sum($module, a)\n--\n\n"
 "Runs local_sum from tests/e2e/programs/hostloop.py:74, compiled by appy-translate.\n\nSignatures:\n  local_sum(float64[:])\n");
 
 static PyObject *
-py_local_sum(PyObject *self, PyObject *args, PyObject *kwargs)
+local_sum_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -1170,18 +1195,18 @@ py_local_sum(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "local_sum");
-    result = call_local_sum_0(&fr, argv);
+    result = local_sum_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_grow_until_doc,
+PyDoc_STRVAR(grow_until_pydoc,
 "grow_until($module, a, limit)\n--\n\n"
 "Runs grow_until from tests/e2e/programs/hostloop.py:88, compiled by appy-translate.\n\nSignatures:\n  grow_until(int64[:], int64)\n");
 
 static PyObject *
-py_grow_until(PyObject *self, PyObject *args, PyObject *kwargs)
+grow_until_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "limit", NULL};
     PyObject *argv[2];
@@ -1194,18 +1219,18 @@ py_grow_until(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "grow_until");
-    result = call_grow_until_0(&fr, argv);
+    result = grow_until_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_host_then_device_doc,
+PyDoc_STRVAR(host_then_device_pydoc,
 "host_then_device($module, a, out, rounds)\n--\n\n"
 "Runs host_then_device from tests/e2e/programs/hostloop.py:101, compiled by appy-translate.\n\nSignatures:\n  host_then_device(float64[:], float64[:], int64)\n");
 
 static PyObject *
-py_host_then_device(PyObject *self, PyObject *args, PyObject *kwargs)
+host_then_device_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", "rounds", NULL};
     PyObject *argv[3];
@@ -1218,18 +1243,18 @@ py_host_then_device(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "host_then_device");
-    result = call_host_then_device_0(&fr, argv);
+    result = host_then_device_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_alias_write_doc,
+PyDoc_STRVAR(alias_write_pydoc,
 "alias_write($module, a, steps)\n--\n\n"
 "Runs alias_write from tests/e2e/programs/hostloop.py:119, compiled by appy-translate.\n\nSignatures:\n  alias_write(float64[:], int64)\n");
 
 static PyObject *
-py_alias_write(PyObject *self, PyObject *args, PyObject *kwargs)
+alias_write_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "steps", NULL};
     PyObject *argv[2];
@@ -1242,18 +1267,18 @@ py_alias_write(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "alias_write");
-    result = call_alias_write_0(&fr, argv);
+    result = alias_write_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
-PyDoc_STRVAR(py_fresh_result_doc,
+PyDoc_STRVAR(fresh_result_pydoc,
 "fresh_result($module, a, steps)\n--\n\n"
 "Runs fresh_result from tests/e2e/programs/hostloop.py:134, compiled by appy-translate.\n\nSignatures:\n  fresh_result(float64[:], int64)\n");
 
 static PyObject *
-py_fresh_result(PyObject *self, PyObject *args, PyObject *kwargs)
+fresh_result_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "steps", NULL};
     PyObject *argv[2];
@@ -1266,22 +1291,22 @@ py_fresh_result(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "hostloop", "fresh_result");
-    result = call_fresh_result_0(&fr, argv);
+    result = fresh_result_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"jacobi1d", (PyCFunction)(void (*)(void))py_jacobi1d, METH_VARARGS | METH_KEYWORDS, py_jacobi1d_doc},
-    {"relax", (PyCFunction)(void (*)(void))py_relax, METH_VARARGS | METH_KEYWORDS, py_relax_doc},
-    {"host_touch", (PyCFunction)(void (*)(void))py_host_touch, METH_VARARGS | METH_KEYWORDS, py_host_touch_doc},
-    {"swap_steps", (PyCFunction)(void (*)(void))py_swap_steps, METH_VARARGS | METH_KEYWORDS, py_swap_steps_doc},
-    {"local_sum", (PyCFunction)(void (*)(void))py_local_sum, METH_VARARGS | METH_KEYWORDS, py_local_sum_doc},
-    {"grow_until", (PyCFunction)(void (*)(void))py_grow_until, METH_VARARGS | METH_KEYWORDS, py_grow_until_doc},
-    {"host_then_device", (PyCFunction)(void (*)(void))py_host_then_device, METH_VARARGS | METH_KEYWORDS, py_host_then_device_doc},
-    {"alias_write", (PyCFunction)(void (*)(void))py_alias_write, METH_VARARGS | METH_KEYWORDS, py_alias_write_doc},
-    {"fresh_result", (PyCFunction)(void (*)(void))py_fresh_result, METH_VARARGS | METH_KEYWORDS, py_fresh_result_doc},
+    {"jacobi1d", (PyCFunction)(void (*)(void))jacobi1d_py, METH_VARARGS | METH_KEYWORDS, jacobi1d_pydoc},
+    {"relax", (PyCFunction)(void (*)(void))relax_py, METH_VARARGS | METH_KEYWORDS, relax_pydoc},
+    {"host_touch", (PyCFunction)(void (*)(void))host_touch_py, METH_VARARGS | METH_KEYWORDS, host_touch_pydoc},
+    {"swap_steps", (PyCFunction)(void (*)(void))swap_steps_py, METH_VARARGS | METH_KEYWORDS, swap_steps_pydoc},
+    {"local_sum", (PyCFunction)(void (*)(void))local_sum_py, METH_VARARGS | METH_KEYWORDS, local_sum_pydoc},
+    {"grow_until", (PyCFunction)(void (*)(void))grow_until_py, METH_VARARGS | METH_KEYWORDS, grow_until_pydoc},
+    {"host_then_device", (PyCFunction)(void (*)(void))host_then_device_py, METH_VARARGS | METH_KEYWORDS, host_then_device_pydoc},
+    {"alias_write", (PyCFunction)(void (*)(void))alias_write_py, METH_VARARGS | METH_KEYWORDS, alias_write_pydoc},
+    {"fresh_result", (PyCFunction)(void (*)(void))fresh_result_py, METH_VARARGS | METH_KEYWORDS, fresh_result_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,96 +13,101 @@
 #include <appy/offload.h>
 
 /* mathf(float64[:], float64[:, :]) -- tests/e2e/programs/mathfuncs.py:11 */
-static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int mathf_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  double v = 0;
-  double a = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  double v_ = 0;
+  double a_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size]) private(v, a)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_, a_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:15: v = x[i] */
-      v = x[i];
+      v_ = x_[i_];
       /* tests/e2e/programs/mathfuncs.py:16: a = abs(v) */
-      a = fabs(v);
+      a_ = fabs(v_);
       /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
-      out[i] = sqrt(a);
+      out_[i_] = sqrt(a_);
       /* tests/e2e/programs/mathfuncs.py:18: out[1, i] = np.sqrt(a + 1) */
-      out[1 * out_shape1 + i] = sqrt((a + 1.0));
+      out_[1 * out_shape1 + i_] = sqrt((a_ + 1.0));
       /* tests/e2e/programs/mathfuncs.py:19: out[2, i] = math.exp(v) */
-      out[2 * out_shape1 + i] = exp(v);
+      out_[2 * out_shape1 + i_] = exp(v_);
       /* tests/e2e/programs/mathfuncs.py:20: out[3, i] = np.exp(-v) */
-      out[3 * out_shape1 + i] = exp((-v));
+      out_[3 * out_shape1 + i_] = exp((-v_));
       /* tests/e2e/programs/mathfuncs.py:21: out[4, i] = math.log(a + 0.5) */
-      out[4 * out_shape1 + i] = log((a + 0.5));
+      out_[4 * out_shape1 + i_] = log((a_ + 0.5));
       /* tests/e2e/programs/mathfuncs.py:22: out[5, i] = np.log(a + 2) */
-      out[5 * out_shape1 + i] = log((a + 2.0));
+      out_[5 * out_shape1 + i_] = log((a_ + 2.0));
       /* tests/e2e/programs/mathfuncs.py:23: out[6, i] = math.log1p(a) */
-      out[6 * out_shape1 + i] = log1p(a);
+      out_[6 * out_shape1 + i_] = log1p(a_);
       /* tests/e2e/programs/mathfuncs.py:24: out[7, i] = np.log1p(a) */
-      out[7 * out_shape1 + i] = log1p(a);
+      out_[7 * out_shape1 + i_] = log1p(a_);
       /* tests/e2e/programs/mathfuncs.py:25: out[8, i] = math.sin(v) */
-      out[8 * out_shape1 + i] = sin(v);
+      out_[8 * out_shape1 + i_] = sin(v_);
       /* tests/e2e/programs/mathfuncs.py:26: out[9, i] = np.sin(v) */
-      out[9 * out_shape1 + i] = sin(v);
+      out_[9 * out_shape1 + i_] = sin(v_);
       /* tests/e2e/programs/mathfuncs.py:27: out[10, i] = math.cos(v) */
-      out[10 * out_shape1 + i] = cos(v);
+      out_[10 * out_shape1 + i_] = cos(v_);
       /* tests/e2e/programs/mathfuncs.py:28: out[11, i] = np.cos(v) */
-      out[11 * out_shape1 + i] = cos(v);
+      out_[11 * out_shape1 + i_] = cos(v_);
       /* tests/e2e/programs/mathfuncs.py:29: out[12, i] = math.tan(v / 2) */
-      out[12 * out_shape1 + i] = tan((v / 2.0));
+      out_[12 * out_shape1 + i_] = tan((v_ / 2.0));
       /* tests/e2e/programs/mathfuncs.py:30: out[13, i] = np.tan(v / 2) */
-      out[13 * out_shape1 + i] = tan((v / 2.0));
+      out_[13 * out_shape1 + i_] = tan((v_ / 2.0));
       /* tests/e2e/programs/mathfuncs.py:31: out[14, i] = math.tanh(v) */
-      out[14 * out_shape1 + i] = tanh(v);
+      out_[14 * out_shape1 + i_] = tanh(v_);
       /* tests/e2e/programs/mathfuncs.py:32: out[15, i] = np.tanh(v) */
-      out[15 * out_shape1 + i] = tanh(v);
+      out_[15 * out_shape1 + i_] = tanh(v_);
       /* tests/e2e/programs/mathfuncs.py:33: out[16, i] = math.erf(v) */
-      out[16 * out_shape1 + i] = erf(v);
+      out_[16 * out_shape1 + i_] = erf(v_);
       /* tests/e2e/programs/mathfuncs.py:34: out[17, i] = math.floor(v * 4) */
-      out[17 * out_shape1 + i] = (double)(int64_t)floor((v * 4.0));
+      out_[17 * out_shape1 + i_] = (double)(int64_t)floor((v_ * 4.0));
       /* tests/e2e/programs/mathfuncs.py:35: out[18, i] = np.floor(v * 4) */
-      out[18 * out_shape1 + i] = floor((v * 4.0));
+      out_[18 * out_shape1 + i_] = floor((v_ * 4.0));
       /* tests/e2e/programs/mathfuncs.py:36: out[19, i] = math.ceil(v * 4) */
-      out[19 * out_shape1 + i] = (double)(int64_t)ceil((v * 4.0));
+      out_[19 * out_shape1 + i_] = (double)(int64_t)ceil((v_ * 4.0));
       /* tests/e2e/programs/mathfuncs.py:37: out[20, i] = np.ceil(v * 4) */
-      out[20 * out_shape1 + i] = ceil((v * 4.0));
+      out_[20 * out_shape1 + i_] = ceil((v_ * 4.0));
       /* tests/e2e/programs/mathfuncs.py:38: out[21, i] = math.fabs(v) */
-      out[21 * out_shape1 + i] = fabs(v);
+      out_[21 * out_shape1 + i_] = fabs(v_);
       /* tests/e2e/programs/mathfuncs.py:39: out[22, i] = np.fabs(v) */
-      out[22 * out_shape1 + i] = fabs(v);
+      out_[22 * out_shape1 + i_] = fabs(v_);
       /* tests/e2e/programs/mathfuncs.py:40: out[23, i] = math.pow(a, 1.5) */
-      out[23 * out_shape1 + i] = pow(a, 1.5);
+      out_[23 * out_shape1 + i_] = pow(a_, 1.5);
       /* tests/e2e/programs/mathfuncs.py:41: out[24, i] = math.hypot(v, 1.5) */
-      out[24 * out_shape1 + i] = hypot(v, 1.5);
+      out_[24 * out_shape1 + i_] = hypot(v_, 1.5);
       /* tests/e2e/programs/mathfuncs.py:42: out[25, i] = np.hypot(v, -0.5) */
-      out[25 * out_shape1 + i] = hypot(v, (-0.5));
+      out_[25 * out_shape1 + i_] = hypot(v_, (-0.5));
       /* tests/e2e/programs/mathfuncs.py:43: out[26, i] = math.atan2(v, 0.7) */
-      out[26 * out_shape1 + i] = atan2(v, 0.7);
+      out_[26 * out_shape1 + i_] = atan2(v_, 0.7);
       /* tests/e2e/programs/mathfuncs.py:44: out[27, i] = np.arctan2(v, -0.7) */
-      out[27 * out_shape1 + i] = atan2(v, (-0.7));
+      out_[27 * out_shape1 + i_] = atan2(v_, (-0.7));
       /* tests/e2e/programs/mathfuncs.py:45: out[28, i] = np.fmin(v, 0.3) */
-      out[28 * out_shape1 + i] = fmin(v, 0.3);
+      out_[28 * out_shape1 + i_] = fmin(v_, 0.3);
       /* tests/e2e/programs/mathfuncs.py:46: out[29, i] = np.fmax(v, 0.3) */
-      out[29 * out_shape1 + i] = fmax(v, 0.3);
+      out_[29 * out_shape1 + i_] = fmax(v_, 0.3);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "mathf", 14, appy_data.bytes_in - appy_in,
@@ -110,99 +115,107 @@ static int kernel_mathf_0(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* mathf(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:11 */
-static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int mathf_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
-  float v = 0;
-  float a = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  float v_ = 0;
+  float a_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 29, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 17") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:14: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size]) private(v, a)
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_, a_)
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:15: v = x[i] */
-      v = x[i];
+      v_ = x_[i_];
       /* tests/e2e/programs/mathfuncs.py:16: a = abs(v) */
-      a = fabsf(v);
+      a_ = fabsf(v_);
       /* tests/e2e/programs/mathfuncs.py:17: out[0, i] = math.sqrt(a) */
-      out[i] = (float)sqrt((double)a);
+      out_[i_] = (float)sqrt((double)a_);
       /* tests/e2e/programs/mathfuncs.py:18: out[1, i] = np.sqrt(a + 1) */
-      out[1 * out_shape1 + i] = sqrtf((a + 1.0f));
+      out_[1 * out_shape1 + i_] = sqrtf((a_ + 1.0f));
       /* tests/e2e/programs/mathfuncs.py:19: out[2, i] = math.exp(v) */
-      out[2 * out_shape1 + i] = (float)exp((double)v);
+      out_[2 * out_shape1 + i_] = (float)exp((double)v_);
       /* tests/e2e/programs/mathfuncs.py:20: out[3, i] = np.exp(-v) */
-      out[3 * out_shape1 + i] = expf((-v));
+      out_[3 * out_shape1 + i_] = expf((-v_));
       /* tests/e2e/programs/mathfuncs.py:21: out[4, i] = math.log(a + 0.5) */
-      out[4 * out_shape1 + i] = (float)log((double)(a + (float)0.5));
+      out_[4 * out_shape1 + i_] = (float)log((double)(a_ + (float)0.5));
       /* tests/e2e/programs/mathfuncs.py:22: out[5, i] = np.log(a + 2) */
-      out[5 * out_shape1 + i] = logf((a + 2.0f));
+      out_[5 * out_shape1 + i_] = logf((a_ + 2.0f));
       /* tests/e2e/programs/mathfuncs.py:23: out[6, i] = math.log1p(a) */
-      out[6 * out_shape1 + i] = (float)log1p((double)a);
+      out_[6 * out_shape1 + i_] = (float)log1p((double)a_);
       /* tests/e2e/programs/mathfuncs.py:24: out[7, i] = np.log1p(a) */
-      out[7 * out_shape1 + i] = log1pf(a);
+      out_[7 * out_shape1 + i_] = log1pf(a_);
       /* tests/e2e/programs/mathfuncs.py:25: out[8, i] = math.sin(v) */
-      out[8 * out_shape1 + i] = (float)sin((double)v);
+      out_[8 * out_shape1 + i_] = (float)sin((double)v_);
       /* tests/e2e/programs/mathfuncs.py:26: out[9, i] = np.sin(v) */
-      out[9 * out_shape1 + i] = sinf(v);
+      out_[9 * out_shape1 + i_] = sinf(v_);
       /* tests/e2e/programs/mathfuncs.py:27: out[10, i] = math.cos(v) */
-      out[10 * out_shape1 + i] = (float)cos((double)v);
+      out_[10 * out_shape1 + i_] = (float)cos((double)v_);
       /* tests/e2e/programs/mathfuncs.py:28: out[11, i] = np.cos(v) */
-      out[11 * out_shape1 + i] = cosf(v);
+      out_[11 * out_shape1 + i_] = cosf(v_);
       /* tests/e2e/programs/mathfuncs.py:29: out[12, i] = math.tan(v / 2) */
-      out[12 * out_shape1 + i] = (float)tan((double)(v / 2.0f));
+      out_[12 * out_shape1 + i_] = (float)tan((double)(v_ / 2.0f));
       /* tests/e2e/programs/mathfuncs.py:30: out[13, i] = np.tan(v / 2) */
-      out[13 * out_shape1 + i] = tanf((v / 2.0f));
+      out_[13 * out_shape1 + i_] = tanf((v_ / 2.0f));
       /* tests/e2e/programs/mathfuncs.py:31: out[14, i] = math.tanh(v) */
-      out[14 * out_shape1 + i] = (float)tanh((double)v);
+      out_[14 * out_shape1 + i_] = (float)tanh((double)v_);
       /* tests/e2e/programs/mathfuncs.py:32: out[15, i] = np.tanh(v) */
-      out[15 * out_shape1 + i] = tanhf(v);
+      out_[15 * out_shape1 + i_] = tanhf(v_);
       /* tests/e2e/programs/mathfuncs.py:33: out[16, i] = math.erf(v) */
-      out[16 * out_shape1 + i] = (float)erf((double)v);
+      out_[16 * out_shape1 + i_] = (float)erf((double)v_);
       /* tests/e2e/programs/mathfuncs.py:34: out[17, i] = math.floor(v * 4) */
-      out[17 * out_shape1 + i] = (float)(int64_t)floor((double)(v * 4.0f));
+      out_[17 * out_shape1 + i_] = (float)(int64_t)floor((double)(v_ * 4.0f));
       /* tests/e2e/programs/mathfuncs.py:35: out[18, i] = np.floor(v * 4) */
-      out[18 * out_shape1 + i] = floorf((v * 4.0f));
+      out_[18 * out_shape1 + i_] = floorf((v_ * 4.0f));
       /* tests/e2e/programs/mathfuncs.py:36: out[19, i] = math.ceil(v * 4) */
-      out[19 * out_shape1 + i] = (float)(int64_t)ceil((double)(v * 4.0f));
+      out_[19 * out_shape1 + i_] = (float)(int64_t)ceil((double)(v_ * 4.0f));
       /* tests/e2e/programs/mathfuncs.py:37: out[20, i] = np.ceil(v * 4) */
-      out[20 * out_shape1 + i] = ceilf((v * 4.0f));
+      out_[20 * out_shape1 + i_] = ceilf((v_ * 4.0f));
       /* tests/e2e/programs/mathfuncs.py:38: out[21, i] = math.fabs(v) */
-      out[21 * out_shape1 + i] = (float)fabs((double)v);
+      out_[21 * out_shape1 + i_] = (float)fabs((double)v_);
       /* tests/e2e/programs/mathfuncs.py:39: out[22, i] = np.fabs(v) */
-      out[22 * out_shape1 + i] = fabsf(v);
+      out_[22 * out_shape1 + i_] = fabsf(v_);
       /* tests/e2e/programs/mathfuncs.py:40: out[23, i] = math.pow(a, 1.5) */
-      out[23 * out_shape1 + i] = (float)pow((double)a, 1.5);
+      out_[23 * out_shape1 + i_] = (float)pow((double)a_, 1.5);
       /* tests/e2e/programs/mathfuncs.py:41: out[24, i] = math.hypot(v, 1.5) */
-      out[24 * out_shape1 + i] = (float)hypot((double)v, 1.5);
+      out_[24 * out_shape1 + i_] = (float)hypot((double)v_, 1.5);
       /* tests/e2e/programs/mathfuncs.py:42: out[25, i] = np.hypot(v, -0.5) */
-      out[25 * out_shape1 + i] = hypotf(v, (float)(-0.5));
+      out_[25 * out_shape1 + i_] = hypotf(v_, (float)(-0.5));
       /* tests/e2e/programs/mathfuncs.py:43: out[26, i] = math.atan2(v, 0.7) */
-      out[26 * out_shape1 + i] = (float)atan2((double)v, 0.7);
+      out_[26 * out_shape1 + i_] = (float)atan2((double)v_, 0.7);
       /* tests/e2e/programs/mathfuncs.py:44: out[27, i] = np.arctan2(v, -0.7) */
-      out[27 * out_shape1 + i] = atan2f(v, (float)(-0.7));
+      out_[27 * out_shape1 + i_] = atan2f(v_, (float)(-0.7));
       /* tests/e2e/programs/mathfuncs.py:45: out[28, i] = np.fmin(v, 0.3) */
-      out[28 * out_shape1 + i] = fminf(v, (float)0.3);
+      out_[28 * out_shape1 + i_] = fminf(v_, (float)0.3);
       /* tests/e2e/programs/mathfuncs.py:46: out[29, i] = np.fmax(v, 0.3) */
-      out[29 * out_shape1 + i] = fmaxf(v, (float)0.3);
+      out_[29 * out_shape1 + i_] = fmaxf(v_, (float)0.3);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "mathf", 14, appy_data.bytes_in - appy_in,
@@ -210,34 +223,40 @@ static int kernel_mathf_1(appy_frame *fr, const appy_array *x_arg, const appy_ar
   }
   appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "mathf", appy_called);
+  return -1;
 }
 
 /* int_math(int64[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
-static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy_array *out_arg, PyObject **ret)
+static int int_math_kernel0(appy_frame *fr, const appy_array *k_array, const appy_array *out_array, PyObject **ret)
 {
-  int64_t *k = (int64_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int64_t *k_ = (int64_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
-      out[i] = (sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0)) - (double)(int64_t)floor(((double)k[i] / 3.0)));
+      out_[i_] = (sqrt((double)(k_[i_] < 0 ? -k_[i_] : k_[i_])) + exp(((double)k_[i_] / 50.0)) - (double)(int64_t)floor(((double)k_[i_] / 3.0)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "int_math", 55, appy_data.bytes_in - appy_in,
@@ -245,34 +264,40 @@ static int kernel_int_math_0(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* int_math(int32[:], float64[:]) -- tests/e2e/programs/mathfuncs.py:52 */
-static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy_array *out_arg, PyObject **ret)
+static int int_math_kernel1(appy_frame *fr, const appy_array *k_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *k = (int32_t *)k_arg->data;
-  int64_t k_shape0 = k_arg->shape[0];
-  int64_t k_size = k_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *k_ = (int32_t *)k_array->data;
+  int64_t k_shape0 = k_array->shape[0];
+  int64_t k_count = k_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, k, sizeof(*k) * k_size, k_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, k_, sizeof(*k_) * k_count, k_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
+  if (appy_extent(fr, "out", 0, out_shape0, k_shape0 > 0, 0, k_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 56") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:55: for i in range(k.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, k, sizeof(*k) * k_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k[0:k_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < k_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < k_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:56: out[i] = math.sqrt(abs(k[i])) + np.exp(k[i] / 50) - math.floor(k[i] / 3) */
-      out[i] = (sqrt((double)(k[i] < 0 ? -k[i] : k[i])) + exp(((double)k[i] / 50.0)) - (double)(int64_t)floor(((double)k[i] / 3.0)));
+      out_[i_] = (sqrt((double)(k_[i_] < 0 ? -k_[i_] : k_[i_])) + exp(((double)k_[i_] / 50.0)) - (double)(int64_t)floor(((double)k_[i_] / 3.0)));
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "int_math", 55, appy_data.bytes_in - appy_in,
@@ -280,39 +305,47 @@ static int kernel_int_math_1(appy_frame *fr, const appy_array *k_arg, const appy
   }
   appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "int_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float64[:], float64[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
-static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int literal_math_kernel0(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
-      out[i] = ((x[i] / 1.4142135623730951) + (1.7320508075688772 * x[i]));
+      out_[i_] = ((x_[i_] / 1.4142135623730951) + (1.7320508075688772 * x_[i_]));
       /* tests/e2e/programs/mathfuncs.py:67: out[1, i] = np.sqrt(0.5) * x[i] ** 2 + (x[i] - 1.0) ** 2.0 */
-      out[1 * out_shape1 + i] = ((0.70710678118654757 * appy_square_f64(x[i])) + appy_square_f64((x[i] - 1.0)));
+      out_[1 * out_shape1 + i_] = ((0.70710678118654757 * appy_square_f64(x_[i_])) + appy_square_f64((x_[i_] - 1.0)));
       /* tests/e2e/programs/mathfuncs.py:68: out[2, i] = math.sqrt(1e30) * x[i] + math.sqrt(0) + np.sqrt(16) */
-      out[2 * out_shape1 + i] = ((1000000000000000.0 * x[i]) + 0.0 + 4.0);
+      out_[2 * out_shape1 + i_] = ((1000000000000000.0 * x_[i_]) + 0.0 + 4.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "literal_math", 65, appy_data.bytes_in - appy_in,
@@ -320,39 +353,47 @@ static int kernel_literal_math_0(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* literal_math(float32[:], float32[:, :]) -- tests/e2e/programs/mathfuncs.py:62 */
-static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const appy_array *out_arg, PyObject **ret)
+static int literal_math_kernel1(appy_frame *fr, const appy_array *x_array, const appy_array *out_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *out = (float *)out_arg->data;
-  int64_t out_shape1 = out_arg->shape[1];
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *out_ = (float *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_shape1 = out_array->shape[1];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
+  if (appy_extent(fr, "out", 0, out_shape0, x_shape0 > 0, 0, 0, 0, 2, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
+  if (appy_extent(fr, "out", 1, out_shape1, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/mathfuncs.py, line 66") < 0)
+    goto fail;
   /* tests/e2e/programs/mathfuncs.py:65: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/mathfuncs.py:66: out[0, i] = x[i] / math.sqrt(2.0) + math.sqrt(3) * x[i] */
-      out[i] = ((x[i] / (float)1.4142135623730951) + ((float)1.7320508075688772 * x[i]));
+      out_[i_] = ((x_[i_] / (float)1.4142135623730951) + ((float)1.7320508075688772 * x_[i_]));
       /* tests/e2e/programs/mathfuncs.py:67: out[1, i] = np.sqrt(0.5) * x[i] ** 2 + (x[i] - 1.0) ** 2.0 */
-      out[1 * out_shape1 + i] = (float)((0.70710678118654757 * (double)appy_square_f32(x[i])) + (double)appy_square_f32((x[i] - (float)1.0)));
+      out_[1 * out_shape1 + i_] = (float)((0.70710678118654757 * (double)appy_square_f32(x_[i_])) + (double)appy_square_f32((x_[i_] - (float)1.0)));
       /* tests/e2e/programs/mathfuncs.py:68: out[2, i] = math.sqrt(1e30) * x[i] + math.sqrt(0) + np.sqrt(16) */
-      out[2 * out_shape1 + i] = (float)((double)(((float)1000000000000000.0 * x[i]) + (float)0.0) + 4.0);
+      out_[2 * out_shape1 + i_] = (float)((double)(((float)1000000000000000.0 * x_[i_]) + (float)0.0) + 4.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "mathfuncs", "literal_math", 65, appy_data.bytes_in - appy_in,
@@ -360,12 +401,15 @@ static int kernel_literal_math_1(appy_frame *fr, const appy_array *x_arg, const 
   }
   appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "mathfuncs", "literal_math", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_mathf_0(appy_frame *fr, PyObject *const *argv)
+mathf_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -377,7 +421,7 @@ call_mathf_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mathf_0(fr, &p0, &p1, &ret);
+    rc = mathf_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -387,7 +431,7 @@ call_mathf_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_mathf_1(appy_frame *fr, PyObject *const *argv)
+mathf_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -399,7 +443,7 @@ call_mathf_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_mathf_1(fr, &p0, &p1, &ret);
+    rc = mathf_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -409,7 +453,7 @@ call_mathf_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_int_math_0(appy_frame *fr, PyObject *const *argv)
+int_math_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -421,7 +465,7 @@ call_int_math_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_int_math_0(fr, &p0, &p1, &ret);
+    rc = int_math_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -431,7 +475,7 @@ call_int_math_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_int_math_1(appy_frame *fr, PyObject *const *argv)
+int_math_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -443,7 +487,7 @@ call_int_math_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_int_math_1(fr, &p0, &p1, &ret);
+    rc = int_math_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -453,7 +497,7 @@ call_int_math_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_literal_math_0(appy_frame *fr, PyObject *const *argv)
+literal_math_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -465,7 +509,7 @@ call_literal_math_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_literal_math_0(fr, &p0, &p1, &ret);
+    rc = literal_math_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -475,7 +519,7 @@ call_literal_math_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_literal_math_1(appy_frame *fr, PyObject *const *argv)
+literal_math_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -487,7 +531,7 @@ call_literal_math_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT32, 2, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_literal_math_1(fr, &p0, &p1, &ret);
+    rc = literal_math_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -496,12 +540,12 @@ call_literal_math_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_mathf_doc,
+PyDoc_STRVAR(mathf_pydoc,
 "mathf($module, x, out)\n--\n\n"
 "Runs mathf from tests/e2e/programs/mathfuncs.py:11, compiled by appy-translate.\n\nSignatures:\n  mathf(float64[:], float64[:, :])\n  mathf(float32[:], float32[:, :])\n");
 
 static PyObject *
-py_mathf(PyObject *self, PyObject *args, PyObject *kwargs)
+mathf_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -516,10 +560,10 @@ py_mathf(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "mathfuncs", "mathf");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_mathf_0(&fr, argv);
+        result = mathf_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_mathf_1(&fr, argv);
+        result = mathf_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  mathf(float64[:], float64[:, :])\n  mathf(float32[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -527,12 +571,12 @@ py_mathf(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_int_math_doc,
+PyDoc_STRVAR(int_math_pydoc,
 "int_math($module, k, out)\n--\n\n"
 "Runs int_math from tests/e2e/programs/mathfuncs.py:52, compiled by appy-translate.\n\nSignatures:\n  int_math(int64[:], float64[:])\n  int_math(int32[:], float64[:])\n");
 
 static PyObject *
-py_int_math(PyObject *self, PyObject *args, PyObject *kwargs)
+int_math_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"k", "out", NULL};
     PyObject *argv[2];
@@ -547,10 +591,10 @@ py_int_math(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "mathfuncs", "int_math");
     if (appy_match_array(argv[0], APPY_INT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_int_math_0(&fr, argv);
+        result = int_math_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_int_math_1(&fr, argv);
+        result = int_math_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  int_math(int64[:], float64[:])\n  int_math(int32[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -558,12 +602,12 @@ py_int_math(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_literal_math_doc,
+PyDoc_STRVAR(literal_math_pydoc,
 "literal_math($module, x, out)\n--\n\n"
 "Runs literal_math from tests/e2e/programs/mathfuncs.py:62, compiled by appy-translate.\n\nSignatures:\n  literal_math(float64[:], float64[:, :])\n  literal_math(float32[:], float32[:, :])\n");
 
 static PyObject *
-py_literal_math(PyObject *self, PyObject *args, PyObject *kwargs)
+literal_math_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"x", "out", NULL};
     PyObject *argv[2];
@@ -578,10 +622,10 @@ py_literal_math(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "mathfuncs", "literal_math");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 2))
-        result = call_literal_math_0(&fr, argv);
+        result = literal_math_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT32, 2))
-        result = call_literal_math_1(&fr, argv);
+        result = literal_math_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  literal_math(float64[:], float64[:, :])\n  literal_math(float32[:], float32[:, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -590,9 +634,9 @@ py_literal_math(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"mathf", (PyCFunction)(void (*)(void))py_mathf, METH_VARARGS | METH_KEYWORDS, py_mathf_doc},
-    {"int_math", (PyCFunction)(void (*)(void))py_int_math, METH_VARARGS | METH_KEYWORDS, py_int_math_doc},
-    {"literal_math", (PyCFunction)(void (*)(void))py_literal_math, METH_VARARGS | METH_KEYWORDS, py_literal_math_doc},
+    {"mathf", (PyCFunction)(void (*)(void))mathf_py, METH_VARARGS | METH_KEYWORDS, mathf_pydoc},
+    {"int_math", (PyCFunction)(void (*)(void))int_math_py, METH_VARARGS | METH_KEYWORDS, int_math_pydoc},
+    {"literal_math", (PyCFunction)(void (*)(void))literal_math_py, METH_VARARGS | METH_KEYWORDS, literal_math_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,48 +13,55 @@
 #include <appy/offload.h>
 
 /* matvec(float64[:, :], float64[:], float64[:]) -- examples/matvec.py:11 */
-static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  double *x = (double *)x_arg->data;
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
-  double s = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
+  double s_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* examples/matvec.py:17: s += A[i, j] * x[j] */
+  if (appy_extent(fr, "x", 0, x_shape0, A_shape0 > 0 && A_shape1 > 0, 0, A_shape1 - 1, 0, 0, "examples/matvec.py, line 17") < 0)
+    goto fail;
+  /* examples/matvec.py:18: y[i] = s */
+  if (appy_extent(fr, "y", 0, y_shape0, A_shape0 > 0, 0, A_shape0 - 1, 0, 0, "examples/matvec.py, line 18") < 0)
+    goto fail;
   /* examples/matvec.py:13: for i in range(A.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS);
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A[0:A_size], x[0:x_size]) map(tofrom: y[0:y_size]) private(s, j)
-    for (i = 0; i < A_shape0; i++) {
+    #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
       /* examples/matvec.py:14: s = 0.0 */
-      s = 0.0;
+      s_ = 0.0;
       /* examples/matvec.py:16: for j in range(A.shape[1]): */
       {
-        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s)
-        for (j = 0; j < A_shape1; j++) {
+        #pragma omp parallel for simd if(!omp_is_initial_device()) reduction(+: s_)
+        for (j_ = 0; j_ < A_shape1; j_++) {
           /* examples/matvec.py:17: s += A[i, j] * x[j] */
-          s = (s + (A[i * A_shape1 + j] * x[j]));
+          s_ = (s_ + (A_[i_ * A_shape1 + j_] * x_[j_]));
         }
       }
       /* examples/matvec.py:18: y[i] = s */
-      y[i] = s;
+      y_[i_] = s_;
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "matvec", "matvec", 13, appy_data.bytes_in - appy_in,
@@ -62,12 +69,15 @@ static int kernel_matvec_0(appy_frame *fr, const appy_array *A_arg, const appy_a
   }
   appy_env_end(&appy_data, "matvec", "matvec", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "matvec", "matvec", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_matvec_0(appy_frame *fr, PyObject *const *argv)
+matvec_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -82,7 +92,7 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_matvec_0(fr, &p0, &p1, &p2, &ret);
+    rc = matvec_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -91,12 +101,12 @@ call_matvec_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_matvec_doc,
+PyDoc_STRVAR(matvec_pydoc,
 "matvec($module, A, x, y)\n--\n\n"
 "Runs matvec from examples/matvec.py:11, compiled by appy-translate.\n\nSignatures:\n  matvec(float64[:, :], float64[:], float64[:])\n");
 
 static PyObject *
-py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
+matvec_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "x", "y", NULL};
     PyObject *argv[3];
@@ -109,14 +119,14 @@ py_matvec(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "matvec", "matvec");
-    result = call_matvec_0(&fr, argv);
+    result = matvec_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"matvec", (PyCFunction)(void (*)(void))py_matvec, METH_VARARGS | METH_KEYWORDS, py_matvec_doc},
+    {"matvec", (PyCFunction)(void (*)(void))matvec_py, METH_VARARGS | METH_KEYWORDS, matvec_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,31 +13,34 @@
 #include <appy/offload.h>
 
 /* axpy(float64, float64[:], float64[:]) -- tests/e2e/programs/overloads.py:11 */
-static int kernel_axpy_0(appy_frame *fr, double alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel0(appy_frame *fr, double alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  double *x = (double *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  double *y = (double *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  double *x_ = (double *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  double *y_ = (double *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "axpy", 13, appy_data.bytes_in - appy_in,
@@ -45,34 +48,40 @@ static int kernel_axpy_0(appy_frame *fr, double alpha, const appy_array *x_arg, 
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(float32, float32[:], float32[:]) -- tests/e2e/programs/overloads.py:11 */
-static int kernel_axpy_1(appy_frame *fr, float alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel1(appy_frame *fr, float alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  float *x = (float *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  float *y = (float *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  float *x_ = (float *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  float *y_ = (float *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "axpy", 13, appy_data.bytes_in - appy_in,
@@ -80,34 +89,40 @@ static int kernel_axpy_1(appy_frame *fr, float alpha, const appy_array *x_arg, c
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(int64, int64[:], int64[:]) -- tests/e2e/programs/overloads.py:11 */
-static int kernel_axpy_2(appy_frame *fr, int64_t alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel2(appy_frame *fr, int64_t alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int64_t *x = (int64_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int64_t *y = (int64_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  int64_t *x_ = (int64_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int64_t *y_ = (int64_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "axpy", 13, appy_data.bytes_in - appy_in,
@@ -115,34 +130,40 @@ static int kernel_axpy_2(appy_frame *fr, int64_t alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* axpy(int32, int32[:], int32[:]) -- tests/e2e/programs/overloads.py:11 */
-static int kernel_axpy_3(appy_frame *fr, int32_t alpha, const appy_array *x_arg, const appy_array *y_arg, PyObject **ret)
+static int axpy_kernel3(appy_frame *fr, int32_t alpha_, const appy_array *x_array, const appy_array *y_array, PyObject **ret)
 {
-  int32_t *x = (int32_t *)x_arg->data;
-  int64_t x_shape0 = x_arg->shape[0];
-  int64_t x_size = x_arg->size;
-  int32_t *y = (int32_t *)y_arg->data;
-  int64_t y_size = y_arg->size;
-  int64_t i = 0;
+  int32_t *x_ = (int32_t *)x_array->data;
+  int64_t x_shape0 = x_array->shape[0];
+  int64_t x_count = x_array->size;
+  int32_t *y_ = (int32_t *)y_array->data;
+  int64_t y_shape0 = y_array->shape[0];
+  int64_t y_count = y_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, x, sizeof(*x) * x_size, x_arg->device);
-  appy_env_arg(&appy_data, y, sizeof(*y) * y_size, y_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, x_, sizeof(*x_) * x_count, x_array->device);
+  appy_env_arg(&appy_data, y_, sizeof(*y_) * y_count, y_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
+  if (appy_extent(fr, "y", 0, y_shape0, x_shape0 > 0, 0, x_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 14") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:13: for i in range(x.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, x, sizeof(*x) * x_size, APPY_READS);
-    appy_env_device(&appy_data, y, sizeof(*y) * y_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x[0:x_size]) map(tofrom: y[0:y_size])
-    for (i = 0; i < x_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
+    for (i_ = 0; i_ < x_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:14: y[i] = alpha * x[i] + y[i] */
-      y[i] = ((alpha * x[i]) + y[i]);
+      y_[i_] = ((alpha_ * x_[i_]) + y_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "axpy", 13, appy_data.bytes_in - appy_in,
@@ -150,67 +171,73 @@ static int kernel_axpy_3(appy_frame *fr, int32_t alpha, const appy_array *x_arg,
   }
   appy_env_end(&appy_data, "overloads", "axpy", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "axpy", appy_called);
+  return -1;
 }
 
 /* info(float64[:]) -- tests/e2e/programs/overloads.py:21 */
-static int kernel_info_0(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int info_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
   (void)fr;
   /* tests/e2e/programs/overloads.py:23: return len(a) * 1000 + a.size */
-  *ret = appy_box_int64(((a_shape0 * 1000) + a_size));
+  *ret = appy_box_int64(((a_shape0 * 1000) + a_count));
   return *ret ? 0 : -1;
 }
 
 /* info(float64[:, :]) -- tests/e2e/programs/overloads.py:21 */
-static int kernel_info_1(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int info_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
   (void)fr;
   /* tests/e2e/programs/overloads.py:23: return len(a) * 1000 + a.size */
-  *ret = appy_box_int64(((a_shape0 * 1000) + a_size));
+  *ret = appy_box_int64(((a_shape0 * 1000) + a_count));
   return *ret ? 0 : -1;
 }
 
 /* info(int32[:, :, :]) -- tests/e2e/programs/overloads.py:21 */
-static int kernel_info_2(appy_frame *fr, const appy_array *a_arg, PyObject **ret)
+static int info_kernel2(appy_frame *fr, const appy_array *a_array, PyObject **ret)
 {
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
   (void)fr;
   /* tests/e2e/programs/overloads.py:23: return len(a) * 1000 + a.size */
-  *ret = appy_box_int64(((a_shape0 * 1000) + a_size));
+  *ret = appy_box_int64(((a_shape0 * 1000) + a_count));
   return *ret ? 0 : -1;
 }
 
 /* typed(float64[:], float64[:]) -- tests/e2e/programs/overloads.py:30 */
-static int kernel_typed_0(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int typed_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
-      out[i] = (a[i] / 3.0);
+      out_[i_] = (a_[i_] / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "typed", 33, appy_data.bytes_in - appy_in,
@@ -218,34 +245,40 @@ static int kernel_typed_0(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* typed(float32[:], float64[:]) -- tests/e2e/programs/overloads.py:30 */
-static int kernel_typed_1(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int typed_kernel1(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  float *a = (float *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  float *a_ = (float *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
-      out[i] = (double)(a[i] / 3.0f);
+      out_[i_] = (double)(a_[i_] / 3.0f);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "typed", 33, appy_data.bytes_in - appy_in,
@@ -253,34 +286,40 @@ static int kernel_typed_1(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* typed(int32[:], float64[:]) -- tests/e2e/programs/overloads.py:30 */
-static int kernel_typed_2(appy_frame *fr, const appy_array *a_arg, const appy_array *out_arg, PyObject **ret)
+static int typed_kernel2(appy_frame *fr, const appy_array *a_array, const appy_array *out_array, PyObject **ret)
 {
-  int32_t *a = (int32_t *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *out = (double *)out_arg->data;
-  int64_t out_size = out_arg->size;
-  int64_t i = 0;
+  int32_t *a_ = (int32_t *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, out, sizeof(*out) * out_size, out_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
   (void)ret;
+  /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
+  if (appy_extent(fr, "out", 0, out_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "tests/e2e/programs/overloads.py, line 34") < 0)
+    goto fail;
   /* tests/e2e/programs/overloads.py:33: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, out, sizeof(*out) * out_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size]) map(tofrom: out[0:out_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* tests/e2e/programs/overloads.py:34: out[i] = a[i] / 3 */
-      out[i] = ((double)a[i] / 3.0);
+      out_[i_] = ((double)a_[i_] / 3.0);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "overloads", "typed", 33, appy_data.bytes_in - appy_in,
@@ -288,12 +327,15 @@ static int kernel_typed_2(appy_frame *fr, const appy_array *a_arg, const appy_ar
   }
   appy_env_end(&appy_data, "overloads", "typed", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "overloads", "typed", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_axpy_0(appy_frame *fr, PyObject *const *argv)
+axpy_call0(appy_frame *fr, PyObject *const *argv)
 {
     double p0;
     appy_array p1;
@@ -308,7 +350,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_0(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel0(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -318,7 +360,7 @@ call_axpy_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_1(appy_frame *fr, PyObject *const *argv)
+axpy_call1(appy_frame *fr, PyObject *const *argv)
 {
     float p0;
     appy_array p1;
@@ -333,7 +375,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_FLOAT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_1(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel1(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -343,7 +385,7 @@ call_axpy_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_2(appy_frame *fr, PyObject *const *argv)
+axpy_call2(appy_frame *fr, PyObject *const *argv)
 {
     int64_t p0;
     appy_array p1;
@@ -358,7 +400,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_2(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel2(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -368,7 +410,7 @@ call_axpy_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_axpy_3(appy_frame *fr, PyObject *const *argv)
+axpy_call3(appy_frame *fr, PyObject *const *argv)
 {
     int32_t p0;
     appy_array p1;
@@ -383,7 +425,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "y", APPY_INT32, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_axpy_3(fr, p0, &p1, &p2, &ret);
+    rc = axpy_kernel3(fr, p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -393,7 +435,7 @@ call_axpy_3(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_info_0(appy_frame *fr, PyObject *const *argv)
+info_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -402,7 +444,7 @@ call_info_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 1, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_info_0(fr, &p0, &ret);
+    rc = info_kernel0(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -412,7 +454,7 @@ call_info_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_info_1(appy_frame *fr, PyObject *const *argv)
+info_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -421,7 +463,7 @@ call_info_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_FLOAT64, 2, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_info_1(fr, &p0, &ret);
+    rc = info_kernel1(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -431,7 +473,7 @@ call_info_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_info_2(appy_frame *fr, PyObject *const *argv)
+info_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     PyObject *ret = NULL;
@@ -440,7 +482,7 @@ call_info_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[0], "a", APPY_INT32, 3, 0, &p0) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_info_2(fr, &p0, &ret);
+    rc = info_kernel2(fr, &p0, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -450,7 +492,7 @@ call_info_2(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_typed_0(appy_frame *fr, PyObject *const *argv)
+typed_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -462,7 +504,7 @@ call_typed_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_typed_0(fr, &p0, &p1, &ret);
+    rc = typed_kernel0(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -472,7 +514,7 @@ call_typed_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_typed_1(appy_frame *fr, PyObject *const *argv)
+typed_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -484,7 +526,7 @@ call_typed_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_typed_1(fr, &p0, &p1, &ret);
+    rc = typed_kernel1(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -494,7 +536,7 @@ call_typed_1(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_typed_2(appy_frame *fr, PyObject *const *argv)
+typed_call2(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -506,7 +548,7 @@ call_typed_2(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[1], "out", APPY_FLOAT64, 1, 1, &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_typed_2(fr, &p0, &p1, &ret);
+    rc = typed_kernel2(fr, &p0, &p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -515,12 +557,12 @@ call_typed_2(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_axpy_doc,
+PyDoc_STRVAR(axpy_pydoc,
 "axpy($module, alpha, x, y)\n--\n\n"
 "Runs axpy from tests/e2e/programs/overloads.py:11, compiled by appy-translate.\n\nSignatures:\n  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
 
 static PyObject *
-py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
+axpy_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"alpha", "x", "y", NULL};
     PyObject *argv[3];
@@ -536,19 +578,19 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_match_scalar(argv[0], APPY_FLOAT64)
         && appy_match_array(argv[1], APPY_FLOAT64, 1)
         && appy_match_array(argv[2], APPY_FLOAT64, 1))
-        result = call_axpy_0(&fr, argv);
+        result = axpy_call0(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_FLOAT32)
         && appy_match_array(argv[1], APPY_FLOAT32, 1)
         && appy_match_array(argv[2], APPY_FLOAT32, 1))
-        result = call_axpy_1(&fr, argv);
+        result = axpy_call1(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT64)
         && appy_match_array(argv[1], APPY_INT64, 1)
         && appy_match_array(argv[2], APPY_INT64, 1))
-        result = call_axpy_2(&fr, argv);
+        result = axpy_call2(&fr, argv);
     else if (appy_match_scalar(argv[0], APPY_INT32)
         && appy_match_array(argv[1], APPY_INT32, 1)
         && appy_match_array(argv[2], APPY_INT32, 1))
-        result = call_axpy_3(&fr, argv);
+        result = axpy_call3(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 3, "  axpy(float64, float64[:], float64[:])\n  axpy(float32, float32[:], float32[:])\n  axpy(int64, int64[:], int64[:])\n  axpy(int32, int32[:], int32[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -556,12 +598,12 @@ py_axpy(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_info_doc,
+PyDoc_STRVAR(info_pydoc,
 "info($module, a)\n--\n\n"
 "Runs info from tests/e2e/programs/overloads.py:21, compiled by appy-translate.\n\nSignatures:\n  info(float64[:])\n  info(float64[:, :])\n  info(int32[:, :, :])\n");
 
 static PyObject *
-py_info(PyObject *self, PyObject *args, PyObject *kwargs)
+info_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", NULL};
     PyObject *argv[1];
@@ -575,11 +617,11 @@ py_info(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     appy_frame_init(&fr, "overloads", "info");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1))
-        result = call_info_0(&fr, argv);
+        result = info_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT64, 2))
-        result = call_info_1(&fr, argv);
+        result = info_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 3))
-        result = call_info_2(&fr, argv);
+        result = info_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 1, "  info(float64[:])\n  info(float64[:, :])\n  info(int32[:, :, :])\n");
     if (appy_frame_release(&fr) < 0)
@@ -587,12 +629,12 @@ py_info(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-PyDoc_STRVAR(py_typed_doc,
+PyDoc_STRVAR(typed_pydoc,
 "typed($module, a, out)\n--\n\n"
 "Runs typed from tests/e2e/programs/overloads.py:30, compiled by appy-translate.\n\nSignatures:\n  typed(float64[:], float64[:])\n  typed(float32[:], float64[:])\n  typed(int32[:], float64[:])\n");
 
 static PyObject *
-py_typed(PyObject *self, PyObject *args, PyObject *kwargs)
+typed_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "out", NULL};
     PyObject *argv[2];
@@ -607,13 +649,13 @@ py_typed(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "overloads", "typed");
     if (appy_match_array(argv[0], APPY_FLOAT64, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_typed_0(&fr, argv);
+        result = typed_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_FLOAT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_typed_1(&fr, argv);
+        result = typed_call1(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 1)
         && appy_match_array(argv[1], APPY_FLOAT64, 1))
-        result = call_typed_2(&fr, argv);
+        result = typed_call2(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  typed(float64[:], float64[:])\n  typed(float32[:], float64[:])\n  typed(int32[:], float64[:])\n");
     if (appy_frame_release(&fr) < 0)
@@ -622,9 +664,9 @@ py_typed(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"axpy", (PyCFunction)(void (*)(void))py_axpy, METH_VARARGS | METH_KEYWORDS, py_axpy_doc},
-    {"info", (PyCFunction)(void (*)(void))py_info, METH_VARARGS | METH_KEYWORDS, py_info_doc},
-    {"typed", (PyCFunction)(void (*)(void))py_typed, METH_VARARGS | METH_KEYWORDS, py_typed_doc},
+    {"axpy", (PyCFunction)(void (*)(void))axpy_py, METH_VARARGS | METH_KEYWORDS, axpy_pydoc},
+    {"info", (PyCFunction)(void (*)(void))info_py, METH_VARARGS | METH_KEYWORDS, info_pydoc},
+    {"typed", (PyCFunction)(void (*)(void))typed_py, METH_VARARGS | METH_KEYWORDS, typed_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

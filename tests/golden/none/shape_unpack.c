@@ -13,41 +13,41 @@
 #include <appy/offload.h>
 
 /* scale2(float64[:, :], float64) -- tests/e2e/programs/shape_unpack.py:9 */
-static int kernel_scale2_0(appy_frame *fr, const appy_array *A_arg, double f, PyObject **ret)
+static int scale2_kernel0(appy_frame *fr, const appy_array *A_array, double f_, PyObject **ret)
 {
-  double *A = (double *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/shape_unpack.py:10: n, m = A.shape */
   {
     const int64_t appy_t0 = A_shape0;
     const int64_t appy_t1 = A_shape1;
-    n = appy_t0;
-    m = appy_t1;
+    n_ = appy_t0;
+    m_ = appy_t1;
   }
   /* tests/e2e/programs/shape_unpack.py:12: for i in range(n): */
   {
-    const int64_t appy_stop2 = n;
+    const int64_t appy_stop2 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-    for (i = 0; i < appy_stop2; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+    for (i_ = 0; i_ < appy_stop2; i_++) {
       /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
-      for (j = 0; j < m; j++) {
+      for (j_ = 0; j_ < m_; j_++) {
         /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-        A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (double)i - (double)j);
+        A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * f_) + (double)i_ - (double)j_);
       }
     }
     const double appy_ran = appy_clock();
@@ -59,41 +59,41 @@ static int kernel_scale2_0(appy_frame *fr, const appy_array *A_arg, double f, Py
 }
 
 /* scale2(int32[:, :], int32) -- tests/e2e/programs/shape_unpack.py:9 */
-static int kernel_scale2_1(appy_frame *fr, const appy_array *A_arg, int32_t f, PyObject **ret)
+static int scale2_kernel1(appy_frame *fr, const appy_array *A_array, int32_t f_, PyObject **ret)
 {
-  int32_t *A = (int32_t *)A_arg->data;
-  int64_t A_shape0 = A_arg->shape[0];
-  int64_t A_shape1 = A_arg->shape[1];
-  int64_t A_size = A_arg->size;
-  int64_t n = 0;
-  int64_t m = 0;
-  int64_t i = 0;
-  int64_t j = 0;
+  int32_t *A_ = (int32_t *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_count = A_array->size;
+  int64_t n_ = 0;
+  int64_t m_ = 0;
+  int64_t i_ = 0;
+  int64_t j_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, A, sizeof(*A) * A_size, A_arg->device);
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
   (void)fr;
   (void)ret;
   /* tests/e2e/programs/shape_unpack.py:10: n, m = A.shape */
   {
     const int64_t appy_t5 = A_shape0;
     const int64_t appy_t6 = A_shape1;
-    n = appy_t5;
-    m = appy_t6;
+    n_ = appy_t5;
+    m_ = appy_t6;
   }
   /* tests/e2e/programs/shape_unpack.py:12: for i in range(n): */
   {
-    const int64_t appy_stop7 = n;
+    const int64_t appy_stop7 = n_;
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, A, sizeof(*A) * A_size, APPY_READS | APPY_WRITES);
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A[0:A_size])
-    for (i = 0; i < appy_stop7; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count])
+    for (i_ = 0; i_ < appy_stop7; i_++) {
       /* tests/e2e/programs/shape_unpack.py:14: for j in range(m): */
-      for (j = 0; j < m; j++) {
+      for (j_ = 0; j_ < m_; j_++) {
         /* tests/e2e/programs/shape_unpack.py:15: A[i, j] = A[i, j] * f + i - j */
-        A[i * A_shape1 + j] = ((A[i * A_shape1 + j] * f) + (int32_t)i - (int32_t)j);
+        A_[i_ * A_shape1 + j_] = ((A_[i_ * A_shape1 + j_] * f_) + (int32_t)i_ - (int32_t)j_);
       }
     }
     const double appy_ran = appy_clock();
@@ -107,7 +107,7 @@ static int kernel_scale2_1(appy_frame *fr, const appy_array *A_arg, int32_t f, P
 /* Python bindings */
 
 static PyObject *
-call_scale2_0(appy_frame *fr, PyObject *const *argv)
+scale2_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     double p1;
@@ -119,7 +119,7 @@ call_scale2_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_float64(fr, argv[1], "f", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale2_0(fr, &p0, p1, &ret);
+    rc = scale2_kernel0(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -129,7 +129,7 @@ call_scale2_0(appy_frame *fr, PyObject *const *argv)
 }
 
 static PyObject *
-call_scale2_1(appy_frame *fr, PyObject *const *argv)
+scale2_call1(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     int32_t p1;
@@ -141,7 +141,7 @@ call_scale2_1(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_int32(fr, argv[1], "f", &p1) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_scale2_1(fr, &p0, p1, &ret);
+    rc = scale2_kernel1(fr, &p0, p1, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -150,12 +150,12 @@ call_scale2_1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_scale2_doc,
+PyDoc_STRVAR(scale2_pydoc,
 "scale2($module, A, f)\n--\n\n"
 "Runs scale2 from tests/e2e/programs/shape_unpack.py:9, compiled by appy-translate.\n\nSignatures:\n  scale2(float64[:, :], float64)\n  scale2(int32[:, :], int32)\n");
 
 static PyObject *
-py_scale2(PyObject *self, PyObject *args, PyObject *kwargs)
+scale2_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"A", "f", NULL};
     PyObject *argv[2];
@@ -170,10 +170,10 @@ py_scale2(PyObject *self, PyObject *args, PyObject *kwargs)
     appy_frame_init(&fr, "shape_unpack", "scale2");
     if (appy_match_array(argv[0], APPY_FLOAT64, 2)
         && appy_match_scalar(argv[1], APPY_FLOAT64))
-        result = call_scale2_0(&fr, argv);
+        result = scale2_call0(&fr, argv);
     else if (appy_match_array(argv[0], APPY_INT32, 2)
         && appy_match_scalar(argv[1], APPY_INT32))
-        result = call_scale2_1(&fr, argv);
+        result = scale2_call1(&fr, argv);
     else
         result = appy_no_match(&fr, argv, 2, "  scale2(float64[:, :], float64)\n  scale2(int32[:, :], int32)\n");
     if (appy_frame_release(&fr) < 0)
@@ -182,7 +182,7 @@ py_scale2(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static PyMethodDef module_methods[] = {
-    {"scale2", (PyCFunction)(void (*)(void))py_scale2, METH_VARARGS | METH_KEYWORDS, py_scale2_doc},
+    {"scale2", (PyCFunction)(void (*)(void))scale2_py, METH_VARARGS | METH_KEYWORDS, scale2_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,

@@ -13,35 +13,41 @@
 #include <appy/offload.h>
 
 /* vadd(float64[:], float64[:], float64[:]) -- examples/vadd.py:13 */
-static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_array *b_arg, const appy_array *c_arg, PyObject **ret)
+static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_array *b_array, const appy_array *c_array, PyObject **ret)
 {
-  double *a = (double *)a_arg->data;
-  int64_t a_shape0 = a_arg->shape[0];
-  int64_t a_size = a_arg->size;
-  double *b = (double *)b_arg->data;
-  int64_t b_size = b_arg->size;
-  double *c = (double *)c_arg->data;
-  int64_t c_size = c_arg->size;
-  int64_t i = 0;
+  double *a_ = (double *)a_array->data;
+  int64_t a_shape0 = a_array->shape[0];
+  int64_t a_count = a_array->size;
+  double *b_ = (double *)b_array->data;
+  int64_t b_shape0 = b_array->shape[0];
+  int64_t b_count = b_array->size;
+  double *c_ = (double *)c_array->data;
+  int64_t c_shape0 = c_array->shape[0];
+  int64_t c_count = c_array->size;
+  int64_t i_ = 0;
   appy_env appy_data = {0};   /* arrays on the device during this call */
   const double appy_called = appy_clock();
-  appy_env_arg(&appy_data, a, sizeof(*a) * a_size, a_arg->device);
-  appy_env_arg(&appy_data, b, sizeof(*b) * b_size, b_arg->device);
-  appy_env_arg(&appy_data, c, sizeof(*c) * c_size, c_arg->device);
-  (void)fr;
+  appy_env_arg(&appy_data, a_, sizeof(*a_) * a_count, a_array->device);
+  appy_env_arg(&appy_data, b_, sizeof(*b_) * b_count, b_array->device);
+  appy_env_arg(&appy_data, c_, sizeof(*c_) * c_count, c_array->device);
   (void)ret;
+  /* examples/vadd.py:16: c[i] = a[i] + b[i] */
+  if (appy_extent(fr, "c", 0, c_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "examples/vadd.py, line 16") < 0)
+    goto fail;
+  if (appy_extent(fr, "b", 0, b_shape0, a_shape0 > 0, 0, a_shape0 - 1, 0, 0, "examples/vadd.py, line 16") < 0)
+    goto fail;
   /* examples/vadd.py:15: for i in range(a.shape[0]): */
   {
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
-    appy_env_device(&appy_data, a, sizeof(*a) * a_size, APPY_READS);
-    appy_env_device(&appy_data, b, sizeof(*b) * b_size, APPY_READS);
-    appy_env_device(&appy_data, c, sizeof(*c) * c_size, APPY_WRITES);
+    appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+    appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     const double appy_mapped = appy_clock();
-    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a[0:a_size], b[0:b_size]) map(tofrom: c[0:c_size])
-    for (i = 0; i < a_shape0; i++) {
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
+    for (i_ = 0; i_ < a_shape0; i_++) {
       /* examples/vadd.py:16: c[i] = a[i] + b[i] */
-      c[i] = (a[i] + b[i]);
+      c_[i_] = (a_[i_] + b_[i_]);
     }
     const double appy_ran = appy_clock();
     appy_env_ran(&appy_data, "vadd", "vadd", 15, appy_data.bytes_in - appy_in,
@@ -49,12 +55,15 @@ static int kernel_vadd_0(appy_frame *fr, const appy_array *a_arg, const appy_arr
   }
   appy_env_end(&appy_data, "vadd", "vadd", appy_called);
   return 0;
+fail:
+  appy_env_end(&appy_data, "vadd", "vadd", appy_called);
+  return -1;
 }
 
 /* Python bindings */
 
 static PyObject *
-call_vadd_0(appy_frame *fr, PyObject *const *argv)
+vadd_call0(appy_frame *fr, PyObject *const *argv)
 {
     appy_array p0;
     appy_array p1;
@@ -69,7 +78,7 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
     if (appy_arg_array(fr, argv[2], "c", APPY_FLOAT64, 1, 1, &p2) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = kernel_vadd_0(fr, &p0, &p1, &p2, &ret);
+    rc = vadd_kernel0(fr, &p0, &p1, &p2, &ret);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return NULL;
@@ -78,12 +87,12 @@ call_vadd_0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
-PyDoc_STRVAR(py_vadd_doc,
+PyDoc_STRVAR(vadd_pydoc,
 "vadd($module, a, b, c)\n--\n\n"
 "Runs vadd from examples/vadd.py:13, compiled by appy-translate.\n\nSignature (inferred):\n  vadd(float64[:], float64[:], float64[:])\n");
 
 static PyObject *
-py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
+vadd_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *const names[] = {"a", "b", "c", NULL};
     PyObject *argv[3];
@@ -96,14 +105,14 @@ py_vadd(PyObject *self, PyObject *args, PyObject *kwargs)
     if (appy_offload_check() < 0)
         return NULL;
     appy_frame_init(&fr, "vadd", "vadd");
-    result = call_vadd_0(&fr, argv);
+    result = vadd_call0(&fr, argv);
     if (appy_frame_release(&fr) < 0)
         Py_CLEAR(result);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
-    {"vadd", (PyCFunction)(void (*)(void))py_vadd, METH_VARARGS | METH_KEYWORDS, py_vadd_doc},
+    {"vadd", (PyCFunction)(void (*)(void))vadd_py, METH_VARARGS | METH_KEYWORDS, vadd_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,
