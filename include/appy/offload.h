@@ -110,7 +110,7 @@ typedef struct {
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
   unsigned char fresh;    /* made by np.empty in this call: no contents to copy in */
   unsigned char spare;    /* its device memory is a spare block (appy_spare_take) */
-  void *dev;              /* its device address once mapped (fast copies, appy_env_ptr) */
+  void *dev;              /* its device address once mapped (clang: appy_env_ptr) */
 } appy_env_entry;
 
 typedef struct {
@@ -176,17 +176,20 @@ static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_de
   return err ? -2 : 0;
 }
 
-/* Copies bytes between host memory c and its device copy at dev (NULL if unknown) by the
- * fastest path it can (APPY_COPY, runtime/copy.c); falls back to the OpenMP runtime's copy.
- * Returns the path's name, for APPY_PROFILE. */
+/* Copies bytes between mapped host memory c and its device copy at dev (NULL if not known
+ * yet: looked up only for a fast copy) by the fastest path it can (APPY_COPY,
+ * runtime/copy.c); falls back to the OpenMP runtime's copy. Returns the path's name, for
+ * APPY_PROFILE. */
 static inline const char *appy_copy(char *dev, char *c, size_t bytes, int to_device)
 {
   int mode = appy_copy_mode();
-  if (dev && mode == APPY_COPY_STAGE &&
+  int fast = mode != APPY_COPY_PAGEABLE && bytes > 0 && bytes >= appy_copy_min();
+  if (fast && !dev)
+    dev = appy_device_addr(c);
+  if (fast && dev && mode == APPY_COPY_STAGE &&
       appy_stage_copy(dev, c, bytes, to_device, omp_get_default_device()) == 0)
     return "staged";
-  if (dev && mode == APPY_COPY_REGISTER && bytes >= appy_copy_min() && bytes > 0 &&
-      appy_host_register(c, bytes) == 0) {
+  if (fast && dev && mode == APPY_COPY_REGISTER && appy_host_register(c, bytes) == 0) {
     int device = omp_get_default_device(), self = omp_get_initial_device();
     int rc = to_device ? omp_target_memcpy(dev, c, bytes, 0, 0, device, self)
                        : omp_target_memcpy(c, dev, bytes, 0, 0, self, device);
@@ -366,7 +369,6 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
     }
 #else
 #pragma omp target enter data map(alloc: c[0:bytes])
-    e->dev = appy_device_addr(c);   /* for fast copies */
 #endif
   }
   (void)c;
@@ -504,7 +506,7 @@ static inline void appy_env_end(appy_env *env, const char *module, const char *f
 static inline void appy_data_copy(char *c, size_t bytes, int to_device)
 {
   double t = appy_clock();
-  const char *path = appy_copy(appy_device_addr(c), c, bytes, to_device);
+  const char *path = appy_copy(NULL, c, bytes, to_device);
   appy_profile_copy(to_device ? "to device" : "to host", path, bytes, appy_clock() - t);
 }
 
