@@ -1,70 +1,103 @@
-/* copy.c: what the fast copies between NumPy memory and the GPU need from the host side.
+/* copy.c: fast copies between NumPy memory and the GPU.
  *
- * The CUDA driver copies ordinary (pageable) memory at 7-11 GB/s on an H200 and pinned
- * memory at about 55 (shared/gpu/README.md). appy/offload.h therefore copies a large array
- * in chunks through a few pinned staging buffers, one per host thread: while one thread
- * copies its chunk from the array into its buffer, others' buffers are on the bus. This
- * file keeps those buffers (the "stage") and decides the path; appy/offload.h does the
- * copying, with the module's OpenMP runtime.
+ * The CUDA driver copies ordinary (pageable) memory at 7-16 GB/s on an H100 or H200 and
+ * pinned memory at about 55 (shared/gpu/README.md; bench/copy_rates.py). So a large copy
+ * goes through a stage: a few lanes, each a host thread with two pinned buffers and a
+ * stream of its own. A lane copies its chunks of the array into one buffer while the other
+ * is on the bus (and the other way round for copies to the host), so host memcpy and DMA
+ * overlap within a lane, and the lanes keep the bus busy together. appy/offload.h starts
+ * the lanes with the module's OpenMP runtime; this file owns the buffers and the driver.
  *
- *   APPY_COPY=stage      chunks through pinned buffers
+ *   APPY_COPY=stage      (default) chunks through the stage
  *   APPY_COPY=register   pins the array's own pages for the copy (cuMemHostRegister), then
  *                        unpins them: nothing stays pinned after the copy
- *   APPY_COPY=pageable   (default) the OpenMP runtime's own copy
- * The default stays pageable until the other paths have been measured on a GPU
- * (bench/copy_rates.py, tools/gpu-copy.sh); the host tests cover the chunking only.
- *   APPY_COPY_THREADS    host threads of a staged copy (default 8)
- *   APPY_COPY_CHUNK_KB   chunk size (default 8192)
- *   APPY_COPY_MIN_KB     smaller copies take the pageable path (default 4096): the threads'
- *                        start costs more than staging saves
- *   APPY_PINNED_MB       most pinned memory the stage may hold (default 64); threads are
- *                        cut to fit, and 0 turns staging off
+ *   APPY_COPY=pageable   the OpenMP runtime's own copy
+ *   APPY_COPY_THREADS    lanes of the stage (default 16, or the processors if fewer)
+ *   APPY_COPY_CHUNK_KB   largest chunk (default 2048); smaller copies get smaller chunks
+ *   APPY_COPY_MIN_KB     smaller copies take the pageable path (default 1024)
+ *   APPY_PINNED_MB       most pinned memory a module's stage may hold (default 64); lanes
+ *                        are cut to fit, and 0 turns staging off
+ * The defaults were chosen by measurement: docs/performance.md, "issue 19".
  *
- * Each module has its own stage (the library is linked into each module), made at its first
- * large copy and kept for the next; a copy that finds it busy (another Python thread is
- * copying) takes the pageable path. Pinned memory comes from cuMemHostAlloc with
- * CU_MEMHOSTALLOC_PORTABLE, so it is pinned for every CUDA context: clang's offload runtime
- * uses the device's primary context, gcc's libgomp may make its own. */
+ * The driver is reached through libcuda (dlopen, never linked), and the device memory's
+ * own context: cuPointerGetAttribute names it, so the same code serves clang's offload
+ * runtime (the device's primary context) and gcc's libgomp (a context of its own). Each
+ * module has its own stage (the library is linked into each module), made at its first
+ * large copy and kept; a copy that finds it busy (another Python thread is copying), or
+ * whose device memory belongs to another context, takes the pageable path. Pinned memory
+ * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-enum { CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTREGISTER_PORTABLE = 1 };
+enum {
+  CU_MEMHOSTALLOC_PORTABLE = 1,
+  CU_MEMHOSTREGISTER_PORTABLE = 1,
+  CU_POINTER_ATTRIBUTE_CONTEXT = 1,
+  CU_STREAM_NON_BLOCKING = 1,
+  CU_EVENT_DISABLE_TIMING = 2,
+};
 
+typedef unsigned long long cu_ptr;   /* CUdeviceptr */
 typedef int (*cu_init_fn)(unsigned);
-typedef int (*cu_device_get_fn)(int *, int);
-typedef int (*cu_retain_fn)(void **, int);
-typedef int (*cu_release_fn)(int);
+typedef int (*cu_attr_fn)(void *, int, cu_ptr);
 typedef int (*cu_ctx_fn)(void *);
 typedef int (*cu_ctx_pop_fn)(void **);
 typedef int (*cu_host_alloc_fn)(void **, size_t, unsigned);
-typedef int (*cu_host_free_fn)(void *);
+typedef int (*cu_free_fn)(void *);
 typedef int (*cu_register_fn)(void *, size_t, unsigned);
-typedef int (*cu_unregister_fn)(void *);
+typedef int (*cu_create_fn)(void **, unsigned);
+typedef int (*cu_record_fn)(void *, void *);
+typedef int (*cu_h2d_fn)(cu_ptr, const void *, size_t, void *);
+typedef int (*cu_d2h_fn)(void *, cu_ptr, size_t, void *);
 
 /* The CUDA driver's functions this file calls, looked up once. */
 static struct {
   int tried, ok;
-  int device;      /* CUdevice of ordinal 0, whose primary context is retained */
-  void *ctx;
+  cu_attr_fn attr;
   cu_ctx_fn push;
   cu_ctx_pop_fn pop;
   cu_host_alloc_fn host_alloc;
-  cu_host_free_fn host_free;
+  cu_free_fn host_free;
   cu_register_fn reg;
-  cu_unregister_fn unreg;
+  cu_free_fn unreg;
+  cu_create_fn stream_create, event_create;
+  cu_free_fn stream_destroy, event_destroy, event_sync, stream_sync;
+  cu_record_fn record;
+  cu_h2d_fn h2d;
+  cu_d2h_fn d2h;
 } cu;
+
+/* One lane: two pinned buffers, its stream and an event per buffer (NULL stream and
+ * events where there is no driver: the host tests' stage of ordinary memory). */
+typedef struct {
+  int made;             /* its buffers, stream and events exist */
+  char *slot[2];
+  void *stream, *done[2];
+  int busy[2];          /* slot b's transfer was issued and not yet waited for */
+} lane_t;
+
+struct appy_stage {
+  int n;                /* lanes, each made by its thread at its first copy */
+  size_t chunk;         /* bytes per buffer */
+  void *ctx;            /* the context of the streams; NULL on the host */
+  lane_t lane[APPY_STAGE_MAX];
+};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static appy_stage stage;       /* guarded by lock */
 static int stage_busy;         /* guarded by lock */
 static size_t pinned_now;      /* bytes pinned by this module now, guarded by lock */
 
-/* Under lock. Loads libcuda and retains device 0's primary context; 0 if there is none. */
+#define LOOK(field, type, name) (cu.field = (type)appy_dlfunc(lib, name)) != NULL
+
+/* Under lock. Looks up the driver in the process (the offload runtime loaded it); 0 if it
+ * is not there. */
 static int cuda_ready(void)
 {
   if (cu.tried)
@@ -74,19 +107,35 @@ static int cuda_ready(void)
   if (!lib)
     return 0;
   cu_init_fn init = (cu_init_fn)appy_dlfunc(lib, "cuInit");
-  cu_device_get_fn get = (cu_device_get_fn)appy_dlfunc(lib, "cuDeviceGet");
-  cu_retain_fn retain = (cu_retain_fn)appy_dlfunc(lib, "cuDevicePrimaryCtxRetain");
-  cu.push = (cu_ctx_fn)appy_dlfunc(lib, "cuCtxPushCurrent_v2");
-  cu.pop = (cu_ctx_pop_fn)appy_dlfunc(lib, "cuCtxPopCurrent_v2");
-  cu.host_alloc = (cu_host_alloc_fn)appy_dlfunc(lib, "cuMemHostAlloc");
-  cu.host_free = (cu_host_free_fn)appy_dlfunc(lib, "cuMemFreeHost");
-  cu.reg = (cu_register_fn)appy_dlfunc(lib, "cuMemHostRegister_v2");
-  cu.unreg = (cu_unregister_fn)appy_dlfunc(lib, "cuMemHostUnregister");
   /* libcuda stays loaded (the offload runtime holds it too): no dlclose */
-  cu.ok = init && get && retain && cu.push && cu.pop && cu.host_alloc && cu.host_free &&
-          cu.reg && cu.unreg && init(0) == 0 && get(&cu.device, 0) == 0 &&
-          retain(&cu.ctx, cu.device) == 0;
+  cu.ok = init && LOOK(attr, cu_attr_fn, "cuPointerGetAttribute") &&
+          LOOK(push, cu_ctx_fn, "cuCtxPushCurrent_v2") &&
+          LOOK(pop, cu_ctx_pop_fn, "cuCtxPopCurrent_v2") &&
+          LOOK(host_alloc, cu_host_alloc_fn, "cuMemHostAlloc") &&
+          LOOK(host_free, cu_free_fn, "cuMemFreeHost") &&
+          LOOK(reg, cu_register_fn, "cuMemHostRegister_v2") &&
+          LOOK(unreg, cu_free_fn, "cuMemHostUnregister") &&
+          LOOK(stream_create, cu_create_fn, "cuStreamCreate") &&
+          LOOK(stream_destroy, cu_free_fn, "cuStreamDestroy_v2") &&
+          LOOK(stream_sync, cu_free_fn, "cuStreamSynchronize") &&
+          LOOK(event_create, cu_create_fn, "cuEventCreate") &&
+          LOOK(event_destroy, cu_free_fn, "cuEventDestroy_v2") &&
+          LOOK(event_sync, cu_free_fn, "cuEventSynchronize") &&
+          LOOK(record, cu_record_fn, "cuEventRecord") &&
+          LOOK(h2d, cu_h2d_fn, "cuMemcpyHtoDAsync_v2") &&
+          LOOK(d2h, cu_d2h_fn, "cuMemcpyDtoHAsync_v2") && init(0) == 0;
   return cu.ok;
+}
+
+#undef LOOK
+
+/* Under lock: the CUDA context that owns device memory at dev; NULL if none does. */
+static void *context_of(const void *dev)
+{
+  void *ctx = NULL;
+  if (!cuda_ready() || cu.attr(&ctx, CU_POINTER_ATTRIBUTE_CONTEXT, (cu_ptr)dev) != 0)
+    return NULL;
+  return ctx;
 }
 
 static size_t env_size(const char *name, size_t fallback)
@@ -105,7 +154,7 @@ int appy_copy_mode(void)
   static int mode = -1;
   if (mode < 0) {
     const char *s = getenv("APPY_COPY");
-    mode = !s || !*s                ? APPY_COPY_PAGEABLE
+    mode = !s || !*s                    ? APPY_COPY_STAGE
            : !strcasecmp(s, "stage")    ? APPY_COPY_STAGE
            : !strcasecmp(s, "register") ? APPY_COPY_REGISTER
                                         : APPY_COPY_PAGEABLE;
@@ -113,71 +162,197 @@ int appy_copy_mode(void)
   return mode;
 }
 
-/* Under lock: pinned memory of n bytes (ordinary memory where the process has no CUDA
- * driver, so that the host tests exercise the chunking); NULL if it cannot be had. */
-static char *pinned_alloc(size_t n)
-{
-  void *p = NULL, *popped;
-  if (!cuda_ready())
-    return getenv("APPY_COPY_HOST_TEST") ? malloc(n) : NULL;
-  if (cu.push(cu.ctx) != 0)
-    return NULL;
-  if (cu.host_alloc(&p, n, CU_MEMHOSTALLOC_PORTABLE) != 0)
-    p = NULL;
-  cu.pop(&popped);
-  return p;
-}
-
-static void pinned_free(char *p)
-{
-  if (cu.ok)
-    cu.host_free(p);
-  else
-    free(p);
-}
-
-/* Under lock: the stage's buffers, made at the first use. 0 if it has any. */
-static int stage_make(void)
-{
-  size_t chunk = env_size("APPY_COPY_CHUNK_KB", 8192) << 10;
-  size_t cap = env_size("APPY_PINNED_MB", 64) << 20;
-  size_t want = env_size("APPY_COPY_THREADS", 8);
-  if (stage.n > 0)
-    return 0;
-  if (chunk == 0 || cap < chunk || want == 0)
-    return -1;
-  if (want > APPY_STAGE_MAX)
-    want = APPY_STAGE_MAX;
-  if (want > cap / chunk)
-    want = cap / chunk;
-  stage.chunk = chunk;
-  while (stage.n < (int)want && (stage.slot[stage.n] = pinned_alloc(chunk))) {
-    stage.n++;
-    pinned_now += chunk;
-  }
-  return stage.n > 0 ? 0 : -1;
-}
-
 size_t appy_copy_min(void)
 {
   static size_t min = (size_t)-1;
   if (min == (size_t)-1)
-    min = env_size("APPY_COPY_MIN_KB", 4096) << 10;
+    min = env_size("APPY_COPY_MIN_KB", 1024) << 10;
   return min;
 }
 
-appy_stage *appy_stage_take(size_t bytes)
+/* With the stage's context current (if any): lane l's buffers, stream and events, made
+ * by the lane's own thread at its first copy, so that the lanes pin their memory at once.
+ * 0, or -1 with nothing of the lane left. */
+static int lane_make(lane_t *l, size_t chunk, int host)
+{
+  memset(l, 0, sizeof *l);
+  for (int b = 0; b < 2; b++) {
+    if (host)
+      l->slot[b] = malloc(chunk);
+    else if (cu.host_alloc((void **)&l->slot[b], chunk, CU_MEMHOSTALLOC_PORTABLE) != 0)
+      l->slot[b] = NULL;
+    if (!l->slot[b])
+      goto fail;
+    if (!host && cu.event_create(&l->done[b], CU_EVENT_DISABLE_TIMING) != 0)
+      goto fail;
+  }
+  if (!host && cu.stream_create(&l->stream, CU_STREAM_NON_BLOCKING) != 0)
+    goto fail;
+  l->made = 1;
+  pthread_mutex_lock(&lock);
+  pinned_now += 2 * chunk;
+  pthread_mutex_unlock(&lock);
+  return 0;
+fail:
+  for (int b = 0; b < 2; b++) {
+    if (l->done[b])
+      cu.event_destroy(l->done[b]);
+    if (l->slot[b])
+      host ? free(l->slot[b]) : (void)cu.host_free(l->slot[b]);
+  }
+  memset(l, 0, sizeof *l);
+  return -1;
+}
+
+/* Under lock, with the stage's context current (if any). */
+static void lane_free(lane_t *l, size_t chunk, int host)
+{
+  if (!l->made)
+    return;
+  for (int b = 0; b < 2; b++) {
+    if (host) {
+      free(l->slot[b]);
+      continue;
+    }
+    cu.event_destroy(l->done[b]);
+    cu.host_free(l->slot[b]);
+  }
+  if (!host)
+    cu.stream_destroy(l->stream);
+  memset(l, 0, sizeof *l);
+  pinned_now -= 2 * chunk;
+}
+
+/* Under lock: the stage's plan in context ctx (NULL: ordinary memory, for the host tests
+ * with APPY_COPY_HOST_TEST), at the first use: lanes of two chunks, cut to fit the pinned
+ * cap and the processors. 0 if it has lanes, for this context. */
+static int stage_make(void *ctx)
+{
+  size_t chunk = env_size("APPY_COPY_CHUNK_KB", 2048) << 10;
+  size_t cap = env_size("APPY_PINNED_MB", 64) << 20;
+  size_t want = env_size("APPY_COPY_THREADS", 16);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (stage.n > 0)
+    return stage.ctx == ctx ? 0 : -1;
+  if (chunk == 0 || cap / 2 < chunk || want == 0)
+    return -1;
+  if (!getenv("APPY_COPY_THREADS") && cpus > 0 && want > (size_t)cpus)
+    want = (size_t)cpus;
+  if (want > APPY_STAGE_MAX)
+    want = APPY_STAGE_MAX;
+  if (want > cap / (2 * chunk))
+    want = cap / (2 * chunk);
+  stage.chunk = chunk;
+  stage.ctx = ctx;
+  stage.n = (int)want;
+  return 0;
+}
+
+appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes, size_t *chunk)
 {
   appy_stage *s = NULL;
+  void *ctx = NULL;
   if (appy_copy_mode() != APPY_COPY_STAGE || bytes < appy_copy_min() || bytes == 0)
     return NULL;
   pthread_mutex_lock(&lock);
-  if (!stage_busy && stage_make() == 0) {
+  if (!stage_busy && ((ctx = context_of(dev)) || getenv("APPY_COPY_HOST_TEST")) &&
+      stage_make(ctx) == 0) {
     stage_busy = 1;
     s = &stage;
   }
   pthread_mutex_unlock(&lock);
+  if (!s)
+    return NULL;
+  /* Each lane gets two chunks or more, so that a lane always has one buffer on the bus
+   * while it fills the other; no chunk under 256 KiB, where the driver's cost per transfer
+   * starts to show. */
+  size_t c = s->chunk, l = (size_t)s->n;
+  if (bytes < 2 * l * c) {
+    c = (bytes / (2 * l) + 0xffff) & ~(size_t)0xffff;
+    if (c < ((size_t)256 << 10))
+      c = (size_t)256 << 10;
+    if (c > s->chunk)
+      c = s->chunk;
+  }
+  if (l > (bytes + c - 1) / c)
+    l = (bytes + c - 1) / c;
+  *lanes = (int)l;
+  *chunk = c;
   return s;
+}
+
+/* Waits for lane l's transfer in slot b, if one is out. 0, or -1 if it failed. */
+static int lane_wait(lane_t *l, int b)
+{
+  if (!l->busy[b])
+    return 0;
+  l->busy[b] = 0;
+  return l->stream && cu.event_sync(l->done[b]) != 0 ? -1 : 0;
+}
+
+/* Starts a transfer of slot b of lane l to (or from) dev; on the host, copies at once. */
+static int lane_send(lane_t *l, int b, char *dev, size_t len, int to_device)
+{
+  if (!l->stream) {
+    to_device ? memcpy(dev, l->slot[b], len) : memcpy(l->slot[b], dev, len);
+    return 0;
+  }
+  int rc = to_device ? cu.h2d((cu_ptr)dev, l->slot[b], len, l->stream)
+                     : cu.d2h(l->slot[b], (cu_ptr)dev, len, l->stream);
+  if (rc == 0 && cu.record(l->done[b], l->stream) == 0) {
+    l->busy[b] = 1;
+    return 0;
+  }
+  return -1;
+}
+
+int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, size_t bytes,
+                   size_t chunk, int to_device)
+{
+  lane_t *l = &s->lane[lane];
+  size_t n = (bytes + chunk - 1) / chunk;
+  void *popped;
+  int err = 0, j = 0;
+  if (s->ctx && cu.push(s->ctx) != 0)
+    return -1;
+  if (!l->made && lane_make(l, s->chunk, !s->ctx) != 0) {
+    if (s->ctx)
+      cu.pop(&popped);
+    return -1;
+  }
+#define LEN(k) ((k) == n - 1 ? bytes - (k) * chunk : chunk)
+  if (to_device) {
+    /* fill one buffer while the other is on the bus */
+    for (size_t k = (size_t)lane; k < n && !err; k += (size_t)lanes, j++) {
+      int b = j & 1;
+      err = lane_wait(l, b);
+      if (!err) {
+        memcpy(l->slot[b], host + k * chunk, LEN(k));
+        err = lane_send(l, b, dev + k * chunk, LEN(k), 1);
+      }
+    }
+  } else {
+    /* the next chunk comes over the bus while this one is copied out */
+    size_t k = (size_t)lane;
+    if (k < n)
+      err = lane_send(l, 0, dev + k * chunk, LEN(k), 0);
+    for (; k < n && !err; k += (size_t)lanes, j++) {
+      int b = j & 1;
+      size_t next = k + (size_t)lanes;
+      if (next < n)
+        err = lane_send(l, b ^ 1, dev + next * chunk, LEN(next), 0);
+      err |= lane_wait(l, b);
+      if (!err)
+        memcpy(host + k * chunk, l->slot[b], LEN(k));
+    }
+  }
+#undef LEN
+  /* nothing may be on the bus when the buffers go back */
+  err |= lane_wait(l, 0);
+  err |= lane_wait(l, 1);
+  if (s->ctx)
+    cu.pop(&popped);
+  return err ? -1 : 0;
 }
 
 void appy_stage_give(appy_stage *s)
@@ -191,24 +366,27 @@ void appy_stage_give(appy_stage *s)
 int appy_stage_free(void)
 {
   int freed = 0;
+  void *popped;
   pthread_mutex_lock(&lock);
-  if (!stage_busy) {
+  if (!stage_busy && (!stage.ctx || cu.push(stage.ctx) == 0)) {
     for (int i = 0; i < stage.n; i++)
-      pinned_free(stage.slot[i]);
-    pinned_now -= (size_t)stage.n * stage.chunk;
+      lane_free(&stage.lane[i], stage.chunk, !stage.ctx);
+    if (stage.ctx)
+      cu.pop(&popped);
     stage.n = 0;
+    stage.ctx = NULL;
     freed = 1;
   }
   pthread_mutex_unlock(&lock);
   return freed;
 }
 
-int appy_host_register(void *p, size_t bytes)
+int appy_host_register(const void *dev, void *p, size_t bytes)
 {
-  void *popped;
+  void *popped, *ctx;
   int ok = 0;
   pthread_mutex_lock(&lock);
-  if (cuda_ready() && cu.push(cu.ctx) == 0) {
+  if ((ctx = context_of(dev)) && cu.push(ctx) == 0) {
     ok = cu.reg(p, bytes, CU_MEMHOSTREGISTER_PORTABLE) == 0;
     cu.pop(&popped);
     if (ok)
@@ -218,15 +396,15 @@ int appy_host_register(void *p, size_t bytes)
   return ok ? 0 : -1;
 }
 
-void appy_host_unregister(void *p, size_t bytes)
+void appy_host_unregister(const void *dev, void *p, size_t bytes)
 {
-  void *popped;
+  void *popped, *ctx;
   pthread_mutex_lock(&lock);
-  if (cu.ok && cu.push(cu.ctx) == 0) {
+  if ((ctx = context_of(dev)) && cu.push(ctx) == 0) {
     cu.unreg(p);
     cu.pop(&popped);
-    pinned_now -= bytes;
   }
+  pinned_now -= bytes;   /* called only after appy_host_register succeeded */
   pthread_mutex_unlock(&lock);
 }
 

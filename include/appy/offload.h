@@ -144,33 +144,23 @@ static inline void *appy_device_addr(char *c)
 #endif
 }
 
-/* Copies bytes between host memory and its copy at dev on OpenMP device `device`, in chunks
- * through the module's pinned stage (runtime/copy.c), one host thread per buffer so that
- * copying into a buffer overlaps the others' transfers. 0, or -1 if the stage is not to be
- * used (the caller copies some other way); -2 if a transfer failed (copy again some other
- * way). */
-static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_device,
-                                  int device)
+/* Copies bytes between host memory and its copy at dev, in chunks through the module's
+ * pinned stage (runtime/copy.c), one host thread per lane of the stage. 0, or -1 if the
+ * stage is not to be used (the caller copies some other way); -2 if a transfer failed
+ * (copy again some other way). */
+static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_device)
 {
-  appy_stage *s = appy_stage_take(bytes);
-  int self = omp_get_initial_device(), err = 0;
+  int lanes, err = 0;
+  size_t chunk;
+  appy_stage *s = appy_stage_take(dev, bytes, &lanes, &chunk);
   if (!s)
     return -1;
-  size_t chunk = s->chunk, n = (bytes + chunk - 1) / chunk;
-#pragma omp parallel num_threads(s->n) reduction(| : err)
+#pragma omp parallel num_threads(lanes) reduction(| : err)
   {
-    char *slot = s->slot[omp_get_thread_num()];
-#pragma omp for schedule(static, 1)
-    for (size_t k = 0; k < n; k++) {
-      size_t off = k * chunk, len = bytes - off < chunk ? bytes - off : chunk;
-      if (to_device) {
-        memcpy(slot, host + off, len);
-        err |= omp_target_memcpy(dev + off, slot, len, 0, 0, device, self) != 0;
-      } else {
-        err |= omp_target_memcpy(slot, dev + off, len, 0, 0, self, device) != 0;
-        memcpy(host + off, slot, len);
-      }
-    }
+    /* a runtime may give fewer threads than asked: the lanes share out what there is */
+    int t = omp_get_thread_num(), n = omp_get_num_threads();
+    for (int l = t; l < lanes; l += n)
+      err |= appy_stage_run(s, l, lanes, dev, host, bytes, chunk, to_device);
   }
   appy_stage_give(s);
   return err ? -2 : 0;
@@ -186,14 +176,13 @@ static inline const char *appy_copy(char *dev, char *c, size_t bytes, int to_dev
   int fast = mode != APPY_COPY_PAGEABLE && bytes > 0 && bytes >= appy_copy_min();
   if (fast && !dev)
     dev = appy_device_addr(c);
-  if (fast && dev && mode == APPY_COPY_STAGE &&
-      appy_stage_copy(dev, c, bytes, to_device, omp_get_default_device()) == 0)
+  if (fast && dev && mode == APPY_COPY_STAGE && appy_stage_copy(dev, c, bytes, to_device) == 0)
     return "staged";
-  if (fast && dev && mode == APPY_COPY_REGISTER && appy_host_register(c, bytes) == 0) {
+  if (fast && dev && mode == APPY_COPY_REGISTER && appy_host_register(dev, c, bytes) == 0) {
     int device = omp_get_default_device(), self = omp_get_initial_device();
     int rc = to_device ? omp_target_memcpy(dev, c, bytes, 0, 0, device, self)
                        : omp_target_memcpy(c, dev, bytes, 0, 0, self, device);
-    appy_host_unregister(c, bytes);
+    appy_host_unregister(dev, c, bytes);
     if (rc == 0)
       return "registered";
   }
@@ -514,7 +503,9 @@ static inline void appy_data_copy(char *c, size_t bytes, int to_device)
  * module of each OpenMP runtime (mappings live in the runtime, shared by its modules).
  * op: "enter" (map, copying in), "exit" (release), "to_device", "to_host" (copy), "present"
  * and "written" (a kernel of this module changed it on the device since last asked). The
- * array must be C-contiguous. METH_VARARGS. */
+ * array must be C-contiguous. Also "pinned" (the bytes of host memory the module holds
+ * pinned) and "unpin" (frees its copy stage, then the same), whose array is unused.
+ * METH_VARARGS. */
 static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
 {
   const char *op;
@@ -524,6 +515,11 @@ static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
   (void)self;
   if (!PyArg_ParseTuple(args, "sO", &op, &arr))
     return NULL;
+  if (!strcmp(op, "pinned") || !strcmp(op, "unpin")) {
+    if (op[0] == 'u')
+      appy_stage_free();
+    return PyLong_FromSize_t(appy_pinned_bytes());
+  }
   if (appy_offload_check() < 0)
     return NULL;
   if (PyObject_GetBuffer(arr, &view, PyBUF_C_CONTIGUOUS) < 0)

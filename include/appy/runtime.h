@@ -229,23 +229,27 @@ APPY_API void appy_profile_copy(const char *direction, const char *path, size_t 
  * copies). Thread-safe; no GIL needed. */
 enum { APPY_COPY_STAGE, APPY_COPY_REGISTER, APPY_COPY_PAGEABLE };
 enum { APPY_STAGE_MAX = 32 };
-/* Pinned buffers of `chunk` bytes, one per thread of a staged copy. */
-typedef struct appy_stage {
-  int n;
-  size_t chunk;
-  char *slot[APPY_STAGE_MAX];
-} appy_stage;
-APPY_API int appy_copy_mode(void);   /* APPY_COPY: APPY_COPY_PAGEABLE (default), ... */
+typedef struct appy_stage appy_stage;  /* lanes of pinned buffers, each with a stream */
+APPY_API int appy_copy_mode(void);   /* APPY_COPY: APPY_COPY_STAGE (default), ... */
 APPY_API size_t appy_copy_min(void); /* APPY_COPY_MIN_KB: smaller copies are pageable */
-/* The module's stage for a copy of `bytes`, to be given back; NULL when the copy should take
- * another path: not staging, under appy_copy_min(), the stage busy or no pinned memory. */
-APPY_API appy_stage *appy_stage_take(size_t bytes);
+/* The module's stage for a copy of `bytes` to or from device memory at dev, to be given
+ * back, with the lanes and chunk size the copy is to use; NULL when the copy should take
+ * another path: not staging, under appy_copy_min(), the stage busy, dev of another CUDA
+ * context than the stage's, or no pinned memory. */
+APPY_API appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes,
+                                     size_t *chunk);
+/* Lane `lane` of `lanes` (one host thread each, all running at once) copies its chunks
+ * (lane, lane + lanes, ...) of the copy between host and dev. 0, or -1 if a transfer
+ * failed; the lane has nothing on the bus when it returns. */
+APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host,
+                            size_t bytes, size_t chunk, int to_device);
 APPY_API void appy_stage_give(appy_stage *s);
 /* Frees the stage's pinned buffers unless a copy is using them; 1 if freed. */
 APPY_API int appy_stage_free(void);
-/* Pins [p, p + bytes) for copies (APPY_COPY=register): 0, or -1 if it cannot. */
-APPY_API int appy_host_register(void *p, size_t bytes);
-APPY_API void appy_host_unregister(void *p, size_t bytes);
+/* Pins [p, p + bytes) for copies to and from device memory at dev (APPY_COPY=register):
+ * 0, or -1 if it cannot. */
+APPY_API int appy_host_register(const void *dev, void *p, size_t bytes);
+APPY_API void appy_host_unregister(const void *dev, void *p, size_t bytes);
 /* Bytes of host memory this module holds pinned now (stage and registered arrays). */
 APPY_API size_t appy_pinned_bytes(void);
 

@@ -17,7 +17,8 @@ import weakref
 
 from ._jit import jit, CompileError, cache_dir, is_torch
 
-__all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device", "vidx",
+__all__ = ["jit", "prange", "range", "buffer", "device", "to_host", "to_device",
+           "pinned_bytes", "release_pinned", "vidx",
            "to_gpu", "to_cpu", "CompileError", "cache_dir", "__version__"]
 
 __version__ = "0.1.0"
@@ -214,3 +215,16 @@ def to_device(*arrays):
     """Copies host changes of arrays held on the GPU by an ``appy.device`` block to it."""
     _check("to_device", arrays)
     _update("to_device", arrays)
+
+
+def pinned_bytes():
+    """Bytes of host memory that the imported kernel modules hold pinned now: each module's
+    copy stage (made at its first large copy, at most ``APPY_PINNED_MB``, 64 MiB by
+    default), never an array's own pages once its copy is over."""
+    return sum(m._appy_data("pinned", None) for m in _kernel_modules())
+
+
+def release_pinned():
+    """Frees the kernel modules' copy stages (a module makes its own again at its next large
+    copy); returns ``pinned_bytes()`` after."""
+    return sum(m._appy_data("unpin", None) for m in _kernel_modules())

@@ -5,6 +5,7 @@ $APPY_TEST_COMPILER (clang, gcc or none; default none), imports the compiled mod
 loads the same source as plain Python, the oracle. `case` gives fresh random inputs from a
 printed seed and comparisons that name it (see e2ekit.py).
 """
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -59,15 +60,27 @@ def _build(translator, src, workdir):
     """Translates a copy of src in workdir (so that nothing is written beside the source)
     and loads the result; returns a Program or the text of the failure. With
     APPY_PREBUILT=DIR (the GPU machine has no offload compiler), loads DIR/NAME.abi3.so,
-    built beforehand by tests/gpu/build.sh, instead."""
+    built beforehand by tests/gpu/build.sh, instead; a source that a test wrote (not one of
+    tests/e2e/programs) from DIR/gen/DIGEST/NAME.abi3.so. With APPY_SAVE_SOURCES=DIR, such
+    sources are only kept, as DIR/DIGEST/NAME.py, for tests/gpu/build.sh: nothing is built
+    and the tests fail."""
     exe, compiler = translator
     name = src.stem
+    generated = src.parent != ROOT / "tests" / "e2e" / "programs"
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
     prebuilt = os.environ.get("APPY_PREBUILT")
     if prebuilt:
-        path = Path(prebuilt) / f"{name}.abi3.so"
+        path = Path(prebuilt) / "gen" / digest if generated else Path(prebuilt)
+        path = path / f"{name}.abi3.so"
         if not path.is_file():
-            return f"APPY_PREBUILT={prebuilt} has no {path.name}"
+            return f"APPY_PREBUILT={prebuilt} has no {path.relative_to(prebuilt)}"
         return Program(_load(name, path), _load(f"oracle_{name}", src))
+    if os.environ.get("APPY_SAVE_SOURCES"):
+        if generated:
+            keep = Path(os.environ["APPY_SAVE_SOURCES"]) / digest
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, keep / src.name)
+        return f"APPY_SAVE_SOURCES: {src.name} kept, not built"
     copy = workdir / src.name
     shutil.copyfile(src, copy)
     out = workdir / f"{name}.abi3.so"

@@ -16,7 +16,7 @@ for cc in ${APPY_GPU_COMPILERS:-clang gcc}; do
     source .gpu/on-device.sh "$cc"
     echo "=== $cc: end-to-end tests (OMP_TARGET_OFFLOAD=$OMP_TARGET_OFFLOAD)"
     # test_cli.py runs the translator, which the GPU machine does not have.
-    APPY_PREBUILT=$build/$cc python3 -m pytest -q -p no:cacheprovider tests/e2e \
+    APPY_PREBUILT=$build/$cc APPY_TEST_COMPILER=$cc python3 -m pytest -q -p no:cacheprovider tests/e2e \
       --ignore=tests/e2e/test_cli.py 2>&1 | tail -15
     rc=${PIPESTATUS[0]}
     echo "=== $cc: vadd bandwidth"

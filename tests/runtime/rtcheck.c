@@ -737,8 +737,8 @@ py_stage(PyObject *self, PyObject *args)
     if (dst.len == src.len) {
         char *d = dst.buf, *s = src.buf;
         Py_BEGIN_ALLOW_THREADS
-        rc = to_device ? appy_stage_copy(d, s, (size_t)src.len, 1, omp_get_initial_device())
-                       : appy_stage_copy(s, d, (size_t)src.len, 0, omp_get_initial_device());
+        rc = to_device ? appy_stage_copy(d, s, (size_t)src.len, 1)
+                       : appy_stage_copy(s, d, (size_t)src.len, 0);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&dst);

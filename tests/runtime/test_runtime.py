@@ -716,7 +716,9 @@ LINE = re.compile(r"^appy-profile: rtcheck\.scale line 3: copy-in 8\.4 MB \d+\.\
 STAGE_CHECK = """
 import numpy as np, rtcheck
 rng = np.random.default_rng({seed})
-for n in (4 << 17, (10 << 17) + 3, 1 << 22):   # 4 MiB, not a whole number of chunks, 32 MiB
+# 1.5 MiB (one lane), 4 MiB (chunks cut to give each lane two), not a whole number of
+# chunks, 32 MiB (many chunks per lane)
+for n in (3 << 16, 4 << 17, (10 << 17) + 3, 1 << 22):
     for to_device in (True, False):
         src = rng.random(n)
         dst = np.zeros(n)
@@ -730,24 +732,28 @@ print(rtcheck.stage(np.zeros(1000), src, True)[0])   # under APPY_COPY_MIN_KB
 """
 
 
-def test_stage_copies_in_chunks(build_dir, seed):
-    """Copies through the pinned stage (ordinary memory here) in 1 MiB chunks on 3 threads
-    give back every byte, in both directions, sizes not a multiple of the chunk included; the
-    stage holds threads x chunk bytes until freed, and small copies do not use it."""
+@pytest.mark.parametrize("threads", [None, "1"])
+def test_stage_copies_in_chunks(build_dir, seed, threads):
+    """Copies through the pinned stage (ordinary memory here) in chunks of up to 1 MiB on 3
+    lanes give back every byte, in both directions, sizes not a multiple of the chunk
+    included, also when OpenMP gives one thread for the 3 lanes; the stage holds lanes x 2
+    buffers x chunk bytes until freed, and small copies do not use it."""
     p = python(build_dir, STAGE_CHECK.format(seed=seed), APPY_COPY_HOST_TEST="1",
                APPY_COPY_CHUNK_KB="1024", APPY_COPY_THREADS="3", APPY_COPY="stage",
-               APPY_PINNED_MB=None)
+               APPY_COPY_MIN_KB="1024", APPY_PINNED_MB=None, OMP_THREAD_LIMIT=threads)
     assert p.returncode == 0, f"seed {seed}\n{p.stderr}"
-    assert p.stdout.split() == [str(3 << 20)] * 6 + ["0", "-1"], p.stdout
+    assert p.stdout.split() == [str(6 << 20)] * 8 + ["0", "-1"], p.stdout
 
 
 @pytest.mark.parametrize("env,expect", [({"APPY_COPY": "pageable"}, "-1"),
-                                        ({"APPY_COPY": None}, "-1"),
+                                        ({"APPY_COPY": "register"}, "-1"),
+                                        ({"APPY_COPY": None}, str(8 << 20)),
                                         ({"APPY_PINNED_MB": "0"}, "-1"),
-                                        ({"APPY_PINNED_MB": "2"}, str(2 << 20))])
+                                        ({"APPY_PINNED_MB": "3"}, str(2 << 20)),
+                                        ({"APPY_COPY_MIN_KB": "9000"}, "-1")])
 def test_stage_settings(build_dir, env, expect):
-    """The stage is used only with APPY_COPY=stage (the default is pageable, until measured
-    on a GPU); APPY_PINNED_MB caps it (threads cut to fit)."""
+    """The stage is the default (APPY_COPY=stage); APPY_PINNED_MB caps it (lanes of two
+    1 MiB buffers cut to fit), and copies under APPY_COPY_MIN_KB do not use it."""
     code = "import numpy as np, rtcheck\nrc, pinned = rtcheck.stage(np.zeros(1 << 20), np.ones(1 << 20), True)\nprint(rc if rc else pinned)\n"
     p = python(build_dir, code, APPY_COPY_HOST_TEST="1", APPY_COPY_CHUNK_KB="1024",
                APPY_COPY_THREADS="4", **{"APPY_COPY": "stage", "APPY_PINNED_MB": None, **env})

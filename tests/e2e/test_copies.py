@@ -1,0 +1,184 @@
+"""Copies between NumPy memory and the GPU (issue 19): every copy path (APPY_COPY=stage,
+the default, through pinned buffers; register, the array's own pages pinned for the copy;
+pageable, the OpenMP runtime's copy) gives NumPy's answer, bit for bit the same across
+paths, for arrays of sizes around the chunk and lane limits, in calls and in appy.device
+blocks; arrays freed and reallocated between calls; arguments that overlap; a call that
+raises half-way; several Python threads at once; and pinned memory that goes back to zero.
+On the host the paths all come to the same copy (there is no GPU to copy to): the tests
+then check the answers alone; tests/gpu runs them on the GPU."""
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from e2ekit import PROGRAMS
+
+# Elements of float64: under the default APPY_COPY_MIN_KB (1 MiB, pageable), just over it,
+# a whole number of 4 MiB chunks, and 8 lanes x 2 chunks plus a ragged end.
+SIZES = (1000, (1 << 17) + 1, 1 << 21, (1 << 23) + 4099)
+
+
+@pytest.fixture(scope="module")
+def prog(build):
+    return build(PROGRAMS / "copies.py")
+
+
+@pytest.fixture(scope="module")
+def checked(build):
+    return build(PROGRAMS / "boundscheck.py")
+
+
+PATHS_SCRIPT = r"""
+import hashlib, importlib.util, sys
+import numpy as np
+import appy
+spec = importlib.util.spec_from_file_location("copies", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+rng = np.random.default_rng(int(sys.argv[2]))
+on_gpu = m._appy_device().startswith("gpu")
+digest = hashlib.sha256()
+for n in [int(s) for s in sys.argv[3].split(",")]:
+    a, b = rng.random(n), rng.random(n)
+    c = np.full(n, np.nan)
+    m.vadd(a, b, c)
+    assert np.array_equal(c, a + b), ("vadd", n)
+    x = rng.random(n).astype(np.float32)
+    k = rng.integers(-5, 5, 7)
+    rows = max(1, n // 64)
+    mat = rng.random((rows, 64))
+    out = np.zeros(rows)
+    want_x = (x * np.float32(2.0) + np.float32(1.0)).astype(np.float32)
+    want_out = (mat * k[np.arange(64) % 7]).sum(axis=1)
+    m.mixed(x, k, mat, out)
+    assert np.array_equal(x, want_x), ("mixed x", n)
+    assert np.allclose(out, want_out, rtol=1e-12, atol=1e-12), ("mixed out", n)
+    with appy.device(a, b, c):          # mapped once, copied by to_device / to_host
+        a *= 3.0
+        appy.to_device(a)
+        m.vadd(a, b, c)
+        if on_gpu:                       # on the host there is one copy, which this would spoil
+            c[:] = -1.0
+        appy.to_host(c)
+    assert np.array_equal(c, a + b), ("vadd in appy.device", n)
+    for arr in (a, b, c, x, out):
+        digest.update(arr.tobytes())
+print(m._appy_device().split(":")[0], digest.hexdigest(), appy.pinned_bytes())
+"""
+
+
+def run_path(prog, seed, env):
+    full = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
+    full.update(env)
+    p = subprocess.run([sys.executable, "-c", PATHS_SCRIPT, prog.compiled.__file__, str(seed),
+                        ",".join(map(str, SIZES))],
+                       env=full, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, f"{env}: {p.stderr}"
+    return p.stdout.split()
+
+
+PATHS = {"stage": {},
+         "stage-small": {"APPY_COPY": "stage", "APPY_COPY_MIN_KB": "0",
+                         "APPY_COPY_CHUNK_KB": "256", "APPY_COPY_THREADS": "3"},
+         "register": {"APPY_COPY": "register", "APPY_COPY_MIN_KB": "0"},
+         "pageable": {"APPY_COPY": "pageable"}}
+
+
+def test_every_path_gives_numpys_answer_bit_for_bit(prog, case):
+    seed = int(case.gen.integers(1 << 62))
+    results = {name: run_path(prog, seed, env) for name, env in PATHS.items()}
+    digests = {name: r[1] for name, r in results.items()}
+    assert len(set(digests.values())) == 1, f"seed {seed}: {digests}"
+    assert results["register"][2] == "0", "registered pages stayed pinned"
+    assert results["pageable"][2] == "0"
+    if results["stage"][0] == "gpu":
+        assert 0 < int(results["stage"][2]) <= 64 << 20, results["stage"]
+
+
+def test_arrays_freed_and_reallocated_between_calls(prog, case):
+    """New arrays, often at the addresses of freed ones, of other sizes each time."""
+    for _ in range(12):
+        n = int(case.gen.integers(1 << 16, 1 << 21))
+        a, b = case.array(n, np.float64), case.array(n, np.float64)
+        c = np.empty(n)
+        prog.compiled.vadd(a, b, c)
+        np.testing.assert_array_equal(c, a + b)
+        del a, b, c
+
+
+def test_overlapping_arguments(prog, case):
+    """c overlaps a, shifted by one either way, at sizes that take the staged path: NumPy's
+    answer (a ufunc copies an input that overlaps its output)."""
+    n = (1 << 20) + 3
+    for shift in (1, -1):
+        x, b = case.array(n + 1, np.float64), case.array(n, np.float64)
+        want = x.copy()
+        a_w, c_w = (want[1:], want[:-1]) if shift > 0 else (want[:-1], want[1:])
+        np.add(a_w, b, out=c_w)
+        a, c = (x[1:], x[:-1]) if shift > 0 else (x[:-1], x[1:])
+        prog.compiled.vadd(a, b, c)
+        np.testing.assert_array_equal(x, want)
+
+
+def test_call_raising_half_way_loses_nothing(checked, case):
+    """between() writes a on the device, then its host code writes out of range: the call
+    raises IndexError, a holds the first loop's values and b its old ones, as in CPython."""
+    n = (1 << 20) + 5
+    a, b = case.array(n, np.float64), case.array(n, np.float64)
+    want_a, want_b = a.copy(), b.copy()
+    with pytest.raises(IndexError):
+        checked.oracle.between(want_a, n + 7, want_b)
+    with pytest.raises(IndexError):
+        checked.compiled.between(a, n + 7, b)
+    np.testing.assert_array_equal(a, want_a)
+    np.testing.assert_array_equal(b, want_b)
+
+
+def test_threads_at_once(prog, case):
+    """Four Python threads copy through one module at once: one has the stage, the others
+    take the pageable path; every answer is NumPy's."""
+    n = (1 << 20) + 17
+    inputs = [(case.array(n, np.float64), case.array(n, np.float64)) for _ in range(4)]
+    results, errors = [None] * 4, []
+
+    def work(t):
+        try:
+            a, b = inputs[t]
+            for _ in range(5):
+                c = np.empty(n)
+                prog.compiled.vadd(a, b, c)
+                if not np.array_equal(c, a + b):
+                    errors.append(f"thread {t}: wrong answer")
+            results[t] = True
+        except Exception as e:   # reported below
+            errors.append(f"thread {t}: {e!r}")
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and all(results), errors
+
+
+def test_pinned_memory_goes_back_to_zero(prog, case):
+    """A module holds at most APPY_PINNED_MB (64 MiB) pinned, its stage, until
+    appy.release_pinned(); every module of the process together hold nothing after it."""
+    import appy
+    n = 1 << 21
+    a, b = case.array(n, np.float64), case.array(n, np.float64)
+    c = np.empty(n)
+    assert appy.release_pinned() == 0      # other tests' modules too
+    prog.compiled.vadd(a, b, c)
+    np.testing.assert_array_equal(c, a + b)
+    assert appy.pinned_bytes() <= 64 << 20
+    assert appy.release_pinned() == 0
+    assert appy.pinned_bytes() == 0
+    prog.compiled.vadd(a, b, c)          # the stage comes back at the next large copy
+    np.testing.assert_array_equal(c, a + b)
+    del a, b, c
+    assert appy.release_pinned() == 0
