@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,6 +293,18 @@ static int run_command(const char *const *argv, bool verbose) {
   }
   pid_t pid = fork();
   if (pid == 0) {
+    // Compilers recurse over expressions: clang-19's OpenMP passes go once per operand of
+    // a chain, which overflows the usual 8 MiB stack at a few thousand operands (a
+    // 5,000-term int sum in a parallel loop). The compiler gets up to 4 GiB, within the
+    // hard limit; only what it touches is ever committed.
+    struct rlimit stack;
+    rlim_t want = (rlim_t)4 << 30;
+    if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY &&
+        stack.rlim_cur < want) {
+      stack.rlim_cur = stack.rlim_max == RLIM_INFINITY || stack.rlim_max > want ? want
+                                                                             : stack.rlim_max;
+      setrlimit(RLIMIT_STACK, &stack);
+    }
     execvp(argv[0], (char *const *)argv);
     fprintf(stderr, "appy-translate: error: cannot run '%s': %s\n", argv[0], strerror(errno));
     _exit(127);

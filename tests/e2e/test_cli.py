@@ -308,3 +308,34 @@ def test_compiler_exit_statuses(translator, tmp_path, cc, status, message):
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == status, p.stderr
     assert message in p.stderr
+
+
+def test_compiler_gets_a_deep_stack(translator, tmp_path):
+    """The compiler runs with a stack of up to 4 GiB (within the hard limit): clang-19's
+    OpenMP passes recurse once per operand of a chain and overflowed the usual 8 MiB on a
+    5,000-term int sum in a parallel loop (issue 18). A stand-in compiler reports its
+    limit."""
+    import resource
+    exe, compiler = translator
+    src = tmp_path / "k.py"
+    src.write_text(TWO)
+    cc = tmp_path / "cc"
+    report = tmp_path / "stack"
+    cc.write_text(f"#!/bin/sh\nulimit -s > {report}\nexit 1\n")
+    cc.chmod(0o755)
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    want = 4 << 20   # KiB, as ulimit -s says
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard // 1024)
+    for limit in (8 << 20, soft):   # 8 MiB, then whatever the test runs with
+        kib = "unlimited" if limit == resource.RLIM_INFINITY else str(limit // 1024)
+        p = subprocess.run(["sh", "-c", f'ulimit -S -s {kib} && exec "$@"', "sh", exe,
+                            "--compiler", compiler, "--function", "good", str(src)],
+                           env={"APPY_CC": str(cc), "PATH": "/usr/bin:/bin"},
+                           capture_output=True, text=True, timeout=600)
+        assert p.returncode == 2, p.stderr
+        got = report.read_text().strip()
+        if limit == resource.RLIM_INFINITY:
+            assert got == "unlimited"
+        else:
+            assert got == str(max(want, limit // 1024)), (limit, got)
