@@ -271,9 +271,11 @@ static Range range_of(Gen *g, Node *loop, bool hoist) {
 
 // The for header; with a step only known at run time, or a loop variable read after the
 // loop (Python leaves it at the last value taken, not one past), the loop counts iterations.
-static void for_header(Gen *g, Node *loop, Range r, const char *counter) {
+// An inner loop of a collapsed nest (nested) keeps the plain header, which OpenMP needs
+// there: the nest's loop variables are lastprivate.
+static void for_header(Gen *g, Node *loop, Range r, const char *counter, bool nested) {
   const char *i = name_of(g, loop->target->var);
-  if (!loop->parallel && loop->target->var->used_outside_loop)
+  if (!loop->parallel && !nested && loop->target->var->used_outside_loop)
     r.const_step = false;
   if (r.const_step && r.cstep == 1)
     line(g, "for (%s = %s; %s < %s; %s++) {", i, r.start, i, r.stop, i);
@@ -291,7 +293,7 @@ static void seq_for(Gen *g, Node *n) {
   line(g, "{");
   g->indent++;
   Range r = range_of(g, n, true);
-  for_header(g, n, r, tmpname(g, "it"));
+  for_header(g, n, r, tmpname(g, "it"), false);
   g->indent++;
   stmts(g, n->body);
   g->indent--;
@@ -611,14 +613,14 @@ static void generic_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "%s", directive(g, r, c));
   Node *loop = n;
   char *counter = tmpname(g, "it");
-  for_header(g, loop, outer, counter);
+  for_header(g, loop, outer, counter, false);
   for (int k = 1; k < r->collapse; k++) {
     loop = loop->body;
     g->indent++;
     if (loop->end_line >= 0)
       source_comment(g, loop->tok->line, loop->tok->line);
     Range inner = range_of(g, loop, false);
-    for_header(g, loop, inner, tmpname(g, "it"));
+    for_header(g, loop, inner, tmpname(g, "it"), true);
   }
   g->indent++;
   g->region = r;
@@ -736,6 +738,16 @@ static void loop_var_at(Gen *g, const char *i, Range r, const char *k, bool sum)
          sum ? ")" : "", r.step);
 }
 
+// After loop_var_at in a bare kernel, for a loop whose body never reads its variable (a
+// prange(1) around a whole computation): (void) keeps clang from warning that the
+// variable, declared in the kernel, is set but not used.
+static void unused_loop_var(Gen *g, Node *loop) {
+  for (Node *s = loop->body; s; s = s->next)
+    if (mentions(s, loop->target->var))
+      return;
+  line(g, "(void)%s;", name_of(g, loop->target->var));
+}
+
 // The appy/group.h reduction helper for operator op: appy_group_<name>_<suffix>.
 static const char *reduce_fn(const char *op) {
   return !strcmp(op, "+") ? "sum" : !strcmp(op, "*") ? "prod" : op;
@@ -769,6 +781,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "     appy_k < appy_n; appy_k += (int64_t)ompx_grid_dim_x() * appy_groups) {");
   g->indent++;
   loop_var_at(g, i, outer, "appy_k", false);
+  unused_loop_var(g, n);
   g->bare = true;
   for (g->bare_last = n->body; g->bare_last && g->bare_last->next;)
     g->bare_last = g->bare_last->next;
@@ -791,7 +804,7 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent++;
   g->host = true;
   line(g, "%s", directive(g, r, c));
-  for_header(g, n, outer, tmpname(g, "it"));
+  for_header(g, n, outer, tmpname(g, "it"), false);
   g->indent++;
   stmts(g, n->body);
   g->indent--;
@@ -895,6 +908,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   g->indent++;
   const char *i = name_of(g, n->target->var);
   loop_var_at(g, i, outer, "appy_k + appy_u * appy_stride", true);
+  unused_loop_var(g, n);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -903,6 +917,7 @@ static void bare_reduce_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "for (; appy_k < appy_n; appy_k += appy_stride) {   // the rest");
   g->indent++;
   loop_var_at(g, i, outer, "appy_k", false);
+  unused_loop_var(g, n);
   stmts(g, n->body);
   g->indent--;
   line(g, "}");
@@ -974,6 +989,8 @@ static void bare_loop_kernel(Gen *g, Node **loops, Range *ranges, char **lens, R
     line(g, "appy_q /= %s;", lens[d]);
   }
   loop_var_at(g, name_of(g, loops[0]->target->var), ranges[0], k, false);
+  for (int d = 0; d < r->collapse; d++)
+    unused_loop_var(g, loops[d]);
   g->npar = 0;
   for (int d = 0; d < r->collapse; d++)
     g->par[g->npar++] = loops[d]->target->var;
@@ -1604,7 +1621,7 @@ static void inner_for(Gen *g, Node *n) {
     char *d = directive(g, n->region, &c);
     if (d)
       line(g, "%s", d);
-    for_header(g, n, r, tmpname(g, "it"));
+    for_header(g, n, r, tmpname(g, "it"), false);
     g->indent++;
     stmts(g, n->body);
     g->indent--;

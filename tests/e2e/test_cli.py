@@ -339,3 +339,31 @@ def test_compiler_gets_a_deep_stack(translator, tmp_path):
             assert got == "unlimited"
         else:
             assert got == str(max(want, limit // 1024)), (limit, got)
+
+
+UNREAD = """import appy
+
+
+# appy: export whole(float64[:])
+@appy.jit
+def whole(A):
+    for g in appy.prange(1):
+        #pragma simd
+        for i in range(A.shape[0]):
+            A[i] = A[i] + 1.0
+    for g in appy.prange(2):
+        for h in appy.prange(3):
+            A[g + h] = 2.0 * A[g + h]
+"""
+
+
+def test_unread_loop_variables_build_without_warnings(translator, tmp_path):
+    """A parallel loop whose body never reads its variable (prange(1) around a whole
+    computation, a collapsed nest) builds without the compiler's set-but-not-used warning."""
+    exe, compiler = translator
+    src = tmp_path / "unread.py"
+    src.write_text(UNREAD)
+    p = subprocess.run([exe, "--compiler", compiler, "-o", str(tmp_path / "unread.abi3.so"),
+                        str(src)], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert "warning" not in p.stderr, p.stderr

@@ -51,3 +51,8 @@ def test_nested_prange(prog, case, dtype, shape):
                                      ((33, 40, 129), 2), ((301, 31, 257), 0)))
 def test_strided_3d(prog, case, dtype, shape, s):
     case.same(prog, "strided3", case.array(shape, dtype), case.array(shape, dtype), s)
+
+
+@pytest.mark.parametrize("shape", ((1, 1, 1), (3, 5, 2), (17, 9, 33)))
+def test_loop_variable_reused_in_a_nest(prog, case, shape):
+    case.same(prog, "reused", case.array(shape, np.float64))

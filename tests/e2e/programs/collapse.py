@@ -77,3 +77,18 @@ def strided3(A, B, s):
             #pragma parallel for
             for k in range(A.shape[2]):
                 B[i, j, k] = A[i, j, k] * (i + 1) - j + k * s
+
+
+# appy: export reused(float64[:, :, :])
+@appy.jit
+def reused(A):
+    """j is a scalar of the first loop and the middle loop variable of a collapsed nest:
+    gcc once got j's iterations counted apart, which broke the nest (not enough perfectly
+    nested loops)."""
+    for p in appy.prange(min(4, A.shape[1])):
+        j = p
+        A[0, j, 0] = 1.0 + j
+    for i in appy.prange(A.shape[0]):
+        for j in appy.prange(A.shape[1]):
+            for k in appy.prange(A.shape[2]):
+                A[i, j, k] += 2.0 * i - j + k

@@ -768,6 +768,66 @@ fail:
   return -1;
 }
 
+/* reused(float64[:, :, :]) -- tests/e2e/programs/collapse.py:84 */
+static int reused_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **ret)
+{
+  double *A_ = (double *)A_array->data;
+  int64_t A_shape0 = A_array->shape[0];
+  int64_t A_shape1 = A_array->shape[1];
+  int64_t A_shape2 = A_array->shape[2];
+  int64_t A_count = A_array->size;
+  int64_t p_ = 0;
+  int64_t j_ = 0;
+  int64_t i_ = 0;
+  int64_t k_ = 0;
+  appy_env appy_data = {0};   /* arrays on the device during this call */
+  const double appy_called = appy_clock();
+  appy_env_arg(&appy_data, A_, sizeof(*A_) * A_count, A_array->device);
+  (void)fr;
+  (void)ret;
+  /* tests/e2e/programs/collapse.py:88: for p in appy.prange(min(4, A.shape[1])): */
+  {
+    const int64_t appy_stop36 = appy_min_i64(INT64_C(4), A_shape1);
+    const size_t appy_in = appy_data.bytes_in;
+    const double appy_start = appy_clock();
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    const double appy_mapped = appy_clock();
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
+    for (p_ = 0; p_ < appy_stop36; p_++) {
+      /* tests/e2e/programs/collapse.py:89: j = p */
+      j_ = p_;
+      /* tests/e2e/programs/collapse.py:90: A[0, j, 0] = 1.0 + j */
+      A_[j_ * A_shape2 + INT64_C(0)] = (1.0 + (double)j_);
+    }
+    const double appy_ran = appy_clock();
+    appy_env_ran(&appy_data, "collapse", "reused", 88, appy_data.bytes_in - appy_in,
+                 appy_mapped - appy_start, appy_ran - appy_mapped);
+  }
+  /* tests/e2e/programs/collapse.py:91: for i in appy.prange(A.shape[0]): */
+  {
+    const size_t appy_in = appy_data.bytes_in;
+    const double appy_start = appy_clock();
+    appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    const double appy_mapped = appy_clock();
+    #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(tofrom: A_[0:A_count]) private(i_, k_)
+    for (i_ = 0; i_ < A_shape0; i_++) {
+      /* tests/e2e/programs/collapse.py:92: for j in appy.prange(A.shape[1]): */
+      for (j_ = 0; j_ < A_shape1; j_++) {
+        /* tests/e2e/programs/collapse.py:93: for k in appy.prange(A.shape[2]): */
+        for (k_ = 0; k_ < A_shape2; k_++) {
+          /* tests/e2e/programs/collapse.py:94: A[i, j, k] += 2.0 * i - j + k */
+          A_[(i_ * A_shape1 + j_) * A_shape2 + k_] = (A_[(i_ * A_shape1 + j_) * A_shape2 + k_] + ((2.0 * (double)i_) - (double)j_ + (double)k_));
+        }
+      }
+    }
+    const double appy_ran = appy_clock();
+    appy_env_ran(&appy_data, "collapse", "reused", 91, appy_data.bytes_in - appy_in,
+                 appy_mapped - appy_start, appy_ran - appy_mapped);
+  }
+  appy_env_end(&appy_data, "collapse", "reused", appy_called);
+  return 0;
+}
+
 /* Python bindings */
 
 static PyObject *
@@ -1090,6 +1150,25 @@ strided3_call1(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
+static PyObject *
+reused_call0(appy_frame *fr, PyObject *const *argv)
+{
+    appy_array p0;
+    PyObject *ret = NULL;
+    int rc;
+
+    if (appy_arg_array(fr, argv[0], "A", APPY_FLOAT64, 3, 1, &p0) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = reused_kernel0(fr, &p0, &ret);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return NULL;
+    if (ret == NULL)
+        Py_RETURN_NONE;
+    return ret;
+}
+
 PyDoc_STRVAR(add2_pydoc,
 "add2($module, A, B, C)\n--\n\n"
 "Runs add2 from tests/e2e/programs/collapse.py:11, compiled by appy-translate.\n\nSignatures:\n  add2(float64[:, :], float64[:, :], float64[:, :])\n  add2(float32[:, :], float32[:, :], float32[:, :])\n  add2(int64[:, :], int64[:, :], int64[:, :])\n  add2(int32[:, :], int32[:, :], int32[:, :])\n");
@@ -1286,6 +1365,30 @@ strided3_py(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
+PyDoc_STRVAR(reused_pydoc,
+"reused($module, A)\n--\n\n"
+"Runs reused from tests/e2e/programs/collapse.py:84, compiled by appy-translate.\n\nSignatures:\n  reused(float64[:, :, :])\n");
+
+static PyObject *
+reused_py(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static const char *const names[] = {"A", NULL};
+    PyObject *argv[1];
+    appy_frame fr;
+    PyObject *result;
+
+    (void)self;
+    if (appy_parse_args("reused", args, kwargs, names, 1, argv) < 0)
+        return NULL;
+    if (appy_offload_check() < 0)
+        return NULL;
+    appy_frame_init(&fr, "collapse", "reused");
+    result = reused_call0(&fr, argv);
+    if (appy_frame_release(&fr) < 0)
+        Py_CLEAR(result);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"add2", (PyCFunction)(void (*)(void))add2_py, METH_VARARGS | METH_KEYWORDS, add2_pydoc},
     {"add3", (PyCFunction)(void (*)(void))add3_py, METH_VARARGS | METH_KEYWORDS, add3_pydoc},
@@ -1293,6 +1396,7 @@ static PyMethodDef module_methods[] = {
     {"sum2", (PyCFunction)(void (*)(void))sum2_py, METH_VARARGS | METH_KEYWORDS, sum2_pydoc},
     {"prange2", (PyCFunction)(void (*)(void))prange2_py, METH_VARARGS | METH_KEYWORDS, prange2_pydoc},
     {"strided3", (PyCFunction)(void (*)(void))strided3_py, METH_VARARGS | METH_KEYWORDS, strided3_pydoc},
+    {"reused", (PyCFunction)(void (*)(void))reused_py, METH_VARARGS | METH_KEYWORDS, reused_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,
