@@ -56,10 +56,11 @@ def build(opts):
     out = Path(opts.dir)
     out.mkdir(parents=True, exist_ok=True)
     translate = os.environ.get("APPY_TRANSLATE", str(HERE.parents[1] / "translator" / "appy-translate"))
-    names = opts.only.split(",") if opts.only else [p.stem for p in sorted(KERNELS_DIR.glob("*.py"))]
+    kdir = Path(opts.kernels_dir)
+    names = opts.only.split(",") if opts.only else [p.stem for p in sorted(kdir.glob("*.py"))]
     failed = []
     for name in names:
-        src = KERNELS_DIR / f"{name}.py"
+        src = kdir / f"{name}.py"
         t = time.perf_counter()
         p = subprocess.run([translate, "--compiler", opts.compiler, "-o",
                             str(out / f"{name}.abi3.so"), str(src)],
@@ -102,13 +103,13 @@ def npbench_impl(npbench, bench, suffix):
         sys.path.remove(str(Path(npbench)))
 
 
-def appy_impl(build_dir, bench, kernel):
+def appy_impl(build_dir, kernels_dir, bench, kernel):
     """Our kernel: the plain module of bench/npbench/kernels with the compiled functions of
     DIR/KERNEL.abi3.so in place of the annotated ones."""
     compiled = load_file(kernel, Path(build_dir) / f"{kernel}.abi3.so")
     os.environ["APPY_DISABLE_JIT"] = "1"   # the plain module's @appy.jit stays Python
     try:
-        plain = load_file(f"plain_{kernel}", KERNELS_DIR / f"{kernel}.py")
+        plain = load_file(f"plain_{kernel}", Path(kernels_dir) / f"{kernel}.py")
     finally:
         del os.environ["APPY_DISABLE_JIT"]
     for name in dir(compiled):
@@ -244,7 +245,7 @@ def run_kernel(npbench, build_dir, kernel, opts, log):
         impls = []
         try:
             if name == "appy":
-                fn, compiled = appy_impl(build_dir, bench, kernel)
+                fn, compiled = appy_impl(build_dir, opts.kernels_dir, bench, kernel)
                 rec["device"] = compiled._appy_device()
                 impls = [("appy", fn)]
             elif name == "numba":
@@ -451,6 +452,7 @@ def main():
     b.add_argument("dir")
     b.add_argument("--compiler", default="clang")
     b.add_argument("--only", default="")
+    b.add_argument("--kernels-dir", default=str(KERNELS_DIR), help="kernels other than bench/npbench/kernels (the tests' own)")
     r = sub.add_parser("run")
     r.add_argument("npbench", help="a checkout of spcl/npbench")
     r.add_argument("dir", help="the modules that `build` made")
@@ -463,6 +465,7 @@ def main():
                    help="a first call longer than this is the only one timed")
     r.add_argument("--total", type=float, default=540.0, help="seconds for the whole run")
     r.add_argument("--out", default=os.environ.get("OUT", "docs/npbench"))
+    r.add_argument("--kernels-dir", default=str(KERNELS_DIR), help="kernels other than bench/npbench/kernels (the tests' own)")
     rep = sub.add_parser("report")
     rep.add_argument("json")
     rep.add_argument("--out", default="docs/npbench")
