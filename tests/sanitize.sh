@@ -2,13 +2,14 @@
 # make check: the translator built with clang-19 -fsanitize=address,undefined, run over
 # what the other suites give it: the unit tests, every error program (tests/errors) and
 # every program of the golden files with each compiler, --explain included. Then the
-# end-to-end suite (tests/e2e) with that translator, its modules and libappyrt built with
-# the same flags (APPY_CFLAGS) by clang, and loaded into $PYTHON with clang's ASan runtime
-# preloaded. Any report of AddressSanitizer (leaks of the translator included; Python's
+# runtime suite (tests/runtime) and the end-to-end suite (tests/e2e) with that translator,
+# their modules and libappyrt built with the same flags (APPY_CFLAGS) by clang, and loaded
+# into $PYTHON with clang's ASan runtime preloaded. Any report of AddressSanitizer (leaks of the translator included; Python's
 # are not checked) or UndefinedBehaviorSanitizer fails the test.
 # Skipped (exit 77) where clang-19 cannot link sanitizers (libclang-rt-19-dev missing);
 # the end-to-end step is skipped where configure found no clang offload compiler.
-# APPY_SANITIZE_E2E=0 leaves the end-to-end step out, APPY_SANITIZE_E2E='-k EXPR' selects.
+# APPY_SANITIZE_E2E=0 leaves the runtime and end-to-end steps out, APPY_SANITIZE_E2E='-k
+# EXPR' selects end-to-end tests.
 set -eu
 top=${APPY_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 cc=${APPY_SANITIZE_CC:-clang-19}
@@ -66,9 +67,9 @@ run golden env APPY_TRANSLATE="$work/appy-translate" sh "$top/tests/golden.sh"
 # (static) runtime: the wrapper runs it without the preload, with leak checking, and so
 # also keeps the compilers it starts out of the sanitizer.
 module_flags="-g -O0 -fsanitize=address,undefined -fno-sanitize-recover=all"
-# shellcheck disable=SC2317  # run() calls it
-e2e() {
-  py=${PYTHON:-python3}
+py=${PYTHON:-python3}
+# libappyrt with the sanitizers, for both suites below.
+runtime_lib() {
   pyinc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
   mkdir -p "$work/rt"
   for src in "$top"/runtime/*.c; do
@@ -76,7 +77,20 @@ e2e() {
     "$cc" $flags -fPIC -Wall -Wextra -Werror -I"$top/include" -I"$pyinc" \
       -DPy_LIMITED_API=0x030B0000 -c "$src" -o "$work/rt/$(basename "$src" .c).o" || return 1
   done
-  ar rcs "$work/rt/libappyrt.a" "$work"/rt/*.o || return 1
+  ar rcs "$work/rt/libappyrt.a" "$work"/rt/*.o
+}
+# The runtime suite: its test module (clang path, -O0) and libappyrt sanitized, ASan's
+# runtime preloaded into Python as for e2e below; the staged copies' lanes run here on the
+# host (APPY_COPY_HOST_TEST).
+# shellcheck disable=SC2317  # run() calls it
+runtime_suite() {
+  env LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1 \
+    APPY_TEST_COMPILER=clang APPY_CFLAGS="$module_flags" APPY_LIBDIR="$work/rt" \
+    PYTHONPATH="$top/python" PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -q -p no:cacheprovider \
+    --basetemp="$work/runtime" "$top/tests/runtime"
+}
+# shellcheck disable=SC2317  # run() calls it
+e2e() {
   printf '#!/bin/sh\nunset LD_PRELOAD\nASAN_OPTIONS=%s exec "%s" "$@"\n' \
     "$ASAN_OPTIONS" "$work/appy-translate" > "$work/translate"
   chmod +x "$work/translate"
@@ -94,7 +108,11 @@ elif "$work/appy-translate" --print-config | grep -q '^clang (offload): *not fou
   echo "sanitize: e2e: SKIP: configure found no clang offload compiler"
 elif [ ! -f "$asan_rt" ]; then
   echo "sanitize: e2e: SKIP: $cc has no shared ASan runtime ($asan_rt)"
+elif ! runtime_lib; then
+  echo "sanitize: libappyrt: FAILED to build with the sanitizers"
+  status=1
 else
+  run runtime runtime_suite
   t0=$(date +%s)
   run e2e e2e
   echo "sanitize: e2e took $(($(date +%s) - t0)) s"

@@ -82,8 +82,9 @@ def build_dir(tmp_path_factory):
         return Path(PREBUILT)
     out = tmp_path_factory.mktemp(f"rtcheck-{COMPILER}")
     lib = runtime_library(out)
-    run([*OFFLOAD[COMPILER], "-shared", *LINK[COMPILER], *CFLAGS, f'-DAPPY_COMPILER="{COMPILER}"',
-         HERE / "rtcheck.c", lib, "-o", out / "rtcheck.abi3.so"])
+    extra = os.environ.get("APPY_CFLAGS", "").split()   # tests/sanitize.sh: the sanitizers
+    run([*OFFLOAD[COMPILER], *extra, "-shared", *LINK[COMPILER], *CFLAGS,
+         f'-DAPPY_COMPILER="{COMPILER}"', HERE / "rtcheck.c", lib, "-o", out / "rtcheck.abi3.so"])
     return out
 
 
