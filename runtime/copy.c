@@ -138,6 +138,19 @@ static void *context_of(const void *dev)
   return ctx;
 }
 
+/* Makes ctx current on this thread (nothing for NULL, the host tests' stage): 0, or -1. */
+static int ctx_enter(void *ctx)
+{
+  return !ctx || cu.push(ctx) == 0 ? 0 : -1;
+}
+
+static void ctx_leave(void *ctx)
+{
+  void *popped;
+  if (ctx)
+    cu.pop(&popped);
+}
+
 static size_t env_size(const char *name, size_t fallback)
 {
   const char *s = getenv(name);
@@ -170,6 +183,21 @@ size_t appy_copy_min(void)
   return min;
 }
 
+/* With the stage's context current (if any): frees what lane l has of its buffers,
+ * events and stream, made or half made. */
+static void lane_release(lane_t *l, int host)
+{
+  for (int b = 0; b < 2; b++) {
+    if (l->done[b])
+      cu.event_destroy(l->done[b]);
+    if (l->slot[b])
+      host ? free(l->slot[b]) : (void)cu.host_free(l->slot[b]);
+  }
+  if (l->stream)
+    cu.stream_destroy(l->stream);
+  memset(l, 0, sizeof *l);
+}
+
 /* With the stage's context current (if any): lane l's buffers, stream and events, made
  * by the lane's own thread at its first copy, so that the lanes pin their memory at once.
  * 0, or -1 with nothing of the lane left. */
@@ -181,46 +209,21 @@ static int lane_make(lane_t *l, size_t chunk, int host)
       l->slot[b] = malloc(chunk);
     else if (cu.host_alloc((void **)&l->slot[b], chunk, CU_MEMHOSTALLOC_PORTABLE) != 0)
       l->slot[b] = NULL;
-    if (!l->slot[b])
-      goto fail;
-    if (!host && cu.event_create(&l->done[b], CU_EVENT_DISABLE_TIMING) != 0)
-      goto fail;
+    if (!l->slot[b] ||
+        (!host && cu.event_create(&l->done[b], CU_EVENT_DISABLE_TIMING) != 0)) {
+      lane_release(l, host);
+      return -1;
+    }
   }
-  if (!host && cu.stream_create(&l->stream, CU_STREAM_NON_BLOCKING) != 0)
-    goto fail;
+  if (!host && cu.stream_create(&l->stream, CU_STREAM_NON_BLOCKING) != 0) {
+    lane_release(l, host);
+    return -1;
+  }
   l->made = 1;
   pthread_mutex_lock(&lock);
   pinned_now += 2 * chunk;
   pthread_mutex_unlock(&lock);
   return 0;
-fail:
-  for (int b = 0; b < 2; b++) {
-    if (l->done[b])
-      cu.event_destroy(l->done[b]);
-    if (l->slot[b])
-      host ? free(l->slot[b]) : (void)cu.host_free(l->slot[b]);
-  }
-  memset(l, 0, sizeof *l);
-  return -1;
-}
-
-/* Under lock, with the stage's context current (if any). */
-static void lane_free(lane_t *l, size_t chunk, int host)
-{
-  if (!l->made)
-    return;
-  for (int b = 0; b < 2; b++) {
-    if (host) {
-      free(l->slot[b]);
-      continue;
-    }
-    cu.event_destroy(l->done[b]);
-    cu.host_free(l->slot[b]);
-  }
-  if (!host)
-    cu.stream_destroy(l->stream);
-  memset(l, 0, sizeof *l);
-  pinned_now -= 2 * chunk;
 }
 
 /* Under lock: the stage's plan in context ctx (NULL: ordinary memory, for the host tests
@@ -311,13 +314,11 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, si
 {
   lane_t *l = &s->lane[lane];
   size_t n = (bytes + chunk - 1) / chunk;
-  void *popped;
   int err = 0, j = 0;
-  if (s->ctx && cu.push(s->ctx) != 0)
+  if (ctx_enter(s->ctx) != 0)
     return -1;
   if (!l->made && lane_make(l, s->chunk, !s->ctx) != 0) {
-    if (s->ctx)
-      cu.pop(&popped);
+    ctx_leave(s->ctx);
     return -1;
   }
 #define LEN(k) ((k) == n - 1 ? bytes - (k) * chunk : chunk)
@@ -350,8 +351,7 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, si
   /* nothing may be on the bus when the buffers go back */
   err |= lane_wait(l, 0);
   err |= lane_wait(l, 1);
-  if (s->ctx)
-    cu.pop(&popped);
+  ctx_leave(s->ctx);
   return err ? -1 : 0;
 }
 
@@ -366,13 +366,14 @@ void appy_stage_give(appy_stage *s)
 int appy_stage_free(void)
 {
   int freed = 0;
-  void *popped;
   pthread_mutex_lock(&lock);
-  if (!stage_busy && (!stage.ctx || cu.push(stage.ctx) == 0)) {
+  if (!stage_busy && ctx_enter(stage.ctx) == 0) {
     for (int i = 0; i < stage.n; i++)
-      lane_free(&stage.lane[i], stage.chunk, !stage.ctx);
-    if (stage.ctx)
-      cu.pop(&popped);
+      if (stage.lane[i].made) {
+        lane_release(&stage.lane[i], !stage.ctx);
+        pinned_now -= 2 * stage.chunk;
+      }
+    ctx_leave(stage.ctx);
     stage.n = 0;
     stage.ctx = NULL;
     freed = 1;
@@ -383,12 +384,12 @@ int appy_stage_free(void)
 
 int appy_host_register(const void *dev, void *p, size_t bytes)
 {
-  void *popped, *ctx;
+  void *ctx;
   int ok = 0;
   pthread_mutex_lock(&lock);
-  if ((ctx = context_of(dev)) && cu.push(ctx) == 0) {
+  if ((ctx = context_of(dev)) && ctx_enter(ctx) == 0) {
     ok = cu.reg(p, bytes, CU_MEMHOSTREGISTER_PORTABLE) == 0;
-    cu.pop(&popped);
+    ctx_leave(ctx);
     if (ok)
       pinned_now += bytes;
   }
@@ -398,11 +399,11 @@ int appy_host_register(const void *dev, void *p, size_t bytes)
 
 void appy_host_unregister(const void *dev, void *p, size_t bytes)
 {
-  void *popped, *ctx;
+  void *ctx;
   pthread_mutex_lock(&lock);
-  if ((ctx = context_of(dev)) && cu.push(ctx) == 0) {
+  if ((ctx = context_of(dev)) && ctx_enter(ctx) == 0) {
     cu.unreg(p);
-    cu.pop(&popped);
+    ctx_leave(ctx);
   }
   pinned_now -= bytes;   /* called only after appy_host_register succeeded */
   pthread_mutex_unlock(&lock);

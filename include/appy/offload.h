@@ -195,24 +195,26 @@ static inline const char *appy_copy(char *dev, char *c, size_t bytes, int to_dev
   return "pageable";
 }
 
-static inline void appy_env_to_device(appy_env *env, appy_env_entry *e)
+/* appy_copy with its time: APPY_PROFILE's line for the array, and the seconds it took. */
+static inline double appy_copy_timed(char *dev, char *c, size_t bytes, int to_device)
 {
   double t = appy_clock();
-  const char *path = appy_copy(e->dev, e->host, e->bytes, 1);
+  const char *path = appy_copy(dev, c, bytes, to_device);
   t = appy_clock() - t;
-  appy_profile_copy("to device", path, e->bytes, t);
-  env->t_in += t;
+  appy_profile_copy(to_device ? "to device" : "to host", path, bytes, t);
+  return t;
+}
+
+static inline void appy_env_to_device(appy_env *env, appy_env_entry *e)
+{
+  env->t_in += appy_copy_timed(e->dev, e->host, e->bytes, 1);
   env->bytes_in += e->bytes;
   e->host_new = 0;
 }
 
 static inline void appy_env_to_host(appy_env *env, appy_env_entry *e)
 {
-  double t = appy_clock();
-  const char *path = appy_copy(e->dev, e->host, e->bytes, 0);
-  t = appy_clock() - t;
-  appy_profile_copy("to host", path, e->bytes, t);
-  env->t_out += t;
+  env->t_out += appy_copy_timed(e->dev, e->host, e->bytes, 0);
   env->bytes_out += e->bytes;
   e->dev_new = 0;
 }
@@ -491,14 +493,6 @@ static inline void appy_env_end(appy_env *env, const char *module, const char *f
                       env->bytes_out, env->t_out, appy_clock() - called);
 }
 
-/* For appy.device and appy.to_host/to_device: copies mapped host memory c one way. */
-static inline void appy_data_copy(char *c, size_t bytes, int to_device)
-{
-  double t = appy_clock();
-  const char *path = appy_copy(NULL, c, bytes, to_device);
-  appy_profile_copy(to_device ? "to device" : "to host", path, bytes, appy_clock() - t);
-}
-
 /* _appy_data(op, array): what appy.device, appy.to_host and appy.to_device do through a
  * module of each OpenMP runtime (mappings live in the runtime, shared by its modules).
  * op: "enter" (map, copying in), "exit" (release), "to_device", "to_host" (copy), "present"
@@ -532,7 +526,7 @@ static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
   } else if (!strcmp(op, "enter") && use && !omp_target_is_present(c, dev)) {
     Py_BEGIN_ALLOW_THREADS
 #pragma omp target enter data map(alloc: c[0:bytes])
-    appy_data_copy(c, bytes, 1);
+    appy_copy_timed(NULL, c, bytes, 1);
     Py_END_ALLOW_THREADS
   } else if (!strcmp(op, "enter")) {
 #pragma omp target enter data if(use) map(to: c[0:bytes])
@@ -542,7 +536,7 @@ static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
     int to_device = op[3] == 'd';
     Py_BEGIN_ALLOW_THREADS
     if (use && omp_target_is_present(c, dev))
-      appy_data_copy(c, bytes, to_device);
+      appy_copy_timed(NULL, c, bytes, to_device);
     Py_END_ALLOW_THREADS
   } else if (!strcmp(op, "present")) {
     flag = use && omp_target_is_present(c, dev);
