@@ -121,12 +121,21 @@ def main():
             ours.mkdir(exist_ok=True)
             (ours / f"{name}.py").write_text("import appy\nimport numpy as np\n" + OURS[name])
         run("build", str(tmp / "mods"), "--compiler", COMPILER, "--kernels-dir", str(ours))
-        log = run("run", str(tree), str(tmp / "mods"), "--kernels-dir", str(ours),
-                  "--preset", "S", "--only", ",".join(BENCHES), "--frameworks", "numpy,appy",
-                  "--reps", "3", "--budget", "1", "--out", str(tmp / "report"))
+        # In two parts: the second goes on with the first's JSON (--resume) and runs only
+        # the kernels the first did not.
+        common = ["--kernels-dir", str(ours), "--preset", "S", "--frameworks", "numpy,appy",
+                  "--reps", "3", "--budget", "1", "--out", str(tmp / "report")]
+        log = run("run", str(tree), str(tmp / "mods"), *common, "--only", "scale,twice")
+        log2 = run("run", str(tree), str(tmp / "mods"), *common, "--only", ",".join(BENCHES),
+                   "--resume", str(tmp / "report" / "npbench.json"))
         res = json.loads((tmp / "report" / "npbench.json").read_text())
-        appy = {k: res["kernels"][k]["frameworks"]["appy"] for k in BENCHES}
         problems = []
+        if sorted(res["kernels"]) != sorted(BENCHES) or len(res.get("parts", [])) != 2:
+            sys.exit(f"FAIL: resumed run has {sorted(res['kernels'])}, parts {res.get('parts')}")
+        if "scale:" in log2 or "shift:" not in log2:
+            problems.append("the resumed run did not run just the kernels left")
+        log += log2
+        appy = {k: res["kernels"][k]["frameworks"]["appy"] for k in BENCHES}
         for k, expect in (("scale", True), ("twice", False), ("shift", False), ("both", True)):
             if appy[k].get("valid") is not expect:
                 problems.append(f"{k}: valid {appy[k].get('valid')}, expected {expect}")
@@ -140,7 +149,7 @@ def main():
             problems.append(f"shift's speedup is reported: {speed}")
         if problems:
             sys.exit("FAIL:\n" + "\n".join(problems) + "\n" + log + md)
-        print(log + "PASS: 21 kernels build; the runner tells valid from invalid")
+        print(log + "PASS: 21 kernels build; the runner tells valid from invalid and resumes")
 
 
 if __name__ == "__main__":

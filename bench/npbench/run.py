@@ -9,7 +9,8 @@ usage:
   python3 bench/npbench/run.py run NPBENCH DIR [--preset paper] [--only ...]
       [--frameworks numpy,appy,cupy,jax,numba] [--reps 10] [--budget SECONDS] [--out OUT]
       NPBENCH: a checkout of spcl/npbench (a path: nothing of it is copied here); runs each
-      kernel of KERNELS with each framework and writes OUT/npbench.{json,md,png}
+      kernel of KERNELS with each framework and writes OUT/npbench.{json,md,png};
+      --total SECONDS ends it after the kernel in flight, --resume JSON goes on with such a run
   python3 bench/npbench/run.py report JSON [--out DIR]     the report again, from the JSON
 
 Method (NPBench's, with its gaps closed): inputs from NPBench's initialize() at the preset;
@@ -311,11 +312,23 @@ def run(opts):
     kernels = opts.only.split(",") if opts.only else list(KERNELS)
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = {"preset": opts.preset, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "commit": os.environ.get("APPY_COMMIT", ""), "gpu": gpu_name(),
-              "frameworks": opts.frameworks, "kernels": {}}
+    here = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "commit": os.environ.get("APPY_COMMIT", ""), "gpu": gpu_name(),
+            "host": os.uname().nodename}
+    result = {"preset": opts.preset, "frameworks": opts.frameworks, "kernels": {}, **here}
+    if opts.resume and Path(opts.resume).is_file():
+        # A run cut by --total goes on: the kernels it finished are kept, and each part of
+        # the run is listed, so that parts from other machines or commits show.
+        result = json.loads(Path(opts.resume).read_text())
+        if (result["preset"], result["frameworks"]) != (opts.preset, opts.frameworks):
+            print(f"--resume {opts.resume}: another preset or other frameworks", file=sys.stderr)
+            return 2
+        result["kernels"] = {k: r for k, r in result["kernels"].items() if "frameworks" in r}
+    result.setdefault("parts", []).append(here)
     deadline = time.monotonic() + opts.total
     for k in kernels:
+        if k in result["kernels"]:
+            continue
         if time.monotonic() > deadline:
             result["kernels"][k] = {"error": "not run: the run's time budget was spent"}
             continue
@@ -361,8 +374,13 @@ def write(result, out, draw=True):
              f"GPU: {result['gpu']}; commit {result['commit'] or '(not given)'}; NPBench preset "
              f"`{result['preset']}`; inputs on the device for appy, CuPy and JAX; median of "
              "timed calls after a first, untimed one; every result copied back and checked "
-             "against NumPy (bench/npbench/run.py says how).", "",
-             "## Time per call (ms)", "",
+             "against NumPy (bench/npbench/run.py says how).", ""]
+    parts = result.get("parts", [])
+    if len(parts) > 1:
+        lines += [f"The run was made in {len(parts)} parts (`--resume`): " + "; ".join(
+            f"{q['date']} on {q['host']} ({q['gpu']}), commit {q['commit'] or '?'}"
+            for q in parts) + ".", ""]
+    lines += ["## Time per call (ms)", "",
              "| kernel | " + " | ".join(fws) + " | numba variant |",
              "| --- | " + " | ".join("---:" for _ in fws) + " | --- |"]
     for k, rec in result["kernels"].items():
@@ -482,6 +500,8 @@ def main():
                    help="a first call longer than this is the only one timed")
     r.add_argument("--total", type=float, default=540.0, help="seconds for the whole run")
     r.add_argument("--out", default=os.environ.get("OUT", "docs/npbench"))
+    r.add_argument("--resume", metavar="JSON",
+                   help="go on with the run in JSON (its npbench.json), if it exists")
     r.add_argument("--kernels-dir", default=str(KERNELS_DIR), help="kernels other than bench/npbench/kernels (the tests' own)")
     rep = sub.add_parser("report")
     rep.add_argument("json")
