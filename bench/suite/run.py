@@ -357,6 +357,11 @@ def run(opts):
     except Exception as e:                         # noqa: BLE001
         result["copy_bw"] = None
         log(f"no copy bandwidth ({type(e).__name__}: {e})")
+    if opts.e2e:   # the host link, for the end-to-end table: pageable and pinned, by CuPy
+        sys.path.insert(0, str(HERE.parent))
+        from copy_rates import peer_rates
+        result["host_link"] = (peer_rates([256], 5) or {}).get(256)
+        log(f"host link (256 MB): {result['host_link']}")
     for name in kernel_names(opts.only):
         spec = load(f"suite_{name}", KERNELS / f"{name}.py")
         compiled = load(name, Path(opts.dir) / f"{name}.abi3.so")
@@ -479,13 +484,22 @@ def markdown(res):
         (f"**{geomean(geo[p]):.2f}** ({len(geo[p])})" if geo[p] else "-")
         for p in peers if p != "appy") + " |")
     lines += targets(res, geo, bw)
-    lines += ["", "## End to end from NumPy arrays (ms: copies in, the call, copies out)", "",
-              "| kernel | " + " | ".join(p for p in peers if p in GPU_PEERS) + " |",
-              "| --- | " + " | ".join("---:" for p in peers if p in GPU_PEERS) + " |"]
+    lines += ["", "## End to end from NumPy arrays (ms: copies in, the call, copies out)", ""]
+    link = res.get("host_link")
+    if link:
+        lines += ["The host link in the same run (CuPy, 256 MB): pageable "
+                  f"{link['pageable']['h2d']:.1f} GB/s to the device and "
+                  f"{link['pageable']['d2h']:.1f} back, pinned {link['pinned']['h2d']:.1f} and "
+                  f"{link['pinned']['d2h']:.1f}. appy x: the best other peer's time over appy's.", ""]
+    e2e_peers = [p for p in peers if p in GPU_PEERS]
+    lines += ["| kernel | " + " | ".join(e2e_peers) + " | appy x |",
+              "| --- | " + " | ".join("---:" for _ in e2e_peers) + " | ---: |"]
     for k, e in res["kernels"].items():
+        t = {p: e["peers"][p]["e2e_s"] for p in e2e_peers if "e2e_s" in e["peers"].get(p, {})}
+        others = [v for p, v in t.items() if p != "appy"]
+        x = f"{min(others) / t['appy']:.2f}" if others and "appy" in t else "-"
         lines.append(f"| {k} | " + " | ".join(
-            (f"{e['peers'][p]['e2e_s'] * 1e3:.2f}" if "e2e_s" in e["peers"].get(p, {}) else "-")
-            for p in peers if p in GPU_PEERS) + " |")
+            f"{t[p] * 1e3:.2f}" if p in t else "-" for p in e2e_peers) + f" | {x} |")
     lines += ["", "## Compile times (s)", "",
               "appy: appy-translate + the offload compiler on the development machine, and the "
               "first call's extra time on the GPU (JIT); the others: first call minus a later one.", "",
