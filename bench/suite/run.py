@@ -145,9 +145,9 @@ def make_peer(name, spec, compiled):
     p.name = name
     if name == "numpy":
         return p, lambda *a: spec.numpy_impl(np, *a)
-    if name == "numba":
-        f = numba_kernel(spec)
-        return p, f
+    if name == "numba":   # a kernel's own numba_impl where prange cannot take the annotated one
+        import numba
+        return p, (spec.numba_impl(numba) if hasattr(spec, "numba_impl") else numba_kernel(spec))
     if name == "appy":
         p.gpu = compiled._appy_device().startswith("gpu")
         return p, getattr(compiled, spec.KERNEL)

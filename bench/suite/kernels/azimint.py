@@ -56,3 +56,29 @@ def jax_impl(jnp, radius, data, mean):
     sums = jnp.bincount(b, weights=data, length=nbins)
     counts = jnp.bincount(b, length=nbins)
     return {"mean": jnp.where(counts > 0, sums / jnp.maximum(counts, 1), 0.0)}
+
+
+def numba_impl(numba):
+    """Numba's prange has no atomics: the annotated kernel's scatter into shared bins races
+    under it (wrong means). As a Numba user writes a parallel histogram: each thread bins
+    its own chunk privately, then the threads' bins are added."""
+    @numba.njit(parallel=True)
+    def azimint_numba(radius, data, mean):
+        n, nbins = radius.shape[0], mean.shape[0]
+        rmax = radius.max()
+        nt = numba.get_num_threads()
+        sums = np.zeros((nt, nbins))
+        counts = np.zeros((nt, nbins))
+        chunk = (n + nt - 1) // nt
+        for t in numba.prange(nt):
+            for i in range(t * chunk, min(n, (t + 1) * chunk)):
+                b = min(int(radius[i] / rmax * nbins), nbins - 1)
+                sums[t, b] += data[i]
+                counts[t, b] += 1.0
+        for b in range(nbins):
+            s, c = 0.0, 0.0
+            for t in range(nt):
+                s += sums[t, b]
+                c += counts[t, b]
+            mean[b] = s / c if c > 0.0 else 0.0
+    return azimint_numba
