@@ -1,11 +1,13 @@
 """make check: the NPBench track (bench/npbench) without NPBench.
 
 Every kernel of bench/npbench/kernels translates and builds with the default compiler. Then
-run.py runs against a stand-in NPBench tree written here (three tiny benchmarks in NPBench's
+run.py runs against a stand-in NPBench tree written here (six tiny benchmarks in NPBench's
 layout: bench_info JSON, initialize, a NumPy implementation) with kernels of our own: one
 right (in place), one that writes its argument wrong, one whose return value is wrong, one
-returning a value and writing an argument. The report must call the right ones valid, the wrong one invalid, and time only
-what validated. NPBench itself is checked on the GPU machine (tools/gpu-npbench.sh).
+returning a value and writing an argument, one that kills its process and one that never
+returns. The report must call the right ones valid, the wrong ones invalid, time only what
+validated, and go on past the crash and the hang; a second part (--resume) must run only
+the kernels the first did not. NPBench itself is checked on the GPU machine (tools/gpu-npbench.sh).
 """
 import json
 import os
@@ -26,6 +28,12 @@ BENCHES = {
     "twice": ({"N": 700}, ["alpha", "x"], ["alpha", "x"], ["x"],
               "def initialize(N):\n    return 1.5, np.arange(N, dtype=np.float64) / N\n",
               "def kernel(alpha, x):\n    x *= alpha\n"),
+    "crash": ({"N": 100}, ["x"], ["x"], [],
+              "def initialize(N):\n    return np.ones(N)\n",
+              "def kernel(x):\n    return x * 3.0\n"),
+    "hang": ({"N": 100}, ["x"], ["x"], [],
+             "def initialize(N):\n    return np.ones(N)\n",
+             "def kernel(x):\n    return x * 4.0\n"),
     "shift": ({"N": 500}, ["x"], ["x"], [],
               "def initialize(N):\n    return np.linspace(0.0, 1.0, N)\n",
               "def kernel(x):\n    return x + 1.0\n"),
@@ -56,6 +64,36 @@ def twice(alpha, x):
 
 def kernel(alpha, x):
     twice(alpha, x)
+''',
+    "crash": '''
+import os
+
+
+# appy: export touch(float64[:])
+@appy.jit
+def touch(x):
+    for i in appy.prange(x.shape[0]):
+        x[i] = x[i] + 0.0
+
+
+def kernel(x):
+    touch(x)
+    os.abort()                     # as an offload runtime's fatal error does
+''',
+    "hang": '''
+import time
+
+
+# appy: export touch(float64[:])
+@appy.jit
+def touch(x):
+    for i in appy.prange(x.shape[0]):
+        x[i] = x[i] + 0.0
+
+
+def kernel(x):
+    touch(x)
+    time.sleep(600)                # a kernel that never returns
 ''',
     "shift": '''
 # appy: export shift_into(float64[:], float64[:])
@@ -124,7 +162,7 @@ def main():
         # In two parts: the second goes on with the first's JSON (--resume) and runs only
         # the kernels the first did not.
         common = ["--kernels-dir", str(ours), "--preset", "S", "--frameworks", "numpy,appy",
-                  "--reps", "3", "--budget", "1", "--out", str(tmp / "report")]
+                  "--reps", "3", "--budget", "1", "--hang", "5", "--out", str(tmp / "report")]
         log = run("run", str(tree), str(tmp / "mods"), *common, "--only", "scale,twice")
         log2 = run("run", str(tree), str(tmp / "mods"), *common, "--only", ",".join(BENCHES),
                    "--resume", str(tmp / "report" / "npbench.json"))
@@ -134,6 +172,13 @@ def main():
             sys.exit(f"FAIL: resumed run has {sorted(res['kernels'])}, parts {res.get('parts')}")
         if "scale:" in log2 or "shift:" not in log2:
             problems.append("the resumed run did not run just the kernels left")
+        # A kernel that kills its process and one that never returns cost their own rows
+        for k, why in (("crash", "died (signal 6)"), ("hang", "no result in 5 s")):
+            r = res["kernels"][k]["frameworks"].get("appy", {})
+            if why not in r.get("error", ""):
+                problems.append(f"{k}: appy's record is {r}, expected an error saying {why!r}")
+            if "s" not in res["kernels"][k]["frameworks"].get("numpy", {}):
+                problems.append(f"{k}: NumPy's row was lost")
         log += log2
         appy = {k: res["kernels"][k]["frameworks"]["appy"] for k in BENCHES}
         for k, expect in (("scale", True), ("twice", False), ("shift", False), ("both", True)):
@@ -149,7 +194,8 @@ def main():
             problems.append(f"shift's speedup is reported: {speed}")
         if problems:
             sys.exit("FAIL:\n" + "\n".join(problems) + "\n" + log + md)
-        print(log + "PASS: 21 kernels build; the runner tells valid from invalid and resumes")
+        print(log + "PASS: 21 kernels build; the runner tells valid from invalid, survives a crash "
+              "and a hang, and resumes")
 
 
 if __name__ == "__main__":

@@ -254,12 +254,20 @@ def timed(fn, make_args, fw, reps, budget, slow):
     return first, times[len(times) // 2], len(times), result, args
 
 
-def run_kernel(npbench, build_dir, kernel, opts, log):
+def run_kernel(npbench, build_dir, kernel, opts, rec, log, progress, save):
+    """Runs each framework of opts.frameworks on kernel into rec (its record), skipping the
+    frameworks rec already has (a worker that goes on after a crash) and the implementations
+    rec["skip"] names (the one that crashed or hung). progress(fw, impl) is said before each
+    implementation runs, save() after each framework."""
     bench = info(npbench, kernel)
     data = inputs(npbench, bench, opts.preset)
-    rec = {"name": bench["name"], "params": bench["parameters"][opts.preset], "frameworks": {}}
+    rec.setdefault("name", bench["name"])
+    rec.setdefault("params", bench["parameters"][opts.preset])
+    have, skip = rec.setdefault("frameworks", {}), rec.setdefault("skip", [])
     ref = None
     for name in opts.frameworks:
+        if name in have and name != "numpy":
+            continue
         impls = []
         try:
             if name == "appy":
@@ -275,15 +283,24 @@ def run_kernel(npbench, build_dir, kernel, opts, log):
                 impls = [(n, f) for n, f in impls if f is not None]
             fw = Framework(name)
         except Exception as e:   # a framework or implementation that cannot load: said so
-            rec["frameworks"][name] = {"error": f"cannot load: {type(e).__name__}: {e}"[:300]}
+            have[name] = {"error": f"cannot load: {type(e).__name__}: {e}"[:300]}
             log(f"  {name}: cannot load ({e})")
             continue
         if not impls:
-            rec["frameworks"][name] = {"error": "no implementation in NPBench"}
+            have[name] = {"error": "no implementation in NPBench"}
+            continue
+        make = lambda: [fw.put(data[a]) for a in bench["input_args"]]
+        if name == "numpy" and "s" in have.get("numpy", {}):
+            # measured before the crash: one more call, untimed, for the reference
+            progress(name, "numpy")
+            args = make()
+            ref = outputs(bench, impls[0][1](*args), args, fw)
             continue
         best = None
         for impl_name, fn in impls:
-            make = lambda: [fw.put(data[a]) for a in bench["input_args"]]
+            if impl_name in skip:
+                continue
+            progress(name, impl_name)
             try:
                 first, med, n, result, args = timed(fn, make, fw, opts.reps, opts.budget, opts.slow)
                 out = outputs(bench, result, args, fw)
@@ -304,14 +321,26 @@ def run_kernel(npbench, build_dir, kernel, opts, log):
                 best = r
             elif best is None:
                 best = r
-        rec["frameworks"][name] = best
+        crashed = [i for i, _ in impls if i in skip]
+        if best is None and crashed:
+            best = {"impl": crashed[0], "error": rec.get("crashed", {}).get(crashed[0], "crashed")}
+        if best is not None:
+            have[name] = best
+        save()
+    rec["done"] = True
     return rec
 
 
 def run(opts):
+    """The supervisor: runs the kernels in a worker process and, when the worker dies (a
+    framework that segfaults or aborts: an offload runtime's fatal error, a JIT's) or one
+    implementation runs longer than --hang seconds, records that implementation's failure
+    and starts a new worker on what is left. One peer's crash costs its own row, not the
+    run."""
     kernels = opts.only.split(",") if opts.only else list(KERNELS)
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
+    js = out / "npbench.json"
     here = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "commit": os.environ.get("APPY_COMMIT", ""), "gpu": gpu_name(),
             "host": os.uname().nodename}
@@ -323,24 +352,86 @@ def run(opts):
         if (result["preset"], result["frameworks"]) != (opts.preset, opts.frameworks):
             print(f"--resume {opts.resume}: another preset or other frameworks", file=sys.stderr)
             return 2
-        result["kernels"] = {k: r for k, r in result["kernels"].items() if "frameworks" in r}
     result.setdefault("parts", []).append(here)
     deadline = time.monotonic() + opts.total
+    progress = out / "progress.txt"
+    while True:
+        js.write_text(json.dumps(result, indent=1))
+        left = [k for k in kernels if not result["kernels"].get(k, {}).get("done")]
+        if not left or time.monotonic() > deadline:
+            break
+        progress.write_text("")
+        argv = [sys.executable, __file__, "run", opts.npbench, opts.dir, "--worker",
+                "--resume", str(js), "--out", str(out), "--only", ",".join(left),
+                "--preset", opts.preset, "--frameworks", ",".join(opts.frameworks),
+                "--reps", str(opts.reps), "--budget", str(opts.budget), "--slow", str(opts.slow),
+                "--total", str(max(1.0, deadline - time.monotonic())),
+                "--kernels-dir", opts.kernels_dir]
+        worker = subprocess.Popen(argv)
+        why = None
+        while worker.poll() is None:
+            time.sleep(0.5)
+            lines = progress.read_text().splitlines()
+            if lines and time.time() - float(lines[-1].split("\t")[3]) > opts.hang:
+                why = f"no result in {opts.hang:g} s (stopped)"
+            elif time.monotonic() > deadline + 60:
+                why = "not finished when the run's time budget was spent (stopped)"
+            if why:
+                worker.kill()
+                worker.wait()
+        result = json.loads(js.read_text())
+        lines = progress.read_text().splitlines()
+        if worker.returncode == 0 or not lines:
+            if worker.returncode != 0:
+                print(f"the worker failed (status {worker.returncode}) before any kernel",
+                      file=sys.stderr)
+            js.write_text(json.dumps(result, indent=1))
+            break
+        kernel, fw, impl, _ = lines[-1].split("\t")
+        why = why or (f"the process died (signal {-worker.returncode})" if worker.returncode < 0
+                      else f"the process exited with status {worker.returncode}")
+        print(f"{kernel}: {impl}: {why}; going on without it", flush=True)
+        rec = result["kernels"].setdefault(kernel, {})
+        rec.setdefault("skip", []).append(impl)
+        rec.setdefault("crashed", {})[impl] = why
+        if fw == "numpy":   # no reference: nothing of this kernel can be checked
+            rec.setdefault("frameworks", {})["numpy"] = {"impl": impl, "error": why}
+            rec["done"] = True
     for k in kernels:
-        if k in result["kernels"]:
-            continue
-        if time.monotonic() > deadline:
+        if k not in result["kernels"]:
             result["kernels"][k] = {"error": "not run: the run's time budget was spent"}
-            continue
-        print(f"{k}:", flush=True)
-        try:
-            result["kernels"][k] = run_kernel(opts.npbench, opts.dir, k, opts,
-                                              lambda s: print(s, flush=True))
-        except Exception as e:
-            result["kernels"][k] = {"error": f"{type(e).__name__}: {e}"[:300]}
-            print(f"  error: {e}", flush=True)
-        (out / "npbench.json").write_text(json.dumps(result, indent=1))
     write(result, out)
+    return 0
+
+
+def work(opts):
+    """The worker: each kernel of --only in turn, into the JSON of --resume, saved after
+    each framework; before each implementation, a line in OUT/progress.txt."""
+    js = Path(opts.resume)
+    result = json.loads(js.read_text())
+
+    def save():   # whole or not at all: the supervisor may stop this process at any time
+        tmp = js.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result, indent=1))
+        os.replace(tmp, js)
+    deadline = time.monotonic() + opts.total
+    with open(Path(opts.out) / "progress.txt", "a") as prog:
+        for k in opts.only.split(","):
+            if time.monotonic() > deadline:
+                break
+            print(f"{k}:", flush=True)
+
+            def progress(fw, impl, k=k):
+                prog.write(f"{k}\t{fw}\t{impl}\t{time.time()}\n")
+                prog.flush()
+            rec = result["kernels"].setdefault(k, {})
+            try:
+                run_kernel(opts.npbench, opts.dir, k, opts, rec,
+                           lambda s: print(s, flush=True), progress, save)
+            except Exception as e:
+                rec.update(error=f"{type(e).__name__}: {e}"[:300], done=True)
+                print(f"  error: {e}", flush=True)
+            save()
     return 0
 
 
@@ -444,6 +535,9 @@ def write(result, out, draw=True):
     errors = [(k, f, r.get("error")) for k, rec in result["kernels"].items()
               for f, r in (rec.get("frameworks") or {}).items() if r and r.get("error")]
     errors += [(k, "-", rec["error"]) for k, rec in result["kernels"].items() if rec.get("error")]
+    errors += [(k, impl, why) for k, rec in result["kernels"].items()
+               for impl, why in rec.get("crashed", {}).items()
+               if (rec.get("frameworks") or {}).get(impl.split("_")[0], {}).get("impl") != impl]
     if errors:
         lines += ["## Errors", ""] + [f"- {k}, {f}: {e}" for k, f, e in errors] + [""]
     (out / "npbench.md").write_text("\n".join(lines))
@@ -503,6 +597,9 @@ def main():
     r.add_argument("--resume", metavar="JSON",
                    help="go on with the run in JSON (its npbench.json), if it exists")
     r.add_argument("--kernels-dir", default=str(KERNELS_DIR), help="kernels other than bench/npbench/kernels (the tests' own)")
+    r.add_argument("--hang", type=float, default=180.0,
+                   help="seconds one implementation may run (its calls together) before it is stopped")
+    r.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     rep = sub.add_parser("report")
     rep.add_argument("json")
     rep.add_argument("--out", default="docs/npbench")
@@ -515,7 +612,7 @@ def main():
     opts.frameworks = opts.frameworks.split(",")
     if opts.frameworks[0] != "numpy":
         opts.frameworks.insert(0, "numpy")   # the reference comes first
-    return run(opts)
+    return work(opts) if opts.worker else run(opts)
 
 
 if __name__ == "__main__":
