@@ -254,81 +254,119 @@ def timed(fn, make_args, fw, reps, budget, slow):
     return first, times[len(times) // 2], len(times), result, args
 
 
-def run_kernel(npbench, build_dir, kernel, opts, rec, log, progress, save):
-    """Runs each framework of opts.frameworks on kernel into rec (its record), skipping the
-    frameworks rec already has (a worker that goes on after a crash) and the implementations
-    rec["skip"] names (the one that crashed or hung). progress(fw, impl) is said before each
-    implementation runs, save() after each framework."""
-    bench = info(npbench, kernel)
-    data = inputs(npbench, bench, opts.preset)
-    rec.setdefault("name", bench["name"])
-    rec.setdefault("params", bench["parameters"][opts.preset])
-    have, skip = rec.setdefault("frameworks", {}), rec.setdefault("skip", [])
-    ref = None
-    for name in opts.frameworks:
-        if name in have and name != "numpy":
+def implementations(npbench, build_dir, bench, kernel, name, opts, rec):
+    """[(impl name, function)] of one framework for one kernel; raises if it cannot load."""
+    if name == "appy":
+        fn, compiled = appy_impl(build_dir, opts.kernels_dir, bench, kernel)
+        rec["device"] = compiled._appy_device()
+        return [("appy", fn)]
+    if name == "numba":
+        impls = [(f"numba_{v}", npbench_impl(npbench, bench, f"_numba_{v}"))
+                 for v in NUMBA_VARIANTS]
+    else:
+        impls = [(name, npbench_impl(npbench, bench, f"_{name}"))]
+    return [(n, f) for n, f in impls if f is not None]
+
+
+def run_framework(npbench, build_dir, bench, kernel, data, name, opts, rec, log, progress):
+    """Runs each implementation of framework `name` on the kernel's inputs: [(record,
+    outputs or None)], the record timed but not yet checked; [] if there is nothing to run.
+    Implementations that rec["skip"] names (one that crashed or hung before) are left out."""
+    try:
+        impls = implementations(npbench, build_dir, bench, kernel, name, opts, rec)
+        fw = Framework(name)
+    except Exception as e:   # a framework or implementation that cannot load: said so
+        log(f"  {name}: cannot load ({e})")
+        return [({"error": f"cannot load: {type(e).__name__}: {e}"[:300]}, None)]
+    if not impls:
+        return [({"error": "no implementation in NPBench"}, None)]
+    done = []
+    for impl_name, fn in impls:
+        if impl_name in rec.get("skip", []):
+            done.append(({"impl": impl_name,
+                          "error": rec.get("crashed", {}).get(impl_name, "crashed")}, None))
             continue
-        impls = []
-        try:
-            if name == "appy":
-                fn, compiled = appy_impl(build_dir, opts.kernels_dir, bench, kernel)
-                rec["device"] = compiled._appy_device()
-                impls = [("appy", fn)]
-            elif name == "numba":
-                impls = [(f"numba_{v}", npbench_impl(npbench, bench, f"_numba_{v}"))
-                         for v in NUMBA_VARIANTS]
-                impls = [(n, f) for n, f in impls if f is not None]
-            else:
-                impls = [(name, npbench_impl(npbench, bench, f"_{name}"))]
-                impls = [(n, f) for n, f in impls if f is not None]
-            fw = Framework(name)
-        except Exception as e:   # a framework or implementation that cannot load: said so
-            have[name] = {"error": f"cannot load: {type(e).__name__}: {e}"[:300]}
-            log(f"  {name}: cannot load ({e})")
-            continue
-        if not impls:
-            have[name] = {"error": "no implementation in NPBench"}
-            continue
+        progress(name, impl_name)
         make = lambda: [fw.put(data[a]) for a in bench["input_args"]]
-        if name == "numpy" and "s" in have.get("numpy", {}):
-            # measured before the crash: one more call, untimed, for the reference
-            progress(name, "numpy")
-            args = make()
-            ref = outputs(bench, impls[0][1](*args), args, fw)
+        try:
+            first, med, n, result, args = timed(fn, make, fw, opts.reps, opts.budget, opts.slow)
+            out = outputs(bench, result, args, fw)
+        except Exception as e:
+            done.append(({"impl": impl_name, "error": f"{type(e).__name__}: {e}"[:300]}, None))
+            log(f"  {impl_name}: {done[-1][0]['error']}")
             continue
-        best = None
-        for impl_name, fn in impls:
-            if impl_name in skip:
-                continue
-            progress(name, impl_name)
-            try:
-                first, med, n, result, args = timed(fn, make, fw, opts.reps, opts.budget, opts.slow)
-                out = outputs(bench, result, args, fw)
-            except Exception as e:
-                r = {"impl": impl_name, "error": f"{type(e).__name__}: {e}"[:300]}
-                log(f"  {impl_name}: {r['error']}")
-                best = best or r
-                continue
-            r = {"impl": impl_name, "s": med, "first_s": first, "calls": n}
-            if name == "numpy":
-                ref = out
-                r["valid"] = True
-            elif ref is not None:
+        done.append(({"impl": impl_name, "s": med, "first_s": first, "calls": n}, out))
+    return done
+
+
+def best_checked(name, runs, ref, log):
+    """Checks each run against NumPy's outputs (ref; None: NumPy gave none, so nothing
+    counts as valid) and returns the framework's record: its fastest valid implementation,
+    else its first record."""
+    best = None
+    for r, out in runs:
+        if out is not None:
+            if ref is None:
+                r["valid"], r["rel_error"] = False, None
+                r["note"] = "not checked: NumPy gave no result"
+            else:
                 r["valid"], r["rel_error"] = check(ref, out, unordered=name == "jax")
-            log(f"  {impl_name}: {med * 1e3:.3f} ms ({n} timed, first {first * 1e3:.1f} ms)"
-                + ("" if r.get("valid", True) else f"  DID NOT VALIDATE ({r['rel_error']:.2e})"))
-            if r.get("valid", True) and (best is None or "s" not in best or med < best["s"]):
-                best = r
-            elif best is None:
-                best = r
-        crashed = [i for i, _ in impls if i in skip]
-        if best is None and crashed:
-            best = {"impl": crashed[0], "error": rec.get("crashed", {}).get(crashed[0], "crashed")}
-        if best is not None:
-            have[name] = best
-        save()
-    rec["done"] = True
-    return rec
+            log(f"  {r['impl']}: {r['s'] * 1e3:.3f} ms ({r['calls']} timed, first "
+                f"{r['first_s'] * 1e3:.1f} ms)" + ("" if r["valid"] else
+                f"  DID NOT VALIDATE ({r['rel_error'] or 0:.2e})"))
+        ok = "s" in r and r.get("valid")
+        if best is None or (ok and not ("s" in best and best.get("valid")) or
+                            ok and r["s"] < best["s"]):
+            best = r
+    return best
+
+
+def numpy_reference(npbench, bench, kernel, data, opts, rec, log, progress):
+    """NumPy's record and outputs, timed, for one kernel."""
+    runs = run_framework(npbench, None, bench, kernel, data, "numpy", opts, rec, log, progress)
+    r, out = runs[0]
+    if out is not None:
+        r["valid"] = True
+        log(f"  numpy: {r['s'] * 1e3:.3f} ms ({r['calls']} timed, first {r['first_s'] * 1e3:.1f} ms)")
+    return r, out
+
+
+def save_reference(refdir, kernel, r, out):
+    """NumPy's record and outputs for the worker that checks the others (numpy aside)."""
+    if out is not None:
+        np = __import__("numpy")
+        np.savez(refdir / f"{kernel}.npz", *[np.asarray(v) for v in out])
+    tmp = refdir / f"{kernel}.tmp"
+    tmp.write_text(json.dumps(r))
+    os.replace(tmp, refdir / f"{kernel}.json")
+
+
+def alive(pid):
+    """Whether process pid runs (a zombie, ended but not yet waited for, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def load_reference(refdir, kernel, numpy_pid=0, heartbeat=lambda: None):
+    """The NumPy process's record of kernel and its outputs: (record, outputs or None),
+    waiting for them while that process (numpy_pid) runs."""
+    js = refdir / f"{kernel}.json"
+    beat = 0.0
+    while not js.exists() and numpy_pid and alive(numpy_pid):
+        if time.monotonic() - beat > 5:
+            heartbeat()
+            beat = time.monotonic()
+        time.sleep(0.2)
+    if not js.exists():
+        return {"impl": "numpy", "error": "the NumPy process ended without a result"}, None
+    r = json.loads(js.read_text())
+    if "s" not in r:
+        return r, None
+    np = __import__("numpy")
+    with np.load(refdir / f"{kernel}.npz") as z:
+        return r, [z[f"arr_{i}"] for i in range(len(z.files))]
 
 
 def run(opts):
@@ -336,7 +374,12 @@ def run(opts):
     framework that segfaults or aborts: an offload runtime's fatal error, a JIT's) or one
     implementation runs longer than --hang seconds, records that implementation's failure
     and starts a new worker on what is left. One peer's crash costs its own row, not the
-    run."""
+    run.
+
+    NumPy aside (--numpy-aside; by default on machines of 8 processors or more): NumPy's
+    reference runs in a process of its own on all processors but two, while the worker
+    runs the GPU frameworks on those two; Numba runs last, on every processor, once NumPy
+    is done. NumPy's single calls of minutes at the paper preset then cost no GPU time."""
     kernels = opts.only.split(",") if opts.only else list(KERNELS)
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -352,22 +395,43 @@ def run(opts):
         if (result["preset"], result["frameworks"]) != (opts.preset, opts.frameworks):
             print(f"--resume {opts.resume}: another preset or other frameworks", file=sys.stderr)
             return 2
+    cpus = sorted(os.sched_getaffinity(0))
+    aside = len(opts.frameworks) > 1 and (opts.numpy_aside == "on" or
+                                          opts.numpy_aside == "auto" and len(cpus) >= 8)
+    pin = aside and len(cpus) >= 4   # NumPy on all processors but two, the worker on those
+    here["numpy_aside"] = aside
     result.setdefault("parts", []).append(here)
     deadline = time.monotonic() + opts.total
+    refdir = out / "ref"
+    refdir.mkdir(exist_ok=True)
     progress = out / "progress.txt"
+    common = ["--preset", opts.preset, "--frameworks", ",".join(opts.frameworks),
+              "--reps", str(opts.reps), "--budget", str(opts.budget), "--slow", str(opts.slow),
+              "--kernels-dir", opts.kernels_dir, "--out", str(out)]
+    numpy_proc = None
+    if aside:
+        need = [k for k in kernels if not result["kernels"].get(k, {}).get("done")
+                and "numpy" not in result["kernels"].get(k, {}).get("frameworks", {})]
+        for k in need:
+            for f in (refdir / f"{k}.json", refdir / f"{k}.npz"):
+                f.unlink(missing_ok=True)
+        if need:
+            numpy_proc = subprocess.Popen(
+                [sys.executable, __file__, "run", opts.npbench, opts.dir, "--worker", "numpy",
+                 "--only", ",".join(need), "--total", str(opts.total), *common],
+                preexec_fn=(lambda: os.sched_setaffinity(0, cpus[2:])) if pin else None)
     while True:
         js.write_text(json.dumps(result, indent=1))
         left = [k for k in kernels if not result["kernels"].get(k, {}).get("done")]
         if not left or time.monotonic() > deadline:
             break
         progress.write_text("")
-        argv = [sys.executable, __file__, "run", opts.npbench, opts.dir, "--worker",
-                "--resume", str(js), "--out", str(out), "--only", ",".join(left),
-                "--preset", opts.preset, "--frameworks", ",".join(opts.frameworks),
-                "--reps", str(opts.reps), "--budget", str(opts.budget), "--slow", str(opts.slow),
-                "--total", str(max(1.0, deadline - time.monotonic())),
-                "--kernels-dir", opts.kernels_dir]
-        worker = subprocess.Popen(argv)
+        argv = [sys.executable, __file__, "run", opts.npbench, opts.dir,
+                "--worker", "gpu" if aside else "all", "--resume", str(js),
+                "--only", ",".join(left), "--total", str(max(1.0, deadline - time.monotonic())),
+                *common] + (["--numpy-pid", str(numpy_proc.pid)] if numpy_proc else [])
+        worker = subprocess.Popen(argv, preexec_fn=(lambda: os.sched_setaffinity(0, cpus[:2]))
+                                  if pin else None)
         why = None
         while worker.poll() is None:
             time.sleep(0.5)
@@ -385,9 +449,10 @@ def run(opts):
             if worker.returncode != 0:
                 print(f"the worker failed (status {worker.returncode}) before any kernel",
                       file=sys.stderr)
-            js.write_text(json.dumps(result, indent=1))
             break
         kernel, fw, impl, _ = lines[-1].split("\t")
+        if impl == "wait":   # stopped while waiting for the NumPy process: nobody's failure
+            break
         why = why or (f"the process died (signal {-worker.returncode})" if worker.returncode < 0
                       else f"the process exited with status {worker.returncode}")
         print(f"{kernel}: {impl}: {why}; going on without it", flush=True)
@@ -397,6 +462,9 @@ def run(opts):
         if fw == "numpy":   # no reference: nothing of this kernel can be checked
             rec.setdefault("frameworks", {})["numpy"] = {"impl": impl, "error": why}
             rec["done"] = True
+    if numpy_proc is not None:
+        numpy_proc.kill()
+        numpy_proc.wait()
     for k in kernels:
         if k not in result["kernels"]:
             result["kernels"][k] = {"error": "not run: the run's time budget was spent"}
@@ -405,33 +473,88 @@ def run(opts):
 
 
 def work(opts):
-    """The worker: each kernel of --only in turn, into the JSON of --resume, saved after
-    each framework; before each implementation, a line in OUT/progress.txt."""
-    js = Path(opts.resume)
-    result = json.loads(js.read_text())
+    """A worker. `all`: each kernel of --only in turn, NumPy first, then the others,
+    checked against it. `numpy`: NumPy alone, its records and outputs to OUT/ref. `gpu`: the
+    frameworks but NumPy and Numba on each kernel, checked against OUT/ref as the NumPy
+    process (--numpy-pid) writes it, then Numba on every kernel, on every processor, once
+    that process has ended. Results go into the JSON of --resume, saved after each
+    framework; before each implementation, a line in OUT/progress.txt."""
+    out = Path(opts.out)
+    refdir = out / "ref"
+    role = opts.worker
+    js = Path(opts.resume) if opts.resume else None
+    result = json.loads(js.read_text()) if js else {"kernels": {}}
+    deadline = time.monotonic() + opts.total
+    log = (lambda s: print(f"[numpy] {s.strip()}", flush=True)) if role == "numpy" else \
+        (lambda s: print(s, flush=True))
+    prog = open(out / ("progress-numpy.txt" if role == "numpy" else "progress.txt"), "a")
 
     def save():   # whole or not at all: the supervisor may stop this process at any time
-        tmp = js.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result, indent=1))
-        os.replace(tmp, js)
-    deadline = time.monotonic() + opts.total
-    with open(Path(opts.out) / "progress.txt", "a") as prog:
-        for k in opts.only.split(","):
-            if time.monotonic() > deadline:
-                break
-            print(f"{k}:", flush=True)
+        if js:
+            tmp = js.with_suffix(".tmp")
+            tmp.write_text(json.dumps(result, indent=1))
+            os.replace(tmp, js)
 
-            def progress(fw, impl, k=k):
-                prog.write(f"{k}\t{fw}\t{impl}\t{time.time()}\n")
+    def one_kernel(k, names, rec):
+        """Runs `names` on kernel k into rec: NumPy's outputs from this process (all,
+        numpy) or the NumPy process (gpu), each framework checked against them."""
+        def progress(fw, impl):
+            prog.write(f"{k}\t{fw}\t{impl}\t{time.time()}\n")
+            prog.flush()
+        bench = info(opts.npbench, k)
+        data = inputs(opts.npbench, bench, opts.preset)
+        rec.setdefault("name", bench["name"])
+        rec.setdefault("params", bench["parameters"][opts.preset])
+        have = rec.setdefault("frameworks", {})
+        if role == "numpy":
+            save_reference(refdir, k, *numpy_reference(opts.npbench, bench, k, data, opts,
+                                                       rec, log, progress))
+            return
+        runs = {}
+        if role == "gpu":   # run first, then check against NumPy's outputs once they are there
+            for name in names:
+                if name not in have:
+                    runs[name] = run_framework(opts.npbench, opts.dir, bench, k, data, name,
+                                               opts, rec, log, progress)
+            r, ref = load_reference(refdir, k, opts.numpy_pid, lambda: progress("numpy", "wait"))
+        else:
+            r, ref = numpy_reference(opts.npbench, bench, k, data, opts, rec, log, progress)
+        if "s" in r or "numpy" not in have:
+            have["numpy"] = r
+        for name in names:
+            if name not in have:
+                if name not in runs:
+                    runs[name] = run_framework(opts.npbench, opts.dir, bench, k, data, name,
+                                               opts, rec, log, progress)
+                have[name] = best_checked(name, runs.pop(name), ref, log)
+                save()
+
+    others = [f for f in opts.frameworks if f != "numpy"]
+    passes = [[f for f in others if f != "numba"], ["numba"]] if role == "gpu" else [others]
+    todo = opts.only.split(",")
+    for i, names in enumerate(passes):
+        if i == 1:   # Numba: on every processor, once the NumPy process is done
+            if "numba" not in others:
+                break
+            while opts.numpy_pid and alive(opts.numpy_pid):
+                prog.write(f"{todo[-1]}\tnumpy\twait\t{time.time()}\n")
                 prog.flush()
+                time.sleep(1.0)
+            os.sched_setaffinity(0, range(os.cpu_count()))
+        for k in todo:
             rec = result["kernels"].setdefault(k, {})
+            if time.monotonic() > deadline or rec.get("done"):
+                continue
+            log(f"{k}:" if i == 0 else f"{k} (numba):")
             try:
-                run_kernel(opts.npbench, opts.dir, k, opts, rec,
-                           lambda s: print(s, flush=True), progress, save)
+                one_kernel(k, names, rec)
+                if i == len(passes) - 1 or "numba" not in others:
+                    rec["done"] = True
             except Exception as e:
                 rec.update(error=f"{type(e).__name__}: {e}"[:300], done=True)
-                print(f"  error: {e}", flush=True)
+                log(f"  error: {e}")
             save()
+    prog.close()
     return 0
 
 
@@ -599,7 +722,10 @@ def main():
     r.add_argument("--kernels-dir", default=str(KERNELS_DIR), help="kernels other than bench/npbench/kernels (the tests' own)")
     r.add_argument("--hang", type=float, default=180.0,
                    help="seconds one implementation may run (its calls together) before it is stopped")
-    r.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    r.add_argument("--numpy-aside", choices=("auto", "on", "off"), default="auto",
+                   help="NumPy in a process beside the GPU frameworks (auto: on 8 processors or more)")
+    r.add_argument("--worker", choices=("all", "numpy", "gpu"), help=argparse.SUPPRESS)
+    r.add_argument("--numpy-pid", type=int, default=0, help=argparse.SUPPRESS)
     rep = sub.add_parser("report")
     rep.add_argument("json")
     rep.add_argument("--out", default="docs/npbench")
