@@ -42,6 +42,15 @@ BENCHES = {
              "def kernel(x, y):\n    y[:] = 2.0 * x\n    return x.sum()\n"),
 }
 
+TOUCH = '''
+
+# appy: export touch(float64[:])
+@appy.jit
+def touch(x):
+    for i in appy.prange(x.shape[0]):
+        x[i] = x[i] + 0.0
+'''
+
 OURS = {
     "scale": '''
 # appy: export scale(float64, float64[:])
@@ -65,36 +74,23 @@ def twice(alpha, x):
 def kernel(alpha, x):
     twice(alpha, x)
 ''',
-    "crash": '''
+    # Each calls a compiled kernel (a module must have one), then fails its own way
+    "crash": """
 import os
-
-
-# appy: export touch(float64[:])
-@appy.jit
-def touch(x):
-    for i in appy.prange(x.shape[0]):
-        x[i] = x[i] + 0.0
-
+""" + TOUCH + """
 
 def kernel(x):
     touch(x)
     os.abort()                     # as an offload runtime's fatal error does
-''',
-    "hang": '''
+""",
+    "hang": """
 import time
-
-
-# appy: export touch(float64[:])
-@appy.jit
-def touch(x):
-    for i in appy.prange(x.shape[0]):
-        x[i] = x[i] + 0.0
-
+""" + TOUCH + """
 
 def kernel(x):
     touch(x)
     time.sleep(600)                # a kernel that never returns
-''',
+""",
     "shift": '''
 # appy: export shift_into(float64[:], float64[:])
 @appy.jit
