@@ -238,8 +238,9 @@ APPY_API size_t appy_copy_min(void); /* APPY_COPY_MIN_KB: smaller copies are pag
  * context than the stage's, or no pinned memory. */
 APPY_API appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes,
                                      size_t *chunk);
-/* Lane `lane` of `lanes` (one host thread each, all running at once) copies its chunks
- * (lane, lane + lanes, ...) of the copy between host and dev. 0, or -1 if a transfer
+/* Lane `lane` of `lanes` (one host thread each, all running at once) copies its pieces
+ * (lane, lane + lanes, ...: chunks, and smaller ones at each end) of the copy between
+ * host and dev. 0, or -1 if a transfer
  * failed; the lane has nothing on the bus when it returns. */
 APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host,
                             size_t bytes, size_t chunk, int to_device);

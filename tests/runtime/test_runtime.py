@@ -717,9 +717,10 @@ LINE = re.compile(r"^appy-profile: rtcheck\.scale line 3: copy-in 8\.4 MB \d+\.\
 STAGE_CHECK = """
 import numpy as np, rtcheck
 rng = np.random.default_rng({seed})
-# 1.5 MiB (one lane), 4 MiB (chunks cut to give each lane two), not a whole number of
-# chunks, 32 MiB (many chunks per lane)
-for n in (3 << 16, 4 << 17, (10 << 17) + 3, 1 << 22):
+# 1.5 MiB (one lane), 4 MiB (chunks cut to give each lane two), 5.5 MiB and a double
+# (just enough for both ramps and a chunk), not a whole number of chunks, 32 MiB (many
+# chunks per lane)
+for n in (3 << 16, 4 << 17, (11 << 16) + 1, (10 << 17) + 3, 1 << 22):
     for to_device in (True, False):
         src = rng.random(n)
         dst = np.zeros(n)
@@ -733,17 +734,20 @@ print(rtcheck.stage(np.zeros(1000), src, True)[0])   # under APPY_COPY_MIN_KB
 """
 
 
-@pytest.mark.parametrize("threads", [None, "1"])
-def test_stage_copies_in_chunks(build_dir, seed, threads):
+@pytest.mark.parametrize("threads,ramp", [(None, None), ("1", None), (None, "0"), (None, "1")])
+def test_stage_copies_in_chunks(build_dir, seed, threads, ramp):
     """Copies through the pinned stage (ordinary memory here) in chunks of up to 1 MiB on 3
     lanes give back every byte, in both directions, sizes not a multiple of the chunk
-    included, also when OpenMP gives one thread for the 3 lanes; the stage holds lanes x 2
-    buffers x chunk bytes until freed, and small copies do not use it."""
+    included, also when OpenMP gives one thread for the 3 lanes, and with the pieces at each
+    end of a copy ramped (by default: 256 and 512 KiB pieces before and after the 1 MiB
+    ones from 5.5 MiB up), by one level, or not at all; the stage holds lanes x 2 buffers x
+    chunk bytes until freed, and small copies do not use it."""
     p = python(build_dir, STAGE_CHECK.format(seed=seed), APPY_COPY_HOST_TEST="1",
                APPY_COPY_CHUNK_KB="1024", APPY_COPY_THREADS="3", APPY_COPY="stage",
-               APPY_COPY_MIN_KB="1024", APPY_PINNED_MB=None, OMP_THREAD_LIMIT=threads)
+               APPY_COPY_MIN_KB="1024", APPY_PINNED_MB=None, OMP_THREAD_LIMIT=threads,
+               APPY_COPY_RAMP=ramp)
     assert p.returncode == 0, f"seed {seed}\n{p.stderr}"
-    assert p.stdout.split() == [str(6 << 20)] * 8 + ["0", "-1"], p.stdout
+    assert p.stdout.split() == [str(6 << 20)] * 10 + ["0", "-1"], p.stdout
 
 
 @pytest.mark.parametrize("env,expect", [({"APPY_COPY": "pageable"}, "-1"),
