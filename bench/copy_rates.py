@@ -4,8 +4,9 @@ pinned rates (CuPy) measured in the same run; and vadd on 2^26 float64 end to en
 usage: python3 bench/copy_rates.py MODULE_DIR [--json FILE] [--sizes MB,...] [--reps N]
 
 MODULE_DIR holds vadd.abi3.so, bench/vadd.py built by appy-translate (clang or gcc). Each
-copy path (APPY_COPY=pageable, register, stage) runs in its own process, as the runtime
-reads the setting once. A path's rates:
+copy path (APPY_COPY=pageable, register, stage; stage-flat: staged without the ramp of
+smaller pieces at each end, APPY_COPY_RAMP=0) runs in its own process, as the runtime
+reads the settings once. A path's rates:
   first  the first copy of a new array to the device (appy.device: allocation and copy),
   h2d    appy.to_device of a mapped array, median of N,
   d2h    appy.to_host of a mapped array, median of N,
@@ -20,7 +21,12 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATHS = ("pageable", "register", "stage")
+PATHS = ("pageable", "register", "stage", "stage-flat")
+# Each path's settings: stage-flat is the staged path with every piece a whole chunk (no
+# ramp at the ends of a copy), to measure what the ramp gives in the same run.
+PATH_ENV = {"pageable": {"APPY_COPY": "pageable"}, "register": {"APPY_COPY": "register"},
+            "stage": {"APPY_COPY": "stage"},
+            "stage-flat": {"APPY_COPY": "stage", "APPY_COPY_RAMP": "0"}}
 
 
 def median(xs):
@@ -108,7 +114,7 @@ print(json.dumps(res))
 
 
 def run_path(module_dir, path, sizes, reps):
-    env = dict(os.environ, APPY_COPY=path)
+    env = dict(os.environ, **PATH_ENV[path])
     p = subprocess.run([sys.executable, "-c", CHILD, module_dir, ",".join(map(str, sizes)),
                         str(reps)], capture_output=True, text=True, env=env, timeout=900)
     if p.returncode != 0:
@@ -127,6 +133,9 @@ def main():
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     paths = args.paths.split(",")
+    for path in paths:
+        if path not in PATHS:
+            ap.error(f"--paths: unknown path {path!r} (of {', '.join(PATHS)})")
     result = {"peer": None if args.no_peer else peer_rates(sizes, args.reps), "paths": {}}
     for path in paths:
         result["paths"][path] = run_path(args.module_dir, path, sizes, args.reps)
@@ -142,15 +151,15 @@ def main():
         for path in paths:
             r = result["paths"][path]
             if "error" in r:
-                print(f"        {path:9s} error: {r['error']}")
+                print(f"        {path:10s} error: {r['error']}")
                 continue
             s = r["sizes"][str(mb)] if str(mb) in r["sizes"] else r["sizes"][mb]
-            print(f"        {path:9s} first {s['first']:5.1f}  h2d {s['h2d']:5.1f}  "
+            print(f"        {path:10s} first {s['first']:5.1f}  h2d {s['h2d']:5.1f}  "
                   f"d2h {s['d2h']:5.1f} GB/s")
     for path in paths:
         r = result["paths"][path]
         if "vadd" in r:
-            print(f"vadd 2^26 end to end, {path:9s}: first {r['vadd']['first_ms']:6.1f} ms, "
+            print(f"vadd 2^26 end to end, {path:10s}: first {r['vadd']['first_ms']:6.1f} ms, "
                   f"median {r['vadd']['median_ms']:6.1f} ms   ({r['device']})")
     if args.json:
         with open(args.json, "w") as f:
