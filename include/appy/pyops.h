@@ -15,8 +15,10 @@
  *
  * Device code cannot raise, so where Python would, these give NumPy's answer instead:
  * integer // and % by zero give 0; float // by zero gives a / b (inf or nan) and float %
- * by zero nan; INT_MIN // -1 wraps to INT_MIN; ** and products wrap modulo 2^bits. The
- * translator raises ZeroDivisionError itself where it can check on the host.
+ * by zero nan; INT_MIN // -1 wraps to INT_MIN; ** and products wrap modulo 2^bits. Host
+ * code between loops does the same: it does not raise ZeroDivisionError where CPython
+ * would (on Python ints and floats; NumPy's scalars give these answers too), which would
+ * need the translator to know which scalars are Python's.
  *
  * The float versions are CPython's float_divmod step by step, signed zeros included
  * (float32 does the same steps in float32, as NumPy does). */
