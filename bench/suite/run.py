@@ -348,21 +348,36 @@ def run(opts):
     bj = Path(opts.dir) / "build.json"
     if bj.exists():
         build_info = json.loads(bj.read_text())
-    result = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "size": opts.size,
-              "runs": opts.runs, "kernels": {}, "build": build_info}
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result = {"date": now, "size": opts.size, "runs": opts.runs, "kernels": {},
+              "build": build_info}
+    if opts.resume and Path(opts.resume).is_file():
+        # A run that --budget cut goes on: kernels whose every peer ran are kept, the rest
+        # run again; the bandwidths are the first part's, and each part is listed.
+        result = json.loads(Path(opts.resume).read_text())
+        if result["size"] != opts.size:
+            log(f"--resume {opts.resume}: size {result['size']}, not {opts.size}")
+            return 2
+        result["kernels"] = {k: e for k, e in result["kernels"].items()
+                             if all(p in e["peers"] and "not run: the run's time budget" not in
+                                    e["peers"][p].get("error", "") for p in opts.peers)}
+    result.setdefault("parts", []).append(now)
     deadline = time.monotonic() + opts.budget
-    try:
-        result["copy_bw"] = copy_bandwidth()
-        log(f"device copy bandwidth {result['copy_bw'] / 1e12:.2f} TB/s")
-    except Exception as e:                         # noqa: BLE001
-        result["copy_bw"] = None
-        log(f"no copy bandwidth ({type(e).__name__}: {e})")
-    if opts.e2e:   # the host link, for the end-to-end table: pageable and pinned, by CuPy
+    if "copy_bw" not in result:
+        try:
+            result["copy_bw"] = copy_bandwidth()
+            log(f"device copy bandwidth {result['copy_bw'] / 1e12:.2f} TB/s")
+        except Exception as e:                     # noqa: BLE001
+            result["copy_bw"] = None
+            log(f"no copy bandwidth ({type(e).__name__}: {e})")
+    if opts.e2e and "host_link" not in result:   # for the end-to-end table: CuPy's rates
         sys.path.insert(0, str(HERE.parent))
         from copy_rates import peer_rates
         result["host_link"] = (peer_rates([256], 5) or {}).get(256)
         log(f"host link (256 MB): {result['host_link']}")
     for name in kernel_names(opts.only):
+        if name in result["kernels"]:
+            continue
         spec = load(f"suite_{name}", KERNELS / f"{name}.py")
         compiled = load(name, Path(opts.dir) / f"{name}.abi3.so")
         if "device" not in result:
@@ -453,7 +468,9 @@ def markdown(res):
              "each followed by the library's device synchronisation; GPU inputs resident on the "
              "device (appy: inside `appy.device(...)`). Device copy bandwidth (CuPy copy of "
              f"1 GiB, read + write): {bw / 1e12:.2f} TB/s." if bw else "Device copy bandwidth: not measured.",
-             ] + ([f"", f"**{res['note']}**"] if res.get("note") else []) + [
+             ] + ([f"", f"**{res['note']}**"] if res.get("note") else []) + (
+             ["", f"The run was made in {len(res['parts'])} parts (`--resume`), begun "
+              + ", ".join(res["parts"]) + "."] if len(res.get("parts", [])) > 1 else []) + [
              "", "## Time per call (ms) on device-resident data", "",
              "| kernel | " + " | ".join(peers) + " | appy GB/s | % of copy bw |",
              "| --- | " + " | ".join("---:" for _ in peers) + " | ---: | ---: |"]
@@ -582,6 +599,8 @@ def main():
     r.add_argument("--no-e2e", dest="e2e", action="store_false",
                    help="skip the end-to-end table (copies from NumPy arrays)")
     r.add_argument("--out", default=os.environ.get("OUT"))
+    r.add_argument("--resume", metavar="JSON",
+                   help="go on with the run in JSON (its suite.json), if it exists")
     rep = sub.add_parser("report")
     rep.add_argument("json")
     rep.add_argument("--out", default="docs")

@@ -5,7 +5,9 @@
 # device call: every peer (NumPy, appy, CuPy, PyTorch, JAX, Numba, torch.compile), the
 # end-to-end table, the report in $OUT/suite (or docs/suite) as suite.md, .json and .png.
 #
-# usage: bash tests/gpu/suite.sh [run.py run options, e.g. --only gemv,spmv --budget 300]
+# usage: bash tests/gpu/suite.sh [run.py run options, e.g. --only gemv,spmv --budget 300;
+#   --resume .gpu/suite.json goes on, in a later call, with a run that --budget cut: $OUT is
+#   emptied between calls, so carry the suite.json that came back]
 set -uo pipefail
 source .gpu/on-device.sh "${APPY_SUITE_COMPILER:-clang}"
 export PYTHONPATH=$PWD/python PYTHONUNBUFFERED=1 XLA_PYTHON_CLIENT_PREALLOCATE=false
