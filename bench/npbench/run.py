@@ -429,7 +429,8 @@ def run(opts):
         argv = [sys.executable, __file__, "run", opts.npbench, opts.dir,
                 "--worker", "gpu" if aside else "all", "--resume", str(js),
                 "--only", ",".join(left), "--total", str(max(1.0, deadline - time.monotonic())),
-                *common] + (["--numpy-pid", str(numpy_proc.pid)] if numpy_proc else [])
+                *common] + (["--numpy-pid", str(numpy_proc.pid)] if numpy_proc else []) + \
+               ["--cpus", ",".join(map(str, cpus))]
         worker = subprocess.Popen(argv, preexec_fn=(lambda: os.sched_setaffinity(0, cpus[:2]))
                                   if pin else None)
         why = None
@@ -540,7 +541,8 @@ def work(opts):
                 prog.write(f"{todo[-1]}\tnumpy\twait\t{time.time()}\n")
                 prog.flush()
                 time.sleep(1.0)
-            os.sched_setaffinity(0, range(os.cpu_count()))
+            os.sched_setaffinity(0, [int(c) for c in opts.cpus.split(",")] if opts.cpus
+                                 else os.sched_getaffinity(0))
         for k in todo:
             rec = result["kernels"].setdefault(k, {})
             if time.monotonic() > deadline or rec.get("done"):
@@ -726,6 +728,7 @@ def main():
                    help="NumPy in a process beside the GPU frameworks (auto: on 8 processors or more)")
     r.add_argument("--worker", choices=("all", "numpy", "gpu"), help=argparse.SUPPRESS)
     r.add_argument("--numpy-pid", type=int, default=0, help=argparse.SUPPRESS)
+    r.add_argument("--cpus", default="", help=argparse.SUPPRESS)   # the supervisor's
     rep = sub.add_parser("report")
     rep.add_argument("json")
     rep.add_argument("--out", default="docs/npbench")
