@@ -168,6 +168,10 @@ def main():
             sys.exit(f"FAIL: resumed run has {sorted(res['kernels'])}, parts {res.get('parts')}")
         if "scale:" in log2 or "shift:" not in log2:
             problems.append("the resumed run did not run just the kernels left")
+        extra = {f.name for f in (tmp / "report").iterdir()} - {"npbench.json", "npbench.md",
+                                                                  "npbench.png"}
+        if extra:
+            problems.append(f"the run left {sorted(extra)} beside its report")
         # A kernel that kills its process and one that never returns cost their own rows
         for k, why in (("crash", "died (signal 6)"), ("hang", "no result in 5 s")):
             r = res["kernels"][k]["frameworks"].get("appy", {})
