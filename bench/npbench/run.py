@@ -272,7 +272,8 @@ def implementations(npbench, build_dir, bench, kernel, name, opts, rec):
 def run_framework(npbench, build_dir, bench, kernel, data, name, opts, rec, log, progress):
     """Runs each implementation of framework `name` on the kernel's inputs: [(record,
     outputs or None)], the record timed but not yet checked; [] if there is nothing to run.
-    Implementations that rec["skip"] names (one that crashed or hung before) are left out."""
+    Implementations that rec["crashed"] names (one that crashed or hung before) are left
+    out, with the reason recorded there."""
     try:
         impls = implementations(npbench, build_dir, bench, kernel, name, opts, rec)
         fw = Framework(name)
@@ -283,9 +284,8 @@ def run_framework(npbench, build_dir, bench, kernel, data, name, opts, rec, log,
         return [({"error": "no implementation in NPBench"}, None)]
     done = []
     for impl_name, fn in impls:
-        if impl_name in rec.get("skip", []):
-            done.append(({"impl": impl_name,
-                          "error": rec.get("crashed", {}).get(impl_name, "crashed")}, None))
+        if impl_name in rec.get("crashed", {}):
+            done.append(({"impl": impl_name, "error": rec["crashed"][impl_name]}, None))
             continue
         progress(name, impl_name)
         make = lambda: [fw.put(data[a]) for a in bench["input_args"]]
@@ -300,6 +300,11 @@ def run_framework(npbench, build_dir, bench, kernel, data, name, opts, rec, log,
     return done
 
 
+def timing(r):
+    """How a timed record is logged."""
+    return f"{r['impl']}: {r['s'] * 1e3:.3f} ms ({r['calls']} timed, first {r['first_s'] * 1e3:.1f} ms)"
+
+
 def best_checked(name, runs, ref, log):
     """Checks each run against NumPy's outputs (ref; None: NumPy gave none, so nothing
     counts as valid) and returns the framework's record: its fastest valid implementation,
@@ -312,12 +317,11 @@ def best_checked(name, runs, ref, log):
                 r["note"] = "not checked: NumPy gave no result"
             else:
                 r["valid"], r["rel_error"] = check(ref, out, unordered=name == "jax")
-            log(f"  {r['impl']}: {r['s'] * 1e3:.3f} ms ({r['calls']} timed, first "
-                f"{r['first_s'] * 1e3:.1f} ms)" + ("" if r["valid"] else
-                f"  DID NOT VALIDATE ({r['rel_error'] or 0:.2e})"))
+            log(f"  {timing(r)}" + ("" if r["valid"] else
+                                    f"  DID NOT VALIDATE ({r['rel_error'] or 0:.2e})"))
         ok = "s" in r and r.get("valid")
-        if best is None or (ok and not ("s" in best and best.get("valid")) or
-                            ok and r["s"] < best["s"]):
+        best_ok = best is not None and "s" in best and best.get("valid")
+        if best is None or ok and (not best_ok or r["s"] < best["s"]):
             best = r
     return best
 
@@ -328,7 +332,7 @@ def numpy_reference(npbench, bench, kernel, data, opts, rec, log, progress):
     r, out = runs[0]
     if out is not None:
         r["valid"] = True
-        log(f"  numpy: {r['s'] * 1e3:.3f} ms ({r['calls']} timed, first {r['first_s'] * 1e3:.1f} ms)")
+        log(f"  {timing(r)}")
     return r, out
 
 
@@ -456,7 +460,6 @@ def run(opts):
                       else f"the process exited with status {worker.returncode}")
         print(f"{kernel}: {impl}: {why}; going on without it", flush=True)
         rec = result["kernels"].setdefault(kernel, {})
-        rec.setdefault("skip", []).append(impl)
         rec.setdefault("crashed", {})[impl] = why
         if fw == "numpy":   # no reference: nothing of this kernel can be checked
             rec.setdefault("frameworks", {})["numpy"] = {"impl": impl, "error": why}
@@ -493,6 +496,10 @@ def work(opts):
         (lambda s: print(s, flush=True))
     prog = open(out / ("progress-numpy.txt" if role == "numpy" else "progress.txt"), "a")
 
+    def say(k, fw, impl):   # what starts now, for the supervisor's watch
+        prog.write(f"{k}\t{fw}\t{impl}\t{time.time()}\n")
+        prog.flush()
+
     def save():   # whole or not at all: the supervisor may stop this process at any time
         if js:
             tmp = js.with_suffix(".tmp")
@@ -502,9 +509,7 @@ def work(opts):
     def one_kernel(k, names, rec):
         """Runs `names` on kernel k into rec: NumPy's outputs from this process (all,
         numpy) or the NumPy process (gpu), each framework checked against them."""
-        def progress(fw, impl):
-            prog.write(f"{k}\t{fw}\t{impl}\t{time.time()}\n")
-            prog.flush()
+        progress = lambda fw, impl: say(k, fw, impl)
         bench = info(opts.npbench, k)
         data = inputs(opts.npbench, bench, opts.preset)
         rec.setdefault("name", bench["name"])
@@ -541,8 +546,7 @@ def work(opts):
             if "numba" not in others:
                 break
             while opts.numpy_pid and alive(opts.numpy_pid):
-                prog.write(f"{todo[-1]}\tnumpy\twait\t{time.time()}\n")
-                prog.flush()
+                say(todo[-1], "numpy", "wait")
                 time.sleep(1.0)
             os.sched_setaffinity(0, [int(c) for c in opts.cpus.split(",")] if opts.cpus
                                  else os.sched_getaffinity(0))
