@@ -47,6 +47,9 @@ PEERS = ("numpy", "appy", "cupy", "torch", "jax", "numba", "torch.compile")
 GPU_PEERS = ("appy", "cupy", "torch", "jax", "torch.compile")
 
 
+NOT_RUN = "not run: the run's time budget was spent"   # a peer --resume runs again
+
+
 def log(msg):
     print(msg, flush=True)
 
@@ -283,7 +286,7 @@ def run_kernel(name, spec, compiled, opts, deadline, result):
             log(f"  {peer_name:14s} {t_ref * 1e3:10.3f} ms  (the reference call)")
             continue
         if time.monotonic() > deadline:
-            rec["error"] = "not run: the run's time budget was spent"
+            rec["error"] = NOT_RUN
             continue
         if peer_name == "torch.compile" and getattr(spec, "NO_TORCH_COMPILE", None):
             rec["error"] = "not run: " + spec.NO_TORCH_COMPILE
@@ -359,8 +362,8 @@ def run(opts):
             log(f"--resume {opts.resume}: size {result['size']}, not {opts.size}")
             return 2
         result["kernels"] = {k: e for k, e in result["kernels"].items()
-                             if all(p in e["peers"] and "not run: the run's time budget" not in
-                                    e["peers"][p].get("error", "") for p in opts.peers)}
+                             if all(p in e["peers"] and e["peers"][p].get("error") != NOT_RUN
+                                    for p in opts.peers)}
     result.setdefault("parts", []).append(now)
     deadline = time.monotonic() + opts.budget
     if "copy_bw" not in result:
