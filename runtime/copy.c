@@ -26,7 +26,10 @@
  * module has its own stage (the library is linked into each module), made at its first
  * large copy and kept; a copy that finds it busy (another Python thread is copying), or
  * whose device memory belongs to another context, takes the pageable path. Pinned memory
- * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. */
+ * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
+ * stage is of ordinary memory and its transfers are memcpy: for modules whose OpenMP
+ * device is the host CPU (clang-host), whose device memory is host memory, and for the
+ * runtime's own tests (APPY_COPY_HOST_TEST). */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -227,8 +230,8 @@ static int lane_make(lane_t *l, size_t chunk, int host)
   return 0;
 }
 
-/* Under lock: the stage's plan in context ctx (NULL: ordinary memory, for the host tests
- * with APPY_COPY_HOST_TEST), at the first use: lanes of two chunks, cut to fit the pinned
+/* Under lock: the stage's plan in context ctx (NULL: ordinary memory, for clang-host and
+ * the host tests), at the first use: lanes of two chunks, cut to fit the pinned
  * cap and the processors. 0 if it has lanes, for this context. */
 static int stage_make(void *ctx)
 {
@@ -259,7 +262,8 @@ appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes, size_t *c
   if (appy_copy_mode() != APPY_COPY_STAGE || bytes < appy_copy_min() || bytes == 0)
     return NULL;
   pthread_mutex_lock(&lock);
-  if (!stage_busy && ((ctx = context_of(dev)) || getenv("APPY_COPY_HOST_TEST")) &&
+  if (!stage_busy &&
+      ((ctx = context_of(dev)) || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST")) &&
       stage_make(ctx) == 0) {
     stage_busy = 1;
     s = &stage;

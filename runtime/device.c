@@ -112,6 +112,11 @@ int appy_offload_built(void)
   return strcmp(compiler, "none") != 0;
 }
 
+int appy_device_is_host(void)
+{
+  return strcmp(compiler, "clang-host") == 0;
+}
+
 static int mandatory(void)
 {
   const char *s = getenv("OMP_TARGET_OFFLOAD");
@@ -235,6 +240,9 @@ static const char *gpu_name(int dev, char *buf, int n)
 PyObject *appy_device_describe(int ndev, int dev, int on_device)
 {
   char name[256];
+  if (on_device && appy_device_is_host())
+    return PyUnicode_FromFormat("device: OpenMP device %d of %d (the host CPU, clang-host)",
+                                dev, ndev);
   if (on_device)
     return PyUnicode_FromFormat("gpu: OpenMP device %d of %d (%s)", dev, ndev,
                                 gpu_name(dev, name, sizeof name));

@@ -8,8 +8,8 @@
 
 for arg; do test=$arg; done
 name=$(basename "$test" .pytest)
-suite=${name%-*}
-compiler=${name##*-}
+suite=${name%%-*}
+compiler=${name#*-}
 dir=$APPY_SRCDIR/tests/$suite
 
 if [ ! -d "$dir" ]; then

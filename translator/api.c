@@ -120,6 +120,7 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
       .target = !o->compiler             ? TARGET_HOST
                 : !strcmp(o->compiler, "clang") ? TARGET_CLANG
                 : !strcmp(o->compiler, "gcc")   ? TARGET_GCC
+                : !strcmp(o->compiler, "clang-host") ? TARGET_CLANG_HOST
                                                 : TARGET_HOST,
       .extra_sigs = (const char **)o->signatures,
       .nextra_sigs = o->nsignatures,
@@ -128,7 +129,7 @@ int appy_translate(const char *src, size_t len, const appy_translate_options *o,
   };
   Diags d = {.filename = opt.filename, .src = arena_strndup(&arena, src, len), .len = len};
   if (o->compiler && strcmp(o->compiler, "none") && opt.target == TARGET_HOST)
-    diag_at(&d, DIAG_ERROR, 0, 0, "unknown compiler '%s'; use clang, gcc or none", o->compiler);
+    diag_at(&d, DIAG_ERROR, 0, 0, "unknown compiler '%s'; use clang, gcc, clang-host or none", o->compiler);
   if (!is_c_identifier(opt.module_name))
     diag_at(&d, DIAG_ERROR, 0, 0, "the module name '%s' is not an ASCII identifier (it "
             "names the C function PyInit_NAME)", opt.module_name ? opt.module_name : "");

@@ -28,6 +28,9 @@
 #ifndef APPY_GCC
 #define APPY_GCC "gcc"
 #endif
+#ifndef APPY_CLANG_HOST_TARGET
+#define APPY_CLANG_HOST_TARGET ""
+#endif
 #ifndef APPY_HOST_CC
 #define APPY_HOST_CC "cc"
 #endif
@@ -82,6 +85,8 @@ static const char usage[] =
     "  -m NAME              module name (default: FILE's name)\n"
     "  --emit-c             write the C file only, do not compile\n"
     "  --compiler NAME      clang, gcc or none (host only); default: " APPY_DEFAULT_COMPILER "\n"
+    "                       (clang-host: clang with the CPU as the OpenMP device, to test\n"
+    "                       the copies to and from a device without a GPU)\n"
     "  --offload-arch ARCH  GPU architecture, e.g. sm_90; default: " APPY_CUDA_ARCH "\n"
     "  -s SIGNATURE         add an overload, e.g. 'f(float32[:], int64)' (repeatable)\n"
     "  --function NAME      translate only the top-level function NAME (decorated or not)\n"
@@ -99,6 +104,7 @@ static void print_config(void) {
   printf("default compiler: %s\n", APPY_DEFAULT_COMPILER);
   printf("clang (offload):  %s\n", *APPY_CLANG ? APPY_CLANG : "not found");
   printf("gcc (offload):    %s\n", *APPY_GCC ? APPY_GCC : "not found");
+  printf("clang-host:       %s\n", *APPY_CLANG_HOST_TARGET ? APPY_CLANG_HOST_TARGET : "not found");
   printf("host compiler:    %s\n", APPY_HOST_CC);
   printf("offload arch:     %s\n", APPY_CUDA_ARCH);
   printf("llvm libdir:      %s\n", APPY_LLVM_LIBDIR);
@@ -176,8 +182,9 @@ static Cli parse_cli(int argc, char **argv) {
   }
   if (!c.input)
     fail("%s", "no input file (see appy-translate --help)");
-  if (strcmp(c.compiler, "clang") && strcmp(c.compiler, "gcc") && strcmp(c.compiler, "none"))
-    fail("unknown compiler '%s'; use clang, gcc or none", c.compiler);
+  if (strcmp(c.compiler, "clang") && strcmp(c.compiler, "gcc") && strcmp(c.compiler, "none") &&
+      strcmp(c.compiler, "clang-host"))
+    fail("unknown compiler '%s'; use clang, gcc, clang-host or none", c.compiler);
   if (strncmp(c.arch, "sm_", 3) || !c.arch[3])
     fail("unknown offload architecture '%s'; use sm_XX, e.g. sm_90", c.arch);
   return c;
@@ -340,8 +347,14 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   const char *argv[MAX_ARGS];
   int n = 0;
   bool clang = !strcmp(c->compiler, "clang"), gcc = !strcmp(c->compiler, "gcc");
+  bool clang_host = !strcmp(c->compiler, "clang-host");
   const char *cc = getenv("APPY_CC") ? getenv("APPY_CC")
-                   : clang ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
+                   : clang || clang_host ? APPY_CLANG : gcc ? APPY_GCC : APPY_HOST_CC;
+  if (clang_host && !*APPY_CLANG_HOST_TARGET) {
+    fprintf(stderr, "appy-translate: error: clang-host: configure found no clang that offloads "
+            "OpenMP to the host; use --compiler with another (clang, gcc or none)\n");
+    exit(3);
+  }
   if (!*cc || !can_run(cc)) {
     fprintf(stderr, "appy-translate: error: %s%s%s; use --compiler with another (clang, gcc "
             "or none), set APPY_CC, or reconfigure\n", *cc ? "cannot run the compiler '" : "",
@@ -353,13 +366,13 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   char *host_flags = strdup(APPY_HOST_OPENMP_FLAGS), *py_flags = strdup(APPY_PYTHON_CPPFLAGS);
   // APPY_CFLAGS: more words, after ours (-fsanitize=..., -O0 -g: tests/sanitize.sh).
   char *extra = strdup(getenv("APPY_CFLAGS") ? getenv("APPY_CFLAGS") : "");
-  char *arch = NULL, *rpath = NULL, *prefix_map = NULL;
+  char *arch = NULL, *rpath = NULL, *prefix_map = NULL, *targets = NULL;
   char *inc_flag = dup_printf("-I%s", inc, NULL), *rtlib = dup_printf("%s/libappyrt.a", lib, NULL);
   argv[n++] = cc;
   argv[n++] = "-O3";
   argv[n++] = "-fPIC";
   argv[n++] = "-shared";
-  if (clang || gcc)
+  if (clang || gcc || clang_host)
     argv[n++] = "-fopenmp";
   else   // a gcc with offload plugins would offload by default
     n = add_words(argv, n, host_flags);
@@ -369,6 +382,9 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   if (clang) {
     argv[n++] = arch = dup_printf("--offload-arch=%s", c->arch, NULL);
     argv[n++] = "-fopenmp-target-jit";
+    argv[n++] = rpath = dup_printf("-Wl,-rpath,%s", APPY_LLVM_LIBDIR, NULL);
+  } else if (clang_host) {
+    argv[n++] = targets = dup_printf("-fopenmp-targets=%s", APPY_CLANG_HOST_TARGET, NULL);
     argv[n++] = rpath = dup_printf("-Wl,-rpath,%s", APPY_LLVM_LIBDIR, NULL);
   } else if (gcc) {
     argv[n++] = "-foffload=nvptx-none";
@@ -395,6 +411,7 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
   free(extra);
   free(arch);
   free(rpath);
+  free(targets);
   free(prefix_map);
   free(inc_flag);
   free(rtlib);
@@ -405,7 +422,9 @@ static int compile(const Cli *c, const char *cfile, const char *sofile) {
 static int build(const Cli *c, const char *dir, const char *module, const char *cfile) {
   char *sofile = c->output ? strdup(c->output) : dup_printf("%s/%s.abi3.so", dir, module);
   fprintf(stderr, "appy-translate: compiling %s with %s (%s) ...\n", cfile, c->compiler,
-          !strcmp(c->compiler, "none") ? "host only" : c->arch);
+          !strcmp(c->compiler, "none")         ? "host only"
+          : !strcmp(c->compiler, "clang-host") ? "the CPU as the device"
+                                               : c->arch);
   double t0 = now();
   int status = 0;
   if (compile(c, cfile, sofile)) {

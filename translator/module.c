@@ -9,7 +9,8 @@
 static void out(Buf *b, const char *s) { buf_puts(b, s); }
 
 const char *target_name(Target t) {
-  return t == TARGET_CLANG ? "clang" : t == TARGET_GCC ? "gcc" : "none";
+  return t == TARGET_CLANG ? "clang" : t == TARGET_GCC ? "gcc"
+         : t == TARGET_CLANG_HOST ? "clang-host" : "none";
 }
 
 static bool is_target_of(Node *t, const char *name) {

@@ -51,15 +51,18 @@ static bool is_atomic(Node *n, void *ctx) {
 // clause itself only makes it warn "loop not vectorized" for each such loop on the GPU.
 // On an H200 (bench/tune_simd.c, docs/performance.md) simd made gcc's vector add 2.5x and
 // its group-mode matrix-vector product 1.8x faster, and clang's no faster (up to 9% slower).
+// clang-host, whose device is the CPU, drops the clause too: it is there to test the data
+// environment, and clang warns for each simd loop the CPU's vectoriser cannot take.
 static void plan_simd(Region *r, const Options *opt, Var *const *vars, int nvars, Plan *p) {
   bool gcc = opt->target == TARGET_GCC, clang = opt->target == TARGET_CLANG;
+  bool clang_host = opt->target == TARGET_CLANG_HOST;
   const char *unsafe = !gcc ? NULL
                        : tree_any(r->loop->body, is_sincos, NULL)
                            ? "gcc-12 computes sin and cos wrongly in simd loops on the GPU"
                        : stmts_any(r->loop->body, is_atomic, &(Iterations){vars, nvars})
                            ? "atomic updates in gcc-12's simd loops hang on the GPU"
                            : NULL;
-  p->simd = (r->simd || gcc) && !unsafe && !clang && !r->group;
+  p->simd = (r->simd || gcc) && !unsafe && !clang && !clang_host && !r->group;
   if (r->group)   // `target teams distribute`: a team per iteration, no lanes to fill
     p->simd_why = r->simd ? "not on the loop itself: a team runs each iteration, and the "
                             "loops marked in it take simd" : NULL;
@@ -71,6 +74,9 @@ static void plan_simd(Region *r, const Options *opt, Var *const *vars, int nvars
   else if (r->simd && clang)
     p->simd_why = "as asked, without the clause: clang runs parallel for on every lane of "
                   "its warps, and warns 'loop not vectorized' for a simd clause on the GPU";
+  else if (r->simd && clang_host)
+    p->simd_why = "without the clause: the device is the host CPU (clang-host), where clang "
+                  "warns 'loop not vectorized' for each simd loop its vectoriser cannot take";
   else if (r->simd)
     p->simd_why = "as asked";
   else if (p->simd)

@@ -503,6 +503,8 @@ typedef enum {
   TARGET_HOST,    // "none": host OpenMP only
   TARGET_CLANG,   // "clang": clang-19 offload to NVPTX (JIT), bare kernels
   TARGET_GCC,     // "gcc": gcc-12 -foffload=nvptx-none
+  TARGET_CLANG_HOST,  // "clang-host": clang-19 with the host CPU as the OpenMP device
+                      // (libomptarget's host plugin), generic target code as for gcc
 } Target;
 
 

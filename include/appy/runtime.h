@@ -271,6 +271,9 @@ APPY_API int appy_python_host(PyObject *module, const char *source, const char *
                               const char *loops);
 /* For appy/offload.h: whether this module has device code (compiler is not "none"). */
 APPY_API int appy_offload_built(void);
+/* Whether this module's OpenMP device is the host CPU (compiler "clang-host"): its device
+ * memory is ordinary host memory, which the copy stage then fills with memcpy. */
+APPY_API int appy_device_is_host(void);
 /* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and
  * on_device whether a probe region ran on a device (0 if none was run). Raises
  * RuntimeError when OMP_TARGET_OFFLOAD=MANDATORY cannot be met, warns once when a GPU is

@@ -84,6 +84,9 @@ _mapped = {}
 # Modules built by appy-translate, as they are imported (weak references).
 _modules = []
 
+# The compilers whose modules have a device of their own (clang-host: the CPU as device).
+_OFFLOADING = ("clang", "gcc", "clang-host")
+
 
 def _register(module):
     """Called by each module built by appy-translate when it is imported."""
@@ -93,11 +96,11 @@ def _register(module):
 def _kernel_modules(runtime=None):
     alive = [m for m in (r() for r in _modules) if m is not None]
     return [m for m in alive if hasattr(m, "_appy_data")
-            and getattr(m, "__appy_compiler__", None) in ((runtime,) if runtime else ("clang", "gcc"))]
+            and getattr(m, "__appy_compiler__", None) in ((runtime,) if runtime else _OFFLOADING)]
 
 
 def _runtimes():
-    """One imported kernel module per OpenMP runtime that offloads ("clang", "gcc"): a
+    """One imported kernel module per OpenMP runtime that offloads (_OFFLOADING): a
     mapping made through one module is seen by every module of its runtime."""
     found = {}
     for m in _kernel_modules():

@@ -22,7 +22,7 @@ if str(ROOT / "python") not in sys.path:    # PYTHONPATH normally has it already
 
 from e2ekit import Case, Program, new_seed  # noqa: E402
 
-COMPILERS = ("clang", "gcc", "none")
+COMPILERS = ("clang", "gcc", "clang-host", "none")
 
 
 @pytest.fixture(scope="session")

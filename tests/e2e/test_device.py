@@ -1,4 +1,5 @@
-"""_appy_device() says where kernels run; with APPY_EXPECT_GPU=1 that must be a GPU."""
+"""_appy_device() says where kernels run; with APPY_EXPECT_GPU=1 that must be a GPU, and
+clang-host modules must run on their device (the CPU as OpenMP device), not fall back."""
 import os
 import subprocess
 import sys
@@ -18,14 +19,16 @@ def test_device_string(prog):
     device = prog.compiled._appy_device()
     print(f"_appy_device() = {device!r}")
     assert isinstance(device, str)
-    assert device.startswith(("gpu", "host")), device
+    assert device.startswith(("gpu", "device", "host")), device
     if os.environ.get("APPY_EXPECT_GPU") == "1":
         assert device.startswith("gpu"), f"APPY_EXPECT_GPU=1 but kernels run on {device!r}"
+    if getattr(prog.compiled, "__appy_compiler__", "") == "clang-host":
+        assert device.startswith("device: "), f"a clang-host module runs on {device!r}"
 
 
 def test_every_module_says(build):
     for name in ("calls.py", "keywords.py"):
-        assert build(PROGRAMS / name).compiled._appy_device().startswith(("gpu", "host"))
+        assert build(PROGRAMS / name).compiled._appy_device().startswith(("gpu", "device", "host"))
 
 
 def test_large_kernel_on_that_device(prog, case):

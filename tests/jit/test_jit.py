@@ -32,7 +32,7 @@ def test_compiles_on_first_call(kernels, oracle, rng):
     assert kernels.axpy.signatures == ["float, float64[:], float64[:]"]
     module = compiled_module(kernels.axpy, "float, float64[:], float64[:]")
     assert module is not None and module.__appy_compiler__ == COMPILER
-    assert module._appy_device().startswith(("gpu", "host"))
+    assert module._appy_device().startswith(("gpu", "device", "host"))
 
 
 def test_types_choose_the_specialisation(kernels, oracle, rng):
