@@ -16,16 +16,17 @@
  *   APPY_COPY_CHUNK_KB   largest chunk (default 2048); smaller copies get smaller chunks
  *   APPY_COPY_MIN_KB     smaller copies take the pageable path (default 1024)
  *   APPY_COPY_RAMP       levels of smaller pieces at each end of a copy (default 3; 0: none)
- *   APPY_PINNED_MB       most pinned memory a module's stage may hold (default 64); lanes
- *                        are cut to fit, and 0 turns staging off
+ *   APPY_PINNED_MB       most pinned memory the process's stage may hold (default 64);
+ *                        lanes are cut to fit, and 0 turns staging off
  * The defaults were chosen by measurement: docs/performance.md, "issue 19".
  *
  * The driver is reached through libcuda (dlopen, never linked), and the device memory's
  * own context: cuPointerGetAttribute names it, so the same code serves clang's offload
- * runtime (the device's primary context) and gcc's libgomp (a context of its own). Each
- * module has its own stage (the library is linked into each module), made at its first
- * large copy and kept; a copy that finds it busy (another Python thread is copying), or
- * whose device memory belongs to another context, takes the pageable path. Pinned memory
+ * runtime (the device's primary context) and gcc's libgomp (a context of its own). The
+ * modules of a process share one stage (the library is linked into each module; see
+ * shared_t), made at the first large copy and kept; a copy that finds it busy (another
+ * Python thread is copying), or whose device memory belongs to another context than the
+ * stage's (a gcc module's, where clang modules made the stage), takes the pageable path. Pinned memory
  * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
  * stage is of ordinary memory and its transfers are memcpy: for modules whose OpenMP
  * device is the host CPU (clang-host), whose device memory is host memory, and for the
@@ -93,10 +94,43 @@ struct appy_stage {
   lane_t lane[APPY_STAGE_MAX];
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static appy_stage stage;       /* guarded by lock */
-static int stage_busy;         /* guarded by lock */
-static size_t pinned_now;      /* bytes pinned by this module now, guarded by lock */
+/* What the modules of a process share: one stage and one count of pinned bytes, so that
+ * APPY_PINNED_MB bounds the process, not each module, and only the first module to copy
+ * pays for the stage's pinned memory. The first module imported publishes its own as
+ * sys._appy_copy_stage_v1, a capsule; the next ones use that one (appy_stage_share). The
+ * number names this layout and the lanes' protocol: change it with either, so that modules
+ * built by another version keep stages of their own. */
+typedef struct {
+  pthread_mutex_t lock;
+  appy_stage stage;     /* guarded by lock */
+  int busy;             /* a copy is using the stage; guarded by lock */
+  size_t pinned;        /* bytes pinned now (stage and registered arrays); guarded by lock */
+} shared_t;
+
+#define SHARED_ATTR "_appy_copy_stage_v1"
+#define SHARED_CAPSULE "appy.copy_stage.v1"
+
+static shared_t own = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static shared_t *sh = &own;   /* set once, at import, before this module copies anything */
+
+void appy_stage_share(void)
+{
+  PyObject *cap = PySys_GetObject(SHARED_ATTR);   /* borrowed; NULL without an error */
+  if (cap && PyCapsule_IsValid(cap, SHARED_CAPSULE)) {
+    sh = (shared_t *)PyCapsule_GetPointer(cap, SHARED_CAPSULE);
+    return;
+  }
+  /* the first module: publishes its own (modules are never unloaded) */
+  cap = PyCapsule_New(&own, SHARED_CAPSULE, NULL);
+  if (!cap || PySys_SetObject(SHARED_ATTR, cap) < 0)
+    PyErr_Clear();   /* then every module keeps its own, as if each were alone */
+  Py_XDECREF(cap);
+}
+
+const void *appy_stage_id(void)
+{
+  return sh;
+}
 
 #define LOOK(field, type, name) (cu.field = (type)appy_dlfunc(lib, name)) != NULL
 
@@ -224,9 +258,9 @@ static int lane_make(lane_t *l, size_t chunk, int host)
     return -1;
   }
   l->made = 1;
-  pthread_mutex_lock(&lock);
-  pinned_now += 2 * chunk;
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_lock(&sh->lock);
+  sh->pinned += 2 * chunk;
+  pthread_mutex_unlock(&sh->lock);
   return 0;
 }
 
@@ -239,8 +273,8 @@ static int stage_make(void *ctx)
   size_t cap = env_size("APPY_PINNED_MB", 64) << 20;
   size_t want = env_size("APPY_COPY_THREADS", 16);
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (stage.n > 0)
-    return stage.ctx == ctx ? 0 : -1;
+  if (sh->stage.n > 0)
+    return sh->stage.ctx == ctx ? 0 : -1;
   if (chunk == 0 || cap / 2 < chunk || want == 0)
     return -1;
   if (!getenv("APPY_COPY_THREADS") && cpus > 0 && want > (size_t)cpus)
@@ -249,9 +283,9 @@ static int stage_make(void *ctx)
     want = APPY_STAGE_MAX;
   if (want > cap / (2 * chunk))
     want = cap / (2 * chunk);
-  stage.chunk = chunk;
-  stage.ctx = ctx;
-  stage.n = (int)want;
+  sh->stage.chunk = chunk;
+  sh->stage.ctx = ctx;
+  sh->stage.n = (int)want;
   return 0;
 }
 
@@ -261,14 +295,14 @@ appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes, size_t *c
   void *ctx = NULL;
   if (appy_copy_mode() != APPY_COPY_STAGE || bytes < appy_copy_min() || bytes == 0)
     return NULL;
-  pthread_mutex_lock(&lock);
-  if (!stage_busy &&
+  pthread_mutex_lock(&sh->lock);
+  if (!sh->busy &&
       ((ctx = context_of(dev)) || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST")) &&
       stage_make(ctx) == 0) {
-    stage_busy = 1;
-    s = &stage;
+    sh->busy = 1;
+    s = &sh->stage;
   }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&sh->lock);
   if (!s)
     return NULL;
   /* Each lane gets two chunks or more, so that a lane always has one buffer on the bus
@@ -433,28 +467,29 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, si
 
 void appy_stage_give(appy_stage *s)
 {
-  pthread_mutex_lock(&lock);
-  if (s == &stage)
-    stage_busy = 0;
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_lock(&sh->lock);
+  if (s == &sh->stage)
+    sh->busy = 0;
+  pthread_mutex_unlock(&sh->lock);
 }
 
 int appy_stage_free(void)
 {
   int freed = 0;
-  pthread_mutex_lock(&lock);
-  if (!stage_busy && ctx_enter(stage.ctx) == 0) {
-    for (int i = 0; i < stage.n; i++)
-      if (stage.lane[i].made) {
-        lane_release(&stage.lane[i], !stage.ctx);
-        pinned_now -= 2 * stage.chunk;
+  pthread_mutex_lock(&sh->lock);
+  /* the stage may be another module's making: this one's driver table first */
+  if (!sh->busy && (!sh->stage.ctx || cuda_ready()) && ctx_enter(sh->stage.ctx) == 0) {
+    for (int i = 0; i < sh->stage.n; i++)
+      if (sh->stage.lane[i].made) {
+        lane_release(&sh->stage.lane[i], !sh->stage.ctx);
+        sh->pinned -= 2 * sh->stage.chunk;
       }
-    ctx_leave(stage.ctx);
-    stage.n = 0;
-    stage.ctx = NULL;
+    ctx_leave(sh->stage.ctx);
+    sh->stage.n = 0;
+    sh->stage.ctx = NULL;
     freed = 1;
   }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&sh->lock);
   return freed;
 }
 
@@ -462,34 +497,34 @@ int appy_host_register(const void *dev, void *p, size_t bytes)
 {
   void *ctx;
   int ok = 0;
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&sh->lock);
   if ((ctx = context_of(dev)) && ctx_enter(ctx) == 0) {
     ok = cu.reg(p, bytes, CU_MEMHOSTREGISTER_PORTABLE) == 0;
     ctx_leave(ctx);
     if (ok)
-      pinned_now += bytes;
+      sh->pinned += bytes;
   }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&sh->lock);
   return ok ? 0 : -1;
 }
 
 void appy_host_unregister(const void *dev, void *p, size_t bytes)
 {
   void *ctx;
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&sh->lock);
   if ((ctx = context_of(dev)) && ctx_enter(ctx) == 0) {
     cu.unreg(p);
     ctx_leave(ctx);
   }
-  pinned_now -= bytes;   /* called only after appy_host_register succeeded */
-  pthread_mutex_unlock(&lock);
+  sh->pinned -= bytes;   /* called only after appy_host_register succeeded */
+  pthread_mutex_unlock(&sh->lock);
 }
 
 size_t appy_pinned_bytes(void)
 {
   size_t n;
-  pthread_mutex_lock(&lock);
-  n = pinned_now;
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_lock(&sh->lock);
+  n = sh->pinned;
+  pthread_mutex_unlock(&sh->lock);
   return n;
 }

@@ -100,6 +100,7 @@ static void find_ptxas(void)
 int appy_runtime_init(const char *comp)
 {
   snprintf(compiler, sizeof compiler, "%s", comp);
+  appy_stage_share();
   if (strcmp(comp, "clang") == 0) {
     register_nvptx();
     find_ptxas();

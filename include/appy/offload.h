@@ -497,8 +497,9 @@ static inline void appy_env_end(appy_env *env, const char *module, const char *f
  * module of each OpenMP runtime (mappings live in the runtime, shared by its modules).
  * op: "enter" (map, copying in), "exit" (release), "to_device", "to_host" (copy), "present"
  * and "written" (a kernel of this module changed it on the device since last asked). The
- * array must be C-contiguous. Also "pinned" (the bytes of host memory the module holds
- * pinned) and "unpin" (frees its copy stage, then the same), whose array is unused.
+ * array must be C-contiguous. Also "pinned" ((stage, bytes): the copy stage the module
+ * uses, shared by the modules of the process, and the bytes of host memory pinned through
+ * it) and "unpin" (frees that stage, then the same), whose array is unused.
  * METH_VARARGS. */
 static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
 {
@@ -512,7 +513,8 @@ static inline PyObject *appy_data_op(PyObject *self, PyObject *args)
   if (!strcmp(op, "pinned") || !strcmp(op, "unpin")) {
     if (op[0] == 'u')
       appy_stage_free();
-    return PyLong_FromSize_t(appy_pinned_bytes());
+    return Py_BuildValue("(Kn)", (unsigned long long)(uintptr_t)appy_stage_id(),
+                         (Py_ssize_t)appy_pinned_bytes());
   }
   if (appy_offload_check() < 0)
     return NULL;

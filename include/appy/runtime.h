@@ -247,11 +247,18 @@ APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char 
 APPY_API void appy_stage_give(appy_stage *s);
 /* Frees the stage's pinned buffers unless a copy is using them; 1 if freed. */
 APPY_API int appy_stage_free(void);
+/* From PyInit_<module>, GIL held: the module takes the process's stage (published in sys by
+ * the first module imported) instead of making one of its own. */
+APPY_API void appy_stage_share(void);
+/* Which stage (and count of pinned bytes) this module uses: the same for every module that
+ * shares it. */
+APPY_API const void *appy_stage_id(void);
 /* Pins [p, p + bytes) for copies to and from device memory at dev (APPY_COPY=register):
  * 0, or -1 if it cannot. */
 APPY_API int appy_host_register(const void *dev, void *p, size_t bytes);
 APPY_API void appy_host_unregister(const void *dev, void *p, size_t bytes);
-/* Bytes of host memory this module holds pinned now (stage and registered arrays). */
+/* Bytes of host memory pinned now by the modules that share this module's stage (the
+ * stage, and arrays registered for a copy). */
 APPY_API size_t appy_pinned_bytes(void);
 
 /* device.c */

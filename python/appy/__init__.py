@@ -220,14 +220,23 @@ def to_device(*arrays):
     _update("to_device", arrays)
 
 
+def _pinned(op):
+    stages = {}
+    for m in _kernel_modules():
+        r = m._appy_data(op, None)
+        stage, n = r if isinstance(r, tuple) else (m, r)   # older modules: their own
+        stages[stage] = n
+    return sum(stages.values())
+
+
 def pinned_bytes():
-    """Bytes of host memory that the imported kernel modules hold pinned now: each module's
-    copy stage (made at its first large copy, at most ``APPY_PINNED_MB``, 64 MiB by
+    """Bytes of host memory that the imported kernel modules hold pinned now: the copy stage
+    that they share (made at the first large copy, at most ``APPY_PINNED_MB``, 64 MiB by
     default), never an array's own pages once its copy is over."""
-    return sum(m._appy_data("pinned", None) for m in _kernel_modules())
+    return _pinned("pinned")
 
 
 def release_pinned():
-    """Frees the kernel modules' copy stages (a module makes its own again at its next large
-    copy); returns ``pinned_bytes()`` after."""
-    return sum(m._appy_data("unpin", None) for m in _kernel_modules())
+    """Frees the kernel modules' copy stage (made again at the next large copy); returns
+    ``pinned_bytes()`` after."""
+    return _pinned("unpin")

@@ -168,8 +168,8 @@ def test_threads_at_once(prog, case):
 
 
 def test_pinned_memory_goes_back_to_zero(prog, case):
-    """A module holds at most APPY_PINNED_MB (64 MiB) pinned, its stage, until
-    appy.release_pinned(); every module of the process together hold nothing after it."""
+    """The process holds at most APPY_PINNED_MB (64 MiB) pinned, its stage, until
+    appy.release_pinned(); nothing after it."""
     import appy
     n = 1 << 21
     a, b = case.array(n, np.float64), case.array(n, np.float64)
@@ -185,3 +185,25 @@ def test_pinned_memory_goes_back_to_zero(prog, case):
     del a, b, c
     assert appy.release_pinned() == 0
 
+
+def test_modules_share_one_stage(prog, build, case):
+    """A second module copies through the stage the first one made: it pins nothing more,
+    so APPY_PINNED_MB bounds the process however many modules (appy.jit builds one per
+    kernel) copy large arrays."""
+    import appy
+    other = build(PROGRAMS / "inferred.py").compiled
+    n = 1 << 21
+    a, b = case.array(n, np.float64), case.array(n, np.float64)
+    c, d = np.empty(n), np.empty(n)
+    assert appy.release_pinned() == 0
+    prog.compiled.vadd(a, b, c)
+    alone = appy.pinned_bytes()
+    other.vadd(a, b, d)
+    np.testing.assert_array_equal(c, a + b)
+    np.testing.assert_array_equal(d, a + b)
+    assert appy.pinned_bytes() == alone
+    stages = {m._appy_data("pinned", None) for m in (prog.compiled, other)}
+    assert len(stages) == 1, stages
+    if not other._appy_device().startswith("host"):   # a device with memory of its own
+        assert 0 < alone <= 64 << 20
+    assert appy.release_pinned() == 0
